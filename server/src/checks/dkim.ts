@@ -1,0 +1,302 @@
+/**
+ * DKIM key record rules (RFC 6376 §3.6.1, RFC 8301, RFC 8463).
+ */
+import type { DkimRecord } from '../records/dkim';
+import type { DkimRule } from './rule';
+
+function rule(r: Omit<DkimRule, 'kind' | 'scope'>): DkimRule {
+  return { ...r, kind: 'dkim', scope: 'dkim' };
+}
+
+const KEY = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAt+Qc1RAi70uuyZBL95IbUzAuEugC67SVq/QNiLPdoJC55TbbMPyKSeCt05HayMilLjXifusAea6MYR2J4Nt67u3Fb2Bnq62yzIdxl/UwAm2tkKd1OaH+AsISGGN5jWgeCfBfU+xFHYgchILHIXIJxFhG7d451e/vopXqU9H+LcESF3IZUKCC/BJXmilJncCJ5bamz5bt5v5eE+Et40HwDYumSwXXUD86w5lKgyiT32F+IvBS1Sh5wgQASR8431bUH5fX5jh+YmV+Et4Z3N5X2ccXa/6ouDrrRF4AiYbfGTA9e4UWIhKnKb9K7ZDiT6a96o7fk01FLa2RDKO3x2vJEwIDAQAB';
+const KEY_1024 = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB';
+const KEY_512 = 'MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAMUJRebnx9GpwvxAZIySYbkSVwI5d2+6FFgCPqWtcVef29hqUbG5d9liJOBSV2fv4pK9P5P/WTj9IUql4AdOMQUCAwEAAQ==';
+const ED25519 = 'zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po=';
+/** Two 255-byte-safe strings of the 2048-bit key, as examples are written in zone files. */
+const split = (k: string) => `"${k.slice(0, 200)}" "${k.slice(200)}"`;
+
+const keyRange = (record: DkimRecord) => record.byName.get('p')?.valueRange ?? record.byName.get('p')?.range ?? { start: 0, end: record.value.length };
+
+export const invalidVersion = rule({
+  id: 'dkim/invalid-version',
+  severity: 'error',
+  summary: '`v` is not `DKIM1` or not the first tag',
+  fixable: true,
+  docs: {
+    what: 'Finds a `v` tag that is not exactly `DKIM1` or is not the first tag of the key record.',
+    why: 'RFC 6376 §3.6.1: `v` is optional, but if present it MUST be first and MUST be `DKIM1`; otherwise verifiers discard the key and signatures fail.',
+    bad: `sel._domainkey IN TXT "k=rsa; v=DKIM1; p=" ${split(KEY)}`,
+    good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
+    fix: 'Put `v=DKIM1;` first, or leave `v` out.',
+  },
+  check(record, ctx) {
+    const v = record.byName.get('v');
+    if (!v) return;
+    if (record.tags[0] !== v)
+      ctx.report(v.range, '`v=DKIM1` must be the first tag when present; verifiers discard the key otherwise (RFC 6376 §3.6.1).');
+    else if (v.value !== 'DKIM1')
+      ctx.report(v.range, `\`v=${v.value}\` must be \`v=DKIM1\` (RFC 6376 §3.6.1).`, { fixes: [{ title: 'Write `v=DKIM1`', edits: [{ range: v.valueRange, newText: 'DKIM1' }] }] });
+  },
+});
+
+export const syntaxError = rule({
+  id: 'dkim/syntax-error',
+  severity: 'error',
+  summary: 'The DKIM key record is not a valid tag list',
+  fixable: false,
+  docs: {
+    what: 'Finds parts that are not `tag=value`, duplicate tags, and a missing `p` tag.',
+    why: 'RFC 6376 §3.2: a tag list with duplicate tags is invalid; §3.6.1: `p` is required. Verifiers treat such a key as absent and fail every signature with this selector.',
+    bad: `sel._domainkey IN TXT "v=DKIM1; k=rsa; k=rsa; p=" ${split(KEY)}`,
+    good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
+    fix: 'Write each tag once as `tag=value`, separated by `;`, and include `p=`.',
+  },
+  check(record, ctx) {
+    for (const p of record.problems) ctx.report(p.range, `${p.message} DKIM key records are \`tag=value\` pairs separated by \`;\` (RFC 6376 §3.2).`);
+    const seen = new Set<string>();
+    for (const t of record.tags) {
+      if (seen.has(t.name)) ctx.report(t.range, `Tag \`${t.name}\` appears twice; verifiers reject the key record (RFC 6376 §3.2).`);
+      seen.add(t.name);
+    }
+    if (!record.byName.has('p')) ctx.report({ start: 0, end: record.value.length }, 'The key record has no `p=` tag (required, RFC 6376 §3.6.1).');
+  },
+});
+
+export const revoked = rule({
+  id: 'dkim/revoked',
+  severity: 'information',
+  summary: 'Empty `p=`: the key is revoked',
+  fixable: false,
+  docs: {
+    what: 'Finds key records with an empty `p=`.',
+    why: 'RFC 6376 §3.6.1: an empty `p` means the key has been revoked; signatures with this selector fail. That is right for a retired selector, wrong for one still in use.',
+    bad: 'old._domainkey IN TXT "v=DKIM1; k=rsa; p="',
+    good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
+    fix: 'Nothing, if the selector is retired. Otherwise publish the public key.',
+  },
+  check(record, ctx) {
+    const p = record.byName.get('p');
+    if (p && p.value.trim() === '') ctx.report(p.range, 'Empty `p=`: this key is revoked and every signature using the selector fails (RFC 6376 §3.6.1).');
+  },
+});
+
+export const invalidKey = rule({
+  id: 'dkim/invalid-key',
+  severity: 'error',
+  summary: '`p=` is not a public key',
+  fixable: false,
+  docs: {
+    what: 'Finds `p=` values that are not base64, or whose decoded bytes are not an RSA (SubjectPublicKeyInfo or PKCS#1) or Ed25519 public key.',
+    why: 'RFC 6376 §3.6.1 and RFC 8463 §4.2: verifiers must decode the key; a truncated or mistyped key (often a string cut when pasted) fails every signature.',
+    bad: 'sel._domainkey IN TXT "v=DKIM1; k=rsa; p=notbase64!!"',
+    good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
+    fix: 'Copy the public key again from the signing system, as one base64 string split only between quoted strings.',
+  },
+  check(record, ctx) {
+    const key = record.key;
+    if (key?.error) ctx.report(keyRange(record), `\`p=\` is not a usable public key: ${key.error} (RFC 6376 §3.6.1).`);
+  },
+});
+
+export const rsaKeyTooShort = rule({
+  id: 'dkim/rsa-key-too-short',
+  severity: 'error',
+  summary: 'RSA key shorter than 1024 bits',
+  fixable: false,
+  docs: {
+    what: 'Finds RSA keys under 1024 bits.',
+    why: 'RFC 8301 §3.2: verifiers MUST NOT consider signatures with keys under 1024 bits valid; such keys are also factorable in practice.',
+    bad: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=${KEY_512}"`,
+    good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
+    fix: 'Generate a 2048-bit key, publish it under a new selector, switch signing to it, then revoke the old one.',
+  },
+  check(record, ctx) {
+    const k = record.key;
+    if (k?.type === 'rsa' && k.bits !== undefined && k.bits < 1024)
+      ctx.report(keyRange(record), `The RSA key is ${k.bits} bits; verifiers must reject signatures with keys under 1024 bits (RFC 8301 §3.2).`);
+  },
+});
+
+export const rsaKeyUnder2048 = rule({
+  id: 'dkim/rsa-key-under-2048',
+  severity: 'warning',
+  summary: 'RSA key shorter than 2048 bits',
+  fixable: false,
+  docs: {
+    what: 'Finds RSA keys of 1024 to 2047 bits.',
+    why: 'RFC 8301 §3.2: signers SHOULD use at least 2048 bits; 1024-bit keys are within reach of well-funded attackers and some receivers already distrust them.',
+    bad: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=${KEY_1024}"`,
+    good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
+    fix: 'Rotate to a 2048-bit key under a new selector.',
+  },
+  check(record, ctx) {
+    const k = record.key;
+    if (k?.type === 'rsa' && k.bits !== undefined && k.bits >= 1024 && k.bits < 2048)
+      ctx.report(keyRange(record), `The RSA key is ${k.bits} bits; use at least 2048 (RFC 8301 §3.2).`);
+  },
+});
+
+export const keyTypeMismatch = rule({
+  id: 'dkim/key-type-mismatch',
+  severity: 'error',
+  summary: '`k=` does not match the key in `p=`',
+  fixable: true,
+  docs: {
+    what: 'Finds records whose `k` tag (default `rsa`) names another algorithm than the key in `p`, such as an Ed25519 key without `k=ed25519`.',
+    why: 'RFC 6376 §3.6.1 and RFC 8463 §4.2: verifiers decode `p` as the type `k` names; a mismatch fails every signature.',
+    bad: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=${ED25519}"`,
+    good: `sel._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED25519}"`,
+    fix: 'Set `k` to the key type the signer uses.',
+  },
+  check(record, ctx) {
+    const k = record.key;
+    if (!k?.type) return;
+    const kTag = record.byName.get('k');
+    const declared = (kTag?.value ?? 'rsa').toLowerCase();
+    if (declared !== 'rsa' && declared !== 'ed25519') return;
+    if (declared === k.type) return;
+    const fix = kTag
+      ? { title: `Write \`k=${k.type}\``, edits: [{ range: kTag.valueRange, newText: k.type }] }
+      : { title: `Add \`k=${k.type}\``, edits: [{ range: { start: record.byName.get('p')!.range.start, end: record.byName.get('p')!.range.start }, newText: `k=${k.type}; ` }] };
+    ctx.report(kTag?.range ?? keyRange(record), `The key is ${k.type === 'rsa' ? `an RSA key` : 'an Ed25519 key'} but \`k\` ${kTag ? `says \`${kTag.value}\`` : 'defaults to `rsa`'} (RFC 6376 §3.6.1, RFC 8463 §4.2).`, { fixes: [fix] });
+  },
+});
+
+export const unknownKeyType = rule({
+  id: 'dkim/unknown-key-type',
+  severity: 'error',
+  summary: '`k=` names an unknown key type',
+  fixable: false,
+  docs: {
+    what: 'Finds `k` values other than `rsa` and `ed25519`.',
+    why: 'RFC 6376 §3.6.1: verifiers ignore keys of unknown types, so signatures with this selector cannot be verified.',
+    bad: `sel._domainkey IN TXT "v=DKIM1; k=dsa; p=" ${split(KEY)}`,
+    good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
+    fix: 'Use `k=rsa` or `k=ed25519`.',
+  },
+  check(record, ctx) {
+    const k = record.byName.get('k');
+    if (k && !['rsa', 'ed25519'].includes(k.value.toLowerCase()))
+      ctx.report(k.range, `Unknown key type \`${k.value}\`; DKIM keys are \`rsa\` (RFC 6376 §3.6.1) or \`ed25519\` (RFC 8463).`);
+  },
+});
+
+export const sha1 = rule({
+  id: 'dkim/sha1',
+  severity: 'warning',
+  summary: '`h=` allows SHA-1',
+  fixable: true,
+  docs: {
+    what: 'Finds `h` tags that list `sha1`.',
+    why: 'RFC 8301 §3.1: SHA-1 MUST NOT be used for signing or verifying. With `h=sha1` alone, no signature with this key can be valid at a current verifier.',
+    bad: `sel._domainkey IN TXT "v=DKIM1; h=sha1; k=rsa; p=" ${split(KEY)}`,
+    good: `sel._domainkey IN TXT "v=DKIM1; h=sha256; k=rsa; p=" ${split(KEY)}`,
+    fix: 'Write `h=sha256`, or leave `h` out.',
+  },
+  check(record, ctx) {
+    const h = record.byName.get('h');
+    if (!h) return;
+    const algs = h.value.split(':').map((s) => s.trim().toLowerCase());
+    if (!algs.includes('sha1')) return;
+    const only = algs.every((a) => a === 'sha1');
+    ctx.report(h.range, only ? '`h=sha1` allows only SHA-1, which verifiers must not accept, so every signature with this key fails (RFC 8301 §3.1).' : '`h` still lists `sha1`, which must not be used (RFC 8301 §3.1); keep `sha256` only.', {
+      severity: only ? 'error' : undefined,
+      fixes: [{ title: 'Write `h=sha256`', edits: [{ range: h.valueRange, newText: 'sha256' }] }],
+    });
+  },
+});
+
+export const testingMode = rule({
+  id: 'dkim/testing-mode',
+  severity: 'warning',
+  summary: '`t=y` testing mode is left on',
+  fixable: true,
+  docs: {
+    what: 'Finds `t=y` in the key record flags.',
+    why: 'RFC 6376 §3.6.1: `t=y` tells verifiers the domain is testing DKIM and not to treat signed mail differently from unsigned; left on, it weakens what the signature is worth.',
+    bad: `sel._domainkey IN TXT "v=DKIM1; t=y; k=rsa; p=" ${split(KEY)}`,
+    good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
+    fix: 'Remove `y` from `t` once signing works.',
+  },
+  check(record, ctx) {
+    const t = record.byName.get('t');
+    if (!t) return;
+    const flags = t.value.split(':').map((s) => s.trim());
+    if (!flags.includes('y')) return;
+    const rest = flags.filter((f) => f !== 'y');
+    ctx.report(t.range, '`t=y` marks the key as in testing, so verifiers may treat signed mail like unsigned (RFC 6376 §3.6.1); remove it once signing works.', {
+      fixes: rest.length ? [{ title: `Write \`t=${rest.join(':')}\``, edits: [{ range: t.valueRange, newText: rest.join(':') }] }] : [],
+    });
+  },
+});
+
+export const invalidValue = rule({
+  id: 'dkim/invalid-value',
+  severity: 'warning',
+  summary: 'A DKIM tag has a value outside its allowed set',
+  fixable: false,
+  docs: {
+    what: 'Finds `h` hash algorithms other than sha1/sha256, `s` service types other than `*` and `email`, and `t` flags other than `y` and `s`.',
+    why: 'RFC 6376 §3.6.1: verifiers ignore unknown hash algorithms and flags; a key whose `s` excludes `email` cannot be used for mail at all.',
+    bad: `sel._domainkey IN TXT "v=DKIM1; s=mail; k=rsa; p=" ${split(KEY)}`,
+    good: `sel._domainkey IN TXT "v=DKIM1; s=email; k=rsa; p=" ${split(KEY)}`,
+    fix: 'Use the documented values or leave the tag out.',
+  },
+  check(record, ctx) {
+    const check = (name: string, allowed: string[], why: string) => {
+      const tag = record.byName.get(name);
+      if (!tag) return;
+      const items = tag.value.split(':').map((s) => s.trim().toLowerCase());
+      const bad = items.filter((i) => !allowed.includes(i));
+      if (bad.length) ctx.report(tag.range, `\`${name}\` has ${bad.map((b) => `\`${b}\``).join(', ')}, not among ${allowed.map((a) => `\`${a}\``).join(', ')}; ${why} (RFC 6376 §3.6.1).`);
+    };
+    check('h', ['sha1', 'sha256'], 'verifiers ignore unknown algorithms');
+    check('s', ['*', 'email'], 'a key without `email` or `*` is not used for mail');
+    check('t', ['y', 's'], 'unknown flags are ignored');
+  },
+});
+
+export const whitespaceInKey = rule({
+  id: 'dkim/whitespace-in-key',
+  severity: 'warning',
+  summary: 'White space inside the key data',
+  fixable: true,
+  docs: {
+    what: 'Finds spaces or tabs inside the joined `p=` value, usually from splitting the key into strings with a space at the joint.',
+    why: 'RFC 6376 §3.6.1 lets verifiers ignore white space in `p`, but several do not, and a space at a string joint also shows the key was split by hand and may have lost characters.',
+    bad: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=${KEY.slice(0, 200)} " "${KEY.slice(200)}"`,
+    good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
+    fix: 'Remove the white space so the strings join into one unbroken base64 string.',
+  },
+  check(record, ctx) {
+    const p = record.byName.get('p');
+    if (!p || record.key?.whitespaceAt === undefined) return;
+    const edits = [];
+    const re = /\s+/g;
+    for (let m = re.exec(p.value); m; m = re.exec(p.value)) {
+      const at = p.valueRange.start + m.index;
+      edits.push({ range: { start: at, end: at + m[0].length }, newText: '' });
+    }
+    const first = edits[0].range;
+    ctx.report(first, 'White space inside the key data; some verifiers do not strip it and fail to decode the key (RFC 6376 §3.6.1).', {
+      fixes: [{ title: 'Remove white space from the key', edits }],
+    });
+  },
+});
+
+export const dkimRules: DkimRule[] = [
+  invalidVersion,
+  syntaxError,
+  revoked,
+  invalidKey,
+  rsaKeyTooShort,
+  rsaKeyUnder2048,
+  keyTypeMismatch,
+  unknownKeyType,
+  sha1,
+  testingMode,
+  invalidValue,
+  whitespaceInKey,
+];
+
+export const EXAMPLE_KEYS = { KEY, KEY_1024, KEY_512, ED25519 };

@@ -1,0 +1,576 @@
+/**
+ * DMARC policy record rules (RFC 9989, with RFC 7489 compatibility where receivers still differ).
+ */
+import { parseReportUris, type DmarcRecord } from '../records/dmarc';
+import type { Tag } from '../records/taglist';
+import type { DmarcRule, RecordContext, ValueFix } from './rule';
+
+const KNOWN_TAGS = new Set(['v', 'p', 'sp', 'np', 'psd', 't', 'adkim', 'aspf', 'fo', 'rua', 'ruf', 'pct', 'rf', 'ri']);
+const POLICIES = ['none', 'quarantine', 'reject'];
+
+function rule(r: Omit<DmarcRule, 'kind' | 'scope'>): DmarcRule {
+  return { ...r, kind: 'dmarc', scope: 'dmarc' };
+}
+
+/** Removes a whole tag with its separator, leaving the rest of the record byte for byte. */
+function removeTag(record: DmarcRecord, tag: Tag): ValueFix {
+  const v = record.value;
+  let end = tag.range.end;
+  while (end < v.length && /\s/.test(v[end])) end++;
+  if (v[end] === ';') {
+    end++;
+    while (end < v.length && v[end] === ' ') end++;
+    return { title: `Remove \`${v.slice(tag.range.start, tag.range.end)}\``, edits: [{ range: { start: tag.range.start, end }, newText: '' }] };
+  }
+  // Last tag without a trailing `;`: remove the separator before it.
+  let start = tag.range.start;
+  while (start > 0 && /\s/.test(v[start - 1])) start--;
+  if (v[start - 1] === ';') start--;
+  return { title: `Remove \`${v.slice(tag.range.start, tag.range.end)}\``, edits: [{ range: { start, end: tag.range.end }, newText: '' }] };
+}
+
+/** Appends `; name=value` at the end of the record, after any trailing `;`. */
+function appendTag(record: DmarcRecord, text: string, title: string): ValueFix {
+  const v = record.value;
+  const trimmed = v.replace(/[\s;]+$/, '');
+  const end = trimmed.length;
+  return { title, edits: [{ range: { start: end, end }, newText: `; ${text}` }] };
+}
+
+/**
+ * The value a tag really has when the next tag ran into it (`p=none rua=…`, `p=none, rua=…`):
+ * those are reported once, as a separator problem, not again as a bad value.
+ */
+function ownValue(tag: Tag): string {
+  const m = /(?:\s+|\s*,\s*)([a-z]+)\s*=/i.exec(tag.value);
+  return m && KNOWN_TAGS.has(m[1].toLowerCase()) ? tag.value.slice(0, m.index) : tag.value;
+}
+
+function setValue(tag: Tag, value: string, title: string): ValueFix {
+  return { title, edits: [{ range: tag.valueRange, newText: value }] };
+}
+
+/** The version tag must be first, exactly `v=DMARC1` (RFC 9989 §4.7). */
+export const invalidVersion = rule({
+  id: 'dmarc/invalid-version',
+  severity: 'error',
+  summary: 'The DMARC record does not start with `v=DMARC1`',
+  fixable: true,
+  docs: {
+    what: 'Finds DMARC records whose `v` tag is missing, not the first tag, or not exactly `DMARC1` (for example `v=dmarc1` or `v=DMARC 1`).',
+    why: 'RFC 9989 §4.7: a policy record starts with `v=DMARC1`, compared case-sensitively; records that do not are discarded during discovery, so the domain has no policy.',
+    bad: '_dmarc IN TXT "p=reject; v=DMARC1"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject"',
+    fix: 'Put `v=DMARC1;` first, spelled exactly so.',
+  },
+  check(record, ctx) {
+    const first = record.tags[0];
+    const v = record.byName.get('v');
+    if (!v) {
+      ctx.report(first?.range ?? { start: 0, end: record.value.length }, 'The record has no `v=DMARC1` tag, so receivers ignore it (RFC 9989 §4.7).', {
+        fixes: [{ title: 'Insert `v=DMARC1;`', edits: [{ range: { start: 0, end: 0 }, newText: 'v=DMARC1; ' }] }],
+      });
+      return;
+    }
+    if (v !== first) {
+      ctx.report(v.range, '`v=DMARC1` must be the first tag; receivers discard records that do not start with it (RFC 9989 §4.7).', {
+        fixes: [{ title: 'Move `v=DMARC1` to the front', edits: [...removeTag(record, v).edits, { range: { start: 0, end: 0 }, newText: 'v=DMARC1; ' }] }],
+      });
+    } else if (v.nameRaw !== 'v' || ownValue(v) !== 'DMARC1') {
+      ctx.report(v.range, `\`${record.value.slice(v.range.start, v.range.end)}\` must be exactly \`v=DMARC1\` (case-sensitive, RFC 9989 §4.7).`, {
+        fixes: [{ title: 'Write `v=DMARC1`', edits: [{ range: v.range, newText: 'v=DMARC1' }] }],
+      });
+    }
+  },
+});
+
+export const leadingWhitespace = rule({
+  id: 'dmarc/leading-whitespace',
+  severity: 'error',
+  summary: 'The DMARC record starts with white space',
+  fixable: true,
+  docs: {
+    what: 'Finds DMARC records with spaces or tabs before `v=DMARC1`.',
+    why: 'RFC 9989 §4.7: discovery keeps only records that begin with `v=DMARC1`; many receivers compare the first bytes, so a leading space hides the policy.',
+    bad: '_dmarc IN TXT " v=DMARC1; p=reject"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject"',
+    fix: 'Remove the white space before `v=DMARC1`.',
+  },
+  check(record, ctx) {
+    const m = /^\s+/.exec(record.value);
+    if (m)
+      ctx.report({ start: 0, end: m[0].length }, 'The record starts with white space, so receivers that match `v=DMARC1` at the start ignore it (RFC 9989 §4.7).', {
+        fixes: [{ title: 'Remove the leading white space', edits: [{ range: { start: 0, end: m[0].length }, newText: '' }] }],
+      });
+  },
+});
+
+export const syntaxError = rule({
+  id: 'dmarc/syntax-error',
+  severity: 'error',
+  summary: 'A part of the DMARC record is not a `tag=value` pair',
+  fixable: false,
+  docs: {
+    what: 'Finds parts of the record between semicolons that are not `tag=value`.',
+    why: 'RFC 9989 §4.7 defines the record as a tag list (the DKIM syntax of RFC 6376 §3.2); receivers reject or misread a record with parts they cannot parse.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=reject; quarantine"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject"',
+    fix: 'Write each part as `tag=value` and separate parts with `;`.',
+  },
+  check(record, ctx) {
+    for (const p of record.problems) ctx.report(p.range, `${p.message} DMARC records are \`tag=value\` pairs separated by \`;\` (RFC 9989 §4.7).`);
+  },
+});
+
+export const missingSeparator = rule({
+  id: 'dmarc/missing-separator',
+  severity: 'error',
+  summary: 'Two DMARC tags run together without `;`',
+  fixable: true,
+  docs: {
+    what: 'Finds a tag value that contains another `tag=`, i.e. a missing `;` between two tags.',
+    why: 'RFC 9989 §4.7: tags are separated by `;`. Without it the second tag becomes part of the first value, which is then invalid (e.g. `p=none rua=…`).',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none rua=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
+    fix: 'Insert `;` between the tags.',
+  },
+  check(record, ctx) {
+    for (const t of record.tags) {
+      const m = /(\s+)([a-z]+)\s*=/i.exec(t.value);
+      if (!m || !KNOWN_TAGS.has(m[2].toLowerCase())) continue;
+      const at = t.valueRange.start + m.index;
+      ctx.report({ start: at, end: at + m[0].length }, `\`${m[2]}=\` runs into the \`${t.name}\` tag; separate tags with \`;\` (RFC 9989 §4.7).`, {
+        fixes: [{ title: 'Insert `;`', edits: [{ range: { start: at, end: at }, newText: ';' }] }],
+      });
+    }
+  },
+});
+
+export const commaSeparator = rule({
+  id: 'dmarc/comma-separator',
+  severity: 'error',
+  summary: 'Tags are separated by `,` instead of `;`',
+  fixable: true,
+  docs: {
+    what: 'Finds `,` used where `;` must separate two DMARC tags.',
+    why: 'RFC 9989 §4.7: the tag separator is `;`; commas only separate URIs inside `rua`/`ruf`. A comma turns the following tags into part of the previous value.',
+    bad: '_dmarc IN TXT "v=DMARC1, p=reject, rua=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"',
+    fix: 'Replace the `,` with `;`.',
+  },
+  check(record, ctx) {
+    for (const t of record.tags) {
+      const re = /,(\s*)([a-z]+)\s*=/gi;
+      for (let m = re.exec(t.value); m; m = re.exec(t.value)) {
+        if (!KNOWN_TAGS.has(m[2].toLowerCase())) continue;
+        const at = t.valueRange.start + m.index;
+        ctx.report({ start: at, end: at + 1 }, `\`,\` separates tags here; DMARC tags are separated by \`;\` (RFC 9989 §4.7).`, {
+          fixes: [{ title: 'Replace `,` with `;`', edits: [{ range: { start: at, end: at + 1 }, newText: ';' }] }],
+        });
+      }
+    }
+  },
+});
+
+export const whitespaceAroundEquals = rule({
+  id: 'dmarc/whitespace-around-equals',
+  severity: 'hint',
+  summary: 'White space around `=` in a DMARC tag',
+  fixable: true,
+  docs: {
+    what: 'Finds spaces between a tag name and `=` or between `=` and the value.',
+    why: 'RFC 9989 §4.7 allows it, but some receivers and many checking tools split on `=` without trimming and then misread the tag.',
+    bad: '_dmarc IN TXT "v=DMARC1; p = reject"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject"',
+    fix: 'Write `tag=value` without spaces.',
+  },
+  check(record, ctx) {
+    for (const t of record.tags)
+      if (t.spaceAroundEquals)
+        ctx.report(t.range, `Write \`${t.nameRaw}=${t.value}\` without spaces around \`=\`; some receivers do not trim them (RFC 9989 §4.7).`, {
+          fixes: [{ title: `Write \`${t.nameRaw}=${t.value}\``, edits: [{ range: { start: t.nameRange.end, end: t.valueRange.start }, newText: '=' }] }],
+        });
+  },
+});
+
+const VALUE_RULES: Record<string, { ok: (v: string) => boolean; expect: string }> = {
+  p: { ok: (v) => POLICIES.includes(v), expect: '`none`, `quarantine` or `reject`' },
+  sp: { ok: (v) => POLICIES.includes(v), expect: '`none`, `quarantine` or `reject`' },
+  np: { ok: (v) => POLICIES.includes(v), expect: '`none`, `quarantine` or `reject`' },
+  adkim: { ok: (v) => v === 'r' || v === 's', expect: '`r` (relaxed) or `s` (strict)' },
+  aspf: { ok: (v) => v === 'r' || v === 's', expect: '`r` (relaxed) or `s` (strict)' },
+  fo: { ok: (v) => /^[01ds](\s*:\s*[01ds])*$/.test(v), expect: 'one or more of `0`, `1`, `d`, `s` separated by `:`' },
+  psd: { ok: (v) => v === 'y' || v === 'n' || v === 'u', expect: '`y`, `n` or `u`' },
+  t: { ok: (v) => v === 'y' || v === 'n', expect: '`y` or `n`' },
+};
+
+export const invalidValue = rule({
+  id: 'dmarc/invalid-value',
+  severity: 'error',
+  summary: 'A DMARC tag has a value outside its allowed set',
+  fixable: true,
+  docs: {
+    what: 'Finds invalid values of p, sp, np, adkim, aspf, fo, psd and t, such as `p=bogus`, `adkim=strict` or `fo=2`.',
+    why: 'RFC 9989 §4.7 lists the allowed values. An invalid `p` makes receivers fall back to other rules or discard the record; an invalid alignment mode is ignored in favour of the default.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=reject; adkim=strict"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject; adkim=s"',
+    fix: 'Use one of the values the message lists.',
+  },
+  check(record, ctx) {
+    for (const t of record.tags) {
+      const r = VALUE_RULES[t.name];
+      if (!r || r.ok(ownValue(t))) continue;
+      const lower = t.value.toLowerCase().trim();
+      const fixes: ValueFix[] = [];
+      if (r.ok(lower)) fixes.push(setValue(t, lower, `Write \`${t.name}=${lower}\``));
+      else if ((t.name === 'adkim' || t.name === 'aspf') && /^(strict|relaxed)$/.test(lower)) fixes.push(setValue(t, lower[0], `Write \`${t.name}=${lower[0]}\``));
+      ctx.report(t.valueRange.end > t.valueRange.start ? t.valueRange : t.range, `\`${t.name}=${t.value}\` is not valid; \`${t.name}\` takes ${r.expect} (RFC 9989 §4.7).`, { fixes });
+    }
+  },
+});
+
+export const duplicateTag = rule({
+  id: 'dmarc/duplicate-tag',
+  severity: 'error',
+  summary: 'A DMARC tag appears twice',
+  fixable: true,
+  docs: {
+    what: 'Finds a tag that appears more than once in the record.',
+    why: 'RFC 6376 §3.2, whose tag-list syntax RFC 9989 §4.7 uses: duplicate tags make the record invalid; receivers that accept it keep one of the two, and which one varies.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none; p=reject"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject"',
+    fix: 'Keep one copy with the value you mean.',
+  },
+  check(record, ctx) {
+    const seen = new Set<string>();
+    for (const t of record.tags) {
+      if (seen.has(t.name)) ctx.report(t.range, `Tag \`${t.name}\` appears more than once; the record is invalid for strict receivers (RFC 6376 §3.2, RFC 9989 §4.7).`, { fixes: [removeTag(record, t)] });
+      seen.add(t.name);
+    }
+  },
+});
+
+export const unknownTag = rule({
+  id: 'dmarc/unknown-tag',
+  severity: 'warning',
+  summary: 'An unknown DMARC tag is ignored',
+  fixable: true,
+  docs: {
+    what: 'Finds tags that neither RFC 9989 nor RFC 7489 define, usually typos such as `rau=` or `adkm=`.',
+    why: 'RFC 9989 §4.7: receivers ignore unknown tags, so a misspelt tag silently does nothing (a misspelt `rua` means no reports arrive).',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none; rau=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
+    fix: 'Correct the tag name, or remove it.',
+  },
+  check(record, ctx) {
+    for (const t of record.tags) {
+      if (KNOWN_TAGS.has(t.name)) continue;
+      const guess = [...KNOWN_TAGS].find((k) => k.length > 1 && editDistance(k, t.name) === 1);
+      const fixes: ValueFix[] = guess ? [{ title: `Rename to \`${guess}\``, edits: [{ range: t.nameRange, newText: guess }] }] : [removeTag(record, t)];
+      ctx.report(t.nameRange, `Unknown tag \`${t.nameRaw}\` is ignored by receivers (RFC 9989 §4.7)${guess ? `; did you mean \`${guess}\`?` : '.'}`, { fixes });
+    }
+  },
+});
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.length][b.length];
+}
+
+export const pctRemoved = rule({
+  id: 'dmarc/pct-removed',
+  severity: 'warning',
+  summary: '`pct` is removed in RFC 9989',
+  fixable: true,
+  docs: {
+    what: 'Finds the `pct` tag. `pct=0` or `pct=100` next to `t` is the migration-safe pattern and only gets advice.',
+    why: 'RFC 9989 removed `pct`: receivers that follow it apply the policy to all failing mail, so `pct=25` no longer limits anything there, while RFC 7489 receivers still sample. The testing flag `t=y` replaces the `pct=0` pattern.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=quarantine; pct=25; rua=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=quarantine; t=y; rua=mailto:dmarc@example.com"',
+    fix: 'Use `t=y` while testing the policy and remove `pct`; keep `pct=0` (with `t=y`) or `pct=100` (with `t=n` or no `t`) only for old receivers.',
+  },
+  check(record, ctx) {
+    const pct = record.byName.get('pct');
+    if (!pct) return;
+    const t = record.byName.get('t');
+    const safe = t !== undefined && ((pct.value === '0' && t.value === 'y') || (pct.value === '100' && t.value === 'n'));
+    if (safe) {
+      ctx.report(pct.range, `\`pct=${pct.value}\` is removed in RFC 9989; beside \`t=${t.value}\` it only serves RFC 7489 receivers and can go once they are gone.`, {
+        severity: 'information',
+        fixes: [removeTag(record, pct)],
+      });
+      return;
+    }
+    const fixes: ValueFix[] = [removeTag(record, pct)];
+    if (pct.value === '0' && !t) fixes.unshift({ title: 'Replace `pct=0` with `t=y`', edits: [{ range: pct.range, newText: 't=y' }] });
+    else if (pct.value !== '100' && !t) fixes.unshift({ title: `Replace \`pct=${pct.value}\` with \`t=y\` (test mode)`, edits: [{ range: pct.range, newText: 't=y' }] });
+    ctx.report(pct.range, `\`pct\` is removed in RFC 9989: RFC 9989 receivers apply the policy to all failing mail regardless of \`pct=${pct.value}\`; use \`t=y\` to test a policy.`, { fixes });
+  },
+});
+
+export const rfRemoved = rule({
+  id: 'dmarc/rf-removed',
+  severity: 'information',
+  summary: '`rf` is removed in RFC 9989',
+  fixable: true,
+  docs: {
+    what: 'Finds the `rf` (failure report format) tag.',
+    why: 'RFC 9989 removed `rf`; failure reports (RFC 9991) have one format, so the tag is ignored.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=reject; rf=afrf"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject"',
+    fix: 'Remove the tag.',
+  },
+  check(record, ctx) {
+    const t = record.byName.get('rf');
+    if (t) ctx.report(t.range, '`rf` is removed in RFC 9989 and ignored by receivers; failure reports have one format (RFC 9991).', { fixes: [removeTag(record, t)] });
+  },
+});
+
+export const riRemoved = rule({
+  id: 'dmarc/ri-removed',
+  severity: 'information',
+  summary: '`ri` is removed in RFC 9989',
+  fixable: true,
+  docs: {
+    what: 'Finds the `ri` (aggregate report interval) tag.',
+    why: 'RFC 9989 removed `ri`; receivers send aggregate reports daily (RFC 9990) and most ignored other intervals anyway.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=reject; ri=3600"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject"',
+    fix: 'Remove the tag.',
+  },
+  check(record, ctx) {
+    const t = record.byName.get('ri');
+    if (t) ctx.report(t.range, '`ri` is removed in RFC 9989 and ignored; aggregate reports come once a day (RFC 9990).', { fixes: [removeTag(record, t)] });
+  },
+});
+
+export const missingPolicy = rule({
+  id: 'dmarc/missing-policy',
+  severity: 'warning',
+  summary: 'The DMARC record has no `p` tag',
+  fixable: true,
+  docs: {
+    what: 'Finds DMARC records without a `p` tag.',
+    why: 'RFC 9989 §4.7 treats a record without a valid `p` as `p=none` when it has a valid `rua`, but RFC 7489 §6.3 receivers discard a record without `p`, so the domain has no policy there at all.',
+    bad: '_dmarc IN TXT "v=DMARC1; rua=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
+    fix: 'Add `p=none` (monitoring), `p=quarantine` or `p=reject` right after `v=DMARC1`.',
+  },
+  check(record, ctx) {
+    if (record.byName.has('p') || !record.byName.has('v')) return;
+    const v = record.byName.get('v')!;
+    const at = v.range.end;
+    const m = /^\s*;\s*/.exec(record.value.slice(at));
+    const edit = m ? { range: { start: at + m[0].length, end: at + m[0].length }, newText: 'p=none; ' } : { range: { start: at, end: at }, newText: '; p=none' };
+    ctx.report(v.range, 'The record has no `p` tag: RFC 9989 receivers assume `none`, RFC 7489 receivers discard the record (RFC 9989 §4.7, RFC 7489 §6.3); state the policy.', {
+      fixes: [{ title: 'Add `p=none`', edits: [edit] }],
+    });
+  },
+});
+
+export const policyNotSecond = rule({
+  id: 'dmarc/policy-not-second',
+  severity: 'hint',
+  summary: '`p` is not the second tag',
+  fixable: true,
+  docs: {
+    what: 'Finds records where `p` is present but not directly after `v=DMARC1`.',
+    why: 'RFC 7489 §6.4 required `p` to follow `v`; RFC 9989 allows any order, but some older receivers and checkers still expect `v=DMARC1; p=…`.',
+    bad: '_dmarc IN TXT "v=DMARC1; rua=mailto:dmarc@example.com; p=none"',
+    good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
+    fix: 'Move `p=` right after `v=DMARC1;`.',
+  },
+  check(record, ctx) {
+    const p = record.byName.get('p');
+    const v = record.byName.get('v');
+    if (!p || !v || record.tags[0] !== v || record.tags[1] === p) return;
+    const text = record.value.slice(p.range.start, p.range.end);
+    const after = record.value.slice(v.range.end);
+    const sep = /^\s*;\s*/.exec(after);
+    const insertAt = v.range.end + (sep ? sep[0].length : 0);
+    const edits = [...removeTag(record, p).edits, { range: { start: insertAt, end: insertAt }, newText: sep ? `${text}; ` : `; ${text}` }];
+    ctx.report(p.range, '`p` should come right after `v=DMARC1`; RFC 7489 receivers expect it there (RFC 7489 §6.4).', { fixes: [{ title: `Move \`${text}\` after \`v=DMARC1\``, edits }] });
+  },
+});
+
+const ADDR_RE = /^[A-Za-z0-9.!#$&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
+export const invalidUri = rule({
+  id: 'dmarc/invalid-uri',
+  severity: 'error',
+  summary: 'A `rua`/`ruf` entry is not a valid `mailto:` URI',
+  fixable: true,
+  docs: {
+    what: 'Finds report URIs that are not `mailto:` URIs, lack the scheme, or hold a malformed e-mail address.',
+    why: 'RFC 9989 §4.7 and RFC 9990 §3: reports are delivered by e-mail to `mailto:` URIs; a bare address or an `https:` URI gets no reports.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none; rua=dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
+    fix: 'Write each destination as `mailto:address@domain`.',
+  },
+  check(record, ctx) {
+    for (const name of ['rua', 'ruf']) {
+      const tag = record.byName.get(name);
+      if (!tag) continue;
+      if (tag.value.trim() === '') {
+        ctx.report(tag.range, `\`${name}\` is empty; give at least one \`mailto:\` URI (RFC 9989 §4.7).`);
+        continue;
+      }
+      for (const u of parseReportUris(tag)) {
+        if (u.scheme === '' && ADDR_RE.test(u.text)) {
+          ctx.report(u.range, `\`${u.text}\` lacks the \`mailto:\` scheme, so no reports are sent (RFC 9989 §4.7).`, {
+            fixes: [{ title: `Write \`mailto:${u.text}\``, edits: [{ range: { start: u.range.start, end: u.range.start }, newText: 'mailto:' }] }],
+          });
+        } else if (u.scheme !== 'mailto') {
+          ctx.report(u.range, `\`${u.text}\` is not a \`mailto:\` URI; aggregate and failure reports are only sent by e-mail (RFC 9990 §3).`);
+        } else if (!u.address || !ADDR_RE.test(u.address)) {
+          ctx.report(u.addressRange ?? u.range, `\`${u.address ?? ''}\` is not a valid e-mail address (RFC 5321 §4.1.2).`);
+        } else if (u.size !== undefined && !/^\d+[kmgt]?$/i.test(u.size)) {
+          ctx.report(u.sizeRange ?? u.range, `\`!${u.size}\` is not a size limit (digits with an optional k, m, g or t).`);
+        }
+      }
+    }
+  },
+});
+
+export const uriSizeObsolete = rule({
+  id: 'dmarc/uri-size-obsolete',
+  severity: 'information',
+  summary: 'The `!size` suffix on a report URI is obsolete',
+  fixable: true,
+  docs: {
+    what: 'Finds report URIs with a `!size` limit such as `mailto:dmarc@example.com!10m`.',
+    why: 'RFC 9989 dropped the size limit of RFC 7489 §6.2; new receivers ignore it, and some older ones mis-parse the address with it.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com!10m"',
+    good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
+    fix: 'Remove the `!size` suffix.',
+  },
+  check(record, ctx) {
+    for (const name of ['rua', 'ruf']) {
+      const tag = record.byName.get(name);
+      if (!tag) continue;
+      for (const u of parseReportUris(tag))
+        if (u.scheme === 'mailto' && u.sizeRange)
+          ctx.report(u.sizeRange, `The \`!${u.size}\` size limit is obsolete in RFC 9989 and ignored by its receivers.`, {
+            fixes: [{ title: `Remove \`!${u.size}\``, edits: [{ range: u.sizeRange, newText: '' }] }],
+          });
+    }
+  },
+});
+
+export const tooManyRua = rule({
+  id: 'dmarc/too-many-rua',
+  severity: 'warning',
+  summary: 'More than two aggregate report destinations',
+  fixable: false,
+  docs: {
+    what: 'Finds `rua` tags with more than two URIs.',
+    why: 'RFC 7489 §6.2 lets receivers send reports to only the first two URIs, and many do; destinations after the second may get nothing.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:a@example.com,mailto:b@example.com,mailto:c@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:a@example.com,mailto:b@example.com"',
+    fix: 'Keep at most two destinations, and forward reports from one mailbox to the others.',
+  },
+  check(record, ctx) {
+    const tag = record.byName.get('rua');
+    if (!tag) return;
+    const uris = parseReportUris(tag);
+    if (uris.length > 2)
+      ctx.report({ start: uris[2].range.start, end: uris[uris.length - 1].range.end }, `\`rua\` lists ${uris.length} destinations; receivers may report to the first two only (RFC 7489 §6.2).`);
+  },
+});
+
+export const noRua = rule({
+  id: 'dmarc/no-rua',
+  severity: 'warning',
+  summary: 'No `rua`: no aggregate reports will arrive',
+  fixable: false,
+  docs: {
+    what: 'Finds DMARC records without a `rua` tag.',
+    why: 'RFC 9989 §4.7 / RFC 9990: without `rua` receivers send no aggregate reports, so you cannot see who sends as the domain or whether it is safe to tighten the policy.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none"',
+    good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
+    fix: 'Add `rua=mailto:` with a mailbox you read or a report-processing service.',
+  },
+  check(record, ctx) {
+    if (record.byName.has('rua') || !record.byName.has('v')) return;
+    ctx.report(record.byName.get('v')!.range, 'The record has no `rua`, so no aggregate reports arrive and you cannot see who sends as this domain (RFC 9990 §2).');
+  },
+});
+
+export const policyNone = rule({
+  id: 'dmarc/policy-none',
+  severity: 'information',
+  summary: '`p=none` monitors only',
+  fixable: false,
+  docs: {
+    what: 'Finds `p=none`.',
+    why: 'RFC 9989 §4.7: `none` asks receivers to take no action on failing mail; it is the monitoring stage, useful with reports, not protection against spoofing.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@example.com"',
+    fix: 'Once the reports show every legitimate sender passing, move to `p=quarantine` (first with `t=y`), then `p=reject`.',
+  },
+  check(record, ctx) {
+    const p = record.byName.get('p');
+    if (p && p.value === 'none') ctx.report(p.range, '`p=none` only monitors: failing mail is delivered as usual (RFC 9989 §4.7); plan the move to quarantine once reports are clean.');
+  },
+});
+
+export const weakSubdomainPolicy = rule({
+  id: 'dmarc/weak-subdomain-policy',
+  severity: 'warning',
+  summary: 'Subdomains are left at `none` while the domain enforces',
+  fixable: true,
+  docs: {
+    what: 'Finds records with an enforcing `p` whose effective subdomain policy (`sp`, default `p`) or non-existent-subdomain policy (`np`, default `sp`, then `p`) is `none`.',
+    why: 'RFC 9989 §4.7: spoofers move to subdomains, and above all to names that do not exist (`np`, RFC 9091). `sp=none` leaves every subdomain open while the apex looks protected.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=reject; sp=none; rua=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject; sp=none; np=reject; rua=mailto:dmarc@example.com"',
+    fix: 'Set `sp` to follow `p` unless subdomains send differently, and publish `np=reject` (non-existent names never send mail).',
+  },
+  check(record, ctx) {
+    const p = record.byName.get('p');
+    if (!p || (p.value !== 'quarantine' && p.value !== 'reject')) return;
+    const sp = record.byName.get('sp');
+    const np = record.byName.get('np');
+    const spEff = sp?.value ?? p.value;
+    const npEff = np?.value ?? spEff;
+    if (sp && sp.value === 'none')
+      ctx.report(sp.range, `\`sp=none\` leaves every subdomain unprotected while \`p=${p.value}\` (RFC 9989 §4.7).`, {
+        fixes: [setValue(sp, p.value, `Set \`sp=${p.value}\``)],
+      });
+    if (npEff === 'none')
+      ctx.report(np?.range ?? sp!.range, `Non-existent subdomains fall under \`${np ? 'np' : 'sp'}=none\`; publish \`np=reject\`, since names that do not exist never send mail (RFC 9989 §4.7, RFC 9091).`, {
+        fixes: [np ? setValue(np, 'reject', 'Set `np=reject`') : appendTag(record, 'np=reject', 'Add `np=reject`')],
+      });
+  },
+});
+
+export const dmarcRules: DmarcRule[] = [
+  invalidVersion,
+  leadingWhitespace,
+  syntaxError,
+  missingSeparator,
+  commaSeparator,
+  whitespaceAroundEquals,
+  invalidValue,
+  duplicateTag,
+  unknownTag,
+  pctRemoved,
+  rfRemoved,
+  riRemoved,
+  missingPolicy,
+  policyNotSecond,
+  invalidUri,
+  uriSizeObsolete,
+  tooManyRua,
+  noRua,
+  policyNone,
+  weakSubdomainPolicy,
+];
+
+export type { RecordContext };

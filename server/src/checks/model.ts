@@ -1,0 +1,251 @@
+/**
+ * Rules across records: several policies at one owner, records at the wrong owner, a mail domain
+ * without DMARC, CNAME beside other data. They read the zone's DNS model, never a file format.
+ */
+import { isSpfRecord } from '../records/spf';
+import type { ResourceRecord } from '../types';
+import type { AnalyzedSite, DnsModel, ModelRule } from './rule';
+
+function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
+  return { ...r, scope: 'model' };
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const i of items) {
+    const k = key(i);
+    if (k === undefined) continue;
+    const list = m.get(k);
+    if (list) list.push(i);
+    else m.set(k, [i]);
+  }
+  return m;
+}
+
+export const spfMultipleRecords = rule({
+  id: 'spf/multiple-records',
+  kind: 'spf',
+  severity: 'error',
+  summary: 'More than one SPF record at one name',
+  fixable: false,
+  docs: {
+    what: 'Finds owner names with two or more TXT records that start with `v=spf1`.',
+    why: 'RFC 7208 §4.5: if more than one SPF record is found, `check_host()` returns `permerror`, so the domain\'s SPF fails for every message, legitimate ones included.',
+    bad: '@ IN TXT "v=spf1 include:_spf.example.net -all"\n@ IN TXT "v=spf1 include:servers.mcsv.net -all"',
+    good: '@ IN TXT "v=spf1 include:_spf.example.net include:servers.mcsv.net -all"',
+    fix: 'Merge the records into one: all mechanisms from both, a single `all` at the end.',
+  },
+  check(model, ctx) {
+    const spf = model.sites.filter((s) => s.site.type === 'TXT' && isSpfRecord(s.site.value));
+    for (const [owner, list] of groupBy(spf, (s) => s.site.owner)) {
+      if (list.length < 2) continue;
+      for (const s of list)
+        ctx.report(s.site, 'record', `\`${owner}\` has ${list.length} SPF records; receivers return permerror and SPF fails for all mail (RFC 7208 §4.5). Merge them into one.`, {
+          related: list.filter((o) => o !== s).map((o) => ({ site: o.site, message: 'another SPF record at this name' })),
+        });
+    }
+  },
+});
+
+export const spfRrType = rule({
+  id: 'spf/spf-rr-type',
+  kind: 'spf',
+  severity: 'warning',
+  summary: 'Record type SPF (99) is obsolete',
+  fixable: false,
+  docs: {
+    what: 'Finds records of type SPF (99). Alone at a name, they leave the domain without SPF.',
+    why: 'RFC 7208 §3.1 and §14.1: SPF records must be published as TXT; type 99 is no longer used by receivers, and keeping both invites the two to drift apart.',
+    bad: '@ IN SPF "v=spf1 mx -all"',
+    good: '@ IN TXT "v=spf1 mx -all"',
+    fix: 'Publish the policy as a TXT record and remove the SPF-type record.',
+  },
+  check(model, ctx) {
+    for (const s of model.sites) {
+      if (s.site.type !== 'SPF') continue;
+      const txt = model.sites.find((o) => o.site.type === 'TXT' && o.site.owner === s.site.owner && isSpfRecord(o.site.value));
+      if (txt && txt.site.value !== s.site.value)
+        ctx.report(s.site, 'record', 'Type SPF (99) records are obsolete and receivers ignore them (RFC 7208 §3.1); this one differs from the TXT policy, so remove it.', {
+          related: [{ site: txt.site, message: 'the TXT SPF record receivers use' }],
+        });
+      else if (txt) ctx.report(s.site, 'record', 'Type SPF (99) records are obsolete and receivers ignore them (RFC 7208 §3.1); the TXT record is enough, remove this one.');
+      else
+        ctx.report(s.site, 'record', 'Receivers only look up TXT records for SPF (RFC 7208 §3.1); with only type SPF (99) here, this name has no SPF policy. Publish it as TXT.', {
+          severity: 'error',
+        });
+    }
+  },
+});
+
+export const senderId = rule({
+  id: 'spf/sender-id',
+  kind: 'spf',
+  severity: 'warning',
+  summary: 'Sender ID (`spf2.0/`) record left over',
+  fixable: false,
+  docs: {
+    what: 'Finds `spf2.0/pra` and similar Sender ID records.',
+    why: 'Sender ID (RFC 4406) is historic and no receiver uses it; the record costs a DNS answer size and confuses tools that look for SPF. RFC 7208 §4.5 only uses `v=spf1`.',
+    bad: '@ IN TXT "spf2.0/pra include:_spf.example.net ~all"',
+    good: '@ IN TXT "v=spf1 include:_spf.example.net ~all"',
+    fix: 'Remove the record; keep the `v=spf1` record.',
+  },
+  check(model, ctx) {
+    for (const s of model.sites)
+      if (s.kind === 'senderid')
+        ctx.report(s.site, { start: 0, end: Math.min(s.site.value.length, (s.site.value + ' ').indexOf(' ')) }, 'Sender ID records (RFC 4406) are historic and ignored by receivers; remove it and keep the `v=spf1` record (RFC 7208 §4.5).');
+  },
+});
+
+export const dmarcWrongOwner = rule({
+  id: 'dmarc/wrong-owner',
+  kind: 'dmarc',
+  severity: 'error',
+  summary: 'DMARC record not at a `_dmarc.` name',
+  fixable: false,
+  docs: {
+    what: 'Finds DMARC records whose owner name does not start with `_dmarc.`.',
+    why: 'RFC 9989 §4.10: receivers look for the policy at `_dmarc.<Author Domain>` (and up the tree); a record anywhere else is never found.',
+    bad: '@ IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"',
+    fix: 'Move the record to `_dmarc.<domain>`.',
+  },
+  check(model, ctx) {
+    for (const s of model.sites)
+      if (s.kind === 'dmarc' && s.site.owner !== undefined && !s.site.owner.startsWith('_dmarc.'))
+        ctx.report(s.site, 'owner', `A DMARC record at \`${s.site.owner}\` is never found; receivers query \`_dmarc.${s.site.owner}\` (RFC 9989 §4.10).`);
+  },
+});
+
+export const dmarcMultipleRecords = rule({
+  id: 'dmarc/multiple-records',
+  kind: 'dmarc',
+  severity: 'error',
+  summary: 'More than one DMARC record at one name',
+  fixable: false,
+  docs: {
+    what: 'Finds `_dmarc` names with two or more records starting with `v=DMARC1`.',
+    why: 'RFC 9989 §4.10: when discovery finds more than one DMARC record, it is as if none were found; the domain loses its policy.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none"\n_dmarc IN TXT "v=DMARC1; p=reject"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject"',
+    fix: 'Keep a single record.',
+  },
+  check(model, ctx) {
+    const dmarc = model.sites.filter((s) => s.kind === 'dmarc' && /^\s*v\s*=\s*dmarc1/i.test(s.site.value));
+    for (const [owner, list] of groupBy(dmarc, (s) => s.site.owner)) {
+      if (list.length < 2) continue;
+      for (const s of list)
+        ctx.report(s.site, 'record', `\`${owner}\` has ${list.length} DMARC records; receivers then apply no policy at all (RFC 9989 §4.10). Keep one.`, {
+          related: list.filter((o) => o !== s).map((o) => ({ site: o.site, message: 'another DMARC record at this name' })),
+        });
+    }
+  },
+});
+
+function hasDmarcAbove(owner: string, dmarcOwners: Set<string>): boolean {
+  for (let name = owner; name.includes('.'); name = name.slice(name.indexOf('.') + 1))
+    if (dmarcOwners.has(`_dmarc.${name}`)) return true;
+  return false;
+}
+
+export const dmarcMissingRecord = rule({
+  id: 'dmarc/missing-record',
+  kind: 'dmarc',
+  severity: 'warning',
+  summary: 'A mail domain has no DMARC record',
+  fixable: false,
+  docs: {
+    what: 'Finds names with an SPF record or MX records but no `_dmarc` record at the name or any parent in the same files.',
+    why: 'RFC 9989 §4.10: without a policy record, receivers apply no DMARC to mail from the domain, so nothing stops spoofing of it and no reports arrive.',
+    bad: '@ IN MX 10 mail\n@ IN TXT "v=spf1 mx -all"',
+    good: '@ IN MX 10 mail\n@ IN TXT "v=spf1 mx -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
+    fix: 'Publish `_dmarc.<domain> TXT "v=DMARC1; p=none; rua=mailto:…"` and tighten it as reports come in.',
+  },
+  check(model, ctx) {
+    const dmarcOwners = new Set(model.sites.filter((s) => s.kind === 'dmarc').map((s) => s.site.owner ?? ''));
+    const reported = new Set<string>();
+    const mailish = (owner: string | undefined) => owner !== undefined && !owner.split('.').some((l) => l.startsWith('_'));
+    for (const s of model.sites) {
+      const owner = s.site.owner;
+      if (s.kind !== 'spf' || !mailish(owner) || reported.has(owner!) || hasDmarcAbove(owner!, dmarcOwners)) continue;
+      reported.add(owner!);
+      ctx.report(s.site, 'owner', `\`${owner}\` publishes SPF but has no DMARC record at \`_dmarc.${owner}\` or a parent, so receivers apply no DMARC policy (RFC 9989 §4.10).`);
+    }
+    for (const r of model.records) {
+      if (r.type !== 'MX' || !mailish(r.owner) || reported.has(r.owner!) || hasDmarcAbove(r.owner!, dmarcOwners)) continue;
+      reported.add(r.owner!);
+      ctx.reportAt(r.uri, r.range, `\`${r.owner}\` receives mail (MX) but has no DMARC record at \`_dmarc.${r.owner}\` or a parent (RFC 9989 §4.10).`);
+    }
+  },
+});
+
+export const dkimWrongOwner = rule({
+  id: 'dkim/wrong-owner',
+  kind: 'dkim',
+  severity: 'warning',
+  summary: 'DKIM key not under `<selector>._domainkey.`',
+  fixable: false,
+  docs: {
+    what: 'Finds DKIM key records (`v=DKIM1` or `k=`/`p=` tags) whose owner is not `<selector>._domainkey.<domain>`.',
+    why: 'RFC 6376 §3.6.2.1: verifiers query `<selector>._domainkey.<d=domain>`; a key anywhere else is never found and signatures fail.',
+    bad: 'sel IN TXT "v=DKIM1; k=ed25519; p=zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po="',
+    good: 'sel._domainkey IN TXT "v=DKIM1; k=ed25519; p=zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po="',
+    fix: 'Publish the key at `<selector>._domainkey.<domain>`.',
+  },
+  check(model, ctx) {
+    for (const s of model.sites)
+      if (s.kind === 'dkim' && s.site.owner !== undefined && !isDkimOwner(s.site.owner))
+        ctx.report(s.site, 'owner', `A DKIM key at \`${s.site.owner}\` is never found; verifiers query \`<selector>._domainkey.<domain>\` (RFC 6376 §3.6.2.1).`);
+  },
+});
+
+export function isDkimOwner(owner: string): boolean {
+  const labels = owner.split('.');
+  const i = labels.indexOf('_domainkey');
+  return i >= 1;
+}
+
+const DNSSEC_TYPES = new Set(['RRSIG', 'NSEC', 'NSEC3', 'KEY', 'SIG', 'NXT']);
+
+export const cnameAndOtherData = rule({
+  id: 'zone/cname-and-other-data',
+  kind: 'zone',
+  severity: 'error',
+  summary: 'A name has a CNAME and other records',
+  fixable: false,
+  docs: {
+    what: 'Finds names that have a CNAME record and any other record (DNSSEC records excepted), for example a TXT policy beside a CNAME.',
+    why: 'RFC 1034 §3.6.2 and RFC 2181 §10.1: a CNAME cannot coexist with other data; servers refuse the zone (BIND: "CNAME and other data") or serve only the CNAME, so the TXT policy is never seen.',
+    bad: 'www IN CNAME @\nwww IN TXT "v=spf1 -all"',
+    good: 'www IN A 192.0.2.1\nwww IN TXT "v=spf1 -all"',
+    fix: 'Remove the CNAME or the other records; publish the TXT record at the CNAME target instead.',
+  },
+  check(model, ctx) {
+    for (const [owner, list] of model.byOwner) {
+      const cname = list.find((r) => r.type === 'CNAME');
+      if (!cname) continue;
+      for (const r of list) {
+        if (r === cname || DNSSEC_TYPES.has(r.type)) continue;
+        ctx.reportAt(r.uri, r.range, `\`${owner}\` has a CNAME, so this ${r.type} record beside it is invalid and is never served (RFC 1034 §3.6.2, RFC 2181 §10.1).`, {
+          related: [{ uri: cname.uri, range: cname.range, message: 'the CNAME at this name' }],
+        });
+      }
+    }
+  },
+});
+
+export const modelRules: ModelRule[] = [
+  spfMultipleRecords,
+  spfRrType,
+  senderId,
+  dmarcWrongOwner,
+  dmarcMultipleRecords,
+  dmarcMissingRecord,
+  dkimWrongOwner,
+  cnameAndOtherData,
+];
+
+export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[]): DnsModel {
+  const byOwner = groupBy(records, (r) => r.owner);
+  return { records, sites, byOwner };
+}

@@ -1,0 +1,22 @@
+/** Every rule, by id. Rule ids are stable: tools and configuration depend on them. */
+import { dkimRules } from './dkim';
+import { dmarcRules } from './dmarc';
+import { modelRules } from './model';
+import type { DkimRule, DmarcRule, ModelRule, Rule, SpfRule } from './rule';
+import { spfRules } from './spf';
+import { zoneRules } from './zone';
+
+export const allRules: readonly Rule[] = [...zoneRules, ...spfRules, ...dmarcRules, ...dkimRules, ...modelRules].sort((a, b) => a.id.localeCompare(b.id));
+
+export const rulesById: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => [r.id, r]));
+
+export const spfRecordRules: readonly SpfRule[] = spfRules;
+export const dmarcRecordRules: readonly DmarcRule[] = dmarcRules;
+export const dkimRecordRules: readonly DkimRule[] = dkimRules;
+export const crossRecordRules: readonly ModelRule[] = modelRules;
+
+const seen = new Set<string>();
+for (const r of allRules) {
+  if (seen.has(r.id)) throw new Error(`duplicate rule id ${r.id}`);
+  seen.add(r.id);
+}

@@ -1,0 +1,109 @@
+/**
+ * The rule registry's shapes (GUIDE §3, ESLint/Ruff style). A rule is metadata plus a pure check.
+ * Record rules report in record-value space; the service maps ranges and edits to the document once.
+ */
+import type { DkimRecord } from '../records/dkim';
+import type { DmarcRecord } from '../records/dmarc';
+import type { SpfRecord } from '../records/spf';
+import type { OffsetRange, RecordSite, ResourceRecord, Severity } from '../types';
+
+export type RuleKind = 'spf' | 'dmarc' | 'dkim' | 'zone';
+
+export interface RuleDocs {
+  /** What the rule finds, in a sentence or two. */
+  what: string;
+  /** Why it matters, citing the RFC section. */
+  why: string;
+  /** Zone-file lines (relative to `$ORIGIN example.com.`) that trigger the rule, and a corrected version. */
+  bad: string;
+  good: string;
+  /** How to fix it. */
+  fix: string;
+}
+
+export interface RuleMeta {
+  id: string;
+  kind: RuleKind;
+  severity: Severity;
+  summary: string;
+  fixable: boolean;
+  docs: RuleDocs;
+}
+
+export interface ValueEdit {
+  /** Range in the record value. */
+  range: OffsetRange;
+  /** Replacement as DNS should serve it (the service writes it in the file's syntax). */
+  newText: string;
+}
+
+export interface ValueFix {
+  title: string;
+  edits: ValueEdit[];
+}
+
+export interface ReportOptions {
+  fixes?: ValueFix[];
+  /** Lower or raise this one finding (e.g. a migration-safe `pct`), unless configuration overrides the rule. */
+  severity?: Severity;
+  related?: RelatedRef[];
+}
+
+/** Another record involved in a finding: a TXT site (range in its value) or any record (range in its document). */
+export type RelatedRef = { site: RecordSite; range?: OffsetRange; message: string } | { uri: string; range: OffsetRange; message: string };
+
+export interface RecordContext {
+  site: RecordSite;
+  report(range: OffsetRange, message: string, options?: ReportOptions): void;
+}
+
+/** A TXT/SPF record with what it was recognised as. */
+export interface AnalyzedSite {
+  site: RecordSite;
+  kind: 'spf' | 'dmarc' | 'dkim' | 'senderid' | undefined;
+  spf?: SpfRecord;
+  dmarc?: DmarcRecord;
+  dkim?: DkimRecord;
+}
+
+/** Every record of one zone (its includes too), for checks across records. */
+export interface DnsModel {
+  records: ResourceRecord[];
+  sites: AnalyzedSite[];
+  byOwner: Map<string, ResourceRecord[]>;
+}
+
+export interface ModelContext {
+  report(site: RecordSite, range: OffsetRange | 'owner' | 'record', message: string, options?: ReportOptions): void;
+  /** For findings on records that are not TXT (e.g. a CNAME). */
+  reportAt(uri: string, range: OffsetRange, message: string, options?: Omit<ReportOptions, 'fixes'>): void;
+}
+
+export interface SpfRule extends RuleMeta {
+  scope: 'spf';
+  check(record: SpfRecord, ctx: RecordContext): void;
+}
+export interface DmarcRule extends RuleMeta {
+  scope: 'dmarc';
+  check(record: DmarcRecord, ctx: RecordContext): void;
+}
+export interface DkimRule extends RuleMeta {
+  scope: 'dkim';
+  check(record: DkimRecord, ctx: RecordContext): void;
+}
+export interface ModelRule extends RuleMeta {
+  scope: 'model';
+  check(model: DnsModel, ctx: ModelContext): void;
+}
+/** Reported by a source extractor (zone syntax); the registry holds its metadata and docs. */
+export interface SourceRule extends RuleMeta {
+  scope: 'source';
+}
+
+export type Rule = SpfRule | DmarcRule | DkimRule | ModelRule | SourceRule;
+
+export const DOCS_BASE = 'https://github.com/dmarc-lens/dmarc-lens/blob/main/docs/rules/';
+
+export function docsUrl(id: string): string {
+  return `${DOCS_BASE}${id}.md`;
+}

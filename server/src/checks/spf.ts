@@ -1,0 +1,424 @@
+/**
+ * SPF record rules (RFC 7208). Each rule is one object: metadata, docs and a pure check.
+ */
+import type { SpfProblemCode, SpfRecord, SpfTerm } from '../records/spf';
+import type { OffsetRange } from '../types';
+import type { RecordContext, SpfRule, ValueFix } from './rule';
+
+function problemRule(
+  id: string,
+  code: SpfProblemCode,
+  summary: string,
+  docs: SpfRule['docs'],
+  fix?: (record: SpfRecord, range: OffsetRange) => ValueFix[] | undefined,
+): SpfRule {
+  return {
+    id,
+    kind: 'spf',
+    scope: 'spf',
+    severity: 'error',
+    summary,
+    fixable: fix !== undefined,
+    docs,
+    check(record, ctx) {
+      for (const p of record.problems) if (p.code === code) ctx.report(p.range, p.message, { fixes: fix?.(record, p.range) });
+    },
+  };
+}
+
+/** The edit that removes a term together with the space before it. */
+function removeTerm(record: SpfRecord, term: SpfTerm): ValueFix {
+  let start = term.range.start;
+  while (start > 0 && record.value[start - 1] === ' ') start--;
+  return { title: `Remove \`${term.text}\``, edits: [{ range: { start, end: term.range.end }, newText: '' }] };
+}
+
+function setQualifier(term: SpfTerm, q: string): ValueFix {
+  const range = term.qualifierRange ?? { start: term.nameRange.start, end: term.nameRange.start };
+  return { title: `Use \`${q}${term.name}\``, edits: [{ range, newText: q }] };
+}
+
+const mechanisms = (r: SpfRecord) => r.terms.filter((t) => t.kind === 'mechanism');
+const firstAll = (r: SpfRecord) => r.terms.find((t) => t.kind === 'mechanism' && t.name === 'all' && !t.invalid);
+
+export const syntaxError = problemRule('spf/syntax-error', 'syntax', 'A term of the SPF record is not valid syntax', {
+  what: 'Finds SPF terms that match neither the mechanism nor the modifier grammar, such as `include` without a domain, `all:` with an argument, or a tab between terms.',
+  why: 'RFC 7208 §4.6 makes any syntax error in the record a `permerror`: the whole record fails, not just the term, and DMARC then sees no SPF pass at all.',
+  bad: '@ IN TXT "v=spf1 include -all"',
+  good: '@ IN TXT "v=spf1 include:_spf.example.net -all"',
+  fix: 'Write the term in its documented form (`include:domain`, `a[:domain][/cidr]`, `ip4:network[/len]`…) and separate terms by single spaces.',
+});
+
+export const unknownMechanism = problemRule('spf/unknown-mechanism', 'unknown-mechanism', 'The SPF record uses a mechanism that does not exist', {
+  what: 'Finds mechanism names other than all, include, a, mx, ptr, ip4, ip6 and exists, for example `ip:` or `inlcude:`.',
+  why: 'RFC 7208 §5 defines the eight mechanisms; an unknown one makes `check_host()` return `permerror` (§4.6.3), so the record authorises nothing.',
+  bad: '@ IN TXT "v=spf1 ip:192.0.2.1 -all"',
+  good: '@ IN TXT "v=spf1 ip4:192.0.2.1 -all"',
+  fix: 'Correct the mechanism name (`ip4`/`ip6` for addresses, `include` for another domain\'s policy).',
+});
+
+export const invalidIp = problemRule('spf/invalid-ip', 'invalid-ip', 'An ip4/ip6 mechanism holds something that is not an address', {
+  what: 'Finds `ip4:` and `ip6:` mechanisms whose argument is not an IPv4 or IPv6 address, including host names written where an address belongs.',
+  why: 'RFC 7208 §5.6 requires an address; receivers treat anything else as a syntax error and return `permerror`.',
+  bad: '@ IN TXT "v=spf1 ip4:192.0.2.300 -all"',
+  good: '@ IN TXT "v=spf1 ip4:192.0.2.30 -all"',
+  fix: 'Write the address (and optional `/prefix`). For a host name use `a:host.example.com` instead.',
+});
+
+export const invalidCidr = problemRule('spf/invalid-cidr', 'invalid-cidr', 'A CIDR prefix length is out of range or malformed', {
+  what: 'Finds prefix lengths above 32 (IPv4) or 128 (IPv6), with leading zeros, or otherwise malformed, on ip4, ip6, a and mx.',
+  why: 'RFC 7208 §5.6 bounds the lengths; a bad one is a syntax error and the record returns `permerror`.',
+  bad: '@ IN TXT "v=spf1 ip4:192.0.2.0/33 -all"',
+  good: '@ IN TXT "v=spf1 ip4:192.0.2.0/24 -all"',
+  fix: 'Use a prefix length of 0-32 for IPv4 and 0-128 for IPv6; `a` and `mx` take `/len`, `//len6` or `/len//len6`.',
+});
+
+export const invalidDomainSpec = problemRule('spf/invalid-domain-spec', 'invalid-domain-spec', 'A domain in the SPF record is not a valid domain-spec', {
+  what: 'Finds include, exists, a, mx, ptr, redirect and exp targets that are not fully qualified domain names, end in a numeric label, or hold characters SPF does not allow.',
+  why: 'RFC 7208 §7.1 requires a domain-spec that ends in a proper top label (or a macro); an IP address or a single label is a syntax error (`permerror`).',
+  bad: '@ IN TXT "v=spf1 include:192.0.2.1 -all"',
+  good: '@ IN TXT "v=spf1 ip4:192.0.2.1 -all"',
+  fix: 'Write the full domain name (`include:_spf.provider.example`); use ip4/ip6 for addresses.',
+});
+
+export const invalidMacro = problemRule('spf/invalid-macro', 'invalid-macro', 'A macro in the SPF record is malformed', {
+  what: 'Finds `%` sequences that are not `%{letter…}`, `%%`, `%_` or `%-`, unknown macro letters, and the exp-only letters c, r, t outside `exp`.',
+  why: 'RFC 7208 §7.1 defines the macro syntax; a malformed macro is a syntax error and the record returns `permerror`.',
+  bad: '@ IN TXT "v=spf1 exists:%{x}.spf.example.com -all"',
+  good: '@ IN TXT "v=spf1 exists:%{i}.spf.example.com -all"',
+  fix: 'Use one of the macro letters s, l, o, d, i, p, h, v (and c, r, t only in exp), or escape a literal percent sign as `%%`.',
+});
+
+export const invalidVersion = problemRule(
+  'spf/invalid-version',
+  'version',
+  'The SPF record does not start with `v=spf1` followed by a space',
+  {
+    what: 'Finds SPF records whose version is missing, not first (leading spaces or text before it), or glued to the next term (`v=spf1include:…`).',
+    why: 'RFC 7208 §4.5 selects records that begin with exactly `v=spf1` followed by a space or the end; any other record is ignored, so the domain has no SPF policy at all.',
+    bad: '@ IN TXT "v=spf1include:_spf.example.net -all"',
+    good: '@ IN TXT "v=spf1 include:_spf.example.net -all"',
+    fix: 'Start the record with `v=spf1` and one space.',
+  },
+  (record, range) => {
+    if (/^v=spf1[^ ]/i.test(record.value)) return [{ title: 'Insert a space after `v=spf1`', edits: [{ range: { start: 6, end: 6 }, newText: ' ' }] }];
+    const lead = /^\s+(?=v=spf1)/i.exec(record.value);
+    if (lead && range.start === lead[0].length) return [{ title: 'Remove the leading white space', edits: [{ range: { start: 0, end: lead[0].length }, newText: '' }] }];
+    return undefined;
+  },
+);
+
+export const plusAll: SpfRule = {
+  id: 'spf/plus-all',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'error',
+  summary: '`+all` lets every host on the internet send as this domain',
+  fixable: true,
+  docs: {
+    what: 'Finds an `all` mechanism with the `+` qualifier, written or implied (a bare `all`).',
+    why: 'RFC 7208 §5.1: `all` always matches, so `+all` makes every IP address pass SPF for the domain; DMARC then passes on SPF for any spoofer using the domain as the RFC5321.MailFrom.',
+    bad: '@ IN TXT "v=spf1 include:_spf.example.net all"',
+    good: '@ IN TXT "v=spf1 include:_spf.example.net -all"',
+    fix: 'Use `-all` (fail) or, while you are still finding senders, `~all` (softfail).',
+  },
+  check(record, ctx) {
+    for (const t of mechanisms(record))
+      if (t.name === 'all' && t.qualifier === '+' && !t.invalid)
+        ctx.report(t.range, `\`${t.text}\` authorises every host on the internet to send as this domain (RFC 7208 §5.1); use \`-all\` or \`~all\`.`, {
+          fixes: [setQualifier(t, '-'), setQualifier(t, '~')],
+        });
+  },
+};
+
+export const neutralAll: SpfRule = {
+  id: 'spf/neutral-all',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'warning',
+  summary: '`?all` gives no protection: unlisted senders get a neutral result',
+  fixable: true,
+  docs: {
+    what: 'Finds `?all`, which ends the record with a neutral result.',
+    why: 'RFC 7208 §8.2: neutral must be treated like none; the record states no policy about unlisted hosts, and receivers cannot reject spoofed mail on SPF.',
+    bad: '@ IN TXT "v=spf1 mx ?all"',
+    good: '@ IN TXT "v=spf1 mx ~all"',
+    fix: 'Use `~all` while you are still finding senders, then `-all`.',
+  },
+  check(record, ctx) {
+    for (const t of mechanisms(record))
+      if (t.name === 'all' && t.qualifier === '?' && !t.invalid)
+        ctx.report(t.range, '`?all` is neutral: unlisted senders are treated as if there were no SPF record (RFC 7208 §8.2); use `~all` or `-all`.', {
+          fixes: [setQualifier(t, '~'), setQualifier(t, '-')],
+        });
+  },
+};
+
+export const noAll: SpfRule = {
+  id: 'spf/no-all',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'warning',
+  summary: 'The SPF record ends without `all` or `redirect`',
+  fixable: true,
+  docs: {
+    what: 'Finds SPF records that have neither an `all` mechanism nor a `redirect` modifier.',
+    why: 'RFC 7208 §4.7: when no mechanism matches and there is no redirect, the result is neutral, so every unlisted sender is left undecided.',
+    bad: '@ IN TXT "v=spf1 mx include:_spf.example.net"',
+    good: '@ IN TXT "v=spf1 mx include:_spf.example.net ~all"',
+    fix: 'End the record with `~all` or `-all`, or delegate with `redirect=`.',
+  },
+  check(record, ctx) {
+    if (record.version === undefined || record.problems.some((p) => p.code === 'version')) return;
+    const hasAll = record.terms.some((t) => t.kind === 'mechanism' && t.name === 'all');
+    const hasRedirect = record.terms.some((t) => t.kind === 'modifier' && t.name === 'redirect');
+    if (hasAll || hasRedirect) return;
+    const end = record.value.replace(/ +$/, '').length;
+    ctx.report({ start: 0, end: record.version.end }, 'The record has no `all` and no `redirect`, so unlisted senders get a neutral result (RFC 7208 §4.7); end it with `~all` or `-all`.', {
+      fixes: [
+        { title: 'Append `~all`', edits: [{ range: { start: end, end }, newText: ' ~all' }] },
+        { title: 'Append `-all`', edits: [{ range: { start: end, end }, newText: ' -all' }] },
+      ],
+    });
+  },
+};
+
+export const redirectWithAll: SpfRule = {
+  id: 'spf/redirect-with-all',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'warning',
+  summary: '`redirect` is ignored because the record has an `all` mechanism',
+  fixable: true,
+  docs: {
+    what: 'Finds a `redirect=` modifier in a record that also has an `all` mechanism.',
+    why: 'RFC 7208 §6.1: redirect is only used when no mechanism matched, and `all` always matches, so the redirect target is never consulted.',
+    bad: '@ IN TXT "v=spf1 redirect=_spf.example.net -all"',
+    good: '@ IN TXT "v=spf1 redirect=_spf.example.net"',
+    fix: 'Remove `all` if the redirect target should decide, or remove the redirect.',
+  },
+  check(record, ctx) {
+    const all = firstAll(record);
+    if (!all) return;
+    for (const t of record.terms)
+      if (t.kind === 'modifier' && t.name === 'redirect')
+        ctx.report(t.range, `\`${t.text}\` is never used because \`${all.text}\` always matches first (RFC 7208 §6.1).`, {
+          fixes: [removeTerm(record, all), removeTerm(record, t)],
+        });
+  },
+};
+
+export const termsAfterAll: SpfRule = {
+  id: 'spf/terms-after-all',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'warning',
+  summary: 'Mechanisms after `all` are never evaluated',
+  fixable: true,
+  docs: {
+    what: 'Finds mechanisms written after the `all` mechanism.',
+    why: 'RFC 7208 §5.1: mechanisms after `all` will never be tested. A sender listed there is not authorised, although the record seems to say so.',
+    bad: '@ IN TXT "v=spf1 -all include:_spf.example.net"',
+    good: '@ IN TXT "v=spf1 include:_spf.example.net -all"',
+    fix: 'Move `all` to the end of the record.',
+  },
+  check(record, ctx) {
+    const all = firstAll(record);
+    if (!all) return;
+    const after = record.terms.filter((t) => t.kind === 'mechanism' && t.range.start > all.range.start && t.name !== 'all');
+    if (after.length === 0) return;
+    // The fix rewrites the terms with `all` moved after the last other mechanism; modifiers keep their places.
+    const ordered = record.terms.filter((x) => x !== all);
+    const lastMech = ordered.reduce((last, x, i) => (x.kind === 'mechanism' ? i : last), -1);
+    ordered.splice(lastMech + 1, 0, all);
+    const whole = { start: record.terms[0].range.start, end: record.terms[record.terms.length - 1].range.end };
+    const fix = { title: `Move \`${all.text}\` to the end`, edits: [{ range: whole, newText: ordered.map((x) => x.text).join(' ') }] };
+    for (const t of after)
+      ctx.report(t.range, `\`${t.text}\` comes after \`${all.text}\` and is never evaluated (RFC 7208 §5.1).`, { fixes: [fix] });
+  },
+};
+
+export const multipleAll: SpfRule = {
+  id: 'spf/multiple-all',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'warning',
+  summary: 'The record has more than one `all` mechanism',
+  fixable: true,
+  docs: {
+    what: 'Finds a second (or later) `all` mechanism.',
+    why: 'RFC 7208 §5.1: the first `all` always matches, so any later `all` is dead and usually a sign of a merge mistake.',
+    bad: '@ IN TXT "v=spf1 mx ~all -all"',
+    good: '@ IN TXT "v=spf1 mx -all"',
+    fix: 'Keep one `all`, at the end, with the qualifier you mean.',
+  },
+  check(record, ctx) {
+    const alls = mechanisms(record).filter((t) => t.name === 'all');
+    for (const t of alls.slice(1))
+      ctx.report(t.range, `\`${t.text}\` is never reached: \`${alls[0].text}\` already matches every sender (RFC 7208 §5.1).`, { fixes: [removeTerm(record, t)] });
+  },
+};
+
+export const ptr: SpfRule = {
+  id: 'spf/ptr',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'warning',
+  summary: 'The `ptr` mechanism should not be used',
+  fixable: true,
+  docs: {
+    what: 'Finds the `ptr` mechanism.',
+    why: 'RFC 7208 §5.5: `ptr` is slow, unreliable and places load on the .arpa name servers; it SHOULD NOT be published, and some receivers skip it.',
+    bad: '@ IN TXT "v=spf1 ptr -all"',
+    good: '@ IN TXT "v=spf1 a mx -all"',
+    fix: 'List the sending hosts with `a`, `mx`, `ip4` or `ip6` instead.',
+  },
+  check(record, ctx) {
+    for (const t of mechanisms(record))
+      if (t.name === 'ptr' && !t.invalid)
+        ctx.report(t.range, '`ptr` is slow and unreliable and SHOULD NOT be used (RFC 7208 §5.5); list the hosts with `a`, `mx`, `ip4` or `ip6`.', { fixes: [removeTerm(record, t)] });
+  },
+};
+
+export const duplicateModifier: SpfRule = {
+  id: 'spf/duplicate-modifier',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'error',
+  summary: '`redirect` or `exp` appears more than once',
+  fixable: true,
+  docs: {
+    what: 'Finds a second `redirect=` or `exp=` modifier in one record.',
+    why: 'RFC 7208 §6: these modifiers MUST NOT appear more than once; if they do, `check_host()` returns `permerror`.',
+    bad: '@ IN TXT "v=spf1 redirect=a.example.net redirect=b.example.net"',
+    good: '@ IN TXT "v=spf1 redirect=a.example.net"',
+    fix: 'Keep one of them.',
+  },
+  check(record, ctx) {
+    const seen = new Map<string, SpfTerm>();
+    for (const t of record.terms) {
+      if (t.kind !== 'modifier' || (t.name !== 'redirect' && t.name !== 'exp')) continue;
+      const first = seen.get(t.name);
+      if (first) ctx.report(t.range, `\`${t.name}\` appears more than once, which makes the record a permerror (RFC 7208 §6).`, { fixes: [removeTerm(record, t)] });
+      else seen.set(t.name, t);
+    }
+  },
+};
+
+function termKey(t: SpfTerm): string {
+  return `${t.qualifier}${t.name}:${(t.arg ?? '').toLowerCase().replace(/\.$/, '')}/${t.cidr4 ?? ''}//${t.cidr6 ?? ''}`;
+}
+
+export const duplicateMechanism: SpfRule = {
+  id: 'spf/duplicate-mechanism',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'warning',
+  summary: 'The same mechanism is listed twice',
+  fixable: true,
+  docs: {
+    what: 'Finds a mechanism that repeats an earlier one exactly (same qualifier, name, domain and prefix lengths).',
+    why: 'The second copy never changes the result (RFC 7208 §4.6.2 evaluates left to right), yet an `include`, `a` or `mx` still costs one of the ten DNS lookups (§4.6.4).',
+    bad: '@ IN TXT "v=spf1 include:_spf.example.net include:_spf.example.net -all"',
+    good: '@ IN TXT "v=spf1 include:_spf.example.net -all"',
+    fix: 'Remove the repeated mechanism.',
+  },
+  check(record, ctx) {
+    const seen = new Set<string>();
+    for (const t of mechanisms(record)) {
+      if (t.invalid || t.name === 'all') continue;
+      const k = termKey(t);
+      if (seen.has(k)) ctx.report(t.range, `\`${t.text}\` repeats an earlier mechanism and can be removed (RFC 7208 §4.6.2).`, { fixes: [removeTerm(record, t)] });
+      seen.add(k);
+    }
+  },
+};
+
+export const unknownModifier: SpfRule = {
+  id: 'spf/unknown-modifier',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'information',
+  summary: 'An unknown modifier is ignored by receivers',
+  fixable: false,
+  docs: {
+    what: 'Finds modifiers other than `redirect` and `exp`, such as a misspelt `redirects=`.',
+    why: 'RFC 7208 §6: unrecognised modifiers MUST be ignored, so a typo silently removes a redirect or explanation.',
+    bad: '@ IN TXT "v=spf1 redirects=_spf.example.net"',
+    good: '@ IN TXT "v=spf1 redirect=_spf.example.net"',
+    fix: 'Correct the name, or remove the modifier if it is not needed.',
+  },
+  check(record, ctx) {
+    for (const t of record.terms)
+      if (t.kind === 'modifier' && t.name !== 'redirect' && t.name !== 'exp' && !t.invalid)
+        ctx.report(t.nameRange, `Unknown modifier \`${t.name}\` is ignored by receivers (RFC 7208 §6); did you mean \`redirect\` or \`exp\`?`);
+  },
+};
+
+function recordBytes(ctx: RecordContext): number {
+  return ctx.site.strings.reduce((n, s) => n + s.bytes, 0);
+}
+
+export const recordTooLong: SpfRule = {
+  id: 'spf/record-too-long',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'warning',
+  summary: 'The SPF record is longer than 450 bytes',
+  fixable: false,
+  docs: {
+    what: 'Finds SPF records between 451 and 512 bytes.',
+    why: 'RFC 7208 §3.4: records should stay under 450 bytes so that the whole DNS answer, with the query, fits in a 512-byte UDP response; bigger answers need TCP or EDNS, which some resolvers on the path lack.',
+    bad: `@ IN TXT "v=spf1 ${'ip4:192.0.2.1 '.repeat(17)}" "${'ip4:192.0.2.2 '.repeat(17)}-all"`,
+    good: '@ IN TXT "v=spf1 ip4:192.0.2.0/24 -all"',
+    fix: 'Merge addresses into CIDR ranges, or move part of the record behind an `include:` of a name you control.',
+  },
+  check(record, ctx) {
+    const bytes = recordBytes(ctx);
+    if (bytes > 450 && bytes <= 512)
+      ctx.report({ start: 0, end: record.version?.end ?? Math.min(6, record.value.length) }, `The record is ${bytes} bytes; keep SPF records under 450 bytes so answers fit in one UDP packet (RFC 7208 §3.4).`);
+  },
+};
+
+export const recordOver512: SpfRule = {
+  id: 'spf/record-exceeds-512-bytes',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'error',
+  summary: 'The SPF record is longer than 512 bytes',
+  fixable: false,
+  docs: {
+    what: 'Finds SPF records longer than 512 bytes.',
+    why: 'RFC 7208 §3.4: a record this long cannot be answered in a plain 512-byte UDP response; resolvers without TCP fallback get a truncated answer and receivers return `temperror`.',
+    bad: `@ IN TXT "v=spf1 ${'ip4:192.0.2.1 '.repeat(17)}" "${'ip4:192.0.2.2 '.repeat(17)}" "${'ip4:192.0.2.3 '.repeat(6)}-all"`,
+    good: '@ IN TXT "v=spf1 ip4:192.0.2.0/24 -all"',
+    fix: 'Merge addresses into CIDR ranges, or split the policy behind `include:` of names you control.',
+  },
+  check(record, ctx) {
+    const bytes = recordBytes(ctx);
+    if (bytes > 512)
+      ctx.report({ start: 0, end: record.version?.end ?? Math.min(6, record.value.length) }, `The record is ${bytes} bytes, more than fits in a 512-byte UDP answer (RFC 7208 §3.4); shorten it or split it behind an include.`);
+  },
+};
+
+export const spfRules: SpfRule[] = [
+  syntaxError,
+  unknownMechanism,
+  invalidIp,
+  invalidCidr,
+  invalidDomainSpec,
+  invalidMacro,
+  invalidVersion,
+  plusAll,
+  neutralAll,
+  noAll,
+  redirectWithAll,
+  termsAfterAll,
+  multipleAll,
+  ptr,
+  duplicateModifier,
+  duplicateMechanism,
+  unknownModifier,
+  recordTooLong,
+  recordOver512,
+];

@@ -1,0 +1,121 @@
+/**
+ * Zone-file rules. The zone reader (sources/zonefile.ts) finds these while reading; the registry
+ * holds their metadata and docs so that they are configured and documented like every other rule.
+ */
+import type { SourceRule } from './rule';
+
+function rule(r: Omit<SourceRule, 'kind' | 'scope' | 'fixable'> & { fixable?: boolean }): SourceRule {
+  return { fixable: false, ...r, kind: 'zone', scope: 'source' };
+}
+
+export const zoneRules: SourceRule[] = [
+  rule({
+    id: 'zone/string-too-long',
+    severity: 'error',
+    summary: 'A character-string is longer than 255 bytes',
+    fixable: true,
+    docs: {
+      what: 'Finds a quoted (or unquoted) string in a TXT or SPF record longer than 255 bytes.',
+      why: 'RFC 1035 §3.3: a character-string is one length byte and at most 255 bytes of data. Servers refuse to load the zone (BIND: "ran out of space"), so the record is never published.',
+      bad: `@ IN TXT "v=spf1 ${'ip4:192.0.2.1 '.repeat(18)}-all"`,
+      good: `@ IN TXT "v=spf1 ${'ip4:192.0.2.1 '.repeat(9)}" "${'ip4:192.0.2.1 '.repeat(9)}-all"`,
+      fix: 'Split the value into several quoted strings of at most 255 bytes each: `"first part" "second part"`. DNS joins them with no separator, so keep any space inside a string.',
+    },
+  }),
+  rule({
+    id: 'zone/unterminated-quote',
+    severity: 'error',
+    summary: 'A quoted string is not closed on its line',
+    docs: {
+      what: 'Finds a `"` whose closing quote is missing before the end of the line.',
+      why: 'RFC 1035 §5.1: a quoted string ends at the next unescaped `"`; BIND does not let a string span lines, so the zone fails to load.',
+      bad: '_dmarc IN TXT "v=DMARC1; p=none',
+      good: '_dmarc IN TXT "v=DMARC1; p=none"',
+      fix: 'Add the closing quote; write a literal quote inside a string as `\\"`.',
+    },
+  }),
+  rule({
+    id: 'zone/unbalanced-parentheses',
+    severity: 'error',
+    summary: 'Parentheses do not balance',
+    docs: {
+      what: 'Finds `(` never closed and `)` without an opening one.',
+      why: 'RFC 1035 §5.1: parentheses group a record over several lines; an unclosed one swallows the rest of the file and the zone fails to load.',
+      bad: '@ IN TXT ( "v=spf1 " "-all"',
+      good: '@ IN TXT ( "v=spf1 " "-all" )',
+      fix: 'Close the group with `)` after the last string of the record.',
+    },
+  }),
+  rule({
+    id: 'zone/unknown-directive',
+    severity: 'error',
+    summary: 'Unknown `$` directive',
+    docs: {
+      what: 'Finds lines starting with `$` that are not `$ORIGIN`, `$INCLUDE`, `$TTL` (or BIND\'s `$GENERATE`).',
+      why: 'RFC 1035 §5.1 and RFC 2308 §4 define the directives; servers refuse other ones, so the zone does not load.',
+      bad: '$ORIGN example.com.',
+      good: '$ORIGIN example.com.',
+      fix: 'Correct the directive name.',
+    },
+  }),
+  rule({
+    id: 'zone/out-of-zone',
+    severity: 'warning',
+    summary: 'A record is outside the zone',
+    docs: {
+      what: 'Finds records whose owner name is not the zone apex or below it.',
+      why: 'RFC 1035 §5.2: a zone holds only names at or below its origin; servers ignore (BIND: "ignoring out-of-zone data") anything else, often a relative name written as absolute, or a missing dot.',
+      bad: '_dmarc.example.org. IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
+      good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
+      fix: 'Write the owner relative to the zone, or move the record to the zone of its domain.',
+    },
+  }),
+  rule({
+    id: 'zone/include-not-found',
+    severity: 'error',
+    summary: '`$INCLUDE` file cannot be read',
+    docs: {
+      what: 'Finds `$INCLUDE` directives whose file does not exist (resolved relative to the including file), include loops and nesting too deep.',
+      why: 'RFC 1035 §5.1: the included file is part of the zone; servers fail to load the zone without it, and its records cannot be checked.',
+      bad: '$INCLUDE missing-dkim-keys.zone',
+      good: '; $INCLUDE with a file that exists next to the zone',
+      fix: 'Correct the path or add the file.',
+    },
+  }),
+  rule({
+    id: 'zone/invalid-ttl',
+    severity: 'error',
+    summary: 'A TTL is not a number or BIND duration',
+    docs: {
+      what: 'Finds TTL fields and `$TTL` values that are neither seconds nor a duration such as `1h30m`.',
+      why: 'RFC 2308 §4 and RFC 1035 §5.1: servers refuse the record (BIND: "bad ttl").',
+      bad: '@ 1w2x IN TXT "v=spf1 -all"',
+      good: '@ 1w2d IN TXT "v=spf1 -all"',
+      fix: 'Write the TTL in seconds or with the units s, m, h, d, w.',
+    },
+  }),
+  rule({
+    id: 'zone/unknown-type',
+    severity: 'error',
+    summary: 'Unknown record type',
+    docs: {
+      what: 'Finds record types that are neither a known mnemonic nor the generic `TYPEnnn`.',
+      why: 'RFC 3597 §5: unknown types must be written as `TYPEnnn`; servers refuse unknown mnemonics (BIND: "unknown RR type").',
+      bad: '@ IN TXTT "v=spf1 -all"',
+      good: '@ IN TXT "v=spf1 -all"',
+      fix: 'Correct the type name.',
+    },
+  }),
+  rule({
+    id: 'zone/invalid-rdata',
+    severity: 'error',
+    summary: 'A record\'s data is malformed',
+    docs: {
+      what: 'Finds records with a missing type, missing fields, a TXT record with no strings, an A/AAAA record that is not an address, or an MX without preference.',
+      why: 'RFC 1035 §3.3 defines each type\'s data; servers refuse to load a zone with malformed records, so none of its records are published.',
+      bad: 'mail IN A 192.0.2.300',
+      good: 'mail IN A 192.0.2.30',
+      fix: 'Write the record data in the format of its type.',
+    },
+  }),
+];

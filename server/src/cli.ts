@@ -1,0 +1,346 @@
+#!/usr/bin/env node
+/**
+ * dmarc-lens command line: `check` (text, JSON, SARIF) and `inventory`. Other tools depend on this
+ * interface and its exit codes: 0 no error finding, 1 at least one error finding, 2 usage or I/O error.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { allRules, rulesById } from './checks/registry';
+import { docsUrl } from './checks/rule';
+import { collectFiles, readTextFile } from './files';
+import { providerForInclude, providerForSelector } from './senders/catalog';
+import { analyzeZone, type LintOptions, type RuleSetting, type ZoneAnalysis } from './service';
+import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
+import { LineIndex, type Position } from './util/lines';
+
+const VERSION = '0.1.0';
+
+class UsageError extends Error {}
+
+interface Args {
+  command: string;
+  paths: string[];
+  format: string;
+  offline: boolean;
+  dns?: string;
+  config?: string;
+  origin?: string;
+}
+
+const USAGE = `Usage:
+  dmarc-lens check PATH... [--format text|json|sarif] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE]
+  dmarc-lens inventory PATH... [--format text|json] [--origin ZONE]
+  dmarc-lens rules [--format text|json]
+  dmarc-lens --version | --help
+
+Exit status: 0 no error-severity finding, 1 at least one, 2 usage or I/O error.`;
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { command: argv[0] ?? '', paths: [], format: 'text', offline: false };
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const eq = a.indexOf('=');
+      if (a.startsWith('--') && eq > 0) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    const flag = a.startsWith('--') ? a.split('=')[0] : a;
+    switch (flag) {
+      case '--format':
+      case '-f':
+        args.format = value();
+        break;
+      case '--offline':
+        args.offline = true;
+        break;
+      case '--dns':
+        args.dns = value();
+        if (!/^(\[[0-9a-f:]+\]|[^:\s]+)(:\d{1,5})?$/i.test(args.dns)) throw new UsageError(`--dns wants HOST:PORT, got "${args.dns}"`);
+        break;
+      case '--config':
+        args.config = value();
+        break;
+      case '--origin':
+        args.origin = value();
+        break;
+      default:
+        if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+        args.paths.push(a);
+    }
+  }
+  return args;
+}
+
+/** Reads `--config FILE`: `{ "rules": { "<rule id>": "off" | "<severity>" } }` (JSON, comments allowed). */
+function loadConfig(file: string): LintOptions {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\s*\/\/.*$/gm, ''));
+  } catch (e) {
+    throw new UsageError(`config ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  const rules: Record<string, RuleSetting> = {};
+  const raw = (json as { rules?: unknown }).rules;
+  if (raw !== undefined) {
+    if (typeof raw !== 'object' || raw === null) throw new UsageError(`config ${file}: "rules" must be an object`);
+    for (const [id, setting] of Object.entries(raw)) {
+      if (!rulesById.has(id)) throw new UsageError(`config ${file}: unknown rule id "${id}"`);
+      if (setting !== 'off' && !SEVERITIES.includes(setting as Severity))
+        throw new UsageError(`config ${file}: rule "${id}" wants off, hint, information, warning or error, got ${JSON.stringify(setting)}`);
+      rules[id] = setting as RuleSetting;
+    }
+  }
+  return { rules };
+}
+
+interface FileResult {
+  path: string;
+  findings: Finding[];
+  index: LineIndex;
+}
+
+function isBinary(text: string): boolean {
+  return text.slice(0, 8192).includes('\u0000');
+}
+
+/** Checks every file; findings are grouped by the file they are in (a `$INCLUDE`d file is its own entry). */
+function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): { results: FileResult[]; analyses: ZoneAnalysis[] } {
+  const { files, errors } = collectFiles(args.paths);
+  if (errors.length) throw new UsageError(errors[0]);
+  const byPath = new Map<string, FileResult>();
+  const analyses: ZoneAnalysis[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    const text = readTextFile(file);
+    if (text === undefined) throw new UsageError(`cannot read ${file}`);
+    if (isBinary(text)) {
+      warn(`${file}: skipped, not a text file`);
+      continue;
+    }
+    const analysis = analyzeZone(text, file, { ...options, origin: args.origin, readFile: readTextFile });
+    analyses.push(analysis);
+    for (const [uri, t] of analysis.zone.texts) if (!byPath.has(uri)) byPath.set(uri, { path: uri, findings: [], index: new LineIndex(t) });
+    for (const f of analysis.findings) {
+      const key = `${f.uri}\u0000${f.range.start}\u0000${f.range.end}\u0000${f.rule}\u0000${f.message}`;
+      if (seen.has(key)) continue; // an included file also checked on its own
+      seen.add(key);
+      byPath.get(f.uri)!.findings.push(f);
+    }
+  }
+  return { results: [...byPath.values()], analyses };
+}
+
+function lspRange(index: LineIndex, r: OffsetRange): { start: Position; end: Position } {
+  return { start: index.positionAt(r.start), end: index.positionAt(r.end) };
+}
+
+function formatText(results: FileResult[]): string {
+  const lines: string[] = [];
+  for (const r of results)
+    for (const f of r.findings) {
+      const p = r.index.positionAt(f.range.start);
+      lines.push(`${r.path}:${p.line + 1}:${p.character + 1}: ${f.severity} ${f.rule} ${f.message}`);
+    }
+  const count = (s: Severity) => results.reduce((n, r) => n + r.findings.filter((f) => f.severity === s).length, 0);
+  lines.push(`${results.length} file${results.length === 1 ? '' : 's'} checked: ${count('error')} errors, ${count('warning')} warnings, ${count('information')} information, ${count('hint')} hints`);
+  return lines.join('\n') + '\n';
+}
+
+function formatJson(results: FileResult[]): string {
+  return (
+    JSON.stringify({
+      version: 1,
+      files: results.map((r) => ({
+        path: r.path,
+        diagnostics: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, range: lspRange(r.index, f.range) })),
+      })),
+    }, null, 2) + '\n'
+  );
+}
+
+const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+function formatSarif(results: FileResult[]): string {
+  const rules = allRules.map((r) => ({
+    id: r.id,
+    name: r.id.replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase()),
+    shortDescription: { text: r.summary.replace(/`/g, '') },
+    fullDescription: { text: r.docs.what.replace(/`/g, '') },
+    help: { text: r.docs.fix.replace(/`/g, ''), markdown: r.docs.fix },
+    helpUri: docsUrl(r.id),
+    defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+    properties: { tags: [r.kind] },
+  }));
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const toUri = (p: string) => (path.isAbsolute(p) ? path.relative(process.cwd(), p) : p).split(path.sep).join('/');
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'dmarc-lens', version: VERSION, informationUri: 'https://github.com/dmarc-lens/dmarc-lens', rules } },
+        columnKind: 'utf16CodeUnits',
+        results: results.flatMap((r) =>
+          r.findings.map((f) => {
+            const { start, end } = lspRange(r.index, f.range);
+            return {
+              ruleId: f.rule,
+              ruleIndex: ruleIndex.get(f.rule),
+              level: SARIF_LEVEL[f.severity],
+              message: { text: f.message },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: toUri(r.path), uriBaseId: '%SRCROOT%' },
+                    region: { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 },
+                  },
+                },
+              ],
+            };
+          }),
+        ),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+interface InventoryRecord {
+  kind: 'spf' | 'dmarc' | 'dkim';
+  owner: string;
+  value: string;
+  path: string;
+  range: { start: Position; end: Position };
+  selector?: string;
+  key?: string;
+  policy?: string;
+}
+
+interface DomainInventory {
+  domain: string;
+  spf: InventoryRecord[];
+  dmarc: InventoryRecord[];
+  dkim: InventoryRecord[];
+  services: { provider: string; name: string; via: string }[];
+}
+
+function runInventory(analyses: ZoneAnalysis[]): DomainInventory[] {
+  const domains = new Map<string, DomainInventory>();
+  const indexes = new Map<string, LineIndex>();
+  const get = (d: string) => {
+    let inv = domains.get(d);
+    if (!inv) domains.set(d, (inv = { domain: d, spf: [], dmarc: [], dkim: [], services: [] }));
+    return inv;
+  };
+  for (const a of analyses) {
+    for (const [uri, t] of a.zone.texts) if (!indexes.has(uri)) indexes.set(uri, new LineIndex(t));
+    for (const s of a.sites) {
+      if (!s.kind || s.kind === 'senderid' || s.site.owner === undefined) continue;
+      const owner = s.site.owner;
+      const index = indexes.get(s.site.uri)!;
+      const base: InventoryRecord = { kind: s.kind, owner, value: s.site.value, path: s.site.uri, range: lspRange(index, s.site.range) };
+      if (s.kind === 'spf') {
+        const inv = get(owner);
+        inv.spf.push(base);
+        for (const t of s.spf?.terms ?? []) {
+          if (t.name !== 'include' && t.name !== 'redirect') continue;
+          const p = t.arg ? providerForInclude(t.arg) : undefined;
+          if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: `${t.name}:${t.arg}` });
+        }
+      } else if (s.kind === 'dmarc') {
+        const domain = owner.replace(/^_dmarc\./, '');
+        get(domain).dmarc.push({ ...base, policy: s.dmarc?.byName.get('p')?.value });
+      } else {
+        const labels = owner.split('.');
+        const i = labels.indexOf('_domainkey');
+        const selector = i > 0 ? labels.slice(0, i).join('.') : labels[0];
+        const domain = i > 0 ? labels.slice(i + 1).join('.') : owner;
+        const k = s.dkim?.key;
+        const key = k?.type ? `${k.type}${k.bits ? ` ${k.bits}` : ''}` : k?.error ? 'invalid' : s.dkim?.byName.get('p')?.value === '' ? 'revoked' : undefined;
+        const inv = get(domain);
+        inv.dkim.push({ ...base, selector, key });
+        const p = providerForSelector(selector);
+        if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: `DKIM selector ${selector}` });
+      }
+    }
+  }
+  return [...domains.values()].sort((a, b) => a.domain.localeCompare(b.domain));
+}
+
+function formatInventoryText(inv: DomainInventory[]): string {
+  const out: string[] = [];
+  const loc = (r: InventoryRecord) => `${r.path}:${r.range.start.line + 1}`;
+  for (const d of inv) {
+    out.push(d.domain);
+    for (const r of d.spf) out.push(`  SPF    ${r.value}  (${loc(r)})`);
+    for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})`);
+    for (const r of d.dkim) out.push(`  DKIM   ${r.selector}: ${r.key ?? 'no key'}  (${loc(r)})`);
+    if (d.dmarc.length === 0 && (d.spf.length > 0 || d.dkim.length > 0)) out.push('  DMARC  none published');
+    for (const s of d.services) out.push(`  sends via ${s.name} (${s.via})`);
+  }
+  if (inv.length === 0) out.push('No SPF, DMARC or DKIM records found.');
+  return out.join('\n') + '\n';
+}
+
+function formatRules(format: string): string {
+  if (format === 'json')
+    return JSON.stringify(allRules.map((r) => ({ id: r.id, severity: r.severity, summary: r.summary, fixable: r.fixable, docs: docsUrl(r.id) })), null, 2) + '\n';
+  return allRules.map((r) => `${r.id.padEnd(32)} ${r.severity.padEnd(11)} ${r.fixable ? 'fix ' : '    '}${r.summary.replace(/`/g, '')}`).join('\n') + '\n';
+}
+
+export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+  try {
+    if (argv[0] === '--version' || argv[0] === '-v') {
+      out(`${VERSION}\n`);
+      return 0;
+    }
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      (argv.length === 0 ? err : out)(`${USAGE}\n`);
+      return argv.length === 0 ? 2 : 0;
+    }
+    const args = parseArgs(argv);
+    const warn = (m: string) => err(`dmarc-lens: ${m}\n`);
+    switch (args.command) {
+      case 'check': {
+        if (!['text', 'json', 'sarif'].includes(args.format)) throw new UsageError(`--format wants text, json or sarif, got "${args.format}"`);
+        if (args.paths.length === 0) throw new UsageError('check needs at least one file or folder');
+        const options = args.config ? loadConfig(args.config) : {};
+        const { results } = runCheck(args, options, warn);
+        out(args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results) : formatText(results));
+        return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+      }
+      case 'inventory': {
+        if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
+        if (args.paths.length === 0) throw new UsageError('inventory needs at least one file or folder');
+        const { analyses } = runCheck(args, {}, warn);
+        const inv = runInventory(analyses);
+        out(args.format === 'json' ? JSON.stringify({ version: 1, domains: inv }, null, 2) + '\n' : formatInventoryText(inv));
+        return 0;
+      }
+      case 'rules':
+        out(formatRules(args.format));
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${args.command}"; use check, inventory or rules`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`dmarc-lens: ${e.message}\n`);
+      return 2;
+    }
+    err(`dmarc-lens: internal error: ${(e as Error).stack ?? e}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

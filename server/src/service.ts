@@ -1,0 +1,154 @@
+/**
+ * The language-service facade: documents in, findings out. No LSP connection and no VS Code types,
+ * so the CLI, the language server and the tests all call the same code (GUIDE §1).
+ */
+import { crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfRecordRules } from './checks/registry';
+import { isDkimOwner, buildModel } from './checks/model';
+import type { AnalyzedSite, RecordContext, RelatedRef, ReportOptions, ValueFix } from './checks/rule';
+import { looksLikeDkim, parseDkim } from './records/dkim';
+import { looksLikeDmarc, parseDmarc } from './records/dmarc';
+import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
+import { encodeZoneString, parseZone, type ZoneFile, type ZoneOptions } from './sources/zonefile';
+import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
+
+export type RuleSetting = Severity | 'off';
+
+export interface LintOptions {
+  /** Severity per rule id, or `off`. */
+  rules?: Record<string, RuleSetting>;
+}
+
+/** Decides what a TXT/SPF record is meant to be, from its owner name and its value. */
+export function classify(site: RecordSite): AnalyzedSite['kind'] {
+  const value = site.value;
+  const owner = site.owner ?? '';
+  if (isSpfRecord(value)) return 'spf';
+  if (isSenderId(value)) return 'senderid';
+  if (owner.startsWith('_dmarc.') || owner === '_dmarc') {
+    return /v\s*=\s*dmarc/i.test(value) || /(^|;)\s*p\s*=\s*(none|quarantine|reject)/i.test(value) ? 'dmarc' : undefined;
+  }
+  if (looksLikeDmarc(value)) return 'dmarc';
+  if (isDkimOwner(owner)) {
+    if (owner.startsWith('_adsp.') || owner.startsWith('_domainkey.')) return undefined;
+    return looksLikeDkim(value) || /(^|;)\s*p\s*=/.test(value) ? 'dkim' : undefined;
+  }
+  if (looksLikeSpf(value)) return 'spf';
+  if (/^\s*v\s*=\s*DKIM1/i.test(value)) return 'dkim';
+  return undefined;
+}
+
+export function analyzeSite(site: RecordSite): AnalyzedSite {
+  const kind = classify(site);
+  const a: AnalyzedSite = { site, kind };
+  if (kind === 'spf') a.spf = parseSpf(site.value);
+  else if (kind === 'dmarc') a.dmarc = parseDmarc(site.value);
+  else if (kind === 'dkim') a.dkim = parseDkim(site.value);
+  return a;
+}
+
+function encodeFor(site: RecordSite, text: string): string {
+  switch (site.syntax) {
+    case 'zone':
+      return encodeZoneString(text);
+  }
+}
+
+/** The one place where value-space ranges and edits become document ranges and edits. */
+export function mapFix(site: RecordSite, fix: ValueFix): Fix {
+  return {
+    title: fix.title,
+    edits: fix.edits.map((e) => ({ range: site.map.toDocRange(e.range), newText: encodeFor(site, e.newText) })),
+  };
+}
+
+export class FindingSink {
+  readonly findings: Finding[] = [];
+  constructor(private readonly options: LintOptions = {}) {}
+
+  severityOf(rule: string, wanted?: Severity): Severity | undefined {
+    const configured = this.options.rules?.[rule];
+    if (configured === 'off') return undefined;
+    if (configured) return configured;
+    return wanted ?? rulesById.get(rule)?.severity ?? 'error';
+  }
+
+  enabled(rule: string): boolean {
+    return this.options.rules?.[rule] !== 'off';
+  }
+
+  add(rule: string, uri: string, range: OffsetRange, message: string, extra: { severity?: Severity; related?: RelatedInfo[]; fixes?: Fix[] } = {}): void {
+    const severity = this.severityOf(rule, extra.severity);
+    if (!severity) return;
+    const f: Finding = { rule, severity, message, uri, range };
+    if (extra.related?.length) f.related = extra.related;
+    if (extra.fixes?.length) f.fixes = extra.fixes;
+    this.findings.push(f);
+  }
+}
+
+function mapRelated(refs: RelatedRef[] | undefined): RelatedInfo[] | undefined {
+  return refs?.map((r) =>
+    'site' in r
+      ? { uri: r.site.uri, range: r.range ? r.site.map.toDocRange(r.range) : r.site.range, message: r.message }
+      : { uri: r.uri, range: r.range, message: r.message },
+  );
+}
+
+function recordContext(sink: FindingSink, rule: string, site: RecordSite): RecordContext {
+  return {
+    site,
+    report(range: OffsetRange, message: string, options: ReportOptions = {}) {
+      sink.add(rule, site.uri, site.map.toDocRange(range), message, {
+        severity: options.severity,
+        related: mapRelated(options.related),
+        fixes: options.fixes?.map((f) => mapFix(site, f)),
+      });
+    },
+  };
+}
+
+/** Runs every record rule on one analysed site. */
+export function checkSite(a: AnalyzedSite, sink: FindingSink): void {
+  if (a.spf) for (const r of spfRecordRules) if (sink.enabled(r.id)) r.check(a.spf, recordContext(sink, r.id, a.site));
+  if (a.dmarc) for (const r of dmarcRecordRules) if (sink.enabled(r.id)) r.check(a.dmarc, recordContext(sink, r.id, a.site));
+  if (a.dkim) for (const r of dkimRecordRules) if (sink.enabled(r.id)) r.check(a.dkim, recordContext(sink, r.id, a.site));
+}
+
+/** Runs the cross-record rules on a set of records (one zone and its includes). */
+export function checkModel(records: ResourceRecord[], sites: AnalyzedSite[], sink: FindingSink): void {
+  const model = buildModel(records, sites);
+  for (const rule of crossRecordRules) {
+    if (!sink.enabled(rule.id)) continue;
+    rule.check(model, {
+      report(site, range, message, options = {}) {
+        const doc = range === 'owner' ? site.ownerRange : range === 'record' ? site.range : site.map.toDocRange(range);
+        sink.add(rule.id, site.uri, doc, message, {
+          severity: options.severity,
+          related: mapRelated(options.related),
+          fixes: options.fixes?.map((f) => mapFix(site, f)),
+        });
+      },
+      reportAt(uri, range, message, options = {}) {
+        sink.add(rule.id, uri, range, message, { severity: options.severity, related: mapRelated(options.related) });
+      },
+    });
+  }
+}
+
+export interface ZoneAnalysis {
+  zone: ZoneFile;
+  sites: AnalyzedSite[];
+  findings: Finding[];
+}
+
+/** Reads a zone file and checks everything in it. */
+export function analyzeZone(text: string, uri: string, options: LintOptions & ZoneOptions = {}): ZoneAnalysis {
+  const zone = parseZone(text, uri, options);
+  const sink = new FindingSink(options);
+  for (const p of zone.problems) sink.add(p.code, p.uri, p.range, p.message, { fixes: p.fixes });
+  const sites = zone.sites.map(analyzeSite);
+  for (const a of sites) checkSite(a, sink);
+  checkModel(zone.records, sites, sink);
+  sink.findings.sort((a, b) => (a.uri === b.uri ? a.range.start - b.range.start || a.rule.localeCompare(b.rule) : a.uri.localeCompare(b.uri)));
+  return { zone, sites, findings: sink.findings };
+}

@@ -1,0 +1,579 @@
+/**
+ * RFC 1035 §5 master-file reader (with the BIND extensions people use: TTL units, `$INCLUDE` origin,
+ * `TYPEnnn`). It yields every resource record, and for TXT and type-99 SPF records a RecordSite whose
+ * value is the character-strings joined as DNS serves them, with a source map back to the document.
+ *
+ * The reader never throws: problems it finds in the file (quotes, parentheses, directives, TTLs,
+ * record types, rdata) become SourceProblems with the exact document range.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import * as path from 'node:path';
+import { SourceMap } from '../sourcemap';
+import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
+
+export interface SourceProblem {
+  code: string;
+  message: string;
+  uri: string;
+  range: OffsetRange;
+  fixes?: Fix[];
+}
+
+/** Writes text as the inside of a zone-file quoted string (RFC 1035 §5.1 escapes). */
+export function encodeZoneString(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (c < 0x20 || c === 0x7f) out += `\\${String(c).padStart(3, '0')}`;
+    else out += ch;
+  }
+  return out;
+}
+
+/**
+ * Splits a value into quoted strings of at most 255 bytes, preferring to cut after a space so each
+ * string stays readable; DNS joins them back with no separator (RFC 7208 §3.3).
+ */
+export function splitIntoStrings(value: string, limit = 255): string {
+  const parts: string[] = [];
+  let rest = value;
+  while (utf8Length(rest) > limit) {
+    let cut = 0;
+    let bytes = 0;
+    while (cut < rest.length) {
+      const b = utf8Length(rest[cut]);
+      if (bytes + b > limit) break;
+      bytes += b;
+      cut++;
+    }
+    const space = rest.lastIndexOf(' ', cut - 1);
+    if (space >= cut / 2) cut = space + 1;
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  parts.push(rest);
+  return parts.map((p) => `"${encodeZoneString(p)}"`).join(' ');
+}
+
+export interface ZoneFile {
+  uri: string;
+  /** The zone apex when known (explicit option or a leading `$ORIGIN`), else a guess from the file name. */
+  origin: string | undefined;
+  originExplicit: boolean;
+  records: ResourceRecord[];
+  sites: RecordSite[];
+  problems: SourceProblem[];
+  /** Text of every file read, the zone itself and its `$INCLUDE`s, by uri. */
+  texts: Map<string, string>;
+}
+
+export interface ZoneOptions {
+  /** Zone apex (absolute, with or without the trailing dot). */
+  origin?: string;
+  /** Reads an `$INCLUDE`d file; undefined when it cannot be read. */
+  readFile?: (file: string) => string | undefined;
+}
+
+const enum Kind {
+  Word,
+  Quoted,
+}
+
+interface Token {
+  kind: Kind;
+  /** Raw document range, quotes included. */
+  start: number;
+  end: number;
+  escaped: boolean;
+  unterminated: boolean;
+}
+
+interface Entry {
+  tokens: Token[];
+  leadingSpace: boolean;
+  start: number;
+  end: number;
+}
+
+const MAX_INCLUDE_DEPTH = 16;
+
+const CLASSES = new Set(['IN', 'CH', 'CS', 'HS', 'ANY', 'NONE']);
+const KNOWN_TYPES = new Set(
+  ('A NS MD MF CNAME SOA MB MG MR NULL WKS PTR HINFO MINFO MX TXT RP AFSDB X25 ISDN RT NSAP NSAP-PTR SIG KEY PX ' +
+    'GPOS AAAA LOC NXT EID NIMLOC SRV ATMA NAPTR KX CERT A6 DNAME SINK OPT APL DS SSHFP IPSECKEY RRSIG NSEC DNSKEY ' +
+    'DHCID NSEC3 NSEC3PARAM TLSA SMIMEA HIP NINFO RKEY TALINK CDS CDNSKEY OPENPGPKEY CSYNC ZONEMD SVCB HTTPS DSYNC ' +
+    'SPF UINFO UID GID UNSPEC NID L32 L64 LP EUI48 EUI64 TKEY TSIG URI CAA AVC DOA AMTRELAY RESINFO WALLET TA DLV')
+    .split(' '),
+);
+const TTL_RE = /^(?:\d+|(?:\d+[smhdwSMHDW])+)$/;
+
+/** TTL in seconds, or undefined when the token is not a valid TTL. */
+export function parseTtl(s: string): number | undefined {
+  if (!TTL_RE.test(s)) return undefined;
+  if (/^\d+$/.test(s)) return Number(s);
+  let total = 0;
+  for (const m of s.matchAll(/(\d+)([smhdw])/gi)) {
+    const unit = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2].toLowerCase() as 's' | 'm' | 'h' | 'd' | 'w'];
+    total += Number(m[1]) * unit;
+  }
+  return total;
+}
+
+/** Splits the text into logical entries (lines joined inside parentheses), never throwing. */
+function lex(text: string, uri: string, problems: SourceProblem[]): Entry[] {
+  const entries: Entry[] = [];
+  const n = text.length;
+  let pos = 0;
+  while (pos < n) {
+    // One logical entry starts at a line start.
+    const entryStart = pos;
+    const tokens: Token[] = [];
+    const leadingSpace = text.charCodeAt(pos) === 32 || text.charCodeAt(pos) === 9;
+    let depth = 0;
+    let openParen = -1;
+    let firstNewlineInParens = -1;
+    let closedEntry = false;
+    while (pos < n && !closedEntry) {
+      const c = text.charCodeAt(pos);
+      if (c === 10) {
+        if (depth === 0) {
+          closedEntry = true;
+        } else if (firstNewlineInParens < 0) {
+          firstNewlineInParens = pos;
+        }
+        pos++;
+      } else if (c === 32 || c === 9 || c === 13) {
+        pos++;
+      } else if (c === 59 /* ; */) {
+        while (pos < n && text.charCodeAt(pos) !== 10) pos++;
+      } else if (c === 40 /* ( */) {
+        if (depth === 0) openParen = pos;
+        depth++;
+        pos++;
+      } else if (c === 41 /* ) */) {
+        if (depth === 0) {
+          problems.push({
+            code: 'zone/unbalanced-parentheses',
+            message: 'Closing parenthesis without an opening one (RFC 1035 §5.1).',
+            uri,
+            range: { start: pos, end: pos + 1 },
+          });
+        } else {
+          depth--;
+        }
+        pos++;
+      } else if (c === 34 /* " */) {
+        const start = pos;
+        pos++;
+        let escaped = false;
+        let closed = false;
+        while (pos < n) {
+          const d = text.charCodeAt(pos);
+          if (d === 92 /* \ */) {
+            escaped = true;
+            pos += pos + 1 < n && text.charCodeAt(pos + 1) !== 10 ? 2 : 1;
+          } else if (d === 34) {
+            pos++;
+            closed = true;
+            break;
+          } else if (d === 10) {
+            break;
+          } else {
+            pos++;
+          }
+        }
+        if (!closed) {
+          let end = pos;
+          if (end > start && text.charCodeAt(end - 1) === 13) end--;
+          problems.push({
+            code: 'zone/unterminated-quote',
+            message: 'Quoted string is not closed before the end of the line; add the closing `"` (RFC 1035 §5.1).',
+            uri,
+            range: { start, end },
+          });
+        }
+        tokens.push({ kind: Kind.Quoted, start, end: pos, escaped, unterminated: !closed });
+      } else {
+        const start = pos;
+        let escaped = false;
+        while (pos < n) {
+          const d = text.charCodeAt(pos);
+          if (d === 92) {
+            escaped = true;
+            pos += pos + 1 < n && text.charCodeAt(pos + 1) !== 10 ? 2 : 1;
+            continue;
+          }
+          if (d === 32 || d === 9 || d === 10 || d === 13 || d === 59 || d === 40 || d === 41 || d === 34) break;
+          pos++;
+        }
+        tokens.push({ kind: Kind.Word, start, end: pos, escaped, unterminated: false });
+      }
+      if (pos >= n && depth > 0) {
+        problems.push({
+          code: 'zone/unbalanced-parentheses',
+          message: 'Opening parenthesis is never closed; add the matching `)` (RFC 1035 §5.1).',
+          uri,
+          range: { start: openParen, end: openParen + 1 },
+        });
+        // Recover: the entry ends at the first line end after the parenthesis, and reading resumes there,
+        // so one missing `)` does not swallow the rest of the file.
+        if (firstNewlineInParens >= 0) {
+          while (tokens.length > 0 && tokens[tokens.length - 1].start > firstNewlineInParens) tokens.pop();
+          pos = firstNewlineInParens + 1;
+        }
+        closedEntry = true;
+      }
+    }
+    if (tokens.length > 0) entries.push({ tokens, leadingSpace, start: entryStart, end: pos });
+  }
+  return entries;
+}
+
+/** Decodes a token (quotes stripped, escapes resolved), optionally recording a source map. */
+function decode(text: string, tok: Token, map?: SourceMap): { value: string; bytes: number } {
+  let s = tok.start;
+  let e = tok.end;
+  if (tok.kind === Kind.Quoted) {
+    s++;
+    if (!tok.unterminated) e--;
+  }
+  if (!tok.escaped) {
+    const value = text.slice(s, e);
+    map?.addLiteral(s, e - s);
+    return { value, bytes: utf8Length(value) };
+  }
+  let value = '';
+  let bytes = 0;
+  let runStart = s;
+  const flush = (upTo: number) => {
+    if (upTo > runStart) {
+      const run = text.slice(runStart, upTo);
+      value += run;
+      bytes += utf8Length(run);
+      map?.addLiteral(runStart, upTo - runStart);
+    }
+  };
+  let i = s;
+  while (i < e) {
+    if (text.charCodeAt(i) !== 92 || i + 1 >= e) {
+      i++;
+      continue;
+    }
+    flush(i);
+    const d = text.slice(i + 1, i + 4);
+    if (/^\d{3}$/.test(d)) {
+      value += String.fromCharCode(Math.min(255, Number(d)));
+      map?.addEscape(i, 4);
+      i += 4;
+    } else {
+      value += text[i + 1];
+      map?.addEscape(i, 2);
+      i += 2;
+    }
+    bytes++;
+    runStart = i;
+  }
+  flush(e);
+  return { value, bytes };
+}
+
+function utf8Length(s: string): number {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 2;
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
+/** Lower-cased absolute name without the trailing dot; undefined for a relative name without origin. */
+export function absoluteName(name: string, origin: string | undefined): string | undefined {
+  const plain = name.replace(/\\(.)/g, '$1');
+  if (name === '@') return origin;
+  if (name.endsWith('.') && !name.endsWith('\\.')) return plain.slice(0, -1).toLowerCase();
+  if (origin === undefined) return undefined;
+  return (origin === '' ? plain : `${plain}.${origin}`).toLowerCase();
+}
+
+/** Guess the zone apex from a file name: `db.example.com`, `example.com.zone`, `example.com.db`. */
+export function originFromFileName(file: string): string | undefined {
+  let base = path.basename(file);
+  base = base.replace(/\.bak$/i, '');
+  if (/^db\./i.test(base)) base = base.slice(3);
+  else base = base.replace(/\.(zone|db|hosts)$/i, '');
+  return /^([a-z0-9-]+\.)+[a-z]{2,63}$/i.test(base) ? base.toLowerCase() : undefined;
+}
+
+function isUnder(name: string, apex: string): boolean {
+  return name === apex || name.endsWith(`.${apex}`) || apex === '';
+}
+
+export function parseZone(text: string, uri: string, options: ZoneOptions = {}): ZoneFile {
+  const explicit = options.origin !== undefined ? options.origin.replace(/\.$/, '').toLowerCase() : undefined;
+  const zone: ZoneFile = {
+    uri,
+    origin: explicit,
+    originExplicit: explicit !== undefined,
+    records: [],
+    sites: [],
+    problems: [],
+    texts: new Map([[uri, text]]),
+  };
+  const state = { sawRecord: false };
+  // Without an explicit origin, relative names resolve against the name the file is called by
+  // (as `named-checkzone ORIGIN FILE` would be told); a leading `$ORIGIN` overrides it.
+  const guessed = explicit === undefined ? originFromFileName(uri) : undefined;
+  readInto(zone, text, uri, explicit ?? guessed, 0, [uri], options, state);
+  if (zone.origin === undefined) zone.origin = guessed;
+  if (zone.originExplicit && zone.origin !== undefined) {
+    const apex = zone.origin;
+    for (const r of zone.records) {
+      if (r.owner !== undefined && !isUnder(r.owner, apex)) {
+        zone.problems.push({
+          code: 'zone/out-of-zone',
+          message: `Record owner \`${r.owner}\` is outside the zone \`${apex}\`; servers ignore it (RFC 1035 §5.2).`,
+          uri: r.uri,
+          range: r.site?.ownerRange ?? r.range,
+        });
+      }
+    }
+  }
+  return zone;
+}
+
+function readInto(
+  zone: ZoneFile,
+  text: string,
+  uri: string,
+  startOrigin: string | undefined,
+  depth: number,
+  chain: string[],
+  options: ZoneOptions,
+  state: { sawRecord: boolean },
+): void {
+  const problems = zone.problems;
+  const entries = lex(text, uri, problems);
+  let origin = startOrigin;
+  let lastOwner: string | undefined;
+  let lastOwnerRange: OffsetRange | undefined;
+  let defaultTtl: number | undefined;
+  let lastTtl: number | undefined;
+  const raw = (t: Token) => text.slice(t.start, t.end);
+  const problem = (code: string, message: string, range: OffsetRange) => problems.push({ code, message, uri, range });
+
+  for (const entry of entries) {
+    const toks = entry.tokens;
+    const first = toks[0];
+    const firstText = raw(first);
+    if (!entry.leadingSpace && first.kind === Kind.Word && firstText.startsWith('$')) {
+      const directive = firstText.toUpperCase();
+      const arg = toks[1];
+      if (directive === '$ORIGIN') {
+        if (!arg) problem('zone/invalid-rdata', '`$ORIGIN` needs a domain name (RFC 1035 §5.1).', first);
+        else {
+          const name = decode(text, arg).value;
+          const abs = absoluteName(name, origin);
+          if (abs !== undefined) {
+            origin = abs;
+            if (depth === 0 && zone.origin === undefined && !state.sawRecord) {
+              zone.origin = abs;
+              zone.originExplicit = true;
+            }
+          } else {
+            problem('zone/invalid-rdata', '`$ORIGIN` with a relative name needs an origin before it; end the name with a dot.', arg);
+          }
+        }
+      } else if (directive === '$TTL') {
+        const ttl = arg ? parseTtl(raw(arg)) : undefined;
+        if (ttl === undefined)
+          problem('zone/invalid-ttl', `\`$TTL\` needs a TTL such as \`3600\` or \`1h\` (RFC 2308 §4).`, arg ?? first);
+        else defaultTtl = ttl;
+      } else if (directive === '$INCLUDE') {
+        if (!arg) {
+          problem('zone/include-not-found', '`$INCLUDE` needs a file name (RFC 1035 §5.1).', first);
+          continue;
+        }
+        const rel = decode(text, arg).value;
+        const file = path.isAbsolute(rel) ? rel : path.join(path.dirname(uri), rel);
+        const incOrigin = toks[2] ? absoluteName(decode(text, toks[2]).value, origin) : origin;
+        const content = depth < MAX_INCLUDE_DEPTH && !chain.includes(file) ? options.readFile?.(file) : undefined;
+        if (chain.includes(file)) {
+          problem('zone/include-not-found', `\`$INCLUDE\` of \`${rel}\` includes itself (include loop).`, arg);
+        } else if (content === undefined) {
+          problem(
+            'zone/include-not-found',
+            depth >= MAX_INCLUDE_DEPTH
+              ? `\`$INCLUDE\` nesting deeper than ${MAX_INCLUDE_DEPTH} files; not read.`
+              : `\`$INCLUDE\` file \`${rel}\` not found (looked for ${file}); its records are not checked.`,
+            arg,
+          );
+        } else {
+          zone.texts.set(file, content);
+          readInto(zone, content, file, incOrigin, depth + 1, [...chain, file], options, state);
+        }
+        // RFC 1035 §5.1: the origin of the parent file is not changed by an $INCLUDE.
+      } else if (directive === '$GENERATE') {
+        // BIND extension: accepted, its records are not expanded (they are never TXT policy records in practice).
+      } else {
+        problem(
+          'zone/unknown-directive',
+          `Unknown directive \`${firstText}\`; master files know $ORIGIN, $INCLUDE and $TTL (RFC 1035 §5.1, RFC 2308 §4).`,
+          first,
+        );
+      }
+      continue;
+    }
+
+    let i = 0;
+    let owner: string | undefined;
+    let ownerRange: OffsetRange;
+    if (!entry.leadingSpace) {
+      const name = decode(text, first).value;
+      owner = absoluteName(name, origin);
+      ownerRange = { start: first.start, end: first.end };
+      lastOwner = owner;
+      lastOwnerRange = ownerRange;
+      i = 1;
+    } else {
+      owner = lastOwner;
+      ownerRange = lastOwnerRange ?? { start: first.start, end: first.start };
+      if (lastOwnerRange === undefined) {
+        problem('zone/invalid-rdata', 'Record with no owner name and no previous record to inherit it from (RFC 1035 §5.1).', first);
+        continue;
+      }
+    }
+
+    let ttl: number | undefined;
+    let cls: string | undefined;
+    let type: string | undefined;
+    let typeTok: Token | undefined;
+    let bad = false;
+    for (; i < toks.length; i++) {
+      const t = toks[i];
+      const word = raw(t);
+      const upper = word.toUpperCase();
+      if (ttl === undefined && /^\d/.test(word)) {
+        const v = parseTtl(word);
+        if (v === undefined) {
+          problem('zone/invalid-ttl', `\`${word}\` is not a TTL; use seconds or units s, m, h, d, w such as \`1h30m\` (RFC 2308 §4).`, t);
+          bad = true;
+          break;
+        }
+        ttl = v;
+      } else if (cls === undefined && (CLASSES.has(upper) || /^CLASS\d+$/.test(upper))) {
+        cls = upper;
+      } else {
+        type = upper;
+        typeTok = t;
+        i++;
+        break;
+      }
+    }
+    if (bad) continue;
+    if (type === undefined || typeTok === undefined) {
+      problem('zone/invalid-rdata', 'Record has no type; expected e.g. `IN TXT "…"` after the owner (RFC 1035 §5.1).', {
+        start: entry.tokens[0].start,
+        end: entry.tokens[entry.tokens.length - 1].end,
+      });
+      continue;
+    }
+    if (/^TYPE\d+$/.test(type)) {
+      if (type === 'TYPE16') type = 'TXT';
+      else if (type === 'TYPE99') type = 'SPF';
+    } else if (!KNOWN_TYPES.has(type)) {
+      problem('zone/unknown-type', `Unknown record type \`${raw(typeTok)}\` (use a known mnemonic or TYPEnnn, RFC 3597 §5).`, typeTok);
+      continue;
+    }
+    if (ttl === undefined) ttl = defaultTtl ?? lastTtl;
+    lastTtl = ttl;
+    state.sawRecord = true;
+
+    const rdataToks = toks.slice(i);
+    const recordRange = { start: toks[0].start, end: toks[toks.length - 1].end };
+    const record: ResourceRecord = { owner, type, ttl, rdata: [], uri, range: recordRange };
+
+    if (type === 'TXT' || type === 'SPF') {
+      if (rdataToks.length === 0) {
+        problem('zone/invalid-rdata', `${type} record has no character-strings; write the value in quotes (RFC 1035 §3.3.14).`, typeTok);
+        continue;
+      }
+      if (rdataToks[0].kind === Kind.Word && raw(rdataToks[0]) === '\\#') {
+        // RFC 3597 generic encoding: kept as a record, not decoded into a site.
+        record.rdata = rdataToks.map(raw);
+        zone.records.push(record);
+        continue;
+      }
+      const map = new SourceMap();
+      const strings: CharString[] = [];
+      let value = '';
+      for (const t of rdataToks) {
+        const start = value.length;
+        const d = decode(text, t, map);
+        value += d.value;
+        strings.push({ start, end: value.length, bytes: d.bytes });
+        record.rdata.push(d.value);
+        if (d.bytes > 255) {
+          problems.push({
+            code: 'zone/string-too-long',
+            message: `Character-string is ${d.bytes} bytes; one string holds at most 255 (RFC 1035 §3.3). Split it into several quoted strings.`,
+            uri,
+            range: { start: t.start, end: t.end },
+            fixes: [{ title: 'Split into strings of at most 255 bytes', edits: [{ range: { start: t.start, end: t.end }, newText: splitIntoStrings(d.value) }] }],
+          });
+        }
+      }
+      const site: RecordSite = {
+        owner,
+        type,
+        value,
+        strings,
+        map,
+        syntax: 'zone',
+        uri,
+        range: recordRange,
+        ownerRange,
+      };
+      record.site = site;
+      zone.sites.push(site);
+      zone.records.push(record);
+      continue;
+    }
+
+    record.rdata = rdataToks.map((t) => decode(text, t).value);
+    const rdataProblem = checkRdata(type, record.rdata);
+    if (rdataProblem) {
+      problem('zone/invalid-rdata', rdataProblem, rdataToks.length ? { start: rdataToks[0].start, end: rdataToks[rdataToks.length - 1].end } : typeTok);
+      continue;
+    }
+    zone.records.push(record);
+  }
+}
+
+/** The rdata checks named-checkzone also makes for the common types; a message when the rdata is bad. */
+function checkRdata(type: string, rdata: string[]): string | undefined {
+  const count = (n: number) =>
+    rdata.length === n ? undefined : `${type} record needs ${n} rdata field${n > 1 ? 's' : ''}, found ${rdata.length} (RFC 1035 §3.3).`;
+  switch (type) {
+    case 'A':
+      return count(1) ?? (isIPv4(rdata[0]) ? undefined : `\`${rdata[0]}\` is not an IPv4 address (RFC 1035 §3.4.1).`);
+    case 'AAAA':
+      return count(1) ?? (isIPv6(rdata[0]) ? undefined : `\`${rdata[0]}\` is not an IPv6 address (RFC 3596 §2.2).`);
+    case 'MX':
+      return count(2) ?? (/^\d+$/.test(rdata[0]) && Number(rdata[0]) < 65536 ? undefined : `MX preference \`${rdata[0]}\` must be a number 0-65535 (RFC 1035 §3.3.9).`);
+    case 'CNAME':
+    case 'NS':
+    case 'PTR':
+    case 'DNAME':
+      return count(1);
+    case 'SOA':
+      return count(7);
+    default:
+      return undefined;
+  }
+}

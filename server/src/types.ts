@@ -1,0 +1,79 @@
+/**
+ * The shapes every stage of the pipeline meets at (see GUIDE §1). No VS Code or LSP types here:
+ * the CLI, the language server and the tests share them.
+ */
+import type { SourceMap } from './sourcemap';
+
+/** A half-open range of UTF-16 offsets, either in record-value space or in document space. */
+export interface OffsetRange {
+  start: number;
+  end: number;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+
+/** One character-string of a TXT record, in value space, with its length in bytes on the wire. */
+export interface CharString {
+  start: number;
+  end: number;
+  bytes: number;
+}
+
+/** How a new value is written back into the file it came from. */
+export type ValueSyntax = 'zone';
+
+/** One TXT/SPF record as written somewhere, with a map from value offsets back to the document. */
+export interface RecordSite {
+  /** Absolute owner name, lower case, no trailing dot; undefined where the file cannot tell. */
+  owner: string | undefined;
+  type: 'TXT' | 'SPF';
+  /** What DNS would serve: the character-strings joined with no separator (RFC 7208 §3.3). */
+  value: string;
+  strings: CharString[];
+  map: SourceMap;
+  syntax: ValueSyntax;
+  uri: string;
+  /** The whole resource record in the document. */
+  range: OffsetRange;
+  /** The owner name token, or the record start when the owner was inherited. */
+  ownerRange: OffsetRange;
+}
+
+/** Any resource record found in a source, for cross-record checks (CNAME, MX, …). */
+export interface ResourceRecord {
+  owner: string | undefined;
+  type: string;
+  ttl: number | undefined;
+  rdata: string[];
+  uri: string;
+  range: OffsetRange;
+  site?: RecordSite;
+}
+
+export interface TextEdit {
+  range: OffsetRange;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface RelatedInfo {
+  uri: string;
+  range: OffsetRange;
+  message: string;
+}
+
+/** A finding in document space, ready for any front end. */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  uri: string;
+  range: OffsetRange;
+  related?: RelatedInfo[];
+  fixes?: Fix[];
+}
