@@ -283,7 +283,10 @@ function formatInventoryText(inv: DomainInventory[]): string {
     for (const r of d.spf) out.push(`  SPF    ${r.value}  (${loc(r)})`);
     for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})`);
     for (const r of d.dkim) out.push(`  DKIM   ${r.selector}: ${r.key ?? 'no key'}  (${loc(r)})`);
-    if (d.dmarc.length === 0 && (d.spf.length > 0 || d.dkim.length > 0)) out.push('  DMARC  none published');
+    if (d.dmarc.length === 0 && (d.spf.length > 0 || d.dkim.length > 0)) {
+      const parent = inv.find((p) => p.dmarc.length > 0 && d.domain.endsWith(`.${p.domain}`));
+      out.push(parent ? `  DMARC  none at this name; covered by _dmarc.${parent.domain} (p=${parent.dmarc[0].policy ?? '?'}, sp applies)` : '  DMARC  none published');
+    }
     for (const s of d.services) out.push(`  sends via ${s.name} (${s.via})`);
   }
   if (inv.length === 0) out.push('No SPF, DMARC or DKIM records found.');

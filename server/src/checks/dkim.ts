@@ -3,6 +3,7 @@
  */
 import type { DkimRecord } from '../records/dkim';
 import type { DkimRule } from './rule';
+import { moveToFront, removeTag } from './tagfix';
 
 function rule(r: Omit<DkimRule, 'kind' | 'scope'>): DkimRule {
   return { ...r, kind: 'dkim', scope: 'dkim' };
@@ -33,7 +34,7 @@ export const invalidVersion = rule({
     const v = record.byName.get('v');
     if (!v) return;
     if (record.tags[0] !== v)
-      ctx.report(v.range, '`v=DKIM1` must be the first tag when present; verifiers discard the key otherwise (RFC 6376 §3.6.1).');
+      ctx.report(v.range, '`v=DKIM1` must be the first tag when present; verifiers discard the key otherwise (RFC 6376 §3.6.1).', { fixes: [moveToFront(record.value, v)] });
     else if (v.value !== 'DKIM1')
       ctx.report(v.range, `\`v=${v.value}\` must be \`v=DKIM1\` (RFC 6376 §3.6.1).`, { fixes: [{ title: 'Write `v=DKIM1`', edits: [{ range: v.valueRange, newText: 'DKIM1' }] }] });
   },
@@ -225,7 +226,7 @@ export const testingMode = rule({
     if (!flags.includes('y')) return;
     const rest = flags.filter((f) => f !== 'y');
     ctx.report(t.range, '`t=y` marks the key as in testing, so verifiers may treat signed mail like unsigned (RFC 6376 §3.6.1); remove it once signing works.', {
-      fixes: rest.length ? [{ title: `Write \`t=${rest.join(':')}\``, edits: [{ range: t.valueRange, newText: rest.join(':') }] }] : [],
+      fixes: rest.length ? [{ title: `Write \`t=${rest.join(':')}\``, edits: [{ range: t.valueRange, newText: rest.join(':') }] }] : [removeTag(record.value, t)],
     });
   },
 });

@@ -4,29 +4,15 @@
 import { parseReportUris, type DmarcRecord } from '../records/dmarc';
 import type { Tag } from '../records/taglist';
 import type { DmarcRule, RecordContext, ValueFix } from './rule';
+import { moveToFront, removeTag as removeTagIn } from './tagfix';
+
+const removeTag = (record: DmarcRecord, tag: Tag): ValueFix => removeTagIn(record.value, tag);
 
 const KNOWN_TAGS = new Set(['v', 'p', 'sp', 'np', 'psd', 't', 'adkim', 'aspf', 'fo', 'rua', 'ruf', 'pct', 'rf', 'ri']);
 const POLICIES = ['none', 'quarantine', 'reject'];
 
 function rule(r: Omit<DmarcRule, 'kind' | 'scope'>): DmarcRule {
   return { ...r, kind: 'dmarc', scope: 'dmarc' };
-}
-
-/** Removes a whole tag with its separator, leaving the rest of the record byte for byte. */
-function removeTag(record: DmarcRecord, tag: Tag): ValueFix {
-  const v = record.value;
-  let end = tag.range.end;
-  while (end < v.length && /\s/.test(v[end])) end++;
-  if (v[end] === ';') {
-    end++;
-    while (end < v.length && v[end] === ' ') end++;
-    return { title: `Remove \`${v.slice(tag.range.start, tag.range.end)}\``, edits: [{ range: { start: tag.range.start, end }, newText: '' }] };
-  }
-  // Last tag without a trailing `;`: remove the separator before it.
-  let start = tag.range.start;
-  while (start > 0 && /\s/.test(v[start - 1])) start--;
-  if (v[start - 1] === ';') start--;
-  return { title: `Remove \`${v.slice(tag.range.start, tag.range.end)}\``, edits: [{ range: { start, end: tag.range.end }, newText: '' }] };
 }
 
 /** Appends `; name=value` at the end of the record, after any trailing `;`. */
@@ -74,7 +60,7 @@ export const invalidVersion = rule({
     }
     if (v !== first) {
       ctx.report(v.range, '`v=DMARC1` must be the first tag; receivers discard records that do not start with it (RFC 9989 §4.7).', {
-        fixes: [{ title: 'Move `v=DMARC1` to the front', edits: [...removeTag(record, v).edits, { range: { start: 0, end: 0 }, newText: 'v=DMARC1; ' }] }],
+        fixes: [moveToFront(record.value, v)],
       });
     } else if (v.nameRaw !== 'v' || ownValue(v) !== 'DMARC1') {
       ctx.report(v.range, `\`${record.value.slice(v.range.start, v.range.end)}\` must be exactly \`v=DMARC1\` (case-sensitive, RFC 9989 §4.7).`, {
@@ -300,8 +286,9 @@ export const pctRemoved = rule({
     if (!pct) return;
     const t = record.byName.get('t');
     const safe = t !== undefined && ((pct.value === '0' && t.value === 'y') || (pct.value === '100' && t.value === 'n'));
-    if (safe) {
-      ctx.report(pct.range, `\`pct=${pct.value}\` is removed in RFC 9989; beside \`t=${t.value}\` it only serves RFC 7489 receivers and can go once they are gone.`, {
+    if (safe || (pct.value === '100' && t === undefined)) {
+      const why = safe ? `beside \`t=${t!.value}\` it only serves RFC 7489 receivers` : 'it is the RFC 7489 default, so it changes nothing';
+      ctx.report(pct.range, `\`pct=${pct.value}\` is removed in RFC 9989; ${why} and can be removed.`, {
         severity: 'information',
         fixes: [removeTag(record, pct)],
       });
@@ -529,7 +516,7 @@ export const weakSubdomainPolicy = rule({
     what: 'Finds records with an enforcing `p` whose effective subdomain policy (`sp`, default `p`) or non-existent-subdomain policy (`np`, default `sp`, then `p`) is `none`.',
     why: 'RFC 9989 §4.7: spoofers move to subdomains, and above all to names that do not exist (`np`, RFC 9091). `sp=none` leaves every subdomain open while the apex looks protected.',
     bad: '_dmarc IN TXT "v=DMARC1; p=reject; sp=none; rua=mailto:dmarc@example.com"',
-    good: '_dmarc IN TXT "v=DMARC1; p=reject; sp=none; np=reject; rua=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject; sp=reject; np=reject; rua=mailto:dmarc@example.com"',
     fix: 'Set `sp` to follow `p` unless subdomains send differently, and publish `np=reject` (non-existent names never send mail).',
   },
   check(record, ctx) {

@@ -164,7 +164,8 @@ export const dmarcMissingRecord = rule({
   check(model, ctx) {
     const dmarcOwners = new Set(model.sites.filter((s) => s.kind === 'dmarc').map((s) => s.site.owner ?? ''));
     const reported = new Set<string>();
-    const mailish = (owner: string | undefined) => owner !== undefined && !owner.split('.').some((l) => l.startsWith('_'));
+    // Names with underscore labels (`_spf`, `_domainkey`) are not mail domains; wildcards are left to their parent.
+    const mailish = (owner: string | undefined) => owner !== undefined && !owner.split('.').some((l) => l.startsWith('_') || l === '*');
     for (const s of model.sites) {
       const owner = s.site.owner;
       if (s.kind !== 'spf' || !mailish(owner) || reported.has(owner!) || hasDmarcAbove(owner!, dmarcOwners)) continue;

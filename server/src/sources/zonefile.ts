@@ -546,7 +546,8 @@ function readInto(
     }
 
     record.rdata = rdataToks.map((t) => decode(text, t).value);
-    const rdataProblem = checkRdata(type, record.rdata);
+    // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type; its data is not decoded here.
+    const rdataProblem = record.rdata[0] === '#' && raw(rdataToks[0]) === '\\#' ? undefined : checkRdata(type, record.rdata);
     if (rdataProblem) {
       problem('zone/invalid-rdata', rdataProblem, rdataToks.length ? { start: rdataToks[0].start, end: rdataToks[rdataToks.length - 1].end } : typeTok);
       continue;

@@ -1,0 +1,30 @@
+import * as path from 'node:path';
+import { analyzeZone, type LintOptions } from '../server/src/service';
+import type { Finding, Fix } from '../server/src/types';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
+
+/** Lints zone lines under `$ORIGIN example.com.` (as the rule docs examples are written). */
+export function lint(lines: string, options: LintOptions = {}, origin = 'example.com') {
+  const text = `$ORIGIN ${origin}.\n$TTL 300\n${lines}\n`;
+  const analysis = analyzeZone(text, 'test.zone', options);
+  return { text, ...analysis };
+}
+
+/** The document text a finding covers. */
+export function covered(text: string, f: Finding): string {
+  return text.slice(f.range.start, f.range.end);
+}
+
+/** Applies a fix's edits (non-overlapping) to the text. */
+export function applyFix(text: string, fix: Fix): string {
+  const edits = [...fix.edits].sort((a, b) => b.range.start - a.range.start);
+  let out = text;
+  for (const e of edits) out = out.slice(0, e.range.start) + e.newText + out.slice(e.range.end);
+  return out;
+}
+
+export function rulesOf(findings: Finding[]): string[] {
+  return findings.map((f) => f.rule);
+}

@@ -1,0 +1,61 @@
+/**
+ * Every rule in the registry: its docs example fails, its corrected example passes, its docs page
+ * exists and is current, and every fix it offers removes the finding without touching other bytes.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { allRules } from '../server/src/checks/registry';
+import { renderRulePage, renderIndex } from '../scripts/gen-docs';
+import type { Finding } from '../server/src/types';
+import { applyFix, lint, ROOT } from './helpers';
+
+describe('rule registry', () => {
+  it('has stable kebab-case ids grouped by record kind', () => {
+    for (const r of allRules) assert.match(r.id, /^(spf|dmarc|dkim|zone)\/[a-z0-9]+(-[a-z0-9]+)*$/, r.id);
+    assert.ok(allRules.length >= 55, `only ${allRules.length} rules`);
+  });
+
+  for (const rule of allRules) {
+    describe(rule.id, () => {
+      it('fires on the bad example', () => {
+        const { findings } = lint(rule.docs.bad);
+        assert.ok(
+          findings.some((f) => f.rule === rule.id),
+          `expected ${rule.id} on:\n${rule.docs.bad}\ngot ${findings.map((f) => f.rule).join(', ')}`,
+        );
+      });
+      it('is quiet on the good example', () => {
+        const { findings } = lint(rule.docs.good);
+        assert.deepEqual(findings.filter((f) => f.rule === rule.id).map((f) => f.message), []);
+      });
+      it('has a current docs page', () => {
+        const file = path.join(ROOT, 'docs', 'rules', `${rule.id}.md`);
+        assert.ok(fs.existsSync(file), `missing ${file}; run npm run docs`);
+        assert.equal(fs.readFileSync(file, 'utf8'), renderRulePage(rule), `${file} is stale; run npm run docs`);
+      });
+      if (rule.fixable) {
+        it('offers fixes that remove the finding and keep other bytes', () => {
+          const { text, findings } = lint(rule.docs.bad);
+          const target = findings.find((f) => f.rule === rule.id && f.fixes?.length);
+          assert.ok(target, `${rule.id} is fixable but its bad example has no fix`);
+          for (const fix of target.fixes!) {
+            const fixed = applyFix(text, fix);
+            const lo = Math.min(...fix.edits.map((e) => e.range.start));
+            const hi = Math.max(...fix.edits.map((e) => e.range.end));
+            assert.equal(fixed.slice(0, lo), text.slice(0, lo), `${fix.title}: bytes before the edit changed`);
+            assert.equal(fixed.slice(fixed.length - (text.length - hi)), text.slice(hi), `${fix.title}: bytes after the edit changed`);
+            const again: Finding[] = lint(fixed.split('\n').slice(2).join('\n')).findings.filter((f) => f.rule === rule.id && f.range.start === target.range.start);
+            assert.equal(again.length, 0, `${fix.title} left ${rule.id}: ${again.map((f) => f.message).join(' | ')}`);
+          }
+        });
+      }
+    });
+  }
+
+  it('has an index page listing every rule', () => {
+    const index = fs.readFileSync(path.join(ROOT, 'docs', 'rules', 'README.md'), 'utf8');
+    assert.equal(index, renderIndex(allRules));
+  });
+});
