@@ -63,7 +63,7 @@ export const spfRrType = rule({
   check(model, ctx) {
     for (const s of model.sites) {
       if (s.site.type !== 'SPF') continue;
-      const txt = model.sites.find((o) => o.site.type === 'TXT' && o.site.owner === s.site.owner && isSpfRecord(o.site.value));
+      const txt = s.site.owner === undefined ? undefined : model.sites.find((o) => o.site.type === 'TXT' && o.site.owner === s.site.owner && isSpfRecord(o.site.value));
       if (txt && txt.site.value !== s.site.value)
         ctx.report(s.site, 'record', 'Type SPF (99) records are obsolete and receivers ignore them (RFC 7208 §3.1); this one differs from the TXT policy, so remove it.', {
           related: [{ site: txt.site, message: 'the TXT SPF record receivers use' }],
@@ -112,7 +112,7 @@ export const dmarcWrongOwner = rule({
   },
   check(model, ctx) {
     for (const s of model.sites)
-      if (s.kind === 'dmarc' && s.site.owner !== undefined && !s.site.owner.startsWith('_dmarc.'))
+      if (s.kind === 'dmarc' && s.site.owner !== undefined && s.site.owner !== '_dmarc' && !s.site.owner.startsWith('_dmarc.'))
         ctx.report(s.site, 'owner', `A DMARC record at \`${s.site.owner}\` is never found; receivers query \`_dmarc.${s.site.owner}\` (RFC 9989 §4.10).`);
   },
 });

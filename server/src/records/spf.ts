@@ -178,6 +178,7 @@ export function parseSpf(value: string): SpfRecord {
     }
   }
 
+  const misplacedVersion = record.version === undefined ? value.toLowerCase().indexOf('v=spf1') : -1;
   while (pos < value.length) {
     const c = value.charCodeAt(pos);
     if (c === 32) {
@@ -189,7 +190,7 @@ export function parseSpf(value: string): SpfRecord {
     pos = end;
     const text = value.slice(start, end);
     // A misplaced `v=spf1` is reported above; it is not also a term.
-    if (record.version === undefined && start === value.toLowerCase().indexOf('v=spf1')) continue;
+    if (start === misplacedVersion) continue;
     parseTerm(text, start, record);
   }
   // RFC 7208 §4.5/§12: only SP separates terms; tabs and other white space are syntax errors.

@@ -132,15 +132,18 @@ function lex(text: string, uri: string, problems: SourceProblem[]): Entry[] {
     const leadingSpace = text.charCodeAt(pos) === 32 || text.charCodeAt(pos) === 9;
     let depth = 0;
     let openParen = -1;
-    let firstNewlineInParens = -1;
+    let recoverAt = -1;
     let closedEntry = false;
     while (pos < n && !closedEntry) {
       const c = text.charCodeAt(pos);
       if (c === 10) {
         if (depth === 0) {
           closedEntry = true;
-        } else if (firstNewlineInParens < 0) {
-          firstNewlineInParens = pos;
+        } else if (recoverAt < 0) {
+          const next = text.charCodeAt(pos + 1);
+          // A line inside parentheses that starts in column 0 (not blank, not a comment) is most likely
+          // the next record; an unclosed `(` is cut there.
+          if (pos + 1 < n && next !== 32 && next !== 9 && next !== 10 && next !== 13 && next !== 59 && next !== 41) recoverAt = pos + 1;
         }
         pos++;
       } else if (c === 32 || c === 9 || c === 13) {
@@ -216,11 +219,11 @@ function lex(text: string, uri: string, problems: SourceProblem[]): Entry[] {
           uri,
           range: { start: openParen, end: openParen + 1 },
         });
-        // Recover: the entry ends at the first line end after the parenthesis, and reading resumes there,
-        // so one missing `)` does not swallow the rest of the file.
-        if (firstNewlineInParens >= 0) {
-          while (tokens.length > 0 && tokens[tokens.length - 1].start > firstNewlineInParens) tokens.pop();
-          pos = firstNewlineInParens + 1;
+        // Recover: the entry ends before the first line that starts in column 0 after the parenthesis,
+        // and reading resumes there, so one missing `)` does not swallow the rest of the file.
+        if (recoverAt >= 0) {
+          while (tokens.length > 0 && tokens[tokens.length - 1].start >= recoverAt) tokens.pop();
+          pos = recoverAt;
         }
         closedEntry = true;
       }
@@ -292,12 +295,15 @@ function utf8Length(s: string): number {
   return bytes;
 }
 
-/** Lower-cased absolute name without the trailing dot; undefined for a relative name without origin. */
+/**
+ * Lower-cased absolute name without the trailing dot. Without an origin, a relative name stays
+ * relative (so records at one name still group together) and `@` is undefined.
+ */
 export function absoluteName(name: string, origin: string | undefined): string | undefined {
   const plain = name.replace(/\\(.)/g, '$1');
   if (name === '@') return origin;
   if (name.endsWith('.') && !name.endsWith('\\.')) return plain.slice(0, -1).toLowerCase();
-  if (origin === undefined) return undefined;
+  if (origin === undefined) return plain.toLowerCase();
   return (origin === '' ? plain : `${plain}.${origin}`).toLowerCase();
 }
 

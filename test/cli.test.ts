@@ -1,0 +1,112 @@
+/** The CLI as users and scripts run it: the built dist/cli.js in a child process. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { ROOT } from './helpers';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+const tmp = (name: string, text: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cli-'));
+  const f = path.join(dir, name);
+  fs.writeFileSync(f, text);
+  return f;
+};
+
+describe('dmarc-lens check', () => {
+  it('prints path:line:col: severity rule message for the examples and exits 1 on errors', () => {
+    const r = run('check', 'examples', '--offline');
+    assert.equal(r.status, 1, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.match(lines[0], /^examples\/\S+:\d+:\d+: (error|warning|information|hint) [a-z]+\/[a-z0-9-]+ .+/);
+    assert.ok(lines.some((l) => / error spf\/plus-all /.test(l)));
+    assert.ok(lines.some((l) => / warning dkim\/rsa-key-under-2048 /.test(l)));
+    assert.ok(lines.some((l) => l.startsWith('examples/northwind.example.dkim.inc:')), 'findings in the $INCLUDEd file carry its path');
+    assert.match(lines[lines.length - 1], /^3 files checked: \d+ errors, \d+ warnings/);
+  });
+
+  it('exits 0 when only warnings remain, and 1 when an error is present', () => {
+    assert.equal(run('check', tmp('a.example.zone', '$ORIGIN a.example.\n_dmarc IN TXT "v=DMARC1; p=none"\n')).status, 0);
+    assert.equal(run('check', tmp('b.example.zone', '$ORIGIN b.example.\n@ IN TXT "v=spf1 +all"\n')).status, 1);
+  });
+
+  it('exits 2 with a one-line reason on usage and I/O errors', () => {
+    for (const args of [['check'], ['check', 'no/such/file.zone'], ['check', 'examples', '--format', 'xml'], ['frobnicate'], ['check', 'examples', '--dns', 'a b'], ['check', 'examples', '--bogus']]) {
+      const r = run(...args);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /^dmarc-lens: /);
+    }
+  });
+
+  it('writes JSON with 0-based LSP ranges', () => {
+    const file = tmp('c.example.zone', '$ORIGIN c.example.\n@ IN TXT "v=spf1 " "+all"\n');
+    const r = run('check', file, '--format', 'json');
+    const json = JSON.parse(r.stdout);
+    assert.equal(json.version, 1);
+    assert.equal(json.files[0].path, file);
+    const d = json.files[0].diagnostics.find((x: { rule: string }) => x.rule === 'spf/plus-all');
+    assert.deepEqual(d.range, { start: { line: 1, character: 20 }, end: { line: 1, character: 24 } });
+    assert.equal(d.severity, 'error');
+  });
+
+  it('writes SARIF 2.1.0 with rule metadata and helpUri', () => {
+    const r = run('check', 'examples', '--format', 'sarif');
+    const sarif = JSON.parse(r.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const run0 = sarif.runs[0];
+    assert.equal(run0.tool.driver.name, 'dmarc-lens');
+    const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'spf/plus-all');
+    assert.match(rule.helpUri, /docs\/rules\/spf\/plus-all\.md$/);
+    const res = run0.results.find((x: { ruleId: string }) => x.ruleId === 'spf/plus-all');
+    assert.equal(run0.tool.driver.rules[res.ruleIndex].id, 'spf/plus-all');
+    const loc = res.locations[0].physicalLocation;
+    assert.equal(loc.artifactLocation.uri, 'examples/northwind.example.zone');
+    assert.ok(loc.region.startLine >= 1 && loc.region.startColumn >= 1);
+  });
+
+  it('applies --config rule settings and rejects unknown rule ids', () => {
+    const cfg = tmp('cfg.json', JSON.stringify({ rules: { 'spf/plus-all': 'off', 'spf/ptr': 'error' } }));
+    const r = run('check', 'examples', '--config', cfg);
+    assert.ok(!/spf\/plus-all/.test(r.stdout));
+    assert.match(r.stdout, / error spf\/ptr /);
+    const bad = tmp('bad.json', JSON.stringify({ rules: { 'spf/nope': 'off' } }));
+    const b = run('check', 'examples', '--config', bad);
+    assert.equal(b.status, 2);
+    assert.match(b.stderr, /unknown rule id "spf\/nope"/);
+  });
+
+  it('skips binary files with a note instead of reporting garbage', () => {
+    const f = tmp('bin.zone', 'abc\u0000def');
+    const r = run('check', f);
+    assert.equal(r.status, 0);
+    assert.match(r.stderr, /not a text file/);
+  });
+});
+
+describe('dmarc-lens inventory', () => {
+  it('lists per domain the SPF, DMARC and DKIM records and the services they point to', () => {
+    const r = run('inventory', 'examples', '--format', 'json');
+    assert.equal(r.status, 0, r.stderr);
+    const inv = JSON.parse(r.stdout);
+    const nw = inv.domains.find((d: { domain: string }) => d.domain === 'northwind.example');
+    assert.equal(nw.spf.length, 1);
+    assert.equal(nw.dmarc[0].policy, 'none');
+    assert.deepEqual(nw.dkim.map((d: { selector: string; key: string }) => `${d.selector} ${d.key}`), ['google rsa 2048', 's1 rsa 1024']);
+    assert.deepEqual(nw.services.map((s: { provider: string }) => s.provider), ['google-workspace', 'sendgrid', 'mailchimp']);
+    const text = run('inventory', 'examples').stdout;
+    assert.match(text, /^northwind\.example$/m);
+    assert.match(text, /sends via SendGrid \(include:sendgrid\.net\)/);
+  });
+});
+
+describe('dmarc-lens rules', () => {
+  it('lists every rule id', () => {
+    const r = run('rules', '--format', 'json');
+    const rules = JSON.parse(r.stdout);
+    assert.ok(rules.some((x: { id: string }) => x.id === 'dkim/rsa-key-too-short'));
+  });
+});

@@ -1,0 +1,71 @@
+/** Property tests: random and mutated input never throws, never hangs, and ranges stay inside the document. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { parseDkim } from '../server/src/records/dkim';
+import { parseDmarc } from '../server/src/records/dmarc';
+import { parseSpf } from '../server/src/records/spf';
+import { analyzeZone } from '../server/src/service';
+import { ROOT } from './helpers';
+
+const RUNS = Number(process.env.DL_PROPERTY_RUNS ?? 300);
+const zoneAlphabet = fc.constantFrom(...'ab.@$;()"\\ \t\n\r0123456789INTXSPFv=spf1-~+?all:/%{}_DMARC;p'.split(''));
+const zoneText = fc.array(zoneAlphabet, { maxLength: 300 }).map((a) => a.join(''));
+const anyText = fc.string({ unit: 'binary', maxLength: 300 });
+
+function inside(text: string, ranges: { start: number; end: number }[]): void {
+  for (const r of ranges) {
+    assert.ok(r.start >= 0 && r.end >= r.start && r.end <= text.length, `range ${r.start}-${r.end} outside 0-${text.length}`);
+  }
+}
+
+function checkZone(text: string): void {
+  const a = analyzeZone(text, 'p.zone', { origin: 'example.com' });
+  inside(text, a.findings.map((f) => f.range));
+  inside(text, a.findings.flatMap((f) => f.fixes?.flatMap((x) => x.edits.map((e) => e.range)) ?? []));
+}
+
+describe('property: parsers and the zone reader are total', () => {
+  it('SPF, DMARC and DKIM parsers never throw and keep ranges inside the value', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyText, zoneText, fc.constant('v=spf1 ').chain((p) => zoneText.map((s) => p + s))), (v) => {
+        const spf = parseSpf(v);
+        inside(v, [...spf.terms.map((t) => t.range), ...spf.problems.map((p) => p.range)]);
+        const d = parseDmarc(v);
+        inside(v, [...d.tags.map((t) => t.range), ...d.problems.map((p) => p.range)]);
+        const k = parseDkim(v);
+        inside(v, k.tags.map((t) => t.valueRange));
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  });
+
+  it('random zone text never throws and every finding range lies inside the document', () => {
+    fc.assert(fc.property(fc.oneof(zoneText, anyText), checkZone), { numRuns: RUNS });
+  });
+
+  it('mutations of the example zone never throw and keep ranges inside', () => {
+    const base = fs.readFileSync(path.join(ROOT, 'examples', 'northwind.example.zone'), 'utf8');
+    const mutation = fc.record({ at: fc.nat({ max: base.length }), del: fc.nat({ max: 8 }), ins: fc.array(zoneAlphabet, { maxLength: 6 }).map((a) => a.join('')) });
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 5 }), (ms) => {
+        let text = base;
+        for (const m of ms) text = text.slice(0, Math.min(m.at, text.length)) + m.ins + text.slice(Math.min(m.at, text.length) + m.del);
+        checkZone(text);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('pathological input finishes quickly: deep parentheses, huge strings, many escapes', () => {
+    const cases = ['('.repeat(100_000), '"' + '\\'.repeat(200_001), `@ IN TXT "${'v=spf1 '.repeat(50_000)}"`, '@ IN TXT ' + '"a" '.repeat(50_000), ')'.repeat(10_000)];
+    for (const text of cases) {
+      const t0 = process.hrtime.bigint();
+      checkZone(text);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      assert.ok(ms < 2000, `${text.slice(0, 20)}… took ${ms} ms`);
+    }
+  });
+});

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeZone } from '../../server/src/service';
+import { originFromFileName, parseTtl, parseZone } from '../../server/src/sources/zonefile';
+import { applyFix, covered } from '../helpers';
+
+const zone = (text: string, origin = 'example.com') => parseZone(text, 'z.zone', { origin });
+
+describe('zone file reader (RFC 1035 §5)', () => {
+  it('resolves $ORIGIN, @, relative, absolute and inherited owners', () => {
+    const z = parseZone(
+      ['$ORIGIN example.com.', '@ IN TXT "a"', 'www IN TXT "b"', '  IN TXT "c"', 'other.example.net. IN TXT "d"', '$ORIGIN sub.example.com.', 'x IN TXT "e"', '@ IN TXT "f"'].join('\n'),
+      'z.zone',
+    );
+    assert.deepEqual(
+      z.sites.map((s) => [s.owner, s.value]),
+      [
+        ['example.com', 'a'],
+        ['www.example.com', 'b'],
+        ['www.example.com', 'c'],
+        ['other.example.net', 'd'],
+        ['x.sub.example.com', 'e'],
+        ['sub.example.com', 'f'],
+      ],
+    );
+    assert.equal(z.origin, 'example.com');
+    assert.deepEqual(z.problems.map((p) => p.code), ['zone/out-of-zone']);
+  });
+
+  it('reads TTL and class in either order, $TTL and BIND units', () => {
+    const z = zone(['$TTL 1h', 'a IN 300 TXT "x"', 'b 2d IN TXT "x"', 'c TXT "x"', 'd IN TXT "x"'].join('\n'));
+    assert.deepEqual(z.records.map((r) => r.ttl), [300, 172800, 3600, 3600]);
+    assert.equal(parseTtl('1w2d3h4m5s'), 604800 + 2 * 86400 + 3 * 3600 + 4 * 60 + 5);
+    assert.equal(parseTtl('1w2x'), undefined);
+  });
+
+  it('joins several character-strings with no separator and keeps each string', () => {
+    const z = zone('@ IN TXT "v=spf1 ip4:192.0.2.1 " "-all" unquoted\\032word');
+    const s = z.sites[0];
+    assert.equal(s.value, 'v=spf1 ip4:192.0.2.1 -allunquoted word');
+    assert.deepEqual(s.strings.map((x) => [x.start, x.end, x.bytes]), [[0, 21, 21], [21, 25, 4], [25, 38, 13]]);
+  });
+
+  it('decodes \\", \\\\ and \\DDD escapes and maps each value offset back to the document', () => {
+    const text = '@ IN TXT "a\\"b\\\\c\\059d"';
+    const s = zone(text).sites[0];
+    assert.equal(s.value, 'a"b\\c;d');
+    // `;` (value offset 5) is written as \059 in the document
+    const r = s.map.toDocRange({ start: 5, end: 6 });
+    assert.equal(text.slice(r.start, r.end), '\\059');
+    const whole = s.map.toDocRange({ start: 0, end: s.value.length });
+    assert.equal(text.slice(whole.start, whole.end), 'a\\"b\\\\c\\059d');
+  });
+
+  it('spans parentheses over lines, skipping comments inside', () => {
+    const text = ['@ IN TXT ( "v=spf1 " ; first part', '  "include:_spf.example.net" ; second', '  " -all" )', 'next IN TXT "after"'].join('\n');
+    const z = zone(text);
+    assert.equal(z.sites.length, 2);
+    assert.equal(z.sites[0].value, 'v=spf1 include:_spf.example.net -all');
+    assert.equal(z.sites[1].owner, 'next.example.com');
+  });
+
+  it('points a finding inside the second string of a split record at the right characters', () => {
+    const text = '$ORIGIN example.com.\n@ IN TXT ( "v=spf1 ip4:192.0.2.1 "\n   "include:_spf.example.net +all" )\n';
+    const { findings } = analyzeZone(text, 'z.zone');
+    const f = findings.find((x) => x.rule === 'spf/plus-all')!;
+    assert.equal(covered(text, f), '+all');
+    assert.equal(text.slice(0, f.range.start).split('\n').length, 3);
+  });
+
+  it('maps a range across a string joint to cover both parts', () => {
+    const text = '@ IN TXT "v=spf1 ip4:192.0" ".2.300 -all"';
+    const { findings } = analyzeZone(`$ORIGIN example.com.\n${text}`, 'z.zone');
+    const f = findings.find((x) => x.rule === 'spf/invalid-ip')!;
+    assert.equal(covered(`$ORIGIN example.com.\n${text}`, f), '192.0" ".2.300');
+  });
+
+  it('reads the type-99 SPF record and TYPE16/TYPE99 generic type names', () => {
+    const z = zone(['@ IN SPF "v=spf1 -all"', 'a IN TYPE16 "x"', 'b IN TYPE99 "v=spf1 -all"', 'c IN TYPE999 \\# 2 0102'].join('\n'));
+    assert.deepEqual(z.sites.map((s) => s.type), ['SPF', 'TXT', 'SPF']);
+    assert.equal(z.records.length, 4);
+    assert.deepEqual(z.problems, []);
+  });
+
+  it('reports unterminated quotes and keeps reading the next line', () => {
+    const z = zone(['_dmarc IN TXT "v=DMARC1; p=none', 'www IN TXT "ok"'].join('\n'));
+    assert.deepEqual(z.problems.map((p) => p.code), ['zone/unterminated-quote']);
+    assert.equal(z.sites[1].value, 'ok');
+  });
+
+  it('recovers from an unclosed parenthesis at the line after it', () => {
+    const text = ['@ IN TXT ( "v=spf1 " "-all"', 'www IN A 192.0.2.1', 'mail IN TXT "x"'].join('\n');
+    const z = zone(text);
+    assert.deepEqual(z.problems.map((p) => [p.code, text.slice(p.range.start, p.range.end)]), [['zone/unbalanced-parentheses', '(']]);
+    assert.deepEqual(z.records.map((r) => r.owner), ['example.com', 'www.example.com', 'mail.example.com']);
+  });
+
+  it('reports unknown directives, bad TTLs, unknown types and bad rdata', () => {
+    const z = zone(['$ORIGN example.com.', 'a 1w2x IN TXT "x"', 'b IN TXTT "x"', 'c IN A 192.0.2.300', 'd IN MX mail', 'e IN TXT', 'f IN'].join('\n'));
+    assert.deepEqual(z.problems.map((p) => p.code), ['zone/unknown-directive', 'zone/invalid-ttl', 'zone/unknown-type', 'zone/invalid-rdata', 'zone/invalid-rdata', 'zone/invalid-rdata', 'zone/invalid-rdata']);
+  });
+
+  it('reports a character-string over 255 bytes, and its fix splits it without changing the value', () => {
+    const long = `v=spf1 ${'ip4:192.0.2.1 '.repeat(20)}-all`;
+    const text = `$ORIGIN example.com.\n@ IN TXT "${long}"\n`;
+    const a = analyzeZone(text, 'z.zone');
+    const f = a.findings.find((x) => x.rule === 'zone/string-too-long')!;
+    const fixed = applyFix(text, f.fixes![0]);
+    const b = analyzeZone(fixed, 'z.zone');
+    assert.equal(b.findings.filter((x) => x.rule === 'zone/string-too-long').length, 0);
+    assert.equal(b.sites[0].site.value, long);
+    assert.ok(b.sites[0].site.strings.every((s) => s.bytes <= 255));
+  });
+
+  it('follows $INCLUDE relative to the including file, with its own origin, and reports a missing one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-inc-'));
+    fs.writeFileSync(path.join(dir, 'keys.inc'), 'sel._domainkey IN TXT "v=DKIM1; p="\n');
+    const main = path.join(dir, 'example.com.zone');
+    const text = '$ORIGIN example.com.\n$INCLUDE keys.inc\n$INCLUDE sub.inc sub.example.com.\n$INCLUDE missing.inc\n';
+    fs.writeFileSync(path.join(dir, 'sub.inc'), '@ IN TXT "v=spf1 -all"\n');
+    const z = parseZone(text, main, { readFile: (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined) });
+    assert.deepEqual(z.sites.map((s) => [s.owner, path.basename(s.uri)]), [['sel._domainkey.example.com', 'keys.inc'], ['sub.example.com', 'sub.inc']]);
+    assert.deepEqual(z.problems.map((p) => [p.code, text.slice(p.range.start, p.range.end)]), [['zone/include-not-found', 'missing.inc']]);
+    assert.equal(z.texts.size, 3);
+  });
+
+  it('guesses the origin from BIND file names only when it looks like a domain', () => {
+    assert.equal(originFromFileName('/x/db.example.com'), 'example.com');
+    assert.equal(originFromFileName('example.org.zone'), 'example.org');
+    assert.equal(originFromFileName('suhaib_db.limologix.com.bak'), undefined);
+    assert.equal(originFromFileName('spf.db'), undefined);
+  });
+
+  it('handles CRLF line ends and a file without a final newline', () => {
+    const z = zone('$TTL 300\r\n@ IN TXT "v=spf1 -all"\r\nwww IN TXT "x"');
+    assert.deepEqual(z.sites.map((s) => s.value), ['v=spf1 -all', 'x']);
+    assert.deepEqual(z.problems, []);
+  });
+});
