@@ -94,24 +94,39 @@ function mapRelated(refs: RelatedRef[] | undefined): RelatedInfo[] | undefined {
   );
 }
 
-function recordContext(sink: FindingSink, rule: string, site: RecordSite): RecordContext {
-  return {
-    site,
-    report(range: OffsetRange, message: string, options: ReportOptions = {}) {
-      sink.add(rule, site.uri, site.map.toDocRange(range), message, {
+/** One context per site; `rule` is switched as each rule runs, so no closure is made per rule and site. */
+class SiteContext implements RecordContext {
+  rule = '';
+  constructor(
+    private readonly sink: FindingSink,
+    readonly site: RecordSite,
+  ) {}
+
+  report(range: OffsetRange, message: string, options: ReportOptions = {}): void {
+    const site = this.site;
+    this.sink.add(this.rule, site.uri, site.map.toDocRange(range), message, {
         severity: options.severity,
         related: mapRelated(options.related),
-        fixes: options.fixes?.map((f) => mapFix(site, f)),
-      });
-    },
-  };
+      fixes: options.fixes?.map((f) => mapFix(site, f)),
+    });
+  }
+}
+
+function runRules<T>(rules: readonly { id: string; check(record: T, ctx: RecordContext): void }[], record: T, ctx: SiteContext, sink: FindingSink): void {
+  for (const r of rules) {
+    if (!sink.enabled(r.id)) continue;
+    ctx.rule = r.id;
+    r.check(record, ctx);
+  }
 }
 
 /** Runs every record rule on one analysed site. */
 export function checkSite(a: AnalyzedSite, sink: FindingSink): void {
-  if (a.spf) for (const r of spfRecordRules) if (sink.enabled(r.id)) r.check(a.spf, recordContext(sink, r.id, a.site));
-  if (a.dmarc) for (const r of dmarcRecordRules) if (sink.enabled(r.id)) r.check(a.dmarc, recordContext(sink, r.id, a.site));
-  if (a.dkim) for (const r of dkimRecordRules) if (sink.enabled(r.id)) r.check(a.dkim, recordContext(sink, r.id, a.site));
+  if (!a.spf && !a.dmarc && !a.dkim) return;
+  const ctx = new SiteContext(sink, a.site);
+  if (a.spf) runRules(spfRecordRules, a.spf, ctx, sink);
+  if (a.dmarc) runRules(dmarcRecordRules, a.dmarc, ctx, sink);
+  if (a.dkim) runRules(dkimRecordRules, a.dkim, ctx, sink);
 }
 
 /** Runs the cross-record rules on a set of records (one zone and its includes). */

@@ -122,3 +122,24 @@ describe('DKIM key parser (RFC 6376, RFC 8301, RFC 8463)', () => {
     assert.ok(found.every((l) => !/undefined undefined/.test(l)), found.join('\n'));
   });
 });
+
+describe('DKIM key decoding agrees with node:crypto', () => {
+  it('reads the same RSA sizes as createPublicKey for SPKI and PKCS#1 keys of many sizes', async () => {
+    const { generateKeyPairSync, createPublicKey } = await import('node:crypto');
+    for (const bits of [512, 1023, 1024, 2047, 2048, 3072, 4096]) {
+      const { publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
+      for (const type of ['spki', 'pkcs1'] as const) {
+        const b64 = publicKey.export({ type, format: 'der' }).toString('base64');
+        const k = parseDkim(`v=DKIM1; k=rsa; p=${b64}`).key!;
+        assert.deepEqual([k.type, k.bits, k.encoding], ['rsa', createPublicKey({ key: Buffer.from(b64, 'base64'), format: 'der', type }).asymmetricKeyDetails?.modulusLength === bits ? bits : -1, type]);
+      }
+    }
+  });
+
+  it('rejects truncated DER, and like OpenSSL-based verifiers accepts trailing bytes after the key', () => {
+    const good = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB';
+    const der = Buffer.from(good, 'base64');
+    assert.ok(parseDkim(`p=${der.subarray(0, der.length - 10).toString('base64')}`).key!.error);
+    assert.equal(parseDkim(`p=${Buffer.concat([der, Buffer.from([0, 0, 0])]).toString('base64')}`).key!.bits, 1024);
+  });
+});

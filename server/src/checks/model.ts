@@ -142,10 +142,19 @@ export const dmarcMultipleRecords = rule({
   },
 });
 
-function hasDmarcAbove(owner: string, dmarcOwners: Set<string>): boolean {
-  for (let name = owner; name.includes('.'); name = name.slice(name.indexOf('.') + 1))
-    if (dmarcOwners.has(`_dmarc.${name}`)) return true;
-  return false;
+/** Whether `_dmarc.<owner>` or `_dmarc.<parent>` is published; memoised, since siblings share parents. */
+function dmarcCoverage(dmarcOwners: Set<string>): (owner: string) => boolean {
+  const memo = new Map<string, boolean>();
+  const covered = (name: string): boolean => {
+    let v = memo.get(name);
+    if (v === undefined) {
+      const dot = name.indexOf('.');
+      v = dmarcOwners.has(`_dmarc.${name}`) || (dot >= 0 && name.indexOf('.', dot + 1) >= 0 && covered(name.slice(dot + 1)));
+      memo.set(name, v);
+    }
+    return v;
+  };
+  return covered;
 }
 
 export const dmarcMissingRecord = rule({
@@ -162,18 +171,18 @@ export const dmarcMissingRecord = rule({
     fix: 'Publish `_dmarc.<domain> TXT "v=DMARC1; p=none; rua=mailto:…"` and tighten it as reports come in.',
   },
   check(model, ctx) {
-    const dmarcOwners = new Set(model.sites.filter((s) => s.kind === 'dmarc').map((s) => s.site.owner ?? ''));
+    const covered = dmarcCoverage(new Set(model.sites.filter((s) => s.kind === 'dmarc').map((s) => s.site.owner ?? '')));
     const reported = new Set<string>();
     // Names with underscore labels (`_spf`, `_domainkey`) are not mail domains; wildcards are left to their parent.
     const mailish = (owner: string | undefined) => owner !== undefined && !owner.split('.').some((l) => l.startsWith('_') || l === '*');
     for (const s of model.sites) {
       const owner = s.site.owner;
-      if (s.kind !== 'spf' || !mailish(owner) || reported.has(owner!) || hasDmarcAbove(owner!, dmarcOwners)) continue;
+      if (s.kind !== 'spf' || !mailish(owner) || reported.has(owner!) || covered(owner!)) continue;
       reported.add(owner!);
       ctx.report(s.site, 'owner', `\`${owner}\` publishes SPF but has no DMARC record at \`_dmarc.${owner}\` or a parent, so receivers apply no DMARC policy (RFC 9989 §4.10).`);
     }
     for (const r of model.records) {
-      if (r.type !== 'MX' || !mailish(r.owner) || reported.has(r.owner!) || hasDmarcAbove(r.owner!, dmarcOwners)) continue;
+      if (r.type !== 'MX' || !mailish(r.owner) || reported.has(r.owner!) || covered(r.owner!)) continue;
       reported.add(r.owner!);
       ctx.reportAt(r.uri, r.range, `\`${r.owner}\` receives mail (MX) but has no DMARC record at \`_dmarc.${r.owner}\` or a parent (RFC 9989 §4.10).`);
     }
@@ -222,10 +231,14 @@ export const cnameAndOtherData = rule({
     fix: 'Remove the CNAME or the other records; publish the TXT record at the CNAME target instead.',
   },
   check(model, ctx) {
-    for (const [owner, list] of model.byOwner) {
-      const cname = list.find((r) => r.type === 'CNAME');
+    const cnames = new Map<string, ResourceRecord>();
+    for (const r of model.records) if (r.type === 'CNAME' && r.owner !== undefined && !cnames.has(r.owner)) cnames.set(r.owner, r);
+    if (cnames.size === 0) return;
+    for (const r of model.records) {
+      const owner = r.owner;
+      const cname = owner === undefined ? undefined : cnames.get(owner);
       if (!cname) continue;
-      for (const r of list) {
+      {
         if (r === cname || DNSSEC_TYPES.has(r.type)) continue;
         ctx.reportAt(r.uri, r.range, `\`${owner}\` has a CNAME, so this ${r.type} record beside it is invalid and is never served (RFC 1034 §3.6.2, RFC 2181 §10.1).`, {
           related: [{ uri: cname.uri, range: cname.range, message: 'the CNAME at this name' }],
@@ -247,6 +260,5 @@ export const modelRules: ModelRule[] = [
 ];
 
 export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[]): DnsModel {
-  const byOwner = groupBy(records, (r) => r.owner);
-  return { records, sites, byOwner };
+  return { records, sites };
 }

@@ -70,7 +70,6 @@ export interface AnalyzedSite {
 export interface DnsModel {
   records: ResourceRecord[];
   sites: AnalyzedSite[];
-  byOwner: Map<string, ResourceRecord[]>;
 }
 
 export interface ModelContext {

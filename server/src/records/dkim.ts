@@ -33,6 +33,59 @@ export function looksLikeDkim(value: string): boolean {
 // SubjectPublicKeyInfo prefix for an Ed25519 key (RFC 8410 §4): wraps the raw 32 bytes of RFC 8463.
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
+/** One DER element: tag, start of its contents, end of its contents; undefined when malformed. */
+function derAt(buf: Buffer, at: number, end: number): { tag: number; start: number; end: number } | undefined {
+  if (at + 2 > end) return undefined;
+  const tag = buf[at];
+  let len = buf[at + 1];
+  let start = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 3 || start + n > end) return undefined;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i];
+    start += n;
+  }
+  return start + len <= end ? { tag, start, end: start + len } : undefined;
+}
+
+const RSA_OID = Buffer.from('06092a864886f70d010101', 'hex');
+
+/** RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1): modulus bits. */
+function rsaPublicKeyBits(buf: Buffer, at: number, end: number): number | undefined {
+  const seq = derAt(buf, at, end);
+  if (!seq || seq.tag !== 0x30 || seq.end !== end) return undefined;
+  const n = derAt(buf, seq.start, seq.end);
+  if (!n || n.tag !== 0x02) return undefined;
+  const e = derAt(buf, n.end, seq.end);
+  if (!e || e.tag !== 0x02 || e.end !== seq.end || e.end === e.start) return undefined;
+  let i = n.start;
+  while (i < n.end && buf[i] === 0) i++;
+  if (i === n.end || (buf[n.start] & 0x80) !== 0) return undefined;
+  return (n.end - i - 1) * 8 + (32 - Math.clz32(buf[i]));
+}
+
+/**
+ * Reads an RSA key's size straight from its DER (SubjectPublicKeyInfo with rsaEncryption, or PKCS#1)
+ * without building a key object: thousands of keys per zone make node:crypto the bottleneck.
+ * Anything else goes through createPublicKey.
+ */
+function fastRsa(der: Buffer): { bits: number; encoding: 'spki' | 'pkcs1' } | undefined {
+  const outer = derAt(der, 0, der.length);
+  if (!outer || outer.tag !== 0x30 || outer.end !== der.length) return undefined;
+  const first = derAt(der, outer.start, outer.end);
+  if (!first) return undefined;
+  if (first.tag === 0x02) {
+    const bits = rsaPublicKeyBits(der, 0, der.length);
+    return bits ? { bits, encoding: 'pkcs1' } : undefined;
+  }
+  if (first.tag !== 0x30 || !der.subarray(first.start, first.start + RSA_OID.length).equals(RSA_OID)) return undefined;
+  const bitString = derAt(der, first.end, outer.end);
+  if (!bitString || bitString.tag !== 0x03 || bitString.end !== outer.end || der[bitString.start] !== 0) return undefined;
+  const bits = rsaPublicKeyBits(der, bitString.start + 1, bitString.end);
+  return bits ? { bits, encoding: 'spki' } : undefined;
+}
+
 export function decodeKey(tag: Tag, declaredType: string): DkimKeyInfo {
   const ws = /\s/.exec(tag.value);
   const base64 = tag.value.replace(/\s+/g, '');
@@ -54,6 +107,8 @@ export function decodeKey(tag: Tag, declaredType: string): DkimKeyInfo {
       return info;
     }
   }
+  const rsa = fastRsa(der);
+  if (rsa) return { ...info, type: 'rsa', ...rsa };
   for (const type of ['spki', 'pkcs1'] as const) {
     try {
       const key = createPublicKey({ key: der, format: 'der', type });

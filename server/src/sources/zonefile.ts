@@ -75,26 +75,18 @@ export interface ZoneOptions {
   readFile?: (file: string) => string | undefined;
 }
 
-const enum Kind {
-  Word,
-  Quoted,
-}
-
+/** A token as the reader uses it: a document range with flags, quotes included in the range. */
 interface Token {
-  kind: Kind;
-  /** Raw document range, quotes included. */
   start: number;
   end: number;
+  quoted: boolean;
   escaped: boolean;
   unterminated: boolean;
 }
 
-interface Entry {
-  tokens: Token[];
-  leadingSpace: boolean;
-  start: number;
-  end: number;
-}
+const QUOTED = 1;
+const ESCAPED = 2;
+const UNTERMINATED = 4;
 
 const MAX_INCLUDE_DEPTH = 16;
 
@@ -120,124 +112,165 @@ export function parseTtl(s: string): number | undefined {
   return total;
 }
 
-/** Splits the text into logical entries (lines joined inside parentheses), never throwing. */
-function lex(text: string, uri: string, problems: SourceProblem[]): Entry[] {
-  const entries: Entry[] = [];
-  const n = text.length;
-  let pos = 0;
-  while (pos < n) {
-    // One logical entry starts at a line start.
-    const entryStart = pos;
-    const tokens: Token[] = [];
-    const leadingSpace = text.charCodeAt(pos) === 32 || text.charCodeAt(pos) === 9;
-    let depth = 0;
-    let openParen = -1;
-    let recoverAt = -1;
-    let closedEntry = false;
-    while (pos < n && !closedEntry) {
-      const c = text.charCodeAt(pos);
-      if (c === 10) {
-        if (depth === 0) {
-          closedEntry = true;
-        } else if (recoverAt < 0) {
-          const next = text.charCodeAt(pos + 1);
-          // A line inside parentheses that starts in column 0 (not blank, not a comment) is most likely
-          // the next record; an unclosed `(` is cut there.
-          if (pos + 1 < n && next !== 32 && next !== 9 && next !== 10 && next !== 13 && next !== 59 && next !== 41) recoverAt = pos + 1;
-        }
-        pos++;
-      } else if (c === 32 || c === 9 || c === 13) {
-        pos++;
-      } else if (c === 59 /* ; */) {
-        while (pos < n && text.charCodeAt(pos) !== 10) pos++;
-      } else if (c === 40 /* ( */) {
-        if (depth === 0) openParen = pos;
-        depth++;
-        pos++;
-      } else if (c === 41 /* ) */) {
-        if (depth === 0) {
-          problems.push({
-            code: 'zone/unbalanced-parentheses',
-            message: 'Closing parenthesis without an opening one (RFC 1035 §5.1).',
-            uri,
-            range: { start: pos, end: pos + 1 },
-          });
-        } else {
-          depth--;
-        }
-        pos++;
-      } else if (c === 34 /* " */) {
-        const start = pos;
-        pos++;
-        let escaped = false;
-        let closed = false;
-        while (pos < n) {
-          const d = text.charCodeAt(pos);
-          if (d === 92 /* \ */) {
-            escaped = true;
-            pos += pos + 1 < n && text.charCodeAt(pos + 1) !== 10 ? 2 : 1;
-          } else if (d === 34) {
-            pos++;
-            closed = true;
-            break;
-          } else if (d === 10) {
-            break;
-          } else {
-            pos++;
-          }
-        }
-        if (!closed) {
-          let end = pos;
-          if (end > start && text.charCodeAt(end - 1) === 13) end--;
-          problems.push({
-            code: 'zone/unterminated-quote',
-            message: 'Quoted string is not closed before the end of the line; add the closing `"` (RFC 1035 §5.1).',
-            uri,
-            range: { start, end },
-          });
-        }
-        tokens.push({ kind: Kind.Quoted, start, end: pos, escaped, unterminated: !closed });
-      } else {
-        const start = pos;
-        let escaped = false;
-        while (pos < n) {
-          const d = text.charCodeAt(pos);
-          if (d === 92) {
-            escaped = true;
-            pos += pos + 1 < n && text.charCodeAt(pos + 1) !== 10 ? 2 : 1;
-            continue;
-          }
-          if (d === 32 || d === 9 || d === 10 || d === 13 || d === 59 || d === 40 || d === 41 || d === 34) break;
-          pos++;
-        }
-        tokens.push({ kind: Kind.Word, start, end: pos, escaped, unterminated: false });
-      }
-      if (pos >= n && depth > 0) {
-        problems.push({
-          code: 'zone/unbalanced-parentheses',
-          message: 'Opening parenthesis is never closed; add the matching `)` (RFC 1035 §5.1).',
-          uri,
-          range: { start: openParen, end: openParen + 1 },
-        });
-        // Recover: the entry ends before the first line that starts in column 0 after the parenthesis,
-        // and reading resumes there, so one missing `)` does not swallow the rest of the file.
-        if (recoverAt >= 0) {
-          while (tokens.length > 0 && tokens[tokens.length - 1].start >= recoverAt) tokens.pop();
-          pos = recoverAt;
-        }
-        closedEntry = true;
-      }
-    }
-    if (tokens.length > 0) entries.push({ tokens, leadingSpace, start: entryStart, end: pos });
+/**
+ * Splits the text into logical entries (lines joined inside parentheses), never throwing. One lexer
+ * object is reused for the whole file: token ranges go into growing typed arrays, so reading a
+ * 100 000-record zone allocates almost nothing per token.
+ */
+class Lexer {
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
+  flags = new Uint8Array(64);
+  count = 0;
+  leadingSpace = false;
+  pos = 0;
+  private readonly n: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly uri: string,
+    private readonly problems: SourceProblem[],
+  ) {
+    this.n = text.length;
   }
-  return entries;
+
+  token(i: number): Token {
+    const f = this.flags[i];
+    return { start: this.starts[i], end: this.ends[i], quoted: (f & QUOTED) !== 0, escaped: (f & ESCAPED) !== 0, unterminated: (f & UNTERMINATED) !== 0 };
+  }
+
+  private push(start: number, end: number, flags: number): void {
+    if (this.count === this.starts.length) {
+      const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.flags = grow(this.flags);
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.flags[this.count] = flags;
+    this.count++;
+  }
+
+  /** Reads the next entry with at least one token; false at the end of the text. */
+  next(): boolean {
+    const { text, n } = this;
+    while (this.pos < n) {
+      let pos = this.pos;
+      this.count = 0;
+      const lead = text.charCodeAt(pos);
+      this.leadingSpace = lead === 32 || lead === 9;
+      let depth = 0;
+      let openParen = -1;
+      let recoverAt = -1;
+      let closed = false;
+      while (pos < n && !closed) {
+        const c = text.charCodeAt(pos);
+        if (c === 10) {
+          if (depth === 0) {
+            closed = true;
+          } else if (recoverAt < 0) {
+            const next = text.charCodeAt(pos + 1);
+            // A line inside parentheses that starts in column 0 (not blank, not a comment) is most likely
+            // the next record; an unclosed `(` is cut there.
+            if (pos + 1 < n && next !== 32 && next !== 9 && next !== 10 && next !== 13 && next !== 59 && next !== 41) recoverAt = pos + 1;
+          }
+          pos++;
+        } else if (c === 32 || c === 9 || c === 13) {
+          pos++;
+        } else if (c === 59 /* ; */) {
+          const eol = text.indexOf('\n', pos);
+          pos = eol < 0 ? n : eol;
+        } else if (c === 40 /* ( */) {
+          if (depth === 0) openParen = pos;
+          depth++;
+          pos++;
+        } else if (c === 41 /* ) */) {
+          if (depth === 0) {
+            this.problems.push({ code: 'zone/unbalanced-parentheses', message: 'Closing parenthesis without an opening one (RFC 1035 §5.1).', uri: this.uri, range: { start: pos, end: pos + 1 } });
+          } else {
+            depth--;
+          }
+          pos++;
+        } else if (c === 34 /* " */) {
+          const start = pos;
+          let flags = QUOTED;
+          let terminated = false;
+          pos++;
+          while (pos < n) {
+            const d = text.charCodeAt(pos);
+            if (d === 92 /* \ */) {
+              flags |= ESCAPED;
+              pos += pos + 1 < n && text.charCodeAt(pos + 1) !== 10 ? 2 : 1;
+            } else if (d === 34) {
+              pos++;
+              terminated = true;
+              break;
+            } else if (d === 10) {
+              break;
+            } else {
+              pos++;
+            }
+          }
+          if (!terminated) {
+            flags |= UNTERMINATED;
+            let end = pos;
+            if (end > start && text.charCodeAt(end - 1) === 13) end--;
+            this.problems.push({
+              code: 'zone/unterminated-quote',
+              message: 'Quoted string is not closed before the end of the line; add the closing `"` (RFC 1035 §5.1).',
+              uri: this.uri,
+              range: { start, end },
+            });
+          }
+          this.push(start, pos, flags);
+        } else {
+          const start = pos;
+          let flags = 0;
+          while (pos < n) {
+            const d = text.charCodeAt(pos);
+            if (d === 92) {
+              flags |= ESCAPED;
+              pos += pos + 1 < n && text.charCodeAt(pos + 1) !== 10 ? 2 : 1;
+              continue;
+            }
+            if (d === 32 || d === 9 || d === 10 || d === 13 || d === 59 || d === 40 || d === 41 || d === 34) break;
+            pos++;
+          }
+          this.push(start, pos, flags);
+        }
+        if (pos >= n && depth > 0) {
+          this.problems.push({
+            code: 'zone/unbalanced-parentheses',
+            message: 'Opening parenthesis is never closed; add the matching `)` (RFC 1035 §5.1).',
+            uri: this.uri,
+            range: { start: openParen, end: openParen + 1 },
+          });
+          // Recover: the entry ends before the first line that starts in column 0 after the parenthesis,
+          // and reading resumes there, so one missing `)` does not swallow the rest of the file.
+          if (recoverAt >= 0) {
+            while (this.count > 0 && this.starts[this.count - 1] >= recoverAt) this.count--;
+            pos = recoverAt;
+          }
+          closed = true;
+        }
+      }
+      this.pos = pos;
+      if (this.count > 0) return true;
+    }
+    return false;
+  }
 }
 
 /** Decodes a token (quotes stripped, escapes resolved), optionally recording a source map. */
 function decode(text: string, tok: Token, map?: SourceMap): { value: string; bytes: number } {
   let s = tok.start;
   let e = tok.end;
-  if (tok.kind === Kind.Quoted) {
+  if (tok.quoted) {
     s++;
     if (!tok.unterminated) e--;
   }
@@ -300,8 +333,8 @@ function utf8Length(s: string): number {
  * relative (so records at one name still group together) and `@` is undefined.
  */
 export function absoluteName(name: string, origin: string | undefined): string | undefined {
-  const plain = name.replace(/\\(.)/g, '$1');
   if (name === '@') return origin;
+  const plain = name.includes('\\') ? name.replace(/\\(.)/g, '$1') : name;
   if (name.endsWith('.') && !name.endsWith('\\.')) return plain.slice(0, -1).toLowerCase();
   if (origin === undefined) return plain.toLowerCase();
   return (origin === '' ? plain : `${plain}.${origin}`).toLowerCase();
@@ -316,8 +349,8 @@ export function originFromFileName(file: string): string | undefined {
   return /^([a-z0-9-]+\.)+[a-z]{2,63}$/i.test(base) ? base.toLowerCase() : undefined;
 }
 
-function isUnder(name: string, apex: string): boolean {
-  return name === apex || name.endsWith(`.${apex}`) || apex === '';
+function isUnder(name: string, apex: string, dotApex: string): boolean {
+  return name === apex || apex === '' || name.endsWith(dotApex);
 }
 
 export function parseZone(text: string, uri: string, options: ZoneOptions = {}): ZoneFile {
@@ -339,8 +372,9 @@ export function parseZone(text: string, uri: string, options: ZoneOptions = {}):
   if (zone.origin === undefined) zone.origin = guessed;
   if (zone.originExplicit && zone.origin !== undefined) {
     const apex = zone.origin;
+    const dotApex = `.${apex}`;
     for (const r of zone.records) {
-      if (r.owner !== undefined && !isUnder(r.owner, apex)) {
+      if (r.owner !== undefined && !isUnder(r.owner, apex, dotApex)) {
         zone.problems.push({
           code: 'zone/out-of-zone',
           message: `Record owner \`${r.owner}\` is outside the zone \`${apex}\`; servers ignore it (RFC 1035 §5.2).`,
@@ -364,27 +398,29 @@ function readInto(
   state: { sawRecord: boolean },
 ): void {
   const problems = zone.problems;
-  const entries = lex(text, uri, problems);
   let origin = startOrigin;
+
   let lastOwner: string | undefined;
   let lastOwnerRange: OffsetRange | undefined;
   let defaultTtl: number | undefined;
   let lastTtl: number | undefined;
-  const raw = (t: Token) => text.slice(t.start, t.end);
   const problem = (code: string, message: string, range: OffsetRange) => problems.push({ code, message, uri, range });
 
-  for (const entry of entries) {
-    const toks = entry.tokens;
-    const first = toks[0];
-    const firstText = raw(first);
-    if (!entry.leadingSpace && first.kind === Kind.Word && firstText.startsWith('$')) {
+  const lx = new Lexer(text, uri, problems);
+  const raw = (i: number) => text.slice(lx.starts[i], lx.ends[i]);
+  const at = (i: number): OffsetRange => ({ start: lx.starts[i], end: lx.ends[i] });
+  const value = (i: number) => ((lx.flags[i] & (ESCAPED | QUOTED)) === 0 ? raw(i) : decode(text, lx.token(i)).value);
+  while (lx.next()) {
+    const count = lx.count;
+    const firstText = raw(0);
+    const first = at(0);
+    if (!lx.leadingSpace && lx.flags[0] === 0 && firstText.startsWith('$')) {
       const directive = firstText.toUpperCase();
-      const arg = toks[1];
+      const arg = count > 1 ? at(1) : undefined;
       if (directive === '$ORIGIN') {
         if (!arg) problem('zone/invalid-rdata', '`$ORIGIN` needs a domain name (RFC 1035 §5.1).', first);
         else {
-          const name = decode(text, arg).value;
-          const abs = absoluteName(name, origin);
+          const abs = absoluteName(value(1), origin);
           if (abs !== undefined) {
             origin = abs;
             if (depth === 0 && zone.origin === undefined && !state.sawRecord) {
@@ -396,7 +432,7 @@ function readInto(
           }
         }
       } else if (directive === '$TTL') {
-        const ttl = arg ? parseTtl(raw(arg)) : undefined;
+        const ttl = arg ? parseTtl(raw(1)) : undefined;
         if (ttl === undefined)
           problem('zone/invalid-ttl', `\`$TTL\` needs a TTL such as \`3600\` or \`1h\` (RFC 2308 §4).`, arg ?? first);
         else defaultTtl = ttl;
@@ -405,9 +441,9 @@ function readInto(
           problem('zone/include-not-found', '`$INCLUDE` needs a file name (RFC 1035 §5.1).', first);
           continue;
         }
-        const rel = decode(text, arg).value;
+        const rel = value(1);
         const file = path.isAbsolute(rel) ? rel : path.join(path.dirname(uri), rel);
-        const incOrigin = toks[2] ? absoluteName(decode(text, toks[2]).value, origin) : origin;
+        const incOrigin = count > 2 ? absoluteName(value(2), origin) : origin;
         const content = depth < MAX_INCLUDE_DEPTH && !chain.includes(file) ? options.readFile?.(file) : undefined;
         if (chain.includes(file)) {
           problem('zone/include-not-found', `\`$INCLUDE\` of \`${rel}\` includes itself (include loop).`, arg);
@@ -439,10 +475,9 @@ function readInto(
     let i = 0;
     let owner: string | undefined;
     let ownerRange: OffsetRange;
-    if (!entry.leadingSpace) {
-      const name = decode(text, first).value;
-      owner = absoluteName(name, origin);
-      ownerRange = { start: first.start, end: first.end };
+    if (!lx.leadingSpace) {
+      owner = absoluteName(value(0), origin);
+      ownerRange = first;
       lastOwner = owner;
       lastOwnerRange = ownerRange;
       i = 1;
@@ -458,67 +493,70 @@ function readInto(
     let ttl: number | undefined;
     let cls: string | undefined;
     let type: string | undefined;
-    let typeTok: Token | undefined;
+    let typeTok = -1;
     let bad = false;
-    for (; i < toks.length; i++) {
-      const t = toks[i];
-      const word = raw(t);
-      const upper = word.toUpperCase();
-      if (ttl === undefined && /^\d/.test(word)) {
+    for (; i < count; i++) {
+      const word = raw(i);
+      const c0 = word.charCodeAt(0);
+      if (ttl === undefined && c0 >= 48 && c0 <= 57) {
         const v = parseTtl(word);
         if (v === undefined) {
-          problem('zone/invalid-ttl', `\`${word}\` is not a TTL; use seconds or units s, m, h, d, w such as \`1h30m\` (RFC 2308 §4).`, t);
+          problem('zone/invalid-ttl', `\`${word}\` is not a TTL; use seconds or units s, m, h, d, w such as \`1h30m\` (RFC 2308 §4).`, at(i));
           bad = true;
           break;
         }
         ttl = v;
-      } else if (cls === undefined && (CLASSES.has(upper) || /^CLASS\d+$/.test(upper))) {
+        continue;
+      }
+      const upper = word.toUpperCase();
+      if (cls === undefined && (CLASSES.has(upper) || /^CLASS\d+$/.test(upper))) {
         cls = upper;
       } else {
         type = upper;
-        typeTok = t;
+        typeTok = i;
         i++;
         break;
       }
     }
     if (bad) continue;
-    if (type === undefined || typeTok === undefined) {
-      problem('zone/invalid-rdata', 'Record has no type; expected e.g. `IN TXT "…"` after the owner (RFC 1035 §5.1).', {
-        start: entry.tokens[0].start,
-        end: entry.tokens[entry.tokens.length - 1].end,
-      });
+    if (type === undefined || typeTok < 0) {
+      problem('zone/invalid-rdata', 'Record has no type; expected e.g. `IN TXT "…"` after the owner (RFC 1035 §5.1).', { start: lx.starts[0], end: lx.ends[count - 1] });
       continue;
     }
-    if (/^TYPE\d+$/.test(type)) {
+    if (KNOWN_TYPES.has(type)) {
+      // the common case
+    } else if (/^TYPE\d+$/.test(type)) {
       if (type === 'TYPE16') type = 'TXT';
       else if (type === 'TYPE99') type = 'SPF';
-    } else if (!KNOWN_TYPES.has(type)) {
-      problem('zone/unknown-type', `Unknown record type \`${raw(typeTok)}\` (use a known mnemonic or TYPEnnn, RFC 3597 §5).`, typeTok);
+    } else {
+      problem('zone/unknown-type', `Unknown record type \`${raw(typeTok)}\` (use a known mnemonic or TYPEnnn, RFC 3597 §5).`, at(typeTok));
       continue;
     }
     if (ttl === undefined) ttl = defaultTtl ?? lastTtl;
     lastTtl = ttl;
     state.sawRecord = true;
 
-    const rdataToks = toks.slice(i);
-    const recordRange = { start: toks[0].start, end: toks[toks.length - 1].end };
+    const rdataStart = i;
+    const recordRange = { start: lx.starts[0], end: lx.ends[count - 1] };
     const record: ResourceRecord = { owner, type, ttl, rdata: [], uri, range: recordRange };
+    const generic = rdataStart < count && lx.flags[rdataStart] === ESCAPED && raw(rdataStart) === '\\#';
 
     if (type === 'TXT' || type === 'SPF') {
-      if (rdataToks.length === 0) {
-        problem('zone/invalid-rdata', `${type} record has no character-strings; write the value in quotes (RFC 1035 §3.3.14).`, typeTok);
+      if (rdataStart === count) {
+        problem('zone/invalid-rdata', `${type} record has no character-strings; write the value in quotes (RFC 1035 §3.3.14).`, at(typeTok));
         continue;
       }
-      if (rdataToks[0].kind === Kind.Word && raw(rdataToks[0]) === '\\#') {
+      if (generic) {
         // RFC 3597 generic encoding: kept as a record, not decoded into a site.
-        record.rdata = rdataToks.map(raw);
+        for (let k = rdataStart; k < count; k++) record.rdata.push(raw(k));
         zone.records.push(record);
         continue;
       }
       const map = new SourceMap();
       const strings: CharString[] = [];
       let value = '';
-      for (const t of rdataToks) {
+      for (let k = rdataStart; k < count; k++) {
+        const t = lx.token(k);
         const start = value.length;
         const d = decode(text, t, map);
         value += d.value;
@@ -551,11 +589,11 @@ function readInto(
       continue;
     }
 
-    record.rdata = rdataToks.map((t) => decode(text, t).value);
+    for (let k = rdataStart; k < count; k++) record.rdata.push(value(k));
     // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type; its data is not decoded here.
-    const rdataProblem = record.rdata[0] === '#' && raw(rdataToks[0]) === '\\#' ? undefined : checkRdata(type, record.rdata);
+    const rdataProblem = generic ? undefined : checkRdata(type, record.rdata);
     if (rdataProblem) {
-      problem('zone/invalid-rdata', rdataProblem, rdataToks.length ? { start: rdataToks[0].start, end: rdataToks[rdataToks.length - 1].end } : typeTok);
+      problem('zone/invalid-rdata', rdataProblem, rdataStart < count ? { start: lx.starts[rdataStart], end: lx.ends[count - 1] } : at(typeTok));
       continue;
     }
     zone.records.push(record);
