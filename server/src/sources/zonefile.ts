@@ -6,7 +6,7 @@
  * The reader never throws: problems it finds in the file (quotes, parentheses, directives, TTLs,
  * record types, rdata) become SourceProblems with the exact document range.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 import * as path from 'node:path';
 import { SourceMap } from '../sourcemap';
 import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
@@ -600,13 +600,36 @@ function readInto(
   }
 }
 
+/** Dotted-quad IPv4 as BIND accepts it (four decimal octets 0-255, no leading zeros), without a regular expression. */
+export function isDottedQuad(s: string): boolean {
+  let octets = 0;
+  let value = -1;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255) return false;
+      octets++;
+      value = -1;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 3 || value === 0) return false;
+      value = (value < 0 ? 0 : value * 10) + (c - 48);
+      digits++;
+    } else {
+      return false;
+    }
+  }
+  return octets === 4;
+}
+
 /** The rdata checks named-checkzone also makes for the common types; a message when the rdata is bad. */
 function checkRdata(type: string, rdata: string[]): string | undefined {
   const count = (n: number) =>
     rdata.length === n ? undefined : `${type} record needs ${n} rdata field${n > 1 ? 's' : ''}, found ${rdata.length} (RFC 1035 §3.3).`;
   switch (type) {
     case 'A':
-      return count(1) ?? (isIPv4(rdata[0]) ? undefined : `\`${rdata[0]}\` is not an IPv4 address (RFC 1035 §3.4.1).`);
+      return count(1) ?? (isDottedQuad(rdata[0]) ? undefined : `\`${rdata[0]}\` is not an IPv4 address (RFC 1035 §3.4.1).`);
     case 'AAAA':
       return count(1) ?? (isIPv6(rdata[0]) ? undefined : `\`${rdata[0]}\` is not an IPv6 address (RFC 3596 §2.2).`);
     case 'MX':
