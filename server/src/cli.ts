@@ -9,7 +9,8 @@ import { allRules, rulesById } from './checks/registry';
 import { docsUrl } from './checks/rule';
 import { collectFiles, readTextFile } from './files';
 import { providerForInclude, providerForSelector } from './senders/catalog';
-import { analyzeZone, type LintOptions, type RuleSetting, type ZoneAnalysis } from './service';
+import { checkZone, readZone, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { WorkspaceIndex } from './workspace';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
 import { LineIndex, type Position } from './util/lines';
 
@@ -118,6 +119,10 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
   const byPath = new Map<string, FileResult>();
   const analyses: ZoneAnalysis[] = [];
   const seen = new Set<string>();
+  // Two passes: read every file into the workspace model, then check each file against it, so that
+  // include targets and DMARC records in other files count.
+  const workspace = new WorkspaceIndex();
+  const parsed: ParsedZone[] = [];
   for (const file of files) {
     const text = readTextFile(file);
     if (text === undefined) throw new UsageError(`cannot read ${file}`);
@@ -125,7 +130,12 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
       warn(`${file}: skipped, not a text file`);
       continue;
     }
-    const analysis = analyzeZone(text, file, { ...options, origin: args.origin, readFile: readTextFile });
+    const p = readZone(text, file, { origin: args.origin, readFile: readTextFile });
+    workspace.set(file, p.zone.records, p.sites);
+    parsed.push(p);
+  }
+  for (const p of parsed) {
+    const analysis = checkZone(p, { ...options, workspace });
     analyses.push(analysis);
     for (const [uri, t] of analysis.zone.texts) if (!byPath.has(uri)) byPath.set(uri, { path: uri, findings: [], index: new LineIndex(t) });
     for (const f of analysis.findings) {

@@ -26,7 +26,7 @@ export function collectFiles(inputs: string[]): { files: string[]; errors: strin
     for (const e of entries) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) walk(p);
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
       } else if (e.isFile() && isZoneFileName(e.name)) files.push(p);
     }
   };

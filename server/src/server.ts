@@ -1,18 +1,27 @@
 #!/usr/bin/env node
 /**
- * The language server: LSP wiring only. Documents come in, the service facade checks them, findings
- * go out as diagnostics and code actions. Started over stdio (`dmarc-lens-server --stdio`) for any
+ * The language server: LSP wiring only. Documents come in, the service facade reads and checks them,
+ * findings go out as diagnostics and code actions; hovers, completion, outline, folding and semantic
+ * tokens come from server/src/features. Started over stdio (`dmarc-lens-server --stdio`) for any
  * editor, or over IPC by the VS Code client.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CodeAction,
+  type CodeAction,
   CodeActionKind,
+  CompletionItemKind,
   createConnection,
   type Diagnostic,
   DiagnosticSeverity,
+  DidChangeWatchedFilesNotification,
+  type DocumentSymbol,
+  FileChangeType,
+  InsertTextFormat,
+  MarkupKind,
   ProposedFeatures,
+  SymbolKind,
   TextDocuments,
   TextDocumentSyncKind,
   type TextEdit,
@@ -20,13 +29,18 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rulesById } from './checks/registry';
 import { docsUrl } from './checks/rule';
-import { readTextFile } from './files';
-import { analyzeZone, type RuleSetting } from './service';
+import { completeAt } from './features/completion';
+import { hoverAt, siteAt } from './features/hover';
+import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
+import { collectFiles, isZoneFileName, readTextFile } from './files';
+import { checkZone, readZone, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
+import { WorkspaceIndex } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+const workspace = new WorkspaceIndex();
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -38,16 +52,22 @@ const DEBOUNCE_MS = 150;
 /** Beyond this size a document gets one diagnostic instead of a full check. */
 const MAX_DOCUMENT_CHARS = 20 * 1024 * 1024;
 
-interface Checked {
+interface DocState {
   version: number;
-  /** Findings in this document, with the document's line index for mapping. */
-  findings: Finding[];
+  /** Undefined when the document was skipped (binary, too large). */
+  analysis?: ZoneAnalysis;
+  index: LineIndex;
+  /** Names this document's checks looked up in the rest of the workspace. */
+  references: Set<string>;
 }
 
-const checked = new Map<string, Checked>();
+const states = new Map<string, DocState>();
 const timers = new Map<string, NodeJS.Timeout>();
 let ruleSettings: Record<string, RuleSetting> = {};
 let hasConfiguration = false;
+let hasWorkDoneProgress = false;
+let snippetSupport = false;
+let workspaceFolders: string[] = [];
 
 function toPath(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -57,7 +77,44 @@ function toUri(file: string): string {
   return path.isAbsolute(file) ? pathToFileURL(file).href : file;
 }
 
-function toDiagnostic(f: Finding, index: LineIndex, indexes: (uri: string) => LineIndex | undefined): Diagnostic {
+function skipReason(text: string): string | undefined {
+  if (text.length > MAX_DOCUMENT_CHARS) return `is larger than ${MAX_DOCUMENT_CHARS / 1024 / 1024} MB`;
+  if (text.slice(0, 8192).includes('\u0000')) return 'is not a text file';
+  return undefined;
+}
+
+/** Names whose records in other files can change this document's findings. */
+function referencesOf(p: ParsedZone): Set<string> {
+  const refs = new Set<string>();
+  for (const a of p.sites) {
+    for (const t of a.spf?.terms ?? []) if ((t.name === 'include' || t.name === 'redirect') && t.arg) refs.add(t.arg.toLowerCase().replace(/\.$/, ''));
+    for (let name = a.site.owner ?? ''; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
+  }
+  for (const r of p.zone.records) if (r.type === 'MX' && r.owner) for (let name = r.owner; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
+  return refs;
+}
+
+/** Reads and checks a document now (features call it when the debounced check has not run yet). */
+function analyze(doc: TextDocument): DocState {
+  const cached = states.get(doc.uri);
+  if (cached && cached.version === doc.version) return cached;
+  const text = doc.getText();
+  const index = new LineIndex(text);
+  let state: DocState;
+  if (skipReason(text)) {
+    state = { version: doc.version, index, references: new Set() };
+  } else {
+    const file = toPath(doc.uri);
+    const parsed = readZone(text, file, { readFile: readTextFile });
+    workspace.set(file, parsed.zone.records, parsed.sites);
+    state = { version: doc.version, index, references: referencesOf(parsed), analysis: checkZone(parsed, { rules: ruleSettings, workspace }) };
+  }
+  states.set(doc.uri, state);
+  return state;
+}
+
+function toDiagnostic(f: Finding, state: DocState): Diagnostic {
+  const index = state.index;
   const d: Diagnostic = {
     range: { start: index.positionAt(f.range.start), end: index.positionAt(f.range.end) },
     severity: SEVERITY[f.severity],
@@ -68,44 +125,32 @@ function toDiagnostic(f: Finding, index: LineIndex, indexes: (uri: string) => Li
   };
   if (f.related?.length) {
     d.relatedInformation = f.related.flatMap((r) => {
-      const ri = indexes(r.uri);
-      return ri ? [{ location: { uri: toUri(r.uri), range: { start: ri.positionAt(r.range.start), end: ri.positionAt(r.range.end) } }, message: r.message }] : [];
+      const t = state.analysis?.zone.texts.get(r.uri) ?? readTextFile(r.uri);
+      if (t === undefined) return [];
+      const ri = r.uri === f.uri ? index : new LineIndex(t);
+      return [{ location: { uri: toUri(r.uri), range: { start: ri.positionAt(r.range.start), end: ri.positionAt(r.range.end) } }, message: r.message }];
     });
   }
   return d;
 }
 
-function validate(doc: TextDocument): void {
-  const uri = doc.uri;
-  const text = doc.getText();
-  const version = doc.version;
+function publish(doc: TextDocument): void {
+  const state = analyze(doc);
+  // A newer version arrived while this one was checked: its own check will publish.
+  if (documents.get(doc.uri)?.version !== state.version) return;
+  const reason = skipReason(doc.getText());
   let diagnostics: Diagnostic[];
-  let findings: Finding[] = [];
-  if (text.length > MAX_DOCUMENT_CHARS || text.slice(0, 8192).includes('\u0000')) {
-    const why = text.length > MAX_DOCUMENT_CHARS ? `is larger than ${MAX_DOCUMENT_CHARS / 1024 / 1024} MB` : 'is not a text file';
-    connection.console.log(`dmarc-lens: skipped ${uri}: it ${why}`);
-    diagnostics = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'dmarc-lens', message: `DMARC Lens skipped this file: it ${why}.` }];
+  if (reason) {
+    connection.console.log(`dmarc-lens: skipped ${doc.uri}: it ${reason}`);
+    diagnostics = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'dmarc-lens', message: `DMARC Lens skipped this file: it ${reason}.` }];
   } else {
-    const file = toPath(uri);
-    const analysis = analyzeZone(text, file, { rules: ruleSettings, readFile: readTextFile });
-    const index = new LineIndex(text);
-    const indexes = new Map<string, LineIndex>();
-    const indexOf = (u: string) => {
-      let i = indexes.get(u);
-      const t = analysis.zone.texts.get(u);
-      if (!i && t !== undefined) indexes.set(u, (i = new LineIndex(t)));
-      return i;
-    };
-    findings = analysis.findings.filter((f) => f.uri === file);
-    diagnostics = findings.map((f) => toDiagnostic(f, index, indexOf));
+    const file = toPath(doc.uri);
+    diagnostics = (state.analysis?.findings ?? []).filter((f) => f.uri === file).map((f) => toDiagnostic(f, state));
   }
-  // A newer version arrived while this one was checked: drop the stale result.
-  if (documents.get(uri)?.version !== version) return;
-  checked.set(uri, { version, findings });
-  void connection.sendDiagnostics({ uri, version, diagnostics });
+  void connection.sendDiagnostics({ uri: doc.uri, version: state.version, diagnostics });
 }
 
-function schedule(doc: TextDocument): void {
+function schedule(doc: TextDocument, delay = DEBOUNCE_MS): void {
   clearTimeout(timers.get(doc.uri));
   timers.set(
     doc.uri,
@@ -114,15 +159,30 @@ function schedule(doc: TextDocument): void {
       const current = documents.get(doc.uri);
       if (!current) return;
       try {
-        validate(current);
+        publish(current);
+        revalidateDependents(toPath(doc.uri), current.uri);
       } catch (e) {
         connection.console.error(`dmarc-lens: checking ${doc.uri} failed: ${(e as Error).stack ?? e}`);
       }
-    }, DEBOUNCE_MS),
+    }, delay),
   );
 }
 
-/** Reads `dmarcLens.rules`; invalid entries are reported once in the log and ignored. */
+/** Re-checks the open documents whose findings depend on names the changed file defines. */
+function revalidateDependents(file: string, exceptUri?: string): void {
+  const owners = workspace.ownersOf(file);
+  for (const doc of documents.all()) {
+    if (doc.uri === exceptUri) continue;
+    const st = states.get(doc.uri);
+    if (!st) continue;
+    if ([...st.references].some((r) => owners.has(r)) || [...owners].some((o) => st.references.has(o))) {
+      states.delete(doc.uri);
+      schedule(doc, 0);
+    }
+  }
+}
+
+/** Reads `dmarcLens.*`; invalid entries are reported once in the log and ignored. */
 async function loadSettings(): Promise<void> {
   if (!hasConfiguration) return;
   const raw = (await connection.workspace.getConfiguration('dmarcLens')) as { rules?: Record<string, unknown> } | null;
@@ -135,12 +195,56 @@ async function loadSettings(): Promise<void> {
   ruleSettings = next;
 }
 
+/** Reads every zone file of the workspace folders into the workspace model, with progress. */
+async function indexWorkspace(): Promise<void> {
+  if (workspaceFolders.length === 0) return;
+  const { files } = collectFiles(workspaceFolders);
+  const progress = hasWorkDoneProgress ? await connection.window.createWorkDoneProgress() : undefined;
+  progress?.begin('DMARC Lens: indexing zone files', 0, `${files.length} files`, false);
+  const started = Date.now();
+  let done = 0;
+  for (const file of files) {
+    if (documents.get(toUri(file))) continue; // open documents are indexed from their editor text
+    const text = readTextFile(file);
+    if (text !== undefined && !skipReason(text)) {
+      try {
+        const p = readZone(text, file, { readFile: readTextFile });
+        workspace.set(file, p.zone.records, p.sites);
+      } catch (e) {
+        connection.console.error(`dmarc-lens: indexing ${file} failed: ${(e as Error).message}`);
+      }
+    }
+    done++;
+    if (done % 20 === 0) {
+      progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  progress?.done();
+  connection.console.log(`dmarc-lens: indexed ${files.length} zone files in ${Date.now() - started} ms`);
+  for (const doc of documents.all()) {
+    states.delete(doc.uri);
+    schedule(doc, 0);
+  }
+}
+
 connection.onInitialize((params) => {
   hasConfiguration = params.capabilities.workspace?.configuration === true;
+  hasWorkDoneProgress = params.capabilities.window?.workDoneProgress === true;
+  snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+  workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []))
+    .filter((f) => f.uri.startsWith('file:'))
+    .map((f) => fileURLToPath(f.uri));
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [' ', '=', ':', ';', '"'] },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [] }, full: true },
+      executeCommandProvider: { commands: ['dmarcLens.checkWorkspace'] },
     },
     serverInfo: { name: 'dmarc-lens', version: '0.1.0' },
   };
@@ -148,31 +252,82 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
-  documents.all().forEach(schedule);
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*}' }] }).catch(() => undefined);
+  await indexWorkspace().catch((e) => connection.console.error(`dmarc-lens: indexing failed: ${e}`));
 });
 
 connection.onDidChangeConfiguration(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
-  documents.all().forEach(schedule);
+  states.clear();
+  documents.all().forEach((d) => schedule(d, 0));
 });
 
-documents.onDidOpen((e) => schedule(e.document));
+connection.onDidChangeWatchedFiles((params) => {
+  for (const change of params.changes) {
+    const file = toPath(change.uri);
+    if (documents.get(change.uri) || !isZoneFileName(file)) continue;
+    const before = workspace.ownersOf(file);
+    if (change.type === FileChangeType.Deleted) workspace.delete(file);
+    else {
+      const text = readTextFile(file);
+      if (text !== undefined && !skipReason(text)) {
+        const p = readZone(text, file, { readFile: readTextFile });
+        workspace.set(file, p.zone.records, p.sites);
+      }
+    }
+    const after = workspace.ownersOf(file);
+    for (const doc of documents.all()) {
+      const st = states.get(doc.uri);
+      if (st && [...st.references].some((r) => before.has(r) || after.has(r))) {
+        states.delete(doc.uri);
+        schedule(doc, 0);
+      }
+    }
+  }
+});
+
+connection.onExecuteCommand(async (params) => {
+  if (params.command !== 'dmarcLens.checkWorkspace') return undefined;
+  await indexWorkspace();
+  // Counts per severity over the workspace files, for the client's summary.
+  const counts = { error: 0, warning: 0, information: 0, hint: 0, files: 0 };
+  for (const file of workspace.uris()) {
+    if (!isZoneFileName(file) || !fs.existsSync(file)) continue;
+    const doc = documents.get(toUri(file));
+    const text = doc?.getText() ?? readTextFile(file);
+    if (text === undefined || skipReason(text)) continue;
+    const a = checkZone(readZone(text, file, { readFile: readTextFile }), { rules: ruleSettings, workspace });
+    counts.files++;
+    for (const f of a.findings) if (f.uri === file) counts[f.severity]++;
+  }
+  return counts;
+});
+
+documents.onDidOpen((e) => schedule(e.document, 0));
 documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
-  checked.delete(e.document.uri);
+  states.delete(e.document.uri);
+  // Back to the file on disk in the workspace model.
+  const file = toPath(e.document.uri);
+  const text = fs.existsSync(file) ? readTextFile(file) : undefined;
+  if (text !== undefined && !skipReason(text)) {
+    const p = readZone(text, file, { readFile: readTextFile });
+    workspace.set(file, p.zone.records, p.sites);
+  } else workspace.delete(file);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
 connection.onCodeAction((params) => {
   const doc = documents.get(params.textDocument.uri);
-  const state = checked.get(params.textDocument.uri);
-  if (!doc || !state || state.version !== doc.version) return [];
+  if (!doc) return [];
+  const state = analyze(doc);
+  const file = toPath(doc.uri);
   const start = doc.offsetAt(params.range.start);
   const end = doc.offsetAt(params.range.end);
   const actions: CodeAction[] = [];
-  for (const f of state.findings) {
-    if (!f.fixes?.length || f.range.end < start || f.range.start > end) continue;
+  for (const f of state.analysis?.findings ?? []) {
+    if (f.uri !== file || !f.fixes?.length || f.range.end < start || f.range.start > end) continue;
     const diagnostic = params.context.diagnostics.find((d) => d.code === f.rule && doc.offsetAt(d.range.start) === f.range.start);
     f.fixes.forEach((fix, i) => {
       const edits: TextEdit[] = fix.edits.map((e) => ({ range: { start: doc.positionAt(e.range.start), end: doc.positionAt(e.range.end) }, newText: e.newText }));
@@ -186,6 +341,95 @@ connection.onCodeAction((params) => {
     });
   }
   return actions;
+});
+
+connection.onHover((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return null;
+  const state = analyze(doc);
+  if (!state.analysis) return null;
+  const offset = doc.offsetAt(params.position);
+  const site = siteAt(state.analysis.sites, toPath(doc.uri), offset);
+  const h = site && hoverAt(site, offset);
+  if (!h) return null;
+  return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
+});
+
+const COMPLETION_KIND = { keyword: CompletionItemKind.Keyword, value: CompletionItemKind.EnumMember, module: CompletionItemKind.Module, property: CompletionItemKind.Property };
+
+connection.onCompletion((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const state = analyze(doc);
+  if (!state.analysis) return [];
+  const offset = doc.offsetAt(params.position);
+  const site = siteAt(state.analysis.sites, toPath(doc.uri), offset);
+  if (!site) return [];
+  return completeAt(site, offset).map((c) => {
+    const snippet = c.snippet && snippetSupport;
+    const newText = c.snippet && !snippetSupport ? c.insertText.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\\\}/g, '}') : c.insertText;
+    return {
+      label: c.label,
+      kind: COMPLETION_KIND[c.kind],
+      detail: c.detail,
+      documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
+      sortText: c.sortText,
+      insertTextFormat: snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+      textEdit: { range: { start: doc.positionAt(c.range.start), end: doc.positionAt(c.range.end) }, newText },
+    };
+  });
+});
+
+connection.onDocumentSymbol((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const state = analyze(doc);
+  if (!state.analysis) return [];
+  const pos = (o: number) => doc.positionAt(o);
+  const { zone, sites } = state.analysis;
+  return documentSymbols(zone.records, sites, toPath(doc.uri), zone.origin).map(
+    (o): DocumentSymbol => ({
+      name: o.name,
+      kind: SymbolKind.Namespace,
+      range: { start: pos(o.range.start), end: pos(o.range.end) },
+      selectionRange: { start: pos(o.selectionRange.start), end: pos(o.selectionRange.end) },
+      children: o.records.map((r) => ({
+        name: r.name,
+        detail: r.detail,
+        kind: r.kind === 'record' ? SymbolKind.Field : SymbolKind.Property,
+        range: { start: pos(r.range.start), end: pos(r.range.end) },
+        selectionRange: { start: pos(r.range.start), end: pos(r.range.start) },
+      })),
+    }),
+  );
+});
+
+connection.onFoldingRanges((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const state = analyze(doc);
+  if (!state.analysis) return [];
+  return foldingRanges(state.analysis.zone.records, toPath(doc.uri), (o) => state.index.positionAt(o).line);
+});
+
+connection.languages.semanticTokens.on((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return { data: [] };
+  const state = analyze(doc);
+  if (!state.analysis) return { data: [] };
+  // LSP relative encoding: deltaLine, deltaStartChar, length, type, modifiers (one line per token).
+  const data: number[] = [];
+  let prevLine = 0;
+  let prevChar = 0;
+  for (const t of semanticTokens(state.analysis.sites, toPath(doc.uri))) {
+    const s = state.index.positionAt(t.start);
+    const e = state.index.positionAt(t.end);
+    if (e.line !== s.line) continue;
+    data.push(s.line - prevLine, s.line === prevLine ? s.character - prevChar : s.character, e.character - s.character, TOKEN_TYPES.indexOf(t.type), 0);
+    prevLine = s.line;
+    prevChar = s.character;
+  }
+  return { data };
 });
 
 process.on('uncaughtException', (e) => connection.console.error(`dmarc-lens: ${e.stack ?? e}`));

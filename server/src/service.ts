@@ -4,7 +4,8 @@
  */
 import { crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfRecordRules } from './checks/registry';
 import { isDkimOwner, buildModel } from './checks/model';
-import type { AnalyzedSite, RecordContext, RelatedRef, ReportOptions, ValueFix } from './checks/rule';
+import type { AnalyzedSite, RecordContext, RelatedRef, ReportOptions, ValueFix, WorkspaceView } from './checks/rule';
+import type { WorkspaceIndex } from './workspace';
 import { looksLikeDkim, parseDkim } from './records/dkim';
 import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
@@ -130,8 +131,8 @@ export function checkSite(a: AnalyzedSite, sink: FindingSink): void {
 }
 
 /** Runs the cross-record rules on a set of records (one zone and its includes). */
-export function checkModel(records: ResourceRecord[], sites: AnalyzedSite[], sink: FindingSink): void {
-  const model = buildModel(records, sites);
+export function checkModel(records: ResourceRecord[], sites: AnalyzedSite[], sink: FindingSink, workspace?: WorkspaceView): void {
+  const model = buildModel(records, sites, workspace);
   for (const rule of crossRecordRules) {
     if (!sink.enabled(rule.id)) continue;
     rule.check(model, {
@@ -156,14 +157,32 @@ export interface ZoneAnalysis {
   findings: Finding[];
 }
 
-/** Reads a zone file and checks everything in it. */
-export function analyzeZone(text: string, uri: string, options: LintOptions & ZoneOptions = {}): ZoneAnalysis {
+export interface ParsedZone {
+  zone: ZoneFile;
+  sites: AnalyzedSite[];
+}
+
+/** Reads a zone file and recognises its records, without checking them. */
+export function readZone(text: string, uri: string, options: ZoneOptions = {}): ParsedZone {
   const zone = parseZone(text, uri, options);
+  return { zone, sites: zone.sites.map(analyzeSite) };
+}
+
+/** Checks a read zone; `workspace` holds the records of the other files, for checks across files. */
+export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace?: WorkspaceIndex } = {}): ZoneAnalysis {
+  const { zone, sites } = parsed;
   const sink = new FindingSink(options);
   for (const p of zone.problems) sink.add(p.code, p.uri, p.range, p.message, { fixes: p.fixes });
-  const sites = zone.sites.map(analyzeSite);
   for (const a of sites) checkSite(a, sink);
-  checkModel(zone.records, sites, sink);
+  const ws = options.workspace;
+  const own = new Set(zone.texts.keys());
+  const view: WorkspaceView | undefined = ws && { at: (owner) => ws.at(owner).filter((e) => !own.has(e.uri)) };
+  checkModel(zone.records, sites, sink, view);
   sink.findings.sort((a, b) => (a.uri === b.uri ? a.range.start - b.range.start || a.rule.localeCompare(b.rule) : a.uri.localeCompare(b.uri)));
   return { zone, sites, findings: sink.findings };
+}
+
+/** Reads a zone file and checks everything in it. */
+export function analyzeZone(text: string, uri: string, options: LintOptions & ZoneOptions & { workspace?: WorkspaceIndex } = {}): ZoneAnalysis {
+  return checkZone(readZone(text, uri, options), options);
 }

@@ -72,6 +72,28 @@ export class SourceMap {
     return this.dStart[i] + this.dLen[i];
   }
 
+  /**
+   * The value offset written at document offset `d`, or undefined when `d` is outside the value
+   * (on a quote, between two strings). The end of the value maps to the value length.
+   */
+  toValueOffset(d: number): number | undefined {
+    const n = this.dStart.length;
+    if (n === 0) return undefined;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.dStart[mid] <= d) lo = mid;
+      else hi = mid - 1;
+    }
+    const ds = this.dStart[lo];
+    if (d < ds) return undefined;
+    if (d < ds + this.dLen[lo]) return this.vLen[lo] === this.dLen[lo] ? this.vStart[lo] + (d - ds) : this.vStart[lo];
+    // Just past the segment: the end of this run (a cursor after the last character typed).
+    if (d === ds + this.dLen[lo]) return this.vStart[lo] + this.vLen[lo];
+    return undefined;
+  }
+
   toDocRange(r: OffsetRange): OffsetRange {
     const start = this.toDocStart(r.start);
     if (r.end <= r.start) return { start, end: start };

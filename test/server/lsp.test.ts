@@ -1,93 +1,180 @@
 /** The built language server over stdio, driven by a real LSP client connection. */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
+  CompletionRequest,
   createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DocumentSymbolRequest,
+  ExitNotification,
+  FoldingRangeRequest,
+  HoverRequest,
   InitializedNotification,
   InitializeRequest,
+  type ProtocolConnection,
   PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
-  type ProtocolConnection,
+  SemanticTokensRequest,
+  ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
-  ShutdownRequest,
-  ExitNotification,
+  WorkDoneProgressCreateRequest,
+  type CompletionItem,
+  type DocumentSymbol,
+  type MarkupContent,
+  type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { ROOT } from '../helpers';
+
+/** Applies LSP text edits (line/character) to a text. */
+function applyEdits(text: string, edits: TextEdit[]): string {
+  const offset = (p: { line: number; character: number }) => text.split('\n').slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  return [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start)).reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
+}
 
 describe('language server over stdio', () => {
   let proc: ChildProcess;
   let conn: ProtocolConnection;
-  const waiters = new Map<string, (p: PublishDiagnosticsParams) => void>();
-  const uri = pathToFileURL(path.join(ROOT, 'examples', 'lsp-test.example.zone')).href;
+  let dir: string;
+  const latest = new Map<string, PublishDiagnosticsParams>();
+  const waiters: { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  const progress: string[] = [];
 
-  const nextDiagnostics = (u: string) => new Promise<PublishDiagnosticsParams>((resolve) => waiters.set(u, resolve));
+  /** Resolves with the first diagnostics for `uri` (already published or coming) that satisfy `pred`. */
+  const diagnostics = (uri: string, pred: (p: PublishDiagnosticsParams) => boolean = () => true) =>
+    new Promise<PublishDiagnosticsParams>((resolve, reject) => {
+      const have = latest.get(uri);
+      if (have && pred(have)) return resolve(have);
+      waiters.push({ uri, pred, resolve });
+      setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}: last ${JSON.stringify(latest.get(uri)?.diagnostics.map((d) => d.code))}`)), 10000);
+    });
+
+  let uri: string;
+  let text: string;
 
   before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-lsp-'));
+    fs.writeFileSync(path.join(dir, 'spf.example.com.zone'), '$ORIGIN example.com.\n_spf IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\n');
+    text = '$ORIGIN example.com.\n@ IN TXT "v=spf1 include:_spf.example.com " "+all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\nsel._domainkey IN TXT ( "v=DKIM1; k=ed25519; "\n   "p=zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po=" )\n';
+    fs.writeFileSync(path.join(dir, 'example.com.zone'), text);
+    uri = pathToFileURL(path.join(dir, 'example.com.zone')).href;
+
     proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-      const w = waiters.get(p.uri);
-      waiters.delete(p.uri);
-      w?.(p);
+      latest.set(p.uri, p);
+      for (const w of [...waiters]) if (w.uri === p.uri && w.pred(p)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(p);
+      }
     });
+    conn.onRequest(WorkDoneProgressCreateRequest.type, () => null);
+    conn.onNotification('$/progress', (p: { value: { kind: string; title?: string } }) => progress.push(p.value.kind));
     conn.listen();
-    const init = await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(ROOT).href, capabilities: {}, workspaceFolders: null });
+    const init = await conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(dir).href,
+      workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }],
+      capabilities: { window: { workDoneProgress: true }, textDocument: { completion: { completionItem: { snippetSupport: true } } } },
+    });
     assert.equal(init.serverInfo?.name, 'dmarc-lens');
     await conn.sendNotification(InitializedNotification.type, {});
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text } });
   });
 
   after(async () => {
     await conn.sendRequest(ShutdownRequest.type);
     await conn.sendNotification(ExitNotification.type);
+    const exited = new Promise((r) => proc.once('exit', r));
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    assert.notEqual(proc.exitCode, null, 'server did not exit after shutdown/exit');
     conn.dispose();
-    proc.kill();
   });
 
-  it('publishes diagnostics with source, code, docs link and exact range', async () => {
-    const text = '$ORIGIN lsp-test.example.\n@ IN TXT "v=spf1 mx " "+all"\n';
-    const got = nextDiagnostics(uri);
-    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text } });
-    const p = await got;
+  it('indexes the workspace with progress and publishes diagnostics with source, code, docs link and exact range', async () => {
+    const p = await diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'spf/plus-all'));
     const d = p.diagnostics.find((x) => x.code === 'spf/plus-all')!;
     assert.equal(d.source, 'dmarc-lens');
     assert.match(d.codeDescription!.href, /docs\/rules\/spf\/plus-all\.md$/);
-    assert.deepEqual(d.range, { start: { line: 1, character: 23 }, end: { line: 1, character: 27 } });
+    assert.deepEqual(d.range, { start: { line: 1, character: 45 }, end: { line: 1, character: 49 } });
+    assert.ok(progress.includes('begin') && progress.includes('end'), `progress: ${progress}`);
   });
 
-  it('offers the rule fixes as quick fixes that edit only the qualifier', async () => {
+  it('hovers SPF terms, DMARC tags and DKIM keys', async () => {
+    const hover = async (line: number, character: number) =>
+      ((await conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character } }))?.contents as MarkupContent | undefined)?.value ?? '';
+    assert.match(await hover(1, 20), /SPF mechanism `include`.*RFC 7208 §5\.2/s);
+    assert.match(await hover(1, 47), /Qualifier `\+`: pass/);
+    assert.match(await hover(2, 27), /DMARC tag `p`.*`none`: monitor only/s);
+    assert.match(await hover(4, 10), /Ed25519, 256 bits/);
+  });
+
+  it('completes DMARC values and SPF provider includes', async () => {
+    const complete = async (line: number, character: number) =>
+      ((await conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character } })) as CompletionItem[]).map((c) => c.label);
+    const atP = await complete(2, 28); // after `p=` inside `p=none`
+    assert.ok(atP.includes('quarantine') && atP.includes('reject'), atP.join(','));
+    const spf = await complete(1, 18); // inside `include:_spf…`
+    assert.ok(spf.includes('include:_spf.google.com'), spf.join(','));
+  });
+
+  it('gives an outline by owner, folding for the parenthesised record, and semantic tokens', async () => {
+    const symbols = (await conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+    assert.deepEqual(symbols.map((s) => s.name), ['@', '_dmarc', 'sel._domainkey']);
+    assert.equal(symbols[0].children![0].name, 'TXT (SPF)');
+    const folds = await conn.sendRequest(FoldingRangeRequest.type, { textDocument: { uri } });
+    assert.deepEqual(folds?.map((f) => [f.startLine, f.endLine]), [[3, 4]]);
+    const tokens = await conn.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } });
+    assert.ok(tokens && tokens.data.length >= 5 * 8);
+  });
+
+  it('offers quick fixes whose edits change only the bytes they must', async () => {
     const actions = (await conn.sendRequest(CodeActionRequest.type, {
       textDocument: { uri },
-      range: { start: { line: 1, character: 24 }, end: { line: 1, character: 24 } },
+      range: { start: { line: 1, character: 46 }, end: { line: 1, character: 46 } },
       context: { diagnostics: [] },
-    })) as { title: string; isPreferred?: boolean; edit?: { changes?: Record<string, { range: unknown; newText: string }[]> } }[];
+    })) as { title: string; isPreferred?: boolean; edit?: { changes?: Record<string, TextEdit[]> } }[];
     const fix = actions.find((a) => a.title === 'Use -all')!;
     assert.ok(fix.isPreferred);
-    assert.deepEqual(fix.edit!.changes![uri], [{ range: { start: { line: 1, character: 23 }, end: { line: 1, character: 24 } }, newText: '-' }]);
+    const fixed = applyEdits(text, fix.edit!.changes![uri]);
+    assert.equal(fixed, text.replace('"+all"', '"-all"'));
   });
 
   it('re-checks after an incremental change', async () => {
-    const got = nextDiagnostics(uri);
     await conn.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version: 2 },
-      contentChanges: [{ range: { start: { line: 1, character: 23 }, end: { line: 1, character: 24 } }, text: '-' }],
+      contentChanges: [{ range: { start: { line: 1, character: 45 }, end: { line: 1, character: 46 } }, text: '-' }],
     });
-    const p = await got;
-    assert.equal(p.version, 2);
+    const p = await diagnostics(uri, (x) => x.version === 2);
     assert.ok(!p.diagnostics.some((d) => d.code === 'spf/plus-all'));
+  });
+
+  it('re-validates a document when the include target changes in another file', async () => {
+    const other = pathToFileURL(path.join(dir, 'spf.example.com.zone')).href;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: other, languageId: 'dns-zone', version: 1, text: '$ORIGIN example.com.\n_spf IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\n' } });
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: other, version: 2 },
+      contentChanges: [{ text: '$ORIGIN example.com.\n_spf IN TXT "ip4:192.0.2.0/24 -all"\n' }],
+    });
+    const p = await diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'spf/include-without-spf'));
+    const d = p.diagnostics.find((x) => x.code === 'spf/include-without-spf')!;
+    assert.equal(d.relatedInformation?.[0].location.uri, other);
   });
 
   it('survives hostile input and still answers', async () => {
     const u = `${uri}.hostile`;
-    const got = nextDiagnostics(u);
     await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'dns-zone', version: 1, text: '('.repeat(200000) + '"\\'.repeat(1000) } });
-    const p = await got;
+    const p = await diagnostics(u);
     assert.ok(p.diagnostics.some((d) => d.code === 'zone/unbalanced-parentheses'));
+    const b = `${uri}.bin`;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: b, languageId: 'dns-zone', version: 1, text: 'x\u0000y' } });
+    assert.match((await diagnostics(b)).diagnostics[0].message, /not a text file/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { isSpfRecord } from '../records/spf';
 import type { ResourceRecord } from '../types';
-import type { AnalyzedSite, DnsModel, ModelRule } from './rule';
+import type { AnalyzedSite, DnsModel, ModelRule, WorkspaceView } from './rule';
 
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
@@ -142,14 +142,21 @@ export const dmarcMultipleRecords = rule({
   },
 });
 
-/** Whether `_dmarc.<owner>` or `_dmarc.<parent>` is published; memoised, since siblings share parents. */
-function dmarcCoverage(dmarcOwners: Set<string>): (owner: string) => boolean {
+/**
+ * Whether `_dmarc.<owner>` or `_dmarc.<parent>` is published here or elsewhere in the workspace;
+ * memoised, since siblings share parents.
+ */
+function dmarcCoverage(dmarcOwners: Set<string>, workspace?: WorkspaceView): (owner: string) => boolean {
   const memo = new Map<string, boolean>();
   const covered = (name: string): boolean => {
     let v = memo.get(name);
     if (v === undefined) {
       const dot = name.indexOf('.');
-      v = dmarcOwners.has(`_dmarc.${name}`) || (dot >= 0 && name.indexOf('.', dot + 1) >= 0 && covered(name.slice(dot + 1)));
+      const at = `_dmarc.${name}`;
+      v =
+        dmarcOwners.has(at) ||
+        (workspace?.at(at).some((e) => e.site?.kind === 'dmarc') ?? false) ||
+        (dot >= 0 && name.indexOf('.', dot + 1) >= 0 && covered(name.slice(dot + 1)));
       memo.set(name, v);
     }
     return v;
@@ -171,7 +178,7 @@ export const dmarcMissingRecord = rule({
     fix: 'Publish `_dmarc.<domain> TXT "v=DMARC1; p=none; rua=mailto:…"` and tighten it as reports come in.',
   },
   check(model, ctx) {
-    const covered = dmarcCoverage(new Set(model.sites.filter((s) => s.kind === 'dmarc').map((s) => s.site.owner ?? '')));
+    const covered = dmarcCoverage(new Set(model.sites.filter((s) => s.kind === 'dmarc').map((s) => s.site.owner ?? '')), model.workspace);
     const reported = new Set<string>();
     // Names with underscore labels (`_spf`, `_domainkey`) are not mail domains; wildcards are left to their parent.
     const mailish = (owner: string | undefined) => owner !== undefined && !owner.split('.').some((l) => l.startsWith('_') || l === '*');
@@ -248,7 +255,52 @@ export const cnameAndOtherData = rule({
   },
 });
 
+export const includeWithoutSpf = rule({
+  id: 'spf/include-without-spf',
+  kind: 'spf',
+  severity: 'error',
+  summary: 'An `include` or `redirect` target in the workspace has no SPF record',
+  fixable: false,
+  docs: {
+    what: 'Finds `include:` and `redirect=` targets that are defined in the workspace files (the name has records) but publish no SPF record.',
+    why: 'RFC 7208 §5.2: an include whose target has no SPF record returns `permerror`; §6.1: so does a redirect. Every message then fails SPF, usually after someone renamed or removed the target record.',
+    bad: '@ IN TXT "v=spf1 include:_spf.example.com -all"\n_spf IN TXT "spf1 ip4:192.0.2.0/24 -all"',
+    good: '@ IN TXT "v=spf1 include:_spf.example.com -all"\n_spf IN TXT "v=spf1 ip4:192.0.2.0/24 -all"',
+    fix: 'Publish a `v=spf1` record at the target, or point the include at the name that has it.',
+  },
+  check(model, ctx) {
+    const local = new Map<string, AnalyzedSite[]>();
+    const localRecords = new Set<string>();
+    for (const r of model.records) if (r.owner !== undefined) localRecords.add(r.owner);
+    for (const s of model.sites) {
+      const o = s.site.owner;
+      if (o === undefined) continue;
+      const list = local.get(o);
+      if (list) list.push(s);
+      else local.set(o, [s]);
+    }
+    for (const s of model.sites) {
+      for (const t of s.spf?.terms ?? []) {
+        if ((t.name !== 'include' && t.name !== 'redirect') || t.invalid || !t.arg || t.arg.includes('%')) continue;
+        const target = t.arg.toLowerCase().replace(/\.$/, '');
+        const elsewhere = model.workspace?.at(target) ?? [];
+        const known = localRecords.has(target) || elsewhere.length > 0;
+        if (!known) continue;
+        const spf = [...(local.get(target) ?? []), ...elsewhere.map((e) => e.site).filter((x): x is AnalyzedSite => x !== undefined)].some(
+          (x) => x.site.type === 'TXT' && isSpfRecord(x.site.value),
+        );
+        if (spf) continue;
+        const where = elsewhere[0];
+        ctx.report(s.site, t.argRange ?? t.range, `\`${target}\` is defined in the workspace but has no SPF record, so this ${t.name} is a permerror (RFC 7208 ${t.name === 'include' ? '§5.2' : '§6.1'}).`, {
+          related: where ? [{ uri: where.uri, range: where.record.range, message: `records at ${target}` }] : undefined,
+        });
+      }
+    }
+  },
+});
+
 export const modelRules: ModelRule[] = [
+  includeWithoutSpf,
   spfMultipleRecords,
   spfRrType,
   senderId,
@@ -259,6 +311,6 @@ export const modelRules: ModelRule[] = [
   cnameAndOtherData,
 ];
 
-export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[]): DnsModel {
-  return { records, sites };
+export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], workspace?: WorkspaceView): DnsModel {
+  return { records, sites, workspace };
 }

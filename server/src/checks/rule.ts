@@ -66,10 +66,16 @@ export interface AnalyzedSite {
   dkim?: DkimRecord;
 }
 
-/** Every record of one zone (its includes too), for checks across records. */
+/** Records of the rest of the workspace (other files), looked up by owner name. */
+export interface WorkspaceView {
+  at(owner: string): { uri: string; record: ResourceRecord; site?: AnalyzedSite }[];
+}
+
+/** Every record of one zone (its includes too), for checks across records, plus the workspace. */
 export interface DnsModel {
   records: ResourceRecord[];
   sites: AnalyzedSite[];
+  workspace?: WorkspaceView;
 }
 
 export interface ModelContext {

@@ -1,0 +1,119 @@
+/**
+ * Completion inside record strings: SPF mechanisms and known provider includes, DMARC and DKIM tags
+ * and their values. Document offsets in, items with document replacement ranges out.
+ */
+import type { AnalyzedSite } from '../checks/rule';
+import { isDkimOwner } from '../checks/model';
+import { providers } from '../senders/catalog';
+import type { OffsetRange } from '../types';
+import { DKIM_TAGS, DMARC_TAGS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
+
+export interface Completion {
+  label: string;
+  kind: 'keyword' | 'value' | 'module' | 'property';
+  detail?: string;
+  documentation?: string;
+  /** Plain text, or an LSP snippet when `snippet` is set. */
+  insertText: string;
+  snippet?: boolean;
+  /** Document range the item replaces (the word typed so far). */
+  range: OffsetRange;
+  sortText?: string;
+}
+
+function kindOf(a: AnalyzedSite): 'spf' | 'dmarc' | 'dkim' {
+  if (a.kind === 'spf' || a.kind === 'dmarc' || a.kind === 'dkim') return a.kind;
+  const owner = a.site.owner ?? '';
+  if (owner === '_dmarc' || owner.startsWith('_dmarc.')) return 'dmarc';
+  if (isDkimOwner(owner)) return 'dkim';
+  return 'spf';
+}
+
+/** Value offset for a document offset inside the record, including an empty `""` string. */
+function valueOffset(a: AnalyzedSite, offset: number): number | undefined {
+  const v = a.site.map.toValueOffset(offset);
+  if (v !== undefined) return v;
+  return a.site.value === '' ? 0 : undefined;
+}
+
+export function completeAt(a: AnalyzedSite, offset: number): Completion[] {
+  const v = valueOffset(a, offset);
+  if (v === undefined) return [];
+  const value = a.site.value;
+  const kind = kindOf(a);
+  const docRange = (start: number): OffsetRange => (value === '' ? { start: offset, end: offset } : a.site.map.toDocRange({ start, end: v }));
+  if (kind === 'spf') {
+    const start = value.lastIndexOf(' ', v - 1) + 1;
+    const word = value.slice(start, v);
+    const range = docRange(start);
+    if (start === 0) return [{ label: 'v=spf1', kind: 'keyword', detail: 'SPF version (RFC 7208 §4.5)', insertText: 'v=spf1 ', range }];
+    return spfItems(word, range);
+  }
+  const head = value.lastIndexOf(';', v - 1) + 1;
+  let start = head;
+  while (start < v && /\s/.test(value[start])) start++;
+  const part = value.slice(start, v);
+  const tags = kind === 'dmarc' ? DMARC_TAGS : DKIM_TAGS;
+  const eq = part.indexOf('=');
+  if (eq < 0) {
+    const present = new Set((kind === 'dmarc' ? a.dmarc?.tags : a.dkim?.tags)?.map((t) => t.name) ?? []);
+    const range = docRange(start);
+    if (value.trim() === '' || (start === 0 && !present.has('v'))) {
+      const version = kind === 'dmarc' ? 'v=DMARC1; ' : 'v=DKIM1; ';
+      return [{ label: version.trim(), kind: 'keyword', detail: kind === 'dmarc' ? 'DMARC version (RFC 9989 §4.7)' : 'DKIM version (RFC 6376 §3.6.1)', insertText: version, range }];
+    }
+    return Object.entries(tags)
+      .filter(([name, doc]) => !doc.removed && name !== 'v' && !present.has(name))
+      .map(([name, doc], i) => tagItem(name, doc, range, i));
+  }
+  const name = part.slice(0, eq).trim().toLowerCase();
+  const doc = tags[name];
+  let vstart = start + eq + 1;
+  while (vstart < v && /\s/.test(value[vstart])) vstart++;
+  // Colon-separated option lists (fo, h, t in DKIM) complete the last option only.
+  const colon = value.lastIndexOf(':', v - 1);
+  if ((name === 'fo' || (kind === 'dkim' && (name === 'h' || name === 't' || name === 's'))) && colon >= vstart) vstart = colon + 1;
+  const range = docRange(vstart);
+  return Object.entries(doc?.values ?? {}).map(([val, text], i) => ({ label: val, kind: 'value', detail: text, insertText: val, range, sortText: String(i).padStart(3, '0') }));
+}
+
+function tagItem(name: string, doc: TagDoc, range: OffsetRange, i: number): Completion {
+  return {
+    label: `${name}=`,
+    kind: 'property',
+    detail: doc.rfc,
+    documentation: doc.summary,
+    insertText: doc.snippet ? `${name}${doc.snippet}` : `${name}=`,
+    snippet: doc.snippet !== undefined,
+    range,
+    sortText: String(i).padStart(3, '0'),
+  };
+}
+
+function spfItems(word: string, range: OffsetRange): Completion[] {
+  const items: Completion[] = [];
+  const q = /^[-~?+]/.test(word) ? word[0] : '';
+  if (/^[-~?+]?include:/i.test(word)) {
+    for (const p of providers)
+      for (const inc of p.spfIncludes ?? [])
+        items.push({ label: `${q}include:${inc}`, kind: 'module', detail: p.name, documentation: `${p.name}'s SPF record (costs 1 DNS lookup).`, insertText: `${q}include:${inc}`, range });
+    return items;
+  }
+  let i = 0;
+  for (const [name, doc] of Object.entries(SPF_MECHANISMS)) {
+    if (name === 'ptr') continue;
+    if (name === 'all') {
+      for (const [qual, what] of [['-', 'fail'], ['~', 'softfail']])
+        items.push({ label: `${qual}all`, kind: 'keyword', detail: `${what} everything else (RFC 7208 §5.1)`, insertText: `${qual}all`, range, sortText: `9${qual}` });
+      continue;
+    }
+    items.push({ label: `${q}${name}${doc.snippet ? ':' : ''}`, kind: 'keyword', detail: doc.rfc, documentation: doc.summary, insertText: `${q}${name}${doc.snippet ?? ''}`, snippet: doc.snippet !== undefined, range, sortText: `1${i++}` });
+  }
+  if (q === '')
+    for (const [name, doc] of Object.entries(SPF_MODIFIERS))
+      items.push({ label: `${name}=`, kind: 'property', detail: doc.rfc, documentation: doc.summary, insertText: `${name}${doc.snippet}`, snippet: true, range, sortText: `5${name}` });
+  for (const p of providers)
+    for (const inc of p.spfIncludes ?? [])
+      items.push({ label: `${q}include:${inc}`, kind: 'module', detail: p.name, documentation: `${p.name}'s SPF record (costs 1 DNS lookup).`, insertText: `${q}include:${inc}`, range, sortText: `7${p.name}` });
+  return items;
+}

@@ -1,0 +1,110 @@
+/**
+ * Hover: what the SPF term, DMARC tag or DKIM tag under the cursor means, its value explained and
+ * the RFC section. Document offsets in, markdown out.
+ */
+import type { AnalyzedSite } from '../checks/rule';
+import { providerForInclude } from '../senders/catalog';
+import type { OffsetRange } from '../types';
+import type { Tag } from '../records/taglist';
+import type { SpfTerm } from '../records/spf';
+import { DKIM_TAGS, DMARC_TAGS, QUALIFIERS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
+
+export interface Hover {
+  /** Document range of the hovered term or tag. */
+  range: OffsetRange;
+  markdown: string;
+}
+
+/** The analysed site whose record covers a document offset. */
+export function siteAt(sites: readonly AnalyzedSite[], uri: string, offset: number): AnalyzedSite | undefined {
+  let lo = 0;
+  let hi = sites.length - 1;
+  // Sites are in document order per file; a binary search keeps hovers fast in big zones.
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = sites[mid].site;
+    if (s.uri !== uri) {
+      // Sites from $INCLUDEd files interleave; fall back to a scan.
+      return sites.find((a) => a.site.uri === uri && a.site.range.start <= offset && offset <= a.site.range.end);
+    }
+    if (offset < s.range.start) hi = mid - 1;
+    else if (offset > s.range.end) lo = mid + 1;
+    else return sites[mid];
+  }
+  return undefined;
+}
+
+function addresses(prefix: number | undefined, v6: boolean): string {
+  const bits = (v6 ? 128 : 32) - (prefix ?? (v6 ? 128 : 32));
+  if (bits <= 0) return '1 address';
+  if (bits > 40) return `2^${bits} addresses`;
+  return `${(2 ** bits).toLocaleString('en-US')} addresses`;
+}
+
+function spfHover(term: SpfTerm): string {
+  const lines: string[] = [];
+  if (term.kind === 'modifier') {
+    const doc = SPF_MODIFIERS[term.name];
+    lines.push(`**SPF modifier \`${term.name}\`**${doc ? ` (${doc.rfc})` : ''}`, '', doc?.summary ?? 'Unknown modifier: receivers ignore it (RFC 7208 §6).');
+    if (doc?.lookup) lines.push('', 'Costs 1 DNS lookup of the 10 allowed (RFC 7208 §4.6.4).');
+    return lines.join('\n');
+  }
+  const doc = SPF_MECHANISMS[term.name];
+  lines.push(`**SPF mechanism \`${term.name}\`**${doc ? ` (${doc.rfc})` : ''}`, '', doc?.summary ?? 'Unknown mechanism: the record is a permerror (RFC 7208 §5).');
+  lines.push('', `Qualifier \`${term.qualifier}\`: ${QUALIFIERS[term.qualifier]}.`);
+  if (term.name === 'include' && term.arg) {
+    const p = providerForInclude(term.arg);
+    if (p) lines.push('', `\`${term.arg}\` is **${p.name}**'s SPF record.`);
+  }
+  if ((term.name === 'ip4' || term.name === 'ip6') && term.arg && !term.invalid) {
+    const v6 = term.name === 'ip6';
+    const prefix = v6 ? term.cidr6 : term.cidr4;
+    lines.push('', `Covers ${addresses(prefix, v6)}.`);
+  }
+  if ((term.name === 'a' || term.name === 'mx') && (term.cidr4 !== undefined || term.cidr6 !== undefined))
+    lines.push('', `Each address is widened to${term.cidr4 !== undefined ? ` /${term.cidr4} (IPv4)` : ''}${term.cidr6 !== undefined ? ` //${term.cidr6} (IPv6)` : ''}.`);
+  if (doc?.lookup) lines.push('', 'Costs 1 DNS lookup of the 10 allowed (RFC 7208 §4.6.4).');
+  return lines.join('\n');
+}
+
+function tagHover(kind: string, tag: Tag, doc: TagDoc | undefined, extra: string[] = []): string {
+  const lines = [`**${kind} tag \`${tag.name}\`**${doc ? ` (${doc.rfc})` : ''}`, '', doc?.summary ?? `Unknown tag: receivers ignore it.`];
+  if (doc?.removed) lines.push('', `⚠ ${doc.removed}`);
+  const values = doc?.values;
+  if (values) {
+    const parts = tag.value.split(/\s*:\s*/).filter(Boolean);
+    const explained = parts.map((v) => (values[v] ? `\`${v}\`: ${values[v]}` : `\`${v}\`: not a valid value`));
+    if (explained.length) lines.push('', explained.join('  \n'));
+  }
+  lines.push(...extra);
+  return lines.join('\n');
+}
+
+export function hoverAt(a: AnalyzedSite, offset: number): Hover | undefined {
+  const v = a.site.map.toValueOffset(offset);
+  if (v === undefined) return undefined;
+  const within = (r: OffsetRange) => r.start <= v && v <= r.end;
+  const toDoc = (r: OffsetRange) => a.site.map.toDocRange(r);
+  if (a.spf) {
+    if (a.spf.version && within(a.spf.version)) return { range: toDoc(a.spf.version), markdown: '**SPF record** (RFC 7208 §4.5)\n\nVersion `v=spf1`: this TXT record is the domain\'s SPF policy.' };
+    const term = a.spf.terms.find((t) => within(t.range));
+    return term && { range: toDoc(term.range), markdown: spfHover(term) };
+  }
+  if (a.dmarc) {
+    const tag = a.dmarc.tags.find((t) => within(t.range));
+    return tag && { range: toDoc(tag.range), markdown: tagHover('DMARC', tag, DMARC_TAGS[tag.name]) };
+  }
+  if (a.dkim) {
+    const tag = a.dkim.tags.find((t) => within(t.range));
+    if (!tag) return undefined;
+    const extra: string[] = [];
+    if (tag.name === 'p') {
+      const k = a.dkim.key;
+      if (k?.type) extra.push('', `Key: **${k.type === 'rsa' ? 'RSA' : 'Ed25519'}, ${k.bits} bits** (${k.encoding === 'spki' ? 'SubjectPublicKeyInfo' : k.encoding === 'pkcs1' ? 'PKCS#1' : 'raw 32 bytes'}).`);
+      else if (k?.error) extra.push('', `Not a usable key: ${k.error}.`);
+      else extra.push('', 'Empty: the key is revoked.');
+    }
+    return { range: toDoc(tag.range), markdown: tagHover('DKIM', tag, DKIM_TAGS[tag.name], extra) };
+  }
+  return undefined;
+}

@@ -1,0 +1,107 @@
+/**
+ * Document symbols (records by owner), folding ranges (records over several lines) and semantic
+ * tokens (the parts of SPF, DMARC and DKIM records inside strings). Offsets in document space.
+ */
+import type { AnalyzedSite } from '../checks/rule';
+import type { OffsetRange, ResourceRecord } from '../types';
+
+export interface OwnerSymbol {
+  name: string;
+  range: OffsetRange;
+  selectionRange: OffsetRange;
+  records: { name: string; detail: string; kind: 'spf' | 'dmarc' | 'dkim' | 'record'; range: OffsetRange }[];
+}
+
+function shorten(s: string, max = 60): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Records grouped by owner in document order; owners shown relative to the zone origin. */
+export function documentSymbols(records: readonly ResourceRecord[], sites: readonly AnalyzedSite[], uri: string, origin: string | undefined): OwnerSymbol[] {
+  const kinds = new Map(sites.map((a) => [a.site, a.kind]));
+  const byOwner = new Map<string, OwnerSymbol>();
+  const out: OwnerSymbol[] = [];
+  for (const r of records) {
+    if (r.uri !== uri) continue;
+    const owner = r.owner ?? '@';
+    const rel = origin && owner === origin ? '@' : origin && owner.endsWith(`.${origin}`) ? owner.slice(0, -origin.length - 1) : owner;
+    let sym = byOwner.get(owner);
+    if (!sym) {
+      sym = { name: rel, range: { ...r.range }, selectionRange: { start: r.range.start, end: r.range.start }, records: [] };
+      byOwner.set(owner, sym);
+      out.push(sym);
+    }
+    sym.range.start = Math.min(sym.range.start, r.range.start);
+    sym.range.end = Math.max(sym.range.end, r.range.end);
+    const k = r.site ? kinds.get(r.site) : undefined;
+    const kind = k === 'spf' || k === 'dmarc' || k === 'dkim' ? k : 'record';
+    const label = kind === 'record' ? r.type : `${r.type} (${kind.toUpperCase()})`;
+    sym.records.push({ name: label, detail: shorten(r.site ? r.site.value : r.rdata.join(' ')), kind, range: r.range });
+  }
+  return out;
+}
+
+/** Records written over several lines (parentheses), as line ranges. */
+export function foldingRanges(records: readonly ResourceRecord[], uri: string, lineOf: (offset: number) => number): { startLine: number; endLine: number }[] {
+  const out: { startLine: number; endLine: number }[] = [];
+  for (const r of records) {
+    if (r.uri !== uri) continue;
+    const a = lineOf(r.range.start);
+    const b = lineOf(r.range.end);
+    if (b > a) out.push({ startLine: a, endLine: b });
+  }
+  return out;
+}
+
+export const TOKEN_TYPES = ['keyword', 'function', 'operator', 'property', 'enumMember', 'number', 'macro', 'string'] as const;
+export type TokenType = (typeof TOKEN_TYPES)[number];
+
+export interface SemanticToken {
+  start: number;
+  end: number;
+  type: TokenType;
+}
+
+/** Tokens in document order; a value range that spans two character-strings becomes one token per string. */
+export function semanticTokens(sites: readonly AnalyzedSite[], uri: string): SemanticToken[] {
+  const out: SemanticToken[] = [];
+  for (const a of sites) {
+    if (a.site.uri !== uri) continue;
+    const push = (r: OffsetRange | undefined, type: TokenType) => {
+      if (!r || r.end <= r.start) return;
+      for (const s of a.site.strings) {
+        const start = Math.max(r.start, s.start);
+        const end = Math.min(r.end, s.end);
+        if (end > start) {
+          const d = a.site.map.toDocRange({ start, end });
+          out.push({ start: d.start, end: d.end, type });
+        }
+      }
+    };
+    if (a.spf) {
+      push(a.spf.version, 'keyword');
+      for (const t of a.spf.terms) {
+        push(t.qualifierRange, 'operator');
+        push(t.nameRange, t.kind === 'modifier' ? 'property' : 'function');
+        if (t.argRange) {
+          const macro = /%\{[^}]*\}/g;
+          const arg = a.site.value.slice(t.argRange.start, t.argRange.end);
+          let last = t.argRange.start;
+          for (let m = macro.exec(arg); m; m = macro.exec(arg)) {
+            push({ start: last, end: t.argRange.start + m.index }, 'string');
+            push({ start: t.argRange.start + m.index, end: t.argRange.start + m.index + m[0].length }, 'macro');
+            last = t.argRange.start + m.index + m[0].length;
+          }
+          push({ start: last, end: t.argRange.end }, 'string');
+        }
+        push(t.cidrRange, 'number');
+      }
+    } else if (a.dmarc || a.dkim) {
+      for (const t of (a.dmarc ?? a.dkim)!.tags) {
+        push(t.nameRange, t.name === 'v' ? 'keyword' : 'property');
+        push(t.valueRange, t.name === 'v' ? 'keyword' : t.name === 'p' && a.dkim ? 'string' : 'enumMember');
+      }
+    }
+  }
+  return out.sort((x, y) => x.start - y.start);
+}
