@@ -1,25 +1,109 @@
 /**
- * VS Code client: starts the bundled language server over IPC for zone files. Thin on purpose;
- * everything the user sees comes from the server.
+ * VS Code client: starts the bundled language server over IPC for zone files, and adds the commands,
+ * the status bar item and the crash notice. Everything the user sees in the editor comes from the server.
  */
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  type DocumentSelector,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
+let status: vscode.StatusBarItem | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
+const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
+
+function documentSelector(): DocumentSelector {
+  const extra = vscode.workspace.getConfiguration('dmarcLens').get<string[]>('zoneFilePatterns', []);
+  return [{ language: 'dns-zone' }, ...extra.filter((p) => typeof p === 'string' && p.trim() !== '').map((pattern) => ({ scheme: 'file', pattern }))];
+}
+
+function updateStatus(): void {
+  if (!status || !client) return;
+  let problems = 0;
+  for (const [, diags] of vscode.languages.getDiagnostics()) problems += diags.filter((d) => d.source === 'dmarc-lens' && d.severity <= vscode.DiagnosticSeverity.Warning).length;
+  const state = client.state === State.Running ? '' : client.state === State.Starting ? ' (starting)' : ' (stopped)';
+  status.text = `$(shield) DMARC Lens${state}: ${problems}`;
+  status.tooltip = `DMARC Lens: ${problems} error${problems === 1 ? '' : 's'} and warnings in open files. Click to show the output.`;
+}
+
+export interface DmarcLensApi {
+  client: LanguageClient;
+  /** Time spent in activate(), in milliseconds (the server starts in the background). */
+  activationMs: number;
+  /** Settles when the language server is running. */
+  ready: Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): DmarcLensApi {
+  const started = performance.now();
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
+  const restarts: number[] = [];
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'dns-zone' }],
+    documentSelector: documentSelector(),
     synchronize: { configurationSection: 'dmarcLens' },
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    errorHandler: {
+      error: () => ({ action: ErrorAction.Continue }),
+      closed: () => {
+        const now = Date.now();
+        while (restarts.length && now - restarts[0] > RESTART_WINDOW_MS) restarts.shift();
+        restarts.push(now);
+        if (restarts.length > MAX_RESTARTS) {
+          void vscode.window.showErrorMessage('DMARC Lens: the language server stopped 5 times in 3 minutes and will not be restarted. See "DMARC Lens: Show Output".');
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        void vscode.window.showWarningMessage('DMARC Lens: the language server stopped unexpectedly and was restarted.');
+        return { action: CloseAction.Restart, handled: true };
+      },
+    },
   };
   client = new LanguageClient('dmarcLens', 'DMARC Lens', serverOptions, clientOptions);
-  await client.start();
+
+  status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
+  status.command = 'dmarcLens.showOutput';
+  status.show();
+  context.subscriptions.push(
+    status,
+    vscode.commands.registerCommand('dmarcLens.showOutput', () => client?.outputChannel.show(true)),
+    vscode.commands.registerCommand('dmarcLens.restartServer', async () => {
+      await client?.restart();
+      updateStatus();
+    }),
+    vscode.commands.registerCommand('dmarcLens.checkWorkspace', async () => {
+      const counts = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'DMARC Lens: checking the workspace' }, () =>
+        client!.sendRequest<{ files: number; error: number; warning: number; information: number; hint: number }>('workspace/executeCommand', { command: 'dmarcLens.server.checkWorkspace', arguments: [] }),
+      );
+      void vscode.window.showInformationMessage(`DMARC Lens: ${counts.files} zone files checked: ${counts.error} errors, ${counts.warning} warnings, ${counts.information} information.`);
+      return counts;
+    }),
+    vscode.languages.onDidChangeDiagnostics(updateStatus),
+    client.onDidChangeState(updateStatus),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (e.affectsConfiguration('dmarcLens.zoneFilePatterns') && client) {
+        client.clientOptions.documentSelector = documentSelector();
+        await client.restart();
+      }
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
+  );
+  updateStatus();
+  const ready = client.start().then(updateStatus, (e: unknown) => {
+    void vscode.window.showErrorMessage(`DMARC Lens: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  return { client, activationMs: performance.now() - started, ready };
 }
 
 export async function deactivate(): Promise<void> {

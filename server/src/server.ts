@@ -33,7 +33,7 @@ import { completeAt } from './features/completion';
 import { hoverAt, siteAt } from './features/hover';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, isZoneFileName, readTextFile } from './files';
-import { checkZone, readZone, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { checkZone, readZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { WorkspaceIndex } from './workspace';
@@ -57,8 +57,8 @@ interface DocState {
   /** Undefined when the document was skipped (binary, too large). */
   analysis?: ZoneAnalysis;
   index: LineIndex;
-  /** Names this document's checks looked up in the rest of the workspace. */
-  references: Set<string>;
+  /** Names whose records in other files can change this document's findings (computed when needed). */
+  references?: Set<string>;
 }
 
 const states = new Map<string, DocState>();
@@ -84,14 +84,17 @@ function skipReason(text: string): string | undefined {
 }
 
 /** Names whose records in other files can change this document's findings. */
-function referencesOf(p: ParsedZone): Set<string> {
+function referencesOf(state: DocState): Set<string> {
+  if (state.references) return state.references;
+  const p = state.analysis;
+  if (!p) return (state.references = new Set());
   const refs = new Set<string>();
   for (const a of p.sites) {
     for (const t of a.spf?.terms ?? []) if ((t.name === 'include' || t.name === 'redirect') && t.arg) refs.add(t.arg.toLowerCase().replace(/\.$/, ''));
     for (let name = a.site.owner ?? ''; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
   }
   for (const r of p.zone.records) if (r.type === 'MX' && r.owner) for (let name = r.owner; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
-  return refs;
+  return (state.references = refs);
 }
 
 /** Reads and checks a document now (features call it when the debounced check has not run yet). */
@@ -102,12 +105,12 @@ function analyze(doc: TextDocument): DocState {
   const index = new LineIndex(text);
   let state: DocState;
   if (skipReason(text)) {
-    state = { version: doc.version, index, references: new Set() };
+    state = { version: doc.version, index };
   } else {
     const file = toPath(doc.uri);
     const parsed = readZone(text, file, { readFile: readTextFile });
     workspace.set(file, parsed.zone.records, parsed.sites);
-    state = { version: doc.version, index, references: referencesOf(parsed), analysis: checkZone(parsed, { rules: ruleSettings, workspace }) };
+    state = { version: doc.version, index, analysis: checkZone(parsed, { rules: ruleSettings, workspace }) };
   }
   states.set(doc.uri, state);
   return state;
@@ -170,12 +173,18 @@ function schedule(doc: TextDocument, delay = DEBOUNCE_MS): void {
 
 /** Re-checks the open documents whose findings depend on names the changed file defines. */
 function revalidateDependents(file: string, exceptUri?: string): void {
+  const others = documents.all().filter((d) => d.uri !== exceptUri && states.has(d.uri));
+  if (others.length === 0) return;
   const owners = workspace.ownersOf(file);
-  for (const doc of documents.all()) {
-    if (doc.uri === exceptUri) continue;
-    const st = states.get(doc.uri);
-    if (!st) continue;
-    if ([...st.references].some((r) => owners.has(r)) || [...owners].some((o) => st.references.has(o))) {
+  for (const doc of others) {
+    const refs = referencesOf(states.get(doc.uri)!);
+    let hit = false;
+    if (refs.size < owners.size) {
+      for (const r of refs) if (owners.has(r)) { hit = true; break; }
+    } else {
+      for (const o of owners) if (refs.has(o)) { hit = true; break; }
+    }
+    if (hit) {
       states.delete(doc.uri);
       schedule(doc, 0);
     }
@@ -244,7 +253,7 @@ connection.onInitialize((params) => {
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [] }, full: true },
-      executeCommandProvider: { commands: ['dmarcLens.checkWorkspace'] },
+      executeCommandProvider: { commands: ['dmarcLens.server.checkWorkspace'] },
     },
     serverInfo: { name: 'dmarc-lens', version: '0.1.0' },
   };
@@ -278,7 +287,7 @@ connection.onDidChangeWatchedFiles((params) => {
     const after = workspace.ownersOf(file);
     for (const doc of documents.all()) {
       const st = states.get(doc.uri);
-      if (st && [...st.references].some((r) => before.has(r) || after.has(r))) {
+      if (st && [...referencesOf(st)].some((r) => before.has(r) || after.has(r))) {
         states.delete(doc.uri);
         schedule(doc, 0);
       }
@@ -287,7 +296,7 @@ connection.onDidChangeWatchedFiles((params) => {
 });
 
 connection.onExecuteCommand(async (params) => {
-  if (params.command !== 'dmarcLens.checkWorkspace') return undefined;
+  if (params.command !== 'dmarcLens.server.checkWorkspace') return undefined;
   await indexWorkspace();
   // Counts per severity over the workspace files, for the client's summary.
   const counts = { error: 0, warning: 0, information: 0, hint: 0, files: 0 };

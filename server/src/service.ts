@@ -176,7 +176,7 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   for (const a of sites) checkSite(a, sink);
   const ws = options.workspace;
   const own = new Set(zone.texts.keys());
-  const view: WorkspaceView | undefined = ws && { at: (owner) => ws.at(owner).filter((e) => !own.has(e.uri)) };
+  const view: WorkspaceView | undefined = ws && { at: (owner) => ws.at(owner, own) };
   checkModel(zone.records, sites, sink, view);
   sink.findings.sort((a, b) => (a.uri === b.uri ? a.range.start - b.range.start || a.rule.localeCompare(b.rule) : a.uri.localeCompare(b.uri)));
   return { zone, sites, findings: sink.findings };

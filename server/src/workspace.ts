@@ -1,6 +1,10 @@
 /**
  * The workspace DNS model: every record found in every file of the workspace, by owner name. Rules
  * resolve `include:` targets and `_dmarc` coverage against it before any DNS (GUIDE §1).
+ *
+ * The owner index is updated per file and lazily: a document being edited replaces its records on
+ * every keystroke, but its own checks never read its own entries (they are excluded), so the index
+ * is only brought up to date when another file's check asks for names.
  */
 import type { AnalyzedSite } from './checks/rule';
 import type { ResourceRecord } from './types';
@@ -10,18 +14,28 @@ interface FileEntry {
   sites: readonly AnalyzedSite[];
 }
 
+export interface IndexEntry {
+  uri: string;
+  record: ResourceRecord;
+  site?: AnalyzedSite;
+}
+
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileEntry>();
-  private byOwner: Map<string, { uri: string; record: ResourceRecord; site?: AnalyzedSite }[]> | undefined;
+  /** What each file put into `byOwner`, to take it out again. */
+  private readonly indexed = new Map<string, IndexEntry[]>();
+  private readonly byOwner = new Map<string, IndexEntry[]>();
+  private readonly pending = new Set<string>();
 
   /** Replaces what a file (and the files it `$INCLUDE`s, under their own uris) contributes. */
   set(uri: string, records: readonly ResourceRecord[], sites: readonly AnalyzedSite[]): void {
     this.files.set(uri, { records, sites });
-    this.byOwner = undefined;
+    this.pending.add(uri);
   }
 
   delete(uri: string): void {
-    if (this.files.delete(uri)) this.byOwner = undefined;
+    this.files.delete(uri);
+    this.pending.add(uri);
   }
 
   has(uri: string): boolean {
@@ -43,27 +57,36 @@ export class WorkspaceIndex {
     return out;
   }
 
-  private index() {
-    if (!this.byOwner) {
-      const m = new Map<string, { uri: string; record: ResourceRecord; site?: AnalyzedSite }[]>();
-      for (const [uri, f] of this.files) {
-        const siteOf = new Map(f.sites.map((a) => [a.site, a]));
-        for (const r of f.records) {
-          if (r.owner === undefined) continue;
-          const entry = { uri, record: r, site: r.site ? siteOf.get(r.site) : undefined };
-          const list = m.get(r.owner);
-          if (list) list.push(entry);
-          else m.set(r.owner, [entry]);
-        }
-      }
-      this.byOwner = m;
+  private refresh(uri: string): void {
+    for (const e of this.indexed.get(uri) ?? []) {
+      const list = this.byOwner.get(e.record.owner!);
+      if (!list) continue;
+      const i = list.indexOf(e);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.byOwner.delete(e.record.owner!);
     }
-    return this.byOwner;
+    this.indexed.delete(uri);
+    const f = this.files.get(uri);
+    if (f) {
+      const siteOf = new Map(f.sites.map((a) => [a.site, a]));
+      const mine: IndexEntry[] = [];
+      for (const r of f.records) {
+        if (r.owner === undefined) continue;
+        const entry = { uri, record: r, site: r.site ? siteOf.get(r.site) : undefined };
+        mine.push(entry);
+        const list = this.byOwner.get(r.owner);
+        if (list) list.push(entry);
+        else this.byOwner.set(r.owner, [entry]);
+      }
+      this.indexed.set(uri, mine);
+    }
+    this.pending.delete(uri);
   }
 
-  /** Records at a name in files other than `exceptUri` (the file being checked supplies its own). */
-  at(owner: string, exceptUri?: string): { uri: string; record: ResourceRecord; site?: AnalyzedSite }[] {
-    const list = this.index().get(owner) ?? [];
-    return exceptUri === undefined ? list : list.filter((e) => e.uri !== exceptUri);
+  /** Records at a name in files other than those in `except` (the file being checked supplies its own). */
+  at(owner: string, except?: ReadonlySet<string>): IndexEntry[] {
+    if (this.pending.size) for (const uri of [...this.pending]) if (!except?.has(uri)) this.refresh(uri);
+    const list = this.byOwner.get(owner) ?? [];
+    return except ? list.filter((e) => !except.has(e.uri)) : list;
   }
 }

@@ -1,0 +1,100 @@
+// Language-server benchmark over stdio with a real LSP client connection:
+//  1. open a 100 000-record zone: time to the first publishDiagnostics;
+//  2. 50 one-line edits (didChange, incremental): median time from didChange to the new publishDiagnostics;
+//  3. a workspace of 1 000 zone files (generated): indexing time and server RSS afterwards.
+// Usage: npm run build && node bench/lsp.mjs [--records N] [--edits N] [--files N]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const rpc = require('vscode-languageserver-protocol/node');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const arg = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? Number(argv[i + 1]) : def; };
+const records = arg('records', 100000);
+const editsWanted = arg('edits', 50);
+const filesWanted = arg('files', 1000);
+
+const gen = [path.resolve(root, '..', 'shared', 'tools', 'bench', 'gen_zone.js')].find(existsSync);
+if (!gen) { console.error('bench: ../shared/tools/bench/gen_zone.js not found'); process.exit(2); }
+const dataDir = path.join(root, 'bench', '.data');
+mkdirSync(dataDir, { recursive: true });
+const zone = path.join(dataDir, `big-${records}.zone`);
+if (!existsSync(zone)) spawnSync(process.execPath, [gen, '--records', String(records), '--seed', '1', '--origin', 'big.example.', '--out', zone], { stdio: 'inherit' });
+
+function startServer(rootDir) {
+  const proc = spawn(process.execPath, [path.join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+  const waiters = new Map();
+  conn.onNotification(rpc.PublishDiagnosticsNotification.type, (p) => { const w = waiters.get(p.uri); if (w && (w.version === undefined || p.version === w.version)) { waiters.delete(p.uri); w.resolve(p); } });
+  conn.onRequest(rpc.WorkDoneProgressCreateRequest.type, () => null);
+  let indexed;
+  const indexedP = new Promise((r) => (indexed = r));
+  conn.onNotification('$/progress', (p) => { if (p.value.kind === 'end') indexed(); });
+  conn.listen();
+  const next = (uri, version) => new Promise((resolve) => waiters.set(uri, { version, resolve }));
+  return { proc, conn, next, indexedP, init: () => conn.sendRequest(rpc.InitializeRequest.type, { processId: process.pid, rootUri: rootDir ? pathToFileURL(rootDir).href : null, workspaceFolders: rootDir ? [{ uri: pathToFileURL(rootDir).href, name: 'ws' }] : null, capabilities: { window: { workDoneProgress: true } } }) };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// 1 + 2: one big document
+{
+  const s = startServer(null);
+  await s.init();
+  await s.conn.sendNotification(rpc.InitializedNotification.type, {});
+  const text = readFileSync(zone, 'utf8');
+  const uri = pathToFileURL(zone).href;
+  let t = performance.now();
+  const first = s.next(uri, 1);
+  await s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text } });
+  const p = await first;
+  const openMs = performance.now() - t;
+  console.log(`open ${records}-record zone (${(text.length / 1e6).toFixed(1)} MB): first diagnostics after ${openMs.toFixed(0)} ms (${p.diagnostics.length} diagnostics)`);
+  const lines = text.split('\n');
+  const candidates = lines.map((l, i) => [l, i]).filter(([l]) => / IN TXT "v=spf1 /.test(l) && !l.includes('('));
+  const times = [];
+  for (let k = 0; k < editsWanted; k++) {
+    const [line, i] = candidates[(k * 97) % candidates.length];
+    const col = line.indexOf('~all') >= 0 ? line.indexOf('~all') : line.indexOf('-all');
+    const version = k + 2;
+    const got = s.next(uri, version);
+    t = performance.now();
+    await s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range: { start: { line: i, character: col }, end: { line: i, character: col + 1 } }, text: k % 2 ? '~' : '+' }] });
+    await got;
+    times.push(performance.now() - t);
+  }
+  console.log(`didChange of one line -> publishDiagnostics: median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms over ${times.length} edits`);
+  await s.conn.sendRequest(rpc.ShutdownRequest.type);
+  await s.conn.sendNotification(rpc.ExitNotification.type);
+  s.proc.kill();
+}
+
+// 3: a 1000-file workspace
+{
+  const ws = path.join(dataDir, `ws-${filesWanted}`);
+  if (!existsSync(path.join(ws, '.complete'))) {
+    rmSync(ws, { recursive: true, force: true });
+    mkdirSync(ws, { recursive: true });
+    for (let i = 0; i < filesWanted; i++) {
+      const out = path.join(ws, `d${i}.example.zone`);
+      spawnSync(process.execPath, [gen, '--records', '200', '--seed', String(i + 1), '--origin', `d${i}.example.`, '--out', out]);
+    }
+    writeFileSync(path.join(ws, '.complete'), '');
+  }
+  const s = startServer(ws);
+  const t = performance.now();
+  await s.init();
+  await s.conn.sendNotification(rpc.InitializedNotification.type, {});
+  await s.indexedP;
+  const ms = performance.now() - t;
+  const rss = Number(readFileSync(`/proc/${s.proc.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+  console.log(`index ${filesWanted} files x 200 records: ${ms.toFixed(0)} ms, server RSS afterwards ${rss.toFixed(0)} MiB`);
+  await s.conn.sendRequest(rpc.ShutdownRequest.type);
+  await s.conn.sendNotification(rpc.ExitNotification.type);
+  s.proc.kill();
+}
+process.exit(0);

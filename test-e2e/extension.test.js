@@ -1,0 +1,92 @@
+// End-to-end tests inside a real VS Code extension host (code-server 1.139 through scripts/vscode-shim.js):
+// the packaged client starts the bundled language server over IPC, and these tests use only VS Code APIs.
+const assert = require('node:assert');
+const fs = require('node:fs');
+const vscode = require('vscode');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitFor(fn, ms = 30000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await sleep(100);
+  }
+}
+
+suite('DMARC Lens in VS Code', () => {
+  let uri;
+  let doc;
+  suiteSetup(async () => {
+    uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'northwind.example.zone');
+    const t0 = Date.now();
+    doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    assert.strictEqual(doc.languageId, 'dns-zone');
+    const ext = vscode.extensions.getExtension('dmarc-lens.dmarc-lens');
+    await waitFor(() => ext.isActive);
+    console.log(`[test] activated ${Date.now() - t0} ms after opening the zone file; activate() took ${ext.exports.activationMs.toFixed(1)} ms`);
+    assert.ok(ext.exports.activationMs < 100, `activate() took ${ext.exports.activationMs} ms`);
+    await ext.exports.ready;
+  });
+
+  test('diagnostics from the language server, with rule ids and docs links', async () => {
+    const diags = await waitFor(() => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'dmarc-lens');
+      return d.some((x) => x.code && x.code.value === 'spf/plus-all') ? d : null;
+    });
+    const plus = diags.find((x) => x.code.value === 'spf/plus-all');
+    assert.strictEqual(plus.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(plus.code.target.toString(), /docs\/rules\/spf\/plus-all\.md$/);
+    assert.strictEqual(doc.getText(plus.range), '+all');
+    assert.ok(diags.some((x) => x.code.value === 'spf/multiple-records'));
+  });
+
+  test('hover explains the DMARC policy', async () => {
+    const line = doc.lineAt([...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text.startsWith('_dmarc ')));
+    const pos = new vscode.Position(line.lineNumber, line.text.indexOf('p=none') + 1);
+    const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, pos);
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /DMARC tag `p`/);
+    assert.match(text, /monitor only/);
+  });
+
+  test('completion offers provider includes inside an SPF record', async () => {
+    const line = doc.lineAt([...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text.startsWith('shop ')));
+    const pos = new vscode.Position(line.lineNumber, line.text.indexOf(' mx') + 1);
+    const list = await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, pos);
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(labels.includes('include:_spf.google.com'), labels.slice(0, 20).join(','));
+  });
+
+  test('outline lists records by owner', async () => {
+    const symbols = await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', uri);
+    const names = symbols.map((s) => s.name);
+    for (const n of ['@', '_dmarc', 'shop', 'news']) assert.ok(names.includes(n), names.join(','));
+  });
+
+  test('quick fix replaces +all and the diagnostic goes away', async () => {
+    const plus = vscode.languages.getDiagnostics(uri).find((x) => x.code && x.code.value === 'spf/plus-all');
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, plus.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.title === 'Use -all');
+    assert.ok(fix, actions.map((a) => a.title).join(','));
+    const before = doc.getText();
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.strictEqual(doc.getText(), before.replace('ptr +all', 'ptr -all'));
+    await waitFor(() => !vscode.languages.getDiagnostics(uri).some((x) => x.code && x.code.value === 'spf/plus-all'));
+  });
+
+  test('commands are registered and Check Workspace reports totals', async () => {
+    const all = await vscode.commands.getCommands(true);
+    for (const c of ['dmarcLens.showOutput', 'dmarcLens.restartServer', 'dmarcLens.checkWorkspace']) assert.ok(all.includes(c), c);
+    const counts = await vscode.commands.executeCommand('dmarcLens.checkWorkspace');
+    assert.ok(counts.files >= 1 && counts.error >= 1, JSON.stringify(counts));
+  });
+
+  test('the server restarts and checks again', async () => {
+    await vscode.commands.executeCommand('dmarcLens.restartServer');
+    await waitFor(() => vscode.languages.getDiagnostics(uri).some((x) => x.code && x.code.value === 'spf/multiple-records'));
+    assert.ok(fs.existsSync(uri.fsPath));
+  });
+});
