@@ -26,7 +26,7 @@ const zone = path.join(dataDir, `big-${records}.zone`);
 if (!existsSync(zone)) spawnSync(process.execPath, [gen, '--records', String(records), '--seed', '1', '--origin', 'big.example.', '--out', zone], { stdio: 'inherit' });
 
 function startServer(rootDir) {
-  const proc = spawn(process.execPath, [path.join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...(process.env.DL_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DL_SERVER_PROF}`] : []), path.join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
   const waiters = new Map();
   conn.onNotification(rpc.PublishDiagnosticsNotification.type, (p) => { const w = waiters.get(p.uri); if (w && (w.version === undefined || p.version === w.version)) { waiters.delete(p.uri); w.resolve(p); } });
@@ -70,6 +70,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`didChange of one line -> publishDiagnostics: median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms over ${times.length} edits`);
   await s.conn.sendRequest(rpc.ShutdownRequest.type);
   await s.conn.sendNotification(rpc.ExitNotification.type);
+  await Promise.race([new Promise((r) => s.proc.once('exit', r)), new Promise((r) => setTimeout(r, 3000))]);
   s.proc.kill();
 }
 
@@ -95,6 +96,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`index ${filesWanted} files x 200 records: ${ms.toFixed(0)} ms, server RSS afterwards ${rss.toFixed(0)} MiB`);
   await s.conn.sendRequest(rpc.ShutdownRequest.type);
   await s.conn.sendNotification(rpc.ExitNotification.type);
+  await Promise.race([new Promise((r) => s.proc.once('exit', r)), new Promise((r) => setTimeout(r, 3000))]);
   s.proc.kill();
 }
 process.exit(0);

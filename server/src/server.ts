@@ -33,7 +33,7 @@ import { completeAt } from './features/completion';
 import { hoverAt, siteAt } from './features/hover';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, isZoneFileName, readTextFile } from './files';
-import { checkZone, readZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { checkZone, DocumentAnalyzer, readZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { WorkspaceIndex } from './workspace';
@@ -48,20 +48,26 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   information: DiagnosticSeverity.Information,
   hint: DiagnosticSeverity.Hint,
 };
-const DEBOUNCE_MS = 150;
+/** Delay after an edit before checking: short, since an edit costs only its part of the document. */
+const DEBOUNCE_MS = 20;
+/** Documents above this size get a fast first answer without the cross-record rules, which follow after MODEL_DELAY_MS. */
+const TWO_PHASE_CHARS = 256 * 1024;
+const MODEL_DELAY_MS = 400;
 /** Beyond this size a document gets one diagnostic instead of a full check. */
 const MAX_DOCUMENT_CHARS = 20 * 1024 * 1024;
 
 interface DocState {
   version: number;
+  /** The cross-record rules ran for this version. */
+  model: boolean;
   /** Undefined when the document was skipped (binary, too large). */
   analysis?: ZoneAnalysis;
-  index: LineIndex;
   /** Names whose records in other files can change this document's findings (computed when needed). */
   references?: Set<string>;
 }
 
 const states = new Map<string, DocState>();
+const analyzers = new Map<string, DocumentAnalyzer>();
 const timers = new Map<string, NodeJS.Timeout>();
 let ruleSettings: Record<string, RuleSetting> = {};
 let hasConfiguration = false;
@@ -97,27 +103,31 @@ function referencesOf(state: DocState): Set<string> {
   return (state.references = refs);
 }
 
-/** Reads and checks a document now (features call it when the debounced check has not run yet). */
-function analyze(doc: TextDocument): DocState {
+/**
+ * Reads and checks a document now (features call it when the debounced check has not run yet).
+ * `model: false` allows the fast answer without the cross-record rules.
+ */
+function analyze(doc: TextDocument, model = true): DocState {
   const cached = states.get(doc.uri);
-  if (cached && cached.version === doc.version) return cached;
+  if (cached && cached.version === doc.version && (cached.model || !model)) return cached;
   const text = doc.getText();
-  const index = new LineIndex(text);
   let state: DocState;
   if (skipReason(text)) {
-    state = { version: doc.version, index };
+    analyzers.delete(doc.uri);
+    state = { version: doc.version, model: true };
   } else {
     const file = toPath(doc.uri);
-    const parsed = readZone(text, file, { readFile: readTextFile });
-    workspace.set(file, parsed.zone.records, parsed.sites);
-    state = { version: doc.version, index, analysis: checkZone(parsed, { rules: ruleSettings, workspace }) };
+    let analyzer = analyzers.get(doc.uri);
+    if (!analyzer) analyzers.set(doc.uri, (analyzer = new DocumentAnalyzer(file, { readFile: readTextFile })));
+    const analysis = analyzer.update(text, { rules: ruleSettings, workspace, model });
+    workspace.set(file, analysis.zone.records, analysis.sites);
+    state = { version: doc.version, model: analyzer.modelCurrent, analysis };
   }
   states.set(doc.uri, state);
   return state;
 }
 
-function toDiagnostic(f: Finding, state: DocState): Diagnostic {
-  const index = state.index;
+function toDiagnostic(f: Finding, state: DocState, index: { positionAt(o: number): { line: number; character: number } }): Diagnostic {
   const d: Diagnostic = {
     range: { start: index.positionAt(f.range.start), end: index.positionAt(f.range.end) },
     severity: SEVERITY[f.severity],
@@ -137,10 +147,10 @@ function toDiagnostic(f: Finding, state: DocState): Diagnostic {
   return d;
 }
 
-function publish(doc: TextDocument): void {
-  const state = analyze(doc);
+function publish(doc: TextDocument, model = true): DocState {
+  const state = analyze(doc, model);
   // A newer version arrived while this one was checked: its own check will publish.
-  if (documents.get(doc.uri)?.version !== state.version) return;
+  if (documents.get(doc.uri)?.version !== state.version) return state;
   const reason = skipReason(doc.getText());
   let diagnostics: Diagnostic[];
   if (reason) {
@@ -148,12 +158,14 @@ function publish(doc: TextDocument): void {
     diagnostics = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'dmarc-lens', message: `DMARC Lens skipped this file: it ${reason}.` }];
   } else {
     const file = toPath(doc.uri);
-    diagnostics = (state.analysis?.findings ?? []).filter((f) => f.uri === file).map((f) => toDiagnostic(f, state));
+    // The editor's document keeps its line offsets up to date across edits: use it for positions.
+    diagnostics = (state.analysis?.findings ?? []).filter((f) => f.uri === file).map((f) => toDiagnostic(f, state, doc));
   }
   void connection.sendDiagnostics({ uri: doc.uri, version: state.version, diagnostics });
+  return state;
 }
 
-function schedule(doc: TextDocument, delay = DEBOUNCE_MS): void {
+function schedule(doc: TextDocument, delay = DEBOUNCE_MS, model = doc.getText().length <= TWO_PHASE_CHARS): void {
   clearTimeout(timers.get(doc.uri));
   timers.set(
     doc.uri,
@@ -162,8 +174,9 @@ function schedule(doc: TextDocument, delay = DEBOUNCE_MS): void {
       const current = documents.get(doc.uri);
       if (!current) return;
       try {
-        publish(current);
-        revalidateDependents(toPath(doc.uri), current.uri);
+        const state = publish(current, model);
+        if (!state.model) schedule(current, MODEL_DELAY_MS, true);
+        else revalidateDependents(toPath(doc.uri), current.uri);
       } catch (e) {
         connection.console.error(`dmarc-lens: checking ${doc.uri} failed: ${(e as Error).stack ?? e}`);
       }
@@ -186,7 +199,7 @@ function revalidateDependents(file: string, exceptUri?: string): void {
     }
     if (hit) {
       states.delete(doc.uri);
-      schedule(doc, 0);
+      schedule(doc, 0, true);
     }
   }
 }
@@ -233,7 +246,7 @@ async function indexWorkspace(): Promise<void> {
   connection.console.log(`dmarc-lens: indexed ${files.length} zone files in ${Date.now() - started} ms`);
   for (const doc of documents.all()) {
     states.delete(doc.uri);
-    schedule(doc, 0);
+    schedule(doc, 0, true);
   }
 }
 
@@ -268,7 +281,7 @@ connection.onInitialized(async () => {
 connection.onDidChangeConfiguration(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
   states.clear();
-  documents.all().forEach((d) => schedule(d, 0));
+  documents.all().forEach((d) => schedule(d, 0, true));
 });
 
 connection.onDidChangeWatchedFiles((params) => {
@@ -289,7 +302,7 @@ connection.onDidChangeWatchedFiles((params) => {
       const st = states.get(doc.uri);
       if (st && [...referencesOf(st)].some((r) => before.has(r) || after.has(r))) {
         states.delete(doc.uri);
-        schedule(doc, 0);
+        schedule(doc, 0, true);
       }
     }
   }
@@ -312,11 +325,12 @@ connection.onExecuteCommand(async (params) => {
   return counts;
 });
 
-documents.onDidOpen((e) => schedule(e.document, 0));
+documents.onDidOpen((e) => schedule(e.document, 0, true));
 documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   states.delete(e.document.uri);
+  analyzers.delete(e.document.uri);
   // Back to the file on disk in the workspace model.
   const file = toPath(e.document.uri);
   const text = fs.existsSync(file) ? readTextFile(file) : undefined;
@@ -418,7 +432,7 @@ connection.onFoldingRanges((params) => {
   if (!doc) return [];
   const state = analyze(doc);
   if (!state.analysis) return [];
-  return foldingRanges(state.analysis.zone.records, toPath(doc.uri), (o) => state.index.positionAt(o).line);
+  return foldingRanges(state.analysis.zone.records, toPath(doc.uri), (o) => doc.positionAt(o).line);
 });
 
 connection.languages.semanticTokens.on((params) => {
@@ -431,8 +445,8 @@ connection.languages.semanticTokens.on((params) => {
   let prevLine = 0;
   let prevChar = 0;
   for (const t of semanticTokens(state.analysis.sites, toPath(doc.uri))) {
-    const s = state.index.positionAt(t.start);
-    const e = state.index.positionAt(t.end);
+    const s = doc.positionAt(t.start);
+    const e = doc.positionAt(t.end);
     if (e.line !== s.line) continue;
     data.push(s.line - prevLine, s.line === prevLine ? s.character - prevChar : s.character, e.character - s.character, TOKEN_TYPES.indexOf(t.type), 0);
     prevLine = s.line;

@@ -9,7 +9,7 @@ import type { WorkspaceIndex } from './workspace';
 import { looksLikeDkim, parseDkim } from './records/dkim';
 import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
-import { encodeZoneString, parseZone, type ZoneFile, type ZoneOptions } from './sources/zonefile';
+import { encodeZoneString, IncrementalZone, parseZone, type ZoneFile, type ZoneOptions } from './sources/zonefile';
 import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
 
 export type RuleSetting = Severity | 'off';
@@ -77,12 +77,24 @@ export class FindingSink {
     return this.options.rules?.[rule] !== 'off';
   }
 
-  add(rule: string, uri: string, range: OffsetRange, message: string, extra: { severity?: Severity; related?: RelatedInfo[]; fixes?: Fix[] } = {}): void {
+  /** `fixes` may be a function: fixes are then written only when someone reads them (a code action). */
+  add(rule: string, uri: string, range: OffsetRange, message: string, extra: { severity?: Severity; related?: RelatedInfo[]; fixes?: Fix[] | (() => Fix[]) } = {}): void {
     const severity = this.severityOf(rule, extra.severity);
     if (!severity) return;
     const f: Finding = { rule, severity, message, uri, range };
     if (extra.related?.length) f.related = extra.related;
-    if (extra.fixes?.length) f.fixes = extra.fixes;
+    const fixes = extra.fixes;
+    if (typeof fixes === 'function') {
+      Object.defineProperty(f, 'fixes', {
+        enumerable: true,
+        configurable: true,
+        get() {
+          const value = fixes();
+          Object.defineProperty(f, 'fixes', { value, enumerable: true, writable: true });
+          return value;
+        },
+      });
+    } else if (fixes?.length) f.fixes = fixes;
     this.findings.push(f);
   }
 }
@@ -90,65 +102,125 @@ export class FindingSink {
 function mapRelated(refs: RelatedRef[] | undefined): RelatedInfo[] | undefined {
   return refs?.map((r) =>
     'site' in r
-      ? { uri: r.site.uri, range: r.range ? r.site.map.toDocRange(r.range) : r.site.range, message: r.message }
-      : { uri: r.uri, range: r.range, message: r.message },
+      ? { uri: r.site.uri, range: r.range ? r.site.map.toDocRange(r.range) : { ...r.site.range }, message: r.message }
+      : { uri: r.uri, range: { ...r.range }, message: r.message },
   );
+}
+
+/**
+ * A finding before it is placed in the document: value ranges stay unmapped and document ranges are
+ * the records' own range objects, so a finding kept across an incremental re-read lands where its
+ * (shifted) record now is. Stale once any anchor is superseded.
+ */
+export interface RawFinding {
+  rule: string;
+  severity?: Severity;
+  message: string;
+  uri: string;
+  site?: RecordSite;
+  /** With `site`: a range in the record value. */
+  valueRange?: OffsetRange;
+  /** Otherwise: a record's own range object (`site.range`, `site.ownerRange`, `record.range`). */
+  docRange?: OffsetRange;
+  related?: RelatedRef[];
+  fixes?: ValueFix[];
+  anchors: (ResourceRecord | RecordSite)[];
+}
+
+/** Places raw findings in the document through the sink (which applies the rule settings). */
+export function materialize(raws: readonly RawFinding[], sink: FindingSink): void {
+  for (const r of raws) {
+    const range = r.site && r.valueRange ? r.site.map.toDocRange(r.valueRange) : { ...r.docRange! };
+    const site = r.site;
+    const fixes = r.fixes;
+    sink.add(r.rule, r.uri, range, r.message, {
+      severity: r.severity,
+      related: mapRelated(r.related),
+      fixes: site && fixes?.length ? () => fixes.map((f) => mapFix(site, f)) : undefined,
+    });
+  }
 }
 
 /** One context per site; `rule` is switched as each rule runs, so no closure is made per rule and site. */
 class SiteContext implements RecordContext {
   rule = '';
   constructor(
-    private readonly sink: FindingSink,
+    private readonly out: RawFinding[],
     readonly site: RecordSite,
   ) {}
 
   report(range: OffsetRange, message: string, options: ReportOptions = {}): void {
-    const site = this.site;
-    this.sink.add(this.rule, site.uri, site.map.toDocRange(range), message, {
-        severity: options.severity,
-        related: mapRelated(options.related),
-      fixes: options.fixes?.map((f) => mapFix(site, f)),
+    this.out.push({
+      rule: this.rule,
+      severity: options.severity,
+      message,
+      uri: this.site.uri,
+      site: this.site,
+      valueRange: range,
+      related: options.related,
+      fixes: options.fixes,
+      anchors: [this.site],
     });
   }
 }
 
-function runRules<T>(rules: readonly { id: string; check(record: T, ctx: RecordContext): void }[], record: T, ctx: SiteContext, sink: FindingSink): void {
+function runRules<T>(rules: readonly { id: string; check(record: T, ctx: RecordContext): void }[], record: T, ctx: SiteContext, enabled: (id: string) => boolean): void {
   for (const r of rules) {
-    if (!sink.enabled(r.id)) continue;
+    if (!enabled(r.id)) continue;
     ctx.rule = r.id;
     r.check(record, ctx);
   }
 }
 
 /** Runs every record rule on one analysed site. */
-export function checkSite(a: AnalyzedSite, sink: FindingSink): void {
-  if (!a.spf && !a.dmarc && !a.dkim) return;
-  const ctx = new SiteContext(sink, a.site);
-  if (a.spf) runRules(spfRecordRules, a.spf, ctx, sink);
-  if (a.dmarc) runRules(dmarcRecordRules, a.dmarc, ctx, sink);
-  if (a.dkim) runRules(dkimRecordRules, a.dkim, ctx, sink);
+export function collectSite(a: AnalyzedSite, enabled: (id: string) => boolean): RawFinding[] {
+  const out: RawFinding[] = [];
+  if (!a.spf && !a.dmarc && !a.dkim) return out;
+  const ctx = new SiteContext(out, a.site);
+  if (a.spf) runRules(spfRecordRules, a.spf, ctx, enabled);
+  if (a.dmarc) runRules(dmarcRecordRules, a.dmarc, ctx, enabled);
+  if (a.dkim) runRules(dkimRecordRules, a.dkim, ctx, enabled);
+  return out;
 }
 
-/** Runs the cross-record rules on a set of records (one zone and its includes). */
-export function checkModel(records: ResourceRecord[], sites: AnalyzedSite[], sink: FindingSink, workspace?: WorkspaceView): void {
+export function checkSite(a: AnalyzedSite, sink: FindingSink): void {
+  materialize(collectSite(a, (id) => sink.enabled(id)), sink);
+}
+
+/** Runs the cross-record rules on a set of records (one zone and its includes), and the workspace. */
+export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], enabled: (id: string) => boolean, workspace?: WorkspaceView): RawFinding[] {
   const model = buildModel(records, sites, workspace);
+  const out: RawFinding[] = [];
   for (const rule of crossRecordRules) {
-    if (!sink.enabled(rule.id)) continue;
+    if (!enabled(rule.id)) continue;
     rule.check(model, {
       report(site, range, message, options = {}) {
-        const doc = range === 'owner' ? site.ownerRange : range === 'record' ? site.range : site.map.toDocRange(range);
-        sink.add(rule.id, site.uri, doc, message, {
+        const related = options.related;
+        const anchors: (ResourceRecord | RecordSite)[] = [site, ...(options.anchors ?? [])];
+        for (const r of related ?? []) if ('site' in r) anchors.push(r.site);
+        out.push({
+          rule: rule.id,
           severity: options.severity,
-          related: mapRelated(options.related),
-          fixes: options.fixes?.map((f) => mapFix(site, f)),
+          message,
+          uri: site.uri,
+          site: range === 'owner' || range === 'record' ? undefined : site,
+          valueRange: range === 'owner' || range === 'record' ? undefined : range,
+          docRange: range === 'owner' ? site.ownerRange : range === 'record' ? site.range : undefined,
+          related,
+          fixes: range === 'owner' || range === 'record' ? undefined : options.fixes,
+          anchors,
         });
       },
-      reportAt(uri, range, message, options = {}) {
-        sink.add(rule.id, uri, range, message, { severity: options.severity, related: mapRelated(options.related) });
+      reportAt(record, message, options = {}) {
+        out.push({ rule: rule.id, severity: options.severity, message, uri: record.uri, docRange: record.range, related: options.related, anchors: [record, ...(options.anchors ?? [])] });
       },
     });
   }
+  return out;
+}
+
+export function checkModel(records: ResourceRecord[], sites: AnalyzedSite[], sink: FindingSink, workspace?: WorkspaceView): void {
+  materialize(collectModel(records, sites, (id) => sink.enabled(id), workspace), sink);
 }
 
 export interface ZoneAnalysis {
@@ -180,6 +252,68 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   checkModel(zone.records, sites, sink, view);
   sink.findings.sort((a, b) => (a.uri === b.uri ? a.range.start - b.range.start || a.rule.localeCompare(b.rule) : a.uri.localeCompare(b.uri)));
   return { zone, sites, findings: sink.findings };
+}
+
+/**
+ * One open document, checked again on every edit at the cost of the edit: the zone is re-read
+ * incrementally, each record keeps its analysis and record-rule findings while it is unchanged, and
+ * the cross-record rules either run (`model: true`) or keep their last findings whose records are
+ * all unchanged (`model: false`, for a fast first answer while typing in a big zone).
+ */
+export class DocumentAnalyzer {
+  private readonly zone: IncrementalZone;
+  private sites = new WeakMap<RecordSite, { analyzed: AnalyzedSite; raws: RawFinding[] }>();
+  private modelRaws: RawFinding[] = [];
+  private settings = '';
+  /** Whether the last update ran the cross-record rules. */
+  modelCurrent = false;
+
+  constructor(
+    readonly uri: string,
+    options: ZoneOptions = {},
+  ) {
+    this.zone = new IncrementalZone(uri, options);
+  }
+
+  update(text: string, options: LintOptions & { workspace?: WorkspaceIndex; model: boolean }): ZoneAnalysis {
+    const settings = JSON.stringify(options.rules ?? {});
+    if (settings !== this.settings) {
+      this.settings = settings;
+      this.sites = new WeakMap();
+      this.modelRaws = [];
+      options = { ...options, model: true };
+    }
+    const enabled = (id: string) => options.rules?.[id] !== 'off';
+    const zone = this.zone.update(text);
+    const sites: AnalyzedSite[] = [];
+    const raws: RawFinding[] = [];
+    for (const site of zone.sites) {
+      let c = this.sites.get(site);
+      if (!c) {
+        const analyzed = analyzeSite(site);
+        c = { analyzed, raws: collectSite(analyzed, enabled) };
+        this.sites.set(site, c);
+      }
+      sites.push(c.analyzed);
+      for (const r of c.raws) raws.push(r);
+    }
+    if (options.model) {
+      const ws = options.workspace;
+      const own = new Set(zone.texts.keys());
+      this.modelRaws = collectModel(zone.records, sites, enabled, ws && { at: (owner) => ws.at(owner, own) });
+    } else {
+      this.modelRaws = this.modelRaws.filter((r) => !r.anchors.some((x) => x.superseded));
+    }
+    this.modelCurrent = options.model;
+    const sink = new FindingSink(options);
+    // Copies: the zone's own range objects move when a later edit shifts this part of the file.
+    for (const p of zone.problems)
+      sink.add(p.code, p.uri, { ...p.range }, p.message, { fixes: p.fixes?.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: { ...e.range }, newText: e.newText })) })) });
+    materialize(raws, sink);
+    materialize(this.modelRaws, sink);
+    sink.findings.sort((a, b) => (a.uri === b.uri ? a.range.start - b.range.start || a.rule.localeCompare(b.rule) : a.uri.localeCompare(b.uri)));
+    return { zone, sites, findings: sink.findings };
+  }
 }
 
 /** Reads a zone file and checks everything in it. */

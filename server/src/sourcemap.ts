@@ -38,6 +38,11 @@ export class SourceMap {
     this.dLen.push(dl);
   }
 
+  /** Moves the whole value by `d` document characters (an edit before it added or removed text). */
+  shift(d: number): void {
+    for (let i = 0; i < this.dStart.length; i++) this.dStart[i] += d;
+  }
+
   get valueLength(): number {
     return this.length;
   }

@@ -38,6 +38,8 @@ export interface RecordSite {
   range: OffsetRange;
   /** The owner name token, or the record start when the owner was inherited. */
   ownerRange: OffsetRange;
+  /** Set when an incremental re-read replaced this record (findings anchored to it are stale). */
+  superseded?: boolean;
 }
 
 /** Any resource record found in a source, for cross-record checks (CNAME, MX, …). */
@@ -49,6 +51,8 @@ export interface ResourceRecord {
   uri: string;
   range: OffsetRange;
   site?: RecordSite;
+  /** Set when an incremental re-read replaced this record (findings anchored to it are stale). */
+  superseded?: boolean;
 }
 
 export interface TextEdit {

@@ -191,7 +191,7 @@ export const dmarcMissingRecord = rule({
     for (const r of model.records) {
       if (r.type !== 'MX' || !mailish(r.owner) || reported.has(r.owner!) || covered(r.owner!)) continue;
       reported.add(r.owner!);
-      ctx.reportAt(r.uri, r.range, `\`${r.owner}\` receives mail (MX) but has no DMARC record at \`_dmarc.${r.owner}\` or a parent (RFC 9989 §4.10).`);
+      ctx.reportAt(r, `\`${r.owner}\` receives mail (MX) but has no DMARC record at \`_dmarc.${r.owner}\` or a parent (RFC 9989 §4.10).`);
     }
   },
 });
@@ -247,8 +247,9 @@ export const cnameAndOtherData = rule({
       if (!cname) continue;
       {
         if (r === cname || DNSSEC_TYPES.has(r.type)) continue;
-        ctx.reportAt(r.uri, r.range, `\`${owner}\` has a CNAME, so this ${r.type} record beside it is invalid and is never served (RFC 1034 §3.6.2, RFC 2181 §10.1).`, {
+        ctx.reportAt(r, `\`${owner}\` has a CNAME, so this ${r.type} record beside it is invalid and is never served (RFC 1034 §3.6.2, RFC 2181 §10.1).`, {
           related: [{ uri: cname.uri, range: cname.range, message: 'the CNAME at this name' }],
+          anchors: [cname],
         });
       }
     }

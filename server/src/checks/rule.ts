@@ -47,6 +47,8 @@ export interface ReportOptions {
   /** Lower or raise this one finding (e.g. a migration-safe `pct`), unless configuration overrides the rule. */
   severity?: Severity;
   related?: RelatedRef[];
+  /** Other records the finding depends on (it is stale once any of them is edited). */
+  anchors?: (ResourceRecord | RecordSite)[];
 }
 
 /** Another record involved in a finding: a TXT site (range in its value) or any record (range in its document). */
@@ -80,8 +82,8 @@ export interface DnsModel {
 
 export interface ModelContext {
   report(site: RecordSite, range: OffsetRange | 'owner' | 'record', message: string, options?: ReportOptions): void;
-  /** For findings on records that are not TXT (e.g. a CNAME). */
-  reportAt(uri: string, range: OffsetRange, message: string, options?: Omit<ReportOptions, 'fixes'>): void;
+  /** For findings on records that are not TXT (e.g. a CNAME): the range is the record's. */
+  reportAt(record: ResourceRecord, message: string, options?: Omit<ReportOptions, 'fixes'>): void;
 }
 
 export interface SpfRule extends RuleMeta {
@@ -109,6 +111,10 @@ export type Rule = SpfRule | DmarcRule | DkimRule | ModelRule | SourceRule;
 
 export const DOCS_BASE = 'https://github.com/dmarc-lens/dmarc-lens/blob/main/docs/rules/';
 
+const urls = new Map<string, string>();
+
 export function docsUrl(id: string): string {
-  return `${DOCS_BASE}${id}.md`;
+  let u = urls.get(id);
+  if (u === undefined) urls.set(id, (u = `${DOCS_BASE}${id}.md`));
+  return u;
 }
