@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ws = mkdtempSync(join(tmpdir(), 'dmarc-lens-e2e-'));
-cpSync('test-e2e/fixtures', ws, { recursive: true });
+// A fresh copy of the bundled examples for every run (tests edit the files).
+cpSync('examples', ws, { recursive: true });
 
 export default {
   files: 'test-e2e/**/*.test.js',

@@ -31,6 +31,7 @@ function startServer(rootDir) {
   const waiters = new Map();
   conn.onNotification(rpc.PublishDiagnosticsNotification.type, (p) => { const w = waiters.get(p.uri); if (w && (w.version === undefined || p.version === w.version)) { waiters.delete(p.uri); w.resolve(p); } });
   conn.onRequest(rpc.WorkDoneProgressCreateRequest.type, () => null);
+  if (process.env.DMARC_LENS_TIMING) conn.onNotification(rpc.LogMessageNotification.type, (m) => { if (m.message.includes('timing')) console.log(`  server: ${m.message}`); });
   let indexed;
   const indexedP = new Promise((r) => (indexed = r));
   conn.onNotification('$/progress', (p) => { if (p.value.kind === 'end') indexed(); });
