@@ -1,0 +1,23 @@
+/**
+ * The resolver interface every DNS consumer uses (SPF evaluator, lookup-tree walker). Implementations:
+ * the workspace model, live DNS (node:dns), a bundled offline snapshot, and a chain of them.
+ */
+
+export type RRType = 'TXT' | 'A' | 'AAAA' | 'MX' | 'PTR';
+
+export type DnsAnswer =
+  | { status: 'ok'; /** TXT: each record's character-strings joined; MX: `pref host`; others: the value. */ records: string[]; source: string }
+  /** The name does not exist (NXDOMAIN) or has no records of the type (NODATA): a void lookup. */
+  | { status: 'nxdomain' | 'nodata'; source: string }
+  /** Timeout, SERVFAIL, refused, no network: a temporary error. */
+  | { status: 'error'; message: string; source: string };
+
+export interface Resolver {
+  resolve(name: string, type: RRType): Promise<DnsAnswer>;
+}
+
+/** MX answers as `preference host`; the host part. */
+export function mxHost(record: string): string {
+  const sp = record.indexOf(' ');
+  return (sp >= 0 ? record.slice(sp + 1) : record).replace(/\.$/, '');
+}
