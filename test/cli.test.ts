@@ -110,3 +110,50 @@ describe('dmarc-lens rules', () => {
     assert.ok(rules.some((x: { id: string }) => x.id === 'dkim/rsa-key-too-short'));
   });
 });
+
+describe('dmarc-lens spf', () => {
+  it('prints the lookup tree as JSON from the workspace, and degrades honestly offline', () => {
+    const r = run('spf', 'northwind.example', '--workspace', 'examples', '--offline', '--format', 'json');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.domain, 'northwind.example');
+    assert.match(j.record, /^v=spf1 /);
+    assert.equal(j.lookups, 3);
+    assert.match(j.source, /workspace file .*northwind\.example\.zone/);
+    assert.deepEqual(
+      j.diagnostics.map((d: { rule: string; severity: string }) => `${d.rule} ${d.severity}`),
+      ['spf/include-not-found information', 'spf/include-not-found information', 'spf/include-not-found information'],
+    );
+  });
+
+  it('evaluates check_host() for an IP', () => {
+    const r = run('spf', 'northwind.example', '--workspace', 'examples', '--offline', '--ip', '198.51.100.25', '--format', 'json');
+    assert.deepEqual(JSON.parse(r.stdout).result, 'pass');
+    const bad = run('spf', 'northwind.example', '--ip', 'not-an-ip');
+    assert.equal(bad.status, 2);
+  });
+
+  it('resolves through --dns against a loopback server', async () => {
+    const { startDnsServer } = await import('./dns-server');
+    const server = await startDnsServer({
+      'big.test': [{ type: 'TXT', data: 'v=spf1 include:a.test include:b.test -all' }],
+      'a.test': [{ type: 'TXT', data: 'v=spf1 include:b.test -all' }],
+      'b.test': [{ type: 'TXT', data: 'v=spf1 ip4:192.0.2.0/24 -all' }],
+    });
+    try {
+      const { spawn } = await import('node:child_process');
+      const out = await new Promise<string>((resolve) => {
+        const p = spawn(process.execPath, [CLI, 'spf', 'big.test', '--dns', `127.0.0.1:${server.port}`, '--format', 'json'], { cwd: ROOT });
+        let s = '';
+        p.stdout.on('data', (d) => (s += d));
+        p.on('close', () => resolve(s));
+      });
+      const j = JSON.parse(out);
+      assert.equal(j.lookups, 3);
+      assert.match(j.source, /^live DNS at /);
+      assert.ok(j.diagnostics.some((d: { rule: string }) => d.rule === 'spf/duplicate-include'));
+    } finally {
+      await server.close();
+    }
+  });
+});

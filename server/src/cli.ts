@@ -11,6 +11,11 @@ import { collectFiles, readTextFile } from './files';
 import { providerForInclude, providerForSelector } from './senders/catalog';
 import { checkZone, readZone, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { WorkspaceIndex } from './workspace';
+import { isIP } from 'node:net';
+import { ChainResolver, WorkspaceResolver } from './dns/chain';
+import { LiveResolver } from './dns/live';
+import { checkHost } from './spf/evaluator';
+import { formatTree, LOOKUP_LIMIT, lookupTree, type TreeDiagnostic } from './spf/tree';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
 import { LineIndex, type Position } from './util/lines';
 
@@ -26,11 +31,17 @@ interface Args {
   dns?: string;
   config?: string;
   origin?: string;
+  ip?: string;
+  sender?: string;
+  helo?: string;
+  workspace?: string;
+  timeoutMs?: number;
 }
 
 const USAGE = `Usage:
   dmarc-lens check PATH... [--format text|json|sarif] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE]
   dmarc-lens inventory PATH... [--format text|json] [--origin ZONE]
+  dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens rules [--format text|json]
   dmarc-lens --version | --help
 
@@ -66,6 +77,24 @@ function parseArgs(argv: string[]): Args {
       case '--origin':
         args.origin = value();
         break;
+      case '--ip':
+        args.ip = value();
+        break;
+      case '--sender':
+        args.sender = value();
+        break;
+      case '--helo':
+        args.helo = value();
+        break;
+      case '--workspace':
+        args.workspace = value();
+        break;
+      case '--timeout': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v <= 0) throw new UsageError('--timeout wants milliseconds');
+        args.timeoutMs = v;
+        break;
+      }
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
         args.paths.push(a);
@@ -309,7 +338,52 @@ function formatRules(format: string): string {
   return allRules.map((r) => `${r.id.padEnd(32)} ${r.severity.padEnd(11)} ${r.fixable ? 'fix ' : '    '}${r.summary.replace(/`/g, '')}`).join('\n') + '\n';
 }
 
-export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+/** `dmarc-lens spf`: the lookup tree of a domain, or check_host() for one IP. */
+async function spfCommand(args: Args, out: (s: string) => void): Promise<number> {
+  if (args.paths.length !== 1) throw new UsageError('spf needs exactly one DOMAIN');
+  if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
+  const domain = args.paths[0].toLowerCase().replace(/\.$/, '');
+  let workspace: WorkspaceResolver | undefined;
+  if (args.workspace) {
+    const { files, errors } = collectFiles([args.workspace]);
+    if (errors.length) throw new UsageError(errors[0]);
+    const index = new WorkspaceIndex();
+    for (const file of files) {
+      const text = readTextFile(file);
+      if (text === undefined || isBinary(text)) continue;
+      const p = readZone(text, file, { readFile: readTextFile });
+      index.set(file, p.zone.records, p.sites);
+    }
+    workspace = new WorkspaceResolver(index);
+  }
+  const live = args.offline ? undefined : new LiveResolver({ servers: args.dns ? [args.dns] : undefined, timeoutMs: args.timeoutMs ?? 1500 });
+  const resolver = new ChainResolver(workspace, live);
+  if (args.ip !== undefined) {
+    if (isIP(args.ip) === 0) throw new UsageError(`--ip wants an IPv4 or IPv6 address, got "${args.ip}"`);
+    const r = await checkHost({ ip: args.ip, sender: args.sender ?? `postmaster@${domain}`, helo: args.helo ?? domain, resolver });
+    if (args.format === 'json') out(JSON.stringify({ result: r.result, explanation: r.explanation ?? null, lookups: r.lookups, voidLookups: r.voidLookups, reason: r.reason }, null, 2) + '\n');
+    else out(`${r.result}  (${r.lookups} DNS lookups, ${r.voidLookups} void; ${r.reason})${r.explanation ? `\nexplanation: ${r.explanation}` : ''}\n`);
+    return 0;
+  }
+  const t = await lookupTree(domain, resolver);
+  const severity = (d: TreeDiagnostic) => d.severity ?? rulesById.get(d.rule)?.severity ?? 'error';
+  const diagnostics = t.diagnostics.map((d) => ({ rule: d.rule, severity: severity(d), message: d.message, path: d.path, term: d.term ?? null }));
+  if (args.format === 'json') {
+    out(JSON.stringify({ domain: t.domain, record: t.tree.record ?? null, source: t.tree.source ?? null, lookups: t.lookups, voidLookups: t.voidLookups, tree: t.tree, diagnostics }, null, 2) + '\n');
+  } else {
+    out(formatTree(t.tree).join('\n') + '\n');
+    out(`${t.lookups}/${LOOKUP_LIMIT} DNS lookups, ${t.voidLookups} void lookups\n`);
+    for (const d of diagnostics) out(`${d.severity} ${d.rule} ${d.message}\n`);
+  }
+  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+function runSpf(args: Args, out: (s: string) => void, warn: (m: string) => void): Promise<number> {
+  void warn;
+  return spfCommand(args, out);
+}
+
+export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number | Promise<number> {
   try {
     if (argv[0] === '--version' || argv[0] === '-v') {
       out(`${VERSION}\n`);
@@ -341,6 +415,15 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       case 'rules':
         out(formatRules(args.format));
         return 0;
+      case 'spf':
+        return runSpf(args, out, warn).catch((e: unknown) => {
+          if (e instanceof UsageError) {
+            err(`dmarc-lens: ${e.message}\n`);
+            return 2;
+          }
+          err(`dmarc-lens: internal error: ${(e as Error).stack ?? e}\n`);
+          return 2;
+        });
       default:
         throw new UsageError(`unknown command "${args.command}"; use check, inventory or rules`);
     }
@@ -355,5 +438,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
 }

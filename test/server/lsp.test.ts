@@ -163,8 +163,8 @@ describe('language server over stdio', () => {
       textDocument: { uri: other, version: 2 },
       contentChanges: [{ text: '$ORIGIN example.com.\n_spf IN TXT "ip4:192.0.2.0/24 -all"\n' }],
     });
-    const p = await diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'spf/include-without-spf'));
-    const d = p.diagnostics.find((x) => x.code === 'spf/include-without-spf')!;
+    const p = await diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'spf/include-has-no-spf'));
+    const d = p.diagnostics.find((x) => x.code === 'spf/include-has-no-spf')!;
     assert.equal(d.relatedInformation?.[0].location.uri, other);
   });
 

@@ -256,8 +256,8 @@ export const cnameAndOtherData = rule({
   },
 });
 
-export const includeWithoutSpf = rule({
-  id: 'spf/include-without-spf',
+export const includeHasNoSpf = rule({
+  id: 'spf/include-has-no-spf',
   kind: 'spf',
   severity: 'error',
   summary: 'An `include` or `redirect` target in the workspace has no SPF record',
@@ -301,7 +301,7 @@ export const includeWithoutSpf = rule({
 });
 
 export const modelRules: ModelRule[] = [
-  includeWithoutSpf,
+  includeHasNoSpf,
   spfMultipleRecords,
   spfRrType,
   senderId,

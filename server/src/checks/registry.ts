@@ -4,9 +4,10 @@ import { dmarcRules } from './dmarc';
 import { modelRules } from './model';
 import type { DkimRule, DmarcRule, ModelRule, Rule, SpfRule } from './rule';
 import { spfRules } from './spf';
+import { treeRules } from './tree';
 import { zoneRules } from './zone';
 
-export const allRules: readonly Rule[] = [...zoneRules, ...spfRules, ...dmarcRules, ...dkimRules, ...modelRules].sort((a, b) => a.id.localeCompare(b.id));
+export const allRules: readonly Rule[] = [...zoneRules, ...spfRules, ...dmarcRules, ...dkimRules, ...modelRules, ...treeRules].sort((a, b) => a.id.localeCompare(b.id));
 
 export const rulesById: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => [r.id, r]));
 

@@ -107,7 +107,12 @@ export interface SourceRule extends RuleMeta {
   scope: 'source';
 }
 
-export type Rule = SpfRule | DmarcRule | DkimRule | ModelRule | SourceRule;
+/** Reported by the SPF lookup-tree walker (server/src/spf/tree.ts); the registry holds metadata and docs. */
+export interface TreeRule extends RuleMeta {
+  scope: 'tree';
+}
+
+export type Rule = SpfRule | DmarcRule | DkimRule | ModelRule | SourceRule | TreeRule;
 
 export const DOCS_BASE = 'https://github.com/dmarc-lens/dmarc-lens/blob/main/docs/rules/';
 

@@ -1,0 +1,114 @@
+/**
+ * Live DNS through node's resolver against a real DNS server on loopback (test/dns-server.ts):
+ * check_host() and the lookup tree over the network, timeouts, split TXT strings, truncation.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { LiveResolver } from '../../server/src/dns/live';
+import { checkHost } from '../../server/src/spf/evaluator';
+import { lookupTree } from '../../server/src/spf/tree';
+import { startDnsServer, type DnsServer, type ZoneRecord } from '../dns-server';
+
+const txt = (data: string | string[]): ZoneRecord => ({ type: 'TXT', data });
+
+function zone(): Record<string, ZoneRecord[]> {
+  const z: Record<string, ZoneRecord[]> = {
+    'ten.test': [txt('v=spf1 include:c2.test -all')],
+    'eleven.test': [txt('v=spf1 include:c1.test -all')],
+    'loop1.test': [txt('v=spf1 include:loop2.test -all')],
+    'loop2.test': [txt('v=spf1 include:loop1.test -all')],
+    'void3.test': [txt('v=spf1 a:nx1.test mx:exists.test a:nx2.test ip4:192.0.2.0/24 -all')],
+    'exists.test': [{ type: 'A', data: '192.0.2.1' }],
+    'redir.test': [txt('v=spf1 redirect=simple.test')],
+    'simple.test': [txt('v=spf1 ip4:192.0.2.0/24 -all')],
+    'split.test': [txt(['v=spf1 ip4:198.51.100.0/24 ', 'ip4:203.0.113.0/24 -all'])],
+    'two.test': [txt('v=spf1 -all'), txt('v=spf1 +all')],
+    'slow.test': [txt('v=spf1 include:silent.test -all')],
+    'shared.test': [txt('v=spf1 include:s1.test include:s2.test include:s3.test -all')],
+    's1.test': [txt('v=spf1 include:common.test -all')],
+    's2.test': [txt('v=spf1 include:common.test -all')],
+    's3.test': [txt('v=spf1 ip4:192.0.2.9 -all')],
+    'common.test': [txt('v=spf1 ip4:192.0.2.10 -all')],
+  };
+  for (let i = 1; i <= 11; i++) z[`c${i}.test`] = [txt(i < 11 ? `v=spf1 include:c${i + 1}.test -all` : 'v=spf1 ip4:198.51.100.1 -all')];
+  return z;
+}
+
+describe('live DNS against a loopback server', () => {
+  let server: DnsServer;
+  let resolver: () => LiveResolver;
+  before(async () => {
+    server = await startDnsServer(zone(), { silent: new Set(['silent.test']) });
+    resolver = () => new LiveResolver({ servers: [`127.0.0.1:${server.port}`], timeoutMs: 300 });
+  });
+  after(() => server.close());
+
+  const check = (domain: string, ip: string) => checkHost({ ip, sender: `postmaster@${domain}`, helo: domain, resolver: resolver() });
+
+  it('allows a chain of exactly 10 lookups and fails the 11th with permerror', async () => {
+    const ten = await check('ten.test', '198.51.100.1');
+    assert.deepEqual([ten.result, ten.lookups], ['pass', 10]);
+    const eleven = await check('eleven.test', '198.51.100.1');
+    assert.equal(eleven.result, 'permerror');
+    const tree = await lookupTree('eleven.test', resolver());
+    assert.equal(tree.lookups, 11);
+    assert.equal(tree.diagnostics[0].rule, 'spf/too-many-lookups');
+    assert.equal(tree.diagnostics[0].term, 'include:c11.test');
+    assert.equal((await lookupTree('ten.test', resolver())).diagnostics.length, 0);
+  });
+
+  it('finds include loops from the recursion path', async () => {
+    assert.equal((await check('loop1.test', '192.0.2.1')).result, 'permerror');
+    const tree = await lookupTree('loop1.test', resolver());
+    assert.ok(tree.diagnostics.some((d) => d.rule === 'spf/include-loop' && d.message.includes('loop1.test → loop2.test → loop1.test')));
+  });
+
+  it('counts void lookups (more than 2 is a permerror)', async () => {
+    const r = await check('void3.test', '192.0.2.55');
+    assert.deepEqual([r.result, r.voidLookups], ['permerror', 3]);
+    const tree = await lookupTree('void3.test', resolver());
+    assert.equal(tree.voidLookups, 3);
+    assert.ok(tree.diagnostics.some((d) => d.rule === 'spf/too-many-void-lookups'));
+  });
+
+  it('follows redirect and joins split TXT strings', async () => {
+    assert.equal((await check('redir.test', '192.0.2.7')).result, 'pass');
+    assert.equal((await check('split.test', '203.0.113.9')).result, 'pass');
+    assert.equal((await check('split.test', '192.0.2.9')).result, 'fail');
+  });
+
+  it('returns permerror for two SPF records', async () => {
+    assert.equal((await check('two.test', '192.0.2.1')).result, 'permerror');
+  });
+
+  it('turns a server that never answers into temperror within the timeout', async () => {
+    const t0 = Date.now();
+    const r = await check('slow.test', '192.0.2.1');
+    assert.equal(r.result, 'temperror');
+    assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+    const tree = await lookupTree('slow.test', resolver());
+    const d = tree.diagnostics.find((x) => x.rule === 'spf/include-not-found')!;
+    assert.equal(d.severity, 'information');
+  });
+
+  it('asks each name once, and reports shared includes as duplicates, not loops', async () => {
+    const before = new Map(server.queries);
+    const tree = await lookupTree('shared.test', resolver());
+    const asked = [...server.queries].filter(([k, v]) => k.startsWith('TXT ') && v - (before.get(k) ?? 0) > 1);
+    assert.deepEqual(asked, []);
+    assert.ok(tree.diagnostics.some((d) => d.rule === 'spf/duplicate-include'));
+    assert.ok(!tree.diagnostics.some((d) => d.rule === 'spf/include-loop'));
+    assert.equal(tree.lookups, 5);
+  });
+
+  it('retries over TCP when the UDP answer is truncated', async () => {
+    const tc = await startDnsServer(zone(), { truncateUdp: true });
+    try {
+      const r = await checkHost({ ip: '192.0.2.3', sender: 'x@simple.test', helo: 'simple.test', resolver: new LiveResolver({ servers: [`127.0.0.1:${tc.port}`], timeoutMs: 500 }) });
+      assert.equal(r.result, 'pass');
+      assert.ok([...tc.queries.keys()].some((k) => k === 'TXT simple.test'));
+    } finally {
+      await tc.close();
+    }
+  });
+});
