@@ -1,10 +1,11 @@
 /**
- * Live DNS through node's resolver (c-ares: UDP with TCP retry on truncation), with configurable
- * servers, a per-query timeout, a bound on concurrent queries, an answer cache, and de-duplication
- * of queries in flight (a name asked twice while the first query runs is asked once).
+ * Live DNS through a wire-format stub client (dns/wire.ts: UDP, TCP on truncation), with configurable
+ * servers, a per-query timeout, a bound on concurrent queries, a cache that keeps answers for their
+ * TTL, and de-duplication of queries in flight (a name asked twice while the first query runs is
+ * asked once).
  */
-import { Resolver as NodeResolver } from 'node:dns/promises';
 import type { DnsAnswer, Resolver, RRType } from './types';
+import { parseServer, systemServers, wireQuery, type Server } from './wire';
 
 export interface LiveOptions {
   /** `HOST` or `HOST:PORT` (IPv6 as `[addr]:port`); default: the system's servers. */
@@ -12,13 +13,13 @@ export interface LiveOptions {
   timeoutMs?: number;
   tries?: number;
   maxConcurrent?: number;
-  /** How long answers are kept (node's TXT/MX/PTR lookups do not return TTLs). */
-  cacheMs?: number;
+  /** Upper bound on how long an answer is cached (its TTL decides below that). */
+  maxCacheMs?: number;
 }
 
 export class LiveResolver implements Resolver {
-  private readonly resolver: NodeResolver;
-  private readonly cache = new Map<string, { at: number; answer: DnsAnswer }>();
+  private readonly servers: Server[];
+  private readonly cache = new Map<string, { until: number; answer: DnsAnswer }>();
   private readonly inflight = new Map<string, Promise<DnsAnswer>>();
   private active = 0;
   private readonly waiting: (() => void)[] = [];
@@ -28,23 +29,22 @@ export class LiveResolver implements Resolver {
   private health: Promise<string | undefined> | undefined;
 
   constructor(private readonly options: LiveOptions = {}) {
-    this.resolver = new NodeResolver({ timeout: options.timeoutMs ?? 1500, tries: options.tries ?? 1 });
-    if (options.servers?.length) this.resolver.setServers(options.servers);
+    this.servers = options.servers?.length ? options.servers.map(parseServer) : systemServers();
   }
 
   resolve(name: string, type: RRType): Promise<DnsAnswer> {
     const key = `${type} ${name.toLowerCase().replace(/\.$/, '')}`;
     const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < (this.options.cacheMs ?? 300_000)) return Promise.resolve(hit.answer);
+    if (hit && Date.now() < hit.until) return Promise.resolve(hit.answer);
     let p = this.inflight.get(key);
     if (!p) {
       p = this.limited(() => this.query(name, type))
-        .then((answer) => this.checkHealth(answer))
-        .then((answer) => {
-        this.inflight.delete(key);
-        if (answer.status !== 'error') this.cache.set(key, { at: Date.now(), answer });
-        return answer;
-      });
+        .then(async ({ answer, ttl }) => ({ answer: await this.checkHealth(answer), ttl }))
+        .then(({ answer, ttl }) => {
+          this.inflight.delete(key);
+          if (answer.status !== 'error') this.cache.set(key, { until: Date.now() + Math.min(ttl * 1000, this.options.maxCacheMs ?? 3_600_000), answer });
+          return answer;
+        });
       this.inflight.set(key, p);
     }
     return p;
@@ -57,9 +57,9 @@ export class LiveResolver implements Resolver {
    */
   private async checkHealth(answer: DnsAnswer): Promise<DnsAnswer> {
     if (answer.status !== 'nxdomain' || this.options.servers?.length) return answer;
-    this.health ??= this.resolver.resolveNs('com').then(
-      (ns) => (ns.length ? undefined : 'the system resolver returns no name servers for com.'),
-      (e: NodeJS.ErrnoException) => `the system resolver cannot resolve even com. (${e.code ?? e.message}); no network?`,
+    this.health ??= wireQuery(this.servers, 'com', 'NS' as never, this.options.timeoutMs ?? 1500).then(
+      (a) => (a.rcode === 0 ? undefined : `the system resolver cannot resolve even com. (rcode ${a.rcode}); no network?`),
+      (e: Error) => `the system resolver does not answer (${e.message}); no network?`,
     );
     const problem = await this.health;
     return problem ? { status: 'error', message: problem, source: answer.source } : answer;
@@ -77,34 +77,16 @@ export class LiveResolver implements Resolver {
     }
   }
 
-  private async query(name: string, type: RRType): Promise<DnsAnswer> {
+  private async query(name: string, type: RRType): Promise<{ answer: DnsAnswer; ttl: number }> {
     this.queries++;
     const source = `live DNS at ${new Date().toISOString()}`;
     try {
-      let records: string[];
-      switch (type) {
-        case 'TXT':
-          records = (await this.resolver.resolveTxt(name)).map((chunks) => chunks.join(''));
-          break;
-        case 'A':
-          records = await this.resolver.resolve4(name);
-          break;
-        case 'AAAA':
-          records = await this.resolver.resolve6(name);
-          break;
-        case 'MX':
-          records = (await this.resolver.resolveMx(name)).map((m) => `${m.priority} ${m.exchange}`);
-          break;
-        case 'PTR':
-          records = await this.resolver.resolvePtr(name);
-          break;
-      }
-      return records.length ? { status: 'ok', records, source } : { status: 'nodata', source };
+      const a = await wireQuery(this.servers, name, type, this.options.timeoutMs ?? 1500);
+      if (a.rcode === 3) return { answer: { status: 'nxdomain', source }, ttl: a.ttl };
+      if (a.rcode !== 0) return { answer: { status: 'error', message: `server answered rcode ${a.rcode} (${['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'][a.rcode] ?? 'error'})`, source }, ttl: 0 };
+      return { answer: a.records.length ? { status: 'ok', records: a.records, source } : { status: 'nodata', source }, ttl: a.ttl };
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOTFOUND') return { status: 'nxdomain', source };
-      if (code === 'ENODATA') return { status: 'nodata', source };
-      return { status: 'error', message: code === 'ETIMEOUT' ? `no answer within ${this.options.timeoutMs ?? 1500} ms` : (code ?? String(e)), source };
+      return { answer: { status: 'error', message: (e as Error).message, source }, ttl: 0 };
     }
   }
 }
