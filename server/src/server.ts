@@ -25,6 +25,8 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type TextEdit,
+  type InlayHint,
+  InlayHintKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rulesById } from './checks/registry';
@@ -33,14 +35,28 @@ import { completeAt } from './features/completion';
 import { hoverAt, siteAt } from './features/hover';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, isZoneFileName, readTextFile } from './files';
-import { checkZone, DocumentAnalyzer, readZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { checkZone, DocumentAnalyzer, FindingSink, readZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { WorkspaceIndex } from './workspace';
+import { ChainResolver, WorkspaceResolver } from './dns/chain';
+import { LiveResolver } from './dns/live';
+import { treeFindings } from './spf/findings';
+import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
+import type { RecordSite } from './types';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const workspace = new WorkspaceIndex();
+const workspace = new (class extends WorkspaceIndex {
+  override set(...args: Parameters<WorkspaceIndex['set']>): void {
+    generation++;
+    super.set(...args);
+  }
+  override delete(uri: string): void {
+    generation++;
+    super.delete(uri);
+  }
+})();
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -74,6 +90,50 @@ let hasConfiguration = false;
 let hasWorkDoneProgress = false;
 let snippetSupport = false;
 let workspaceFolders: string[] = [];
+/** VS Code's workspace trust, from the client; other editors are trusted. Untrusted: no DNS query. */
+let trusted = true;
+let dnsMode: 'live' | 'offline' = 'live';
+let dnsServers: string[] = [];
+let live: LiveResolver | undefined;
+
+/** Bumped whenever any record in the workspace changes: SPF trees computed before are stale. */
+let generation = 0;
+const trees = new WeakMap<RecordSite, { generation: number; tree: Promise<LookupTree> }>();
+/** Lookup-tree findings per document, for the version they were computed for. */
+const treeState = new Map<string, { version: number; findings: Finding[] }>();
+const MAX_TREES_PER_DOCUMENT = 200;
+
+function resolver(): ChainResolver {
+  const offline = !trusted || dnsMode === 'offline';
+  if (!offline && !live) live = new LiveResolver({ servers: dnsServers.length ? dnsServers : undefined, timeoutMs: 1500 });
+  return new ChainResolver(new WorkspaceResolver(workspace), offline ? undefined : live);
+}
+
+function treeOf(site: RecordSite): Promise<LookupTree> {
+  const cached = trees.get(site);
+  if (cached && cached.generation === generation) return cached.tree;
+  const tree = lookupTree(site.owner ?? '', resolver());
+  trees.set(site, { generation, tree });
+  return tree;
+}
+
+/** Computes the SPF lookup trees of a document's records, then publishes again with their findings. */
+async function checkTrees(doc: TextDocument, state: DocState): Promise<void> {
+  const sites = (state.analysis?.sites ?? []).filter((a) => a.spf && a.site.owner && a.site.uri === toPath(doc.uri)).slice(0, MAX_TREES_PER_DOCUMENT);
+  const sink = new FindingSink({ rules: ruleSettings });
+  for (const a of sites) {
+    try {
+      treeFindings(a, await treeOf(a.site), sink);
+    } catch (e) {
+      connection.console.error(`dmarc-lens: SPF tree of ${a.site.owner} failed: ${(e as Error).message}`);
+    }
+  }
+  if (documents.get(doc.uri)?.version !== state.version) return;
+  const previous = treeState.get(doc.uri);
+  treeState.set(doc.uri, { version: state.version, findings: sink.findings });
+  const key = (fs: Finding[]) => fs.map((f) => `${f.rule}${f.range.start}${f.message}`).join('|');
+  if (!previous || previous.version !== state.version || key(previous.findings) !== key(sink.findings)) publish(doc, state.model, true);
+}
 
 function toPath(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
@@ -149,7 +209,7 @@ function toDiagnostic(f: Finding, state: DocState, index: { positionAt(o: number
 
 const TIMING = process.env.DMARC_LENS_TIMING === '1';
 
-function publish(doc: TextDocument, model = true): DocState {
+function publish(doc: TextDocument, model = true, treesDone = false): DocState {
   const t0 = TIMING ? performance.now() : 0;
   const state = analyze(doc, model);
   const t1 = TIMING ? performance.now() : 0;
@@ -163,11 +223,14 @@ function publish(doc: TextDocument, model = true): DocState {
   } else {
     const file = toPath(doc.uri);
     // The editor's document keeps its line offsets up to date across edits: use it for positions.
-    diagnostics = (state.analysis?.findings ?? []).filter((f) => f.uri === file).map((f) => toDiagnostic(f, state, doc));
+    const tree = treeState.get(doc.uri);
+    const findings = [...(state.analysis?.findings ?? []), ...(tree && tree.version === state.version ? tree.findings : [])];
+    diagnostics = findings.filter((f) => f.uri === file).map((f) => toDiagnostic(f, state, doc));
   }
   const t2 = TIMING ? performance.now() : 0;
   void connection.sendDiagnostics({ uri: doc.uri, version: state.version, diagnostics });
   if (TIMING) connection.console.log(`dmarc-lens timing: analyze ${(t1 - t0).toFixed(1)} ms, diagnostics ${(t2 - t1).toFixed(1)} ms, send ${(performance.now() - t2).toFixed(1)} ms (${diagnostics.length}, model ${state.model})`);
+  if (state.model && !treesDone && !reason) void checkTrees(doc, state);
   return state;
 }
 
@@ -213,7 +276,17 @@ function revalidateDependents(file: string, exceptUri?: string): void {
 /** Reads `dmarcLens.*`; invalid entries are reported once in the log and ignored. */
 async function loadSettings(): Promise<void> {
   if (!hasConfiguration) return;
-  const raw = (await connection.workspace.getConfiguration('dmarcLens')) as { rules?: Record<string, unknown> } | null;
+  const raw = (await connection.workspace.getConfiguration('dmarcLens')) as { rules?: Record<string, unknown>; dns?: { mode?: unknown; servers?: unknown } } | null;
+  const mode = raw?.dns?.mode ?? 'live';
+  if (mode !== 'live' && mode !== 'offline') connection.console.warn(`dmarcLens.dns.mode: "${String(mode)}" is neither live nor offline; using live`);
+  const servers = Array.isArray(raw?.dns?.servers) ? (raw!.dns!.servers as unknown[]).filter((x): x is string => typeof x === 'string' && /^(\[[0-9a-f:]+\]|[^:\s]+)(:\d{1,5})?$/i.test(x)) : [];
+  if (Array.isArray(raw?.dns?.servers) && servers.length !== (raw!.dns!.servers as unknown[]).length) connection.console.warn('dmarcLens.dns.servers: entries that are not HOST or HOST:PORT are ignored');
+  if (mode !== dnsMode || servers.join() !== dnsServers.join()) {
+    live = undefined;
+    generation++;
+  }
+  dnsMode = mode === 'offline' ? 'offline' : 'live';
+  dnsServers = servers;
   const next: Record<string, RuleSetting> = {};
   for (const [id, v] of Object.entries(raw?.rules ?? {})) {
     if (!rulesById.has(id)) connection.console.warn(`dmarcLens.rules: unknown rule id "${id}" ignored`);
@@ -258,6 +331,7 @@ async function indexWorkspace(): Promise<void> {
 
 connection.onInitialize((params) => {
   hasConfiguration = params.capabilities.workspace?.configuration === true;
+  trusted = (params.initializationOptions as { trusted?: boolean } | undefined)?.trusted !== false;
   hasWorkDoneProgress = params.capabilities.window?.workDoneProgress === true;
   snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
   workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []))
@@ -272,6 +346,7 @@ connection.onInitialize((params) => {
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [] }, full: true },
+      inlayHintProvider: true,
       executeCommandProvider: { commands: ['dmarcLens.server.checkWorkspace'] },
     },
     serverInfo: { name: 'dmarc-lens', version: '0.1.0' },
@@ -372,7 +447,7 @@ connection.onCodeAction((params) => {
   return actions;
 });
 
-connection.onHover((params) => {
+connection.onHover(async (params) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return null;
   const state = analyze(doc);
@@ -380,8 +455,41 @@ connection.onHover((params) => {
   const offset = doc.offsetAt(params.position);
   const site = siteAt(state.analysis.sites, toPath(doc.uri), offset);
   const h = site && hoverAt(site, offset);
-  if (!h) return null;
-  return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
+  if (!h || !site) return null;
+  let markdown = h.markdown;
+  // On the version, an include or a redirect: the include tree below it, with what each branch costs.
+  const v = site.site.map.toValueOffset(offset);
+  const term = v === undefined ? undefined : site.spf?.terms.find((t) => t.range.start <= v && v <= t.range.end);
+  const onVersion = site.spf?.version && v !== undefined && v <= site.spf.version.end;
+  if (site.spf && site.site.owner && (onVersion || term?.name === 'include' || term?.name === 'redirect')) {
+    const t = await treeOf(site.site);
+    const node = onVersion ? t.tree : t.tree.terms.find((x) => x.text === term!.text)?.child;
+    if (node) markdown += `\n\n**Lookup tree** (${onVersion ? `${t.lookups}/${LOOKUP_LIMIT} DNS lookups, ${t.voidLookups} void` : `${node.lookups + 1} lookups`}; ${node.source ?? 'unresolved'}):\n\n\`\`\`\n${formatTree(node).join('\n')}\n\`\`\``;
+  }
+  return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
+});
+
+connection.languages.inlayHint.on(async (params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const state = analyze(doc);
+  if (!state.analysis) return [];
+  const from = doc.offsetAt(params.range.start);
+  const to = doc.offsetAt(params.range.end);
+  const hints: InlayHint[] = [];
+  for (const a of state.analysis.sites) {
+    if (!a.spf || !a.site.owner || a.site.uri !== toPath(doc.uri) || a.site.range.end < from || a.site.range.start > to) continue;
+    const t = await treeOf(a.site);
+    for (const term of t.tree.terms) {
+      if (term.name !== 'include' && term.name !== 'redirect') continue;
+      const own = a.spf.terms.find((x) => x.text === term.text);
+      if (!own) continue;
+      const unresolved = term.child && term.child.error && !term.child.record;
+      hints.push({ position: doc.positionAt(a.site.map.toDocEnd(own.range.end)), label: unresolved ? ' +1 (unresolved)' : ` +${term.cost}`, kind: InlayHintKind.Parameter, paddingLeft: false, tooltip: `${term.text} costs ${term.cost} DNS lookup${term.cost === 1 ? '' : 's'} (RFC 7208 §4.6.4)` });
+    }
+    hints.push({ position: doc.positionAt(a.site.range.end), label: `${t.lookups}/${LOOKUP_LIMIT} DNS lookups`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: t.tree.source });
+  }
+  return hints;
 });
 
 const COMPLETION_KIND = { keyword: CompletionItemKind.Keyword, value: CompletionItemKind.EnumMember, module: CompletionItemKind.Module, property: CompletionItemKind.Property };

@@ -16,6 +16,7 @@ import {
   ExitNotification,
   FoldingRangeRequest,
   HoverRequest,
+  InlayHintRequest,
   InitializedNotification,
   InitializeRequest,
   type ProtocolConnection,
@@ -154,6 +155,28 @@ describe('language server over stdio', () => {
     });
     const p = await diagnostics(uri, (x) => x.version === 2);
     assert.ok(!p.diagnostics.some((d) => d.code === 'spf/plus-all'));
+  });
+
+  it('shows lookup costs as inlay hints and the include tree in the hover', async () => {
+    const hints = (await conn.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } } })) ?? [];
+    const labels = hints.map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));
+    assert.deepEqual(labels, [' +1', '1/10 DNS lookups']);
+    const hover = await conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 20 } });
+    const text = (hover?.contents as MarkupContent).value;
+    assert.match(text, /Lookup tree/);
+    assert.match(text, /_spf\.example\.com {2}"v=spf1 ip4:192\.0\.2\.0\/24 -all"/);
+    assert.match(text, /workspace file/);
+  });
+
+  it('reports too many DNS lookups across files of the workspace', async () => {
+    const chainUri = pathToFileURL(path.join(dir, 'chain.example.org.zone')).href;
+    const lines = ['$ORIGIN example.org.', '@ IN TXT "v=spf1 include:c1.example.org -all"'];
+    for (let i = 1; i <= 11; i++) lines.push(`c${i} IN TXT "v=spf1 ${i < 11 ? `include:c${i + 1}.example.org` : 'ip4:192.0.2.1'} -all"`);
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: chainUri, languageId: 'dns-zone', version: 1, text: lines.join('\n') + '\n' } });
+    const p = await diagnostics(chainUri, (x) => x.diagnostics.some((d) => d.code === 'spf/too-many-lookups'));
+    const d = p.diagnostics.find((x) => x.code === 'spf/too-many-lookups' && x.range.start.line === 1)!;
+    assert.match(d.message, /needs 11 DNS lookups/);
+    assert.equal(d.severity, 1);
   });
 
   it('re-validates a document when the include target changes in another file', async () => {

@@ -1,0 +1,25 @@
+/**
+ * Places the lookup-tree diagnostics of an SPF record on the record itself: on the term they are
+ * about when it is in this record, else on the include/redirect of this record that leads to it.
+ */
+import type { AnalyzedSite } from '../checks/rule';
+import { FindingSink } from '../service';
+import type { Finding, OffsetRange } from '../types';
+import type { LookupTree } from './tree';
+
+export function treeFindings(a: AnalyzedSite, tree: LookupTree, sink: FindingSink): Finding[] {
+  const spf = a.spf;
+  if (!spf) return [];
+  const before = sink.findings.length;
+  for (const d of tree.diagnostics) {
+    let range: OffsetRange | undefined;
+    if (d.path.length <= 1) range = spf.terms.find((t) => t.text === d.term)?.range;
+    else {
+      const via = d.path[1];
+      range = spf.terms.find((t) => (t.name === 'include' || t.name === 'redirect') && t.arg?.toLowerCase().replace(/\.$/, '') === via)?.range;
+    }
+    range ??= spf.version ?? { start: 0, end: Math.min(6, a.site.value.length) };
+    sink.add(d.rule, a.site.uri, a.site.map.toDocRange(range), d.message, { severity: d.severity });
+  }
+  return sink.findings.slice(before);
+}
