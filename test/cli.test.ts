@@ -120,10 +120,8 @@ describe('dmarc-lens spf', () => {
     assert.match(j.record, /^v=spf1 /);
     assert.equal(j.lookups, 3);
     assert.match(j.source, /workspace file .*northwind\.example\.zone/);
-    assert.deepEqual(
-      j.diagnostics.map((d: { rule: string; severity: string }) => `${d.rule} ${d.severity}`),
-      ['spf/include-not-found information', 'spf/include-not-found information', 'spf/include-not-found information'],
-    );
+    assert.deepEqual(j.diagnostics.map((d: { rule: string; severity: string }) => `${d.rule} ${d.severity}`), ['spf/include-not-found information']);
+    assert.match(j.diagnostics[0].message, /Could not resolve _spf\.google\.com, sendgrid\.net, servers\.mcsv\.net \(offline: .*\); the count of 3 DNS lookups .* lower bound/);
   });
 
   it('evaluates check_host() for an IP', () => {

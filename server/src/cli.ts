@@ -9,7 +9,8 @@ import { allRules, rulesById } from './checks/registry';
 import { docsUrl } from './checks/rule';
 import { collectFiles, readTextFile } from './files';
 import { providerForInclude, providerForSelector } from './senders/catalog';
-import { checkZone, readZone, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { byDocumentOrder, checkZone, FindingSink, readZone, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { treeFindings } from './spf/findings';
 import { WorkspaceIndex } from './workspace';
 import { isIP } from 'node:net';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
@@ -142,7 +143,7 @@ function isBinary(text: string): boolean {
 }
 
 /** Checks every file; findings are grouped by the file they are in (a `$INCLUDE`d file is its own entry). */
-function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): { results: FileResult[]; analyses: ZoneAnalysis[] } {
+function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): { results: FileResult[]; analyses: ZoneAnalysis[]; workspace: WorkspaceIndex } {
   const { files, errors } = collectFiles(args.paths);
   if (errors.length) throw new UsageError(errors[0]);
   const byPath = new Map<string, FileResult>();
@@ -174,7 +175,53 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
       byPath.get(f.uri)!.findings.push(f);
     }
   }
-  return { results: [...byPath.values()], analyses };
+  for (const r of byPath.values()) r.findings.sort(byDocumentOrder);
+  return { results: [...byPath.values()], analyses, workspace };
+}
+
+/**
+ * Adds the SPF lookup-tree findings (RFC 7208 §4.6.4) of every record with an include or redirect,
+ * resolving through the workspace first and then live DNS unless --offline.
+ */
+async function addTreeFindings(args: Args, options: LintOptions, run: { results: FileResult[]; analyses: ZoneAnalysis[]; workspace: WorkspaceIndex }, warn: (m: string) => void): Promise<void> {
+  const live = args.offline ? undefined : new LiveResolver({ servers: args.dns ? [args.dns] : undefined, timeoutMs: args.timeoutMs ?? 1500 });
+  const resolver = new ChainResolver(new WorkspaceResolver(run.workspace), live);
+  const byPath = new Map(run.results.map((r) => [r.path, r]));
+  const sink = new FindingSink(options);
+  const jobs: Promise<void>[] = [];
+  const outside = new Set<string>();
+  const inWorkspace = (name: string) => run.workspace.at(name.toLowerCase().replace(/\.$/, '')).length > 0;
+  for (const a of run.analyses)
+    for (const s of a.sites) {
+      if (!s.spf || !s.site.owner || s.spf.problems.length) continue;
+      const targets = s.spf.terms.filter((t) => (t.name === 'include' || t.name === 'redirect') && t.arg !== undefined).map((t) => t.arg!);
+      if (targets.length === 0) continue;
+      // Offline, a tree whose every target is outside the workspace has nothing to walk: those
+      // targets are summed up once below instead of one note per record.
+      if (args.offline && !targets.some(inWorkspace)) {
+        for (const t of targets) outside.add(t.toLowerCase());
+        continue;
+      }
+      jobs.push(
+        lookupTree(s.site.owner, resolver).then((tree) => {
+          treeFindings(s, tree, sink);
+        }),
+      );
+    }
+  await Promise.all(jobs);
+  // Offline, the same unresolvable targets would be noted on every record: keep the first note per target set.
+  const noted = new Set<string>();
+  for (const f of sink.findings) {
+    if (f.rule === 'spf/include-not-found' && f.severity === 'information') {
+      const key = f.message.replace(/; the count of \d+ .*$/, '');
+      if (noted.has(key)) continue;
+      noted.add(key);
+    }
+    byPath.get(f.uri)?.findings.push(f);
+  }
+  for (const r of run.results) r.findings.sort(byDocumentOrder);
+  if (outside.size)
+    warn(`offline: ${outside.size} include/redirect target${outside.size === 1 ? '' : 's'} outside the workspace not resolved (${[...outside].slice(0, 5).join(', ')}${outside.size > 5 ? ', …' : ''}); SPF lookup counts leave them out`);
 }
 
 function lspRange(index: LineIndex, r: OffsetRange): { start: Position; end: Position } {
@@ -383,6 +430,14 @@ function runSpf(args: Args, out: (s: string) => void, warn: (m: string) => void)
   return spfCommand(args, out);
 }
 
+/** Exit status of an asynchronous command: its own, or 2 with a one-line reason. */
+function settle(p: Promise<number>, err: (s: string) => void): Promise<number> {
+  return p.catch((e: unknown) => {
+    err(e instanceof UsageError ? `dmarc-lens: ${e.message}\n` : `dmarc-lens: internal error: ${(e as Error).stack ?? e}\n`);
+    return 2;
+  });
+}
+
 export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number | Promise<number> {
   try {
     if (argv[0] === '--version' || argv[0] === '-v') {
@@ -400,9 +455,15 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         if (!['text', 'json', 'sarif'].includes(args.format)) throw new UsageError(`--format wants text, json or sarif, got "${args.format}"`);
         if (args.paths.length === 0) throw new UsageError('check needs at least one file or folder');
         const options = args.config ? loadConfig(args.config) : {};
-        const { results } = runCheck(args, options, warn);
-        out(args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results) : formatText(results));
-        return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+        const run = runCheck(args, options, warn);
+        return settle(
+          addTreeFindings(args, options, run, warn).then(() => {
+            const results = run.results;
+            out(args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results) : formatText(results));
+            return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+          }),
+          err,
+        );
       }
       case 'inventory': {
         if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
@@ -416,14 +477,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         out(formatRules(args.format));
         return 0;
       case 'spf':
-        return runSpf(args, out, warn).catch((e: unknown) => {
-          if (e instanceof UsageError) {
-            err(`dmarc-lens: ${e.message}\n`);
-            return 2;
-          }
-          err(`dmarc-lens: internal error: ${(e as Error).stack ?? e}\n`);
-          return 2;
-        });
+        return settle(runSpf(args, out, warn), err);
       default:
         throw new UsageError(`unknown command "${args.command}"; use check, inventory or rules`);
     }

@@ -64,6 +64,10 @@ async function spfRecordOf(resolver: Resolver, domain: string): Promise<{ answer
 
 interface Walk {
   resolver: Resolver;
+  /** Names that could not be resolved (offline, timeout), with why: reported once, at the root. */
+  unresolved: Map<string, string>;
+  /** Where the answers came from. */
+  sources: Set<string>;
   diagnostics: TreeDiagnostic[];
   voids: number;
   /** Every include/redirect target seen, with the path where it was first seen. */
@@ -82,9 +86,10 @@ async function walkNode(domain: string, path: string[], w: Walk, root: boolean):
   const node: TreeNode = { domain, terms: [], lookups: 0 };
   const { answer, records } = await spfRecordOf(w.resolver, domain);
   node.source = answer.source;
+  w.sources.add(answer.source.replace(/ at \d{4}-.*$/, ''));
   if (answer.status === 'error') {
     node.error = `could not resolve: ${answer.message}`;
-    w.diagnostics.push({ rule: 'spf/include-not-found', severity: 'information', message: `${domain}: could not resolve (${answer.message}); its lookups are not counted.`, path });
+    w.unresolved.set(domain, answer.message);
     return node;
   }
   if (answer.status === 'nxdomain' && !root) {
@@ -99,7 +104,8 @@ async function walkNode(domain: string, path: string[], w: Walk, root: boolean):
   }
   if (records.length > 1) {
     node.error = `${records.length} SPF records`;
-    w.diagnostics.push({ rule: 'spf/multiple-records', message: `${domain} has ${records.length} SPF records: permerror (RFC 7208 §4.5).`, path });
+    // At the root the zone's own check reports it (spf/multiple-records on each record).
+    if (!root) w.diagnostics.push({ rule: 'spf/multiple-records', message: `${domain} has ${records.length} SPF records: permerror (RFC 7208 §4.5).`, path });
   }
   node.record = records[0];
   const rec = parseSpf(records[0]);
@@ -164,7 +170,7 @@ function* order(node: TreeNode, path: string[]): Generator<{ term: TreeTerm; pat
 
 export async function lookupTree(domain: string, resolver: Resolver): Promise<LookupTree> {
   const d = domain.toLowerCase().replace(/\.$/, '');
-  const w: Walk = { resolver, diagnostics: [], voids: 0, seen: new Map() };
+  const w: Walk = { resolver, diagnostics: [], voids: 0, seen: new Map(), unresolved: new Map(), sources: new Set() };
   const tree = await walkNode(d, [d], w, true);
   let n = 0;
   for (const { term, path } of order(tree, [d])) {
@@ -173,11 +179,23 @@ export async function lookupTree(domain: string, resolver: Resolver): Promise<Lo
       const heavy = [...tree.terms].sort((a, b) => b.cost - a.cost).slice(0, 3).map((t) => `${t.text} (${t.cost})`);
       w.diagnostics.unshift({
         rule: 'spf/too-many-lookups',
-        message: `${d} needs ${tree.lookups} DNS lookups; receivers stop at ${LOOKUP_LIMIT} and return permerror at ${term.text}${path.length > 1 ? ` in ${path[path.length - 1]}` : ''} (RFC 7208 §4.6.4). Most costly: ${heavy.join(', ')}.`,
+        message: `${d} needs ${tree.lookups} DNS lookups; receivers stop at ${LOOKUP_LIMIT} and return permerror at ${term.text}${path.length > 1 ? ` in ${path[path.length - 1]}` : ''} (RFC 7208 §4.6.4). Most costly: ${heavy.join(', ')}. Data: ${[...w.sources].join(', ')}.`,
         path,
         term: term.text,
       });
     }
+  }
+  if (w.unresolved.size) {
+    const names = [...w.unresolved.keys()];
+    const why = [...new Set(w.unresolved.values())].join('; ');
+    w.diagnostics.push({
+      rule: 'spf/include-not-found',
+      severity: 'information',
+      message: names.includes(d)
+        ? `${d}: could not resolve (${why}).`
+        : `Could not resolve ${names.join(', ')} (${why}); the count of ${tree.lookups} DNS lookups leaves their subtrees out and is a lower bound.`,
+      path: [d],
+    });
   }
   if (w.voids > VOID_LIMIT)
     w.diagnostics.push({ rule: 'spf/too-many-void-lookups', message: `${d}'s tree has ${w.voids} void lookups; receivers return permerror after ${VOID_LIMIT} (RFC 7208 §4.6.4).`, path: [d] });
