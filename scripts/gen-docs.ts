@@ -7,6 +7,11 @@ import * as path from 'node:path';
 import { allRules } from '../server/src/checks/registry';
 import type { Rule } from '../server/src/checks/rule';
 
+function example(r: Rule, text: string): string {
+  if (r.docs.file) return `\`${r.docs.file}\`:\n\`\`\`${/\.ya?ml$/.test(r.docs.file) ? 'yaml' : 'json'}\n${text.replace(/\n$/, '')}\n\`\`\``;
+  return `\`\`\`dns\n$ORIGIN example.com.\n${text}\n\`\`\``;
+}
+
 export function renderRulePage(r: Rule): string {
   return `# ${r.id}
 
@@ -14,7 +19,7 @@ ${r.summary}.
 
 | default severity | fixable | applies to |
 |---|---|---|
-| ${r.severity} | ${r.fixable ? 'yes (quick fix)' : 'no'} | ${r.kind === 'zone' ? 'zone files' : `${r.kind.toUpperCase()} records`} |
+| ${r.severity} | ${r.fixable ? 'yes (quick fix)' : 'no'} | ${r.docs.file ? 'infrastructure-as-code files' : r.kind === 'zone' ? 'zone files' : `${r.kind.toUpperCase()} records`} |
 
 ## What it does
 ${r.docs.what}
@@ -23,16 +28,10 @@ ${r.docs.what}
 ${r.docs.why}
 
 ## Example
-\`\`\`dns
-$ORIGIN example.com.
-${r.docs.bad}
-\`\`\`
+${example(r, r.docs.bad)}
 
 Use instead:
-\`\`\`dns
-$ORIGIN example.com.
-${r.docs.good}
-\`\`\`
+${example(r, r.docs.good)}
 
 ## How to fix
 ${r.docs.fix}

@@ -5,10 +5,13 @@ import type { Finding, Fix } from '../server/src/types';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
 
-/** Lints zone lines under `$ORIGIN example.com.` (as the rule docs examples are written). */
-export function lint(lines: string, options: LintOptions = {}, origin = 'example.com') {
-  const text = `$ORIGIN ${origin}.\n$TTL 300\n${lines}\n`;
-  const analysis = analyzeZone(text, 'test.zone', options);
+/**
+ * Lints zone lines under `$ORIGIN example.com.` (as the rule docs examples are written), or, with
+ * `file`, a whole file of that name (octoDNS, CloudFormation examples).
+ */
+export function lint(lines: string, options: LintOptions = {}, origin = 'example.com', file?: string) {
+  const text = file ? lines : `$ORIGIN ${origin}.\n$TTL 300\n${lines}\n`;
+  const analysis = analyzeZone(text, file ?? 'test.zone', options);
   return { text, ...analysis };
 }
 

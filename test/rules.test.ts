@@ -16,7 +16,7 @@ import { lookupTree } from '../server/src/spf/tree';
 
 describe('rule registry', () => {
   it('has stable kebab-case ids grouped by record kind', () => {
-    for (const r of allRules) assert.match(r.id, /^(spf|dmarc|dkim|zone)\/[a-z0-9]+(-[a-z0-9]+)*$/, r.id);
+    for (const r of allRules) assert.match(r.id, /^(spf|dmarc|dkim|zone|octodns|source)\/[a-z0-9]+(-[a-z0-9]+)*$/, r.id);
     assert.ok(allRules.length >= 55, `only ${allRules.length} rules`);
   });
 
@@ -34,15 +34,16 @@ describe('rule registry', () => {
         it('fires on the bad example', async () => assert.ok((await walk(rule.docs.bad)).includes(rule.id), `${rule.id} not found`));
         it('is quiet on the good example', async () => assert.ok(!(await walk(rule.docs.good)).includes(rule.id)));
       }
+      const file = rule.docs.file;
       if (rule.scope !== 'tree') it('fires on the bad example', () => {
-        const { findings } = lint(rule.docs.bad);
+        const { findings } = lint(rule.docs.bad, {}, undefined, file);
         assert.ok(
           findings.some((f) => f.rule === rule.id),
           `expected ${rule.id} on:\n${rule.docs.bad}\ngot ${findings.map((f) => f.rule).join(', ')}`,
         );
       });
       if (rule.scope !== 'tree') it('is quiet on the good example', () => {
-        const { findings } = lint(rule.docs.good);
+        const { findings } = lint(rule.docs.good, {}, undefined, file);
         assert.deepEqual(findings.filter((f) => f.rule === rule.id).map((f) => f.message), []);
       });
       it('has a current docs page', () => {
@@ -52,7 +53,7 @@ describe('rule registry', () => {
       });
       if (rule.fixable) {
         it('offers fixes that remove the finding and keep other bytes', () => {
-          const { text, findings } = lint(rule.docs.bad);
+          const { text, findings } = lint(rule.docs.bad, {}, undefined, file);
           const target = findings.find((f) => f.rule === rule.id && f.fixes?.length);
           assert.ok(target, `${rule.id} is fixable but its bad example has no fix`);
           for (const fix of target.fixes!) {
@@ -61,7 +62,7 @@ describe('rule registry', () => {
             const hi = Math.max(...fix.edits.map((e) => e.range.end));
             assert.equal(fixed.slice(0, lo), text.slice(0, lo), `${fix.title}: bytes before the edit changed`);
             assert.equal(fixed.slice(fixed.length - (text.length - hi)), text.slice(hi), `${fix.title}: bytes after the edit changed`);
-            const again: Finding[] = lint(fixed.split('\n').slice(2).join('\n')).findings.filter((f) => f.rule === rule.id && f.range.start === target.range.start);
+            const again: Finding[] = (file ? lint(fixed, {}, undefined, file) : lint(fixed.split('\n').slice(2).join('\n'))).findings.filter((f) => f.rule === rule.id && f.range.start === target.range.start);
             assert.equal(again.length, 0, `${fix.title} left ${rule.id}: ${again.map((f) => f.message).join(' | ')}`);
           }
         });

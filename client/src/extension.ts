@@ -23,7 +23,9 @@ const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
 function documentSelector(): DocumentSelector {
   const extra = vscode.workspace.getConfiguration('dmarcLens').get<string[]>('zoneFilePatterns', []);
-  return [{ language: 'dns-zone' }, ...extra.filter((p) => typeof p === 'string' && p.trim() !== '').map((pattern) => ({ scheme: 'file', pattern }))];
+  // YAML and JSON documents are sent too: the server reads octoDNS configs and CloudFormation templates
+  // and publishes nothing for any other YAML or JSON file.
+  return [{ language: 'dns-zone' }, { scheme: 'file', language: 'yaml' }, { scheme: 'file', language: 'json' }, ...extra.filter((p) => typeof p === 'string' && p.trim() !== '').map((pattern) => ({ scheme: 'file', pattern }))];
 }
 
 function updateStatus(): void {

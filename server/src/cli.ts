@@ -161,6 +161,8 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
       continue;
     }
     const p = readZone(text, file, { origin: args.origin, readFile: readTextFile });
+    // A YAML or JSON file that is neither an octoDNS config nor a CloudFormation template is not ours.
+    if (p.zone.format === undefined && !args.paths.includes(file)) continue;
     workspace.set(file, p.zone.records, p.sites);
     parsed.push(p);
   }

@@ -10,6 +10,16 @@ export function isZoneFileName(file: string): boolean {
   return base.endsWith('.zone') || base.endsWith('.db') || (base.startsWith('db.') && base.length > 3) || base.endsWith('.zone.bak');
 }
 
+/** YAML and JSON files that may be octoDNS configs or CloudFormation templates (the reader decides). */
+export function isYamlSourceName(file: string): boolean {
+  return /\.(ya?ml|json|template)$/i.test(file) && !/(^|[\\/])(package(-lock)?|tsconfig|\.eslintrc|composer)\.json$/i.test(file);
+}
+
+/** Any file a source extractor reads. */
+export function isSourceFileName(file: string): boolean {
+  return isZoneFileName(file) || isYamlSourceName(file);
+}
+
 /** Expands folders into the zone files under them (sorted, deterministic); files are kept as given. */
 export function collectFiles(inputs: string[]): { files: string[]; errors: string[] } {
   const files: string[] = [];
@@ -27,7 +37,7 @@ export function collectFiles(inputs: string[]): { files: string[]; errors: strin
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
-      } else if (e.isFile() && isZoneFileName(e.name)) files.push(p);
+      } else if (e.isFile() && isSourceFileName(e.name)) files.push(p);
     }
   };
   for (const input of inputs) {

@@ -34,7 +34,7 @@ import { docsUrl } from './checks/rule';
 import { completeAt } from './features/completion';
 import { hoverAt, siteAt } from './features/hover';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
-import { collectFiles, isZoneFileName, readTextFile } from './files';
+import { collectFiles, isSourceFileName, readTextFile } from './files';
 import { checkZone, DocumentAnalyzer, FindingSink, readZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
@@ -355,7 +355,7 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*}' }] }).catch(() => undefined);
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template}' }] }).catch(() => undefined);
   await indexWorkspace().catch((e) => connection.console.error(`dmarc-lens: indexing failed: ${e}`));
 });
 
@@ -368,7 +368,7 @@ connection.onDidChangeConfiguration(async () => {
 connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     const file = toPath(change.uri);
-    if (documents.get(change.uri) || !isZoneFileName(file)) continue;
+    if (documents.get(change.uri) || !isSourceFileName(file)) continue;
     const before = workspace.ownersOf(file);
     if (change.type === FileChangeType.Deleted) workspace.delete(file);
     else {
@@ -395,7 +395,7 @@ connection.onExecuteCommand(async (params) => {
   // Counts per severity over the workspace files, for the client's summary.
   const counts = { error: 0, warning: 0, information: 0, hint: 0, files: 0 };
   for (const file of workspace.uris()) {
-    if (!isZoneFileName(file) || !fs.existsSync(file)) continue;
+    if (!isSourceFileName(file) || !fs.existsSync(file)) continue;
     const doc = documents.get(toUri(file));
     const text = doc?.getText() ?? readTextFile(file);
     if (text === undefined || skipReason(text)) continue;

@@ -10,6 +10,9 @@ import { looksLikeDkim, parseDkim } from './records/dkim';
 import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
 import { encodeZoneString, IncrementalZone, parseZone, type ZoneFile, type ZoneOptions } from './sources/zonefile';
+import { readYamlSource } from './sources/yamlsources';
+import { parse as parseYaml } from 'yaml';
+import { isYamlSourceName } from './files';
 import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
 
 export type RuleSetting = Severity | 'off';
@@ -47,19 +50,46 @@ export function analyzeSite(site: RecordSite): AnalyzedSite {
   return a;
 }
 
-function encodeFor(site: RecordSite, text: string): string {
-  switch (site.syntax) {
+/** Writes replacement text in the syntax of the string it goes into, innermost layer first. */
+export function encodeFor(site: RecordSite, text: string): string {
+  const syntax = site.syntax;
+  let out = text;
+  if (syntax.charStrings) out = out.replace(/[\\"]/g, '\\$&');
+  if (syntax.semicolons) out = out.replace(/;/g, '\\;');
+  switch (syntax.host) {
     case 'zone':
-      return encodeZoneString(text);
+      return syntax.charStrings ? out : encodeZoneString(out);
+    case 'yaml-double':
+      return out.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n');
+    case 'yaml-single':
+      return out.replace(/'/g, "''");
+    default:
+      return out;
   }
 }
 
 /** The one place where value-space ranges and edits become document ranges and edits. */
 export function mapFix(site: RecordSite, fix: ValueFix): Fix {
-  return {
-    title: fix.title,
-    edits: fix.edits.map((e) => ({ range: site.map.toDocRange(e.range), newText: encodeFor(site, e.newText) })),
-  };
+  const edits = fix.edits.map((e) => ({ range: site.map.toDocRange(e.range), newText: encodeFor(site, e.newText) }));
+  return { title: fix.title, edits: site.hostSource !== undefined ? keepYamlString(site, edits) : edits };
+}
+
+/**
+ * An edit inside a plain YAML scalar can turn it into something else (a number, `true`, a comment):
+ * then the whole scalar is rewritten double-quoted, so the value stays the string it must be.
+ */
+function keepYamlString(site: RecordSite, edits: Fix['edits']): Fix['edits'] {
+  const base = site.range.start;
+  let raw = site.hostSource!;
+  for (const e of [...edits].sort((a, b) => b.range.start - a.range.start)) raw = raw.slice(0, e.range.start - base) + e.newText + raw.slice(e.range.end - base);
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(`x: ${raw}`, { logLevel: 'silent' }) as { x?: unknown } | null;
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed && typeof parsed === 'object' && (parsed as { x?: unknown }).x === raw && !raw.includes('\n')) return edits;
+  return [{ range: { start: site.range.start, end: site.range.end }, newText: JSON.stringify(raw) }];
 }
 
 export class FindingSink {
@@ -142,7 +172,7 @@ export function materialize(raws: readonly RawFinding[], sink: FindingSink): voi
     sink.add(r.rule, r.uri, range, r.message, {
       severity: r.severity,
       related: mapRelated(r.related),
-      fixes: site && fixes?.length ? () => fixes.map((f) => mapFix(site, f)) : undefined,
+      fixes: site && fixes?.length && !site.coarse ? () => fixes.map((f) => mapFix(site, f)) : undefined,
     });
   }
 }
@@ -240,9 +270,15 @@ export interface ParsedZone {
   sites: AnalyzedSite[];
 }
 
-/** Reads a zone file and recognises its records, without checking them. */
+/** Reads any supported source (zone file, octoDNS, CloudFormation) without checking it. */
+export function readSource(text: string, uri: string, options: ZoneOptions = {}): ZoneFile {
+  if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
+  return parseZone(text, uri, options);
+}
+
+/** Reads a file and recognises its records, without checking them. */
 export function readZone(text: string, uri: string, options: ZoneOptions = {}): ParsedZone {
-  const zone = parseZone(text, uri, options);
+  const zone = readSource(text, uri, options);
   return { zone, sites: zone.sites.map(analyzeSite) };
 }
 
@@ -267,7 +303,7 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
  * all unchanged (`model: false`, for a fast first answer while typing in a big zone).
  */
 export class DocumentAnalyzer {
-  private readonly zone: IncrementalZone;
+  private readonly zone: IncrementalZone | undefined;
   private sites = new WeakMap<RecordSite, { analyzed: AnalyzedSite; raws: RawFinding[] }>();
   private modelRaws: RawFinding[] = [];
   private settings = '';
@@ -278,8 +314,12 @@ export class DocumentAnalyzer {
     readonly uri: string,
     options: ZoneOptions = {},
   ) {
-    this.zone = new IncrementalZone(uri, options);
+    // Zone files are re-read incrementally; YAML sources are small and read whole.
+    this.zone = isYamlSourceName(uri) ? undefined : new IncrementalZone(uri, options);
+    this.options = options;
   }
+
+  private readonly options: ZoneOptions;
 
   update(text: string, options: LintOptions & { workspace?: WorkspaceIndex; model: boolean }): ZoneAnalysis {
     const settings = JSON.stringify(options.rules ?? {});
@@ -290,7 +330,7 @@ export class DocumentAnalyzer {
       options = { ...options, model: true };
     }
     const enabled = (id: string) => options.rules?.[id] !== 'off';
-    const zone = this.zone.update(text);
+    const zone = this.zone ? this.zone.update(text) : readSource(text, this.uri, this.options);
     const sites: AnalyzedSite[] = [];
     const raws: RawFinding[] = [];
     for (const site of zone.sites) {

@@ -20,8 +20,17 @@ export interface CharString {
   bytes: number;
 }
 
-/** How a new value is written back into the file it came from. */
-export type ValueSyntax = 'zone';
+/**
+ * How to write a new value back into the file it came from: the host syntax of the string that holds
+ * it, plus the layers inside that string (octoDNS `\;`, Route 53 / CloudFormation `"…" "…"` strings).
+ */
+export interface ValueSyntax {
+  host: 'zone' | 'yaml-plain' | 'yaml-single' | 'yaml-double' | 'yaml-block' | 'text';
+  /** octoDNS: `;` is written `\;`. */
+  semicolons?: boolean;
+  /** The value is written as quoted character-strings inside the host string (`"v=spf1 " "-all"`). */
+  charStrings?: boolean;
+}
 
 /** One TXT/SPF record as written somewhere, with a map from value offsets back to the document. */
 export interface RecordSite {
@@ -40,6 +49,10 @@ export interface RecordSite {
   ownerRange: OffsetRange;
   /** Set when an incremental re-read replaced this record (findings anchored to it are stale). */
   superseded?: boolean;
+  /** The map is only approximate (every offset lands on the whole string): findings, but no fixes. */
+  coarse?: boolean;
+  /** For a plain YAML scalar: its source text, so an edit that would change its YAML type can requote it. */
+  hostSource?: string;
 }
 
 /** Any resource record found in a source, for cross-record checks (CNAME, MX, …). */

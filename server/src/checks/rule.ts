@@ -19,6 +19,8 @@ export interface RuleDocs {
   good: string;
   /** How to fix it. */
   fix: string;
+  /** When the examples are whole files of another format: the file name they are read as. */
+  file?: string;
 }
 
 export interface RuleMeta {

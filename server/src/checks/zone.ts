@@ -8,6 +8,41 @@ function rule(r: Omit<SourceRule, 'kind' | 'scope' | 'fixable'> & { fixable?: bo
   return { fixable: false, ...r, kind: 'zone', scope: 'source' };
 }
 
+export const sourceRules: SourceRule[] = [
+  {
+    id: 'octodns/unescaped-semicolon',
+    kind: 'zone',
+    scope: 'source',
+    severity: 'error',
+    summary: 'A `;` in an octoDNS TXT value is not escaped as `\\;`',
+    fixable: true,
+    docs: {
+      what: 'Finds `;` characters in octoDNS `TXT`/`SPF` values that are not written `\\;`.',
+      why: 'octoDNS treats `;` in TXT values as special and requires `\\;` (its documentation, "TXT records"); an unescaped one makes octoDNS reject the zone, so the DMARC or DKIM record is never published.',
+      bad: "_dmarc:\n  type: TXT\n  value: v=DMARC1; p=none; rua=mailto:dmarc@example.com\n",
+      good: "_dmarc:\n  type: TXT\n  value: v=DMARC1\\; p=none\\; rua=mailto:dmarc@example.com\n",
+      fix: 'Write each `;` as `\\;` (in a double-quoted YAML string: `\\\\;`).',
+      file: 'example.com.yaml',
+    },
+  },
+  {
+    id: 'source/not-static',
+    kind: 'zone',
+    scope: 'source',
+    severity: 'information',
+    summary: 'A record value or name is computed, so it is not checked',
+    fixable: false,
+    docs: {
+      what: 'Notes TXT record values and names in infrastructure code that are computed at deploy time (CloudFormation `!Sub` with variables, `!Ref`, `!Join`; Terraform references that cannot be resolved statically).',
+      why: 'DMARC Lens checks what it can know from the files; a computed value is reported once as information instead of being guessed at or flagged as an error.',
+      bad: "Resources:\n  Spf:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: !Ref DomainName\n      Type: TXT\n      ResourceRecords:\n        - !Sub '\"v=spf1 include:${SpfInclude} -all\"'\n",
+      good: "Resources:\n  Spf:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: example.com.\n      Type: TXT\n      ResourceRecords:\n        - '\"v=spf1 include:_spf.example.net -all\"'\n",
+      fix: 'Nothing to fix. To have the value checked, write it literally, or check the rendered template.',
+      file: 'template.yaml',
+    },
+  },
+];
+
 export const zoneRules: SourceRule[] = [
   rule({
     id: 'zone/string-too-long',

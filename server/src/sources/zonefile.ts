@@ -9,7 +9,7 @@
 import { isIPv6 } from 'node:net';
 import * as path from 'node:path';
 import { SourceMap } from '../sourcemap';
-import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
+import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 
 export interface SourceProblem {
   code: string;
@@ -58,6 +58,8 @@ export function splitIntoStrings(value: string, limit = 255): string {
 
 export interface ZoneFile {
   uri: string;
+  /** The format the file was read as (undefined: not a format DMARC Lens reads). */
+  format?: 'zone' | 'octodns' | 'cloudformation';
   /** The zone apex when known (explicit option or a leading `$ORIGIN`), else a guess from the file name. */
   origin: string | undefined;
   originExplicit: boolean;
@@ -89,6 +91,7 @@ const ESCAPED = 2;
 const UNTERMINATED = 4;
 
 const MAX_INCLUDE_DEPTH = 16;
+const ZONE_SYNTAX: ValueSyntax = { host: 'zone' };
 
 const CLASSES = new Set(['IN', 'CH', 'CS', 'HS', 'ANY', 'NONE']);
 const KNOWN_TYPES = new Set(
@@ -548,7 +551,7 @@ export class IncrementalZone {
         for (const x of c.outOfZone.problems) problems.push(x);
       }
     }
-    return { uri: this.uri, origin, originExplicit, records, sites, problems, texts: this.texts };
+    return { uri: this.uri, format: 'zone', origin, originExplicit, records, sites, problems, texts: this.texts };
   }
 
   /** The reader's state at the end of the file (set by the reader when it reaches the end). */
@@ -818,7 +821,7 @@ function readInto(
         value,
         strings,
         map,
-        syntax: 'zone',
+        syntax: ZONE_SYNTAX,
         uri,
         range: recordRange,
         ownerRange,

@@ -1,0 +1,194 @@
+/**
+ * Record sites in YAML infrastructure files, read with the `yaml` library (which keeps source ranges):
+ * octoDNS zone configs (`name: {type: TXT, value|values}`, `;` escaped as `\;`) and CloudFormation /
+ * SAM templates (`AWS::Route53::RecordSet` and `RecordSetGroup`, TXT values in their own `"…"`).
+ * JSON templates are YAML too, so the same reader serves them.
+ */
+import * as path from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import type { CharString, RecordSite, ResourceRecord, ValueSyntax } from '../types';
+import { charStrings, octodnsUnescape, type Decoded } from './layers';
+import { decodeScalar, scalarHost } from './yamlscalar';
+import type { SourceProblem, ZoneFile } from './zonefile';
+
+const OCTODNS_TYPES = new Set(['A', 'AAAA', 'ALIAS', 'CAA', 'CNAME', 'DNAME', 'DS', 'LOC', 'MX', 'NAPTR', 'NS', 'PTR', 'SPF', 'SRV', 'SSHFP', 'TLSA', 'TXT', 'URLFWD', 'HTTPS', 'SVCB']);
+
+function get(map: YAMLMap, key: string): Node | undefined {
+  const pair = map.items.find((p) => isScalar(p.key) && String((p.key as Scalar).value) === key) as Pair<Scalar, Node> | undefined;
+  return pair?.value ?? undefined;
+}
+
+function str(node: Node | undefined): string | undefined {
+  return isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
+}
+
+function emptyFile(uri: string, text: string): ZoneFile {
+  return { uri, origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
+}
+
+function parse(text: string): Document | undefined {
+  try {
+    // CloudFormation short forms (!Ref, !Sub, …) are kept as tags on the nodes; unknown tags are not errors here.
+    return parseDocument(text, { keepSourceTokens: false, strict: false, uniqueKeys: false, logLevel: 'silent' });
+  } catch {
+    return undefined;
+  }
+}
+
+export type YamlFormat = 'octodns' | 'cloudformation';
+
+/** Which YAML/JSON infrastructure format a document is, if any. */
+export function detectYaml(text: string, doc?: Document): YamlFormat | undefined {
+  if (/AWS::Route53::RecordSet/.test(text)) return 'cloudformation';
+  const d = doc ?? parse(text);
+  const root = d?.contents;
+  if (!isMap(root) || root.items.length === 0) return undefined;
+  const looksLikeRecord = (n: Node | undefined) => isMap(n) && OCTODNS_TYPES.has(String(str(get(n, 'type')) ?? '').toUpperCase()) && (get(n, 'value') !== undefined || get(n, 'values') !== undefined);
+  const hits = root.items.filter((p) => looksLikeRecord(p.value as Node) || (isSeq(p.value) && p.value.items.some((x) => looksLikeRecord(x as Node))));
+  return hits.length > 0 && hits.length >= root.items.length / 2 ? 'octodns' : undefined;
+}
+
+/** The zone an octoDNS file describes, from its name (`example.com.yaml`, `example.com..yaml`). */
+export function zoneFromYamlName(file: string): string | undefined {
+  const base = path.basename(file).replace(/\.(ya?ml|json)$/i, '').replace(/\.$/, '');
+  return /^([a-z0-9_-]+\.)+[a-z0-9-]{2,63}$/i.test(base) ? base.toLowerCase() : undefined;
+}
+
+function makeSite(uri: string, owner: string | undefined, type: 'TXT' | 'SPF', d: Decoded, strings: CharString[] | undefined, syntax: ValueSyntax, node: Scalar, ownerNode: Node | undefined, text: string): RecordSite {
+  const [s, e] = node.range!;
+  const range = { start: s, end: e };
+  return {
+    owner,
+    type,
+    value: d.value,
+    strings: strings ?? [{ start: 0, end: d.value.length, bytes: Buffer.byteLength(d.value) }],
+    map: d.map,
+    syntax,
+    uri,
+    range,
+    ownerRange: ownerNode?.range ? { start: ownerNode.range[0], end: ownerNode.range[1] } : { ...range },
+    coarse: d.coarse,
+    hostSource: node.type === 'PLAIN' ? text.slice(s, e) : undefined,
+  };
+}
+
+export function readOctodns(text: string, uri: string, doc?: Document): ZoneFile {
+  const out = emptyFile(uri, text);
+  const d = doc ?? parse(text);
+  const root = d?.contents;
+  if (!isMap(root)) return out;
+  const zone = zoneFromYamlName(uri);
+  out.origin = zone;
+  for (const pair of root.items) {
+    const keyNode = pair.key as Node;
+    const name = str(keyNode) ?? '';
+    const owner = name === '' ? zone : zone ? `${name.toLowerCase()}.${zone}` : name.toLowerCase() || undefined;
+    const recs = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const rec of recs) {
+      if (!isMap(rec)) continue;
+      const type = (str(get(rec, 'type')) ?? '').toUpperCase();
+      const ttl = Number(str(get(rec, 'ttl')));
+      const valueNode = get(rec, 'value');
+      const valuesNode = get(rec, 'values');
+      const values: Node[] = valueNode !== undefined ? [valueNode] : isSeq(valuesNode) ? (valuesNode.items as Node[]) : [];
+      const recRange = rec.range ? { start: rec.range[0], end: rec.range[1] } : { start: 0, end: 0 };
+      if (type !== 'TXT' && type !== 'SPF') {
+        out.records.push({ owner, type, ttl: Number.isFinite(ttl) ? ttl : undefined, rdata: values.map((v) => str(v) ?? (isMap(v) ? String(str(get(v, 'exchange')) ?? str(get(v, 'value')) ?? '') : '')), uri, range: recRange });
+        continue;
+      }
+      for (const v of values) {
+        if (!isScalar(v) || typeof v.value !== 'string') {
+          if (v) out.problems.push({ code: 'source/not-static', message: 'This TXT value is not a plain string, so DMARC Lens cannot check it.', uri, range: v.range ? { start: v.range[0], end: v.range[1] } : recRange });
+          continue;
+        }
+        const y = decodeScalar(text, v);
+        if (!y) continue;
+        const { decoded, unescaped } = octodnsUnescape(y);
+        decoded.coarse = y.coarse;
+        const site = makeSite(uri, owner, type, decoded, undefined, { host: scalarHost(v), semicolons: true }, v, keyNode, text);
+        for (const at of unescaped) {
+          const doc0 = y.map.toDocStart(at);
+          out.problems.push({
+            code: 'octodns/unescaped-semicolon',
+            message: 'octoDNS needs `;` in TXT values written as `\\;`; unescaped, it refuses the record (or splits it).',
+            uri,
+            range: { start: doc0, end: doc0 + 1 },
+            fixes: y.coarse ? undefined : [{ title: 'Escape as \\;', edits: [{ range: { start: doc0, end: doc0 }, newText: v.type === 'QUOTE_DOUBLE' ? '\\\\' : '\\' }] }],
+          });
+        }
+        out.sites.push(site);
+        out.records.push({ owner, type, ttl: Number.isFinite(ttl) ? ttl : undefined, rdata: [decoded.value], uri, range: site.range, site });
+      }
+    }
+  }
+  return out;
+}
+
+function cfnName(node: Node | undefined): { owner?: string; dynamic: boolean } {
+  if (!node) return { dynamic: false };
+  if (isScalar(node) && !node.tag && typeof node.value === 'string') return { owner: node.value.toLowerCase().replace(/\.$/, ''), dynamic: false };
+  if (isScalar(node) && node.tag === '!Sub' && typeof node.value === 'string' && !node.value.includes('${')) return { owner: node.value.toLowerCase().replace(/\.$/, ''), dynamic: false };
+  return { dynamic: true };
+}
+
+export function readCloudFormation(text: string, uri: string, doc?: Document): ZoneFile {
+  const out = emptyFile(uri, text);
+  const d = doc ?? parse(text);
+  const root = d?.contents;
+  if (!isMap(root)) return out;
+  // A template has `Resources:`; a snippet (as in the AWS docs) is just the resources map.
+  const resources = get(root, 'Resources') ?? root;
+  if (!isMap(resources)) return out;
+  const recordSet = (props: YAMLMap) => {
+    const nameNode = get(props, 'Name');
+    const { owner, dynamic } = cfnName(nameNode);
+    const type = (str(get(props, 'Type')) ?? '').toUpperCase();
+    const rrs = get(props, 'ResourceRecords');
+    const range = props.range ? { start: props.range[0], end: props.range[1] } : { start: 0, end: 0 };
+    if (dynamic && nameNode?.range && (type === 'TXT' || type === 'SPF'))
+      out.problems.push({ code: 'source/not-static', message: 'The record name is computed (!Ref, !Sub, Fn::Join…), so checks that depend on the owner name are skipped.', uri, range: { start: nameNode.range[0], end: nameNode.range[1] } });
+    if (type !== 'TXT' && type !== 'SPF') {
+      out.records.push({ owner, type, ttl: undefined, rdata: isSeq(rrs) ? rrs.items.map((x) => str(x as Node) ?? '') : [], uri, range });
+      return;
+    }
+    if (!isSeq(rrs)) return;
+    for (const item of rrs.items as Node[]) {
+      if (!isScalar(item) || typeof item.value !== 'string' || (item.tag && item.tag !== '!Sub') || (item.tag === '!Sub' && item.value.includes('${'))) {
+        out.problems.push({ code: 'source/not-static', message: 'This TXT value is computed (!Sub with variables, !Join, !Ref…), so DMARC Lens cannot check it.', uri, range: item?.range ? { start: item.range[0], end: item.range[1] } : range });
+        continue;
+      }
+      const y = decodeScalar(text, item);
+      if (!y) continue;
+      const cs = charStrings(y);
+      cs.decoded.coarse = y.coarse;
+      const site = makeSite(uri, owner, type, cs.decoded, cs.strings, { host: scalarHost(item), charStrings: true }, item, nameNode, text);
+      for (const p of cs.problems) out.problems.push({ code: 'zone/string-too-long', message: p.message, uri, range: { start: y.map.toDocStart(p.from), end: y.map.toDocEnd(p.to) } });
+      out.sites.push(site);
+      out.records.push({ owner, type, ttl: undefined, rdata: [cs.decoded.value], uri, range: site.range, site });
+    }
+  };
+  for (const pair of resources.items) {
+    const res = pair.value;
+    if (!isMap(res)) continue;
+    const type = str(get(res, 'Type'));
+    const props = get(res, 'Properties');
+    if (!isMap(props)) continue;
+    if (type === 'AWS::Route53::RecordSet') recordSet(props);
+    else if (type === 'AWS::Route53::RecordSetGroup') {
+      const sets = get(props, 'RecordSets');
+      if (isSeq(sets)) for (const s of sets.items) if (isMap(s)) recordSet(s);
+    }
+  }
+  return out;
+}
+
+/** Reads a YAML/JSON file as whichever infrastructure format it is; undefined when it is neither. */
+export function readYamlSource(text: string, uri: string): ZoneFile | undefined {
+  const doc = parse(text);
+  const format = detectYaml(text, doc);
+  if (format === 'octodns') return { ...readOctodns(text, uri, doc), format };
+  if (format === 'cloudformation') return { ...readCloudFormation(text, uri, doc), format };
+  return undefined;
+}
+
+export type { SourceProblem, ResourceRecord };

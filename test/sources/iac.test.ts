@@ -1,0 +1,154 @@
+/**
+ * Infrastructure-as-code sources (octoDNS, CloudFormation): records found in hand-written fixtures and
+ * in the corpus, and the round trip extract -> value edit -> re-extract on every site of every file.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { analyzeZone, mapFix, readSource } from '../../server/src/service';
+import { applyFix, covered, CORPUS } from '../helpers';
+
+const octo = `---
+'':
+  - type: TXT
+    values:
+      - v=spf1 include:_spf.google.com +all
+      - "google-site-verification=abc"
+_dmarc:
+  type: TXT
+  value: "v=DMARC1\\\\; p=none\\\\; rua=mailto:dmarc@example.com"
+sel._domainkey:
+  type: TXT
+  value: 'v=DKIM1\\; k=rsa\\; p='
+mx:
+  type: MX
+  value: { exchange: mx1.example.com., preference: 10 }
+`;
+
+const cfn = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Spf:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      HostedZoneName: example.com.
+      Name: example.com.
+      Type: TXT
+      TTL: '300'
+      ResourceRecords:
+        - '"v=spf1 include:_spf.example.net " "+all"'
+  Group:
+    Type: AWS::Route53::RecordSetGroup
+    Properties:
+      RecordSets:
+        - Name: _dmarc.example.com.
+          Type: TXT
+          ResourceRecords: ["\\"v=DMARC1; p=none; pct=50\\""]
+        - Name: !Sub '_dmarc.\${Domain}'
+          Type: TXT
+          ResourceRecords: [!Sub '"v=DMARC1; p=\${Policy}"']
+`;
+
+describe('octoDNS', () => {
+  it('finds TXT records with owners from the file name, decoding YAML quoting and \\;', () => {
+    const z = readSource(octo, '/x/example.com.yaml');
+    assert.equal(z.format, 'octodns');
+    assert.deepEqual(z.sites.map((s) => [s.owner, s.value, s.syntax.host]), [
+      ['example.com', 'v=spf1 include:_spf.google.com +all', 'yaml-plain'],
+      ['example.com', 'google-site-verification=abc', 'yaml-double'],
+      ['_dmarc.example.com', 'v=DMARC1; p=none; rua=mailto:dmarc@example.com', 'yaml-double'],
+      ['sel._domainkey.example.com', 'v=DKIM1; k=rsa; p=', 'yaml-single'],
+    ]);
+    assert.ok(z.records.some((r) => r.type === 'MX' && r.owner === 'mx.example.com'));
+  });
+
+  it('puts findings on the exact characters and writes fixes in octoDNS syntax', () => {
+    const a = analyzeZone(octo, '/x/example.com.yaml');
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(octo, plus), '+all');
+    const policy = a.findings.find((f) => f.rule === 'dmarc/policy-none')!;
+    assert.equal(covered(octo, policy), 'p=none');
+    const fixed = applyFix(octo, plus.fixes![0]);
+    assert.equal(fixed, octo.replace('+all', '-all'));
+  });
+
+  it('flags a missing \\; escape and its fix inserts the backslash', () => {
+    const text = `_dmarc:\n  type: TXT\n  value: v=DMARC1; p=reject\n`;
+    const a = analyzeZone(text, 'example.com.yaml');
+    const f = a.findings.find((x) => x.rule === 'octodns/unescaped-semicolon')!;
+    assert.equal(text.slice(f.range.start, f.range.end), ';');
+    assert.equal(applyFix(text, f.fixes![0]), text.replace('DMARC1;', 'DMARC1\\;'));
+  });
+});
+
+describe('CloudFormation', () => {
+  it('finds RecordSet and RecordSetGroup TXT values inside their own quotes, and notes computed ones', () => {
+    const z = readSource(cfn, 'template.yaml');
+    assert.equal(z.format, 'cloudformation');
+    assert.deepEqual(z.sites.map((s) => [s.owner, s.value]), [
+      ['example.com', 'v=spf1 include:_spf.example.net +all'],
+      ['_dmarc.example.com', 'v=DMARC1; p=none; pct=50'],
+    ]);
+    assert.deepEqual(z.problems.map((p) => p.code), ['source/not-static', 'source/not-static']);
+  });
+
+  it('maps findings through YAML and Route 53 quoting, and fixes write back in both', () => {
+    const a = analyzeZone(cfn, 'template.yaml');
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(cfn, plus), '+all');
+    const pct = a.findings.find((f) => f.rule === 'dmarc/pct-removed')!;
+    assert.equal(covered(cfn, pct), 'pct=50');
+    assert.equal(applyFix(cfn, plus.fixes![0]), cfn.replace('"+all"', '"-all"'));
+  });
+});
+
+const dirs = ['octodns', 'cloudformation'].map((d) => path.join(CORPUS, 'iac', d));
+
+describe('IaC corpus', () => {
+  it('reads every octoDNS and CloudFormation file and lists its records', (t) => {
+    if (!fs.existsSync(dirs[0])) return t.skip(`corpus not present at ${dirs[0]}`);
+    const found: Record<string, string[]> = {};
+    for (const dir of dirs)
+      for (const f of fs.readdirSync(dir).filter((x) => /\.ya?ml$/.test(x))) {
+        const z = readSource(fs.readFileSync(path.join(dir, f), 'utf8'), path.join(dir, f));
+        found[f] = z.sites.map((s) => `${s.owner ?? '(computed)'} ${s.type} ${s.value.slice(0, 40)}`);
+        t.diagnostic(`${f} (${z.format}): ${found[f].length} TXT/SPF; ${z.problems.map((p) => p.code).join(', ')}`);
+      }
+    assert.ok(found['awsdocs_quickref-route53-spf.yaml'].includes('mysite.example.com SPF v=spf1 ip4:192.168.0.1/16 -all'));
+    assert.ok(found['octodns_docs_basic_my-domain.com.yaml'].includes('octodns_docs_basic_my-domain.com TXT v=spf1 -all'));
+    assert.ok(found['octodns_unit.tests.yaml'].some((s) => s.startsWith('txt.octodns_unit.tests TXT v=DKIM1;k=rsa;s=email;h=sha256')));
+    assert.ok(found['paulstaab_mailbox.org_route53.yaml'].some((s) => s.startsWith('(computed) TXT v=spf1 include:mailbox.org')));
+  });
+
+  it('round-trips: extract, apply a value edit, re-extract gives the edited value; other bytes stay', (t) => {
+    if (!fs.existsSync(dirs[0])) return t.skip(`corpus not present at ${dirs[0]}`);
+    const files = dirs.flatMap((d) => fs.readdirSync(d).filter((x) => /\.ya?ml$/.test(x)).map((x) => path.join(d, x)));
+    let checked = 0;
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const z = readSource(text, file);
+      z.sites.forEach((site, index) => {
+        if (site.coarse) return;
+        const alphabet = site.syntax.host === 'yaml-plain' ? 'abz09=.-;+~' : 'abz09=.-; "\\\'';
+        fc.assert(
+          fc.property(fc.nat(site.value.length), fc.nat(site.value.length), fc.array(fc.constantFrom(...alphabet.split('')), { maxLength: 6 }), (x, y, ins) => {
+            const [a, b] = x <= y ? [x, y] : [y, x];
+            const newText = ins.join('');
+            const fix = mapFix(site, { title: 'edit', edits: [{ range: { start: a, end: b }, newText }] });
+            const edited = applyFix(text, fix);
+            const again = readSource(edited, file).sites[index];
+            assert.equal(again?.value, site.value.slice(0, a) + newText + site.value.slice(b), `${path.basename(file)} site ${index}`);
+            const e = fix.edits[0];
+            assert.equal(edited.slice(0, e.range.start), text.slice(0, e.range.start));
+            assert.equal(edited.slice(e.range.start + e.newText.length), text.slice(e.range.end));
+          }),
+          { numRuns: 20 },
+        );
+        checked++;
+      });
+    }
+    t.diagnostic(`${checked} sites round-tripped`);
+    assert.ok(checked > 50);
+  });
+});
