@@ -17,7 +17,7 @@ export function isYamlSourceName(file: string): boolean {
 
 /** Any file a source extractor reads. */
 export function isSourceFileName(file: string): boolean {
-  return isZoneFileName(file) || isYamlSourceName(file);
+  return isZoneFileName(file) || isYamlSourceName(file) || /\.tf$/i.test(file);
 }
 
 /** Expands folders into the zone files under them (sorted, deterministic); files are kept as given. */

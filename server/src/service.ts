@@ -11,6 +11,7 @@ import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
 import { encodeZoneString, IncrementalZone, parseZone, type ZoneFile, type ZoneOptions } from './sources/zonefile';
 import { readYamlSource } from './sources/yamlsources';
+import { readTerraform } from './sources/terraform';
 import { parse as parseYaml } from 'yaml';
 import { isYamlSourceName } from './files';
 import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
@@ -54,7 +55,7 @@ export function analyzeSite(site: RecordSite): AnalyzedSite {
 export function encodeFor(site: RecordSite, text: string): string {
   const syntax = site.syntax;
   let out = text;
-  if (syntax.charStrings) out = out.replace(/[\\"]/g, '\\$&');
+  if (syntax.charStrings || syntax.route53Split) out = out.replace(/[\\"]/g, '\\$&');
   if (syntax.semicolons) out = out.replace(/;/g, '\\;');
   switch (syntax.host) {
     case 'zone':
@@ -63,6 +64,8 @@ export function encodeFor(site: RecordSite, text: string): string {
       return out.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n');
     case 'yaml-single':
       return out.replace(/'/g, "''");
+    case 'hcl':
+      return out.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/([$%])\{/g, '$1$1{');
     default:
       return out;
   }
@@ -272,6 +275,7 @@ export interface ParsedZone {
 
 /** Reads any supported source (zone file, octoDNS, CloudFormation) without checking it. */
 export function readSource(text: string, uri: string, options: ZoneOptions = {}): ZoneFile {
+  if (/\.tf$/i.test(uri)) return readTerraform(text, uri);
   if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
   return parseZone(text, uri, options);
 }
@@ -315,7 +319,7 @@ export class DocumentAnalyzer {
     options: ZoneOptions = {},
   ) {
     // Zone files are re-read incrementally; YAML sources are small and read whole.
-    this.zone = isYamlSourceName(uri) ? undefined : new IncrementalZone(uri, options);
+    this.zone = isYamlSourceName(uri) || /\.tf$/i.test(uri) ? undefined : new IncrementalZone(uri, options);
     this.options = options;
   }
 

@@ -25,11 +25,13 @@ export interface CharString {
  * it, plus the layers inside that string (octoDNS `\;`, Route 53 / CloudFormation `"…" "…"` strings).
  */
 export interface ValueSyntax {
-  host: 'zone' | 'yaml-plain' | 'yaml-single' | 'yaml-double' | 'yaml-block' | 'text';
+  host: 'zone' | 'yaml-plain' | 'yaml-single' | 'yaml-double' | 'yaml-block' | 'hcl' | 'text';
   /** octoDNS: `;` is written `\;`. */
   semicolons?: boolean;
   /** The value is written as quoted character-strings inside the host string (`"v=spf1 " "-all"`). */
   charStrings?: boolean;
+  /** Terraform aws_route53_record: `""` inside the value separates character-strings. */
+  route53Split?: boolean;
 }
 
 /** One TXT/SPF record as written somewhere, with a map from value offsets back to the document. */

@@ -103,14 +103,88 @@ describe('CloudFormation', () => {
   });
 });
 
-const dirs = ['octodns', 'cloudformation'].map((d) => path.join(CORPUS, 'iac', d));
+const tf = `locals {
+  domain = "example.com"
+}
+
+resource "aws_route53_zone" "main" {
+  name = local.domain
+}
+
+resource "aws_route53_record" "dkim" {
+  zone_id = aws_route53_zone.main.zone_id
+  name    = "sel._domainkey"
+  type    = "TXT"
+  ttl     = 300
+  records = ["v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycX\\"\\"HJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB"]
+}
+
+resource "aws_route53_record" "spf" {
+  zone_id = aws_route53_zone.main.zone_id
+  name    = "example.com"
+  type    = "TXT"
+  records = ["v=spf1 include:\${var.spf_include} -all", "v=spf1 +all"]
+}
+
+resource "cloudflare_record" "dmarc" {
+  zone_id = var.cloudflare_zone_id
+  name    = "_dmarc"
+  type    = "TXT"
+  content = "v=DMARC1; p=none" # monitoring
+}
+
+resource "google_dns_record_set" "txt" {
+  name         = "mail.example.org."
+  managed_zone = "example-org"
+  type         = "TXT"
+  rrdatas      = ["\\"v=spf1 ip4:192.0.2.1 \\" \\"?all\\""]
+}
+
+module "legacy" {
+  spf = "v=spf1 ptr -all"
+}
+`;
+
+describe('Terraform', () => {
+  it('finds records of each provider with owners from zones and locals, and the fallback literals', () => {
+    const z = readSource(tf, 'main.tf');
+    assert.equal(z.format, 'terraform');
+    assert.deepEqual(
+      z.sites.map((s) => [s.owner, s.value.slice(0, 30), s.strings.length]),
+      [
+        ['sel._domainkey.example.com', 'v=DKIM1; k=rsa; p=MIGfMA0GCSqG', 2],
+        ['example.com', 'v=spf1 +all', 1],
+        ['_dmarc', 'v=DMARC1; p=none', 1],
+        ['mail.example.org', 'v=spf1 ip4:192.0.2.1 ?all', 2],
+        [undefined, 'v=spf1 ptr -all', 1],
+      ],
+    );
+    assert.equal(z.sites[0].value.includes('"'), false, 'Route 53 "" separators are not part of the value');
+    assert.ok(z.problems.some((p) => p.code === 'source/not-static' && p.message.includes('${var.spf_include}')));
+  });
+
+  it('maps findings through HCL escapes and writes fixes in HCL syntax', () => {
+    const a = analyzeZone(tf, 'main.tf');
+    const key = a.findings.find((f) => f.rule === 'dkim/rsa-key-under-2048');
+    assert.ok(key);
+    const neutral = a.findings.find((f) => f.rule === 'spf/neutral-all')!;
+    assert.equal(covered(tf, neutral), '?all');
+    assert.equal(applyFix(tf, neutral.fixes![0]), tf.replace('\\"?all', '\\"~all'));
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(tf, plus), '+all');
+    assert.ok(a.findings.some((f) => f.rule === 'spf/ptr'));
+    assert.equal(covered(tf, a.findings.find((f) => f.rule === 'dmarc/policy-none')!), 'p=none');
+  });
+});
+
+const dirs = ['octodns', 'cloudformation', 'terraform'].map((d) => path.join(CORPUS, 'iac', d));
 
 describe('IaC corpus', () => {
   it('reads every octoDNS and CloudFormation file and lists its records', (t) => {
     if (!fs.existsSync(dirs[0])) return t.skip(`corpus not present at ${dirs[0]}`);
     const found: Record<string, string[]> = {};
     for (const dir of dirs)
-      for (const f of fs.readdirSync(dir).filter((x) => /\.ya?ml$/.test(x))) {
+      for (const f of fs.readdirSync(dir).filter((x) => /\.(ya?ml|tf)$/.test(x))) {
         const z = readSource(fs.readFileSync(path.join(dir, f), 'utf8'), path.join(dir, f));
         found[f] = z.sites.map((s) => `${s.owner ?? '(computed)'} ${s.type} ${s.value.slice(0, 40)}`);
         t.diagnostic(`${f} (${z.format}): ${found[f].length} TXT/SPF; ${z.problems.map((p) => p.code).join(', ')}`);
@@ -119,21 +193,26 @@ describe('IaC corpus', () => {
     assert.ok(found['octodns_docs_basic_my-domain.com.yaml'].includes('octodns_docs_basic_my-domain.com TXT v=spf1 -all'));
     assert.ok(found['octodns_unit.tests.yaml'].some((s) => s.startsWith('txt.octodns_unit.tests TXT v=DKIM1;k=rsa;s=email;h=sha256')));
     assert.ok(found['paulstaab_mailbox.org_route53.yaml'].some((s) => s.startsWith('(computed) TXT v=spf1 include:mailbox.org')));
+    assert.ok(found['18f_notify.gov.tf'].some((s) => s.startsWith('_dmarc.notify.gov TXT v=DMARC1; p=reject; pct=100; fo=1; ri=8')));
+    assert.ok(found['seems_google_dns_record_set_txt.tf'].some((s) => s.startsWith('seems.legal TXT v=DKIM1;k=rsa;p=MIGfMA0')));
+    assert.ok(found['moj-iac_cjit.gov.uk_double-space-spf.tf'].some((s) => s.startsWith('(computed) TXT v=spf1  ip4:37.26.90.115/32')));
   });
 
   it('round-trips: extract, apply a value edit, re-extract gives the edited value; other bytes stay', (t) => {
     if (!fs.existsSync(dirs[0])) return t.skip(`corpus not present at ${dirs[0]}`);
-    const files = dirs.flatMap((d) => fs.readdirSync(d).filter((x) => /\.ya?ml$/.test(x)).map((x) => path.join(d, x)));
+    const files = dirs.flatMap((d) => fs.readdirSync(d).filter((x) => /\.(ya?ml|tf)$/.test(x)).map((x) => path.join(d, x)));
     let checked = 0;
     for (const file of files) {
       const text = fs.readFileSync(file, 'utf8');
       const z = readSource(text, file);
       z.sites.forEach((site, index) => {
         if (site.coarse) return;
-        const alphabet = site.syntax.host === 'yaml-plain' ? 'abz09=.-;+~' : 'abz09=.-; "\\\'';
+        const alphabet = site.syntax.host === 'yaml-plain' ? 'abz09=.-;+~' : site.syntax.host === 'hcl' ? 'abz09=.-; "\\${}%' : 'abz09=.-; "\\\'';
         fc.assert(
           fc.property(fc.nat(site.value.length), fc.nat(site.value.length), fc.array(fc.constantFrom(...alphabet.split('')), { maxLength: 6 }), (x, y, ins) => {
-            const [a, b] = x <= y ? [x, y] : [y, x];
+            // A literal found only by its `v=…` prefix stays a record only while the prefix does.
+            const floor = site.owner === undefined ? Math.min(8, site.value.length) : 0;
+            const [a, b] = (x <= y ? [x, y] : [y, x]).map((n) => Math.max(n, floor));
             const newText = ins.join('');
             const fix = mapFix(site, { title: 'edit', edits: [{ range: { start: a, end: b }, newText }] });
             const edited = applyFix(text, fix);

@@ -1,0 +1,196 @@
+/**
+ * A careful HCL (Terraform / OpenTofu native syntax) reader: a tokenizer for comments, strings with
+ * escapes and `${…}`/`%{…}` templates, heredocs, and brackets, and a structural parser for blocks and
+ * attributes. It keeps source ranges and never throws; what it cannot read statically it says so.
+ */
+
+export interface Token {
+  kind: 'ident' | 'string' | 'heredoc' | 'number' | 'punct' | 'newline';
+  text: string;
+  start: number;
+  end: number;
+}
+
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text[i];
+    if (c === '\n') {
+      out.push({ kind: 'newline', text: '\n', start: i, end: i + 1 });
+      i++;
+    } else if (c === ' ' || c === '\t' || c === '\r') i++;
+    else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      while (i < n && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const e = text.indexOf('*/', i + 2);
+      i = e < 0 ? n : e + 2;
+    } else if (c === '"') {
+      const start = i;
+      i = stringEnd(text, i);
+      out.push({ kind: 'string', text: text.slice(start, i), start, end: i });
+    } else if (c === '<' && text[i + 1] === '<' && /[-A-Za-z_]/.test(text[i + 2] ?? '')) {
+      const m = /^<<(-?)([A-Za-z_][A-Za-z0-9_]*)[^\n]*\n/.exec(text.slice(i));
+      if (!m) {
+        out.push({ kind: 'punct', text: '<', start: i, end: i + 1 });
+        i++;
+        continue;
+      }
+      const start = i;
+      const re = new RegExp(`^[ \\t]*${m[2]}[ \\t]*$`, 'm');
+      const body = text.slice(i + m[0].length);
+      const endMatch = re.exec(body);
+      i = endMatch ? i + m[0].length + endMatch.index + endMatch[0].length : n;
+      out.push({ kind: 'heredoc', text: text.slice(start, i), start, end: i });
+    } else if (/[A-Za-z_]/.test(c)) {
+      const start = i;
+      while (i < n && /[A-Za-z0-9_-]/.test(text[i])) i++;
+      out.push({ kind: 'ident', text: text.slice(start, i), start, end: i });
+    } else if (/[0-9]/.test(c)) {
+      const start = i;
+      while (i < n && /[0-9.eE]/.test(text[i])) i++;
+      out.push({ kind: 'number', text: text.slice(start, i), start, end: i });
+    } else {
+      out.push({ kind: 'punct', text: c, start: i, end: i + 1 });
+      i++;
+    }
+  }
+  return out;
+}
+
+/** End (exclusive) of the string starting at `i`, skipping escapes and nested `${…}` templates. */
+function stringEnd(text: string, i: number): number {
+  let j = i + 1;
+  while (j < text.length) {
+    const c = text[j];
+    if (c === '\\') j += 2;
+    else if (c === '"') return j + 1;
+    else if (c === '\n') return j;
+    else if ((c === '$' || c === '%') && text[j + 1] === '{' && text[j - 1] !== c) {
+      let depth = 0;
+      for (j += 1; j < text.length; j++) {
+        if (text[j] === '{') depth++;
+        else if (text[j] === '}' && --depth === 0) break;
+        else if (text[j] === '"') j = stringEnd(text, j) - 1;
+      }
+      j++;
+    } else j++;
+  }
+  return j;
+}
+
+export interface Attribute {
+  name: string;
+  nameStart: number;
+  /** The expression's tokens. */
+  value: Token[];
+  start: number;
+  end: number;
+}
+
+export interface Block {
+  type: string;
+  labels: string[];
+  attributes: Map<string, Attribute>;
+  blocks: Block[];
+  start: number;
+  end: number;
+}
+
+/** Parses a body (top level, or inside braces) into attributes and nested blocks. */
+export function parseBody(tokens: Token[], from = 0, until = tokens.length): { attributes: Map<string, Attribute>; blocks: Block[] } {
+  const attributes = new Map<string, Attribute>();
+  const blocks: Block[] = [];
+  let i = from;
+  while (i < until) {
+    const t = tokens[i];
+    if (t.kind !== 'ident') {
+      i++;
+      continue;
+    }
+    const next = tokens[i + 1];
+    if (next?.kind === 'punct' && (next.text === '=' || next.text === ':') && tokens[i + 2]?.text !== '=') {
+      // attribute: value runs to the end of the line at bracket depth 0
+      let j = i + 2;
+      let depth = 0;
+      while (j < until) {
+        const x = tokens[j];
+        if (x.kind === 'punct' && '([{'.includes(x.text)) depth++;
+        else if (x.kind === 'punct' && ')]}'.includes(x.text)) {
+          if (depth === 0) break;
+          depth--;
+        } else if ((x.kind === 'newline' || (x.kind === 'punct' && x.text === ',')) && depth === 0) break;
+        j++;
+      }
+      const value = tokens.slice(i + 2, j).filter((x) => x.kind !== 'newline');
+      attributes.set(t.text, { name: t.text, nameStart: t.start, value, start: t.start, end: value.length ? value[value.length - 1].end : next.end });
+      i = j + 1;
+      continue;
+    }
+    // block: ident labels… {
+    const labels: string[] = [];
+    let j = i + 1;
+    while (j < until && (tokens[j].kind === 'string' || tokens[j].kind === 'ident')) {
+      labels.push(tokens[j].kind === 'string' ? tokens[j].text.slice(1, -1) : tokens[j].text);
+      j++;
+    }
+    if (tokens[j]?.kind === 'punct' && tokens[j].text === '{') {
+      let depth = 0;
+      let k = j;
+      for (; k < until; k++) {
+        if (tokens[k].kind === 'punct' && tokens[k].text === '{') depth++;
+        else if (tokens[k].kind === 'punct' && tokens[k].text === '}' && --depth === 0) break;
+      }
+      const inner = parseBody(tokens, j + 1, k);
+      blocks.push({ type: t.text, labels, attributes: inner.attributes, blocks: inner.blocks, start: t.start, end: tokens[Math.min(k, until - 1)]?.end ?? t.end });
+      i = k + 1;
+    } else i = j + 1;
+  }
+  return { attributes, blocks };
+}
+
+/** A string literal's parts: literal text (with the document range of each character) and templates. */
+export type StringPart = { kind: 'text'; text: string; from: number; to: number } | { kind: 'template'; expr: string; from: number; to: number };
+
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+
+/** Decodes a quoted HCL string token into parts, one per character or template. */
+export function stringParts(tok: Token): StringPart[] {
+  const t = tok.text;
+  const parts: StringPart[] = [];
+  const base = tok.start;
+  const end = t.endsWith('"') && t.length > 1 ? t.length - 1 : t.length;
+  for (let i = 1; i < end; ) {
+    const c = t[i];
+    if (c === '\\') {
+      const n = t[i + 1];
+      const hex = n === 'u' ? 4 : n === 'U' ? 8 : 0;
+      if (hex) {
+        parts.push({ kind: 'text', text: String.fromCodePoint(parseInt(t.slice(i + 2, i + 2 + hex), 16)), from: base + i, to: base + i + 2 + hex });
+        i += 2 + hex;
+      } else {
+        parts.push({ kind: 'text', text: ESCAPES[n] ?? n, from: base + i, to: base + i + 2 });
+        i += 2;
+      }
+    } else if ((c === '$' || c === '%') && t[i + 1] === c && t[i + 2] === '{') {
+      // `$${` and `%%{` are a literal `${` / `%{`
+      parts.push({ kind: 'text', text: c, from: base + i, to: base + i + 2 });
+      parts.push({ kind: 'text', text: '{', from: base + i + 2, to: base + i + 3 });
+      i += 3;
+    } else if ((c === '$' || c === '%') && t[i + 1] === '{') {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < end; j++) {
+        if (t[j] === '{') depth++;
+        else if (t[j] === '}' && --depth === 0) break;
+      }
+      parts.push({ kind: 'template', expr: t.slice(i + 2, j).trim(), from: base + i, to: base + j + 1 });
+      i = j + 1;
+    } else {
+      parts.push({ kind: 'text', text: c, from: base + i, to: base + i + 1 });
+      i++;
+    }
+  }
+  return parts;
+}

@@ -1,0 +1,312 @@
+/**
+ * Record sites in Terraform / OpenTofu files: aws_route53_record (with Route 53's `\"\"` string
+ * splitting), cloudflare_record / cloudflare_dns_record, azurerm_dns_txt_record, google_dns_record_set
+ * (quoted rrdatas), digitalocean_record, dnsimple_zone_record. Owners come from `name` and the zone,
+ * resolved through zone resources, data sources, literal locals and variable defaults of the file.
+ */
+import { SourceMap } from '../sourcemap';
+import type { CharString, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
+import { type Attribute, type Block, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
+import { charStrings, type Decoded } from './layers';
+import type { SourceProblem, ZoneFile } from './zonefile';
+
+interface Context {
+  text: string;
+  locals: Map<string, string>;
+  vars: Map<string, string>;
+  /** `aws_route53_zone.main` → `example.com`, `data.cloudflare_zone.x` → …, by reference prefix. */
+  zones: Map<string, string>;
+}
+
+function literal(attr: Attribute | undefined, ctx: Context): string | undefined {
+  if (!attr || attr.value.length === 0) return undefined;
+  if (attr.value.length === 1 && attr.value[0].kind === 'string') {
+    const parts = stringParts(attr.value[0]);
+    let out = '';
+    for (const p of parts) {
+      if (p.kind === 'text') out += p.text;
+      else {
+        const r = resolveRef(p.expr, ctx);
+        if (r === undefined) return undefined;
+        out += r;
+      }
+    }
+    return out;
+  }
+  return resolveRef(attr.value.map((t) => t.text).join(''), ctx);
+}
+
+function resolveRef(expr: string, ctx: Context): string | undefined {
+  const e = expr.trim();
+  if (e.startsWith('local.')) return ctx.locals.get(e.slice(6));
+  if (e.startsWith('var.')) return ctx.vars.get(e.slice(4));
+  const m = /^(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.(zone_id|id|name|zone|dns_name)$/.exec(e);
+  if (m) return ctx.zones.get(`${m[1] ?? ''}${m[2]}.${m[3]}`);
+  return undefined;
+}
+
+const ZONE_RESOURCES: Record<string, string[]> = {
+  aws_route53_zone: ['name'],
+  cloudflare_zone: ['zone', 'name'],
+  azurerm_dns_zone: ['name'],
+  google_dns_managed_zone: ['dns_name', 'name'],
+  digitalocean_domain: ['name'],
+  dnsimple_zone: ['name'],
+};
+
+function normalize(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
+}
+
+/** Owner from a record's `name` and its zone: Route 53 appends the zone unless the name already ends in it. */
+function ownerOf(name: string | undefined, zone: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const n = normalize(name);
+  // Without a known zone, a relative name stays relative (`_dmarc`, `sel._domainkey`), so rules that
+  // read the owner's labels still work; the apex is unknown.
+  if (zone === undefined) return name.endsWith('.') ? n : n === '@' || n === '' ? undefined : n;
+  const z = normalize(zone);
+  if (n === '@' || n === '' || n === z) return z;
+  if (n.endsWith(`.${z}`) || name.endsWith('.')) return n;
+  return `${n}.${z}`;
+}
+
+interface Value {
+  decoded: Decoded;
+  strings?: CharString[];
+  node: Token;
+  syntax: ValueSyntax;
+}
+
+/** A string token as a record value; templates resolved where literal, else undefined with why. */
+function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Value; dynamic?: string } {
+  if (tok.kind !== 'string') return { dynamic: tok.kind === 'heredoc' ? 'a heredoc' : 'an expression' };
+  const parts = stringParts(tok);
+  const map = new SourceMap();
+  let value = '';
+  let coarse = false;
+  for (const p of parts as StringPart[]) {
+    if (p.kind === 'text') {
+      if (p.text.length === 1 && p.to - p.from === 1) map.addLiteral(p.from, 1);
+      else for (let k = 0; k < p.text.length; k++) map.addEscape(p.from, p.to - p.from);
+      value += p.text;
+    } else {
+      const r = resolveRef(p.expr, ctx);
+      if (r === undefined) return { dynamic: `\${${p.expr}}` };
+      for (let k = 0; k < r.length; k++) map.addEscape(p.from, p.to - p.from);
+      value += r;
+      coarse = true;
+    }
+  }
+  let decoded: Decoded = { value, map, coarse };
+  let strings: CharString[] | undefined;
+  if (route53) {
+    // Route 53 reads the value as the inside of quoted strings: `""` separates character-strings,
+    // `\"` and `\\` are a literal quote and backslash.
+    const pieces: { text: string; from: number; to: number }[] = [];
+    const bounds: number[] = [0];
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === '"' && value[i + 1] === '"') {
+        bounds.push(pieces.length);
+        i++;
+        continue;
+      }
+      if (value[i] === '\\' && i + 1 < value.length) {
+        pieces.push({ text: value[i + 1], from: i, to: i + 2 });
+        i++;
+        continue;
+      }
+      pieces.push({ text: value[i], from: i, to: i + 1 });
+    }
+    bounds.push(pieces.length);
+    const m2 = new SourceMap();
+    let v2 = '';
+    for (const p of pieces) {
+      const ds = map.toDocStart(p.from);
+      const de = map.toDocEnd(p.to);
+      if (de - ds === 1 && p.to - p.from === 1) m2.addLiteral(ds, 1);
+      else m2.addEscape(ds, de - ds);
+      v2 += p.text;
+    }
+    strings = bounds.slice(0, -1).map((b, k) => ({ start: b, end: bounds[k + 1], bytes: Buffer.byteLength(v2.slice(b, bounds[k + 1])) }));
+    decoded = { value: v2, map: m2, coarse };
+  }
+  return { value: { decoded, strings, node: tok, syntax: { host: 'hcl', route53Split: route53 } } };
+}
+
+export function readTerraform(text: string, uri: string): ZoneFile {
+  const out: ZoneFile = { uri, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
+  let body: { blocks: Block[] };
+  try {
+    body = parseBody(tokenize(text));
+  } catch {
+    return out;
+  }
+  const ctx: Context = { text, locals: new Map(), vars: new Map(), zones: new Map() };
+  for (const b of body.blocks) {
+    if (b.type === 'locals') for (const [k, a] of b.attributes) if (a.value.length === 1 && a.value[0].kind === 'string' && !a.value[0].text.includes('${')) ctx.locals.set(k, a.value[0].text.slice(1, -1));
+    if (b.type === 'variable' && b.labels[0]) {
+      const d = b.attributes.get('default');
+      if (d && d.value.length === 1 && d.value[0].kind === 'string' && !d.value[0].text.includes('${')) ctx.vars.set(b.labels[0], d.value[0].text.slice(1, -1));
+    }
+  }
+  for (const b of body.blocks) {
+    const isData = b.type === 'data';
+    if ((b.type === 'resource' || isData) && ZONE_RESOURCES[b.labels[0]]) {
+      for (const attr of ZONE_RESOURCES[b.labels[0]]) {
+        const v = literal(b.attributes.get(attr), ctx);
+        if (v) {
+          ctx.zones.set(`${isData ? 'data.' : ''}${b.labels[0]}.${b.labels[1]}`, normalize(v));
+          break;
+        }
+      }
+    }
+  }
+  const note = (range: OffsetRange, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range });
+  for (const b of body.blocks) {
+    if (b.type !== 'resource') continue;
+    const kind = b.labels[0];
+    const type = (literal(b.attributes.get('type'), ctx) ?? (kind === 'azurerm_dns_txt_record' ? 'TXT' : '')).toUpperCase();
+    const zoneAttr = b.attributes.get('zone_id') ?? b.attributes.get('zone_name') ?? b.attributes.get('managed_zone') ?? b.attributes.get('domain') ?? b.attributes.get('zone');
+    const zone = literal(zoneAttr, ctx);
+    const nameAttr = b.attributes.get('name');
+    const name = literal(nameAttr, ctx);
+    const owner = ownerOf(name ?? (nameAttr ? undefined : '@'), zone);
+    const range = { start: b.start, end: b.end };
+    let values: Token[] = [];
+    let route53 = false;
+    let quoted = false;
+    switch (kind) {
+      case 'aws_route53_record':
+        values = listStrings(b.attributes.get('records'));
+        route53 = true;
+        break;
+      case 'cloudflare_record':
+        values = b.attributes.get('content')?.value ?? b.attributes.get('value')?.value ?? [];
+        break;
+      case 'cloudflare_dns_record':
+        values = b.attributes.get('content')?.value ?? [];
+        break;
+      case 'azurerm_dns_txt_record':
+        values = b.blocks.filter((x) => x.type === 'record').flatMap((x) => x.attributes.get('value')?.value ?? []);
+        break;
+      case 'google_dns_record_set':
+        values = listStrings(b.attributes.get('rrdatas'));
+        quoted = true;
+        break;
+      case 'digitalocean_record':
+      case 'dnsimple_zone_record':
+        values = b.attributes.get('value')?.value ?? [];
+        break;
+      default:
+        continue;
+    }
+    if (type !== 'TXT' && type !== 'SPF') {
+      out.records.push({ owner, type, ttl: undefined, rdata: values.map((t) => (t.kind === 'string' ? t.text.slice(1, -1) : t.text)), uri, range });
+      continue;
+    }
+    if (zone === undefined && !(name ?? '').endsWith('.') && nameAttr) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);
+    if (values.length === 1 && values[0].kind !== 'string') {
+      note({ start: values[0].start, end: values[0].end }, `This TXT value is ${values[0].kind === 'heredoc' ? 'a heredoc' : 'an expression'} that DMARC Lens does not evaluate, so it is not checked.`);
+      continue;
+    }
+    for (const tok of values) {
+      const r = stringValue(tok, ctx, route53);
+      if (!r.value) {
+        note({ start: tok.start, end: tok.end }, `This TXT value contains ${r.dynamic}, which is not known statically, so it is not checked.`);
+        continue;
+      }
+      let { decoded, strings } = r.value;
+      const syntax: ValueSyntax = { host: 'hcl', route53Split: route53 };
+      if (quoted) {
+        // google_dns_record_set: TXT rrdatas carry their own quotes, like a zone file.
+        const cs = charStrings(decoded);
+        decoded = { ...cs.decoded, coarse: decoded.coarse };
+        strings = cs.strings;
+        syntax.charStrings = true;
+      }
+      const site: RecordSite = {
+        owner,
+        type: type as 'TXT' | 'SPF',
+        value: decoded.value,
+        strings: strings ?? [{ start: 0, end: decoded.value.length, bytes: Buffer.byteLength(decoded.value) }],
+        map: decoded.map,
+        syntax,
+        uri,
+        range: { start: tok.start, end: tok.end },
+        ownerRange: nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start },
+        coarse: decoded.coarse,
+      };
+      out.sites.push(site);
+      out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site });
+    }
+  }
+  addLiterals(out, tokenize(text), ctx);
+  return out;
+}
+
+/**
+ * The fallback for records written where no known resource type holds them (module inputs, locals,
+ * for_each maps): every string literal that starts like an SPF, DMARC or DKIM record is checked as
+ * a record of unknown owner, so owner-dependent rules stay silent.
+ */
+function addLiterals(out: ZoneFile, tokens: Token[], ctx: Context): void {
+  const covered = new Set(out.sites.map((s) => s.range.start));
+  for (const tok of tokens) {
+    if (tok.kind !== 'string' || covered.has(tok.start) || !/^"(v=spf1[ "]|v=DMARC1|v=DKIM1|\\"v=spf1)/i.test(tok.text)) continue;
+    const r = stringValue(tok, ctx, false);
+    if (!r.value) continue;
+    let { decoded, strings } = r.value;
+    const syntax: ValueSyntax = { host: 'hcl' };
+    if (decoded.value.startsWith('"')) {
+      const cs = charStrings(decoded);
+      decoded = { ...cs.decoded, coarse: decoded.coarse };
+      strings = cs.strings;
+      syntax.charStrings = true;
+    }
+    const type = 'TXT';
+    const site: RecordSite = {
+      owner: undefined,
+      type,
+      value: decoded.value,
+      strings: strings ?? [{ start: 0, end: decoded.value.length, bytes: Buffer.byteLength(decoded.value) }],
+      map: decoded.map,
+      syntax,
+      uri: out.uri,
+      range: { start: tok.start, end: tok.end },
+      ownerRange: { start: tok.start, end: tok.start },
+      coarse: decoded.coarse,
+    };
+    out.sites.push(site);
+    out.records.push({ owner: undefined, type, ttl: undefined, rdata: [decoded.value], uri: out.uri, range: site.range, site });
+  }
+}
+
+/** The elements of a list expression: a string token each, or one synthetic token spanning an expression. */
+function listStrings(attr: Attribute | undefined): Token[] {
+  if (!attr) return [];
+  const v = attr.value;
+  if (v[0]?.text !== '[') return v.length === 1 ? [v[0]] : v.length ? [{ kind: 'ident', text: v.map((t) => t.text).join(''), start: v[0].start, end: v[v.length - 1].end }] : [];
+  const out: Token[] = [];
+  let depth = 0;
+  let cur: Token[] = [];
+  const flush = () => {
+    if (cur.length === 1 && cur[0].kind === 'string') out.push(cur[0]);
+    else if (cur.length) out.push({ kind: cur[0].kind === 'heredoc' ? 'heredoc' : 'ident', text: cur.map((t) => t.text).join(''), start: cur[0].start, end: cur[cur.length - 1].end });
+    cur = [];
+  };
+  for (let i = 1; i < v.length; i++) {
+    const t = v[i];
+    if (t.kind === 'punct' && '([{'.includes(t.text)) depth++;
+    if (t.kind === 'punct' && ')]}'.includes(t.text)) {
+      if (depth === 0) break;
+      depth--;
+    }
+    if (depth === 0 && t.kind === 'punct' && t.text === ',') flush();
+    else cur.push(t);
+  }
+  flush();
+  return out;
+}
+
+export type { SourceProblem, ResourceRecord };
