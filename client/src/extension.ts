@@ -25,7 +25,13 @@ function documentSelector(): DocumentSelector {
   const extra = vscode.workspace.getConfiguration('dmarcLens').get<string[]>('zoneFilePatterns', []);
   // YAML and JSON documents are sent too: the server reads octoDNS configs and CloudFormation templates
   // and publishes nothing for any other YAML or JSON file.
-  return [{ language: 'dns-zone' }, { scheme: 'file', language: 'yaml' }, { scheme: 'file', language: 'json' }, ...extra.filter((p) => typeof p === 'string' && p.trim() !== '').map((pattern) => ({ scheme: 'file', pattern }))];
+  return [
+    { language: 'dns-zone' },
+    { scheme: 'file', language: 'yaml' },
+    { scheme: 'file', language: 'json' },
+    { scheme: 'file', language: 'terraform' },
+    { scheme: 'file', pattern: '**/*.tf' },
+    ...extra.filter((p) => typeof p === 'string' && p.trim() !== '').map((pattern) => ({ scheme: 'file', pattern }))];
 }
 
 function updateStatus(): void {
