@@ -406,7 +406,7 @@ connection.onExecuteCommand(async (params) => {
   return counts;
 });
 
-documents.onDidOpen((e) => schedule(e.document, 0, true));
+documents.onDidOpen((e) => schedule(e.document, 0));
 documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));

@@ -310,7 +310,7 @@ export class DocumentAnalyzer {
   private readonly zone: IncrementalZone | undefined;
   private sites = new WeakMap<RecordSite, { analyzed: AnalyzedSite; raws: RawFinding[] }>();
   private modelRaws: RawFinding[] = [];
-  private settings = '';
+  private settings: string | undefined;
   /** Whether the last update ran the cross-record rules. */
   modelCurrent = false;
 
@@ -328,10 +328,11 @@ export class DocumentAnalyzer {
   update(text: string, options: LintOptions & { workspace?: WorkspaceIndex; model: boolean }): ZoneAnalysis {
     const settings = JSON.stringify(options.rules ?? {});
     if (settings !== this.settings) {
+      // New rule settings: every cached finding may be wrong, so the next answer is a full one.
+      if (this.settings !== undefined) options = { ...options, model: true };
       this.settings = settings;
       this.sites = new WeakMap();
       this.modelRaws = [];
-      options = { ...options, model: true };
     }
     const enabled = (id: string) => options.rules?.[id] !== 'off';
     const zone = this.zone ? this.zone.update(text) : readSource(text, this.uri, this.options);
