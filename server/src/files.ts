@@ -15,9 +15,14 @@ export function isYamlSourceName(file: string): boolean {
   return /\.(ya?ml|json|template)$/i.test(file) && !/(^|[\\/])(package(-lock)?|tsconfig|\.eslintrc|composer)\.json$/i.test(file);
 }
 
+/** DNSControl configurations: `dnsconfig.js` (and `*.dnsconfig.js`). */
+export function isDnscontrolName(file: string): boolean {
+  return /(^|[\\/.])dnsconfig\.js$/i.test(file);
+}
+
 /** Any file a source extractor reads. */
 export function isSourceFileName(file: string): boolean {
-  return isZoneFileName(file) || isYamlSourceName(file) || /\.tf$/i.test(file);
+  return isZoneFileName(file) || isYamlSourceName(file) || /\.tf$/i.test(file) || isDnscontrolName(file);
 }
 
 /** Expands folders into the zone files under them (sorted, deterministic); files are kept as given. */

@@ -12,8 +12,9 @@ import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
 import { encodeZoneString, IncrementalZone, parseZone, type ZoneFile, type ZoneOptions } from './sources/zonefile';
 import { readYamlSource } from './sources/yamlsources';
 import { readTerraform } from './sources/terraform';
+import { readDnscontrol } from './sources/dnscontrol';
 import { parse as parseYaml } from 'yaml';
-import { isYamlSourceName } from './files';
+import { isDnscontrolName, isYamlSourceName } from './files';
 import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
 
 export type RuleSetting = Severity | 'off';
@@ -64,6 +65,9 @@ export function encodeFor(site: RecordSite, text: string): string {
       return out.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n');
     case 'yaml-single':
       return out.replace(/'/g, "''");
+    case 'js':
+      // A quote of either kind is escaped, so the text is safe in '…', "…" and `…` literals.
+      return out.replace(/[\\"'`]/g, '\\$&').replace(/\n/g, '\\n').replace(/\$\{/g, '\\${');
     case 'hcl':
       return out.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/([$%])\{/g, '$1$1{');
     default:
@@ -276,6 +280,7 @@ export interface ParsedZone {
 /** Reads any supported source (zone file, octoDNS, CloudFormation) without checking it. */
 export function readSource(text: string, uri: string, options: ZoneOptions = {}): ZoneFile {
   if (/\.tf$/i.test(uri)) return readTerraform(text, uri);
+  if (isDnscontrolName(uri)) return readDnscontrol(text, uri);
   if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
   return parseZone(text, uri, options);
 }
@@ -319,7 +324,7 @@ export class DocumentAnalyzer {
     options: ZoneOptions = {},
   ) {
     // Zone files are re-read incrementally; YAML sources are small and read whole.
-    this.zone = isYamlSourceName(uri) || /\.tf$/i.test(uri) ? undefined : new IncrementalZone(uri, options);
+    this.zone = isYamlSourceName(uri) || /\.tf$/i.test(uri) || isDnscontrolName(uri) ? undefined : new IncrementalZone(uri, options);
     this.options = options;
   }
 

@@ -25,7 +25,7 @@ export interface CharString {
  * it, plus the layers inside that string (octoDNS `\;`, Route 53 / CloudFormation `"…" "…"` strings).
  */
 export interface ValueSyntax {
-  host: 'zone' | 'yaml-plain' | 'yaml-single' | 'yaml-double' | 'yaml-block' | 'hcl' | 'text';
+  host: 'zone' | 'yaml-plain' | 'yaml-single' | 'yaml-double' | 'yaml-block' | 'hcl' | 'js' | 'text';
   /** octoDNS: `;` is written `\;`. */
   semicolons?: boolean;
   /** The value is written as quoted character-strings inside the host string (`"v=spf1 " "-all"`). */

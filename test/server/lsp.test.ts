@@ -105,6 +105,7 @@ describe('language server over stdio', () => {
     assert.equal(d.source, 'dmarc-lens');
     assert.match(d.codeDescription!.href, /docs\/rules\/spf\/plus-all\.md$/);
     assert.deepEqual(d.range, { start: { line: 1, character: 45 }, end: { line: 1, character: 49 } });
+    for (let i = 0; i < 100 && !progress.includes('end'); i++) await new Promise((r) => setTimeout(r, 50));
     assert.ok(progress.includes('begin') && progress.includes('end'), `progress: ${progress}`);
   });
 

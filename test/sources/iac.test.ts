@@ -177,15 +177,53 @@ describe('Terraform', () => {
   });
 });
 
-const dirs = ['octodns', 'cloudformation', 'terraform'].map((d) => path.join(CORPUS, 'iac', d));
+const dnsconfig = `var DMARC = "v=DMARC1; p=none; rua=mailto:dmarc@example.com";
+D("example.com", REG_NONE, DnsProvider(DNS_BIND),
+  TXT("@", "v=spf1 include:_spf.google.com +all"),
+  TXT("_dmarc", DMARC),
+  TXT("sel._domainkey", ["v=DKIM1; k=rsa; ", "p="]),
+  DMARC_BUILDER({ label: "shop", policy: "quarantine", percent: 25, rua: ["mailto:d@example.com"] }),
+  SPF_BUILDER({ label: "news", parts: ["v=spf1", "ptr", "~all"] }),
+  DKIM_BUILDER({ selector: "k1", hashtypes: ["sha1"], pubkey: "" }),
+END);
+`;
+
+describe('DNSControl', () => {
+  it('finds TXT records and builders in D(), with owners from labels', () => {
+    const z = readSource(dnsconfig, '/x/dnsconfig.js');
+    assert.equal(z.format, 'dnscontrol');
+    assert.deepEqual(z.sites.map((s) => [s.owner, s.value]), [
+      ['example.com', 'v=spf1 include:_spf.google.com +all'],
+      ['_dmarc.example.com', 'v=DMARC1; p=none; rua=mailto:dmarc@example.com'],
+      ['sel._domainkey.example.com', 'v=DKIM1; k=rsa; p='],
+      ['_dmarc.shop.example.com', 'v=DMARC1; p=quarantine; pct=25; rua=mailto:d@example.com'],
+      ['news.example.com', 'v=spf1 ptr ~all'],
+      ['k1._domainkey.example.com', 'v=DKIM1; h=sha1; p='],
+    ]);
+    assert.equal(z.sites[2].strings.length, 2);
+  });
+
+  it('puts builder findings on the option that causes them, and fixes TXT() strings in JS syntax', () => {
+    const a = analyzeZone(dnsconfig, '/x/dnsconfig.js');
+    assert.equal(covered(dnsconfig, a.findings.find((f) => f.rule === 'dmarc/pct-removed')!), 'percent: 25');
+    assert.match(covered(dnsconfig, a.findings.find((f) => f.rule === 'spf/ptr')!), /^"?ptr/);
+    assert.match(covered(dnsconfig, a.findings.find((f) => f.rule === 'dkim/sha1')!), /hashtypes/);
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(dnsconfig, plus), '+all');
+    assert.equal(applyFix(dnsconfig, plus.fixes![0]), dnsconfig.replace('+all', '-all'));
+    assert.equal(covered(dnsconfig, a.findings.find((f) => f.rule === 'dmarc/policy-none')!), 'p=none');
+  });
+});
+
+const dirs = ['octodns', 'cloudformation', 'terraform', 'dnscontrol'].map((d) => path.join(CORPUS, 'iac', d));
 
 describe('IaC corpus', () => {
   it('reads every octoDNS and CloudFormation file and lists its records', (t) => {
     if (!fs.existsSync(dirs[0])) return t.skip(`corpus not present at ${dirs[0]}`);
     const found: Record<string, string[]> = {};
     for (const dir of dirs)
-      for (const f of fs.readdirSync(dir).filter((x) => /\.(ya?ml|tf)$/.test(x))) {
-        const z = readSource(fs.readFileSync(path.join(dir, f), 'utf8'), path.join(dir, f));
+      for (const f of fs.readdirSync(dir).filter((x) => /\.(ya?ml|tf|js)$/.test(x))) {
+        const z = readSource(fs.readFileSync(path.join(dir, f), 'utf8'), path.join(dir, f.endsWith('.js') ? `${f}.dnsconfig.js` : f));
         found[f] = z.sites.map((s) => `${s.owner ?? '(computed)'} ${s.type} ${s.value.slice(0, 40)}`);
         t.diagnostic(`${f} (${z.format}): ${found[f].length} TXT/SPF; ${z.problems.map((p) => p.code).join(', ')}`);
       }
@@ -196,18 +234,22 @@ describe('IaC corpus', () => {
     assert.ok(found['18f_notify.gov.tf'].some((s) => s.startsWith('_dmarc.notify.gov TXT v=DMARC1; p=reject; pct=100; fo=1; ri=8')));
     assert.ok(found['seems_google_dns_record_set_txt.tf'].some((s) => s.startsWith('seems.legal TXT v=DKIM1;k=rsa;p=MIGfMA0')));
     assert.ok(found['moj-iac_cjit.gov.uk_double-space-spf.tf'].some((s) => s.startsWith('(computed) TXT v=spf1  ip4:37.26.90.115/32')));
+    assert.deepEqual(found['dnscontrol_parse-test_017-txt.js'].map((s) => s.split(' ')[0]), ['a.foo.com', 'b.foo.com', 'c.foo.com', 'd.foo.com', 'e.foo.com']);
+    assert.ok(found['dnscontrol_parse-test_017-txt.js'].includes('d.foo.com TXT bonieclyde'));
+    assert.ok(found['dnscontrol_docs_DMARC_BUILDER_example2.js'][0].startsWith('_dmarc.example.com TXT v=DMARC1; p=reject; sp=quarantine'));
   });
 
   it('round-trips: extract, apply a value edit, re-extract gives the edited value; other bytes stay', (t) => {
     if (!fs.existsSync(dirs[0])) return t.skip(`corpus not present at ${dirs[0]}`);
-    const files = dirs.flatMap((d) => fs.readdirSync(d).filter((x) => /\.(ya?ml|tf)$/.test(x)).map((x) => path.join(d, x)));
+    const files = dirs.flatMap((d) => fs.readdirSync(d).filter((x) => /\.(ya?ml|tf|js)$/.test(x)).map((x) => path.join(d, x)));
     let checked = 0;
-    for (const file of files) {
-      const text = fs.readFileSync(file, 'utf8');
+    for (const original of files) {
+      const text = fs.readFileSync(original, 'utf8');
+      const file = original.endsWith('.js') ? `${original}.dnsconfig.js` : original;
       const z = readSource(text, file);
       z.sites.forEach((site, index) => {
         if (site.coarse) return;
-        const alphabet = site.syntax.host === 'yaml-plain' ? 'abz09=.-;+~' : site.syntax.host === 'hcl' ? 'abz09=.-; "\\${}%' : 'abz09=.-; "\\\'';
+        const alphabet = site.syntax.host === 'yaml-plain' ? 'abz09=.-;+~' : site.syntax.host === 'hcl' ? 'abz09=.-; "\\${}%' : site.syntax.host === 'js' ? 'abz09=.-; "\\\'`$' : 'abz09=.-; "\\\'';
         fc.assert(
           fc.property(fc.nat(site.value.length), fc.nat(site.value.length), fc.array(fc.constantFrom(...alphabet.split('')), { maxLength: 6 }), (x, y, ins) => {
             // A literal found only by its `v=…` prefix stays a record only while the prefix does.

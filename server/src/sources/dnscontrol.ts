@@ -1,0 +1,272 @@
+/**
+ * Record sites in DNSControl configurations (`dnsconfig.js`), parsed as JavaScript with acorn:
+ * `TXT(name, value | [strings])`, `SPF_BUILDER`, `DMARC_BUILDER` and `DKIM_BUILDER` inside
+ * `D("domain", …)`. A builder is checked as the record it produces, with each part of that record
+ * mapped to the option that produced it, so a finding points at e.g. `percent: 50`.
+ */
+import { parse, type Node as AcornNode } from 'acorn';
+import { SourceMap } from '../sourcemap';
+import type { CharString, RecordSite, ValueSyntax } from '../types';
+import type { ZoneFile } from './zonefile';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- acorn's ESTree nodes are read structurally */
+type N = AcornNode & Record<string, any>;
+
+const ESC: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', '0': '\0' };
+
+/** A JS string literal's characters with their document ranges. */
+function literalParts(text: string, node: N): { text: string; from: number; to: number }[] | undefined {
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) {
+    const q = node.quasis[0];
+    return [...(q.value.cooked as string)].map((c, i) => ({ text: c, from: q.start + i, to: q.start + i + 1 }));
+  }
+  if (node.type !== 'Literal' || typeof node.value !== 'string') return undefined;
+  const out: { text: string; from: number; to: number }[] = [];
+  for (let i = node.start + 1; i < node.end - 1; ) {
+    const c = text[i];
+    if (c !== '\\') {
+      out.push({ text: c, from: i, to: i + 1 });
+      i++;
+      continue;
+    }
+    const n = text[i + 1];
+    if (n === 'x') {
+      out.push({ text: String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16)), from: i, to: i + 4 });
+      i += 4;
+    } else if (n === 'u') {
+      const m = /^u\{([0-9a-fA-F]+)\}|^u([0-9a-fA-F]{4})/.exec(text.slice(i + 1));
+      const cp = parseInt(m?.[1] ?? m?.[2] ?? '0', 16);
+      out.push({ text: String.fromCodePoint(cp), from: i, to: i + 1 + (m?.[0].length ?? 1) });
+      i += 1 + (m?.[0].length ?? 1);
+    } else if (n === '\n') i += 2;
+    else {
+      out.push({ text: ESC[n] ?? n, from: i, to: i + 2 });
+      i += 2;
+    }
+  }
+  return out;
+}
+
+/** Builds a value piece by piece: literal characters from the source, and generated text mapped to the source that caused it. */
+class ValueBuilder {
+  value = '';
+  map = new SourceMap();
+  strings: CharString[] = [];
+
+  chars(parts: { text: string; from: number; to: number }[]): void {
+    for (const p of parts) {
+      if (p.text.length === 1 && p.to - p.from === 1) this.map.addLiteral(p.from, 1);
+      else for (let k = 0; k < p.text.length; k++) this.map.addEscape(p.from, p.to - p.from);
+      this.value += p.text;
+    }
+  }
+
+  generated(text: string, node: { start: number; end: number }): void {
+    for (let k = 0; k < text.length; k++) this.map.addEscape(node.start, node.end - node.start);
+    this.value += text;
+  }
+
+  endString(): void {
+    const start = this.strings.length ? this.strings[this.strings.length - 1].end : 0;
+    this.strings.push({ start, end: this.value.length, bytes: Buffer.byteLength(this.value.slice(start)) });
+  }
+}
+
+function prop(obj: N, name: string): N | undefined {
+  return obj.properties?.find((p: N) => p.type === 'Property' && ((p.key.type === 'Identifier' && p.key.name === name) || (p.key.type === 'Literal' && p.key.value === name)));
+}
+
+export function readDnscontrol(text: string, uri: string): ZoneFile {
+  const out: ZoneFile = { uri, format: 'dnscontrol', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
+  let program: N;
+  try {
+    program = parse(text, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true }) as N;
+  } catch (e) {
+    const pos = (e as { pos?: number }).pos ?? 0;
+    out.problems.push({ code: 'source/not-static', message: `dnsconfig.js does not parse as JavaScript (${(e as Error).message}); its records are not checked.`, uri, range: { start: pos, end: Math.min(text.length, pos + 1) } });
+    return out;
+  }
+  // `var X = "…"` constants, for records that reference them.
+  const consts = new Map<string, N>();
+  const walkDecl = (n: N) => {
+    if (n.type === 'VariableDeclaration') for (const d of n.declarations) if (d.id.type === 'Identifier' && d.init) consts.set(d.id.name, d.init);
+  };
+  program.body.forEach(walkDecl);
+  const resolve = (n: N | undefined): N | undefined => (n?.type === 'Identifier' && consts.has(n.name) ? consts.get(n.name) : n);
+  const note = (n: { start: number; end: number }, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range: { start: n.start, end: n.end } });
+
+  const addSite = (owner: string | undefined, b: ValueBuilder, node: N, ownerNode: N | undefined, syntax: ValueSyntax, coarse: boolean) => {
+    if (b.strings.length === 0) b.endString();
+    const site: RecordSite = {
+      owner,
+      type: 'TXT',
+      value: b.value,
+      strings: b.strings,
+      map: b.map,
+      syntax,
+      uri,
+      range: { start: node.start, end: node.end },
+      ownerRange: ownerNode ? { start: ownerNode.start, end: ownerNode.end } : { start: node.start, end: node.start },
+      coarse,
+    };
+    out.sites.push(site);
+    out.records.push({ owner, type: 'TXT', ttl: undefined, rdata: [b.value], uri, range: site.range, site });
+  };
+
+  const ownerOf = (label: string, domain: string) => (label === '@' || label === '' ? domain : label.endsWith('.') ? label.slice(0, -1).toLowerCase() : `${label.toLowerCase()}.${domain}`);
+
+  const visitRecord = (call: N, domain: string) => {
+    const fn = call.callee?.type === 'Identifier' ? call.callee.name : '';
+    const args: N[] = call.arguments ?? [];
+    if (fn === 'TXT' || fn === 'SPF') {
+      let [labelNode, valueNode] = args;
+      if (args.length === 1) [labelNode, valueNode] = [undefined as unknown as N, args[0]];
+      const label = labelNode ? resolve(labelNode) : undefined;
+      const labelText = label ? literalParts(text, label)?.map((p) => p.text).join('') : '@';
+      const value = resolve(valueNode);
+      if (labelText === undefined) note(labelNode, 'The record name is computed, so checks that depend on it are skipped.');
+      const owner = labelText === undefined ? undefined : ownerOf(labelText, domain);
+      const b = new ValueBuilder();
+      const elems: N[] = value?.type === 'ArrayExpression' ? value.elements.map((e: N) => resolve(e)) : value ? [value] : [];
+      for (const e of elems) {
+        const parts = e ? literalParts(text, e) : undefined;
+        if (!parts) {
+          note(e ?? call, 'This TXT value is computed, so it is not checked.');
+          return;
+        }
+        b.chars(parts);
+        b.endString();
+      }
+      if (elems.length) addSite(owner, b, value!, labelNode, { host: 'js' }, value!.type === 'ArrayExpression' && elems.length > 1);
+      return;
+    }
+    const opts = resolve(args[0]);
+    if (!opts || opts.type !== 'ObjectExpression') return;
+    const str = (name: string) => {
+      const p = prop(opts, name);
+      const v = p && resolve(p.value);
+      return v ? { key: p!.key as N, node: v, parts: literalParts(text, v) } : undefined;
+    };
+    const labelOpt = str('label');
+    const label = labelOpt?.parts?.map((x) => x.text).join('') ?? '@';
+    if (fn === 'SPF_BUILDER') {
+      const parts = prop(opts, 'parts');
+      const arr = parts && resolve(parts.value);
+      if (arr?.type !== 'ArrayExpression') return;
+      const b = new ValueBuilder();
+      arr.elements.forEach((e: N, i: number) => {
+        const ps = literalParts(text, resolve(e) ?? e);
+        if (i > 0) b.generated(' ', { start: e.start, end: e.start });
+        if (ps) b.chars(ps);
+      });
+      addSite(ownerOf(label, domain), b, arr, labelOpt?.node, { host: 'js' }, true);
+    } else if (fn === 'DMARC_BUILDER') {
+      const b = new ValueBuilder();
+      b.generated('v=DMARC1', call.callee);
+      const tag = (tagName: string, option: string, map: (v: string) => string = (v) => v) => {
+        const p = prop(opts, option);
+        if (!p) return;
+        const v = resolve(p.value) as N;
+        // failureOptions may be an object of booleans: DKIM -> d, SPF -> s (DNSControl's DMARC_BUILDER).
+        if (v.type === 'ObjectExpression') {
+          const on = (k: string) => prop(v, k)?.value?.value === true;
+          const fo = [on('DKIM') ? 'd' : '', on('SPF') ? 's' : ''].filter(Boolean).join(':');
+          if (fo) {
+            b.generated('; ', p.key);
+            b.generated(`${tagName}=`, p.key);
+            b.generated(fo, v);
+          }
+          return;
+        }
+        const literalValue = v.type === 'ArrayExpression' ? v.elements.every((e: N) => literalParts(text, e)) : (v.type === 'Literal' && typeof v.value === 'number') || literalParts(text, v) !== undefined;
+        if (!literalValue) {
+          note(v, `\`${option}\` is computed, so the \`${tagName}\` it produces is not checked.`);
+          return;
+        }
+        b.generated('; ', p.key);
+        b.generated(`${tagName}=`, p.key);
+        if (v.type === 'ArrayExpression') {
+          v.elements.forEach((e: N, i: number) => {
+            if (i > 0) b.generated(',', e);
+            const ps = literalParts(text, e);
+            if (ps) b.chars(ps);
+          });
+        } else if (v.type === 'Literal' && typeof v.value === 'number') b.generated(String(v.value), v);
+        else {
+          const ps = literalParts(text, v);
+          const raw = ps?.map((x) => x.text).join('') ?? '';
+          const mapped = map(raw);
+          if (ps && mapped === raw) b.chars(ps);
+          else b.generated(mapped, v);
+        }
+      };
+      const align = (v: string) => ({ strict: 's', relaxed: 'r' })[v.toLowerCase()] ?? v;
+      tag('p', 'policy');
+      tag('sp', 'subdomainPolicy');
+      tag('adkim', 'alignmentDKIM', align);
+      tag('aspf', 'alignmentSPF', align);
+      // DNSControl's `percent` becomes `pct`, which RFC 9989 removed: the finding lands on the option.
+      tag('pct', 'percent');
+      tag('rua', 'rua');
+      tag('ruf', 'ruf');
+      tag('fo', 'failureOptions');
+      tag('rf', 'failureFormat');
+      tag('ri', 'reportInterval', (v) => String(({ s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[v.slice(-1)] * Number(v.slice(0, -1)) || v));
+      addSite(ownerOf(label === '@' ? '_dmarc' : `_dmarc.${label}`, domain), b, call, labelOpt?.node, { host: 'js' }, true);
+    } else if (fn === 'DKIM_BUILDER') {
+      const selector = str('selector')?.parts?.map((x) => x.text).join('');
+      if (!selector) return;
+      const b = new ValueBuilder();
+      b.generated('v=', call.callee);
+      const version = str('version');
+      if (version?.parts) b.chars(version.parts);
+      else b.generated('DKIM1', call.callee);
+      const list = (tagName: string, option: string) => {
+        const p = prop(opts, option);
+        if (!p) return;
+        const v = resolve(p.value) as N;
+        b.generated(`; ${tagName}=`, p.key);
+        const elems: N[] = v.type === 'ArrayExpression' ? v.elements : [v];
+        elems.forEach((e, i) => {
+          if (i > 0) b.generated(':', e);
+          const ps = literalParts(text, e);
+          if (ps) b.chars(ps);
+        });
+      };
+      list('h', 'hashtypes');
+      list('k', 'keytype');
+      list('s', 'servicetypes');
+      list('t', 'flags');
+      list('n', 'note');
+      list('p', 'pubkey');
+      const owner = ownerOf(label === '@' ? `${selector}._domainkey` : `${selector}._domainkey.${label}`, domain);
+      addSite(owner, b, call, str('selector')?.node, { host: 'js' }, true);
+    }
+  };
+
+  const visit = (n: N | null | undefined): void => {
+    if (!n || typeof n !== 'object') return;
+    if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && n.callee.name === 'D') {
+      const domainNode = resolve(n.arguments[0]);
+      const domain = domainNode ? literalParts(text, domainNode)?.map((p) => p.text).join('').toLowerCase().replace(/\.$/, '') : undefined;
+      if (!domain) {
+        note(n.arguments[0] ?? n, 'The domain of this D() is computed, so its records are not checked.');
+        return;
+      }
+      for (const a of n.arguments.slice(1)) {
+        const arg = resolve(a);
+        const calls: N[] = arg?.type === 'ArrayExpression' ? arg.elements : [arg];
+        for (const c of calls) if (c?.type === 'CallExpression') visitRecord(c, domain);
+      }
+      return;
+    }
+    for (const key of Object.keys(n)) {
+      if (key === 'start' || key === 'end' || key === 'type') continue;
+      const v = n[key];
+      if (Array.isArray(v)) v.forEach((x) => visit(x));
+      else if (v && typeof v === 'object' && typeof v.type === 'string') visit(v);
+    }
+  };
+  visit(program);
+  return out;
+}
