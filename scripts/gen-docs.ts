@@ -33,7 +33,7 @@ ${example(r, r.docs.bad)}
 Use instead:
 ${example(r, r.docs.good)}
 
-## How to fix
+${r.docs.workspace ? `With, elsewhere in the workspace, \`${r.docs.workspace.file}\`:\n\`\`\`${r.docs.workspace.file.endsWith('.tf') ? 'hcl' : 'text'}\n${r.docs.workspace.text.replace(/\n$/, '')}\n\`\`\`\n\n` : ''}## How to fix
 ${r.docs.fix}
 
 ## Configuration

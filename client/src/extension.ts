@@ -31,6 +31,7 @@ function documentSelector(): DocumentSelector {
     { scheme: 'file', language: 'json' },
     { scheme: 'file', language: 'terraform' },
     { scheme: 'file', pattern: '**/*.tf' },
+    { scheme: 'file', pattern: '**/dnsconfig.js' },
     ...extra.filter((p) => typeof p === 'string' && p.trim() !== '').map((pattern) => ({ scheme: 'file', pattern }))];
 }
 

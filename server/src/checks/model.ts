@@ -300,7 +300,39 @@ export const includeHasNoSpf = rule({
   },
 });
 
+export const conflictingDefinitions = rule({
+  id: 'zone/conflicting-definitions',
+  kind: 'zone',
+  severity: 'warning',
+  summary: 'The same policy record is defined differently in two files',
+  fixable: false,
+  docs: {
+    what: 'Finds an SPF, DMARC or DKIM record whose owner name also has a record of the same kind, with a different value, in another file of the workspace (a zone file and Terraform, two Terraform modules…).',
+    why: 'Only one of them is what DNS serves, depending on which tool ran last; the other silently stops being true, and reviews of one file miss the other (RFC 7208 §4.5 and RFC 9989 §4.10 also make two records at one name an error when both get published).',
+    bad: '@ IN TXT "v=spf1 include:_spf.example.net -all"',
+    good: '@ IN TXT "v=spf1 include:_spf.example.net include:sendgrid.net -all"',
+    fix: 'Keep the record in one place (the tool that owns the zone) and delete the other definition.',
+    workspace: {
+      file: 'dns.tf',
+      text: 'resource "aws_route53_record" "spf" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "example.com."\n  type    = "TXT"\n  records = ["v=spf1 include:_spf.example.net include:sendgrid.net -all"]\n}\n',
+    },
+  },
+  check(model, ctx) {
+    if (!model.workspace) return;
+    for (const s of model.sites) {
+      if (!s.kind || s.kind === 'senderid' || s.site.owner === undefined || !s.site.owner.includes('.')) continue;
+      const other = model.workspace.at(s.site.owner).find((e) => e.site?.kind === s.kind && e.site?.site.value !== s.site.value && e.uri !== s.site.uri);
+      if (!other) continue;
+      ctx.report(s.site, 'owner', `\`${s.site.owner}\` has a different ${s.kind.toUpperCase()} record in ${other.uri}; only one of the two is what DNS serves.`, {
+        related: [{ uri: other.uri, range: other.record.range, message: `the other ${s.kind.toUpperCase()} record for ${s.site.owner}` }],
+        anchors: [other.record],
+      });
+    }
+  },
+});
+
 export const modelRules: ModelRule[] = [
+  conflictingDefinitions,
   includeHasNoSpf,
   spfMultipleRecords,
   spfRrType,

@@ -21,6 +21,8 @@ export interface RuleDocs {
   fix: string;
   /** When the examples are whole files of another format: the file name they are read as. */
   file?: string;
+  /** Another file of the workspace the examples are checked with (for rules across files). */
+  workspace?: { file: string; text: string };
 }
 
 export interface RuleMeta {
