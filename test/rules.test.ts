@@ -17,7 +17,7 @@ import { lookupTree } from '../server/src/spf/tree';
 
 describe('rule registry', () => {
   it('has stable kebab-case ids grouped by record kind', () => {
-    for (const r of allRules) assert.match(r.id, /^(spf|dmarc|dkim|zone|octodns|source)\/[a-z0-9]+(-[a-z0-9]+)*$/, r.id);
+    for (const r of allRules) assert.match(r.id, /^(spf|dmarc|dkim|zone|octodns|source|meta)\/[a-z0-9]+(-[a-z0-9]+)*$/, r.id);
     assert.ok(allRules.length >= 55, `only ${allRules.length} rules`);
   });
 

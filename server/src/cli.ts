@@ -11,6 +11,7 @@ import { collectFiles, readTextFile } from './files';
 import { providerForInclude, providerForSelector } from './senders/catalog';
 import { byDocumentOrder, checkZone, FindingSink, readZone, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
+import { applySuppressions, type Suppressed } from './suppress';
 import { WorkspaceIndex } from './workspace';
 import { isIP } from 'node:net';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
@@ -136,6 +137,9 @@ interface FileResult {
   path: string;
   findings: Finding[];
   index: LineIndex;
+  /** Findings silenced by inline comments (reported only in SARIF, with their justification). */
+  suppressed?: Suppressed[];
+  text?: string;
 }
 
 function isBinary(text: string): boolean {
@@ -169,7 +173,7 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
   for (const p of parsed) {
     const analysis = checkZone(p, { ...options, workspace });
     analyses.push(analysis);
-    for (const [uri, t] of analysis.zone.texts) if (!byPath.has(uri)) byPath.set(uri, { path: uri, findings: [], index: new LineIndex(t) });
+    for (const [uri, t] of analysis.zone.texts) if (!byPath.has(uri)) byPath.set(uri, { path: uri, findings: [], index: new LineIndex(t), text: t });
     for (const f of analysis.findings) {
       const key = `${f.uri}\u0000${f.range.start}\u0000${f.range.end}\u0000${f.rule}\u0000${f.message}`;
       if (seen.has(key)) continue; // an included file also checked on its own
@@ -221,7 +225,15 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
     }
     byPath.get(f.uri)?.findings.push(f);
   }
-  for (const r of run.results) r.findings.sort(byDocumentOrder);
+  for (const r of run.results) {
+    const text = r.text ?? readTextFile(r.path);
+    if (text !== undefined) {
+      const applied = applySuppressions(text, r.path, r.findings);
+      r.findings = applied.findings;
+      r.suppressed = applied.suppressed;
+    }
+    r.findings.sort(byDocumentOrder);
+  }
   if (outside.size)
     warn(`offline: ${outside.size} include/redirect target${outside.size === 1 ? '' : 's'} outside the workspace not resolved (${[...outside].slice(0, 5).join(', ')}${outside.size > 5 ? ', …' : ''}); SPF lookup counts leave them out`);
 }
@@ -277,9 +289,12 @@ function formatSarif(results: FileResult[]): string {
         tool: { driver: { name: 'dmarc-lens', version: VERSION, informationUri: 'https://github.com/dmarc-lens/dmarc-lens', rules } },
         columnKind: 'utf16CodeUnits',
         results: results.flatMap((r) =>
-          r.findings.map((f) => {
+          [...r.findings, ...(r.suppressed ?? [])].map((f) => {
             const { start, end } = lspRange(r.index, f.range);
+            const justification = 'justification' in f ? (f as Suppressed).justification : undefined;
+            const suppressed = r.suppressed?.includes(f as Suppressed);
             return {
+              ...(suppressed ? { suppressions: [{ kind: 'inSource', ...(justification ? { justification } : {}) }] } : {}),
               ruleId: f.rule,
               ruleIndex: ruleIndex.get(f.rule),
               level: SARIF_LEVEL[f.severity],

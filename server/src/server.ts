@@ -42,6 +42,7 @@ import { WorkspaceIndex } from './workspace';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
 import { treeFindings } from './spf/findings';
+import { applySuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
 import type { RecordSite } from './types';
 
@@ -78,6 +79,8 @@ interface DocState {
   model: boolean;
   /** Undefined when the document was skipped (binary, too large). */
   analysis?: ZoneAnalysis;
+  /** The findings last published (suppressions applied), for code actions. */
+  shown?: Finding[];
   /** Names whose records in other files can change this document's findings (computed when needed). */
   references?: Set<string>;
 }
@@ -224,8 +227,11 @@ function publish(doc: TextDocument, model = true, treesDone = false): DocState {
     const file = toPath(doc.uri);
     // The editor's document keeps its line offsets up to date across edits: use it for positions.
     const tree = treeState.get(doc.uri);
-    const findings = [...(state.analysis?.findings ?? []), ...(tree && tree.version === state.version ? tree.findings : [])];
-    diagnostics = findings.filter((f) => f.uri === file).map((f) => toDiagnostic(f, state, doc));
+    const all = [...(state.analysis?.findings ?? []), ...(tree && tree.version === state.version ? tree.findings : [])].filter((f) => f.uri === file);
+    // Inline suppressions apply to what is shown; the rest of the analysis keeps every finding.
+    const findings = applySuppressions(doc.getText(), file, all).findings;
+    state.shown = findings;
+    diagnostics = findings.map((f) => toDiagnostic(f, state, doc));
   }
   const t2 = TIMING ? performance.now() : 0;
   void connection.sendDiagnostics({ uri: doc.uri, version: state.version, diagnostics });
@@ -430,16 +436,20 @@ connection.onCodeAction((params) => {
   const start = doc.offsetAt(params.range.start);
   const end = doc.offsetAt(params.range.end);
   const actions: CodeAction[] = [];
-  for (const f of state.analysis?.findings ?? []) {
-    if (f.uri !== file || !f.fixes?.length || f.range.end < start || f.range.start > end) continue;
+  const text = doc.getText();
+  for (const f of state.shown ?? state.analysis?.findings ?? []) {
+    if (f.uri !== file || f.range.end < start || f.range.start > end) continue;
+    // The rule's own fixes first (the first one preferred), then "Suppress … for this line".
+    const own = f.fixes ?? [];
+    const suppress = f.rule.startsWith('meta/') ? [] : [suppressionFix(text, file, f)];
     const diagnostic = params.context.diagnostics.find((d) => d.code === f.rule && doc.offsetAt(d.range.start) === f.range.start);
-    f.fixes.forEach((fix, i) => {
+    [...own, ...suppress].forEach((fix, i) => {
       const edits: TextEdit[] = fix.edits.map((e) => ({ range: { start: doc.positionAt(e.range.start), end: doc.positionAt(e.range.end) }, newText: e.newText }));
       actions.push({
         title: fix.title.replace(/`/g, ''),
         kind: CodeActionKind.QuickFix,
         diagnostics: diagnostic ? [diagnostic] : undefined,
-        isPreferred: i === 0,
+        isPreferred: i === 0 && own.length > 0,
         edit: { changes: { [doc.uri]: edits } },
       });
     });

@@ -6,6 +6,7 @@ import { crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfReco
 import { isDkimOwner, buildModel } from './checks/model';
 import type { AnalyzedSite, RecordContext, RelatedRef, ReportOptions, ValueFix, WorkspaceView } from './checks/rule';
 import type { WorkspaceIndex } from './workspace';
+import { applySuppressions } from './suppress';
 import { looksLikeDkim, parseDkim } from './records/dkim';
 import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
@@ -372,7 +373,13 @@ export class DocumentAnalyzer {
   }
 }
 
-/** Reads a zone file and checks everything in it. */
+/** Reads a file and checks everything in it, inline suppressions applied. */
 export function analyzeZone(text: string, uri: string, options: LintOptions & ZoneOptions & { workspace?: WorkspaceIndex } = {}): ZoneAnalysis {
-  return checkZone(readZone(text, uri, options), options);
+  const a = checkZone(readZone(text, uri, options), options);
+  let findings: Finding[] = [];
+  for (const [file, t] of a.zone.texts) findings = findings.concat(applySuppressions(t, file, a.findings.filter((f) => f.uri === file)).findings);
+  const sink = new FindingSink(options);
+  for (const f of findings) if (sink.severityOf(f.rule, f.severity) !== undefined) sink.findings.push(f);
+  sink.findings.sort(byDocumentOrder);
+  return { ...a, findings: sink.findings };
 }

@@ -5,9 +5,9 @@ import { modelRules } from './model';
 import type { DkimRule, DmarcRule, ModelRule, Rule, SpfRule } from './rule';
 import { spfRules } from './spf';
 import { treeRules } from './tree';
-import { sourceRules, zoneRules } from './zone';
+import { metaRules, sourceRules, zoneRules } from './zone';
 
-export const allRules: readonly Rule[] = [...zoneRules, ...sourceRules, ...spfRules, ...dmarcRules, ...dkimRules, ...modelRules, ...treeRules].sort((a, b) => a.id.localeCompare(b.id));
+export const allRules: readonly Rule[] = [...zoneRules, ...sourceRules, ...metaRules, ...spfRules, ...dmarcRules, ...dkimRules, ...modelRules, ...treeRules].sort((a, b) => a.id.localeCompare(b.id));
 
 export const rulesById: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => [r.id, r]));
 

@@ -43,6 +43,39 @@ export const sourceRules: SourceRule[] = [
   },
 ];
 
+export const metaRules: SourceRule[] = [
+  {
+    id: 'meta/unused-suppression',
+    kind: 'zone',
+    scope: 'source',
+    severity: 'hint',
+    summary: 'A suppression comment silences nothing',
+    fixable: true,
+    docs: {
+      what: 'Finds `dmarc-lens-disable-next-line` and `dmarc-lens-disable-file` comments that silence no finding, usually because the finding was fixed.',
+      why: 'A stale suppression hides the next real finding on that line without anyone deciding so.',
+      bad: '; dmarc-lens-disable-next-line spf/ptr -- legacy relay\n@ IN TXT "v=spf1 mx -all"',
+      good: '; dmarc-lens-disable-next-line spf/ptr -- legacy relay, OPS-123\n@ IN TXT "v=spf1 ptr -all"',
+      fix: 'Remove the comment (the quick fix does).',
+    },
+  },
+  {
+    id: 'meta/unknown-rule',
+    kind: 'zone',
+    scope: 'source',
+    severity: 'warning',
+    summary: 'A suppression names a rule id that does not exist',
+    fixable: false,
+    docs: {
+      what: 'Finds rule ids in suppression comments that are not DMARC Lens rules (typos, renamed rules).',
+      why: 'The comment then silences nothing for that id, while its author believes it does.',
+      bad: '; dmarc-lens-disable-next-line spf/ptrr\n@ IN TXT "v=spf1 ptr -all"',
+      good: '; dmarc-lens-disable-next-line spf/ptr\n@ IN TXT "v=spf1 ptr -all"',
+      fix: 'Correct the id (`dmarc-lens rules` lists them).',
+    },
+  },
+];
+
 export const zoneRules: SourceRule[] = [
   rule({
     id: 'zone/string-too-long',
