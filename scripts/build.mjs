@@ -2,7 +2,8 @@
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// mainFields: jsonc-parser's "main" is a UMD build with dynamic requires; its ES module build bundles cleanly.
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', mainFields: ['module', 'main'] };
 const entries = [
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },

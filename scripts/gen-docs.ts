@@ -53,6 +53,41 @@ ${rows.join('\n')}
 `;
 }
 
+/** JSON schema of `.dmarc-lens.json`, with every rule id, for VS Code's completion and validation. */
+export function renderSchema(rules: readonly Rule[]): string {
+  const severity = { enum: ['off', 'hint', 'information', 'warning', 'error'] };
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'DMARC Lens project configuration (.dmarc-lens.json)',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string' },
+      rules: {
+        type: 'object',
+        description: 'Severity per rule id, or "off".',
+        properties: Object.fromEntries(rules.map((r) => [r.id, { ...severity, markdownDescription: `${r.summary} (default: ${r.severity}). [docs](https://github.com/dmarc-lens/dmarc-lens/blob/main/docs/rules/${r.id}.md)` }])),
+        additionalProperties: false,
+      },
+      ignore: { type: 'array', items: { type: 'string' }, description: 'Glob patterns (relative to this file) of files not to check.' },
+      include: { type: 'object', description: 'Extra glob patterns per source format.', additionalProperties: { type: 'array', items: { type: 'string' } } },
+      dns: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          mode: { enum: ['live', 'offline'] },
+          servers: { type: 'array', items: { type: 'string', pattern: '^(\\[[0-9a-fA-F:]+\\]|[^:\\s]+)(:\\d{1,5})?$' } },
+          timeoutMs: { type: 'integer', minimum: 1 },
+        },
+      },
+      rollout: { type: 'object', properties: { style: { enum: ['rfc9989', 'compatible', 'legacy'] } } },
+      reports: { type: 'object', properties: { paths: { type: 'array', items: { type: 'string' } } } },
+      domains: { type: 'object', description: 'Sender profiles per domain.' },
+    },
+  };
+  return JSON.stringify(schema, null, 2) + '\n';
+}
+
 if (require.main === module) {
   const root = path.resolve(__dirname, '..', '..');
   for (const r of allRules) {
@@ -61,5 +96,7 @@ if (require.main === module) {
     fs.writeFileSync(file, renderRulePage(r));
   }
   fs.writeFileSync(path.join(root, 'docs', 'rules', 'README.md'), renderIndex(allRules));
+  fs.mkdirSync(path.join(root, 'schemas'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'schemas', 'dmarc-lens.schema.json'), renderSchema(allRules));
   console.log(`wrote ${allRules.length} rule pages`);
 }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { allRules } from '../server/src/checks/registry';
-import { renderRulePage, renderIndex } from '../scripts/gen-docs';
+import { renderRulePage, renderIndex, renderSchema } from '../scripts/gen-docs';
 import type { Finding } from '../server/src/types';
 import { applyFix, lint, ROOT } from './helpers';
 import { WorkspaceIndex } from '../server/src/workspace';
@@ -78,6 +78,10 @@ describe('rule registry', () => {
       }
     });
   }
+
+  it('has a current JSON schema for .dmarc-lens.json', () => {
+    assert.equal(fs.readFileSync(path.join(ROOT, 'schemas', 'dmarc-lens.schema.json'), 'utf8'), renderSchema(allRules));
+  });
 
   it('has an index page listing every rule', () => {
     const index = fs.readFileSync(path.join(ROOT, 'docs', 'rules', 'README.md'), 'utf8');

@@ -29,6 +29,7 @@ function documentSelector(): DocumentSelector {
     { language: 'dns-zone' },
     { scheme: 'file', language: 'yaml' },
     { scheme: 'file', language: 'json' },
+    { scheme: 'file', pattern: '**/.dmarc-lens.json' },
     { scheme: 'file', language: 'terraform' },
     { scheme: 'file', pattern: '**/*.tf' },
     { scheme: 'file', pattern: '**/dnsconfig.js' },

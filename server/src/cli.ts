@@ -13,6 +13,7 @@ import { byDocumentOrder, checkZone, FindingSink, readZone, type LintOptions, ty
 import { treeFindings } from './spf/findings';
 import { applySuppressions, type Suppressed } from './suppress';
 import { WorkspaceIndex } from './workspace';
+import { ConfigCache, isIgnored, parseConfig, type ProjectConfig } from './config';
 import { isIP } from 'node:net';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
@@ -24,6 +25,15 @@ import { LineIndex, type Position } from './util/lines';
 const VERSION = '0.1.0';
 
 class UsageError extends Error {}
+
+/** The configuration of each file: `--config FILE` when given, else the nearest `.dmarc-lens.json`. */
+const configs = new (class {
+  override: ProjectConfig | undefined;
+  private readonly cache = new ConfigCache();
+  forFile(file: string): ProjectConfig {
+    return this.override ?? this.cache.forFile(file);
+  }
+})();
 
 interface Args {
   command: string;
@@ -106,31 +116,21 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** Reads `--config FILE`: `{ "rules": { "<rule id>": "off" | "<severity>" } }` (JSON, comments allowed). */
-function loadConfig(file: string): LintOptions {
+/**
+ * `--config FILE`: read strictly (a broken file given on the command line is a usage error). Without
+ * it, each file gets the nearest `.dmarc-lens.json`, whose problems are reported in that file.
+ */
+function loadConfig(file: string): ProjectConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new UsageError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\s*\/\/.*$/gm, ''));
-  } catch (e) {
-    throw new UsageError(`config ${file} is not valid JSON: ${(e as Error).message}`);
-  }
-  const rules: Record<string, RuleSetting> = {};
-  const raw = (json as { rules?: unknown }).rules;
-  if (raw !== undefined) {
-    if (typeof raw !== 'object' || raw === null) throw new UsageError(`config ${file}: "rules" must be an object`);
-    for (const [id, setting] of Object.entries(raw)) {
-      if (!rulesById.has(id)) throw new UsageError(`config ${file}: unknown rule id "${id}"`);
-      if (setting !== 'off' && !SEVERITIES.includes(setting as Severity))
-        throw new UsageError(`config ${file}: rule "${id}" wants off, hint, information, warning or error, got ${JSON.stringify(setting)}`);
-      rules[id] = setting as RuleSetting;
-    }
-  }
-  return { rules };
+  const { config, problems } = parseConfig(text, path.resolve(file));
+  const first = problems.find((p) => p.severity === 'error');
+  if (first) throw new UsageError(`config ${file}: ${first.message.replace(/`/g, '"')}`);
+  return config;
 }
 
 interface FileResult {
@@ -158,6 +158,7 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
   const workspace = new WorkspaceIndex();
   const parsed: ParsedZone[] = [];
   for (const file of files) {
+    if (isIgnored(configs.forFile(file), file) && !args.paths.includes(file)) continue;
     const text = readTextFile(file);
     if (text === undefined) throw new UsageError(`cannot read ${file}`);
     if (isBinary(text)) {
@@ -171,7 +172,8 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
     parsed.push(p);
   }
   for (const p of parsed) {
-    const analysis = checkZone(p, { ...options, workspace });
+    const config = configs.forFile(p.zone.uri);
+    const analysis = checkZone(p, { ...options, rules: { ...config.rules, ...options.rules }, workspace });
     analyses.push(analysis);
     for (const [uri, t] of analysis.zone.texts) if (!byPath.has(uri)) byPath.set(uri, { path: uri, findings: [], index: new LineIndex(t), text: t });
     for (const f of analysis.findings) {
@@ -190,7 +192,10 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
  * resolving through the workspace first and then live DNS unless --offline.
  */
 async function addTreeFindings(args: Args, options: LintOptions, run: { results: FileResult[]; analyses: ZoneAnalysis[]; workspace: WorkspaceIndex }, warn: (m: string) => void): Promise<void> {
-  const live = args.offline ? undefined : new LiveResolver({ servers: args.dns ? [args.dns] : undefined, timeoutMs: args.timeoutMs ?? 1500 });
+  const dns = configs.forFile(args.paths[0] ?? '.').dns;
+  const offline = args.offline || (dns.mode === 'offline' && !args.dns);
+  args = { ...args, offline };
+  const live = offline ? undefined : new LiveResolver({ servers: args.dns ? [args.dns] : dns.servers, timeoutMs: args.timeoutMs ?? dns.timeoutMs ?? 1500 });
   const resolver = new ChainResolver(new WorkspaceResolver(run.workspace), live);
   const byPath = new Map(run.results.map((r) => [r.path, r]));
   const sink = new FindingSink(options);
@@ -471,7 +476,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       case 'check': {
         if (!['text', 'json', 'sarif'].includes(args.format)) throw new UsageError(`--format wants text, json or sarif, got "${args.format}"`);
         if (args.paths.length === 0) throw new UsageError('check needs at least one file or folder');
-        const options = args.config ? loadConfig(args.config) : {};
+        const options: LintOptions = {};
+        if (args.config) configs.override = loadConfig(args.config);
         const run = runCheck(args, options, warn);
         return settle(
           addTreeFindings(args, options, run, warn).then(() => {

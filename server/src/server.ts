@@ -42,6 +42,7 @@ import { WorkspaceIndex } from './workspace';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
 import { treeFindings } from './spf/findings';
+import { ConfigCache, CONFIG_NAME, isIgnored } from './config';
 import { applySuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
 import type { RecordSite } from './types';
@@ -86,6 +87,7 @@ interface DocState {
 }
 
 const states = new Map<string, DocState>();
+const configs = new ConfigCache();
 const analyzers = new Map<string, DocumentAnalyzer>();
 const timers = new Map<string, NodeJS.Timeout>();
 let ruleSettings: Record<string, RuleSetting> = {};
@@ -182,7 +184,14 @@ function analyze(doc: TextDocument, model = true): DocState {
     const file = toPath(doc.uri);
     let analyzer = analyzers.get(doc.uri);
     if (!analyzer) analyzers.set(doc.uri, (analyzer = new DocumentAnalyzer(file, { readFile: readTextFile })));
-    const analysis = analyzer.update(text, { rules: ruleSettings, workspace, model });
+    // Precedence: the nearest .dmarc-lens.json, then the dmarcLens.rules setting, then the defaults.
+    const project = configs.forFile(file);
+    if (isIgnored(project, file)) {
+      state = { version: doc.version, model: true };
+      states.set(doc.uri, state);
+      return state;
+    }
+    const analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model });
     workspace.set(file, analysis.zone.records, analysis.sites);
     state = { version: doc.version, model: analyzer.modelCurrent, analysis };
   }
@@ -361,7 +370,7 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template}' }] }).catch(() => undefined);
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,dnsconfig.js,.dmarc-lens.json}' }] }).catch(() => undefined);
   await indexWorkspace().catch((e) => connection.console.error(`dmarc-lens: indexing failed: ${e}`));
 });
 
@@ -374,6 +383,11 @@ connection.onDidChangeConfiguration(async () => {
 connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     const file = toPath(change.uri);
+    if (path.basename(file) === CONFIG_NAME) {
+      states.clear();
+      documents.all().forEach((d) => schedule(d, 0, true));
+      continue;
+    }
     if (documents.get(change.uri) || !isSourceFileName(file)) continue;
     const before = workspace.ownersOf(file);
     if (change.type === FileChangeType.Deleted) workspace.delete(file);

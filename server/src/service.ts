@@ -7,6 +7,8 @@ import { isDkimOwner, buildModel } from './checks/model';
 import type { AnalyzedSite, RecordContext, RelatedRef, ReportOptions, ValueFix, WorkspaceView } from './checks/rule';
 import type { WorkspaceIndex } from './workspace';
 import { applySuppressions } from './suppress';
+import * as path from 'node:path';
+import { CONFIG_NAME, parseConfig } from './config';
 import { looksLikeDkim, parseDkim } from './records/dkim';
 import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
@@ -280,6 +282,10 @@ export interface ParsedZone {
 
 /** Reads any supported source (zone file, octoDNS, CloudFormation) without checking it. */
 export function readSource(text: string, uri: string, options: ZoneOptions = {}): ZoneFile {
+  if (path.basename(uri) === CONFIG_NAME) {
+    const { problems } = parseConfig(text, uri);
+    return { uri, format: 'config', records: [], sites: [], origin: undefined, originExplicit: false, texts: new Map([[uri, text]]), problems: problems.map((f) => ({ code: f.rule, severity: f.severity, message: f.message, uri, range: f.range })) };
+  }
   if (/\.tf$/i.test(uri)) return readTerraform(text, uri);
   if (isDnscontrolName(uri)) return readDnscontrol(text, uri);
   if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
@@ -296,7 +302,7 @@ export function readZone(text: string, uri: string, options: ZoneOptions = {}): 
 export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace?: WorkspaceIndex } = {}): ZoneAnalysis {
   const { zone, sites } = parsed;
   const sink = new FindingSink(options);
-  for (const p of zone.problems) sink.add(p.code, p.uri, p.range, p.message, { fixes: p.fixes });
+  for (const p of zone.problems) sink.add(p.code, p.uri, p.range, p.message, { severity: p.severity, fixes: p.fixes });
   for (const a of sites) checkSite(a, sink);
   const ws = options.workspace;
   const own = new Set(zone.texts.keys());
@@ -325,7 +331,7 @@ export class DocumentAnalyzer {
     options: ZoneOptions = {},
   ) {
     // Zone files are re-read incrementally; YAML sources are small and read whole.
-    this.zone = isYamlSourceName(uri) || /\.tf$/i.test(uri) || isDnscontrolName(uri) ? undefined : new IncrementalZone(uri, options);
+    this.zone = isYamlSourceName(uri) || /\.tf$/i.test(uri) || isDnscontrolName(uri) || path.basename(uri) === CONFIG_NAME ? undefined : new IncrementalZone(uri, options);
     this.options = options;
   }
 
@@ -365,7 +371,7 @@ export class DocumentAnalyzer {
     const sink = new FindingSink(options);
     // Copies: the zone's own range objects move when a later edit shifts this part of the file.
     for (const p of zone.problems)
-      sink.add(p.code, p.uri, { ...p.range }, p.message, { fixes: p.fixes?.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: { ...e.range }, newText: e.newText })) })) });
+      sink.add(p.code, p.uri, { ...p.range }, p.message, { severity: p.severity, fixes: p.fixes?.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: { ...e.range }, newText: e.newText })) })) });
     materialize(raws, sink);
     materialize(this.modelRaws, sink);
     sink.findings.sort(byDocumentOrder);

@@ -45,6 +45,22 @@ export const sourceRules: SourceRule[] = [
 
 export const metaRules: SourceRule[] = [
   {
+    id: 'meta/invalid-config',
+    kind: 'zone',
+    scope: 'source',
+    severity: 'error',
+    summary: 'The `.dmarc-lens.json` configuration has an error',
+    fixable: false,
+    docs: {
+      what: 'Finds invalid JSON, unknown settings, unknown rule ids and invalid values in `.dmarc-lens.json`, at the exact place.',
+      why: 'A setting that is not read silently changes nothing; the rest of the file and every other check keep working with the defaults.',
+      bad: '{\n  "rules": { "spf/ptrr": "off", "dmarc/policy-none": "loud" }\n}\n',
+      good: '{\n  // legacy relays still use ptr; tracked in OPS-123\n  "rules": { "spf/ptr": "off", "dmarc/policy-none": "hint" }\n}\n',
+      fix: 'Use rule ids from `dmarc-lens rules` and one of off, hint, information, warning, error; VS Code completes and validates the file from its JSON schema.',
+      file: '.dmarc-lens.json',
+    },
+  },
+  {
     id: 'meta/unused-suppression',
     kind: 'zone',
     scope: 'source',

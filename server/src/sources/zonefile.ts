@@ -13,6 +13,8 @@ import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord, ValueSyn
 
 export interface SourceProblem {
   code: string;
+  /** When it differs from the rule's default. */
+  severity?: 'error' | 'warning' | 'information' | 'hint';
   message: string;
   uri: string;
   range: OffsetRange;
@@ -59,7 +61,7 @@ export function splitIntoStrings(value: string, limit = 255): string {
 export interface ZoneFile {
   uri: string;
   /** The format the file was read as (undefined: not a format DMARC Lens reads). */
-  format?: 'zone' | 'octodns' | 'cloudformation' | 'terraform' | 'dnscontrol';
+  format?: 'zone' | 'octodns' | 'cloudformation' | 'terraform' | 'dnscontrol' | 'config';
   /** The zone apex when known (explicit option or a leading `$ORIGIN`), else a guess from the file name. */
   origin: string | undefined;
   originExplicit: boolean;

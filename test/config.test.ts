@@ -1,0 +1,77 @@
+/** `.dmarc-lens.json`: parsing with exact problem places, nearest-file lookup, precedence, ignore, DNS mode. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseConfig } from '../server/src/config';
+import { analyzeZone } from '../server/src/service';
+import { ROOT } from './helpers';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const run = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+
+function tree(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cfg-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const ZONE = '$ORIGIN example.com.\n@ IN TXT "v=spf1 ptr +all"\n';
+
+describe('.dmarc-lens.json', () => {
+  it('reports problems at the exact place and keeps the valid settings', () => {
+    const text = '{\n  // comments are allowed\n  "rules": { "spf/ptr": "off", "spf/ptrr": "off", "dmarc/policy-none": "loud" },\n  "colour": true,\n  "dns": { "mode": "sometimes" }\n}\n';
+    const { config, problems } = parseConfig(text, '/x/.dmarc-lens.json');
+    assert.deepEqual(config.rules, { 'spf/ptr': 'off' });
+    const at = (p: { range: { start: number; end: number } }) => text.slice(p.range.start, p.range.end);
+    assert.deepEqual(problems.map((p) => [p.severity, at(p)]), [
+      ['error', '"spf/ptrr"'],
+      ['error', '"loud"'],
+      ['warning', '"colour"'],
+      ['error', '"sometimes"'],
+    ]);
+    const broken = parseConfig('{ "rules": { "spf/ptr": "off" ', 'c');
+    assert.ok(broken.problems.length > 0 && broken.config.rules['spf/ptr'] === 'off');
+  });
+
+  it('is checked as a file of its own (the editor shows the problems in it)', () => {
+    const a = analyzeZone('{ "rules": { "spf/nope": "off" } }', '/x/.dmarc-lens.json');
+    assert.deepEqual(a.findings.map((f) => f.rule), ['meta/invalid-config']);
+  });
+
+  it('applies the nearest file to each checked file; --config overrides it', () => {
+    const dir = tree({
+      '.dmarc-lens.json': '{ "rules": { "spf/ptr": "off" } }',
+      'a/example.com.zone': ZONE,
+      'b/.dmarc-lens.json': '{ "rules": { "spf/plus-all": "hint" } }',
+      'b/example.com.zone': ZONE,
+      'other.json': '{ "rules": { "spf/plus-all": "off", "spf/ptr": "error" } }',
+    });
+    const out = run(dir, 'check', '.', '--offline').stdout;
+    assert.match(out, /a\/example\.com\.zone:2:\d+: error spf\/plus-all/);
+    assert.doesNotMatch(out, /a\/example\.com\.zone:.* spf\/ptr/);
+    assert.match(out, /b\/example\.com\.zone:2:\d+: hint spf\/plus-all/);
+    assert.match(out, /b\/example\.com\.zone:.* warning spf\/ptr/, 'the nearest file wins: b has no ptr setting');
+    const over = run(dir, 'check', '.', '--offline', '--config', 'other.json').stdout;
+    assert.doesNotMatch(over, /spf\/plus-all/);
+    assert.match(over, /a\/example\.com\.zone:2:\d+: error spf\/ptr/);
+  });
+
+  it('skips ignored paths and reports a broken nearest config in that file', () => {
+    const dir = tree({ '.dmarc-lens.json': '{ "ignore": ["legacy/**"], "rules": { "spf/nope": "off" } }', 'legacy/example.com.zone': ZONE, 'example.org.zone': '$ORIGIN example.org.\n@ IN TXT "v=spf1 -all"\n' });
+    const out = run(dir, 'check', '.', '--offline').stdout;
+    assert.doesNotMatch(out, /legacy/);
+    assert.match(out, /\.dmarc-lens\.json:1:\d+: error meta\/invalid-config Unknown rule id `spf\/nope`/);
+  });
+
+  it('takes dns.mode offline from the file', () => {
+    const dir = tree({ '.dmarc-lens.json': '{ "dns": { "mode": "offline" } }', 'example.com.zone': '$ORIGIN example.com.\n@ IN TXT "v=spf1 include:_spf.elsewhere.example -all"\n' });
+    const r = run(dir, 'check', '.');
+    assert.match(r.stderr, /offline: 1 include\/redirect target/);
+  });
+});
