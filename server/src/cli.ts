@@ -12,6 +12,7 @@ import { providerForInclude, providerForSelector } from './senders/catalog';
 import { byDocumentOrder, checkZone, FindingSink, readZone, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
 import { applySuppressions, type Suppressed } from './suppress';
+import { baselinePath, fingerprints, readBaseline, writeBaseline, type BaselineFile } from './baseline';
 import { WorkspaceIndex } from './workspace';
 import { ConfigCache, isIgnored, parseConfig, type ProjectConfig } from './config';
 import { isIP } from 'node:net';
@@ -48,10 +49,11 @@ interface Args {
   helo?: string;
   workspace?: string;
   timeoutMs?: number;
+  baseline?: string;
 }
 
 const USAGE = `Usage:
-  dmarc-lens check PATH... [--format text|json|sarif] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE]
+  dmarc-lens check PATH... [--format text|json|sarif] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE]
   dmarc-lens inventory PATH... [--format text|json] [--origin ZONE]
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens rules [--format text|json]
@@ -97,6 +99,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--helo':
         args.helo = value();
+        break;
+      case '--baseline':
+        args.baseline = value();
         break;
       case '--workspace':
         args.workspace = value();
@@ -452,6 +457,42 @@ function runSpf(args: Args, out: (s: string) => void, warn: (m: string) => void)
   return spfCommand(args, out);
 }
 
+/**
+ * `--baseline FILE`: without the file, write every current finding to it (nothing is reported);
+ * with it, drop the findings it lists and say which of its entries no longer occur.
+ */
+function applyBaseline(file: string, results: FileResult[], warn: (m: string) => void): 'written' | 'applied' {
+  let base: BaselineFile | undefined;
+  try {
+    base = readBaseline(file);
+  } catch (e) {
+    throw new UsageError(`cannot read baseline ${file}: ${(e as Error).message}`);
+  }
+  const current = results.map((r) => ({ r, prints: fingerprints(r.findings, baselinePath(file, r.path), r.text ?? readTextFile(r.path)) }));
+  if (!base) {
+    const entries = current.flatMap(({ r, prints }) => r.findings.map((f, i) => ({ fingerprint: prints[i], rule: f.rule, path: baselinePath(file, r.path), message: f.message })));
+    writeBaseline(file, entries);
+    warn(`baseline written: ${entries.length} findings in ${file}; from now on only new findings are reported`);
+    for (const r of results) r.findings = [];
+    return 'written';
+  }
+  const known = new Set(base.findings.map((e) => e.fingerprint));
+  const seen = new Set<string>();
+  let dropped = 0;
+  for (const { r, prints } of current) {
+    const keep: Finding[] = [];
+    r.findings.forEach((f, i) => {
+      seen.add(prints[i]);
+      if (known.has(prints[i])) dropped++;
+      else keep.push(f);
+    });
+    r.findings = keep;
+  }
+  const stale = base.findings.filter((e) => !seen.has(e.fingerprint));
+  warn(`baseline ${file}: ${dropped} known finding${dropped === 1 ? '' : 's'} not reported${stale.length ? `; ${stale.length} baseline entr${stale.length === 1 ? 'y no longer occurs' : 'ies no longer occur'} (${stale.slice(0, 3).map((e) => `${e.path} ${e.rule}`).join(', ')}${stale.length > 3 ? ', …' : ''}): rewrite the baseline to drop them` : ''}`);
+  return 'applied';
+}
+
 /** Exit status of an asynchronous command: its own, or 2 with a one-line reason. */
 function settle(p: Promise<number>, err: (s: string) => void): Promise<number> {
   return p.catch((e: unknown) => {
@@ -482,6 +523,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         return settle(
           addTreeFindings(args, options, run, warn).then(() => {
             const results = run.results;
+            if (args.baseline) applyBaseline(args.baseline, results, warn);
             out(args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results) : formatText(results));
             return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
           }),

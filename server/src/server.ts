@@ -43,6 +43,7 @@ import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
 import { treeFindings } from './spf/findings';
 import { ConfigCache, CONFIG_NAME, isIgnored } from './config';
+import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { applySuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
 import type { RecordSite } from './types';
@@ -99,6 +100,21 @@ let workspaceFolders: string[] = [];
 let trusted = true;
 let dnsMode: 'live' | 'offline' = 'live';
 let dnsServers: string[] = [];
+/** `dmarcLens.baseline.file` (absolute) and what to do with baselined findings. */
+let baselineFile: string | undefined;
+let baselineMode: 'hint' | 'hide' = 'hint';
+let baselineCache: { mtime: number; prints: Set<string> } | undefined;
+
+function baselinePrints(): Set<string> | undefined {
+  if (!baselineFile) return undefined;
+  try {
+    const mtime = fs.statSync(baselineFile).mtimeMs;
+    if (baselineCache?.mtime !== mtime) baselineCache = { mtime, prints: new Set(readBaseline(baselineFile)?.findings.map((e) => e.fingerprint) ?? []) };
+    return baselineCache.prints;
+  } catch {
+    return undefined;
+  }
+}
 let live: LiveResolver | undefined;
 
 /** Bumped whenever any record in the workspace changes: SPF trees computed before are stale. */
@@ -238,7 +254,13 @@ function publish(doc: TextDocument, model = true, treesDone = false): DocState {
     const tree = treeState.get(doc.uri);
     const all = [...(state.analysis?.findings ?? []), ...(tree && tree.version === state.version ? tree.findings : [])].filter((f) => f.uri === file);
     // Inline suppressions apply to what is shown; the rest of the analysis keeps every finding.
-    const findings = applySuppressions(doc.getText(), file, all).findings;
+    let findings = applySuppressions(doc.getText(), file, all).findings;
+    // Findings recorded in the baseline are shown as hints, or not at all (dmarcLens.baseline.mode).
+    const known = baselinePrints();
+    if (known?.size) {
+      const prints = fingerprints(findings, baselinePath(baselineFile!, file), doc.getText());
+      findings = findings.flatMap((f, i) => (!known.has(prints[i]) ? [f] : baselineMode === 'hide' ? [] : [{ ...f, severity: 'hint' as const, message: `${f.message} (in the baseline)` }]));
+    }
     state.shown = findings;
     diagnostics = findings.map((f) => toDiagnostic(f, state, doc));
   }
@@ -291,7 +313,11 @@ function revalidateDependents(file: string, exceptUri?: string): void {
 /** Reads `dmarcLens.*`; invalid entries are reported once in the log and ignored. */
 async function loadSettings(): Promise<void> {
   if (!hasConfiguration) return;
-  const raw = (await connection.workspace.getConfiguration('dmarcLens')) as { rules?: Record<string, unknown>; dns?: { mode?: unknown; servers?: unknown } } | null;
+  const raw = (await connection.workspace.getConfiguration('dmarcLens')) as { rules?: Record<string, unknown>; dns?: { mode?: unknown; servers?: unknown }; baseline?: { file?: unknown; mode?: unknown } } | null;
+  const bf = raw?.baseline?.file;
+  baselineFile = typeof bf === 'string' && bf !== '' ? (path.isAbsolute(bf) ? bf : path.join(workspaceFolders[0] ?? process.cwd(), bf)) : undefined;
+  baselineMode = raw?.baseline?.mode === 'hide' ? 'hide' : 'hint';
+  baselineCache = undefined;
   const mode = raw?.dns?.mode ?? 'live';
   if (mode !== 'live' && mode !== 'offline') connection.console.warn(`dmarcLens.dns.mode: "${String(mode)}" is neither live nor offline; using live`);
   const servers = Array.isArray(raw?.dns?.servers) ? (raw!.dns!.servers as unknown[]).filter((x): x is string => typeof x === 'string' && /^(\[[0-9a-f:]+\]|[^:\s]+)(:\d{1,5})?$/i.test(x)) : [];

@@ -118,10 +118,11 @@ export class FindingSink {
   }
 
   /** `fixes` may be a function: fixes are then written only when someone reads them (a code action). */
-  add(rule: string, uri: string, range: OffsetRange, message: string, extra: { severity?: Severity; related?: RelatedInfo[]; fixes?: Fix[] | (() => Fix[]) } = {}): void {
+  add(rule: string, uri: string, range: OffsetRange, message: string, extra: { severity?: Severity; related?: RelatedInfo[]; fixes?: Fix[] | (() => Fix[]); context?: string } = {}): void {
     const severity = this.severityOf(rule, extra.severity);
     if (!severity) return;
     const f: Finding = { rule, severity, message, uri, range };
+    if (extra.context !== undefined) f.context = extra.context;
     if (extra.related?.length) f.related = extra.related;
     const fixes = extra.fixes;
     if (typeof fixes === 'function') {
@@ -179,8 +180,10 @@ export function materialize(raws: readonly RawFinding[], sink: FindingSink): voi
     const range = r.site && r.valueRange ? r.site.map.toDocRange(r.valueRange) : { ...r.docRange! };
     const site = r.site;
     const fixes = r.fixes;
+    const about = r.site ?? (r.anchors[0] && 'value' in r.anchors[0] ? r.anchors[0] : undefined);
     sink.add(r.rule, r.uri, range, r.message, {
       severity: r.severity,
+      context: about ? `${about.owner ?? ''} ${about.value}` : undefined,
       related: mapRelated(r.related),
       fixes: site && fixes?.length && !site.coarse ? () => fixes.map((f) => mapFix(site, f)) : undefined,
     });

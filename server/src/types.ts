@@ -95,4 +95,6 @@ export interface Finding {
   range: OffsetRange;
   related?: RelatedInfo[];
   fixes?: Fix[];
+  /** What the finding is about, for fingerprints that survive edits elsewhere (owner and record value). */
+  context?: string;
 }
