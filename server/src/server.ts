@@ -44,7 +44,7 @@ import { LiveResolver } from './dns/live';
 import { treeFindings } from './spf/findings';
 import { ConfigCache, CONFIG_NAME, isIgnored } from './config';
 import { baselinePath, fingerprints, readBaseline } from './baseline';
-import { applySuppressions, suppressionFix } from './suppress';
+import { applySuppressions, findSuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
 import type { RecordSite } from './types';
 
@@ -507,6 +507,11 @@ connection.onHover(async (params) => {
   const h = site && hoverAt(site, offset);
   if (!h || !site) return null;
   let markdown = h.markdown;
+  // Suppressions that apply here, with their reasons.
+  const line = params.position.line;
+  const sups = findSuppressions(doc.getText()).filter((x) => x.kind === 'file' || x.target === line);
+  if (sups.length)
+    markdown += `\n\n${sups.map((x) => `Suppressed${x.kind === 'file' ? ' in this file' : ' on this line'}: ${x.rules.length ? x.rules.map((r) => `\`${r}\``).join(', ') : 'all rules'}${x.reason ? ` — ${x.reason}` : ''}`).join('  \n')}`;
   // On the version, an include or a redirect: the include tree below it, with what each branch costs.
   const v = site.site.map.toValueOffset(offset);
   const term = v === undefined ? undefined : site.spf?.terms.find((t) => t.range.start <= v && v <= t.range.end);

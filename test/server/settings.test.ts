@@ -12,6 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
+  HoverRequest,
+  type MarkupContent,
   ConfigurationRequest,
   createProtocolConnection,
   DidOpenTextDocumentNotification,
@@ -90,6 +92,8 @@ describe('language server: settings, .dmarc-lens.json, baselines', () => {
     const p = await waitFor(uri, (x) => x.diagnostics.some((d) => d.code === 'spf/ptr'));
     assert.equal(p.diagnostics.find((d) => d.code === 'spf/ptr')?.severity, 1);
     assert.ok(!p.diagnostics.some((d) => d.code === 'spf/plus-all'), 'suppressed inline');
+    const hover = await conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 20 } });
+    assert.match((hover?.contents as MarkupContent).value, /Suppressed on this line: `spf\/plus-all` — test zone/);
     const actions = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: p.diagnostics.find((d) => d.code === 'spf/ptr')!.range, context: { diagnostics: [] } })) as { title: string }[];
     assert.ok(actions.some((a) => a.title === 'Suppress spf/ptr for this line'));
   });
