@@ -156,3 +156,18 @@ describe('dmarc-lens spf', () => {
     }
   });
 });
+
+describe('dmarc-lens report', () => {
+  it('reads reports of any packaging and sums them up', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-rep-'));
+    const xml = '<?xml version="1.0"?><feedback><report_metadata><org_name>rx</org_name><report_id>1</report_id></report_metadata><policy_published><domain>example.com</domain><p>none</p></policy_published><record><row><source_ip>192.0.2.1</source_ip><count>3</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers><auth_results><spf><domain>esp.example</domain><result>pass</result></spf></auth_results></record></feedback>';
+    fs.writeFileSync(path.join(dir, 'r.xml.gz'), require('node:zlib').gzipSync(xml));
+    fs.writeFileSync(path.join(dir, 'notes.xml'), '<notes/>');
+    const r = run('report', dir, '--format', 'json');
+    assert.equal(r.status, 1, 'a file that is not a report is a failure');
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.summary.messages, 3);
+    assert.equal(j.summary.failingSources[0].sourceIp, '192.0.2.1');
+    assert.match(j.failures[0].message, /root element is <notes>/);
+  });
+});

@@ -11,6 +11,7 @@ import { collectFiles, readTextFile } from './files';
 import { providerForInclude, providerForSelector } from './senders/catalog';
 import { byDocumentOrder, checkZone, FindingSink, readZone, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
+import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { applySuppressions, type Suppressed } from './suppress';
 import { baselinePath, fingerprints, readBaseline, writeBaseline, type BaselineFile } from './baseline';
 import { WorkspaceIndex } from './workspace';
@@ -56,6 +57,7 @@ const USAGE = `Usage:
   dmarc-lens check PATH... [--format text|json|sarif] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE]
   dmarc-lens inventory PATH... [--format text|json] [--origin ZONE]
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
+  dmarc-lens report PATH... [--format text|json]
   dmarc-lens rules [--format text|json]
   dmarc-lens --version | --help
 
@@ -493,6 +495,56 @@ function applyBaseline(file: string, results: FileResult[], warn: (m: string) =>
   return 'applied';
 }
 
+/** Report files under the given paths: `.xml`, `.gz`, `.zip`, `.eml` (the bytes decide what they are). */
+function reportFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      throw new UsageError(`no such file or folder: ${p}`);
+    }
+    if (st.isDirectory()) {
+      for (const e of fs.readdirSync(p).sort()) if (!e.startsWith('.') && e !== 'node_modules') {
+        const q = path.join(p, e);
+        if (fs.statSync(q).isDirectory() || /\.(xml|gz|zip|eml)$/i.test(e)) walk(q);
+      }
+    } else out.push(p);
+  };
+  paths.forEach(walk);
+  return out;
+}
+
+/** `dmarc-lens report`: reads aggregate reports and sums them up. */
+function reportCommand(args: Args, out: (s: string) => void): number {
+  if (args.paths.length === 0) throw new UsageError('report needs at least one file or folder');
+  if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
+  const reports: AggregateReport[] = [];
+  const failures: { origin: string; message: string }[] = [];
+  for (const f of reportFiles(args.paths)) {
+    const r = readReports(fs.readFileSync(f), f);
+    reports.push(...r.reports);
+    failures.push(...r.failures);
+  }
+  const s = summarize(reports);
+  if (args.format === 'json') {
+    out(JSON.stringify({ version: 1, summary: s, reports, failures }, null, 2) + '\n');
+  } else {
+    const day = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 10) : '?');
+    for (const r of reports) {
+      const m = r.records.reduce((n, x) => n + x.count, 0);
+      out(`${r.origin}: ${r.metadata.orgName || '(no reporter)'} for ${r.policy.domain || '?'} ${day(r.metadata.begin)}..${day(r.metadata.end)}, ${r.records.length} records, ${m} messages, p=${r.policy.p ?? '?'} (${r.schema === 'rfc9990' ? 'RFC 9990' : 'RFC 7489'})\n`);
+      for (const p of r.problems) out(`  note: ${p}\n`);
+    }
+    for (const f of failures) out(`${f.origin}: not read: ${f.message}\n`);
+    out(`${s.reports} reports from ${s.reporters.length} reporters for ${s.domains.join(', ') || '?'}: ${s.messages} messages, DMARC pass ${(s.passRate * 100).toFixed(1)}%\n`);
+    for (const f of s.failingSources.slice(0, 10))
+      out(`  failing: ${f.sourceIp} ${f.messages} messages as ${f.headerFrom} (DKIM d=${f.dkimDomains.join(',') || '-'}; SPF ${f.spfDomains.join(',') || '-'})\n`);
+  }
+  return failures.length ? 1 : 0;
+}
+
 /** Exit status of an asynchronous command: its own, or 2 with a one-line reason. */
 function settle(p: Promise<number>, err: (s: string) => void): Promise<number> {
   return p.catch((e: unknown) => {
@@ -541,6 +593,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       case 'rules':
         out(formatRules(args.format));
         return 0;
+      case 'report':
+        return reportCommand(args, out);
       case 'spf':
         return settle(runSpf(args, out, warn), err);
       default:

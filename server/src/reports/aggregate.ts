@@ -1,0 +1,291 @@
+/**
+ * DMARC aggregate reports (RFC 7489 appendix C, RFC 9990, and the older draft shapes) read by one
+ * streaming reader (saxes), so a 100 MB report is read in one pass with little memory, with one set of
+ * tolerance rules: lower-cased result words, trimmed values, empty or missing optional elements,
+ * several auth results per record, unknown wrapper elements (a stray `xs:schema`), invalid UTF-8,
+ * leading white space before the XML declaration. A bad record is reported and skipped; a broken
+ * document keeps the records read before the break and says where it broke.
+ */
+import { SaxesParser } from 'saxes';
+import { unpack, type UnpackProblem } from './unpack';
+
+export interface AuthDkim {
+  domain: string;
+  selector?: string;
+  result: string;
+  humanResult?: string;
+}
+
+export interface AuthSpf {
+  domain: string;
+  scope?: string;
+  result: string;
+  humanResult?: string;
+}
+
+export interface ReportRecord {
+  sourceIp: string;
+  count: number;
+  disposition: string;
+  /** DMARC's own evaluation of DKIM and SPF alignment (policy_evaluated). */
+  dkim: string;
+  spf: string;
+  reasons: { type: string; comment?: string }[];
+  headerFrom: string;
+  envelopeFrom?: string;
+  envelopeTo?: string;
+  dkimResults: AuthDkim[];
+  spfResults: AuthSpf[];
+}
+
+export interface AggregateReport {
+  origin: string;
+  schema: 'rfc9990' | 'rfc7489';
+  metadata: { orgName: string; email?: string; reportId: string; begin?: number; end?: number; generator?: string; errors: string[] };
+  policy: { domain: string; adkim?: string; aspf?: string; p?: string; sp?: string; np?: string; pct?: number; fo?: string; testing?: string; discoveryMethod?: string };
+  records: ReportRecord[];
+  /** Problems in this report that did not stop it being read. */
+  problems: string[];
+}
+
+export interface ReadResult {
+  reports: AggregateReport[];
+  /** Files or members that are not reports, or could not be read at all, with the reason. */
+  failures: UnpackProblem[];
+}
+
+const RESULT_WORDS = new Set(['dkim', 'spf', 'result', 'disposition', 'p', 'sp', 'np', 'adkim', 'aspf', 'scope', 'testing', 'type']);
+
+function emptyReport(origin: string): AggregateReport {
+  return { origin, schema: 'rfc7489', metadata: { orgName: '', reportId: '', errors: [] }, policy: { domain: '' }, records: [], problems: [] };
+}
+
+function newRecord(): ReportRecord {
+  return { sourceIp: '', count: 0, disposition: '', dkim: '', spf: '', reasons: [], headerFrom: '', dkimResults: [], spfResults: [] };
+}
+
+/** Reads one XML document; throws nothing. */
+export function readXml(bytes: Uint8Array, origin: string): AggregateReport | UnpackProblem {
+  let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  text = text.replace(/^\uFEFF/, '').replace(/^\s+(?=<)/, '');
+  const report = emptyReport(origin);
+  const parser = new SaxesParser({ xmlns: false, position: true });
+  const stack: string[] = [];
+  let buf = '';
+  let rec: ReportRecord | undefined;
+  let dkim: AuthDkim | undefined;
+  let spf: AuthSpf | undefined;
+  let reason: { type: string; comment?: string } | undefined;
+  let rootSeen: string | undefined;
+  let sawFeedback = false;
+  let recordIndex = 0;
+  const has = (name: string) => stack.includes(name);
+
+  parser.on('opentag', (tag) => {
+    const name = tag.name.replace(/^.*:/, '').toLowerCase();
+    if (rootSeen === undefined) rootSeen = tag.name;
+    if (name === 'feedback') {
+      sawFeedback = true;
+      const ns = Object.entries(tag.attributes).find(([k]) => k === 'xmlns' || k.startsWith('xmlns:'))?.[1];
+      if (typeof ns === 'string' && /dmarc-2\.0/.test(ns)) report.schema = 'rfc9990';
+    }
+    stack.push(name);
+    buf = '';
+    if (name === 'record' && has('feedback')) rec = newRecord();
+    else if (rec && name === 'dkim' && has('auth_results')) dkim = { domain: '', result: '' };
+    else if (rec && name === 'spf' && has('auth_results')) spf = { domain: '', result: '' };
+    else if (rec && name === 'reason' && has('policy_evaluated')) reason = { type: '' };
+  });
+  parser.on('text', (t) => {
+    buf += t;
+  });
+  parser.on('cdata', (t) => {
+    buf += t;
+  });
+  parser.on('closetag', () => {
+    const name = stack.pop()!;
+    let v = buf.trim();
+    buf = '';
+    if (RESULT_WORDS.has(name)) v = v.toLowerCase();
+    const parent = stack[stack.length - 1];
+    if (rec) {
+      if (name === 'record') {
+        recordIndex++;
+        const missing = [!rec.sourceIp && 'source_ip', !rec.headerFrom && 'header_from'].filter(Boolean);
+        if (missing.length) report.problems.push(`record ${recordIndex} skipped: no ${missing.join(' or ')}`);
+        else report.records.push(rec);
+        rec = undefined;
+        return;
+      }
+      if (dkim && name === 'dkim' && parent === 'auth_results') {
+        rec.dkimResults.push(dkim);
+        dkim = undefined;
+        return;
+      }
+      if (spf && name === 'spf' && parent === 'auth_results') {
+        rec.spfResults.push(spf);
+        spf = undefined;
+        return;
+      }
+      if (reason && name === 'reason') {
+        if (reason.type || reason.comment) rec.reasons.push(reason);
+        reason = undefined;
+        return;
+      }
+      if (dkim) {
+        if (name === 'domain') dkim.domain = v.toLowerCase();
+        else if (name === 'selector') dkim.selector = v;
+        else if (name === 'result') dkim.result = v;
+        else if (name === 'human_result') dkim.humanResult = v || undefined;
+        return;
+      }
+      if (spf) {
+        if (name === 'domain') spf.domain = v.toLowerCase();
+        else if (name === 'scope') spf.scope = v;
+        else if (name === 'result') spf.result = v;
+        else if (name === 'human_result') spf.humanResult = v || undefined;
+        return;
+      }
+      if (reason) {
+        if (name === 'type') reason.type = v;
+        else if (name === 'comment') reason.comment = v || undefined;
+        return;
+      }
+      switch (name) {
+        case 'source_ip':
+          rec.sourceIp = v;
+          break;
+        case 'count': {
+          const n = Number(v);
+          if (Number.isFinite(n) && n >= 0) rec.count = n;
+          else report.problems.push(`record ${recordIndex + 1}: count "${v}" is not a number; taken as 0`);
+          break;
+        }
+        case 'disposition':
+          rec.disposition = v;
+          break;
+        case 'dkim':
+          if (parent === 'policy_evaluated') rec.dkim = v;
+          break;
+        case 'spf':
+          if (parent === 'policy_evaluated') rec.spf = v;
+          break;
+        case 'header_from':
+          rec.headerFrom = v.toLowerCase();
+          break;
+        case 'envelope_from':
+          rec.envelopeFrom = v.toLowerCase() || undefined;
+          break;
+        case 'envelope_to':
+          rec.envelopeTo = v.toLowerCase() || undefined;
+          break;
+      }
+      return;
+    }
+    if (stack.includes('report_metadata') || parent === 'report_metadata') {
+      if (name === 'org_name') report.metadata.orgName = v;
+      else if (name === 'email') report.metadata.email = v;
+      else if (name === 'report_id') report.metadata.reportId = v;
+      else if (name === 'begin') report.metadata.begin = Number(v) || undefined;
+      else if (name === 'end') report.metadata.end = Number(v) || undefined;
+      else if (name === 'error' && v) report.metadata.errors.push(v);
+      else if (name === 'generator') {
+        report.metadata.generator = v;
+        report.schema = 'rfc9990';
+      }
+      return;
+    }
+    if (parent === 'policy_published') {
+      const p = report.policy;
+      if (name === 'domain') p.domain = v.toLowerCase();
+      else if (name === 'adkim') p.adkim = v;
+      else if (name === 'aspf') p.aspf = v;
+      else if (name === 'p') p.p = v;
+      else if (name === 'sp') p.sp = v;
+      else if (name === 'np') {
+        p.np = v;
+        report.schema = 'rfc9990';
+      } else if (name === 'pct') p.pct = v === '' ? undefined : Number(v);
+      else if (name === 'fo') p.fo = v;
+      else if (name === 'testing') {
+        p.testing = v;
+        report.schema = 'rfc9990';
+      } else if (name === 'discovery_method') {
+        p.discoveryMethod = v;
+        report.schema = 'rfc9990';
+      }
+    }
+  });
+  try {
+    parser.write(text).close();
+  } catch (e) {
+    const where = `line ${parser.line}, column ${parser.column}`;
+    const truncated = /unexpected end|unclosed/i.test((e as Error).message) ? ` (truncated at byte ${Buffer.byteLength(text)})` : '';
+    if (!sawFeedback) return { origin, message: `not a report: the XML breaks at ${where}${truncated}: ${(e as Error).message.replace(/^[^:]*:\d+:\d+: /, '')}` };
+    report.problems.push(`the XML breaks at ${where}${truncated}: ${(e as Error).message.replace(/^[^:]*:\d+:\d+: /, '')}; the ${report.records.length} records before it are kept`);
+  }
+  if (!sawFeedback) return { origin, message: `not a DMARC aggregate report: the root element is <${rootSeen ?? '?'}>, not <feedback>` };
+  return report;
+}
+
+/** Reads a report file of any supported packaging. */
+export function readReports(bytes: Uint8Array, origin: string): ReadResult {
+  const { docs, problems } = unpack(bytes, origin);
+  const reports: AggregateReport[] = [];
+  const failures = [...problems];
+  for (const d of docs) {
+    const r = readXml(d.bytes, d.origin);
+    if ('message' in r && !('records' in r)) failures.push(r);
+    else reports.push(r as AggregateReport);
+  }
+  return { reports, failures };
+}
+
+export interface ReportSummary {
+  reports: number;
+  messages: number;
+  dmarcPass: number;
+  /** Messages where DMARC passed through DKIM or SPF alignment. */
+  passRate: number;
+  begin?: number;
+  end?: number;
+  reporters: string[];
+  domains: string[];
+  failingSources: { sourceIp: string; messages: number; headerFrom: string; dkimDomains: string[]; spfDomains: string[] }[];
+}
+
+/** Totals over reports: messages, DMARC pass rate, the sources that fail most. */
+export function summarize(reports: readonly AggregateReport[]): ReportSummary {
+  let messages = 0;
+  let pass = 0;
+  const failing = new Map<string, ReportSummary['failingSources'][number]>();
+  let begin: number | undefined;
+  let end: number | undefined;
+  for (const r of reports) {
+    if (r.metadata.begin !== undefined) begin = begin === undefined ? r.metadata.begin : Math.min(begin, r.metadata.begin);
+    if (r.metadata.end !== undefined) end = end === undefined ? r.metadata.end : Math.max(end, r.metadata.end);
+    for (const rec of r.records) {
+      messages += rec.count;
+      if (rec.dkim === 'pass' || rec.spf === 'pass') pass += rec.count;
+      else {
+        const key = `${rec.sourceIp} ${rec.headerFrom}`;
+        const f = failing.get(key) ?? { sourceIp: rec.sourceIp, messages: 0, headerFrom: rec.headerFrom, dkimDomains: [], spfDomains: [] };
+        f.messages += rec.count;
+        for (const d of rec.dkimResults) if (d.domain && !f.dkimDomains.includes(d.domain)) f.dkimDomains.push(d.domain);
+        for (const s of rec.spfResults) if (s.domain && !f.spfDomains.includes(s.domain)) f.spfDomains.push(s.domain);
+        failing.set(key, f);
+      }
+    }
+  }
+  return {
+    reports: reports.length,
+    messages,
+    dmarcPass: pass,
+    passRate: messages ? pass / messages : 0,
+    begin,
+    end,
+    reporters: [...new Set(reports.map((r) => r.metadata.orgName).filter(Boolean))],
+    domains: [...new Set(reports.map((r) => r.policy.domain).filter(Boolean))],
+    failingSources: [...failing.values()].sort((a, b) => b.messages - a.messages),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * From report files to XML documents: the bytes are sniffed, never the file name. gzip (nested too),
+ * zip (every member, with fflate), report e-mails (MIME walk, base64 and quoted-printable
+ * attachments) and bare base64 blobs are unpacked until XML remains.
+ */
+import { gunzipSync } from 'node:zlib';
+import { unzipSync } from 'fflate';
+
+export interface XmlDocument {
+  /** Where it came from: `file`, `file!member.xml`, `file (attachment report.zip)!member.xml`. */
+  origin: string;
+  bytes: Uint8Array;
+}
+
+export interface UnpackProblem {
+  origin: string;
+  message: string;
+}
+
+const MAX_DEPTH = 6;
+const MAX_UNPACKED = 512 * 1024 * 1024;
+
+function startsWith(b: Uint8Array, ...sig: number[]): boolean {
+  return sig.every((v, i) => b[i] === v);
+}
+
+function firstText(b: Uint8Array, n = 2048): string {
+  return Buffer.from(b.subarray(0, n)).toString('latin1');
+}
+
+export function sniff(b: Uint8Array): 'gzip' | 'zip' | 'xml' | 'email' | 'base64' | 'empty' | 'unknown' {
+  if (b.length === 0 || /^\s*$/.test(firstText(b, 64))) return 'empty';
+  if (startsWith(b, 0x1f, 0x8b)) return 'gzip';
+  if (startsWith(b, 0x50, 0x4b, 0x03, 0x04) || startsWith(b, 0x50, 0x4b, 0x05, 0x06)) return 'zip';
+  const head = firstText(b).replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  if (head.startsWith('<')) return 'xml';
+  if (/^(?:[A-Za-z][A-Za-z0-9-]*:[^\n]*\r?\n)+/.test(head) && /^(?:received|return-path|from|to|subject|date|message-id|mime-version|content-type|delivered-to|dkim-signature|x-[a-z0-9-]+|arc-[a-z-]+|authentication-results):/im.test(head)) return 'email';
+  if (/^[A-Za-z0-9+/=\r\n]+$/.test(head.slice(0, 512)) && head.length > 16) return 'base64';
+  return 'unknown';
+}
+
+function decodeQuotedPrintable(s: string): Buffer {
+  const bytes: number[] = [];
+  const text = s.replace(/=\r?\n/g, '');
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(text.charCodeAt(i) & 0xff);
+  }
+  return Buffer.from(bytes);
+}
+
+interface MimePart {
+  headers: Map<string, string>;
+  body: string;
+}
+
+function parsePart(raw: string): MimePart {
+  const sep = /\r?\n\r?\n/.exec(raw);
+  const head = sep ? raw.slice(0, sep.index) : raw;
+  const body = sep ? raw.slice(sep.index + sep[0].length) : '';
+  const headers = new Map<string, string>();
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const c = line.indexOf(':');
+    if (c > 0) headers.set(line.slice(0, c).trim().toLowerCase(), line.slice(c + 1).trim());
+  }
+  return { headers, body };
+}
+
+function param(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  const m = new RegExp(`${name}\\*?=\\s*(?:"([^"]*)"|([^;\\s]+))`, 'i').exec(header);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+/** The leaf parts of a MIME message, decoded, with their file names. */
+function mimeLeaves(raw: string, depth = 0): { name: string; data: Buffer; type: string }[] {
+  const part = parsePart(raw);
+  const type = part.headers.get('content-type') ?? 'text/plain';
+  const boundary = param(type, 'boundary');
+  if (/^multipart\//i.test(type) && boundary && depth < MAX_DEPTH) {
+    const pieces = part.body.split(new RegExp(`\\r?\\n?--${boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?[ \\t]*\\r?\\n?`));
+    return pieces.slice(1).filter((p) => p.trim() !== '').flatMap((p) => mimeLeaves(p, depth + 1));
+  }
+  const enc = (part.headers.get('content-transfer-encoding') ?? '').toLowerCase();
+  const data = enc === 'base64' ? Buffer.from(part.body.replace(/\s+/g, ''), 'base64') : enc === 'quoted-printable' ? decodeQuotedPrintable(part.body) : Buffer.from(part.body, 'latin1');
+  const name = param(part.headers.get('content-disposition'), 'filename') ?? param(type, 'name') ?? type.split(';')[0];
+  return [{ name, data, type }];
+}
+
+/** Unpacks any supported container down to XML documents, collecting what could not be read. */
+export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n: 0 }): { docs: XmlDocument[]; problems: UnpackProblem[] } {
+  const docs: XmlDocument[] = [];
+  const problems: UnpackProblem[] = [];
+  const push = (r: { docs: XmlDocument[]; problems: UnpackProblem[] }) => {
+    docs.push(...r.docs);
+    problems.push(...r.problems);
+  };
+  if (depth > MAX_DEPTH) return { docs, problems: [{ origin, message: `containers nested more than ${MAX_DEPTH} deep; not unpacked further` }] };
+  total.n += bytes.length;
+  if (total.n > MAX_UNPACKED) return { docs, problems: [{ origin, message: `more than ${MAX_UNPACKED / 2 ** 20} MB unpacked; stopped (a zip bomb?)` }] };
+  const kind = sniff(bytes);
+  try {
+    switch (kind) {
+      case 'xml':
+        docs.push({ origin, bytes });
+        break;
+      case 'gzip':
+        push(unpack(gunzipSync(bytes), `${origin} (gunzipped)`, depth + 1, total));
+        break;
+      case 'zip': {
+        const members = unzipSync(bytes);
+        const names = Object.keys(members).filter((n) => !n.endsWith('/'));
+        if (names.length === 0) problems.push({ origin, message: 'the zip archive has no files' });
+        for (const name of names) push(unpack(members[name], `${origin}!${name}`, depth + 1, total));
+        break;
+      }
+      case 'email': {
+        const leaves = mimeLeaves(Buffer.from(bytes).toString('latin1'));
+        let found = 0;
+        for (const leaf of leaves) {
+          const k = sniff(leaf.data);
+          if (k === 'xml' || k === 'gzip' || k === 'zip') {
+            found++;
+            push(unpack(leaf.data, `${origin} (attachment ${leaf.name})`, depth + 1, total));
+          }
+        }
+        if (found === 0) problems.push({ origin, message: `the e-mail has no XML, gzip or zip attachment (parts: ${leaves.map((l) => l.type.split(';')[0]).join(', ') || 'none'})` });
+        break;
+      }
+      case 'base64':
+        push(unpack(Buffer.from(Buffer.from(bytes).toString('latin1').replace(/\s+/g, ''), 'base64'), `${origin} (base64)`, depth + 1, total));
+        break;
+      case 'empty':
+        problems.push({ origin, message: 'the file is empty' });
+        break;
+      default:
+        problems.push({ origin, message: 'not a DMARC report: neither XML nor gzip, zip or an e-mail (first bytes: ' + JSON.stringify(firstText(bytes, 16)) + ')' });
+    }
+  } catch (e) {
+    problems.push({ origin, message: `${kind} data is damaged: ${(e as Error).message}` });
+  }
+  return { docs, problems };
+}

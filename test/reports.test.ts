@@ -1,0 +1,71 @@
+/** Aggregate report reading: every packaging, both schemas, tolerance, and clear failures. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
+import { readReports, summarize } from '../server/src/reports/aggregate';
+import { CORPUS } from './helpers';
+
+const xml = (records: string, head = '<feedback>') => `  \n<?xml version="1.0"?>\n${head}<report_metadata><org_name> Example Receiver </org_name><report_id>r1</report_id><date_range><begin>1700000000</begin><end>1700086399</end></date_range></report_metadata><policy_published><domain>Example.com</domain><p>None</p></policy_published>${records}</feedback>`;
+const rec = (ip: string, count: number, dkim: string, spf: string) =>
+  `<record><row><source_ip>${ip}</source_ip><count>${count}</count><policy_evaluated><disposition>none</disposition><dkim>${dkim}</dkim><spf>${spf}</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers><auth_results><dkim><domain>example.com</domain><result>Pass</result></dkim><dkim><domain>esp.example</domain><result>pass</result></dkim><spf><domain>bounce.esp.example</domain><result>pass</result></spf></auth_results></record>`;
+
+describe('aggregate reports', () => {
+  it('reads XML tolerantly: padding, case, several auth results', () => {
+    const r = readReports(Buffer.from(xml(rec('192.0.2.1', 5, 'Pass', 'fail') + rec('198.51.100.7', 3, 'fail', 'FAIL'))), 'a.xml');
+    const rep = r.reports[0];
+    assert.equal(rep.metadata.orgName, 'Example Receiver');
+    assert.equal(rep.policy.domain, 'example.com');
+    assert.equal(rep.policy.p, 'none');
+    assert.equal(rep.records[0].dkim, 'pass');
+    assert.equal(rep.records[0].dkimResults.length, 2);
+    const s = summarize(r.reports);
+    assert.deepEqual([s.messages, s.dmarcPass, s.failingSources[0].sourceIp], [8, 5, '198.51.100.7']);
+  });
+
+  it('unpacks gzip inside gzip, every zip member, and report e-mails; detects RFC 9990 by namespace', () => {
+    const doc = Buffer.from(xml(rec('192.0.2.1', 1, 'pass', 'pass'), '<feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0">'));
+    assert.equal(readReports(gzipSync(gzipSync(doc)), 'x.gz').reports[0].schema, 'rfc9990');
+    const zip = zipSync({ 'a.xml': doc, 'b.xml': Buffer.from(xml(rec('192.0.2.2', 2, 'fail', 'fail'))) });
+    assert.deepEqual(readReports(zip, 'r.zip').reports.map((r) => r.origin), ['r.zip!a.xml', 'r.zip!b.xml']);
+    const eml = `From: dmarc@receiver.example\r\nSubject: Report\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="XX"\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XX\r\nContent-Type: application/zip; name="r.zip"\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(zip).toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n--XX--\r\n`;
+    assert.equal(readReports(Buffer.from(eml), 'r.eml').reports.length, 2);
+  });
+
+  it('skips a bad record, keeps the rest, and says precisely why a file is not a report', () => {
+    const bad = xml(rec('192.0.2.1', 1, 'pass', 'pass') + '<record><row><count>4</count></row></record>');
+    const r = readReports(Buffer.from(bad), 'b.xml').reports[0];
+    assert.equal(r.records.length, 1);
+    assert.match(r.problems[0], /record 2 skipped: no source_ip or header_from/);
+    const cut = xml(rec('192.0.2.1', 1, 'pass', 'pass') + rec('192.0.2.2', 1, 'pass', 'pass'));
+    const truncated = readReports(Buffer.from(cut.slice(0, cut.length - 200)), 't.xml').reports[0];
+    assert.equal(truncated.records.length, 1);
+    assert.match(truncated.problems[0], /breaks at line \d+, column \d+ \(truncated at byte \d+\).*1 records before it are kept/);
+    assert.match(readReports(Buffer.alloc(0), 'e.xml').failures[0].message, /empty/);
+    assert.match(readReports(Buffer.from('<?xml version="1.0"?><html></html>'), 'h.xml').failures[0].message, /root element is <html>/);
+    assert.match(readReports(Buffer.from('hello world'), 'w.txt').failures[0].message, /not a DMARC report/);
+  });
+
+  it('reads every report in the corpus, matching the record counts stalwart found', (t) => {
+    const dir = path.join(CORPUS, 'dmarc-aggregate');
+    if (!fs.existsSync(dir)) return t.skip(`corpus not present at ${dir}`);
+    const files = fs.readdirSync(dir).filter((f) => !/\.(md|json)$/.test(f) && f !== 'schemas');
+    let read = 0;
+    for (const f of files) {
+      const r = readReports(fs.readFileSync(path.join(dir, f)), f);
+      t.diagnostic(`${f}: ${r.reports.map((x) => `${x.schema} ${x.records.length} records`).join(', ')}${r.failures.length ? ` FAILED: ${r.failures[0].message}` : ''}`);
+      if (r.reports.length) read++;
+      const expected = path.join(dir, f.replace(/\.(xml|eml)$/, '') + '.expected.json');
+      if (fs.existsSync(expected)) {
+        const e = JSON.parse(fs.readFileSync(expected, 'utf8'));
+        assert.equal(r.reports[0].records.length, e.record.length, f);
+        assert.equal(r.reports[0].metadata.reportId, String(e.report_metadata.report_id), f);
+      }
+    }
+    assert.ok(read >= files.length - 1, `${read} of ${files.length} read`);
+    const broken = readReports(fs.readFileSync(path.join(dir, 'parsedmarc_malformed_invalid-xml.xml')), 'bad');
+    assert.ok(broken.failures.length + broken.reports.flatMap((x) => x.problems).length > 0);
+  });
+});
