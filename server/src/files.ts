@@ -59,6 +59,28 @@ export function collectFiles(inputs: string[]): { files: string[]; errors: strin
   return { files, errors };
 }
 
+/** Aggregate report files under a folder (`.xml`, `.gz`, `.zip`, `.eml`; their bytes decide the rest). */
+export function collectReportFiles(dir: string, limit = 5000): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (out.length >= limit) return;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
+      } else if (e.isFile() && /\.(xml|xml\.gz|gz|zip|eml)$/i.test(e.name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
 /** Reads a text file for the engine; undefined when it does not exist or cannot be read. */
 export function readTextFile(file: string): string | undefined {
   try {

@@ -34,8 +34,8 @@ import { docsUrl } from './checks/rule';
 import { completeAt } from './features/completion';
 import { hoverAt, siteAt } from './features/hover';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
-import { collectFiles, isSourceFileName, readTextFile } from './files';
-import { checkZone, DocumentAnalyzer, FindingSink, readZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { collectFiles, collectReportFiles, isSourceFileName, readTextFile } from './files';
+import { checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { WorkspaceIndex } from './workspace';
@@ -44,6 +44,8 @@ import { LiveResolver } from './dns/live';
 import { treeFindings } from './spf/findings';
 import { ConfigCache, CONFIG_NAME, isIgnored } from './config';
 import { baselinePath, fingerprints, readBaseline } from './baseline';
+import { nextSteps, type RolloutStyle } from './rollout';
+import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { applySuppressions, findSuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
 import type { RecordSite } from './types';
@@ -317,6 +319,8 @@ async function loadSettings(): Promise<void> {
   const bf = raw?.baseline?.file;
   baselineFile = typeof bf === 'string' && bf !== '' ? (path.isAbsolute(bf) ? bf : path.join(workspaceFolders[0] ?? process.cwd(), bf)) : undefined;
   baselineMode = raw?.baseline?.mode === 'hide' ? 'hide' : 'hint';
+  const rs = (raw as { rollout?: { style?: unknown } } | null)?.rollout?.style;
+  rolloutStyle = rs === 'compatible' || rs === 'legacy' ? rs : 'rfc9989';
   baselineCache = undefined;
   const mode = raw?.dns?.mode ?? 'live';
   if (mode !== 'live' && mode !== 'offline') connection.console.warn(`dmarcLens.dns.mode: "${String(mode)}" is neither live nor offline; using live`);
@@ -335,6 +339,28 @@ async function loadSettings(): Promise<void> {
     else next[id] = v as RuleSetting;
   }
   ruleSettings = next;
+}
+
+/** Aggregate reports found in the workspace, by the domain their policy was published for. */
+const reportsByDomain = new Map<string, AggregateReport[]>();
+let rolloutStyle: RolloutStyle = 'rfc9989';
+
+function indexReports(): void {
+  reportsByDomain.clear();
+  for (const folder of workspaceFolders)
+    for (const file of collectReportFiles(folder)) {
+      try {
+        const bytes = fs.readFileSync(file);
+        if (bytes.length > 200 * 1024 * 1024) continue;
+        for (const r of readReports(bytes, file).reports) {
+          const list = reportsByDomain.get(r.policy.domain) ?? [];
+          list.push(r);
+          reportsByDomain.set(r.policy.domain, list);
+        }
+      } catch (e) {
+        connection.console.warn(`dmarc-lens: report ${file} not read: ${(e as Error).message}`);
+      }
+    }
 }
 
 /** Reads every zone file of the workspace folders into the workspace model, with progress. */
@@ -362,8 +388,9 @@ async function indexWorkspace(): Promise<void> {
       await new Promise((r) => setImmediate(r));
     }
   }
+  indexReports();
   progress?.done();
-  connection.console.log(`dmarc-lens: indexed ${files.length} zone files in ${Date.now() - started} ms`);
+  connection.console.log(`dmarc-lens: indexed ${files.length} files and ${[...reportsByDomain.values()].reduce((n, l) => n + l.length, 0)} aggregate reports in ${Date.now() - started} ms`);
   for (const doc of documents.all()) {
     states.delete(doc.uri);
     schedule(doc, 0, true);
@@ -477,6 +504,22 @@ connection.onCodeAction((params) => {
   const end = doc.offsetAt(params.range.end);
   const actions: CodeAction[] = [];
   const text = doc.getText();
+  // The policy ladder on DMARC records in the range, with the reports' evidence in the title.
+  for (const a of state.analysis?.sites ?? []) {
+    if (!a.dmarc || a.site.uri !== file || a.site.range.end < start || a.site.range.start > end || !a.site.owner?.startsWith('_dmarc.')) continue;
+    const domain = a.site.owner.slice('_dmarc.'.length);
+    const reports = reportsByDomain.get(domain);
+    const style = (configs.forFile(file).rollout as { style?: RolloutStyle } | undefined)?.style ?? rolloutStyle;
+    for (const step of nextSteps(a.dmarc, reports ? summarize(reports) : undefined, style)) {
+      const fix = mapFix(a.site, step);
+      actions.push({
+        title: step.title,
+        kind: CodeActionKind.QuickFix,
+        isPreferred: step.preferred,
+        edit: { changes: { [doc.uri]: fix.edits.map((e) => ({ range: { start: doc.positionAt(e.range.start), end: doc.positionAt(e.range.end) }, newText: e.newText })) } },
+      });
+    }
+  }
   for (const f of state.shown ?? state.analysis?.findings ?? []) {
     if (f.uri !== file || f.range.end < start || f.range.start > end) continue;
     // The rule's own fixes first (the first one preferred), then "Suppress … for this line".

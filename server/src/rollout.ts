@@ -1,0 +1,90 @@
+/**
+ * The DMARC policy ladder (RFC 9989): p=none → p=quarantine with t=y → p=quarantine → p=reject with
+ * t=y → p=reject, each step one value edit, gated by what the aggregate reports say. Styles:
+ * `rfc9989` (t only), `compatible` (pct=0 / pct=100 beside t for RFC 7489 receivers), `legacy`
+ * (a pct ramp 10 → 25 → 50 → 100, pct being removed in RFC 9989).
+ */
+import type { ValueEdit, ValueFix } from './checks/rule';
+import type { DmarcRecord } from './records/dmarc';
+import type { Tag } from './records/taglist';
+import type { ReportSummary } from './reports/aggregate';
+
+export type RolloutStyle = 'rfc9989' | 'compatible' | 'legacy';
+
+export interface RolloutStep extends ValueFix {
+  preferred: boolean;
+  /** What the reports say, for the action's detail. */
+  evidence: string;
+}
+
+/** Failing sources above this share of volume block a preferred step. */
+const BLOCKING_SHARE = 0.02;
+
+function setTag(record: DmarcRecord, name: string, value: string | undefined): ValueEdit[] {
+  const tag = record.byName.get(name);
+  const v = record.value;
+  if (tag && value === undefined) {
+    // remove "; name=value" (or "name=value; ")
+    let start = tag.range.start;
+    let end = tag.range.end;
+    let s = start;
+    while (s > 0 && /\s/.test(v[s - 1])) s--;
+    if (v[s - 1] === ';') start = s - 1;
+    else {
+      while (end < v.length && /[\s;]/.test(v[end])) end++;
+    }
+    return [{ range: { start, end }, newText: '' }];
+  }
+  if (tag && value !== undefined) return [{ range: tag.valueRange, newText: value }];
+  if (value === undefined) return [];
+  // Insert after p (or v) so the policy tags stay together.
+  const after: Tag | undefined = record.byName.get('p') ?? record.byName.get('v');
+  const at = after ? after.range.end : v.replace(/[\s;]+$/, '').length;
+  return [{ range: { start: at, end: at }, newText: `; ${name}=${value}` }];
+}
+
+function describe(s: ReportSummary | undefined): { text: string; blocked: boolean } {
+  if (!s || s.messages === 0) return { text: 'no aggregate reports for this domain in the workspace', blocked: false };
+  const days = s.begin && s.end ? Math.max(1, Math.round((s.end - s.begin) / 86400)) : undefined;
+  const failing = s.failingSources.filter((f) => f.messages / s.messages > BLOCKING_SHARE);
+  const text = `${(s.passRate * 100).toFixed(1)}% DMARC pass over ${s.messages.toLocaleString('en-US')} messages${days ? ` in ${days} days` : ''}, ${s.reports} report${s.reports === 1 ? '' : 's'}${
+    failing.length ? `; still failing: ${failing.slice(0, 3).map((f) => `${f.sourceIp} (${((f.messages / s.messages) * 100).toFixed(1)}%)`).join(', ')}` : ''
+  }`;
+  return { text, blocked: failing.length > 0 };
+}
+
+/** Insertions at one offset become one edit, so their order is never ambiguous. */
+function merge(edits: ValueEdit[]): ValueEdit[] {
+  const out: ValueEdit[] = [];
+  for (const e of edits) {
+    const prev = out.find((x) => x.range.start === e.range.start && x.range.end === e.range.start && e.range.end === e.range.start);
+    if (prev) prev.newText += e.newText;
+    else out.push({ range: { ...e.range }, newText: e.newText });
+  }
+  return out;
+}
+
+/** The next step(s) of the ladder for a DMARC record, or none when it is at p=reject. */
+export function nextSteps(record: DmarcRecord, evidence: ReportSummary | undefined, style: RolloutStyle = 'rfc9989'): RolloutStep[] {
+  const p = (record.byName.get('p')?.value ?? 'none').toLowerCase();
+  const testing = record.byName.get('t')?.value === 'y';
+  const pct = record.byName.get('pct') ? Number(record.byName.get('pct')!.value) : undefined;
+  const { text, blocked } = describe(evidence);
+  const step = (title: string, edits: ValueEdit[]): RolloutStep => ({ title: `DMARC: ${title} — ${text}`, edits: merge(edits), preferred: !blocked && evidence !== undefined && evidence.messages > 0, evidence: text });
+  const np = record.byName.has('np') ? [] : setTag(record, 'np', 'reject');
+  if (style === 'legacy') {
+    const ramp = [10, 25, 50, 100];
+    if (p === 'reject' && (pct === undefined || pct >= 100)) return [];
+    if (p === 'none') return [step('move to p=quarantine; pct=10 (pct is removed in RFC 9989)', [...setTag(record, 'p', 'quarantine'), ...setTag(record, 'pct', '10')])];
+    const next = ramp.find((r) => r > (pct ?? 100));
+    if (next !== undefined) return [step(`raise pct to ${next} (pct is removed in RFC 9989)`, setTag(record, 'pct', String(next)))];
+    return [step('move to p=reject; pct=10 (pct is removed in RFC 9989)', [...setTag(record, 'p', 'reject'), ...setTag(record, 'pct', '10')])];
+  }
+  const compat = style === 'compatible';
+  if (p === 'none')
+    return [step(`move to p=quarantine in test mode (t=y)${compat ? ' with pct=0 for RFC 7489 receivers' : ''}`, [...setTag(record, 'p', 'quarantine'), ...setTag(record, 't', 'y'), ...setTag(record, 'pct', compat ? '0' : undefined), ...np])];
+  if (p === 'quarantine' && testing) return [step('enforce p=quarantine (drop t=y)', [...setTag(record, 't', undefined), ...setTag(record, 'pct', compat ? '100' : undefined)])];
+  if (p === 'quarantine') return [step(`move to p=reject in test mode (t=y)${compat ? ' with pct=0' : ''}`, [...setTag(record, 'p', 'reject'), ...setTag(record, 't', 'y'), ...setTag(record, 'pct', compat ? '0' : undefined)])];
+  if (p === 'reject' && testing) return [step('enforce p=reject (drop t=y)', [...setTag(record, 't', undefined), ...setTag(record, 'pct', compat ? '100' : undefined)])];
+  return [];
+}

@@ -1,0 +1,74 @@
+/** The DMARC policy ladder in each style, applied through the source maps in zone, Terraform and CloudFormation files. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseDmarc } from '../server/src/records/dmarc';
+import type { ReportSummary } from '../server/src/reports/aggregate';
+import { nextSteps, type RolloutStyle } from '../server/src/rollout';
+import { analyzeZone, mapFix, readZone } from '../server/src/service';
+import { applyFix } from './helpers';
+
+function walk(start: string, style: RolloutStyle, evidence?: ReportSummary): string[] {
+  const seen = [start];
+  let v = start;
+  for (let i = 0; i < 10; i++) {
+    const [step] = nextSteps(parseDmarc(v), evidence, style);
+    if (!step) break;
+    const edits = [...step.edits].sort((a, b) => b.range.start - a.range.start);
+    for (const e of edits) v = v.slice(0, e.range.start) + e.newText + v.slice(e.range.end);
+    seen.push(v);
+  }
+  return seen;
+}
+
+const good: ReportSummary = { reports: 12, messages: 30000, dmarcPass: 29800, passRate: 29800 / 30000, begin: 1700000000, end: 1700000000 + 14 * 86400, reporters: ['google.com'], domains: ['example.com'], failingSources: [{ sourceIp: '192.0.2.9', messages: 200, headerFrom: 'example.com', dkimDomains: [], spfDomains: [] }] };
+
+describe('DMARC rollout ladder', () => {
+  it('walks none -> quarantine (t=y) -> quarantine -> reject (t=y) -> reject in RFC 9989 style', () => {
+    assert.deepEqual(walk('v=DMARC1; p=none; rua=mailto:d@example.com', 'rfc9989'), [
+      'v=DMARC1; p=none; rua=mailto:d@example.com',
+      'v=DMARC1; p=quarantine; t=y; np=reject; rua=mailto:d@example.com',
+      'v=DMARC1; p=quarantine; np=reject; rua=mailto:d@example.com',
+      'v=DMARC1; p=reject; t=y; np=reject; rua=mailto:d@example.com',
+      'v=DMARC1; p=reject; np=reject; rua=mailto:d@example.com',
+    ]);
+  });
+
+  it('adds pct=0 / pct=100 beside t in compatible style, and ramps pct in legacy style', () => {
+    const c = walk('v=DMARC1; p=none; rua=mailto:d@example.com', 'compatible');
+    assert.equal(c[1], 'v=DMARC1; p=quarantine; t=y; pct=0; np=reject; rua=mailto:d@example.com');
+    assert.equal(c[2], 'v=DMARC1; p=quarantine; pct=100; np=reject; rua=mailto:d@example.com');
+    const l = walk('v=DMARC1; p=none', 'legacy');
+    assert.deepEqual(l.map((x) => /p=(\w+)(?:; pct=(\d+))?/.exec(x)!.slice(1).join(' ')), ['none ', 'quarantine 10', 'quarantine 25', 'quarantine 50', 'quarantine 100', 'reject 10', 'reject 25', 'reject 50', 'reject 100']);
+  });
+
+  it('shows the evidence, prefers the step only when reports are clean enough, and says when there are none', () => {
+    const rec = parseDmarc('v=DMARC1; p=none');
+    assert.match(nextSteps(rec, undefined)[0].title, /no aggregate reports for this domain/);
+    assert.equal(nextSteps(rec, undefined)[0].preferred, false);
+    const ok = nextSteps(rec, good)[0];
+    assert.match(ok.title, /99\.3% DMARC pass over 30,000 messages in 14 days, 12 reports/);
+    assert.equal(ok.preferred, true);
+    const bad = nextSteps(rec, { ...good, failingSources: [{ ...good.failingSources[0], messages: 3000 }] })[0];
+    assert.equal(bad.preferred, false);
+    assert.match(bad.title, /still failing: 192\.0\.2\.9 \(10\.0%\)/);
+  });
+
+  for (const [name, file, text] of [
+    ['zone file', 'example.com.zone', '$ORIGIN example.com.\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\n'],
+    ['Terraform', 'main.tf', 'resource "aws_route53_record" "d" {\n  name    = "_dmarc.example.com."\n  type    = "TXT"\n  records = ["v=DMARC1; p=none; rua=mailto:d@example.com"]\n}\n'],
+    ['CloudFormation', 'template.yaml', 'Resources:\n  D:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: _dmarc.example.com.\n      Type: TXT\n      ResourceRecords: [\'"v=DMARC1; p=none; rua=mailto:d@example.com"\']\n'],
+  ] as const)
+    it(`walks every stage in a ${name}, each edit touching only its own bytes`, () => {
+      let t: string = text;
+      for (let i = 0; i < 4; i++) {
+        const site = readZone(t, file).zone.sites.find((s) => s.value.startsWith('v=DMARC1'))!;
+        const [step] = nextSteps(parseDmarc(site.value), good);
+        const fixed = applyFix(t, mapFix(site, step));
+        const lo = site.range.start;
+        assert.equal(fixed.slice(0, lo), t.slice(0, lo));
+        t = fixed;
+        assert.ok(!analyzeZone(t, file).findings.some((f) => f.severity === 'error'), `no error after step ${i + 1}`);
+      }
+      assert.match(readZone(t, file).zone.sites[0].value, /^v=DMARC1; p=reject; np=reject; rua=/);
+    });
+});
