@@ -84,6 +84,12 @@ suite('DMARC Lens in VS Code', () => {
     assert.ok(counts.files >= 1 && counts.error >= 1, JSON.stringify(counts));
   });
 
+  test('the report preview opens a webview that renders the example report', async () => {
+    const report = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
+    const shown = await vscode.commands.executeCommand('dmarcLens.openReportPreview', report);
+    assert.deepStrictEqual({ type: shown.type, reports: shown.reports, records: shown.records, messages: shown.messages }, { type: 'ready', reports: 1, records: 3, messages: 2156 });
+  });
+
   test('the server restarts and checks again', async () => {
     await vscode.commands.executeCommand('dmarcLens.restartServer');
     await waitFor(() => vscode.languages.getDiagnostics(uri).some((x) => x.code && x.code.value === 'spf/multiple-records'));

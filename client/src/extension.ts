@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { previewHtml } from './previewHtml';
 import {
   CloseAction,
   ErrorAction,
@@ -108,12 +109,42 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
+    vscode.commands.registerCommand('dmarcLens.openReportPreview', (uri?: vscode.Uri) => openPreview(context, uri ?? vscode.window.activeTextEditor?.document.uri)),
   );
   updateStatus();
   const ready = client.start().then(updateStatus, (e: unknown) => {
     void vscode.window.showErrorMessage(`DMARC Lens: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
   });
   return { client, activationMs: performance.now() - started, ready };
+}
+
+/**
+ * Opens a report file in the preview. The language server reads it (the engine's reader); the page
+ * renders it and answers with what it showed, which is what the command returns (for tests).
+ */
+async function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri | undefined): Promise<unknown> {
+  if (!uri) {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'DMARC reports': ['xml', 'gz', 'zip', 'eml'] } });
+    uri = picked?.[0];
+    if (!uri) return undefined;
+  }
+  if (!client) throw new Error('DMARC Lens: the language server is not running');
+  const model = await client.sendRequest('dmarcLens/readReport', { uri: uri.toString() });
+  const panel = vscode.window.createWebviewPanel('dmarcLens.reportPreview', `DMARC: ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Active, {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')],
+  });
+  const nonce = Array.from({ length: 24 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
+  const rendered = new Promise((resolve) => {
+    const sub = panel.webview.onDidReceiveMessage((m: { type?: string }) => {
+      if (m?.type === 'ready') {
+        sub.dispose();
+        resolve(m);
+      }
+    });
+  });
+  panel.webview.html = previewHtml({ scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.js')).toString(), cspSource: panel.webview.cspSource, nonce, model });
+  return rendered;
 }
 
 export async function deactivate(): Promise<void> {

@@ -88,3 +88,11 @@ export function nextSteps(record: DmarcRecord, evidence: ReportSummary | undefin
   if (p === 'reject' && testing) return [step('enforce p=reject (drop t=y)', [...setTag(record, 't', undefined), ...setTag(record, 'pct', compat ? '100' : undefined)])];
   return [];
 }
+
+/** One sentence on whether the reports allow tightening the policy; the preview and the actions agree. */
+export function verdict(s: ReportSummary | undefined): string {
+  if (!s || s.messages === 0) return 'No messages in these reports yet: keep p=none and collect reports before tightening the policy.';
+  const failing = s.failingSources.filter((f) => f.messages / s.messages > BLOCKING_SHARE);
+  if (failing.length === 0) return `Reports look clean (${(s.passRate * 100).toFixed(1)}% DMARC pass): the domain can move to the next DMARC stage.`;
+  return `Not yet: ${failing.length} source${failing.length === 1 ? '' : 's'} still fail${failing.length === 1 ? 's' : ''} DMARC with more than ${BLOCKING_SHARE * 100}% of the messages (${failing.slice(0, 3).map((f) => f.sourceIp).join(', ')}); authorise them (SPF with a custom return path, or DKIM signing with your domain) before tightening the policy.`;
+}

@@ -44,7 +44,7 @@ import { LiveResolver } from './dns/live';
 import { treeFindings } from './spf/findings';
 import { ConfigCache, CONFIG_NAME, isIgnored } from './config';
 import { baselinePath, fingerprints, readBaseline } from './baseline';
-import { nextSteps, type RolloutStyle } from './rollout';
+import { nextSteps, verdict, type RolloutStyle } from './rollout';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { applySuppressions, findSuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
@@ -460,6 +460,20 @@ connection.onDidChangeWatchedFiles((params) => {
       }
     }
   }
+});
+
+/** The report preview's data: the reader's model of a report file, its summary and the rollout verdict. */
+connection.onRequest('dmarcLens/readReport', (params: { uri: string }) => {
+  const file = toPath(params.uri);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    return { summary: summarize([]), reports: [], failures: [{ origin: file, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
+  }
+  const { reports, failures } = readReports(bytes, path.basename(file));
+  const summary = summarize(reports);
+  return { summary, reports, failures, verdict: reports.length ? verdict(summary) : undefined };
 });
 
 connection.onExecuteCommand(async (params) => {
