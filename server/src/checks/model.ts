@@ -3,6 +3,7 @@
  * without DMARC, CNAME beside other data. They read the zone's DNS model, never a file format.
  */
 import { isSpfRecord } from '../records/spf';
+import { includeDoesNotAlign } from './senders';
 import type { ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, WorkspaceView } from './rule';
 
@@ -332,6 +333,7 @@ export const conflictingDefinitions = rule({
 });
 
 export const modelRules: ModelRule[] = [
+  includeDoesNotAlign,
   conflictingDefinitions,
   includeHasNoSpf,
   spfMultipleRecords,

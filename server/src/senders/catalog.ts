@@ -10,6 +10,12 @@ export interface Provider {
   dkimSelectorPrefixes?: string[];
   dkimSelectorSuffixes?: string[];
   confidence: string;
+  returnPath?: 'provider' | 'custom' | 'customer';
+  /** DKIM CNAME targets of this platform end in one of these. */
+  dkimCnameSuffixes?: string[];
+  /** What to publish so the platform signs with the customer's domain. */
+  dkimSetup?: string;
+  source?: string;
 }
 
 export const providers: readonly Provider[] = catalog.providers as Provider[];

@@ -1,0 +1,69 @@
+/**
+ * Sender alignment (RFC 9989 §4.4): a platform authorised by an SPF include but sending with its own
+ * Return-Path never passes DMARC on SPF for the customer's domain; it passes only when it signs with
+ * DKIM for that domain. The rule looks for that DKIM set-up (the platform's CNAMEs or selectors under
+ * `_domainkey`) in the same files and the workspace, and says what to publish when it is missing.
+ */
+import { providerForInclude, providerForSelector, type Provider } from '../senders/catalog';
+import type { DnsModel, ModelRule } from './rule';
+
+/**
+ * DKIM for the platform at the domain or a parent: under relaxed alignment (the default, adkim=r) a
+ * signature with d= a parent in the same Organizational Domain aligns too. Parents are walked down to
+ * two labels (no public-suffix list yet, so `co.uk`-style suffixes are not told apart).
+ */
+function dkimSetUp(model: DnsModel, domain: string, p: Provider): boolean {
+  for (let d = domain; d.split('.').length >= 2; d = d.slice(d.indexOf('.') + 1)) if (dkimAt(model, d, p)) return true;
+  return false;
+}
+
+function dkimAt(model: DnsModel, domain: string, p: Provider): boolean {
+  const suffix = `._domainkey.${domain}`;
+  const matches = (owner: string | undefined, type: string, rdata: string[]) => {
+    if (!owner?.endsWith(suffix)) return false;
+    const selector = owner.slice(0, -suffix.length);
+    if (type === 'CNAME') return (p.dkimCnameSuffixes ?? []).some((s) => rdata[0]?.toLowerCase().replace(/\.$/, '').endsWith(s));
+    return type === 'TXT' && providerForSelector(selector)?.id === p.id;
+  };
+  if (model.records.some((r) => matches(r.owner, r.type, r.rdata))) return true;
+  // Elsewhere in the workspace: look at the names the platform's selectors would use.
+  for (const sel of p.dkimSelectors ?? []) {
+    const entries = model.workspace?.at(`${sel}${suffix}`) ?? [];
+    if (entries.some((e) => matches(e.record.owner, e.record.type, e.record.rdata))) return true;
+  }
+  return false;
+}
+
+export const includeDoesNotAlign: ModelRule = {
+  id: 'spf/include-does-not-align',
+  kind: 'spf',
+  scope: 'model',
+  severity: 'warning',
+  summary: 'An included sending platform will not align under DMARC',
+  fixable: false,
+  docs: {
+    what: 'Finds `include:`s of platforms that send with their own Return-Path (Mailchimp, HubSpot on shared IPs) or do so by default (Amazon SES, SendGrid, Mandrill), when the domain has no DKIM set-up for that platform in the workspace.',
+    why: 'RFC 9989 §4.4: DMARC needs SPF or DKIM to pass *aligned* with the From domain. The platform\'s SPF passes for its own Return-Path domain, not for yours, so the include spends a DNS lookup without helping DMARC; its mail passes only if it signs with `d=` your domain. This is the most common DMARC failure after going to p=quarantine.',
+    bad: '@ IN TXT "v=spf1 include:servers.mcsv.net -all"',
+    good: '@ IN TXT "v=spf1 -all"\nk2._domainkey IN CNAME dkim2.mcsv.net.\nk3._domainkey IN CNAME dkim3.mcsv.net.',
+    fix: 'Publish what the message names (the platform\'s DKIM CNAMEs, or a custom Return-Path where it offers one); then the include is usually not needed at all.',
+  },
+  check(model, ctx) {
+    for (const s of model.sites) {
+      const domain = s.site.owner;
+      if (!s.spf || !domain) continue;
+      for (const t of s.spf.terms) {
+        if (t.name !== 'include' || !t.arg || t.invalid) continue;
+        const p = providerForInclude(t.arg);
+        if (!p || !p.returnPath || p.returnPath === 'customer' || dkimSetUp(model, domain, p)) continue;
+        const why =
+          p.returnPath === 'provider'
+            ? `${p.name} sends with its own Return-Path, so SPF never aligns with ${domain} under DMARC (RFC 9989 §4.4)`
+            : `${p.name}'s default Return-Path is on its own domain, so SPF does not align with ${domain} under DMARC unless a custom Return-Path is set up (RFC 9989 §4.4)`;
+        ctx.report(s.site, t.range, `${why}; its mail passes DMARC only with DKIM for ${domain}: publish ${p.dkimSetup ?? 'the DKIM records the platform provides'}.`, {
+          severity: p.returnPath === 'provider' ? 'warning' : 'information',
+        });
+      }
+    }
+  },
+};
