@@ -46,7 +46,7 @@ import { ConfigCache, CONFIG_NAME, isIgnored } from './config';
 import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { nextSteps, verdict, type RolloutStyle } from './rollout';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
-import { applySuppressions, findSuppressions, suppressionFix } from './suppress';
+import { applySuppressions, commentPrefix, findSuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
 import type { RecordSite } from './types';
 
@@ -320,6 +320,7 @@ async function loadSettings(): Promise<void> {
   baselineFile = typeof bf === 'string' && bf !== '' ? (path.isAbsolute(bf) ? bf : path.join(workspaceFolders[0] ?? process.cwd(), bf)) : undefined;
   baselineMode = raw?.baseline?.mode === 'hide' ? 'hide' : 'hint';
   const rs = (raw as { rollout?: { style?: unknown } } | null)?.rollout?.style;
+  decisionLog = (raw as { rollout?: { decisionLog?: unknown } } | null)?.rollout?.decisionLog === true;
   rolloutStyle = rs === 'compatible' || rs === 'legacy' ? rs : 'rfc9989';
   baselineCache = undefined;
   const mode = raw?.dns?.mode ?? 'live';
@@ -344,6 +345,8 @@ async function loadSettings(): Promise<void> {
 /** Aggregate reports found in the workspace, by the domain their policy was published for. */
 const reportsByDomain = new Map<string, AggregateReport[]>();
 let rolloutStyle: RolloutStyle = 'rfc9989';
+/** dmarcLens.rollout.decisionLog: each policy step also writes a dated comment beside the record. */
+let decisionLog = false;
 
 function indexReports(): void {
   reportsByDomain.clear();
@@ -526,6 +529,17 @@ connection.onCodeAction((params) => {
     const style = (configs.forFile(file).rollout as { style?: RolloutStyle } | undefined)?.style ?? rolloutStyle;
     for (const step of nextSteps(a.dmarc, reports ? summarize(reports) : undefined, style)) {
       const fix = mapFix(a.site, step);
+      if (decisionLog) {
+        // The repository keeps why the policy changed: a comment line above the record, in the file's syntax.
+        const before = a.site.value;
+        let after = before;
+        for (const e of [...step.edits].sort((x, y) => y.range.start - x.range.start)) after = after.slice(0, e.range.start) + e.newText + after.slice(e.range.end);
+        const lineStart = a.site.range.start - doc.positionAt(a.site.range.start).character;
+        const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+        const policy = (v: string) => v.split(';').map((x) => x.trim()).filter((x) => /^(p|sp|np|t|pct)=/.test(x)).join('; ');
+        const note = `${indent}${commentPrefix(file)} ${new Date().toISOString().slice(0, 10)} ${policy(before)} -> ${policy(after)} (${step.evidence})\n`;
+        fix.edits.push({ range: { start: lineStart, end: lineStart }, newText: note });
+      }
       actions.push({
         title: step.title,
         kind: CodeActionKind.QuickFix,

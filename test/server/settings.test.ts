@@ -66,7 +66,7 @@ describe('language server: settings, .dmarc-lens.json, baselines', () => {
     conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     conn.onNotification(PublishDiagnosticsNotification.type, (p) => latest.set(p.uri, p));
     conn.onRequest(ConfigurationRequest.type, (params) =>
-      params.items.map(() => ({ rules: { 'spf/ptr': 'off', 'dmarc/policy-none': 'hint' }, baseline: { file: 'baseline.json', mode: 'hide' }, dns: { mode: 'offline' } })),
+      params.items.map(() => ({ rules: { 'spf/ptr': 'off', 'dmarc/policy-none': 'hint' }, baseline: { file: 'baseline.json', mode: 'hide' }, dns: { mode: 'offline' }, rollout: { decisionLog: true } })),
     );
     conn.listen();
     await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(dir).href, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }], capabilities: { workspace: { configuration: true } } });
@@ -96,6 +96,17 @@ describe('language server: settings, .dmarc-lens.json, baselines', () => {
     assert.match((hover?.contents as MarkupContent).value, /Suppressed on this line: `spf\/plus-all` — test zone/);
     const actions = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: p.diagnostics.find((d) => d.code === 'spf/ptr')!.range, context: { diagnostics: [] } })) as { title: string }[];
     assert.ok(actions.some((a) => a.title === 'Suppress spf/ptr for this line'));
+  });
+
+  it('writes a dated decision-log comment with a policy step when the setting asks for it', async () => {
+    const uri = pathToFileURL(path.join(dir, 'example.com.zone')).href;
+    const actions = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: { line: 2, character: 18 }, end: { line: 2, character: 18 } }, context: { diagnostics: [] } })) as {
+      title: string;
+      edit: { changes: Record<string, { newText: string }[]> };
+    }[];
+    const step = actions.find((a) => a.title.startsWith('DMARC: move to p=quarantine'))!;
+    const log = step.edit.changes[uri].find((e) => /^; \d{4}/.test(e.newText))!;
+    assert.match(log.newText, /^; \d{4}-\d{2}-\d{2} p=none -> p=quarantine; t=y; np=reject \(no aggregate reports for this domain in the workspace\)\n$/);
   });
 
   it('hides findings recorded in the baseline', async () => {

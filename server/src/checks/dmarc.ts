@@ -475,17 +475,21 @@ export const noRua = rule({
   id: 'dmarc/no-rua',
   severity: 'warning',
   summary: 'No `rua`: no aggregate reports will arrive',
-  fixable: false,
+  fixable: true,
   docs: {
     what: 'Finds DMARC records without a `rua` tag.',
     why: 'RFC 9989 §4.7 / RFC 9990: without `rua` receivers send no aggregate reports, so you cannot see who sends as the domain or whether it is safe to tighten the policy.',
     bad: '_dmarc IN TXT "v=DMARC1; p=none"',
     good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
-    fix: 'Add `rua=mailto:` with a mailbox you read or a report-processing service.',
+    fix: 'Add `rua=mailto:` with a mailbox you read or a report-processing service (the quick fix proposes `dmarc-reports@` the domain; change it to the mailbox you use).',
   },
   check(record, ctx) {
     if (record.byName.has('rua') || !record.byName.has('v')) return;
-    ctx.report(record.byName.get('v')!.range, 'The record has no `rua`, so no aggregate reports arrive and you cannot see who sends as this domain (RFC 9990 §2).');
+    const owner = ctx.site.owner;
+    const domain = owner?.startsWith('_dmarc.') ? owner.slice(7) : undefined;
+    ctx.report(record.byName.get('v')!.range, 'The record has no `rua`, so no aggregate reports arrive and you cannot see who sends as this domain (RFC 9990 §2).', {
+      fixes: domain ? [appendTag(record, `rua=mailto:dmarc-reports@${domain}`, `Add \`rua=mailto:dmarc-reports@${domain}\``)] : [],
+    });
   },
 });
 
