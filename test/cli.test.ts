@@ -122,7 +122,7 @@ describe('dmarc-lens spf', () => {
     assert.equal(j.lookups, 3);
     assert.match(j.source, /workspace file .*northwind\.example\.zone/);
     assert.deepEqual(j.diagnostics.map((d: { rule: string; severity: string }) => `${d.rule} ${d.severity}`), ['spf/include-not-found information']);
-    assert.match(j.diagnostics[0].message, /Could not resolve _spf\.google\.com, sendgrid\.net, servers\.mcsv\.net \(offline: .*\); the count of 3 DNS lookups .* lower bound/);
+    assert.match(j.diagnostics[0].message, /Could not resolve _spf\.google\.com, sendgrid\.net, servers\.mcsv\.net \(offline, and not defined in the workspace\); the count of 3 DNS lookups .* lower bound\. Data: workspace file/);
   });
 
   it('evaluates check_host() for an IP', () => {

@@ -34,6 +34,6 @@ export class ChainResolver implements Resolver {
     const w = this.workspace?.lookup(name, type);
     if (w) return w;
     if (this.live) return this.live.resolve(name, type);
-    return { status: 'error', message: `offline: ${name} is not defined in the workspace`, source: 'offline' };
+    return { status: 'error', message: 'offline, and not defined in the workspace', source: 'offline' };
   }
 }

@@ -199,6 +199,9 @@ export async function lookupTree(domain: string, resolver: Resolver): Promise<Lo
   }
   if (w.voids > VOID_LIMIT)
     w.diagnostics.push({ rule: 'spf/too-many-void-lookups', message: `${d}'s tree has ${w.voids} void lookups; receivers return permerror after ${VOID_LIMIT} (RFC 7208 §4.6.4).`, path: [d] });
+  // Every finding that depended on DNS says where the data came from (workspace file, live DNS at T).
+  const data = `Data: ${[...w.sources].join(', ')}.`;
+  for (const x of w.diagnostics) if (!x.message.includes('Data: ')) x.message = `${x.message} ${data}`;
   return { domain: d, tree, lookups: tree.lookups, voidLookups: w.voids, diagnostics: w.diagnostics };
 }
 
