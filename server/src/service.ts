@@ -291,6 +291,7 @@ export function readSource(text: string, uri: string, options: ZoneOptions = {})
   }
   if (/\.tf$/i.test(uri)) return readTerraform(text, uri);
   if (isDnscontrolName(uri)) return readDnscontrol(text, uri);
+  if (/\.tf\.json$/i.test(uri)) return readTerraform(text, uri);
   if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
   return parseZone(text, uri, options);
 }

@@ -145,6 +145,34 @@ module "legacy" {
 }
 `;
 
+describe('Terraform JSON syntax (.tf.json)', () => {
+  it('reads the same resources as HCL, with exact ranges and fixes in JSON strings', () => {
+    const text = JSON.stringify(
+      {
+        locals: { domain: 'example.com' },
+        resource: {
+          aws_route53_zone: { main: { name: '${local.domain}' } },
+          aws_route53_record: {
+            spf: { zone_id: '${aws_route53_zone.main.zone_id}', name: 'example.com', type: 'TXT', records: ['v=spf1 include:_spf.google.com +all'] },
+            dmarc: { zone_id: '${aws_route53_zone.main.zone_id}', name: '_dmarc', type: 'TXT', records: ['v=DMARC1; p=none; pct=50'] },
+          },
+        },
+      },
+      null,
+      2,
+    );
+    const a = analyzeZone(text, 'main.tf.json');
+    assert.deepEqual(a.sites.map((s) => [s.site.owner, s.site.value]), [
+      ['example.com', 'v=spf1 include:_spf.google.com +all'],
+      ['_dmarc.example.com', 'v=DMARC1; p=none; pct=50'],
+    ]);
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(text, plus), '+all');
+    assert.equal(applyFix(text, plus.fixes![0]), text.replace('+all', '-all'));
+    assert.equal(covered(text, a.findings.find((f) => f.rule === 'dmarc/pct-removed')!), 'pct=50');
+  });
+});
+
 describe('Terraform', () => {
   it('finds records of each provider with owners from zones and locals, and the fallback literals', () => {
     const z = readSource(tf, 'main.tf');

@@ -7,6 +7,7 @@
 import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { type Attribute, type Block, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
+import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { charStrings, type Decoded } from './layers';
 import type { SourceProblem, ZoneFile } from './zonefile';
 
@@ -135,13 +136,70 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
 }
 
 export function readTerraform(text: string, uri: string): ZoneFile {
-  const out: ZoneFile = { uri, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
+  if (/\.tf\.json$/i.test(uri)) return readTerraformJson(text, uri);
   let body: { blocks: Block[] };
   try {
     body = parseBody(tokenize(text));
   } catch {
-    return out;
+    body = { blocks: [] };
   }
+  return fromBlocks(text, uri, body.blocks, tokenize(text));
+}
+
+/**
+ * Terraform's JSON syntax (`*.tf.json`): the same blocks written as nested objects. They become the
+ * same Block structures, with each JSON string as a string token (JSON escapes are a subset of HCL's,
+ * and JSON strings are templates too), so one extractor serves both.
+ */
+export function readTerraformJson(text: string, uri: string): ZoneFile {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true });
+  const strings: Token[] = [];
+  const tokenOf = (n: JsonNode): Token[] => {
+    if (n.type === 'string') {
+      const t: Token = { kind: 'string', text: text.slice(n.offset, n.offset + n.length), start: n.offset, end: n.offset + n.length };
+      strings.push(t);
+      return [t];
+    }
+    if (n.type === 'array') {
+      const out: Token[] = [{ kind: 'punct', text: '[', start: n.offset, end: n.offset + 1 }];
+      (n.children ?? []).forEach((c, i) => {
+        if (i > 0) out.push({ kind: 'punct', text: ',', start: c.offset, end: c.offset });
+        out.push(...tokenOf(c));
+      });
+      out.push({ kind: 'punct', text: ']', start: n.offset + n.length - 1, end: n.offset + n.length });
+      return out;
+    }
+    return [{ kind: n.type === 'object' ? 'heredoc' : 'ident', text: text.slice(n.offset, n.offset + n.length), start: n.offset, end: n.offset + n.length }];
+  };
+  const props = (n: JsonNode | undefined) => (n?.type === 'object' ? (n.children ?? []).map((p) => [String(p.children![0].value), p.children![1], p.children![0]] as const) : []);
+  const block = (type: string, labels: string[], n: JsonNode): Block => {
+    const attributes = new Map<string, Attribute>();
+    const blocks: Block[] = [];
+    for (const [k, v, key] of props(n)) {
+      // Nested blocks (azurerm `record`) are objects or arrays of objects.
+      const objs = v.type === 'object' ? [v] : v.type === 'array' && (v.children ?? []).every((c) => c.type === 'object') && v.children?.length ? v.children! : [];
+      if (objs.length && k === 'record') for (const o of objs) blocks.push(block(k, [], o));
+      else attributes.set(k, { name: k, nameStart: key.offset, value: tokenOf(v), start: key.offset, end: v.offset + v.length });
+    }
+    return { type, labels, attributes, blocks, start: n.offset, end: n.offset + n.length };
+  };
+  const blocks: Block[] = [];
+  const each = (n: JsonNode | undefined, f: (node: JsonNode) => void) => (n?.type === 'array' ? (n.children ?? []).forEach(f) : n ? f(n) : undefined);
+  if (root?.type === 'object')
+    for (const [top, v] of props(root)) {
+      if (top === 'resource' || top === 'data') each(v, (o) => props(o).forEach(([rtype, byName]) => each(byName, (bn) => props(bn).forEach(([name, body]) => each(body, (b) => blocks.push(block(top, [rtype, name], b)))))));
+      else if (top === 'locals') each(v, (o) => blocks.push(block('locals', [], o)));
+      else if (top === 'variable') each(v, (o) => props(o).forEach(([name, body]) => blocks.push(block('variable', [name], body))));
+    }
+  const out = fromBlocks(text, uri, blocks, strings);
+  for (const e of errors) out.problems.push({ code: 'source/not-static', message: `This .tf.json file is not valid JSON here (${printParseErrorCode(e.error)}); what follows may not be checked.`, uri, range: { start: e.offset, end: e.offset + Math.max(1, e.length) } });
+  return out;
+}
+
+function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token[]): ZoneFile {
+  const out: ZoneFile = { uri, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
+  const body = { blocks };
   const ctx: Context = { text, locals: new Map(), vars: new Map(), zones: new Map() };
   for (const b of body.blocks) {
     if (b.type === 'locals') for (const [k, a] of b.attributes) if (a.value.length === 1 && a.value[0].kind === 'string' && !a.value[0].text.includes('${')) ctx.locals.set(k, a.value[0].text.slice(1, -1));
@@ -241,7 +299,7 @@ export function readTerraform(text: string, uri: string): ZoneFile {
       out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site });
     }
   }
-  addLiterals(out, tokenize(text), ctx);
+  addLiterals(out, allTokens, ctx);
   return out;
 }
 
