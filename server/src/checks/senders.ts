@@ -5,6 +5,7 @@
  * `_domainkey`) in the same files and the workspace, and says what to publish when it is missing.
  */
 import { providerForInclude, providerForSelector, type Provider } from '../senders/catalog';
+import type { ResourceRecord } from '../types';
 import type { DnsModel, ModelRule } from './rule';
 
 /**
@@ -12,12 +13,26 @@ import type { DnsModel, ModelRule } from './rule';
  * signature with d= a parent in the same Organizational Domain aligns too. Parents are walked down to
  * two labels (no public-suffix list yet, so `co.uk`-style suffixes are not told apart).
  */
-function dkimSetUp(model: DnsModel, domain: string, p: Provider): boolean {
-  for (let d = domain; d.split('.').length >= 2; d = d.slice(d.indexOf('.') + 1)) if (dkimAt(model, d, p)) return true;
+function dkimSetUp(model: DnsModel, keys: Map<string, ResourceRecord[]>, domain: string, p: Provider): boolean {
+  for (let d = domain; d.split('.').length >= 2; d = d.slice(d.indexOf('.') + 1)) if (dkimAt(model, keys, d, p)) return true;
   return false;
 }
 
-function dkimAt(model: DnsModel, domain: string, p: Provider): boolean {
+/** The zone's `<selector>._domainkey.<domain>` records, by domain (built once per check). */
+function keysByDomain(records: readonly ResourceRecord[]): Map<string, ResourceRecord[]> {
+  const m = new Map<string, ResourceRecord[]>();
+  for (const r of records) {
+    const i = r.owner?.indexOf('._domainkey.') ?? -1;
+    if (i < 0) continue;
+    const d = r.owner!.slice(i + '._domainkey.'.length);
+    const list = m.get(d);
+    if (list) list.push(r);
+    else m.set(d, [r]);
+  }
+  return m;
+}
+
+function dkimAt(model: DnsModel, keys: Map<string, ResourceRecord[]>, domain: string, p: Provider): boolean {
   const suffix = `._domainkey.${domain}`;
   const matches = (owner: string | undefined, type: string, rdata: string[]) => {
     if (!owner?.endsWith(suffix)) return false;
@@ -25,7 +40,7 @@ function dkimAt(model: DnsModel, domain: string, p: Provider): boolean {
     if (type === 'CNAME') return (p.dkimCnameSuffixes ?? []).some((s) => rdata[0]?.toLowerCase().replace(/\.$/, '').endsWith(s));
     return type === 'TXT' && providerForSelector(selector)?.id === p.id;
   };
-  if (model.records.some((r) => matches(r.owner, r.type, r.rdata))) return true;
+  if ((keys.get(domain) ?? []).some((r) => matches(r.owner, r.type, r.rdata))) return true;
   // Elsewhere in the workspace: look at the names the platform's selectors would use.
   for (const sel of p.dkimSelectors ?? []) {
     const entries = model.workspace?.at(`${sel}${suffix}`) ?? [];
@@ -49,13 +64,16 @@ export const includeDoesNotAlign: ModelRule = {
     fix: 'Publish what the message names (the platform\'s DKIM CNAMEs, or a custom Return-Path where it offers one); then the include is usually not needed at all.',
   },
   check(model, ctx) {
+    let keys: Map<string, ResourceRecord[]> | undefined;
     for (const s of model.sites) {
       const domain = s.site.owner;
       if (!s.spf || !domain) continue;
       for (const t of s.spf.terms) {
         if (t.name !== 'include' || !t.arg || t.invalid) continue;
         const p = providerForInclude(t.arg);
-        if (!p || !p.returnPath || p.returnPath === 'customer' || dkimSetUp(model, domain, p)) continue;
+        if (!p || !p.returnPath || p.returnPath === 'customer') continue;
+        keys ??= keysByDomain(model.records);
+        if (dkimSetUp(model, keys, domain, p)) continue;
         const why =
           p.returnPath === 'provider'
             ? `${p.name} sends with its own Return-Path, so SPF never aligns with ${domain} under DMARC (RFC 9989 §4.4)`
