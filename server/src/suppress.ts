@@ -37,6 +37,8 @@ const DIRECTIVE = /(;|#|\/\/)[ \t]*dmarc-lens-disable-(next-line|file)\b([^\n]*)
 
 export function findSuppressions(text: string): Suppression[] {
   const out: Suppression[] = [];
+  // Most files have none: a plain substring search is far cheaper than the pattern over a big zone.
+  if (!text.includes('dmarc-lens-disable')) return out;
   const index = new LineIndex(text);
   for (let m = DIRECTIVE.exec(text); m; m = DIRECTIVE.exec(text)) {
     const start = m.index;
