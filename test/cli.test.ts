@@ -166,8 +166,11 @@ describe('dmarc-lens report', () => {
     const r = run('report', dir, '--format', 'json');
     assert.equal(r.status, 1, 'a file that is not a report is a failure');
     const j = JSON.parse(r.stdout);
+    assert.equal(j.version, 1);
     assert.equal(j.summary.messages, 3);
     assert.equal(j.summary.failingSources[0].sourceIp, '192.0.2.1');
-    assert.match(j.failures[0].message, /root element is <notes>/);
+    const ok = j.reports.find((x: { ok: boolean }) => x.ok);
+    assert.deepEqual([ok.format, ok.orgName, ok.policyDomain, ok.messages, ok.dmarcPass, ok.records], ['rfc7489', 'rx', 'example.com', 3, 0, 1]);
+    assert.match(j.reports.find((x: { ok: boolean }) => !x.ok).error, /root element is <notes>/);
   });
 });

@@ -69,6 +69,21 @@ describe('report preview in Chromium', () => {
     await p.screenshot({ path: path.join(ROOT, 'bench', '.data', 'preview.png') }).catch(() => undefined);
   });
 
+  it('treats every report field as data: injection payloads execute nothing', async (t) => {
+    if (!browser) return t.skip(`chromium not installed at ${CHROMIUM}`);
+    const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    const xml = `<?xml version="1.0"?><feedback><report_metadata><org_name>${esc(evil)}</org_name><report_id>${esc(evil)}</report_id></report_metadata><policy_published><domain>${esc(evil)}</domain><p>none</p></policy_published><record><row><source_ip>192.0.2.1</source_ip><count>1</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>${esc(evil)}</header_from></identifiers><auth_results><dkim><domain>${esc(evil)}</domain><selector>${esc(evil)}</selector><result>fail</result><human_result>${esc(evil)}</human_result></dkim></auth_results></record></feedback>`;
+    const { reports, failures } = readReports(Buffer.from(xml), 'evil.xml');
+    const p = await browser.newPage();
+    await p.goto(page('evil', { summary: summarize(reports), reports, failures, verdict: evil }));
+    await p.waitForSelector('#records');
+    await p.waitForTimeout(200);
+    assert.equal(await p.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.equal(await p.locator('#app img, #app script').count(), 0);
+    assert.match(await p.textContent('#summary'), /<img src=x onerror/);
+  });
+
   it('says why nothing could be shown instead of a blank panel', async (t) => {
     if (!browser) return t.skip(`chromium not installed at ${CHROMIUM}`);
     const { reports, failures } = readReports(Buffer.from('<html/>'), 'page.xml');

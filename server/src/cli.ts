@@ -522,14 +522,22 @@ function reportCommand(args: Args, out: (s: string) => void): number {
   if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
   const reports: AggregateReport[] = [];
   const failures: { origin: string; message: string }[] = [];
+  const entries: Record<string, unknown>[] = [];
+  const iso = (t?: number) => (t ? new Date(t * 1000).toISOString() : null);
   for (const f of reportFiles(args.paths)) {
     const r = readReports(fs.readFileSync(f), f);
     reports.push(...r.reports);
     failures.push(...r.failures);
+    for (const rep of r.reports) {
+      const messages = rep.records.reduce((n, x) => n + x.count, 0);
+      const pass = rep.records.reduce((n, x) => n + (x.dkim === 'pass' || x.spf === 'pass' ? x.count : 0), 0);
+      entries.push({ file: rep.origin, ok: true, format: rep.schema, orgName: rep.metadata.orgName, reportId: rep.metadata.reportId, begin: iso(rep.metadata.begin), end: iso(rep.metadata.end), policyDomain: rep.policy.domain, policy: rep.policy, messages, dmarcPass: pass, records: rep.records.length, warnings: rep.problems });
+    }
+    for (const fail of r.failures) entries.push({ file: fail.origin, ok: false, error: fail.message });
   }
   const s = summarize(reports);
   if (args.format === 'json') {
-    out(JSON.stringify({ version: 1, summary: s, reports, failures }, null, 2) + '\n');
+    out(JSON.stringify({ version: 1, reports: entries, summary: { ...s, begin: iso(s.begin), end: iso(s.end) } }, null, 2) + '\n');
   } else {
     const day = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 10) : '?');
     for (const r of reports) {
