@@ -63,6 +63,17 @@ const USAGE = `Usage:
 
 Exit status: 0 no error-severity finding, 1 at least one, 2 usage or I/O error.`;
 
+/** Options whose value is taken as given, by the field of `Args` they fill. */
+const STRING_OPTIONS = new Map<string, 'config' | 'origin' | 'ip' | 'sender' | 'helo' | 'baseline' | 'workspace'>([
+  ['--config', 'config'],
+  ['--origin', 'origin'],
+  ['--ip', 'ip'],
+  ['--sender', 'sender'],
+  ['--helo', 'helo'],
+  ['--baseline', 'baseline'],
+  ['--workspace', 'workspace'],
+]);
+
 function parseArgs(argv: string[]): Args {
   const args: Args = { command: argv[0] ?? '', paths: [], format: 'text', offline: false };
   for (let i = 1; i < argv.length; i++) {
@@ -75,6 +86,11 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     const flag = a.startsWith('--') ? a.split('=')[0] : a;
+    const field = STRING_OPTIONS.get(flag);
+    if (field) {
+      args[field] = value();
+      continue;
+    }
     switch (flag) {
       case '--format':
       case '-f':
@@ -86,27 +102,6 @@ function parseArgs(argv: string[]): Args {
       case '--dns':
         args.dns = value();
         if (!/^(\[[0-9a-f:]+\]|[^:\s]+)(:\d{1,5})?$/i.test(args.dns)) throw new UsageError(`--dns wants HOST:PORT, got "${args.dns}"`);
-        break;
-      case '--config':
-        args.config = value();
-        break;
-      case '--origin':
-        args.origin = value();
-        break;
-      case '--ip':
-        args.ip = value();
-        break;
-      case '--sender':
-        args.sender = value();
-        break;
-      case '--helo':
-        args.helo = value();
-        break;
-      case '--baseline':
-        args.baseline = value();
-        break;
-      case '--workspace':
-        args.workspace = value();
         break;
       case '--timeout': {
         const v = Number(value());
@@ -122,7 +117,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** Reads `--config FILE`: `{ "rules": { "<rule id>": "off" | "<severity>" } }` (JSON, comments allowed). */
 /**
  * `--config FILE`: read strictly (a broken file given on the command line is a usage error). Without
  * it, each file gets the nearest `.dmarc-lens.json`, whose problems are reported in that file.
