@@ -6,10 +6,24 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../server/src/checks/registry';
 import type { Rule } from '../server/src/checks/rule';
+import catalog from '../server/src/senders/catalog.json';
 
 function example(r: Rule, text: string): string {
   if (r.docs.file) return `\`${r.docs.file}\`:\n\`\`\`${/\.ya?ml$/.test(r.docs.file) ? 'yaml' : 'json'}\n${text.replace(/\n$/, '')}\n\`\`\``;
   return `\`\`\`dns\n$ORIGIN example.com.\n${text}\n\`\`\``;
+}
+
+function fileBlock(f: { file: string; text: string }): string {
+  return `\`${f.file}\`:\n\`\`\`${f.file.endsWith('.tf') ? 'hcl' : f.file.endsWith('.zone') ? 'dns' : 'text'}\n${f.text.replace(/\n$/, '')}\n\`\`\``;
+}
+
+function workspaceBlock(r: Rule): string {
+  const d = r.docs;
+  if (!d.workspace) return '';
+  let out = d.goodWorkspace ? `With the bad example, elsewhere in the workspace, ${fileBlock(d.workspace)}\n\nWith the good one, ${fileBlock(d.goodWorkspace)}\n\n` : `With, elsewhere in the workspace, ${fileBlock(d.workspace)}\n\n`;
+  if (d.report) out += `And an aggregate report in the workspace (bad example):\n\`\`\`xml\n${d.report.replace(/\n$/, '')}\n\`\`\`\n\n`;
+  if (d.goodReport) out += `(good example: the same report with \`<dkim>pass</dkim>\` in \`policy_evaluated\`.)\n\n`;
+  return out;
 }
 
 export function renderRulePage(r: Rule): string {
@@ -19,7 +33,7 @@ ${r.summary}.
 
 | default severity | fixable | applies to |
 |---|---|---|
-| ${r.severity} | ${r.fixable ? 'yes (quick fix)' : 'no'} | ${r.docs.file ? 'infrastructure-as-code files' : r.kind === 'zone' ? 'zone files' : `${r.kind.toUpperCase()} records`} |
+| ${r.severity} | ${r.fixable ? 'yes (quick fix)' : 'no'} | ${r.kind === 'sender' ? 'sender profiles in `.dmarc-lens.json`' : r.docs.file ? 'infrastructure-as-code files' : r.kind === 'zone' ? 'zone files' : `${r.kind.toUpperCase()} records`} |
 
 ## What it does
 ${r.docs.what}
@@ -33,7 +47,7 @@ ${example(r, r.docs.bad)}
 Use instead:
 ${example(r, r.docs.good)}
 
-${r.docs.workspace ? `With, elsewhere in the workspace, \`${r.docs.workspace.file}\`:\n\`\`\`${r.docs.workspace.file.endsWith('.tf') ? 'hcl' : 'text'}\n${r.docs.workspace.text.replace(/\n$/, '')}\n\`\`\`\n\n` : ''}## How to fix
+${workspaceBlock(r)}## How to fix
 ${r.docs.fix}
 
 ## Configuration
@@ -82,7 +96,87 @@ export function renderSchema(rules: readonly Rule[]): string {
       },
       rollout: { type: 'object', properties: { style: { enum: ['rfc9989', 'compatible', 'legacy'] } } },
       reports: { type: 'object', properties: { paths: { type: 'array', items: { type: 'string' } } } },
-      domains: { type: 'object', description: 'Sender profiles per domain.' },
+      domains: {
+        type: 'object',
+        description: 'Sender profiles per domain: the services that send mail as it (checked for DMARC alignment against the workspace records and reports).',
+        additionalProperties: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            senders: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['provider'],
+                additionalProperties: false,
+                properties: {
+                  provider: { type: 'string', description: 'A catalog id, or "custom" (declare `ips`).', anyOf: [{ enum: [...catalog.providers.map((p) => p.id), 'custom'] }, { type: 'string' }] },
+                  name: { type: 'string', description: 'A label for messages (default: the provider\'s name).' },
+                  from: { type: 'string', description: 'The RFC5322.From domain it sends with (default: the domain).' },
+                  returnPath: { type: 'string', description: 'The envelope (Return-Path / MAIL FROM) domain, when the platform uses one of yours.' },
+                  dkimSelectors: { type: 'array', items: { type: 'string' }, description: 'DKIM selectors it signs with, under `dkimDomain`.' },
+                  dkimDomain: { type: 'string', description: 'The d= domain it signs with (default: `from`).' },
+                  ips: { type: 'array', items: { type: 'string' }, description: 'Source addresses or CIDR ranges (custom senders).' },
+                },
+              },
+            },
+          },
+        },
+      },
+      providers: { type: 'array', description: 'Catalog rows to add, or to override by id.', items: { $ref: 'provider-catalog.schema.json#/definitions/provider' } },
+    },
+  };
+  return JSON.stringify(schema, null, 2) + '\n';
+}
+
+/** JSON schema of the provider catalog (server/src/senders/catalog.json) and of user rows. */
+export function renderCatalogSchema(): string {
+  const str = { type: 'string' };
+  const list = { type: 'array', items: str };
+  const record = { type: 'object', required: ['name', 'type', 'value'], additionalProperties: false, properties: { name: str, type: { enum: ['CNAME', 'TXT', 'MX', 'NS'] }, value: str } };
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'DMARC Lens provider catalog',
+    type: 'object',
+    required: ['providers'],
+    properties: { $schema: str, $comment: str, providers: { type: 'array', items: { $ref: '#/definitions/provider' } } },
+    definitions: {
+      record,
+      provider: {
+        type: 'object',
+        required: ['id', 'name', 'confidence'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
+          name: str,
+          category: { enum: ['mailbox', 'marketing', 'transactional', 'crm', 'helpdesk', 'other'] },
+          spfIncludes: { ...list, description: 'Exact SPF include targets.' },
+          spfIncludeSuffixes: { ...list, description: 'Include targets ending in one of these (account-specific includes).' },
+          spfLookups: { type: ['integer', 'null'], description: 'DNS lookups the include usually costs; null when no source says.' },
+          spfWhere: { enum: ['from', 'return-path', 'none'], description: 'Where its SPF belongs.' },
+          spfNote: str,
+          returnPath: { enum: ['provider', 'custom', 'customer', 'unknown'], description: 'provider: always its own Return-Path; custom: its own unless a customer Return-Path is set up; customer: the customer domain.' },
+          returnPathNote: str,
+          returnPathRecords: { type: 'array', items: { $ref: '#/definitions/record' } },
+          returnPathTargetSuffixes: list,
+          returnPathMxSuffixes: list,
+          dkimSelectors: list,
+          dkimSelectorPrefixes: list,
+          dkimSelectorSuffixes: list,
+          dkimCnameSuffixes: list,
+          dkimRecords: { type: 'array', items: { $ref: '#/definitions/record' } },
+          dkimSetup: str,
+          dkimSharedKey: { type: 'boolean' },
+          dkimDomains: list,
+          envelopeDomains: list,
+          rdnsDomains: list,
+          docs: { type: 'string', pattern: '^https://' },
+          confidence: { enum: ['confirmed-official', 'confirmed-template', 'secondary-only', 'unknown'] },
+          confidenceNote: str,
+          sources: list,
+          checked: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+        },
+      },
     },
   };
   return JSON.stringify(schema, null, 2) + '\n';
@@ -98,5 +192,6 @@ if (require.main === module) {
   fs.writeFileSync(path.join(root, 'docs', 'rules', 'README.md'), renderIndex(allRules));
   fs.mkdirSync(path.join(root, 'schemas'), { recursive: true });
   fs.writeFileSync(path.join(root, 'schemas', 'dmarc-lens.schema.json'), renderSchema(allRules));
+  fs.writeFileSync(path.join(root, 'schemas', 'provider-catalog.schema.json'), renderCatalogSchema());
   console.log(`wrote ${allRules.length} rule pages`);
 }

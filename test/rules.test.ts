@@ -14,10 +14,11 @@ import { WorkspaceIndex } from '../server/src/workspace';
 import { readZone } from '../server/src/service';
 import { WorkspaceResolver } from '../server/src/dns/chain';
 import { lookupTree } from '../server/src/spf/tree';
+import { readReports } from '../server/src/reports/aggregate';
 
 describe('rule registry', () => {
   it('has stable kebab-case ids grouped by record kind', () => {
-    for (const r of allRules) assert.match(r.id, /^(spf|dmarc|dkim|zone|octodns|source|meta)\/[a-z0-9]+(-[a-z0-9]+)*$/, r.id);
+    for (const r of allRules) assert.match(r.id, /^(spf|dmarc|dkim|zone|octodns|source|meta|sender)\/[a-z0-9]+(-[a-z0-9]+)*$/, r.id);
     assert.ok(allRules.length >= 55, `only ${allRules.length} rules`);
   });
 
@@ -38,12 +39,17 @@ describe('rule registry', () => {
       const file = rule.docs.file;
       // Rules across files: the example is checked in a workspace that also holds the other file.
       const other = rule.docs.workspace;
-      const ws = new WorkspaceIndex();
-      if (other) {
-        const p = readZone(other.text, other.file);
-        ws.set(other.file, p.zone.records, p.sites);
-      }
-      const opts = other ? { workspace: ws } : {};
+      const workspaceOf = (o: { file: string; text: string } | undefined) => {
+        const ws = new WorkspaceIndex();
+        if (o) {
+          const p = readZone(o.text, o.file);
+          ws.set(o.file, p.zone.records, p.sites);
+        }
+        return ws;
+      };
+      const reportsOf = (xml: string | undefined) => (xml ? readReports(Buffer.from(xml), 'example.xml').reports : undefined);
+      const opts = other ? { workspace: workspaceOf(other), reports: reportsOf(rule.docs.report) } : {};
+      const goodOpts = other ? { workspace: workspaceOf(rule.docs.goodWorkspace ?? other), reports: reportsOf(rule.docs.goodReport ?? rule.docs.report) } : {};
       if (rule.scope !== 'tree') it('fires on the bad example', () => {
         const { findings } = lint(rule.docs.bad, opts, undefined, file);
         assert.ok(
@@ -52,7 +58,7 @@ describe('rule registry', () => {
         );
       });
       if (rule.scope !== 'tree') it('is quiet on the good example', () => {
-        const { findings } = lint(rule.docs.good, opts, undefined, file);
+        const { findings } = lint(rule.docs.good, goodOpts, undefined, file);
         assert.deepEqual(findings.filter((f) => f.rule === rule.id).map((f) => f.message), []);
       });
       it('has a current docs page', () => {
@@ -60,7 +66,22 @@ describe('rule registry', () => {
         assert.ok(fs.existsSync(file), `missing ${file}; run npm run docs`);
         assert.equal(fs.readFileSync(file, 'utf8'), renderRulePage(rule), `${file} is stale; run npm run docs`);
       });
-      if (rule.fixable) {
+      if (rule.fixable && other) {
+        // Fixes across files: they edit the other workspace file, and the finding is gone after.
+        it('offers fixes in the other file that remove the finding', () => {
+          const { findings } = lint(rule.docs.bad, opts, undefined, file);
+          const target = findings.find((f) => f.rule === rule.id && f.fixes?.length);
+          assert.ok(target, `${rule.id} is fixable but its bad example has no fix`);
+          for (const fix of target.fixes!) {
+            assert.ok(fix.edits.every((e) => e.uri === other.file), fix.title);
+            const fixed = applyFix(other.text, fix);
+            assert.equal(fixed.slice(0, fix.edits[0].range.start), other.text.slice(0, fix.edits[0].range.start));
+            const again: Finding[] = lint(rule.docs.bad, { workspace: workspaceOf({ file: other.file, text: fixed }) }, undefined, file).findings;
+            assert.deepEqual(again.filter((f) => f.rule === rule.id).map((f) => f.message), [], fix.title);
+            assert.deepEqual(lint(fixed, {}, undefined, other.file).findings.filter((f) => f.severity === 'error').map((f) => f.message), []);
+          }
+        });
+      } else if (rule.fixable) {
         it('offers fixes that remove the finding and keep other bytes', () => {
           const { text, findings } = lint(rule.docs.bad, {}, undefined, file);
           const target = findings.find((f) => f.rule === rule.id && f.fixes?.length);

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules, rulesById } from './checks/registry';
 import { docsUrl } from './checks/rule';
-import { collectFiles, readTextFile } from './files';
+import { collectFiles, collectReportFiles, readTextFile } from './files';
 import { providerForInclude, providerForSelector } from './senders/catalog';
 import { byDocumentOrder, checkZone, FindingSink, readZone, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
@@ -147,6 +147,28 @@ function isBinary(text: string): boolean {
   return text.slice(0, 8192).includes('\u0000');
 }
 
+function workspaceReports(paths: string[], warn: (m: string) => void): AggregateReport[] {
+  const out: AggregateReport[] = [];
+  for (const p of paths) {
+    let dir = false;
+    try {
+      dir = fs.statSync(p).isDirectory();
+    } catch {
+      continue;
+    }
+    if (!dir) continue;
+    for (const file of collectReportFiles(p)) {
+      try {
+        const bytes = fs.readFileSync(file);
+        if (bytes.length <= 200 * 1024 * 1024) out.push(...readReports(bytes, file).reports);
+      } catch (e) {
+        warn(`${file}: report not read: ${(e as Error).message}`);
+      }
+    }
+  }
+  return out;
+}
+
 /** Checks every file; findings are grouped by the file they are in (a `$INCLUDE`d file is its own entry). */
 function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): { results: FileResult[]; analyses: ZoneAnalysis[]; workspace: WorkspaceIndex } {
   const { files, errors } = collectFiles(args.paths);
@@ -172,9 +194,11 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
     workspace.set(file, p.zone.records, p.sites);
     parsed.push(p);
   }
+  // Aggregate reports under the folders given: evidence for the sender profiles of `.dmarc-lens.json`.
+  const reports = parsed.some((p) => p.zone.format === 'config') ? workspaceReports(args.paths, warn) : [];
   for (const p of parsed) {
     const config = configs.forFile(p.zone.uri);
-    const analysis = checkZone(p, { ...options, rules: { ...config.rules, ...options.rules }, workspace });
+    const analysis = checkZone(p, { ...options, rules: { ...config.rules, ...options.rules }, workspace, reports });
     analyses.push(analysis);
     for (const [uri, t] of analysis.zone.texts) if (!byPath.has(uri)) byPath.set(uri, { path: uri, findings: [], index: new LineIndex(t), text: t });
     for (const f of analysis.findings) {

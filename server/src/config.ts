@@ -10,7 +10,9 @@ import { type Node, parseTree, printParseErrorCode, type ParseError } from 'json
 import { minimatch } from 'minimatch';
 import { rulesById } from './checks/registry';
 import type { RuleSetting } from './service';
-import { SEVERITIES, type Finding, type Severity } from './types';
+import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
+import { parseIp } from './spf/evaluator';
+import { providers as catalogProviders, type Provider } from './senders/catalog';
 
 export const CONFIG_NAME = '.dmarc-lens.json';
 
@@ -23,12 +25,189 @@ export interface ProjectConfig {
   /** Sections later features read, kept as written. */
   rollout?: unknown;
   reports?: unknown;
-  domains?: unknown;
+  /** Sender profiles (`domains.<domain>.senders`), with their places in the file. */
+  senders: SenderProfile[];
+  /** The domains `domains` declares, with the range of each key. */
+  domains: { domain: string; range: OffsetRange }[];
+  /** Catalog rows the project adds or overrides (by id). */
+  providers: Provider[];
 }
 
-export const DEFAULT_CONFIG: ProjectConfig = { rules: {}, ignore: [], dns: {} };
+/** One service that sends mail as a domain (the sender issue's profile). */
+export interface SenderProfile {
+  /** The `domains` key it is declared under. */
+  domain: string;
+  /** A catalog id, or `custom`. */
+  provider: string;
+  name?: string;
+  /** The RFC5322.From domain it uses (default: the declared domain). */
+  from: string;
+  /** The envelope (RFC5321.MailFrom) domain, when the platform uses one of the customer's. */
+  returnPath?: string;
+  dkimSelectors: string[];
+  /** The d= domain it signs with (default: `from`). */
+  dkimDomain?: string;
+  /** Source addresses (custom senders): `192.0.2.0/28`, `2001:db8::1`. */
+  ips: string[];
+  /** Places in the config file: the sender object and its fields. */
+  range: OffsetRange;
+  ranges: { provider?: OffsetRange; from?: OffsetRange; returnPath?: OffsetRange; dkimDomain?: OffsetRange; ips?: OffsetRange; selectors: OffsetRange[] };
+}
 
-const KNOWN_KEYS = new Set(['$schema', 'rules', 'ignore', 'include', 'dns', 'rollout', 'reports', 'domains']);
+export const DEFAULT_CONFIG: ProjectConfig = { rules: {}, ignore: [], dns: {}, senders: [], domains: [], providers: [] };
+
+const KNOWN_KEYS = new Set(['$schema', 'rules', 'ignore', 'include', 'dns', 'rollout', 'reports', 'domains', 'providers']);
+const SENDER_KEYS = new Set(['provider', 'name', 'from', 'returnPath', 'dkimSelectors', 'dkimDomain', 'ips']);
+const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9-]{1,63}$/i;
+
+const rangeOf = (n: Node): OffsetRange => ({ start: n.offset, end: n.offset + n.length });
+const child = (obj: Node, name: string): Node | undefined => obj.children?.find((p) => p.children?.[0].value === name)?.children?.[1];
+
+/** Whether `d` is `parent` or under it. */
+export function isUnder(d: string, parent: string): boolean {
+  return d === parent || d.endsWith(`.${parent}`);
+}
+
+/** A CIDR or address of a custom sender. */
+function validCidr(s: string): boolean {
+  const [ip, len, extra] = s.split('/');
+  const parsed = parseIp(ip);
+  if (!parsed || extra !== undefined) return false;
+  if (len === undefined) return true;
+  const n = Number(len);
+  return /^\d{1,3}$/.test(len) && n <= (parsed.v === 4 ? 32 : 128);
+}
+
+type Problem = (node: { offset: number; length: number }, message: string, severity?: Severity) => void;
+
+function parseProviders(node: Node, problem: Problem): Provider[] {
+  if (node.type !== 'array') {
+    problem(node, '`providers` must be an array of catalog rows ({ "id": …, "name": …, "spfIncludes": […], … }).');
+    return [];
+  }
+  const out: Provider[] = [];
+  for (const item of node.children ?? []) {
+    const v = valueOf(item) as Partial<Provider>;
+    if (item.type !== 'object' || typeof v.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(v.id)) {
+      problem(item, 'A provider row needs an "id" (lower-case letters, digits and hyphens).');
+      continue;
+    }
+    if (typeof v.name !== 'string' && !catalogProviders.some((p) => p.id === v.id)) {
+      problem(item, `Provider "${v.id}" is new: it needs a "name".`);
+      continue;
+    }
+    out.push({ confidence: 'unknown', ...v } as Provider);
+  }
+  return out;
+}
+
+function parseDomains(node: Node, config: ProjectConfig, problem: Problem): void {
+  if (node.type !== 'object') {
+    problem(node, '`domains` must be an object: { "example.com": { "senders": [ … ] } }.');
+    return;
+  }
+  const known = new Set([...catalogProviders.map((p) => p.id), ...config.providers.map((p) => p.id), 'custom']);
+  for (const prop of node.children ?? []) {
+    const [k, v] = prop.children ?? [];
+    const domain = String(k?.value).toLowerCase().replace(/\.$/, '');
+    if (!DOMAIN_RE.test(domain)) {
+      problem(k, `\`${k?.value}\` is not a domain name.`);
+      continue;
+    }
+    config.domains.push({ domain, range: rangeOf(k) });
+    if (!v) continue;
+    if (v.type !== 'object') {
+      problem(v, `\`domains.${domain}\` must be an object: { "senders": [ … ] }.`);
+      continue;
+    }
+    for (const p of v.children ?? []) if (p.children?.[0].value !== 'senders') problem(p.children![0], `Unknown key \`${p.children?.[0].value}\` under a domain; it knows \`senders\`.`, 'warning');
+    const list = child(v, 'senders');
+    if (!list) continue;
+    if (list.type !== 'array') {
+      problem(list, '`senders` must be an array of sender objects.');
+      continue;
+    }
+    for (const item of list.children ?? []) {
+      if (item.type !== 'object') {
+        problem(item, 'A sender is an object: { "provider": "hubspot", "from": "news.example.com", … }.');
+        continue;
+      }
+      const str = (name: string): { value: string; node: Node } | undefined => {
+        const n = child(item, name);
+        if (!n) return undefined;
+        if (n.type !== 'string' || String(n.value).trim() === '') {
+          problem(n, `\`${name}\` must be a non-empty string.`);
+          return undefined;
+        }
+        return { value: String(n.value), node: n };
+      };
+      for (const p of item.children ?? []) {
+        const key = String(p.children?.[0].value);
+        if (!SENDER_KEYS.has(key)) problem(p.children![0], `Unknown sender key \`${key}\`; a sender knows ${[...SENDER_KEYS].join(', ')}.`, 'warning');
+      }
+      const provider = str('provider');
+      if (!provider) {
+        if (!child(item, 'provider')) problem(item, `A sender needs a "provider": a catalog id (${[...known].slice(0, 6).join(', ')}, …) or "custom".`);
+        continue;
+      }
+      if (!known.has(provider.value)) {
+        problem(provider.node, `Unknown provider "${provider.value}"; the catalog has ${[...known].sort().join(', ')} (add your own under \`providers\`).`);
+        continue;
+      }
+      const domainName = (f: { value: string; node: Node } | undefined): string | undefined => {
+        if (!f) return undefined;
+        const d = f.value.toLowerCase().replace(/\.$/, '');
+        if (!DOMAIN_RE.test(d)) {
+          problem(f.node, `\`${f.value}\` is not a domain name.`);
+          return undefined;
+        }
+        return d;
+      };
+      const fromF = str('from');
+      const from = domainName(fromF) ?? domain;
+      if (fromF && !isUnder(from, domain)) problem(fromF.node, `"from" ${from} is not ${domain} or one of its subdomains; declare it under its own domain.`, 'warning');
+      const rpF = str('returnPath');
+      const ddF = str('dkimDomain');
+      const sender: SenderProfile = {
+        domain,
+        provider: provider.value,
+        name: str('name')?.value,
+        from,
+        returnPath: domainName(rpF),
+        dkimDomain: domainName(ddF),
+        dkimSelectors: [],
+        ips: [],
+        range: rangeOf(item),
+        ranges: { provider: rangeOf(provider.node), from: fromF && rangeOf(fromF.node), returnPath: rpF && rangeOf(rpF.node), dkimDomain: ddF && rangeOf(ddF.node), selectors: [] },
+      };
+      const sels = child(item, 'dkimSelectors');
+      if (sels) {
+        if (sels.type !== 'array') problem(sels, '`dkimSelectors` must be an array of selector names.');
+        else
+          for (const s of sels.children ?? []) {
+            if (s.type !== 'string' || !/^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?$/i.test(String(s.value))) problem(s, 'A DKIM selector is a name such as "s1" or "hs1-123456" (RFC 6376 §3.1).');
+            else {
+              sender.dkimSelectors.push(String(s.value).toLowerCase());
+              sender.ranges.selectors.push(rangeOf(s));
+            }
+          }
+      }
+      const ips = child(item, 'ips');
+      if (ips) {
+        sender.ranges.ips = rangeOf(ips);
+        if (ips.type !== 'array') problem(ips, '`ips` must be an array of addresses or CIDR ranges.');
+        else
+          for (const s of ips.children ?? []) {
+            if (s.type !== 'string' || !validCidr(String(s.value))) problem(s, 'Not an IPv4/IPv6 address or CIDR range (e.g. "192.0.2.0/28").');
+            else sender.ips.push(String(s.value));
+          }
+      }
+      if (provider.value === 'custom' && sender.ips.length === 0 && !sender.returnPath && sender.dkimSelectors.length === 0)
+        problem(provider.node, 'A custom sender needs "ips", "returnPath" or "dkimSelectors" so it can be checked.', 'warning');
+      config.senders.push(sender);
+    }
+  }
+}
 
 function valueOf(node: Node | undefined): unknown {
   if (!node) return undefined;
@@ -50,11 +229,14 @@ export function parseConfig(text: string, file: string): { config: ProjectConfig
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const e of errors) problem({ offset: e.offset, length: e.length }, `${CONFIG_NAME} is not valid JSON here: ${printParseErrorCode(e.error)}.`);
-  const config: ProjectConfig = { file, rules: {}, ignore: [], dns: {} };
+  const config: ProjectConfig = { file, rules: {}, ignore: [], dns: {}, senders: [], domains: [], providers: [] };
   if (!root || root.type !== 'object') {
     if (root) problem(root, `${CONFIG_NAME} must be a JSON object.`);
     return { config, problems };
   }
+  // Providers first: sender profiles may name a row the project adds.
+  const providersNode = child(root, 'providers');
+  if (providersNode) config.providers = parseProviders(providersNode, problem);
   for (const prop of root.children ?? []) {
     const [keyNode, valueNode] = prop.children ?? [];
     const key = String(keyNode?.value);
@@ -103,7 +285,9 @@ export function parseConfig(text: string, file: string): { config: ProjectConfig
         if (Number.isInteger(dns.timeoutMs) && (dns.timeoutMs as number) > 0) config.dns.timeoutMs = dns.timeoutMs as number;
         else problem(child('timeoutMs')!, '`dns.timeoutMs` wants a positive number of milliseconds.');
       }
-    } else if (key === 'rollout' || key === 'reports' || key === 'domains') {
+    } else if (key === 'domains') {
+      parseDomains(valueNode, config, problem);
+    } else if (key === 'rollout' || key === 'reports') {
       (config as unknown as Record<string, unknown>)[key] = valueOf(valueNode);
     }
   }

@@ -42,7 +42,7 @@ export function collectFiles(inputs: string[]): { files: string[]; errors: strin
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
-      } else if (e.isFile() && isSourceFileName(e.name)) files.push(p);
+      } else if (e.isFile() && (isSourceFileName(e.name) || e.name === '.dmarc-lens.json')) files.push(p);
     }
   };
   for (const input of inputs) {

@@ -8,7 +8,10 @@ import type { AnalyzedSite, RecordContext, RelatedRef, ReportOptions, ValueFix, 
 import type { WorkspaceIndex } from './workspace';
 import { applySuppressions } from './suppress';
 import * as path from 'node:path';
-import { CONFIG_NAME, parseConfig } from './config';
+import { CONFIG_NAME, parseConfig, type SenderProfile } from './config';
+import { analyzeSenders, type Publish, type SenderProblem } from './senders/analyze';
+import { useProviders } from './senders/catalog';
+import type { AggregateReport } from './reports/aggregate';
 import { looksLikeDkim, parseDkim } from './records/dkim';
 import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
@@ -17,7 +20,7 @@ import { readYamlSource } from './sources/yamlsources';
 import { readTerraform } from './sources/terraform';
 import { readDnscontrol } from './sources/dnscontrol';
 import { parse as parseYaml } from 'yaml';
-import { isDnscontrolName, isYamlSourceName } from './files';
+import { isDnscontrolName, isYamlSourceName, isZoneFileName } from './files';
 import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
 
 export type RuleSetting = Severity | 'off';
@@ -303,10 +306,11 @@ export function readZone(text: string, uri: string, options: ZoneOptions = {}): 
 }
 
 /** Checks a read zone; `workspace` holds the records of the other files, for checks across files. */
-export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace?: WorkspaceIndex } = {}): ZoneAnalysis {
+export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace?: WorkspaceIndex; reports?: readonly AggregateReport[] } = {}): ZoneAnalysis {
   const { zone, sites } = parsed;
   const sink = new FindingSink(options);
   for (const p of zone.problems) sink.add(p.code, p.uri, p.range, p.message, { severity: p.severity, fixes: p.fixes });
+  if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, zone.texts.get(zone.uri) ?? '', options.workspace, options.reports, sink);
   for (const a of sites) checkSite(a, sink);
   const ws = options.workspace;
   const own = new Set(zone.texts.keys());
@@ -314,6 +318,41 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   checkModel(zone.records, sites, sink, view);
   sink.findings.sort(byDocumentOrder);
   return { zone, sites, findings: sink.findings };
+}
+
+/** Where in the config a sender problem goes: the field it is about, or the sender object. */
+function profileRange(s: SenderProfile, at: SenderProblem['at']): OffsetRange {
+  if (typeof at === 'object') return s.ranges.selectors[at.selector] ?? s.range;
+  if (at === 'sender') return s.ranges.provider ?? s.range;
+  return s.ranges[at] ?? s.ranges.provider ?? s.range;
+}
+
+/**
+ * Publishes records next to the DMARC record that governs the sender, when that record is in a zone
+ * file and every value is known (no `<token>` only the platform can tell). Owners are written absolute.
+ */
+function publishFix(publish: Publish[] | undefined, at: { uri: string; record: ResourceRecord } | undefined): Fix[] {
+  if (!publish?.length || !at || publish.some((x) => !x.literal)) return [];
+  if (!isZoneFileName(at.uri)) return [];
+  const lines = publish.map((x) => `\n${x.owner}.\tIN ${x.type}\t${x.type === 'TXT' ? `"${encodeZoneString(x.value)}"` : x.type === 'CNAME' ? `${x.value}.` : x.value}`).join('');
+  return [{ title: `Publish ${publish.map((x) => `${x.owner} ${x.type}`).join(', ')} in ${path.basename(at.uri)}`, edits: [{ uri: at.uri, range: { start: at.record.range.end, end: at.record.range.end }, newText: lines }] }];
+}
+
+/** The sender profiles of a `.dmarc-lens.json` against the workspace records and reports (findings in the config file). */
+export function checkSenders(uri: string, text: string, ws: WorkspaceIndex, reports: readonly AggregateReport[] | undefined, sink: FindingSink): void {
+  const { config } = parseConfig(text, uri);
+  if (config.senders.length === 0) return;
+  useProviders(config.providers);
+  const verdicts = analyzeSenders(config.senders, (owner) => ws.at(owner), { reports, exists: (n) => ws.hasUnder(n), keysUnder: (d) => ws.under(`_domainkey.${d}`) });
+  const rel = (e: { uri: string; record: ResourceRecord }, message: string): RelatedInfo => ({ uri: e.uri, range: e.record.range, message });
+  for (const v of verdicts)
+    for (const p of v.problems)
+      sink.add(p.rule, uri, profileRange(v.profile, p.at), p.message, {
+        severity: p.severity,
+        fixes: () => publishFix(p.publish, v.coverage?.entry),
+        related: p.related?.map((e) => rel(e, e.site?.kind === 'dmarc' ? 'the DMARC record that applies' : 'the record involved')),
+        context: `${v.profile.domain} ${v.profile.provider} ${v.profile.from}`,
+      });
 }
 
 /**
@@ -384,7 +423,7 @@ export class DocumentAnalyzer {
 }
 
 /** Reads a file and checks everything in it, inline suppressions applied. */
-export function analyzeZone(text: string, uri: string, options: LintOptions & ZoneOptions & { workspace?: WorkspaceIndex } = {}): ZoneAnalysis {
+export function analyzeZone(text: string, uri: string, options: LintOptions & ZoneOptions & { workspace?: WorkspaceIndex; reports?: readonly AggregateReport[] } = {}): ZoneAnalysis {
   const a = checkZone(readZone(text, uri, options), options);
   let findings: Finding[] = [];
   for (const [file, t] of a.zone.texts) findings = findings.concat(applySuppressions(t, file, a.findings.filter((f) => f.uri === file)).findings);

@@ -73,6 +73,8 @@ export interface ResourceRecord {
 export interface TextEdit {
   range: OffsetRange;
   newText: string;
+  /** Another file than the finding's (a sender fix that publishes records in the zone). */
+  uri?: string;
 }
 
 export interface Fix {

@@ -83,6 +83,23 @@ export class WorkspaceIndex {
     this.pending.delete(uri);
   }
 
+  /** Whether any file defines `name` or a name under it. */
+  hasUnder(name: string): boolean {
+    if (this.at(name).length) return true;
+    const suffix = `.${name}`;
+    for (const owner of this.byOwner.keys()) if (owner.endsWith(suffix)) return true;
+    return false;
+  }
+
+  /** Records at names ending in `.suffix` (e.g. every `…._domainkey.example.com`). */
+  under(suffix: string): IndexEntry[] {
+    this.at(suffix);
+    const out: IndexEntry[] = [];
+    const dotted = `.${suffix}`;
+    for (const [owner, list] of this.byOwner) if (owner.endsWith(dotted)) out.push(...list);
+    return out;
+  }
+
   /** Records at a name in files other than those in `except` (the file being checked supplies its own). */
   at(owner: string, except?: ReadonlySet<string>): IndexEntry[] {
     if (this.pending.size) for (const uri of [...this.pending]) if (!except?.has(uri)) this.refresh(uri);

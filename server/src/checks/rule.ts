@@ -7,7 +7,7 @@ import type { DmarcRecord } from '../records/dmarc';
 import type { SpfRecord } from '../records/spf';
 import type { OffsetRange, RecordSite, ResourceRecord, Severity } from '../types';
 
-export type RuleKind = 'spf' | 'dmarc' | 'dkim' | 'zone';
+export type RuleKind = 'spf' | 'dmarc' | 'dkim' | 'zone' | 'sender';
 
 export interface RuleDocs {
   /** What the rule finds, in a sentence or two. */
@@ -23,6 +23,11 @@ export interface RuleDocs {
   file?: string;
   /** Another file of the workspace the examples are checked with (for rules across files). */
   workspace?: { file: string; text: string };
+  /** The workspace file for the good example, when it differs (the fix is in the other file). */
+  goodWorkspace?: { file: string; text: string };
+  /** An aggregate report (XML) in the workspace with the bad example, and with the good one. */
+  report?: string;
+  goodReport?: string;
 }
 
 export interface RuleMeta {

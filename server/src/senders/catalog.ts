@@ -1,33 +1,122 @@
-/** Recognises sending services from SPF include targets and DKIM selectors (data in catalog.json). */
+/**
+ * The provider catalog (data in catalog.json, shape in schemas/provider-catalog.schema.json): what each
+ * sending platform publishes and how its mail shows up in reports. Users extend or override rows by id
+ * through `.dmarc-lens.json` `providers` or the `dmarcLens.senders.providers` setting.
+ */
 import catalog from './catalog.json';
+
+/** A record a platform asks for, relative to the sending domain; `<x>` is an account token, `{dom-dashed}` is computed. */
+export interface CatalogRecord {
+  name: string;
+  type: 'CNAME' | 'TXT' | 'MX' | 'NS';
+  value: string;
+}
+
+export type Confidence = 'confirmed-official' | 'confirmed-template' | 'secondary-only' | 'unknown';
 
 export interface Provider {
   id: string;
   name: string;
+  category?: 'mailbox' | 'marketing' | 'transactional' | 'crm' | 'helpdesk' | 'other';
   spfIncludes?: string[];
   spfIncludeSuffixes?: string[];
+  /** DNS lookups the include usually costs (RFC 7208 §4.6.4), null when no source says. */
+  spfLookups?: number | null;
+  /** Where the platform's SPF belongs: at the From domain, on its Return-Path host, or nowhere (not needed). */
+  spfWhere?: 'from' | 'return-path' | 'none';
+  spfNote?: string;
+  /**
+   * provider: the platform sends with its own Return-Path (SPF cannot align); custom: its own by
+   * default, a customer Return-Path can be set up; customer: the envelope is the customer domain.
+   */
+  returnPath?: 'provider' | 'custom' | 'customer' | 'unknown';
+  returnPathNote?: string;
+  returnPathRecords?: CatalogRecord[];
+  /** CNAME targets of a delegated Return-Path host end in one of these. */
+  returnPathTargetSuffixes?: string[];
+  /** MX hosts of a custom MAIL FROM end in one of these. */
+  returnPathMxSuffixes?: string[];
   dkimSelectors?: string[];
   dkimSelectorPrefixes?: string[];
   dkimSelectorSuffixes?: string[];
-  confidence: string;
-  returnPath?: 'provider' | 'custom' | 'customer';
   /** DKIM CNAME targets of this platform end in one of these. */
   dkimCnameSuffixes?: string[];
+  dkimRecords?: CatalogRecord[];
   /** What to publish so the platform signs with the customer's domain. */
   dkimSetup?: string;
-  source?: string;
+  /** The published key is the same for every customer (proves nothing about the account). */
+  dkimSharedKey?: boolean;
+  /** Domains seen in reports when the customer has not set up DKIM / Return-Path: d=, envelope, reverse DNS. */
+  dkimDomains?: string[];
+  envelopeDomains?: string[];
+  rdnsDomains?: string[];
+  docs?: string;
+  confidence: Confidence | string;
+  confidenceNote?: string;
+  sources?: string[];
+  checked?: string;
 }
 
-export const providers: readonly Provider[] = catalog.providers as Provider[];
+const bundled: readonly Provider[] = catalog.providers as Provider[];
+let active: readonly Provider[] = bundled;
+
+/** The catalog in use: the bundled rows, with user rows replacing those of the same id or added. */
+export let providers: readonly Provider[] = active;
+
+/** Installs user rows (from `.dmarc-lens.json` `providers` or the editor setting); [] restores the bundled catalog. */
+export function useProviders(extra: readonly Provider[]): void {
+  if (extra.length === 0) active = bundled;
+  else {
+    const byId = new Map(bundled.map((p) => [p.id, p]));
+    for (const p of extra) byId.set(p.id, { ...byId.get(p.id), ...p });
+    active = [...byId.values()];
+  }
+  providers = active;
+}
+
+export function providerById(id: string): Provider | undefined {
+  return active.find((p) => p.id === id);
+}
+
+const bare = (d: string) => d.toLowerCase().replace(/\.$/, '');
 
 export function providerForInclude(domain: string): Provider | undefined {
-  const d = domain.toLowerCase().replace(/\.$/, '');
-  return providers.find((p) => p.spfIncludes?.includes(d) || p.spfIncludeSuffixes?.some((s) => d.endsWith(s)));
+  const d = bare(domain);
+  return active.find((p) => p.spfIncludes?.includes(d) || p.spfIncludeSuffixes?.some((s) => d.endsWith(s)));
 }
 
 export function providerForSelector(selector: string): Provider | undefined {
   const s = selector.toLowerCase();
-  return providers.find(
+  return active.find(
     (p) => p.dkimSelectors?.includes(s) || p.dkimSelectorPrefixes?.some((x) => s.startsWith(x)) || p.dkimSelectorSuffixes?.some((x) => s.endsWith(x)),
   );
+}
+
+/** The platform a DKIM CNAME target belongs to. */
+export function providerForDkimTarget(target: string): Provider | undefined {
+  const t = bare(target);
+  return active.find((p) => p.dkimCnameSuffixes?.some((s) => t.endsWith(s)));
+}
+
+/** Whether a domain seen in a report (d=, envelope or reverse DNS) is one of the platform's own. */
+export function ownsDomain(p: Provider, domain: string): boolean {
+  const d = bare(domain);
+  const under = (x: string) => d === x || d.endsWith(`.${x}`);
+  return [...(p.dkimDomains ?? []), ...(p.envelopeDomains ?? []), ...(p.rdnsDomains ?? [])].some(under);
+}
+
+/**
+ * `example.com` → `example-com`. Platforms differ on hyphens already in the name (HubSpot doubles
+ * them, others are not documented), so a name with a hyphen gives undefined rather than a guess.
+ */
+export function domDashed(domain: string): string | undefined {
+  const d = bare(domain);
+  return d.includes('-') ? undefined : d.replace(/\./g, '-');
+}
+
+/** Fills `{domain}`/`{dom-dashed}`; undefined while an account token `<x>` remains (only the platform knows it). */
+export function fillTemplate(text: string, domain: string): string | undefined {
+  if (text.includes('{dom-dashed}') && domDashed(domain) === undefined) return undefined;
+  const out = text.replace(/\{domain\}/g, bare(domain)).replace(/\{dom-dashed\}/g, domDashed(domain) ?? '');
+  return /<[^>]*>/.test(out) ? undefined : out;
 }
