@@ -90,6 +90,23 @@ suite('DMARC Lens in VS Code', () => {
     assert.deepStrictEqual({ type: shown.type, reports: shown.reports, records: shown.records, messages: shown.messages }, { type: 'ready', reports: 1, records: 3, messages: 2156 });
   });
 
+  test('the example sender profiles: HubSpot will fail DMARC, SendGrid passes, and the message says what to publish', async () => {
+    const cfg = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, '.dmarc-lens.json');
+    const cdoc = await vscode.workspace.openTextDocument(cfg);
+    await vscode.window.showTextDocument(cdoc);
+    const diags = await waitFor(() => {
+      const d = vscode.languages.getDiagnostics(cfg).filter((x) => x.source === 'dmarc-lens');
+      return d.some((x) => x.code && x.code.value === 'sender/will-fail-dmarc') ? d : null;
+    });
+    const fail = diags.filter((x) => x.code.value === 'sender/will-fail-dmarc');
+    assert.strictEqual(fail.length, 1);
+    assert.strictEqual(cdoc.getText(fail[0].range), '"hubspot"');
+    assert.match(fail[0].message, /HubSpot \(From: news\.northwind\.example\) will fail DMARC/);
+    assert.match(fail[0].message, /Publish hs1-4315870\._domainkey\.news\.northwind\.example CNAME/);
+    assert.ok(!diags.some((x) => /SendGrid/.test(x.message)), 'SendGrid is set up and passes');
+    assert.ok(fail[0].relatedInformation.some((r) => r.location.uri.path.endsWith('northwind.example.zone')));
+  });
+
   test('the server restarts and checks again', async () => {
     await vscode.commands.executeCommand('dmarcLens.restartServer');
     await waitFor(() => vscode.languages.getDiagnostics(uri).some((x) => x.code && x.code.value === 'spf/multiple-records'));

@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { allRules, rulesById } from './checks/registry';
 import { docsUrl } from './checks/rule';
 import { collectFiles, collectReportFiles, readTextFile } from './files';
-import { providerForInclude, providerForSelector } from './senders/catalog';
+import { providerForInclude, providerForSelector, useProviders } from './senders/catalog';
+import { analyzeSenders, describe as describeRecord, orgDomain } from './senders/analyze';
+import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
 import { byDocumentOrder, checkZone, FindingSink, readZone, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
@@ -51,11 +53,13 @@ interface Args {
   workspace?: string;
   timeoutMs?: number;
   baseline?: string;
+  suggest?: boolean;
 }
 
 const USAGE = `Usage:
   dmarc-lens check PATH... [--format text|json|sarif] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE]
   dmarc-lens inventory PATH... [--format text|json] [--origin ZONE]
+  dmarc-lens senders PATH... [--format text|json] [--config FILE] [--suggest]
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens report PATH... [--format text|json]
   dmarc-lens rules [--format text|json]
@@ -98,6 +102,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--offline':
         args.offline = true;
+        break;
+      case '--suggest':
+        args.suggest = true;
         break;
       case '--dns':
         args.dns = value();
@@ -170,7 +177,7 @@ function workspaceReports(paths: string[], warn: (m: string) => void): Aggregate
 }
 
 /** Checks every file; findings are grouped by the file they are in (a `$INCLUDE`d file is its own entry). */
-function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): { results: FileResult[]; analyses: ZoneAnalysis[]; workspace: WorkspaceIndex } {
+function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): { results: FileResult[]; analyses: ZoneAnalysis[]; workspace: WorkspaceIndex; reports: AggregateReport[] } {
   const { files, errors } = collectFiles(args.paths);
   if (errors.length) throw new UsageError(errors[0]);
   const byPath = new Map<string, FileResult>();
@@ -209,7 +216,7 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
     }
   }
   for (const r of byPath.values()) r.findings.sort(byDocumentOrder);
-  return { results: [...byPath.values()], analyses, workspace };
+  return { results: [...byPath.values()], analyses, workspace, reports };
 }
 
 /**
@@ -534,6 +541,72 @@ function reportFiles(paths: string[]): string[] {
   return out;
 }
 
+/**
+ * `dmarc-lens senders`: each sender declared in `.dmarc-lens.json` with whether its SPF and DKIM align
+ * and what to publish; for domains without a profile, the senders the records and reports suggest.
+ * Exit 1 when a declared sender will fail DMARC.
+ */
+function sendersCommand(args: Args, out: (s: string) => void, warn: (m: string) => void): number {
+  const run = runCheck({ ...args, paths: args.paths }, {}, () => undefined);
+  const ws = run.workspace;
+  const reports = run.reports.length ? run.reports : workspaceReports(args.paths, warn);
+  const config = configs.override ?? configs.forFile(args.paths[0]);
+  useProviders(config.providers);
+  const verdicts = analyzeSenders(config.senders, (o) => ws.at(o), { reports, exists: (n) => ws.hasUnder(n), keysUnder: (d) => ws.under(`_domainkey.${d}`) });
+  // Organizational domains that publish SPF or DMARC here, and those that have no profile.
+  const domains = new Set<string>();
+  for (const a of run.analyses) for (const s of a.sites) if ((s.spf || s.dmarc) && s.site.owner) domains.add(orgDomain(s.site.owner.replace(/^_dmarc\./, '')));
+  const declared = new Set(config.domains.map((d) => orgDomain(d.domain)));
+  const undeclared = [...domains].filter((d) => !declared.has(d)).sort();
+  const suggestions: Record<string, SuggestedSender[]> = Object.fromEntries(undeclared.map((d) => [d, suggestSenders(d, [...ws.at(d), ...ws.under(d)], reports)] as const).filter(([, list]) => list.length));
+  const fails = verdicts.filter((v) => !v.spf.aligned && !v.dkim.aligned);
+  if (args.format === 'json') {
+    out(
+      JSON.stringify(
+        {
+          version: 1,
+          config: config.file ?? null,
+          senders: verdicts.map((v) => ({
+            domain: v.profile.domain,
+            provider: v.profile.provider,
+            name: v.label,
+            from: v.profile.from,
+            dmarc: v.coverage ? { record: `_dmarc.${v.coverage.at}`, policy: v.coverage.policy, tag: v.coverage.decidedBy, testing: v.coverage.testing } : null,
+            spf: { aligned: v.spf.aligned, why: v.spf.why },
+            dkim: { aligned: v.dkim.aligned, why: v.dkim.why },
+            passesDmarc: v.spf.aligned || v.dkim.aligned,
+            publish: [...v.dkim.publish, ...v.spf.publish].map(describeRecord),
+            reports: v.evidence ?? null,
+            problems: v.problems.map((p) => ({ rule: p.rule, message: p.message })),
+          })),
+          suggestions: Object.fromEntries(Object.entries(suggestions).map(([d, list]) => [d, { senders: list }])),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    return fails.length ? 1 : 0;
+  }
+  const lines: string[] = [];
+  if (config.file) lines.push(`Senders declared in ${path.relative(process.cwd(), config.file) || config.file}:`);
+  for (const v of verdicts) {
+    const ok = v.spf.aligned || v.dkim.aligned;
+    lines.push(`  ${v.label} (From: ${v.profile.from}): ${ok ? 'passes DMARC' : 'WILL FAIL DMARC'}${v.coverage ? ` [${v.coverage.decidedBy}=${v.coverage.policy}${v.coverage.testing ? ', t=y' : ''} at _dmarc.${v.coverage.at}]` : ' [no DMARC record]'}`);
+    lines.push(`    SPF  ${v.spf.aligned ? 'aligned' : 'not aligned'}: ${v.spf.why}`);
+    lines.push(`    DKIM ${v.dkim.aligned ? 'aligned' : 'not aligned'}: ${v.dkim.why}`);
+    if (!ok) for (const p of [...v.dkim.publish, ...v.spf.publish]) lines.push(`    publish ${describeRecord(p)}`);
+    if (v.evidence) lines.push(`    reports: ${v.evidence.messages} messages, ${v.evidence.failing} failing DMARC (${v.evidence.reports} report${v.evidence.reports === 1 ? '' : 's'})`);
+  }
+  if (!verdicts.length) lines.push('No senders are declared (`domains` in .dmarc-lens.json).');
+  for (const [d, list] of Object.entries(suggestions)) {
+    lines.push(`${d} has no sender profile; the workspace suggests:`);
+    for (const s of list) lines.push(`  ${s.provider} (From: ${s.from}${s.returnPath ? `, Return-Path ${s.returnPath}` : ''}${s.dkimSelectors ? `, selectors ${s.dkimSelectors.join(', ')}` : ''}) — ${s.evidence.join('; ')}`);
+  }
+  if (args.suggest && Object.keys(suggestions).length) lines.push('', 'Add to .dmarc-lens.json:', JSON.stringify({ domains: Object.fromEntries(Object.entries(suggestions).map(([d, list]) => [d, profileJson(list)])) }, null, 2));
+  out(lines.join('\n') + '\n');
+  return fails.length ? 1 : 0;
+}
+
 /** `dmarc-lens report`: reads aggregate reports and sums them up. */
 function reportCommand(args: Args, out: (s: string) => void): number {
   if (args.paths.length === 0) throw new UsageError('report needs at least one file or folder');
@@ -616,6 +689,12 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         out(args.format === 'json' ? JSON.stringify({ version: 1, domains: inv }, null, 2) + '\n' : formatInventoryText(inv));
         return 0;
       }
+      case 'senders': {
+        if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
+        if (args.paths.length === 0) throw new UsageError('senders needs at least one file or folder');
+        if (args.config) configs.override = loadConfig(args.config);
+        return sendersCommand(args, out, warn);
+      }
       case 'rules':
         out(formatRules(args.format));
         return 0;
@@ -624,7 +703,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       case 'spf':
         return settle(runSpf(args, out, warn), err);
       default:
-        throw new UsageError(`unknown command "${args.command}"; use check, inventory or rules`);
+        throw new UsageError(`unknown command "${args.command}"; use check, inventory, senders, spf, report or rules`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

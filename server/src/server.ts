@@ -42,13 +42,16 @@ import { WorkspaceIndex } from './workspace';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
 import { treeFindings } from './spf/findings';
-import { ConfigCache, CONFIG_NAME, isIgnored } from './config';
+import { ConfigCache, CONFIG_NAME, findConfigFile, isIgnored } from './config';
+import { orgDomain } from './senders/analyze';
+import { providerById, setSettingProviders, type Provider } from './senders/catalog';
+import { suggestSenders, writeProfile, type SuggestedSender } from './senders/suggest';
 import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { nextSteps, verdict, type RolloutStyle } from './rollout';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { applySuppressions, commentPrefix, findSuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
-import type { RecordSite } from './types';
+import type { OffsetRange, RecordSite } from './types';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -209,7 +212,7 @@ function analyze(doc: TextDocument, model = true): DocState {
       states.set(doc.uri, state);
       return state;
     }
-    const analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model });
+    const analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports() });
     workspace.set(file, analysis.zone.records, analysis.sites);
     state = { version: doc.version, model: analyzer.modelCurrent, analysis };
   }
@@ -298,6 +301,12 @@ function revalidateDependents(file: string, exceptUri?: string): void {
   if (others.length === 0) return;
   const owners = workspace.ownersOf(file);
   for (const doc of others) {
+    // Sender profiles read names all over their domains: a few cheap checks, so re-check on any change.
+    if (path.basename(toPath(doc.uri)) === CONFIG_NAME) {
+      states.delete(doc.uri);
+      schedule(doc, 0, true);
+      continue;
+    }
     const refs = referencesOf(states.get(doc.uri)!);
     let hit = false;
     if (refs.size < owners.size) {
@@ -323,6 +332,11 @@ async function loadSettings(): Promise<void> {
   decisionLog = (raw as { rollout?: { decisionLog?: unknown } } | null)?.rollout?.decisionLog === true;
   rolloutStyle = rs === 'compatible' || rs === 'legacy' ? rs : 'rfc9989';
   baselineCache = undefined;
+  const rows = (raw as { senders?: { providers?: unknown } } | null)?.senders?.providers;
+  if (rows !== undefined && !Array.isArray(rows)) connection.console.warn('dmarcLens.senders.providers: wants an array of catalog rows; ignored');
+  const valid = Array.isArray(rows) ? rows.filter((r): r is Provider => typeof r === 'object' && r !== null && typeof (r as Provider).id === 'string' && /^[a-z0-9][a-z0-9-]*$/.test((r as Provider).id)) : [];
+  if (Array.isArray(rows) && valid.length !== rows.length) connection.console.warn('dmarcLens.senders.providers: rows without a lower-case "id" are ignored');
+  setSettingProviders(valid.map((r) => ({ ...r, confidence: r.confidence ?? 'unknown', name: r.name ?? r.id })));
   const mode = raw?.dns?.mode ?? 'live';
   if (mode !== 'live' && mode !== 'offline') connection.console.warn(`dmarcLens.dns.mode: "${String(mode)}" is neither live nor offline; using live`);
   const servers = Array.isArray(raw?.dns?.servers) ? (raw!.dns!.servers as unknown[]).filter((x): x is string => typeof x === 'string' && /^(\[[0-9a-f:]+\]|[^:\s]+)(:\d{1,5})?$/i.test(x)) : [];
@@ -347,6 +361,10 @@ const reportsByDomain = new Map<string, AggregateReport[]>();
 let rolloutStyle: RolloutStyle = 'rfc9989';
 /** dmarcLens.rollout.decisionLog: each policy step also writes a dated comment beside the record. */
 let decisionLog = false;
+
+function allReports(): AggregateReport[] {
+  return [...reportsByDomain.values()].flat();
+}
 
 function indexReports(): void {
   reportsByDomain.clear();
@@ -411,7 +429,7 @@ connection.onInitialize((params) => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       hoverProvider: true,
       completionProvider: { triggerCharacters: [' ', '=', ':', ';', '"'] },
       documentSymbolProvider: true,
@@ -457,7 +475,7 @@ connection.onDidChangeWatchedFiles((params) => {
     const after = workspace.ownersOf(file);
     for (const doc of documents.all()) {
       const st = states.get(doc.uri);
-      if (st && [...referencesOf(st)].some((r) => before.has(r) || after.has(r))) {
+      if (st && (path.basename(toPath(doc.uri)) === CONFIG_NAME || [...referencesOf(st)].some((r) => before.has(r) || after.has(r)))) {
         states.delete(doc.uri);
         schedule(doc, 0, true);
       }
@@ -512,6 +530,46 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
+/** A fix's edits as LSP changes per document: its own document, or another file (open, or read from disk). */
+function editsByDocument(doc: TextDocument, edits: readonly { range: OffsetRange; newText: string; uri?: string }[]): Record<string, TextEdit[]> | undefined {
+  const changes: Record<string, TextEdit[]> = {};
+  for (const e of edits) {
+    let target: { uri: string; positionAt(o: number): { line: number; character: number } } = doc;
+    if (e.uri !== undefined && e.uri !== toPath(doc.uri)) {
+      const uri = toUri(e.uri);
+      const open = documents.get(uri);
+      const text = open ? undefined : readTextFile(e.uri);
+      if (!open && text === undefined) return undefined;
+      target = open ?? { uri, positionAt: (o: number) => new LineIndex(text!).positionAt(o) };
+    }
+    (changes[target.uri] ??= []).push({ range: { start: target.positionAt(e.range.start), end: target.positionAt(e.range.end) }, newText: e.newText });
+  }
+  return changes;
+}
+
+/** "Declare the senders of <domain>": edits the nearest .dmarc-lens.json, or creates one at the workspace root. */
+function profileAction(file: string, domain: string, senders: SuggestedSender[]): CodeAction | undefined {
+  const existing = configs.forFile(file).file ?? findConfigFile(file);
+  const names = [...new Set(senders.map((s) => providerById(s.provider)?.name ?? s.provider))].join(', ');
+  const title = `DMARC Lens: declare the senders of ${domain} in ${CONFIG_NAME} (${names})`;
+  if (existing) {
+    const open = documents.get(toUri(existing));
+    const text = open?.getText() ?? readTextFile(existing);
+    if (text === undefined) return undefined;
+    const { edits } = writeProfile(text, domain, senders);
+    const index = open ?? new LineIndex(text);
+    return { title, kind: CodeActionKind.RefactorRewrite, edit: { changes: { [toUri(existing)]: edits.map((e) => ({ range: { start: index.positionAt(e.offset), end: index.positionAt(e.offset + e.length) }, newText: e.content })) } } };
+  }
+  const root = workspaceFolders.find((f) => file.startsWith(f + path.sep)) ?? path.dirname(file);
+  const uri = toUri(path.join(root, CONFIG_NAME));
+  const { text } = writeProfile(undefined, domain, senders);
+  return {
+    title,
+    kind: CodeActionKind.RefactorRewrite,
+    edit: { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] }] },
+  };
+}
+
 connection.onCodeAction((params) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
@@ -548,6 +606,19 @@ connection.onCodeAction((params) => {
       });
     }
   }
+  // No sender profile for this domain yet: one that the records and reports suggest, written to .dmarc-lens.json.
+  const declared = new Set(configs.forFile(file).domains.map((d) => orgDomain(d.domain)));
+  const offered = new Set<string>();
+  for (const a of state.analysis?.sites ?? []) {
+    if (!(a.dmarc || a.spf) || a.site.uri !== file || a.site.range.end < start || a.site.range.start > end || !a.site.owner) continue;
+    const org = orgDomain(a.site.owner.replace(/^_dmarc\./, ''));
+    if (declared.has(org) || offered.has(org)) continue;
+    offered.add(org);
+    const suggested = suggestSenders(org, [...workspace.at(org), ...workspace.under(org)], allReports());
+    if (suggested.length === 0) continue;
+    const action = profileAction(file, org, suggested);
+    if (action) actions.push(action);
+  }
   for (const f of state.shown ?? state.analysis?.findings ?? []) {
     if (f.uri !== file || f.range.end < start || f.range.start > end) continue;
     // The rule's own fixes first (the first one preferred), then "Suppress … for this line".
@@ -555,13 +626,14 @@ connection.onCodeAction((params) => {
     const suppress = f.rule.startsWith('meta/') ? [] : [suppressionFix(text, file, f)];
     const diagnostic = params.context.diagnostics.find((d) => d.code === f.rule && doc.offsetAt(d.range.start) === f.range.start);
     [...own, ...suppress].forEach((fix, i) => {
-      const edits: TextEdit[] = fix.edits.map((e) => ({ range: { start: doc.positionAt(e.range.start), end: doc.positionAt(e.range.end) }, newText: e.newText }));
+      const changes = editsByDocument(doc, fix.edits);
+      if (!changes) return;
       actions.push({
         title: fix.title.replace(/`/g, ''),
         kind: CodeActionKind.QuickFix,
         diagnostics: diagnostic ? [diagnostic] : undefined,
         isPreferred: i === 0 && own.length > 0,
-        edit: { changes: { [doc.uri]: edits } },
+        edit: { changes },
       });
     });
   }

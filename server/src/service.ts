@@ -380,7 +380,7 @@ export class DocumentAnalyzer {
 
   private readonly options: ZoneOptions;
 
-  update(text: string, options: LintOptions & { workspace?: WorkspaceIndex; model: boolean }): ZoneAnalysis {
+  update(text: string, options: LintOptions & { workspace?: WorkspaceIndex; model: boolean; reports?: readonly AggregateReport[] }): ZoneAnalysis {
     const settings = JSON.stringify(options.rules ?? {});
     if (settings !== this.settings) {
       // New rule settings: every cached finding may be wrong, so the next answer is a full one.
@@ -417,6 +417,7 @@ export class DocumentAnalyzer {
       sink.add(p.code, p.uri, { ...p.range }, p.message, { severity: p.severity, fixes: p.fixes?.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: { ...e.range }, newText: e.newText })) })) });
     materialize(raws, sink);
     materialize(this.modelRaws, sink);
+    if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, text, options.workspace, options.reports, sink);
     sink.findings.sort(byDocumentOrder);
     return { zone, sites, findings: sink.findings };
   }

@@ -63,12 +63,23 @@ let active: readonly Provider[] = bundled;
 /** The catalog in use: the bundled rows, with user rows replacing those of the same id or added. */
 export let providers: readonly Provider[] = active;
 
-/** Installs user rows (from `.dmarc-lens.json` `providers` or the editor setting); [] restores the bundled catalog. */
+let settingRows: readonly Provider[] = [];
+
+/** Rows from the editor setting `dmarcLens.senders.providers` (under those of `.dmarc-lens.json`). */
+export function setSettingProviders(rows: readonly Provider[]): void {
+  settingRows = rows;
+  useProviders([]);
+}
+
+/**
+ * Installs user rows (from `.dmarc-lens.json` `providers`, over the editor setting's): a row replaces
+ * the fields it names of the bundled row with the same id, or adds a platform.
+ */
 export function useProviders(extra: readonly Provider[]): void {
-  if (extra.length === 0) active = bundled;
+  if (extra.length === 0 && settingRows.length === 0) active = bundled;
   else {
     const byId = new Map(bundled.map((p) => [p.id, p]));
-    for (const p of extra) byId.set(p.id, { ...byId.get(p.id), ...p });
+    for (const p of [...settingRows, ...extra]) byId.set(p.id, { ...byId.get(p.id), ...p });
     active = [...byId.values()];
   }
   providers = active;

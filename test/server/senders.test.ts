@@ -1,0 +1,129 @@
+/**
+ * Sender profiles in the language server, over stdio with a real client: `.dmarc-lens.json` gets a
+ * diagnostic per sender that will fail DMARC (with the DMARC record as related information), the fix
+ * publishes the records in the zone file, an edit to the zone re-checks the open config, and a domain
+ * without a profile gets a code action that writes one.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeActionRequest,
+  ConfigurationRequest,
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  type ProtocolConnection,
+  PublishDiagnosticsNotification,
+  type PublishDiagnosticsParams,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+import { ROOT } from '../helpers';
+
+type Edit = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
+type Action = { title: string; kind?: string; edit?: { changes?: Record<string, Edit[]>; documentChanges?: unknown[] } };
+
+function applyEdits(text: string, edits: Edit[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+describe('language server: sender profiles', () => {
+  let conn: ProtocolConnection;
+  let proc: ReturnType<typeof spawn>;
+  let dir: string;
+  const latest = new Map<string, PublishDiagnosticsParams>();
+  const waitFor = async (uri: string, pred: (p: PublishDiagnosticsParams) => boolean) => {
+    for (let i = 0; i < 200; i++) {
+      const p = latest.get(uri);
+      if (p && pred(p)) return p;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`no matching diagnostics for ${uri}: ${JSON.stringify(latest.get(uri)?.diagnostics.map((d) => d.code))}`);
+  };
+  const zone = '$ORIGIN example.com.\n@ IN TXT "v=spf1 include:servers.mcsv.net -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\n';
+  const config = '{\n  "domains": {\n    "example.com": { "senders": [ { "provider": "mailchimp" }, { "provider": "hubspot", "from": "news.example.com" } ] }\n  }\n}\n';
+  let zoneUri: string;
+  let configUri: string;
+  let orgUri: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-snd-lsp-'));
+    fs.writeFileSync(path.join(dir, 'example.com.zone'), zone);
+    fs.writeFileSync(path.join(dir, '.dmarc-lens.json'), config);
+    fs.writeFileSync(path.join(dir, 'example.org.zone'), '$ORIGIN example.org.\n@ IN TXT "v=spf1 include:mail.zendesk.com -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.org"\nzendesk1._domainkey IN CNAME zendesk1._domainkey.zendesk.com.\n');
+    zoneUri = pathToFileURL(path.join(dir, 'example.com.zone')).href;
+    configUri = pathToFileURL(path.join(dir, '.dmarc-lens.json')).href;
+    orgUri = pathToFileURL(path.join(dir, 'example.org.zone')).href;
+    proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    conn.onNotification(PublishDiagnosticsNotification.type, (p) => latest.set(p.uri, p));
+    conn.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => ({ dns: { mode: 'offline' } })));
+    conn.listen();
+    await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(dir).href, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }], capabilities: { workspace: { configuration: true } } });
+    await conn.sendNotification(InitializedNotification.type, {});
+  });
+
+  after(async () => {
+    await conn.sendRequest(ShutdownRequest.type);
+    await conn.sendNotification(ExitNotification.type);
+    conn.dispose();
+    proc.kill();
+  });
+
+  it('shows which senders will fail DMARC in .dmarc-lens.json, with the DMARC record as related information', async () => {
+    void conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: configUri, languageId: 'jsonc', version: 1, text: config } });
+    const p = await waitFor(configUri, (x) => x.diagnostics.filter((d) => d.code === 'sender/will-fail-dmarc').length === 2);
+    const [mc, hs] = p.diagnostics.filter((d) => d.code === 'sender/will-fail-dmarc');
+    assert.match(mc.message, /^Mailchimp \(From: example\.com\) will fail DMARC once p=none/);
+    assert.match(hs.message, /^HubSpot \(From: news\.example\.com\)/);
+    assert.equal(mc.relatedInformation?.[0].location.uri, zoneUri);
+    assert.equal(mc.relatedInformation?.[0].location.range.start.line, 2);
+    assert.equal(mc.codeDescription?.href.endsWith('docs/rules/sender/will-fail-dmarc.md'), true);
+  });
+
+  it('fixes Mailchimp by publishing its CNAMEs in the zone file, and re-checks the config when the zone changes', async () => {
+    const p = latest.get(configUri)!;
+    const mc = p.diagnostics.find((d) => d.code === 'sender/will-fail-dmarc' && d.message.startsWith('Mailchimp'))!;
+    const actions = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: configUri }, range: mc.range, context: { diagnostics: [mc] } })) as Action[];
+    const fix = actions.find((a) => a.title.startsWith('Publish k2._domainkey.example.com CNAME'))!;
+    assert.ok(fix, actions.map((a) => a.title).join('\n'));
+    assert.deepEqual(Object.keys(fix.edit!.changes!), [zoneUri]);
+    const fixed = applyEdits(zone, fix.edit!.changes![zoneUri]);
+    assert.ok(fixed.startsWith(zone.trimEnd()));
+    assert.match(fixed, /k3\._domainkey\.example\.com\.\tIN CNAME\tdkim3\.mcsv\.net\./);
+    // The user applies it in the editor: the zone changes, and the open config is checked again.
+    void conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: zoneUri, languageId: 'dns-zone', version: 1, text: zone } });
+    void conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: zoneUri, version: 2 }, contentChanges: [{ text: fixed }] });
+    const after = await waitFor(configUri, (x) => x.diagnostics.filter((d) => d.code === 'sender/will-fail-dmarc').length === 1);
+    assert.match(after.diagnostics.find((d) => d.code === 'sender/will-fail-dmarc')!.message, /^HubSpot/);
+  });
+
+  it('offers to declare the senders of a domain without a profile', async () => {
+    void conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: orgUri, languageId: 'dns-zone', version: 1, text: fs.readFileSync(path.join(dir, 'example.org.zone'), 'utf8') } });
+    await waitFor(orgUri, () => true);
+    const actions = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: orgUri }, range: { start: { line: 1, character: 5 }, end: { line: 1, character: 5 } }, context: { diagnostics: [] } })) as Action[];
+    const declare = actions.find((a) => a.title.startsWith('DMARC Lens: declare the senders of example.org'))!;
+    assert.ok(declare, actions.map((a) => a.title).join('\n'));
+    assert.equal(declare.kind, 'refactor.rewrite');
+    const written = applyEdits(config, declare.edit!.changes![configUri]);
+    const parsed = JSON.parse(written);
+    assert.deepEqual(parsed.domains['example.org'], { senders: [{ provider: 'zendesk', from: 'example.org', dkimSelectors: ['zendesk1'] }] });
+    assert.ok(parsed.domains['example.com'], 'the existing profile is kept');
+    // example.com has a profile: no such action there.
+    const none = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: zoneUri }, range: { start: { line: 1, character: 5 }, end: { line: 1, character: 5 } }, context: { diagnostics: [] } })) as Action[];
+    assert.ok(!none.some((a) => a.title.startsWith('DMARC Lens: declare the senders')));
+  });
+});
