@@ -6,6 +6,7 @@ import type { ReportSummary } from '../server/src/reports/aggregate';
 import { nextSteps, type RolloutStyle } from '../server/src/rollout';
 import { analyzeZone, mapFix, readZone } from '../server/src/service';
 import { applyFix } from './helpers';
+import { WorkspaceIndex } from '../server/src/workspace';
 
 function walk(start: string, style: RolloutStyle, evidence?: ReportSummary): string[] {
   const seen = [start];
@@ -71,4 +72,46 @@ describe('DMARC rollout ladder', () => {
       }
       assert.match(readZone(t, file).zone.sites[0].value, /^v=DMARC1; p=reject; np=reject; rua=/);
     });
+});
+
+describe('stage 1 and the SPF merge', () => {
+  const ws = () => new WorkspaceIndex();
+
+  it('publishes a monitoring record with the zone\'s usual report address, and authorises it on the other domain in its own file', () => {
+    const other = '$ORIGIN example.net.\n@ IN A 192.0.2.1\n';
+    const index = ws();
+    const p = readZone(other, 'example.net.zone');
+    index.set('example.net.zone', p.zone.records, p.sites);
+    const zone = '$ORIGIN example.org.\n@ IN TXT "v=spf1 mx -all" ; staff\n_dmarc.lab IN TXT "v=DMARC1; p=none; rua=mailto:reports@example.net"\n';
+    const f = analyzeZone(zone, 'example.org.zone', { workspace: index }).findings.find((x) => x.rule === 'dmarc/missing-record')!;
+    const [fix] = f.fixes!;
+    assert.equal(fix.title, 'DMARC: publish _dmarc.example.org with p=none (monitoring), reports to reports@example.net and authorise it at example.org._report._dmarc.example.net');
+    const here = fix.edits.filter((e) => e.uri === 'example.org.zone');
+    const there = fix.edits.filter((e) => e.uri === 'example.net.zone');
+    const fixed = applyFix(zone, { title: '', edits: here });
+    assert.equal(fixed, zone.replace('; staff', '; staff\n_dmarc.example.org.\tIN TXT\t"v=DMARC1; p=none; rua=mailto:reports@example.net"'));
+    assert.equal(applyFix(other, { title: '', edits: there }), other.replace('192.0.2.1', '192.0.2.1\nexample.org._report._dmarc.example.net.\tIN TXT\t"v=DMARC1"'));
+    assert.deepEqual(analyzeZone(fixed, 'example.org.zone', { workspace: index }).findings.filter((x) => x.rule === 'dmarc/missing-record'), []);
+  });
+
+  it('uses an address on the domain itself when the zone has none (no authorisation needed)', () => {
+    const zone = '$ORIGIN example.org.\n@ IN MX 10 mail\n';
+    const f = analyzeZone(zone, 'example.org.zone').findings.find((x) => x.rule === 'dmarc/missing-record')!;
+    assert.equal(applyFix(zone, f.fixes![0]), zone.replace('mail\n', 'mail\n_dmarc.example.org.\tIN TXT\t"v=DMARC1; p=none; rua=mailto:dmarc-reports@example.org"\n'));
+  });
+
+  it('merges two SPF records at one owner into the first, removing the second', () => {
+    const zone = '$ORIGIN example.org.\nnews IN TXT "v=spf1 include:servers.mcsv.net ~all"\nnews IN TXT "v=spf1 include:sendgrid.net include:servers.mcsv.net -all"\nwww IN A 192.0.2.1\n';
+    const f = analyzeZone(zone, 'example.org.zone').findings.find((x) => x.rule === 'spf/multiple-records' && x.fixes?.length)!;
+    const fixed = applyFix(zone, f.fixes![0]);
+    assert.equal(fixed, '$ORIGIN example.org.\nnews IN TXT "v=spf1 include:servers.mcsv.net include:sendgrid.net ~all"\n\nwww IN A 192.0.2.1\n');
+    assert.deepEqual(analyzeZone(fixed, 'example.org.zone').findings.filter((x) => x.severity === 'error').map((x) => x.rule), []);
+  });
+
+  it('does not merge records in different files or formats', () => {
+    const tf = 'resource "aws_route53_record" "a" {\n  zone_id = "Z"\n  name = "example.org"\n  type = "TXT"\n  records = ["v=spf1 -all", "v=spf1 mx -all"]\n}\n';
+    const f = analyzeZone(tf, 'main.tf').findings.filter((x) => x.rule === 'spf/multiple-records');
+    assert.ok(f.length >= 1);
+    assert.ok(f.every((x) => !x.fixes?.length));
+  });
 });

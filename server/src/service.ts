@@ -84,7 +84,8 @@ export function encodeFor(site: RecordSite, text: string): string {
 /** The one place where value-space ranges and edits become document ranges and edits. */
 export function mapFix(site: RecordSite, fix: ValueFix): Fix {
   const edits = fix.edits.map((e) => ({ range: site.map.toDocRange(e.range), newText: encodeFor(site, e.newText) }));
-  return { title: fix.title, edits: site.hostSource !== undefined ? keepYamlString(site, edits) : edits };
+  const mapped = site.hostSource !== undefined ? keepYamlString(site, edits) : edits;
+  return { title: fix.title, edits: fix.docEdits ? [...mapped, ...fix.docEdits] : mapped };
 }
 
 /**
@@ -168,6 +169,7 @@ export interface RawFinding {
   docRange?: OffsetRange;
   related?: RelatedRef[];
   fixes?: ValueFix[];
+  docFixes?: () => Fix[];
   anchors: (ResourceRecord | RecordSite)[];
 }
 
@@ -184,11 +186,13 @@ export function materialize(raws: readonly RawFinding[], sink: FindingSink): voi
     const site = r.site;
     const fixes = r.fixes;
     const about = r.site ?? (r.anchors[0] && 'value' in r.anchors[0] ? r.anchors[0] : undefined);
+    const docFixes = r.docFixes;
+    const valueFixes = site && fixes?.length && !site.coarse ? () => fixes.map((f) => mapFix(site, f)) : undefined;
     sink.add(r.rule, r.uri, range, r.message, {
       severity: r.severity,
       context: about ? `${about.owner ?? ''} ${about.value}` : undefined,
       related: mapRelated(r.related),
-      fixes: site && fixes?.length && !site.coarse ? () => fixes.map((f) => mapFix(site, f)) : undefined,
+      fixes: docFixes ? () => [...(valueFixes?.() ?? []), ...docFixes()] : valueFixes,
     });
   }
 }
@@ -255,16 +259,17 @@ export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], e
           severity: options.severity,
           message,
           uri: site.uri,
-          site: range === 'owner' || range === 'record' ? undefined : site,
+          site,
           valueRange: range === 'owner' || range === 'record' ? undefined : range,
           docRange: range === 'owner' ? site.ownerRange : range === 'record' ? site.range : undefined,
           related,
-          fixes: range === 'owner' || range === 'record' ? undefined : options.fixes,
+          fixes: options.fixes,
+          docFixes: options.docFixes,
           anchors,
         });
       },
       reportAt(record, message, options = {}) {
-        out.push({ rule: rule.id, severity: options.severity, message, uri: record.uri, docRange: record.range, related: options.related, anchors: [record, ...(options.anchors ?? [])] });
+        out.push({ rule: rule.id, severity: options.severity, message, uri: record.uri, docRange: record.range, related: options.related, docFixes: options.docFixes, anchors: [record, ...(options.anchors ?? [])] });
       },
     });
   }
@@ -335,7 +340,8 @@ function publishFix(publish: Publish[] | undefined, at: { uri: string; record: R
   if (!publish?.length || !at || publish.some((x) => !x.literal)) return [];
   if (!isZoneFileName(at.uri)) return [];
   const lines = publish.map((x) => `\n${x.owner}.\tIN ${x.type}\t${x.type === 'TXT' ? `"${encodeZoneString(x.value)}"` : x.type === 'CNAME' ? `${x.value}.` : x.value}`).join('');
-  return [{ title: `Publish ${publish.map((x) => `${x.owner} ${x.type}`).join(', ')} in ${path.basename(at.uri)}`, edits: [{ uri: at.uri, range: { start: at.record.range.end, end: at.record.range.end }, newText: lines }] }];
+  const end = at.record.range.end + (at.record.trailing ?? 0);
+  return [{ title: `Publish ${publish.map((x) => `${x.owner} ${x.type}`).join(', ')} in ${path.basename(at.uri)}`, edits: [{ uri: at.uri, range: { start: end, end }, newText: lines }] }];
 }
 
 /** The sender profiles of a `.dmarc-lens.json` against the workspace records and reports (findings in the config file). */

@@ -68,6 +68,8 @@ export interface ResourceRecord {
   site?: RecordSite;
   /** Set when an incremental re-read replaced this record (findings anchored to it are stale). */
   superseded?: boolean;
+  /** Zone files: characters after the record up to the end of its line (a comment). */
+  trailing?: number;
 }
 
 export interface TextEdit {

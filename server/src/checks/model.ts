@@ -4,6 +4,7 @@
  */
 import { isSpfRecord } from '../records/spf';
 import { includeDoesNotAlign } from './senders';
+import { mergeSpfFix, monitoringRecordFix } from './recordfix';
 import type { ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, WorkspaceView } from './rule';
 
@@ -28,7 +29,7 @@ export const spfMultipleRecords = rule({
   kind: 'spf',
   severity: 'error',
   summary: 'More than one SPF record at one name',
-  fixable: false,
+  fixable: true,
   docs: {
     what: 'Finds owner names with two or more TXT records that start with `v=spf1`.',
     why: 'RFC 7208 §4.5: if more than one SPF record is found, `check_host()` returns `permerror`, so the domain\'s SPF fails for every message, legitimate ones included.',
@@ -40,9 +41,11 @@ export const spfMultipleRecords = rule({
     const spf = model.sites.filter((s) => s.site.type === 'TXT' && isSpfRecord(s.site.value));
     for (const [owner, list] of groupBy(spf, (s) => s.site.owner)) {
       if (list.length < 2) continue;
+      const ordered = [...list].sort((a, b) => (a.site.uri < b.site.uri ? -1 : a.site.uri > b.site.uri ? 1 : a.site.range.start - b.site.range.start));
       for (const s of list)
         ctx.report(s.site, 'record', `\`${owner}\` has ${list.length} SPF records; receivers return permerror and SPF fails for all mail (RFC 7208 §4.5). Merge them into one.`, {
           related: list.filter((o) => o !== s).map((o) => ({ site: o.site, message: 'another SPF record at this name' })),
+          fixes: s === ordered[0] ? mergeSpfFix(ordered) : undefined,
         });
     }
   },
@@ -170,7 +173,7 @@ export const dmarcMissingRecord = rule({
   kind: 'dmarc',
   severity: 'warning',
   summary: 'A mail domain has no DMARC record',
-  fixable: false,
+  fixable: true,
   docs: {
     what: 'Finds names with an SPF record or MX records but no `_dmarc` record at the name or any parent in the same files.',
     why: 'RFC 9989 §4.10: without a policy record, receivers apply no DMARC to mail from the domain, so nothing stops spoofing of it and no reports arrive.',
@@ -187,12 +190,16 @@ export const dmarcMissingRecord = rule({
       const owner = s.site.owner;
       if (s.kind !== 'spf' || !mailish(owner) || reported.has(owner!) || covered(owner!)) continue;
       reported.add(owner!);
-      ctx.report(s.site, 'owner', `\`${owner}\` publishes SPF but has no DMARC record at \`_dmarc.${owner}\` or a parent, so receivers apply no DMARC policy (RFC 9989 §4.10).`);
+      ctx.report(s.site, 'owner', `\`${owner}\` publishes SPF but has no DMARC record at \`_dmarc.${owner}\` or a parent, so receivers apply no DMARC policy (RFC 9989 §4.10).`, {
+        docFixes: () => monitoringRecordFix(model, owner!, model.records.find((r) => r.site === s.site) ?? s.site),
+      });
     }
     for (const r of model.records) {
       if (r.type !== 'MX' || !mailish(r.owner) || reported.has(r.owner!) || covered(r.owner!)) continue;
       reported.add(r.owner!);
-      ctx.reportAt(r, `\`${r.owner}\` receives mail (MX) but has no DMARC record at \`_dmarc.${r.owner}\` or a parent (RFC 9989 §4.10).`);
+      ctx.reportAt(r, `\`${r.owner}\` receives mail (MX) but has no DMARC record at \`_dmarc.${r.owner}\` or a parent (RFC 9989 §4.10).`, {
+        docFixes: () => monitoringRecordFix(model, r.owner!, r),
+      });
     }
   },
 });

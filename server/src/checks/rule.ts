@@ -5,7 +5,7 @@
 import type { DkimRecord } from '../records/dkim';
 import type { DmarcRecord } from '../records/dmarc';
 import type { SpfRecord } from '../records/spf';
-import type { OffsetRange, RecordSite, ResourceRecord, Severity } from '../types';
+import type { Fix, OffsetRange, RecordSite, ResourceRecord, Severity, TextEdit } from '../types';
 
 export type RuleKind = 'spf' | 'dmarc' | 'dkim' | 'zone' | 'sender';
 
@@ -49,6 +49,8 @@ export interface ValueEdit {
 export interface ValueFix {
   title: string;
   edits: ValueEdit[];
+  /** Edits of whole records in document space that belong to the same fix (another record removed). */
+  docEdits?: TextEdit[];
 }
 
 export interface ReportOptions {
@@ -58,6 +60,8 @@ export interface ReportOptions {
   related?: RelatedRef[];
   /** Other records the finding depends on (it is stale once any of them is edited). */
   anchors?: (ResourceRecord | RecordSite)[];
+  /** Fixes in document space (whole records added or removed), written only when asked for. */
+  docFixes?: () => Fix[];
 }
 
 /** Another record involved in a finding: a TXT site (range in its value) or any record (range in its document). */

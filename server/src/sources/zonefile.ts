@@ -784,6 +784,10 @@ function readInto(
     const rdataStart = i;
     const recordRange = { start: lx.starts[0], end: lx.ends[count - 1] };
     const record: ResourceRecord = { owner, type, ttl, rdata: [], uri, range: recordRange };
+    // A comment after the record stays with it when a fix adds a line below.
+    const nl = text.indexOf('\n', recordRange.end);
+    const trailing = (nl < 0 ? text.length : nl) - recordRange.end;
+    if (trailing > 0) record.trailing = text.charCodeAt(recordRange.end + trailing - 1) === 13 ? trailing - 1 : trailing;
     const generic = rdataStart < count && lx.flags[rdataStart] === ESCAPED && raw(rdataStart) === '\\#';
 
     if (type === 'TXT' || type === 'SPF') {

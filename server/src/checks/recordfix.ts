@@ -1,0 +1,104 @@
+/**
+ * Fixes that add or remove whole records (document space), written in zone-file syntax: the
+ * first DMARC record of a domain, its `_report._dmarc` authorisation, two SPF records merged into one.
+ * Owners are written absolute, so a line is right wherever `$ORIGIN` stands.
+ */
+import { isZoneFileName } from '../files';
+import { parseReportUris } from '../records/dmarc';
+import { parseSpf } from '../records/spf';
+import { orgDomain } from '../senders/analyze';
+import { encodeZoneString } from '../sources/zonefile';
+import type { Fix, RecordSite, ResourceRecord, TextEdit } from '../types';
+import type { AnalyzedSite, DnsModel, ValueFix } from './rule';
+
+export function zoneLine(owner: string, type: string, value: string): string {
+  return `${owner}.\tIN ${type}\t${type === 'TXT' ? `"${encodeZoneString(value)}"` : value}`;
+}
+
+/** A new line after a record's line (in its own file), so a comment after the record stays with it. */
+export function insertAfter(at: { uri: string; range: { end: number }; trailing?: number }, lines: string[]): TextEdit {
+  const end = at.range.end + (at.trailing ?? 0);
+  return { uri: at.uri, range: { start: end, end }, newText: lines.map((l) => `\n${l}`).join('') };
+}
+
+const inZoneFile = (r: { uri: string; site?: RecordSite; syntax?: RecordSite['syntax'] }) => isZoneFileName(r.uri) && (r.syntax?.host ?? r.site?.syntax.host ?? 'zone') === 'zone';
+
+/** The report address most DMARC records of the model use, if any. */
+function usualRua(model: DnsModel): string | undefined {
+  const count = new Map<string, number>();
+  for (const s of model.sites) {
+    const rua = s.dmarc?.byName.get('rua');
+    if (!rua) continue;
+    for (const u of parseReportUris(rua)) if (u.scheme === 'mailto' && u.address?.includes('@')) count.set(u.address.toLowerCase(), (count.get(u.address.toLowerCase()) ?? 0) + 1);
+  }
+  return [...count.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+}
+
+/**
+ * Stage 1 of the rollout (RFC 9989 §4.7): `_dmarc.<domain> "v=DMARC1; p=none; rua=mailto:…"` after
+ * the record that needs it. The address is the one the zone's other DMARC records use, else
+ * `dmarc-reports@<domain>`; when it is on another Organizational Domain defined in the workspace, the
+ * `<domain>._report._dmarc.<that domain>` authorisation (RFC 9990 §3) is added in that file too.
+ */
+export function monitoringRecordFix(model: DnsModel, domain: string, after: { uri: string; range: { end: number }; site?: RecordSite; trailing?: number }): Fix[] {
+  if (!inZoneFile(after)) return [];
+  const address = usualRua(model) ?? `dmarc-reports@${orgDomain(domain)}`;
+  const ruaDomain = address.slice(address.indexOf('@') + 1);
+  const edits: TextEdit[] = [insertAfter(after, [zoneLine(`_dmarc.${domain}`, 'TXT', `v=DMARC1; p=none; rua=mailto:${address}`)])];
+  let note = '';
+  if (orgDomain(ruaDomain) !== orgDomain(domain)) {
+    const authName = `${domain}._report._dmarc.${ruaDomain}`;
+    const exists = model.records.some((r) => r.owner === authName) || (model.workspace?.at(authName).length ?? 0) > 0;
+    if (!exists) {
+      const here = model.records.find((r) => r.owner === ruaDomain);
+      const there = here ? undefined : model.workspace?.at(ruaDomain).find((e) => isZoneFileName(e.uri));
+      const anchor = here ?? there?.record;
+      if (anchor) {
+        const line = zoneLine(authName, 'TXT', 'v=DMARC1');
+        if (anchor.uri === after.uri && anchor.range.end === after.range.end) edits[0] = insertAfter(after, [zoneLine(`_dmarc.${domain}`, 'TXT', `v=DMARC1; p=none; rua=mailto:${address}`), line]);
+        else edits.push(insertAfter(anchor, [line]));
+        note = ` and authorise it at ${authName}`;
+      }
+    }
+  }
+  return [{ title: `DMARC: publish _dmarc.${domain} with p=none (monitoring), reports to ${address}${note}`, edits }];
+}
+
+/**
+ * Two or more SPF records at one owner (RFC 7208 §4.5): one record with every mechanism of each (in
+ * order, duplicates once), modifiers kept once, and a single `all` (the first record's) at the end.
+ * Offered when all of them are in one zone file and the result fits one 255-byte string; the other
+ * records are removed.
+ */
+export function mergeSpfFix(list: AnalyzedSite[]): ValueFix[] {
+  if (list.length < 2 || !list.every((s) => inZoneFile({ uri: s.site.uri, site: s.site }) && s.site.uri === list[0].site.uri && !s.site.coarse)) return [];
+  const terms: string[] = [];
+  let all: string | undefined;
+  let redirect: string | undefined;
+  const seen = new Set<string>();
+  for (const s of list) {
+    const spf = s.spf ?? parseSpf(s.site.value);
+    if (spf.problems.length) return [];
+    for (const t of spf.terms) {
+      const key = t.text.toLowerCase();
+      if (t.name === 'all') all ??= t.text;
+      else if (t.name === 'redirect') redirect ??= t.text;
+      else if (!seen.has(key)) {
+        seen.add(key);
+        terms.push(t.text);
+      }
+    }
+  }
+  const merged = ['v=spf1', ...terms, all ?? redirect].filter(Boolean).join(' ');
+  if (Buffer.byteLength(merged) > 255) return [];
+  const first = list[0].site;
+  return [
+    {
+      title: `SPF: merge the ${list.length} records at ${first.owner} into one`,
+      edits: [{ range: { start: 0, end: first.value.length }, newText: merged }],
+      docEdits: list.slice(1).map((s) => ({ uri: s.site.uri, range: { start: s.site.range.start, end: s.site.range.end }, newText: '' })),
+    },
+  ];
+}
+
+export type { ResourceRecord };
