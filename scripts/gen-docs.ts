@@ -19,8 +19,7 @@ function fileBlock(f: { file: string; text: string }): string {
 
 function workspaceBlock(r: Rule): string {
   const d = r.docs;
-  if (!d.workspace) return '';
-  let out = d.goodWorkspace ? `With the bad example, elsewhere in the workspace, ${fileBlock(d.workspace)}\n\nWith the good one, ${fileBlock(d.goodWorkspace)}\n\n` : `With, elsewhere in the workspace, ${fileBlock(d.workspace)}\n\n`;
+  let out = !d.workspace ? '' : d.goodWorkspace ? `With the bad example, elsewhere in the workspace, ${fileBlock(d.workspace)}\n\nWith the good one, ${fileBlock(d.goodWorkspace)}\n\n` : `With, elsewhere in the workspace, ${fileBlock(d.workspace)}\n\n`;
   if (d.report) out += `And an aggregate report in the workspace (bad example):\n\`\`\`xml\n${d.report.replace(/\n$/, '')}\n\`\`\`\n\n`;
   if (d.goodReport) out += `(good example: the same report with \`<dkim>pass</dkim>\` in \`policy_evaluated\`.)\n\n`;
   return out;

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { CONFIG_NAME, parseConfig, type SenderProfile } from './config';
 import { analyzeSenders, type Publish, type SenderProblem } from './senders/analyze';
 import { useProviders } from './senders/catalog';
-import type { AggregateReport } from './reports/aggregate';
+import { summarize, type AggregateReport } from './reports/aggregate';
+import { failingSenders, reportsShowFailingSenders } from './checks/evidence';
 import { looksLikeDkim, parseDkim } from './records/dkim';
 import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
@@ -316,6 +317,7 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   const sink = new FindingSink(options);
   for (const p of zone.problems) sink.add(p.code, p.uri, p.range, p.message, { severity: p.severity, fixes: p.fixes });
   if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, zone.texts.get(zone.uri) ?? '', options.workspace, options.reports, sink);
+  if (options.reports?.length) checkEvidence(sites, options.reports, sink);
   for (const a of sites) checkSite(a, sink);
   const ws = options.workspace;
   const own = new Set(zone.texts.keys());
@@ -323,6 +325,19 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   checkModel(zone.records, sites, sink, view);
   sink.findings.sort(byDocumentOrder);
   return { zone, sites, findings: sink.findings };
+}
+
+/** DMARC records whose domain's aggregate reports show legitimate-looking senders failing (RFC 9990). */
+function checkEvidence(sites: readonly AnalyzedSite[], reports: readonly AggregateReport[], sink: FindingSink): void {
+  if (!sink.enabled(reportsShowFailingSenders.id)) return;
+  for (const a of sites) {
+    if (!a.dmarc || !a.site.owner?.startsWith('_dmarc.')) continue;
+    const domain = a.site.owner.slice('_dmarc.'.length);
+    const mine = reports.filter((r) => r.policy.domain.toLowerCase().replace(/\.$/, '') === domain);
+    if (!mine.length) continue;
+    const f = failingSenders(a, summarize(mine));
+    if (f) sink.add(reportsShowFailingSenders.id, a.site.uri, a.site.map.toDocRange(f.range), f.message, { context: `${a.site.owner} ${a.site.value}` });
+  }
 }
 
 /** Where in the config a sender problem goes: the field it is about, or the sender object. */
@@ -424,6 +439,7 @@ export class DocumentAnalyzer {
     materialize(raws, sink);
     materialize(this.modelRaws, sink);
     if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, text, options.workspace, options.reports, sink);
+    if (options.reports?.length && options.model) checkEvidence(sites, options.reports, sink);
     sink.findings.sort(byDocumentOrder);
     return { zone, sites, findings: sink.findings };
   }

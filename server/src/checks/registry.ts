@@ -4,11 +4,12 @@ import { dmarcRules } from './dmarc';
 import { modelRules } from './model';
 import type { DkimRule, DmarcRule, ModelRule, Rule, SpfRule } from './rule';
 import { senderRules } from './senderRules';
+import { reportsShowFailingSenders } from './evidence';
 import { spfRules } from './spf';
 import { treeRules } from './tree';
 import { metaRules, sourceRules, zoneRules } from './zone';
 
-export const allRules: readonly Rule[] = [...zoneRules, ...sourceRules, ...metaRules, ...spfRules, ...dmarcRules, ...dkimRules, ...modelRules, ...treeRules, ...senderRules].sort((a, b) => a.id.localeCompare(b.id));
+export const allRules: readonly Rule[] = [...zoneRules, ...sourceRules, ...metaRules, ...spfRules, ...dmarcRules, ...dkimRules, ...modelRules, ...treeRules, ...senderRules, reportsShowFailingSenders].sort((a, b) => a.id.localeCompare(b.id));
 
 export const rulesById: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => [r.id, r]));
 
