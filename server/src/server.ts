@@ -624,7 +624,7 @@ connection.onCodeAction((params) => {
     // The rule's own fixes first (the first one preferred), then "Suppress … for this line".
     const own = f.fixes ?? [];
     const suppress = f.rule.startsWith('meta/') ? [] : [suppressionFix(text, file, f)];
-    const diagnostic = params.context.diagnostics.find((d) => d.code === f.rule && doc.offsetAt(d.range.start) === f.range.start);
+    const diagnostic = params.context.diagnostics.find((d) => d.code === f.rule && doc.offsetAt(d.range.start) === f.range.start && d.message === f.message);
     [...own, ...suppress].forEach((fix, i) => {
       const changes = editsByDocument(doc, fix.edits);
       if (!changes) return;

@@ -5,7 +5,6 @@
  * without a profile gets a code action that writes one.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,21 +12,12 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
-  ConfigurationRequest,
-  createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
-  ExitNotification,
-  InitializedNotification,
-  InitializeRequest,
   type ProtocolConnection,
-  PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
-import { ROOT } from '../helpers';
+import { startServer, type TestClient } from './client';
 
 type Edit = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
 type Action = { title: string; kind?: string; edit?: { changes?: Record<string, Edit[]>; documentChanges?: unknown[] } };
@@ -41,18 +31,10 @@ function applyEdits(text: string, edits: Edit[]): string {
 }
 
 describe('language server: sender profiles', () => {
+  let client: TestClient;
   let conn: ProtocolConnection;
-  let proc: ReturnType<typeof spawn>;
   let dir: string;
-  const latest = new Map<string, PublishDiagnosticsParams>();
-  const waitFor = async (uri: string, pred: (p: PublishDiagnosticsParams) => boolean) => {
-    for (let i = 0; i < 200; i++) {
-      const p = latest.get(uri);
-      if (p && pred(p)) return p;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`no matching diagnostics for ${uri}: ${JSON.stringify(latest.get(uri)?.diagnostics.map((d) => d.code))}`);
-  };
+  const waitFor = (uri: string, pred: (p: PublishDiagnosticsParams) => boolean) => client.waitFor(uri, pred);
   const zone = '$ORIGIN example.com.\n@ IN TXT "v=spf1 include:servers.mcsv.net -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\n';
   const config = '{\n  "domains": {\n    "example.com": { "senders": [ { "provider": "mailchimp" }, { "provider": "hubspot", "from": "news.example.com" } ] }\n  }\n}\n';
   let zoneUri: string;
@@ -67,21 +49,11 @@ describe('language server: sender profiles', () => {
     zoneUri = pathToFileURL(path.join(dir, 'example.com.zone')).href;
     configUri = pathToFileURL(path.join(dir, '.dmarc-lens.json')).href;
     orgUri = pathToFileURL(path.join(dir, 'example.org.zone')).href;
-    proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-    conn.onNotification(PublishDiagnosticsNotification.type, (p) => latest.set(p.uri, p));
-    conn.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => ({ dns: { mode: 'offline' } })));
-    conn.listen();
-    await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(dir).href, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }], capabilities: { workspace: { configuration: true } } });
-    await conn.sendNotification(InitializedNotification.type, {});
+    client = await startServer(dir, { dns: { mode: 'offline' } });
+    conn = client.conn;
   });
 
-  after(async () => {
-    await conn.sendRequest(ShutdownRequest.type);
-    await conn.sendNotification(ExitNotification.type);
-    conn.dispose();
-    proc.kill();
-  });
+  after(() => client.stop());
 
   it('shows which senders will fail DMARC in .dmarc-lens.json, with the DMARC record as related information', async () => {
     void conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: configUri, languageId: 'jsonc', version: 1, text: config } });
@@ -95,7 +67,7 @@ describe('language server: sender profiles', () => {
   });
 
   it('fixes Mailchimp by publishing its CNAMEs in the zone file, and re-checks the config when the zone changes', async () => {
-    const p = latest.get(configUri)!;
+    const p = client.latest.get(configUri)!;
     const mc = p.diagnostics.find((d) => d.code === 'sender/will-fail-dmarc' && d.message.startsWith('Mailchimp'))!;
     const actions = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: configUri }, range: mc.range, context: { diagnostics: [mc] } })) as Action[];
     const fix = actions.find((a) => a.title.startsWith('Publish k2._domainkey.example.com CNAME'))!;
