@@ -325,3 +325,27 @@ describe('dmarc-lens senders and check on the example workspace', () => {
     assert.deepEqual(json.domains['example.org'].senders, [{ provider: 'zendesk', from: 'example.org', dkimSelectors: ['zendesk1'] }]);
   });
 });
+
+describe('report paths', () => {
+  it('collect report files by glob relative to the folder, the bytes deciding what they are', async () => {
+    const { collectReportFiles } = await import('../server/src/files');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-rp-'));
+    fs.mkdirSync(path.join(dir, 'reports', '2026'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'other'));
+    for (const f of ['reports/a.xml', 'reports/2026/b.xml.gz', 'reports/c.zip', 'other/d.xml', 'reports/notes.txt']) fs.writeFileSync(path.join(dir, f), '');
+    const rel = (files: string[]) => files.map((f) => path.relative(dir, f).split(path.sep).join('/'));
+    assert.deepEqual(rel(collectReportFiles(dir)), ['other/d.xml', 'reports/2026/b.xml.gz', 'reports/a.xml', 'reports/c.zip']);
+    assert.deepEqual(rel(collectReportFiles(dir, 5000, ['reports/**'])), ['reports/2026/b.xml.gz', 'reports/a.xml', 'reports/c.zip']);
+    assert.deepEqual(rel(collectReportFiles(dir, 5000, ['**/*.xml'])), ['other/d.xml', 'reports/a.xml']);
+  });
+
+  it('the CLI reads reports only from `reports.paths` of .dmarc-lens.json when it is set', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-rp2-'));
+    fs.cpSync(path.join(ROOT, 'examples'), dir, { recursive: true });
+    const cli = () => spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', dir, '--offline'], { encoding: 'utf8' }).stdout;
+    assert.match(cli(), /sender\/failing-in-reports/);
+    const cfg = fs.readFileSync(path.join(dir, '.dmarc-lens.json'), 'utf8').replace('"domains"', '"reports": { "paths": ["archive/**"] },\n  "domains"');
+    fs.writeFileSync(path.join(dir, '.dmarc-lens.json'), cfg);
+    assert.doesNotMatch(cli(), /sender\/failing-in-reports/);
+  });
+});

@@ -164,7 +164,9 @@ function workspaceReports(paths: string[], warn: (m: string) => void): Aggregate
       continue;
     }
     if (!dir) continue;
-    for (const file of collectReportFiles(p)) {
+    const fromConfig = (configs.forFile(p).reports as { paths?: unknown } | undefined)?.paths;
+    const globs = Array.isArray(fromConfig) && fromConfig.every((g) => typeof g === 'string') ? (fromConfig as string[]) : undefined;
+    for (const file of collectReportFiles(p, 5000, globs)) {
       try {
         const bytes = fs.readFileSync(file);
         if (bytes.length <= 200 * 1024 * 1024) out.push(...readReports(bytes, file).reports);

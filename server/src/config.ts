@@ -287,7 +287,12 @@ export function parseConfig(text: string, file: string): { config: ProjectConfig
       }
     } else if (key === 'domains') {
       parseDomains(valueNode, config, problem);
-    } else if (key === 'rollout' || key === 'reports') {
+    } else if (key === 'reports') {
+      const paths = valueNode.type === 'object' ? child(valueNode, 'paths') : undefined;
+      if (valueNode.type !== 'object' || (paths && (paths.type !== 'array' || (paths.children ?? []).some((c) => c.type !== 'string'))))
+        problem(paths ?? valueNode, '`reports` wants { "paths": ["glob", …] } (globs relative to this file\'s folder).');
+      else config.reports = valueOf(valueNode);
+    } else if (key === 'rollout') {
       (config as unknown as Record<string, unknown>)[key] = valueOf(valueNode);
     }
   }

@@ -1,6 +1,7 @@
 /** Which files DMARC Lens reads, and walking folders for them. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Minimatch } from 'minimatch';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.terraform']);
 
@@ -60,7 +61,15 @@ export function collectFiles(inputs: string[]): { files: string[]; errors: strin
 }
 
 /** Aggregate report files under a folder (`.xml`, `.gz`, `.zip`, `.eml`; their bytes decide the rest). */
-export function collectReportFiles(dir: string, limit = 5000): string[] {
+/** The default report globs (`dmarcLens.reports.paths`, `.dmarc-lens.json` `reports.paths`). */
+export const DEFAULT_REPORT_GLOBS = ['**/*.{xml,gz,zip,eml}'];
+
+/**
+ * Report files under a folder: names matching one of the globs (relative to the folder); what each
+ * one is, the reader decides from its bytes.
+ */
+export function collectReportFiles(dir: string, limit = 5000, globs: readonly string[] = DEFAULT_REPORT_GLOBS): string[] {
+  const matchers = globs.map((g) => new Minimatch(g, { dot: false, nocase: true, matchBase: !g.includes('/') }));
   const out: string[] = [];
   const walk = (d: string) => {
     let entries: fs.Dirent[];
@@ -74,7 +83,10 @@ export function collectReportFiles(dir: string, limit = 5000): string[] {
       const p = path.join(d, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
-      } else if (e.isFile() && /\.(xml|xml\.gz|gz|zip|eml)$/i.test(e.name)) out.push(p);
+      } else if (e.isFile() && /\.(xml|gz|zip|eml)$/i.test(e.name)) {
+        const rel = path.relative(dir, p).split(path.sep).join('/');
+        if (matchers.some((m) => m.match(rel))) out.push(p);
+      }
     }
   };
   walk(dir);

@@ -34,7 +34,7 @@ import { docsUrl } from './checks/rule';
 import { completeAt } from './features/completion';
 import { hoverAt, siteAt } from './features/hover';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
-import { collectFiles, collectReportFiles, isSourceFileName, readTextFile } from './files';
+import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isSourceFileName, readTextFile } from './files';
 import { checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
@@ -332,6 +332,13 @@ async function loadSettings(): Promise<void> {
   decisionLog = (raw as { rollout?: { decisionLog?: unknown } } | null)?.rollout?.decisionLog === true;
   rolloutStyle = rs === 'compatible' || rs === 'legacy' ? rs : 'rfc9989';
   baselineCache = undefined;
+  const rp = (raw as { reports?: { paths?: unknown } } | null)?.reports?.paths;
+  const nextGlobs = Array.isArray(rp) && rp.length && rp.every((g) => typeof g === 'string' && g.trim() !== '') ? (rp as string[]) : DEFAULT_REPORT_GLOBS;
+  if (rp !== undefined && nextGlobs === DEFAULT_REPORT_GLOBS && !(Array.isArray(rp) && rp.length === 0)) connection.console.warn('dmarcLens.reports.paths: wants an array of glob patterns; using the default');
+  if (nextGlobs.join('\u0000') !== reportGlobs.join('\u0000')) {
+    reportGlobs = nextGlobs;
+    if (workspaceFolders.length) indexReports();
+  }
   const rows = (raw as { senders?: { providers?: unknown } } | null)?.senders?.providers;
   if (rows !== undefined && !Array.isArray(rows)) connection.console.warn('dmarcLens.senders.providers: wants an array of catalog rows; ignored');
   const valid = Array.isArray(rows) ? rows.filter((r): r is Provider => typeof r === 'object' && r !== null && typeof (r as Provider).id === 'string' && /^[a-z0-9][a-z0-9-]*$/.test((r as Provider).id)) : [];
@@ -359,6 +366,8 @@ async function loadSettings(): Promise<void> {
 /** Aggregate reports found in the workspace, by the domain their policy was published for. */
 const reportsByDomain = new Map<string, AggregateReport[]>();
 let rolloutStyle: RolloutStyle = 'rfc9989';
+/** dmarcLens.reports.paths: where aggregate reports are looked for (globs relative to each workspace folder). */
+let reportGlobs: string[] = DEFAULT_REPORT_GLOBS;
 /** dmarcLens.rollout.decisionLog: each policy step also writes a dated comment beside the record. */
 let decisionLog = false;
 
@@ -368,8 +377,10 @@ function allReports(): AggregateReport[] {
 
 function indexReports(): void {
   reportsByDomain.clear();
-  for (const folder of workspaceFolders)
-    for (const file of collectReportFiles(folder)) {
+  for (const folder of workspaceFolders) {
+    const fromConfig = (configs.forFile(path.join(folder, CONFIG_NAME)).reports as { paths?: unknown } | undefined)?.paths;
+    const globs = Array.isArray(fromConfig) && fromConfig.every((g) => typeof g === 'string') ? (fromConfig as string[]) : reportGlobs;
+    for (const file of collectReportFiles(folder, 5000, globs)) {
       try {
         const bytes = fs.readFileSync(file);
         if (bytes.length > 200 * 1024 * 1024) continue;
@@ -382,6 +393,7 @@ function indexReports(): void {
         connection.console.warn(`dmarc-lens: report ${file} not read: ${(e as Error).message}`);
       }
     }
+  }
 }
 
 /** Reads every zone file of the workspace folders into the workspace model, with progress. */
@@ -444,7 +456,7 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,dnsconfig.js,.dmarc-lens.json}' }] }).catch(() => undefined);
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,dnsconfig.js,.dmarc-lens.json,*.xml,*.gz,*.zip,*.eml}' }] }).catch(() => undefined);
   await indexWorkspace().catch((e) => connection.console.error(`dmarc-lens: indexing failed: ${e}`));
 });
 
@@ -455,8 +467,15 @@ connection.onDidChangeConfiguration(async () => {
 });
 
 connection.onDidChangeWatchedFiles((params) => {
+  // A report added, changed or removed: read the reports again and re-check the open documents.
+  if (params.changes.some((c) => /\.(xml|gz|zip|eml)$/i.test(c.uri))) {
+    indexReports();
+    states.clear();
+    documents.all().forEach((d) => schedule(d, 0, true));
+  }
   for (const change of params.changes) {
     const file = toPath(change.uri);
+    if (/\.(xml|gz|zip|eml)$/i.test(file)) continue;
     if (path.basename(file) === CONFIG_NAME) {
       states.clear();
       documents.all().forEach((d) => schedule(d, 0, true));
