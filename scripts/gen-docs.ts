@@ -83,7 +83,12 @@ export function renderSchema(rules: readonly Rule[]): string {
         additionalProperties: false,
       },
       ignore: { type: 'array', items: { type: 'string' }, description: 'Glob patterns (relative to this file) of files not to check.' },
-      include: { type: 'object', description: 'Extra glob patterns per source format.', additionalProperties: { type: 'array', items: { type: 'string' } } },
+      include: {
+        type: 'object',
+        description: 'Extra files to read, by format: glob patterns relative to this file, for files whose names do not say their format.',
+        additionalProperties: false,
+        properties: Object.fromEntries(['zone', 'terraform', 'cloudformation', 'octodns', 'dnscontrol'].map((f) => [f, { type: 'array', items: { type: 'string' }, description: `Files read as ${f}.` }])),
+      },
       dns: {
         type: 'object',
         additionalProperties: false,

@@ -74,4 +74,26 @@ describe('.dmarc-lens.json', () => {
     const r = run(dir, 'check', '.');
     assert.match(r.stderr, /offline: 1 include\/redirect target/);
   });
+
+  it('reads the extra files `include` names, in the format it gives', () => {
+    const dir = tree({
+      '.dmarc-lens.json': '{ "include": { "zone": ["dns/*.txt"], "octodns": ["octo/*.conf"], "terraform": ["infra/*.hcl"] } }',
+      'dns/example.com.txt': ZONE,
+      'octo/example.net.conf': "_dmarc:\n  type: TXT\n  value: v=DMARC1\\; p=none\\; pct=50\n",
+      'infra/dns.hcl': 'resource "cloudflare_record" "spf" {\n  zone_id = "z"\n  name = "example.org"\n  type = "TXT"\n  value = "v=spf1 ?all"\n}\n',
+      'notes/readme.txt': ZONE,
+    });
+    const out = run(dir, 'check', '.', '--offline').stdout;
+    assert.match(out, /dns\/example\.com\.txt:2:\d+: error spf\/plus-all/);
+    assert.match(out, /octo\/example\.net\.conf:3:\d+: \w+ dmarc\/pct-removed/);
+    assert.match(out, /infra\/dns\.hcl:5:\d+: warning spf\/neutral-all/);
+    assert.doesNotMatch(out, /notes\/readme/);
+  });
+
+  it('reports an unknown format or a bad pattern list in `include`', () => {
+    const text = '{ "include": { "bind": ["*.txt"], "zone": "*.txt" } }';
+    const { problems } = parseConfig(text, 'c.json');
+    assert.deepEqual(problems.map((p) => text.slice(p.range.start, p.range.end)), ['"bind"', '"*.txt"']);
+    assert.match(problems[0].message, /Unknown format `bind`; `include` knows zone, terraform, cloudformation, octodns, dnscontrol/);
+  });
 });

@@ -17,7 +17,7 @@ import { readReports, summarize, type AggregateReport } from './reports/aggregat
 import { applySuppressions, type Suppressed } from './suppress';
 import { baselinePath, fingerprints, readBaseline, writeBaseline, type BaselineFile } from './baseline';
 import { WorkspaceIndex } from './workspace';
-import { ConfigCache, isIgnored, parseConfig, type ProjectConfig } from './config';
+import { ConfigCache, includedFormat, isIgnored, parseConfig, type ProjectConfig } from './config';
 import { isIP } from 'node:net';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
@@ -180,7 +180,7 @@ function workspaceReports(paths: string[], warn: (m: string) => void): Aggregate
 
 /** Checks every file; findings are grouped by the file they are in (a `$INCLUDE`d file is its own entry). */
 function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): { results: FileResult[]; analyses: ZoneAnalysis[]; workspace: WorkspaceIndex; reports: AggregateReport[] } {
-  const { files, errors } = collectFiles(args.paths);
+  const { files, errors } = collectFiles(args.paths, (f) => includedFormat(configs.forFile(f), f) !== undefined);
   if (errors.length) throw new UsageError(errors[0]);
   const byPath = new Map<string, FileResult>();
   const analyses: ZoneAnalysis[] = [];
@@ -197,7 +197,7 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
       warn(`${file}: skipped, not a text file`);
       continue;
     }
-    const p = readZone(text, file, { origin: args.origin, readFile: readTextFile });
+    const p = readZone(text, file, { origin: args.origin, readFile: readTextFile, format: includedFormat(configs.forFile(file), file) });
     // A YAML or JSON file that is neither an octoDNS config nor a CloudFormation template is not ours.
     if (p.zone.format === undefined && !args.paths.includes(file)) continue;
     workspace.set(file, p.zone.records, p.sites);

@@ -31,7 +31,12 @@ export interface ProjectConfig {
   domains: { domain: string; range: OffsetRange }[];
   /** Catalog rows the project adds or overrides (by id). */
   providers: Provider[];
+  /** Extra files to read, by format (globs relative to the config's folder): `{ "zone": ["dns/*.txt"] }`. */
+  include: Partial<Record<SourceFormat, string[]>>;
 }
+
+export const SOURCE_FORMATS = ['zone', 'terraform', 'cloudformation', 'octodns', 'dnscontrol'] as const;
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 /** One service that sends mail as a domain (the sender issue's profile). */
 export interface SenderProfile {
@@ -54,7 +59,7 @@ export interface SenderProfile {
   ranges: { provider?: OffsetRange; from?: OffsetRange; returnPath?: OffsetRange; dkimDomain?: OffsetRange; ips?: OffsetRange; selectors: OffsetRange[] };
 }
 
-export const DEFAULT_CONFIG: ProjectConfig = { rules: {}, ignore: [], dns: {}, senders: [], domains: [], providers: [] };
+export const DEFAULT_CONFIG: ProjectConfig = { rules: {}, ignore: [], dns: {}, senders: [], domains: [], providers: [], include: {} };
 
 const KNOWN_KEYS = new Set(['$schema', 'rules', 'ignore', 'include', 'dns', 'rollout', 'reports', 'domains', 'providers']);
 const SENDER_KEYS = new Set(['provider', 'name', 'from', 'returnPath', 'dkimSelectors', 'dkimDomain', 'ips']);
@@ -229,7 +234,7 @@ export function parseConfig(text: string, file: string): { config: ProjectConfig
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const e of errors) problem({ offset: e.offset, length: e.length }, `${CONFIG_NAME} is not valid JSON here: ${printParseErrorCode(e.error)}.`);
-  const config: ProjectConfig = { file, rules: {}, ignore: [], dns: {}, senders: [], domains: [], providers: [] };
+  const config: ProjectConfig = { file, rules: {}, ignore: [], dns: {}, senders: [], domains: [], providers: [], include: {} };
   if (!root || root.type !== 'object') {
     if (root) problem(root, `${CONFIG_NAME} must be a JSON object.`);
     return { config, problems };
@@ -287,6 +292,24 @@ export function parseConfig(text: string, file: string): { config: ProjectConfig
       }
     } else if (key === 'domains') {
       parseDomains(valueNode, config, problem);
+    } else if (key === 'include') {
+      if (valueNode.type !== 'object') {
+        problem(valueNode, `\`include\` wants extra globs per format: { ${SOURCE_FORMATS.map((f) => `"${f}": [...]`).join(', ')} }.`);
+        continue;
+      }
+      for (const p of valueNode.children ?? []) {
+        const [k, v] = p.children ?? [];
+        const fmt = String(k?.value);
+        if (!(SOURCE_FORMATS as readonly string[]).includes(fmt)) {
+          problem(k, `Unknown format \`${fmt}\`; \`include\` knows ${SOURCE_FORMATS.join(', ')}.`);
+          continue;
+        }
+        if (v?.type !== 'array' || (v.children ?? []).some((c) => c.type !== 'string')) {
+          if (v) problem(v, `\`include.${fmt}\` must be an array of glob patterns (strings).`);
+          continue;
+        }
+        config.include[fmt as SourceFormat] = (v.children ?? []).map((c) => String(c.value));
+      }
     } else if (key === 'reports') {
       const paths = valueNode.type === 'object' ? child(valueNode, 'paths') : undefined;
       if (valueNode.type !== 'object' || (paths && (paths.type !== 'array' || (paths.children ?? []).some((c) => c.type !== 'string'))))
@@ -341,6 +364,15 @@ export class ConfigCache {
     const cfg = override ?? findConfigFile(file);
     return cfg ? this.load(cfg).config : DEFAULT_CONFIG;
   }
+}
+
+/** The format a file is read as because the config's `include` names it (relative to the config's folder). */
+export function includedFormat(config: ProjectConfig, file: string): SourceFormat | undefined {
+  if (!config.file) return undefined;
+  const rel = path.relative(path.dirname(config.file), path.resolve(file)).split(path.sep).join('/');
+  if (rel.startsWith('..')) return undefined;
+  for (const f of SOURCE_FORMATS) if (config.include[f]?.some((g) => minimatch(rel, g, { dot: true, matchBase: !g.includes('/') }))) return f;
+  return undefined;
 }
 
 /** Whether a file is excluded by the config's `ignore` globs (relative to the config's folder). */

@@ -27,7 +27,7 @@ export function isSourceFileName(file: string): boolean {
 }
 
 /** Expands folders into the zone files under them (sorted, deterministic); files are kept as given. */
-export function collectFiles(inputs: string[]): { files: string[]; errors: string[] } {
+export function collectFiles(inputs: string[], extra?: (file: string) => boolean): { files: string[]; errors: string[] } {
   const files: string[] = [];
   const errors: string[] = [];
   const walk = (dir: string) => {
@@ -43,7 +43,7 @@ export function collectFiles(inputs: string[]): { files: string[]; errors: strin
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
-      } else if (e.isFile() && (isSourceFileName(e.name) || e.name === '.dmarc-lens.json')) files.push(p);
+      } else if (e.isFile() && (isSourceFileName(e.name) || e.name === '.dmarc-lens.json' || extra?.(p))) files.push(p);
     }
   };
   for (const input of inputs) {

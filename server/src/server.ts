@@ -42,7 +42,7 @@ import { WorkspaceIndex } from './workspace';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
 import { treeFindings } from './spf/findings';
-import { ConfigCache, CONFIG_NAME, findConfigFile, isIgnored } from './config';
+import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, type SourceFormat } from './config';
 import { orgDomain } from './senders/analyze';
 import { providerById, setSettingProviders, type Provider } from './senders/catalog';
 import { suggestSenders, writeProfile, type SuggestedSender } from './senders/suggest';
@@ -204,7 +204,7 @@ function analyze(doc: TextDocument, model = true): DocState {
   } else {
     const file = toPath(doc.uri);
     let analyzer = analyzers.get(doc.uri);
-    if (!analyzer) analyzers.set(doc.uri, (analyzer = new DocumentAnalyzer(file, { readFile: readTextFile })));
+    if (!analyzer) analyzers.set(doc.uri, (analyzer = new DocumentAnalyzer(file, { readFile: readTextFile, format: formatOf(file) })));
     // Precedence: the nearest .dmarc-lens.json, then the dmarcLens.rules setting, then the defaults.
     const project = configs.forFile(file);
     if (isIgnored(project, file)) {
@@ -371,6 +371,11 @@ let reportGlobs: string[] = DEFAULT_REPORT_GLOBS;
 /** dmarcLens.rollout.decisionLog: each policy step also writes a dated comment beside the record. */
 let decisionLog = false;
 
+/** The format `.dmarc-lens.json` `include` assigns to a file whose name does not say it. */
+function formatOf(file: string): SourceFormat | undefined {
+  return includedFormat(configs.forFile(file), file);
+}
+
 function allReports(): AggregateReport[] {
   return [...reportsByDomain.values()].flat();
 }
@@ -399,7 +404,7 @@ function indexReports(): void {
 /** Reads every zone file of the workspace folders into the workspace model, with progress. */
 async function indexWorkspace(): Promise<void> {
   if (workspaceFolders.length === 0) return;
-  const { files } = collectFiles(workspaceFolders);
+  const { files } = collectFiles(workspaceFolders, (f) => formatOf(f) !== undefined);
   const progress = hasWorkDoneProgress ? await connection.window.createWorkDoneProgress() : undefined;
   progress?.begin('DMARC Lens: indexing zone files', 0, `${files.length} files`, false);
   const started = Date.now();
@@ -409,7 +414,7 @@ async function indexWorkspace(): Promise<void> {
     const text = readTextFile(file);
     if (text !== undefined && !skipReason(text)) {
       try {
-        const p = readZone(text, file, { readFile: readTextFile });
+        const p = readZone(text, file, { readFile: readTextFile, format: formatOf(file) });
         workspace.set(file, p.zone.records, p.sites);
       } catch (e) {
         connection.console.error(`dmarc-lens: indexing ${file} failed: ${(e as Error).message}`);
@@ -481,13 +486,13 @@ connection.onDidChangeWatchedFiles((params) => {
       documents.all().forEach((d) => schedule(d, 0, true));
       continue;
     }
-    if (documents.get(change.uri) || !isSourceFileName(file)) continue;
+    if (documents.get(change.uri) || !(isSourceFileName(file) || formatOf(file))) continue;
     const before = workspace.ownersOf(file);
     if (change.type === FileChangeType.Deleted) workspace.delete(file);
     else {
       const text = readTextFile(file);
       if (text !== undefined && !skipReason(text)) {
-        const p = readZone(text, file, { readFile: readTextFile });
+        const p = readZone(text, file, { readFile: readTextFile, format: formatOf(file) });
         workspace.set(file, p.zone.records, p.sites);
       }
     }
@@ -522,11 +527,11 @@ connection.onExecuteCommand(async (params) => {
   // Counts per severity over the workspace files, for the client's summary.
   const counts = { error: 0, warning: 0, information: 0, hint: 0, files: 0 };
   for (const file of workspace.uris()) {
-    if (!isSourceFileName(file) || !fs.existsSync(file)) continue;
+    if (!(isSourceFileName(file) || formatOf(file)) || !fs.existsSync(file)) continue;
     const doc = documents.get(toUri(file));
     const text = doc?.getText() ?? readTextFile(file);
     if (text === undefined || skipReason(text)) continue;
-    const a = checkZone(readZone(text, file, { readFile: readTextFile }), { rules: ruleSettings, workspace });
+    const a = checkZone(readZone(text, file, { readFile: readTextFile, format: formatOf(file) }), { rules: ruleSettings, workspace });
     counts.files++;
     for (const f of a.findings) if (f.uri === file) counts[f.severity]++;
   }
@@ -543,7 +548,7 @@ documents.onDidClose((e) => {
   const file = toPath(e.document.uri);
   const text = fs.existsSync(file) ? readTextFile(file) : undefined;
   if (text !== undefined && !skipReason(text)) {
-    const p = readZone(text, file, { readFile: readTextFile });
+    const p = readZone(text, file, { readFile: readTextFile, format: formatOf(file) });
     workspace.set(file, p.zone.records, p.sites);
   } else workspace.delete(file);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });

@@ -8,7 +8,7 @@ import type { AnalyzedSite, RecordContext, RelatedRef, ReportOptions, ValueFix, 
 import type { WorkspaceIndex } from './workspace';
 import { applySuppressions } from './suppress';
 import * as path from 'node:path';
-import { CONFIG_NAME, parseConfig, type SenderProfile } from './config';
+import { CONFIG_NAME, parseConfig, type SenderProfile, type SourceFormat } from './config';
 import { analyzeSenders, type Publish, type SenderProblem } from './senders/analyze';
 import { useProviders } from './senders/catalog';
 import { summarize, type AggregateReport } from './reports/aggregate';
@@ -18,7 +18,7 @@ import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
 import { encodeZoneString, IncrementalZone, parseZone, type ZoneFile, type ZoneOptions } from './sources/zonefile';
 import { readYamlSource } from './sources/yamlsources';
-import { readTerraform } from './sources/terraform';
+import { readTerraform, readTerraformJson } from './sources/terraform';
 import { readDnscontrol } from './sources/dnscontrol';
 import { parse as parseYaml } from 'yaml';
 import { isDnscontrolName, isYamlSourceName, isZoneFileName } from './files';
@@ -293,7 +293,18 @@ export interface ParsedZone {
 }
 
 /** Reads any supported source (zone file, octoDNS, CloudFormation) without checking it. */
-export function readSource(text: string, uri: string, options: ZoneOptions = {}): ZoneFile {
+export function readSource(text: string, uri: string, options: ZoneOptions & { format?: SourceFormat } = {}): ZoneFile {
+  switch (options.format) {
+    case 'zone':
+      return parseZone(text, uri, options);
+    case 'terraform':
+      return /^\s*\{/.test(text) ? readTerraformJson(text, uri) : readTerraform(text, uri);
+    case 'dnscontrol':
+      return readDnscontrol(text, uri);
+    case 'octodns':
+    case 'cloudformation':
+      return readYamlSource(text, uri, options.format) ?? { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
+  }
   if (path.basename(uri) === CONFIG_NAME) {
     const { problems } = parseConfig(text, uri);
     return { uri, format: 'config', records: [], sites: [], origin: undefined, originExplicit: false, texts: new Map([[uri, text]]), problems: problems.map((f) => ({ code: f.rule, severity: f.severity, message: f.message, uri, range: f.range })) };
@@ -306,7 +317,7 @@ export function readSource(text: string, uri: string, options: ZoneOptions = {})
 }
 
 /** Reads a file and recognises its records, without checking them. */
-export function readZone(text: string, uri: string, options: ZoneOptions = {}): ParsedZone {
+export function readZone(text: string, uri: string, options: ZoneOptions & { format?: SourceFormat } = {}): ParsedZone {
   const zone = readSource(text, uri, options);
   return { zone, sites: zone.sites.map(analyzeSite) };
 }
@@ -392,14 +403,15 @@ export class DocumentAnalyzer {
 
   constructor(
     readonly uri: string,
-    options: ZoneOptions = {},
+    options: ZoneOptions & { format?: SourceFormat } = {},
   ) {
     // Zone files are re-read incrementally; YAML sources are small and read whole.
-    this.zone = isYamlSourceName(uri) || /\.tf$/i.test(uri) || isDnscontrolName(uri) || path.basename(uri) === CONFIG_NAME ? undefined : new IncrementalZone(uri, options);
+    const other = options.format ? options.format !== 'zone' : isYamlSourceName(uri) || /\.tf$/i.test(uri) || isDnscontrolName(uri) || path.basename(uri) === CONFIG_NAME;
+    this.zone = other ? undefined : new IncrementalZone(uri, options);
     this.options = options;
   }
 
-  private readonly options: ZoneOptions;
+  private readonly options: ZoneOptions & { format?: SourceFormat };
 
   update(text: string, options: LintOptions & { workspace?: WorkspaceIndex; model: boolean; reports?: readonly AggregateReport[] }): ZoneAnalysis {
     const settings = JSON.stringify(options.rules ?? {});
@@ -446,7 +458,7 @@ export class DocumentAnalyzer {
 }
 
 /** Reads a file and checks everything in it, inline suppressions applied. */
-export function analyzeZone(text: string, uri: string, options: LintOptions & ZoneOptions & { workspace?: WorkspaceIndex; reports?: readonly AggregateReport[] } = {}): ZoneAnalysis {
+export function analyzeZone(text: string, uri: string, options: LintOptions & ZoneOptions & { workspace?: WorkspaceIndex; reports?: readonly AggregateReport[]; format?: SourceFormat } = {}): ZoneAnalysis {
   const a = checkZone(readZone(text, uri, options), options);
   let findings: Finding[] = [];
   for (const [file, t] of a.zone.texts) findings = findings.concat(applySuppressions(t, file, a.findings.filter((f) => f.uri === file)).findings);

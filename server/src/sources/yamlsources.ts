@@ -183,9 +183,9 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
 }
 
 /** Reads a YAML/JSON file as whichever infrastructure format it is; undefined when it is neither. */
-export function readYamlSource(text: string, uri: string): ZoneFile | undefined {
+export function readYamlSource(text: string, uri: string, forced?: YamlFormat): ZoneFile | undefined {
   const doc = parse(text);
-  const format = detectYaml(text, doc);
+  const format = forced ?? detectYaml(text, doc);
   if (format === 'octodns') return { ...readOctodns(text, uri, doc), format };
   if (format === 'cloudformation') return { ...readCloudFormation(text, uri, doc), format };
   return undefined;
