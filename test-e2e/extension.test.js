@@ -90,6 +90,22 @@ suite('DMARC Lens in VS Code', () => {
     assert.deepStrictEqual({ type: shown.type, reports: shown.reports, records: shown.records, messages: shown.messages }, { type: 'ready', reports: 1, records: 3, messages: 2156 });
   });
 
+  test('a double-click on a compressed report opens the custom read-only preview, and a folder previews all its reports', async () => {
+    const zlib = require('node:zlib');
+    const root = vscode.workspace.workspaceFolders[0].uri;
+    const xml = vscode.Uri.joinPath(root, 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
+    const gz = vscode.Uri.joinPath(root, 'archive', 'google.com!northwind.example!1764028800!1764115199.xml.gz');
+    fs.mkdirSync(require('node:path').dirname(gz.fsPath), { recursive: true });
+    fs.writeFileSync(gz.fsPath, zlib.gzipSync(fs.readFileSync(xml.fsPath)));
+    const api = vscode.extensions.getExtension('dmarc-lens.dmarc-lens').exports;
+    await vscode.commands.executeCommand('vscode.open', gz); // what a double-click does: the default editor for *.xml.gz is ours
+    console.log('[test] opened with the custom editor');
+    const shown = await waitFor(() => api.rendered.get(gz.toString()));
+    assert.deepStrictEqual({ reports: shown.reports, records: shown.records, messages: shown.messages }, { reports: 1, records: 3, messages: 2156 });
+    const folder = await vscode.commands.executeCommand('dmarcLens.openReportPreview', vscode.Uri.joinPath(root, 'archive'));
+    assert.strictEqual(folder.messages, 2156);
+  });
+
   test('the example sender profiles: HubSpot will fail DMARC, SendGrid passes, and the message says what to publish', async () => {
     const cfg = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, '.dmarc-lens.json');
     const cdoc = await vscode.workspace.openTextDocument(cfg);

@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { readReports, summarize } from '../server/src/reports/aggregate';
-import { CORPUS } from './helpers';
+import { CORPUS, ROOT } from './helpers';
+import { spawnSync } from 'node:child_process';
 
 const xml = (records: string, head = '<feedback>') => `  \n<?xml version="1.0"?>\n${head}<report_metadata><org_name> Example Receiver </org_name><report_id>r1</report_id><date_range><begin>1700000000</begin><end>1700086399</end></date_range></report_metadata><policy_published><domain>Example.com</domain><p>None</p></policy_published>${records}</feedback>`;
 const rec = (ip: string, count: number, dkim: string, spf: string) =>
@@ -67,5 +68,58 @@ describe('aggregate reports', () => {
     assert.ok(read >= files.length - 1, `${read} of ${files.length} read`);
     const broken = readReports(fs.readFileSync(path.join(dir, 'parsedmarc_malformed_invalid-xml.xml')), 'bad');
     assert.ok(broken.failures.length + broken.reports.flatMap((x) => x.problems).length > 0);
+  });
+});
+
+describe('report statistics', () => {
+  const xml = (records: string, policy = '<p>none</p>', range = '<date_range><begin>1767225600</begin><end>1767484799</end></date_range>') =>
+    `<feedback><report_metadata><org_name>rx</org_name><report_id>1</report_id>${range}</report_metadata><policy_published><domain>example.com</domain>${policy}</policy_published>${records}</feedback>`;
+  const rec = (ip: string, n: number, dkim: string, spf: string, auth: string, from = 'example.com', disp = 'none', reason = '') =>
+    `<record><row><source_ip>${ip}</source_ip><count>${n}</count><policy_evaluated><disposition>${disp}</disposition><dkim>${dkim}</dkim><spf>${spf}</spf>${reason}</policy_evaluated></row><identifiers><header_from>${from}</header_from></identifiers><auth_results>${auth}</auth_results></record>`;
+  const dk = (d: string, r = 'pass') => `<dkim><domain>${d}</domain><result>${r}</result></dkim>`;
+  const sp = (d: string, r = 'pass') => `<spf><domain>${d}</domain><result>${r}</result></spf>`;
+
+  it('totals by day (a 3-day report spread exactly), service, IP and header-from, with SPF-only / DKIM-only / dispositions / overrides', async () => {
+    const { reportStats } = await import('../server/src/reports/stats');
+    const { reports } = readReports(
+      Buffer.from(
+        xml(
+          rec('192.0.2.1', 100, 'pass', 'pass', dk('example.com') + sp('example.com')) +
+            rec('198.2.129.12', 10, 'fail', 'fail', dk('mcsv.net') + sp('mail1.mcsv.net')) +
+            rec('192.0.2.2', 5, 'pass', 'fail', dk('news.example.com') + sp('bounce.other.test'), 'news.example.com', 'none', '<reason><type>forwarded</type></reason>') +
+            rec('203.0.113.9', 2, 'fail', 'fail', sp('spoof.test', 'fail'), 'example.com', 'quarantine'),
+        ),
+      ),
+      'r.xml',
+    );
+    const s = reportStats(reports);
+    assert.equal(s.messages, 117);
+    assert.deepEqual([s.both, s.spfOnly, s.dkimOnly, s.neither], [100, 0, 5, 12]);
+    assert.deepEqual(s.byDay.map((d) => [d.day, d.messages]), [['2026-01-01', 39], ['2026-01-02', 39], ['2026-01-03', 39]]);
+    assert.equal(s.byDay.reduce((n, d) => n + d.pass, 0), 105);
+    assert.deepEqual(s.byService.map((v) => [v.service, v.messages]), [['192.0.2.1', 100], ['Mailchimp', 10], ['192.0.2.2', 5], ['203.0.113.9', 2]]);
+    assert.match(s.byService[1].publish!, /k2\._domainkey/);
+    assert.deepEqual(s.byHeaderFrom.map((h) => [h.domain, h.messages]), [['example.com', 112], ['news.example.com', 5]]);
+    assert.deepEqual(s.dispositions, { none: 115, quarantine: 2 });
+    assert.deepEqual(s.overrides, { forwarded: 5 });
+    assert.equal(s.disagreementCount, 0);
+  });
+
+  it('recomputes alignment under the published adkim/aspf and flags reporters that disagree', async () => {
+    const { reportStats } = await import('../server/src/reports/stats');
+    // Strict DKIM: d=news.example.com does not align with example.com, yet the reporter says pass.
+    const { reports } = readReports(Buffer.from(xml(rec('192.0.2.5', 7, 'pass', 'fail', dk('news.example.com') + sp('example.com', 'fail')), '<adkim>s</adkim><p>none</p>')), 'r.xml');
+    const s = reportStats(reports);
+    assert.equal(s.disagreementCount, 1);
+    assert.deepEqual(s.disagreements[0].computed, { dkim: 'fail', spf: 'fail' });
+    assert.deepEqual(s.disagreements[0].reported, { dkim: 'pass', spf: 'fail' });
+  });
+
+  it('the CLI gives the same numbers in JSON, with the statistics in the summary', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'report', path.join(ROOT, 'examples', 'reports'), '--format', 'json'], { encoding: 'utf8' });
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.summary.messages, 2156);
+    assert.deepEqual(j.summary.byService.map((v: { service: string; messages: number }) => [v.service, v.messages]), [['192.0.2.25', 1840], ['Mailchimp', 312], ['203.0.113.66', 4]]);
+    assert.deepEqual(j.summary.byDay, [{ day: '2025-11-25', messages: 2156, pass: 1840 }]);
   });
 });

@@ -52,6 +52,8 @@ export interface DmarcLensApi {
   activationMs: number;
   /** Settles when the language server is running. */
   ready: Promise<void>;
+  /** What each report preview rendered, by URI (the page's `ready` message). */
+  rendered: Map<string, unknown>;
 }
 
 export function activate(context: vscode.ExtensionContext): DmarcLensApi {
@@ -110,41 +112,73 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
     vscode.commands.registerCommand('dmarcLens.openReportPreview', (uri?: vscode.Uri) => openPreview(context, uri ?? vscode.window.activeTextEditor?.document.uri)),
+    vscode.window.registerCustomEditorProvider('dmarcLens.reportViewer', new ReportEditorProvider(context), { supportsMultipleEditorsPerDocument: true }),
+    vscode.window.onDidChangeActiveTextEditor(updateReportContext),
   );
+  updateReportContext(vscode.window.activeTextEditor);
   updateStatus();
   const ready = client.start().then(updateStatus, (e: unknown) => {
     void vscode.window.showErrorMessage(`DMARC Lens: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
   });
-  return { client, activationMs: performance.now() - started, ready };
+  return { client, activationMs: performance.now() - started, ready, rendered };
 }
 
+/** What each preview rendered (the page's `ready` message), by report URI: the e2e tests read it. */
+const rendered = new Map<string, unknown>();
+
 /**
- * Opens a report file in the preview. The language server reads it (the engine's reader); the page
- * renders it and answers with what it showed, which is what the command returns (for tests).
+ * Fills a webview with the preview of a report file or a folder of reports. The language server
+ * reads them (the engine's reader); the page renders them and answers with what it showed.
  */
-async function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri | undefined): Promise<unknown> {
-  if (!uri) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'DMARC reports': ['xml', 'gz', 'zip', 'eml'] } });
-    uri = picked?.[0];
-    if (!uri) return undefined;
-  }
+async function showReport(context: vscode.ExtensionContext, uri: vscode.Uri, panel: vscode.WebviewPanel): Promise<unknown> {
   if (!client) throw new Error('DMARC Lens: the language server is not running');
-  const model = await client.sendRequest('dmarcLens/readReport', { uri: uri.toString() });
-  const panel = vscode.window.createWebviewPanel('dmarcLens.reportPreview', `DMARC: ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Active, {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')],
-  });
+  panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')] };
   const nonce = Array.from({ length: 24 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
-  const rendered = new Promise((resolve) => {
-    const sub = panel.webview.onDidReceiveMessage((m: { type?: string }) => {
-      if (m?.type === 'ready') {
+  const shown = new Promise((resolve) => {
+    const sub = panel.webview.onDidReceiveMessage((m: unknown) => {
+      // Only the page's own message shape is accepted.
+      if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready' && typeof (m as { reports?: unknown }).reports === 'number') {
         sub.dispose();
+        rendered.set(uri.toString(), m);
         resolve(m);
       }
     });
   });
+  const model = await client.sendRequest('dmarcLens/readReport', { uri: uri.toString() });
   panel.webview.html = previewHtml({ scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.js')).toString(), cspSource: panel.webview.cspSource, nonce, model });
-  return rendered;
+  return shown;
+}
+
+/** Opens a report file or folder in a preview panel; returns what the page showed (for tests). */
+async function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri | undefined): Promise<unknown> {
+  if (!uri) {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFolders: true, filters: { 'DMARC reports': ['xml', 'gz', 'zip', 'eml'] } });
+    uri = picked?.[0];
+    if (!uri) return undefined;
+  }
+  const panel = vscode.window.createWebviewPanel('dmarcLens.reportPreview', `DMARC: ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')] });
+  return showReport(context, uri, panel);
+}
+
+/** A double-click on a compressed report or a report e-mail shows the report, not binary noise. */
+class ReportEditorProvider implements vscode.CustomReadonlyEditorProvider {
+  constructor(private readonly context: vscode.ExtensionContext) {}
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+  async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
+    // The editor opens as soon as the page is set; what it rendered is recorded when the page answers.
+    const shown = showReport(this.context, document.uri, panel);
+    shown.catch((e: unknown) => void vscode.window.showErrorMessage(`DMARC Lens: ${e instanceof Error ? e.message : String(e)}`));
+    await Promise.race([shown, new Promise((r) => setTimeout(r, 0))]);
+  }
+}
+
+/** Sets `dmarcLens.isAggregateReport` for the editor-title button: an XML document whose root is `feedback`. */
+function updateReportContext(editor: vscode.TextEditor | undefined): void {
+  const doc = editor?.document;
+  const isReport = !!doc && /\.xml$/i.test(doc.uri.path) && /<(\w+:)?feedback[\s>]/.test(doc.getText(new vscode.Range(0, 0, 40, 0)));
+  void vscode.commands.executeCommand('setContext', 'dmarcLens.isAggregateReport', isReport);
 }
 
 export async function deactivate(): Promise<void> {

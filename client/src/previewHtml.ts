@@ -4,22 +4,41 @@
  * build the same page.
  */
 export interface PreviewPage {
+  /** The bundled script's URI, or (for a standalone HTML file) `inline:` with the script text in `script`. */
   scriptUri: string;
+  script?: string;
   cspSource: string;
   nonce: string;
   model: unknown;
 }
 
 const STYLE = `
-body { font-family: var(--vscode-font-family, system-ui, sans-serif); color: var(--vscode-foreground, #222); background: var(--vscode-editor-background, #fff); padding: 0 1.5em 2em; }
+body { font-family: var(--vscode-font-family, system-ui, sans-serif); font-size: var(--vscode-font-size, 13px); color: var(--vscode-foreground, #222); background: var(--vscode-editor-background, #fff); padding: 0 1.5em 2em; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 1.6em; }
 table { border-collapse: collapse; width: 100%; font-size: 0.92em; margin-top: 0.5em; }
 th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--vscode-panel-border, #ddd); vertical-align: top; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
+table.fixed { table-layout: fixed; margin: 0; }
+table.fixed td { height: 17px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; vertical-align: middle; }
+#viewport { position: relative; height: 60vh; overflow: auto; border: 1px solid var(--vscode-panel-border, #ddd); }
+#viewport:focus-visible, button:focus-visible, input:focus-visible { outline: 1px solid var(--vscode-focusBorder, #0090f1); outline-offset: -1px; }
+#viewport .spacer { position: absolute; top: 0; left: 0; width: 1px; }
+#records { position: absolute; top: 0; left: 0; }
 tr.fail td:first-child { border-left: 3px solid var(--vscode-errorForeground, #c33); }
 tr.pass td:first-child { border-left: 3px solid var(--vscode-testing-iconPassed, #393); }
+tr.disagree td:first-child::after { content: " \\2691"; color: var(--vscode-editorWarning-foreground, #b80); }
+button.sort { background: none; border: none; color: inherit; font: inherit; font-weight: 600; cursor: pointer; padding: 0; }
+th[aria-sort="ascending"] button::after { content: " \\25B2"; } th[aria-sort="descending"] button::after { content: " \\25BC"; }
 .verdict { padding: 0.5em 0.8em; border-left: 4px solid var(--vscode-textLink-foreground, #36c); background: var(--vscode-textBlockQuote-background, #f3f6fa); }
-input { margin: 0.3em 0.8em 0.3em 0; padding: 3px 6px; min-width: 22em; }
+.note { color: var(--vscode-descriptionForeground, #555); }
+input { margin: 0.3em 0.8em 0.3em 0; padding: 3px 6px; min-width: 22em; color: var(--vscode-input-foreground, inherit); background: var(--vscode-input-background, #fff); border: 1px solid var(--vscode-input-border, #bbb); }
+#chart { width: 100%; max-width: 760px; height: auto; display: block; }
+#chart .bar { fill: var(--vscode-charts-blue, #4a86c8); }
+#chart .rate { stroke: var(--vscode-charts-green, #2e8b57); stroke-width: 2; }
+#chart .ratedot { fill: var(--vscode-charts-green, #2e8b57); }
+#chart .axis { fill: var(--vscode-descriptionForeground, #666); font-size: 11px; }
+#chart .axisline { stroke: var(--vscode-panel-border, #bbb); }
+body.vscode-high-contrast th, body.vscode-high-contrast td { border-bottom-color: var(--vscode-contrastBorder, #6fc3df); }
 .failure { color: var(--vscode-errorForeground, #c33); }`;
 
 export function previewHtml(p: PreviewPage): string {
@@ -31,5 +50,5 @@ export function previewHtml(p: PreviewPage): string {
 <title>DMARC report preview</title><style>${STYLE}</style></head>
 <body><div id="app"><p>Reading the report…</p></div>
 <script type="application/json" id="model">${json}</script>
-<script nonce="${p.nonce}" src="${p.scriptUri}"></script></body></html>`;
+${p.script !== undefined ? `<script nonce="${p.nonce}">${p.script.replace(/<\/script/gi, '<\\/script')}</script>` : `<script nonce="${p.nonce}" src="${p.scriptUri}"></script>`}</body></html>`;
 }

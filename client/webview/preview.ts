@@ -1,14 +1,17 @@
 /**
- * The report preview's front end: plain DOM, no Node APIs. It renders the model the language server
- * read (posted by the extension, or embedded as JSON for the browser tests) and filters it as the
- * user types. It posts `{ type: 'ready', … }` back once rendered, so tests can see what was shown.
+ * The report preview's front end: plain DOM, no Node APIs, no innerHTML (every report field is set
+ * as text). It renders the engine's preview model (posted by the extension, or embedded as JSON for
+ * the CLI's HTML export and the browser tests): summary, published policy, verdict, a chart of volume
+ * and pass rate by day, sending services, failing sources, and a virtualised records table that
+ * sorts and filters 100 000 rows. It posts `{ type: 'ready', … }` back once rendered.
  */
-interface Dkim { domain: string; selector?: string; result: string }
-interface Spf { domain: string; result: string }
-interface RecordRow { sourceIp: string; count: number; disposition: string; dkim: string; spf: string; headerFrom: string; dkimResults: Dkim[]; spfResults: Spf[] }
-interface Report { origin: string; schema: string; metadata: { orgName: string; reportId: string; begin?: number; end?: number }; policy: { domain: string; p?: string }; records: RecordRow[]; problems: string[] }
+type Row = [string, number, string, string, string, string, string, string, string, number];
+interface Tally { messages: number; pass: number }
+interface Service extends Tally { service: string; provider?: string; sources: number; dkimPass: number; dkimAligned: number; spfPass: number; spfAligned: number; publish?: string }
+interface Stats { messages: number; dmarcPass: number; both: number; spfOnly: number; dkimOnly: number; neither: number; byDay: (Tally & { day: string })[]; byService: Service[]; byHeaderFrom: (Tally & { domain: string })[]; dispositions: Record<string, number>; overrides: Record<string, number>; disagreementCount: number; disagreements: { sourceIp: string; reporter: string; count: number; reported: { dkim: string; spf: string }; computed: { dkim: string; spf: string } }[] }
 interface Summary { reports: number; messages: number; passRate: number; begin?: number; end?: number; reporters: string[]; domains: string[]; failingSources: { sourceIp: string; messages: number; headerFrom: string; dkimDomains: string[]; spfDomains: string[] }[] }
-interface Model { summary: Summary; reports: Report[]; failures: { origin: string; message: string }[]; verdict?: string }
+interface Report { origin: string; schema: string; orgName: string; reportId: string; begin?: number; end?: number; policy: Record<string, string | number | undefined>; records: number; problems: string[] }
+interface Model { summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; verdict?: string }
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
 const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : { postMessage: (m: unknown) => window.parent?.postMessage(m, '*') };
@@ -20,10 +23,143 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag: string, attrs: Record<string, string | number>, ...children: Node[]): SVGElement {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  for (const c of children) e.append(c);
+  return e;
+}
+
 const day = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 10) : '?');
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const num = (n: number) => n.toLocaleString('en-US');
+const share = (part: number, whole: number) => (whole ? pct(part / whole) : '—');
 
-function render(model: Model): void {
+function table(id: string, head: string[], rows: (string | Node)[][], numeric: number[] = []): HTMLTableElement {
+  const t = el('table', { id }, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))));
+  const body = el('tbody');
+  for (const r of rows) body.append(el('tr', {}, ...r.map((c, i) => el('td', numeric.includes(i) ? { class: 'n' } : {}, c))));
+  t.append(body);
+  return t;
+}
+
+/** Volume per day as bars, the DMARC pass rate as a line (0–100 %). */
+function chart(days: (Tally & { day: string })[]): Element {
+  const W = 720;
+  const H = 160;
+  const pad = 28;
+  const max = Math.max(1, ...days.map((d) => d.messages));
+  const bw = Math.min(56, (W - 2 * pad) / Math.max(1, days.length));
+  const tip = (d: Tally & { day: string }) => svg('title', {}, document.createTextNode(`${d.day}: ${num(d.messages)} messages, DMARC pass ${share(d.pass, d.messages)}`));
+  const bars = days.map((d, i) => {
+    const h = ((H - 2 * pad) * d.messages) / max;
+    return svg('rect', { x: pad + i * bw + bw * 0.1, y: H - pad - h, width: Math.max(1, bw * 0.8), height: h, class: 'bar' }, tip(d));
+  });
+  const y = (d: Tally) => H - pad - (H - 2 * pad) * (d.messages ? d.pass / d.messages : 0);
+  const points = days.map((d, i) => `${pad + i * bw + bw / 2},${y(d)}`).join(' ');
+  const dots = days.length <= 62 ? days.map((d, i) => svg('circle', { cx: pad + i * bw + bw / 2, cy: y(d), r: 3, class: 'ratedot' }, tip(d))) : [];
+  const label = (x: number, y: number, text: string, anchor = 'start') => svg('text', { x, y, 'text-anchor': anchor, class: 'axis' }, document.createTextNode(text));
+  return svg(
+    'svg',
+    { id: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Messages and DMARC pass rate per day, ${days[0]?.day ?? ''} to ${days.at(-1)?.day ?? ''}` },
+    svg('line', { x1: pad, y1: H - pad, x2: W - pad, y2: H - pad, class: 'axisline' }),
+    ...bars,
+    svg('polyline', { points, class: 'rate', fill: 'none' }),
+    ...dots,
+    label(pad, H - 8, days[0]?.day ?? ''),
+    label(W - pad, H - 8, days.at(-1)?.day ?? '', 'end'),
+    label(pad, pad - 10, `${num(max)} messages`),
+    label(W - pad, pad - 10, 'pass rate 0–100 %', 'end'),
+  );
+}
+
+const COLS = ['Source IP', 'Count', 'Disposition', 'DKIM', 'SPF', 'Header From', 'Auth results', 'Reporter', 'Service'];
+const WIDTHS = [12, 7, 8, 6, 6, 13, 26, 12, 10];
+const colgroup = () => el('colgroup', {}, ...WIDTHS.map((w) => el('col', { style: `width:${w}%` })));
+const ROW_H = 24;
+
+/** The records table: only the rows in view are in the DOM; sorting and filtering work on indexes. */
+function recordsTable(rows: Row[]): { root: HTMLElement; count: () => number } {
+  const text = rows.map((r) => `${r[0]} ${r[2]} ${r[3]} ${r[4]} ${r[5]} ${r[6]} ${r[7]} ${r[8]}`.toLowerCase());
+  let order = rows.map((_, i) => i);
+  let view = order;
+  let sortCol = 1;
+  let desc = true;
+  const filter = el('input', { id: 'filter', type: 'search', placeholder: 'Filter by IP, domain, service or result', 'aria-label': 'Filter records' });
+  const shown = el('span', { id: 'shown', role: 'status' });
+  const head = el('tr', {});
+  const buttons = COLS.map((c, i) => {
+    const b = el('button', { type: 'button', class: 'sort', 'data-col': String(i) }, c);
+    b.addEventListener('click', () => {
+      if (sortCol === i) desc = !desc;
+      else {
+        sortCol = i;
+        desc = i === 1;
+      }
+      sort();
+    });
+    head.append(el('th', { scope: 'col', 'aria-sort': 'none' }, b));
+    return b;
+  });
+  const body = el('tbody');
+  const headTable = el('table', { id: 'records-head', class: 'fixed' }, colgroup(), el('thead', {}, head));
+  const t = el('table', { id: 'records', class: 'fixed', role: 'grid', 'aria-rowcount': String(rows.length) }, colgroup(), body);
+  const spacer = el('div', { class: 'spacer' });
+  const viewport = el('div', { id: 'viewport', tabindex: '0', 'aria-label': 'Records; arrow keys and Page Up/Down scroll' }, spacer, t);
+  const paint = () => {
+    const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_H) - 5);
+    const count = Math.ceil(viewport.clientHeight / ROW_H) + 10;
+    spacer.style.height = `${view.length * ROW_H + ROW_H}px`;
+    viewport.style.height = `${Math.max(3 * ROW_H, Math.min(window.innerHeight * 0.6, (view.length + 1) * ROW_H + 2))}px`;
+    t.style.transform = `translateY(${first * ROW_H}px)`;
+    const frag = document.createDocumentFragment();
+    for (let k = first; k < Math.min(view.length, first + count); k++) {
+      const r = rows[view[k]];
+      const tr = el('tr', { class: r[9] & 1 ? 'pass' : 'fail', 'aria-rowindex': String(k + 2) });
+      if (r[9] & 2) tr.classList.add('disagree');
+      for (let c = 0; c < 9; c++) tr.append(el('td', c === 1 ? { class: 'n' } : {}, c === 1 ? num(r[1]) : String(r[c] || (c === 8 ? '' : '—'))));
+      frag.append(tr);
+    }
+    body.replaceChildren(frag);
+  };
+  const apply = () => {
+    const q = filter.value.toLowerCase().trim();
+    view = q ? order.filter((i) => text[i].includes(q)) : order;
+    shown.textContent = `${num(view.length)} of ${num(rows.length)} records`;
+    viewport.scrollTop = 0;
+    paint();
+  };
+  const sort = () => {
+    const c = sortCol;
+    const dir = desc ? -1 : 1;
+    order = rows.map((_, i) => i).sort((a, b) => {
+      const x = rows[a][c];
+      const y = rows[b][c];
+      return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'en', { numeric: true })) * dir || a - b;
+    });
+    buttons.forEach((b, i) => b.parentElement!.setAttribute('aria-sort', i === c ? (desc ? 'descending' : 'ascending') : 'none'));
+    apply();
+  };
+  viewport.addEventListener('scroll', () => requestAnimationFrame(paint));
+  viewport.addEventListener('keydown', (e) => {
+    const step = { ArrowDown: ROW_H, ArrowUp: -ROW_H, PageDown: viewport.clientHeight, PageUp: -viewport.clientHeight }[e.key];
+    if (step !== undefined) {
+      viewport.scrollTop += step;
+      e.preventDefault();
+    }
+  });
+  filter.addEventListener('input', apply);
+  buttons[1].parentElement!.setAttribute('aria-sort', 'descending');
+  const root = el('section', { id: 'records-section' }, el('h2', {}, 'Records'), el('div', { class: 'tools' }, filter, shown), headTable, viewport);
+  // The first paint needs the viewport's height: done once the section is in the document.
+  requestAnimationFrame(apply);
+  shown.textContent = `${num(rows.length)} of ${num(rows.length)} records`;
+  return { root, count: () => view.length };
+}
+
+function render(model: Model, parseMs = 0): void {
+  const started = performance.now();
   const root = document.getElementById('app')!;
   root.replaceChildren();
   const s = model.summary;
@@ -34,42 +170,48 @@ function render(model: Model): void {
   }
   root.append(
     el('h1', {}, `DMARC aggregate report${s.reports > 1 ? 's' : ''} for ${s.domains.join(', ')}`),
-    el('p', { id: 'summary' }, `${s.reports} report${s.reports > 1 ? 's' : ''} from ${s.reporters.join(', ')}, ${day(s.begin)} to ${day(s.end)}: ${s.messages.toLocaleString('en-US')} messages, DMARC pass ${pct(s.passRate)}`),
+    el('p', { id: 'summary' }, `${s.reports} report${s.reports > 1 ? 's' : ''} from ${s.reporters.join(', ')}, ${day(s.begin)} to ${day(s.end)}: ${num(s.messages)} messages, DMARC pass ${pct(s.passRate)}`),
   );
+  const policies = [...new Set(model.reports.map((r) => Object.entries(r.policy).filter(([k, v]) => k !== 'domain' && v !== undefined && v !== '').map(([k, v]) => `${k}=${v}`).join('; ')))];
+  root.append(el('p', { id: 'policy' }, `Policy published: ${policies.slice(0, 3).join(' | ') || 'not given'}${policies.length > 3 ? ` (+${policies.length - 3} more)` : ''}`));
   if (model.verdict) root.append(el('p', { id: 'verdict', class: 'verdict' }, model.verdict));
-  if (s.failingSources.length) {
-    const t = el('table', { id: 'failing' }, el('tr', {}, el('th', {}, 'Failing source'), el('th', {}, 'Messages'), el('th', {}, 'Share'), el('th', {}, 'DKIM d='), el('th', {}, 'SPF domain')));
-    for (const f of s.failingSources.slice(0, 50)) t.append(el('tr', {}, el('td', {}, f.sourceIp), el('td', { class: 'n' }, String(f.messages)), el('td', { class: 'n' }, pct(f.messages / s.messages)), el('td', {}, f.dkimDomains.join(', ') || '—'), el('td', {}, f.spfDomains.join(', ') || '—')));
-    root.append(el('h2', {}, 'Sources failing DMARC'), t);
+  const st = model.stats;
+  if (st) {
+    root.append(
+      el('p', { id: 'breakdown' }, `Aligned SPF and DKIM ${share(st.both, st.messages)}, SPF only ${share(st.spfOnly, st.messages)}, DKIM only ${share(st.dkimOnly, st.messages)}, neither ${share(st.neither, st.messages)}. Dispositions: ${Object.entries(st.dispositions).map(([k, v]) => `${k} ${num(v)}`).join(', ')}${Object.keys(st.overrides).length ? `. Overrides: ${Object.entries(st.overrides).map(([k, v]) => `${k} ${num(v)}`).join(', ')}` : ''}.`),
+    );
+    if (st.byDay.length) root.append(el('h2', {}, 'Volume and DMARC pass rate by day'), chart(st.byDay));
+    root.append(
+      el('h2', {}, 'Sending services'),
+      table(
+        'services',
+        ['Service', 'Sources', 'Messages', 'DMARC pass', 'DKIM pass', 'DKIM aligned', 'SPF pass', 'SPF aligned', 'To align'],
+        st.byService.slice(0, 100).map((v) => [v.service, num(v.sources), num(v.messages), share(v.pass, v.messages), share(v.dkimPass, v.messages), share(v.dkimAligned, v.messages), share(v.spfPass, v.messages), share(v.spfAligned, v.messages), v.publish ? `publish ${v.publish}` : v.pass < v.messages && !v.provider ? 'unknown source: authorise it if it is yours' : '']),
+        [1, 2, 3, 4, 5, 6, 7],
+      ),
+    );
+    if (st.disagreementCount)
+      root.append(el('p', { id: 'disagreements', class: 'note' }, `${num(st.disagreementCount)} record${st.disagreementCount === 1 ? '' : 's'} where the reporter's policy_evaluated disagrees with the alignment recomputed from auth_results and the published adkim/aspf (marked ⚑ in the table), e.g. ${st.disagreements.slice(0, 3).map((d) => `${d.sourceIp} from ${d.reporter}: reported dkim=${d.reported.dkim} spf=${d.reported.spf}, recomputed dkim=${d.computed.dkim} spf=${d.computed.spf}`).join('; ')}.`));
   }
-  const filter = el('input', { id: 'filter', type: 'search', placeholder: 'Filter by IP, domain or result' });
-  const table = el('table', { id: 'records' }, el('tr', {}, el('th', {}, 'Source IP'), el('th', {}, 'Count'), el('th', {}, 'Disposition'), el('th', {}, 'DKIM'), el('th', {}, 'SPF'), el('th', {}, 'Header From'), el('th', {}, 'Auth results'), el('th', {}, 'Reporter')));
-  const rows: { tr: HTMLTableRowElement; text: string }[] = [];
-  for (const r of model.reports)
-    for (const rec of [...r.records].sort((a, b) => b.count - a.count)) {
-      const auth = [...rec.dkimResults.map((d) => `dkim ${d.domain}${d.selector ? `/${d.selector}` : ''} ${d.result}`), ...rec.spfResults.map((x) => `spf ${x.domain} ${x.result}`)].join('; ');
-      const tr = el('tr', { class: rec.dkim === 'pass' || rec.spf === 'pass' ? 'pass' : 'fail' }, el('td', {}, rec.sourceIp), el('td', { class: 'n' }, String(rec.count)), el('td', {}, rec.disposition), el('td', {}, rec.dkim), el('td', {}, rec.spf), el('td', {}, rec.headerFrom), el('td', {}, auth), el('td', {}, r.metadata.orgName));
-      rows.push({ tr, text: tr.textContent!.toLowerCase() });
-      table.append(tr);
-    }
-  filter.addEventListener('input', () => {
-    const q = filter.value.toLowerCase().trim();
-    let shown = 0;
-    for (const r of rows) {
-      const on = q === '' || r.text.includes(q);
-      r.tr.style.display = on ? '' : 'none';
-      if (on) shown++;
-    }
-    document.getElementById('shown')!.textContent = `${shown} of ${rows.length} records`;
-  });
-  root.append(el('h2', {}, 'Records'), filter, el('span', { id: 'shown' }, `${rows.length} of ${rows.length} records`), table);
+  if (s.failingSources.length) {
+    root.append(
+      el('h2', {}, 'Sources failing DMARC'),
+      table('failing', ['Failing source', 'Messages', 'Share', 'DKIM d=', 'SPF domain'], s.failingSources.slice(0, 50).map((f) => [f.sourceIp, num(f.messages), pct(f.messages / s.messages), f.dkimDomains.join(', ') || '—', f.spfDomains.join(', ') || '—']), [1, 2]),
+    );
+  }
+  const records = recordsTable(model.rows);
+  root.append(records.root);
   const problems = [...model.reports.flatMap((r) => r.problems.map((p) => `${r.origin}: ${p}`)), ...model.failures.map((f) => `${f.origin}: ${f.message}`)];
-  if (problems.length) root.append(el('h2', {}, 'Notes'), el('ul', { id: 'notes' }, ...problems.map((p) => el('li', {}, p))));
-  vscode.postMessage({ type: 'ready', reports: s.reports, records: rows.length, messages: s.messages, passRate: s.passRate });
+  if (problems.length) root.append(el('h2', {}, 'Notes'), el('ul', { id: 'notes' }, ...problems.slice(0, 200).map((p) => el('li', {}, p))));
+  requestAnimationFrame(() => vscode.postMessage({ type: 'ready', reports: s.reports, records: model.rows.length, messages: s.messages, passRate: s.passRate, parseMs: Math.round(parseMs), renderMs: Math.round(performance.now() - started), sinceNavigationMs: Math.round(performance.now()) }));
 }
 
 window.addEventListener('message', (e: MessageEvent) => {
   if (e.data?.type === 'model') render(e.data.model as Model);
 });
 const embedded = document.getElementById('model');
-if (embedded?.textContent?.trim()) render(JSON.parse(embedded.textContent) as Model);
+if (embedded?.textContent?.trim()) {
+  const t0 = performance.now();
+  const model = JSON.parse(embedded.textContent) as Model;
+  render(model, performance.now() - t0);
+}

@@ -14,6 +14,10 @@ import { profileJson, suggestSenders, type SuggestedSender } from './senders/sug
 import { byDocumentOrder, checkZone, FindingSink, readZone, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
+import { reportStats, type ReportStats } from './reports/stats';
+import { previewModel } from './reports/preview';
+import { previewHtml } from '../../client/src/previewHtml';
+import * as crypto from 'node:crypto';
 import { applySuppressions, type Suppressed } from './suppress';
 import { baselinePath, fingerprints, readBaseline, writeBaseline, type BaselineFile } from './baseline';
 import { WorkspaceIndex } from './workspace';
@@ -61,7 +65,7 @@ const USAGE = `Usage:
   dmarc-lens inventory PATH... [--format text|json] [--origin ZONE]
   dmarc-lens senders PATH... [--format text|json] [--config FILE] [--suggest]
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
-  dmarc-lens report PATH... [--format text|json]
+  dmarc-lens report PATH... [--format text|json|html]
   dmarc-lens rules [--format text|json]
   dmarc-lens --version | --help
 
@@ -609,10 +613,28 @@ function sendersCommand(args: Args, out: (s: string) => void, warn: (m: string) 
   return fails.length ? 1 : 0;
 }
 
+/** The statistics in the JSON summary: totals by day, IP (top 1000), service and header-from, and the disagreements. */
+function statsJson(st: ReportStats) {
+  return {
+    both: st.both,
+    spfOnly: st.spfOnly,
+    dkimOnly: st.dkimOnly,
+    neither: st.neither,
+    dispositions: st.dispositions,
+    overrides: st.overrides,
+    byDay: st.byDay,
+    byService: st.byService,
+    byHeaderFrom: st.byHeaderFrom,
+    byIp: st.byIp.slice(0, 1000),
+    disagreementCount: st.disagreementCount,
+    disagreements: st.disagreements,
+  };
+}
+
 /** `dmarc-lens report`: reads aggregate reports and sums them up. */
 function reportCommand(args: Args, out: (s: string) => void): number {
   if (args.paths.length === 0) throw new UsageError('report needs at least one file or folder');
-  if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
+  if (!['text', 'json', 'html'].includes(args.format)) throw new UsageError(`--format wants text, json or html, got "${args.format}"`);
   const reports: AggregateReport[] = [];
   const failures: { origin: string; message: string }[] = [];
   const entries: Record<string, unknown>[] = [];
@@ -629,8 +651,15 @@ function reportCommand(args: Args, out: (s: string) => void): number {
     for (const fail of r.failures) entries.push({ file: fail.origin, ok: false, error: fail.message });
   }
   const s = summarize(reports);
-  if (args.format === 'json') {
-    out(JSON.stringify({ version: 1, reports: entries, summary: { ...s, begin: iso(s.begin), end: iso(s.end) } }, null, 2) + '\n');
+  const stats = reportStats(reports);
+  if (args.format === 'html') {
+    // One self-contained page, the panel's view: the model and the panel's script inline, no network.
+    const script = readTextFile(path.join(__dirname, 'webview.js'));
+    if (script === undefined) throw new UsageError('the preview script (dist/webview.js) is missing; run npm run build');
+    const nonce = crypto.randomBytes(16).toString('base64url');
+    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: previewModel(reports, failures) }));
+  } else if (args.format === 'json') {
+    out(JSON.stringify({ version: 1, reports: entries, summary: { ...s, begin: iso(s.begin), end: iso(s.end), ...statsJson(stats) } }, null, 2) + '\n');
   } else {
     const day = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 10) : '?');
     for (const r of reports) {
@@ -640,8 +669,15 @@ function reportCommand(args: Args, out: (s: string) => void): number {
     }
     for (const f of failures) out(`${f.origin}: not read: ${f.message}\n`);
     out(`${s.reports} reports from ${s.reporters.length} reporters for ${s.domains.join(', ') || '?'}: ${s.messages} messages, DMARC pass ${(s.passRate * 100).toFixed(1)}%\n`);
+    const p = (a: number, b: number) => (b ? `${((a / b) * 100).toFixed(1)}%` : '-');
+    out(`  aligned SPF and DKIM ${p(stats.both, stats.messages)}, SPF only ${p(stats.spfOnly, stats.messages)}, DKIM only ${p(stats.dkimOnly, stats.messages)}, neither ${p(stats.neither, stats.messages)}; dispositions ${Object.entries(stats.dispositions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+    for (const v of stats.byService.slice(0, 10))
+      out(`  service: ${v.service}: ${v.messages} messages from ${v.sources} source${v.sources === 1 ? '' : 's'}, DMARC pass ${p(v.pass, v.messages)} (DKIM aligned ${p(v.dkimAligned, v.messages)}, SPF aligned ${p(v.spfAligned, v.messages)})${v.publish ? `; to align, publish ${v.publish}` : ''}\n`);
+    for (const d of stats.byDay.slice(-14)) out(`  day: ${d.day} ${d.messages} messages, DMARC pass ${p(d.pass, d.messages)}\n`);
+    for (const h of stats.byHeaderFrom.slice(0, 5)) out(`  header-from: ${h.domain} ${h.messages} messages, DMARC pass ${p(h.pass, h.messages)}\n`);
     for (const f of s.failingSources.slice(0, 10))
       out(`  failing: ${f.sourceIp} ${f.messages} messages as ${f.headerFrom} (DKIM d=${f.dkimDomains.join(',') || '-'}; SPF ${f.spfDomains.join(',') || '-'})\n`);
+    if (stats.disagreementCount) out(`  ${stats.disagreementCount} record${stats.disagreementCount === 1 ? '' : 's'} where the reporter's policy_evaluated disagrees with the alignment recomputed from auth_results (first: ${stats.disagreements.slice(0, 3).map((d) => `${d.sourceIp} from ${d.reporter}`).join(', ')})\n`);
   }
   return failures.length ? 1 : 0;
 }

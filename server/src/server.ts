@@ -49,6 +49,7 @@ import { suggestSenders, writeProfile, type SuggestedSender } from './senders/su
 import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { nextSteps, verdict, type RolloutStyle } from './rollout';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
+import { previewModel } from './reports/preview';
 import { applySuppressions, commentPrefix, findSuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
 import type { OffsetRange, RecordSite } from './types';
@@ -509,16 +510,26 @@ connection.onDidChangeWatchedFiles((params) => {
 
 /** The report preview's data: the reader's model of a report file, its summary and the rollout verdict. */
 connection.onRequest('dmarcLens/readReport', (params: { uri: string }) => {
-  const file = toPath(params.uri);
-  let bytes: Buffer;
+  const target = toPath(params.uri);
+  let files: string[];
   try {
-    bytes = fs.readFileSync(file);
+    files = fs.statSync(target).isDirectory() ? collectReportFiles(target, 5000, reportGlobs) : [target];
   } catch (e) {
-    return { summary: summarize([]), reports: [], failures: [{ origin: file, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
+    return previewModel([], [{ origin: target, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
   }
-  const { reports, failures } = readReports(bytes, path.basename(file));
-  const summary = summarize(reports);
-  return { summary, reports, failures, verdict: reports.length ? verdict(summary) : undefined };
+  const reports: AggregateReport[] = [];
+  const failures: { origin: string; message: string }[] = [];
+  for (const file of files) {
+    try {
+      const r = readReports(fs.readFileSync(file), files.length > 1 ? path.relative(target, file) : path.basename(file));
+      reports.push(...r.reports);
+      failures.push(...r.failures);
+    } catch (e) {
+      failures.push({ origin: file, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    }
+  }
+  if (files.length === 0) failures.push({ origin: target, message: 'no .xml, .gz, .zip or .eml files in this folder' });
+  return previewModel(reports, failures);
 });
 
 connection.onExecuteCommand(async (params) => {

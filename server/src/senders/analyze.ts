@@ -79,8 +79,16 @@ export interface SenderVerdict {
 const bare = (d: string) => d.toLowerCase().replace(/\.$/, '');
 
 /** The Organizational Domain from the public suffix list (tldts); the name itself when it is a suffix. */
+const orgCache = new Map<string, string>();
+
 export function orgDomain(domain: string): string {
-  return getDomain(bare(domain), { allowPrivateDomains: false }) ?? bare(domain);
+  let o = orgCache.get(domain);
+  if (o === undefined) {
+    o = getDomain(bare(domain), { allowPrivateDomains: false }) ?? bare(domain);
+    if (orgCache.size > 50000) orgCache.clear();
+    orgCache.set(domain, o);
+  }
+  return o;
 }
 
 /** RFC 9989 §4.4.1/§4.4.2: relaxed = same Organizational Domain, strict = identical. */

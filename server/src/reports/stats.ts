@@ -1,0 +1,159 @@
+/**
+ * Statistics across aggregate reports (RFC 9990 §2): totals by day, source IP, sending service and
+ * header-from domain; DMARC pass (aligned SPF or aligned DKIM), SPF-only and DKIM-only; dispositions
+ * and override reasons. Alignment is recomputed from `auth_results` and the published adkim/aspf
+ * (RFC 9989 §4.4), and rows where the reporter's `policy_evaluated` disagrees are flagged.
+ */
+import { aligns } from '../senders/analyze';
+import { ownsDomain, providers, type Provider } from '../senders/catalog';
+import type { AggregateReport, ReportRecord } from './aggregate';
+
+export interface Tally {
+  messages: number;
+  /** DMARC pass as the reporter evaluated it (policy_evaluated dkim or spf = pass). */
+  pass: number;
+}
+
+export interface ServiceTally extends Tally {
+  /** A catalog platform's name, or the source IP when no platform is recognised. */
+  service: string;
+  provider?: string;
+  sources: number;
+  dkimPass: number;
+  dkimAligned: number;
+  spfPass: number;
+  spfAligned: number;
+  /** For a known platform failing DMARC: what to publish (from the catalog). */
+  publish?: string;
+}
+
+export interface Disagreement {
+  origin: string;
+  reporter: string;
+  sourceIp: string;
+  headerFrom: string;
+  count: number;
+  reported: { dkim: string; spf: string };
+  computed: { dkim: 'pass' | 'fail'; spf: 'pass' | 'fail' };
+}
+
+export interface ReportStats {
+  messages: number;
+  dmarcPass: number;
+  /** Messages that passed through both, only aligned SPF, only aligned DKIM, neither (as reported). */
+  both: number;
+  spfOnly: number;
+  dkimOnly: number;
+  neither: number;
+  byDay: (Tally & { day: string })[];
+  byIp: (Tally & { ip: string; service?: string })[];
+  byService: ServiceTally[];
+  byHeaderFrom: (Tally & { domain: string })[];
+  dispositions: Record<string, number>;
+  overrides: Record<string, number>;
+  disagreements: Disagreement[];
+  /** Rows flagged (the list above is capped). */
+  disagreementCount: number;
+}
+
+const DAY = 86400;
+const isPass = (v: string) => v === 'pass';
+
+/** The platform a record came from, by its DKIM d= and SPF domains. */
+export function serviceOf(rec: ReportRecord): Provider | undefined {
+  const domains = [...rec.dkimResults.map((d) => d.domain), ...rec.spfResults.map((s) => s.domain)].filter(Boolean);
+  if (domains.length === 0) return undefined;
+  return providers.find((p) => domains.some((d) => ownsDomain(p, d)));
+}
+
+/** Aligned DKIM and SPF passes recomputed from auth_results (undefined: no results to judge by). */
+export function recompute(rec: ReportRecord, policy: AggregateReport['policy'], fallbackFrom: string): { dkim?: 'pass' | 'fail'; spf?: 'pass' | 'fail' } {
+  const from = (rec.headerFrom || fallbackFrom).toLowerCase();
+  const adkim = policy.adkim === 's' ? 's' : 'r';
+  const aspf = policy.aspf === 's' ? 's' : 'r';
+  const dkim = rec.dkimResults.length ? (rec.dkimResults.some((d) => isPass(d.result) && d.domain && aligns(d.domain, from, adkim)) ? 'pass' : 'fail') : undefined;
+  const mfrom = rec.spfResults.filter((s) => !s.scope || s.scope === 'mfrom');
+  const spf = mfrom.length ? (mfrom.some((s) => isPass(s.result) && s.domain && aligns(s.domain, from, aspf)) ? 'pass' : 'fail') : undefined;
+  return { dkim, spf };
+}
+
+function bump<K>(m: Map<K, Tally>, k: K, messages: number, pass: number): void {
+  const t = m.get(k);
+  if (t) {
+    t.messages += messages;
+    t.pass += pass;
+  } else m.set(k, { messages, pass });
+}
+
+export function reportStats(reports: readonly AggregateReport[], maxDisagreements = 200): ReportStats {
+  const s: ReportStats = { messages: 0, dmarcPass: 0, both: 0, spfOnly: 0, dkimOnly: 0, neither: 0, byDay: [], byIp: [], byService: [], byHeaderFrom: [], dispositions: {}, overrides: {}, disagreements: [], disagreementCount: 0 };
+  const days = new Map<string, Tally>();
+  const ips = new Map<string, Tally>();
+  const ipService = new Map<string, string>();
+  const froms = new Map<string, Tally>();
+  const services = new Map<string, ServiceTally & { ipSet: Set<string> }>();
+  for (const r of reports) {
+    // A report's messages are spread evenly over the days it covers (whole days, UTC); a report without dates counts on no day.
+    const begin = r.metadata.begin;
+    const end = r.metadata.end ?? begin;
+    const spanDays = begin !== undefined && end !== undefined ? Math.max(1, Math.min(31, Math.ceil((end - begin + 1) / DAY))) : 0;
+    let reportMessages = 0;
+    let reportPass = 0;
+    for (const rec of r.records) {
+      const n = rec.count;
+      const dk = isPass(rec.dkim);
+      const sp = isPass(rec.spf);
+      const pass = dk || sp ? n : 0;
+      s.messages += n;
+      s.dmarcPass += pass;
+      reportMessages += n;
+      reportPass += pass;
+      if (dk && sp) s.both += n;
+      else if (sp) s.spfOnly += n;
+      else if (dk) s.dkimOnly += n;
+      else s.neither += n;
+      const disp = rec.disposition || 'none';
+      s.dispositions[disp] = (s.dispositions[disp] ?? 0) + n;
+      for (const reason of rec.reasons) s.overrides[reason.type || 'other'] = (s.overrides[reason.type || 'other'] ?? 0) + n;
+      bump(ips, rec.sourceIp, n, pass);
+      bump(froms, (rec.headerFrom || r.policy.domain).toLowerCase(), n, pass);
+      const p = serviceOf(rec);
+      const name = p?.name ?? rec.sourceIp;
+      if (p) ipService.set(rec.sourceIp, p.name);
+      let svc = services.get(name);
+      if (!svc) services.set(name, (svc = { service: name, provider: p?.id, messages: 0, pass: 0, sources: 0, dkimPass: 0, dkimAligned: 0, spfPass: 0, spfAligned: 0, ipSet: new Set() }));
+      svc.messages += n;
+      svc.pass += pass;
+      svc.ipSet.add(rec.sourceIp);
+      if (rec.dkimResults.some((d) => isPass(d.result))) svc.dkimPass += n;
+      if (rec.spfResults.some((x) => isPass(x.result))) svc.spfPass += n;
+      const c = recompute(rec, r.policy, r.policy.domain);
+      if (c.dkim === 'pass') svc.dkimAligned += n;
+      if (c.spf === 'pass') svc.spfAligned += n;
+      const disagree = (c.dkim !== undefined && c.dkim !== (dk ? 'pass' : 'fail')) || (c.spf !== undefined && c.spf !== (sp ? 'pass' : 'fail'));
+      if (disagree) {
+        s.disagreementCount++;
+        if (s.disagreements.length < maxDisagreements)
+          s.disagreements.push({ origin: r.origin, reporter: r.metadata.orgName, sourceIp: rec.sourceIp, headerFrom: rec.headerFrom, count: n, reported: { dkim: rec.dkim, spf: rec.spf }, computed: { dkim: c.dkim ?? (dk ? 'pass' : 'fail'), spf: c.spf ?? (sp ? 'pass' : 'fail') } });
+      }
+    }
+    if (spanDays) {
+      // Integer shares that add up to the report's totals exactly.
+      for (let i = 0; i < spanDays; i++) {
+        const day = new Date((begin! + i * DAY) * 1000).toISOString().slice(0, 10);
+        const share = (x: number) => Math.floor(x / spanDays) + (i < x % spanDays ? 1 : 0);
+        if (share(reportMessages) > 0) bump(days, day, share(reportMessages), share(reportPass));
+      }
+    }
+  }
+  s.byDay = [...days.entries()].map(([day, t]) => ({ day, ...t })).sort((a, b) => (a.day < b.day ? -1 : 1));
+  s.byIp = [...ips.entries()].map(([ip, t]) => ({ ip, service: ipService.get(ip), ...t })).sort((a, b) => b.messages - a.messages);
+  s.byHeaderFrom = [...froms.entries()].map(([domain, t]) => ({ domain, ...t })).sort((a, b) => b.messages - a.messages);
+  s.byService = [...services.values()]
+    .map(({ ipSet, ...t }) => {
+      const p = t.provider ? providers.find((x) => x.id === t.provider) : undefined;
+      return { ...t, sources: ipSet.size, publish: p && t.pass < t.messages ? p.dkimSetup : undefined };
+    })
+    .sort((a, b) => b.messages - a.messages);
+  return s;
+}
