@@ -123,3 +123,26 @@ describe('report statistics', () => {
     assert.deepEqual(j.summary.byDay, [{ day: '2025-11-25', messages: 2156, pass: 1840 }]);
   });
 });
+
+describe('report reader safety', () => {
+  it('refuses DOCTYPE entity declarations (billion laughs, external entities) with the reason', () => {
+    const laughs = '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n<feedback><report_metadata><org_name>&lol2;</org_name></report_metadata></feedback>';
+    const xxe = '<?xml version="1.0"?>\n<!DOCTYPE feedback [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>\n<feedback><report_metadata><org_name>&xxe;</org_name></report_metadata></feedback>';
+    for (const x of [laughs, xxe]) {
+      const r = readReports(Buffer.from(x), 'evil.xml');
+      assert.equal(r.reports.length, 0);
+      assert.match(r.failures[0].message, /^refused: the document declares entities in its DOCTYPE \(line 2\)/);
+    }
+  });
+
+  it('stops a gzip bomb while inflating and refuses zip members over the cap or the member count', () => {
+    const big = gzipSync(Buffer.alloc(8 * 1024 * 1024));
+    const r = readReports(big, 'bomb.xml.gz', { maxUnpackedBytes: 1024 * 1024 });
+    assert.match(r.failures[0].message, /inflates to more than 1 MB; refused \(a gzip bomb\?\)/);
+    const z = zipSync({ 'a.xml': Buffer.alloc(700 * 1024), 'b.xml': Buffer.alloc(700 * 1024) });
+    const rz = readReports(Buffer.from(z), 'bomb.zip', { maxUnpackedBytes: 1024 * 1024 });
+    assert.ok(rz.failures.some((f) => /the zip archive has members that inflate to more than 1 MB; the rest is refused/.test(f.message)), JSON.stringify(rz.failures));
+    const many = zipSync(Object.fromEntries(Array.from({ length: 2001 }, (_, i) => [`r${i}.xml`, Buffer.from('<feedback/>')])));
+    assert.ok(readReports(Buffer.from(many), 'many.zip').failures.some((f) => /more than 2000 members/.test(f.message)));
+  });
+});

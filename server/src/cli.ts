@@ -670,7 +670,7 @@ function reportCommand(args: Args, out: (s: string) => void): number {
     for (const f of failures) out(`${f.origin}: not read: ${f.message}\n`);
     out(`${s.reports} reports from ${s.reporters.length} reporters for ${s.domains.join(', ') || '?'}: ${s.messages} messages, DMARC pass ${(s.passRate * 100).toFixed(1)}%\n`);
     const p = (a: number, b: number) => (b ? `${((a / b) * 100).toFixed(1)}%` : '-');
-    out(`  aligned SPF and DKIM ${p(stats.both, stats.messages)}, SPF only ${p(stats.spfOnly, stats.messages)}, DKIM only ${p(stats.dkimOnly, stats.messages)}, neither ${p(stats.neither, stats.messages)}; dispositions ${Object.entries(stats.dispositions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+    if (stats.messages) out(`  aligned SPF and DKIM ${p(stats.both, stats.messages)}, SPF only ${p(stats.spfOnly, stats.messages)}, DKIM only ${p(stats.dkimOnly, stats.messages)}, neither ${p(stats.neither, stats.messages)}; dispositions ${Object.entries(stats.dispositions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     for (const v of stats.byService.slice(0, 10))
       out(`  service: ${v.service}: ${v.messages} messages from ${v.sources} source${v.sources === 1 ? '' : 's'}, DMARC pass ${p(v.pass, v.messages)} (DKIM aligned ${p(v.dkimAligned, v.messages)}, SPF aligned ${p(v.spfAligned, v.messages)})${v.publish ? `; to align, publish ${v.publish}` : ''}\n`);
     for (const d of stats.byDay.slice(-14)) out(`  day: ${d.day} ${d.messages} messages, DMARC pass ${p(d.pass, d.messages)}\n`);

@@ -68,6 +68,9 @@ function newRecord(): ReportRecord {
 export function readXml(bytes: Uint8Array, origin: string): AggregateReport | UnpackProblem {
   let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   text = text.replace(/^\uFEFF/, '').replace(/^\s+(?=<)/, '');
+  // Entity declarations are refused outright (billion laughs, external entities): no report needs them.
+  const doctype = /<!DOCTYPE[^>[]*(\[[\s\S]*?\])?\s*>/i.exec(text.slice(0, 65536));
+  if (doctype && /<!ENTITY/i.test(doctype[0])) return { origin, message: `refused: the document declares entities in its DOCTYPE (line ${text.slice(0, doctype.index).split('\n').length}); entity expansion and external entities are never processed` };
   const report = emptyReport(origin);
   const parser = new SaxesParser({ xmlns: false, position: true });
   const stack: string[] = [];
@@ -229,8 +232,8 @@ export function readXml(bytes: Uint8Array, origin: string): AggregateReport | Un
 }
 
 /** Reads a report file of any supported packaging. */
-export function readReports(bytes: Uint8Array, origin: string): ReadResult {
-  const { docs, problems } = unpack(bytes, origin);
+export function readReports(bytes: Uint8Array, origin: string, options: { maxUnpackedBytes?: number } = {}): ReadResult {
+  const { docs, problems } = unpack(bytes, origin, 0, { n: 0 }, options.maxUnpackedBytes);
   const reports: AggregateReport[] = [];
   const failures = [...problems];
   for (const d of docs) {

@@ -59,11 +59,35 @@ export interface ReportStats {
 const DAY = 86400;
 const isPass = (v: string) => v === 'pass';
 
-/** The platform a record came from, by its DKIM d= and SPF domains. */
+/** Platform by domain seen in reports (null: none), for the catalog in use. */
+let byDomain = new Map<string, Provider | null>();
+let cachedFor: readonly Provider[] | undefined;
+
+function platformOf(domain: string): Provider | undefined {
+  if (cachedFor !== providers) {
+    byDomain = new Map();
+    cachedFor = providers;
+  }
+  let p = byDomain.get(domain);
+  if (p === undefined) {
+    p = providers.find((x) => ownsDomain(x, domain)) ?? null;
+    if (byDomain.size > 100000) byDomain.clear();
+    byDomain.set(domain, p);
+  }
+  return p ?? undefined;
+}
+
+/** The platform a record came from, by its DKIM d= and SPF domains (the first one a platform owns). */
 export function serviceOf(rec: ReportRecord): Provider | undefined {
-  const domains = [...rec.dkimResults.map((d) => d.domain), ...rec.spfResults.map((s) => s.domain)].filter(Boolean);
-  if (domains.length === 0) return undefined;
-  return providers.find((p) => domains.some((d) => ownsDomain(p, d)));
+  for (const d of rec.dkimResults) if (d.domain) {
+    const p = platformOf(d.domain);
+    if (p) return p;
+  }
+  for (const x of rec.spfResults) if (x.domain) {
+    const p = platformOf(x.domain);
+    if (p) return p;
+  }
+  return undefined;
 }
 
 /** Aligned DKIM and SPF passes recomputed from auth_results (undefined: no results to judge by). */

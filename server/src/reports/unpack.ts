@@ -19,6 +19,7 @@ export interface UnpackProblem {
 
 const MAX_DEPTH = 6;
 const MAX_UNPACKED = 512 * 1024 * 1024;
+const MAX_MEMBERS = 2000;
 
 function startsWith(b: Uint8Array, ...sig: number[]): boolean {
   return sig.every((v, i) => b[i] === v);
@@ -90,7 +91,8 @@ function mimeLeaves(raw: string, depth = 0): { name: string; data: Buffer; type:
 }
 
 /** Unpacks any supported container down to XML documents, collecting what could not be read. */
-export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n: 0 }): { docs: XmlDocument[]; problems: UnpackProblem[] } {
+export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n: 0 }, limit = MAX_UNPACKED): { docs: XmlDocument[]; problems: UnpackProblem[] } {
+  const MAX_UNPACKED = limit;
   const docs: XmlDocument[] = [];
   const problems: UnpackProblem[] = [];
   const push = (r: { docs: XmlDocument[]; problems: UnpackProblem[] }) => {
@@ -106,14 +108,40 @@ export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n
       case 'xml':
         docs.push({ origin, bytes });
         break;
-      case 'gzip':
-        push(unpack(gunzipSync(bytes), `${origin} (gunzipped)`, depth + 1, total));
+      case 'gzip': {
+        // The cap applies while inflating: a gzip bomb stops at the limit instead of filling memory.
+        let out: Buffer;
+        try {
+          out = gunzipSync(bytes, { maxOutputLength: Math.max(1, MAX_UNPACKED - total.n) });
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+            problems.push({ origin, message: `inflates to more than ${MAX_UNPACKED / 2 ** 20} MB; refused (a gzip bomb?)` });
+            break;
+          }
+          throw e;
+        }
+        push(unpack(out, `${origin} (gunzipped)`, depth + 1, total, limit));
         break;
+      }
       case 'zip': {
-        const members = unzipSync(bytes);
+        // Members are checked by their declared sizes before anything is inflated, and never written to disk.
+        let count = 0;
+        let declared = 0;
+        let refused = '';
+        const members = unzipSync(bytes, {
+          filter: (f) => {
+            if (f.name.endsWith('/')) return false;
+            count++;
+            declared += f.originalSize;
+            if (count > MAX_MEMBERS) refused ||= `more than ${MAX_MEMBERS} members`;
+            else if (total.n + declared > MAX_UNPACKED) refused ||= `members that inflate to more than ${MAX_UNPACKED / 2 ** 20} MB`;
+            return !refused;
+          },
+        });
+        if (refused) problems.push({ origin, message: `the zip archive has ${refused}; the rest is refused (a zip bomb?)` });
         const names = Object.keys(members).filter((n) => !n.endsWith('/'));
-        if (names.length === 0) problems.push({ origin, message: 'the zip archive has no files' });
-        for (const name of names) push(unpack(members[name], `${origin}!${name}`, depth + 1, total));
+        if (names.length === 0 && !refused) problems.push({ origin, message: 'the zip archive has no files' });
+        for (const name of names) push(unpack(members[name], `${origin}!${name}`, depth + 1, total, limit));
         break;
       }
       case 'email': {
@@ -123,14 +151,14 @@ export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n
           const k = sniff(leaf.data);
           if (k === 'xml' || k === 'gzip' || k === 'zip') {
             found++;
-            push(unpack(leaf.data, `${origin} (attachment ${leaf.name})`, depth + 1, total));
+            push(unpack(leaf.data, `${origin} (attachment ${leaf.name})`, depth + 1, total, limit));
           }
         }
         if (found === 0) problems.push({ origin, message: `the e-mail has no XML, gzip or zip attachment (parts: ${leaves.map((l) => l.type.split(';')[0]).join(', ') || 'none'})` });
         break;
       }
       case 'base64':
-        push(unpack(Buffer.from(Buffer.from(bytes).toString('latin1').replace(/\s+/g, ''), 'base64'), `${origin} (base64)`, depth + 1, total));
+        push(unpack(Buffer.from(Buffer.from(bytes).toString('latin1').replace(/\s+/g, ''), 'base64'), `${origin} (base64)`, depth + 1, total, limit));
         break;
       case 'empty':
         problems.push({ origin, message: 'the file is empty' });
