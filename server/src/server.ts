@@ -35,14 +35,14 @@ import { completeAt } from './features/completion';
 import { hoverAt, siteAt } from './features/hover';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isSourceFileName, readTextFile } from './files';
-import { checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { WorkspaceIndex } from './workspace';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
 import { treeFindings } from './spf/findings';
-import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, type SourceFormat } from './config';
+import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, parseConfig, type SenderProfile, type SourceFormat } from './config';
 import { orgDomain } from './senders/analyze';
 import { providerById, setSettingProviders, type Provider } from './senders/catalog';
 import { suggestSenders, writeProfile, type SuggestedSender } from './senders/suggest';
@@ -213,8 +213,14 @@ function analyze(doc: TextDocument, model = true): DocState {
       states.set(doc.uri, state);
       return state;
     }
-    const analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports() });
+    let analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports() });
     workspace.set(file, analysis.zone.records, analysis.sites);
+    // Profiles from the editor setting apply where no .dmarc-lens.json declares domains.
+    if (model && settingSenders.length && project.domains.length === 0 && analysis.zone.format !== 'config') {
+      const sink = new FindingSink({ rules: { ...ruleSettings, ...project.rules } });
+      checkSettingSenders(settingSenders, file, workspace, allReports(), sink);
+      if (sink.findings.length) analysis = { ...analysis, findings: [...analysis.findings, ...sink.findings].sort(byDocumentOrder) };
+    }
     state = { version: doc.version, model: analyzer.modelCurrent, analysis };
   }
   states.set(doc.uri, state);
@@ -340,6 +346,13 @@ async function loadSettings(): Promise<void> {
     reportGlobs = nextGlobs;
     if (workspaceFolders.length) indexReports();
   }
+  const domains = (raw as { senders?: { domains?: unknown } } | null)?.senders?.domains;
+  settingSenders = [];
+  if (domains !== undefined && domains !== null) {
+    const parsed = parseConfig(JSON.stringify({ domains }), 'dmarcLens.senders.domains');
+    for (const p of parsed.problems) connection.console.warn(`dmarcLens.senders.domains: ${p.message.replace(/`/g, '"')}`);
+    settingSenders = parsed.config.senders;
+  }
   const rows = (raw as { senders?: { providers?: unknown } } | null)?.senders?.providers;
   if (rows !== undefined && !Array.isArray(rows)) connection.console.warn('dmarcLens.senders.providers: wants an array of catalog rows; ignored');
   const valid = Array.isArray(rows) ? rows.filter((r): r is Provider => typeof r === 'object' && r !== null && typeof (r as Provider).id === 'string' && /^[a-z0-9][a-z0-9-]*$/.test((r as Provider).id)) : [];
@@ -367,6 +380,8 @@ async function loadSettings(): Promise<void> {
 /** Aggregate reports found in the workspace, by the domain their policy was published for. */
 const reportsByDomain = new Map<string, AggregateReport[]>();
 let rolloutStyle: RolloutStyle = 'rfc9989';
+/** Sender profiles from the dmarcLens.senders.domains setting. */
+let settingSenders: SenderProfile[] = [];
 /** dmarcLens.reports.paths: where aggregate reports are looked for (globs relative to each workspace folder). */
 let reportGlobs: string[] = DEFAULT_REPORT_GLOBS;
 /** dmarcLens.rollout.decisionLog: each policy step also writes a dated comment beside the record. */

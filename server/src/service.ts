@@ -351,6 +351,26 @@ function checkEvidence(sites: readonly AnalyzedSite[], reports: readonly Aggrega
   }
 }
 
+/**
+ * Sender profiles declared outside any file (the `dmarcLens.senders.domains` editor setting): their
+ * findings go to the DMARC record that governs each sender's From domain when that record is in
+ * `uri` (else to the From domain's SPF record there), with what the setting said in the message.
+ */
+export function checkSettingSenders(profiles: readonly SenderProfile[], uri: string, ws: WorkspaceIndex, reports: readonly AggregateReport[] | undefined, sink: FindingSink): void {
+  if (profiles.length === 0) return;
+  const verdicts = analyzeSenders(profiles, (owner) => ws.at(owner), { reports, exists: (n) => ws.hasUnder(n), keysUnder: (d) => ws.under(`_domainkey.${d}`) });
+  for (const v of verdicts) {
+    const anchor = v.coverage?.entry ?? ws.at(v.profile.from).find((e) => e.site?.kind === 'spf');
+    if (!anchor || anchor.uri !== uri) continue;
+    for (const p of v.problems)
+      sink.add(p.rule, uri, { ...anchor.record.range }, `${p.message} (sender declared in the dmarcLens.senders.domains setting: ${v.profile.provider} for ${v.profile.domain})`, {
+        severity: p.severity,
+        fixes: () => publishFix(p.publish, v.coverage?.entry),
+        context: `${v.profile.domain} ${v.profile.provider} ${v.profile.from}`,
+      });
+  }
+}
+
 /** Where in the config a sender problem goes: the field it is about, or the sender object. */
 function profileRange(s: SenderProfile, at: SenderProblem['at']): OffsetRange {
   if (typeof at === 'object') return s.ranges.selectors[at.selector] ?? s.range;

@@ -99,3 +99,26 @@ describe('language server: sender profiles', () => {
     assert.ok(!none.some((a) => a.title.startsWith('DMARC Lens: declare the senders')));
   });
 });
+
+describe('language server: sender profiles from the dmarcLens.senders.domains setting', () => {
+  let client: TestClient;
+  let dir: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-snd-set-'));
+    fs.writeFileSync(path.join(dir, 'example.com.zone'), '$ORIGIN example.com.\n@ IN TXT "v=spf1 include:servers.mcsv.net -all"\n_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"\n');
+    client = await startServer(dir, { dns: { mode: 'offline' }, senders: { domains: { 'example.com': { senders: [{ provider: 'mailchimp' }] } } } });
+  });
+
+  after(() => client.stop());
+
+  it('reports a failing sender on the DMARC record that governs it, as an error under p=reject', async () => {
+    const uri = pathToFileURL(path.join(dir, 'example.com.zone')).href;
+    void client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text: fs.readFileSync(path.join(dir, 'example.com.zone'), 'utf8') } });
+    const p = await client.waitFor(uri, (x) => x.diagnostics.some((d) => d.code === 'sender/will-fail-dmarc'));
+    const d = p.diagnostics.find((x) => x.code === 'sender/will-fail-dmarc')!;
+    assert.equal(d.range.start.line, 2);
+    assert.equal(d.severity, 1);
+    assert.match(d.message, /Mailchimp \(From: example\.com\) will fail DMARC now: p=reject at _dmarc\.example\.com.*\(sender declared in the dmarcLens\.senders\.domains setting: mailchimp for example\.com\)/);
+  });
+});
