@@ -23,7 +23,7 @@ import { baselinePath, fingerprints, readBaseline, writeBaseline, type BaselineF
 import { WorkspaceIndex } from './workspace';
 import { ConfigCache, includedFormat, isIgnored, parseConfig, type ProjectConfig } from './config';
 import { isIP } from 'node:net';
-import { ChainResolver, WorkspaceResolver } from './dns/chain';
+import { bundledSnapshot, ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
 import { checkHost } from './spf/evaluator';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type TreeDiagnostic } from './spf/tree';
@@ -239,7 +239,8 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
   const sink = new FindingSink(options);
   const jobs: Promise<void>[] = [];
   const outside = new Set<string>();
-  const inWorkspace = (name: string) => run.workspace.at(name.toLowerCase().replace(/\.$/, '')).length > 0;
+  const snapshot = bundledSnapshot();
+  const inWorkspace = (name: string) => run.workspace.at(name.toLowerCase().replace(/\.$/, '')).length > 0 || snapshot?.lookup(name, 'TXT') !== undefined;
   for (const a of run.analyses)
     for (const s of a.sites) {
       if (!s.spf || !s.site.owner || s.spf.problems.length) continue;
@@ -278,7 +279,7 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
     r.findings.sort(byDocumentOrder);
   }
   if (outside.size)
-    warn(`offline: ${outside.size} include/redirect target${outside.size === 1 ? '' : 's'} outside the workspace not resolved (${[...outside].slice(0, 5).join(', ')}${outside.size > 5 ? ', …' : ''}); SPF lookup counts leave them out`);
+    warn(`offline: ${outside.size} include/redirect target${outside.size === 1 ? '' : 's'} outside the workspace${snapshot ? ' and the provider snapshot' : ''} not resolved (${[...outside].slice(0, 5).join(', ')}${outside.size > 5 ? ', …' : ''}); SPF lookup counts leave them out${snapshot ? '' : ' (the bundled provider snapshot is empty: `npm run snapshot` fills it where DNS works)'}`);
 }
 
 function lspRange(index: LineIndex, r: OffsetRange): { start: Position; end: Position } {

@@ -5,6 +5,8 @@
  */
 import type { WorkspaceIndex } from '../workspace';
 import type { DnsAnswer, Resolver, RRType } from './types';
+import { SnapshotResolver, type SpfSnapshot } from './snapshot';
+import snapshotData from './spf-snapshot.json';
 
 /** Answers from the records the workspace files define; undefined when no file defines the name. */
 export class WorkspaceResolver implements Resolver {
@@ -24,16 +26,34 @@ export class WorkspaceResolver implements Resolver {
   }
 }
 
+/**
+ * Workspace first, then live DNS (unless offline), then the bundled snapshot of the big platforms'
+ * SPF records: offline, or when live DNS gives a temporary error, a snapshot answer is used and says
+ * the date it was taken.
+ */
 export class ChainResolver implements Resolver {
   constructor(
     private readonly workspace: WorkspaceResolver | undefined,
     private readonly live: Resolver | undefined,
+    private readonly snapshot: SnapshotResolver | undefined = bundledSnapshot(),
   ) {}
 
   async resolve(name: string, type: RRType): Promise<DnsAnswer> {
     const w = this.workspace?.lookup(name, type);
     if (w) return w;
-    if (this.live) return this.live.resolve(name, type);
-    return { status: 'error', message: 'offline, and not defined in the workspace', source: 'offline' };
+    if (this.live) {
+      const a = await this.live.resolve(name, type);
+      if (a.status !== 'error') return a;
+      return this.snapshot?.lookup(name, type) ?? a;
+    }
+    return this.snapshot?.lookup(name, type) ?? { status: 'error', message: 'offline, and not defined in the workspace', source: 'offline' };
   }
+}
+
+let bundled: SnapshotResolver | undefined;
+
+/** The snapshot bundled with the engine (empty until refreshed on a machine with DNS). */
+export function bundledSnapshot(): SnapshotResolver | undefined {
+  bundled ??= new SnapshotResolver(snapshotData as SpfSnapshot);
+  return bundled.size ? bundled : undefined;
 }
