@@ -34,6 +34,9 @@ function documentSelector(): DocumentSelector {
     { scheme: 'file', language: 'terraform' },
     { scheme: 'file', pattern: '**/*.tf' },
     { scheme: 'file', pattern: '**/dnsconfig.js' },
+    // Any other text file: string literals that start like a record are checked (the fallback).
+    { scheme: 'file' },
+    { scheme: 'untitled' },
     ...extra.filter((p) => typeof p === 'string' && p.trim() !== '').map((pattern) => ({ scheme: 'file', pattern }))];
 }
 

@@ -205,7 +205,7 @@ function analyze(doc: TextDocument, model = true): DocState {
   } else {
     const file = toPath(doc.uri);
     let analyzer = analyzers.get(doc.uri);
-    if (!analyzer) analyzers.set(doc.uri, (analyzer = new DocumentAnalyzer(file, { readFile: readTextFile, format: formatOf(file) })));
+    if (!analyzer) analyzers.set(doc.uri, (analyzer = new DocumentAnalyzer(file, { readFile: readTextFile, format: formatOf(file) ?? (doc.languageId === 'dns-zone' || isSourceFileName(file) || path.basename(file) === CONFIG_NAME ? undefined : 'text'), fallback: true })));
     // Precedence: the nearest .dmarc-lens.json, then the dmarcLens.rules setting, then the defaults.
     const project = configs.forFile(file);
     if (isIgnored(project, file)) {

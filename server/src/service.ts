@@ -20,6 +20,7 @@ import { encodeZoneString, IncrementalZone, parseZone, type ZoneFile, type ZoneO
 import { readYamlSource } from './sources/yamlsources';
 import { readTerraform, readTerraformJson } from './sources/terraform';
 import { readDnscontrol } from './sources/dnscontrol';
+import { readFallback } from './sources/fallback';
 import { parse as parseYaml } from 'yaml';
 import { isDnscontrolName, isYamlSourceName, isZoneFileName } from './files';
 import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
@@ -293,8 +294,10 @@ export interface ParsedZone {
 }
 
 /** Reads any supported source (zone file, octoDNS, CloudFormation) without checking it. */
-export function readSource(text: string, uri: string, options: ZoneOptions & { format?: SourceFormat } = {}): ZoneFile {
+export function readSource(text: string, uri: string, options: ZoneOptions & { format?: SourceFormat | 'text'; fallback?: boolean } = {}): ZoneFile {
   switch (options.format) {
+    case 'text':
+      return readFallback(text, uri);
     case 'zone':
       return parseZone(text, uri, options);
     case 'terraform':
@@ -312,12 +315,12 @@ export function readSource(text: string, uri: string, options: ZoneOptions & { f
   if (/\.tf$/i.test(uri)) return readTerraform(text, uri);
   if (isDnscontrolName(uri)) return readDnscontrol(text, uri);
   if (/\.tf\.json$/i.test(uri)) return readTerraform(text, uri);
-  if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
+  if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? (options.fallback ? readFallback(text, uri) : { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false });
   return parseZone(text, uri, options);
 }
 
 /** Reads a file and recognises its records, without checking them. */
-export function readZone(text: string, uri: string, options: ZoneOptions & { format?: SourceFormat } = {}): ParsedZone {
+export function readZone(text: string, uri: string, options: ZoneOptions & { format?: SourceFormat | 'text'; fallback?: boolean } = {}): ParsedZone {
   const zone = readSource(text, uri, options);
   return { zone, sites: zone.sites.map(analyzeSite) };
 }
@@ -423,7 +426,7 @@ export class DocumentAnalyzer {
 
   constructor(
     readonly uri: string,
-    options: ZoneOptions & { format?: SourceFormat } = {},
+    options: ZoneOptions & { format?: SourceFormat | 'text'; fallback?: boolean } = {},
   ) {
     // Zone files are re-read incrementally; YAML sources are small and read whole.
     const other = options.format ? options.format !== 'zone' : isYamlSourceName(uri) || /\.tf$/i.test(uri) || isDnscontrolName(uri) || path.basename(uri) === CONFIG_NAME;
@@ -431,7 +434,7 @@ export class DocumentAnalyzer {
     this.options = options;
   }
 
-  private readonly options: ZoneOptions & { format?: SourceFormat };
+  private readonly options: ZoneOptions & { format?: SourceFormat | 'text'; fallback?: boolean };
 
   update(text: string, options: LintOptions & { workspace?: WorkspaceIndex; model: boolean; reports?: readonly AggregateReport[] }): ZoneAnalysis {
     const settings = JSON.stringify(options.rules ?? {});
@@ -478,7 +481,7 @@ export class DocumentAnalyzer {
 }
 
 /** Reads a file and checks everything in it, inline suppressions applied. */
-export function analyzeZone(text: string, uri: string, options: LintOptions & ZoneOptions & { workspace?: WorkspaceIndex; reports?: readonly AggregateReport[]; format?: SourceFormat } = {}): ZoneAnalysis {
+export function analyzeZone(text: string, uri: string, options: LintOptions & ZoneOptions & { workspace?: WorkspaceIndex; reports?: readonly AggregateReport[]; format?: SourceFormat | 'text'; fallback?: boolean } = {}): ZoneAnalysis {
   const a = checkZone(readZone(text, uri, options), options);
   let findings: Finding[] = [];
   for (const [file, t] of a.zone.texts) findings = findings.concat(applySuppressions(t, file, a.findings.filter((f) => f.uri === file)).findings);

@@ -219,4 +219,14 @@ describe('language server over stdio', () => {
     await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: b, languageId: 'dns-zone', version: 1, text: 'x\u0000y' } });
     assert.match((await diagnostics(b)).diagnostics[0].message, /not a text file/);
   });
+
+  it('checks record-like string literals in any other text file (the fallback), and nothing else there', async () => {
+    const py = uri.replace(/[^/]+$/, 'deploy_dns.py');
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: py, languageId: 'python', version: 1, text: 'SPF = "v=spf1 mx ?all"\nNAME = "example"\n' } });
+    const p = await diagnostics(py);
+    assert.deepEqual(p.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['spf/neutral-all', 0, 17]]);
+    const md = uri.replace(/[^/]+$/, 'NOTES.md');
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: md, languageId: 'markdown', version: 1, text: '# DNS notes\nNothing here.\n' } });
+    assert.deepEqual((await diagnostics(md)).diagnostics, []);
+  });
 });

@@ -1,0 +1,36 @@
+/** The fallback for any other text file: quoted literals that start like a record, exact ranges, fixes in the literal's syntax. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeZone } from '../../server/src/service';
+import { applyFix, covered } from '../helpers';
+
+const check = (text: string, uri: string) => analyzeZone(text, uri, { format: 'text' });
+
+describe('fallback for other text files', () => {
+  it('finds records in Python, JavaScript and JSON strings with exact ranges; owner rules stay silent', () => {
+    const py = 'SPF = "v=spf1 include:_spf.google.com +all"\nDMARC = \'v=DMARC1; p=none; pct=50\'\nprint("v=spf1 is great")\n';
+    const a = check(py, 'settings.py');
+    assert.deepEqual(a.sites.map((s) => s.site.value), ['v=spf1 include:_spf.google.com +all', 'v=DMARC1; p=none; pct=50', 'v=spf1 is great']);
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(py, plus), '+all');
+    const pct = a.findings.find((f) => f.rule === 'dmarc/pct-removed')!;
+    assert.equal(covered(py, pct), 'pct=50');
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/wrong-owner' || f.rule === 'dmarc/missing-record'));
+  });
+
+  it('maps through escapes, and writes fixes back in the literal\'s syntax', () => {
+    const js = 'const rec = "v=spf1 ip4:192.0.2.1 \\"x\\" +all";\n';
+    const a = check(js, 'deploy.js');
+    assert.equal(a.sites[0].site.value, 'v=spf1 ip4:192.0.2.1 "x" +all');
+    const f = a.findings.find((x) => x.rule === 'spf/plus-all')!;
+    assert.equal(covered(js, f), '+all');
+    const fixed = applyFix(js, f.fixes![0]);
+    assert.equal(fixed, js.replace('+all', f.fixes![0].title.includes('~all') ? '~all' : '-all'));
+  });
+
+  it('ignores text without a record, unterminated literals, and words that only look alike', () => {
+    assert.equal(check('# no records here\n', 'a.md').sites.length, 0);
+    assert.equal(check('x = "v=spf1 -all\n', 'b.py').sites.length, 0);
+    assert.equal(check('x = "v=spf10 -all"\n', 'c.py').sites.length, 0);
+  });
+});
