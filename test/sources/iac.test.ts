@@ -301,3 +301,58 @@ describe('IaC corpus', () => {
     assert.ok(checked > 50);
   });
 });
+
+describe('CloudFormation values built from parts', () => {
+  const tpl = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  MailInclude:
+    Type: String
+    Default: _spf.google.com
+  Zone:
+    Type: String
+Resources:
+  Spf:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      HostedZoneName: example.com.
+      Name: example.com.
+      Type: TXT
+      ResourceRecords:
+        - !Sub '"v=spf1 include:\${MailInclude} +all"'
+  Dmarc:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      Name: _dmarc.example.com.
+      Type: TXT
+      ResourceRecords:
+        - !Join ['', ['"v=DMARC1; p=none; ', 'pct=50; ', 'rua=mailto:d@example.com"']]
+  Dkim:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      Name: sel._domainkey.example.com.
+      Type: TXT
+      ResourceRecords:
+        - !Sub '"v=DKIM1; k=rsa; p=\${AWS::Region}"'
+`;
+  it('evaluates !Sub with parameter defaults and !Join of literals; findings land on the part that causes them', () => {
+    const a = analyzeZone(tpl, 'mail.yaml');
+    const values = a.sites.map((s) => s.site.value);
+    assert.deepEqual(values, ['v=spf1 include:_spf.google.com +all', 'v=DMARC1; p=none; pct=50; rua=mailto:d@example.com']);
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(tpl.slice(plus.range.start, plus.range.end), '+all');
+    const pct = a.findings.find((f) => f.rule === 'dmarc/pct-removed')!;
+    assert.equal(tpl.slice(pct.range.start, pct.range.end), 'pct=50');
+    assert.deepEqual(plus.fixes ?? [], [], 'a value built from parts gets findings, not fixes');
+    const note = a.findings.find((f) => f.rule === 'source/not-static')!;
+    assert.match(note.message, /\$\{AWS::Region\} \(known only at deploy time\)/);
+    assert.equal(note.severity, 'information');
+  });
+
+  it('reads the JSON long forms Fn::Join and Fn::Sub', () => {
+    const json = JSON.stringify({ Resources: { Spf: { Type: 'AWS::Route53::RecordSet', Properties: { Name: 'example.com.', Type: 'TXT', ResourceRecords: [{ 'Fn::Join': ['', ['"v=spf1 ', { 'Fn::Sub': 'ip4:192.0.2.1' }, ' ?all"']] }] } } } }, null, 2);
+    const a = analyzeZone(json, 'stack.template.json');
+    assert.deepEqual(a.sites.map((s) => s.site.value), ['v=spf1 ip4:192.0.2.1 ?all']);
+    const f = a.findings.find((x) => x.rule === 'spf/neutral-all')!;
+    assert.equal(json.slice(f.range.start, f.range.end), '?all');
+  });
+});

@@ -4,6 +4,7 @@
  * SAM templates (`AWS::Route53::RecordSet` and `RecordSetGroup`, TXT values in their own `"…"`).
  * JSON templates are YAML too, so the same reader serves them.
  */
+import { SourceMap } from '../sourcemap';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { CharString, RecordSite, ResourceRecord, ValueSyntax } from '../types';
@@ -131,6 +132,125 @@ function cfnName(node: Node | undefined): { owner?: string; dynamic: boolean } {
   return { dynamic: true };
 }
 
+/** A CloudFormation value built from parts: its text and, per character, the document range it came from. */
+interface Built {
+  value: string;
+  /** Per output character: document start and end. */
+  spans: [number, number][];
+  /** A parameter default or a join put text in: fixes would have to edit more than one place. */
+  composite: boolean;
+}
+
+const PSEUDO = /^AWS::/;
+
+/**
+ * Evaluates a CloudFormation value where it is still literal: plain scalars, `!Sub`/`Fn::Sub` with
+ * `${Param}` from the template's parameter defaults (and `${!Literal}`), `!Join`/`Fn::Join` of such
+ * parts, `!Ref Param` with a default. Anything else gives why it cannot be known.
+ */
+function cfnEval(text: string, node: Node | undefined, params: Map<string, { value: string; node: Node }>, depth = 0): Built | { dynamic: string } {
+  if (!node || depth > 8) return { dynamic: 'an expression' };
+  const fromScalar = (n: Scalar): Built | undefined => {
+    const y = decodeScalar(text, n);
+    if (!y) return undefined;
+    const spans: [number, number][] = [];
+    for (let i = 0; i < y.value.length; i++) spans.push([y.map.toDocStart(i), y.map.toDocEnd(i + 1)]);
+    return { value: y.value, spans, composite: !!y.coarse };
+  };
+  const sub = (n: Node, vars: Map<string, Built>): Built | { dynamic: string } => {
+    if (!isScalar(n) || typeof n.value !== 'string') return { dynamic: 'Fn::Sub of an expression' };
+    const base = fromScalar(n);
+    if (!base) return { dynamic: 'Fn::Sub' };
+    const out: Built = { value: '', spans: [], composite: base.composite };
+    const v = base.value;
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] === '$' && v[i + 1] === '{') {
+        const close = v.indexOf('}', i);
+        if (close < 0) return { dynamic: 'an unterminated ${…}' };
+        const name = v.slice(i + 2, close);
+        const span: [number, number] = [base.spans[i][0], base.spans[close][1]];
+        let piece: string | undefined;
+        if (name.startsWith('!')) piece = `\${${name.slice(1)}}`;
+        else if (vars.has(name)) piece = vars.get(name)!.value;
+        else if (params.has(name)) piece = params.get(name)!.value;
+        if (piece === undefined) return { dynamic: PSEUDO.test(name) ? `\${${name}} (known only at deploy time)` : `\${${name}} (a parameter without a default, or a resource attribute)` };
+        for (let k = 0; k < piece.length; k++) out.spans.push(span);
+        out.value += piece;
+        out.composite = true;
+        i = close;
+        continue;
+      }
+      out.value += v[i];
+      out.spans.push(base.spans[i]);
+    }
+    return out;
+  };
+  if (isScalar(node)) {
+    if (!node.tag) {
+      if (typeof node.value !== 'string') return { dynamic: 'a value that is not a string' };
+      return fromScalar(node) ?? { dynamic: 'a scalar' };
+    }
+    if (node.tag === '!Sub') return sub(node, new Map());
+    if (node.tag === '!Ref' && typeof node.value === 'string') {
+      const p = params.get(node.value);
+      return p ? { ...(cfnEval(text, p.node, params, depth + 1) as Built), composite: true } : { dynamic: `!Ref ${node.value}` };
+    }
+    return { dynamic: node.tag };
+  }
+  const join = (args: Node | undefined): Built | { dynamic: string } => {
+    if (!isSeq(args) || args.items.length !== 2) return { dynamic: 'Fn::Join with unexpected arguments' };
+    const [delimNode, listNode] = args.items as Node[];
+    const delim = cfnEval(text, delimNode, params, depth + 1);
+    if ('dynamic' in delim) return delim;
+    if (!isSeq(listNode)) return { dynamic: 'Fn::Join of a computed list' };
+    const out: Built = { value: '', spans: [], composite: true };
+    (listNode.items as Node[]).forEach((item, k) => {
+      if ('dynamic' in out) return;
+      if (k > 0) {
+        out.value += delim.value;
+        out.spans.push(...delim.spans);
+      }
+      const part = cfnEval(text, item, params, depth + 1);
+      if ('dynamic' in part) Object.assign(out, { dynamic: part.dynamic });
+      else {
+        out.value += part.value;
+        out.spans.push(...part.spans);
+      }
+    });
+    return 'dynamic' in out ? { dynamic: (out as unknown as { dynamic: string }).dynamic } : out;
+  };
+  if (isSeq(node) && node.tag === '!Join') return join(node);
+  if (isSeq(node) && node.tag === '!Sub') {
+    const [tpl, varsNode] = node.items as Node[];
+    const vars = new Map<string, Built>();
+    if (isMap(varsNode))
+      for (const pair of varsNode.items) {
+        const r = cfnEval(text, pair.value as Node, params, depth + 1);
+        if ('dynamic' in r) return r;
+        vars.set(String((pair.key as Scalar)?.value ?? pair.key), r);
+      }
+    return sub(tpl, vars);
+  }
+  if (isMap(node) && node.items.length === 1) {
+    const key = String((node.items[0].key as Scalar)?.value ?? node.items[0].key);
+    const arg = node.items[0].value as Node;
+    if (key === 'Fn::Join') return join(arg);
+    if (key === 'Fn::Sub') return cfnEval(text, isSeq(arg) ? Object.assign(arg, { tag: '!Sub' }) : Object.assign(arg as Scalar, { tag: '!Sub' }), params, depth + 1);
+    if (key === 'Ref' && isScalar(arg)) return cfnEval(text, Object.assign(arg, { tag: '!Ref' }), params, depth + 1);
+    return { dynamic: key };
+  }
+  return { dynamic: 'an expression' };
+}
+
+function builtToDecoded(b: Built): Decoded {
+  const map = new SourceMap();
+  for (const [s, e] of b.spans) {
+    if (e - s === 1 && !b.composite) map.addLiteral(s, 1);
+    else map.addEscape(s, Math.max(1, e - s));
+  }
+  return { value: b.value, map };
+}
+
 export function readCloudFormation(text: string, uri: string, doc?: Document): ZoneFile {
   const out = emptyFile(uri, text);
   const d = doc ?? parse(text);
@@ -139,6 +259,14 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
   // A template has `Resources:`; a snippet (as in the AWS docs) is just the resources map.
   const resources = get(root, 'Resources') ?? root;
   if (!isMap(resources)) return out;
+  // Parameter defaults: what `${Param}` and `!Ref Param` stand for when the template is deployed as is.
+  const params = new Map<string, { value: string; node: Node }>();
+  const paramsNode = get(root, 'Parameters');
+  if (isMap(paramsNode))
+    for (const pair of paramsNode.items) {
+      const def = isMap(pair.value) ? get(pair.value as YAMLMap, 'Default') : undefined;
+      if (isScalar(def) && typeof def.value === 'string' && !def.tag) params.set(String((pair.key as Scalar)?.value ?? pair.key), { value: def.value, node: def });
+    }
   const recordSet = (props: YAMLMap) => {
     const nameNode = get(props, 'Name');
     const { owner, dynamic } = cfnName(nameNode);
@@ -153,8 +281,31 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
     }
     if (!isSeq(rrs)) return;
     for (const item of rrs.items as Node[]) {
-      if (!isScalar(item) || typeof item.value !== 'string' || (item.tag && item.tag !== '!Sub') || (item.tag === '!Sub' && item.value.includes('${'))) {
-        out.problems.push({ code: 'source/not-static', message: 'This TXT value is computed (!Sub with variables, !Join, !Ref…), so DMARC Lens cannot check it.', uri, range: item?.range ? { start: item.range[0], end: item.range[1] } : range });
+      const simple = isScalar(item) && typeof item.value === 'string' && (!item.tag || (item.tag === '!Sub' && !item.value.includes('${')));
+      if (!simple) {
+        // Joins and substitutions of literal parts and parameter defaults are checked; findings land on the parts.
+        const b = cfnEval(text, item, params);
+        if ('dynamic' in b) {
+          out.problems.push({ code: 'source/not-static', message: `This TXT value is computed (${b.dynamic}), so DMARC Lens cannot check it.`, uri, range: item?.range ? { start: item.range[0], end: item.range[1] } : range });
+          continue;
+        }
+        const cs = charStrings(builtToDecoded(b));
+        const r = item.range ? { start: item.range[0], end: item.range[1] } : range;
+        const site: RecordSite = {
+          owner,
+          type: type as 'TXT' | 'SPF',
+          value: cs.decoded.value,
+          strings: cs.strings,
+          map: cs.decoded.map,
+          syntax: { host: 'yaml-double', charStrings: true },
+          uri,
+          range: r,
+          ownerRange: nameNode?.range ? { start: nameNode.range[0], end: nameNode.range[1] } : { ...r },
+          // Built from several places: findings land on them, but a fix would have to edit more than one.
+          coarse: true,
+        };
+        out.sites.push(site);
+        out.records.push({ owner, type, ttl: undefined, rdata: [cs.decoded.value], uri, range: site.range, site });
         continue;
       }
       const y = decodeScalar(text, item);
