@@ -356,3 +356,26 @@ Resources:
     assert.equal(json.slice(f.range.start, f.range.end), '?all');
   });
 });
+
+describe('Terraform heredocs', () => {
+  it('reads heredocs and <<- heredocs with exact ranges, and says that a bare heredoc adds a newline', () => {
+    const tf = 'resource "cloudflare_record" "spf" {\n  zone_id = "z"\n  name    = "example.com."\n  type    = "TXT"\n  value   = <<-EOT\n    v=spf1 include:_spf.google.com +all\n    EOT\n}\nresource "aws_route53_record" "dmarc" {\n  zone_id = "Z"\n  name    = "_dmarc.example.com."\n  type    = "TXT"\n  records = [trimspace(<<EOT\n  v=DMARC1; p=none; pct=100\nEOT\n  )]\n}\n';
+    const a = analyzeZone(tf, 'main.tf');
+    assert.deepEqual(a.sites.map((s) => s.site.value), ['v=spf1 include:_spf.google.com +all', 'v=DMARC1; p=none; pct=100']);
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(tf, plus), '+all');
+    const pct = a.findings.find((f) => f.rule === 'dmarc/pct-removed')!;
+    assert.equal(covered(tf, pct), 'pct=100');
+    const nl = a.findings.filter((f) => f.rule === 'source/heredoc-newline');
+    assert.equal(nl.length, 1, 'only the heredoc without trimspace()');
+    assert.equal(tf.slice(nl[0].range.start, nl[0].range.end), '\n');
+    assert.ok(nl[0].range.start < tf.indexOf('EOT\n}'));
+    assert.ok(!a.findings.some((f) => f.rule === 'source/not-static'));
+  });
+
+  it('notes a heredoc with a directive it cannot evaluate, without a false error', () => {
+    const tf = 'resource "aws_route53_record" "spf" {\n  zone_id = "Z"\n  name = "example.com."\n  type = "TXT"\n  records = [<<EOT\nv=spf1 %{ for ip in var.ips }ip4:${ip} %{ endfor }-all\nEOT\n  ]\n}\n';
+    const a = analyzeZone(tf, 'main.tf');
+    assert.deepEqual(a.findings.map((f) => `${f.severity} ${f.rule}`), ['information source/not-static']);
+  });
+});

@@ -41,6 +41,22 @@ export const sourceRules: SourceRule[] = [
       file: 'template.yaml',
     },
   },
+  {
+    id: 'source/heredoc-newline',
+    kind: 'zone',
+    scope: 'source',
+    severity: 'warning',
+    summary: 'A Terraform heredoc puts a trailing newline into the record',
+    fixable: false,
+    docs: {
+      what: 'Finds TXT record values written as heredocs (`<<EOT` … `EOT`) without `trimspace()` or `chomp()`. The record is still checked, without the newline.',
+      why: 'HCL keeps the line break before the closing marker as part of the string, so the provider publishes the record with a newline at its end; RFC 7208 §4.6 has no such character in the record syntax, so SPF receivers return permerror, and a DMARC or DKIM tag value gets a stray character.',
+      bad: 'resource "aws_route53_record" "spf" {\n  zone_id = "Z123"\n  name    = "example.com"\n  type    = "TXT"\n  records = [<<EOT\nv=spf1 include:_spf.google.com -all\nEOT\n  ]\n}\n',
+      good: 'resource "aws_route53_record" "spf" {\n  zone_id = "Z123"\n  name    = "example.com"\n  type    = "TXT"\n  records = [trimspace(<<EOT\nv=spf1 include:_spf.google.com -all\nEOT\n  )]\n}\n',
+      fix: 'Wrap the heredoc in `trimspace()` (or `chomp()`), or write the value as a quoted string.',
+      file: 'main.tf',
+    },
+  },
 ];
 
 export const metaRules: SourceRule[] = [

@@ -9,6 +9,8 @@ export interface Token {
   text: string;
   start: number;
   end: number;
+  /** A synthetic token for an expression: the tokens it spans (e.g. `trimspace(<<EOT … EOT)`). */
+  parts?: Token[];
 }
 
 export function tokenize(text: string): Token[] {
@@ -156,14 +158,49 @@ export type StringPart = { kind: 'text'; text: string; from: number; to: number 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
 
 /** Decodes a quoted HCL string token into parts, one per character or template. */
-export function stringParts(tok: Token): StringPart[] {
+/**
+ * The parts of a heredoc (`<<EOT` or the indented `<<-EOT`): every line of the body with its newline,
+ * as HCL keeps it (the line with the closing marker is not part of it); `<<-` removes the indentation
+ * common to the lines. Interpolations and `$${` escapes as in quoted strings.
+ */
+export function heredocParts(tok: Token): StringPart[] | undefined {
+  const t = tok.text;
+  const m = /^<<(-?)([A-Za-z_][A-Za-z0-9_]*)[^\n]*\n/.exec(t);
+  if (!m) return undefined;
+  const bodyStart = m[0].length;
+  const close = new RegExp(`^[ \\t]*${m[2]}[ \\t]*$`, 'm').exec(t.slice(bodyStart));
+  if (!close) return undefined;
+  const bodyEnd = bodyStart + close.index;
+  const lines: [number, number][] = [];
+  for (let i = bodyStart; i < bodyEnd; ) {
+    const nl = t.indexOf('\n', i);
+    const e = nl < 0 || nl >= bodyEnd ? bodyEnd : nl + 1;
+    lines.push([i, e]);
+    i = e;
+  }
+  let strip = 0;
+  if (m[1] === '-') {
+    const indents = lines.filter(([a, b]) => t.slice(a, b).trim() !== '').map(([a, b]) => /^[ \t]*/.exec(t.slice(a, b))![0].length);
+    strip = indents.length ? Math.min(...indents) : 0;
+  }
+  const parts: StringPart[] = [];
+  for (const [a, b] of lines) {
+    const from = Math.min(a + strip, b - (t[b - 1] === '\n' ? 1 : 0));
+    const inner: Token = { kind: 'string', text: `"${t.slice(from, b)}"`, start: tok.start + from - 1, end: tok.start + b + 1 };
+    // Heredocs have no backslash escapes: only interpolation is read, text is taken as it is.
+    for (const part of stringParts(inner, false)) parts.push(part);
+  }
+  return parts;
+}
+
+export function stringParts(tok: Token, escapes = true): StringPart[] {
   const t = tok.text;
   const parts: StringPart[] = [];
   const base = tok.start;
   const end = t.endsWith('"') && t.length > 1 ? t.length - 1 : t.length;
   for (let i = 1; i < end; ) {
     const c = t[i];
-    if (c === '\\') {
+    if (c === '\\' && escapes) {
       const n = t[i + 1];
       const hex = n === 'u' ? 4 : n === 'U' ? 8 : 0;
       if (hex) {

@@ -6,7 +6,7 @@
  */
 import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
-import { type Attribute, type Block, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
+import { type Attribute, type Block, heredocParts, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { charStrings, type Decoded } from './layers';
 import type { SourceProblem, ZoneFile } from './zonefile';
@@ -80,9 +80,40 @@ interface Value {
 }
 
 /** A string token as a record value; templates resolved where literal, else undefined with why. */
-function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Value; dynamic?: string } {
-  if (tok.kind !== 'string') return { dynamic: tok.kind === 'heredoc' ? 'a heredoc' : 'an expression' };
-  const parts = stringParts(tok);
+/** `trimspace(…)` and `chomp(…)` around a string or heredoc: the function and the inner token. */
+function trimmed(tok: Token): { fn: 'trimspace' | 'chomp'; inner: Token } | undefined {
+  const p = tok.parts?.filter((t) => t.kind !== 'newline');
+  if (!p || p.length !== 4 || p[0].kind !== 'ident' || (p[0].text !== 'trimspace' && p[0].text !== 'chomp') || p[1].text !== '(' || p[3].text !== ')') return undefined;
+  if (p[2].kind !== 'string' && p[2].kind !== 'heredoc') return undefined;
+  return { fn: p[0].text, inner: p[2] };
+}
+
+function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Value; dynamic?: string; heredocNewline?: number } {
+  const wrap = trimmed(tok);
+  if (wrap) {
+    const r = stringValue(wrap.inner, ctx, route53);
+    if (!r.value) return r;
+    // Drop what the function removes, keeping the map of what stays.
+    const d = r.value.decoded;
+    let a = 0;
+    let b = d.value.length;
+    if (wrap.fn === 'trimspace') {
+      while (a < b && /\s/.test(d.value[a])) a++;
+      while (b > a && /\s/.test(d.value[b - 1])) b--;
+    } else while (b > a && (d.value[b - 1] === '\n' || d.value[b - 1] === '\r')) b--;
+    if (a === 0 && b === d.value.length) return { value: r.value };
+    const map = new SourceMap();
+    for (let i = a; i < b; i++) {
+      const ds = d.map.toDocStart(i);
+      const de = d.map.toDocEnd(i + 1);
+      if (de - ds === 1) map.addLiteral(ds, 1);
+      else map.addEscape(ds, Math.max(1, de - ds));
+    }
+    return { value: { ...r.value, decoded: { value: d.value.slice(a, b), map, coarse: true } } };
+  }
+  const heredoc = tok.kind === 'heredoc' ? heredocParts(tok) : undefined;
+  if (tok.kind !== 'string' && !heredoc) return { dynamic: tok.kind === 'heredoc' ? 'a heredoc' : 'an expression' };
+  const parts = heredoc ?? stringParts(tok);
   const map = new SourceMap();
   let value = '';
   let coarse = false;
@@ -99,7 +130,20 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
       coarse = true;
     }
   }
-  let decoded: Decoded = { value, map, coarse };
+  let decoded: Decoded = { value, map, coarse: coarse || !!heredoc };
+  let heredocNewline: number | undefined;
+  if (heredoc && value.endsWith('\n')) {
+    // HCL keeps the newline before the closing marker: the record would end with it. Checked without it; reported.
+    heredocNewline = map.toDocStart(value.length - 1);
+    const m2 = new SourceMap();
+    for (let i = 0; i < value.length - 1; i++) {
+      const ds = map.toDocStart(i);
+      const de = map.toDocEnd(i + 1);
+      if (de - ds === 1) m2.addLiteral(ds, 1);
+      else m2.addEscape(ds, Math.max(1, de - ds));
+    }
+    decoded = { value: value.slice(0, -1), map: m2, coarse: true };
+  }
   let strings: CharString[] | undefined;
   if (route53) {
     // Route 53 reads the value as the inside of quoted strings: `""` separates character-strings,
@@ -132,7 +176,7 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
     strings = bounds.slice(0, -1).map((b, k) => ({ start: b, end: bounds[k + 1], bytes: Buffer.byteLength(v2.slice(b, bounds[k + 1])) }));
     decoded = { value: v2, map: m2, coarse };
   }
-  return { value: { decoded, strings, node: tok, syntax: { host: 'hcl', route53Split: route53 } } };
+  return { value: { decoded, strings, node: tok, syntax: { host: 'hcl', route53Split: route53 } }, heredocNewline };
 }
 
 export function readTerraform(text: string, uri: string): ZoneFile {
@@ -240,13 +284,13 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
         route53 = true;
         break;
       case 'cloudflare_record':
-        values = b.attributes.get('content')?.value ?? b.attributes.get('value')?.value ?? [];
+        values = listStrings(b.attributes.get('content') ?? b.attributes.get('value'));
         break;
       case 'cloudflare_dns_record':
-        values = b.attributes.get('content')?.value ?? [];
+        values = listStrings(b.attributes.get('content'));
         break;
       case 'azurerm_dns_txt_record':
-        values = b.blocks.filter((x) => x.type === 'record').flatMap((x) => x.attributes.get('value')?.value ?? []);
+        values = b.blocks.filter((x) => x.type === 'record').flatMap((x) => listStrings(x.attributes.get('value')));
         break;
       case 'google_dns_record_set':
         values = listStrings(b.attributes.get('rrdatas'));
@@ -254,7 +298,7 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
         break;
       case 'digitalocean_record':
       case 'dnsimple_zone_record':
-        values = b.attributes.get('value')?.value ?? [];
+        values = listStrings(b.attributes.get('value'));
         break;
       default:
         continue;
@@ -264,16 +308,14 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
       continue;
     }
     if (zone === undefined && !(name ?? '').endsWith('.') && nameAttr) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);
-    if (values.length === 1 && values[0].kind !== 'string') {
-      note({ start: values[0].start, end: values[0].end }, `This TXT value is ${values[0].kind === 'heredoc' ? 'a heredoc' : 'an expression'} that DMARC Lens does not evaluate, so it is not checked.`);
-      continue;
-    }
     for (const tok of values) {
       const r = stringValue(tok, ctx, route53);
       if (!r.value) {
-        note({ start: tok.start, end: tok.end }, `This TXT value contains ${r.dynamic}, which is not known statically, so it is not checked.`);
+        note({ start: tok.start, end: tok.end }, tok.kind === 'string' ? `This TXT value contains ${r.dynamic}, which is not known statically, so it is not checked.` : `This TXT value is an expression that DMARC Lens does not evaluate (${tok.text.length > 40 ? `${tok.text.slice(0, 40)}…` : tok.text}), so it is not checked.`);
         continue;
       }
+      if (r.heredocNewline !== undefined)
+        out.problems.push({ code: 'source/heredoc-newline', severity: 'warning', message: 'The heredoc keeps the newline before its closing marker, so the published record ends with a line break (receivers then reject or misread it); wrap it in trimspace() or write a quoted string.', uri, range: { start: r.heredocNewline, end: r.heredocNewline + 1 } });
       let { decoded, strings } = r.value;
       const syntax: ValueSyntax = { host: 'hcl', route53Split: route53 };
       if (quoted) {
@@ -344,13 +386,14 @@ function addLiterals(out: ZoneFile, tokens: Token[], ctx: Context): void {
 function listStrings(attr: Attribute | undefined): Token[] {
   if (!attr) return [];
   const v = attr.value;
-  if (v[0]?.text !== '[') return v.length === 1 ? [v[0]] : v.length ? [{ kind: 'ident', text: v.map((t) => t.text).join(''), start: v[0].start, end: v[v.length - 1].end }] : [];
+  if (v[0]?.text !== '[') return v.length === 1 ? [v[0]] : v.length ? [{ kind: 'ident', text: v.map((t) => t.text).join(''), start: v[0].start, end: v[v.length - 1].end, parts: v }] : [];
   const out: Token[] = [];
   let depth = 0;
   let cur: Token[] = [];
   const flush = () => {
     if (cur.length === 1 && cur[0].kind === 'string') out.push(cur[0]);
-    else if (cur.length) out.push({ kind: cur[0].kind === 'heredoc' ? 'heredoc' : 'ident', text: cur.map((t) => t.text).join(''), start: cur[0].start, end: cur[cur.length - 1].end });
+    else if (cur.length === 1 && cur[0].kind === 'heredoc') out.push(cur[0]);
+    else if (cur.length) out.push({ kind: 'ident', text: cur.map((t) => t.text).join(''), start: cur[0].start, end: cur[cur.length - 1].end, parts: cur });
     cur = [];
   };
   for (let i = 1; i < v.length; i++) {
