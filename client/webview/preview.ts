@@ -62,13 +62,13 @@ function chart(days: (Tally & { day: string })[]): Element {
   const label = (x: number, y: number, text: string, anchor = 'start') => svg('text', { x, y, 'text-anchor': anchor, class: 'axis' }, document.createTextNode(text));
   return svg(
     'svg',
-    { id: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Messages and DMARC pass rate per day, ${days[0]?.day ?? ''} to ${days.at(-1)?.day ?? ''}` },
+    { id: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Messages and DMARC pass rate per day, ${days[0]?.day ?? ''} to ${days[days.length - 1]?.day ?? ''}` },
     svg('line', { x1: pad, y1: H - pad, x2: W - pad, y2: H - pad, class: 'axisline' }),
     ...bars,
     svg('polyline', { points, class: 'rate', fill: 'none' }),
     ...dots,
     label(pad, H - 8, days[0]?.day ?? ''),
-    label(W - pad, H - 8, days.at(-1)?.day ?? '', 'end'),
+    label(W - pad, H - 8, days[days.length - 1]?.day ?? '', 'end'),
     label(pad, pad - 10, `${num(max)} messages`),
     label(W - pad, pad - 10, 'pass rate 0–100 %', 'end'),
   );
