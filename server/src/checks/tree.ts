@@ -62,6 +62,18 @@ export const treeRules: TreeRule[] = [
     },
   }),
   rule({
+    id: 'spf/duplicate-netblock',
+    severity: 'information',
+    summary: 'A network is authorised twice in the include tree',
+    docs: {
+      what: 'Compares the `ip4`/`ip6` networks that pass across the records of the tree and reports one that lies inside another record\'s network (or equals it).',
+      why: 'The second copy authorises nothing new (RFC 7208 §5.6), makes the records longer (RFC 7208 §3.4: keep them under 450 bytes) and usually means a provider\'s addresses were copied into the record while its include stayed, so the two drift apart.',
+      bad: '@ IN TXT "v=spf1 ip4:192.0.2.0/25 include:_spf.example.com -all"\n_spf IN TXT "v=spf1 ip4:192.0.2.0/24 -all"',
+      good: '@ IN TXT "v=spf1 include:_spf.example.com -all"\n_spf IN TXT "v=spf1 ip4:192.0.2.0/24 -all"',
+      fix: 'Remove the copy, keeping the include that the provider maintains.',
+    },
+  }),
+  rule({
     id: 'spf/mx-too-many-hosts',
     severity: 'error',
     summary: 'An `mx` term names a domain with more than 10 MX hosts',

@@ -7,6 +7,7 @@
  */
 import { mxHost, type DnsAnswer, type Resolver } from '../dns/types';
 import { isSpfRecord, parseSpf, type SpfTerm } from '../records/spf';
+import { parseIp } from './evaluator';
 
 export const LOOKUP_LIMIT = 10;
 export const VOID_LIMIT = 2;
@@ -72,6 +73,39 @@ interface Walk {
   voids: number;
   /** Every include/redirect target seen, with the path where it was first seen. */
   seen: Map<string, string[]>;
+  /** Networks authorised (pass) by ip4/ip6 terms across the tree, to find ones that repeat. */
+  nets: { v: 4 | 6; bytes: number[]; len: number; text: string; domain: string; path: string[] }[];
+}
+
+const MAX_NETS = 2000;
+
+/** `a` (an ip4/ip6 network) lies inside `b`. */
+function inside(a: Walk['nets'][number], b: Walk['nets'][number]): boolean {
+  if (a.v !== b.v || a.len < b.len) return false;
+  for (let i = 0; i < b.len; i++) {
+    const m = 0x80 >> i % 8;
+    if ((a.bytes[i >> 3] & m) !== (b.bytes[i >> 3] & m)) return false;
+  }
+  return true;
+}
+
+/** Networks authorised twice in different records of the tree: the second one adds nothing. */
+function duplicateNets(w: Walk): void {
+  const nets = w.nets;
+  const reported = new Set<number>();
+  for (let i = 0; i < nets.length; i++)
+    for (let j = 0; j < nets.length; j++) {
+      if (i === j || reported.has(i) || nets[i].domain === nets[j].domain || !inside(nets[i], nets[j])) continue;
+      // Equal networks: report the later one only.
+      if (inside(nets[j], nets[i]) && j > i) continue;
+      reported.add(i);
+      w.diagnostics.push({
+        rule: 'spf/duplicate-netblock',
+        message: `${nets[i].text} in ${nets[i].domain} is already authorised by ${nets[j].text} in ${nets[j].domain}; it adds nothing to the policy.`,
+        path: nets[i].path,
+        term: nets[i].text,
+      });
+    }
 }
 
 async function isVoid(resolver: Resolver, name: string, types: ('A' | 'AAAA' | 'MX')[]): Promise<{ void: boolean; error?: string; records: string[] }> {
@@ -109,6 +143,13 @@ async function walkNode(domain: string, path: string[], w: Walk, root: boolean):
   }
   node.record = records[0];
   const rec = parseSpf(records[0]);
+  for (const t of rec.terms) {
+    if ((t.name !== 'ip4' && t.name !== 'ip6') || t.qualifier !== '+' || !t.arg || w.nets.length >= MAX_NETS) continue;
+    const ip = parseIp(t.arg);
+    if (!ip || (t.name === 'ip4') !== (ip.v === 4)) continue;
+    const len = (ip.v === 4 ? t.cidr4 : t.cidr6) ?? (ip.v === 4 ? 32 : 128);
+    w.nets.push({ v: ip.v, bytes: ip.bytes, len, text: t.text, domain, path });
+  }
   const hasAll = rec.terms.some((t) => t.kind === 'mechanism' && t.name === 'all');
   const terms = rec.terms.filter((t) => (t.kind === 'mechanism' && COUNTED.has(t.name)) || (t.kind === 'modifier' && t.name === 'redirect' && !hasAll));
   // Resolve all terms of this record together: one round trip per level of the tree.
@@ -170,8 +211,9 @@ function* order(node: TreeNode, path: string[]): Generator<{ term: TreeTerm; pat
 
 export async function lookupTree(domain: string, resolver: Resolver): Promise<LookupTree> {
   const d = domain.toLowerCase().replace(/\.$/, '');
-  const w: Walk = { resolver, diagnostics: [], voids: 0, seen: new Map(), unresolved: new Map(), sources: new Set() };
+  const w: Walk = { resolver, diagnostics: [], voids: 0, seen: new Map(), unresolved: new Map(), sources: new Set(), nets: [] };
   const tree = await walkNode(d, [d], w, true);
+  duplicateNets(w);
   let n = 0;
   for (const { term, path } of order(tree, [d])) {
     // The limit is checked right after each increment (RFC 7208 §4.6.4): the 11th lookup fails.
