@@ -23,9 +23,10 @@ describe('report preview in Chromium', () => {
   before(async () => {
     if (!fs.existsSync(CHROMIUM)) return;
     server = http.createServer((req, res) => {
-      if (req.url === '/webview.js') {
-        res.setHeader('content-type', 'text/javascript');
-        res.end(fs.readFileSync(path.join(ROOT, 'dist', 'webview.js')));
+      const file = (req.url ?? '').replace(/\?.*$/, '');
+      if (file === '/webview.js' || file === '/codicon.css' || file === '/codicon.ttf') {
+        res.setHeader('content-type', file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'font/ttf');
+        res.end(fs.readFileSync(path.join(ROOT, 'dist', file.slice(1))));
       } else if (pages.has(req.url ?? '')) {
         res.setHeader('content-type', 'text/html');
         res.end(pages.get(req.url!));
@@ -45,8 +46,8 @@ describe('report preview in Chromium', () => {
     server?.close();
   });
 
-  const page = (name: string, model: unknown) => {
-    pages.set(`/${name}.html`, previewHtml({ scriptUri: `${base}/webview.js`, cspSource: base, nonce: 'n0nce', model }));
+  const page = (name: string, model: unknown, codicons = true) => {
+    pages.set(`/${name}.html`, previewHtml({ scriptUri: `${base}/webview.js`, codiconsUri: codicons ? `${base}/codicon.css` : undefined, cspSource: base, nonce: 'n0nce', model }));
     return `${base}/${name}.html`;
   };
 
@@ -74,6 +75,9 @@ describe('report preview in Chromium', () => {
     assert.equal(await p.textContent('#shown'), '1 of 3 records');
     assert.equal(await p.locator('#records tbody tr.fail').count(), 1);
     assert.deepEqual(errors, []);
+    // VS Code's icon font loads under the page's CSP and draws the section icons.
+    await p.waitForFunction(() => document.fonts.status === 'loaded' && Array.from(document.fonts as unknown as Iterable<FontFace>).some((f) => f.family.replace(/"/g, '') === 'codicon' && f.status === 'loaded'));
+    assert.equal(await p.evaluate(() => getComputedStyle(document.querySelector('#verdict .codicon')!, '::before').fontFamily), 'codicon');
     await p.fill('#filter', '');
     fs.mkdirSync(path.join(ROOT, 'bench', '.data'), { recursive: true });
     await p.screenshot({ path: path.join(ROOT, 'bench', '.data', 'preview-light.png'), fullPage: true });

@@ -148,7 +148,8 @@ async function showReport(context: vscode.ExtensionContext, uri: vscode.Uri, pan
     });
   });
   const model = await client.sendRequest('dmarcLens/readReport', { uri: uri.toString() });
-  panel.webview.html = previewHtml({ scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.js')).toString(), cspSource: panel.webview.cspSource, nonce, model });
+  const dist = (f: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', f)).toString();
+  panel.webview.html = previewHtml({ scriptUri: dist('webview.js'), codiconsUri: dist('codicon.css'), cspSource: panel.webview.cspSource, nonce, model });
   return shown;
 }
 

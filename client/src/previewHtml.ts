@@ -7,6 +7,8 @@ export interface PreviewPage {
   /** The bundled script's URI, or (for a standalone HTML file) `inline:` with the script text in `script`. */
   scriptUri: string;
   script?: string;
+  /** The codicon stylesheet (VS Code's icon font); without it the page shows text symbols. */
+  codiconsUri?: string;
   cspSource: string;
   nonce: string;
   model: unknown;
@@ -29,9 +31,10 @@ tr.pass td:first-child { border-left: 3px solid var(--vscode-testing-iconPassed,
 tr.disagree td:first-child::after { content: " \\2691"; color: var(--vscode-editorWarning-foreground, #b80); }
 button.sort { background: none; border: none; color: inherit; font: inherit; font-weight: 600; cursor: pointer; padding: 0; }
 th[aria-sort="ascending"] button::after { content: " \\25B2"; } th[aria-sort="descending"] button::after { content: " \\25BC"; }
-.verdict { padding: 0.5em 0.8em; border-left: 4px solid var(--vscode-textLink-foreground, #36c); background: var(--vscode-textBlockQuote-background, #f3f6fa); }
+.verdict { padding: 0.5em 0.8em; border-left: 4px solid var(--vscode-textLink-foreground, #36c); background: var(--vscode-textBlockQuote-background, rgba(127, 127, 127, 0.1)); }
+body.vscode-high-contrast .verdict { background: transparent; outline: 1px solid var(--vscode-contrastBorder, #6fc3df); }
 .note { color: var(--vscode-descriptionForeground, #555); }
-input { margin: 0.3em 0.8em 0.3em 0; padding: 3px 6px; min-width: 22em; color: var(--vscode-input-foreground, inherit); background: var(--vscode-input-background, #fff); border: 1px solid var(--vscode-input-border, #bbb); }
+input { margin: 0.3em 0.8em 0.3em 0; padding: 3px 6px; min-width: 22em; color: var(--vscode-input-foreground, inherit); background: var(--vscode-input-background, transparent); border: 1px solid var(--vscode-input-border, #bbb); }
 #chart { width: 100%; max-width: 760px; height: auto; display: block; }
 #chart .bar { fill: var(--vscode-charts-blue, #4a86c8); }
 #chart .rate { stroke: var(--vscode-charts-green, #2e8b57); stroke-width: 2; }
@@ -39,16 +42,19 @@ input { margin: 0.3em 0.8em 0.3em 0; padding: 3px 6px; min-width: 22em; color: v
 #chart .axis { fill: var(--vscode-descriptionForeground, #666); font-size: 11px; }
 #chart .axisline { stroke: var(--vscode-panel-border, #bbb); }
 body.vscode-high-contrast th, body.vscode-high-contrast td { border-bottom-color: var(--vscode-contrastBorder, #6fc3df); }
-.failure { color: var(--vscode-errorForeground, #c33); }`;
+.failure { color: var(--vscode-errorForeground, #c33); }
+.codicon { vertical-align: text-bottom; margin-right: 0.3em; }
+body:not(.has-codicons) .codicon { display: none; }
+.codicon-pass { color: var(--vscode-testing-iconPassed, #393); } .codicon-warning { color: var(--vscode-editorWarning-foreground, #b80); } .codicon-error { color: var(--vscode-errorForeground, #c33); }`;
 
 export function previewHtml(p: PreviewPage): string {
   const json = JSON.stringify(p.model).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline' ${p.cspSource}; script-src 'nonce-${p.nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline' ${p.cspSource}; font-src ${p.cspSource || "'none'"}; script-src 'nonce-${p.nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>DMARC report preview</title><style>${STYLE}</style></head>
-<body><div id="app"><p>Reading the report…</p></div>
+<title>DMARC report preview</title>${p.codiconsUri ? `<link rel="stylesheet" href="${p.codiconsUri}">` : ''}<style>${STYLE}</style></head>
+<body${p.codiconsUri ? ' class="has-codicons"' : ''}><div id="app"><p>Reading the report…</p></div>
 <script type="application/json" id="model">${json}</script>
 ${p.script !== undefined ? `<script nonce="${p.nonce}">${p.script.replace(/<\/script/gi, '<\\/script')}</script>` : `<script nonce="${p.nonce}" src="${p.scriptUri}"></script>`}</body></html>`;
 }

@@ -31,6 +31,9 @@ function svg(tag: string, attrs: Record<string, string | number>, ...children: N
   return e;
 }
 
+/** A codicon (shown when the page has VS Code's icon font; hidden otherwise, the text says it all). */
+const icon = (name: string) => el('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
+
 const day = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 10) : '?');
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const num = (n: number) => n.toLocaleString('en-US');
@@ -151,7 +154,7 @@ function recordsTable(rows: Row[]): { root: HTMLElement; count: () => number } {
   });
   filter.addEventListener('input', apply);
   buttons[1].parentElement!.setAttribute('aria-sort', 'descending');
-  const root = el('section', { id: 'records-section' }, el('h2', {}, 'Records'), el('div', { class: 'tools' }, filter, shown), headTable, viewport);
+  const root = el('section', { id: 'records-section' }, el('h2', {}, icon('list-flat'), 'Records'), el('div', { class: 'tools' }, icon('filter'), filter, shown), headTable, viewport);
   // The first paint needs the viewport's height: done once the section is in the document.
   requestAnimationFrame(apply);
   shown.textContent = `${num(rows.length)} of ${num(rows.length)} records`;
@@ -174,15 +177,15 @@ function render(model: Model, parseMs = 0): void {
   );
   const policies = [...new Set(model.reports.map((r) => Object.entries(r.policy).filter(([k, v]) => k !== 'domain' && v !== undefined && v !== '').map(([k, v]) => `${k}=${v}`).join('; ')))];
   root.append(el('p', { id: 'policy' }, `Policy published: ${policies.slice(0, 3).join(' | ') || 'not given'}${policies.length > 3 ? ` (+${policies.length - 3} more)` : ''}`));
-  if (model.verdict) root.append(el('p', { id: 'verdict', class: 'verdict' }, model.verdict));
+  if (model.verdict) root.append(el('p', { id: 'verdict', class: 'verdict' }, icon(/^Reports look clean/.test(model.verdict) ? 'pass' : 'warning'), model.verdict));
   const st = model.stats;
   if (st) {
     root.append(
       el('p', { id: 'breakdown' }, `Aligned SPF and DKIM ${share(st.both, st.messages)}, SPF only ${share(st.spfOnly, st.messages)}, DKIM only ${share(st.dkimOnly, st.messages)}, neither ${share(st.neither, st.messages)}. Dispositions: ${Object.entries(st.dispositions).map(([k, v]) => `${k} ${num(v)}`).join(', ')}${Object.keys(st.overrides).length ? `. Overrides: ${Object.entries(st.overrides).map(([k, v]) => `${k} ${num(v)}`).join(', ')}` : ''}.`),
     );
-    if (st.byDay.length) root.append(el('h2', {}, 'Volume and DMARC pass rate by day'), chart(st.byDay));
+    if (st.byDay.length) root.append(el('h2', {}, icon('graph'), 'Volume and DMARC pass rate by day'), chart(st.byDay));
     root.append(
-      el('h2', {}, 'Sending services'),
+      el('h2', {}, icon('server-process'), 'Sending services'),
       table(
         'services',
         ['Service', 'Sources', 'Messages', 'DMARC pass', 'DKIM pass', 'DKIM aligned', 'SPF pass', 'SPF aligned', 'To align'],
@@ -195,7 +198,7 @@ function render(model: Model, parseMs = 0): void {
   }
   if (s.failingSources.length) {
     root.append(
-      el('h2', {}, 'Sources failing DMARC'),
+      el('h2', {}, icon('error'), 'Sources failing DMARC'),
       table('failing', ['Failing source', 'Messages', 'Share', 'DKIM d=', 'SPF domain'], s.failingSources.slice(0, 50).map((f) => [f.sourceIp, num(f.messages), pct(f.messages / s.messages), f.dkimDomains.join(', ') || '—', f.spfDomains.join(', ') || '—']), [1, 2]),
     );
   }
