@@ -92,12 +92,26 @@ export function serviceOf(rec: ReportRecord): Provider | undefined {
 
 /** Aligned DKIM and SPF passes recomputed from auth_results (undefined: no results to judge by). */
 export function recompute(rec: ReportRecord, policy: AggregateReport['policy'], fallbackFrom: string): { dkim?: 'pass' | 'fail'; spf?: 'pass' | 'fail' } {
-  const from = (rec.headerFrom || fallbackFrom).toLowerCase();
+  const from = rec.headerFrom || fallbackFrom;
   const adkim = policy.adkim === 's' ? 's' : 'r';
   const aspf = policy.aspf === 's' ? 's' : 'r';
-  const dkim = rec.dkimResults.length ? (rec.dkimResults.some((d) => isPass(d.result) && d.domain && aligns(d.domain, from, adkim)) ? 'pass' : 'fail') : undefined;
-  const mfrom = rec.spfResults.filter((s) => !s.scope || s.scope === 'mfrom');
-  const spf = mfrom.length ? (mfrom.some((s) => isPass(s.result) && s.domain && aligns(s.domain, from, aspf)) ? 'pass' : 'fail') : undefined;
+  let dkim: 'pass' | 'fail' | undefined;
+  for (const d of rec.dkimResults) {
+    dkim ??= 'fail';
+    if (d.result === 'pass' && d.domain && aligns(d.domain, from, adkim)) {
+      dkim = 'pass';
+      break;
+    }
+  }
+  let spf: 'pass' | 'fail' | undefined;
+  for (const x of rec.spfResults) {
+    if (x.scope && x.scope !== 'mfrom') continue;
+    spf ??= 'fail';
+    if (x.result === 'pass' && x.domain && aligns(x.domain, from, aspf)) {
+      spf = 'pass';
+      break;
+    }
+  }
   return { dkim, spf };
 }
 
@@ -109,7 +123,9 @@ function bump<K>(m: Map<K, Tally>, k: K, messages: number, pass: number): void {
   } else m.set(k, { messages, pass });
 }
 
-export function reportStats(reports: readonly AggregateReport[], maxDisagreements = 200): ReportStats {
+export function reportStats(reports: readonly AggregateReport[], options: { maxDisagreements?: number; byIp?: boolean } = {}): ReportStats {
+  const maxDisagreements = options.maxDisagreements ?? 200;
+  const wantIps = options.byIp !== false;
   const s: ReportStats = { messages: 0, dmarcPass: 0, both: 0, spfOnly: 0, dkimOnly: 0, neither: 0, byDay: [], byIp: [], byService: [], byHeaderFrom: [], dispositions: {}, overrides: {}, disagreements: [], disagreementCount: 0 };
   const days = new Map<string, Tally>();
   const ips = new Map<string, Tally>();
@@ -139,11 +155,11 @@ export function reportStats(reports: readonly AggregateReport[], maxDisagreement
       const disp = rec.disposition || 'none';
       s.dispositions[disp] = (s.dispositions[disp] ?? 0) + n;
       for (const reason of rec.reasons) s.overrides[reason.type || 'other'] = (s.overrides[reason.type || 'other'] ?? 0) + n;
-      bump(ips, rec.sourceIp, n, pass);
+      if (wantIps) bump(ips, rec.sourceIp, n, pass);
       bump(froms, (rec.headerFrom || r.policy.domain).toLowerCase(), n, pass);
       const p = serviceOf(rec);
       const name = p?.name ?? rec.sourceIp;
-      if (p) ipService.set(rec.sourceIp, p.name);
+      if (p && wantIps) ipService.set(rec.sourceIp, p.name);
       let svc = services.get(name);
       if (!svc) services.set(name, (svc = { service: name, provider: p?.id, messages: 0, pass: 0, sources: 0, dkimPass: 0, dkimAligned: 0, spfPass: 0, spfAligned: 0, ipSet: new Set() }));
       svc.messages += n;

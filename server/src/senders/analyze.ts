@@ -93,6 +93,7 @@ export function orgDomain(domain: string): string {
 
 /** RFC 9989 §4.4.1/§4.4.2: relaxed = same Organizational Domain, strict = identical. */
 export function aligns(a: string, b: string, mode: 'r' | 's'): boolean {
+  if (a === b) return true;
   return mode === 's' ? bare(a) === bare(b) : orgDomain(a) === orgDomain(b);
 }
 
