@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { parseDkim } from '../server/src/records/dkim';
 import { parseDmarc } from '../server/src/records/dmarc';
 import { parseSpf } from '../server/src/records/spf';
-import { analyzeZone } from '../server/src/service';
+import { analyzeZone, readZone } from '../server/src/service';
+import { WorkspaceIndex } from '../server/src/workspace';
 import { ROOT } from './helpers';
 
 const RUNS = Number(process.env.DL_PROPERTY_RUNS ?? 300);
@@ -67,5 +68,44 @@ describe('property: parsers and the zone reader are total', () => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       assert.ok(ms < 2000, `${text.slice(0, 20)}… took ${ms} ms`);
     }
+  });
+
+  // The readers added for other formats: the fallback for any text file, Terraform heredocs, CloudFormation joins and substitutions, .dmarc-lens.json sender profiles.
+  const check = (text: string, file: string, format?: 'text') => {
+    const a = analyzeZone(text, file, format ? { format } : {});
+    inside(text, a.findings.map((f) => f.range));
+    inside(text, a.findings.flatMap((f) => f.fixes?.flatMap((x) => x.edits.filter((e) => !e.uri || e.uri === file).map((e) => e.range)) ?? []));
+  };
+  const pieces = fc.constantFrom('"', "'", '`', '\\', 'v=spf1 ', 'v=DMARC1; ', 'v=DKIM1; p=', '+all', ' -all', '\n', '${x}', '<<EOT\n', '<<-EOT\n', 'EOT\n', 'trimspace(', ')', '[', ']', ',', '!Sub ', '!Join ', 'Fn::Join', '{', '}', ': ', '- ', 'ip4:192.0.2.0/24 ', 'pct=50; ', ' ');
+  const built = fc.array(pieces, { maxLength: 60 }).map((a) => a.join(''));
+
+  it('the fallback reader never throws and keeps ranges inside any text', () => {
+    fc.assert(fc.property(fc.oneof(built, anyText), (t) => check(t, 'x.py', 'text')), { numRuns: RUNS });
+  });
+
+  it('Terraform with random heredocs and wrappers never throws', () => {
+    const tf = built.map((b) => `resource "aws_route53_record" "r" {\n  zone_id = "Z"\n  name = "example.com."\n  type = "TXT"\n  records = [${b}]\n}\n`);
+    fc.assert(fc.property(fc.oneof(tf, built), (t) => check(t, 'main.tf')), { numRuns: RUNS });
+  });
+
+  it('CloudFormation with random !Sub/!Join values never throws', () => {
+    const cfn = built.map((b) => `Parameters:\n  x:\n    Default: a\nResources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: example.com.\n      Type: TXT\n      ResourceRecords:\n        - ${b}\n`);
+    fc.assert(fc.property(cfn, (t) => check(t, 'stack.yaml')), { numRuns: RUNS });
+  });
+
+  it('.dmarc-lens.json with random sender profiles never throws', () => {
+    const value = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('hubspot', 'custom', 'example.com', 'news.example.com', '192.0.2.0/33', '2001:db8::/48'), fc.integer(), fc.constant(null));
+    const sender = fc.dictionary(fc.constantFrom('provider', 'from', 'returnPath', 'dkimSelectors', 'dkimDomain', 'ips', 'name', 'x'), fc.oneof(value, fc.array(value, { maxLength: 3 })));
+    const cfg = fc.record({ domains: fc.dictionary(fc.constantFrom('example.com', 'bad domain', 'news.example.com'), fc.record({ senders: fc.array(sender, { maxLength: 3 }) })) }).map((o) => JSON.stringify(o));
+    const ws = new WorkspaceIndex();
+    const p = readZone('$ORIGIN example.com.\n@ IN TXT "v=spf1 include:sendgrid.net -all"\n_dmarc IN TXT "v=DMARC1; p=none"\n', 'example.com.zone');
+    ws.set('example.com.zone', p.zone.records, p.sites);
+    fc.assert(
+      fc.property(cfg, (t) => {
+        const a = analyzeZone(t, '/w/.dmarc-lens.json', { workspace: ws });
+        inside(t, a.findings.map((f) => f.range));
+      }),
+      { numRuns: RUNS },
+    );
   });
 });
