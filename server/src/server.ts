@@ -46,6 +46,7 @@ import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, pa
 import { orgDomain } from './senders/analyze';
 import { providerById, setSettingProviders, type Provider } from './senders/catalog';
 import { suggestSenders, writeProfile, type SuggestedSender } from './senders/suggest';
+import { providerHover } from './features/providerHover';
 import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { nextSteps, verdict, type RolloutStyle } from './rollout';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
@@ -693,6 +694,11 @@ connection.onCodeAction((params) => {
 connection.onHover(async (params) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return null;
+  if (path.basename(toPath(doc.uri)) === CONFIG_NAME) {
+    analyze(doc); // installs the project's own catalog rows
+    const h = providerHover(doc.getText(), doc.offsetAt(params.position));
+    return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } } : null;
+  }
   const state = analyze(doc);
   if (!state.analysis) return null;
   const offset = doc.offsetAt(params.position);

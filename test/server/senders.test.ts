@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
+  HoverRequest,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   type ProtocolConnection,
@@ -81,6 +82,17 @@ describe('language server: sender profiles', () => {
     void conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: zoneUri, version: 2 }, contentChanges: [{ text: fixed }] });
     const after = await waitFor(configUri, (x) => x.diagnostics.filter((d) => d.code === 'sender/will-fail-dmarc').length === 1);
     assert.match(after.diagnostics.find((d) => d.code === 'sender/will-fail-dmarc')!.message, /^HubSpot/);
+  });
+
+  it('explains a provider id on hover, with the catalog\'s sources and confidence', async () => {
+    const line = config.split('\n').findIndex((l) => l.includes('"hubspot"'));
+    const character = config.split('\n')[line].indexOf('"hubspot"') + 3;
+    const h = (await conn.sendRequest(HoverRequest.type, { textDocument: { uri: configUri }, position: { line, character } })) as { contents: { value: string } } | null;
+    assert.ok(h);
+    assert.match(h.contents.value, /\*\*HubSpot\*\* \(marketing\)/);
+    assert.match(h.contents.value, /Return-Path: always its own/);
+    assert.match(h.contents.value, /Confidence: secondary-only/);
+    assert.match(h.contents.value, /Sources \(checked 2026-11-26\): Domain-Connect\/Templates hubspot\.com/);
   });
 
   it('offers to declare the senders of a domain without a profile', async () => {
