@@ -100,6 +100,17 @@ describe('stage 1 and the SPF merge', () => {
     assert.equal(applyFix(zone, f.fixes![0]), zone.replace('mail\n', 'mail\n_dmarc.example.org.\tIN TXT\t"v=DMARC1; p=none; rua=mailto:dmarc-reports@example.org"\n'));
   });
 
+  it('reports the names of one Organizational Domain without DMARC once, with one record at the zone apex that covers them all', () => {
+    const zone = '$ORIGIN example.org.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\nshop IN TXT "v=spf1 mx -all"\nnews IN TXT "v=spf1 -all"\nmail IN MX 10 mx1\n';
+    const found = analyzeZone(zone, 'example.org.zone').findings.filter((x) => x.rule === 'dmarc/missing-record');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /^3 names under `example\.org` publish SPF or MX with no DMARC record .*One record at `_dmarc\.example\.org` covers them all/);
+    assert.equal(found[0].related?.length, 2);
+    const fixed = applyFix(zone, found[0].fixes![0]);
+    assert.match(fixed, /300\n_dmarc\.example\.org\.\tIN TXT\t"v=DMARC1; p=none; rua=mailto:dmarc-reports@example\.org"\nshop/);
+    assert.deepEqual(analyzeZone(fixed, 'example.org.zone').findings.filter((x) => x.rule === 'dmarc/missing-record' || x.severity === 'error'), []);
+  });
+
   it('merges two SPF records at one owner into the first, removing the second', () => {
     const zone = '$ORIGIN example.org.\nnews IN TXT "v=spf1 include:servers.mcsv.net ~all"\nnews IN TXT "v=spf1 include:sendgrid.net include:servers.mcsv.net -all"\nwww IN A 192.0.2.1\n';
     const f = analyzeZone(zone, 'example.org.zone').findings.find((x) => x.rule === 'spf/multiple-records' && x.fixes?.length)!;
@@ -113,5 +124,17 @@ describe('stage 1 and the SPF merge', () => {
     const f = analyzeZone(tf, 'main.tf').findings.filter((x) => x.rule === 'spf/multiple-records');
     assert.ok(f.length >= 1);
     assert.ok(f.every((x) => !x.fixes?.length));
+  });
+});
+
+describe('grouped sender alignment findings', () => {
+  it('reports names of one Organizational Domain including the same platform once, with the others as related information', () => {
+    const zone = '$ORIGIN example.org.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.org"\na IN TXT "v=spf1 include:servers.mcsv.net -all"\nb IN TXT "v=spf1 include:servers.mcsv.net -all"\nc IN TXT "v=spf1 include:servers.mcsv.net -all"\n';
+    const f = analyzeZone(zone, 'example.org.zone').findings.filter((x) => x.rule === 'spf/include-does-not-align');
+    assert.equal(f.length, 1);
+    assert.match(f[0].message, /^3 names under example\.org include Mailchimp \(a\.example\.org, b\.example\.org, c\.example\.org\) without its DKIM set-up/);
+    assert.equal(f[0].related?.length, 2);
+    const withDkim = zone + 'k2._domainkey IN CNAME dkim2.mcsv.net.\n';
+    assert.deepEqual(analyzeZone(withDkim, 'example.org.zone').findings.filter((x) => x.rule === 'spf/include-does-not-align'), [], 'DKIM at the apex covers the subdomains (relaxed adkim)');
   });
 });

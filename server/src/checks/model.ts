@@ -5,8 +5,9 @@
 import { isSpfRecord } from '../records/spf';
 import { includeDoesNotAlign } from './senders';
 import { mergeSpfFix, monitoringRecordFix } from './recordfix';
-import type { ResourceRecord } from '../types';
-import type { AnalyzedSite, DnsModel, ModelRule, WorkspaceView } from './rule';
+import { orgDomain } from '../senders/analyze';
+import type { Fix, RecordSite, ResourceRecord } from '../types';
+import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
 
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
@@ -175,7 +176,7 @@ export const dmarcMissingRecord = rule({
   summary: 'A mail domain has no DMARC record',
   fixable: true,
   docs: {
-    what: 'Finds names with an SPF record or MX records but no `_dmarc` record at the name or any parent in the same files.',
+    what: 'Finds names with an SPF record or MX records but no `_dmarc` record at the name or any parent in the workspace. Several such names of one Organizational Domain are reported once, on the first, with the one record at the zone apex that covers them all.',
     why: 'RFC 9989 §4.10: without a policy record, receivers apply no DMARC to mail from the domain, so nothing stops spoofing of it and no reports arrive.',
     bad: '@ IN MX 10 mail\n@ IN TXT "v=spf1 mx -all"',
     good: '@ IN MX 10 mail\n@ IN TXT "v=spf1 mx -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
@@ -186,20 +187,61 @@ export const dmarcMissingRecord = rule({
     const reported = new Set<string>();
     // Names with underscore labels (`_spf`, `_domainkey`) are not mail domains; wildcards are left to their parent.
     const mailish = (owner: string | undefined) => owner !== undefined && !owner.split('.').some((l) => l.startsWith('_') || l === '*');
+    type Hit = { owner: string; site?: AnalyzedSite; record: ResourceRecord | RecordSite; kind: 'SPF' | 'MX' };
+    const hits: Hit[] = [];
+    let recordOf: Map<RecordSite, ResourceRecord> | undefined;
+    const findRecord = (site: RecordSite) => (recordOf ??= new Map(model.records.filter((r) => r.site).map((r) => [r.site!, r]))).get(site) ?? site;
     for (const s of model.sites) {
       const owner = s.site.owner;
       if (s.kind !== 'spf' || !mailish(owner) || reported.has(owner!) || covered(owner!)) continue;
       reported.add(owner!);
-      ctx.report(s.site, 'owner', `\`${owner}\` publishes SPF but has no DMARC record at \`_dmarc.${owner}\` or a parent, so receivers apply no DMARC policy (RFC 9989 §4.10).`, {
-        docFixes: () => monitoringRecordFix(model, owner!, model.records.find((r) => r.site === s.site) ?? s.site),
-      });
+      hits.push({ owner: owner!, site: s, record: findRecord(s.site), kind: 'SPF' });
     }
     for (const r of model.records) {
       if (r.type !== 'MX' || !mailish(r.owner) || reported.has(r.owner!) || covered(r.owner!)) continue;
       reported.add(r.owner!);
-      ctx.reportAt(r, `\`${r.owner}\` receives mail (MX) but has no DMARC record at \`_dmarc.${r.owner}\` or a parent (RFC 9989 §4.10).`, {
-        docFixes: () => monitoringRecordFix(model, r.owner!, r),
-      });
+      hits.push({ owner: r.owner!, record: r, kind: 'MX' });
+    }
+    const report = (h: Hit, message: string, fix: () => Fix[], related?: RelatedRef[]) => {
+      if (h.site) ctx.report(h.site.site, 'owner', message, { docFixes: fix, related });
+      else ctx.reportAt(h.record as ResourceRecord, message, { docFixes: fix, related });
+    };
+    // Names of one Organizational Domain are reported together: one record at its apex covers them all.
+    const groups = new Map<string, Hit[]>();
+    for (const h of hits) {
+      const org = orgDomain(h.owner);
+      const list = groups.get(org);
+      if (list) list.push(h);
+      else groups.set(org, [h]);
+    }
+    let ownersSet: Set<string | undefined> | undefined;
+    const owners = { has: (d: string) => (ownersSet ??= new Set(model.records.map((r) => r.owner))).has(d) };
+    for (const [org, list] of groups) {
+      if (list.length === 1) {
+        const h = list[0];
+        report(
+          h,
+          h.kind === 'SPF'
+            ? `\`${h.owner}\` publishes SPF but has no DMARC record at \`_dmarc.${h.owner}\` or a parent, so receivers apply no DMARC policy (RFC 9989 §4.10).`
+            : `\`${h.owner}\` receives mail (MX) but has no DMARC record at \`_dmarc.${h.owner}\` or a parent (RFC 9989 §4.10).`,
+          () => monitoringRecordFix(model, h.owner, h.record),
+        );
+        continue;
+      }
+      // The record goes at the highest name of this zone under the Organizational Domain (its apex), so it stays in the zone.
+      const anchor = list.find((h) => h.owner === org) ?? list[0];
+      let apex: string | undefined;
+      for (let d = anchor.owner; d.length >= org.length; d = d.slice(d.indexOf('.') + 1)) {
+        if (owners.has(d) && list.every((h) => h.owner === d || h.owner.endsWith(`.${d}`))) apex = d;
+        if (d === org || !d.includes('.')) break;
+      }
+      const examples = list.slice(0, 3).map((h) => h.owner).join(', ');
+      report(
+        anchor,
+        `${list.length} names under \`${org}\` publish SPF or MX with no DMARC record at their own \`_dmarc\` or a parent's (${examples}${list.length > 3 ? ', …' : ''}), so receivers apply no DMARC policy to them (RFC 9989 §4.10). ${apex ? `One record at \`_dmarc.${apex}\` covers them all (subdomains through \`sp\`).` : 'A record at the Organizational Domain covers them all.'}`,
+        () => (apex ? monitoringRecordFix(model, apex, model.records.find((r) => r.owner === apex && r.uri === anchor.record.uri) ?? anchor.record) : []),
+        list.filter((h) => h !== anchor).slice(0, 5).map((h) => (h.site ? { site: h.site.site, message: `${h.owner}: no DMARC either` } : { uri: h.record.uri, range: (h.record as ResourceRecord).range, message: `${h.owner}: no DMARC either` })),
+      );
     }
   },
 });

@@ -6,7 +6,9 @@
  */
 import { providerForInclude, providerForSelector, type Provider } from '../senders/catalog';
 import type { ResourceRecord } from '../types';
-import type { DnsModel, ModelRule } from './rule';
+import type { SpfTerm } from '../records/spf';
+import { orgDomain } from '../senders/analyze';
+import type { AnalyzedSite, DnsModel, ModelRule } from './rule';
 
 /**
  * DKIM for the platform at the domain or a parent: under relaxed alignment (the default, adkim=r) a
@@ -57,7 +59,7 @@ export const includeDoesNotAlign: ModelRule = {
   summary: 'An included sending platform will not align under DMARC',
   fixable: false,
   docs: {
-    what: 'Finds `include:`s of platforms that send with their own Return-Path (Mailchimp, HubSpot on shared IPs) or do so by default (Amazon SES, SendGrid, Mandrill), when the domain has no DKIM set-up for that platform in the workspace.',
+    what: 'Finds `include:`s of platforms that send with their own Return-Path (Mailchimp, HubSpot on shared IPs) or do so by default (Amazon SES, SendGrid, Mandrill), when the domain has no DKIM set-up for that platform in the workspace. Several names of one Organizational Domain including the same platform are reported once, on the first include, with the others as related information.',
     why: 'RFC 9989 §4.4: DMARC needs SPF or DKIM to pass *aligned* with the From domain. The platform\'s SPF passes for its own Return-Path domain, not for yours, so the include spends a DNS lookup without helping DMARC; its mail passes only if it signs with `d=` your domain. This is the most common DMARC failure after going to p=quarantine.',
     bad: '@ IN TXT "v=spf1 include:servers.mcsv.net -all"',
     good: '@ IN TXT "v=spf1 -all"\nk2._domainkey IN CNAME dkim2.mcsv.net.\nk3._domainkey IN CNAME dkim3.mcsv.net.',
@@ -65,23 +67,43 @@ export const includeDoesNotAlign: ModelRule = {
   },
   check(model, ctx) {
     let keys: Map<string, ResourceRecord[]> | undefined;
+    type Hit = { site: AnalyzedSite; term: SpfTerm; p: Provider; domain: string };
+    const groups = new Map<string, Hit[]>();
     for (const s of model.sites) {
       const domain = s.site.owner;
       if (!s.spf || !domain) continue;
       for (const t of s.spf.terms) {
         if (t.name !== 'include' || !t.arg || t.invalid) continue;
         const p = providerForInclude(t.arg);
-        if (!p || !p.returnPath || p.returnPath === 'customer') continue;
+        if (!p || !p.returnPath || p.returnPath === 'customer' || p.returnPath === 'unknown') continue;
         keys ??= keysByDomain(model.records);
         if (dkimSetUp(model, keys, domain, p)) continue;
+        // Names of one Organizational Domain including the same platform are reported together.
+        const key = `${orgDomain(domain)} ${p.id}`;
+        const list = groups.get(key);
+        if (list) list.push({ site: s, term: t, p, domain });
+        else groups.set(key, [{ site: s, term: t, p, domain }]);
+      }
+    }
+    for (const [key, list] of groups) {
+      const { site, term, p, domain } = list[0];
+      const severity = p.returnPath === 'provider' ? 'warning' : 'information';
+      if (list.length === 1) {
         const why =
           p.returnPath === 'provider'
             ? `${p.name} sends with its own Return-Path, so SPF never aligns with ${domain} under DMARC (RFC 9989 §4.4)`
             : `${p.name}'s default Return-Path is on its own domain, so SPF does not align with ${domain} under DMARC unless a custom Return-Path is set up (RFC 9989 §4.4)`;
-        ctx.report(s.site, t.range, `${why}; its mail passes DMARC only with DKIM for ${domain}: publish ${p.dkimSetup ?? 'the DKIM records the platform provides'}.`, {
-          severity: p.returnPath === 'provider' ? 'warning' : 'information',
-        });
+        ctx.report(site.site, term.range, `${why}; its mail passes DMARC only with DKIM for ${domain}: publish ${p.dkimSetup ?? 'the DKIM records the platform provides'}.`, { severity });
+        continue;
       }
+      const org = key.slice(0, key.indexOf(' '));
+      const names = list.map((h) => h.domain);
+      ctx.report(
+        site.site,
+        term.range,
+        `${list.length} names under ${org} include ${p.name} (${names.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}) without its DKIM set-up. ${p.returnPath === 'provider' ? `${p.name} sends with its own Return-Path, so SPF never aligns with them` : `${p.name}'s default Return-Path is its own, so SPF does not align with them unless a custom Return-Path is set up`} (RFC 9989 §4.4); their mail passes DMARC only with DKIM: publish ${p.dkimSetup ?? 'the DKIM records the platform provides'} at ${org} (with relaxed adkim, the default, it covers the subdomains) or at each name.`,
+        { severity, related: list.slice(1, 6).map((h) => ({ site: h.site.site, range: h.term.range, message: `${h.domain} includes ${p.name} too` })) },
+      );
     }
   },
 };
