@@ -40,10 +40,10 @@ export async function startServer(dir: string, settings: object = {}): Promise<T
     conn,
     latest,
     async waitFor(uri, pred) {
-      for (let i = 0; i < 400; i++) {
+      for (let i = 0; i < 200; i++) {
         const p = latest.get(uri);
         if (p && pred(p)) return p;
-        await new Promise((r) => setTimeout(r, 15));
+        await new Promise((r) => setTimeout(r, 25));
       }
       throw new Error(`no matching diagnostics for ${uri}: ${JSON.stringify(latest.get(uri)?.diagnostics.map((d) => d.code))}`);
     },

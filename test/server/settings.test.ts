@@ -4,7 +4,7 @@
  * and a broken config file gets its own diagnostics.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,34 +14,18 @@ import {
   CodeActionRequest,
   HoverRequest,
   type MarkupContent,
-  ConfigurationRequest,
-  createProtocolConnection,
   DidOpenTextDocumentNotification,
-  ExitNotification,
-  InitializedNotification,
-  InitializeRequest,
   type ProtocolConnection,
-  PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
-  ShutdownRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { ROOT } from '../helpers';
+import { startServer, type TestClient } from './client';
 
 describe('language server: settings, .dmarc-lens.json, baselines', () => {
+  let client: TestClient;
   let conn: ProtocolConnection;
-  let proc: ReturnType<typeof spawn>;
   let dir: string;
-  const latest = new Map<string, PublishDiagnosticsParams>();
-  const waitFor = async (uri: string, pred: (p: PublishDiagnosticsParams) => boolean) => {
-    for (let i = 0; i < 200; i++) {
-      const p = latest.get(uri);
-      if (p && pred(p)) return p;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`no matching diagnostics for ${uri}: ${JSON.stringify(latest.get(uri)?.diagnostics.map((d) => d.code))}`);
-  };
+  const waitFor = (uri: string, pred: (p: PublishDiagnosticsParams) => boolean) => client.waitFor(uri, pred);
   const open = (file: string) => {
     const uri = pathToFileURL(path.join(dir, file)).href;
     void conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text: fs.readFileSync(path.join(dir, file), 'utf8') } });
@@ -62,23 +46,11 @@ describe('language server: settings, .dmarc-lens.json, baselines', () => {
     fs.writeFileSync(path.join(dir, 'legacy', 'example.net.zone'), zone.replace(/example\.com/g, 'example.net'));
     spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', 'legacy', '--offline', '--baseline', 'baseline.json'], { cwd: dir });
 
-    proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-    conn.onNotification(PublishDiagnosticsNotification.type, (p) => latest.set(p.uri, p));
-    conn.onRequest(ConfigurationRequest.type, (params) =>
-      params.items.map(() => ({ rules: { 'spf/ptr': 'off', 'dmarc/policy-none': 'hint' }, baseline: { file: 'baseline.json', mode: 'hide' }, dns: { mode: 'offline' }, rollout: { decisionLog: true } })),
-    );
-    conn.listen();
-    await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(dir).href, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }], capabilities: { workspace: { configuration: true } } });
-    await conn.sendNotification(InitializedNotification.type, {});
+    client = await startServer(dir, { rules: { 'spf/ptr': 'off', 'dmarc/policy-none': 'hint' }, baseline: { file: 'baseline.json', mode: 'hide' }, dns: { mode: 'offline' }, rollout: { decisionLog: true } });
+    conn = client.conn;
   });
 
-  after(async () => {
-    await conn.sendRequest(ShutdownRequest.type);
-    await conn.sendNotification(ExitNotification.type);
-    conn.dispose();
-    proc.kill();
-  });
+  after(() => client.stop());
 
   it('applies dmarcLens.rules', async () => {
     const uri = open('example.com.zone');
