@@ -9,9 +9,9 @@ import { allRules, rulesById } from './checks/registry';
 import { docsUrl } from './checks/rule';
 import { collectFiles, collectReportFiles, readTextFile } from './files';
 import { providerForInclude, providerForSelector, useProviders } from './senders/catalog';
-import { analyzeSenders, describe as describeRecord, orgDomain } from './senders/analyze';
+import { describe as describeRecord, orgDomain } from './senders/analyze';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
-import { byDocumentOrder, checkZone, FindingSink, readZone, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { byDocumentOrder, checkZone, FindingSink, readZone, workspaceSenders, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { reportStats, type ReportStats } from './reports/stats';
@@ -168,8 +168,7 @@ function workspaceReports(paths: string[], warn: (m: string) => void): Aggregate
       continue;
     }
     if (!dir) continue;
-    const fromConfig = (configs.forFile(p).reports as { paths?: unknown } | undefined)?.paths;
-    const globs = Array.isArray(fromConfig) && fromConfig.every((g) => typeof g === 'string') ? (fromConfig as string[]) : undefined;
+    const globs = configs.forFile(p).reports?.paths;
     for (const file of collectReportFiles(p, 5000, globs)) {
       try {
         const bytes = fs.readFileSync(file);
@@ -182,15 +181,10 @@ function workspaceReports(paths: string[], warn: (m: string) => void): Aggregate
   return out;
 }
 
-/** Checks every file; findings are grouped by the file they are in (a `$INCLUDE`d file is its own entry). */
-function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): { results: FileResult[]; analyses: ZoneAnalysis[]; workspace: WorkspaceIndex; reports: AggregateReport[] } {
+/** Reads every file under the paths into the workspace model, without checking them. */
+function readWorkspace(args: Args, warn: (m: string) => void): { parsed: ParsedZone[]; workspace: WorkspaceIndex } {
   const { files, errors } = collectFiles(args.paths, (f) => includedFormat(configs.forFile(f), f) !== undefined);
   if (errors.length) throw new UsageError(errors[0]);
-  const byPath = new Map<string, FileResult>();
-  const analyses: ZoneAnalysis[] = [];
-  const seen = new Set<string>();
-  // Two passes: read every file into the workspace model, then check each file against it, so that
-  // include targets and DMARC records in other files count.
   const workspace = new WorkspaceIndex();
   const parsed: ParsedZone[] = [];
   for (const file of files) {
@@ -207,6 +201,17 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
     workspace.set(file, p.zone.records, p.sites);
     parsed.push(p);
   }
+  return { parsed, workspace };
+}
+
+/** Checks every file; findings are grouped by the file they are in (a `$INCLUDE`d file is its own entry). */
+function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): { results: FileResult[]; analyses: ZoneAnalysis[]; workspace: WorkspaceIndex } {
+  const byPath = new Map<string, FileResult>();
+  const analyses: ZoneAnalysis[] = [];
+  const seen = new Set<string>();
+  // Two passes: read every file into the workspace model, then check each file against it, so that
+  // include targets and DMARC records in other files count.
+  const { parsed, workspace } = readWorkspace(args, warn);
   // Aggregate reports under the folders given: evidence for the sender profiles of `.dmarc-lens.json`.
   const reports = parsed.some((p) => p.zone.format === 'config') ? workspaceReports(args.paths, warn) : [];
   for (const p of parsed) {
@@ -222,7 +227,7 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
     }
   }
   for (const r of byPath.values()) r.findings.sort(byDocumentOrder);
-  return { results: [...byPath.values()], analyses, workspace, reports };
+  return { results: [...byPath.values()], analyses, workspace };
 }
 
 /**
@@ -554,15 +559,15 @@ function reportFiles(paths: string[]): string[] {
  * Exit 1 when a declared sender will fail DMARC.
  */
 function sendersCommand(args: Args, out: (s: string) => void, warn: (m: string) => void): number {
-  const run = runCheck({ ...args, paths: args.paths }, {}, () => undefined);
-  const ws = run.workspace;
-  const reports = run.reports.length ? run.reports : workspaceReports(args.paths, warn);
+  // The records and the reports are enough here: the files are read, not checked.
+  const { parsed, workspace: ws } = readWorkspace(args, () => undefined);
+  const reports = workspaceReports(args.paths, warn);
   const config = configs.override ?? configs.forFile(args.paths[0]);
   useProviders(config.providers);
-  const verdicts = analyzeSenders(config.senders, (o) => ws.at(o), { reports, exists: (n) => ws.hasUnder(n), keysUnder: (d) => ws.under(`_domainkey.${d}`) });
+  const verdicts = workspaceSenders(config.senders, ws, reports);
   // Organizational domains that publish SPF or DMARC here, and those that have no profile.
   const domains = new Set<string>();
-  for (const a of run.analyses) for (const s of a.sites) if ((s.spf || s.dmarc) && s.site.owner) domains.add(orgDomain(s.site.owner.replace(/^_dmarc\./, '')));
+  for (const p of parsed) for (const s of p.sites) if ((s.spf || s.dmarc) && s.site.owner) domains.add(orgDomain(s.site.owner.replace(/^_dmarc\./, '')));
   const declared = new Set(config.domains.map((d) => orgDomain(d.domain)));
   const undeclared = [...domains].filter((d) => !declared.has(d)).sort();
   const suggestions: Record<string, SuggestedSender[]> = Object.fromEntries(undeclared.map((d) => [d, suggestSenders(d, [...ws.at(d), ...ws.under(d)], reports)] as const).filter(([, list]) => list.length));

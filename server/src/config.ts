@@ -24,7 +24,8 @@ export interface ProjectConfig {
   dns: { mode?: 'live' | 'offline'; servers?: string[]; timeoutMs?: number };
   /** Sections later features read, kept as written. */
   rollout?: unknown;
-  reports?: unknown;
+  /** Where aggregate reports are looked for (globs relative to the config's folder); validated when read. */
+  reports?: { paths?: string[] };
   /** Sender profiles (`domains.<domain>.senders`), with their places in the file. */
   senders: SenderProfile[];
   /** The domains `domains` declares, with the range of each key. */
@@ -314,7 +315,7 @@ export function parseConfig(text: string, file: string): { config: ProjectConfig
       const paths = valueNode.type === 'object' ? child(valueNode, 'paths') : undefined;
       if (valueNode.type !== 'object' || (paths && (paths.type !== 'array' || (paths.children ?? []).some((c) => c.type !== 'string'))))
         problem(paths ?? valueNode, '`reports` wants { "paths": ["glob", …] } (globs relative to this file\'s folder).');
-      else config.reports = valueOf(valueNode);
+      else config.reports = valueOf(valueNode) as { paths?: string[] };
     } else if (key === 'rollout') {
       (config as unknown as Record<string, unknown>)[key] = valueOf(valueNode);
     }

@@ -400,8 +400,7 @@ function allReports(): AggregateReport[] {
 function indexReports(): void {
   reportsByDomain.clear();
   for (const folder of workspaceFolders) {
-    const fromConfig = (configs.forFile(path.join(folder, CONFIG_NAME)).reports as { paths?: unknown } | undefined)?.paths;
-    const globs = Array.isArray(fromConfig) && fromConfig.every((g) => typeof g === 'string') ? (fromConfig as string[]) : reportGlobs;
+    const globs = configs.forFile(path.join(folder, CONFIG_NAME)).reports?.paths ?? reportGlobs;
     for (const file of collectReportFiles(folder, 5000, globs)) {
       try {
         const bytes = fs.readFileSync(file);

@@ -9,7 +9,7 @@ import type { WorkspaceIndex } from './workspace';
 import { applySuppressions } from './suppress';
 import * as path from 'node:path';
 import { CONFIG_NAME, parseConfig, type SenderProfile, type SourceFormat } from './config';
-import { analyzeSenders, type Publish, type SenderProblem } from './senders/analyze';
+import { analyzeSenders, type Publish, type SenderProblem, type SenderVerdict } from './senders/analyze';
 import { useProviders } from './senders/catalog';
 import { summarize, type AggregateReport } from './reports/aggregate';
 import { failingSenders, reportsShowFailingSenders } from './checks/evidence';
@@ -354,6 +354,11 @@ function checkEvidence(sites: readonly AnalyzedSite[], reports: readonly Aggrega
   }
 }
 
+/** Sender verdicts against the workspace DNS model (every file's records) and the reports. */
+export function workspaceSenders(profiles: readonly SenderProfile[], ws: WorkspaceIndex, reports: readonly AggregateReport[] | undefined): SenderVerdict[] {
+  return analyzeSenders(profiles, (owner) => ws.at(owner), { reports, exists: (n) => ws.hasUnder(n), keysUnder: (d) => ws.under(`_domainkey.${d}`) });
+}
+
 /**
  * Sender profiles declared outside any file (the `dmarcLens.senders.domains` editor setting): their
  * findings go to the DMARC record that governs each sender's From domain when that record is in
@@ -361,7 +366,7 @@ function checkEvidence(sites: readonly AnalyzedSite[], reports: readonly Aggrega
  */
 export function checkSettingSenders(profiles: readonly SenderProfile[], uri: string, ws: WorkspaceIndex, reports: readonly AggregateReport[] | undefined, sink: FindingSink): void {
   if (profiles.length === 0) return;
-  const verdicts = analyzeSenders(profiles, (owner) => ws.at(owner), { reports, exists: (n) => ws.hasUnder(n), keysUnder: (d) => ws.under(`_domainkey.${d}`) });
+  const verdicts = workspaceSenders(profiles, ws, reports);
   for (const v of verdicts) {
     const anchor = v.coverage?.entry ?? ws.at(v.profile.from).find((e) => e.site?.kind === 'spf');
     if (!anchor || anchor.uri !== uri) continue;
@@ -398,7 +403,7 @@ export function checkSenders(uri: string, text: string, ws: WorkspaceIndex, repo
   const { config } = parseConfig(text, uri);
   if (config.senders.length === 0) return;
   useProviders(config.providers);
-  const verdicts = analyzeSenders(config.senders, (owner) => ws.at(owner), { reports, exists: (n) => ws.hasUnder(n), keysUnder: (d) => ws.under(`_domainkey.${d}`) });
+  const verdicts = workspaceSenders(config.senders, ws, reports);
   const rel = (e: { uri: string; record: ResourceRecord }, message: string): RelatedInfo => ({ uri: e.uri, range: e.record.range, message });
   for (const v of verdicts)
     for (const p of v.problems)

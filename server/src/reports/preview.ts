@@ -5,7 +5,7 @@
  */
 import { verdict } from '../rollout';
 import { summarize, type AggregateReport, type ReportSummary } from './aggregate';
-import { recompute, reportStats, serviceOf, type ReportStats } from './stats';
+import { disagrees, recompute, reportStats, serviceOf, type ReportStats } from './stats';
 
 /** [sourceIp, count, disposition, dkim, spf, headerFrom, auth results, reporter, service, flags (1 = DMARC pass, 2 = reporter disagrees with the recomputed alignment)] */
 export type PreviewRow = [string, number, string, string, string, string, string, string, string, number];
@@ -39,8 +39,7 @@ export function previewModel(reports: readonly AggregateReport[], failures: { or
     for (const rec of r.records) {
       const auth = [...rec.dkimResults.map((d) => `dkim ${d.domain}${d.selector ? `/${d.selector}` : ''} ${d.result}`), ...rec.spfResults.map((x) => `spf ${x.domain} ${x.result}`)].join('; ');
       const pass = rec.dkim === 'pass' || rec.spf === 'pass';
-      const c = recompute(rec, r.policy, r.policy.domain);
-      const disagree = (c.dkim !== undefined && c.dkim !== (rec.dkim === 'pass' ? 'pass' : 'fail')) || (c.spf !== undefined && c.spf !== (rec.spf === 'pass' ? 'pass' : 'fail'));
+      const disagree = disagrees(rec, recompute(rec, r.policy, r.policy.domain));
       rows.push([rec.sourceIp, rec.count, rec.disposition, rec.dkim, rec.spf, rec.headerFrom, auth, r.metadata.orgName, serviceOf(rec)?.name ?? '', (pass ? 1 : 0) | (disagree ? 2 : 0)]);
     }
   rows.sort((a, b) => b[1] - a[1]);

@@ -115,6 +115,11 @@ export function recompute(rec: ReportRecord, policy: AggregateReport['policy'], 
   return { dkim, spf };
 }
 
+/** The reporter's `policy_evaluated` says otherwise than the alignment recomputed from `auth_results`. */
+export function disagrees(rec: ReportRecord, computed: { dkim?: 'pass' | 'fail'; spf?: 'pass' | 'fail' }): boolean {
+  return (computed.dkim !== undefined && computed.dkim !== (isPass(rec.dkim) ? 'pass' : 'fail')) || (computed.spf !== undefined && computed.spf !== (isPass(rec.spf) ? 'pass' : 'fail'));
+}
+
 function bump<K>(m: Map<K, Tally>, k: K, messages: number, pass: number): void {
   const t = m.get(k);
   if (t) {
@@ -170,8 +175,7 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
       const c = recompute(rec, r.policy, r.policy.domain);
       if (c.dkim === 'pass') svc.dkimAligned += n;
       if (c.spf === 'pass') svc.spfAligned += n;
-      const disagree = (c.dkim !== undefined && c.dkim !== (dk ? 'pass' : 'fail')) || (c.spf !== undefined && c.spf !== (sp ? 'pass' : 'fail'));
-      if (disagree) {
+      if (disagrees(rec, c)) {
         s.disagreementCount++;
         if (s.disagreements.length < maxDisagreements)
           s.disagreements.push({ origin: r.origin, reporter: r.metadata.orgName, sourceIp: rec.sourceIp, headerFrom: rec.headerFrom, count: n, reported: { dkim: rec.dkim, spf: rec.spf }, computed: { dkim: c.dkim ?? (dk ? 'pass' : 'fail'), spf: c.spf ?? (sp ? 'pass' : 'fail') } });

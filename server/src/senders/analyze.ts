@@ -9,9 +9,9 @@ import type { AnalyzedSite } from '../checks/rule';
 import { isUnder, type SenderProfile } from '../config';
 import { parseSpf } from '../records/spf';
 import type { AggregateReport } from '../reports/aggregate';
-import { parseIp } from '../spf/evaluator';
+import { inNetwork, parseIp } from '../spf/evaluator';
 import type { ResourceRecord } from '../types';
-import { domDashed, fillTemplate, ownsDomain, providerById, providerForInclude, type CatalogRecord, type Provider } from './catalog';
+import { bare, domDashed, fillTemplate, ownsDomain, providerById, providerForInclude, type CatalogRecord, type Provider } from './catalog';
 
 export interface Entry {
   uri: string;
@@ -75,8 +75,6 @@ export interface SenderVerdict {
   evidence?: { messages: number; failing: number; reports: number };
   problems: SenderProblem[];
 }
-
-const bare = (d: string) => d.toLowerCase().replace(/\.$/, '');
 
 /** The Organizational Domain from the public suffix list (tldts); the name itself when it is a suffix. */
 const orgCache = new Map<string, string>();
@@ -158,13 +156,7 @@ function ipInCidr(ip: string, cidr: string): boolean {
   const [net, len] = cidr.split('/');
   const a = parseIp(ip);
   const b = parseIp(net);
-  if (!a || !b || a.v !== b.v) return false;
-  const bits = len === undefined ? a.bytes.length * 8 : Number(len);
-  for (let i = 0; i < bits; i++) {
-    const m = 0x80 >> i % 8;
-    if ((a.bytes[i >> 3] & m) !== (b.bytes[i >> 3] & m)) return false;
-  }
-  return true;
+  return !!a && !!b && inNetwork(a, b, len === undefined ? a.bytes.length * 8 : Number(len));
 }
 
 /** `inner` (a CIDR) lies inside `outer` (a CIDR). */

@@ -89,7 +89,8 @@ export function providerById(id: string): Provider | undefined {
   return active.find((p) => p.id === id);
 }
 
-const bare = (d: string) => d.toLowerCase().replace(/\.$/, '');
+/** A domain name compared as DNS does: lower case, no trailing dot. */
+export const bare = (d: string) => d.toLowerCase().replace(/\.$/, '');
 
 export function providerForInclude(domain: string): Provider | undefined {
   const d = bare(domain);

@@ -8,7 +8,7 @@ import { isUnder } from '../config';
 import type { AggregateReport } from '../reports/aggregate';
 import type { IndexEntry } from '../workspace';
 import { orgDomain } from './analyze';
-import { ownsDomain, providerForDkimTarget, providerForInclude, providerForSelector, providers, type Provider } from './catalog';
+import { bare, ownsDomain, providerForDkimTarget, providerForInclude, providerForSelector, providers, type Provider } from './catalog';
 
 export interface SuggestedSender {
   provider: string;
@@ -18,8 +18,6 @@ export interface SuggestedSender {
   /** Why it is suggested (not written to the file). */
   evidence: string[];
 }
-
-const bare = (d: string) => d.toLowerCase().replace(/\.$/, '');
 
 /**
  * Senders for `domain` (an Organizational Domain) from the records under it (`entries`: every record

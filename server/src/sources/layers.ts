@@ -31,6 +31,13 @@ export function compose(prev: SourceMap, parts: { text: string; from: number; to
   return { value, map };
 }
 
+/** The characters `from`..`to` of a decoded value, each still mapped to where it came from. */
+export function sliceDecoded(d: Decoded, from: number, to: number): Decoded {
+  const parts: { text: string; from: number; to: number }[] = [];
+  for (let i = from; i < to; i++) parts.push({ text: d.value[i], from: i, to: i + 1 });
+  return compose(d.map, parts);
+}
+
 /** A literal layer: the value is the document text from `start` to `end`. */
 export function literal(text: string, start: number, end: number): Decoded {
   const map = new SourceMap();

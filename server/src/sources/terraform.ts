@@ -8,7 +8,7 @@ import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { type Attribute, type Block, heredocParts, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { charStrings, type Decoded } from './layers';
+import { charStrings, sliceDecoded, type Decoded } from './layers';
 import type { SourceProblem, ZoneFile } from './zonefile';
 
 interface Context {
@@ -102,14 +102,7 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
       while (b > a && /\s/.test(d.value[b - 1])) b--;
     } else while (b > a && (d.value[b - 1] === '\n' || d.value[b - 1] === '\r')) b--;
     if (a === 0 && b === d.value.length) return { value: r.value };
-    const map = new SourceMap();
-    for (let i = a; i < b; i++) {
-      const ds = d.map.toDocStart(i);
-      const de = d.map.toDocEnd(i + 1);
-      if (de - ds === 1) map.addLiteral(ds, 1);
-      else map.addEscape(ds, Math.max(1, de - ds));
-    }
-    return { value: { ...r.value, decoded: { value: d.value.slice(a, b), map, coarse: true } } };
+    return { value: { ...r.value, decoded: { ...sliceDecoded(d, a, b), coarse: true } } };
   }
   const heredoc = tok.kind === 'heredoc' ? heredocParts(tok) : undefined;
   if (tok.kind !== 'string' && !heredoc) return { dynamic: tok.kind === 'heredoc' ? 'a heredoc' : 'an expression' };
@@ -135,14 +128,7 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
   if (heredoc && value.endsWith('\n')) {
     // HCL keeps the newline before the closing marker: the record would end with it. Checked without it; reported.
     heredocNewline = map.toDocStart(value.length - 1);
-    const m2 = new SourceMap();
-    for (let i = 0; i < value.length - 1; i++) {
-      const ds = map.toDocStart(i);
-      const de = map.toDocEnd(i + 1);
-      if (de - ds === 1) m2.addLiteral(ds, 1);
-      else m2.addEscape(ds, Math.max(1, de - ds));
-    }
-    decoded = { value: value.slice(0, -1), map: m2, coarse: true };
+    decoded = { ...sliceDecoded(decoded, 0, value.length - 1), coarse: true };
   }
   let strings: CharString[] | undefined;
   if (route53) {

@@ -45,7 +45,7 @@ class Abort extends Error {
   }
 }
 
-type Ip = { v: 4 | 6; bytes: number[]; text: string };
+export type Ip = { v: 4 | 6; bytes: number[]; text: string };
 
 export function parseIp(text: string): Ip | undefined {
   const kind = isIP(text);
@@ -72,7 +72,8 @@ export function parseIp(text: string): Ip | undefined {
   return { v: 6, bytes: groups.flatMap((g) => [g >> 8, g & 255]), text };
 }
 
-function inNetwork(ip: Ip, net: Ip, prefix: number): boolean {
+/** `ip` lies in `net`/`prefix` (same address family). */
+export function inNetwork(ip: Ip, net: Ip, prefix: number): boolean {
   if (ip.v !== net.v) return false;
   for (let bit = 0; bit < prefix; bit += 8) {
     const n = Math.min(8, prefix - bit);

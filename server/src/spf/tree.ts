@@ -7,7 +7,7 @@
  */
 import { mxHost, type DnsAnswer, type Resolver } from '../dns/types';
 import { isSpfRecord, parseSpf, type SpfTerm } from '../records/spf';
-import { parseIp } from './evaluator';
+import { inNetwork, parseIp, type Ip } from './evaluator';
 
 export const LOOKUP_LIMIT = 10;
 export const VOID_LIMIT = 2;
@@ -74,19 +74,14 @@ interface Walk {
   /** Every include/redirect target seen, with the path where it was first seen. */
   seen: Map<string, string[]>;
   /** Networks authorised (pass) by ip4/ip6 terms across the tree, to find ones that repeat. */
-  nets: { v: 4 | 6; bytes: number[]; len: number; text: string; domain: string; path: string[] }[];
+  nets: { ip: Ip; len: number; text: string; domain: string; path: string[] }[];
 }
 
 const MAX_NETS = 2000;
 
 /** `a` (an ip4/ip6 network) lies inside `b`. */
 function inside(a: Walk['nets'][number], b: Walk['nets'][number]): boolean {
-  if (a.v !== b.v || a.len < b.len) return false;
-  for (let i = 0; i < b.len; i++) {
-    const m = 0x80 >> i % 8;
-    if ((a.bytes[i >> 3] & m) !== (b.bytes[i >> 3] & m)) return false;
-  }
-  return true;
+  return a.len >= b.len && inNetwork(a.ip, b.ip, b.len);
 }
 
 /** Networks authorised twice in different records of the tree: the second one adds nothing. */
@@ -148,7 +143,7 @@ async function walkNode(domain: string, path: string[], w: Walk, root: boolean):
     const ip = parseIp(t.arg);
     if (!ip || (t.name === 'ip4') !== (ip.v === 4)) continue;
     const len = (ip.v === 4 ? t.cidr4 : t.cidr6) ?? (ip.v === 4 ? 32 : 128);
-    w.nets.push({ v: ip.v, bytes: ip.bytes, len, text: t.text, domain, path });
+    w.nets.push({ ip, len, text: t.text, domain, path });
   }
   const hasAll = rec.terms.some((t) => t.kind === 'mechanism' && t.name === 'all');
   const terms = rec.terms.filter((t) => (t.kind === 'mechanism' && COUNTED.has(t.name)) || (t.kind === 'modifier' && t.name === 'redirect' && !hasAll));
