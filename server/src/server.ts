@@ -8,6 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
+import { CachingJsonEncoder } from './lsp/encoder';
 import {
   type CodeAction,
   CodeActionKind,
@@ -21,6 +23,7 @@ import {
   InsertTextFormat,
   MarkupKind,
   ProposedFeatures,
+  StreamMessageWriter,
   SymbolKind,
   TextDocuments,
   TextDocumentSyncKind,
@@ -55,8 +58,46 @@ import { applySuppressions, commentPrefix, findSuppressions, suppressionFix } fr
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
 import type { OffsetRange, RecordSite } from './types';
 
-const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
+
+/**
+ * Over stdio the writer gets the caching encoder (see lsp/encoder). Given the raw stdin stream the
+ * library still exits when the client goes away; what it does for `--stdio` besides, keeping
+ * console output out of the protocol stream, is done here.
+ */
+function stdioConnection(): ReturnType<typeof createConnection> {
+  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: new CachingJsonEncoder() });
+  const c = createConnection(ProposedFeatures.all, process.stdin as never, writer as never);
+  const text = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' ');
+  console.log = console.info = console.debug = (...args: unknown[]) => c.console.log(text(args));
+  console.warn = (...args: unknown[]) => c.console.warn(text(args));
+  console.error = (...args: unknown[]) => c.console.error(text(args));
+  return c;
+}
+/**
+ * For each open document, how much of its start and end no edit has touched since its analyzer last
+ * read it: the incremental zone reader then skips comparing megabytes of text to find the change.
+ */
+const untouched = new Map<string, { prefix: number; suffix: number }>();
+const documents = new TextDocuments<TextDocument>({
+  create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+  update(doc, changes, version) {
+    const u = untouched.get(doc.uri) ?? { prefix: Number.MAX_SAFE_INTEGER, suffix: Number.MAX_SAFE_INTEGER };
+    for (const c of changes) {
+      if ('range' in c) {
+        const start = doc.offsetAt(c.range.start);
+        const end = doc.offsetAt(c.range.end);
+        u.prefix = Math.min(u.prefix, start);
+        u.suffix = Math.min(u.suffix, doc.getText().length - end);
+      } else {
+        u.prefix = u.suffix = 0;
+      }
+      doc = TextDocument.update(doc, [c], version);
+    }
+    untouched.set(doc.uri, u);
+    return doc;
+  },
+});
 const workspace = new (class extends WorkspaceIndex {
   override set(...args: Parameters<WorkspaceIndex['set']>): void {
     generation++;
@@ -202,6 +243,7 @@ function analyze(doc: TextDocument, model = true): DocState {
   let state: DocState;
   if (skipReason(text)) {
     analyzers.delete(doc.uri);
+    untouched.delete(doc.uri);
     state = { version: doc.version, model: true };
   } else {
     const file = toPath(doc.uri);
@@ -214,7 +256,9 @@ function analyze(doc: TextDocument, model = true): DocState {
       states.set(doc.uri, state);
       return state;
     }
-    let analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports() });
+    const change = untouched.get(doc.uri);
+    untouched.delete(doc.uri);
+    let analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports(), change });
     workspace.set(file, analysis.zone.records, analysis.sites);
     // Profiles from the editor setting apply where no .dmarc-lens.json declares domains.
     if (model && settingSenders.length && project.domains.length === 0 && analysis.zone.format !== 'config') {
@@ -226,6 +270,36 @@ function analyze(doc: TextDocument, model = true): DocState {
   }
   states.set(doc.uri, state);
   return state;
+}
+
+/**
+ * Whether `offset` is at `p` in the document, without building a position: the offset is on p's line
+ * (between its start and the next line's) at p's character.
+ */
+function isAt(doc: TextDocument, offset: number, p: { line: number; character: number }): boolean {
+  if (doc.offsetAt({ line: p.line, character: 0 }) + p.character !== offset) return false;
+  return p.line + 1 >= doc.lineCount || offset < doc.offsetAt({ line: p.line + 1, character: 0 });
+}
+
+/**
+ * The diagnostic last sent for a finding's identity (see Finding.identity) is sent again while the
+ * finding is at the same line and character, so an edit re-sends unchanged diagnostics without
+ * rebuilding or re-encoding them.
+ */
+function diagnosticOf(f: Finding, state: DocState, doc: TextDocument): Diagnostic {
+  const id = f.identity;
+  const sent = id?.sent;
+  if (sent && !f.related?.length) {
+    const d = sent.output as Diagnostic;
+    // The same offsets may sit on another line after an edit that moved a line break: compare positions.
+    if (sent.finding.severity === f.severity && sent.finding.message === f.message && isAt(doc, f.range.start, d.range.start) && isAt(doc, f.range.end, d.range.end)) {
+      if (sent.finding !== f) id.sent = { finding: f, output: d };
+      return d;
+    }
+  }
+  const d = toDiagnostic(f, state, doc);
+  if (id) id.sent = { finding: f, output: d };
+  return d;
 }
 
 function toDiagnostic(f: Finding, state: DocState, index: { positionAt(o: number): { line: number; character: number } }): Diagnostic {
@@ -275,7 +349,7 @@ function publish(doc: TextDocument, model = true, treesDone = false): DocState {
       findings = findings.flatMap((f, i) => (!known.has(prints[i]) ? [f] : baselineMode === 'hide' ? [] : [{ ...f, severity: 'hint' as const, message: `${f.message} (in the baseline)` }]));
     }
     state.shown = findings;
-    diagnostics = findings.map((f) => toDiagnostic(f, state, doc));
+    diagnostics = findings.map((f) => diagnosticOf(f, state, doc));
   }
   const t2 = TIMING ? performance.now() : 0;
   void connection.sendDiagnostics({ uri: doc.uri, version: state.version, diagnostics });
@@ -570,6 +644,7 @@ documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   states.delete(e.document.uri);
   analyzers.delete(e.document.uri);
+  untouched.delete(e.document.uri);
   // Back to the file on disk in the workspace model.
   const file = toPath(e.document.uri);
   const text = fs.existsSync(file) ? readTextFile(file) : undefined;

@@ -23,7 +23,7 @@ import { readDnscontrol } from './sources/dnscontrol';
 import { readFallback } from './sources/fallback';
 import { parse as parseYaml } from 'yaml';
 import { isDnscontrolName, isYamlSourceName, isZoneFileName } from './files';
-import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
+import type { Finding, FindingIdentity, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
 
 export type RuleSetting = Severity | 'off';
 
@@ -124,9 +124,10 @@ export class FindingSink {
   }
 
   /** `fixes` may be a function: fixes are then written only when someone reads them (a code action). */
-  add(rule: string, uri: string, range: OffsetRange, message: string, extra: { severity?: Severity; related?: RelatedInfo[]; fixes?: Fix[] | (() => Fix[]); context?: string } = {}): void {
+  /** The finding added, or undefined when its rule is off. */
+  add(rule: string, uri: string, range: OffsetRange, message: string, extra: { severity?: Severity; related?: RelatedInfo[]; fixes?: Fix[] | (() => Fix[]); context?: string } = {}): Finding | undefined {
     const severity = this.severityOf(rule, extra.severity);
-    if (!severity) return;
+    if (!severity) return undefined;
     const f: Finding = { rule, severity, message, uri, range };
     if (extra.context !== undefined) f.context = extra.context;
     if (extra.related?.length) f.related = extra.related;
@@ -143,6 +144,7 @@ export class FindingSink {
       });
     } else if (fixes?.length) f.fixes = fixes;
     this.findings.push(f);
+    return f;
   }
 }
 
@@ -173,6 +175,8 @@ export interface RawFinding {
   fixes?: ValueFix[];
   docFixes?: () => Fix[];
   anchors: (ResourceRecord | RecordSite)[];
+  /** Set by a DocumentAnalyzer: the finding this became last, and where its anchors were then. */
+  placed?: Placed;
 }
 
 /** Findings by file, then position, then rule id (plain code-unit order: stable and fast). */
@@ -181,22 +185,59 @@ export function byDocumentOrder(a: Finding, b: Finding): number {
   return a.range.start - b.range.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
+/** Where a raw finding goes in the document now, and what goes with it. */
+function placement(r: RawFinding): { range: OffsetRange; severity?: Severity; context?: string; related?: RelatedInfo[]; fixes?: () => Fix[] } {
+  const range = r.site && r.valueRange ? r.site.map.toDocRange(r.valueRange) : { ...r.docRange! };
+  const site = r.site;
+  const fixes = r.fixes;
+  const about = r.site ?? (r.anchors[0] && 'value' in r.anchors[0] ? r.anchors[0] : undefined);
+  const docFixes = r.docFixes;
+  const valueFixes = site && fixes?.length && !site.coarse ? () => fixes.map((f) => mapFix(site, f)) : undefined;
+  return {
+    range,
+    severity: r.severity,
+    context: about ? `${about.owner ?? ''} ${about.value}` : undefined,
+    related: mapRelated(r.related),
+    fixes: docFixes ? () => [...(valueFixes?.() ?? []), ...docFixes()] : valueFixes,
+  };
+}
+
 /** Places raw findings in the document through the sink (which applies the rule settings). */
 export function materialize(raws: readonly RawFinding[], sink: FindingSink): void {
   for (const r of raws) {
-    const range = r.site && r.valueRange ? r.site.map.toDocRange(r.valueRange) : { ...r.docRange! };
-    const site = r.site;
-    const fixes = r.fixes;
-    const about = r.site ?? (r.anchors[0] && 'value' in r.anchors[0] ? r.anchors[0] : undefined);
-    const docFixes = r.docFixes;
-    const valueFixes = site && fixes?.length && !site.coarse ? () => fixes.map((f) => mapFix(site, f)) : undefined;
-    sink.add(r.rule, r.uri, range, r.message, {
-      severity: r.severity,
-      context: about ? `${about.owner ?? ''} ${about.value}` : undefined,
-      related: mapRelated(r.related),
-      fixes: docFixes ? () => [...(valueFixes?.() ?? []), ...docFixes()] : valueFixes,
-    });
+    const extra = placement(r);
+    sink.add(r.rule, r.uri, extra.range, r.message, extra);
   }
+}
+
+/**
+ * The starts of the ranges a raw finding's document ranges and fixes are computed from: its own
+ * anchor first, then every record it involves and its related information. Equal starts mean equal document ranges (a reused stretch
+ * of the file moves as a whole).
+ */
+function anchorStarts(r: RawFinding): number[] {
+  const sig = [r.site ? r.site.range.start : r.docRange!.start];
+  for (const a of r.anchors) sig.push(a.range.start);
+  if (r.related) for (const x of r.related) sig.push('site' in x ? x.site.range.start : x.range.start);
+  return sig;
+}
+
+/**
+ * How far every anchor of a raw finding moved since its starts were `sig` (see anchorStarts), or
+ * undefined when they did not all move by the same distance. Allocates nothing.
+ */
+function shiftSince(r: RawFinding, sig: readonly number[]): number | undefined {
+  const d = (r.site ? r.site.range.start : r.docRange!.start) - sig[0];
+  let i = 1;
+  for (const a of r.anchors) if (a.range.start - sig[i++] !== d) return undefined;
+  if (r.related) for (const x of r.related) if (('site' in x ? x.site.range.start : x.range.start) - sig[i++] !== d) return undefined;
+  return i === sig.length ? d : undefined;
+}
+
+interface Placed {
+  finding: Finding;
+  sig: number[];
+  fixes: (() => Fix[]) | undefined;
 }
 
 /** One context per site; `rule` is switched as each rule runs, so no closure is made per rule and site. */
@@ -423,7 +464,8 @@ export function checkSenders(uri: string, text: string, ws: WorkspaceIndex, repo
  */
 export class DocumentAnalyzer {
   private readonly zone: IncrementalZone | undefined;
-  private sites = new WeakMap<RecordSite, { analyzed: AnalyzedSite; raws: RawFinding[] }>();
+  /** The last update's analysed sites and record findings, with the end of each site's findings in `raws`. */
+  private last: { sites: AnalyzedSite[]; raws: RawFinding[]; rawEnds: Int32Array } | undefined;
   private modelRaws: RawFinding[] = [];
   private settings: string | undefined;
   /** Whether the last update ran the cross-record rules. */
@@ -440,30 +482,80 @@ export class DocumentAnalyzer {
   }
 
   private readonly options: ZoneOptions & { format?: SourceFormat | 'text'; fallback?: boolean };
+  /**
+   * Materialises raw findings, reusing the last finding of each raw one whose anchors have not moved
+   * (the same object, so the server's diagnostic and its encoding are reused too) and shifting the
+   * ones whose anchors all moved by the same distance (the rest of the file after an edit).
+   */
+  private place(raws: readonly RawFinding[], sink: FindingSink): void {
+    for (const r of raws) {
+      const prev = r.placed;
+      if (prev) {
+        const d = shiftSince(r, prev.sig);
+        if (d === 0) {
+          sink.findings.push(prev.finding);
+          continue;
+        }
+        if (d !== undefined) {
+          const f = prev.finding;
+          const related = f.related?.map((x) => (x.uri === f.uri ? { ...x, range: { start: x.range.start + d, end: x.range.end + d } } : x));
+          const shifted = sink.add(f.rule, f.uri, { start: f.range.start + d, end: f.range.end + d }, f.message, { severity: f.severity, related, context: f.context, fixes: prev.fixes });
+          if (shifted) this.remember(r, shifted, anchorStarts(r), prev.fixes, f.identity);
+          continue;
+        }
+      }
+      const extra = placement(r);
+      const f = sink.add(r.rule, r.uri, extra.range, r.message, extra);
+      if (f) this.remember(r, f, anchorStarts(r), extra.fixes, {});
+    }
+  }
 
-  update(text: string, options: LintOptions & { workspace?: WorkspaceIndex; model: boolean; reports?: readonly AggregateReport[] }): ZoneAnalysis {
+  private remember(r: RawFinding, finding: Finding, sig: number[], fixes: (() => Fix[]) | undefined, identity: FindingIdentity | undefined): void {
+    r.placed = { finding, sig, fixes };
+    finding.identity = identity;
+  }
+
+  /**
+   * `change` (see IncrementalZone.update) bounds what changed since the last update when the caller
+   * knows it from the editor's edits.
+   */
+  update(text: string, options: LintOptions & { workspace?: WorkspaceIndex; model: boolean; reports?: readonly AggregateReport[]; change?: { prefix: number; suffix: number } }): ZoneAnalysis {
     const settings = JSON.stringify(options.rules ?? {});
     if (settings !== this.settings) {
       // New rule settings: every cached finding may be wrong, so the next answer is a full one.
       if (this.settings !== undefined) options = { ...options, model: true };
       this.settings = settings;
-      this.sites = new WeakMap();
+      this.last = undefined;
       this.modelRaws = [];
     }
     const enabled = (id: string) => options.rules?.[id] !== 'off';
-    const zone = this.zone ? this.zone.update(text) : readSource(text, this.uri, this.options);
-    const sites: AnalyzedSite[] = [];
-    const raws: RawFinding[] = [];
-    for (const site of zone.sites) {
-      let c = this.sites.get(site);
-      if (!c) {
-        const analyzed = analyzeSite(site);
-        c = { analyzed, raws: collectSite(analyzed, enabled) };
-        this.sites.set(site, c);
-      }
-      sites.push(c.analyzed);
-      for (const r of c.raws) raws.push(r);
+    const zone = this.zone ? this.zone.update(text, options.change) : readSource(text, this.uri, this.options);
+    // The sites the zone reused at the start and the end of the file keep their analysis and record
+    // findings: whole stretches of the last arrays are copied, without touching each site.
+    const last = this.last;
+    const stats = this.zone?.lastStats;
+    const n = zone.sites.length;
+    let head = last && stats ? stats.headSites : 0;
+    let tail = last && stats ? stats.tailSites : 0;
+    if (!last || head + tail > n || head + tail > last.sites.length) head = tail = 0;
+    const lastN = last?.sites.length ?? 0;
+    const rawEnd = (i: number) => (i < 0 ? 0 : last!.rawEnds[i]);
+    const freshSites: AnalyzedSite[] = [];
+    const freshRaws: RawFinding[] = [];
+    const rawEnds = new Int32Array(n);
+    if (head) rawEnds.set(last!.rawEnds.subarray(0, head));
+    let count = rawEnd(head - 1);
+    for (let i = head; i < n - tail; i++) {
+      const analyzed = analyzeSite(zone.sites[i]);
+      freshSites.push(analyzed);
+      for (const r of collectSite(analyzed, enabled)) freshRaws.push(r);
+      rawEnds[i] = count = rawEnd(head - 1) + freshRaws.length;
     }
+    const tailBase = rawEnd(lastN - tail - 1);
+    for (let i = 0; i < tail; i++) rawEnds[n - tail + i] = last!.rawEnds[lastN - tail + i] - tailBase + count;
+    const sites = last ? last.sites.slice(0, head).concat(freshSites, last.sites.slice(lastN - tail)) : freshSites;
+    const raws = last ? last.raws.slice(0, rawEnd(head - 1)).concat(freshRaws, last.raws.slice(tailBase)) : freshRaws;
+    this.last = { sites, raws, rawEnds };
     if (options.model) {
       const ws = options.workspace;
       const own = new Set(zone.texts.keys());
@@ -476,8 +568,8 @@ export class DocumentAnalyzer {
     // Copies: the zone's own range objects move when a later edit shifts this part of the file.
     for (const p of zone.problems)
       sink.add(p.code, p.uri, { ...p.range }, p.message, { severity: p.severity, fixes: p.fixes?.map((f) => ({ title: f.title, edits: f.edits.map((e) => ({ range: { ...e.range }, newText: e.newText })) })) });
-    materialize(raws, sink);
-    materialize(this.modelRaws, sink);
+    this.place(raws, sink);
+    this.place(this.modelRaws, sink);
     if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, text, options.workspace, options.reports, sink);
     if (options.reports?.length && options.model) checkEvidence(sites, options.reports, sink);
     sink.findings.sort(byDocumentOrder);

@@ -101,4 +101,15 @@ export interface Finding {
   fixes?: Fix[];
   /** What the finding is about, for fingerprints that survive edits elsewhere (owner and record value). */
   context?: string;
+  /**
+   * Set by a DocumentAnalyzer: one object for the findings one problem becomes across re-checks while
+   * its record is unchanged (its position may still move). A front end may keep what it built for
+   * the finding there (the server keeps the LSP diagnostic it sent).
+   */
+  identity?: FindingIdentity;
+}
+
+/** See Finding.identity. */
+export interface FindingIdentity {
+  sent?: { finding: Finding; output: unknown };
 }

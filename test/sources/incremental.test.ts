@@ -69,6 +69,54 @@ describe('incremental zone reading', () => {
     );
   });
 
+  it('gives the same with the bounds of the edits given (as the language server knows them), several edits at once', () => {
+    const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 30 }), ins: fc.array(fc.constantFrom(...ALPHABET), { maxLength: 12 }).map((a) => a.join('')) });
+    fc.assert(
+      fc.property(fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }), (batches) => {
+        const inc = new IncrementalZone('z.zone', { origin: 'example.com' });
+        let text = base;
+        inc.update(text);
+        for (const batch of batches) {
+          // What the server accumulates between two checks: the untouched start and end.
+          let prefix = Number.MAX_SAFE_INTEGER;
+          let suffix = Number.MAX_SAFE_INTEGER;
+          for (const e of batch) {
+            const at = e.at % (text.length + 1);
+            const end = Math.min(text.length, at + e.del);
+            prefix = Math.min(prefix, at);
+            suffix = Math.min(suffix, text.length - end);
+            text = text.slice(0, at) + e.ins + text.slice(end);
+          }
+          assert.deepEqual(observe(inc.update(text, { prefix, suffix })), observe(parseZone(text, 'z.zone', { origin: 'example.com' })));
+        }
+      }),
+      { numRuns: Number(process.env.DL_PROPERTY_RUNS ?? 60) },
+    );
+  });
+
+  it('does not keep old copies of the text alive across edits', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const big = bigZone(20000);
+    const inc = new IncrementalZone('z.zone', { origin: 'example.com' });
+    let text = big;
+    inc.update(text);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // 40 one-character edits spread over the file, each in another chunk.
+    for (let k = 0; k < 40; k++) {
+      const at = text.indexOf('\n', Math.floor(((k + 0.5) / 40) * text.length));
+      text = text.slice(0, at) + ' ' + text.slice(at);
+      inc.update(text);
+    }
+    gc();
+    const grown = (process.memoryUsage().heapUsed - before) / 1048576;
+    // Each kept copy would be the whole text (${(big.length / 1048576).toFixed(1)} MiB); 40 of them, 40 times that.
+    assert.ok(grown < (big.length / 1048576) * 6, `heap grew ${grown.toFixed(1)} MiB over 40 edits of a ${(big.length / 1048576).toFixed(1)} MiB text`);
+  });
+
   it('re-reads everything after the edit when the state changes ($ORIGIN, $TTL, an owner)', () => {
     const inc = new IncrementalZone('z.zone');
     inc.update(base);

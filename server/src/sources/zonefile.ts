@@ -320,6 +320,11 @@ function decode(text: string, tok: Token, map?: SourceMap): { value: string; byt
   return { value, bytes };
 }
 
+/** A copy of a string that does not point into the text it was cut from (short strings are copies already). */
+function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 function utf8Length(s: string): number {
   let bytes = s.length;
   for (let i = 0; i < s.length; i++) {
@@ -445,8 +450,13 @@ export class IncrementalZone {
   private readonly explicit: string | undefined;
   private readonly guessed: string | undefined;
   private texts = new Map<string, string>();
-  /** Chunks read and reused by the last update, for tests and benchmarks. */
-  lastStats = { read: 0, reused: 0 };
+  /**
+   * What the last update did: chunks read and reused, and how many sites at the start and at the end
+   * of the file are the very objects of the update before (the rest are new).
+   */
+  lastStats = { read: 0, reused: 0, headSites: 0, tailSites: 0 };
+  /** Set while a stretch is re-read after an edit: the reader then copies the strings it keeps. */
+  detaching = false;
 
   constructor(
     private readonly uri: string,
@@ -458,7 +468,12 @@ export class IncrementalZone {
     this.guessed = this.explicit === undefined ? originFromFileName(uri) : undefined;
   }
 
-  update(text: string): ZoneFile {
+  /**
+   * Reads the new text of the file. `change`, when the caller knows it (an editor's edits since the
+   * last update), bounds what changed: the first `prefix` characters and the last `suffix` ones are
+   * unchanged; without it the reader finds that out by comparing the texts.
+   */
+  update(text: string, change?: { prefix: number; suffix: number }): ZoneFile {
     const old = this.text;
     let from = 0;
     let chunks: Chunk[] = [];
@@ -469,9 +484,12 @@ export class IncrementalZone {
     const reusable = this.texts.size === 1 && !this.chunks.some((c) => c.problems.some((x) => x.code === 'zone/unbalanced-parentheses'));
     if (this.chunks.length > 0 && reusable) {
       const max = Math.min(old.length, text.length);
-      const p = commonPrefix(old, text, max);
-      const q = commonSuffix(old, text, max - p);
-      if (p === old.length && p === text.length) return this.assemble();
+      const p = change ? Math.min(change.prefix, max) : commonPrefix(old, text, max);
+      const q = change ? Math.min(change.suffix, max - p) : commonSuffix(old, text, max - p);
+      if (p === old.length && p === text.length) {
+        this.lastStats = { read: 0, reused: this.chunks.length, headSites: this.chunks.reduce((n, c) => n + c.sites.length, 0), tailSites: 0 };
+        return this.assemble();
+      }
       delta = text.length - old.length;
       // Reuse every chunk that ends before the change; re-read from the chunk that contains it.
       let i = 0;
@@ -492,6 +510,7 @@ export class IncrementalZone {
     let current: Chunk = { start: startPos, end: startPos, state: { ...state }, records: [], sites: [], problems: [] };
     let entries = 0;
     let reuseFrom: Chunk | undefined;
+    this.detaching = from > 0 || tail.length > 0;
     readInto(this, text, this.uri, state, 0, [this.uri], this.options, current, startPos, (pos) => {
       const old = candidates.get(pos);
       if (old && sameState(old.state, state)) {
@@ -519,14 +538,18 @@ export class IncrementalZone {
     chunks.push(current);
     read++;
     let reused = chunks.length - read;
+    let headSites = 0;
+    for (let k = 0; k < reused; k++) headSites += chunks[k].sites.length;
+    let tailSites = 0;
     if (reuseFrom) {
       const rest = this.chunks.slice(this.chunks.indexOf(reuseFrom));
       if (delta !== 0) for (const c of rest) shiftChunk(c, delta);
+      for (const c of rest) tailSites += c.sites.length;
       chunks.push(...rest);
       reused += rest.length;
     }
     this.chunks = chunks;
-    this.lastStats = { read, reused };
+    this.lastStats = { read, reused, headSites, tailSites };
     return this.assemble();
   }
 
@@ -541,12 +564,11 @@ export class IncrementalZone {
     let origin = finalState?.zoneOrigin;
     const originExplicit = finalState?.originExplicit ?? false;
     if (origin === undefined) origin = this.guessed;
-    const records: ResourceRecord[] = [];
-    const sites: RecordSite[] = [];
+    // One concat of every chunk's array: a block copy, where pushing 100 000 records one by one is not.
+    const records = ([] as ResourceRecord[]).concat(...this.chunks.map((c) => c.records));
+    const sites = ([] as RecordSite[]).concat(...this.chunks.map((c) => c.sites));
     const problems: SourceProblem[] = [];
     for (const c of this.chunks) {
-      for (const r of c.records) records.push(r);
-      for (const x of c.sites) sites.push(x);
       for (const x of c.problems) problems.push(x);
       if (originExplicit && origin !== undefined) {
         if (c.outOfZone?.apex !== origin) c.outOfZone = { apex: origin, problems: outOfZone(c.records, origin) };
@@ -635,7 +657,10 @@ function readInto(
 ): void {
   let out = outStart;
   let problems = out.problems;
-  const problem = (code: string, message: string, range: OffsetRange) => problems.push({ code, message, uri, range });
+  // Strings cut from the text keep the whole text alive (V8 slices point into it): what a re-read
+  // stretch keeps is copied, or every edit of a big zone would keep another copy of the file.
+  const keep = zone.detaching ? detach : (x: string) => x;
+  const problem = (code: string, message: string, range: OffsetRange) => problems.push({ code, message: keep(message), uri, range });
 
   const lx = new Lexer(text, uri, problems);
   lx.pos = from;
@@ -664,7 +689,7 @@ function readInto(
         else {
           const abs = absoluteName(value(1), st.origin);
           if (abs !== undefined) {
-            st.origin = abs;
+            st.origin = keep(abs);
             if (depth === 0 && st.zoneOrigin === undefined && !st.sawRecord) {
               st.zoneOrigin = abs;
               st.originExplicit = true;
@@ -721,6 +746,7 @@ function readInto(
     let ownerRange: OffsetRange;
     if (!lx.leadingSpace) {
       owner = absoluteName(value(0), st.origin);
+      if (owner !== undefined) owner = keep(owner);
       ownerRange = first;
       st.lastOwner = owner;
       st.lastOwnerRange = ownerRange;
@@ -797,7 +823,7 @@ function readInto(
       }
       if (generic) {
         // RFC 3597 generic encoding: kept as a record, not decoded into a site.
-        for (let k = rdataStart; k < count; k++) record.rdata.push(raw(k));
+        for (let k = rdataStart; k < count; k++) record.rdata.push(keep(raw(k)));
         out.records.push(record);
         continue;
       }
@@ -808,9 +834,10 @@ function readInto(
         const t = lx.token(k);
         const start = value.length;
         const d = decode(text, t, map);
-        value += d.value;
+        const part = keep(d.value);
+        value += part;
         strings.push({ start, end: value.length, bytes: d.bytes });
-        record.rdata.push(d.value);
+        record.rdata.push(part);
         if (d.bytes > 255) {
           problems.push({
             code: 'zone/string-too-long',
@@ -824,7 +851,7 @@ function readInto(
       const site: RecordSite = {
         owner,
         type,
-        value,
+        value: count - rdataStart > 1 ? keep(value) : value,
         strings,
         map,
         syntax: ZONE_SYNTAX,
@@ -838,7 +865,7 @@ function readInto(
       continue;
     }
 
-    for (let k = rdataStart; k < count; k++) record.rdata.push(value(k));
+    for (let k = rdataStart; k < count; k++) record.rdata.push(keep(value(k)));
     // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type; its data is not decoded here.
     const rdataProblem = generic ? undefined : checkRdata(type, record.rdata);
     if (rdataProblem) {
