@@ -6,75 +6,80 @@
 import type { OffsetRange } from './types';
 
 export class SourceMap {
-  private readonly vStart: number[] = [];
-  private readonly dStart: number[] = [];
-  private readonly vLen: number[] = [];
-  private readonly dLen: number[] = [];
+  /** Segments, four numbers each: value start, document start, value length, document length. */
+  private seg: number[] = [];
   private length = 0;
 
   /** `len` value characters written literally from document offset `docStart`. */
   addLiteral(docStart: number, len: number): void {
     if (len <= 0) return;
-    const n = this.vStart.length - 1;
-    if (n >= 0 && this.vLen[n] === this.dLen[n] && this.dStart[n] + this.dLen[n] === docStart) {
-      this.vLen[n] += len;
-      this.dLen[n] += len;
+    const s = this.seg;
+    const n = s.length - 4;
+    if (n >= 0 && s[n + 2] === s[n + 3] && s[n + 1] + s[n + 3] === docStart) {
+      s[n + 2] += len;
+      s[n + 3] += len;
     } else {
-      this.push(docStart, len, len);
+      s.push(this.length, docStart, len, len);
     }
     this.length += len;
   }
 
   /** One value character written as an escape of `docLen` characters at `docStart`. */
   addEscape(docStart: number, docLen: number): void {
-    this.push(docStart, 1, docLen);
+    this.seg.push(this.length, docStart, 1, docLen);
     this.length += 1;
   }
 
-  private push(d: number, vl: number, dl: number): void {
-    this.vStart.push(this.length);
-    this.dStart.push(d);
-    this.vLen.push(vl);
-    this.dLen.push(dl);
+  /**
+   * Done adding: the segments are kept in an array of exactly their size (a growing array keeps
+   * room for 17 numbers, which over a workspace of 100 000 records is tens of megabytes).
+   */
+  seal(): this {
+    this.seg = this.seg.slice();
+    return this;
   }
 
   /** Moves the whole value by `d` document characters (an edit before it added or removed text). */
   shift(d: number): void {
-    for (let i = 0; i < this.dStart.length; i++) this.dStart[i] += d;
+    for (let i = 1; i < this.seg.length; i += 4) this.seg[i] += d;
   }
 
   get valueLength(): number {
     return this.length;
   }
 
+  /** Index (in segments) of the segment holding value offset `v`. */
   private segmentOf(v: number): number {
+    const s = this.seg;
     let lo = 0;
-    let hi = this.vStart.length - 1;
+    let hi = (s.length >> 2) - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.vStart[mid] <= v) lo = mid;
+      if (s[mid << 2] <= v) lo = mid;
       else hi = mid - 1;
     }
-    return lo;
+    return lo << 2;
   }
 
   /** Document offset where the value character at `v` starts (end of the value maps past its last char). */
   toDocStart(v: number): number {
-    if (this.vStart.length === 0) return 0;
+    const s = this.seg;
+    if (s.length === 0) return 0;
     if (v >= this.length) return this.toDocEnd(this.length);
     const i = this.segmentOf(Math.max(0, v));
-    if (this.vLen[i] === this.dLen[i]) return this.dStart[i] + (v - this.vStart[i]);
-    return this.dStart[i];
+    if (s[i + 2] === s[i + 3]) return s[i + 1] + (v - s[i]);
+    return s[i + 1];
   }
 
   /** Document offset just past the value character at `v - 1`. */
   toDocEnd(v: number): number {
-    if (this.vStart.length === 0) return 0;
+    const s = this.seg;
+    if (s.length === 0) return 0;
     if (v <= 0) return this.toDocStart(0);
     const c = Math.min(v, this.length) - 1;
     const i = this.segmentOf(c);
-    if (this.vLen[i] === this.dLen[i]) return this.dStart[i] + (c - this.vStart[i]) + 1;
-    return this.dStart[i] + this.dLen[i];
+    if (s[i + 2] === s[i + 3]) return s[i + 1] + (c - s[i]) + 1;
+    return s[i + 1] + s[i + 3];
   }
 
   /**
@@ -82,20 +87,22 @@ export class SourceMap {
    * (on a quote, between two strings). The end of the value maps to the value length.
    */
   toValueOffset(d: number): number | undefined {
-    const n = this.dStart.length;
+    const s = this.seg;
+    const n = s.length >> 2;
     if (n === 0) return undefined;
     let lo = 0;
     let hi = n - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.dStart[mid] <= d) lo = mid;
+      if (s[(mid << 2) + 1] <= d) lo = mid;
       else hi = mid - 1;
     }
-    const ds = this.dStart[lo];
+    const i = lo << 2;
+    const ds = s[i + 1];
     if (d < ds) return undefined;
-    if (d < ds + this.dLen[lo]) return this.vLen[lo] === this.dLen[lo] ? this.vStart[lo] + (d - ds) : this.vStart[lo];
+    if (d < ds + s[i + 3]) return s[i + 2] === s[i + 3] ? s[i] + (d - ds) : s[i];
     // Just past the segment: the end of this run (a cursor after the last character typed).
-    if (d === ds + this.dLen[lo]) return this.vStart[lo] + this.vLen[lo];
+    if (d === ds + s[i + 3]) return s[i] + s[i + 2];
     return undefined;
   }
 

@@ -96,12 +96,13 @@ const MAX_INCLUDE_DEPTH = 16;
 const ZONE_SYNTAX: ValueSyntax = { host: 'zone' };
 
 const CLASSES = new Set(['IN', 'CH', 'CS', 'HS', 'ANY', 'NONE']);
-const KNOWN_TYPES = new Set(
+const KNOWN_TYPES = new Map(
   ('A NS MD MF CNAME SOA MB MG MR NULL WKS PTR HINFO MINFO MX TXT RP AFSDB X25 ISDN RT NSAP NSAP-PTR SIG KEY PX ' +
     'GPOS AAAA LOC NXT EID NIMLOC SRV ATMA NAPTR KX CERT A6 DNAME SINK OPT APL DS SSHFP IPSECKEY RRSIG NSEC DNSKEY ' +
     'DHCID NSEC3 NSEC3PARAM TLSA SMIMEA HIP NINFO RKEY TALINK CDS CDNSKEY OPENPGPKEY CSYNC ZONEMD SVCB HTTPS DSYNC ' +
     'SPF UINFO UID GID UNSPEC NID L32 L64 LP EUI48 EUI64 TKEY TSIG URI CAA AVC DOA AMTRELAY RESINFO WALLET TA DLV')
-    .split(' '),
+    .split(' ')
+    .map((t) => [t, t]),
 );
 const TTL_RE = /^(?:\d+|(?:\d+[smhdwSMHDW])+)$/;
 
@@ -794,8 +795,10 @@ function readInto(
       problem('zone/invalid-rdata', 'Record has no type; expected e.g. `IN TXT "…"` after the owner (RFC 1035 §5.1).', { start: lx.starts[0], end: lx.ends[count - 1] });
       continue;
     }
-    if (KNOWN_TYPES.has(type)) {
-      // the common case
+    const known = KNOWN_TYPES.get(type);
+    if (known !== undefined) {
+      // The common case; one string per type name, not one per record.
+      type = known;
     } else if (/^TYPE\d+$/.test(type)) {
       if (type === 'TYPE16') type = 'TXT';
       else if (type === 'TYPE99') type = 'SPF';
@@ -824,6 +827,7 @@ function readInto(
       if (generic) {
         // RFC 3597 generic encoding: kept as a record, not decoded into a site.
         for (let k = rdataStart; k < count; k++) record.rdata.push(keep(raw(k)));
+        record.rdata = record.rdata.slice();
         out.records.push(record);
         continue;
       }
@@ -848,12 +852,14 @@ function readInto(
           });
         }
       }
+      // Arrays of exactly their size: a growing one keeps room for 17 entries, per record.
+      record.rdata = record.rdata.slice();
       const site: RecordSite = {
         owner,
         type,
         value: count - rdataStart > 1 ? keep(value) : value,
-        strings,
-        map,
+        strings: strings.slice(),
+        map: map.seal(),
         syntax: ZONE_SYNTAX,
         uri,
         range: recordRange,
@@ -866,6 +872,7 @@ function readInto(
     }
 
     for (let k = rdataStart; k < count; k++) record.rdata.push(keep(value(k)));
+    record.rdata = record.rdata.slice();
     // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type; its data is not decoded here.
     const rdataProblem = generic ? undefined : checkRdata(type, record.rdata);
     if (rdataProblem) {
