@@ -23,7 +23,7 @@ import { baselinePath, fingerprints, readBaseline, writeBaseline, type BaselineF
 import { WorkspaceIndex } from './workspace';
 import { ConfigCache, includedFormat, isIgnored, parseConfig, type ProjectConfig } from './config';
 import { isIP } from 'node:net';
-import { bundledSnapshot, ChainResolver, WorkspaceResolver } from './dns/chain';
+import { bundledSnapshot, ChainResolver, MemoResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
 import { checkHost } from './spf/evaluator';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type TreeDiagnostic } from './spf/tree';
@@ -239,7 +239,7 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
   const offline = args.offline || (dns.mode === 'offline' && !args.dns);
   args = { ...args, offline };
   const live = offline ? undefined : new LiveResolver({ servers: args.dns ? [args.dns] : dns.servers, timeoutMs: args.timeoutMs ?? dns.timeoutMs ?? 1500 });
-  const resolver = new ChainResolver(new WorkspaceResolver(run.workspace), live);
+  const resolver = new MemoResolver(new ChainResolver(new WorkspaceResolver(run.workspace), live));
   const byPath = new Map(run.results.map((r) => [r.path, r]));
   const sink = new FindingSink(options);
   const jobs: Promise<void>[] = [];

@@ -20,6 +20,9 @@ export interface IndexEntry {
   site?: AnalyzedSite;
 }
 
+/** The answer of every lookup that finds nothing (never written to). */
+const NONE: IndexEntry[] = [];
+
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileEntry>();
   /** What each file put into `byOwner`, to take it out again. */
@@ -103,7 +106,9 @@ export class WorkspaceIndex {
   /** Records at a name in files other than those in `except` (the file being checked supplies its own). */
   at(owner: string, except?: ReadonlySet<string>): IndexEntry[] {
     if (this.pending.size) for (const uri of [...this.pending]) if (!except?.has(uri)) this.refresh(uri);
-    const list = this.byOwner.get(owner) ?? [];
-    return except ? list.filter((e) => !except.has(e.uri)) : list;
+    const list = this.byOwner.get(owner);
+    if (!list) return NONE;
+    // Most lookups find nothing outside the file being checked: no new array then.
+    return except && list.some((e) => except.has(e.uri)) ? list.filter((e) => !except.has(e.uri)) : list;
   }
 }

@@ -57,3 +57,19 @@ export function bundledSnapshot(): SnapshotResolver | undefined {
   bundled ??= new SnapshotResolver(snapshotData as SpfSnapshot);
   return bundled.size ? bundled : undefined;
 }
+
+/**
+ * One answer per name and type for the life of the object (one CLI run, where the files do not
+ * change): thousands of records that include the same targets walk the same names.
+ */
+export class MemoResolver implements Resolver {
+  private readonly answers = new Map<string, Promise<DnsAnswer>>();
+  constructor(private readonly inner: Resolver) {}
+
+  resolve(name: string, type: RRType): Promise<DnsAnswer> {
+    const key = `${type} ${name.toLowerCase()}`;
+    let a = this.answers.get(key);
+    if (!a) this.answers.set(key, (a = this.inner.resolve(name, type)));
+    return a;
+  }
+}
