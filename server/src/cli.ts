@@ -181,6 +181,15 @@ function workspaceReports(paths: string[], warn: (m: string) => void): Aggregate
   return out;
 }
 
+/** With DMARC_LENS_TIMING=1, where the time of a run goes (stderr): milliseconds since the previous mark. */
+let lastMark = 0;
+function timing(phase: string): void {
+  if (process.env.DMARC_LENS_TIMING !== '1') return;
+  const now = performance.now();
+  process.stderr.write(`dmarc-lens timing: ${phase} ${(now - lastMark).toFixed(0)} ms\n`);
+  lastMark = now;
+}
+
 /** Reads every file under the paths into the workspace model, without checking them. */
 function readWorkspace(args: Args, warn: (m: string) => void): { parsed: ParsedZone[]; workspace: WorkspaceIndex } {
   const { files, errors } = collectFiles(args.paths, (f) => includedFormat(configs.forFile(f), f) !== undefined);
@@ -211,7 +220,9 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
   const seen = new Set<string>();
   // Two passes: read every file into the workspace model, then check each file against it, so that
   // include targets and DMARC records in other files count.
+  timing('start-up');
   const { parsed, workspace } = readWorkspace(args, warn);
+  timing('read');
   // Aggregate reports under the folders given: evidence for the sender profiles of `.dmarc-lens.json`.
   const reports = parsed.some((p) => p.zone.format === 'config') ? workspaceReports(args.paths, warn) : [];
   for (const p of parsed) {
@@ -716,11 +727,14 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         const options: LintOptions = {};
         if (args.config) configs.override = loadConfig(args.config);
         const run = runCheck(args, options, warn);
+        timing('read and check');
         return settle(
           addTreeFindings(args, options, run, warn).then(() => {
+            timing('SPF trees');
             const results = run.results;
             if (args.baseline) applyBaseline(args.baseline, results, warn);
             out(args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results) : formatText(results));
+            timing('output');
             return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
           }),
           err,

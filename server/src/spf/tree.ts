@@ -58,6 +58,20 @@ function hasMacro(s: string | undefined): boolean {
   return s !== undefined && s.includes('%');
 }
 
+/**
+ * Parsed records by text: the trees of thousands of records walk the same few include targets, and
+ * a parse is only read here. Bounded, so a long-running server does not keep every record it saw.
+ */
+const parses = new Map<string, ReturnType<typeof parseSpf>>();
+function parsed(record: string): ReturnType<typeof parseSpf> {
+  let p = parses.get(record);
+  if (!p) {
+    if (parses.size >= 4096) parses.clear();
+    parses.set(record, (p = parseSpf(record)));
+  }
+  return p;
+}
+
 async function spfRecordOf(resolver: Resolver, domain: string): Promise<{ answer: DnsAnswer; records: string[] }> {
   const answer = await resolver.resolve(domain, 'TXT');
   return { answer, records: answer.status === 'ok' ? answer.records.filter(isSpfRecord) : [] };
@@ -137,7 +151,7 @@ async function walkNode(domain: string, path: string[], w: Walk, root: boolean):
     if (!root) w.diagnostics.push({ rule: 'spf/multiple-records', message: `${domain} has ${records.length} SPF records: permerror (RFC 7208 §4.5).`, path });
   }
   node.record = records[0];
-  const rec = parseSpf(records[0]);
+  const rec = parsed(records[0]);
   for (const t of rec.terms) {
     if ((t.name !== 'ip4' && t.name !== 'ip6') || t.qualifier !== '+' || !t.arg || w.nets.length >= MAX_NETS) continue;
     const ip = parseIp(t.arg);
