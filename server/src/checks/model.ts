@@ -186,11 +186,10 @@ export const dmarcMissingRecord = rule({
     const covered = dmarcCoverage(new Set(model.sites.filter((s) => s.kind === 'dmarc').map((s) => s.site.owner ?? '')), model.workspace);
     const reported = new Set<string>();
     // Names with underscore labels (`_spf`, `_domainkey`) are not mail domains; wildcards are left to their parent.
-    const mailish = (owner: string | undefined) => owner !== undefined && !owner.split('.').some((l) => l.startsWith('_') || l === '*');
+    const mailish = (owner: string | undefined) => owner !== undefined && owner[0] !== '_' && !owner.includes('._') && owner !== '*' && !owner.startsWith('*.') && !owner.includes('.*.') && !owner.endsWith('.*');
     type Hit = { owner: string; site?: AnalyzedSite; record: ResourceRecord | RecordSite; kind: 'SPF' | 'MX' };
     const hits: Hit[] = [];
-    let recordOf: Map<RecordSite, ResourceRecord> | undefined;
-    const findRecord = (site: RecordSite) => (recordOf ??= new Map(model.records.filter((r) => r.site).map((r) => [r.site!, r]))).get(site) ?? site;
+    const findRecord = (site: RecordSite) => model.recordOf(site) ?? site;
     for (const s of model.sites) {
       const owner = s.site.owner;
       if (s.kind !== 'spf' || !mailish(owner) || reported.has(owner!) || covered(owner!)) continue;
@@ -214,8 +213,7 @@ export const dmarcMissingRecord = rule({
       if (list) list.push(h);
       else groups.set(org, [h]);
     }
-    let ownersSet: Set<string | undefined> | undefined;
-    const owners = { has: (d: string) => (ownersSet ??= new Set(model.records.map((r) => r.owner))).has(d) };
+    const owners = model.owners();
     for (const [org, list] of groups) {
       if (list.length === 1) {
         const h = list[0];
@@ -320,16 +318,7 @@ export const includeHasNoSpf = rule({
     fix: 'Publish a `v=spf1` record at the target, or point the include at the name that has it.',
   },
   check(model, ctx) {
-    const local = new Map<string, AnalyzedSite[]>();
-    const localRecords = new Set<string>();
-    for (const r of model.records) if (r.owner !== undefined) localRecords.add(r.owner);
-    for (const s of model.sites) {
-      const o = s.site.owner;
-      if (o === undefined) continue;
-      const list = local.get(o);
-      if (list) list.push(s);
-      else local.set(o, [s]);
-    }
+    const localRecords = model.owners();
     for (const s of model.sites) {
       for (const t of s.spf?.terms ?? []) {
         if ((t.name !== 'include' && t.name !== 'redirect') || t.invalid || !t.arg || t.arg.includes('%')) continue;
@@ -337,7 +326,7 @@ export const includeHasNoSpf = rule({
         const elsewhere = model.workspace?.at(target) ?? [];
         const known = localRecords.has(target) || elsewhere.length > 0;
         if (!known) continue;
-        const spf = [...(local.get(target) ?? []), ...elsewhere.map((e) => e.site).filter((x): x is AnalyzedSite => x !== undefined)].some(
+        const spf = [...model.sitesAt(target), ...elsewhere.map((e) => e.site).filter((x): x is AnalyzedSite => x !== undefined)].some(
           (x) => x.site.type === 'TXT' && isSpfRecord(x.site.value),
         );
         if (spf) continue;
@@ -395,6 +384,34 @@ export const modelRules: ModelRule[] = [
   cnameAndOtherData,
 ];
 
+const NO_SITES: readonly AnalyzedSite[] = [];
+
+/** The DNS model the cross-record rules read, with indexes every rule shares, each built on first use. */
 export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], workspace?: WorkspaceView): DnsModel {
-  return { records, sites, workspace };
+  let owners: Set<string> | undefined;
+  let byOwner: Map<string, AnalyzedSite[]> | undefined;
+  let records_: Map<RecordSite, ResourceRecord> | undefined;
+  return {
+    records,
+    sites,
+    workspace,
+    owners() {
+      if (!owners) {
+        owners = new Set();
+        for (const r of records) if (r.owner !== undefined) owners.add(r.owner);
+      }
+      return owners;
+    },
+    sitesAt(owner) {
+      byOwner ??= groupBy(sites, (s) => s.site.owner);
+      return byOwner.get(owner) ?? NO_SITES;
+    },
+    recordOf(site) {
+      if (!records_) {
+        records_ = new Map();
+        for (const r of records) if (r.site) records_.set(r.site, r);
+      }
+      return records_.get(site);
+    },
+  };
 }

@@ -91,6 +91,12 @@ export interface DnsModel {
   records: ResourceRecord[];
   sites: AnalyzedSite[];
   workspace?: WorkspaceView;
+  /** Every owner name of `records` (built once, on first use, for all rules). */
+  owners(): ReadonlySet<string>;
+  /** The analysed sites at each owner name (built once, on first use). */
+  sitesAt(owner: string): readonly AnalyzedSite[];
+  /** The record a site belongs to. */
+  recordOf(site: RecordSite): ResourceRecord | undefined;
 }
 
 export interface ModelContext {
