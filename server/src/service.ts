@@ -123,8 +123,10 @@ export class FindingSink {
     return this.options.rules?.[rule] !== 'off';
   }
 
-  /** `fixes` may be a function: fixes are then written only when someone reads them (a code action). */
-  /** The finding added, or undefined when its rule is off. */
+  /**
+   * The finding added, or undefined when its rule is off. `fixes` may be a function: fixes are then
+   * written only when someone reads them (a code action).
+   */
   add(rule: string, uri: string, range: OffsetRange, message: string, extra: { severity?: Severity; related?: RelatedInfo[]; fixes?: Fix[] | (() => Fix[]); context?: string } = {}): Finding | undefined {
     const severity = this.severityOf(rule, extra.severity);
     if (!severity) return undefined;
