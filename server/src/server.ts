@@ -78,19 +78,20 @@ function stdioConnection(): ReturnType<typeof createConnection> {
  * For each open document, how much of its start and end no edit has touched since its analyzer last
  * read it: the incremental zone reader then skips comparing megabytes of text to find the change.
  */
-const untouched = new Map<string, { prefix: number; suffix: number }>();
+const untouched = new Map<string, { prefix: number; suffix: number } | 'unknown'>();
 const documents = new TextDocuments<TextDocument>({
   create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
   update(doc, changes, version) {
-    const u = untouched.get(doc.uri) ?? { prefix: Number.MAX_SAFE_INTEGER, suffix: Number.MAX_SAFE_INTEGER };
+    let u = untouched.get(doc.uri) ?? { prefix: Number.MAX_SAFE_INTEGER, suffix: Number.MAX_SAFE_INTEGER };
     for (const c of changes) {
-      if ('range' in c) {
+      if (u !== 'unknown' && 'range' in c) {
         const start = doc.offsetAt(c.range.start);
         const end = doc.offsetAt(c.range.end);
         u.prefix = Math.min(u.prefix, start);
         u.suffix = Math.min(u.suffix, doc.getText().length - end);
       } else {
-        u.prefix = u.suffix = 0;
+        // The whole text replaced: the reader compares the texts itself.
+        u = 'unknown';
       }
       doc = TextDocument.update(doc, [c], version);
     }
@@ -256,7 +257,8 @@ function analyze(doc: TextDocument, model = true): DocState {
       states.set(doc.uri, state);
       return state;
     }
-    const change = untouched.get(doc.uri);
+    const edits = untouched.get(doc.uri);
+    const change = edits === 'unknown' ? undefined : edits;
     untouched.delete(doc.uri);
     let analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports(), change });
     workspace.set(file, analysis.zone.records, analysis.sites);

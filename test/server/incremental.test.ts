@@ -81,11 +81,16 @@ describe('incremental editing over LSP', () => {
       () => { const p = at('; note 10'); return [{ range: { start: { line: p.line, character: 0 }, end: { line: p.line + 1, character: 0 } }, text: '' }]; }, // a line deleted
       () => [{ range: r(at('ptr a a'), 3), text: 'mx' }, { range: r(at('h594 IN A'), 0), text: 'y' }], // two changes in one notification
       () => [{ range: r(at('host ( 1 2 3 4 5 )'), 0), text: '\n' }], // a line break inside the parenthesised SOA, at the top
+      () => [{ range: r(at('h300 IN A'), 0), text: 'z' }, { text: text.replace('h594 IN A', 'h594b IN A') }], // a whole-text change after a ranged one
+      () => [{ range: r(at('h120 IN A'), 0), text: 'q' }], // and ranged edits again
     ];
     let version = 1;
     for (const make of edits) {
       const changes = make();
-      for (const c of changes) apply(c as { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string });
+      for (const c of changes) {
+        if ('range' in c) apply(c);
+        else text = c.text;
+      }
       version++;
       await editing.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
       const got = await settled(editing, uri, version);
