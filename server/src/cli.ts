@@ -275,6 +275,7 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
       );
     }
   await Promise.all(jobs);
+  timing(`SPF trees: ${jobs.length} walked`);
   // Offline, the same unresolvable targets would be noted on every record: keep the first note per target set.
   const noted = new Set<string>();
   for (const f of sink.findings) {

@@ -9,7 +9,8 @@ import { spfRules } from './spf';
 import { treeRules } from './tree';
 import { metaRules, sourceRules, zoneRules } from './zone';
 
-export const allRules: readonly Rule[] = [...zoneRules, ...sourceRules, ...metaRules, ...spfRules, ...dmarcRules, ...dkimRules, ...modelRules, ...treeRules, ...senderRules, reportsShowFailingSenders].sort((a, b) => a.id.localeCompare(b.id));
+// Code-unit order: localeCompare would load the ICU collator at start-up (about 6 ms of every CLI run).
+export const allRules: readonly Rule[] = [...zoneRules, ...sourceRules, ...metaRules, ...spfRules, ...dmarcRules, ...dkimRules, ...modelRules, ...treeRules, ...senderRules, reportsShowFailingSenders].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 export const rulesById: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => [r.id, r]));
 

@@ -72,9 +72,31 @@ function parsed(record: string): ReturnType<typeof parseSpf> {
   return p;
 }
 
+/** The SPF records of each answer (a memoising resolver hands out the same answer to many walks). */
+const spfOfAnswer = new WeakMap<DnsAnswer, string[]>();
+
 async function spfRecordOf(resolver: Resolver, domain: string): Promise<{ answer: DnsAnswer; records: string[] }> {
   const answer = await resolver.resolve(domain, 'TXT');
-  return { answer, records: answer.status === 'ok' ? answer.records.filter(isSpfRecord) : [] };
+  let records = spfOfAnswer.get(answer);
+  if (!records) spfOfAnswer.set(answer, (records = answer.status === 'ok' ? answer.records.filter(isSpfRecord) : []));
+  return { answer, records };
+}
+
+type Net = { ip: Ip; len: number; text: string };
+/** The networks a record authorises (pass) with ip4/ip6 terms, once per parsed record. */
+const netsOfRecord = new WeakMap<ReturnType<typeof parseSpf>, Net[]>();
+function netsOf(rec: ReturnType<typeof parseSpf>): Net[] {
+  let nets = netsOfRecord.get(rec);
+  if (nets) return nets;
+  nets = [];
+  for (const t of rec.terms) {
+    if ((t.name !== 'ip4' && t.name !== 'ip6') || t.qualifier !== '+' || !t.arg) continue;
+    const ip = parseIp(t.arg);
+    if (!ip || (t.name === 'ip4') !== (ip.v === 4)) continue;
+    nets.push({ ip, len: (ip.v === 4 ? t.cidr4 : t.cidr6) ?? (ip.v === 4 ? 32 : 128), text: t.text });
+  }
+  netsOfRecord.set(rec, nets);
+  return nets;
 }
 
 interface Walk {
@@ -152,12 +174,9 @@ async function walkNode(domain: string, path: string[], w: Walk, root: boolean):
   }
   node.record = records[0];
   const rec = parsed(records[0]);
-  for (const t of rec.terms) {
-    if ((t.name !== 'ip4' && t.name !== 'ip6') || t.qualifier !== '+' || !t.arg || w.nets.length >= MAX_NETS) continue;
-    const ip = parseIp(t.arg);
-    if (!ip || (t.name === 'ip4') !== (ip.v === 4)) continue;
-    const len = (ip.v === 4 ? t.cidr4 : t.cidr6) ?? (ip.v === 4 ? 32 : 128);
-    w.nets.push({ ip, len, text: t.text, domain, path });
+  for (const n of netsOf(rec)) {
+    if (w.nets.length >= MAX_NETS) break;
+    w.nets.push({ ip: n.ip, len: n.len, text: n.text, domain, path });
   }
   const hasAll = rec.terms.some((t) => t.kind === 'mechanism' && t.name === 'all');
   const terms = rec.terms.filter((t) => (t.kind === 'mechanism' && COUNTED.has(t.name)) || (t.kind === 'modifier' && t.name === 'redirect' && !hasAll));
