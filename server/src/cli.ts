@@ -11,7 +11,7 @@ import { collectFiles, collectReportFiles, readTextFile } from './files';
 import { providerForInclude, providerForSelector, useProviders } from './senders/catalog';
 import { describe as describeRecord, orgDomain } from './senders/analyze';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
-import { byDocumentOrder, checkZone, FindingSink, readZone, workspaceSenders, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { reportStats, type ReportStats } from './reports/stats';
@@ -727,8 +727,9 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         if (args.paths.length === 0) throw new UsageError('check needs at least one file or folder');
         const options: LintOptions = {};
         if (args.config) configs.override = loadConfig(args.config);
+        timeRules(process.env.DMARC_LENS_TIMING === '1');
         const run = runCheck(args, options, warn);
-        timing('read and check');
+        timing(`check (slowest cross-record rules: ${[...(ruleTimings ?? [])].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`).join(', ')})`);
         return settle(
           addTreeFindings(args, options, run, warn).then(() => {
             timing('SPF trees');

@@ -288,12 +288,19 @@ export function checkSite(a: AnalyzedSite, sink: FindingSink): void {
   materialize(collectSite(a, (id) => sink.enabled(id)), sink);
 }
 
+/** When set (the CLI's DMARC_LENS_TIMING), the milliseconds each cross-record rule took, summed over files. */
+export let ruleTimings: Map<string, number> | undefined;
+export function timeRules(on: boolean): void {
+  ruleTimings = on ? new Map() : undefined;
+}
+
 /** Runs the cross-record rules on a set of records (one zone and its includes), and the workspace. */
 export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], enabled: (id: string) => boolean, workspace?: WorkspaceView): RawFinding[] {
   const model = buildModel(records, sites, workspace);
   const out: RawFinding[] = [];
   for (const rule of crossRecordRules) {
     if (!enabled(rule.id)) continue;
+    const t0 = ruleTimings ? performance.now() : 0;
     rule.check(model, {
       report(site, range, message, options = {}) {
         const related = options.related;
@@ -317,6 +324,7 @@ export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], e
         out.push({ rule: rule.id, severity: options.severity, message, uri: record.uri, docRange: record.range, related: options.related, docFixes: options.docFixes, anchors: [record, ...(options.anchors ?? [])] });
       },
     });
+    if (ruleTimings) ruleTimings.set(rule.id, (ruleTimings.get(rule.id) ?? 0) + performance.now() - t0);
   }
   return out;
 }

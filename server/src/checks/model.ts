@@ -319,18 +319,21 @@ export const includeHasNoSpf = rule({
   },
   check(model, ctx) {
     const localRecords = model.owners();
+    // Many records include the same few targets: each target is looked up once.
+    const verdicts = new Map<string, { missing: boolean; where?: { uri: string; record: ResourceRecord } }>();
     for (const s of model.sites) {
       for (const t of s.spf?.terms ?? []) {
         if ((t.name !== 'include' && t.name !== 'redirect') || t.invalid || !t.arg || t.arg.includes('%')) continue;
         const target = t.arg.toLowerCase().replace(/\.$/, '');
-        const elsewhere = model.workspace?.at(target) ?? [];
-        const known = localRecords.has(target) || elsewhere.length > 0;
-        if (!known) continue;
-        const spf = [...model.sitesAt(target), ...elsewhere.map((e) => e.site).filter((x): x is AnalyzedSite => x !== undefined)].some(
-          (x) => x.site.type === 'TXT' && isSpfRecord(x.site.value),
-        );
-        if (spf) continue;
-        const where = elsewhere[0];
+        let v = verdicts.get(target);
+        if (!v) {
+          const elsewhere = model.workspace?.at(target) ?? [];
+          const known = localRecords.has(target) || elsewhere.length > 0;
+          const spf = known && [...model.sitesAt(target), ...elsewhere.map((e) => e.site).filter((x): x is AnalyzedSite => x !== undefined)].some((x) => x.site.type === 'TXT' && isSpfRecord(x.site.value));
+          verdicts.set(target, (v = { missing: known && !spf, where: elsewhere[0] }));
+        }
+        if (!v.missing) continue;
+        const where = v.where;
         ctx.report(s.site, t.argRange ?? t.range, `\`${target}\` is defined in the workspace but has no SPF record, so this ${t.name} is a permerror (RFC 7208 ${t.name === 'include' ? '§5.2' : '§6.1'}).`, {
           related: where ? [{ uri: where.uri, range: where.record.range, message: `records at ${target}` }] : undefined,
         });

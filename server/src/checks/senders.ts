@@ -15,8 +15,14 @@ import type { AnalyzedSite, DnsModel, ModelRule } from './rule';
  * signature with d= a parent in the same Organizational Domain aligns too. Parents are walked down to
  * two labels (no public-suffix list yet, so `co.uk`-style suffixes are not told apart).
  */
-function dkimSetUp(model: DnsModel, keys: Map<string, ResourceRecord[]>, domain: string, p: Provider): boolean {
-  for (let d = domain; d.split('.').length >= 2; d = d.slice(d.indexOf('.') + 1)) if (dkimAt(model, keys, d, p)) return true;
+function dkimSetUp(model: DnsModel, keys: Map<string, ResourceRecord[]>, domain: string, p: Provider, memo: Map<string, boolean>): boolean {
+  for (let d = domain; d.includes('.'); d = d.slice(d.indexOf('.') + 1)) {
+    // Sibling names share their parents: each (parent, platform) is looked at once per check.
+    const key = `${p.id} ${d}`;
+    let found = memo.get(key);
+    if (found === undefined) memo.set(key, (found = dkimAt(model, keys, d, p)));
+    if (found) return true;
+  }
   return false;
 }
 
@@ -67,6 +73,7 @@ export const includeDoesNotAlign: ModelRule = {
   },
   check(model, ctx) {
     let keys: Map<string, ResourceRecord[]> | undefined;
+    const memo = new Map<string, boolean>();
     type Hit = { site: AnalyzedSite; term: SpfTerm; p: Provider; domain: string };
     const groups = new Map<string, Hit[]>();
     for (const s of model.sites) {
@@ -77,7 +84,7 @@ export const includeDoesNotAlign: ModelRule = {
         const p = providerForInclude(t.arg);
         if (!p || !p.returnPath || p.returnPath === 'customer' || p.returnPath === 'unknown') continue;
         keys ??= keysByDomain(model.records);
-        if (dkimSetUp(model, keys, domain, p)) continue;
+        if (dkimSetUp(model, keys, domain, p, memo)) continue;
         // Names of one Organizational Domain including the same platform are reported together.
         const key = `${orgDomain(domain)} ${p.id}`;
         const list = groups.get(key);

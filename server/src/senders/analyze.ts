@@ -82,7 +82,8 @@ const orgCache = new Map<string, string>();
 export function orgDomain(domain: string): string {
   let o = orgCache.get(domain);
   if (o === undefined) {
-    o = getDomain(bare(domain), { allowPrivateDomains: false }) ?? bare(domain);
+    // A domain name, not a URL: tldts need not extract or validate a hostname (the same answer, faster).
+    o = getDomain(bare(domain), { allowPrivateDomains: false, extractHostname: false, validateHostname: false }) ?? bare(domain);
     if (orgCache.size > 50000) orgCache.clear();
     orgCache.set(domain, o);
   }
