@@ -80,6 +80,17 @@ describe('dmarc-lens check', () => {
     assert.match(b.stderr, /unknown rule id "spf\/nope"/i);
   });
 
+  it('with DMARC_LENS_TIMING=1 says where the time went on stderr, and prints the same findings', () => {
+    const plain = run('check', 'examples', '--offline', '--format', 'json');
+    const timed = spawnSync(process.execPath, [CLI, 'check', 'examples', '--offline', '--format', 'json'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DMARC_LENS_TIMING: '1' } });
+    assert.equal(timed.stdout, plain.stdout);
+    assert.equal(timed.status, plain.status);
+    const phases = [...timed.stderr.matchAll(/^dmarc-lens timing: (.+?) \d+ ms$/gm)].map((m) => m[1].replace(/ \(.*\)$/, '').replace(/: \d+ walked$/, ''));
+    assert.deepEqual(phases, ['start-up', 'read', 'check', 'SPF trees', 'suppressions and order', 'output']);
+    assert.match(timed.stderr, /check \(slowest cross-record rules: [a-z]+\/[a-z-]+ \d+ ms/);
+    assert.doesNotMatch(plain.stderr, /timing/);
+  });
+
   it('skips binary files with a note instead of reporting garbage', () => {
     const f = tmp('bin.zone', 'abc\u0000def');
     const r = run('check', f);

@@ -732,7 +732,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         timing(`check (slowest cross-record rules: ${[...(ruleTimings ?? [])].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`).join(', ')})`);
         return settle(
           addTreeFindings(args, options, run, warn).then(() => {
-            timing('SPF trees');
+            timing('suppressions and order');
             const results = run.results;
             if (args.baseline) applyBaseline(args.baseline, results, warn);
             out(args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results) : formatText(results));
