@@ -73,6 +73,20 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     times.push(performance.now() - t);
   }
   console.log(`didChange of one line -> publishDiagnostics: median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms over ${times.length} edits`);
+  // Typing: a character typed into a record and deleted again, so the rest of the file moves each time.
+  const typing = [];
+  for (let k = 0; k < editsWanted; k++) {
+    const [line, i] = candidates[(Math.floor(k / 2) * 89) % candidates.length];
+    const col = Math.max(line.indexOf('~all'), line.indexOf('-all'), line.indexOf('+all'), line.indexOf('?all'));
+    const version = editsWanted + k + 2;
+    const got = s.next(uri, version);
+    t = performance.now();
+    const change = k % 2 === 0 ? { range: { start: { line: i, character: col }, end: { line: i, character: col } }, text: 'x' } : { range: { start: { line: i, character: col }, end: { line: i, character: col + 1 } }, text: '' };
+    await s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [change] });
+    await got;
+    typing.push(performance.now() - t);
+  }
+  console.log(`typing (a character in, then out; the rest of the file moves): median ${median(typing).toFixed(0)} ms, min ${Math.min(...typing).toFixed(0)} ms, max ${Math.max(...typing).toFixed(0)} ms over ${typing.length} edits`);
   await s.conn.sendRequest(rpc.ShutdownRequest.type);
   await s.conn.sendNotification(rpc.ExitNotification.type);
   await Promise.race([new Promise((r) => s.proc.once('exit', r)), new Promise((r) => setTimeout(r, 3000))]);

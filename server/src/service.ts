@@ -108,6 +108,19 @@ function keepYamlString(site: RecordSite, edits: Fix['edits']): Fix['edits'] {
   return [{ range: { start: site.range.start, end: site.range.end }, newText: JSON.stringify(raw) }];
 }
 
+/** Fixes written only when someone reads them (a code action), then kept. */
+function lazyFixes(f: Finding, fixes: () => Fix[]): void {
+  Object.defineProperty(f, 'fixes', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = fixes();
+      Object.defineProperty(f, 'fixes', { value, enumerable: true, writable: true });
+      return value;
+    },
+  });
+}
+
 export class FindingSink {
   readonly findings: Finding[] = [];
   constructor(private readonly options: LintOptions = {}) {}
@@ -134,17 +147,8 @@ export class FindingSink {
     if (extra.context !== undefined) f.context = extra.context;
     if (extra.related?.length) f.related = extra.related;
     const fixes = extra.fixes;
-    if (typeof fixes === 'function') {
-      Object.defineProperty(f, 'fixes', {
-        enumerable: true,
-        configurable: true,
-        get() {
-          const value = fixes();
-          Object.defineProperty(f, 'fixes', { value, enumerable: true, writable: true });
-          return value;
-        },
-      });
-    } else if (fixes?.length) f.fixes = fixes;
+    if (typeof fixes === 'function') lazyFixes(f, fixes);
+    else if (fixes?.length) f.fixes = fixes;
     this.findings.push(f);
     return f;
   }
@@ -238,6 +242,7 @@ function shiftSince(r: RawFinding, sig: readonly number[]): number | undefined {
 
 interface Placed {
   finding: Finding;
+  /** Anchor starts when `finding` was placed (moved along with it). */
   sig: number[];
   fixes: (() => Fix[]) | undefined;
 }
@@ -507,10 +512,16 @@ export class DocumentAnalyzer {
           continue;
         }
         if (d !== undefined) {
+          // The same finding, moved: its rule settings were applied when it was made.
           const f = prev.finding;
-          const related = f.related?.map((x) => (x.uri === f.uri ? { ...x, range: { start: x.range.start + d, end: x.range.end + d } } : x));
-          const shifted = sink.add(f.rule, f.uri, { start: f.range.start + d, end: f.range.end + d }, f.message, { severity: f.severity, related, context: f.context, fixes: prev.fixes });
-          if (shifted) this.remember(r, shifted, anchorStarts(r), prev.fixes, f.identity);
+          const g: Finding = { rule: f.rule, severity: f.severity, message: f.message, uri: f.uri, range: { start: f.range.start + d, end: f.range.end + d } };
+          if (f.context !== undefined) g.context = f.context;
+          if (f.related) g.related = f.related.map((x) => (x.uri === f.uri ? { ...x, range: { start: x.range.start + d, end: x.range.end + d } } : x));
+          if (prev.fixes) lazyFixes(g, prev.fixes);
+          g.identity = f.identity;
+          sink.findings.push(g);
+          for (let i = 0; i < prev.sig.length; i++) prev.sig[i] += d;
+          prev.finding = g;
           continue;
         }
       }

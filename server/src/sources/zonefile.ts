@@ -610,28 +610,27 @@ function commonSuffix(a: string, b: string, max: number): number {
   return lo;
 }
 
-function shiftRange(r: OffsetRange, d: number, seen: Set<OffsetRange>): void {
-  if (seen.has(r)) return;
-  seen.add(r);
+function shiftRange(r: OffsetRange, d: number): void {
   r.start += d;
   r.end += d;
 }
 
-/** Moves a reused chunk's offsets by `d` (ranges are owned by one record, except a site's shared record range). */
+/**
+ * Moves a reused chunk's offsets by `d`. Every range object belongs to one record, except that a
+ * TXT record's site has the record's range object as its own: that one moves with the record.
+ */
 function shiftChunk(c: Chunk, d: number): void {
-  const seen = new Set<OffsetRange>();
   c.start += d;
   c.end += d;
-  if (c.state.lastOwnerRange) shiftRange(c.state.lastOwnerRange, d, seen);
-  for (const r of c.records) shiftRange(r.range, d, seen);
+  if (c.state.lastOwnerRange) shiftRange(c.state.lastOwnerRange, d);
+  for (const r of c.records) shiftRange(r.range, d);
   for (const s of c.sites) {
-    shiftRange(s.range, d, seen);
-    shiftRange(s.ownerRange, d, seen);
+    shiftRange(s.ownerRange, d);
     s.map.shift(d);
   }
   for (const p of c.problems) {
-    shiftRange(p.range, d, seen);
-    for (const f of p.fixes ?? []) for (const e of f.edits) shiftRange(e.range, d, seen);
+    shiftRange(p.range, d);
+    for (const f of p.fixes ?? []) for (const e of f.edits) shiftRange(e.range, d);
   }
 }
 
