@@ -140,6 +140,8 @@ const states = new Map<string, DocState>();
 const configs = new ConfigCache();
 const analyzers = new Map<string, DocumentAnalyzer>();
 const timers = new Map<string, NodeJS.Timeout>();
+/** Documents whose scheduled check follows an edit of their own (see schedule). */
+const pendingEdit = new Set<string>();
 let ruleSettings: Record<string, RuleSetting> = {};
 let hasConfiguration = false;
 let hasWorkDoneProgress = false;
@@ -360,18 +362,33 @@ function publish(doc: TextDocument, model = true, treesDone = false): DocState {
   return state;
 }
 
-function schedule(doc: TextDocument, delay = DEBOUNCE_MS, model = doc.getText().length <= TWO_PHASE_CHARS): void {
+/**
+ * Checks a document after `delay`. `edited`: its text changed (opened, edited), so the open documents
+ * that depend on the names it defines are checked again after it; a document checked again only
+ * because of another one does not pass it on (two files that include each other's names would
+ * otherwise re-check each other for ever).
+ */
+function schedule(doc: TextDocument, delay = DEBOUNCE_MS, model = doc.getText().length <= TWO_PHASE_CHARS, edited = true): void {
   clearTimeout(timers.get(doc.uri));
+  // A pending check for an edit stays one when something else asks for a check too.
+  const propagate = edited || pendingEdit.has(doc.uri);
+  if (propagate) pendingEdit.add(doc.uri);
   timers.set(
     doc.uri,
     setTimeout(() => {
       timers.delete(doc.uri);
       const current = documents.get(doc.uri);
-      if (!current) return;
+      if (!current) {
+        pendingEdit.delete(doc.uri);
+        return;
+      }
       try {
         const state = publish(current, model);
-        if (!state.model) schedule(current, MODEL_DELAY_MS, true);
-        else revalidateDependents(toPath(doc.uri), current.uri);
+        if (!state.model) schedule(current, MODEL_DELAY_MS, true, propagate);
+        else {
+          pendingEdit.delete(doc.uri);
+          if (propagate) revalidateDependents(toPath(doc.uri), current.uri);
+        }
       } catch (e) {
         connection.console.error(`dmarc-lens: checking ${doc.uri} failed: ${(e as Error).stack ?? e}`);
       }
@@ -388,7 +405,7 @@ function revalidateDependents(file: string, exceptUri?: string): void {
     // Sender profiles read names all over their domains: a few cheap checks, so re-check on any change.
     if (path.basename(toPath(doc.uri)) === CONFIG_NAME) {
       states.delete(doc.uri);
-      schedule(doc, 0, true);
+      schedule(doc, 0, true, false);
       continue;
     }
     const refs = referencesOf(states.get(doc.uri)!);
@@ -400,7 +417,7 @@ function revalidateDependents(file: string, exceptUri?: string): void {
     }
     if (hit) {
       states.delete(doc.uri);
-      schedule(doc, 0, true);
+      schedule(doc, 0, true, false);
     }
   }
 }
@@ -523,7 +540,7 @@ async function indexWorkspace(): Promise<void> {
   connection.console.log(`dmarc-lens: indexed ${files.length} files and ${[...reportsByDomain.values()].reduce((n, l) => n + l.length, 0)} aggregate reports in ${Date.now() - started} ms`);
   for (const doc of documents.all()) {
     states.delete(doc.uri);
-    schedule(doc, 0, true);
+    schedule(doc, 0, true, false);
   }
 }
 
@@ -560,7 +577,7 @@ connection.onInitialized(async () => {
 connection.onDidChangeConfiguration(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
   states.clear();
-  documents.all().forEach((d) => schedule(d, 0, true));
+  documents.all().forEach((d) => schedule(d, 0, true, false));
 });
 
 connection.onDidChangeWatchedFiles((params) => {
@@ -568,14 +585,14 @@ connection.onDidChangeWatchedFiles((params) => {
   if (params.changes.some((c) => /\.(xml|gz|zip|eml)$/i.test(c.uri))) {
     indexReports();
     states.clear();
-    documents.all().forEach((d) => schedule(d, 0, true));
+    documents.all().forEach((d) => schedule(d, 0, true, false));
   }
   for (const change of params.changes) {
     const file = toPath(change.uri);
     if (/\.(xml|gz|zip|eml)$/i.test(file)) continue;
     if (path.basename(file) === CONFIG_NAME) {
       states.clear();
-      documents.all().forEach((d) => schedule(d, 0, true));
+      documents.all().forEach((d) => schedule(d, 0, true, false));
       continue;
     }
     if (documents.get(change.uri) || !(isSourceFileName(file) || formatOf(file))) continue;
@@ -593,7 +610,7 @@ connection.onDidChangeWatchedFiles((params) => {
       const st = states.get(doc.uri);
       if (st && (path.basename(toPath(doc.uri)) === CONFIG_NAME || [...referencesOf(st)].some((r) => before.has(r) || after.has(r)))) {
         states.delete(doc.uri);
-        schedule(doc, 0, true);
+        schedule(doc, 0, true, false);
       }
     }
   }
@@ -644,6 +661,7 @@ documents.onDidOpen((e) => schedule(e.document, 0));
 documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
+  pendingEdit.delete(e.document.uri);
   states.delete(e.document.uri);
   analyzers.delete(e.document.uri);
   untouched.delete(e.document.uri);
