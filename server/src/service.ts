@@ -512,16 +512,22 @@ export class DocumentAnalyzer {
           continue;
         }
         if (d !== undefined) {
-          // The same finding, moved: its rule settings were applied when it was made.
+          // The same finding, moved with its record (the text before it grew or shrank). It is moved
+          // in place: the findings of the last update are superseded by this one, and a big zone
+          // moves thousands of them on every keystroke. Its range objects are its own.
           const f = prev.finding;
-          const g: Finding = { rule: f.rule, severity: f.severity, message: f.message, uri: f.uri, range: { start: f.range.start + d, end: f.range.end + d } };
-          if (f.context !== undefined) g.context = f.context;
-          if (f.related) g.related = f.related.map((x) => (x.uri === f.uri ? { ...x, range: { start: x.range.start + d, end: x.range.end + d } } : x));
-          if (prev.fixes) lazyFixes(g, prev.fixes);
-          g.identity = f.identity;
-          sink.findings.push(g);
+          f.range.start += d;
+          f.range.end += d;
+          if (f.related)
+            for (const x of f.related)
+              if (x.uri === f.uri) {
+                x.range.start += d;
+                x.range.end += d;
+              }
+          // Fixes already written were written for the old offsets: write them again when asked.
+          if (prev.fixes && Object.getOwnPropertyDescriptor(f, 'fixes')?.get === undefined) lazyFixes(f, prev.fixes);
+          sink.findings.push(f);
           for (let i = 0; i < prev.sig.length; i++) prev.sig[i] += d;
-          prev.finding = g;
           continue;
         }
       }
