@@ -321,6 +321,15 @@ function decode(text: string, tok: Token, map?: SourceMap): { value: string; byt
   return { value, bytes };
 }
 
+/** No lower-case ASCII letter in it (class and type words as zone files usually write them). */
+function isUpper(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 97 && c <= 122) return false;
+  }
+  return true;
+}
+
 /** A copy of a string that does not point into the text it was cut from (short strings are copies already). */
 function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
@@ -662,6 +671,9 @@ function readInto(
   const keep = zone.detaching ? detach : (x: string) => x;
   const problem = (code: string, message: string, range: OffsetRange) => problems.push({ code, message: keep(message), uri, range });
 
+  let lastOwnerText: string | undefined;
+  let lastOwnerOrigin: string | undefined;
+  let lastOwnerName: string | undefined;
   const lx = new Lexer(text, uri, problems);
   lx.pos = from;
   const raw = (i: number) => text.slice(lx.starts[i], lx.ends[i]);
@@ -745,8 +757,16 @@ function readInto(
     let owner: string | undefined;
     let ownerRange: OffsetRange;
     if (!lx.leadingSpace) {
-      owner = absoluteName(value(0), st.origin);
-      if (owner !== undefined) owner = keep(owner);
+      // Zone files write one owner on several lines in a row (A, AAAA, TXT, MX): the name is made once.
+      const ownerText = value(0);
+      if (ownerText === lastOwnerText && st.origin === lastOwnerOrigin) owner = lastOwnerName;
+      else {
+        owner = absoluteName(ownerText, st.origin);
+        if (owner !== undefined) owner = keep(owner);
+        lastOwnerText = ownerText;
+        lastOwnerOrigin = st.origin;
+        lastOwnerName = owner;
+      }
       ownerRange = first;
       st.lastOwner = owner;
       st.lastOwnerRange = ownerRange;
@@ -779,7 +799,7 @@ function readInto(
         ttl = v;
         continue;
       }
-      const upper = word.toUpperCase();
+      const upper = isUpper(word) ? word : word.toUpperCase();
       if (cls === undefined && (CLASSES.has(upper) || /^CLASS\d+$/.test(upper))) {
         cls = upper;
       } else {
