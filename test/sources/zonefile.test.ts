@@ -4,7 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeZone } from '../../server/src/service';
-import { originFromFileName, parseTtl, parseZone } from '../../server/src/sources/zonefile';
+import { isPlainIPv6, originFromFileName, parseTtl, parseZone } from '../../server/src/sources/zonefile';
+import { isIPv6 } from 'node:net';
+import fc from 'fast-check';
 import { applyFix, covered } from '../helpers';
 
 const zone = (text: string, origin = 'example.com') => parseZone(text, 'z.zone', { origin });
@@ -138,5 +140,18 @@ describe('zone file reader (RFC 1035 §5)', () => {
     const z = zone('$TTL 300\r\n@ IN TXT "v=spf1 -all"\r\nwww IN TXT "x"');
     assert.deepEqual(z.sites.map((s) => s.value), ['v=spf1 -all', 'x']);
     assert.deepEqual(z.problems, []);
+  });
+
+  it('checks AAAA addresses as isIPv6 does: the fast path for hex groups agrees with it on any such string', () => {
+    const hexColon = fc.array(fc.constantFrom(...'0123456789abcdefABCDEF:::::'.split('')), { maxLength: 41 }).map((a) => a.join(''));
+    const address = fc.tuple(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.nat(8), fc.nat(8)).map(([g, a, b]) => {
+      const h = g.map((x) => x.toString(16));
+      return a < b ? `${h.slice(0, a).join(':')}::${h.slice(b).join(':')}` : h.join(':');
+    });
+    fc.assert(fc.property(fc.oneof(hexColon, address), (s) => assert.equal(isPlainIPv6(s), isIPv6(s), s)), { numRuns: 20000 });
+    // Other forms still go to isIPv6: an IPv4 tail is valid, a zone index is not plain.
+    for (const s of ['::ffff:192.0.2.1', '64:ff9b::192.0.2.33']) assert.equal(isPlainIPv6(s), false);
+    const z = parseZone('$ORIGIN example.com.\na IN AAAA ::ffff:192.0.2.1\nb IN AAAA 2001:db8::1\nc IN AAAA 2001:db8:::1\n', 'z.zone');
+    assert.deepEqual(z.problems.map((p) => p.message), ['`2001:db8:::1` is not an IPv6 address (RFC 3596 §2.2).']);
   });
 });

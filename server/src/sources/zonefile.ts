@@ -926,6 +926,43 @@ export function isDottedQuad(s: string): boolean {
   return octets === 4;
 }
 
+/**
+ * Hex groups and at most one `::` (the way AAAA records are written), checked without node's large
+ * regular expression; anything else (an IPv4 tail) goes to isIPv6. Only says yes where isIPv6 does.
+ */
+export function isPlainIPv6(s: string): boolean {
+  const n = s.length;
+  if (n < 2 || n > 39) return false;
+  let groups = 0;
+  let digits = 0;
+  let compressed = false;
+  let i = 0;
+  if (s.charCodeAt(0) === 58) {
+    if (s.charCodeAt(1) !== 58) return false;
+    compressed = true;
+    i = 2;
+    if (n === 2) return true;
+  }
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58) {
+      if (digits === 0) return false;
+      groups++;
+      digits = 0;
+      if (i + 1 < n && s.charCodeAt(i + 1) === 58) {
+        if (compressed) return false;
+        compressed = true;
+        i++;
+        if (i + 1 === n) return groups <= 7;
+      } else if (i + 1 === n) return false;
+    } else if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
+      if (++digits > 4) return false;
+    } else return false;
+  }
+  groups++;
+  return compressed ? groups <= 7 : groups === 8;
+}
+
 /** The rdata checks named-checkzone also makes for the common types; a message when the rdata is bad. */
 function checkRdata(type: string, rdata: string[]): string | undefined {
   const count = (n: number) =>
@@ -934,7 +971,7 @@ function checkRdata(type: string, rdata: string[]): string | undefined {
     case 'A':
       return count(1) ?? (isDottedQuad(rdata[0]) ? undefined : `\`${rdata[0]}\` is not an IPv4 address (RFC 1035 §3.4.1).`);
     case 'AAAA':
-      return count(1) ?? (isIPv6(rdata[0]) ? undefined : `\`${rdata[0]}\` is not an IPv6 address (RFC 3596 §2.2).`);
+      return count(1) ?? (isPlainIPv6(rdata[0]) || isIPv6(rdata[0]) ? undefined : `\`${rdata[0]}\` is not an IPv6 address (RFC 3596 §2.2).`);
     case 'MX':
       return count(2) ?? (/^\d+$/.test(rdata[0]) && Number(rdata[0]) < 65536 ? undefined : `MX preference \`${rdata[0]}\` must be a number 0-65535 (RFC 1035 §3.3.9).`);
     case 'CNAME':
