@@ -23,7 +23,7 @@ import { readDnscontrol } from './sources/dnscontrol';
 import { readFallback } from './sources/fallback';
 import { parse as parseYaml } from 'yaml';
 import { isDnscontrolName, isYamlSourceName, isZoneFileName } from './files';
-import type { Finding, FindingIdentity, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
+import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
 
 export type RuleSetting = Severity | 'off';
 
@@ -218,8 +218,8 @@ export function materialize(raws: readonly RawFinding[], sink: FindingSink): voi
 
 /**
  * The starts of the ranges a raw finding's document ranges and fixes are computed from: its own
- * anchor first, then every record it involves and its related information. Equal starts mean equal document ranges (a reused stretch
- * of the file moves as a whole).
+ * anchor first, then every record it involves and its related information. Equal starts mean equal
+ * document ranges (a reused stretch of the file moves as a whole).
  */
 function anchorStarts(r: RawFinding): number[] {
   const sig = [r.site ? r.site.range.start : r.docRange!.start];
@@ -533,13 +533,11 @@ export class DocumentAnalyzer {
       }
       const extra = placement(r);
       const f = sink.add(r.rule, r.uri, extra.range, r.message, extra);
-      if (f) this.remember(r, f, anchorStarts(r), extra.fixes, {});
+      if (f) {
+        r.placed = { finding: f, sig: anchorStarts(r), fixes: extra.fixes };
+        f.identity = {};
+      }
     }
-  }
-
-  private remember(r: RawFinding, finding: Finding, sig: number[], fixes: (() => Fix[]) | undefined, identity: FindingIdentity | undefined): void {
-    r.placed = { finding, sig, fixes };
-    finding.identity = identity;
   }
 
   /**
