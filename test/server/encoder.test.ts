@@ -1,7 +1,13 @@
-/** The stdio writer's JSON encoder: byte for byte what JSON.stringify gives, with diagnostics' encodings reused. */
+/**
+ * The stdio transport: the writer's JSON encoder gives byte for byte what JSON.stringify gives, with
+ * diagnostics' encodings reused, and the server keeps the library's stdio behaviour around it.
+ */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { CachingJsonEncoder } from '../../server/src/lsp/encoder';
+import { ROOT } from '../helpers';
 
 const diag = (i: number) => ({
   range: { start: { line: i, character: 0 }, end: { line: i, character: 5 } },
@@ -37,5 +43,23 @@ describe('caching JSON encoder', () => {
       { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///a', version: 1, diagnostics: [] } },
     ])
       assert.equal(Buffer.from(await enc.encode(msg, options)).toString('utf-8'), JSON.stringify(msg));
+  });
+});
+
+describe('stdio server process', () => {
+  it('exits when the client closes its stdin without a shutdown (exit code 1, as the protocol says)', async () => {
+    const proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const late = setTimeout(() => {
+        proc.kill();
+        reject(new Error('the server was still running 5 s after stdin closed'));
+      }, 5000);
+      proc.once('exit', (c) => {
+        clearTimeout(late);
+        resolve(c);
+      });
+      setTimeout(() => proc.stdin!.end(), 200);
+    });
+    assert.equal(code, 1);
   });
 });
