@@ -286,23 +286,16 @@ function isAt(doc: TextDocument, offset: number, p: { line: number; character: n
 }
 
 /**
- * The diagnostic last sent for a finding's identity (see Finding.identity) is sent again while the
- * finding is at the same line and character, so an edit re-sends unchanged diagnostics without
+ * The diagnostic last sent for a finding (kept in Finding.shown) is sent again while it still says
+ * the same at the same line and character, so an edit re-sends unchanged diagnostics without
  * rebuilding or re-encoding them.
  */
 function diagnosticOf(f: Finding, state: DocState, doc: TextDocument): Diagnostic {
-  const id = f.identity;
-  const sent = id?.sent;
-  if (sent && !f.related?.length) {
-    const d = sent.output as Diagnostic;
-    // The same offsets may sit on another line after an edit that moved a line break: compare positions.
-    if (sent.finding.severity === f.severity && sent.finding.message === f.message && isAt(doc, f.range.start, d.range.start) && isAt(doc, f.range.end, d.range.end)) {
-      if (sent.finding !== f) id.sent = { finding: f, output: d };
-      return d;
-    }
-  }
+  const sent = f.shown as Diagnostic | undefined;
+  // The same offsets may sit on another line after an edit that moved a line break: compare positions.
+  if (sent && !f.related?.length && sent.severity === SEVERITY[f.severity] && sent.message === f.message && isAt(doc, f.range.start, sent.range.start) && isAt(doc, f.range.end, sent.range.end)) return sent;
   const d = toDiagnostic(f, state, doc);
-  if (id) id.sent = { finding: f, output: d };
+  f.shown = d;
   return d;
 }
 

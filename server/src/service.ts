@@ -533,10 +533,7 @@ export class DocumentAnalyzer {
       }
       const extra = placement(r);
       const f = sink.add(r.rule, r.uri, extra.range, r.message, extra);
-      if (f) {
-        r.placed = { finding: f, sig: anchorStarts(r), fixes: extra.fixes };
-        f.identity = {};
-      }
+      if (f) r.placed = { finding: f, sig: anchorStarts(r), fixes: extra.fixes };
     }
   }
 

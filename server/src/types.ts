@@ -102,14 +102,9 @@ export interface Finding {
   /** What the finding is about, for fingerprints that survive edits elsewhere (owner and record value). */
   context?: string;
   /**
-   * Set by a DocumentAnalyzer: one object for the findings one problem becomes across re-checks while
-   * its record is unchanged (its position may still move). A front end may keep what it built for
-   * the finding there (the server keeps the LSP diagnostic it sent).
+   * What a front end last built for this finding (the server: the LSP diagnostic it sent). A
+   * DocumentAnalyzer hands out the same finding object across re-checks while its record is unchanged
+   * or only moved, so this is worth keeping; whoever reads it checks it still fits.
    */
-  identity?: FindingIdentity;
-}
-
-/** See Finding.identity. */
-export interface FindingIdentity {
-  sent?: { finding: Finding; output: unknown };
+  shown?: unknown;
 }

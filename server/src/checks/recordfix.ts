@@ -48,7 +48,7 @@ export function monitoringRecordFix(model: DnsModel, domain: string, after: { ur
   let note = '';
   if (orgDomain(ruaDomain) !== orgDomain(domain)) {
     const authName = `${domain}._report._dmarc.${ruaDomain}`;
-    const exists = model.records.some((r) => r.owner === authName) || (model.workspace?.at(authName).length ?? 0) > 0;
+    const exists = model.owners().has(authName) || (model.workspace?.at(authName).length ?? 0) > 0;
     if (!exists) {
       const here = model.records.find((r) => r.owner === ruaDomain);
       const there = here ? undefined : model.workspace?.at(ruaDomain).find((e) => isZoneFileName(e.uri));

@@ -703,7 +703,7 @@ function readInto(
           if (abs !== undefined) {
             st.origin = keep(abs);
             if (depth === 0 && st.zoneOrigin === undefined && !st.sawRecord) {
-              st.zoneOrigin = abs;
+              st.zoneOrigin = st.origin;
               st.originExplicit = true;
             }
           } else {
