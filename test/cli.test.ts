@@ -91,6 +91,29 @@ describe('dmarc-lens check', () => {
     assert.doesNotMatch(plain.stderr, /timing/);
   });
 
+  it('starts from the V8 code cache the build writes; a damaged or missing cache changes nothing but start-up', () => {
+    const timed = (cli: string) => spawnSync(process.execPath, [cli, 'check', 'examples', '--offline', '--format', 'json'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DMARC_LENS_TIMING: '1' } });
+    const built = timed(CLI);
+    assert.match(built.stderr, /^dmarc-lens timing: code cache used$/m, 'npm run build writes dist/cli-main.cache and the launcher takes it');
+    // A copy of the CLI whose cache is garbage, then one with none at all.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cache-'));
+    for (const f of ['cli.js', 'cli-main.js']) fs.copyFileSync(path.join(ROOT, 'dist', f), path.join(dir, f));
+    const cache = fs.readFileSync(path.join(ROOT, 'dist', 'cli-main.cache'));
+    cache.fill(0x5a, 0, 64);
+    fs.writeFileSync(path.join(dir, 'cli-main.cache'), cache);
+    const damaged = timed(path.join(dir, 'cli.js'));
+    assert.match(damaged.stderr, /^dmarc-lens timing: code cache rejected$/m);
+    fs.rmSync(path.join(dir, 'cli-main.cache'));
+    const none = timed(path.join(dir, 'cli.js'));
+    assert.match(none.stderr, /^dmarc-lens timing: code cache none$/m);
+    for (const r of [damaged, none]) {
+      assert.equal(r.stdout, built.stdout);
+      assert.equal(r.status, built.status);
+    }
+    assert.equal(built.status, 1);
+    assert.ok(JSON.parse(built.stdout).files.length > 0);
+  });
+
   it('skips binary files with a note instead of reporting garbage', () => {
     const f = tmp('bin.zone', 'abc\u0000def');
     const r = run('check', f);
