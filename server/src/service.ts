@@ -4,7 +4,7 @@
  */
 import { crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfRecordRules } from './checks/registry';
 import { isDkimOwner, buildModel } from './checks/model';
-import type { AnalyzedSite, RecordContext, RelatedRef, ReportOptions, ValueFix, WorkspaceView } from './checks/rule';
+import type { AnalyzedSite, DkimRule, DmarcRule, RecordContext, RelatedRef, ReportOptions, SpfRule, ValueFix, WorkspaceView } from './checks/rule';
 import type { WorkspaceIndex } from './workspace';
 import { applySuppressions } from './suppress';
 import * as path from 'node:path';
@@ -270,27 +270,33 @@ class SiteContext implements RecordContext {
   }
 }
 
-function runRules<T>(rules: readonly { id: string; check(record: T, ctx: RecordContext): void }[], record: T, ctx: SiteContext, enabled: (id: string) => boolean): void {
+function runRules<T>(rules: readonly { id: string; check(record: T, ctx: RecordContext): void }[], record: T, ctx: SiteContext): void {
   for (const r of rules) {
-    if (!enabled(r.id)) continue;
     ctx.rule = r.id;
     r.check(record, ctx);
   }
 }
 
-/** Runs every record rule on one analysed site. */
-export function collectSite(a: AnalyzedSite, enabled: (id: string) => boolean): RawFinding[] {
+/** The record rules that are on, per record kind: worked out once per check, not per site and rule. */
+export interface SiteRules {
+  spf: readonly SpfRule[];
+  dmarc: readonly DmarcRule[];
+  dkim: readonly DkimRule[];
+}
+
+export function siteRules(enabled: (id: string) => boolean): SiteRules {
+  return { spf: spfRecordRules.filter((r) => enabled(r.id)), dmarc: dmarcRecordRules.filter((r) => enabled(r.id)), dkim: dkimRecordRules.filter((r) => enabled(r.id)) };
+}
+
+/** Runs the record rules that are on on one analysed site. */
+export function collectSite(a: AnalyzedSite, rules: SiteRules): RawFinding[] {
   const out: RawFinding[] = [];
   if (!a.spf && !a.dmarc && !a.dkim) return out;
   const ctx = new SiteContext(out, a.site);
-  if (a.spf) runRules(spfRecordRules, a.spf, ctx, enabled);
-  if (a.dmarc) runRules(dmarcRecordRules, a.dmarc, ctx, enabled);
-  if (a.dkim) runRules(dkimRecordRules, a.dkim, ctx, enabled);
+  if (a.spf) runRules(rules.spf, a.spf, ctx);
+  if (a.dmarc) runRules(rules.dmarc, a.dmarc, ctx);
+  if (a.dkim) runRules(rules.dkim, a.dkim, ctx);
   return out;
-}
-
-export function checkSite(a: AnalyzedSite, sink: FindingSink): void {
-  materialize(collectSite(a, (id) => sink.enabled(id)), sink);
 }
 
 /** When set (the CLI's DMARC_LENS_TIMING), the milliseconds each cross-record rule took, summed over files. */
@@ -388,7 +394,8 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   for (const p of zone.problems) sink.add(p.code, p.uri, p.range, p.message, { severity: p.severity, fixes: p.fixes });
   if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, zone.texts.get(zone.uri) ?? '', options.workspace, options.reports, sink);
   if (options.reports?.length) checkEvidence(sites, options.reports, sink);
-  for (const a of sites) checkSite(a, sink);
+  const rules = siteRules((id) => sink.enabled(id));
+  for (const a of sites) materialize(collectSite(a, rules), sink);
   const ws = options.workspace;
   const own = new Set(zone.texts.keys());
   const view: WorkspaceView | undefined = ws && { at: (owner) => ws.at(owner, own) };
@@ -551,6 +558,7 @@ export class DocumentAnalyzer {
       this.modelRaws = [];
     }
     const enabled = (id: string) => options.rules?.[id] !== 'off';
+    const rules = siteRules(enabled);
     const zone = this.zone ? this.zone.update(text, options.change) : readSource(text, this.uri, this.options);
     // The sites the zone reused at the start and the end of the file keep their analysis and record
     // findings: whole stretches of the last arrays are copied, without touching each site.
@@ -570,7 +578,7 @@ export class DocumentAnalyzer {
     for (let i = head; i < n - tail; i++) {
       const analyzed = analyzeSite(zone.sites[i]);
       freshSites.push(analyzed);
-      for (const r of collectSite(analyzed, enabled)) freshRaws.push(r);
+      for (const r of collectSite(analyzed, rules)) freshRaws.push(r);
       rawEnds[i] = count = rawEnd(head - 1) + freshRaws.length;
     }
     const tailBase = rawEnd(lastN - tail - 1);
