@@ -43,6 +43,20 @@ describe('dmarc-lens check', () => {
     }
   });
 
+  it('says on stderr when a folder holds nothing to check, and still exits 0', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cli-empty-'));
+    fs.writeFileSync(path.join(empty, 'notes.txt'), 'not a zone\n');
+    const r = run('check', empty, 'examples', '--offline', '--format', 'json');
+    assert.equal(r.status, 1, 'the examples still have errors');
+    const lines = r.stderr.trim().split('\n').filter((l) => l.includes('no files to check'));
+    assert.deepEqual(lines.length, 1, r.stderr);
+    assert.ok(lines[0].startsWith(`dmarc-lens: ${empty}: no files to check`), lines[0]);
+    const alone = run('check', empty);
+    assert.equal(alone.status, 0);
+    assert.match(alone.stderr, /no files to check in this folder/);
+    assert.match(alone.stdout, /^0 files checked/);
+  });
+
   it('writes JSON with 0-based LSP ranges', () => {
     const file = tmp('c.example.zone', '$ORIGIN c.example.\n@ IN TXT "v=spf1 " "+all"\n');
     const r = run('check', file, '--format', 'json');

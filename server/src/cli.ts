@@ -194,6 +194,12 @@ function timing(phase: string): void {
 function readWorkspace(args: Args, warn: (m: string) => void): { parsed: ParsedZone[]; workspace: WorkspaceIndex } {
   const { files, errors } = collectFiles(args.paths, (f) => includedFormat(configs.forFile(f), f) !== undefined);
   if (errors.length) throw new UsageError(errors[0]);
+  // A folder with nothing to read is usually a wrong path in a CI script: say so instead of a silent pass.
+  for (const p of args.paths) {
+    const dir = path.resolve(p) + path.sep;
+    if (fs.statSync(p).isDirectory() && !files.some((f) => path.resolve(f).startsWith(dir)))
+      warn(`${p}: no files to check in this folder (zone files *.zone, *.db, db.*; octoDNS and CloudFormation YAML/JSON; Terraform *.tf; dnsconfig.js); other names can be added with "include" in .dmarc-lens.json`);
+  }
   const workspace = new WorkspaceIndex();
   const parsed: ParsedZone[] = [];
   for (const file of files) {
