@@ -691,9 +691,9 @@ function readInto(
     }
     if (!lx.next()) break;
     const count = lx.count;
-    const firstText = raw(0);
     const first = at(0);
-    if (!lx.leadingSpace && lx.flags[0] === 0 && firstText.startsWith('$')) {
+    if (!lx.leadingSpace && lx.flags[0] === 0 && text.charCodeAt(first.start) === 36) {
+      const firstText = raw(0);
       const directive = firstText.toUpperCase();
       const arg = count > 1 ? at(1) : undefined;
       if (directive === '$ORIGIN') {
@@ -851,7 +851,9 @@ function readInto(
         continue;
       }
       const map = new SourceMap();
-      const strings: CharString[] = [];
+      // Arrays of exactly their size: a growing one keeps room for 17 entries, per record.
+      const strings: CharString[] = new Array(count - rdataStart);
+      const rdata: string[] = new Array(count - rdataStart);
       let value = '';
       for (let k = rdataStart; k < count; k++) {
         const t = lx.token(k);
@@ -859,8 +861,8 @@ function readInto(
         const d = decode(text, t, map);
         const part = keep(d.value);
         value += part;
-        strings.push({ start, end: value.length, bytes: d.bytes });
-        record.rdata.push(part);
+        strings[k - rdataStart] = { start, end: value.length, bytes: d.bytes };
+        rdata[k - rdataStart] = part;
         if (d.bytes > 255) {
           problems.push({
             code: 'zone/string-too-long',
@@ -871,13 +873,12 @@ function readInto(
           });
         }
       }
-      // Arrays of exactly their size: a growing one keeps room for 17 entries, per record.
-      record.rdata = record.rdata.slice();
+      record.rdata = rdata;
       const site: RecordSite = {
         owner,
         type,
         value: count - rdataStart > 1 ? keep(value) : value,
-        strings: strings.slice(),
+        strings,
         map: map.seal(),
         syntax: ZONE_SYNTAX,
         uri,
@@ -890,8 +891,9 @@ function readInto(
       continue;
     }
 
-    for (let k = rdataStart; k < count; k++) record.rdata.push(keep(value(k)));
-    record.rdata = record.rdata.slice();
+    const rdata: string[] = new Array(count - rdataStart);
+    for (let k = rdataStart; k < count; k++) rdata[k - rdataStart] = keep(value(k));
+    record.rdata = rdata;
     // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type; its data is not decoded here.
     const rdataProblem = generic ? undefined : checkRdata(type, record.rdata);
     if (rdataProblem) {
