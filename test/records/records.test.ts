@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseDkim } from '../../server/src/records/dkim';
+import { cutShortOrNotSequence, parseDkim } from '../../server/src/records/dkim';
 import { parseDmarc, parseReportUris } from '../../server/src/records/dmarc';
 import { parseSpf } from '../../server/src/records/spf';
 import { CORPUS } from '../helpers';
@@ -134,6 +134,45 @@ describe('DKIM key decoding agrees with node:crypto', () => {
         assert.deepEqual([k.type, k.bits, k.encoding], ['rsa', createPublicKey({ key: Buffer.from(b64, 'base64'), format: 'der', type }).asymmetricKeyDetails?.modulusLength === bits ? bits : -1, type]);
       }
     }
+  });
+
+  it('skips node:crypto only for bytes it rejects: not a SEQUENCE, or one cut short (real keys cut, mutated, random)', async () => {
+    const { generateKeyPairSync, createPublicKey } = await import('node:crypto');
+    const fc = (await import('fast-check')).default;
+    const keys = [
+      generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }),
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'pkcs1', format: 'der' }),
+      generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' }),
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }),
+    ];
+    const accepted = (der: Buffer) =>
+      (['spki', 'pkcs1'] as const).some((type) => {
+        try {
+          createPublicKey({ key: der, format: 'der', type });
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+      fc.tuple(fc.constantFrom(...keys), fc.nat(), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }), fc.uint8Array({ maxLength: 8 })).map(([k, cut, edits, tail]) => {
+        const b = Buffer.concat([k.subarray(0, cut % (k.length + 1)), Buffer.from(tail)]);
+        for (const [at, v] of edits) if (b.length) b[at % b.length] = v;
+        return b;
+      }),
+    );
+    let skipped = 0;
+    fc.assert(
+      fc.property(bytes, (der) => {
+        if (!cutShortOrNotSequence(der)) return;
+        skipped++;
+        assert.equal(accepted(der), false, der.toString('hex'));
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(skipped > 100, `only ${skipped} inputs were skipped`);
+    for (const k of keys) assert.equal(cutShortOrNotSequence(k), false);
   });
 
   it('rejects truncated DER, and like OpenSSL-based verifiers accepts trailing bytes after the key', () => {

@@ -86,6 +86,23 @@ function fastRsa(der: Buffer): { bits: number; encoding: 'spki' | 'pkcs1' } | un
   return bits ? { bits, encoding: 'spki' } : undefined;
 }
 
+/**
+ * The bytes are not a DER/BER SEQUENCE, or its definite length runs past their end. An indefinite
+ * length (BER) is left to node:crypto.
+ */
+export function cutShortOrNotSequence(der: Buffer): boolean {
+  if (der.length < 2 || der[0] !== 0x30) return true;
+  const first = der[1];
+  if (first === 0x80) return false;
+  if (first < 0x80) return 2 + first > der.length;
+  // Long form, leading zero bytes allowed as BER decoders do.
+  const n = first & 0x7f;
+  if (2 + n > der.length) return true;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + der[2 + i];
+  return 2 + n + len > der.length;
+}
+
 export function decodeKey(tag: Tag, declaredType: string): DkimKeyInfo {
   const ws = /\s/.exec(tag.value);
   const base64 = tag.value.replace(/\s+/g, '');
@@ -109,7 +126,10 @@ export function decodeKey(tag: Tag, declaredType: string): DkimKeyInfo {
   }
   const rsa = fastRsa(der);
   if (rsa) return { ...info, type: 'rsa', ...rsa };
-  for (const type of ['spki', 'pkcs1'] as const) {
+  // Both encodings node:crypto is asked for start with a SEQUENCE; bytes that do not, or whose
+  // SEQUENCE runs past their end (a key cut short when pasted), no decoder reads, so the two failing
+  // createPublicKey calls (and their exceptions, about 20 µs per key) are skipped.
+  for (const type of cutShortOrNotSequence(der) ? [] : (['spki', 'pkcs1'] as const)) {
     try {
       const key = createPublicKey({ key: der, format: 'der', type });
       const kt = key.asymmetricKeyType;
