@@ -57,6 +57,26 @@ describe('dmarc-lens check', () => {
     assert.match(alone.stdout, /^0 files checked/);
   });
 
+  it('prints the usage for --help after a command, and exits 0', () => {
+    for (const args of [['check', '--help'], ['report', '-h'], ['spf', 'example.com', '--help']]) {
+      const r = run(...args);
+      assert.equal(r.status, 0, args.join(' '));
+      assert.match(r.stdout, /^Usage:\n {2}dmarc-lens check PATH/);
+      assert.equal(r.stderr, '');
+    }
+  });
+
+  it('ends quietly, with the check\'s exit status, when the reader closes the pipe early (| head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, 'check', 'examples', '--offline', '--format', 'sarif'], { cwd: ROOT });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(code, 1, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled|internal error/);
+  });
+
   it('writes JSON with 0-based LSP ranges', () => {
     const file = tmp('c.example.zone', '$ORIGIN c.example.\n@ IN TXT "v=spf1 " "+all"\n');
     const r = run('check', file, '--format', 'json');

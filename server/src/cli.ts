@@ -58,6 +58,8 @@ interface Args {
   timeoutMs?: number;
   baseline?: string;
   suggest?: boolean;
+  /** `dmarc-lens check --help` and the like: the usage, whatever else is on the line. */
+  help?: boolean;
 }
 
 const USAGE = `Usage:
@@ -120,6 +122,10 @@ function parseArgs(argv: string[]): Args {
         args.timeoutMs = v;
         break;
       }
+      case '--help':
+      case '-h':
+        args.help = true;
+        break;
       default:
         if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
         args.paths.push(a);
@@ -726,6 +732,10 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       return argv.length === 0 ? 2 : 0;
     }
     const args = parseArgs(argv);
+    if (args.help) {
+      out(`${USAGE}\n`);
+      return 0;
+    }
     const warn = (m: string) => err(`dmarc-lens: ${m}\n`);
     switch (args.command) {
       case 'check': {
@@ -782,8 +792,19 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   }
 }
 
-if (require.main === module) {
+/**
+ * Runs the command line of this process. Output piped into a reader that stops early (`| head`)
+ * ends quietly: the rest is dropped and the exit status is still the check's.
+ */
+export function runProcess(): void {
+  const closed = (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  };
+  process.stdout.on('error', closed);
+  process.stderr.on('error', closed);
   void Promise.resolve(main(process.argv.slice(2))).then((code) => {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) runProcess();

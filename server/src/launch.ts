@@ -18,6 +18,8 @@ export type CacheState = 'used' | 'rejected' | 'none';
 
 export interface LoadedCli {
   main: (argv: string[], out?: (s: string) => void, err?: (s: string) => void) => number | Promise<number>;
+  /** Runs this process's command line (see cli.ts). */
+  runProcess: () => void;
   script: vm.Script;
   cache: CacheState;
 }
@@ -35,7 +37,8 @@ export function loadCli(cachedData?: Buffer): LoadedCli {
   const wrapper = script.runInThisContext() as (exports: unknown, require: NodeRequire, module: Module, filename: string, dirname: string) => void;
   wrapper.call(m.exports, m.exports, Module.createRequire(BUNDLE), m, BUNDLE, __dirname);
   m.loaded = true;
-  return { main: (m.exports as Pick<LoadedCli, 'main'>).main, script, cache };
+  const { main, runProcess } = m.exports as Pick<LoadedCli, 'main' | 'runProcess'>;
+  return { main, runProcess, script, cache };
 }
 
 function readCache(): Buffer | undefined {
@@ -47,9 +50,7 @@ function readCache(): Buffer | undefined {
 }
 
 if (require.main === module) {
-  const { main, cache } = loadCli(readCache());
+  const { runProcess, cache } = loadCli(readCache());
   if (process.env.DMARC_LENS_TIMING === '1') process.stderr.write(`dmarc-lens timing: code cache ${cache}\n`);
-  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
-    process.exitCode = code;
-  });
+  runProcess();
 }
