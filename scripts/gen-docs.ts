@@ -5,11 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../server/src/checks/registry';
+import { isZoneFileName } from '../server/src/files';
 import type { Rule } from '../server/src/checks/rule';
 import catalog from '../server/src/senders/catalog.json';
 
 function example(r: Rule, text: string): string {
-  if (r.docs.file) return `\`${r.docs.file}\`:\n\`\`\`${/\.ya?ml$/.test(r.docs.file) ? 'yaml' : 'json'}\n${text.replace(/\n$/, '')}\n\`\`\``;
+  if (r.docs.file) return `\`${r.docs.file}\`:\n\`\`\`${isZoneFileName(r.docs.file) ? 'dns' : /\.ya?ml$/.test(r.docs.file) ? 'yaml' : 'json'}\n${text.replace(/\n$/, '')}\n\`\`\``;
   return `\`\`\`dns\n$ORIGIN example.com.\n${text}\n\`\`\``;
 }
 
@@ -32,7 +33,7 @@ ${r.summary}.
 
 | default severity | fixable | applies to |
 |---|---|---|
-| ${r.severity} | ${r.fixable ? 'yes (quick fix)' : 'no'} | ${r.kind === 'sender' ? 'sender profiles in `.dmarc-lens.json`' : r.docs.file ? 'infrastructure-as-code files' : r.kind === 'zone' ? 'zone files' : `${r.kind.toUpperCase()} records`} |
+| ${r.severity} | ${r.fixable ? 'yes (quick fix)' : 'no'} | ${r.kind === 'sender' ? 'sender profiles in `.dmarc-lens.json`' : r.docs.file && !isZoneFileName(r.docs.file) ? 'infrastructure-as-code files' : r.kind === 'zone' ? 'zone files' : `${r.kind.toUpperCase()} records`} |
 
 ## What it does
 ${r.docs.what}

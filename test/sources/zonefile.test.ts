@@ -136,6 +136,23 @@ describe('zone file reader (RFC 1035 §5)', () => {
     assert.equal(originFromFileName('spf.db'), undefined);
   });
 
+  it('reports a UTF-8 byte-order mark at the start (its fix removes only it) and reads the rest as without it', () => {
+    const plain = '$ORIGIN example.com.\r\n@ IN TXT "v=spf1 -all"\r\n';
+    const a = analyzeZone(`\ufeff${plain}`, 'z.zone');
+    const bom = a.findings.filter((f) => f.rule === 'zone/byte-order-mark');
+    assert.deepEqual(bom.map((f) => [f.severity, f.range]), [['error', { start: 0, end: 1 }]]);
+    assert.equal(applyFix(`\ufeff${plain}`, bom[0].fixes![0]), plain);
+    const b = analyzeZone(plain, 'z.zone');
+    assert.deepEqual(a.sites.map((s) => [s.site.owner, s.site.value]), b.sites.map((s) => [s.site.owner, s.site.value]));
+    assert.deepEqual(a.findings.filter((f) => f !== bom[0]).map((f) => [f.rule, f.range.start - 1]), b.findings.map((f) => [f.rule, f.range.start]));
+    // Only at the very start: U+FEFF elsewhere is an ordinary character of a word.
+    assert.deepEqual(analyzeZone(`${plain}x\ufeff IN TXT "a"\n`, 'z.zone').findings.filter((f) => f.rule === 'zone/byte-order-mark'), []);
+    // An $INCLUDEd file with a mark is reported in that file.
+    const z = parseZone('$ORIGIN example.com.\n$INCLUDE k.inc\n', '/d/example.com.zone', { readFile: () => '\ufeffsel._domainkey IN TXT "v=DKIM1; p="\n' });
+    assert.deepEqual(z.problems.map((p) => [p.code, p.uri, p.range.start]), [['zone/byte-order-mark', '/d/k.inc', 0]]);
+    assert.deepEqual(z.sites.map((s) => s.owner), ['sel._domainkey.example.com']);
+  });
+
   it('handles CRLF line ends and a file without a final newline', () => {
     const z = zone('$TTL 300\r\n@ IN TXT "v=spf1 -all"\r\nwww IN TXT "x"');
     assert.deepEqual(z.sites.map((s) => s.value), ['v=spf1 -all', 'x']);

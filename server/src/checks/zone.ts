@@ -147,6 +147,20 @@ export const zoneRules: SourceRule[] = [
     },
   }),
   rule({
+    id: 'zone/byte-order-mark',
+    severity: 'error',
+    summary: 'The file starts with a UTF-8 byte-order mark',
+    fixable: true,
+    docs: {
+      what: 'Finds a UTF-8 byte-order mark (the invisible character U+FEFF, bytes `EF BB BF`) at the start of a zone file or of a file it `$INCLUDE`s. The rest of the file is read as if it were not there. VS Code hides the mark (the status bar says "UTF-8 with BOM"), so the command line reports it, not the editor.',
+      why: 'RFC 1035 §5 master files are plain text; BIND reads the mark as part of the first word, so a leading `$ORIGIN` becomes an unknown record type and a leading owner name a name that is not the zone apex, and `named-checkzone` refuses the zone. Editors on Windows often save "UTF-8 with BOM".',
+      bad: '\ufeff$ORIGIN example.com.\n@ IN TXT "v=spf1 -all"',
+      good: '$ORIGIN example.com.\n@ IN TXT "v=spf1 -all"',
+      fix: 'Save the file as "UTF-8" rather than "UTF-8 with BOM" (in VS Code: click the encoding in the status bar, Save with Encoding, UTF-8). Editors whose text includes the mark offer a quick fix that removes it.',
+      file: 'example.com.zone',
+    },
+  }),
+  rule({
     id: 'zone/unknown-directive',
     severity: 'error',
     summary: 'Unknown `$` directive',

@@ -676,6 +676,18 @@ function readInto(
   let lastOwnerName: string | undefined;
   const lx = new Lexer(text, uri, problems);
   lx.pos = from;
+  if (from === 0 && text.charCodeAt(0) === 0xfeff) {
+    // Editors on Windows save "UTF-8 with BOM"; BIND reads the mark as part of the first word.
+    const bom = { start: 0, end: 1 };
+    problems.push({
+      code: 'zone/byte-order-mark',
+      message: 'The file starts with a UTF-8 byte-order mark (U+FEFF); BIND reads it as part of the first word, so the zone does not load. Save the file as UTF-8 without BOM.',
+      uri,
+      range: bom,
+      fixes: [{ title: 'Remove the byte-order mark', edits: [{ range: { ...bom }, newText: '' }] }],
+    });
+    lx.pos = 1;
+  }
   const raw = (i: number) => text.slice(lx.starts[i], lx.ends[i]);
   const at = (i: number): OffsetRange => ({ start: lx.starts[i], end: lx.ends[i] });
   const value = (i: number) => ((lx.flags[i] & (ESCAPED | QUOTED)) === 0 ? raw(i) : decode(text, lx.token(i)).value);
