@@ -11,7 +11,7 @@ import catalog from '../server/src/senders/catalog.json';
 
 function example(r: Rule, text: string): string {
   if (r.docs.file) return `\`${r.docs.file}\`:\n\`\`\`${isZoneFileName(r.docs.file) ? 'dns' : /\.ya?ml$/.test(r.docs.file) ? 'yaml' : 'json'}\n${text.replace(/\n$/, '')}\n\`\`\``;
-  return `\`\`\`dns\n$ORIGIN example.com.\n${text}\n\`\`\``;
+  return `${r.docs.origin ? `Checked with \`--origin ${r.docs.origin}\`:\n` : ''}\`\`\`dns\n$ORIGIN example.com.\n${text}\n\`\`\``;
 }
 
 function fileBlock(f: { file: string; text: string }): string {

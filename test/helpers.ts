@@ -11,7 +11,7 @@ export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
  * Lints zone lines under `$ORIGIN example.com.` (as the rule docs examples are written), or, with
  * `file`, a whole file of that name (octoDNS, CloudFormation examples).
  */
-export function lint(lines: string, options: LintOptions & { workspace?: WorkspaceIndex; reports?: readonly AggregateReport[] } = {}, origin = 'example.com', file?: string) {
+export function lint(lines: string, options: LintOptions & { origin?: string; workspace?: WorkspaceIndex; reports?: readonly AggregateReport[] } = {}, origin = 'example.com', file?: string) {
   const text = file ? lines : `$ORIGIN ${origin}.\n$TTL 300\n${lines}\n`;
   const analysis = analyzeZone(text, file ?? 'test.zone', options);
   return { text, ...analysis };

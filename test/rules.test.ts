@@ -48,8 +48,9 @@ describe('rule registry', () => {
         return ws;
       };
       const reportsOf = (xml: string | undefined) => (xml ? readReports(Buffer.from(xml), 'example.xml').reports : undefined);
-      const opts = other || rule.docs.report ? { workspace: workspaceOf(other), reports: reportsOf(rule.docs.report) } : {};
-      const goodOpts = other || rule.docs.report ? { workspace: workspaceOf(rule.docs.goodWorkspace ?? other), reports: reportsOf(rule.docs.goodReport ?? rule.docs.report) } : {};
+      const origin = rule.docs.origin ? { origin: rule.docs.origin } : {};
+      const opts = other || rule.docs.report ? { ...origin, workspace: workspaceOf(other), reports: reportsOf(rule.docs.report) } : origin;
+      const goodOpts = other || rule.docs.report ? { ...origin, workspace: workspaceOf(rule.docs.goodWorkspace ?? other), reports: reportsOf(rule.docs.goodReport ?? rule.docs.report) } : origin;
       if (rule.scope !== 'tree') it('fires on the bad example', () => {
         const { findings } = lint(rule.docs.bad, opts, undefined, file);
         assert.ok(

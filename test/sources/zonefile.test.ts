@@ -105,6 +105,50 @@ describe('zone file reader (RFC 1035 §5)', () => {
     assert.deepEqual(z.problems.map((p) => p.code), ['zone/unknown-directive', 'zone/invalid-ttl', 'zone/unknown-type', 'zone/invalid-rdata', 'zone/invalid-rdata', 'zone/invalid-rdata', 'zone/invalid-rdata']);
   });
 
+  it('checks record data as BIND does, at the field BIND names (SOA, SRV, CAA, names, escapes)', () => {
+    const problems = (line: string) => {
+      const text = `$ORIGIN example.com.\n${line}\n`;
+      return zone(text).problems.map((p) => [p.code, text.slice(p.range.start, p.range.end)]);
+    };
+    const bad = (line: string, at: string) => assert.deepEqual(problems(line), [['zone/invalid-rdata', at]], line);
+    const ok = (line: string) => assert.deepEqual(problems(line), [], line);
+    ok('@ IN SOA ns1 hostmaster ( 2026112601 2h 1h 2w 300 )');
+    bad('@ IN SOA ns1 hostmaster 1x 2 3 4 5', '1x');
+    bad('@ IN SOA ns1 hostmaster 4294967296 2 3 4 5', '4294967296');
+    bad('@ IN SOA ns1 hostmaster 1 7.200 3 4 5', '7.200');
+    bad('@ IN SOA ns1 hostmaster ( 1 2 3 4 5\n 6 )', '\n 6');
+    bad('@ IN SOA ns1 hostmaster 1 2 3 4', '4');
+    ok('_sip._tcp IN SRV 0 5 5060 sip.example.com.');
+    bad('_sip._tcp IN SRV 0 5 65536 sip', '65536');
+    bad('_sip._tcp IN SRV 0 5 5060:sip', '5060:sip');
+    bad('_sip._tcp IN SRV 0 5 5060 sip extra', ' extra');
+    ok('@ IN CAA 0 issue "letsencrypt.org"');
+    bad('@ IN CAA 256 issue "x"', '256');
+    bad('@ IN CAA 0 is-sue "x"', 'is-sue');
+    bad('@ IN MX 0x1 mail', '0x1');
+    bad('@ IN MX 10 mail..example.com.', 'mail..example.com.');
+    bad('www IN CNAME .example.com.', '.example.com.');
+    bad('a..b IN TXT "x"', 'a..b');
+    bad(`${'x'.repeat(64)} IN TXT "x"`, 'x'.repeat(64));
+    bad('ns1 IN A 19\\2.0.2.1', '19\\2.0.2.1');
+    bad('t IN TXT \\06b', '\\06b');
+    bad('t IN TXT "\\256"', '\\256');
+    bad('t IN TXT ab\\', '\\');
+    ok('t IN TXT \\065bc "\\255" a\\;b');
+    bad('$ORIGIN example.com. extra', 'extra');
+    bad('$TTL 300 x', 'x');
+    // A backslash before a line break inside quotes keeps the break in the string, as BIND reads it.
+    const z = zone('$ORIGIN example.com.\nt IN TXT "ab\\\ncd"\n');
+    assert.deepEqual([z.problems, z.sites.map((x) => x.value)], [[], ['ab\ncd']]);
+  });
+
+  it('reports an SOA that is not at the apex given as origin, and trusts the SOA when the apex is not given', () => {
+    const text = '$ORIGIN se.\nopendnssec IN SOA ns hostmaster 1 2 3 4 5\n';
+    assert.deepEqual(parseZone(text, 'z.zone', { origin: 'example.com' }).problems.filter((p) => p.code === 'zone/soa-not-at-apex').length, 1);
+    assert.deepEqual(parseZone(text, 'z.zone', { origin: 'opendnssec.se' }).problems, []);
+    assert.deepEqual(parseZone(text, 'z.zone').problems, []);
+  });
+
   it('reports a character-string over 255 bytes, and its fix splits it without changing the value', () => {
     const long = `v=spf1 ${'ip4:192.0.2.1 '.repeat(20)}-all`;
     const text = `$ORIGIN example.com.\n@ IN TXT "${long}"\n`;

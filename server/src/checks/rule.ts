@@ -21,6 +21,8 @@ export interface RuleDocs {
   fix: string;
   /** When the examples are whole files of another format: the file name they are read as. */
   file?: string;
+  /** The zone apex the examples are checked with, as `dmarc-lens check --origin` gives it. */
+  origin?: string;
   /** Another file of the workspace the examples are checked with (for rules across files). */
   workspace?: { file: string; text: string };
   /** The workspace file for the good example, when it differs (the fix is in the other file). */

@@ -161,6 +161,19 @@ export const zoneRules: SourceRule[] = [
     },
   }),
   rule({
+    id: 'zone/soa-not-at-apex',
+    severity: 'error',
+    summary: 'The SOA record is not at the zone apex',
+    docs: {
+      what: 'Finds an SOA record whose owner is not the zone apex given with `dmarc-lens check --origin`. Without it the SOA itself names the zone, as name servers read it, so nothing is reported: a leading `$ORIGIN` is often the parent of the zone (`$ORIGIN se.` then `opendnssec IN SOA …`).',
+      why: 'RFC 1035 §5.2: the SOA record marks the top of the zone. BIND refuses a zone whose SOA is elsewhere ("SOA record not at top of zone"), so none of its records, SPF, DMARC and DKIM included, are served. It usually comes from a mistyped `$ORIGIN` or owner.',
+      bad: '@ IN TXT "v=spf1 -all"\nmail IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300',
+      good: '@ IN TXT "v=spf1 -all"\n@ IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300',
+      fix: 'Write the SOA at `@`, and check the `$ORIGIN` lines before it.',
+      origin: 'example.com',
+    },
+  }),
+  rule({
     id: 'zone/unknown-directive',
     severity: 'error',
     summary: 'Unknown `$` directive',

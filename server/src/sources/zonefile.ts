@@ -212,7 +212,8 @@ class Lexer {
             const d = text.charCodeAt(pos);
             if (d === 92 /* \ */) {
               flags |= ESCAPED;
-              pos += pos + 1 < n && text.charCodeAt(pos + 1) !== 10 ? 2 : 1;
+              // As in BIND, `\` escapes whatever follows, a line break too (the string then holds it).
+              pos += pos + 1 < n ? 2 : 1;
             } else if (d === 34) {
               pos++;
               terminated = true;
@@ -432,10 +433,21 @@ function initialState(explicit: string | undefined, guessed: string | undefined)
 }
 
 /** Out-of-zone records (RFC 1035 §5.2), checked over the whole file once the apex is known. */
-function outOfZone(records: readonly ResourceRecord[], apex: string): SourceProblem[] {
+function outOfZone(records: readonly ResourceRecord[], apex: string, given: boolean): SourceProblem[] {
   const out: SourceProblem[] = [];
   const dotApex = `.${apex}`;
   for (const r of records) {
+    // Only against an apex given by the user: a leading `$ORIGIN` is often the parent (NSD writes
+    // `$ORIGIN se.` then `opendnssec IN SOA`), and then the SOA is what names the zone.
+    if (given && r.type === 'SOA' && r.owner !== undefined && r.owner !== apex) {
+      out.push({
+        code: 'zone/soa-not-at-apex',
+        message: `The SOA record is at \`${r.owner}\`, not at the zone apex \`${apex}\`; the zone does not load (RFC 1035 §5.2).`,
+        uri: r.uri,
+        range: r.range,
+      });
+      continue;
+    }
     if (r.owner !== undefined && !isUnder(r.owner, apex, dotApex)) {
       out.push({
         code: 'zone/out-of-zone',
@@ -581,7 +593,7 @@ export class IncrementalZone {
     for (const c of this.chunks) {
       for (const x of c.problems) problems.push(x);
       if (originExplicit && origin !== undefined) {
-        if (c.outOfZone?.apex !== origin) c.outOfZone = { apex: origin, problems: outOfZone(c.records, origin) };
+        if (c.outOfZone?.apex !== origin) c.outOfZone = { apex: origin, problems: outOfZone(c.records, origin, origin === this.explicit) };
         for (const x of c.outOfZone.problems) problems.push(x);
       }
     }
@@ -691,6 +703,8 @@ function readInto(
   const raw = (i: number) => text.slice(lx.starts[i], lx.ends[i]);
   const at = (i: number): OffsetRange => ({ start: lx.starts[i], end: lx.ends[i] });
   const value = (i: number) => ((lx.flags[i] & (ESCAPED | QUOTED)) === 0 ? raw(i) : decode(text, lx.token(i)).value);
+  // A name as written: absoluteName reads its escapes itself (`a\\.b` is one label).
+  const nameText = (i: number) => ((lx.flags[i] & QUOTED) === 0 ? raw(i) : value(i));
   for (;;) {
     if (onBoundary && lx.pos > from) {
       const r = onBoundary(lx.pos);
@@ -708,10 +722,16 @@ function readInto(
       const firstText = raw(0);
       const directive = firstText.toUpperCase();
       const arg = count > 1 ? at(1) : undefined;
+      // BIND refuses a directive line with more than its arguments ("extra input text").
+      const maxArgs = directive === '$INCLUDE' ? 2 : directive === '$ORIGIN' || directive === '$TTL' ? 1 : count - 1;
+      if (count - 1 > maxArgs)
+        problem('zone/invalid-rdata', `\`${firstText}\` takes ${maxArgs === 1 ? 'one argument' : 'a file name and an optional origin'}; \`${raw(maxArgs + 1)}\` is extra (RFC 1035 §5.1).`, { start: lx.starts[maxArgs + 1], end: lx.ends[count - 1] });
       if (directive === '$ORIGIN') {
+        const bad = arg ? nameProblem(raw(1)) : undefined;
         if (!arg) problem('zone/invalid-rdata', '`$ORIGIN` needs a domain name (RFC 1035 §5.1).', first);
+        else if (bad) problem('zone/invalid-rdata', bad, arg);
         else {
-          const abs = absoluteName(value(1), st.origin);
+          const abs = absoluteName(nameText(1), st.origin);
           if (abs !== undefined) {
             st.origin = keep(abs);
             if (depth === 0 && st.zoneOrigin === undefined && !st.sawRecord) {
@@ -734,7 +754,7 @@ function readInto(
         }
         const rel = value(1);
         const file = path.isAbsolute(rel) ? rel : path.join(path.dirname(uri), rel);
-        const incOrigin = count > 2 ? absoluteName(value(2), st.origin) : st.origin;
+        const incOrigin = count > 2 ? absoluteName(nameText(2), st.origin) : st.origin;
         const content = depth < MAX_INCLUDE_DEPTH && !chain.includes(file) ? options.readFile?.(file) : undefined;
         if (chain.includes(file)) {
           problem('zone/include-not-found', `\`$INCLUDE\` of \`${rel}\` includes itself (include loop).`, arg);
@@ -770,9 +790,14 @@ function readInto(
     let ownerRange: OffsetRange;
     if (!lx.leadingSpace) {
       // Zone files write one owner on several lines in a row (A, AAAA, TXT, MX): the name is made once.
-      const ownerText = value(0);
+      const ownerText = nameText(0);
       if (ownerText === lastOwnerText && st.origin === lastOwnerOrigin) owner = lastOwnerName;
       else {
+        const bad = (lx.flags[0] & QUOTED) === 0 ? nameProblem(ownerText) : undefined;
+        if (bad) {
+          problem('zone/invalid-rdata', bad, first);
+          continue;
+        }
         owner = absoluteName(ownerText, st.origin);
         if (owner !== undefined) owner = keep(owner);
         lastOwnerText = ownerText;
@@ -867,6 +892,12 @@ function readInto(
       const strings: CharString[] = new Array(count - rdataStart);
       const rdata: string[] = new Array(count - rdataStart);
       let value = '';
+      let badEscape: OffsetRange | undefined;
+      for (let k = rdataStart; k < count && !badEscape; k++) if (lx.flags[k] & ESCAPED) badEscape = escapeProblem(text, lx.starts[k], lx.ends[k], (lx.flags[k] & QUOTED) !== 0);
+      if (badEscape) {
+        problem('zone/invalid-rdata', `\`${text.slice(badEscape.start, badEscape.end)}\` is not a valid escape: write \`\\DDD\` with three decimal digits 000-255, or \`\\\` and one character (RFC 1035 §5.1).`, badEscape);
+        continue;
+      }
       for (let k = rdataStart; k < count; k++) {
         const t = lx.token(k);
         const start = value.length;
@@ -904,12 +935,26 @@ function readInto(
     }
 
     const rdata: string[] = new Array(count - rdataStart);
-    for (let k = rdataStart; k < count; k++) rdata[k - rdataStart] = keep(value(k));
+    let plain = true;
+    for (let k = rdataStart; k < count; k++) {
+      rdata[k - rdataStart] = keep(value(k));
+      if (lx.flags[k] !== 0) plain = false;
+    }
     record.rdata = rdata;
+    // Fields as written (escapes and quotes in), for the checks BIND makes before decoding them.
+    let written = rdata;
+    if (!plain) {
+      written = new Array(count - rdataStart);
+      for (let k = rdataStart; k < count; k++) written[k - rdataStart] = raw(k);
+    }
     // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type; its data is not decoded here.
-    const rdataProblem = generic ? undefined : checkRdata(type, record.rdata);
+    const rdataProblem = generic ? undefined : checkRdata(type, rdata, written);
     if (rdataProblem) {
-      problem('zone/invalid-rdata', rdataProblem, rdataStart < count ? { start: lx.starts[rdataStart], end: lx.ends[count - 1] } : at(typeTok));
+      // At the field it is about, as BIND's "near '…'"; a missing field at the end of the record.
+      const k = rdataStart + rdataProblem.field;
+      // Extra fields: from the end of the last one that belongs, which is the line BIND names.
+      const range = k >= count ? { start: lx.starts[count - 1], end: lx.ends[count - 1] } : rdataProblem.extra ? { start: lx.ends[k - 1], end: lx.ends[count - 1] } : { start: lx.starts[k], end: lx.ends[k] };
+      problem('zone/invalid-rdata', rdataProblem.message, range);
       continue;
     }
     out.records.push(record);
@@ -978,24 +1023,135 @@ export function isPlainIPv6(s: string): boolean {
 }
 
 /** The rdata checks named-checkzone also makes for the common types; a message when the rdata is bad. */
-function checkRdata(type: string, rdata: string[]): string | undefined {
-  const count = (n: number) =>
-    rdata.length === n ? undefined : `${type} record needs ${n} rdata field${n > 1 ? 's' : ''}, found ${rdata.length} (RFC 1035 §3.3).`;
+/** What is wrong with a record's data: the message and the field (0-based) it is at; `extra` when the fields from there on are too many. */
+interface RdataProblem {
+  message: string;
+  field: number;
+  extra?: boolean;
+}
+
+/**
+ * The rdata checks BIND makes when it loads a zone, for the types zone files about mail carry: the
+ * number of fields ("extra input text", "unexpected end of input"), numbers and their range, addresses
+ * and domain names. `raw` gives a field as written (escapes included), for name syntax.
+ */
+function checkRdata(type: string, rdata: string[], written: string[]): RdataProblem | undefined {
   switch (type) {
     case 'A':
-      return count(1) ?? (isDottedQuad(rdata[0]) ? undefined : `\`${rdata[0]}\` is not an IPv4 address (RFC 1035 §3.4.1).`);
+      return fieldCount(type, rdata, 1) ?? (isDottedQuad(written[0]) ? undefined : { message: `\`${written[0]}\` is not an IPv4 address (RFC 1035 §3.4.1).`, field: 0 });
     case 'AAAA':
-      return count(1) ?? (isPlainIPv6(rdata[0]) || isIPv6(rdata[0]) ? undefined : `\`${rdata[0]}\` is not an IPv6 address (RFC 3596 §2.2).`);
+      return fieldCount(type, rdata, 1) ?? (isPlainIPv6(written[0]) || isIPv6(written[0]) ? undefined : { message: `\`${written[0]}\` is not an IPv6 address (RFC 3596 §2.2).`, field: 0 });
     case 'MX':
-      return count(2) ?? (/^\d+$/.test(rdata[0]) && Number(rdata[0]) < 65536 ? undefined : `MX preference \`${rdata[0]}\` must be a number 0-65535 (RFC 1035 §3.3.9).`);
+      return fieldCount(type, rdata, 2) ?? numberAt(written, 0, 65535, 'MX preference', 'RFC 1035 §3.3.9') ?? nameAt(written, 1);
     case 'CNAME':
     case 'NS':
     case 'PTR':
     case 'DNAME':
-      return count(1);
-    case 'SOA':
-      return count(7);
+      return fieldCount(type, rdata, 1) ?? nameAt(written, 0);
+    case 'SOA': {
+      const p = fieldCount(type, rdata, 7) ?? nameAt(written, 0) ?? nameAt(written, 1) ?? numberAt(written, 2, 4294967295, 'SOA serial', 'RFC 1035 §3.3.13');
+      if (p) return p;
+      // REFRESH, RETRY, EXPIRE and MINIMUM: seconds, or BIND's TTL units (1h, 2w).
+      for (let k = 3; k < 7; k++) {
+        const v = parseTtl(written[k]);
+        if (v === undefined || v > 4294967295) return { message: `SOA ${['refresh', 'retry', 'expire', 'minimum'][k - 3]} \`${written[k]}\` must be seconds or a TTL such as \`1h\` (RFC 1035 §3.3.13).`, field: k };
+      }
+      return undefined;
+    }
+    case 'SRV':
+      return (
+        fieldCount(type, rdata, 4) ??
+        numberAt(written, 0, 65535, 'SRV priority', 'RFC 2782') ??
+        numberAt(written, 1, 65535, 'SRV weight', 'RFC 2782') ??
+        numberAt(written, 2, 65535, 'SRV port', 'RFC 2782') ??
+        nameAt(written, 3)
+      );
+    case 'CAA':
+      return (
+        fieldCount(type, rdata, 3) ??
+        numberAt(written, 0, 255, 'CAA flags', 'RFC 8659 §4.1') ??
+        (/^[A-Za-z0-9]+$/.test(written[1]) ? undefined : { message: `CAA tag \`${written[1]}\` may only have letters and digits (RFC 8659 §4.1).`, field: 1 })
+      );
     default:
       return undefined;
   }
+}
+
+/** BIND: "extra input text" past the fields a type has, "unexpected end of input" before. */
+function fieldCount(type: string, rdata: string[], n: number): RdataProblem | undefined {
+  if (rdata.length === n) return undefined;
+  const message = `${type} record needs ${n} rdata field${n > 1 ? 's' : ''}, found ${rdata.length} (RFC 1035 §3.3).`;
+  return rdata.length > n ? { message, field: n, extra: true } : { message, field: rdata.length };
+}
+
+/** Numbers as written: BIND reads them before any escape is decoded (`1\\0` is no number). */
+function numberAt(written: string[], k: number, max: number, what: string, rfc: string): RdataProblem | undefined {
+  return isDecimal(written[k], max) ? undefined : { message: `${what} \`${written[k]}\` must be a number 0-${max} (${rfc}).`, field: k };
+}
+
+function nameAt(written: string[], k: number): RdataProblem | undefined {
+  const bad = nameProblem(written[k]);
+  return bad ? { message: bad, field: k } : undefined;
+}
+
+/** Decimal digits only (no sign, no hex), at most `max`: what BIND's number parser takes. */
+function isDecimal(s: string, max: number): boolean {
+  if (s.length === 0 || s.length > 10) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return Number(s) <= max;
+}
+
+/**
+ * A domain name as written in a zone file (RFC 1035 §5.1) that BIND refuses: an empty label (`a..b`,
+ * `.a`), a label over 63 octets (RFC 1035 §2.3.4), a bad escape. `@` and `.` are fine.
+ */
+export function nameProblem(s: string): string | undefined {
+  if (s === '@' || s === '.') return undefined;
+  let label = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (label === 0) return `\`${s}\` has an empty label: two dots in a row, or a dot at the start (RFC 1035 §3.1).`;
+      label = 0;
+      continue;
+    }
+    if (c === 92) {
+      const bad = escapeProblem(s, i, s.length, false);
+      if (bad && bad.start === i) return `\`${s.slice(bad.start, bad.end)}\` in \`${s}\` is not a valid escape: write \`\\DDD\` with three decimal digits 000-255, or \`\\\` and one character (RFC 1035 §5.1).`;
+      i += s.charCodeAt(i + 1) >= 48 && s.charCodeAt(i + 1) <= 57 ? 3 : 1;
+    }
+    if (++label > 63) return `\`${s}\` has a label longer than 63 octets (RFC 1035 §2.3.4).`;
+  }
+  return undefined;
+}
+
+/**
+ * The first bad escape in text[start, end) (a token, quotes included when `quoted`): a `\` followed by
+ * a digit must be `\DDD` with a value up to 255, and an unquoted word may not end in a lone `\`.
+ */
+function escapeProblem(text: string, start: number, end: number, quoted: boolean): OffsetRange | undefined {
+  const last = quoted ? end - 1 : end;
+  for (let i = quoted ? start + 1 : start; i < last; i++) {
+    if (text.charCodeAt(i) !== 92) continue;
+    if (i + 1 >= last) return quoted ? undefined : { start: i, end: i + 1 };
+    const d = text.charCodeAt(i + 1);
+    if (d < 48 || d > 57) {
+      i++;
+      continue;
+    }
+    let n = 0;
+    let digits = 0;
+    while (digits < 3 && i + 1 + digits < last) {
+      const c = text.charCodeAt(i + 1 + digits);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+      digits++;
+    }
+    if (digits < 3 || n > 255) return { start: i, end: Math.min(last, i + 4) };
+    i += 3;
+  }
+  return undefined;
 }
