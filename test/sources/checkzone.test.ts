@@ -52,7 +52,9 @@ describe('agreement with named-checkzone', () => {
  * record types zone files about mail hold: BIND and we must agree on whether it loads, and on the
  * first line it refuses. Later lines BIND refuses are often its own recovery after the first error
  * (a `$TTL` it did not read makes every record after it "no TTL specified"), so they are counted in
- * the diagnostic, not required.
+ * the diagnostic, not required. `DL_FUZZ_SEED=N` runs another 400 and prints every disagreement;
+ * seeds 1-45 agree, but for one known case (seed 29): BIND loads `TXT \\#)4 …` although a `)` closes
+ * no `(`, where we report the parenthesis.
  */
 describe('agreement with named-checkzone on mutated zones', () => {
   const BASE = [
@@ -74,12 +76,33 @@ describe('agreement with named-checkzone on mutated zones', () => {
     'caa IN CAA 0 issue "letsencrypt.org"',
     '',
   ].join('\n');
+  // Owners inherited from the line before, class before TTL, TTL units, SPF and generic (`\\#`) types,
+  // a wildcard, a null MX, `\\;` in a quoted string, a second $ORIGIN, a comment after a record.
+  const BASE2 = [
+    '$ORIGIN fz.test.',
+    '$TTL 1h30m',
+    '@ 3600 IN SOA ns1 hostmaster 2026112601 2h 1h 2w 300',
+    '  IN NS ns1.fz.test.',
+    '  IN NS ns2.other.test.',
+    'ns1 IN 300 A 192.0.2.1',
+    '@ IN SPF "v=spf1 mx -all"',
+    '@ IN TYPE16 \\# 4 03616263',
+    '*.wild IN TXT "v=spf1 -all"',
+    'sel._domainkey 60 TXT "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="',
+    '_dmarc TXT "v=DMARC1\\; p=reject; rua=mailto:a@fz.test"',
+    'news IN MX 0 .',
+    'ptr IN PTR host.example.',
+    '$ORIGIN sub.fz.test.',
+    '@ IN TXT "sub" ; a comment',
+    'x IN A 192.0.2.9',
+    '',
+  ].join('\n');
   const CHECKED_TYPES = new Set(['A', 'AAAA', 'MX', 'CNAME', 'NS', 'PTR', 'DNAME', 'SOA', 'SRV', 'CAA', 'TXT', 'SPF']);
   const PIECES = ['"', '\\', '(', ')', ';', ' ', '\t', '\n', '.', '@', '$', 'IN', 'TXT', '0', '1', '9', 'a', 'z', '-', '_', ':', '/', '#', '*', 'A', 'MX'];
   // Messages that are BIND's recovery after an earlier error, or warnings that do not refuse the zone.
   const NOT_A_REFUSAL = /near eof|using RFC1035|has no address records|ignoring|warning:|check-names|does not end with newline|unbalanced parentheses|no TTL specified|TTL .* (differ|set to)/;
 
-  it('400 mutations: same verdict, and the first line BIND refuses is flagged', (t) => {
+  it('400 mutations of two zones: same verdict, and the first line BIND refuses is flagged', (t) => {
     if (!CHECKZONE) return t.skip('named-checkzone not installed (apt-get install bind9-utils)');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-fuzz-'));
     const file = path.join(dir, 'fz.zone');
@@ -90,7 +113,8 @@ describe('agreement with named-checkzone on mutated zones', () => {
     let otherTypes = 0;
     const failures: string[] = [];
     for (let n = 0; n < 400; n++) {
-      let text = BASE;
+      const base = n % 2 ? BASE2 : BASE;
+      let text = base;
       for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
         const at = Math.floor(random() * text.length);
         const op = random();
@@ -100,12 +124,15 @@ describe('agreement with named-checkzone on mutated zones', () => {
       fs.writeFileSync(file, text);
       const r = spawnSync(CHECKZONE, ['-i', 'local', 'fz.test', file], { encoding: 'utf8' });
       const out = `${r.stdout}${r.stderr}`;
-      const lines = [...new Set([...out.matchAll(/fz\.zone:(\d+):(.*)/g)].filter((m) => !NOT_A_REFUSAL.test(m[2])).map((m) => Number(m[1])))].sort((a, b) => a - b);
+      // Parentheses BIND reports at the end of the file are checked below; before the end they count.
+      const last = text.split('\n').length - 1;
+      const refusal = (m: RegExpMatchArray) => !NOT_A_REFUSAL.test(m[2]) || (/unbalanced parentheses/.test(m[2]) && Number(m[1]) < last);
+      const lines = [...new Set([...out.matchAll(/fz\.zone:(\d+):(.*)/g)].filter(refusal).map((m) => Number(m[1])))].sort((a, b) => a - b);
       const a = analyzeZone(text, file, { origin: 'fz.test' });
       const index = new LineIndex(text);
       const ours = new Set(a.findings.filter((f) => f.severity === 'error').map((f) => index.positionAt(f.range.start).line + 1));
       const zoneErrors = a.findings.filter((f) => f.rule.startsWith('zone/') && f.severity === 'error');
-      const baseLines = BASE.split('\n');
+      const baseLines = base.split('\n');
       const changed = text.split('\n').map((l, i) => (baseLines[i] === l ? '' : `${i + 1}: ${l}\n`)).join('');
       const show = () => `${changed}--- named-checkzone:\n${out.split('\n').filter((l) => l.includes('fz.zone:')).join('\n')}\n--- we: ${zoneErrors.map((f) => `${f.rule}@${index.positionAt(f.range.start).line + 1}`).join(', ')}`;
       if (r.status === 0) {

@@ -135,6 +135,13 @@ describe('zone file reader (RFC 1035 §5)', () => {
     bad('t IN TXT "\\256"', '\\256');
     bad('t IN TXT ab\\', '\\');
     ok('t IN TXT \\065bc "\\255" a\\;b');
+    ok('t IN TXT \\# 4 03616263');
+    ok('t IN TXT \\# a b');
+    bad('t IN TXT \\# 4 036162', '036162');
+    bad('t IN TXT \\# 4 0361626', '0361626');
+    bad('t IN TXT \\# 4 03616263zz', '03616263zz');
+    bad('t IN A \\# 70000 00', '70000');
+    bad('*.w IN NS ns1', '*.w');
     bad('$ORIGIN example.com. extra', 'extra');
     bad('$TTL 300 x', 'x');
     // A backslash before a line break inside quotes keeps the break in the string, as BIND reads it.

@@ -873,7 +873,8 @@ function readInto(
     const nl = text.indexOf('\n', recordRange.end);
     const trailing = (nl < 0 ? text.length : nl) - recordRange.end;
     if (trailing > 0) record.trailing = text.charCodeAt(recordRange.end + trailing - 1) === 13 ? trailing - 1 : trailing;
-    const generic = rdataStart < count && lx.flags[rdataStart] === ESCAPED && raw(rdataStart) === '\\#';
+    // `\\#` starts generic data only when a number follows; otherwise BIND reads the fields as the type's own.
+    const generic = rdataStart + 1 < count && lx.flags[rdataStart] === ESCAPED && raw(rdataStart) === '\\#' && lx.flags[rdataStart + 1] === 0 && /^\d+$/.test(raw(rdataStart + 1));
 
     if (type === 'TXT' || type === 'SPF') {
       if (rdataStart === count) {
@@ -884,6 +885,12 @@ function readInto(
         // RFC 3597 generic encoding: kept as a record, not decoded into a site.
         for (let k = rdataStart; k < count; k++) record.rdata.push(keep(raw(k)));
         record.rdata = record.rdata.slice();
+        const p = genericProblem(record.rdata);
+        if (p) {
+          const k = Math.min(rdataStart + p.field, count - 1);
+          problem('zone/invalid-rdata', p.message, { start: lx.starts[k], end: lx.ends[k] });
+          continue;
+        }
         out.records.push(record);
         continue;
       }
@@ -948,10 +955,10 @@ function readInto(
       for (let k = rdataStart; k < count; k++) written[k - rdataStart] = raw(k);
     }
     // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type; its data is not decoded here.
-    const rdataProblem = generic ? undefined : checkRdata(type, rdata, written);
+    const rdataProblem = generic ? genericProblem(written) : type === 'NS' && owner?.startsWith('*') && (owner.length === 1 || owner[1] === '.') ? { message: 'An NS record cannot be at a wildcard name (RFC 4592 §4.2).', field: -1 } : checkRdata(type, rdata, written);
     if (rdataProblem) {
       // At the field it is about, as BIND's "near '…'"; a missing field at the end of the record.
-      const k = rdataStart + rdataProblem.field;
+      const k = rdataProblem.field < 0 ? 0 : rdataStart + rdataProblem.field;
       // Extra fields: from the end of the last one that belongs, which is the line BIND names.
       const range = k >= count ? { start: lx.starts[count - 1], end: lx.ends[count - 1] } : rdataProblem.extra ? { start: lx.ends[k - 1], end: lx.ends[count - 1] } : { start: lx.starts[k], end: lx.ends[k] };
       problem('zone/invalid-rdata', rdataProblem.message, range);
@@ -1075,6 +1082,24 @@ function checkRdata(type: string, rdata: string[], written: string[]): RdataProb
     default:
       return undefined;
   }
+}
+
+/**
+ * RFC 3597 §5 generic data, `\\# <length> <hex>…`: the length a number 0-65535, the hex digits (in
+ * as many groups as wanted) an even number of them, as many bytes as the length says.
+ */
+function genericProblem(written: string[]): RdataProblem | undefined {
+  if (written.length < 2) return { message: 'Generic data `\\#` needs a length and the data in hex (RFC 3597 §5).', field: written.length };
+  if (!isDecimal(written[1], 65535)) return { message: `Generic data length \`${written[1]}\` must be a number 0-65535 (RFC 3597 §5).`, field: 1 };
+  const length = Number(written[1]);
+  let digits = 0;
+  for (let k = 2; k < written.length; k++) {
+    if (!/^[0-9A-Fa-f]+$/.test(written[k])) return { message: `\`${written[k]}\` is not hex (RFC 3597 §5).`, field: k };
+    digits += written[k].length;
+  }
+  if (digits % 2 === 1) return { message: `Generic data has an odd number of hex digits (${digits}); each byte is two (RFC 3597 §5).`, field: 2 };
+  if (digits / 2 !== length) return { message: `Generic data says ${length} byte${length === 1 ? '' : 's'} but has ${digits / 2} (RFC 3597 §5).`, field: digits / 2 < length ? written.length : 2 };
+  return undefined;
 }
 
 /** BIND: "extra input text" past the fields a type has, "unexpected end of input" before. */
