@@ -703,7 +703,7 @@ function readInto(
   const raw = (i: number) => text.slice(lx.starts[i], lx.ends[i]);
   const at = (i: number): OffsetRange => ({ start: lx.starts[i], end: lx.ends[i] });
   const value = (i: number) => ((lx.flags[i] & (ESCAPED | QUOTED)) === 0 ? raw(i) : decode(text, lx.token(i)).value);
-  // A name as written: absoluteName reads its escapes itself (`a\\.b` is one label).
+  // A name as written, escapes in: absoluteName must tell `a\\.` (a label ending in a dot) from `a.`.
   const nameText = (i: number) => ((lx.flags[i] & QUOTED) === 0 ? raw(i) : value(i));
   for (;;) {
     if (onBoundary && lx.pos > from) {
