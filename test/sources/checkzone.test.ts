@@ -98,7 +98,7 @@ describe('agreement with named-checkzone on mutated zones', () => {
     '',
   ].join('\n');
   const CHECKED_TYPES = new Set(['A', 'AAAA', 'MX', 'CNAME', 'NS', 'PTR', 'DNAME', 'SOA', 'SRV', 'CAA', 'TXT', 'SPF']);
-  const PIECES = ['"', '\\', '(', ')', ';', ' ', '\t', '\n', '.', '@', '$', 'IN', 'TXT', '0', '1', '9', 'a', 'z', '-', '_', ':', '/', '#', '*', 'A', 'MX'];
+  const PIECES = ['"', '\\', '(', ')', ';', ' ', '\t', '\n', '.', '@', '$', 'IN', 'TXT', '0', '1', '9', 'a', 'z', '-', '_', ':', '/', '#', '*', 'A', 'MX', 'CH'];
   // Messages that are BIND's recovery after an earlier error, or warnings that do not refuse the zone.
   const NOT_A_REFUSAL = /near eof|using RFC1035|has no address records|ignoring|warning:|check-names|does not end with newline|unbalanced parentheses|no TTL specified|TTL .* (differ|set to)/;
 

@@ -141,12 +141,26 @@ describe('zone file reader (RFC 1035 §5)', () => {
     bad('t IN TXT \\# 4 0361626', '0361626');
     bad('t IN TXT \\# 4 03616263zz', '03616263zz');
     bad('t IN A \\# 70000 00', '70000');
+    bad('t IN TXT \\# 4 00616263', '00616263');
+    bad('t IN A \\# 3 c00002', 'c00002');
+    ok('t IN A \\# 4 c0000201');
+    ok('t IN TYPE65534 \\# 0');
+    bad('t IN TXT \\# 0', '0');
     bad('*.w IN NS ns1', '*.w');
     bad('$ORIGIN example.com. extra', 'extra');
     bad('$TTL 300 x', 'x');
     // A backslash before a line break inside quotes keeps the break in the string, as BIND reads it.
     const z = zone('$ORIGIN example.com.\nt IN TXT "ab\\\ncd"\n');
     assert.deepEqual([z.problems, z.sites.map((x) => x.value)], [[], ['ab\ncd']]);
+  });
+
+  it('reports a class other than IN, and every SOA after the first', () => {
+    const text = '$ORIGIN example.com.\n@ IN SOA ns hostmaster 1 2 3 4 5\nv CH TXT "x"\nw CLASS1 TXT "x"\n@ SOA ns hostmaster 2 2 3 4 5\n';
+    const z = zone(text);
+    assert.deepEqual(z.problems.map((p) => [p.code, text.slice(p.range.start, p.range.end)]), [
+      ['zone/multiple-soa', '@ SOA ns hostmaster 2 2 3 4 5'],
+      ['zone/wrong-class', 'CH'],
+    ]);
   });
 
   it('reports an SOA that is not at the apex given as origin, and trusts the SOA when the apex is not given', () => {

@@ -174,6 +174,30 @@ export const zoneRules: SourceRule[] = [
     },
   }),
   rule({
+    id: 'zone/wrong-class',
+    severity: 'error',
+    summary: 'A record is not of class IN',
+    docs: {
+      what: 'Finds records written with a class other than `IN` (`CH`, `HS`, `CS`, `ANY`, `NONE`, `CLASSnn` other than `CLASS1`).',
+      why: 'RFC 1035 §5.1: all records of a zone share its class, and zones for mail are class IN (what `named-checkzone` assumes). A record of another class makes BIND refuse the whole zone ("class \'CH\' != zone class \'IN\'"), so its SPF, DMARC and DKIM records are not served. A `CH` usually comes from a copied `version.bind` example.',
+      bad: 'mail CH TXT "v=spf1 -all"',
+      good: 'mail IN TXT "v=spf1 -all"',
+      fix: 'Write `IN`, or leave the class out (it is then the one of the record before). For a zone that really is of another class, turn the rule off.',
+    },
+  }),
+  rule({
+    id: 'zone/multiple-soa',
+    severity: 'error',
+    summary: 'The zone file has more than one SOA record',
+    docs: {
+      what: 'Finds every SOA record after the first one in a zone file and the files it `$INCLUDE`s.',
+      why: 'RFC 1035 §5.2: a zone has exactly one SOA, at its apex. BIND refuses a zone with a second one ("multiple RRs of singleton type" at the apex, "SOA record not at top of zone" elsewhere), so none of its records are served. It usually comes from two zone files pasted together.',
+      bad: '@ IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\n@ IN TXT "v=spf1 -all"\n@ IN SOA ns1.example.com. hostmaster.example.com. 2 7200 3600 1209600 300',
+      good: '@ IN SOA ns1.example.com. hostmaster.example.com. 2 7200 3600 1209600 300\n@ IN TXT "v=spf1 -all"',
+      fix: 'Keep one SOA (with the highest serial) and delete the others; if two zones were merged, split them into their own files.',
+    },
+  }),
+  rule({
     id: 'zone/unknown-directive',
     severity: 'error',
     summary: 'Unknown `$` directive',

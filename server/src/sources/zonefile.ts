@@ -590,6 +590,14 @@ export class IncrementalZone {
     const records = ([] as ResourceRecord[]).concat(...this.chunks.map((c) => c.records));
     const sites = ([] as RecordSite[]).concat(...this.chunks.map((c) => c.sites));
     const problems: SourceProblem[] = [];
+    // One SOA per zone (BIND: "multiple RRs of singleton type"); a second one is a merge gone wrong.
+    let soa: ResourceRecord | undefined;
+    for (const c of this.chunks)
+      for (const r of c.records) {
+        if (r.type !== 'SOA') continue;
+        if (!soa) soa = r;
+        else problems.push({ code: 'zone/multiple-soa', message: `A second SOA record (the first is at \`${soa.owner}\`); a zone has exactly one, and name servers refuse the zone (RFC 1035 §5.2).`, uri: r.uri, range: r.range });
+      }
     for (const c of this.chunks) {
       for (const x of c.problems) problems.push(x);
       if (originExplicit && origin !== undefined) {
@@ -839,6 +847,9 @@ function readInto(
       const upper = isUpper(word) ? word : word.toUpperCase();
       if (cls === undefined && (CLASSES.has(upper) || /^CLASS\d+$/.test(upper))) {
         cls = upper;
+        // Zone files for mail are class IN, as named-checkzone assumes; a record of another class in
+        // one is refused ("class 'CH' != zone class 'IN'").
+        if (cls !== 'IN' && cls !== 'CLASS1') problem('zone/wrong-class', `Class \`${word}\` in a zone of class IN: name servers refuse the zone. Write \`IN\` or leave the class out (RFC 1035 §5.1).`, at(i));
       } else {
         type = upper;
         typeTok = i;
@@ -885,7 +896,7 @@ function readInto(
         // RFC 3597 generic encoding: kept as a record, not decoded into a site.
         for (let k = rdataStart; k < count; k++) record.rdata.push(keep(raw(k)));
         record.rdata = record.rdata.slice();
-        const p = genericProblem(record.rdata);
+        const p = genericProblem(type, record.rdata);
         if (p) {
           const k = Math.min(rdataStart + p.field, count - 1);
           problem('zone/invalid-rdata', p.message, { start: lx.starts[k], end: lx.ends[k] });
@@ -955,7 +966,7 @@ function readInto(
       for (let k = rdataStart; k < count; k++) written[k - rdataStart] = raw(k);
     }
     // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type; its data is not decoded here.
-    const rdataProblem = generic ? genericProblem(written) : type === 'NS' && owner?.startsWith('*') && (owner.length === 1 || owner[1] === '.') ? { message: 'An NS record cannot be at a wildcard name (RFC 4592 §4.2).', field: -1 } : checkRdata(type, rdata, written);
+    const rdataProblem = generic ? genericProblem(type, written) : type === 'NS' && owner?.startsWith('*') && (owner.length === 1 || owner[1] === '.') ? { message: 'An NS record cannot be at a wildcard name (RFC 4592 §4.2).', field: -1 } : checkRdata(type, rdata, written);
     if (rdataProblem) {
       // At the field it is about, as BIND's "near '…'"; a missing field at the end of the record.
       const k = rdataProblem.field < 0 ? 0 : rdataStart + rdataProblem.field;
@@ -1088,7 +1099,7 @@ function checkRdata(type: string, rdata: string[], written: string[]): RdataProb
  * RFC 3597 §5 generic data, `\\# <length> <hex>…`: the length a number 0-65535, the hex digits (in
  * as many groups as wanted) an even number of them, as many bytes as the length says.
  */
-function genericProblem(written: string[]): RdataProblem | undefined {
+function genericProblem(type: string, written: string[]): RdataProblem | undefined {
   if (written.length < 2) return { message: 'Generic data `\\#` needs a length and the data in hex (RFC 3597 §5).', field: written.length };
   if (!isDecimal(written[1], 65535)) return { message: `Generic data length \`${written[1]}\` must be a number 0-65535 (RFC 3597 §5).`, field: 1 };
   const length = Number(written[1]);
@@ -1099,7 +1110,26 @@ function genericProblem(written: string[]): RdataProblem | undefined {
   }
   if (digits % 2 === 1) return { message: `Generic data has an odd number of hex digits (${digits}); each byte is two (RFC 3597 §5).`, field: 2 };
   if (digits / 2 !== length) return { message: `Generic data says ${length} byte${length === 1 ? '' : 's'} but has ${digits / 2} (RFC 3597 §5).`, field: digits / 2 < length ? written.length : 2 };
-  return undefined;
+  // BIND then reads the bytes as the type's wire format; checked here for the types of mail records.
+  const bytes = Buffer.from(written.slice(2).join(''), 'hex');
+  const wire =
+    type === 'TXT' || type === 'SPF'
+      ? bytes.length > 0 && charStringsEnd(bytes) === bytes.length
+        ? undefined
+        : 'is not one or more character-strings (each a length byte, then that many bytes; RFC 1035 §3.3.14)'
+      : type === 'A' && bytes.length !== 4
+        ? 'is not 4 bytes, the size of an IPv4 address'
+        : type === 'AAAA' && bytes.length !== 16
+          ? 'is not 16 bytes, the size of an IPv6 address'
+          : undefined;
+  return wire ? { message: `The ${type} data in generic form ${wire} (RFC 3597 §5).`, field: 2 } : undefined;
+}
+
+/** Where the last whole character-string of TXT wire data ends (less than the length: cut short). */
+function charStringsEnd(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length && i + 1 + bytes[i] <= bytes.length) i += 1 + bytes[i];
+  return i;
 }
 
 /** BIND: "extra input text" past the fields a type has, "unexpected end of input" before. */
