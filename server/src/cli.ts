@@ -699,7 +699,8 @@ function reportCommand(args: Args, out: (s: string) => void): number {
       for (const p of r.problems) out(`  note: ${p}\n`);
     }
     for (const f of failures) out(`${f.origin}: not read: ${f.message}\n`);
-    out(`${s.reports} reports from ${s.reporters.length} reporters for ${s.domains.join(', ') || '?'}: ${s.messages} messages, DMARC pass ${(s.passRate * 100).toFixed(1)}%\n`);
+    const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+    out(`${n(s.reports, 'report')} from ${n(s.reporters.length, 'reporter')} for ${s.domains.join(', ') || '?'}: ${n(s.messages, 'message')}, DMARC pass ${(s.passRate * 100).toFixed(1)}%\n`);
     const p = (a: number, b: number) => (b ? `${((a / b) * 100).toFixed(1)}%` : '-');
     if (stats.messages) out(`  aligned SPF and DKIM ${p(stats.both, stats.messages)}, SPF only ${p(stats.spfOnly, stats.messages)}, DKIM only ${p(stats.dkimOnly, stats.messages)}, neither ${p(stats.neither, stats.messages)}; dispositions ${Object.entries(stats.dispositions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     for (const v of stats.byService.slice(0, 10))
