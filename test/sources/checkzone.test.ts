@@ -53,8 +53,9 @@ describe('agreement with named-checkzone', () => {
  * first line it refuses. Later lines BIND refuses are often its own recovery after the first error
  * (a `$TTL` it did not read makes every record after it "no TTL specified"), so they are counted in
  * the diagnostic, not required. `DL_FUZZ_SEED=N` runs another 400 and prints every disagreement;
- * seeds 1-45 agree, but for one known case (seed 29): BIND loads `TXT \\#)4 …` although a `)` closes
- * no `(`, where we report the parenthesis.
+ * seeds 1-45 agree. One known difference, seen with an earlier version of these zones: BIND loads
+ * `TXT \\#)4 …` although the `)` closes no `(` (right after `\\#` only; `TXT a)b` it refuses), where
+ * we report the parenthesis.
  */
 describe('agreement with named-checkzone on mutated zones', () => {
   const BASE = [
@@ -77,7 +78,7 @@ describe('agreement with named-checkzone on mutated zones', () => {
     '',
   ].join('\n');
   // Owners inherited from the line before, class before TTL, TTL units, SPF and generic (`\\#`) types,
-  // a wildcard, a null MX, `\\;` in a quoted string, a second $ORIGIN, a comment after a record.
+  // a wildcard, a null MX, a DANE TLSA record, `\\;` in a quoted string, a second $ORIGIN, a comment.
   const BASE2 = [
     '$ORIGIN fz.test.',
     '$TTL 1h30m',
@@ -92,15 +93,16 @@ describe('agreement with named-checkzone on mutated zones', () => {
     '_dmarc TXT "v=DMARC1\\; p=reject; rua=mailto:a@fz.test"',
     'news IN MX 0 .',
     'ptr IN PTR host.example.',
+    '_25._tcp.news IN TLSA 3 1 1 2bb183af 2bb183af',
     '$ORIGIN sub.fz.test.',
     '@ IN TXT "sub" ; a comment',
     'x IN A 192.0.2.9',
     '',
   ].join('\n');
-  const CHECKED_TYPES = new Set(['A', 'AAAA', 'MX', 'CNAME', 'NS', 'PTR', 'DNAME', 'SOA', 'SRV', 'CAA', 'TXT', 'SPF']);
+  const CHECKED_TYPES = new Set(['A', 'AAAA', 'MX', 'CNAME', 'NS', 'PTR', 'DNAME', 'SOA', 'SRV', 'CAA', 'TLSA', 'SMIMEA', 'TXT', 'SPF']);
   const PIECES = ['"', '\\', '(', ')', ';', ' ', '\t', '\n', '.', '@', '$', 'IN', 'TXT', '0', '1', '9', 'a', 'z', '-', '_', ':', '/', '#', '*', 'A', 'MX', 'CH'];
   // Messages that are BIND's recovery after an earlier error, or warnings that do not refuse the zone.
-  const NOT_A_REFUSAL = /near eof|using RFC1035|has no address records|ignoring|warning:|check-names|does not end with newline|unbalanced parentheses|no TTL specified|TTL .* (differ|set to)/;
+  const NOT_A_REFUSAL = /near eof|using RFC1035|has no address records|ignoring|warning:|check-names|does not end with newline|unbalanced parentheses|no TTL specified|TTL .*differ|TTL set to/;
 
   it('400 mutations of two zones: same verdict, and the first line BIND refuses is flagged', (t) => {
     if (!CHECKZONE) return t.skip('named-checkzone not installed (apt-get install bind9-utils)');

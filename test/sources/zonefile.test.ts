@@ -115,6 +115,7 @@ describe('zone file reader (RFC 1035 §5)', () => {
     ok('@ IN SOA ns1 hostmaster ( 2026112601 2h 1h 2w 300 )');
     bad('@ IN SOA ns1 hostmaster 1x 2 3 4 5', '1x');
     bad('@ IN SOA ns1 hostmaster 4294967296 2 3 4 5', '4294967296');
+    ok('@ IN SOA ns1 hostmaster 02026112601 2 3 4 5');
     bad('@ IN SOA ns1 hostmaster 1 7.200 3 4 5', '7.200');
     bad('@ IN SOA ns1 hostmaster ( 1 2 3 4 5\n 6 )', '\n 6');
     bad('@ IN SOA ns1 hostmaster 1 2 3 4', '4');
@@ -123,6 +124,11 @@ describe('zone file reader (RFC 1035 §5)', () => {
     bad('_sip._tcp IN SRV 0 5 5060:sip', '5060:sip');
     bad('_sip._tcp IN SRV 0 5 5060 sip extra', ' extra');
     ok('@ IN CAA 0 issue "letsencrypt.org"');
+    ok('_25._tcp.mx IN TLSA 3 1 1 2bb183af 2bb183af');
+    bad('_25._tcp.mx IN TLSA 256 1 1 2bb183af', '256');
+    bad('_25._tcp.mx IN TLSA 3 1 1 2bb183a', '2bb183a');
+    bad('_25._tcp.mx IN TLSA 3 1 1 -', '-');
+    bad('_25._tcp.mx IN TLSA 3 1 1', '1');
     bad('@ IN CAA 256 issue "x"', '256');
     bad('@ IN CAA 0 is-sue "x"', 'is-sue');
     bad('@ IN MX 0x1 mail', '0x1');

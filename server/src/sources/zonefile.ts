@@ -1084,6 +1084,19 @@ function checkRdata(type: string, rdata: string[], written: string[]): RdataProb
         numberAt(written, 2, 65535, 'SRV port', 'RFC 2782') ??
         nameAt(written, 3)
       );
+    case 'TLSA':
+    case 'SMIMEA': {
+      // DANE (RFC 6698 §2.2; RFC 7672 for SMTP): usage, selector, matching type, then the data in hex.
+      if (rdata.length < 4) return fieldCount(type, rdata, 4);
+      const p = numberAt(written, 0, 255, `${type} usage`, 'RFC 6698 §2.1.1') ?? numberAt(written, 1, 255, `${type} selector`, 'RFC 6698 §2.1.2') ?? numberAt(written, 2, 255, `${type} matching type`, 'RFC 6698 §2.1.3');
+      if (p) return p;
+      let digits = 0;
+      for (let k = 3; k < written.length; k++) {
+        if (!/^[0-9A-Fa-f]+$/.test(written[k])) return { message: `${type} data \`${written[k]}\` is not hex (RFC 6698 §2.2).`, field: k };
+        digits += written[k].length;
+      }
+      return digits % 2 === 0 ? undefined : { message: `${type} data has an odd number of hex digits (${digits}); each byte is two (RFC 6698 §2.2).`, field: 3 };
+    }
     case 'CAA':
       return (
         fieldCount(type, rdata, 3) ??
@@ -1151,12 +1164,15 @@ function nameAt(written: string[], k: number): RdataProblem | undefined {
 
 /** Decimal digits only (no sign, no hex), at most `max`: what BIND's number parser takes. */
 function isDecimal(s: string, max: number): boolean {
-  if (s.length === 0 || s.length > 10) return false;
+  if (s.length === 0) return false;
+  let start = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 48 || c > 57) return false;
+    // Leading zeros are fine (`02026112601`); what follows them must fit.
+    if (c === 48 && start === i && i < s.length - 1) start++;
   }
-  return Number(s) <= max;
+  return s.length - start <= 10 && Number(s) <= max;
 }
 
 /**
