@@ -68,9 +68,15 @@ suite('DMARC Lens in VS Code', () => {
 
   test('quick fix replaces +all and the diagnostic goes away', async () => {
     const plus = vscode.languages.getDiagnostics(uri).find((x) => x.code && x.code.value === 'spf/plus-all');
-    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, plus.range, vscode.CodeActionKind.QuickFix.value);
-    const fix = actions.find((a) => a.title === 'Use -all');
-    assert.ok(fix, actions.map((a) => a.title).join(','));
+    // Asked again until it is there (for up to 10 s), as the light bulb would be: once in seven runs
+    // (session 5) the first request came back with no actions at all; the cause is not found yet.
+    let titles = [];
+    const fix = await waitFor(async () => {
+      const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, plus.range, vscode.CodeActionKind.QuickFix.value);
+      titles = actions.map((a) => a.title);
+      return actions.find((a) => a.title === 'Use -all');
+    }, 10000).catch(() => undefined);
+    assert.ok(fix, `no "Use -all" among: ${titles.join(', ')}`);
     const before = doc.getText();
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
     assert.strictEqual(doc.getText(), before.replace('ptr +all', 'ptr -all'));

@@ -119,10 +119,12 @@ describe('zone file reader (RFC 1035 §5)', () => {
     bad('@ IN SOA ns1 hostmaster 1 7.200 3 4 5', '7.200');
     bad('@ IN SOA ns1 hostmaster ( 1 2 3 4 5\n 6 )', '\n 6');
     bad('@ IN SOA ns1 hostmaster 1 2 3 4', '4');
+    // Fields in order, then their number; on a later line, from the end of the field before (BIND's line).
+    bad('@ IN SOA ns1 hostmaster ( 1 72 ; 00 3600 1209600 300 )\n@ IN NS ns1 )', '\n@');
     ok('_sip._tcp IN SRV 0 5 5060 sip.example.com.');
     bad('_sip._tcp IN SRV 0 5 65536 sip', '65536');
     bad('_sip._tcp IN SRV 0 5 5060:sip', '5060:sip');
-    bad('_sip._tcp IN SRV 0 5 5060 sip extra', ' extra');
+    bad('_sip._tcp IN SRV 0 5 5060 sip extra', 'extra');
     ok('@ IN CAA 0 issue "letsencrypt.org"');
     ok('_25._tcp.mx IN TLSA 3 1 1 2bb183af 2bb183af');
     bad('_25._tcp.mx IN TLSA 256 1 1 2bb183af', '256');

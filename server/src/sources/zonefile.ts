@@ -970,8 +970,12 @@ function readInto(
     if (rdataProblem) {
       // At the field it is about, as BIND's "near '…'"; a missing field at the end of the record.
       const k = rdataProblem.field < 0 ? 0 : rdataStart + rdataProblem.field;
-      // Extra fields: from the end of the last one that belongs, which is the line BIND names.
-      const range = k >= count ? { start: lx.starts[count - 1], end: lx.ends[count - 1] } : rdataProblem.extra ? { start: lx.ends[k - 1], end: lx.ends[count - 1] } : { start: lx.starts[k], end: lx.ends[k] };
+      // BIND names the line where the field before ended: when the field is on a later line (inside
+      // parentheses), the range starts at the end of that line, so the line agrees; extra fields run
+      // to the end of the record.
+      const lineEnd = k > 0 && k < count ? text.indexOf('\n', lx.ends[k - 1]) : -1;
+      const start = lineEnd >= 0 && lineEnd < lx.starts[k] ? lineEnd : lx.starts[k];
+      const range = k >= count ? { start: lx.starts[count - 1], end: lx.ends[count - 1] } : { start, end: lx.ends[rdataProblem.extra ? count - 1 : k] };
       problem('zone/invalid-rdata', rdataProblem.message, range);
       continue;
     }
@@ -1054,42 +1058,43 @@ interface RdataProblem {
  * and domain names. `raw` gives a field as written (escapes included), for name syntax.
  */
 function checkRdata(type: string, rdata: string[], written: string[]): RdataProblem | undefined {
+  // As BIND: the fields that are there, in order, then their number.
   switch (type) {
     case 'A':
-      return fieldCount(type, rdata, 1) ?? (isDottedQuad(written[0]) ? undefined : { message: `\`${written[0]}\` is not an IPv4 address (RFC 1035 §3.4.1).`, field: 0 });
+      return (written.length > 0 && !isDottedQuad(written[0]) ? { message: `\`${written[0]}\` is not an IPv4 address (RFC 1035 §3.4.1).`, field: 0 } : undefined) ?? fieldCount(type, rdata, 1);
     case 'AAAA':
-      return fieldCount(type, rdata, 1) ?? (isPlainIPv6(written[0]) || isIPv6(written[0]) ? undefined : { message: `\`${written[0]}\` is not an IPv6 address (RFC 3596 §2.2).`, field: 0 });
+      return (written.length > 0 && !isPlainIPv6(written[0]) && !isIPv6(written[0]) ? { message: `\`${written[0]}\` is not an IPv6 address (RFC 3596 §2.2).`, field: 0 } : undefined) ?? fieldCount(type, rdata, 1);
     case 'MX':
-      return fieldCount(type, rdata, 2) ?? numberAt(written, 0, 65535, 'MX preference', 'RFC 1035 §3.3.9') ?? nameAt(written, 1);
+      return numberAt(written, 0, 65535, 'MX preference', 'RFC 1035 §3.3.9') ?? nameAt(written, 1) ?? fieldCount(type, rdata, 2);
     case 'CNAME':
     case 'NS':
     case 'PTR':
     case 'DNAME':
-      return fieldCount(type, rdata, 1) ?? nameAt(written, 0);
+      return nameAt(written, 0) ?? fieldCount(type, rdata, 1);
     case 'SOA': {
-      const p = fieldCount(type, rdata, 7) ?? nameAt(written, 0) ?? nameAt(written, 1) ?? numberAt(written, 2, 4294967295, 'SOA serial', 'RFC 1035 §3.3.13');
+      const p = nameAt(written, 0) ?? nameAt(written, 1) ?? numberAt(written, 2, 4294967295, 'SOA serial', 'RFC 1035 §3.3.13');
       if (p) return p;
       // REFRESH, RETRY, EXPIRE and MINIMUM: seconds, or BIND's TTL units (1h, 2w).
-      for (let k = 3; k < 7; k++) {
+      for (let k = 3; k < Math.min(7, written.length); k++) {
         const v = parseTtl(written[k]);
         if (v === undefined || v > 4294967295) return { message: `SOA ${['refresh', 'retry', 'expire', 'minimum'][k - 3]} \`${written[k]}\` must be seconds or a TTL such as \`1h\` (RFC 1035 §3.3.13).`, field: k };
       }
-      return undefined;
+      return fieldCount(type, rdata, 7);
     }
     case 'SRV':
       return (
-        fieldCount(type, rdata, 4) ??
         numberAt(written, 0, 65535, 'SRV priority', 'RFC 2782') ??
         numberAt(written, 1, 65535, 'SRV weight', 'RFC 2782') ??
         numberAt(written, 2, 65535, 'SRV port', 'RFC 2782') ??
-        nameAt(written, 3)
+        nameAt(written, 3) ??
+        fieldCount(type, rdata, 4)
       );
     case 'TLSA':
     case 'SMIMEA': {
       // DANE (RFC 6698 §2.2; RFC 7672 for SMTP): usage, selector, matching type, then the data in hex.
-      if (rdata.length < 4) return fieldCount(type, rdata, 4);
       const p = numberAt(written, 0, 255, `${type} usage`, 'RFC 6698 §2.1.1') ?? numberAt(written, 1, 255, `${type} selector`, 'RFC 6698 §2.1.2') ?? numberAt(written, 2, 255, `${type} matching type`, 'RFC 6698 §2.1.3');
       if (p) return p;
+      if (rdata.length < 4) return fieldCount(type, rdata, 4);
       let digits = 0;
       for (let k = 3; k < written.length; k++) {
         if (!/^[0-9A-Fa-f]+$/.test(written[k])) return { message: `${type} data \`${written[k]}\` is not hex (RFC 6698 §2.2).`, field: k };
@@ -1099,9 +1104,9 @@ function checkRdata(type: string, rdata: string[], written: string[]): RdataProb
     }
     case 'CAA':
       return (
-        fieldCount(type, rdata, 3) ??
         numberAt(written, 0, 255, 'CAA flags', 'RFC 8659 §4.1') ??
-        (/^[A-Za-z0-9]+$/.test(written[1]) ? undefined : { message: `CAA tag \`${written[1]}\` may only have letters and digits (RFC 8659 §4.1).`, field: 1 })
+        (written.length > 1 && !/^[A-Za-z0-9]+$/.test(written[1]) ? { message: `CAA tag \`${written[1]}\` may only have letters and digits (RFC 8659 §4.1).`, field: 1 } : undefined) ??
+        fieldCount(type, rdata, 3)
       );
     default:
       return undefined;
@@ -1154,11 +1159,11 @@ function fieldCount(type: string, rdata: string[], n: number): RdataProblem | un
 
 /** Numbers as written: BIND reads them before any escape is decoded (`1\\0` is no number). */
 function numberAt(written: string[], k: number, max: number, what: string, rfc: string): RdataProblem | undefined {
-  return isDecimal(written[k], max) ? undefined : { message: `${what} \`${written[k]}\` must be a number 0-${max} (${rfc}).`, field: k };
+  return k >= written.length || isDecimal(written[k], max) ? undefined : { message: `${what} \`${written[k]}\` must be a number 0-${max} (${rfc}).`, field: k };
 }
 
 function nameAt(written: string[], k: number): RdataProblem | undefined {
-  const bad = nameProblem(written[k]);
+  const bad = k < written.length ? nameProblem(written[k]) : undefined;
   return bad ? { message: bad, field: k } : undefined;
 }
 
