@@ -262,8 +262,8 @@ export const zoneRules: SourceRule[] = [
     severity: 'error',
     summary: 'A record\'s data is malformed',
     docs: {
-      what: 'Finds records with a missing type, missing fields, a TXT record with no strings, an A/AAAA record that is not an address, or an MX without preference.',
-      why: 'RFC 1035 §3.3 defines each type\'s data; servers refuse to load a zone with malformed records, so none of its records are published.',
+      what: 'Finds what `named-checkzone` refuses in a record or directive: a missing type; too few or too many fields; an A/AAAA value that is not an address; numbers out of range (MX preference, SOA serial and timers, SRV, CAA, TLSA); domain names with an empty label or a label over 63 octets, in owners and in data; `\\DDD` escapes that are not three digits 000-255, or a lone `\\` at the end of a word; a TXT record with no strings; RFC 3597 generic data (`\\# length hex`) that does not add up; an NS at a wildcard name; extra arguments after `$ORIGIN`, `$TTL` or `$INCLUDE`. A field on a later line than the one before it (inside parentheses) is flagged from the end of that line, the line BIND names.',
+      why: 'RFC 1035 §3.3 and §5.1 define each type\'s data and the master-file syntax; servers refuse to load a zone with a malformed record, so none of its records, SPF, DMARC and DKIM included, are published. A test checks the agreement with BIND on thousands of random mutations of a zone.',
       bad: 'mail IN A 192.0.2.300',
       good: 'mail IN A 192.0.2.30',
       fix: 'Write the record data in the format of its type.',
