@@ -415,6 +415,8 @@ interface Chunk extends Output {
   state: ReadState;
   /** Out-of-zone problems of this chunk's records, for the apex they were computed for. */
   outOfZone?: { apex: string; problems: SourceProblem[] };
+  /** Its SOA records (a reused chunk keeps them; a re-read one is a new chunk). */
+  soas?: ResourceRecord[];
 }
 
 const CHUNK_ENTRIES = 256;
@@ -593,8 +595,7 @@ export class IncrementalZone {
     // One SOA per zone (BIND: "multiple RRs of singleton type"); a second one is a merge gone wrong.
     let soa: ResourceRecord | undefined;
     for (const c of this.chunks)
-      for (const r of c.records) {
-        if (r.type !== 'SOA') continue;
+      for (const r of (c.soas ??= c.records.filter((x) => x.type === 'SOA'))) {
         if (!soa) soa = r;
         else problems.push({ code: 'zone/multiple-soa', message: `A second SOA record (the first is at \`${soa.owner}\`); a zone has exactly one, and name servers refuse the zone (RFC 1035 §5.2).`, uri: r.uri, range: r.range });
       }
@@ -713,6 +714,16 @@ function readInto(
   const value = (i: number) => ((lx.flags[i] & (ESCAPED | QUOTED)) === 0 ? raw(i) : decode(text, lx.token(i)).value);
   // A name as written, escapes in: absoluteName must tell `a\\.` (a label ending in a dot) from `a.`.
   const nameText = (i: number) => ((lx.flags[i] & QUOTED) === 0 ? raw(i) : value(i));
+  // Where a record-data problem is shown: at its field, as BIND's "near '…'" (field -1: the first
+  // token, the owner); a missing field at the record's last token; extra fields to the end. BIND names
+  // the line where the field before ended, so a field on a later line (inside parentheses) is flagged
+  // from the end of that line.
+  const rdataRange = (p: RdataProblem, rdataStart: number, count: number): OffsetRange => {
+    const k = p.field < 0 ? 0 : rdataStart + p.field;
+    if (k >= count) return { start: lx.starts[count - 1], end: lx.ends[count - 1] };
+    const lineEnd = k > 0 ? text.indexOf('\n', lx.ends[k - 1]) : -1;
+    return { start: lineEnd >= 0 && lineEnd < lx.starts[k] ? lineEnd : lx.starts[k], end: lx.ends[p.extra ? count - 1 : k] };
+  };
   for (;;) {
     if (onBoundary && lx.pos > from) {
       const r = onBoundary(lx.pos);
@@ -894,12 +905,12 @@ function readInto(
       }
       if (generic) {
         // RFC 3597 generic encoding: kept as a record, not decoded into a site.
-        for (let k = rdataStart; k < count; k++) record.rdata.push(keep(raw(k)));
-        record.rdata = record.rdata.slice();
-        const p = genericProblem(type, record.rdata);
+        const rdata: string[] = new Array(count - rdataStart);
+        for (let k = rdataStart; k < count; k++) rdata[k - rdataStart] = keep(raw(k));
+        record.rdata = rdata;
+        const p = genericProblem(type, rdata);
         if (p) {
-          const k = Math.min(rdataStart + p.field, count - 1);
-          problem('zone/invalid-rdata', p.message, { start: lx.starts[k], end: lx.ends[k] });
+          problem('zone/invalid-rdata', p.message, rdataRange(p, rdataStart, count));
           continue;
         }
         out.records.push(record);
@@ -968,15 +979,7 @@ function readInto(
     // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type; its data is not decoded here.
     const rdataProblem = generic ? genericProblem(type, written) : type === 'NS' && owner?.startsWith('*') && (owner.length === 1 || owner[1] === '.') ? { message: 'An NS record cannot be at a wildcard name (RFC 4592 §4.2).', field: -1 } : checkRdata(type, rdata, written);
     if (rdataProblem) {
-      // At the field it is about, as BIND's "near '…'"; a missing field at the end of the record.
-      const k = rdataProblem.field < 0 ? 0 : rdataStart + rdataProblem.field;
-      // BIND names the line where the field before ended: when the field is on a later line (inside
-      // parentheses), the range starts at the end of that line, so the line agrees; extra fields run
-      // to the end of the record.
-      const lineEnd = k > 0 && k < count ? text.indexOf('\n', lx.ends[k - 1]) : -1;
-      const start = lineEnd >= 0 && lineEnd < lx.starts[k] ? lineEnd : lx.starts[k];
-      const range = k >= count ? { start: lx.starts[count - 1], end: lx.ends[count - 1] } : { start, end: lx.ends[rdataProblem.extra ? count - 1 : k] };
-      problem('zone/invalid-rdata', rdataProblem.message, range);
+      problem('zone/invalid-rdata', rdataProblem.message, rdataRange(rdataProblem, rdataStart, count));
       continue;
     }
     out.records.push(record);
@@ -1044,7 +1047,6 @@ export function isPlainIPv6(s: string): boolean {
   return compressed ? groups <= 7 : groups === 8;
 }
 
-/** The rdata checks named-checkzone also makes for the common types; a message when the rdata is bad. */
 /** What is wrong with a record's data: the message and the field (0-based) it is at; `extra` when the fields from there on are too many. */
 interface RdataProblem {
   message: string;
@@ -1055,7 +1057,7 @@ interface RdataProblem {
 /**
  * The rdata checks BIND makes when it loads a zone, for the types zone files about mail carry: the
  * number of fields ("extra input text", "unexpected end of input"), numbers and their range, addresses
- * and domain names. `raw` gives a field as written (escapes included), for name syntax.
+ * and domain names. `written` has the fields as written (escapes and quotes in), `rdata` decoded.
  */
 function checkRdata(type: string, rdata: string[], written: string[]): RdataProblem | undefined {
   // As BIND: the fields that are there, in order, then their number.
@@ -1095,12 +1097,8 @@ function checkRdata(type: string, rdata: string[], written: string[]): RdataProb
       const p = numberAt(written, 0, 255, `${type} usage`, 'RFC 6698 §2.1.1') ?? numberAt(written, 1, 255, `${type} selector`, 'RFC 6698 §2.1.2') ?? numberAt(written, 2, 255, `${type} matching type`, 'RFC 6698 §2.1.3');
       if (p) return p;
       if (rdata.length < 4) return fieldCount(type, rdata, 4);
-      let digits = 0;
-      for (let k = 3; k < written.length; k++) {
-        if (!/^[0-9A-Fa-f]+$/.test(written[k])) return { message: `${type} data \`${written[k]}\` is not hex (RFC 6698 §2.2).`, field: k };
-        digits += written[k].length;
-      }
-      return digits % 2 === 0 ? undefined : { message: `${type} data has an odd number of hex digits (${digits}); each byte is two (RFC 6698 §2.2).`, field: 3 };
+      const hex = hexFields(written, 3, `${type} data`, 'RFC 6698 §2.2');
+      return typeof hex === 'number' ? undefined : hex;
     }
     case 'CAA':
       return (
@@ -1121,13 +1119,9 @@ function genericProblem(type: string, written: string[]): RdataProblem | undefin
   if (written.length < 2) return { message: 'Generic data `\\#` needs a length and the data in hex (RFC 3597 §5).', field: written.length };
   if (!isDecimal(written[1], 65535)) return { message: `Generic data length \`${written[1]}\` must be a number 0-65535 (RFC 3597 §5).`, field: 1 };
   const length = Number(written[1]);
-  let digits = 0;
-  for (let k = 2; k < written.length; k++) {
-    if (!/^[0-9A-Fa-f]+$/.test(written[k])) return { message: `\`${written[k]}\` is not hex (RFC 3597 §5).`, field: k };
-    digits += written[k].length;
-  }
-  if (digits % 2 === 1) return { message: `Generic data has an odd number of hex digits (${digits}); each byte is two (RFC 3597 §5).`, field: 2 };
-  if (digits / 2 !== length) return { message: `Generic data says ${length} byte${length === 1 ? '' : 's'} but has ${digits / 2} (RFC 3597 §5).`, field: digits / 2 < length ? written.length : 2 };
+  const size = hexFields(written, 2, 'Generic data', 'RFC 3597 §5');
+  if (typeof size !== 'number') return size;
+  if (size !== length) return { message: `Generic data says ${length} byte${length === 1 ? '' : 's'} but has ${size} (RFC 3597 §5).`, field: size < length ? written.length : 2 };
   // BIND then reads the bytes as the type's wire format; checked here for the types of mail records.
   const bytes = Buffer.from(written.slice(2).join(''), 'hex');
   const wire =
@@ -1141,6 +1135,19 @@ function genericProblem(type: string, written: string[]): RdataProblem | undefin
           ? 'is not 16 bytes, the size of an IPv6 address'
           : undefined;
   return wire ? { message: `The ${type} data in generic form ${wire} (RFC 3597 §5).`, field: 2 } : undefined;
+}
+
+/**
+ * Fields `from` on as one run of hex digits, split anywhere, in whole bytes (TLSA data, RFC 3597
+ * generic data): the number of bytes, or what is wrong.
+ */
+function hexFields(written: string[], from: number, what: string, rfc: string): number | RdataProblem {
+  let digits = 0;
+  for (let k = from; k < written.length; k++) {
+    if (!/^[0-9A-Fa-f]+$/.test(written[k])) return { message: `${what} \`${written[k]}\` is not hex (${rfc}).`, field: k };
+    digits += written[k].length;
+  }
+  return digits % 2 === 0 ? digits / 2 : { message: `${what} has an odd number of hex digits (${digits}); each byte is two (${rfc}).`, field: from };
 }
 
 /** Where the last whole character-string of TXT wire data ends (less than the length: cut short). */
