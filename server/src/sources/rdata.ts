@@ -1,0 +1,273 @@
+/**
+ * The checks BIND makes on record data when it loads a zone (`dns_rdata_fromtext`), so that a record
+ * named-checkzone refuses is flagged at the same line: the number of fields, numbers and their range,
+ * mnemonics, addresses, domain names, escapes, hex and base64 data, RFC 3597 generic data.
+ */
+import { isIPv6 } from 'node:net';
+import type { OffsetRange } from '../types';
+
+const TTL_RE = /^(?:\d+|(?:\d+[smhdwSMHDW])+)$/;
+
+/** TTL in seconds, or undefined when the token is not a valid TTL. */
+export function parseTtl(s: string): number | undefined {
+  if (!TTL_RE.test(s)) return undefined;
+  if (/^\d+$/.test(s)) return Number(s);
+  let total = 0;
+  for (const m of s.matchAll(/(\d+)([smhdw])/gi)) {
+    const unit = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[m[2].toLowerCase() as 's' | 'm' | 'h' | 'd' | 'w'];
+    total += Number(m[1]) * unit;
+  }
+  return total;
+}
+
+/** Dotted-quad IPv4 as BIND accepts it (four decimal octets 0-255, no leading zeros), without a regular expression. */
+export function isDottedQuad(s: string): boolean {
+  let octets = 0;
+  let value = -1;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255) return false;
+      octets++;
+      value = -1;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 3 || value === 0) return false;
+      value = (value < 0 ? 0 : value * 10) + (c - 48);
+      digits++;
+    } else {
+      return false;
+    }
+  }
+  return octets === 4;
+}
+
+/**
+ * Hex groups and at most one `::` (the way AAAA records are written), checked without node's large
+ * regular expression; anything else (an IPv4 tail) goes to isIPv6. Only says yes where isIPv6 does.
+ */
+export function isPlainIPv6(s: string): boolean {
+  const n = s.length;
+  if (n < 2 || n > 39) return false;
+  let groups = 0;
+  let digits = 0;
+  let compressed = false;
+  let i = 0;
+  if (s.charCodeAt(0) === 58) {
+    if (s.charCodeAt(1) !== 58) return false;
+    compressed = true;
+    i = 2;
+    if (n === 2) return true;
+  }
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58) {
+      if (digits === 0) return false;
+      groups++;
+      digits = 0;
+      if (i + 1 < n && s.charCodeAt(i + 1) === 58) {
+        if (compressed) return false;
+        compressed = true;
+        i++;
+        if (i + 1 === n) return groups <= 7;
+      } else if (i + 1 === n) return false;
+    } else if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
+      if (++digits > 4) return false;
+    } else return false;
+  }
+  groups++;
+  return compressed ? groups <= 7 : groups === 8;
+}
+
+/** What is wrong with a record's data: the message and the field (0-based) it is at; `extra` when the fields from there on are too many. */
+export interface RdataProblem {
+  message: string;
+  field: number;
+  extra?: boolean;
+}
+
+/**
+ * The rdata checks BIND makes when it loads a zone, for the types zone files about mail carry: the
+ * number of fields ("extra input text", "unexpected end of input"), numbers and their range, addresses
+ * and domain names. `written` has the fields as written (escapes and quotes in), `rdata` decoded.
+ */
+export function checkRdata(type: string, rdata: string[], written: string[]): RdataProblem | undefined {
+  // As BIND: the fields that are there, in order, then their number.
+  switch (type) {
+    case 'A':
+      return (written.length > 0 && !isDottedQuad(written[0]) ? { message: `\`${written[0]}\` is not an IPv4 address (RFC 1035 §3.4.1).`, field: 0 } : undefined) ?? fieldCount(type, rdata, 1);
+    case 'AAAA':
+      return (written.length > 0 && !isPlainIPv6(written[0]) && !isIPv6(written[0]) ? { message: `\`${written[0]}\` is not an IPv6 address (RFC 3596 §2.2).`, field: 0 } : undefined) ?? fieldCount(type, rdata, 1);
+    case 'MX':
+      return numberAt(written, 0, 65535, 'MX preference', 'RFC 1035 §3.3.9') ?? nameAt(written, 1) ?? fieldCount(type, rdata, 2);
+    case 'CNAME':
+    case 'NS':
+    case 'PTR':
+    case 'DNAME':
+      return nameAt(written, 0) ?? fieldCount(type, rdata, 1);
+    case 'SOA': {
+      const p = nameAt(written, 0) ?? nameAt(written, 1) ?? numberAt(written, 2, 4294967295, 'SOA serial', 'RFC 1035 §3.3.13');
+      if (p) return p;
+      // REFRESH, RETRY, EXPIRE and MINIMUM: seconds, or BIND's TTL units (1h, 2w).
+      for (let k = 3; k < Math.min(7, written.length); k++) {
+        const v = parseTtl(written[k]);
+        if (v === undefined || v > 4294967295) return { message: `SOA ${['refresh', 'retry', 'expire', 'minimum'][k - 3]} \`${written[k]}\` must be seconds or a TTL such as \`1h\` (RFC 1035 §3.3.13).`, field: k };
+      }
+      return fieldCount(type, rdata, 7);
+    }
+    case 'SRV':
+      return (
+        numberAt(written, 0, 65535, 'SRV priority', 'RFC 2782') ??
+        numberAt(written, 1, 65535, 'SRV weight', 'RFC 2782') ??
+        numberAt(written, 2, 65535, 'SRV port', 'RFC 2782') ??
+        nameAt(written, 3) ??
+        fieldCount(type, rdata, 4)
+      );
+    case 'TLSA':
+    case 'SMIMEA': {
+      // DANE (RFC 6698 §2.2; RFC 7672 for SMTP): usage, selector, matching type, then the data in hex.
+      const p = numberAt(written, 0, 255, `${type} usage`, 'RFC 6698 §2.1.1') ?? numberAt(written, 1, 255, `${type} selector`, 'RFC 6698 §2.1.2') ?? numberAt(written, 2, 255, `${type} matching type`, 'RFC 6698 §2.1.3');
+      if (p) return p;
+      if (rdata.length < 4) return fieldCount(type, rdata, 4);
+      const hex = hexFields(written, 3, `${type} data`, 'RFC 6698 §2.2');
+      return typeof hex === 'number' ? undefined : hex;
+    }
+    case 'CAA':
+      return (
+        numberAt(written, 0, 255, 'CAA flags', 'RFC 8659 §4.1') ??
+        (written.length > 1 && !/^[A-Za-z0-9]+$/.test(written[1]) ? { message: `CAA tag \`${written[1]}\` may only have letters and digits (RFC 8659 §4.1).`, field: 1 } : undefined) ??
+        fieldCount(type, rdata, 3)
+      );
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * RFC 3597 §5 generic data, `\\# <length> <hex>…`: the length a number 0-65535, the hex digits (in
+ * as many groups as wanted) an even number of them, as many bytes as the length says.
+ */
+export function genericProblem(type: string, written: string[]): RdataProblem | undefined {
+  if (written.length < 2) return { message: 'Generic data `\\#` needs a length and the data in hex (RFC 3597 §5).', field: written.length };
+  if (!isDecimal(written[1], 65535)) return { message: `Generic data length \`${written[1]}\` must be a number 0-65535 (RFC 3597 §5).`, field: 1 };
+  const length = Number(written[1]);
+  const size = hexFields(written, 2, 'Generic data', 'RFC 3597 §5');
+  if (typeof size !== 'number') return size;
+  if (size !== length) return { message: `Generic data says ${length} byte${length === 1 ? '' : 's'} but has ${size} (RFC 3597 §5).`, field: size < length ? written.length : 2 };
+  // BIND then reads the bytes as the type's wire format; checked here for the types of mail records.
+  const bytes = Buffer.from(written.slice(2).join(''), 'hex');
+  const wire =
+    type === 'TXT' || type === 'SPF'
+      ? bytes.length > 0 && charStringsEnd(bytes) === bytes.length
+        ? undefined
+        : 'is not one or more character-strings (each a length byte, then that many bytes; RFC 1035 §3.3.14)'
+      : type === 'A' && bytes.length !== 4
+        ? 'is not 4 bytes, the size of an IPv4 address'
+        : type === 'AAAA' && bytes.length !== 16
+          ? 'is not 16 bytes, the size of an IPv6 address'
+          : undefined;
+  return wire ? { message: `The ${type} data in generic form ${wire} (RFC 3597 §5).`, field: 2 } : undefined;
+}
+
+/**
+ * Fields `from` on as one run of hex digits, split anywhere, in whole bytes (TLSA data, RFC 3597
+ * generic data): the number of bytes, or what is wrong.
+ */
+function hexFields(written: string[], from: number, what: string, rfc: string): number | RdataProblem {
+  let digits = 0;
+  for (let k = from; k < written.length; k++) {
+    if (!/^[0-9A-Fa-f]+$/.test(written[k])) return { message: `${what} \`${written[k]}\` is not hex (${rfc}).`, field: k };
+    digits += written[k].length;
+  }
+  return digits % 2 === 0 ? digits / 2 : { message: `${what} has an odd number of hex digits (${digits}); each byte is two (${rfc}).`, field: from };
+}
+
+/** Where the last whole character-string of TXT wire data ends (less than the length: cut short). */
+function charStringsEnd(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length && i + 1 + bytes[i] <= bytes.length) i += 1 + bytes[i];
+  return i;
+}
+
+/** BIND: "extra input text" past the fields a type has, "unexpected end of input" before. */
+function fieldCount(type: string, rdata: string[], n: number): RdataProblem | undefined {
+  if (rdata.length === n) return undefined;
+  const message = `${type} record needs ${n} rdata field${n > 1 ? 's' : ''}, found ${rdata.length} (RFC 1035 §3.3).`;
+  return rdata.length > n ? { message, field: n, extra: true } : { message, field: rdata.length };
+}
+
+/** Numbers as written: BIND reads them before any escape is decoded (`1\\0` is no number). */
+function numberAt(written: string[], k: number, max: number, what: string, rfc: string): RdataProblem | undefined {
+  return k >= written.length || isDecimal(written[k], max) ? undefined : { message: `${what} \`${written[k]}\` must be a number 0-${max} (${rfc}).`, field: k };
+}
+
+function nameAt(written: string[], k: number): RdataProblem | undefined {
+  const bad = k < written.length ? nameProblem(written[k]) : undefined;
+  return bad ? { message: bad, field: k } : undefined;
+}
+
+/** Decimal digits only (no sign, no hex), at most `max`: what BIND's number parser takes. */
+function isDecimal(s: string, max: number): boolean {
+  if (s.length === 0) return false;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    // Leading zeros are fine (`02026112601`); what follows them must fit.
+    if (c === 48 && start === i && i < s.length - 1) start++;
+  }
+  return s.length - start <= 10 && Number(s) <= max;
+}
+
+/**
+ * A domain name as written in a zone file (RFC 1035 §5.1) that BIND refuses: an empty label (`a..b`,
+ * `.a`), a label over 63 octets (RFC 1035 §2.3.4), a bad escape. `@` and `.` are fine.
+ */
+export function nameProblem(s: string): string | undefined {
+  if (s === '@' || s === '.') return undefined;
+  let label = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (label === 0) return `\`${s}\` has an empty label: two dots in a row, or a dot at the start (RFC 1035 §3.1).`;
+      label = 0;
+      continue;
+    }
+    if (c === 92) {
+      const bad = escapeProblem(s, i, s.length, false);
+      if (bad && bad.start === i) return `\`${s.slice(bad.start, bad.end)}\` in \`${s}\` is not a valid escape: write \`\\DDD\` with three decimal digits 000-255, or \`\\\` and one character (RFC 1035 §5.1).`;
+      i += s.charCodeAt(i + 1) >= 48 && s.charCodeAt(i + 1) <= 57 ? 3 : 1;
+    }
+    if (++label > 63) return `\`${s}\` has a label longer than 63 octets (RFC 1035 §2.3.4).`;
+  }
+  return undefined;
+}
+
+/**
+ * The first bad escape in text[start, end) (a token, quotes included when `quoted`): a `\` followed by
+ * a digit must be `\DDD` with a value up to 255, and an unquoted word may not end in a lone `\`.
+ */
+export function escapeProblem(text: string, start: number, end: number, quoted: boolean): OffsetRange | undefined {
+  const last = quoted ? end - 1 : end;
+  for (let i = quoted ? start + 1 : start; i < last; i++) {
+    if (text.charCodeAt(i) !== 92) continue;
+    if (i + 1 >= last) return quoted ? undefined : { start: i, end: i + 1 };
+    const d = text.charCodeAt(i + 1);
+    if (d < 48 || d > 57) {
+      i++;
+      continue;
+    }
+    let n = 0;
+    let digits = 0;
+    while (digits < 3 && i + 1 + digits < last) {
+      const c = text.charCodeAt(i + 1 + digits);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+      digits++;
+    }
+    if (digits < 3 || n > 255) return { start: i, end: Math.min(last, i + 4) };
+    i += 3;
+  }
+  return undefined;
+}
