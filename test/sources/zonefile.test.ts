@@ -162,6 +162,92 @@ describe('zone file reader (RFC 1035 §5)', () => {
     assert.deepEqual([z.problems, z.sites.map((x) => x.value)], [[], ['ab\ncd']]);
   });
 
+  it('checks DNSSEC and other record data as BIND does (DS, DNSKEY, KEY, SSHFP, OPENPGPKEY, HINFO, RP, AFSDB, URI, NAPTR)', () => {
+    const problems = (line: string) => {
+      const text = `$ORIGIN example.com.\n${line}\n`;
+      return zone(text).problems.map((p) => [p.code, text.slice(p.range.start, p.range.end)]);
+    };
+    const bad = (line: string, at: string, message?: RegExp) => {
+      assert.deepEqual(problems(line), [['zone/invalid-rdata', at]], line);
+      if (message) assert.match(zone(`$ORIGIN example.com.\n${line}\n`).problems[0].message, message);
+    };
+    const ok = (line: string) => assert.deepEqual(problems(line), [], line);
+    const sha256 = '1F987CC6583E92DF0890718C421EE5BC6E0AF5A2E6B5B2B3A7B1D6B4E4C4D4E4';
+    // DS: key tag, algorithm and digest type by number or name, the digest of its type's size.
+    ok(`sub IN DS 2371 13 2 ${sha256}`);
+    ok(`sub IN DS 2371 ecdsap256sha256 SHA-256 ${sha256.slice(0, 30)} ${sha256.slice(30)}`);
+    ok('sub IN DS 2371 13 9 ab cd');
+    ok('@ IN CDS 0 0 0 00');
+    bad(`sub IN DS 70000 13 2 ${sha256}`, '70000');
+    bad(`sub IN DS 1 ECC 2 ${sha256}`, 'ECC', /algorithm `ECC`/);
+    bad(`sub IN DS 1 13 SHA-512 ${sha256}`, 'SHA-512', /digest type/);
+    bad('sub IN DS 1 13 2 1F987CC6', '1F987CC6', /SHA-256 digest is 32 bytes/);
+    bad(`sub IN DS 1 13 2 ${sha256}00`, `${sha256}00`, /has more/);
+    bad(`sub IN DS 1 13 2 ${sha256} 00`, '00', /`00` is extra/);
+    bad('sub IN DS 1 13 9 abc', 'abc', /odd number/);
+    bad('sub IN DS 1 13 2', '2');
+    // DNSKEY: flags by number (decimal, hex) or names, protocol and algorithm by number or name, a base64 key.
+    ok('@ IN DNSKEY 257 3 13 ( mdsswUyr3DPW132mOi8V9xESWE8jTo0d\n  xCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ== )');
+    ok('@ IN DNSKEY ZONE|KSK DNSSEC ED25519 AwEAAQ= =');
+    ok('@ IN DNSKEY 0x101 3 8 AwEA');
+    ok('@ IN DNSKEY 25a7 3 8 AwEA');
+    bad('@ IN DNSKEY REVOKE 3 8 AwEA', 'REVOKE', /flags/);
+    bad('@ IN DNSKEY 2_5 3 8 AwEA', '2_5');
+    bad('@ IN DNSKEY 257 300 8 AwEA', '300', /protocol/);
+    bad('@ IN DNSKEY 257 3 8', '8');
+    bad('@ IN DNSKEY 257 3 8 AwE', 'AwE', /multiple of four/);
+    bad('@ IN DNSKEY 257 3 8 AB==', 'AB==', /bits set/);
+    bad('@ IN DNSKEY 257 3 8 AwEA=', 'AwEA=', /multiple of four/);
+    bad('@ IN DNSKEY 257 3 8 AA=A', 'AA=A', /padding/);
+    bad('@ IN DNSKEY 257 3 8 AwEAAQ== x', 'x', /`x` is extra/);
+    bad('@ IN DNSKEY 257 3 8 "AwEA"', '"AwEA"', /not a base64 character/);
+    // A bad character on a later line is flagged on its own line (BIND's line), not where the field before ended.
+    bad('@ IN DNSKEY 257 3 8 (\n AwEA\n Aw$A )', 'Aw$A');
+    // KEY with NOKEY flags has no key; otherwise one is needed.
+    ok('k IN KEY 49152 3 8');
+    bad('k IN KEY 49152 3 8 AA==', 'AA==', /NOKEY/);
+    bad('k IN KEY 257 3 8', '8');
+    ok('k._openpgpkey IN OPENPGPKEY mQENBFcS AQgAyC3L');
+    bad('k._openpgpkey IN OPENPGPKEY', 'OPENPGPKEY');
+    // SSHFP: numbers only; SHA-1 and SHA-256 fingerprints of their size.
+    ok('h IN SSHFP 4 2 123456789abcdef67890123456789abcdef67890123456789abcdef67890abcd');
+    ok('h IN SSHFP 1 3 1234');
+    bad('h IN SSHFP RSA 1 ab', 'RSA');
+    bad('h IN SSHFP 1 1 1234', '1234', /SHA-1 fingerprint is 20 bytes/);
+    // HINFO, RP, AFSDB, URI, NAPTR: their fields and names; a bad escape in a character-string.
+    ok('h IN HINFO "INTEL-386" Unix');
+    bad('h IN HINFO a', 'a');
+    bad('h IN HINFO a b c', 'c');
+    bad('h IN HINFO "a\\9" b', '\\9');
+    ok('@ IN RP hostmaster.example.com. txt');
+    bad('@ IN RP a..b c', 'a..b');
+    ok('afs IN AFSDB 1 host');
+    bad('afs IN AFSDB x host', 'x');
+    ok('_http._tcp IN URI 10 1 "https://www.example.com/"');
+    bad('_http._tcp IN URI 10 1 https://www.example.com/', 'https://www.example.com/', /double quotes/);
+    ok('@ IN NAPTR 100 10 "S" "SIP+D2U" "" _sip._udp');
+    bad('@ IN NAPTR 70000 10 "S" "SIP" "" .', '70000');
+    bad('@ IN NAPTR 100 10 "S" "SIP" ""', '""');
+  });
+
+  it('reads TYPEnnn of a known type as that type, and refuses meta types and numbers over 65535', () => {
+    const z = zone('$ORIGIN example.com.\na IN TYPE1 192.0.2.1\nb IN TYPE15 10 mail\nc IN TYPE1 192.0.2\nd IN TYPE65534 \\# 0\n');
+    assert.deepEqual(z.records.map((r) => r.type), ['A', 'MX', 'TYPE65534']);
+    assert.deepEqual(z.problems.map((p) => p.code), ['zone/invalid-rdata']);
+    const meta = zone('$ORIGIN example.com.\na IN TSIG \\# 0\nb IN TYPE41 \\# 0\nc IN TYPE160 \\# 0\nd IN TYPE0 \\# 0\ne IN TYPE65536 \\# 0\nf IN TYPE127 \\# 0\n');
+    assert.deepEqual(meta.problems.map((p) => p.code), Array(5).fill('zone/unknown-type'));
+    assert.deepEqual(meta.records.map((r) => r.type), ['TYPE127']);
+  });
+
+  it('reports a DS record at the apex (given, or named by the SOA), not in a snippet without either', () => {
+    const ds = '@ IN DS 2371 13 0 00';
+    const codes = (text: string, origin?: string) => parseZone(text, 'z.zone', { origin }).problems.map((p) => p.code);
+    assert.deepEqual(codes(`$ORIGIN example.com.\n@ IN SOA ns hostmaster 1 2 3 4 5\n${ds}\nsub ${ds.slice(2)}\n`), ['zone/ds-at-apex']);
+    assert.deepEqual(codes(`$ORIGIN example.com.\n${ds}\n`, 'example.com'), ['zone/ds-at-apex']);
+    assert.deepEqual(codes(`$ORIGIN example.com.\n${ds}\n`), []);
+    assert.deepEqual(codes(`$ORIGIN example.com.\n@ IN SOA ns hostmaster 1 2 3 4 5\n@ IN CDS 2371 13 0 00\n`), []);
+  });
+
   it('reports a class other than IN, and every SOA after the first', () => {
     const text = '$ORIGIN example.com.\n@ IN SOA ns hostmaster 1 2 3 4 5\nv CH TXT "x"\nw CLASS1 TXT "x"\n@ SOA ns hostmaster 2 2 3 4 5\n';
     const z = zone(text);

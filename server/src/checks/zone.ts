@@ -174,6 +174,19 @@ export const zoneRules: SourceRule[] = [
     },
   }),
   rule({
+    id: 'zone/ds-at-apex',
+    severity: 'error',
+    summary: 'A DS record is at the zone apex',
+    docs: {
+      what: 'Finds DS records whose owner is the zone apex: the one given with `dmarc-lens check --origin`, or else the owner of the file\'s SOA record. A file with neither (a snippet) is not checked. CDS records, which do belong at the apex, are not flagged.',
+      why: 'RFC 4035 §2.4: a DS record sits in the parent zone at the delegation point and is signed by the parent; the child zone publishes DNSKEY (and CDS for automated updates, RFC 7344). BIND refuses a zone with a DS at its top ("DS record at top of zone"), so none of its records, SPF, DMARC and DKIM included, are served. It usually comes from pasting the parent\'s DS into the child zone.',
+      bad: '@ IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\n@ IN DS 2371 13 2 1F987CC6583E92DF0890718C421EE5BC6E0AF5A2E6B5B2B3A7B1D6B4E4C4D4E4',
+      good: '@ IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\n@ IN CDS 2371 13 2 1F987CC6583E92DF0890718C421EE5BC6E0AF5A2E6B5B2B3A7B1D6B4E4C4D4E4',
+      fix: 'Delete the DS record from this zone and give it to the parent zone\'s operator (your registrar), or publish it as CDS so that a parent that supports RFC 7344 picks it up. A DS for a child zone belongs at the child\'s name (`sub IN DS …`) next to its NS records.',
+      file: 'example.com.zone',
+    },
+  }),
+  rule({
     id: 'zone/wrong-class',
     severity: 'error',
     summary: 'A record is not of class IN',
@@ -250,8 +263,8 @@ export const zoneRules: SourceRule[] = [
     severity: 'error',
     summary: 'Unknown record type',
     docs: {
-      what: 'Finds record types that are neither a known mnemonic nor the generic `TYPEnnn`.',
-      why: 'RFC 3597 §5: unknown types must be written as `TYPEnnn`; servers refuse unknown mnemonics (BIND: "unknown RR type").',
+      what: 'Finds record types that are neither a known mnemonic nor the generic `TYPEnnn` (nnn 0-65535), and the meta types that only exist in queries and transactions: `OPT`, `TSIG`, `TKEY`, `TYPE0` and `TYPE128`-`TYPE255`.',
+      why: 'RFC 3597 §5: unknown types must be written as `TYPEnnn`; servers refuse unknown mnemonics (BIND: "unknown RR type"). RFC 6895 §3.1: meta types are never stored in a zone (BIND: "invalid use of a meta type").',
       bad: '@ IN TXTT "v=spf1 -all"',
       good: '@ IN TXT "v=spf1 -all"',
       fix: 'Correct the type name.',
@@ -262,7 +275,7 @@ export const zoneRules: SourceRule[] = [
     severity: 'error',
     summary: 'A record\'s data is malformed',
     docs: {
-      what: 'Finds what `named-checkzone` refuses in a record or directive: a missing type; too few or too many fields; an A/AAAA value that is not an address; numbers out of range (MX preference, SOA serial and timers, SRV, CAA, TLSA); domain names with an empty label or a label over 63 octets, in owners and in data; `\\DDD` escapes that are not three digits 000-255, or a lone `\\` at the end of a word; a TXT record with no strings; RFC 3597 generic data (`\\# length hex`) that does not add up; an NS at a wildcard name; extra arguments after `$ORIGIN`, `$TTL` or `$INCLUDE`. A field on a later line than the one before it (inside parentheses) is flagged from the end of that line, the line BIND names.',
+      what: 'Finds what `named-checkzone` refuses in a record or directive: a missing type; too few or too many fields; an A/AAAA value that is not an address; numbers out of range (MX preference, SOA serial and timers, SRV, CAA, TLSA, SSHFP, URI, NAPTR, AFSDB); DNSSEC data (DS and CDS key tag, algorithm and digest type by number or name, and a digest of the size its type gives; DNSKEY, CDNSKEY and KEY flags, protocol, algorithm and base64 key); hex and base64 data that does not decode (SSHFP fingerprints of their size, OPENPGPKEY); a URI target not in quotes; domain names with an empty label or a label over 63 octets, in owners and in data; `\\DDD` escapes that are not three digits 000-255, or a lone `\\` at the end of a word; a TXT record with no strings; RFC 3597 generic data (`\\# length hex`) that does not add up; an NS at a wildcard name; `TYPEnnn` of a known type is checked as that type (`TYPE1` is A); extra arguments after `$ORIGIN`, `$TTL` or `$INCLUDE`. A field on a later line than the one before it (inside parentheses) is flagged from the end of that line, the line BIND names.',
       why: 'RFC 1035 §3.3 and §5.1 define each type\'s data and the master-file syntax; servers refuse to load a zone with a malformed record, so none of its records, SPF, DMARC and DKIM included, are published. A test checks the agreement with BIND on thousands of random mutations of a zone.',
       bad: 'mail IN A 192.0.2.300',
       good: 'mail IN A 192.0.2.30',

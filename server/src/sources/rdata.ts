@@ -85,6 +85,8 @@ export interface RdataProblem {
   message: string;
   field: number;
   extra?: boolean;
+  /** BIND names the line of this field itself (a bad character in hex or base64 data), not the line where the field before it ended. */
+  here?: boolean;
 }
 
 /**
@@ -139,9 +141,151 @@ export function checkRdata(type: string, rdata: string[], written: string[]): Rd
         (written.length > 1 && !/^[A-Za-z0-9]+$/.test(written[1]) ? { message: `CAA tag \`${written[1]}\` may only have letters and digits (RFC 8659 §4.1).`, field: 1 } : undefined) ??
         fieldCount(type, rdata, 3)
       );
+    case 'DS':
+    case 'CDS': {
+      // RFC 4034 §5.3 (CDS: RFC 7344 §3.1): key tag, algorithm, digest type, then the digest in hex, of
+      // the digest's own size where the type is known.
+      const p = numberAt(written, 0, 65535, `${type} key tag`, 'RFC 4034 §5.1.1') ?? mnemonicAt(written, 1, ALGORITHMS, `${type} algorithm`, 'RFC 4034 §A.1');
+      if (p) return p;
+      const digest = written.length > 2 ? mnemonicValue(written[2], DIGESTS) : undefined;
+      if (written.length > 2 && digest === undefined) return { message: `${type} digest type \`${written[2]}\` must be a number 0-255 or SHA-1, SHA-256, GOST, SHA-384 (RFC 4034 §5.1.3).`, field: 2 };
+      if (rdata.length < 4) return fieldCount(type, rdata, 4);
+      const bytes = hexFields(written, 3, DIGEST_NAMES[digest!] ? `A ${DIGEST_NAMES[digest!]} digest` : `${type} digest`, 'RFC 4034 §5.1.4', DIGEST_SIZES[digest!]);
+      return typeof bytes === 'number' ? undefined : bytes;
+    }
+    case 'DNSKEY':
+    case 'CDNSKEY':
+    case 'KEY': {
+      // RFC 4034 §2.2 (KEY: RFC 2535 §7.1): flags, protocol, algorithm, then the key in base64.
+      const flags = written.length > 0 ? keyFlags(written[0]) : 0;
+      if (flags === undefined) return { message: `${type} flags \`${written[0]}\` must be a number 0-65535 or flag names such as \`ZONE|KSK\` (RFC 4034 §2.1.1).`, field: 0 };
+      const p = mnemonicAt(written, 1, PROTOCOLS, `${type} protocol`, 'RFC 4034 §2.1.2') ?? mnemonicAt(written, 2, ALGORITHMS, `${type} algorithm`, 'RFC 4034 §A.1');
+      if (p) return p;
+      // A KEY whose flags say NOKEY (both top bits) carries no key (RFC 2535 §3.1.2).
+      if (type === 'KEY' && (flags & 0xc000) === 0xc000)
+        return rdata.length > 3 ? { message: 'A KEY record whose flags say NOKEY (0xC000) has no key data (RFC 2535 §3.1.2).', field: 3, extra: true } : fieldCount(type, rdata, 3);
+      if (rdata.length < 4) return fieldCount(type, rdata, 4);
+      return base64Fields(written, 3, `${type} key`, 'RFC 4034 §2.2');
+    }
+    case 'OPENPGPKEY':
+      return rdata.length === 0 ? fieldCount(type, rdata, 1) : base64Fields(written, 0, 'OPENPGPKEY key', 'RFC 7929 §2.3');
+    case 'SSHFP': {
+      // RFC 4255 §3.2: algorithm, fingerprint type (numbers only), the fingerprint in hex, of the size
+      // of SHA-1 (type 1) or SHA-256 (type 2, RFC 6594).
+      const p = numberAt(written, 0, 255, 'SSHFP algorithm', 'RFC 4255 §3.1.1') ?? numberAt(written, 1, 255, 'SSHFP fingerprint type', 'RFC 4255 §3.1.2');
+      if (p) return p;
+      if (rdata.length < 3) return fieldCount(type, rdata, 3);
+      const size = ({ 1: 20, 2: 32 } as Record<number, number>)[Number(written[1])];
+      const bytes = hexFields(written, 2, size ? `A ${size === 20 ? 'SHA-1' : 'SHA-256'} fingerprint` : 'SSHFP fingerprint', 'RFC 4255 §3.1.3, RFC 6594', size);
+      return typeof bytes === 'number' ? undefined : bytes;
+    }
+    case 'HINFO':
+      return fieldCount(type, rdata, 2);
+    case 'RP':
+      return nameAt(written, 0) ?? nameAt(written, 1) ?? fieldCount(type, rdata, 2);
+    case 'AFSDB':
+    case 'RT':
+    case 'KX': {
+      const rfc = type === 'KX' ? 'RFC 2230 §3.1' : 'RFC 1183';
+      return numberAt(written, 0, 65535, `${type} ${type === 'AFSDB' ? 'subtype' : 'preference'}`, rfc) ?? nameAt(written, 1) ?? fieldCount(type, rdata, 2);
+    }
+    case 'URI':
+      // RFC 7553 §4.4: priority, weight, and the target as one quoted string.
+      return (
+        numberAt(written, 0, 65535, 'URI priority', 'RFC 7553 §4.2') ??
+        numberAt(written, 1, 65535, 'URI weight', 'RFC 7553 §4.3') ??
+        (written.length > 2 && written[2].charCodeAt(0) !== 34 ? { message: `URI target \`${written[2]}\` must be in double quotes (RFC 7553 §4.4).`, field: 2 } : undefined) ??
+        fieldCount(type, rdata, 3)
+      );
+    case 'NAPTR':
+      // RFC 3403 §4.1: order, preference, flags, services, regexp, replacement. The regexp's own
+      // syntax (BIND compiles it) is not checked here.
+      return numberAt(written, 0, 65535, 'NAPTR order', 'RFC 3403 §4.1') ?? numberAt(written, 1, 65535, 'NAPTR preference', 'RFC 3403 §4.1') ?? nameAt(written, 5) ?? fieldCount(type, rdata, 6);
     default:
       return undefined;
   }
+}
+
+/** DNSSEC algorithm mnemonics BIND reads (RFC 4034 §A.1 and the IANA registry), upper case. */
+const ALGORITHMS = new Map(
+  Object.entries({ RSAMD5: 1, DH: 2, DSA: 3, RSASHA1: 5, NSEC3DSA: 6, NSEC3RSASHA1: 7, RSASHA256: 8, RSASHA512: 10, ECCGOST: 12, ECDSAP256SHA256: 13, ECDSAP384SHA384: 14, ED25519: 15, ED448: 16, INDIRECT: 252, PRIVATEDNS: 253, PRIVATEOID: 254 }),
+);
+/** DS digest types (RFC 4034 §A.2, RFC 4509, RFC 5933, RFC 6605) and their sizes in bytes. */
+const DIGESTS = new Map(Object.entries({ 'SHA-1': 1, SHA1: 1, 'SHA-256': 2, SHA256: 2, GOST: 3, 'SHA-384': 4, SHA384: 4 }));
+const DIGEST_SIZES: Record<number, number> = { 1: 20, 2: 32, 3: 32, 4: 48 };
+const DIGEST_NAMES: Record<number, string> = { 1: 'SHA-1', 2: 'SHA-256', 3: 'GOST R 34.11-94', 4: 'SHA-384' };
+/** KEY/DNSKEY protocol mnemonics (RFC 2535 §3.1.3). */
+const PROTOCOLS = new Map(Object.entries({ NONE: 0, TLS: 1, EMAIL: 2, DNSSEC: 3, IPSEC: 4, ALL: 255 }));
+/** KEY/DNSKEY flag names BIND reads, joined with `|`. */
+const KEY_FLAGS = new Map(
+  Object.entries({ NOCONF: 0x4000, NOAUTH: 0x8000, NOKEY: 0xc000, FLAG2: 0x2000, EXTEND: 0x1000, FLAG4: 0x800, FLAG5: 0x400, USER: 0, ZONE: 0x100, HOST: 0x200, NTYP3: 0x300, FLAG8: 0x80, FLAG9: 0x40, FLAG10: 0x20, FLAG11: 0x10, KSK: 1, ...Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`SIG${i}`, i])) }),
+);
+
+/** A number 0-255 or one of the names, case-insensitive: its value, or undefined. */
+function mnemonicValue(s: string, names: Map<string, number>): number | undefined {
+  return isDecimal(s, 255) ? Number(s) : names.get(s.toUpperCase());
+}
+
+function mnemonicAt(written: string[], k: number, names: Map<string, number>, what: string, rfc: string): RdataProblem | undefined {
+  if (k >= written.length || mnemonicValue(written[k], names) !== undefined) return undefined;
+  const some = names === ALGORITHMS ? '`RSASHA256`, `ECDSAP256SHA256` or `ED25519`' : '`DNSSEC`';
+  return { message: `${what} \`${written[k]}\` must be a number 0-255 or a name such as ${some} (${rfc}).`, field: k };
+}
+
+/**
+ * Key flags as BIND reads them: a number that starts with a digit (decimal when all digits, else hex,
+ * `0x` allowed: `0x101`, `25a7`) up to 65535, or flag names joined with `|`. The value, or undefined
+ * when BIND refuses it.
+ */
+function keyFlags(s: string): number | undefined {
+  const c = s.charCodeAt(0);
+  if (c >= 48 && c <= 57) {
+    if (/^\d+$/.test(s)) return isDecimal(s, 65535) ? Number(s) : undefined;
+    const hex = /^(?:0x)?([0-9a-f]+)$/i.exec(s);
+    const v = hex && hex[1].length <= 8 ? parseInt(hex[1], 16) : Infinity;
+    return v <= 0xffff ? v : undefined;
+  }
+  let value = 0;
+  for (const name of s.split('|')) {
+    const v = KEY_FLAGS.get(name.toUpperCase());
+    if (v === undefined) return undefined;
+    value |= v;
+  }
+  return value;
+}
+
+const B64 = new Uint8Array(128).fill(255);
+for (let i = 0; i < 64; i++) B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+
+/**
+ * Fields `from` on as one base64 text split anywhere, decoded as BIND does (isc_base64_tobuffer): `=`
+ * counts as a character and each group of four is checked when it is complete (padding only as its
+ * last one or two, the bits it cuts off zero); after a padded group the data ends, so a further field
+ * is "extra input text".
+ */
+function base64Fields(written: string[], from: number, what: string, rfc: string): RdataProblem | undefined {
+  const val = [0, 0, 0, 0];
+  let digits = 0;
+  let ended = false;
+  for (let k = from; k < written.length; k++) {
+    if (ended) return { message: `${what} ends at the \`=\` padding; \`${written[k]}\` is extra (${rfc}).`, field: k, extra: true };
+    const w = written[k];
+    const bad = (why: string): RdataProblem => ({ message: `${what} is not base64: ${why} (${rfc}).`, field: k, here: true });
+    for (let i = 0; i < w.length; i++) {
+      const c = w.charCodeAt(i);
+      if (ended) return bad('nothing may follow the `=` padding');
+      const v = c === 61 ? 64 : c < 128 ? B64[c] : 255;
+      if (v === 255) return bad(`\`${String.fromCharCode(c)}\` in \`${w}\` is not a base64 character`);
+      val[digits++] = v;
+      if (digits < 4) continue;
+      digits = 0;
+      if (val[0] === 64 || val[1] === 64 || (val[2] === 64 && val[3] !== 64)) return bad('`=` is padding, only as the last one or two characters of a group of four');
+      // The bits the padding cuts off must be zero.
+      if (val[2] === 64 ? val[1] & 15 : val[3] === 64 ? val[2] & 3 : 0) return bad(`the group before the \`=\` padding has bits set after its last whole byte`);
+      ended = val[3] === 64;
+    }
+  }
+  return digits === 0 ? undefined : { message: `${what} is not base64: its length is not a multiple of four characters (${rfc}).`, field: written.length - 1, here: true };
 }
 
 /**
@@ -172,15 +316,20 @@ export function genericProblem(type: string, written: string[]): RdataProblem | 
 
 /**
  * Fields `from` on as one run of hex digits, split anywhere, in whole bytes (TLSA data, RFC 3597
- * generic data): the number of bytes, or what is wrong.
+ * generic data): the number of bytes, or what is wrong. With `size` (a digest of known length), BIND
+ * reads that many bytes and no more: a field after them is "extra input text".
  */
-function hexFields(written: string[], from: number, what: string, rfc: string): number | RdataProblem {
+function hexFields(written: string[], from: number, what: string, rfc: string, size?: number): number | RdataProblem {
   let digits = 0;
   for (let k = from; k < written.length; k++) {
-    if (!/^[0-9A-Fa-f]+$/.test(written[k])) return { message: `${what} \`${written[k]}\` is not hex (${rfc}).`, field: k };
+    if (size !== undefined && digits === size * 2) return { message: `${what} is ${size} bytes (${size * 2} hex digits); \`${written[k]}\` is extra (${rfc}).`, field: k, extra: true };
+    if (!/^[0-9A-Fa-f]+$/.test(written[k])) return { message: `${what} \`${written[k]}\` is not hex (${rfc}).`, field: k, here: true };
     digits += written[k].length;
+    if (size !== undefined && digits > size * 2) return { message: `${what} is ${size} bytes (${size * 2} hex digits); this one has more (${rfc}).`, field: k, here: true };
   }
-  return digits % 2 === 0 ? digits / 2 : { message: `${what} has an odd number of hex digits (${digits}); each byte is two (${rfc}).`, field: from };
+  // Known only at the end of the data: BIND names the line of its last field.
+  if (size !== undefined && digits < size * 2) return { message: `${what} is ${size} bytes (${size * 2} hex digits); this one has ${digits} digit${digits === 1 ? '' : 's'} (${rfc}).`, field: written.length - 1, here: true };
+  return digits % 2 === 0 ? digits / 2 : { message: `${what} has an odd number of hex digits (${digits}); each byte is two (${rfc}).`, field: written.length - 1, here: true };
 }
 
 /** Where the last whole character-string of TXT wire data ends (less than the length: cut short). */

@@ -97,6 +97,10 @@ const UNTERMINATED = 4;
 const MAX_INCLUDE_DEPTH = 16;
 const ZONE_SYNTAX: ValueSyntax = { host: 'zone' };
 
+/** Type numbers of the types whose data the reader checks (RFC 3597 §5 `TYPEnnn`), and of SPF. */
+const TYPE_NUMBERS = new Map<number, string>(
+  Object.entries({ A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, HINFO: 13, MX: 15, TXT: 16, RP: 17, AFSDB: 18, RT: 21, KEY: 25, AAAA: 28, SRV: 33, NAPTR: 35, KX: 36, DNAME: 39, OPT: 41, DS: 43, SSHFP: 44, DNSKEY: 48, TLSA: 52, SMIMEA: 53, CDS: 59, CDNSKEY: 60, OPENPGPKEY: 61, SPF: 99, TKEY: 249, TSIG: 250, URI: 256, CAA: 257 }).map(([t, n]) => [n, t]),
+);
 const CLASSES = new Set(['IN', 'CH', 'CS', 'HS', 'ANY', 'NONE']);
 const KNOWN_TYPES = new Map(
   ('A NS MD MF CNAME SOA MB MG MR NULL WKS PTR HINFO MINFO MX TXT RP AFSDB X25 ISDN RT NSAP NSAP-PTR SIG KEY PX ' +
@@ -403,8 +407,8 @@ interface Chunk extends Output {
   state: ReadState;
   /** Out-of-zone problems of this chunk's records, for the apex they were computed for. */
   outOfZone?: { apex: string; problems: SourceProblem[] };
-  /** Its SOA records (a reused chunk keeps them; a re-read one is a new chunk). */
-  soas?: ResourceRecord[];
+  /** Its SOA and DS records, checked against the apex (a reused chunk keeps them; a re-read one is a new chunk). */
+  apexTypes?: ResourceRecord[];
 }
 
 const CHUNK_ENTRIES = 256;
@@ -582,11 +586,18 @@ export class IncrementalZone {
     const problems: SourceProblem[] = [];
     // One SOA per zone (BIND: "multiple RRs of singleton type"); a second one is a merge gone wrong.
     let soa: ResourceRecord | undefined;
+    const ds: ResourceRecord[] = [];
     for (const c of this.chunks)
-      for (const r of (c.soas ??= c.records.filter((x) => x.type === 'SOA'))) {
-        if (!soa) soa = r;
+      for (const r of (c.apexTypes ??= c.records.filter((x) => x.type === 'SOA' || x.type === 'DS'))) {
+        if (r.type === 'DS') ds.push(r);
+        else if (!soa) soa = r;
         else problems.push({ code: 'zone/multiple-soa', message: `A second SOA record (the first is at \`${soa.owner}\`); a zone has exactly one, and name servers refuse the zone (RFC 1035 §5.2).`, uri: r.uri, range: r.range });
       }
+    // The apex: the one given, else the one the SOA names (a snippet without either has none).
+    const apex = this.explicit ?? soa?.owner;
+    for (const r of ds)
+      if (r.owner === apex)
+        problems.push({ code: 'zone/ds-at-apex', message: `A DS record at the zone apex \`${apex}\`: DS records belong in the parent zone, at the delegation (RFC 4035 §2.4); name servers refuse the zone.`, uri: r.uri, range: r.site?.ownerRange ?? r.range });
     for (const c of this.chunks) {
       for (const x of c.problems) problems.push(x);
       if (originExplicit && origin !== undefined) {
@@ -709,7 +720,7 @@ function readInto(
   const rdataRange = (p: RdataProblem, rdataStart: number, count: number): OffsetRange => {
     const k = p.field < 0 ? 0 : rdataStart + p.field;
     if (k >= count) return { start: lx.starts[count - 1], end: lx.ends[count - 1] };
-    const lineEnd = k > 0 ? text.indexOf('\n', lx.ends[k - 1]) : -1;
+    const lineEnd = k > 0 && !p.here ? text.indexOf('\n', lx.ends[k - 1]) : -1;
     return { start: lineEnd >= 0 && lineEnd < lx.starts[k] ? lineEnd : lx.starts[k], end: lx.ends[p.extra ? count - 1 : k] };
   };
   for (;;) {
@@ -866,10 +877,20 @@ function readInto(
       // The common case; one string per type name, not one per record.
       type = known;
     } else if (/^TYPE\d+$/.test(type)) {
-      if (type === 'TYPE16') type = 'TXT';
-      else if (type === 'TYPE99') type = 'SPF';
+      // RFC 3597 §5: `TYPEnnn` of a known type is that type (`TYPE16` is TXT), data and checks included.
+      const n = Number(type.slice(4));
+      if (n > 65535) {
+        problem('zone/unknown-type', `\`${raw(typeTok)}\` is no record type: type numbers are 0-65535 (RFC 3597 §5).`, at(typeTok));
+        continue;
+      }
+      type = TYPE_NUMBERS.get(n) ?? type;
     } else {
       problem('zone/unknown-type', `Unknown record type \`${raw(typeTok)}\` (use a known mnemonic or TYPEnnn, RFC 3597 §5).`, at(typeTok));
+      continue;
+    }
+    // Types for queries and transactions only (RFC 6895 §3.1: 0, OPT, 128-255) cannot be in a zone.
+    if (type === 'OPT' || type === 'TKEY' || type === 'TSIG' || /^TYPE(0*|0*(12[89]|1[3-9]\d|2[0-4]\d|25[0-5]))$/.test(type)) {
+      problem('zone/unknown-type', `\`${raw(typeTok)}\` is a meta type, used in queries and transactions only, not in a zone (RFC 6895 §3.1).`, at(typeTok));
       continue;
     }
     if (ttl === undefined) ttl = st.defaultTtl ?? st.lastTtl;
@@ -912,7 +933,7 @@ function readInto(
       let badEscape: OffsetRange | undefined;
       for (let k = rdataStart; k < count && !badEscape; k++) if (lx.flags[k] & ESCAPED) badEscape = escapeProblem(text, lx.starts[k], lx.ends[k], (lx.flags[k] & QUOTED) !== 0);
       if (badEscape) {
-        problem('zone/invalid-rdata', `\`${text.slice(badEscape.start, badEscape.end)}\` is not a valid escape: write \`\\DDD\` with three decimal digits 000-255, or \`\\\` and one character (RFC 1035 §5.1).`, badEscape);
+        problem('zone/invalid-rdata', badEscapeMessage(text.slice(badEscape.start, badEscape.end)), badEscape);
         continue;
       }
       for (let k = rdataStart; k < count; k++) {
@@ -966,6 +987,16 @@ function readInto(
     }
     // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type; its data is not decoded here.
     const rdataProblem = generic ? genericProblem(type, written) : type === 'NS' && owner?.startsWith('*') && (owner.length === 1 || owner[1] === '.') ? { message: 'An NS record cannot be at a wildcard name (RFC 4592 §4.2).', field: -1 } : checkRdata(type, rdata, written);
+    if (!plain && !generic) {
+      // A bad escape in any field (a character-string of HINFO, CAA, NAPTR…), unless BIND stops at an earlier field.
+      const limit = rdataProblem ? Math.min(count, rdataStart + Math.max(0, rdataProblem.field)) : count;
+      let badEscape: OffsetRange | undefined;
+      for (let k = rdataStart; k < limit && !badEscape; k++) if (lx.flags[k] & ESCAPED) badEscape = escapeProblem(text, lx.starts[k], lx.ends[k], (lx.flags[k] & QUOTED) !== 0);
+      if (badEscape) {
+        problem('zone/invalid-rdata', badEscapeMessage(text.slice(badEscape.start, badEscape.end)), badEscape);
+        continue;
+      }
+    }
     if (rdataProblem) {
       problem('zone/invalid-rdata', rdataProblem.message, rdataRange(rdataProblem, rdataStart, count));
       continue;
@@ -973,4 +1004,8 @@ function readInto(
     out.records.push(record);
   }
   if (depth === 0) zone.finalState = { ...st };
+}
+
+function badEscapeMessage(escape: string): string {
+  return `\`${escape}\` is not a valid escape: write \`\\DDD\` with three decimal digits 000-255, or \`\\\` and one character (RFC 1035 §5.1).`;
 }
