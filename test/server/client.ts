@@ -39,8 +39,9 @@ export async function startServer(dir: string, settings: object = {}): Promise<T
   return {
     conn,
     latest,
+    // Up to 10 s: a loaded machine (CI, the mutation test running beside) can take seconds to start the server.
     async waitFor(uri, pred) {
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 400; i++) {
         const p = latest.get(uri);
         if (p && pred(p)) return p;
         await new Promise((r) => setTimeout(r, 25));

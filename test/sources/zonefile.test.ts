@@ -11,6 +11,20 @@ import { applyFix, covered } from '../helpers';
 
 const zone = (text: string, origin = 'example.com') => parseZone(text, 'z.zone', { origin });
 
+/** One record line under `$ORIGIN example.com.`: its problems as [rule, the text of the range]. */
+function lineProblems(line: string): [string, string][] {
+  const text = `$ORIGIN example.com.\n${line}\n`;
+  return zone(text).problems.map((p) => [p.code, text.slice(p.range.start, p.range.end)]);
+}
+/** The line has exactly one problem, zone/invalid-rdata, over `at` (and a message matching `message`). */
+function badRdata(line: string, at: string, message?: RegExp): void {
+  assert.deepEqual(lineProblems(line), [['zone/invalid-rdata', at]], line);
+  if (message) assert.match(zone(`$ORIGIN example.com.\n${line}\n`).problems[0].message, message);
+}
+function goodRdata(line: string): void {
+  assert.deepEqual(lineProblems(line), [], line);
+}
+
 describe('zone file reader (RFC 1035 §5)', () => {
   it('resolves $ORIGIN, @, relative, absolute and inherited owners', () => {
     const z = parseZone(
@@ -106,12 +120,7 @@ describe('zone file reader (RFC 1035 §5)', () => {
   });
 
   it('checks record data as BIND does, at the field BIND names (SOA, SRV, CAA, names, escapes)', () => {
-    const problems = (line: string) => {
-      const text = `$ORIGIN example.com.\n${line}\n`;
-      return zone(text).problems.map((p) => [p.code, text.slice(p.range.start, p.range.end)]);
-    };
-    const bad = (line: string, at: string) => assert.deepEqual(problems(line), [['zone/invalid-rdata', at]], line);
-    const ok = (line: string) => assert.deepEqual(problems(line), [], line);
+    const [bad, ok] = [badRdata, goodRdata];
     ok('@ IN SOA ns1 hostmaster ( 2026112601 2h 1h 2w 300 )');
     bad('@ IN SOA ns1 hostmaster 1x 2 3 4 5', '1x');
     bad('@ IN SOA ns1 hostmaster 4294967296 2 3 4 5', '4294967296');
@@ -163,21 +172,14 @@ describe('zone file reader (RFC 1035 §5)', () => {
   });
 
   it('checks DNSSEC and other record data as BIND does (DS, DNSKEY, KEY, SSHFP, OPENPGPKEY, HINFO, RP, AFSDB, URI, NAPTR)', () => {
-    const problems = (line: string) => {
-      const text = `$ORIGIN example.com.\n${line}\n`;
-      return zone(text).problems.map((p) => [p.code, text.slice(p.range.start, p.range.end)]);
-    };
-    const bad = (line: string, at: string, message?: RegExp) => {
-      assert.deepEqual(problems(line), [['zone/invalid-rdata', at]], line);
-      if (message) assert.match(zone(`$ORIGIN example.com.\n${line}\n`).problems[0].message, message);
-    };
-    const ok = (line: string) => assert.deepEqual(problems(line), [], line);
+    const [bad, ok] = [badRdata, goodRdata];
     const sha256 = '1F987CC6583E92DF0890718C421EE5BC6E0AF5A2E6B5B2B3A7B1D6B4E4C4D4E4';
     // DS: key tag, algorithm and digest type by number or name, the digest of its type's size.
     ok(`sub IN DS 2371 13 2 ${sha256}`);
     ok(`sub IN DS 2371 ecdsap256sha256 SHA-256 ${sha256.slice(0, 30)} ${sha256.slice(30)}`);
     ok('sub IN DS 2371 13 9 ab cd');
     ok('@ IN CDS 0 0 0 00');
+    badRdata('ta IN TA 1 13 2 ab', 'ab', /SHA-256 digest/);
     bad(`sub IN DS 70000 13 2 ${sha256}`, '70000');
     bad(`sub IN DS 1 ECC 2 ${sha256}`, 'ECC', /algorithm `ECC`/);
     bad(`sub IN DS 1 13 SHA-512 ${sha256}`, 'SHA-512', /digest type/);
@@ -192,6 +194,11 @@ describe('zone file reader (RFC 1035 §5)', () => {
     ok('@ IN DNSKEY 0x101 3 8 AwEA');
     ok('@ IN DNSKEY 25a7 3 8 AwEA');
     bad('@ IN DNSKEY REVOKE 3 8 AwEA', 'REVOKE', /flags/);
+    // A flag name may be cut short, as BIND reads it: ZON is ZONE, NO is NOCONF (a key is then needed).
+    ok('@ IN DNSKEY ZON|K 3 8 AwEA');
+    bad('@ IN DNSKEY ZONEX 3 8 AwEA', 'ZONEX');
+    bad('k IN KEY NO 3 8', '8');
+    ok('k IN KEY NOK 3 8');
     bad('@ IN DNSKEY 2_5 3 8 AwEA', '2_5');
     bad('@ IN DNSKEY 257 300 8 AwEA', '300', /protocol/);
     bad('@ IN DNSKEY 257 3 8', '8');
@@ -203,6 +210,8 @@ describe('zone file reader (RFC 1035 §5)', () => {
     bad('@ IN DNSKEY 257 3 8 "AwEA"', '"AwEA"', /not a base64 character/);
     // A bad character on a later line is flagged on its own line (BIND's line), not where the field before ended.
     bad('@ IN DNSKEY 257 3 8 (\n AwEA\n Aw$A )', 'Aw$A');
+    // A quoted field is refused as it is read, at the line where the field before ended.
+    bad('@ IN DNSKEY 257 3 8 (\n AwEA\n "AwEA" )', '\n "AwEA"');
     // KEY with NOKEY flags has no key; otherwise one is needed.
     ok('k IN KEY 49152 3 8');
     bad('k IN KEY 49152 3 8 AA==', 'AA==', /NOKEY/);
@@ -228,6 +237,50 @@ describe('zone file reader (RFC 1035 §5)', () => {
     ok('@ IN NAPTR 100 10 "S" "SIP+D2U" "" _sip._udp');
     bad('@ IN NAPTR 70000 10 "S" "SIP" "" .', '70000');
     bad('@ IN NAPTR 100 10 "S" "SIP" ""', '""');
+  });
+
+  it('checks signed-zone records as BIND does (RRSIG, NSEC, NSEC3, NSEC3PARAM)', () => {
+    const [bad, ok] = [badRdata, goodRdata];
+    const rrsig = (fields: string) => `txt IN RRSIG ${fields} oJMRESz5E4gYzS/q6XDrvU1qMPYIjCWzJaOau8XNEZeqCYKD5ar0IRd8KqXXFJkqmVfRvMGPmM1x8fGAa2XhSA==`;
+    ok(rrsig('TXT 13 3 3600 20361231000000 20261201000000 2371 example.com.'));
+    ok(rrsig('txt ECDSAP256SHA256 3 0300 1798675200 099999999 2371 example.com.'));
+    ok(rrsig('TYPE16 13 3 3600 20240229000000 20261201000060 2371 example.com.'));
+    bad(rrsig('TXTT 13 3 3600 20361231000000 20261201000000 2371 example.com.'), 'TXTT');
+    bad(rrsig('TXT 13 256 3600 20361231000000 20261201000000 2371 example.com.'), '256');
+    bad(rrsig('TXT 13 3 1h 20361231000000 20261201000000 2371 example.com.'), '1h');
+    bad(rrsig('TXT 13 3 3600 20260229000000 20261201000000 2371 example.com.'), '20260229000000');
+    bad(rrsig('TXT 13 3 3600 20361231240000 20261201000000 2371 example.com.'), '20361231240000');
+    bad(rrsig('TXT 13 3 3600 2036123100000 20261201000000 2371 example.com.'), '2036123100000');
+    bad(rrsig('TXT 13 3 3600 20361231000000 4294967296 2371 example.com.'), '4294967296');
+    bad(rrsig('TXT 13 3 3600 20361231000000 20261201000000 70000 example.com.'), '70000');
+    bad(rrsig('TXT 13 3 3600 20361231000000 20261201000000 2371 example..com.'), 'example..com.');
+    bad('txt IN RRSIG TXT 13 3 3600 20361231000000 20261201000000 2371 example.com.', 'example.com.');
+    // The signer has no more labels than the labels field; a relative signer is under the origin.
+    bad(rrsig('TXT 13 1 3600 20361231000000 20261201000000 2371 example.com.'), 'example.com.');
+    bad(rrsig('TXT 13 2 3600 20361231000000 20261201000000 2371 example.com'), 'example.com');
+    ok(rrsig('TXT 13 2 3600 20361231000000 20261201000000 2371 @'));
+    ok('txt IN NSEC www.example.com. TXT RRSIG NSEC TYPE1234 any');
+    bad('txt IN NSEC www.example.com.', 'www.example.com.');
+    bad('txt IN NSEC www.example.com. TXT FOO', 'FOO');
+    bad('txt IN NSEC www.example.com. TYPE65536', 'TYPE65536');
+    ok('@ IN NSEC3PARAM 1 0 0 -');
+    ok('@ IN NSEC3PARAM sha-1 0 10 AABBCCDD');
+    bad('@ IN NSEC3PARAM SHA1 0 10 AB', 'SHA1');
+    bad('@ IN NSEC3PARAM 1 256 10 AB', '256');
+    bad('@ IN NSEC3PARAM 1 0 10 ABC', 'ABC');
+    bad('@ IN NSEC3PARAM 1 0 10 AB CD', 'CD');
+    bad('@ IN NSEC3PARAM 1 0 10', '10');
+    const h = '2T7B4G4VSA5SMI47K61MV5BV1A22BOJR';
+    ok(`${h} IN NSEC3 1 0 0 AB 2t7b4g4vsa5smi47k61mv5bv1a22bojs A RRSIG`);
+    ok(`${h} IN NSEC3 2 0 0 - 2T7B4G4V`);
+    bad(`${h} IN NSEC3 1 0 0 AB 2T7B4G4V`, '2T7B4G4V');
+    bad(`${h} IN NSEC3 1 0 0 AB 2T7B4G4VSA5SMI47K61MV5BV1A22BOJW`, '2T7B4G4VSA5SMI47K61MV5BV1A22BOJW');
+    bad(`${h} IN NSEC3 1 0 0 AB 2T7B4G4`, '2T7B4G4');
+    bad(`${h} IN NSEC3 1 0 0 AB ${h} A FOO`, 'FOO');
+    bad(`${h} IN NSEC3 1 0 0 AB`, 'AB');
+    // The owner's first label is a hash in base32hex (BIND: "bad owner name").
+    ok(`abcdefg IN NSEC3 2 0 0 - 2T7B4G4V`);
+    bad(`x.${h} IN NSEC3 1 0 0 AB ${h}`, `x.${h}`);
   });
 
   it('reads TYPEnnn of a known type as that type, and refuses meta types and numbers over 65535', () => {

@@ -6,6 +6,16 @@
 import { isIPv6 } from 'node:net';
 import type { OffsetRange } from '../types';
 
+/** The record type mnemonics BIND knows, each mapped to itself (the reader keeps one string per type). */
+export const KNOWN_TYPE_NAMES = new Map(
+  ('A NS MD MF CNAME SOA MB MG MR NULL WKS PTR HINFO MINFO MX TXT RP AFSDB X25 ISDN RT NSAP NSAP-PTR SIG KEY PX ' +
+    'GPOS AAAA LOC NXT EID NIMLOC SRV ATMA NAPTR KX CERT A6 DNAME SINK OPT APL DS SSHFP IPSECKEY RRSIG NSEC DNSKEY ' +
+    'DHCID NSEC3 NSEC3PARAM TLSA SMIMEA HIP NINFO RKEY TALINK CDS CDNSKEY OPENPGPKEY CSYNC ZONEMD SVCB HTTPS DSYNC ' +
+    'SPF UINFO UID GID UNSPEC NID L32 L64 LP EUI48 EUI64 TKEY TSIG URI CAA AVC DOA AMTRELAY RESINFO WALLET TA DLV')
+    .split(' ')
+    .map((t) => [t, t]),
+);
+
 const TTL_RE = /^(?:\d+|(?:\d+[smhdwSMHDW])+)$/;
 
 /** TTL in seconds, or undefined when the token is not a valid TTL. */
@@ -94,7 +104,7 @@ export interface RdataProblem {
  * number of fields ("extra input text", "unexpected end of input"), numbers and their range, addresses
  * and domain names. `written` has the fields as written (escapes and quotes in), `rdata` decoded.
  */
-export function checkRdata(type: string, rdata: string[], written: string[]): RdataProblem | undefined {
+export function checkRdata(type: string, rdata: string[], written: string[], origin?: string): RdataProblem | undefined {
   // As BIND: the fields that are there, in order, then their number.
   switch (type) {
     case 'A':
@@ -142,8 +152,10 @@ export function checkRdata(type: string, rdata: string[], written: string[]): Rd
         fieldCount(type, rdata, 3)
       );
     case 'DS':
-    case 'CDS': {
-      // RFC 4034 §5.3 (CDS: RFC 7344 §3.1): key tag, algorithm, digest type, then the digest in hex, of
+    case 'CDS':
+    case 'TA':
+    case 'DLV': {
+      // RFC 4034 §5.3 (CDS: RFC 7344 §3.1; TA and DLV, RFC 4431, have the same form): key tag, algorithm, digest type, then the digest in hex, of
       // the digest's own size where the type is known.
       const p = numberAt(written, 0, 65535, `${type} key tag`, 'RFC 4034 §5.1.1') ?? mnemonicAt(written, 1, ALGORITHMS, `${type} algorithm`, 'RFC 4034 §A.1');
       if (p) return p;
@@ -197,6 +209,51 @@ export function checkRdata(type: string, rdata: string[], written: string[]): Rd
         (written.length > 2 && written[2].charCodeAt(0) !== 34 ? { message: `URI target \`${written[2]}\` must be in double quotes (RFC 7553 §4.4).`, field: 2 } : undefined) ??
         fieldCount(type, rdata, 3)
       );
+    case 'RRSIG': {
+      // RFC 4034 §3.2: type covered, algorithm, labels, original TTL, expiration, inception, key tag,
+      // signer's name, then the signature in base64.
+      if (written.length > 0 && !isTypeName(written[0])) return { message: `RRSIG type covered \`${written[0]}\` is not a record type (RFC 4034 §3.1.1).`, field: 0 };
+      const p =
+        mnemonicAt(written, 1, ALGORITHMS, 'RRSIG algorithm', 'RFC 4034 §A.1') ??
+        numberAt(written, 2, 255, 'RRSIG labels', 'RFC 4034 §3.1.3') ??
+        numberAt(written, 3, 4294967295, 'RRSIG original TTL', 'RFC 4034 §3.1.4') ??
+        timeAt(written, 4, 'expiration') ??
+        timeAt(written, 5, 'inception') ??
+        numberAt(written, 6, 65535, 'RRSIG key tag', 'RFC 4034 §3.1.6') ??
+        nameAt(written, 7);
+      if (p) return p;
+      // The signer is the owner or one of its ancestors: it has no more labels than the labels field.
+      const signer = written.length > 7 ? labelCount(written[7], origin) : undefined;
+      if (signer !== undefined && signer > Number(written[2]))
+        return { message: `RRSIG signer \`${written[7]}\` has ${signer} labels, more than the labels field (${Number(written[2])}); the signer is the zone that holds the owner (RFC 4034 §3.1.7).`, field: 7 };
+      if (rdata.length < 9) return fieldCount(type, rdata, 9);
+      return base64Fields(written, 8, 'RRSIG signature', 'RFC 4034 §3.2');
+    }
+    case 'NSEC': {
+      // RFC 4034 §4.2: the next owner name, then the types at this name (at least one).
+      const p = nameAt(written, 0) ?? typeListAt(written, 1, 'RFC 4034 §4.1.2');
+      if (p) return p;
+      return rdata.length < 2 ? { message: 'NSEC record needs the next owner name and at least one type (RFC 4034 §4.2).', field: rdata.length } : undefined;
+    }
+    case 'NSEC3':
+    case 'NSEC3PARAM': {
+      // RFC 5155 §3.3 and §4.3: hash algorithm, flags, iterations, salt (hex or `-`); NSEC3 then the
+      // next hashed owner in base32hex and the types at this name.
+      const hash = written.length > 0 ? (isDecimal(written[0], 255) ? Number(written[0]) : written[0].toUpperCase() === 'SHA-1' ? 1 : undefined) : 0;
+      if (hash === undefined) return { message: `${type} hash algorithm \`${written[0]}\` must be a number 0-255 or SHA-1 (RFC 5155 §3.1.1).`, field: 0 };
+      const p =
+        numberAt(written, 1, 255, `${type} flags`, 'RFC 5155 §3.1.2') ??
+        numberAt(written, 2, 65535, `${type} iterations`, 'RFC 5155 §3.1.3') ??
+        (written.length > 3 && written[3] !== '-' ? saltProblem(type, written[3]) : undefined);
+      if (p) return p;
+      if (type === 'NSEC3PARAM') return fieldCount(type, rdata, 4);
+      if (rdata.length < 5) return fieldCount(type, rdata, 5);
+      const next = written[4];
+      const bytes = base32HexBytes(next);
+      if (bytes === undefined) return { message: `NSEC3 next hashed owner \`${next}\` is not base32hex without padding (digits and letters A-V; RFC 5155 §3.3, RFC 4648 §7).`, field: 4 };
+      if ((hash === 1 && bytes !== 20) || bytes > 255) return { message: `NSEC3 next hashed owner is ${bytes} bytes; ${hash === 1 ? 'a SHA-1 hash is 20 (32 base32hex characters)' : 'at most 255'} (RFC 5155 §3.1.7).`, field: 4 };
+      return typeListAt(written, 5, 'RFC 5155 §3.2.1');
+    }
     case 'NAPTR':
       // RFC 3403 §4.1: order, preference, flags, services, regexp, replacement. The regexp's own
       // syntax (BIND compiles it) is not checked here.
@@ -221,6 +278,78 @@ const KEY_FLAGS = new Map(
   Object.entries({ NOCONF: 0x4000, NOAUTH: 0x8000, NOKEY: 0xc000, FLAG2: 0x2000, EXTEND: 0x1000, FLAG4: 0x800, FLAG5: 0x400, USER: 0, ZONE: 0x100, HOST: 0x200, NTYP3: 0x300, FLAG8: 0x80, FLAG9: 0x40, FLAG10: 0x20, FLAG11: 0x10, KSK: 1, ...Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`SIG${i}`, i])) }),
 );
 
+/** Labels in a domain name as written (root not counted), relative ones under `origin`; undefined when that is unknown. */
+function labelCount(name: string, origin: string | undefined): number | undefined {
+  if (name === '@') return origin === undefined ? undefined : origin === '' ? 0 : labelCount(`${origin}.`, undefined);
+  if (name === '.') return 0;
+  let labels = 1;
+  let absolute = false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 92) i += name.charCodeAt(i + 1) >= 48 && name.charCodeAt(i + 1) <= 57 ? 3 : 1;
+    else if (c === 46) {
+      if (i === name.length - 1) absolute = true;
+      else labels++;
+    }
+  }
+  if (absolute) return labels;
+  const under = origin === undefined ? undefined : labelCount(`${origin}.`, undefined);
+  return under === undefined ? undefined : labels + (origin === '' ? 0 : under);
+}
+
+/**
+ * Bytes in base32hex text without padding (RFC 4648 §7, as NSEC3 hashes are written): digits and
+ * letters A-V, a length that leaves fewer than five bits over, and those bits zero; else undefined.
+ */
+export function base32HexBytes(s: string): number | undefined {
+  if (!/^[0-9A-Va-v]+$/.test(s)) return undefined;
+  const over = (s.length * 5) % 8;
+  if (over >= 5) return undefined;
+  const c = s.charCodeAt(s.length - 1) | 32;
+  const last = c <= 57 ? c - 48 : c - 87;
+  return (last & ((1 << over) - 1)) === 0 ? Math.floor((s.length * 5) / 8) : undefined;
+}
+
+/** Meta types BIND also reads by name in type lists and RRSIG (RFC 6895 §3.1). */
+const QUERY_TYPES = new Set(['ANY', 'AXFR', 'IXFR', 'MAILA', 'MAILB']);
+
+/** A record type by name (as the zone reader knows them, in any case) or as `TYPEnnn` up to 65535. */
+function isTypeName(s: string): boolean {
+  const u = s.toUpperCase();
+  if (KNOWN_TYPE_NAMES.has(u) || QUERY_TYPES.has(u)) return true;
+  return /^TYPE\d+$/.test(u) && u.length <= 14 && Number(u.slice(4)) <= 65535;
+}
+
+/** The type names from field `from` on (NSEC and NSEC3 type bitmaps). */
+function typeListAt(written: string[], from: number, rfc: string): RdataProblem | undefined {
+  for (let k = from; k < written.length; k++) if (!isTypeName(written[k])) return { message: `\`${written[k]}\` is not a record type (${rfc}).`, field: k };
+  return undefined;
+}
+
+/** An NSEC3 salt: hex, whole bytes, at most 255 of them (RFC 5155 §3.3; `-` for none is checked before). */
+function saltProblem(type: string, salt: string): RdataProblem | undefined {
+  if (!/^[0-9A-Fa-f]+$/.test(salt) || salt.length % 2 !== 0) return { message: `${type} salt \`${salt}\` must be hex in whole bytes, or \`-\` for none (RFC 5155 §3.3).`, field: 3, here: true };
+  return salt.length > 510 ? { message: `${type} salt is ${salt.length / 2} bytes; at most 255 (RFC 5155 §3.1.5).`, field: 3 } : undefined;
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * An RRSIG time (RFC 4034 §3.2): YYYYMMDDHHmmSS in UTC with a real date (seconds up to 60), or
+ * seconds since 1970 up to 4294967295.
+ */
+function timeAt(written: string[], k: number, what: string): RdataProblem | undefined {
+  if (k >= written.length) return undefined;
+  const s = written[k];
+  const bad = { message: `RRSIG ${what} \`${s}\` must be a time as YYYYMMDDHHmmSS (UTC) or seconds since 1970 (RFC 4034 §3.2).`, field: k };
+  if (!/^\d+$/.test(s)) return bad;
+  if (s.length !== 14) return isDecimal(s, 4294967295) ? undefined : bad;
+  const [y, mo, d, h, mi, se] = [s.slice(0, 4), s.slice(4, 6), s.slice(6, 8), s.slice(8, 10), s.slice(10, 12), s.slice(12, 14)].map(Number);
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const ok = mo >= 1 && mo <= 12 && d >= 1 && d <= DAYS[mo - 1] + (mo === 2 && leap ? 1 : 0) && h <= 23 && mi <= 59 && se <= 60;
+  return ok ? undefined : bad;
+}
+
 /** A number 0-255 or one of the names, case-insensitive: its value, or undefined. */
 function mnemonicValue(s: string, names: Map<string, number>): number | undefined {
   return isDecimal(s, 255) ? Number(s) : names.get(s.toUpperCase());
@@ -234,7 +363,7 @@ function mnemonicAt(written: string[], k: number, names: Map<string, number>, wh
 
 /**
  * Key flags as BIND reads them: a number that starts with a digit (decimal when all digits, else hex,
- * `0x` allowed: `0x101`, `25a7`) up to 65535, or flag names joined with `|`. The value, or undefined
+ * `0x` allowed: `0x101`, `25a7`) up to 65535, or flag names (or their beginnings) joined with `|`. The value, or undefined
  * when BIND refuses it.
  */
 function keyFlags(s: string): number | undefined {
@@ -245,9 +374,15 @@ function keyFlags(s: string): number | undefined {
     const v = hex && hex[1].length <= 8 ? parseInt(hex[1], 16) : Infinity;
     return v <= 0xffff ? v : undefined;
   }
+  // Each name may be cut short: BIND takes the first flag it begins (`ZON` is ZONE, `N` NOCONF).
   let value = 0;
-  for (const name of s.split('|')) {
-    const v = KEY_FLAGS.get(name.toUpperCase());
+  for (const name of s.toUpperCase().split('|')) {
+    let v: number | undefined;
+    for (const [flag, bits] of KEY_FLAGS)
+      if (flag.startsWith(name)) {
+        v = bits;
+        break;
+      }
     if (v === undefined) return undefined;
     value |= v;
   }
@@ -270,7 +405,8 @@ function base64Fields(written: string[], from: number, what: string, rfc: string
   for (let k = from; k < written.length; k++) {
     if (ended) return { message: `${what} ends at the \`=\` padding; \`${written[k]}\` is extra (${rfc}).`, field: k, extra: true };
     const w = written[k];
-    const bad = (why: string): RdataProblem => ({ message: `${what} is not base64: ${why} (${rfc}).`, field: k, here: true });
+    // A quoted field BIND refuses as it reads it ("unexpected token"), at the line where the field before ended.
+    const bad = (why: string): RdataProblem => ({ message: `${what} is not base64: ${why} (${rfc}).`, field: k, here: w.charCodeAt(0) !== 34 });
     for (let i = 0; i < w.length; i++) {
       const c = w.charCodeAt(i);
       if (ended) return bad('nothing may follow the `=` padding');
@@ -323,7 +459,7 @@ function hexFields(written: string[], from: number, what: string, rfc: string, s
   let digits = 0;
   for (let k = from; k < written.length; k++) {
     if (size !== undefined && digits === size * 2) return { message: `${what} is ${size} bytes (${size * 2} hex digits); \`${written[k]}\` is extra (${rfc}).`, field: k, extra: true };
-    if (!/^[0-9A-Fa-f]+$/.test(written[k])) return { message: `${what} \`${written[k]}\` is not hex (${rfc}).`, field: k, here: true };
+    if (!/^[0-9A-Fa-f]+$/.test(written[k])) return { message: `${what} \`${written[k]}\` is not hex (${rfc}).`, field: k, here: written[k].charCodeAt(0) !== 34 };
     digits += written[k].length;
     if (size !== undefined && digits > size * 2) return { message: `${what} is ${size} bytes (${size * 2} hex digits); this one has more (${rfc}).`, field: k, here: true };
   }

@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { SourceMap } from '../sourcemap';
 import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
-import { checkRdata, escapeProblem, genericProblem, nameProblem, parseTtl, type RdataProblem } from './rdata';
+import { base32HexBytes, checkRdata, escapeProblem, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, nameProblem, parseTtl, type RdataProblem } from './rdata';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './rdata';
 
@@ -102,14 +102,6 @@ const TYPE_NUMBERS = new Map<number, string>(
   Object.entries({ A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, HINFO: 13, MX: 15, TXT: 16, RP: 17, AFSDB: 18, RT: 21, KEY: 25, AAAA: 28, SRV: 33, NAPTR: 35, KX: 36, DNAME: 39, OPT: 41, DS: 43, SSHFP: 44, DNSKEY: 48, TLSA: 52, SMIMEA: 53, CDS: 59, CDNSKEY: 60, OPENPGPKEY: 61, SPF: 99, TKEY: 249, TSIG: 250, URI: 256, CAA: 257 }).map(([t, n]) => [n, t]),
 );
 const CLASSES = new Set(['IN', 'CH', 'CS', 'HS', 'ANY', 'NONE']);
-const KNOWN_TYPES = new Map(
-  ('A NS MD MF CNAME SOA MB MG MR NULL WKS PTR HINFO MINFO MX TXT RP AFSDB X25 ISDN RT NSAP NSAP-PTR SIG KEY PX ' +
-    'GPOS AAAA LOC NXT EID NIMLOC SRV ATMA NAPTR KX CERT A6 DNAME SINK OPT APL DS SSHFP IPSECKEY RRSIG NSEC DNSKEY ' +
-    'DHCID NSEC3 NSEC3PARAM TLSA SMIMEA HIP NINFO RKEY TALINK CDS CDNSKEY OPENPGPKEY CSYNC ZONEMD SVCB HTTPS DSYNC ' +
-    'SPF UINFO UID GID UNSPEC NID L32 L64 LP EUI48 EUI64 TKEY TSIG URI CAA AVC DOA AMTRELAY RESINFO WALLET TA DLV')
-    .split(' ')
-    .map((t) => [t, t]),
-);
 /**
  * Splits the text into logical entries (lines joined inside parentheses), never throwing. One lexer
  * object is reused for the whole file: token ranges go into growing typed arrays, so reading a
@@ -986,7 +978,13 @@ function readInto(
       for (let k = rdataStart; k < count; k++) written[k - rdataStart] = raw(k);
     }
     // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type; its data is not decoded here.
-    const rdataProblem = generic ? genericProblem(type, written) : type === 'NS' && owner?.startsWith('*') && (owner.length === 1 || owner[1] === '.') ? { message: 'An NS record cannot be at a wildcard name (RFC 4592 §4.2).', field: -1 } : checkRdata(type, rdata, written);
+    const rdataProblem = generic
+      ? genericProblem(type, written)
+      : type === 'NS' && owner?.startsWith('*') && (owner.length === 1 || owner[1] === '.')
+        ? { message: 'An NS record cannot be at a wildcard name (RFC 4592 §4.2).', field: -1 }
+        : type === 'NSEC3' && owner !== undefined && base32HexBytes(owner.split('.')[0]) === undefined
+          ? { message: `An NSEC3 record's owner starts with a hashed name in base32hex (digits and letters A-V, without padding); \`${owner.split('.')[0]}\` is not one (RFC 5155 §3).`, field: -1 }
+          : checkRdata(type, rdata, written, st.origin);
     if (!plain && !generic) {
       // A bad escape in any field (a character-string of HINFO, CAA, NAPTR…), unless BIND stops at an earlier field.
       const limit = rdataProblem ? Math.min(count, rdataStart + Math.max(0, rdataProblem.field)) : count;
