@@ -157,7 +157,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
     case 'DLV': {
       // RFC 4034 §5.3 (CDS: RFC 7344 §3.1; TA and DLV, RFC 4431, have the same form): key tag, algorithm, digest type, then the digest in hex, of
       // the digest's own size where the type is known.
-      const p = numberAt(written, 0, 65535, `${type} key tag`, 'RFC 4034 §5.1.1') ?? mnemonicAt(written, 1, ALGORITHMS, `${type} algorithm`, 'RFC 4034 §A.1');
+      const p = numberAt(written, 0, 65535, `${type} key tag`, 'RFC 4034 §5.1.1') ?? mnemonicAt(written, 1, ALGORITHMS, ALGORITHM_EXAMPLES, `${type} algorithm`, 'RFC 4034 §A.1');
       if (p) return p;
       const digest = written.length > 2 ? mnemonicValue(written[2], DIGESTS) : undefined;
       if (written.length > 2 && digest === undefined) return { message: `${type} digest type \`${written[2]}\` must be a number 0-255 or SHA-1, SHA-256, GOST, SHA-384 (RFC 4034 §5.1.3).`, field: 2 };
@@ -171,7 +171,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       // RFC 4034 §2.2 (KEY: RFC 2535 §7.1): flags, protocol, algorithm, then the key in base64.
       const flags = written.length > 0 ? keyFlags(written[0]) : 0;
       if (flags === undefined) return { message: `${type} flags \`${written[0]}\` must be a number 0-65535 or flag names such as \`ZONE|KSK\` (RFC 4034 §2.1.1).`, field: 0 };
-      const p = mnemonicAt(written, 1, PROTOCOLS, `${type} protocol`, 'RFC 4034 §2.1.2') ?? mnemonicAt(written, 2, ALGORITHMS, `${type} algorithm`, 'RFC 4034 §A.1');
+      const p = mnemonicAt(written, 1, PROTOCOLS, '`DNSSEC`', `${type} protocol`, 'RFC 4034 §2.1.2') ?? mnemonicAt(written, 2, ALGORITHMS, ALGORITHM_EXAMPLES, `${type} algorithm`, 'RFC 4034 §A.1');
       if (p) return p;
       // A KEY whose flags say NOKEY (both top bits) carries no key (RFC 2535 §3.1.2).
       if (type === 'KEY' && (flags & 0xc000) === 0xc000)
@@ -214,7 +214,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       // signer's name, then the signature in base64.
       if (written.length > 0 && !isTypeName(written[0])) return { message: `RRSIG type covered \`${written[0]}\` is not a record type (RFC 4034 §3.1.1).`, field: 0 };
       const p =
-        mnemonicAt(written, 1, ALGORITHMS, 'RRSIG algorithm', 'RFC 4034 §A.1') ??
+        mnemonicAt(written, 1, ALGORITHMS, ALGORITHM_EXAMPLES, 'RRSIG algorithm', 'RFC 4034 §A.1') ??
         numberAt(written, 2, 255, 'RRSIG labels', 'RFC 4034 §3.1.3') ??
         numberAt(written, 3, 4294967295, 'RRSIG original TTL', 'RFC 4034 §3.1.4') ??
         timeAt(written, 4, 'expiration') ??
@@ -267,6 +267,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
 const ALGORITHMS = new Map(
   Object.entries({ RSAMD5: 1, DH: 2, DSA: 3, RSASHA1: 5, NSEC3DSA: 6, NSEC3RSASHA1: 7, RSASHA256: 8, RSASHA512: 10, ECCGOST: 12, ECDSAP256SHA256: 13, ECDSAP384SHA384: 14, ED25519: 15, ED448: 16, INDIRECT: 252, PRIVATEDNS: 253, PRIVATEOID: 254 }),
 );
+const ALGORITHM_EXAMPLES = '`RSASHA256`, `ECDSAP256SHA256` or `ED25519`';
 /** DS digest types (RFC 4034 §A.2, RFC 4509, RFC 5933, RFC 6605) and their sizes in bytes. */
 const DIGESTS = new Map(Object.entries({ 'SHA-1': 1, SHA1: 1, 'SHA-256': 2, SHA256: 2, GOST: 3, 'SHA-384': 4, SHA384: 4 }));
 const DIGEST_SIZES: Record<number, number> = { 1: 20, 2: 32, 3: 32, 4: 48 };
@@ -355,10 +356,10 @@ function mnemonicValue(s: string, names: Map<string, number>): number | undefine
   return isDecimal(s, 255) ? Number(s) : names.get(s.toUpperCase());
 }
 
-function mnemonicAt(written: string[], k: number, names: Map<string, number>, what: string, rfc: string): RdataProblem | undefined {
+/** Field k is a number 0-255 or one of `names` (the message gives `examples` of them). */
+function mnemonicAt(written: string[], k: number, names: Map<string, number>, examples: string, what: string, rfc: string): RdataProblem | undefined {
   if (k >= written.length || mnemonicValue(written[k], names) !== undefined) return undefined;
-  const some = names === ALGORITHMS ? '`RSASHA256`, `ECDSAP256SHA256` or `ED25519`' : '`DNSSEC`';
-  return { message: `${what} \`${written[k]}\` must be a number 0-255 or a name such as ${some} (${rfc}).`, field: k };
+  return { message: `${what} \`${written[k]}\` must be a number 0-255 or a name such as ${examples} (${rfc}).`, field: k };
 }
 
 /**
@@ -521,7 +522,7 @@ export function nameProblem(s: string): string | undefined {
     }
     if (c === 92) {
       const bad = escapeProblem(s, i, s.length, false);
-      if (bad && bad.start === i) return `\`${s.slice(bad.start, bad.end)}\` in \`${s}\` is not a valid escape: write \`\\DDD\` with three decimal digits 000-255, or \`\\\` and one character (RFC 1035 §5.1).`;
+      if (bad && bad.start === i) return badEscapeMessage(s.slice(bad.start, bad.end), s);
       i += s.charCodeAt(i + 1) >= 48 && s.charCodeAt(i + 1) <= 57 ? 3 : 1;
     }
     if (++label > 63) return `\`${s}\` has a label longer than 63 octets (RFC 1035 §2.3.4).`;
@@ -555,4 +556,9 @@ export function escapeProblem(text: string, start: number, end: number, quoted: 
     i += 3;
   }
   return undefined;
+}
+
+/** What is wrong with a bad escape (in the name `within`, when it is in one). */
+export function badEscapeMessage(escape: string, within?: string): string {
+  return `\`${escape}\`${within === undefined ? '' : ` in \`${within}\``} is not a valid escape: write \`\\DDD\` with three decimal digits 000-255, or \`\\\` and one character (RFC 1035 §5.1).`;
 }

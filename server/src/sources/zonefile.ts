@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { SourceMap } from '../sourcemap';
 import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
-import { base32HexBytes, checkRdata, escapeProblem, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, nameProblem, parseTtl, type RdataProblem } from './rdata';
+import { badEscapeMessage, base32HexBytes, checkRdata, escapeProblem, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, nameProblem, parseTtl, type RdataProblem } from './rdata';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './rdata';
 
@@ -715,6 +715,17 @@ function readInto(
     const lineEnd = k > 0 && !p.here ? text.indexOf('\n', lx.ends[k - 1]) : -1;
     return { start: lineEnd >= 0 && lineEnd < lx.starts[k] ? lineEnd : lx.starts[k], end: lx.ends[p.extra ? count - 1 : k] };
   };
+  // The first bad escape in tokens [from, to), reported; whether there was one.
+  const reportBadEscape = (from: number, to: number): boolean => {
+    for (let k = from; k < to; k++) {
+      const bad = lx.flags[k] & ESCAPED ? escapeProblem(text, lx.starts[k], lx.ends[k], (lx.flags[k] & QUOTED) !== 0) : undefined;
+      if (bad) {
+        problem('zone/invalid-rdata', badEscapeMessage(text.slice(bad.start, bad.end)), bad);
+        return true;
+      }
+    }
+    return false;
+  };
   for (;;) {
     if (onBoundary && lx.pos > from) {
       const r = onBoundary(lx.pos);
@@ -865,6 +876,8 @@ function readInto(
       continue;
     }
     const known = KNOWN_TYPES.get(type);
+    // Types for queries and transactions only (RFC 6895 §3.1: 0, OPT, 128-255) cannot be in a zone.
+    let meta = false;
     if (known !== undefined) {
       // The common case; one string per type name, not one per record.
       type = known;
@@ -875,13 +888,13 @@ function readInto(
         problem('zone/unknown-type', `\`${raw(typeTok)}\` is no record type: type numbers are 0-65535 (RFC 3597 §5).`, at(typeTok));
         continue;
       }
+      meta = n === 0 || (n >= 128 && n <= 255);
       type = TYPE_NUMBERS.get(n) ?? type;
     } else {
       problem('zone/unknown-type', `Unknown record type \`${raw(typeTok)}\` (use a known mnemonic or TYPEnnn, RFC 3597 §5).`, at(typeTok));
       continue;
     }
-    // Types for queries and transactions only (RFC 6895 §3.1: 0, OPT, 128-255) cannot be in a zone.
-    if (type === 'OPT' || type === 'TKEY' || type === 'TSIG' || /^TYPE(0*|0*(12[89]|1[3-9]\d|2[0-4]\d|25[0-5]))$/.test(type)) {
+    if (meta || type === 'OPT' || type === 'TKEY' || type === 'TSIG') {
       problem('zone/unknown-type', `\`${raw(typeTok)}\` is a meta type, used in queries and transactions only, not in a zone (RFC 6895 §3.1).`, at(typeTok));
       continue;
     }
@@ -922,12 +935,7 @@ function readInto(
       const strings: CharString[] = new Array(count - rdataStart);
       const rdata: string[] = new Array(count - rdataStart);
       let value = '';
-      let badEscape: OffsetRange | undefined;
-      for (let k = rdataStart; k < count && !badEscape; k++) if (lx.flags[k] & ESCAPED) badEscape = escapeProblem(text, lx.starts[k], lx.ends[k], (lx.flags[k] & QUOTED) !== 0);
-      if (badEscape) {
-        problem('zone/invalid-rdata', badEscapeMessage(text.slice(badEscape.start, badEscape.end)), badEscape);
-        continue;
-      }
+      if (reportBadEscape(rdataStart, count)) continue;
       for (let k = rdataStart; k < count; k++) {
         const t = lx.token(k);
         const start = value.length;
@@ -987,13 +995,7 @@ function readInto(
           : checkRdata(type, rdata, written, st.origin);
     if (!plain && !generic) {
       // A bad escape in any field (a character-string of HINFO, CAA, NAPTR…), unless BIND stops at an earlier field.
-      const limit = rdataProblem ? Math.min(count, rdataStart + Math.max(0, rdataProblem.field)) : count;
-      let badEscape: OffsetRange | undefined;
-      for (let k = rdataStart; k < limit && !badEscape; k++) if (lx.flags[k] & ESCAPED) badEscape = escapeProblem(text, lx.starts[k], lx.ends[k], (lx.flags[k] & QUOTED) !== 0);
-      if (badEscape) {
-        problem('zone/invalid-rdata', badEscapeMessage(text.slice(badEscape.start, badEscape.end)), badEscape);
-        continue;
-      }
+      if (reportBadEscape(rdataStart, rdataProblem ? Math.min(count, rdataStart + Math.max(0, rdataProblem.field)) : count)) continue;
     }
     if (rdataProblem) {
       problem('zone/invalid-rdata', rdataProblem.message, rdataRange(rdataProblem, rdataStart, count));
@@ -1004,6 +1006,3 @@ function readInto(
   if (depth === 0) zone.finalState = { ...st };
 }
 
-function badEscapeMessage(escape: string): string {
-  return `\`${escape}\` is not a valid escape: write \`\\DDD\` with three decimal digits 000-255, or \`\\\` and one character (RFC 1035 §5.1).`;
-}
