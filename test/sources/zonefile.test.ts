@@ -283,6 +283,94 @@ describe('zone file reader (RFC 1035 §5)', () => {
     bad(`x.${h} IN NSEC3 1 0 0 AB ${h}`, `x.${h}`);
   });
 
+  it('checks SVCB and HTTPS data as BIND does (RFC 9460): priority, target, each parameter in its own syntax, the rules across them', () => {
+    const [bad, ok] = [badRdata, goodRdata];
+    ok('h IN HTTPS 1 . alpn=h2,h3');
+    ok('h IN HTTPS 0 cdn.example.net.');
+    ok('_dns IN SVCB 2 svc.example. alpn=dot port=853 ipv4hint=192.0.2.1,192.0.2.2 ech=AEn+DQBF ipv6hint=2001:db8::1 dohpath=/dns-query{?dns} mandatory=alpn,port key65444=x');
+    // A quoted value right after the `=`, a quoted target, parameters in any order, names of keys in `mandatory` in any case.
+    ok('h IN HTTPS 1 "." alpn="h2,h3" port="443"');
+    ok('h IN HTTPS 1 . mandatory=PORT port=1');
+    ok('h IN HTTPS 1 . no-default-alpn alpn=h2');
+    ok('h IN HTTPS 1 . key3=ab');
+    ok('h IN HTTPS 1 . ech');
+    ok('h IN HTTPS 1 . alpn=h2\\\\\\,x');
+    // Priority and target.
+    bad('h IN HTTPS 65536 .', '65536', /priority/);
+    bad('h IN HTTPS 0x1 .', '0x1', /priority/);
+    bad('h IN HTTPS 1', '1', /target name/);
+    bad('h IN HTTPS 1 foo..bar', 'foo..bar', /empty label/);
+    // One parameter at a time, where it is.
+    bad('h IN HTTPS 1 . port=65536', 'port=65536', /over 65535/);
+    bad('h IN HTTPS 1 . port=+1 alpn=h2', 'port=+1', /port number/);
+    bad('h IN HTTPS 1 . foo=bar', 'foo=bar', /not a parameter key/);
+    bad('h IN HTTPS 1 . Key3=ab', 'Key3=ab', /not a parameter key/);
+    bad('h IN SVCB 1 . ohttp', 'ohttp', /write `key8`/);
+    ok('h IN SVCB 1 . key8');
+    bad('h IN HTTPS 1 . key065=x', 'key065=x', /not a parameter key/);
+    bad('h IN HTTPS 1 . key65536=x', 'key65536=x', /over 65535/);
+    bad('h IN HTTPS 1 . ipv4hint=192.0.2.1,', 'ipv4hint=192.0.2.1,', /`` is not an IPv4 address/);
+    bad('h IN HTTPS 1 . ipv6hint=192.0.2.1', 'ipv6hint=192.0.2.1', /IPv6/);
+    bad('h IN HTTPS 1 . alpn=h2,,h3', 'alpn=h2,,h3', /empty protocol id/);
+    bad('h IN HTTPS 1 . alpn=h2,', 'alpn=h2,', /ends in a comma/);
+    bad('h IN HTTPS 1 . alpn', 'alpn', /at least one/);
+    bad('h IN HTTPS 1 . ech=AEn=', 'ech=AEn=', /base64/);
+    bad('h IN HTTPS 1 . no-default-alpn=x alpn=h2', 'no-default-alpn=x', /no value/);
+    bad('h IN HTTPS 1 . mandatory=port,port port=1', 'mandatory=port,port', /twice/);
+    bad('h IN HTTPS 1 . mandatory=port, port=1', 'mandatory=port,', /empty key/);
+    bad('h IN HTTPS 1 . dohpath=/dns-query', 'dohpath=/dns-query', /`dns` variable/);
+    // dohpath: an RFC 6570 template with a `dns` variable, as BIND checks it.
+    ok('h IN SVCB 1 . dohpath=/q{dns}');
+    ok('h IN SVCB 1 . dohpath=/q{?x,dns:9999}%41é');
+    bad('h IN SVCB 1 . dohpath=/q{?dns}{', 'dohpath=/q{?dns}{', /template/);
+    bad('h IN SVCB 1 . dohpath=/q{?dns}%4g', 'dohpath=/q{?dns}%4g', /template/);
+    bad('h IN SVCB 1 . dohpath=/q{=dns}', 'dohpath=/q{=dns}', /template/);
+    bad('h IN SVCB 1 . dohpath=/q{?dns:0}', 'dohpath=/q{?dns:0}', /template/);
+    bad('h IN SVCB 1 . dohpath=/q{?DNS}', 'dohpath=/q{?DNS}', /template/);
+    bad('h IN SVCB 1 . dohpath=q{?dns}', 'dohpath=q{?dns}', /starts with `\/`/);
+    bad('h IN HTTPS 1 . "alpn=h2"', '"alpn=h2"', /quoted as a whole/);
+    // A name in other case or keyNNNNN takes wire bytes: `key3` is a port of 2 bytes, `ALPN` length-prefixed ids.
+    bad('h IN HTTPS 1 . key3=1', 'key3=1', /2 bytes/);
+    bad('h IN HTTPS 1 . ALPN=h2', 'ALPN=h2', /length byte/);
+    // The rules across parameters, at the end of the record.
+    bad('h IN HTTPS 1 . alpn=h2 alpn=h3', 'alpn=h3', /appears twice/);
+    bad('h IN HTTPS 1 . port=1 key3=ab', 'key3=ab', /also as `port`/);
+    bad('h IN HTTPS 1 . mandatory=port', 'mandatory=port', /does not have/);
+    bad('h IN HTTPS 1 . mandatory=alpn,port port=1', 'port=1', /lists alpn/);
+    bad('h IN HTTPS 1 . mandatory=mandatory port=1', 'port=1', /itself/);
+    bad('h IN HTTPS 1 . no-default-alpn', 'no-default-alpn', /needs an `alpn`/);
+    bad('h IN HTTPS 0 cdn.example.net. mandatory=port', 'mandatory=port', /does not have/);
+  });
+
+  it('checks LOC data as BIND does (RFC 1876): degrees, minutes, seconds, directions, altitude, sizes', () => {
+    const [bad, ok] = [badRdata, goodRdata];
+    ok('l IN LOC 52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m');
+    ok('l IN LOC 52 N 4 E 0');
+    ok('l IN LOC 42 21 54 N 71 06 18 W ( 24m 30m )');
+    ok('l IN LOC 90 0 0.000 S 180 W 42849672.95m 90000000.01m');
+    ok('l IN LOC 52 22 .5 N 4 E +5m .5m');
+    bad('l IN LOC 91 N 4 E 0', '91', /out of range/);
+    bad('l IN LOC 90 1 N 4 E 0', '1', /out of range/);
+    bad('l IN LOC 52 60 N 4 E 0', '60', /out of range/);
+    bad('l IN LOC 52 22 60 N 4 E 0', '60', /under 60/);
+    bad('l IN LOC 52 22 59.9999 N 4 E 0', '59.9999', /three decimals/);
+    bad('l IN LOC 52.5 N 4 E 0', '52.5', /whole number/);
+    // Directions are upper case: `n` is read as minutes.
+    bad('l IN LOC 52 n 4 e 0', 'n', /whole number, or the direction/);
+    bad('l IN LOC 52 22 23 X 4 E 0', 'X', /direction/);
+    bad('l IN LOC 52 N 181 E 0', '181', /out of range/);
+    bad('l IN LOC 52 N 4 E', 'E', /altitude/);
+    bad('l IN LOC 52 N 4 E 42849673m', '42849673m', /altitude/);
+    bad('l IN LOC 52 N 4 E -100000.01m', '-100000.01m', /altitude/);
+    bad('l IN LOC 52 N 4 E 0.001m', '0.001m', /two decimals/);
+    bad('l IN LOC 52 N 4 E 1mm', '1mm', /altitude/);
+    bad('l IN LOC 52 N 4 E 0 1km', '1km', /size/);
+    bad('l IN LOC 52 N 4 E 0 -1m', '-1m', /size/);
+    bad('l IN LOC 52 N 4 E 0 1 2 3.999', '3.999', /vertical precision/);
+    bad('l IN LOC 52 N 4 E 0 1 2 3 4', '4', /extra/);
+    bad('l IN LOC 52 N 4 E 0 "1m"', '"1m"', /size/);
+  });
+
   it('reads TYPEnnn of a known type as that type, and refuses meta types and numbers over 65535', () => {
     const z = zone('$ORIGIN example.com.\na IN TYPE1 192.0.2.1\nb IN TYPE15 10 mail\nc IN TYPE1 192.0.2\nd IN TYPE65534 \\# 0\n');
     assert.deepEqual(z.records.map((r) => r.type), ['A', 'MX', 'TYPE65534']);

@@ -254,6 +254,8 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       if ((hash === 1 && bytes !== 20) || bytes > 255) return { message: `NSEC3 next hashed owner is ${bytes} bytes; ${hash === 1 ? 'a SHA-1 hash is 20 (32 base32hex characters)' : 'at most 255'} (RFC 5155 §3.1.7).`, field: 4 };
       return typeListAt(written, 5, 'RFC 5155 §3.2.1');
     }
+    case 'LOC':
+      return locProblem(written);
     case 'NAPTR':
       // RFC 3403 §4.1: order, preference, flags, services, regexp, replacement. The regexp's own
       // syntax (BIND compiles it) is not checked here.
@@ -261,6 +263,87 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
     default:
       return undefined;
   }
+}
+
+/**
+ * A LOC record (RFC 1876 §3) as BIND reads it: `d1 [m1 [s1]] N|S d2 [m2 [s2]] E|W alt[m] [siz[m] [hp[m]
+ * [vp[m]]]]`. Degrees and minutes are whole numbers, seconds have up to three decimals, altitude and
+ * sizes up to two (centimetres); the directions are upper case.
+ */
+function locProblem(written: string[]): RdataProblem | undefined {
+  let k = 0;
+  const rfc = 'RFC 1876 §3';
+  const missing = (what: string): RdataProblem => ({ message: `LOC record ends before its ${what} (${rfc}).`, field: written.length });
+  const quoted = (j: number) => written[j].charCodeAt(0) === 34;
+  for (const [axis, max, dirs] of [['latitude', 90, 'NS'], ['longitude', 180, 'EW']] as const) {
+    const dirText = `\`${dirs[0]}\` or \`${dirs[1]}\``;
+    const isDir = (j: number) => written[j].length === 1 && dirs.includes(written[j]);
+    let d = 0;
+    let m = 0;
+    let sec = 0;
+    for (let part = 0; part < 4; part++) {
+      if (k >= written.length) return missing(part === 0 ? `${axis}` : `${axis} direction (${dirText})`);
+      const w = written[k];
+      if (part > 0 && isDir(k)) break;
+      if (part === 3) return { message: `LOC ${axis} direction \`${w}\` must be ${dirText}, in upper case (${rfc}).`, field: k };
+      if (quoted(k)) return { message: `LOC ${axis} field ${w} may not be quoted (${rfc}).`, field: k };
+      const what = ['degrees', 'minutes', 'seconds'][part];
+      if (part < 2) {
+        if (!/^\d+$/.test(w)) return { message: `LOC ${axis} ${what} \`${w}\` must be a whole number${part === 1 ? `, or the direction (${dirText}, in upper case)` : ''} (${rfc}).`, field: k };
+        if (part === 0) d = Number(w);
+        else m = Number(w);
+      } else {
+        const v = locDecimal(w, 59, 3, '');
+        if (typeof v === 'string') return { message: v === 'range' ? `LOC ${axis} seconds \`${w}\` must be under 60 (${rfc}).` : `LOC ${axis} seconds \`${w}\` must be a number with at most three decimals (${rfc}).`, field: k };
+        sec = v;
+      }
+      if (d > max || m > 59 || (d === max && (m !== 0 || sec !== 0))) return { message: `LOC ${axis} \`${w}\` is out of range: at most ${max} degrees, 59 minutes, 59.999 seconds (${rfc}).`, field: k };
+      k++;
+    }
+    k++;
+  }
+  if (k >= written.length) return missing('altitude');
+  const alt = written[k];
+  const below = alt.charCodeAt(0) === 45;
+  const v = quoted(k) ? 'syntax' : locDecimal(below ? alt.slice(1) : alt, below ? 100000 : 42849672, 2, 'm');
+  if (typeof v === 'string' || (below ? v > 10000000 : v > 4284967295))
+    return { message: `LOC altitude \`${alt}\` must be metres from -100000.00 to 42849672.95, with at most two decimals and an optional \`m\` (${rfc}).`, field: k };
+  for (const what of ['size', 'horizontal precision', 'vertical precision']) {
+    if (++k >= written.length) return undefined;
+    const w = written[k];
+    const p = quoted(k) ? 'syntax' : locDecimal(w, 90000000, 2, 'm');
+    if (typeof p === 'string') return { message: `LOC ${what} \`${w}\` must be metres from 0 to 90000000.00, with at most two decimals and an optional \`m\` (${rfc}).`, field: k };
+  }
+  return ++k < written.length ? { message: `LOC record ends after its vertical precision; \`${written[k]}\` is extra (${rfc}).`, field: k, extra: true } : undefined;
+}
+
+/**
+ * A LOC number as BIND reads it (strtoul, then up to `precision` decimals, then the unit): the value
+ * in units of the last decimal, or 'syntax' / 'range' (the whole part over `max`).
+ */
+function locDecimal(s: string, max: number, precision: number, unit: string): number | 'syntax' | 'range' {
+  const m = /^([+-]?)(\d*)/.exec(s)!;
+  let i = m[0].length;
+  let digits = m[2].length > 0;
+  // strtoul: a sign alone reads nothing; a minus makes any value but zero huge.
+  if (!digits) i = 0;
+  const whole = digits ? (m[1] === '-' && /[1-9]/.test(m[2]) ? Infinity : Number(m[2])) : 0;
+  const c = s[i];
+  if (c !== undefined && c !== '.' && c !== unit) return 'syntax';
+  if (whole > max) return 'range';
+  let value = whole;
+  let n = 0;
+  if (c === '.') {
+    i++;
+    for (; n < precision && i < s.length && s[i] !== unit; n++, i++) {
+      if (s[i] < '0' || s[i] > '9') return 'syntax';
+      digits = true;
+      value = value * 10 + Number(s[i]);
+    }
+  }
+  for (; n < precision; n++) value *= 10;
+  if (unit !== '' && s[i] === unit) i++;
+  return digits && i === s.length ? value : 'syntax';
 }
 
 /** DNSSEC algorithm mnemonics BIND reads (RFC 4034 §A.1 and the IANA registry), upper case. */
@@ -399,7 +482,7 @@ for (let i = 0; i < 64; i++) B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
  * last one or two, the bits it cuts off zero); after a padded group the data ends, so a further field
  * is "extra input text".
  */
-function base64Fields(written: string[], from: number, what: string, rfc: string): RdataProblem | undefined {
+export function base64Fields(written: string[], from: number, what: string, rfc: string): RdataProblem | undefined {
   const val = [0, 0, 0, 0];
   let digits = 0;
   let ended = false;

@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import { SourceMap } from '../sourcemap';
 import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
+import { svcbProblem } from './svcb';
 import { badEscapeMessage, base32HexBytes, checkRdata, escapeProblem, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, nameProblem, parseTtl, type RdataProblem } from './rdata';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './rdata';
@@ -992,7 +993,9 @@ function readInto(
         ? { message: 'An NS record cannot be at a wildcard name (RFC 4592 §4.2).', field: -1 }
         : type === 'NSEC3' && owner !== undefined && base32HexBytes(owner.split('.')[0]) === undefined
           ? { message: `An NSEC3 record's owner starts with a hashed name in base32hex (digits and letters A-V, without padding); \`${owner.split('.')[0]}\` is not one (RFC 5155 §3).`, field: -1 }
-          : checkRdata(type, rdata, written, st.origin);
+          : type === 'SVCB' || type === 'HTTPS'
+            ? svcbProblem(type, rdata, written, (k) => lx.starts[rdataStart + k] === lx.ends[rdataStart + k - 1])
+            : checkRdata(type, rdata, written, st.origin);
     if (!plain && !generic) {
       // A bad escape in any field (a character-string of HINFO, CAA, NAPTR…), unless BIND stops at an earlier field.
       if (reportBadEscape(rdataStart, rdataProblem ? Math.min(count, rdataStart + Math.max(0, rdataProblem.field)) : count)) continue;
