@@ -378,6 +378,51 @@ describe('zone file reader (RFC 1035 §5)', () => {
     const meta = zone('$ORIGIN example.com.\na IN TSIG \\# 0\nb IN TYPE41 \\# 0\nc IN TYPE160 \\# 0\nd IN TYPE0 \\# 0\ne IN TYPE65536 \\# 0\nf IN TYPE127 \\# 0\n');
     assert.deepEqual(meta.problems.map((p) => p.code), Array(5).fill('zone/unknown-type'));
     assert.deepEqual(meta.records.map((r) => r.type), ['TYPE127']);
+    // Every type number BIND knows maps to its mnemonic: TYPE65 is HTTPS, TYPE29 LOC.
+    const more = zone('$ORIGIN example.com.\na IN TYPE65 1 . alpn=h2\nb IN TYPE29 52 N 4 E 0\nc IN TYPE46 \\# 0\n');
+    assert.deepEqual(more.records.map((r) => r.type), ['HTTPS', 'LOC']);
+    assert.deepEqual(more.problems.map((p) => p.code), ['zone/invalid-rdata']);
+    // A type without a mnemonic has no text form; MD and MF are obsolete; NULL is written in generic form only.
+    badRdata('t IN TYPE1000 abc', 'abc', /generic form/);
+    assert.deepEqual(lineProblems('t IN MD mail.example.com.'), [['zone/unknown-type', 'MD']]);
+    assert.deepEqual(lineProblems('t IN TYPE4 mail.example.com.'), [['zone/unknown-type', 'TYPE4']]);
+    badRdata('t IN NULL abc', 'abc', /no text form/);
+    goodRdata('t IN NULL \\# 0');
+  });
+
+  it('reads RFC 3597 generic data as the wire format of its type, as BIND does', () => {
+    const [bad, ok] = [badRdata, goodRdata];
+    ok('t IN MX \\# 3 000a00');
+    bad('t IN MX \\# 2 000a', '000a', /ends too soon/);
+    bad('t IN MX \\# 4 000a0000', '000a0000', /1 byte after the end/);
+    ok('t IN CNAME \\# 3 016100');
+    bad('t IN CNAME \\# 2 c000', 'c000', /compressed/);
+    bad('t IN CNAME \\# 2 4000', '4000', /label type/);
+    bad('t IN CAA \\# 3 00012d', '00012d', /letters and digits/);
+    bad('t IN CAA \\# 2 0000', '0000', /empty CAA tag/);
+    bad('t IN TLSA \\# 3 030101', '030101', /ends too soon/);
+    bad('t IN SSHFP \\# 3 010101', '010101', /SHA-1 is 20/);
+    ok('t IN SSHFP \\# 2 0103');
+    bad('t IN DS \\# 5 00010d02aa', '00010d02aa', /ends too soon/);
+    ok('t IN DS \\# 5 00010d09aa');
+    ok('t IN KEY \\# 4 c0000308');
+    bad('t IN KEY \\# 4 01000308', '01000308', /ends too soon/);
+    bad('t IN NSEC \\# 4 00000100', '00000100', /type bitmap/);
+    bad('t IN NSEC \\# 7 01000140000140', '01000140000140', /type bitmap/);
+    ok('t IN NSEC \\# 7 00000140010140');
+    bad('t IN HINFO \\# 3 000000', '000000', /after the end/);
+    bad('t IN URI \\# 3 000100', '000100', /ends too soon/);
+    bad('t IN TYPE256 \\# 0', '0', /ends too soon/);
+    ok('t IN HTTPS \\# 9 0001000003000201bb');
+    bad('t IN HTTPS \\# 13 0001000003000201bb00010000', '0001000003000201bb00010000', /increasing order/);
+    bad('t IN HTTPS \\# 7 00010000020000', '00010000020000', /no-default-alpn/);
+    bad('t IN HTTPS \\# 9 000100000000020003', '000100000000020003', /mandatory/);
+    bad('t IN LOC \\# 16 00a21613899f2b3e80ccbe1000989680', '00a21613899f2b3e80ccbe1000989680', /out of range/);
+    ok('t IN LOC \\# 2 0100');
+    bad('t IN CERT \\# 0', '0', /ends too soon/);
+    ok('t IN APL \\# 0');
+    // Over lines, BIND names the end of the record.
+    bad('t IN MX ( \\# 2\n 000a )', '000a');
   });
 
   it('reports a DS record at the apex (given, or named by the SOA), not in a snippet without either', () => {

@@ -5,16 +5,21 @@
  */
 import { isIPv6 } from 'node:net';
 import type { OffsetRange } from '../types';
+import { wireDataProblem } from './rdatawire';
 
+/** The record types BIND knows, by mnemonic, with their numbers (IANA DNS parameters registry). */
+const TYPE_CODES: Record<string, number> = {
+  A: 1, NS: 2, MD: 3, MF: 4, CNAME: 5, SOA: 6, MB: 7, MG: 8, MR: 9, NULL: 10, WKS: 11, PTR: 12, HINFO: 13, MINFO: 14, MX: 15, TXT: 16, RP: 17, AFSDB: 18, X25: 19, ISDN: 20,
+  RT: 21, NSAP: 22, 'NSAP-PTR': 23, SIG: 24, KEY: 25, PX: 26, GPOS: 27, AAAA: 28, LOC: 29, NXT: 30, EID: 31, NIMLOC: 32, SRV: 33, ATMA: 34, NAPTR: 35, KX: 36, CERT: 37, A6: 38,
+  DNAME: 39, SINK: 40, OPT: 41, APL: 42, DS: 43, SSHFP: 44, IPSECKEY: 45, RRSIG: 46, NSEC: 47, DNSKEY: 48, DHCID: 49, NSEC3: 50, NSEC3PARAM: 51, TLSA: 52, SMIMEA: 53, HIP: 55,
+  NINFO: 56, RKEY: 57, TALINK: 58, CDS: 59, CDNSKEY: 60, OPENPGPKEY: 61, CSYNC: 62, ZONEMD: 63, SVCB: 64, HTTPS: 65, DSYNC: 66, SPF: 99, UINFO: 100, UID: 101, GID: 102,
+  UNSPEC: 103, NID: 104, L32: 105, L64: 106, LP: 107, EUI48: 108, EUI64: 109, TKEY: 249, TSIG: 250, URI: 256, CAA: 257, AVC: 258, DOA: 259, AMTRELAY: 260, RESINFO: 261,
+  WALLET: 262, TA: 32768, DLV: 32769,
+};
 /** The record type mnemonics BIND knows, each mapped to itself (the reader keeps one string per type). */
-export const KNOWN_TYPE_NAMES = new Map(
-  ('A NS MD MF CNAME SOA MB MG MR NULL WKS PTR HINFO MINFO MX TXT RP AFSDB X25 ISDN RT NSAP NSAP-PTR SIG KEY PX ' +
-    'GPOS AAAA LOC NXT EID NIMLOC SRV ATMA NAPTR KX CERT A6 DNAME SINK OPT APL DS SSHFP IPSECKEY RRSIG NSEC DNSKEY ' +
-    'DHCID NSEC3 NSEC3PARAM TLSA SMIMEA HIP NINFO RKEY TALINK CDS CDNSKEY OPENPGPKEY CSYNC ZONEMD SVCB HTTPS DSYNC ' +
-    'SPF UINFO UID GID UNSPEC NID L32 L64 LP EUI48 EUI64 TKEY TSIG URI CAA AVC DOA AMTRELAY RESINFO WALLET TA DLV')
-    .split(' ')
-    .map((t) => [t, t]),
-);
+export const KNOWN_TYPE_NAMES = new Map(Object.keys(TYPE_CODES).map((t) => [t, t]));
+/** `TYPEnnn` of a known type is that type (RFC 3597 §5): the mnemonic by number. */
+export const TYPE_BY_NUMBER = new Map(Object.entries(TYPE_CODES).map(([t, n]) => [n, t]));
 
 const TTL_RE = /^(?:\d+|(?:\d+[smhdwSMHDW])+)$/;
 
@@ -256,6 +261,8 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
     }
     case 'LOC':
       return locProblem(written);
+    case 'NULL':
+      return { message: 'A NULL record has no text form; write its data as `\\# length hex` (RFC 3597 §5).', field: 0 };
     case 'NAPTR':
       // RFC 3403 §4.1: order, preference, flags, services, regexp, replacement. The regexp's own
       // syntax (BIND compiles it) is not checked here.
@@ -519,19 +526,9 @@ export function genericProblem(type: string, written: string[]): RdataProblem | 
   const size = hexFields(written, 2, 'Generic data', 'RFC 3597 §5');
   if (typeof size !== 'number') return size;
   if (size !== length) return { message: `Generic data says ${length} byte${length === 1 ? '' : 's'} but has ${size} (RFC 3597 §5).`, field: size < length ? written.length : 2 };
-  // BIND then reads the bytes as the type's wire format; checked here for the types of mail records.
-  const bytes = Buffer.from(written.slice(2).join(''), 'hex');
-  const wire =
-    type === 'TXT' || type === 'SPF'
-      ? bytes.length > 0 && charStringsEnd(bytes) === bytes.length
-        ? undefined
-        : 'is not one or more character-strings (each a length byte, then that many bytes; RFC 1035 §3.3.14)'
-      : type === 'A' && bytes.length !== 4
-        ? 'is not 4 bytes, the size of an IPv4 address'
-        : type === 'AAAA' && bytes.length !== 16
-          ? 'is not 16 bytes, the size of an IPv6 address'
-          : undefined;
-  return wire ? { message: `The ${type} data in generic form ${wire} (RFC 3597 §5).`, field: 2 } : undefined;
+  // BIND then reads the bytes as the type's wire format; a problem there it names at the end of the record.
+  const wire = wireDataProblem(type, Buffer.from(written.slice(2).join(''), 'hex'));
+  return wire ? { message: `The ${type} data in generic form ${wire} (RFC 3597 §5).`, field: written.length } : undefined;
 }
 
 /**
@@ -550,13 +547,6 @@ function hexFields(written: string[], from: number, what: string, rfc: string, s
   // Known only at the end of the data: BIND names the line of its last field.
   if (size !== undefined && digits < size * 2) return { message: `${what} is ${size} bytes (${size * 2} hex digits); this one has ${digits} digit${digits === 1 ? '' : 's'} (${rfc}).`, field: written.length - 1, here: true };
   return digits % 2 === 0 ? digits / 2 : { message: `${what} has an odd number of hex digits (${digits}); each byte is two (${rfc}).`, field: written.length - 1, here: true };
-}
-
-/** Where the last whole character-string of TXT wire data ends (less than the length: cut short). */
-function charStringsEnd(bytes: Buffer): number {
-  let i = 0;
-  while (i < bytes.length && i + 1 + bytes[i] <= bytes.length) i += 1 + bytes[i];
-  return i;
 }
 
 /** BIND: "extra input text" past the fields a type has, "unexpected end of input" before. */

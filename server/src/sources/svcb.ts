@@ -308,3 +308,29 @@ function isUtf8(b: Buffer): boolean {
     return false;
   }
 }
+
+/**
+ * SvcParams in wire form (RFC 9460 §2.2), after the priority and target of generic `\#` data: keys in
+ * increasing order, each value in its key's wire format, and the same rules across them as in text.
+ */
+export function svcbWireProblem(b: Uint8Array): string | undefined {
+  const keys: number[] = [];
+  let mandatory: number[] | undefined;
+  for (let i = 0; i < b.length; ) {
+    if (b.length - i < 4) return 'ends too soon';
+    const key = b[i] * 256 + b[i + 1];
+    const len = b[i + 2] * 256 + b[i + 3];
+    i += 4;
+    if (b.length - i < len) return 'ends too soon';
+    const value = [...b.subarray(i, i + len)];
+    i += len;
+    if (keys.length && key <= keys[keys.length - 1]) return 'has SvcParams keys out of increasing order (RFC 9460 §2.2)';
+    const why = wireProblem(key, value);
+    if (why) return `has a ${keyName(key)} value that ${why.replace(/^as wire data, /, 'is wrong: ')}`;
+    keys.push(key);
+    if (key === 0) mandatory = pairs(value);
+  }
+  if (mandatory && (mandatory.includes(0) || mandatory.some((k) => !keys.includes(k)))) return 'has a `mandatory` list naming itself or a key the record does not have (RFC 9460 §8)';
+  if (keys.includes(2) && !keys.includes(1)) return 'has `no-default-alpn` without `alpn` (RFC 9460 §7.1.1)';
+  return undefined;
+}

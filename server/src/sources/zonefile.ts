@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { SourceMap } from '../sourcemap';
 import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { svcbProblem } from './svcb';
-import { badEscapeMessage, base32HexBytes, checkRdata, escapeProblem, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, nameProblem, parseTtl, type RdataProblem } from './rdata';
+import { badEscapeMessage, base32HexBytes, checkRdata, escapeProblem, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, nameProblem, parseTtl, TYPE_BY_NUMBER, type RdataProblem } from './rdata';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './rdata';
 
@@ -99,9 +99,6 @@ const MAX_INCLUDE_DEPTH = 16;
 const ZONE_SYNTAX: ValueSyntax = { host: 'zone' };
 
 /** Type numbers of the types whose data the reader checks (RFC 3597 §5 `TYPEnnn`), and of SPF. */
-const TYPE_NUMBERS = new Map<number, string>(
-  Object.entries({ A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, HINFO: 13, MX: 15, TXT: 16, RP: 17, AFSDB: 18, RT: 21, KEY: 25, AAAA: 28, SRV: 33, NAPTR: 35, KX: 36, DNAME: 39, OPT: 41, DS: 43, SSHFP: 44, DNSKEY: 48, TLSA: 52, SMIMEA: 53, CDS: 59, CDNSKEY: 60, OPENPGPKEY: 61, SPF: 99, TKEY: 249, TSIG: 250, URI: 256, CAA: 257 }).map(([t, n]) => [n, t]),
-);
 const CLASSES = new Set(['IN', 'CH', 'CS', 'HS', 'ANY', 'NONE']);
 /**
  * Splits the text into logical entries (lines joined inside parentheses), never throwing. One lexer
@@ -890,13 +887,17 @@ function readInto(
         continue;
       }
       meta = n === 0 || (n >= 128 && n <= 255);
-      type = TYPE_NUMBERS.get(n) ?? type;
+      type = TYPE_BY_NUMBER.get(n) ?? type;
     } else {
       problem('zone/unknown-type', `Unknown record type \`${raw(typeTok)}\` (use a known mnemonic or TYPEnnn, RFC 3597 §5).`, at(typeTok));
       continue;
     }
     if (meta || type === 'OPT' || type === 'TKEY' || type === 'TSIG') {
       problem('zone/unknown-type', `\`${raw(typeTok)}\` is a meta type, used in queries and transactions only, not in a zone (RFC 6895 §3.1).`, at(typeTok));
+      continue;
+    }
+    if (type === 'MD' || type === 'MF') {
+      problem('zone/unknown-type', `\`${raw(typeTok)}\` (${type}) is obsolete since RFC 973 and BIND refuses it; publish an MX record instead (RFC 1035 §3.3.4).`, at(typeTok));
       continue;
     }
     if (ttl === undefined) ttl = st.defaultTtl ?? st.lastTtl;
@@ -986,16 +987,16 @@ function readInto(
       written = new Array(count - rdataStart);
       for (let k = rdataStart; k < count; k++) written[k - rdataStart] = raw(k);
     }
-    // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type; its data is not decoded here.
-    const rdataProblem = generic
-      ? genericProblem(type, written)
-      : type === 'NS' && owner?.startsWith('*') && (owner.length === 1 || owner[1] === '.')
-        ? { message: 'An NS record cannot be at a wildcard name (RFC 4592 §4.2).', field: -1 }
-        : type === 'NSEC3' && owner !== undefined && base32HexBytes(owner.split('.')[0]) === undefined
-          ? { message: `An NSEC3 record's owner starts with a hashed name in base32hex (digits and letters A-V, without padding); \`${owner.split('.')[0]}\` is not one (RFC 5155 §3).`, field: -1 }
-          : type === 'SVCB' || type === 'HTTPS'
-            ? svcbProblem(type, rdata, written, (k) => lx.starts[rdataStart + k] === lx.ends[rdataStart + k - 1])
-            : checkRdata(type, rdata, written, st.origin);
+    // RFC 3597 §5 generic encoding (`\# len hex`) is valid for every type, and the only one for a type
+    // without a mnemonic; BIND reads its bytes as the type's wire format.
+    let rdataProblem: RdataProblem | undefined;
+    if (generic) rdataProblem = genericProblem(type, written);
+    else if (type.startsWith('TYPE')) rdataProblem = { message: `\`${type}\` has no mnemonic, so its data can only be written in generic form: \`\\# length hex\` (RFC 3597 §5).`, field: 0 };
+    else if (type === 'NS' && owner?.startsWith('*') && (owner.length === 1 || owner[1] === '.')) rdataProblem = { message: 'An NS record cannot be at a wildcard name (RFC 4592 §4.2).', field: -1 };
+    else if (type === 'NSEC3' && owner !== undefined && base32HexBytes(owner.split('.')[0]) === undefined)
+      rdataProblem = { message: `An NSEC3 record's owner starts with a hashed name in base32hex (digits and letters A-V, without padding); \`${owner.split('.')[0]}\` is not one (RFC 5155 §3).`, field: -1 };
+    else if (type === 'SVCB' || type === 'HTTPS') rdataProblem = svcbProblem(type, rdata, written, (k) => lx.starts[rdataStart + k] === lx.ends[rdataStart + k - 1]);
+    else rdataProblem = checkRdata(type, rdata, written, st.origin);
     if (!plain && !generic) {
       // A bad escape in any field (a character-string of HINFO, CAA, NAPTR…), unless BIND stops at an earlier field.
       if (reportBadEscape(rdataStart, rdataProblem ? Math.min(count, rdataStart + Math.max(0, rdataProblem.field)) : count)) continue;
