@@ -51,7 +51,7 @@ describe('agreement with named-checkzone', () => {
  * Random mutations (a character deleted, inserted or replaced, one to three times) of four zones: two
  * with the record types zone files about mail hold, one with DNSSEC and other types (DNSKEY over lines,
  * RRSIG, DS, CDS, NSEC, NSEC3, SSHFP, HINFO, RP, AFSDB, URI, OPENPGPKEY, KEY), one with SVCB and HTTPS
- * service bindings and LOC. BIND and we must agree on whether it loads, and on the
+ * service bindings, LOC, NAPTR and other rarer types. BIND and we must agree on whether it loads, and on the
  * first line it refuses. Later lines BIND refuses are often its own recovery after the first error
  * (a `$TTL` it did not read makes every record after it "no TTL specified"), so they are counted in
  * the diagnostic, not required. `DL_FUZZ_SEED=N` runs another 800 and prints every disagreement;
@@ -135,7 +135,7 @@ describe('agreement with named-checkzone on mutated zones', () => {
     '',
   ].join('\n');
   // Service bindings (RFC 9460) as zones publish them for HTTPS and DNS servers: aliases, parameters
-  // of every kind, quoted values, `mandatory`, keyNNNNN; and LOC (RFC 1876).
+  // of every kind, quoted values, `mandatory`, keyNNNNN; LOC (RFC 1876), NAPTR with a regexp, CERT, IPSECKEY, APL, ZONEMD, CSYNC, DHCID, EUI48.
   const BASE4 = [
     '$ORIGIN fz.test.',
     '$TTL 3600',
@@ -152,9 +152,18 @@ describe('agreement with named-checkzone on mutated zones', () => {
     'svc IN A 192.0.2.11',
     'svc IN LOC 52 22 23.000 N 4 53 32.000 E -2.00m 1m 10000m 10m',
     'www IN LOC 42 21 54 N 71 06 18 W ( 24m 30m )',
+    'sip IN NAPTR 100 10 "u" "E2U+sip" "!^(\\\\+1[0-9]{3})$!sip:\\\\1@fz.test!i" .',
+    'sip IN NAPTR 10 100 "s" "SIP+D2T" "" _sip._tcp.fz.test.',
+    '@ IN CERT PKIX 0 RSASHA256 MIIBAQ==',
+    'gw IN IPSECKEY 10 1 2 192.0.2.38 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==',
+    '@ IN APL 1:192.168.32.0/21 !2:2001:db8::/32',
+    '@ IN ZONEMD 2026112701 1 240 e2d523f654b9422a96c5a8f4',
+    '@ IN CSYNC 1 3 A NS AAAA',
+    'host IN DHCID AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=',
+    'host IN EUI48 00-00-5e-00-53-2a',
     '',
   ].join('\n');
-  const CHECKED_TYPES = new Set(['A', 'AAAA', 'MX', 'CNAME', 'NS', 'PTR', 'DNAME', 'SOA', 'SRV', 'CAA', 'TLSA', 'SMIMEA', 'TXT', 'SPF', 'DS', 'CDS', 'TA', 'DLV', 'DNSKEY', 'CDNSKEY', 'KEY', 'SSHFP', 'HINFO', 'RP', 'AFSDB', 'RT', 'KX', 'URI', 'OPENPGPKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'SVCB', 'HTTPS', 'LOC']);
+  const CHECKED_TYPES = new Set(['A', 'AAAA', 'MX', 'CNAME', 'NS', 'PTR', 'DNAME', 'SOA', 'SRV', 'CAA', 'TLSA', 'SMIMEA', 'TXT', 'SPF', 'DS', 'CDS', 'TA', 'DLV', 'DNSKEY', 'CDNSKEY', 'KEY', 'SSHFP', 'HINFO', 'RP', 'AFSDB', 'RT', 'KX', 'URI', 'OPENPGPKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'SVCB', 'HTTPS', 'LOC', 'NAPTR', 'CERT', 'IPSECKEY', 'APL', 'ZONEMD', 'CSYNC', 'DHCID', 'EUI48']);
   const PIECES = ['"', '\\', '(', ')', ';', ' ', '\t', '\n', '.', '@', '$', 'IN', 'TXT', '0', '1', '9', 'a', 'z', '-', '_', ':', '/', '#', '*', 'A', 'MX', 'CH'];
   // Messages that are BIND's recovery after an earlier error, or warnings that do not refuse the zone.
   const NOT_A_REFUSAL = /near eof|using RFC1035|has no address records|ignoring|warning:|check-names|does not end with newline|unbalanced parentheses|no TTL specified|TTL .*differ|TTL set to|immediately after \$ORIGIN|signature has expired/;

@@ -390,6 +390,62 @@ describe('zone file reader (RFC 1035 §5)', () => {
     goodRdata('t IN NULL \\# 0');
   });
 
+  it('checks the rarer types as BIND does (NAPTR regexp, CERT, IPSECKEY, APL, ZONEMD, CSYNC, DHCID, EUI48/64, NSAP, DSYNC, WKS, A6…) and refuses quoted names', () => {
+    const [bad, ok] = [badRdata, goodRdata];
+    // NAPTR: the regexp is delimiter, POSIX extended expression, delimiter, replacement, delimiter, flag i.
+    ok('x IN NAPTR 100 10 "u" "E2U+sip" "!^.*$!sip:info@example.com!" .');
+    ok('x IN NAPTR 100 10 "s" "SIP+D2T" "" _sip._tcp.example.com.');
+    ok('x IN NAPTR 1 1 "" "" "!(a)(b[[:digit:]]{1,3})!\\\\2!i" .');
+    bad('x IN NAPTR 1 1 "" "" "!^.*$!sip:cs@example.com" .', '"!^.*$!sip:cs@example.com"', /three `!` delimiters/);
+    bad('x IN NAPTR 1 1 "" "" "!^(.*$!x!" .', '"!^(.*$!x!"', /not a valid POSIX/);
+    bad('x IN NAPTR 1 1 "" "" "!^.*$!\\\\2!" .', '"!^.*$!\\\\2!"', /no group/);
+    bad('x IN NAPTR 1 1 "" "" "!a!b!x" .', '"!a!b!x"', /flag `x`/);
+    bad('x IN NAPTR 1 1 "" "" "!a**!x!" .', '"!a**!x!"', /not a valid POSIX/);
+    bad('x IN NAPTR 1 1 "" "" "!a{256}!x!" .', '"!a{256}!x!"', /not a valid POSIX/);
+    bad('x IN NAPTR 1 1 "" "" "1a1x1" .', '"1a1x1"', /delimiter/);
+    // CERT, DHCID, IPSECKEY: numbers and mnemonics, then base64.
+    ok('x IN CERT PKIX 0 RSASHA256 AAAA');
+    bad('x IN CERT FOO 0 0 AAAA', 'FOO', /CERT type/);
+    bad('x IN CERT URI 1 1 AA', 'AA', /multiple of four/);
+    bad('x IN DHCID AA== BB==', 'BB==', /extra/);
+    ok('x IN IPSECKEY 10 1 2 192.0.2.38 AQNRU3mG7TVTO2BkR47usntb102uFJtugbo6BSGvgqt4AQ==');
+    ok('x IN IPSECKEY 10 3 2 gw.example. AQNR');
+    bad('x IN IPSECKEY 10 0 2 gw AQNR', 'gw', /gateway type 0/);
+    bad('x IN IPSECKEY 10 4 2 gw.example. AQNR', '4', /gateway type/);
+    bad('x IN IPSECKEY 10 1 2 192.0.2.1', '192.0.2.1', /5 rdata fields/);
+    // APL items; ZONEMD digests of their size; CSYNC types.
+    ok('x IN APL 1:192.168.32.0/21 !2:2001:db8::/32');
+    ok('x IN APL');
+    bad('x IN APL 1:192.168.32.0/33', '1:192.168.32.0/33', /prefix over 32/);
+    bad('x IN APL 3:1.2.3.4/8', '3:1.2.3.4/8', /address family/);
+    bad('x IN APL 1:192.168.32.0', '1:192.168.32.0', /afi:address\/prefix/);
+    ok('x IN ZONEMD 2018031900 1 240 e2d523f654b9422a96c5a8f4');
+    bad('x IN ZONEMD 2018031900 1 240 e2d523f654b9422a96c5a8', 'e2d523f654b9422a96c5a8', /at least 12/);
+    bad('x IN ZONEMD 2018031900 1 1 08cf', '08cf', /48 bytes/);
+    bad('x IN ZONEMD 1 SIMPLE 1 00', 'SIMPLE', /scheme/);
+    ok('x IN CSYNC 1 3 A NS AAAA');
+    bad('x IN CSYNC 1 3 FOO', 'FOO', /record type/);
+    // EUI48/EUI64, NSAP, DSYNC, WKS, X25, A6, MINFO, PX.
+    ok('x IN EUI48 00-00-5e-00-53-2a');
+    bad('x IN EUI48 00:00:5e:00:53:2a', '00:00:5e:00:53:2a', /hex pairs/);
+    bad('x IN EUI64 00-00-5e-ef-10-00-00', '00-00-5e-ef-10-00-00', /8 hex pairs/);
+    ok('x IN NSAP 0x47.0005.80.005a00.0000.0001.e133.ffffff000161.00');
+    bad('x IN NSAP 0x470', '0x470', /whole bytes/);
+    ok('x IN DSYNC CDS NOTIFY 5300 notify-endpoint.parent.net.');
+    bad('x IN DSYNC CDS FOO 5300 a.', 'FOO', /scheme/);
+    ok('x IN WKS 192.0.2.1 tcp smtp http');
+    bad('x IN WKS 192.0.2.1 6 65536', '65536', /port/);
+    bad('x IN X25 123', '123', /four digits/);
+    ok('x IN A6 64 ::1 foo.example.');
+    bad('x IN A6 129 ::1 foo.', '129', /prefix length/);
+    bad('x IN MINFO a.example.', 'a.example.', /2 rdata fields/);
+    bad('x IN PX 10 a.example.', 'a.example.', /3 rdata fields/);
+    // A domain name in quotes is refused (BIND: "unexpected token"), except an SVCB/HTTPS target.
+    bad('x IN MX 10 "mail.example.com."', '"mail.example.com."', /not quoted/);
+    bad('x IN CNAME "www.example.com."', '"www.example.com."', /not quoted/);
+    ok('x IN HTTPS 1 "." alpn=h2');
+  });
+
   it('reads RFC 3597 generic data as the wire format of its type, as BIND does', () => {
     const [bad, ok] = [badRdata, goodRdata];
     ok('t IN MX \\# 3 000a00');

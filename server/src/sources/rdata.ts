@@ -5,6 +5,7 @@
  */
 import { isIPv6 } from 'node:net';
 import type { OffsetRange } from '../types';
+import { naptrRegexpProblem } from './naptr';
 import { wireDataProblem } from './rdatawire';
 
 /** The record types BIND knows, by mnemonic, with their numbers (IANA DNS parameters registry). */
@@ -261,12 +262,126 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
     }
     case 'LOC':
       return locProblem(written);
+    case 'MB':
+    case 'MG':
+    case 'MR':
+      return nameAt(written, 0) ?? fieldCount(type, rdata, 1);
+    case 'MINFO':
+      return nameAt(written, 0) ?? nameAt(written, 1) ?? fieldCount(type, rdata, 2);
+    case 'PX':
+      return numberAt(written, 0, 65535, 'PX preference', 'RFC 2163 §4') ?? nameAt(written, 1) ?? nameAt(written, 2) ?? fieldCount(type, rdata, 3);
+    case 'X25':
+      // RFC 1183 §3.1: a PSDN address of at least four digits.
+      return (rdata.length > 0 && !/^\d{4,}$/.test(rdata[0]) ? { message: `X25 address \`${written[0]}\` must be at least four digits (RFC 1183 §3.1).`, field: 0 } : undefined) ?? fieldCount(type, rdata, 1);
+    case 'ISDN':
+      return rdata.length === 1 ? undefined : fieldCount(type, rdata, rdata.length === 0 ? 1 : 2);
+    case 'A6': {
+      // RFC 2874 §3.1.1: prefix length, the address suffix unless it is 128, the prefix name unless it is 0.
+      const p = numberAt(written, 0, 128, 'A6 prefix length', 'RFC 2874 §3.1.1');
+      if (p || written.length === 0) return p ?? fieldCount(type, rdata, 2);
+      const len = Number(written[0]);
+      let k = 1;
+      if (len < 128) {
+        if (k < written.length && !isPlainIPv6(written[k]) && !isIPv6(written[k])) return { message: `\`${written[k]}\` is not an IPv6 address (RFC 2874 §3.1.1).`, field: k };
+        k++;
+      }
+      if (len > 0) return nameAt(written, k) ?? fieldCount(type, rdata, k + 1);
+      return fieldCount(type, rdata, k);
+    }
+    case 'CERT': {
+      // RFC 4398 §2: type (number or mnemonic), key tag, algorithm (number or mnemonic), then the certificate in base64.
+      const certType = written.length > 0 ? written[0] : '';
+      if (written.length > 0 && !(isDecimal(certType, 65535) || CERT_TYPES.has(certType.toUpperCase()))) return { message: `CERT type \`${certType}\` must be a number 0-65535 or a name such as \`PKIX\`, \`PGP\` or \`URI\` (RFC 4398 §2.1).`, field: 0 };
+      const p = numberAt(written, 1, 65535, 'CERT key tag', 'RFC 4398 §2') ?? mnemonicAt(written, 2, ALGORITHMS, ALGORITHM_EXAMPLES, 'CERT algorithm', 'RFC 4398 §2');
+      if (p) return p;
+      if (rdata.length < 4) return fieldCount(type, rdata, 4);
+      return base64Fields(written, 3, 'CERT certificate', 'RFC 4398 §2');
+    }
+    case 'DHCID':
+      // RFC 4701 §3.4: the identifier in base64.
+      return rdata.length === 0 ? fieldCount(type, rdata, 1) : base64Fields(written, 0, 'DHCID data', 'RFC 4701 §3.4');
+    case 'IPSECKEY': {
+      // RFC 4025 §3: precedence, gateway type (0 none, 1 IPv4, 2 IPv6, 3 a name), algorithm, gateway, then the key in base64.
+      const p = numberAt(written, 0, 255, 'IPSECKEY precedence', 'RFC 4025 §2.2') ?? numberAt(written, 1, 3, 'IPSECKEY gateway type', 'RFC 4025 §2.3') ?? numberAt(written, 2, 255, 'IPSECKEY algorithm', 'RFC 4025 §2.4');
+      if (p) return p;
+      if (written.length > 3) {
+        const g = written[3];
+        const gw = Number(written[1]);
+        const bad =
+          gw === 0 ? g !== '.' && 'with gateway type 0 the gateway is `.`' : gw === 1 ? !isDottedQuad(g) && 'with gateway type 1 the gateway is an IPv4 address' : gw === 2 ? !isPlainIPv6(g) && !isIPv6(g) && 'with gateway type 2 the gateway is an IPv6 address' : false;
+        if (bad) return { message: `IPSECKEY gateway \`${g}\`: ${bad} (RFC 4025 §2.5).`, field: 3 };
+        if (gw === 3) {
+          const n = nameAt(written, 3);
+          if (n) return n;
+        }
+      }
+      if (rdata.length < 5) return fieldCount(type, rdata, 5);
+      return base64Fields(written, 4, 'IPSECKEY public key', 'RFC 4025 §2.6');
+    }
+    case 'APL':
+      // RFC 3123 §5: items `[!]afi:address/prefix`, afi 1 (IPv4) or 2 (IPv6).
+      for (let k = 0; k < written.length; k++) {
+        const m = /^(!?)(\d*):([^/]*)\/(\d+)$/.exec(written[k]);
+        const bad = (why: string): RdataProblem => ({ message: `APL item \`${written[k]}\` ${why} (RFC 3123 §5).`, field: k });
+        if (!m) return bad('must be written `[!]afi:address/prefix`, such as `1:192.0.2.0/24`');
+        const afi = m[2] === '' ? 0 : isDecimal(m[2], 65535) ? Number(m[2]) : -1;
+        if (afi !== 1 && afi !== 2) return bad('has an address family other than 1 (IPv4) or 2 (IPv6)');
+        if (afi === 1 ? !isDottedQuad(m[3]) : !isPlainIPv6(m[3]) && !isIPv6(m[3])) return bad(`has an address that is not ${afi === 1 ? 'IPv4' : 'IPv6'}`);
+        if (!isDecimal(m[4], afi === 1 ? 32 : 128)) return bad(`has a prefix over ${afi === 1 ? 32 : 128}`);
+      }
+      return undefined;
+    case 'EUI48':
+    case 'EUI64': {
+      // RFC 7043 §3.2, §4.2: hex pairs joined by hyphens.
+      const n = type === 'EUI48' ? 6 : 8;
+      const ok = rdata.length > 0 && written[0].charCodeAt(0) !== 34 && new RegExp(`^(?:0[xX]|[0-9A-Fa-f]{1,2})(?:-(?:0[xX]|[0-9A-Fa-f]{1,2})){${n - 1}}`).test(written[0]);
+      return (rdata.length > 0 && !ok ? { message: `${type} address \`${written[0]}\` must be ${n} hex pairs joined by \`-\`, such as \`${type === 'EUI48' ? '00-00-5e-00-53-2a' : '00-00-5e-ef-10-00-00-2a'}\` (RFC 7043).`, field: 0 } : undefined) ?? fieldCount(type, rdata, 1);
+    }
+    case 'ZONEMD': {
+      // RFC 8976 §2.2: serial, scheme, hash algorithm, then the digest in hex: 48 bytes for SHA-384, 64 for SHA-512, at least 12 otherwise.
+      const p = numberAt(written, 0, 4294967295, 'ZONEMD serial', 'RFC 8976 §2.2.1') ?? numberAt(written, 1, 255, 'ZONEMD scheme', 'RFC 8976 §2.2.2') ?? numberAt(written, 2, 255, 'ZONEMD hash algorithm', 'RFC 8976 §2.2.3');
+      if (p) return p;
+      if (rdata.length < 4) return fieldCount(type, rdata, 4);
+      const hash = Number(written[2]);
+      const size = hash === 1 ? 48 : hash === 2 ? 64 : undefined;
+      const hex = hexFields(written, 3, 'ZONEMD digest', 'RFC 8976 §2.2.4', size);
+      if (typeof hex !== 'number') return hex;
+      return size === undefined && hex < 12 ? { message: `ZONEMD digest is ${hex} bytes; at least 12 (RFC 8976 §2.2.4).`, field: written.length - 1, here: true } : undefined;
+    }
+    case 'CSYNC':
+      // RFC 7477 §2.1: SOA serial, flags, then the types to synchronise.
+      return numberAt(written, 0, 4294967295, 'CSYNC serial', 'RFC 7477 §2.1.1') ?? numberAt(written, 1, 65535, 'CSYNC flags', 'RFC 7477 §2.1.2') ?? (rdata.length < 2 ? fieldCount(type, rdata, 2) : typeListAt(written, 2, 'RFC 7477 §2.1.3'));
     case 'NULL':
       return { message: 'A NULL record has no text form; write its data as `\\# length hex` (RFC 3597 §5).', field: 0 };
-    case 'NAPTR':
-      // RFC 3403 §4.1: order, preference, flags, services, regexp, replacement. The regexp's own
-      // syntax (BIND compiles it) is not checked here.
-      return numberAt(written, 0, 65535, 'NAPTR order', 'RFC 3403 §4.1') ?? numberAt(written, 1, 65535, 'NAPTR preference', 'RFC 3403 §4.1') ?? nameAt(written, 5) ?? fieldCount(type, rdata, 6);
+    case 'NAPTR': {
+      // RFC 3403 §4.1: order, preference, flags, services, regexp (checked as BIND does), replacement.
+      const p = numberAt(written, 0, 65535, 'NAPTR order', 'RFC 3403 §4.1') ?? numberAt(written, 1, 65535, 'NAPTR preference', 'RFC 3403 §4.1');
+      if (p) return p;
+      const re = rdata.length > 4 ? naptrRegexpProblem(rdata[4]) : undefined;
+      if (re) return { message: `NAPTR regexp ${written[4]} ${re} (RFC 3403 §4.1).`, field: 4 };
+      return nameAt(written, 5) ?? fieldCount(type, rdata, 6);
+    }
+    case 'NSAP':
+      // RFC 1706 §5: `0x` and hex digits in whole bytes, dots anywhere for readability.
+      return (rdata.length > 0 && !/^0[xX][0-9A-Fa-f.]*$/.test(written[0]) ? { message: `NSAP address \`${written[0]}\` must be \`0x\` and hex digits (RFC 1706 §5).`, field: 0 } : undefined) ??
+        (rdata.length > 0 && (written[0].slice(2).replace(/\./g, '').length % 2 !== 0 || written[0].slice(2).replace(/\./g, '') === '') ? { message: `NSAP address \`${written[0]}\` needs hex digits in whole bytes (RFC 1706 §5).`, field: 0 } : undefined) ??
+        fieldCount(type, rdata, 1);
+    case 'DSYNC':
+      // RFC 9859 §2.1: the type to notify about, the scheme (a number or NOTIFY), port, target.
+      return (
+        (written.length > 0 && !isTypeName(written[0]) ? { message: `DSYNC type \`${written[0]}\` is not a record type (RFC 9859 §2.1).`, field: 0 } : undefined) ??
+        (written.length > 1 && !isDecimal(written[1], 255) && written[1].toUpperCase() !== 'NOTIFY' ? { message: `DSYNC scheme \`${written[1]}\` must be a number 0-255 or \`NOTIFY\` (RFC 9859 §2.1).`, field: 1 } : undefined) ??
+        numberAt(written, 2, 65535, 'DSYNC port', 'RFC 9859 §2.1') ??
+        nameAt(written, 3) ??
+        fieldCount(type, rdata, 4)
+      );
+    case 'WKS': {
+      // RFC 1035 §3.4.2: address, protocol, the services (by number here; names BIND looks up in the system's tables).
+      if (written.length > 0 && !isDottedQuad(written[0])) return { message: `\`${written[0]}\` is not an IPv4 address (RFC 1035 §3.4.2).`, field: 0 };
+      if (written.length > 1 && /^\d+$/.test(written[1]) && !isDecimal(written[1], 255)) return { message: `WKS protocol \`${written[1]}\` must be a number 0-255 or a name such as \`tcp\` (RFC 1035 §3.4.2).`, field: 1 };
+      for (let k = 2; k < written.length; k++) if (/^\d+$/.test(written[k]) && !isDecimal(written[k], 65535)) return { message: `WKS port \`${written[k]}\` must be 0-65535 (RFC 1035 §3.4.2).`, field: k };
+      return rdata.length < 2 ? fieldCount(type, rdata, 2) : undefined;
+    }
     default:
       return undefined;
   }
@@ -353,6 +468,8 @@ function locDecimal(s: string, max: number, precision: number, unit: string): nu
   return digits && i === s.length ? value : 'syntax';
 }
 
+/** CERT type mnemonics (RFC 4398 §2.1). */
+const CERT_TYPES = new Set(['PKIX', 'SPKI', 'PGP', 'IPKIX', 'ISPKI', 'IPGP', 'ACPKIX', 'IACPKIX', 'URI', 'OID']);
 /** DNSSEC algorithm mnemonics BIND reads (RFC 4034 §A.1 and the IANA registry), upper case. */
 const ALGORITHMS = new Map(
   Object.entries({ RSAMD5: 1, DH: 2, DSA: 3, RSASHA1: 5, NSEC3DSA: 6, NSEC3RSASHA1: 7, RSASHA256: 8, RSASHA512: 10, ECCGOST: 12, ECDSAP256SHA256: 13, ECDSAP384SHA384: 14, ED25519: 15, ED448: 16, INDIRECT: 252, PRIVATEDNS: 253, PRIVATEOID: 254 }),
@@ -562,6 +679,7 @@ function numberAt(written: string[], k: number, max: number, what: string, rfc: 
 }
 
 function nameAt(written: string[], k: number): RdataProblem | undefined {
+  if (k < written.length && written[k].charCodeAt(0) === 34) return { message: `A domain name is not quoted: write ${written[k]} without the quotes (RFC 1035 §5.1).`, field: k };
   const bad = k < written.length ? nameProblem(written[k]) : undefined;
   return bad ? { message: bad, field: k } : undefined;
 }
