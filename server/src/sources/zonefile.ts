@@ -98,7 +98,6 @@ const UNTERMINATED = 4;
 const MAX_INCLUDE_DEPTH = 16;
 const ZONE_SYNTAX: ValueSyntax = { host: 'zone' };
 
-/** Type numbers of the types whose data the reader checks (RFC 3597 §5 `TYPEnnn`), and of SPF. */
 const CLASSES = new Set(['IN', 'CH', 'CS', 'HS', 'ANY', 'NONE']);
 /**
  * Splits the text into logical entries (lines joined inside parentheses), never throwing. One lexer
