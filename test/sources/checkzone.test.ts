@@ -135,7 +135,8 @@ describe('agreement with named-checkzone on mutated zones', () => {
     '',
   ].join('\n');
   // Service bindings (RFC 9460) as zones publish them for HTTPS and DNS servers: aliases, parameters
-  // of every kind, quoted values, `mandatory`, keyNNNNN; LOC (RFC 1876), NAPTR with a regexp, CERT, IPSECKEY, APL, ZONEMD, CSYNC, DHCID, EUI48.
+  // of every kind, quoted values, `mandatory`, keyNNNNN; LOC (RFC 1876), NAPTR with a regexp, CERT, IPSECKEY, APL, ZONEMD, CSYNC, DHCID, EUI48;
+  // BIND's $GENERATE.
   const BASE4 = [
     '$ORIGIN fz.test.',
     '$TTL 3600',
@@ -161,6 +162,8 @@ describe('agreement with named-checkzone on mutated zones', () => {
     '@ IN CSYNC 1 3 A NS AAAA',
     'host IN DHCID AAIBY2/AuCccgoJbsaxcQc9TUapptP69lOjxfNuVAA2kjEA=',
     'host IN EUI48 00-00-5e-00-53-2a',
+    '$GENERATE 1-4 gen$ A 192.0.2.$',
+    '$GENERATE 10-20/5 gen${0,3,x} 600 IN CNAME gen${-9}',
     '',
   ].join('\n');
   const CHECKED_TYPES = new Set(['A', 'AAAA', 'MX', 'CNAME', 'NS', 'PTR', 'DNAME', 'SOA', 'SRV', 'CAA', 'TLSA', 'SMIMEA', 'TXT', 'SPF', 'DS', 'CDS', 'TA', 'DLV', 'DNSKEY', 'CDNSKEY', 'KEY', 'SSHFP', 'HINFO', 'RP', 'AFSDB', 'RT', 'KX', 'URI', 'OPENPGPKEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'SVCB', 'HTTPS', 'LOC', 'NAPTR', 'CERT', 'IPSECKEY', 'APL', 'ZONEMD', 'CSYNC', 'DHCID', 'EUI48']);

@@ -446,6 +446,29 @@ describe('zone file reader (RFC 1035 §5)', () => {
     ok('x IN HTTPS 1 "." alpn=h2');
   });
 
+  it('expands BIND $GENERATE lines into records, and reports what BIND refuses in them on the directive', () => {
+    const z = zone('$ORIGIN example.com.\n$TTL 300\n$GENERATE 1-3 host$ A 192.0.2.$\n$GENERATE 10-14/2 h${0,3,d} 600 IN CNAME host${-9}\n$GENERATE 1-2 m$ MX "10 mail$"\n$GENERATE 255-255 ${0,0,n}.rev PTR x$$\n');
+    assert.deepEqual(z.problems, []);
+    assert.deepEqual(
+      z.records.map((r) => `${r.owner} ${r.ttl} ${r.type} ${r.rdata.join(' ')}`),
+      ['host1.example.com 300 A 192.0.2.1', 'host2.example.com 300 A 192.0.2.2', 'host3.example.com 300 A 192.0.2.3', 'h010.example.com 600 CNAME host1', 'h012.example.com 600 CNAME host3', 'h014.example.com 600 CNAME host5', 'm1.example.com 300 MX 10 mail1', 'm2.example.com 300 MX 10 mail2', 'f.f.rev.example.com 300 PTR x$'],
+    );
+    // Every generated record has the directive's range; none is a policy site.
+    assert.ok(z.records.slice(0, 3).every((r) => r.range.start === z.records[0].range.start && r.site === undefined));
+    const [bad] = [badRdata];
+    bad('$GENERATE 1-300 host$ A 192.0.2.$', 'host$ A 192.0.2.$', /record 256 \(`host256 A 192.0.2.256`\).*not an IPv4 address/);
+    bad('$GENERATE 10-1 host$ A 192.0.2.$', '10-1', /range/);
+    bad('$GENERATE 1-2/0 host$ A 192.0.2.$', '1-2/0', /range/);
+    bad('$GENERATE 1-2 m$ MX 10 mail$', 'mail$', /quote it when it has spaces: `"10 mail\$"`/);
+    bad('$GENERATE 1-2 m$ TXT "a" "b"', '"b"', /`"b"` is extra/);
+    bad('$GENERATE 1-2 m${0,2,z} A 192.0.2.1', 'm${0,2,z}', /modifier/);
+    bad('$GENERATE 1-2 m$ A', '$GENERATE 1-2 m$ A', /needs an owner, a type and the record data/);
+    assert.deepEqual(lineProblems('$GENERATE 1-2 m$ FOO x'), [['zone/unknown-type', 'm$ FOO x']]);
+    // Generated records meet the others: a CNAME beside an A is reported, as BIND does.
+    const c = analyzeZone('$ORIGIN example.com.\n$TTL 300\n@ IN SOA ns hm 1 2 3 4 5\nm1 IN A 192.0.2.9\n$GENERATE 1-2 m$ CNAME ns\n', 'c.zone', { origin: 'example.com' });
+    assert.ok(c.findings.some((f) => f.rule === 'zone/cname-and-other-data'));
+  });
+
   it('reads RFC 3597 generic data as the wire format of its type, as BIND does', () => {
     const [bad, ok] = [badRdata, goodRdata];
     ok('t IN MX \\# 3 000a00');

@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import { SourceMap } from '../sourcemap';
 import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
+import { MAX_GENERATED, parseGenerateRange, substitute } from './generate';
 import { svcbProblem } from './svcb';
 import { badEscapeMessage, base32HexBytes, checkRdata, escapeProblem, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, nameProblem, parseTtl, TYPE_BY_NUMBER, type RdataProblem } from './rdata';
 
@@ -661,6 +662,61 @@ export function parseZone(text: string, uri: string, options: ZoneOptions = {}):
  * begins (top-level file only): `true` stops reading there, a new Output switches where the
  * following records go.
  */
+/**
+ * BIND's `$GENERATE` (see generate.ts): each generated record is read like a line of the file, and
+ * lands in the model with the directive's range; a problem in any of them (the first one, as BIND
+ * stops there) is reported on the directive. Generated TXT records are not analysed as SPF, DMARC or
+ * DKIM: a finding or fix inside them would have no place of its own in the file.
+ */
+function expandGenerate(zone: IncrementalZone, text: string, uri: string, st: ReadState, depth: number, chain: string[], options: ZoneOptions, out: Output, lx: Lexer, problem: (code: string, message: string, range: OffsetRange) => void): void {
+  const count = lx.count;
+  const tok = (i: number) => text.slice(lx.starts[i], lx.ends[i]);
+  const whole = { start: lx.starts[0], end: lx.ends[count - 1] };
+  if (count < 2) return problem('zone/invalid-rdata', '`$GENERATE` needs a range, an owner, a type and the record data: `$GENERATE 1-10 host$ A 192.0.2.$` (BIND).', whole);
+  const range = parseGenerateRange(tok(1));
+  if (!range) return problem('zone/invalid-rdata', `\`$GENERATE\` range \`${tok(1)}\` must be \`start-stop\` or \`start-stop/step\` with start ≤ stop and a step of 1 or more (BIND).`, { start: lx.starts[1], end: lx.ends[1] });
+  // lhs, then TTL and class in either order, then the type and the data as one field.
+  let k = 3;
+  while (k < count && (parseTtl(tok(k)) !== undefined || CLASSES.has(tok(k).toUpperCase()))) k++;
+  if (k + 1 >= count) return problem('zone/invalid-rdata', '`$GENERATE` needs an owner, a type and the record data, the data as one field (quote it when it has spaces: `"10 mail$"`) (BIND).', whole);
+  if (k + 2 < count) {
+    const quoted = (lx.flags[k + 1] & QUOTED) !== 0 || (lx.flags[k + 2] & QUOTED) !== 0;
+    const fix = quoted ? `\`${text.slice(lx.starts[k + 2], lx.ends[count - 1])}\` is extra` : `quote it when it has spaces: \`"${text.slice(lx.starts[k + 1], lx.ends[count - 1])}"\``;
+    return problem('zone/invalid-rdata', `\`$GENERATE\` takes the record data as one field; ${fix} (BIND).`, { start: lx.starts[k + 2], end: lx.ends[count - 1] });
+  }
+  const lhs = tok(2);
+  const middle = text.slice(lx.starts[3], lx.ends[k]);
+  const rhsRaw = tok(k + 1);
+  // A quoted field is the text between the quotes, `\"` read as `"`.
+  const rhs = (lx.flags[k + 1] & QUOTED) !== 0 ? rhsRaw.slice(1, -1).replace(/\\"/g, '"') : rhsRaw;
+  const at = { start: lx.starts[2], end: lx.ends[count - 1] };
+  const lines: string[] = [];
+  for (let v = range.start; v <= range.stop && lines.length < MAX_GENERATED; v += range.step) {
+    const owner = substitute(lhs, v);
+    const data = substitute(rhs, v);
+    if (owner === undefined || data === undefined)
+      return problem('zone/invalid-rdata', `\`$GENERATE\` modifier in \`${owner === undefined ? lhs : rhsRaw}\` must be \`\${offset}\`, \`\${offset,width}\` or \`\${offset,width,base}\` with base d, o, x, X, n or N (BIND).`, owner === undefined ? { start: lx.starts[2], end: lx.ends[2] } : { start: lx.starts[k + 1], end: lx.ends[k + 1] });
+    lines.push(`${owner} ${middle} ${data}`);
+  }
+  const gen: Output = { records: [], sites: [], problems: [] };
+  const inner: ReadState = { ...st, lastOwner: undefined, lastOwnerRange: undefined };
+  const generated = lines.join('\n');
+  readInto(zone, generated, uri, inner, depth + 1, chain, options, gen);
+  st.sawRecord = true;
+  if (gen.problems.length) {
+    const p = gen.problems[0];
+    let i = 0;
+    for (let nl = generated.indexOf('\n'); nl >= 0 && nl < p.range.start; nl = generated.indexOf('\n', nl + 1)) i++;
+    problem(p.code, `\`$GENERATE\` record ${range.start + i * range.step} (\`${lines[i]}\`): ${p.message}`, at);
+  }
+  for (const r of gen.records) {
+    r.range = at;
+    r.site = undefined;
+    r.trailing = undefined;
+    out.records.push(r);
+  }
+}
+
 function readInto(
   zone: IncrementalZone,
   text: string,
@@ -792,7 +848,7 @@ function readInto(
         }
         // RFC 1035 §5.1: the origin of the parent file is not changed by an $INCLUDE.
       } else if (directive === '$GENERATE') {
-        // BIND extension: accepted, its records are not expanded (they are never TXT policy records in practice).
+        expandGenerate(zone, text, uri, st, depth, chain, options, out, lx, problem);
       } else {
         problem(
           'zone/unknown-directive',

@@ -1,0 +1,75 @@
+/**
+ * BIND's `$GENERATE` directive (BIND 9 ARM, "BIND primary file extension: the $GENERATE directive"):
+ * `$GENERATE start-stop[/step] lhs [ttl] [class] type rhs`, one record per value of the iterator, with
+ * `$` in lhs and rhs replaced by the value, `${offset[,width[,base]]}` by the value formatted (bases
+ * d, o, x, X, and n/N for reversed nibbles), `$$` by a literal `$`, and `\x` kept as written.
+ */
+
+/** The most records one `$GENERATE` line is expanded to (BIND has no limit; past this the rest are not checked). */
+export const MAX_GENERATED = 65536;
+
+export interface GenerateRange {
+  start: number;
+  stop: number;
+  step: number;
+}
+
+/** `start-stop[/step]`, or undefined when BIND refuses it ("invalid range"). */
+export function parseGenerateRange(s: string): GenerateRange | undefined {
+  const m = /^(\d+)-(\d+)(?:\/(\d+))?$/.exec(s);
+  if (!m) return undefined;
+  const [start, stop, step] = [Number(m[1]), Number(m[2]), m[3] === undefined ? 1 : Number(m[3])];
+  return start <= stop && step >= 1 && stop <= 0xffffffff ? { start, stop, step } : undefined;
+}
+
+/**
+ * The template with the iterator's value substituted, as BIND writes it into the record it reads; a
+ * literal `$` comes out escaped (`\$`). Undefined when a `${…}` modifier is malformed.
+ */
+export function substitute(template: string, value: number): string | undefined {
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (c === '\\') {
+      out += template.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (c !== '$') {
+      out += c;
+      continue;
+    }
+    if (template[i + 1] === '$') {
+      out += '\\$';
+      i++;
+      continue;
+    }
+    if (template[i + 1] !== '{') {
+      out += String(value);
+      continue;
+    }
+    const m = /^\{(-?\d+)(?:,(\d+)(?:,([doxXnN]))?)?\}/.exec(template.slice(i + 1));
+    if (!m) return undefined;
+    const v = value + Number(m[1]);
+    out += format(v, m[2] === undefined ? 0 : Number(m[2]), m[3] ?? 'd');
+    i += m[0].length;
+  }
+  return out;
+}
+
+function format(v: number, width: number, base: string): string {
+  if (base === 'n' || base === 'N') {
+    // Reversed nibbles, each followed by a dot; `width` counts characters, dots included.
+    let hex = Math.abs(v).toString(16);
+    if (base === 'N') hex = hex.toUpperCase();
+    const nibbles = [...hex].reverse();
+    let s = nibbles.join('.');
+    // `width` is a minimum: more nibbles (zeros) until it is reached, never fewer than the value has.
+    while (s.length < width) s += s.length % 2 === 1 ? '.' : '0';
+    return s;
+  }
+  const radix = base === 'o' ? 8 : base === 'd' ? 10 : 16;
+  let digits = Math.abs(v).toString(radix);
+  if (base === 'X') digits = digits.toUpperCase();
+  return (v < 0 ? '-' : '') + digits.padStart(width, '0');
+}
