@@ -401,6 +401,9 @@ describe('zone file reader (RFC 1035 §5)', () => {
     bad('x IN NAPTR 1 1 "" "" "!^.*$!\\\\2!" .', '"!^.*$!\\\\2!"', /no group/);
     bad('x IN NAPTR 1 1 "" "" "!a!b!x" .', '"!a!b!x"', /flag `x`/);
     bad('x IN NAPTR 1 1 "" "" "!a**!x!" .', '"!a**!x!"', /not a valid POSIX/);
+    // A back-reference inside the expression names a group opened before it.
+    ok('x IN NAPTR 1 1 "" "" "!^(a)\\\\1!x!" .');
+    bad('x IN NAPTR 1 1 "" "" "!^\\\\1(a)!x!" .', '"!^\\\\1(a)!x!"', /not a valid POSIX/);
     bad('x IN NAPTR 1 1 "" "" "!a{256}!x!" .', '"!a{256}!x!"', /not a valid POSIX/);
     bad('x IN NAPTR 1 1 "" "" "1a1x1" .', '"1a1x1"', /delimiter/);
     // CERT, DHCID, IPSECKEY: numbers and mnemonics, then base64.
@@ -459,6 +462,11 @@ describe('zone file reader (RFC 1035 §5)', () => {
     bad('$GENERATE 1-300 host$ A 192.0.2.$', 'host$ A 192.0.2.$', /record 256 \(`host256 A 192.0.2.256`\).*not an IPv4 address/);
     bad('$GENERATE 10-1 host$ A 192.0.2.$', '10-1', /range/);
     bad('$GENERATE 1-2/0 host$ A 192.0.2.$', '1-2/0', /range/);
+    bad('$GENERATE 1-2/ host$ A 192.0.2.$', '1-2/', /range/);
+    // BIND reads the range with sscanf: what follows the numbers is ignored, a sign is taken.
+    assert.equal(zone('$ORIGIN example.com.\n$GENERATE 10-20$/5 h$ A 192.0.2.1\n$GENERATE +1-2 g$ A 192.0.2.1\n').records.length, 13);
+    // On the last line without a line break BIND refuses it.
+    assert.deepEqual(zone('$ORIGIN example.com.\n$GENERATE 1-2 h$ A 192.0.2.1').problems.map((p) => p.message.slice(0, 40)), ['`$GENERATE` on the last line needs a lin']);
     bad('$GENERATE 1-2 m$ MX 10 mail$', 'mail$', /quote it when it has spaces: `"10 mail\$"`/);
     bad('$GENERATE 1-2 m$ TXT "a" "b"', '"b"', /`"b"` is extra/);
     bad('$GENERATE 1-2 m${0,2,z} A 192.0.2.1', 'm${0,2,z}', /modifier/);

@@ -14,12 +14,22 @@ export interface GenerateRange {
   step: number;
 }
 
-/** `start-stop[/step]`, or undefined when BIND refuses it ("invalid range"). */
+/**
+ * `start-stop[/step]`, read as BIND reads it (sscanf "%u-%u/%u": what follows the numbers is ignored,
+ * a sign is taken), or undefined when BIND refuses it ("invalid range").
+ */
 export function parseGenerateRange(s: string): GenerateRange | undefined {
-  const m = /^(\d+)-(\d+)(?:\/(\d+))?$/.exec(s);
-  if (!m) return undefined;
-  const [start, stop, step] = [Number(m[1]), Number(m[2]), m[3] === undefined ? 1 : Number(m[3])];
-  return start <= stop && step >= 1 && stop <= 0xffffffff ? { start, stop, step } : undefined;
+  const m = /^([+-]?\d+)-([+-]?\d+)(\/([+-]?\d+)?)?/.exec(s);
+  if (!m || (m[3] !== undefined && m[4] === undefined)) return undefined;
+  const [start, stop] = [unsigned(m[1]), unsigned(m[2])];
+  const step = m[4] === undefined ? 1 : unsigned(m[4]);
+  return start <= stop && step >= 1 && step <= 0x7fffffff ? { start, stop, step } : undefined;
+}
+
+/** A number as `%u` reads it: a minus wraps around 2^32, a value too large is the largest. */
+function unsigned(s: string): number {
+  const v = Math.min(Number(s.replace(/^[+-]/, '')), 0xffffffff);
+  return s.startsWith('-') && v !== 0 ? 0x100000000 - v : v;
 }
 
 /**

@@ -49,7 +49,7 @@ const DUP_MAX = 255;
 /**
  * The groups of a POSIX extended regular expression, or undefined when it is not one: an empty
  * expression or branch, a repetition with nothing to repeat, a bound over 255 or out of order, an
- * unclosed `(` or `[`, a bad class, a reversed range, a back-reference.
+ * unclosed `(` or `[`, a bad class, a reversed range, a back-reference to a group not opened yet.
  */
 export function regexGroups(re: string): number | undefined {
   if (re === '') return undefined;
@@ -61,7 +61,8 @@ export function regexGroups(re: string): number | undefined {
   for (let i = 0; i < re.length; i++) {
     const c = re[i];
     if (c === '\\') {
-      if (++i >= re.length || (re[i] >= '0' && re[i] <= '9')) return undefined;
+      // A back-reference names a group opened before it (`\0` is taken as a character).
+      if (++i >= re.length || (re[i] >= '1' && re[i] <= '9' && Number(re[i]) > groups)) return undefined;
       atom = true;
       empty = false;
     } else if (c === '[') {

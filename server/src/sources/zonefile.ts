@@ -684,6 +684,8 @@ function expandGenerate(zone: IncrementalZone, text: string, uri: string, st: Re
     const fix = quoted ? `\`${text.slice(lx.starts[k + 2], lx.ends[count - 1])}\` is extra` : `quote it when it has spaces: \`"${text.slice(lx.starts[k + 1], lx.ends[count - 1])}"\``;
     return problem('zone/invalid-rdata', `\`$GENERATE\` takes the record data as one field; ${fix} (BIND).`, { start: lx.starts[k + 2], end: lx.ends[count - 1] });
   }
+  // BIND reads a $GENERATE line to its end of line: on the last line of a file without one it refuses it.
+  if (text.indexOf('\n', lx.ends[count - 1]) < 0) return problem('zone/invalid-rdata', '`$GENERATE` on the last line needs a line break after it; BIND refuses it otherwise ("extra input text").', whole);
   const lhs = tok(2);
   const middle = text.slice(lx.starts[3], lx.ends[k]);
   const rhsRaw = tok(k + 1);
