@@ -475,6 +475,11 @@ describe('zone file reader (RFC 1035 §5)', () => {
     // Generated records meet the others: a CNAME beside an A is reported, as BIND does.
     const c = analyzeZone('$ORIGIN example.com.\n$TTL 300\n@ IN SOA ns hm 1 2 3 4 5\nm1 IN A 192.0.2.9\n$GENERATE 1-2 m$ CNAME ns\n', 'c.zone', { origin: 'example.com' });
     assert.ok(c.findings.some((f) => f.rule === 'zone/cname-and-other-data'));
+    // Generated records outside the zone: one warning for the line, not one per record.
+    const o = analyzeZone('$ORIGIN example.com.\n$TTL 300\n@ IN SOA ns hm 1 2 3 4 5\n$GENERATE 1-254 $.2.0.192.in-addr.arpa. PTR host$.example.com.\n', 'o.zone', { origin: 'example.com' });
+    const outside = o.findings.filter((f) => f.rule === 'zone/out-of-zone');
+    assert.equal(outside.length, 1);
+    assert.match(outside[0].message, /^Record owners `1\.2\.0\.192\.in-addr\.arpa` and 253 more from this `\$GENERATE` line/);
   });
 
   it('reads RFC 3597 generic data as the wire format of its type, as BIND does', () => {

@@ -420,6 +420,7 @@ function initialState(explicit: string | undefined, guessed: string | undefined)
 function outOfZone(records: readonly ResourceRecord[], apex: string, given: boolean): SourceProblem[] {
   const out: SourceProblem[] = [];
   const dotApex = `.${apex}`;
+  let generated: { first: string; more: number } | undefined;
   for (const r of records) {
     // Only against an apex given by the user: a leading `$ORIGIN` is often the parent (NSD writes
     // `$ORIGIN se.` then `opendnssec IN SOA`), and then the SOA is what names the zone.
@@ -433,6 +434,14 @@ function outOfZone(records: readonly ResourceRecord[], apex: string, given: bool
       continue;
     }
     if (r.owner !== undefined && !isUnder(r.owner, apex, dotApex)) {
+      // The records of one `$GENERATE` line share its range: one warning for them all.
+      const last = out[out.length - 1];
+      if (last?.code === 'zone/out-of-zone' && last.range === r.range && generated) {
+        generated.more++;
+        last.message = `Record owners \`${generated.first}\` and ${generated.more} more from this \`$GENERATE\` line are outside the zone \`${apex}\`; servers ignore them (RFC 1035 §5.2).`;
+        continue;
+      }
+      generated = { first: r.owner, more: 0 };
       out.push({
         code: 'zone/out-of-zone',
         message: `Record owner \`${r.owner}\` is outside the zone \`${apex}\`; servers ignore it (RFC 1035 §5.2).`,
