@@ -70,6 +70,8 @@ export interface ResourceRecord {
   superseded?: boolean;
   /** Zone files: characters after the record up to the end of its line (a comment). */
   trailing?: number;
+  /** Zone files: made by a `$GENERATE` line (its range is the line's; the records of one line share it). */
+  generated?: boolean;
 }
 
 export interface TextEdit {

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeZone } from '../../server/src/service';
+import { documentSymbols, foldingRanges } from '../../server/src/features/outline';
 import { isPlainIPv6, originFromFileName, parseTtl, parseZone } from '../../server/src/sources/zonefile';
 import { isIPv6 } from 'node:net';
 import fc from 'fast-check';
@@ -477,6 +478,10 @@ describe('zone file reader (RFC 1035 §5)', () => {
     assert.ok(c.findings.some((f) => f.rule === 'zone/cname-and-other-data'));
     // Generated records outside the zone: one warning for the line, not one per record.
     const o = analyzeZone('$ORIGIN example.com.\n$TTL 300\n@ IN SOA ns hm 1 2 3 4 5\n$GENERATE 1-254 $.2.0.192.in-addr.arpa. PTR host$.example.com.\n', 'o.zone', { origin: 'example.com' });
+    // In the outline, one symbol per $GENERATE line, not one per record.
+    const g = zone('$ORIGIN example.com.\nwww IN A 192.0.2.1\n$GENERATE 1-200 host$ A 192.0.2.$\n');
+    assert.deepEqual(documentSymbols(g.records, [], 'z.zone', 'example.com').map((s) => [s.name, s.records.map((r) => r.detail).join()]), [['www', '192.0.2.1'], ['host1 …', '200 records from $GENERATE']]);
+    assert.deepEqual(foldingRanges(g.records, 'z.zone', () => 0), []);
     const outside = o.findings.filter((f) => f.rule === 'zone/out-of-zone');
     assert.equal(outside.length, 1);
     assert.match(outside[0].message, /^Record owners `1\.2\.0\.192\.in-addr\.arpa` and 253 more from this `\$GENERATE` line/);

@@ -21,10 +21,22 @@ export function documentSymbols(records: readonly ResourceRecord[], sites: reado
   const kinds = new Map(sites.map((a) => [a.site, a.kind]));
   const byOwner = new Map<string, OwnerSymbol>();
   const out: OwnerSymbol[] = [];
+  // The records of one `$GENERATE` line are one symbol, named after the first.
+  let generated: { range: OffsetRange; sym: OwnerSymbol; n: number } | undefined;
   for (const r of records) {
     if (r.uri !== uri) continue;
     const owner = r.owner ?? '@';
     const rel = origin && owner === origin ? '@' : origin && owner.endsWith(`.${origin}`) ? owner.slice(0, -origin.length - 1) : owner;
+    if (r.generated) {
+      if (generated?.range === r.range) {
+        generated.sym.records[0].detail = `${++generated.n} records from $GENERATE`;
+        continue;
+      }
+      const sym: OwnerSymbol = { name: `${rel} …`, range: { ...r.range }, selectionRange: { start: r.range.start, end: r.range.start }, records: [{ name: r.type, detail: '1 record from $GENERATE', kind: 'record', range: r.range }] };
+      out.push(sym);
+      generated = { range: r.range, sym, n: 1 };
+      continue;
+    }
     let sym = byOwner.get(owner);
     if (!sym) {
       sym = { name: rel, range: { ...r.range }, selectionRange: { start: r.range.start, end: r.range.start }, records: [] };
@@ -45,7 +57,7 @@ export function documentSymbols(records: readonly ResourceRecord[], sites: reado
 export function foldingRanges(records: readonly ResourceRecord[], uri: string, lineOf: (offset: number) => number): { startLine: number; endLine: number }[] {
   const out: { startLine: number; endLine: number }[] = [];
   for (const r of records) {
-    if (r.uri !== uri) continue;
+    if (r.uri !== uri || r.generated) continue;
     const a = lineOf(r.range.start);
     const b = lineOf(r.range.end);
     if (b > a) out.push({ startLine: a, endLine: b });

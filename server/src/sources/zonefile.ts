@@ -724,6 +724,7 @@ function expandGenerate(zone: IncrementalZone, text: string, uri: string, st: Re
     r.range = at;
     r.site = undefined;
     r.trailing = undefined;
+    r.generated = true;
     out.records.push(r);
   }
 }
