@@ -60,8 +60,18 @@ describe('property: parsers and the zone reader are total', () => {
     );
   });
 
+  it('records of every type, with random data, generic data and $GENERATE lines, never throw and keep ranges inside', () => {
+    const types = fc.constantFrom('A', 'AAAA', 'MX', 'SOA', 'SRV', 'CAA', 'TLSA', 'DS', 'DNSKEY', 'KEY', 'RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM', 'SSHFP', 'HINFO', 'URI', 'NAPTR', 'SVCB', 'HTTPS', 'LOC', 'CERT', 'IPSECKEY', 'APL', 'ZONEMD', 'CSYNC', 'DHCID', 'EUI48', 'EUI64', 'NSAP', 'DSYNC', 'WKS', 'X25', 'A6', 'NULL', 'MD', 'TYPE65', 'TYPE1000');
+    const piece = fc.constantFrom('1', '0', '65535', '99999', '.', 'a.b.', '"', '\\', '\\#', '4', 'ab12', 'AwEA==', '=', ',', ':', '/', '-', '!', '(', ')', 'alpn=h2,h3', 'port=', 'mandatory=port', 'key65535=', 'dohpath=/q{?dns}', 'ech=', 'ipv4hint=192.0.2.1,', '{?dns', 'N', 'S', 'E', 'W', '52', '23.5', '-2.5m', '1:192.0.2.0/24', '!^(a)$!\\\\1!i', '"!a!b!"', 'PKIX', '0x47', '00-00-5e', 'ZONE', 'RSASHA256', '2001:db8::1', ' ');
+    const line = fc.oneof(
+      fc.tuple(types, fc.array(piece, { maxLength: 8 })).map(([t, ps]) => `x IN ${t} ${ps.join(' ')}`),
+      fc.tuple(fc.constantFrom('0-3', '1-2/0', '5-1', '1-4/2', 'x', '1-2$'), fc.array(piece, { maxLength: 4 }), types).map(([r, ps, t]) => `$GENERATE ${r} h$\${${ps.length}} ${t} ${ps.join('')}$`),
+    );
+    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 6 }), (lines) => checkZone(`$ORIGIN example.com.\n$TTL 300\n${lines.join('\n')}\n`)), { numRuns: RUNS * 2 });
+  });
+
   it('pathological input finishes quickly: deep parentheses, huge strings, many escapes', () => {
-    const cases = ['('.repeat(100_000), '"' + '\\'.repeat(200_001), `@ IN TXT "${'v=spf1 '.repeat(50_000)}"`, '@ IN TXT ' + '"a" '.repeat(50_000), ')'.repeat(10_000)];
+    const cases = ['('.repeat(100_000), '"' + '\\'.repeat(200_001), `@ IN TXT "${'v=spf1 '.repeat(50_000)}"`, '@ IN TXT ' + '"a" '.repeat(50_000), ')'.repeat(10_000), '$GENERATE 0-4294967295 h$ A 192.0.2.1\n', `x IN NAPTR 1 1 "" "" "!${'('.repeat(200)}a${')'.repeat(200)}!x!" .`];
     for (const text of cases) {
       const t0 = process.hrtime.bigint();
       checkZone(text);
