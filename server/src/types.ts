@@ -70,7 +70,7 @@ export interface ResourceRecord {
   superseded?: boolean;
   /** Zone files: characters after the record up to the end of its line (a comment). */
   trailing?: number;
-  /** Zone files: made by a `$GENERATE` line (its range is the line's; the records of one line share it). */
+  /** Zone files: made by a `$GENERATE` line (its range is the line's, the same for all the records of one line). */
   generated?: boolean;
 }
 

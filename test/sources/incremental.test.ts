@@ -17,7 +17,7 @@ function bigZone(n: number): string {
       case 3: lines.push(`sel${i}._domainkey IN TXT ( "v=DKIM1; k=rsa; "`, `   "p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB" )`); break;
       case 4: lines.push(`; comment ${i}`, ''); break;
       case 5: lines.push(`m${i} IN MX 10 mail${i}`); break;
-      case 6: lines.push(`t${i} IN TXT "esc \\"q\\" \\059 x"`); break;
+      case 6: lines.push(i % 99 === 6 ? `$GENERATE 1-3 g${i}-$ A 192.0.2.$` : `t${i} IN TXT "esc \\"q\\" \\059 x"`); break;
       case 7: lines.push(i % 500 === 7 ? `$TTL ${i}` : `c${i} IN CNAME h${i - 7}`); break;
       default: lines.push(i % 1000 === 8 ? `$ORIGIN sub${i}.example.com.` : `w${i} IN AAAA 2001:db8::${i.toString(16)}`);
     }

@@ -23,12 +23,13 @@ export function documentSymbols(records: readonly ResourceRecord[], sites: reado
   const out: OwnerSymbol[] = [];
   // The records of one `$GENERATE` line are one symbol, named after the first.
   let generated: { range: OffsetRange; sym: OwnerSymbol; n: number } | undefined;
+  const sameLine = (a: OffsetRange, b: OffsetRange) => a.start === b.start && a.end === b.end;
   for (const r of records) {
     if (r.uri !== uri) continue;
     const owner = r.owner ?? '@';
     const rel = origin && owner === origin ? '@' : origin && owner.endsWith(`.${origin}`) ? owner.slice(0, -origin.length - 1) : owner;
     if (r.generated) {
-      if (generated?.range === r.range) {
+      if (generated && sameLine(generated.range, r.range)) {
         generated.sym.records[0].detail = `${++generated.n} records from $GENERATE`;
         continue;
       }

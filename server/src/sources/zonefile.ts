@@ -434,9 +434,9 @@ function outOfZone(records: readonly ResourceRecord[], apex: string, given: bool
       continue;
     }
     if (r.owner !== undefined && !isUnder(r.owner, apex, dotApex)) {
-      // The records of one `$GENERATE` line share its range: one warning for them all.
+      // The records of one `$GENERATE` line have its range: one warning for them all.
       const last = out[out.length - 1];
-      if (last?.code === 'zone/out-of-zone' && last.range === r.range && generated) {
+      if (r.generated && generated && last?.code === 'zone/out-of-zone' && last.range.start === r.range.start && last.range.end === r.range.end) {
         generated.more++;
         last.message = `Record owners \`${generated.first}\` and ${generated.more} more from this \`$GENERATE\` line are outside the zone \`${apex}\`; servers ignore them (RFC 1035 §5.2).`;
         continue;
@@ -718,10 +718,11 @@ function expandGenerate(zone: IncrementalZone, text: string, uri: string, st: Re
     const p = gen.problems[0];
     let i = 0;
     for (let nl = generated.indexOf('\n'); nl >= 0 && nl < p.range.start; nl = generated.indexOf('\n', nl + 1)) i++;
-    problem(p.code, `\`$GENERATE\` record ${range.start + i * range.step} (\`${lines[i]}\`): ${p.message}`, at);
+    problem(p.code, `\`$GENERATE\` record ${range.start + i * range.step} (\`${lines[i]}\`): ${p.message}`, { ...at });
   }
+  // Each record its own copy of the range: a reused chunk's ranges are shifted one by one.
   for (const r of gen.records) {
-    r.range = at;
+    r.range = { ...at };
     r.site = undefined;
     r.trailing = undefined;
     r.generated = true;
