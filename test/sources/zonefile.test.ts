@@ -464,6 +464,10 @@ describe('zone file reader (RFC 1035 §5)', () => {
     bad('$GENERATE 10-1 host$ A 192.0.2.$', '10-1', /range/);
     bad('$GENERATE 1-2/0 host$ A 192.0.2.$', '1-2/0', /range/);
     bad('$GENERATE 1-2/ host$ A 192.0.2.$', '1-2/', /range/);
+    // Values are kept under 2^31: a negative one wraps around and is refused, 2^32 is 0.
+    bad('$GENERATE 10--20/5 host$ A 192.0.2.1', '10--20/5', /range/);
+    bad('$GENERATE 1-2147483648 host$ A 192.0.2.1', '1-2147483648', /range/);
+    assert.equal(zone('$ORIGIN example.com.\n$GENERATE 0-4294967297 h$ A 192.0.2.1\n').records.length, 2);
     // BIND reads the range with sscanf: what follows the numbers is ignored, a sign is taken.
     assert.equal(zone('$ORIGIN example.com.\n$GENERATE 10-20$/5 h$ A 192.0.2.1\n$GENERATE +1-2 g$ A 192.0.2.1\n').records.length, 13);
     // On the last line without a line break BIND refuses it.

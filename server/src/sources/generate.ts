@@ -23,13 +23,16 @@ export function parseGenerateRange(s: string): GenerateRange | undefined {
   if (!m || (m[3] !== undefined && m[4] === undefined)) return undefined;
   const [start, stop] = [unsigned(m[1]), unsigned(m[2])];
   const step = m[4] === undefined ? 1 : unsigned(m[4]);
-  return start <= stop && step >= 1 && step <= 0x7fffffff ? { start, stop, step } : undefined;
+  // BIND keeps the values under 2^31: a larger one (or a negative one, wrapped around) is refused.
+  return start <= stop && stop <= 0x7fffffff && step >= 1 && step <= 0x7fffffff ? { start, stop, step } : undefined;
 }
 
-/** A number as `%u` reads it: a minus wraps around 2^32, a value too large is the largest. */
+/** A number as `%u` stores it: strtoul's value (a minus wraps around 2^64) cut to its low 32 bits. */
 function unsigned(s: string): number {
-  const v = Math.min(Number(s.replace(/^[+-]/, '')), 0xffffffff);
-  return s.startsWith('-') && v !== 0 ? 0x100000000 - v : v;
+  const digits = BigInt(s.replace(/^[+-]/, ''));
+  const max = (1n << 64n) - 1n;
+  const v = digits > max ? max : s.startsWith('-') && digits !== 0n ? (1n << 64n) - digits : digits;
+  return Number(v & 0xffffffffn);
 }
 
 /**
