@@ -5,7 +5,7 @@
  * `mandatory` names present, `no-default-alpn` only with `alpn`).
  */
 import { isIPv6 } from 'node:net';
-import { base64Fields, isDottedQuad, isPlainIPv6, nameProblem } from './rdata';
+import { base64Fields, isDottedQuad, isPlainIPv6, nameProblem } from './textforms';
 
 /** A problem with the data: the field it is at (the number of fields: at the end of the record). */
 export interface SvcbProblem {

@@ -11,9 +11,10 @@ import { SourceMap } from '../sourcemap';
 import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { MAX_GENERATED, parseGenerateRange, substitute } from './generate';
 import { svcbProblem } from './svcb';
-import { badEscapeMessage, base32HexBytes, checkRdata, escapeProblem, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, nameProblem, parseTtl, TYPE_BY_NUMBER, type RdataProblem } from './rdata';
+import { base32HexBytes, checkRdata, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, TYPE_BY_NUMBER } from './rdata';
+import { badEscapeMessage, escapeProblem, nameProblem, parseTtl, type RdataProblem } from './textforms';
 
-export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './rdata';
+export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './textforms';
 
 export interface SourceProblem {
   code: string;
