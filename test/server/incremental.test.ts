@@ -21,7 +21,11 @@ function zone(n: number): string {
       case 1: lines.push(`h${i - 1} IN TXT "v=spf1 ip4:192.0.2.${i % 250} ?all"`); break;
       case 2: lines.push(`_dmarc.h${i - 2} IN TXT "v=DMARC1; p=none; pct=100; rua=mailto:d@inc.example"`); break;
       case 3: lines.push(`s${i}._domainkey.h${i - 3} IN TXT ( "v=DKIM1; k=rsa; h=sha1; "`, `   "p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB" )`); break;
-      case 4: lines.push(`; note ${i}`, `w${i} IN AAAA 2001:db8::${i.toString(16)}`); break;
+      case 4:
+        lines.push(`; note ${i}`, `w${i} IN AAAA 2001:db8::${i.toString(16)}`);
+        // $GENERATE lines, one of them with a record BIND refuses (its diagnostic moves with the edits).
+        if (i % 60 === 4) lines.push(i % 120 === 4 ? `$GENERATE 1-3 g${i}-$ CNAME h${i - 4}` : `$GENERATE 250-260 x${i}-$ A 192.0.2.$`);
+        break;
       default: lines.push(`m${i} IN TXT "v=spf1 ptr a a -all"`);
     }
   }
