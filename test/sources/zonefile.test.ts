@@ -491,6 +491,22 @@ describe('zone file reader (RFC 1035 §5)', () => {
     assert.match(outside[0].message, /^Record owners `1\.2\.0\.192\.in-addr\.arpa` and 253 more from this `\$GENERATE` line/);
   });
 
+  it('offers quick fixes for the sure repairs: quotes around a name, ohttp as key8, a line break after a last $GENERATE', () => {
+    const fixed = (text: string) => {
+      const z = zone(text);
+      const p = z.problems.find((x) => x.fixes?.length);
+      assert.ok(p, text);
+      const out = applyFix(text, p.fixes![0]);
+      assert.deepEqual(zone(out).problems, [], out);
+      return out;
+    };
+    assert.equal(fixed('$ORIGIN example.com.\n@ IN MX 10 "mail.example.com." ; primary\n'), '$ORIGIN example.com.\n@ IN MX 10 mail.example.com. ; primary\n');
+    assert.equal(fixed('$ORIGIN example.com.\n_dns IN SVCB 1 . ( alpn=h2\n  ohttp )\n'), '$ORIGIN example.com.\n_dns IN SVCB 1 . ( alpn=h2\n  key8 )\n');
+    assert.equal(fixed('$ORIGIN example.com.\r\n$GENERATE 1-2 h$ A 192.0.2.$'), '$ORIGIN example.com.\r\n$GENERATE 1-2 h$ A 192.0.2.$\r\n');
+    // No fix where removing the quotes would change what the line means.
+    assert.deepEqual(zone('$ORIGIN example.com.\n@ IN CNAME "a b."\n').problems.map((p) => p.fixes), [undefined]);
+  });
+
   it('reads RFC 3597 generic data as the wire format of its type, as BIND does', () => {
     const [bad, ok] = [badRdata, goodRdata];
     ok('t IN MX \\# 3 000a00');

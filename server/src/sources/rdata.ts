@@ -561,7 +561,12 @@ function numberAt(written: string[], k: number, max: number, what: string, rfc: 
 }
 
 function nameAt(written: string[], k: number): RdataProblem | undefined {
-  if (k < written.length && written[k].charCodeAt(0) === 34) return { message: `A domain name is not quoted: write ${written[k]} without the quotes (RFC 1035 §5.1).`, field: k };
+  if (k < written.length && written[k].charCodeAt(0) === 34) {
+    const inner = written[k].slice(1, -1);
+    // Without the quotes it must read as the same one field: no blanks, `;`, parentheses or quotes in it.
+    const fix = /^[^\s;()"]+$/.test(inner) && nameProblem(inner) === undefined ? { title: 'Remove the quotes', start: 0, end: written[k].length, text: inner } : undefined;
+    return { message: `A domain name is not quoted: write ${written[k]} without the quotes (RFC 1035 §5.1).`, field: k, fix };
+  }
   const bad = k < written.length ? nameProblem(written[k]) : undefined;
   return bad ? { message: bad, field: k } : undefined;
 }

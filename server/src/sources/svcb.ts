@@ -11,6 +11,7 @@ import { base64Fields, isDottedQuad, isPlainIPv6, nameProblem } from './textform
 export interface SvcbProblem {
   message: string;
   field: number;
+  fix?: { title: string; start: number; end: number; text: string };
 }
 
 /** The parameter keys with names (RFC 9460 §14.3.2 and RFC 9461 §5), by the names BIND reads. */
@@ -47,7 +48,8 @@ export function svcbProblem(type: string, decoded: string[], written: string[], 
     const name = eq < 0 ? w : w.slice(0, eq);
     const value = eq < 0 ? '' : w.slice(eq + 1);
     const param = parseParam(type, name, value, eq >= 0);
-    if (typeof param === 'string') return { message: param, field };
+    // `ohttp` is `key8` by number, which BIND 9.18 reads: a sure repair.
+    if (typeof param === 'string') return { message: param, field, fix: name.toLowerCase() === 'ohttp' ? { title: 'Write `ohttp` as `key8`', start: 0, end: name.length, text: 'key8' } : undefined };
     // A key twice is found at the end of the record, after every parameter is read.
     if (seen.has(param.key)) twice ??= `${type} parameter \`${name}\` appears twice${seen.get(param.key) === name ? '' : ` (also as \`${seen.get(param.key)}\`)`}; each key may appear once (RFC 9460 §2.2).`;
     seen.set(param.key, name);

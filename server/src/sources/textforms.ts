@@ -85,6 +85,8 @@ export interface RdataProblem {
   extra?: boolean;
   /** BIND names the line of this field itself (a bad character in hex or base64 data), not the line where the field before it ended. */
   here?: boolean;
+  /** A sure repair: replace characters [start, end) of the field as written (quotes included) with `text`. */
+  fix?: { title: string; start: number; end: number; text: string };
 }
 
 const B64 = new Uint8Array(128).fill(255);

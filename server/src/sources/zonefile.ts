@@ -695,7 +695,10 @@ function expandGenerate(zone: IncrementalZone, text: string, uri: string, st: Re
     return problem('zone/invalid-rdata', `\`$GENERATE\` takes the record data as one field; ${fix} (BIND).`, { start: lx.starts[k + 2], end: lx.ends[count - 1] });
   }
   // BIND reads a $GENERATE line to its end of line: on the last line of a file without one it refuses it.
-  if (text.indexOf('\n', lx.ends[count - 1]) < 0) return problem('zone/invalid-rdata', '`$GENERATE` on the last line needs a line break after it; BIND refuses it otherwise ("extra input text").', whole);
+  if (text.indexOf('\n', lx.ends[count - 1]) < 0) {
+    out.problems.push({ code: 'zone/invalid-rdata', message: '`$GENERATE` on the last line needs a line break after it; BIND refuses it otherwise ("extra input text").', uri, range: whole, fixes: [{ title: 'Add a line break at the end of the file', edits: [{ range: { start: text.length, end: text.length }, newText: text.includes('\r\n') ? '\r\n' : '\n' }] }] });
+    return;
+  }
   const lhs = tok(2);
   const middle = text.slice(lx.starts[3], lx.ends[k]);
   const rhsRaw = tok(k + 1);
@@ -1071,7 +1074,12 @@ function readInto(
       if (reportBadEscape(rdataStart, rdataProblem ? Math.min(count, rdataStart + Math.max(0, rdataProblem.field)) : count)) continue;
     }
     if (rdataProblem) {
-      problem('zone/invalid-rdata', rdataProblem.message, rdataRange(rdataProblem, rdataStart, count));
+      const fix = rdataProblem.fix;
+      const k = rdataStart + rdataProblem.field;
+      if (fix && k < count) {
+        const edit = { range: { start: lx.starts[k] + fix.start, end: lx.starts[k] + fix.end }, newText: fix.text };
+        problems.push({ code: 'zone/invalid-rdata', message: keep(rdataProblem.message), uri, range: rdataRange(rdataProblem, rdataStart, count), fixes: [{ title: fix.title, edits: [edit] }] });
+      } else problem('zone/invalid-rdata', rdataProblem.message, rdataRange(rdataProblem, rdataStart, count));
       continue;
     }
     out.records.push(record);
