@@ -476,6 +476,9 @@ describe('zone file reader (RFC 1035 §5)', () => {
     bad('$GENERATE 1-2 m$ TXT "a" "b"', '"b"', /`"b"` is extra/);
     bad('$GENERATE 1-2 m${0,2,z} A 192.0.2.1', 'm${0,2,z}', /modifier/);
     bad('$GENERATE 1-2 m$ A', '$GENERATE 1-2 m$ A', /needs an owner, a type and the record data/);
+    bad('$GENERATE 1-2 m$ A ( 192.0.2.$ )', '$GENERATE 1-2 m$ A ( 192.0.2.$', /no parentheses/);
+    bad('$GENERATE 1-2 "m$" A 192.0.2.1', '"m$"', /not quoted/);
+    goodRdata('$GENERATE 1-2 m${+1} A 192.0.2.$ ; (a comment)');
     assert.deepEqual(lineProblems('$GENERATE 1-2 m$ FOO x'), [['zone/unknown-type', 'm$ FOO x']]);
     // Generated records meet the others: a CNAME beside an A is reported, as BIND does.
     const c = analyzeZone('$ORIGIN example.com.\n$TTL 300\n@ IN SOA ns hm 1 2 3 4 5\nm1 IN A 192.0.2.9\n$GENERATE 1-2 m$ CNAME ns\n', 'c.zone', { origin: 'example.com' });

@@ -61,7 +61,7 @@ export function substitute(template: string, value: number): string | undefined 
       out += String(value);
       continue;
     }
-    const m = /^\{(-?\d+)(?:,(\d+)(?:,([doxXnN]))?)?\}/.exec(template.slice(i + 1));
+    const m = /^\{([+-]?\d+)(?:,\+?(\d+)(?:,([doxXnN]))?)?\}/.exec(template.slice(i + 1));
     if (!m) return undefined;
     const v = value + Number(m[1]);
     out += format(v, m[2] === undefined ? 0 : Number(m[2]), m[3] ?? 'd');
