@@ -35,7 +35,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rulesById } from './checks/registry';
 import { docsUrl } from './checks/rule';
 import { completeAt } from './features/completion';
-import { hoverAt, siteAt } from './features/hover';
+import { generateHover, hoverAt, siteAt } from './features/hover';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isSourceFileName, readTextFile } from './files';
 import { byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
@@ -789,6 +789,13 @@ connection.onHover(async (params) => {
   const state = analyze(doc);
   if (!state.analysis) return null;
   const offset = doc.offsetAt(params.position);
+  // On a $GENERATE line, the records it makes.
+  const lineText = doc.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
+  if (/^\$GENERATE\s/i.test(lineText)) {
+    const lineStart = doc.offsetAt({ line: params.position.line, character: 0 });
+    const g = generateHover(state.analysis.zone.records, toPath(doc.uri), lineStart, lineStart + lineText.length);
+    return g ? { contents: { kind: MarkupKind.Markdown, value: g.markdown }, range: { start: doc.positionAt(g.range.start), end: doc.positionAt(g.range.end) } } : null;
+  }
   const site = siteAt(state.analysis.sites, toPath(doc.uri), offset);
   const h = site && hoverAt(site, offset);
   if (!h || !site) return null;

@@ -11,6 +11,7 @@ import {
   CompletionRequest,
   createProtocolConnection,
   DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   DocumentSymbolRequest,
   ExitNotification,
@@ -121,6 +122,17 @@ describe('language server over stdio', () => {
     assert.match(await hover(1, 47), /Qualifier `\+`: pass/);
     assert.match(await hover(2, 27), /DMARC tag `p`.*`none`: monitor only/s);
     assert.match(await hover(4, 10), /Ed25519, 256 bits/);
+  });
+
+  it('hovers a $GENERATE line with the records it makes', async () => {
+    const genText = '$ORIGIN gen.example.\n$GENERATE 1-8 host$ 300 A 192.0.2.$\n';
+    const genUri = pathToFileURL(path.join(dir, 'gen.example.zone')).href;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: genUri, languageId: 'dns-zone', version: 1, text: genText } });
+    const h = await conn.sendRequest(HoverRequest.type, { textDocument: { uri: genUri }, position: { line: 1, character: 3 } });
+    const value = (h?.contents as MarkupContent).value;
+    assert.match(value, /\*\*\$GENERATE\*\* makes 8 records/);
+    assert.match(value, /host1\.gen\.example\. 300 IN A 192\.0\.2\.1\n(?:.*\n){4}…\nhost8\.gen\.example\. 300 IN A 192\.0\.2\.8/);
+    await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: genUri } });
   });
 
   it('completes DMARC values and SPF provider includes', async () => {

@@ -4,7 +4,7 @@
  */
 import type { AnalyzedSite } from '../checks/rule';
 import { providerForInclude } from '../senders/catalog';
-import type { OffsetRange } from '../types';
+import type { OffsetRange, ResourceRecord } from '../types';
 import type { Tag } from '../records/taglist';
 import type { SpfTerm } from '../records/spf';
 import { DKIM_TAGS, DMARC_TAGS, QUALIFIERS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
@@ -107,4 +107,23 @@ export function hoverAt(a: AnalyzedSite, offset: number): Hover | undefined {
     return { range: toDoc(tag.range), markdown: tagHover('DKIM', tag, DKIM_TAGS[tag.name], extra) };
   }
   return undefined;
+}
+
+/** On a `$GENERATE` line (document offsets [lineStart, lineEnd]): the records it makes (the first few and the last), as the reader expanded them. */
+export function generateHover(records: readonly ResourceRecord[], uri: string, lineStart: number, lineEnd: number): Hover | undefined {
+  const made: ResourceRecord[] = [];
+  for (const r of records) {
+    if (!r.generated || r.uri !== uri || r.range.start < lineStart || r.range.start > lineEnd) {
+      if (made.length) break;
+      continue;
+    }
+    made.push(r);
+  }
+  if (!made.length) return undefined;
+  const line = (r: ResourceRecord) => `${r.owner}. ${r.ttl ?? ''} IN ${r.type} ${r.rdata.join(' ')}`.replace(/  +/g, ' ');
+  const shown = made.length <= 6 ? made.map(line) : [...made.slice(0, 5).map(line), '…', line(made[made.length - 1])];
+  return {
+    range: made[0].range,
+    markdown: `**$GENERATE** makes ${made.length} record${made.length === 1 ? '' : 's'}${made.length === 65536 ? ' (the most read of one line)' : ''}:\n\n\`\`\`\n${shown.join('\n')}\n\`\`\``,
+  };
 }
