@@ -154,3 +154,20 @@ describe('document analyzer (incremental checking)', () => {
     );
   });
 });
+
+describe('incremental reading with $GENERATE budgets', () => {
+  it('gives a fresh read when an edit makes the $GENERATE lines run out of the file budget', () => {
+    const line = (i: number) => `$GENERATE 0-65535 g${i}-$ A 192.0.2.1`;
+    const start = ['$ORIGIN example.com.', '$TTL 300', line(1), line(2), line(3), 'x IN A 192.0.2.1', ''].join('\n');
+    const inc = new IncrementalZone('z.zone', { origin: 'example.com' });
+    assert.equal(inc.update(start).records.length, 3 * 65536 + 1);
+    // Two more lines: the file may make 262 144 records, so the fifth line makes none, as a fresh read says.
+    const edited = start.replace('x IN A', `${line(4)}\n${line(5)}\nx IN A`);
+    const z = inc.update(edited);
+    assert.deepEqual(observe(z), observe(parseZone(edited, 'z.zone', { origin: 'example.com' })));
+    assert.equal(z.records.length, 4 * 65536 + 1);
+    assert.deepEqual(z.problems.map((p) => [p.severity, p.message.slice(0, 60)]), [['information', 'The `$GENERATE` lines of this file make more than 262144 rec']]);
+    // And back: the budget is no longer hit, the lines are read again.
+    assert.deepEqual(observe(inc.update(start)), observe(parseZone(start, 'z.zone', { origin: 'example.com' })));
+  });
+});

@@ -469,6 +469,10 @@ describe('zone file reader (RFC 1035 §5)', () => {
     bad('$GENERATE 10--20/5 host$ A 192.0.2.1', '10--20/5', /range/);
     bad('$GENERATE 1-2147483648 host$ A 192.0.2.1', '1-2147483648', /range/);
     assert.equal(zone('$ORIGIN example.com.\n$GENERATE 0-4294967297 h$ A 192.0.2.1\n').records.length, 2);
+    // At most 65 536 records of one line are read, and it is said.
+    const big = zone('$ORIGIN example.com.\n$GENERATE 0-2147483647 h$ A 192.0.2.1\n');
+    assert.equal(big.records.length, 65536);
+    assert.deepEqual(big.problems.map((p) => [p.severity, p.message]), [['information', 'This `$GENERATE` line makes 2147483648 records; the first 65536 are read, the rest are not checked.']]);
     // BIND reads the range with sscanf: what follows the numbers is ignored, a sign is taken.
     assert.equal(zone('$ORIGIN example.com.\n$GENERATE 10-20$/5 h$ A 192.0.2.1\n$GENERATE +1-2 g$ A 192.0.2.1\n').records.length, 13);
     // On the last line without a line break BIND refuses it.

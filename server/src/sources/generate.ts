@@ -7,6 +7,8 @@
 
 /** The most records one `$GENERATE` line is expanded to (BIND has no limit; past this the rest are not checked). */
 export const MAX_GENERATED = 65536;
+/** The most records all the `$GENERATE` lines of one file are expanded to. */
+export const MAX_GENERATED_TOTAL = 262144;
 
 export interface GenerateRange {
   start: number;
@@ -37,7 +39,8 @@ function unsigned(s: string): number {
 
 /**
  * The template with the iterator's value substituted, as BIND writes it into the record it reads; a
- * literal `$` comes out escaped (`\$`). Undefined when a `${…}` modifier is malformed.
+ * literal `$` comes out escaped (`\$`). Undefined when a `${…}` modifier is malformed or wider than
+ * the 127 characters BIND formats it into.
  */
 export function substitute(template: string, value: number): string | undefined {
   let out = '';
@@ -64,7 +67,12 @@ export function substitute(template: string, value: number): string | undefined 
     const m = /^\{([+-]?\d+)(?:,\+?(\d+)(?:,([doxXnN]))?)?\}/.exec(template.slice(i + 1));
     if (!m) return undefined;
     const v = value + Number(m[1]);
-    out += format(v, m[2] === undefined ? 0 : Number(m[2]), m[3] ?? 'd');
+    const width = m[2] === undefined ? 0 : Number(m[2]);
+    // BIND formats the value into 128 bytes: a wider one "ran out of space".
+    if (width > 127) return undefined;
+    const formatted = format(v, width, m[3] ?? 'd');
+    if (formatted.length > 127) return undefined;
+    out += formatted;
     i += m[0].length;
   }
   return out;

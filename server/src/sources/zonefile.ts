@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { SourceMap } from '../sourcemap';
 import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
-import { MAX_GENERATED, parseGenerateRange, substitute } from './generate';
+import { MAX_GENERATED, MAX_GENERATED_TOTAL, parseGenerateRange, substitute } from './generate';
 import { svcbProblem } from './svcb';
 import { base32HexBytes, checkRdata, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, TYPE_BY_NUMBER } from './rdata';
 import { badEscapeMessage, escapeProblem, nameProblem, parseTtl, type RdataProblem } from './textforms';
@@ -389,6 +389,8 @@ interface Output {
   records: ResourceRecord[];
   sites: RecordSite[];
   problems: SourceProblem[];
+  /** Records made by `$GENERATE` lines here (they count against the file's budget). */
+  generated?: number;
 }
 
 /** A stretch of the file read in one go, with the state at its start: the unit of incremental re-reading. */
@@ -473,6 +475,9 @@ export class IncrementalZone {
   lastStats = { read: 0, reused: 0, headSites: 0, tailSites: 0 };
   /** Set while a stretch is re-read after an edit: the reader then copies the strings it keeps. */
   detaching = false;
+  /** `$GENERATE` records the reader may still make in this update, and whether it ran out. */
+  generateBudget = MAX_GENERATED_TOTAL;
+  budgetHit = false;
 
   constructor(
     private readonly uri: string,
@@ -497,7 +502,9 @@ export class IncrementalZone {
     let delta = 0;
     // $INCLUDEd files may have changed on disk, so files that include others are always read whole;
     // so are files with an unclosed parenthesis, whose reading looked ahead to the end of the file.
-    const reusable = this.texts.size === 1 && !this.chunks.some((c) => c.problems.some((x) => x.code === 'zone/unbalanced-parentheses'));
+    // So does a file whose $GENERATE lines ran out of the budget last time (see below).
+    const reusable = this.texts.size === 1 && !this.budgetHit && !this.chunks.some((c) => c.problems.some((x) => x.code === 'zone/unbalanced-parentheses'));
+    const previousGenerated = this.chunks.reduce((n, c) => n + (c.generated ?? 0), 0);
     if (this.chunks.length > 0 && reusable) {
       const max = Math.min(old.length, text.length);
       const p = change ? Math.min(change.prefix, max) : commonPrefix(old, text, max);
@@ -527,6 +534,11 @@ export class IncrementalZone {
     let entries = 0;
     let reuseFrom: Chunk | undefined;
     this.detaching = from > 0 || tail.length > 0;
+    // An update that re-reads a stretch may make only what the whole file may make less what it made
+    // before; if that runs out, the file is read whole, so the result is always a fresh read's.
+    const partial = startChunk !== undefined || tail.length > 0;
+    this.generateBudget = partial ? MAX_GENERATED_TOTAL - previousGenerated : MAX_GENERATED_TOTAL;
+    this.budgetHit = false;
     readInto(this, text, this.uri, state, 0, [this.uri], this.options, current, startPos, (pos) => {
       const old = candidates.get(pos);
       if (old && sameState(old.state, state)) {
@@ -566,6 +578,11 @@ export class IncrementalZone {
     }
     this.chunks = chunks;
     this.lastStats = { read, reused, headSites, tailSites };
+    if (partial && this.budgetHit) {
+      this.chunks = [];
+      this.budgetHit = false;
+      return this.update(text);
+    }
     return this.assemble();
   }
 
@@ -713,12 +730,29 @@ function expandGenerate(zone: IncrementalZone, text: string, uri: string, st: Re
   const rhs = (lx.flags[k + 1] & QUOTED) !== 0 ? rhsRaw.slice(1, -1).replace(/\\"/g, '"') : rhsRaw;
   const at = { start: lx.starts[2], end: lx.ends[count - 1] };
   const lines: string[] = [];
-  for (let v = range.start; v <= range.stop && lines.length < MAX_GENERATED; v += range.step) {
+  const allowed = Math.min(MAX_GENERATED, zone.generateBudget);
+  for (let v = range.start; v <= range.stop && lines.length < allowed; v += range.step) {
     const owner = substitute(lhs, v);
     const data = substitute(rhs, v);
     if (owner === undefined || data === undefined)
-      return problem('zone/invalid-rdata', `\`$GENERATE\` modifier in \`${owner === undefined ? lhs : rhsRaw}\` must be \`\${offset}\`, \`\${offset,width}\` or \`\${offset,width,base}\` with base d, o, x, X, n or N (BIND).`, owner === undefined ? { start: lx.starts[2], end: lx.ends[2] } : { start: lx.starts[k + 1], end: lx.ends[k + 1] });
+      return problem('zone/invalid-rdata', `\`$GENERATE\` modifier in \`${owner === undefined ? lhs : rhsRaw}\` must be \`\${offset}\`, \`\${offset,width}\` or \`\${offset,width,base}\` with base d, o, x, X, n or N, and at most 127 characters wide (BIND).`, owner === undefined ? { start: lx.starts[2], end: lx.ends[2] } : { start: lx.starts[k + 1], end: lx.ends[k + 1] });
     lines.push(`${owner} ${middle} ${data}`);
+  }
+  const wanted = Math.floor((range.stop - range.start) / range.step) + 1;
+  zone.generateBudget -= lines.length;
+  out.generated = (out.generated ?? 0) + lines.length;
+  if (wanted > lines.length) {
+    if (allowed < MAX_GENERATED) zone.budgetHit = true;
+    out.problems.push({
+      code: 'zone/invalid-rdata',
+      severity: 'information',
+      message:
+        allowed < MAX_GENERATED
+          ? `The \`$GENERATE\` lines of this file make more than ${MAX_GENERATED_TOTAL} records; the first ${lines.length} of this line's ${wanted} are read, the rest are not checked.`
+          : `This \`$GENERATE\` line makes ${wanted} records; the first ${MAX_GENERATED} are read, the rest are not checked.`,
+      uri,
+      range: { start: lx.starts[1], end: lx.ends[1] },
+    });
   }
   const gen: Output = { records: [], sites: [], problems: [] };
   const inner: ReadState = { ...st, lastOwner: undefined, lastOwnerRange: undefined };
