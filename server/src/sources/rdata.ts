@@ -3,10 +3,9 @@
  * named-checkzone refuses is flagged at the same line: the number of fields, numbers and their range,
  * mnemonics, addresses, domain names, escapes, hex and base64 data, RFC 3597 generic data.
  */
-import { isIPv6 } from 'node:net';
-import { base64Fields, isDottedQuad, isPlainIPv6, nameProblem, parseTtl, type RdataProblem } from './textforms';
+import { base64Fields, isDecimal, isDottedQuad, isIPv6Address, nameProblem, parseTtl, type RdataProblem } from './textforms';
 import { naptrRegexpProblem } from './naptr';
-import { wireDataProblem } from './rdatawire';
+import { DIGEST_SIZES, SSHFP_SIZES, wireDataProblem } from './rdatawire';
 
 /** The record types BIND knows, by mnemonic, with their numbers (IANA DNS parameters registry). */
 const TYPE_CODES: Record<string, number> = {
@@ -33,7 +32,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
     case 'A':
       return (written.length > 0 && !isDottedQuad(written[0]) ? { message: `\`${written[0]}\` is not an IPv4 address (RFC 1035 §3.4.1).`, field: 0 } : undefined) ?? fieldCount(type, rdata, 1);
     case 'AAAA':
-      return (written.length > 0 && !isPlainIPv6(written[0]) && !isIPv6(written[0]) ? { message: `\`${written[0]}\` is not an IPv6 address (RFC 3596 §2.2).`, field: 0 } : undefined) ?? fieldCount(type, rdata, 1);
+      return (written.length > 0 && !isIPv6Address(written[0]) ? { message: `\`${written[0]}\` is not an IPv6 address (RFC 3596 §2.2).`, field: 0 } : undefined) ?? fieldCount(type, rdata, 1);
     case 'MX':
       return numberAt(written, 0, 65535, 'MX preference', 'RFC 1035 §3.3.9') ?? nameAt(written, 1) ?? fieldCount(type, rdata, 2);
     case 'CNAME':
@@ -110,7 +109,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       const p = numberAt(written, 0, 255, 'SSHFP algorithm', 'RFC 4255 §3.1.1') ?? numberAt(written, 1, 255, 'SSHFP fingerprint type', 'RFC 4255 §3.1.2');
       if (p) return p;
       if (rdata.length < 3) return fieldCount(type, rdata, 3);
-      const size = ({ 1: 20, 2: 32 } as Record<number, number>)[Number(written[1])];
+      const size = SSHFP_SIZES[Number(written[1])];
       const bytes = hexFields(written, 2, size ? `A ${size === 20 ? 'SHA-1' : 'SHA-256'} fingerprint` : 'SSHFP fingerprint', 'RFC 4255 §3.1.3, RFC 6594', size);
       return typeof bytes === 'number' ? undefined : bytes;
     }
@@ -199,7 +198,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       const len = Number(written[0]);
       let k = 1;
       if (len < 128) {
-        if (k < written.length && !isPlainIPv6(written[k]) && !isIPv6(written[k])) return { message: `\`${written[k]}\` is not an IPv6 address (RFC 2874 §3.1.1).`, field: k };
+        if (k < written.length && !isIPv6Address(written[k])) return { message: `\`${written[k]}\` is not an IPv6 address (RFC 2874 §3.1.1).`, field: k };
         k++;
       }
       if (len > 0) return nameAt(written, k) ?? fieldCount(type, rdata, k + 1);
@@ -225,7 +224,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
         const g = written[3];
         const gw = Number(written[1]);
         const bad =
-          gw === 0 ? g !== '.' && 'with gateway type 0 the gateway is `.`' : gw === 1 ? !isDottedQuad(g) && 'with gateway type 1 the gateway is an IPv4 address' : gw === 2 ? !isPlainIPv6(g) && !isIPv6(g) && 'with gateway type 2 the gateway is an IPv6 address' : false;
+          gw === 0 ? g !== '.' && 'with gateway type 0 the gateway is `.`' : gw === 1 ? !isDottedQuad(g) && 'with gateway type 1 the gateway is an IPv4 address' : gw === 2 ? !isIPv6Address(g) && 'with gateway type 2 the gateway is an IPv6 address' : false;
         if (bad) return { message: `IPSECKEY gateway \`${g}\`: ${bad} (RFC 4025 §2.5).`, field: 3 };
         if (gw === 3) {
           const n = nameAt(written, 3);
@@ -243,7 +242,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
         if (!m) return bad('must be written `[!]afi:address/prefix`, such as `1:192.0.2.0/24`');
         const afi = m[2] === '' ? 0 : isDecimal(m[2], 65535) ? Number(m[2]) : -1;
         if (afi !== 1 && afi !== 2) return bad('has an address family other than 1 (IPv4) or 2 (IPv6)');
-        if (afi === 1 ? !isDottedQuad(m[3]) : !isPlainIPv6(m[3]) && !isIPv6(m[3])) return bad(`has an address that is not ${afi === 1 ? 'IPv4' : 'IPv6'}`);
+        if (afi === 1 ? !isDottedQuad(m[3]) : !isIPv6Address(m[3])) return bad(`has an address that is not ${afi === 1 ? 'IPv4' : 'IPv6'}`);
         if (!isDecimal(m[4], afi === 1 ? 32 : 128)) return bad(`has a prefix over ${afi === 1 ? 32 : 128}`);
       }
       return undefined;
@@ -394,7 +393,6 @@ const ALGORITHMS = new Map(
 const ALGORITHM_EXAMPLES = '`RSASHA256`, `ECDSAP256SHA256` or `ED25519`';
 /** DS digest types (RFC 4034 §A.2, RFC 4509, RFC 5933, RFC 6605) and their sizes in bytes. */
 const DIGESTS = new Map(Object.entries({ 'SHA-1': 1, SHA1: 1, 'SHA-256': 2, SHA256: 2, GOST: 3, 'SHA-384': 4, SHA384: 4 }));
-const DIGEST_SIZES: Record<number, number> = { 1: 20, 2: 32, 3: 32, 4: 48 };
 const DIGEST_NAMES: Record<number, string> = { 1: 'SHA-1', 2: 'SHA-256', 3: 'GOST R 34.11-94', 4: 'SHA-384' };
 /** KEY/DNSKEY protocol mnemonics (RFC 2535 §3.1.3). */
 const PROTOCOLS = new Map(Object.entries({ NONE: 0, TLS: 1, EMAIL: 2, DNSSEC: 3, IPSEC: 4, ALL: 255 }));
@@ -571,15 +569,3 @@ function nameAt(written: string[], k: number): RdataProblem | undefined {
   return bad ? { message: bad, field: k } : undefined;
 }
 
-/** Decimal digits only (no sign, no hex), at most `max`: what BIND's number parser takes. */
-function isDecimal(s: string, max: number): boolean {
-  if (s.length === 0) return false;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-    // Leading zeros are fine (`02026112601`); what follows them must fit.
-    if (c === 48 && start === i && i < s.length - 1) start++;
-  }
-  return s.length - start <= 10 && Number(s) <= max;
-}

@@ -73,7 +73,10 @@ function typeBitmap(r: Reader, allowEmpty: boolean): string | undefined {
   return undefined;
 }
 
-const DIGEST_SIZES: Record<number, number> = { 1: 20, 2: 32, 3: 32, 4: 48 };
+/** DS digest sizes in bytes by digest type (RFC 4034 §A.2, RFC 4509, RFC 5933, RFC 6605): text and wire checks share them. */
+export const DIGEST_SIZES: Record<number, number> = { 1: 20, 2: 32, 3: 32, 4: 48 };
+/** SSHFP fingerprint sizes by type (RFC 4255 §3.1.2, RFC 6594: SHA-1, SHA-256). */
+export const SSHFP_SIZES: Record<number, number> = { 1: 20, 2: 32 };
 
 function read(type: string, r: Reader): string | undefined {
   const fixed = (n: number) => (r.skip(n) ? undefined : SHORT);
@@ -126,7 +129,7 @@ function read(type: string, r: Reader): string | undefined {
       if (fixed(1)) return SHORT;
       const fp = r.u8();
       if (fp === undefined) return SHORT;
-      const size = fp === 1 ? 20 : fp === 2 ? 32 : undefined;
+      const size = SSHFP_SIZES[fp];
       if (size !== undefined && r.left !== size) return `has a fingerprint of ${r.left} bytes; SHA-${fp === 1 ? '1' : '256'} is ${size}`;
       r.rest();
       return undefined;

@@ -4,8 +4,7 @@
  * in its key's own syntax, and at the end the rules across parameters (no key twice, every key
  * `mandatory` names present, `no-default-alpn` only with `alpn`).
  */
-import { isIPv6 } from 'node:net';
-import { base64Fields, isDottedQuad, isPlainIPv6, nameProblem } from './textforms';
+import { base64Fields, isDecimal, isDottedQuad, isIPv6Address, nameProblem } from './textforms';
 
 /** A problem with the data: the field it is at (the number of fields: at the end of the record). */
 export interface SvcbProblem {
@@ -27,7 +26,7 @@ const RFC = 'RFC 9460 §2.1';
  */
 export function svcbProblem(type: string, decoded: string[], written: string[], glued: (k: number) => boolean): SvcbProblem | undefined {
   if (written.length === 0) return { message: `${type} record needs a priority and a target name (${RFC}).`, field: 0 };
-  if (!isNumber(written[0], 65535)) return { message: `${type} priority \`${written[0]}\` must be a number 0-65535, 0 for an alias (RFC 9460 §2.4.1).`, field: 0 };
+  if (!isDecimal(written[0], 65535)) return { message: `${type} priority \`${written[0]}\` must be a number 0-65535, 0 for an alias (RFC 9460 §2.4.1).`, field: 0 };
   if (written.length === 1) return { message: `${type} record needs a target name after the priority, \`.\` for the owner itself (${RFC}).`, field: 1 };
   const target = written[1].charCodeAt(0) === 34 ? decoded[1] : written[1];
   const bad = nameProblem(target);
@@ -70,11 +69,6 @@ export function svcbProblem(type: string, decoded: string[], written: string[], 
 
 function keyName(key: number): string {
   return KEY_NAMES[key] ?? `key${key}`;
-}
-
-/** Decimal digits only, at most `max` (BIND's number token: `0x1` and `+1` are not numbers). */
-function isNumber(s: string, max: number): boolean {
-  return /^\d+$/.test(s) && Number(s) <= max;
 }
 
 /** One parameter: its key number (and, for `mandatory`, the keys it lists), or what is wrong. */
@@ -132,7 +126,7 @@ function knownValueProblem(key: number, value: string): string | number[] | unde
     case 4:
     case 6: {
       const v6 = key === 6;
-      for (const a of value.split(',')) if (!(v6 ? isPlainIPv6(a) || isIPv6(a) : isDottedQuad(a))) return `\`${a}\` is not an ${v6 ? 'IPv6' : 'IPv4'} address; write a comma-separated list without spaces (RFC 9460 §7.3).`;
+      for (const a of value.split(',')) if (!(v6 ? isIPv6Address(a) : isDottedQuad(a))) return `\`${a}\` is not an ${v6 ? 'IPv6' : 'IPv4'} address; write a comma-separated list without spaces (RFC 9460 §7.3).`;
       return undefined;
     }
     case 5:

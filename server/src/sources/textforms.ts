@@ -2,6 +2,7 @@
  * The text forms the zone reader and the record-data checks share, as BIND reads them: TTLs, IPv4 and
  * IPv6 addresses, base64 split over fields, domain names and `\\DDD` escapes.
  */
+import { isIPv6 } from 'node:net';
 import type { OffsetRange } from '../types';
 
 const TTL_RE = /^(?:\d+|(?:\d+[smhdwSMHDW])+)$/;
@@ -76,6 +77,24 @@ export function isPlainIPv6(s: string): boolean {
   }
   groups++;
   return compressed ? groups <= 7 : groups === 8;
+}
+
+/** Decimal digits only (no sign, no hex), at most `max`: what BIND's number parser takes. */
+export function isDecimal(s: string, max: number): boolean {
+  if (s.length === 0) return false;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    // Leading zeros are fine (`02026112601`); what follows them must fit.
+    if (c === 48 && start === i && i < s.length - 1) start++;
+  }
+  return s.length - start <= 10 && Number(s) <= max;
+}
+
+/** An IPv6 address as BIND reads one: the fast path for hex groups, else node's full check. */
+export function isIPv6Address(s: string): boolean {
+  return isPlainIPv6(s) || isIPv6(s);
 }
 
 /** What is wrong with a record's data: the message and the field (0-based) it is at; `extra` when the fields from there on are too many. */

@@ -112,6 +112,8 @@ class Lexer {
   flags = new Uint8Array(64);
   count = 0;
   leadingSpace = false;
+  /** The entry has a parenthesis (to group lines, or a stray one). */
+  parens = false;
   pos = 0;
   private readonly n: number;
 
@@ -154,6 +156,7 @@ class Lexer {
       this.count = 0;
       const lead = text.charCodeAt(pos);
       this.leadingSpace = lead === 32 || lead === 9;
+      this.parens = false;
       let depth = 0;
       let openParen = -1;
       let recoverAt = -1;
@@ -176,10 +179,12 @@ class Lexer {
           const eol = text.indexOf('\n', pos);
           pos = eol < 0 ? n : eol;
         } else if (c === 40 /* ( */) {
+          this.parens = true;
           if (depth === 0) openParen = pos;
           depth++;
           pos++;
         } else if (c === 41 /* ) */) {
+          this.parens = true;
           if (depth === 0) {
             this.problems.push({ code: 'zone/unbalanced-parentheses', message: 'Closing parenthesis without an opening one (RFC 1035 §5.1).', uri: this.uri, range: { start: pos, end: pos + 1 } });
           } else {
@@ -701,11 +706,7 @@ function expandGenerate(zone: IncrementalZone, text: string, uri: string, st: Re
   const whole = { start: lx.starts[0], end: lx.ends[count - 1] };
   if (count < 2) return problem('zone/invalid-rdata', '`$GENERATE` needs a range, an owner, a type and the record data: `$GENERATE 1-10 host$ A 192.0.2.$` (BIND).', whole);
   // BIND reads a $GENERATE line as one line of plain fields: no parentheses, no quoted owner.
-  const lineEnd = text.indexOf('\n', lx.ends[count - 1]);
-  const tail = text.slice(lx.ends[count - 1], lineEnd < 0 ? text.length : lineEnd).split(';')[0];
-  let parens = /[()]/.test(tail);
-  for (let i = 0; i + 1 < count && !parens; i++) parens = /[()]/.test(text.slice(lx.ends[i], lx.starts[i + 1]));
-  if (parens) return problem('zone/invalid-rdata', '`$GENERATE` takes no parentheses: write it on one line, the record data as one field (quoted when it has spaces) (BIND).', whole);
+  if (lx.parens) return problem('zone/invalid-rdata', '`$GENERATE` takes no parentheses: write it on one line, the record data as one field (quoted when it has spaces) (BIND).', whole);
   if (count > 2 && (lx.flags[2] & QUOTED) !== 0) return problem('zone/invalid-rdata', `\`$GENERATE\` owner ${tok(2)} is not quoted (BIND).`, { start: lx.starts[2], end: lx.ends[2] });
   const range = parseGenerateRange(tok(1));
   if (!range) return problem('zone/invalid-rdata', `\`$GENERATE\` range \`${tok(1)}\` must be \`start-stop\` or \`start-stop/step\` with start ≤ stop and a step of 1 or more (BIND).`, { start: lx.starts[1], end: lx.ends[1] });
