@@ -281,7 +281,7 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
         continue;
       }
       jobs.push(
-        lookupTree(s.site.owner, resolver).then((tree) => {
+        lookupTree(s.site.owner, resolver, { record: s.site.value, parsed: s.spf }).then((tree) => {
           treeFindings(s, tree, sink);
         }),
       );

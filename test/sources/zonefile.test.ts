@@ -520,6 +520,88 @@ describe('zone file reader (RFC 1035 §5)', () => {
     assert.deepEqual(zone('$ORIGIN example.com.\n@ IN CNAME "a b."\n').problems.map((p) => p.fixes), [undefined]);
   });
 
+  it('checks the rarest types as BIND 9.18 does (HIP, AMTRELAY, DOA, SIG, NXT, RKEY, ATMA, SINK, L32/L64/NID/LP, TALINK, GPOS, TXT-like, reserved)', () => {
+    const [bad, ok] = [badRdata, goodRdata];
+    // HIP: algorithm, HIT in hex, key in base64 (one field each), rendezvous servers as names.
+    ok('x IN HIP 2 200100107B1A74DF365639CC39F1D578 AwEAAQ== rvs1.example.com. rvs2');
+    bad('x IN HIP 256 2001 AwEAAQ==', '256', /algorithm/);
+    bad('x IN HIP 2 20010010ZZ AwEAAQ==', '20010010ZZ', /HIT/);
+    bad('x IN HIP 2 200 AwEAAQ==', '200', /whole bytes/);
+    bad('x IN HIP 2 2001 AwEAAb==', 'AwEAAb==', /bits set/);
+    bad('x IN HIP 2 2001 AwEAAQ== "rvs.example.com."', '"rvs.example.com."', /not quoted/);
+    bad('x IN HIP 2 2001', '2001', /3 rdata fields/);
+    // AMTRELAY: precedence, D bit, relay type 0-3 and its relay; types 4-127 have no text form.
+    ok('x IN AMTRELAY 0 0 0 .');
+    ok('x IN AMTRELAY 10 1 1 203.0.113.15');
+    ok('x IN AMTRELAY 10 0 2 2600:dead:beef::515');
+    ok('x IN AMTRELAY 128 1 3 amtrelays.example.com.');
+    bad('x IN AMTRELAY 0 2 0 .', '2', /discovery/);
+    bad('x IN AMTRELAY 0 0 128 x', '128', /relay type/);
+    bad('x IN AMTRELAY 0 0 4 foo', 'foo', /no text form/);
+    bad('x IN AMTRELAY 0 0 0 foo', 'foo', /relay type 0/);
+    bad('x IN AMTRELAY 0 0 2 203.0.113.15', '203.0.113.15', /IPv6/);
+    bad('x IN AMTRELAY 0 0 1 203.0.113.15 extra', 'extra', /4 rdata fields/);
+    // DOA: enterprise, type, location, media type, base64 data or `-`.
+    ok('x IN DOA 0 1 2 "" aHR0cHM6Ly93d3cuaXNjLm9yZy8=');
+    ok('x IN DOA 1234567890 1234567890 1 "image/pgp" -');
+    bad('x IN DOA 4294967296 1 2 "" -', '4294967296', /enterprise/);
+    bad('x IN DOA 0 1 256 "" -', '256', /location/);
+    bad('x IN DOA 0 1 2 "" - extra', 'extra', /5 rdata fields/);
+    bad('x IN DOA 0 1 2 "" aHR0 -', '-', /not a base64 character/);
+    // SIG has RRSIG's fields but only YYYYMMDDHHmmSS times; NXT lists types 1-127.
+    ok('x IN SIG A 5 2 3600 20301231235959 20200101000000 12345 example.com. AwEAAQ==');
+    bad('x IN SIG A 5 2 3600 2030 20200101000000 12345 example.com. AwEAAQ==', '2030', /YYYYMMDDHHmmSS/);
+    bad('x IN SIG A 5 2 3600 20301231235959 20200101000000 70000 example.com. AwEAAQ==', '70000', /key tag/);
+    ok('x IN NXT next.example. A MX TYPE127');
+    ok('x IN NXT next.example.');
+    bad('x IN NXT next.example. TYPE128', 'TYPE128', /1-127/);
+    bad('x IN NXT next.example. FOO', 'FOO', /record type/);
+    // RKEY: the DNSKEY fields with flags 0.
+    ok('x IN RKEY 0 3 RSASHA1 AwEAAQ==');
+    bad('x IN RKEY 256 3 5 AwEAAQ==', '256', /must be 0/);
+    bad('x IN RKEY 0 3 FOO AwEAAQ==', 'FOO', /algorithm/);
+    // ATMA: hex (AESA) or + and digits (E.164), dots inside only.
+    ok('x IN ATMA 39.246f.00e7');
+    ok('x IN ATMA +358.400.1234567');
+    bad('x IN ATMA 392', '392', /whole bytes/);
+    bad('x IN ATMA +.358', '+.358', /dot at its start/);
+    bad('x IN ATMA +35.', '+35.', /ends too soon/);
+    bad('x IN ATMA +358x', '+358x', /decimal digits/);
+    // SINK, EID, NIMLOC, L32, L64, NID, LP, TALINK, NSAP-PTR, GPOS.
+    ok('x IN SINK 1 0 0');
+    ok('x IN SINK 1 0 0 AQID');
+    bad('x IN SINK 1 0 0 AQ== AQ==', 'AQ==', /extra/);
+    ok('x IN EID 01 23');
+    bad('x IN NIMLOC 012', '012', /odd number/);
+    ok('x IN L32 10 10.1.2.0');
+    bad('x IN L32 10 10.1.2', '10.1.2', /IPv4/);
+    ok('x IN L64 10 2001:0DB8:1140:1000');
+    bad('x IN L64 10 2001::1140:1000', '2001::1140:1000', /four groups/);
+    bad('x IN NID 65536 0:0:0:0', '65536', /preference/);
+    ok('x IN LP 10 l64-subnet1.example.com.');
+    bad('x IN LP 10 bad..x', 'bad..x', /empty label/);
+    ok('x IN TALINK prev.example. next.example.');
+    bad('x IN TALINK prev.example.', 'prev.example.', /2 rdata fields/);
+    bad('x IN NSAP-PTR', 'NSAP-PTR', /1 rdata field/);
+    ok('x IN GPOS -32.6882 116.8652 10.0');
+    bad('x IN GPOS -32.6882 116.8652', '116.8652', /3 rdata fields/);
+    // Character-strings as in TXT, at least one; the reserved types only in generic form.
+    ok('x IN RESINFO qnamemin exterr=15,16,17');
+    ok('x IN WALLET "BTC" "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"');
+    bad('x IN AVC', 'AVC', /at least one character-string/);
+    bad('x IN UID 42', '42', /no text form/);
+    ok('x IN UID \\# 4 0000002a');
+    // Their generic data, read as wire format.
+    bad('x IN HIP \\# 5 0201000000', '0201000000', /empty public key/);
+    ok('x IN AMTRELAY \\# 6 0001c0000201');
+    bad('x IN AMTRELAY \\# 3 000000', '000000', /after the end/);
+    bad('x IN ATMA \\# 2 0141', '0141', /digits/);
+    bad('x IN RKEY \\# 4 01000305', '01000305', /flags other than 0/);
+    bad('x IN GPOS \\# 2 0000', '0000', /ends too soon/);
+    bad('x IN WALLET \\# 2 05aa', '05aa', /character-strings/);
+    ok('x IN L64 \\# 10 000a0000000000000000');
+  });
+
   it('reads RFC 3597 generic data as the wire format of its type, as BIND does', () => {
     const [bad, ok] = [badRdata, goodRdata];
     ok('t IN MX \\# 3 000a00');

@@ -21,8 +21,12 @@ export class WorkspaceResolver implements Resolver {
     return records.length ? { status: 'ok', records, source } : { status: 'nodata', source };
   }
 
-  async resolve(name: string, type: RRType): Promise<DnsAnswer> {
+  now(name: string, type: RRType): DnsAnswer {
     return this.lookup(name, type) ?? { status: 'nxdomain', source: 'workspace' };
+  }
+
+  async resolve(name: string, type: RRType): Promise<DnsAnswer> {
+    return this.now(name, type);
   }
 }
 
@@ -37,6 +41,13 @@ export class ChainResolver implements Resolver {
     private readonly live: Resolver | undefined,
     private readonly snapshot: SnapshotResolver | undefined = bundledSnapshot(),
   ) {}
+
+  now(name: string, type: RRType): DnsAnswer | undefined {
+    const w = this.workspace?.lookup(name, type);
+    if (w) return w;
+    if (this.live) return this.live.now?.(name, type);
+    return this.snapshot?.lookup(name, type) ?? { status: 'error', message: 'offline, and not defined in the workspace', source: 'offline' };
+  }
 
   async resolve(name: string, type: RRType): Promise<DnsAnswer> {
     const w = this.workspace?.lookup(name, type);
@@ -64,12 +75,29 @@ export function bundledSnapshot(): SnapshotResolver | undefined {
  */
 export class MemoResolver implements Resolver {
   private readonly answers = new Map<string, Promise<DnsAnswer>>();
+  /** The answers received (or known at once), for `now`. */
+  private readonly settled = new Map<string, DnsAnswer>();
   constructor(private readonly inner: Resolver) {}
 
   resolve(name: string, type: RRType): Promise<DnsAnswer> {
     const key = `${type} ${name.toLowerCase()}`;
     let a = this.answers.get(key);
-    if (!a) this.answers.set(key, (a = this.inner.resolve(name, type)));
+    if (!a) {
+      const known = this.settled.get(key);
+      if (known) a = Promise.resolve(known);
+      else a = this.inner.resolve(name, type).then((v) => (this.settled.set(key, v), v));
+      this.answers.set(key, a);
+    }
     return a;
+  }
+
+  now(name: string, type: RRType): DnsAnswer | undefined {
+    const key = `${type} ${name.toLowerCase()}`;
+    let v = this.settled.get(key);
+    if (v === undefined && !this.answers.has(key)) {
+      v = this.inner.now?.(name, type);
+      if (v) this.settled.set(key, v);
+    }
+    return v;
   }
 }

@@ -39,8 +39,12 @@ export class SnapshotResolver implements Resolver {
     return undefined;
   }
 
-  async resolve(name: string, type: RRType): Promise<DnsAnswer> {
+  now(name: string, type: RRType): DnsAnswer {
     return this.lookup(name, type) ?? { status: 'error', message: 'not in the offline snapshot', source: this.source };
+  }
+
+  async resolve(name: string, type: RRType): Promise<DnsAnswer> {
+    return this.now(name, type);
   }
 }
 

@@ -131,25 +131,35 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
         (written.length > 2 && written[2].charCodeAt(0) !== 34 ? { message: `URI target \`${written[2]}\` must be in double quotes (RFC 7553 §4.4).`, field: 2 } : undefined) ??
         fieldCount(type, rdata, 3)
       );
-    case 'RRSIG': {
-      // RFC 4034 §3.2: type covered, algorithm, labels, original TTL, expiration, inception, key tag,
-      // signer's name, then the signature in base64.
-      if (written.length > 0 && !isTypeName(written[0])) return { message: `RRSIG type covered \`${written[0]}\` is not a record type (RFC 4034 §3.1.1).`, field: 0 };
+    case 'RRSIG':
+    case 'SIG': {
+      // RFC 4034 §3.2 (SIG, RFC 2535 §4.2, has the same fields): type covered, algorithm, labels, original
+      // TTL, expiration, inception, key tag, signer's name, then the signature in base64.
+      if (written.length > 0 && !isTypeName(written[0])) return { message: `${type} type covered \`${written[0]}\` is not a record type (RFC 4034 §3.1.1).`, field: 0 };
       const p =
-        mnemonicAt(written, 1, ALGORITHMS, ALGORITHM_EXAMPLES, 'RRSIG algorithm', 'RFC 4034 §A.1') ??
-        numberAt(written, 2, 255, 'RRSIG labels', 'RFC 4034 §3.1.3') ??
-        numberAt(written, 3, 4294967295, 'RRSIG original TTL', 'RFC 4034 §3.1.4') ??
-        timeAt(written, 4, 'expiration') ??
-        timeAt(written, 5, 'inception') ??
-        numberAt(written, 6, 65535, 'RRSIG key tag', 'RFC 4034 §3.1.6') ??
+        mnemonicAt(written, 1, ALGORITHMS, ALGORITHM_EXAMPLES, `${type} algorithm`, 'RFC 4034 §A.1') ??
+        numberAt(written, 2, 255, `${type} labels`, 'RFC 4034 §3.1.3') ??
+        numberAt(written, 3, 4294967295, `${type} original TTL`, 'RFC 4034 §3.1.4') ??
+        timeAt(written, 4, 'expiration', type) ??
+        timeAt(written, 5, 'inception', type) ??
+        numberAt(written, 6, 65535, `${type} key tag`, 'RFC 4034 §3.1.6') ??
         nameAt(written, 7);
       if (p) return p;
-      // The signer is the owner or one of its ancestors: it has no more labels than the labels field.
-      const signer = written.length > 7 ? labelCount(written[7], origin) : undefined;
+      // The signer is the owner or one of its ancestors: it has no more labels than the labels field (BIND checks it for RRSIG only).
+      const signer = type === 'RRSIG' && written.length > 7 ? labelCount(written[7], origin) : undefined;
       if (signer !== undefined && signer > Number(written[2]))
         return { message: `RRSIG signer \`${written[7]}\` has ${signer} labels, more than the labels field (${Number(written[2])}); the signer is the zone that holds the owner (RFC 4034 §3.1.7).`, field: 7 };
       if (rdata.length < 9) return fieldCount(type, rdata, 9);
-      return base64Fields(written, 8, 'RRSIG signature', 'RFC 4034 §3.2');
+      return base64Fields(written, 8, `${type} signature`, 'RFC 4034 §3.2');
+    }
+    case 'NXT': {
+      // RFC 2535 §5.2: the next name, then the types at this name; its bitmap only holds types 1-127.
+      const p = nameAt(written, 0) ?? typeListAt(written, 1, 'RFC 2535 §5.2');
+      if (p) return p;
+      if (rdata.length === 0) return fieldCount(type, rdata, 1);
+      for (let k = 1; k < written.length; k++)
+        if (typeNumber(written[k]) > 127) return { message: `NXT can only list types 1-127; \`${written[k]}\` is not one of them (RFC 2535 §5.2).`, field: k };
+      return undefined;
     }
     case 'NSEC': {
       // RFC 4034 §4.2: the next owner name, then the types at this name (at least one).
@@ -268,7 +278,12 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       // RFC 7477 §2.1: SOA serial, flags, then the types to synchronise.
       return numberAt(written, 0, 4294967295, 'CSYNC serial', 'RFC 7477 §2.1.1') ?? numberAt(written, 1, 65535, 'CSYNC flags', 'RFC 7477 §2.1.2') ?? (rdata.length < 2 ? fieldCount(type, rdata, 2) : typeListAt(written, 2, 'RFC 7477 §2.1.3'));
     case 'NULL':
-      return { message: 'A NULL record has no text form; write its data as `\\# length hex` (RFC 3597 §5).', field: 0 };
+    case 'UINFO':
+    case 'UID':
+    case 'GID':
+    case 'UNSPEC':
+      // NULL (RFC 1035 §3.3.10) and the reserved UINFO, UID, GID, UNSPEC have no text form BIND reads.
+      return { message: `A ${type} record has no text form; write its data as \`\\# length hex\` (RFC 3597 §5).`, field: 0 };
     case 'NAPTR': {
       // RFC 3403 §4.1: order, preference, flags, services, regexp (checked as BIND does), replacement.
       const p = numberAt(written, 0, 65535, 'NAPTR order', 'RFC 3403 §4.1') ?? numberAt(written, 1, 65535, 'NAPTR preference', 'RFC 3403 §4.1');
@@ -298,9 +313,143 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       for (let k = 2; k < written.length; k++) if (/^\d+$/.test(written[k]) && !isDecimal(written[k], 65535)) return { message: `WKS port \`${written[k]}\` must be 0-65535 (RFC 1035 §3.4.2).`, field: k };
       return rdata.length < 2 ? fieldCount(type, rdata, 2) : undefined;
     }
+    case 'HIP': {
+      // RFC 8005 §5: public key algorithm, the HIT in hex, the public key in base64 (one field each), then rendezvous servers.
+      const p = numberAt(written, 0, 255, 'HIP public key algorithm', 'RFC 8005 §5');
+      if (p) return p;
+      if (written.length > 1) {
+        const hit = written[1];
+        if (!/^[0-9A-Fa-f]+$/.test(hit) || hit.length % 2 !== 0 || hit.length > 510)
+          return { message: `HIP HIT \`${hit}\` must be hex in whole bytes, at most 255 of them, written as one field (RFC 8005 §5).`, field: 1, here: true };
+      }
+      if (written.length > 2) {
+        const key = base64Fields(written.slice(0, 3), 2, 'HIP public key', 'RFC 8005 §5');
+        if (key) return key;
+      }
+      if (rdata.length < 3) return fieldCount(type, rdata, 3);
+      for (let k = 3; k < written.length; k++) {
+        const n = nameAt(written, k);
+        if (n) return n;
+      }
+      return undefined;
+    }
+    case 'AMTRELAY': {
+      // RFC 8777 §4.3: precedence, discovery optional (0 or 1), relay type, then the relay of that type.
+      const p = numberAt(written, 0, 255, 'AMTRELAY precedence', 'RFC 8777 §4.2.1') ?? numberAt(written, 1, 1, 'AMTRELAY discovery optional bit', 'RFC 8777 §4.2.2') ?? numberAt(written, 2, 127, 'AMTRELAY relay type', 'RFC 8777 §4.2.3');
+      if (p) return p;
+      if (rdata.length < 4) return fieldCount(type, rdata, 4);
+      const relayType = Number(written[2]);
+      const g = written[3];
+      if (relayType > 3) return { message: `AMTRELAY relay type ${relayType} is not defined, so its relay has no text form; write the record as \`\\# length hex\` (RFC 8777 §4.2.3, RFC 3597 §5).`, field: 3 };
+      const bad =
+        relayType === 0 ? g !== '.' && 'with relay type 0 the relay is `.`' : relayType === 1 ? !isDottedQuad(g) && 'with relay type 1 the relay is an IPv4 address' : relayType === 2 ? !isIPv6Address(g) && 'with relay type 2 the relay is an IPv6 address' : false;
+      if (bad) return { message: `AMTRELAY relay \`${g}\`: ${bad} (RFC 8777 §4.3).`, field: 3 };
+      return (relayType === 3 ? nameAt(written, 3) : undefined) ?? fieldCount(type, rdata, 4);
+    }
+    case 'DOA': {
+      // draft-durand-doa-over-dns §3: enterprise, type, location, media type, then the data in base64 or `-` for none.
+      const p =
+        numberAt(written, 0, 4294967295, 'DOA enterprise', 'draft-durand-doa-over-dns §3.1') ??
+        numberAt(written, 1, 4294967295, 'DOA type', 'draft-durand-doa-over-dns §3.2') ??
+        numberAt(written, 2, 255, 'DOA location', 'draft-durand-doa-over-dns §3.3');
+      if (p) return p;
+      if (rdata.length < 5) return fieldCount(type, rdata, 5);
+      return written[4] === '-' ? fieldCount(type, rdata, 5) : base64Fields(written, 4, 'DOA data', 'draft-durand-doa-over-dns §3.5');
+    }
+    case 'RESINFO':
+    case 'WALLET':
+    case 'AVC':
+    case 'NINFO':
+      // Character-strings as TXT has them (RFC 9606 §3, draft-ietf-dnsop-wallet, IANA): at least one.
+      return rdata.length === 0 ? { message: `${type} record needs at least one character-string (RFC 1035 §3.3).`, field: 0 } : undefined;
+    case 'GPOS':
+      // RFC 1712 §3: longitude, latitude, altitude, as three strings.
+      return fieldCount(type, rdata, 3);
+    case 'EID':
+    case 'NIMLOC':
+      // Nimrod (IANA): the data in hex, in one field or several.
+      if (rdata.length === 0) return fieldCount(type, rdata, 1);
+      return hexOrProblem(hexFields(written, 0, `${type} data`, 'RFC 1035 §3.3'));
+    case 'ATMA':
+      return atmaProblem(written) ?? fieldCount(type, rdata, 1);
+    case 'SINK': {
+      // draft-eastlake-kitchen-sink §2: meaning, coding, subcoding, then data in base64 (optional).
+      const p = numberAt(written, 0, 255, 'SINK meaning', 'draft-eastlake-kitchen-sink §2') ?? numberAt(written, 1, 255, 'SINK coding', 'draft-eastlake-kitchen-sink §2') ?? numberAt(written, 2, 255, 'SINK subcoding', 'draft-eastlake-kitchen-sink §2');
+      if (p) return p;
+      return rdata.length < 3 ? fieldCount(type, rdata, 3) : base64Fields(written, 3, 'SINK data', 'draft-eastlake-kitchen-sink §2');
+    }
+    case 'RKEY': {
+      // draft-reid-dnsext-rkey: the DNSKEY fields; BIND requires the flags to be 0.
+      const flags = written.length > 0 ? keyFlags(written[0]) : 0;
+      if (flags !== 0) return { message: `RKEY flags \`${written[0]}\` must be 0 (draft-reid-dnsext-rkey §3).`, field: 0 };
+      const p = mnemonicAt(written, 1, PROTOCOLS, '`DNSSEC`', 'RKEY protocol', 'RFC 4034 §2.1.2') ?? mnemonicAt(written, 2, ALGORITHMS, ALGORITHM_EXAMPLES, 'RKEY algorithm', 'RFC 4034 §A.1');
+      if (p) return p;
+      if (rdata.length < 4) return fieldCount(type, rdata, 4);
+      return base64Fields(written, 3, 'RKEY key', 'RFC 4034 §2.2');
+    }
+    case 'TALINK':
+      // IANA (draft-ietf-dnsop-trust-history): the previous and the next name in the trust anchor chain.
+      return nameAt(written, 0) ?? nameAt(written, 1) ?? fieldCount(type, rdata, 2);
+    case 'NSAP-PTR':
+      return nameAt(written, 0) ?? fieldCount(type, rdata, 1);
+    case 'L32':
+      // RFC 6742 §2.2: preference, then a 32-bit locator written as an IPv4 address.
+      return (
+        numberAt(written, 0, 65535, 'L32 preference', 'RFC 6742 §2.2') ??
+        (written.length > 1 && !isDottedQuad(written[1]) ? { message: `L32 locator \`${written[1]}\` must be written as an IPv4 address (RFC 6742 §2.2).`, field: 1 } : undefined) ??
+        fieldCount(type, rdata, 2)
+      );
+    case 'L64':
+    case 'NID':
+      // RFC 6742 §2.1, §2.3: preference, then 64 bits as four groups of up to four hex digits joined by `:`.
+      return (
+        numberAt(written, 0, 65535, `${type} preference`, 'RFC 6742 §2') ??
+        (written.length > 1 && !/^[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){3}$/.test(written[1])
+          ? { message: `${type} ${type === 'NID' ? 'node identifier' : 'locator'} \`${written[1]}\` must be four groups of 1-4 hex digits joined by \`:\`, such as \`2001:0db8:1140:1000\` (RFC 6742 §2.3).`, field: 1 }
+          : undefined) ??
+        fieldCount(type, rdata, 2)
+      );
+    case 'LP':
+      // RFC 6742 §2.4: preference, then the name of the locators.
+      return numberAt(written, 0, 65535, 'LP preference', 'RFC 6742 §2.4') ?? nameAt(written, 1) ?? fieldCount(type, rdata, 2);
     default:
       return undefined;
   }
+}
+
+function hexOrProblem(hex: number | RdataProblem): RdataProblem | undefined {
+  return typeof hex === 'number' ? undefined : hex;
+}
+
+/**
+ * An ATMA address (ATM Forum af-dans-0152.000) as BIND reads it: an AESA in hex, or `+` and E.164
+ * digits; dots anywhere for readability but not at the start or end nor two in a row.
+ */
+function atmaProblem(written: string[]): RdataProblem | undefined {
+  if (written.length === 0) return undefined;
+  const w = written[0];
+  const e164 = w.charCodeAt(0) === 43;
+  let lastWasDot = true;
+  let digits = 0;
+  let bytes = 0;
+  for (let i = e164 ? 1 : 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c === 46) {
+      if (lastWasDot) return { message: `ATMA address \`${w}\` has a dot at its start or two in a row (ATM Forum af-dans-0152.000).`, field: 0 };
+      lastWasDot = true;
+      continue;
+    }
+    lastWasDot = false;
+    if (e164 ? c < 48 || c > 57 : !/[0-9A-Fa-f]/.test(w[i]))
+      return { message: `ATMA address \`${w}\` must be hex digits (an AESA) or \`+\` and decimal digits (E.164) (ATM Forum af-dans-0152.000).`, field: 0 };
+    if (++digits === 2) {
+      digits = 0;
+      bytes++;
+    }
+  }
+  if (lastWasDot || (!e164 && (digits !== 0 || bytes === 0)))
+    return { message: `ATMA address \`${w}\` ends too soon: ${e164 ? 'digits after `+`, with no dot at the end' : 'hex digits in whole bytes, with no dot at the end'} (ATM Forum af-dans-0152.000).`, field: 0 };
+  return undefined;
 }
 
 /**
@@ -443,6 +592,14 @@ function isTypeName(s: string): boolean {
   return /^TYPE\d+$/.test(u) && u.length <= 14 && Number(u.slice(4)) <= 65535;
 }
 
+const QUERY_TYPE_CODES: Record<string, number> = { IXFR: 251, AXFR: 252, MAILB: 253, MAILA: 254, ANY: 255 };
+
+/** The number of a type name `isTypeName` accepts. */
+function typeNumber(s: string): number {
+  const u = s.toUpperCase();
+  return TYPE_CODES[u] ?? QUERY_TYPE_CODES[u] ?? Number(u.slice(4));
+}
+
 /** The type names from field `from` on (NSEC and NSEC3 type bitmaps). */
 function typeListAt(written: string[], from: number, rfc: string): RdataProblem | undefined {
   for (let k = from; k < written.length; k++) if (!isTypeName(written[k])) return { message: `\`${written[k]}\` is not a record type (${rfc}).`, field: k };
@@ -461,12 +618,14 @@ const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * An RRSIG time (RFC 4034 §3.2): YYYYMMDDHHmmSS in UTC with a real date (seconds up to 60), or
  * seconds since 1970 up to 4294967295.
  */
-function timeAt(written: string[], k: number, what: string): RdataProblem | undefined {
+function timeAt(written: string[], k: number, what: string, type: string): RdataProblem | undefined {
   if (k >= written.length) return undefined;
   const s = written[k];
-  const bad = { message: `RRSIG ${what} \`${s}\` must be a time as YYYYMMDDHHmmSS (UTC) or seconds since 1970 (RFC 4034 §3.2).`, field: k };
+  // RRSIG times may also be seconds since 1970 (RFC 4034 §3.2); SIG times are always YYYYMMDDHHmmSS (RFC 2535 §7.2).
+  const rrsig = type === 'RRSIG';
+  const bad = { message: `${type} ${what} \`${s}\` must be a time as YYYYMMDDHHmmSS (UTC)${rrsig ? ' or seconds since 1970 (RFC 4034 §3.2)' : ' (RFC 2535 §7.2)'}.`, field: k };
   if (!/^\d+$/.test(s)) return bad;
-  if (s.length !== 14) return isDecimal(s, 4294967295) ? undefined : bad;
+  if (s.length !== 14) return rrsig && isDecimal(s, 4294967295) ? undefined : bad;
   const [y, mo, d, h, mi, se] = [s.slice(0, 4), s.slice(4, 6), s.slice(6, 8), s.slice(8, 10), s.slice(10, 12), s.slice(12, 14)].map(Number);
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   const ok = mo >= 1 && mo <= 12 && d >= 1 && d <= DAYS[mo - 1] + (mo === 2 && leap ? 1 : 0) && h <= 23 && mi <= 59 && se <= 60;

@@ -155,7 +155,65 @@ function read(type: string, r: Reader): string | undefined {
       return some();
     }
     case 'RRSIG':
+    case 'SIG':
       return fixed(18) ?? r.name() ?? some();
+    case 'RKEY': {
+      const flags = r.u16();
+      if (flags === undefined) return SHORT;
+      return flags !== 0 ? 'has RKEY flags other than 0' : (fixed(2) ?? some());
+    }
+    case 'HIP': {
+      // RFC 8005 §5: HIT length, algorithm, key length, the HIT, the key (neither empty), then rendezvous servers.
+      const hit = r.u8();
+      if (hit === undefined || fixed(1)) return SHORT;
+      const key = r.u16();
+      if (key === undefined) return SHORT;
+      if (hit === 0 || key === 0) return `has an empty ${hit === 0 ? 'HIT' : 'public key'}`;
+      if (!r.skip(hit) || !r.skip(key)) return SHORT;
+      while (r.left > 0) {
+        const why = r.name();
+        if (why) return why;
+      }
+      return undefined;
+    }
+    case 'AMTRELAY': {
+      // RFC 8777 §4.2: precedence, discovery bit and relay type, then the relay of that type.
+      if (fixed(1)) return SHORT;
+      const t = r.u8();
+      if (t === undefined) return SHORT;
+      const relay = t & 0x7f;
+      return relay === 0 ? undefined : relay === 1 ? fixed(4) : relay === 2 ? fixed(16) : relay === 3 ? r.name() : (r.rest(), undefined);
+    }
+    case 'DOA':
+      return fixed(9) ?? r.string() ?? (r.rest(), undefined);
+    case 'GPOS':
+      return r.string() ?? r.string() ?? r.string();
+    case 'RESINFO':
+    case 'WALLET':
+    case 'AVC':
+    case 'NINFO': {
+      if (r.left === 0) return SHORT;
+      while (r.left > 0) if (r.string()) return 'is not one or more character-strings (each a length byte, then that many bytes)';
+      return undefined;
+    }
+    case 'ATMA': {
+      // Format 0 (AESA) is any bytes; format 1 (E.164) is ASCII digits.
+      const format = r.u8();
+      if (format === undefined || r.left === 0) return SHORT;
+      const data = r.rest();
+      return format === 1 && data.some((c) => c < 48 || c > 57) ? 'has an E.164 ATMA address with bytes other than digits' : undefined;
+    }
+    case 'L32':
+      return fixed(6);
+    case 'L64':
+    case 'NID':
+      return fixed(10);
+    case 'LP':
+      return fixed(2) ?? r.name();
+    case 'TALINK':
+      return r.name() ?? r.name();
+    case 'SINK':
+      return fixed(3) ?? (r.rest(), undefined);
     case 'NSEC':
       return r.name() ?? typeBitmap(r, false);
     case 'NSEC3': {

@@ -4,8 +4,12 @@
  * each increment, counting void lookups, finding loops from the recursion path, and going on past
  * the limit so the whole tree is shown. Siblings are resolved together, so the walk takes about one
  * round trip per level of the tree.
+ *
+ * The walk is written as generators that yield the queries each step needs and receive the answers:
+ * one driver answers them from the network, or at once when the resolver knows them without it (the
+ * workspace files, the snapshot, offline), so a check of thousands of records makes no promise per query.
  */
-import { mxHost, type DnsAnswer, type Resolver } from '../dns/types';
+import { mxHost, type DnsAnswer, type Resolver, type RRType } from '../dns/types';
 import { isSpfRecord, parseSpf, type SpfTerm } from '../records/spf';
 import { inNetwork, parseIp, type Ip } from './evaluator';
 
@@ -75,8 +79,55 @@ function parsed(record: string): ReturnType<typeof parseSpf> {
 /** The SPF records of each answer (a memoising resolver hands out the same answer to many walks). */
 const spfOfAnswer = new WeakMap<DnsAnswer, string[]>();
 
-async function spfRecordOf(resolver: Resolver, domain: string): Promise<{ answer: DnsAnswer; records: string[] }> {
-  const answer = await resolver.resolve(domain, 'TXT');
+/** A query the walk needs answered. */
+interface Query {
+  name: string;
+  type: RRType;
+}
+/** Steps to run side by side (the terms of one record), each as far as it can go. */
+interface Fork {
+  steps: Step<unknown>[];
+}
+/** A step of the walk: yields queries (answered together, in order) or a fork (the results, in order), returns its result. */
+type Step<T> = Generator<Query[] | Fork, T, unknown>;
+
+function* ask(queries: Query[]): Step<DnsAnswer[]> {
+  return (yield queries) as DnsAnswer[];
+}
+
+function* fork<T>(steps: Step<T>[]): Step<T[]> {
+  return (yield { steps }) as T[];
+}
+
+/**
+ * Runs a step: synchronously while the resolver answers at once, else from the network. Forked steps
+ * each go at their own pace, so a slow answer holds up only the subtree that waits on it.
+ */
+function drive<T>(step: Step<T>, resolver: Resolver, input?: unknown): T | Promise<T> {
+  let r = step.next(input);
+  while (!r.done) {
+    const y = r.value;
+    let result: unknown;
+    if (Array.isArray(y)) {
+      const answers: DnsAnswer[] = [];
+      for (const q of y) {
+        const a = resolver.now?.(q.name, q.type);
+        if (!a) return Promise.all(y.map((x) => resolver.resolve(x.name, x.type))).then((all) => drive(step, resolver, all));
+        answers.push(a);
+      }
+      result = answers;
+    } else {
+      const results = y.steps.map((s) => drive(s, resolver));
+      if (results.some((x) => x instanceof Promise)) return Promise.all(results).then((all) => drive(step, resolver, all));
+      result = results;
+    }
+    r = step.next(result);
+  }
+  return r.value;
+}
+
+function* spfRecordOf(domain: string): Step<{ answer: DnsAnswer; records: string[] }> {
+  const [answer] = yield* ask([{ name: domain, type: 'TXT' }]);
   let records = spfOfAnswer.get(answer);
   if (!records) spfOfAnswer.set(answer, (records = answer.status === 'ok' ? answer.records.filter(isSpfRecord) : []));
   return { answer, records };
@@ -100,7 +151,6 @@ function netsOf(rec: ReturnType<typeof parseSpf>): Net[] {
 }
 
 interface Walk {
-  resolver: Resolver;
   /** Names that could not be resolved (offline, timeout), with why: reported once, at the root. */
   unresolved: Map<string, string>;
   /** Where the answers came from. */
@@ -111,6 +161,8 @@ interface Walk {
   seen: Map<string, string[]>;
   /** Networks authorised (pass) by ip4/ip6 terms across the tree, to find ones that repeat. */
   nets: { ip: Ip; len: number; text: string; domain: string; path: string[] }[];
+  /** The root's record as the caller parsed it. */
+  known?: { record: string; parsed: ReturnType<typeof parseSpf> };
 }
 
 const MAX_NETS = 2000;
@@ -139,17 +191,17 @@ function duplicateNets(w: Walk): void {
     }
 }
 
-async function isVoid(resolver: Resolver, name: string, types: ('A' | 'AAAA' | 'MX')[]): Promise<{ void: boolean; error?: string; records: string[] }> {
-  const answers = await Promise.all(types.map((t) => resolver.resolve(name, t)));
+function* isVoid(name: string, types: ('A' | 'AAAA' | 'MX')[]): Step<{ void: boolean; error?: string; records: string[] }> {
+  const answers = yield* ask(types.map((type) => ({ name, type })));
   const err = answers.find((a) => a.status === 'error');
   if (err && err.status === 'error') return { void: false, error: err.message, records: [] };
   const records = answers.flatMap((a) => (a.status === 'ok' ? a.records : []));
   return { void: records.length === 0, records };
 }
 
-async function walkNode(domain: string, path: string[], w: Walk, root: boolean): Promise<TreeNode> {
+function* walkNode(domain: string, path: string[], w: Walk, root: boolean): Step<TreeNode> {
   const node: TreeNode = { domain, terms: [], lookups: 0 };
-  const { answer, records } = await spfRecordOf(w.resolver, domain);
+  const { answer, records } = yield* spfRecordOf(domain);
   node.source = answer.source;
   w.sources.add(answer.source.replace(/ at \d{4}-.*$/, ''));
   if (answer.status === 'error') {
@@ -173,7 +225,7 @@ async function walkNode(domain: string, path: string[], w: Walk, root: boolean):
     if (!root) w.diagnostics.push({ rule: 'spf/multiple-records', message: `${domain} has ${records.length} SPF records: permerror (RFC 7208 §4.5).`, path });
   }
   node.record = records[0];
-  const rec = parsed(records[0]);
+  const rec = root && w.known?.record === records[0] ? w.known.parsed : parsed(records[0]);
   for (const n of netsOf(rec)) {
     if (w.nets.length >= MAX_NETS) break;
     w.nets.push({ ip: n.ip, len: n.len, text: n.text, domain, path });
@@ -181,13 +233,13 @@ async function walkNode(domain: string, path: string[], w: Walk, root: boolean):
   const hasAll = rec.terms.some((t) => t.kind === 'mechanism' && t.name === 'all');
   const terms = rec.terms.filter((t) => (t.kind === 'mechanism' && COUNTED.has(t.name)) || (t.kind === 'modifier' && t.name === 'redirect' && !hasAll));
   // Resolve all terms of this record together: one round trip per level of the tree.
-  const results = await Promise.all(terms.map((t) => walkTerm(t, domain, path, w)));
+  const results = yield* fork(terms.map((t) => walkTerm(t, domain, path, w)));
   node.terms = results;
   node.lookups = results.reduce((n, t) => n + t.cost, 0);
   return node;
 }
 
-async function walkTerm(t: SpfTerm, domain: string, path: string[], w: Walk): Promise<TreeTerm> {
+function* walkTerm(t: SpfTerm, domain: string, path: string[], w: Walk): Step<TreeTerm> {
   const out: TreeTerm = { text: t.text, name: t.name, cost: 1 };
   const target = t.arg !== undefined ? t.arg.toLowerCase().replace(/\.$/, '') : domain;
   if (hasMacro(t.arg)) {
@@ -204,13 +256,13 @@ async function walkTerm(t: SpfTerm, domain: string, path: string[], w: Walk): Pr
     if (first) {
       w.diagnostics.push({ rule: 'spf/duplicate-include', message: `${target} is included more than once in the tree (first via ${first.join(' → ')}); every copy costs lookups again.`, path, term: t.text });
     } else w.seen.set(target, [...path, target]);
-    out.child = await walkNode(target, [...path, target], w, false);
+    out.child = yield* walkNode(target, [...path, target], w, false);
     out.cost += out.child.lookups;
     return out;
   }
   if (t.name === 'ptr') return out;
   if (t.name === 'mx') {
-    const mx = await isVoid(w.resolver, target, ['MX']);
+    const mx = yield* isVoid(target, ['MX']);
     if (mx.error) out.note = `could not resolve: ${mx.error}`;
     else if (mx.void) {
       out.void = true;
@@ -220,7 +272,7 @@ async function walkTerm(t: SpfTerm, domain: string, path: string[], w: Walk): Pr
     } else out.note = `${mx.records.length} MX host${mx.records.length === 1 ? '' : 's'}: ${mx.records.map(mxHost).join(', ')}`;
     return out;
   }
-  const r = await isVoid(w.resolver, target, t.name === 'exists' ? ['A'] : ['A', 'AAAA']);
+  const r = yield* isVoid(target, t.name === 'exists' ? ['A'] : ['A', 'AAAA']);
   if (r.error) out.note = `could not resolve: ${r.error}`;
   else if (r.void) {
     out.void = true;
@@ -237,10 +289,14 @@ function* order(node: TreeNode, path: string[]): Generator<{ term: TreeTerm; pat
   }
 }
 
-export async function lookupTree(domain: string, resolver: Resolver): Promise<LookupTree> {
+/**
+ * The lookup tree of `domain`. `known` is the root's record already parsed by the caller (the record
+ * the tree is shown for): used when the root's answer is that record, so it is not parsed again.
+ */
+export async function lookupTree(domain: string, resolver: Resolver, known?: { record: string; parsed: ReturnType<typeof parseSpf> }): Promise<LookupTree> {
   const d = domain.toLowerCase().replace(/\.$/, '');
-  const w: Walk = { resolver, diagnostics: [], voids: 0, seen: new Map(), unresolved: new Map(), sources: new Set(), nets: [] };
-  const tree = await walkNode(d, [d], w, true);
+  const w: Walk = { diagnostics: [], voids: 0, seen: new Map(), unresolved: new Map(), sources: new Set(), nets: [], known };
+  const tree = await drive(walkNode(d, [d], w, true), resolver);
   duplicateNets(w);
   let n = 0;
   for (const { term, path } of order(tree, [d])) {
