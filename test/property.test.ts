@@ -86,7 +86,7 @@ describe('property: parsers and the zone reader are total', () => {
     inside(text, a.findings.map((f) => f.range));
     inside(text, a.findings.flatMap((f) => f.fixes?.flatMap((x) => x.edits.filter((e) => !e.uri || e.uri === file).map((e) => e.range)) ?? []));
   };
-  const pieces = fc.constantFrom('"', "'", '`', '\\', 'v=spf1 ', 'v=DMARC1; ', 'v=DKIM1; p=', '+all', ' -all', '\n', '${x}', '<<EOT\n', '<<-EOT\n', 'EOT\n', 'trimspace(', ')', '[', ']', ',', '!Sub ', '!Join ', 'Fn::Join', '{', '}', ': ', '- ', 'ip4:192.0.2.0/24 ', 'pct=50; ', ' ');
+  const pieces = fc.constantFrom('"', "'", '`', '\\', 'v=spf1 ', 'v=DMARC1; ', 'v=DKIM1; p=', '+all', ' -all', '\n', '${x}', '<<EOT\n', '<<-EOT\n', 'EOT\n', 'trimspace(', ')', '[', ']', ',', '!Sub ', '!Join ', 'Fn::Join', '{', '}', ': ', '- ', 'ip4:192.0.2.0/24 ', 'pct=50; ', '\\u', '\\U0011FFFF', '\\x', ' ');
   const built = fc.array(pieces, { maxLength: 60 }).map((a) => a.join(''));
 
   it('the fallback reader never throws and keeps ranges inside any text', () => {

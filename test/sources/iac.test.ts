@@ -203,6 +203,14 @@ describe('Terraform', () => {
     assert.ok(a.findings.some((f) => f.rule === 'spf/ptr'));
     assert.equal(covered(tf, a.findings.find((f) => f.rule === 'dmarc/policy-none')!), 'p=none');
   });
+
+  it('reads broken escapes without throwing: a backslash at the end of an unclosed string, \\u without its digits, a code point past U+10FFFF', () => {
+    // Found by the property test: each of these used to throw (TypeError, RangeError) out of the reader.
+    const hcl = ['records = ["v=spf1 \\', 'records = ["v=spf1 \\u12 -all"]', 'records = ["v=spf1 \\U0011FFFF -all"]'];
+    for (const text of hcl) assert.ok(analyzeZone(text, 'main.tf').findings.some((f) => f.rule.startsWith('spf/')), text);
+    const cfn = (v: string) => `Resources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: example.com.\n      Type: TXT\n      ResourceRecords:\n        - "\\"v=spf1 ${v} -all\\""\n`;
+    for (const v of ['\\UFFFFFFFF', '\\xZZ', '\\u12']) assert.ok(analyzeZone(cfn(v), 'stack.yaml').findings.some((f) => f.rule === 'spf/unknown-mechanism'), v);
+  });
 });
 
 const dnsconfig = `var DMARC = "v=DMARC1; p=none; rua=mailto:dmarc@example.com";

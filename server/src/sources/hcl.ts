@@ -200,13 +200,16 @@ export function stringParts(tok: Token, escapes = true): StringPart[] {
   const end = t.endsWith('"') && t.length > 1 ? t.length - 1 : t.length;
   for (let i = 1; i < end; ) {
     const c = t[i];
-    if (c === '\\' && escapes) {
+    if (c === '\\' && escapes && i + 1 < end) {
       const n = t[i + 1];
       const hex = n === 'u' ? 4 : n === 'U' ? 8 : 0;
-      if (hex) {
-        parts.push({ kind: 'text', text: String.fromCodePoint(parseInt(t.slice(i + 2, i + 2 + hex), 16)), from: base + i, to: base + i + 2 + hex });
+      const digits = hex ? t.slice(i + 2, i + 2 + hex) : '';
+      const code = hex && digits.length === hex && /^[0-9A-Fa-f]+$/.test(digits) ? parseInt(digits, 16) : -1;
+      if (hex && code >= 0 && code <= 0x10ffff) {
+        parts.push({ kind: 'text', text: String.fromCodePoint(code), from: base + i, to: base + i + 2 + hex });
         i += 2 + hex;
       } else {
+        // A `\u`/`\U` without its hex digits (Terraform refuses it) is read as the letter, as other unknown escapes are.
         parts.push({ kind: 'text', text: ESCAPES[n] ?? n, from: base + i, to: base + i + 2 });
         i += 2;
       }

@@ -73,10 +73,13 @@ export function decodeScalar(text: string, node: Scalar): Decoded | undefined {
           continue;
         }
         const hex = n === 'x' ? 2 : n === 'u' ? 4 : n === 'U' ? 8 : 0;
-        if (hex) {
-          push(String.fromCodePoint(parseInt(text.slice(i + 2, i + 2 + hex), 16)), i, 2 + hex);
+        const digits = hex ? text.slice(i + 2, i + 2 + hex) : '';
+        const code = hex && digits.length === hex && /^[0-9A-Fa-f]+$/.test(digits) ? parseInt(digits, 16) : -1;
+        if (hex && code >= 0 && code <= 0x10ffff) {
+          push(String.fromCodePoint(code), i, 2 + hex);
           i += 2 + hex;
         } else {
+          // An escape without its hex digits, or past U+10FFFF (the YAML parser reports it), is read as the letter.
           push(DOUBLE_ESCAPES[n] ?? n, i, 2);
           i += 2;
         }
