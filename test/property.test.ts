@@ -9,6 +9,11 @@ import { parseDmarc } from '../server/src/records/dmarc';
 import { parseSpf } from '../server/src/records/spf';
 import { analyzeZone, readZone } from '../server/src/service';
 import { WorkspaceIndex } from '../server/src/workspace';
+import { gzipSync } from 'node:zlib';
+import { zipSync } from 'fflate';
+import { readReports, summarize } from '../server/src/reports/aggregate';
+import { reportStats } from '../server/src/reports/stats';
+import { previewModel } from '../server/src/reports/preview';
 import { ROOT } from './helpers';
 
 const RUNS = Number(process.env.DL_PROPERTY_RUNS ?? 300);
@@ -114,6 +119,39 @@ describe('property: parsers and the zone reader are total', () => {
       fc.property(cfg, (t) => {
         const a = analyzeZone(t, '/w/.dmarc-lens.json', { workspace: ws });
         inside(t, a.findings.map((f) => f.range));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('property: aggregate report reading is total', () => {
+  // A report with both schemas' parts: RFC 9990 namespace, np/testing, several auth results.
+  const report = `<?xml version="1.0"?>\n<feedback xmlns="urn:ietf:params:xml:ns:dmarc-2.0"><version>1.0</version><report_metadata><org_name>Example</org_name><email>r@example.net</email><report_id>1</report_id><date_range><begin>1700000000</begin><end>1700086399</end></date_range></report_metadata><policy_published><domain>example.com</domain><adkim>r</adkim><aspf>s</aspf><p>quarantine</p><sp>none</sp><np>reject</np><testing>n</testing></policy_published><record><row><source_ip>192.0.2.1</source_ip><count>5</count><policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>fail</spf><reason><type>forwarded</type></reason></policy_evaluated></row><identifiers><header_from>example.com</header_from><envelope_from>bounce.example.com</envelope_from></identifiers><auth_results><dkim><domain>example.com</domain><selector>s1</selector><result>pass</result></dkim><spf><domain>mail.example.net</domain><scope>mfrom</scope><result>softfail</result></spf></auth_results></record><record><row><source_ip>2001:db8::1</source_ip><count>3</count><policy_evaluated><disposition>quarantine</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>news.example.com</header_from></identifiers><auth_results><spf><domain>example.org</domain><result>fail</result></spf></auth_results></record></feedback>\n`;
+  const pieces = fc.constantFrom('<', '>', '/', '</record>', '<record>', '<count>', '-1', '99999999999999999999', '&amp;', '&#0;', '&#x110000;', '<!DOCTYPE x>', '<![CDATA[', ']]>', '"', "'", '\u0000', '\uFFFF', '\ud800', 'xmlns="x"', '<source_ip>', '999.1.1.1', ' ');
+  const mutated = fc.array(fc.record({ at: fc.nat(report.length), del: fc.nat(12), ins: fc.array(pieces, { maxLength: 3 }).map((a) => a.join('')) }), { minLength: 1, maxLength: 4 }).map((ms) => {
+    let text = report;
+    for (const m of ms) text = text.slice(0, Math.min(m.at, text.length)) + m.ins + text.slice(Math.min(m.at, text.length) + m.del);
+    return text;
+  });
+  // Every packaging the reader unpacks, around the mutated XML.
+  const packed = fc.tuple(mutated, fc.constantFrom('xml', 'gz', 'zip', 'eml', 'cut')).map(([x, how]) => {
+    const b = Buffer.from(x);
+    if (how === 'gz') return gzipSync(b);
+    if (how === 'zip') return Buffer.from(zipSync({ 'r.xml': b, 'nested.xml.gz': gzipSync(b) }));
+    if (how === 'eml') return Buffer.from(`From: r@example.net\r\nSubject: Report\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: application/gzip\r\nContent-Transfer-Encoding: base64\r\n\r\n${gzipSync(b).toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n--b--\r\n`);
+    const z = gzipSync(b);
+    return z.subarray(0, z.length >> 1);
+  });
+
+  it('mutated and packed reports never throw; what is read summarises, counts and previews', () => {
+    fc.assert(
+      fc.property(fc.oneof(packed, fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a))), (bytes) => {
+        const r = readReports(bytes, 'r.bin');
+        assert.ok(r.reports.length > 0 || r.failures.length > 0, 'neither a report nor a reason');
+        summarize(r.reports);
+        reportStats(r.reports, { byIp: true });
+        previewModel(r.reports, r.failures);
       }),
       { numRuns: RUNS },
     );
