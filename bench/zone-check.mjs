@@ -1,9 +1,11 @@
 // Benchmark: `dmarc-lens check` on a generated 100 000-record zone (10% SPF, 3% DMARC, 3% DKIM) from
 // ../shared/tools/bench/gen_zone.js, against named-checkzone on the same file when BIND is installed.
-// Prints medians of whole-process wall time over RUNS runs (default 5) and peak RSS, also for the zone
-// reader alone (the work named-checkzone does: records and their syntax, no policy analysis), and for a
-// floor: a process that only reads the file, picks the quoted strings out of each line and runs the
-// SPF/DMARC/DKIM parsers on the joined values, with no record model, rules, SPF trees or output.
+// Prints medians of whole-process wall time over RUNS runs (default 5, the commands taking turns run by
+// run so a slow phase of the machine weighs on all alike), peak RSS and the median per-run ratio to
+// named-checkzone, also for the zone reader alone (the work named-checkzone does: records and their
+// syntax, no policy analysis), and for a floor: a process that only reads the file, picks the quoted
+// strings out of each line and runs the SPF/DMARC/DKIM parsers on the joined values, with no record
+// model, rules, SPF trees or output.
 // Usage: npm run bench [-- --records N --runs R]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -26,23 +28,36 @@ mkdirSync(dir, { recursive: true });
 const zone = path.join(dir, `big-${records}.zone`);
 if (!existsSync(zone)) spawnSync(process.execPath, [generator, '--records', String(records), '--seed', '1', '--origin', 'big.example.', '--out', zone], { stdio: 'inherit' });
 
-function time(cmd, argv) {
-  const samples = [];
-  let rss = 0;
-  let last;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    last = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30 });
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    const m = /(\d+)\s*$/.exec(last.stderr);
-    if (m) rss = Math.max(rss, Number(m[1]));
-  }
-  samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)], min: samples[0], rssMiB: rss / 1024, last };
+/** One run of a command: wall time (ms), peak RSS (KiB) and its output. */
+function once(cmd, argv) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const m = /(\d+)\s*$/.exec(r.stderr);
+  return { ms, rss: m ? Number(m[1]) : 0, out: r };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Runs the commands in turn, run after run (A B C D, A B C D, …), so that a slow phase of a shared
+ * machine weighs on all of them alike; per command the median and minimum wall time and the peak RSS,
+ * and per run the ratio of each to the last command (the reference).
+ */
+function interleaved(commands) {
+  const stats = commands.map(() => ({ samples: [], rss: 0, last: undefined }));
+  for (let i = 0; i < runs; i++)
+    commands.forEach(([cmd, argv], k) => {
+      const r = once(cmd, argv);
+      stats[k].samples.push(r.ms);
+      stats[k].rss = Math.max(stats[k].rss, r.rss);
+      stats[k].last = r.out;
+    });
+  const ref = stats[stats.length - 1].samples;
+  return stats.map((s) => ({ median: median(s.samples), min: Math.min(...s.samples), rssMiB: s.rss / 1024, last: s.last, ratio: median(s.samples.map((x, i) => x / ref[i])) }));
 }
 
 const cli = path.join(root, 'dist', 'cli.js');
-const ours = time(process.execPath, [cli, 'check', zone, '--format', 'json', '--offline']);
 // The part of the work named-checkzone also does: read every record and check its syntax, in a whole
 // process of its own (the zone reader bundled alone), without the SPF/DMARC/DKIM analysis.
 const reader = path.join(dir, 'read-zone.js');
@@ -59,7 +74,7 @@ buildSync({
   outfile: reader,
   logLevel: 'error',
 });
-const readOnly = time(process.execPath, [reader, zone, 'big.example']);
+
 // The floor: the least any process that checks these policy records does (start-up, reading, parsing
 // them), whatever its data model. What named-checkzone's time leaves after it is the budget for the
 // full zone reader, the rules, the SPF trees and the output.
@@ -97,19 +112,24 @@ buildSync({
   outfile: floor,
   logLevel: 'error',
 });
-const parseOnly = time(process.execPath, [floor, zone]);
+const checkzone = ['/usr/bin/named-checkzone', '/usr/sbin/named-checkzone'].find(existsSync);
+const commands = [
+  [process.execPath, [cli, 'check', zone, '--format', 'json', '--offline']],
+  [process.execPath, [reader, zone, 'big.example']],
+  [process.execPath, [floor, zone]],
+];
+if (checkzone) commands.push([checkzone, ['-i', 'local', 'big.example', zone]]);
+const [ours, readOnly, parseOnly, bind] = interleaved(commands);
 const findings = JSON.parse(ours.last.stdout).files.reduce((n, f) => n + f.diagnostics.length, 0);
-console.log(`zone: ${zone} (${(statSync(zone).size / 1e6).toFixed(1)} MB, ${records} records)`);
-console.log(`dmarc-lens check: median ${ours.median.toFixed(0)} ms, min ${ours.min.toFixed(0)} ms, peak RSS ${ours.rssMiB.toFixed(0)} MiB, ${findings} findings (${runs} runs)`);
+console.log(`zone: ${zone} (${(statSync(zone).size / 1e6).toFixed(1)} MB, ${records} records); ${runs} runs, the commands taking turns`);
+console.log(`dmarc-lens check: median ${ours.median.toFixed(0)} ms, min ${ours.min.toFixed(0)} ms, peak RSS ${ours.rssMiB.toFixed(0)} MiB, ${findings} findings`);
 const read = JSON.parse(readOnly.last.stdout);
 console.log(`zone reader alone: median ${readOnly.median.toFixed(0)} ms, min ${readOnly.min.toFixed(0)} ms, peak RSS ${readOnly.rssMiB.toFixed(0)} MiB (${read.records} records, ${read.problems} problems)`);
 const counts = JSON.parse(parseOnly.last.stdout);
 console.log(`floor (read + parse the policy records only): median ${parseOnly.median.toFixed(0)} ms, min ${parseOnly.min.toFixed(0)} ms, peak RSS ${parseOnly.rssMiB.toFixed(0)} MiB (${counts.spf} SPF, ${counts.dmarc} DMARC, ${counts.dkim} DKIM)`);
-const checkzone = ['/usr/bin/named-checkzone', '/usr/sbin/named-checkzone'].find(existsSync);
-if (checkzone) {
-  const bind = time(checkzone, ['-i', 'local', 'big.example', zone]);
+if (bind) {
   console.log(`named-checkzone:  median ${bind.median.toFixed(0)} ms, min ${bind.min.toFixed(0)} ms, peak RSS ${bind.rssMiB.toFixed(0)} MiB`);
-  console.log(`ratio: dmarc-lens / named-checkzone = ${(ours.median / bind.median).toFixed(2)}; zone reader alone / named-checkzone = ${(readOnly.median / bind.median).toFixed(2)}; floor / named-checkzone = ${(parseOnly.median / bind.median).toFixed(2)}`);
+  console.log(`ratio to named-checkzone, median of the per-run ratios: dmarc-lens ${ours.ratio.toFixed(2)}; zone reader alone ${readOnly.ratio.toFixed(2)}; floor ${parseOnly.ratio.toFixed(2)}`);
 } else {
   console.log('named-checkzone: not installed (apt-get install bind9-utils), no comparison');
 }
