@@ -5,6 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LiveResolver } from '../../server/src/dns/live';
+import { ChainResolver, MemoResolver, WorkspaceResolver } from '../../server/src/dns/chain';
+import type { DnsAnswer, Resolver, RRType } from '../../server/src/dns/types';
+import { readZone } from '../../server/src/service';
+import { WorkspaceIndex } from '../../server/src/workspace';
 import { checkHost } from '../../server/src/spf/evaluator';
 import { lookupTree } from '../../server/src/spf/tree';
 import { startDnsServer, type DnsServer, type ZoneRecord } from '../dns-server';
@@ -99,6 +103,37 @@ describe('live DNS against a loopback server', () => {
     assert.ok(tree.diagnostics.some((d) => d.rule === 'spf/duplicate-include'));
     assert.ok(!tree.diagnostics.some((d) => d.rule === 'spf/include-loop'));
     assert.equal(tree.lookups, 5);
+  });
+
+  it('answers what the workspace defines at once, and asks the network only for the rest', async () => {
+    // The workspace defines mixed.test and ws.test; ws.test includes c9.test, which only the DNS server has.
+    const text = '$ORIGIN test.\nmixed IN TXT "v=spf1 include:ws.test include:shared.test -all"\nws IN TXT "v=spf1 include:c9.test a -all"\nws IN A 192.0.2.7\n';
+    const ws = new WorkspaceIndex();
+    const parsed = readZone(text, 'w.zone', { origin: 'test' });
+    ws.set('w.zone', parsed.zone.records, parsed.sites);
+    const live = resolver();
+    const asked: string[] = [];
+    const counting: Resolver = { resolve: (name: string, type: RRType): Promise<DnsAnswer> => (asked.push(`${type} ${name}`), live.resolve(name, type)) };
+    const before = new Map(server.queries);
+    const tree = await lookupTree('mixed.test', new MemoResolver(new ChainResolver(new WorkspaceResolver(ws), counting, undefined)));
+    // include:ws.test (1) + its include:c9.test (1 + c10, c11: 2) + a (1) + include:shared.test (1 + s1, common, s2, common, s3: 5) = 11.
+    assert.equal(tree.lookups, 11);
+    assert.ok(tree.diagnostics.some((d) => d.rule === 'spf/too-many-lookups'));
+    assert.ok(!asked.some((q) => /^(TXT|A) (mixed|ws)\.test$/.test(q)), `workspace names went to the network: ${asked.join(', ')}`);
+    assert.ok(asked.includes('TXT c9.test') && asked.includes('TXT shared.test'));
+    assert.equal(server.queries.get('TXT mixed.test') ?? 0, before.get('TXT mixed.test') ?? 0);
+    // Offline, with everything in the workspace, not one query is made through resolve().
+    const all = new WorkspaceIndex();
+    const p2 = readZone('$ORIGIN test.\nroot IN TXT "v=spf1 include:a.test mx -all"\na IN TXT "v=spf1 include:b.test -all"\nb IN TXT "v=spf1 ip4:192.0.2.1 -all"\n@ IN MX 10 mail\n', 'a.zone', { origin: 'test' });
+    all.set('a.zone', p2.zone.records, p2.sites);
+    const inner = new ChainResolver(new WorkspaceResolver(all), undefined, undefined);
+    let resolves = 0;
+    const spy: Resolver = { resolve: (n, t) => (resolves++, inner.resolve(n, t)), now: (n, t) => inner.now(n, t) };
+    const offline = await lookupTree('root.test', new MemoResolver(spy));
+    assert.equal(offline.lookups, 3);
+    assert.equal(resolves, 0);
+    // `mx` of root.test finds nothing (the MX is at test.): a void lookup, answered from the workspace too.
+    assert.equal(offline.voidLookups, 1);
   });
 
   it('retries over TCP when the UDP answer is truncated', async () => {
