@@ -191,6 +191,10 @@ function treeOf(site: RecordSite): Promise<LookupTree> {
 
 /** Computes the SPF lookup trees of a document's records, then publishes again with their findings. */
 async function checkTrees(doc: TextDocument, state: DocState): Promise<void> {
+  // The diagnostics just sent are written on a later turn of the event loop (vscode-jsonrpc queues
+  // writes with setImmediate): let that turn come first, so trees answered from the workspace without
+  // any network wait do not hold the first diagnostics back.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const sites = (state.analysis?.sites ?? []).filter((a) => a.spf && a.site.owner && a.site.uri === toPath(doc.uri)).slice(0, MAX_TREES_PER_DOCUMENT);
   const sink = new FindingSink({ rules: ruleSettings });
   for (const a of sites) {
