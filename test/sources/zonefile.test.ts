@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { parseProtocols, parseServices, useHostTables } from '../../server/src/sources/hosttables';
 import { analyzeZone } from '../../server/src/service';
 import { documentSymbols, foldingRanges } from '../../server/src/features/outline';
 import { generateHover } from '../../server/src/features/hover';
@@ -438,8 +439,25 @@ describe('zone file reader (RFC 1035 §5)', () => {
     bad('x IN NSAP 0x470', '0x470', /whole bytes/);
     ok('x IN DSYNC CDS NOTIFY 5300 notify-endpoint.parent.net.');
     bad('x IN DSYNC CDS FOO 5300 a.', 'FOO', /scheme/);
-    ok('x IN WKS 192.0.2.1 tcp smtp http');
-    bad('x IN WKS 192.0.2.1 6 65536', '65536', /port/);
+    // WKS names are looked up in the host's tables, as BIND does; here, tables of the test's own.
+    useHostTables({ services: parseServices('smtp 25/tcp mail\nhttp 80/tcp www # web\ndomain 53/udp\n'), protocols: parseProtocols('tcp 6 TCP\nudp 17 UDP\ngre 47 GRE\n') });
+    try {
+      ok('x IN WKS 192.0.2.1 tcp smtp http');
+      ok('x IN WKS 192.0.2.1 TCP SMTP Www mail');
+      ok('x IN WKS 192.0.2.1 17 domain');
+      ok('x IN WKS 192.0.2.1 47 smtp domain');
+      ok('x IN WKS 192.0.2.1 +6 +25');
+      bad('x IN WKS 192.0.2.1 udp smtp', 'smtp', /service table for udp/);
+      bad('x IN WKS 192.0.2.1 Gre', 'Gre', /protocol table/);
+      bad('x IN WKS 192.0.2.1 tcp 25x', '25x', /service table/);
+      bad('x IN WKS 192.0.2.1 tcp -1', '-1', /0-65535/);
+      bad('x IN WKS 192.0.2.1 6 65536', '65536', /port/);
+      // Without the tables (not a POSIX system), any name is taken.
+      useHostTables(null);
+      ok('x IN WKS 192.0.2.1 gre anything');
+    } finally {
+      useHostTables(undefined);
+    }
     bad('x IN X25 123', '123', /four digits/);
     ok('x IN A6 64 ::1 foo.example.');
     bad('x IN A6 129 ::1 foo.', '129', /prefix length/);

@@ -5,6 +5,7 @@
  */
 import { base64Fields, isDecimal, isDottedQuad, isIPv6Address, nameProblem, parseTtl, type RdataProblem } from './textforms';
 import { naptrRegexpProblem } from './naptr';
+import { hostTables } from './hosttables';
 import { DIGEST_SIZES, SSHFP_SIZES, wireDataProblem } from './rdatawire';
 
 /** The record types BIND knows, by mnemonic, with their numbers (IANA DNS parameters registry). */
@@ -307,11 +308,34 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
         fieldCount(type, rdata, 4)
       );
     case 'WKS': {
-      // RFC 1035 §3.4.2: address, protocol, the services (by number here; names BIND looks up in the system's tables).
+      // RFC 1035 §3.4.2: address, protocol, then the services, each a number or a name, which BIND looks
+      // up in the host's tables (getprotobyname, getservbyname): so do we, where they exist.
       if (written.length > 0 && !isDottedQuad(written[0])) return { message: `\`${written[0]}\` is not an IPv4 address (RFC 1035 §3.4.2).`, field: 0 };
-      if (written.length > 1 && /^\d+$/.test(written[1]) && !isDecimal(written[1], 255)) return { message: `WKS protocol \`${written[1]}\` must be a number 0-255 or a name such as \`tcp\` (RFC 1035 §3.4.2).`, field: 1 };
-      for (let k = 2; k < written.length; k++) if (/^\d+$/.test(written[k]) && !isDecimal(written[k], 65535)) return { message: `WKS port \`${written[k]}\` must be 0-65535 (RFC 1035 §3.4.2).`, field: k };
-      return rdata.length < 2 ? fieldCount(type, rdata, 2) : undefined;
+      if (rdata.length < 2) return fieldCount(type, rdata, 2);
+      const tables = hostTables();
+      const p = written[1];
+      let proto: number | undefined;
+      if (/^[+-]?\d+$/.test(p)) {
+        // strtol: a sign is read, so `-1` is a number out of range, not a name.
+        if (!isDecimal(p.replace(/^\+/, ''), 255)) return { message: `WKS protocol \`${p}\` must be a number 0-255 or a name such as \`tcp\` (RFC 1035 §3.4.2).`, field: 1 };
+        proto = Number(p);
+      } else if (tables) {
+        proto = tables.protocols.get(p);
+        if (proto === undefined) return { message: `WKS protocol \`${p}\` is not in this system's protocol table (/etc/protocols; names are matched as written, \`tcp\` or \`udp\`), so BIND refuses it; write its number (RFC 1035 §3.4.2).`, field: 1 };
+      }
+      // Services of TCP and UDP are looked up for that protocol; of any other, for any.
+      const ps = proto === 6 ? 'tcp' : proto === 17 ? 'udp' : undefined;
+      for (let k = 2; k < written.length; k++) {
+        const w = written[k];
+        if (/^[+-]?\d+$/.test(w)) {
+          if (!isDecimal(w.replace(/^\+/, ''), 65535)) return { message: `WKS port \`${w}\` must be 0-65535 (RFC 1035 §3.4.2).`, field: k };
+          continue;
+        }
+        const protos = tables?.services.get(w.toLowerCase());
+        if (tables && (!protos || (ps !== undefined && !protos.has(ps))))
+          return { message: `WKS service \`${w}\` is not in this system's service table${ps ? ` for ${ps}` : ''} (/etc/services), so BIND refuses it; write the port number (RFC 1035 §3.4.2).`, field: k };
+      }
+      return undefined;
     }
     case 'HIP': {
       // RFC 8005 §5: public key algorithm, the HIT in hex, the public key in base64 (one field each), then rendezvous servers.
