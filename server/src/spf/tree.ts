@@ -101,7 +101,9 @@ function* fork<T>(steps: Step<T>[]): Step<T[]> {
 
 /**
  * Runs a step: synchronously while the resolver answers at once, else from the network. Forked steps
- * each go at their own pace, so a slow answer holds up only the subtree that waits on it.
+ * each go at their own pace, so a slow answer holds up only the subtree that waits on it; answered at
+ * once, they run one after the other, depth first, which is the order receivers evaluate them in (so a
+ * duplicate include is the later one in evaluation order).
  */
 function drive<T>(step: Step<T>, resolver: Resolver, input?: unknown): T | Promise<T> {
   let r = step.next(input);
