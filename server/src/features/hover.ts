@@ -5,6 +5,7 @@
 import type { AnalyzedSite } from '../checks/rule';
 import { providerForInclude } from '../senders/catalog';
 import type { OffsetRange, ResourceRecord } from '../types';
+import { MAX_GENERATED } from '../sources/generate';
 import type { Tag } from '../records/taglist';
 import type { SpfTerm } from '../records/spf';
 import { DKIM_TAGS, DMARC_TAGS, QUALIFIERS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
@@ -124,6 +125,6 @@ export function generateHover(records: readonly ResourceRecord[], uri: string, l
   const shown = made.length <= 6 ? made.map(line) : [...made.slice(0, 5).map(line), '…', line(made[made.length - 1])];
   return {
     range: made[0].range,
-    markdown: `**$GENERATE** makes ${made.length} record${made.length === 1 ? '' : 's'}${made.length === 65536 ? ' (the most read of one line)' : ''}:\n\n\`\`\`\n${shown.join('\n')}\n\`\`\``,
+    markdown: `**$GENERATE** makes ${made.length} record${made.length === 1 ? '' : 's'}${made.length === MAX_GENERATED ? ' (the most read of one line)' : ''}:\n\n\`\`\`\n${shown.join('\n')}\n\`\`\``,
   };
 }

@@ -3,6 +3,7 @@
  * escapes and `${…}`/`%{…}` templates, heredocs, and brackets, and a structural parser for blocks and
  * attributes. It keeps source ranges and never throws; what it cannot read statically it says so.
  */
+import { hexCodePoint } from '../util/escapes';
 
 export interface Token {
   kind: 'ident' | 'string' | 'heredoc' | 'number' | 'punct' | 'newline';
@@ -203,9 +204,8 @@ export function stringParts(tok: Token, escapes = true): StringPart[] {
     if (c === '\\' && escapes && i + 1 < end) {
       const n = t[i + 1];
       const hex = n === 'u' ? 4 : n === 'U' ? 8 : 0;
-      const digits = hex ? t.slice(i + 2, i + 2 + hex) : '';
-      const code = hex && digits.length === hex && /^[0-9A-Fa-f]+$/.test(digits) ? parseInt(digits, 16) : -1;
-      if (hex && code >= 0 && code <= 0x10ffff) {
+      const code = hex ? hexCodePoint(t, i + 2, hex) : undefined;
+      if (code !== undefined) {
         parts.push({ kind: 'text', text: String.fromCodePoint(code), from: base + i, to: base + i + 2 + hex });
         i += 2 + hex;
       } else {

@@ -65,8 +65,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       const p = numberAt(written, 0, 255, `${type} usage`, 'RFC 6698 §2.1.1') ?? numberAt(written, 1, 255, `${type} selector`, 'RFC 6698 §2.1.2') ?? numberAt(written, 2, 255, `${type} matching type`, 'RFC 6698 §2.1.3');
       if (p) return p;
       if (rdata.length < 4) return fieldCount(type, rdata, 4);
-      const hex = hexFields(written, 3, `${type} data`, 'RFC 6698 §2.2');
-      return typeof hex === 'number' ? undefined : hex;
+      return hexOrProblem(hexFields(written, 3, `${type} data`, 'RFC 6698 §2.2'));
     }
     case 'CAA':
       return (
@@ -85,8 +84,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       const digest = written.length > 2 ? mnemonicValue(written[2], DIGESTS) : undefined;
       if (written.length > 2 && digest === undefined) return { message: `${type} digest type \`${written[2]}\` must be a number 0-255 or SHA-1, SHA-256, GOST, SHA-384 (RFC 4034 §5.1.3).`, field: 2 };
       if (rdata.length < 4) return fieldCount(type, rdata, 4);
-      const bytes = hexFields(written, 3, DIGEST_NAMES[digest!] ? `A ${DIGEST_NAMES[digest!]} digest` : `${type} digest`, 'RFC 4034 §5.1.4', DIGEST_SIZES[digest!]);
-      return typeof bytes === 'number' ? undefined : bytes;
+      return hexOrProblem(hexFields(written, 3, DIGEST_NAMES[digest!] ? `A ${DIGEST_NAMES[digest!]} digest` : `${type} digest`, 'RFC 4034 §5.1.4', DIGEST_SIZES[digest!]));
     }
     case 'DNSKEY':
     case 'CDNSKEY':
@@ -111,8 +109,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       if (p) return p;
       if (rdata.length < 3) return fieldCount(type, rdata, 3);
       const size = SSHFP_SIZES[Number(written[1])];
-      const bytes = hexFields(written, 2, size ? `A ${size === 20 ? 'SHA-1' : 'SHA-256'} fingerprint` : 'SSHFP fingerprint', 'RFC 4255 §3.1.3, RFC 6594', size);
-      return typeof bytes === 'number' ? undefined : bytes;
+      return hexOrProblem(hexFields(written, 2, size ? `A ${size === 20 ? 'SHA-1' : 'SHA-256'} fingerprint` : 'SSHFP fingerprint', 'RFC 4255 §3.1.3, RFC 6594', size));
     }
     case 'HINFO':
       return fieldCount(type, rdata, 2);
@@ -231,17 +228,8 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       // RFC 4025 §3: precedence, gateway type (0 none, 1 IPv4, 2 IPv6, 3 a name), algorithm, gateway, then the key in base64.
       const p = numberAt(written, 0, 255, 'IPSECKEY precedence', 'RFC 4025 §2.2') ?? numberAt(written, 1, 3, 'IPSECKEY gateway type', 'RFC 4025 §2.3') ?? numberAt(written, 2, 255, 'IPSECKEY algorithm', 'RFC 4025 §2.4');
       if (p) return p;
-      if (written.length > 3) {
-        const g = written[3];
-        const gw = Number(written[1]);
-        const bad =
-          gw === 0 ? g !== '.' && 'with gateway type 0 the gateway is `.`' : gw === 1 ? !isDottedQuad(g) && 'with gateway type 1 the gateway is an IPv4 address' : gw === 2 ? !isIPv6Address(g) && 'with gateway type 2 the gateway is an IPv6 address' : false;
-        if (bad) return { message: `IPSECKEY gateway \`${g}\`: ${bad} (RFC 4025 §2.5).`, field: 3 };
-        if (gw === 3) {
-          const n = nameAt(written, 3);
-          if (n) return n;
-        }
-      }
+      const g = written.length > 3 ? gatewayProblem(written, 3, Number(written[1]), 'IPSECKEY gateway', 'RFC 4025 §2.5') : undefined;
+      if (g) return g;
       if (rdata.length < 5) return fieldCount(type, rdata, 5);
       return base64Fields(written, 4, 'IPSECKEY public key', 'RFC 4025 §2.6');
     }
@@ -315,9 +303,11 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       const tables = hostTables();
       const p = written[1];
       let proto: number | undefined;
-      if (/^[+-]?\d+$/.test(p)) {
-        // strtol: a sign is read, so `-1` is a number out of range, not a name.
-        if (!isDecimal(p.replace(/^\+/, ''), 255)) return { message: `WKS protocol \`${p}\` must be a number 0-255 or a name such as \`tcp\` (RFC 1035 §3.4.2).`, field: 1 };
+      // strtol: a sign is read, so `-1` is a number (out of range), not a name.
+      const signed = (w: string) => /^[+-]?\d+$/.test(w);
+      const inRange = (w: string, max: number) => isDecimal(w.replace(/^\+/, ''), max);
+      if (signed(p)) {
+        if (!inRange(p, 255)) return { message: `WKS protocol \`${p}\` must be a number 0-255 or a name such as \`tcp\` (RFC 1035 §3.4.2).`, field: 1 };
         proto = Number(p);
       } else if (tables) {
         proto = tables.protocols.get(p);
@@ -327,8 +317,8 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       const ps = proto === 6 ? 'tcp' : proto === 17 ? 'udp' : undefined;
       for (let k = 2; k < written.length; k++) {
         const w = written[k];
-        if (/^[+-]?\d+$/.test(w)) {
-          if (!isDecimal(w.replace(/^\+/, ''), 65535)) return { message: `WKS port \`${w}\` must be 0-65535 (RFC 1035 §3.4.2).`, field: k };
+        if (signed(w)) {
+          if (!inRange(w, 65535)) return { message: `WKS port \`${w}\` must be 0-65535 (RFC 1035 §3.4.2).`, field: k };
           continue;
         }
         const protos = tables?.services.get(w.toLowerCase());
@@ -343,7 +333,7 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       if (p) return p;
       if (written.length > 1) {
         const hit = written[1];
-        if (!/^[0-9A-Fa-f]+$/.test(hit) || hit.length % 2 !== 0 || hit.length > 510)
+        if (!isHexBytes(hit) || hit.length > 510)
           return { message: `HIP HIT \`${hit}\` must be hex in whole bytes, at most 255 of them, written as one field (RFC 8005 §5).`, field: 1, here: true };
       }
       if (written.length > 2) {
@@ -363,12 +353,8 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
       if (p) return p;
       if (rdata.length < 4) return fieldCount(type, rdata, 4);
       const relayType = Number(written[2]);
-      const g = written[3];
       if (relayType > 3) return { message: `AMTRELAY relay type ${relayType} is not defined, so its relay has no text form; write the record as \`\\# length hex\` (RFC 8777 §4.2.3, RFC 3597 §5).`, field: 3 };
-      const bad =
-        relayType === 0 ? g !== '.' && 'with relay type 0 the relay is `.`' : relayType === 1 ? !isDottedQuad(g) && 'with relay type 1 the relay is an IPv4 address' : relayType === 2 ? !isIPv6Address(g) && 'with relay type 2 the relay is an IPv6 address' : false;
-      if (bad) return { message: `AMTRELAY relay \`${g}\`: ${bad} (RFC 8777 §4.3).`, field: 3 };
-      return (relayType === 3 ? nameAt(written, 3) : undefined) ?? fieldCount(type, rdata, 4);
+      return gatewayProblem(written, 3, relayType, 'AMTRELAY relay', 'RFC 8777 §4.3') ?? fieldCount(type, rdata, 4);
     }
     case 'DOA': {
       // draft-durand-doa-over-dns §3: enterprise, type, location, media type, then the data in base64 or `-` for none.
@@ -441,6 +427,19 @@ export function checkRdata(type: string, rdata: string[], written: string[], ori
   }
 }
 
+/**
+ * A gateway (IPSECKEY, RFC 4025 §2.5) or relay (AMTRELAY, RFC 8777 §4.3) at field k, by its type:
+ * 0 none (`.`), 1 an IPv4 address, 2 an IPv6 address, 3 a domain name; other types are not checked here.
+ */
+function gatewayProblem(written: string[], k: number, kind: number, what: string, rfc: string): RdataProblem | undefined {
+  const g = written[k];
+  const noun = what.split(' ')[1];
+  const bad = kind === 0 ? g !== '.' && '`.`' : kind === 1 ? !isDottedQuad(g) && 'an IPv4 address' : kind === 2 ? !isIPv6Address(g) && 'an IPv6 address' : false;
+  if (bad) return { message: `${what} \`${g}\`: with ${noun} type ${kind} the ${noun} is ${bad} (${rfc}).`, field: k };
+  return kind === 3 ? nameAt(written, k) : undefined;
+}
+
+/** What hexFields found wrong, or undefined when it gave the number of bytes. */
 function hexOrProblem(hex: number | RdataProblem): RdataProblem | undefined {
   return typeof hex === 'number' ? undefined : hex;
 }
@@ -606,17 +605,15 @@ export function base32HexBytes(s: string): number | undefined {
   return (last & ((1 << over) - 1)) === 0 ? Math.floor((s.length * 5) / 8) : undefined;
 }
 
-/** Meta types BIND also reads by name in type lists and RRSIG (RFC 6895 §3.1). */
-const QUERY_TYPES = new Set(['ANY', 'AXFR', 'IXFR', 'MAILA', 'MAILB']);
+/** Meta types BIND also reads by name in type lists and RRSIG (RFC 6895 §3.1), with their numbers. */
+const QUERY_TYPE_CODES: Record<string, number> = { IXFR: 251, AXFR: 252, MAILB: 253, MAILA: 254, ANY: 255 };
 
 /** A record type by name (as the zone reader knows them, in any case) or as `TYPEnnn` up to 65535. */
 function isTypeName(s: string): boolean {
   const u = s.toUpperCase();
-  if (KNOWN_TYPE_NAMES.has(u) || QUERY_TYPES.has(u)) return true;
+  if (KNOWN_TYPE_NAMES.has(u) || u in QUERY_TYPE_CODES) return true;
   return /^TYPE\d+$/.test(u) && u.length <= 14 && Number(u.slice(4)) <= 65535;
 }
-
-const QUERY_TYPE_CODES: Record<string, number> = { IXFR: 251, AXFR: 252, MAILB: 253, MAILA: 254, ANY: 255 };
 
 /** The number of a type name `isTypeName` accepts. */
 function typeNumber(s: string): number {
@@ -630,9 +627,14 @@ function typeListAt(written: string[], from: number, rfc: string): RdataProblem 
   return undefined;
 }
 
+/** Hex digits in whole bytes, as one field. */
+function isHexBytes(s: string): boolean {
+  return s.length % 2 === 0 && /^[0-9A-Fa-f]+$/.test(s);
+}
+
 /** An NSEC3 salt: hex, whole bytes, at most 255 of them (RFC 5155 §3.3; `-` for none is checked before). */
 function saltProblem(type: string, salt: string): RdataProblem | undefined {
-  if (!/^[0-9A-Fa-f]+$/.test(salt) || salt.length % 2 !== 0) return { message: `${type} salt \`${salt}\` must be hex in whole bytes, or \`-\` for none (RFC 5155 §3.3).`, field: 3, here: true };
+  if (!isHexBytes(salt)) return { message: `${type} salt \`${salt}\` must be hex in whole bytes, or \`-\` for none (RFC 5155 §3.3).`, field: 3, here: true };
   return salt.length > 510 ? { message: `${type} salt is ${salt.length / 2} bytes; at most 255 (RFC 5155 §3.1.5).`, field: 3 } : undefined;
 }
 

@@ -103,9 +103,15 @@ function read(type: string, r: Reader): string | undefined {
     case 'RP':
       return r.name() ?? r.name();
     case 'TXT':
-    case 'SPF': {
-      if (r.left === 0) return 'is not one or more character-strings (each a length byte, then that many bytes)';
-      while (r.left > 0) if (r.string()) return 'is not one or more character-strings (each a length byte, then that many bytes)';
+    case 'SPF':
+    case 'RESINFO':
+    case 'WALLET':
+    case 'AVC':
+    case 'NINFO': {
+      // TXT-like data: one or more character-strings (empty TXT data is named as such, the others as cut short).
+      const bad = 'is not one or more character-strings (each a length byte, then that many bytes)';
+      if (r.left === 0) return type === 'TXT' || type === 'SPF' ? bad : SHORT;
+      while (r.left > 0) if (r.string()) return bad;
       return undefined;
     }
     case 'HINFO':
@@ -188,14 +194,6 @@ function read(type: string, r: Reader): string | undefined {
       return fixed(9) ?? r.string() ?? (r.rest(), undefined);
     case 'GPOS':
       return r.string() ?? r.string() ?? r.string();
-    case 'RESINFO':
-    case 'WALLET':
-    case 'AVC':
-    case 'NINFO': {
-      if (r.left === 0) return SHORT;
-      while (r.left > 0) if (r.string()) return 'is not one or more character-strings (each a length byte, then that many bytes)';
-      return undefined;
-    }
     case 'ATMA': {
       // Format 0 (AESA) is any bytes; format 1 (E.164) is ASCII digits.
       const format = r.u8();

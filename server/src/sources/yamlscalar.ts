@@ -6,6 +6,7 @@
  */
 import type { Scalar } from 'yaml';
 import { SourceMap } from '../sourcemap';
+import { hexCodePoint } from '../util/escapes';
 import type { ValueSyntax } from '../types';
 import type { Decoded } from './layers';
 
@@ -73,9 +74,8 @@ export function decodeScalar(text: string, node: Scalar): Decoded | undefined {
           continue;
         }
         const hex = n === 'x' ? 2 : n === 'u' ? 4 : n === 'U' ? 8 : 0;
-        const digits = hex ? text.slice(i + 2, i + 2 + hex) : '';
-        const code = hex && digits.length === hex && /^[0-9A-Fa-f]+$/.test(digits) ? parseInt(digits, 16) : -1;
-        if (hex && code >= 0 && code <= 0x10ffff) {
+        const code = hex ? hexCodePoint(text, i + 2, hex) : undefined;
+        if (code !== undefined) {
           push(String.fromCodePoint(code), i, 2 + hex);
           i += 2 + hex;
         } else {

@@ -690,11 +690,6 @@ export function parseZone(text: string, uri: string, options: ZoneOptions = {}):
 }
 
 /**
- * Reads entries from `from` on into `out`. `onBoundary` is called at each line start where an entry
- * begins (top-level file only): `true` stops reading there, a new Output switches where the
- * following records go.
- */
-/**
  * BIND's `$GENERATE` (see generate.ts): each generated record is read like a line of the file, and
  * lands in the model with the directive's range; a problem in any of them (the first one, as BIND
  * stops there) is reported on the directive. Generated TXT records are not analysed as SPF, DMARC or
@@ -776,6 +771,11 @@ function expandGenerate(zone: IncrementalZone, text: string, uri: string, st: Re
   }
 }
 
+/**
+ * Reads entries from `from` on into `out`. `onBoundary` is called at each line start where an entry
+ * begins (top-level file only): `true` stops reading there, a new Output switches where the
+ * following records go.
+ */
 function readInto(
   zone: IncrementalZone,
   text: string,
