@@ -6,14 +6,16 @@
 // syntax, no policy analysis), and for a floor: a process that only reads the file, picks the quoted
 // strings out of each line and runs the SPF/DMARC/DKIM parsers on the joined values, with no record
 // model, rules, SPF trees or output.
-// Usage: npm run bench [-- --records N --runs R]
+// With --sweep, also the same comparison on zones of 100, 1 000 and 10 000 records and on the bundled
+// examples zone, beside a bare `node -e 0`: what any Node process pays before it reads a byte.
+// Usage: npm run bench [-- --records N --runs R --sweep]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1] === undefined || all[i + 1].startsWith('--') ? 'yes' : all[i + 1]]] : acc), []));
 const records = Number(args.records ?? 100000);
 const runs = Number(args.runs ?? 5);
 const gen = path.resolve(root, '..', 'shared', 'tools', 'bench', 'gen_zone.js');
@@ -25,8 +27,13 @@ if (!existsSync(generator)) {
 }
 const dir = path.join(root, 'bench', '.data');
 mkdirSync(dir, { recursive: true });
-const zone = path.join(dir, `big-${records}.zone`);
-if (!existsSync(zone)) spawnSync(process.execPath, [generator, '--records', String(records), '--seed', '1', '--origin', 'big.example.', '--out', zone], { stdio: 'inherit' });
+/** The generated zone of `n` records (made once, kept in bench/.data). */
+function generated(n) {
+  const file = path.join(dir, `big-${n}.zone`);
+  if (!existsSync(file)) spawnSync(process.execPath, [generator, '--records', String(n), '--seed', '1', '--origin', 'big.example.', '--out', file], { stdio: 'inherit' });
+  return file;
+}
+const zone = generated(records);
 
 /** One run of a command: wall time (ms), peak RSS (KiB) and its output. */
 function once(cmd, argv) {
@@ -132,4 +139,21 @@ if (bind) {
   console.log(`ratio to named-checkzone, median of the per-run ratios: dmarc-lens ${ours.ratio.toFixed(2)}; zone reader alone ${readOnly.ratio.toFixed(2)}; floor ${parseOnly.ratio.toFixed(2)}`);
 } else {
   console.log('named-checkzone: not installed (apt-get install bind9-utils), no comparison');
+}
+
+if (args.sweep && checkzone) {
+  // Smaller zones: where a Node process's own start-up is most of the time.
+  console.log('\nsweep (medians, the commands taking turns):');
+  console.log('zone                          records  node -e 0  dmarc-lens check  named-checkzone  ratio');
+  const sized = [100, 1000, 10000].map((n) => [generated(n), n, 'big.example']);
+  sized.push([path.join(root, 'examples', 'northwind.example.zone'), 39, 'northwind.example']);
+  for (const [file, n, origin] of sized) {
+    const [bare, check, named] = interleaved([
+      [process.execPath, ['-e', '0']],
+      [process.execPath, [cli, 'check', file, '--format', 'json', '--offline']],
+      [checkzone, ['-i', 'local', origin, file]],
+    ]);
+    const name = path.relative(root, file);
+    console.log(`${name.padEnd(30)}${String(n).padStart(7)}${`${bare.median.toFixed(0)} ms`.padStart(11)}${`${check.median.toFixed(0)} ms`.padStart(18)}${`${named.median.toFixed(0)} ms`.padStart(17)}${check.ratio.toFixed(1).padStart(7)}`);
+  }
 }
