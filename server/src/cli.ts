@@ -746,7 +746,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         if (args.config) configs.override = loadConfig(args.config);
         timeRules(process.env.DMARC_LENS_TIMING === '1');
         const run = runCheck(args, options, warn);
-        timing(`check (slowest cross-record rules: ${[...(ruleTimings ?? [])].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`).join(', ')})`);
+        timing(`check (slowest cross-record rules: ${[...(ruleTimings ?? [])].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`).join(', ')})`);
         return settle(
           addTreeFindings(args, options, run, warn).then(() => {
             timing('suppressions and order');

@@ -4,7 +4,10 @@
  * attachments) and bare base64 blobs are unpacked until XML remains.
  */
 import { gunzipSync } from 'node:zlib';
-import { unzipSync } from 'fflate';
+/** fflate, loaded on the first zip archive. */
+let fflate: typeof import('fflate') | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const unzipSync: typeof import('fflate').unzipSync = (data, opts) => (fflate ??= require('fflate') as typeof import('fflate')).unzipSync(data, opts);
 
 export interface XmlDocument {
   /** Where it came from: `file`, `file!member.xml`, `file (attachment report.zip)!member.xml`. */
