@@ -105,7 +105,8 @@ export class WorkspaceIndex {
 
   /** Records at a name in files other than those in `except` (the file being checked supplies its own). */
   at(owner: string, except?: ReadonlySet<string>): IndexEntry[] {
-    if (this.pending.size) for (const uri of [...this.pending]) if (!except?.has(uri)) this.refresh(uri);
+    // refresh() deletes the uri it is given from `pending`, which a Set's iteration allows (no copy per lookup).
+    if (this.pending.size) for (const uri of this.pending) if (!except?.has(uri)) this.refresh(uri);
     const list = this.byOwner.get(owner);
     if (!list) return NONE;
     // Most lookups find nothing outside the file being checked: no new array then.

@@ -15,12 +15,13 @@ import type { AnalyzedSite, DnsModel, ModelRule } from './rule';
  * signature with d= a parent in the same Organizational Domain aligns too. Parents are walked down to
  * two labels (no public-suffix list yet, so `co.uk`-style suffixes are not told apart).
  */
-function dkimSetUp(model: DnsModel, keys: Map<string, ResourceRecord[]>, domain: string, p: Provider, memo: Map<string, boolean>): boolean {
+function dkimSetUp(model: DnsModel, keys: Map<string, ResourceRecord[]>, domain: string, p: Provider, memo: Map<Provider, Map<string, boolean>>): boolean {
+  let mine = memo.get(p);
+  if (!mine) memo.set(p, (mine = new Map()));
   for (let d = domain; d.includes('.'); d = d.slice(d.indexOf('.') + 1)) {
     // Sibling names share their parents: each (parent, platform) is looked at once per check.
-    const key = `${p.id} ${d}`;
-    let found = memo.get(key);
-    if (found === undefined) memo.set(key, (found = dkimAt(model, keys, d, p)));
+    let found = mine.get(d);
+    if (found === undefined) mine.set(d, (found = dkimAt(model, keys, d, p)));
     if (found) return true;
   }
   return false;
@@ -73,7 +74,7 @@ export const includeDoesNotAlign: ModelRule = {
   },
   check(model, ctx) {
     let keys: Map<string, ResourceRecord[]> | undefined;
-    const memo = new Map<string, boolean>();
+    const memo = new Map<Provider, Map<string, boolean>>();
     type Hit = { site: AnalyzedSite; term: SpfTerm; p: Provider; domain: string };
     const groups = new Map<string, Hit[]>();
     for (const s of model.sites) {
