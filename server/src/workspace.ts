@@ -73,13 +73,22 @@ export class WorkspaceIndex {
     if (f) {
       const siteOf = new Map(f.sites.map((a) => [a.site, a]));
       const mine: IndexEntry[] = [];
+      // A file lists the records of one name together: the list of the record before is reused without a lookup.
+      let lastOwner: string | undefined;
+      let lastList: IndexEntry[] | undefined;
       for (const r of f.records) {
         if (r.owner === undefined) continue;
         const entry = { uri, record: r, site: r.site ? siteOf.get(r.site) : undefined };
         mine.push(entry);
-        const list = this.byOwner.get(r.owner);
+        if (r.owner === lastOwner && lastList) {
+          lastList.push(entry);
+          continue;
+        }
+        let list = this.byOwner.get(r.owner);
         if (list) list.push(entry);
-        else this.byOwner.set(r.owner, [entry]);
+        else this.byOwner.set(r.owner, (list = [entry]));
+        lastOwner = r.owner;
+        lastList = list;
       }
       this.indexed.set(uri, mine);
     }

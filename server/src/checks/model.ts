@@ -401,7 +401,13 @@ export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], wor
     owners() {
       if (!owners) {
         owners = new Set();
-        for (const r of records) if (r.owner !== undefined) owners.add(r.owner);
+        // A zone lists the records of one name together: a name repeated from the record before is not hashed again.
+        let last: string | undefined;
+        for (const r of records)
+          if (r.owner !== last) {
+            last = r.owner;
+            if (last !== undefined) owners.add(last);
+          }
       }
       return owners;
     },

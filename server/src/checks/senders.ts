@@ -31,6 +31,8 @@ function dkimSetUp(model: DnsModel, keys: Map<string, ResourceRecord[]>, domain:
 function keysByDomain(records: readonly ResourceRecord[]): Map<string, ResourceRecord[]> {
   const m = new Map<string, ResourceRecord[]>();
   for (const r of records) {
+    // Only CNAME and TXT records can be a platform's DKIM set-up (see dkimAt).
+    if (r.type !== 'CNAME' && r.type !== 'TXT') continue;
     const i = r.owner?.indexOf('._domainkey.') ?? -1;
     if (i < 0) continue;
     const d = r.owner!.slice(i + '._domainkey.'.length);
