@@ -27,6 +27,7 @@ import { bundledSnapshot, ChainResolver, MemoResolver, WorkspaceResolver } from 
 import { LiveResolver } from './dns/live';
 import { checkHost } from './spf/evaluator';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type TreeDiagnostic } from './spf/tree';
+import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
 import { LineIndex, type Position } from './util/lines';
 
@@ -269,6 +270,9 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
   const outside = new Set<string>();
   const snapshot = bundledSnapshot();
   const inWorkspace = (name: string) => run.workspace.at(name.toLowerCase().replace(/\.$/, '')).length > 0 || snapshot?.lookup(name, 'TXT') !== undefined;
+  // Include targets defined in the files checked are walked with the parses the check already made.
+  const parses = new Map<string, SpfRecord>();
+  for (const a of run.analyses) for (const s of a.sites) if (s.spf && s.site.type === 'TXT') parses.set(s.site.value, s.spf);
   for (const a of run.analyses)
     for (const s of a.sites) {
       if (!s.spf || !s.site.owner || s.spf.problems.length) continue;
@@ -281,7 +285,7 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
         continue;
       }
       jobs.push(
-        lookupTree(s.site.owner, resolver, { record: s.site.value, parsed: s.spf }).then((tree) => {
+        lookupTree(s.site.owner, resolver, { record: s.site.value, parsed: s.spf, parses }).then((tree) => {
           treeFindings(s, tree, sink);
         }),
       );

@@ -164,7 +164,17 @@ interface Walk {
   /** Networks authorised (pass) by ip4/ip6 terms across the tree, to find ones that repeat. */
   nets: { ip: Ip; len: number; text: string; domain: string; path: string[] }[];
   /** The root's record as the caller parsed it. */
-  known?: { record: string; parsed: ReturnType<typeof parseSpf> };
+  known?: Known;
+}
+
+/**
+ * What the caller already parsed: the root's record, and any records by text (e.g. every SPF record of
+ * the workspace's files), so that include targets defined there are not parsed again.
+ */
+export interface Known {
+  record: string;
+  parsed: ReturnType<typeof parseSpf>;
+  parses?: ReadonlyMap<string, ReturnType<typeof parseSpf>>;
 }
 
 const MAX_NETS = 2000;
@@ -227,7 +237,7 @@ function* walkNode(domain: string, path: string[], w: Walk, root: boolean): Step
     if (!root) w.diagnostics.push({ rule: 'spf/multiple-records', message: `${domain} has ${records.length} SPF records: permerror (RFC 7208 §4.5).`, path });
   }
   node.record = records[0];
-  const rec = root && w.known?.record === records[0] ? w.known.parsed : parsed(records[0]);
+  const rec = root && w.known?.record === records[0] ? w.known.parsed : (w.known?.parses?.get(records[0]) ?? parsed(records[0]));
   for (const n of netsOf(rec)) {
     if (w.nets.length >= MAX_NETS) break;
     w.nets.push({ ip: n.ip, len: n.len, text: n.text, domain, path });
@@ -295,15 +305,17 @@ function* order(node: TreeNode, path: string[]): Generator<{ term: TreeTerm; pat
  * The lookup tree of `domain`. `known` is the root's record already parsed by the caller (the record
  * the tree is shown for): used when the root's answer is that record, so it is not parsed again.
  */
-export async function lookupTree(domain: string, resolver: Resolver, known?: { record: string; parsed: ReturnType<typeof parseSpf> }): Promise<LookupTree> {
+export async function lookupTree(domain: string, resolver: Resolver, known?: Known): Promise<LookupTree> {
   const d = domain.toLowerCase().replace(/\.$/, '');
   const w: Walk = { diagnostics: [], voids: 0, seen: new Map(), unresolved: new Map(), sources: new Set(), nets: [], known };
   const tree = await drive(walkNode(d, [d], w, true), resolver);
   duplicateNets(w);
-  let n = 0;
-  for (const { term, path } of order(tree, [d])) {
-    // The limit is checked right after each increment (RFC 7208 §4.6.4): the 11th lookup fails.
-    if (++n === LOOKUP_LIMIT + 1) {
+  // The limit is checked right after each increment (RFC 7208 §4.6.4): the 11th lookup fails. order()
+  // yields each counted term once, so there is an 11th only in a tree of more than 10 lookups.
+  if (tree.lookups > LOOKUP_LIMIT) {
+    let n = 0;
+    for (const { term, path } of order(tree, [d])) {
+      if (++n <= LOOKUP_LIMIT) continue;
       const heavy = [...tree.terms].sort((a, b) => b.cost - a.cost).slice(0, 3).map((t) => `${t.text} (${t.cost})`);
       w.diagnostics.unshift({
         rule: 'spf/too-many-lookups',
@@ -311,6 +323,7 @@ export async function lookupTree(domain: string, resolver: Resolver, known?: { r
         path,
         term: term.text,
       });
+      break;
     }
   }
   if (w.unresolved.size) {
