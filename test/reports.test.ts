@@ -6,6 +6,8 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { readReports, summarize } from '../server/src/reports/aggregate';
+import { reportStats } from '../server/src/reports/stats';
+import { previewModel } from '../server/src/reports/preview';
 import { CORPUS, ROOT } from './helpers';
 import { spawnSync } from 'node:child_process';
 
@@ -33,6 +35,22 @@ describe('aggregate reports', () => {
     assert.deepEqual(readReports(zip, 'r.zip').reports.map((r) => r.origin), ['r.zip!a.xml', 'r.zip!b.xml']);
     const eml = `From: dmarc@receiver.example\r\nSubject: Report\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="XX"\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XX\r\nContent-Type: application/zip; name="r.zip"\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(zip).toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n--XX--\r\n`;
     assert.equal(readReports(Buffer.from(eml), 'r.eml').reports.length, 2);
+  });
+
+  it('says which date_range time is not a time, leaves it out, and still counts and previews the report', () => {
+    const withRange = (begin: string, end: string) => Buffer.from(xml(rec('192.0.2.1', 2, 'pass', 'pass')).replace('<begin>1700000000</begin><end>1700086399</end>', `<begin>${begin}</begin><end>${end}</end>`));
+    // Found by the property test: a begin past what a date can hold made the totals by day throw.
+    const huge = readReports(withRange('999999999999999999991700000000', '1700086399'), 'h.xml').reports[0];
+    assert.equal(huge.metadata.begin, undefined);
+    assert.equal(huge.metadata.end, 1700086399);
+    assert.deepEqual(huge.problems, ['date_range begin "999999999999999999991700000000" is not a time in seconds since 1970; it is left out of the report\'s dates']);
+    assert.equal(reportStats([huge], { byIp: true }).messages, 2);
+    assert.equal(previewModel([huge], []).reports[0].begin, undefined);
+    const words = readReports(withRange('yesterday', '-1'), 'w.xml').reports[0];
+    assert.deepEqual([words.metadata.begin, words.metadata.end, words.problems.length], [undefined, undefined, 2]);
+    // Padding and a fraction of a second, which some reporters write, are read; RFC 9990 says whole seconds.
+    const loose = readReports(withRange(' 1700000000 ', '1700086399.75'), 'l.xml').reports[0];
+    assert.deepEqual([loose.metadata.begin, loose.metadata.end, loose.problems], [1700000000, 1700086399, []]);
   });
 
   it('skips a bad record, keeps the rest, and says precisely why a file is not a report', () => {

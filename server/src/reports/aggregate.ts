@@ -189,8 +189,13 @@ export function readXml(bytes: Uint8Array, origin: string): AggregateReport | Un
       if (name === 'org_name') report.metadata.orgName = v;
       else if (name === 'email') report.metadata.email = v;
       else if (name === 'report_id') report.metadata.reportId = v;
-      else if (name === 'begin') report.metadata.begin = Number(v) || undefined;
-      else if (name === 'end') report.metadata.end = Number(v) || undefined;
+      else if (name === 'begin' || name === 'end') {
+        // Seconds since 1970 (RFC 9990 §3: xs:integer in UTC). Anything else, or a time past what a
+        // date can hold, is said and left out, so totals by day and the preview's dates stay sound.
+        const t = unixTime(v);
+        if (t !== undefined) report.metadata[name] = t;
+        else if (v !== '') report.problems.push(`date_range ${name} "${v.length > 40 ? `${v.slice(0, 40)}…` : v}" is not a time in seconds since 1970; it is left out of the report's dates`);
+      }
       else if (name === 'error' && v) report.metadata.errors.push(v);
       else if (name === 'generator') {
         report.metadata.generator = v;
@@ -229,6 +234,19 @@ export function readXml(bytes: Uint8Array, origin: string): AggregateReport | Un
   }
   if (!sawFeedback) return { origin, message: `not a DMARC aggregate report: the root element is <${rootSeen ?? '?'}>, not <feedback>` };
   return report;
+}
+
+/** Latest time a JavaScript date holds, in seconds (ECMA-262 §21.4.1.22: 8.64e15 ms). */
+const MAX_UNIX_TIME = 8.64e12;
+
+/**
+ * A date_range time: seconds since 1970, from 1 up to what a date holds (a fraction, which some
+ * reporters write, is dropped); undefined otherwise.
+ */
+export function unixTime(v: string): number | undefined {
+  if (!/^\s*\+?\d+(?:\.\d*)?\s*$/.test(v)) return undefined;
+  const t = Math.floor(Number(v));
+  return t >= 1 && t <= MAX_UNIX_TIME ? t : undefined;
 }
 
 /** Reads a report file of any supported packaging. */
