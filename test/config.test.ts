@@ -37,6 +37,10 @@ describe('.dmarc-lens.json', () => {
     ]);
     const broken = parseConfig('{ "rules": { "spf/ptr": "off" ', 'c');
     assert.ok(broken.problems.length > 0 && broken.config.rules['spf/ptr'] === 'off');
+    // The missing braces are at the very end: the problems mark the last character, not one past it.
+    const cut = '{ "rules": { "spf/ptr": "off" '.length;
+    assert.deepEqual([...new Set(broken.problems.map((p) => `${p.range.start}-${p.range.end}`))], [`${cut - 1}-${cut}`]);
+    assert.deepEqual(parseConfig('', 'c').problems.map((p) => p.range), [{ start: 0, end: 0 }]);
   });
 
   it('is checked as a file of its own (the editor shows the problems in it)', () => {

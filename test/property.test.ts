@@ -15,6 +15,10 @@ import { readReports, summarize } from '../server/src/reports/aggregate';
 import { reportStats } from '../server/src/reports/stats';
 import { previewModel } from '../server/src/reports/preview';
 import { ROOT } from './helpers';
+import { hoverAt, siteAt } from '../server/src/features/hover';
+import { completeAt } from '../server/src/features/completion';
+import { providerHover } from '../server/src/features/providerHover';
+import { documentSymbols, foldingRanges, semanticTokens } from '../server/src/features/outline';
 
 const RUNS = Number(process.env.DL_PROPERTY_RUNS ?? 300);
 const zoneAlphabet = fc.constantFrom(...'ab.@$;()"\\ \t\n\r0123456789INTXSPFv=spf1-~+?all:/%{}_DMARC;p'.split(''));
@@ -119,6 +123,51 @@ describe('property: parsers and the zone reader are total', () => {
       fc.property(cfg, (t) => {
         const a = analyzeZone(t, '/w/.dmarc-lens.json', { workspace: ws });
         inside(t, a.findings.map((f) => f.range));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('property: every bundled example, mutated, and the editor features on it', () => {
+  // All the formats the examples hold: zone files and an $INCLUDEd key file, Terraform, CloudFormation,
+  // octoDNS, DNSControl's JavaScript and the project config. Edits are pieces of their own syntax.
+  const dir = path.join(ROOT, 'examples');
+  const files = ['northwind.example.zone', 'db.northwind-labs.example', 'northwind.example.dkim.inc', 'terraform/main.tf', 'cloudformation/mail-records.yaml', 'octodns/northwind-shop.example.yaml', 'dnscontrol/dnsconfig.js', '.dmarc-lens.json'];
+  const texts = files.map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')] as const);
+  const piece = fc.constantFrom('"', "'", '`', '\\', '\n', ' ', ';', ',', ':', '=', '(', ')', '[', ']', '{', '}', '$', '${', '%{', '<<EOT\n', 'EOT\n', '- ', '!Sub ', '#', '//', '/*', '*/', 'v=spf1 ', 'include:', 'redirect=', '+all', 'v=DMARC1; ', 'p=', 'rua=mailto:', 'v=DKIM1; ', 'k=rsa; p=', 'MIIB', '@', '.', '_dmarc', 'IN TXT ', '\\u00e9', '\u00e9', '\ud800', '0', '65536');
+  const mutation = fc.record({ at: fc.nat(), del: fc.nat({ max: 12 }), ins: fc.array(piece, { maxLength: 3 }).map((a) => a.join('')) });
+  it('never throw, keep every finding, fix edit and feature range inside the document', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), (k, ms, offsets) => {
+        const [file, base] = texts[k];
+        let text = base;
+        for (const m of ms) {
+          const at = m.at % (text.length + 1);
+          text = text.slice(0, at) + m.ins + text.slice(at + m.del);
+        }
+        const uri = path.join(dir, file);
+        const a = analyzeZone(text, uri, { readFile: (f) => (f === uri ? text : fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined) });
+        const mine = (r: { uri?: string }) => !r.uri || r.uri === uri;
+        inside(text, a.findings.filter(mine).map((f) => f.range));
+        inside(text, a.findings.flatMap((f) => f.fixes?.flatMap((x) => x.edits.filter(mine).map((e) => e.range)) ?? []));
+        const sites = a.sites.filter((s) => s.site.uri === uri);
+        for (const o of offsets) {
+          const offset = o % (text.length + 1);
+          const s = siteAt(sites, uri, offset);
+          if (s) {
+            const h = hoverAt(s, offset);
+            if (h) inside(text, [h.range]);
+            inside(text, completeAt(s, offset).flatMap((c) => (c.range ? [c.range] : [])));
+          }
+          const p = providerHover(text, offset);
+          if (p) inside(text, [p.range]);
+        }
+        const own = a.zone.records.filter((r) => r.uri === uri);
+        const symbols = documentSymbols(own, sites, uri, a.zone.origin);
+        inside(text, symbols.flatMap((x) => [x.range, x.selectionRange, ...x.records.map((r) => r.range)]));
+        inside(text, semanticTokens(sites, uri));
+        foldingRanges(own, uri, (x) => text.slice(0, x).split('\n').length - 1);
       }),
       { numRuns: RUNS },
     );

@@ -12,6 +12,7 @@ import { rulesById } from './checks/registry';
 import type { RuleSetting } from './service';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
 import { parseIp } from './spf/evaluator';
+import { errorRange } from './util/lines';
 import { providers as catalogProviders, type Provider } from './senders/catalog';
 
 export const CONFIG_NAME = '.dmarc-lens.json';
@@ -231,7 +232,7 @@ function valueOf(node: Node | undefined): unknown {
 export function parseConfig(text: string, file: string): { config: ProjectConfig; problems: Finding[] } {
   const problems: Finding[] = [];
   const problem = (node: { offset: number; length: number }, message: string, severity: Severity = 'error') =>
-    problems.push({ rule: 'meta/invalid-config', severity, message, uri: file, range: { start: node.offset, end: node.offset + Math.max(1, node.length) } });
+    problems.push({ rule: 'meta/invalid-config', severity, message, uri: file, range: errorRange(node.offset, node.length, text.length) });
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   for (const e of errors) problem({ offset: e.offset, length: e.length }, `${CONFIG_NAME} is not valid JSON here: ${printParseErrorCode(e.error)}.`);

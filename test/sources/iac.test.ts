@@ -191,6 +191,15 @@ describe('Terraform', () => {
     assert.ok(z.problems.some((p) => p.code === 'source/not-static' && p.message.includes('${var.spf_include}')));
   });
 
+  it('keeps the range of a string with an unclosed template inside the file', () => {
+    // Found by the property test: a `${` that nothing closes ran the string one character past the end.
+    const tf = 'resource "aws_route53_record" "d" {\n  name = "_dmarc.example.com."\n  type = "TXT"\n  records = ["${v=DMARC1; p=none"]\n';
+    const a = analyzeZone(tf, 'main.tf');
+    const note = a.findings.find((f) => f.rule === 'source/not-static')!;
+    assert.ok(note, 'the dynamic value is noted');
+    assert.deepEqual([note.range.start, note.range.end], [tf.indexOf('"${'), tf.length]);
+  });
+
   it('maps findings through HCL escapes and writes fixes in HCL syntax', () => {
     const a = analyzeZone(tf, 'main.tf');
     const key = a.findings.find((f) => f.rule === 'dkim/rsa-key-under-2048');

@@ -80,7 +80,8 @@ function stringEnd(text: string, i: number): number {
       j++;
     } else j++;
   }
-  return j;
+  // An unclosed template or a backslash at the very end steps past the text: the string ends with it.
+  return Math.min(j, text.length);
 }
 
 export interface Attribute {

@@ -6,6 +6,7 @@
  */
 import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
+import { errorRange } from '../util/lines';
 import { type Attribute, type Block, heredocParts, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { charStrings, sliceDecoded, type Decoded } from './layers';
@@ -223,7 +224,7 @@ export function readTerraformJson(text: string, uri: string): ZoneFile {
       else if (top === 'variable') each(v, (o) => props(o).forEach(([name, body]) => blocks.push(block('variable', [name], body))));
     }
   const out = fromBlocks(text, uri, blocks, strings);
-  for (const e of errors) out.problems.push({ code: 'source/not-static', message: `This .tf.json file is not valid JSON here (${printParseErrorCode(e.error)}); what follows may not be checked.`, uri, range: { start: e.offset, end: e.offset + Math.max(1, e.length) } });
+  for (const e of errors) out.problems.push({ code: 'source/not-static', message: `This .tf.json file is not valid JSON here (${printParseErrorCode(e.error)}); what follows may not be checked.`, uri, range: errorRange(e.offset, e.length, text.length) });
   return out;
 }
 

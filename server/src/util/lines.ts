@@ -25,3 +25,13 @@ export class LineIndex {
     return (this.starts[p.line] ?? this.starts[this.starts.length - 1]) + p.character;
   }
 }
+
+/**
+ * The range of a parser error at `offset` (`length` characters, at least one) kept inside a text of
+ * `size` characters: an error at the very end (a missing bracket) marks the last character.
+ */
+export function errorRange(offset: number, length: number, size: number): { start: number; end: number } {
+  const end = Math.min(size, Math.max(0, offset) + Math.max(1, length));
+  const start = Math.min(Math.max(0, offset), end === size ? Math.max(0, size - 1) : end);
+  return { start, end };
+}
