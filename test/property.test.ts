@@ -15,6 +15,11 @@ import { readReports, summarize } from '../server/src/reports/aggregate';
 import { reportStats } from '../server/src/reports/stats';
 import { previewModel } from '../server/src/reports/preview';
 import { ROOT } from './helpers';
+import { nextSteps, type RolloutStyle } from '../server/src/rollout';
+import type { ReportSummary } from '../server/src/reports/aggregate';
+import { checkHost } from '../server/src/spf/evaluator';
+import { lookupTree } from '../server/src/spf/tree';
+import { WorkspaceResolver } from '../server/src/dns/chain';
 import { hoverAt, siteAt } from '../server/src/features/hover';
 import { completeAt } from '../server/src/features/completion';
 import { providerHover } from '../server/src/features/providerHover';
@@ -151,6 +156,16 @@ describe('property: every bundled example, mutated, and the editor features on i
         const mine = (r: { uri?: string }) => !r.uri || r.uri === uri;
         inside(text, a.findings.filter(mine).map((f) => f.range));
         inside(text, a.findings.flatMap((f) => f.fixes?.flatMap((x) => x.edits.filter(mine).map((e) => e.range)) ?? []));
+        // The edits of one fix never overlap (an editor refuses such a workspace edit), and the text a fix
+        // makes is read again without throwing.
+        for (const f of a.findings.slice(0, 8))
+          for (const fix of f.fixes ?? []) {
+            const edits = fix.edits.filter(mine).sort((x, y) => x.range.start - y.range.start || x.range.end - y.range.end);
+            for (let i = 1; i < edits.length; i++) assert.ok(edits[i].range.start >= edits[i - 1].range.end, `${f.rule}: "${fix.title}" has overlapping edits`);
+            let fixed = text;
+            for (const e of [...edits].reverse()) fixed = fixed.slice(0, e.range.start) + e.newText + fixed.slice(e.range.end);
+            analyzeZone(fixed, uri, { readFile: (x) => (x === uri ? fixed : undefined) });
+          }
         const sites = a.sites.filter((s) => s.site.uri === uri);
         for (const o of offsets) {
           const offset = o % (text.length + 1);
@@ -168,6 +183,82 @@ describe('property: every bundled example, mutated, and the editor features on i
         inside(text, symbols.flatMap((x) => [x.range, x.selectionRange, ...x.records.map((r) => r.range)]));
         inside(text, semanticTokens(sites, uri));
         foldingRanges(own, uri, (x) => text.slice(0, x).split('\n').length - 1);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('property: the SPF evaluator is total', () => {
+  // A small workspace of random records that include and redirect to each other, with macros, CIDRs
+  // and broken terms: check_host() always gives one of the seven results, and quickly.
+  const names = ['a.test', 'b.test', 'c.test', 'd.test'];
+  const term = fc.oneof(
+    fc.constantFrom('a', 'mx', 'ptr', '-all', '~all', '?all', '+all', 'ip4:192.0.2.0/24', 'ip6:2001:db8::/33', 'a:%{d}', 'exists:%{i}.%{l1r-}.%{d2}', 'exists:%{ir}.%{v}._spf.%{d}', 'a/24//64', 'mx:c.test/0', 'ip4:300.1.1.1', 'include:%{', 'redirect=%{x}', 'exp=%{d}', 'x-mod=1', 'foo', ':'),
+    fc.constantFrom(...names).chain((n) => fc.constantFrom(`include:${n}`, `redirect=${n}`, `a:${n}`, `mx:${n}`, `exists:${n}`)),
+  );
+  const record = fc.array(term, { maxLength: 6 }).map((ts) => `v=spf1 ${ts.join(' ')}`);
+  const zone = fc.tuple(...names.map(() => fc.array(fc.oneof(record, fc.constant('v=spf1 -all'), fc.constant('not spf')), { maxLength: 2 }))).map((rs) =>
+    `$ORIGIN test.\n$TTL 300\n${rs.map((list, i) => [...list.map((r) => `${names[i].split('.')[0]} IN TXT "${r}"`), `${names[i].split('.')[0]} IN A 192.0.2.${i + 1}`, `${names[i].split('.')[0]} IN MX 10 ${names[(i + 1) % names.length]}.`].join('\n')).join('\n')}\n`,
+  );
+  it('check_host() on random linked records never throws and gives one of the RFC 7208 results', async () => {
+    await fc.assert(
+      fc.asyncProperty(zone, fc.constantFrom(...names), fc.constantFrom('192.0.2.1', '198.51.100.9', '2001:db8::1', '::ffff:192.0.2.2', 'x'), async (text, domain, ip) => {
+        const ws = new WorkspaceIndex();
+        const p = readZone(text, 'test.zone');
+        ws.set('test.zone', p.zone.records, p.sites);
+        const t0 = Date.now();
+        const r = await checkHost({ ip, sender: `user@${domain}`, helo: domain, resolver: new WorkspaceResolver(ws) });
+        assert.ok(['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror'].includes(r.result), r.result);
+        assert.ok(r.lookups <= 11, `${r.lookups} lookups`);
+        assert.ok(Date.now() - t0 < 1000);
+        const tree = await lookupTree(domain, new WorkspaceResolver(ws));
+        assert.ok(tree.lookups >= 0);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('property: the DMARC rollout ladder', () => {
+  const applyEdits = (v: string, edits: { range: { start: number; end: number }; newText: string }[]) => {
+    // LSP: edits never overlap; several may start at one place, insertions first.
+    const sorted = [...edits].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+    for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].range.start >= sorted[i - 1].range.end, 'overlapping edits');
+    inside(v, sorted.map((e) => e.range));
+    for (const e of sorted.reverse()) v = v.slice(0, e.range.start) + e.newText + v.slice(e.range.end);
+    return v;
+  };
+  const styles = fc.constantFrom<RolloutStyle>('rfc9989', 'compatible', 'legacy');
+  it('any record, however broken: the steps never throw and their edits stay inside and apart', () => {
+    const piece = fc.constantFrom('v=DMARC1', 'p=none', 'p=quarantine', 'p=reject', 'p=', 'sp=none', 'np=reject', 't=y', 't=n', 'pct=50', 'pct=', 'pct=x', 'rua=mailto:a@b.c', ';', '; ', ',', ' ', '=', 'P=NONE', 't=Y');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }).map((a) => a.join('')), styles, fc.boolean(), (v, style, evidence) => {
+        for (const step of nextSteps(parseDmarc(v), evidence ? { reports: 1, messages: 10, dmarcPass: 10, passRate: 1, failingSources: [] } as unknown as ReportSummary : undefined, style)) parseDmarc(applyEdits(v, step.edits));
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  });
+  it('from any well-formed record, following the first step reaches p=reject, enforced, in a few steps', () => {
+    const record = fc.tuple(fc.constantFrom('none', 'quarantine', 'reject'), fc.constantFrom('', '; t=y', '; t=n'), fc.constantFrom('', '; pct=0', '; pct=10', '; pct=100'), fc.constantFrom('', '; sp=none', '; np=quarantine'), fc.constantFrom('', '; rua=mailto:d@example.com')).map(([p, t, pct, sp, rua]) => `v=DMARC1; p=${p}${t}${pct}${sp}${rua}`);
+    fc.assert(
+      fc.property(record, styles, (start, style) => {
+        let v = start;
+        let n = 0;
+        for (let steps = nextSteps(parseDmarc(v), undefined, style); steps.length; steps = nextSteps(parseDmarc(v), undefined, style)) {
+          const before = parseDmarc(v).byName.get('p')?.value;
+          v = applyEdits(v, steps[0].edits);
+          const d = parseDmarc(v);
+          assert.deepEqual(d.problems, [], `${v}: ${JSON.stringify(d.problems)}`);
+          // A step names the policy it moves to; the record then says it.
+          const named = /p=(quarantine|reject)/.exec(steps[0].title)?.[1];
+          if (named && steps[0].title.includes('move to')) assert.equal(d.byName.get('p')?.value, named, `${steps[0].title} → ${v}`);
+          assert.ok(++n <= (style === 'legacy' ? 12 : 6), `${start} (${style}) takes more than ${n} steps: ${v}`);
+          assert.ok(before !== undefined);
+        }
+        const end = parseDmarc(v);
+        assert.equal(end.byName.get('p')?.value, 'reject', `${start} (${style}) ends at ${v}`);
+        assert.notEqual(end.byName.get('t')?.value, 'y', `${start} (${style}) ends in test mode: ${v}`);
       }),
       { numRuns: RUNS },
     );

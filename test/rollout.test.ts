@@ -42,6 +42,26 @@ describe('DMARC rollout ladder', () => {
     assert.deepEqual(l.map((x) => /p=(\w+)(?:; pct=(\d+))?/.exec(x)!.slice(1).join(' ')), ['none ', 'quarantine 10', 'quarantine 25', 'quarantine 50', 'quarantine 100', 'reject 10', 'reject 25', 'reject 50', 'reject 100']);
   });
 
+  it('in legacy style keeps t=y while pct ramps and drops it with pct=100, so the ladder ends enforced', () => {
+    // Found by the property test: the pct ramp used to end at p=reject with RFC 9989's test mode still on.
+    const l = walk('v=DMARC1; p=none; t=y', 'legacy');
+    assert.deepEqual(l.slice(2, 5), ['v=DMARC1; p=quarantine; pct=25; t=y', 'v=DMARC1; p=quarantine; pct=50; t=y', 'v=DMARC1; p=quarantine; pct=100']);
+    assert.equal(l[l.length - 1], 'v=DMARC1; p=reject; pct=100');
+    assert.deepEqual(walk('v=DMARC1; p=reject; t=y', 'legacy'), ['v=DMARC1; p=reject; t=y', 'v=DMARC1; p=reject']);
+    assert.deepEqual(walk('v=DMARC1; p=quarantine; t=y; pct=100', 'legacy').slice(0, 2), ['v=DMARC1; p=quarantine; t=y; pct=100', 'v=DMARC1; p=quarantine; pct=100']);
+  });
+
+  it('never gives overlapping edits: an insertion goes before a tag being removed where it starts', () => {
+    const [step] = nextSteps(parseDmarc('v=DMARC1; p=reject; t=y'), undefined, 'compatible');
+    assert.deepEqual(step.edits, [
+      { range: { start: 18, end: 18 }, newText: '; pct=100' },
+      { range: { start: 18, end: 23 }, newText: '' },
+    ]);
+    // No v= or p= to insert after: the new tags go before the pct tag being removed, not inside it.
+    const [odd] = nextSteps(parseDmarc('pct=;'), undefined, 'rfc9989');
+    assert.deepEqual(odd.edits.map((e) => [e.range.start, e.range.end]), [[0, 0], [0, 5]]);
+  });
+
   it('shows the evidence, prefers the step only when reports are clean enough, and says when there are none', () => {
     const rec = parseDmarc('v=DMARC1; p=none');
     assert.match(nextSteps(rec, undefined)[0].title, /no aggregate reports for this domain/);

@@ -53,15 +53,25 @@ function describe(s: ReportSummary | undefined): { text: string; blocked: boolea
   return { text, blocked: failing.length > 0 };
 }
 
-/** Insertions at one offset become one edit, so their order is never ambiguous. */
+/**
+ * Insertions at one offset become one edit, so their order is never ambiguous; an insertion that
+ * would fall inside a tag being removed (a record with neither v= nor p= to insert after) goes
+ * before it, so no two edits overlap.
+ */
 function merge(edits: ValueEdit[]): ValueEdit[] {
   const out: ValueEdit[] = [];
+  edits = edits.map((e) => {
+    if (e.range.start !== e.range.end) return e;
+    const around = edits.find((x) => x.range.start < e.range.start && e.range.start < x.range.end);
+    return around ? { range: { start: around.range.start, end: around.range.start }, newText: e.newText } : e;
+  });
   for (const e of edits) {
     const prev = out.find((x) => x.range.start === e.range.start && x.range.end === e.range.start && e.range.end === e.range.start);
     if (prev) prev.newText += e.newText;
     else out.push({ range: { ...e.range }, newText: e.newText });
   }
-  return out;
+  // In document order, an insertion before a removal that starts where it is (as LSP wants it).
+  return out.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
 }
 
 /** The next step(s) of the ladder for a DMARC record, or none when it is at p=reject. */
@@ -74,10 +84,14 @@ export function nextSteps(record: DmarcRecord, evidence: ReportSummary | undefin
   const np = record.byName.has('np') ? [] : setTag(record, 'np', 'reject');
   if (style === 'legacy') {
     const ramp = [10, 25, 50, 100];
-    if (p === 'reject' && (pct === undefined || pct >= 100)) return [];
+    // t=y is RFC 9989's test mode: it may stay on while pct ramps up, and goes with the step to pct=100,
+    // or RFC 9989 receivers would never enforce the policy the ramp ends at.
+    const dropTesting = testing ? setTag(record, 't', undefined) : [];
+    if (p === 'reject' && (pct === undefined || pct >= 100)) return testing ? [step('enforce p=reject (drop t=y)', dropTesting)] : [];
     if (p === 'none') return [step('move to p=quarantine; pct=10 (pct is removed in RFC 9989)', [...setTag(record, 'p', 'quarantine'), ...setTag(record, 'pct', '10')])];
     const next = ramp.find((r) => r > (pct ?? 100));
-    if (next !== undefined) return [step(`raise pct to ${next} (pct is removed in RFC 9989)`, setTag(record, 'pct', String(next)))];
+    if (next !== undefined) return [step(`raise pct to ${next}${next === 100 && testing ? ' and drop t=y' : ''} (pct is removed in RFC 9989)`, [...setTag(record, 'pct', String(next)), ...(next === 100 ? dropTesting : [])])];
+    if (p === 'quarantine' && testing) return [step('enforce p=quarantine (drop t=y)', dropTesting)];
     return [step('move to p=reject; pct=10 (pct is removed in RFC 9989)', [...setTag(record, 'p', 'reject'), ...setTag(record, 'pct', '10')])];
   }
   const compat = style === 'compatible';
