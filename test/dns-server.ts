@@ -17,6 +17,8 @@ export interface DnsServerOptions {
   delayMs?: number;
   /** Names whose queries are dropped (the client times out). */
   silent?: Set<string>;
+  /** Names answered after their own delay (ms) instead of delayMs, so answers arrive out of order. */
+  delays?: Map<string, number>;
   /** Answer every UDP query with TC=1 and no records, forcing TCP. */
   truncateUdp?: boolean;
 }
@@ -74,11 +76,20 @@ export async function startDnsServer(zone: Record<string, ZoneRecord[]>, options
     }
     inflight++;
     state.maxInflight = Math.max(state.maxInflight, inflight);
-    setTimeout(() => {
-      inflight--;
-      const out = answer(q, udp);
-      if (out) send(out);
-    }, options.delayMs ?? 0);
+    const asked = q.questions?.[0]?.name.toLowerCase().replace(/\.$/, '');
+    setTimeout(
+      () => {
+        inflight--;
+        const out = answer(q, udp);
+        // A delayed answer may come after close(): it is dropped.
+        try {
+          if (out) send(out);
+        } catch {
+          /* the socket is closed */
+        }
+      },
+      (asked !== undefined ? options.delays?.get(asked) : undefined) ?? options.delayMs ?? 0,
+    );
   };
 
   const udp = dgram.createSocket('udp4');

@@ -160,7 +160,12 @@ describe('property: every bundled example, mutated, and the editor features on i
         // makes is read again without throwing.
         for (const f of a.findings.slice(0, 8))
           for (const fix of f.fixes ?? []) {
-            const edits = fix.edits.filter(mine).sort((x, y) => x.range.start - y.range.start || x.range.end - y.range.end);
+            const given = fix.edits.filter(mine);
+            // LSP: several edits may start at one place, the insertions before the one that removes.
+            for (let i = 0; i < given.length; i++)
+              for (let j = i + 1; j < given.length; j++)
+                if (given[i].range.start === given[j].range.start && given[i].range.end > given[i].range.start && given[j].range.end === given[j].range.start) assert.fail(`${f.rule}: "${fix.title}" inserts after a removal at ${given[i].range.start}`);
+            const edits = [...given].sort((x, y) => x.range.start - y.range.start || x.range.end - y.range.end);
             for (let i = 1; i < edits.length; i++) assert.ok(edits[i].range.start >= edits[i - 1].range.end, `${f.rule}: "${fix.title}" has overlapping edits`);
             let fixed = text;
             for (const e of [...edits].reverse()) fixed = fixed.slice(0, e.range.start) + e.newText + fixed.slice(e.range.end);

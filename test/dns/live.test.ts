@@ -147,3 +147,33 @@ describe('live DNS against a loopback server', () => {
     }
   });
 });
+
+describe('lookup tree: the order receivers evaluate, whatever order answers arrive in', () => {
+  // first.test is evaluated before second.test, but its answer comes last: what depends on order
+  // (which include of shared.test is the duplicate, the order of the names that time out, which
+  // network repeats) must follow evaluation, not arrival.
+  let server: DnsServer;
+  before(async () => {
+    server = await startDnsServer(
+      {
+        'root.test': [txt('v=spf1 include:first.test include:second.test -all')],
+        'first.test': [txt('v=spf1 ip4:192.0.2.0/24 include:shared.test include:gone-a.test -all')],
+        'second.test': [txt('v=spf1 ip4:192.0.2.0/24 include:shared.test include:gone-b.test -all')],
+        'shared.test': [txt('v=spf1 ip4:198.51.100.0/24 -all')],
+      },
+      { delays: new Map([['first.test', 120]]), silent: new Set(['gone-a.test', 'gone-b.test']) },
+    );
+  });
+  after(() => server.close());
+
+  it('finds the duplicate include, the unresolved names and the repeated network in evaluation order', async () => {
+    const tree = await lookupTree('root.test', new LiveResolver({ servers: [`127.0.0.1:${server.port}`], timeoutMs: 400 }));
+    const dup = tree.diagnostics.filter((d) => d.rule === 'spf/duplicate-include');
+    assert.deepEqual(dup.map((d) => [d.path.join(' > '), d.term]), [['root.test > second.test', 'include:shared.test']]);
+    assert.match(dup[0].message, /first via root\.test → first\.test → shared\.test/);
+    const unresolved = tree.diagnostics.find((d) => d.rule === 'spf/include-not-found')!;
+    assert.match(unresolved.message, /^Could not resolve gone-a\.test, gone-b\.test \(/);
+    const nets = tree.diagnostics.filter((d) => d.rule === 'spf/duplicate-netblock');
+    assert.deepEqual(nets.map((d) => d.path.join(' > ')), ['root.test > second.test']);
+  });
+});

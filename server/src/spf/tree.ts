@@ -155,16 +155,19 @@ function netsOf(rec: ReturnType<typeof parseSpf>): Net[] {
 interface Walk {
   /** Names that could not be resolved (offline, timeout), with why: reported once, at the root. */
   unresolved: Map<string, string>;
-  /** Where the answers came from. */
+  /** Where the answers came from (filled in evaluation order after the walk). */
   sources: Set<string>;
   diagnostics: TreeDiagnostic[];
   voids: number;
-  /** Every include/redirect target seen, with the path where it was first seen. */
-  seen: Map<string, string[]>;
-  /** Networks authorised (pass) by ip4/ip6 terms across the tree, to find ones that repeat. */
+  /** Networks authorised (pass) by ip4/ip6 terms across the tree, to find ones that repeat (in evaluation order). */
   nets: { ip: Ip; len: number; text: string; domain: string; path: string[] }[];
   /** The root's record as the caller parsed it. */
   known?: Known;
+}
+
+/** The parse of a node's record: the caller's for the root, a given one, or a cached parse. */
+function parseOf(record: string, root: boolean, w: Walk): ReturnType<typeof parseSpf> {
+  return root && w.known?.record === record ? w.known.parsed : (w.known?.parses?.get(record) ?? parsed(record));
 }
 
 /**
@@ -215,7 +218,6 @@ function* walkNode(domain: string, path: string[], w: Walk, root: boolean): Step
   const node: TreeNode = { domain, terms: [], lookups: 0 };
   const { answer, records } = yield* spfRecordOf(domain);
   node.source = answer.source;
-  w.sources.add(answer.source.replace(/ at \d{4}-.*$/, ''));
   if (answer.status === 'error') {
     node.error = `could not resolve: ${answer.message}`;
     w.unresolved.set(domain, answer.message);
@@ -237,11 +239,7 @@ function* walkNode(domain: string, path: string[], w: Walk, root: boolean): Step
     if (!root) w.diagnostics.push({ rule: 'spf/multiple-records', message: `${domain} has ${records.length} SPF records: permerror (RFC 7208 §4.5).`, path });
   }
   node.record = records[0];
-  const rec = root && w.known?.record === records[0] ? w.known.parsed : (w.known?.parses?.get(records[0]) ?? parsed(records[0]));
-  for (const n of netsOf(rec)) {
-    if (w.nets.length >= MAX_NETS) break;
-    w.nets.push({ ip: n.ip, len: n.len, text: n.text, domain, path });
-  }
+  const rec = parseOf(records[0], root, w);
   const hasAll = rec.terms.some((t) => t.kind === 'mechanism' && t.name === 'all');
   const terms = rec.terms.filter((t) => (t.kind === 'mechanism' && COUNTED.has(t.name)) || (t.kind === 'modifier' && t.name === 'redirect' && !hasAll));
   // Resolve all terms of this record together: one round trip per level of the tree.
@@ -264,10 +262,7 @@ function* walkTerm(t: SpfTerm, domain: string, path: string[], w: Walk): Step<Tr
       w.diagnostics.push({ rule: 'spf/include-loop', message: `${[...path, target].join(' → ')} loops: receivers return permerror (RFC 7208 §4.6.4).`, path, term: t.text });
       return out;
     }
-    const first = w.seen.get(target);
-    if (first) {
-      w.diagnostics.push({ rule: 'spf/duplicate-include', message: `${target} is included more than once in the tree (first via ${first.join(' → ')}); every copy costs lookups again.`, path, term: t.text });
-    } else w.seen.set(target, [...path, target]);
+    // Whether an earlier include already brought this name in is decided after the walk (inEvaluationOrder).
     out.child = yield* walkNode(target, [...path, target], w, false);
     out.cost += out.child.lookups;
     return out;
@@ -293,6 +288,45 @@ function* walkTerm(t: SpfTerm, domain: string, path: string[], w: Walk): Step<Tr
   return out;
 }
 
+/**
+ * What depends on the order receivers evaluate the tree in, worked out after the walk in that order
+ * (depth first, terms as written) rather than in the order answers arrived: with live DNS each subtree
+ * finishes at its own pace. The first include of a name is the one that counts and later ones are
+ * duplicates; networks repeat in that order; the data sources and the names that could not be resolved
+ * are listed in it; and the diagnostics found during the walk are put in it, so the same tree always
+ * gives the same findings.
+ */
+function inEvaluationOrder(tree: TreeNode, d: string, w: Walk): void {
+  const rank = new Map<string, number>();
+  const seen = new Map<string, string[]>();
+  const unresolved = new Map<string, string>();
+  const visit = (node: TreeNode, path: string[], root: boolean): void => {
+    const key = path.join(' ');
+    if (!rank.has(key)) rank.set(key, rank.size);
+    if (node.source) w.sources.add(node.source.replace(/ at \d{4}-.*$/, ''));
+    const why = w.unresolved.get(node.domain);
+    if (why !== undefined && node.error?.startsWith('could not resolve')) unresolved.set(node.domain, why);
+    if (node.record)
+      for (const n of netsOf(parseOf(node.record, root, w))) {
+        if (w.nets.length >= MAX_NETS) break;
+        w.nets.push({ ip: n.ip, len: n.len, text: n.text, domain: node.domain, path });
+      }
+    for (const t of node.terms) {
+      if (!t.child) continue;
+      const target = t.child.domain;
+      const first = seen.get(target);
+      if (first) w.diagnostics.push({ rule: 'spf/duplicate-include', message: `${target} is included more than once in the tree (first via ${first.join(' → ')}); every copy costs lookups again.`, path, term: t.text });
+      else seen.set(target, [...path, target]);
+      visit(t.child, [...path, target], false);
+    }
+  };
+  visit(tree, [d], true);
+  w.unresolved = unresolved;
+  // Stable: diagnostics about one record keep the order they were found in.
+  const at = (x: TreeDiagnostic) => rank.get(x.path.join(' ')) ?? rank.size;
+  w.diagnostics.sort((a, b) => at(a) - at(b));
+}
+
 /** Lookups in evaluation order, to find the term at which the limit is crossed. */
 function* order(node: TreeNode, path: string[]): Generator<{ term: TreeTerm; path: string[] }> {
   for (const t of node.terms) {
@@ -307,8 +341,9 @@ function* order(node: TreeNode, path: string[]): Generator<{ term: TreeTerm; pat
  */
 export async function lookupTree(domain: string, resolver: Resolver, known?: Known): Promise<LookupTree> {
   const d = domain.toLowerCase().replace(/\.$/, '');
-  const w: Walk = { diagnostics: [], voids: 0, seen: new Map(), unresolved: new Map(), sources: new Set(), nets: [], known };
+  const w: Walk = { diagnostics: [], voids: 0, unresolved: new Map(), sources: new Set(), nets: [], known };
   const tree = await drive(walkNode(d, [d], w, true), resolver);
+  inEvaluationOrder(tree, d, w);
   duplicateNets(w);
   // The limit is checked right after each increment (RFC 7208 §4.6.4): the 11th lookup fails. order()
   // yields each counted term once, so there is an 11th only in a tree of more than 10 lookups.
