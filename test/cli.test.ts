@@ -43,6 +43,27 @@ describe('dmarc-lens check', () => {
     }
   });
 
+  it('refuses a DNS server, an origin or an SPF domain that cannot be one, saying why', () => {
+    const cases: [string[], RegExp][] = [
+      [['check', 'examples', '--dns', '999.1.1.1:53'], /--dns wants HOST:PORT, got "999\.1\.1\.1:53": 999\.1\.1\.1 is not an IPv4 address/],
+      [['check', 'examples', '--dns', '127.0.0.1:99999'], /port 99999 is not 1-65535/],
+      [['check', 'examples', '--dns', '[2001:db8::zz]:53'], /2001:db8::zz is not an IPv6 address/],
+      [['check', 'examples', '--origin', 'a..example'], /--origin wants a domain name such as example\.com, got "a\.\.example": it has an empty label/],
+      [['spf', ''], /spf wants a domain name, got "": it is empty/],
+      [['spf', `${'a'.repeat(64)}.example`], /a label is longer than 63 octets/],
+      [['rules', '--format', 'xml'], /--format wants text or json, got "xml"/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(...args);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+    // What is a server or a name still runs: a host name, IPv6 in brackets, a root origin.
+    for (const args of [['check', 'examples/northwind.example.zone', '--offline', '--dns', 'ns.example:5353'], ['check', 'examples/northwind.example.zone', '--offline', '--dns', '[::1]:53'], ['check', 'examples/northwind.example.zone', '--offline', '--origin', 'northwind.example.']])
+      assert.notEqual(run(...args).status, 2, args.join(' '));
+  });
+
   it('says on stderr when a folder holds nothing to check, and still exits 0', () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cli-empty-'));
     fs.writeFileSync(path.join(empty, 'notes.txt'), 'not a zone\n');

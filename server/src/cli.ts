@@ -25,6 +25,7 @@ import { ConfigCache, includedFormat, isIgnored, parseConfig, type ProjectConfig
 import { isIP } from 'node:net';
 import { bundledSnapshot, ChainResolver, MemoResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
+import { serverProblem } from './dns/wire';
 import { checkHost } from './spf/evaluator';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
@@ -115,7 +116,10 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--dns':
         args.dns = value();
-        if (!/^(\[[0-9a-f:]+\]|[^:\s]+)(:\d{1,5})?$/i.test(args.dns)) throw new UsageError(`--dns wants HOST:PORT, got "${args.dns}"`);
+        {
+          const problem = serverProblem(args.dns);
+          if (problem) throw new UsageError(`--dns wants HOST:PORT, got "${args.dns}": ${problem}`);
+        }
         break;
       case '--timeout': {
         const v = Number(value());
@@ -132,7 +136,21 @@ function parseArgs(argv: string[]): Args {
         args.paths.push(a);
     }
   }
+  if (args.origin !== undefined && nameProblem(args.origin)) throw new UsageError(`--origin wants a domain name such as example.com, got "${args.origin}": ${nameProblem(args.origin)}`);
   return args;
+}
+
+/** Why a domain name given on the command line is not one (empty, an empty label, a label over 63 or a name over 253 octets). */
+function nameProblem(name: string): string | undefined {
+  if (name === '.') return undefined;
+  const bare = name.endsWith('.') ? name.slice(0, -1) : name;
+  if (bare === '') return 'it is empty';
+  if (/\s/.test(bare)) return 'it contains white space';
+  const labels = bare.split('.');
+  if (labels.some((l) => l === '')) return 'it has an empty label';
+  if (labels.some((l) => Buffer.byteLength(l) > 63)) return 'a label is longer than 63 octets';
+  if (Buffer.byteLength(bare) > 253) return 'it is longer than 253 octets';
+  return undefined;
 }
 
 /**
@@ -778,11 +796,13 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         return sendersCommand(args, out, warn);
       }
       case 'rules':
+        if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
         out(formatRules(args.format));
         return 0;
       case 'report':
         return reportCommand(args, out);
       case 'spf':
+        if (args.paths.length === 1 && nameProblem(args.paths[0])) throw new UsageError(`spf wants a domain name, got "${args.paths[0]}": ${nameProblem(args.paths[0])}`);
         return settle(runSpf(args, out, warn), err);
       default:
         throw new UsageError(`unknown command "${args.command}"; use check, inventory, senders, spf, report or rules`);

@@ -44,6 +44,7 @@ import { LineIndex } from './util/lines';
 import { WorkspaceIndex } from './workspace';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
+import { serverProblem } from './dns/wire';
 import { treeFindings } from './spf/findings';
 import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, parseConfig, type SenderProfile, type SourceFormat } from './config';
 import { orgDomain } from './senders/analyze';
@@ -451,8 +452,9 @@ async function loadSettings(): Promise<void> {
   setSettingProviders(valid.map((r) => ({ ...r, confidence: r.confidence ?? 'unknown', name: r.name ?? r.id })));
   const mode = raw?.dns?.mode ?? 'live';
   if (mode !== 'live' && mode !== 'offline') connection.console.warn(`dmarcLens.dns.mode: "${String(mode)}" is neither live nor offline; using live`);
-  const servers = Array.isArray(raw?.dns?.servers) ? (raw!.dns!.servers as unknown[]).filter((x): x is string => typeof x === 'string' && /^(\[[0-9a-f:]+\]|[^:\s]+)(:\d{1,5})?$/i.test(x)) : [];
-  if (Array.isArray(raw?.dns?.servers) && servers.length !== (raw!.dns!.servers as unknown[]).length) connection.console.warn('dmarcLens.dns.servers: entries that are not HOST or HOST:PORT are ignored');
+  const servers = Array.isArray(raw?.dns?.servers) ? (raw!.dns!.servers as unknown[]).filter((x): x is string => typeof x === 'string' && serverProblem(x) === undefined) : [];
+  for (const x of Array.isArray(raw?.dns?.servers) ? (raw!.dns!.servers as unknown[]) : [])
+    if (typeof x !== 'string' || serverProblem(x)) connection.console.warn(`dmarcLens.dns.servers: ${JSON.stringify(x)} is ignored: ${typeof x === 'string' ? serverProblem(x) : 'write HOST or HOST:PORT'}`);
   if (mode !== dnsMode || servers.join() !== dnsServers.join()) {
     live = undefined;
     generation++;

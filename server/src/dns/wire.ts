@@ -22,6 +22,19 @@ export interface Server {
   port: number;
 }
 
+/**
+ * Why `HOST[:PORT]` cannot name a DNS server (IPv6 in brackets, a port 1-65535, a dotted quad that is
+ * an IPv4 address), or undefined when it can. For `--dns` and the dmarcLens.dns.servers setting.
+ */
+export function serverProblem(s: string): string | undefined {
+  const m = /^(?:\[([^\]]*)\]|([^:\s[\]]+))(?::(\d{1,5}))?$/.exec(s);
+  if (!m) return 'write HOST or HOST:PORT, an IPv6 address in brackets ([2001:db8::53]:53)';
+  if (m[1] !== undefined && !net.isIPv6(m[1])) return `${m[1]} is not an IPv6 address`;
+  if (m[2] !== undefined && /^[\d.]+$/.test(m[2]) && !net.isIPv4(m[2])) return `${m[2]} is not an IPv4 address`;
+  if (m[3] !== undefined && (Number(m[3]) < 1 || Number(m[3]) > 65535)) return `port ${m[3]} is not 1-65535`;
+  return undefined;
+}
+
 export function parseServer(s: string): Server {
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
   if (v6) return { host: v6[1], port: Number(v6[2] ?? 53) };
