@@ -28,6 +28,7 @@ import {
   type Position,
   type Range,
 } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ROOT } from '../helpers';
 import { startServer, type TestClient } from './client';
 
@@ -109,14 +110,15 @@ describe('language server: random documents and requests over stdio', () => {
         try {
         // Then whole-text changes, as a client without incremental sync sends them, or range changes.
         let version = 1;
+        // The client's copy, updated as an editor does: an offset between \r and \n has no position of its
+        // own, so the text the change makes is the one the position says.
+        let mirror = TextDocument.create(uri, languageId, 1, text);
         for (const e of later) {
           const at = e.at % (text.length + 1);
-          const before = text.slice(0, at);
-          const start = { line: lines(before).length - 1, character: lines(before).pop()!.length };
-          const removed = text.slice(at, at + e.del);
-          const end = { line: start.line + lines(removed).length - 1, character: (lines(removed).length > 1 ? 0 : start.character) + lines(removed).pop()!.length };
-          text = before + e.ins + text.slice(at + e.del);
-          await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: ++version }, contentChanges: [{ range: { start, end }, text: e.ins }] });
+          const range = { start: mirror.positionAt(at), end: mirror.positionAt(at + e.del) };
+          mirror = TextDocument.update(mirror, [{ range, text: e.ins }], ++version);
+          text = mirror.getText();
+          await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range, text: e.ins }] });
         }
         const published = await settled(client, uri, version);
         for (const d of published.diagnostics) assertRange(text, d.range, `diagnostic ${d.code}`);
