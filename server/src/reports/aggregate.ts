@@ -190,7 +190,7 @@ export function readXml(bytes: Uint8Array, origin: string): AggregateReport | Un
       else if (name === 'email') report.metadata.email = v;
       else if (name === 'report_id') report.metadata.reportId = v;
       else if (name === 'begin' || name === 'end') {
-        // Seconds since 1970 (RFC 9990 §3: xs:integer in UTC). Anything else, or a time past what a
+        // Seconds since 1970, UTC (an integer in the report schema). Anything else, or a time past what a
         // date can hold, is said and left out, so totals by day and the preview's dates stay sound.
         const t = unixTime(v);
         if (t !== undefined) report.metadata[name] = t;

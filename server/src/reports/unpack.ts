@@ -6,7 +6,6 @@
 import { gunzipSync } from 'node:zlib';
 /** fflate, loaded on the first zip archive. */
 let fflate: typeof import('fflate') | undefined;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const unzipSync: typeof import('fflate').unzipSync = (data, opts) => (fflate ??= require('fflate') as typeof import('fflate')).unzipSync(data, opts);
 
 export interface XmlDocument {

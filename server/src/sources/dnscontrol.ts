@@ -8,7 +8,6 @@ import type { Node as AcornNode } from 'acorn';
 
 /** acorn, loaded on the first DNSControl file: a check of zone files never pays for its set-up. */
 let acorn: typeof import('acorn') | undefined;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const parse: typeof import('acorn').parse = (input, options) => (acorn ??= require('acorn') as typeof import('acorn')).parse(input, options);
 import { SourceMap } from '../sourcemap';
 import type { CharString, RecordSite, ValueSyntax } from '../types';
