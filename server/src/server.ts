@@ -452,9 +452,12 @@ async function loadSettings(): Promise<void> {
   setSettingProviders(valid.map((r) => ({ ...r, confidence: r.confidence ?? 'unknown', name: r.name ?? r.id })));
   const mode = raw?.dns?.mode ?? 'live';
   if (mode !== 'live' && mode !== 'offline') connection.console.warn(`dmarcLens.dns.mode: "${String(mode)}" is neither live nor offline; using live`);
-  const servers = Array.isArray(raw?.dns?.servers) ? (raw!.dns!.servers as unknown[]).filter((x): x is string => typeof x === 'string' && serverProblem(x) === undefined) : [];
-  for (const x of Array.isArray(raw?.dns?.servers) ? (raw!.dns!.servers as unknown[]) : [])
-    if (typeof x !== 'string' || serverProblem(x)) connection.console.warn(`dmarcLens.dns.servers: ${JSON.stringify(x)} is ignored: ${typeof x === 'string' ? serverProblem(x) : 'write HOST or HOST:PORT'}`);
+  const servers: string[] = [];
+  for (const x of Array.isArray(raw?.dns?.servers) ? (raw!.dns!.servers as unknown[]) : []) {
+    const problem = typeof x === 'string' ? serverProblem(x) : 'write HOST or HOST:PORT';
+    if (problem) connection.console.warn(`dmarcLens.dns.servers: ${JSON.stringify(x)} is ignored: ${problem}`);
+    else servers.push(x as string);
+  }
   if (mode !== dnsMode || servers.join() !== dnsServers.join()) {
     live = undefined;
     generation++;

@@ -5,13 +5,13 @@
  * mapped to the option that produced it, so a finding points at e.g. `percent: 50`.
  */
 import type { Node as AcornNode } from 'acorn';
+import { SourceMap } from '../sourcemap';
+import type { CharString, RecordSite, ValueSyntax } from '../types';
+import type { ZoneFile } from './zonefile';
 
 /** acorn, loaded on the first DNSControl file: a check of zone files never pays for its set-up. */
 let acorn: typeof import('acorn') | undefined;
 const parse: typeof import('acorn').parse = (input, options) => (acorn ??= require('acorn') as typeof import('acorn')).parse(input, options);
-import { SourceMap } from '../sourcemap';
-import type { CharString, RecordSite, ValueSyntax } from '../types';
-import type { ZoneFile } from './zonefile';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- acorn's ESTree nodes are read structurally */
 type N = AcornNode & Record<string, any>;
