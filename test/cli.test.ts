@@ -1,5 +1,6 @@
 /** The CLI as users and scripts run it: the built dist/cli.js in a child process. */
 import assert from 'node:assert/strict';
+import Ajv from 'ajv';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -122,6 +123,41 @@ describe('dmarc-lens check', () => {
     const loc = res.locations[0].physicalLocation;
     assert.equal(loc.artifactLocation.uri, 'examples/northwind.example.zone');
     assert.ok(loc.region.startLine >= 1 && loc.region.startColumn >= 1);
+  });
+
+  it('writes SARIF that the SARIF 2.1.0 schema accepts, with encoded URIs, related locations and fingerprints that survive moved lines', () => {
+    // Microsoft's schema for SARIF 2.1.0 (draft-04), as @microsoft/jest-sarif ships it, checked with ajv 6.
+    const json = (module: string) => JSON.parse(fs.readFileSync(require.resolve(module), 'utf8'));
+    const ajv = new Ajv({ schemaId: 'id', allErrors: true, logger: false });
+    ajv.addMetaSchema(json('ajv/lib/refs/json-schema-draft-04.json'));
+    const validate = ajv.compile(json('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
+    const valid = (stdout: string) => {
+      const sarif = JSON.parse(stdout);
+      assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3), null, 1));
+      return sarif.runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[]; relatedLocations?: { physicalLocation: { region: { startLine: number } }; message: { text: string } }[]; partialFingerprints: Record<string, string>; suppressions?: unknown[] }[];
+    };
+    valid(run('check', 'examples', '--offline', '--format', 'sarif').stdout);
+    // A file name with a space, `#` and `%`, two SPF records (related locations) and a suppressed finding.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-sarif-'));
+    const sub = path.join(dir, 'dns zones#2');
+    fs.mkdirSync(sub);
+    const zone = '$ORIGIN a.example.\n@ IN TXT "v=spf1 +all"\n; dmarc-lens-disable-next-line spf/ptr -- legacy relay\n@ IN TXT "v=spf1 ptr -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@a.example"\n';
+    fs.writeFileSync(path.join(sub, 'a 100%.zone'), zone);
+    const sarifAt = (cwd: string) => spawnSync(process.execPath, [CLI, 'check', 'dns zones#2', '--offline', '--format', 'sarif'], { cwd, encoding: 'utf8' });
+    const before = valid(sarifAt(dir).stdout);
+    for (const r of before) assert.equal(r.locations[0].physicalLocation.artifactLocation.uri, 'dns%20zones%232/a%20100%25.zone');
+    assert.equal(decodeURIComponent('dns%20zones%232/a%20100%25.zone'), 'dns zones#2/a 100%.zone');
+    const multiple = before.filter((r) => r.ruleId === 'spf/multiple-records');
+    assert.equal(multiple.length, 2);
+    assert.deepEqual(multiple.map((r) => r.relatedLocations?.map((x) => [x.physicalLocation.region.startLine, x.message.text])), [[[4, 'another SPF record at this name']], [[2, 'another SPF record at this name']]]);
+    assert.equal(before.find((r) => r.ruleId === 'spf/ptr')?.suppressions?.length, 1);
+    // Lines added above every record: the same alerts, on other lines, with the same fingerprints.
+    fs.writeFileSync(path.join(sub, 'a 100%.zone'), `; managed by ops\n$TTL 3600\n${zone}`);
+    const after = valid(sarifAt(dir).stdout);
+    const prints = (rs: typeof before) => rs.map((r) => `${r.ruleId} ${r.partialFingerprints['dmarcLens/v1']}`);
+    assert.deepEqual(prints(after), prints(before));
+    assert.equal(new Set(prints(before)).size, before.length, 'no two alerts share a fingerprint');
+    assert.deepEqual(after.map((r) => r.locations[0].physicalLocation.region.startLine), before.map((r) => r.locations[0].physicalLocation.region.startLine + 2));
   });
 
   it('applies --config rule settings and rejects unknown rule ids', () => {

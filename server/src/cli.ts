@@ -363,6 +363,19 @@ function formatJson(results: FileResult[]): string {
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
+/** A checked file's path relative to the working folder, with `/`: where CI runs the check from. */
+function relativePath(p: string): string {
+  return (path.isAbsolute(p) ? path.relative(process.cwd(), p) : p).split(path.sep).join('/');
+}
+
+/**
+ * The path as a SARIF artifact URI (a relative reference, RFC 3986): each segment percent-encoded, so
+ * a space, `#`, `%` or a `:` in a file name neither breaks the URI nor turns into a fragment or scheme.
+ */
+function sarifUri(p: string): string {
+  return relativePath(p).split('/').map(encodeURIComponent).join('/');
+}
+
 function formatSarif(results: FileResult[]): string {
   const rules = allRules.map((r) => ({
     id: r.id,
@@ -375,7 +388,17 @@ function formatSarif(results: FileResult[]): string {
     properties: { tags: [r.kind] },
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const toUri = (p: string) => (path.isAbsolute(p) ? path.relative(process.cwd(), p) : p).split(path.sep).join('/');
+  const byPath = new Map(results.map((r) => [r.path, r]));
+  const region = (index: LineIndex, range: OffsetRange) => {
+    const { start, end } = lspRange(index, range);
+    return { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+  };
+  // A related place in a file of this run (an $INCLUDEd file is one); elsewhere it has no line index, so it is left out.
+  const related = (f: Finding) =>
+    (f.related ?? []).flatMap((x, i) => {
+      const r = byPath.get(x.uri);
+      return r ? [{ id: i + 1, message: { text: x.message }, physicalLocation: { artifactLocation: { uri: sarifUri(r.path), uriBaseId: '%SRCROOT%' }, region: region(r.index, x.range) } }] : [];
+    });
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -383,28 +406,27 @@ function formatSarif(results: FileResult[]): string {
       {
         tool: { driver: { name: 'dmarc-lens', version: VERSION, informationUri: 'https://github.com/dmarc-lens/dmarc-lens', rules } },
         columnKind: 'utf16CodeUnits',
-        results: results.flatMap((r) =>
-          [...r.findings, ...(r.suppressed ?? [])].map((f) => {
-            const { start, end } = lspRange(r.index, f.range);
+        results: results.flatMap((r) => {
+          const all = [...r.findings, ...(r.suppressed ?? [])];
+          // The baseline's fingerprints (rule, file, what the finding is about; not the line), so code
+          // scanning keeps tracking an alert when lines above it move.
+          const prints = fingerprints(all, relativePath(r.path), r.text ?? readTextFile(r.path));
+          return all.map((f, i) => {
             const justification = 'justification' in f ? (f as Suppressed).justification : undefined;
-            const suppressed = r.suppressed?.includes(f as Suppressed);
+            const suppressed = i >= r.findings.length;
+            const relatedLocations = related(f);
             return {
               ...(suppressed ? { suppressions: [{ kind: 'inSource', ...(justification ? { justification } : {}) }] } : {}),
               ruleId: f.rule,
               ruleIndex: ruleIndex.get(f.rule),
               level: SARIF_LEVEL[f.severity],
               message: { text: f.message },
-              locations: [
-                {
-                  physicalLocation: {
-                    artifactLocation: { uri: toUri(r.path), uriBaseId: '%SRCROOT%' },
-                    region: { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 },
-                  },
-                },
-              ],
+              locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(r.path), uriBaseId: '%SRCROOT%' }, region: region(r.index, f.range) } }],
+              ...(relatedLocations.length ? { relatedLocations } : {}),
+              partialFingerprints: { 'dmarcLens/v1': prints[i] },
             };
-          }),
-        ),
+          });
+        }),
       },
     ],
   };
