@@ -213,7 +213,24 @@ async function checkTrees(doc: TextDocument, state: DocState): Promise<void> {
 }
 
 function toPath(uri: string): string {
-  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  } catch {
+    // A file URI node cannot make a local path of (a host other than localhost on POSIX): kept as the
+    // document's name, like an untitled one.
+    return uri;
+  }
+}
+
+/**
+ * Open documents by file path. Not `documents.get(toUri(file))`: editors encode URIs their own way
+ * (VS Code writes `(`, `+`, `@`, `!` and a drive's `:` as %XX, node's pathToFileURL does not), so the
+ * URI made from a path is not always the key the editor opened the document under.
+ */
+const openByPath = new Map<string, string>();
+function openDocument(file: string): TextDocument | undefined {
+  const uri = openByPath.get(file);
+  return uri === undefined ? undefined : documents.get(uri);
 }
 
 function toUri(file: string): string {
@@ -521,7 +538,7 @@ async function indexWorkspace(): Promise<void> {
   const started = Date.now();
   let done = 0;
   for (const file of files) {
-    if (documents.get(toUri(file))) continue; // open documents are indexed from their editor text
+    if (openDocument(file)) continue; // open documents are indexed from their editor text
     const text = readTextFile(file);
     if (text !== undefined && !skipReason(text)) {
       try {
@@ -649,7 +666,7 @@ connection.onExecuteCommand(async (params) => {
   const counts = { error: 0, warning: 0, information: 0, hint: 0, files: 0 };
   for (const file of workspace.uris()) {
     if (!(isSourceFileName(file) || formatOf(file)) || !fs.existsSync(file)) continue;
-    const doc = documents.get(toUri(file));
+    const doc = openDocument(file);
     const text = doc?.getText() ?? readTextFile(file);
     if (text === undefined || skipReason(text)) continue;
     const a = checkZone(readZone(text, file, { readFile: readTextFile, format: formatOf(file) }), { rules: ruleSettings, workspace });
@@ -659,7 +676,10 @@ connection.onExecuteCommand(async (params) => {
   return counts;
 });
 
-documents.onDidOpen((e) => schedule(e.document, 0));
+documents.onDidOpen((e) => {
+  openByPath.set(toPath(e.document.uri), e.document.uri);
+  schedule(e.document, 0);
+});
 documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
@@ -669,6 +689,7 @@ documents.onDidClose((e) => {
   untouched.delete(e.document.uri);
   // Back to the file on disk in the workspace model.
   const file = toPath(e.document.uri);
+  if (openByPath.get(file) === e.document.uri) openByPath.delete(file);
   const text = fs.existsSync(file) ? readTextFile(file) : undefined;
   if (text !== undefined && !skipReason(text)) {
     const p = readZone(text, file, { readFile: readTextFile, format: formatOf(file) });
@@ -684,7 +705,7 @@ function editsByDocument(doc: TextDocument, edits: readonly { range: OffsetRange
     let target: { uri: string; positionAt(o: number): { line: number; character: number } } = doc;
     if (e.uri !== undefined && e.uri !== toPath(doc.uri)) {
       const uri = toUri(e.uri);
-      const open = documents.get(uri);
+      const open = openDocument(e.uri);
       const text = open ? undefined : readTextFile(e.uri);
       if (!open && text === undefined) return undefined;
       target = open ?? { uri, positionAt: (o: number) => new LineIndex(text!).positionAt(o) };
@@ -700,7 +721,7 @@ function profileAction(file: string, domain: string, senders: SuggestedSender[])
   const names = [...new Set(senders.map((s) => providerById(s.provider)?.name ?? s.provider))].join(', ');
   const title = `DMARC Lens: declare the senders of ${domain} in ${CONFIG_NAME} (${names})`;
   if (existing) {
-    const open = documents.get(toUri(existing));
+    const open = openDocument(existing);
     const text = open?.getText() ?? readTextFile(existing);
     if (text === undefined) return undefined;
     const { edits } = writeProfile(text, domain, senders);

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
+  ExecuteCommandRequest,
   HoverRequest,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
@@ -132,5 +133,84 @@ describe('language server: sender profiles from the dmarcLens.senders.domains se
     assert.equal(d.range.start.line, 2);
     assert.equal(d.severity, 1);
     assert.match(d.message, /Mailchimp \(From: example\.com\) will fail DMARC now: p=reject at _dmarc\.example\.com.*\(sender declared in the dmarcLens\.senders\.domains setting: mailchimp for example\.com\)/);
+  });
+});
+
+/**
+ * VS Code writes every character of a file URI but letters, digits and `-._~/` as %XX; node's
+ * pathToFileURL leaves `(`, `)`, `+`, `@` and `!` as they are. A folder named `dns (prod)+ops@x!` gets
+ * two spellings of one URI, and the server must find an open document by its path, not by the URI it
+ * would make: else it computes edits against the file on disk while the editor holds other text.
+ */
+describe('language server: documents open under URIs the editor encodes its own way', () => {
+  let client: TestClient;
+  let dir: string;
+  const vscodeUri = (file: string) => 'file://' + file.split('/').map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
+  const zone = '$ORIGIN example.com.\n@ IN TXT "v=spf1 include:servers.mcsv.net -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\n';
+  const config = '{\n  "domains": {\n    "example.com": { "senders": [ { "provider": "mailchimp" } ] }\n  }\n}\n';
+  const org = '$ORIGIN example.org.\n@ IN TXT "v=spf1 include:mail.zendesk.com +all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.org"\nzendesk1._domainkey IN CNAME zendesk1._domainkey.zendesk.com.\n';
+  let sub: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-uri-'));
+    sub = path.join(dir, 'dns (prod)+ops@x!');
+    fs.mkdirSync(sub);
+    fs.writeFileSync(path.join(sub, 'example.com.zone'), zone);
+    fs.writeFileSync(path.join(sub, '.dmarc-lens.json'), config);
+    fs.writeFileSync(path.join(sub, 'example.org.zone'), org);
+    client = await startServer(dir, { dns: { mode: 'offline' } });
+  });
+
+  after(() => client.stop());
+
+  it('computes a fix that edits another open file against the editor\'s text of it, not the file on disk', async () => {
+    const zoneUri = vscodeUri(path.join(sub, 'example.com.zone'));
+    const configUri = vscodeUri(path.join(sub, '.dmarc-lens.json'));
+    assert.notEqual(zoneUri, pathToFileURL(path.join(sub, 'example.com.zone')).href);
+    // Unsaved in the editor: three comment lines above the records.
+    const edited = `; draft\n; not saved yet\n;\n${zone}`;
+    void client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: zoneUri, languageId: 'dns-zone', version: 1, text: zone } });
+    void client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: zoneUri, version: 2 }, contentChanges: [{ text: edited }] });
+    void client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: configUri, languageId: 'jsonc', version: 1, text: config } });
+    const p = await client.waitFor(configUri, (x) => x.diagnostics.some((d) => d.code === 'sender/will-fail-dmarc'));
+    const mc = p.diagnostics.find((d) => d.code === 'sender/will-fail-dmarc')!;
+    const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: configUri }, range: mc.range, context: { diagnostics: [mc] } })) as Action[];
+    const fix = actions.find((a) => a.title.startsWith('Publish k2._domainkey.example.com CNAME'))!;
+    assert.ok(fix, actions.map((a) => a.title).join('\n'));
+    // Keyed by the URI the editor opened the zone under, with positions in the editor's text.
+    assert.deepEqual(Object.keys(fix.edit!.changes!), [zoneUri]);
+    const fixed = applyEdits(edited, fix.edit!.changes![zoneUri]);
+    assert.ok(fixed.startsWith(edited.trimEnd()), fixed);
+    assert.match(fixed, /k2\._domainkey\.example\.com\.\tIN CNAME\tdkim2\.mcsv\.net\.\n/);
+  });
+
+  it('writes a sender profile into the open, unsaved .dmarc-lens.json, keeping what the user typed', async () => {
+    const configUri = vscodeUri(path.join(sub, '.dmarc-lens.json'));
+    const orgUri = vscodeUri(path.join(sub, 'example.org.zone'));
+    const typed = config.replace('{\n', '{\n  // senders we use\n  "$comment": "typed, not saved",\n');
+    void client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: configUri, version: 2 }, contentChanges: [{ text: typed }] });
+    void client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: orgUri, languageId: 'dns-zone', version: 1, text: org } });
+    await client.waitFor(orgUri, () => true);
+    const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: orgUri }, range: { start: { line: 1, character: 5 }, end: { line: 1, character: 5 } }, context: { diagnostics: [] } })) as Action[];
+    const declare = actions.find((a) => a.title.startsWith('DMARC Lens: declare the senders of example.org'))!;
+    assert.ok(declare, actions.map((a) => a.title).join('\n'));
+    const [uri] = Object.keys(declare.edit!.changes!);
+    assert.equal(decodeURIComponent(uri), decodeURIComponent(configUri));
+    const written = applyEdits(typed, declare.edit!.changes![uri]);
+    assert.ok(written.includes('  // senders we use\n  "$comment": "typed, not saved",\n'), written);
+    const parsed = JSON.parse(written.replace('  // senders we use\n', ''));
+    assert.equal(parsed.$comment, 'typed, not saved');
+    assert.ok(parsed.domains['example.com'] && parsed.domains['example.org'], written);
+  });
+
+  it('counts the open documents\' editor text in "check workspace", not the files on disk', async () => {
+    const orgUri = vscodeUri(path.join(sub, 'example.org.zone'));
+    const count = () => client.conn.sendRequest(ExecuteCommandRequest.type, { command: 'dmarcLens.server.checkWorkspace', arguments: [] }) as Promise<{ error: number }>;
+    const before = await count();
+    // `+all` on disk is an error; the editor's text has `-all`.
+    void client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: orgUri, version: 2 }, contentChanges: [{ text: org.replace('+all', '-all') }] });
+    await client.waitFor(orgUri, (x) => !x.diagnostics.some((d) => d.code === 'spf/plus-all'));
+    const afterEdit = await count();
+    assert.equal(afterEdit.error, before.error - 1, `${JSON.stringify(before)} → ${JSON.stringify(afterEdit)}`);
   });
 });
