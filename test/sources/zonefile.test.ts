@@ -7,7 +7,7 @@ import { parseProtocols, parseServices, useHostTables } from '../../server/src/s
 import { analyzeZone } from '../../server/src/service';
 import { documentSymbols, foldingRanges } from '../../server/src/features/outline';
 import { generateHover } from '../../server/src/features/hover';
-import { isPlainIPv6, originFromFileName, parseTtl, parseZone } from '../../server/src/sources/zonefile';
+import { isPlainIPv6, originFromFileName, parseTtl, parseZone, splitStringText } from '../../server/src/sources/zonefile';
 import { isIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { applyFix, covered } from '../helpers';
@@ -690,6 +690,59 @@ describe('zone file reader (RFC 1035 §5)', () => {
     assert.equal(b.findings.filter((x) => x.rule === 'zone/string-too-long').length, 0);
     assert.equal(b.sites[0].site.value, long);
     assert.ok(b.sites[0].site.strings.every((s) => s.bytes <= 255));
+  });
+
+  it('splits a string over 255 bytes as written: escapes, \\DDD bytes and characters outside the BMP are kept whole', () => {
+    // 200 bytes of \200 escapes (one byte each on the wire), a quoted `\"`, emoji (4 bytes, two UTF-16 units) across the cut.
+    const raw = `v=DKIM1; n=${'\\200'.repeat(200)} \\"x\\" ${'\u{1F600}'.repeat(40)} ${'é'.repeat(100)}`;
+    const text = `$ORIGIN example.com.\nsel._domainkey IN TXT "${raw}"\n`;
+    const a = analyzeZone(text, 'z.zone');
+    const f = a.findings.find((x) => x.rule === 'zone/string-too-long')!;
+    assert.match(f.message, /is 577 bytes/);
+    const fixed = applyFix(text, f.fixes![0]);
+    const b = analyzeZone(fixed, 'z.zone');
+    assert.deepEqual(b.findings.filter((x) => x.rule === 'zone/string-too-long'), []);
+    assert.equal(b.sites[0].site.value, a.sites[0].site.value, 'the same bytes on the wire');
+    assert.ok(b.sites[0].site.strings.every((s) => s.bytes <= 255));
+    assert.equal(b.sites[0].site.strings.reduce((n, s) => n + s.bytes, 0), 577);
+    // What the user wrote is still there, piece by piece: no escape decoded and written again.
+    assert.equal(fixed.replace(/(?<!\\)" "/g, ''), text);
+    assert.doesNotMatch(fixed, /[\ud800-\udbff]"|"[\udc00-\udfff]/, 'no surrogate pair is cut');
+  });
+
+  it('offers no split for a long string whose closing quote is missing', () => {
+    const text = `$ORIGIN example.com.\n@ IN TXT "v=spf1 ${'a'.repeat(300)}\n`;
+    const f = analyzeZone(text, 'z.zone').findings.find((x) => x.rule === 'zone/string-too-long');
+    assert.ok(f);
+    assert.equal(f.fixes, undefined);
+  });
+
+  it('splits any string text into pieces that join to it, each at most 255 bytes and cut between escapes and code points', () => {
+    const unit = fc.oneof(
+      fc.constantFrom(' ', 'a', 'é', '\u{1F600}', '\\"', '\\\\', '\\;', '\\200', '\\032', '\\é'),
+      fc.string({ minLength: 1, maxLength: 3 }).filter((x) => !/[\\"]/.test(x)),
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 700 }), fc.integer({ min: 4, max: 300 }), (written, limit) => {
+        // Escapes are units; anything else is cut between its code points.
+        const units = written.flatMap((u) => (u.startsWith('\\') ? [u] : Array.from(u)));
+        const raw = units.join('');
+        const parts = splitStringText(raw, limit);
+        assert.equal(parts.join(''), raw);
+        // Every cut falls on a boundary between units.
+        const bounds = new Set<number>([0]);
+        units.reduce((n, u) => (bounds.add(n + u.length), n + u.length), 0);
+        let at = 0;
+        for (const p of parts) {
+          assert.ok(bounds.has(at), `cut inside a unit at ${at}`);
+          at += p.length;
+          const z = parseZone(`$ORIGIN e.example.\n@ IN TXT "${p}"\n`, 'z.zone');
+          const bytes = z.records[0]?.site?.strings[0]?.bytes ?? 0;
+          assert.ok(bytes <= limit, `${bytes} > ${limit}`);
+        }
+      }),
+      { numRuns: Number(process.env.DL_PROPERTY_RUNS ?? 200) },
+    );
   });
 
   it('follows $INCLUDE relative to the including file, with its own origin, and reports a missing one', () => {

@@ -38,29 +38,56 @@ export function encodeZoneString(text: string): string {
   return out;
 }
 
+/** Bytes of a code point in UTF-8 (a lone surrogate, as node writes it: 3). */
+function utf8Width(cp: number): number {
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
 /**
- * Splits a value into quoted strings of at most 255 bytes, preferring to cut after a space so each
- * string stays readable; DNS joins them back with no separator (RFC 7208 §3.3).
+ * Splits the text of a character-string as written (inside its quotes, escapes and all) into pieces
+ * of at most `limit` bytes on the wire, preferring to cut after a space so each stays readable. The
+ * pieces are cut between escapes and code points, never inside one, so quoting each gives strings
+ * DNS joins back into the same bytes (RFC 7208 §3.3): nothing is decoded and written again, so a
+ * `\200` stays one byte and `\"` stays as the user wrote it. Linear in the length of the text.
  */
-export function splitIntoStrings(value: string, limit = 255): string {
+export function splitStringText(raw: string, limit = 255): string[] {
   const parts: string[] = [];
-  let rest = value;
-  while (utf8Length(rest) > limit) {
-    let cut = 0;
-    let bytes = 0;
-    while (cut < rest.length) {
-      const b = utf8Length(rest[cut]);
-      if (bytes + b > limit) break;
-      bytes += b;
-      cut++;
+  let start = 0;
+  let bytes = 0;
+  let spaceCut = -1;
+  let i = 0;
+  while (i < raw.length) {
+    let len: number;
+    let width: number;
+    if (raw.charCodeAt(i) === 92 && i + 1 < raw.length) {
+      if (/^\d{3}$/.test(raw.slice(i + 1, i + 4))) {
+        len = 4;
+        width = 1;
+      } else {
+        const cp = raw.codePointAt(i + 1)!;
+        len = cp > 0xffff ? 3 : 2;
+        width = utf8Width(cp);
+      }
+    } else {
+      const cp = raw.codePointAt(i)!;
+      len = cp > 0xffff ? 2 : 1;
+      width = utf8Width(cp);
     }
-    const space = rest.lastIndexOf(' ', cut - 1);
-    if (space >= cut / 2) cut = space + 1;
-    parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
+    if (bytes + width > limit && i > start) {
+      // A space in the second half of the piece: cut after it, and read on from there.
+      const cut = spaceCut > start && spaceCut - 1 - start >= (i - start) / 2 ? spaceCut : i;
+      parts.push(raw.slice(start, cut));
+      i = start = cut;
+      bytes = 0;
+      spaceCut = -1;
+      continue;
+    }
+    bytes += width;
+    if (raw.charCodeAt(i) === 32) spaceCut = i + 1;
+    i += len;
   }
-  parts.push(rest);
-  return parts.map((p) => `"${encodeZoneString(p)}"`).join(' ');
+  parts.push(raw.slice(start));
+  return parts;
 }
 
 export interface ZoneFile {
@@ -298,12 +325,19 @@ function decode(text: string, tok: Token, map?: SourceMap): { value: string; byt
       value += String.fromCharCode(Math.min(255, Number(d)));
       map?.addEscape(i, 4);
       i += 4;
+      bytes++;
     } else {
-      value += text[i + 1];
+      // `\X`: X as it is, all of its bytes (BIND takes the byte after the backslash literally, and the
+      // rest of a multi-byte character follows as written).
+      const cp = text.codePointAt(i + 1)!;
+      const n = cp > 0xffff ? 2 : 1;
+      value += text.slice(i + 1, i + 1 + n);
+      // The map's escapes are one value character each: a surrogate pair's second half is a literal.
       map?.addEscape(i, 2);
-      i += 2;
+      if (n === 2) map?.addLiteral(i + 2, 1);
+      i += 1 + n;
+      bytes += utf8Width(cp);
     }
-    bytes++;
     runStart = i;
   }
   flush(e);
@@ -1066,7 +1100,8 @@ function readInto(
             message: `Character-string is ${d.bytes} bytes; one string holds at most 255 (RFC 1035 §3.3). Split it into several quoted strings.`,
             uri,
             range: { start: t.start, end: t.end },
-            fixes: [{ title: 'Split into strings of at most 255 bytes', edits: [{ range: { start: t.start, end: t.end }, newText: splitIntoStrings(d.value) }] }],
+            // Not for a string whose closing quote is missing: that is its own problem, and a fix here would close it somewhere.
+            fixes: t.unterminated ? undefined : [{ title: 'Split into strings of at most 255 bytes', edits: [{ range: { start: t.start, end: t.end }, newText: splitStringText(text.slice(t.quoted ? t.start + 1 : t.start, t.quoted ? t.end - 1 : t.end)).map((x) => `"${x}"`).join(' ') }] }],
           });
         }
       }
