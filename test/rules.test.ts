@@ -110,3 +110,21 @@ describe('rule registry', () => {
     assert.equal(index, renderIndex(allRules));
   });
 });
+
+describe('many records at one name', () => {
+  it('points each of 3 000 SPF and 3 000 DMARC records at one name to a few of the others, not all of them', () => {
+    const n = 3000;
+    const lines = [
+      ...Array.from({ length: n }, (_, i) => `@ IN TXT "v=spf1 ip4:10.0.${i >> 8}.${i & 255} -all"`),
+      ...Array.from({ length: n }, (_, i) => `_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d${i}@example.com"`),
+    ].join('\n');
+    const { findings } = lint(lines);
+    for (const rule of ['spf/multiple-records', 'dmarc/multiple-records']) {
+      const fs = findings.filter((f) => f.rule === rule);
+      assert.equal(fs.length, n, rule);
+      assert.match(fs[0].message, /has 3000 (SPF|DMARC) records/);
+      assert.ok(fs.every((f) => f.related?.length === 10), rule);
+      assert.ok(fs.every((f) => !f.related!.some((r) => r.range.start === f.range.start)), 'never itself');
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { WorkspaceResolver } from '../../server/src/dns/chain';
 import { parseSpf } from '../../server/src/records/spf';
 import { readZone } from '../../server/src/service';
-import { lookupTree } from '../../server/src/spf/tree';
+import { lookupTree, MAX_TREE_DEPTH, MAX_TREE_RECORDS } from '../../server/src/spf/tree';
 import { WorkspaceIndex } from '../../server/src/workspace';
 
 describe('SPF lookup tree: parses the caller already made', () => {
@@ -29,5 +29,52 @@ describe('SPF lookup tree: parses the caller already made', () => {
     const parses = new Map([['v=spf1 -all', parseSpf('v=spf1 -all')]]);
     const tree = await lookupTree('example.com', new WorkspaceResolver(ws), { ...known, parses });
     assert.deepEqual(tree.tree.terms[0].child?.terms.map((t) => t.text), ['a', 'mx']);
+  });
+});
+
+describe('SPF lookup tree: the walk past the limit is bounded', () => {
+  const treeOf = async (text: string) => {
+    const ws = new WorkspaceIndex();
+    const p = readZone(text, 'a.example.zone');
+    ws.set('a.example.zone', p.zone.records, p.sites);
+    return lookupTree('a.example', new WorkspaceResolver(ws));
+  };
+  type Node = Awaited<ReturnType<typeof treeOf>>['tree'];
+  const nodes = (n: Node): number => 1 + n.terms.reduce((k, t) => k + (t.child ? nodes(t.child) : 0), 0);
+  const depth = (n: Node): number => 1 + Math.max(0, ...n.terms.map((t) => (t.child ? depth(t.child) : 0)));
+  const notes = (n: Node, out: string[] = []): string[] => {
+    for (const t of n.terms) {
+      if (t.note) out.push(t.note);
+      if (t.child) notes(t.child, out);
+    }
+    return out;
+  };
+
+  it('stops at MAX_TREE_RECORDS records when every record includes the next, in a ring, and the root includes them all', async () => {
+    const n = 300;
+    const text = `$ORIGIN a.example.\n@ IN TXT "v=spf1 ${Array.from({ length: n }, (_, i) => `include:s${i}.a.example`).join(' ')} -all"\n${Array.from({ length: n }, (_, i) => `s${i} IN TXT "v=spf1 include:s${(i + 1) % n}.a.example -all"`).join('\n')}\n`;
+    const t = await treeOf(text);
+    assert.equal(nodes(t.tree), MAX_TREE_RECORDS);
+    assert.ok(depth(t.tree) <= MAX_TREE_DEPTH + 1);
+    assert.ok(notes(t.tree).includes(`not walked: the tree is cut at ${MAX_TREE_RECORDS} records`));
+    const limit = t.diagnostics.find((d) => d.rule === 'spf/too-many-lookups')!;
+    assert.match(limit.message, /^a\.example needs more than \d+ DNS lookups \(the walk stopped at includes 50 deep\); receivers stop at 10 and return permerror at include:s10\.a\.example in s9\.a\.example/);
+    // One per duplicate include walked, and no more: bounded by the records walked.
+    assert.ok(t.diagnostics.length <= MAX_TREE_RECORDS, `${t.diagnostics.length} diagnostics`);
+    // The same tree, walked again: the same cut.
+    assert.deepEqual(await treeOf(text), t);
+  });
+
+  it('stops at MAX_TREE_DEPTH includes deep, and at MAX_TREE_RECORDS where each record includes the next one twice', async () => {
+    const chain = (n: number, twice: boolean) =>
+      `$ORIGIN a.example.\n@ IN TXT "v=spf1 include:s0.a.example -all"\n${Array.from({ length: n }, (_, i) => `s${i} IN TXT "v=spf1 ip4:10.0.0.${i % 250}${i + 1 < n ? ` include:s${i + 1}.a.example`.repeat(twice ? 2 : 1) : ''} -all"`).join('\n')}\n`;
+    const deep = await treeOf(chain(80, false));
+    assert.equal(depth(deep.tree), MAX_TREE_DEPTH + 1);
+    assert.deepEqual(notes(deep.tree), ['not walked: deeper than 50 includes']);
+    assert.equal(deep.lookups, MAX_TREE_DEPTH + 1);
+    // 2^30 paths without a bound.
+    const wide = await treeOf(chain(30, true));
+    assert.equal(nodes(wide.tree), MAX_TREE_RECORDS);
+    assert.match(wide.diagnostics[0].message, /needs more than \d+ DNS lookups \(the walk stopped at 500 records\)/);
   });
 });

@@ -25,6 +25,19 @@ function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, 
   return m;
 }
 
+/** Related places shown per finding: the first few others. Every record of n at one name pointing to all the others would be n² entries (thousands of records at one name ran out of memory). */
+const MAX_RELATED = 10;
+
+/** Up to MAX_RELATED items of `list` other than `self`, in order, without walking the whole list. */
+function others<T>(list: readonly T[], self: T): T[] {
+  const out: T[] = [];
+  for (const o of list) {
+    if (o === self) continue;
+    if (out.push(o) >= MAX_RELATED) break;
+  }
+  return out;
+}
+
 export const spfMultipleRecords = rule({
   id: 'spf/multiple-records',
   kind: 'spf',
@@ -45,7 +58,7 @@ export const spfMultipleRecords = rule({
       const ordered = [...list].sort((a, b) => (a.site.uri < b.site.uri ? -1 : a.site.uri > b.site.uri ? 1 : a.site.range.start - b.site.range.start));
       for (const s of list)
         ctx.report(s.site, 'record', `\`${owner}\` has ${list.length} SPF records; receivers return permerror and SPF fails for all mail (RFC 7208 §4.5). Merge them into one.`, {
-          related: list.filter((o) => o !== s).map((o) => ({ site: o.site, message: 'another SPF record at this name' })),
+          related: others(list, s).map((o) => ({ site: o.site, message: 'another SPF record at this name' })),
           fixes: s === ordered[0] ? mergeSpfFix(ordered) : undefined,
         });
     }
@@ -141,7 +154,7 @@ export const dmarcMultipleRecords = rule({
       if (list.length < 2) continue;
       for (const s of list)
         ctx.report(s.site, 'record', `\`${owner}\` has ${list.length} DMARC records; receivers then apply no policy at all (RFC 9989 §4.10). Keep one.`, {
-          related: list.filter((o) => o !== s).map((o) => ({ site: o.site, message: 'another DMARC record at this name' })),
+          related: others(list, s).map((o) => ({ site: o.site, message: 'another DMARC record at this name' })),
         });
     }
   },

@@ -15,6 +15,15 @@ import { inNetwork, parseIp, type Ip } from './evaluator';
 
 export const LOOKUP_LIMIT = 10;
 export const VOID_LIMIT = 2;
+/**
+ * How far the walk goes past the limit to show the whole tree: at most this many records in one tree,
+ * and includes this deep. Receivers stop at the 10th lookup, so a tree cut here is a permerror anyway;
+ * without a bound, records that include each other in a ring (or twice each) make a walk of millions
+ * of nodes. Within the bound the walk is in evaluation order when answers come from the workspace;
+ * with live DNS, which part of an oversized tree is cut off can depend on the order answers arrive.
+ */
+export const MAX_TREE_RECORDS = 500;
+export const MAX_TREE_DEPTH = 50;
 
 export interface TreeTerm {
   text: string;
@@ -163,6 +172,9 @@ interface Walk {
   nets: { ip: Ip; len: number; text: string; domain: string; path: string[] }[];
   /** The root's record as the caller parsed it. */
   known?: Known;
+  /** Records walked so far (the root included), and why the walk stopped early if it did. */
+  records: number;
+  cut?: string;
 }
 
 /** The parse of a node's record: the caller's for the root, a given one, or a cached parse. */
@@ -262,6 +274,12 @@ function* walkTerm(t: SpfTerm, domain: string, path: string[], w: Walk): Step<Tr
       w.diagnostics.push({ rule: 'spf/include-loop', message: `${[...path, target].join(' → ')} loops: receivers return permerror (RFC 7208 §4.6.4).`, path, term: t.text });
       return out;
     }
+    if (path.length > MAX_TREE_DEPTH || w.records >= MAX_TREE_RECORDS) {
+      out.note = path.length > MAX_TREE_DEPTH ? `not walked: deeper than ${MAX_TREE_DEPTH} includes` : `not walked: the tree is cut at ${MAX_TREE_RECORDS} records`;
+      w.cut ??= path.length > MAX_TREE_DEPTH ? `includes ${MAX_TREE_DEPTH} deep` : `${MAX_TREE_RECORDS} records`;
+      return out;
+    }
+    w.records++;
     // Whether an earlier include already brought this name in is decided after the walk (inEvaluationOrder).
     out.child = yield* walkNode(target, [...path, target], w, false);
     out.cost += out.child.lookups;
@@ -341,7 +359,7 @@ function* order(node: TreeNode, path: string[]): Generator<{ term: TreeTerm; pat
  */
 export async function lookupTree(domain: string, resolver: Resolver, known?: Known): Promise<LookupTree> {
   const d = domain.toLowerCase().replace(/\.$/, '');
-  const w: Walk = { diagnostics: [], voids: 0, unresolved: new Map(), sources: new Set(), nets: [], known };
+  const w: Walk = { diagnostics: [], voids: 0, unresolved: new Map(), sources: new Set(), nets: [], known, records: 1 };
   const tree = await drive(walkNode(d, [d], w, true), resolver);
   inEvaluationOrder(tree, d, w);
   duplicateNets(w);
@@ -354,7 +372,7 @@ export async function lookupTree(domain: string, resolver: Resolver, known?: Kno
       const heavy = [...tree.terms].sort((a, b) => b.cost - a.cost).slice(0, 3).map((t) => `${t.text} (${t.cost})`);
       w.diagnostics.unshift({
         rule: 'spf/too-many-lookups',
-        message: `${d} needs ${tree.lookups} DNS lookups; receivers stop at ${LOOKUP_LIMIT} and return permerror at ${term.text}${path.length > 1 ? ` in ${path[path.length - 1]}` : ''} (RFC 7208 §4.6.4). Most costly: ${heavy.join(', ')}. Data: ${[...w.sources].join(', ')}.`,
+        message: `${d} needs ${w.cut ? 'more than ' : ''}${tree.lookups} DNS lookups${w.cut ? ` (the walk stopped at ${w.cut})` : ''}; receivers stop at ${LOOKUP_LIMIT} and return permerror at ${term.text}${path.length > 1 ? ` in ${path[path.length - 1]}` : ''} (RFC 7208 §4.6.4). Most costly: ${heavy.join(', ')}. Data: ${[...w.sources].join(', ')}.`,
         path,
         term: term.text,
       });
