@@ -128,3 +128,14 @@ describe('many records at one name', () => {
     }
   });
 });
+
+describe('long runs of separators in a DMARC record', () => {
+  it('adds a tag right after the last tag, before a trailing run of blanks and semicolons that it leaves as written', () => {
+    const gap = ' ;'.repeat(10000);
+    const { text, findings } = lint(`_dmarc IN TXT ( "v=DMARC1;${gap.slice(0, 200)}" "p=none;${gap.slice(0, 250)}" "${' '.repeat(250)}" )`);
+    const f = findings.find((x) => x.rule === 'dmarc/no-rua')!;
+    const fixed = applyFix(text, f.fixes![0]);
+    assert.match(fixed, /"p=none; rua=mailto:dmarc-reports@example\.com;( ;)+"/);
+    assert.equal(fixed.replace('; rua=mailto:dmarc-reports@example.com', ''), text);
+  });
+});

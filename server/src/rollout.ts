@@ -8,6 +8,7 @@ import type { ValueEdit, ValueFix } from './checks/rule';
 import type { DmarcRecord } from './records/dmarc';
 import type { Tag } from './records/taglist';
 import type { ReportSummary } from './reports/aggregate';
+import { endWithoutSeparators } from './util/text';
 
 export type RolloutStyle = 'rfc9989' | 'compatible' | 'legacy';
 
@@ -39,7 +40,7 @@ function setTag(record: DmarcRecord, name: string, value: string | undefined): V
   if (value === undefined) return [];
   // Insert after p (or v) so the policy tags stay together.
   const after: Tag | undefined = record.byName.get('p') ?? record.byName.get('v');
-  const at = after ? after.range.end : v.replace(/[\s;]+$/, '').length;
+  const at = after ? after.range.end : endWithoutSeparators(v);
   return [{ range: { start: at, end: at }, newText: `; ${name}=${value}` }];
 }
 

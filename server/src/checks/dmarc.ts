@@ -5,6 +5,7 @@ import { parseReportUris, type DmarcRecord } from '../records/dmarc';
 import type { Tag } from '../records/taglist';
 import type { DmarcRule, RecordContext, ValueFix } from './rule';
 import { moveToFront, removeTag as removeTagIn } from './tagfix';
+import { endWithoutSeparators } from '../util/text';
 
 const removeTag = (record: DmarcRecord, tag: Tag): ValueFix => removeTagIn(record.value, tag);
 
@@ -18,8 +19,7 @@ function rule(r: Omit<DmarcRule, 'kind' | 'scope'>): DmarcRule {
 /** Appends `; name=value` at the end of the record, after any trailing `;`. */
 function appendTag(record: DmarcRecord, text: string, title: string): ValueFix {
   const v = record.value;
-  const trimmed = v.replace(/[\s;]+$/, '');
-  const end = trimmed.length;
+  const end = endWithoutSeparators(v);
   return { title, edits: [{ range: { start: end, end }, newText: `; ${text}` }] };
 }
 

@@ -50,9 +50,27 @@ export function decodeScalar(text: string, node: Scalar): Decoded | undefined {
     else for (let k = 1; k < breaks; k++) push('\n', i, j - i);
     return j;
   };
+  // Whether the blanks at `i` run into a line break (`/^[ \t]*\r?\n/` at i), answered once per run of
+  // blanks: asked at each blank of a long run, the regex made a scalar of 40 000 spaces take a second.
+  let runEnd = -1;
+  let runBreaks = false;
+  const blanksThenBreak = (i: number): boolean => {
+    if (i < runEnd) return runBreaks;
+    let j = i;
+    while (j < end && (text[j] === ' ' || text[j] === '\t')) j++;
+    runEnd = j;
+    runBreaks = j < end && (text[j] === '\n' || (text[j] === '\r' && text[j + 1] === '\n'));
+    return runBreaks;
+  };
+  // The next line break at or after `i` (for the blanks of a plain scalar), found once per line.
+  let nl = -1;
+  const breakAhead = (i: number): boolean => {
+    if (nl < i) nl = text.indexOf('\n', i) >>> 0;
+    return nl < end;
+  };
   if (node.type === 'PLAIN') {
     for (let i = start; i < end; ) {
-      if (/[ \t\r\n]/.test(text[i]) && text.slice(i, end).includes('\n')) i = fold(i, end);
+      if (/[ \t\r\n]/.test(text[i]) && breakAhead(i)) i = fold(i, end);
       else push(text[i], i, 1), i++;
     }
   } else if (node.type === 'QUOTE_SINGLE') {
@@ -60,7 +78,7 @@ export function decodeScalar(text: string, node: Scalar): Decoded | undefined {
       if (text[i] === "'" && text[i + 1] === "'") {
         push("'", i, 2);
         i += 2;
-      } else if (/[\r\n]/.test(text[i]) || (/[ \t]/.test(text[i]) && /^[ \t]*\r?\n/.test(text.slice(i, end)))) i = fold(i, end - 1);
+      } else if (/[\r\n]/.test(text[i]) || (/[ \t]/.test(text[i]) && blanksThenBreak(i))) i = fold(i, end - 1);
       else push(text[i], i, 1), i++;
     }
   } else if (node.type === 'QUOTE_DOUBLE') {
@@ -83,7 +101,7 @@ export function decodeScalar(text: string, node: Scalar): Decoded | undefined {
           push(DOUBLE_ESCAPES[n] ?? n, i, 2);
           i += 2;
         }
-      } else if (/[\r\n]/.test(c) || (/[ \t]/.test(c) && /^[ \t]*\r?\n/.test(text.slice(i, end)))) i = fold(i, end - 1);
+      } else if (/[\r\n]/.test(c) || (/[ \t]/.test(c) && blanksThenBreak(i))) i = fold(i, end - 1);
       else push(c, i, 1), i++;
     }
   } else {
@@ -96,7 +114,14 @@ export function decodeScalar(text: string, node: Scalar): Decoded | undefined {
       lines.push({ s: i, e });
       i = e + 1;
     }
-    const indent = Math.min(...lines.filter((l) => text.slice(l.s, l.e).trim() !== '').map((l) => /^ */.exec(text.slice(l.s, l.e))![0].length));
+    // Not Math.min(...lines): spreading a block of 200 000 lines overflows the call stack.
+    let indent = Infinity;
+    for (const l of lines) {
+      if (text.slice(l.s, l.e).trim() === '') continue;
+      let k = l.s;
+      while (k < l.e && text[k] === ' ') k++;
+      indent = Math.min(indent, k - l.s);
+    }
     const folded = node.type === 'BLOCK_FOLDED';
     lines.forEach((l, k) => {
       const from = Math.min(l.s + (Number.isFinite(indent) ? indent : 0), l.e);
