@@ -1,5 +1,5 @@
 // Scaling benchmark: inputs that are unusual but legal (or plainly broken), each at two sizes, through
-// the built CLI (`dmarc-lens check --offline`). A check that is linear takes about twice as long at
+// the built CLI (`dmarc-lens check --offline`, or `report`). A check that is linear takes about twice as long at
 // twice the size; the "growth" column says how much longer the larger one took after subtracting
 // Node's start-up (the time of the smallest input), and a growth above 3 is flagged. Each input here
 // was quadratic or worse until session 10 (see the issue notes), so this is where a regression shows.
@@ -32,14 +32,15 @@ const cases = [
   ['octoDNS value with n blanks (YAML folding)', 40000, (n) => `---\n'':\n  type: TXT\n  value: "v=spf1 ${' '.repeat(n)}-all"\n`, 'a.example.yaml'],
   ['CloudFormation JSON with n stray quotes (YAML errors)', 40000, (n) => `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"R":{"Type":"AWS::Route53::RecordSet","Properties":{"Name":"a.example.","Type":"TXT","ResourceRecords":["\\"v=spf1 ${'"'.repeat(n)} -all\\""]}}}}`, 'cfn.json'],
   ['octoDNS block scalar of n lines', 100000, (n) => `---\n'':\n  type: TXT\n  value: |\n${Array.from({ length: n }, (_, i) => `    line ${i}`).join('\n')}\n`, 'a.example.yaml'],
+  ['aggregate report with elements n deep (`report`)', 50000, (n) => `<?xml version="1.0"?><feedback>${'<x>'.repeat(n)}${'</x>'.repeat(n)}</feedback>`, 'deep.xml', 'report'],
 ];
 
-function time(file) {
+function time(file, command = 'check') {
   const times = [];
   let status;
   for (let r = 0; r < runs; r++) {
     const t = process.hrtime.bigint();
-    const p = spawnSync(process.execPath, [cli, 'check', file, '--offline', '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: TIMEOUT_MS });
+    const p = spawnSync(process.execPath, [cli, command, file, ...(command === 'check' ? ['--offline'] : []), '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: TIMEOUT_MS });
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
     status = p.error ? `timed out after ${TIMEOUT_MS / 1000} s` : p.status === null ? `killed by ${p.signal}` : p.status;
     if (typeof status === 'string') return { ms: Infinity, status };
@@ -57,13 +58,13 @@ console.log(`dmarc-lens check --offline, median of ${runs}; start-up (empty zone
 console.log('| input | n | time | 2n | time | growth |');
 console.log('|---|---|---|---|---|---|');
 let flagged = 0;
-for (const [name, n, make, fileName] of cases) {
+for (const [name, n, make, fileName, command] of cases) {
   const at = (k) => {
     const d = path.join(dir, `${cases.findIndex((c) => c[0] === name)}-${k}`);
     mkdirSync(d, { recursive: true });
     const f = path.join(d, fileName);
     writeFileSync(f, make(k));
-    return time(f);
+    return time(f, command);
   };
   const a = at(n);
   const b = at(2 * n);
