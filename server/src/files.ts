@@ -26,11 +26,20 @@ export function isSourceFileName(file: string): boolean {
   return isZoneFileName(file) || isYamlSourceName(file) || /\.tf$/i.test(file) || isDnscontrolName(file);
 }
 
-/** Expands folders into the zone files under them (sorted, deterministic); files are kept as given. */
+/**
+ * Expands folders into the zone files under them (sorted, deterministic); files are kept as given.
+ * Symbolic links are followed (BIND set-ups often link zone files into place), a linked folder once,
+ * and a link to a folder above is not followed (a loop). A file reached twice, by a link and by its own path, is read
+ * once, by its own path; else two copies of its records would look like duplicates across files.
+ */
 export function collectFiles(inputs: string[], extra?: (file: string) => boolean): { files: string[]; errors: string[] } {
   const files: string[] = [];
   const errors: string[] = [];
+  const walked = new Set<string>();
   const walk = (dir: string) => {
+    const real = realpath(dir);
+    if (walked.has(real)) return;
+    walked.add(real);
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -41,9 +50,23 @@ export function collectFiles(inputs: string[], extra?: (file: string) => boolean
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        try {
+          const st = fs.statSync(p);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue; // a dangling link: nothing to read
+        }
+        // A link to this folder or one above it (`up -> ..`) is a loop, not more files.
+        const target = isDir ? realpath(p) : '';
+        if (isDir && (real === target || real.startsWith(target + path.sep))) continue;
+      }
+      if (isDir) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
-      } else if (e.isFile() && (isSourceFileName(e.name) || e.name === '.dmarc-lens.json' || extra?.(p))) files.push(p);
+      } else if (isFile && (isSourceFileName(e.name) || e.name === '.dmarc-lens.json' || extra?.(p))) files.push(p);
     }
   };
   for (const input of inputs) {
@@ -57,7 +80,26 @@ export function collectFiles(inputs: string[], extra?: (file: string) => boolean
     if (st.isDirectory()) walk(input);
     else files.push(input);
   }
-  return { files, errors };
+  // One path per file: its own (no link in it) when the walk met it that way too, else the first met.
+  const reals = files.map(realpath);
+  const byReal = new Map<string, string>();
+  files.forEach((f, i) => {
+    const kept = byReal.get(reals[i]);
+    if (kept === undefined || (path.resolve(kept) !== reals[i] && path.resolve(f) === reals[i])) byReal.set(reals[i], f);
+  });
+  const out = new Set<string>();
+  files.forEach((f, i) => {
+    if (byReal.get(reals[i]) === f) out.add(f);
+  });
+  return { files: [...out], errors };
+}
+
+function realpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
 }
 
 /** Aggregate report files under a folder (`.xml`, `.gz`, `.zip`, `.eml`; their bytes decide the rest). */
