@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { collectFiles } from '../server/src/files';
+import { collectFiles, collectReportFiles } from '../server/src/files';
 import { analyzeZone } from '../server/src/service';
 
 describe('collectFiles', () => {
@@ -33,5 +33,19 @@ describe('collectFiles', () => {
     assert.deepEqual(collectFiles([path.join(ws, 'zones'), path.join(ws, 'zones', 'db.example.com'), path.join(ws, 'linked', 'db.example.com')]).files, [path.join(ws, 'zones', 'db.example.com')]);
     // Read once, the zone has one SPF record at example.com, not two across files.
     assert.deepEqual(analyzeZone(zone, files[2]).findings.filter((f) => f.rule === 'spf/multiple-records'), []);
+  });
+
+  it('finds reports through links too, each report once', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-rfiles-'));
+    const reports = path.join(root, 'reports');
+    const archive = path.join(root, 'archive');
+    fs.mkdirSync(reports);
+    fs.mkdirSync(archive);
+    fs.writeFileSync(path.join(archive, 'a.xml'), '<feedback/>');
+    fs.writeFileSync(path.join(reports, 'b.xml.gz'), '');
+    fs.symlinkSync(archive, path.join(reports, 'archive'));
+    fs.symlinkSync(path.join(archive, 'a.xml'), path.join(reports, 'same-as-a.xml'));
+    fs.symlinkSync('.', path.join(reports, 'self'));
+    assert.deepEqual(collectReportFiles(reports).map((f) => path.relative(reports, f)), ['archive/a.xml', 'b.xml.gz']);
   });
 });

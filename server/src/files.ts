@@ -50,23 +50,10 @@ export function collectFiles(inputs: string[], extra?: (file: string) => boolean
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
       const p = path.join(dir, e.name);
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        try {
-          const st = fs.statSync(p);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } catch {
-          continue; // a dangling link: nothing to read
-        }
-        // A link to this folder or one above it (`up -> ..`) is a loop, not more files.
-        const target = isDir ? realpath(p) : '';
-        if (isDir && (real === target || real.startsWith(target + path.sep))) continue;
-      }
-      if (isDir) {
+      const kind = entryKind(e, p, real);
+      if (kind === 'dir') {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
-      } else if (isFile && (isSourceFileName(e.name) || e.name === '.dmarc-lens.json' || extra?.(p))) files.push(p);
+      } else if (kind === 'file' && (isSourceFileName(e.name) || e.name === '.dmarc-lens.json' || extra?.(p))) files.push(p);
     }
   };
   for (const input of inputs) {
@@ -94,6 +81,24 @@ export function collectFiles(inputs: string[], extra?: (file: string) => boolean
   return { files: [...out], errors };
 }
 
+/**
+ * What a folder entry is, a symbolic link by what it points to: undefined for a dangling link, or a
+ * link to the folder it is in or one above (`up -> ..`), which is a loop, not more files.
+ */
+function entryKind(e: fs.Dirent, p: string, realDir: string): 'dir' | 'file' | undefined {
+  if (!e.isSymbolicLink()) return e.isDirectory() ? 'dir' : e.isFile() ? 'file' : undefined;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    return undefined;
+  }
+  if (st.isFile()) return 'file';
+  if (!st.isDirectory()) return undefined;
+  const target = realpath(p);
+  return realDir === target || realDir.startsWith(target + path.sep) ? undefined : 'dir';
+}
+
 function realpath(p: string): string {
   try {
     return fs.realpathSync(p);
@@ -113,7 +118,11 @@ export const DEFAULT_REPORT_GLOBS = ['**/*.{xml,gz,zip,eml}'];
 export function collectReportFiles(dir: string, limit = 5000, globs: readonly string[] = DEFAULT_REPORT_GLOBS): string[] {
   const matchers = globs.map((g) => new Minimatch(g, { dot: false, nocase: true, matchBase: !g.includes('/') }));
   const out: string[] = [];
+  const walked = new Set<string>();
   const walk = (d: string) => {
+    const real = realpath(d);
+    if (walked.has(real)) return;
+    walked.add(real);
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(d, { withFileTypes: true });
@@ -123,16 +132,24 @@ export function collectReportFiles(dir: string, limit = 5000, globs: readonly st
     for (const e of entries) {
       if (out.length >= limit) return;
       const p = path.join(d, e.name);
-      if (e.isDirectory()) {
+      const kind = entryKind(e, p, real);
+      if (kind === 'dir') {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
-      } else if (e.isFile() && /\.(xml|gz|zip|eml)$/i.test(e.name)) {
+      } else if (kind === 'file' && /\.(xml|gz|zip|eml)$/i.test(e.name)) {
         const rel = path.relative(dir, p).split(path.sep).join('/');
         if (matchers.some((m) => m.match(rel))) out.push(p);
       }
     }
   };
   walk(dir);
-  return out.sort();
+  // A report reached by a link and by its own path is one report, not two.
+  const seen = new Set<string>();
+  return out.sort().filter((f) => {
+    const real = realpath(f);
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
 }
 
 /** Reads a text file for the engine; undefined when it does not exist or cannot be read. */
