@@ -205,6 +205,20 @@ describe('dmarc-lens check', () => {
     assert.ok(JSON.parse(built.stdout).files.length > 0);
   });
 
+  it('reads a UTF-16 file with a byte-order mark (as PowerShell writes it), and says to save it as UTF-8', () => {
+    const zone = '$ORIGIN u.example.\n@ IN TXT "v=spf1 +all"\n';
+    const le = tmp('le.zone', '');
+    fs.writeFileSync(le, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(zone, 'utf16le')]));
+    const be = tmp('be.zone', '');
+    fs.writeFileSync(be, Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(zone, 'utf16le').swap16()]));
+    for (const [file, name] of [[le, 'UTF-16LE'], [be, 'UTF-16BE']]) {
+      const r = run('check', file);
+      assert.equal(r.status, 1);
+      assert.match(r.stdout, /:2:18: error spf\/plus-all /);
+      assert.match(r.stderr, new RegExp(`read as ${name} \\(it starts with that byte-order mark\\).*save it as UTF-8`));
+    }
+  });
+
   it('skips binary files with a note instead of reporting garbage', () => {
     const f = tmp('bin.zone', 'abc\u0000def');
     const r = run('check', f);

@@ -229,15 +229,17 @@ function readWorkspace(args: Args, warn: (m: string) => void): { parsed: ParsedZ
   const parsed: ParsedZone[] = [];
   for (const file of files) {
     if (isIgnored(configs.forFile(file), file) && !args.paths.includes(file)) continue;
-    const text = readTextFile(file);
+    const info: Parameters<typeof readTextFile>[1] = {};
+    const text = readTextFile(file, info);
     if (text === undefined) throw new UsageError(`cannot read ${file}`);
     if (isBinary(text)) {
-      warn(`${file}: skipped, not a text file`);
+      warn(`${file}: skipped, not a text file (it holds NUL bytes)`);
       continue;
     }
     const p = readZone(text, file, { origin: args.origin, readFile: readTextFile, format: includedFormat(configs.forFile(file), file) });
     // A YAML or JSON file that is neither an octoDNS config nor a CloudFormation template is not ours.
     if (p.zone.format === undefined && !args.paths.includes(file)) continue;
+    if (info.encoding) warn(`${file}: read as ${info.encoding.toUpperCase()} (it starts with that byte-order mark); name servers, Terraform and the DNS tools read UTF-8, so save it as UTF-8`);
     workspace.set(file, p.zone.records, p.sites);
     parsed.push(p);
   }

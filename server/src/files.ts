@@ -153,10 +153,17 @@ export function collectReportFiles(dir: string, limit = 5000, globs: readonly st
 }
 
 /** Reads a text file for the engine; undefined when it does not exist or cannot be read. */
-export function readTextFile(file: string): string | undefined {
+export function readTextFile(file: string, info?: { encoding?: 'utf-16le' | 'utf-16be' }): string | undefined {
+  let bytes: Buffer;
   try {
-    return fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch {
     return undefined;
   }
+  // Windows tools (PowerShell 5's `>`, Notepad's "Unicode") write UTF-16 with a byte-order mark: read
+  // as UTF-8 it is all NULs. Decoded here, and the caller told, as BIND and Terraform want UTF-8.
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe && !(bytes[2] === 0 && bytes[3] === 0) ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  if (encoding === undefined) return bytes.toString('utf8');
+  if (info) info.encoding = encoding;
+  return new TextDecoder(encoding).decode(bytes);
 }
