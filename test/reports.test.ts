@@ -80,6 +80,12 @@ describe('aggregate reports', () => {
     assert.equal(r.records[0].sourceIp, '192.0.2.1');
   });
 
+  it('keeps a record whose source_ip is not an IP address, and says so', () => {
+    const r = readReports(Buffer.from(xml(rec('192.0.2.1', 1, 'pass', 'pass') + rec('mail.example.net', 3, 'fail', 'fail') + rec('2001:db8::1', 1, 'pass', 'pass'))), 'ip.xml').reports[0];
+    assert.equal(r.records.length, 3);
+    assert.deepEqual(r.problems, ['record 2: source_ip "mail.example.net" is not an IP address; its 3 messages are counted, listed under that text']);
+  });
+
   it('reads every report in the corpus, matching the record counts stalwart found', (t) => {
     const dir = path.join(CORPUS, 'dmarc-aggregate');
     if (!fs.existsSync(dir)) return t.skip(`corpus not present at ${dir}`);

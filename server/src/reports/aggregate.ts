@@ -6,6 +6,7 @@
  * leading white space before the XML declaration. A bad record is reported and skipped; a broken
  * document keeps the records read before the break and says where it broke.
  */
+import { isIP } from 'node:net';
 import { SaxesParser } from 'saxes';
 import { unpack, type UnpackProblem } from './unpack';
 
@@ -123,7 +124,11 @@ export function readXml(bytes: Uint8Array, origin: string): AggregateReport | Un
         recordIndex++;
         const missing = [!rec.sourceIp && 'source_ip', !rec.headerFrom && 'header_from'].filter(Boolean);
         if (missing.length) report.problems.push(`record ${recordIndex} skipped: no ${missing.join(' or ')}`);
-        else report.records.push(rec);
+        else {
+          // Kept (its messages count), but said: the totals by IP list it as written.
+          if (!isIP(rec.sourceIp)) report.problems.push(`record ${recordIndex}: source_ip "${rec.sourceIp.length > 60 ? `${rec.sourceIp.slice(0, 60)}…` : rec.sourceIp}" is not an IP address; its ${rec.count} message${rec.count === 1 ? '' : 's'} are counted, listed under that text`);
+          report.records.push(rec);
+        }
         rec = undefined;
         return;
       }
