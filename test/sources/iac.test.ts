@@ -187,6 +187,11 @@ describe('Terraform JSON syntax (.tf.json)', () => {
 });
 
 describe('Terraform', () => {
+  it('takes a literal zone id (Route 53 `Z…`, Cloudflare hex, a Google managed-zone name) for no domain', () => {
+    const text = ['aws_route53_record', 'cloudflare_record', 'google_dns_record_set'].map((kind, i) => `resource "${kind}" "r${i}" {\n  ${kind === 'google_dns_record_set' ? 'managed_zone = "example-com"' : `zone_id = "${i === 0 ? 'Z0123456789ABCDEFGHIJ' : '023e105f4ecef8ad9ca31a8372d0c353'}"`}\n  name = "_dmarc.example.com${kind === 'google_dns_record_set' ? '.' : ''}"\n  type = "TXT"\n  ${kind === 'aws_route53_record' ? 'records' : kind === 'cloudflare_record' ? 'value' : 'rrdatas'} = ["v=DMARC1; p=none"]\n}\n`).join('');
+    assert.deepEqual(readSource(text, 'main.tf').sites.map((s) => s.owner), ['_dmarc.example.com', '_dmarc.example.com', '_dmarc.example.com']);
+  });
+
   it('finds records of each provider with owners from zones and locals, and the fallback literals', () => {
     const z = readSource(tf, 'main.tf');
     assert.equal(z.format, 'terraform');

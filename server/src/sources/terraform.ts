@@ -257,7 +257,10 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
     const kind = b.labels[0];
     const type = (literal(b.attributes.get('type'), ctx) ?? (kind === 'azurerm_dns_txt_record' ? 'TXT' : '')).toUpperCase();
     const zoneAttr = b.attributes.get('zone_id') ?? b.attributes.get('zone_name') ?? b.attributes.get('managed_zone') ?? b.attributes.get('domain') ?? b.attributes.get('zone');
-    const zone = literal(zoneAttr, ctx);
+    // A zone is a domain name: a literal `zone_id = "Z0123…"` (Route 53, Cloudflare) or a Google
+    // `managed_zone = "example-com"` names the zone by an id, which says nothing about its domain.
+    const zoneText = literal(zoneAttr, ctx);
+    const zone = zoneText !== undefined && zoneText.replace(/\.$/, '').includes('.') ? zoneText : undefined;
     const nameAttr = b.attributes.get('name');
     const name = literal(nameAttr, ctx);
     const owner = ownerOf(name ?? (nameAttr ? undefined : '@'), zone);
