@@ -139,3 +139,49 @@ describe('long runs of separators in a DMARC record', () => {
     assert.equal(fixed.replace('; rua=mailto:dmarc-reports@example.com', ''), text);
   });
 });
+
+describe('records copied from web pages and word processors', () => {
+  it('names each look-alike character, and its fix writes the ASCII, in a zone file, Terraform and YAML', () => {
+    const zone = lint('@ IN TXT "v=spf1 include:_spf.example.net \u2013all"\n_dmarc IN TXT "v=DMARC1;\u00a0p=reject;\u200b rua=mailto:d@example.com"');
+    const found = zone.findings.filter((f) => f.rule === 'source/lookalike-character');
+    assert.deepEqual(found.map((f) => f.message.slice(0, f.message.indexOf(':'))), ['U+2013 en dash in this SPF record', 'U+00A0 no-break space in this DMARC record', 'U+200B zero width space in this DMARC record']);
+    assert.match(found[1].message, /it looks like a plain space, .* Write a plain space\.$/);
+    assert.match(found[2].message, /invisible, .* Remove it\.$/);
+    let fixed = zone.text;
+    for (const f of [...found].reverse()) fixed = applyFix(fixed, f.fixes![0]);
+    assert.equal(fixed, zone.text.replace('\u2013', '-').replace('\u00a0', ' ').replace('\u200b', ''));
+    const again = lint(fixed, {}, undefined, 'test.zone').findings;
+    assert.deepEqual(again.filter((f) => f.severity === 'error').map((f) => f.rule), []);
+    // Terraform: curly quotes inside the string (the value would be SPF without them), fullwidth `；` in YAML.
+    const tf = 'resource "aws_route53_record" "spf" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "example.com"\n  type    = "TXT"\n  records = ["\u201cv=spf1 -all\u201d"]\n}\n';
+    const t = lint(tf, {}, undefined, 'main.tf');
+    const quotes = t.findings.filter((f) => f.rule === 'source/lookalike-character');
+    assert.equal(quotes.length, 2);
+    assert.equal(applyFix(applyFix(tf, quotes[1].fixes![0]), quotes[0].fixes![0]), tf.replace(/[\u201c\u201d]/g, ''));
+    const yaml = lint("---\n_dmarc:\n  type: TXT\n  value: v=DMARC1\uff1b p=reject\n", {}, undefined, 'example.com.yaml');
+    const semi = yaml.findings.find((f) => f.rule === 'source/lookalike-character')!;
+    assert.match(semi.message, /^U\+FF1B fullwidth ; in this DMARC record/);
+    // octoDNS escapes `;` in values (octodns/unescaped-semicolon): the fix writes it so.
+    assert.equal(applyFix(yaml.text, semi.fixes![0]), '---\n_dmarc:\n  type: TXT\n  value: v=DMARC1\\; p=reject\n');
+  });
+
+  it('leaves other TXT records alone: typography in prose is not a record', () => {
+    const { findings } = lint('@ IN TXT "She said \u201chello\u201d \u2013 twice"\nnote IN TXT \u201chello world\u201d');
+    assert.deepEqual(findings.filter((f) => f.rule === 'source/lookalike-character' || f.rule === 'zone/typographic-quotes'), []);
+  });
+
+  it('says a zone record between typographic quotes is published as words run together, and fixes the quotes only', () => {
+    const { text, findings } = lint('@ IN TXT \u201cv=spf1 include:_spf.example.net -all\u201d ; from the wiki\n_dmarc IN TXT \u201ev=DMARC1; p=none\u201c');
+    const quoted = findings.filter((f) => f.rule === 'zone/typographic-quotes');
+    assert.equal(quoted.length, 2);
+    assert.match(quoted[0].message, /`\u201c` \(U\+201C\) and `\u201d` \(U\+201D\), not `"`: zone files do not read them as quotes, so name servers publish `\u201cv=spf1include:_spf\.example\.net-all\u201d` \(the words run together\), and receivers find no SPF record/);
+    // In a DMARC record the first `;` starts a comment: what is published is `„v=DMARC1`.
+    assert.match(quoted[1].message, /`\u201e` \(U\+201E\) and `\u201c` \(U\+201C\), .* so the `;` in it starts a comment, and name servers publish `\u201ev=DMARC1`, and receivers find no DMARC record/);
+    // The look-alike rule leaves these to it: removing the quotes would leave the words run together.
+    assert.deepEqual(findings.filter((f) => f.rule === 'source/lookalike-character'), []);
+    const fixed = applyFix(applyFix(text, quoted[1].fixes![0]), quoted[0].fixes![0]);
+    assert.equal(fixed, text.replace(/[\u201c\u201d\u201e]/g, '"'));
+    const again = lint(fixed, {}, undefined, 'test.zone');
+    assert.deepEqual(again.sites.map((s) => s.site.value), ['v=spf1 include:_spf.example.net -all', 'v=DMARC1; p=none']);
+  });
+});

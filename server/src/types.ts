@@ -55,6 +55,8 @@ export interface RecordSite {
   coarse?: boolean;
   /** For a plain YAML scalar: its source text, so an edit that would change its YAML type can requote it. */
   hostSource?: string;
+  /** Zone files: the data is between typographic quotes (zone/typographic-quotes reports and fixes that). */
+  typographicQuotes?: boolean;
 }
 
 /** Any resource record found in a source, for cross-record checks (CNAME, MX, …). */

@@ -4,6 +4,7 @@
  */
 import { isSpfRecord } from '../records/spf';
 import { includeDoesNotAlign } from './senders';
+import { lookalikeCharacter } from './lookalike';
 import { mergeSpfFix, monitoringRecordFix } from './recordfix';
 import { orgDomain } from '../senders/analyze';
 import type { Fix, RecordSite, ResourceRecord } from '../types';
@@ -387,6 +388,7 @@ export const conflictingDefinitions = rule({
 });
 
 export const modelRules: ModelRule[] = [
+  lookalikeCharacter,
   includeDoesNotAlign,
   conflictingDefinitions,
   includeHasNoSpf,

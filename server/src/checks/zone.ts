@@ -123,6 +123,19 @@ export const zoneRules: SourceRule[] = [
     },
   }),
   rule({
+    id: 'zone/typographic-quotes',
+    severity: 'error',
+    summary: 'A record is quoted with typographic quotes (“…”), which zone files read as text',
+    fixable: true,
+    docs: {
+      what: 'Finds TXT records whose data starts with a typographic double quote (`“`, `”`, `„`, `«`, `»`, `″`) and ends with one, around an SPF, DMARC or DKIM record: the quotes a word processor, a chat tool or a web page puts in when a record is copied from it.',
+      why: 'RFC 1035 §5.1: only `"` quotes a character-string in a master file. A typographic quote is an ordinary character, so the record becomes unquoted words, one character-string each, which DNS serves joined with no space: `“v=spf1 include:_spf.example.net -all”` is published as `“v=spf1include:_spf.example.net-all”`, which is no SPF record (RFC 7208 §4.5), and the domain has none.',
+      bad: '@ IN TXT \u201cv=spf1 include:_spf.example.net -all\u201d',
+      good: '@ IN TXT "v=spf1 include:_spf.example.net -all"',
+      fix: 'Replace the two typographic quotes with `"` (the quick fix does). Copy records from a plain-text source, or paste them without formatting.',
+    },
+  }),
+  rule({
     id: 'zone/unterminated-quote',
     severity: 'error',
     summary: 'A quoted string is not closed on its line',

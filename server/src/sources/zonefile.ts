@@ -125,6 +125,8 @@ const ESCAPED = 2;
 const UNTERMINATED = 4;
 
 const MAX_INCLUDE_DEPTH = 16;
+/** Double quotes of word processors and web pages (“ ” „ ‟ « » ″ ＂), which zone files read as text. */
+const TYPOGRAPHIC_QUOTES = '\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02';
 const ZONE_SYNTAX: ValueSyntax = { host: 'zone' };
 
 const CLASSES = new Set(['IN', 'CH', 'CS', 'HS', 'ANY', 'NONE']);
@@ -872,6 +874,39 @@ function readInto(
     }
     return false;
   };
+  // TXT data written between typographic quotes (“…”, as a word processor or a web page writes them):
+  // BIND reads them as part of unquoted words, so `“v=spf1 -all”` is the one string `“v=spf1-all”`.
+  // Said when the words between them are an SPF, DMARC or DKIM record; the fix writes straight quotes.
+  const typographicQuotes = (rdataStart: number, count: number): boolean => {
+    const firstRaw = raw(rdataStart);
+    if (lx.flags[rdataStart] & QUOTED || !TYPOGRAPHIC_QUOTES.includes(firstRaw[0])) return false;
+    const open = { start: lx.starts[rdataStart], end: lx.starts[rdataStart] + 1 };
+    // The closing quote ends the last word, or is in the comment a `;` of the record started.
+    const lastRaw = raw(count - 1);
+    let close: OffsetRange | undefined;
+    if (!(lx.flags[count - 1] & QUOTED) && TYPOGRAPHIC_QUOTES.includes(lastRaw[lastRaw.length - 1]) && lx.ends[count - 1] - 1 > open.start) close = { start: lx.ends[count - 1] - 1, end: lx.ends[count - 1] };
+    else {
+      const nl = text.indexOf('\n', lx.ends[count - 1]);
+      const rest = text.slice(lx.ends[count - 1], nl < 0 ? text.length : nl);
+      let k = rest.length - 1;
+      while (k >= 0 && !TYPOGRAPHIC_QUOTES.includes(rest[k])) k--;
+      if (rest.trimStart().startsWith(';') && k >= 0) close = { start: lx.ends[count - 1] + k, end: lx.ends[count - 1] + k + 1 };
+    }
+    const inner = text.slice(open.end, close ? close.start : lx.ends[count - 1]);
+    const kind = /^\s*v\s*=\s*spf1(\s|$)/i.test(inner) ? 'SPF' : /^\s*v\s*=\s*dmarc1(\s|;|$)/i.test(inner) ? 'DMARC' : /^\s*v\s*=\s*dkim1(\s|;|$)/i.test(inner) ? 'DKIM' : undefined;
+    if (!kind) return false;
+    let published = '';
+    for (let k = rdataStart; k < count; k++) published += value(k);
+    const name = (r: OffsetRange) => `\`${text[r.start]}\` (U+${text.charCodeAt(r.start).toString(16).toUpperCase().padStart(4, '0')})`;
+    problems.push({
+      code: 'zone/typographic-quotes',
+      message: `The record is written between typographic quotes, ${close ? `${name(open)} and ${name(close)}` : name(open)}, not \`"\`: zone files do not read them as quotes, so ${close && close.start >= lx.ends[count - 1] ? 'the `;` in it starts a comment, and ' : ''}name servers publish \`${published.length > 40 ? `${published.slice(0, 40)}…` : published}\`${count - rdataStart > 1 ? ' (the words run together)' : ''}, and receivers find no ${kind} record. Write straight quotes.`,
+      uri,
+      range: { start: open.start, end: close ? close.end : lx.ends[count - 1] },
+      fixes: close ? [{ title: 'Write straight quotes `"`', edits: [{ range: open, newText: '"' }, { range: close, newText: '"' }] }] : undefined,
+    });
+    return true;
+  };
   for (;;) {
     if (onBoundary && lx.pos > from) {
       const r = onBoundary(lx.pos);
@@ -1106,6 +1141,7 @@ function readInto(
         }
       }
       record.rdata = rdata;
+      const curly = typographicQuotes(rdataStart, count);
       const site: RecordSite = {
         owner,
         type,
@@ -1117,6 +1153,7 @@ function readInto(
         range: recordRange,
         ownerRange,
       };
+      if (curly) site.typographicQuotes = true;
       record.site = site;
       out.sites.push(site);
       out.records.push(record);
