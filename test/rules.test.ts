@@ -185,3 +185,31 @@ describe('records copied from web pages and word processors', () => {
     assert.deepEqual(again.sites.map((s) => s.site.value), ['v=spf1 include:_spf.example.net -all', 'v=DMARC1; p=none']);
   });
 });
+
+describe('report destinations on other domains', () => {
+  const ws = (text: string) => {
+    const w = new WorkspaceIndex();
+    const p = readZone(text, 'example.net.zone');
+    w.set('example.net.zone', p.zone.records, p.sites);
+    return w;
+  };
+  const net = '$ORIGIN example.net.\n@ IN MX 10 mail.example.net.\n';
+  const dmarc = '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:a@example.net,mailto:b@elsewhere.example; ruf=mailto:f@example.net; fo=1"';
+  const rule = 'dmarc/external-reports-not-authorized';
+
+  it('asks for the authorisation of each address on a workspace domain, rua and ruf, not of domains it cannot see', () => {
+    const found = lint(dmarc, { workspace: ws(net) }).findings.filter((f) => f.rule === rule);
+    assert.deepEqual(found.map((f) => f.message.slice(0, f.message.indexOf(','))), ['Reports for example.com go to a@example.net', 'Reports for example.com go to f@example.net']);
+    assert.match(found[1].message, /no failure reports there \(RFC 7489 §7\.1\)\. Publish it in the zone of example\.net\.$/);
+  });
+
+  it('accepts the authorisation for the domain or for every domain (*), and reads neither as a DMARC policy', () => {
+    for (const auth of ['example.com._report._dmarc IN TXT "v=DMARC1"', '*._report._dmarc IN TXT "v=DMARC1"']) {
+      assert.deepEqual(lint(dmarc, { workspace: ws(net + auth + '\n') }).findings.filter((f) => f.rule === rule), []);
+      const own = lint(net.replace('$ORIGIN example.net.\n', '') + auth, {}, 'example.net').findings;
+      assert.deepEqual(own.filter((f) => f.rule.startsWith('dmarc/') && f.rule !== 'dmarc/missing-record').map((f) => f.rule), [], auth);
+    }
+    // Not an authorisation: a record that does not start with v=DMARC1.
+    assert.equal(lint(dmarc, { workspace: ws(net + 'example.com._report._dmarc IN TXT "ok"\n') }).findings.filter((f) => f.rule === rule).length, 2);
+  });
+});

@@ -5,7 +5,8 @@
 import { isSpfRecord } from '../records/spf';
 import { includeDoesNotAlign } from './senders';
 import { lookalikeCharacter } from './lookalike';
-import { mergeSpfFix, monitoringRecordFix } from './recordfix';
+import { mergeSpfFix, monitoringRecordFix, reportAuthorizationFix } from './recordfix';
+import { parseReportUris } from '../records/dmarc';
 import { orgDomain } from '../senders/analyze';
 import type { Fix, RecordSite, ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
@@ -387,8 +388,61 @@ export const conflictingDefinitions = rule({
   },
 });
 
+/** The sites at a name in this model and in the rest of the workspace. */
+function sitesNamed(model: DnsModel, name: string): AnalyzedSite[] {
+  const out = [...model.sitesAt(name)];
+  for (const e of model.workspace?.at(name) ?? []) if (e.site) out.push(e.site);
+  return out;
+}
+
+export const externalReportsNotAuthorized = rule({
+  id: 'dmarc/external-reports-not-authorized',
+  kind: 'dmarc',
+  severity: 'warning',
+  summary: 'Reports go to another domain of the workspace that does not authorise them',
+  fixable: true,
+  docs: {
+    what: 'Finds `rua` and `ruf` addresses on another Organizational Domain than the policy\'s, when that domain is defined in the workspace but has no `<domain>._report._dmarc.<destination>` TXT record starting with `v=DMARC1` (nor a `*._report._dmarc` one).',
+    why: 'RFC 7489 §7.1, kept by RFC 9990: before sending reports to a destination on another domain, receivers look up that authorisation, and without it they send nothing there. A company that collects the reports of all its domains at one of them must publish one such record per domain, and it is the one most often forgotten when a domain is added.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.net"',
+    good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.net"',
+    workspace: { file: 'example.net.zone', text: '$ORIGIN example.net.\n@ IN MX 10 mail.example.net.\n' },
+    goodWorkspace: { file: 'example.net.zone', text: '$ORIGIN example.net.\n@ IN MX 10 mail.example.net.\nexample.com._report._dmarc IN TXT "v=DMARC1"\n' },
+    fix: 'Publish `<domain>._report._dmarc.<destination> TXT "v=DMARC1"` in the destination\'s zone (the quick fix adds it there), or send the reports to an address on the domain itself.',
+  },
+  check(model, ctx) {
+    for (const s of model.sites) {
+      const owner = s.site.owner;
+      if (!s.dmarc || !owner?.startsWith('_dmarc.')) continue;
+      const domain = owner.slice('_dmarc.'.length);
+      for (const tagName of ['rua', 'ruf']) {
+        const tag = s.dmarc.byName.get(tagName);
+        if (!tag) continue;
+        for (const u of parseReportUris(tag)) {
+          const at = u.address?.lastIndexOf('@') ?? -1;
+          if (u.scheme !== 'mailto' || at < 0) continue;
+          const host = u.address!.slice(at + 1).toLowerCase().replace(/\.$/, '');
+          if (!host.includes('.') || orgDomain(host) === orgDomain(domain)) continue;
+          // Only a destination the workspace defines: elsewhere, whether it authorises is in DNS, not in these files.
+          if (!model.owners().has(host) && (model.workspace?.at(host).length ?? 0) === 0) continue;
+          const authName = `${domain}._report._dmarc.${host}`;
+          const authorised = [...sitesNamed(model, authName), ...sitesNamed(model, `*._report._dmarc.${host}`)].some((a) => /^v=DMARC1/.test(a.site.value));
+          if (authorised) continue;
+          ctx.report(
+            s.site,
+            u.range,
+            `Reports for ${domain} go to ${u.address}, on another domain that does not authorise them: receivers look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tagName === 'rua' ? 'aggregate' : 'failure'} reports there (RFC 7489 §7.1). Publish it in the zone of ${host}.`,
+            { docFixes: () => reportAuthorizationFix(model, domain, host) },
+          );
+        }
+      }
+    }
+  },
+});
+
 export const modelRules: ModelRule[] = [
   lookalikeCharacter,
+  externalReportsNotAuthorized,
   includeDoesNotAlign,
   conflictingDefinitions,
   includeHasNoSpf,

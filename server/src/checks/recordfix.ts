@@ -50,9 +50,7 @@ export function monitoringRecordFix(model: DnsModel, domain: string, after: { ur
     const authName = `${domain}._report._dmarc.${ruaDomain}`;
     const exists = model.owners().has(authName) || (model.workspace?.at(authName).length ?? 0) > 0;
     if (!exists) {
-      const here = model.records.find((r) => r.owner === ruaDomain);
-      const there = here ? undefined : model.workspace?.at(ruaDomain).find((e) => isZoneFileName(e.uri));
-      const anchor = here ?? there?.record;
+      const anchor = recordAt(model, ruaDomain);
       if (anchor) {
         const line = zoneLine(authName, 'TXT', 'v=DMARC1');
         if (anchor.uri === after.uri && anchor.range.end === after.range.end) edits[0] = insertAfter(after, [zoneLine(`_dmarc.${domain}`, 'TXT', `v=DMARC1; p=none; rua=mailto:${address}`), line]);
@@ -62,6 +60,23 @@ export function monitoringRecordFix(model: DnsModel, domain: string, after: { ur
     }
   }
   return [{ title: `DMARC: publish _dmarc.${domain} with p=none (monitoring), reports to ${address}${note}`, edits }];
+}
+
+/** A record at `name` in this model, or in a zone file of the workspace: where a new record at or under it goes. */
+function recordAt(model: DnsModel, name: string): ResourceRecord | undefined {
+  return model.records.find((r) => r.owner === name) ?? model.workspace?.at(name).find((e) => isZoneFileName(e.uri))?.record;
+}
+
+/**
+ * The authorisation a report destination on another Organizational Domain publishes (RFC 7489 §7.1,
+ * kept by RFC 9990): `<domain>._report._dmarc.<destination host> TXT "v=DMARC1"`, after a record of
+ * the destination host in the zone file that defines it.
+ */
+export function reportAuthorizationFix(model: DnsModel, domain: string, host: string): Fix[] {
+  const anchor = recordAt(model, host);
+  if (!anchor || !inZoneFile(anchor)) return [];
+  const name = `${domain}._report._dmarc.${host}`;
+  return [{ title: `DMARC: publish ${name} TXT "v=DMARC1" (authorise reports for ${domain})`, edits: [insertAfter(anchor, [zoneLine(name, 'TXT', 'v=DMARC1')])] }];
 }
 
 /**
