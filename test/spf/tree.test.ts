@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { WorkspaceResolver } from '../../server/src/dns/chain';
+import { ChainResolver, WorkspaceResolver } from '../../server/src/dns/chain';
 import { parseSpf } from '../../server/src/records/spf';
-import { readZone } from '../../server/src/service';
+import { analyzeZone, readZone } from '../../server/src/service';
 import { lookupTree, MAX_TREE_DEPTH, MAX_TREE_RECORDS } from '../../server/src/spf/tree';
 import { WorkspaceIndex } from '../../server/src/workspace';
 
@@ -76,5 +76,45 @@ describe('SPF lookup tree: the walk past the limit is bounded', () => {
     const wide = await treeOf(chain(30, true));
     assert.equal(nodes(wide.tree), MAX_TREE_RECORDS);
     assert.match(wide.diagnostics[0].message, /needs more than \d+ DNS lookups \(the walk stopped at 500 records\)/);
+  });
+});
+
+describe('SPF include targets behind a CNAME', () => {
+  const zone = [
+    '$ORIGIN c.example.',
+    '@ IN TXT "v=spf1 include:_spf.c.example include:_rel.c.example -all"',
+    '_spf IN CNAME _spf.d.example.',
+    '_rel IN CNAME _spf', // relative: _spf.c.example, itself a CNAME
+    'out IN TXT "v=spf1 include:_out.c.example -all"',
+    '_out IN CNAME spf.provider.example.',
+    'bad IN TXT "v=spf1 include:_a.c.example -all"',
+    '_a IN CNAME host',
+    'host IN A 192.0.2.1',
+    '$ORIGIN d.example.',
+    '_spf IN TXT "v=spf1 ip4:192.0.2.0/24 a -all"',
+    '',
+  ].join('\n');
+  const ws = new WorkspaceIndex();
+  const p = readZone(zone, 'c.example.zone');
+  ws.set('c.example.zone', p.zone.records, p.sites);
+
+  it('walks the record at the end of the chain, as receivers do (RFC 1034 §3.6.2), a relative target under the origin', async () => {
+    const t = await lookupTree('c.example', new ChainResolver(new WorkspaceResolver(ws), undefined, undefined));
+    assert.deepEqual(t.tree.terms.map((x) => [x.text, x.child?.record, x.cost]), [
+      ['include:_spf.c.example', 'v=spf1 ip4:192.0.2.0/24 a -all', 2],
+      ['include:_rel.c.example', 'v=spf1 ip4:192.0.2.0/24 a -all', 2],
+    ]);
+    assert.match(t.tree.terms[1].child!.source!, /^workspace file c\.example\.zone \(_rel\.c\.example → _spf\.c\.example → _spf\.d\.example by CNAME\)$/);
+    // Both includes reach the one record: its network counts twice (the rest is clean).
+    assert.deepEqual(t.diagnostics.map((d) => d.rule), ['spf/duplicate-netblock']);
+  });
+
+  it('offline, says where the chain leaves the workspace; a chain to a name without SPF is the include-has-no-spf of that name', async () => {
+    const out = await lookupTree('out.c.example', new ChainResolver(new WorkspaceResolver(ws), undefined, undefined));
+    assert.match(out.diagnostics.find((d) => d.rule === 'spf/include-not-found')!.message, /offline, and _out\.c\.example is a CNAME to spf\.provider\.example, which the workspace does not define/);
+    const { findings } = analyzeZone(zone, 'c.example.zone', { workspace: ws });
+    assert.deepEqual(findings.filter((f) => f.rule === 'spf/include-has-no-spf').map((f) => f.message), [
+      '`host.c.example` (the end of the CNAME chain from `_a.c.example`) is defined in the workspace but has no SPF record, so this include is a permerror (RFC 7208 §5.2).',
+    ]);
   });
 });

@@ -335,22 +335,47 @@ export const includeHasNoSpf = rule({
   check(model, ctx) {
     const localRecords = model.owners();
     // Many records include the same few targets: each target is looked up once.
-    const verdicts = new Map<string, { missing: boolean; where?: { uri: string; record: ResourceRecord } }>();
+    const verdicts = new Map<string, { missing: boolean; where?: { uri: string; record: ResourceRecord }; target?: string }>();
+    let localCnames: Map<string, ResourceRecord> | undefined;
+    const cnameAt = (name: string): ResourceRecord | undefined => {
+      if (!localCnames) {
+        localCnames = new Map();
+        for (const r of model.records) if (r.type === 'CNAME' && r.owner !== undefined) localCnames.set(r.owner, r);
+      }
+      return localCnames.get(name) ?? model.workspace?.at(name).find((e) => e.record.type === 'CNAME')?.record;
+    };
+    // Receivers follow a CNAME at the target (RFC 1034 §3.6.2): the SPF record is looked for at the end of
+    // the chain; undefined for a chain that loops or runs too long (not this rule's to judge).
+    const endOfChain = (name: string): string | undefined => {
+      let n = name;
+      for (let i = 0; i < 8; i++) {
+        const c = cnameAt(n);
+        if (!c) return n;
+        n = c.target ?? c.rdata[0]?.toLowerCase().replace(/\.$/, '') ?? '';
+      }
+      return undefined;
+    };
     for (const s of model.sites) {
       for (const t of s.spf?.terms ?? []) {
         if ((t.name !== 'include' && t.name !== 'redirect') || t.invalid || !t.arg || t.arg.includes('%')) continue;
-        const target = t.arg.toLowerCase().replace(/\.$/, '');
-        let v = verdicts.get(target);
+        const named = t.arg.toLowerCase().replace(/\.$/, '');
+        let v = verdicts.get(named);
         if (!v) {
+          const target = endOfChain(named);
+          if (target === undefined) {
+            verdicts.set(named, (v = { missing: false }));
+            continue;
+          }
           const elsewhere = model.workspace?.at(target) ?? [];
           const known = localRecords.has(target) || elsewhere.length > 0;
           const spf = known && [...model.sitesAt(target), ...elsewhere.map((e) => e.site).filter((x): x is AnalyzedSite => x !== undefined)].some((x) => x.site.type === 'TXT' && isSpfRecord(x.site.value));
-          verdicts.set(target, (v = { missing: known && !spf, where: elsewhere[0] }));
+          verdicts.set(named, (v = { missing: known && !spf, where: elsewhere[0], target }));
         }
         if (!v.missing) continue;
         const where = v.where;
-        ctx.report(s.site, t.argRange ?? t.range, `\`${target}\` is defined in the workspace but has no SPF record, so this ${t.name} is a permerror (RFC 7208 ${t.name === 'include' ? '§5.2' : '§6.1'}).`, {
-          related: where ? [{ uri: where.uri, range: where.record.range, message: `records at ${target}` }] : undefined,
+        const via = v.target !== named ? ` (the end of the CNAME chain from \`${named}\`)` : '';
+        ctx.report(s.site, t.argRange ?? t.range, `\`${v.target}\`${via} is defined in the workspace but has no SPF record, so this ${t.name} is a permerror (RFC 7208 ${t.name === 'include' ? '§5.2' : '§6.1'}).`, {
+          related: where ? [{ uri: where.uri, range: where.record.range, message: `records at ${v.target}` }] : undefined,
         });
       }
     }

@@ -8,17 +8,41 @@ import type { DnsAnswer, Resolver, RRType } from './types';
 import { SnapshotResolver, type SpfSnapshot } from './snapshot';
 import snapshotData from './spf-snapshot.json';
 
+/** CNAMEs followed in a row before the answer is an error (resolvers stop at about this many). */
+const MAX_CNAME_CHAIN = 8;
+
 /** Answers from the records the workspace files define; undefined when no file defines the name. */
 export class WorkspaceResolver implements Resolver {
   constructor(private readonly workspace: WorkspaceIndex) {}
 
-  lookup(name: string, type: RRType): DnsAnswer | undefined {
+  lookup(name: string, type: RRType, via: string[] = []): DnsAnswer | undefined {
     const owner = name.toLowerCase().replace(/\.$/, '');
     const entries = this.workspace.at(owner);
     if (entries.length === 0) return undefined;
+    // A CNAME: resolvers follow it and answer with the target's records (RFC 1034 §3.6.2). A target the
+    // workspace does not define is not answered here (live DNS follows the CNAME itself).
+    const cname = entries.find((e) => e.record.type === 'CNAME');
+    if (cname) {
+      const target = cname.record.target ?? cname.record.rdata[0]?.toLowerCase().replace(/\.$/, '');
+      if (!target || via.length >= MAX_CNAME_CHAIN) return { status: 'error', message: `the CNAME chain from ${via[0] ?? owner} is longer than ${MAX_CNAME_CHAIN}`, source: `workspace file ${cname.uri}` };
+      return this.lookup(target, type, [...via, owner]);
+    }
     const records = entries.filter((e) => e.record.type === type).map((e) => (type === 'TXT' ? (e.site?.site.value ?? e.record.rdata.join('')) : e.record.rdata.join(' ')));
-    const source = `workspace file ${entries[0].uri}`;
+    const source = `workspace file ${entries[0].uri}${via.length ? ` (${[...via, owner].join(' → ')} by CNAME)` : ''}`;
     return records.length ? { status: 'ok', records, source } : { status: 'nodata', source };
+  }
+
+  /** Where a CNAME chain from `name` leaves the workspace: the first name of it no file defines, if any. */
+  outside(name: string): string | undefined {
+    let n = name.toLowerCase().replace(/\.$/, '');
+    for (let i = 0; i <= MAX_CNAME_CHAIN; i++) {
+      const entries = this.workspace.at(n);
+      if (entries.length === 0) return i === 0 ? undefined : n;
+      const cname = entries.find((e) => e.record.type === 'CNAME');
+      if (!cname) return undefined;
+      n = cname.record.target ?? cname.record.rdata[0]?.toLowerCase().replace(/\.$/, '') ?? '';
+    }
+    return undefined;
   }
 
   now(name: string, type: RRType): DnsAnswer {
@@ -46,7 +70,14 @@ export class ChainResolver implements Resolver {
     const w = this.workspace?.lookup(name, type);
     if (w) return w;
     if (this.live) return this.live.now?.(name, type);
-    return this.snapshot?.lookup(name, type) ?? { status: 'error', message: 'offline, and not defined in the workspace', source: 'offline' };
+    return this.offline(name, type);
+  }
+
+  /** Offline: the snapshot, for the name or for where its CNAME chain leaves the workspace; else an error that says which. */
+  private offline(name: string, type: RRType): DnsAnswer {
+    const end = this.workspace?.outside(name);
+    const asked = end ?? name;
+    return this.snapshot?.lookup(asked, type) ?? { status: 'error', message: end ? `offline, and ${name} is a CNAME to ${end}, which the workspace does not define` : 'offline, and not defined in the workspace', source: 'offline' };
   }
 
   async resolve(name: string, type: RRType): Promise<DnsAnswer> {
@@ -55,9 +86,9 @@ export class ChainResolver implements Resolver {
     if (this.live) {
       const a = await this.live.resolve(name, type);
       if (a.status !== 'error') return a;
-      return this.snapshot?.lookup(name, type) ?? a;
+      return this.snapshot?.lookup(this.workspace?.outside(name) ?? name, type) ?? a;
     }
-    return this.snapshot?.lookup(name, type) ?? { status: 'error', message: 'offline, and not defined in the workspace', source: 'offline' };
+    return this.offline(name, type);
   }
 }
 

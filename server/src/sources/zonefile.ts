@@ -1196,6 +1196,11 @@ function readInto(
       } else problem('zone/invalid-rdata', rdataProblem.message, rdataRange(rdataProblem, rdataStart, count));
       continue;
     }
+    // A CNAME's target as DNS names it: a relative one is under the origin in force here, known only now.
+    if (type === 'CNAME' && rdataStart < count) {
+      const t = absoluteName(nameText(rdataStart), st.origin);
+      if (t !== undefined) record.target = keep(t);
+    }
     out.records.push(record);
   }
   if (depth === 0) zone.finalState = { ...st };
