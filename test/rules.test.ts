@@ -213,3 +213,16 @@ describe('report destinations on other domains', () => {
     assert.equal(lint(dmarc, { workspace: ws(net + 'example.com._report._dmarc IN TXT "ok"\n') }).findings.filter((f) => f.rule === rule).length, 2);
   });
 });
+
+describe('hosted DMARC', () => {
+  it('counts a CNAME at _dmarc as the domain\'s DMARC record (the vendor publishes the policy at the target)', () => {
+    const hosted = lint('@ IN TXT "v=spf1 -all"\n@ IN MX 10 mx.example.com.\n_dmarc IN CNAME example.com._dmarc.vendor.example.\nsub IN TXT "v=spf1 -all"');
+    assert.deepEqual(hosted.findings.filter((f) => f.rule === 'dmarc/missing-record'), []);
+    // In another file of the workspace too.
+    const ws = new WorkspaceIndex();
+    const p = readZone('$ORIGIN example.com.\n_dmarc IN CNAME example.com._dmarc.vendor.example.\n', 'dmarc.zone');
+    ws.set('dmarc.zone', p.zone.records, p.sites);
+    assert.deepEqual(lint('@ IN TXT "v=spf1 -all"', { workspace: ws }).findings.filter((f) => f.rule === 'dmarc/missing-record'), []);
+    assert.equal(lint('@ IN TXT "v=spf1 -all"').findings.filter((f) => f.rule === 'dmarc/missing-record').length, 1);
+  });
+});

@@ -349,3 +349,15 @@ describe('report paths', () => {
     assert.doesNotMatch(cli(), /sender\/failing-in-reports/);
   });
 });
+
+describe('senders under hosted DMARC', () => {
+  it('says the policy is the vendor\'s when _dmarc is a CNAME, instead of "no DMARC record"', () => {
+    const [v] = verdicts(one({ provider: 'mailchimp' }), '@ IN TXT "v=spf1 include:servers.mcsv.net -all"\n_dmarc IN CNAME example.com._dmarc.vendor.example.\n');
+    const hosted = v.problems.find((p) => p.rule === 'sender/no-dmarc-record')!;
+    assert.equal(hosted.severity, 'information');
+    assert.match(hosted.message, /^DMARC for example\.com is hosted: _dmarc\.example\.com is a CNAME to example\.com\._dmarc\.vendor\.example, so its policy is not in the workspace/);
+    const fail = v.problems.find((p) => p.rule === 'sender/will-fail-dmarc')!;
+    assert.equal(fail.severity, 'warning');
+    assert.match(fail.message, /will fail DMARC whenever the hosted policy at example\.com\._dmarc\.vendor\.example enforces/);
+  });
+});

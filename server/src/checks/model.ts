@@ -175,7 +175,7 @@ function dmarcCoverage(dmarcOwners: Set<string>, workspace?: WorkspaceView): (ow
       const at = `_dmarc.${name}`;
       v =
         dmarcOwners.has(at) ||
-        (workspace?.at(at).some((e) => e.site?.kind === 'dmarc') ?? false) ||
+        (workspace?.at(at).some((e) => e.site?.kind === 'dmarc' || e.record.type === 'CNAME') ?? false) ||
         (dot >= 0 && name.indexOf('.', dot + 1) >= 0 && covered(name.slice(dot + 1)));
       memo.set(name, v);
     }
@@ -191,14 +191,17 @@ export const dmarcMissingRecord = rule({
   summary: 'A mail domain has no DMARC record',
   fixable: true,
   docs: {
-    what: 'Finds names with an SPF record or MX records but no `_dmarc` record at the name or any parent in the workspace. Several such names of one Organizational Domain are reported once, on the first, with the one record at the zone apex that covers them all.',
+    what: 'Finds names with an SPF record or MX records but no `_dmarc` record (or CNAME, as hosted DMARC services use) at the name or any parent in the workspace. Several such names of one Organizational Domain are reported once, on the first, with the one record at the zone apex that covers them all.',
     why: 'RFC 9989 §4.10: without a policy record, receivers apply no DMARC to mail from the domain, so nothing stops spoofing of it and no reports arrive.',
     bad: '@ IN MX 10 mail\n@ IN TXT "v=spf1 mx -all"',
     good: '@ IN MX 10 mail\n@ IN TXT "v=spf1 mx -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
     fix: 'Publish `_dmarc.<domain> TXT "v=DMARC1; p=none; rua=mailto:…"` and tighten it as reports come in.',
   },
   check(model, ctx) {
-    const covered = dmarcCoverage(new Set(model.sites.filter((s) => s.kind === 'dmarc').map((s) => s.site.owner ?? '')), model.workspace);
+    // A CNAME at `_dmarc` counts: hosted DMARC (the record is the vendor's, at the target) is common.
+    const dmarcOwners = new Set(model.sites.filter((s) => s.kind === 'dmarc').map((s) => s.site.owner ?? ''));
+    for (const r of model.records) if (r.type === 'CNAME' && r.owner?.startsWith('_dmarc.')) dmarcOwners.add(r.owner);
+    const covered = dmarcCoverage(dmarcOwners, model.workspace);
     const reported = new Set<string>();
     // Names with underscore labels (`_spf`, `_domainkey`) are not mail domains; wildcards are left to their parent.
     const mailish = (owner: string | undefined) => owner !== undefined && owner[0] !== '_' && !owner.includes('._') && owner !== '*' && !owner.startsWith('*.') && !owner.includes('.*.') && !owner.endsWith('.*');

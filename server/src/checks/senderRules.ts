@@ -41,7 +41,7 @@ export const senderRules: SourceRule[] = [
     severity: 'warning',
     summary: 'No DMARC record covers a sender\'s From domain',
     docs: {
-      what: 'Walks from the sender\'s From domain up to the Organizational Domain (RFC 9989 §4.10) looking for a `_dmarc` record in the workspace.',
+      what: 'Walks from the sender\'s From domain up to the Organizational Domain (RFC 9989 §4.10) looking for a `_dmarc` record in the workspace. A CNAME there (hosted DMARC: the policy is the vendor\'s, at the target) is noted as information, since its policy cannot be read from the files.',
       why: 'Without a DMARC record receivers apply no policy and send no aggregate reports, so nobody learns whether this sender\'s mail passes (RFC 9989 §4.10, §5).',
       file: '.dmarc-lens.json',
       bad: `{ "domains": { "example.org": { "senders": [ { "provider": "sendgrid", "from": "example.org" } ] } } }\n`,

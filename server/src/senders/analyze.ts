@@ -104,6 +104,23 @@ function tag(site: AnalyzedSite, name: string): string | undefined {
  * RFC 9989 §4.10: `_dmarc.<from>`, then each parent up to (not including) the public suffix, at most
  * eight labels deep. A subdomain is "existing" when the workspace has any record at or under it.
  */
+/**
+ * Hosted DMARC: where discovery for `from` meets a CNAME at `_dmarc.<name>` (a vendor publishes the
+ * policy at the target, outside the workspace), the name and the target; else undefined.
+ */
+export function hostedDmarc(from: string, lookup: Lookup): { at: string; target: string; entry: Entry } | undefined {
+  const suffix = getPublicSuffix(from, { allowPrivateDomains: false }) ?? '';
+  let labels = bare(from).split('.');
+  if (labels.length > 8) labels = labels.slice(labels.length - 8);
+  for (let i = 0; i < labels.length; i++) {
+    const at = labels.slice(i).join('.');
+    if (at === suffix) break;
+    const entry = lookup(`_dmarc.${at}`).find((e) => e.record.type === 'CNAME');
+    if (entry) return { at, target: entry.record.target ?? bare(entry.record.rdata[0] ?? ''), entry };
+  }
+  return undefined;
+}
+
 export function findCoverage(from: string, lookup: Lookup, exists: (name: string) => boolean): Coverage | undefined {
   const suffix = getPublicSuffix(from, { allowPrivateDomains: false }) ?? '';
   let labels = bare(from).split('.');
@@ -383,7 +400,16 @@ export function analyzeSenders(profiles: readonly SenderProfile[], lookup: Looku
     const label = s.name ?? p?.name ?? 'this sender';
     const problems: SenderProblem[] = [];
     const coverage = findCoverage(s.from, lookup, exists);
-    if (!coverage) {
+    const hosted = coverage ? undefined : hostedDmarc(s.from, lookup);
+    if (!coverage && hosted) {
+      problems.push({
+        rule: 'sender/no-dmarc-record',
+        at: 'from',
+        severity: 'information',
+        message: `DMARC for ${s.from} is hosted: _dmarc.${hosted.at} is a CNAME to ${hosted.target}, so its policy is not in the workspace and whether ${label}'s mail is rejected when it fails cannot be told from these files (RFC 9989 §4.10).`,
+        related: [hosted.entry],
+      });
+    } else if (!coverage) {
       const here = inWorkspace(s.from);
       problems.push({
         rule: 'sender/no-dmarc-record',
@@ -402,7 +428,7 @@ export function analyzeSenders(profiles: readonly SenderProfile[], lookup: Looku
       const enforcing = coverage && coverage.policy !== 'none';
       const publish = [...dkim.publish, ...spf.publish];
       const applied = `${coverage?.decidedBy}=${coverage?.policy} at _dmarc.${coverage?.at}${coverage && coverage.via !== coverage.decidedBy ? ` (no ${coverage.via}, so p applies to ${s.from})` : ''}`;
-      const when = !coverage ? 'once a DMARC policy is published' : enforcing ? (coverage.testing ? `as soon as t=y is removed from _dmarc.${coverage.at} (${applied})` : `now: ${applied}`) : `once ${applied} moves to quarantine or reject`;
+      const when = !coverage ? (hosted ? `whenever the hosted policy at ${hosted.target} enforces` : 'once a DMARC policy is published') : enforcing ? (coverage.testing ? `as soon as t=y is removed from _dmarc.${coverage.at} (${applied})` : `now: ${applied}`) : `once ${applied} moves to quarantine or reject`;
       problems.push({
         rule: 'sender/will-fail-dmarc',
         at: 'sender',
@@ -411,7 +437,7 @@ export function analyzeSenders(profiles: readonly SenderProfile[], lookup: Looku
           `${label} (From: ${s.from}) will fail DMARC ${when}: neither SPF nor DKIM aligns. SPF: ${spf.why}. DKIM: ${dkim.why}.` +
           (publish.length ? ` Publish ${publish.map(describe).join('; ')}${publish.some((x) => !x.literal) ? ` (values in <…> come from ${label}'s set-up page)` : ''}.` : p?.dkimSetup ? ` Publish ${p.dkimSetup}.` : '') +
           (evidence?.failing ? ` The reports already show ${evidence.failing} of ${evidence.messages} messages failing.` : ''),
-        related: coverage ? [coverage.entry] : undefined,
+        related: coverage ? [coverage.entry] : hosted ? [hosted.entry] : undefined,
         publish,
       });
     } else if (evidence?.failing) {
