@@ -235,11 +235,18 @@ describe('dmarc-lens inventory', () => {
     const nw = inv.domains.find((d: { domain: string }) => d.domain === 'northwind.example');
     assert.equal(nw.spf.length, 1);
     assert.equal(nw.dmarc[0].policy, 'none');
-    assert.deepEqual(nw.dkim.map((d: { selector: string; key: string }) => `${d.selector} ${d.key}`), ['google rsa 2048', 's1 rsa 1024']);
+    // Keys published here, then selectors delegated by CNAME to the platform that signs.
+    assert.deepEqual(nw.dkim.map((d: { selector: string; key?: string; cname?: string; provider?: string }) => `${d.selector} ${d.key ?? `CNAME ${d.cname} ${d.provider}`}`), ['google rsa 2048', 's1 rsa 1024', 'k2 CNAME dkim2.mcsv.net Mailchimp', 'k3 CNAME dkim3.mcsv.net Mailchimp']);
     assert.deepEqual(nw.services.map((s: { provider: string }) => s.provider), ['google-workspace', 'sendgrid', 'mailchimp']);
     const text = run('inventory', 'examples').stdout;
     assert.match(text, /^northwind\.example$/m);
     assert.match(text, /sends via SendGrid \(Twilio\) \(include:sendgrid\.net\)/);
+    assert.match(text, /^ {2}DKIM {3}k2: CNAME → dkim2\.mcsv\.net \(Mailchimp\) {2}\(examples\/northwind\.example\.dkim\.inc:9\)$/m);
+    // A platform seen only through its DKIM CNAME (a relative target is under the origin: not a platform).
+    const ses = tmp('s.example.zone', '$ORIGIN s.example.\nabcdefgh._domainkey IN CNAME abcdefgh.dkim.amazonses.com.\nold._domainkey IN CNAME new\n');
+    const sesInv = JSON.parse(run('inventory', ses, '--format', 'json').stdout).domains[0];
+    assert.deepEqual(sesInv.services, [{ provider: 'amazon-ses', name: 'Amazon SES', via: 'DKIM selector abcdefgh' }]);
+    assert.deepEqual(sesInv.dkim.map((d: { cname: string }) => d.cname), ['abcdefgh.dkim.amazonses.com', 'new.s.example']);
   });
 });
 

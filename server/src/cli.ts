@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { allRules, rulesById } from './checks/registry';
 import { docsUrl } from './checks/rule';
 import { collectFiles, collectReportFiles, readTextFile } from './files';
-import { providerForInclude, providerForSelector, useProviders } from './senders/catalog';
+import { providerForDkimTarget, providerForInclude, providerForSelector, useProviders } from './senders/catalog';
 import { describe as describeRecord, orgDomain } from './senders/analyze';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
 import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
@@ -444,6 +444,9 @@ interface InventoryRecord {
   selector?: string;
   key?: string;
   policy?: string;
+  /** A DKIM selector delegated by CNAME: the target, and the platform it belongs to when known. */
+  cname?: string;
+  provider?: string;
 }
 
 interface DomainInventory {
@@ -493,6 +496,22 @@ function runInventory(analyses: ZoneAnalysis[]): DomainInventory[] {
         if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: `DKIM selector ${selector}` });
       }
     }
+    // Selectors delegated by CNAME to the platform that signs (Microsoft 365, SendGrid, SES, Mailchimp…):
+    // the usual set-up for a sending service, and the key is the platform's.
+    for (const r of a.zone.records) {
+      if (r.type !== 'CNAME' || r.owner === undefined) continue;
+      const i = r.owner.indexOf('._domainkey.');
+      if (i <= 0) continue;
+      const selector = r.owner.slice(0, i);
+      const domain = r.owner.slice(i + '._domainkey.'.length);
+      const target = r.target ?? (r.rdata[0] ?? '').toLowerCase().replace(/\.$/, '');
+      const p = providerForDkimTarget(target) ?? providerForSelector(selector);
+      const index = indexes.get(r.uri);
+      if (!index) continue;
+      const inv = get(domain);
+      inv.dkim.push({ kind: 'dkim', owner: r.owner, value: `CNAME ${target}`, path: r.uri, range: lspRange(index, r.range), selector, cname: target, provider: p?.name });
+      if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: `DKIM selector ${selector}` });
+    }
   }
   return [...domains.values()].sort((a, b) => a.domain.localeCompare(b.domain));
 }
@@ -504,7 +523,7 @@ function formatInventoryText(inv: DomainInventory[]): string {
     out.push(d.domain);
     for (const r of d.spf) out.push(`  SPF    ${r.value}  (${loc(r)})`);
     for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})`);
-    for (const r of d.dkim) out.push(`  DKIM   ${r.selector}: ${r.key ?? 'no key'}  (${loc(r)})`);
+    for (const r of d.dkim) out.push(`  DKIM   ${r.selector}: ${r.cname ? `CNAME → ${r.cname}${r.provider ? ` (${r.provider})` : ''}` : (r.key ?? 'no key')}  (${loc(r)})`);
     if (d.dmarc.length === 0 && (d.spf.length > 0 || d.dkim.length > 0)) {
       const parent = inv.find((p) => p.dmarc.length > 0 && d.domain.endsWith(`.${p.domain}`));
       out.push(parent ? `  DMARC  none at this name; covered by _dmarc.${parent.domain} (p=${parent.dmarc[0].policy ?? '?'}, sp applies)` : '  DMARC  none published');
