@@ -226,3 +226,21 @@ describe('hosted DMARC', () => {
     assert.equal(lint('@ IN TXT "v=spf1 -all"').findings.filter((f) => f.rule === 'dmarc/missing-record').length, 1);
   });
 });
+
+describe('DMARC values in another case', () => {
+  it('reads p=Reject as reject (the grammar ignores case), with a hint and a fix to lower case, and the other rules agree', () => {
+    const { text, findings } = lint('_dmarc IN TXT "v=DMARC1; p=Reject; sp=None; adkim=S; fo=D:S; rua=mailto:d@example.com"');
+    const values = findings.filter((f) => f.rule === 'dmarc/invalid-value');
+    assert.deepEqual(values.map((f) => [f.severity, text.slice(f.range.start, f.range.end)]), [['hint', 'Reject'], ['hint', 'None'], ['hint', 'S'], ['hint', 'D:S']]);
+    assert.match(values[0].message, /^`p=Reject` is read as `p=reject`: the record's grammar ignores case/);
+    // sp=None under an enforcing p is the weak subdomain policy it is in lower case.
+    const weak = findings.find((f) => f.rule === 'dmarc/weak-subdomain-policy')!;
+    assert.match(weak.message, /`sp=none` leaves every subdomain unprotected while `p=reject`/);
+    let fixed = text;
+    for (const f of [...values].reverse()) fixed = applyFix(fixed, f.fixes![0]);
+    assert.match(fixed, /"v=DMARC1; p=reject; sp=none; adkim=s; fo=d:s; rua=mailto:d@example\.com"/);
+    assert.equal(lint('_dmarc IN TXT "v=DMARC1; p=None; rua=mailto:d@example.com"').findings.filter((f) => f.rule === 'dmarc/policy-none').length, 1);
+    // Still an error when no case makes it valid.
+    assert.equal(lint('_dmarc IN TXT "v=DMARC1; p=Rejected"').findings.find((f) => f.rule === 'dmarc/invalid-value')?.severity, 'error');
+  });
+});

@@ -196,7 +196,7 @@ export const invalidValue = rule({
   summary: 'A DMARC tag has a value outside its allowed set',
   fixable: true,
   docs: {
-    what: 'Finds invalid values of p, sp, np, adkim, aspf, fo, psd and t, such as `p=bogus`, `adkim=strict` or `fo=2`.',
+    what: 'Finds invalid values of p, sp, np, adkim, aspf, fo, psd and t, such as `p=bogus`, `adkim=strict` or `fo=2`. A value that differs only in case (`p=Reject`) is valid, since the grammar ignores case, and is a hint to write it in lower case.',
     why: 'RFC 9989 §4.7 lists the allowed values. An invalid `p` makes receivers fall back to other rules or discard the record; an invalid alignment mode is ignored in favour of the default.',
     bad: '_dmarc IN TXT "v=DMARC1; p=reject; adkim=strict"',
     good: '_dmarc IN TXT "v=DMARC1; p=reject; adkim=s"',
@@ -208,6 +208,17 @@ export const invalidValue = rule({
       if (!r || r.ok(ownValue(t))) continue;
       const lower = t.value.toLowerCase().trim();
       const fixes: ValueFix[] = [];
+      const own = ownValue(t);
+      if (own !== own.toLowerCase() && r.ok(own.toLowerCase())) {
+        // Only the case differs: ABNF strings ignore case (RFC 5234 §2.3), so receivers read the value;
+        // a hint, for the parsers and tools that compare exactly.
+        const want = own.toLowerCase();
+        ctx.report({ start: t.valueRange.start, end: t.valueRange.start + own.length }, `\`${t.name}=${own}\` is read as \`${t.name}=${want}\`: the record's grammar ignores case (RFC 9989 §4.7, RFC 5234 §2.3), but some parsers and tools compare exactly, so write it in lower case.`, {
+          severity: 'hint',
+          fixes: [{ title: `Write \`${t.name}=${want}\``, edits: [{ range: { start: t.valueRange.start, end: t.valueRange.start + own.length }, newText: want }] }],
+        });
+        continue;
+      }
       if (r.ok(lower)) fixes.push(setValue(t, lower, `Write \`${t.name}=${lower}\``));
       else if ((t.name === 'adkim' || t.name === 'aspf') && /^(strict|relaxed)$/.test(lower)) fixes.push(setValue(t, lower[0], `Write \`${t.name}=${lower[0]}\``));
       ctx.report(t.valueRange.end > t.valueRange.start ? t.valueRange : t.range, `\`${t.name}=${t.value}\` is not valid; \`${t.name}\` takes ${r.expect} (RFC 9989 §4.7).`, { fixes });
@@ -507,7 +518,7 @@ export const policyNone = rule({
   },
   check(record, ctx) {
     const p = record.byName.get('p');
-    if (p && p.value === 'none') ctx.report(p.range, '`p=none` only monitors: failing mail is delivered as usual (RFC 9989 §4.7); plan the move to quarantine once reports are clean.');
+    if (p && p.value.trim().toLowerCase() === 'none') ctx.report(p.range, '`p=none` only monitors: failing mail is delivered as usual (RFC 9989 §4.7); plan the move to quarantine once reports are clean.');
   },
 });
 
@@ -525,14 +536,16 @@ export const weakSubdomainPolicy = rule({
   },
   check(record, ctx) {
     const p = record.byName.get('p');
-    if (!p || (p.value !== 'quarantine' && p.value !== 'reject')) return;
+    // Values compared as the grammar reads them, case aside (dmarc/invalid-value hints at the case).
+    const low = (t: Tag | undefined) => t?.value.trim().toLowerCase();
+    if (!p || (low(p) !== 'quarantine' && low(p) !== 'reject')) return;
     const sp = record.byName.get('sp');
     const np = record.byName.get('np');
-    const spEff = sp?.value ?? p.value;
-    const npEff = np?.value ?? spEff;
-    if (sp && sp.value === 'none')
-      ctx.report(sp.range, `\`sp=none\` leaves every subdomain unprotected while \`p=${p.value}\` (RFC 9989 §4.7).`, {
-        fixes: [setValue(sp, p.value, `Set \`sp=${p.value}\``)],
+    const spEff = low(sp) ?? low(p);
+    const npEff = low(np) ?? spEff;
+    if (sp && low(sp) === 'none')
+      ctx.report(sp.range, `\`sp=none\` leaves every subdomain unprotected while \`p=${low(p)}\` (RFC 9989 §4.7).`, {
+        fixes: [setValue(sp, low(p)!, `Set \`sp=${low(p)}\``)],
       });
     if (npEff === 'none')
       ctx.report(np?.range ?? sp!.range, `Non-existent subdomains fall under \`${np ? 'np' : 'sp'}=none\`; publish \`np=reject\`, since names that do not exist never send mail (RFC 9989 §4.7, RFC 9091).`, {
