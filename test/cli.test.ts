@@ -219,6 +219,28 @@ describe('dmarc-lens check', () => {
     }
   });
 
+  it('never reads a device or a FIFO: $INCLUDE /dev/zero, a FIFO named like a zone, a report or --config that is one (they hung)', () => {
+    const timed = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20000 });
+    const inc = tmp('inc.example.zone', '$ORIGIN inc.example.\n$INCLUDE /dev/zero\n@ IN TXT "v=spf1 -all"\n');
+    const r = timed('check', inc, '--offline');
+    assert.equal(r.error, undefined, 'finished');
+    assert.match(r.stdout, /:2:10: error zone\/include-not-found `\$INCLUDE` file `\/dev\/zero` not found, or not a regular file/);
+    const fifo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dl-fifo-')), 'pipe.zone');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    for (const [args, status, message] of [
+      [['check', fifo, '--offline'], 2, /^dmarc-lens: cannot read /],
+      [['check', path.dirname(fifo), '--offline'], 0, /no files to check in this folder/],
+      [['report', fifo], 1, /a FIFO, not a file to read/],
+      [['report', '/dev/zero'], 1, /a device, not a file to read/],
+      [['check', 'examples', '--offline', '--config', '/dev/zero'], 2, /cannot read config \/dev\/zero: a device, not a file to read/],
+    ] as [string[], number, RegExp][]) {
+      const x = timed(...args);
+      assert.equal(x.error, undefined, `${args.join(' ')} finished`);
+      assert.equal(x.status, status, args.join(' '));
+      assert.match(x.stdout + x.stderr, message, args.join(' '));
+    }
+  });
+
   it('skips binary files with a note instead of reporting garbage', () => {
     const f = tmp('bin.zone', 'abc\u0000def');
     const r = run('check', f);

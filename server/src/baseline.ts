@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from './types';
+import { readFileBytes } from './files';
 
 export interface BaselineEntry {
   fingerprint: string;
@@ -35,7 +36,7 @@ export function fingerprints(findings: readonly Finding[], relPath: string, text
 
 export function readBaseline(file: string): BaselineFile | undefined {
   if (!fs.existsSync(file)) return undefined;
-  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as BaselineFile;
+  const json = JSON.parse(readFileBytes(file).toString('utf8')) as BaselineFile;
   if (json.version !== 1 || !Array.isArray(json.findings)) throw new Error(`${file} is not a DMARC Lens baseline (version 1)`);
   return json;
 }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules, rulesById } from './checks/registry';
 import { docsUrl } from './checks/rule';
-import { collectFiles, collectReportFiles, readTextFile } from './files';
+import { collectFiles, collectReportFiles, readFileBytes, readTextFile } from './files';
 import { providerForDkimTarget, providerForInclude, providerForSelector, useProviders } from './senders/catalog';
 import { describe as describeRecord, orgDomain } from './senders/analyze';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
@@ -160,7 +160,7 @@ function nameProblem(name: string): string | undefined {
 function loadConfig(file: string): ProjectConfig {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileBytes(file).toString('utf8');
   } catch (e) {
     throw new UsageError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -196,8 +196,7 @@ function workspaceReports(paths: string[], warn: (m: string) => void): Aggregate
     const globs = configs.forFile(p).reports?.paths;
     for (const file of collectReportFiles(p, 5000, globs)) {
       try {
-        const bytes = fs.readFileSync(file);
-        if (bytes.length <= 200 * 1024 * 1024) out.push(...readReports(bytes, file).reports);
+        out.push(...readReports(readFileBytes(file, 200 * 1024 * 1024), file).reports);
       } catch (e) {
         warn(`${file}: report not read: ${(e as Error).message}`);
       }
@@ -735,7 +734,14 @@ function reportCommand(args: Args, out: (s: string) => void): number {
   const entries: Record<string, unknown>[] = [];
   const iso = (t?: number) => (t ? new Date(t * 1000).toISOString() : null);
   for (const f of reportFiles(args.paths)) {
-    const r = readReports(fs.readFileSync(f), f);
+    let bytes: Buffer;
+    try {
+      bytes = readFileBytes(f);
+    } catch (e) {
+      failures.push({ origin: f, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      continue;
+    }
+    const r = readReports(bytes, f);
     reports.push(...r.reports);
     failures.push(...r.failures);
     for (const rep of r.reports) {

@@ -14,6 +14,7 @@ import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './typ
 import { parseIp } from './spf/evaluator';
 import { errorRange } from './util/lines';
 import { providers as catalogProviders, type Provider } from './senders/catalog';
+import { readFileBytes } from './files';
 
 export const CONFIG_NAME = '.dmarc-lens.json';
 
@@ -356,7 +357,13 @@ export class ConfigCache {
     }
     const hit = this.cache.get(file);
     if (hit && hit.mtime === mtime) return hit.parsed;
-    const parsed = parseConfig(fs.readFileSync(file, 'utf8'), file);
+    let parsed: { config: ProjectConfig; problems: Finding[] };
+    try {
+      parsed = parseConfig(readFileBytes(file).toString('utf8'), file);
+    } catch (e) {
+      // A FIFO or a device named .dmarc-lens.json, or one too large: the defaults, and why.
+      parsed = { config: DEFAULT_CONFIG, problems: [{ rule: 'meta/invalid-config', severity: 'error', message: `${CONFIG_NAME} cannot be read (${(e as Error).message}); the defaults apply.`, uri: file, range: { start: 0, end: 0 } }] };
+    }
     this.cache.set(file, { mtime, parsed });
     return parsed;
   }

@@ -153,17 +153,41 @@ export function collectReportFiles(dir: string, limit = 5000, globs: readonly st
 }
 
 /** Reads a text file for the engine; undefined when it does not exist or cannot be read. */
+/** The most a file read as a zone, template or report may hold. */
+export const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * A regular file's bytes. A device, FIFO or socket is refused before reading: `$INCLUDE /dev/zero`
+ * or a FIFO named like a zone file would read for ever (the CLI and the language server hung).
+ * Throws an Error that says why.
+ */
+export function readFileBytes(file: string, maxBytes = MAX_FILE_BYTES): Buffer {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error(`${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file'}, not a file to read`);
+    if (st.size > maxBytes) throw new Error(`${Math.round(st.size / 1024 / 1024)} MB, more than the ${Math.round(maxBytes / 1024 / 1024)} MB read`);
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function readTextFile(file: string, info?: { encoding?: 'utf-16le' | 'utf-16be' }): string | undefined {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readFileBytes(file);
   } catch {
     return undefined;
   }
   // Windows tools (PowerShell 5's `>`, Notepad's "Unicode") write UTF-16 with a byte-order mark: read
   // as UTF-8 it is all NULs. Decoded here, and the caller told, as BIND and Terraform want UTF-8.
   const encoding = bytes[0] === 0xff && bytes[1] === 0xfe && !(bytes[2] === 0 && bytes[3] === 0) ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
-  if (encoding === undefined) return bytes.toString('utf8');
-  if (info) info.encoding = encoding;
-  return new TextDecoder(encoding).decode(bytes);
+  try {
+    if (encoding === undefined) return bytes.toString('utf8');
+    if (info) info.encoding = encoding;
+    return new TextDecoder(encoding).decode(bytes);
+  } catch {
+    return undefined; // longer than a JavaScript string holds
+  }
 }

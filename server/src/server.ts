@@ -37,7 +37,7 @@ import { docsUrl } from './checks/rule';
 import { completeAt } from './features/completion';
 import { generateHover, hoverAt, siteAt } from './features/hover';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
-import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isSourceFileName, readTextFile } from './files';
+import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isSourceFileName, readFileBytes, readTextFile } from './files';
 import { byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
@@ -515,9 +515,7 @@ function indexReports(): void {
     const globs = configs.forFile(path.join(folder, CONFIG_NAME)).reports?.paths ?? reportGlobs;
     for (const file of collectReportFiles(folder, 5000, globs)) {
       try {
-        const bytes = fs.readFileSync(file);
-        if (bytes.length > 200 * 1024 * 1024) continue;
-        for (const r of readReports(bytes, file).reports) {
+        for (const r of readReports(readFileBytes(file, 200 * 1024 * 1024), file).reports) {
           const list = reportsByDomain.get(r.policy.domain) ?? [];
           list.push(r);
           reportsByDomain.set(r.policy.domain, list);
@@ -648,7 +646,7 @@ connection.onRequest('dmarcLens/readReport', (params: { uri: string }) => {
   const failures: { origin: string; message: string }[] = [];
   for (const file of files) {
     try {
-      const r = readReports(fs.readFileSync(file), files.length > 1 ? path.relative(target, file) : path.basename(file));
+      const r = readReports(readFileBytes(file), files.length > 1 ? path.relative(target, file) : path.basename(file));
       reports.push(...r.reports);
       failures.push(...r.failures);
     } catch (e) {

@@ -965,7 +965,7 @@ function readInto(
             'zone/include-not-found',
             depth >= MAX_INCLUDE_DEPTH
               ? `\`$INCLUDE\` nesting deeper than ${MAX_INCLUDE_DEPTH} files; not read.`
-              : `\`$INCLUDE\` file \`${rel}\` not found (looked for ${file}); its records are not checked.`,
+              : `\`$INCLUDE\` file \`${rel}\` not found, or not a regular file (looked for ${file}); its records are not checked.`,
             arg,
           );
         } else {
