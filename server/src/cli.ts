@@ -31,6 +31,7 @@ import { formatTree, LOOKUP_LIMIT, lookupTree, type TreeDiagnostic } from './spf
 import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
 import { LineIndex, type Position } from './util/lines';
+import { cnameTarget } from './records/cname';
 
 const VERSION = '0.1.0';
 
@@ -503,7 +504,7 @@ function runInventory(analyses: ZoneAnalysis[]): DomainInventory[] {
       if (i <= 0) continue;
       const selector = r.owner.slice(0, i);
       const domain = r.owner.slice(i + '._domainkey.'.length);
-      const target = r.target ?? (r.rdata[0] ?? '').toLowerCase().replace(/\.$/, '');
+      const target = cnameTarget(r);
       const p = providerForDkimTarget(target) ?? providerForSelector(selector);
       const index = indexes.get(r.uri);
       if (!index) continue;

@@ -39,7 +39,7 @@ export function classify(site: RecordSite): AnalyzedSite['kind'] {
   if (isSpfRecord(value)) return 'spf';
   if (isSenderId(value)) return 'senderid';
   // `<domain>._report._dmarc.<host> "v=DMARC1"` authorises reports to <host> (RFC 7489 §7.1): not a policy.
-  if (/(^|\.)_report\._dmarc(\.|$)/.test(owner)) return undefined;
+  if (owner.includes('_report._dmarc') && /(^|\.)_report\._dmarc(\.|$)/.test(owner)) return undefined;
   if (owner.startsWith('_dmarc.') || owner === '_dmarc') {
     return /v\s*=\s*dmarc/i.test(value) || /(^|;)\s*p\s*=\s*(none|quarantine|reject)/i.test(value) ? 'dmarc' : undefined;
   }

@@ -72,8 +72,6 @@ export interface ResourceRecord {
   superseded?: boolean;
   /** Zone files: characters after the record up to the end of its line (a comment). */
   trailing?: number;
-  /** CNAME records of zone files: the target as an absolute name (lower case, no trailing dot). */
-  target?: string;
   /** Zone files: made by a `$GENERATE` line (its range is the line's, the same for all the records of one line). */
   generated?: boolean;
 }

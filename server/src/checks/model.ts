@@ -10,6 +10,7 @@ import { parseReportUris } from '../records/dmarc';
 import { orgDomain } from '../senders/analyze';
 import type { Fix, RecordSite, ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
+import { cnameTarget } from '../records/cname';
 
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
@@ -354,7 +355,7 @@ export const includeHasNoSpf = rule({
       for (let i = 0; i < 8; i++) {
         const c = cnameAt(n);
         if (!c) return n;
-        n = c.target ?? c.rdata[0]?.toLowerCase().replace(/\.$/, '') ?? '';
+        n = cnameTarget(c);
       }
       return undefined;
     };

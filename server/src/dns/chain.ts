@@ -7,6 +7,7 @@ import type { WorkspaceIndex } from '../workspace';
 import type { DnsAnswer, Resolver, RRType } from './types';
 import { SnapshotResolver, type SpfSnapshot } from './snapshot';
 import snapshotData from './spf-snapshot.json';
+import { cnameTarget } from '../records/cname';
 
 /** CNAMEs followed in a row before the answer is an error (resolvers stop at about this many). */
 const MAX_CNAME_CHAIN = 8;
@@ -23,7 +24,7 @@ export class WorkspaceResolver implements Resolver {
     // workspace does not define is not answered here (live DNS follows the CNAME itself).
     const cname = entries.find((e) => e.record.type === 'CNAME');
     if (cname) {
-      const target = cname.record.target ?? cname.record.rdata[0]?.toLowerCase().replace(/\.$/, '');
+      const target = cnameTarget(cname.record);
       if (!target || via.length >= MAX_CNAME_CHAIN) return { status: 'error', message: `the CNAME chain from ${via[0] ?? owner} is longer than ${MAX_CNAME_CHAIN}`, source: `workspace file ${cname.uri}` };
       return this.lookup(target, type, [...via, owner]);
     }
@@ -40,7 +41,7 @@ export class WorkspaceResolver implements Resolver {
       if (entries.length === 0) return i === 0 ? undefined : n;
       const cname = entries.find((e) => e.record.type === 'CNAME');
       if (!cname) return undefined;
-      n = cname.record.target ?? cname.record.rdata[0]?.toLowerCase().replace(/\.$/, '') ?? '';
+      n = cnameTarget(cname.record);
     }
     return undefined;
   }

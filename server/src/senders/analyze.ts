@@ -12,6 +12,7 @@ import type { AggregateReport } from '../reports/aggregate';
 import { inNetwork, parseIp } from '../spf/evaluator';
 import type { ResourceRecord } from '../types';
 import { bare, domDashed, fillTemplate, ownsDomain, providerById, providerForInclude, type CatalogRecord, type Provider } from './catalog';
+import { cnameTarget } from '../records/cname';
 
 export interface Entry {
   uri: string;
@@ -116,7 +117,7 @@ export function hostedDmarc(from: string, lookup: Lookup): { at: string; target:
     const at = labels.slice(i).join('.');
     if (at === suffix) break;
     const entry = lookup(`_dmarc.${at}`).find((e) => e.record.type === 'CNAME');
-    if (entry) return { at, target: entry.record.target ?? bare(entry.record.rdata[0] ?? ''), entry };
+    if (entry) return { at, target: cnameTarget(entry.record), entry };
   }
   return undefined;
 }

@@ -13,6 +13,7 @@ import { MAX_GENERATED, MAX_GENERATED_TOTAL, parseGenerateRange, substitute } fr
 import { svcbProblem } from './svcb';
 import { base32HexBytes, checkRdata, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, TYPE_BY_NUMBER } from './rdata';
 import { badEscapeMessage, escapeProblem, nameProblem, parseTtl, type RdataProblem } from './textforms';
+import { setCnameTarget } from '../records/cname';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './textforms';
 
@@ -878,8 +879,9 @@ function readInto(
   // BIND reads them as part of unquoted words, so `“v=spf1 -all”` is the one string `“v=spf1-all”`.
   // Said when the words between them are an SPF, DMARC or DKIM record; the fix writes straight quotes.
   const typographicQuotes = (rdataStart: number, count: number): boolean => {
+    // The common case, a record in straight quotes, costs one character test.
+    if (lx.flags[rdataStart] & QUOTED || !TYPOGRAPHIC_QUOTES.includes(text[lx.starts[rdataStart]])) return false;
     const firstRaw = raw(rdataStart);
-    if (lx.flags[rdataStart] & QUOTED || !TYPOGRAPHIC_QUOTES.includes(firstRaw[0])) return false;
     const open = { start: lx.starts[rdataStart], end: lx.starts[rdataStart] + 1 };
     // The closing quote ends the last word, or is in the comment a `;` of the record started.
     const lastRaw = raw(count - 1);
@@ -1197,9 +1199,11 @@ function readInto(
       continue;
     }
     // A CNAME's target as DNS names it: a relative one is under the origin in force here, known only now.
-    if (type === 'CNAME' && rdataStart < count) {
+    const end = rdataStart < count ? lx.ends[rdataStart] : 0;
+    if (type === 'CNAME' && rdataStart < count && (text.charCodeAt(end - 1) !== 46 || text.charCodeAt(end - 2) === 92)) {
+      // Relative (an absolute target reads the same from the record's data).
       const t = absoluteName(nameText(rdataStart), st.origin);
-      if (t !== undefined) record.target = keep(t);
+      if (t !== undefined) setCnameTarget(record, keep(t));
     }
     out.records.push(record);
   }
