@@ -10,7 +10,7 @@ import { parseReportUris } from '../records/dmarc';
 import { orgDomain } from '../senders/analyze';
 import type { Fix, RecordSite, ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
-import { cnameTarget } from '../records/cname';
+import { cnameChainEnd } from '../records/cname';
 
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
@@ -348,17 +348,9 @@ export const includeHasNoSpf = rule({
       }
       return localCnames.get(name) ?? model.workspace?.at(name).find((e) => e.record.type === 'CNAME')?.record;
     };
-    // Receivers follow a CNAME at the target (RFC 1034 §3.6.2): the SPF record is looked for at the end of
-    // the chain; undefined for a chain that loops or runs too long (not this rule's to judge).
-    const endOfChain = (name: string): string | undefined => {
-      let n = name;
-      for (let i = 0; i < 8; i++) {
-        const c = cnameAt(n);
-        if (!c) return n;
-        n = cnameTarget(c);
-      }
-      return undefined;
-    };
+    // Receivers follow a CNAME at the target: the SPF record is looked for at the end of the chain;
+    // undefined for a chain that loops or runs too long (not this rule's to judge).
+    const endOfChain = (name: string): string | undefined => cnameChainEnd(name, cnameAt)?.end;
     for (const s of model.sites) {
       for (const t of s.spf?.terms ?? []) {
         if ((t.name !== 'include' && t.name !== 'redirect') || t.invalid || !t.arg || t.arg.includes('%')) continue;

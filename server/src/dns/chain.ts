@@ -7,10 +7,7 @@ import type { WorkspaceIndex } from '../workspace';
 import type { DnsAnswer, Resolver, RRType } from './types';
 import { SnapshotResolver, type SpfSnapshot } from './snapshot';
 import snapshotData from './spf-snapshot.json';
-import { cnameTarget } from '../records/cname';
-
-/** CNAMEs followed in a row before the answer is an error (resolvers stop at about this many). */
-const MAX_CNAME_CHAIN = 8;
+import { cnameChainEnd, cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
 
 /** Answers from the records the workspace files define; undefined when no file defines the name. */
 export class WorkspaceResolver implements Resolver {
@@ -35,15 +32,8 @@ export class WorkspaceResolver implements Resolver {
 
   /** Where a CNAME chain from `name` leaves the workspace: the first name of it no file defines, if any. */
   outside(name: string): string | undefined {
-    let n = name.toLowerCase().replace(/\.$/, '');
-    for (let i = 0; i <= MAX_CNAME_CHAIN; i++) {
-      const entries = this.workspace.at(n);
-      if (entries.length === 0) return i === 0 ? undefined : n;
-      const cname = entries.find((e) => e.record.type === 'CNAME');
-      if (!cname) return undefined;
-      n = cnameTarget(cname.record);
-    }
-    return undefined;
+    const chain = cnameChainEnd(name.toLowerCase().replace(/\.$/, ''), (n) => this.workspace.at(n).find((e) => e.record.type === 'CNAME')?.record);
+    return chain && chain.links > 0 && this.workspace.at(chain.end).length === 0 ? chain.end : undefined;
   }
 
   now(name: string, type: RRType): DnsAnswer {

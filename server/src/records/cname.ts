@@ -17,3 +17,21 @@ export function setCnameTarget(record: ResourceRecord, target: string): void {
 export function cnameTarget(record: ResourceRecord): string {
   return targets.get(record) ?? (record.rdata[0] ?? '').toLowerCase().replace(/\.$/, '');
 }
+
+/** CNAMEs followed in a row before a chain is taken as broken (resolvers stop at about this many). */
+export const MAX_CNAME_CHAIN = 8;
+
+/**
+ * Follows CNAMEs from `name` as resolvers do (RFC 1034 §3.6.2), through `cnameAt` (the CNAME at a
+ * name, if any): the name the chain ends at and the links taken, or undefined for a chain of more than
+ * MAX_CNAME_CHAIN links (a loop, or too long).
+ */
+export function cnameChainEnd(name: string, cnameAt: (name: string) => ResourceRecord | undefined): { end: string; links: number } | undefined {
+  let n = name;
+  for (let links = 0; links <= MAX_CNAME_CHAIN; links++) {
+    const c = cnameAt(n);
+    if (!c) return { end: n, links };
+    n = cnameTarget(c);
+  }
+  return undefined;
+}

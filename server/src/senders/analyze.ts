@@ -102,33 +102,37 @@ function tag(site: AnalyzedSite, name: string): string | undefined {
 }
 
 /**
- * RFC 9989 §4.10: `_dmarc.<from>`, then each parent up to (not including) the public suffix, at most
- * eight labels deep. A subdomain is "existing" when the workspace has any record at or under it.
+ * The names DMARC discovery looks at for `from` (RFC 9989 §4.10): `from`, then each parent up to (not
+ * including) the public suffix, at most eight labels deep; `_dmarc.` goes in front of each.
  */
+function discoveryNames(from: string): string[] {
+  const suffix = getPublicSuffix(from, { allowPrivateDomains: false }) ?? '';
+  let labels = bare(from).split('.');
+  if (labels.length > 8) labels = labels.slice(labels.length - 8);
+  const out: string[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    const at = labels.slice(i).join('.');
+    if (at === suffix) break;
+    out.push(at);
+  }
+  return out;
+}
+
 /**
  * Hosted DMARC: where discovery for `from` meets a CNAME at `_dmarc.<name>` (a vendor publishes the
  * policy at the target, outside the workspace), the name and the target; else undefined.
  */
 export function hostedDmarc(from: string, lookup: Lookup): { at: string; target: string; entry: Entry } | undefined {
-  const suffix = getPublicSuffix(from, { allowPrivateDomains: false }) ?? '';
-  let labels = bare(from).split('.');
-  if (labels.length > 8) labels = labels.slice(labels.length - 8);
-  for (let i = 0; i < labels.length; i++) {
-    const at = labels.slice(i).join('.');
-    if (at === suffix) break;
+  for (const at of discoveryNames(from)) {
     const entry = lookup(`_dmarc.${at}`).find((e) => e.record.type === 'CNAME');
     if (entry) return { at, target: cnameTarget(entry.record), entry };
   }
   return undefined;
 }
 
+/** The DMARC record discovery finds for `from`, and the policy it applies. A subdomain is "existing" when the workspace has any record at or under it. */
 export function findCoverage(from: string, lookup: Lookup, exists: (name: string) => boolean): Coverage | undefined {
-  const suffix = getPublicSuffix(from, { allowPrivateDomains: false }) ?? '';
-  let labels = bare(from).split('.');
-  if (labels.length > 8) labels = labels.slice(labels.length - 8);
-  for (let i = 0; i < labels.length; i++) {
-    const at = labels.slice(i).join('.');
-    if (at === suffix) break;
+  for (const at of discoveryNames(from)) {
     const entry = lookup(`_dmarc.${at}`).find((e) => e.site?.kind === 'dmarc' && e.site.dmarc);
     if (!entry) continue;
     const site = entry.site!;
