@@ -231,16 +231,7 @@ function readWorkspace(args: Args, warn: (m: string) => void): { parsed: ParsedZ
     if (isIgnored(configs.forFile(file), file) && !args.paths.includes(file)) continue;
     const info: Parameters<typeof readTextFile>[1] = {};
     const text = readTextFile(file, info);
-    if (text === undefined) {
-      // Say why: missing rights, a FIFO or a device, too large.
-      let why = '';
-      try {
-        readFileBytes(file);
-      } catch (e) {
-        why = `: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
-      }
-      throw new UsageError(`cannot read ${file}${why}`);
-    }
+    if (text === undefined) throw new UsageError(`cannot read ${file}: ${info.error}`);
     if (isBinary(text)) {
       warn(`${file}: skipped, not a text file (it holds NUL bytes)`);
       continue;

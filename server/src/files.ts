@@ -152,7 +152,6 @@ export function collectReportFiles(dir: string, limit = 5000, globs: readonly st
   });
 }
 
-/** Reads a text file for the engine; undefined when it does not exist or cannot be read. */
 /** The most a file read as a zone, template or report may hold. */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
@@ -173,11 +172,13 @@ export function readFileBytes(file: string, maxBytes = MAX_FILE_BYTES): Buffer {
   }
 }
 
-export function readTextFile(file: string, info?: { encoding?: 'utf-16le' | 'utf-16be' }): string | undefined {
+/** A text file's contents; undefined when it cannot be read, with why in `info.error` (an error code, a FIFO, a device, too large). */
+export function readTextFile(file: string, info?: { encoding?: 'utf-16le' | 'utf-16be'; error?: string }): string | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileBytes(file);
-  } catch {
+  } catch (e) {
+    if (info) info.error = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     return undefined;
   }
   // Windows tools (PowerShell 5's `>`, Notepad's "Unicode") write UTF-16 with a byte-order mark: read
@@ -188,6 +189,7 @@ export function readTextFile(file: string, info?: { encoding?: 'utf-16le' | 'utf
     if (info) info.encoding = encoding;
     return new TextDecoder(encoding).decode(bytes);
   } catch {
-    return undefined; // longer than a JavaScript string holds
+    if (info) info.error = 'longer than a JavaScript string holds';
+    return undefined;
   }
 }
