@@ -201,7 +201,7 @@ export const dmarcMissingRecord = rule({
   check(model, ctx) {
     // A CNAME at `_dmarc` counts: hosted DMARC (the record is the vendor's, at the target) is common.
     const dmarcOwners = new Set(model.sites.filter((s) => s.kind === 'dmarc').map((s) => s.site.owner ?? ''));
-    for (const r of model.records) if (r.type === 'CNAME' && r.owner?.startsWith('_dmarc.')) dmarcOwners.add(r.owner);
+    for (const owner of model.cnames().keys()) if (owner.startsWith('_dmarc.')) dmarcOwners.add(owner);
     const covered = dmarcCoverage(dmarcOwners, model.workspace);
     const reported = new Set<string>();
     // Names with underscore labels (`_spf`, `_domainkey`) are not mail domains; wildcards are left to their parent.
@@ -305,8 +305,7 @@ export const cnameAndOtherData = rule({
     fix: 'Remove the CNAME or the other records; publish the TXT record at the CNAME target instead.',
   },
   check(model, ctx) {
-    const cnames = new Map<string, ResourceRecord>();
-    for (const r of model.records) if (r.type === 'CNAME' && r.owner !== undefined && !cnames.has(r.owner)) cnames.set(r.owner, r);
+    const cnames = model.cnames();
     if (cnames.size === 0) return;
     for (const r of model.records) {
       const owner = r.owner;
@@ -340,14 +339,7 @@ export const includeHasNoSpf = rule({
     const localRecords = model.owners();
     // Many records include the same few targets: each target is looked up once.
     const verdicts = new Map<string, { missing: boolean; where?: { uri: string; record: ResourceRecord }; target?: string }>();
-    let localCnames: Map<string, ResourceRecord> | undefined;
-    const cnameAt = (name: string): ResourceRecord | undefined => {
-      if (!localCnames) {
-        localCnames = new Map();
-        for (const r of model.records) if (r.type === 'CNAME' && r.owner !== undefined) localCnames.set(r.owner, r);
-      }
-      return localCnames.get(name) ?? model.workspace?.at(name).find((e) => e.record.type === 'CNAME')?.record;
-    };
+    const cnameAt = (name: string): ResourceRecord | undefined => model.cnames().get(name) ?? model.workspace?.at(name).find((e) => e.record.type === 'CNAME')?.record;
     // Receivers follow a CNAME at the target: the SPF record is looked for at the end of the chain;
     // undefined for a chain that loops or runs too long (not this rule's to judge).
     const endOfChain = (name: string): string | undefined => cnameChainEnd(name, cnameAt)?.end;
@@ -484,6 +476,7 @@ export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], wor
   let owners: Set<string> | undefined;
   let byOwner: Map<string, AnalyzedSite[]> | undefined;
   let records_: Map<RecordSite, ResourceRecord> | undefined;
+  let cnames: Map<string, ResourceRecord> | undefined;
   return {
     records,
     sites,
@@ -511,6 +504,13 @@ export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], wor
         for (const r of records) if (r.site) records_.set(r.site, r);
       }
       return records_.get(site);
+    },
+    cnames() {
+      if (!cnames) {
+        cnames = new Map();
+        for (const r of records) if (r.type === 'CNAME' && r.owner !== undefined && !cnames.has(r.owner)) cnames.set(r.owner, r);
+      }
+      return cnames;
     },
   };
 }

@@ -99,6 +99,8 @@ export interface DnsModel {
   sitesAt(owner: string): readonly AnalyzedSite[];
   /** The record a site belongs to. */
   recordOf(site: RecordSite): ResourceRecord | undefined;
+  /** The (first) CNAME record at each owner name of `records` (built once, on first use). */
+  cnames(): ReadonlyMap<string, ResourceRecord>;
 }
 
 export interface ModelContext {
