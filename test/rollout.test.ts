@@ -158,3 +158,12 @@ describe('grouped sender alignment findings', () => {
     assert.deepEqual(analyzeZone(withDkim, 'example.org.zone').findings.filter((x) => x.rule === 'spf/include-does-not-align'), [], 'DKIM at the apex covers the subdomains (relaxed adkim)');
   });
 });
+
+describe('rollout edits on broken records', () => {
+  it('removes two tags that share a separator in one edit, not two overlapping ones (pct=x;t=y;p=quarantine, found by the property test)', () => {
+    const v = 'pct=x;t=y;p=quarantine';
+    const [step] = nextSteps(parseDmarc(v), undefined, 'rfc9989');
+    assert.match(step.title, /enforce p=quarantine \(drop t=y\)/);
+    assert.deepEqual(step.edits, [{ range: { start: 0, end: 9 }, newText: '' }]);
+  });
+});

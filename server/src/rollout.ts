@@ -61,6 +61,15 @@ function describe(s: ReportSummary | undefined): { text: string; blocked: boolea
  */
 function merge(edits: ValueEdit[]): ValueEdit[] {
   const out: ValueEdit[] = [];
+  // Two removals that share a separator (`pct=x;t=y` loses `pct=x;` and `;t=y`) become one removal of both.
+  const removals = edits.filter((e) => e.newText === '' && e.range.start < e.range.end).sort((a, b) => a.range.start - b.range.start);
+  const united: ValueEdit[] = [];
+  for (const e of removals) {
+    const last = united[united.length - 1];
+    if (last && e.range.start < last.range.end) last.range = { start: last.range.start, end: Math.max(last.range.end, e.range.end) };
+    else united.push({ range: { ...e.range }, newText: '' });
+  }
+  edits = [...edits.filter((e) => !(e.newText === '' && e.range.start < e.range.end)), ...united];
   edits = edits.map((e) => {
     if (e.range.start !== e.range.end) return e;
     const around = edits.find((x) => x.range.start < e.range.start && e.range.start < x.range.end);
