@@ -60,6 +60,16 @@ suite('DMARC Lens in VS Code', () => {
     assert.ok(labels.includes('include:_spf.google.com'), labels.slice(0, 20).join(','));
   });
 
+  test('go to definition opens the file of an $INCLUDE line, which is also a link', async () => {
+    const line = doc.lineAt([...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text.startsWith('$INCLUDE ')));
+    const pos = new vscode.Position(line.lineNumber, line.text.indexOf('northwind.example.dkim') + 2);
+    const defs = await vscode.commands.executeCommand('vscode.executeDefinitionProvider', uri, pos);
+    assert.strictEqual(defs.length, 1);
+    assert.ok((defs[0].targetUri ?? defs[0].uri).path.endsWith('/northwind.example.dkim.inc'), JSON.stringify(defs));
+    const links = await vscode.commands.executeCommand('vscode.executeLinkProvider', uri);
+    assert.ok(links.some((l) => l.target && l.target.path.endsWith('/northwind.example.dkim.inc')), JSON.stringify(links));
+  });
+
   test('outline lists records by owner', async () => {
     const symbols = await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', uri);
     const names = symbols.map((s) => s.name);

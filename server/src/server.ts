@@ -30,12 +30,17 @@ import {
   type TextEdit,
   type InlayHint,
   InlayHintKind,
+  type DocumentLink,
+  type Location,
+  type LocationLink,
+  type Range,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rulesById } from './checks/registry';
 import { docsUrl } from './checks/rule';
 import { completeAt } from './features/completion';
 import { generateHover, hoverAt, siteAt } from './features/hover';
+import { definitions, includeAt, includeLinks, nameAt, references, type NameAt, type NavLocation } from './features/navigation';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isSourceFileName, readFileBytes, readTextFile } from './files';
 import { byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
@@ -147,6 +152,7 @@ let ruleSettings: Record<string, RuleSetting> = {};
 let hasConfiguration = false;
 let hasWorkDoneProgress = false;
 let snippetSupport = false;
+let definitionLinkSupport = false;
 let workspaceFolders: string[] = [];
 /** VS Code's workspace trust, from the client; other editors are trusted. Untrusted: no DNS query. */
 let trusted = true;
@@ -527,6 +533,9 @@ function indexReports(): void {
   }
 }
 
+/** The first index of the workspace: definitions and references wait for it, so they see every file. */
+let indexed: Promise<void> = Promise.resolve();
+
 /** Reads every zone file of the workspace folders into the workspace model, with progress. */
 async function indexWorkspace(): Promise<void> {
   if (workspaceFolders.length === 0) return;
@@ -566,6 +575,7 @@ connection.onInitialize((params) => {
   trusted = (params.initializationOptions as { trusted?: boolean } | undefined)?.trusted !== false;
   hasWorkDoneProgress = params.capabilities.window?.workDoneProgress === true;
   snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+  definitionLinkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
   workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []))
     .filter((f) => f.uri.startsWith('file:'))
     .map((f) => fileURLToPath(f.uri));
@@ -579,6 +589,9 @@ connection.onInitialize((params) => {
       foldingRangeProvider: true,
       semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [] }, full: true },
       inlayHintProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      documentLinkProvider: { resolveProvider: false },
       executeCommandProvider: { commands: ['dmarcLens.server.checkWorkspace'] },
     },
     serverInfo: { name: 'dmarc-lens', version: '0.1.0' },
@@ -588,7 +601,8 @@ connection.onInitialize((params) => {
 connection.onInitialized(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
   void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,dnsconfig.js,.dmarc-lens.json,*.xml,*.gz,*.zip,*.eml}' }] }).catch(() => undefined);
-  await indexWorkspace().catch((e) => connection.console.error(`dmarc-lens: indexing failed: ${e}`));
+  indexed = indexWorkspace().catch((e) => connection.console.error(`dmarc-lens: indexing failed: ${e}`));
+  await indexed;
 });
 
 connection.onDidChangeConfiguration(async () => {
@@ -943,6 +957,74 @@ connection.languages.semanticTokens.on((params) => {
     prevChar = s.character;
   }
   return { data };
+});
+
+/**
+ * Document ranges of workspace files as LSP ranges: an open document by its own text (it may differ
+ * from the disk), another file read once per request.
+ */
+function locator(): (l: NavLocation) => { uri: string; range: Range } | undefined {
+  const indexes = new Map<string, LineIndex | TextDocument | undefined>();
+  return (l) => {
+    if (!indexes.has(l.uri)) {
+      const open = openDocument(l.uri);
+      const text = open ? undefined : readTextFile(l.uri);
+      indexes.set(l.uri, open ?? (text === undefined ? undefined : new LineIndex(text)));
+    }
+    const index = indexes.get(l.uri);
+    if (!index) return undefined;
+    return { uri: openByPath.get(l.uri) ?? toUri(l.uri), range: { start: index.positionAt(l.range.start), end: index.positionAt(l.range.end) } };
+  };
+}
+
+/** For definitions and references, once the workspace is indexed: the document's analysis and the name under the cursor. */
+async function navigationAt(uri: string, position: { line: number; character: number }): Promise<{ doc: TextDocument; analysis: ZoneAnalysis; file: string; offset: number; target: NameAt | undefined } | undefined> {
+  await indexed;
+  const doc = documents.get(uri);
+  const analysis = doc && analyze(doc).analysis;
+  if (!doc || !analysis) return undefined;
+  const file = toPath(doc.uri);
+  const offset = doc.offsetAt(position);
+  return { doc, analysis, file, offset, target: nameAt({ records: analysis.zone.records, sites: analysis.sites }, file, offset, doc.getText()) };
+}
+
+connection.onDefinition(async (params): Promise<Location[] | LocationLink[] | null> => {
+  const at = await navigationAt(params.textDocument.uri, params.position);
+  if (!at) return null;
+  const { doc, analysis, target } = at;
+  const origin = (r: { start: number; end: number }): Range => ({ start: doc.positionAt(r.start), end: doc.positionAt(r.end) });
+  const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  // `$INCLUDE file`: the file.
+  const inc = analysis.zone.format === 'zone' ? includeAt(doc.getText(), at.file, at.offset) : undefined;
+  if (inc) {
+    if (!analysis.zone.texts.has(inc.file)) return null;
+    const uri = openByPath.get(inc.file) ?? toUri(inc.file);
+    return definitionLinkSupport ? [{ originSelectionRange: origin(inc.range), targetUri: uri, targetRange: zero, targetSelectionRange: zero }] : [{ uri, range: zero }];
+  }
+  if (!target) return null;
+  const locate = locator();
+  const found = definitions(target, workspace).flatMap((l) => locate(l) ?? []);
+  if (found.length === 0) return null;
+  if (!definitionLinkSupport) return found;
+  return found.map((l) => ({ originSelectionRange: origin(target.range), targetUri: l.uri, targetRange: l.range, targetSelectionRange: { start: l.range.start, end: l.range.start } }));
+});
+
+connection.onReferences(async (params): Promise<Location[] | null> => {
+  const target = (await navigationAt(params.textDocument.uri, params.position))?.target;
+  if (!target) return null;
+  const locate = locator();
+  return references(target.name, workspace, { declarations: params.context.includeDeclaration }).flatMap((l) => locate(l) ?? []);
+});
+
+connection.onDocumentLinks((params): DocumentLink[] => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const state = analyze(doc);
+  if (state.analysis?.zone.format !== 'zone') return [];
+  const text = doc.getText();
+  return includeLinks(text, toPath(doc.uri))
+    .filter((l) => state.analysis!.zone.texts.has(l.file))
+    .map((l) => ({ range: { start: doc.positionAt(l.range.start), end: doc.positionAt(l.range.end) }, target: openByPath.get(l.file) ?? toUri(l.file), tooltip: `Open ${path.basename(l.file)}` }));
 });
 
 process.on('uncaughtException', (e) => connection.console.error(`dmarc-lens: ${e.stack ?? e}`));

@@ -95,6 +95,23 @@ export class WorkspaceIndex {
     this.pending.delete(uri);
   }
 
+  /**
+   * Every record in the workspace, each once. A file that another `$INCLUDE`s is also indexed on its
+   * own: its own entry is the one kept (it is the newer while the file is being edited).
+   */
+  *entries(): IterableIterator<IndexEntry> {
+    if (this.pending.size) for (const uri of this.pending) this.refresh(uri);
+    const seen = new Set<string>();
+    for (const list of this.indexed.values())
+      for (const e of list) {
+        if (e.uri !== e.record.uri && this.files.has(e.record.uri)) continue;
+        const key = `${e.record.uri}\0${e.record.range.start}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        yield e;
+      }
+  }
+
   /** Whether any file defines `name` or a name under it. */
   hasUnder(name: string): boolean {
     if (this.at(name).length) return true;

@@ -26,7 +26,7 @@ export interface TestClient {
 }
 
 /** Starts the server on a workspace folder, answering `workspace/configuration` with `settings`. */
-export async function startServer(dir: string, settings: object = {}): Promise<TestClient> {
+export async function startServer(dir: string, settings: object = {}, capabilities: object = {}): Promise<TestClient> {
   const proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const latest = new Map<string, PublishDiagnosticsParams>();
@@ -34,7 +34,7 @@ export async function startServer(dir: string, settings: object = {}): Promise<T
   conn.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => settings));
   conn.listen();
   const root = pathToFileURL(dir).href;
-  await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: root, workspaceFolders: [{ uri: root, name: 'ws' }], capabilities: { workspace: { configuration: true } } });
+  await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: root, workspaceFolders: [{ uri: root, name: 'ws' }], capabilities: { workspace: { configuration: true }, ...capabilities } });
   await conn.sendNotification(InitializedNotification.type, {});
   return {
     conn,

@@ -15,6 +15,10 @@ import fc from 'fast-check';
 import {
   CodeActionRequest,
   CompletionRequest,
+  DefinitionRequest,
+  DocumentLinkRequest,
+  ReferencesRequest,
+  type Location,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
@@ -79,7 +83,7 @@ describe('language server: random documents and requests over stdio', () => {
   let dir: string;
   let client: TestClient;
   let n = 0;
-  const seen = { diagnostics: 0, hovers: 0, completions: 0, actions: 0, symbols: 0, hints: 0 };
+  const seen = { diagnostics: 0, hovers: 0, completions: 0, actions: 0, symbols: 0, hints: 0, locations: 0 };
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-fuzz-'));
     // Offline: SPF trees are answered from the workspace on the next turn, not after network timeouts.
@@ -142,7 +146,13 @@ describe('language server: random documents and requests over stdio', () => {
           seen.actions += actions?.length ?? 0;
           for (const a of actions ?? [])
             if ('edit' in a && a.edit?.changes?.[uri]) for (const e of a.edit.changes[uri]) assertRange(text, e.range, `code action ${a.title}`);
+          // Definitions and references in this document lie inside it (the others are files of their own).
+          const defs = ((await conn.sendRequest(DefinitionRequest.type, { textDocument: td, position })) ?? []) as Location[];
+          const used = (await conn.sendRequest(ReferencesRequest.type, { textDocument: td, position, context: { includeDeclaration: true } })) ?? [];
+          for (const d of [...defs, ...used]) if (d.uri === uri) assertRange(text, d.range, 'definition or reference');
+          seen.locations += defs.length + used.length;
         }
+        for (const l of (await conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri } })) ?? []) assertRange(text, l.range, 'document link');
         const symbols = (await conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) ?? [];
         for (const s of symbols) if ('range' in s) assertRange(text, s.range, `symbol ${s.name}`);
         seen.symbols += symbols.length;

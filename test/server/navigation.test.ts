@@ -1,0 +1,152 @@
+/**
+ * Go to definition, find references and document links, through the built server over stdio with a
+ * real LSP client, on a workspace of zone files, an `$INCLUDE`d file and Terraform.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import {
+  DefinitionRequest,
+  DidOpenTextDocumentNotification,
+  DocumentLinkRequest,
+  ReferencesRequest,
+  type Location,
+  type LocationLink,
+  type Position,
+} from 'vscode-languageserver-protocol/node';
+import { startServer, type TestClient } from './client';
+
+const FILES: Record<string, string> = {
+  'example.com.zone': [
+    '$ORIGIN example.com.',
+    '$TTL 3600',
+    '@ IN TXT "v=spf1 include:_spf.example.com include:_rel.example.com a:mail.example.com -all"',
+    '@ IN MX 10 mail.example.com.',
+    'mail IN A 192.0.2.25',
+    '_rel IN CNAME _spf.example.net.',
+    '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:agg@example.net,mailto:d@example.com"',
+    '$INCLUDE "example.com.dkim.inc"',
+    'www IN CNAME web.example.net.',
+    '',
+  ].join('\n'),
+  'example.com.dkim.inc': 'sel._domainkey IN TXT "v=DKIM1; k=ed25519; p=zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po="\n',
+  'spf.example.com.zone': '$ORIGIN example.com.\n_spf IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\n',
+  'example.net.zone': [
+    '$ORIGIN example.net.',
+    '_spf IN TXT "v=spf1 ip4:198.51.100.0/24 -all"',
+    'example.com._report._dmarc IN TXT "v=DMARC1"',
+    'web IN A 198.51.100.7',
+    '@ IN TXT "v=spf1 include:_spf.example.com -all"',
+    '',
+  ].join('\n'),
+  'main.tf': [
+    'resource "aws_route53_zone" "org" {',
+    '  name = "example.org"',
+    '}',
+    'resource "aws_route53_record" "spf" {',
+    '  zone_id = aws_route53_zone.org.zone_id',
+    '  name    = "example.org"',
+    '  type    = "TXT"',
+    '  ttl     = 3600',
+    '  records = ["v=spf1 include:_spf.example.com -all"]',
+    '}',
+    '',
+  ].join('\n'),
+};
+
+describe('go to definition and find references', () => {
+  let dir: string;
+  let client: TestClient;
+  let links: TestClient;
+  const uri = (f: string) => pathToFileURL(path.join(dir, f)).href;
+  /** The position of the `nth` occurrence of `needle` in a file, plus `delta` characters. */
+  const at = (file: string, needle: string, delta = 1, nth = 0): Position => {
+    const lines = FILES[file].split('\n');
+    let seen = 0;
+    for (let line = 0; line < lines.length; line++) {
+      let i = lines[line].indexOf(needle);
+      while (i >= 0) {
+        if (seen++ === nth) return { line, character: i + delta };
+        i = lines[line].indexOf(needle, i + 1);
+      }
+    }
+    throw new Error(`${needle} not in ${file}`);
+  };
+  const where = (l: Location) => `${path.basename(new URL(l.uri).pathname)}:${l.range.start.line}:${l.range.start.character}`;
+  const definition = async (c: TestClient, file: string, position: Position) => (await c.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: uri(file) }, position })) as Location[] | LocationLink[] | null;
+  const refs = async (file: string, position: Position, includeDeclaration = false) =>
+    ((await client.conn.sendRequest(ReferencesRequest.type, { textDocument: { uri: uri(file) }, position, context: { includeDeclaration } })) ?? []).map(where);
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-nav-'));
+    for (const [f, t] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, f), t);
+    client = await startServer(dir);
+    links = await startServer(dir, {}, { textDocument: { definition: { linkSupport: true } } });
+    for (const c of [client, links])
+      for (const f of ['example.com.zone', 'main.tf']) await c.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uri(f), languageId: f.endsWith('.tf') ? 'terraform' : 'dns-zone', version: 1, text: FILES[f] } });
+  });
+
+  after(async () => {
+    await client.stop();
+    await links.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('goes from an include to the SPF record that defines it, in a file that is not open', async () => {
+    const d = (await definition(client, 'example.com.zone', at('example.com.zone', 'include:_spf', 10))) as Location[];
+    assert.deepEqual(d.map(where), ['spf.example.com.zone:1:0']);
+    assert.deepEqual(d[0].range.end, { line: 1, character: 42 });
+  });
+
+  it('follows a CNAME: the link first, then the SPF record it leads to', async () => {
+    const d = (await definition(client, 'example.com.zone', at('example.com.zone', '_rel.example.com', 2))) as Location[];
+    assert.deepEqual(d.map(where), ['example.com.zone:5:0', 'example.net.zone:1:0']);
+  });
+
+  it('goes from a:host to its address record, and from a CNAME to its target', async () => {
+    assert.deepEqual(((await definition(client, 'example.com.zone', at('example.com.zone', 'a:mail', 4))) as Location[]).map(where), ['example.com.zone:4:0']);
+    assert.deepEqual(((await definition(client, 'example.com.zone', at('example.com.zone', 'web.example.net', 3))) as Location[]).map(where), ['example.net.zone:3:0']);
+    // On the CNAME's owner there is nothing to go to (it is the definition).
+    assert.equal(await definition(client, 'example.com.zone', at('example.com.zone', 'www', 1)), null);
+  });
+
+  it('goes from a rua address on another domain to the record that authorises it, and nowhere for one on the domain itself', async () => {
+    assert.deepEqual(((await definition(client, 'example.com.zone', at('example.com.zone', 'agg@', 2))) as Location[]).map(where), ['example.net.zone:2:0']);
+    assert.equal(await definition(client, 'example.com.zone', at('example.com.zone', 'd@example.com', 2)), null);
+  });
+
+  it('opens the file of an $INCLUDE, by definition and as a document link', async () => {
+    const d = (await definition(client, 'example.com.zone', at('example.com.zone', 'dkim.inc', 0))) as Location[];
+    assert.deepEqual(d, [{ uri: uri('example.com.dkim.inc'), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]);
+    const l = await client.conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: uri('example.com.zone') } });
+    assert.equal(l?.length, 1);
+    assert.equal(l![0].target, uri('example.com.dkim.inc'));
+    assert.deepEqual(l![0].range, { start: { line: 7, character: 9 }, end: { line: 7, character: 31 } });
+  });
+
+  it('answers with location links, the origin being the name under the cursor, when the client supports them', async () => {
+    const d = (await definition(links, 'example.com.zone', at('example.com.zone', 'include:_spf', 12))) as LocationLink[];
+    assert.equal(d.length, 1);
+    assert.equal(d[0].targetUri, uri('spf.example.com.zone'));
+    assert.deepEqual(d[0].originSelectionRange, { start: { line: 2, character: 25 }, end: { line: 2, character: 41 } });
+    // From Terraform too: the include inside an HCL string.
+    const t = (await definition(links, 'main.tf', at('main.tf', '_spf', 1))) as LocationLink[];
+    assert.equal(t[0].targetUri, uri('spf.example.com.zone'));
+  });
+
+  it('finds every include of a name across zone files and Terraform, from the record that defines it', async () => {
+    // From the owner of the SPF record in a file that is not open.
+    const expected = ['example.com.zone:2:25', 'example.net.zone:4:25', 'main.tf:8:29'];
+    assert.deepEqual(await refs('example.com.zone', at('example.com.zone', 'include:_spf', 10)), expected);
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uri('spf.example.com.zone'), languageId: 'dns-zone', version: 1, text: FILES['spf.example.com.zone'] } });
+    assert.deepEqual(await refs('spf.example.com.zone', { line: 1, character: 1 }), expected);
+    assert.deepEqual(await refs('spf.example.com.zone', { line: 1, character: 20 }, true), ['example.com.zone:2:25', 'example.net.zone:4:25', 'main.tf:8:29', 'spf.example.com.zone:1:0']);
+  });
+
+  it('finds the CNAMEs that point at a name', async () => {
+    assert.deepEqual(await refs('example.com.zone', at('example.com.zone', '_spf.example.net', 2)), ['example.com.zone:5:0']);
+  });
+});
