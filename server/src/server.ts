@@ -34,13 +34,14 @@ import {
   type Location,
   type LocationLink,
   type Range,
+  type SymbolInformation,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rulesById } from './checks/registry';
 import { docsUrl } from './checks/rule';
 import { completeAt } from './features/completion';
 import { generateHover, hoverAt, siteAt } from './features/hover';
-import { definitions, includeAt, includeLinks, nameAt, references, type NameAt, type NavLocation } from './features/navigation';
+import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isSourceFileName, readFileBytes, readTextFile } from './files';
 import { byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
@@ -591,6 +592,7 @@ connection.onInitialize((params) => {
       inlayHintProvider: true,
       definitionProvider: true,
       referencesProvider: true,
+      workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       executeCommandProvider: { commands: ['dmarcLens.server.checkWorkspace'] },
     },
@@ -1014,6 +1016,17 @@ connection.onReferences(async (params): Promise<Location[] | null> => {
   if (!target) return null;
   const locate = locator();
   return references(target.name, workspace, { declarations: params.context.includeDeclaration }).flatMap((l) => locate(l) ?? []);
+});
+
+const SYMBOL_KIND = { spf: SymbolKind.Property, dmarc: SymbolKind.Property, dkim: SymbolKind.Key, record: SymbolKind.Field };
+
+connection.onWorkspaceSymbol(async (params): Promise<SymbolInformation[]> => {
+  await indexed;
+  const locate = locator();
+  return workspaceSymbols(params.query, workspace).flatMap((h) => {
+    const location = locate(h.location);
+    return location ? [{ name: h.name, kind: SYMBOL_KIND[h.kind], containerName: `${h.label} · ${path.basename(h.location.uri)}`, location }] : [];
+  });
 });
 
 connection.onDocumentLinks((params): DocumentLink[] => {

@@ -13,6 +13,8 @@ import {
   DidOpenTextDocumentNotification,
   DocumentLinkRequest,
   ReferencesRequest,
+  WorkspaceSymbolRequest,
+  type SymbolInformation,
   type Location,
   type LocationLink,
   type Position,
@@ -148,5 +150,14 @@ describe('go to definition and find references', () => {
 
   it('finds the CNAMEs that point at a name', async () => {
     assert.deepEqual(await refs('example.com.zone', at('example.com.zone', '_spf.example.net', 2)), ['example.com.zone:5:0']);
+  });
+
+  it('finds records anywhere in the workspace by name (workspace symbols), policy records first', async () => {
+    const find = async (query: string) => ((await client.conn.sendRequest(WorkspaceSymbolRequest.type, { query })) as SymbolInformation[]).map((x) => `${x.name} ${x.containerName} ${where(x.location)}`);
+    assert.deepEqual(await find('_DMARC'), ['_dmarc.example.com TXT (DMARC) · example.com.zone example.com.zone:6:0', 'example.com._report._dmarc.example.net TXT · example.net.zone example.net.zone:2:0']);
+    assert.deepEqual(await find('web'), ['web.example.net A · example.net.zone example.net.zone:3:0']);
+    const all = await find('');
+    assert.ok(all.length >= 6 && all.every((x) => /\((SPF|DMARC|DKIM)\)/.test(x)), all.join('\n'));
+    assert.ok(all.includes('sel._domainkey.example.com TXT (DKIM) · example.com.dkim.inc example.com.dkim.inc:0:0'), all.join('\n'));
   });
 });

@@ -209,3 +209,31 @@ export function includeLinks(text: string, uri: string): { range: OffsetRange; f
   }
   return out;
 }
+
+export interface WorkspaceSymbolHit {
+  name: string;
+  /** The record type, with the policy kind (`TXT (DMARC)`). */
+  label: string;
+  kind: 'spf' | 'dmarc' | 'dkim' | 'record';
+  location: NavLocation;
+}
+
+/**
+ * Records of the whole workspace whose owner name contains `query` (any case), policy records
+ * (SPF, DMARC, DKIM) first; with an empty query, the policy records only. At most `limit`.
+ */
+export function workspaceSymbols(query: string, ws: WorkspaceIndex, limit = 500): WorkspaceSymbolHit[] {
+  const q = query.trim().toLowerCase().replace(/\.$/, '');
+  const policy: WorkspaceSymbolHit[] = [];
+  const other: WorkspaceSymbolHit[] = [];
+  for (const e of ws.entries()) {
+    const r = e.record;
+    if (r.superseded || r.owner === undefined || (q && !r.owner.includes(q))) continue;
+    const k = e.site?.kind;
+    const kind = k === 'spf' || k === 'dmarc' || k === 'dkim' ? k : 'record';
+    if (kind === 'record' && (!q || other.length >= limit)) continue;
+    (kind === 'record' ? other : policy).push({ name: r.owner, label: kind === 'record' ? r.type : `${r.type} (${kind.toUpperCase()})`, kind, location: place(e) });
+    if (policy.length >= limit) break;
+  }
+  return [...policy, ...other].slice(0, limit);
+}
