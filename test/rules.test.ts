@@ -244,3 +244,21 @@ describe('DMARC values in another case', () => {
     assert.equal(lint('_dmarc IN TXT "v=DMARC1; p=Rejected"').findings.find((f) => f.rule === 'dmarc/invalid-value')?.severity, 'error');
   });
 });
+
+describe('DKIM tag names and key types in another case', () => {
+  // dkimpy 1.1.4 (evaluate_pk) and Mail::DKIM 1.20230212 (PublicKey->check) find no key behind `P=` and
+  // refuse `k=RSA` as an unsupported key type; both accept `h=SHA256`, so that is left alone.
+  it('says P= is no key, K=ed25519 is taken as RSA, other names are ignored, k=RSA is refused, and fixes each to lower case', () => {
+    const key = 'zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po=';
+    const { text, findings } = lint(`sel._domainkey IN TXT "V=DKIM1; K=ed25519; H=sha256; P=${key}"\ns2._domainkey IN TXT "v=DKIM1; k=RSA; h=SHA256; p=${key}"`);
+    const found = findings.filter((f) => f.rule === 'dkim/tag-case');
+    assert.deepEqual(found.map((f) => [f.severity, text.slice(f.range.start, f.range.end)]), [['warning', 'V'], ['error', 'K'], ['warning', 'H'], ['error', 'P'], ['error', 'RSA']]);
+    assert.match(found[1].message, /the Ed25519 key is taken as an RSA key and every signature with this selector fails/);
+    assert.match(found[3].message, /verifiers do not read `P=` as `p=`, so the record has no key/);
+    assert.match(found[4].message, /refuse `k=RSA` as an unsupported key type/);
+    let fixed = text;
+    for (const f of [...found].reverse()) fixed = applyFix(fixed, f.fixes![0]);
+    assert.ok(fixed.includes(`"v=DKIM1; k=ed25519; h=sha256; p=${key}"`) && fixed.includes(`"v=DKIM1; k=rsa; h=SHA256; p=${key}"`), fixed);
+    assert.deepEqual(lint(fixed.split('\n').slice(2).join('\n')).findings.filter((f) => f.rule === 'dkim/tag-case'), []);
+  });
+});

@@ -285,7 +285,49 @@ export const whitespaceInKey = rule({
   },
 });
 
+/** What a verifier loses when it does not read an upper-case tag name as the tag (it ignores an unknown tag). */
+const LOST: Record<string, string> = {
+  p: 'the record has no key, and every signature with this selector fails',
+  k: 'the key type is taken as `rsa`',
+  h: 'the hash restriction is lost',
+  t: 'the flags are lost',
+  s: 'the service restriction is lost',
+  v: 'the tag is ignored',
+  n: 'the note is ignored',
+};
+
+export const tagCase = rule({
+  id: 'dkim/tag-case',
+  severity: 'error',
+  summary: 'A DKIM tag name or key type is not in lower case',
+  fixable: true,
+  docs: {
+    what: 'Finds DKIM tag names written in upper case (`P=`, `K=`) and key types other than exactly `rsa` or `ed25519` (`k=RSA`).',
+    why: 'RFC 6376 §3.2: tag names are case-sensitive, so a verifier does not read `P=` as `p=`; it ignores the unknown tag and finds no key. Key types are compared exactly too: dkimpy and Mail::DKIM refuse `k=RSA` as an unsupported key type. Either way, every signature with this selector fails.',
+    bad: `sel._domainkey IN TXT "v=DKIM1; K=rsa; P=" ${split(KEY)}`,
+    good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
+    fix: 'Write tag names and the key type in lower case (the quick fix does).',
+  },
+  check(record, ctx) {
+    for (const t of record.tags) {
+      if (t.nameRaw === t.name || !(t.name in LOST)) continue;
+      const fatal = t.name === 'p' || (t.name === 'k' && t.value.toLowerCase() === 'ed25519');
+      ctx.report(t.nameRange, `Tag names are case-sensitive (RFC 6376 §3.2): verifiers do not read \`${t.nameRaw}=\` as \`${t.name}=\`, so ${t.name === 'k' && fatal ? 'the Ed25519 key is taken as an RSA key and every signature with this selector fails' : LOST[t.name]}.`, {
+        severity: fatal ? undefined : 'warning',
+        fixes: [{ title: `Write \`${t.name}=\``, edits: [{ range: t.nameRange, newText: t.name }] }],
+      });
+    }
+    const k = record.byName.get('k');
+    const lower = k?.value.toLowerCase();
+    if (k && lower !== k.value && (lower === 'rsa' || lower === 'ed25519'))
+      ctx.report(k.valueRange, `Verifiers compare the key type exactly: dkimpy and Mail::DKIM refuse \`k=${k.value}\` as an unsupported key type, so every signature with this selector fails (RFC 6376 §3.6.1); write \`k=${lower}\`.`, {
+        fixes: [{ title: `Write \`k=${lower}\``, edits: [{ range: k.valueRange, newText: lower! }] }],
+      });
+  },
+});
+
 export const dkimRules: DkimRule[] = [
+  tagCase,
   invalidVersion,
   syntaxError,
   revoked,
