@@ -262,3 +262,42 @@ describe('DKIM tag names and key types in another case', () => {
     assert.deepEqual(lint(fixed.split('\n').slice(2).join('\n')).findings.filter((f) => f.rule === 'dkim/tag-case'), []);
   });
 });
+
+describe('DKIM keys in the encodings verifiers refuse', () => {
+  it('re-encodes a PKCS#1 RSA key split over two strings as a SubjectPublicKeyInfo, string by string, each within 255 bytes', async () => {
+    const { createPublicKey, generateKeyPairSync } = await import('node:crypto');
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pkcs1 = publicKey.export({ type: 'pkcs1', format: 'der' }).toString('base64');
+    const { text, findings } = lint(`sel._domainkey IN TXT ( "v=DKIM1; k=rsa; p=${pkcs1.slice(0, 200)}"\n  "${pkcs1.slice(200)}" ) ; key of 2026`);
+    const f = findings.find((x) => x.rule === 'dkim/key-encoding')!;
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /bare PKCS#1 RSAPublicKey: dkimpy reads it, but Mail::DKIM \(SpamAssassin, Amavis\) and OpenDKIM expect the SubjectPublicKeyInfo/);
+    const fixed = applyFix(text, f.fixes![0]);
+    const strings = [...fixed.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+    assert.equal(strings.length, 2);
+    assert.ok(strings.every((s) => s.length <= 255));
+    assert.ok(fixed.includes('"\n  "') && fixed.endsWith(') ; key of 2026\n'), fixed);
+    const spki = strings.join('').slice('v=DKIM1; k=rsa; p='.length);
+    assert.ok(createPublicKey({ key: Buffer.from(spki, 'base64'), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' }).equals(publicKey.export({ type: 'spki', format: 'der' })));
+    const again = lint(fixed.split('\n').slice(2).join('\n')).findings;
+    assert.deepEqual(again.filter((x) => x.severity === 'error' || x.rule === 'dkim/key-encoding').map((x) => x.rule), []);
+  });
+
+  it('says what padding a key lacks or has too much of, as verifiers refuse both', () => {
+    const msg = (p: string) => lint(`sel._domainkey IN TXT "v=DKIM1; k=ed25519; p=${p}"`).findings.find((x) => x.rule === 'dkim/invalid-key')?.message;
+    assert.match(msg('zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po')!, /lacks its padding: 43 characters need `=` after them \(RFC 4648 §4\); dkimpy and Mail::DKIM refuse it/);
+    assert.match(msg('zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po===')!, /not valid base64/);
+    assert.match(lint(`sel._domainkey IN TXT "v=DKIM1; k=rsa; p=${'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB'}=="`).findings.find((x) => x.rule === 'dkim/invalid-key')!.message, /ends in `==` where no padding belongs \(RFC 4648 §4\); Mail::DKIM refuses it/);
+  });
+
+  it('reads s= and h= as verifiers do: exact service types, and a hash list with nothing to sign with', () => {
+    const key = 'zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po=';
+    const rule = (tags: string) => lint(`sel._domainkey IN TXT "v=DKIM1; k=ed25519; ${tags}; p=${key}"`).findings.filter((x) => x.rule === 'dkim/invalid-value').map((x) => `${x.severity} ${x.message}`);
+    assert.match(rule('s=Email')[0], /^error Verifiers compare service types exactly: dkimpy and Mail::DKIM do not read `s=Email` as `email`/);
+    assert.match(rule('s=mail')[0], /^error `s=mail` does not list `email` or `\*`/);
+    assert.deepEqual(rule('s=email:tlsrpt'), []);
+    assert.match(rule('h=sha512')[0], /^error `h` has `sha512`, not among `sha1`, `sha256`; no signature can use this key/);
+    assert.match(rule('h=sha256:sha512')[0], /^warning .*OpenDKIM refuses the whole key record/);
+    assert.deepEqual(rule('h=SHA256'), []);
+  });
+});

@@ -1,9 +1,10 @@
 /**
  * DKIM key record rules (RFC 6376 §3.6.1, RFC 8301, RFC 8463).
  */
+import { createPublicKey } from 'node:crypto';
 import type { DkimRecord } from '../records/dkim';
 import type { DkimRule } from './rule';
-import { moveToFront, removeTag } from './tagfix';
+import { moveToFront, removeTag, replaceInStrings } from './tagfix';
 
 function rule(r: Omit<DkimRule, 'kind' | 'scope'>): DkimRule {
   return { ...r, kind: 'dkim', scope: 'dkim' };
@@ -13,6 +14,8 @@ const KEY = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAt+Qc1RAi70uuyZBL95IbUzA
 const KEY_1024 = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB';
 const KEY_512 = 'MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAMUJRebnx9GpwvxAZIySYbkSVwI5d2+6FFgCPqWtcVef29hqUbG5d9liJOBSV2fv4pK9P5P/WTj9IUql4AdOMQUCAwEAAQ==';
 const ED25519 = 'zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po=';
+/** The same Ed25519 key wrapped in a SubjectPublicKeyInfo (RFC 8410), as `openssl pkey -pubout` writes it. */
+const ED25519_SPKI = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(ED25519, 'base64')]).toString('base64');
 /** Two 255-byte-safe strings of the 2048-bit key, as examples are written in zone files. */
 const split = (k: string) => `"${k.slice(0, 200)}" "${k.slice(200)}"`;
 
@@ -25,7 +28,7 @@ export const invalidVersion = rule({
   fixable: true,
   docs: {
     what: 'Finds a `v` tag that is not exactly `DKIM1` or is not the first tag of the key record.',
-    why: 'RFC 6376 §3.6.1: `v` is optional, but if present it MUST be first and MUST be `DKIM1`; otherwise verifiers discard the key and signatures fail.',
+    why: 'RFC 6376 §3.6.1: `v` is optional, but if present it MUST be first and MUST be `DKIM1`. A record whose first tag is `v` with another value is discarded, and signatures fail (an error); a `v=DKIM1` later in the record is still read by dkimpy, Mail::DKIM and OpenDKIM (a warning).',
     bad: `sel._domainkey IN TXT "k=rsa; v=DKIM1; p=" ${split(KEY)}`,
     good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
     fix: 'Put `v=DKIM1;` first, or leave `v` out.',
@@ -34,7 +37,7 @@ export const invalidVersion = rule({
     const v = record.byName.get('v');
     if (!v) return;
     if (record.tags[0] !== v)
-      ctx.report(v.range, '`v=DKIM1` must be the first tag when present; verifiers discard the key otherwise (RFC 6376 §3.6.1).', { fixes: [moveToFront(record.value, v)] });
+      ctx.report(v.range, '`v=DKIM1` must be the first tag when present (RFC 6376 §3.6.1); dkimpy, Mail::DKIM and OpenDKIM still read the key, but a verifier that keeps to the letter may not.', { severity: 'warning', fixes: [moveToFront(record.value, v)] });
     else if (v.value !== 'DKIM1')
       ctx.report(v.range, `\`v=${v.value}\` must be \`v=DKIM1\` (RFC 6376 §3.6.1).`, { fixes: [{ title: 'Write `v=DKIM1`', edits: [{ range: v.valueRange, newText: 'DKIM1' }] }] });
   },
@@ -46,7 +49,7 @@ export const syntaxError = rule({
   summary: 'The DKIM key record is not a valid tag list',
   fixable: false,
   docs: {
-    what: 'Finds parts that are not `tag=value`, duplicate tags, and a missing `p` tag.',
+    what: 'Finds parts that are not `tag=value`, empty tags (`;;`, a leading `;`), duplicate tags, and a missing `p` tag.',
     why: 'RFC 6376 §3.2: a tag list with duplicate tags is invalid; §3.6.1: `p` is required. Verifiers treat such a key as absent and fail every signature with this selector.',
     bad: `sel._domainkey IN TXT "v=DKIM1; k=rsa; k=rsa; p=" ${split(KEY)}`,
     good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
@@ -60,6 +63,13 @@ export const syntaxError = rule({
       seen.add(t.name);
     }
     if (!record.byName.has('p')) ctx.report({ start: 0, end: record.value.length }, 'The key record has no `p=` tag (required, RFC 6376 §3.6.1).');
+    // An empty tag: `;;`, or `;` first. The grammar has none (one `;` may end the list); dkimpy and OpenDKIM refuse the record.
+    const v = record.value;
+    for (let i = v.indexOf(';'); i >= 0; i = v.indexOf(';', i + 1)) {
+      let j = i - 1;
+      while (j >= 0 && /\s/.test(v[j])) j--;
+      if (j < 0 || v[j] === ';') ctx.report({ start: i, end: i + 1 }, `Empty tag: ${j < 0 ? 'the record starts with `;`' : '`;` follows `;`'}, which the tag list grammar does not allow (RFC 6376 §3.2); dkimpy and OpenDKIM refuse the whole key record. Remove it.`);
+    }
   },
 });
 
@@ -238,22 +248,45 @@ export const invalidValue = rule({
   fixable: false,
   docs: {
     what: 'Finds `h` hash algorithms other than sha1/sha256, `s` service types other than `*` and `email`, and `t` flags other than `y` and `s`.',
-    why: 'RFC 6376 §3.6.1: verifiers ignore unknown hash algorithms and flags; a key whose `s` excludes `email` cannot be used for mail at all.',
+    why: 'RFC 6376 §3.6.1: verifiers ignore unknown hash algorithms and flags (OpenDKIM refuses the whole record over an unknown hash); a key whose `h` leaves no algorithm to sign with, or whose `s` does not list `email` or `*` exactly, cannot be used for mail at all (errors).',
     bad: `sel._domainkey IN TXT "v=DKIM1; s=mail; k=rsa; p=" ${split(KEY)}`,
     good: `sel._domainkey IN TXT "v=DKIM1; s=email; k=rsa; p=" ${split(KEY)}`,
     fix: 'Use the documented values or leave the tag out.',
   },
   check(record, ctx) {
-    const check = (name: string, allowed: string[], why: string) => {
-      const tag = record.byName.get(name);
-      if (!tag) return;
-      const items = tag.value.split(':').map((s) => s.trim().toLowerCase());
-      const bad = items.filter((i) => !allowed.includes(i));
-      if (bad.length) ctx.report(tag.range, `\`${name}\` has ${bad.map((b) => `\`${b}\``).join(', ')}, not among ${allowed.map((a) => `\`${a}\``).join(', ')}; ${why} (RFC 6376 §3.6.1).`);
-    };
-    check('h', ['sha1', 'sha256'], 'verifiers ignore unknown algorithms');
-    check('s', ['*', 'email'], 'a key without `email` or `*` is not used for mail');
-    check('t', ['y', 's'], 'unknown flags are ignored');
+    const h = record.byName.get('h');
+    if (h) {
+      const items = h.value.split(':').map((x) => x.trim().toLowerCase());
+      const bad = items.filter((i) => i !== 'sha1' && i !== 'sha256');
+      // No algorithm a signature can use: every signature fails (sha1 alone is dkim/sha1's).
+      const none = !items.includes('sha256') && !items.includes('sha1');
+      if (bad.length)
+        ctx.report(
+          h.range,
+          `\`h\` has ${bad.map((b) => `\`${b}\``).join(', ')}, not among \`sha1\`, \`sha256\`; ${none ? 'no signature can use this key, since DKIM signs with SHA-256' : 'verifiers should ignore unknown algorithms, but OpenDKIM refuses the whole key record'} (RFC 6376 §3.6.1).`,
+          { severity: none ? 'error' : undefined },
+        );
+    }
+    // Service types are compared exactly (dkimpy, Mail::DKIM): `Email` is not `email`.
+    const sTag = record.byName.get('s');
+    if (sTag) {
+      const items = sTag.value.split(':').map((x) => x.trim());
+      if (!items.includes('email') && !items.includes('*')) {
+        const cased = items.find((i) => i.toLowerCase() === 'email' || i === '*');
+        ctx.report(
+          sTag.range,
+          cased
+            ? `Verifiers compare service types exactly: dkimpy and Mail::DKIM do not read \`s=${sTag.value}\` as \`email\`, so they ignore this key for mail and every signature fails (RFC 6376 §3.6.1); write \`s=email\` or leave \`s\` out.`
+            : `\`s=${sTag.value}\` does not list \`email\` or \`*\`, so verifiers ignore this key for mail and every signature fails (RFC 6376 §3.6.1); write \`s=email\` or leave \`s\` out.`,
+          { severity: 'error' },
+        );
+      }
+    }
+    const t = record.byName.get('t');
+    if (t) {
+      const bad = t.value.split(':').map((x) => x.trim().toLowerCase()).filter((i) => i !== 'y' && i !== 's');
+      if (bad.length) ctx.report(t.range, `\`t\` has ${bad.map((b) => `\`${b}\``).join(', ')}, not among \`y\`, \`s\`; unknown flags are ignored (RFC 6376 §3.6.1).`);
+    }
   },
 });
 
@@ -326,8 +359,53 @@ export const tagCase = rule({
   },
 });
 
+/** The key re-encoded as DKIM verifiers read it: SubjectPublicKeyInfo for RSA, the raw 32 bytes for Ed25519. */
+function reencoded(record: DkimRecord): string | undefined {
+  const key = record.key;
+  if (!key?.type) return undefined;
+  try {
+    const der = Buffer.from(key.base64, 'base64');
+    if (key.type === 'rsa' && key.encoding === 'pkcs1') return createPublicKey({ key: der, format: 'der', type: 'pkcs1' }).export({ type: 'spki', format: 'der' }).toString('base64');
+    if (key.type === 'ed25519' && key.encoding === 'spki') return der.subarray(der.length - 32).toString('base64');
+  } catch {
+    // not re-encodable: no fix
+  }
+  return undefined;
+}
+
+export const keyEncoding = rule({
+  id: 'dkim/key-encoding',
+  severity: 'warning',
+  summary: 'The key in `p=` is in an encoding many verifiers refuse',
+  fixable: true,
+  docs: {
+    what: 'Finds RSA keys published as a bare PKCS#1 RSAPublicKey (`MIIBCgKCAQEA…`) instead of a SubjectPublicKeyInfo (`MIIBIjANBgkq…`), and Ed25519 keys published as a SubjectPublicKeyInfo (`MCowBQYDK2VwAyEA…`) instead of the raw 32 bytes.',
+    why: 'RFC 6376 §3.6.1 names RSAPublicKey, but what every key generator writes, and Appendix C shows, is a SubjectPublicKeyInfo (erratum 3017). dkimpy reads both; Mail::DKIM (SpamAssassin, Amavis) refuses the bare form ("wrong tag") and OpenDKIM cannot load it, so signatures fail at their receivers (a warning). RFC 8463 §4.2 publishes Ed25519 keys as the raw 32 bytes: dkimpy and Mail::DKIM refuse the wrapped form, and no signature verifies (an error).',
+    bad: `sel._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED25519_SPKI}"`,
+    good: `sel._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED25519}"`,
+    fix: 'Publish the same key re-encoded (the quick fix does it): `openssl rsa -RSAPublicKey_in -pubout` for RSA; the last 32 bytes of the wrapped Ed25519 key.',
+  },
+  check(record, ctx) {
+    const key = record.key;
+    const p = record.byName.get('p');
+    if (!key?.type || !p || key.error) return;
+    const ed = key.type === 'ed25519' && key.encoding === 'spki';
+    if (!ed && !(key.type === 'rsa' && key.encoding === 'pkcs1')) return;
+    const value = reencoded(record);
+    const edits = value && !key.whitespaceAt ? replaceInStrings(ctx.site.strings, p.valueRange, value) : undefined;
+    ctx.report(
+      keyRange(record),
+      ed
+        ? 'The Ed25519 key is wrapped in a SubjectPublicKeyInfo; RFC 8463 §4.2 publishes the raw 32 bytes, and dkimpy and Mail::DKIM refuse the wrapped form, so no signature with this selector verifies.'
+        : 'The RSA key is a bare PKCS#1 RSAPublicKey: dkimpy reads it, but Mail::DKIM (SpamAssassin, Amavis) and OpenDKIM expect the SubjectPublicKeyInfo every key generator writes (RFC 6376 Appendix C, erratum 3017), so signatures fail at their receivers.',
+      { severity: ed ? 'error' : undefined, fixes: edits ? [{ title: ed ? 'Publish the raw 32-byte Ed25519 key' : 'Publish the key as a SubjectPublicKeyInfo', edits }] : [] },
+    );
+  },
+});
+
 export const dkimRules: DkimRule[] = [
   tagCase,
+  keyEncoding,
   invalidVersion,
   syntaxError,
   revoked,

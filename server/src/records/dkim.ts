@@ -114,6 +114,17 @@ export function decodeKey(tag: Tag, declaredType: string): DkimKeyInfo {
     info.error = bad ? `character \`${bad[0]}\` is not base64` : 'the data is not valid base64';
     return info;
   }
+  // Padding as RFC 4648 §4 writes it: dkimpy and Mail::DKIM refuse data without it, Mail::DKIM data with too much.
+  const body = base64.replace(/=+$/, '').length;
+  const want = (4 - (body % 4)) % 4;
+  const pad = base64.length - body;
+  if (pad !== want && body % 4 !== 1) {
+    info.error =
+      pad < want
+        ? `the base64 lacks its padding: ${body} characters need \`${'='.repeat(want)}\` after them (RFC 4648 §4); dkimpy and Mail::DKIM refuse it`
+        : `the base64 ends in \`${'='.repeat(pad)}\` where ${want ? `\`${'='.repeat(want)}\`` : 'no padding'} belongs (RFC 4648 §4); Mail::DKIM refuses it`;
+    return info;
+  }
   const der = Buffer.from(base64, 'base64');
   if (declaredType === 'ed25519' && der.length === 32) {
     try {
