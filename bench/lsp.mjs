@@ -87,6 +87,21 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     typing.push(performance.now() - t);
   }
   console.log(`typing (a character in, then out; the rest of the file moves): median ${median(typing).toFixed(0)} ms, min ${Math.min(...typing).toFixed(0)} ms, max ${Math.max(...typing).toFixed(0)} ms over ${typing.length} edits`);
+  // Navigation: go to definition and find references on include names across the whole document.
+  const includes = candidates.filter(([l]) => l.includes('include:')).slice(0, 400);
+  const nav = { definition: [], references: [] };
+  let found = 0;
+  for (let k = 0; k < 20; k++) {
+    const [line, i] = includes[(k * 37) % includes.length];
+    const position = { line: i, character: line.indexOf('include:') + 10 };
+    t = performance.now();
+    await s.conn.sendRequest(rpc.DefinitionRequest.type, { textDocument: { uri }, position });
+    nav.definition.push(performance.now() - t);
+    t = performance.now();
+    found += (await s.conn.sendRequest(rpc.ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration: true } }))?.length ?? 0;
+    nav.references.push(performance.now() - t);
+  }
+  console.log(`go to definition on an include: median ${median(nav.definition).toFixed(1)} ms; find references: median ${median(nav.references).toFixed(0)} ms, max ${Math.max(...nav.references).toFixed(0)} ms (${(found / 20).toFixed(0)} locations each on average)`);
   await s.conn.sendRequest(rpc.ShutdownRequest.type);
   await s.conn.sendNotification(rpc.ExitNotification.type);
   await Promise.race([new Promise((r) => s.proc.once('exit', r)), new Promise((r) => setTimeout(r, 3000))]);

@@ -104,10 +104,13 @@ export class WorkspaceIndex {
     const seen = new Set<string>();
     for (const list of this.indexed.values())
       for (const e of list) {
-        if (e.uri !== e.record.uri && this.files.has(e.record.uri)) continue;
-        const key = `${e.record.uri}\0${e.record.range.start}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (e.uri !== e.record.uri) {
+          // A record of an `$INCLUDE`d file: once, and not at all when that file is indexed itself.
+          if (this.files.has(e.record.uri)) continue;
+          const key = `${e.record.uri}\0${e.record.range.start}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         yield e;
       }
   }
