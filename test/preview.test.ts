@@ -174,4 +174,28 @@ describe('report preview in Chromium', () => {
     await p.waitForSelector('.failure');
     assert.match(await p.textContent('.failure'), /page\.xml: not a DMARC aggregate report: the root element is <html>/);
   });
+
+  it('shows failure reports: alone, as the page, and below the aggregate ones', async (t) => {
+    if (!browser) return t.skip(`chromium not installed at ${CHROMIUM}`);
+    const ruf = (ip: string, subject: string) =>
+      `From: dmarc@receiver.example\nContent-Type: multipart/report; report-type=feedback-report; boundary="b"\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: auth-failure\nUser-Agent: Receiver/2.0\nAuth-Failure: dmarc\nArrival-Date: Tue, 5 Oct 2021 06:36:52 +0000\nSource-IP: ${ip}\nReported-Domain: northwind.example\n--b\nContent-Type: text/rfc822-headers\n\nFrom: Billing <billing@northwind.example>\nSubject: ${subject}\n--b--\n`;
+    const forensic = [ruf('203.0.113.9', 'Invoice <b>overdue</b>'), ruf('198.51.100.4', 'Your account')].flatMap((m, i) => readReports(Buffer.from(m), `ruf${i}.eml`).failureReports);
+    const p = await browser.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e: Error) => errors.push(e.message));
+    await p.goto(page('ruf', previewModel([], [], forensic)));
+    await p.waitForSelector('#failure tbody tr');
+    assert.equal(await p.textContent('h1'), 'DMARC failure reports for northwind.example');
+    const cells = await p.$$eval('#failure tbody tr:first-child td', (tds: Element[]) => tds.map((td) => td.textContent));
+    assert.deepEqual(cells, ['2021-10-05 06:36', '203.0.113.9', 'northwind.example', 'dmarc', '—', 'Billing <billing@northwind.example>', 'Invoice <b>overdue</b>', 'Receiver/2.0']);
+    assert.equal(await p.locator('#app b').count(), 0);
+    // Beside an aggregate report: its own section, after the records.
+    const file = path.join(ROOT, 'examples', 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
+    const { reports, failures } = readReports(fs.readFileSync(file), path.basename(file));
+    await p.goto(page('mixed', previewModel(reports, failures, forensic)));
+    await p.waitForSelector('#failure-reports');
+    assert.match(await p.textContent('#failure-reports h2'), /Failure reports \(2\)/);
+    assert.match(await p.textContent('#summary'), /2,156 messages/);
+    assert.deepEqual(errors, []);
+  });
 });

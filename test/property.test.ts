@@ -280,7 +280,11 @@ describe('property: aggregate report reading is total', () => {
     return text;
   });
   // Every packaging the reader unpacks, around the mutated XML.
-  const packed = fc.tuple(mutated, fc.constantFrom('xml', 'gz', 'zip', 'eml', 'cut')).map(([x, how]) => {
+  // A failure report (ARF) whose feedback fields and original headers are cut from the mutated text.
+  const ruf = (x: string) =>
+    Buffer.from(`From x\nFrom: r@example.net\nContent-Type: multipart/report; report-type=feedback-report; boundary="b"\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: auth-failure\nArrival-Date: ${x.slice(0, 40)}\nSource-IP: ${x.slice(40, 60)}\nReported-Domain: ${x.slice(60, 90)}\n${x.slice(90, 300)}\n--b\nContent-Type: text/rfc822-headers\n\nSubject: =?utf-8?B?${x.slice(300, 340)}?=\nFrom: ${x.slice(340, 400)}\n--b--\n`);
+  const packed = fc.tuple(mutated, fc.constantFrom('xml', 'gz', 'zip', 'eml', 'ruf', 'cut')).map(([x, how]) => {
+    if (how === 'ruf') return ruf(x);
     const b = Buffer.from(x);
     if (how === 'gz') return gzipSync(b);
     if (how === 'zip') return Buffer.from(zipSync({ 'r.xml': b, 'nested.xml.gz': gzipSync(b) }));
@@ -293,10 +297,10 @@ describe('property: aggregate report reading is total', () => {
     fc.assert(
       fc.property(fc.oneof(packed, fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a))), (bytes) => {
         const r = readReports(bytes, 'r.bin');
-        assert.ok(r.reports.length > 0 || r.failures.length > 0, 'neither a report nor a reason');
+        assert.ok(r.reports.length > 0 || r.failures.length > 0 || r.failureReports.length > 0, 'neither a report nor a reason');
         summarize(r.reports);
         reportStats(r.reports, { byIp: true });
-        previewModel(r.reports, r.failures);
+        previewModel(r.reports, r.failures, r.failureReports);
       }),
       { numRuns: RUNS },
     );

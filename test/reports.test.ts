@@ -183,3 +183,74 @@ describe('report reader safety', () => {
     assert.ok(readReports(Buffer.from(many), 'many.zip').failures.some((f) => /more than 2000 members/.test(f.message)));
   });
 });
+
+describe('failure reports (RFC 9991, ARF)', () => {
+  const arf = (feedback: string, original = 'From: =?utf-8?B?SsO8cmdlbg==?= <j@example.com>\nSubject: =?iso-8859-1?Q?Gr=FC=DFe?=\nDate: Tue, 5 Oct 2021 06:36:51 +0200\n\nbody\n') =>
+    `From dmarc-noreply@receiver.example Tue Oct  5 06:40:00 2021\nFrom: DMARC <dmarc-noreply@receiver.example>\nDate: Tue, 5 Oct 2021 06:40:00 +0000\nSubject: failure report\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=feedback-report; boundary="b1"\n\n--b1\nContent-Type: text/plain\n\nA message failed.\n--b1\nContent-Type: message/feedback-report\n\n${feedback}\n--b1\nContent-Type: message/rfc822\n\n${original}\n--b1--\n`;
+
+  it('reads the fields and the failed message, after an mbox From line, with encoded words decoded', () => {
+    const r = readReports(Buffer.from(arf('Feedback-Type: auth-failure\nVersion: 1\nUser-Agent: Receiver/2.0\nAuth-Failure: dmarc\nArrival-Date: Tue, 5 Oct 2021 06:36:52 +0200 (CEST)\nSource-IP: 192.0.2.7 (mail.example.com)\nReported-Domain: Example.COM.\nAuthentication-Results: receiver.example;\n  dmarc=fail header.from=example.com\nIncidents: 3')), 'ruf.eml');
+    assert.deepEqual(r.failures, []);
+    assert.equal(r.reports.length, 0);
+    const f = r.failureReports[0];
+    assert.deepEqual(
+      { type: f.feedbackType, failure: f.authFailure, ip: f.sourceIp, domains: f.reportedDomain, at: f.arrivalDate, incidents: f.incidents, results: f.authenticationResults, reporter: f.reporter, from: f.original.from, subject: f.original.subject, problems: f.problems },
+      { type: 'auth-failure', failure: 'dmarc', ip: '192.0.2.7', domains: ['example.com'], at: 1633408612, incidents: 3, results: ['receiver.example; dmarc=fail header.from=example.com'], reporter: 'dmarc-noreply@receiver.example', from: 'Jürgen <j@example.com>', subject: 'Grüße', problems: [] },
+    );
+  });
+
+  it('says what a report lacks, and that an abuse report is not a DMARC failure report', () => {
+    const f = readReports(Buffer.from(arf('Feedback-Type: abuse\nUser-Agent: x/1')), 'abuse.eml').failureReports[0];
+    assert.match(f.problems[0], /Feedback-Type is `abuse`: an ARF report, but not a DMARC failure report/);
+    const g = readReports(Buffer.from(arf('Feedback-Type: auth-failure\nArrival-Date: yesterday')), 'thin.eml').failureReports[0];
+    assert.deepEqual(g.problems, ['Arrival-Date `yesterday` is not a date', 'no Reported-Domain field: which domain failed is not said (RFC 6591 §3.1 requires it)', 'no Auth-Failure field (RFC 6591 §3.1 requires it)']);
+  });
+
+  it('reads an aggregate report e-mail saved from a mailbox (mbox From line first)', () => {
+    const mail = `From noreply-dmarc-support@google.com Mon Jan  1 00:00:00 2024\nFrom: noreply-dmarc-support@google.com\nSubject: Report\nContent-Type: application/gzip; name=r.xml.gz\nContent-Transfer-Encoding: base64\n\n${gzipSync(xml(rec('192.0.2.1', 4, 'pass', 'pass'))).toString('base64')}\n`;
+    const r = readReports(Buffer.from(mail), 'saved.eml');
+    assert.deepEqual(r.failures, []);
+    assert.equal(r.reports[0].records[0].count, 4);
+  });
+
+  it('reads every failure report in the corpus with the fields stalwart found', (t) => {
+    const dir = path.join(CORPUS, 'dmarc-failure');
+    if (!fs.existsSync(dir)) return t.skip(`corpus not present at ${dir}`);
+    const norm = (s: string | null | undefined) => (s ?? undefined)?.replace(/\s+/g, ' ').trim();
+    let compared = 0;
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.eml'))) {
+      const r = readReports(fs.readFileSync(path.join(dir, f)), f);
+      assert.deepEqual(r.failures, [], f);
+      assert.equal(r.failureReports.length, 1, f);
+      const got = r.failureReports[0];
+      t.diagnostic(`${f}: ${got.feedbackType} ${got.authFailure} ${got.sourceIp} ${got.reportedDomain.join(',')} ${got.original.subject ?? ''}`);
+      assert.ok(got.reportedDomain.length > 0 && got.sourceIp && got.original.from, f);
+      const expected = path.join(dir, f.replace(/\.eml$/, '.expected.json'));
+      if (!fs.existsSync(expected)) continue;
+      const e = JSON.parse(fs.readFileSync(expected, 'utf8'));
+      compared++;
+      assert.deepEqual(
+        [got.feedbackType, got.arrivalDate ?? null, got.authenticationResults.map(norm), got.incidents, got.originalEnvelopeId ?? null, got.originalMailFrom ?? null, got.originalRcptTo ?? null, got.reportedDomain, got.reportedUri, got.sourceIp, got.userAgent, got.authFailure, got.dkimDomain ?? null, got.dkimSelector ?? null, got.dkimIdentity ?? null],
+        ['auth-failure', e.arrival_date, e.authentication_results.map(norm), e.incidents, e.original_envelope_id, e.original_mail_from, e.original_rcpt_to, e.reported_domain, e.reported_uri, e.source_ip, e.user_agent, e.auth_failure.toLowerCase(), e.dkim_domain, e.dkim_selector, e.dkim_identity],
+        f,
+      );
+    }
+    assert.equal(compared, 3);
+  });
+
+  it('the CLI lists them in text and JSON, and previews them', () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dl-ruf-'));
+    fs.writeFileSync(path.join(dir, 'ruf.eml'), arf('Feedback-Type: auth-failure\nUser-Agent: Receiver/2.0\nAuth-Failure: dkim\nSource-IP: 192.0.2.7\nReported-Domain: example.com\nDKIM-Domain: example.com\nDKIM-Selector: s1'));
+    const run = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'report', dir, ...args], { encoding: 'utf8' });
+    const text = run();
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /ruf\.eml: failure report \(dkim\) for example\.com from Receiver\/2\.0: 192\.0\.2\.7 at no arrival date, From: Jürgen <j@example\.com>, Subject: "Grüße"/);
+    assert.match(text.stdout, /^1 failure report for example\.com from 1 source$/m);
+    const json = JSON.parse(run('--format', 'json').stdout);
+    assert.equal(json.summary.failureReports, 1);
+    assert.deepEqual([json.failureReports[0].file, json.failureReports[0].dkimSelector, json.failureReports[0].arrivalDate], [path.join(dir, 'ruf.eml'), 's1', null]);
+    const model = previewModel([], [], readReports(fs.readFileSync(path.join(dir, 'ruf.eml')), 'ruf.eml').failureReports);
+    assert.deepEqual(model.failureReports[0].slice(1, 7), ['192.0.2.7', 'example.com', 'dkim', '', 'Jürgen <j@example.com>', 'Grüße']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

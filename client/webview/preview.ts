@@ -2,8 +2,9 @@
  * The report preview's front end: plain DOM, no Node APIs, no innerHTML (every report field is set
  * as text). It renders the engine's preview model (posted by the extension, or embedded as JSON for
  * the CLI's HTML export and the browser tests): summary, published policy, verdict, a chart of volume
- * and pass rate by day, sending services, failing sources, and a virtualised records table that
- * sorts and filters 100 000 rows. It posts `{ type: 'ready', … }` back once rendered.
+ * and pass rate by day, sending services, failing sources, a virtualised records table that sorts
+ * and filters 100 000 rows, and the DMARC failure reports (RFC 9991) read beside the aggregate ones.
+ * It posts `{ type: 'ready', … }` back once rendered.
  */
 type Row = [string, number, string, string, string, string, string, string, string, number];
 interface Tally { messages: number; pass: number }
@@ -11,7 +12,9 @@ interface Service extends Tally { service: string; provider?: string; sources: n
 interface Stats { messages: number; dmarcPass: number; both: number; spfOnly: number; dkimOnly: number; neither: number; byDay: (Tally & { day: string })[]; byService: Service[]; byHeaderFrom: (Tally & { domain: string })[]; dispositions: Record<string, number>; overrides: Record<string, number>; disagreementCount: number; disagreements: { sourceIp: string; reporter: string; count: number; reported: { dkim: string; spf: string }; computed: { dkim: string; spf: string } }[] }
 interface Summary { reports: number; messages: number; passRate: number; begin?: number; end?: number; reporters: string[]; domains: string[]; failingSources: { sourceIp: string; messages: number; headerFrom: string; dkimDomains: string[]; spfDomains: string[] }[] }
 interface Report { origin: string; schema: string; orgName: string; reportId: string; begin?: number; end?: number; policy: Record<string, string | number | undefined>; records: number; problems: string[] }
-interface Model { summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; verdict?: string }
+/** [arrival (unix s), source IP, reported domains, what failed, MAIL FROM, From, Subject, reporter, origin] */
+type Failure = [number | null, string, string, string, string, string, string, string, string];
+interface Model { summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string }
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
 const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : { postMessage: (m: unknown) => window.parent?.postMessage(m, '*') };
@@ -161,14 +164,42 @@ function recordsTable(rows: Row[]): { root: HTMLElement; count: () => number } {
   return { root, count: () => view.length };
 }
 
+/** The failure reports, newest first: one message each, as the receiver saw it. */
+function failureSection(rows: Failure[]): HTMLElement {
+  const when = (t: number | null) => (t === null ? '?' : new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' '));
+  return el(
+    'section',
+    { id: 'failure-reports' },
+    el('h2', {}, icon('mail'), `Failure reports (${num(rows.length)})`),
+    table('failure', ['Arrived (UTC)', 'Source IP', 'Domain', 'Failed', 'MAIL FROM', 'From', 'Subject', 'Reporter'], rows.slice(0, 500).map((f) => [when(f[0]), f[1] || '—', f[2] || '—', f[3], f[4] || '—', f[5] || '—', f[6] || '—', f[7] || '—']), []),
+  );
+}
+
+function notes(model: Model): void {
+  const problems = [...model.reports.flatMap((r) => r.problems.map((p) => `${r.origin}: ${p}`)), ...model.failures.map((f) => `${f.origin}: ${f.message}`)];
+  if (problems.length) document.getElementById('app')!.append(el('h2', {}, 'Notes'), el('ul', { id: 'notes' }, ...problems.slice(0, 200).map((p) => el('li', {}, p))));
+}
+
 function render(model: Model, parseMs = 0): void {
   const started = performance.now();
   const root = document.getElementById('app')!;
   root.replaceChildren();
   const s = model.summary;
-  if (s.reports === 0) {
+  const forensic = model.failureReports ?? [];
+  if (s.reports === 0 && forensic.length === 0) {
     root.append(el('h1', {}, 'No DMARC aggregate report could be read'), ...model.failures.map((f) => el('p', { class: 'failure' }, `${f.origin}: ${f.message}`)));
     vscode.postMessage({ type: 'ready', reports: 0, failures: model.failures.length });
+    return;
+  }
+  if (s.reports === 0) {
+    const domains = [...new Set(forensic.flatMap((f) => f[2].split(', ').filter(Boolean)))];
+    root.append(
+      el('h1', {}, `DMARC failure report${forensic.length > 1 ? 's' : ''} for ${domains.join(', ') || 'an unnamed domain'}`),
+      el('p', { id: 'summary' }, `${num(forensic.length)} failure report${forensic.length > 1 ? 's' : ''} (RFC 9991): messages that failed authentication, one each, with what the receiver saw.`),
+      failureSection(forensic),
+    );
+    notes(model);
+    vscode.postMessage({ type: 'ready', reports: 0, failureReports: forensic.length, failures: model.failures.length });
     return;
   }
   root.append(
@@ -204,8 +235,8 @@ function render(model: Model, parseMs = 0): void {
   }
   const records = recordsTable(model.rows);
   root.append(records.root);
-  const problems = [...model.reports.flatMap((r) => r.problems.map((p) => `${r.origin}: ${p}`)), ...model.failures.map((f) => `${f.origin}: ${f.message}`)];
-  if (problems.length) root.append(el('h2', {}, 'Notes'), el('ul', { id: 'notes' }, ...problems.slice(0, 200).map((p) => el('li', {}, p))));
+  if (forensic.length) root.append(failureSection(forensic));
+  notes(model);
   requestAnimationFrame(() => vscode.postMessage({ type: 'ready', reports: s.reports, records: model.rows.length, messages: s.messages, passRate: s.passRate, parseMs: Math.round(parseMs), renderMs: Math.round(performance.now() - started), sinceNavigationMs: Math.round(performance.now()) }));
 }
 

@@ -16,6 +16,7 @@ import { treeFindings } from './spf/findings';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { reportStats, type ReportStats } from './reports/stats';
 import { previewModel } from './reports/preview';
+import { describeFailure, type FailureReport } from './reports/failure';
 import { previewHtml } from '../../client/src/previewHtml';
 import * as crypto from 'node:crypto';
 import { applySuppressions, type Suppressed } from './suppress';
@@ -731,6 +732,7 @@ function reportCommand(args: Args, out: (s: string) => void): number {
   if (args.paths.length === 0) throw new UsageError('report needs at least one file or folder');
   if (!['text', 'json', 'html'].includes(args.format)) throw new UsageError(`--format wants text, json or html, got "${args.format}"`);
   const reports: AggregateReport[] = [];
+  const failureReports: FailureReport[] = [];
   const failures: { origin: string; message: string }[] = [];
   const entries: Record<string, unknown>[] = [];
   const iso = (t?: number) => (t ? new Date(t * 1000).toISOString() : null);
@@ -744,6 +746,7 @@ function reportCommand(args: Args, out: (s: string) => void): number {
     }
     const r = readReports(bytes, f);
     reports.push(...r.reports);
+    failureReports.push(...r.failureReports);
     failures.push(...r.failures);
     for (const rep of r.reports) {
       const messages = rep.records.reduce((n, x) => n + x.count, 0);
@@ -760,9 +763,10 @@ function reportCommand(args: Args, out: (s: string) => void): number {
     const script = readTextFile(path.join(__dirname, 'webview.js'));
     if (script === undefined) throw new UsageError('the preview script (dist/webview.js) is missing; run npm run build');
     const nonce = crypto.randomBytes(16).toString('base64url');
-    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: previewModel(reports, failures) }));
+    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: previewModel(reports, failures, failureReports) }));
   } else if (args.format === 'json') {
-    out(JSON.stringify({ version: 1, reports: entries, summary: { ...s, begin: iso(s.begin), end: iso(s.end), ...statsJson(stats) } }, null, 2) + '\n');
+    const forensic = failureReports.map(({ arrivalDate, ...f }) => ({ file: f.origin, ...f, arrivalDate: iso(arrivalDate) }));
+    out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...statsJson(stats) } }, null, 2) + '\n');
   } else {
     const day = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 10) : '?');
     for (const r of reports) {
@@ -770,9 +774,18 @@ function reportCommand(args: Args, out: (s: string) => void): number {
       out(`${r.origin}: ${r.metadata.orgName || '(no reporter)'} for ${r.policy.domain || '?'} ${day(r.metadata.begin)}..${day(r.metadata.end)}, ${r.records.length} records, ${m} messages, p=${r.policy.p ?? '?'} (${r.schema === 'rfc9990' ? 'RFC 9990' : 'RFC 7489'})\n`);
       for (const p of r.problems) out(`  note: ${p}\n`);
     }
+    for (const f of failureReports) {
+      out(`${f.origin}: ${describeFailure(f)}\n`);
+      for (const a of f.authenticationResults) out(`  Authentication-Results: ${a}\n`);
+      for (const p of f.problems) out(`  note: ${p}\n`);
+    }
     for (const f of failures) out(`${f.origin}: not read: ${f.message}\n`);
     const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-    out(`${n(s.reports, 'report')} from ${n(s.reporters.length, 'reporter')} for ${s.domains.join(', ') || '?'}: ${n(s.messages, 'message')}, DMARC pass ${(s.passRate * 100).toFixed(1)}%\n`);
+    if (failureReports.length) {
+      const domains = [...new Set(failureReports.flatMap((f) => f.reportedDomain))];
+      out(`${n(failureReports.length, 'failure report')} for ${domains.join(', ') || '?'} from ${n(new Set(failureReports.map((f) => f.sourceIp ?? '?')).size, 'source')}\n`);
+    }
+    if (s.reports || !failureReports.length) out(`${n(s.reports, 'report')} from ${n(s.reporters.length, 'reporter')} for ${s.domains.join(', ') || '?'}: ${n(s.messages, 'message')}, DMARC pass ${(s.passRate * 100).toFixed(1)}%\n`);
     const p = (a: number, b: number) => (b ? `${((a / b) * 100).toFixed(1)}%` : '-');
     if (stats.messages) out(`  aligned SPF and DKIM ${p(stats.both, stats.messages)}, SPF only ${p(stats.spfOnly, stats.messages)}, DKIM only ${p(stats.dkimOnly, stats.messages)}, neither ${p(stats.neither, stats.messages)}; dispositions ${Object.entries(stats.dispositions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     for (const v of stats.byService.slice(0, 10))

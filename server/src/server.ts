@@ -61,6 +61,7 @@ import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { nextSteps, verdict, type RolloutStyle } from './rollout';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { previewModel } from './reports/preview';
+import type { FailureReport } from './reports/failure';
 import { applySuppressions, commentPrefix, findSuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
 import type { OffsetRange, RecordSite } from './types';
@@ -659,18 +660,20 @@ connection.onRequest('dmarcLens/readReport', (params: { uri: string }) => {
     return previewModel([], [{ origin: target, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
   }
   const reports: AggregateReport[] = [];
+  const failureReports: FailureReport[] = [];
   const failures: { origin: string; message: string }[] = [];
   for (const file of files) {
     try {
       const r = readReports(readFileBytes(file), files.length > 1 ? path.relative(target, file) : path.basename(file));
       reports.push(...r.reports);
+      failureReports.push(...r.failureReports);
       failures.push(...r.failures);
     } catch (e) {
       failures.push({ origin: file, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
     }
   }
   if (files.length === 0) failures.push({ origin: target, message: 'no .xml, .gz, .zip or .eml files in this folder' });
-  return previewModel(reports, failures);
+  return previewModel(reports, failures, failureReports);
 });
 
 connection.onExecuteCommand(async (params) => {

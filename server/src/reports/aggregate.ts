@@ -9,6 +9,7 @@
 import { isIP } from 'node:net';
 import { SaxesParser } from 'saxes';
 import { unpack, type UnpackProblem } from './unpack';
+import type { FailureReport } from './failure';
 
 export interface AuthDkim {
   domain: string;
@@ -51,6 +52,8 @@ export interface AggregateReport {
 
 export interface ReadResult {
   reports: AggregateReport[];
+  /** DMARC failure reports (RFC 9991) among the e-mails read. */
+  failureReports: FailureReport[];
   /** Files or members that are not reports, or could not be read at all, with the reason. */
   failures: UnpackProblem[];
 }
@@ -271,7 +274,7 @@ export function unixTime(v: string): number | undefined {
 
 /** Reads a report file of any supported packaging. */
 export function readReports(bytes: Uint8Array, origin: string, options: { maxUnpackedBytes?: number } = {}): ReadResult {
-  const { docs, problems } = unpack(bytes, origin, 0, { n: 0 }, options.maxUnpackedBytes);
+  const { docs, failureReports, problems } = unpack(bytes, origin, 0, { n: 0 }, options.maxUnpackedBytes);
   const reports: AggregateReport[] = [];
   const failures = [...problems];
   for (const d of docs) {
@@ -279,7 +282,7 @@ export function readReports(bytes: Uint8Array, origin: string, options: { maxUnp
     if ('message' in r && !('records' in r)) failures.push(r);
     else reports.push(r as AggregateReport);
   }
-  return { reports, failures };
+  return { reports, failureReports, failures };
 }
 
 export interface ReportSummary {

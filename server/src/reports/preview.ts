@@ -5,6 +5,7 @@
  */
 import { verdict } from '../rollout';
 import { summarize, type AggregateReport, type ReportSummary } from './aggregate';
+import type { FailureReport } from './failure';
 import { disagrees, recompute, reportStats, serviceOf, type ReportStats } from './stats';
 
 /** [sourceIp, count, disposition, dkim, spf, headerFrom, auth results, reporter, service, flags (1 = DMARC pass, 2 = reporter disagrees with the recomputed alignment)] */
@@ -22,8 +23,13 @@ export interface PreviewReport {
   problems: string[];
 }
 
+/** A failure report as the preview shows it: [arrival (unix s), source IP, reported domains, what failed, MAIL FROM, From, Subject, reporter, origin]. */
+export type PreviewFailure = [number | null, string, string, string, string, string, string, string, string];
+
 export interface PreviewModel {
   summary: ReportSummary;
+  /** DMARC failure reports (RFC 9991), newest first. */
+  failureReports: PreviewFailure[];
   stats: ReportStats;
   reports: PreviewReport[];
   rows: PreviewRow[];
@@ -31,7 +37,7 @@ export interface PreviewModel {
   verdict?: string;
 }
 
-export function previewModel(reports: readonly AggregateReport[], failures: { origin: string; message: string }[]): PreviewModel {
+export function previewModel(reports: readonly AggregateReport[], failures: { origin: string; message: string }[], failureReports: readonly FailureReport[] = []): PreviewModel {
   const summary = summarize(reports);
   const stats = reportStats(reports);
   const rows: PreviewRow[] = [];
@@ -43,12 +49,25 @@ export function previewModel(reports: readonly AggregateReport[], failures: { or
       rows.push([rec.sourceIp, rec.count, rec.disposition, rec.dkim, rec.spf, rec.headerFrom, auth, r.metadata.orgName, serviceOf(rec)?.name ?? '', (pass ? 1 : 0) | (disagree ? 2 : 0)]);
     }
   rows.sort((a, b) => b[1] - a[1]);
+  const forensic: PreviewFailure[] = failureReports.map((f) => [
+    f.arrivalDate ?? null,
+    f.sourceIp ?? '',
+    f.reportedDomain.join(', '),
+    f.authFailure ?? f.feedbackType,
+    f.originalMailFrom ?? '',
+    f.original.from ?? '',
+    f.original.subject ?? '',
+    f.userAgent ?? f.reporter ?? '',
+    f.origin,
+  ]);
+  forensic.sort((a, b) => (b[0] ?? 0) - (a[0] ?? 0));
   return {
     summary,
+    failureReports: forensic,
     stats,
     reports: reports.map((r) => ({ origin: r.origin, schema: r.schema, orgName: r.metadata.orgName, reportId: r.metadata.reportId, begin: r.metadata.begin, end: r.metadata.end, policy: r.policy, records: r.records.length, problems: r.problems })),
     rows,
-    failures,
+    failures: [...failures, ...failureReports.flatMap((f) => f.problems.map((message) => ({ origin: f.origin, message })))],
     verdict: reports.length ? verdict(summary) : undefined,
   };
 }

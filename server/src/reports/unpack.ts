@@ -4,6 +4,7 @@
  * attachments) and bare base64 blobs are unpacked until XML remains.
  */
 import { gunzipSync } from 'node:zlib';
+import { readFailureReport, type FailureReport } from './failure';
 /** fflate, loaded on the first zip archive. */
 let fflate: typeof import('fflate') | undefined;
 const unzipSync: typeof import('fflate').unzipSync = (data, opts) => (fflate ??= require('fflate') as typeof import('fflate')).unzipSync(data, opts);
@@ -31,11 +32,16 @@ function firstText(b: Uint8Array, n = 2048): string {
   return Buffer.from(b.subarray(0, n)).toString('latin1');
 }
 
+/** A message saved from a mailbox file starts with its `From sender date` separator line (mbox): not a header. */
+function stripMboxLine(text: string): string {
+  return text.startsWith('From ') ? text.slice(text.indexOf('\n') + 1) : text;
+}
+
 export function sniff(b: Uint8Array): 'gzip' | 'zip' | 'xml' | 'email' | 'base64' | 'empty' | 'unknown' {
   if (b.length === 0 || /^\s*$/.test(firstText(b, 64))) return 'empty';
   if (startsWith(b, 0x1f, 0x8b)) return 'gzip';
   if (startsWith(b, 0x50, 0x4b, 0x03, 0x04) || startsWith(b, 0x50, 0x4b, 0x05, 0x06)) return 'zip';
-  const head = firstText(b).replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  const head = stripMboxLine(firstText(b).replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart());
   if (head.startsWith('<')) return 'xml';
   if (/^(?:[A-Za-z][A-Za-z0-9-]*:[^\n]*\r?\n)+/.test(head) && /^(?:received|return-path|from|to|subject|date|message-id|mime-version|content-type|delivered-to|dkim-signature|x-[a-z0-9-]+|arc-[a-z-]+|authentication-results):/im.test(head)) return 'email';
   if (/^[A-Za-z0-9+/=\r\n]+$/.test(head.slice(0, 512)) && head.length > 16) return 'base64';
@@ -92,18 +98,27 @@ function mimeLeaves(raw: string, depth = 0): { name: string; data: Buffer; type:
   return [{ name, data, type }];
 }
 
-/** Unpacks any supported container down to XML documents, collecting what could not be read. */
-export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n: 0 }, limit = MAX_UNPACKED): { docs: XmlDocument[]; problems: UnpackProblem[] } {
+export interface Unpacked {
+  docs: XmlDocument[];
+  /** DMARC failure reports (RFC 9991) found in e-mails. */
+  failureReports: FailureReport[];
+  problems: UnpackProblem[];
+}
+
+/** Unpacks any supported container down to XML documents and failure reports, collecting what could not be read. */
+export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n: 0 }, limit = MAX_UNPACKED): Unpacked {
   const MAX_UNPACKED = limit;
   const docs: XmlDocument[] = [];
+  const failureReports: FailureReport[] = [];
   const problems: UnpackProblem[] = [];
-  const push = (r: { docs: XmlDocument[]; problems: UnpackProblem[] }) => {
+  const push = (r: Unpacked) => {
     docs.push(...r.docs);
+    failureReports.push(...r.failureReports);
     problems.push(...r.problems);
   };
-  if (depth > MAX_DEPTH) return { docs, problems: [{ origin, message: `containers nested more than ${MAX_DEPTH} deep; not unpacked further` }] };
+  if (depth > MAX_DEPTH) return { docs, failureReports, problems: [{ origin, message: `containers nested more than ${MAX_DEPTH} deep; not unpacked further` }] };
   total.n += bytes.length;
-  if (total.n > MAX_UNPACKED) return { docs, problems: [{ origin, message: `more than ${MAX_UNPACKED / 2 ** 20} MB unpacked; stopped (a zip bomb?)` }] };
+  if (total.n > MAX_UNPACKED) return { docs, failureReports, problems: [{ origin, message: `more than ${MAX_UNPACKED / 2 ** 20} MB unpacked; stopped (a zip bomb?)` }] };
   const kind = sniff(bytes);
   try {
     switch (kind) {
@@ -147,8 +162,16 @@ export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n
         break;
       }
       case 'email': {
-        const leaves = mimeLeaves(Buffer.from(bytes).toString('latin1'));
+        const raw = stripMboxLine(Buffer.from(bytes).toString('latin1'));
+        const leaves = mimeLeaves(raw);
         let found = 0;
+        // A failure report: the feedback-report part, with the failed message (or its headers) beside it.
+        const feedback = leaves.find((l) => /^message\/feedback-report/i.test(l.type));
+        if (feedback) {
+          const copy = leaves.find((l) => /^(message\/rfc822|text\/rfc822-headers)/i.test(l.type));
+          failureReports.push(readFailureReport(origin, feedback.data.toString('utf8'), copy && { kind: /^message/i.test(copy.type) ? 'message' : 'headers', text: copy.data.toString('utf8') }, raw));
+          found++;
+        }
         for (const leaf of leaves) {
           const k = sniff(leaf.data);
           if (k === 'xml' || k === 'gzip' || k === 'zip') {
@@ -156,7 +179,7 @@ export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n
             push(unpack(leaf.data, `${origin} (attachment ${leaf.name})`, depth + 1, total, limit));
           }
         }
-        if (found === 0) problems.push({ origin, message: `the e-mail has no XML, gzip or zip attachment (parts: ${leaves.map((l) => l.type.split(';')[0]).join(', ') || 'none'})` });
+        if (found === 0) problems.push({ origin, message: `the e-mail has no XML, gzip or zip attachment and is no failure report (parts: ${leaves.map((l) => l.type.split(';')[0]).join(', ') || 'none'})` });
         break;
       }
       case 'base64':
@@ -171,5 +194,5 @@ export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n
   } catch (e) {
     problems.push({ origin, message: `${kind} data is damaged: ${(e as Error).message}` });
   }
-  return { docs, problems };
+  return { docs, failureReports, problems };
 }
