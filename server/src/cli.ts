@@ -28,7 +28,7 @@ import { bundledSnapshot, ChainResolver, MemoResolver, WorkspaceResolver } from 
 import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { checkHost } from './spf/evaluator';
-import { formatTree, LOOKUP_LIMIT, lookupTree, type TreeDiagnostic } from './spf/tree';
+import { formatTree, LOOKUP_LIMIT, lookupTree, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
 import { LineIndex, type Position } from './util/lines';
@@ -290,7 +290,31 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
   const jobs: Promise<void>[] = [];
   const outside = new Set<string>();
   const snapshot = bundledSnapshot();
-  const inWorkspace = (name: string) => run.workspace.at(name.toLowerCase().replace(/\.$/, '')).length > 0 || snapshot?.lookup(name, 'TXT') !== undefined;
+
+  const zones = new WorkspaceResolver(run.workspace);
+  // Whether the walk can say something about a target: the workspace defines it, holds its zone whole, or the snapshot has it.
+  const known = new Map<string, boolean>();
+  const inWorkspace = (name: string) => {
+    let k = known.get(name);
+    if (k === undefined) known.set(name, (k = zones.lookup(name, 'TXT') !== undefined || snapshot?.lookup(name, 'TXT') !== undefined));
+    return k;
+  };
+  const empty = (name: string, type: 'A' | 'AAAA' | 'MX') => {
+    const a = zones.lookup(name, type);
+    return a !== undefined && (a.status === 'nxdomain' || a.status === 'nodata');
+  };
+  /** More void `a`/`mx`/`exists` lookups in the record itself than receivers allow (RFC 7208 §4.6.4), by the workspace zones. */
+  const voidTerm = (spf: SpfRecord, owner: string) => {
+    const asking = spf.terms.filter((t) => (t.name === 'a' || t.name === 'mx' || t.name === 'exists') && !t.arg?.includes('%'));
+    // Most records have too few such terms to pass the limit: no lookups for them.
+    if (asking.length <= VOID_LIMIT) return false;
+    return (
+      asking.filter((t) => {
+        const name = (t.arg ?? owner).toLowerCase().replace(/\.$/, '');
+        return t.name === 'mx' ? empty(name, 'MX') : t.name === 'exists' ? empty(name, 'A') : empty(name, 'A') && empty(name, 'AAAA');
+      }).length > VOID_LIMIT
+    );
+  };
   // Include targets defined in the files checked are walked with the parses the check already made.
   const parses = new Map<string, SpfRecord>();
   for (const a of run.analyses) for (const s of a.sites) if (s.spf && s.site.type === 'TXT') parses.set(s.site.value, s.spf);
@@ -298,15 +322,19 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
     for (const s of a.sites) {
       if (!s.spf || !s.site.owner || s.spf.problems.length) continue;
       const targets = s.spf.terms.filter((t) => (t.name === 'include' || t.name === 'redirect') && t.arg !== undefined).map((t) => t.arg!);
-      if (targets.length === 0) continue;
+      // `a`, `mx` and `exists` lookups can be void: a record whose own terms name more that workspace
+      // zones lack than receivers allow is walked for them, whatever its includes.
+      const queries = voidTerm(s.spf, s.site.owner);
+      if (targets.length === 0 && !queries) continue;
       // Offline, a tree whose every target is outside the workspace has nothing to walk: those
       // targets are summed up once below instead of one note per record.
-      if (args.offline && !targets.some(inWorkspace)) {
-        for (const t of targets) outside.add(t.toLowerCase());
-        continue;
-      }
+      const summed = args.offline && targets.length > 0 && !targets.some(inWorkspace);
+      if (summed) for (const t of targets) outside.add(t.toLowerCase());
+      if (summed && !queries) continue;
       jobs.push(
         lookupTree(s.site.owner, resolver, { record: s.site.value, parsed: s.spf, parses }).then((tree) => {
+          // Walked for its a/mx/exists terms: the targets it could not resolve are in the summary.
+          if (summed) tree.diagnostics = tree.diagnostics.filter((d) => !(d.rule === 'spf/include-not-found' && d.severity === 'information'));
           treeFindings(s, tree, sink);
         }),
       );

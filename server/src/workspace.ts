@@ -61,6 +61,7 @@ export class WorkspaceIndex {
   }
 
   private refresh(uri: string): void {
+    this.names = undefined;
     for (const e of this.indexed.get(uri) ?? []) {
       const list = this.byOwner.get(e.record.owner!);
       if (!list) continue;
@@ -113,6 +114,21 @@ export class WorkspaceIndex {
         }
         yield e;
       }
+  }
+
+  /** Every owner name and every name above one (empty non-terminals exist too), built when first asked. */
+  private names?: Set<string>;
+
+  /** Whether `name` exists in the workspace: some file defines it or a name under it (RFC 8020). */
+  exists(name: string): boolean {
+    this.at(''); // brings the index up to date (and drops a stale name set)
+    if (!this.names) {
+      const names = new Set<string>();
+      for (const owner of this.byOwner.keys())
+        for (let n = owner; n && !names.has(n); n = n.includes('.') ? n.slice(n.indexOf('.') + 1) : '') names.add(n);
+      this.names = names;
+    }
+    return this.names.has(name);
   }
 
   /** Whether any file defines `name` or a name under it. */

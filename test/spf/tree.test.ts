@@ -118,3 +118,42 @@ describe('SPF include targets behind a CNAME', () => {
     ]);
   });
 });
+
+describe('a zone file held whole answers for its names', () => {
+  const zone = (body: string) => {
+    const ws = new WorkspaceIndex();
+    const p = readZone(`$ORIGIN z.example.\n${body}\n`, 'z.example.zone');
+    ws.set('z.example.zone', p.zone.records, p.sites);
+    return new WorkspaceResolver(ws);
+  };
+  const SOA = '@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1';
+
+  it('NXDOMAIN for a name the zone lacks, NODATA for one with names below it (RFC 8020), and nothing said without the SOA', () => {
+    const r = zone(`${SOA}\na.b IN A 192.0.2.2`);
+    assert.deepEqual(r.lookup('mail.z.example', 'A'), { status: 'nxdomain', source: 'workspace file z.example.zone (the zone z.example, which has no mail.z.example)' });
+    assert.equal(r.lookup('b.z.example', 'A')?.status, 'nodata');
+    assert.equal(r.lookup('x.a.b.z.example', 'TXT')?.status, 'nxdomain');
+    assert.equal(r.lookup('other.example', 'A'), undefined);
+    // A snippet (no SOA) may be part of a zone: the rest may define the name.
+    assert.equal(zone('a IN A 192.0.2.2').lookup('mail.z.example', 'A'), undefined);
+  });
+
+  it('says nothing where a wildcard may answer (RFC 4592) or a delegation or DNAME hands the name on', () => {
+    assert.equal(zone(`${SOA}\n*.w IN A 192.0.2.3`).lookup('mail.w.z.example', 'A'), undefined);
+    assert.equal(zone(`${SOA}\n* IN TXT "x"`).lookup('mail.z.example', 'A'), undefined);
+    assert.equal(zone(`${SOA}\nsub IN NS ns.elsewhere.example.`).lookup('mail.sub.z.example', 'A'), undefined);
+    assert.equal(zone(`${SOA}\nold IN DNAME new.example.`).lookup('mail.old.z.example', 'A'), undefined);
+  });
+
+  it('finds void lookups and includes of names the zone lacks, offline, through the CLI', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const fs = require('node:fs') as typeof import('node:fs');
+    const path = require('node:path') as typeof import('node:path');
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dl-auth-'));
+    fs.writeFileSync(path.join(dir, 'z.example.zone'), `$ORIGIN z.example.\n${SOA}\n@ IN TXT "v=spf1 a:mail.z.example mx exists:x.z.example -all"\nshop IN TXT "v=spf1 include:_spf.z.example include:_spf.z.example -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@z.example"\n`);
+    const out = spawnSync(process.execPath, [path.join(__dirname, '..', '..', '..', 'dist', 'cli.js'), 'check', dir, '--offline', '--format', 'json'], { encoding: 'utf8' });
+    const found = JSON.parse(out.stdout).files[0].diagnostics.map((d: { rule: string; severity: string; range: { start: { line: number; character: number } } }) => `${d.range.start.line}:${d.range.start.character} ${d.severity} ${d.rule}`);
+    assert.deepEqual(found.filter((x: string) => /void|not-found|duplicate/.test(x)), ['4:10 error spf/too-many-void-lookups', '5:20 error spf/include-not-found', '5:43 warning spf/duplicate-mechanism']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -16,7 +16,7 @@ export class WorkspaceResolver implements Resolver {
   lookup(name: string, type: RRType, via: string[] = []): DnsAnswer | undefined {
     const owner = name.toLowerCase().replace(/\.$/, '');
     const entries = this.workspace.at(owner);
-    if (entries.length === 0) return undefined;
+    if (entries.length === 0) return this.authoritative(owner);
     // A CNAME: resolvers follow it and answer with the target's records (RFC 1034 §3.6.2). A target the
     // workspace does not define is not answered here (live DNS follows the CNAME itself).
     const cname = entries.find((e) => e.record.type === 'CNAME');
@@ -28,6 +28,25 @@ export class WorkspaceResolver implements Resolver {
     const records = entries.filter((e) => e.record.type === type).map((e) => (type === 'TXT' ? (e.site?.site.value ?? e.record.rdata.join('')) : e.record.rdata.join(' ')));
     const source = `workspace file ${entries[0].uri}${via.length ? ` (${[...via, owner].join(' → ')} by CNAME)` : ''}`;
     return records.length ? { status: 'ok', records, source } : { status: 'nodata', source };
+  }
+
+  /**
+   * A name no file defines, under a zone a workspace zone file holds whole (its apex SOA is there):
+   * the authoritative answer, NXDOMAIN, or NODATA for a name that only has names below it (RFC 8020).
+   * Unknown (undefined) when a wildcard could answer for it (RFC 4592), or a delegation (NS) or DNAME
+   * between the name and the apex hands it to another server.
+   */
+  private authoritative(owner: string): DnsAnswer | undefined {
+    for (let i = owner.indexOf('.'); i >= 0; i = owner.indexOf('.', i + 1)) {
+      const ancestor = owner.slice(i + 1);
+      if (this.workspace.at(`*.${ancestor}`).length) return undefined;
+      const here = this.workspace.at(ancestor);
+      if (here.length === 0) continue;
+      const soa = here.find((e) => e.record.type === 'SOA');
+      if (soa) return { status: this.workspace.exists(owner) ? 'nodata' : 'nxdomain', source: `workspace file ${soa.uri} (the zone ${ancestor}, which has no ${owner})` };
+      if (here.some((e) => e.record.type === 'NS' || e.record.type === 'DNAME')) return undefined;
+    }
+    return undefined;
   }
 
   /** Where a CNAME chain from `name` leaves the workspace: the first name of it no file defines, if any. */

@@ -333,7 +333,9 @@ function inEvaluationOrder(tree: TreeNode, d: string, w: Walk): void {
       if (!t.child) continue;
       const target = t.child.domain;
       const first = seen.get(target);
-      if (first) w.diagnostics.push({ rule: 'spf/duplicate-include', message: `${target} is included more than once in the tree (first via ${first.join(' → ')}); every copy costs lookups again.`, path, term: t.text });
+      // The same include twice in the record itself is spf/duplicate-mechanism's, on the second one.
+      const repeatedHere = root && first?.length === 2;
+      if (first && !repeatedHere) w.diagnostics.push({ rule: 'spf/duplicate-include', message: `${target} is included more than once in the tree (first via ${first.join(' → ')}); every copy costs lookups again.`, path, term: t.text });
       else seen.set(target, [...path, target]);
       visit(t.child, [...path, target], false);
     }
@@ -393,6 +395,12 @@ export async function lookupTree(domain: string, resolver: Resolver, known?: Kno
   }
   if (w.voids > VOID_LIMIT)
     w.diagnostics.push({ rule: 'spf/too-many-void-lookups', message: `${d}'s tree has ${w.voids} void lookups; receivers return permerror after ${VOID_LIMIT} (RFC 7208 §4.6.4).`, path: [d] });
+  // The same name included twice in one record fails twice alike: said once (the repeat is spf/duplicate-mechanism's).
+  const said = new Set<string>();
+  w.diagnostics = w.diagnostics.filter((x) => {
+    const key = `${x.rule}\0${x.path.join(' ')}\0${x.term ?? ''}\0${x.message}`;
+    return !said.has(key) && !!said.add(key);
+  });
   // Every finding that depended on DNS says where the data came from (workspace file, live DNS at T).
   const data = `Data: ${[...w.sources].join(', ')}.`;
   for (const x of w.diagnostics) if (!x.message.includes('Data: ')) x.message = `${x.message} ${data}`;
