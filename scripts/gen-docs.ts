@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from '../server/src/checks/registry';
+import { AUTOFIX } from '../server/src/checks/autofix';
 import { isZoneFileName } from '../server/src/files';
 import type { Rule } from '../server/src/checks/rule';
 import catalog from '../server/src/senders/catalog.json';
@@ -33,7 +34,7 @@ ${r.summary}.
 
 | default severity | fixable | applies to |
 |---|---|---|
-| ${r.severity} | ${r.fixable ? 'yes (quick fix)' : 'no'} | ${r.kind === 'sender' ? 'sender profiles in `.dmarc-lens.json`' : r.docs.file && !isZoneFileName(r.docs.file) ? 'infrastructure-as-code files' : r.kind === 'zone' ? 'zone files' : `${r.kind.toUpperCase()} records`} |
+| ${r.severity} | ${r.fixable ? (AUTOFIX.has(r.id) ? 'yes (quick fix; applied by `dmarc-lens check --fix`)' : 'yes (quick fix)') : 'no'} | ${r.kind === 'sender' ? 'sender profiles in `.dmarc-lens.json`' : r.docs.file && !isZoneFileName(r.docs.file) ? 'infrastructure-as-code files' : r.kind === 'zone' ? 'zone files' : `${r.kind.toUpperCase()} records`} |
 
 ## What it does
 ${r.docs.what}
@@ -56,7 +57,7 @@ Turn the rule off or change its severity with \`"rules": { "${r.id}": "off" }\` 
 }
 
 export function renderIndex(rules: readonly Rule[]): string {
-  const rows = rules.map((r) => `| [\`${r.id}\`](${r.id}.md) | ${r.severity} | ${r.fixable ? 'yes' : ''} | ${r.summary} |`);
+  const rows = rules.map((r) => `| [\`${r.id}\`](${r.id}.md) | ${r.severity} | ${r.fixable ? (AUTOFIX.has(r.id) ? 'yes, `--fix`' : 'yes') : ''} | ${r.summary} |`);
   return `# Rules
 
 Every finding DMARC Lens reports has one of these stable ids. Severities: error = receivers treat the record as invalid or ignore it; warning = works but harms delivery or security; information = advice; hint = style.

@@ -342,3 +342,73 @@ describe('dmarc-lens report', () => {
     assert.match(j.reports.find((x: { ok: boolean }) => !x.ok).error, /root element is <notes>/);
   });
 });
+
+describe('dmarc-lens check --fix', () => {
+  const KEY = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB';
+  const workspace = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-fix-'));
+    fs.writeFileSync(
+      path.join(dir, 'fix.example.zone'),
+      [
+        '$ORIGIN fix.example.',
+        '@ IN TXT \u201cv=spf1 include:_spf.google.com include:_spf.google.com \u2013all\u201d ; from the wiki',
+        'shop IN TXT "v=spf1 +all" ; a policy choice: left alone',
+        'old IN TXT "v=spf1 -all a" ; -all first: which was meant is a choice',
+        '_dmarc IN TXT " v=DMARC1, p=none , rua = mailto:d@fix.example"',
+        'sel._domainkey IN TXT ( "V=DKIM1; K=rsa; "',
+        `                        "P=${KEY}" )`,
+        '; dmarc-lens-disable-next-line dmarc/comma-separator -- kept as the vendor wrote it',
+        '_dmarc.kept IN TXT "v=DMARC1, p=none"',
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(path.join(dir, 'main.tf'), 'resource "aws_route53_record" "dmarc" {\n  zone_id = "Z123"\n  name    = "_dmarc.fix-tf.example"\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=DMARC1;p=reject rua=mailto:d@fix-tf.example"]\n}\n');
+    return dir;
+  };
+
+  it('writes what each record visibly says, leaves policy choices and suppressed findings, then reports what is left', () => {
+    const dir = workspace();
+    const r = run('check', dir, '--offline', '--fix');
+    assert.match(r.stderr, /fixed 11 findings in 2 files \(\S+fix\.example\.zone: 10, \S+main\.tf: 1\)/);
+    assert.equal(
+      fs.readFileSync(path.join(dir, 'fix.example.zone'), 'utf8'),
+      [
+        '$ORIGIN fix.example.',
+        '@ IN TXT "v=spf1 include:_spf.google.com -all" ; from the wiki',
+        'shop IN TXT "v=spf1 +all" ; a policy choice: left alone',
+        'old IN TXT "v=spf1 -all a" ; -all first: which was meant is a choice',
+        '_dmarc IN TXT "v=DMARC1; p=none ; rua=mailto:d@fix.example"',
+        'sel._domainkey IN TXT ( "v=DKIM1; k=rsa; "',
+        `                        "p=${KEY}" )`,
+        '; dmarc-lens-disable-next-line dmarc/comma-separator -- kept as the vendor wrote it',
+        '_dmarc.kept IN TXT "v=DMARC1, p=none"',
+        '',
+      ].join('\n'),
+    );
+    assert.match(fs.readFileSync(path.join(dir, 'main.tf'), 'utf8'), /records = \["v=DMARC1;p=reject; rua=mailto:d@fix-tf\.example"\]/);
+    // What is left is reported as by a check, and decides the exit status.
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /fix\.example\.zone:3:\d+: error spf\/plus-all/);
+    assert.match(r.stdout, /fix\.example\.zone:4:\d+: warning spf\/terms-after-all/);
+    assert.doesNotMatch(r.stdout, /typographic|lookalike|tag-case|comma-separator|duplicate-mechanism/);
+    // Nothing more to do the second time, and no file changes.
+    const before = fs.readFileSync(path.join(dir, 'fix.example.zone'));
+    assert.match(run('check', dir, '--offline', '--fix').stderr, /nothing to fix/);
+    assert.ok(fs.readFileSync(path.join(dir, 'fix.example.zone')).equals(before));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('does not write a file it could not write back as it was (UTF-16, bytes that are not UTF-8)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-fix-'));
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('$ORIGIN u.example.\n_dmarc IN TXT "v=DMARC1, p=none"\n', 'utf16le')]);
+    fs.writeFileSync(path.join(dir, 'u.example.zone'), utf16);
+    const latin1 = Buffer.from('$ORIGIN l.example.\n; caf\xe9\n_dmarc IN TXT "v=DMARC1, p=none"\n', 'latin1');
+    fs.writeFileSync(path.join(dir, 'l.example.zone'), latin1);
+    const r = run('check', dir, '--offline', '--fix');
+    assert.match(r.stderr, /u\.example\.zone: not fixed: the file is not UTF-8 text \(UTF-16; save it as UTF-8\)/);
+    assert.match(r.stderr, /l\.example\.zone: not fixed: the file is not UTF-8 text/);
+    assert.ok(fs.readFileSync(path.join(dir, 'u.example.zone')).equals(utf16));
+    assert.ok(fs.readFileSync(path.join(dir, 'l.example.zone')).equals(latin1));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules, rulesById } from './checks/registry';
+import { AUTOFIX } from './checks/autofix';
 import { docsUrl } from './checks/rule';
 import { collectFiles, collectReportFiles, readFileBytes, readTextFile } from './files';
 import { providerForDkimTarget, providerForInclude, providerForSelector, useProviders } from './senders/catalog';
@@ -62,12 +63,14 @@ interface Args {
   timeoutMs?: number;
   baseline?: string;
   suggest?: boolean;
+  /** `check --fix`: apply the fixes of the rules in AUTOFIX to the files, then report what is left. */
+  fix?: boolean;
   /** `dmarc-lens check --help` and the like: the usage, whatever else is on the line. */
   help?: boolean;
 }
 
 const USAGE = `Usage:
-  dmarc-lens check PATH... [--format text|json|sarif] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE]
+  dmarc-lens check PATH... [--format text|json|sarif] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE] [--fix]
   dmarc-lens inventory PATH... [--format text|json] [--origin ZONE]
   dmarc-lens senders PATH... [--format text|json] [--config FILE] [--suggest]
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
@@ -115,6 +118,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--suggest':
         args.suggest = true;
+        break;
+      case '--fix':
+        args.fix = true;
         break;
       case '--dns':
         args.dns = value();
@@ -273,6 +279,63 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
   }
   for (const r of byPath.values()) r.findings.sort(byDocumentOrder);
   return { results: [...byPath.values()], analyses, workspace };
+}
+
+/** Passes of `--fix`: a fix can uncover another (a tag separated, then its value), so the check runs again. */
+const MAX_FIX_PASSES = 10;
+
+/**
+ * `check --fix`: applies the first fix of every finding of an AUTOFIX rule (not suppressed), edits that
+ * overlap an earlier one waiting for the next pass, and writes the files. Only files that are UTF-8
+ * byte for byte are written (a UTF-16 file, or one with bytes that are not UTF-8, would not come back
+ * as it was). Says on stderr what it fixed.
+ */
+function applyFixes(args: Args, options: LintOptions, warn: (m: string) => void): void {
+  const fixedIn = new Map<string, number>();
+  const skipped = new Set<string>();
+  let passes = 0;
+  for (; passes < MAX_FIX_PASSES; passes++) {
+    const { results } = runCheck(args, options, () => undefined);
+    let changed = false;
+    for (const r of results) {
+      if (skipped.has(r.path)) continue;
+      const bytes = (() => {
+        try {
+          return readFileBytes(r.path);
+        } catch {
+          return undefined;
+        }
+      })();
+      const text = bytes?.toString('utf8');
+      const fixes = text === undefined ? [] : applySuppressions(text, r.path, r.findings).findings.filter((f) => AUTOFIX.has(f.rule) && f.fixes?.length).map((f) => f.fixes![0]);
+      if (fixes.length === 0) continue;
+      if (text === undefined || !Buffer.from(text, 'utf8').equals(bytes!)) {
+        warn(`${r.path}: not fixed: the file is not UTF-8 text${bytes && (bytes[0] === 0xff || bytes[0] === 0xfe) ? ' (UTF-16; save it as UTF-8)' : ''}`);
+        skipped.add(r.path);
+        continue;
+      }
+      // Fixes whose edits all stay in this file and clear of the edits taken before.
+      const taken: { start: number; end: number; newText: string }[] = [];
+      let count = 0;
+      for (const fix of fixes) {
+        if (fix.edits.some((e) => e.uri !== undefined && e.uri !== r.path)) continue;
+        const clear = fix.edits.every((e) => taken.every((t) => e.range.end < t.start || e.range.start > t.end || (e.range.start === e.range.end && t.start === t.end && e.range.start !== t.start)));
+        if (!clear) continue;
+        for (const e of fix.edits) taken.push({ start: e.range.start, end: e.range.end, newText: e.newText });
+        count++;
+      }
+      if (count === 0) continue;
+      let out = text;
+      for (const e of [...taken].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+      if (out === text) continue;
+      fs.writeFileSync(r.path, out);
+      fixedIn.set(r.path, (fixedIn.get(r.path) ?? 0) + count);
+      changed = true;
+    }
+    if (!changed) break;
+  }
+  const total = [...fixedIn.values()].reduce((a, b) => a + b, 0);
+  warn(total ? `fixed ${total} finding${total === 1 ? '' : 's'} in ${fixedIn.size} file${fixedIn.size === 1 ? '' : 's'} (${[...fixedIn].map(([f, n]) => `${f}: ${n}`).join(', ')})` : 'nothing to fix (--fix applies the fixes of the rules marked "check --fix" in docs/rules)');
 }
 
 /**
@@ -858,6 +921,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         const options: LintOptions = {};
         if (args.config) configs.override = loadConfig(args.config);
         timeRules(process.env.DMARC_LENS_TIMING === '1');
+        if (args.fix) applyFixes(args, options, warn);
         const run = runCheck(args, options, warn);
         timing(`check (slowest cross-record rules: ${[...(ruleTimings ?? [])].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`).join(', ')})`);
         return settle(

@@ -122,7 +122,8 @@ export const missingSeparator = rule({
   },
   check(record, ctx) {
     for (const t of record.tags) {
-      const m = /(\s+)([a-z]+)\s*=/i.exec(t.value);
+      // Not after a comma: that is dmarc/comma-separator's (`v=DMARC1, p=none`).
+      const m = /(?<![,\s])(\s+)([a-z]+)\s*=/i.exec(t.value);
       if (!m || !KNOWN_TAGS.has(m[2].toLowerCase())) continue;
       const at = t.valueRange.start + m.index;
       ctx.report({ start: at, end: at + m[0].length }, `\`${m[2]}=\` runs into the \`${t.name}\` tag; separate tags with \`;\` (RFC 9989 §4.7).`, {
