@@ -19,6 +19,8 @@ import { nextSteps, type RolloutStyle } from '../server/src/rollout';
 import type { ReportSummary } from '../server/src/reports/aggregate';
 import { checkHost } from '../server/src/spf/evaluator';
 import { lookupTree } from '../server/src/spf/tree';
+import { fixAll } from '../server/src/checks/autofix';
+import type { Finding } from '../server/src/types';
 import { WorkspaceResolver } from '../server/src/dns/chain';
 import { hoverAt, siteAt } from '../server/src/features/hover';
 import { completeAt } from '../server/src/features/completion';
@@ -303,6 +305,34 @@ describe('property: aggregate report reading is total', () => {
         previewModel(r.reports, r.failures, r.failureReports);
       }),
       { numRuns: RUNS },
+    );
+  });
+});
+
+describe('property: fix all composes its passes into edits of the original', () => {
+  // Each pass "finds" random edits of the current text (as findings of an autofix rule); the edits
+  // returned, applied to the original, must give the text the passes made, apart and in order.
+  const edit = fc.record({ at: fc.nat(), del: fc.nat(6), ins: fc.string({ maxLength: 5 }) });
+  it('applied to the original, the edits give the last pass\'s text; they are sorted and apart', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), fc.array(fc.array(edit, { maxLength: 4 }), { maxLength: 4 }), (original, passes) => {
+        let pass = 0;
+        const findings = (text: string): Finding[] => {
+          const mine = passes[pass++] ?? [];
+          return mine.map((e, i) => {
+            const start = e.at % (text.length + 1);
+            const end = Math.min(text.length, start + e.del);
+            return { rule: 'dmarc/comma-separator', severity: 'error', message: `${i}`, uri: 'f', range: { start, end }, fixes: [{ title: 't', edits: [{ range: { start, end }, newText: e.ins }] }] };
+          });
+        };
+        const r = fixAll(original, 'f', findings, passes.length);
+        let out = original;
+        for (const e of [...r.edits].reverse()) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+        assert.equal(out, r.text);
+        for (let i = 1; i < r.edits.length; i++) assert.ok(r.edits[i - 1].end <= r.edits[i].start, JSON.stringify(r.edits));
+        for (const e of r.edits) assert.ok(0 <= e.start && e.start <= e.end && e.end <= original.length && original.slice(e.start, e.end) !== e.newText);
+      }),
+      { numRuns: RUNS * 5 },
     );
   });
 });

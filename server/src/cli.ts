@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules, rulesById } from './checks/registry';
-import { AUTOFIX } from './checks/autofix';
+import { AUTOFIX, autofixEdits } from './checks/autofix';
 import { docsUrl } from './checks/rule';
 import { collectFiles, collectReportFiles, readFileBytes, readTextFile } from './files';
 import { providerForDkimTarget, providerForInclude, providerForSelector, useProviders } from './senders/catalog';
@@ -307,26 +307,17 @@ function applyFixes(args: Args, options: LintOptions, warn: (m: string) => void)
         }
       })();
       const text = bytes?.toString('utf8');
-      const fixes = text === undefined ? [] : applySuppressions(text, r.path, r.findings).findings.filter((f) => AUTOFIX.has(f.rule) && f.fixes?.length).map((f) => f.fixes![0]);
-      if (fixes.length === 0) continue;
+      const found = text === undefined ? [] : applySuppressions(text, r.path, r.findings).findings.filter((f) => AUTOFIX.has(f.rule) && f.fixes?.length);
+      if (found.length === 0) continue;
       if (text === undefined || !Buffer.from(text, 'utf8').equals(bytes!)) {
         warn(`${r.path}: not fixed: the file is not UTF-8 text${bytes && (bytes[0] === 0xff || bytes[0] === 0xfe) ? ' (UTF-16; save it as UTF-8)' : ''}`);
         skipped.add(r.path);
         continue;
       }
-      // Fixes whose edits all stay in this file and clear of the edits taken before.
-      const taken: { start: number; end: number; newText: string }[] = [];
-      let count = 0;
-      for (const fix of fixes) {
-        if (fix.edits.some((e) => e.uri !== undefined && e.uri !== r.path)) continue;
-        const clear = fix.edits.every((e) => taken.every((t) => e.range.end < t.start || e.range.start > t.end || (e.range.start === e.range.end && t.start === t.end && e.range.start !== t.start)));
-        if (!clear) continue;
-        for (const e of fix.edits) taken.push({ start: e.range.start, end: e.range.end, newText: e.newText });
-        count++;
-      }
+      const { edits: taken, count } = autofixEdits(found, r.path);
       if (count === 0) continue;
       let out = text;
-      for (const e of [...taken].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+      for (const e of [...taken].reverse()) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
       if (out === text) continue;
       fs.writeFileSync(r.path, out);
       fixedIn.set(r.path, (fixedIn.get(r.path) ?? 0) + count);

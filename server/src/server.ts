@@ -38,13 +38,14 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rulesById } from './checks/registry';
+import { fixAll } from './checks/autofix';
 import { docsUrl } from './checks/rule';
 import { completeAt } from './features/completion';
 import { generateHover, hoverAt, siteAt } from './features/hover';
 import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isSourceFileName, readFileBytes, readTextFile } from './files';
-import { byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { WorkspaceIndex } from './workspace';
@@ -584,7 +585,7 @@ connection.onInitialize((params) => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL] },
       hoverProvider: true,
       completionProvider: { triggerCharacters: [' ', '=', ':', ';', '"'] },
       documentSymbolProvider: true,
@@ -755,11 +756,25 @@ function profileAction(file: string, domain: string, senders: SuggestedSender[])
   };
 }
 
+/** The editor's "fix all" (and `editor.codeActionsOnSave` with `source.fixAll`): the fixes `check --fix` applies. */
+const FIX_ALL = `${CodeActionKind.SourceFixAll}.dmarc-lens`;
+
 connection.onCodeAction((params) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
   const state = analyze(doc);
   const file = toPath(doc.uri);
+  // Kinds are hierarchical: `source` and `source.fixAll` ask for ours too.
+  if (params.context.only?.some((k) => FIX_ALL === k || FIX_ALL.startsWith(`${k}.`))) {
+    // Pass after pass, as `check --fix` does: a fix can uncover another. Each pass checks the text as the editor would.
+    const project = configs.forFile(file);
+    const check = (t: string) =>
+      applySuppressions(t, file, analyzeZone(t, file, { rules: { ...ruleSettings, ...project.rules }, workspace, readFile: readTextFile, format: formatOf(file), fallback: true }).findings.filter((f) => f.uri === file)).findings;
+    const { edits, count } = fixAll(doc.getText(), file, (t) => (t === doc.getText() && state.shown ? state.shown : check(t)));
+    if (count === 0) return [];
+    return [{ title: `DMARC Lens: fix ${count} finding${count === 1 ? '' : 's'} (as \`check --fix\` does)`, kind: FIX_ALL, edit: { changes: { [doc.uri]: edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText })) } } }];
+  }
+  if (params.context.only && !params.context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.RefactorRewrite || k === CodeActionKind.Refactor || k === CodeActionKind.QuickFix.split('.')[0])) return [];
   const start = doc.offsetAt(params.range.start);
   const end = doc.offsetAt(params.range.end);
   const actions: CodeAction[] = [];

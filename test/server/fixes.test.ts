@@ -134,4 +134,24 @@ describe('language server: every quick fix on every example file', () => {
       );
     });
   }
+
+  it('fix all (source.fixAll, as on save): the fixes check --fix applies, in one edit set, and only when asked for that kind', async () => {
+    const uri = pathToFileURL(path.join(dir, 'fixall.example.zone')).href;
+    const text = '$ORIGIN fixall.example.\n@ IN TXT \u201cv=spf1 mx mx \u2013all\u201d\nshop IN TXT "v=spf1 +all"\n_dmarc IN TXT "v=DMARC1, p=none"\n';
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text } });
+    await waitFor(uri, (p) => p.diagnostics.some((d) => d.code === 'zone/typographic-quotes'));
+    const whole = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const ask = async (only?: string[]) => (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: whole, context: { diagnostics: [], only } })) as Action[];
+    for (const only of [['source.fixAll'], ['source'], ['source.fixAll.dmarc-lens']]) {
+      const actions = await ask(only);
+      assert.equal(actions.length, 1, JSON.stringify(only));
+      assert.equal(actions[0].kind, 'source.fixAll.dmarc-lens');
+      assert.equal(actions[0].title, 'DMARC Lens: fix 4 findings (as `check --fix` does)');
+      assert.equal(applyEdits(text, actions[0].edit!.changes![uri]), '$ORIGIN fixall.example.\n@ IN TXT "v=spf1 mx -all"\nshop IN TXT "v=spf1 +all"\n_dmarc IN TXT "v=DMARC1; p=none"\n');
+    }
+    // Not among the quick fixes, and not for another source kind.
+    assert.ok(!(await ask()).some((a) => a.kind === 'source.fixAll.dmarc-lens'));
+    assert.deepEqual(await ask(['source.organizeImports']), []);
+  });
 });
+
