@@ -33,6 +33,11 @@ function zone(): Record<string, ZoneRecord[]> {
     's2.test': [txt('v=spf1 include:common.test -all')],
     's3.test': [txt('v=spf1 ip4:192.0.2.9 -all')],
     'common.test': [txt('v=spf1 ip4:192.0.2.10 -all')],
+    // An IPv6 client and MX hosts with IPv4 addresses only; a macro that expands to one label.
+    'mx6.test': [txt('v=spf1 mx mx:other6.test a:%{d1} ip6:2001:db8::/32 -all'), { type: 'MX', data: '10 m1.mx6.test' }],
+    'm1.mx6.test': [{ type: 'A', data: '192.0.2.25' }],
+    'other6.test': [{ type: 'MX', data: '10 m2.other6.test' }],
+    'm2.other6.test': [{ type: 'A', data: '192.0.2.26' }],
   };
   for (let i = 1; i <= 11; i++) z[`c${i}.test`] = [txt(i < 11 ? `v=spf1 include:c${i + 1}.test -all` : 'v=spf1 ip4:198.51.100.1 -all')];
   return z;
@@ -73,6 +78,16 @@ describe('live DNS against a loopback server', () => {
     const tree = await lookupTree('void3.test', resolver());
     assert.equal(tree.voidLookups, 3);
     assert.ok(tree.diagnostics.some((d) => d.rule === 'spf/too-many-void-lookups'));
+  });
+
+  it('counts void lookups as pyspf and Mail::SPF do: MX hosts without an address of the client\'s family, a single-label name', async () => {
+    // Found by the random differential (bench/spf-differential.mjs): both count 3 void lookups here,
+    // so the record is a permerror for an IPv6 client; for an IPv4 client the first MX host matches.
+    const v6 = await check('mx6.test', '2001:db8::1');
+    assert.deepEqual([v6.result, v6.voidLookups], ['permerror', 3]);
+    assert.equal(server.queries.get('AAAA test'), 1, 'the one-label name `test` is asked for');
+    const v4 = await check('mx6.test', '192.0.2.25');
+    assert.deepEqual([v4.result, v4.voidLookups], ['pass', 0]);
   });
 
   it('follows redirect and joins split TXT strings', async () => {

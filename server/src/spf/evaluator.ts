@@ -84,6 +84,15 @@ export function inNetwork(ip: Ip, net: Ip, prefix: number): boolean {
 }
 
 /** RFC 7208 §4.3: a domain check_host() can evaluate: multi-label, labels 1-63 octets, at most 253. */
+/**
+ * A target a/mx/exists can look up: a valid domain, or a single label (a macro such as `%{d1}` makes
+ * one). pyspf and Mail::SPF ask DNS for a single label too, and its void answer counts.
+ */
+function lookupName(d: string): boolean {
+  const name = d.endsWith('.') ? d.slice(0, -1) : d;
+  return validDomain(name) || (name.length > 0 && name.length <= 63 && !name.includes('.'));
+}
+
 export function validDomain(d: string): boolean {
   const name = d.endsWith('.') ? d.slice(0, -1) : d;
   if (name.length === 0 || name.length > 253) return false;
@@ -239,18 +248,19 @@ async function mechanismMatches(t: SpfTerm, env: Env, domain: string): Promise<b
     case 'a': {
       countLookup(env, t.text);
       const name = await target();
-      if (!validDomain(name)) return false;
+      if (!lookupName(name)) return false;
       const prefix = env.ip.v === 4 ? (t.cidr4 ?? 32) : (t.cidr6 ?? 128);
       return (await addresses(env, name, true)).some((x) => inNetwork(env.ip, x, prefix));
     }
     case 'mx': {
       countLookup(env, t.text);
       const name = await target();
-      if (!validDomain(name)) return false;
+      if (!lookupName(name)) return false;
       const hosts = (await query(env, name, 'MX', true)).map(mxHost);
       if (hosts.length > MAX_MX_PTR) throw new Abort('permerror', `${name} has ${hosts.length} MX hosts; at most ${MAX_MX_PTR} may be looked up (RFC 7208 §4.6.4)`);
       const prefix = env.ip.v === 4 ? (t.cidr4 ?? 32) : (t.cidr6 ?? 128);
-      for (const h of hosts) if (h !== '' && (await addresses(env, h, false)).some((x) => inNetwork(env.ip, x, prefix))) return true;
+      // A host with no address of the client's family is a void lookup, as pyspf and Mail::SPF count it.
+      for (const h of hosts) if (h !== '' && (await addresses(env, h, true)).some((x) => inNetwork(env.ip, x, prefix))) return true;
       return false;
     }
     case 'ptr': {
@@ -261,7 +271,7 @@ async function mechanismMatches(t: SpfTerm, env: Env, domain: string): Promise<b
     case 'exists': {
       countLookup(env, t.text);
       const name = await target();
-      if (!validDomain(name)) return false;
+      if (!lookupName(name)) return false;
       // exists always looks up A records, whatever the client's address family (RFC 7208 §5.7).
       return (await query(env, name, 'A', true)).length > 0;
     }
