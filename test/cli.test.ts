@@ -60,6 +60,10 @@ describe('dmarc-lens check', () => {
       assert.match(r.stderr, message);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     }
+    // check_host() on a malformed domain is `none` (RFC 7208 §4.3; the suite's emptylabel and toolonglabel).
+    const none = run('spf', 'A...example.com', '--ip', '192.0.2.1', '--offline', '--format', 'json');
+    assert.equal(none.status, 0, none.stderr);
+    assert.equal(JSON.parse(none.stdout).result, 'none');
     // What is a server or a name still runs: a host name, IPv6 in brackets, a root origin.
     for (const args of [['check', 'examples/northwind.example.zone', '--offline', '--dns', 'ns.example:5353'], ['check', 'examples/northwind.example.zone', '--offline', '--dns', '[::1]:53'], ['check', 'examples/northwind.example.zone', '--offline', '--origin', 'northwind.example.']])
       assert.notEqual(run(...args).status, 2, args.join(' '));
