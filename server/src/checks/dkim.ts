@@ -380,7 +380,7 @@ export const keyEncoding = rule({
   fixable: true,
   docs: {
     what: 'Finds RSA keys published as a bare PKCS#1 RSAPublicKey (`MIIBCgKCAQEA…`) instead of a SubjectPublicKeyInfo (`MIIBIjANBgkq…`), and Ed25519 keys published as a SubjectPublicKeyInfo (`MCowBQYDK2VwAyEA…`) instead of the raw 32 bytes.',
-    why: 'RFC 6376 §3.6.1 names RSAPublicKey, but what every key generator writes, and Appendix C shows, is a SubjectPublicKeyInfo (erratum 3017). dkimpy reads both; Mail::DKIM (SpamAssassin, Amavis) refuses the bare form ("wrong tag") and OpenDKIM cannot load it, so signatures fail at their receivers (a warning). RFC 8463 §4.2 publishes Ed25519 keys as the raw 32 bytes: dkimpy and Mail::DKIM refuse the wrapped form, and no signature verifies (an error).',
+    why: 'RFC 6376 §3.6.1 names RSAPublicKey, but what every key generator writes, and Appendix C shows, is a SubjectPublicKeyInfo (erratum 3017). dkimpy reads both; Mail::DKIM (SpamAssassin, Amavis) refuses the bare form ("wrong tag") and OpenDKIM cannot load it, so signatures fail at their receivers (a warning). RFC 8463 §4.2 publishes Ed25519 keys as the raw 32 bytes: dkimpy refuses the wrapped form, as a verifier that follows RFC 8463 must, and no signature verifies (an error).',
     bad: `sel._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED25519_SPKI}"`,
     good: `sel._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED25519}"`,
     fix: 'Publish the same key re-encoded (the quick fix does it): `openssl rsa -RSAPublicKey_in -pubout` for RSA; the last 32 bytes of the wrapped Ed25519 key.',
@@ -396,7 +396,7 @@ export const keyEncoding = rule({
     ctx.report(
       keyRange(record),
       ed
-        ? 'The Ed25519 key is wrapped in a SubjectPublicKeyInfo; RFC 8463 §4.2 publishes the raw 32 bytes, and dkimpy and Mail::DKIM refuse the wrapped form, so no signature with this selector verifies.'
+        ? 'The Ed25519 key is wrapped in a SubjectPublicKeyInfo; RFC 8463 §4.2 publishes the raw 32 bytes, and verifiers that follow it (dkimpy) refuse the wrapped form, so no signature with this selector verifies.'
         : 'The RSA key is a bare PKCS#1 RSAPublicKey: dkimpy reads it, but Mail::DKIM (SpamAssassin, Amavis) and OpenDKIM expect the SubjectPublicKeyInfo every key generator writes (RFC 6376 Appendix C, erratum 3017), so signatures fail at their receivers.',
       { severity: ed ? 'error' : undefined, fixes: edits ? [{ title: ed ? 'Publish the raw 32-byte Ed25519 key' : 'Publish the key as a SubjectPublicKeyInfo', edits }] : [] },
     );
