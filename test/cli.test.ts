@@ -273,6 +273,12 @@ describe('dmarc-lens inventory', () => {
     const sesInv = JSON.parse(run('inventory', ses, '--format', 'json').stdout).domains[0];
     assert.deepEqual(sesInv.services, [{ provider: 'amazon-ses', name: 'Amazon SES', via: 'DKIM selector abcdefgh' }]);
     assert.deepEqual(sesInv.dkim.map((d: { cname: string }) => d.cname), ['abcdefgh.dkim.amazonses.com', 'new.s.example']);
+    // A generic selector name says nothing alone: a key at s1 is this domain's own; s1 delegated to SendGrid is SendGrid's.
+    const KEY = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB';
+    const own = tmp('o.example.zone', `$ORIGIN o.example.\ns1._domainkey IN TXT "v=DKIM1; k=rsa; p=${KEY}"\nselector1._domainkey IN TXT "v=DKIM1; k=rsa; p=${KEY}"\ngoogle._domainkey IN TXT "v=DKIM1; k=rsa; p=${KEY}"\n`);
+    assert.deepEqual(JSON.parse(run('inventory', own, '--format', 'json').stdout).domains[0].services.map((s: { provider: string }) => s.provider), ['google-workspace']);
+    const delegated = tmp('d.example.zone', '$ORIGIN d.example.\ns1._domainkey IN CNAME s1.domainkey.u123.wl456.sendgrid.net.\n');
+    assert.deepEqual(JSON.parse(run('inventory', delegated, '--format', 'json').stdout).domains[0].services.map((s: { provider: string }) => s.provider), ['sendgrid']);
   });
 });
 

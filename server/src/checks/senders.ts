@@ -49,7 +49,7 @@ function dkimAt(model: DnsModel, keys: Map<string, ResourceRecord[]>, domain: st
     if (!owner?.endsWith(suffix)) return false;
     const selector = owner.slice(0, -suffix.length);
     if (type === 'CNAME') return (p.dkimCnameSuffixes ?? []).some((s) => rdata[0]?.toLowerCase().replace(/\.$/, '').endsWith(s));
-    return type === 'TXT' && providerForSelector(selector)?.id === p.id;
+    return type === 'TXT' && providerForSelector(selector, { generic: true })?.id === p.id;
   };
   if ((keys.get(domain) ?? []).some((r) => matches(r.owner, r.type, r.rdata))) return true;
   // Elsewhere in the workspace: look at the names the platform's selectors would use.

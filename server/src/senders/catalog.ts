@@ -97,8 +97,19 @@ export function providerForInclude(domain: string): Provider | undefined {
   return active.find((p) => p.spfIncludes?.includes(d) || p.spfIncludeSuffixes?.some((s) => d.endsWith(s)));
 }
 
-export function providerForSelector(selector: string): Provider | undefined {
+/**
+ * Selector names that self-hosted signers and other tools use as often as the platform that lists
+ * them (`s1`, `selector1`, `k1`…): alone, they do not say who signs. A CNAME target does.
+ */
+const GENERIC_SELECTORS = new Set(['s1', 's2', 'm1', 'k1', 'k2', 'k3', 'selector1', 'selector2', 'kl', 'kl2', 'fs2', 'fs3', 'default', 'dkim', 'mail', 'key1', 'key2']);
+
+/**
+ * The platform a DKIM selector name points to. A generic name (`s1`, `selector1`) only when asked
+ * with `generic` (a sender profile that names the platform already).
+ */
+export function providerForSelector(selector: string, options: { generic?: boolean } = {}): Provider | undefined {
   const s = selector.toLowerCase();
+  if (!options.generic && GENERIC_SELECTORS.has(s)) return undefined;
   return active.find(
     (p) => p.dkimSelectors?.includes(s) || p.dkimSelectorPrefixes?.some((x) => s.startsWith(x)) || p.dkimSelectorSuffixes?.some((x) => s.endsWith(x)),
   );
