@@ -231,6 +231,36 @@ describe('Terraform', () => {
     assert.equal(covered(tf, a.findings.find((f) => f.rule === 'dmarc/policy-none')!), 'p=none');
   });
 
+  it('reads Cloudflare TXT content wrapped in quotes as quoted strings (as Cloudflare does), unquoted content as one string', () => {
+    const cf = [
+      'resource "cloudflare_dns_record" "spf" {',
+      '  zone_id = cloudflare_zone.z.id',
+      '  name    = "cf.example"',
+      '  type    = "TXT"',
+      '  content = "\\"v=spf1 include:_spf.google.com \\" \\"+all\\""',
+      '}',
+      'resource "cloudflare_record" "dmarc" {',
+      '  zone_id = cloudflare_zone.z.id',
+      '  name    = "_dmarc.cf.example"',
+      '  type    = "TXT"',
+      '  value   = "v=DMARC1; p=none; rua=mailto:d@cf.example"',
+      '}',
+      'resource "cloudflare_zone" "z" {',
+      '  zone = "cf.example"',
+      '}',
+      '',
+    ].join('\n');
+    const a = analyzeZone(cf, 'cf.tf');
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value, x.site.strings.length]), [
+      ['cf.example', 'v=spf1 include:_spf.google.com +all', 2],
+      ['_dmarc.cf.example', 'v=DMARC1; p=none; rua=mailto:d@cf.example', 1],
+    ]);
+    assert.deepEqual(a.findings.filter((f) => f.severity === 'error').map((f) => f.rule), ['spf/plus-all']);
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(cf, plus), '+all');
+    assert.equal(applyFix(cf, plus.fixes![0]), cf.replace('\\"+all\\"', '\\"-all\\"'));
+  });
+
   it('reads broken escapes without throwing: a backslash at the end of an unclosed string, \\u without its digits, a code point past U+10FFFF', () => {
     // Found by the property test: each of these used to throw (TypeError, RangeError) out of the reader.
     const hcl = ['records = ["v=spf1 \\', 'records = ["v=spf1 \\u12 -all"]', 'records = ["v=spf1 \\U0011FFFF -all"]'];

@@ -267,17 +267,22 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
     const range = { start: b.start, end: b.end };
     let values: Token[] = [];
     let route53 = false;
-    let quoted = false;
+    /** The value is written as quoted character-strings: always (Google), or when it starts with a quote (Cloudflare). */
+    let quoted: boolean | 'when-quoted' = false;
     switch (kind) {
       case 'aws_route53_record':
         values = listStrings(b.attributes.get('records'));
         route53 = true;
         break;
+      // Cloudflare reads TXT content that is wrapped in quotes as quoted character-strings (its
+      // dashboard asks for the quotes); unquoted content is one string.
       case 'cloudflare_record':
         values = listStrings(b.attributes.get('content') ?? b.attributes.get('value'));
+        quoted = 'when-quoted';
         break;
       case 'cloudflare_dns_record':
         values = listStrings(b.attributes.get('content'));
+        quoted = 'when-quoted';
         break;
       case 'azurerm_dns_txt_record':
         values = b.blocks.filter((x) => x.type === 'record').flatMap((x) => listStrings(x.attributes.get('value')));
@@ -308,8 +313,8 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
         out.problems.push({ code: 'source/heredoc-newline', severity: 'warning', message: 'The heredoc keeps the newline before its closing marker, so the published record ends with a line break (receivers then reject or misread it); wrap it in trimspace() or write a quoted string.', uri, range: { start: r.heredocNewline, end: r.heredocNewline + 1 } });
       let { decoded, strings } = r.value;
       const syntax: ValueSyntax = { host: 'hcl', route53Split: route53 };
-      if (quoted) {
-        // google_dns_record_set: TXT rrdatas carry their own quotes, like a zone file.
+      if (quoted === true || (quoted === 'when-quoted' && /^\s*"[^]*"\s*$/.test(decoded.value))) {
+        // google_dns_record_set (always), Cloudflare (when quoted): the value carries its own quotes, like a zone file.
         const cs = charStrings(decoded);
         decoded = { ...cs.decoded, coarse: decoded.coarse };
         strings = cs.strings;
