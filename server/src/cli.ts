@@ -23,6 +23,7 @@ import * as crypto from 'node:crypto';
 import { applySuppressions, type Suppressed } from './suppress';
 import { baselinePath, fingerprints, readBaseline, writeBaseline, type BaselineFile } from './baseline';
 import { WorkspaceIndex } from './workspace';
+import { terraformRunCache } from './sources/terraform';
 import { ConfigCache, includedFormat, isIgnored, parseConfig, type ProjectConfig } from './config';
 import { isIP } from 'node:net';
 import { bundledSnapshot, ChainResolver, MemoResolver, WorkspaceResolver } from './dns/chain';
@@ -34,6 +35,7 @@ import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
 import { LineIndex, type Position } from './util/lines';
 import { cnameTarget } from './records/cname';
+import { isDynamic } from './records/dynamic';
 
 const VERSION = '0.1.0';
 
@@ -582,7 +584,15 @@ function runInventory(analyses: ZoneAnalysis[]): DomainInventory[] {
     // Selectors delegated by CNAME to the platform that signs (Microsoft 365, SendGrid, SES, Mailchimp…):
     // the usual set-up for a sending service, and the key is the platform's.
     for (const r of a.zone.records) {
-      if (r.type !== 'CNAME' || r.owner === undefined) continue;
+      if (r.owner === undefined) continue;
+      // A `_dmarc` record the files give without a value we can read: delegated by CNAME to a hosted
+      // DMARC service, or written as an expression (Terraform).
+      if (r.owner.startsWith('_dmarc.') && (r.type === 'CNAME' || (r.type === 'TXT' && isDynamic(r)))) {
+        const index = indexes.get(r.uri);
+        if (index) get(r.owner.slice('_dmarc.'.length)).dmarc.push({ kind: 'dmarc', owner: r.owner, value: r.type === 'CNAME' ? `CNAME → ${cnameTarget(r)} (hosted: the policy is at the target)` : '(a value not known statically)', path: r.uri, range: lspRange(index, r.range) });
+        continue;
+      }
+      if (r.type !== 'CNAME') continue;
       const i = r.owner.indexOf('._domainkey.');
       if (i <= 0) continue;
       const selector = r.owner.slice(0, i);
@@ -905,6 +915,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       return 0;
     }
     const warn = (m: string) => err(`dmarc-lens: ${m}\n`);
+    // One run reads each file once: a Terraform folder's module names are gathered once for all its files.
+    terraformRunCache(true);
     switch (args.command) {
       case 'check': {
         if (!['text', 'json', 'sarif'].includes(args.format)) throw new UsageError(`--format wants text, json or sarif, got "${args.format}"`);

@@ -231,6 +231,27 @@ describe('Terraform', () => {
     assert.equal(covered(tf, a.findings.find((f) => f.rule === 'dmarc/policy-none')!), 'p=none');
   });
 
+  it('resolves zones, locals and variables across the .tf files of a module folder; a record of unknown value still exists', () => {
+    const os = require('node:os') as typeof import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tfmod-'));
+    fs.writeFileSync(path.join(dir, 'zones.tf'), 'resource "aws_route53_zone" "main" {\n  name = var.domain\n}\nvariable "domain" {\n  default = "multi.example"\n}\nlocals {\n  dmarc = "v=DMARC1; p=reject"\n}\n');
+    const records = 'resource "aws_route53_record" "spf" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = ""\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}\nresource "aws_route53_record" "dmarc" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "_dmarc.${var.domain}"\n  type    = "TXT"\n  records = [local.dmarc]\n}\n';
+    fs.writeFileSync(path.join(dir, 'records.tf'), records);
+    const a = analyzeZone(records, path.join(dir, 'records.tf'));
+    assert.deepEqual(a.sites.map((x) => x.site.owner), ['multi.example']);
+    assert.deepEqual(a.zone.records.filter((r) => r.type === 'TXT' && r.rdata.length === 0).map((r) => r.owner), ['_dmarc.multi.example']);
+    assert.deepEqual(a.findings.map((f) => f.rule), ['source/not-static'], 'the DMARC record exists, its value is an expression: no missing-record, no unknown zone');
+    // A number default fills a template too.
+    fs.writeFileSync(path.join(dir, 'pct.tf'), 'variable "pct" {\n  default = 50\n}\n');
+    const templated = 'resource "aws_route53_record" "d" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "_dmarc.sub"\n  type    = "TXT"\n  records = ["v=DMARC1; p=none; pct=${var.pct}; rua=mailto:d@multi.example"]\n}\n';
+    fs.writeFileSync(path.join(dir, 'sub.tf'), templated);
+    assert.deepEqual(analyzeZone(templated, path.join(dir, 'sub.tf')).sites.map((x) => [x.site.owner, x.site.value]), [['_dmarc.sub.multi.example', 'v=DMARC1; p=none; pct=50; rua=mailto:d@multi.example']]);
+    // Alone (not on disk), the file knows neither the zone nor the variable.
+    const alone = analyzeZone(records, 'records.tf');
+    assert.ok(alone.findings.some((f) => /not known statically \("_dmarc\.\$\{var\.domain\}"\)/.test(f.message)));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reads Cloudflare TXT content wrapped in quotes as quoted strings (as Cloudflare does), unquoted content as one string', () => {
     const cf = [
       'resource "cloudflare_dns_record" "spf" {',

@@ -11,6 +11,7 @@ import { orgDomain } from '../senders/analyze';
 import type { Fix, RecordSite, ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
 import { cnameChainEnd } from '../records/cname';
+import { isDynamic } from '../records/dynamic';
 
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
@@ -176,7 +177,7 @@ function dmarcCoverage(dmarcOwners: Set<string>, workspace?: WorkspaceView): (ow
       const at = `_dmarc.${name}`;
       v =
         dmarcOwners.has(at) ||
-        (workspace?.at(at).some((e) => e.site?.kind === 'dmarc' || e.record.type === 'CNAME') ?? false) ||
+        (workspace?.at(at).some((e) => e.site?.kind === 'dmarc' || e.record.type === 'CNAME' || isDynamic(e.record)) ?? false) ||
         (dot >= 0 && name.indexOf('.', dot + 1) >= 0 && covered(name.slice(dot + 1)));
       memo.set(name, v);
     }
@@ -202,6 +203,8 @@ export const dmarcMissingRecord = rule({
     // A CNAME at `_dmarc` counts: hosted DMARC (the record is the vendor's, at the target) is common.
     const dmarcOwners = new Set(model.sites.filter((s) => s.kind === 'dmarc').map((s) => s.site.owner ?? ''));
     for (const owner of model.cnames().keys()) if (owner.startsWith('_dmarc.')) dmarcOwners.add(owner);
+    // A `_dmarc` TXT record whose value the source does not give statically (a Terraform expression) may be the policy.
+    for (const r of model.records) if (r.type === 'TXT' && r.owner?.startsWith('_dmarc.') && isDynamic(r)) dmarcOwners.add(r.owner);
     const covered = dmarcCoverage(dmarcOwners, model.workspace);
     const reported = new Set<string>();
     // Names with underscore labels (`_spf`, `_domainkey`) are not mail domains; wildcards are left to their parent.

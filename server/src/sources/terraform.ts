@@ -2,8 +2,12 @@
  * Record sites in Terraform / OpenTofu files: aws_route53_record (with Route 53's `\"\"` string
  * splitting), cloudflare_record / cloudflare_dns_record, azurerm_dns_txt_record, google_dns_record_set
  * (quoted rrdatas), digitalocean_record, dnsimple_zone_record. Owners come from `name` and the zone,
- * resolved through zone resources, data sources, literal locals and variable defaults of the file.
+ * resolved through zone resources, data sources, literal locals and variable defaults of the module:
+ * the file and the other `*.tf` files of its folder (a Terraform module is a folder).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { markDynamic } from '../records/dynamic';
 import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { errorRange } from '../util/lines';
@@ -18,6 +22,15 @@ interface Context {
   vars: Map<string, string>;
   /** `aws_route53_zone.main` → `example.com`, `data.cloudflare_zone.x` → …, by reference prefix. */
   zones: Map<string, string>;
+}
+
+/** A local's value or a variable's default that is a constant: a string without templates, a number, true or false. */
+function constant(a: Attribute | undefined): string | undefined {
+  if (!a || a.value.length !== 1) return undefined;
+  const t = a.value[0];
+  if (t.kind === 'string' && !t.text.includes('${')) return t.text.slice(1, -1);
+  if (t.kind === 'number' || (t.kind === 'ident' && (t.text === 'true' || t.text === 'false'))) return t.text;
+  return undefined;
 }
 
 function literal(attr: Attribute | undefined, ctx: Context): string | undefined {
@@ -228,15 +241,107 @@ export function readTerraformJson(text: string, uri: string): ZoneFile {
   return out;
 }
 
+/** What a file gives its module: locals, variable defaults and zone resources (blocks of those kinds only). */
+interface FileModuleInfo {
+  mtimeMs: number;
+  size: number;
+  blocks: Block[];
+}
+
+const moduleFiles = new Map<string, FileModuleInfo>();
+/** The module blocks of each folder, per file, with when they were gathered and the folder's mtime. */
+const moduleFolders = new Map<string, { at: number; mtimeMs: number; files: { file: string; blocks: Block[] }[] }>();
+let trustFolders = false;
+/**
+ * How long a folder's gathering holds without looking at the disk again. Indexing a folder of 2 000
+ * files then reads it once, not once per file; an edit on disk shows within this time.
+ */
+const FOLDER_TTL_MS = 2000;
+
+/**
+ * The CLI reads each file once per run: a folder is then gathered once for all its files, whatever
+ * the time. The language server leaves this off.
+ */
+export function terraformRunCache(on: boolean): void {
+  trustFolders = on;
+  moduleFolders.clear();
+}
+
+const MODULE_BLOCK = (b: Block) => b.type === 'locals' || b.type === 'variable' || ((b.type === 'resource' || b.type === 'data') && ZONE_RESOURCES[b.labels[0]] !== undefined);
+
+function gatherFolder(dir: string): { file: string; blocks: Block[] }[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => /\.tf$/i.test(n));
+  } catch {
+    return [];
+  }
+  const all: { file: string; blocks: Block[] }[] = [];
+  for (const n of names.sort()) {
+    const file = path.join(dir, n);
+    try {
+      const st = fs.statSync(file);
+      if (!st.isFile() || st.size > 5 * 1024 * 1024) continue;
+      let info = moduleFiles.get(file);
+      if (!info || info.mtimeMs !== st.mtimeMs || info.size !== st.size) {
+        const text = fs.readFileSync(file, 'utf8');
+        let blocks: Block[] = [];
+        // Only files that could hold module names are parsed.
+        if (/\b(locals|variable|zone|domain)\b/.test(text))
+          try {
+            blocks = parseBody(tokenize(text)).blocks.filter(MODULE_BLOCK);
+          } catch {
+            blocks = [];
+          }
+        info = { mtimeMs: st.mtimeMs, size: st.size, blocks };
+        moduleFiles.set(file, info);
+      }
+      all.push({ file, blocks: info.blocks });
+    } catch {
+      // unreadable: it gives nothing
+    }
+  }
+  return all;
+}
+
+/** The locals, variables and zone resources of the other `*.tf` files in the folder of `uri` (none for a file not on disk). */
+function moduleBlocks(uri: string): Block[] {
+  let dir: string;
+  let self: string;
+  let dirTime: number;
+  try {
+    self = path.resolve(uri);
+    if (!fs.statSync(self).isFile()) return [];
+    dir = path.dirname(self);
+    dirTime = trustFolders ? 0 : fs.statSync(dir).mtimeMs;
+  } catch {
+    return [];
+  }
+  let folder = moduleFolders.get(dir);
+  if (!folder || (!trustFolders && (folder.mtimeMs !== dirTime || Date.now() - folder.at > FOLDER_TTL_MS))) {
+    folder = { at: Date.now(), mtimeMs: dirTime, files: gatherFolder(dir) };
+    moduleFolders.set(dir, folder);
+  }
+  // The file's own blocks come from its text (the editor's, which may differ from the disk).
+  const out: Block[] = [];
+  for (const f of folder.files) if (f.file !== self) for (const b of f.blocks) out.push(b);
+  return out;
+}
+
 function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token[]): ZoneFile {
   const out: ZoneFile = { uri, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
-  const body = { blocks };
   const ctx: Context = { text, locals: new Map(), vars: new Map(), zones: new Map() };
+  // The module's other files first; the file's own definitions are read after them.
+  const body = { blocks: [...moduleBlocks(uri), ...blocks] };
   for (const b of body.blocks) {
-    if (b.type === 'locals') for (const [k, a] of b.attributes) if (a.value.length === 1 && a.value[0].kind === 'string' && !a.value[0].text.includes('${')) ctx.locals.set(k, a.value[0].text.slice(1, -1));
+    if (b.type === 'locals')
+      for (const [k, a] of b.attributes) {
+        const v = constant(a);
+        if (v !== undefined) ctx.locals.set(k, v);
+      }
     if (b.type === 'variable' && b.labels[0]) {
-      const d = b.attributes.get('default');
-      if (d && d.value.length === 1 && d.value[0].kind === 'string' && !d.value[0].text.includes('${')) ctx.vars.set(b.labels[0], d.value[0].text.slice(1, -1));
+      const d = constant(b.attributes.get('default'));
+      if (d !== undefined) ctx.vars.set(b.labels[0], d);
     }
   }
   for (const b of body.blocks) {
@@ -307,6 +412,8 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
       const r = stringValue(tok, ctx, route53);
       if (!r.value) {
         note({ start: tok.start, end: tok.end }, tok.kind === 'string' ? `This TXT value contains ${r.dynamic}, which is not known statically, so it is not checked.` : `This TXT value is an expression that DMARC Lens does not evaluate (${tok.text.length > 40 ? `${tok.text.slice(0, 40)}…` : tok.text}), so it is not checked.`);
+        // The record exists all the same: a `_dmarc` record of unknown value still covers its domain.
+        if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end } }));
         continue;
       }
       if (r.heredocNewline !== undefined)
