@@ -231,6 +231,41 @@ describe('Terraform', () => {
     assert.equal(covered(tf, a.findings.find((f) => f.rule === 'dmarc/policy-none')!), 'p=none');
   });
 
+  it('CloudFormation: record names built with !Sub, !Join and !Ref from parameter defaults are the owners', () => {
+    const t = [
+      'Parameters:',
+      '  Domain:',
+      '    Type: String',
+      '    Default: cfn.example',
+      '  Unknown:',
+      '    Type: String',
+      'Resources:',
+      '  Spf:',
+      '    Type: AWS::Route53::RecordSet',
+      '    Properties:',
+      "      Name: !Sub '${Domain}.'",
+      '      Type: TXT',
+      '      ResourceRecords: [\'"v=spf1 -all"\']',
+      '  Dmarc:',
+      '    Type: AWS::Route53::RecordSet',
+      '    Properties:',
+      "      Name: !Join ['', ['_dmarc.', !Ref Domain, '.']]",
+      '      Type: TXT',
+      '      ResourceRecords: [\'"v=DMARC1; p=reject; rua=mailto:d@cfn.example"\']',
+      '  Other:',
+      '    Type: AWS::Route53::RecordSet',
+      '    Properties:',
+      "      Name: !Sub 'mail.${Unknown}.'",
+      '      Type: TXT',
+      '      ResourceRecords: [\'"v=spf1 a -all"\']',
+      '',
+    ].join('\n');
+    const a = analyzeZone(t, 'stack.yaml');
+    assert.deepEqual(a.sites.map((x) => x.site.owner), ['cfn.example', '_dmarc.cfn.example', undefined]);
+    assert.deepEqual(a.findings.filter((f) => f.rule === 'dmarc/missing-record'), []);
+    assert.match(a.findings.find((f) => f.rule === 'source/not-static')!.message, /computed from what only a deployment knows/);
+  });
+
   it('resolves zones, locals and variables across the .tf files of a module folder; a record of unknown value still exists', () => {
     const os = require('node:os') as typeof import('node:os');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tfmod-'));

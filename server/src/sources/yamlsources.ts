@@ -271,12 +271,17 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
     }
   const recordSet = (props: YAMLMap) => {
     const nameNode = get(props, 'Name');
-    const { owner, dynamic } = cfnName(nameNode);
+    let { owner, dynamic } = cfnName(nameNode);
+    if (dynamic) {
+      // `!Sub '${Domain}.'`, `!Join ['', ['_dmarc.', !Ref Domain]]`: names built from parameter defaults.
+      const b = cfnEval(text, nameNode, params);
+      if (!('dynamic' in b) && b.value.trim() !== '') ({ owner, dynamic } = { owner: b.value.trim().toLowerCase().replace(/\.$/, ''), dynamic: false });
+    }
     const type = (str(get(props, 'Type')) ?? '').toUpperCase();
     const rrs = get(props, 'ResourceRecords');
     const range = props.range ? { start: props.range[0], end: props.range[1] } : { start: 0, end: 0 };
     if (dynamic && nameNode?.range && (type === 'TXT' || type === 'SPF'))
-      out.problems.push({ code: 'source/not-static', message: 'The record name is computed (!Ref, !Sub, Fn::Join…), so checks that depend on the owner name are skipped.', uri, range: { start: nameNode.range[0], end: nameNode.range[1] } });
+      out.problems.push({ code: 'source/not-static', message: 'The record name is computed from what only a deployment knows (a parameter without a default, a resource attribute), so checks that depend on the owner name are skipped.', uri, range: { start: nameNode.range[0], end: nameNode.range[1] } });
     if (type !== 'TXT' && type !== 'SPF') {
       out.records.push({ owner, type, ttl: undefined, rdata: isSeq(rrs) ? rrs.items.map((x) => str(x as Node) ?? '') : [], uri, range });
       return;
