@@ -350,6 +350,9 @@ describe('DNSControl', () => {
       ['k1._domainkey.example.com', 'v=DKIM1; h=sha1; p='],
     ]);
     assert.equal(z.sites[2].strings.length, 2);
+    // D_EXTEND: records added to a domain, or to a subdomain of one, relative to its own name.
+    const ext = readSource('D("example.com", REG, TXT("@", "v=spf1 -all"));\nD_EXTEND("sub.example.com", TXT("@", "v=spf1 mx -all"), TXT("_dmarc", "v=DMARC1; p=reject"));\n', '/x/dnsconfig.js');
+    assert.deepEqual(ext.sites.map((s) => s.owner), ['example.com', 'sub.example.com', '_dmarc.sub.example.com']);
   });
 
   it('puts builder findings on the option that causes them, and fixes TXT() strings in JS syntax', () => {

@@ -250,11 +250,12 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
 
   const visit = (n: N | null | undefined): void => {
     if (!n || typeof n !== 'object') return;
-    if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && n.callee.name === 'D') {
+    // D_EXTEND adds records to a domain of a D() (or to a subdomain of one): its labels are relative to its own name.
+    if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && (n.callee.name === 'D' || n.callee.name === 'D_EXTEND')) {
       const domainNode = resolve(n.arguments[0]);
       const domain = domainNode ? literalParts(text, domainNode)?.map((p) => p.text).join('').toLowerCase().replace(/\.$/, '') : undefined;
       if (!domain) {
-        note(n.arguments[0] ?? n, 'The domain of this D() is computed, so its records are not checked.');
+        note(n.arguments[0] ?? n, `The domain of this ${n.callee.name}() is computed, so its records are not checked.`);
         return;
       }
       for (const a of n.arguments.slice(1)) {
