@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules, rulesById } from './checks/registry';
-import { AUTOFIX, autofixEdits } from './checks/autofix';
+import { AUTOFIX, applyEdits, autofixEdits } from './checks/autofix';
 import { docsUrl } from './checks/rule';
 import { collectFiles, collectReportFiles, readFileBytes, readTextFile } from './files';
 import { providerForDkimTarget, providerForInclude, providerForSelector, useProviders } from './senders/catalog';
@@ -318,8 +318,7 @@ function applyFixes(args: Args, options: LintOptions, warn: (m: string) => void)
       }
       const { edits: taken, count } = autofixEdits(found, r.path);
       if (count === 0) continue;
-      let out = text;
-      for (const e of [...taken].reverse()) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+      const out = applyEdits(text, taken);
       if (out === text) continue;
       fs.writeFileSync(r.path, out);
       fixedIn.set(r.path, (fixedIn.get(r.path) ?? 0) + count);

@@ -32,19 +32,56 @@ export const AUTOFIX: ReadonlySet<string> = new Set([
  * rest waits for the next pass). Edits in document offsets; `count` findings are fixed.
  */
 export function autofixEdits(findings: readonly Finding[], uri: string): { edits: { start: number; end: number; newText: string }[]; count: number } {
+  // Taken edits, sorted by start: a binary search finds the neighbours a new edit could touch.
   const edits: { start: number; end: number; newText: string }[] = [];
+  const clearOf = (s: number, e: number) => {
+    let lo = 0;
+    let hi = edits.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (edits[mid].start <= e) lo = mid + 1;
+      else hi = mid;
+    }
+    // Every edit from `lo` on starts after e; the ones before start at or before e: the last of them
+    // reaches furthest only if edits never overlap, which holds for the taken ones.
+    return lo === 0 || edits[lo - 1].end < s;
+  };
+  const insert = (x: { start: number; end: number; newText: string }) => {
+    let lo = 0;
+    let hi = edits.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (edits[mid].start <= x.start) lo = mid + 1;
+      else hi = mid;
+    }
+    edits.splice(lo, 0, x);
+  };
   let count = 0;
   for (const f of findings) {
     if (!AUTOFIX.has(f.rule) || f.uri !== uri) continue;
     const fix = f.fixes?.[0];
     if (!fix || fix.edits.some((e) => e.uri !== undefined && e.uri !== uri)) continue;
     // Touching edits wait too: two insertions at one place, or an edit that ends where another starts, are not ordered.
-    const clear = fix.edits.every((e) => edits.every((t) => e.range.end < t.start || e.range.start > t.end));
-    if (!clear) continue;
-    for (const e of fix.edits) edits.push({ start: e.range.start, end: e.range.end, newText: e.newText });
+    if (!fix.edits.every((e) => clearOf(e.range.start, e.range.end))) continue;
+    // The edits of one fix must not touch each other either.
+    const own = [...fix.edits].sort((a, b) => a.range.start - b.range.start);
+    if (own.some((e, i) => i > 0 && own[i - 1].range.end >= e.range.start)) continue;
+    for (const e of own) insert({ start: e.range.start, end: e.range.end, newText: e.newText });
     count++;
   }
-  return { edits: edits.sort((a, b) => a.start - b.start), count };
+  return { edits, count };
+}
+
+/** Edits sorted by start and apart, applied in one pass over the text. */
+export function applyEdits(text: string, edits: readonly { start: number; end: number; newText: string }[]): string {
+  const parts: string[] = [];
+  let last = 0;
+  for (const e of edits) {
+    parts.push(text.slice(last, e.start), e.newText);
+    last = e.end;
+  }
+  parts.push(text.slice(last));
+  return parts.join('');
 }
 
 /** A replacement of `start..end` of the original text. */
@@ -72,27 +109,33 @@ export function fixAll(original: string, uri: string, findings: (text: string) =
     const step = autofixEdits(findings(text), uri);
     if (step.count === 0) break;
     count += step.count;
-    // Right to left, so the offsets of the edits still to apply hold.
-    for (const edit of [...step.edits].reverse()) {
-      const next: Piece[] = [];
-      let at = 0;
-      for (const p of pieces) {
-        const end = at + len(p);
-        if (end <= edit.start || at >= edit.end) {
-          // Wholly before or after the edit (an insertion goes before the piece that starts there).
-          if (at >= edit.end && at === edit.start && edit.start === edit.end && !next.some((x) => x === INSERTED)) next.push(INSERTED);
-          next.push(p);
-        } else {
-          if (edit.start > at) next.push(cut(p, 0, edit.start - at));
-          if (!next.includes(INSERTED)) next.push(INSERTED);
-          if (edit.end < end) next.push(cut(p, edit.end - at, len(p)));
+    // One sweep over the pieces and the pass's edits (sorted, apart), in the current text's offsets.
+    const next: Piece[] = [];
+    let k = 0;
+    let at = 0;
+    let skipUntil = 0;
+    const edits = step.edits;
+    for (const p of pieces) {
+      const end = at + len(p);
+      let pos = Math.min(Math.max(at, skipUntil), end);
+      // An edit starting at the piece's end belongs to the next piece, unless it only inserts.
+      while (k < edits.length && (edits[k].start < end || (edits[k].start === end && edits[k].end === end))) {
+        const e = edits[k];
+        if (e.start > pos) next.push(cut(p, pos - at, e.start - at));
+        next.push({ text: e.newText });
+        if (e.end <= end) pos = Math.max(pos, e.end);
+        else {
+          skipUntil = e.end;
+          pos = end;
         }
-        at = end;
+        k++;
       }
-      if (!next.includes(INSERTED)) next.push(INSERTED);
-      pieces = next.map((p) => (p === INSERTED ? { text: edit.newText } : p));
-      text = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
+      if (pos < end) next.push(cut(p, pos - at, end - at));
+      at = end;
     }
+    for (; k < edits.length; k++) next.push({ text: edits[k].newText });
+    pieces = next;
+    text = applyEdits(text, edits);
   }
   // Runs of written text between original slices are the edits.
   const edits: Region[] = [];
@@ -112,6 +155,3 @@ export function fixAll(original: string, uri: string, findings: (text: string) =
   flush(original.length);
   return { edits, count, text };
 }
-
-/** Where an edit's text goes among the pieces (a marker, replaced once placed). */
-const INSERTED: Piece = { text: '' };
