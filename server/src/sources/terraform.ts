@@ -22,6 +22,8 @@ interface Context {
   vars: Map<string, string>;
   /** `aws_route53_zone.main` → `example.com`, `data.cloudflare_zone.x` → …, by reference prefix. */
   zones: Map<string, string>;
+  /** The module (the folder's files): asked when the file itself does not define a name. */
+  parent?: Context;
 }
 
 /** A local's value or a variable's default that is a constant: a string without templates, a number, true or false. */
@@ -53,10 +55,13 @@ function literal(attr: Attribute | undefined, ctx: Context): string | undefined 
 
 function resolveRef(expr: string, ctx: Context): string | undefined {
   const e = expr.trim();
-  if (e.startsWith('local.')) return ctx.locals.get(e.slice(6));
-  if (e.startsWith('var.')) return ctx.vars.get(e.slice(4));
+  if (e.startsWith('local.')) return ctx.locals.get(e.slice(6)) ?? ctx.parent?.locals.get(e.slice(6));
+  if (e.startsWith('var.')) return ctx.vars.get(e.slice(4)) ?? ctx.parent?.vars.get(e.slice(4));
   const m = /^(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.(zone_id|id|name|zone|dns_name)$/.exec(e);
-  if (m) return ctx.zones.get(`${m[1] ?? ''}${m[2]}.${m[3]}`);
+  if (m) {
+    const key = `${m[1] ?? ''}${m[2]}.${m[3]}`;
+    return ctx.zones.get(key) ?? ctx.parent?.zones.get(key);
+  }
   return undefined;
 }
 
@@ -250,7 +255,7 @@ interface FileModuleInfo {
 
 const moduleFiles = new Map<string, FileModuleInfo>();
 /** The module blocks of each folder, per file, with when they were gathered and the folder's mtime. */
-const moduleFolders = new Map<string, { at: number; mtimeMs: number; files: { file: string; blocks: Block[] }[] }>();
+const moduleFolders = new Map<string, { at: number; mtimeMs: number; context: Context }>();
 let trustFolders = false;
 /**
  * How long a folder's gathering holds without looking at the disk again. Indexing a folder of 2 000
@@ -304,36 +309,9 @@ function gatherFolder(dir: string): { file: string; blocks: Block[] }[] {
   return all;
 }
 
-/** The locals, variables and zone resources of the other `*.tf` files in the folder of `uri` (none for a file not on disk). */
-function moduleBlocks(uri: string): Block[] {
-  let dir: string;
-  let self: string;
-  let dirTime: number;
-  try {
-    self = path.resolve(uri);
-    if (!fs.statSync(self).isFile()) return [];
-    dir = path.dirname(self);
-    dirTime = trustFolders ? 0 : fs.statSync(dir).mtimeMs;
-  } catch {
-    return [];
-  }
-  let folder = moduleFolders.get(dir);
-  if (!folder || (!trustFolders && (folder.mtimeMs !== dirTime || Date.now() - folder.at > FOLDER_TTL_MS))) {
-    folder = { at: Date.now(), mtimeMs: dirTime, files: gatherFolder(dir) };
-    moduleFolders.set(dir, folder);
-  }
-  // The file's own blocks come from its text (the editor's, which may differ from the disk).
-  const out: Block[] = [];
-  for (const f of folder.files) if (f.file !== self) for (const b of f.blocks) out.push(b);
-  return out;
-}
-
-function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token[]): ZoneFile {
-  const out: ZoneFile = { uri, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
-  const ctx: Context = { text, locals: new Map(), vars: new Map(), zones: new Map() };
-  // The module's other files first; the file's own definitions are read after them.
-  const body = { blocks: [...moduleBlocks(uri), ...blocks] };
-  for (const b of body.blocks) {
+/** Locals and variable defaults, then zones resolved with them, from blocks in order (later ones win). */
+function fillContext(ctx: Context, blocks: readonly Block[]): Context {
+  for (const b of blocks) {
     if (b.type === 'locals')
       for (const [k, a] of b.attributes) {
         const v = constant(a);
@@ -344,7 +322,7 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
       if (d !== undefined) ctx.vars.set(b.labels[0], d);
     }
   }
-  for (const b of body.blocks) {
+  for (const b of blocks) {
     const isData = b.type === 'data';
     if ((b.type === 'resource' || isData) && ZONE_RESOURCES[b.labels[0]]) {
       for (const attr of ZONE_RESOURCES[b.labels[0]]) {
@@ -356,6 +334,38 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
       }
     }
   }
+  return ctx;
+}
+
+/**
+ * The module context of the folder of `uri`: the locals, variables and zone resources of its `*.tf`
+ * files as on disk (none for a file not on disk). Built once per folder, not once per file.
+ */
+function moduleContext(uri: string): Context | undefined {
+  let dir: string;
+  let dirTime: number;
+  try {
+    const self = path.resolve(uri);
+    if (!fs.statSync(self).isFile()) return undefined;
+    dir = path.dirname(self);
+    dirTime = trustFolders ? 0 : fs.statSync(dir).mtimeMs;
+  } catch {
+    return undefined;
+  }
+  let folder = moduleFolders.get(dir);
+  if (!folder || (!trustFolders && (folder.mtimeMs !== dirTime || Date.now() - folder.at > FOLDER_TTL_MS))) {
+    const blocks = gatherFolder(dir).flatMap((f) => f.blocks);
+    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', locals: new Map(), vars: new Map(), zones: new Map() }, blocks) };
+    moduleFolders.set(dir, folder);
+  }
+  return folder.context;
+}
+
+function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token[]): ZoneFile {
+  const out: ZoneFile = { uri, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
+  // The file's own definitions (from its text, which may be the editor's) first, then the module's.
+  const ctx = fillContext({ text, locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri) }, blocks);
+  const body = { blocks };
   const note = (range: OffsetRange, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range });
   for (const b of body.blocks) {
     if (b.type !== 'resource') continue;
