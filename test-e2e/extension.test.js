@@ -70,6 +70,22 @@ suite('DMARC Lens in VS Code', () => {
     assert.ok(links.some((l) => l.target && l.target.path.endsWith('/northwind.example.dkim.inc')), JSON.stringify(links));
   });
 
+  test('fix all (source.fixAll, as on save) writes what check --fix writes', async () => {
+    const root = vscode.workspace.workspaceFolders[0].uri;
+    const file = vscode.Uri.joinPath(root, 'fixall.example.zone');
+    fs.writeFileSync(file.fsPath, '$ORIGIN fixall.example.\n@ IN TXT \u201cv=spf1 mx mx \u2013all\u201d\n_dmarc IN TXT "v=DMARC1, p=none"\n');
+    const fdoc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(fdoc);
+    await waitFor(() => vscode.languages.getDiagnostics(file).some((x) => x.code && x.code.value === 'zone/typographic-quotes'));
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', file, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.value);
+    const fixAll = actions.find((a) => a.kind && a.kind.value === 'source.fixAll.dmarc-lens');
+    assert.ok(fixAll, actions.map((a) => a.title).join(', '));
+    assert.ok(await vscode.workspace.applyEdit(fixAll.edit));
+    assert.strictEqual(fdoc.getText(), '$ORIGIN fixall.example.\n@ IN TXT "v=spf1 mx -all"\n_dmarc IN TXT "v=DMARC1; p=none"\n');
+    await fdoc.save();
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('outline lists records by owner', async () => {
     const symbols = await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', uri);
     const names = symbols.map((s) => s.name);
