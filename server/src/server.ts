@@ -62,6 +62,7 @@ import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { nextSteps, verdict, type RolloutStyle } from './rollout';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { previewModel } from './reports/preview';
+import { forgetTerraformFolder } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
 import { applySuppressions, commentPrefix, findSuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
@@ -647,6 +648,25 @@ connection.onDidChangeWatchedFiles((params) => {
         states.delete(doc.uri);
         schedule(doc, 0, true, false);
       }
+    }
+  }
+  // A Terraform module is a folder: the zones, locals and variables of one file name the records of the
+  // others, so they are read (or checked) again.
+  const folders = new Set(params.changes.map((c) => toPath(c.uri)).filter((f) => /\.tf$/i.test(f)).map((f) => path.dirname(f)));
+  for (const dir of folders) {
+    forgetTerraformFolder(dir);
+    for (const file of workspace.uris()) {
+      if (path.dirname(file) !== dir || !/\.tf$/i.test(file)) continue;
+      const open = openDocument(file);
+      if (open) {
+        states.delete(open.uri);
+        schedule(open, 0, true, false);
+        continue;
+      }
+      const text = readTextFile(file);
+      if (text === undefined || skipReason(text)) continue;
+      const p = readZone(text, file, { readFile: readTextFile, format: formatOf(file) });
+      workspace.set(file, p.zone.records, p.sites);
     }
   }
 });

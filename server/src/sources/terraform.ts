@@ -272,6 +272,11 @@ export function terraformRunCache(on: boolean): void {
   moduleFolders.clear();
 }
 
+/** A file of the folder changed (the language server's file watcher says so): gather the folder again when next asked. */
+export function forgetTerraformFolder(dir: string): void {
+  moduleFolders.delete(path.resolve(dir));
+}
+
 const MODULE_BLOCK = (b: Block) => b.type === 'locals' || b.type === 'variable' || ((b.type === 'resource' || b.type === 'data') && ZONE_RESOURCES[b.labels[0]] !== undefined);
 
 function gatherFolder(dir: string): { file: string; blocks: Block[] }[] {
