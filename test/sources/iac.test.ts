@@ -287,6 +287,43 @@ describe('Terraform', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('reads a record whose value is a local or a variable default of the file where that string is written', () => {
+    const t = [
+      'locals {',
+      '  spf = "v=spf1 include:_spf.google.com +all"',
+      '}',
+      'variable "dmarc" {',
+      '  default = "v=DMARC1; p=reject"',
+      '}',
+      'resource "aws_route53_record" "a" {',
+      '  zone_id = "Z1"',
+      '  name    = "lv.example."',
+      '  type    = "TXT"',
+      '  records = [local.spf]',
+      '}',
+      'resource "aws_route53_record" "b" {',
+      '  zone_id = "Z1"',
+      '  name    = "www.lv.example."',
+      '  type    = "TXT"',
+      '  records = [local.spf]',
+      '}',
+      'resource "aws_route53_record" "c" {',
+      '  zone_id = "Z1"',
+      '  name    = "_dmarc.lv.example."',
+      '  type    = "TXT"',
+      '  records = [var.dmarc]',
+      '}',
+      '',
+    ].join('\n');
+    const a = analyzeZone(t, 'lv.tf');
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value]), [['lv.example', 'v=spf1 include:_spf.google.com +all'], ['_dmarc.lv.example', 'v=DMARC1; p=reject']]);
+    // The finding and its fix are where the string is written: once, though two records use it.
+    const plus = a.findings.filter((f) => f.rule === 'spf/plus-all');
+    assert.equal(plus.length, 1);
+    assert.equal(applyFix(t, plus[0].fixes![0]), t.replace('+all"', '-all"'));
+    assert.deepEqual(a.findings.filter((f) => f.rule === 'source/not-static' || f.rule === 'dmarc/missing-record'), []);
+  });
+
   it('reads Cloudflare TXT content wrapped in quotes as quoted strings (as Cloudflare does), unquoted content as one string', () => {
     const cf = [
       'resource "cloudflare_dns_record" "spf" {',

@@ -372,6 +372,8 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
   const ctx = fillContext({ text, locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri) }, blocks);
   const body = { blocks };
   const note = (range: OffsetRange, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range });
+  /** Literal strings of locals and variable defaults already used as a record's value. */
+  const usedDefinitions = new Set<number>();
   for (const b of body.blocks) {
     if (b.type !== 'resource') continue;
     const kind = b.labels[0];
@@ -423,7 +425,16 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
       continue;
     }
     if (zone === undefined && !(name ?? '').endsWith('.') && nameAttr) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);
-    for (const tok of values) {
+    for (const ref of values) {
+      // `local.spf` or `var.spf` with a literal string in this file: the record's value is that string,
+      // checked (and fixed) where it is written. Once: a second record using it only exists.
+      const def = ref.kind === 'ident' ? definitionToken(ref.text, blocks) : undefined;
+      if (def && usedDefinitions.has(def.start)) {
+        if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end } }));
+        continue;
+      }
+      if (def) usedDefinitions.add(def.start);
+      const tok = def ?? ref;
       const r = stringValue(tok, ctx, route53);
       if (!r.value) {
         note({ start: tok.start, end: tok.end }, tok.kind === 'string' ? `This TXT value contains ${r.dynamic}, which is not known statically, so it is not checked.` : `This TXT value is an expression that DMARC Lens does not evaluate (${tok.text.length > 40 ? `${tok.text.slice(0, 40)}…` : tok.text}), so it is not checked.`);
@@ -460,6 +471,17 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
   }
   addLiterals(out, allTokens, ctx);
   return out;
+}
+
+/** The literal string a `local.x` or `var.x` reference stands for, when this file defines it as one. */
+function definitionToken(ref: string, blocks: readonly Block[]): Token | undefined {
+  const m = /^(local|var)\.([A-Za-z0-9_-]+)$/.exec(ref.trim());
+  if (!m) return undefined;
+  for (const b of blocks) {
+    const a = m[1] === 'local' ? (b.type === 'locals' ? b.attributes.get(m[2]) : undefined) : b.type === 'variable' && b.labels[0] === m[2] ? b.attributes.get('default') : undefined;
+    if (a && a.value.length === 1 && a.value[0].kind === 'string' && !a.value[0].text.includes('${')) return a.value[0];
+  }
+  return undefined;
 }
 
 /**
