@@ -301,3 +301,32 @@ describe('DKIM keys in the encodings verifiers refuse', () => {
     assert.deepEqual(rule('h=SHA256'), []);
   });
 });
+
+describe('report addresses on domains that take no mail', () => {
+  const SOA = '@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1';
+  const found = (text: string, ws?: WorkspaceIndex) => lint(text, { workspace: ws }).findings.filter((f) => f.rule === 'dmarc/report-address-no-mail');
+
+  it('a null MX anywhere, or neither MX nor address in a zone held whole; rua and ruf alike', () => {
+    const nullMx = found('_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\n@ IN MX 0 .');
+    assert.match(nullMx[0].message, /^example\.com publishes a null MX \(`MX 0 \.`, RFC 7505\): it refuses all mail, so the aggregate reports sent to d@example\.com bounce/);
+    const none = found(`${SOA}\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@reports.example.com; ruf=mailto:f@example.com"`);
+    assert.deepEqual(none.map((f) => f.message.split(',')[0]), ['reports.example.com has no MX and no A or AAAA record in the zone example.com', 'example.com has no MX and no A or AAAA record in the zone example.com']);
+  });
+
+  it('says nothing where mail may be taken: an MX, an address, a CNAME, a wildcard, a delegation, a snippet without SOA, or a domain elsewhere', () => {
+    assert.deepEqual(found(`${SOA}\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\n@ IN MX 10 mx.example.net.`), []);
+    assert.deepEqual(found(`${SOA}\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\n@ IN A 192.0.2.9`), []);
+    assert.deepEqual(found(`${SOA}\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@r.example.com"\nr IN CNAME mail.example.net.`), []);
+    assert.deepEqual(found(`${SOA}\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@r.example.com"\n* IN MX 10 mx.example.net.`), []);
+    assert.deepEqual(found(`${SOA}\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@x.sub.example.com"\nsub IN NS ns.example.net.`), []);
+    assert.deepEqual(found('_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"'), []);
+    assert.deepEqual(found(`${SOA}\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.org"`), []);
+  });
+
+  it('reads the destination zone from another file of the workspace', () => {
+    const ws = new WorkspaceIndex();
+    const other = readZone('$ORIGIN example.net.\n@ IN MX 0 .\n', 'example.net.zone');
+    ws.set('example.net.zone', other.zone.records, other.sites);
+    assert.equal(found('_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.net"', ws).length, 1);
+  });
+});

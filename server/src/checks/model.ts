@@ -8,7 +8,7 @@ import { lookalikeCharacter } from './lookalike';
 import { mergeSpfFix, monitoringRecordFix, reportAuthorizationFix } from './recordfix';
 import { parseReportUris } from '../records/dmarc';
 import { orgDomain } from '../senders/analyze';
-import type { Fix, RecordSite, ResourceRecord } from '../types';
+import type { Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
 import { cnameChainEnd } from '../records/cname';
 import { isDynamic } from '../records/dynamic';
@@ -456,9 +456,106 @@ export const externalReportsNotAuthorized = rule({
   },
 });
 
+/** `MX 0 .`: the domain accepts no mail (RFC 7505). */
+function isNullMx(r: ResourceRecord): boolean {
+  return r.type === 'MX' && /^0+\s+\.$/.test(r.rdata.join(' ').trim());
+}
+
+export const reportAddressNoMail = rule({
+  id: 'dmarc/report-address-no-mail',
+  kind: 'dmarc',
+  severity: 'warning',
+  summary: 'A `rua`/`ruf` address is on a domain that receives no mail',
+  fixable: false,
+  docs: {
+    what: 'Finds `rua` and `ruf` addresses on a domain the workspace publishes as receiving no mail: one with a null MX (`MX 0 .`, RFC 7505), or, in a zone file held whole (its SOA is there), one with no MX and no A or AAAA record.',
+    why: 'Reports are sent by e-mail (RFC 9990). A domain with a null MX refuses all mail, and one with neither an MX nor an address has no server to take it (RFC 5321 §5.1): every report bounces and none arrives, so the rollout to quarantine and reject is planned blind. It happens when reports are sent to a parked or no-mail domain.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"\n@ IN MX 0 .',
+    good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"\n@ IN MX 10 mail.example.com.\nmail IN A 192.0.2.25',
+    fix: 'Send the reports to an address on a domain that receives mail, or publish the MX of the server that takes them.',
+  },
+  check(model, ctx) {
+    const wanted: { site: AnalyzedSite; range: OffsetRange; address: string; host: string; tag: string }[] = [];
+    for (const s of model.sites) {
+      if (!s.dmarc || !s.site.owner?.startsWith('_dmarc.')) continue;
+      for (const tagName of ['rua', 'ruf']) {
+        const tag = s.dmarc.byName.get(tagName);
+        if (!tag) continue;
+        for (const u of parseReportUris(tag)) {
+          const at = u.address?.lastIndexOf('@') ?? -1;
+          if (u.scheme !== 'mailto' || at < 0) continue;
+          const host = u.address!.slice(at + 1).toLowerCase().replace(/\.$/, '');
+          if (host.includes('.')) wanted.push({ site: s, range: u.range, address: u.address!, host, tag: tagName });
+        }
+      }
+    }
+    if (wanted.length === 0) return;
+    // The records of the hosts, their parents and the wildcards above them: this file's, then the workspace's.
+    const names = new Set<string>();
+    for (const w of wanted) {
+      if (names.has(w.host)) continue;
+      for (let n = w.host; n.includes('.'); n = n.slice(n.indexOf('.') + 1)) {
+        names.add(n);
+        names.add(`*.${n.slice(n.indexOf('.') + 1)}`);
+      }
+    }
+    const own = new Map<string, ResourceRecord[]>();
+    // Only if this file has records at one of the names (the owner set is shared with other rules). A zone
+    // lists the records of one name together: a name repeated from the record before is not looked up again.
+    const owners = model.owners();
+    if ([...names].some((n) => owners.has(n))) {
+      let last: string | undefined;
+      let take = false;
+      for (const r of model.records) {
+        if (r.owner !== last) {
+          last = r.owner;
+          take = names.has(last!);
+        }
+        if (take && !r.superseded) (own.get(last!) ?? own.set(last!, []).get(last!)!).push(r);
+      }
+    }
+    const at = (n: string): ResourceRecord[] => {
+      const here = own.get(n) ?? [];
+      const there = model.workspace?.at(n) ?? [];
+      return there.length === 0 ? here : [...here, ...there.map((e) => e.record).filter((r) => !r.superseded)];
+    };
+    /** The zone of `host` is held whole here: its apex SOA, and no delegation, DNAME or wildcard on the way (RFC 4592). */
+    const wholeZone = (host: string): string | undefined => {
+      for (let n = host; n.includes('.'); n = n.slice(n.indexOf('.') + 1)) {
+        const recs = at(n);
+        if (recs.some((r) => r.type === 'SOA')) return n;
+        if (recs.some((r) => r.type === 'NS' || r.type === 'DNAME') || at(`*.${n.slice(n.indexOf('.') + 1)}`).length) return undefined;
+      }
+      return undefined;
+    };
+    // Many policies send to a few hosts: each host is judged once.
+    const verdicts = new Map<string, { nullMx: true } | { zone: string } | undefined>();
+    const verdict = (host: string) => {
+      if (verdicts.has(host)) return verdicts.get(host);
+      const recs = at(host);
+      let v: { nullMx: true } | { zone: string } | undefined;
+      if (recs.some(isNullMx)) v = { nullMx: true };
+      else if (!recs.some((r) => r.type === 'MX' || r.type === 'A' || r.type === 'AAAA' || r.type === 'CNAME' || isDynamic(r))) {
+        const zone = wholeZone(host);
+        if (zone) v = { zone };
+      }
+      verdicts.set(host, v);
+      return v;
+    };
+    for (const w of wanted) {
+      const v = verdict(w.host);
+      if (!v) continue;
+      const reports = w.tag === 'rua' ? 'aggregate reports' : 'failure reports';
+      if ('nullMx' in v) ctx.report(w.site.site, w.range, `${w.host} publishes a null MX (\`MX 0 .\`, RFC 7505): it refuses all mail, so the ${reports} sent to ${w.address} bounce and none arrives.`);
+      else ctx.report(w.site.site, w.range, `${w.host} has no MX and no A or AAAA record in the zone ${v.zone}, so no server takes mail for it (RFC 5321 §5.1): the ${reports} sent to ${w.address} bounce and none arrives.`);
+    }
+  },
+});
+
 export const modelRules: ModelRule[] = [
   lookalikeCharacter,
   externalReportsNotAuthorized,
+  reportAddressNoMail,
   includeDoesNotAlign,
   conflictingDefinitions,
   includeHasNoSpf,

@@ -40,8 +40,16 @@ export function parseDmarc(value: string): DmarcRecord {
   return { ...list, value, byName };
 }
 
-/** Splits a `rua`/`ruf` value into URIs with ranges (RFC 9989 §4.7, comma separated). */
-export function parseReportUris(tag: Tag): ReportUri[] {
+const parsedUris = new WeakMap<Tag, ReportUri[]>();
+
+/** Splits a `rua`/`ruf` value into URIs with ranges (RFC 9989 §4.7, comma separated); once per tag, as several rules ask. */
+export function parseReportUris(tag: Tag): readonly ReportUri[] {
+  let out = parsedUris.get(tag);
+  if (!out) parsedUris.set(tag, (out = splitReportUris(tag)));
+  return out;
+}
+
+function splitReportUris(tag: Tag): ReportUri[] {
   const out: ReportUri[] = [];
   let from = 0;
   const v = tag.value;
