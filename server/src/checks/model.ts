@@ -411,6 +411,24 @@ function sitesNamed(model: DnsModel, name: string): AnalyzedSite[] {
   return out;
 }
 
+/** Every `mailto:` address in the `rua` and `ruf` tags of the DMARC policies of a model, with its host. */
+function* reportAddresses(model: DnsModel): Generator<{ site: AnalyzedSite; domain: string; tag: 'rua' | 'ruf'; range: OffsetRange; address: string; host: string }> {
+  for (const s of model.sites) {
+    const owner = s.site.owner;
+    if (!s.dmarc || !owner?.startsWith('_dmarc.')) continue;
+    for (const tagName of ['rua', 'ruf'] as const) {
+      const tag = s.dmarc.byName.get(tagName);
+      if (!tag) continue;
+      for (const u of parseReportUris(tag)) {
+        const at = u.address?.lastIndexOf('@') ?? -1;
+        if (u.scheme !== 'mailto' || at < 0) continue;
+        const host = u.address!.slice(at + 1).toLowerCase().replace(/\.$/, '');
+        if (host.includes('.')) yield { site: s, domain: owner.slice('_dmarc.'.length), tag: tagName, range: u.range, address: u.address!, host };
+      }
+    }
+  }
+}
+
 export const externalReportsNotAuthorized = rule({
   id: 'dmarc/external-reports-not-authorized',
   kind: 'dmarc',
@@ -427,31 +445,19 @@ export const externalReportsNotAuthorized = rule({
     fix: 'Publish `<domain>._report._dmarc.<destination> TXT "v=DMARC1"` in the destination\'s zone (the quick fix adds it there), or send the reports to an address on the domain itself.',
   },
   check(model, ctx) {
-    for (const s of model.sites) {
-      const owner = s.site.owner;
-      if (!s.dmarc || !owner?.startsWith('_dmarc.')) continue;
-      const domain = owner.slice('_dmarc.'.length);
-      for (const tagName of ['rua', 'ruf']) {
-        const tag = s.dmarc.byName.get(tagName);
-        if (!tag) continue;
-        for (const u of parseReportUris(tag)) {
-          const at = u.address?.lastIndexOf('@') ?? -1;
-          if (u.scheme !== 'mailto' || at < 0) continue;
-          const host = u.address!.slice(at + 1).toLowerCase().replace(/\.$/, '');
-          if (!host.includes('.') || orgDomain(host) === orgDomain(domain)) continue;
-          // Only a destination the workspace defines: elsewhere, whether it authorises is in DNS, not in these files.
-          if (!model.owners().has(host) && (model.workspace?.at(host).length ?? 0) === 0) continue;
-          const authName = `${domain}._report._dmarc.${host}`;
-          const authorised = [...sitesNamed(model, authName), ...sitesNamed(model, `*._report._dmarc.${host}`)].some((a) => /^v=DMARC1/.test(a.site.value));
-          if (authorised) continue;
-          ctx.report(
-            s.site,
-            u.range,
-            `Reports for ${domain} go to ${u.address}, on another domain that does not authorise them: receivers look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tagName === 'rua' ? 'aggregate' : 'failure'} reports there (RFC 7489 §7.1). Publish it in the zone of ${host}.`,
-            { docFixes: () => reportAuthorizationFix(model, domain, host) },
-          );
-        }
-      }
+    for (const { site, domain, tag, range, address, host } of reportAddresses(model)) {
+      if (orgDomain(host) === orgDomain(domain)) continue;
+      // Only a destination the workspace defines: elsewhere, whether it authorises is in DNS, not in these files.
+      if (!model.owners().has(host) && (model.workspace?.at(host).length ?? 0) === 0) continue;
+      const authName = `${domain}._report._dmarc.${host}`;
+      const authorised = [...sitesNamed(model, authName), ...sitesNamed(model, `*._report._dmarc.${host}`)].some((a) => /^v=DMARC1/.test(a.site.value));
+      if (authorised) continue;
+      ctx.report(
+        site.site,
+        range,
+        `Reports for ${domain} go to ${address}, on another domain that does not authorise them: receivers look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there (RFC 7489 §7.1). Publish it in the zone of ${host}.`,
+        { docFixes: () => reportAuthorizationFix(model, domain, host) },
+      );
     }
   },
 });
@@ -475,20 +481,7 @@ export const reportAddressNoMail = rule({
     fix: 'Send the reports to an address on a domain that receives mail, or publish the MX of the server that takes them.',
   },
   check(model, ctx) {
-    const wanted: { site: AnalyzedSite; range: OffsetRange; address: string; host: string; tag: string }[] = [];
-    for (const s of model.sites) {
-      if (!s.dmarc || !s.site.owner?.startsWith('_dmarc.')) continue;
-      for (const tagName of ['rua', 'ruf']) {
-        const tag = s.dmarc.byName.get(tagName);
-        if (!tag) continue;
-        for (const u of parseReportUris(tag)) {
-          const at = u.address?.lastIndexOf('@') ?? -1;
-          if (u.scheme !== 'mailto' || at < 0) continue;
-          const host = u.address!.slice(at + 1).toLowerCase().replace(/\.$/, '');
-          if (host.includes('.')) wanted.push({ site: s, range: u.range, address: u.address!, host, tag: tagName });
-        }
-      }
-    }
+    const wanted = [...reportAddresses(model)];
     if (wanted.length === 0) return;
     // The records of the hosts, their parents and the wildcards above them: this file's, then the workspace's.
     const names = new Set<string>();
