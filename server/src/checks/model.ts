@@ -11,7 +11,7 @@ import { orgDomain } from '../senders/analyze';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
 import { cnameChainEnd } from '../records/cname';
-import { isDynamic } from '../records/dynamic';
+import { anyDynamic, isDynamic } from '../records/dynamic';
 
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
@@ -204,7 +204,7 @@ export const dmarcMissingRecord = rule({
     const dmarcOwners = new Set(model.sites.filter((s) => s.kind === 'dmarc').map((s) => s.site.owner ?? ''));
     for (const owner of model.cnames().keys()) if (owner.startsWith('_dmarc.')) dmarcOwners.add(owner);
     // A `_dmarc` TXT record whose value the source does not give statically (a Terraform expression) may be the policy.
-    for (const r of model.records) if (r.type === 'TXT' && r.owner?.startsWith('_dmarc.') && isDynamic(r)) dmarcOwners.add(r.owner);
+    if (anyDynamic()) for (const r of model.records) if (r.type === 'TXT' && r.owner?.startsWith('_dmarc.') && isDynamic(r)) dmarcOwners.add(r.owner);
     const covered = dmarcCoverage(dmarcOwners, model.workspace);
     const reported = new Set<string>();
     // Names with underscore labels (`_spf`, `_domainkey`) are not mail domains; wildcards are left to their parent.
@@ -411,22 +411,32 @@ function sitesNamed(model: DnsModel, name: string): AnalyzedSite[] {
   return out;
 }
 
-/** Every `mailto:` address in the `rua` and `ruf` tags of the DMARC policies of a model, with its host. */
-function* reportAddresses(model: DnsModel): Generator<{ site: AnalyzedSite; domain: string; tag: 'rua' | 'ruf'; range: OffsetRange; address: string; host: string }> {
+type ReportAddress = { site: AnalyzedSite; domain: string; tag: 'rua' | 'ruf'; range: OffsetRange; address: string; host: string };
+const reportAddressCache = new WeakMap<DnsModel, ReportAddress[]>();
+
+/** Every `mailto:` address in the `rua` and `ruf` tags of the DMARC policies of a model, with its host (once per model: two rules read them). */
+function reportAddresses(model: DnsModel): ReportAddress[] {
+  let out = reportAddressCache.get(model);
+  if (out) return out;
+  out = [];
   for (const s of model.sites) {
+    if (!s.dmarc) continue;
     const owner = s.site.owner;
-    if (!s.dmarc || !owner?.startsWith('_dmarc.')) continue;
+    if (!owner?.startsWith('_dmarc.')) continue;
     for (const tagName of ['rua', 'ruf'] as const) {
       const tag = s.dmarc.byName.get(tagName);
       if (!tag) continue;
       for (const u of parseReportUris(tag)) {
-        const at = u.address?.lastIndexOf('@') ?? -1;
+        const address = u.address;
+        const at = address?.lastIndexOf('@') ?? -1;
         if (u.scheme !== 'mailto' || at < 0) continue;
-        const host = u.address!.slice(at + 1).toLowerCase().replace(/\.$/, '');
-        if (host.includes('.')) yield { site: s, domain: owner.slice('_dmarc.'.length), tag: tagName, range: u.range, address: u.address!, host };
+        const host = address!.slice(at + 1).toLowerCase().replace(/\.$/, '');
+        if (host.includes('.')) out.push({ site: s, domain: owner.slice('_dmarc.'.length), tag: tagName, range: u.range, address: address!, host });
       }
     }
   }
+  reportAddressCache.set(model, out);
+  return out;
 }
 
 export const externalReportsNotAuthorized = rule({
@@ -462,6 +472,9 @@ export const externalReportsNotAuthorized = rule({
   },
 });
 
+/** A record that gives a name somewhere to deliver mail: an MX, an address (RFC 5321 §5.1), or a CNAME to follow. */
+const takesMail = (r: ResourceRecord) => r.type === 'MX' || r.type === 'A' || r.type === 'AAAA' || r.type === 'CNAME';
+
 /** `MX 0 .`: the domain accepts no mail (RFC 7505). */
 function isNullMx(r: ResourceRecord): boolean {
   return r.type === 'MX' && /^0+\s+\.$/.test(r.rdata.join(' ').trim());
@@ -481,7 +494,7 @@ export const reportAddressNoMail = rule({
     fix: 'Send the reports to an address on a domain that receives mail, or publish the MX of the server that takes them.',
   },
   check(model, ctx) {
-    const wanted = [...reportAddresses(model)];
+    const wanted = reportAddresses(model);
     if (wanted.length === 0) return;
     // The records of the hosts, their parents and the wildcards above them: this file's, then the workspace's.
     const names = new Set<string>();
@@ -493,20 +506,15 @@ export const reportAddressNoMail = rule({
       }
     }
     const own = new Map<string, ResourceRecord[]>();
-    // Only if this file has records at one of the names (the owner set is shared with other rules). A zone
-    // lists the records of one name together: a name repeated from the record before is not looked up again.
+    // Only the types that say where mail goes or whose zone it is, and only if this file has records at one of
+    // the names (the owner set is shared with other rules): the type is compared before the name is hashed.
     const owners = model.owners();
-    if ([...names].some((n) => owners.has(n))) {
-      let last: string | undefined;
-      let take = false;
+    if ([...names].some((n) => owners.has(n)))
       for (const r of model.records) {
-        if (r.owner !== last) {
-          last = r.owner;
-          take = names.has(last!);
-        }
-        if (take && !r.superseded) (own.get(last!) ?? own.set(last!, []).get(last!)!).push(r);
+        const t = r.type;
+        if ((t === 'MX' || t === 'A' || t === 'AAAA' || t === 'CNAME' || t === 'SOA' || t === 'NS' || t === 'DNAME') && names.has(r.owner!) && !r.superseded)
+          (own.get(r.owner!) ?? own.set(r.owner!, []).get(r.owner!)!).push(r);
       }
-    }
     const at = (n: string): ResourceRecord[] => {
       const here = own.get(n) ?? [];
       const there = model.workspace?.at(n) ?? [];
@@ -517,7 +525,7 @@ export const reportAddressNoMail = rule({
       for (let n = host; n.includes('.'); n = n.slice(n.indexOf('.') + 1)) {
         const recs = at(n);
         if (recs.some((r) => r.type === 'SOA')) return n;
-        if (recs.some((r) => r.type === 'NS' || r.type === 'DNAME') || at(`*.${n.slice(n.indexOf('.') + 1)}`).length) return undefined;
+        if (recs.some((r) => r.type === 'NS' || r.type === 'DNAME') || at(`*.${n.slice(n.indexOf('.') + 1)}`).some(takesMail)) return undefined;
       }
       return undefined;
     };
@@ -528,7 +536,7 @@ export const reportAddressNoMail = rule({
       const recs = at(host);
       let v: { nullMx: true } | { zone: string } | undefined;
       if (recs.some(isNullMx)) v = { nullMx: true };
-      else if (!recs.some((r) => r.type === 'MX' || r.type === 'A' || r.type === 'AAAA' || r.type === 'CNAME' || isDynamic(r))) {
+      else if (!recs.some(takesMail)) {
         const zone = wholeZone(host);
         if (zone) v = { zone };
       }

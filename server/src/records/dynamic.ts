@@ -6,10 +6,17 @@
 import type { ResourceRecord } from '../types';
 
 const dynamic = new WeakSet<ResourceRecord>();
+let marked = false;
 
 export function markDynamic(record: ResourceRecord): ResourceRecord {
   dynamic.add(record);
+  marked = true;
   return record;
+}
+
+/** Whether any record was ever marked (a run over zone files only marks none: rules skip their walk). */
+export function anyDynamic(): boolean {
+  return marked;
 }
 
 export function isDynamic(record: ResourceRecord): boolean {
