@@ -320,6 +320,7 @@ describe('report addresses on domains that take no mail', () => {
     assert.deepEqual(found(`${SOA}\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@r.example.com"\n* IN MX 10 mx.example.net.`), []);
     assert.deepEqual(found(`${SOA}\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@x.sub.example.com"\nsub IN NS ns.example.net.`), []);
     assert.deepEqual(found('_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"'), []);
+    assert.deepEqual(found(`${SOA}\n$INCLUDE mail-records.inc\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"`), [], 'a zone read without one of its files');
     assert.deepEqual(found(`${SOA}\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.org"`), []);
   });
 

@@ -138,6 +138,18 @@ describe('a zone file held whole answers for its names', () => {
     assert.equal(zone('a IN A 192.0.2.2').lookup('mail.z.example', 'A'), undefined);
   });
 
+  it('says nothing for a zone read without one of its $INCLUDEs: the missing file may define the name', () => {
+    const ws = new WorkspaceIndex();
+    const p = readZone(`$ORIGIN z.example.\n${SOA}\n$INCLUDE missing-spf.inc\n`, 'z.example.zone', { readFile: () => undefined });
+    ws.set('z.example.zone', p.zone.records, p.sites);
+    assert.ok(p.zone.problems.some((x) => x.code === 'zone/include-not-found'));
+    assert.equal(new WorkspaceResolver(ws).lookup('_spf.z.example', 'TXT'), undefined);
+    // Once the include is found, the zone is whole again.
+    const q = readZone(`$ORIGIN z.example.\n${SOA}\n$INCLUDE spf.inc\n`, 'z.example.zone', { readFile: () => 'mail IN A 192.0.2.9\n' });
+    ws.set('z.example.zone', q.zone.records, q.sites);
+    assert.equal(new WorkspaceResolver(ws).lookup('_spf.z.example', 'TXT')?.status, 'nxdomain');
+  });
+
   it('says nothing where a wildcard may answer (RFC 4592) or a delegation or DNAME hands the name on', () => {
     assert.equal(zone(`${SOA}\n*.w IN A 192.0.2.3`).lookup('mail.w.z.example', 'A'), undefined);
     assert.equal(zone(`${SOA}\n* IN TXT "x"`).lookup('mail.z.example', 'A'), undefined);

@@ -11,7 +11,7 @@ import { orgDomain } from '../senders/analyze';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
 import { cnameChainEnd } from '../records/cname';
-import { anyDynamic, isDynamic } from '../records/dynamic';
+import { anyDynamic, isDynamic, isPartialZone } from '../records/dynamic';
 
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
@@ -524,7 +524,8 @@ export const reportAddressNoMail = rule({
     const wholeZone = (host: string): string | undefined => {
       for (let n = host; n.includes('.'); n = n.slice(n.indexOf('.') + 1)) {
         const recs = at(n);
-        if (recs.some((r) => r.type === 'SOA')) return n;
+        const soa = recs.find((r) => r.type === 'SOA');
+        if (soa) return isPartialZone(soa) ? undefined : n;
         if (recs.some((r) => r.type === 'NS' || r.type === 'DNAME') || at(`*.${n.slice(n.indexOf('.') + 1)}`).some(takesMail)) return undefined;
       }
       return undefined;

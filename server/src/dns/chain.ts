@@ -8,6 +8,7 @@ import type { DnsAnswer, Resolver, RRType } from './types';
 import { SnapshotResolver, type SpfSnapshot } from './snapshot';
 import snapshotData from './spf-snapshot.json';
 import { cnameChainEnd, cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
+import { isPartialZone } from '../records/dynamic';
 
 /** Answers from the records the workspace files define; undefined when no file defines the name. */
 export class WorkspaceResolver implements Resolver {
@@ -43,6 +44,7 @@ export class WorkspaceResolver implements Resolver {
       const here = this.workspace.at(ancestor);
       if (here.length === 0) continue;
       const soa = here.find((e) => e.record.type === 'SOA');
+      if (soa && isPartialZone(soa.record)) return undefined;
       if (soa) return { status: this.workspace.exists(owner) ? 'nodata' : 'nxdomain', source: `workspace file ${soa.uri} (the zone ${ancestor}, which has no ${owner})` };
       if (here.some((e) => e.record.type === 'NS' || e.record.type === 'DNAME')) return undefined;
     }

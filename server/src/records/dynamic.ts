@@ -22,3 +22,18 @@ export function anyDynamic(): boolean {
 export function isDynamic(record: ResourceRecord): boolean {
   return dynamic.has(record);
 }
+
+const partial = new WeakSet<ResourceRecord>();
+
+/**
+ * A zone's SOA, when the file could not be read whole (an `$INCLUDE` not found): the zone then does not
+ * say that a name it lacks does not exist, since the missing file may define it.
+ */
+export function setPartialZone(soa: ResourceRecord, isPartial: boolean): void {
+  if (isPartial) partial.add(soa);
+  else partial.delete(soa);
+}
+
+export function isPartialZone(soa: ResourceRecord): boolean {
+  return partial.has(soa);
+}

@@ -7,6 +7,7 @@
  * record types, rdata) become SourceProblems with the exact document range.
  */
 import * as path from 'node:path';
+import { setPartialZone } from '../records/dynamic';
 import { SourceMap } from '../sourcemap';
 import type { CharString, Fix, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { MAX_GENERATED, MAX_GENERATED_TOTAL, parseGenerateRange, substitute } from './generate';
@@ -664,6 +665,8 @@ export class IncrementalZone {
         for (const x of c.outOfZone.problems) problems.push(x);
       }
     }
+    // A file read without one of its $INCLUDEs is not the whole zone (records/dynamic.ts).
+    if (soa) setPartialZone(soa, problems.some((x) => x.code === 'zone/include-not-found'));
     return { uri: this.uri, format: 'zone', origin, originExplicit, records, sites, problems, texts: this.texts };
   }
 
