@@ -247,6 +247,11 @@ function toUri(file: string): string {
   return path.isAbsolute(file) ? pathToFileURL(file).href : file;
 }
 
+/** The URI to send for a file: the editor's own when it has the file open, else one made from the path. */
+function uriOf(file: string): string {
+  return openByPath.get(file) ?? toUri(file);
+}
+
 function skipReason(text: string): string | undefined {
   if (text.length > MAX_DOCUMENT_CHARS) return `is larger than ${MAX_DOCUMENT_CHARS / 1024 / 1024} MB`;
   if (text.slice(0, 8192).includes('\u0000')) return 'is not a text file';
@@ -537,6 +542,15 @@ function indexReports(): void {
   }
 }
 
+/** Reads a file from disk into the workspace model; false when it cannot be read or is skipped (binary, too large). */
+function indexFromDisk(file: string): boolean {
+  const text = readTextFile(file);
+  if (text === undefined || skipReason(text)) return false;
+  const p = readZone(text, file, { readFile: readTextFile, format: formatOf(file) });
+  workspace.set(file, p.zone.records, p.sites);
+  return true;
+}
+
 /** The first index of the workspace: definitions and references wait for it, so they see every file. */
 let indexed: Promise<void> = Promise.resolve();
 
@@ -550,14 +564,10 @@ async function indexWorkspace(): Promise<void> {
   let done = 0;
   for (const file of files) {
     if (openDocument(file)) continue; // open documents are indexed from their editor text
-    const text = readTextFile(file);
-    if (text !== undefined && !skipReason(text)) {
-      try {
-        const p = readZone(text, file, { readFile: readTextFile, format: formatOf(file) });
-        workspace.set(file, p.zone.records, p.sites);
-      } catch (e) {
-        connection.console.error(`dmarc-lens: indexing ${file} failed: ${(e as Error).message}`);
-      }
+    try {
+      indexFromDisk(file);
+    } catch (e) {
+      connection.console.error(`dmarc-lens: indexing ${file} failed: ${(e as Error).message}`);
     }
     done++;
     if (done % 20 === 0) {
@@ -634,13 +644,7 @@ connection.onDidChangeWatchedFiles((params) => {
     if (documents.get(change.uri) || !(isSourceFileName(file) || formatOf(file))) continue;
     const before = workspace.ownersOf(file);
     if (change.type === FileChangeType.Deleted) workspace.delete(file);
-    else {
-      const text = readTextFile(file);
-      if (text !== undefined && !skipReason(text)) {
-        const p = readZone(text, file, { readFile: readTextFile, format: formatOf(file) });
-        workspace.set(file, p.zone.records, p.sites);
-      }
-    }
+    else indexFromDisk(file);
     const after = workspace.ownersOf(file);
     for (const doc of documents.all()) {
       const st = states.get(doc.uri);
@@ -663,10 +667,7 @@ connection.onDidChangeWatchedFiles((params) => {
         schedule(open, 0, true, false);
         continue;
       }
-      const text = readTextFile(file);
-      if (text === undefined || skipReason(text)) continue;
-      const p = readZone(text, file, { readFile: readTextFile, format: formatOf(file) });
-      workspace.set(file, p.zone.records, p.sites);
+      indexFromDisk(file);
     }
   }
 });
@@ -728,11 +729,7 @@ documents.onDidClose((e) => {
   // Back to the file on disk in the workspace model.
   const file = toPath(e.document.uri);
   if (openByPath.get(file) === e.document.uri) openByPath.delete(file);
-  const text = fs.existsSync(file) ? readTextFile(file) : undefined;
-  if (text !== undefined && !skipReason(text)) {
-    const p = readZone(text, file, { readFile: readTextFile, format: formatOf(file) });
-    workspace.set(file, p.zone.records, p.sites);
-  } else workspace.delete(file);
+  if (!(fs.existsSync(file) && indexFromDisk(file))) workspace.delete(file);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
@@ -785,7 +782,8 @@ connection.onCodeAction((params) => {
   const state = analyze(doc);
   const file = toPath(doc.uri);
   // Kinds are hierarchical: `source` and `source.fixAll` ask for ours too.
-  if (params.context.only?.some((k) => FIX_ALL === k || FIX_ALL.startsWith(`${k}.`))) {
+  const asked = (kind: string) => params.context.only?.some((k) => kind === k || kind.startsWith(`${k}.`));
+  if (asked(FIX_ALL)) {
     // Pass after pass, as `check --fix` does: a fix can uncover another. Each pass checks the text as the editor would.
     const project = configs.forFile(file);
     const check = (t: string) =>
@@ -794,7 +792,7 @@ connection.onCodeAction((params) => {
     if (count === 0) return [];
     return [{ title: `DMARC Lens: fix ${count} finding${count === 1 ? '' : 's'} (as \`check --fix\` does)`, kind: FIX_ALL, edit: { changes: { [doc.uri]: edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText })) } } }];
   }
-  if (params.context.only && !params.context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.RefactorRewrite || k === CodeActionKind.Refactor || k === CodeActionKind.QuickFix.split('.')[0])) return [];
+  if (params.context.only && !asked(CodeActionKind.QuickFix) && !asked(CodeActionKind.RefactorRewrite)) return [];
   const start = doc.offsetAt(params.range.start);
   const end = doc.offsetAt(params.range.end);
   const actions: CodeAction[] = [];
@@ -1013,7 +1011,7 @@ function locator(): (l: NavLocation) => { uri: string; range: Range } | undefine
     }
     const index = indexes.get(l.uri);
     if (!index) return undefined;
-    return { uri: openByPath.get(l.uri) ?? toUri(l.uri), range: { start: index.positionAt(l.range.start), end: index.positionAt(l.range.end) } };
+    return { uri: uriOf(l.uri), range: { start: index.positionAt(l.range.start), end: index.positionAt(l.range.end) } };
   };
 }
 
@@ -1038,7 +1036,7 @@ connection.onDefinition(async (params): Promise<Location[] | LocationLink[] | nu
   const inc = analysis.zone.format === 'zone' ? includeAt(doc.getText(), at.file, at.offset) : undefined;
   if (inc) {
     if (!analysis.zone.texts.has(inc.file)) return null;
-    const uri = openByPath.get(inc.file) ?? toUri(inc.file);
+    const uri = uriOf(inc.file);
     return definitionLinkSupport ? [{ originSelectionRange: origin(inc.range), targetUri: uri, targetRange: zero, targetSelectionRange: zero }] : [{ uri, range: zero }];
   }
   if (!target) return null;
@@ -1075,7 +1073,7 @@ connection.onDocumentLinks((params): DocumentLink[] => {
   const text = doc.getText();
   return includeLinks(text, toPath(doc.uri))
     .filter((l) => state.analysis!.zone.texts.has(l.file))
-    .map((l) => ({ range: { start: doc.positionAt(l.range.start), end: doc.positionAt(l.range.end) }, target: openByPath.get(l.file) ?? toUri(l.file), tooltip: `Open ${path.basename(l.file)}` }));
+    .map((l) => ({ range: { start: doc.positionAt(l.range.start), end: doc.positionAt(l.range.end) }, target: uriOf(l.file), tooltip: `Open ${path.basename(l.file)}` }));
 });
 
 process.on('uncaughtException', (e) => connection.console.error(`dmarc-lens: ${e.stack ?? e}`));
