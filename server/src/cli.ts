@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules, rulesById } from './checks/registry';
-import { AUTOFIX, applyEdits, autofixEdits } from './checks/autofix';
+import { AUTOFIX, applyEdits, autofixEdits, MAX_FIX_PASSES } from './checks/autofix';
 import { docsUrl } from './checks/rule';
 import { collectFiles, collectReportFiles, readFileBytes, readTextFile } from './files';
 import { providerForDkimTarget, providerForInclude, providerForSelector, useProviders } from './senders/catalog';
@@ -283,9 +283,6 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
   return { results: [...byPath.values()], analyses, workspace };
 }
 
-/** Passes of `--fix`: a fix can uncover another (a tag separated, then its value), so the check runs again. */
-const MAX_FIX_PASSES = 10;
-
 /**
  * `check --fix`: applies the first fix of every finding of an AUTOFIX rule (not suppressed), edits that
  * overlap an earlier one waiting for the next pass, and writes the files. Only files that are UTF-8
@@ -295,8 +292,7 @@ const MAX_FIX_PASSES = 10;
 function applyFixes(args: Args, options: LintOptions, warn: (m: string) => void): void {
   const fixedIn = new Map<string, number>();
   const skipped = new Set<string>();
-  let passes = 0;
-  for (; passes < MAX_FIX_PASSES; passes++) {
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const { results } = runCheck(args, options, () => undefined);
     let changed = false;
     for (const r of results) {

@@ -26,35 +26,39 @@ export const AUTOFIX: ReadonlySet<string> = new Set([
   // suppression of a lookup-tree finding is in use.
 ]);
 
+/** A replacement of `start..end` of the original text. */
+interface Region {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/** Passes of `--fix` and "fix all": a fix can uncover another (a tag separated, then its value), so the check runs again. */
+export const MAX_FIX_PASSES = 10;
+
 /**
  * The edits `--fix` (and the editor's "fix all") make in one file, one pass: the first fix of each
  * finding of an AUTOFIX rule whose edits stay in the file and clear of the edits taken before (the
  * rest waits for the next pass). Edits in document offsets; `count` findings are fixed.
  */
-export function autofixEdits(findings: readonly Finding[], uri: string): { edits: { start: number; end: number; newText: string }[]; count: number } {
-  // Taken edits, sorted by start: a binary search finds the neighbours a new edit could touch.
-  const edits: { start: number; end: number; newText: string }[] = [];
-  const clearOf = (s: number, e: number) => {
+export function autofixEdits(findings: readonly Finding[], uri: string): { edits: Region[]; count: number } {
+  // Taken edits, sorted by start: a binary search finds where an edit goes and the neighbours it could touch.
+  const edits: Region[] = [];
+  /** The first taken edit that starts after `x`. */
+  const after = (x: number) => {
     let lo = 0;
     let hi = edits.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (edits[mid].start <= e) lo = mid + 1;
+      if (edits[mid].start <= x) lo = mid + 1;
       else hi = mid;
     }
-    // Every edit from `lo` on starts after e; the ones before start at or before e: the last of them
-    // reaches furthest only if edits never overlap, which holds for the taken ones.
-    return lo === 0 || edits[lo - 1].end < s;
+    return lo;
   };
-  const insert = (x: { start: number; end: number; newText: string }) => {
-    let lo = 0;
-    let hi = edits.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (edits[mid].start <= x.start) lo = mid + 1;
-      else hi = mid;
-    }
-    edits.splice(lo, 0, x);
+  // The edits before it start at or before e: the last of them reaches furthest, as taken edits never overlap.
+  const clearOf = (s: number, e: number) => {
+    const i = after(e);
+    return i === 0 || edits[i - 1].end < s;
   };
   let count = 0;
   for (const f of findings) {
@@ -66,14 +70,14 @@ export function autofixEdits(findings: readonly Finding[], uri: string): { edits
     // The edits of one fix must not touch each other either.
     const own = [...fix.edits].sort((a, b) => a.range.start - b.range.start);
     if (own.some((e, i) => i > 0 && own[i - 1].range.end >= e.range.start)) continue;
-    for (const e of own) insert({ start: e.range.start, end: e.range.end, newText: e.newText });
+    for (const e of own) edits.splice(after(e.range.start), 0, { start: e.range.start, end: e.range.end, newText: e.newText });
     count++;
   }
   return { edits, count };
 }
 
 /** Edits sorted by start and apart, applied in one pass over the text. */
-export function applyEdits(text: string, edits: readonly { start: number; end: number; newText: string }[]): string {
+export function applyEdits(text: string, edits: readonly Region[]): string {
   const parts: string[] = [];
   let last = 0;
   for (const e of edits) {
@@ -84,13 +88,6 @@ export function applyEdits(text: string, edits: readonly { start: number; end: n
   return parts.join('');
 }
 
-/** A replacement of `start..end` of the original text. */
-interface Region {
-  start: number;
-  end: number;
-  newText: string;
-}
-
 /** The current text as pieces: slices of the original, and text the passes wrote. */
 type Piece = { s: number; e: number } | { text: string };
 
@@ -99,7 +96,7 @@ type Piece = { s: number; e: number } | { text: string };
  * caller's analysis, with suppressions applied). The edits are what changed between the original and
  * the last pass, each as small as the passes made it.
  */
-export function fixAll(original: string, uri: string, findings: (text: string) => readonly Finding[], maxPasses = 10): { edits: Region[]; count: number; text: string } {
+export function fixAll(original: string, uri: string, findings: (text: string) => readonly Finding[], maxPasses = MAX_FIX_PASSES): { edits: Region[]; count: number; text: string } {
   let pieces: Piece[] = [{ s: 0, e: original.length }];
   let text = original;
   let count = 0;
