@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { AnalyzedSite } from '../checks/rule';
-import { cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
+import { cnameChainEnd, cnameTarget } from '../records/cname';
 import { parseReportUris } from '../records/dmarc';
 import type { OffsetRange, ResourceRecord } from '../types';
 import type { IndexEntry, WorkspaceIndex } from '../workspace';
@@ -109,17 +109,16 @@ function cnameIn(ws: WorkspaceIndex, name: string): IndexEntry | undefined {
 /** The records that define `target.name` for its use, CNAME links first, then the records at the end of the chain. */
 export function definitions(target: NameAt, ws: WorkspaceIndex): NavLocation[] {
   if (target.use === 'owner') return [];
-  const out: NavLocation[] = [];
-  let name = target.name;
-  const seen = new Set<string>();
-  // A CNAME's own target is where to go first: from there, the chain is followed like any name.
-  for (let links = 0; links <= MAX_CNAME_CHAIN && !seen.has(name); links++) {
-    seen.add(name);
-    const c = cnameIn(ws, name);
-    if (!c) break;
-    out.push(place(c));
-    name = cnameTarget(c.record);
-  }
+  // The CNAME links first, as resolvers follow them (records/cname.ts); then the name the chain ends at
+  // (for a loop or a chain too long, where the last link points).
+  const links: IndexEntry[] = [];
+  const chain = cnameChainEnd(target.name, (n) => {
+    const c = cnameIn(ws, n);
+    if (c) links.push(c);
+    return c?.record;
+  });
+  const out: NavLocation[] = links.map(place);
+  const name = chain?.end ?? cnameTarget(links[links.length - 1].record);
   const here = ws.at(name).filter((e) => !e.record.superseded);
   const wanted = here.filter((e) => fits(e, target.use));
   for (const e of wanted.length ? wanted : here) if (e.record.type !== 'CNAME') out.push(place(e));
@@ -166,8 +165,8 @@ function dedupe(list: NavLocation[]): NavLocation[] {
 }
 
 /**
- * Where the workspace points at `name`: SPF `include:` and `redirect=` terms (and the other SPF
- * domain-specs when `allTerms`), and CNAMEs whose target it is. With `declarations`, the records at
+ * Where the workspace points at `name`: the SPF terms that name it (`include:`, `redirect=`, `a:`,
+ * `mx:`, `ptr:`, `exists:`, `exp=`) and the CNAMEs whose target it is. With `declarations`, the records at
  * the name as well.
  */
 export function references(name: string, ws: WorkspaceIndex, options: { declarations?: boolean } = {}): NavLocation[] {
