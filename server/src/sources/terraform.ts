@@ -186,13 +186,15 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
 
 export function readTerraform(text: string, uri: string): ZoneFile {
   if (/\.tf\.json$/i.test(uri)) return readTerraformJson(text, uri);
+  // Tokenized once: the blocks and the fallback's string literals come from the same tokens.
+  const tokens = tokenize(text);
   let body: { blocks: Block[] };
   try {
-    body = parseBody(tokenize(text));
+    body = parseBody(tokens);
   } catch {
     body = { blocks: [] };
   }
-  return fromBlocks(text, uri, body.blocks, tokenize(text));
+  return fromBlocks(text, uri, body.blocks, tokens);
 }
 
 /**
@@ -254,7 +256,7 @@ interface FileModuleInfo {
 }
 
 const moduleFiles = new Map<string, FileModuleInfo>();
-/** The module blocks of each folder, per file, with when they were gathered and the folder's mtime. */
+/** The module context of each folder, with when it was gathered and the folder's mtime then. */
 const moduleFolders = new Map<string, { at: number; mtimeMs: number; context: Context }>();
 let trustFolders = false;
 /**
@@ -279,14 +281,15 @@ export function forgetTerraformFolder(dir: string): void {
 
 const MODULE_BLOCK = (b: Block) => b.type === 'locals' || b.type === 'variable' || ((b.type === 'resource' || b.type === 'data') && ZONE_RESOURCES[b.labels[0]] !== undefined);
 
-function gatherFolder(dir: string): { file: string; blocks: Block[] }[] {
+/** The module blocks of the folder's `*.tf` files, in name order; each file parsed again only when it changed. */
+function gatherFolder(dir: string): Block[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((n) => /\.tf$/i.test(n));
   } catch {
     return [];
   }
-  const all: { file: string; blocks: Block[] }[] = [];
+  const all: Block[] = [];
   for (const n of names.sort()) {
     const file = path.join(dir, n);
     try {
@@ -306,7 +309,7 @@ function gatherFolder(dir: string): { file: string; blocks: Block[] }[] {
         info = { mtimeMs: st.mtimeMs, size: st.size, blocks };
         moduleFiles.set(file, info);
       }
-      all.push({ file, blocks: info.blocks });
+      all.push(...info.blocks);
     } catch {
       // unreadable: it gives nothing
     }
@@ -359,8 +362,7 @@ function moduleContext(uri: string): Context | undefined {
   }
   let folder = moduleFolders.get(dir);
   if (!folder || (!trustFolders && (folder.mtimeMs !== dirTime || Date.now() - folder.at > FOLDER_TTL_MS))) {
-    const blocks = gatherFolder(dir).flatMap((f) => f.blocks);
-    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', locals: new Map(), vars: new Map(), zones: new Map() }, blocks) };
+    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', locals: new Map(), vars: new Map(), zones: new Map() }, gatherFolder(dir)) };
     moduleFolders.set(dir, folder);
   }
   return folder.context;
@@ -370,11 +372,10 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
   const out: ZoneFile = { uri, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
   // The file's own definitions (from its text, which may be the editor's) first, then the module's.
   const ctx = fillContext({ text, locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri) }, blocks);
-  const body = { blocks };
   const note = (range: OffsetRange, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range });
   /** Literal strings of locals and variable defaults already used as a record's value. */
   const usedDefinitions = new Set<number>();
-  for (const b of body.blocks) {
+  for (const b of blocks) {
     if (b.type !== 'resource') continue;
     const kind = b.labels[0];
     const type = (literal(b.attributes.get('type'), ctx) ?? (kind === 'azurerm_dns_txt_record' ? 'TXT' : '')).toUpperCase();
