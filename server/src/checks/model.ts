@@ -11,7 +11,7 @@ import { orgDomain } from '../senders/analyze';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
 import { cnameChainEnd } from '../records/cname';
-import { anyDynamic, isDynamic, isPartialZone } from '../records/dynamic';
+import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
 
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
@@ -520,16 +520,6 @@ export const reportAddressNoMail = rule({
       const there = model.workspace?.at(n) ?? [];
       return there.length === 0 ? here : [...here, ...there.map((e) => e.record).filter((r) => !r.superseded)];
     };
-    /** The zone of `host` is held whole here: its apex SOA, and no delegation, DNAME or wildcard on the way (RFC 4592). */
-    const wholeZone = (host: string): string | undefined => {
-      for (let n = host; n.includes('.'); n = n.slice(n.indexOf('.') + 1)) {
-        const recs = at(n);
-        const soa = recs.find((r) => r.type === 'SOA');
-        if (soa) return isPartialZone(soa) ? undefined : n;
-        if (recs.some((r) => r.type === 'NS' || r.type === 'DNAME') || at(`*.${n.slice(n.indexOf('.') + 1)}`).some(takesMail)) return undefined;
-      }
-      return undefined;
-    };
     // Many policies send to a few hosts: each host is judged once.
     const verdicts = new Map<string, { nullMx: true } | { zone: string } | undefined>();
     const verdict = (host: string) => {
@@ -538,8 +528,9 @@ export const reportAddressNoMail = rule({
       let v: { nullMx: true } | { zone: string } | undefined;
       if (recs.some(isNullMx)) v = { nullMx: true };
       else if (!recs.some(takesMail)) {
-        const zone = wholeZone(host);
-        if (zone) v = { zone };
+        // Only a wildcard that takes mail answers for the host here.
+        const zone = wholeZone(host, at, (r) => r, takesMail);
+        if (zone) v = { zone: zone.apex };
       }
       verdicts.set(host, v);
       return v;

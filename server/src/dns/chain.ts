@@ -8,7 +8,7 @@ import type { DnsAnswer, Resolver, RRType } from './types';
 import { SnapshotResolver, type SpfSnapshot } from './snapshot';
 import snapshotData from './spf-snapshot.json';
 import { cnameChainEnd, cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
-import { isPartialZone } from '../records/dynamic';
+import { wholeZone } from '../records/dynamic';
 
 /** Answers from the records the workspace files define; undefined when no file defines the name. */
 export class WorkspaceResolver implements Resolver {
@@ -38,17 +38,10 @@ export class WorkspaceResolver implements Resolver {
    * between the name and the apex hands it to another server.
    */
   private authoritative(owner: string): DnsAnswer | undefined {
-    for (let i = owner.indexOf('.'); i >= 0; i = owner.indexOf('.', i + 1)) {
-      const ancestor = owner.slice(i + 1);
-      if (this.workspace.at(`*.${ancestor}`).length) return undefined;
-      const here = this.workspace.at(ancestor);
-      if (here.length === 0) continue;
-      const soa = here.find((e) => e.record.type === 'SOA');
-      if (soa && isPartialZone(soa.record)) return undefined;
-      if (soa) return { status: this.workspace.exists(owner) ? 'nodata' : 'nxdomain', source: `workspace file ${soa.uri} (the zone ${ancestor}, which has no ${owner})` };
-      if (here.some((e) => e.record.type === 'NS' || e.record.type === 'DNAME')) return undefined;
-    }
-    return undefined;
+    // `owner` has no records (the caller asked): the walk starts at it only to reach its wildcard and parents.
+    const zone = wholeZone(owner, (n) => this.workspace.at(n), (e) => e.record, () => true);
+    if (!zone) return undefined;
+    return { status: this.workspace.exists(owner) ? 'nodata' : 'nxdomain', source: `workspace file ${zone.soa.uri} (the zone ${zone.apex}, which has no ${owner})` };
   }
 
   /** Where a CNAME chain from `name` leaves the workspace: the first name of it no file defines, if any. */
