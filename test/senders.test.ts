@@ -34,7 +34,7 @@ function verdicts(config: object, zone: string, reports?: string) {
   assert.deepEqual(problems, []);
   const ws = workspace(zone);
   return analyzeSenders(c.senders, (o) => ws.at(o), {
-    exists: (n) => ws.hasUnder(n),
+    exists: (n) => ws.exists(n),
     keysUnder: (d) => ws.under(`_domainkey.${d}`),
     reports: reports ? readReports(Buffer.from(reports), 'r.xml').reports : undefined,
   });

@@ -421,7 +421,7 @@ function checkEvidence(sites: readonly AnalyzedSite[], reports: readonly Aggrega
 
 /** Sender verdicts against the workspace DNS model (every file's records) and the reports. */
 export function workspaceSenders(profiles: readonly SenderProfile[], ws: WorkspaceIndex, reports: readonly AggregateReport[] | undefined): SenderVerdict[] {
-  return analyzeSenders(profiles, (owner) => ws.at(owner), { reports, exists: (n) => ws.hasUnder(n), keysUnder: (d) => ws.under(`_domainkey.${d}`) });
+  return analyzeSenders(profiles, (owner) => ws.at(owner), { reports, exists: (n) => ws.exists(n), keysUnder: (d) => ws.under(`_domainkey.${d}`) });
 }
 
 /**

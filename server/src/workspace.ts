@@ -96,12 +96,18 @@ export class WorkspaceIndex {
     this.pending.delete(uri);
   }
 
+  /** Brings the owner index up to date, but for the files in `except` (the file being checked supplies its own). */
+  private sync(except?: ReadonlySet<string>): void {
+    // refresh() deletes the uri it is given from `pending`, which a Set's iteration allows (no copy per lookup).
+    if (this.pending.size) for (const uri of this.pending) if (!except?.has(uri)) this.refresh(uri);
+  }
+
   /**
    * Every record in the workspace, each once. A file that another `$INCLUDE`s is also indexed on its
    * own: its own entry is the one kept (it is the newer while the file is being edited).
    */
   *entries(): IterableIterator<IndexEntry> {
-    if (this.pending.size) for (const uri of this.pending) this.refresh(uri);
+    this.sync();
     const seen = new Set<string>();
     for (const list of this.indexed.values())
       for (const e of list) {
@@ -121,7 +127,7 @@ export class WorkspaceIndex {
 
   /** Whether `name` exists in the workspace: some file defines it or a name under it (RFC 8020). */
   exists(name: string): boolean {
-    this.at(''); // brings the index up to date (and drops a stale name set)
+    this.sync(); // drops a stale name set too
     if (!this.names) {
       const names = new Set<string>();
       for (const owner of this.byOwner.keys())
@@ -131,17 +137,9 @@ export class WorkspaceIndex {
     return this.names.has(name);
   }
 
-  /** Whether any file defines `name` or a name under it. */
-  hasUnder(name: string): boolean {
-    if (this.at(name).length) return true;
-    const suffix = `.${name}`;
-    for (const owner of this.byOwner.keys()) if (owner.endsWith(suffix)) return true;
-    return false;
-  }
-
   /** Records at names ending in `.suffix` (e.g. every `…._domainkey.example.com`). */
   under(suffix: string): IndexEntry[] {
-    this.at(suffix);
+    this.sync();
     const out: IndexEntry[] = [];
     const dotted = `.${suffix}`;
     for (const [owner, list] of this.byOwner) if (owner.endsWith(dotted)) out.push(...list);
@@ -150,8 +148,7 @@ export class WorkspaceIndex {
 
   /** Records at a name in files other than those in `except` (the file being checked supplies its own). */
   at(owner: string, except?: ReadonlySet<string>): IndexEntry[] {
-    // refresh() deletes the uri it is given from `pending`, which a Set's iteration allows (no copy per lookup).
-    if (this.pending.size) for (const uri of this.pending) if (!except?.has(uri)) this.refresh(uri);
+    this.sync(except);
     const list = this.byOwner.get(owner);
     if (!list) return NONE;
     // Most lookups find nothing outside the file being checked: no new array then.
