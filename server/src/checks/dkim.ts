@@ -2,7 +2,7 @@
  * DKIM key record rules (RFC 6376 §3.6.1, RFC 8301, RFC 8463).
  */
 import { createPublicKey } from 'node:crypto';
-import type { DkimRecord } from '../records/dkim';
+import { ED25519_SPKI_PREFIX, type DkimRecord } from '../records/dkim';
 import type { DkimRule } from './rule';
 import { moveToFront, removeTag, replaceInStrings } from './tagfix';
 
@@ -15,7 +15,7 @@ const KEY_1024 = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufS
 const KEY_512 = 'MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAMUJRebnx9GpwvxAZIySYbkSVwI5d2+6FFgCPqWtcVef29hqUbG5d9liJOBSV2fv4pK9P5P/WTj9IUql4AdOMQUCAwEAAQ==';
 const ED25519 = 'zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po=';
 /** The same Ed25519 key wrapped in a SubjectPublicKeyInfo (RFC 8410), as `openssl pkey -pubout` writes it. */
-const ED25519_SPKI = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(ED25519, 'base64')]).toString('base64');
+const ED25519_SPKI = Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(ED25519, 'base64')]).toString('base64');
 /** Two 255-byte-safe strings of the 2048-bit key, as examples are written in zone files. */
 const split = (k: string) => `"${k.slice(0, 200)}" "${k.slice(200)}"`;
 

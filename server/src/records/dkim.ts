@@ -31,7 +31,7 @@ export function looksLikeDkim(value: string): boolean {
 }
 
 // SubjectPublicKeyInfo prefix for an Ed25519 key (RFC 8410 §4): wraps the raw 32 bytes of RFC 8463.
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+export const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /** One DER element: tag, start of its contents, end of its contents; undefined when malformed. */
 function derAt(buf: Buffer, at: number, end: number): { tag: number; start: number; end: number } | undefined {
