@@ -5,6 +5,8 @@
  * Authentication-Results fields, an original message given whole or as headers only.
  */
 
+import { headerFields, splitHead } from './mime';
+
 export interface FailureReport {
   origin: string;
   /** `auth-failure` for DMARC failure reports; ARF also carries `abuse`, `fraud` and others. */
@@ -41,16 +43,6 @@ export interface FailureReport {
   problems: string[];
 }
 
-/** Header fields in order, unfolded; names lower case. */
-export function headerFields(head: string): [string, string][] {
-  const out: [string, string][] = [];
-  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
-    const c = line.indexOf(':');
-    if (c > 0 && /^[!-9;-~]+$/.test(line.slice(0, c).trim())) out.push([line.slice(0, c).trim().toLowerCase(), line.slice(c + 1).trim()]);
-  }
-  return out;
-}
-
 /** RFC 2047 encoded words (`=?utf-8?B?…?=`, `=?iso-8859-1?Q?…?=`) decoded; others left as written. */
 export function decodeWords(s: string): string {
   return s.replace(/=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=(?:\s+(?==\?))?/g, (all, charset: string, enc: string, text: string) => {
@@ -63,10 +55,6 @@ export function decodeWords(s: string): string {
   });
 }
 
-function splitHead(raw: string): { head: string; body: string } {
-  const sep = /\r?\n\r?\n/.exec(raw);
-  return sep ? { head: raw.slice(0, sep.index), body: raw.slice(sep.index + sep[0].length) } : { head: raw, body: '' };
-}
 
 function toUnix(date: string | undefined): number | undefined {
   if (!date) return undefined;

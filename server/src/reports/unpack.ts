@@ -5,6 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { readFailureReport, type FailureReport } from './failure';
+import { headerFields, splitHead } from './mime';
 /** fflate, loaded on the first zip archive. */
 let fflate: typeof import('fflate') | undefined;
 const unzipSync: typeof import('fflate').unzipSync = (data, opts) => (fflate ??= require('fflate') as typeof import('fflate')).unzipSync(data, opts);
@@ -66,15 +67,9 @@ interface MimePart {
 }
 
 function parsePart(raw: string): MimePart {
-  const sep = /\r?\n\r?\n/.exec(raw);
-  const head = sep ? raw.slice(0, sep.index) : raw;
-  const body = sep ? raw.slice(sep.index + sep[0].length) : '';
-  const headers = new Map<string, string>();
-  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
-    const c = line.indexOf(':');
-    if (c > 0) headers.set(line.slice(0, c).trim().toLowerCase(), line.slice(c + 1).trim());
-  }
-  return { headers, body };
+  const { head, body } = splitHead(raw);
+  // A field given twice: the last one counts.
+  return { headers: new Map(headerFields(head)), body };
 }
 
 function param(header: string | undefined, name: string): string | undefined {
