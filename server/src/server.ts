@@ -62,7 +62,7 @@ import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { nextSteps, verdict, type RolloutStyle } from './rollout';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { previewModel } from './reports/preview';
-import { forgetTerraformFolder } from './sources/terraform';
+import { forgetTerraformFolder, terraformModuleKey } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
 import { applySuppressions, commentPrefix, findSuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
@@ -243,6 +243,9 @@ function openDocument(file: string): TextDocument | undefined {
   return uri === undefined ? undefined : documents.get(uri);
 }
 
+/** The editor's text of a file it has open: other files' `$INCLUDE`s and Terraform modules read it, not the disk. */
+const openText = (file: string): string | undefined => openDocument(file)?.getText();
+
 function toUri(file: string): string {
   return path.isAbsolute(file) ? pathToFileURL(file).href : file;
 }
@@ -272,6 +275,43 @@ function referencesOf(state: DocState): Set<string> {
   return (state.references = refs);
 }
 
+/** What each open Terraform file gave its module when last checked (ZoneFile.moduleKey). */
+const moduleKeys = new Map<string, string>();
+
+/**
+ * Whether an open Terraform file's module definitions differ from when it was last checked, or, the
+ * first time, from the file on disk (which the folder's other files were read with).
+ */
+function moduleChanged(file: string, text: string, key: string): boolean {
+  const last = moduleKeys.get(file);
+  moduleKeys.set(file, key);
+  if (last !== undefined) return last !== key;
+  const disk = readTextFile(file);
+  return disk !== text && (disk === undefined || terraformModuleKey(disk) !== key);
+}
+
+/**
+ * The files of a Terraform module (a folder) read each other's locals, variables and zones: when one
+ * changes, the open ones are checked again and the others read again into the workspace model.
+ */
+function revalidateModule(dir: string, exceptUri?: string): void {
+  forgetTerraformFolder(dir);
+  const closed: string[] = [];
+  for (const file of workspace.uris()) {
+    if (path.dirname(file) !== dir || !/\.tf$/i.test(file)) continue;
+    const open = openDocument(file);
+    if (!open) closed.push(file);
+    else if (open.uri !== exceptUri) {
+      states.delete(open.uri);
+      schedule(open, 0, true, false);
+    }
+  }
+  if (closed.length)
+    setImmediate(() => {
+      for (const file of closed) if (!openDocument(file) && fs.existsSync(file)) indexFromDisk(file);
+    });
+}
+
 /**
  * Reads and checks a document now (features call it when the debounced check has not run yet).
  * `model: false` allows the fast answer without the cross-record rules.
@@ -288,7 +328,7 @@ function analyze(doc: TextDocument, model = true): DocState {
   } else {
     const file = toPath(doc.uri);
     let analyzer = analyzers.get(doc.uri);
-    if (!analyzer) analyzers.set(doc.uri, (analyzer = new DocumentAnalyzer(file, { readFile: readTextFile, format: formatOf(file) ?? (doc.languageId === 'dns-zone' || isSourceFileName(file) || path.basename(file) === CONFIG_NAME ? undefined : 'text'), fallback: true })));
+    if (!analyzer) analyzers.set(doc.uri, (analyzer = new DocumentAnalyzer(file, { readFile: readTextFile, openText, format: formatOf(file) ?? (doc.languageId === 'dns-zone' || isSourceFileName(file) || path.basename(file) === CONFIG_NAME ? undefined : 'text'), fallback: true })));
     // Precedence: the nearest .dmarc-lens.json, then the dmarcLens.rules setting, then the defaults.
     const project = configs.forFile(file);
     if (isIgnored(project, file)) {
@@ -300,6 +340,14 @@ function analyze(doc: TextDocument, model = true): DocState {
     const change = edits === 'unknown' ? undefined : edits;
     untouched.delete(doc.uri);
     let analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports(), change });
+    if (analysis.zone.format === 'terraform' && moduleChanged(file, text, analysis.zone.moduleKey ?? '')) {
+      // The locals, variables or zones this file gives its module changed: the folder is read again,
+      // for this file (a definition it dropped may still be in the folder's last reading) and the others.
+      forgetTerraformFolder(path.dirname(file));
+      analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports() });
+      revalidateModule(path.dirname(file), doc.uri);
+    }
+    if (documents.keys().length > 1 && !ownersBeforeEdit.has(file)) ownersBeforeEdit.set(file, workspace.ownersOf(file));
     workspace.set(file, analysis.zone.records, analysis.sites);
     // Profiles from the editor setting apply where no .dmarc-lens.json declares domains.
     if (model && settingSenders.length && project.domains.length === 0 && analysis.zone.format !== 'config') {
@@ -426,11 +474,30 @@ function schedule(doc: TextDocument, delay = DEBOUNCE_MS, model = doc.getText().
   );
 }
 
-/** Re-checks the open documents whose findings depend on names the changed file defines. */
-function revalidateDependents(file: string, exceptUri?: string): void {
+/**
+ * What an edited file defined before the edit, while the documents depending on it have not been
+ * looked for yet (kept only while another document is open).
+ */
+const ownersBeforeEdit = new Map<string, Set<string>>();
+
+/** Re-checks the open documents whose findings depend on names the changed file defines (or did: `formerOwners`), or that `$INCLUDE` it. */
+function revalidateDependents(file: string, exceptUri?: string, formerOwners?: ReadonlySet<string>): void {
   const others = documents.all().filter((d) => d.uri !== exceptUri && states.has(d.uri));
-  if (others.length === 0) return;
+  if (others.length === 0) {
+    ownersBeforeEdit.delete(file);
+    return;
+  }
   const owners = workspace.ownersOf(file);
+  // Names the file no longer defines matter as much as those it does: a document that leaned on a
+  // deleted `_dmarc` record is checked again too.
+  const former = formerOwners ?? ownersBeforeEdit.get(file);
+  ownersBeforeEdit.delete(file);
+  const overlaps = (refs: ReadonlySet<string>, names: ReadonlySet<string>) => {
+    if (refs.size < names.size) {
+      for (const r of refs) if (names.has(r)) return true;
+    } else for (const o of names) if (refs.has(o)) return true;
+    return false;
+  };
   for (const doc of others) {
     // Sender profiles read names all over their domains: a few cheap checks, so re-check on any change.
     if (path.basename(toPath(doc.uri)) === CONFIG_NAME) {
@@ -438,14 +505,15 @@ function revalidateDependents(file: string, exceptUri?: string): void {
       schedule(doc, 0, true, false);
       continue;
     }
-    const refs = referencesOf(states.get(doc.uri)!);
-    let hit = false;
-    if (refs.size < owners.size) {
-      for (const r of refs) if (owners.has(r)) { hit = true; break; }
-    } else {
-      for (const o of owners) if (refs.has(o)) { hit = true; break; }
+    const state = states.get(doc.uri)!;
+    // A zone that `$INCLUDE`s the file read it (the editor's text, saved or not).
+    if (state.analysis?.zone.texts.has(file)) {
+      states.delete(doc.uri);
+      schedule(doc, 0, true, false);
+      continue;
     }
-    if (hit) {
+    const refs = referencesOf(state);
+    if (overlaps(refs, owners) || (former !== undefined && former !== owners && overlaps(refs, former))) {
       states.delete(doc.uri);
       schedule(doc, 0, true, false);
     }
@@ -546,7 +614,7 @@ function indexReports(): void {
 function indexFromDisk(file: string): boolean {
   const text = readTextFile(file);
   if (text === undefined || skipReason(text)) return false;
-  const p = readZone(text, file, { readFile: readTextFile, format: formatOf(file) });
+  const p = readZone(text, file, { readFile: readTextFile, openText, format: formatOf(file) });
   workspace.set(file, p.zone.records, p.sites);
   return true;
 }
@@ -643,6 +711,7 @@ connection.onDidChangeWatchedFiles((params) => {
     }
     if (documents.get(change.uri) || !(isSourceFileName(file) || formatOf(file))) continue;
     const before = workspace.ownersOf(file);
+  ownersBeforeEdit.delete(file);
     if (change.type === FileChangeType.Deleted) workspace.delete(file);
     else indexFromDisk(file);
     const after = workspace.ownersOf(file);
@@ -657,19 +726,7 @@ connection.onDidChangeWatchedFiles((params) => {
   // A Terraform module is a folder: the zones, locals and variables of one file name the records of the
   // others, so they are read (or checked) again.
   const folders = new Set(params.changes.map((c) => toPath(c.uri)).filter((f) => /\.tf$/i.test(f)).map((f) => path.dirname(f)));
-  for (const dir of folders) {
-    forgetTerraformFolder(dir);
-    for (const file of workspace.uris()) {
-      if (path.dirname(file) !== dir || !/\.tf$/i.test(file)) continue;
-      const open = openDocument(file);
-      if (open) {
-        states.delete(open.uri);
-        schedule(open, 0, true, false);
-        continue;
-      }
-      indexFromDisk(file);
-    }
-  }
+  for (const dir of folders) revalidateModule(dir);
 });
 
 /** The report preview's data: the reader's model of a report file, its summary and the rollout verdict. */
@@ -708,7 +765,7 @@ connection.onExecuteCommand(async (params) => {
     const doc = openDocument(file);
     const text = doc?.getText() ?? readTextFile(file);
     if (text === undefined || skipReason(text)) continue;
-    const a = checkZone(readZone(text, file, { readFile: readTextFile, format: formatOf(file) }), { rules: ruleSettings, workspace });
+    const a = checkZone(readZone(text, file, { readFile: readTextFile, openText, format: formatOf(file) }), { rules: ruleSettings, workspace });
     counts.files++;
     for (const f of a.findings) if (f.uri === file) counts[f.severity]++;
   }
@@ -729,7 +786,13 @@ documents.onDidClose((e) => {
   // Back to the file on disk in the workspace model.
   const file = toPath(e.document.uri);
   if (openByPath.get(file) === e.document.uri) openByPath.delete(file);
+  const before = workspace.ownersOf(file);
+  ownersBeforeEdit.delete(file);
   if (!(fs.existsSync(file) && indexFromDisk(file))) workspace.delete(file);
+  // Unsaved Terraform definitions are gone with the editor's text: the module reads the disk again.
+  if (moduleKeys.delete(file) && readTextFile(file) !== e.document.getText()) revalidateModule(path.dirname(file));
+  // So are other unsaved edits: the documents that read this file or its names are checked again.
+  else if (readTextFile(file) !== e.document.getText()) revalidateDependents(file, undefined, before);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
@@ -787,7 +850,7 @@ connection.onCodeAction((params) => {
     // Pass after pass, as `check --fix` does: a fix can uncover another. Each pass checks the text as the editor would.
     const project = configs.forFile(file);
     const check = (t: string) =>
-      applySuppressions(t, file, analyzeZone(t, file, { rules: { ...ruleSettings, ...project.rules }, workspace, readFile: readTextFile, format: formatOf(file), fallback: true }).findings.filter((f) => f.uri === file)).findings;
+      applySuppressions(t, file, analyzeZone(t, file, { rules: { ...ruleSettings, ...project.rules }, workspace, readFile: readTextFile, openText, format: formatOf(file), fallback: true }).findings.filter((f) => f.uri === file)).findings;
     const { edits, count } = fixAll(doc.getText(), file, (t) => (t === doc.getText() && state.shown ? state.shown : check(t)));
     if (count === 0) return [];
     return [{ title: `DMARC Lens: fix ${count} finding${count === 1 ? '' : 's'} (as \`check --fix\` does)`, kind: FIX_ALL, edit: { changes: { [doc.uri]: edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText })) } } }];

@@ -365,7 +365,7 @@ export function readSource(text: string, uri: string, options: ZoneOptions & { f
     case 'zone':
       return parseZone(text, uri, options);
     case 'terraform':
-      return /^\s*\{/.test(text) ? readTerraformJson(text, uri) : readTerraform(text, uri);
+      return /^\s*\{/.test(text) ? readTerraformJson(text, uri, options.openText) : readTerraform(text, uri, options.openText);
     case 'dnscontrol':
       return readDnscontrol(text, uri);
     case 'octodns':
@@ -376,9 +376,9 @@ export function readSource(text: string, uri: string, options: ZoneOptions & { f
     const { problems } = parseConfig(text, uri);
     return { uri, format: 'config', records: [], sites: [], origin: undefined, originExplicit: false, texts: new Map([[uri, text]]), problems: problems.map((f) => ({ code: f.rule, severity: f.severity, message: f.message, uri, range: f.range })) };
   }
-  if (/\.tf$/i.test(uri)) return readTerraform(text, uri);
+  if (/\.tf$/i.test(uri)) return readTerraform(text, uri, options.openText);
   if (isDnscontrolName(uri)) return readDnscontrol(text, uri);
-  if (/\.tf\.json$/i.test(uri)) return readTerraform(text, uri);
+  if (/\.tf\.json$/i.test(uri)) return readTerraform(text, uri, options.openText);
   if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? (options.fallback ? readFallback(text, uri) : { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false });
   return parseZone(text, uri, options);
 }

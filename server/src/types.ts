@@ -57,6 +57,11 @@ export interface RecordSite {
   hostSource?: string;
   /** Zone files: the data is between typographic quotes (zone/typographic-quotes reports and fixes that). */
   typographicQuotes?: boolean;
+  /**
+   * The owner is relative to a zone the source does not name (a Terraform record whose zone is an
+   * expression): its labels are known, the domain is not, so rules about the domain skip it.
+   */
+  relative?: boolean;
 }
 
 /** Any resource record found in a source, for cross-record checks (CNAME, MX, …). */
@@ -74,6 +79,8 @@ export interface ResourceRecord {
   trailing?: number;
   /** Zone files: made by a `$GENERATE` line (its range is the line's, the same for all the records of one line). */
   generated?: boolean;
+  /** As RecordSite.relative. */
+  relative?: boolean;
 }
 
 export interface TextEdit {

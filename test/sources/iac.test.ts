@@ -287,6 +287,39 @@ describe('Terraform', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('finds the zone in a sibling file that holds nothing but the zone resource', () => {
+    // The commonest layout: zones.tf has only `resource "aws_route53_zone"`, no local, variable or `zone =`.
+    const os = require('node:os') as typeof import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tfzone-'));
+    fs.writeFileSync(path.join(dir, 'zones.tf'), 'resource "aws_route53_zone" "main" {\n  name = "only.example"\n}\n');
+    const records = 'resource "aws_route53_record" "spf" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "mail"\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}\n';
+    fs.writeFileSync(path.join(dir, 'records.tf'), records);
+    const a = analyzeZone(records, path.join(dir, 'records.tf'));
+    assert.deepEqual(a.sites.map((x) => x.site.owner), ['mail.only.example']);
+    assert.ok(!a.findings.some((f) => f.rule === 'source/not-static'));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('does not treat a name relative to an unknown zone as a domain', () => {
+    const t = [
+      'variable "zone_id" {}',
+      'resource "aws_route53_record" "spf" {',
+      '  zone_id = var.zone_id',
+      '  name    = "mail"',
+      '  type    = "TXT"',
+      '  records = ["v=spf1 include:servers.mcsv.net -all"]',
+      '}',
+      '',
+    ].join('\n');
+    const a = analyzeZone(t, 'relative.tf');
+    assert.equal(a.sites[0].site.owner, 'mail');
+    assert.equal(a.sites[0].site.relative, true);
+    // The name says nothing of the domain: no "`mail` has no DMARC record".
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'), JSON.stringify(a.findings.map((f) => f.message)));
+    assert.match(a.findings.find((f) => f.rule === 'spf/include-does-not-align')!.message, /never aligns with mail\.<zone> under DMARC/);
+    assert.match(a.findings.find((f) => f.rule === 'source/not-static')!.message, /checks that depend on the owner name are skipped/);
+  });
+
   it('reads a record whose value is a local or a variable default of the file where that string is written', () => {
     const t = [
       'locals {',

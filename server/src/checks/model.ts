@@ -212,14 +212,15 @@ export const dmarcMissingRecord = rule({
     type Hit = { owner: string; site?: AnalyzedSite; record: ResourceRecord | RecordSite; kind: 'SPF' | 'MX' };
     const hits: Hit[] = [];
     const findRecord = (site: RecordSite) => model.recordOf(site) ?? site;
+    // A name relative to a zone the source does not name is not a domain to report on.
     for (const s of model.sites) {
       const owner = s.site.owner;
-      if (s.kind !== 'spf' || !mailish(owner) || reported.has(owner!) || covered(owner!)) continue;
+      if (s.kind !== 'spf' || s.site.relative || !mailish(owner) || reported.has(owner!) || covered(owner!)) continue;
       reported.add(owner!);
       hits.push({ owner: owner!, site: s, record: findRecord(s.site), kind: 'SPF' });
     }
     for (const r of model.records) {
-      if (r.type !== 'MX' || !mailish(r.owner) || reported.has(r.owner!) || covered(r.owner!)) continue;
+      if (r.type !== 'MX' || r.relative || !mailish(r.owner) || reported.has(r.owner!) || covered(r.owner!)) continue;
       reported.add(r.owner!);
       hits.push({ owner: r.owner!, record: r, kind: 'MX' });
     }

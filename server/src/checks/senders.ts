@@ -96,9 +96,11 @@ export const includeDoesNotAlign: ModelRule = {
       }
     }
     for (const [key, list] of groups) {
-      const { site, term, p, domain } = list[0];
+      const { site, term, p } = list[0];
       const severity = p.returnPath === 'provider' ? 'warning' : 'information';
       if (list.length === 1) {
+        // A name relative to a zone the file does not name (Terraform) is shown as such.
+        const domain = site.site.relative ? `${list[0].domain}.<zone>` : list[0].domain;
         const why =
           p.returnPath === 'provider'
             ? `${p.name} sends with its own Return-Path, so SPF never aligns with ${domain} under DMARC (RFC 9989 §4.4)`

@@ -184,8 +184,12 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
   return { value: { decoded, strings, node: tok, syntax: { host: 'hcl', route53Split: route53 } }, heredocNewline };
 }
 
-export function readTerraform(text: string, uri: string): ZoneFile {
-  if (/\.tf\.json$/i.test(uri)) return readTerraformJson(text, uri);
+/**
+ * Reads a Terraform file. `openText` gives the editor's text of the files it has open, so the other
+ * files of the module (its folder) are read as the user sees them, saved or not.
+ */
+export function readTerraform(text: string, uri: string, openText?: (file: string) => string | undefined): ZoneFile {
+  if (/\.tf\.json$/i.test(uri)) return readTerraformJson(text, uri, openText);
   // Tokenized once: the blocks and the fallback's string literals come from the same tokens.
   const tokens = tokenize(text);
   let body: { blocks: Block[] };
@@ -194,7 +198,7 @@ export function readTerraform(text: string, uri: string): ZoneFile {
   } catch {
     body = { blocks: [] };
   }
-  return fromBlocks(text, uri, body.blocks, tokens);
+  return fromBlocks(text, uri, body.blocks, tokens, openText);
 }
 
 /**
@@ -202,7 +206,7 @@ export function readTerraform(text: string, uri: string): ZoneFile {
  * same Block structures, with each JSON string as a string token (JSON escapes are a subset of HCL's,
  * and JSON strings are templates too), so one extractor serves both.
  */
-export function readTerraformJson(text: string, uri: string): ZoneFile {
+export function readTerraformJson(text: string, uri: string, openText?: (file: string) => string | undefined): ZoneFile {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true });
   const strings: Token[] = [];
@@ -243,7 +247,7 @@ export function readTerraformJson(text: string, uri: string): ZoneFile {
       else if (top === 'locals') each(v, (o) => blocks.push(block('locals', [], o)));
       else if (top === 'variable') each(v, (o) => props(o).forEach(([name, body]) => blocks.push(block('variable', [name], body))));
     }
-  const out = fromBlocks(text, uri, blocks, strings);
+  const out = fromBlocks(text, uri, blocks, strings, openText);
   for (const e of errors) out.problems.push({ code: 'source/not-static', message: `This .tf.json file is not valid JSON here (${printParseErrorCode(e.error)}); what follows may not be checked.`, uri, range: errorRange(e.offset, e.length, text.length) });
   return out;
 }
@@ -252,6 +256,8 @@ export function readTerraformJson(text: string, uri: string): ZoneFile {
 interface FileModuleInfo {
   mtimeMs: number;
   size: number;
+  /** The editor's text the blocks came from, when they came from an open document rather than the disk. */
+  text?: string;
   blocks: Block[];
 }
 
@@ -281,8 +287,31 @@ export function forgetTerraformFolder(dir: string): void {
 
 const MODULE_BLOCK = (b: Block) => b.type === 'locals' || b.type === 'variable' || ((b.type === 'resource' || b.type === 'data') && ZONE_RESOURCES[b.labels[0]] !== undefined);
 
-/** The module blocks of the folder's `*.tf` files, in name order; each file parsed again only when it changed. */
-function gatherFolder(dir: string): Block[] {
+/** ZoneFile.moduleKey of a Terraform file's text, without reading its records. */
+export function terraformModuleKey(text: string): string {
+  return moduleKeyOf(text, moduleBlocks(text));
+}
+
+function moduleKeyOf(text: string, blocks: readonly Block[]): string {
+  return blocks.filter(MODULE_BLOCK).map((b) => text.slice(b.start, b.end)).join('\u0000');
+}
+
+/** The blocks a file gives its module, from its text. */
+function moduleBlocks(text: string): Block[] {
+  // Only files that could hold module names are parsed.
+  if (!/locals|variable|zone|domain/.test(text)) return [];
+  try {
+    return parseBody(tokenize(text)).blocks.filter(MODULE_BLOCK);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The module blocks of the folder's `*.tf` files, in name order; each file parsed again only when it
+ * changed. A file the editor has open (`openText`) gives its blocks from the editor's text.
+ */
+function gatherFolder(dir: string, openText?: (file: string) => string | undefined): Block[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((n) => /\.tf$/i.test(n));
@@ -293,20 +322,17 @@ function gatherFolder(dir: string): Block[] {
   for (const n of names.sort()) {
     const file = path.join(dir, n);
     try {
+      const open = openText?.(file);
+      let info = moduleFiles.get(file);
+      if (open !== undefined) {
+        if (info?.text !== open) moduleFiles.set(file, (info = { mtimeMs: -1, size: -1, text: open, blocks: moduleBlocks(open) }));
+        all.push(...info.blocks);
+        continue;
+      }
       const st = fs.statSync(file);
       if (!st.isFile() || st.size > 5 * 1024 * 1024) continue;
-      let info = moduleFiles.get(file);
-      if (!info || info.mtimeMs !== st.mtimeMs || info.size !== st.size) {
-        const text = fs.readFileSync(file, 'utf8');
-        let blocks: Block[] = [];
-        // Only files that could hold module names are parsed.
-        if (/\b(locals|variable|zone|domain)\b/.test(text))
-          try {
-            blocks = parseBody(tokenize(text)).blocks.filter(MODULE_BLOCK);
-          } catch {
-            blocks = [];
-          }
-        info = { mtimeMs: st.mtimeMs, size: st.size, blocks };
+      if (!info || info.text !== undefined || info.mtimeMs !== st.mtimeMs || info.size !== st.size) {
+        info = { mtimeMs: st.mtimeMs, size: st.size, blocks: moduleBlocks(fs.readFileSync(file, 'utf8')) };
         moduleFiles.set(file, info);
       }
       all.push(...info.blocks);
@@ -347,9 +373,11 @@ function fillContext(ctx: Context, blocks: readonly Block[]): Context {
 
 /**
  * The module context of the folder of `uri`: the locals, variables and zone resources of its `*.tf`
- * files as on disk (none for a file not on disk). Built once per folder, not once per file.
+ * files, as the editor has them open (`openText`) or else as on disk (none for a file not on disk).
+ * Built once per folder, not once per file: whoever changes an open file's text calls
+ * forgetTerraformFolder.
  */
-function moduleContext(uri: string): Context | undefined {
+function moduleContext(uri: string, openText?: (file: string) => string | undefined): Context | undefined {
   let dir: string;
   let dirTime: number;
   try {
@@ -362,16 +390,18 @@ function moduleContext(uri: string): Context | undefined {
   }
   let folder = moduleFolders.get(dir);
   if (!folder || (!trustFolders && (folder.mtimeMs !== dirTime || Date.now() - folder.at > FOLDER_TTL_MS))) {
-    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', locals: new Map(), vars: new Map(), zones: new Map() }, gatherFolder(dir)) };
+    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', locals: new Map(), vars: new Map(), zones: new Map() }, gatherFolder(dir, openText)) };
     moduleFolders.set(dir, folder);
   }
   return folder.context;
 }
 
-function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token[]): ZoneFile {
+function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token[], openText?: (file: string) => string | undefined): ZoneFile {
   const out: ZoneFile = { uri, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
+  // What this file gives its module, so an editor knows when the folder's other files need reading again.
+  out.moduleKey = moduleKeyOf(text, blocks);
   // The file's own definitions (from its text, which may be the editor's) first, then the module's.
-  const ctx = fillContext({ text, locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri) }, blocks);
+  const ctx = fillContext({ text, locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri, openText) }, blocks);
   const note = (range: OffsetRange, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range });
   /** Literal strings of locals and variable defaults already used as a record's value. */
   const usedDefinitions = new Set<number>();
@@ -387,6 +417,8 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
     const nameAttr = b.attributes.get('name');
     const name = literal(nameAttr, ctx);
     const owner = ownerOf(name ?? (nameAttr ? undefined : '@'), zone);
+    /** The owner is relative to a zone the file does not name: owner-dependent rules skip it. */
+    const rel = owner !== undefined && zone === undefined && !(name ?? '').endsWith('.') ? { relative: true as const } : undefined;
     const range = { start: b.start, end: b.end };
     let values: Token[] = [];
     let route53 = false;
@@ -422,7 +454,7 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
         continue;
     }
     if (type !== 'TXT' && type !== 'SPF') {
-      out.records.push({ owner, type, ttl: undefined, rdata: values.map((t) => (t.kind === 'string' ? t.text.slice(1, -1) : t.text)), uri, range });
+      out.records.push({ owner, type, ttl: undefined, rdata: values.map((t) => (t.kind === 'string' ? t.text.slice(1, -1) : t.text)), uri, range, ...rel });
       continue;
     }
     if (zone === undefined && !(name ?? '').endsWith('.') && nameAttr) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);
@@ -431,7 +463,7 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
       // checked (and fixed) where it is written. Once: a second record using it only exists.
       const def = ref.kind === 'ident' ? definitionToken(ref.text, blocks) : undefined;
       if (def && usedDefinitions.has(def.start)) {
-        if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end } }));
+        if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
         continue;
       }
       if (def) usedDefinitions.add(def.start);
@@ -440,7 +472,7 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
       if (!r.value) {
         note({ start: tok.start, end: tok.end }, tok.kind === 'string' ? `This TXT value contains ${r.dynamic}, which is not known statically, so it is not checked.` : `This TXT value is an expression that DMARC Lens does not evaluate (${tok.text.length > 40 ? `${tok.text.slice(0, 40)}…` : tok.text}), so it is not checked.`);
         // The record exists all the same: a `_dmarc` record of unknown value still covers its domain.
-        if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end } }));
+        if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
         continue;
       }
       if (r.heredocNewline !== undefined)
@@ -465,9 +497,10 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
         range: { start: tok.start, end: tok.end },
         ownerRange: nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start },
         coarse: decoded.coarse,
+        ...rel,
       };
       out.sites.push(site);
-      out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site });
+      out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site, ...rel });
     }
   }
   addLiterals(out, allTokens, ctx);

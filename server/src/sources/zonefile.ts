@@ -104,6 +104,11 @@ export interface ZoneFile {
   problems: SourceProblem[];
   /** Text of every file read, the zone itself and its `$INCLUDE`s, by uri. */
   texts: Map<string, string>;
+  /**
+   * Terraform: what the file gives the other files of its module (its locals, variables and zones, as
+   * written), so an editor knows when they need reading again.
+   */
+  moduleKey?: string;
 }
 
 export interface ZoneOptions {
@@ -111,6 +116,11 @@ export interface ZoneOptions {
   origin?: string;
   /** Reads an `$INCLUDE`d file; undefined when it cannot be read. */
   readFile?: (file: string) => string | undefined;
+  /**
+   * The editor's text of a file it has open, else undefined. Other files a source refers to (its
+   * `$INCLUDE`s, the other files of a Terraform module) are then read as the user sees them.
+   */
+  openText?: (file: string) => string | undefined;
 }
 
 /** A token as the reader uses it: a document range with flags, quotes included in the range. */
@@ -962,7 +972,7 @@ function readInto(
         const rel = value(1);
         const file = path.isAbsolute(rel) ? rel : path.join(path.dirname(uri), rel);
         const incOrigin = count > 2 ? absoluteName(nameText(2), st.origin) : st.origin;
-        const content = depth < MAX_INCLUDE_DEPTH && !chain.includes(file) ? options.readFile?.(file) : undefined;
+        const content = depth < MAX_INCLUDE_DEPTH && !chain.includes(file) ? (options.openText?.(file) ?? options.readFile?.(file)) : undefined;
         if (chain.includes(file)) {
           problem('zone/include-not-found', `\`$INCLUDE\` of \`${rel}\` includes itself (include loop).`, arg);
         } else if (content === undefined) {
