@@ -331,3 +331,54 @@ describe('report addresses on domains that take no mail', () => {
     assert.equal(found('_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.net"', ws).length, 1);
   });
 });
+
+describe('DMARC records as OpenDMARC and Mail::DMARC read them (test/records/dmarc-oracles)', () => {
+  const rules = (line: string) => lint(`_dmarc IN TXT "${line}"`).findings.filter((f) => f.rule.startsWith('dmarc/'));
+
+  it('is an error for a record without p and without a report address, a warning with one', () => {
+    const bare = rules('v=DMARC1').find((f) => f.rule === 'dmarc/missing-policy')!;
+    assert.equal(bare.severity, 'error');
+    assert.match(bare.message, /no `p` tag and no `rua` address, so it does nothing/);
+    const badRua = rules('v=DMARC1; rua=dmarc@example.com').find((f) => f.rule === 'dmarc/missing-policy')!;
+    assert.equal(badRua.severity, 'error', 'an address without mailto: reports to no one');
+    const withRua = rules('v=DMARC1; rua=mailto:d@example.com').find((f) => f.rule === 'dmarc/missing-policy')!;
+    assert.equal(withRua.severity, 'warning');
+    assert.match(withRua.message, /OpenDMARC and other RFC 7489 receivers discard the record/);
+    // A p glued to the version is the separator's finding, not a missing p.
+    assert.deepEqual(rules('v=DMARC1 p=reject').map((f) => f.rule).filter((r) => r === 'dmarc/missing-policy'), []);
+  });
+
+  it('is an error for a removed tag with a value RFC 7489 did not allow, which old receivers drop the record over', () => {
+    for (const [line, value] of [['v=DMARC1; p=reject; pct=200', 'pct=200'], ['v=DMARC1; p=reject; rf=xml', 'rf=xml'], ['v=DMARC1; p=reject; ri=1d', 'ri=1d']] as const) {
+      const found = lint(`_dmarc IN TXT "${line}"`);
+      const f = found.findings.find((x) => x.rule === 'dmarc/invalid-value')!;
+      assert.equal(f.severity, 'error', line);
+      assert.match(f.message, new RegExp(`^\`${value}\` is not valid in RFC 7489 .*OpenDMARC discard the whole record`), line);
+      // Only once: the tag's removal note stays quiet, and the fix removes the tag.
+      assert.ok(!found.findings.some((x) => /-removed$/.test(x.rule)), line);
+      assert.match(applyFix(found.text, f.fixes![0]), /"v=DMARC1; p=reject"/);
+    }
+    // Valid RFC 7489 values keep their notes.
+    assert.equal(rules('v=DMARC1; p=reject; pct=50').find((f) => f.rule === 'dmarc/pct-removed')?.severity, 'warning');
+    assert.equal(rules('v=DMARC1; p=reject; ri=3600').find((f) => f.rule === 'dmarc/ri-removed')?.severity, 'information');
+  });
+
+  it('warns of an rf list, which OpenDMARC refuses with the record', () => {
+    const f = rules('v=DMARC1; p=reject; rf=afrf:iodef').find((x) => x.rule === 'dmarc/rf-removed')!;
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /OpenDMARC discards the whole record over a list of formats/);
+    assert.equal(rules('v=DMARC1; p=reject; rf=afrf').find((x) => x.rule === 'dmarc/rf-removed')?.severity, 'information');
+  });
+
+  it('says what receivers do with an invalid value, a repeated tag, a version in another case and `v = DMARC1`', () => {
+    assert.match(rules('v=DMARC1; p=reject; adkim=x').find((f) => f.rule === 'dmarc/invalid-value')!.message, /OpenDMARC discard the whole record over it/);
+    assert.match(rules('v=DMARC1; p=reject; aspf=strict').find((f) => f.rule === 'dmarc/invalid-value')!.message, /RFC 9989 receivers ignore it and align in relaxed mode; OpenDMARC reads `s`/);
+    assert.doesNotMatch(rules('v=DMARC1; p=reject; t=x').find((f) => f.rule === 'dmarc/invalid-value')!.message, /OpenDMARC/);
+    assert.match(rules('v=DMARC1; p=none; p=reject; p=quarantine').find((f) => f.rule === 'dmarc/duplicate-tag')!.message, /apply the last one \(`p=quarantine`\)/);
+    assert.match(rules('v=dmarc1; p=reject').find((f) => f.rule === 'dmarc/invalid-version')!.message, /OpenDMARC and Mail::DMARC accept it, receivers that follow the RFC discard the record/);
+    const spaced = rules('v = DMARC1; p=reject').find((f) => f.rule === 'dmarc/whitespace-around-equals')!;
+    assert.equal(spaced.severity, 'warning');
+    assert.match(spaced.message, /Mail::DMARC does\) discard this record/);
+    assert.equal(rules('v=DMARC1; p = reject').find((f) => f.rule === 'dmarc/whitespace-around-equals')?.severity, 'hint');
+  });
+});

@@ -63,7 +63,10 @@ export const invalidVersion = rule({
         fixes: [moveToFront(record.value, v)],
       });
     } else if (v.nameRaw !== 'v' || ownValue(v) !== 'DMARC1') {
-      ctx.report(v.range, `\`${record.value.slice(v.range.start, v.range.end)}\` must be exactly \`v=DMARC1\` (case-sensitive, RFC 9989 §4.7).`, {
+      const written = record.value.slice(v.range.start, v.range.end);
+      // OpenDMARC and Mail::DMARC read the tag whatever its case; the RFC's discovery does not.
+      const lenient = /^v\s*=\s*dmarc1$/i.test(written) ? ' OpenDMARC and Mail::DMARC accept it, receivers that follow the RFC discard the record.' : '';
+      ctx.report(v.range, `\`${written}\` must be exactly \`v=DMARC1\` (case-sensitive, RFC 9989 §4.7).${lenient}`, {
         fixes: [{ title: 'Write `v=DMARC1`', edits: [{ range: v.range, newText: 'v=DMARC1' }] }],
       });
     }
@@ -173,10 +176,13 @@ export const whitespaceAroundEquals = rule({
   },
   check(record, ctx) {
     for (const t of record.tags)
-      if (t.spaceAroundEquals)
-        ctx.report(t.range, `Write \`${t.nameRaw}=${t.value}\` without spaces around \`=\`; some receivers do not trim them (RFC 9989 §4.7).`, {
-          fixes: [{ title: `Write \`${t.nameRaw}=${t.value}\``, edits: [{ range: { start: t.nameRange.end, end: t.valueRange.start }, newText: '=' }] }],
-        });
+      if (t.spaceAroundEquals) {
+        const fixes = [{ title: `Write \`${t.nameRaw}=${t.value}\``, edits: [{ range: { start: t.nameRange.end, end: t.valueRange.start }, newText: '=' }] }];
+        // Receivers that select DMARC records by their first 8 characters (Mail::DMARC) never see this one.
+        if (t === record.tags[0] && t.name === 'v')
+          ctx.report(t.range, `\`${record.value.slice(t.range.start, t.range.end)}\`: receivers that pick DMARC records by the prefix \`v=DMARC1\` (Mail::DMARC does) discard this record; write \`v=DMARC1\` (RFC 9989 §4.7).`, { severity: 'warning', fixes });
+        else ctx.report(t.range, `Write \`${t.nameRaw}=${t.value}\` without spaces around \`=\`; some receivers do not trim them (RFC 9989 §4.7).`, { fixes });
+      }
   },
 });
 
@@ -191,14 +197,30 @@ const VALUE_RULES: Record<string, { ok: (v: string) => boolean; expect: string }
   t: { ok: (v) => v === 'y' || v === 'n', expect: '`y` or `n`' },
 };
 
+/**
+ * Values of the tags RFC 9989 removed, as RFC 7489 §6.3 wrote them: RFC 9989 receivers ignore the
+ * tags, RFC 7489 receivers check them, and OpenDMARC 1.4 discards the whole record over a bad one.
+ */
+const RFC7489_VALUE_RULES: Record<string, { ok: (v: string) => boolean; expect: string }> = {
+  pct: { ok: (v) => /^\d{1,3}$/.test(v) && Number(v) <= 100, expect: 'an integer from 0 to 100' },
+  ri: { ok: (v) => /^\d{1,32}$/.test(v), expect: 'a number of seconds' },
+  rf: { ok: (v) => v.split(':').every((f) => /^(afrf|iodef)$/i.test(f.trim())), expect: '`afrf` or `iodef`' },
+};
+
+/** Whether OpenDMARC 1.4 (libopendmarc) discards the whole record over this invalid value (seen in test/records/dmarc-oracles). */
+function openDmarcRefuses(tag: string, value: string): boolean {
+  if (tag === 'adkim' || tag === 'aspf') return !/^(strict|relaxed)$/i.test(value);
+  return tag === 'p' || tag === 'sp' || tag === 'fo';
+}
+
 export const invalidValue = rule({
   id: 'dmarc/invalid-value',
   severity: 'error',
   summary: 'A DMARC tag has a value outside its allowed set',
   fixable: true,
   docs: {
-    what: 'Finds invalid values of p, sp, np, adkim, aspf, fo, psd and t, such as `p=bogus`, `adkim=strict` or `fo=2`. A value that differs only in case (`p=Reject`) is valid, since the grammar ignores case, and is a hint to write it in lower case.',
-    why: 'RFC 9989 §4.7 lists the allowed values. An invalid `p` makes receivers fall back to other rules or discard the record; an invalid alignment mode is ignored in favour of the default.',
+    what: 'Finds invalid values of p, sp, np, adkim, aspf, fo, psd and t, such as `p=bogus`, `adkim=strict` or `fo=2`, and values of the removed pct, rf and ri that RFC 7489 did not allow either (`pct=200`, `rf=xml`, `ri=1d`). A value that differs only in case (`p=Reject`) is valid, since the grammar ignores case, and is a hint to write it in lower case.',
+    why: 'RFC 9989 §4.7 lists the allowed values. An invalid `p` makes receivers fall back to other rules or discard the record; an invalid alignment mode is ignored in favour of the default. RFC 7489 receivers still read pct, rf and ri: OpenDMARC discards the whole record over an invalid p, sp, fo, adkim or aspf, and over a pct, rf or ri RFC 7489 §6.3 does not allow, so the domain has no policy at those receivers (measured against OpenDMARC 1.4 and Mail::DMARC in test/records/dmarc-oracles.test.ts).',
     bad: '_dmarc IN TXT "v=DMARC1; p=reject; adkim=strict"',
     good: '_dmarc IN TXT "v=DMARC1; p=reject; adkim=s"',
     fix: 'Use one of the values the message lists.',
@@ -222,7 +244,18 @@ export const invalidValue = rule({
       }
       if (r.ok(lower)) fixes.push(setValue(t, lower, `Write \`${t.name}=${lower}\``));
       else if ((t.name === 'adkim' || t.name === 'aspf') && /^(strict|relaxed)$/.test(lower)) fixes.push(setValue(t, lower[0], `Write \`${t.name}=${lower[0]}\``));
-      ctx.report(t.valueRange.end > t.valueRange.start ? t.valueRange : t.range, `\`${t.name}=${t.value}\` is not valid; \`${t.name}\` takes ${r.expect} (RFC 9989 §4.7).`, { fixes });
+      const word = (t.name === 'adkim' || t.name === 'aspf') && /^(strict|relaxed)$/.test(lower);
+      const effect = word
+        ? ` RFC 9989 receivers ignore it and align in relaxed mode; OpenDMARC reads \`${lower[0]}\`.`
+        : t.value !== '' && openDmarcRefuses(t.name, own)
+          ? ' RFC 7489 receivers such as OpenDMARC discard the whole record over it.'
+          : '';
+      ctx.report(t.valueRange.end > t.valueRange.start ? t.valueRange : t.range, `\`${t.name}=${t.value}\` is not valid; \`${t.name}\` takes ${r.expect} (RFC 9989 §4.7).${effect}`, { fixes });
+    }
+    for (const t of record.tags) {
+      const r = RFC7489_VALUE_RULES[t.name];
+      if (!r || t.value === '' || r.ok(ownValue(t))) continue;
+      ctx.report(t.valueRange, `\`${t.name}=${ownValue(t)}\` is not valid in RFC 7489 (\`${t.name}\` takes ${r.expect}): RFC 9989 removed \`${t.name}\` and its receivers ignore it, but RFC 7489 receivers such as OpenDMARC discard the whole record over it (RFC 7489 §6.3); remove the tag.`, { fixes: [removeTag(record, t)] });
     }
   },
 });
@@ -234,7 +267,7 @@ export const duplicateTag = rule({
   fixable: true,
   docs: {
     what: 'Finds a tag that appears more than once in the record.',
-    why: 'RFC 6376 §3.2, whose tag-list syntax RFC 9989 §4.7 uses: duplicate tags make the record invalid; receivers that accept it keep one of the two, and which one varies.',
+    why: 'RFC 6376 §3.2, whose tag-list syntax RFC 9989 §4.7 uses: duplicate tags make the record invalid; receivers that accept it keep one of the two (OpenDMARC and Mail::DMARC the last), so which policy applies depends on the receiver.',
     bad: '_dmarc IN TXT "v=DMARC1; p=none; p=reject"',
     good: '_dmarc IN TXT "v=DMARC1; p=reject"',
     fix: 'Keep one copy with the value you mean.',
@@ -242,7 +275,7 @@ export const duplicateTag = rule({
   check(record, ctx) {
     const seen = new Set<string>();
     for (const t of record.tags) {
-      if (seen.has(t.name)) ctx.report(t.range, `Tag \`${t.name}\` appears more than once; the record is invalid for strict receivers (RFC 6376 §3.2, RFC 9989 §4.7).`, { fixes: [removeTag(record, t)] });
+      if (seen.has(t.name)) ctx.report(t.range, `Tag \`${t.name}\` appears more than once; the record is invalid for strict receivers (RFC 6376 §3.2, RFC 9989 §4.7), and OpenDMARC and Mail::DMARC apply the last one (\`${t.name}=${record.tags.filter((x) => x.name === t.name).at(-1)!.value}\`).`, { fixes: [removeTag(record, t)] });
       seen.add(t.name);
     }
   },
@@ -295,7 +328,8 @@ export const pctRemoved = rule({
   },
   check(record, ctx) {
     const pct = record.byName.get('pct');
-    if (!pct) return;
+    // A value RFC 7489 does not allow is dmarc/invalid-value's (an error: old receivers drop the record).
+    if (!pct || !RFC7489_VALUE_RULES.pct.ok(ownValue(pct))) return;
     const t = record.byName.get('t');
     const safe = t !== undefined && ((pct.value === '0' && t.value === 'y') || (pct.value === '100' && t.value === 'n'));
     if (safe || (pct.value === '100' && t === undefined)) {
@@ -319,7 +353,7 @@ export const rfRemoved = rule({
   summary: '`rf` is removed in RFC 9989',
   fixable: true,
   docs: {
-    what: 'Finds the `rf` (failure report format) tag.',
+    what: 'Finds the `rf` (failure report format) tag; a warning when it lists several formats (`rf=afrf:iodef`), which OpenDMARC refuses along with the whole record.',
     why: 'RFC 9989 removed `rf`; failure reports (RFC 9991) have one format, so the tag is ignored.',
     bad: '_dmarc IN TXT "v=DMARC1; p=reject; rf=afrf"',
     good: '_dmarc IN TXT "v=DMARC1; p=reject"',
@@ -327,7 +361,11 @@ export const rfRemoved = rule({
   },
   check(record, ctx) {
     const t = record.byName.get('rf');
-    if (t) ctx.report(t.range, '`rf` is removed in RFC 9989 and ignored by receivers; failure reports have one format (RFC 9991).', { fixes: [removeTag(record, t)] });
+    if (!t || !RFC7489_VALUE_RULES.rf.ok(ownValue(t))) return;
+    // RFC 7489 allows a list (`afrf:iodef`), but OpenDMARC 1.4 discards the whole record over one.
+    if (ownValue(t).includes(':'))
+      ctx.report(t.range, `\`rf=${ownValue(t)}\` is removed in RFC 9989 and ignored by its receivers, but OpenDMARC discards the whole record over a list of formats, so the domain has no policy there; remove the tag (RFC 9991 has one format).`, { severity: 'warning', fixes: [removeTag(record, t)] });
+    else ctx.report(t.range, '`rf` is removed in RFC 9989 and ignored by receivers; failure reports have one format (RFC 9991).', { fixes: [removeTag(record, t)] });
   },
 });
 
@@ -345,7 +383,7 @@ export const riRemoved = rule({
   },
   check(record, ctx) {
     const t = record.byName.get('ri');
-    if (t) ctx.report(t.range, '`ri` is removed in RFC 9989 and ignored; aggregate reports come once a day (RFC 9990).', { fixes: [removeTag(record, t)] });
+    if (t && RFC7489_VALUE_RULES.ri.ok(ownValue(t))) ctx.report(t.range, '`ri` is removed in RFC 9989 and ignored; aggregate reports come once a day (RFC 9990).', { fixes: [removeTag(record, t)] });
   },
 });
 
@@ -355,21 +393,33 @@ export const missingPolicy = rule({
   summary: 'The DMARC record has no `p` tag',
   fixable: true,
   docs: {
-    what: 'Finds DMARC records without a `p` tag.',
-    why: 'RFC 9989 §4.7 treats a record without a valid `p` as `p=none` when it has a valid `rua`, but RFC 7489 §6.3 receivers discard a record without `p`, so the domain has no policy there at all.',
+    what: 'Finds DMARC records without a `p` tag: an error when the record has no valid `rua` address either, as it then does nothing at any receiver; a warning otherwise.',
+    why: 'RFC 9989 §4.7 treats a record without a valid `p` as `p=none`; RFC 7489 §6.6.3 does so only when `rua` holds a valid address (Mail::DMARC follows that), and OpenDMARC discards any record without `p`, so the domain has no policy there at all.',
     bad: '_dmarc IN TXT "v=DMARC1; rua=mailto:dmarc@example.com"',
     good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
     fix: 'Add `p=none` (monitoring), `p=quarantine` or `p=reject` right after `v=DMARC1`.',
   },
   check(record, ctx) {
     if (record.byName.has('p') || !record.byName.has('v')) return;
+    // A `p=` glued to another tag (`v=DMARC1 p=reject`) is the separator rules' finding.
+    if (record.tags.some((t) => /[\s,]\s*p\s*=/i.test(t.value))) return;
     const v = record.byName.get('v')!;
     const at = v.range.end;
     const m = /^\s*;\s*/.exec(record.value.slice(at));
     const edit = m ? { range: { start: at + m[0].length, end: at + m[0].length }, newText: 'p=none; ' } : { range: { start: at, end: at }, newText: '; p=none' };
-    ctx.report(v.range, 'The record has no `p` tag: RFC 9989 receivers assume `none`, RFC 7489 receivers discard the record (RFC 9989 §4.7, RFC 7489 §6.3); state the policy.', {
-      fixes: [{ title: 'Add `p=none`', edits: [edit] }],
-    });
+    const rua = record.byName.get('rua');
+    const reports = rua !== undefined && parseReportUris(rua).some((u) => u.scheme === 'mailto' && u.address !== undefined && ADDR_RE.test(u.address));
+    // Without an address for reports the record does nothing anywhere: OpenDMARC and Mail::DMARC
+    // discard it, and an RFC 9989 receiver's p=none has no one to report to.
+    if (!reports)
+      ctx.report(v.range, 'The record has no `p` tag and no `rua` address, so it does nothing: RFC 7489 receivers (OpenDMARC, Mail::DMARC) discard it, and RFC 9989 receivers apply `none` with no one to report to (RFC 9989 §4.7, RFC 7489 §6.6.3); state the policy.', {
+        severity: 'error',
+        fixes: [{ title: 'Add `p=none`', edits: [edit] }],
+      });
+    else
+      ctx.report(v.range, 'The record has no `p` tag: RFC 9989 receivers and Mail::DMARC assume `none` because `rua` is valid, but OpenDMARC and other RFC 7489 receivers discard the record (RFC 9989 §4.7, RFC 7489 §6.6.3); state the policy.', {
+        fixes: [{ title: 'Add `p=none`', edits: [edit] }],
+      });
   },
 });
 
