@@ -29,6 +29,7 @@ import { isIP } from 'node:net';
 import { bundledSnapshot, ChainResolver, MemoResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
+import { mxHost } from './dns/types';
 import { checkHost } from './spf/evaluator';
 import { formatTree, LOOKUP_LIMIT, lookupTree, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
@@ -354,17 +355,25 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
     const a = zones.lookup(name, type);
     return a !== undefined && (a.status === 'nxdomain' || a.status === 'nodata');
   };
-  /** More void `a`/`mx`/`exists` lookups in the record itself than receivers allow (RFC 7208 §4.6.4), by the workspace zones. */
+  /**
+   * More void `a`/`mx`/`exists` lookups in the record itself than receivers allow (RFC 7208 §4.6.4),
+   * by the workspace zones; an `mx` counts its hosts without an address too.
+   */
   const voidTerm = (spf: SpfRecord, owner: string) => {
     const asking = spf.terms.filter((t) => (t.name === 'a' || t.name === 'mx' || t.name === 'exists') && !t.arg?.includes('%'));
-    // Most records have too few such terms to pass the limit: no lookups for them.
-    if (asking.length <= VOID_LIMIT) return false;
-    return (
-      asking.filter((t) => {
-        const name = (t.arg ?? owner).toLowerCase().replace(/\.$/, '');
-        return t.name === 'mx' ? empty(name, 'MX') : t.name === 'exists' ? empty(name, 'A') : empty(name, 'A') && empty(name, 'AAAA');
-      }).length > VOID_LIMIT
-    );
+    // Most records have too few such terms to pass the limit, and no `mx`: no lookups for them.
+    if (asking.length <= VOID_LIMIT && !asking.some((t) => t.name === 'mx')) return false;
+    let voids = 0;
+    for (const t of asking) {
+      const name = (t.arg ?? owner).toLowerCase().replace(/\.$/, '');
+      if (t.name === 'mx') {
+        const mx = zones.lookup(name, 'MX');
+        if (mx?.status === 'nxdomain' || mx?.status === 'nodata') voids++;
+        else if (mx?.status === 'ok') for (const r of mx.records.slice(0, LOOKUP_LIMIT)) if (empty(mxHost(r), 'A') && empty(mxHost(r), 'AAAA')) voids++;
+      } else if (t.name === 'exists' ? empty(name, 'A') : empty(name, 'A') && empty(name, 'AAAA')) voids++;
+      if (voids > VOID_LIMIT) return true;
+    }
+    return false;
   };
   // Include targets defined in the files checked are walked with the parses the check already made.
   const parses = new Map<string, SpfRecord>();

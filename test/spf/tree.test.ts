@@ -168,4 +168,35 @@ describe('a zone file held whole answers for its names', () => {
     assert.deepEqual(found.filter((x: string) => /void|not-found|duplicate/.test(x)), ['4:10 error spf/too-many-void-lookups', '5:20 error spf/include-not-found', '5:43 warning spf/duplicate-mechanism']);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it('reads a relative MX exchange under the origin, and counts MX hosts without an address as void lookups (RFC 7208 §4.6.4)', async () => {
+    const { checkHost } = require('../../server/src/spf/evaluator') as typeof import('../../server/src/spf/evaluator');
+    const r = zone(`${SOA}\n@ IN MX 10 mx1\n@ IN MX 20 mx2\n@ IN MX 30 mx3\n@ IN TXT "v=spf1 mx -all"\nok IN MX 10 mx4\nok IN TXT "v=spf1 mx -all"\nmx4 IN A 192.0.2.44`);
+    // `10 mx1` is mx1.z.example, as DNS serves it.
+    assert.deepEqual(r.lookup('z.example', 'MX'), { status: 'ok', records: ['10 mx1.z.example', '20 mx2.z.example', '30 mx3.z.example'], source: 'workspace file z.example.zone' });
+    const tree = await lookupTree('z.example', new ChainResolver(r, undefined));
+    assert.equal(tree.voidLookups, 3);
+    assert.match(tree.tree.terms[0].note!, /no address: mx1\.z\.example, mx2\.z\.example, mx3\.z\.example/);
+    assert.ok(tree.diagnostics.some((d) => d.rule === 'spf/too-many-void-lookups'));
+    // A receiver agrees: three void lookups are a permerror (pyspf and Mail::SPF count them so).
+    const evaluated = await checkHost({ ip: '192.0.2.1', sender: 'a@z.example', helo: 'z.example', resolver: new ChainResolver(r, undefined) });
+    assert.equal(evaluated.result, 'permerror');
+    // An MX host with an address matches, and costs no void lookup.
+    const ok = await checkHost({ ip: '192.0.2.44', sender: 'a@ok.z.example', helo: 'ok.z.example', resolver: new ChainResolver(r, undefined) });
+    assert.equal(ok.result, 'pass');
+    assert.equal((await lookupTree('ok.z.example', new ChainResolver(r, undefined))).voidLookups, 0);
+  });
+
+  it('counts MX hosts without an address in `check`, offline, which walks such a record for them', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const fs = require('node:fs') as typeof import('node:fs');
+    const path = require('node:path') as typeof import('node:path');
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dl-mxvoid-'));
+    fs.writeFileSync(path.join(dir, 'z.example.zone'), `$ORIGIN z.example.\n${SOA}\n@ IN MX 10 mx1\n@ IN MX 20 mx2\n@ IN MX 30 mx3\n@ IN TXT "v=spf1 mx -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@z.example"\n`);
+    const out = spawnSync(process.execPath, [path.join(__dirname, '..', '..', '..', 'dist', 'cli.js'), 'check', dir, '--offline', '--format', 'json'], { encoding: 'utf8' });
+    const found = JSON.parse(out.stdout).files[0].diagnostics.filter((d: { rule: string }) => d.rule === 'spf/too-many-void-lookups');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /3 void lookups/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

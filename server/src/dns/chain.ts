@@ -7,7 +7,7 @@ import type { WorkspaceIndex } from '../workspace';
 import type { DnsAnswer, Resolver, RRType } from './types';
 import { SnapshotResolver, type SpfSnapshot } from './snapshot';
 import snapshotData from './spf-snapshot.json';
-import { cnameChainEnd, cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
+import { cnameChainEnd, cnameTarget, MAX_CNAME_CHAIN, mxData } from '../records/cname';
 import { wholeZone } from '../records/dynamic';
 
 /** Answers from the records the workspace files define; undefined when no file defines the name. */
@@ -26,7 +26,7 @@ export class WorkspaceResolver implements Resolver {
       if (!target || via.length >= MAX_CNAME_CHAIN) return { status: 'error', message: `the CNAME chain from ${via[0] ?? owner} is longer than ${MAX_CNAME_CHAIN}`, source: `workspace file ${cname.uri}` };
       return this.lookup(target, type, [...via, owner]);
     }
-    const records = entries.filter((e) => e.record.type === type).map((e) => (type === 'TXT' ? (e.site?.site.value ?? e.record.rdata.join('')) : e.record.rdata.join(' ')));
+    const records = entries.filter((e) => e.record.type === type).map((e) => (type === 'TXT' ? (e.site?.site.value ?? e.record.rdata.join('')) : type === 'MX' ? mxData(e.record) : e.record.rdata.join(' ')));
     const source = `workspace file ${entries[0].uri}${via.length ? ` (${[...via, owner].join(' → ')} by CNAME)` : ''}`;
     return records.length ? { status: 'ok', records, source } : { status: 'nodata', source };
   }

@@ -294,7 +294,19 @@ function* walkTerm(t: SpfTerm, domain: string, path: string[], w: Walk): Step<Tr
       w.voids++;
     } else if (mx.records.length > LOOKUP_LIMIT) {
       w.diagnostics.push({ rule: 'spf/mx-too-many-hosts', message: `${target} has ${mx.records.length} MX hosts; \`mx\` may look up at most ${LOOKUP_LIMIT} (RFC 7208 §4.6.4), so it is a permerror.`, path, term: t.text });
-    } else out.note = `${mx.records.length} MX host${mx.records.length === 1 ? '' : 's'}: ${mx.records.map(mxHost).join(', ')}`;
+    } else {
+      const hosts = mx.records.map(mxHost);
+      out.note = `${hosts.length} MX host${hosts.length === 1 ? '' : 's'}: ${hosts.join(', ')}`;
+      // A receiver then looks up each host's address; a host with none (neither A nor AAAA, so for
+      // any client) is a void lookup (RFC 7208 §4.6.4), as pyspf and Mail::SPF count it.
+      const addresses = yield* fork(hosts.map((h) => isVoid(h, ['A', 'AAAA'])));
+      const none = hosts.filter((_, i) => addresses[i].void && !addresses[i].error);
+      if (none.length) {
+        out.void = true;
+        w.voids += none.length;
+        out.note += `; no address: ${none.join(', ')}`;
+      }
+    }
     return out;
   }
   const r = yield* isVoid(target, t.name === 'exists' ? ['A'] : ['A', 'AAAA']);
