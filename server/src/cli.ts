@@ -30,6 +30,7 @@ import { bundledSnapshot, ChainResolver, MemoResolver, WorkspaceResolver } from 
 import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { mxHost } from './dns/types';
+import { mxExchange } from './records/cname';
 import { checkHost } from './spf/evaluator';
 import { formatTree, LOOKUP_LIMIT, lookupTree, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
@@ -351,9 +352,16 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
     if (k === undefined) known.set(name, (k = zones.lookup(name, 'TXT') !== undefined || snapshot?.lookup(name, 'TXT') !== undefined));
     return k;
   };
+  // Asked once per name and type: records share their MX hosts and `a:` names.
+  const emptyAnswers = new Map<string, boolean>();
   const empty = (name: string, type: 'A' | 'AAAA' | 'MX') => {
-    const a = zones.lookup(name, type);
-    return a !== undefined && (a.status === 'nxdomain' || a.status === 'nodata');
+    const key = `${type} ${name}`;
+    let e = emptyAnswers.get(key);
+    if (e === undefined) {
+      const a = zones.lookup(name, type);
+      emptyAnswers.set(key, (e = a !== undefined && (a.status === 'nxdomain' || a.status === 'nodata')));
+    }
+    return e;
   };
   /**
    * More void `a`/`mx`/`exists` lookups in the record itself than receivers allow (RFC 7208 §4.6.4),
@@ -364,13 +372,24 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
     // Most records have too few such terms to pass the limit, and no `mx`: no lookups for them.
     if (asking.length <= VOID_LIMIT && !asking.some((t) => t.name === 'mx')) return false;
     let voids = 0;
+    // `mx` first: its hosts can make it several void lookups; the other terms are looked up only
+    // when, with those, they could pass the limit.
+    const others = asking.filter((t) => t.name !== 'mx');
     for (const t of asking) {
+      if (t.name !== 'mx') continue;
       const name = (t.arg ?? owner).toLowerCase().replace(/\.$/, '');
-      if (t.name === 'mx') {
-        const mx = zones.lookup(name, 'MX');
-        if (mx?.status === 'nxdomain' || mx?.status === 'nodata') voids++;
-        else if (mx?.status === 'ok') for (const r of mx.records.slice(0, LOOKUP_LIMIT)) if (empty(mxHost(r), 'A') && empty(mxHost(r), 'AAAA')) voids++;
-      } else if (t.name === 'exists' ? empty(name, 'A') : empty(name, 'A') && empty(name, 'AAAA')) voids++;
+      // The name's own records straight from the index (the resolver's answer strings cost more), unless a CNAME leads elsewhere.
+      const here = run.workspace.at(name);
+      const hosts = here.length && !here.some((e) => e.record.type === 'CNAME') ? here.filter((e) => e.record.type === 'MX').map((e) => mxExchange(e.record)) : undefined;
+      const mx = hosts ? undefined : zones.lookup(name, 'MX');
+      if (hosts?.length === 0 || mx?.status === 'nxdomain' || mx?.status === 'nodata') voids++;
+      else for (const h of (hosts ?? (mx?.status === 'ok' ? mx.records.map(mxHost) : [])).slice(0, LOOKUP_LIMIT)) if (empty(h, 'A') && empty(h, 'AAAA')) voids++;
+      if (voids > VOID_LIMIT) return true;
+    }
+    if (voids + others.length <= VOID_LIMIT) return false;
+    for (const t of others) {
+      const name = (t.arg ?? owner).toLowerCase().replace(/\.$/, '');
+      if (t.name === 'exists' ? empty(name, 'A') : empty(name, 'A') && empty(name, 'AAAA')) voids++;
       if (voids > VOID_LIMIT) return true;
     }
     return false;

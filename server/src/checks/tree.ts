@@ -30,7 +30,7 @@ export const treeRules: TreeRule[] = [
     severity: 'error',
     summary: 'More than two lookups in the SPF tree find nothing',
     docs: {
-      what: 'Counts lookups of `a`, `mx` and `exists` terms that return NXDOMAIN or no records.',
+      what: 'Counts lookups of `a`, `mx` and `exists` terms across the include tree that return NXDOMAIN or no records, including the address lookups of each MX host (a host with neither A nor AAAA is void for any client, as pyspf and Mail::SPF count it).',
       why: 'RFC 7208 §4.6.4: after two void lookups receivers return `permerror`, a guard against abuse that also catches stale names.',
       bad: '@ IN TXT "v=spf1 a:gone1.example.com a:gone2.example.com a:gone3.example.com -all"',
       good: '@ IN TXT "v=spf1 ip4:192.0.2.1 -all"',

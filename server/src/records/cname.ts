@@ -18,6 +18,11 @@ export function setMxExchange(record: ResourceRecord, exchange: string): void {
   targets.set(record, exchange);
 }
 
+/** An MX record's exchange, absolute, lower case, without the trailing dot. */
+export function mxExchange(record: ResourceRecord): string {
+  return targets.get(record) ?? (record.rdata[1] ?? '').toLowerCase().replace(/\.$/, '');
+}
+
 /** An MX record's data as DNS serves it, `preference exchange`, the exchange absolute (lower case, no trailing dot). */
 export function mxData(record: ResourceRecord): string {
   const exchange = targets.get(record);
