@@ -150,9 +150,17 @@ describe('a zone file held whole answers for its names', () => {
     assert.equal(new WorkspaceResolver(ws).lookup('_spf.z.example', 'TXT')?.status, 'nxdomain');
   });
 
-  it('says nothing where a wildcard may answer (RFC 4592) or a delegation or DNAME hands the name on', () => {
-    assert.equal(zone(`${SOA}\n*.w IN A 192.0.2.3`).lookup('mail.w.z.example', 'A'), undefined);
-    assert.equal(zone(`${SOA}\n* IN TXT "x"`).lookup('mail.z.example', 'A'), undefined);
+  it('answers from the wildcard at the closest encloser (RFC 4592), and says nothing where a delegation or DNAME hands the name on', () => {
+    assert.deepEqual(zone(`${SOA}\n*.w IN A 192.0.2.3`).lookup('mail.w.z.example', 'A'), { status: 'ok', records: ['192.0.2.3'], source: 'workspace file z.example.zone (mail.w.z.example from the wildcard *.w.z.example)' });
+    assert.equal(zone(`${SOA}\n*.w IN A 192.0.2.3`).lookup('a.b.w.z.example', 'A')?.status, 'ok', 'any depth below the closest encloser');
+    assert.equal(zone(`${SOA}\n* IN TXT "x"`).lookup('mail.z.example', 'A')?.status, 'nodata', 'the wildcard has no A');
+    assert.deepEqual(zone(`${SOA}\n* IN TXT "x"`).lookup('mail.z.example', 'TXT'), { status: 'ok', records: ['x'], source: 'workspace file z.example.zone (mail.z.example from the wildcard *.z.example)' });
+    // Not for a name that exists (an empty non-terminal), nor below a closer encloser without its own wildcard.
+    assert.equal(zone(`${SOA}\n* IN A 192.0.2.4\nx.ent IN A 192.0.2.5`).lookup('ent.z.example', 'A')?.status, 'nodata');
+    assert.equal(zone(`${SOA}\n* IN A 192.0.2.4\nsub IN TXT "s"`).lookup('x.sub.z.example', 'A')?.status, 'nxdomain');
+    // A wildcard CNAME is followed like any other.
+    const viaCname = zone(`${SOA}\n*.c IN CNAME target\ntarget IN A 192.0.2.6`).lookup('q.c.z.example', 'A');
+    assert.deepEqual(viaCname?.status === 'ok' && viaCname.records, ['192.0.2.6']);
     assert.equal(zone(`${SOA}\nsub IN NS ns.elsewhere.example.`).lookup('mail.sub.z.example', 'A'), undefined);
     assert.equal(zone(`${SOA}\nold IN DNAME new.example.`).lookup('mail.old.z.example', 'A'), undefined);
   });

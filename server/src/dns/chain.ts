@@ -16,8 +16,15 @@ export class WorkspaceResolver implements Resolver {
 
   lookup(name: string, type: RRType, via: string[] = []): DnsAnswer | undefined {
     const owner = name.toLowerCase().replace(/\.$/, '');
-    const entries = this.workspace.at(owner);
-    if (entries.length === 0) return this.authoritative(owner);
+    let entries = this.workspace.at(owner);
+    let synthesized: string | undefined;
+    if (entries.length === 0) {
+      const known = this.authoritative(owner);
+      if (known !== 'wildcard') return known;
+      // RFC 4592: the zone's wildcard at the closest encloser answers for a name that does not exist.
+      synthesized = this.wildcardOf(owner)!;
+      entries = this.workspace.at(synthesized);
+    }
     // A CNAME: resolvers follow it and answer with the target's records (RFC 1034 §3.6.2). A target the
     // workspace does not define is not answered here (live DNS follows the CNAME itself).
     const cname = entries.find((e) => e.record.type === 'CNAME');
@@ -27,21 +34,38 @@ export class WorkspaceResolver implements Resolver {
       return this.lookup(target, type, [...via, owner]);
     }
     const records = entries.filter((e) => e.record.type === type).map((e) => (type === 'TXT' ? (e.site?.site.value ?? e.record.rdata.join('')) : type === 'MX' ? mxData(e.record) : e.record.rdata.join(' ')));
-    const source = `workspace file ${entries[0].uri}${via.length ? ` (${[...via, owner].join(' → ')} by CNAME)` : ''}`;
+    const source = `workspace file ${entries[0].uri}${synthesized ? ` (${owner} from the wildcard ${synthesized})` : ''}${via.length ? ` (${[...via, owner].join(' → ')} by CNAME)` : ''}`;
     return records.length ? { status: 'ok', records, source } : { status: 'nodata', source };
   }
 
   /**
    * A name no file defines, under a zone a workspace zone file holds whole (its apex SOA is there):
-   * the authoritative answer, NXDOMAIN, or NODATA for a name that only has names below it (RFC 8020).
-   * Unknown (undefined) when a wildcard could answer for it (RFC 4592), or a delegation (NS) or DNAME
-   * between the name and the apex hands it to another server.
+   * the authoritative answer, NXDOMAIN, or NODATA for a name that only has names below it (RFC 8020),
+   * or 'wildcard' when the zone's wildcard answers for it (RFC 4592). Unknown (undefined) when a
+   * delegation (NS) or DNAME between the name and the apex hands it to another server.
    */
-  private authoritative(owner: string): DnsAnswer | undefined {
+  private authoritative(owner: string): DnsAnswer | 'wildcard' | undefined {
     // `owner` has no records (the caller asked): the walk starts at it only to reach its wildcard and parents.
-    const zone = wholeZone(owner, (n) => this.workspace.at(n), (e) => e.record, () => true);
+    const zone = wholeZone(owner, (n) => this.workspace.at(n), (e) => e.record, () => false);
     if (!zone) return undefined;
-    return { status: this.workspace.exists(owner) ? 'nodata' : 'nxdomain', source: `workspace file ${zone.soa.uri} (the zone ${zone.apex}, which has no ${owner})` };
+    const exists = this.workspace.exists(owner);
+    // In a zone held whole, a wildcard answers for a name that does not exist.
+    if (!exists && this.wildcardOf(owner)) return 'wildcard';
+    return { status: exists ? 'nodata' : 'nxdomain', source: `workspace file ${zone.soa.uri} (the zone ${zone.apex}, which has no ${owner})` };
+  }
+
+  /**
+   * The wildcard that answers for `owner`, a name that does not exist (RFC 4592 §3.3.1): `*.` the
+   * closest encloser (its nearest existing ancestor), when that wildcard has records.
+   */
+  private wildcardOf(owner: string): string | undefined {
+    for (let n = owner; n.includes('.'); ) {
+      n = n.slice(n.indexOf('.') + 1);
+      if (!this.workspace.exists(n)) continue;
+      const wild = `*.${n}`;
+      return this.workspace.at(wild).length ? wild : undefined;
+    }
+    return undefined;
   }
 
   /** Where a CNAME chain from `name` leaves the workspace: the first name of it no file defines, if any. */
