@@ -395,10 +395,10 @@ function toDiagnostic(f: Finding, state: DocState, index: { positionAt(o: number
   };
   if (f.related?.length) {
     d.relatedInformation = f.related.flatMap((r) => {
-      const t = state.analysis?.zone.texts.get(r.uri) ?? readTextFile(r.uri);
+      const t = state.analysis?.zone.texts.get(r.uri) ?? openText(r.uri) ?? readTextFile(r.uri);
       if (t === undefined) return [];
       const ri = r.uri === f.uri ? index : new LineIndex(t);
-      return [{ location: { uri: toUri(r.uri), range: { start: ri.positionAt(r.range.start), end: ri.positionAt(r.range.end) } }, message: r.message }];
+      return [{ location: { uri: uriOf(r.uri), range: { start: ri.positionAt(r.range.start), end: ri.positionAt(r.range.end) } }, message: r.message }];
     });
   }
   return d;
@@ -824,7 +824,7 @@ function profileAction(file: string, domain: string, senders: SuggestedSender[])
     if (text === undefined) return undefined;
     const { edits } = writeProfile(text, domain, senders);
     const index = open ?? new LineIndex(text);
-    return { title, kind: CodeActionKind.RefactorRewrite, edit: { changes: { [toUri(existing)]: edits.map((e) => ({ range: { start: index.positionAt(e.offset), end: index.positionAt(e.offset + e.length) }, newText: e.content })) } } };
+    return { title, kind: CodeActionKind.RefactorRewrite, edit: { changes: { [uriOf(existing)]: edits.map((e) => ({ range: { start: index.positionAt(e.offset), end: index.positionAt(e.offset + e.length) }, newText: e.content })) } } };
   }
   const root = workspaceFolders.find((f) => file.startsWith(f + path.sep)) ?? path.dirname(file);
   const uri = toUri(path.join(root, CONFIG_NAME));

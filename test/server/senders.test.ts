@@ -203,6 +203,23 @@ describe('language server: documents open under URIs the editor encodes its own 
     assert.ok(parsed.domains['example.com'] && parsed.domains['example.org'], written);
   });
 
+  it('points related information into another open file by the editor\'s URI for it, at its unsaved lines', async () => {
+    const mainFile = path.join(sub, 'example.net.zone');
+    const spfFile = path.join(sub, 'spf.example.net.zone');
+    fs.writeFileSync(mainFile, '$ORIGIN example.net.\n@ IN TXT "v=spf1 include:_spf.example.net -all"\n');
+    fs.writeFileSync(spfFile, '$ORIGIN example.net.\n_spf IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\n');
+    const mainUri = vscodeUri(mainFile);
+    const spfUri = vscodeUri(spfFile);
+    void client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: spfUri, languageId: 'dns-zone', version: 1, text: fs.readFileSync(spfFile, 'utf8') } });
+    // Unsaved: two comment lines, and the record no longer SPF.
+    void client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: spfUri, version: 2 }, contentChanges: [{ text: '; one\n; two\n$ORIGIN example.net.\n_spf IN TXT "ip4:192.0.2.0/24 -all"\n' }] });
+    void client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: mainUri, languageId: 'dns-zone', version: 1, text: fs.readFileSync(mainFile, 'utf8') } });
+    const p = await client.waitFor(mainUri, (x) => x.diagnostics.some((d) => d.code === 'spf/include-has-no-spf'));
+    const related = p.diagnostics.find((d) => d.code === 'spf/include-has-no-spf')!.relatedInformation?.[0];
+    assert.equal(related?.location.uri, spfUri);
+    assert.equal(related?.location.range.start.line, 3, 'the line in the editor\'s text');
+  });
+
   it('counts the open documents\' editor text in "check workspace", not the files on disk', async () => {
     const orgUri = vscodeUri(path.join(sub, 'example.org.zone'));
     const count = () => client.conn.sendRequest(ExecuteCommandRequest.type, { command: 'dmarcLens.server.checkWorkspace', arguments: [] }) as Promise<{ error: number }>;
