@@ -127,3 +127,74 @@ describe('language server: unsaved edits of the files a document reads', () => {
     await client.waitFor(uri, (p) => p.diagnostics.some((d) => d.code === 'dmarc/missing-record'));
   });
 });
+
+/**
+ * The editor's unsaved text of a module's other file must count exactly as that text would on disk:
+ * random edits to the file that names the zone, the locals and the variables, left unsaved, give the
+ * open records file the diagnostics it gets once the same text is on disk and the editor closed.
+ */
+describe('language server: random unsaved edits of a Terraform module file', () => {
+  const RUNS = Number(process.env.DL_LSP_FUZZ_RUNS ?? 8);
+  let dir: string;
+  let client: TestClient;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tfmod-fuzz-'));
+    client = await startServer(dir, { dns: { mode: 'offline' } });
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const defs = 'resource "aws_route53_zone" "main" {\n  name = local.apex\n}\nlocals {\n  apex  = "mod.example"\n  dmarc = "v=DMARC1; p=reject; rua=mailto:d@mod.example"\n}\nvariable "sub" {\n  default = "mail"\n}\n';
+  const records = 'resource "aws_route53_record" "spf" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = var.sub\n  type    = "TXT"\n  records = ["v=spf1 include:_spf.mod.example -all"]\n}\nresource "aws_route53_record" "dmarc" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "_dmarc"\n  type    = "TXT"\n  records = [local.dmarc]\n}\n';
+  const PIECES = ['"', '\n', ' ', '}', '{', 'x', '.', 'other.example', '${local.apex}', 'p=none', '#', 'locals {', 'variable "sub" {', 'default = "news"', '= '];
+
+  it(`unsaved equals saved (${RUNS} sessions)`, async () => {
+    const { default: fc } = await import('fast-check');
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ at: fc.nat(), del: fc.nat({ max: 12 }), ins: fc.constantFrom(...PIECES) }), { minLength: 1, maxLength: 4 }), async (edits) => {
+        const folder = path.join(dir, String(++n));
+        fs.mkdirSync(folder);
+        const defsFile = path.join(folder, 'defs.tf');
+        const recordsFile = path.join(folder, 'records.tf');
+        fs.writeFileSync(defsFile, defs);
+        fs.writeFileSync(recordsFile, records);
+        const defsUri = pathToFileURL(defsFile).href;
+        const recordsUri = pathToFileURL(recordsFile).href;
+        let text = defs;
+        for (const e of edits) {
+          const at = e.at % (text.length + 1);
+          text = text.slice(0, at) + e.ins + text.slice(at + e.del);
+        }
+        const { conn } = client;
+        await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: recordsUri, languageId: 'terraform', version: 1, text: records } });
+        await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: defsUri, languageId: 'terraform', version: 1, text: defs } });
+        await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: defsUri, version: 2 }, contentChanges: [{ text }] });
+        // The records file is checked again after the edit: wait until its diagnostics settle.
+        const settle = async () => {
+          let last = JSON.stringify(client.latest.get(recordsUri)?.diagnostics);
+          for (let quiet = 0; quiet < 8; ) {
+            await new Promise((r) => setTimeout(r, 40));
+            const now = JSON.stringify(client.latest.get(recordsUri)?.diagnostics);
+            if (now === last) quiet++;
+            else {
+              last = now;
+              quiet = 0;
+            }
+          }
+          return last;
+        };
+        const unsaved = await settle();
+        // The same text on disk, the editor's copy closed: the records file must say the same.
+        fs.writeFileSync(defsFile, text);
+        await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: defsUri } });
+        await conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: defsUri, type: FileChangeType.Changed }] });
+        const saved = await settle();
+        await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: recordsUri } });
+        assert.equal(unsaved, saved, JSON.stringify(text));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
