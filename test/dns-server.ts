@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as packet from 'dns-packet';
 
 export interface ZoneRecord {
-  type: 'TXT' | 'A' | 'AAAA' | 'MX' | 'PTR' | 'CNAME';
+  type: 'TXT' | 'A' | 'AAAA' | 'MX' | 'PTR' | 'CNAME' | 'NS';
   /** TXT: one string or several character-strings; MX: `pref host`. */
   data: string | string[];
 }

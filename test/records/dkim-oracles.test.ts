@@ -1,16 +1,21 @@
 /**
- * Differential test of the DKIM key rules against two independent verifiers' key parsers: dkimpy
+ * Differential test of the DKIM key rules against independent verifiers' key parsers: dkimpy
  * (python3-dkim, `dkim.evaluate_pk`) and Mail::DKIM (libmail-dkim-perl, `PublicKey->parse` and
  * `check`). Each record variant below is judged by both; where every verifier that has a verdict
  * refuses the key, DMARC Lens must report an error, and where every one accepts it, no error (except
- * where RFC 8301 forbids what they still parse). Skips an oracle that is not installed
- * (`apt-get install python3-dkim python3-nacl libmail-dkim-perl`).
+ * where RFC 8301 forbids what they still parse). OpenDKIM (`opendkim-testkey`, libopendkim, asking a
+ * real DNS server on loopback through libunbound) judges the record's tags but not the key without
+ * the private half: where it refuses a record, DMARC Lens must report an error too. Skips an oracle
+ * that is not installed (`apt-get install python3-dkim python3-nacl libmail-dkim-perl opendkim-tools`).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
-import { describe, it } from 'node:test';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startDnsServer, type DnsServer } from '../dns-server';
 import { EXAMPLE_KEYS } from '../../server/src/checks/dkim';
 import { encodeZoneString } from '../../server/src/sources/zonefile';
 import { lint } from '../helpers';
@@ -109,9 +114,68 @@ function oracle(cmd: string, args: string[]): (string | null)[] | undefined {
   }
 }
 
-describe('DKIM key records judged as dkimpy and Mail::DKIM judge them', () => {
+const OPENDKIM = '/usr/sbin/opendkim-testkey';
+
+/**
+ * OpenDKIM's verdict on each variant: its `opendkim-testkey` asks for `s<i>._domainkey.example.com`
+ * through libunbound, pointed (as the root) at a DNS server on loopback that serves the variants.
+ */
+async function openDkim(): Promise<{ verdicts?: (string | null)[]; server?: DnsServer }> {
+  if (!fs.existsSync(OPENDKIM)) return {};
+  const zone: Parameters<typeof startDnsServer>[0] = { '': [{ type: 'NS', data: 'ns.lab.test' }], 'ns.lab.test': [{ type: 'A', data: '127.0.0.1' }] };
+  VARIANTS.forEach((v, i) => {
+    const strings: string[] = [];
+    for (let j = 0; j < v.length; j += 200) strings.push(v.slice(j, j + 200));
+    zone[`s${i}._domainkey.example.com`] = [{ type: 'TXT', data: strings }];
+  });
+  const server = await startDnsServer(zone);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-opendkim-'));
+  fs.writeFileSync(path.join(dir, 'unbound.conf'), `server:\n  do-not-query-localhost: no\n  qname-minimisation: no\n  use-syslog: no\n  local-zone: "example." nodefault\nstub-zone:\n  name: "."\n  stub-addr: 127.0.0.1@${server.port}\n`);
+  fs.writeFileSync(path.join(dir, 'opendkim.conf'), `ResolverConfiguration ${path.join(dir, 'unbound.conf')}\n`);
+  // Asynchronously: the DNS server answering it lives in this process.
+  const ask = (i: number) =>
+    new Promise<string | null>((resolve) =>
+      execFile(OPENDKIM, ['-x', path.join(dir, 'opendkim.conf'), '-d', 'example.com', '-s', `s${i}`, '-vvv'], { timeout: 20000 }, (e, out, err) => {
+        const text = `${out}${err}`.replace(/opendkim-testkey: /g, '').replace(/checking key '[^']*'\n?/g, '').trim();
+        if (!e) return resolve('ok');
+        // A lookup that failed says nothing of the record.
+        resolve(/timed out|unexpected reply|record not found/.test(text) ? null : `refused: ${text.split('\n')[0]}`);
+      }),
+    );
+  const verdicts: (string | null)[] = [];
+  for (let i = 0; i < VARIANTS.length; i++) verdicts.push(await ask(i));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { verdicts, server };
+}
+
+describe('DKIM key records judged as dkimpy, Mail::DKIM and OpenDKIM judge them', () => {
   const dkimpy = oracle('/usr/bin/python3', ['-c', PY]);
   const mailDkim = oracle('/usr/bin/perl', ['-e', PL]);
+  let opendkim: (string | null)[] | undefined;
+  let server: DnsServer | undefined;
+  before(async () => {
+    ({ verdicts: opendkim, server } = await openDkim());
+  });
+  after(async () => server?.close());
+
+  it('errors where OpenDKIM refuses the record', (t) => {
+    if (!opendkim) return t.skip('OpenDKIM (opendkim-tools) is not installed');
+    const wrong: string[] = [];
+    let refused = 0;
+    VARIANTS.forEach((v, i) => {
+      const strings: string[] = [];
+      for (let j = 0; j < v.length; j += 200) strings.push(v.slice(j, j + 200));
+      const { findings } = lint(`s${i}._domainkey IN TXT ${strings.map((s) => `"${encodeZoneString(s)}"`).join(' ')}`);
+      const errors = findings.filter((f) => f.severity === 'error').map((f) => f.rule);
+      t.diagnostic(`${v.length > 70 ? `${v.slice(0, 70)}…` : v}: OpenDKIM ${opendkim![i] ?? '-'}; we: ${errors.join(',') || 'no error'}`);
+      if (opendkim![i]?.startsWith('refused')) {
+        refused++;
+        if (errors.length === 0 && !findings.some((f) => f.rule === 'dkim/revoked')) wrong.push(`OpenDKIM refuses the record, and we report no error: ${v} (${opendkim![i]})`);
+      }
+    });
+    assert.deepEqual(wrong, []);
+    assert.ok(refused >= 3, `OpenDKIM refused ${refused}`);
+  });
 
   it('errors where every verifier refuses the key, and only on RFC grounds where every one loads it', (t) => {
     if (!dkimpy && !mailDkim) return t.skip('neither dkimpy (python3-dkim) nor Mail::DKIM (libmail-dkim-perl) is installed');
