@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../server/src/config';
 import { readReports } from '../server/src/reports/aggregate';
-import { aligns, analyzeSenders, orgDomain } from '../server/src/senders/analyze';
+import { aligns, analyzeSenders, discoveryNames, findCoverage, orgDomain } from '../server/src/senders/analyze';
 import catalog from '../server/src/senders/catalog.json';
 import { providers, useProviders, providerForInclude } from '../server/src/senders/catalog';
 import { suggestSenders, writeProfile } from '../server/src/senders/suggest';
@@ -219,6 +219,20 @@ describe('sender alignment', () => {
     assert.equal(ghost.coverage?.via, 'np');
     assert.equal(ghost.coverage?.policy, 'none');
     assert.equal(existing.problems.find((p) => p.rule === 'sender/will-fail-dmarc')!.severity, 'error');
+  });
+
+  it('discovers the policy with RFC 9989 §4.10 tree walk: the From domain, then up to the TLD, a long name cut to 7 labels', () => {
+    assert.deepEqual(discoveryNames('a.mail.example.co.uk'), ['a.mail.example.co.uk', 'mail.example.co.uk', 'example.co.uk', 'co.uk', 'uk']);
+    // Ten labels: the name itself, then straight to its last seven, at most eight queries.
+    const long = 'a.b.c.d.e.f.g.example.co.uk';
+    assert.deepEqual(discoveryNames(long), [long, 'd.e.f.g.example.co.uk', 'e.f.g.example.co.uk', 'f.g.example.co.uk', 'g.example.co.uk', 'example.co.uk', 'co.uk', 'uk']);
+    // Two DMARC records at a name are both discarded and the walk goes on to the parent's.
+    const ws = workspace('_dmarc IN TXT "v=DMARC1; p=reject; sp=quarantine"\n_dmarc.news IN TXT "v=DMARC1; p=none"\n_dmarc.news IN TXT "v=DMARC1; p=reject"\nnews IN A 192.0.2.1\n');
+    const lookup = (n: string) => ws.at(n);
+    const c = findCoverage('news.example.com', lookup, (n) => ws.exists(n))!;
+    assert.equal(c.at, 'example.com');
+    assert.equal(c.policy, 'quarantine');
+    assert.equal(findCoverage('example.com', lookup, (n) => ws.exists(n))?.policy, 'reject');
   });
 
   it('a From domain without any DMARC record in reach is named', () => {

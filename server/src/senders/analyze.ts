@@ -4,7 +4,7 @@
  * signature align, what to publish when neither does, and what the aggregate reports say about it.
  * Pure: records come from a lookup by owner name, reports are passed in; nothing here queries DNS.
  */
-import { getDomain, getPublicSuffix } from 'tldts';
+import { getDomain } from 'tldts';
 import type { AnalyzedSite } from '../checks/rule';
 import { isUnder, type SenderProfile } from '../config';
 import { parseSpf } from '../records/spf';
@@ -102,19 +102,15 @@ function tag(site: AnalyzedSite, name: string): string | undefined {
 }
 
 /**
- * The names DMARC discovery looks at for `from` (RFC 9989 §4.10): `from`, then each parent up to (not
- * including) the public suffix, at most eight labels deep; `_dmarc.` goes in front of each.
+ * The names DMARC discovery looks at for `from` (RFC 9989 §4.10 DNS Tree Walk): `from` itself, then
+ * its parents one label at a time up to the top-level domain, except that a name of eight or more
+ * labels jumps straight to its last seven after the first query (so at most eight queries);
+ * `_dmarc.` goes in front of each.
  */
-function discoveryNames(from: string): string[] {
-  const suffix = getPublicSuffix(from, { allowPrivateDomains: false }) ?? '';
-  let labels = bare(from).split('.');
-  if (labels.length > 8) labels = labels.slice(labels.length - 8);
-  const out: string[] = [];
-  for (let i = 0; i < labels.length; i++) {
-    const at = labels.slice(i).join('.');
-    if (at === suffix) break;
-    out.push(at);
-  }
+export function discoveryNames(from: string): string[] {
+  const labels = bare(from).split('.');
+  const out = [labels.join('.')];
+  for (let x = labels.length >= 8 ? 7 : labels.length - 1; x >= 1; x--) out.push(labels.slice(labels.length - x).join('.'));
   return out;
 }
 
@@ -133,8 +129,10 @@ export function hostedDmarc(from: string, lookup: Lookup): { at: string; target:
 /** The DMARC record discovery finds for `from`, and the policy it applies. A subdomain is "existing" when the workspace has any record at or under it. */
 export function findCoverage(from: string, lookup: Lookup, exists: (name: string) => boolean): Coverage | undefined {
   for (const at of discoveryNames(from)) {
-    const entry = lookup(`_dmarc.${at}`).find((e) => e.site?.kind === 'dmarc' && e.site.dmarc);
-    if (!entry) continue;
+    const found = lookup(`_dmarc.${at}`).filter((e) => e.site?.kind === 'dmarc' && e.site.dmarc);
+    // More than one DMARC record at a name: all are discarded and the walk goes on (RFC 9989 §4.10).
+    if (found.length !== 1) continue;
+    const entry = found[0];
     const site = entry.site!;
     const p = tag(site, 'p') ?? 'none';
     let via: Coverage['via'] = 'p';
