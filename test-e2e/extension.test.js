@@ -86,6 +86,31 @@ suite('DMARC Lens in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('an unsaved edit of a Terraform module file re-checks its other open file, and closing it unsaved goes back to the disk', async () => {
+    const root = vscode.workspace.workspaceFolders[0].uri;
+    const dir = vscode.Uri.joinPath(root, 'tf-module');
+    fs.mkdirSync(dir.fsPath, { recursive: true });
+    const defs = vscode.Uri.joinPath(dir, 'defs.tf');
+    const records = vscode.Uri.joinPath(dir, 'records.tf');
+    fs.writeFileSync(defs.fsPath, 'resource "aws_route53_zone" "main" {\n  name = local.apex\n}\nlocals {\n  apex = "first.example"\n}\n');
+    fs.writeFileSync(records.fsPath, 'resource "aws_route53_record" "spf" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "mail"\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}\n');
+    const missing = (apex) => () => vscode.languages.getDiagnostics(records).find((x) => x.code && x.code.value === 'dmarc/missing-record' && x.message.includes(`mail.${apex}.example`));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(records));
+    await waitFor(missing('first'));
+    const ddoc = await vscode.workspace.openTextDocument(defs);
+    await vscode.window.showTextDocument(ddoc);
+    const edit = new vscode.WorkspaceEdit();
+    const at = ddoc.getText().indexOf('first');
+    edit.replace(defs, new vscode.Range(ddoc.positionAt(at), ddoc.positionAt(at + 'first'.length)), 'second');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(ddoc.isDirty);
+    await waitFor(missing('second'));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await waitFor(missing('first'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.window.showTextDocument(doc);
+  });
+
   test('outline lists records by owner', async () => {
     const symbols = await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', uri);
     const names = symbols.map((s) => s.name);
