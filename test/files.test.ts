@@ -49,3 +49,35 @@ describe('collectFiles', () => {
     assert.deepEqual(collectReportFiles(reports).map((f) => path.relative(reports, f)), ['archive/a.xml', 'b.xml.gz']);
   });
 });
+
+describe('DNSControl configurations split over files', () => {
+  it('collects what dnsconfig.js loads with require() and require_glob(), theirs in turn, each once', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dnsc-split-'));
+    fs.mkdirSync(path.join(dir, 'domains', 'more'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'flat', 'deep'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'dnsconfig.js'), 'require("./domains/a.example");\nrequire(\'./lib.js\');\nrequire("lodash");\nrequire("./missing.js");\nrequire_glob("./flat/", false);\n');
+    fs.writeFileSync(path.join(dir, 'lib.js'), 'var X = 1;\nrequire("./dnsconfig.js");\n');
+    fs.writeFileSync(path.join(dir, 'domains', 'a.example.js'), 'require_glob("./more/");\nD("a.example", R, DnsProvider(P), TXT("@", "v=spf1 -all"));\n');
+    fs.writeFileSync(path.join(dir, 'domains', 'more', 'b.example.js'), 'D("b.example", R, DnsProvider(P), TXT("@", "v=spf1 +all"));\n');
+    fs.writeFileSync(path.join(dir, 'flat', 'c.example.js'), 'D("c.example", R);\n');
+    fs.writeFileSync(path.join(dir, 'flat', 'deep', 'not-loaded.js'), 'D("d.example", R);\n');
+    fs.writeFileSync(path.join(dir, 'unrelated.js'), 'D("e.example", R);\n');
+    const { files, errors } = collectFiles([dir]);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(files.map((f) => path.relative(dir, f)).sort(), ['dnsconfig.js', 'domains/a.example.js', 'domains/more/b.example.js', 'flat/c.example.js', 'lib.js']);
+    // A loaded file is read as DNSControl by its content; the one without D() gives nothing.
+    const b = analyzeZone(fs.readFileSync(path.join(dir, 'domains', 'more', 'b.example.js'), 'utf8'), path.join(dir, 'domains', 'more', 'b.example.js'));
+    assert.ok(b.findings.some((f) => f.rule === 'spf/plus-all'));
+    assert.deepEqual(analyzeZone('var X = 1;\n', path.join(dir, 'lib.js')).findings, []);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a JavaScript file named on the command line as DNSControl when it calls D(), else only its record-like strings, never as a zone file', () => {
+    const d = analyzeZone('D("x.example", R, DnsProvider(P),\n  TXT("@", "v=spf1 +all"),\nEND);\n', 'zones/x.example.js');
+    assert.equal(d.zone.format, 'dnscontrol');
+    assert.ok(d.findings.some((f) => f.rule === 'spf/plus-all'));
+    const plain = analyzeZone('const spf = "v=spf1 +all";\nfunction f() { return 1; }\n', 'scripts/build.js');
+    assert.ok(!plain.findings.some((f) => f.rule.startsWith('zone/')), JSON.stringify(plain.findings.map((f) => f.rule)));
+    assert.ok(plain.findings.some((f) => f.rule === 'spf/plus-all'));
+  });
+});

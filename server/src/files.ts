@@ -21,6 +21,62 @@ export function isDnscontrolName(file: string): boolean {
   return /(^|[\\/.])dnsconfig\.js$/i.test(file);
 }
 
+/** JavaScript files: DNSControl configurations are split into files that `require()` each other. */
+export function isJavaScriptName(file: string): boolean {
+  return /\.[cm]?js$/i.test(file);
+}
+
+/** A DNSControl file by its content: it calls `D()` or `D_EXTEND()`. */
+export function looksLikeDnscontrol(text: string): boolean {
+  return /\bD(?:_EXTEND)?\s*\(/.test(text);
+}
+
+/**
+ * The files a DNSControl file loads, as DNSControl resolves them: `require("./x")` (`.js` added when
+ * missing) relative to the file, and every `.js` file under `require_glob("./dir/")` (recursively
+ * unless its second argument is `false`). Only those that exist.
+ */
+export function dnscontrolRequires(file: string, text: string): string[] {
+  const dir = path.dirname(file);
+  const out: string[] = [];
+  for (const m of text.matchAll(/\brequire\s*\(\s*(["'`])([^"'`]+)\1\s*\)/g)) {
+    if (!m[2].startsWith('.') && !path.isAbsolute(m[2])) continue; // a package, not a file
+    // Relative to the file as it was named, so a relative path stays relative (as the CLI prints it).
+    const p = path.isAbsolute(m[2]) ? m[2] : path.join(dir, m[2]);
+    for (const candidate of [p, `${p}.js`]) if (isFile(candidate)) {
+      out.push(candidate);
+      break;
+    }
+  }
+  for (const m of text.matchAll(/\brequire_glob\s*\(\s*(["'`])([^"'`]+)\1\s*(?:,\s*(true|false)\s*)?\)/g)) {
+    const root = path.isAbsolute(m[2]) ? m[2] : path.join(dir, m[2]);
+    const recursive = m[3] !== 'false';
+    const walk = (d: string, depth: number) => {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(d, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory() && recursive && depth < 16 && !SKIP_DIRS.has(e.name)) walk(p, depth + 1);
+        else if (e.isFile() && /\.js$/i.test(e.name)) out.push(p);
+      }
+    };
+    walk(root, 0);
+  }
+  return out;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Any file a source extractor reads. */
 export function isSourceFileName(file: string): boolean {
   return isZoneFileName(file) || isYamlSourceName(file) || /\.tf$/i.test(file) || isDnscontrolName(file);
@@ -66,6 +122,25 @@ export function collectFiles(inputs: string[], extra?: (file: string) => boolean
     }
     if (st.isDirectory()) walk(input);
     else files.push(input);
+  }
+  // The files a DNSControl configuration loads with require() / require_glob(), and theirs in turn.
+  const seen = new Set(files.map((f) => path.resolve(f)));
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    // The walk keeps no JavaScript but dnsconfig.js; the rest here were named or required.
+    if (!isJavaScriptName(f)) continue;
+    let text: string;
+    try {
+      if (fs.statSync(f).size > 5 * 1024 * 1024) continue;
+      text = fs.readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const r of dnscontrolRequires(f, text)) {
+      if (seen.has(path.resolve(r))) continue;
+      seen.add(path.resolve(r));
+      files.push(r);
+    }
   }
   // One path per file: its own (no link in it) when the walk met it that way too, else the first met.
   const reals = files.map(realpath);

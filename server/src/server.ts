@@ -44,7 +44,7 @@ import { completeAt } from './features/completion';
 import { generateHover, hoverAt, siteAt } from './features/hover';
 import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
-import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isSourceFileName, readFileBytes, readTextFile } from './files';
+import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isSourceFileName, readFileBytes, readTextFile } from './files';
 import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
@@ -328,7 +328,7 @@ function analyze(doc: TextDocument, model = true): DocState {
   } else {
     const file = toPath(doc.uri);
     let analyzer = analyzers.get(doc.uri);
-    if (!analyzer) analyzers.set(doc.uri, (analyzer = new DocumentAnalyzer(file, { readFile: readTextFile, openText, format: formatOf(file) ?? (doc.languageId === 'dns-zone' || isSourceFileName(file) || path.basename(file) === CONFIG_NAME ? undefined : 'text'), fallback: true })));
+    if (!analyzer) analyzers.set(doc.uri, (analyzer = new DocumentAnalyzer(file, { readFile: readTextFile, openText, format: formatOf(file) ?? (doc.languageId === 'dns-zone' || isSourceFileName(file) || isJavaScriptName(file) || path.basename(file) === CONFIG_NAME ? undefined : 'text'), fallback: true })));
     // Precedence: the nearest .dmarc-lens.json, then the dmarcLens.rules setting, then the defaults.
     const project = configs.forFile(file);
     if (isIgnored(project, file)) {

@@ -22,7 +22,7 @@ import { readTerraform, readTerraformJson } from './sources/terraform';
 import { readDnscontrol } from './sources/dnscontrol';
 import { readFallback } from './sources/fallback';
 import { parse as parseYaml } from 'yaml';
-import { isDnscontrolName, isYamlSourceName, isZoneFileName } from './files';
+import { isDnscontrolName, isJavaScriptName, isYamlSourceName, isZoneFileName, looksLikeDnscontrol } from './files';
 import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
 
 export type RuleSetting = Severity | 'off';
@@ -378,6 +378,9 @@ export function readSource(text: string, uri: string, options: ZoneOptions & { f
   }
   if (/\.tf$/i.test(uri)) return readTerraform(text, uri, options.openText);
   if (isDnscontrolName(uri)) return readDnscontrol(text, uri);
+  // A file a DNSControl configuration require()s (`domains/example.com.js`) is one when it calls D();
+  // other JavaScript is never a zone file: only its record-like string literals are read.
+  if (isJavaScriptName(uri)) return looksLikeDnscontrol(text) ? readDnscontrol(text, uri) : readFallback(text, uri);
   if (/\.tf\.json$/i.test(uri)) return readTerraform(text, uri, options.openText);
   if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? (options.fallback ? readFallback(text, uri) : { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false });
   return parseZone(text, uri, options);
@@ -500,7 +503,7 @@ export class DocumentAnalyzer {
     options: ZoneOptions & { format?: SourceFormat | 'text'; fallback?: boolean } = {},
   ) {
     // Zone files are re-read incrementally; YAML sources are small and read whole.
-    const other = options.format ? options.format !== 'zone' : isYamlSourceName(uri) || /\.tf$/i.test(uri) || isDnscontrolName(uri) || path.basename(uri) === CONFIG_NAME;
+    const other = options.format ? options.format !== 'zone' : isYamlSourceName(uri) || /\.tf$/i.test(uri) || isJavaScriptName(uri) || path.basename(uri) === CONFIG_NAME;
     this.zone = other ? undefined : new IncrementalZone(uri, options);
     this.options = options;
   }

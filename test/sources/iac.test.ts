@@ -573,3 +573,50 @@ describe('Terraform heredocs', () => {
     assert.deepEqual(a.findings.map((f) => `${f.severity} ${f.rule}`), ['information source/not-static']);
   });
 });
+
+describe('records other than TXT in IaC sources, one per value as DNS serves them', () => {
+  const { ChainResolver, WorkspaceResolver } = require('../../server/src/dns/chain') as typeof import('../../server/src/dns/chain');
+  const { WorkspaceIndex } = require('../../server/src/workspace') as typeof import('../../server/src/workspace');
+  const { checkHost } = require('../../server/src/spf/evaluator') as typeof import('../../server/src/spf/evaluator');
+  const resolverOf = (text: string, file: string) => {
+    const ws = new WorkspaceIndex();
+    const z = readSource(text, file);
+    ws.set(file, z.records, []);
+    return { z, r: new WorkspaceResolver(ws) };
+  };
+  const answer = (a: ReturnType<InstanceType<typeof WorkspaceResolver>['lookup']>) => (a?.status === 'ok' ? a.records : a?.status);
+
+  it('octoDNS: several A values and MX values are several records; an MX keeps its preference', async () => {
+    const text = "---\n'':\n  - type: A\n    values:\n      - 192.0.2.1\n      - 192.0.2.2\n  - type: MX\n    values:\n      - exchange: mx1.octo.example.\n        preference: 10\n      - exchange: mx2.octo.example.\n        preference: 20\n  - type: TXT\n    value: v=spf1 a mx -all\nmx1:\n  type: A\n  value: 192.0.2.11\nmx2:\n  type: A\n  value: 192.0.2.12\nnomail:\n  type: MX\n  value:\n    exchange: .\n    preference: 0\n";
+    const { z, r } = resolverOf(text, 'octo.example.yaml');
+    assert.deepEqual(answer(r.lookup('octo.example', 'A')), ['192.0.2.1', '192.0.2.2']);
+    assert.deepEqual(answer(r.lookup('octo.example', 'MX')), ['10 mx1.octo.example.', '20 mx2.octo.example.']);
+    const rec = z.records.find((x) => x.type === 'A' && x.rdata[0] === '192.0.2.2')!;
+    assert.equal(text.slice(rec.range.start, rec.range.end), '192.0.2.2', 'each record is its value in the file');
+    // The second address matches `a`; the second MX host's address matches `mx`.
+    for (const [ip, result] of [['192.0.2.2', 'pass'], ['192.0.2.12', 'pass'], ['192.0.2.99', 'fail']] as const)
+      assert.equal((await checkHost({ ip, sender: 'a@octo.example', helo: 'octo.example', resolver: new ChainResolver(r, undefined) })).result, result, ip);
+    // A null MX (RFC 7505) reads as one.
+    const reports = analyzeZone(`${text}_dmarc:\n  type: TXT\n  value: v=DMARC1\\; p=none\\; rua=mailto:d@nomail.octo.example\n`, 'octo.example.yaml');
+    assert.ok(reports.findings.some((f) => f.rule === 'dmarc/report-address-no-mail' && /null MX/.test(f.message)));
+  });
+
+  it('CloudFormation and Terraform: each entry of ResourceRecords / records is a record', () => {
+    const cfn = 'Resources:\n  Mx:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: cfn.example.\n      Type: MX\n      ResourceRecords:\n        - 10 mx1.cfn.example.\n        - 20 mx2.cfn.example.\n';
+    assert.deepEqual(answer(resolverOf(cfn, 'stack.yaml').r.lookup('cfn.example', 'MX')), ['10 mx1.cfn.example.', '20 mx2.cfn.example.']);
+    const tf = 'resource "aws_route53_record" "a" {\n  zone_id = "Z1"\n  name    = "tf.example."\n  type    = "A"\n  records = ["192.0.2.1", "192.0.2.2"]\n}\n';
+    assert.deepEqual(answer(resolverOf(tf, 'main.tf').r.lookup('tf.example', 'A')), ['192.0.2.1', '192.0.2.2']);
+  });
+
+  it('DNSControl: A, AAAA, MX, CNAME and NS records beside the TXT ones, targets relative to the domain', () => {
+    const js = 'D("dc.example", R, DnsProvider(P),\n  A("@", "192.0.2.1"),\n  AAAA("@", "2001:db8::1"),\n  MX("@", 10, "mx1"),\n  MX("@", 20, "mx.other.example."),\n  CNAME("www", "@"),\n  NS("sub", "ns1"),\n  TXT("@", "v=spf1 mx -all"),\nEND);\n';
+    const { r } = resolverOf(js, 'dnsconfig.js');
+    assert.deepEqual(answer(r.lookup('dc.example', 'A')), ['192.0.2.1']);
+    assert.deepEqual(answer(r.lookup('dc.example', 'AAAA')), ['2001:db8::1']);
+    assert.deepEqual(answer(r.lookup('dc.example', 'MX')), ['10 mx1.dc.example.', '20 mx.other.example.']);
+    assert.deepEqual(answer(r.lookup('www.dc.example', 'A')), ['192.0.2.1'], 'the CNAME to the apex is followed');
+    // An MX-only name without DMARC is a mail domain too.
+    const mxOnly = analyzeZone('D("mx.example", R, DnsProvider(P),\n  MX("@", 10, "mail"),\nEND);\n', 'dnsconfig.js');
+    assert.ok(mxOnly.findings.some((f) => f.rule === 'dmarc/missing-record' && /receives mail \(MX\)/.test(f.message)));
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Record sites in DNSControl configurations (`dnsconfig.js`), parsed as JavaScript with acorn:
  * `TXT(name, value | [strings])`, `SPF_BUILDER`, `DMARC_BUILDER` and `DKIM_BUILDER` inside
- * `D("domain", …)`. A builder is checked as the record it produces, with each part of that record
+ * `D("domain", …)`, and the A, AAAA, MX, CNAME and NS records beside them (targets relative to the
+ * domain unless they end in a dot, as DNSControl reads them). A builder is checked as the record it produces, with each part of that record
  * mapped to the option that produced it, so a finding points at e.g. `percent: 50`.
  */
 import type { Node as AcornNode } from 'acorn';
@@ -119,9 +120,34 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
 
   const ownerOf = (label: string, domain: string) => (label === '@' || label === '' ? domain : label.endsWith('.') ? label.slice(0, -1).toLowerCase() : `${label.toLowerCase()}.${domain}`);
 
+  /** A literal string argument's text, or undefined when it is computed. */
+  const literalText = (n: N | undefined): string | undefined => {
+    const v = resolve(n);
+    return v ? literalParts(text, v)?.map((p) => p.text).join('') : undefined;
+  };
+  /** A target name as DNSControl reads it: absolute with a trailing dot, else relative to the domain. */
+  const targetOf = (t: string, domain: string) => (t === '@' ? domain : t.endsWith('.') ? t.slice(0, -1).toLowerCase() : `${t.toLowerCase()}.${domain}`);
+
   const visitRecord = (call: N, domain: string) => {
     const fn = call.callee?.type === 'Identifier' ? call.callee.name : '';
     const args: N[] = call.arguments ?? [];
+    // The records other than TXT that say where mail goes and what exists: `mx`, `a` and `exists`
+    // terms, DMARC discovery and report addresses read them.
+    if (fn === 'A' || fn === 'AAAA' || fn === 'MX' || fn === 'CNAME' || fn === 'NS') {
+      const label = literalText(args[0]);
+      if (label === undefined) return;
+      const range = { start: call.start, end: call.end };
+      const owner = ownerOf(label, domain);
+      if (fn === 'MX') {
+        const pref = resolve(args[1]);
+        const target = literalText(args[2]);
+        if (target !== undefined) out.records.push({ owner, type: 'MX', ttl: undefined, rdata: [String(pref?.type === 'Literal' ? pref.value : '10'), target === '.' ? '.' : `${targetOf(target, domain)}.`], uri, range });
+      } else {
+        const value = literalText(args[1]);
+        if (value !== undefined) out.records.push({ owner, type: fn, ttl: undefined, rdata: [fn === 'CNAME' || fn === 'NS' ? `${targetOf(value, domain)}.` : value], uri, range });
+      }
+      return;
+    }
     if (fn === 'TXT' || fn === 'SPF') {
       let [labelNode, valueNode] = args;
       if (args.length === 1) [labelNode, valueNode] = [undefined as unknown as N, args[0]];

@@ -454,7 +454,9 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
         continue;
     }
     if (type !== 'TXT' && type !== 'SPF') {
-      out.records.push({ owner, type, ttl: undefined, rdata: values.map((t) => (t.kind === 'string' ? t.text.slice(1, -1) : t.text)), uri, range, ...rel });
+      // One resource record per value, as DNS serves them.
+      if (values.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...rel });
+      for (const t of values) out.records.push({ owner, type, ttl: undefined, rdata: [t.kind === 'string' ? t.text.slice(1, -1) : t.text], uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel });
       continue;
     }
     if (zone === undefined && !(name ?? '').endsWith('.') && nameAttr) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);

@@ -96,7 +96,18 @@ export function readOctodns(text: string, uri: string, doc?: Document): ZoneFile
       const values: Node[] = valueNode !== undefined ? [valueNode] : isSeq(valuesNode) ? (valuesNode.items as Node[]) : [];
       const recRange = rec.range ? { start: rec.range[0], end: rec.range[1] } : { start: 0, end: 0 };
       if (type !== 'TXT' && type !== 'SPF') {
-        out.records.push({ owner, type, ttl: Number.isFinite(ttl) ? ttl : undefined, rdata: values.map((v) => str(v) ?? (isMap(v) ? String(str(get(v, 'exchange')) ?? str(get(v, 'value')) ?? '') : '')), uri, range: recRange });
+        // One resource record per value, as DNS serves them; an MX value's fields in zone-file order.
+        for (const v of values.length ? values : [undefined]) {
+          let rdata: string[] = [];
+          if (v !== undefined && isMap(v)) {
+            const exchange = str(get(v, 'exchange'));
+            if (type === 'MX' && exchange !== undefined) rdata = [str(get(v, 'preference')) ?? str(get(v, 'priority')) ?? '10', exchange];
+            else rdata = [String(exchange ?? str(get(v, 'value')) ?? '')];
+          } else if (v !== undefined) rdata = [str(v) ?? ''];
+          // Several values: each record is its value; one: the record is the whole entry, as before.
+          const range = values.length > 1 && v?.range ? { start: v.range[0], end: v.range[1] } : recRange;
+          out.records.push({ owner, type, ttl: Number.isFinite(ttl) ? ttl : undefined, rdata, uri, range });
+        }
         continue;
       }
       for (const v of values) {
@@ -283,7 +294,10 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
     if (dynamic && nameNode?.range && (type === 'TXT' || type === 'SPF'))
       out.problems.push({ code: 'source/not-static', message: 'The record name is computed from what only a deployment knows (a parameter without a default, a resource attribute), so checks that depend on the owner name are skipped.', uri, range: { start: nameNode.range[0], end: nameNode.range[1] } });
     if (type !== 'TXT' && type !== 'SPF') {
-      out.records.push({ owner, type, ttl: undefined, rdata: isSeq(rrs) ? rrs.items.map((x) => str(x as Node) ?? '') : [], uri, range });
+      // One resource record per entry of ResourceRecords (each in zone-file form, `10 mx.example.com.`).
+      const items = isSeq(rrs) ? (rrs.items as Node[]) : [];
+      if (items.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range });
+      for (const x of items) out.records.push({ owner, type, ttl: undefined, rdata: [str(x) ?? ''], uri, range: items.length > 1 && x.range ? { start: x.range[0], end: x.range[1] } : range });
       return;
     }
     if (!isSeq(rrs)) return;
