@@ -683,7 +683,7 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,dnsconfig.js,.dmarc-lens.json,*.xml,*.gz,*.zip,*.eml}' }] }).catch(() => undefined);
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,*.js,.dmarc-lens.json,*.xml,*.gz,*.zip,*.eml}' }] }).catch(() => undefined);
   indexed = indexWorkspace().catch((e) => connection.console.error(`dmarc-lens: indexing failed: ${e}`));
   await indexed;
 });
@@ -709,7 +709,8 @@ connection.onDidChangeWatchedFiles((params) => {
       documents.all().forEach((d) => schedule(d, 0, true, false));
       continue;
     }
-    if (documents.get(change.uri) || !(isSourceFileName(file) || formatOf(file))) continue;
+    // A .js file counts when the index holds it (a file dnsconfig.js loads).
+    if (documents.get(change.uri) || !(isSourceFileName(file) || formatOf(file) || (isJavaScriptName(file) && workspace.has(file)))) continue;
     const before = workspace.ownersOf(file);
   ownersBeforeEdit.delete(file);
     if (change.type === FileChangeType.Deleted) workspace.delete(file);

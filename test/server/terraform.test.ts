@@ -198,3 +198,34 @@ describe('language server: random unsaved edits of a Terraform module file', () 
     );
   });
 });
+
+describe('language server: a DNSControl configuration split over files', () => {
+  let dir: string;
+  let client: TestClient;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dnsc-lsp-'));
+    fs.mkdirSync(path.join(dir, 'domains'));
+    fs.writeFileSync(path.join(dir, 'dnsconfig.js'), 'require("./domains/split.example.js");\n');
+    fs.writeFileSync(path.join(dir, 'domains', 'split.example.js'), 'D("split.example", R, DnsProvider(P),\n  TXT("_dmarc", "v=DMARC1; p=reject; rua=mailto:d@split.example"),\n  MX("@", 10, "mail"),\nEND);\n');
+    fs.writeFileSync(path.join(dir, 'split.example.zone'), '$ORIGIN split.example.\n@ IN TXT "v=spf1 mx -all"\n');
+    client = await startServer(dir, { dns: { mode: 'offline' } });
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('indexes the files dnsconfig.js loads, so their records count for other files', async () => {
+    const uri = pathToFileURL(path.join(dir, 'split.example.zone')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text: fs.readFileSync(path.join(dir, 'split.example.zone'), 'utf8') } });
+    const p = await client.waitFor(uri, (x) => x.version === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    // The DMARC record is in domains/split.example.js, which only dnsconfig.js names.
+    assert.ok(!client.latest.get(uri)!.diagnostics.some((d) => d.code === 'dmarc/missing-record'), JSON.stringify(p.diagnostics));
+    // And the file itself is checked as DNSControl when opened.
+    const js = pathToFileURL(path.join(dir, 'domains', 'split.example.js')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: js, languageId: 'javascript', version: 1, text: fs.readFileSync(path.join(dir, 'domains', 'split.example.js'), 'utf8').replace('p=reject', 'p=rejectt') } });
+    const d = await client.waitFor(js, (x) => x.diagnostics.some((q) => q.code === 'dmarc/invalid-value'));
+    assert.ok(!d.diagnostics.some((q) => String(q.code).startsWith('zone/')));
+  });
+});
