@@ -20,7 +20,9 @@ export function setMxExchange(record: ResourceRecord, exchange: string): void {
 
 /** An MX record's exchange, absolute, lower case, without the trailing dot. */
 export function mxExchange(record: ResourceRecord): string {
-  return targets.get(record) ?? (record.rdata[1] ?? '').toLowerCase().replace(/\.$/, '');
+  // Sources write `10 mx.example.com.` as two fields or one string, or the host alone (Cloudflare's `content`).
+  const data = record.rdata.join(' ').trim();
+  return targets.get(record) ?? data.slice(data.lastIndexOf(' ') + 1).toLowerCase().replace(/\.$/, '');
 }
 
 /** An MX record's data as DNS serves it, `preference exchange`, the exchange absolute (lower case, no trailing dot). */
