@@ -624,3 +624,67 @@ describe('records other than TXT in IaC sources, one per value as DNS serves the
     assert.ok(mxOnly.findings.some((f) => f.rule === 'dmarc/missing-record' && /receives mail \(MX\)/.test(f.message)));
   });
 });
+
+describe('Terraform for_each and conditional names', () => {
+  it('makes one record per entry of a literal map or set, names from each.key, values checked where the map writes them', () => {
+    const t = [
+      'locals {',
+      '  txt = {',
+      '    "_dmarc" = "v=DMARC1; p=none; rua=mailto:d@fe.example"',
+      '    "@"      = "v=spf1 +all"',
+      '  }',
+      '}',
+      'resource "aws_route53_record" "txt" {',
+      '  for_each = local.txt',
+      '  zone_id  = "Z1"',
+      '  name     = each.key == "@" ? "fe.example." : "${each.key}.fe.example."',
+      '  type     = "TXT"',
+      '  records  = [each.value]',
+      '}',
+      'resource "aws_route53_record" "subs" {',
+      '  for_each = toset(["a", "b"])',
+      '  zone_id  = "Z1"',
+      '  name     = "${each.key}.fe.example."',
+      '  type     = "TXT"',
+      '  records  = ["v=spf1 -all"]',
+      '}',
+      'resource "aws_route53_record" "inline" {',
+      '  for_each = { news = "v=spf1 ?all" }',
+      '  zone_id  = "Z1"',
+      '  name     = "${each.key}.fe.example."',
+      '  type     = "TXT"',
+      '  records  = [each.value]',
+      '}',
+      '',
+    ].join('\n');
+    const a = analyzeZone(t, 'fe.tf');
+    assert.deepEqual(a.sites.map((s) => s.site.owner).sort(), ['_dmarc.fe.example', 'a.fe.example', 'b.fe.example', 'fe.example', 'news.fe.example']);
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(t.slice(plus.range.start, plus.range.end), '+all');
+    assert.equal(t.slice(0, plus.range.start).split('\n').length, 4, 'on the line of the map that writes it');
+    assert.ok(a.findings.some((f) => f.rule === 'spf/neutral-all'));
+    assert.ok(!a.findings.some((f) => f.rule === 'source/not-static' || f.rule === 'dmarc/missing-record'), JSON.stringify(a.findings.map((f) => f.rule)));
+  });
+
+  it('stays quiet about missing DMARC where the file has a DMARC record of unknown name, and evaluates != too', () => {
+    const t = [
+      'resource "cloudflare_record" "d" {',
+      '  zone_id = var.zone',
+      '  name    = var.dmarc_name',
+      '  type    = "TXT"',
+      '  content = "v=DMARC1; p=reject; rua=mailto:d@q.example"',
+      '}',
+      'resource "aws_route53_record" "spf" {',
+      '  for_each = toset(["x"])',
+      '  zone_id  = "Z1"',
+      '  name     = each.key != "x" ? "other.example." : "q.example."',
+      '  type     = "TXT"',
+      '  records  = ["v=spf1 -all"]',
+      '}',
+      '',
+    ].join('\n');
+    const a = analyzeZone(t, 'q.tf');
+    assert.deepEqual(a.sites.filter((s) => s.kind === 'spf').map((s) => s.site.owner), ['q.example']);
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'));
+  });
+});

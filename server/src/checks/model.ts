@@ -206,6 +206,9 @@ export const dmarcMissingRecord = rule({
     // A `_dmarc` TXT record whose value the source does not give statically (a Terraform expression) may be the policy.
     if (anyDynamic()) for (const r of model.records) if (r.type === 'TXT' && r.owner?.startsWith('_dmarc.') && isDynamic(r)) dmarcOwners.add(r.owner);
     const covered = dmarcCoverage(dmarcOwners, model.workspace);
+    // A file with a DMARC record whose name it does not give statically (a Terraform expression) may be
+    // publishing the very record that is missing: its names are not reported.
+    const unknownDmarc = new Set(model.sites.filter((s) => s.kind === 'dmarc' && s.site.owner === undefined && s.site.syntax.host === 'hcl').map((s) => s.site.uri));
     const reported = new Set<string>();
     // Names with underscore labels (`_spf`, `_domainkey`) are not mail domains; wildcards are left to their parent.
     const mailish = (owner: string | undefined) => owner !== undefined && owner[0] !== '_' && !owner.includes('._') && owner !== '*' && !owner.startsWith('*.') && !owner.includes('.*.') && !owner.endsWith('.*');
@@ -215,12 +218,12 @@ export const dmarcMissingRecord = rule({
     // A name relative to a zone the source does not name is not a domain to report on.
     for (const s of model.sites) {
       const owner = s.site.owner;
-      if (s.kind !== 'spf' || s.site.relative || !mailish(owner) || reported.has(owner!) || covered(owner!)) continue;
+      if (s.kind !== 'spf' || s.site.relative || unknownDmarc.has(s.site.uri) || !mailish(owner) || reported.has(owner!) || covered(owner!)) continue;
       reported.add(owner!);
       hits.push({ owner: owner!, site: s, record: findRecord(s.site), kind: 'SPF' });
     }
     for (const r of model.records) {
-      if (r.type !== 'MX' || r.relative || !mailish(r.owner) || reported.has(r.owner!) || covered(r.owner!)) continue;
+      if (r.type !== 'MX' || r.relative || unknownDmarc.has(r.uri) || !mailish(r.owner) || reported.has(r.owner!) || covered(r.owner!)) continue;
       reported.add(r.owner!);
       hits.push({ owner: r.owner!, record: r, kind: 'MX' });
     }

@@ -24,6 +24,8 @@ interface Context {
   zones: Map<string, string>;
   /** The module (the folder's files): asked when the file itself does not define a name. */
   parent?: Context;
+  /** One instance of a resource with a literal `for_each`: `each.key`, and `each.value` as written. */
+  each?: { key: string; value: Token };
 }
 
 /** A local's value or a variable's default that is a constant: a string without templates, a number, true or false. */
@@ -37,6 +39,8 @@ function constant(a: Attribute | undefined): string | undefined {
 
 function literal(attr: Attribute | undefined, ctx: Context): string | undefined {
   if (!attr || attr.value.length === 0) return undefined;
+  const cond = conditional(attr.value, ctx);
+  if (cond !== undefined) return literal({ ...attr, value: cond }, ctx);
   if (attr.value.length === 1 && attr.value[0].kind === 'string') {
     const parts = stringParts(attr.value[0]);
     let out = '';
@@ -53,8 +57,34 @@ function literal(attr: Attribute | undefined, ctx: Context): string | undefined 
   return resolveRef(attr.value.map((t) => t.text).join(''), ctx);
 }
 
+/**
+ * `a == b ? x : y` (or `!=`) whose two sides are known: the tokens of the branch it takes. The common
+ * `name = each.key == "@" ? "example.com" : "${each.key}.example.com"`. Undefined for anything else.
+ */
+function conditional(tokens: readonly Token[], ctx: Context): Token[] | undefined {
+  const toks = tokens.filter((t) => t.kind !== 'newline');
+  const q = toks.findIndex((t) => t.text === '?');
+  if (q < 0) return undefined;
+  const c = toks.findIndex((t, i) => i > q && t.text === ':');
+  if (c < 0 || toks.slice(q + 1).some((t, i) => i + q + 1 !== c && (t.text === '?' || t.text === ':'))) return undefined;
+  const op = toks.findIndex((t, i) => i < q - 1 && (t.text === '=' || t.text === '!') && toks[i + 1].text === '=');
+  if (op <= 0) return undefined;
+  const side = (ts: Token[]) => (ts.length ? literal({ name: '', nameStart: 0, value: ts, start: ts[0].start, end: ts[ts.length - 1].end }, ctx) : undefined);
+  const left = side(toks.slice(0, op));
+  const right = side(toks.slice(op + 2, q));
+  if (left === undefined || right === undefined) return undefined;
+  const equal = left === right;
+  const branch = (toks[op].text === '=' ? equal : !equal) ? toks.slice(q + 1, c) : toks.slice(c + 1);
+  return branch.length ? branch : undefined;
+}
+
 function resolveRef(expr: string, ctx: Context): string | undefined {
   const e = expr.trim();
+  if (e === 'each.key') return ctx.each?.key;
+  if (e === 'each.value') {
+    const v = ctx.each?.value;
+    return v && v.kind === 'string' && !v.text.includes('${') ? v.text.slice(1, -1) : v?.kind === 'number' ? v.text : undefined;
+  }
   if (e.startsWith('local.')) return ctx.locals.get(e.slice(6)) ?? ctx.parent?.locals.get(e.slice(6));
   if (e.startsWith('var.')) return ctx.vars.get(e.slice(4)) ?? ctx.parent?.vars.get(e.slice(4));
   const m = /^(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.(zone_id|id|name|zone|dns_name)$/.exec(e);
@@ -405,8 +435,16 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
   const note = (range: OffsetRange, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range });
   /** Literal strings of locals and variable defaults already used as a record's value. */
   const usedDefinitions = new Set<number>();
+  // A resource with a literal `for_each` (a map or set written in the file, or a local or variable
+  // default that is one) is one resource per entry, with `each.key` and `each.value` known.
+  const instances: [Block, Context][] = [];
   for (const b of blocks) {
     if (b.type !== 'resource') continue;
+    const entries = forEachEntries(b.attributes.get('for_each'), blocks);
+    if (entries) for (const e of entries) instances.push([b, { ...ctx, each: e }]);
+    else instances.push([b, ctx]);
+  }
+  for (const [b, ctx] of instances) {
     const kind = b.labels[0];
     const type = (literal(b.attributes.get('type'), ctx) ?? (kind === 'azurerm_dns_txt_record' ? 'TXT' : '')).toUpperCase();
     const zoneAttr = b.attributes.get('zone_id') ?? b.attributes.get('zone_name') ?? b.attributes.get('managed_zone') ?? b.attributes.get('domain') ?? b.attributes.get('zone');
@@ -463,7 +501,8 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
     for (const ref of values) {
       // `local.spf` or `var.spf` with a literal string in this file: the record's value is that string,
       // checked (and fixed) where it is written. Once: a second record using it only exists.
-      const def = ref.kind === 'ident' ? definitionToken(ref.text, blocks) : undefined;
+      // `each.value` of a literal for_each: the entry's value, where it is written.
+      const def = ref.kind === 'ident' ? (ref.text.trim() === 'each.value' && ctx.each && ctx.each.value.kind !== 'number' ? ctx.each.value : definitionToken(ref.text, blocks)) : undefined;
       if (def && usedDefinitions.has(def.start)) {
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
         continue;
@@ -510,6 +549,54 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
 }
 
 /** The literal string a `local.x` or `var.x` reference stands for, when this file defines it as one. */
+/**
+ * The entries of a literal `for_each`: an object (`{ "_dmarc" = "v=DMARC1…" }`, keys quoted or bare,
+ * `=` or `:`) or `toset([...])` of strings, written in place or as a local or a variable default in the
+ * file. Undefined when it is anything else (then `each.*` stays unknown).
+ */
+function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): { key: string; value: Token }[] | undefined {
+  if (!attr) return undefined;
+  let toks = attr.value.filter((t) => t.kind !== 'newline');
+  const ref = /^(local|var)\.([A-Za-z0-9_-]+)$/.exec(toks.map((t) => t.text).join(''));
+  if (ref) {
+    const def = blocks.flatMap((b) => (ref[1] === 'local' ? (b.type === 'locals' ? [b.attributes.get(ref[2])] : []) : b.type === 'variable' && b.labels[0] === ref[2] ? [b.attributes.get('default')] : [])).find((a) => a !== undefined);
+    if (!def) return undefined;
+    toks = def.value.filter((t) => t.kind !== 'newline');
+  }
+  const unquote = (t: Token) => (t.kind === 'string' && !t.text.includes('${') ? t.text.slice(1, -1) : t.kind === 'ident' || t.kind === 'number' ? t.text : undefined);
+  // toset(["a", "b"]): each.key and each.value are the element.
+  if (toks[0]?.text === 'toset' && toks[1]?.text === '(' && toks[2]?.text === '[') {
+    const out: { key: string; value: Token }[] = [];
+    for (const t of toks.slice(3)) {
+      if (t.text === ']' || t.text === ')') break;
+      if (t.text === ',') continue;
+      const k = t.kind === 'string' ? unquote(t) : undefined;
+      if (k === undefined) return undefined;
+      out.push({ key: k, value: t });
+    }
+    return out;
+  }
+  if (toks[0]?.text !== '{' || toks[toks.length - 1]?.text !== '}') return undefined;
+  const out: { key: string; value: Token }[] = [];
+  const inner = toks.slice(1, -1);
+  for (let i = 0; i < inner.length; ) {
+    if (inner[i].text === ',') {
+      i++;
+      continue;
+    }
+    const key = unquote(inner[i]);
+    const sep = inner[i + 1]?.text;
+    const value = inner[i + 2];
+    // Only flat entries: a key, `=` or `:`, and one literal value (a nested object or an expression stops it).
+    if (key === undefined || (sep !== '=' && sep !== ':') || !value || (value.kind !== 'string' && value.kind !== 'number' && value.kind !== 'heredoc')) return undefined;
+    const next = inner[i + 3];
+    if (next && next.text !== ',' && inner[i + 4]?.text !== '=' && inner[i + 4]?.text !== ':') return undefined;
+    out.push({ key, value });
+    i += 3;
+  }
+  return out;
+}
+
 function definitionToken(ref: string, blocks: readonly Block[]): Token | undefined {
   const m = /^(local|var)\.([A-Za-z0-9_-]+)$/.exec(ref.trim());
   if (!m) return undefined;
