@@ -114,6 +114,18 @@ function oracle(cmd: string, args: string[]): (string | null)[] | undefined {
   }
 }
 
+/** A variant as a zone file writes it (strings of 200 characters), and what DMARC Lens says of it. */
+function judged(v: string, i: number) {
+  const { findings } = lint(`s${i}._domainkey IN TXT ${chunks(v).map((s) => `"${encodeZoneString(s)}"`).join(' ')}`);
+  return { findings, errors: findings.filter((f) => f.severity === 'error').map((f) => f.rule) };
+}
+
+function chunks(v: string): string[] {
+  const strings: string[] = [];
+  for (let j = 0; j < v.length; j += 200) strings.push(v.slice(j, j + 200));
+  return strings;
+}
+
 const OPENDKIM = '/usr/sbin/opendkim-testkey';
 
 /**
@@ -123,11 +135,7 @@ const OPENDKIM = '/usr/sbin/opendkim-testkey';
 async function openDkim(): Promise<{ verdicts?: (string | null)[]; server?: DnsServer }> {
   if (!fs.existsSync(OPENDKIM)) return {};
   const zone: Parameters<typeof startDnsServer>[0] = { '': [{ type: 'NS', data: 'ns.lab.test' }], 'ns.lab.test': [{ type: 'A', data: '127.0.0.1' }] };
-  VARIANTS.forEach((v, i) => {
-    const strings: string[] = [];
-    for (let j = 0; j < v.length; j += 200) strings.push(v.slice(j, j + 200));
-    zone[`s${i}._domainkey.example.com`] = [{ type: 'TXT', data: strings }];
-  });
+  VARIANTS.forEach((v, i) => (zone[`s${i}._domainkey.example.com`] = [{ type: 'TXT', data: chunks(v) }]));
   const server = await startDnsServer(zone);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-opendkim-'));
   fs.writeFileSync(path.join(dir, 'unbound.conf'), `server:\n  do-not-query-localhost: no\n  qname-minimisation: no\n  use-syslog: no\n  local-zone: "example." nodefault\nstub-zone:\n  name: "."\n  stub-addr: 127.0.0.1@${server.port}\n`);
@@ -163,10 +171,7 @@ describe('DKIM key records judged as dkimpy, Mail::DKIM and OpenDKIM judge them'
     const wrong: string[] = [];
     let refused = 0;
     VARIANTS.forEach((v, i) => {
-      const strings: string[] = [];
-      for (let j = 0; j < v.length; j += 200) strings.push(v.slice(j, j + 200));
-      const { findings } = lint(`s${i}._domainkey IN TXT ${strings.map((s) => `"${encodeZoneString(s)}"`).join(' ')}`);
-      const errors = findings.filter((f) => f.severity === 'error').map((f) => f.rule);
+      const { findings, errors } = judged(v, i);
       t.diagnostic(`${v.length > 70 ? `${v.slice(0, 70)}…` : v}: OpenDKIM ${opendkim![i] ?? '-'}; we: ${errors.join(',') || 'no error'}`);
       if (opendkim![i]?.startsWith('refused')) {
         refused++;
@@ -183,10 +188,7 @@ describe('DKIM key records judged as dkimpy, Mail::DKIM and OpenDKIM judge them'
     let agreedRefused = 0;
     let agreedAccepted = 0;
     VARIANTS.forEach((v, i) => {
-      const strings: string[] = [];
-      for (let j = 0; j < v.length; j += 200) strings.push(v.slice(j, j + 200));
-      const { findings } = lint(`s${i}._domainkey IN TXT ${strings.map((s) => `"${encodeZoneString(s)}"`).join(' ')}`);
-      const errors = findings.filter((f) => f.severity === 'error').map((f) => f.rule);
+      const { findings, errors } = judged(v, i);
       const verdicts = [dkimpy?.[i], mailDkim?.[i]].filter((x): x is string => typeof x === 'string');
       const shown = `${v.length > 70 ? `${v.slice(0, 70)}…` : v}: dkimpy ${dkimpy?.[i] ?? '-'}; Mail::DKIM ${mailDkim?.[i] ?? '-'}; we: ${errors.join(',') || 'no error'}`;
       rows.push(shown);
