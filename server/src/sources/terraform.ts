@@ -62,6 +62,8 @@ function literal(attr: Attribute | undefined, ctx: Context): string | undefined 
  * `name = each.key == "@" ? "example.com" : "${each.key}.example.com"`. Undefined for anything else.
  */
 function conditional(tokens: readonly Token[], ctx: Context): Token[] | undefined {
+  // Most expressions are one token: nothing to look at.
+  if (tokens.length < 5 || !tokens.some((t) => t.text === '?')) return undefined;
   const toks = tokens.filter((t) => t.kind !== 'newline');
   const q = toks.findIndex((t) => t.text === '?');
   if (q < 0) return undefined;
