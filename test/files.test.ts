@@ -81,3 +81,12 @@ describe('DNSControl configurations split over files', () => {
     assert.ok(plain.findings.some((f) => f.rule === 'spf/plus-all'));
   });
 });
+
+describe('report files', () => {
+  it('collects mailbox files (.mbox) beside .xml, .gz, .zip and .eml reports', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-mbox-'));
+    for (const f of ['a.xml', 'b.xml.gz', 'c.zip', 'd.eml', 'Inbox.mbox', 'notes.txt']) fs.writeFileSync(path.join(dir, f), 'x');
+    assert.deepEqual(collectReportFiles(dir).map((f) => path.basename(f)).sort(), ['Inbox.mbox', 'a.xml', 'b.xml.gz', 'c.zip', 'd.eml']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

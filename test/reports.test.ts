@@ -213,6 +213,19 @@ describe('failure reports (RFC 9991, ARF)', () => {
     assert.equal(r.reports[0].records[0].count, 4);
   });
 
+  it('reads every message of a mailbox file (mbox) on its own: aggregate reports, failure reports, and says which message is not a report', () => {
+    const gz = (n: number) => gzipSync(xml(rec('192.0.2.1', n, 'pass', 'pass'))).toString('base64');
+    // A single-part message (its body is the gzip) first: without splitting, the next messages would be read as its base64.
+    const single = (n: number) => `From noreply-dmarc-support@google.com Mon Jan  1 00:00:00 2024\nFrom: noreply-dmarc-support@google.com\nSubject: Report ${n}\nContent-Type: application/gzip; name=r${n}.xml.gz\nContent-Transfer-Encoding: base64\n\n${gz(n)}\n`;
+    const chat = 'From someone@example.com Tue Jan  2 00:00:00 2024\nFrom: someone@example.com\nSubject: hello\n\nhi\n>From the desk of someone\n';
+    const mbox = [single(4), arf('Feedback-Type: auth-failure\nAuth-Failure: dmarc\nReported-Domain: example.com\nSource-IP: 192.0.2.9\nArrival-Date: Tue, 5 Oct 2021 06:36:52 +0200'), chat, single(7)].join('\n');
+    const r = readReports(Buffer.from(mbox), 'Inbox.mbox');
+    assert.deepEqual(r.reports.map((x) => x.records[0].count), [4, 7]);
+    assert.deepEqual(r.failureReports.map((f) => [f.origin, f.sourceIp]), [['Inbox.mbox (message 2)', '192.0.2.9']]);
+    assert.deepEqual(r.failures.map((f) => f.origin), ['Inbox.mbox (message 3)']);
+    assert.match(r.failures[0].message, /no XML, gzip or zip attachment/);
+  });
+
   it('reads every failure report in the corpus with the fields stalwart found', (t) => {
     const dir = path.join(CORPUS, 'dmarc-failure');
     if (!fs.existsSync(dir)) return t.skip(`corpus not present at ${dir}`);

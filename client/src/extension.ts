@@ -156,7 +156,7 @@ async function showReport(context: vscode.ExtensionContext, uri: vscode.Uri, pan
 /** Opens a report file or folder in a preview panel; returns what the page showed (for tests). */
 async function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri | undefined): Promise<unknown> {
   if (!uri) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFolders: true, filters: { 'DMARC reports': ['xml', 'gz', 'zip', 'eml'] } });
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFolders: true, filters: { 'DMARC reports': ['xml', 'gz', 'zip', 'eml', 'mbox'] } });
     uri = picked?.[0];
     if (!uri) return undefined;
   }

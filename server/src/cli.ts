@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { allRules, rulesById } from './checks/registry';
 import { AUTOFIX, applyEdits, autofixEdits, MAX_FIX_PASSES } from './checks/autofix';
 import { docsUrl } from './checks/rule';
-import { collectFiles, collectReportFiles, readFileBytes, readTextFile } from './files';
+import { collectFiles, collectReportFiles, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
 import { providerForDkimTarget, providerForInclude, providerForSelector, useProviders } from './senders/catalog';
 import { describe as describeRecord, orgDomain } from './senders/analyze';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
@@ -750,7 +750,7 @@ function reportFiles(paths: string[]): string[] {
     if (st.isDirectory()) {
       for (const e of fs.readdirSync(p).sort()) if (!e.startsWith('.') && e !== 'node_modules') {
         const q = path.join(p, e);
-        if (fs.statSync(q).isDirectory() || /\.(xml|gz|zip|eml)$/i.test(e)) walk(q);
+        if (fs.statSync(q).isDirectory() || REPORT_FILE_NAME.test(e)) walk(q);
       }
     } else out.push(p);
   };

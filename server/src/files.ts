@@ -184,7 +184,10 @@ function realpath(p: string): string {
 
 /** Aggregate report files under a folder (`.xml`, `.gz`, `.zip`, `.eml`; their bytes decide the rest). */
 /** The default report globs (`dmarcLens.reports.paths`, `.dmarc-lens.json` `reports.paths`). */
-export const DEFAULT_REPORT_GLOBS = ['**/*.{xml,gz,zip,eml}'];
+export const DEFAULT_REPORT_GLOBS = ['**/*.{xml,gz,zip,eml,mbox}'];
+
+/** The names report files go by: XML, gzip, zip, one e-mail, or a mailbox of them (mbox). */
+export const REPORT_FILE_NAME = /\.(xml|gz|zip|eml|mbox)$/i;
 
 /**
  * Report files under a folder: names matching one of the globs (relative to the folder); what each
@@ -210,7 +213,7 @@ export function collectReportFiles(dir: string, limit = 5000, globs: readonly st
       const kind = entryKind(e, p, real);
       if (kind === 'dir') {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
-      } else if (kind === 'file' && /\.(xml|gz|zip|eml)$/i.test(e.name)) {
+      } else if (kind === 'file' && REPORT_FILE_NAME.test(e.name)) {
         const rel = path.relative(dir, p).split(path.sep).join('/');
         if (matchers.some((m) => m.match(rel))) out.push(p);
       }

@@ -44,7 +44,7 @@ import { completeAt } from './features/completion';
 import { generateHover, hoverAt, siteAt } from './features/hover';
 import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
-import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isSourceFileName, readFileBytes, readTextFile } from './files';
+import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isSourceFileName, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
 import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
@@ -683,7 +683,7 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,*.js,.dmarc-lens.json,*.xml,*.gz,*.zip,*.eml}' }] }).catch(() => undefined);
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,*.js,.dmarc-lens.json,*.xml,*.gz,*.zip,*.eml,*.mbox}' }] }).catch(() => undefined);
   indexed = indexWorkspace().catch((e) => connection.console.error(`dmarc-lens: indexing failed: ${e}`));
   await indexed;
 });
@@ -696,14 +696,14 @@ connection.onDidChangeConfiguration(async () => {
 
 connection.onDidChangeWatchedFiles((params) => {
   // A report added, changed or removed: read the reports again and re-check the open documents.
-  if (params.changes.some((c) => /\.(xml|gz|zip|eml)$/i.test(c.uri))) {
+  if (params.changes.some((c) => REPORT_FILE_NAME.test(c.uri))) {
     indexReports();
     states.clear();
     documents.all().forEach((d) => schedule(d, 0, true, false));
   }
   for (const change of params.changes) {
     const file = toPath(change.uri);
-    if (/\.(xml|gz|zip|eml)$/i.test(file)) continue;
+    if (REPORT_FILE_NAME.test(file)) continue;
     if (path.basename(file) === CONFIG_NAME) {
       states.clear();
       documents.all().forEach((d) => schedule(d, 0, true, false));
@@ -752,7 +752,7 @@ connection.onRequest('dmarcLens/readReport', (params: { uri: string }) => {
       failures.push({ origin: file, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
     }
   }
-  if (files.length === 0) failures.push({ origin: target, message: 'no .xml, .gz, .zip or .eml files in this folder' });
+  if (files.length === 0) failures.push({ origin: target, message: 'no .xml, .gz, .zip, .eml or .mbox files in this folder' });
   return previewModel(reports, failures, failureReports);
 });
 

@@ -38,6 +38,19 @@ function stripMboxLine(text: string): string {
   return text.startsWith('From ') ? text.slice(text.indexOf('\n') + 1) : text;
 }
 
+/**
+ * The messages of a mailbox file (mbox: each message starts with a `From <sender> <date>` line), each
+ * without that line and with mboxrd's `>From ` quoting undone; the text itself when it is one e-mail.
+ */
+export function mboxMessages(text: string): string[] {
+  if (!text.startsWith('From ')) return [text];
+  return text
+    // A separator line is `From <sender> <ctime date>`; a body line starting `From ` is written `>From `.
+    .split(/(?:^|\r?\n)(?=From \S+ +(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [^\r\n]*\r?\n)/)
+    .filter((m) => m.startsWith('From '))
+    .map((m) => stripMboxLine(m).replace(/^>(>*From )/gm, '$1'));
+}
+
 export function sniff(b: Uint8Array): 'gzip' | 'zip' | 'xml' | 'email' | 'base64' | 'empty' | 'unknown' {
   if (b.length === 0 || /^\s*$/.test(firstText(b, 64))) return 'empty';
   if (startsWith(b, 0x1f, 0x8b)) return 'gzip';
@@ -157,24 +170,28 @@ export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n
         break;
       }
       case 'email': {
-        const raw = stripMboxLine(Buffer.from(bytes).toString('latin1'));
-        const leaves = mimeLeaves(raw);
-        let found = 0;
-        // A failure report: the feedback-report part, with the failed message (or its headers) beside it.
-        const feedback = leaves.find((l) => /^message\/feedback-report/i.test(l.type));
-        if (feedback) {
-          const copy = leaves.find((l) => /^(message\/rfc822|text\/rfc822-headers)/i.test(l.type));
-          failureReports.push(readFailureReport(origin, feedback.data.toString('utf8'), copy && { kind: /^message/i.test(copy.type) ? 'message' : 'headers', text: copy.data.toString('utf8') }, raw));
-          found++;
-        }
-        for (const leaf of leaves) {
-          const k = sniff(leaf.data);
-          if (k === 'xml' || k === 'gzip' || k === 'zip') {
+        // A mailbox (mbox) holds many messages: each is read on its own.
+        const messages = mboxMessages(Buffer.from(bytes).toString('latin1'));
+        messages.forEach((raw, k) => {
+          const where = messages.length > 1 ? `${origin} (message ${k + 1})` : origin;
+          const leaves = mimeLeaves(raw);
+          let found = 0;
+          // A failure report: the feedback-report part, with the failed message (or its headers) beside it.
+          const feedback = leaves.find((l) => /^message\/feedback-report/i.test(l.type));
+          if (feedback) {
+            const copy = leaves.find((l) => /^(message\/rfc822|text\/rfc822-headers)/i.test(l.type));
+            failureReports.push(readFailureReport(where, feedback.data.toString('utf8'), copy && { kind: /^message/i.test(copy.type) ? 'message' : 'headers', text: copy.data.toString('utf8') }, raw));
             found++;
-            push(unpack(leaf.data, `${origin} (attachment ${leaf.name})`, depth + 1, total, limit));
           }
-        }
-        if (found === 0) problems.push({ origin, message: `the e-mail has no XML, gzip or zip attachment and is no failure report (parts: ${leaves.map((l) => l.type.split(';')[0]).join(', ') || 'none'})` });
+          for (const leaf of leaves) {
+            const kind = sniff(leaf.data);
+            if (kind === 'xml' || kind === 'gzip' || kind === 'zip') {
+              found++;
+              push(unpack(leaf.data, `${where} (attachment ${leaf.name})`, depth + 1, total, limit));
+            }
+          }
+          if (found === 0) problems.push({ origin: where, message: `the e-mail has no XML, gzip or zip attachment and is no failure report (parts: ${leaves.map((l) => l.type.split(';')[0]).join(', ') || 'none'})` });
+        });
         break;
       }
       case 'base64':
