@@ -666,6 +666,21 @@ describe('Terraform for_each and conditional names', () => {
     assert.ok(!a.findings.some((f) => f.rule === 'source/not-static' || f.rule === 'dmarc/missing-record'), JSON.stringify(a.findings.map((f) => f.rule)));
   });
 
+  it('expands a for_each over a map written in another file of the module: names known, values checked where they are written', () => {
+    const os = require('node:os') as typeof import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tf-foreach-'));
+    fs.writeFileSync(path.join(dir, 'locals.tf'), 'locals {\n  txt = {\n    "_dmarc" = "v=DMARC1; p=none; rua=mailto:d@fe2.example"\n    "mail"   = "v=spf1 +all"\n  }\n}\n');
+    const records = 'resource "aws_route53_record" "txt" {\n  for_each = local.txt\n  zone_id  = "Z1"\n  name     = "${each.key}.fe2.example."\n  type     = "TXT"\n  records  = [each.value]\n}\nresource "aws_route53_record" "mx" {\n  zone_id  = "Z1"\n  name     = "fe2.example."\n  type     = "MX"\n  records  = ["10 mx.fe2.example."]\n}\n';
+    fs.writeFileSync(path.join(dir, 'records.tf'), records);
+    const a = analyzeZone(records, path.join(dir, 'records.tf'));
+    // Records of unknown value at the names the map gives: the _dmarc one covers the MX domain.
+    assert.deepEqual(a.zone.records.filter((r) => r.type === 'TXT').map((r) => r.owner).sort(), ['_dmarc.fe2.example', 'mail.fe2.example']);
+    assert.deepEqual(a.findings.map((f) => f.rule), []);
+    // The values are checked in the file that writes them.
+    assert.ok(analyzeZone(fs.readFileSync(path.join(dir, 'locals.tf'), 'utf8'), path.join(dir, 'locals.tf')).findings.some((f) => f.rule === 'spf/plus-all'));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('stays quiet about missing DMARC where the file has a DMARC record of unknown name, and evaluates != too', () => {
     const t = [
       'resource "cloudflare_record" "d" {',

@@ -25,7 +25,9 @@ interface Context {
   /** The module (the folder's files): asked when the file itself does not define a name. */
   parent?: Context;
   /** One instance of a resource with a literal `for_each`: `each.key`, and `each.value` as written. */
-  each?: { key: string; value: Token };
+  each?: { key: string; value: Token; foreign?: boolean };
+  /** The module's context only: the locals and variables blocks of its files (a for_each map may be in any). */
+  blocks?: readonly Block[];
 }
 
 /** A local's value or a variable's default that is a constant: a string without templates, a number, true or false. */
@@ -422,7 +424,8 @@ function moduleContext(uri: string, openText?: (file: string) => string | undefi
   }
   let folder = moduleFolders.get(dir);
   if (!folder || (!trustFolders && (folder.mtimeMs !== dirTime || Date.now() - folder.at > FOLDER_TTL_MS))) {
-    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', locals: new Map(), vars: new Map(), zones: new Map() }, gatherFolder(dir, openText)) };
+    const gathered = gatherFolder(dir, openText);
+    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', locals: new Map(), vars: new Map(), zones: new Map(), blocks: gathered }, gathered) };
     moduleFolders.set(dir, folder);
   }
   return folder.context;
@@ -442,7 +445,9 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
   const instances: [Block, Context][] = [];
   for (const b of blocks) {
     if (b.type !== 'resource') continue;
-    const entries = forEachEntries(b.attributes.get('for_each'), blocks);
+    const forEach = b.attributes.get('for_each');
+    // The map in this file, or in another file of the module: then its values are written (and checked) there.
+    const entries = forEachEntries(forEach, blocks) ?? forEachEntries(forEach, ctx.parent?.blocks ?? [])?.map((e) => ({ ...e, foreign: true }));
     if (entries) for (const e of entries) instances.push([b, { ...ctx, each: e }]);
     else instances.push([b, ctx]);
   }
@@ -504,7 +509,13 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
       // `local.spf` or `var.spf` with a literal string in this file: the record's value is that string,
       // checked (and fixed) where it is written. Once: a second record using it only exists.
       // `each.value` of a literal for_each: the entry's value, where it is written.
-      const def = ref.kind === 'ident' ? (ref.text.trim() === 'each.value' && ctx.each && ctx.each.value.kind !== 'number' ? ctx.each.value : definitionToken(ref.text, blocks)) : undefined;
+      const eachValue = ref.kind === 'ident' && ref.text.trim() === 'each.value' && ctx.each !== undefined;
+      if (eachValue && ctx.each!.foreign) {
+        // Written in another file of the module, which checks it as written there: here the record exists.
+        if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
+        continue;
+      }
+      const def = ref.kind === 'ident' ? (eachValue && ctx.each!.value.kind !== 'number' ? ctx.each!.value : definitionToken(ref.text, blocks)) : undefined;
       if (def && usedDefinitions.has(def.start)) {
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
         continue;
