@@ -790,10 +790,11 @@ documents.onDidClose((e) => {
   const before = workspace.ownersOf(file);
   ownersBeforeEdit.delete(file);
   if (!(fs.existsSync(file) && indexFromDisk(file))) workspace.delete(file);
-  // Unsaved Terraform definitions are gone with the editor's text: the module reads the disk again.
-  if (moduleKeys.delete(file) && readTextFile(file) !== e.document.getText()) revalidateModule(path.dirname(file));
-  // So are other unsaved edits: the documents that read this file or its names are checked again.
-  else if (readTextFile(file) !== e.document.getText()) revalidateDependents(file, undefined, before);
+  // Unsaved edits are gone with the editor's text: a Terraform module reads the disk again, and the
+  // documents that read this file or its names are checked again.
+  const unsaved = readTextFile(file) !== e.document.getText();
+  if (moduleKeys.delete(file) && unsaved) revalidateModule(path.dirname(file));
+  if (unsaved) revalidateDependents(file, undefined, before);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
