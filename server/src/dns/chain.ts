@@ -20,9 +20,9 @@ export class WorkspaceResolver implements Resolver {
     let synthesized: string | undefined;
     if (entries.length === 0) {
       const known = this.authoritative(owner);
-      if (known !== 'wildcard') return known;
+      if (!known || !('wildcard' in known)) return known;
       // RFC 4592: the zone's wildcard at the closest encloser answers for a name that does not exist.
-      synthesized = this.wildcardOf(owner)!;
+      synthesized = known.wildcard;
       entries = this.workspace.at(synthesized);
     }
     // A CNAME: resolvers follow it and answer with the target's records (RFC 1034 §3.6.2). A target the
@@ -41,16 +41,17 @@ export class WorkspaceResolver implements Resolver {
   /**
    * A name no file defines, under a zone a workspace zone file holds whole (its apex SOA is there):
    * the authoritative answer, NXDOMAIN, or NODATA for a name that only has names below it (RFC 8020),
-   * or 'wildcard' when the zone's wildcard answers for it (RFC 4592). Unknown (undefined) when a
+   * or the wildcard that answers for it (RFC 4592). Unknown (undefined) when a
    * delegation (NS) or DNAME between the name and the apex hands it to another server.
    */
-  private authoritative(owner: string): DnsAnswer | 'wildcard' | undefined {
+  private authoritative(owner: string): DnsAnswer | { wildcard: string } | undefined {
     // `owner` has no records (the caller asked): the walk starts at it only to reach its wildcard and parents.
     const zone = wholeZone(owner, (n) => this.workspace.at(n), (e) => e.record, () => false);
     if (!zone) return undefined;
     const exists = this.workspace.exists(owner);
     // In a zone held whole, a wildcard answers for a name that does not exist.
-    if (!exists && this.wildcardOf(owner)) return 'wildcard';
+    const wildcard = exists ? undefined : this.wildcardOf(owner);
+    if (wildcard) return { wildcard };
     return { status: exists ? 'nodata' : 'nxdomain', source: `workspace file ${zone.soa.uri} (the zone ${zone.apex}, which has no ${owner})` };
   }
 
