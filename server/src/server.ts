@@ -54,7 +54,7 @@ import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { treeFindings } from './spf/findings';
 import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, parseConfig, type SenderProfile, type SourceFormat } from './config';
-import { orgDomain } from './senders/analyze';
+import { findCoverage, hostedDmarc, orgDomain } from './senders/analyze';
 import { providerById, setSettingProviders, type Provider } from './senders/catalog';
 import { suggestSenders, writeProfile, type SuggestedSender } from './senders/suggest';
 import { providerHover } from './features/providerHover';
@@ -959,8 +959,24 @@ connection.onHover(async (params) => {
     const node = onVersion ? t.tree : t.tree.terms.find((x) => x.text === term!.text)?.child;
     if (node) markdown += `\n\n**Lookup tree** (${onVersion ? `${t.lookups}/${LOOKUP_LIMIT} DNS lookups, ${t.voidLookups} void` : `${node.lookups + 1} lookups`}; ${node.source ?? 'unresolved'}):\n\n\`\`\`\n${formatTree(node).join('\n')}\n\`\`\``;
   }
+  // On the version: which DMARC policy covers mail from this name, by the RFC 9989 tree walk over the workspace.
+  if (site.spf && site.site.owner && !site.site.relative && onVersion) markdown += `\n\n${dmarcCoverageLine(site.site.owner)}`;
   return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
 });
+
+/** One line for a hover: the DMARC record that covers mail from `domain` and the policy it applies there. */
+function dmarcCoverageLine(domain: string): string {
+  const lookup = (n: string) => workspace.at(n);
+  const exists = (n: string) => workspace.exists(n);
+  const c = findCoverage(domain, lookup, exists);
+  if (!c) {
+    const hosted = hostedDmarc(domain, lookup);
+    return hosted ? `**DMARC**: hosted, \`_dmarc.${hosted.at}\` is a CNAME to \`${hosted.target}\` (the policy is not in the workspace).` : `**DMARC**: no record covers \`${domain}\` in the workspace (RFC 9989 §4.10), so receivers apply no DMARC policy to its mail.`;
+  }
+  const what = c.at === domain ? '' : c.via === 'sp' ? ', an existing subdomain,' : ', a name that does not exist,';
+  const missing = c.decidedBy !== c.via ? ` (it has no \`${c.via}\`, so \`${c.decidedBy}\` applies)` : '';
+  return `**DMARC**: \`${c.decidedBy}=${c.policy}\`${c.testing ? ' in test mode (`t=y`)' : ''} applies to mail from \`${domain}\`${what} by \`_dmarc.${c.at}\`${missing}; adkim=${c.adkim}, aspf=${c.aspf} (RFC 9989 §4.10).`;
+}
 
 connection.languages.inlayHint.on(async (params) => {
   const doc = documents.get(params.textDocument.uri);

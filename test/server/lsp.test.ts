@@ -197,6 +197,16 @@ describe('language server over stdio', () => {
     assert.match(text, /Lookup tree/);
     assert.match(text, /_spf\.example\.com {2}"v=spf1 ip4:192\.0\.2\.0\/24 -all"/);
     assert.match(text, /workspace file/);
+    // On the version: the DMARC policy that covers mail from the name.
+    const onVersion = ((await conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 12 } }))?.contents as MarkupContent).value;
+    assert.match(onVersion, /\*\*DMARC\*\*: `p=none` applies to mail from `example\.com` by `_dmarc\.example\.com`; adkim=r, aspf=r/);
+    // A subdomain in another file: the parent's record, and which tag applies there.
+    const sub = pathToFileURL(path.join(dir, 'news.example.com.zone')).href;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: sub, languageId: 'dns-zone', version: 1, text: '$ORIGIN news.example.com.\n@ IN TXT "v=spf1 -all"\n' } });
+    await diagnostics(sub, (x) => x.version === 1);
+    const subHover = ((await conn.sendRequest(HoverRequest.type, { textDocument: { uri: sub }, position: { line: 1, character: 12 } }))?.contents as MarkupContent).value;
+    assert.match(subHover, /`p=none` applies to mail from `news\.example\.com`, an existing subdomain, by `_dmarc\.example\.com` \(it has no `sp`, so `p` applies\)/);
+    await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: sub } });
   });
 
   it('reports too many DNS lookups across files of the workspace', async () => {
