@@ -69,6 +69,10 @@ describe('DNSControl configurations split over files', () => {
     const b = analyzeZone(fs.readFileSync(path.join(dir, 'domains', 'more', 'b.example.js'), 'utf8'), path.join(dir, 'domains', 'more', 'b.example.js'));
     assert.ok(b.findings.some((f) => f.rule === 'spf/plus-all'));
     assert.deepEqual(analyzeZone('var X = 1;\n', path.join(dir, 'lib.js')).findings, []);
+    // A script named on the command line that is no DNSControl file does not bring in its modules.
+    fs.writeFileSync(path.join(dir, 'build.js'), 'const util = require("./util.js");\n');
+    fs.writeFileSync(path.join(dir, 'util.js'), 'module.exports = {};\n');
+    assert.deepEqual(collectFiles([path.join(dir, 'build.js')]).files.map((f) => path.basename(f)), ['build.js']);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -124,10 +124,12 @@ export function collectFiles(inputs: string[], extra?: (file: string) => boolean
     else files.push(input);
   }
   // The files a DNSControl configuration loads with require() / require_glob(), and theirs in turn.
+  // Only DNSControl's: a dnsconfig.js, a file that calls D(), or one such a file loads (a script named
+  // on the command line does not bring in its own modules).
   const seen = new Set(files.map((f) => path.resolve(f)));
+  const loaded = new Set<string>();
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
-    // The walk keeps no JavaScript but dnsconfig.js; the rest here were named or required.
     if (!isJavaScriptName(f)) continue;
     let text: string;
     try {
@@ -136,9 +138,11 @@ export function collectFiles(inputs: string[], extra?: (file: string) => boolean
     } catch {
       continue;
     }
+    if (!isDnscontrolName(f) && !loaded.has(path.resolve(f)) && !looksLikeDnscontrol(text)) continue;
     for (const r of dnscontrolRequires(f, text)) {
       if (seen.has(path.resolve(r))) continue;
       seen.add(path.resolve(r));
+      loaded.add(path.resolve(r));
       files.push(r);
     }
   }
