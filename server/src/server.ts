@@ -762,7 +762,7 @@ connection.onExecuteCommand(async (params) => {
   // Counts per severity over the workspace files, for the client's summary.
   const counts = { error: 0, warning: 0, information: 0, hint: 0, files: 0 };
   for (const file of workspace.uris()) {
-    if (!(isSourceFileName(file) || formatOf(file)) || !fs.existsSync(file)) continue;
+    if (!(isSourceFileName(file) || formatOf(file) || isJavaScriptName(file)) || !fs.existsSync(file)) continue;
     const doc = openDocument(file);
     const text = doc?.getText() ?? readTextFile(file);
     if (text === undefined || skipReason(text)) continue;
