@@ -226,6 +226,14 @@ function* isVoid(name: string, types: ('A' | 'AAAA' | 'MX')[]): Step<{ void: boo
   return { void: records.length === 0, records };
 }
 
+/** Whether an MX host has no address at all (a void lookup for any client); false when that is not known. */
+function* hostVoid(host: string): Step<boolean> {
+  const a = yield* isVoid(host, ['A']);
+  if (a.error || !a.void) return false;
+  const aaaa = yield* isVoid(host, ['AAAA']);
+  return aaaa.void && !aaaa.error;
+}
+
 function* walkNode(domain: string, path: string[], w: Walk, root: boolean): Step<TreeNode> {
   const node: TreeNode = { domain, terms: [], lookups: 0 };
   const { answer, records } = yield* spfRecordOf(domain);
@@ -299,8 +307,9 @@ function* walkTerm(t: SpfTerm, domain: string, path: string[], w: Walk): Step<Tr
       out.note = `${hosts.length} MX host${hosts.length === 1 ? '' : 's'}: ${hosts.join(', ')}`;
       // A receiver then looks up each host's address; a host with none (neither A nor AAAA, so for
       // any client) is a void lookup (RFC 7208 §4.6.4), as pyspf and Mail::SPF count it.
-      const addresses = yield* fork(hosts.map((h) => isVoid(h, ['A', 'AAAA'])));
-      const none = hosts.filter((_, i) => addresses[i].void && !addresses[i].error);
+      // AAAA only for a host without A: most have one, and are then asked one question.
+      const addresses = yield* fork(hosts.map((h) => hostVoid(h)));
+      const none = hosts.filter((_, i) => addresses[i]);
       if (none.length) {
         out.void = true;
         w.voids += none.length;
