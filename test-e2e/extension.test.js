@@ -161,6 +161,14 @@ suite('DMARC Lens in VS Code', () => {
     assert.deepStrictEqual({ reports: shown.reports, records: shown.records, messages: shown.messages }, { reports: 1, records: 3, messages: 2156 });
     const folder = await vscode.commands.executeCommand('dmarcLens.openReportPreview', vscode.Uri.joinPath(root, 'archive'));
     assert.strictEqual(folder.messages, 2156);
+    // A mailbox file of two report e-mails and the example failure report opens in it too, message by message.
+    const mail = (n) => `From noreply-dmarc-support@google.com Mon Jan  1 00:00:0${n} 2024\nFrom: noreply-dmarc-support@google.com\nSubject: Report ${n}\nContent-Type: application/gzip; name=r${n}.xml.gz\nContent-Transfer-Encoding: base64\n\n${zlib.gzipSync(fs.readFileSync(xml.fsPath)).toString('base64')}\n`;
+    const failure = fs.readFileSync(vscode.Uri.joinPath(root, 'reports', 'failure-report-northwind.example.eml').fsPath, 'utf8');
+    const mbox = vscode.Uri.joinPath(root, 'archive', 'Inbox.mbox');
+    fs.writeFileSync(mbox.fsPath, [mail(1), 'From dmarc@receiver.example Tue Jan  2 00:00:00 2024\n' + failure, mail(2)].join('\n'));
+    await vscode.commands.executeCommand('vscode.open', mbox);
+    const fromMbox = await waitFor(() => api.rendered.get(mbox.toString()));
+    assert.deepStrictEqual({ reports: fromMbox.reports, messages: fromMbox.messages }, { reports: 2, messages: 2 * 2156 });
   });
 
   test('the example sender profiles: HubSpot will fail DMARC, SendGrid passes, and the message says what to publish', async () => {
