@@ -625,6 +625,46 @@ describe('records other than TXT in IaC sources, one per value as DNS serves the
   });
 });
 
+describe('DNSControl: a D() is the whole zone', () => {
+  const { WorkspaceResolver } = require('../../server/src/dns/chain') as typeof import('../../server/src/dns/chain');
+  const { WorkspaceIndex } = require('../../server/src/workspace') as typeof import('../../server/src/workspace');
+  const resolver = (js: string) => {
+    const ws = new WorkspaceIndex();
+    const z = readSource(js, 'dnsconfig.js');
+    ws.set('dnsconfig.js', z.records, []);
+    return new WorkspaceResolver(ws);
+  };
+
+  it('answers NXDOMAIN for a name its D() lacks, NODATA for a name with only records it does not read, as DNSControl publishes only what it lists', () => {
+    const r = resolver('D("whole.example", REG_NONE, DnsProvider(DSP),\n  A("www", "192.0.2.1"),\n  CAA("@", "issue", "letsencrypt.org"),\n  SRV("_sip._tcp", 10, 60, 5060, "sip"),\n  TXT("@", "v=spf1 a:mail -all"),\nEND);\n');
+    assert.equal(r.lookup('mail.whole.example', 'A')?.status, 'nxdomain');
+    assert.equal(r.lookup('_sip._tcp.whole.example', 'A')?.status, 'nodata');
+    assert.equal(r.lookup('www.whole.example', 'A')?.status, 'ok');
+  });
+
+  it('says nothing of names it lacks when records are left to others (NO_PURGE, IGNORE…) or come from what it does not read', () => {
+    for (const extra of ['NO_PURGE', 'IGNORE_NAME("legacy")', 'ALIAS("@", "lb.example.net.")', 'myHelperRecords()', '...shared']) {
+      const r = resolver(`D("part.example", REG_NONE, DnsProvider(DSP),\n  A("www", "192.0.2.1"),\n  ${extra},\nEND);\n`);
+      assert.equal(r.lookup('mail.part.example', 'A'), undefined, extra);
+    }
+    // A computed label: some name is unknown.
+    assert.equal(resolver('D("part.example", REG_NONE,\n  TXT(label, "v=spf1 -all"),\nEND);\n').lookup('mail.part.example', 'A'), undefined);
+    // D_EXTEND adds to a zone declared elsewhere.
+    assert.equal(resolver('D_EXTEND("sub.part.example",\n  A("www", "192.0.2.1"),\nEND);\n').lookup('mail.sub.part.example', 'A'), undefined);
+  });
+
+  it('finds an include of a name the zone lacks, offline, through the CLI', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const os = require('node:os') as typeof import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dnsc-whole-'));
+    fs.writeFileSync(path.join(dir, 'dnsconfig.js'), 'D("whole.example", REG_NONE, DnsProvider(DSP),\n  TXT("@", "v=spf1 include:_spf.whole.example -all"),\n  TXT("_dmarc", "v=DMARC1; p=none; rua=mailto:d@whole.example"),\n  MX("@", 10, "mail"),\n  A("mail", "192.0.2.25"),\nEND);\n');
+    const out = spawnSync(process.execPath, [path.join(__dirname, '..', '..', '..', 'dist', 'cli.js'), 'check', dir, '--offline', '--format', 'json'], { encoding: 'utf8' });
+    const rules = JSON.parse(out.stdout).files[0].diagnostics.map((d: { rule: string; severity: string }) => `${d.severity} ${d.rule}`);
+    assert.ok(rules.includes('error spf/include-not-found'), rules.join(', '));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('Terraform for_each and conditional names', () => {
   it('makes one record per entry of a literal map or set, names from each.key, values checked where the map writes them', () => {
     const t = [

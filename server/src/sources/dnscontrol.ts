@@ -81,6 +81,13 @@ function prop(obj: N, name: string): N | undefined {
   return obj.properties?.find((p: N) => p.type === 'Property' && ((p.key.type === 'Identifier' && p.key.name === name) || (p.key.type === 'Literal' && p.key.value === name)));
 }
 
+/** DNSControl functions whose records DMARC Lens reads. */
+const READ_CALLS = new Set(['A', 'AAAA', 'MX', 'CNAME', 'NS', 'TXT', 'SPF', 'SPF_BUILDER', 'DMARC_BUILDER', 'DKIM_BUILDER']);
+/** Records with a name and data DMARC Lens does not read (none gives a name an address). */
+const NAMED_ONLY = new Set(['CAA', 'SRV', 'TLSA', 'SSHFP', 'DS', 'PTR', 'NAPTR', 'LOC', 'HTTPS', 'SVCB', 'OPENPGPKEY', 'SMIMEA']);
+/** Arguments of D() that add no record: the registrar, providers and settings. */
+const SETTING_CALLS = new Set(['SOA', 'NewRegistrar', 'NewDnsProvider', 'DnsProvider', 'DefaultTTL', 'NAMESERVER_TTL', 'AUTODNSSEC_ON', 'AUTODNSSEC_OFF', 'AUTODNSSEC', 'CF_PROXY_DEFAULT_OFF', 'CF_PROXY_DEFAULT_ON']);
+
 export function readDnscontrol(text: string, uri: string): ZoneFile {
   const out: ZoneFile = { uri, format: 'dnscontrol', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
   let program: N;
@@ -284,11 +291,32 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
         note(n.arguments[0] ?? n, `The domain of this ${n.callee.name}() is computed, so its records are not checked.`);
         return;
       }
-      for (const a of n.arguments.slice(1)) {
+      // A D() with records DMARC Lens reads, and nothing that leaves records to someone else, is the whole
+      // zone: DNSControl deletes what it does not list (unless NO_PURGE or IGNORE…), so a name it lacks
+      // does not exist, as in a zone file with its SOA.
+      let whole = n.callee.name === 'D';
+      const problemsBefore = out.problems.length;
+      const recordsBefore = out.records.length;
+      n.arguments.slice(1).forEach((a: N, k: number) => {
         const arg = resolve(a);
+        // The registrar comes first, often a variable of another file (`REG_NONE`).
+        if (k === 0 && arg?.type === 'Identifier') return;
         const calls: N[] = arg?.type === 'ArrayExpression' ? arg.elements : [arg];
-        for (const c of calls) if (c?.type === 'CallExpression') visitRecord(c, domain);
-      }
+        for (const c of calls) {
+          if (c?.type === 'CallExpression') {
+            const fn = c.callee?.type === 'Identifier' ? c.callee.name : '';
+            if (NAMED_ONLY.has(fn)) {
+              // A record whose data DMARC Lens does not read: its name exists all the same.
+              const label = literalText(c.arguments?.[0]);
+              if (label === undefined) whole = false;
+              else out.records.push({ owner: ownerOf(label, domain), type: fn, ttl: undefined, rdata: [], uri, range: { start: c.start, end: c.end } });
+            } else if (!READ_CALLS.has(fn) && !SETTING_CALLS.has(fn)) whole = false;
+            visitRecord(c, domain);
+          } else if (!(c?.type === 'Identifier' && c.name === 'END')) whole = false;
+        }
+      });
+      if (whole && out.problems.length === problemsBefore && out.records.slice(recordsBefore).every((r) => r.owner !== undefined))
+        out.records.push({ owner: domain, type: 'SOA', ttl: undefined, rdata: [], uri, range: { start: n.start, end: n.start } });
       return;
     }
     for (const key of Object.keys(n)) {
