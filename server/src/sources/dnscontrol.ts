@@ -316,7 +316,8 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
         }
       });
       if (whole && out.problems.length === problemsBefore && out.records.slice(recordsBefore).every((r) => r.owner !== undefined))
-        out.records.push({ owner: domain, type: 'SOA', ttl: undefined, rdata: [], uri, range: { start: n.start, end: n.start } });
+        // The zone's SOA, which its provider publishes: at the domain D() names.
+        out.records.push({ owner: domain, type: 'SOA', ttl: undefined, rdata: [], uri, range: { start: domainNode!.start, end: domainNode!.end } });
       return;
     }
     for (const key of Object.keys(n)) {
