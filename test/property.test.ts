@@ -114,6 +114,23 @@ describe('property: parsers and the zone reader are total', () => {
     fc.assert(fc.property(fc.oneof(tf, built), (t) => check(t, 'main.tf')), { numRuns: RUNS });
   });
 
+  it('Terraform for_each maps, each.key/each.value and conditional names, mutated, never throw', () => {
+    const base = 'locals {\n  m = { a = "v=spf1 -all", "b" : "v=DMARC1; p=none" }\n}\nresource "aws_route53_record" "fe" {\n  for_each = local.m\n  zone_id  = "Z"\n  name     = each.key == "a" ? "x.example." : "${each.key}.example."\n  type     = "TXT"\n  records  = [each.value]\n}\n';
+    const piece = fc.constantFrom('for_each = ', '?', ':', '==', '!=', 'each.key', 'each.value', '{', '}', '[', ']', '"', '\n', 'toset(', ')', ',', '=', 'local.m', '${', 'x');
+    const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 5 }), ins: piece });
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
+        let t = base;
+        for (const e of edits) {
+          const at = e.at % (t.length + 1);
+          t = t.slice(0, at) + e.ins + t.slice(at + e.del);
+        }
+        check(t, 'main.tf');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('CloudFormation with random !Sub/!Join values never throws', () => {
     const cfn = built.map((b) => `Parameters:\n  x:\n    Default: a\nResources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: example.com.\n      Type: TXT\n      ResourceRecords:\n        - ${b}\n`);
     fc.assert(fc.property(cfn, (t) => check(t, 'stack.yaml')), { numRuns: RUNS });
