@@ -961,6 +961,9 @@ connection.onHover(async (params) => {
   }
   // On the version: which DMARC policy covers mail from this name, by the RFC 9989 tree walk over the workspace.
   if (site.spf && site.site.owner && !site.site.relative && onVersion) markdown += `\n\n${dmarcCoverageLine(site.site.owner)}`;
+  // On a DMARC record's `v` tag: the mail domains of the workspace whose policy it is.
+  const vTag = site.dmarc?.byName.get('v');
+  if (vTag && v !== undefined && vTag.range.start <= v && v <= vTag.range.end && site.site.owner?.startsWith('_dmarc.') && !site.site.relative) markdown += `\n\n${dmarcCoversLine(site.site.owner.slice(7))}`;
   return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
 });
 
@@ -976,6 +979,24 @@ function dmarcCoverageLine(domain: string): string {
   const what = c.at === domain ? '' : c.via === 'sp' ? ', an existing subdomain,' : ', a name that does not exist,';
   const missing = c.decidedBy !== c.via ? ` (it has no \`${c.via}\`, so \`${c.decidedBy}\` applies)` : '';
   return `**DMARC**: \`${c.decidedBy}=${c.policy}\`${c.testing ? ' in test mode (`t=y`)' : ''} applies to mail from \`${domain}\`${what} by \`_dmarc.${c.at}\`${missing}; adkim=${c.adkim}, aspf=${c.aspf} (RFC 9989 §4.10).`;
+}
+
+/** One line for a hover: the names of the workspace that send (SPF) or receive (MX) mail whose DMARC record is `_dmarc.<domain>`. */
+function dmarcCoversLine(domain: string): string {
+  const lookup = (n: string) => workspace.at(n);
+  const exists = (n: string) => workspace.exists(n);
+  const names = new Set<string>();
+  for (const e of [...workspace.at(domain), ...workspace.under(domain)]) {
+    const o = e.record.owner;
+    if (o && !o.startsWith('_') && !o.includes('._') && !o.startsWith('*') && (e.record.type === 'MX' || e.site?.kind === 'spf')) names.add(o);
+  }
+  const covered: string[] = [];
+  for (const n of [...names].sort((a, b) => a.length - b.length || a.localeCompare(b))) {
+    const c = findCoverage(n, lookup, exists);
+    if (c?.at === domain) covered.push(`\`${n}\` (${c.decidedBy}=${c.policy})`);
+  }
+  if (covered.length === 0) return `**Covers** no name of the workspace that sends (SPF) or receives (MX) mail under \`${domain}\`.`;
+  return `**Covers** ${covered.length} name${covered.length === 1 ? '' : 's'} of the workspace that send${covered.length === 1 ? 's' : ''} (SPF) or receive${covered.length === 1 ? 's' : ''} (MX) mail: ${covered.slice(0, 8).join(', ')}${covered.length > 8 ? ', …' : ''} (RFC 9989 §4.10).`;
 }
 
 connection.languages.inlayHint.on(async (params) => {
