@@ -32,6 +32,8 @@ export interface TreeTerm {
   cost: number;
   /** Its own query found nothing (NXDOMAIN or no records). */
   void?: boolean;
+  /** The names whose lookups found nothing: the term's target, or an `mx` term's hosts without an address. */
+  voidNames?: string[];
   child?: TreeNode;
   note?: string;
 }
@@ -299,6 +301,7 @@ function* walkTerm(t: SpfTerm, domain: string, path: string[], w: Walk): Step<Tr
     if (mx.error) out.note = `could not resolve: ${mx.error}`;
     else if (mx.void) {
       out.void = true;
+      out.voidNames = [target];
       w.voids++;
     } else if (mx.records.length > LOOKUP_LIMIT) {
       w.diagnostics.push({ rule: 'spf/mx-too-many-hosts', message: `${target} has ${mx.records.length} MX hosts; \`mx\` may look up at most ${LOOKUP_LIMIT} (RFC 7208 §4.6.4), so it is a permerror.`, path, term: t.text });
@@ -312,6 +315,7 @@ function* walkTerm(t: SpfTerm, domain: string, path: string[], w: Walk): Step<Tr
       const none = hosts.filter((_, i) => addresses[i]);
       if (none.length) {
         out.void = true;
+        out.voidNames = none;
         w.voids += none.length;
         out.note += `; no address: ${none.join(', ')}`;
       }
@@ -322,7 +326,17 @@ function* walkTerm(t: SpfTerm, domain: string, path: string[], w: Walk): Step<Tr
   if (r.error) out.note = `could not resolve: ${r.error}`;
   else if (r.void) {
     out.void = true;
+    out.voidNames = [target];
     w.voids++;
+  }
+  return out;
+}
+
+/** The names of a tree's void lookups, in the order receivers evaluate it (depth first, terms as written). */
+function voidNamesOf(node: TreeNode, out: string[] = []): string[] {
+  for (const t of node.terms) {
+    out.push(...(t.voidNames ?? []));
+    if (t.child) voidNamesOf(t.child, out);
   }
   return out;
 }
@@ -414,8 +428,10 @@ export async function lookupTree(domain: string, resolver: Resolver, known?: Kno
       path: [d],
     });
   }
-  if (w.voids > VOID_LIMIT)
-    w.diagnostics.push({ rule: 'spf/too-many-void-lookups', message: `${d}'s tree has ${w.voids} void lookups; receivers return permerror after ${VOID_LIMIT} (RFC 7208 §4.6.4).`, path: [d] });
+  if (w.voids > VOID_LIMIT) {
+    const names = voidNamesOf(tree);
+    w.diagnostics.push({ rule: 'spf/too-many-void-lookups', message: `${d}'s tree has ${w.voids} void lookups (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}: no such name, or no record of the type asked); receivers return permerror after ${VOID_LIMIT} (RFC 7208 §4.6.4).`, path: [d] });
+  }
   // The same name included twice in one record fails twice alike: said once (the repeat is spf/duplicate-mechanism's).
   const said = new Set<string>();
   w.diagnostics = w.diagnostics.filter((x) => {
