@@ -30,7 +30,6 @@ import { bundledSnapshot, ChainResolver, MemoResolver, WorkspaceResolver } from 
 import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { mxHost } from './dns/types';
-import { mxExchange } from './records/cname';
 import { checkHost } from './spf/evaluator';
 import { formatTree, LOOKUP_LIMIT, lookupTree, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
@@ -377,13 +376,9 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
     const others = asking.filter((t) => t.name !== 'mx');
     for (const t of asking) {
       if (t.name !== 'mx') continue;
-      const name = (t.arg ?? owner).toLowerCase().replace(/\.$/, '');
-      // The name's own records straight from the index (the resolver's answer strings cost more), unless a CNAME leads elsewhere.
-      const here = run.workspace.at(name);
-      const hosts = here.length && !here.some((e) => e.record.type === 'CNAME') ? here.filter((e) => e.record.type === 'MX').map((e) => mxExchange(e.record)) : undefined;
-      const mx = hosts ? undefined : zones.lookup(name, 'MX');
-      if (hosts?.length === 0 || mx?.status === 'nxdomain' || mx?.status === 'nodata') voids++;
-      else for (const h of (hosts ?? (mx?.status === 'ok' ? mx.records.map(mxHost) : [])).slice(0, LOOKUP_LIMIT)) if (empty(h, 'A') && empty(h, 'AAAA')) voids++;
+      const mx = zones.lookup((t.arg ?? owner).toLowerCase().replace(/\.$/, ''), 'MX');
+      if (mx?.status === 'nxdomain' || mx?.status === 'nodata') voids++;
+      else if (mx?.status === 'ok') for (const r of mx.records.slice(0, LOOKUP_LIMIT)) if (empty(mxHost(r), 'A') && empty(mxHost(r), 'AAAA')) voids++;
       if (voids > VOID_LIMIT) return true;
     }
     if (voids + others.length <= VOID_LIMIT) return false;

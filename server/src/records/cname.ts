@@ -18,13 +18,6 @@ export function setMxExchange(record: ResourceRecord, exchange: string): void {
   targets.set(record, exchange);
 }
 
-/** An MX record's exchange, absolute, lower case, without the trailing dot. */
-export function mxExchange(record: ResourceRecord): string {
-  // Sources write `10 mx.example.com.` as two fields or one string, or the host alone (Cloudflare's `content`).
-  const data = record.rdata.join(' ').trim();
-  return targets.get(record) ?? data.slice(data.lastIndexOf(' ') + 1).toLowerCase().replace(/\.$/, '');
-}
-
 /** An MX record's data as DNS serves it, `preference exchange`, the exchange absolute (lower case, no trailing dot). */
 export function mxData(record: ResourceRecord): string {
   const exchange = targets.get(record);
