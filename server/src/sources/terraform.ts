@@ -570,9 +570,9 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
 function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): { key: string; value: Token }[] | undefined {
   if (!attr) return undefined;
   let toks = attr.value.filter((t) => t.kind !== 'newline');
-  const ref = /^(local|var)\.([A-Za-z0-9_-]+)$/.exec(toks.map((t) => t.text).join(''));
-  if (ref) {
-    const def = blocks.flatMap((b) => (ref[1] === 'local' ? (b.type === 'locals' ? [b.attributes.get(ref[2])] : []) : b.type === 'variable' && b.labels[0] === ref[2] ? [b.attributes.get('default')] : [])).find((a) => a !== undefined);
+  const ref = toks.map((t) => t.text).join('');
+  if (/^(local|var)\./.test(ref)) {
+    const def = definitions(ref, blocks)[0];
     if (!def) return undefined;
     toks = def.value.filter((t) => t.kind !== 'newline');
   }
@@ -610,14 +610,20 @@ function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): 
   return out;
 }
 
-function definitionToken(ref: string, blocks: readonly Block[]): Token | undefined {
+/** The attributes `local.x` or `var.x` refers to in these blocks (a local, a variable's default), in order. */
+function definitions(ref: string, blocks: readonly Block[]): Attribute[] {
   const m = /^(local|var)\.([A-Za-z0-9_-]+)$/.exec(ref.trim());
-  if (!m) return undefined;
+  if (!m) return [];
+  const out: Attribute[] = [];
   for (const b of blocks) {
     const a = m[1] === 'local' ? (b.type === 'locals' ? b.attributes.get(m[2]) : undefined) : b.type === 'variable' && b.labels[0] === m[2] ? b.attributes.get('default') : undefined;
-    if (a && a.value.length === 1 && a.value[0].kind === 'string' && !a.value[0].text.includes('${')) return a.value[0];
+    if (a) out.push(a);
   }
-  return undefined;
+  return out;
+}
+
+function definitionToken(ref: string, blocks: readonly Block[]): Token | undefined {
+  return definitions(ref, blocks).find((a) => a.value.length === 1 && a.value[0].kind === 'string' && !a.value[0].text.includes('${'))?.value[0];
 }
 
 /**
