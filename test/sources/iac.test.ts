@@ -643,7 +643,7 @@ describe('DNSControl: a D() is the whole zone', () => {
   });
 
   it('says nothing of names it lacks when records are left to others (NO_PURGE, IGNORE…) or come from what it does not read', () => {
-    for (const extra of ['NO_PURGE', 'IGNORE_NAME("legacy")', 'ALIAS("@", "lb.example.net.")', 'myHelperRecords()', '...shared']) {
+    for (const extra of ['NO_PURGE', 'IGNORE_NAME("legacy")', 'ALIAS("@", "lb.example.net.")', 'myHelperRecords()', '...shared', 'A(host, "192.0.2.9")', 'MX("@", 10, mailHost)']) {
       const r = resolver(`D("part.example", REG_NONE, DnsProvider(DSP),\n  A("www", "192.0.2.1"),\n  ${extra},\nEND);\n`);
       assert.equal(r.lookup('mail.part.example', 'A'), undefined, extra);
     }

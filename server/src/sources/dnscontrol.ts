@@ -81,8 +81,6 @@ function prop(obj: N, name: string): N | undefined {
   return obj.properties?.find((p: N) => p.type === 'Property' && ((p.key.type === 'Identifier' && p.key.name === name) || (p.key.type === 'Literal' && p.key.value === name)));
 }
 
-/** DNSControl functions whose records DMARC Lens reads. */
-const READ_CALLS = new Set(['A', 'AAAA', 'MX', 'CNAME', 'NS', 'TXT', 'SPF', 'SPF_BUILDER', 'DMARC_BUILDER', 'DKIM_BUILDER']);
 /** Records with a name and data DMARC Lens does not read (none gives a name an address). */
 const NAMED_ONLY = new Set(['CAA', 'SRV', 'TLSA', 'SSHFP', 'DS', 'PTR', 'NAPTR', 'LOC', 'HTTPS', 'SVCB', 'OPENPGPKEY', 'SMIMEA']);
 /** Arguments of D() that add no record: the registrar, providers and settings. */
@@ -132,28 +130,33 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
     const v = resolve(n);
     return v ? literalParts(text, v)?.map((p) => p.text).join('') : undefined;
   };
-  /** A target name as DNSControl reads it: absolute with a trailing dot, else relative to the domain. */
-  const targetOf = (t: string, domain: string) => (t === '@' ? domain : t.endsWith('.') ? t.slice(0, -1).toLowerCase() : `${t.toLowerCase()}.${domain}`);
-
-  const visitRecord = (call: N, domain: string) => {
+  /**
+   * Reads one record call of a D(). True when what it publishes is known statically (its names and
+   * the data DMARC Lens reads); else false or undefined, and the D() is not known to be the whole zone.
+   */
+  const visitRecord = (call: N, domain: string): boolean | undefined => {
     const fn = call.callee?.type === 'Identifier' ? call.callee.name : '';
     const args: N[] = call.arguments ?? [];
+    const range = { start: call.start, end: call.end };
     // The records other than TXT that say where mail goes and what exists: `mx`, `a` and `exists`
-    // terms, DMARC discovery and report addresses read them.
+    // terms, DMARC discovery and report addresses read them. A target is a name like a label.
     if (fn === 'A' || fn === 'AAAA' || fn === 'MX' || fn === 'CNAME' || fn === 'NS') {
       const label = literalText(args[0]);
-      if (label === undefined) return;
-      const range = { start: call.start, end: call.end };
+      if (label === undefined) return false;
       const owner = ownerOf(label, domain);
-      if (fn === 'MX') {
-        const pref = resolve(args[1]);
-        const target = literalText(args[2]);
-        if (target !== undefined) out.records.push({ owner, type: 'MX', ttl: undefined, rdata: [String(pref?.type === 'Literal' ? pref.value : '10'), target === '.' ? '.' : `${targetOf(target, domain)}.`], uri, range });
-      } else {
-        const value = literalText(args[1]);
-        if (value !== undefined) out.records.push({ owner, type: fn, ttl: undefined, rdata: [fn === 'CNAME' || fn === 'NS' ? `${targetOf(value, domain)}.` : value], uri, range });
-      }
-      return;
+      const value = literalText(args[fn === 'MX' ? 2 : 1]);
+      if (value === undefined) return false;
+      const pref = resolve(args[1]);
+      const target = value === '.' ? '.' : `${ownerOf(value, domain)}.`;
+      out.records.push({ owner, type: fn, ttl: undefined, rdata: fn === 'MX' ? [String(pref?.type === 'Literal' ? pref.value : '10'), target] : [fn === 'CNAME' || fn === 'NS' ? target : value], uri, range });
+      return true;
+    }
+    // A record whose data DMARC Lens does not read: its name exists all the same.
+    if (NAMED_ONLY.has(fn)) {
+      const label = literalText(args[0]);
+      if (label === undefined) return false;
+      out.records.push({ owner: ownerOf(label, domain), type: fn, ttl: undefined, rdata: [], uri, range });
+      return true;
     }
     if (fn === 'TXT' || fn === 'SPF') {
       let [labelNode, valueNode] = args;
@@ -175,7 +178,7 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
         b.endString();
       }
       if (elems.length) addSite(owner, b, value!, labelNode, { host: 'js' }, value!.type === 'ArrayExpression' && elems.length > 1);
-      return;
+      return owner !== undefined;
     }
     const opts = resolve(args[0]);
     if (!opts || opts.type !== 'ObjectExpression') return;
@@ -186,6 +189,7 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
     };
     const labelOpt = str('label');
     const label = labelOpt?.parts?.map((x) => x.text).join('') ?? '@';
+    const labelKnown = labelOpt === undefined || labelOpt.parts !== undefined;
     if (fn === 'SPF_BUILDER') {
       const parts = prop(opts, 'parts');
       const arr = parts && resolve(parts.value);
@@ -197,6 +201,7 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
         if (ps) b.chars(ps);
       });
       addSite(ownerOf(label, domain), b, arr, labelOpt?.node, { host: 'js' }, true);
+      return labelKnown;
     } else if (fn === 'DMARC_BUILDER') {
       const b = new ValueBuilder();
       b.generated('v=DMARC1', call.callee);
@@ -250,6 +255,7 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
       tag('rf', 'failureFormat');
       tag('ri', 'reportInterval', (v) => String(({ s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[v.slice(-1)] * Number(v.slice(0, -1)) || v));
       addSite(ownerOf(label === '@' ? '_dmarc' : `_dmarc.${label}`, domain), b, call, labelOpt?.node, { host: 'js' }, true);
+      return labelKnown;
     } else if (fn === 'DKIM_BUILDER') {
       const selector = str('selector')?.parts?.map((x) => x.text).join('');
       if (!selector) return;
@@ -278,7 +284,9 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
       list('p', 'pubkey');
       const owner = ownerOf(label === '@' ? `${selector}._domainkey` : `${selector}._domainkey.${label}`, domain);
       addSite(owner, b, call, str('selector')?.node, { host: 'js' }, true);
+      return labelKnown;
     }
+    return undefined;
   };
 
   const visit = (n: N | null | undefined): void => {
@@ -295,8 +303,6 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
       // zone: DNSControl deletes what it does not list (unless NO_PURGE or IGNORE…), so a name it lacks
       // does not exist, as in a zone file with its SOA.
       let whole = n.callee.name === 'D';
-      const problemsBefore = out.problems.length;
-      const recordsBefore = out.records.length;
       n.arguments.slice(1).forEach((a: N, k: number) => {
         const arg = resolve(a);
         // The registrar comes first, often a variable of another file (`REG_NONE`).
@@ -305,17 +311,12 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
         for (const c of calls) {
           if (c?.type === 'CallExpression') {
             const fn = c.callee?.type === 'Identifier' ? c.callee.name : '';
-            if (NAMED_ONLY.has(fn)) {
-              // A record whose data DMARC Lens does not read: its name exists all the same.
-              const label = literalText(c.arguments?.[0]);
-              if (label === undefined) whole = false;
-              else out.records.push({ owner: ownerOf(label, domain), type: fn, ttl: undefined, rdata: [], uri, range: { start: c.start, end: c.end } });
-            } else if (!READ_CALLS.has(fn) && !SETTING_CALLS.has(fn)) whole = false;
-            visitRecord(c, domain);
+            // A record call must be read whole; anything else must add no record.
+            if (visitRecord(c, domain) !== true && !SETTING_CALLS.has(fn)) whole = false;
           } else if (!(c?.type === 'Identifier' && c.name === 'END')) whole = false;
         }
       });
-      if (whole && out.problems.length === problemsBefore && out.records.slice(recordsBefore).every((r) => r.owner !== undefined))
+      if (whole)
         // The zone's SOA, which its provider publishes: at the domain D() names.
         out.records.push({ owner: domain, type: 'SOA', ttl: undefined, rdata: [], uri, range: { start: domainNode!.start, end: domainNode!.end } });
       return;
