@@ -140,9 +140,10 @@ export function collectFiles(inputs: string[], extra?: (file: string) => boolean
     }
     if (!isDnscontrolName(f) && !loaded.has(path.resolve(f)) && !looksLikeDnscontrol(text)) continue;
     for (const r of dnscontrolRequires(f, text)) {
-      if (seen.has(path.resolve(r))) continue;
-      seen.add(path.resolve(r));
-      loaded.add(path.resolve(r));
+      const abs = path.resolve(r);
+      if (seen.has(abs)) continue;
+      seen.add(abs);
+      loaded.add(abs);
       files.push(r);
     }
   }

@@ -967,13 +967,16 @@ connection.onHover(async (params) => {
   return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
 });
 
+/** The DMARC record that covers mail from `domain` in the workspace (RFC 9989 tree walk). */
+function coverageOf(domain: string) {
+  return findCoverage(domain, (n) => workspace.at(n), (n) => workspace.exists(n));
+}
+
 /** One line for a hover: the DMARC record that covers mail from `domain` and the policy it applies there. */
 function dmarcCoverageLine(domain: string): string {
-  const lookup = (n: string) => workspace.at(n);
-  const exists = (n: string) => workspace.exists(n);
-  const c = findCoverage(domain, lookup, exists);
+  const c = coverageOf(domain);
   if (!c) {
-    const hosted = hostedDmarc(domain, lookup);
+    const hosted = hostedDmarc(domain, (n) => workspace.at(n));
     return hosted ? `**DMARC**: hosted, \`_dmarc.${hosted.at}\` is a CNAME to \`${hosted.target}\` (the policy is not in the workspace).` : `**DMARC**: no record covers \`${domain}\` in the workspace (RFC 9989 §4.10), so receivers apply no DMARC policy to its mail.`;
   }
   const what = c.at === domain ? '' : c.via === 'sp' ? ', an existing subdomain,' : ', a name that does not exist,';
@@ -983,8 +986,6 @@ function dmarcCoverageLine(domain: string): string {
 
 /** One line for a hover: the names of the workspace that send (SPF) or receive (MX) mail whose DMARC record is `_dmarc.<domain>`. */
 function dmarcCoversLine(domain: string): string {
-  const lookup = (n: string) => workspace.at(n);
-  const exists = (n: string) => workspace.exists(n);
   const names = new Set<string>();
   for (const e of [...workspace.at(domain), ...workspace.under(domain)]) {
     const o = e.record.owner;
@@ -992,7 +993,7 @@ function dmarcCoversLine(domain: string): string {
   }
   const covered: string[] = [];
   for (const n of [...names].sort((a, b) => a.length - b.length || a.localeCompare(b))) {
-    const c = findCoverage(n, lookup, exists);
+    const c = coverageOf(n);
     if (c?.at === domain) covered.push(`\`${n}\` (${c.decidedBy}=${c.policy})`);
   }
   if (covered.length === 0) return `**Covers** no name of the workspace that sends (SPF) or receives (MX) mail under \`${domain}\`.`;
