@@ -981,7 +981,7 @@ function dmarcCoverageLine(domain: string): string {
   }
   const what = c.at === domain ? '' : c.via === 'sp' ? ', an existing subdomain,' : ', a name that does not exist,';
   const missing = c.decidedBy !== c.via ? ` (it has no \`${c.via}\`, so \`${c.decidedBy}\` applies)` : '';
-  return `**DMARC**: \`${c.decidedBy}=${c.policy}\`${c.testing ? ' in test mode (`t=y`)' : ''} applies to mail from \`${domain}\`${what} by \`_dmarc.${c.at}\`${missing}; adkim=${c.adkim}, aspf=${c.aspf} (RFC 9989 §4.10).`;
+  return `**DMARC**: \`${c.decidedBy}=${c.policy}\`${c.testing ? ' in test mode (`t=y`)' : ''} applies to mail from \`${domain}\`${what} by \`_dmarc.${c.at}\`${c.kind === 'org' ? ', its Organizational Domain\'s record' : c.kind === 'psd' ? ', its Public Suffix Domain\'s record (`psd=y`)' : ''}${missing}; adkim=${c.adkim}, aspf=${c.aspf} (RFC 9989 §4.10).`;
 }
 
 /** One line for a hover: the names of the workspace that send (SPF) or receive (MX) mail whose DMARC record is `_dmarc.<domain>`. */

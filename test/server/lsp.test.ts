@@ -205,7 +205,7 @@ describe('language server over stdio', () => {
     await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: sub, languageId: 'dns-zone', version: 1, text: '$ORIGIN news.example.com.\n@ IN TXT "v=spf1 -all"\n' } });
     await diagnostics(sub, (x) => x.version === 1);
     const subHover = ((await conn.sendRequest(HoverRequest.type, { textDocument: { uri: sub }, position: { line: 1, character: 12 } }))?.contents as MarkupContent).value;
-    assert.match(subHover, /`p=none` applies to mail from `news\.example\.com`, an existing subdomain, by `_dmarc\.example\.com` \(it has no `sp`, so `p` applies\)/);
+    assert.match(subHover, /`p=none` applies to mail from `news\.example\.com`, an existing subdomain, by `_dmarc\.example\.com`, its Organizational Domain.s record \(it has no `sp`, so `p` applies\)/);
     // On the DMARC record's version: the names it covers.
     const onDmarc = ((await conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 17 } }))?.contents as MarkupContent).value;
     assert.match(onDmarc, /\*\*Covers\*\* 2 names of the workspace that send \(SPF\) or receive \(MX\) mail: `example\.com` \(p=none\), `news\.example\.com` \(p=none\)/);

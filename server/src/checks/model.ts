@@ -7,7 +7,8 @@ import { includeDoesNotAlign } from './senders';
 import { lookalikeCharacter } from './lookalike';
 import { mergeSpfFix, monitoringRecordFix, reportAuthorizationFix } from './recordfix';
 import { parseReportUris } from '../records/dmarc';
-import { orgDomain } from '../senders/analyze';
+import { orgDomain, workspaceWalks, type Entry, type Lookup } from '../senders/analyze';
+import type { Walk } from '../senders/treewalk';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
 import { cnameChainEnd } from '../records/cname';
@@ -418,6 +419,37 @@ function sitesNamed(model: DnsModel, name: string): AnalyzedSite[] {
 type ReportAddress = { site: AnalyzedSite; domain: string; tag: 'rua' | 'ruf'; range: OffsetRange; address: string; host: string };
 const reportAddressCache = new WeakMap<DnsModel, ReportAddress[]>();
 
+const walks = new WeakMap<DnsModel, (name: string) => Walk<Entry>>();
+
+/**
+ * The RFC 9989 tree walk from a name (and so its Organizational Domain) over this file and the rest of the
+ * workspace (once per model). The walk reads what is at `_dmarc` names and, to tell "no record" from
+ * "not in these files", the SOA, NS and DNAME records above them; only those are indexed here.
+ */
+export function modelWalk(model: DnsModel): (name: string) => Walk<Entry> {
+  let walk = walks.get(model);
+  if (walk) return walk;
+  const own = new Map<string, Entry[]>();
+  const siteOf = new Map<RecordSite, AnalyzedSite>();
+  for (const s of model.sites) if (s.site.owner?.startsWith('_dmarc.')) siteOf.set(s.site, s);
+  for (const r of model.records) {
+    const o = r.owner;
+    if (o === undefined || !(r.type === 'SOA' || r.type === 'NS' || r.type === 'DNAME' || o.startsWith('_dmarc.'))) continue;
+    const e: Entry = { uri: r.uri, record: r, site: r.site ? siteOf.get(r.site) : undefined };
+    const list = own.get(o);
+    if (list) list.push(e);
+    else own.set(o, [e]);
+  }
+  const lookup: Lookup = (n) => {
+    const mine = own.get(n) ?? [];
+    const other = model.workspace?.at(n) ?? [];
+    return other.length ? [...mine, ...other] : mine;
+  };
+  walk = workspaceWalks(lookup);
+  walks.set(model, walk);
+  return walk;
+}
+
 /** Every `mailto:` address in the `rua` and `ruf` tags of the DMARC policies of a model, with its host (once per model: two rules read them). */
 function reportAddresses(model: DnsModel): ReportAddress[] {
   let out = reportAddressCache.get(model);
@@ -443,6 +475,12 @@ function reportAddresses(model: DnsModel): ReportAddress[] {
   return out;
 }
 
+/** Two names of one registrable domain are apart only because it publishes no DMARC record (no psd tag decided either walk). */
+function unpublished(a: Walk<Entry>, b: Walk<Entry>): boolean {
+  const settled = (w: Walk<Entry>) => w.by === 'psd=n' || w.by === 'psd=y';
+  return !settled(a) && !settled(b) && !a.found.some((f) => f.name === orgDomain(f.name)) && !b.found.some((f) => f.name === orgDomain(f.name));
+}
+
 export const externalReportsNotAuthorized = rule({
   id: 'dmarc/external-reports-not-authorized',
   kind: 'dmarc',
@@ -450,7 +488,7 @@ export const externalReportsNotAuthorized = rule({
   summary: 'Reports go to another domain of the workspace that does not authorise them',
   fixable: true,
   docs: {
-    what: 'Finds `rua` and `ruf` addresses on another Organizational Domain than the policy\'s, when that domain is defined in the workspace but has no `<domain>._report._dmarc.<destination>` TXT record starting with `v=DMARC1` (nor a `*._report._dmarc` one).',
+    what: 'Finds `rua` and `ruf` addresses on another Organizational Domain than the policy\'s, when that domain is defined in the workspace but has no `<domain>._report._dmarc.<destination>` TXT record starting with `v=DMARC1` (nor a `*._report._dmarc` one). Another Organizational Domain by the public suffix list (as RFC 7489 receivers see it) or by the RFC 9989 §4.10.2 tree walk over the workspace: a subdomain with `psd=n`, or subdomains whose registrable domain publishes no DMARC record, are organizations of their own there.',
     why: 'RFC 7489 §7.1, kept by RFC 9990: before sending reports to a destination on another domain, receivers look up that authorisation, and without it they send nothing there. A company that collects the reports of all its domains at one of them must publish one such record per domain, and it is the one most often forgotten when a domain is added.',
     bad: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.net"',
     good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.net"',
@@ -460,7 +498,11 @@ export const externalReportsNotAuthorized = rule({
   },
   check(model, ctx) {
     for (const { site, domain, tag, range, address, host } of reportAddresses(model)) {
-      if (orgDomain(host) === orgDomain(domain)) continue;
+      // Another Organizational Domain by the public suffix list (RFC 7489 receivers) or by the tree walk (RFC 9989 receivers).
+      const byList = orgDomain(host) !== orgDomain(domain);
+      const walk = byList ? undefined : modelWalk(model);
+      const [ofDomain, ofHost] = walk ? [walk(domain), walk(host)] : [];
+      if (!byList && ofDomain!.org === ofHost!.org) continue;
       // Only a destination the workspace defines: elsewhere, whether it authorises is in DNS, not in these files.
       if (!model.owners().has(host) && (model.workspace?.at(host).length ?? 0) === 0) continue;
       const authName = `${domain}._report._dmarc.${host}`;
@@ -469,9 +511,51 @@ export const externalReportsNotAuthorized = rule({
       ctx.report(
         site.site,
         range,
-        `Reports for ${domain} go to ${address}, on another domain that does not authorise them: receivers look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there (RFC 7489 §7.1). Publish it in the zone of ${host}.`,
+        byList
+          ? `Reports for ${domain} go to ${address}, on another domain that does not authorise them: receivers look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there (RFC 7489 §7.1). Publish it in the zone of ${host}.`
+          : `Reports for ${domain} go to ${address}, which receivers that follow RFC 9989 count as another organization: by the DMARC records on the way up, the Organizational Domain of ${domain} is ${ofDomain!.org} and that of ${host} is ${ofHost!.org} (RFC 9989 §4.10.2)${unpublished(ofDomain!, ofHost!) ? `, since ${orgDomain(domain)} publishes no DMARC record` : ''}. They look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there. Publish it in the zone of ${host}${unpublished(ofDomain!, ofHost!) ? `, or a DMARC record at _dmarc.${orgDomain(domain)}, which makes it the Organizational Domain of both` : ''}.`,
         { docFixes: () => reportAuthorizationFix(model, domain, host) },
       );
+    }
+  },
+});
+
+export const ignoredSubdomainPolicy = rule({
+  id: 'dmarc/ignored-subdomain-policy',
+  kind: 'dmarc',
+  severity: 'warning',
+  summary: '`sp` or `np` on a record below the Organizational Domain never applies',
+  fixable: false,
+  docs: {
+    what: 'Finds `sp` and `np` tags in the DMARC record of a name that is not its own Organizational Domain, by the RFC 9989 §4.10.2 tree walk over the workspace: `_dmarc.news.example.com` with `sp=reject` while `_dmarc.example.com` is published too and `news.example.com` has no `psd=n`. Records whose Organizational Domain\'s record is not in the workspace are left alone.',
+    why: 'RFC 9989 §4.10.1: a message from `a.news.example.com` gets the record of its own name, else that of its Organizational Domain (`example.com`), else that of its Public Suffix Domain. A record in between is never consulted for it, so its `sp` and `np` have no effect: the subdomains of `news.example.com` get `example.com`\'s subdomain policy. RFC 7489 receivers read the Organizational Domain from the public suffix list and do the same. A team that meant to lock down the subdomains of its branch has not.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"\n_dmarc.news IN TXT "v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"\n_dmarc.news IN TXT "v=DMARC1; p=reject; sp=reject; psd=n; rua=mailto:dmarc@example.com"',
+    fix: 'Add `psd=n` to make the name its own Organizational Domain (RFC 9989 receivers then take `sp`/`np` from it; note that mail from its subdomains then aligns only with identifiers under it, not with the parent), or publish a `_dmarc` record at each subdomain that sends, or set the subdomain policy in the Organizational Domain\'s record.',
+  },
+  check(model, ctx) {
+    let walk: ReturnType<typeof modelWalk> | undefined;
+    for (const s of model.sites) {
+      if (!s.dmarc || s.site.relative) continue;
+      const owner = s.site.owner;
+      if (!owner?.startsWith('_dmarc.')) continue;
+      const tags = (['sp', 'np'] as const).map((t) => s.dmarc!.byName.get(t)).filter((t) => t !== undefined);
+      if (tags.length === 0) continue;
+      const domain = owner.slice('_dmarc.'.length);
+      walk ??= modelWalk(model);
+      const w = walk(domain);
+      // Out of sight, the registrable domain is only assumed to publish: not enough to say a tag is dead.
+      if (w.org === domain || w.by === 'public-suffix-list') continue;
+      const applies = w.found.find((f) => f.name === w.org) ?? (w.found[w.found.length - 1]?.psd === 'y' ? w.found[w.found.length - 1] : undefined);
+      const whose = applies ? `_dmarc.${applies.name}` : `the records above it`;
+      const how = w.by === 'psd=y' ? `${w.org}, one label below the public suffix domain ${w.found[w.found.length - 1].name} (psd=y)` : w.by === 'psd=n' ? `${w.org} (psd=n there)` : `${w.org}, the name with the fewest labels that publishes a DMARC record`;
+      for (const t of tags)
+        ctx.report(
+          s.site,
+          t.range,
+          `\`${t.name}=${t.value.trim()}\` never applies: receivers take the policy for names under ${domain} from ${whose}, the record of their Organizational Domain ${how}, not from this one (RFC 9989 §4.10.1). Add \`psd=n\` to make ${domain} its own Organizational Domain, or publish records at the subdomains that send.`,
+          { related: applies ? [{ uri: applies.item.record.uri, range: applies.item.record.range, message: `the record that applies to names under ${domain}` }] : undefined },
+        );
     }
   },
 });
@@ -552,6 +636,7 @@ export const reportAddressNoMail = rule({
 export const modelRules: ModelRule[] = [
   lookalikeCharacter,
   externalReportsNotAuthorized,
+  ignoredSubdomainPolicy,
   reportAddressNoMail,
   includeDoesNotAlign,
   conflictingDefinitions,

@@ -4,7 +4,6 @@
  * signature align, what to publish when neither does, and what the aggregate reports say about it.
  * Pure: records come from a lookup by owner name, reports are passed in; nothing here queries DNS.
  */
-import { getDomain } from 'tldts';
 import type { AnalyzedSite } from '../checks/rule';
 import { isUnder, type SenderProfile } from '../config';
 import { parseSpf } from '../records/spf';
@@ -13,6 +12,10 @@ import { inNetwork, parseIp } from '../spf/evaluator';
 import type { ResourceRecord } from '../types';
 import { bare, domDashed, fillTemplate, ownsDomain, providerById, providerForInclude, type CatalogRecord, type Provider } from './catalog';
 import { cnameTarget } from '../records/cname';
+import { isDynamic, wholeZone } from '../records/dynamic';
+import { discoverPolicy, discoveryNames, orgDomain, treeWalk, type DmarcAt, type Discovery, type Walk } from './treewalk';
+
+export { discoveryNames, orgDomain } from './treewalk';
 
 export interface Entry {
   uri: string;
@@ -36,6 +39,10 @@ export interface Coverage {
   testing: boolean;
   adkim: 'r' | 's';
   aspf: 'r' | 's';
+  /** The From domain's Organizational Domain (RFC 9989 §4.10.2, over the workspace). */
+  org: string;
+  /** Whose record applies: the From domain's own, its Organizational Domain's, or its Public Suffix Domain's (`psd=y`). */
+  kind: 'author' | 'org' | 'psd';
 }
 
 /** A record to publish, absolute owner, value filled in (or with the platform's `<token>` left). */
@@ -77,41 +84,50 @@ export interface SenderVerdict {
   problems: SenderProblem[];
 }
 
-/** The Organizational Domain from the public suffix list (tldts); the name itself when it is a suffix. */
-const orgCache = new Map<string, string>();
-
-export function orgDomain(domain: string): string {
-  let o = orgCache.get(domain);
-  if (o === undefined) {
-    // A domain name, not a URL: tldts need not extract or validate a hostname (the same answer, faster).
-    o = getDomain(bare(domain), { allowPrivateDomains: false, extractHostname: false, validateHostname: false }) ?? bare(domain);
-    if (orgCache.size > 50000) orgCache.clear();
-    orgCache.set(domain, o);
-  }
-  return o;
+/**
+ * RFC 9989 §4.4.1/§4.4.2: relaxed = same Organizational Domain, strict = identical. `org` finds the
+ * Organizational Domain (the tree walk over the workspace, `workspaceOrg`); the public suffix list by default.
+ */
+export function aligns(a: string, b: string, mode: 'r' | 's', org: (d: string) => string = orgDomain): boolean {
+  if (a === b) return true;
+  return mode === 's' ? bare(a) === bare(b) : org(bare(a)) === org(bare(b));
 }
 
-/** RFC 9989 §4.4.1/§4.4.2: relaxed = same Organizational Domain, strict = identical. */
-export function aligns(a: string, b: string, mode: 'r' | 's'): boolean {
-  if (a === b) return true;
-  return mode === 's' ? bare(a) === bare(b) : orgDomain(a) === orgDomain(b);
+/**
+ * What the workspace says is at `_dmarc.<name>` (for the tree walk): its one DMARC record; nothing
+ * when it has several (RFC 9989 discards them) or none inside a zone a file holds whole; unknown when
+ * none is there otherwise, or a CNAME (hosted DMARC) or a TXT record whose value is not static is.
+ */
+export function workspaceDmarc(lookup: Lookup): DmarcAt<Entry> {
+  return (name) => {
+    const here = lookup(`_dmarc.${name}`);
+    const found = here.filter((e) => e.site?.kind === 'dmarc' && e.site.dmarc);
+    if (found.length === 1) return { item: found[0], psd: tag(found[0].site!, 'psd') };
+    if (found.length > 1) return null;
+    if (here.some((e) => e.record.type === 'CNAME' || (e.record.type === 'TXT' && isDynamic(e.record)))) return undefined;
+    return wholeZone(`_dmarc.${name}`, lookup, (e) => e.record, () => false) ? null : undefined;
+  };
+}
+
+/** The tree walk from a name over the workspace, and so its Organizational Domain (RFC 9989 §4.10.2); memoised, for one analysis. */
+export function workspaceWalks(lookup: Lookup): (name: string) => Walk<Entry> {
+  const at = workspaceDmarc(lookup);
+  const memo = new Map<string, Walk<Entry>>();
+  return (name) => {
+    let w = memo.get(name);
+    if (w === undefined) memo.set(name, (w = treeWalk(name, at)));
+    return w;
+  };
+}
+
+/** The Organizational Domain of a name by the RFC 9989 tree walk over the workspace (memoised: for one analysis). */
+export function workspaceOrg(lookup: Lookup): (name: string) => string {
+  const walk = workspaceWalks(lookup);
+  return (name) => walk(name).org;
 }
 
 function tag(site: AnalyzedSite, name: string): string | undefined {
   return site.dmarc?.byName.get(name)?.value.trim().toLowerCase();
-}
-
-/**
- * The names DMARC discovery looks at for `from` (RFC 9989 §4.10 DNS Tree Walk): `from` itself, then
- * its parents one label at a time up to the top-level domain, except that a name of eight or more
- * labels jumps straight to its last seven after the first query (so at most eight queries);
- * `_dmarc.` goes in front of each.
- */
-export function discoveryNames(from: string): string[] {
-  const labels = bare(from).split('.');
-  const out = [labels.join('.')];
-  for (let x = labels.length >= 8 ? 7 : labels.length - 1; x >= 1; x--) out.push(labels.slice(labels.length - x).join('.'));
-  return out;
 }
 
 /**
@@ -126,35 +142,38 @@ export function hostedDmarc(from: string, lookup: Lookup): { at: string; target:
   return undefined;
 }
 
-/** The DMARC record discovery finds for `from`, and the policy it applies. A subdomain is "existing" when the workspace has any record at or under it. */
+/**
+ * The DMARC record policy discovery applies to `from` (RFC 9989 §4.10.1: its own, else its
+ * Organizational Domain's, else its Public Suffix Domain's), and the policy it applies. A subdomain is
+ * "existing" when the workspace has any record at or under it.
+ */
 export function findCoverage(from: string, lookup: Lookup, exists: (name: string) => boolean): Coverage | undefined {
-  for (const at of discoveryNames(from)) {
-    const found = lookup(`_dmarc.${at}`).filter((e) => e.site?.kind === 'dmarc' && e.site.dmarc);
-    // More than one DMARC record at a name: all are discarded and the walk goes on (RFC 9989 §4.10).
-    if (found.length !== 1) continue;
-    const entry = found[0];
-    const site = entry.site!;
-    const p = tag(site, 'p') ?? 'none';
-    let via: Coverage['via'] = 'p';
-    let policy = p;
-    let decidedBy: Coverage['decidedBy'] = 'p';
-    if (at !== bare(from)) {
-      const sp = tag(site, 'sp');
-      const np = tag(site, 'np');
-      if (exists(from)) {
-        via = 'sp';
-        policy = sp ?? p;
-        decidedBy = sp ? 'sp' : 'p';
-      } else {
-        via = 'np';
-        policy = np ?? sp ?? p;
-        decidedBy = np ? 'np' : sp ? 'sp' : 'p';
-      }
+  return coverageOf(from, discoverPolicy(from, workspaceDmarc(lookup)), exists);
+}
+
+function coverageOf(from: string, d: Discovery<Entry>, exists: (name: string) => boolean): Coverage | undefined {
+  if (!d.applied) return undefined;
+  const { item: entry, name: at } = d.applied;
+  const site = entry.site!;
+  const p = tag(site, 'p') ?? 'none';
+  let via: Coverage['via'] = 'p';
+  let policy = p;
+  let decidedBy: Coverage['decidedBy'] = 'p';
+  if (at !== bare(from)) {
+    const sp = tag(site, 'sp');
+    const np = tag(site, 'np');
+    if (exists(from)) {
+      via = 'sp';
+      policy = sp ?? p;
+      decidedBy = sp ? 'sp' : 'p';
+    } else {
+      via = 'np';
+      policy = np ?? sp ?? p;
+      decidedBy = np ? 'np' : sp ? 'sp' : 'p';
     }
-    const mode = (v: string | undefined): 'r' | 's' => (v === 's' ? 's' : 'r');
-    return { entry, at, via, policy, decidedBy, testing: tag(site, 't') === 'y', adkim: mode(tag(site, 'adkim')), aspf: mode(tag(site, 'aspf')) };
   }
-  return undefined;
+  const mode = (v: string | undefined): 'r' | 's' => (v === 's' ? 's' : 'r');
+  return { entry, at, via, policy, decidedBy, testing: tag(site, 't') === 'y', adkim: mode(tag(site, 'adkim')), aspf: mode(tag(site, 'aspf')), org: d.walk.org, kind: d.applied.kind };
 }
 
 /** `{domain}`/`{dom-dashed}` filled where they can be; `<tokens>` (and a dashed name that is not known) left for the user. */
@@ -240,8 +259,16 @@ function cnameAt(lookup: Lookup, name: string): Entry | undefined {
 
 const target = (e: Entry) => bare(e.record.rdata[0] ?? '');
 
+/** Why two names do not align under relaxed alignment: their Organizational Domains, and what made one differ from the public suffix list's. */
+function relaxedWhy(a: string, b: string, org: (d: string) => string): string {
+  const oa = org(bare(a));
+  const ob = org(bare(b));
+  const differs = oa !== orgDomain(a) || ob !== orgDomain(b);
+  return `relaxed: the Organizational Domains differ, ${oa} and ${ob}${differs ? ', by the DMARC records on the way up (RFC 9989 §4.10.2)' : ''}`;
+}
+
 /** SPF alignment: the Return-Path aligns with From under aspf, and its SPF authorises the sender. */
-function spfAlignment(s: SenderProfile, p: Provider | undefined, cov: Coverage | undefined, lookup: Lookup, inWorkspace: (d: string) => boolean, problems: SenderProblem[], label: string): AlignmentResult {
+function spfAlignment(s: SenderProfile, p: Provider | undefined, cov: Coverage | undefined, lookup: Lookup, inWorkspace: (d: string) => boolean, problems: SenderProblem[], label: string, org: (d: string) => string): AlignmentResult {
   const aspf = cov?.aspf ?? 'r';
   const custom = !p;
   // The platform's Return-Path records: on the declared host, or under the From domain with the catalog's label.
@@ -264,10 +291,10 @@ function spfAlignment(s: SenderProfile, p: Provider | undefined, cov: Coverage |
       };
     }
   }
-  if (!aligns(envelope, s.from, aspf)) {
-    const strict = aspf === 's' && aligns(envelope, s.from, 'r');
+  if (!aligns(envelope, s.from, aspf, org)) {
+    const strict = aspf === 's' && aligns(envelope, s.from, 'r', org);
     if (strict) problems.push({ rule: 'sender/strict-alignment', at: 'returnPath', message: `aspf=s: the Return-Path ${envelope} is a subdomain of ${s.from}, not identical, so SPF never aligns under strict alignment; use aspf=r (the default) or rely on DKIM.`, related: cov ? [cov.entry] : undefined });
-    return { aligned: false, why: `the Return-Path ${envelope} does not align with ${s.from} (${aspf === 's' ? 'strict: must be identical' : 'relaxed: must share the Organizational Domain'})`, publish: [] };
+    return { aligned: false, why: `the Return-Path ${envelope} does not align with ${s.from} (${aspf === 's' ? 'strict: must be identical' : relaxedWhy(envelope, s.from, org)})`, publish: [] };
   }
   // The envelope is ours: is it set up for this sender?
   const cname = cnameAt(lookup, envelope);
@@ -303,7 +330,7 @@ function spfAlignment(s: SenderProfile, p: Provider | undefined, cov: Coverage |
 }
 
 /** DKIM alignment: a key for each declared selector (TXT or the platform's CNAME) at a d= that aligns under adkim. */
-function dkimAlignment(s: SenderProfile, p: Provider | undefined, cov: Coverage | undefined, lookup: Lookup, inWorkspace: (d: string) => boolean, problems: SenderProblem[], label: string, keysUnder?: (d: string) => readonly Entry[]): AlignmentResult {
+function dkimAlignment(s: SenderProfile, p: Provider | undefined, cov: Coverage | undefined, lookup: Lookup, inWorkspace: (d: string) => boolean, problems: SenderProblem[], label: string, org: (d: string) => string, keysUnder?: (d: string) => readonly Entry[]): AlignmentResult {
   const adkim = cov?.adkim ?? 'r';
   const d = s.dkimDomain ?? s.from;
   // Declared selectors stand in for the platform's account-specific ones (hs1-<hubid> → hs1-4315870).
@@ -314,7 +341,7 @@ function dkimAlignment(s: SenderProfile, p: Provider | undefined, cov: Coverage 
   });
   const publish = named.map((r) => fill(r, d));
   const howTo = p?.dkimSetup ?? (publish.length ? publish.map(describe).join(' and ') : 'the DKIM key the platform provides');
-  if (!aligns(d, s.from, adkim)) return { aligned: false, why: `it signs with d=${d}, which does not align with ${s.from} (${adkim === 's' ? 'strict' : 'relaxed'})`, publish: [] };
+  if (!aligns(d, s.from, adkim, org)) return { aligned: false, why: `it signs with d=${d}, which does not align with ${s.from} (${adkim === 's' ? 'strict' : relaxedWhy(d, s.from, org)})`, publish: [] };
   const usable: string[] = [];
   const check = (selector: string, index: number | undefined): boolean => {
     const name = `${selector}._domainkey.${d}`;
@@ -398,13 +425,27 @@ export interface AnalyzeOptions {
 export function analyzeSenders(profiles: readonly SenderProfile[], lookup: Lookup, options: AnalyzeOptions = {}): SenderVerdict[] {
   const exists = options.exists ?? ((n: string) => lookup(n).length > 0);
   const inWorkspace = (d: string) => exists(orgDomain(d));
+  const dmarcAt = workspaceDmarc(lookup);
+  const orgOf = workspaceOrg(lookup);
   return profiles.map((s) => {
     const p = s.provider === 'custom' ? undefined : providerById(s.provider);
     const label = s.name ?? p?.name ?? 'this sender';
     const problems: SenderProblem[] = [];
-    const coverage = findCoverage(s.from, lookup, exists);
+    const discovery = discoverPolicy(s.from, dmarcAt);
+    const coverage = coverageOf(s.from, discovery, exists);
     const hosted = coverage ? undefined : hostedDmarc(s.from, lookup);
-    if (!coverage && hosted) {
+    // Records on the way up that are neither the From domain's nor its Organizational Domain's do not apply (RFC 9989 §4.10.1).
+    const passedBy = coverage ? [] : discovery.walk.found.filter((f) => f.name !== bare(s.from));
+    if (!coverage && !hosted && passedBy.length) {
+      const names = passedBy.map((f) => `_dmarc.${f.name}`).join(' and ');
+      problems.push({
+        rule: 'sender/no-dmarc-record',
+        at: 'from',
+        severity: 'information',
+        message: `${names} ${passedBy.length === 1 ? 'does' : 'do'} not apply to ${s.from}: receivers take the policy of the From domain's own record, else of its Organizational Domain, ${discovery.walk.org}, whose _dmarc record is not in the workspace (RFC 9989 §4.10.1). Publish _dmarc.${s.from}, or psd=n in ${passedBy.length === 1 ? 'that record' : 'one of them'} to make its name the Organizational Domain.`,
+        related: passedBy.map((f) => f.item),
+      });
+    } else if (!coverage && hosted) {
       problems.push({
         rule: 'sender/no-dmarc-record',
         at: 'from',
@@ -424,8 +465,11 @@ export function analyzeSenders(profiles: readonly SenderProfile[], lookup: Looku
         publish: here ? [{ owner: `_dmarc.${orgDomain(s.from)}`, type: 'TXT', value: 'v=DMARC1; p=none; rua=mailto:<address>', literal: false }] : undefined,
       });
     }
-    const spf = spfAlignment(s, p, coverage, lookup, inWorkspace, problems, label);
-    const dkim = dkimAlignment(s, p, coverage, lookup, inWorkspace, problems, label, options.keysUnder);
+    // With a policy in sight, the Organizational Domains come from the tree walk; without one, from the
+    // public suffix list, as they will once the suggested record at the registrable domain is published.
+    const org = coverage ? orgOf : orgDomain;
+    const spf = spfAlignment(s, p, coverage, lookup, inWorkspace, problems, label, org);
+    const dkim = dkimAlignment(s, p, coverage, lookup, inWorkspace, problems, label, org, options.keysUnder);
     const evidence = options.reports ? evidenceFor(s, p, options.reports) : undefined;
     if (!spf.aligned && !dkim.aligned && inWorkspace(s.from)) {
       const enforcing = coverage && coverage.policy !== 'none';
