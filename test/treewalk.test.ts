@@ -11,7 +11,7 @@ import { analyzeSenders, findCoverage, workspaceOrg } from '../server/src/sender
 import { discoverPolicy, organizationalDomain, treeWalk, type DmarcAt } from '../server/src/senders/treewalk';
 import { readZone } from '../server/src/service';
 import { WorkspaceIndex } from '../server/src/workspace';
-import { covered, lint, rulesOf } from './helpers';
+import { applyFix, covered, lint, rulesOf } from './helpers';
 
 /** Records by name (`psd` value or '' for none); names not listed hold nothing, or are unknown when `unknown` lists them. */
 function dns(records: Record<string, string>, unknown: string[] = []): DmarcAt<string> {
@@ -168,6 +168,12 @@ describe('rules that read the tree walk', () => {
     // psd=n at the subdomain: its own organization, whatever the apex publishes.
     const own = lint(`${SOA_LINE}@ IN MX 10 mx\n_dmarc IN TXT "v=DMARC1; p=none"\n_dmarc.shop IN TXT "v=DMARC1; p=none; psd=n; rua=mailto:dmarc@example.com"`).findings.find((x) => x.rule === 'dmarc/external-reports-not-authorized')!;
     assert.match(own.message, /Organizational Domain of shop\.example\.com is shop\.example\.com and that of example\.com is example\.com \(RFC 9989 §4\.10\.2\)\. They look/);
+    // The stage-1 fix of dmarc/missing-record for a subdomain of such an apex authorises its reports there too, so applying it raises nothing new.
+    const missing = lint(`${SOA_LINE}shop IN TXT "v=spf1 -all"`);
+    const fix = missing.findings.find((x) => x.rule === 'dmarc/missing-record')!.fixes![0];
+    const fixed = applyFix(missing.text, fix);
+    assert.match(fixed, /\nshop\.example\.com\._report\._dmarc\.example\.com\.\tIN TXT\t"v=DMARC1"\n/);
+    assert.deepEqual(rulesOf(lint(fixed.split('\n').slice(2).join('\n')).findings).filter((r) => r.startsWith('dmarc/') && r !== 'dmarc/policy-none' && r !== 'dmarc/report-address-no-mail'), []);
     // Without an SOA nothing is known of the apex: the public suffix list's answer stands (one organization).
     assert.ok(!rulesOf(lint('@ IN MX 10 mx\n_dmarc.shop IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"').findings).includes('dmarc/external-reports-not-authorized'));
   });

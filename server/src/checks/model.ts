@@ -7,8 +7,9 @@ import { includeDoesNotAlign } from './senders';
 import { lookalikeCharacter } from './lookalike';
 import { mergeSpfFix, monitoringRecordFix, reportAuthorizationFix } from './recordfix';
 import { parseReportUris } from '../records/dmarc';
-import { orgDomain, workspaceWalks, type Entry, type Lookup } from '../senders/analyze';
+import { orgDomain, type Entry } from '../senders/analyze';
 import type { Walk } from '../senders/treewalk';
+import { modelWalk } from './walk';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
 import { cnameChainEnd } from '../records/cname';
@@ -418,37 +419,6 @@ function sitesNamed(model: DnsModel, name: string): AnalyzedSite[] {
 
 type ReportAddress = { site: AnalyzedSite; domain: string; tag: 'rua' | 'ruf'; range: OffsetRange; address: string; host: string };
 const reportAddressCache = new WeakMap<DnsModel, ReportAddress[]>();
-
-const walks = new WeakMap<DnsModel, (name: string) => Walk<Entry>>();
-
-/**
- * The RFC 9989 tree walk from a name (and so its Organizational Domain) over this file and the rest of the
- * workspace (once per model). The walk reads what is at `_dmarc` names and, to tell "no record" from
- * "not in these files", the SOA, NS and DNAME records above them; only those are indexed here.
- */
-export function modelWalk(model: DnsModel): (name: string) => Walk<Entry> {
-  let walk = walks.get(model);
-  if (walk) return walk;
-  const own = new Map<string, Entry[]>();
-  const siteOf = new Map<RecordSite, AnalyzedSite>();
-  for (const s of model.sites) if (s.site.owner?.startsWith('_dmarc.')) siteOf.set(s.site, s);
-  for (const r of model.records) {
-    const o = r.owner;
-    if (o === undefined || !(r.type === 'SOA' || r.type === 'NS' || r.type === 'DNAME' || o.startsWith('_dmarc.'))) continue;
-    const e: Entry = { uri: r.uri, record: r, site: r.site ? siteOf.get(r.site) : undefined };
-    const list = own.get(o);
-    if (list) list.push(e);
-    else own.set(o, [e]);
-  }
-  const lookup: Lookup = (n) => {
-    const mine = own.get(n) ?? [];
-    const other = model.workspace?.at(n) ?? [];
-    return other.length ? [...mine, ...other] : mine;
-  };
-  walk = workspaceWalks(lookup);
-  walks.set(model, walk);
-  return walk;
-}
 
 /** Every `mailto:` address in the `rua` and `ruf` tags of the DMARC policies of a model, with its host (once per model: two rules read them). */
 function reportAddresses(model: DnsModel): ReportAddress[] {

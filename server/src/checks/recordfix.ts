@@ -7,6 +7,7 @@ import { isZoneFileName } from '../files';
 import { parseReportUris } from '../records/dmarc';
 import { parseSpf } from '../records/spf';
 import { orgDomain } from '../senders/analyze';
+import { modelWalk } from './walk';
 import { encodeZoneString } from '../sources/zonefile';
 import type { Fix, RecordSite, ResourceRecord, TextEdit } from '../types';
 import type { AnalyzedSite, DnsModel, ValueFix } from './rule';
@@ -46,7 +47,10 @@ export function monitoringRecordFix(model: DnsModel, domain: string, after: { ur
   const ruaDomain = address.slice(address.indexOf('@') + 1);
   const edits: TextEdit[] = [insertAfter(after, [zoneLine(`_dmarc.${domain}`, 'TXT', `v=DMARC1; p=none; rua=mailto:${address}`)])];
   let note = '';
-  if (orgDomain(ruaDomain) !== orgDomain(domain)) {
+  // Another organization for RFC 7489 receivers (public suffix list) or RFC 9989 ones (tree walk; the
+  // record added here, without psd, leaves the walk from `domain` where it is now).
+  const walk = modelWalk(model);
+  if (orgDomain(ruaDomain) !== orgDomain(domain) || walk(ruaDomain).org !== walk(domain).org) {
     const authName = `${domain}._report._dmarc.${ruaDomain}`;
     const exists = model.owners().has(authName) || (model.workspace?.at(authName).length ?? 0) > 0;
     if (!exists) {
