@@ -178,3 +178,15 @@ describe('rules that read the tree walk', () => {
     assert.ok(!rulesOf(lint('@ IN MX 10 mx\n_dmarc.shop IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"').findings).includes('dmarc/external-reports-not-authorized'));
   });
 });
+
+describe('dmarc/psd-on-organization', () => {
+  it('flags psd=y on a name the public suffix list does not list, not on a suffix of either section', () => {
+    const { text, findings } = lint('_dmarc IN TXT "v=DMARC1; p=reject; psd=y; rua=mailto:d@example.com"');
+    const f = findings.find((x) => x.rule === 'dmarc/psd-on-organization')!;
+    assert.equal(covered(text, f), 'psd=y');
+    assert.match(f.message, /declares example\.com a Public Suffix Domain, which the public suffix list does not/);
+    assert.equal(applyFix(text, f.fixes![0]).split('\n')[2], '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"');
+    for (const [origin, rec] of [['co.uk', 'psd=y'], ['github.io', 'psd=y'], ['example.com', 'psd=n'], ['example.com', 'psd=u']])
+      assert.ok(!rulesOf(lint(`_dmarc IN TXT "v=DMARC1; p=reject; ${rec}"`, {}, origin).findings).includes('dmarc/psd-on-organization'), `${origin} ${rec}`);
+  });
+});

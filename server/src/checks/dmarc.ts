@@ -6,6 +6,7 @@ import type { Tag } from '../records/taglist';
 import type { DmarcRule, RecordContext, ValueFix } from './rule';
 import { moveToFront, removeTag as removeTagIn } from './tagfix';
 import { endWithoutSeparators } from '../util/text';
+import { getPublicSuffix } from 'tldts';
 
 const removeTag = (record: DmarcRecord, tag: Tag): ValueFix => removeTagIn(record.value, tag);
 
@@ -605,6 +606,32 @@ export const weakSubdomainPolicy = rule({
   },
 });
 
+export const psdOnOrganization = rule({
+  id: 'dmarc/psd-on-organization',
+  severity: 'warning',
+  summary: '`psd=y` on a domain that is not a public suffix',
+  fixable: true,
+  docs: {
+    what: 'Finds `psd=y` in the record of a name the public suffix list (its ICANN and private sections) does not list as a suffix, such as a company\'s own `example.com`.',
+    why: 'RFC 9989 §4.10.2: `psd=y` declares a Public Suffix Domain, a registry whose subdomains belong to other organizations. Every name one label below it becomes an Organizational Domain of its own, so mail From `news.example.com` signed with `d=example.com` or sent with a Return-Path on `bounce.example.com` no longer aligns under relaxed alignment, and fails DMARC wherever it relied on that. RFC 9989 §5.2 reserves the tag for Public Suffix Operators.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=reject; psd=y; rua=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"',
+    fix: 'Remove `psd=y` (or write `psd=n`, which marks the name as an Organizational Domain), unless the name really hands out its subdomains to other organizations.',
+  },
+  check(record, ctx) {
+    const psd = record.byName.get('psd');
+    const owner = ctx.site.owner;
+    if (!psd || psd.value.trim().toLowerCase() !== 'y' || !owner?.startsWith('_dmarc.') || ctx.site.relative) return;
+    const domain = owner.slice('_dmarc.'.length);
+    if (getPublicSuffix(domain, { allowPrivateDomains: true, extractHostname: false, validateHostname: false }) === domain) return;
+    ctx.report(
+      psd.range,
+      `\`psd=y\` declares ${domain} a Public Suffix Domain, which the public suffix list does not: under RFC 9989 §4.10.2 every name one label below it becomes an Organizational Domain of its own, so its subdomains no longer align with each other or with ${domain} (a DKIM \`d=${domain}\` or a Return-Path on another subdomain fails relaxed alignment for mail From one of them). Remove it unless ${domain} hands out its subdomains to other organizations.`,
+      { fixes: [removeTag(record, psd)] },
+    );
+  },
+});
+
 export const dmarcRules: DmarcRule[] = [
   invalidVersion,
   leadingWhitespace,
@@ -626,6 +653,7 @@ export const dmarcRules: DmarcRule[] = [
   noRua,
   policyNone,
   weakSubdomainPolicy,
+  psdOnOrganization,
 ];
 
 export type { RecordContext };

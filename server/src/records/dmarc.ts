@@ -23,7 +23,7 @@ export interface DmarcRecord extends TagList {
   byName: Map<string, Tag>;
 }
 
-/** RFC 9989 §4.7.1: records are selected by starting with exactly `v=DMARC1`. */
+/** RFC 9989 §4.10 (steps 2 and 6): records are selected by starting with exactly `v=DMARC1`. */
 export function isDmarcRecord(value: string): boolean {
   return /^v=DMARC1\s*(;|$)/.test(value);
 }
