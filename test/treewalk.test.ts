@@ -190,3 +190,13 @@ describe('dmarc/psd-on-organization', () => {
       assert.ok(!rulesOf(lint(`_dmarc IN TXT "v=DMARC1; p=reject; ${rec}"`, {}, origin).findings).includes('dmarc/psd-on-organization'), `${origin} ${rec}`);
   });
 });
+
+describe('spf/include-does-not-align and the Organizational Domain', () => {
+  it('counts a platform DKIM set-up at a parent only up to the Organizational Domain', () => {
+    const zone = '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\nk2._domainkey IN CNAME dkim2.mcsv.net.\nk3._domainkey IN CNAME dkim3.mcsv.net.\nnews IN TXT "v=spf1 include:servers.mcsv.net -all"';
+    assert.ok(!rulesOf(lint(zone).findings).includes('spf/include-does-not-align'));
+    // psd=n makes news.example.com an organization of its own: example.com's signature no longer aligns.
+    const split = lint(zone + '\n_dmarc.news IN TXT "v=DMARC1; p=none; psd=n; rua=mailto:d@example.com"').findings;
+    assert.ok(rulesOf(split).includes('spf/include-does-not-align'));
+  });
+});

@@ -8,17 +8,22 @@ import { providerForInclude, providerForSelector, type Provider } from '../sende
 import type { ResourceRecord } from '../types';
 import type { SpfTerm } from '../records/spf';
 import { orgDomain } from '../senders/analyze';
+import { modelWalk } from './walk';
 import type { AnalyzedSite, DnsModel, ModelRule } from './rule';
 
 /**
  * DKIM for the platform at the domain or a parent: under relaxed alignment (the default, adkim=r) a
- * signature with d= a parent in the same Organizational Domain aligns too. Parents are walked down to
- * two labels (no public-suffix list yet, so `co.uk`-style suffixes are not told apart).
+ * signature with d= a parent in the same Organizational Domain aligns too. Parents are walked up to
+ * the domain's Organizational Domain (RFC 9989 §4.10.2 tree walk over the workspace, else the public
+ * suffix list), so `co.uk` is never one and a parent above a `psd=n` record does not count.
  */
 function dkimSetUp(model: DnsModel, keys: Map<string, ResourceRecord[]>, domain: string, p: Provider, memo: Map<Provider, Map<string, boolean>>): boolean {
   let mine = memo.get(p);
   if (!mine) memo.set(p, (mine = new Map()));
-  for (let d = domain; d.includes('.'); d = d.slice(d.indexOf('.') + 1)) {
+  // No DMARC record on the way up at all: the Organizational Domain the record DMARC Lens suggests (at the registrable domain) will make.
+  const walk = modelWalk(model)(domain);
+  const org = walk.by === 'start' ? orgDomain(domain) : walk.org;
+  for (let d = domain; d.length >= org.length && d.includes('.'); d = d.slice(d.indexOf('.') + 1)) {
     // Sibling names share their parents: each (parent, platform) is looked at once per check.
     let found = mine.get(d);
     if (found === undefined) mine.set(d, (found = dkimAt(model, keys, d, p)));
