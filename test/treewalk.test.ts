@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { parseConfig } from '../server/src/config';
 import { analyzeSenders, findCoverage, workspaceOrg } from '../server/src/senders/analyze';
 import { discoverPolicy, organizationalDomain, treeWalk, type DmarcAt } from '../server/src/senders/treewalk';
@@ -198,5 +199,47 @@ describe('spf/include-does-not-align and the Organizational Domain', () => {
     // psd=n makes news.example.com an organization of its own: example.com's signature no longer aligns.
     const split = lint(zone + '\n_dmarc.news IN TXT "v=DMARC1; p=none; psd=n; rua=mailto:d@example.com"').findings;
     assert.ok(rulesOf(split).includes('spf/include-does-not-align'));
+  });
+});
+
+describe('tree walk properties (fast-check)', () => {
+  const RUNS = Number(process.env.DL_PROPERTY_RUNS ?? 300);
+  // Names of a small tree, ten labels deep on one branch (past the eight-query cut).
+  const NAMES = ['com', 'example.com', 'news.example.com', 'a.news.example.com', 'b.a.news.example.com', 'c.b.a.news.example.com', 'd.c.b.a.news.example.com', 'e.d.c.b.a.news.example.com', 'f.e.d.c.b.a.news.example.com', 'shop.example.com', 'co.uk', 'example.co.uk', 'mail.example.co.uk'];
+  const state = fc.constantFrom<string | null | undefined>(null, null, undefined, '', 'n', 'y', 'u');
+  const layouts = fc.array(state, { minLength: NAMES.length, maxLength: NAMES.length }).map((states) => {
+    const records: Record<string, string> = {};
+    const unknown: string[] = [];
+    states.forEach((s, i) => (s === undefined ? unknown.push(NAMES[i]) : s !== null ? (records[NAMES[i]] = s) : undefined));
+    return dns(records, unknown);
+  });
+
+  it('the Organizational Domain is the name or a parent, and is its own Organizational Domain', () => {
+    fc.assert(
+      fc.property(layouts, fc.constantFrom(...NAMES), (at, name) => {
+        const org = organizationalDomain(name, at);
+        assert.ok(name === org || name.endsWith(`.${org}`), `${org} for ${name}`);
+        assert.equal(organizationalDomain(org, at), org, `org(${org}) for ${name}`);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('policy discovery applies the Author Domain record, else the Organizational Domain record, else a psd=y record above it', () => {
+    fc.assert(
+      fc.property(layouts, fc.constantFrom(...NAMES), (at, name) => {
+        const d = discoverPolicy(name, at);
+        const own = at(name);
+        if (own) return assert.equal(d.applied?.kind, 'author');
+        if (!d.applied) return;
+        if (d.applied.kind === 'org') assert.equal(d.applied.name, d.walk.org);
+        else {
+          assert.equal(d.applied.kind, 'psd');
+          assert.equal(d.applied.psd, 'y');
+          assert.ok(d.walk.org.endsWith(`.${d.applied.name}`));
+        }
+      }),
+      { numRuns: RUNS },
+    );
   });
 });
