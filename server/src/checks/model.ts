@@ -469,6 +469,7 @@ export const externalReportsNotAuthorized = rule({
   check(model, ctx) {
     for (const { site, domain, tag, range, address, host } of reportAddresses(model)) {
       // Another Organizational Domain by the public suffix list (RFC 7489 receivers) or by the tree walk (RFC 9989 receivers).
+      if (host === domain) continue;
       const byList = orgDomain(host) !== orgDomain(domain);
       const walk = byList ? undefined : modelWalk(model);
       const [ofDomain, ofHost] = walk ? [walk(domain), walk(host)] : [];

@@ -20,14 +20,17 @@ import type { AnalyzedSite, DnsModel, ModelRule } from './rule';
 function dkimSetUp(model: DnsModel, keys: Map<string, ResourceRecord[]>, domain: string, p: Provider, memo: Map<Provider, Map<string, boolean>>): boolean {
   let mine = memo.get(p);
   if (!mine) memo.set(p, (mine = new Map()));
-  // No DMARC record on the way up at all: the Organizational Domain the record DMARC Lens suggests (at the registrable domain) will make.
-  const walk = modelWalk(model)(domain);
-  const org = walk.by === 'start' ? orgDomain(domain) : walk.org;
-  for (let d = domain; d.length >= org.length && d.includes('.'); d = d.slice(d.indexOf('.') + 1)) {
+  for (let d = domain; d.includes('.'); d = d.slice(d.indexOf('.') + 1)) {
     // Sibling names share their parents: each (parent, platform) is looked at once per check.
     let found = mine.get(d);
     if (found === undefined) mine.set(d, (found = dkimAt(model, keys, d, p)));
-    if (found) return true;
+    if (!found) continue;
+    if (d === domain) return true;
+    // The nearest parent with the set-up counts if it is within the Organizational Domain (the walk runs only then).
+    const walk = modelWalk(model)(domain);
+    // No DMARC record on the way up at all: the Organizational Domain the record DMARC Lens suggests (at the registrable domain) will make.
+    const org = walk.by === 'start' ? orgDomain(domain) : walk.org;
+    return d.length >= org.length;
   }
   return false;
 }

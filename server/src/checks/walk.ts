@@ -7,6 +7,8 @@ import type { Walk } from '../senders/treewalk';
 import type { RecordSite } from '../types';
 import type { AnalyzedSite, DnsModel } from './rule';
 
+const NONE: Entry[] = [];
+
 const walks = new WeakMap<DnsModel, (name: string) => Walk<Entry>>();
 
 /**
@@ -22,15 +24,17 @@ export function modelWalk(model: DnsModel): (name: string) => Walk<Entry> {
   for (const s of model.sites) if (s.site.owner?.startsWith('_dmarc.')) siteOf.set(s.site, s);
   for (const r of model.records) {
     const o = r.owner;
-    if (o === undefined || !(r.type === 'SOA' || r.type === 'NS' || r.type === 'DNAME' || o.startsWith('_dmarc.'))) continue;
+    const t = r.type;
+    // What a `_dmarc` name can hold that the walk reads (TXT, SPF, a CNAME), and the zone's cuts; the type first, as most records are neither.
+    if (o === undefined || !(t === 'SOA' || t === 'NS' || t === 'DNAME' || ((t === 'TXT' || t === 'CNAME' || t === 'SPF') && o.charCodeAt(0) === 95 && o.startsWith('_dmarc.')))) continue;
     const e: Entry = { uri: r.uri, record: r, site: r.site ? siteOf.get(r.site) : undefined };
     const list = own.get(o);
     if (list) list.push(e);
     else own.set(o, [e]);
   }
   const lookup: Lookup = (n) => {
-    const mine = own.get(n) ?? [];
-    const other = model.workspace?.at(n) ?? [];
+    const mine = own.get(n) ?? NONE;
+    const other = model.workspace?.at(n) ?? NONE;
     return other.length ? [...mine, ...other] : mine;
   };
   walk = workspaceWalks(lookup);

@@ -99,14 +99,23 @@ export function aligns(a: string, b: string, mode: 'r' | 's', org: (d: string) =
  * none is there otherwise, or a CNAME (hosted DMARC) or a TXT record whose value is not static is.
  */
 export function workspaceDmarc(lookup: Lookup): DmarcAt<Entry> {
+  // Walks from sibling names ask the same parents: each name is read once per analysis.
+  const memo = new Map<string, ReturnType<DmarcAt<Entry>>>();
   return (name) => {
-    const here = lookup(`_dmarc.${name}`);
-    const found = here.filter((e) => e.site?.kind === 'dmarc' && e.site.dmarc);
-    if (found.length === 1) return { item: found[0], psd: tag(found[0].site!, 'psd') };
-    if (found.length > 1) return null;
-    if (here.some((e) => e.record.type === 'CNAME' || (e.record.type === 'TXT' && isDynamic(e.record)))) return undefined;
-    return wholeZone(`_dmarc.${name}`, lookup, (e) => e.record, () => false) ? null : undefined;
+    if (memo.has(name)) return memo.get(name);
+    const r = dmarcIn(lookup, name);
+    memo.set(name, r);
+    return r;
   };
+}
+
+function dmarcIn(lookup: Lookup, name: string): ReturnType<DmarcAt<Entry>> {
+  const here = lookup(`_dmarc.${name}`);
+  const found = here.filter((e) => e.site?.kind === 'dmarc' && e.site.dmarc);
+  if (found.length === 1) return { item: found[0], psd: tag(found[0].site!, 'psd') };
+  if (found.length > 1) return null;
+  if (here.some((e) => e.record.type === 'CNAME' || (e.record.type === 'TXT' && isDynamic(e.record)))) return undefined;
+  return wholeZone(`_dmarc.${name}`, lookup, (e) => e.record, () => false) ? null : undefined;
 }
 
 /** The tree walk from a name over the workspace, and so its Organizational Domain (RFC 9989 §4.10.2); memoised, for one analysis. */

@@ -65,11 +65,15 @@ export interface Walk<T> {
 
 /** The tree walk from `start` and the Organizational Domain it gives (RFC 9989 §4.10, §4.10.2). */
 export function treeWalk<T>(start: string, at: DmarcAt<T>): Walk<T> {
-  const s = bare(start);
+  const s = start.charCodeAt(start.length - 1) === 46 || /[A-Z]/.test(start) ? bare(start) : start;
   const registrable = orgDomain(s);
   const found: Found<T>[] = [];
   let unseen = false;
-  for (const name of discoveryNames(s)) {
+  // The names of discoveryNames(s), taken as suffixes of s without splitting it (a walk runs for
+  // every DMARC record of a big zone): `from` is where the name starts, -1 once past the last label.
+  for (let from = 0; from >= 0; ) {
+    const name = from === 0 ? s : s.slice(from);
+    from = from === 0 ? firstCut(s) : s.indexOf('.', from) + 1 || -1;
     const r = at(name);
     if (r === undefined) {
       if (name === registrable) unseen = true;
@@ -88,6 +92,18 @@ export function treeWalk<T>(start: string, at: DmarcAt<T>): Walk<T> {
   // The registrable domain's record is out of sight: it is taken to be there (it would be the fewest-labels record).
   if (unseen && (fewest === undefined || fewest.length > registrable.length)) return { found, org: registrable, by: 'public-suffix-list' };
   return fewest !== undefined ? { found, org: fewest, by: 'fewest-labels' } : { found, org: s, by: 'start' };
+}
+
+/** Where the name after `s` starts in it: its parent's first character, or its last seven labels' for a name of eight or more; -1 for a single label. */
+function firstCut(s: string): number {
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 46) dots++;
+  if (dots === 0) return -1;
+  if (dots < 7) return s.indexOf('.') + 1;
+  // Keep the last seven labels: skip dots - 6 of them.
+  let i = -1;
+  for (let n = dots - 6; n > 0; n--) i = s.indexOf('.', i + 1);
+  return i + 1;
 }
 
 /** The Organizational Domain of `name` (RFC 9989 §4.10.2) over what `at` can see. */
