@@ -54,7 +54,7 @@ import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { treeFindings } from './spf/findings';
 import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, parseConfig, type SenderProfile, type SourceFormat } from './config';
-import { findCoverage, hostedDmarc, orgDomain } from './senders/analyze';
+import { findCoverage, hostedDmarc, orgDomain, workspaceWalks } from './senders/analyze';
 import { providerById, setSettingProviders, type Provider } from './senders/catalog';
 import { suggestSenders, writeProfile, type SuggestedSender } from './senders/suggest';
 import { providerHover } from './features/providerHover';
@@ -963,7 +963,7 @@ connection.onHover(async (params) => {
   if (site.spf && site.site.owner && !site.site.relative && onVersion) markdown += `\n\n${dmarcCoverageLine(site.site.owner)}`;
   // On a DMARC record's `v` tag: the mail domains of the workspace whose policy it is.
   const vTag = site.dmarc?.byName.get('v');
-  if (vTag && v !== undefined && vTag.range.start <= v && v <= vTag.range.end && site.site.owner?.startsWith('_dmarc.') && !site.site.relative) markdown += `\n\n${dmarcCoversLine(site.site.owner.slice(7))}`;
+  if (vTag && v !== undefined && vTag.range.start <= v && v <= vTag.range.end && site.site.owner?.startsWith('_dmarc.') && !site.site.relative) markdown += `\n\n${dmarcCoversLine(site.site.owner.slice(7))}\n\n${orgDomainLine(site.site.owner.slice(7))}`;
   return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
 });
 
@@ -982,6 +982,26 @@ function dmarcCoverageLine(domain: string): string {
   const what = c.at === domain ? '' : c.via === 'sp' ? ', an existing subdomain,' : ', a name that does not exist,';
   const missing = c.decidedBy !== c.via ? ` (it has no \`${c.via}\`, so \`${c.decidedBy}\` applies)` : '';
   return `**DMARC**: \`${c.decidedBy}=${c.policy}\`${c.testing ? ' in test mode (`t=y`)' : ''} applies to mail from \`${domain}\`${what} by \`_dmarc.${c.at}\`${c.kind === 'org' ? ', its Organizational Domain\'s record' : c.kind === 'psd' ? ', its Public Suffix Domain\'s record (`psd=y`)' : ''}${missing}; adkim=${c.adkim}, aspf=${c.aspf} (RFC 9989 §4.10).`;
+}
+
+/** One line for a hover: the Organizational Domain of `domain` by the RFC 9989 tree walk over the workspace, and why. */
+function orgDomainLine(domain: string): string {
+  const w = workspaceWalks((n) => workspace.at(n))(domain);
+  const mine = w.org === domain;
+  const ownPsd = w.found[0]?.name === domain && w.found[0].psd === 'y';
+  const why = ownPsd
+    ? `\`psd=y\` here: a Public Suffix Domain, so each name one label below it is an Organizational Domain of its own`
+    : w.by === 'psd=n'
+      ? `\`psd=n\` at \`_dmarc.${w.org}\``
+      : w.by === 'psd=y'
+        ? `one label below \`${w.found[w.found.length - 1].name}\`, whose record says \`psd=y\``
+        : w.by === 'public-suffix-list'
+          ? `by the public suffix list: whether \`_dmarc.${w.org}\` exists is not in the workspace`
+          : mine
+            ? 'no name above it publishes a DMARC record'
+            : `the name with the fewest labels that publishes a DMARC record`;
+  const alone = `this record applies to \`${domain}\` alone and its \`sp\` and \`np\` to nothing`;
+  return `**Organizational Domain**: \`${w.org}\` (${why}; RFC 9989 §4.10.2)${mine ? '' : w.by === 'public-suffix-list' ? `; if it does, ${alone}` : `, so ${alone}`}.`;
 }
 
 /** One line for a hover: the names of the workspace that send (SPF) or receive (MX) mail whose DMARC record is `_dmarc.<domain>`. */

@@ -209,6 +209,15 @@ describe('language server over stdio', () => {
     // On the DMARC record's version: the names it covers.
     const onDmarc = ((await conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 17 } }))?.contents as MarkupContent).value;
     assert.match(onDmarc, /\*\*Covers\*\* 2 names of the workspace that send \(SPF\) or receive \(MX\) mail: `example\.com` \(p=none\), `news\.example\.com` \(p=none\)/);
+    // And the Organizational Domain the tree walk finds for it.
+    assert.match(onDmarc, /\*\*Organizational Domain\*\*: `example\.com` \(no name above it publishes a DMARC record; RFC 9989 §4\.10\.2\)\./);
+    // A record below it: its sp and np apply to nothing.
+    const subDmarc = pathToFileURL(path.join(dir, 'branch.zone')).href;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: subDmarc, languageId: 'dns-zone', version: 1, text: '$ORIGIN example.com.\n_dmarc.eu IN TXT "v=DMARC1; p=reject; sp=reject"\n' } });
+    await diagnostics(subDmarc, (x) => x.version === 1);
+    const onSub = ((await conn.sendRequest(HoverRequest.type, { textDocument: { uri: subDmarc }, position: { line: 1, character: 20 } }))?.contents as MarkupContent).value;
+    assert.match(onSub, /\*\*Organizational Domain\*\*: `example\.com` \(the name with the fewest labels that publishes a DMARC record; RFC 9989 §4\.10\.2\), so this record applies to `eu\.example\.com` alone and its `sp` and `np` to nothing\./);
+    await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: subDmarc } });
     await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: sub } });
   });
 
