@@ -55,6 +55,7 @@ import { serverProblem } from './dns/wire';
 import { treeFindings } from './spf/findings';
 import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, parseConfig, type SenderProfile, type SourceFormat } from './config';
 import { findCoverage, hostedDmarc, orgDomain, workspaceWalks } from './senders/analyze';
+import { parseReportUris } from './records/dmarc';
 import { providerById, setSettingProviders, type Provider } from './senders/catalog';
 import { suggestSenders, writeProfile, type SuggestedSender } from './senders/suggest';
 import { providerHover } from './features/providerHover';
@@ -270,6 +271,18 @@ function referencesOf(state: DocState): Set<string> {
   for (const a of p.sites) {
     for (const t of a.spf?.terms ?? []) if ((t.name === 'include' || t.name === 'redirect') && t.arg) refs.add(t.arg.toLowerCase().replace(/\.$/, ''));
     for (let name = a.site.owner ?? ''; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
+    // Report destinations: their authorisation, and the DMARC records that place them in an organization.
+    const owner = a.site.owner;
+    if (a.dmarc && owner?.startsWith('_dmarc.'))
+      for (const t of ['rua', 'ruf'])
+        for (const u of a.dmarc.byName.has(t) ? parseReportUris(a.dmarc.byName.get(t)!) : []) {
+          const host = u.address?.slice(u.address.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
+          if (!host || !host.includes('.')) continue;
+          refs.add(host);
+          refs.add(`${owner.slice(7)}._report._dmarc.${host}`);
+          refs.add(`*._report._dmarc.${host}`);
+          for (let name = host; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
+        }
   }
   for (const r of p.zone.records) if (r.type === 'MX' && r.owner) for (let name = r.owner; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
   return (state.references = refs);

@@ -244,6 +244,27 @@ describe('language server over stdio', () => {
     assert.equal(d.relatedInformation?.[0].location.uri, other);
   });
 
+  it('re-validates a DMARC record when its report destination is authorised, or its Organizational Domain changes, in another file', async () => {
+    const shop = pathToFileURL(path.join(dir, 'shop.zone')).href;
+    const text0 = '$ORIGIN shop.example.org.\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.org"\n';
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: shop, languageId: 'dns-zone', version: 1, text: text0 } });
+    // example.org's zone, held whole, publishes no DMARC record: shop.example.org is an organization of its own.
+    const apex = pathToFileURL(path.join(dir, 'example.org.zone')).href;
+    const apexText = '$ORIGIN example.org.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN MX 10 mx\nmx IN A 192.0.2.25\n';
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: apex, languageId: 'dns-zone', version: 1, text: apexText } });
+    await diagnostics(shop, (x) => x.diagnostics.some((d) => d.code === 'dmarc/external-reports-not-authorized'));
+    // The authorisation appears there: the record is checked again and the finding goes.
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: apex, version: 2 }, contentChanges: [{ text: apexText + 'shop.example.org._report._dmarc IN TXT "v=DMARC1"\n' }] });
+    await diagnostics(shop, (x) => !x.diagnostics.some((d) => d.code === 'dmarc/external-reports-not-authorized'));
+    // Back without it, then example.org publishes a DMARC record: one organization again, nothing to authorise.
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: apex, version: 3 }, contentChanges: [{ text: apexText }] });
+    await diagnostics(shop, (x) => x.diagnostics.some((d) => d.code === 'dmarc/external-reports-not-authorized'));
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: apex, version: 4 }, contentChanges: [{ text: apexText + '_dmarc IN TXT "v=DMARC1; p=none"\n' }] });
+    await diagnostics(shop, (x) => !x.diagnostics.some((d) => d.code === 'dmarc/external-reports-not-authorized'));
+    await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: apex } });
+    await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: shop } });
+  });
+
   it('survives hostile input and still answers', async () => {
     const u = `${uri}.hostile`;
     await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'dns-zone', version: 1, text: '('.repeat(200000) + '"\\'.repeat(1000) } });
