@@ -142,6 +142,13 @@ describe('rules that read the tree walk', () => {
     assert.deepEqual(f.map((x) => covered(text, x)), ['sp=reject', 'np=reject']);
     assert.match(f[0].message, /`sp=reject` never applies: receivers take the policy for names under news\.example\.com from _dmarc\.example\.com, the record of their Organizational Domain example\.com/);
     assert.equal(f[0].related?.[0].message, 'the record that applies to names under news.example.com');
+    // Two fixes: remove the tag (nothing changes for receivers), or add psd=n (what the author likely meant).
+    assert.deepEqual(f[0].fixes?.map((x) => x.title), ['Remove `sp=reject` (it applies to nothing)', 'Add `psd=n`: news.example.com becomes its own Organizational Domain (its subdomains then align only with names under it)']);
+    const lines = (fix: number) => applyFix(text, f[0].fixes![fix]).split('\n')[3];
+    assert.equal(lines(0), '_dmarc.news IN TXT "v=DMARC1; p=reject; np=reject"');
+    assert.equal(lines(1), '_dmarc.news IN TXT "v=DMARC1; p=reject; sp=reject; np=reject; psd=n"');
+    const after = lint(applyFix(text, f[0].fixes![1]).split('\n').slice(2).join('\n')).findings;
+    assert.ok(!rulesOf(after).includes('dmarc/ignored-subdomain-policy'));
     // psd=n makes news.example.com its own Organizational Domain.
     assert.ok(!rulesOf(lint('_dmarc IN TXT "v=DMARC1; p=none"\n_dmarc.news IN TXT "v=DMARC1; p=reject; sp=reject; psd=n"').findings).includes('dmarc/ignored-subdomain-policy'));
     // The apex publishes nothing in a zone held whole: news.example.com is the Organizational Domain, its sp applies.

@@ -18,7 +18,7 @@ function rule(r: Omit<DmarcRule, 'kind' | 'scope'>): DmarcRule {
 }
 
 /** Appends `; name=value` at the end of the record, after any trailing `;`. */
-function appendTag(record: DmarcRecord, text: string, title: string): ValueFix {
+export function appendTag(record: DmarcRecord, text: string, title: string): ValueFix {
   const v = record.value;
   const end = endWithoutSeparators(v);
   return { title, edits: [{ range: { start: end, end }, newText: `; ${text}` }] };

@@ -15,6 +15,9 @@ import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } fro
 import { cnameChainEnd } from '../records/cname';
 import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
 
+import { appendTag } from './dmarc';
+import { removeTag } from './tagfix';
+
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
 }
@@ -496,13 +499,13 @@ export const ignoredSubdomainPolicy = rule({
   kind: 'dmarc',
   severity: 'warning',
   summary: '`sp` or `np` on a record below the Organizational Domain never applies',
-  fixable: false,
+  fixable: true,
   docs: {
     what: 'Finds `sp` and `np` tags in the DMARC record of a name that is not its own Organizational Domain, by the RFC 9989 §4.10.2 tree walk over the workspace: `_dmarc.news.example.com` with `sp=reject` while `_dmarc.example.com` is published too and `news.example.com` has no `psd=n`. Records whose Organizational Domain\'s record is not in the workspace are left alone.',
     why: 'RFC 9989 §4.10.1: a message from `a.news.example.com` gets the record of its own name, else that of its Organizational Domain (`example.com`), else that of its Public Suffix Domain. A record in between is never consulted for it, so its `sp` and `np` have no effect: the subdomains of `news.example.com` get `example.com`\'s subdomain policy. RFC 7489 receivers read the Organizational Domain from the public suffix list and do the same. A team that meant to lock down the subdomains of its branch has not.',
     bad: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"\n_dmarc.news IN TXT "v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc@example.com"',
     good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"\n_dmarc.news IN TXT "v=DMARC1; p=reject; sp=reject; psd=n; rua=mailto:dmarc@example.com"',
-    fix: 'Add `psd=n` to make the name its own Organizational Domain (RFC 9989 receivers then take `sp`/`np` from it; note that mail from its subdomains then aligns only with identifiers under it, not with the parent), or publish a `_dmarc` record at each subdomain that sends, or set the subdomain policy in the Organizational Domain\'s record.',
+    fix: 'Add `psd=n` to make the name its own Organizational Domain (RFC 9989 receivers then take `sp`/`np` from it; note that mail from its subdomains then aligns only with identifiers under it, not with the parent), or publish a `_dmarc` record at each subdomain that sends, or set the subdomain policy in the Organizational Domain\'s record. The quick fixes add `psd=n`, or remove the tag (which changes nothing receivers do).',
   },
   check(model, ctx) {
     let walk: ReturnType<typeof modelWalk> | undefined;
@@ -520,12 +523,18 @@ export const ignoredSubdomainPolicy = rule({
       const applies = w.found.find((f) => f.name === w.org) ?? (w.found[w.found.length - 1]?.psd === 'y' ? w.found[w.found.length - 1] : undefined);
       const whose = applies ? `_dmarc.${applies.name}` : `the records above it`;
       const how = w.by === 'psd=y' ? `${w.org}, one label below the public suffix domain ${w.found[w.found.length - 1].name} (psd=y)` : w.by === 'psd=n' ? `${w.org} (psd=n there)` : `${w.org}, the name with the fewest labels that publishes a DMARC record`;
+      const psdN = appendTag(s.dmarc, 'psd=n', `Add \`psd=n\`: ${domain} becomes its own Organizational Domain (its subdomains then align only with names under it)`);
       for (const t of tags)
         ctx.report(
           s.site,
           t.range,
           `\`${t.name}=${t.value.trim()}\` never applies: receivers take the policy for names under ${domain} from ${whose}, the record of their Organizational Domain ${how}, not from this one (RFC 9989 §4.10.1). Add \`psd=n\` to make ${domain} its own Organizational Domain, or publish records at the subdomains that send.`,
-          { related: applies ? [{ uri: applies.item.record.uri, range: applies.item.record.range, message: `the record that applies to names under ${domain}` }] : undefined },
+          {
+            related: applies ? [{ uri: applies.item.record.uri, range: applies.item.record.range, message: `the record that applies to names under ${domain}` }] : undefined,
+            anchors: applies ? [applies.item.record] : undefined,
+            // Removing the tag changes nothing receivers do; psd=n changes what they do, as the author probably meant.
+            fixes: [{ ...removeTag(s.dmarc.value, t), title: `Remove \`${t.name}=${t.value.trim()}\` (it applies to nothing)` }, ...(s.dmarc.byName.has('psd') ? [] : [psdN])],
+          },
         );
     }
   },
