@@ -280,6 +280,20 @@ describe('dmarc-lens inventory', () => {
     const delegated = tmp('d.example.zone', '$ORIGIN d.example.\ns1._domainkey IN CNAME s1.domainkey.u123.wl456.sendgrid.net.\n');
     assert.deepEqual(JSON.parse(run('inventory', delegated, '--format', 'json').stdout).domains[0].services.map((s: { provider: string }) => s.provider), ['sendgrid']);
   });
+
+  it('says which DMARC record applies to a name without its own (RFC 9989 tree walk), and which on the way do not', () => {
+    const news = JSON.parse(run('inventory', 'examples', '--format', 'json').stdout).domains.find((d: { domain: string }) => d.domain === 'news.northwind.example');
+    assert.deepEqual({ ...news.coveredBy, range: undefined }, { owner: '_dmarc.northwind.example', kind: 'org', via: 'sp', tag: 'p', policy: 'none', path: 'examples/northwind.example.zone', range: undefined });
+    const zone = tmp(
+      'w.example.zone',
+      '$ORIGIN w.example.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n_dmarc IN TXT "v=DMARC1; p=reject; sp=quarantine"\n_dmarc.eu IN TXT "v=DMARC1; p=none; sp=none"\nshop.eu IN TXT "v=spf1 -all"\n_dmarc.us IN TXT "v=DMARC1; p=none; sp=none; psd=n"\nshop.us IN TXT "v=spf1 -all"\n',
+    );
+    const text = run('inventory', zone).stdout;
+    assert.match(text, /^shop\.eu\.w\.example\n {2}SPF .*\n {2}DMARC {2}none at this name; covered by _dmarc\.w\.example, its Organizational Domain's record: sp=quarantine; _dmarc\.eu\.w\.example does not apply to it \(not its Organizational Domain's\) {2}\(.*w\.example\.zone:3\)$/m);
+    assert.match(text, /^shop\.us\.w\.example\n {2}SPF .*\n {2}DMARC {2}none at this name; covered by _dmarc\.us\.w\.example, its Organizational Domain's record: sp=none {2}\(/m);
+    const lone = tmp('x.example.zone', '$ORIGIN x.example.\n@ IN TXT "v=spf1 -all"\n');
+    assert.match(run('inventory', lone).stdout, /DMARC {2}none applies \(none published at this name or above it\)/);
+  });
 });
 
 describe('dmarc-lens rules', () => {

@@ -10,7 +10,8 @@ import { AUTOFIX, applyEdits, autofixEdits, MAX_FIX_PASSES } from './checks/auto
 import { docsUrl } from './checks/rule';
 import { collectFiles, collectReportFiles, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
 import { providerForDkimTarget, providerForInclude, providerForSelector, useProviders } from './senders/catalog';
-import { describe as describeRecord, orgDomain } from './senders/analyze';
+import { describe as describeRecord, findCoverage, orgDomain, workspaceDmarc } from './senders/analyze';
+import { discoverPolicy } from './senders/treewalk';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
 import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
@@ -558,9 +559,17 @@ interface DomainInventory {
   dmarc: InventoryRecord[];
   dkim: InventoryRecord[];
   services: { provider: string; name: string; via: string }[];
+  /**
+   * For a name without a DMARC record of its own: the record that applies to its mail by the RFC 9989
+   * §4.10.1 tree walk over the files (its Organizational Domain's, or a Public Suffix Domain's), and the
+   * tag that decides the policy there; absent when none applies.
+   */
+  coveredBy?: { owner: string; kind: 'org' | 'psd'; via: 'sp' | 'np'; tag: 'p' | 'sp' | 'np'; policy: string; path: string; range: { start: Position; end: Position } };
+  /** `_dmarc` records above the name that do not apply to it (neither its own nor its Organizational Domain's). */
+  notApplied?: string[];
 }
 
-function runInventory(analyses: ZoneAnalysis[]): DomainInventory[] {
+function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): DomainInventory[] {
   const domains = new Map<string, DomainInventory>();
   const indexes = new Map<string, LineIndex>();
   const get = (d: string) => {
@@ -624,6 +633,18 @@ function runInventory(analyses: ZoneAnalysis[]): DomainInventory[] {
       if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: `DKIM selector ${selector}` });
     }
   }
+  // Names that send or sign without a record of their own: which record applies (RFC 9989 §4.10.1).
+  const lookup = (n: string) => workspace.at(n);
+  const at = workspaceDmarc(lookup);
+  for (const d of domains.values()) {
+    if (d.dmarc.length > 0 || (d.spf.length === 0 && d.dkim.length === 0)) continue;
+    const found = discoverPolicy(d.domain, at);
+    const c = findCoverage(d.domain, lookup, (n) => workspace.exists(n));
+    const index = c ? indexes.get(c.entry.record.uri) : undefined;
+    if (c && index && c.kind !== 'author') d.coveredBy = { owner: `_dmarc.${c.at}`, kind: c.kind, via: c.via === 'np' ? 'np' : 'sp', tag: c.decidedBy, policy: c.policy, path: c.entry.record.uri, range: lspRange(index, c.entry.record.range) };
+    const passed = found.walk.found.filter((f) => f.name !== c?.at && f.name !== d.domain).map((f) => `_dmarc.${f.name}`);
+    if (passed.length) d.notApplied = passed;
+  }
   return [...domains.values()].sort((a, b) => a.domain.localeCompare(b.domain));
 }
 
@@ -636,8 +657,13 @@ function formatInventoryText(inv: DomainInventory[]): string {
     for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})`);
     for (const r of d.dkim) out.push(`  DKIM   ${r.selector}: ${r.cname ? `CNAME → ${r.cname}${r.provider ? ` (${r.provider})` : ''}` : (r.key ?? 'no key')}  (${loc(r)})`);
     if (d.dmarc.length === 0 && (d.spf.length > 0 || d.dkim.length > 0)) {
-      const parent = inv.find((p) => p.dmarc.length > 0 && d.domain.endsWith(`.${p.domain}`));
-      out.push(parent ? `  DMARC  none at this name; covered by _dmarc.${parent.domain} (p=${parent.dmarc[0].policy ?? '?'}, sp applies)` : '  DMARC  none published');
+      const c = d.coveredBy;
+      const skipped = d.notApplied?.length ? `; ${d.notApplied.join(' and ')} ${d.notApplied.length === 1 ? 'does' : 'do'} not apply to it (not its Organizational Domain's)` : '';
+      out.push(
+        c
+          ? `  DMARC  none at this name; covered by ${c.owner}, ${c.kind === 'psd' ? 'a Public Suffix Domain\'s record' : 'its Organizational Domain\'s record'}: ${c.tag}=${c.policy}${c.tag !== c.via ? ` (it has no ${c.via === 'np' ? 'np or sp' : 'sp'})` : ''}${skipped}  (${c.path}:${c.range.start.line + 1})`
+          : `  DMARC  none applies${skipped || ' (none published at this name or above it)'}`,
+      );
     }
     for (const s of d.services) out.push(`  sends via ${s.name} (${s.via})`);
   }
@@ -960,8 +986,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       case 'inventory': {
         if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
         if (args.paths.length === 0) throw new UsageError('inventory needs at least one file or folder');
-        const { analyses } = runCheck(args, {}, warn);
-        const inv = runInventory(analyses);
+        const { analyses, workspace } = runCheck(args, {}, warn);
+        const inv = runInventory(analyses, workspace);
         out(args.format === 'json' ? JSON.stringify({ version: 1, domains: inv }, null, 2) + '\n' : formatInventoryText(inv));
         return 0;
       }
