@@ -291,6 +291,11 @@ describe('dmarc-lens inventory', () => {
     const text = run('inventory', zone).stdout;
     assert.match(text, /^shop\.eu\.w\.example\n {2}SPF .*\n {2}DMARC {2}none at this name; covered by _dmarc\.w\.example, its Organizational Domain's record: sp=quarantine; _dmarc\.eu\.w\.example does not apply to it \(not its Organizational Domain's\) {2}\(.*w\.example\.zone:3\)$/m);
     assert.match(text, /^shop\.us\.w\.example\n {2}SPF .*\n {2}DMARC {2}none at this name; covered by _dmarc\.us\.w\.example, its Organizational Domain's record: sp=none {2}\(/m);
+    // DKIM selectors computed at deploy time (Terraform, SES tokens): listed with the platform.
+    const ses = tmp('ses.tf', 'resource "aws_route53_zone" "z" {\n  name = "ses.example"\n}\nresource "aws_route53_record" "dkim" {\n  count   = 3\n  zone_id = aws_route53_zone.z.zone_id\n  name    = "${aws_ses_domain_dkim.x.dkim_tokens[count.index]}._domainkey"\n  type    = "CNAME"\n  records = ["${aws_ses_domain_dkim.x.dkim_tokens[count.index]}.dkim.amazonses.com"]\n}\n');
+    const sesInv = JSON.parse(run('inventory', ses, '--format', 'json').stdout).domains[0];
+    assert.equal(sesInv.domain, 'ses.example');
+    assert.deepEqual([sesInv.dkim[0].selector, sesInv.dkim[0].provider, sesInv.services[0].provider], ['<computed>', 'Amazon SES', 'amazon-ses']);
     const lone = tmp('x.example.zone', '$ORIGIN x.example.\n@ IN TXT "v=spf1 -all"\n');
     assert.match(run('inventory', lone).stdout, /DMARC {2}none applies \(none published at this name or above it\)/);
   });

@@ -611,7 +611,19 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
     // Selectors delegated by CNAME to the platform that signs (Microsoft 365, SendGrid, SES, Mailchimp…):
     // the usual set-up for a sending service, and the key is the platform's.
     for (const r of a.zone.records) {
-      if (r.owner === undefined) continue;
+      if (r.owner === undefined) {
+        // A selector computed at deploy time (Terraform's SES tokens, `count`): the domain and the target are known.
+        if (r.type === 'CNAME' && r.ownerSuffix?.startsWith('_domainkey.')) {
+          const index = indexes.get(r.uri);
+          const target = (r.rdata[0] ?? '').toLowerCase().replace(/\.$/, '');
+          const p = providerForDkimTarget(target);
+          if (!index) continue;
+          const inv = get(r.ownerSuffix.slice('_domainkey.'.length));
+          inv.dkim.push({ kind: 'dkim', owner: `<computed>.${r.ownerSuffix}`, value: `CNAME ${target}`, path: r.uri, range: lspRange(index, r.range), selector: '<computed>', cname: target, provider: p?.name });
+          if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: 'DKIM selectors computed at deploy time' });
+        }
+        continue;
+      }
       // A `_dmarc` record the files give without a value we can read: delegated by CNAME to a hosted
       // DMARC service, or written as an expression (Terraform).
       if (r.owner.startsWith('_dmarc.') && (r.type === 'CNAME' || (r.type === 'TXT' && isDynamic(r)))) {

@@ -81,6 +81,11 @@ export interface ResourceRecord {
   generated?: boolean;
   /** As RecordSite.relative. */
   relative?: boolean;
+  /**
+   * An owner computed at deploy time whose end is written (`"${aws_ses_domain_dkim.x.dkim_tokens[count.index]}._domainkey"`):
+   * what it ends with, absolute (`_domainkey.example.com`), while `owner` is undefined.
+   */
+  ownerSuffix?: string;
 }
 
 export interface TextEdit {

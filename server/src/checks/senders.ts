@@ -41,9 +41,16 @@ function keysByDomain(records: readonly ResourceRecord[]): Map<string, ResourceR
   for (const r of records) {
     // Only CNAME and TXT records can be a platform's DKIM set-up (see dkimAt).
     if (r.type !== 'CNAME' && r.type !== 'TXT') continue;
-    const i = r.owner?.indexOf('._domainkey.') ?? -1;
-    if (i < 0) continue;
-    const d = r.owner!.slice(i + '._domainkey.'.length);
+    let d: string;
+    if (r.owner === undefined) {
+      // A selector computed at deploy time (Terraform's SES tokens): the domain is known from the name's end.
+      if (!r.ownerSuffix?.startsWith('_domainkey.')) continue;
+      d = r.ownerSuffix.slice('_domainkey.'.length);
+    } else {
+      const i = r.owner.indexOf('._domainkey.');
+      if (i < 0) continue;
+      d = r.owner.slice(i + '._domainkey.'.length);
+    }
     const list = m.get(d);
     if (list) list.push(r);
     else m.set(d, [r]);
@@ -54,9 +61,12 @@ function keysByDomain(records: readonly ResourceRecord[]): Map<string, ResourceR
 function dkimAt(model: DnsModel, keys: Map<string, ResourceRecord[]>, domain: string, p: Provider): boolean {
   const suffix = `._domainkey.${domain}`;
   const matches = (owner: string | undefined, type: string, rdata: string[]) => {
-    if (!owner?.endsWith(suffix)) return false;
+    const cname = () => (p.dkimCnameSuffixes ?? []).some((s) => rdata[0]?.toLowerCase().replace(/\.$/, '').endsWith(s));
+    // A computed selector (keysByDomain put it under this domain): only a CNAME into the platform tells.
+    if (owner === undefined) return type === 'CNAME' && cname();
+    if (!owner.endsWith(suffix)) return false;
     const selector = owner.slice(0, -suffix.length);
-    if (type === 'CNAME') return (p.dkimCnameSuffixes ?? []).some((s) => rdata[0]?.toLowerCase().replace(/\.$/, '').endsWith(s));
+    if (type === 'CNAME') return cname();
     return type === 'TXT' && providerForSelector(selector, { generic: true })?.id === p.id;
   };
   if ((keys.get(domain) ?? []).some((r) => matches(r.owner, r.type, r.rdata))) return true;

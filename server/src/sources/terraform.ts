@@ -59,6 +59,21 @@ function literal(attr: Attribute | undefined, ctx: Context): string | undefined 
   return resolveRef(attr.value.map((t) => t.text).join(''), ctx);
 }
 
+/** The written end of a string with interpolations whose value is not known (`"${x}._domainkey"` → `._domainkey`): the text after the last interpolation. */
+function literalTail(attr: Attribute | undefined, ctx: Context): string | undefined {
+  if (!attr || attr.value.length !== 1 || attr.value[0].kind !== 'string') return undefined;
+  const parts = stringParts(attr.value[0]);
+  let tail = '';
+  for (const p of parts) {
+    if (p.kind === 'text') tail += p.text;
+    else {
+      const r = resolveRef(p.expr, ctx);
+      tail = r === undefined ? '' : tail + r;
+    }
+  }
+  return tail || undefined;
+}
+
 /**
  * `a == b ? x : y` (or `!=`) whose two sides are known: the tokens of the branch it takes. The common
  * `name = each.key == "@" ? "example.com" : "${each.key}.example.com"`. Undefined for anything else.
@@ -462,6 +477,9 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
     const nameAttr = b.attributes.get('name');
     const name = literal(nameAttr, ctx);
     const owner = ownerOf(name ?? (nameAttr ? undefined : '@'), zone);
+    // A computed name whose end is written: the SES pattern `"${…dkim_tokens[count.index]}._domainkey"`.
+    const suffix = owner === undefined && zone !== undefined ? literalTail(nameAttr, ctx) : undefined;
+    const ownerSuffix = suffix?.startsWith('.') && suffix.length > 1 ? { ownerSuffix: suffix.endsWith('.') ? normalize(suffix.slice(1)) : normalize(`${suffix.slice(1)}.${zone}`) } : undefined;
     /** The owner is relative to a zone the file does not name: owner-dependent rules skip it. */
     const rel = owner !== undefined && zone === undefined && !(name ?? '').endsWith('.') ? { relative: true as const } : undefined;
     const range = { start: b.start, end: b.end };
@@ -500,8 +518,8 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
     }
     if (type !== 'TXT' && type !== 'SPF') {
       // One resource record per value, as DNS serves them.
-      if (values.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...rel });
-      for (const t of values) out.records.push({ owner, type, ttl: undefined, rdata: [t.kind === 'string' ? t.text.slice(1, -1) : t.text], uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel });
+      if (values.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...rel, ...ownerSuffix });
+      for (const t of values) out.records.push({ owner, type, ttl: undefined, rdata: [t.kind === 'string' ? t.text.slice(1, -1) : t.text], uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix });
       continue;
     }
     if (zone === undefined && !(name ?? '').endsWith('.') && nameAttr) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);
