@@ -235,6 +235,22 @@ describe('sender alignment', () => {
     assert.equal(findCoverage('example.com', lookup, (n) => ws.exists(n))?.policy, 'reject');
   });
 
+  it('a DKIM CNAME whose selector Terraform computes (SES tokens with count) is the platform\'s key', () => {
+    const tf = [
+      'resource "aws_route53_zone" "main" {\n  name = "example.com"\n}',
+      'resource "aws_route53_record" "dmarc" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "_dmarc"\n  type    = "TXT"\n  records = ["v=DMARC1; p=reject; rua=mailto:d@example.com"]\n}',
+      'resource "aws_route53_record" "dkim" {\n  count   = 3\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "${aws_ses_domain_dkim.main.dkim_tokens[count.index]}._domainkey"\n  type    = "CNAME"\n  records = ["${aws_ses_domain_dkim.main.dkim_tokens[count.index]}.dkim.amazonses.com"]\n}',
+    ].join('\n');
+    const ws = new WorkspaceIndex();
+    const p = readZone(tf, 'ses.tf');
+    ws.set('ses.tf', p.zone.records, p.sites);
+    const { config } = parseConfig(JSON.stringify(one({ provider: 'amazon-ses' })), '/w/.dmarc-lens.json');
+    const [v] = analyzeSenders(config.senders, (o) => ws.at(o), { exists: (n) => ws.exists(n), keysUnder: (d) => ws.under(`_domainkey.${d}`) });
+    assert.equal(v.dkim.aligned, true, v.dkim.why);
+    assert.match(v.dkim.why, /selector computed at deploy time/);
+    assert.ok(!rules(v).includes('sender/will-fail-dmarc'));
+  });
+
   it('a From domain without any DMARC record in reach is named', () => {
     const [v] = verdicts(one({ provider: 'zendesk' }), '@ IN TXT "v=spf1 include:mail.zendesk.com -all"\n');
     assert.ok(rules(v).includes('sender/no-dmarc-record'));

@@ -29,6 +29,8 @@ export class WorkspaceIndex {
   private readonly indexed = new Map<string, IndexEntry[]>();
   private readonly byOwner = new Map<string, IndexEntry[]>();
   private readonly pending = new Set<string>();
+  /** Records whose owner is computed but whose end is written (ResourceRecord.ownerSuffix), per file. */
+  private readonly computed = new Map<string, IndexEntry[]>();
 
   /** Replaces what a file (and the files it `$INCLUDE`s, under their own uris) contributes. */
   set(uri: string, records: readonly ResourceRecord[], sites: readonly AnalyzedSite[]): void {
@@ -70,6 +72,7 @@ export class WorkspaceIndex {
       if (list.length === 0) this.byOwner.delete(e.record.owner!);
     }
     this.indexed.delete(uri);
+    this.computed.delete(uri);
     const f = this.files.get(uri);
     if (f) {
       const siteOf = new Map(f.sites.map((a) => [a.site, a]));
@@ -78,7 +81,15 @@ export class WorkspaceIndex {
       let lastOwner: string | undefined;
       let lastList: IndexEntry[] | undefined;
       for (const r of f.records) {
-        if (r.owner === undefined) continue;
+        if (r.owner === undefined) {
+          if (r.ownerSuffix !== undefined) {
+            const list = this.computed.get(uri);
+            const e = { uri, record: r, site: r.site ? siteOf.get(r.site) : undefined };
+            if (list) list.push(e);
+            else this.computed.set(uri, [e]);
+          }
+          continue;
+        }
         const entry = { uri, record: r, site: r.site ? siteOf.get(r.site) : undefined };
         mine.push(entry);
         if (r.owner === lastOwner && lastList) {
@@ -137,12 +148,16 @@ export class WorkspaceIndex {
     return this.names.has(name);
   }
 
-  /** Records at names ending in `.suffix` (e.g. every `…._domainkey.example.com`). */
+  /**
+   * Records at names ending in `.suffix` (e.g. every `…._domainkey.example.com`), and records whose
+   * computed owner is known to end so (`${token}._domainkey` in Terraform: `owner` undefined).
+   */
   under(suffix: string): IndexEntry[] {
     this.sync();
     const out: IndexEntry[] = [];
     const dotted = `.${suffix}`;
     for (const [owner, list] of this.byOwner) if (owner.endsWith(dotted)) out.push(...list);
+    for (const list of this.computed.values()) for (const e of list) if (e.record.ownerSuffix === suffix || e.record.ownerSuffix!.endsWith(dotted)) out.push(e);
     return out;
   }
 
