@@ -14,12 +14,13 @@ import { DidChangeTextDocumentNotification, DidCloseTextDocumentNotification, Di
 import { startServer, type TestClient } from './client';
 
 function zone(n: number): string {
-  const lines = ['$ORIGIN inc.example.', '$TTL 3600', '@ IN SOA ns1 host ( 1 2 3 4 5 )', '@ IN NS ns1', 'ns1 IN A 192.0.2.1'];
+  // The apex publishes DMARC too: the subdomain records' sp tags apply to nothing (RFC 9989 tree walk).
+  const lines = ['$ORIGIN inc.example.', '$TTL 3600', '@ IN SOA ns1 host ( 1 2 3 4 5 )', '@ IN NS ns1', 'ns1 IN A 192.0.2.1', '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@inc.example"'];
   for (let i = 0; i < n; i++) {
     switch (i % 6) {
       case 0: lines.push(`h${i} IN A 192.0.2.${i % 250}`, `h${i} IN MX 10 ns1`); break;
       case 1: lines.push(`h${i - 1} IN TXT "v=spf1 ip4:192.0.2.${i % 250} ?all"`); break;
-      case 2: lines.push(`_dmarc.h${i - 2} IN TXT "v=DMARC1; p=none; pct=100; rua=mailto:d@inc.example"`); break;
+      case 2: lines.push(`_dmarc.h${i - 2} IN TXT "v=DMARC1; p=none; ${i % 12 === 2 ? 'sp=quarantine; ' : ''}pct=100; rua=mailto:d@inc.example"`); break;
       case 3: lines.push(`s${i}._domainkey.h${i - 3} IN TXT ( "v=DKIM1; k=rsa; h=sha1; "`, `   "p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB" )`); break;
       case 4:
         lines.push(`; note ${i}`, `w${i} IN AAAA 2001:db8::${i.toString(16)}`);
@@ -68,6 +69,7 @@ describe('incremental editing over LSP', () => {
     await editing.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text } });
     const first = await settled(editing, uri, 1);
     assert.ok(first.length > 100, `${first.length} diagnostics`);
+    assert.ok(first.some((d) => d.code === 'dmarc/ignored-subdomain-policy'));
     const lines = () => text.split('\n');
     const offset = (line: number, character: number) => lines().slice(0, line).reduce((n, l) => n + l.length + 1, 0) + character;
     const apply = (c: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }) => {
@@ -88,6 +90,9 @@ describe('incremental editing over LSP', () => {
       () => [{ range: r(at('host ( 1 2 3 4 5 )'), 0), text: '\n' }], // a line break inside the parenthesised SOA, at the top
       () => [{ range: r(at('h300 IN A'), 0), text: 'z' }, { text: text.replace('h594 IN A', 'h594b IN A') }], // a whole-text change after a ranged one
       () => [{ range: r(at('h120 IN A'), 0), text: 'q' }], // and ranged edits again
+      () => [{ range: r(at('p=none; rua=mailto:d@inc.example"'), 0), text: 'psd=y; ' }], // the apex record becomes a PSD's: each h* is an organization (findings elsewhere in the file change)
+      () => [{ range: r(at('psd=y; '), 7), text: '' }], // and back
+      () => { const p = at('_dmarc IN TXT'); return [{ range: { start: { line: p.line, character: 0 }, end: { line: p.line + 1, character: 0 } }, text: '' }]; }, // the apex record deleted
     ];
     let version = 1;
     for (const make of edits) {
