@@ -354,6 +354,36 @@ describe('Terraform', () => {
     assert.ok(analyzeZone(rest, 'ses.tf').findings.some((f) => f.rule === 'spf/include-does-not-align'));
   });
 
+  it('CloudFormation: Easy DKIM records named by !GetAtt of an AWS::SES::EmailIdentity are that domain\'s DKIM set-up', () => {
+    const base = [
+      'Resources:',
+      '  Identity:',
+      '    Type: AWS::SES::EmailIdentity',
+      '    Properties:',
+      '      EmailIdentity: example.com',
+      '  Spf:',
+      '    Type: AWS::Route53::RecordSet',
+      '    Properties:',
+      '      Name: example.com',
+      '      Type: TXT',
+      '      ResourceRecords:',
+      '        - \'"v=spf1 include:amazonses.com -all"\'',
+    ];
+    const dkim = (n: number, name: string, value: string) => [`  Dkim${n}:`, '    Type: AWS::Route53::RecordSet', '    Properties:', `      Name: ${name}`, '      Type: CNAME', '      ResourceRecords:', `        - ${value}`];
+    const text = [...base, ...dkim(1, '!GetAtt Identity.DkimDNSTokenName1', '!GetAtt Identity.DkimDNSTokenValue1'), ...dkim(2, '!GetAtt [Identity, DkimDNSTokenName2]', '{ "Fn::GetAtt": [Identity, DkimDNSTokenValue2] }'), ''].join('\n');
+    const a = analyzeZone(text, 'ses.yaml');
+    const cnames = a.zone.records.filter((r) => r.type === 'CNAME');
+    assert.deepEqual(cnames.map((r) => [r.ownerSuffix, r.rdata[0]]), [
+      ['_domainkey.example.com', '<token of Identity>.dkim.amazonses.com'],
+      ['_domainkey.example.com', '<token of Identity>.dkim.amazonses.com'],
+    ]);
+    assert.ok(!a.findings.some((f) => f.rule === 'spf/include-does-not-align'), JSON.stringify(a.findings.map((f) => f.message)));
+    // Without them, the advice stands; a GetAtt of another resource says nothing.
+    assert.ok(analyzeZone(base.join('\n') + '\n', 'ses.yaml').findings.some((f) => f.rule === 'spf/include-does-not-align'));
+    const other = analyzeZone([...base, ...dkim(1, '!GetAtt Other.DkimDNSTokenName1', '!GetAtt Other.DkimDNSTokenValue1'), ''].join('\n'), 'ses.yaml');
+    assert.ok(other.findings.some((f) => f.rule === 'spf/include-does-not-align'));
+  });
+
   it('reads a record whose value is a local or a variable default of the file where that string is written', () => {
     const t = [
       'locals {',

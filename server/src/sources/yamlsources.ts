@@ -138,6 +138,18 @@ export function readOctodns(text: string, uri: string, doc?: Document): ZoneFile
   return out;
 }
 
+/** `!GetAtt R.Attr`, `!GetAtt [R, Attr]` or `Fn::GetAtt: [R, Attr]`: the resource and the attribute. */
+function getAtt(node: Node | undefined): { resource: string; attribute: string } | undefined {
+  if (isScalar(node) && node.tag === '!GetAtt' && typeof node.value === 'string') {
+    const dot = node.value.indexOf('.');
+    return dot > 0 ? { resource: node.value.slice(0, dot), attribute: node.value.slice(dot + 1) } : undefined;
+  }
+  const seq = isSeq(node) && node.tag === '!GetAtt' ? node : isMap(node) && node.items.length === 1 ? get(node, 'Fn::GetAtt') : undefined;
+  if (!isSeq(seq) || seq.items.length !== 2) return undefined;
+  const [r, a] = (seq.items as Node[]).map(str);
+  return r && a ? { resource: r, attribute: a } : undefined;
+}
+
 function cfnName(node: Node | undefined): { owner?: string; dynamic: boolean } {
   if (!node) return { dynamic: false };
   if (isScalar(node) && !node.tag && typeof node.value === 'string') return { owner: node.value.toLowerCase().replace(/\.$/, ''), dynamic: false };
@@ -280,9 +292,22 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
       const def = isMap(pair.value) ? get(pair.value as YAMLMap, 'Default') : undefined;
       if (isScalar(def) && typeof def.value === 'string' && !def.tag) params.set(String((pair.key as Scalar)?.value ?? pair.key), { value: def.value, node: def });
     }
+  // SES identities of literal domains: their Easy DKIM records are named and valued by `!GetAtt`.
+  const sesDomains = new Map<string, string>();
+  for (const pair of resources.items) {
+    const res = pair.value;
+    if (!isMap(res) || str(get(res, 'Type')) !== 'AWS::SES::EmailIdentity') continue;
+    const props = get(res, 'Properties');
+    const domain = isMap(props) ? get(props, 'EmailIdentity') : undefined;
+    if (isScalar(domain) && !domain.tag && typeof domain.value === 'string' && !domain.value.includes('@') && domain.value.includes('.')) sesDomains.set(String((pair.key as Scalar)?.value ?? pair.key), domain.value.toLowerCase().replace(/\.$/, ''));
+  }
   const recordSet = (props: YAMLMap) => {
     const nameNode = get(props, 'Name');
     let { owner, dynamic } = cfnName(nameNode);
+    // `!GetAtt Identity.DkimDNSTokenName1` of an AWS::SES::EmailIdentity: `<token>._domainkey.<its domain>`,
+    // with the value `!GetAtt Identity.DkimDNSTokenValue1`, `<token>.dkim.amazonses.com` (Easy DKIM).
+    const ses = getAtt(nameNode);
+    const sesDomain = ses && /^DkimDNSTokenName[1-3]$/.test(ses.attribute) ? sesDomains.get(ses.resource) : undefined;
     if (dynamic) {
       // `!Sub '${Domain}.'`, `!Join ['', ['_dmarc.', !Ref Domain]]`: names built from parameter defaults.
       const b = cfnEval(text, nameNode, params);
@@ -296,8 +321,13 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
     if (type !== 'TXT' && type !== 'SPF') {
       // One resource record per entry of ResourceRecords (each in zone-file form, `10 mx.example.com.`).
       const items = isSeq(rrs) ? (rrs.items as Node[]) : [];
-      if (items.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range });
-      for (const x of items) out.records.push({ owner, type, ttl: undefined, rdata: [str(x) ?? ''], uri, range: items.length > 1 && x.range ? { start: x.range[0], end: x.range[1] } : range });
+      const suffix = sesDomain !== undefined && owner === undefined ? { ownerSuffix: `_domainkey.${sesDomain}` } : undefined;
+      const valueOf = (x: Node) => {
+        const v = getAtt(x);
+        return suffix && v?.resource === ses!.resource && /^DkimDNSTokenValue[1-3]$/.test(v.attribute) ? `<token of ${v.resource}>.dkim.amazonses.com` : (str(x) ?? '');
+      };
+      if (items.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...suffix });
+      for (const x of items) out.records.push({ owner, type, ttl: undefined, rdata: [valueOf(x)], uri, range: items.length > 1 && x.range ? { start: x.range[0], end: x.range[1] } : range, ...suffix });
       return;
     }
     if (!isSeq(rrs)) return;
