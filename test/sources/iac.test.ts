@@ -320,6 +320,24 @@ describe('Terraform', () => {
     assert.match(a.findings.find((f) => f.rule === 'source/not-static')!.message, /checks that depend on the owner name are skipped/);
   });
 
+  it('reads a resource with `count` as one resource per index: count.index, list elements and element() of literal lists', () => {
+    const t = [
+      'resource "aws_route53_zone" "main" {\n  name = "example.com"\n}',
+      'locals {\n  names = ["a", "b"]\n}',
+      'variable "selectors" {\n  default = ["s1", "s2", "s3"]\n}',
+      'resource "aws_route53_record" "spf" {\n  count   = length(local.names)\n  zone_id = aws_route53_zone.main.zone_id\n  name    = local.names[count.index]\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}',
+      'resource "aws_route53_record" "dkim" {\n  count   = length(var.selectors)\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "${element(var.selectors, count.index)}._domainkey"\n  type    = "CNAME"\n  records = ["${var.selectors[count.index]}.dkim.example.net"]\n}',
+      'resource "aws_route53_record" "mx" {\n  count   = 2\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "m${count.index}"\n  type    = "MX"\n  records = ["10 mx${count.index}.example.net."]\n}',
+      'resource "aws_route53_record" "none" {\n  count   = 0\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "gone"\n  type    = "A"\n  records = ["192.0.2.1"]\n}',
+      '',
+    ].join('\n');
+    const a = analyzeZone(t, 'count.tf');
+    assert.deepEqual(a.sites.map((x) => x.site.owner), ['a.example.com', 'b.example.com']);
+    assert.deepEqual(a.zone.records.filter((r) => r.type === 'CNAME').map((r) => `${r.owner} ${r.rdata[0]}`), ['s1._domainkey.example.com s1.dkim.example.net', 's2._domainkey.example.com s2.dkim.example.net', 's3._domainkey.example.com s3.dkim.example.net']);
+    assert.deepEqual(a.zone.records.filter((r) => r.type === 'MX').map((r) => r.owner), ['m0.example.com', 'm1.example.com']);
+    assert.ok(!a.zone.records.some((r) => r.owner === 'gone.example.com'));
+  });
+
   it('knows the domain of DKIM CNAMEs whose selectors are computed at deploy time (the SES `count` pattern)', () => {
     const dkim = [
       'resource "aws_ses_domain_dkim" "main" {',

@@ -396,7 +396,8 @@ function dkimAlignment(s: SenderProfile, p: Provider | undefined, cov: Coverage 
     if (!usable.length && p?.dkimCnameSuffixes?.length)
       for (const e of keysUnder?.(d) ?? []) if (e.record.type === 'CNAME' && p.dkimCnameSuffixes.some((x) => target(e).endsWith(x))) usable.push(e.record.owner === undefined ? 'computed at deploy time' : e.record.owner.slice(0, e.record.owner.indexOf('._domainkey.')));
   }
-  if (usable.length) return { aligned: true, why: `it signs with d=${d} (selector${usable.length > 1 ? 's' : ''} ${[...new Set(usable)].join(', ')})`, publish: [] };
+  const selectors = [...new Set(usable)];
+  if (selectors.length) return { aligned: true, why: `it signs with d=${d} (selector${selectors.length > 1 ? 's' : ''} ${selectors.join(', ')})`, publish: [] };
   return { aligned: false, why: `no DKIM key for ${label} is published at ${d}${s.dkimSelectors.length ? ` (selectors ${s.dkimSelectors.join(', ')})` : ''}`, publish: publish.filter((x) => !lookup(x.owner).length) };
 }
 

@@ -28,6 +28,10 @@ interface Context {
   each?: { key: string; value: Token; foreign?: boolean };
   /** The module's context only: the locals and variables blocks of its files (a for_each map may be in any). */
   blocks?: readonly Block[];
+  /** Locals and variable defaults that are lists of literal strings (`["a", "b"]`), by `local.x` / `var.x`. */
+  lists?: Map<string, string[]>;
+  /** One instance of a resource with a `count` DMARC Lens can read: `count.index`. */
+  count?: number;
 }
 
 /** A local's value or a variable's default that is a constant: a string without templates, a number, true or false. */
@@ -37,6 +41,33 @@ function constant(a: Attribute | undefined): string | undefined {
   if (t.kind === 'string' && !t.text.includes('${')) return t.text.slice(1, -1);
   if (t.kind === 'number' || (t.kind === 'ident' && (t.text === 'true' || t.text === 'false'))) return t.text;
   return undefined;
+}
+
+/** `["a", "b"]` of plain strings (no template, no escape): the strings. */
+function constantList(a: Attribute | undefined): string[] | undefined {
+  const toks = a?.value.filter((t) => t.kind !== 'newline');
+  if (!toks || toks[0]?.text !== '[' || toks[toks.length - 1]?.text !== ']') return undefined;
+  const out: string[] = [];
+  for (let i = 1; i < toks.length - 1; i++) {
+    const t = toks[i];
+    if (t.text === ',') continue;
+    if (t.kind !== 'string' || t.text.includes('${') || t.text.includes('\\')) return undefined;
+    out.push(t.text.slice(1, -1));
+  }
+  return out;
+}
+
+/** A literal list of this file or its module: `local.x`, `var.x`. */
+function listOf(ref: string, ctx: Context): string[] | undefined {
+  return ctx.lists?.get(ref) ?? ctx.parent?.lists?.get(ref);
+}
+
+/** How many instances a `count` makes, when written as a number or `length(local.x)` of a literal list (at most 256). */
+function countOf(attr: Attribute | undefined, ctx: Context): number | undefined {
+  const e = attr?.value.filter((t) => t.kind !== 'newline').map((t) => t.text).join('');
+  if (!e) return undefined;
+  const n = /^\d+$/.test(e) ? Number(e) : /^length\(((?:local|var)\.[A-Za-z0-9_-]+)\)$/.exec(e) ? listOf(/^length\((.*)\)$/.exec(e)![1], ctx)?.length : undefined;
+  return n !== undefined && n <= 256 ? n : undefined;
 }
 
 function literal(attr: Attribute | undefined, ctx: Context): string | undefined {
@@ -99,6 +130,15 @@ function conditional(tokens: readonly Token[], ctx: Context): Token[] | undefine
 
 function resolveRef(expr: string, ctx: Context): string | undefined {
   const e = expr.trim();
+  if (e === 'count.index') return ctx.count !== undefined ? String(ctx.count) : undefined;
+  // An element of a literal list: `local.x[count.index]`, `var.x[0]`, `element(local.x, count.index)`.
+  const m0 = /^((?:local|var)\.[A-Za-z0-9_-]+)\[\s*(count\.index|\d+)\s*\]$/.exec(e) ?? /^element\(\s*((?:local|var)\.[A-Za-z0-9_-]+)\s*,\s*(count\.index|\d+)\s*\)$/.exec(e);
+  if (m0) {
+    const list = listOf(m0[1], ctx);
+    const i = m0[2] === 'count.index' ? ctx.count : Number(m0[2]);
+    // element() wraps around; an index past the end of a list is an error in Terraform.
+    return list && i !== undefined && list.length ? (e.startsWith('element(') ? list[i % list.length] : list[i]) : undefined;
+  }
   if (e === 'each.key') return ctx.each?.key;
   if (e === 'each.value') {
     const v = ctx.each?.value;
@@ -394,15 +434,20 @@ function gatherFolder(dir: string, openText?: (file: string) => string | undefin
 
 /** Locals and variable defaults, then zones resolved with them, from blocks in order (later ones win). */
 function fillContext(ctx: Context, blocks: readonly Block[]): Context {
+  const lists = (ctx.lists ??= new Map());
   for (const b of blocks) {
     if (b.type === 'locals')
       for (const [k, a] of b.attributes) {
         const v = constant(a);
         if (v !== undefined) ctx.locals.set(k, v);
+        const l = v === undefined ? constantList(a) : undefined;
+        if (l) lists.set(`local.${k}`, l);
       }
     if (b.type === 'variable' && b.labels[0]) {
       const d = constant(b.attributes.get('default'));
       if (d !== undefined) ctx.vars.set(b.labels[0], d);
+      const l = d === undefined ? constantList(b.attributes.get('default')) : undefined;
+      if (l) lists.set(`var.${b.labels[0]}`, l);
     }
   }
   for (const b of blocks) {
@@ -463,7 +508,10 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
     const forEach = b.attributes.get('for_each');
     // The map in this file, or in another file of the module: then its values are written (and checked) there.
     const entries = forEachEntries(forEach, blocks) ?? forEachEntries(forEach, ctx.parent?.blocks ?? [])?.map((e) => ({ ...e, foreign: true }));
+    const count = entries ? undefined : countOf(b.attributes.get('count'), ctx);
     if (entries) for (const e of entries) instances.push([b, { ...ctx, each: e }]);
+    // A `count` of a known number: one resource per index, with `count.index` known.
+    else if (count !== undefined) for (let i = 0; i < count; i++) instances.push([b, { ...ctx, count: i }]);
     else instances.push([b, ctx]);
   }
   for (const [b, ctx] of instances) {
@@ -519,7 +567,9 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
     if (type !== 'TXT' && type !== 'SPF') {
       // One resource record per value, as DNS serves them.
       if (values.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...rel, ...ownerSuffix });
-      for (const t of values) out.records.push({ owner, type, ttl: undefined, rdata: [t.kind === 'string' ? t.text.slice(1, -1) : t.text], uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix });
+      // A value with templates of known parts (`each.value`, `count.index`, locals) is read as it resolves; else as written.
+      const rdataOf = (t: Token) => (t.kind === 'string' ? (literal({ name: '', nameStart: t.start, value: [t], start: t.start, end: t.end }, ctx) ?? t.text.slice(1, -1)) : t.text);
+      for (const t of values) out.records.push({ owner, type, ttl: undefined, rdata: [rdataOf(t)], uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix });
       continue;
     }
     if (zone === undefined && !(name ?? '').endsWith('.') && nameAttr) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);
