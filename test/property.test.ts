@@ -131,6 +131,23 @@ describe('property: parsers and the zone reader are total', () => {
     );
   });
 
+  it('Terraform count, count.index, list elements and computed names with a written end, mutated, never throw', () => {
+    const base = 'locals {\n  names = ["a", "b"]\n}\nresource "aws_route53_record" "c" {\n  count    = length(local.names)\n  zone_id  = aws_route53_zone.z.zone_id\n  name     = "${element(local.names, count.index)}._domainkey"\n  type     = "CNAME"\n  records  = ["${local.names[count.index]}.dkim.example.net"]\n}\nresource "aws_route53_zone" "z" {\n  name = "example.com"\n}\n';
+    const piece = fc.constantFrom('count = ', '256', '257', '0', 'length(', 'element(', 'count.index', 'local.names', '[', ']', '[9]', '"', '\n', ')', ',', '${', '}', '.', 'TXT', 'x');
+    const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 5 }), ins: piece });
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
+        let t = base;
+        for (const e of edits) {
+          const at = e.at % (t.length + 1);
+          t = t.slice(0, at) + e.ins + t.slice(at + e.del);
+        }
+        check(t, 'main.tf');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('CloudFormation with random !Sub/!Join values never throws', () => {
     const cfn = built.map((b) => `Parameters:\n  x:\n    Default: a\nResources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: example.com.\n      Type: TXT\n      ResourceRecords:\n        - ${b}\n`);
     fc.assert(fc.property(cfn, (t) => check(t, 'stack.yaml')), { numRuns: RUNS });
