@@ -613,7 +613,7 @@ export const psdOnOrganization = rule({
   fixable: true,
   docs: {
     what: 'Finds `psd=y` in the record of a name the public suffix list (its ICANN and private sections) does not list as a suffix, such as a company\'s own `example.com`.',
-    why: 'RFC 9989 §4.10.2: `psd=y` declares a Public Suffix Domain, a registry whose subdomains belong to other organizations. Every name one label below it becomes an Organizational Domain of its own, so mail From `news.example.com` signed with `d=example.com` or sent with a Return-Path on `bounce.example.com` no longer aligns under relaxed alignment, and fails DMARC wherever it relied on that. RFC 9989 §5.2 reserves the tag for Public Suffix Operators.',
+    why: 'RFC 9989 §4.10.2: `psd=y` declares a Public Suffix Domain, a registry whose subdomains belong to other organizations. Every name one label below it becomes an Organizational Domain of its own, so mail From `news.example.com` signed with `d=example.com` or sent with a Return-Path on `bounce.example.com` no longer aligns under relaxed alignment, and fails DMARC wherever it relied on that. RFC 9989 §5.2 has Public Suffix Operators publish it; a domain owner\'s record has no use for it.',
     bad: '_dmarc IN TXT "v=DMARC1; p=reject; psd=y; rua=mailto:dmarc@example.com"',
     good: '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"',
     fix: 'Remove `psd=y` (or write `psd=n`, which marks the name as an Organizational Domain), unless the name really hands out its subdomains to other organizations.',
