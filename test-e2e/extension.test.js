@@ -134,6 +134,24 @@ suite('DMARC Lens in VS Code', () => {
     await waitFor(() => !vscode.languages.getDiagnostics(uri).some((x) => x.code && x.code.value === 'spf/plus-all'));
   });
 
+  test('RFC 9989 tree walk: sp below the Organizational Domain is flagged, and the psd=n quick fix clears it', async () => {
+    const diag = await waitFor(() => vscode.languages.getDiagnostics(uri).find((x) => x.code && x.code.value === 'dmarc/ignored-subdomain-policy'));
+    assert.strictEqual(doc.getText(diag.range), 'sp=none');
+    assert.match(diag.message, /never applies: receivers take the policy for names under shop\.northwind\.example from _dmarc\.northwind\.example/);
+    let titles = [];
+    const fix = await waitFor(async () => {
+      const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+      titles = actions.map((a) => a.title);
+      return actions.find((a) => a.title.startsWith('Add psd=n'));
+    }, 10000).catch(() => undefined);
+    assert.ok(fix, `no psd=n fix among: ${titles.join(', ')}`);
+    const before = doc.getText();
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    // Only the tag is added, inside the record's quotes.
+    assert.strictEqual(doc.getText(), before.replace('sp=none; rua=mailto:dmarc-reports@northwind.example"', 'sp=none; rua=mailto:dmarc-reports@northwind.example; psd=n"'));
+    await waitFor(() => !vscode.languages.getDiagnostics(uri).some((x) => x.code && x.code.value === 'dmarc/ignored-subdomain-policy'));
+  });
+
   test('commands are registered and Check Workspace reports totals', async () => {
     const all = await vscode.commands.getCommands(true);
     for (const c of ['dmarcLens.showOutput', 'dmarcLens.restartServer', 'dmarcLens.checkWorkspace']) assert.ok(all.includes(c), c);
