@@ -157,6 +157,15 @@ describe('rules that read the tree walk', () => {
     assert.ok(!rulesOf(lint('_dmarc.news IN TXT "v=DMARC1; p=reject; sp=reject"').findings).includes('dmarc/ignored-subdomain-policy'));
   });
 
+  it('dmarc/ignored-subdomain-policy replaces dmarc/weak-subdomain-policy on the same tag (its advice would change nothing there)', () => {
+    const dead = rulesOf(lint('_dmarc IN TXT "v=DMARC1; p=none"\n_dmarc.news IN TXT "v=DMARC1; p=reject; sp=none"').findings);
+    assert.ok(dead.includes('dmarc/ignored-subdomain-policy'));
+    assert.ok(!dead.includes('dmarc/weak-subdomain-policy'));
+    // With psd=n the record is its own Organizational Domain's: sp=none applies, and is weak.
+    const live = rulesOf(lint('_dmarc IN TXT "v=DMARC1; p=none"\n_dmarc.news IN TXT "v=DMARC1; p=reject; sp=none; psd=n"').findings);
+    assert.ok(live.includes('dmarc/weak-subdomain-policy') && !live.includes('dmarc/ignored-subdomain-policy'));
+  });
+
   it('dmarc/ignored-subdomain-policy: the Organizational Domain record may be in another file of the workspace', () => {
     const ws = workspace({ 'example.com.zone': `$ORIGIN example.com.\n${SOA}_dmarc IN TXT "v=DMARC1; p=reject"\n` });
     const { findings } = lint('_dmarc.eu.news IN TXT "v=DMARC1; p=reject; sp=quarantine"', { workspace: ws });

@@ -2,7 +2,7 @@
  * The language-service facade: documents in, findings out. No LSP connection and no VS Code types,
  * so the CLI, the language server and the tests all call the same code (GUIDE §1).
  */
-import { crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfRecordRules } from './checks/registry';
+import { allRules, crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfRecordRules } from './checks/registry';
 import { isDkimOwner, buildModel } from './checks/model';
 import type { AnalyzedSite, DkimRule, DmarcRule, RecordContext, RelatedRef, ReportOptions, SpfRule, ValueFix, WorkspaceView } from './checks/rule';
 import type { WorkspaceIndex } from './workspace';
@@ -308,6 +308,27 @@ export function timeRules(on: boolean): void {
 }
 
 /** Runs the cross-record rules on a set of records (one zone and its includes), and the workspace. */
+/** Rule id → the rules whose findings on the same characters its findings replace (RuleMeta.supersedes). */
+const SUPERSEDES = new Map<string, Set<string>>(allRules.filter((r) => r.supersedes?.length).map((r) => [r.id, new Set(r.supersedes)]));
+
+/** Drops, in place, the findings another finding on the same characters supersedes (RuleMeta.supersedes). */
+export function dropSuperseded(findings: Finding[]): void {
+  let by: Map<string, Set<string>> | undefined;
+  for (const f of findings) {
+    const s = SUPERSEDES.get(f.rule);
+    if (!s) continue;
+    by ??= new Map();
+    const key = `${f.uri}\0${f.range.start}\0${f.range.end}`;
+    const set = by.get(key);
+    if (set) for (const r of s) set.add(r);
+    else by.set(key, new Set(s));
+  }
+  if (!by) return;
+  let w = 0;
+  for (const f of findings) if (!by.get(`${f.uri}\0${f.range.start}\0${f.range.end}`)?.has(f.rule)) findings[w++] = f;
+  findings.length = w;
+}
+
 export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], enabled: (id: string) => boolean, workspace?: WorkspaceView): RawFinding[] {
   const model = buildModel(records, sites, workspace);
   const out: RawFinding[] = [];
@@ -405,6 +426,7 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   const own = new Set(zone.texts.keys());
   const view: WorkspaceView | undefined = ws && { at: (owner) => ws.at(owner, own) };
   checkModel(zone.records, sites, sink, view);
+  dropSuperseded(sink.findings);
   sink.findings.sort(byDocumentOrder);
   return { zone, sites, findings: sink.findings };
 }
@@ -607,6 +629,7 @@ export class DocumentAnalyzer {
     this.place(this.modelRaws, sink);
     if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, text, options.workspace, options.reports, sink);
     if (options.reports?.length && options.model) checkEvidence(sites, options.reports, sink);
+    dropSuperseded(sink.findings);
     sink.findings.sort(byDocumentOrder);
     return { zone, sites, findings: sink.findings };
   }

@@ -500,6 +500,8 @@ export const ignoredSubdomainPolicy = rule({
   severity: 'warning',
   summary: '`sp` or `np` on a record below the Organizational Domain never applies',
   fixable: true,
+  // "sp=none leaves the subdomains unprotected, set sp=quarantine": not where sp applies to nothing.
+  supersedes: ['dmarc/weak-subdomain-policy'],
   docs: {
     what: 'Finds `sp` and `np` tags in the DMARC record of a name that is not its own Organizational Domain, by the RFC 9989 §4.10.2 tree walk over the workspace: `_dmarc.news.example.com` with `sp=reject` while `_dmarc.example.com` is published too and `news.example.com` has no `psd=n`. Records whose Organizational Domain\'s record is not in the workspace are left alone.',
     why: 'RFC 9989 §4.10.1: a message from `a.news.example.com` gets the record of its own name, else that of its Organizational Domain (`example.com`), else that of its Public Suffix Domain. A record in between is never consulted for it, so its `sp` and `np` have no effect: the subdomains of `news.example.com` get `example.com`\'s subdomain policy. RFC 7489 receivers read the Organizational Domain from the public suffix list and do the same. A team that meant to lock down the subdomains of its branch has not.',

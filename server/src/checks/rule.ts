@@ -39,6 +39,8 @@ export interface RuleMeta {
   summary: string;
   fixable: boolean;
   docs: RuleDocs;
+  /** Rules whose findings on the same characters this one's replace (they would say less, or wrongly, there). */
+  supersedes?: string[];
 }
 
 export interface ValueEdit {
