@@ -338,6 +338,23 @@ describe('Terraform', () => {
     assert.ok(!a.zone.records.some((r) => r.owner === 'gone.example.com'));
   });
 
+  it('finds the zone of each instance of a counted or for_each zone resource (one block for several domains)', () => {
+    const t = [
+      'variable "domains" {\n  default = ["a.example", "b.example"]\n}',
+      'locals {\n  brands = ["c.example", "d.example"]\n}',
+      'resource "aws_route53_zone" "z" {\n  count = length(var.domains)\n  name  = var.domains[count.index]\n}',
+      'resource "aws_route53_record" "dmarc" {\n  count   = length(var.domains)\n  zone_id = aws_route53_zone.z[count.index].zone_id\n  name    = "_dmarc"\n  type    = "TXT"\n  records = ["v=DMARC1; p=none; rua=mailto:d@${var.domains[count.index]}"]\n}',
+      'resource "aws_route53_zone" "brand" {\n  for_each = toset(local.brands)\n  name     = each.key\n}',
+      'resource "aws_route53_record" "spf" {\n  for_each = toset(local.brands)\n  zone_id  = aws_route53_zone.brand[each.key].zone_id\n  name     = ""\n  type     = "TXT"\n  records  = ["v=spf1 -all"]\n}',
+      'resource "aws_route53_record" "one" {\n  zone_id = aws_route53_zone.z[1].zone_id\n  name    = "www"\n  type    = "A"\n  records = ["192.0.2.1"]\n}',
+      '',
+    ].join('\n');
+    const a = analyzeZone(t, 'multi.tf');
+    assert.deepEqual(a.sites.map((x) => `${x.site.owner} ${x.site.value}`), ['_dmarc.a.example v=DMARC1; p=none; rua=mailto:d@a.example', '_dmarc.b.example v=DMARC1; p=none; rua=mailto:d@b.example', 'c.example v=spf1 -all', 'd.example v=spf1 -all']);
+    assert.ok(a.sites.every((x) => !x.site.relative));
+    assert.equal(a.zone.records.find((r) => r.type === 'A')?.owner, 'www.b.example');
+  });
+
   it('knows the domain of DKIM CNAMEs whose selectors are computed at deploy time (the SES `count` pattern)', () => {
     const dkim = [
       'resource "aws_ses_domain_dkim" "main" {',

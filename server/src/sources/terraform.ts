@@ -146,9 +146,12 @@ function resolveRef(expr: string, ctx: Context): string | undefined {
   }
   if (e.startsWith('local.')) return ctx.locals.get(e.slice(6)) ?? ctx.parent?.locals.get(e.slice(6));
   if (e.startsWith('var.')) return ctx.vars.get(e.slice(4)) ?? ctx.parent?.vars.get(e.slice(4));
-  const m = /^(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.(zone_id|id|name|zone|dns_name)$/.exec(e);
+  // A zone resource's attribute; one instance of a counted or for_each zone by its index or key.
+  const m = /^(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\[\s*(count\.index|each\.key|\d+|"[^"]*")\s*\])?\.(zone_id|id|name|zone|dns_name)$/.exec(e);
   if (m) {
-    const key = `${m[1] ?? ''}${m[2]}.${m[3]}`;
+    const at = m[4] === undefined ? '' : m[4] === 'count.index' ? (ctx.count !== undefined ? `[${ctx.count}]` : undefined) : m[4] === 'each.key' ? (ctx.each ? `[${JSON.stringify(ctx.each.key)}]` : undefined) : `[${m[4]}]`;
+    if (at === undefined) return undefined;
+    const key = `${m[1] ?? ''}${m[2]}.${m[3]}${at}`;
     return ctx.zones.get(key) ?? ctx.parent?.zones.get(key);
   }
   return undefined;
@@ -453,12 +456,30 @@ function fillContext(ctx: Context, blocks: readonly Block[]): Context {
   for (const b of blocks) {
     const isData = b.type === 'data';
     if ((b.type === 'resource' || isData) && ZONE_RESOURCES[b.labels[0]]) {
-      for (const attr of ZONE_RESOURCES[b.labels[0]]) {
-        const v = literal(b.attributes.get(attr), ctx);
-        if (v) {
-          ctx.zones.set(`${isData ? 'data.' : ''}${b.labels[0]}.${b.labels[1]}`, normalize(v));
-          break;
+      const ref = `${isData ? 'data.' : ''}${b.labels[0]}.${b.labels[1]}`;
+      const nameOf = (c: Context) => {
+        for (const attr of ZONE_RESOURCES[b.labels[0]]) {
+          const v = literal(b.attributes.get(attr), c);
+          if (v) return normalize(v);
         }
+        return undefined;
+      };
+      // Several zones from one block: `count` (by index) or a literal `for_each` (by key), as records refer to them.
+      const entries = forEachEntries(b.attributes.get('for_each'), blocks);
+      const count = entries ? undefined : countOf(b.attributes.get('count'), ctx);
+      if (entries)
+        for (const e of entries) {
+          const v = nameOf({ ...ctx, each: e });
+          if (v) ctx.zones.set(`${ref}[${JSON.stringify(e.key)}]`, v);
+        }
+      else if (count !== undefined)
+        for (let i = 0; i < count; i++) {
+          const v = nameOf({ ...ctx, count: i });
+          if (v) ctx.zones.set(`${ref}[${i}]`, v);
+        }
+      else {
+        const v = nameOf(ctx);
+        if (v) ctx.zones.set(ref, v);
       }
     }
   }
@@ -645,6 +666,13 @@ function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): 
     toks = def.value.filter((t) => t.kind !== 'newline');
   }
   const unquote = (t: Token) => (t.kind === 'string' && !t.text.includes('${') ? t.text.slice(1, -1) : t.kind === 'ident' || t.kind === 'number' ? t.text : undefined);
+  // toset(local.x) / toset(var.x) of a literal list: the list written where x is defined.
+  if (toks[0]?.text === 'toset' && toks[1]?.text === '(' && toks[toks.length - 1]?.text === ')' && /^(local|var)\./.test(toks.slice(2, -1).map((t) => t.text).join(''))) {
+    const def = definitions(toks.slice(2, -1).map((t) => t.text).join(''), blocks)[0];
+    const inner = def?.value.filter((t) => t.kind !== 'newline');
+    if (!inner || inner[0]?.text !== '[') return undefined;
+    toks = [toks[0], toks[1], ...inner, { ...toks[toks.length - 1] }];
+  }
   // toset(["a", "b"]): each.key and each.value are the element.
   if (toks[0]?.text === 'toset' && toks[1]?.text === '(' && toks[2]?.text === '[') {
     const out: { key: string; value: Token }[] = [];
