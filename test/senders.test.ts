@@ -249,6 +249,10 @@ describe('sender alignment', () => {
     assert.equal(v.dkim.aligned, true, v.dkim.why);
     assert.match(v.dkim.why, /selector computed at deploy time/);
     assert.ok(!rules(v).includes('sender/will-fail-dmarc'));
+    // And the suggested profile names the platform from them (no selector to declare).
+    const s = suggestSenders('example.com', [...ws.at('example.com'), ...ws.under('example.com')]);
+    assert.deepEqual(s.map((x) => [x.provider, x.from, x.dkimSelectors]), [['amazon-ses', 'example.com', undefined]]);
+    assert.match(s[0].evidence.join('; '), /DKIM CNAME <computed>\._domainkey\.example\.com → .*\.dkim\.amazonses\.com/);
   });
 
   it('a From domain without any DMARC record in reach is named', () => {

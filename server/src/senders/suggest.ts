@@ -34,6 +34,13 @@ export function suggestSenders(domain: string, entries: readonly IndexEntry[], r
   };
   for (const e of entries) {
     const owner = e.record.owner;
+    // DKIM CNAMEs whose selectors are computed at deploy time (Terraform's SES tokens): the platform, no selector to declare.
+    const computed = owner === undefined && e.record.type === 'CNAME' && e.record.ownerSuffix?.startsWith('_domainkey.') ? e.record.ownerSuffix.slice('_domainkey.'.length) : undefined;
+    if (computed !== undefined && isUnder(computed, domain)) {
+      const p = providerForDkimTarget(e.record.rdata[0] ?? '');
+      if (p) add(p, computed, `DKIM CNAME <computed>._domainkey.${computed} → ${e.record.rdata[0]}`);
+      continue;
+    }
     if (!owner || !isUnder(owner, domain)) continue;
     const dk = owner.indexOf('._domainkey.');
     if (dk > 0) {
