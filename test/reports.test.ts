@@ -152,6 +152,20 @@ describe('report statistics', () => {
     assert.deepEqual(s.disagreements[0].reported, { dkim: 'pass', spf: 'fail' });
   });
 
+  it('leaves to a tree-walk reporter (RFC 9990 discovery_method) the relaxed alignment of two names of one registrable domain', async () => {
+    const { reportStats } = await import('../server/src/reports/stats');
+    // From news.example.com, signed d=example.com: relaxed-aligned by the public suffix list, not if news.example.com publishes psd=n.
+    const row = rec('192.0.2.5', 7, 'fail', 'fail', dk('example.com') + sp('example.com', 'fail'), 'news.example.com');
+    const walk = reportStats(readReports(Buffer.from(xml(row, '<p>none</p><discovery_method>treewalk</discovery_method>')), 'r.xml').reports);
+    assert.equal(walk.disagreementCount, 0);
+    const psl = reportStats(readReports(Buffer.from(xml(row, '<p>none</p><discovery_method>psl</discovery_method>')), 'r.xml').reports);
+    assert.equal(psl.disagreementCount, 1);
+    assert.deepEqual(psl.disagreements[0].computed, { dkim: 'pass', spf: 'fail' });
+    // A pair that is the same name, or of two registrable domains, is still judged.
+    const other = rec('192.0.2.6', 3, 'pass', 'fail', dk('example.net') + sp('example.com', 'fail'), 'news.example.com');
+    assert.equal(reportStats(readReports(Buffer.from(xml(other, '<p>none</p><discovery_method>treewalk</discovery_method>')), 'r.xml').reports).disagreementCount, 1);
+  });
+
   it('the CLI gives the same numbers in JSON, with the statistics in the summary', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'report', path.join(ROOT, 'examples', 'reports'), '--format', 'json'], { encoding: 'utf8' });
     const j = JSON.parse(r.stdout);

@@ -5,7 +5,7 @@
  * (RFC 9989 §4.4), and rows where the reporter's `policy_evaluated` disagrees are flagged.
  */
 import { aligns } from '../senders/analyze';
-import { ownsDomain, providers, type Provider } from '../senders/catalog';
+import { bare, ownsDomain, providers, type Provider } from '../senders/catalog';
 import type { AggregateReport, ReportRecord } from './aggregate';
 
 export interface Tally {
@@ -90,29 +90,35 @@ export function serviceOf(rec: ReportRecord): Provider | undefined {
   return undefined;
 }
 
-/** Aligned DKIM and SPF passes recomputed from auth_results (undefined: no results to judge by). */
+/**
+ * Aligned DKIM and SPF passes recomputed from auth_results (undefined: no results to judge by).
+ * Organizational Domains come from the public suffix list. A reporter that found them by the RFC 9989
+ * tree walk (`<discovery_method>treewalk</discovery_method>`, RFC 9990) read `_dmarc` records this
+ * cannot see: for two different names of one registrable domain under relaxed alignment its word
+ * stands, so such a pair decides nothing here (undefined when nothing else does).
+ */
 export function recompute(rec: ReportRecord, policy: AggregateReport['policy'], fallbackFrom: string): { dkim?: 'pass' | 'fail'; spf?: 'pass' | 'fail' } {
   const from = rec.headerFrom || fallbackFrom;
   const adkim = policy.adkim === 's' ? 's' : 'r';
   const aspf = policy.aspf === 's' ? 's' : 'r';
-  let dkim: 'pass' | 'fail' | undefined;
-  for (const d of rec.dkimResults) {
-    dkim ??= 'fail';
-    if (d.result === 'pass' && d.domain && aligns(d.domain, from, adkim)) {
-      dkim = 'pass';
-      break;
+  const treeWalk = policy.discoveryMethod?.trim().toLowerCase() === 'treewalk';
+  /** pass, fail, or unknown (a relaxed pair the reporter's tree walk decided). */
+  const judge = (d: string, mode: 'r' | 's'): 'pass' | 'fail' | 'unknown' => {
+    if (aligns(d, from, mode)) return treeWalk && mode === 'r' && bare(d) !== bare(from) ? 'unknown' : 'pass';
+    return 'fail';
+  };
+  const verdict = (results: { result: string; domain?: string }[], mode: 'r' | 's'): 'pass' | 'fail' | undefined => {
+    if (results.length === 0) return undefined;
+    let unknown = false;
+    for (const x of results) {
+      if (x.result !== 'pass' || !x.domain) continue;
+      const j = judge(x.domain, mode);
+      if (j === 'pass') return 'pass';
+      if (j === 'unknown') unknown = true;
     }
-  }
-  let spf: 'pass' | 'fail' | undefined;
-  for (const x of rec.spfResults) {
-    if (x.scope && x.scope !== 'mfrom') continue;
-    spf ??= 'fail';
-    if (x.result === 'pass' && x.domain && aligns(x.domain, from, aspf)) {
-      spf = 'pass';
-      break;
-    }
-  }
-  return { dkim, spf };
+    return unknown ? undefined : 'fail';
+  };
+  return { dkim: verdict(rec.dkimResults, adkim), spf: verdict(rec.spfResults.filter((x) => !x.scope || x.scope === 'mfrom'), aspf) };
 }
 
 /** The reporter's `policy_evaluated` says otherwise than the alignment recomputed from `auth_results`. */
