@@ -179,6 +179,13 @@ describe('rules that read the tree walk', () => {
     const f = lint(zone).findings.find((x) => x.rule === 'dmarc/external-reports-not-authorized')!;
     assert.match(f.message, /Organizational Domain of shop\.example\.com is shop\.example\.com and that of example\.com is example\.com \(RFC 9989 §4\.10\.2\), since example\.com publishes no DMARC record/);
     assert.match(f.message, /or a DMARC record at _dmarc\.example\.com, which makes it the Organizational Domain of both/);
+    // Two fixes: the authorisation, or a record at the apex (which joins the two organizations); each settles it.
+    assert.deepEqual(f.fixes?.map((x) => x.title), ['DMARC: publish shop.example.com._report._dmarc.example.com TXT "v=DMARC1" (authorise reports for shop.example.com)', 'DMARC: publish _dmarc.example.com with p=none (monitoring), reports to dmarc@example.com']);
+    const full = `$ORIGIN example.com.\n$TTL 300\n${zone}\n`;
+    for (const fx of f.fixes!) {
+      const fixed = applyFix(full, fx);
+      assert.ok(!rulesOf(lint(fixed.split('\n').slice(2).join('\n')).findings).includes('dmarc/external-reports-not-authorized'), fx.title);
+    }
     // Publishing the apex record, or the authorisation, settles it; so does the destination on the name itself.
     assert.ok(!rulesOf(lint(zone + '\n_dmarc IN TXT "v=DMARC1; p=none"').findings).includes('dmarc/external-reports-not-authorized'));
     assert.ok(!rulesOf(lint(zone + '\nshop.example.com._report._dmarc IN TXT "v=DMARC1"').findings).includes('dmarc/external-reports-not-authorized'));

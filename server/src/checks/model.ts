@@ -5,7 +5,7 @@
 import { isSpfRecord } from '../records/spf';
 import { includeDoesNotAlign } from './senders';
 import { lookalikeCharacter } from './lookalike';
-import { mergeSpfFix, monitoringRecordFix, reportAuthorizationFix } from './recordfix';
+import { mergeSpfFix, monitoringRecordFix, organizationRecordFix, reportAuthorizationFix } from './recordfix';
 import { parseReportUris } from '../records/dmarc';
 import { orgDomain, type Entry } from '../senders/analyze';
 import type { Walk } from '../senders/treewalk';
@@ -488,7 +488,8 @@ export const externalReportsNotAuthorized = rule({
         byList
           ? `Reports for ${domain} go to ${address}, on another domain that does not authorise them: receivers look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there (RFC 7489 §7.1). Publish it in the zone of ${host}.`
           : `Reports for ${domain} go to ${address}, which receivers that follow RFC 9989 count as another organization: by the DMARC records on the way up, the Organizational Domain of ${domain} is ${ofDomain!.org} and that of ${host} is ${ofHost!.org} (RFC 9989 §4.10.2)${unpublished(ofDomain!, ofHost!) ? `, since ${orgDomain(domain)} publishes no DMARC record` : ''}. They look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there. Publish it in the zone of ${host}${unpublished(ofDomain!, ofHost!) ? `, or a DMARC record at _dmarc.${orgDomain(domain)}, which makes it the Organizational Domain of both` : ''}.`,
-        { docFixes: () => reportAuthorizationFix(model, domain, host) },
+        // Where the apex publishing a record would join the two: that fix too (it protects the apex as well).
+        { docFixes: () => [...reportAuthorizationFix(model, domain, host), ...(walk && unpublished(ofDomain!, ofHost!) ? organizationRecordFix(model, orgDomain(domain)) : [])] },
       );
     }
   },

@@ -8,6 +8,7 @@ import { parseReportUris } from '../records/dmarc';
 import { parseSpf } from '../records/spf';
 import { orgDomain } from '../senders/analyze';
 import { modelWalk } from './walk';
+import { isUnder } from '../config';
 import { encodeZoneString } from '../sources/zonefile';
 import type { Fix, RecordSite, ResourceRecord, TextEdit } from '../types';
 import type { AnalyzedSite, DnsModel, ValueFix } from './rule';
@@ -50,7 +51,10 @@ export function monitoringRecordFix(model: DnsModel, domain: string, after: { ur
   // Another organization for RFC 7489 receivers (public suffix list) or RFC 9989 ones (tree walk; the
   // record added here, without psd, leaves the walk from `domain` where it is now).
   const walk = modelWalk(model);
-  if (orgDomain(ruaDomain) !== orgDomain(domain) || walk(ruaDomain).org !== walk(domain).org) {
+  // A destination under `domain` finds the new record on its way up, unless a psd tag stops it first.
+  const rw = walk(ruaDomain);
+  const ruaOrg = isUnder(ruaDomain, domain) && rw.by !== 'psd=n' && rw.by !== 'psd=y' && rw.org.length > domain.length ? walk(domain).org : rw.org;
+  if (orgDomain(ruaDomain) !== orgDomain(domain) || ruaOrg !== walk(domain).org) {
     const authName = `${domain}._report._dmarc.${ruaDomain}`;
     const exists = model.owners().has(authName) || (model.workspace?.at(authName).length ?? 0) > 0;
     if (!exists) {
@@ -69,6 +73,15 @@ export function monitoringRecordFix(model: DnsModel, domain: string, after: { ur
 /** A record at `name` in this model, or in a zone file of the workspace: where a new record at or under it goes. */
 function recordAt(model: DnsModel, name: string): ResourceRecord | undefined {
   return model.records.find((r) => r.owner === name) ?? model.workspace?.at(name).find((e) => isZoneFileName(e.uri))?.record;
+}
+
+/**
+ * RFC 9989 §5.1.4: a record for the Organizational Domain as well (stage 1, as monitoringRecordFix),
+ * after a record of that name in its zone file; none when no zone file of the workspace defines it.
+ */
+export function organizationRecordFix(model: DnsModel, apex: string): Fix[] {
+  const anchor = recordAt(model, apex);
+  return anchor ? monitoringRecordFix(model, apex, anchor) : [];
 }
 
 /**
