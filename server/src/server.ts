@@ -977,8 +977,39 @@ connection.onHover(async (params) => {
   // On a DMARC record's `v` tag: the mail domains of the workspace whose policy it is.
   const vTag = site.dmarc?.byName.get('v');
   if (vTag && v !== undefined && vTag.range.start <= v && v <= vTag.range.end && site.site.owner?.startsWith('_dmarc.') && !site.site.relative) markdown += `\n\n${dmarcCoversLine(site.site.owner.slice(7))}\n\n${orgDomainLine(site.site.owner.slice(7))}`;
+  // On a report address: whether receivers count it as another organization, and whether it authorises the reports.
+  const reportTag = site.dmarc?.tags.find((t) => (t.name === 'rua' || t.name === 'ruf') && v !== undefined && t.range.start <= v && v <= t.range.end);
+  if (reportTag && site.site.owner?.startsWith('_dmarc.') && !site.site.relative) {
+    const lines = parseReportUris(reportTag).filter((u) => u.scheme === 'mailto' && u.address?.includes('@') && u.range.start <= v! && v! <= u.range.end);
+    for (const u of lines.length ? lines : parseReportUris(reportTag).filter((x) => x.scheme === 'mailto' && x.address?.includes('@'))) markdown += `\n\n${reportDestinationLine(site.site.owner.slice(7), u.address!, reportTag.name)}`;
+  }
   return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
 });
+
+/**
+ * One line for a hover: a report address of `_dmarc.<domain>`, and whether receivers send there: the
+ * same organization by the public suffix list and by the RFC 9989 tree walk over the workspace, else
+ * the `<domain>._report._dmarc.<host>` authorisation (RFC 9990 §4) if the workspace has it.
+ */
+function reportDestinationLine(domain: string, address: string, tag: string): string {
+  const host = address.slice(address.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
+  const head = `**Report destination** \`${address}\``;
+  if (host === domain) return `${head}: on the policy's own domain, so receivers send there without asking.`;
+  const walk = workspaceWalks((n) => workspace.at(n));
+  const [od, oh] = [walk(domain).org, walk(host).org];
+  const [ld, lh] = [orgDomain(domain), orgDomain(host)];
+  if (ld === lh && od === oh) return `${head}: the same Organizational Domain as ${domain} (\`${od}\`), so receivers send there without asking (RFC 9990 §4).`;
+  const why = ld !== lh ? `another Organizational Domain (\`${lh}\`, ${domain}'s is \`${ld}\`)` : `another organization by the DMARC records on the way up (RFC 9989 §4.10.2: \`${oh}\` and \`${od}\`; by the public suffix list both are \`${ld}\`)`;
+  const authName = `${domain}._report._dmarc.${host}`;
+  const authorised = [...workspace.at(authName), ...workspace.at(`*._report._dmarc.${host}`)].some((e) => /^v=DMARC1/.test(e.site?.site.value ?? e.record.rdata.join('')));
+  const known = workspace.at(host).length > 0 || workspace.exists(host);
+  const status = authorised
+    ? `\`${authName}\` authorises them, so receivers send the ${tag === 'rua' ? 'aggregate' : 'failure'} reports`
+    : known
+      ? `no \`${authName}\` TXT "v=DMARC1" in the workspace, so receivers send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there`
+      : `receivers look for \`${authName}\` TXT "v=DMARC1"; ${host} is not in the workspace, so whether it exists is in DNS`;
+  return `${head}: ${why}; ${status} (RFC 9990 §4).`;
+}
 
 /** The DMARC record that covers mail from `domain` in the workspace (RFC 9989 tree walk). */
 function coverageOf(domain: string) {

@@ -253,14 +253,19 @@ describe('language server over stdio', () => {
     const apexText = '$ORIGIN example.org.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN MX 10 mx\nmx IN A 192.0.2.25\n';
     await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: apex, languageId: 'dns-zone', version: 1, text: apexText } });
     await diagnostics(shop, (x) => x.diagnostics.some((d) => d.code === 'dmarc/external-reports-not-authorized'));
+    // The hover on the address says why.
+    const onRua = async () => ((await conn.sendRequest(HoverRequest.type, { textDocument: { uri: shop }, position: { line: 1, character: 45 } }))?.contents as MarkupContent).value;
+    assert.match(await onRua(), /\*\*Report destination\*\* `d@example\.org`: another organization by the DMARC records on the way up \(RFC 9989 §4\.10\.2: `example\.org` and `shop\.example\.org`; by the public suffix list both are `example\.org`\); no `shop\.example\.org\._report\._dmarc\.example\.org` TXT "v=DMARC1" in the workspace/);
     // The authorisation appears there: the record is checked again and the finding goes.
     await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: apex, version: 2 }, contentChanges: [{ text: apexText + 'shop.example.org._report._dmarc IN TXT "v=DMARC1"\n' }] });
     await diagnostics(shop, (x) => !x.diagnostics.some((d) => d.code === 'dmarc/external-reports-not-authorized'));
+    assert.match(await onRua(), /`shop\.example\.org\._report\._dmarc\.example\.org` authorises them, so receivers send the aggregate reports/);
     // Back without it, then example.org publishes a DMARC record: one organization again, nothing to authorise.
     await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: apex, version: 3 }, contentChanges: [{ text: apexText }] });
     await diagnostics(shop, (x) => x.diagnostics.some((d) => d.code === 'dmarc/external-reports-not-authorized'));
     await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: apex, version: 4 }, contentChanges: [{ text: apexText + '_dmarc IN TXT "v=DMARC1; p=none"\n' }] });
     await diagnostics(shop, (x) => !x.diagnostics.some((d) => d.code === 'dmarc/external-reports-not-authorized'));
+    assert.match(await onRua(), /`d@example\.org`: the same Organizational Domain as shop\.example\.org \(`example\.org`\), so receivers send there without asking/);
     await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: apex } });
     await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: shop } });
   });
