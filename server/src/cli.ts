@@ -10,7 +10,7 @@ import { AUTOFIX, applyEdits, autofixEdits, MAX_FIX_PASSES } from './checks/auto
 import { docsUrl } from './checks/rule';
 import { collectFiles, collectReportFiles, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
 import { providerForDkimTarget, providerForInclude, providerForSelector, useProviders } from './senders/catalog';
-import { describe as describeRecord, findCoverage, orgDomain, workspaceDmarc } from './senders/analyze';
+import { coverageFrom, describe as describeRecord, orgDomain, workspaceDmarc } from './senders/analyze';
 import { discoverPolicy } from './senders/treewalk';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
 import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
@@ -611,38 +611,28 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
     // Selectors delegated by CNAME to the platform that signs (Microsoft 365, SendGrid, SES, Mailchimp…):
     // the usual set-up for a sending service, and the key is the platform's.
     for (const r of a.zone.records) {
-      if (r.owner === undefined) {
-        // A selector computed at deploy time (Terraform's SES tokens, `count`): the domain and the target are known.
-        if (r.type === 'CNAME' && r.ownerSuffix?.startsWith('_domainkey.')) {
-          const index = indexes.get(r.uri);
-          const target = (r.rdata[0] ?? '').toLowerCase().replace(/\.$/, '');
-          const p = providerForDkimTarget(target);
-          if (!index) continue;
-          const inv = get(r.ownerSuffix.slice('_domainkey.'.length));
-          inv.dkim.push({ kind: 'dkim', owner: `<computed>.${r.ownerSuffix}`, value: `CNAME ${target}`, path: r.uri, range: lspRange(index, r.range), selector: '<computed>', cname: target, provider: p?.name });
-          if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: 'DKIM selectors computed at deploy time' });
-        }
-        continue;
-      }
       // A `_dmarc` record the files give without a value we can read: delegated by CNAME to a hosted
       // DMARC service, or written as an expression (Terraform).
-      if (r.owner.startsWith('_dmarc.') && (r.type === 'CNAME' || (r.type === 'TXT' && isDynamic(r)))) {
+      if (r.owner?.startsWith('_dmarc.') && (r.type === 'CNAME' || (r.type === 'TXT' && isDynamic(r)))) {
         const index = indexes.get(r.uri);
         if (index) get(r.owner.slice('_dmarc.'.length)).dmarc.push({ kind: 'dmarc', owner: r.owner, value: r.type === 'CNAME' ? `CNAME → ${cnameTarget(r)} (hosted: the policy is at the target)` : '(a value not known statically)', path: r.uri, range: lspRange(index, r.range) });
         continue;
       }
       if (r.type !== 'CNAME') continue;
-      const i = r.owner.indexOf('._domainkey.');
-      if (i <= 0) continue;
-      const selector = r.owner.slice(0, i);
-      const domain = r.owner.slice(i + '._domainkey.'.length);
+      // The selector and the signing domain; a selector computed at deploy time (Terraform's SES tokens) has only the domain.
+      const computed = r.owner === undefined;
+      const i = r.owner?.indexOf('._domainkey.') ?? -1;
+      const owner = computed ? (r.ownerSuffix?.startsWith('_domainkey.') ? `<computed>.${r.ownerSuffix}` : undefined) : i > 0 ? r.owner : undefined;
+      if (owner === undefined) continue;
+      const selector = computed ? '<computed>' : owner.slice(0, i);
+      const domain = computed ? r.ownerSuffix!.slice('_domainkey.'.length) : owner.slice(i + '._domainkey.'.length);
       const target = cnameTarget(r);
-      const p = providerForDkimTarget(target) ?? providerForSelector(selector);
+      const p = providerForDkimTarget(target) ?? (computed ? undefined : providerForSelector(selector));
       const index = indexes.get(r.uri);
       if (!index) continue;
       const inv = get(domain);
-      inv.dkim.push({ kind: 'dkim', owner: r.owner, value: `CNAME ${target}`, path: r.uri, range: lspRange(index, r.range), selector, cname: target, provider: p?.name });
-      if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: `DKIM selector ${selector}` });
+      inv.dkim.push({ kind: 'dkim', owner, value: `CNAME ${target}`, path: r.uri, range: lspRange(index, r.range), selector, cname: target, provider: p?.name });
+      if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: computed ? 'DKIM selectors computed at deploy time' : `DKIM selector ${selector}` });
     }
   }
   // Names that send or sign without a record of their own: which record applies (RFC 9989 §4.10.1).
@@ -651,7 +641,7 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
   for (const d of domains.values()) {
     if (d.dmarc.length > 0 || (d.spf.length === 0 && d.dkim.length === 0)) continue;
     const found = discoverPolicy(d.domain, at);
-    const c = findCoverage(d.domain, lookup, (n) => workspace.exists(n));
+    const c = coverageFrom(d.domain, found, (n) => workspace.exists(n));
     const index = c ? indexes.get(c.entry.record.uri) : undefined;
     if (c && index && c.kind !== 'author') d.coveredBy = { owner: `_dmarc.${c.at}`, kind: c.kind, via: c.via === 'np' ? 'np' : 'sp', tag: c.decidedBy, policy: c.policy, path: c.entry.record.uri, range: lspRange(index, c.entry.record.range) };
     const passed = found.walk.found.filter((f) => f.name !== c?.at && f.name !== d.domain).map((f) => `_dmarc.${f.name}`);

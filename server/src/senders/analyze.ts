@@ -157,10 +157,11 @@ export function hostedDmarc(from: string, lookup: Lookup): { at: string; target:
  * "existing" when the workspace has any record at or under it.
  */
 export function findCoverage(from: string, lookup: Lookup, exists: (name: string) => boolean): Coverage | undefined {
-  return coverageOf(from, discoverPolicy(from, workspaceDmarc(lookup)), exists);
+  return coverageFrom(from, discoverPolicy(from, workspaceDmarc(lookup)), exists);
 }
 
-function coverageOf(from: string, d: Discovery<Entry>, exists: (name: string) => boolean): Coverage | undefined {
+/** The coverage a policy discovery already made gives `from` (the policy of the record it applies). */
+export function coverageFrom(from: string, d: Discovery<Entry>, exists: (name: string) => boolean): Coverage | undefined {
   if (!d.applied) return undefined;
   const { item: entry, name: at } = d.applied;
   const site = entry.site!;
@@ -442,7 +443,7 @@ export function analyzeSenders(profiles: readonly SenderProfile[], lookup: Looku
     const label = s.name ?? p?.name ?? 'this sender';
     const problems: SenderProblem[] = [];
     const discovery = discoverPolicy(s.from, dmarcAt);
-    const coverage = coverageOf(s.from, discovery, exists);
+    const coverage = coverageFrom(s.from, discovery, exists);
     const hosted = coverage ? undefined : hostedDmarc(s.from, lookup);
     // Records on the way up that are neither the From domain's nor its Organizational Domain's do not apply (RFC 9989 §4.10.1).
     const passedBy = coverage ? [] : discovery.walk.found.filter((f) => f.name !== bare(s.from));
