@@ -980,8 +980,10 @@ connection.onHover(async (params) => {
   // On a report address: whether receivers count it as another organization, and whether it authorises the reports.
   const reportTag = site.dmarc?.tags.find((t) => (t.name === 'rua' || t.name === 'ruf') && v !== undefined && t.range.start <= v && v <= t.range.end);
   if (reportTag && site.site.owner?.startsWith('_dmarc.') && !site.site.relative) {
-    const lines = parseReportUris(reportTag).filter((u) => u.scheme === 'mailto' && u.address?.includes('@') && u.range.start <= v! && v! <= u.range.end);
-    for (const u of lines.length ? lines : parseReportUris(reportTag).filter((x) => x.scheme === 'mailto' && x.address?.includes('@'))) markdown += `\n\n${reportDestinationLine(site.site.owner.slice(7), u.address!, reportTag.name)}`;
+    // The address under the cursor, else (on the tag name) every one.
+    const addresses = parseReportUris(reportTag).filter((u) => u.scheme === 'mailto' && u.address?.includes('@'));
+    const under = addresses.filter((u) => u.range.start <= v! && v! <= u.range.end);
+    for (const u of under.length ? under : addresses) markdown += `\n\n${reportDestinationLine(site.site.owner.slice(7), u.address!, reportTag.name)}`;
   }
   return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
 });

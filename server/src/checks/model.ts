@@ -8,13 +8,12 @@ import { lookalikeCharacter } from './lookalike';
 import { mergeSpfFix, monitoringRecordFix, organizationRecordFix, reportAuthorizationFix } from './recordfix';
 import { parseReportUris } from '../records/dmarc';
 import { orgDomain, type Entry } from '../senders/analyze';
-import type { Walk } from '../senders/treewalk';
+import { organizationRecord, type Walk } from '../senders/treewalk';
 import { modelWalk } from './walk';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
 import { cnameChainEnd } from '../records/cname';
 import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
-
 import { appendTag } from './dmarc';
 import { removeTag } from './tagfix';
 
@@ -482,14 +481,16 @@ export const externalReportsNotAuthorized = rule({
       const authName = `${domain}._report._dmarc.${host}`;
       const authorised = [...sitesNamed(model, authName), ...sitesNamed(model, `*._report._dmarc.${host}`)].some((a) => /^v=DMARC1/.test(a.site.value));
       if (authorised) continue;
+      // Apart only because the registrable domain publishes no record: publishing one joins them.
+      const joinable = walk !== undefined && unpublished(ofDomain!, ofHost!);
       ctx.report(
         site.site,
         range,
         byList
           ? `Reports for ${domain} go to ${address}, on another domain that does not authorise them: receivers look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there (RFC 7489 §7.1). Publish it in the zone of ${host}.`
-          : `Reports for ${domain} go to ${address}, which receivers that follow RFC 9989 count as another organization: by the DMARC records on the way up, the Organizational Domain of ${domain} is ${ofDomain!.org} and that of ${host} is ${ofHost!.org} (RFC 9989 §4.10.2)${unpublished(ofDomain!, ofHost!) ? `, since ${orgDomain(domain)} publishes no DMARC record` : ''}. They look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there. Publish it in the zone of ${host}${unpublished(ofDomain!, ofHost!) ? `, or a DMARC record at _dmarc.${orgDomain(domain)}, which makes it the Organizational Domain of both` : ''}.`,
+          : `Reports for ${domain} go to ${address}, which receivers that follow RFC 9989 count as another organization: by the DMARC records on the way up, the Organizational Domain of ${domain} is ${ofDomain!.org} and that of ${host} is ${ofHost!.org} (RFC 9989 §4.10.2)${joinable ? `, since ${orgDomain(domain)} publishes no DMARC record` : ''}. They look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there. Publish it in the zone of ${host}${joinable ? `, or a DMARC record at _dmarc.${orgDomain(domain)}, which makes it the Organizational Domain of both` : ''}.`,
         // Where the apex publishing a record would join the two: that fix too (it protects the apex as well).
-        { docFixes: () => [...reportAuthorizationFix(model, domain, host), ...(walk && unpublished(ofDomain!, ofHost!) ? organizationRecordFix(model, orgDomain(domain)) : [])] },
+        { docFixes: () => [...reportAuthorizationFix(model, domain, host), ...(joinable ? organizationRecordFix(model, orgDomain(domain)) : [])] },
       );
     }
   },
@@ -523,7 +524,7 @@ export const ignoredSubdomainPolicy = rule({
       const w = walk(domain);
       // Out of sight, the registrable domain is only assumed to publish: not enough to say a tag is dead.
       if (w.org === domain || w.by === 'public-suffix-list') continue;
-      const applies = w.found.find((f) => f.name === w.org) ?? (w.found[w.found.length - 1]?.psd === 'y' ? w.found[w.found.length - 1] : undefined);
+      const applies = organizationRecord(w);
       const whose = applies ? `_dmarc.${applies.name}` : `the records above it`;
       const how = w.by === 'psd=y' ? `${w.org}, one label below the public suffix domain ${w.found[w.found.length - 1].name} (psd=y)` : w.by === 'psd=n' ? `${w.org} (psd=n there)` : `${w.org}, the name with the fewest labels that publishes a DMARC record`;
       const psdN = appendTag(s.dmarc, 'psd=n', `Add \`psd=n\`: ${domain} becomes its own Organizational Domain (its subdomains then align only with names under it)`);

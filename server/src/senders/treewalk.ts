@@ -127,10 +127,17 @@ export function discoverPolicy<T>(from: string, at: DmarcAt<T>): Discovery<T> {
   const walk = treeWalk(from, at);
   const s = bare(from);
   const own = walk.found[0]?.name === s ? walk.found[0] : undefined;
-  if (own) return { applied: { ...own, kind: 'author' }, walk };
+  return { applied: own ? { ...own, kind: 'author' } : organizationRecord(walk), walk };
+}
+
+/**
+ * The record that applies to the names under a walk's start that have none of their own (RFC 9989
+ * §4.10.1): its Organizational Domain's, else that of a Public Suffix Domain (`psd=y`) above it.
+ */
+export function organizationRecord<T>(walk: Walk<T>): (Found<T> & { kind: 'org' | 'psd' }) | undefined {
   const org = walk.found.find((f) => f.name === walk.org);
-  if (org) return { applied: { ...org, kind: 'org' }, walk };
+  if (org) return { ...org, kind: 'org' };
+  // The walk stops at a psd tag, so a psd=y record can only be the last one found.
   const last = walk.found[walk.found.length - 1];
-  if (last?.psd === 'y') return { applied: { ...last, kind: 'psd' }, walk };
-  return { walk };
+  return last?.psd === 'y' ? { ...last, kind: 'psd' } : undefined;
 }
