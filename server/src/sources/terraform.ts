@@ -74,35 +74,31 @@ function literal(attr: Attribute | undefined, ctx: Context): string | undefined 
   if (!attr || attr.value.length === 0) return undefined;
   const cond = conditional(attr.value, ctx);
   if (cond !== undefined) return literal({ ...attr, value: cond }, ctx);
-  if (attr.value.length === 1 && attr.value[0].kind === 'string') {
-    const parts = stringParts(attr.value[0]);
-    let out = '';
-    for (const p of parts) {
-      if (p.kind === 'text') out += p.text;
-      else {
-        const r = resolveRef(p.expr, ctx);
-        if (r === undefined) return undefined;
-        out += r;
-      }
-    }
-    return out;
-  }
+  if (attr.value.length === 1 && attr.value[0].kind === 'string') return resolveTemplate(attr.value[0], ctx).value;
   return resolveRef(attr.value.map((t) => t.text).join(''), ctx);
+}
+
+/**
+ * A string token with its templates resolved where they can be: the whole value when every part is
+ * known, and always the written end after the last part that is not.
+ */
+function resolveTemplate(tok: Token, ctx: Context): { value?: string; tail: string } {
+  let tail = '';
+  let known = true;
+  for (const p of stringParts(tok)) {
+    const r = p.kind === 'text' ? p.text : resolveRef(p.expr, ctx);
+    if (r === undefined) {
+      known = false;
+      tail = '';
+    } else tail += r;
+  }
+  return known ? { value: tail, tail } : { tail };
 }
 
 /** The written end of a string with interpolations whose value is not known (`"${x}._domainkey"` → `._domainkey`): the text after the last interpolation. */
 function literalTail(attr: Attribute | undefined, ctx: Context): string | undefined {
   if (!attr || attr.value.length !== 1 || attr.value[0].kind !== 'string') return undefined;
-  const parts = stringParts(attr.value[0]);
-  let tail = '';
-  for (const p of parts) {
-    if (p.kind === 'text') tail += p.text;
-    else {
-      const r = resolveRef(p.expr, ctx);
-      tail = r === undefined ? '' : tail + r;
-    }
-  }
-  return tail || undefined;
+  return resolveTemplate(attr.value[0], ctx).tail || undefined;
 }
 
 /**
