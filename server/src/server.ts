@@ -56,6 +56,7 @@ import { treeFindings } from './spf/findings';
 import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, parseConfig, type SenderProfile, type SourceFormat } from './config';
 import { findCoverage, hostedDmarc, orgDomain, workspaceWalks } from './senders/analyze';
 import { parseReportUris } from './records/dmarc';
+import { authorizationName, destinationApart, reportsAuthorised } from './checks/walk';
 import { providerById, setSettingProviders, type Provider } from './senders/catalog';
 import { suggestSenders, writeProfile, type SuggestedSender } from './senders/suggest';
 import { providerHover } from './features/providerHover';
@@ -279,7 +280,7 @@ function referencesOf(state: DocState): Set<string> {
           const host = u.address?.slice(u.address.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
           if (!host || !host.includes('.')) continue;
           refs.add(host);
-          refs.add(`${owner.slice(7)}._report._dmarc.${host}`);
+          refs.add(authorizationName(owner.slice(7), host));
           refs.add(`*._report._dmarc.${host}`);
           for (let name = host; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
         }
@@ -998,12 +999,14 @@ function reportDestinationLine(domain: string, address: string, tag: string): st
   const head = `**Report destination** \`${address}\``;
   if (host === domain) return `${head}: on the policy's own domain, so receivers send there without asking.`;
   const walk = workspaceWalks((n) => workspace.at(n));
-  const [od, oh] = [walk(domain).org, walk(host).org];
-  const [ld, lh] = [orgDomain(domain), orgDomain(host)];
-  if (ld === lh && od === oh) return `${head}: the same Organizational Domain as ${domain} (\`${od}\`), so receivers send there without asking (RFC 9990 §4).`;
-  const why = ld !== lh ? `another Organizational Domain (\`${lh}\`, ${domain}'s is \`${ld}\`)` : `another organization by the DMARC records on the way up (RFC 9989 §4.10.2: \`${oh}\` and \`${od}\`; by the public suffix list both are \`${ld}\`)`;
-  const authName = `${domain}._report._dmarc.${host}`;
-  const authorised = [...workspace.at(authName), ...workspace.at(`*._report._dmarc.${host}`)].some((e) => /^v=DMARC1/.test(e.site?.site.value ?? e.record.rdata.join('')));
+  const apart = destinationApart(domain, host, walk);
+  if (!apart) return `${head}: the same Organizational Domain as ${domain} (\`${walk(domain).org}\`), so receivers send there without asking (RFC 9990 §4).`;
+  const why =
+    apart.by === 'list'
+      ? `another Organizational Domain (\`${orgDomain(host)}\`, ${domain}'s is \`${orgDomain(domain)}\`)`
+      : `another organization by the DMARC records on the way up (RFC 9989 §4.10.2: \`${apart.ofHost.org}\` and \`${apart.ofDomain.org}\`; by the public suffix list both are \`${orgDomain(domain)}\`)`;
+  const authName = authorizationName(domain, host);
+  const authorised = reportsAuthorised(domain, host, (n) => workspace.at(n).map((e) => e.site?.site.value ?? e.record.rdata.join('')));
   const known = workspace.at(host).length > 0 || workspace.exists(host);
   const status = authorised
     ? `\`${authName}\` authorises them, so receivers send the ${tag === 'rua' ? 'aggregate' : 'failure'} reports`

@@ -9,7 +9,7 @@ import { mergeSpfFix, monitoringRecordFix, organizationRecordFix, reportAuthoriz
 import { parseReportUris } from '../records/dmarc';
 import { orgDomain, type Entry } from '../senders/analyze';
 import { organizationRecord, type Walk } from '../senders/treewalk';
-import { modelWalk } from './walk';
+import { authorizationName, destinationApart, modelWalk, reportsAuthorised } from './walk';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
 import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
 import { cnameChainEnd } from '../records/cname';
@@ -471,24 +471,20 @@ export const externalReportsNotAuthorized = rule({
   check(model, ctx) {
     for (const { site, domain, tag, range, address, host } of reportAddresses(model)) {
       // Another Organizational Domain by the public suffix list (RFC 7489 receivers) or by the tree walk (RFC 9989 receivers).
-      if (host === domain) continue;
-      const byList = orgDomain(host) !== orgDomain(domain);
-      const walk = byList ? undefined : modelWalk(model);
-      const [ofDomain, ofHost] = walk ? [walk(domain), walk(host)] : [];
-      if (!byList && ofDomain!.org === ofHost!.org) continue;
+      const apart = destinationApart(domain, host, (n) => modelWalk(model)(n));
+      if (!apart) continue;
       // Only a destination the workspace defines: elsewhere, whether it authorises is in DNS, not in these files.
       if (!model.owners().has(host) && (model.workspace?.at(host).length ?? 0) === 0) continue;
-      const authName = `${domain}._report._dmarc.${host}`;
-      const authorised = [...sitesNamed(model, authName), ...sitesNamed(model, `*._report._dmarc.${host}`)].some((a) => /^v=DMARC1/.test(a.site.value));
-      if (authorised) continue;
+      if (reportsAuthorised(domain, host, (n) => sitesNamed(model, n).map((a) => a.site.value))) continue;
+      const authName = authorizationName(domain, host);
       // Apart only because the registrable domain publishes no record: publishing one joins them.
-      const joinable = walk !== undefined && unpublished(ofDomain!, ofHost!);
+      const joinable = apart.by === 'walk' && unpublished(apart.ofDomain, apart.ofHost);
       ctx.report(
         site.site,
         range,
-        byList
+        apart.by === 'list'
           ? `Reports for ${domain} go to ${address}, on another domain that does not authorise them: receivers look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there (RFC 7489 §7.1). Publish it in the zone of ${host}.`
-          : `Reports for ${domain} go to ${address}, which receivers that follow RFC 9989 count as another organization: by the DMARC records on the way up, the Organizational Domain of ${domain} is ${ofDomain!.org} and that of ${host} is ${ofHost!.org} (RFC 9989 §4.10.2)${joinable ? `, since ${orgDomain(domain)} publishes no DMARC record` : ''}. They look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there. Publish it in the zone of ${host}${joinable ? `, or a DMARC record at _dmarc.${orgDomain(domain)}, which makes it the Organizational Domain of both` : ''}.`,
+          : `Reports for ${domain} go to ${address}, which receivers that follow RFC 9989 count as another organization: by the DMARC records on the way up, the Organizational Domain of ${domain} is ${apart.ofDomain.org} and that of ${host} is ${apart.ofHost.org} (RFC 9989 §4.10.2)${joinable ? `, since ${orgDomain(domain)} publishes no DMARC record` : ''}. They look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there. Publish it in the zone of ${host}${joinable ? `, or a DMARC record at _dmarc.${orgDomain(domain)}, which makes it the Organizational Domain of both` : ''}.`,
         // Where the apex publishing a record would join the two: that fix too (it protects the apex as well).
         { docFixes: () => [...reportAuthorizationFix(model, domain, host), ...(joinable ? organizationRecordFix(model, orgDomain(domain)) : [])] },
       );

@@ -7,7 +7,7 @@ import { isZoneFileName } from '../files';
 import { parseReportUris } from '../records/dmarc';
 import { parseSpf } from '../records/spf';
 import { orgDomain } from '../senders/analyze';
-import { modelWalk } from './walk';
+import { authorizationName, modelWalk } from './walk';
 import { isUnder } from '../config';
 import { encodeZoneString } from '../sources/zonefile';
 import type { Fix, RecordSite, ResourceRecord, TextEdit } from '../types';
@@ -55,7 +55,7 @@ export function monitoringRecordFix(model: DnsModel, domain: string, after: { ur
   const rw = walk(ruaDomain);
   const ruaOrg = isUnder(ruaDomain, domain) && rw.by !== 'psd=n' && rw.by !== 'psd=y' && rw.org.length > domain.length ? walk(domain).org : rw.org;
   if (orgDomain(ruaDomain) !== orgDomain(domain) || ruaOrg !== walk(domain).org) {
-    const authName = `${domain}._report._dmarc.${ruaDomain}`;
+    const authName = authorizationName(domain, ruaDomain);
     const exists = model.owners().has(authName) || (model.workspace?.at(authName).length ?? 0) > 0;
     if (!exists) {
       const anchor = recordAt(model, ruaDomain);
@@ -92,7 +92,7 @@ export function organizationRecordFix(model: DnsModel, apex: string): Fix[] {
 export function reportAuthorizationFix(model: DnsModel, domain: string, host: string): Fix[] {
   const anchor = recordAt(model, host);
   if (!anchor || !inZoneFile(anchor)) return [];
-  const name = `${domain}._report._dmarc.${host}`;
+  const name = authorizationName(domain, host);
   return [{ title: `DMARC: publish ${name} TXT "v=DMARC1" (authorise reports for ${domain})`, edits: [insertAfter(anchor, [zoneLine(name, 'TXT', 'v=DMARC1')])] }];
 }
 

@@ -1,8 +1,9 @@
 /**
  * The RFC 9989 §4.10 tree walk over a zone's DNS model and the rest of the workspace, shared by the
- * cross-record rules and their fixes.
+ * cross-record rules and their fixes; and what it says of report destinations (RFC 9990 §4), which
+ * the rules and the editor's hover share.
  */
-import { workspaceWalks, type Entry, type Lookup } from '../senders/analyze';
+import { orgDomain, workspaceWalks, type Entry, type Lookup } from '../senders/analyze';
 import type { Walk } from '../senders/treewalk';
 import type { RecordSite } from '../types';
 import type { AnalyzedSite, DnsModel } from './rule';
@@ -40,4 +41,25 @@ export function modelWalk(model: DnsModel): (name: string) => Walk<Entry> {
   walk = workspaceWalks(lookup);
   walks.set(model, walk);
   return walk;
+}
+
+/** Where receivers look for the authorisation of reports for `domain` sent to `host` (RFC 9990 §4). */
+export const authorizationName = (domain: string, host: string) => `${domain}._report._dmarc.${host}`;
+
+/**
+ * Whether receivers count a report destination as another organization than the policy's domain
+ * (RFC 9990 §4): by the public suffix list (as RFC 7489 receivers do), or else by the tree walk (RFC
+ * 9989), whose walks are taken only then; undefined when neither.
+ */
+export function destinationApart(domain: string, host: string, walk: (name: string) => Walk<Entry>): { by: 'list' } | { by: 'walk'; ofDomain: Walk<Entry>; ofHost: Walk<Entry> } | undefined {
+  if (host === domain) return undefined;
+  if (orgDomain(host) !== orgDomain(domain)) return { by: 'list' };
+  const ofDomain = walk(domain);
+  const ofHost = walk(host);
+  return ofDomain.org === ofHost.org ? undefined : { by: 'walk', ofDomain, ofHost };
+}
+
+/** A TXT value starting `v=DMARC1` at the authorisation name or at `*._report._dmarc.<host>`, among the values `valuesAt` gives. */
+export function reportsAuthorised(domain: string, host: string, valuesAt: (name: string) => readonly string[]): boolean {
+  return [authorizationName(domain, host), `*._report._dmarc.${host}`].some((n) => valuesAt(n).some((v) => /^v=DMARC1/.test(v)));
 }
