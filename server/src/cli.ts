@@ -3,6 +3,7 @@
  * dmarc-lens command line: `check` (text, JSON, SARIF) and `inventory`. Other tools depend on this
  * interface and its exit codes: 0 no error finding, 1 at least one error finding, 2 usage or I/O error.
  */
+import { showNames, underStandIn } from './util/zonenames';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules, rulesById } from './checks/registry';
@@ -795,7 +796,8 @@ function sendersCommand(args: Args, out: (s: string) => void, warn: (m: string) 
   const verdicts = workspaceSenders(config.senders, ws, reports);
   // Organizational domains that publish SPF or DMARC here, and those that have no profile.
   const domains = new Set<string>();
-  for (const p of parsed) for (const s of p.sites) if ((s.spf || s.dmarc) && s.site.owner) domains.add(orgDomain(s.site.owner.replace(/^_dmarc\./, '')));
+  // A zone named by an expression has no domain to declare senders for.
+  for (const p of parsed) for (const s of p.sites) if ((s.spf || s.dmarc) && s.site.owner && !underStandIn(s.site.owner)) domains.add(orgDomain(s.site.owner.replace(/^_dmarc\./, '')));
   const declared = new Set(config.domains.map((d) => orgDomain(d.domain)));
   const undeclared = [...domains].filter((d) => !declared.has(d)).sort();
   const suggestions: Record<string, SuggestedSender[]> = Object.fromEntries(undeclared.map((d) => [d, suggestSenders(d, [...ws.at(d), ...ws.under(d)], reports)] as const).filter(([, list]) => list.length));
@@ -990,7 +992,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         if (args.paths.length === 0) throw new UsageError('inventory needs at least one file or folder');
         const { analyses, workspace } = runCheck(args, {}, warn);
         const inv = runInventory(analyses, workspace);
-        out(args.format === 'json' ? JSON.stringify({ version: 1, domains: inv }, null, 2) + '\n' : formatInventoryText(inv));
+        // Names under the stand-in of a zone named by an expression (Terraform) are shown as that expression.
+        out(showNames(args.format === 'json' ? JSON.stringify({ version: 1, domains: inv }, null, 2) + '\n' : formatInventoryText(inv)));
         return 0;
       }
       case 'senders': {

@@ -5,6 +5,7 @@
  * tokens come from server/src/features. Started over stdio (`dmarc-lens-server --stdio`) for any
  * editor, or over IPC by the VS Code client.
  */
+import { showNames, underStandIn } from './util/zonenames';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -907,7 +908,7 @@ connection.onCodeAction((params) => {
   const declared = new Set(configs.forFile(file).domains.map((d) => orgDomain(d.domain)));
   const offered = new Set<string>();
   for (const a of state.analysis?.sites ?? []) {
-    if (!(a.dmarc || a.spf) || a.site.uri !== file || a.site.range.end < start || a.site.range.start > end || !a.site.owner) continue;
+    if (!(a.dmarc || a.spf) || a.site.uri !== file || a.site.range.end < start || a.site.range.start > end || !a.site.owner || a.site.relative) continue;
     const org = orgDomain(a.site.owner.replace(/^_dmarc\./, ''));
     if (declared.has(org) || offered.has(org)) continue;
     offered.add(org);
@@ -974,7 +975,7 @@ connection.onHover(async (params) => {
     if (node) markdown += `\n\n**Lookup tree** (${onVersion ? `${t.lookups}/${LOOKUP_LIMIT} DNS lookups, ${t.voidLookups} void` : `${node.lookups + 1} lookups`}; ${node.source ?? 'unresolved'}):\n\n\`\`\`\n${formatTree(node).join('\n')}\n\`\`\``;
   }
   // On the version: which DMARC policy covers mail from this name, by the RFC 9989 tree walk over the workspace.
-  if (site.spf && site.site.owner && !site.site.relative && onVersion) markdown += `\n\n${dmarcCoverageLine(site.site.owner)}`;
+  if (site.spf && site.site.owner && (!site.site.relative || underStandIn(site.site.owner)) && onVersion) markdown += `\n\n${dmarcCoverageLine(site.site.owner)}`;
   // On a DMARC record's `v` tag: the mail domains of the workspace whose policy it is.
   const vTag = site.dmarc?.byName.get('v');
   if (vTag && v !== undefined && vTag.range.start <= v && v <= vTag.range.end && site.site.owner?.startsWith('_dmarc.') && !site.site.relative) markdown += `\n\n${dmarcCoversLine(site.site.owner.slice(7))}\n\n${orgDomainLine(site.site.owner.slice(7))}`;
@@ -986,7 +987,8 @@ connection.onHover(async (params) => {
     const under = addresses.filter((u) => u.range.start <= v! && v! <= u.range.end);
     for (const u of under.length ? under : addresses) markdown += `\n\n${reportDestinationLine(site.site.owner.slice(7), u.address!, reportTag.name)}`;
   }
-  return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
+  // Names under the stand-in of a zone named by an expression (Terraform) are shown as that expression.
+  return { contents: { kind: MarkupKind.Markdown, value: showNames(markdown) }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
 });
 
 /**
@@ -1087,7 +1089,7 @@ connection.languages.inlayHint.on(async (params) => {
       const unresolved = term.child && term.child.error && !term.child.record;
       hints.push({ position: doc.positionAt(a.site.map.toDocEnd(own.range.end)), label: unresolved ? ' +1 (unresolved)' : ` +${term.cost}`, kind: InlayHintKind.Parameter, paddingLeft: false, tooltip: `${term.text} costs ${term.cost} DNS lookup${term.cost === 1 ? '' : 's'} (RFC 7208 §4.6.4)` });
     }
-    hints.push({ position: doc.positionAt(a.site.range.end), label: `${t.lookups}/${LOOKUP_LIMIT} DNS lookups`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: t.tree.source });
+    hints.push({ position: doc.positionAt(a.site.range.end), label: `${t.lookups}/${LOOKUP_LIMIT} DNS lookups`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: t.tree.source && showNames(t.tree.source) });
   }
   return hints;
 });
@@ -1126,12 +1128,12 @@ connection.onDocumentSymbol((params) => {
   const { zone, sites } = state.analysis;
   return documentSymbols(zone.records, sites, toPath(doc.uri), zone.origin).map(
     (o): DocumentSymbol => ({
-      name: o.name,
+      name: showNames(o.name),
       kind: SymbolKind.Namespace,
       range: { start: pos(o.range.start), end: pos(o.range.end) },
       selectionRange: { start: pos(o.selectionRange.start), end: pos(o.selectionRange.end) },
       children: o.records.map((r) => ({
-        name: r.name,
+        name: showNames(r.name),
         detail: r.detail,
         kind: r.kind === 'record' ? SymbolKind.Field : SymbolKind.Property,
         range: { start: pos(r.range.start), end: pos(r.range.end) },

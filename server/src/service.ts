@@ -2,6 +2,7 @@
  * The language-service facade: documents in, findings out. No LSP connection and no VS Code types,
  * so the CLI, the language server and the tests all call the same code (GUIDE §1).
  */
+import { showNames } from './util/zonenames';
 import { allRules, crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfRecordRules } from './checks/registry';
 import { isDkimOwner, buildModel } from './checks/model';
 import type { AnalyzedSite, DkimRule, DmarcRule, RecordContext, RelatedRef, ReportOptions, SpfRule, ValueFix, WorkspaceView } from './checks/rule';
@@ -145,12 +146,14 @@ export class FindingSink {
   add(rule: string, uri: string, range: OffsetRange, message: string, extra: { severity?: Severity; related?: RelatedInfo[]; fixes?: Fix[] | (() => Fix[]); context?: string } = {}): Finding | undefined {
     const severity = this.severityOf(rule, extra.severity);
     if (!severity) return undefined;
-    const f: Finding = { rule, severity, message, uri, range };
-    if (extra.context !== undefined) f.context = extra.context;
-    if (extra.related?.length) f.related = extra.related;
+    // Names under the stand-in of a zone a source names by an expression are shown as that expression.
+    const f: Finding = { rule, severity, message: showNames(message), uri, range };
+    if (extra.context !== undefined) f.context = showNames(extra.context);
+    if (extra.related?.length) f.related = extra.related.map((r) => ({ ...r, message: showNames(r.message) }));
     const fixes = extra.fixes;
-    if (typeof fixes === 'function') lazyFixes(f, fixes);
-    else if (fixes?.length) f.fixes = fixes;
+    const shown = (list: Fix[]) => list.map((x) => ({ ...x, title: showNames(x.title) }));
+    if (typeof fixes === 'function') lazyFixes(f, () => shown(fixes()));
+    else if (fixes?.length) f.fixes = shown(fixes);
     this.findings.push(f);
     return f;
   }

@@ -82,6 +82,12 @@ export interface ResourceRecord {
   /** As RecordSite.relative. */
   relative?: boolean;
   /**
+   * A CNAME that its DNS host serves as the target's addresses, not as a CNAME: Cloudflare flattens
+   * one at the zone apex, and answers for a proxied one with its own A/AAAA records. Other data may
+   * sit beside it.
+   */
+  flattened?: boolean;
+  /**
    * An owner computed at deploy time whose end is written (`"${aws_ses_domain_dkim.x.dkim_tokens[count.index]}._domainkey"`):
    * what it ends with, absolute (`_domainkey.example.com`), while `owner` is undefined.
    */

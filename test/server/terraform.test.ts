@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType, HoverRequest } from 'vscode-languageserver-protocol/node';
 import { startServer, type TestClient } from './client';
 
 describe('language server: a Terraform module across files', () => {
@@ -84,10 +84,20 @@ describe('language server: unsaved edits of the files a document reads', () => {
     const edited = await client.waitFor(uri, (p) => p.diagnostics.some((d) => /mail\.second\.example/.test(d.message)));
     assert.equal(edited.diagnostics.filter((d) => d.code === 'dmarc/missing-record').length, 1);
     assert.equal(fs.readFileSync(path.join(dir, 'tf', 'locals.tf'), 'utf8'), locals, 'nothing was written');
-    // The local is deleted (still unsaved): the zone is no longer known, so no owner rule speaks.
+    // The local is deleted (still unsaved): the zone's domain is no longer known, so the record is
+    // checked relative to the zone, shown by the expression that names it.
     await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: localsUri, version: 3 }, contentChanges: [{ text: '' }] });
     const gone = await client.waitFor(uri, (p) => p.diagnostics.some((d) => d.code === 'source/not-static'));
-    assert.ok(!gone.diagnostics.some((d) => d.code === 'dmarc/missing-record'), JSON.stringify(gone.diagnostics));
+    assert.match(gone.diagnostics.find((d) => d.code === 'source/not-static')!.message, /zone of these records is not known statically \(aws_route53_zone\.main\.zone_id\)/);
+    const relative = gone.diagnostics.filter((d) => d.code === 'dmarc/missing-record');
+    assert.equal(relative.length, 1, JSON.stringify(gone.diagnostics));
+    assert.match(relative[0].message, /^`mail\.<aws_route53_zone\.main>` publishes SPF/);
+    assert.ok(!gone.diagnostics.some((d) => /\.invalid/.test(d.message)), 'the stand-in domain is never shown');
+    // Nor in a hover: on the SPF version, which policy covers the name (none in the zone).
+    const hover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 4, character: records.split('\n')[4].indexOf('v=spf1') + 2 } });
+    const shown = JSON.stringify(hover);
+    assert.match(shown, /mail\.<aws_route53_zone\.main>/);
+    assert.ok(!/\.invalid/.test(shown), shown);
     // Closed without saving: the module reads locals.tf from the disk again.
     await client.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: localsUri } });
     await client.waitFor(uri, (p) => p.diagnostics.some((d) => /mail\.first\.example/.test(d.message)));

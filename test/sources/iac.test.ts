@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { analyzeZone, mapFix, readSource } from '../../server/src/service';
+import { showNames } from '../../server/src/util/zonenames';
 import { applyFix, covered, CORPUS } from '../helpers';
 
 const octo = `---
@@ -196,11 +197,12 @@ describe('Terraform', () => {
     const z = readSource(tf, 'main.tf');
     assert.equal(z.format, 'terraform');
     assert.deepEqual(
-      z.sites.map((s) => [s.owner, s.value.slice(0, 30), s.strings.length]),
+      z.sites.map((s) => [s.owner && showNames(s.owner), s.value.slice(0, 30), s.strings.length]),
       [
         ['sel._domainkey.example.com', 'v=DKIM1; k=rsa; p=MIGfMA0GCSqG', 2],
         ['example.com', 'v=spf1 +all', 1],
-        ['_dmarc', 'v=DMARC1; p=none', 1],
+        // Relative to the zone `var.cloudflare_zone_id` names (its stand-in: util/zonenames).
+        ['_dmarc.<var.cloudflare_zone_id>', 'v=DMARC1; p=none', 1],
         ['mail.example.org', 'v=spf1 ip4:192.0.2.1 ?all', 2],
         [undefined, 'v=spf1 ptr -all', 1],
       ],
@@ -300,7 +302,7 @@ describe('Terraform', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('does not treat a name relative to an unknown zone as a domain', () => {
+  it('does not treat a name relative to a zone named by an expression as a domain', () => {
     const t = [
       'variable "zone_id" {}',
       'resource "aws_route53_record" "spf" {',
@@ -312,12 +314,18 @@ describe('Terraform', () => {
       '',
     ].join('\n');
     const a = analyzeZone(t, 'relative.tf');
-    assert.equal(a.sites[0].site.owner, 'mail');
+    assert.equal(showNames(a.sites[0].site.owner!), 'mail.<var.zone_id>');
     assert.equal(a.sites[0].site.relative, true);
-    // The name says nothing of the domain: no "`mail` has no DMARC record".
-    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'), JSON.stringify(a.findings.map((f) => f.message)));
-    assert.match(a.findings.find((f) => f.rule === 'spf/include-does-not-align')!.message, /never aligns with mail\.<zone> under DMARC/);
-    assert.match(a.findings.find((f) => f.rule === 'source/not-static')!.message, /checks that depend on the owner name are skipped/);
+    // The name says nothing of the domain: no "`mail` has no DMARC record", but the zone has none.
+    assert.match(a.findings.find((f) => f.rule === 'dmarc/missing-record')!.message, /^`mail\.<var\.zone_id>` publishes SPF but has no DMARC record/);
+    assert.match(a.findings.find((f) => f.rule === 'spf/include-does-not-align')!.message, /never aligns with mail\.<var\.zone_id> under DMARC/);
+    assert.match(a.findings.find((f) => f.rule === 'source/not-static')!.message, /checks that need the domain itself .* are skipped/);
+    // Without any zone attribute, the name stays relative and is shown so.
+    const bare = analyzeZone(t.replace('  zone_id = var.zone_id\n', ''), 'bare.tf');
+    assert.equal(bare.sites[0].site.owner, 'mail');
+    assert.ok(!bare.findings.some((f) => f.rule === 'dmarc/missing-record'));
+    assert.match(bare.findings.find((f) => f.rule === 'spf/include-does-not-align')!.message, /never aligns with mail\.<zone> under DMARC/);
+    assert.match(bare.findings.find((f) => f.rule === 'source/not-static')!.message, /checks that depend on the owner name are skipped/);
   });
 
   it('reads a resource with `count` as one resource per index: count.index, list elements and element() of literal lists', () => {

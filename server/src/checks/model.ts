@@ -2,6 +2,7 @@
  * Rules across records: several policies at one owner, records at the wrong owner, a mail domain
  * without DMARC, CNAME beside other data. They read the zone's DNS model, never a file format.
  */
+import { underStandIn } from '../util/zonenames';
 import { isSpfRecord } from '../records/spf';
 import { includeDoesNotAlign } from './senders';
 import { lookalikeCharacter } from './lookalike';
@@ -222,12 +223,12 @@ export const dmarcMissingRecord = rule({
     // A name relative to a zone the source does not name is not a domain to report on.
     for (const s of model.sites) {
       const owner = s.site.owner;
-      if (s.kind !== 'spf' || s.site.relative || unknownDmarc.has(s.site.uri) || !mailish(owner) || reported.has(owner!) || covered(owner!)) continue;
+      if (s.kind !== 'spf' || (s.site.relative && !underStandIn(owner ?? '')) || unknownDmarc.has(s.site.uri) || !mailish(owner) || reported.has(owner!) || covered(owner!)) continue;
       reported.add(owner!);
       hits.push({ owner: owner!, site: s, record: findRecord(s.site), kind: 'SPF' });
     }
     for (const r of model.records) {
-      if (r.type !== 'MX' || r.relative || unknownDmarc.has(r.uri) || !mailish(r.owner) || reported.has(r.owner!) || covered(r.owner!)) continue;
+      if (r.type !== 'MX' || (r.relative && !underStandIn(r.owner ?? '')) || unknownDmarc.has(r.uri) || !mailish(r.owner) || reported.has(r.owner!) || covered(r.owner!)) continue;
       reported.add(r.owner!);
       hits.push({ owner: r.owner!, record: r, kind: 'MX' });
     }
@@ -350,7 +351,7 @@ export const includeHasNoSpf = rule({
     const localRecords = model.owners();
     // Many records include the same few targets: each target is looked up once.
     const verdicts = new Map<string, { missing: boolean; where?: { uri: string; record: ResourceRecord }; target?: string }>();
-    const cnameAt = (name: string): ResourceRecord | undefined => model.cnames().get(name) ?? model.workspace?.at(name).find((e) => e.record.type === 'CNAME')?.record;
+    const cnameAt = (name: string): ResourceRecord | undefined => model.cnames().get(name) ?? model.workspace?.at(name).find((e) => e.record.type === 'CNAME' && !e.record.flattened)?.record;
     // Receivers follow a CNAME at the target: the SPF record is looked for at the end of the chain;
     // undefined for a chain that loops or runs too long (not this rule's to judge).
     const endOfChain = (name: string): string | undefined => cnameChainEnd(name, cnameAt)?.end;
@@ -470,6 +471,8 @@ export const externalReportsNotAuthorized = rule({
   },
   check(model, ctx) {
     for (const { site, domain, tag, range, address, host } of reportAddresses(model)) {
+      // A zone named by an expression may be the destination's own organization.
+      if (site.site.relative) continue;
       // Another Organizational Domain by the public suffix list (RFC 7489 receivers) or by the tree walk (RFC 9989 receivers).
       const apart = destinationApart(domain, host, (n) => modelWalk(model)(n));
       if (!apart) continue;
@@ -670,7 +673,8 @@ export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], wor
     cnames() {
       if (!cnames) {
         cnames = new Map();
-        for (const r of records) if (r.type === 'CNAME' && r.owner !== undefined && !cnames.has(r.owner)) cnames.set(r.owner, r);
+        // A flattened CNAME (Cloudflare's apex, a proxied record) is served as addresses, not as a CNAME.
+        for (const r of records) if (r.type === 'CNAME' && r.owner !== undefined && !r.flattened && !cnames.has(r.owner)) cnames.set(r.owner, r);
       }
       return cnames;
     },

@@ -4,6 +4,7 @@
  * DKIM for that domain. The rule looks for that DKIM set-up (the platform's CNAMEs or selectors under
  * `_domainkey`) in the same files and the workspace, and says what to publish when it is missing.
  */
+import { underStandIn } from '../util/zonenames';
 import { providerForInclude, providerForSelector, type Provider } from '../senders/catalog';
 import type { ResourceRecord } from '../types';
 import type { SpfTerm } from '../records/spf';
@@ -118,7 +119,7 @@ export const includeDoesNotAlign: ModelRule = {
       const severity = p.returnPath === 'provider' ? 'warning' : 'information';
       if (list.length === 1) {
         // A name relative to a zone the file does not name (Terraform) is shown as such.
-        const domain = site.site.relative ? `${list[0].domain}.<zone>` : list[0].domain;
+        const domain = site.site.relative && !underStandIn(list[0].domain) ? `${list[0].domain}.<zone>` : list[0].domain;
         const why =
           p.returnPath === 'provider'
             ? `${p.name} sends with its own Return-Path, so SPF never aligns with ${domain} under DMARC (RFC 9989 §4.4)`

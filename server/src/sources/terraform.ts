@@ -11,6 +11,8 @@ import { markDynamic } from '../records/dynamic';
 import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { errorRange } from '../util/lines';
+import { showNames, standInZone, underStandIn } from '../util/zonenames';
+import { parse as parseDomain } from 'tldts';
 import { type Attribute, type Block, heredocParts, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { charStrings, sliceDecoded, type Decoded } from './layers';
@@ -18,6 +20,8 @@ import type { SourceProblem, ZoneFile } from './zonefile';
 
 interface Context {
   text: string;
+  /** The module's folder: zones named by an expression are the same zone within it (util/zonenames). */
+  scope: string;
   locals: Map<string, string>;
   vars: Map<string, string>;
   /** `aws_route53_zone.main` → `example.com`, `data.cloudflare_zone.x` → …, by reference prefix. */
@@ -148,7 +152,8 @@ function resolveRef(expr: string, ctx: Context): string | undefined {
     const at = m[4] === undefined ? '' : m[4] === 'count.index' ? (ctx.count !== undefined ? `[${ctx.count}]` : undefined) : m[4] === 'each.key' ? (ctx.each ? `[${JSON.stringify(ctx.each.key)}]` : undefined) : `[${m[4]}]`;
     if (at === undefined) return undefined;
     const key = `${m[1] ?? ''}${m[2]}.${m[3]}${at}`;
-    return ctx.zones.get(key) ?? ctx.parent?.zones.get(key);
+    // A zone resource the module does not define here (another folder, a module input): a zone all the same, the same for every reference.
+    return ctx.zones.get(key) ?? ctx.parent?.zones.get(key) ?? (ZONE_RESOURCES[m[2]] ? standInZone(ctx.scope, key) : undefined);
   }
   return undefined;
 }
@@ -474,7 +479,9 @@ function fillContext(ctx: Context, blocks: readonly Block[]): Context {
           if (v) ctx.zones.set(`${ref}[${i}]`, v);
         }
       else {
-        const v = nameOf(ctx);
+        // A zone whose name is an expression: the stand-in of the zone it looks up (`zone_id = var.zone_id`), else its own.
+        const byId = isData ? b.attributes.get('zone_id') : undefined;
+        const v = nameOf(ctx) ?? (byId ? zoneStandIn(byId, literal(byId, ctx), ctx) : undefined) ?? standInZone(ctx.scope, ref);
         if (v) ctx.zones.set(ref, v);
       }
     }
@@ -502,7 +509,7 @@ function moduleContext(uri: string, openText?: (file: string) => string | undefi
   let folder = moduleFolders.get(dir);
   if (!folder || (!trustFolders && (folder.mtimeMs !== dirTime || Date.now() - folder.at > FOLDER_TTL_MS))) {
     const gathered = gatherFolder(dir, openText);
-    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', locals: new Map(), vars: new Map(), zones: new Map(), blocks: gathered }, gathered) };
+    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', scope: dir, locals: new Map(), vars: new Map(), zones: new Map(), blocks: gathered }, gathered) };
     moduleFolders.set(dir, folder);
   }
   return folder.context;
@@ -513,7 +520,7 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
   // What this file gives its module, so an editor knows when the folder's other files need reading again.
   out.moduleKey = moduleKeyOf(text, blocks);
   // The file's own definitions (from its text, which may be the editor's) first, then the module's.
-  const ctx = fillContext({ text, locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri, openText) }, blocks);
+  const ctx = fillContext({ text, scope: scopeOf(uri), locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri, openText) }, blocks);
   const note = (range: OffsetRange, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range });
   /** Literal strings of locals and variable defaults already used as a record's value. */
   const usedDefinitions = new Set<number>();
@@ -531,6 +538,8 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
     else if (count !== undefined) for (let i = 0; i < count; i++) instances.push([b, { ...ctx, count: i }]);
     else instances.push([b, ctx]);
   }
+  /** The stand-in domains of zones named by an expression, and where the first record names each. */
+  const standIns = new Map<string, Attribute>();
   for (const [b, ctx] of instances) {
     const kind = b.labels[0];
     const type = (literal(b.attributes.get('type'), ctx) ?? (kind === 'azurerm_dns_txt_record' ? 'TXT' : '')).toUpperCase();
@@ -538,15 +547,25 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
     // A zone is a domain name: a literal `zone_id = "Z0123…"` (Route 53, Cloudflare) or a Google
     // `managed_zone = "example-com"` names the zone by an id, which says nothing about its domain.
     const zoneText = literal(zoneAttr, ctx);
-    const zone = zoneText !== undefined && zoneText.replace(/\.$/, '').includes('.') ? zoneText : undefined;
+    const literalZone = zoneText !== undefined && zoneText.replace(/\.$/, '').includes('.') ? zoneText : undefined;
+    /** The zone's domain, when the module writes it (not a stand-in: util/zonenames). */
+    const known = literalZone !== undefined && !underStandIn(literalZone) ? literalZone : undefined;
     const nameAttr = b.attributes.get('name');
     const name = literal(nameAttr, ctx);
-    const owner = ownerOf(name ?? (nameAttr ? undefined : '@'), zone);
+    // Without a known zone, a name that ends in a top-level domain of the public suffix list is the
+    // whole name (Route 53 and Cloudflare take both forms): `_dmarc.example.com`, not a name under the zone.
+    const whole = known === undefined && name !== undefined && !underStandIn(name) && (name.endsWith('.') || fullName(name));
+    // Else a zone named by an expression (`var.zone_id`, a zone resource whose name is one) is the same
+    // zone for every record of the module that names it so.
+    const standIn = known !== undefined || whole || !zoneAttr ? undefined : (literalZone ?? zoneStandIn(zoneAttr, zoneText, ctx));
+    const zone = known ?? standIn;
+    if (standIn !== undefined && !standIns.has(standIn)) standIns.set(standIn, zoneAttr!);
+    const owner = whole ? normalize(name!) : ownerOf(name ?? (nameAttr ? undefined : '@'), zone);
     // A computed name whose end is written: the SES pattern `"${…dkim_tokens[count.index]}._domainkey"`.
     const suffix = owner === undefined && zone !== undefined ? literalTail(nameAttr, ctx) : undefined;
     const ownerSuffix = suffix?.startsWith('.') && suffix.length > 1 ? { ownerSuffix: suffix.endsWith('.') ? normalize(suffix.slice(1)) : normalize(`${suffix.slice(1)}.${zone}`) } : undefined;
     /** The owner is relative to a zone the file does not name: owner-dependent rules skip it. */
-    const rel = owner !== undefined && zone === undefined && !(name ?? '').endsWith('.') ? { relative: true as const } : undefined;
+    const rel = owner !== undefined && !whole && (known === undefined || underStandIn(owner)) ? { relative: true as const } : undefined;
     const range = { start: b.start, end: b.end };
     let values: Token[] = [];
     let route53 = false;
@@ -586,10 +605,12 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
       if (values.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...rel, ...ownerSuffix });
       // A value with templates of known parts (`each.value`, `count.index`, locals) is read as it resolves; else as written.
       const rdataOf = (t: Token) => (t.kind === 'string' ? (literal({ name: '', nameStart: t.start, value: [t], start: t.start, end: t.end }, ctx) ?? t.text.slice(1, -1)) : t.text);
-      for (const t of values) out.records.push({ owner, type, ttl: undefined, rdata: [rdataOf(t)], uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix });
+      // Cloudflare flattens a CNAME at the zone apex, and serves a proxied one as its own addresses.
+      const flattened = type === 'CNAME' && kind.startsWith('cloudflare_') && ((owner !== undefined && owner === (zone && normalize(zone))) || literal(b.attributes.get('proxied'), ctx) === 'true' || b.attributes.get('proxied')?.value.map((t) => t.text).join('').trim() === 'true') ? { flattened: true as const } : undefined;
+      for (const t of values) out.records.push({ owner, type, ttl: undefined, rdata: [rdataOf(t)], uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix, ...flattened });
       continue;
     }
-    if (zone === undefined && !(name ?? '').endsWith('.') && nameAttr) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);
+    if ((owner === undefined || (zone === undefined && !whole)) && nameAttr && mayBeMailAuth(nameAttr, values)) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);
     for (const ref of values) {
       // `local.spf` or `var.spf` with a literal string in this file: the record's value is that string,
       // checked (and fixed) where it is written. Once: a second record using it only exists.
@@ -609,6 +630,11 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
       const tok = def ?? ref;
       const r = stringValue(tok, ctx, route53);
       if (!r.value) {
+        if (tok.kind === 'string' && !mayBeMailAuthText(tok.text.slice(1, tok.text.indexOf('${') < 0 ? undefined : tok.text.indexOf('${')))) {
+          // `"hosted-email-verify=${var.token}"`: what is written shows it is no SPF, DMARC or DKIM record.
+          if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
+          continue;
+        }
         note({ start: tok.start, end: tok.end }, tok.kind === 'string' ? `This TXT value contains ${r.dynamic}, which is not known statically, so it is not checked.` : `This TXT value is an expression that DMARC Lens does not evaluate (${tok.text.length > 40 ? `${tok.text.slice(0, 40)}…` : tok.text}), so it is not checked.`);
         // The record exists all the same: a `_dmarc` record of unknown value still covers its domain.
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
@@ -642,8 +668,66 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
       out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site, ...rel });
     }
   }
+  // Once per zone named by an expression that holds an SPF, DMARC or DKIM record: what is and is not checked.
+  for (const [zone, attr] of standIns) {
+    if (!out.sites.some((s) => s.owner !== undefined && (s.owner === zone || s.owner.endsWith(`.${zone}`)) && mayBeMailAuthText(s.value))) continue;
+    const expr = attr.value.map((t) => t.text).join('').trim();
+    note({ start: attr.start, end: attr.end }, `The zone of these records is not known statically (${expr}), so their names are checked relative to it (shown as ${showNames(zone)}); checks that need the domain itself (its Organizational Domain, where reports may go) are skipped.`);
+  }
   addLiterals(out, allTokens, ctx);
   return out;
+}
+
+/** A name that ends in a top-level domain of the public suffix list (ICANN section), with a label before it. */
+function fullName(name: string): boolean {
+  const n = normalize(name);
+  if (!n.includes('.')) return false;
+  const r = parseDomain(n, { extractHostname: false, validateHostname: false, allowPrivateDomains: false });
+  return r.isIcann === true && r.domain !== null;
+}
+
+/**
+ * The stand-in domain (util/zonenames) of a zone named by an expression: `var.zone_id`, `local.zone`,
+ * a zone resource or data source (`aws_route53_zone.main.zone_id` and `.name` are one zone), or a
+ * literal zone id (`"023e105f4ecef8ad9ca31a8372d0c353"`), scoped to the module's folder. Undefined
+ * when the expression differs per instance in a way not known here (`each.value.zone`).
+ */
+function zoneStandIn(attr: Attribute, text: string | undefined, ctx: Context): string | undefined {
+  const toks = attr.value.filter((t) => t.kind !== 'newline');
+  let expr: string;
+  if (text !== undefined) expr = `zone ${text}`;
+  else {
+    expr = toks.map((t) => (t.kind === 'string' && /^"\$\{[^}]*\}"$/.test(t.text) ? t.text.slice(3, -2) : t.text)).join('').trim();
+    // One instance of a counted or for_each zone, where the index or key is known.
+    expr = expr.replace(/\[\s*count\.index\s*\]/, () => (ctx.count !== undefined ? `[${ctx.count}]` : '[count.index]')).replace(/\[\s*each\.key\s*\]/, () => (ctx.each ? `[${JSON.stringify(ctx.each.key)}]` : '[each.key]'));
+    const m = /^((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)\.(zone_id|id|name|zone|dns_name)$/.exec(expr);
+    if (m && !/^(var|local|module|each|count)\./.test(expr)) expr = m[1];
+    if (!/^[A-Za-z0-9_.\-\[\]" ]+$/.test(expr) || /\b(each|count)\./.test(expr)) return undefined;
+  }
+  return standInZone(ctx.scope, expr);
+}
+
+function scopeOf(uri: string): string {
+  try {
+    return path.dirname(path.resolve(uri));
+  } catch {
+    return uri;
+  }
+}
+
+/** A record's name or value may make it an SPF, DMARC or DKIM record: the note that it is not checked is worth showing. */
+function mayBeMailAuth(nameAttr: Attribute, values: readonly Token[]): boolean {
+  const written = nameAttr.value.map((t) => t.text).join('');
+  if (/_dmarc|_domainkey/i.test(written)) return true;
+  return values.some((t) => t.kind !== 'string' || mayBeMailAuthText(t.text.slice(1, t.text.includes('${') ? t.text.indexOf('${') : -1)));
+}
+
+/** Whether a TXT value, or the written start of one, may be an SPF, DMARC or DKIM record. */
+function mayBeMailAuthText(start: string): boolean {
+  const t = start.replace(/^[\s"\\]+/, '').toLowerCase();
+  if (t.length < 3) return true;
+  // A DKIM key record may start with any of its tags; SPF and DMARC start with their version.
+  return /^(v\s*=|k\s*=|p\s*=|h\s*=|t\s*=|s\s*=|n\s*=|g\s*=)/.test(t) || ['v=spf1', 'v=dmarc1', 'v=dkim1'].some((v) => v.startsWith(t));
 }
 
 /** The literal string a `local.x` or `var.x` reference stands for, when this file defines it as one. */

@@ -1,0 +1,154 @@
+/**
+ * Terraform zones named by an expression (`zone_id = var.zone_id`, a zone resource whose name is a
+ * variable, a zone defined in another module): the records that share one are checked together,
+ * relative to it, and shown with the expression, never with the stand-in domain (util/zonenames).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeZone, readSource } from '../../server/src/service';
+import { showNames, underStandIn } from '../../server/src/util/zonenames';
+import { ROOT } from '../helpers';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+/** A Cloudflare module as people write them: the zone is an input, names are relative to it. */
+function cloudflare(records: { name: string; type?: string; content: string; proxied?: boolean }[]): string {
+  return records
+    .map((r, i) => `resource "cloudflare_record" "r${i}" {\n  zone_id = var.zone_id\n  name    = "${r.name}"\n  type    = "${r.type ?? 'TXT'}"\n  content = "${r.content}"\n${r.proxied ? '  proxied = true\n' : ''}}\n`)
+    .join('\n');
+}
+
+const noStandIn = (texts: string[]) => {
+  for (const t of texts) assert.ok(!/\.invalid\b/.test(t), `the stand-in domain is shown: ${t}`);
+};
+
+describe('Terraform zones named by an expression', () => {
+  it('checks the records of one zone together: a `_dmarc` record covers the apex, and its absence is reported', () => {
+    const covered = analyzeZone(cloudflare([{ name: '@', content: 'v=spf1 include:spf.migadu.com -all' }, { name: '_dmarc', content: 'v=DMARC1; p=reject; rua=mailto:dmarc@example.com' }]), 'covered.tf');
+    assert.deepEqual(covered.sites.map((s) => showNames(s.site.owner!)), ['<var.zone_id>', '_dmarc.<var.zone_id>']);
+    assert.ok(covered.sites.every((s) => s.site.relative && underStandIn(s.site.owner!)));
+    assert.ok(!covered.findings.some((f) => f.rule === 'dmarc/missing-record'), JSON.stringify(covered.findings.map((f) => f.message)));
+    // The zone may be example.com itself: where reports go is not judged.
+    assert.ok(!covered.findings.some((f) => f.rule === 'dmarc/external-reports-not-authorized'));
+    // One note for the zone, on the expression that names it; none per record.
+    const notes = covered.findings.filter((f) => f.rule === 'source/not-static');
+    assert.equal(notes.length, 1);
+    assert.match(notes[0].message, /^The zone of these records is not known statically \(var\.zone_id\), so their names are checked relative to it \(shown as <var\.zone_id>\)/);
+
+    const missing = analyzeZone(cloudflare([{ name: '@', content: 'v=spf1 include:spf.migadu.com -all' }, { name: 'news', content: 'v=spf1 -all' }]), 'missing.tf');
+    const m = missing.findings.filter((f) => f.rule === 'dmarc/missing-record');
+    assert.equal(m.length, 1, JSON.stringify(missing.findings.map((f) => f.message)));
+    assert.match(m[0].message, /^2 names under `<var\.zone_id>` publish SPF or MX with no DMARC record .*\(<var\.zone_id>, news\.<var\.zone_id>\)/);
+    noStandIn(missing.findings.map((f) => f.message));
+  });
+
+  it('finds two SPF records at the apex of a zone it knows only by its resource (the corpus file "two-spf-records")', () => {
+    const t = [
+      'resource "aws_route53_record" "mainTXT" {',
+      '  zone_id = "${aws_route53_zone.fs_maindomain.zone_id}"',
+      '  name    = "${aws_route53_zone.fs_maindomain.name}"',
+      '  type    = "TXT"',
+      '  records = ["v=spf1 include:spf.mandrillapp.com ?all", "v=spf1 include:servers.mcsv.net ?all", "MS=ms97836067"]',
+      '}',
+      'resource "aws_route53_record" "dmarc" {',
+      '  zone_id = aws_route53_zone.fs_maindomain.zone_id',
+      '  name    = "_dmarc.${aws_route53_zone.fs_maindomain.name}"',
+      '  type    = "TXT"',
+      '  records = ["v=DMARC1; p=none; rua=mailto:d@example.com"]',
+      '}',
+      '',
+    ].join('\n');
+    const a = analyzeZone(t, 'two.tf');
+    const multiple = a.findings.filter((f) => f.rule === 'spf/multiple-records');
+    assert.equal(multiple.length, 2);
+    assert.match(multiple[0].message, /^`<aws_route53_zone\.fs_maindomain>` has 2 SPF records/);
+    // `.zone_id` in a template and bare, and `.name`: one zone, so the DMARC record covers the apex.
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'));
+    noStandIn(a.findings.flatMap((f) => [f.message, ...(f.related ?? []).map((r) => r.message), ...(f.fixes ?? []).map((x) => x.title)]));
+  });
+
+  it('a data source looked up by the zone id is that zone; a name ending in a top-level domain is the whole name', () => {
+    const t = [
+      'data "aws_route53_zone" "zone" {\n  zone_id = var.zone_id\n}',
+      'resource "aws_route53_record" "txt" {\n  zone_id = var.zone_id\n  name    = data.aws_route53_zone.zone.name\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}',
+      'resource "aws_route53_record" "dmarc" {\n  zone_id = var.zone_id\n  name    = "_dmarc.${data.aws_route53_zone.zone.name}"\n  type    = "TXT"\n  records = ["v=DMARC1; p=reject"]\n}',
+      'resource "aws_route53_record" "full" {\n  zone_id = var.zone_id\n  name    = "_dmarc.example.com"\n  type    = "TXT"\n  records = ["v=DMARC1; p=none; rua=mailto:d@example.net"]\n}',
+      '',
+    ].join('\n');
+    const z = readSource(t, 'data.tf');
+    assert.deepEqual(z.sites.map((s) => [showNames(s.owner!), s.relative ?? false]), [
+      ['<var.zone_id>', true],
+      ['_dmarc.<var.zone_id>', true],
+      ['_dmarc.example.com', false],
+    ]);
+    const a = analyzeZone(t, 'data.tf');
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'));
+  });
+
+  it('notes only what may be an SPF, DMARC or DKIM record', () => {
+    const a = analyzeZone(
+      [
+        'resource "cloudflare_record" "verify" {\n  zone_id = var.zone_id\n  name    = "@"\n  type    = "TXT"\n  content = "hosted-email-verify=${var.token}"\n}',
+        'resource "cloudflare_record" "keybase" {\n  zone_id = var.zone_id\n  name    = "@"\n  type    = "TXT"\n  content = "keybase-site-verification=abc"\n}',
+        'resource "cloudflare_record" "dmarc" {\n  name    = "_dmarc"\n  type    = "TXT"\n  content = "v=DMARC1; p=${var.policy}"\n}',
+        '',
+      ].join('\n'),
+      'notes.tf',
+    );
+    const notes = a.findings.filter((f) => f.rule === 'source/not-static').map((f) => f.message);
+    // No zone note (no mail record in the zone), nothing on the verification tokens; the DMARC record without a zone is noted twice (name and value).
+    assert.equal(notes.length, 2, JSON.stringify(notes));
+    assert.match(notes[0], /record name or its zone is not known statically \("_dmarc"\)/);
+    assert.match(notes[1], /contains \$\{var\.policy\}/);
+  });
+
+  it("Cloudflare's flattened CNAMEs (the apex, proxied records) may have data beside them; a plain CNAME may not", () => {
+    const ok = analyzeZone(
+      cloudflare([
+        { name: '@', type: 'CNAME', content: 'example.pages.dev', proxied: true },
+        { name: '@', content: 'v=spf1 -all' },
+        { name: 'www', type: 'CNAME', content: 'example.pages.dev', proxied: true },
+        { name: 'www', content: 'v=spf1 -all' },
+        { name: '_dmarc', content: 'v=DMARC1; p=reject' },
+      ]),
+      'flat.tf',
+    );
+    assert.ok(!ok.findings.some((f) => f.rule === 'zone/cname-and-other-data'), JSON.stringify(ok.findings.map((f) => f.message)));
+    const bad = analyzeZone(cloudflare([{ name: 'mail', type: 'CNAME', content: 'mail.example.net' }, { name: 'mail', content: 'v=spf1 -all' }, { name: '_dmarc', content: 'v=DMARC1; p=reject' }]), 'plain.tf');
+    const f = bad.findings.find((x) => x.rule === 'zone/cname-and-other-data');
+    assert.ok(f);
+    assert.match(f.message, /^`mail\.<var\.zone_id>` has a CNAME/);
+  });
+
+  it('CLI: the modules of two folders are two zones, shown by their expressions in check and inventory', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tfzones-'));
+    try {
+      for (const m of ['a', 'b']) fs.mkdirSync(path.join(dir, m));
+      fs.writeFileSync(path.join(dir, 'a', 'main.tf'), cloudflare([{ name: '@', content: 'v=spf1 include:sendgrid.net -all' }, { name: '_dmarc', content: 'v=DMARC1; p=none; rua=mailto:d@example.com' }]));
+      // Another module with the same variable name: another zone (its apex SPF is no conflict, and it has no DMARC record).
+      fs.writeFileSync(path.join(dir, 'b', 'main.tf'), cloudflare([{ name: '@', content: 'v=spf1 -all' }]));
+      fs.writeFileSync(path.join(dir, 'a', 'dkim.tf'), cloudflare([{ name: 's1._domainkey', type: 'CNAME', content: 's1.domainkey.u1.wl1.sendgrid.net' }, { name: 's2._domainkey', type: 'CNAME', content: 's2.domainkey.u1.wl1.sendgrid.net' }]));
+      const r = spawnSync(process.execPath, [CLI, 'check', dir, '--offline', '--format', 'json'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const files = JSON.parse(r.stdout).files as { path: string; diagnostics: { rule: string; message: string }[] }[];
+      const rules = (p: string) => files.find((f) => f.path.endsWith(p))?.diagnostics.map((d) => d.rule) ?? [];
+      assert.ok(!rules('a/main.tf').includes('zone/conflicting-definitions') && !rules('b/main.tf').includes('zone/conflicting-definitions'));
+      assert.ok(!rules('a/main.tf').includes('dmarc/missing-record'));
+      assert.ok(rules('b/main.tf').includes('dmarc/missing-record'));
+      // SendGrid's DKIM CNAMEs in the other file of the module are the same zone's: SPF need not align.
+      assert.ok(!rules('a/main.tf').includes('spf/include-does-not-align'), r.stdout);
+      noStandIn(files.flatMap((f) => f.diagnostics.map((d) => d.message)));
+      const inv = spawnSync(process.execPath, [CLI, 'inventory', path.join(dir, 'a')], { encoding: 'utf8' });
+      assert.equal(inv.status, 0, inv.stderr);
+      assert.match(inv.stdout, /^<var\.zone_id>$/m);
+      assert.match(inv.stdout, /DMARC {2}v=DMARC1; p=none/);
+      noStandIn([inv.stdout]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
