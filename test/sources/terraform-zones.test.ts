@@ -1,7 +1,8 @@
 /**
  * Terraform zones named by an expression (`zone_id = var.zone_id`, a zone resource whose name is a
- * variable, a zone defined in another module): the records that share one are checked together,
- * relative to it, and shown with the expression, never with the stand-in domain (util/zonenames).
+ * variable, a zone defined in another module) and CloudFormation templates whose domain is a
+ * parameter without a default: the records that share one are checked together, relative to it, and
+ * shown with the expression, never with the stand-in domain (util/zonenames).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -147,8 +148,67 @@ describe('Terraform zones named by an expression', () => {
       assert.match(inv.stdout, /^<var\.zone_id>$/m);
       assert.match(inv.stdout, /DMARC {2}v=DMARC1; p=none/);
       noStandIn([inv.stdout]);
+      // A zone resource whose name is a variable: includes under it resolve from the module, and what
+      // it does not define is never asked of DNS (a server that does not answer is not waited for).
+      fs.mkdirSync(path.join(dir, 'c'));
+      fs.writeFileSync(path.join(dir, 'c', 'main.tf'), fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'terraform-zone-by-variable.tf'), 'utf8'));
+      const t0 = Date.now();
+      const c = spawnSync(process.execPath, [CLI, 'check', path.join(dir, 'c'), '--dns', '127.0.0.1:9', '--format', 'json'], { encoding: 'utf8' });
+      assert.ok(Date.now() - t0 < 5000, 'no DNS query was waited for');
+      const diags = JSON.parse(c.stdout).files[0].diagnostics as { rule: string; message: string }[];
+      const notFound = diags.filter((d) => d.rule === 'spf/include-not-found');
+      assert.equal(notFound.length, 1, c.stdout);
+      assert.match(notFound[0].message, /^Could not resolve _other\.<aws_route53_zone\.main> \(_other\.<aws_route53_zone\.main> is in a zone whose domain is known only at deploy time, and the workspace does not define it\)/);
+      assert.ok(!diags.some((d) => d.rule === 'dmarc/missing-record' || d.rule === 'dmarc/external-reports-not-authorized'), c.stdout);
+      noStandIn(diags.map((d) => d.message));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('CloudFormation: a parameter without a default that record names end with is their domain', () => {
+    const t = [
+      'Parameters:',
+      '  DomainName:',
+      '    Type: String',
+      '  Prefix:',
+      '    Type: String',
+      'Resources:',
+      '  Spf:',
+      '    Type: AWS::Route53::RecordSet',
+      '    Properties:',
+      "      Name: !Sub '${DomainName}.'",
+      '      Type: TXT',
+      '      ResourceRecords: [\'"v=spf1 include:mailbox.org -all"\']',
+      '  Dmarc:',
+      '    Type: AWS::Route53::RecordSet',
+      '    Properties:',
+      "      Name: !Join ['', ['_dmarc.', !Ref DomainName, '.']]",
+      '      Type: TXT',
+      '      ResourceRecords:',
+      '        - !Sub',
+      '          - \'"v=DMARC1;p=none;ruf=mailto:postmaster@${Domain}"\'',
+      '          - { Domain: !Ref DomainName }',
+      '  Middle:',
+      '    Type: AWS::Route53::RecordSet',
+      '    Properties:',
+      "      Name: !Sub '${Prefix}.example.com.'",
+      '      Type: TXT',
+      '      ResourceRecords: [\'"v=spf1 -all"\']',
+      '',
+    ].join('\n');
+    const a = analyzeZone(t, 'template.yaml');
+    assert.deepEqual(a.sites.map((x) => x.site.owner && showNames(x.site.owner)), ['<DomainName>', '_dmarc.<DomainName>', undefined]);
+    assert.ok(a.sites[0].site.relative && a.sites[1].site.relative);
+    // The DMARC record covers the apex, and its value, built from the parameter, is checked.
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'), JSON.stringify(a.findings.map((f) => f.message)));
+    assert.ok(a.findings.some((f) => f.rule === 'dmarc/no-rua'));
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/external-reports-not-authorized'));
+    const notes = a.findings.filter((f) => f.rule === 'source/not-static').map((f) => f.message);
+    // One note for the parameter; a parameter in the middle of a name leaves that name unknown.
+    assert.equal(notes.length, 2, JSON.stringify(notes));
+    assert.match(notes[0], /^The domain of these records is the parameter DomainName, which has no default, so their names are checked relative to it \(shown as <DomainName>\)/);
+    assert.match(notes[1], /^The record name is computed/);
+    noStandIn(a.findings.map((f) => f.message));
   });
 });

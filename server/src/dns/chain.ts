@@ -9,6 +9,7 @@ import { SnapshotResolver, type SpfSnapshot } from './snapshot';
 import snapshotData from './spf-snapshot.json';
 import { cnameChainEnd, cnameTarget, MAX_CNAME_CHAIN, mxData } from '../records/cname';
 import { wholeZone } from '../records/dynamic';
+import { showNames, underStandIn } from '../util/zonenames';
 
 /** Answers from the records the workspace files define; undefined when no file defines the name. */
 export class WorkspaceResolver implements Resolver {
@@ -99,6 +100,7 @@ export class ChainResolver implements Resolver {
   now(name: string, type: RRType): DnsAnswer | undefined {
     const w = this.workspace?.lookup(name, type);
     if (w) return w;
+    if (underStandIn(name)) return deployTime(name);
     if (this.live) return this.live.now?.(name, type);
     return this.offline(name, type);
   }
@@ -113,6 +115,7 @@ export class ChainResolver implements Resolver {
   async resolve(name: string, type: RRType): Promise<DnsAnswer> {
     const w = this.workspace?.lookup(name, type);
     if (w) return w;
+    if (underStandIn(name)) return deployTime(name);
     if (this.live) {
       const a = await this.live.resolve(name, type);
       if (a.status !== 'error') return a;
@@ -120,6 +123,11 @@ export class ChainResolver implements Resolver {
     }
     return this.offline(name, type);
   }
+}
+
+/** A name in a zone the files name by an expression (util/zonenames): no DNS server knows it by that name. */
+function deployTime(name: string): DnsAnswer {
+  return { status: 'error', message: `${showNames(name)} is in a zone whose domain is known only at deploy time, and the workspace does not define it`, source: 'workspace' };
 }
 
 let bundled: SnapshotResolver | undefined;

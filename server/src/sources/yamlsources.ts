@@ -4,6 +4,7 @@
  * SAM templates (`AWS::Route53::RecordSet` and `RecordSetGroup`, TXT values in their own `"…"`).
  * JSON templates are YAML too, so the same reader serves them.
  */
+import { showNames, standInZone } from '../util/zonenames';
 import { SourceMap } from '../sourcemap';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
@@ -173,7 +174,7 @@ const PSEUDO = /^AWS::/;
  * `${Param}` from the template's parameter defaults (and `${!Literal}`), `!Join`/`Fn::Join` of such
  * parts, `!Ref Param` with a default. Anything else gives why it cannot be known.
  */
-function cfnEval(text: string, node: Node | undefined, params: Map<string, { value: string; node: Node }>, depth = 0): Built | { dynamic: string } {
+function cfnEval(text: string, node: Node | undefined, params: Map<string, { value: string; node: Node }>, depth = 0, standIns?: ReadonlyMap<string, string>): Built | { dynamic: string } {
   if (!node || depth > 8) return { dynamic: 'an expression' };
   const fromScalar = (n: Scalar): Built | undefined => {
     const y = decodeScalar(text, n);
@@ -198,6 +199,7 @@ function cfnEval(text: string, node: Node | undefined, params: Map<string, { val
         if (name.startsWith('!')) piece = `\${${name.slice(1)}}`;
         else if (vars.has(name)) piece = vars.get(name)!.value;
         else if (params.has(name)) piece = params.get(name)!.value;
+        else if (standIns?.has(name)) piece = standIns.get(name)!;
         if (piece === undefined) return { dynamic: PSEUDO.test(name) ? `\${${name}} (known only at deploy time)` : `\${${name}} (a parameter without a default, or a resource attribute)` };
         for (let k = 0; k < piece.length; k++) out.spans.push(span);
         out.value += piece;
@@ -218,14 +220,16 @@ function cfnEval(text: string, node: Node | undefined, params: Map<string, { val
     if (node.tag === '!Sub') return sub(node, new Map());
     if (node.tag === '!Ref' && typeof node.value === 'string') {
       const p = params.get(node.value);
-      return p ? { ...(cfnEval(text, p.node, params, depth + 1) as Built), composite: true } : { dynamic: `!Ref ${node.value}` };
+      const standIn = p ? undefined : standIns?.get(node.value);
+      if (standIn !== undefined) return { value: standIn, spans: Array.from(standIn, () => [node.range?.[0] ?? 0, node.range?.[1] ?? 0] as [number, number]), composite: true };
+      return p ? { ...(cfnEval(text, p.node, params, depth + 1, standIns) as Built), composite: true } : { dynamic: `!Ref ${node.value}` };
     }
     return { dynamic: node.tag };
   }
   const join = (args: Node | undefined): Built | { dynamic: string } => {
     if (!isSeq(args) || args.items.length !== 2) return { dynamic: 'Fn::Join with unexpected arguments' };
     const [delimNode, listNode] = args.items as Node[];
-    const delim = cfnEval(text, delimNode, params, depth + 1);
+    const delim = cfnEval(text, delimNode, params, depth + 1, standIns);
     if ('dynamic' in delim) return delim;
     if (!isSeq(listNode)) return { dynamic: 'Fn::Join of a computed list' };
     const out: Built = { value: '', spans: [], composite: true };
@@ -235,7 +239,7 @@ function cfnEval(text: string, node: Node | undefined, params: Map<string, { val
         out.value += delim.value;
         out.spans.push(...delim.spans);
       }
-      const part = cfnEval(text, item, params, depth + 1);
+      const part = cfnEval(text, item, params, depth + 1, standIns);
       if ('dynamic' in part) Object.assign(out, { dynamic: part.dynamic });
       else {
         out.value += part.value;
@@ -250,7 +254,7 @@ function cfnEval(text: string, node: Node | undefined, params: Map<string, { val
     const vars = new Map<string, Built>();
     if (isMap(varsNode))
       for (const pair of varsNode.items) {
-        const r = cfnEval(text, pair.value as Node, params, depth + 1);
+        const r = cfnEval(text, pair.value as Node, params, depth + 1, standIns);
         if ('dynamic' in r) return r;
         vars.set(String((pair.key as Scalar)?.value ?? pair.key), r);
       }
@@ -260,8 +264,8 @@ function cfnEval(text: string, node: Node | undefined, params: Map<string, { val
     const key = String((node.items[0].key as Scalar)?.value ?? node.items[0].key);
     const arg = node.items[0].value as Node;
     if (key === 'Fn::Join') return join(arg);
-    if (key === 'Fn::Sub') return cfnEval(text, isSeq(arg) ? Object.assign(arg, { tag: '!Sub' }) : Object.assign(arg as Scalar, { tag: '!Sub' }), params, depth + 1);
-    if (key === 'Ref' && isScalar(arg)) return cfnEval(text, Object.assign(arg, { tag: '!Ref' }), params, depth + 1);
+    if (key === 'Fn::Sub') return cfnEval(text, isSeq(arg) ? Object.assign(arg, { tag: '!Sub' }) : Object.assign(arg as Scalar, { tag: '!Sub' }), params, depth + 1, standIns);
+    if (key === 'Ref' && isScalar(arg)) return cfnEval(text, Object.assign(arg, { tag: '!Ref' }), params, depth + 1, standIns);
     return { dynamic: key };
   }
   return { dynamic: 'an expression' };
@@ -286,12 +290,21 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
   if (!isMap(resources)) return out;
   // Parameter defaults: what `${Param}` and `!Ref Param` stand for when the template is deployed as is.
   const params = new Map<string, { value: string; node: Node }>();
+  const standIns = new Map<string, string>();
   const paramsNode = get(root, 'Parameters');
   if (isMap(paramsNode))
     for (const pair of paramsNode.items) {
       const def = isMap(pair.value) ? get(pair.value as YAMLMap, 'Default') : undefined;
       if (isScalar(def) && typeof def.value === 'string' && !def.tag) params.set(String((pair.key as Scalar)?.value ?? pair.key), { value: def.value, node: def });
+      // A String parameter without a default that a record name ends with is the domain of the
+      // template's records (`!Sub '_dmarc.${DomainName}.'`): a stand-in for it (util/zonenames).
+      else if (!def && isMap(pair.value) && str(get(pair.value as YAMLMap, 'Type')) === 'String') {
+        const name = String((pair.key as Scalar)?.value ?? pair.key);
+        standIns.set(name, standInZone(uri, name));
+      }
     }
+  /** The first record name that ends with each parameter's stand-in: where the template is told it is one. */
+  const standInAt = new Map<string, Node>();
   // SES identities of literal domains: their Easy DKIM records are named and valued by `!GetAtt`.
   const sesDomains = new Map<string, string>();
   for (const pair of resources.items) {
@@ -304,6 +317,8 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
   const recordSet = (props: YAMLMap) => {
     const nameNode = get(props, 'Name');
     let { owner, dynamic } = cfnName(nameNode);
+    /** The owner is under the stand-in of a parameter without a default. */
+    let relative = false;
     // `!GetAtt Identity.DkimDNSTokenName1` of an AWS::SES::EmailIdentity: `<token>._domainkey.<its domain>`,
     // with the value `!GetAtt Identity.DkimDNSTokenValue1`, `<token>.dkim.amazonses.com` (Easy DKIM).
     const ses = getAtt(nameNode);
@@ -312,7 +327,19 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
       // `!Sub '${Domain}.'`, `!Join ['', ['_dmarc.', !Ref Domain]]`: names built from parameter defaults.
       const b = cfnEval(text, nameNode, params);
       if (!('dynamic' in b) && b.value.trim() !== '') ({ owner, dynamic } = { owner: b.value.trim().toLowerCase().replace(/\.$/, ''), dynamic: false });
+      else if (standIns.size) {
+        // Built from a parameter without a default, at its end: relative to that domain.
+        const r = cfnEval(text, nameNode, params, 0, standIns);
+        const name = 'dynamic' in r ? undefined : r.value.trim().toLowerCase().replace(/\.$/, '');
+        const param = name === undefined ? undefined : [...standIns].find(([, z]) => name === z || name.endsWith(`.${z}`));
+        if (param && !name!.slice(0, -param[1].length).includes('.invalid')) {
+          ({ owner, dynamic } = { owner: name, dynamic: false });
+          relative = true;
+          if (!standInAt.has(param[0]) && nameNode) standInAt.set(param[0], nameNode);
+        }
+      }
     }
+    const rel = relative ? { relative: true as const } : undefined;
     const type = (str(get(props, 'Type')) ?? '').toUpperCase();
     const rrs = get(props, 'ResourceRecords');
     const range = props.range ? { start: props.range[0], end: props.range[1] } : { start: 0, end: 0 };
@@ -326,8 +353,8 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
         const v = getAtt(x);
         return suffix && v?.resource === ses!.resource && /^DkimDNSTokenValue[1-3]$/.test(v.attribute) ? `<token of ${v.resource}>.dkim.amazonses.com` : (str(x) ?? '');
       };
-      if (items.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...suffix });
-      for (const x of items) out.records.push({ owner, type, ttl: undefined, rdata: [valueOf(x)], uri, range: items.length > 1 && x.range ? { start: x.range[0], end: x.range[1] } : range, ...suffix });
+      if (items.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...suffix, ...rel });
+      for (const x of items) out.records.push({ owner, type, ttl: undefined, rdata: [valueOf(x)], uri, range: items.length > 1 && x.range ? { start: x.range[0], end: x.range[1] } : range, ...suffix, ...rel });
       return;
     }
     if (!isSeq(rrs)) return;
@@ -335,7 +362,7 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
       const simple = isScalar(item) && typeof item.value === 'string' && (!item.tag || (item.tag === '!Sub' && !item.value.includes('${')));
       if (!simple) {
         // Joins and substitutions of literal parts and parameter defaults are checked; findings land on the parts.
-        const b = cfnEval(text, item, params);
+        const b = cfnEval(text, item, params, 0, standIns);
         if ('dynamic' in b) {
           out.problems.push({ code: 'source/not-static', message: `This TXT value is computed (${b.dynamic}), so DMARC Lens cannot check it.`, uri, range: item?.range ? { start: item.range[0], end: item.range[1] } : range });
           continue;
@@ -354,9 +381,10 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
           ownerRange: nameNode?.range ? { start: nameNode.range[0], end: nameNode.range[1] } : { ...r },
           // Built from several places: findings land on them, but a fix would have to edit more than one.
           coarse: true,
+          ...rel,
         };
         out.sites.push(site);
-        out.records.push({ owner, type, ttl: undefined, rdata: [cs.decoded.value], uri, range: site.range, site });
+        out.records.push({ owner, type, ttl: undefined, rdata: [cs.decoded.value], uri, range: site.range, site, ...rel });
         continue;
       }
       const y = decodeScalar(text, item);
@@ -364,9 +392,10 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
       const cs = charStrings(y);
       cs.decoded.coarse = y.coarse;
       const site = makeSite(uri, owner, type, cs.decoded, cs.strings, { host: scalarHost(item), charStrings: true }, item, nameNode, text);
+      if (relative) site.relative = true;
       for (const p of cs.problems) out.problems.push({ code: 'zone/string-too-long', message: p.message, uri, range: { start: y.map.toDocStart(p.from), end: y.map.toDocEnd(p.to) } });
       out.sites.push(site);
-      out.records.push({ owner, type, ttl: undefined, rdata: [cs.decoded.value], uri, range: site.range, site });
+      out.records.push({ owner, type, ttl: undefined, rdata: [cs.decoded.value], uri, range: site.range, site, ...rel });
     }
   };
   for (const pair of resources.items) {
@@ -380,6 +409,12 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
       const sets = get(props, 'RecordSets');
       if (isSeq(sets)) for (const s of sets.items) if (isMap(s)) recordSet(s);
     }
+  }
+  // Once per parameter that record names end with, when an SPF, DMARC or DKIM record is among them.
+  for (const [param, node] of standInAt) {
+    const zone = standIns.get(param)!;
+    if (!node.range || !out.sites.some((x) => x.owner !== undefined && (x.owner === zone || x.owner.endsWith(`.${zone}`)))) continue;
+    out.problems.push({ code: 'source/not-static', message: `The domain of these records is the parameter ${param}, which has no default, so their names are checked relative to it (shown as ${showNames(zone)}); checks that need the domain itself (its Organizational Domain, where reports may go) are skipped.`, uri, range: { start: node.range[0], end: node.range[1] } });
   }
   return out;
 }
