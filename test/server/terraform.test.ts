@@ -91,12 +91,12 @@ describe('language server: unsaved edits of the files a document reads', () => {
     assert.match(gone.diagnostics.find((d) => d.code === 'source/not-static')!.message, /zone of these records is not known statically \(aws_route53_zone\.main\.zone_id\)/);
     const relative = gone.diagnostics.filter((d) => d.code === 'dmarc/missing-record');
     assert.equal(relative.length, 1, JSON.stringify(gone.diagnostics));
-    assert.match(relative[0].message, /^`mail\.<aws_route53_zone\.main>` publishes SPF/);
+    assert.match(relative[0].message, /^`mail\.<local\.apex>` publishes SPF/);
     assert.ok(!gone.diagnostics.some((d) => /\.invalid/.test(d.message)), 'the stand-in domain is never shown');
     // Nor in a hover: on the SPF version, which policy covers the name (none in the zone).
     const hover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 4, character: records.split('\n')[4].indexOf('v=spf1') + 2 } });
     const shown = JSON.stringify(hover);
-    assert.match(shown, /mail\.<aws_route53_zone\.main>/);
+    assert.match(shown, /mail\.<local\.apex>/);
     assert.ok(!/\.invalid/.test(shown), shown);
     // Closed without saving: the module reads locals.tf from the disk again.
     await client.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: localsUri } });

@@ -90,6 +90,16 @@ describe('Terraform zones named by an expression', () => {
     assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'));
   });
 
+  it('a zone resource named by a variable: the variable stands for the zone\'s domain in names and values', () => {
+    const t = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'terraform-zone-named-by-variable.tf'), 'utf8');
+    const a = analyzeZone(t, 'byvar.tf');
+    assert.deepEqual(a.sites.map((x) => showNames(x.site.owner!)), ['<var.domain>', '_dmarc.<var.domain>']);
+    assert.equal(showNames(a.sites[1].site.value), 'v=DMARC1; p=none; rua=mailto:dmarc@<var.domain>');
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record' || f.rule === 'dmarc/report-address-no-mail'), JSON.stringify(a.findings.map((f) => f.message)));
+    assert.match(a.findings.find((f) => f.rule === 'spf/include-does-not-align')!.message, /SPF does not align with <var\.domain> under DMARC/);
+    assert.equal(a.findings.filter((f) => f.rule === 'source/not-static').length, 1);
+  });
+
   it('notes only what may be an SPF, DMARC or DKIM record', () => {
     const a = analyzeZone(
       [
@@ -158,7 +168,7 @@ describe('Terraform zones named by an expression', () => {
       const diags = JSON.parse(c.stdout).files[0].diagnostics as { rule: string; message: string }[];
       const notFound = diags.filter((d) => d.rule === 'spf/include-not-found');
       assert.equal(notFound.length, 1, c.stdout);
-      assert.match(notFound[0].message, /^Could not resolve _other\.<aws_route53_zone\.main> \(_other\.<aws_route53_zone\.main> is in a zone whose domain is known only at deploy time, and the workspace does not define it\)/);
+      assert.match(notFound[0].message, /^Could not resolve _other\.<var\.domain> \(_other\.<var\.domain> is in a zone whose domain is known only at deploy time, and the workspace does not define it\)/);
       assert.ok(!diags.some((d) => d.rule === 'dmarc/missing-record' || d.rule === 'dmarc/external-reports-not-authorized'), c.stdout);
       noStandIn(diags.map((d) => d.message));
     } finally {

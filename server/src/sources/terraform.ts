@@ -481,7 +481,12 @@ function fillContext(ctx: Context, blocks: readonly Block[]): Context {
       else {
         // A zone whose name is an expression: the stand-in of the zone it looks up (`zone_id = var.zone_id`), else its own.
         const byId = isData ? b.attributes.get('zone_id') : undefined;
-        const v = nameOf(ctx) ?? (byId ? zoneStandIn(byId, literal(byId, ctx), ctx) : undefined) ?? standInZone(ctx.scope, ref);
+        const named = nameOf(ctx);
+        // Named by a variable or local (`name = var.domain`): the zone is shown so, and the variable
+        // stands for the zone's domain wherever the module uses it (`"_dmarc.${var.domain}"`).
+        const byVar = named === undefined ? variableName(b, ctx) : undefined;
+        const v = named ?? (byId ? zoneStandIn(byId, literal(byId, ctx), ctx) : undefined) ?? (byVar ? standInZone(ctx.scope, byVar) : standInZone(ctx.scope, ref));
+        if (byVar) (byVar.startsWith('var.') ? ctx.vars : ctx.locals).set(byVar.slice(byVar.indexOf('.') + 1), v);
         if (v) ctx.zones.set(ref, v);
       }
     }
@@ -676,6 +681,20 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
   }
   addLiterals(out, allTokens, ctx);
   return out;
+}
+
+/** The `var.x` or `local.x` a zone resource's name is, alone (`var.domain`, `"${var.domain}."`), when its value is not known. */
+function variableName(b: Block, ctx: Context): string | undefined {
+  for (const attr of ZONE_RESOURCES[b.labels[0]] ?? []) {
+    const a = b.attributes.get(attr);
+    if (!a) continue;
+    const toks = a.value.filter((t) => t.kind !== 'newline');
+    const written = toks.map((t) => t.text).join('').trim();
+    const m = toks.length === 1 && toks[0].kind === 'string' ? /^"\$\{\s*((?:var|local)\.[A-Za-z0-9_-]+)\s*\}\.?"$/.exec(written) : /^((?:var|local)\.[A-Za-z0-9_-]+)$/.exec(written);
+    if (!m) return undefined;
+    return resolveRef(m[1], ctx) === undefined ? m[1] : undefined;
+  }
+  return undefined;
 }
 
 /** A name that ends in a top-level domain of the public suffix list (ICANN section), with a label before it. */
