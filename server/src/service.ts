@@ -431,7 +431,32 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   checkModel(zone.records, sites, sink, view);
   dropSuperseded(sink.findings);
   sink.findings.sort(byDocumentOrder);
+  dropRepeated(sink.findings);
   return { zone, sites, findings: sink.findings };
+}
+
+/**
+ * Drops a finding that repeats one before it (same place, rule and message), in findings sorted by
+ * document order: one record written once stands for several (a Terraform `for_each` over domains,
+ * a DNSControl loop over them), and what the text says wrong is said once.
+ */
+export function dropRepeated(findings: Finding[]): void {
+  let w = 0;
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i];
+    let repeated = false;
+    // Equal uri, start and rule sort together; the group is short.
+    for (let j = w - 1; j >= 0; j--) {
+      const g = findings[j];
+      if (g.uri !== f.uri || g.range.start !== f.range.start || g.rule !== f.rule) break;
+      if (g.range.end === f.range.end && g.message === f.message) {
+        repeated = true;
+        break;
+      }
+    }
+    if (!repeated) findings[w++] = f;
+  }
+  findings.length = w;
 }
 
 /** DMARC records whose domain's aggregate reports show legitimate-looking senders failing (RFC 9990). */
@@ -634,6 +659,7 @@ export class DocumentAnalyzer {
     if (options.reports?.length && options.model) checkEvidence(sites, options.reports, sink);
     dropSuperseded(sink.findings);
     sink.findings.sort(byDocumentOrder);
+    dropRepeated(sink.findings);
     return { zone, sites, findings: sink.findings };
   }
 }

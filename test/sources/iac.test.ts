@@ -543,6 +543,34 @@ describe('DNSControl', () => {
     assert.equal(applyFix(dnsconfig, plus.fixes![0]), dnsconfig.replace('+all', '-all'));
     assert.equal(covered(dnsconfig, a.findings.find((f) => f.rule === 'dmarc/policy-none')!), 'p=none');
   });
+
+  it('reads a D() in a loop over a literal list of domains once per domain; a finding in the text is said once', () => {
+    const text = [
+      'var REG = NewRegistrar("none");',
+      'var DOMAINS = ["example.com", "example.net"];',
+      'var SPF = "v=spf1 include:_spf.google.com +all";',
+      'for (var i = 0; i < DOMAINS.length; i++) {',
+      '  D(DOMAINS[i], REG, TXT("@", SPF), TXT("_dmarc", "v=DMARC1; p=none; rua=mailto:d@example.com"), END);',
+      '}',
+      '["a.example", "b.example"].forEach(function (d) {',
+      '  D(d, REG, TXT("@", "v=spf1 -all"));',
+      '});',
+      'var MORE = ["c.example"];',
+      'for (const d of MORE) D(d, REG, TXT("@", "v=spf1 -all"), TXT("_dmarc", "v=DMARC1; p=reject"));',
+      // Not a literal list: the domain stays unknown, and says so.
+      'LIST.forEach((d) => D(d, REG, TXT("@", "v=spf1 -all")));',
+      '',
+    ].join('\n');
+    const z = readSource(text, '/x/dnsconfig.js');
+    assert.deepEqual(z.sites.map((x) => x.owner), ['example.com', '_dmarc.example.com', 'example.net', '_dmarc.example.net', 'a.example', 'b.example', 'c.example', '_dmarc.c.example']);
+    const a = analyzeZone(text, '/x/dnsconfig.js');
+    // One +all, written once, for both domains.
+    assert.equal(a.findings.filter((f) => f.rule === 'spf/plus-all').length, 1);
+    // What depends on the domain is said per domain: example.net sends its reports to example.com.
+    assert.deepEqual(a.findings.filter((f) => f.rule === 'dmarc/external-reports-not-authorized').map((f) => f.message.split(' ')[2]), ['example.net']);
+    assert.deepEqual(a.findings.filter((f) => f.rule === 'dmarc/missing-record').map((f) => f.message.split(' ')[0]).sort(), ['`a.example`', '`b.example`']);
+    assert.deepEqual(a.findings.filter((f) => f.rule === 'source/not-static').map((f) => covered(text, f)), ['d']);
+  });
 });
 
 const dirs = ['octodns', 'cloudformation', 'terraform', 'dnscontrol'].map((d) => path.join(CORPUS, 'iac', d));

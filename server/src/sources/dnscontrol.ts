@@ -289,12 +289,71 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
     return undefined;
   };
 
-  const visit = (n: N | null | undefined): void => {
+  /** The strings of an array literal (written in place or as a `var`) of string literals only. */
+  const stringList = (n: N | undefined): string[] | undefined => {
+    const v = resolve(n);
+    if (v?.type !== 'ArrayExpression') return undefined;
+    const out: string[] = [];
+    for (const e of v.elements as N[]) {
+      const t = e ? literalParts(text, resolve(e) ?? e)?.map((p) => p.text).join('') : undefined;
+      if (t === undefined) return undefined;
+      out.push(t);
+    }
+    return out;
+  };
+  /** A loop's variable bound to each string of a list: `for (var d of L)`, `L.forEach(function (d) {…})`, `for (var i = 0; i < L.length; i++)` (then `L[i]`). */
+  type Env = ReadonlyMap<string, string | { list: string[]; index: number }>;
+  /** A D()'s domain: a string literal, a constant, or a loop's element. */
+  const domainText = (n: N | undefined, env: Env): string | undefined => {
+    if (n?.type === 'Identifier' && env.has(n.name)) {
+      const b = env.get(n.name)!;
+      return typeof b === 'string' ? b : undefined;
+    }
+    if (n?.type === 'MemberExpression' && n.computed && n.property?.type === 'Identifier') {
+      const b = env.get(n.property.name);
+      const list = stringList(n.object);
+      if (b && typeof b !== 'string' && list) return list[b.index];
+    }
+    const v = resolve(n);
+    return v ? literalParts(text, v)?.map((p) => p.text).join('') : undefined;
+  };
+  /** Visits a loop's body once per element of a literal list of strings; false when the loop is not one. */
+  const loop = (n: N, env: Env): boolean => {
+    const bodyOnce = (body: N | undefined, name: string, list: string[], byIndex: boolean) => {
+      list.forEach((v, index) => visit(body, new Map([...env, [name, byIndex ? { list, index } : v]])));
+      return true;
+    };
+    if (n.type === 'ForOfStatement' && n.left?.type === 'VariableDeclaration' && n.left.declarations[0]?.id.type === 'Identifier') {
+      const list = stringList(n.right);
+      return list ? bodyOnce(n.body, n.left.declarations[0].id.name, list, false) : false;
+    }
+    if (n.type === 'ForStatement' && n.init?.type === 'VariableDeclaration' && n.init.declarations.length === 1) {
+      const d = n.init.declarations[0];
+      const t = n.test;
+      if (d.id.type !== 'Identifier' || d.init?.type !== 'Literal' || d.init.value !== 0) return false;
+      if (t?.type !== 'BinaryExpression' || t.operator !== '<' || t.left?.type !== 'Identifier' || t.left.name !== d.id.name) return false;
+      if (t.right?.type !== 'MemberExpression' || t.right.computed || t.right.property?.name !== 'length') return false;
+      const u = n.update;
+      const counts = (u?.type === 'UpdateExpression' && u.operator === '++' && u.argument?.name === d.id.name) || (u?.type === 'AssignmentExpression' && u.operator === '+=' && u.left?.name === d.id.name && u.right?.type === 'Literal' && u.right.value === 1);
+      const list = counts ? stringList(t.right.object) : undefined;
+      return list ? bodyOnce(n.body, d.id.name, list, true) : false;
+    }
+    if (n.type === 'CallExpression' && n.callee?.type === 'MemberExpression' && !n.callee.computed && n.callee.property?.name === 'forEach') {
+      const fn = n.arguments[0];
+      const list = stringList(n.callee.object);
+      if (!list || !fn || (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression') || fn.params[0]?.type !== 'Identifier') return false;
+      return bodyOnce(fn.body, fn.params[0].name, list, false);
+    }
+    return false;
+  };
+
+  const visit = (n: N | null | undefined, env: Env = new Map()): void => {
     if (!n || typeof n !== 'object') return;
+    if ((n.type === 'ForOfStatement' || n.type === 'ForStatement' || n.type === 'CallExpression') && loop(n, env)) return;
     // D_EXTEND adds records to a domain of a D() (or to a subdomain of one): its labels are relative to its own name.
     if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && (n.callee.name === 'D' || n.callee.name === 'D_EXTEND')) {
-      const domainNode = resolve(n.arguments[0]);
-      const domain = domainNode ? literalParts(text, domainNode)?.map((p) => p.text).join('').toLowerCase().replace(/\.$/, '') : undefined;
+      const domainNode = n.arguments[0] ? (resolve(n.arguments[0]) ?? n.arguments[0]) : undefined;
+      const domain = domainText(n.arguments[0], env)?.toLowerCase().replace(/\.$/, '') || undefined;
       if (!domain) {
         note(n.arguments[0] ?? n, `The domain of this ${n.callee.name}() is computed, so its records are not checked.`);
         return;
@@ -324,8 +383,8 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
     for (const key of Object.keys(n)) {
       if (key === 'start' || key === 'end' || key === 'type') continue;
       const v = n[key];
-      if (Array.isArray(v)) v.forEach((x) => visit(x));
-      else if (v && typeof v === 'object' && typeof v.type === 'string') visit(v);
+      if (Array.isArray(v)) v.forEach((x) => visit(x, env));
+      else if (v && typeof v === 'object' && typeof v.type === 'string') visit(v, env);
     }
   };
   visit(program);
