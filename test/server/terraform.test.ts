@@ -103,6 +103,20 @@ describe('language server: unsaved edits of the files a document reads', () => {
     await client.waitFor(uri, (p) => p.diagnostics.some((d) => /mail\.first\.example/.test(d.message)));
   });
 
+  it('publishes a finding in text that several resources share (a for_each over domains) once, and edits keep it so', async () => {
+    fs.mkdirSync(path.join(dir, 'each'));
+    const file = path.join(dir, 'each', 'main.tf');
+    const text = 'resource "cloudflare_record" "spf" {\n  for_each = toset(["a.example.com", "b.example.com"])\n  zone_id  = "023e105f4ecef8ad9ca31a8372d0c353"\n  name     = each.key\n  type     = "TXT"\n  content  = "v=spf1 +all"\n}\n';
+    fs.writeFileSync(file, text);
+    const uri = pathToFileURL(file).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'terraform', version: 1, text } });
+    const first = await client.waitFor(uri, (p) => p.version === 1);
+    assert.equal(first.diagnostics.filter((d) => d.code === 'spf/plus-all').length, 1, JSON.stringify(first.diagnostics));
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: text.replace('"v=spf1', '"v=spf1 ptr') }] });
+    const edited = await client.waitFor(uri, (p) => p.version === 2);
+    assert.deepEqual(['spf/plus-all', 'spf/ptr'].map((r) => edited.diagnostics.filter((d) => d.code === r).length), [1, 1], JSON.stringify(edited.diagnostics));
+  });
+
   it("reads a zone's $INCLUDE as the editor has it, and checks the zone again when it changes", async () => {
     const uri = pathToFileURL(path.join(dir, 'example.com.zone')).href;
     const zoneText = fs.readFileSync(path.join(dir, 'example.com.zone'), 'utf8');
