@@ -303,6 +303,48 @@ describe('Terraform', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('dmarc/missing-record offers a resource beside the record, of its kind and zone, that publishes the first DMARC record', () => {
+    const cases: { text: string; resource: string; owner: string; block: string }[] = [
+      {
+        text: 'resource "aws_route53_record" "spf" {\n  provider = aws.us\n  zone_id  = aws_route53_zone.main.zone_id\n  name     = "mail.example.com"\n  type     = "TXT"\n  ttl      = 300\n  records  = ["v=spf1 include:amazonses.com -all"]\n}\n',
+        resource: 'aws_route53_record.dmarc',
+        owner: '_dmarc.mail.example.com',
+        block: 'resource "aws_route53_record" "dmarc" {\n  provider = aws.us\n  zone_id  = aws_route53_zone.main.zone_id\n  name     = "_dmarc.mail.example.com"\n  type     = "TXT"\n  ttl      = 300\n  records  = ["v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com"]\n}',
+      },
+      {
+        text: 'resource "google_dns_record_set" "spf" {\n  name         = "example.org."\n  managed_zone = "example-org"\n  type         = "TXT"\n  ttl          = 300\n  rrdatas      = ["\\"v=spf1 -all\\""]\n}\nresource "google_dns_record_set" "dmarc" {\n  name         = "_dmarc.other.example."\n  managed_zone = "other"\n  type         = "TXT"\n  rrdatas      = ["\\"v=DMARC1; p=reject; rua=mailto:d@example.org\\""]\n}\n',
+        resource: 'google_dns_record_set.dmarc_2',
+        owner: '_dmarc.example.org',
+        block: 'resource "google_dns_record_set" "dmarc_2" {\n  managed_zone = "example-org"\n  name         = "_dmarc.example.org."\n  type         = "TXT"\n  ttl          = 300\n  rrdatas      = ["\\"v=DMARC1; p=none; rua=mailto:d@example.org\\""]\n}',
+      },
+      {
+        // The zone's domain is a variable: the new record and its address are written with it.
+        text: 'resource "aws_route53_zone" "main" {\n  name = var.domain\n}\nresource "aws_route53_record" "spf" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = var.domain\n  type    = "TXT"\n  ttl     = 60\n  records = ["v=spf1 -all"]\n}\n',
+        resource: 'aws_route53_record.dmarc',
+        owner: '_dmarc.<var.domain>',
+        block: 'resource "aws_route53_record" "dmarc" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "_dmarc.${var.domain}"\n  type    = "TXT"\n  ttl     = 60\n  records = ["v=DMARC1; p=none; rua=mailto:dmarc-reports@${var.domain}"]\n}',
+      },
+    ];
+    for (const c of cases) {
+      const a = analyzeZone(c.text, 'main.tf');
+      const f = a.findings.find((x) => x.rule === 'dmarc/missing-record');
+      assert.ok(f, c.resource);
+      const fix = f.fixes!.find((x) => x.title.startsWith('DMARC: add resource'))!;
+      assert.ok(fix, JSON.stringify(f.fixes?.map((x) => x.title)));
+      assert.match(fix.title, new RegExp(`^DMARC: add resource ${c.resource.replace('.', '\\.')} publishing ${c.owner.replace(/[.<>]/g, (m) => `\\${m}`)} with p=none`));
+      const fixed = applyFix(c.text, fix);
+      // Only an insertion after the record's resource: nothing written is lost.
+      assert.ok(fixed.startsWith(c.text.slice(0, c.text.indexOf('\n}\n', c.text.indexOf('"spf"')) + 2)), fixed);
+      assert.ok(fixed.includes(`\n\n${c.block}`), fixed);
+      const again = analyzeZone(fixed, 'main.tf');
+      assert.ok(!again.findings.some((x) => x.rule === 'dmarc/missing-record' || x.severity === 'error'), JSON.stringify(again.findings.map((x) => x.message)));
+      assert.ok(again.sites.some((x) => x.site.owner && showNames(x.site.owner) === c.owner && x.dmarc?.byName.get('p')?.value === 'none'));
+    }
+    // A zone known only by its id and a relative name: no domain to write an address on, so no fix.
+    const none = analyzeZone('resource "cloudflare_record" "spf" {\n  zone_id = var.zone_id\n  name    = "@"\n  type    = "TXT"\n  content = "v=spf1 -all"\n}\n', 'main.tf');
+    assert.deepEqual(none.findings.find((x) => x.rule === 'dmarc/missing-record')!.fixes ?? [], []);
+  });
+
   it('does not treat a name relative to a zone named by an expression as a domain', () => {
     const t = [
       'variable "zone_id" {}',

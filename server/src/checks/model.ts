@@ -202,7 +202,7 @@ export const dmarcMissingRecord = rule({
     why: 'RFC 9989 §4.10: without a policy record, receivers apply no DMARC to mail from the domain, so nothing stops spoofing of it and no reports arrive.',
     bad: '@ IN MX 10 mail\n@ IN TXT "v=spf1 mx -all"',
     good: '@ IN MX 10 mail\n@ IN TXT "v=spf1 mx -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
-    fix: 'Publish `_dmarc.<domain> TXT "v=DMARC1; p=none; rua=mailto:…"` and tighten it as reports come in.',
+    fix: 'Publish `_dmarc.<domain> TXT "v=DMARC1; p=none; rua=mailto:…"` and tighten it as reports come in. The quick fix writes it: in a zone file after the record, in Terraform as a resource beside the record\'s own (same kind, zone, provider and TTL, `name` the same name under `_dmarc.`).',
   },
   check(model, ctx) {
     // A CNAME at `_dmarc` counts: hosted DMARC (the record is the vendor's, at the target) is common.

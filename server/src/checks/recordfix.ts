@@ -12,6 +12,7 @@ import { isUnder } from '../config';
 import { encodeZoneString } from '../sources/zonefile';
 import type { Fix, RecordSite, ResourceRecord, TextEdit } from '../types';
 import type { AnalyzedSite, DnsModel, ValueFix } from './rule';
+import { showNames, underStandIn } from '../util/zonenames';
 
 export function zoneLine(owner: string, type: string, value: string): string {
   return `${owner}.\tIN ${type}\t${type === 'TXT' ? `"${encodeZoneString(value)}"` : value}`;
@@ -43,7 +44,7 @@ function usualRua(model: DnsModel): string | undefined {
  * `<domain>._report._dmarc.<that domain>` authorisation (RFC 9990 §3) is added in that file too.
  */
 export function monitoringRecordFix(model: DnsModel, domain: string, after: { uri: string; range: { end: number }; site?: RecordSite; trailing?: number }): Fix[] {
-  if (!inZoneFile(after)) return [];
+  if (!inZoneFile(after)) return terraformMonitoringFix(model, domain, after);
   const address = usualRua(model) ?? `dmarc-reports@${orgDomain(domain)}`;
   const ruaDomain = address.slice(address.indexOf('@') + 1);
   const edits: TextEdit[] = [insertAfter(after, [zoneLine(`_dmarc.${domain}`, 'TXT', `v=DMARC1; p=none; rua=mailto:${address}`)])];
@@ -68,6 +69,22 @@ export function monitoringRecordFix(model: DnsModel, domain: string, after: { ur
     }
   }
   return [{ title: `DMARC: publish _dmarc.${domain} with p=none (monitoring), reports to ${address}${note}`, edits }];
+}
+
+/**
+ * Stage 1 in Terraform: a resource beside the record's own, of the same kind and zone, publishing
+ * `_dmarc.<its name>` (RecordSite.dmarcSibling). Reports go where the file's other DMARC records send
+ * them, else to `dmarc-reports@` the Organizational Domain, or, for a zone known only by an expression,
+ * the domain the record's name is written as (`dmarc-reports@${var.domain}`).
+ */
+function terraformMonitoringFix(model: DnsModel, domain: string, after: { site?: RecordSite }): Fix[] {
+  const site = after.site ?? ('dmarcSibling' in after ? (after as RecordSite) : undefined);
+  if (!site?.dmarcSibling || site.owner !== domain) return [];
+  const usual = usualRua(model);
+  const given = usual !== undefined && !underStandIn(usual.slice(usual.indexOf('@') + 1)) ? usual : underStandIn(domain) ? undefined : `dmarc-reports@${orgDomain(domain)}`;
+  const r = site.dmarcSibling(given);
+  if (!r) return [];
+  return [{ title: showNames(`DMARC: add resource ${r.resource} publishing _dmarc.${domain} with p=none (monitoring), reports to ${r.address}`), edits: [r.edit] }];
 }
 
 /** A record at `name` in this model, or in a zone file of the workspace: where a new record at or under it goes. */

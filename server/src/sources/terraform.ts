@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { markDynamic } from '../records/dynamic';
 import { SourceMap } from '../sourcemap';
-import type { CharString, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
+import type { CharString, OffsetRange, RecordSite, ResourceRecord, TextEdit, ValueSyntax } from '../types';
 import { errorRange } from '../util/lines';
 import { showNames, standInZone, underStandIn } from '../util/zonenames';
 import { parse as parseDomain } from 'tldts';
@@ -669,6 +669,7 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
         coarse: decoded.coarse,
         ...rel,
       };
+      if (ctx.each === undefined && ctx.count === undefined && nameAttr && zoneAttr) site.dmarcSibling = (address) => dmarcSibling(text, uri, b, blocks, kind, address);
       out.sites.push(site);
       out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site, ...rel });
     }
@@ -681,6 +682,64 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
   }
   addLiterals(out, allTokens, ctx);
   return out;
+}
+
+/** The attribute that holds a record resource's values, by resource kind. */
+const VALUE_ATTRIBUTE: Record<string, string[]> = {
+  aws_route53_record: ['records'],
+  cloudflare_record: ['content', 'value'],
+  cloudflare_dns_record: ['content'],
+  google_dns_record_set: ['rrdatas'],
+  digitalocean_record: ['value'],
+  dnsimple_zone_record: ['value'],
+};
+
+/**
+ * A resource beside `b` (a record resource of `kind` in `text`) that publishes the first DMARC record
+ * of its name: the zone, provider, project and TTL attributes copied as written, `name` the same name
+ * under `_dmarc.`, laid out as `terraform fmt` does. See RecordSite.dmarcSibling.
+ */
+function dmarcSibling(text: string, uri: string, b: Block, blocks: readonly Block[], kind: string, given: string | undefined): { edit: TextEdit; resource: string; address: string } | undefined {
+  const valueName = VALUE_ATTRIBUTE[kind]?.find((a) => b.attributes.has(a));
+  const nameAttr = b.attributes.get('name');
+  if (!valueName || !nameAttr) return undefined;
+  const written = (a: Attribute) => text.slice(a.value[0].start, a.end).trim();
+  const toks = nameAttr.value.filter((t) => t.kind !== 'newline');
+  let name: string;
+  /** The domain as HCL string content (`example.com`, `${var.domain}`), when the name is written as the domain itself. */
+  let domain: string | undefined;
+  if (toks.length === 1 && toks[0].kind === 'string' && toks[0].text.startsWith('"')) {
+    const inner = toks[0].text.slice(1, -1);
+    name = inner === '@' || inner === '' ? '"_dmarc"' : `"_dmarc.${inner}"`;
+    const bare = inner.replace(/\.$/, '');
+    domain = /^\$\{[^}]*\}$/.test(bare) || (bare.includes('.') && !bare.includes('${') && fullName(bare)) ? bare : undefined;
+  } else {
+    const expr = toks.map((t) => t.text).join('').trim();
+    if (!expr || expr.includes('"')) return undefined;
+    name = `"_dmarc.\${${expr}}"`;
+    domain = `\${${expr}}`;
+  }
+  const address = given ?? (domain ? `dmarc-reports@${domain}` : undefined);
+  if (!address) return undefined;
+  const value = `v=DMARC1; p=none; rua=mailto:${address}`;
+  const google = kind === 'google_dns_record_set';
+  const literal = google ? `"\\"${value}\\""` : `"${value}"`;
+  const used = new Set(blocks.filter((x) => x.type === 'resource' && x.labels[0] === kind).map((x) => x.labels[1]));
+  let label = 'dmarc';
+  for (let i = 2; used.has(label); i++) label = `dmarc_${i}`;
+  const lines: [string, string][] = [];
+  for (const a of ['provider', 'project', 'zone_id', 'zone_name', 'managed_zone', 'domain', 'zone']) {
+    const attr = b.attributes.get(a);
+    if (attr && attr.value.length) lines.push([a, written(attr)]);
+  }
+  lines.push(['name', name], ['type', '"TXT"']);
+  const ttl = b.attributes.get('ttl');
+  if (ttl && ttl.value.length) lines.push(['ttl', written(ttl)]);
+  const list = b.attributes.get(valueName)!.value.find((t) => t.kind !== 'newline')?.text === '[';
+  lines.push([valueName, list ? `[${literal}]` : literal]);
+  const width = Math.max(...lines.map(([k]) => k.length));
+  const block = `resource "${kind}" "${label}" {\n${lines.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`).join('\n')}\n}`;
+  return { edit: { uri, range: { start: b.end, end: b.end }, newText: `\n\n${block}` }, resource: `${kind}.${label}`, address };
 }
 
 /** The `var.x` or `local.x` a zone resource's name is, alone (`var.domain`, `"${var.domain}."`), when its value is not known. */
