@@ -152,6 +152,31 @@ suite('DMARC Lens in VS Code', () => {
     await waitFor(() => !vscode.languages.getDiagnostics(uri).some((x) => x.code && x.code.value === 'dmarc/ignored-subdomain-policy'));
   });
 
+  test('a Terraform zone named by a variable: findings name it by the variable, and the quick fix adds a _dmarc resource beside the record', async () => {
+    const dir = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'e2e-module');
+    fs.mkdirSync(dir.fsPath, { recursive: true });
+    const tf = vscode.Uri.joinPath(dir, 'main.tf');
+    const text = 'resource "aws_route53_zone" "shop" {\n  name = var.domain\n}\n\nresource "aws_route53_record" "spf" {\n  zone_id = aws_route53_zone.shop.zone_id\n  name    = var.domain\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=spf1 include:_spf.google.com -all"]\n}\n';
+    fs.writeFileSync(tf.fsPath, text);
+    const tfDoc = await vscode.workspace.openTextDocument(tf);
+    await vscode.window.showTextDocument(tfDoc);
+    const diag = await waitFor(() => vscode.languages.getDiagnostics(tf).find((x) => x.code && x.code.value === 'dmarc/missing-record'));
+    assert.match(diag.message, /^`<var\.domain>` publishes SPF but has no DMARC record at `_dmarc\.<var\.domain>`/);
+    assert.ok(!vscode.languages.getDiagnostics(tf).some((x) => /\.invalid/.test(x.message)));
+    let titles = [];
+    const fix = await waitFor(async () => {
+      const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', tf, diag.range, vscode.CodeActionKind.QuickFix.value);
+      titles = actions.map((a) => a.title);
+      return actions.find((a) => a.title.startsWith('DMARC: add resource aws_route53_record.dmarc'));
+    }, 10000).catch(() => undefined);
+    assert.ok(fix, `no resource fix among: ${titles.join(', ')}`);
+    assert.match(fix.title, /publishing _dmarc\.<var\.domain> with p=none \(monitoring\), reports to dmarc-reports@\$\{var\.domain\}$/);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.strictEqual(tfDoc.getText(), `${text}\nresource "aws_route53_record" "dmarc" {\n  zone_id = aws_route53_zone.shop.zone_id\n  name    = "_dmarc.\${var.domain}"\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=DMARC1; p=none; rua=mailto:dmarc-reports@\${var.domain}"]\n}\n`);
+    await waitFor(() => !vscode.languages.getDiagnostics(tf).some((x) => x.code && x.code.value === 'dmarc/missing-record'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('commands are registered and Check Workspace reports totals', async () => {
     const all = await vscode.commands.getCommands(true);
     for (const c of ['dmarcLens.showOutput', 'dmarcLens.restartServer', 'dmarcLens.checkWorkspace']) assert.ok(all.includes(c), c);
