@@ -2,7 +2,7 @@
  * The language-service facade: documents in, findings out. No LSP connection and no VS Code types,
  * so the CLI, the language server and the tests all call the same code (GUIDE §1).
  */
-import { showNames } from './util/zonenames';
+import { anyStandIn, showNames } from './util/zonenames';
 import { allRules, crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfRecordRules } from './checks/registry';
 import { isDkimOwner, buildModel } from './checks/model';
 import type { AnalyzedSite, DkimRule, DmarcRule, RecordContext, RelatedRef, ReportOptions, SpfRule, ValueFix, WorkspaceView } from './checks/rule';
@@ -147,16 +147,31 @@ export class FindingSink {
     const severity = this.severityOf(rule, extra.severity);
     if (!severity) return undefined;
     // Names under the stand-in of a zone a source names by an expression are shown as that expression.
-    const f: Finding = { rule, severity, message: showNames(message), uri, range };
-    if (extra.context !== undefined) f.context = showNames(extra.context);
-    if (extra.related?.length) f.related = extra.related.map((r) => ({ ...r, message: showNames(r.message) }));
+    if (anyStandIn()) return this.push(rule, severity, uri, range, showNames(message), shownExtra(extra));
+    return this.push(rule, severity, uri, range, message, extra);
+  }
+
+  private push(rule: string, severity: Severity, uri: string, range: OffsetRange, message: string, extra: { related?: RelatedInfo[]; fixes?: Fix[] | (() => Fix[]); context?: string }): Finding {
+    const f: Finding = { rule, severity, message, uri, range };
+    if (extra.context !== undefined) f.context = extra.context;
+    if (extra.related?.length) f.related = extra.related;
     const fixes = extra.fixes;
-    const shown = (list: Fix[]) => list.map((x) => ({ ...x, title: showNames(x.title) }));
-    if (typeof fixes === 'function') lazyFixes(f, () => shown(fixes()));
-    else if (fixes?.length) f.fixes = shown(fixes);
+    if (typeof fixes === 'function') lazyFixes(f, fixes);
+    else if (fixes?.length) f.fixes = fixes;
     this.findings.push(f);
     return f;
   }
+}
+
+/** What goes with a finding, with stand-in names shown as their expressions (util/zonenames). */
+function shownExtra(extra: { related?: RelatedInfo[]; fixes?: Fix[] | (() => Fix[]); context?: string }): typeof extra {
+  const shown = (list: Fix[]) => list.map((x) => ({ ...x, title: showNames(x.title) }));
+  const fixes = extra.fixes;
+  return {
+    context: extra.context === undefined ? undefined : showNames(extra.context),
+    related: extra.related?.map((r) => ({ ...r, message: showNames(r.message) })),
+    fixes: typeof fixes === 'function' ? () => shown(fixes()) : fixes && shown(fixes),
+  };
 }
 
 function mapRelated(refs: RelatedRef[] | undefined): RelatedInfo[] | undefined {

@@ -669,7 +669,8 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
         coarse: decoded.coarse,
         ...rel,
       };
-      if (ctx.each === undefined && ctx.count === undefined && nameAttr && zoneAttr) site.dmarcSibling = (address) => dmarcSibling(text, uri, b, blocks, kind, address);
+      // Kept small (the file's text is kept anyway): the resource is parsed again when the fix is asked for.
+      if (ctx.each === undefined && ctx.count === undefined && nameAttr && zoneAttr && !/\.json$/i.test(uri)) site.dmarcSibling = siblingOf(text, uri, b.start, kind);
       out.sites.push(site);
       out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site, ...rel });
     }
@@ -699,7 +700,20 @@ const VALUE_ATTRIBUTE: Record<string, string[]> = {
  * of its name: the zone, provider, project and TTL attributes copied as written, `name` the same name
  * under `_dmarc.`, laid out as `terraform fmt` does. See RecordSite.dmarcSibling.
  */
-function dmarcSibling(text: string, uri: string, b: Block, blocks: readonly Block[], kind: string, given: string | undefined): { edit: TextEdit; resource: string; address: string } | undefined {
+/** RecordSite.dmarcSibling for the resource at `at`: a closure over these four values only (not the reader's scope). */
+function siblingOf(text: string, uri: string, at: number, kind: string): NonNullable<RecordSite['dmarcSibling']> {
+  return (address) => dmarcSibling(text, uri, at, kind, address);
+}
+
+function dmarcSibling(text: string, uri: string, at: number, kind: string, given: string | undefined): { edit: TextEdit; resource: string; address: string } | undefined {
+  let blocks: Block[];
+  try {
+    blocks = parseBody(tokenize(text)).blocks;
+  } catch {
+    return undefined;
+  }
+  const b = blocks.find((x) => x.start === at && x.type === 'resource' && x.labels[0] === kind);
+  if (!b) return undefined;
   const valueName = VALUE_ATTRIBUTE[kind]?.find((a) => b.attributes.has(a));
   const nameAttr = b.attributes.get('name');
   if (!valueName || !nameAttr) return undefined;

@@ -30,6 +30,11 @@ export function underStandIn(name: string): boolean {
   return name.endsWith('.invalid') && /(^|\.)zone-[0-9a-f]{10}\.invalid$/.test(name);
 }
 
+/** Whether any stand-in was made (in this process): else no text needs showNames. */
+export function anyStandIn(): boolean {
+  return shownAs.size > 0;
+}
+
 /** `text` with each stand-in domain shown as its zone's expression. */
 export function showNames(text: string): string {
   if (shownAs.size === 0 || !text.includes('.invalid')) return text;
