@@ -34,6 +34,8 @@ if (!existsSync(path.join(dir, '.complete'))) {
   writeFileSync(path.join(dir, '.complete'), '');
 }
 const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).map((f) => path.join(dir, f));
+// As the language server does: the workspace's Terraform files are where module calls are looked for.
+require(path.join(root, 'out/server/src/sources/terraform.js')).setTerraformWorkspace(() => files);
 const t0 = performance.now();
 const ws = new WorkspaceIndex();
 let records = 0;

@@ -25,7 +25,7 @@ import * as crypto from 'node:crypto';
 import { applySuppressions, type Suppressed } from './suppress';
 import { baselinePath, fingerprints, readBaseline, writeBaseline, type BaselineFile } from './baseline';
 import { WorkspaceIndex } from './workspace';
-import { terraformRunCache } from './sources/terraform';
+import { setTerraformWorkspace, terraformRunCache } from './sources/terraform';
 import { ConfigCache, includedFormat, isIgnored, parseConfig, type ProjectConfig } from './config';
 import { isIP } from 'node:net';
 import { bundledSnapshot, ChainResolver, MemoResolver, WorkspaceResolver } from './dns/chain';
@@ -231,6 +231,8 @@ function timing(phase: string): void {
 function readWorkspace(args: Args, warn: (m: string) => void): { parsed: ParsedZone[]; workspace: WorkspaceIndex } {
   const { files, errors } = collectFiles(args.paths, (f) => includedFormat(configs.forFile(f), f) !== undefined);
   if (errors.length) throw new UsageError(errors[0]);
+  // Module calls among the Terraform files checked give the modules they call their inputs.
+  setTerraformWorkspace(() => files);
   // A folder with nothing to read is usually a wrong path in a CI script: say so instead of a silent pass.
   for (const p of args.paths) {
     const dir = path.resolve(p) + path.sep;

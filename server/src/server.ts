@@ -65,7 +65,7 @@ import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { nextSteps, verdict, type RolloutStyle } from './rollout';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { previewModel } from './reports/preview';
-import { forgetTerraformFolder, terraformModuleKey } from './sources/terraform';
+import { forgetTerraformFolder, setTerraformWorkspace, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
 import { applySuppressions, commentPrefix, findSuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
@@ -122,6 +122,8 @@ const workspace = new (class extends WorkspaceIndex {
     super.delete(uri);
   }
 })();
+// Module calls in the workspace's Terraform files give the modules they call their inputs.
+setTerraformWorkspace(() => workspace.uris());
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -305,6 +307,17 @@ function moduleChanged(file: string, text: string, key: string): boolean {
   return disk !== text && (disk === undefined || terraformModuleKey(disk) !== key);
 }
 
+/** The folders each Terraform file's `module` blocks called when last read. */
+const moduleCallsOf = new Map<string, string[]>();
+
+/** The folders a Terraform file's module blocks call now (`text`) or did when last read: their inputs may have changed. */
+function calledModules(file: string, text: string): string[] {
+  const now = terraformModuleTargets(text, file);
+  const before = moduleCallsOf.get(file) ?? [];
+  moduleCallsOf.set(file, now);
+  return [...new Set([...before, ...now])];
+}
+
 /**
  * The files of a Terraform module (a folder) read each other's locals, variables and zones: when one
  * changes, the open ones are checked again and the others read again into the workspace model.
@@ -361,6 +374,7 @@ function analyze(doc: TextDocument, model = true): DocState {
       forgetTerraformFolder(path.dirname(file));
       analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports() });
       revalidateModule(path.dirname(file), doc.uri);
+      for (const dir of calledModules(file, text)) revalidateModule(dir);
     }
     if (documents.keys().length > 1 && !ownersBeforeEdit.has(file)) ownersBeforeEdit.set(file, workspace.ownersOf(file));
     workspace.set(file, analysis.zone.records, analysis.sites);
@@ -741,7 +755,10 @@ connection.onDidChangeWatchedFiles((params) => {
   }
   // A Terraform module is a folder: the zones, locals and variables of one file name the records of the
   // others, so they are read (or checked) again.
-  const folders = new Set(params.changes.map((c) => toPath(c.uri)).filter((f) => /\.tf$/i.test(f)).map((f) => path.dirname(f)));
+  const changed = params.changes.map((c) => toPath(c.uri)).filter((f) => /\.tf$/i.test(f));
+  const folders = new Set(changed.map((f) => path.dirname(f)));
+  // And the modules a changed file calls, before and after: their inputs come from its module blocks.
+  for (const f of changed) for (const dir of calledModules(f, readTextFile(f) ?? '')) folders.add(dir);
   for (const dir of folders) revalidateModule(dir);
 });
 
@@ -808,7 +825,10 @@ documents.onDidClose((e) => {
   // Unsaved edits are gone with the editor's text: a Terraform module reads the disk again, and the
   // documents that read this file or its names are checked again.
   const unsaved = readTextFile(file) !== e.document.getText();
-  if (moduleKeys.delete(file) && unsaved) revalidateModule(path.dirname(file));
+  if (moduleKeys.delete(file) && unsaved) {
+    revalidateModule(path.dirname(file));
+    for (const dir of calledModules(file, readTextFile(file) ?? '')) revalidateModule(dir);
+  }
   if (unsaved) revalidateDependents(file, undefined, before);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });

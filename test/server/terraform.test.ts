@@ -54,6 +54,8 @@ describe('language server: unsaved edits of the files a document reads', () => {
   const locals = 'locals {\n  apex = "first.example"\n}\n';
   const records = 'resource "aws_route53_record" "spf" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "mail"\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}\n';
 
+  const moduleText = 'variable "domain" {}\nresource "cloudflare_record" "spf" {\n  zone_id = var.zone_id\n  name    = var.domain\n  type    = "TXT"\n  content = "v=spf1 -all"\n}\n';
+  const callerText = 'module "spf" {\n  source  = "./modules/spf"\n  domain  = "a.calls.example.org"\n  zone_id = "023e105f4ecef8ad9ca31a8372d0c353"\n}\n';
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-unsaved-lsp-'));
     fs.mkdirSync(path.join(dir, 'tf'));
@@ -64,6 +66,11 @@ describe('language server: unsaved edits of the files a document reads', () => {
     fs.writeFileSync(path.join(dir, 'policy.inc'), '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"\n');
     fs.writeFileSync(path.join(dir, 'a.example.net.zone'), '$ORIGIN a.example.net.\n@ IN TXT "v=spf1 -all"\n');
     fs.writeFileSync(path.join(dir, 'policies.zone'), '$ORIGIN example.net.\n_dmarc.a IN TXT "v=DMARC1; p=reject"\n');
+    // A module whose domain its caller passes; the DMARC record of a.calls.example.org is in a zone file.
+    fs.mkdirSync(path.join(dir, 'calls', 'modules', 'spf'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'calls', 'modules', 'spf', 'main.tf'), moduleText);
+    fs.writeFileSync(path.join(dir, 'calls', 'main.tf'), callerText);
+    fs.writeFileSync(path.join(dir, 'calls', 'a.calls.example.org.zone'), '$ORIGIN a.calls.example.org.\n_dmarc IN TXT "v=DMARC1; p=reject"\n');
     client = await startServer(dir, { dns: { mode: 'offline' } });
   });
   after(async () => {
@@ -115,6 +122,22 @@ describe('language server: unsaved edits of the files a document reads', () => {
     await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: text.replace('"v=spf1', '"v=spf1 ptr') }] });
     const edited = await client.waitFor(uri, (p) => p.version === 2);
     assert.deepEqual(['spf/plus-all', 'spf/ptr'].map((r) => edited.diagnostics.filter((d) => d.code === r).length), [1, 1], JSON.stringify(edited.diagnostics));
+  });
+
+  it('checks a module again when an unsaved edit of the file that calls it changes what it passes', async () => {
+    const uri = pathToFileURL(path.join(dir, 'calls', 'modules', 'spf', 'main.tf')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'terraform', version: 1, text: moduleText } });
+    // The call passes a.calls.example.org, whose DMARC record the zone file publishes.
+    const first = await client.waitFor(uri, (p) => p.version === 1);
+    assert.ok(!first.diagnostics.some((d) => d.code === 'dmarc/missing-record' || d.code === 'source/not-static'), JSON.stringify(first.diagnostics));
+    const callerUri = pathToFileURL(path.join(dir, 'calls', 'main.tf')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: callerUri, languageId: 'terraform', version: 1, text: callerText } });
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: callerUri, version: 2 }, contentChanges: [{ text: callerText.replace('a.calls.example.org', 'b.calls.example.org') }] });
+    const moved = await client.waitFor(uri, (p) => p.diagnostics.some((d) => d.code === 'dmarc/missing-record'));
+    assert.match(moved.diagnostics.find((d) => d.code === 'dmarc/missing-record')!.message, /^`b\.calls\.example\.org` publishes SPF/);
+    // Closed without saving: the call passes a.calls.example.org again.
+    await client.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: callerUri } });
+    await client.waitFor(uri, (p) => !p.diagnostics.some((d) => d.code === 'dmarc/missing-record'));
   });
 
   it("reads a zone's $INCLUDE as the editor has it, and checks the zone again when it changes", async () => {

@@ -222,3 +222,55 @@ describe('Terraform zones named by an expression', () => {
     noStandIn(a.findings.map((f) => f.message));
   });
 });
+
+describe('Terraform module calls', () => {
+  /** A reusable module and two calls of it, from the root and from another folder. */
+  function layout(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tfcalls-'));
+    fs.mkdirSync(path.join(dir, 'modules', 'mail'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'envs', 'prod'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'modules', 'mail', 'main.tf'),
+      [
+        'variable "domain" {}',
+        'variable "zone_id" {}',
+        'variable "rua" {\n  default = "mailto:dmarc@example.org"\n}',
+        'variable "spf" {\n  default = "v=spf1 -all"\n}',
+        'resource "aws_route53_record" "spf" {\n  zone_id = var.zone_id\n  name    = var.domain\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=spf1 include:_spf.google.com +all"]\n}',
+        'resource "aws_route53_record" "dmarc" {\n  zone_id = var.zone_id\n  name    = "_dmarc.${var.domain}"\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=DMARC1; p=none; rua=${var.rua}"]\n}',
+        'resource "aws_route53_record" "news" {\n  zone_id = var.zone_id\n  name    = "news.${var.domain}"\n  type    = "TXT"\n  ttl     = 300\n  records = [var.spf]\n}',
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(path.join(dir, 'main.tf'), 'resource "aws_route53_zone" "com" {\n  name = "example.com"\n}\nmodule "mail_com" {\n  source  = "./modules/mail"\n  domain  = "example.com"\n  zone_id = aws_route53_zone.com.zone_id\n}\n');
+    fs.writeFileSync(path.join(dir, 'envs', 'prod', 'main.tf'), 'module "mail_net" {\n  source  = "../../modules/mail"\n  domain  = "example.net"\n  zone_id = "Z0123456789"\n  rua     = "mailto:dmarc@example.net"\n  spf     = "v=spf1 ptr -all"\n}\nmodule "counted" {\n  count  = 2\n  source = "../../modules/mail"\n  domain = "counted.example"\n}\n');
+    return dir;
+  }
+
+  it('CLI: a module is read once per call with what the call passes; its own mistakes are said once', () => {
+    const dir = layout();
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'check', dir, '--offline', '--format', 'json'], { encoding: 'utf8' });
+      const files = JSON.parse(r.stdout).files as { path: string; diagnostics: { rule: string; message: string }[] }[];
+      const mod = files.find((f) => f.path.endsWith('modules/mail/main.tf'))!.diagnostics;
+      assert.equal(mod.filter((d) => d.rule === 'spf/plus-all').length, 1, r.stdout);
+      // Names are known: no note about them, and no missing DMARC record (each call publishes its own).
+      assert.ok(!mod.some((d) => d.rule === 'source/not-static' || d.rule === 'dmarc/missing-record'), r.stdout);
+      // A value the call passes whole is written, and checked, in the calling file (ptr there).
+      const prod = files.find((f) => f.path.endsWith('envs/prod/main.tf'))!.diagnostics;
+      assert.ok(prod.some((d) => d.rule === 'spf/ptr'), r.stdout);
+      assert.ok(!mod.some((d) => d.rule === 'spf/ptr'));
+      const inv = JSON.parse(spawnSync(process.execPath, [CLI, 'inventory', dir, '--format', 'json'], { encoding: 'utf8' }).stdout) as { domains: { domain: string; dmarc: { value: string }[] }[] };
+      const dmarc = Object.fromEntries(inv.domains.map((d) => [d.domain, d.dmarc.map((x) => x.value)]));
+      assert.deepEqual(dmarc['example.com'], ['v=DMARC1; p=none; rua=mailto:dmarc@example.org']);
+      assert.deepEqual(dmarc['example.net'], ['v=DMARC1; p=none; rua=mailto:dmarc@example.net']);
+      // A counted call is not read (its instances are not told apart here).
+      assert.ok(!inv.domains.some((d) => d.domain.includes('counted')));
+      // The module alone: its names are unknown again.
+      const alone = spawnSync(process.execPath, [CLI, 'check', path.join(dir, 'modules'), '--offline', '--format', 'json'], { encoding: 'utf8' });
+      assert.ok(JSON.parse(alone.stdout).files[0].diagnostics.some((d: { rule: string; message: string }) => d.rule === 'source/not-static' && /\(var\.domain\)/.test(d.message)), alone.stdout);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -371,11 +371,15 @@ const FOLDER_TTL_MS = 2000;
 export function terraformRunCache(on: boolean): void {
   trustFolders = on;
   moduleFolders.clear();
+  callerCache = undefined;
 }
 
 /** A file of the folder changed (the language server's file watcher says so): gather the folder again when next asked. */
 export function forgetTerraformFolder(dir: string): void {
-  moduleFolders.delete(path.resolve(dir));
+  const d = path.resolve(dir);
+  for (const key of moduleFolders.keys()) if (key === d || key.startsWith(`${d}\u0000`)) moduleFolders.delete(key);
+  // A folder's module calls may be another's inputs.
+  callerCache = undefined;
 }
 
 const MODULE_BLOCK = (b: Block) => b.type === 'locals' || b.type === 'variable' || ((b.type === 'resource' || b.type === 'data') && ZONE_RESOURCES[b.labels[0]] !== undefined);
@@ -386,13 +390,27 @@ export function terraformModuleKey(text: string): string {
 }
 
 function moduleKeyOf(text: string, blocks: readonly Block[]): string {
-  return blocks.filter(MODULE_BLOCK).map((b) => text.slice(b.start, b.end)).join('\u0000');
+  return blocks.filter((b) => MODULE_BLOCK(b) || b.type === 'module').map((b) => text.slice(b.start, b.end)).join('\u0000');
+}
+
+/** The folders the `module` blocks of a Terraform file's text call (relative sources), for an editor to check again when they change. */
+export function terraformModuleTargets(text: string, file: string): string[] {
+  if (!/\bmodule\s*"/.test(text)) return [];
+  try {
+    return parseBody(tokenize(text))
+      .blocks.filter((b) => b.type === 'module')
+      .map((b) => constant(b.attributes.get('source')))
+      .filter((x): x is string => !!x && /^\.\.?\//.test(x))
+      .map((x) => path.resolve(path.dirname(path.resolve(file)), x));
+  } catch {
+    return [];
+  }
 }
 
 /** The blocks a file gives its module, from its text. */
 function moduleBlocks(text: string): Block[] {
   // Only files that could hold module names are parsed.
-  if (!/locals|variable|zone|domain/.test(text)) return [];
+  if (!/locals|variable|zone|domain|module/.test(text)) return [];
   try {
     return parseBody(tokenize(text)).blocks.filter(MODULE_BLOCK);
   } catch {
@@ -437,8 +455,10 @@ function gatherFolder(dir: string, openText?: (file: string) => string | undefin
 }
 
 /** Locals and variable defaults, then zones resolved with them, from blocks in order (later ones win). */
-function fillContext(ctx: Context, blocks: readonly Block[]): Context {
+function fillContext(ctx: Context, blocks: readonly Block[], inputs?: ReadonlyMap<string, string>): Context {
   const lists = (ctx.lists ??= new Map());
+  // What a module call passes, declared here or in another file of the module.
+  if (inputs) for (const [k, v] of inputs) ctx.vars.set(k, v);
   for (const b of blocks) {
     if (b.type === 'locals')
       for (const [k, a] of b.attributes) {
@@ -448,7 +468,8 @@ function fillContext(ctx: Context, blocks: readonly Block[]): Context {
         if (l) lists.set(`local.${k}`, l);
       }
     if (b.type === 'variable' && b.labels[0]) {
-      const d = constant(b.attributes.get('default'));
+      // What a module call passes wins over the default.
+      const d = inputs?.get(b.labels[0]) ?? constant(b.attributes.get('default'));
       if (d !== undefined) ctx.vars.set(b.labels[0], d);
       const l = d === undefined ? constantList(b.attributes.get('default')) : undefined;
       if (l) lists.set(`var.${b.labels[0]}`, l);
@@ -500,7 +521,7 @@ function fillContext(ctx: Context, blocks: readonly Block[]): Context {
  * Built once per folder, not once per file: whoever changes an open file's text calls
  * forgetTerraformFolder.
  */
-function moduleContext(uri: string, openText?: (file: string) => string | undefined): Context | undefined {
+function moduleContext(uri: string, openText?: (file: string) => string | undefined, inputs?: ReadonlyMap<string, string>): Context | undefined {
   let dir: string;
   let dirTime: number;
   try {
@@ -511,21 +532,116 @@ function moduleContext(uri: string, openText?: (file: string) => string | undefi
   } catch {
     return undefined;
   }
-  let folder = moduleFolders.get(dir);
+  const key = inputs?.size ? `${dir}\u0000${JSON.stringify([...inputs])}` : dir;
+  let folder = moduleFolders.get(key);
   if (!folder || (!trustFolders && (folder.mtimeMs !== dirTime || Date.now() - folder.at > FOLDER_TTL_MS))) {
     const gathered = gatherFolder(dir, openText);
-    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', scope: dir, locals: new Map(), vars: new Map(), zones: new Map(), blocks: gathered }, gathered) };
-    moduleFolders.set(dir, folder);
+    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', scope: dir, locals: new Map(), vars: new Map(), zones: new Map(), blocks: gathered }, gathered, inputs) };
+    moduleFolders.set(key, folder);
   }
   return folder.context;
+}
+
+/** Where the front end's Terraform files are listed: module calls among them give a module its inputs. */
+let workspaceFiles: () => Iterable<string> = () => [];
+/** The inputs each call of a module (a folder) passes, by the module's folder, with when they were gathered. */
+let callerCache: { at: number; byDir: Map<string, Map<string, string>[]> } | undefined;
+/** Per workspace file on disk: whether it calls modules at all, at its size and time (most do not: not read again). */
+const callFiles = new Map<string, { mtimeMs: number; size: number; calls: boolean }>();
+/** Arguments of a `module` block that are not inputs. */
+const MODULE_META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
+
+/**
+ * The Terraform files of the workspace (the CLI: the files it checks; the language server: the files
+ * it indexes): a `module "x" { source = "./modules/dns" … }` among them makes each of its arguments
+ * that is known statically the value of that variable in the module's folder.
+ */
+export function setTerraformWorkspace(files: () => Iterable<string>): void {
+  workspaceFiles = files;
+  callerCache = undefined;
+}
+
+/**
+ * The inputs of every call of the module in `dir` from another folder of the workspace (a relative
+ * `source`, no `count` or `for_each`): per call, each argument whose value is known statically in
+ * the caller's module (literals, locals, variable defaults, zones). One look at the workspace serves
+ * every folder, for FOLDER_TTL_MS (the CLI: the whole run).
+ */
+function moduleCalls(dir: string, openText?: (file: string) => string | undefined): Map<string, string>[] {
+  if (!callerCache || (!trustFolders && Date.now() - callerCache.at > FOLDER_TTL_MS)) callerCache = { at: Date.now(), byDir: gatherCalls(openText) };
+  return callerCache.byDir.get(dir) ?? [];
+}
+
+function gatherCalls(openText?: (file: string) => string | undefined): Map<string, Map<string, string>[]> {
+  const byDir = new Map<string, Map<string, string>[]>();
+  for (const file of workspaceFiles()) {
+    if (!/\.tf$/i.test(file)) continue;
+    let text = openText?.(file);
+    try {
+      if (text === undefined) {
+        const st = fs.statSync(file);
+        const known = callFiles.get(file);
+        if (known && !known.calls && known.mtimeMs === st.mtimeMs && known.size === st.size) continue;
+        text = fs.readFileSync(file, 'utf8');
+        callFiles.set(file, { mtimeMs: st.mtimeMs, size: st.size, calls: /\bmodule\s*"/.test(text) });
+      }
+    } catch {
+      continue;
+    }
+    if (!/\bmodule\s*"/.test(text) || !/\bsource\b/.test(text)) continue;
+    let blocks: Block[];
+    try {
+      blocks = parseBody(tokenize(text)).blocks;
+    } catch {
+      continue;
+    }
+    const from = path.dirname(path.resolve(file));
+    let ctx: Context | undefined;
+    for (const b of blocks) {
+      if (b.type !== 'module' || b.attributes.has('count') || b.attributes.has('for_each')) continue;
+      const source = constant(b.attributes.get('source'));
+      if (!source || !/^\.\.?\//.test(source)) continue;
+      const target = path.resolve(from, source);
+      if (target === from) continue;
+      // The caller's own module: its locals, variable defaults and zones (not its own callers).
+      ctx ??= fillContext({ text, scope: from, locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(file, openText) }, blocks);
+      const inputs = new Map<string, string>();
+      for (const [name, a] of b.attributes) {
+        if (MODULE_META.has(name)) continue;
+        const v = literal(a, ctx);
+        if (v !== undefined) inputs.set(name, v);
+      }
+      const list = byDir.get(target);
+      if (list) list.push(inputs);
+      else byDir.set(target, [inputs]);
+    }
+  }
+  return byDir;
 }
 
 function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token[], openText?: (file: string) => string | undefined): ZoneFile {
   const out: ZoneFile = { uri, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
   // What this file gives its module, so an editor knows when the folder's other files need reading again.
   out.moduleKey = moduleKeyOf(text, blocks);
+  // A module called from elsewhere in the workspace is read once per call, with what the call passes;
+  // what its text says wrong is said once (findings repeated at one place are dropped).
+  let dir: string | undefined;
+  try {
+    dir = path.dirname(path.resolve(uri));
+  } catch {
+    dir = undefined;
+  }
+  const calls = dir && blocks.some((b) => b.type === 'resource') ? moduleCalls(dir, openText) : [];
+  let ctx: Context | undefined;
+  for (const inputs of calls.length ? calls : [undefined]) ctx = readResources(out, text, uri, blocks, openText, inputs);
+  addLiterals(out, allTokens, ctx!);
+  return out;
+}
+
+/** The record resources of a file, read with a module call's inputs (or none): into `out`. */
+function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[], openText: ((file: string) => string | undefined) | undefined, inputs: ReadonlyMap<string, string> | undefined): Context {
   // The file's own definitions (from its text, which may be the editor's) first, then the module's.
-  const ctx = fillContext({ text, scope: scopeOf(uri), locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri, openText) }, blocks);
+  const ctx = fillContext({ text, scope: scopeOf(uri), locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri, openText, inputs) }, blocks, inputs);
   const note = (range: OffsetRange, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range });
   /** Literal strings of locals and variable defaults already used as a record's value. */
   const usedDefinitions = new Set<number>();
@@ -621,7 +737,9 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
       // checked (and fixed) where it is written. Once: a second record using it only exists.
       // `each.value` of a literal for_each: the entry's value, where it is written.
       const eachValue = ref.kind === 'ident' && ref.text.trim() === 'each.value' && ctx.each !== undefined;
-      if (eachValue && ctx.each!.foreign) {
+      // A variable a module call passes: the value is written (and checked) in the calling file; here the record exists.
+      const passed = ref.kind === 'ident' && /^var\.[A-Za-z0-9_-]+$/.test(ref.text.trim()) && inputs?.has(ref.text.trim().slice(4));
+      if ((eachValue && ctx.each!.foreign) || passed) {
         // Written in another file of the module, which checks it as written there: here the record exists.
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
         continue;
@@ -681,8 +799,7 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
     const expr = attr.value.map((t) => t.text).join('').trim();
     note({ start: attr.start, end: attr.end }, `The zone of these records is not known statically (${expr}), so their names are checked relative to it (shown as ${showNames(zone)}); checks that need the domain itself (its Organizational Domain, where reports may go) are skipped.`);
   }
-  addLiterals(out, allTokens, ctx);
-  return out;
+  return ctx;
 }
 
 /** The attribute that holds a record resource's values, by resource kind. */
@@ -781,21 +898,19 @@ function fullName(name: string): boolean {
 /**
  * The stand-in domain (util/zonenames) of a zone named by an expression: `var.zone_id`, `local.zone`,
  * a zone resource or data source (`aws_route53_zone.main.zone_id` and `.name` are one zone), or a
- * literal zone id (`"023e105f4ecef8ad9ca31a8372d0c353"`), scoped to the module's folder. Undefined
+ * literal zone id (`"023e105f4ecef8ad9ca31a8372d0c353"`, the same zone in every folder), else scoped to the module's folder. Undefined
  * when the expression differs per instance in a way not known here (`each.value.zone`).
  */
 function zoneStandIn(attr: Attribute, text: string | undefined, ctx: Context): string | undefined {
+  // A literal zone id names one zone wherever it is written (Route 53 and Cloudflare ids are unique).
+  if (text !== undefined) return standInZone('', `zone ${text}`);
   const toks = attr.value.filter((t) => t.kind !== 'newline');
-  let expr: string;
-  if (text !== undefined) expr = `zone ${text}`;
-  else {
-    expr = toks.map((t) => (t.kind === 'string' && /^"\$\{[^}]*\}"$/.test(t.text) ? t.text.slice(3, -2) : t.text)).join('').trim();
-    // One instance of a counted or for_each zone, where the index or key is known.
-    expr = expr.replace(/\[\s*count\.index\s*\]/, () => (ctx.count !== undefined ? `[${ctx.count}]` : '[count.index]')).replace(/\[\s*each\.key\s*\]/, () => (ctx.each ? `[${JSON.stringify(ctx.each.key)}]` : '[each.key]'));
-    const m = /^((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)\.(zone_id|id|name|zone|dns_name)$/.exec(expr);
-    if (m && !/^(var|local|module|each|count)\./.test(expr)) expr = m[1];
-    if (!/^[A-Za-z0-9_.\-\[\]" ]+$/.test(expr) || /\b(each|count)\./.test(expr)) return undefined;
-  }
+  let expr = toks.map((t) => (t.kind === 'string' && /^"\$\{[^}]*\}"$/.test(t.text) ? t.text.slice(3, -2) : t.text)).join('').trim();
+  // One instance of a counted or for_each zone, where the index or key is known.
+  expr = expr.replace(/\[\s*count\.index\s*\]/, () => (ctx.count !== undefined ? `[${ctx.count}]` : '[count.index]')).replace(/\[\s*each\.key\s*\]/, () => (ctx.each ? `[${JSON.stringify(ctx.each.key)}]` : '[each.key]'));
+  const m = /^((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)\.(zone_id|id|name|zone|dns_name)$/.exec(expr);
+  if (m && !/^(var|local|module|each|count)\./.test(expr)) expr = m[1];
+  if (!/^[A-Za-z0-9_.\-\[\]" ]+$/.test(expr) || /\b(each|count)\./.test(expr)) return undefined;
   return standInZone(ctx.scope, expr);
 }
 
