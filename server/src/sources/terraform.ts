@@ -506,7 +506,10 @@ function fillContext(ctx: Context, blocks: readonly Block[], inputs?: ReadonlyMa
         // Named by a variable or local (`name = var.domain`): the zone is shown so, and the variable
         // stands for the zone's domain wherever the module uses it (`"_dmarc.${var.domain}"`).
         const byVar = named === undefined ? variableName(b, ctx) : undefined;
-        const v = named ?? (byId ? zoneStandIn(byId, literal(byId, ctx), ctx) : undefined) ?? (byVar ? standInZone(ctx.scope, byVar) : standInZone(ctx.scope, ref));
+        // A zone id that resolves to a domain is that domain (a zone resource's `.zone_id` is read as its name, also through a module input).
+        const idText = byId ? literal(byId, ctx) : undefined;
+        const byIdZone = byId ? (idText !== undefined && idText.replace(/\.$/, '').includes('.') ? normalize(idText) : zoneStandIn(byId, idText, ctx)) : undefined;
+        const v = named ?? byIdZone ?? (byVar ? standInZone(ctx.scope, byVar) : standInZone(ctx.scope, ref));
         if (byVar) (byVar.startsWith('var.') ? ctx.vars : ctx.locals).set(byVar.slice(byVar.indexOf('.') + 1), v);
         if (v) ctx.zones.set(ref, v);
       }
