@@ -548,9 +548,12 @@ function moduleContext(uri: string, openText?: (file: string) => string | undefi
 /** Where the front end's Terraform files are listed: module calls among them give a module its inputs. */
 let workspaceFiles: () => Iterable<string> = () => [];
 /** The inputs each call of a module (a folder) passes, by the module's folder, with when they were gathered. */
-let callerCache: { at: number; byDir: Map<string, Map<string, string>[]> } | undefined;
+let callerCache: { at: number; byDir: Map<string, Inputs[]> } | undefined;
 /** Per workspace file on disk: whether it calls modules at all, at its size and time (most do not: not read again). */
 const callFiles = new Map<string, { mtimeMs: number; size: number; calls: boolean }>();
+/** What a module call passes: the arguments known as strings, and the names of those given as a list written in the call. */
+type Inputs = Map<string, string> & { lists?: Set<string> };
+
 /** Arguments of a `module` block that are not inputs. */
 const MODULE_META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
 
@@ -570,13 +573,13 @@ export function setTerraformWorkspace(files: () => Iterable<string>): void {
  * the caller's module (literals, locals, variable defaults, zones). One look at the workspace serves
  * every folder, for FOLDER_TTL_MS (the CLI: the whole run).
  */
-function moduleCalls(dir: string, openText?: (file: string) => string | undefined): Map<string, string>[] {
+function moduleCalls(dir: string, openText?: (file: string) => string | undefined): Inputs[] {
   if (!callerCache || (!trustFolders && Date.now() - callerCache.at > FOLDER_TTL_MS)) callerCache = { at: Date.now(), byDir: gatherCalls(openText) };
   return callerCache.byDir.get(dir) ?? [];
 }
 
-function gatherCalls(openText?: (file: string) => string | undefined): Map<string, Map<string, string>[]> {
-  const byDir = new Map<string, Map<string, string>[]>();
+function gatherCalls(openText?: (file: string) => string | undefined): Map<string, Inputs[]> {
+  const byDir = new Map<string, Inputs[]>();
   for (const file of workspaceFiles()) {
     if (!/\.tf$/i.test(file)) continue;
     let text = openText?.(file);
@@ -608,11 +611,13 @@ function gatherCalls(openText?: (file: string) => string | undefined): Map<strin
       if (target === from) continue;
       // The caller's own module: its locals, variable defaults and zones (not its own callers).
       ctx ??= fillContext({ text, scope: from, locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(file, openText) }, blocks);
-      const inputs = new Map<string, string>();
+      const inputs: Inputs = new Map<string, string>();
       for (const [name, a] of b.attributes) {
         if (MODULE_META.has(name)) continue;
         const v = literal(a, ctx);
         if (v !== undefined) inputs.set(name, v);
+        // A list written in the call (`txt_records = ["v=spf1 …"]`): its strings are there, checked where written.
+        else if (a.value.find((t) => t.kind !== 'newline')?.text === '[') (inputs.lists ??= new Set()).add(name);
       }
       const list = byDir.get(target);
       if (list) list.push(inputs);
@@ -642,7 +647,7 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
 }
 
 /** The record resources of a file, read with a module call's inputs (or none): into `out`. */
-function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[], openText: ((file: string) => string | undefined) | undefined, inputs: ReadonlyMap<string, string> | undefined): Context {
+function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[], openText: ((file: string) => string | undefined) | undefined, inputs: Inputs | undefined): Context {
   // The file's own definitions (from its text, which may be the editor's) first, then the module's.
   const ctx = fillContext({ text, scope: scopeOf(uri), locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri, openText, inputs) }, blocks, inputs);
   const note = (range: OffsetRange, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range });
@@ -741,7 +746,8 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       // `each.value` of a literal for_each: the entry's value, where it is written.
       const eachValue = ref.kind === 'ident' && ref.text.trim() === 'each.value' && ctx.each !== undefined;
       // A variable a module call passes: the value is written (and checked) in the calling file; here the record exists.
-      const passed = ref.kind === 'ident' && /^var\.[A-Za-z0-9_-]+$/.test(ref.text.trim()) && inputs?.has(ref.text.trim().slice(4));
+      const passedName = ref.kind === 'ident' && /^var\.[A-Za-z0-9_-]+$/.test(ref.text.trim()) ? ref.text.trim().slice(4) : undefined;
+      const passed = passedName !== undefined && (inputs?.has(passedName) || inputs?.lists?.has(passedName));
       if ((eachValue && ctx.each!.foreign) || passed) {
         // Written in another file of the module, which checks it as written there: here the record exists.
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
