@@ -142,9 +142,23 @@ describe('property: parsers and the zone reader are total', () => {
     mutateTerraform(base, piece);
   });
 
+  it('Terraform zones named by expressions (variables, zone resources, data sources), mutated, never throw, and their fixes stay in the file', () => {
+    const base =
+      'variable "domain" {}\nresource "aws_route53_zone" "z" {\n  name = var.domain\n}\ndata "aws_route53_zone" "d" {\n  zone_id = var.zone_id\n}\n' +
+      'resource "aws_route53_record" "spf" {\n  zone_id = aws_route53_zone.z.zone_id\n  name    = var.domain\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=spf1 include:_spf.${var.domain} -all"]\n}\n' +
+      'resource "cloudflare_record" "c" {\n  zone_id = var.zone_id\n  name    = "@"\n  type    = "CNAME"\n  content = "x.example.net"\n  proxied = true\n}\n' +
+      'resource "cloudflare_record" "t" {\n  zone_id = var.zone_id\n  name    = "mail.${data.aws_route53_zone.d.name}"\n  type    = "TXT"\n  content = "v=spf1 -all"\n}\n';
+    const piece = fc.constantFrom('var.zone_id', 'var.domain', 'data.aws_route53_zone.d.name', 'aws_route53_zone.z.zone_id', '_dmarc.', '@', '"', '${', '}', '\n', 'proxied = true', 'CNAME', 'TXT', 'example.com', '.', 'count = 2', 'module "m" {\n  source = "./m"\n}\n', 'x');
+    mutateTerraform(base, piece);
+  });
+
   it('CloudFormation with random !Sub/!Join values never throws', () => {
     const cfn = built.map((b) => `Parameters:\n  x:\n    Default: a\nResources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: example.com.\n      Type: TXT\n      ResourceRecords:\n        - ${b}\n`);
     fc.assert(fc.property(cfn, (t) => check(t, 'stack.yaml')), { numRuns: RUNS });
+    // Names and values built from a parameter without a default (a stand-in domain).
+    const name = fc.array(fc.constantFrom('_dmarc.', '${D}', '${x}', '.', 'mail', '!Ref D', "'", '"', '!Sub ', ' '), { maxLength: 8 }).map((a) => a.join(''));
+    const param = fc.tuple(name, built).map(([n, b]) => `Parameters:\n  D:\n    Type: String\n  x:\n    Type: String\n    Default: a\nResources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: ${n}\n      Type: TXT\n      ResourceRecords:\n        - !Sub '"v=DMARC1; p=none; rua=mailto:d@\${D}"'\n        - ${b}\n`);
+    fc.assert(fc.property(param, (t) => check(t, 'stack.yaml')), { numRuns: RUNS });
   });
 
   it('.dmarc-lens.json with random sender profiles never throws', () => {
