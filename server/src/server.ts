@@ -655,6 +655,10 @@ let indexed: Promise<void> = Promise.resolve();
 async function indexWorkspace(): Promise<void> {
   if (workspaceFolders.length === 0) return;
   const { files } = collectFiles(workspaceFolders, (f) => formatOf(f) !== undefined);
+  // Module calls are looked for in every Terraform file found, not only those indexed so far: a module
+  // read before the file that calls it gets the call's inputs all the same.
+  const found = files.filter((f) => /\.tf$/i.test(f));
+  setTerraformWorkspace(() => new Set([...found, ...[...workspace.uris()].filter((f) => /\.tf$/i.test(f))]));
   const progress = hasWorkDoneProgress ? await connection.window.createWorkDoneProgress() : undefined;
   progress?.begin('DMARC Lens: indexing zone files', 0, `${files.length} files`, false);
   const started = Date.now();

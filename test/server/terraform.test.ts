@@ -71,6 +71,12 @@ describe('language server: unsaved edits of the files a document reads', () => {
     fs.writeFileSync(path.join(dir, 'calls', 'modules', 'spf', 'main.tf'), moduleText);
     fs.writeFileSync(path.join(dir, 'calls', 'main.tf'), callerText);
     fs.writeFileSync(path.join(dir, 'calls', 'a.calls.example.org.zone'), '$ORIGIN a.calls.example.org.\n_dmarc IN TXT "v=DMARC1; p=reject"\n');
+    // A module indexed before the file that calls it (a-… before z-…) publishes the DMARC record a zone file needs.
+    fs.mkdirSync(path.join(dir, 'order', 'a-module'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'order', 'z-root'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'order', 'a-module', 'main.tf'), 'resource "cloudflare_record" "dmarc" {\n  zone_id = var.zone_id\n  name    = "_dmarc.${var.domain}"\n  type    = "TXT"\n  content = "v=DMARC1; p=reject"\n}\n');
+    fs.writeFileSync(path.join(dir, 'order', 'z-root', 'main.tf'), 'module "dmarc" {\n  source  = "../a-module"\n  domain  = "idx.example.org"\n  zone_id = "11111111111111111111111111111111"\n}\n');
+    fs.writeFileSync(path.join(dir, 'order', 'idx.example.org.zone'), '$ORIGIN idx.example.org.\n@ IN TXT "v=spf1 -all"\n');
     client = await startServer(dir, { dns: { mode: 'offline' } });
   });
   after(async () => {
@@ -122,6 +128,14 @@ describe('language server: unsaved edits of the files a document reads', () => {
     await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: text.replace('"v=spf1', '"v=spf1 ptr') }] });
     const edited = await client.waitFor(uri, (p) => p.version === 2);
     assert.deepEqual(['spf/plus-all', 'spf/ptr'].map((r) => edited.diagnostics.filter((d) => d.code === r).length), [1, 1], JSON.stringify(edited.diagnostics));
+  });
+
+  it('indexes a module with the inputs of a call in a file indexed after it', async () => {
+    const uri = pathToFileURL(path.join(dir, 'order', 'idx.example.org.zone')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text: fs.readFileSync(path.join(dir, 'order', 'idx.example.org.zone'), 'utf8') } });
+    const first = await client.waitFor(uri, (p) => p.version === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!client.latest.get(uri)!.diagnostics.some((d) => d.code === 'dmarc/missing-record'), JSON.stringify(first.diagnostics));
   });
 
   it('checks a module again when an unsaved edit of the file that calls it changes what it passes', async () => {
