@@ -984,6 +984,10 @@ connection.onHover(async (params) => {
   const h = site && hoverAt(site, offset);
   if (!h || !site) return null;
   let markdown = h.markdown;
+  // One record written once for several names (a module called several times, a for_each or a loop over domains).
+  const names = new Set<string>();
+  for (const a of state.analysis.sites) if (a.site.uri === site.site.uri && a.site.range.start === site.site.range.start && a.site.owner) names.add(a.site.owner);
+  if (names.size > 1) markdown += `\n\n**Published at ${names.size} names** (written once, for a module called several times, a \`for_each\` or a loop over domains): ${[...names].map((n) => `\`${n}\``).join(', ')}`;
   // Suppressions that apply here, with their reasons.
   const line = params.position.line;
   const sups = findSuppressions(doc.getText()).filter((x) => x.kind === 'file' || x.target === line);

@@ -125,6 +125,9 @@ describe('language server: unsaved edits of the files a document reads', () => {
     await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'terraform', version: 1, text } });
     const first = await client.waitFor(uri, (p) => p.version === 1);
     assert.equal(first.diagnostics.filter((d) => d.code === 'spf/plus-all').length, 1, JSON.stringify(first.diagnostics));
+    // The hover names every name the one record is published at.
+    const hover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 5, character: text.split('\n')[5].indexOf('v=spf1') + 1 } });
+    assert.match(JSON.stringify(hover), /Published at 2 names.*`a\.example\.com`, `b\.example\.com`/);
     await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: text.replace('"v=spf1', '"v=spf1 ptr') }] });
     const edited = await client.waitFor(uri, (p) => p.version === 2);
     assert.deepEqual(['spf/plus-all', 'spf/ptr'].map((r) => edited.diagnostics.filter((d) => d.code === r).length), [1, 1], JSON.stringify(edited.diagnostics));
