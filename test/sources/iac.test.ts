@@ -844,6 +844,28 @@ describe('DNSControl: a D() is the whole zone', () => {
 });
 
 describe('Terraform for_each and conditional names', () => {
+  it('a for_each over a map of objects: each.value.name, .type and .value are the entry\'s attributes, checked where the map writes them', () => {
+    const text = [
+      'resource "cloudflare_zone" "z" {\n  zone = "example.com"\n}',
+      'locals {\n  records = {\n    spf = {\n      name  = "@"\n      type  = "TXT"\n      value = "v=spf1 include:_spf.google.com +all"\n    }\n    dmarc = { name = "_dmarc", type = "TXT", value = "v=DMARC1; p=none; rua=mailto:d@example.com" }\n    www = {\n      name  = "www"\n      type  = "A"\n      value = "192.0.2.1"\n    }\n  }\n}',
+      'resource "cloudflare_record" "r" {\n  for_each = local.records\n  zone_id  = cloudflare_zone.z.id\n  name     = each.value.name\n  type     = each.value.type\n  content  = each.value.value\n}',
+      '',
+    ].join('\n');
+    const a = analyzeZone(text, 'main.tf');
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value]), [
+      ['example.com', 'v=spf1 include:_spf.google.com +all'],
+      ['_dmarc.example.com', 'v=DMARC1; p=none; rua=mailto:d@example.com'],
+    ]);
+    assert.deepEqual(a.zone.records.filter((r) => r.type === 'A').map((r) => [r.owner, r.rdata[0]]), [['www.example.com', '192.0.2.1']]);
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(text, plus), '+all');
+    assert.equal(applyFix(text, plus.fixes![0]), text.replace('+all', '-all'));
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record' || f.rule === 'source/not-static'), JSON.stringify(a.findings.map((f) => f.message)));
+    // A nested object or a list in an entry: the map is not read (the literals are still checked).
+    const nested = analyzeZone(text.replace('value = "192.0.2.1"', 'value = ["192.0.2.1"]'), 'main.tf');
+    assert.deepEqual(nested.sites.map((x) => x.site.owner), [undefined, undefined]);
+  });
+
   it('makes one record per entry of a literal map or set, names from each.key, values checked where the map writes them', () => {
     const t = [
       'locals {',

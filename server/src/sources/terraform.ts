@@ -18,6 +18,14 @@ import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode 
 import { charStrings, sliceDecoded, type Decoded } from './layers';
 import type { SourceProblem, ZoneFile } from './zonefile';
 
+/** One entry of a literal `for_each`: its key, its value as written, and for an object value its flat attributes (`each.value.name`). */
+interface ForEachEntry {
+  key: string;
+  value: Token;
+  foreign?: boolean;
+  fields?: Map<string, Token>;
+}
+
 interface Context {
   text: string;
   /** The module's folder: zones named by an expression are the same zone within it (util/zonenames). */
@@ -29,7 +37,7 @@ interface Context {
   /** The module (the folder's files): asked when the file itself does not define a name. */
   parent?: Context;
   /** One instance of a resource with a literal `for_each`: `each.key`, and `each.value` as written. */
-  each?: { key: string; value: Token; foreign?: boolean };
+  each?: ForEachEntry;
   /** The module's context only: the locals and variables blocks of its files (a for_each map may be in any). */
   blocks?: readonly Block[];
   /** Locals and variable defaults that are lists of literal strings (`["a", "b"]`), by `local.x` / `var.x`. */
@@ -140,6 +148,8 @@ function resolveRef(expr: string, ctx: Context): string | undefined {
     return list && i !== undefined && list.length ? (e.startsWith('element(') ? list[i % list.length] : list[i]) : undefined;
   }
   if (e === 'each.key') return ctx.each?.key;
+  const field = e.startsWith('each.value.') ? ctx.each?.fields?.get(e.slice('each.value.'.length)) : undefined;
+  if (field) return field.kind === 'string' && !field.text.includes('${') ? field.text.slice(1, -1) : field.kind === 'number' ? field.text : undefined;
   if (e === 'each.value') {
     const v = ctx.each?.value;
     return v && v.kind === 'string' && !v.text.includes('${') ? v.text.slice(1, -1) : v?.kind === 'number' ? v.text : undefined;
@@ -733,7 +743,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       // One resource record per value, as DNS serves them.
       if (values.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...rel, ...ownerSuffix });
       // A value with templates of known parts (`each.value`, `count.index`, locals) is read as it resolves; else as written.
-      const rdataOf = (t: Token) => (t.kind === 'string' ? (literal({ name: '', nameStart: t.start, value: [t], start: t.start, end: t.end }, ctx) ?? t.text.slice(1, -1)) : t.text);
+      const rdataOf = (t: Token) => (t.kind === 'string' ? (literal({ name: '', nameStart: t.start, value: [t], start: t.start, end: t.end }, ctx) ?? t.text.slice(1, -1)) : t.kind === 'ident' ? (resolveRef(t.text, ctx) ?? t.text) : t.text);
       // Cloudflare flattens a CNAME at the zone apex, and serves a proxied one as its own addresses.
       const flattened = type === 'CNAME' && kind.startsWith('cloudflare_') && ((owner !== undefined && owner === (zone && normalize(zone))) || literal(b.attributes.get('proxied'), ctx) === 'true' || b.attributes.get('proxied')?.value.map((t) => t.text).join('').trim() === 'true') ? { flattened: true as const } : undefined;
       for (const t of values) out.records.push({ owner, type, ttl: undefined, rdata: [rdataOf(t)], uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix, ...flattened });
@@ -744,7 +754,10 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       // `local.spf` or `var.spf` with a literal string in this file: the record's value is that string,
       // checked (and fixed) where it is written. Once: a second record using it only exists.
       // `each.value` of a literal for_each: the entry's value, where it is written.
-      const eachValue = ref.kind === 'ident' && ref.text.trim() === 'each.value' && ctx.each !== undefined;
+      // `each.value.value` of an object entry: that attribute, where the map writes it.
+      const fieldName = ref.kind === 'ident' && ctx.each?.fields ? /^each\.value\.([A-Za-z0-9_-]+)$/.exec(ref.text.trim())?.[1] : undefined;
+      const fieldToken = fieldName !== undefined ? ctx.each!.fields!.get(fieldName) : undefined;
+      const eachValue = ref.kind === 'ident' && ((ref.text.trim() === 'each.value' && ctx.each !== undefined) || (fieldToken !== undefined && fieldToken.kind !== 'number'));
       // A variable a module call passes: the value is written (and checked) in the calling file; here the record exists.
       const passedName = ref.kind === 'ident' && /^var\.[A-Za-z0-9_-]+$/.test(ref.text.trim()) ? ref.text.trim().slice(4) : undefined;
       const passed = passedName !== undefined && (inputs?.has(passedName) || inputs?.lists?.has(passedName));
@@ -753,7 +766,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
         continue;
       }
-      const def = ref.kind === 'ident' ? (eachValue && ctx.each!.value.kind !== 'number' ? ctx.each!.value : definitionToken(ref.text, blocks)) : undefined;
+      const def = ref.kind === 'ident' ? (fieldToken !== undefined && fieldToken.kind !== 'number' ? fieldToken : eachValue && ctx.each!.value.kind !== 'number' && ctx.each!.value.kind !== 'punct' ? ctx.each!.value : definitionToken(ref.text, blocks)) : undefined;
       if (def && usedDefinitions.has(def.start)) {
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
         continue;
@@ -952,7 +965,7 @@ function mayBeMailAuthText(start: string): boolean {
  * `=` or `:`) or `toset([...])` of strings, written in place or as a local or a variable default in the
  * file. Undefined when it is anything else (then `each.*` stays unknown).
  */
-function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): { key: string; value: Token }[] | undefined {
+function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): ForEachEntry[] | undefined {
   if (!attr) return undefined;
   let toks = attr.value.filter((t) => t.kind !== 'newline');
   const ref = toks.map((t) => t.text).join('');
@@ -971,7 +984,7 @@ function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): 
   }
   // toset(["a", "b"]): each.key and each.value are the element.
   if (toks[0]?.text === 'toset' && toks[1]?.text === '(' && toks[2]?.text === '[') {
-    const out: { key: string; value: Token }[] = [];
+    const out: ForEachEntry[] = [];
     for (const t of toks.slice(3)) {
       if (t.text === ']' || t.text === ')') break;
       if (t.text === ',') continue;
@@ -982,7 +995,7 @@ function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): 
     return out;
   }
   if (toks[0]?.text !== '{' || toks[toks.length - 1]?.text !== '}') return undefined;
-  const out: { key: string; value: Token }[] = [];
+  const out: ForEachEntry[] = [];
   const inner = toks.slice(1, -1);
   for (let i = 0; i < inner.length; ) {
     if (inner[i].text === ',') {
@@ -992,6 +1005,28 @@ function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): 
     const key = unquote(inner[i]);
     const sep = inner[i + 1]?.text;
     const value = inner[i + 2];
+    // An object value (`spf = { name = "@", value = "v=spf1 …" }`): its flat attributes, for `each.value.name`.
+    if (key !== undefined && (sep === '=' || sep === ':') && value?.text === '{') {
+      const close = inner.findIndex((t, k) => k > i + 2 && t.text === '}');
+      if (close < 0) return undefined;
+      const fields = new Map<string, Token>();
+      const body = inner.slice(i + 3, close);
+      for (let j = 0; j < body.length; ) {
+        if (body[j].text === ',') {
+          j++;
+          continue;
+        }
+        const name = unquote(body[j]);
+        const v = body[j + 2];
+        // Flat attributes of one literal each; anything else (a nested object, a list, an expression) stops it.
+        if (name === undefined || (body[j + 1]?.text !== '=' && body[j + 1]?.text !== ':') || !v || (v.kind !== 'string' && v.kind !== 'number' && v.kind !== 'heredoc')) return undefined;
+        fields.set(name, v);
+        j += 3;
+      }
+      out.push({ key, value, fields });
+      i = close + 1;
+      continue;
+    }
     // Only flat entries: a key, `=` or `:`, and one literal value (a nested object or an expression stops it).
     if (key === undefined || (sep !== '=' && sep !== ':') || !value || (value.kind !== 'string' && value.kind !== 'number' && value.kind !== 'heredoc')) return undefined;
     const next = inner[i + 3];
