@@ -861,9 +861,20 @@ describe('Terraform for_each and conditional names', () => {
     assert.equal(covered(text, plus), '+all');
     assert.equal(applyFix(text, plus.fixes![0]), text.replace('+all', '-all'));
     assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record' || f.rule === 'source/not-static'), JSON.stringify(a.findings.map((f) => f.message)));
-    // A nested object or a list in an entry: the map is not read (the literals are still checked).
-    const nested = analyzeZone(text.replace('value = "192.0.2.1"', 'value = ["192.0.2.1"]'), 'main.tf');
+    // A nested object in an entry: the map is not read (the literals are still checked).
+    const nested = analyzeZone(text.replace('value = "192.0.2.1"', 'value = { ip = "192.0.2.1" }'), 'main.tf');
     assert.deepEqual(nested.sites.map((x) => x.site.owner), [undefined, undefined]);
+    // Route 53: `records = each.value.records`, a list in each entry.
+    const r53 = [
+      'resource "aws_route53_zone" "z" {\n  name = "example.com"\n}',
+      'variable "records" {\n  default = {\n    apex = {\n      name    = "example.com"\n      type    = "TXT"\n      records = ["v=spf1 -all", "google-site-verification=abc"]\n    }\n    mx = { name = "example.com", type = "MX", records = ["10 mx.example.net."] }\n  }\n}',
+      'resource "aws_route53_record" "r" {\n  for_each = var.records\n  zone_id  = aws_route53_zone.z.zone_id\n  name     = each.value.name\n  type     = each.value.type\n  ttl      = 300\n  records  = each.value.records\n}',
+      '',
+    ].join('\n');
+    const b = analyzeZone(r53, 'main.tf');
+    assert.deepEqual(b.sites.map((x) => [x.site.owner, x.site.value]), [['example.com', 'v=spf1 -all'], ['example.com', 'google-site-verification=abc']]);
+    assert.deepEqual(b.zone.records.filter((r) => r.type === 'MX').map((r) => [r.owner, r.rdata[0]]), [['example.com', '10 mx.example.net.']]);
+    assert.equal(covered(r53, b.findings.find((f) => f.rule === 'dmarc/missing-record')!), 'name     = each.value.name');
   });
 
   it('makes one record per entry of a literal map or set, names from each.key, values checked where the map writes them', () => {

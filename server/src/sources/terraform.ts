@@ -23,7 +23,8 @@ interface ForEachEntry {
   key: string;
   value: Token;
   foreign?: boolean;
-  fields?: Map<string, Token>;
+  /** Flat attributes: one literal, or a list of string literals (`records = ["v=spf1 …"]`). */
+  fields?: Map<string, Token | Token[]>;
 }
 
 interface Context {
@@ -149,6 +150,7 @@ function resolveRef(expr: string, ctx: Context): string | undefined {
   }
   if (e === 'each.key') return ctx.each?.key;
   const field = e.startsWith('each.value.') ? ctx.each?.fields?.get(e.slice('each.value.'.length)) : undefined;
+  if (Array.isArray(field)) return undefined;
   if (field) return field.kind === 'string' && !field.text.includes('${') ? field.text.slice(1, -1) : field.kind === 'number' ? field.text : undefined;
   if (e === 'each.value') {
     const v = ctx.each?.value;
@@ -739,6 +741,13 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       default:
         continue;
     }
+    // `records = each.value.records` of an entry whose attribute is a list: its strings, where the map writes them.
+    if (ctx.each?.fields)
+      values = values.flatMap((t) => {
+        const f = t.kind === 'ident' ? /^each\.value\.([A-Za-z0-9_-]+)$/.exec(t.text.trim()) : null;
+        const v = f ? ctx.each!.fields!.get(f[1]) : undefined;
+        return Array.isArray(v) && !ctx.each!.foreign ? v : [t];
+      });
     if (type !== 'TXT' && type !== 'SPF') {
       // One resource record per value, as DNS serves them.
       if (values.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...rel, ...ownerSuffix });
@@ -756,7 +765,8 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       // `each.value` of a literal for_each: the entry's value, where it is written.
       // `each.value.value` of an object entry: that attribute, where the map writes it.
       const fieldName = ref.kind === 'ident' && ctx.each?.fields ? /^each\.value\.([A-Za-z0-9_-]+)$/.exec(ref.text.trim())?.[1] : undefined;
-      const fieldToken = fieldName !== undefined ? ctx.each!.fields!.get(fieldName) : undefined;
+      const fieldValue = fieldName !== undefined ? ctx.each!.fields!.get(fieldName) : undefined;
+      const fieldToken = Array.isArray(fieldValue) ? undefined : fieldValue;
       const eachValue = ref.kind === 'ident' && ((ref.text.trim() === 'each.value' && ctx.each !== undefined) || (fieldToken !== undefined && fieldToken.kind !== 'number'));
       // A variable a module call passes: the value is written (and checked) in the calling file; here the record exists.
       const passedName = ref.kind === 'ident' && /^var\.[A-Za-z0-9_-]+$/.test(ref.text.trim()) ? ref.text.trim().slice(4) : undefined;
@@ -1009,7 +1019,7 @@ function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): 
     if (key !== undefined && (sep === '=' || sep === ':') && value?.text === '{') {
       const close = inner.findIndex((t, k) => k > i + 2 && t.text === '}');
       if (close < 0) return undefined;
-      const fields = new Map<string, Token>();
+      const fields = new Map<string, Token | Token[]>();
       const body = inner.slice(i + 3, close);
       for (let j = 0; j < body.length; ) {
         if (body[j].text === ',') {
@@ -1018,6 +1028,15 @@ function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): 
         }
         const name = unquote(body[j]);
         const v = body[j + 2];
+        if (name !== undefined && (body[j + 1]?.text === '=' || body[j + 1]?.text === ':') && v?.text === '[') {
+          // A list of string literals.
+          const end = body.findIndex((t, k) => k > j + 2 && t.text === ']');
+          const items = end < 0 ? undefined : body.slice(j + 3, end).filter((t) => t.text !== ',');
+          if (!items || items.some((t) => t.kind !== 'string' && t.kind !== 'heredoc')) return undefined;
+          fields.set(name, items);
+          j = end + 1;
+          continue;
+        }
         // Flat attributes of one literal each; anything else (a nested object, a list, an expression) stops it.
         if (name === undefined || (body[j + 1]?.text !== '=' && body[j + 1]?.text !== ':') || !v || (v.kind !== 'string' && v.kind !== 'number' && v.kind !== 'heredoc')) return undefined;
         fields.set(name, v);
