@@ -132,7 +132,7 @@ describe('property: parsers and the zone reader are total', () => {
 
   it('Terraform for_each maps, each.key/each.value and conditional names, mutated, never throw', () => {
     const base = 'locals {\n  m = { a = "v=spf1 -all", "b" : "v=DMARC1; p=none" }\n}\nresource "aws_route53_record" "fe" {\n  for_each = local.m\n  zone_id  = "Z"\n  name     = each.key == "a" ? "x.example." : "${each.key}.example."\n  type     = "TXT"\n  records  = [each.value]\n}\n';
-    const piece = fc.constantFrom('for_each = ', '?', ':', '==', '!=', 'each.key', 'each.value', 'each.value.name', 'each.value.v', '{ name = "@", v = "v=spf1 +all" }', '{', '}', '[', ']', '"', '\n', 'toset(', ')', ',', '=', 'local.m', '${', 'x');
+    const piece = fc.constantFrom('for_each = ', '?', ':', '==', '!=', 'each.key', 'each.value', 'each.value.name', 'each.value.v', '{ name = "@", v = "v=spf1 +all" }', '{ for r in local.l : r.name => r }', 'for', ' in ', '=>', '["a"]', '{', '}', '[', ']', '"', '\n', 'toset(', ')', ',', '=', 'local.m', '${', 'x');
     mutateTerraform(base, piece);
   });
 

@@ -875,6 +875,17 @@ describe('Terraform for_each and conditional names', () => {
     assert.deepEqual(b.sites.map((x) => [x.site.owner, x.site.value]), [['example.com', 'v=spf1 -all'], ['example.com', 'google-site-verification=abc']]);
     assert.deepEqual(b.zone.records.filter((r) => r.type === 'MX').map((r) => [r.owner, r.rdata[0]]), [['example.com', '10 mx.example.net.']]);
     assert.equal(covered(r53, b.findings.find((f) => f.rule === 'dmarc/missing-record')!), 'name     = each.value.name');
+    // A list of objects made a map with a `for` expression, keyed by an attribute.
+    const list = [
+      'locals {\n  records = [\n    { name = "@", type = "TXT", value = "v=spf1 +all" },\n    { name = "_dmarc", type = "TXT", value = "v=DMARC1; p=reject; rua=mailto:d@example.com" },\n  ]\n}',
+      'resource "cloudflare_record" "r" {\n  for_each = { for r in local.records : "${r.name}-${r.type}" => r }\n  zone_id  = cloudflare_zone.z.id\n  name     = each.value.name\n  type     = each.value.type\n  content  = each.value.value\n}',
+      'resource "cloudflare_zone" "z" {\n  zone = "example.org"\n}',
+      '',
+    ].join('\n');
+    const c = analyzeZone(list, 'main.tf');
+    assert.deepEqual(c.sites.map((x) => x.site.owner), ['example.org', '_dmarc.example.org']);
+    assert.equal(covered(list, c.findings.find((f) => f.rule === 'spf/plus-all')!), '+all');
+    assert.ok(!c.findings.some((f) => f.rule === 'dmarc/missing-record'));
   });
 
   it('makes one record per entry of a literal map or set, names from each.key, values checked where the map writes them', () => {

@@ -1005,6 +1005,8 @@ function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): 
     return out;
   }
   if (toks[0]?.text !== '{' || toks[toks.length - 1]?.text !== '}') return undefined;
+  // `{ for r in local.records : r.name => r }`: a literal list of flat objects, keyed by one of their attributes.
+  if (toks[1]?.text === 'for') return forExpressionEntries(toks, blocks, unquote);
   const out: ForEachEntry[] = [];
   const inner = toks.slice(1, -1);
   for (let i = 0; i < inner.length; ) {
@@ -1019,29 +1021,8 @@ function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): 
     if (key !== undefined && (sep === '=' || sep === ':') && value?.text === '{') {
       const close = inner.findIndex((t, k) => k > i + 2 && t.text === '}');
       if (close < 0) return undefined;
-      const fields = new Map<string, Token | Token[]>();
-      const body = inner.slice(i + 3, close);
-      for (let j = 0; j < body.length; ) {
-        if (body[j].text === ',') {
-          j++;
-          continue;
-        }
-        const name = unquote(body[j]);
-        const v = body[j + 2];
-        if (name !== undefined && (body[j + 1]?.text === '=' || body[j + 1]?.text === ':') && v?.text === '[') {
-          // A list of string literals.
-          const end = body.findIndex((t, k) => k > j + 2 && t.text === ']');
-          const items = end < 0 ? undefined : body.slice(j + 3, end).filter((t) => t.text !== ',');
-          if (!items || items.some((t) => t.kind !== 'string' && t.kind !== 'heredoc')) return undefined;
-          fields.set(name, items);
-          j = end + 1;
-          continue;
-        }
-        // Flat attributes of one literal each; anything else (a nested object, a list, an expression) stops it.
-        if (name === undefined || (body[j + 1]?.text !== '=' && body[j + 1]?.text !== ':') || !v || (v.kind !== 'string' && v.kind !== 'number' && v.kind !== 'heredoc')) return undefined;
-        fields.set(name, v);
-        j += 3;
-      }
+      const fields = objectFields(inner.slice(i + 3, close), unquote);
+      if (!fields) return undefined;
       out.push({ key, value, fields });
       i = close + 1;
       continue;
@@ -1054,6 +1035,68 @@ function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): 
     i += 3;
   }
   return out;
+}
+
+/**
+ * The entries of `{ for r in local.x : r.name => r }` (or `var.x`, or `"${r.name}-${r.type}" => r`)
+ * over a literal list of flat objects: each object, keyed by its attribute (else by its index).
+ */
+function forExpressionEntries(toks: readonly Token[], blocks: readonly Block[], unquote: (t: Token) => string | undefined): ForEachEntry[] | undefined {
+  const v = toks[2]?.kind === 'ident' ? toks[2].text : undefined;
+  const colon = toks.findIndex((t) => t.text === ':');
+  const arrow = toks.findIndex((t, k) => t.text === '=' && toks[k + 1]?.text === '>');
+  if (!v || v.includes('.') || toks[3]?.text !== 'in' || colon < 0 || arrow < colon) return undefined;
+  // The value must be the object itself.
+  if (toks.slice(arrow + 2, -1).map((t) => t.text).join('') !== v) return undefined;
+  const def = definitions(toks.slice(4, colon).map((t) => t.text).join(''), blocks)[0];
+  const list = def?.value.filter((t) => t.kind !== 'newline');
+  if (!list || list[0]?.text !== '[' || list[list.length - 1]?.text !== ']') return undefined;
+  const keyExpr = toks.slice(colon + 1, arrow).map((t) => t.text).join('').trim();
+  const out: ForEachEntry[] = [];
+  for (let i = 1; i < list.length - 1; ) {
+    if (list[i].text === ',') {
+      i++;
+      continue;
+    }
+    if (list[i].text !== '{') return undefined;
+    const close = list.findIndex((t, k) => k > i && t.text === '}');
+    if (close < 0) return undefined;
+    const fields = objectFields(list.slice(i + 1, close), unquote);
+    if (!fields) return undefined;
+    const keyField = keyExpr.startsWith(`${v}.`) ? fields.get(keyExpr.slice(v.length + 1)) : undefined;
+    const key = keyField && !Array.isArray(keyField) ? (unquote(keyField) ?? String(out.length)) : String(out.length);
+    out.push({ key, value: list[i], fields });
+    i = close + 1;
+  }
+  return out;
+}
+
+/** The flat attributes of an object's body (between its braces): one literal each, or a list of string literals. Undefined for anything else. */
+function objectFields(body: readonly Token[], unquote: (t: Token) => string | undefined): Map<string, Token | Token[]> | undefined {
+  const fields = new Map<string, Token | Token[]>();
+  for (let j = 0; j < body.length; ) {
+    if (body[j].text === ',') {
+      j++;
+      continue;
+    }
+    const name = unquote(body[j]);
+    const v = body[j + 2];
+    if (name === undefined || (body[j + 1]?.text !== '=' && body[j + 1]?.text !== ':') || !v) return undefined;
+    if (v.text === '[') {
+      // A list of string literals.
+      const end = body.findIndex((t, k) => k > j + 2 && t.text === ']');
+      const items = end < 0 ? undefined : body.slice(j + 3, end).filter((t) => t.text !== ',');
+      if (!items || items.some((t) => t.kind !== 'string' && t.kind !== 'heredoc')) return undefined;
+      fields.set(name, items);
+      j = end + 1;
+      continue;
+    }
+    // A nested object or an expression stops it.
+    if (v.kind !== 'string' && v.kind !== 'number' && v.kind !== 'heredoc') return undefined;
+    fields.set(name, v);
+    j += 3;
+  }
+  return fields;
 }
 
 /** The attributes `local.x` or `var.x` refers to in these blocks (a local, a variable's default), in order. */
