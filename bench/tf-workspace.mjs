@@ -1,6 +1,6 @@
 // Terraform workspace benchmark: 2 000 .tf files with 20 000 record resources (a zone resource per
 // file, SPF/DMARC/DKIM TXT records and A records), indexed in one process into the workspace model;
-// then one file edited and checked again. Usage: npm run bench:tf
+// then one file edited and checked again; and one module called 500 times (see below). Usage: npm run bench:tf
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,3 +62,51 @@ for (let i = 0; i < 30; i++) {
 times.sort((a, b) => a - b);
 console.log(`re-check of one edited file (workspace of ${files.length}): median ${times[15].toFixed(1)} ms, max ${times[29].toFixed(1)} ms over 30 edits`);
 void checkZone;
+
+// Module calls: one module of 10 record resources (names and values from its variables) called 500
+// times from a root module, each call with its own domain. Indexed as above (the module is read once
+// per call: 5 000 records), then the module file edited and checked again with every call.
+const CALLS = 500;
+const mdir = path.join(root, 'bench', '.data', `tf-calls-${CALLS}`);
+if (!existsSync(path.join(mdir, '.complete'))) {
+  rmSync(mdir, { recursive: true, force: true });
+  mkdirSync(path.join(mdir, 'modules', 'mail'), { recursive: true });
+  const rec = (label, name, value) => `resource "aws_route53_record" "${label}" {\n  zone_id = var.zone_id\n  name    = ${name}\n  type    = "TXT"\n  ttl     = 300\n  records = [${value}]\n}\n`;
+  const parts = ['variable "domain" {}\nvariable "zone_id" {}\nvariable "rua" {\n  default = "mailto:dmarc@example.org"\n}\n'];
+  parts.push(rec('spf', 'var.domain', '"v=spf1 include:_spf.${var.domain} include:_spf.google.com ~all"'));
+  parts.push(rec('spf_inner', '"_spf.${var.domain}"', '"v=spf1 ip4:192.0.2.0/24 -all"'));
+  parts.push(rec('dmarc', '"_dmarc.${var.domain}"', '"v=DMARC1; p=quarantine; rua=${var.rua}"'));
+  for (let s = 0; s < 7; s++) parts.push(rec(`news${s}`, `"news${s}.\${var.domain}"`, '"v=spf1 -all"'));
+  writeFileSync(path.join(mdir, 'modules', 'mail', 'main.tf'), parts.join('\n'));
+  const calls = [];
+  for (let c = 0; c < CALLS; c++) calls.push(`resource "aws_route53_zone" "z${c}" {\n  name = "c${c}.example.com"\n}\nmodule "mail${c}" {\n  source  = "./modules/mail"\n  domain  = "c${c}.example.com"\n  zone_id = aws_route53_zone.z${c}.zone_id\n}\n`);
+  writeFileSync(path.join(mdir, 'main.tf'), calls.join('\n'));
+  writeFileSync(path.join(mdir, '.complete'), '');
+}
+const mfiles = [path.join(mdir, 'main.tf'), path.join(mdir, 'modules', 'mail', 'main.tf')];
+const tf = require(path.join(root, 'out/server/src/sources/terraform.js'));
+tf.setTerraformWorkspace(() => mfiles);
+tf.forgetTerraformFolder(path.join(mdir, 'modules', 'mail'));
+const m0 = performance.now();
+const mws = new WorkspaceIndex();
+let mrecords = 0;
+for (const f of mfiles) {
+  const p = readZone(readFileSync(f, 'utf8'), f);
+  mws.set(f, p.zone.records, p.sites);
+  mrecords += p.zone.records.length;
+}
+const mIndex = performance.now() - m0;
+const mfile = mfiles[1];
+const mtext = readFileSync(mfile, 'utf8');
+const mdoc = new DocumentAnalyzer(mfile);
+let findings = 0;
+const mtimes = [];
+for (let i = 0; i < 10; i++) {
+  const t = performance.now();
+  const a = mdoc.update(mtext.replace('~all', i % 2 ? '+all' : '~all'), { workspace: mws, model: true });
+  mws.set(mfile, a.zone.records, a.sites);
+  mtimes.push(performance.now() - t);
+  findings = a.findings.length;
+}
+mtimes.sort((a, b) => a - b);
+console.log(`module called ${CALLS} times: indexed ${mrecords} records in ${mIndex.toFixed(0)} ms; re-check of the edited module with every call: median ${mtimes[5].toFixed(0)} ms, max ${mtimes[9].toFixed(0)} ms over 10 edits (+all in and out; ${findings} finding after the last, said once for all calls)`);
