@@ -45,7 +45,7 @@ const EXAMPLES: [string, string][] = [
   ['octodns/northwind-shop.example.yaml', 'yaml'],
   ['dnscontrol/dnsconfig.js', 'javascript'],
 ];
-const PIECES = ['"', "'", '\\', '\n', '\r\n', ' ', ';', '(', ')', '[', ']', '{', '}', '${', '$', '#', 'v=spf1 ', 'include:', '+all', 'v=DMARC1; ', 'p=', 't=y', 'pct=', 'psd=n', 'psd=y', 'sp=reject', '_dmarc.', 'v=DKIM1; p=', '@', '.', 'é', '😀', '\u0000', '$GENERATE 1-3 h$ TXT "v=spf1 +all"\n'];
+const PIECES = ['"', "'", '\\', '\n', '\r\n', ' ', ';', '(', ')', '[', ']', '{', '}', '${', '$', '#', 'v=spf1 ', 'include:', '+all', 'v=DMARC1; ', 'p=', 't=y', 'pct=', 'psd=n', 'psd=y', 'sp=reject', '_dmarc.', 'v=DKIM1; p=', '@', '.', 'é', '😀', '\u0000', '$GENERATE 1-3 h$ TXT "v=spf1 +all"\n', 'var.zone_id', 'each.value.name', 'module "m" {\n  source = "../terraform"\n  domain = "x.example.com"\n}\n', 'proxied = true'];
 
 /** The lines of a text as LSP counts them (\n, \r\n and \r end a line), in UTF-16 code units. */
 function lines(text: string): string[] {
