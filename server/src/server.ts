@@ -65,7 +65,7 @@ import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { nextSteps, verdict, type RolloutStyle } from './rollout';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { previewModel } from './reports/preview';
-import { forgetTerraformFolder, setTerraformWorkspace, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
+import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
 import { applySuppressions, commentPrefix, findSuppressions, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
@@ -307,6 +307,23 @@ function moduleChanged(file: string, text: string, key: string): boolean {
   return disk !== text && (disk === undefined || terraformModuleKey(disk) !== key);
 }
 
+/** Each open Terraform file's text when last checked: a change to it re-checks the files that call its module. */
+const lastTerraformText = new Map<string, string>();
+
+/** Checks again (or reads again from disk) the files whose module blocks call the module of `file`. */
+function recheckCallers(file: string): void {
+  const callers = terraformCallers(path.dirname(file), openText);
+  if (callers.length === 0) return;
+  forgetTerraformFolder(path.dirname(file));
+  for (const caller of callers) {
+    const open = openDocument(caller);
+    if (open) {
+      states.delete(open.uri);
+      schedule(open, 0, true, false);
+    } else if (fs.existsSync(caller)) setImmediate(() => !openDocument(caller) && indexFromDisk(caller));
+  }
+}
+
 /** The folders each Terraform file's `module` blocks called when last read. */
 const moduleCallsOf = new Map<string, string[]>();
 
@@ -378,6 +395,12 @@ function analyze(doc: TextDocument, model = true): DocState {
     }
     if (documents.keys().length > 1 && !ownersBeforeEdit.has(file)) ownersBeforeEdit.set(file, workspace.ownersOf(file));
     workspace.set(file, analysis.zone.records, analysis.sites);
+    // A called module's text changed: the files that call it publish values at the names it gives them.
+    if (analysis.zone.format === 'terraform' && lastTerraformText.get(file) !== text) {
+      const first = !lastTerraformText.has(file);
+      lastTerraformText.set(file, text);
+      if (!first) recheckCallers(file);
+    }
     // Profiles from the editor setting apply where no .dmarc-lens.json declares domains.
     if (model && settingSenders.length && project.domains.length === 0 && analysis.zone.format !== 'config') {
       const sink = new FindingSink({ rules: { ...ruleSettings, ...project.rules } });
@@ -829,6 +852,8 @@ documents.onDidClose((e) => {
   // Unsaved edits are gone with the editor's text: a Terraform module reads the disk again, and the
   // documents that read this file or its names are checked again.
   const unsaved = readTextFile(file) !== e.document.getText();
+  lastTerraformText.delete(file);
+  if (unsaved && /\.tf$/i.test(file)) recheckCallers(file);
   if (moduleKeys.delete(file) && unsaved) {
     revalidateModule(path.dirname(file));
     for (const dir of calledModules(file, readTextFile(file) ?? '')) revalidateModule(dir);

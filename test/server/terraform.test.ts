@@ -56,6 +56,8 @@ describe('language server: unsaved edits of the files a document reads', () => {
 
   const moduleText = 'variable "domain" {}\nresource "cloudflare_record" "spf" {\n  zone_id = var.zone_id\n  name    = var.domain\n  type    = "TXT"\n  content = "v=spf1 -all"\n}\n';
   const callerText = 'module "spf" {\n  source  = "./modules/spf"\n  domain  = "a.calls.example.org"\n  zone_id = "023e105f4ecef8ad9ca31a8372d0c353"\n}\n';
+  const valueModule = 'resource "cloudflare_record" "spf" {\n  zone_id = var.zone_id\n  name    = var.domain\n  type    = "TXT"\n  content = var.spf\n}\n';
+  const valueCaller = 'module "m" {\n  source  = "./m"\n  domain  = "c3.example.org"\n  zone_id = "22222222222222222222222222222222"\n  spf     = "v=spf1 -all"\n}\n';
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-unsaved-lsp-'));
     fs.mkdirSync(path.join(dir, 'tf'));
@@ -77,6 +79,10 @@ describe('language server: unsaved edits of the files a document reads', () => {
     fs.writeFileSync(path.join(dir, 'order', 'a-module', 'main.tf'), 'resource "cloudflare_record" "dmarc" {\n  zone_id = var.zone_id\n  name    = "_dmarc.${var.domain}"\n  type    = "TXT"\n  content = "v=DMARC1; p=reject"\n}\n');
     fs.writeFileSync(path.join(dir, 'order', 'z-root', 'main.tf'), 'module "dmarc" {\n  source  = "../a-module"\n  domain  = "idx.example.org"\n  zone_id = "11111111111111111111111111111111"\n}\n');
     fs.writeFileSync(path.join(dir, 'order', 'idx.example.org.zone'), '$ORIGIN idx.example.org.\n@ IN TXT "v=spf1 -all"\n');
+    // A module whose record's value the call writes.
+    fs.mkdirSync(path.join(dir, 'values', 'm'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'values', 'm', 'main.tf'), valueModule);
+    fs.writeFileSync(path.join(dir, 'values', 'main.tf'), valueCaller);
     client = await startServer(dir, { dns: { mode: 'offline' } });
   });
   after(async () => {
@@ -131,6 +137,22 @@ describe('language server: unsaved edits of the files a document reads', () => {
     await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: text.replace('"v=spf1', '"v=spf1 ptr') }] });
     const edited = await client.waitFor(uri, (p) => p.version === 2);
     assert.deepEqual(['spf/plus-all', 'spf/ptr'].map((r) => edited.diagnostics.filter((d) => d.code === r).length), [1, 1], JSON.stringify(edited.diagnostics));
+  });
+
+  it('checks the file that calls a module again when an unsaved edit of the module moves the record its value is for', async () => {
+    const callerUri = pathToFileURL(path.join(dir, 'values', 'main.tf')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: callerUri, languageId: 'terraform', version: 1, text: valueCaller } });
+    // The value is written here, for the name the module gives it.
+    const first = await client.waitFor(callerUri, (p) => p.diagnostics.some((d) => d.code === 'dmarc/missing-record'));
+    assert.match(first.diagnostics.find((d) => d.code === 'dmarc/missing-record')!.message, /^`c3\.example\.org` publishes SPF/);
+    const moduleUri = pathToFileURL(path.join(dir, 'values', 'm', 'main.tf')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: moduleUri, languageId: 'terraform', version: 1, text: valueModule } });
+    await client.waitFor(moduleUri, (p) => p.version === 1);
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: moduleUri, version: 2 }, contentChanges: [{ text: valueModule.replace('name    = var.domain', 'name    = "mail.${var.domain}"') }] });
+    await client.waitFor(callerUri, (p) => p.diagnostics.some((d) => /^`mail\.c3\.example\.org` publishes SPF/.test(d.message)));
+    // Closed without saving: the record is back at the domain.
+    await client.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: moduleUri } });
+    await client.waitFor(callerUri, (p) => p.diagnostics.some((d) => /^`c3\.example\.org` publishes SPF/.test(d.message)));
   });
 
   it('indexes a module with the inputs of a call in a file indexed after it', async () => {

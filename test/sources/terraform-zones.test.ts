@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeZone, readSource } from '../../server/src/service';
 import { showNames, underStandIn } from '../../server/src/util/zonenames';
-import { ROOT } from '../helpers';
+import { CORPUS, ROOT } from '../helpers';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 
@@ -264,6 +264,11 @@ describe('Terraform module calls', () => {
       const dmarc = Object.fromEntries(inv.domains.map((d) => [d.domain, d.dmarc.map((x) => x.value)]));
       assert.deepEqual(dmarc['example.com'], ['v=DMARC1; p=none; rua=mailto:dmarc@example.org']);
       assert.deepEqual(dmarc['example.net'], ['v=DMARC1; p=none; rua=mailto:dmarc@example.net']);
+      // The value a call passes whole is a record at the module's name for it, written (and fixed) in the calling file.
+      const spf = Object.fromEntries(inv.domains.map((d) => [d.domain, (d as unknown as { spf: { value: string; path: string }[] }).spf.map((x) => [x.value, path.relative(dir, x.path)])]));
+      assert.deepEqual(spf['news.example.net'], [['v=spf1 ptr -all', path.join('envs', 'prod', 'main.tf')]]);
+      // A call that passes nothing for it gets the module's default, written in the module.
+      assert.deepEqual(spf['news.example.com'], [['v=spf1 -all', path.join('modules', 'mail', 'main.tf')]]);
       // A counted call is not read (its instances are not told apart here).
       assert.ok(!inv.domains.some((d) => d.domain.includes('counted')));
       // The module alone: its names are unknown again.
@@ -284,11 +289,33 @@ describe('Terraform module calls', () => {
       );
       fs.writeFileSync(path.join(dir, 'main.tf'), 'resource "aws_route53_zone" "gov" {\n  name = "agency.gov"\n}\nmodule "email" {\n  source       = "./modules/email"\n  zone_id      = aws_route53_zone.gov.zone_id\n  dmarc_policy = "reject"\n  dmarc_rua    = "mailto:dmarc@agency.gov"\n  txt_records  = ["v=spf1 include:_spf.google.com +all"]\n}\n');
       const inv = JSON.parse(spawnSync(process.execPath, [CLI, 'inventory', dir, '--format', 'json'], { encoding: 'utf8' }).stdout) as { domains: { domain: string; spf: { value: string }[]; dmarc: { value: string }[] }[] };
-      assert.deepEqual(inv.domains.map((d) => [d.domain, d.spf.map((x) => x.value), d.dmarc.map((x) => x.value)]), [['agency.gov', [], ['v=DMARC1; p=reject; rua=mailto:dmarc@agency.gov']], ['mail.agency.gov', ['v=spf1 -all'], []]]);
+      assert.deepEqual(inv.domains.map((d) => [d.domain, d.spf.map((x) => x.value), d.dmarc.map((x) => x.value)]), [['agency.gov', ['v=spf1 include:_spf.google.com +all'], ['v=DMARC1; p=reject; rua=mailto:dmarc@agency.gov']], ['mail.agency.gov', ['v=spf1 -all'], []]]);
       const r = spawnSync(process.execPath, [CLI, 'check', dir, '--offline', '--format', 'json'], { encoding: 'utf8' });
-      // The list the call passes is checked where it is written; the module says nothing of it.
+      // The list the call passes is a record at the name the module gives it, checked where the call writes it; the module says nothing of it.
       const byFile = Object.fromEntries((JSON.parse(r.stdout).files as { path: string; diagnostics: { rule: string }[] }[]).map((f) => [path.relative(dir, f.path), f.diagnostics.map((d) => d.rule)]));
       assert.deepEqual(byFile, { 'main.tf': ['spf/plus-all'], [path.join('modules', 'email', 'main.tf')]: [] }, r.stdout);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('corpus: the WestJet DNS module and its call, laid out as in their repository, publish the call\'s SPF at westjet.com', (t) => {
+    const iac = path.join(CORPUS, 'iac', 'terraform');
+    if (!fs.existsSync(path.join(iac, 'westjet_azurerm_westjet_com.tf'))) return t.skip(`corpus not present at ${iac}`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-westjet-'));
+    try {
+      // The corpus keeps both files flat; the call's source is ./modules/dns_zone.
+      fs.mkdirSync(path.join(dir, 'modules', 'dns_zone'), { recursive: true });
+      fs.copyFileSync(path.join(iac, 'westjet_azurerm_westjet_com.tf'), path.join(dir, 'main.tf'));
+      fs.copyFileSync(path.join(iac, 'westjet_azurerm_module_dns_zone_main.tf'), path.join(dir, 'modules', 'dns_zone', 'main.tf'));
+      const r = spawnSync(process.execPath, [CLI, 'check', dir, '--offline', '--format', 'json'], { encoding: 'utf8' });
+      const byFile = Object.fromEntries((JSON.parse(r.stdout).files as { path: string; diagnostics: { rule: string; message: string }[] }[]).map((f) => [path.relative(dir, f.path), f.diagnostics]));
+      // The SPF record the call writes is westjet.com's, and westjet.com publishes no DMARC record in these files.
+      assert.deepEqual(byFile['main.tf'].map((d) => [d.rule, d.message.split(' ')[0]]), [['dmarc/missing-record', '`westjet.com`']]);
+      // The module's name and value are known from the call: no notes about them.
+      assert.deepEqual(byFile[path.join('modules', 'dns_zone', 'main.tf')], []);
+      const inv = spawnSync(process.execPath, [CLI, 'inventory', dir], { encoding: 'utf8' }).stdout;
+      assert.match(inv, /^westjet\.com\n {2}SPF {4}v=spf1 include:spf\.protection\.outlook\.com -all {2}\(.*main\.tf:5\)/m);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -560,7 +560,7 @@ function moduleContext(uri: string, openText?: (file: string) => string | undefi
 /** Where the front end's Terraform files are listed: module calls among them give a module its inputs. */
 let workspaceFiles: () => Iterable<string> = () => [];
 /** The inputs each call of a module (a folder) passes, by the module's folder, with when they were gathered. */
-let callerCache: { at: number; byDir: Map<string, Inputs[]> } | undefined;
+let callerCache: { at: number; byDir: Map<string, Inputs[]>; callers: Map<string, Set<string>> } | undefined;
 /** Per workspace file on disk: whether it calls modules at all, at its size and time (most do not: not read again). */
 const callFiles = new Map<string, { mtimeMs: number; size: number; calls: boolean }>();
 /** What a module call passes: the arguments known as strings, and the names of those given as a list written in the call. */
@@ -586,12 +586,22 @@ export function setTerraformWorkspace(files: () => Iterable<string>): void {
  * every folder, for FOLDER_TTL_MS (the CLI: the whole run).
  */
 function moduleCalls(dir: string, openText?: (file: string) => string | undefined): Inputs[] {
-  if (!callerCache || (!trustFolders && Date.now() - callerCache.at > FOLDER_TTL_MS)) callerCache = { at: Date.now(), byDir: gatherCalls(openText) };
-  return callerCache.byDir.get(dir) ?? [];
+  return calls(openText).byDir.get(dir) ?? [];
 }
 
-function gatherCalls(openText?: (file: string) => string | undefined): Map<string, Inputs[]> {
+function calls(openText?: (file: string) => string | undefined): NonNullable<typeof callerCache> {
+  if (!callerCache || (!trustFolders && Date.now() - callerCache.at > FOLDER_TTL_MS)) callerCache = { at: Date.now(), ...gatherCalls(openText) };
+  return callerCache;
+}
+
+/** The files of the workspace whose module blocks call the module in `dir` (they publish values it names: check them again when it changes). */
+export function terraformCallers(dir: string, openText?: (file: string) => string | undefined): string[] {
+  return [...(calls(openText).callers.get(path.resolve(dir)) ?? [])];
+}
+
+function gatherCalls(openText?: (file: string) => string | undefined): { byDir: Map<string, Inputs[]>; callers: Map<string, Set<string>> } {
   const byDir = new Map<string, Inputs[]>();
+  const callers = new Map<string, Set<string>>();
   for (const file of workspaceFiles()) {
     if (!/\.tf$/i.test(file)) continue;
     let text = openText?.(file);
@@ -634,9 +644,12 @@ function gatherCalls(openText?: (file: string) => string | undefined): Map<strin
       const list = byDir.get(target);
       if (list) list.push(inputs);
       else byDir.set(target, [inputs]);
+      const who = callers.get(target);
+      if (who) who.add(file);
+      else callers.set(target, new Set([file]));
     }
   }
-  return byDir;
+  return { byDir, callers };
 }
 
 function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token[], openText?: (file: string) => string | undefined): ZoneFile {
@@ -654,12 +667,123 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
   const calls = dir && blocks.some((b) => b.type === 'resource') ? moduleCalls(dir, openText) : [];
   let ctx: Context | undefined;
   for (const inputs of calls.length ? calls : [undefined]) ctx = readResources(out, text, uri, blocks, openText, inputs);
+  // Values this file's module calls write for the records of the modules they call.
+  if (blocks.some((b) => b.type === 'module')) moduleCallSites(out, text, uri, blocks, ctx!, openText);
   addLiterals(out, allTokens, ctx!);
   return out;
 }
 
 /** The record resources of a file, read with a module call's inputs (or none): into `out`. */
-function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[], openText: ((file: string) => string | undefined) | undefined, inputs: Inputs | undefined): Context {
+/** A record of a called module whose value is a variable the call writes: published at the call (moduleCallSites). */
+interface PassedValue {
+  owner: string;
+  type: 'TXT' | 'SPF';
+  variable: string;
+  route53: boolean;
+  quoted: boolean | 'when-quoted';
+  relative: boolean;
+}
+
+type StringValue = ReturnType<typeof stringValue>;
+
+/** The record site of a TXT value written at `tok` (heredoc newline warned), added to `out`. */
+function addValueSite(out: ZoneFile, uri: string, r: StringValue & { value: NonNullable<StringValue['value']> }, tok: Token, how: { owner: string | undefined; type: 'TXT' | 'SPF'; route53: boolean; quoted: boolean | 'when-quoted'; relative: boolean }, ownerRange: OffsetRange): RecordSite {
+  if (r.heredocNewline !== undefined)
+    out.problems.push({ code: 'source/heredoc-newline', severity: 'warning', message: 'The heredoc keeps the newline before its closing marker, so the published record ends with a line break (receivers then reject or misread it); wrap it in trimspace() or write a quoted string.', uri, range: { start: r.heredocNewline, end: r.heredocNewline + 1 } });
+  let { decoded, strings } = r.value;
+  const syntax: ValueSyntax = { host: 'hcl', route53Split: how.route53 };
+  if (how.quoted === true || (how.quoted === 'when-quoted' && /^\s*"[^]*"\s*$/.test(decoded.value))) {
+    // google_dns_record_set (always), Cloudflare (when quoted): the value carries its own quotes, like a zone file.
+    const cs = charStrings(decoded);
+    decoded = { ...cs.decoded, coarse: decoded.coarse };
+    strings = cs.strings;
+    syntax.charStrings = true;
+  }
+  const rel = how.relative ? { relative: true as const } : undefined;
+  const site: RecordSite = {
+    owner: how.owner,
+    type: how.type,
+    value: decoded.value,
+    strings: strings ?? [{ start: 0, end: decoded.value.length, bytes: Buffer.byteLength(decoded.value) }],
+    map: decoded.map,
+    syntax,
+    uri,
+    range: { start: tok.start, end: tok.end },
+    ownerRange,
+    coarse: decoded.coarse,
+    ...rel,
+  };
+  out.sites.push(site);
+  out.records.push({ owner: how.owner, type: how.type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site, ...rel });
+  return site;
+}
+
+/**
+ * The records a file's `module` blocks publish with values the block writes (`spf_record = "v=spf1 …"`
+ * into a module whose record is `records = [var.spf_record]`): sites here, at the strings, with the
+ * owners the module gives them for this call. Values that a module writes itself are its own file's.
+ */
+function moduleCallSites(out: ZoneFile, text: string, uri: string, blocks: readonly Block[], ctx: Context, openText?: (file: string) => string | undefined): void {
+  const from = path.dirname(path.resolve(uri));
+  /** Each called folder's files that name variables, parsed once for all the calls of it. */
+  const folders = new Map<string, { file: string; text: string; blocks: Block[]; whole: Set<string> }[]>();
+  const folder = (dir: string) => {
+    let list = folders.get(dir);
+    if (list) return list;
+    folders.set(dir, (list = []));
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir).filter((n) => /\.tf$/i.test(n)).sort();
+    } catch {
+      return list;
+    }
+    for (const n of names) {
+      const file = path.join(dir, n);
+      try {
+        const t = openText?.(file) ?? fs.readFileSync(file, 'utf8');
+        // The variables it publishes whole as a record's value (`records = [var.spf]`, `content = var.spf`): the only ones a call can write.
+        const whole = new Set([...t.matchAll(/\b(?:records|content|value|rrdatas)\s*=\s*\[?\s*var\.([A-Za-z0-9_-]+)\s*\]?\s*$/gm)].map((m) => m[1]));
+        if (whole.size) list.push({ file, text: t, blocks: parseBody(tokenize(t)).blocks, whole });
+      } catch {
+        // unreadable or not HCL: nothing published from it
+      }
+    }
+    return list;
+  };
+  for (const b of blocks) {
+    if (b.type !== 'module' || b.attributes.has('count') || b.attributes.has('for_each')) continue;
+    const source = constant(b.attributes.get('source'));
+    if (!source || !/^\.\.?\//.test(source)) continue;
+    const dir = path.resolve(from, source);
+    if (dir === from) continue;
+    const inputs: Inputs = new Map<string, string>();
+    for (const [name, a] of b.attributes) {
+      if (MODULE_META.has(name)) continue;
+      const v = literal(a, ctx);
+      if (v !== undefined) inputs.set(name, v);
+      else if (a.value.find((t) => t.kind !== 'newline')?.text === '[') (inputs.lists ??= new Set()).add(name);
+    }
+    if (inputs.size === 0 && !inputs.lists) continue;
+    const passed: PassedValue[] = [];
+    for (const m of folder(dir)) {
+      if (![...m.whole].some((v) => inputs.has(v) || inputs.lists?.has(v))) continue;
+      const scratch: ZoneFile = { uri: m.file, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map() };
+      readResources(scratch, m.text, m.file, m.blocks, openText, inputs, passed);
+    }
+    for (const p of passed) {
+      const attr = b.attributes.get(p.variable);
+      if (!attr) continue;
+      const toks = attr.value.filter((x) => x.kind !== 'newline');
+      const strings = toks[0]?.text === '[' ? toks.filter((x) => x.kind === 'string' || x.kind === 'heredoc') : toks.length === 1 && (toks[0].kind === 'string' || toks[0].kind === 'heredoc') ? toks : [];
+      for (const tok of strings) {
+        const r = stringValue(tok, ctx, p.route53);
+        if (r.value) addValueSite(out, uri, r as StringValue & { value: NonNullable<StringValue['value']> }, tok, p, { start: attr.start, end: attr.end });
+      }
+    }
+  }
+}
+
+function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[], openText: ((file: string) => string | undefined) | undefined, inputs: Inputs | undefined, passedOut?: PassedValue[]): Context {
   // The file's own definitions (from its text, which may be the editor's) first, then the module's.
   const ctx = fillContext({ text, scope: scopeOf(uri), locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri, openText, inputs) }, blocks, inputs);
   const note = (range: OffsetRange, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range });
@@ -771,7 +895,12 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       // A variable a module call passes: the value is written (and checked) in the calling file; here the record exists.
       const passedName = ref.kind === 'ident' && /^var\.[A-Za-z0-9_-]+$/.test(ref.text.trim()) ? ref.text.trim().slice(4) : undefined;
       const passed = passedName !== undefined && (inputs?.has(passedName) || inputs?.lists?.has(passedName));
-      if ((eachValue && ctx.each!.foreign) || passed) {
+      if (passed) {
+        // Written in the calling file, which publishes it there (moduleCallSites): said for it, not here.
+        if (owner !== undefined) passedOut?.push({ owner, type: type as 'TXT' | 'SPF', variable: passedName!, route53, quoted, relative: rel !== undefined });
+        continue;
+      }
+      if (eachValue && ctx.each!.foreign) {
         // Written in another file of the module, which checks it as written there: here the record exists.
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
         continue;
@@ -795,34 +924,9 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
         continue;
       }
-      if (r.heredocNewline !== undefined)
-        out.problems.push({ code: 'source/heredoc-newline', severity: 'warning', message: 'The heredoc keeps the newline before its closing marker, so the published record ends with a line break (receivers then reject or misread it); wrap it in trimspace() or write a quoted string.', uri, range: { start: r.heredocNewline, end: r.heredocNewline + 1 } });
-      let { decoded, strings } = r.value;
-      const syntax: ValueSyntax = { host: 'hcl', route53Split: route53 };
-      if (quoted === true || (quoted === 'when-quoted' && /^\s*"[^]*"\s*$/.test(decoded.value))) {
-        // google_dns_record_set (always), Cloudflare (when quoted): the value carries its own quotes, like a zone file.
-        const cs = charStrings(decoded);
-        decoded = { ...cs.decoded, coarse: decoded.coarse };
-        strings = cs.strings;
-        syntax.charStrings = true;
-      }
-      const site: RecordSite = {
-        owner,
-        type: type as 'TXT' | 'SPF',
-        value: decoded.value,
-        strings: strings ?? [{ start: 0, end: decoded.value.length, bytes: Buffer.byteLength(decoded.value) }],
-        map: decoded.map,
-        syntax,
-        uri,
-        range: { start: tok.start, end: tok.end },
-        ownerRange: nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start },
-        coarse: decoded.coarse,
-        ...rel,
-      };
+      const site = addValueSite(out, uri, r as StringValue & { value: NonNullable<StringValue['value']> }, tok, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
       // Kept small (the file's text is kept anyway): the resource is parsed again when the fix is asked for.
       if (ctx.each === undefined && ctx.count === undefined && nameAttr && zoneAttr && !/\.json$/i.test(uri)) site.dmarcSibling = siblingOf(text, uri, b.start, kind);
-      out.sites.push(site);
-      out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site, ...rel });
     }
   }
   // Once per zone named by an expression that holds an SPF, DMARC or DKIM record: what is and is not checked.
