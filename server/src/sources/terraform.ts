@@ -409,11 +409,10 @@ function moduleKeyOf(text: string, blocks: readonly Block[]): string {
 export function terraformModuleTargets(text: string, file: string): string[] {
   if (!/\bmodule\s*"/.test(text)) return [];
   try {
+    const from = path.dirname(path.resolve(file));
     return parseBody(tokenize(text))
-      .blocks.filter((b) => b.type === 'module')
-      .map((b) => constant(b.attributes.get('source')))
-      .filter((x): x is string => !!x && /^\.\.?\//.test(x))
-      .map((x) => path.resolve(path.dirname(path.resolve(file)), x));
+      .blocks.map((b) => calledFolder(b, from))
+      .filter((x): x is string => x !== undefined);
   } catch {
     return [];
   }
@@ -594,6 +593,28 @@ function calls(openText?: (file: string) => string | undefined): NonNullable<typ
   return callerCache;
 }
 
+/** The folder a `module` block in folder `from` calls, for a relative `source` and no `count` or `for_each` (whose instances are not told apart here). */
+function calledFolder(b: Block, from: string): string | undefined {
+  if (b.type !== 'module' || b.attributes.has('count') || b.attributes.has('for_each')) return undefined;
+  const source = constant(b.attributes.get('source'));
+  if (!source || !/^\.\.?\//.test(source)) return undefined;
+  const dir = path.resolve(from, source);
+  return dir === from ? undefined : dir;
+}
+
+/** What a `module` block passes: each argument known statically in the caller's context, and the names of lists it writes. */
+function callInputs(b: Block, ctx: Context): Inputs {
+  const inputs: Inputs = new Map<string, string>();
+  for (const [name, a] of b.attributes) {
+    if (MODULE_META.has(name)) continue;
+    const v = literal(a, ctx);
+    if (v !== undefined) inputs.set(name, v);
+    // A list written in the call (`txt_records = ["v=spf1 …"]`): its strings are there, checked where written.
+    else if (a.value.find((t) => t.kind !== 'newline')?.text === '[') (inputs.lists ??= new Set()).add(name);
+  }
+  return inputs;
+}
+
 /** The files of the workspace whose module blocks call the module in `dir` (they publish values it names: check them again when it changes). */
 export function terraformCallers(dir: string, openText?: (file: string) => string | undefined): string[] {
   return [...(calls(openText).callers.get(path.resolve(dir)) ?? [])];
@@ -626,21 +647,11 @@ function gatherCalls(openText?: (file: string) => string | undefined): { byDir: 
     const from = path.dirname(path.resolve(file));
     let ctx: Context | undefined;
     for (const b of blocks) {
-      if (b.type !== 'module' || b.attributes.has('count') || b.attributes.has('for_each')) continue;
-      const source = constant(b.attributes.get('source'));
-      if (!source || !/^\.\.?\//.test(source)) continue;
-      const target = path.resolve(from, source);
-      if (target === from) continue;
+      const target = calledFolder(b, from);
+      if (!target) continue;
       // The caller's own module: its locals, variable defaults and zones (not its own callers).
       ctx ??= fillContext({ text, scope: from, locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(file, openText) }, blocks);
-      const inputs: Inputs = new Map<string, string>();
-      for (const [name, a] of b.attributes) {
-        if (MODULE_META.has(name)) continue;
-        const v = literal(a, ctx);
-        if (v !== undefined) inputs.set(name, v);
-        // A list written in the call (`txt_records = ["v=spf1 …"]`): its strings are there, checked where written.
-        else if (a.value.find((t) => t.kind !== 'newline')?.text === '[') (inputs.lists ??= new Set()).add(name);
-      }
+      const inputs = callInputs(b, ctx);
       const list = byDir.get(target);
       if (list) list.push(inputs);
       else byDir.set(target, [inputs]);
@@ -751,18 +762,9 @@ function moduleCallSites(out: ZoneFile, text: string, uri: string, blocks: reado
     return list;
   };
   for (const b of blocks) {
-    if (b.type !== 'module' || b.attributes.has('count') || b.attributes.has('for_each')) continue;
-    const source = constant(b.attributes.get('source'));
-    if (!source || !/^\.\.?\//.test(source)) continue;
-    const dir = path.resolve(from, source);
-    if (dir === from) continue;
-    const inputs: Inputs = new Map<string, string>();
-    for (const [name, a] of b.attributes) {
-      if (MODULE_META.has(name)) continue;
-      const v = literal(a, ctx);
-      if (v !== undefined) inputs.set(name, v);
-      else if (a.value.find((t) => t.kind !== 'newline')?.text === '[') (inputs.lists ??= new Set()).add(name);
-    }
+    const dir = calledFolder(b, from);
+    if (!dir) continue;
+    const inputs = callInputs(b, ctx);
     if (inputs.size === 0 && !inputs.lists) continue;
     const passed: PassedValue[] = [];
     for (const m of folder(dir)) {
