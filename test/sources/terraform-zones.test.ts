@@ -243,7 +243,7 @@ describe('Terraform module calls', () => {
       ].join('\n'),
     );
     fs.writeFileSync(path.join(dir, 'main.tf'), 'resource "aws_route53_zone" "com" {\n  name = "example.com"\n}\nmodule "mail_com" {\n  source  = "./modules/mail"\n  domain  = "example.com"\n  zone_id = aws_route53_zone.com.zone_id\n}\n');
-    fs.writeFileSync(path.join(dir, 'envs', 'prod', 'main.tf'), 'module "mail_net" {\n  source  = "../../modules/mail"\n  domain  = "example.net"\n  zone_id = "Z0123456789"\n  rua     = "mailto:dmarc@example.net"\n  spf     = "v=spf1 ptr -all"\n}\nmodule "counted" {\n  count  = 2\n  source = "../../modules/mail"\n  domain = "counted.example"\n}\n');
+    fs.writeFileSync(path.join(dir, 'envs', 'prod', 'main.tf'), 'module "mail_net" {\n  source  = "../../modules/mail"\n  domain  = "example.net"\n  zone_id = "Z0123456789"\n  rua     = "mailto:dmarc@example.net"\n  spf     = "v=spf1 ptr -all"\n}\nmodule "counted" {\n  count   = 2\n  source  = "../../modules/mail"\n  domain  = "c${count.index}.example.com"\n  zone_id = "Z9"\n}\nmodule "each" {\n  for_each = toset(["e1.example.com", "e2.example.com"])\n  source   = "../../modules/mail"\n  domain   = each.key\n  zone_id  = "Z8"\n  spf      = "v=spf1 include:${each.key} -all"\n}\nmodule "unknown" {\n  count  = var.n\n  source = "../../modules/mail"\n  domain = "u${count.index}.example.com"\n}\n');
     return dir;
   }
 
@@ -269,8 +269,11 @@ describe('Terraform module calls', () => {
       assert.deepEqual(spf['news.example.net'], [['v=spf1 ptr -all', path.join('envs', 'prod', 'main.tf')]]);
       // A call that passes nothing for it gets the module's default, written in the module.
       assert.deepEqual(spf['news.example.com'], [['v=spf1 -all', path.join('modules', 'mail', 'main.tf')]]);
-      // A counted call is not read (its instances are not told apart here).
-      assert.ok(!inv.domains.some((d) => d.domain.includes('counted')));
+      // A counted call and a for_each call are one call per instance, with count.index and each.key known
+      // (a value the call writes with them is one record per instance); a count not known here is not read.
+      assert.deepEqual(['c0.example.com', 'c1.example.com', 'e1.example.com', 'e2.example.com'].map((d) => dmarc[d]), Array(4).fill(['v=DMARC1; p=none; rua=mailto:dmarc@example.org']));
+      assert.deepEqual(spf['news.e2.example.com'], [['v=spf1 include:e2.example.com -all', path.join('envs', 'prod', 'main.tf')]]);
+      assert.ok(!inv.domains.some((d) => d.domain.startsWith('u0.')));
       // The module alone: its names are unknown again.
       const alone = spawnSync(process.execPath, [CLI, 'check', path.join(dir, 'modules'), '--offline', '--format', 'json'], { encoding: 'utf8' });
       assert.ok(JSON.parse(alone.stdout).files[0].diagnostics.some((d: { rule: string; message: string }) => d.rule === 'source/not-static' && /\(var\.domain\)/.test(d.message)), alone.stdout);

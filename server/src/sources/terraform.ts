@@ -593,13 +593,27 @@ function calls(openText?: (file: string) => string | undefined): NonNullable<typ
   return callerCache;
 }
 
-/** The folder a `module` block in folder `from` calls, for a relative `source` and no `count` or `for_each` (whose instances are not told apart here). */
+/** The folder a `module` block in folder `from` calls, for a relative `source`. */
 function calledFolder(b: Block, from: string): string | undefined {
-  if (b.type !== 'module' || b.attributes.has('count') || b.attributes.has('for_each')) return undefined;
+  if (b.type !== 'module') return undefined;
   const source = constant(b.attributes.get('source'));
   if (!source || !/^\.\.?\//.test(source)) return undefined;
   const dir = path.resolve(from, source);
   return dir === from ? undefined : dir;
+}
+
+/**
+ * The instances of a `module` block: one, or one per index of a known `count`, or one per entry of a
+ * literal `for_each` (with `count.index` or `each.key`/`each.value` known). Undefined when its
+ * `count` or `for_each` is not known here (its instances cannot be told apart).
+ */
+function callContexts(b: Block, ctx: Context, blocks: readonly Block[]): Context[] | undefined {
+  const forEach = b.attributes.get('for_each');
+  if (forEach) return (forEachEntries(forEach, blocks) ?? forEachEntries(forEach, ctx.parent?.blocks ?? []))?.map((each) => ({ ...ctx, each }));
+  const countAttr = b.attributes.get('count');
+  if (!countAttr) return [ctx];
+  const n = countOf(countAttr, ctx);
+  return n === undefined ? undefined : Array.from({ length: n }, (_, count) => ({ ...ctx, count }));
 }
 
 /** What a `module` block passes: each argument known statically in the caller's context, and the names of lists it writes. */
@@ -651,10 +665,11 @@ function gatherCalls(openText?: (file: string) => string | undefined): { byDir: 
       if (!target) continue;
       // The caller's own module: its locals, variable defaults and zones (not its own callers).
       ctx ??= fillContext({ text, scope: from, locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(file, openText) }, blocks);
-      const inputs = callInputs(b, ctx);
-      const list = byDir.get(target);
-      if (list) list.push(inputs);
-      else byDir.set(target, [inputs]);
+      const instances = callContexts(b, ctx, blocks);
+      if (!instances) continue;
+      const list = byDir.get(target) ?? [];
+      byDir.set(target, list);
+      for (const c of instances) list.push(callInputs(b, c));
       const who = callers.get(target);
       if (who) who.add(file);
       else callers.set(target, new Set([file]));
@@ -764,22 +779,24 @@ function moduleCallSites(out: ZoneFile, text: string, uri: string, blocks: reado
   for (const b of blocks) {
     const dir = calledFolder(b, from);
     if (!dir) continue;
-    const inputs = callInputs(b, ctx);
-    if (inputs.size === 0 && !inputs.lists) continue;
-    const passed: PassedValue[] = [];
-    for (const m of folder(dir)) {
-      if (![...m.whole].some((v) => inputs.has(v) || inputs.lists?.has(v))) continue;
-      const scratch: ZoneFile = { uri: m.file, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map() };
-      readResources(scratch, m.text, m.file, m.blocks, openText, inputs, passed);
-    }
-    for (const p of passed) {
-      const attr = b.attributes.get(p.variable);
-      if (!attr) continue;
-      const toks = attr.value.filter((x) => x.kind !== 'newline');
-      const strings = toks[0]?.text === '[' ? toks.filter((x) => x.kind === 'string' || x.kind === 'heredoc') : toks.length === 1 && (toks[0].kind === 'string' || toks[0].kind === 'heredoc') ? toks : [];
-      for (const tok of strings) {
-        const r = stringValue(tok, ctx, p.route53);
-        if (r.value) addValueSite(out, uri, r as StringValue & { value: NonNullable<StringValue['value']> }, tok, p, { start: attr.start, end: attr.end });
+    for (const c of callContexts(b, ctx, blocks) ?? []) {
+      const inputs = callInputs(b, c);
+      if (inputs.size === 0 && !inputs.lists) continue;
+      const passed: PassedValue[] = [];
+      for (const m of folder(dir)) {
+        if (![...m.whole].some((v) => inputs.has(v) || inputs.lists?.has(v))) continue;
+        const scratch: ZoneFile = { uri: m.file, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map() };
+        readResources(scratch, m.text, m.file, m.blocks, openText, inputs, passed);
+      }
+      for (const p of passed) {
+        const attr = b.attributes.get(p.variable);
+        if (!attr) continue;
+        const toks = attr.value.filter((x) => x.kind !== 'newline');
+        const strings = toks[0]?.text === '[' ? toks.filter((x) => x.kind === 'string' || x.kind === 'heredoc') : toks.length === 1 && (toks[0].kind === 'string' || toks[0].kind === 'heredoc') ? toks : [];
+        for (const tok of strings) {
+          const r = stringValue(tok, c, p.route53);
+          if (r.value) addValueSite(out, uri, r as StringValue & { value: NonNullable<StringValue['value']> }, tok, p, { start: attr.start, end: attr.end });
+        }
       }
     }
   }
