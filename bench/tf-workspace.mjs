@@ -33,19 +33,26 @@ if (!existsSync(path.join(dir, '.complete'))) {
   }
   writeFileSync(path.join(dir, '.complete'), '');
 }
-const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).map((f) => path.join(dir, f));
-// As the language server does: the workspace's Terraform files are where module calls are looked for.
-require(path.join(root, 'out/server/src/sources/terraform.js')).setTerraformWorkspace(() => files);
-const t0 = performance.now();
-const ws = new WorkspaceIndex();
-let records = 0;
-for (const f of files) {
-  const p = readZone(readFileSync(f, 'utf8'), f);
-  ws.set(f, p.zone.records, p.sites);
-  records += p.zone.records.length;
+const tf = require(path.join(root, 'out/server/src/sources/terraform.js'));
+/**
+ * Reads the files into a new workspace model, as the language server indexes a workspace (whose
+ * Terraform files are where module calls are looked for): the model, its records and the time taken.
+ */
+function index(list) {
+  tf.setTerraformWorkspace(() => list);
+  const t = performance.now();
+  const ws = new WorkspaceIndex();
+  let records = 0;
+  for (const f of list) {
+    const p = readZone(readFileSync(f, 'utf8'), f);
+    ws.set(f, p.zone.records, p.sites);
+    records += p.zone.records.length;
+  }
+  ws.at('warm.example');
+  return { ws, records, ms: performance.now() - t };
 }
-ws.at('warm.example');
-const indexMs = performance.now() - t0;
+const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).map((f) => path.join(dir, f));
+const { ws, records, ms: indexMs } = index(files);
 console.log(`indexed ${files.length} files, ${records} records in ${indexMs.toFixed(0)} ms (RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB)`);
 const file = files[0];
 const text = readFileSync(file, 'utf8');
@@ -84,18 +91,8 @@ if (!existsSync(path.join(mdir, '.complete'))) {
   writeFileSync(path.join(mdir, '.complete'), '');
 }
 const mfiles = [path.join(mdir, 'main.tf'), path.join(mdir, 'modules', 'mail', 'main.tf')];
-const tf = require(path.join(root, 'out/server/src/sources/terraform.js'));
-tf.setTerraformWorkspace(() => mfiles);
 tf.forgetTerraformFolder(path.join(mdir, 'modules', 'mail'));
-const m0 = performance.now();
-const mws = new WorkspaceIndex();
-let mrecords = 0;
-for (const f of mfiles) {
-  const p = readZone(readFileSync(f, 'utf8'), f);
-  mws.set(f, p.zone.records, p.sites);
-  mrecords += p.zone.records.length;
-}
-const mIndex = performance.now() - m0;
+const { ws: mws, records: mrecords, ms: mIndex } = index(mfiles);
 const mfile = mfiles[1];
 const mtext = readFileSync(mfile, 'utf8');
 const mdoc = new DocumentAnalyzer(mfile);

@@ -13,6 +13,7 @@ import type { RuleSetting } from './service';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
 import { parseIp } from './spf/evaluator';
 import { errorRange } from './util/lines';
+import { isUnder } from './util/text';
 import { providers as catalogProviders, type Provider } from './senders/catalog';
 import { readFileBytes } from './files';
 
@@ -72,9 +73,7 @@ const rangeOf = (n: Node): OffsetRange => ({ start: n.offset, end: n.offset + n.
 const child = (obj: Node, name: string): Node | undefined => obj.children?.find((p) => p.children?.[0].value === name)?.children?.[1];
 
 /** Whether `d` is `parent` or under it. */
-export function isUnder(d: string, parent: string): boolean {
-  return d === parent || d.endsWith(`.${parent}`);
-}
+export { isUnder };
 
 /** A CIDR or address of a custom sender. */
 function validCidr(s: string): boolean {

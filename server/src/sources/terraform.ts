@@ -11,6 +11,7 @@ import { markDynamic } from '../records/dynamic';
 import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, TextEdit, ValueSyntax } from '../types';
 import { errorRange } from '../util/lines';
+import { isUnder } from '../util/text';
 import { showNames, standInZone, underStandIn } from '../util/zonenames';
 import { parse as parseDomain } from 'tldts';
 import { type Attribute, type Block, heredocParts, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
@@ -137,6 +138,12 @@ function conditional(tokens: readonly Token[], ctx: Context): Token[] | undefine
   return branch.length ? branch : undefined;
 }
 
+/** `each.value.<name>` of a for_each entry that is an object: that attribute as written (a literal, or a list of strings). */
+function eachField(expr: string, ctx: Context): Token | Token[] | undefined {
+  const m = ctx.each?.fields ? /^each\.value\.([A-Za-z0-9_-]+)$/.exec(expr.trim()) : null;
+  return m ? ctx.each!.fields!.get(m[1]) : undefined;
+}
+
 function resolveRef(expr: string, ctx: Context): string | undefined {
   const e = expr.trim();
   if (e === 'count.index') return ctx.count !== undefined ? String(ctx.count) : undefined;
@@ -149,7 +156,7 @@ function resolveRef(expr: string, ctx: Context): string | undefined {
     return list && i !== undefined && list.length ? (e.startsWith('element(') ? list[i % list.length] : list[i]) : undefined;
   }
   if (e === 'each.key') return ctx.each?.key;
-  const field = e.startsWith('each.value.') ? ctx.each?.fields?.get(e.slice('each.value.'.length)) : undefined;
+  const field = eachField(e, ctx);
   if (Array.isArray(field)) return undefined;
   if (field) return field.kind === 'string' && !field.text.includes('${') ? field.text.slice(1, -1) : field.kind === 'number' ? field.text : undefined;
   if (e === 'each.value') {
@@ -178,6 +185,11 @@ const ZONE_RESOURCES: Record<string, string[]> = {
   digitalocean_domain: ['name'],
   dnsimple_zone: ['name'],
 };
+
+/** A zone given as text is a domain when it has a dot (`Z0123…`, a Cloudflare hex id or Google's `example-com` name the zone by an id). */
+function isDomainText(zone: string): boolean {
+  return zone.replace(/\.$/, '').includes('.');
+}
 
 function normalize(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
@@ -519,7 +531,7 @@ function fillContext(ctx: Context, blocks: readonly Block[], inputs?: ReadonlyMa
         const byVar = named === undefined ? variableName(b, ctx) : undefined;
         // A zone id that resolves to a domain is that domain (a zone resource's `.zone_id` is read as its name, also through a module input).
         const idText = byId ? literal(byId, ctx) : undefined;
-        const byIdZone = byId ? (idText !== undefined && idText.replace(/\.$/, '').includes('.') ? normalize(idText) : zoneStandIn(byId, idText, ctx)) : undefined;
+        const byIdZone = byId ? (idText !== undefined && isDomainText(idText) ? normalize(idText) : zoneStandIn(byId, idText, ctx)) : undefined;
         const v = named ?? byIdZone ?? (byVar ? standInZone(ctx.scope, byVar) : standInZone(ctx.scope, ref));
         if (byVar) (byVar.startsWith('var.') ? ctx.vars : ctx.locals).set(byVar.slice(byVar.indexOf('.') + 1), v);
         if (v) ctx.zones.set(ref, v);
@@ -580,7 +592,7 @@ export function setTerraformWorkspace(files: () => Iterable<string>): void {
 
 /**
  * The inputs of every call of the module in `dir` from another folder of the workspace (a relative
- * `source`, no `count` or `for_each`): per call, each argument whose value is known statically in
+ * `source`; one per instance of a known `count` or literal `for_each`): per call, each argument whose value is known statically in
  * the caller's module (literals, locals, variable defaults, zones). One look at the workspace serves
  * every folder, for FOLDER_TTL_MS (the CLI: the whole run).
  */
@@ -699,7 +711,6 @@ function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
   return out;
 }
 
-/** The record resources of a file, read with a module call's inputs (or none): into `out`. */
 /** A record of a called module whose value is a variable the call writes: published at the call (moduleCallSites). */
 interface PassedValue {
   owner: string;
@@ -710,10 +721,8 @@ interface PassedValue {
   relative: boolean;
 }
 
-type StringValue = ReturnType<typeof stringValue>;
-
 /** The record site of a TXT value written at `tok` (heredoc newline warned), added to `out`. */
-function addValueSite(out: ZoneFile, uri: string, r: StringValue & { value: NonNullable<StringValue['value']> }, tok: Token, how: { owner: string | undefined; type: 'TXT' | 'SPF'; route53: boolean; quoted: boolean | 'when-quoted'; relative: boolean }, ownerRange: OffsetRange): RecordSite {
+function addValueSite(out: ZoneFile, uri: string, r: { value: Value; heredocNewline?: number }, tok: Token, how: { owner: string | undefined; type: 'TXT' | 'SPF'; route53: boolean; quoted: boolean | 'when-quoted'; relative: boolean }, ownerRange: OffsetRange): RecordSite {
   if (r.heredocNewline !== undefined)
     out.problems.push({ code: 'source/heredoc-newline', severity: 'warning', message: 'The heredoc keeps the newline before its closing marker, so the published record ends with a line break (receivers then reject or misread it); wrap it in trimspace() or write a quoted string.', uri, range: { start: r.heredocNewline, end: r.heredocNewline + 1 } });
   let { decoded, strings } = r.value;
@@ -795,13 +804,14 @@ function moduleCallSites(out: ZoneFile, text: string, uri: string, blocks: reado
         const strings = toks[0]?.text === '[' ? toks.filter((x) => x.kind === 'string' || x.kind === 'heredoc') : toks.length === 1 && (toks[0].kind === 'string' || toks[0].kind === 'heredoc') ? toks : [];
         for (const tok of strings) {
           const r = stringValue(tok, c, p.route53);
-          if (r.value) addValueSite(out, uri, r as StringValue & { value: NonNullable<StringValue['value']> }, tok, p, { start: attr.start, end: attr.end });
+          if (r.value) addValueSite(out, uri, { value: r.value, heredocNewline: r.heredocNewline }, tok, p, { start: attr.start, end: attr.end });
         }
       }
     }
   }
 }
 
+/** The record resources of a file, read with a module call's inputs (or none), into `out`; values a call writes go to `passedOut`. */
 function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[], openText: ((file: string) => string | undefined) | undefined, inputs: Inputs | undefined, passedOut?: PassedValue[]): Context {
   // The file's own definitions (from its text, which may be the editor's) first, then the module's.
   const ctx = fillContext({ text, scope: scopeOf(uri), locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri, openText, inputs) }, blocks, inputs);
@@ -831,7 +841,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
     // A zone is a domain name: a literal `zone_id = "Z0123…"` (Route 53, Cloudflare) or a Google
     // `managed_zone = "example-com"` names the zone by an id, which says nothing about its domain.
     const zoneText = literal(zoneAttr, ctx);
-    const literalZone = zoneText !== undefined && zoneText.replace(/\.$/, '').includes('.') ? zoneText : undefined;
+    const literalZone = zoneText !== undefined && isDomainText(zoneText) ? zoneText : undefined;
     /** The zone's domain, when the module writes it (not a stand-in: util/zonenames). */
     const known = literalZone !== undefined && !underStandIn(literalZone) ? literalZone : undefined;
     const nameAttr = b.attributes.get('name');
@@ -885,11 +895,10 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
         continue;
     }
     // `records = each.value.records` of an entry whose attribute is a list: its strings, where the map writes them.
-    if (ctx.each?.fields)
+    if (ctx.each?.fields && !ctx.each.foreign)
       values = values.flatMap((t) => {
-        const f = t.kind === 'ident' ? /^each\.value\.([A-Za-z0-9_-]+)$/.exec(t.text.trim()) : null;
-        const v = f ? ctx.each!.fields!.get(f[1]) : undefined;
-        return Array.isArray(v) && !ctx.each!.foreign ? v : [t];
+        const v = t.kind === 'ident' ? eachField(t.text, ctx) : undefined;
+        return Array.isArray(v) ? v : [t];
       });
     if (type !== 'TXT' && type !== 'SPF') {
       // One resource record per value, as DNS serves them.
@@ -897,7 +906,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       // A value with templates of known parts (`each.value`, `count.index`, locals) is read as it resolves; else as written.
       const rdataOf = (t: Token) => (t.kind === 'string' ? (literal({ name: '', nameStart: t.start, value: [t], start: t.start, end: t.end }, ctx) ?? t.text.slice(1, -1)) : t.kind === 'ident' ? (resolveRef(t.text, ctx) ?? t.text) : t.text);
       // Cloudflare flattens a CNAME at the zone apex, and serves a proxied one as its own addresses.
-      const flattened = type === 'CNAME' && kind.startsWith('cloudflare_') && ((owner !== undefined && owner === (zone && normalize(zone))) || literal(b.attributes.get('proxied'), ctx) === 'true' || b.attributes.get('proxied')?.value.map((t) => t.text).join('').trim() === 'true') ? { flattened: true as const } : undefined;
+      const flattened = type === 'CNAME' && kind.startsWith('cloudflare_') && ((owner !== undefined && owner === (zone && normalize(zone))) || (literal(b.attributes.get('proxied'), ctx) ?? constant(b.attributes.get('proxied'))) === 'true') ? { flattened: true as const } : undefined;
       for (const t of values) out.records.push({ owner, type, ttl: undefined, rdata: [rdataOf(t)], uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix, ...flattened });
       continue;
     }
@@ -907,8 +916,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       // checked (and fixed) where it is written. Once: a second record using it only exists.
       // `each.value` of a literal for_each: the entry's value, where it is written.
       // `each.value.value` of an object entry: that attribute, where the map writes it.
-      const fieldName = ref.kind === 'ident' && ctx.each?.fields ? /^each\.value\.([A-Za-z0-9_-]+)$/.exec(ref.text.trim())?.[1] : undefined;
-      const fieldValue = fieldName !== undefined ? ctx.each!.fields!.get(fieldName) : undefined;
+      const fieldValue = ref.kind === 'ident' ? eachField(ref.text, ctx) : undefined;
       const fieldToken = Array.isArray(fieldValue) ? undefined : fieldValue;
       const eachValue = ref.kind === 'ident' && ((ref.text.trim() === 'each.value' && ctx.each !== undefined) || (fieldToken !== undefined && fieldToken.kind !== 'number'));
       // A variable a module call passes: the value is written (and checked) in the calling file; here the record exists.
@@ -943,14 +951,14 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
         continue;
       }
-      const site = addValueSite(out, uri, r as StringValue & { value: NonNullable<StringValue['value']> }, tok, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
+      const site = addValueSite(out, uri, { value: r.value, heredocNewline: r.heredocNewline }, tok, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
       // Kept small (the file's text is kept anyway): the resource is parsed again when the fix is asked for.
       if (ctx.each === undefined && ctx.count === undefined && nameAttr && zoneAttr && !/\.json$/i.test(uri)) site.dmarcSibling = siblingOf(text, uri, b.start, kind);
     }
   }
   // Once per zone named by an expression that holds an SPF, DMARC or DKIM record: what is and is not checked.
   for (const [zone, attr] of standIns) {
-    if (!out.sites.some((s) => s.owner !== undefined && (s.owner === zone || s.owner.endsWith(`.${zone}`)) && mayBeMailAuthText(s.value))) continue;
+    if (!out.sites.some((s) => s.owner !== undefined && isUnder(s.owner, zone) && mayBeMailAuthText(s.value))) continue;
     const expr = attr.value.map((t) => t.text).join('').trim();
     note({ start: attr.start, end: attr.end }, `The zone of these records is not known statically (${expr}), so their names are checked relative to it (shown as ${showNames(zone)}); checks that need the domain itself (its Organizational Domain, where reports may go) are skipped.`);
   }

@@ -5,6 +5,7 @@
  * JSON templates are YAML too, so the same reader serves them.
  */
 import { showNames, standInZone } from '../util/zonenames';
+import { isUnder } from '../util/text';
 import { SourceMap } from '../sourcemap';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
@@ -331,7 +332,7 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
         // Built from a parameter without a default, at its end: relative to that domain.
         const r = cfnEval(text, nameNode, params, 0, standIns);
         const name = 'dynamic' in r ? undefined : r.value.trim().toLowerCase().replace(/\.$/, '');
-        const param = name === undefined ? undefined : [...standIns].find(([, z]) => name === z || name.endsWith(`.${z}`));
+        const param = name === undefined ? undefined : [...standIns].find(([, z]) => isUnder(name, z));
         if (param && !name!.slice(0, -param[1].length).includes('.invalid')) {
           ({ owner, dynamic } = { owner: name, dynamic: false });
           relative = true;
@@ -413,7 +414,7 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
   // Once per parameter that record names end with, when an SPF, DMARC or DKIM record is among them.
   for (const [param, node] of standInAt) {
     const zone = standIns.get(param)!;
-    if (!node.range || !out.sites.some((x) => x.owner !== undefined && (x.owner === zone || x.owner.endsWith(`.${zone}`)))) continue;
+    if (!node.range || !out.sites.some((x) => x.owner !== undefined && isUnder(x.owner, zone))) continue;
     out.problems.push({ code: 'source/not-static', message: `The domain of these records is the parameter ${param}, which has no default, so their names are checked relative to it (shown as ${showNames(zone)}); checks that need the domain itself (its Organizational Domain, where reports may go) are skipped.`, uri, range: { start: node.range[0], end: node.range[1] } });
   }
   return out;

@@ -4,6 +4,11 @@
  * spaces before `p=none`) that is quadratic: seconds for one record.
  */
 
+/** Whether domain name `d` is `parent` or a name under it (both lower case, without a trailing dot). */
+export function isUnder(d: string, parent: string): boolean {
+  return d === parent || d.endsWith(`.${parent}`);
+}
+
 /** Length of `s` without its trailing whitespace and `;` (where `s.replace(/[\s;]+$/, '')` would end). */
 export function endWithoutSeparators(s: string): number {
   let end = s.length;
