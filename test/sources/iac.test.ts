@@ -3,13 +3,15 @@
  * in the corpus, and the round trip extract -> value edit -> re-extract on every site of every file.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { analyzeZone, mapFix, readSource } from '../../server/src/service';
 import { showNames } from '../../server/src/util/zonenames';
-import { applyFix, covered, CORPUS } from '../helpers';
+import { applyFix, covered, CORPUS, ROOT } from '../helpers';
 
 const octo = `---
 '':
@@ -93,6 +95,41 @@ describe('octoDNS', () => {
     const f = a.findings.find((x) => x.rule === 'octodns/unescaped-semicolon')!;
     assert.equal(text.slice(f.range.start, f.range.end), ';');
     assert.equal(applyFix(text, f.fixes![0]), text.replace('DMARC1;', 'DMARC1\\;'));
+  });
+});
+
+describe('octoDNS split layout', () => {
+  const rec = (key: string, value: string) => `${key}:\n  type: TXT\n  value: ${value}\n`;
+  it('takes the zone from the folder (`example.com./www.yaml`) or the catch-all file (`$example.com.yaml`)', () => {
+    const owners = (file: string, key: string) => readSource(rec(key, 'v=spf1 -all'), file).sites.map((s) => s.owner);
+    assert.deepEqual(owners('/repo/zones/example.com./mail.eu.yaml', 'mail.eu'), ['mail.eu.example.com'], 'the folder wins over a record name that looks like a zone');
+    assert.deepEqual(owners('/repo/zones/example.com./$example.com.yaml', "''"), ['example.com']);
+    assert.deepEqual(owners('file:///repo/zones/example.com./%24example.com.yaml', "''"), ['example.com'], 'a URI with `$` percent-encoded');
+    assert.deepEqual(owners('file:///repo/zones/example.com./_dmarc.yaml', '_dmarc'), ['_dmarc.example.com']);
+    assert.deepEqual(owners('/repo/zones/example.com/www.yaml', 'www'), ['www.example.com'], 'SplitYamlAltProvider: the folder without its dot');
+    assert.deepEqual(owners('/repo/config/example.com.yaml', 'www'), ['www.example.com'], 'one file per zone, as before');
+    assert.deepEqual(owners('/repo/config/www.yaml', 'www'), ['www'], 'no zone known: the name as written');
+  });
+
+  it('checks the files of one zone folder together: the DMARC record in _dmarc.yaml covers the apex in the catch-all', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-octo-split-'));
+    const zone = path.join(dir, 'example.com.');
+    fs.mkdirSync(zone);
+    fs.writeFileSync(path.join(zone, '$example.com.yaml'), `'':\n  - type: TXT\n    value: v=spf1 include:_spf.example.com -all\n  - type: MX\n    value:\n      exchange: mx.example.com.\n      preference: 10\n`);
+    fs.writeFileSync(path.join(zone, '_spf.yaml'), rec('_spf', 'v=spf1 ip4:192.0.2.1 -all'));
+    fs.writeFileSync(path.join(zone, 'mail.eu.yaml'), rec('mail.eu', 'v=spf1 +all'));
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args, '--offline'], { encoding: 'utf8' });
+    let r = cli('check', dir);
+    assert.match(r.stdout, /example\.com\.\/mail\.eu\.yaml:3:17: error spf\/plus-all/);
+    assert.match(r.stdout, /\$example\.com\.yaml:1:1: warning dmarc\/missing-record `example\.com` publishes SPF/, r.stdout);
+    assert.match(r.stdout, /mail\.eu\.yaml:1:1: warning dmarc\/missing-record `mail\.eu\.example\.com` publishes SPF/, r.stdout);
+    assert.doesNotMatch(r.stdout + r.stderr, /_spf\.example\.com.*not resolved|include-has-no-spf/, 'the include resolves to _spf.yaml in the same folder');
+    fs.writeFileSync(path.join(zone, '_dmarc.yaml'), rec('_dmarc', 'v=DMARC1\\; p=reject\\; rua=mailto:d@example.com'));
+    r = cli('check', dir);
+    assert.doesNotMatch(r.stdout, /missing-record/, r.stdout);
+    r = cli('inventory', dir, '--format', 'json');
+    const inv = JSON.parse(r.stdout) as { domains: { domain: string }[] };
+    assert.deepEqual(inv.domains.map((d) => d.domain).sort(), ['_spf.example.com', 'example.com', 'mail.eu.example.com']);
   });
 });
 

@@ -53,10 +53,37 @@ export function detectYaml(text: string, doc?: Document): YamlFormat | undefined
   return hits.length > 0 && hits.length >= root.items.length / 2 ? 'octodns' : undefined;
 }
 
-/** The zone an octoDNS file describes, from its name (`example.com.yaml`, `example.com..yaml`). */
+const ZONE_NAME = /^([a-z0-9_-]+\.)+[a-z0-9-]{2,63}$/i;
+
+/** A path's last segment, decoded when the path is a URI (`%24example.com.yaml` is `$example.com.yaml`). */
+function segment(p: string): string {
+  const b = path.basename(p);
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(p) || !b.includes('%')) return b;
+  try {
+    return decodeURIComponent(b);
+  } catch {
+    return b;
+  }
+}
+
+/**
+ * The zone an octoDNS file describes, from where it is.
+ * - One file per zone: its name (`example.com.yaml`, `example.com..yaml`).
+ * - Split layout (YamlProvider with `split_extension`, the former SplitYamlProvider): a folder per
+ *   zone named for it with the extension, `.` by default (`example.com./www.yaml`), holding one file
+ *   per record name and the catch-all `$example.com.yaml` for the apex and `*`. The catch-all names
+ *   the zone itself; a record file takes its folder's name, which wins over the file's own name
+ *   (`example.com./mail.eu.yaml` is `mail.eu` in example.com). A folder named without the trailing
+ *   dot (SplitYamlAltProvider) counts when the file's name is not a zone's.
+ */
 export function zoneFromYamlName(file: string): string | undefined {
-  const base = path.basename(file).replace(/\.(ya?ml|json)$/i, '').replace(/\.$/, '');
-  return /^([a-z0-9_-]+\.)+[a-z0-9-]{2,63}$/i.test(base) ? base.toLowerCase() : undefined;
+  const stem = (p: string) => segment(p).replace(/\.(ya?ml|json)$/i, '');
+  const base = stem(file);
+  const asZone = (s: string) => (ZONE_NAME.test(s) ? s.toLowerCase() : undefined);
+  if (base.startsWith('$')) return asZone(base.slice(1).replace(/\.$/, ''));
+  const folder = segment(path.dirname(file));
+  if (folder.endsWith('.') && asZone(folder.slice(0, -1))) return asZone(folder.slice(0, -1));
+  return asZone(base.replace(/\.$/, '')) ?? asZone(folder);
 }
 
 function makeSite(uri: string, owner: string | undefined, type: 'TXT' | 'SPF', d: Decoded, strings: CharString[] | undefined, syntax: ValueSyntax, node: Scalar, ownerNode: Node | undefined, text: string): RecordSite {
