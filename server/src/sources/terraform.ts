@@ -16,6 +16,7 @@ import { showNames, standInZone, underStandIn } from '../util/zonenames';
 import { parse as parseDomain } from 'tldts';
 import { type Attribute, type Block, heredocParts, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { decodedOf, evaluate, type ExprEnv, type HVal, textOf } from './hclexpr';
 import { charStrings, sliceDecoded, type Decoded } from './layers';
 import type { SourceProblem, ZoneFile } from './zonefile';
 
@@ -46,6 +47,31 @@ interface Context {
   lists?: Map<string, string[]>;
   /** One instance of a resource with a `count` DMARC Lens can read: `count.index`. */
   count?: number;
+  /** The file's own blocks: definitions there keep their places when an expression is evaluated (hclexpr). */
+  own?: readonly Block[];
+  /** What a module call passes: these variables are the call's values, not their defaults. */
+  inputs?: ReadonlyMap<string, string>;
+}
+
+/** What the expression evaluator asks of a context: references by name, and where locals and variable defaults are written. */
+function exprEnv(ctx: Context): ExprEnv {
+  return {
+    scalar: (ref) => resolveRef(ref, ctx),
+    definition: (ref) => {
+      const name = ref.startsWith('var.') ? ref.slice(4) : undefined;
+      if (name !== undefined && (ctx.inputs?.has(name) || ctx.parent?.inputs?.has(name))) return undefined;
+      const here = ctx.own ? definitions(ref, ctx.own)[0] : undefined;
+      if (here) return { tokens: here.value, here: true };
+      const there = definitions(ref, ctx.blocks ?? ctx.parent?.blocks ?? [])[0];
+      return there ? { tokens: there.value, here: false } : undefined;
+    },
+  };
+}
+
+/** An expression's value when it is a string known statically (`join(…)`, `format(…)`, `local.records[count.index].value`). */
+function evalString(tokens: readonly Token[], ctx: Context): (HVal & { k: 's' }) | undefined {
+  const v = evaluate(tokens, exprEnv(ctx));
+  return v?.k === 's' ? v : undefined;
 }
 
 /** A local's value or a variable's default that is a constant: a string without templates, a number, true or false. */
@@ -80,7 +106,13 @@ function listOf(ref: string, ctx: Context): string[] | undefined {
 function countOf(attr: Attribute | undefined, ctx: Context): number | undefined {
   const e = attr?.value.filter((t) => t.kind !== 'newline').map((t) => t.text).join('');
   if (!e) return undefined;
-  const n = /^\d+$/.test(e) ? Number(e) : /^length\(((?:local|var)\.[A-Za-z0-9_-]+)\)$/.exec(e) ? listOf(/^length\((.*)\)$/.exec(e)![1], ctx)?.length : undefined;
+  let n = /^\d+$/.test(e) ? Number(e) : /^length\(((?:local|var)\.[A-Za-z0-9_-]+)\)$/.exec(e) ? listOf(/^length\((.*)\)$/.exec(e)![1], ctx)?.length : undefined;
+  // `length(local.records)` of a list of objects, `length(concat(…))`…
+  if (n === undefined && e.startsWith('length(')) {
+    const v = evalString(attr!.value, ctx);
+    const t = v && textOf(v);
+    n = t !== undefined && /^\d+$/.test(t) ? Number(t) : undefined;
+  }
   return n !== undefined && n <= 256 ? n : undefined;
 }
 
@@ -88,8 +120,16 @@ function literal(attr: Attribute | undefined, ctx: Context): string | undefined 
   if (!attr || attr.value.length === 0) return undefined;
   const cond = conditional(attr.value, ctx);
   if (cond !== undefined) return literal({ ...attr, value: cond }, ctx);
-  if (attr.value.length === 1 && attr.value[0].kind === 'string') return resolveTemplate(attr.value[0], ctx).value;
-  return resolveRef(attr.value.map((t) => t.text).join(''), ctx);
+  if (attr.value.length === 1 && attr.value[0].kind === 'string') {
+    const r = resolveTemplate(attr.value[0], ctx).value;
+    if (r !== undefined || !attr.value[0].text.includes('${')) return r;
+  } else {
+    const r = resolveRef(attr.value.map((t) => t.text).join(''), ctx);
+    if (r !== undefined) return r;
+  }
+  // What only the evaluator reads: `format("%s._domainkey", var.selector)`, `local.records[count.index].name`.
+  const v = evalString(attr.value, ctx);
+  return v && textOf(v);
 }
 
 /**
@@ -215,6 +255,12 @@ interface Value {
   syntax: ValueSyntax;
 }
 
+/** `${join(",", local.x)}` inside a string: its text, when known. */
+function evalInterpolation(expr: string, ctx: Context): string | undefined {
+  const v = evalString(tokenize(expr), ctx);
+  return v && textOf(v);
+}
+
 /** A string token as a record value; templates resolved where literal, else undefined with why. */
 /** `trimspace(…)` and `chomp(…)` around a string or heredoc: the function and the inner token. */
 function trimmed(tok: Token): { fn: 'trimspace' | 'chomp'; inner: Token } | undefined {
@@ -241,24 +287,36 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
     return { value: { ...r.value, decoded: { ...sliceDecoded(d, a, b), coarse: true } } };
   }
   const heredoc = tok.kind === 'heredoc' ? heredocParts(tok) : undefined;
-  if (tok.kind !== 'string' && !heredoc) return { dynamic: tok.kind === 'heredoc' ? 'a heredoc' : 'an expression' };
-  const parts = heredoc ?? stringParts(tok);
-  const map = new SourceMap();
+  let map = new SourceMap();
   let value = '';
   let coarse = false;
-  for (const p of parts as StringPart[]) {
-    if (p.kind === 'text') {
-      if (p.text.length === 1 && p.to - p.from === 1) map.addLiteral(p.from, 1);
-      else for (let k = 0; k < p.text.length; k++) map.addEscape(p.from, p.to - p.from);
-      value += p.text;
-    } else {
-      const r = resolveRef(p.expr, ctx);
-      if (r === undefined) return { dynamic: `\${${p.expr}}` };
-      for (let k = 0; k < r.length; k++) map.addEscape(p.from, p.to - p.from);
-      value += r;
-      coarse = true;
+  if (tok.kind !== 'string' && !heredoc) {
+    // An expression (`join(" ", […])`, `format(…)`, `local.records[count.index].value`): its value
+    // where every part is known; one string literal of the file as written is read as that literal.
+    // A bare `local.x` written in another file of the module stays unknown here: its literal is checked
+    // where it is written, and a second check here would say each finding twice.
+    const bare = /^(local|var)\.[A-Za-z0-9_-]+$/.test(tok.text.trim()) && !(ctx.own && definitions(tok.text.trim(), ctx.own).length);
+    const v = tok.kind === 'heredoc' || bare ? undefined : evalString(tok.parts ?? [tok], ctx);
+    if (!v) return { dynamic: tok.kind === 'heredoc' ? 'a heredoc' : 'an expression' };
+    if (v.tok && v.tok !== tok) return stringValue(v.tok, ctx, route53);
+    const d = decodedOf(v);
+    map = d.map;
+    value = d.value;
+    coarse = true;
+  } else
+    for (const p of (heredoc ?? stringParts(tok)) as StringPart[]) {
+      if (p.kind === 'text') {
+        if (p.text.length === 1 && p.to - p.from === 1) map.addLiteral(p.from, 1);
+        else for (let k = 0; k < p.text.length; k++) map.addEscape(p.from, p.to - p.from);
+        value += p.text;
+      } else {
+        const r = resolveRef(p.expr, ctx) ?? (/[([]/.test(p.expr) ? evalInterpolation(p.expr, ctx) : undefined);
+        if (r === undefined) return { dynamic: `\${${p.expr}}` };
+        for (let k = 0; k < r.length; k++) map.addEscape(p.from, p.to - p.from);
+        value += r;
+        coarse = true;
+      }
     }
-  }
   let decoded: Decoded = { value, map, coarse: coarse || !!heredoc };
   let heredocNewline: number | undefined;
   if (heredoc && value.endsWith('\n')) {
@@ -482,6 +540,7 @@ function fillContext(ctx: Context, blocks: readonly Block[], inputs?: ReadonlyMa
   const lists = (ctx.lists ??= new Map());
   // What a module call passes, declared here or in another file of the module.
   if (inputs) for (const [k, v] of inputs) ctx.vars.set(k, v);
+  if (inputs?.size) ctx.inputs = inputs;
   for (const b of blocks) {
     if (b.type === 'locals')
       for (const [k, a] of b.attributes) {
@@ -814,7 +873,7 @@ function moduleCallSites(out: ZoneFile, text: string, uri: string, blocks: reado
 /** The record resources of a file, read with a module call's inputs (or none), into `out`; values a call writes go to `passedOut`. */
 function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[], openText: ((file: string) => string | undefined) | undefined, inputs: Inputs | undefined, passedOut?: PassedValue[]): Context {
   // The file's own definitions (from its text, which may be the editor's) first, then the module's.
-  const ctx = fillContext({ text, scope: scopeOf(uri), locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri, openText, inputs) }, blocks, inputs);
+  const ctx = fillContext({ text, scope: scopeOf(uri), locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri, openText, inputs), own: blocks }, blocks, inputs);
   const note = (range: OffsetRange, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range });
   /** Literal strings of locals and variable defaults already used as a record's value. */
   const usedDefinitions = new Set<number>();
@@ -1252,9 +1311,20 @@ function definitionToken(ref: string, blocks: readonly Block[]): Token | undefin
  * a record of unknown owner, so owner-dependent rules stay silent.
  */
 function addLiterals(out: ZoneFile, tokens: Token[], ctx: Context): void {
-  const covered = new Set(out.sites.map((s) => s.range.start));
+  // A literal inside a value already read (a part of `join(" ", ["v=spf1", …])`), or inside one said
+  // not to be known, is a piece of that record, not a record of its own.
+  let taken: OffsetRange[] | undefined;
+  const ranges = () => (taken ??= [...out.sites.map((s) => s.range), ...out.records.filter((r) => r.type === 'TXT' || r.type === 'SPF').map((r) => r.range), ...out.problems.filter((p) => p.code === 'source/not-static').map((p) => p.range)]);
+  // A value read from a literal elsewhere in the file (`local.records[count.index].value`): that literal is the record's.
+  const read = new Set<number>();
+  for (const site of out.sites) {
+    const first = site.map.toDocStart(0);
+    if (site.value.length && (first < site.range.start || first >= site.range.end)) for (let v = 0; v < site.value.length; v++) read.add(site.map.toDocStart(v));
+  }
+  const starts = new Set(out.sites.map((s) => s.range.start));
+  const inside = (tok: Token) => starts.has(tok.start) || read.has(tok.start + 1) || ranges().some((r) => r.start <= tok.start && tok.end <= r.end);
   for (const tok of tokens) {
-    if (tok.kind !== 'string' || covered.has(tok.start) || !/^"(v=spf1[ "]|v=DMARC1|v=DKIM1|\\"v=spf1)/i.test(tok.text)) continue;
+    if (tok.kind !== 'string' || !/^"(v=spf1[ "]|v=DMARC1|v=DKIM1|\\"v=spf1)/i.test(tok.text) || inside(tok)) continue;
     const r = stringValue(tok, ctx, false);
     if (!r.value) continue;
     let { decoded, strings } = r.value;

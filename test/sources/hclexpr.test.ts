@@ -1,0 +1,174 @@
+/**
+ * The HCL expression evaluator (server/src/sources/hclexpr.ts) on its own, and Terraform records whose
+ * values and names are written with it: `join`, `format`, `[for …]`, a `count` over a list of objects.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { tokenize } from '../../server/src/sources/hcl';
+import { evaluate, textOf, type ExprEnv, type HVal } from '../../server/src/sources/hclexpr';
+import { analyzeZone, readSource } from '../../server/src/service';
+import { applyFix, covered } from '../helpers';
+
+/** An environment whose locals are written in `defs` (one `name = expr` per line, as in a locals block). */
+function env(defs: string, scalars: Record<string, string> = {}, here = true): ExprEnv {
+  const toks = tokenize(defs);
+  return {
+    scalar: (ref) => scalars[ref],
+    definition: (ref) => {
+      const name = ref.replace(/^local\./, '');
+      const at = toks.findIndex((t, i) => t.text === name && toks[i + 1]?.text === '=' && (i === 0 || toks[i - 1].kind === 'newline'));
+      if (at < 0) return undefined;
+      let end = toks.findIndex((t, i) => i > at && t.kind === 'newline');
+      if (end < 0) end = toks.length;
+      return { tokens: toks.slice(at + 2, end), here };
+    },
+  };
+}
+const ev = (expr: string, defs = '', scalars: Record<string, string> = {}) => {
+  const v = evaluate(tokenize(expr), env(defs, scalars));
+  return v && show(v);
+};
+const show = (v: HVal): unknown => (v.k === 's' ? textOf(v) : v.k === 'l' ? v.items.map(show) : v.k === 'o' ? Object.fromEntries([...v.fields].map(([k, x]) => [k, show(x)])) : null);
+
+describe('HCL expressions', () => {
+  it('evaluates the string and list functions records are written with', () => {
+    assert.equal(ev('join(" ", concat(["v=spf1"], [for i in local.inc : "include:${i}"], ["-all"]))', 'inc = ["_spf.google.com", "sendgrid.net"]'), 'v=spf1 include:_spf.google.com include:sendgrid.net -all');
+    assert.equal(ev('format("v=DMARC1; p=%s; rua=mailto:%s@%s", "reject", "dmarc", local.domain)', 'domain = "example.com"'), 'v=DMARC1; p=reject; rua=mailto:dmarc@example.com');
+    assert.equal(ev('format("%d%%", 50)'), '50%');
+    assert.equal(ev('local.records[1].value', 'records = [{ name = "@", value = "a" }, { name = "_dmarc", value = "v=DMARC1; p=none" }]'), 'v=DMARC1; p=none');
+    assert.equal(ev('local.records[count.index]["name"]', 'records = [{ name = "@" }, { name = "x" }]', { 'count.index': '1' }), 'x');
+    assert.equal(ev('length(local.records)', 'records = [{ a = 1 }, { a = 2 }, { a = 3 }]'), '3');
+    assert.deepEqual(ev('toset(["b", "a", "b"])'), ['a', 'b'], 'a set is sorted and has each element once');
+    assert.equal(ev('lower(replace("V=SPF1 IP4:1.2.3.4 -ALL", "IP4", "ip4"))'), 'v=spf1 ip4:1.2.3.4 -all');
+    assert.equal(ev('trimspace("  v=spf1 -all \\n")'), 'v=spf1 -all');
+    assert.deepEqual(ev('split(",", "a,b,,c")'), ['a', 'b', '', 'c']);
+    assert.equal(ev('join(";", [for k, v in local.tags : "${k}=${v}"])', 'tags = { v = "DKIM1", k = "rsa" }'), 'k=rsa;v=DKIM1', 'an object is iterated in key order');
+    assert.equal(ev('lookup(local.m, "spf", "none")', 'm = { spf = "v=spf1 -all" }'), 'v=spf1 -all');
+    assert.equal(ev('coalesce("", local.x)', 'x = "y"'), 'y');
+    assert.equal(ev('"v=spf1 ${join(" ", local.ips)} -all"', 'ips = ["ip4:192.0.2.1", "ip4:192.0.2.2"]'), 'v=spf1 ip4:192.0.2.1 ip4:192.0.2.2 -all');
+    assert.equal(ev('element(local.l, 3)', 'l = ["a", "b"]'), 'b', 'element() wraps around');
+  });
+
+  it('is unknown, not a guess, for what is not known statically', () => {
+    for (const expr of [
+      'var.domain',
+      'join(" ", var.list)',
+      'a ? "x" : "y"',
+      '"a" + "b"',
+      'format("%5s", "x")',
+      'format("%s %s", "x")',
+      'jsonencode({})',
+      'replace("abc", "/b/", "x")',
+      '[for x in ["a"] : x if x != ""]',
+      'local.l[5]',
+      'aws_route53_zone.main.name_servers',
+      '"%{ for x in local.l }${x}%{ endfor }"',
+      'join(',
+      '[',
+      '((((',
+    ])
+      assert.equal(ev(expr, 'l = ["a"]'), undefined, expr);
+  });
+
+  it('keeps, for every character, where it is written; a definition in another file is the reference', () => {
+    const expr = 'join(" ", ["v=spf1", local.inc, "-all"])';
+    const v = evaluate(tokenize(expr), env('inc = "include:x"'))!;
+    assert.equal(textOf(v), 'v=spf1 include:x -all');
+    assert.ok(v.k === 's');
+    const at = (i: number) => (v.k === 's' ? v.chars[i] : undefined)!;
+    assert.deepEqual([at(0).from, at(0).to], [expr.indexOf('v=spf1'), expr.indexOf('v=spf1') + 1]);
+    assert.deepEqual([at(6).from, at(6).to], [6, 7], 'the separator is the `" "` of join');
+    const foreign: ExprEnv = { scalar: () => undefined, definition: () => ({ tokens: tokenize('"include:x"'), here: false }) };
+    const w = evaluate(tokenize(expr), foreign)!;
+    assert.ok(w.k === 's');
+    const ref = [expr.indexOf('local.inc'), expr.indexOf('local.inc') + 'local.inc'.length];
+    assert.deepEqual([w.chars[7].from, w.chars[7].to], ref);
+  });
+
+  it('never throws and never maps a character outside the expression, on any token soup', () => {
+    const piece = fc.constantFrom('join', 'format', 'concat', 'toset', 'length', 'local', 'var', 'for', 'in', 'if', '.', ',', '(', ')', '[', ']', '{', '}', ':', '=', '"v=spf1"', '"%s"', '"${x}"', '"${local.l[0]}"', 'x', 'l', '0', '1', 'count', 'index', '?', '...', '\n', '<<EOT\nv=spf1\nEOT\n');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        const expr = parts.join(' ');
+        // Definitions elsewhere: every character then maps into the expression itself.
+        const v = evaluate(tokenize(expr), env('l = ["a", "b"]\nx = "v"', { 'count.index': '0' }, false));
+        const check = (h: HVal): void => {
+          if (h.k === 's') for (const c of h.chars) assert.ok(c.from >= 0 && c.to <= expr.length && c.from <= c.to, expr);
+          if (h.k === 'l') h.items.forEach(check);
+          if (h.k === 'o') h.fields.forEach(check);
+        };
+        if (v) check(v);
+      }),
+      { numRuns: Number(process.env.DL_PROPERTY_RUNS ?? 500) },
+    );
+  });
+});
+
+describe('Terraform values and names written as expressions', () => {
+  const tf = `locals {
+  domain   = "example.com"
+  includes = ["_spf.google.com", "sendgrid.net"]
+  records = [
+    { name = "", value = "v=spf1 include:_spf.google.com +all" },
+    { name = "_dmarc", value = "v=DMARC1; p=none; rua=mailto:d@example.com" },
+  ]
+}
+
+resource "aws_route53_zone" "main" {
+  name = local.domain
+}
+
+resource "aws_route53_record" "counted" {
+  count   = length(local.records)
+  zone_id = aws_route53_zone.main.zone_id
+  name    = local.records[count.index].name
+  type    = "TXT"
+  records = [local.records[count.index].value]
+}
+
+resource "aws_route53_record" "joined" {
+  zone_id = aws_route53_zone.main.zone_id
+  name    = "mail"
+  type    = "TXT"
+  records = [join(" ", concat(["v=spf1"], [for i in local.includes : "include:\${i}"], ["+all"]))]
+}
+
+resource "aws_route53_record" "formatted" {
+  zone_id = aws_route53_zone.main.zone_id
+  name    = format("%s._domainkey", "sel1")
+  type    = "TXT"
+  records = [format("v=DKIM1; k=rsa; t=%s; p=", "y")]
+}
+`;
+
+  it('reads a count over a list of objects, join(), format() and for-expressions as the records they make', () => {
+    const z = readSource(tf, 'main.tf');
+    assert.deepEqual(
+      z.sites.map((s) => [s.owner, s.value]),
+      [
+        ['example.com', 'v=spf1 include:_spf.google.com +all'],
+        ['_dmarc.example.com', 'v=DMARC1; p=none; rua=mailto:d@example.com'],
+        ['mail.example.com', 'v=spf1 include:_spf.google.com include:sendgrid.net +all'],
+        ['sel1._domainkey.example.com', 'v=DKIM1; k=rsa; t=y; p='],
+      ],
+    );
+    assert.deepEqual(z.problems.filter((p) => p.code === 'source/not-static'), [], 'nothing left unknown');
+  });
+
+  it('puts findings where the characters are written, and fixes only a value that is one literal as written', () => {
+    const a = analyzeZone(tf, 'main.tf');
+    const plus = a.findings.filter((f) => f.rule === 'spf/plus-all');
+    assert.equal(plus.length, 2);
+    assert.deepEqual(plus.map((f) => covered(tf, f)), ['+all', '+all']);
+    // The counted record's value is the literal in the locals list: the fix edits it there.
+    const fromList = plus.find((f) => f.range.start < tf.indexOf('resource'))!;
+    assert.equal(applyFix(tf, fromList.fixes![0]), tf.replace('_spf.google.com +all"', '_spf.google.com -all"'));
+    // The joined value is built from several literals: found on the `"+all"` of the list, with no fix.
+    const joined = plus.find((f) => f.range.start > tf.indexOf('"joined"'))!;
+    assert.equal(joined.fixes, undefined);
+    assert.equal(covered(tf, a.findings.find((f) => f.rule === 'dkim/testing-mode')!), 't=%s', 'a character made by a format verb is the verb');
+    // The "v=spf1" inside the join is a piece of the record, not a record of its own.
+    assert.ok(!a.findings.some((f) => f.rule === 'spf/no-all'), a.findings.map((f) => f.rule).join());
+  });
+});
