@@ -152,6 +152,15 @@ describe('property: parsers and the zone reader are total', () => {
     mutateTerraform(base, piece);
   });
 
+  it('Terraform values and names written with functions, for-expressions and lists of objects, mutated, never throw', () => {
+    const base =
+      'locals {\n  inc = ["_spf.google.com", "sendgrid.net"]\n  records = [\n    { name = "", value = "v=spf1 +all" },\n    { name = "_dmarc", value = "v=DMARC1; p=none" },\n  ]\n}\n' +
+      'resource "aws_route53_record" "c" {\n  count   = length(local.records)\n  zone_id = "Z"\n  name    = format("%s.example.com.", local.records[count.index].name)\n  type    = "TXT"\n  records = [local.records[count.index].value]\n}\n' +
+      'resource "aws_route53_record" "j" {\n  zone_id = "Z"\n  name    = "mail.example.com."\n  type    = "TXT"\n  records = [join(" ", concat(["v=spf1"], [for i in local.inc : "include:${i}"], ["+all"]))]\n}\n';
+    const piece = fc.constantFrom('join(', 'format(', 'concat(', 'toset(', 'lower(', 'replace(', 'split(', 'lookup(', 'length(', '[for i in local.inc : i]', 'for', ' in ', ':', '%s', '%d', '%%', '"', '${', '}', '[', ']', '{', '}', '(', ')', ',', '.', 'local.records', '[count.index]', '.value', '\n', 'x');
+    mutateTerraform(base, piece);
+  });
+
   it('CloudFormation with random !Sub/!Join values never throws', () => {
     const cfn = built.map((b) => `Parameters:\n  x:\n    Default: a\nResources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: example.com.\n      Type: TXT\n      ResourceRecords:\n        - ${b}\n`);
     fc.assert(fc.property(cfn, (t) => check(t, 'stack.yaml')), { numRuns: RUNS });
