@@ -114,8 +114,8 @@ describe('property: parsers and the zone reader are total', () => {
     fc.assert(fc.property(fc.oneof(tf, built), (t) => check(t, 'main.tf')), { numRuns: RUNS });
   });
 
-  /** Up to four random edits of a Terraform file, each inserting one of `piece`: checking it never throws. */
-  const mutateTerraform = (base: string, piece: fc.Arbitrary<string>) => {
+  /** Up to four random edits of a file (Terraform unless named), each inserting one of `piece`: checking it never throws. */
+  const mutateFile = (base: string, piece: fc.Arbitrary<string>, file = 'main.tf') => {
     const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 5 }), ins: piece });
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
@@ -124,7 +124,7 @@ describe('property: parsers and the zone reader are total', () => {
           const at = e.at % (t.length + 1);
           t = t.slice(0, at) + e.ins + t.slice(at + e.del);
         }
-        check(t, 'main.tf');
+        check(t, file);
       }),
       { numRuns: RUNS },
     );
@@ -133,13 +133,13 @@ describe('property: parsers and the zone reader are total', () => {
   it('Terraform for_each maps, each.key/each.value and conditional names, mutated, never throw', () => {
     const base = 'locals {\n  m = { a = "v=spf1 -all", "b" : "v=DMARC1; p=none" }\n}\nresource "aws_route53_record" "fe" {\n  for_each = local.m\n  zone_id  = "Z"\n  name     = each.key == "a" ? "x.example." : "${each.key}.example."\n  type     = "TXT"\n  records  = [each.value]\n}\n';
     const piece = fc.constantFrom('for_each = ', '?', ':', '==', '!=', 'each.key', 'each.value', 'each.value.name', 'each.value.v', '{ name = "@", v = "v=spf1 +all" }', '{ for r in local.l : r.name => r }', 'for', ' in ', '=>', '["a"]', '{', '}', '[', ']', '"', '\n', 'toset(', ')', ',', '=', 'local.m', '${', 'x');
-    mutateTerraform(base, piece);
+    mutateFile(base, piece);
   });
 
   it('Terraform count, count.index, list elements and computed names with a written end, mutated, never throw', () => {
     const base = 'locals {\n  names = ["a", "b"]\n}\nresource "aws_route53_record" "c" {\n  count    = length(local.names)\n  zone_id  = aws_route53_zone.z.zone_id\n  name     = "${element(local.names, count.index)}._domainkey"\n  type     = "CNAME"\n  records  = ["${local.names[count.index]}.dkim.example.net"]\n}\nresource "aws_route53_zone" "z" {\n  name = "example.com"\n}\n';
     const piece = fc.constantFrom('count = ', '256', '257', '0', 'length(', 'element(', 'count.index', 'local.names', '[', ']', '[9]', '"', '\n', ')', ',', '${', '}', '.', 'TXT', 'x');
-    mutateTerraform(base, piece);
+    mutateFile(base, piece);
   });
 
   it('Terraform zones named by expressions (variables, zone resources, data sources), mutated, never throw, and their fixes stay in the file', () => {
@@ -149,7 +149,7 @@ describe('property: parsers and the zone reader are total', () => {
       'resource "cloudflare_record" "c" {\n  zone_id = var.zone_id\n  name    = "@"\n  type    = "CNAME"\n  content = "x.example.net"\n  proxied = true\n}\n' +
       'resource "cloudflare_record" "t" {\n  zone_id = var.zone_id\n  name    = "mail.${data.aws_route53_zone.d.name}"\n  type    = "TXT"\n  content = "v=spf1 -all"\n}\n';
     const piece = fc.constantFrom('var.zone_id', 'var.domain', 'data.aws_route53_zone.d.name', 'aws_route53_zone.z.zone_id', '_dmarc.', '@', '"', '${', '}', '\n', 'proxied = true', 'CNAME', 'TXT', 'example.com', '.', 'count = 2', 'module "m" {\n  source = "./m"\n}\n', 'x');
-    mutateTerraform(base, piece);
+    mutateFile(base, piece);
   });
 
   it('Terraform values and names written with functions, for-expressions and lists of objects, mutated, never throw', () => {
@@ -158,7 +158,13 @@ describe('property: parsers and the zone reader are total', () => {
       'resource "aws_route53_record" "c" {\n  count   = length(local.records)\n  zone_id = "Z"\n  name    = format("%s.example.com.", local.records[count.index].name)\n  type    = "TXT"\n  records = [local.records[count.index].value]\n}\n' +
       'resource "aws_route53_record" "j" {\n  zone_id = "Z"\n  name    = "mail.example.com."\n  type    = "TXT"\n  records = [join(" ", concat(["v=spf1"], [for i in local.inc : "include:${i}"], ["+all"]))]\n}\n';
     const piece = fc.constantFrom('join(', 'format(', 'concat(', 'toset(', 'lower(', 'replace(', 'split(', 'lookup(', 'length(', '[for i in local.inc : i]', 'for', ' in ', ':', '%s', '%d', '%%', '"', '${', '}', '[', ']', '{', '}', '(', ')', ',', '.', 'local.records', '[count.index]', '.value', '\n', 'x');
-    mutateTerraform(base, piece);
+    mutateFile(base, piece);
+  });
+
+  it('DNSControl values built from constants (+, templates, join, map, concat), mutated, never throw', () => {
+    const base = 'var D0 = "example.com";\nvar L = ["_spf.google.com", "sendgrid.net"];\nvar DM = "v=DMARC1; p=none; rua=mailto:d@" + D0;\nD(D0, REG_NONE,\n  TXT("@", "v=spf1 " + L.map(function (i) { return "include:" + i; }).join(" ") + " +all"),\n  TXT("_dmarc", DM),\n  TXT("m", `v=spf1 include:${L[0]} -all`),\nEND);\n';
+    const piece = fc.constantFrom('+', '"', '`', '${', '}', '(', ')', '[', ']', '.join(', '.map(', '.concat(', '.toLowerCase()', '.length', '...', 'L', 'D0', 'DM', 'function (x) { return x; }', '(x) => x', ',', '\n', '0', '99', 'x');
+    mutateFile(base, piece, 'dnsconfig.js');
   });
 
   it('CloudFormation with random !Sub/!Join values never throws', () => {

@@ -840,6 +840,48 @@ describe('records other than TXT in IaC sources, one per value as DNS serves the
   });
 });
 
+describe('DNSControl: values built from constants', () => {
+  const js = `var DOMAIN = "example.com";
+var SPF_INCLUDES = ["_spf.google.com", "sendgrid.net"];
+var DMARC = "v=DMARC1; p=none; rua=mailto:dmarc@" + DOMAIN;
+D(DOMAIN, REG_NONE, DnsProvider(DNS),
+  MX("@", 10, "mx.example.com."),
+  TXT("@", "v=spf1 " + SPF_INCLUDES.map(function (i) { return "include:" + i; }).join(" ") + " +all"),
+  TXT("_dmarc", DMARC),
+  TXT("mail", \`v=spf1 include:\${SPF_INCLUDES[0]} ~all\`),
+  TXT("eu." + "mail", [...SPF_INCLUDES.map((i) => "include:" + i)].concat(["-all"]).map((t) => t.toLowerCase()).join(" ").concat("")),
+  TXT("x", someFunction()),
+  TXT("_dmarc.x", DMARC_OF(DOMAIN)),
+END);
+`;
+  it('reads concatenation, template literals, join, map and concat of constants, with findings on the characters', () => {
+    const a = analyzeZone(js, '/x/dnsconfig.js');
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value]), [
+      ['example.com', 'v=spf1 include:_spf.google.com include:sendgrid.net +all'],
+      ['_dmarc.example.com', 'v=DMARC1; p=none; rua=mailto:dmarc@example.com'],
+      ['mail.example.com', 'v=spf1 include:_spf.google.com ~all'],
+      ['eu.mail.example.com', 'include:_spf.google.com include:sendgrid.net -all'],
+    ]);
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(js, plus), '+all');
+    assert.equal(plus.fixes, undefined, 'built from several places: no fix');
+    assert.equal(covered(js, a.findings.find((f) => f.rule === 'dmarc/policy-none')!), 'p=none');
+    // What a constant puts in maps to the reference.
+    const site = a.sites.find((x) => x.site.owner === '_dmarc.example.com')!.site;
+    const at = site.map.toDocStart(site.value.indexOf('example.com'));
+    assert.equal(js.slice(at, at + 6), 'DOMAIN');
+  });
+
+  it('a value it cannot know is a note, and the record still exists (a _dmarc one covers its domain)', () => {
+    const a = analyzeZone(js, '/x/dnsconfig.js');
+    assert.deepEqual(a.zone.problems.filter((p) => p.code === 'source/not-static').map((p) => js.slice(p.range.start, p.range.end)), ['someFunction()', 'DMARC_OF(DOMAIN)']);
+    assert.ok(a.zone.records.some((r) => r.owner === '_dmarc.x.example.com' && r.type === 'TXT'));
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'), a.findings.map((f) => f.message).join('\n'));
+    const computed = 'D("b.example", REG_NONE,\n  TXT("@", "v=spf1 -all"),\n  TXT("_dmarc", makeDmarc("b.example")),\nEND);\n';
+    assert.ok(!analyzeZone(computed, '/x/dnsconfig.js').findings.some((f) => f.rule === 'dmarc/missing-record'), 'before, the computed _dmarc record did not exist and b.example got dmarc/missing-record');
+  });
+});
+
 describe('DNSControl: a D() is the whole zone', () => {
   const { WorkspaceResolver } = require('../../server/src/dns/chain') as typeof import('../../server/src/dns/chain');
   const { WorkspaceIndex } = require('../../server/src/workspace') as typeof import('../../server/src/workspace');

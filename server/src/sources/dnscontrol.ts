@@ -6,6 +6,7 @@
  * mapped to the option that produced it, so a finding points at e.g. `percent: 50`.
  */
 import type { Node as AcornNode } from 'acorn';
+import { markDynamic } from '../records/dynamic';
 import { SourceMap } from '../sourcemap';
 import type { CharString, RecordSite, ValueSyntax } from '../types';
 import type { ZoneFile } from './zonefile';
@@ -77,6 +78,124 @@ class ValueBuilder {
   }
 }
 
+type Ch = { text: string; from: number; to: number };
+type JsValue = { k: 's'; chars: Ch[] } | { k: 'l'; items: JsValue[] };
+class NotStatic extends Error {}
+const notStatic = (): never => {
+  throw new NotStatic();
+};
+
+/**
+ * Evaluates the JavaScript people build record values with in dnsconfig.js, where every part is a
+ * constant: string concatenation with `+`, template literals, arrays and `.join()`, `.map(x => …)`,
+ * `.concat()`, indexing, `.toLowerCase()`… Characters keep where they are written; what a constant
+ * or a template's `${…}` puts in maps to that reference. Anything else is not static (a throw inside,
+ * undefined outside).
+ */
+function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N>, scope: ReadonlyMap<string, JsValue> = new Map(), depth = 0): JsValue {
+  if (!node || depth > 24) return notStatic();
+  const ev = (n: N | undefined, sc = scope) => jsEval(text, n, consts, sc, depth + 1);
+  const str = (v: JsValue): Ch[] => (v.k === 's' ? v.chars : notStatic());
+  const moved = (v: JsValue, at: { start: number; end: number }): JsValue => (v.k === 's' ? { k: 's', chars: v.chars.map((c) => ({ text: c.text, from: at.start, to: at.end })) } : { k: 'l', items: v.items.map((x) => moved(x, at)) });
+  const gen = (t: string, at: { start: number; end: number }): JsValue => ({ k: 's', chars: [...t].map((c) => ({ text: c, from: at.start, to: at.end })) });
+  switch (node.type) {
+    case 'Literal': {
+      if (typeof node.value === 'number') return gen(String(node.value), node);
+      const parts = literalParts(text, node);
+      return parts ? { k: 's', chars: parts } : notStatic();
+    }
+    case 'TemplateLiteral': {
+      const out: Ch[] = [];
+      node.quasis.forEach((q: N, i: number) => {
+        const cooked = q.value.cooked as string | null;
+        if (cooked === null) notStatic();
+        const raw = q.value.raw as string;
+        // Written as is: each character is its own; with escapes, the whole piece.
+        for (let k = 0; k < cooked!.length; k++) out.push(raw === cooked ? { text: cooked![k], from: q.start + k, to: q.start + k + 1 } : { text: cooked![k], from: q.start, to: q.end });
+        if (i < node.expressions.length) out.push(...str(moved(ev(node.expressions[i]), node.expressions[i])));
+      });
+      return { k: 's', chars: out };
+    }
+    case 'Identifier': {
+      const bound = scope.get(node.name);
+      if (bound) return bound;
+      const init = consts.get(node.name);
+      return init ? moved(jsEval(text, init, consts, new Map(), depth + 1), node) : notStatic();
+    }
+    case 'BinaryExpression': {
+      if (node.operator !== '+') return notStatic();
+      return { k: 's', chars: [...str(ev(node.left)), ...str(ev(node.right))] };
+    }
+    case 'ArrayExpression': {
+      const items: JsValue[] = [];
+      for (const e of node.elements as (N | null)[]) {
+        if (e?.type === 'SpreadElement') {
+          const v = ev(e.argument);
+          if (v.k !== 'l') notStatic();
+          items.push(...(v.k === 'l' ? v.items : []));
+        } else items.push(ev(e ?? undefined));
+      }
+      return { k: 'l', items };
+    }
+    case 'MemberExpression': {
+      const obj = ev(node.object);
+      if (!node.computed && node.property?.name === 'length') return gen(String(obj.k === 'l' ? obj.items.length : obj.chars.length), node);
+      const key = node.computed ? ev(node.property) : undefined;
+      const i = key && key.k === 's' ? Number(key.chars.map((c) => c.text).join('')) : NaN;
+      if (obj.k === 'l' && Number.isInteger(i) && i >= 0 && i < obj.items.length) return obj.items[i];
+      return notStatic();
+    }
+    case 'CallExpression': {
+      const callee = node.callee;
+      if (callee?.type !== 'MemberExpression' || callee.computed) return notStatic();
+      const method = callee.property?.name as string;
+      const obj = ev(callee.object);
+      const args: N[] = node.arguments ?? [];
+      if (obj.k === 'l') {
+        if (method === 'join') {
+          const sep = args[0] ? str(ev(args[0])) : [{ text: ',', from: node.start, to: node.end }];
+          const out: Ch[] = [];
+          obj.items.forEach((v, k) => {
+            if (k) out.push(...sep);
+            out.push(...str(v));
+          });
+          return { k: 's', chars: out };
+        }
+        if (method === 'concat') return { k: 'l', items: [...obj.items, ...args.flatMap((a) => { const v = ev(a); return v.k === 'l' ? v.items : [v]; })] };
+        if (method === 'map') {
+          const fn = args[0];
+          if (!fn || (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression') || fn.params.length < 1 || fn.params.some((p: N) => p.type !== 'Identifier')) return notStatic();
+          let body: N | undefined = fn.body;
+          if (body?.type === 'BlockStatement') body = body.body.length === 1 && body.body[0].type === 'ReturnStatement' ? body.body[0].argument : undefined;
+          return {
+            k: 'l',
+            items: obj.items.map((v, k) => {
+              const sc = new Map(scope);
+              sc.set(fn.params[0].name, v);
+              if (fn.params[1]) sc.set(fn.params[1].name, gen(String(k), fn.params[1]));
+              return ev(body, sc);
+            }),
+          };
+        }
+        return notStatic();
+      }
+      const chars = obj.chars;
+      if (method === 'toLowerCase' || method === 'toUpperCase') return { k: 's', chars: chars.map((c) => ({ ...c, text: method === 'toLowerCase' ? c.text.toLowerCase() : c.text.toUpperCase() })) };
+      if (method === 'trim') {
+        let a = 0;
+        let b = chars.length;
+        while (a < b && /\s/.test(chars[a].text)) a++;
+        while (b > a && /\s/.test(chars[b - 1].text)) b--;
+        return { k: 's', chars: chars.slice(a, b) };
+      }
+      if (method === 'concat') return { k: 's', chars: [...chars, ...args.flatMap((a) => str(ev(a)))] };
+      return notStatic();
+    }
+    default:
+      return notStatic();
+  }
+}
+
 function prop(obj: N, name: string): N | undefined {
   return obj.properties?.find((p: N) => p.type === 'Property' && ((p.key.type === 'Identifier' && p.key.name === name) || (p.key.type === 'Literal' && p.key.value === name)));
 }
@@ -104,6 +223,14 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
   program.body.forEach(walkDecl);
   const resolve = (n: N | undefined): N | undefined => (n?.type === 'Identifier' && consts.has(n.name) ? consts.get(n.name) : n);
   const note = (n: { start: number; end: number }, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range: { start: n.start, end: n.end } });
+  /** A value built from constants, or undefined. */
+  const evalJs = (n: N): JsValue | undefined => {
+    try {
+      return jsEval(text, n, consts);
+    } catch {
+      return undefined;
+    }
+  };
 
   const addSite = (owner: string | undefined, b: ValueBuilder, node: N, ownerNode: N | undefined, syntax: ValueSyntax, coarse: boolean) => {
     if (b.strings.length === 0) b.endString();
@@ -162,22 +289,42 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
       let [labelNode, valueNode] = args;
       if (args.length === 1) [labelNode, valueNode] = [undefined as unknown as N, args[0]];
       const label = labelNode ? resolve(labelNode) : undefined;
-      const labelText = label ? literalParts(text, label)?.map((p) => p.text).join('') : '@';
+      const labelText = label ? (literalParts(text, label) ?? (() => { const v = evalJs(label); return v?.k === 's' ? v.chars : undefined; })())?.map((p) => p.text).join('') : '@';
       const value = resolve(valueNode);
       if (labelText === undefined) note(labelNode, 'The record name is computed, so checks that depend on it are skipped.');
       const owner = labelText === undefined ? undefined : ownerOf(labelText, domain);
       const b = new ValueBuilder();
+      // The strings of the value: literals as written, else what they evaluate to (`"v=spf1 " + L.join(" ")`).
       const elems: N[] = value?.type === 'ArrayExpression' ? value.elements.map((e: N) => resolve(e)) : value ? [value] : [];
+      let strings: Ch[][] | undefined = [];
+      let built = false;
       for (const e of elems) {
         const parts = e ? literalParts(text, e) : undefined;
-        if (!parts) {
-          note(e ?? call, 'This TXT value is computed, so it is not checked.');
-          return;
+        if (parts) {
+          strings.push(parts);
+          continue;
         }
+        const v = e ? evalJs(e) : undefined;
+        built = true;
+        if (v?.k === 's') strings.push(v.chars);
+        // A whole value that is a list (`TXT("@", PARTS.map(…))`): its strings.
+        else if (v?.k === 'l' && elems.length === 1 && v.items.every((x) => x.k === 's')) strings.push(...v.items.map((x) => (x.k === 's' ? x.chars : [])));
+        else {
+          note(e ?? call, 'This TXT value is computed, so it is not checked.');
+          strings = undefined;
+          break;
+        }
+      }
+      if (!strings) {
+        // The record exists all the same: a `_dmarc` record of unknown value still covers its domain.
+        if (owner !== undefined) out.records.push(markDynamic({ owner, type: 'TXT', ttl: undefined, rdata: [], uri, range: { start: (value ?? call).start, end: (value ?? call).end } }));
+        return;
+      }
+      for (const parts of strings) {
         b.chars(parts);
         b.endString();
       }
-      if (elems.length) addSite(owner, b, value!, labelNode, { host: 'js' }, value!.type === 'ArrayExpression' && elems.length > 1);
+      if (strings.length) addSite(owner, b, value!, labelNode, { host: 'js' }, built || strings.length > 1);
       return owner !== undefined;
     }
     const opts = resolve(args[0]);
