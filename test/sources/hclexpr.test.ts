@@ -3,6 +3,9 @@
  * values and names are written with it: `join`, `format`, `[for …]`, a `count` over a list of objects.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { tokenize } from '../../server/src/sources/hcl';
@@ -170,5 +173,21 @@ resource "aws_route53_record" "formatted" {
     assert.equal(covered(tf, a.findings.find((f) => f.rule === 'dkim/testing-mode')!), 't=%s', 'a character made by a format verb is the verb');
     // The "v=spf1" inside the join is a piece of the record, not a record of its own.
     assert.ok(!a.findings.some((f) => f.rule === 'spf/no-all'), a.findings.map((f) => f.rule).join());
+  });
+
+  it('reads file() of a small file beside the module (a DKIM key kept in its own file), findings on the call', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tffile-'));
+    const key = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDwIRP/UC3SBsEmGqZ9ZJW3/DkMoGeLnQg1fWn7/zYtIxN2SnFCjxOCKG9v3b4jYfcTNh5ijSsq631uBItLa7od+v/RtdC2UzJ1lWT947qR+Rcac2gbto/NMqJ0fzfVjH4OuKhitdY9tf6mcwGjaNBcWToIMmPSPDdQPNUYckcQ2QIDAQAB';
+    fs.writeFileSync(path.join(dir, 'dkim.txt'), `v=DKIM1; k=rsa; p=${key}\n`);
+    const text = `resource "aws_route53_record" "dkim" {\n  zone_id = "Z1"\n  name    = "sel._domainkey.example.com"\n  type    = "TXT"\n  records = [chomp(file("\${path.module}/dkim.txt"))]\n}\nresource "aws_route53_record" "missing" {\n  zone_id = "Z1"\n  name    = "sel2._domainkey.example.com"\n  type    = "TXT"\n  records = [file("nope.txt")]\n}\n`;
+    const file = path.join(dir, 'main.tf');
+    fs.writeFileSync(file, text);
+    const a = analyzeZone(text, file);
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value]), [['sel._domainkey.example.com', `v=DKIM1; k=rsa; p=${key}`]]);
+    const short = a.findings.find((f) => f.rule === 'dkim/rsa-key-under-2048')!;
+    assert.equal(covered(text, short), 'file("${path.module}/dkim.txt")');
+    assert.equal(short.fixes, undefined);
+    assert.ok(a.zone.problems.some((p) => p.code === 'source/not-static' && text.slice(p.range.start, p.range.end) === 'file("nope.txt")'), 'a file that is not there is not known');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -30,6 +30,8 @@ export interface ExprEnv {
   scalar(ref: string): string | undefined;
   /** The tokens `local.x` or `var.x` (a default) is defined with; `here` when they are this file's. */
   definition(ref: string): { tokens: readonly Token[]; here: boolean } | undefined;
+  /** `file(path)`: the text of a file beside the module, when it can be read. */
+  file?(path: string): string | undefined;
 }
 
 class Unknown extends Error {}
@@ -295,6 +297,11 @@ class Parser {
       else if (this.peek()?.text !== ')') unknown();
     }
     const close = this.take(')');
+    if (fn.text === 'file') {
+      // The whole text stands at the call: a finding inside it lands on `file(…)`.
+      const content = args.length === 1 ? this.env.file?.(text(args[0])) : undefined;
+      return content === undefined ? unknown() : str(content, fn.start, close.end);
+    }
     return apply(fn.text, args.map(plain), fn.start, close.end);
   }
 }

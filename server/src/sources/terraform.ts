@@ -55,8 +55,21 @@ interface Context {
 
 /** What the expression evaluator asks of a context: references by name, and where locals and variable defaults are written. */
 function exprEnv(ctx: Context): ExprEnv {
+  const folder = () => (ctx.scope && !ctx.scope.includes('://') ? ctx.scope : undefined);
   return {
-    scalar: (ref) => resolveRef(ref, ctx),
+    scalar: (ref) => (ref === 'path.module' ? folder() : resolveRef(ref, ctx)),
+    // `file("${path.module}/dkim.txt")`: a small text file beside the module (Terraform reads a relative path from where it runs, the root module, which is the folder for a root module).
+    file: (name) => {
+      const dir = folder();
+      if (!dir) return undefined;
+      try {
+        const f = path.resolve(dir, name);
+        const st = fs.statSync(f);
+        return st.isFile() && st.size <= 65536 ? fs.readFileSync(f, 'utf8') : undefined;
+      } catch {
+        return undefined;
+      }
+    },
     definition: (ref) => {
       const name = ref.startsWith('var.') ? ref.slice(4) : undefined;
       if (name !== undefined && (ctx.inputs?.has(name) || ctx.parent?.inputs?.has(name))) return undefined;
