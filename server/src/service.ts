@@ -218,7 +218,9 @@ function placement(r: RawFinding): { range: OffsetRange; severity?: Severity; co
   const fixes = r.fixes;
   const about = r.site ?? (r.anchors[0] && 'value' in r.anchors[0] ? r.anchors[0] : undefined);
   const docFixes = r.docFixes;
-  const valueFixes = site && fixes?.length && !site.coarse ? () => fixes.map((f) => mapFix(site, f)) : undefined;
+  // A value built from pieces keeps the fixes whose edits each fall inside one literal run written once.
+  const usable = site && fixes?.length ? (!site.coarse ? fixes : site.pieces ? fixes.filter((f) => !f.docEdits && f.edits.every((e) => site.map.exact(e.range))) : []) : [];
+  const valueFixes = site && usable.length ? () => usable.map((f) => mapFix(site, f)) : undefined;
   return {
     range,
     severity: r.severity,

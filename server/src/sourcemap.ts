@@ -106,6 +106,26 @@ export class SourceMap {
     return undefined;
   }
 
+  /**
+   * Whether an edit of value range `r` edits exactly those characters: they lie in one literal run
+   * (an insertion, between two characters of one run or at an end of the value beside one), and no
+   * other part of the value is written by the same document characters (a join separator, a
+   * for-expression's template: an edit there would change every place the value repeats it).
+   */
+  exact(r: OffsetRange): boolean {
+    const s = this.seg;
+    if (s.length === 0 || r.start < 0 || r.end > this.length || r.end < r.start) return false;
+    const a = r.end > r.start ? r.start : r.start > 0 ? r.start - 1 : 0;
+    const b = r.end > r.start ? r.end - 1 : r.start < this.length ? r.start : a;
+    if (a >= this.length) return false;
+    const i = this.segmentOf(a);
+    if (s[i + 2] !== s[i + 3] || b >= s[i] + s[i + 2]) return false;
+    const ds = s[i + 1];
+    const de = ds + s[i + 3];
+    for (let j = 0; j < s.length; j += 4) if (j !== i && s[j + 1] < de && ds < s[j + 1] + Math.max(1, s[j + 3])) return false;
+    return true;
+  }
+
   toDocRange(r: OffsetRange): OffsetRange {
     const start = this.toDocStart(r.start);
     if (r.end <= r.start) return { start, end: start };

@@ -53,6 +53,11 @@ export interface RecordSite {
   superseded?: boolean;
   /** The map is only approximate (every offset lands on the whole string): findings, but no fixes. */
   coarse?: boolean;
+  /**
+   * The value is built from pieces written in several places (`join(" ", ["v=spf1", "+all"])`): a fix
+   * is offered only where all its edits fall inside one literal run written once (SourceMap.exact).
+   */
+  pieces?: boolean;
   /** For a plain YAML scalar: its source text, so an edit that would change its YAML type can requote it. */
   hostSource?: string;
   /** Zone files: the data is between typographic quotes (zone/typographic-quotes reports and fixes that). */

@@ -159,7 +159,7 @@ resource "aws_route53_record" "formatted" {
     assert.deepEqual(z.problems.filter((p) => p.code === 'source/not-static'), [], 'nothing left unknown');
   });
 
-  it('puts findings where the characters are written, and fixes only a value that is one literal as written', () => {
+  it('puts findings where the characters are written, and offers fixes whose edits stay inside one literal written once', () => {
     const a = analyzeZone(tf, 'main.tf');
     const plus = a.findings.filter((f) => f.rule === 'spf/plus-all');
     assert.equal(plus.length, 2);
@@ -167,9 +167,15 @@ resource "aws_route53_record" "formatted" {
     // The counted record's value is the literal in the locals list: the fix edits it there.
     const fromList = plus.find((f) => f.range.start < tf.indexOf('resource'))!;
     assert.equal(applyFix(tf, fromList.fixes![0]), tf.replace('_spf.google.com +all"', '_spf.google.com -all"'));
-    // The joined value is built from several literals: found on the `"+all"` of the list, with no fix.
+    // The joined value is built from several literals: found on the `"+all"` of the list, fixed there.
     const joined = plus.find((f) => f.range.start > tf.indexOf('"joined"'))!;
-    assert.equal(joined.fixes, undefined);
+    assert.equal(applyFix(tf, joined.fixes![0]), tf.replace('["+all"]', '["-all"]'));
+    // An edit that would cross pieces, or touch a piece the value repeats (the for-expression's
+    // "include:", the join's " "), is not offered.
+    const rep = "resource \"aws_route53_record\" \"r\" {\n  zone_id = \"Z\"\n  name    = \"x.example.com.\"\n  type    = \"TXT\"\n  records = [join(\" \", [\"v=spf1\", \"include:a.example\", \"include:a.example\", \"-all\"])]\n}\n";
+    const dup = analyzeZone(rep, 'dup.tf').findings.find((f) => f.rule === 'spf/duplicate-mechanism');
+    assert.ok(dup, 'the duplicate is found');
+    assert.deepEqual(dup.fixes ?? [], [], 'removing it would take the join separator with it');
     assert.equal(covered(tf, a.findings.find((f) => f.rule === 'dkim/testing-mode')!), 't=%s', 'a character made by a format verb is the verb');
     // The "v=spf1" inside the join is a piece of the record, not a record of its own.
     assert.ok(!a.findings.some((f) => f.rule === 'spf/no-all'), a.findings.map((f) => f.rule).join());

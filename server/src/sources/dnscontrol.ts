@@ -59,9 +59,9 @@ class ValueBuilder {
   map = new SourceMap();
   strings: CharString[] = [];
 
-  chars(parts: { text: string; from: number; to: number }[]): void {
+  chars(parts: { text: string; from: number; to: number; gen?: true }[]): void {
     for (const p of parts) {
-      if (p.text.length === 1 && p.to - p.from === 1) this.map.addLiteral(p.from, 1);
+      if (!p.gen && p.text.length === 1 && p.to - p.from === 1) this.map.addLiteral(p.from, 1);
       else for (let k = 0; k < p.text.length; k++) this.map.addEscape(p.from, p.to - p.from);
       this.value += p.text;
     }
@@ -78,7 +78,8 @@ class ValueBuilder {
   }
 }
 
-type Ch = { text: string; from: number; to: number };
+/** A character and where it is written; `gen` when it is not written as itself (a constant's value at its reference). */
+type Ch = { text: string; from: number; to: number; gen?: true };
 type JsValue = { k: 's'; chars: Ch[] } | { k: 'l'; items: JsValue[] };
 class NotStatic extends Error {}
 const notStatic = (): never => {
@@ -96,8 +97,8 @@ function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N
   if (!node || depth > 24) return notStatic();
   const ev = (n: N | undefined, sc = scope) => jsEval(text, n, consts, sc, depth + 1);
   const str = (v: JsValue): Ch[] => (v.k === 's' ? v.chars : notStatic());
-  const moved = (v: JsValue, at: { start: number; end: number }): JsValue => (v.k === 's' ? { k: 's', chars: v.chars.map((c) => ({ text: c.text, from: at.start, to: at.end })) } : { k: 'l', items: v.items.map((x) => moved(x, at)) });
-  const gen = (t: string, at: { start: number; end: number }): JsValue => ({ k: 's', chars: [...t].map((c) => ({ text: c, from: at.start, to: at.end })) });
+  const moved = (v: JsValue, at: { start: number; end: number }): JsValue => (v.k === 's' ? { k: 's', chars: v.chars.map((c) => ({ text: c.text, from: at.start, to: at.end, gen: true as const })) } : { k: 'l', items: v.items.map((x) => moved(x, at)) });
+  const gen = (t: string, at: { start: number; end: number }): JsValue => ({ k: 's', chars: [...t].map((c) => ({ text: c, from: at.start, to: at.end, gen: true as const })) });
   switch (node.type) {
     case 'Literal': {
       if (typeof node.value === 'number') return gen(String(node.value), node);
@@ -111,7 +112,7 @@ function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N
         if (cooked === null) notStatic();
         const raw = q.value.raw as string;
         // Written as is: each character is its own; with escapes, the whole piece.
-        for (let k = 0; k < cooked!.length; k++) out.push(raw === cooked ? { text: cooked![k], from: q.start + k, to: q.start + k + 1 } : { text: cooked![k], from: q.start, to: q.end });
+        for (let k = 0; k < cooked!.length; k++) out.push(raw === cooked ? { text: cooked![k], from: q.start + k, to: q.start + k + 1 } : { text: cooked![k], from: q.start, to: q.end, gen: true });
         if (i < node.expressions.length) out.push(...str(moved(ev(node.expressions[i]), node.expressions[i])));
       });
       return { k: 's', chars: out };
@@ -232,7 +233,7 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
     }
   };
 
-  const addSite = (owner: string | undefined, b: ValueBuilder, node: N, ownerNode: N | undefined, syntax: ValueSyntax, coarse: boolean) => {
+  const addSite = (owner: string | undefined, b: ValueBuilder, node: N, ownerNode: N | undefined, syntax: ValueSyntax, coarse: boolean, pieces?: boolean) => {
     if (b.strings.length === 0) b.endString();
     const site: RecordSite = {
       owner,
@@ -245,6 +246,7 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
       range: { start: node.start, end: node.end },
       ownerRange: ownerNode ? { start: ownerNode.start, end: ownerNode.end } : { start: node.start, end: node.start },
       coarse,
+      ...(coarse && pieces ? { pieces: true } : {}),
     };
     out.sites.push(site);
     out.records.push({ owner, type: 'TXT', ttl: undefined, rdata: [b.value], uri, range: site.range, site });
@@ -324,7 +326,7 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
         b.chars(parts);
         b.endString();
       }
-      if (strings.length) addSite(owner, b, value!, labelNode, { host: 'js' }, built || strings.length > 1);
+      if (strings.length) addSite(owner, b, value!, labelNode, { host: 'js' }, built || strings.length > 1, true);
       return owner !== undefined;
     }
     const opts = resolve(args[0]);

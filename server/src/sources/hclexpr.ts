@@ -17,6 +17,8 @@ export interface Ch {
   c: string;
   from: number;
   to: number;
+  /** Not written as this character (a reference's value, a count): never a literal run. */
+  gen?: true;
 }
 
 export type HVal =
@@ -64,19 +66,19 @@ export function decodedOf(v: HVal & { k: 's' }): Decoded {
   let value = '';
   for (const ch of v.chars) {
     for (let i = 0; i < ch.c.length; i++) {
-      if (ch.c.length === 1 && ch.to - ch.from === 1) map.addLiteral(ch.from, 1);
+      if (!ch.gen && ch.c.length === 1 && ch.to - ch.from === 1) map.addLiteral(ch.from, 1);
       else map.addEscape(ch.from, Math.max(1, ch.to - ch.from));
     }
     value += ch.c;
   }
-  return { value, map, coarse: true };
+  return { value, map, coarse: true, pieces: true };
 }
 
 export function textOf(v: HVal): string | undefined {
   return v.k === 's' ? v.chars.map((c) => c.c).join('') : undefined;
 }
 
-const str = (s: string, from: number, to: number): HVal => ({ k: 's', chars: [...s].map((c) => ({ c, from, to })) });
+const str = (s: string, from: number, to: number): HVal => ({ k: 's', chars: [...s].map((c) => ({ c, from, to, gen: true as const })) });
 const text = (v: HVal): string => (v.k === 's' ? v.chars.map((c) => c.c).join('') : unknown());
 const chars = (v: HVal): Ch[] => (v.k === 's' ? v.chars : unknown());
 const list = (v: HVal): HVal[] => (v.k === 'l' ? v.items : unknown());
@@ -86,7 +88,7 @@ const index = (v: HVal): number => {
 };
 /** Every character of a value moved to one range (a reference whose definition is elsewhere). */
 function moved(v: HVal, from: number, to: number): HVal {
-  if (v.k === 's') return { k: 's', chars: v.chars.map((c) => ({ c: c.c, from, to })) };
+  if (v.k === 's') return { k: 's', chars: v.chars.map((c) => ({ c: c.c, from, to, gen: true as const })) };
   if (v.k === 'l') return { k: 'l', items: v.items.map((x) => moved(x, from, to)) };
   if (v.k === 'o') return { k: 'o', fields: new Map([...v.fields].map(([k, x]) => [k, moved(x, from, to)])) };
   return v;
@@ -153,7 +155,7 @@ class Parser {
       if (/^(if|for|else|endif|endfor)\b/.test(p.expr)) unknown();
       const inner = run(tokenize(p.expr), this.env, this.vars, this.depth + 1);
       if (!inner || inner.k !== 's') unknown();
-      for (const ch of inner!.k === 's' ? inner!.chars : []) out.push({ c: ch.c, from: p.from, to: p.to });
+      for (const ch of inner!.k === 's' ? inner!.chars : []) out.push({ c: ch.c, from: p.from, to: p.to, gen: true });
     }
     return { k: 's', chars: out, tok: literalOnly && !heredoc ? t : undefined };
   }
@@ -355,7 +357,7 @@ function apply(fn: string, a: HVal[], from: number, to: number): HVal {
           const arg = a[next++] ?? unknown();
           if (verb === 'd' && !/^-?\d+$/.test(text(arg))) unknown();
           // Like a template's `${…}`, what the verb puts in is the verb's.
-          for (const c of chars(arg)) out.push({ c: c.c, from: f[i].from, to: f[i + 1].to });
+          for (const c of chars(arg)) out.push({ c: c.c, from: f[i].from, to: f[i + 1].to, gen: true });
         } else unknown();
         i++;
       }

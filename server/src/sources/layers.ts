@@ -10,6 +10,8 @@ export interface Decoded {
   map: SourceMap;
   /** The map only knows the whole string, not each character (no fixes then). */
   coarse?: boolean;
+  /** Built from pieces: fixes only inside one literal run (RecordSite.pieces). */
+  pieces?: boolean;
 }
 
 /**

@@ -330,7 +330,9 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
         coarse = true;
       }
     }
-  let decoded: Decoded = { value, map, coarse: coarse || !!heredoc };
+  // Interpolated or evaluated, not a heredoc: fixes that stay inside one literal run are still exact.
+  const piecewise = coarse && !heredoc ? { pieces: true } : undefined;
+  let decoded: Decoded = { value, map, coarse: coarse || !!heredoc, ...piecewise };
   let heredocNewline: number | undefined;
   if (heredoc && value.endsWith('\n')) {
     // HCL keeps the newline before the closing marker: the record would end with it. Checked without it; reported.
@@ -367,7 +369,7 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
       v2 += p.text;
     }
     strings = bounds.slice(0, -1).map((b, k) => ({ start: b, end: bounds[k + 1], bytes: Buffer.byteLength(v2.slice(b, bounds[k + 1])) }));
-    decoded = { value: v2, map: m2, coarse };
+    decoded = { value: v2, map: m2, coarse, ...piecewise };
   }
   return { value: { decoded, strings, node: tok, syntax: { host: 'hcl', route53Split: route53 } }, heredocNewline };
 }
@@ -818,6 +820,7 @@ function addValueSite(out: ZoneFile, uri: string, r: { value: Value; heredocNewl
     range: { start: tok.start, end: tok.end },
     ownerRange,
     coarse: decoded.coarse,
+    ...(decoded.coarse && decoded.pieces ? { pieces: true } : {}),
     ...rel,
   };
   out.sites.push(site);
