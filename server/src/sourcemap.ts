@@ -9,6 +9,12 @@ export class SourceMap {
   /** Segments, four numbers each: value start, document start, value length, document length. */
   private seg: number[] = [];
   private length = 0;
+  /**
+   * Document offsets rise with value offsets (true of every value written in one place). A value
+   * built from pieces written in several places (a Terraform join, a DNSControl concatenation) may
+   * go back: then a document offset is looked up by scanning.
+   */
+  private rising = true;
 
   /** `len` value characters written literally from document offset `docStart`. */
   addLiteral(docStart: number, len: number): void {
@@ -19,6 +25,7 @@ export class SourceMap {
       s[n + 2] += len;
       s[n + 3] += len;
     } else {
+      if (n >= 0 && docStart < s[n + 1]) this.rising = false;
       s.push(this.length, docStart, len, len);
     }
     this.length += len;
@@ -26,6 +33,8 @@ export class SourceMap {
 
   /** One value character written as an escape of `docLen` characters at `docStart`. */
   addEscape(docStart: number, docLen: number): void {
+    const n = this.seg.length - 4;
+    if (n >= 0 && docStart < this.seg[n + 1]) this.rising = false;
     this.seg.push(this.length, docStart, 1, docLen);
     this.length += 1;
   }
@@ -90,6 +99,12 @@ export class SourceMap {
     const s = this.seg;
     const n = s.length >> 2;
     if (n === 0) return undefined;
+    if (!this.rising) {
+      // The first piece written at `d`; else a cursor just past one.
+      for (let i = 0; i < s.length; i += 4) if (d >= s[i + 1] && d < s[i + 1] + s[i + 3]) return s[i + 2] === s[i + 3] ? s[i] + (d - s[i + 1]) : s[i];
+      for (let i = 0; i < s.length; i += 4) if (d === s[i + 1] + s[i + 3]) return s[i] + s[i + 2];
+      return undefined;
+    }
     let lo = 0;
     let hi = n - 1;
     while (lo < hi) {
@@ -129,6 +144,15 @@ export class SourceMap {
   toDocRange(r: OffsetRange): OffsetRange {
     const start = this.toDocStart(r.start);
     if (r.end <= r.start) return { start, end: start };
-    return { start, end: Math.max(start, this.toDocEnd(r.end)) };
+    const end = this.toDocEnd(r.end);
+    // Pieces written in several places, the last before the first: the first piece, not an empty range.
+    if (end <= start && !this.rising && r.start < this.length) return { start, end: Math.max(start + 1, this.toDocEnd(Math.min(r.end, this.pieceEnd(r.start)))) };
+    return { start, end: Math.max(start, end) };
+  }
+
+  /** The value offset just past the segment that holds value offset `v`. */
+  private pieceEnd(v: number): number {
+    const i = this.segmentOf(v);
+    return this.seg[i] + this.seg[i + 2];
   }
 }

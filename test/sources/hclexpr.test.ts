@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { tokenize } from '../../server/src/sources/hcl';
 import { evaluate, textOf, type ExprEnv, type HVal } from '../../server/src/sources/hclexpr';
 import { analyzeZone, readSource } from '../../server/src/service';
+import { SourceMap } from '../../server/src/sourcemap';
 import { applyFix, covered } from '../helpers';
 
 /** An environment whose locals are written in `defs` (one `name = expr` per line, as in a locals block). */
@@ -105,6 +106,33 @@ describe('HCL expressions', () => {
       }),
       { numRuns: Number(process.env.DL_PROPERTY_RUNS ?? 500) },
     );
+  });
+});
+
+describe('source maps of values built from pieces', () => {
+  // "ab" written at 20..22, then "cd" written at 5..7 (a definition above its use), then "e" at 30.
+  const m = new SourceMap();
+  m.addLiteral(20, 2);
+  m.addLiteral(5, 2);
+  m.addLiteral(30, 1);
+  it('finds the value offset of a document offset in a piece written before the one it follows', () => {
+    assert.deepEqual([5, 6, 7, 20, 21, 22, 30, 31, 12].map((d) => m.toValueOffset(d)), [2, 3, 4, 0, 1, 2, 4, 5, undefined]);
+  });
+  it('gives a range that runs backwards the first piece instead of nothing', () => {
+    assert.deepEqual(m.toDocRange({ start: 0, end: 4 }), { start: 20, end: 22 });
+    assert.deepEqual(m.toDocRange({ start: 2, end: 5 }), { start: 5, end: 31 });
+  });
+  it('says an edit is exact only inside one literal piece written once', () => {
+    assert.equal(m.exact({ start: 0, end: 2 }), true);
+    assert.equal(m.exact({ start: 1, end: 3 }), false, 'crosses pieces');
+    assert.equal(m.exact({ start: 1, end: 1 }), true, 'an insertion inside a piece');
+    assert.equal(m.exact({ start: 5, end: 5 }), true, 'an insertion at the end, after a literal');
+    const twice = new SourceMap();
+    twice.addLiteral(10, 3);
+    twice.addLiteral(40, 1);
+    twice.addLiteral(10, 3);
+    assert.equal(twice.exact({ start: 0, end: 2 }), false, 'the same characters write two parts of the value');
+    assert.equal(twice.exact({ start: 3, end: 4 }), true);
   });
 });
 
