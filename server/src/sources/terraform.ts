@@ -197,8 +197,35 @@ function eachField(expr: string, ctx: Context): Token | Token[] | undefined {
   return m ? ctx.each!.fields!.get(m[1]) : undefined;
 }
 
+/** How deep module outputs are being followed (a module's output may be another module's). */
+let outputDepth = 0;
+
+/**
+ * `module.NAME.OUTPUT`: the output's value as the module computes it with what this call passes
+ * (`zone_id = module.dns.zone_id`, the module's `output "zone_id" { value = aws_route53_zone.z.zone_id }`).
+ * Only a call with a relative source and no count or for_each; undefined when any of it is not known.
+ */
+function moduleOutput(name: string, output: string, ctx: Context): string | undefined {
+  const blocks = [...(ctx.own ?? []), ...(ctx.blocks ?? ctx.parent?.blocks ?? [])];
+  const call = blocks.find((b) => b.type === 'module' && b.labels[0] === name);
+  if (!call || call.attributes.has('count') || call.attributes.has('for_each') || outputDepth > 4) return undefined;
+  const dir = calledFolder(call, ctx.scope);
+  if (!dir) return undefined;
+  outputDepth++;
+  try {
+    const inputs = callInputs(call, ctx);
+    const mctx = folderContext(dir, undefined, inputs.size ? inputs : undefined);
+    const out = mctx?.blocks?.find((b) => b.type === 'output' && b.labels[0] === output);
+    return out && mctx ? literal(out.attributes.get('value'), mctx) : undefined;
+  } finally {
+    outputDepth--;
+  }
+}
+
 function resolveRef(expr: string, ctx: Context): string | undefined {
   const e = expr.trim();
+  const mo = e.startsWith('module.') ? /^module\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(e) : null;
+  if (mo) return moduleOutput(mo[1], mo[2], ctx);
   if (e === 'count.index') return ctx.count !== undefined ? String(ctx.count) : undefined;
   // An element of a literal list: `local.x[count.index]`, `var.x[0]`, `element(local.x, count.index)`.
   const m0 = /^((?:local|var)\.[A-Za-z0-9_-]+)\[\s*(count\.index|\d+)\s*\]$/.exec(e) ?? /^element\(\s*((?:local|var)\.[A-Za-z0-9_-]+)\s*,\s*(count\.index|\d+)\s*\)$/.exec(e);
@@ -237,6 +264,60 @@ const ZONE_RESOURCES: Record<string, string[]> = {
   google_dns_managed_zone: ['dns_name', 'name'],
   digitalocean_domain: ['name'],
   dnsimple_zone: ['name'],
+  linode_domain: ['domain'],
+  hetznerdns_zone: ['name'],
+  hcloud_zone: ['name'],
+  ns1_zone: ['zone'],
+  netlify_dns_zone: ['name'],
+  powerdns_zone: ['name'],
+  vultr_dns_domain: ['domain'],
+  exoscale_domain: ['name'],
+  gandi_livedns_domain: ['name'],
+  ovh_domain_zone: ['name'],
+  aws_lightsail_domain: ['domain_name'],
+};
+
+/**
+ * Record resources of other providers, by what their arguments are called: the zone (a domain, or a
+ * reference to a zone resource above), the name (relative to the zone, or whole), the type (or the
+ * one type the resource has), where the values are, and whether a TXT value is written with its
+ * own quotes (`"\"v=spf1 …\""`: read as quoted character-strings when it starts with one).
+ */
+interface RecordKind {
+  zone: string[];
+  name: string[];
+  type: string | { fixed: string };
+  /** An attribute (a string or a list of them), or an attribute of nested blocks, or a field of a list of objects. */
+  values: { attr: string } | { block: string; attr: string } | { objects: string; field: string };
+  quoted: boolean | 'when-quoted';
+}
+const RECORD_KINDS: Record<string, RecordKind> = {
+  // hashicorp/dns (RFC 2136 updates): `zone = "example.com."`, `txt = [...]`.
+  dns_txt_record_set: { zone: ['zone'], name: ['name'], type: { fixed: 'TXT' }, values: { attr: 'txt' }, quoted: false },
+  dns_mx_record_set: { zone: ['zone'], name: ['name'], type: { fixed: 'MX' }, values: { block: 'mx', attr: 'exchange' }, quoted: false },
+  dns_a_record_set: { zone: ['zone'], name: ['name'], type: { fixed: 'A' }, values: { attr: 'addresses' }, quoted: false },
+  dns_aaaa_record_set: { zone: ['zone'], name: ['name'], type: { fixed: 'AAAA' }, values: { attr: 'addresses' }, quoted: false },
+  dns_cname_record: { zone: ['zone'], name: ['name'], type: { fixed: 'CNAME' }, values: { attr: 'cname' }, quoted: false },
+  azurerm_dns_mx_record: { zone: ['zone_name'], name: ['name'], type: { fixed: 'MX' }, values: { block: 'record', attr: 'exchange' }, quoted: false },
+  azurerm_dns_a_record: { zone: ['zone_name'], name: ['name'], type: { fixed: 'A' }, values: { attr: 'records' }, quoted: false },
+  azurerm_dns_aaaa_record: { zone: ['zone_name'], name: ['name'], type: { fixed: 'AAAA' }, values: { attr: 'records' }, quoted: false },
+  azurerm_dns_cname_record: { zone: ['zone_name'], name: ['name'], type: { fixed: 'CNAME' }, values: { attr: 'record' }, quoted: false },
+  linode_domain_record: { zone: ['domain_id'], name: ['name'], type: 'record_type', values: { attr: 'target' }, quoted: false },
+  ovh_domain_zone_record: { zone: ['zone'], name: ['subdomain'], type: 'fieldtype', values: { attr: 'target' }, quoted: 'when-quoted' },
+  hetznerdns_record: { zone: ['zone_id'], name: ['name'], type: 'type', values: { attr: 'value' }, quoted: 'when-quoted' },
+  hcloud_zone_rrset: { zone: ['zone'], name: ['name'], type: 'type', values: { objects: 'records', field: 'value' }, quoted: 'when-quoted' },
+  gandi_livedns_record: { zone: ['zone'], name: ['name'], type: 'type', values: { attr: 'values' }, quoted: 'when-quoted' },
+  powerdns_record: { zone: ['zone'], name: ['name'], type: 'type', values: { attr: 'records' }, quoted: 'when-quoted' },
+  ns1_record: { zone: ['zone'], name: ['domain'], type: 'type', values: { block: 'answers', attr: 'answer' }, quoted: false },
+  vercel_dns_record: { zone: ['domain'], name: ['name'], type: 'type', values: { attr: 'value' }, quoted: false },
+  netlify_dns_record: { zone: ['zone_id'], name: ['hostname'], type: 'type', values: { attr: 'value' }, quoted: false },
+  vultr_dns_record: { zone: ['domain'], name: ['name'], type: 'type', values: { attr: 'data' }, quoted: 'when-quoted' },
+  scaleway_domain_record: { zone: ['dns_zone'], name: ['name'], type: 'type', values: { attr: 'data' }, quoted: 'when-quoted' },
+  exoscale_domain_record: { zone: ['domain'], name: ['name'], type: 'record_type', values: { attr: 'content' }, quoted: 'when-quoted' },
+  inwx_nameserver_record: { zone: ['domain'], name: ['name'], type: 'type', values: { attr: 'content' }, quoted: false },
+  porkbun_dns_record: { zone: ['domain'], name: ['name', 'subdomain'], type: 'type', values: { attr: 'content' }, quoted: false },
+  dnsimple_record: { zone: ['domain'], name: ['name'], type: 'type', values: { attr: 'value' }, quoted: false },
+  aws_lightsail_domain_entry: { zone: ['domain_name'], name: ['name'], type: 'type', values: { attr: 'target' }, quoted: false },
 };
 
 /** A zone given as text is a domain when it has a dot (`Z0123…`, a Cloudflare hex id or Google's `example-com` name the zone by an id). */
@@ -479,7 +560,7 @@ export function forgetTerraformFolder(dir: string): void {
   callerCache = undefined;
 }
 
-const MODULE_BLOCK = (b: Block) => b.type === 'locals' || b.type === 'variable' || ((b.type === 'resource' || b.type === 'data') && ZONE_RESOURCES[b.labels[0]] !== undefined);
+const MODULE_BLOCK = (b: Block) => b.type === 'locals' || b.type === 'variable' || b.type === 'output' || b.type === 'module' || ((b.type === 'resource' || b.type === 'data') && ZONE_RESOURCES[b.labels[0]] !== undefined);
 
 /** ZoneFile.moduleKey of a Terraform file's text, without reading its records. */
 export function terraformModuleKey(text: string): string {
@@ -622,12 +703,19 @@ function fillContext(ctx: Context, blocks: readonly Block[], inputs?: ReadonlyMa
  * forgetTerraformFolder.
  */
 function moduleContext(uri: string, openText?: (file: string) => string | undefined, inputs?: ReadonlyMap<string, string>): Context | undefined {
-  let dir: string;
-  let dirTime: number;
   try {
     const self = path.resolve(uri);
     if (!fs.statSync(self).isFile()) return undefined;
-    dir = path.dirname(self);
+    return folderContext(path.dirname(self), openText, inputs);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The module context of folder `dir` (moduleContext), with what a call passes. */
+function folderContext(dir: string, openText?: (file: string) => string | undefined, inputs?: ReadonlyMap<string, string>): Context | undefined {
+  let dirTime: number;
+  try {
     dirTime = trustFolders ? 0 : fs.statSync(dir).mtimeMs;
   } catch {
     return undefined;
@@ -911,15 +999,17 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
   const standIns = new Map<string, Attribute>();
   for (const [b, ctx] of instances) {
     const kind = b.labels[0];
-    const type = (literal(b.attributes.get('type'), ctx) ?? (kind === 'azurerm_dns_txt_record' ? 'TXT' : '')).toUpperCase();
-    const zoneAttr = b.attributes.get('zone_id') ?? b.attributes.get('zone_name') ?? b.attributes.get('managed_zone') ?? b.attributes.get('domain') ?? b.attributes.get('zone');
+    const spec = RECORD_KINDS[kind];
+    const typeAttr = spec ? (typeof spec.type === 'string' ? b.attributes.get(spec.type) : undefined) : b.attributes.get('type');
+    const type = (spec && typeof spec.type !== 'string' ? spec.type.fixed : (literal(typeAttr, ctx) ?? (kind === 'azurerm_dns_txt_record' ? 'TXT' : ''))).toUpperCase();
+    const zoneAttr = spec ? spec.zone.map((z) => b.attributes.get(z)).find(Boolean) : (b.attributes.get('zone_id') ?? b.attributes.get('zone_name') ?? b.attributes.get('managed_zone') ?? b.attributes.get('domain') ?? b.attributes.get('zone'));
     // A zone is a domain name: a literal `zone_id = "Z0123…"` (Route 53, Cloudflare) or a Google
     // `managed_zone = "example-com"` names the zone by an id, which says nothing about its domain.
     const zoneText = literal(zoneAttr, ctx);
     const literalZone = zoneText !== undefined && isDomainText(zoneText) ? zoneText : undefined;
     /** The zone's domain, when the module writes it (not a stand-in: util/zonenames). */
     const known = literalZone !== undefined && !underStandIn(literalZone) ? literalZone : undefined;
-    const nameAttr = b.attributes.get('name');
+    const nameAttr = spec ? spec.name.map((n) => b.attributes.get(n)).find(Boolean) : b.attributes.get('name');
     const name = literal(nameAttr, ctx);
     // Without a known zone, a name that ends in a top-level domain of the public suffix list is the
     // whole name (Route 53 and Cloudflare take both forms): `_dmarc.example.com`, not a name under the zone.
@@ -966,8 +1056,12 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       case 'dnsimple_zone_record':
         values = listStrings(b.attributes.get('value'));
         break;
-      default:
-        continue;
+      default: {
+        if (!spec) continue;
+        const v = spec.values;
+        values = 'attr' in v && !('block' in v) ? listStrings(b.attributes.get(v.attr)) : 'block' in v ? b.blocks.filter((x) => x.type === v.block).flatMap((x) => blockValues(x, v.attr, type, ctx)) : objectValues(b.attributes.get(v.objects), v.field, ctx);
+        quoted = spec.quoted;
+      }
     }
     // `records = each.value.records` of an entry whose attribute is a list: its strings, where the map writes them.
     if (ctx.each?.fields && !ctx.each.foreign)
@@ -982,7 +1076,13 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       const rdataOf = (t: Token) => (t.kind === 'string' ? (literal({ name: '', nameStart: t.start, value: [t], start: t.start, end: t.end }, ctx) ?? t.text.slice(1, -1)) : t.kind === 'ident' ? (resolveRef(t.text, ctx) ?? t.text) : t.text);
       // Cloudflare flattens a CNAME at the zone apex, and serves a proxied one as its own addresses.
       const flattened = type === 'CNAME' && kind.startsWith('cloudflare_') && ((owner !== undefined && owner === (zone && normalize(zone))) || (literal(b.attributes.get('proxied'), ctx) ?? constant(b.attributes.get('proxied'))) === 'true') ? { flattened: true as const } : undefined;
-      for (const t of values) out.records.push({ owner, type, ttl: undefined, rdata: [rdataOf(t)], uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix, ...flattened });
+      // An MX value that is only the exchange (Cloudflare, DigitalOcean, Linode…) has its preference beside it.
+      const preference = type === 'MX' ? (literal(b.attributes.get('priority') ?? b.attributes.get('preference') ?? b.attributes.get('prio'), ctx) ?? '10') : undefined;
+      const rdata = (t: Token) => {
+        const v = rdataOf(t);
+        return preference !== undefined && !/\s/.test(v.trim()) ? [preference, v.trim()] : [v];
+      };
+      for (const t of values) out.records.push({ owner, type, ttl: undefined, rdata: rdata(t), uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix, ...flattened });
       continue;
     }
     if ((owner === undefined || (zone === undefined && !whole)) && nameAttr && mayBeMailAuth(nameAttr, values)) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);
@@ -1367,6 +1467,28 @@ function addLiterals(out: ZoneFile, tokens: Token[], ctx: Context): void {
     out.sites.push(site);
     out.records.push({ owner: undefined, type, ttl: undefined, rdata: [decoded.value], uri: out.uri, range: site.range, site });
   }
+}
+
+/** A nested block's value (`record { value = "…" }`); an MX block's preference and exchange as one `10 mx.example.com.` (as a zone writes it). */
+function blockValues(x: Block, attr: string, type: string, ctx: Context): Token[] {
+  const a = x.attributes.get(attr);
+  if (type !== 'MX' || !a) return listStrings(a);
+  const exchange = literal(a, ctx);
+  if (exchange === undefined) return [];
+  const pref = literal(x.attributes.get('preference'), ctx) ?? '10';
+  return [{ kind: 'string', text: JSON.stringify(`${pref} ${exchange}`), start: x.start, end: x.end }];
+}
+
+/** The `field` of each object of a list (`records = [{ value = "…" }]`): its string as written, where it is a literal. */
+function objectValues(attr: Attribute | undefined, field: string, ctx: Context): Token[] {
+  const v = attr ? evaluate(attr.value, exprEnv(ctx)) : undefined;
+  if (v?.k !== 'l') return [];
+  const out: Token[] = [];
+  for (const item of v.items) {
+    const f = item.k === 'o' ? item.fields.get(field) : undefined;
+    if (f?.k === 's' && f.tok) out.push(f.tok);
+  }
+  return out;
 }
 
 /** The elements of a list expression: a string token each, or one synthetic token spanning an expression. */
