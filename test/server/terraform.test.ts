@@ -58,6 +58,9 @@ describe('language server: unsaved edits of the files a document reads', () => {
   const callerText = 'module "spf" {\n  source  = "./modules/spf"\n  domain  = "a.calls.example.org"\n  zone_id = "023e105f4ecef8ad9ca31a8372d0c353"\n}\n';
   const valueModule = 'resource "cloudflare_record" "spf" {\n  zone_id = var.zone_id\n  name    = var.domain\n  type    = "TXT"\n  content = var.spf\n}\n';
   const valueCaller = 'module "m" {\n  source  = "./m"\n  domain  = "c3.example.org"\n  zone_id = "22222222222222222222222222222222"\n  spf     = "v=spf1 -all"\n}\n';
+  const outputModule = 'variable "first" {}\nresource "aws_route53_zone" "one" {\n  name = var.first\n}\nresource "aws_route53_zone" "two" {\n  name = "out2.example"\n}\n';
+  const outputsText = 'output "zone_id" {\n  value = aws_route53_zone.one.zone_id\n}\n';
+  const outputCaller = 'module "dns" {\n  source = "./zone"\n  first  = "out1.example"\n}\nresource "aws_route53_record" "spf" {\n  zone_id = module.dns.zone_id\n  name    = "mail"\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}\n';
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-unsaved-lsp-'));
     fs.mkdirSync(path.join(dir, 'tf'));
@@ -83,11 +86,27 @@ describe('language server: unsaved edits of the files a document reads', () => {
     fs.mkdirSync(path.join(dir, 'values', 'm'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'values', 'm', 'main.tf'), valueModule);
     fs.writeFileSync(path.join(dir, 'values', 'main.tf'), valueCaller);
+    // A record whose zone is a module's output.
+    fs.mkdirSync(path.join(dir, 'outputs', 'zone'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'outputs', 'zone', 'main.tf'), outputModule);
+    fs.writeFileSync(path.join(dir, 'outputs', 'zone', 'outputs.tf'), outputsText);
+    fs.writeFileSync(path.join(dir, 'outputs', 'main.tf'), outputCaller);
     client = await startServer(dir, { dns: { mode: 'offline' } });
   });
   after(async () => {
     await client.stop();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("checks a record whose zone is a module's output again when an unsaved edit of the output changes it", async () => {
+    const uri = pathToFileURL(path.join(dir, 'outputs', 'main.tf')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'terraform', version: 1, text: outputCaller } });
+    await client.waitFor(uri, (p) => p.diagnostics.some((d) => /^`mail\.out1\.example` publishes SPF/.test(d.message)));
+    const outputsUri = pathToFileURL(path.join(dir, 'outputs', 'zone', 'outputs.tf')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: outputsUri, languageId: 'terraform', version: 1, text: outputsText } });
+    await client.waitFor(outputsUri, (p) => p.version === 1);
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: outputsUri, version: 2 }, contentChanges: [{ text: outputsText.replace('aws_route53_zone.one', 'aws_route53_zone.two') }] });
+    await client.waitFor(uri, (p) => p.diagnostics.some((d) => /^`mail\.out2\.example` publishes SPF/.test(d.message)));
   });
 
   it('reads the other files of a Terraform module as the editor has them, and the disk again when they close unsaved', async () => {

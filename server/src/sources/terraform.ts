@@ -51,6 +51,8 @@ interface Context {
   own?: readonly Block[];
   /** What a module call passes: these variables are the call's values, not their defaults. */
   inputs?: ReadonlyMap<string, string>;
+  /** The editor's text of open files (a called module's outputs are read as the editor has them). */
+  openText?: (file: string) => string | undefined;
 }
 
 /** What the expression evaluator asks of a context: references by name, and where locals and variable defaults are written. */
@@ -214,7 +216,7 @@ function moduleOutput(name: string, output: string, ctx: Context): string | unde
   outputDepth++;
   try {
     const inputs = callInputs(call, ctx);
-    const mctx = folderContext(dir, undefined, inputs.size ? inputs : undefined);
+    const mctx = folderContext(dir, ctx.openText ?? ctx.parent?.openText, inputs.size ? inputs : undefined);
     const out = mctx?.blocks?.find((b) => b.type === 'output' && b.labels[0] === output);
     return out && mctx ? literal(out.attributes.get('value'), mctx) : undefined;
   } finally {
@@ -724,7 +726,7 @@ function folderContext(dir: string, openText?: (file: string) => string | undefi
   let folder = moduleFolders.get(key);
   if (!folder || (!trustFolders && (folder.mtimeMs !== dirTime || Date.now() - folder.at > FOLDER_TTL_MS))) {
     const gathered = gatherFolder(dir, openText);
-    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', scope: dir, locals: new Map(), vars: new Map(), zones: new Map(), blocks: gathered }, gathered, inputs) };
+    folder = { at: Date.now(), mtimeMs: dirTime, context: fillContext({ text: '', scope: dir, locals: new Map(), vars: new Map(), zones: new Map(), blocks: gathered, openText }, gathered, inputs) };
     moduleFolders.set(key, folder);
   }
   return folder.context;
@@ -977,7 +979,7 @@ function moduleCallSites(out: ZoneFile, text: string, uri: string, blocks: reado
 /** The record resources of a file, read with a module call's inputs (or none), into `out`; values a call writes go to `passedOut`. */
 function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[], openText: ((file: string) => string | undefined) | undefined, inputs: Inputs | undefined, passedOut?: PassedValue[]): Context {
   // The file's own definitions (from its text, which may be the editor's) first, then the module's.
-  const ctx = fillContext({ text, scope: scopeOf(uri), locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri, openText, inputs), own: blocks }, blocks, inputs);
+  const ctx = fillContext({ text, scope: scopeOf(uri), locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(uri, openText, inputs), own: blocks, openText }, blocks, inputs);
   const note = (range: OffsetRange, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range });
   /** Literal strings of locals and variable defaults already used as a record's value. */
   const usedDefinitions = new Set<number>();
