@@ -739,7 +739,7 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,*.js,.dmarc-lens.json,*.xml,*.gz,*.zip,*.eml,*.mbox}' }] }).catch(() => undefined);
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,*.tfvars,*.js,.dmarc-lens.json,*.xml,*.gz,*.zip,*.eml,*.mbox}' }] }).catch(() => undefined);
   indexed = indexWorkspace().catch((e) => connection.console.error(`dmarc-lens: indexing failed: ${e}`));
   await indexed;
 });
@@ -782,7 +782,7 @@ connection.onDidChangeWatchedFiles((params) => {
   }
   // A Terraform module is a folder: the zones, locals and variables of one file name the records of the
   // others, so they are read (or checked) again.
-  const changed = params.changes.map((c) => toPath(c.uri)).filter((f) => /\.tf$/i.test(f));
+  const changed = params.changes.map((c) => toPath(c.uri)).filter((f) => /\.tf$|\.tfvars$/i.test(f));
   const folders = new Set(changed.map((f) => path.dirname(f)));
   // And the modules a changed file calls, before and after: their inputs come from its module blocks.
   for (const f of changed) for (const dir of calledModules(f, readTextFile(f) ?? '')) folders.add(dir);

@@ -44,6 +44,15 @@ describe('language server: a Terraform module across files', () => {
     assert.match(after.diagnostics.find((d) => d.code === 'dmarc/missing-record')!.message, /`multi\.example` publishes SPF but has no DMARC record/);
     assert.ok(!after.diagnostics.some((d) => d.code === 'source/not-static'));
   });
+
+  it('follows terraform.tfvars when it changes on disk: its value wins over the default', async () => {
+    const uri = pathToFileURL(path.join(dir, 'records.tf')).href;
+    const tfvars = path.join(dir, 'terraform.tfvars');
+    fs.writeFileSync(tfvars, 'domain = "given.example"\n');
+    await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(tfvars).href, type: FileChangeType.Created }] });
+    const given = await client.waitFor(uri, (p) => p.diagnostics.some((d) => /^`given\.example` publishes SPF/.test(d.message)));
+    assert.ok(!given.diagnostics.some((d) => /multi\.example/.test(d.message)));
+  });
 });
 
 describe('language server: unsaved edits of the files a document reads', () => {

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeZone, readSource } from '../../server/src/service';
+import { forgetTerraformFolder } from '../../server/src/sources/terraform';
 import { showNames, underStandIn } from '../../server/src/util/zonenames';
 import { CORPUS, ROOT } from '../helpers';
 
@@ -346,6 +347,39 @@ describe('Terraform module calls', () => {
       assert.deepEqual(a.sites.map((x) => showNames(x.site.owner ?? '')), ['out.example', '_dmarc.out.example', 'x.<module.many[0].zone_id>']);
       const missing = a.findings.filter((f) => f.rule === 'dmarc/missing-record').map((f) => f.message.split(' ')[0]);
       assert.deepEqual(missing, ['`x.<module.many[0].zone_id>`'], 'the DMARC record covers the domain the output names; a counted call is not followed');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a root module's terraform.tfvars and *.auto.tfvars give its variables (later files win); a called module's do not", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tfvars-'));
+    try {
+      const main =
+        'variable "domain" {}\nvariable "spf" {}\nvariable "selectors" {\n  type = map(string)\n}\nresource "aws_route53_zone" "z" {\n  name = var.domain\n}\n' +
+        'resource "aws_route53_record" "spf" {\n  zone_id = aws_route53_zone.z.zone_id\n  name    = ""\n  type    = "TXT"\n  ttl     = 300\n  records = [var.spf]\n}\n' +
+        'resource "aws_route53_record" "dkim" {\n  for_each = var.selectors\n  zone_id  = aws_route53_zone.z.zone_id\n  name     = "${each.key}._domainkey"\n  type     = "CNAME"\n  ttl      = 300\n  records  = [each.value]\n}\n';
+      const file = path.join(dir, 'main.tf');
+      fs.writeFileSync(file, main);
+      fs.writeFileSync(path.join(dir, 'terraform.tfvars'), 'domain = "first.example"\nspf    = "v=spf1 include:_spf.google.com +all"\nselectors = {\n  google = "google.domainkey.x.example.net"\n}\n');
+      let a = analyzeZone(main, file);
+      assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value]), [['first.example', 'v=spf1 include:_spf.google.com +all']]);
+      assert.ok(a.zone.records.some((r) => r.type === 'CNAME' && r.owner === 'google._domainkey.first.example'));
+      // The finding is on the reference: the value is written in terraform.tfvars, which DMARC Lens does not edit.
+      const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+      assert.equal(main.slice(plus.range.start, plus.range.end), 'var.spf');
+      assert.equal(plus.fixes, undefined);
+      // An *.auto.tfvars file is read after terraform.tfvars and wins.
+      fs.writeFileSync(path.join(dir, 'prod.auto.tfvars'), 'domain = "second.example"\n');
+      forgetTerraformFolder(dir);
+      a = analyzeZone(main, file);
+      assert.deepEqual(a.sites.map((x) => x.site.owner), ['second.example']);
+      // Called from another folder with inputs, the module is not a root module: its tfvars do not apply.
+      fs.mkdirSync(path.join(dir, 'root'));
+      fs.writeFileSync(path.join(dir, 'root', 'main.tf'), 'module "m" {\n  source    = "../"\n  domain    = "called.example"\n  spf       = "v=spf1 -all"\n  selectors = {}\n}\n');
+      const r = spawnSync(process.execPath, [CLI, 'inventory', dir, '--offline'], { encoding: 'utf8' });
+      assert.match(r.stdout, /^called\.example$/m);
+      assert.doesNotMatch(r.stdout, /second\.example/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

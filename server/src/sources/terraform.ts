@@ -53,6 +53,13 @@ interface Context {
   inputs?: ReadonlyMap<string, string>;
   /** The editor's text of open files (a called module's outputs are read as the editor has them). */
   openText?: (file: string) => string | undefined;
+  /** A root module's variable values from `terraform.tfvars` and `*.auto.tfvars` (later files win), by name. */
+  tfvars?: ReadonlyMap<string, Attribute>;
+}
+
+/** The tfvars values that apply: a root module's (a module a call passes inputs to has none). */
+function tfvarsOf(ctx: Context): ReadonlyMap<string, Attribute> | undefined {
+  return ctx.inputs ?? ctx.parent?.inputs ? undefined : (ctx.tfvars ?? ctx.parent?.tfvars);
 }
 
 /** What the expression evaluator asks of a context: references by name, and where locals and variable defaults are written. */
@@ -75,6 +82,9 @@ function exprEnv(ctx: Context): ExprEnv {
     definition: (ref) => {
       const name = ref.startsWith('var.') ? ref.slice(4) : undefined;
       if (name !== undefined && (ctx.inputs?.has(name) || ctx.parent?.inputs?.has(name))) return undefined;
+      const tfvars = tfvarsOf(ctx);
+      const given = name !== undefined ? tfvars?.get(name) : undefined;
+      if (given) return { tokens: given.value, here: false };
       const here = ctx.own ? definitions(ref, ctx.own)[0] : undefined;
       if (here) return { tokens: here.value, here: true };
       const there = definitions(ref, ctx.blocks ?? ctx.parent?.blocks ?? [])[0];
@@ -391,7 +401,9 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
     // where every part is known; one string literal of the file as written is read as that literal.
     // A bare `local.x` written in another file of the module stays unknown here: its literal is checked
     // where it is written, and a second check here would say each finding twice.
-    const bare = /^(local|var)\.[A-Za-z0-9_-]+$/.test(tok.text.trim()) && !(ctx.own && definitions(tok.text.trim(), ctx.own).length);
+    // A variable given in tfvars is read here: the tfvars file is not a source of its own.
+    const ref = tok.text.trim();
+    const bare = /^(local|var)\.[A-Za-z0-9_-]+$/.test(ref) && !(ctx.own && definitions(ref, ctx.own).length) && !(ref.startsWith('var.') && tfvarsOf(ctx)?.has(ref.slice(4)));
     const v = tok.kind === 'heredoc' || bare ? undefined : evalString(tok.parts ?? [tok], ctx);
     if (!v) return { dynamic: tok.kind === 'heredoc' ? 'a heredoc' : 'an expression' };
     if (v.tok && v.tok !== tok) return stringValue(v.tok, ctx, route53);
@@ -587,15 +599,23 @@ export function terraformModuleTargets(text: string, file: string): string[] {
 }
 
 /** The blocks a file gives its module, from its text. */
-function moduleBlocks(text: string): Block[] {
-  // Only files that could hold module names are parsed.
-  if (!/locals|variable|zone|domain|module/.test(text)) return [];
+function moduleBlocks(text: string, file?: string): Block[] {
   try {
+    // A variable definitions file: its attributes, as one block.
+    if (file && TFVARS.test(path.basename(file))) {
+      const body = parseBody(tokenize(text));
+      return [{ type: 'tfvars', labels: [file], attributes: body.attributes, blocks: [], start: 0, end: text.length } as unknown as Block];
+    }
+    // Only files that could hold module names are parsed.
+    if (!/locals|variable|zone|domain|module|output/.test(text)) return [];
     return parseBody(tokenize(text)).blocks.filter(MODULE_BLOCK);
   } catch {
     return [];
   }
 }
+
+/** The files Terraform reads variable values from in a root module, in the order it reads them (later wins). */
+const TFVARS = /^(terraform\.tfvars|.+\.auto\.tfvars)$/i;
 
 /**
  * The module blocks of the folder's `*.tf` files, in name order; each file parsed again only when it
@@ -604,25 +624,27 @@ function moduleBlocks(text: string): Block[] {
 function gatherFolder(dir: string, openText?: (file: string) => string | undefined): Block[] {
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((n) => /\.tf$/i.test(n));
+    names = fs.readdirSync(dir).filter((n) => /\.tf$/i.test(n) || TFVARS.test(n));
   } catch {
     return [];
   }
   const all: Block[] = [];
-  for (const n of names.sort()) {
+  // terraform.tfvars first, then *.auto.tfvars in name order, after the .tf files.
+  const rank = (n: string) => (/\.tf$/i.test(n) ? 0 : /^terraform\.tfvars$/i.test(n) ? 1 : 2);
+  for (const n of names.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))) {
     const file = path.join(dir, n);
     try {
       const open = openText?.(file);
       let info = moduleFiles.get(file);
       if (open !== undefined) {
-        if (info?.text !== open) moduleFiles.set(file, (info = { mtimeMs: -1, size: -1, text: open, blocks: moduleBlocks(open) }));
+        if (info?.text !== open) moduleFiles.set(file, (info = { mtimeMs: -1, size: -1, text: open, blocks: moduleBlocks(open, file) }));
         all.push(...info.blocks);
         continue;
       }
       const st = fs.statSync(file);
       if (!st.isFile() || st.size > 5 * 1024 * 1024) continue;
       if (!info || info.text !== undefined || info.mtimeMs !== st.mtimeMs || info.size !== st.size) {
-        info = { mtimeMs: st.mtimeMs, size: st.size, blocks: moduleBlocks(fs.readFileSync(file, 'utf8')) };
+        info = { mtimeMs: st.mtimeMs, size: st.size, blocks: moduleBlocks(fs.readFileSync(file, 'utf8'), file) };
         moduleFiles.set(file, info);
       }
       all.push(...info.blocks);
@@ -639,6 +661,14 @@ function fillContext(ctx: Context, blocks: readonly Block[], inputs?: ReadonlyMa
   // What a module call passes, declared here or in another file of the module.
   if (inputs) for (const [k, v] of inputs) ctx.vars.set(k, v);
   if (inputs?.size) ctx.inputs = inputs;
+  // A root module's terraform.tfvars / *.auto.tfvars (gathered with its files).
+  for (const b of blocks)
+    if (b.type === 'tfvars') {
+      const map = new Map(ctx.tfvars ?? []);
+      for (const [k, a] of b.attributes) map.set(k, a);
+      ctx.tfvars = map;
+    }
+  const tfvars = tfvarsOf(ctx);
   for (const b of blocks) {
     if (b.type === 'locals')
       for (const [k, a] of b.attributes) {
@@ -648,10 +678,11 @@ function fillContext(ctx: Context, blocks: readonly Block[], inputs?: ReadonlyMa
         if (l) lists.set(`local.${k}`, l);
       }
     if (b.type === 'variable' && b.labels[0]) {
-      // What a module call passes wins over the default.
-      const d = inputs?.get(b.labels[0]) ?? constant(b.attributes.get('default'));
+      // What a module call passes wins over the default, and so does a root module's tfvars value.
+      const given = tfvars?.get(b.labels[0]);
+      const d = inputs?.get(b.labels[0]) ?? (given ? constant(given) : constant(b.attributes.get('default')));
       if (d !== undefined) ctx.vars.set(b.labels[0], d);
-      const l = d === undefined ? constantList(b.attributes.get('default')) : undefined;
+      const l = d === undefined ? constantList(given ?? b.attributes.get('default')) : undefined;
       if (l) lists.set(`var.${b.labels[0]}`, l);
     }
   }
@@ -667,7 +698,7 @@ function fillContext(ctx: Context, blocks: readonly Block[], inputs?: ReadonlyMa
         return undefined;
       };
       // Several zones from one block: `count` (by index) or a literal `for_each` (by key), as records refer to them.
-      const entries = forEachEntries(b.attributes.get('for_each'), blocks);
+      const entries = forEachEntries(b.attributes.get('for_each'), blocks, tfvarsOf(ctx));
       const count = entries ? undefined : countOf(b.attributes.get('count'), ctx);
       if (entries)
         for (const e of entries) {
@@ -785,7 +816,7 @@ function calledFolder(b: Block, from: string): string | undefined {
  */
 function callContexts(b: Block, ctx: Context, blocks: readonly Block[]): Context[] | undefined {
   const forEach = b.attributes.get('for_each');
-  if (forEach) return (forEachEntries(forEach, blocks) ?? forEachEntries(forEach, ctx.parent?.blocks ?? []))?.map((each) => ({ ...ctx, each }));
+  if (forEach) return (forEachEntries(forEach, blocks, tfvarsOf(ctx)) ?? forEachEntries(forEach, ctx.parent?.blocks ?? []))?.map((each) => ({ ...ctx, each }));
   const countAttr = b.attributes.get('count');
   if (!countAttr) return [ctx];
   const n = countOf(countAttr, ctx);
@@ -990,7 +1021,10 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
     if (b.type !== 'resource') continue;
     const forEach = b.attributes.get('for_each');
     // The map in this file, or in another file of the module: then its values are written (and checked) there.
-    const entries = forEachEntries(forEach, blocks) ?? forEachEntries(forEach, ctx.parent?.blocks ?? [])?.map((e) => ({ ...e, foreign: true }));
+    // A map given in tfvars is written there: its entries are known, their values are that file's.
+    const tv = tfvarsOf(ctx);
+    const viaTfvars = tv && forEach && [...forEach.value.map((t) => t.text).join('').matchAll(/\bvar\.([A-Za-z0-9_-]+)/g)].some((m) => tv.has(m[1]));
+    const entries = viaTfvars ? forEachEntries(forEach, [], tv)?.map((e) => ({ ...e, foreign: true })) : (forEachEntries(forEach, blocks) ?? forEachEntries(forEach, ctx.parent?.blocks ?? [])?.map((e) => ({ ...e, foreign: true })));
     const count = entries ? undefined : countOf(b.attributes.get('count'), ctx);
     if (entries) for (const e of entries) instances.push([b, { ...ctx, each: e }]);
     // A `count` of a known number: one resource per index, with `count.index` known.
@@ -1109,7 +1143,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
         continue;
       }
-      const def = ref.kind === 'ident' ? (fieldToken !== undefined && fieldToken.kind !== 'number' ? fieldToken : eachValue && ctx.each!.value.kind !== 'number' && ctx.each!.value.kind !== 'punct' ? ctx.each!.value : definitionToken(ref.text, blocks)) : undefined;
+      const def = ref.kind === 'ident' ? (fieldToken !== undefined && fieldToken.kind !== 'number' ? fieldToken : eachValue && ctx.each!.value.kind !== 'number' && ctx.each!.value.kind !== 'punct' ? ctx.each!.value : definitionToken(ref.text, blocks, tfvarsOf(ctx))) : undefined;
       if (def && usedDefinitions.has(def.start)) {
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
         continue;
@@ -1283,19 +1317,19 @@ function mayBeMailAuthText(start: string): boolean {
  * `=` or `:`) or `toset([...])` of strings, written in place or as a local or a variable default in the
  * file. Undefined when it is anything else (then `each.*` stays unknown).
  */
-function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): ForEachEntry[] | undefined {
+function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[], tfvars?: ReadonlyMap<string, Attribute>): ForEachEntry[] | undefined {
   if (!attr) return undefined;
   let toks = attr.value.filter((t) => t.kind !== 'newline');
   const ref = toks.map((t) => t.text).join('');
   if (/^(local|var)\./.test(ref)) {
-    const def = definitions(ref, blocks)[0];
+    const def = definitions(ref, blocks, tfvars)[0];
     if (!def) return undefined;
     toks = def.value.filter((t) => t.kind !== 'newline');
   }
   const unquote = (t: Token) => (t.kind === 'string' && !t.text.includes('${') ? t.text.slice(1, -1) : t.kind === 'ident' || t.kind === 'number' ? t.text : undefined);
   // toset(local.x) / toset(var.x) of a literal list: the list written where x is defined.
   if (toks[0]?.text === 'toset' && toks[1]?.text === '(' && toks[toks.length - 1]?.text === ')' && /^(local|var)\./.test(toks.slice(2, -1).map((t) => t.text).join(''))) {
-    const def = definitions(toks.slice(2, -1).map((t) => t.text).join(''), blocks)[0];
+    const def = definitions(toks.slice(2, -1).map((t) => t.text).join(''), blocks, tfvars)[0];
     const inner = def?.value.filter((t) => t.kind !== 'newline');
     if (!inner || inner[0]?.text !== '[') return undefined;
     toks = [toks[0], toks[1], ...inner, { ...toks[toks.length - 1] }];
@@ -1314,7 +1348,7 @@ function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): 
   }
   if (toks[0]?.text !== '{' || toks[toks.length - 1]?.text !== '}') return undefined;
   // `{ for r in local.records : r.name => r }`: a literal list of flat objects, keyed by one of their attributes.
-  if (toks[1]?.text === 'for') return forExpressionEntries(toks, blocks, unquote);
+  if (toks[1]?.text === 'for') return forExpressionEntries(toks, blocks, unquote, tfvars);
   const out: ForEachEntry[] = [];
   const inner = toks.slice(1, -1);
   for (let i = 0; i < inner.length; ) {
@@ -1349,14 +1383,14 @@ function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[]): 
  * The entries of `{ for r in local.x : r.name => r }` (or `var.x`, or `"${r.name}-${r.type}" => r`)
  * over a literal list of flat objects: each object, keyed by its attribute (else by its index).
  */
-function forExpressionEntries(toks: readonly Token[], blocks: readonly Block[], unquote: (t: Token) => string | undefined): ForEachEntry[] | undefined {
+function forExpressionEntries(toks: readonly Token[], blocks: readonly Block[], unquote: (t: Token) => string | undefined, tfvars?: ReadonlyMap<string, Attribute>): ForEachEntry[] | undefined {
   const v = toks[2]?.kind === 'ident' ? toks[2].text : undefined;
   const colon = toks.findIndex((t) => t.text === ':');
   const arrow = toks.findIndex((t, k) => t.text === '=' && toks[k + 1]?.text === '>');
   if (!v || v.includes('.') || toks[3]?.text !== 'in' || colon < 0 || arrow < colon) return undefined;
   // The value must be the object itself.
   if (toks.slice(arrow + 2, -1).map((t) => t.text).join('') !== v) return undefined;
-  const def = definitions(toks.slice(4, colon).map((t) => t.text).join(''), blocks)[0];
+  const def = definitions(toks.slice(4, colon).map((t) => t.text).join(''), blocks, tfvars)[0];
   const list = def?.value.filter((t) => t.kind !== 'newline');
   if (!list || list[0]?.text !== '[' || list[list.length - 1]?.text !== ']') return undefined;
   const keyExpr = toks.slice(colon + 1, arrow).map((t) => t.text).join('').trim();
@@ -1408,9 +1442,12 @@ function objectFields(body: readonly Token[], unquote: (t: Token) => string | un
 }
 
 /** The attributes `local.x` or `var.x` refers to in these blocks (a local, a variable's default), in order. */
-function definitions(ref: string, blocks: readonly Block[]): Attribute[] {
+function definitions(ref: string, blocks: readonly Block[], tfvars?: ReadonlyMap<string, Attribute>): Attribute[] {
   const m = /^(local|var)\.([A-Za-z0-9_-]+)$/.exec(ref.trim());
   if (!m) return [];
+  // A root module's tfvars value is the variable's, not its default.
+  const given = m[1] === 'var' ? tfvars?.get(m[2]) : undefined;
+  if (given) return [given];
   const out: Attribute[] = [];
   for (const b of blocks) {
     const a = m[1] === 'local' ? (b.type === 'locals' ? b.attributes.get(m[2]) : undefined) : b.type === 'variable' && b.labels[0] === m[2] ? b.attributes.get('default') : undefined;
@@ -1419,7 +1456,9 @@ function definitions(ref: string, blocks: readonly Block[]): Attribute[] {
   return out;
 }
 
-function definitionToken(ref: string, blocks: readonly Block[]): Token | undefined {
+function definitionToken(ref: string, blocks: readonly Block[], tfvars?: ReadonlyMap<string, Attribute>): Token | undefined {
+  // Given in a tfvars file: written there, not here.
+  if (tfvars && ref.trim().startsWith('var.') && tfvars.has(ref.trim().slice(4))) return undefined;
   return definitions(ref, blocks).find((a) => a.value.length === 1 && a.value[0].kind === 'string' && !a.value[0].text.includes('${'))?.value[0];
 }
 
