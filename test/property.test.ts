@@ -161,6 +161,12 @@ describe('property: parsers and the zone reader are total', () => {
     mutateFile(base, piece);
   });
 
+  it('Terraform record resources of other providers and module outputs, mutated, never throw', () => {
+    const base = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'terraform-providers.tf'), 'utf8') + 'module "dns" {\n  source = "./zone"\n}\nresource "aws_route53_record" "o" {\n  zone_id = module.dns.zone_id\n  name    = "mail"\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}\n';
+    const piece = fc.constantFrom('answers {', 'record {', 'mx {', 'preference = 10', 'exchange = "mx.example."', 'records = [{ value = "\\"v=spf1 +all\\"" }]', 'module.dns.', 'module.', 'output "zone_id" { value = 1 }', '"\\"', '\\"', '"', '{', '}', '[', ']', '\n', 'TXT', 'MX', 'priority = 5', 'x');
+    mutateFile(base, piece);
+  });
+
   it('DNSControl values built from constants (+, templates, join, map, concat), mutated, never throw', () => {
     const base = 'var D0 = "example.com";\nvar L = ["_spf.google.com", "sendgrid.net"];\nvar DM = "v=DMARC1; p=none; rua=mailto:d@" + D0;\nD(D0, REG_NONE,\n  TXT("@", "v=spf1 " + L.map(function (i) { return "include:" + i; }).join(" ") + " +all"),\n  TXT("_dmarc", DM),\n  TXT("m", `v=spf1 include:${L[0]} -all`),\nEND);\n';
     const piece = fc.constantFrom('+', '"', '`', '${', '}', '(', ')', '[', ']', '.join(', '.map(', '.concat(', '.toLowerCase()', '.length', '...', 'L', 'D0', 'DM', 'function (x) { return x; }', '(x) => x', ',', '\n', '0', '99', 'x');
