@@ -384,4 +384,21 @@ describe('Terraform module calls', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a module called by a module gets what its caller is passed (domain = var.domain all the way down)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tfnest-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'a', 'b'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'main.tf'), 'module "one" {\n  source = "./a"\n  domain = "one.example"\n}\nmodule "two" {\n  source = "./a"\n  domain = "two.example"\n}\n');
+      fs.writeFileSync(path.join(dir, 'a', 'main.tf'), 'variable "domain" {}\nmodule "b" {\n  source = "./b"\n  domain = "mail.${var.domain}"\n}\n');
+      fs.writeFileSync(path.join(dir, 'a', 'b', 'main.tf'), 'variable "domain" {}\nresource "aws_route53_record" "spf" {\n  zone_id = "Z1"\n  name    = "${var.domain}."\n  type    = "TXT"\n  records = ["v=spf1 +all"]\n}\n');
+      const r = spawnSync(process.execPath, [CLI, 'check', dir, '--offline', '--format', 'json'], { encoding: 'utf8' });
+      const diags = (JSON.parse(r.stdout).files as { diagnostics: { rule: string; message: string }[] }[]).flatMap((f) => f.diagnostics);
+      assert.deepEqual(diags.filter((d) => d.rule === 'dmarc/missing-record').map((d) => d.message.split(' ')[0]).sort(), ['`mail.one.example`', '`mail.two.example`']);
+      assert.equal(diags.filter((d) => d.rule === 'spf/plus-all').length, 1, 'the module text is one place: said once');
+      assert.ok(!diags.some((d) => d.rule === 'source/not-static'), JSON.stringify(diags));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

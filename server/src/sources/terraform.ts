@@ -842,8 +842,9 @@ export function terraformCallers(dir: string, openText?: (file: string) => strin
 }
 
 function gatherCalls(openText?: (file: string) => string | undefined): { byDir: Map<string, Inputs[]>; callers: Map<string, Set<string>> } {
-  const byDir = new Map<string, Inputs[]>();
   const callers = new Map<string, Set<string>>();
+  /** Per called folder: the module blocks that call it and the file each is in. */
+  const callsTo = new Map<string, { file: string; from: string; text: string; blocks: Block[]; b: Block }[]>();
   for (const file of workspaceFiles()) {
     if (!/\.tf$/i.test(file)) continue;
     let text = openText?.(file);
@@ -866,22 +867,47 @@ function gatherCalls(openText?: (file: string) => string | undefined): { byDir: 
       continue;
     }
     const from = path.dirname(path.resolve(file));
-    let ctx: Context | undefined;
     for (const b of blocks) {
       const target = calledFolder(b, from);
       if (!target) continue;
-      // The caller's own module: its locals, variable defaults and zones (not its own callers).
-      ctx ??= fillContext({ text, scope: from, locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(file, openText) }, blocks);
-      const instances = callContexts(b, ctx, blocks);
-      if (!instances) continue;
-      const list = byDir.get(target) ?? [];
-      byDir.set(target, list);
-      for (const c of instances) list.push(callInputs(b, c));
+      const list = callsTo.get(target) ?? [];
+      callsTo.set(target, list);
+      list.push({ file, from, text, blocks, b });
       const who = callers.get(target);
       if (who) who.add(file);
       else callers.set(target, new Set([file]));
     }
   }
+  // What each call passes, evaluated in its caller's module as the caller itself is called: a module
+  // called by a module gets what its caller's callers pass (`domain = var.domain` all the way down).
+  const byDir = new Map<string, Inputs[]>();
+  const pending = new Set<string>();
+  const contexts = new Map<string, Map<Inputs | undefined, Context>>();
+  /** The inputs a folder runs with: one per call of it, or none (undefined) for a root module. */
+  const runsOf = (dir: string): (Inputs | undefined)[] => {
+    const calls = callsTo.get(dir);
+    if (!calls || pending.has(dir)) return [undefined];
+    const known = byDir.get(dir);
+    if (known) return known;
+    pending.add(dir);
+    const list: Inputs[] = [];
+    for (const { file, from, text, blocks, b } of calls)
+      for (const outer of runsOf(from)) {
+        if (list.length >= 4096) break;
+        // The caller's own module: its locals, variable defaults and zones, with what its own call passes (once per file and call of it).
+        let perFile = contexts.get(file);
+        if (!perFile) contexts.set(file, (perFile = new Map()));
+        let ctx = perFile.get(outer);
+        if (!ctx) perFile.set(outer, (ctx = fillContext({ text, scope: from, locals: new Map(), vars: new Map(), zones: new Map(), parent: moduleContext(file, openText, outer), own: blocks, openText }, blocks, outer)));
+        for (const c of callContexts(b, ctx, blocks) ?? []) list.push(callInputs(b, c));
+      }
+    pending.delete(dir);
+    byDir.set(dir, list);
+    return list;
+  };
+  for (const dir of callsTo.keys()) runsOf(dir);
+  // A folder whose calls are all of unknown count is read as if not called (as before).
+  for (const [dir, list] of byDir) if (list.length === 0) byDir.delete(dir);
   return { byDir, callers };
 }
 
