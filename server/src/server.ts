@@ -339,12 +339,17 @@ function calledModules(file: string, text: string): string[] {
  * The files of a Terraform module (a folder) read each other's locals, variables and zones: when one
  * changes, the open ones are checked again and the others read again into the workspace model.
  */
-function revalidateModule(dir: string, exceptUri?: string): void {
+function revalidateModule(dir: string, exceptUri?: string, seen = new Set<string>()): void {
+  if (seen.has(dir)) return;
+  seen.add(dir);
   forgetTerraformFolder(dir);
   const closed: string[] = [];
+  const called = new Set<string>();
   for (const file of workspace.uris()) {
     if (path.dirname(file) !== dir || !/\.tf$/i.test(file)) continue;
     const open = openDocument(file);
+    // The modules this folder calls get what it passes, which may be what it is passed: check them too.
+    for (const target of terraformModuleTargets(open?.getText() ?? readTextFile(file) ?? '', file)) called.add(target);
     if (!open) closed.push(file);
     else if (open.uri !== exceptUri) {
       states.delete(open.uri);
@@ -355,6 +360,7 @@ function revalidateModule(dir: string, exceptUri?: string): void {
     setImmediate(() => {
       for (const file of closed) if (!openDocument(file) && fs.existsSync(file)) indexFromDisk(file);
     });
+  for (const target of called) revalidateModule(target, undefined, seen);
 }
 
 /**

@@ -67,6 +67,8 @@ describe('language server: unsaved edits of the files a document reads', () => {
   const callerText = 'module "spf" {\n  source  = "./modules/spf"\n  domain  = "a.calls.example.org"\n  zone_id = "023e105f4ecef8ad9ca31a8372d0c353"\n}\n';
   const valueModule = 'resource "cloudflare_record" "spf" {\n  zone_id = var.zone_id\n  name    = var.domain\n  type    = "TXT"\n  content = var.spf\n}\n';
   const valueCaller = 'module "m" {\n  source  = "./m"\n  domain  = "c3.example.org"\n  zone_id = "22222222222222222222222222222222"\n  spf     = "v=spf1 -all"\n}\n';
+  const nestRoot = 'module "a" {\n  source = "./a"\n  domain = "first.nest.example"\n}\n';
+  const nestLeaf = 'variable "domain" {}\nresource "aws_route53_record" "spf" {\n  zone_id = "Z1"\n  name    = "${var.domain}."\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}\n';
   const outputModule = 'variable "first" {}\nresource "aws_route53_zone" "one" {\n  name = var.first\n}\nresource "aws_route53_zone" "two" {\n  name = "out2.example"\n}\n';
   const outputsText = 'output "zone_id" {\n  value = aws_route53_zone.one.zone_id\n}\n';
   const outputCaller = 'module "dns" {\n  source = "./zone"\n  first  = "out1.example"\n}\nresource "aws_route53_record" "spf" {\n  zone_id = module.dns.zone_id\n  name    = "mail"\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}\n';
@@ -95,6 +97,11 @@ describe('language server: unsaved edits of the files a document reads', () => {
     fs.mkdirSync(path.join(dir, 'values', 'm'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'values', 'm', 'main.tf'), valueModule);
     fs.writeFileSync(path.join(dir, 'values', 'main.tf'), valueCaller);
+    // A module called by a module called from the root: the leaf gets what the root passes.
+    fs.mkdirSync(path.join(dir, 'nest', 'a', 'b'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'nest', 'main.tf'), nestRoot);
+    fs.writeFileSync(path.join(dir, 'nest', 'a', 'main.tf'), 'variable "domain" {}\nmodule "b" {\n  source = "./b"\n  domain = "mail.${var.domain}"\n}\n');
+    fs.writeFileSync(path.join(dir, 'nest', 'a', 'b', 'main.tf'), nestLeaf);
     // A record whose zone is a module's output.
     fs.mkdirSync(path.join(dir, 'outputs', 'zone'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'outputs', 'zone', 'main.tf'), outputModule);
@@ -105,6 +112,16 @@ describe('language server: unsaved edits of the files a document reads', () => {
   after(async () => {
     await client.stop();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('checks a module two calls down again when an unsaved edit of the root changes what it passes', async () => {
+    const leaf = pathToFileURL(path.join(dir, 'nest', 'a', 'b', 'main.tf')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: leaf, languageId: 'terraform', version: 1, text: nestLeaf } });
+    await client.waitFor(leaf, (p) => p.diagnostics.some((d) => /^`mail\.first\.nest\.example` publishes SPF/.test(d.message)));
+    const root = pathToFileURL(path.join(dir, 'nest', 'main.tf')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: root, languageId: 'terraform', version: 1, text: nestRoot } });
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: root, version: 2 }, contentChanges: [{ text: nestRoot.replace('first.nest', 'second.nest') }] });
+    await client.waitFor(leaf, (p) => p.diagnostics.some((d) => /^`mail\.second\.nest\.example` publishes SPF/.test(d.message)));
   });
 
   it("checks a record whose zone is a module's output again when an unsaved edit of the output changes it", async () => {
