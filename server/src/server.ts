@@ -564,8 +564,8 @@ function revalidateDependents(file: string, exceptUri?: string, formerOwners?: R
       continue;
     }
     const state = states.get(doc.uri)!;
-    // A zone that `$INCLUDE`s the file read it (the editor's text, saved or not).
-    if (state.analysis?.zone.texts.has(file)) {
+    // A zone that `$INCLUDE`s the file read it (the editor's text, saved or not); a DNSControl file used its globals.
+    if (state.analysis?.zone.texts.has(file) || state.analysis?.zone.reads?.includes(file)) {
       states.delete(doc.uri);
       schedule(doc, 0, true, false);
       continue;
@@ -780,7 +780,7 @@ connection.onDidChangeWatchedFiles((params) => {
     const after = workspace.ownersOf(file);
     for (const doc of documents.all()) {
       const st = states.get(doc.uri);
-      if (st && (path.basename(toPath(doc.uri)) === CONFIG_NAME || [...referencesOf(st)].some((r) => before.has(r) || after.has(r)))) {
+      if (st && (path.basename(toPath(doc.uri)) === CONFIG_NAME || st.analysis?.zone.reads?.includes(file) || [...referencesOf(st)].some((r) => before.has(r) || after.has(r)))) {
         states.delete(doc.uri);
         schedule(doc, 0, true, false);
       }

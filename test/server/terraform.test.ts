@@ -359,4 +359,19 @@ describe('language server: a DNSControl configuration split over files', () => {
     const d = await client.waitFor(js, (x) => x.diagnostics.some((q) => q.code === 'dmarc/invalid-value'));
     assert.ok(!d.diagnostics.some((q) => String(q.code).startsWith('zone/')));
   });
+
+  it("reads a global dnsconfig.js defines in the files it loads, and checks them again when it changes on disk", async () => {
+    const shared = path.join(dir, 'domains', 'shared.example.js');
+    const sharedText = 'D("shared.example", R,\n  TXT("@", SPF_BASE + " -all"),\nEND);\n';
+    fs.writeFileSync(shared, sharedText);
+    const config = path.join(dir, 'dnsconfig.js');
+    fs.writeFileSync(config, 'var SPF_BASE = "v=spf1 include:_spf.google.com";\nrequire("./domains/split.example.js");\nrequire("./domains/shared.example.js");\n');
+    const uri = pathToFileURL(shared).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'javascript', version: 1, text: sharedText } });
+    await client.waitFor(uri, (x) => x.diagnostics.some((q) => q.code === 'dmarc/missing-record'));
+    fs.writeFileSync(config, 'var SPF_BASE = "v=spf1 +all";\nrequire("./domains/split.example.js");\nrequire("./domains/shared.example.js");\n');
+    await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(config).href, type: FileChangeType.Changed }] });
+    // `+all -all`: the +all (from dnsconfig.js, at the reference here) and the terms after it.
+    await client.waitFor(uri, (x) => x.diagnostics.some((q) => q.code === 'spf/plus-all'));
+  });
 });

@@ -883,6 +883,35 @@ END);
   });
 });
 
+describe('DNSControl: globals of the other files of the configuration', () => {
+  it('reads a constant dnsconfig.js defines in the files it loads (one global scope), the finding at the reference', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dnsc-globals-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'domains'));
+      fs.writeFileSync(path.join(dir, 'dnsconfig.js'), 'var SPF_BASE = "v=spf1 include:_spf.google.com";\nvar DOMAIN2 = "two.example";\nrequire("./domains/one.js");\n');
+      const one = 'D("one.example", REG_NONE,\n  TXT("@", SPF_BASE + " +all"),\nEND);\nD(DOMAIN2, REG_NONE,\n  TXT("@", SPF_BASE + " -all"),\nEND);\n';
+      const file = path.join(dir, 'domains', 'one.js');
+      fs.writeFileSync(file, one);
+      const a = analyzeZone(one, file);
+      assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value]), [
+        ['one.example', 'v=spf1 include:_spf.google.com +all'],
+        ['two.example', 'v=spf1 include:_spf.google.com -all'],
+      ]);
+      const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+      assert.equal(covered(one, plus), '+all');
+      assert.equal(applyFix(one, plus.fixes![0]), one.replace('" +all"', '" -all"'), 'the " +all" written here is fixed here');
+      const include = a.sites[0].site.map.toDocStart(a.sites[0].site.value.indexOf('include'));
+      assert.equal(one.slice(include, include + 8), 'SPF_BASE', 'what the global puts in maps to the reference');
+      assert.deepEqual(a.zone.reads, [path.join(dir, 'dnsconfig.js')]);
+      // Alone, the file does not know the global: a note, and the record still exists.
+      const alone = analyzeZone(one, '/nowhere/one.js');
+      assert.ok(alone.zone.problems.some((p) => p.code === 'source/not-static'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('DNSControl: a D() is the whole zone', () => {
   const { WorkspaceResolver } = require('../../server/src/dns/chain') as typeof import('../../server/src/dns/chain');
   const { WorkspaceIndex } = require('../../server/src/workspace') as typeof import('../../server/src/workspace');

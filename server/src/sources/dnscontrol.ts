@@ -6,6 +6,9 @@
  * mapped to the option that produced it, so a finding points at e.g. `percent: 50`.
  */
 import type { Node as AcornNode } from 'acorn';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { dnscontrolRequires } from '../files';
 import { markDynamic } from '../records/dynamic';
 import { SourceMap } from '../sourcemap';
 import type { CharString, RecordSite, ValueSyntax } from '../types';
@@ -93,9 +96,9 @@ const notStatic = (): never => {
  * or a template's `${…}` puts in maps to that reference. Anything else is not static (a throw inside,
  * undefined outside).
  */
-function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N>, scope: ReadonlyMap<string, JsValue> = new Map(), depth = 0): JsValue {
+function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N>, scope: ReadonlyMap<string, JsValue> = new Map(), depth = 0, shared?: () => SharedConsts): JsValue {
   if (!node || depth > 24) return notStatic();
-  const ev = (n: N | undefined, sc = scope) => jsEval(text, n, consts, sc, depth + 1);
+  const ev = (n: N | undefined, sc = scope) => jsEval(text, n, consts, sc, depth + 1, shared);
   const str = (v: JsValue): Ch[] => (v.k === 's' ? v.chars : notStatic());
   const moved = (v: JsValue, at: { start: number; end: number }): JsValue => (v.k === 's' ? { k: 's', chars: v.chars.map((c) => ({ text: c.text, from: at.start, to: at.end, gen: true as const })) } : { k: 'l', items: v.items.map((x) => moved(x, at)) });
   const gen = (t: string, at: { start: number; end: number }): JsValue => ({ k: 's', chars: [...t].map((c) => ({ text: c, from: at.start, to: at.end, gen: true as const })) });
@@ -121,7 +124,10 @@ function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N
       const bound = scope.get(node.name);
       if (bound) return bound;
       const init = consts.get(node.name);
-      return init ? moved(jsEval(text, init, consts, new Map(), depth + 1), node) : notStatic();
+      if (init) return moved(jsEval(text, init, consts, new Map(), depth + 1, shared), node);
+      // A global of another file of the configuration (dnsconfig.js and what it loads share one scope).
+      const other = shared?.().get(node.name);
+      return other ? moved(jsEval(other.text, other.node, other.consts, new Map(), depth + 1, shared), node) : notStatic();
     }
     case 'BinaryExpression': {
       if (node.operator !== '+') return notStatic();
@@ -197,6 +203,77 @@ function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N
   }
 }
 
+/** The top-level `var`/`let`/`const` initialisers of a file, by name. */
+function topConsts(program: N): Map<string, N> {
+  const consts = new Map<string, N>();
+  for (const n of program.body as N[]) if (n.type === 'VariableDeclaration') for (const d of n.declarations) if (d.id.type === 'Identifier' && d.init) consts.set(d.id.name, d.init);
+  return consts;
+}
+
+type SharedConsts = Map<string, { node: N; text: string; consts: Map<string, N>; file: string }> & { files?: string[] };
+/** Parsed files of DNSControl configurations, by path, kept while their size and time stay the same. */
+const parsedFiles = new Map<string, { mtimeMs: number; size: number; text: string; consts: Map<string, N> }>();
+
+function fileConsts(file: string): { text: string; consts: Map<string, N> } | undefined {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > 5 * 1024 * 1024) return undefined;
+    const known = parsedFiles.get(file);
+    if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known;
+    const text = fs.readFileSync(file, 'utf8');
+    const entry = { mtimeMs: st.mtimeMs, size: st.size, text, consts: topConsts(parse(text, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true }) as N) };
+    parsedFiles.set(file, entry);
+    return entry;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The globals the other files of this file's DNSControl configuration define: the dnsconfig.js in
+ * its folder or one above it (the entry DNSControl runs), the files that loads with require(), and
+ * the files this one loads. They run in one global scope, so `var SPF = "…"` in one is seen by all.
+ */
+function sharedConsts(uri: string, text: string): SharedConsts {
+  const out: SharedConsts = new Map();
+  let self: string;
+  try {
+    self = path.resolve(uri);
+  } catch {
+    return out;
+  }
+  const files: string[] = [];
+  for (let dir = path.dirname(self), k = 0; k < 4; k++) {
+    const entry = path.join(dir, 'dnsconfig.js');
+    if (fs.existsSync(entry)) {
+      files.push(entry);
+      break;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  const seen = new Set([self]);
+  out.files = [];
+  for (let i = 0; i < files.length && i < 64; i++) {
+    const f = path.resolve(files[i]);
+    if (seen.has(f) && i > 0) continue;
+    seen.add(f);
+    const parsed = f === self ? { text, consts: new Map<string, N>() } : fileConsts(f);
+    if (f !== self) out.files.push(f);
+    if (!parsed) continue;
+    for (const r of dnscontrolRequires(f, parsed.text)) if (!seen.has(path.resolve(r))) files.push(r);
+    if (f !== self) for (const [name, node] of parsed.consts) if (!out.has(name)) out.set(name, { node, text: parsed.text, consts: parsed.consts, file: f });
+  }
+  for (const r of dnscontrolRequires(self, text)) {
+    const f = path.resolve(r);
+    const parsed = seen.has(f) ? undefined : fileConsts(f);
+    if (!seen.has(f)) out.files.push(f);
+    if (parsed) for (const [name, node] of parsed.consts) if (!out.has(name)) out.set(name, { node, text: parsed.text, consts: parsed.consts, file: f });
+  }
+  return out;
+}
+
 function prop(obj: N, name: string): N | undefined {
   return obj.properties?.find((p: N) => p.type === 'Property' && ((p.key.type === 'Identifier' && p.key.name === name) || (p.key.type === 'Literal' && p.key.value === name)));
 }
@@ -225,9 +302,11 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
   const resolve = (n: N | undefined): N | undefined => (n?.type === 'Identifier' && consts.has(n.name) ? consts.get(n.name) : n);
   const note = (n: { start: number; end: number }, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range: { start: n.start, end: n.end } });
   /** A value built from constants, or undefined. */
+  let shared: SharedConsts | undefined;
+  const sharedOnce = () => (shared ??= sharedConsts(uri, text));
   const evalJs = (n: N): JsValue | undefined => {
     try {
-      return jsEval(text, n, consts);
+      return jsEval(text, n, consts, new Map(), 0, sharedOnce);
     } catch {
       return undefined;
     }
@@ -464,7 +543,11 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
       if (b && typeof b !== 'string' && list) return list[b.index];
     }
     const v = resolve(n);
-    return v ? literalParts(text, v)?.map((p) => p.text).join('') : undefined;
+    const literal = v ? literalParts(text, v)?.map((p) => p.text).join('') : undefined;
+    if (literal !== undefined || !n) return literal;
+    // Built from constants, or a global of another file of the configuration.
+    const built = evalJs(n);
+    return built?.k === 's' ? built.chars.map((c) => c.text).join('') : undefined;
   };
   /** Visits a loop's body once per element of a literal list of strings; false when the loop is not one. */
   const loop = (n: N, env: Env): boolean => {
@@ -537,5 +620,7 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
     }
   };
   visit(program);
+  // What another file of the configuration defines was asked for: a change there changes this reading.
+  if (shared?.files?.length) out.reads = shared.files;
   return out;
 }

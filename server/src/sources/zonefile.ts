@@ -109,6 +109,8 @@ export interface ZoneFile {
    * written), so an editor knows when they need reading again.
    */
   moduleKey?: string;
+  /** Other files whose text this reading used (a DNSControl global defined in dnsconfig.js): an editor checks it again when they change. */
+  reads?: string[];
 }
 
 export interface ZoneOptions {
