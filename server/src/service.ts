@@ -408,7 +408,7 @@ export function readSource(text: string, uri: string, options: ZoneOptions & { f
     case 'terraform':
       return /^\s*\{/.test(text) ? readTerraformJson(text, uri, options.openText) : readTerraform(text, uri, options.openText);
     case 'dnscontrol':
-      return readDnscontrol(text, uri);
+      return readDnscontrol(text, uri, options.openText);
     case 'octodns':
     case 'cloudformation':
       return readYamlSource(text, uri, options.format) ?? { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
@@ -418,10 +418,10 @@ export function readSource(text: string, uri: string, options: ZoneOptions & { f
     return { uri, format: 'config', records: [], sites: [], origin: undefined, originExplicit: false, texts: new Map([[uri, text]]), problems: problems.map((f) => ({ code: f.rule, severity: f.severity, message: f.message, uri, range: f.range })) };
   }
   if (/\.tf$/i.test(uri)) return readTerraform(text, uri, options.openText);
-  if (isDnscontrolName(uri)) return readDnscontrol(text, uri);
+  if (isDnscontrolName(uri)) return readDnscontrol(text, uri, options.openText);
   // A file a DNSControl configuration require()s (`domains/example.com.js`) is one when it calls D();
   // other JavaScript is never a zone file: only its record-like string literals are read.
-  if (isJavaScriptName(uri)) return looksLikeDnscontrol(text) ? readDnscontrol(text, uri) : readFallback(text, uri);
+  if (isJavaScriptName(uri)) return looksLikeDnscontrol(text) ? readDnscontrol(text, uri, options.openText) : readFallback(text, uri);
   if (/\.tf\.json$/i.test(uri)) return readTerraform(text, uri, options.openText);
   if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? (options.fallback ? readFallback(text, uri) : { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false });
   return parseZone(text, uri, options);

@@ -373,5 +373,11 @@ describe('language server: a DNSControl configuration split over files', () => {
     await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(config).href, type: FileChangeType.Changed }] });
     // `+all -all`: the +all (from dnsconfig.js, at the reference here) and the terms after it.
     await client.waitFor(uri, (x) => x.diagnostics.some((q) => q.code === 'spf/plus-all'));
+    // An unsaved edit of dnsconfig.js counts the same.
+    const configUri = pathToFileURL(config).href;
+    const configText = fs.readFileSync(config, 'utf8');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: configUri, languageId: 'javascript', version: 1, text: configText } });
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: configUri, version: 2 }, contentChanges: [{ text: configText.replace('v=spf1 +all', 'v=spf1 mx') }] });
+    await client.waitFor(uri, (x) => !x.diagnostics.some((q) => q.code === 'spf/plus-all'));
   });
 });

@@ -214,8 +214,11 @@ type SharedConsts = Map<string, { node: N; text: string; consts: Map<string, N>;
 /** Parsed files of DNSControl configurations, by path, kept while their size and time stay the same. */
 const parsedFiles = new Map<string, { mtimeMs: number; size: number; text: string; consts: Map<string, N> }>();
 
-function fileConsts(file: string): { text: string; consts: Map<string, N> } | undefined {
+function fileConsts(file: string, openText?: (file: string) => string | undefined): { text: string; consts: Map<string, N> } | undefined {
   try {
+    // As the editor has it, saved or not.
+    const open = openText?.(file);
+    if (open !== undefined) return { text: open, consts: topConsts(parse(open, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true }) as N) };
     const st = fs.statSync(file);
     if (!st.isFile() || st.size > 5 * 1024 * 1024) return undefined;
     const known = parsedFiles.get(file);
@@ -234,7 +237,7 @@ function fileConsts(file: string): { text: string; consts: Map<string, N> } | un
  * its folder or one above it (the entry DNSControl runs), the files that loads with require(), and
  * the files this one loads. They run in one global scope, so `var SPF = "…"` in one is seen by all.
  */
-function sharedConsts(uri: string, text: string): SharedConsts {
+function sharedConsts(uri: string, text: string, openText?: (file: string) => string | undefined): SharedConsts {
   const out: SharedConsts = new Map();
   let self: string;
   try {
@@ -259,7 +262,7 @@ function sharedConsts(uri: string, text: string): SharedConsts {
     const f = path.resolve(files[i]);
     if (seen.has(f) && i > 0) continue;
     seen.add(f);
-    const parsed = f === self ? { text, consts: new Map<string, N>() } : fileConsts(f);
+    const parsed = f === self ? { text, consts: new Map<string, N>() } : fileConsts(f, openText);
     if (f !== self) out.files.push(f);
     if (!parsed) continue;
     for (const r of dnscontrolRequires(f, parsed.text)) if (!seen.has(path.resolve(r))) files.push(r);
@@ -267,7 +270,7 @@ function sharedConsts(uri: string, text: string): SharedConsts {
   }
   for (const r of dnscontrolRequires(self, text)) {
     const f = path.resolve(r);
-    const parsed = seen.has(f) ? undefined : fileConsts(f);
+    const parsed = seen.has(f) ? undefined : fileConsts(f, openText);
     if (!seen.has(f)) out.files.push(f);
     if (parsed) for (const [name, node] of parsed.consts) if (!out.has(name)) out.set(name, { node, text: parsed.text, consts: parsed.consts, file: f });
   }
@@ -283,7 +286,7 @@ const NAMED_ONLY = new Set(['CAA', 'SRV', 'TLSA', 'SSHFP', 'DS', 'PTR', 'NAPTR',
 /** Arguments of D() that add no record: the registrar, providers and settings. */
 const SETTING_CALLS = new Set(['SOA', 'NewRegistrar', 'NewDnsProvider', 'DnsProvider', 'DefaultTTL', 'NAMESERVER_TTL', 'AUTODNSSEC_ON', 'AUTODNSSEC_OFF', 'AUTODNSSEC', 'CF_PROXY_DEFAULT_OFF', 'CF_PROXY_DEFAULT_ON']);
 
-export function readDnscontrol(text: string, uri: string): ZoneFile {
+export function readDnscontrol(text: string, uri: string, openText?: (file: string) => string | undefined): ZoneFile {
   const out: ZoneFile = { uri, format: 'dnscontrol', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
   let program: N;
   try {
@@ -303,7 +306,7 @@ export function readDnscontrol(text: string, uri: string): ZoneFile {
   const note = (n: { start: number; end: number }, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range: { start: n.start, end: n.end } });
   /** A value built from constants, or undefined. */
   let shared: SharedConsts | undefined;
-  const sharedOnce = () => (shared ??= sharedConsts(uri, text));
+  const sharedOnce = () => (shared ??= sharedConsts(uri, text, openText));
   const evalJs = (n: N): JsValue | undefined => {
     try {
       return jsEval(text, n, consts, new Map(), 0, sharedOnce);
