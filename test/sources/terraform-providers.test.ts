@@ -53,4 +53,22 @@ describe('Terraform record resources of other providers', () => {
     assert.deepEqual(a.findings.filter((f) => f.rule === 'dmarc/missing-record').length, 5);
     assert.ok(!a.findings.some((f) => f.rule === 'source/not-static'));
   });
+
+  it('reads dynamic blocks (azurerm_dns_txt_record / _mx_record) once per element of a known collection, iterator named or not', () => {
+    const f = path.join(ROOT, 'test', 'fixtures', 'terraform-dynamic-blocks.tf');
+    const t = fs.readFileSync(f, 'utf8');
+    const a = analyzeZone(t, f);
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value]), [
+      ['dyn.example', 'v=spf1 include:spf.protection.outlook.com +all'],
+      ['dyn.example', 'MS=ms12345'],
+    ]);
+    assert.deepEqual(a.zone.records.filter((r) => r.type === 'MX').map((r) => [r.owner, r.rdata.join(' ')]), [['dyn.example', '10 dyn-example.mail.protection.outlook.com']]);
+    // The value is the literal in the locals list: found and fixed there.
+    const plus = a.findings.find((x) => x.rule === 'spf/plus-all')!;
+    assert.equal(applyFix(t, plus.fixes![0]), t.replace('outlook.com +all', 'outlook.com -all'));
+    // A collection not known here: the record exists, its value is noted as not known.
+    const unknown = t.replace('for_each = local.txt', 'for_each = var.txt');
+    const b = analyzeZone(unknown, f);
+    assert.ok(b.zone.problems.some((p) => p.code === 'source/not-static' && unknown.slice(p.range.start, p.range.end) === 'record.value'));
+  });
 });

@@ -41,9 +41,14 @@ const unknown = (): never => {
   throw new Unknown();
 };
 
-/** The value of an expression, or undefined when any part of it is not known statically. */
-export function evaluate(tokens: readonly Token[], env: ExprEnv): HVal | undefined {
-  return run(tokens, env, new Map(), 0);
+/** The value of an expression, or undefined when any part of it is not known statically; `vars` binds names (a dynamic block's iterator). */
+export function evaluate(tokens: readonly Token[], env: ExprEnv, vars: ReadonlyMap<string, HVal> = new Map()): HVal | undefined {
+  return run(tokens, env, vars, 0);
+}
+
+/** A string as a value whose characters stand at one place (an index or key that is not written as such). */
+export function generated(s: string, from: number, to: number): HVal {
+  return str(s, from, to);
 }
 
 function run(tokens: readonly Token[], env: ExprEnv, vars: ReadonlyMap<string, HVal>, depth: number): HVal | undefined {

@@ -16,7 +16,7 @@ import { showNames, standInZone, underStandIn } from '../util/zonenames';
 import { parse as parseDomain } from 'tldts';
 import { type Attribute, type Block, heredocParts, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { decodedOf, evaluate, type ExprEnv, type HVal, textOf } from './hclexpr';
+import { decodedOf, evaluate, type ExprEnv, generated, type HVal, textOf } from './hclexpr';
 import { charStrings, sliceDecoded, type Decoded } from './layers';
 import type { SourceProblem, ZoneFile } from './zonefile';
 
@@ -1108,7 +1108,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
         quoted = 'when-quoted';
         break;
       case 'azurerm_dns_txt_record':
-        values = b.blocks.filter((x) => x.type === 'record').flatMap((x) => listStrings(x.attributes.get('value')));
+        values = [...b.blocks.filter((x) => x.type === 'record').flatMap((x) => listStrings(x.attributes.get('value'))), ...dynamicValues(b, 'record', 'value', type, ctx)];
         break;
       case 'google_dns_record_set':
         values = listStrings(b.attributes.get('rrdatas'));
@@ -1121,7 +1121,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       default: {
         if (!spec) continue;
         const v = spec.values;
-        values = 'attr' in v && !('block' in v) ? listStrings(b.attributes.get(v.attr)) : 'block' in v ? b.blocks.filter((x) => x.type === v.block).flatMap((x) => blockValues(x, v.attr, type, ctx)) : objectValues(b.attributes.get(v.objects), v.field, ctx);
+        values = 'attr' in v && !('block' in v) ? listStrings(b.attributes.get(v.attr)) : 'block' in v ? [...b.blocks.filter((x) => x.type === v.block).flatMap((x) => blockValues(x, v.attr, type, ctx)), ...dynamicValues(b, v.block, v.attr, type, ctx)] : objectValues(b.attributes.get(v.objects), v.field, ctx);
         quoted = spec.quoted;
       }
     }
@@ -1544,6 +1544,45 @@ function blockValues(x: Block, attr: string, type: string, ctx: Context): Token[
   if (exchange === undefined) return [];
   const pref = literal(x.attributes.get('preference'), ctx) ?? '10';
   return [{ kind: 'string', text: JSON.stringify(`${pref} ${exchange}`), start: x.start, end: x.end }];
+}
+
+/**
+ * The values `dynamic "record" { for_each = …  content { value = record.value } }` blocks make: one
+ * per element where the collection is known (`record.key`, `record.value`, or the `iterator` name);
+ * a value that is a literal of this file as written is read there, one built otherwise is a value
+ * not known (noted, the record still exists). An MX block's preference and exchange as one.
+ */
+function dynamicValues(b: Block, blockName: string, attr: string, type: string, ctx: Context): Token[] {
+  const out: Token[] = [];
+  for (const d of b.blocks) {
+    if (d.type !== 'dynamic' || d.labels[0] !== blockName) continue;
+    const content = d.blocks.find((x) => x.type === 'content');
+    const a = content?.attributes.get(attr);
+    const each = d.attributes.get('for_each');
+    if (!a || !each || !content) continue;
+    const unknown: Token = { kind: 'ident', text: a.value.map((t) => t.text).join(''), start: a.value[0]?.start ?? a.start, end: a.value[a.value.length - 1]?.end ?? a.end, parts: a.value };
+    const env = exprEnv(ctx);
+    const coll = evaluate(each.value, env);
+    if (!coll || (coll.k !== 'l' && coll.k !== 'o')) {
+      out.push(unknown);
+      continue;
+    }
+    const iterator = d.attributes.get('iterator')?.value.find((t) => t.kind === 'ident')?.text ?? blockName;
+    const entries: [string, HVal][] = coll.k === 'l' ? coll.items.map((v, i) => [String(i), v]) : [...coll.fields].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    for (const [key, value] of entries.slice(0, 256)) {
+      const vars = new Map<string, HVal>([[iterator, { k: 'o', fields: new Map([['key', generated(key, d.start, d.start)], ['value', value]]) }]]);
+      const v = evaluate(a.value, env, vars);
+      if (type === 'MX') {
+        const pref = content.attributes.get('preference');
+        const p = pref ? evaluate(pref.value, env, vars) : undefined;
+        const exchange = v?.k === 's' ? textOf(v) : undefined;
+        if (exchange !== undefined) out.push({ kind: 'string', text: JSON.stringify(`${(p && textOf(p)) ?? '10'} ${exchange}`), start: a.start, end: a.end });
+        continue;
+      }
+      out.push(v?.k === 's' && v.tok ? v.tok : unknown);
+    }
+  }
+  return out;
 }
 
 /** The `field` of each object of a list (`records = [{ value = "…" }]`): its string as written, where it is a literal. */
