@@ -161,9 +161,9 @@ describe('property: parsers and the zone reader are total', () => {
     mutateFile(base, piece);
   });
 
-  it('Terraform record resources of other providers and module outputs, mutated, never throw', () => {
-    const base = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'terraform-providers.tf'), 'utf8') + 'module "dns" {\n  source = "./zone"\n}\nresource "aws_route53_record" "o" {\n  zone_id = module.dns.zone_id\n  name    = "mail"\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}\n';
-    const piece = fc.constantFrom('answers {', 'record {', 'mx {', 'preference = 10', 'exchange = "mx.example."', 'records = [{ value = "\\"v=spf1 +all\\"" }]', 'module.dns.', 'module.', 'output "zone_id" { value = 1 }', '"\\"', '\\"', '"', '{', '}', '[', ']', '\n', 'TXT', 'MX', 'priority = 5', 'x');
+  it('Terraform record resources of other providers, dynamic blocks and module outputs, mutated, never throw', () => {
+    const base = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'terraform-providers.tf'), 'utf8') + fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'terraform-dynamic-blocks.tf'), 'utf8') + 'module "dns" {\n  source = "./zone"\n}\nresource "aws_route53_record" "o" {\n  zone_id = module.dns.zone_id\n  name    = "mail"\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}\n';
+    const piece = fc.constantFrom('dynamic "record" {', 'content {', 'for_each = ["v=spf1 +all"]', 'for_each = { a = "x" }', 'iterator = r', 'value = record.value', 'r.key', 'answers {', 'record {', 'mx {', 'preference = 10', 'exchange = "mx.example."', 'records = [{ value = "\\"v=spf1 +all\\"" }]', 'module.dns.', 'module.', 'output "zone_id" { value = 1 }', '"\\"', '\\"', '"', '{', '}', '[', ']', '\n', 'TXT', 'MX', 'priority = 5', 'x');
     mutateFile(base, piece);
   });
 
