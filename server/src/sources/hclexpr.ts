@@ -37,12 +37,21 @@ export interface ExprEnv {
 }
 
 class Unknown extends Error {}
-const unknown = (): never => {
+/** Why the last expression was not known: the first reference or function it could not read. */
+let why: string | undefined;
+const unknown = (reason?: string): never => {
+  if (reason !== undefined && why === undefined) why = reason;
   throw new Unknown();
 };
 
+/** What made the last `evaluate` unknown (`var.list`, `jsonencode()`), when it was one thing. */
+export function lastUnknown(): string | undefined {
+  return why;
+}
+
 /** The value of an expression, or undefined when any part of it is not known statically; `vars` binds names (a dynamic block's iterator). */
 export function evaluate(tokens: readonly Token[], env: ExprEnv, vars: ReadonlyMap<string, HVal> = new Map()): HVal | undefined {
+  why = undefined;
   return run(tokens, env, vars, 0);
 }
 
@@ -291,7 +300,7 @@ class Parser {
     const { text: rest, end } = this.chainText();
     const whole = t.text + rest;
     const s = this.env.scalar(whole);
-    if (s === undefined) unknown();
+    if (s === undefined) unknown(whole);
     return str(s!, t.start, end);
   }
 
@@ -461,6 +470,6 @@ function apply(fn: string, a: HVal[], from: number, to: number): HVal {
       return { k: 'l', items: entries.map(([k, v]) => (fn === 'keys' ? str(k, from, to) : v)) };
     }
     default:
-      return unknown();
+      return unknown(`${fn}()`);
   }
 }

@@ -16,7 +16,7 @@ import { showNames, standInZone, underStandIn } from '../util/zonenames';
 import { parse as parseDomain } from 'tldts';
 import { type Attribute, type Block, heredocParts, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { decodedOf, evaluate, type ExprEnv, generated, type HVal, textOf } from './hclexpr';
+import { decodedOf, evaluate, type ExprEnv, generated, type HVal, lastUnknown, textOf } from './hclexpr';
 import { charStrings, sliceDecoded, type Decoded } from './layers';
 import type { SourceProblem, ZoneFile } from './zonefile';
 
@@ -376,7 +376,7 @@ function trimmed(tok: Token): { fn: 'trimspace' | 'chomp'; inner: Token } | unde
   return { fn: p[0].text, inner: p[2] };
 }
 
-function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Value; dynamic?: string; heredocNewline?: number } {
+function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Value; dynamic?: string; unknown?: string; elsewhere?: string; heredocNewline?: number } {
   const wrap = trimmed(tok);
   if (wrap) {
     const r = stringValue(wrap.inner, ctx, route53);
@@ -405,7 +405,12 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
     const ref = tok.text.trim();
     const bare = /^(local|var)\.[A-Za-z0-9_-]+$/.test(ref) && !(ctx.own && definitions(ref, ctx.own).length) && !(ref.startsWith('var.') && tfvarsOf(ctx)?.has(ref.slice(4)));
     const v = tok.kind === 'heredoc' || bare ? undefined : evalString(tok.parts ?? [tok], ctx);
-    if (!v) return { dynamic: tok.kind === 'heredoc' ? 'a heredoc' : 'an expression' };
+    // What made it unknown, when the evaluator read it and one reference or function stopped it (not for a bare reference: that one is said as written).
+    if (!v) {
+      // A bare reference defined in another file of the module: checked where it is written.
+      const elsewhere = bare && definitions(ref, ctx.blocks ?? ctx.parent?.blocks ?? []).length > 0;
+      return { dynamic: tok.kind === 'heredoc' ? 'a heredoc' : 'an expression', unknown: tok.kind === 'heredoc' || elsewhere ? undefined : bare ? ref : lastUnknown(), elsewhere: elsewhere ? ref : undefined };
+    }
     if (v.tok && v.tok !== tok) return stringValue(v.tok, ctx, route53);
     const d = decodedOf(v);
     map = d.map;
@@ -1183,7 +1188,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
           if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
           continue;
         }
-        note({ start: tok.start, end: tok.end }, tok.kind === 'string' ? `This TXT value contains ${r.dynamic}, which is not known statically, so it is not checked.` : `This TXT value is an expression that DMARC Lens does not evaluate (${tok.text.length > 40 ? `${tok.text.slice(0, 40)}…` : tok.text}), so it is not checked.`);
+        note({ start: tok.start, end: tok.end }, tok.kind === 'string' ? `This TXT value contains ${r.dynamic}, which is not known statically, so it is not checked.` : r.elsewhere ? `This TXT value is ${r.elsewhere}, written in another file of the module, where it is checked.` : r.unknown === tok.text.trim() ? `This TXT value is ${r.unknown}, which is not known statically, so it is not checked.` : r.unknown ? `This TXT value is built from ${r.unknown}, which is not known statically, so it is not checked.` : `This TXT value is an expression that DMARC Lens does not evaluate (${tok.text.length > 40 ? `${tok.text.slice(0, 40)}…` : tok.text}), so it is not checked.`);
         // The record exists all the same: a `_dmarc` record of unknown value still covers its domain.
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
         continue;
