@@ -18,6 +18,16 @@ const tmp = (name: string, text: string) => {
 };
 
 describe('dmarc-lens check', () => {
+  it('reads a named .tfvars file as HCL and a Markdown or program file for its record-like strings, not as zone files', () => {
+    const tfvars = tmp('terraform.tfvars', 'domain = "example.com"\nspf    = "v=spf1 include:_spf.google.com +all"\n');
+    let r = run('check', tfvars, '--offline');
+    assert.deepEqual(r.stdout.trim().split('\n').slice(0, -1).map((l) => l.replace(tfvars, 'F')), ['F:2:42: error spf/plus-all `+all` authorises every host on the internet to send as this domain (RFC 7208 §5.1); use `-all` or `~all`.']);
+    const md = tmp('notes.md', '# Mail\n\nPublish `"v=DMARC1; p=none; rua=mailto:d@example.com"` at `_dmarc`.\n\nSome prose; no records here.\n');
+    r = run('check', md, '--offline');
+    assert.ok(!/zone\//.test(r.stdout), r.stdout);
+    assert.match(r.stdout, /information dmarc\/policy-none/);
+  });
+
   it('prints path:line:col: severity rule message for the examples and exits 1 on errors', () => {
     const r = run('check', 'examples', '--offline');
     assert.equal(r.status, 1, r.stderr);

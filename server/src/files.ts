@@ -26,6 +26,11 @@ export function isJavaScriptName(file: string): boolean {
   return /\.[cm]?js$/i.test(file);
 }
 
+/** Prose and program text that is never a zone file (a zone may have any name, even `.txt`): read for record-like string literals only. */
+export function isProseOrCodeName(file: string): boolean {
+  return /\.(md|markdown|rst|adoc|html?|py|rb|go|java|kt|cs|php|sh|bash|ps1|ts|tsx|jsx|toml|ini|cfg|conf|env|sql|xml)$/i.test(file);
+}
+
 /** A DNSControl file by its content: it calls `D()` or `D_EXTEND()`. */
 export function looksLikeDnscontrol(text: string): boolean {
   return /\bD(?:_EXTEND)?\s*\(/.test(text);

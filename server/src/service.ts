@@ -23,7 +23,7 @@ import { readTerraform, readTerraformJson } from './sources/terraform';
 import { readDnscontrol } from './sources/dnscontrol';
 import { readFallback } from './sources/fallback';
 import { parse as parseYaml } from 'yaml';
-import { isDnscontrolName, isJavaScriptName, isYamlSourceName, isZoneFileName, looksLikeDnscontrol } from './files';
+import { isDnscontrolName, isJavaScriptName, isProseOrCodeName, isYamlSourceName, isZoneFileName, looksLikeDnscontrol } from './files';
 import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
 
 export type RuleSetting = Severity | 'off';
@@ -423,6 +423,9 @@ export function readSource(text: string, uri: string, options: ZoneOptions & { f
   // other JavaScript is never a zone file: only its record-like string literals are read.
   if (isJavaScriptName(uri)) return looksLikeDnscontrol(text) ? readDnscontrol(text, uri, options.openText) : readFallback(text, uri);
   if (/\.tf\.json$/i.test(uri)) return readTerraform(text, uri, options.openText);
+  // Variable values of a Terraform root module: HCL attributes, whose record-like strings are checked as written.
+  if (/\.tfvars$/i.test(uri)) return readTerraform(text, uri, options.openText);
+  if (isProseOrCodeName(uri)) return readFallback(text, uri);
   if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? (options.fallback ? readFallback(text, uri) : { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false });
   return parseZone(text, uri, options);
 }
