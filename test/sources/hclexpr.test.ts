@@ -224,4 +224,10 @@ resource "aws_route53_record" "formatted" {
     assert.ok(a.zone.problems.some((p) => p.code === 'source/not-static' && text.slice(p.range.start, p.range.end) === 'file("nope.txt")'), 'a file that is not there is not known');
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it('reads a function call inside an interpolation of Terraform JSON, whose quotes are JSON-escaped', () => {
+    const json = JSON.stringify({ resource: { aws_route53_record: { j: { zone_id: 'Z1', name: 'j.example.com.', type: 'TXT', records: ['${join(" ", ["v=spf1", "?all"])}'] } } } }, null, 2);
+    const z = readSource(json, 'main.tf.json');
+    assert.deepEqual(z.sites.map((x) => [x.owner, x.value]), [['j.example.com', 'v=spf1 ?all']]);
+  });
 });

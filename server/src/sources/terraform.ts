@@ -363,7 +363,8 @@ interface Value {
 
 /** `${join(",", local.x)}` inside a string: its text, when known. */
 function evalInterpolation(expr: string, ctx: Context): string | undefined {
-  const v = evalString(tokenize(expr), ctx);
+  // In Terraform JSON the expression is itself inside a JSON string: `${join(\" \", x)}`; read unescaped when it does not read as written.
+  const v = evalString(tokenize(expr), ctx) ?? (expr.includes('\\') ? evalString(tokenize(expr.replace(/\\(["\\])/g, '$1')), ctx) : undefined);
   return v && textOf(v);
 }
 
