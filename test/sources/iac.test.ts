@@ -133,6 +133,34 @@ describe('octoDNS split layout', () => {
   });
 });
 
+describe('octoDNS !include', () => {
+  it('reads the records an included file holds (as a whole value or as an item of the list), checked and fixed there', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-octo-inc-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'common'));
+      fs.writeFileSync(path.join(dir, 'common', 'spf.yaml'), 'type: TXT\nvalue: v=spf1 include:_spf.google.com +all\n');
+      fs.writeFileSync(path.join(dir, 'common', 'dmarc.yaml'), '- type: TXT\n  value: v=DMARC1\\; p=reject\\; rua=mailto:d@example.com\n');
+      const text = "'':\n  - type: MX\n    value:\n      exchange: mx.example.com.\n      preference: 10\n  - !include common/spf.yaml\n_dmarc: !include common/dmarc.yaml\n";
+      const file = path.join(dir, 'example.com.yaml');
+      fs.writeFileSync(file, text);
+      const a = analyzeZone(text, file);
+      assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value, path.relative(dir, x.site.uri)]), [
+        ['example.com', 'v=spf1 include:_spf.google.com +all', path.join('common', 'spf.yaml')],
+        ['_dmarc.example.com', 'v=DMARC1; p=reject; rua=mailto:d@example.com', path.join('common', 'dmarc.yaml')],
+      ]);
+      const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+      const spf = fs.readFileSync(path.join(dir, 'common', 'spf.yaml'), 'utf8');
+      assert.equal(plus.uri, path.join(dir, 'common', 'spf.yaml'));
+      assert.equal(applyFix(spf, plus.fixes![0]), spf.replace('+all', '-all'));
+      assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'));
+      // A file that is not there: nothing from it, no crash.
+      assert.deepEqual(analyzeZone("x: !include nope.yaml\n", file).sites, []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('CloudFormation', () => {
   it('finds RecordSet and RecordSetGroup TXT values inside their own quotes, and notes computed ones', () => {
     const z = readSource(cfn, 'template.yaml');

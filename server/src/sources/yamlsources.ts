@@ -7,7 +7,9 @@
 import { showNames, standInZone } from '../util/zonenames';
 import { isUnder } from '../util/text';
 import { SourceMap } from '../sourcemap';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { CharString, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { charStrings, octodnsUnescape, type Decoded } from './layers';
@@ -104,19 +106,28 @@ function makeSite(uri: string, owner: string | undefined, type: 'TXT' | 'SPF', d
   };
 }
 
-export function readOctodns(text: string, uri: string, doc?: Document): ZoneFile {
-  const out = emptyFile(uri, text);
-  const d = doc ?? parse(text);
+export function readOctodns(text0: string, uri0: string, doc?: Document): ZoneFile {
+  const out = emptyFile(uri0, text0);
+  const d = doc ?? parse(text0);
   const root = d?.contents;
   if (!isMap(root)) return out;
-  const zone = zoneFromYamlName(uri);
+  const zone = zoneFromYamlName(uri0);
   out.origin = zone;
   for (const pair of root.items) {
-    const keyNode = pair.key as Node;
-    const name = str(keyNode) ?? '';
+    const keyNode0 = pair.key as Node;
+    const name = str(keyNode0) ?? '';
     const owner = name === '' ? zone : zone ? `${name.toLowerCase()}.${zone}` : name.toLowerCase() || undefined;
-    const recs = isSeq(pair.value) ? pair.value.items : [pair.value];
-    for (const rec of recs) {
+    // `name: !include file.yaml` (octoDNS's YAML loader): the records that file holds, read and checked there.
+    // Also as an item of the list of records.
+    const entries: { rec: unknown; text: string; uri: string; keyNode?: Node }[] = [];
+    const inc = includedYaml(pair.value as Node, uri0, out);
+    for (const item of inc ? [] : isSeq(pair.value) ? pair.value.items : [pair.value]) {
+      const one = includedYaml(item as Node, uri0, out);
+      if (one) for (const r of one.recs) entries.push({ rec: r, text: one.text, uri: one.uri });
+      else entries.push({ rec: item, text: text0, uri: uri0, keyNode: keyNode0 });
+    }
+    if (inc) for (const r of inc.recs) entries.push({ rec: r, text: inc.text, uri: inc.uri });
+    for (const { rec, text, uri, keyNode } of entries) {
       if (!isMap(rec)) continue;
       const type = (str(get(rec, 'type')) ?? '').toUpperCase();
       const ttl = Number(str(get(rec, 'ttl')));
@@ -165,6 +176,28 @@ export function readOctodns(text: string, uri: string, doc?: Document): ZoneFile
     }
   }
   return out;
+}
+
+/**
+ * `!include other.yaml` (octoDNS's loader puts that file's content in its place): the record or list
+ * of records it holds, with its text and path, which the reading then holds too. Undefined for anything else.
+ */
+function includedYaml(node: Node | undefined, uri: string, out: ZoneFile): { recs: unknown[]; text: string; uri: string } | undefined {
+  if (!isScalar(node) || node.tag !== '!include' || typeof node.value !== 'string') return undefined;
+  let file: string;
+  try {
+    // Relative to the including file, written as its path is (the CLI prints paths as given).
+    file = path.join(path.dirname(uri.startsWith('file:') ? fileURLToPath(uri) : uri), node.value);
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > 5 * 1024 * 1024) return undefined;
+  } catch {
+    return undefined;
+  }
+  const text = out.texts.get(file) ?? fs.readFileSync(file, 'utf8');
+  const root = parse(text)?.contents;
+  if (!isMap(root) && !isSeq(root)) return undefined;
+  out.texts.set(file, text);
+  return { recs: isSeq(root) ? root.items : [root], text, uri: file };
 }
 
 /** `!GetAtt R.Attr`, `!GetAtt [R, Attr]` or `Fn::GetAtt: [R, Attr]`: the resource and the attribute. */
