@@ -31,6 +31,16 @@ export class SourceMap {
     this.length += len;
   }
 
+  /**
+   * `text` (each of its UTF-16 units) written at document `from`..`to`: one character written as
+   * itself is literal; an escape, or text that is not written as such (`generated`: a reference's
+   * value, an interpolation), is an escape of that range.
+   */
+  addPiece(text: string, from: number, to: number, generated = false): void {
+    if (!generated && text.length === 1 && to - from === 1) this.addLiteral(from, 1);
+    else for (let k = 0; k < text.length; k++) this.addEscape(from, Math.max(1, to - from));
+  }
+
   /** One value character written as an escape of `docLen` characters at `docStart`. */
   addEscape(docStart: number, docLen: number): void {
     const n = this.seg.length - 4;

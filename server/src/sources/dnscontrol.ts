@@ -64,8 +64,7 @@ class ValueBuilder {
 
   chars(parts: { text: string; from: number; to: number; gen?: true }[]): void {
     for (const p of parts) {
-      if (!p.gen && p.text.length === 1 && p.to - p.from === 1) this.map.addLiteral(p.from, 1);
-      else for (let k = 0; k < p.text.length; k++) this.map.addEscape(p.from, p.to - p.from);
+      this.map.addPiece(p.text, p.from, p.to, p.gen);
       this.value += p.text;
     }
   }
@@ -203,6 +202,11 @@ function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N
   }
 }
 
+/** A DNSControl file as JavaScript (a script: its globals are the configuration's). Throws on a syntax error. */
+function parseScript(text: string): N {
+  return parse(text, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true }) as N;
+}
+
 /** The top-level `var`/`let`/`const` initialisers of a file, by name. */
 function topConsts(program: N): Map<string, N> {
   const consts = new Map<string, N>();
@@ -218,13 +222,13 @@ function fileConsts(file: string, openText?: (file: string) => string | undefine
   try {
     // As the editor has it, saved or not.
     const open = openText?.(file);
-    if (open !== undefined) return { text: open, consts: topConsts(parse(open, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true }) as N) };
+    if (open !== undefined) return { text: open, consts: topConsts(parseScript(open)) };
     const st = fs.statSync(file);
     if (!st.isFile() || st.size > 5 * 1024 * 1024) return undefined;
     const known = parsedFiles.get(file);
     if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known;
     const text = fs.readFileSync(file, 'utf8');
-    const entry = { mtimeMs: st.mtimeMs, size: st.size, text, consts: topConsts(parse(text, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true }) as N) };
+    const entry = { mtimeMs: st.mtimeMs, size: st.size, text, consts: topConsts(parseScript(text)) };
     parsedFiles.set(file, entry);
     return entry;
   } catch {
@@ -290,18 +294,14 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
   const out: ZoneFile = { uri, format: 'dnscontrol', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
   let program: N;
   try {
-    program = parse(text, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true }) as N;
+    program = parseScript(text);
   } catch (e) {
     const pos = (e as { pos?: number }).pos ?? 0;
     out.problems.push({ code: 'source/not-static', message: `dnsconfig.js does not parse as JavaScript (${(e as Error).message}); its records are not checked.`, uri, range: { start: pos, end: Math.min(text.length, pos + 1) } });
     return out;
   }
   // `var X = "…"` constants, for records that reference them.
-  const consts = new Map<string, N>();
-  const walkDecl = (n: N) => {
-    if (n.type === 'VariableDeclaration') for (const d of n.declarations) if (d.id.type === 'Identifier' && d.init) consts.set(d.id.name, d.init);
-  };
-  program.body.forEach(walkDecl);
+  const consts = topConsts(program);
   const resolve = (n: N | undefined): N | undefined => (n?.type === 'Identifier' && consts.has(n.name) ? consts.get(n.name) : n);
   const note = (n: { start: number; end: number }, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range: { start: n.start, end: n.end } });
   /** A value built from constants, or undefined. */
@@ -341,6 +341,13 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
     const v = resolve(n);
     return v ? literalParts(text, v)?.map((p) => p.text).join('') : undefined;
   };
+  /** A string argument's text: a literal, else what it evaluates to from constants (this file's or the configuration's globals). */
+  const staticText = (n: N | undefined): string | undefined => {
+    const literal = literalText(n);
+    if (literal !== undefined || !n) return literal;
+    const built = evalJs(n);
+    return built?.k === 's' ? built.chars.map((c) => c.text).join('') : undefined;
+  };
   /**
    * Reads one record call of a D(). True when what it publishes is known statically (its names and
    * the data DMARC Lens reads); else false or undefined, and the D() is not known to be the whole zone.
@@ -372,8 +379,7 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
     if (fn === 'TXT' || fn === 'SPF') {
       let [labelNode, valueNode] = args;
       if (args.length === 1) [labelNode, valueNode] = [undefined as unknown as N, args[0]];
-      const label = labelNode ? resolve(labelNode) : undefined;
-      const labelText = label ? (literalParts(text, label) ?? (() => { const v = evalJs(label); return v?.k === 's' ? v.chars : undefined; })())?.map((p) => p.text).join('') : '@';
+      const labelText = labelNode ? staticText(labelNode) : '@';
       const value = resolve(valueNode);
       if (labelText === undefined) note(labelNode, 'The record name is computed, so checks that depend on it are skipped.');
       const owner = labelText === undefined ? undefined : ownerOf(labelText, domain);
@@ -545,12 +551,8 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
       const list = stringList(n.object);
       if (b && typeof b !== 'string' && list) return list[b.index];
     }
-    const v = resolve(n);
-    const literal = v ? literalParts(text, v)?.map((p) => p.text).join('') : undefined;
-    if (literal !== undefined || !n) return literal;
-    // Built from constants, or a global of another file of the configuration.
-    const built = evalJs(n);
-    return built?.k === 's' ? built.chars.map((c) => c.text).join('') : undefined;
+    // A literal, or built from constants, or a global of another file of the configuration.
+    return staticText(n);
   };
   /** Visits a loop's body once per element of a literal list of strings; false when the loop is not one. */
   const loop = (n: N, env: Env): boolean => {

@@ -55,6 +55,13 @@ export function evaluate(tokens: readonly Token[], env: ExprEnv, vars: ReadonlyM
   return run(tokens, env, vars, 0);
 }
 
+/** A collection's elements as `for` and `for_each` walk them: a list by index, an object by key in key order. */
+export function elementsOf(v: HVal): [string, HVal][] | undefined {
+  if (v.k === 'l') return v.items.map((x, i) => [String(i), x]);
+  if (v.k === 'o') return [...v.fields].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return undefined;
+}
+
 /** A string as a value whose characters stand at one place (an index or key that is not written as such). */
 export function generated(s: string, from: number, to: number): HVal {
   return str(s, from, to);
@@ -79,10 +86,7 @@ export function decodedOf(v: HVal & { k: 's' }): Decoded {
   const map = new SourceMap();
   let value = '';
   for (const ch of v.chars) {
-    for (let i = 0; i < ch.c.length; i++) {
-      if (!ch.gen && ch.c.length === 1 && ch.to - ch.from === 1) map.addLiteral(ch.from, 1);
-      else map.addEscape(ch.from, Math.max(1, ch.to - ch.from));
-    }
+    map.addPiece(ch.c, ch.from, ch.to, ch.gen);
     value += ch.c;
   }
   return { value, map, coarse: true, pieces: true };
@@ -225,8 +229,7 @@ class Parser {
     const body = this.t.slice(bodyStart, this.i);
     this.take(']');
     // A key or index has no characters of its own in the document: it maps to the `for`.
-    const pairs: [HVal, HVal][] =
-      coll.k === 'l' ? coll.items.map((v, i) => [str(String(i), forTok.start, forTok.end), v]) : coll.k === 'o' ? [...coll.fields].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([k, v]) => [str(k, forTok.start, forTok.end), v]) : unknown();
+    const pairs: [HVal, HVal][] = (elementsOf(coll) ?? unknown()).map(([k, v]) => [str(k, forTok.start, forTok.end), v]);
     const items = pairs.map(([k, v]) => {
       const vars = new Map(this.vars);
       if (b) {
@@ -466,7 +469,7 @@ function apply(fn: string, a: HVal[], from: number, to: number): HVal {
     case 'values': {
       const o = one(1)[0];
       if (o.k !== 'o') unknown();
-      const entries = o.k === 'o' ? [...o.fields].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)) : [];
+      const entries = elementsOf(o) ?? [];
       return { k: 'l', items: entries.map(([k, v]) => (fn === 'keys' ? str(k, from, to) : v)) };
     }
     default:

@@ -16,7 +16,7 @@ import { showNames, standInZone, underStandIn } from '../util/zonenames';
 import { parse as parseDomain } from 'tldts';
 import { type Attribute, type Block, heredocParts, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { decodedOf, evaluate, type ExprEnv, generated, type HVal, lastUnknown, textOf } from './hclexpr';
+import { decodedOf, elementsOf, evaluate, type ExprEnv, generated, type HVal, lastUnknown, textOf } from './hclexpr';
 import { charStrings, sliceDecoded, type Decoded } from './layers';
 import type { SourceProblem, ZoneFile } from './zonefile';
 
@@ -420,8 +420,7 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
   } else
     for (const p of (heredoc ?? stringParts(tok)) as StringPart[]) {
       if (p.kind === 'text') {
-        if (p.text.length === 1 && p.to - p.from === 1) map.addLiteral(p.from, 1);
-        else for (let k = 0; k < p.text.length; k++) map.addEscape(p.from, p.to - p.from);
+        map.addPiece(p.text, p.from, p.to);
         value += p.text;
       } else {
         const r = resolveRef(p.expr, ctx) ?? (/[([]/.test(p.expr) ? evalInterpolation(p.expr, ctx) : undefined);
@@ -1542,6 +1541,11 @@ function addLiterals(out: ZoneFile, tokens: Token[], ctx: Context): void {
   }
 }
 
+/** An MX written as fields (a preference, an exchange) as the one string a zone writes, `10 mx.example.com.`, at `at`. */
+function mxToken(preference: string, exchange: string, at: { start: number; end: number }): Token {
+  return { kind: 'string', text: JSON.stringify(`${preference} ${exchange}`), start: at.start, end: at.end };
+}
+
 /** A nested block's value (`record { value = "…" }`); an MX block's preference and exchange as one `10 mx.example.com.` (as a zone writes it). */
 function blockValues(x: Block, attr: string, type: string, ctx: Context): Token[] {
   const a = x.attributes.get(attr);
@@ -1549,7 +1553,7 @@ function blockValues(x: Block, attr: string, type: string, ctx: Context): Token[
   const exchange = literal(a, ctx);
   if (exchange === undefined) return [];
   const pref = literal(x.attributes.get('preference'), ctx) ?? '10';
-  return [{ kind: 'string', text: JSON.stringify(`${pref} ${exchange}`), start: x.start, end: x.end }];
+  return [mxToken(pref, exchange, x)];
 }
 
 /**
@@ -1569,12 +1573,12 @@ function dynamicValues(b: Block, blockName: string, attr: string, type: string, 
     const unknown: Token = { kind: 'ident', text: a.value.map((t) => t.text).join(''), start: a.value[0]?.start ?? a.start, end: a.value[a.value.length - 1]?.end ?? a.end, parts: a.value };
     const env = exprEnv(ctx);
     const coll = evaluate(each.value, env);
-    if (!coll || (coll.k !== 'l' && coll.k !== 'o')) {
+    const entries = coll && elementsOf(coll);
+    if (!entries) {
       out.push(unknown);
       continue;
     }
     const iterator = d.attributes.get('iterator')?.value.find((t) => t.kind === 'ident')?.text ?? blockName;
-    const entries: [string, HVal][] = coll.k === 'l' ? coll.items.map((v, i) => [String(i), v]) : [...coll.fields].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
     for (const [key, value] of entries.slice(0, 256)) {
       const vars = new Map<string, HVal>([[iterator, { k: 'o', fields: new Map([['key', generated(key, d.start, d.start)], ['value', value]]) }]]);
       const v = evaluate(a.value, env, vars);
@@ -1582,7 +1586,7 @@ function dynamicValues(b: Block, blockName: string, attr: string, type: string, 
         const pref = content.attributes.get('preference');
         const p = pref ? evaluate(pref.value, env, vars) : undefined;
         const exchange = v?.k === 's' ? textOf(v) : undefined;
-        if (exchange !== undefined) out.push({ kind: 'string', text: JSON.stringify(`${(p && textOf(p)) ?? '10'} ${exchange}`), start: a.start, end: a.end });
+        if (exchange !== undefined) out.push(mxToken((p && textOf(p)) ?? '10', exchange, a));
         continue;
       }
       out.push(v?.k === 's' && v.tok ? v.tok : unknown);
