@@ -1193,7 +1193,7 @@ connection.onDocumentSymbol((params) => {
       selectionRange: { start: pos(o.selectionRange.start), end: pos(o.selectionRange.end) },
       children: o.records.map((r) => ({
         name: showNames(r.name),
-        detail: r.detail,
+        detail: r.detail && showNames(r.detail),
         kind: r.kind === 'record' ? SymbolKind.Field : SymbolKind.Property,
         range: { start: pos(r.range.start), end: pos(r.range.end) },
         selectionRange: { start: pos(r.range.start), end: pos(r.range.start) },

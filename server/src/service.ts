@@ -17,6 +17,7 @@ import { failingSenders, reportsShowFailingSenders } from './checks/evidence';
 import { looksLikeDkim, parseDkim } from './records/dkim';
 import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
+import { touchesHole } from './records/holes';
 import { encodeZoneString, IncrementalZone, parseZone, type ZoneFile, type ZoneOptions } from './sources/zonefile';
 import { readYamlSource } from './sources/yamlsources';
 import { readTerraform, readTerraformJson } from './sources/terraform';
@@ -318,6 +319,25 @@ export function collectSite(a: AnalyzedSite, rules: SiteRules): RawFinding[] {
   if (a.spf) runRules(rules.spf, a.spf, ctx);
   if (a.dmarc) runRules(rules.dmarc, a.dmarc, ctx);
   if (a.dkim) runRules(rules.dkim, a.dkim, ctx);
+  return a.site.holes ? holeSafe(out) : out;
+}
+
+/** Rules that judge a record as a whole (RuleMeta.wholeRecord). */
+const WHOLE_RECORD = new Set(allRules.filter((r) => r.wholeRecord).map((r) => r.id));
+
+/**
+ * The findings on records with parts not known statically that those parts could not change
+ * (records/holes): none from a rule that judges the whole record, none on or beside a term that holds
+ * a hole, and of the rest's fixes those whose edits keep away from such terms.
+ */
+function holeSafe(raws: RawFinding[]): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const r of raws) {
+    const site = r.site;
+    if (!site?.holes) out.push(r);
+    else if (WHOLE_RECORD.has(r.rule) || (r.valueRange && touchesHole(site, r.valueRange))) continue;
+    else out.push(r.fixes ? { ...r, fixes: r.fixes.filter((f) => !f.edits.some((e) => touchesHole(site, e.range, true))) } : r);
+  }
   return out;
 }
 
@@ -380,7 +400,7 @@ export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], e
     });
     if (ruleTimings) ruleTimings.set(rule.id, (ruleTimings.get(rule.id) ?? 0) + performance.now() - t0);
   }
-  return out;
+  return out.some((r) => r.site?.holes) ? holeSafe(out) : out;
 }
 
 export function checkModel(records: ResourceRecord[], sites: AnalyzedSite[], sink: FindingSink, workspace?: WorkspaceView): void {

@@ -58,6 +58,11 @@ export interface RecordSite {
    * is offered only where all its edits fall inside one literal run written once (SourceMap.exact).
    */
   pieces?: boolean;
+  /**
+   * The value holds records/holes.HOLE where a part not known statically stands (a Terraform
+   * `${var.domain}`): the rest is checked, and findings that the unknown part could change are not kept.
+   */
+  holes?: boolean;
   /** For a plain YAML scalar: its source text, so an edit that would change its YAML type can requote it. */
   hostSource?: string;
   /** Zone files: the data is between typographic quotes (zone/typographic-quotes reports and fixes that). */

@@ -149,6 +149,7 @@ export const rsaKeyUnder2048 = rule({
 
 export const keyTypeMismatch = rule({
   id: 'dkim/key-type-mismatch',
+  wholeRecord: true,
   severity: 'error',
   summary: '`k=` does not match the key in `p=`',
   fixable: true,

@@ -390,6 +390,7 @@ export const riRemoved = rule({
 
 export const missingPolicy = rule({
   id: 'dmarc/missing-policy',
+  wholeRecord: true,
   severity: 'warning',
   summary: 'The DMARC record has no `p` tag',
   fixable: true,
@@ -426,6 +427,7 @@ export const missingPolicy = rule({
 
 export const policyNotSecond = rule({
   id: 'dmarc/policy-not-second',
+  wholeRecord: true,
   severity: 'hint',
   summary: '`p` is not the second tag',
   fixable: true,
@@ -536,6 +538,7 @@ export const tooManyRua = rule({
 
 export const noRua = rule({
   id: 'dmarc/no-rua',
+  wholeRecord: true,
   severity: 'warning',
   summary: 'No `rua`: no aggregate reports will arrive',
   fixable: true,
@@ -576,6 +579,7 @@ export const policyNone = rule({
 
 export const weakSubdomainPolicy = rule({
   id: 'dmarc/weak-subdomain-policy',
+  wholeRecord: true,
   severity: 'warning',
   summary: 'Subdomains are left at `none` while the domain enforces',
   fixable: true,

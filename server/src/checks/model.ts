@@ -384,6 +384,7 @@ export const includeHasNoSpf = rule({
 
 export const conflictingDefinitions = rule({
   id: 'zone/conflicting-definitions',
+  wholeRecord: true,
   kind: 'zone',
   severity: 'warning',
   summary: 'The same policy record is defined differently in two files',
@@ -403,7 +404,8 @@ export const conflictingDefinitions = rule({
     if (!model.workspace) return;
     for (const s of model.sites) {
       if (!s.kind || s.kind === 'senderid' || s.site.owner === undefined || !s.site.owner.includes('.')) continue;
-      const other = model.workspace.at(s.site.owner).find((e) => e.site?.kind === s.kind && e.site?.site.value !== s.site.value && e.uri !== s.site.uri);
+      // A value with parts not known statically (records/holes) may be the same as this one.
+      const other = model.workspace.at(s.site.owner).find((e) => e.site !== undefined && e.site.kind === s.kind && !e.site.site.holes && e.site.site.value !== s.site.value && e.uri !== s.site.uri);
       if (!other) continue;
       ctx.report(s.site, 'owner', `\`${s.site.owner}\` has a different ${s.kind.toUpperCase()} record in ${other.uri}; only one of the two is what DNS serves.`, {
         related: [{ uri: other.uri, range: other.record.range, message: `the other ${s.kind.toUpperCase()} record for ${s.site.owner}` }],
@@ -497,6 +499,7 @@ export const externalReportsNotAuthorized = rule({
 
 export const ignoredSubdomainPolicy = rule({
   id: 'dmarc/ignored-subdomain-policy',
+  wholeRecord: true,
   kind: 'dmarc',
   severity: 'warning',
   summary: '`sp` or `np` on a record below the Organizational Domain never applies',

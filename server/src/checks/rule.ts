@@ -41,6 +41,11 @@ export interface RuleMeta {
   docs: RuleDocs;
   /** Rules whose findings on the same characters this one's replace (they would say less, or wrongly, there). */
   supersedes?: string[];
+  /**
+   * The rule judges a record as a whole (what it lacks, its length, the order of its terms), so its
+   * findings are not kept on a record with parts not known statically (records/holes).
+   */
+  wholeRecord?: boolean;
 }
 
 export interface ValueEdit {

@@ -156,6 +156,7 @@ export const neutralAll: SpfRule = {
 
 export const noAll: SpfRule = {
   id: 'spf/no-all',
+  wholeRecord: true,
   kind: 'spf',
   scope: 'spf',
   severity: 'warning',
@@ -361,6 +362,7 @@ function recordBytes(ctx: RecordContext): number {
 
 export const recordTooLong: SpfRule = {
   id: 'spf/record-too-long',
+  wholeRecord: true,
   kind: 'spf',
   scope: 'spf',
   severity: 'warning',
@@ -382,6 +384,7 @@ export const recordTooLong: SpfRule = {
 
 export const recordOver512: SpfRule = {
   id: 'spf/record-exceeds-512-bytes',
+  wholeRecord: true,
   kind: 'spf',
   scope: 'spf',
   severity: 'error',

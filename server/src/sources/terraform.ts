@@ -8,11 +8,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { markDynamic } from '../records/dynamic';
+import { HOLE } from '../records/holes';
 import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, TextEdit, ValueSyntax } from '../types';
 import { errorRange } from '../util/lines';
 import { isUnder } from '../util/text';
-import { showNames, standInZone, underStandIn } from '../util/zonenames';
+import { noteHoles, showNames, standInZone, underStandIn } from '../util/zonenames';
 import { parse as parseDomain } from 'tldts';
 import { type Attribute, type Block, heredocParts, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
@@ -377,7 +378,7 @@ function trimmed(tok: Token): { fn: 'trimspace' | 'chomp'; inner: Token } | unde
   return { fn: p[0].text, inner: p[2] };
 }
 
-function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Value; dynamic?: string; unknown?: string; elsewhere?: string; heredocNewline?: number } {
+function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Value; dynamic?: string; unknown?: string; elsewhere?: string; heredocNewline?: number; holed?: string } {
   const wrap = trimmed(tok);
   if (wrap) {
     const r = stringValue(wrap.inner, ctx, route53);
@@ -390,10 +391,12 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
       while (a < b && /\s/.test(d.value[a])) a++;
       while (b > a && /\s/.test(d.value[b - 1])) b--;
     } else while (b > a && (d.value[b - 1] === '\n' || d.value[b - 1] === '\r')) b--;
-    if (a === 0 && b === d.value.length) return { value: r.value };
-    return { value: { ...r.value, decoded: { ...sliceDecoded(d, a, b), coarse: true } } };
+    if (a === 0 && b === d.value.length) return { value: r.value, holed: r.holed };
+    return { value: { ...r.value, decoded: { ...sliceDecoded(d, a, b), coarse: true } }, holed: r.holed };
   }
   const heredoc = tok.kind === 'heredoc' ? heredocParts(tok) : undefined;
+  /** The first interpolation not known statically, when the value is checked around it. */
+  let holed: string | undefined;
   let map = new SourceMap();
   let value = '';
   let coarse = false;
@@ -423,10 +426,20 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
         map.addPiece(p.text, p.from, p.to);
         value += p.text;
       } else {
+        // A directive repeats or leaves out text: what it makes is not checked.
+        if (p.directive) return { dynamic: `%{${p.expr}}` };
         const r = resolveRef(p.expr, ctx) ?? (/[([]/.test(p.expr) ? evalInterpolation(p.expr, ctx) : undefined);
-        if (r === undefined) return { dynamic: `\${${p.expr}}` };
-        for (let k = 0; k < r.length; k++) map.addEscape(p.from, p.to - p.from);
-        value += r;
+        if (r === undefined) {
+          // Not known statically: a hole (records/holes), when what is written before it already says
+          // what record this is; the rest is then checked. Otherwise nothing is.
+          if (!holed && !PARTIAL_KIND.test(value)) return { dynamic: `\${${p.expr}}` };
+          holed ??= `\${${p.expr}}`;
+          map.addEscape(p.from, p.to - p.from);
+          value += HOLE;
+        } else {
+          for (let k = 0; k < r.length; k++) map.addEscape(p.from, p.to - p.from);
+          value += r;
+        }
         coarse = true;
       }
     }
@@ -471,8 +484,11 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
     strings = bounds.slice(0, -1).map((b, k) => ({ start: b, end: bounds[k + 1], bytes: Buffer.byteLength(v2.slice(b, bounds[k + 1])) }));
     decoded = { value: v2, map: m2, coarse, ...piecewise };
   }
-  return { value: { decoded, strings, node: tok, syntax: { host: 'hcl', route53Split: route53 } }, heredocNewline };
+  return { value: { decoded, strings, node: tok, syntax: { host: 'hcl', route53Split: route53 } }, heredocNewline, holed };
 }
+
+/** What a value written before its first unknown part must start with for the rest to be checked (records/holes). */
+const PARTIAL_KIND = /^\s*"?\s*(v\s*=\s*(spf1\s|DMARC1\s*;|DKIM1\s*;)|k\s*=\s*(rsa|ed25519)\s*;)/i;
 
 /**
  * Reads a Terraform file. `openText` gives the editor's text of the files it has open, so the other
@@ -975,6 +991,10 @@ function addValueSite(out: ZoneFile, uri: string, r: { value: Value; heredocNewl
     ...(decoded.coarse && decoded.pieces ? { pieces: true } : {}),
     ...rel,
   };
+  if (decoded.value.includes(HOLE)) {
+    site.holes = true;
+    noteHoles();
+  }
   out.sites.push(site);
   out.records.push({ owner: how.owner, type: how.type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site, ...rel });
   return site;
@@ -1193,6 +1213,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
         continue;
       }
+      if (r.holed) note({ start: tok.start, end: tok.end }, `This TXT value contains ${r.holed}, which is not known statically; the rest of it is checked, and what that part could change is not reported.`);
       const site = addValueSite(out, uri, { value: r.value, heredocNewline: r.heredocNewline }, tok, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
       // Kept small (the file's text is kept anyway): the resource is parsed again when the fix is asked for.
       if (ctx.each === undefined && ctx.count === undefined && nameAttr && zoneAttr && !/\.json$/i.test(uri)) site.dmarcSibling = siblingOf(text, uri, b.start, kind);

@@ -6,6 +6,7 @@ import type { AnalyzedSite } from '../checks/rule';
 import { FindingSink } from '../service';
 import type { Finding, OffsetRange } from '../types';
 import type { LookupTree } from './tree';
+import { touchesHole } from '../records/holes';
 
 export function treeFindings(a: AnalyzedSite, tree: LookupTree, sink: FindingSink): Finding[] {
   const spf = a.spf;
@@ -19,6 +20,8 @@ export function treeFindings(a: AnalyzedSite, tree: LookupTree, sink: FindingSin
       range = spf.terms.find((t) => (t.name === 'include' || t.name === 'redirect') && t.arg?.toLowerCase().replace(/\.$/, '') === via)?.range;
     }
     range ??= spf.version ?? { start: 0, end: Math.min(6, a.site.value.length) };
+    // A lookup count is a floor where parts are not known (records/holes); a finding on such a part is not kept.
+    if (touchesHole(a.site, range)) continue;
     sink.add(d.rule, a.site.uri, a.site.map.toDocRange(range), d.message, { severity: d.severity });
   }
   return sink.findings.slice(before);

@@ -10,6 +10,7 @@
  * Organizational Domain, where reports may go, a public suffix) skip them.
  */
 import { createHash } from 'node:crypto';
+import { HOLE } from '../records/holes';
 
 const STAND_IN = /\bzone-[0-9a-f]{10}\.invalid\b/g;
 /** Stand-in → what it is shown as. */
@@ -30,13 +31,20 @@ export function underStandIn(name: string): boolean {
   return name.endsWith('.invalid') && /(^|\.)zone-[0-9a-f]{10}\.invalid$/.test(name);
 }
 
-/** Whether any stand-in was made (in this process): else no text needs showNames. */
-export function anyStandIn(): boolean {
-  return shownAs.size > 0;
+let holes = false;
+
+/** A source wrote a value with parts not known statically (records/holes): shown as `…`. */
+export function noteHoles(): void {
+  holes = true;
 }
 
-/** `text` with each stand-in domain shown as its zone's expression. */
+/** Whether any stand-in was made (in this process): else no text needs showNames. */
+export function anyStandIn(): boolean {
+  return shownAs.size > 0 || holes;
+}
+
+/** `text` with each stand-in domain shown as its zone's expression, and each unknown part as `…`. */
 export function showNames(text: string): string {
-  if (shownAs.size === 0 || !text.includes('.invalid')) return text;
-  return text.replace(STAND_IN, (m) => shownAs.get(m) ?? m);
+  const shown = shownAs.size === 0 || !text.includes('.invalid') ? text : text.replace(STAND_IN, (m) => shownAs.get(m) ?? m);
+  return holes && shown.includes(HOLE) ? shown.replaceAll(HOLE, '…') : shown;
 }

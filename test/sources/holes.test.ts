@@ -1,0 +1,98 @@
+/**
+ * Values with parts not known statically (records/holes): a Terraform template such as
+ * `"v=DMARC1; p=quarantine; pct=100; rua=mailto:dmarc@${var.domain}"` is checked around its
+ * interpolation. Findings the unknown part could change are not kept: none on or beside the term that
+ * holds it, none from a rule that judges the record as a whole (what it lacks, its length).
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeZone } from '../../server/src/service';
+import { HOLE, holeExtents } from '../../server/src/records/holes';
+import { applyFix, covered, ROOT, rulesOf } from '../helpers';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const runCli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+import { spawnSync } from 'node:child_process';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-holes-'));
+const file = path.join(dir, 'main.tf');
+
+/** A Cloudflare record of `content` at `name` in a module whose zone is var.zone_id. */
+const tf = (name: string, content: string) => `resource "cloudflare_record" "r" {\n  zone_id = var.zone_id\n  name    = "${name}"\n  type    = "TXT"\n  content = "${content}"\n}\n`;
+const check = (text: string) => analyzeZone(text, file);
+
+describe('record values with parts not known statically', () => {
+  it('checks the DMARC tags around an unknown address, and fixes them where they are written', () => {
+    const text = tf('_dmarc', 'v=DMARC1; p=none; pct=100; rua=mailto:dmarc@${var.domain}; fo=2');
+    const a = check(text);
+    assert.equal(a.sites.length, 1);
+    assert.ok(a.sites[0].site.holes);
+    assert.equal(a.sites[0].site.value, `v=DMARC1; p=none; pct=100; rua=mailto:dmarc@${HOLE}; fo=2`);
+    const pct = a.findings.find((f) => f.rule === 'dmarc/pct-removed')!;
+    assert.equal(covered(text, pct), 'pct=100');
+    assert.equal(applyFix(text, pct.fixes![0]), text.replace('pct=100; ', ''));
+    assert.equal(covered(text, a.findings.find((f) => f.rule === 'dmarc/policy-none')!), 'p=none');
+    assert.equal(covered(text, a.findings.find((f) => f.rule === 'dmarc/invalid-value')!), '2');
+    // The address is not judged (its domain is unknown), and neither is its `rua` tag.
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/invalid-uri' || f.rule === 'source/lookalike-character'), rulesOf(a.findings).join());
+    const note = a.zone.problems.find((p) => p.code === 'source/not-static')!;
+    assert.match(note.message, /contains \$\{var\.domain\}, which is not known statically; the rest of it is checked/);
+    // Nothing shows the stand-in character.
+    assert.ok(!a.findings.some((f) => f.message.includes(HOLE) || f.fixes?.some((x) => x.edits.some((e) => e.newText.includes(HOLE)))));
+  });
+
+  it('does not say what an unknown part could supply or change', () => {
+    // It could end the record with `-all`, hold `rua`, be a valid policy, or a key.
+    const spf = check(tf('@', 'v=spf1 include:_spf.google.com ${var.extra}'));
+    assert.ok(!spf.findings.some((f) => f.rule === 'spf/no-all' || f.rule === 'spf/unknown-mechanism' || f.rule.startsWith('spf/syntax')), rulesOf(spf.findings).join());
+    const policy = check(tf('_dmarc', 'v=DMARC1; p=${var.policy}'));
+    assert.deepEqual(policy.findings.filter((f) => f.rule.startsWith('dmarc/')).map((f) => f.rule), []);
+    const dkim = check(tf('sel._domainkey', 'v=DKIM1; k=rsa; p=${var.public_key}'));
+    assert.deepEqual(dkim.findings.filter((f) => f.rule.startsWith('dkim/')).map((f) => f.rule), []);
+    // Glued to a known term, the term is not judged either: `-all${var.x}` may be `-all` or not.
+    const glued = check(tf('@', 'v=spf1 +all${var.x}'));
+    assert.ok(!glued.findings.some((f) => f.rule === 'spf/plus-all'));
+  });
+
+  it('still says what the known part settles', () => {
+    const a = check(tf('@', 'v=spf1 ptr +all include:${var.provider}'));
+    const text = tf('@', 'v=spf1 ptr +all include:${var.provider}');
+    assert.equal(covered(text, a.findings.find((f) => f.rule === 'spf/plus-all')!), '+all');
+    assert.equal(covered(text, a.findings.find((f) => f.rule === 'spf/ptr')!), 'ptr');
+    // `include:${…}` after `all` is never reached, but it is the unknown term: not judged.
+    assert.ok(!a.findings.some((f) => f.rule === 'spf/terms-after-all'));
+    // The lookup tree and the include checks leave the unknown include alone.
+    assert.ok(!a.findings.some((f) => f.rule.startsWith('spf/include')), rulesOf(a.findings).join());
+  });
+
+  it('leaves a value unchecked when what is written before the unknown part does not say what it is', () => {
+    const a = check(tf('_dmarc', '${var.version}; p=none'));
+    assert.equal(a.sites.length, 0);
+    assert.match(a.zone.problems.find((p) => p.code === 'source/not-static')!.message, /contains \$\{var\.version\}, which is not known statically, so it is not checked/);
+    // The `_dmarc` record exists all the same: the SPF beside it gets no dmarc/missing-record.
+    const b = check(tf('_dmarc', '${var.version}; p=none') + tf('@', 'v=spf1 -all').replace('"r"', '"s"'));
+    assert.ok(!b.findings.some((f) => f.rule === 'dmarc/missing-record'));
+  });
+
+  it('marks the term around each hole, to the nearest space or semicolon', () => {
+    assert.deepEqual(holeExtents(`v=spf1 a include:${HOLE} -all`), [{ start: 9, end: 18 }]);
+    assert.deepEqual(holeExtents(`v=DMARC1; rua=mailto:a@${HOLE},mailto:b@${HOLE}; p=none`), [{ start: 10, end: 35 }]);
+    assert.deepEqual(holeExtents('v=spf1 -all'), []);
+  });
+
+  it('does not call a record different from one whose value is partly unknown (zone/conflicting-definitions)', () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-holes-ws-'));
+    fs.writeFileSync(path.join(ws, 'a.tf'), tf('_dmarc', 'v=DMARC1; p=reject; rua=mailto:dmarc@${var.domain}'));
+    fs.writeFileSync(path.join(ws, 'b.tf'), tf('_dmarc', 'v=DMARC1; p=reject; rua=mailto:dmarc@example.com').replace('"r"', '"s"'));
+    const r = runCli(['check', ws, '--offline', '--format', 'json']);
+    const rules = JSON.parse(r.stdout).files.flatMap((f: { diagnostics: { rule: string }[] }) => f.diagnostics.map((d) => d.rule));
+    assert.ok(!rules.includes('zone/conflicting-definitions'), rules.join());
+    // With both values known and different, it is said.
+    fs.writeFileSync(path.join(ws, 'a.tf'), tf('_dmarc', 'v=DMARC1; p=none; rua=mailto:dmarc@example.com'));
+    const r2 = runCli(['check', ws, '--offline', '--format', 'json']);
+    assert.ok(JSON.parse(r2.stdout).files.some((f: { diagnostics: { rule: string }[] }) => f.diagnostics.some((d) => d.rule === 'zone/conflicting-definitions')));
+  });
+});
