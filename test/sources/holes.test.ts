@@ -77,6 +77,14 @@ describe('record values with parts not known statically', () => {
     assert.ok(!b.findings.some((f) => f.rule === 'dmarc/missing-record'));
   });
 
+  it('leaves a value with a `${` never closed unchecked, every range inside the file (found by the property test)', () => {
+    const text = 'resource "aws_route53_record" "k" {\n  name = "sel._domainkey.example.com."\n  type = "TXT"\n  records = ["v=DKIM1; k=${{rsa; p=MIIB"]\n}\n';
+    const a = check(text);
+    assert.equal(a.sites.length, 0);
+    assert.ok(a.zone.problems.some((p) => p.code === 'source/not-static' && p.range.end <= text.length));
+    for (const f of a.findings) assert.ok(f.range.end <= text.length);
+  });
+
   it('marks the term around each hole, to the nearest space or semicolon', () => {
     assert.deepEqual(holeExtents(`v=spf1 a include:${HOLE} -all`), [{ start: 9, end: 18 }]);
     assert.deepEqual(holeExtents(`v=DMARC1; rua=mailto:a@${HOLE},mailto:b@${HOLE}; p=none`), [{ start: 10, end: 35 }]);

@@ -914,6 +914,55 @@ END);
   });
 });
 
+describe('DNSControl: helper functions that return records', () => {
+  const js = `var REG = NewRegistrar("none");
+function mailAuth(domain, policy) {
+  return [
+    TXT("@", "v=spf1 include:_spf.google.com ~all"),
+    TXT("_dmarc", "v=DMARC1; p=" + policy + "; pct=100; rua=mailto:dmarc@" + domain),
+    MX("@", 10, "mx." + domain + "."),
+  ];
+}
+var dkim = (selector, key) => TXT(selector + "._domainkey", "v=DKIM1; k=rsa; p=" + key);
+var UNKNOWN = lookUp();
+D("example.com", REG,
+  mailAuth("example.com", "rejet"),
+  dkim("sel", "AAAA"),
+END);
+D("example.org", REG,
+  mailAuth(UNKNOWN, "reject"),
+END);
+`;
+  it('reads the records a helper returns with what each call passes, findings where the value is written', () => {
+    const a = analyzeZone(js, '/x/dnsconfig.js');
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value.replace(HOLE, '…')]), [
+      ['example.com', 'v=spf1 include:_spf.google.com ~all'],
+      ['_dmarc.example.com', 'v=DMARC1; p=rejet; pct=100; rua=mailto:dmarc@example.com'],
+      ['sel._domainkey.example.com', 'v=DKIM1; k=rsa; p=AAAA'],
+      ['example.org', 'v=spf1 include:_spf.google.com ~all'],
+      ['_dmarc.example.org', 'v=DMARC1; p=reject; pct=100; rua=mailto:dmarc@…'],
+    ]);
+    assert.deepEqual(a.zone.records.filter((r) => r.type === 'MX').map((r) => [r.owner, r.rdata.join(' ')]), [['example.com', '10 mx.example.com.']]);
+    // The argument is where the policy is written: the finding and its fix are at the call.
+    const bad = a.findings.find((f) => f.rule === 'dmarc/invalid-value')!;
+    assert.equal(covered(js, bad), 'rejet');
+    assert.ok(js.indexOf('"rejet"') < bad.range.start && bad.range.end < js.indexOf('dkim("sel"'));
+    // The literal in the helper is fixed in the helper (once for all its calls).
+    const pct = a.findings.filter((f) => f.rule === 'dmarc/pct-removed');
+    assert.equal(pct.length, 1, 'one finding for the two calls of the helper');
+    assert.equal(covered(js, pct[0]), 'pct=100');
+    assert.ok(a.findings.some((f) => f.rule === 'dkim/invalid-key'));
+    // Both domains have their _dmarc record now: no dmarc/missing-record.
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'), a.findings.map((f) => f.message).join('\n'));
+    // The argument not known statically: the record is checked around it, and a note names it.
+    const note = a.zone.problems.find((p) => p.code === 'source/not-static')!;
+    assert.match(note.message, /built from `UNKNOWN` \(line 16\), which is not known statically; the rest of it is checked/);
+    assert.equal(a.sites[4].site.holes, true);
+    // The MX built from the unknown argument is not read; its name is not known.
+    assert.ok(!a.zone.records.some((r) => r.type === 'MX' && r.owner === 'example.org'));
+  });
+});
+
 describe('DNSControl: globals of the other files of the configuration', () => {
   it('reads a constant dnsconfig.js defines in the files it loads (one global scope), the finding at the reference', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dnsc-globals-'));

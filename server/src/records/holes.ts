@@ -13,6 +13,14 @@ import type { OffsetRange, RecordSite } from '../types';
 /** The character a source writes for each unknown part (Private Use Area: no record holds it). */
 export const HOLE = '\uE000';
 
+/**
+ * Whether what a value writes before its first unknown part already says what record it is
+ * (`v=spf1 `, `v=DMARC1;`, `v=DKIM1;`, `k=rsa;`): only then is the rest checked.
+ */
+export function startsAsRecord(prefix: string): boolean {
+  return /^\s*"?\s*(v\s*=\s*(spf1\s|DMARC1\s*;|DKIM1\s*;)|k\s*=\s*(rsa|ed25519)\s*;)/i.test(prefix);
+}
+
 const extents = new WeakMap<RecordSite, OffsetRange[]>();
 
 /** The terms of `value` that hold a hole: from each hole out to the nearest space or `;` on either side. */

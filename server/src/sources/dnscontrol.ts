@@ -3,13 +3,17 @@
  * `TXT(name, value | [strings])`, `SPF_BUILDER`, `DMARC_BUILDER` and `DKIM_BUILDER` inside
  * `D("domain", …)`, and the A, AAAA, MX, CNAME and NS records beside them (targets relative to the
  * domain unless they end in a dot, as DNSControl reads them). A builder is checked as the record it produces, with each part of that record
- * mapped to the option that produced it, so a finding points at e.g. `percent: 50`.
+ * mapped to the option that produced it, so a finding points at e.g. `percent: 50`. Records may come
+ * from a macro (`var MAIL = [MX(…), TXT(…)]`) or a helper function of the file called in the D()
+ * (`mailAuth("example.com", "reject")`), read with what the call passes.
  */
 import type { Node as AcornNode } from 'acorn';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dnscontrolRequires } from '../files';
 import { markDynamic } from '../records/dynamic';
+import { HOLE, startsAsRecord } from '../records/holes';
+import { noteHoles } from '../util/zonenames';
 import { SourceMap } from '../sourcemap';
 import type { CharString, RecordSite, ValueSyntax } from '../types';
 import type { ZoneFile } from './zonefile';
@@ -99,7 +103,8 @@ function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N
   if (!node || depth > 24) return notStatic();
   const ev = (n: N | undefined, sc = scope) => jsEval(text, n, consts, sc, depth + 1, shared);
   const str = (v: JsValue): Ch[] => (v.k === 's' ? v.chars : notStatic());
-  const moved = (v: JsValue, at: { start: number; end: number }): JsValue => (v.k === 's' ? { k: 's', chars: v.chars.map((c) => ({ text: c.text, from: at.start, to: at.end, gen: true as const })) } : { k: 'l', items: v.items.map((x) => moved(x, at)) });
+  // A hole keeps where its unknown argument is written (records/holes).
+  const moved = (v: JsValue, at: { start: number; end: number }): JsValue => (v.k === 's' ? { k: 's', chars: v.chars.map((c) => (c.text === HOLE ? c : { text: c.text, from: at.start, to: at.end, gen: true as const })) } : { k: 'l', items: v.items.map((x) => moved(x, at)) });
   const gen = (t: string, at: { start: number; end: number }): JsValue => ({ k: 's', chars: [...t].map((c) => ({ text: c, from: at.start, to: at.end, gen: true as const })) });
   switch (node.type) {
     case 'Literal': {
@@ -214,6 +219,24 @@ function topConsts(program: N): Map<string, N> {
   return consts;
 }
 
+/** The top-level functions of a file (`function f(…) {…}`, `var f = function (…) {…}` or an arrow), by name. */
+function topFunctions(program: N): Map<string, N> {
+  const out = new Map<string, N>();
+  const isFn = (n: N | undefined) => n?.type === 'FunctionExpression' || n?.type === 'ArrowFunctionExpression';
+  for (const n of program.body as N[]) {
+    if (n.type === 'FunctionDeclaration' && n.id) out.set(n.id.name, n);
+    else if (n.type === 'VariableDeclaration') for (const d of n.declarations) if (d.id.type === 'Identifier' && isFn(d.init)) out.set(d.id.name, d.init);
+  }
+  return out;
+}
+
+/** What a function returns when its body is one expression, or has one `return` at its top level. */
+function returnedExpression(fn: N): N | undefined {
+  if (fn.body?.type !== 'BlockStatement') return fn.body;
+  const returns = (fn.body.body as N[]).filter((x) => x.type === 'ReturnStatement');
+  return returns.length === 1 ? (returns[0].argument ?? undefined) : undefined;
+}
+
 type SharedConsts = Map<string, { node: N; text: string; consts: Map<string, N>; file: string }> & { files?: string[] };
 /** Parsed files of DNSControl configurations, by path, kept while their size and time stay the same. */
 const parsedFiles = new Map<string, { mtimeMs: number; size: number; text: string; consts: Map<string, N> }>();
@@ -302,14 +325,18 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
   }
   // `var X = "…"` constants, for records that reference them.
   const consts = topConsts(program);
-  const resolve = (n: N | undefined): N | undefined => (n?.type === 'Identifier' && consts.has(n.name) ? consts.get(n.name) : n);
+  const functions = topFunctions(program);
+  /** What a record call inside a helper function reads its parameters as (empty outside one). */
+  type Scope = ReadonlyMap<string, JsValue>;
+  const NONE: Scope = new Map();
+  const resolve = (n: N | undefined, scope: Scope = NONE): N | undefined => (n?.type === 'Identifier' && !scope.has(n.name) && consts.has(n.name) ? consts.get(n.name) : n);
   const note = (n: { start: number; end: number }, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range: { start: n.start, end: n.end } });
   /** A value built from constants, or undefined. */
   let shared: SharedConsts | undefined;
   const sharedOnce = () => (shared ??= sharedConsts(uri, text, openText));
-  const evalJs = (n: N): JsValue | undefined => {
+  const evalJs = (n: N, scope: Scope = NONE): JsValue | undefined => {
     try {
-      return jsEval(text, n, consts, new Map(), 0, sharedOnce);
+      return jsEval(text, n, consts, scope, 0, sharedOnce);
     } catch {
       return undefined;
     }
@@ -330,6 +357,10 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
       coarse,
       ...(coarse && pieces ? { pieces: true } : {}),
     };
+    if (site.value.includes(HOLE)) {
+      site.holes = true;
+      noteHoles();
+    }
     out.sites.push(site);
     out.records.push({ owner, type: 'TXT', ttl: undefined, rdata: [b.value], uri, range: site.range, site });
   };
@@ -337,41 +368,43 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
   const ownerOf = (label: string, domain: string) => (label === '@' || label === '' ? domain : label.endsWith('.') ? label.slice(0, -1).toLowerCase() : `${label.toLowerCase()}.${domain}`);
 
   /** A literal string argument's text, or undefined when it is computed. */
-  const literalText = (n: N | undefined): string | undefined => {
+  const literalText = (n: N | undefined, scope: Scope = NONE): string | undefined => {
+    const bound = n?.type === 'Identifier' ? scope.get(n.name) : undefined;
+    if (bound) return bound.k === 's' && !bound.chars.some((c) => c.text === HOLE) ? bound.chars.map((c) => c.text).join('') : undefined;
     const v = resolve(n);
     return v ? literalParts(text, v)?.map((p) => p.text).join('') : undefined;
   };
   /** A string argument's text: a literal, else what it evaluates to from constants (this file's or the configuration's globals). */
-  const staticText = (n: N | undefined): string | undefined => {
-    const literal = literalText(n);
+  const staticText = (n: N | undefined, scope: Scope = NONE): string | undefined => {
+    const literal = literalText(n, scope);
     if (literal !== undefined || !n) return literal;
-    const built = evalJs(n);
-    return built?.k === 's' ? built.chars.map((c) => c.text).join('') : undefined;
+    const built = evalJs(n, scope);
+    return built?.k === 's' && !built.chars.some((c) => c.text === HOLE) ? built.chars.map((c) => c.text).join('') : undefined;
   };
   /**
    * Reads one record call of a D(). True when what it publishes is known statically (its names and
    * the data DMARC Lens reads); else false or undefined, and the D() is not known to be the whole zone.
    */
-  const visitRecord = (call: N, domain: string): boolean | undefined => {
+  const visitRecord = (call: N, domain: string, scope: Scope = NONE): boolean | undefined => {
     const fn = call.callee?.type === 'Identifier' ? call.callee.name : '';
     const args: N[] = call.arguments ?? [];
     const range = { start: call.start, end: call.end };
     // The records other than TXT that say where mail goes and what exists: `mx`, `a` and `exists`
     // terms, DMARC discovery and report addresses read them. A target is a name like a label.
     if (fn === 'A' || fn === 'AAAA' || fn === 'MX' || fn === 'CNAME' || fn === 'NS') {
-      const label = literalText(args[0]);
+      const label = staticText(args[0], scope);
       if (label === undefined) return false;
       const owner = ownerOf(label, domain);
-      const value = literalText(args[fn === 'MX' ? 2 : 1]);
+      const value = staticText(args[fn === 'MX' ? 2 : 1], scope);
       if (value === undefined) return false;
-      const pref = resolve(args[1]);
+      const pref = resolve(args[1], scope);
       const target = value === '.' ? '.' : `${ownerOf(value, domain)}.`;
       out.records.push({ owner, type: fn, ttl: undefined, rdata: fn === 'MX' ? [String(pref?.type === 'Literal' ? pref.value : '10'), target] : [fn === 'CNAME' || fn === 'NS' ? target : value], uri, range });
       return true;
     }
     // A record whose data DMARC Lens does not read: its name exists all the same.
     if (NAMED_ONLY.has(fn)) {
-      const label = literalText(args[0]);
+      const label = staticText(args[0], scope);
       if (label === undefined) return false;
       out.records.push({ owner: ownerOf(label, domain), type: fn, ttl: undefined, rdata: [], uri, range });
       return true;
@@ -379,13 +412,13 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
     if (fn === 'TXT' || fn === 'SPF') {
       let [labelNode, valueNode] = args;
       if (args.length === 1) [labelNode, valueNode] = [undefined as unknown as N, args[0]];
-      const labelText = labelNode ? staticText(labelNode) : '@';
-      const value = resolve(valueNode);
+      const labelText = labelNode ? staticText(labelNode, scope) : '@';
+      const value = resolve(valueNode, scope);
       if (labelText === undefined) note(labelNode, 'The record name is computed, so checks that depend on it are skipped.');
       const owner = labelText === undefined ? undefined : ownerOf(labelText, domain);
       const b = new ValueBuilder();
       // The strings of the value: literals as written, else what they evaluate to (`"v=spf1 " + L.join(" ")`).
-      const elems: N[] = value?.type === 'ArrayExpression' ? value.elements.map((e: N) => resolve(e)) : value ? [value] : [];
+      const elems: N[] = value?.type === 'ArrayExpression' ? value.elements.map((e: N) => resolve(e, scope)) : value ? [value] : [];
       let strings: Ch[][] | undefined = [];
       let built = false;
       for (const e of elems) {
@@ -394,7 +427,7 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
           strings.push(parts);
           continue;
         }
-        const v = e ? evalJs(e) : undefined;
+        const v = e ? evalJs(e, scope) : undefined;
         built = true;
         if (v?.k === 's') strings.push(v.chars);
         // A whole value that is a list (`TXT("@", PARTS.map(…))`): its strings.
@@ -404,6 +437,17 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
           strings = undefined;
           break;
         }
+      }
+      // A helper's parameter not known statically (records/holes): the rest is checked when what is
+      // written before it says what record this is.
+      const holeAt = strings?.flat().find((c) => c.text === HOLE);
+      if (strings && holeAt) {
+        const written = `\`${text.slice(holeAt.from, holeAt.to)}\` (line ${text.slice(0, holeAt.from).split('\n').length})`;
+        const prefix = strings.flat().map((c) => c.text).join('');
+        if (!startsAsRecord(prefix.slice(0, prefix.indexOf(HOLE)))) {
+          note(value ?? call, `This TXT value is built from ${written}, which is not known statically, so it is not checked.`);
+          strings = undefined;
+        } else note(value ?? call, `This TXT value is built from ${written}, which is not known statically; the rest of it is checked, and what that part could change is not reported.`);
       }
       if (!strings) {
         // The record exists all the same: a `_dmarc` record of unknown value still covers its domain.
@@ -584,6 +628,32 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
     return false;
   };
 
+  /**
+   * The record calls an argument of D() stands for, each with the parameters it reads: a call, a list
+   * of them (a macro: `var MAIL = [MX(…), TXT(…)]`), or a call of a helper function of this file
+   * (`function mailAuth(domain, policy) { return [TXT("_dmarc", "v=DMARC1; p=" + policy), …]; }`), read
+   * with what the call passes. A parameter whose argument is not known statically is a hole (records/holes).
+   */
+  const expand = (n: N | null | undefined, scope: Scope, env: Env, depth: number): { node: N | null | undefined; scope: Scope }[] => {
+    const v = n ? resolve(n, scope) : n;
+    if (v?.type === 'ArrayExpression') return (v.elements as (N | null)[]).flatMap((e) => expand(e, scope, env, depth + 1));
+    const fn = v?.type === 'CallExpression' && v.callee?.type === 'Identifier' ? functions.get(v.callee.name) : undefined;
+    const body = fn && depth < 16 ? returnedExpression(fn) : undefined;
+    if (!body) return [{ node: v, scope }];
+    const bound = new Map<string, JsValue>();
+    (fn!.params as N[]).forEach((p, i) => {
+      if (p.type !== 'Identifier') return;
+      const a: N | undefined = v!.arguments[i];
+      const known = a ? evalJs(a, scope) : undefined;
+      const loopValue = a?.type === 'Identifier' ? env.get(a.name) : undefined;
+      const at = a ?? v!;
+      if (known) bound.set(p.name, known);
+      else if (typeof loopValue === 'string') bound.set(p.name, { k: 's', chars: [...loopValue].map((c) => ({ text: c, from: at.start, to: at.end, gen: true as const })) });
+      else bound.set(p.name, { k: 's', chars: [{ text: HOLE, from: at.start, to: at.end, gen: true }] });
+    });
+    return expand(body, bound, env, depth + 1);
+  };
+
   const visit = (n: N | null | undefined, env: Env = new Map()): void => {
     if (!n || typeof n !== 'object') return;
     if ((n.type === 'ForOfStatement' || n.type === 'ForStatement' || n.type === 'CallExpression') && loop(n, env)) return;
@@ -603,12 +673,11 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
         const arg = resolve(a);
         // The registrar comes first, often a variable of another file (`REG_NONE`).
         if (k === 0 && arg?.type === 'Identifier') return;
-        const calls: N[] = arg?.type === 'ArrayExpression' ? arg.elements : [arg];
-        for (const c of calls) {
+        for (const { node: c, scope } of expand(arg, NONE, env, 0)) {
           if (c?.type === 'CallExpression') {
             const fn = c.callee?.type === 'Identifier' ? c.callee.name : '';
             // A record call must be read whole; anything else must add no record.
-            if (visitRecord(c, domain) !== true && !SETTING_CALLS.has(fn)) whole = false;
+            if (visitRecord(c, domain, scope) !== true && !SETTING_CALLS.has(fn)) whole = false;
           } else if (!(c?.type === 'Identifier' && c.name === 'END')) whole = false;
         }
       });

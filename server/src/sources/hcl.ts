@@ -155,7 +155,7 @@ export function parseBody(tokens: Token[], from = 0, until = tokens.length): { a
 }
 
 /** A string literal's parts: literal text (with the document range of each character) and templates. */
-export type StringPart = { kind: 'text'; text: string; from: number; to: number } | { kind: 'template'; expr: string; from: number; to: number; directive?: true };
+export type StringPart = { kind: 'text'; text: string; from: number; to: number } | { kind: 'template'; expr: string; from: number; to: number; directive?: true; unclosed?: true };
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
 
@@ -227,7 +227,9 @@ export function stringParts(tok: Token, escapes = true): StringPart[] {
         else if (t[j] === '}' && --depth === 0) break;
       }
       // `%{ if … }`, `%{ for … }`: a directive, which repeats or leaves out the text around it.
-      parts.push({ kind: 'template', expr: t.slice(i + 2, j).trim(), from: base + i, to: base + j + 1, ...(c === '%' ? { directive: true as const } : {}) });
+      // A `${` that nothing closes runs to the end of the string (Terraform refuses it).
+      const unclosed = j >= end ? { unclosed: true as const } : {};
+      parts.push({ kind: 'template', expr: t.slice(i + 2, j).trim(), from: base + i, to: base + Math.min(j + 1, end), ...unclosed, ...(c === '%' ? { directive: true as const } : {}) });
       i = j + 1;
     } else {
       parts.push({ kind: 'text', text: c, from: base + i, to: base + i + 1 });

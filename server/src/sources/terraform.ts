@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { markDynamic } from '../records/dynamic';
-import { HOLE } from '../records/holes';
+import { HOLE, startsAsRecord } from '../records/holes';
 import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, TextEdit, ValueSyntax } from '../types';
 import { errorRange } from '../util/lines';
@@ -426,13 +426,13 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
         map.addPiece(p.text, p.from, p.to);
         value += p.text;
       } else {
-        // A directive repeats or leaves out text: what it makes is not checked.
-        if (p.directive) return { dynamic: `%{${p.expr}}` };
+        // A directive repeats or leaves out text: what it makes is not checked; nor is a `${` never closed.
+        if (p.directive || p.unclosed) return { dynamic: `${p.directive ? '%' : '$'}{${p.expr}${p.unclosed ? '' : '}'}` };
         const r = resolveRef(p.expr, ctx) ?? (/[([]/.test(p.expr) ? evalInterpolation(p.expr, ctx) : undefined);
         if (r === undefined) {
           // Not known statically: a hole (records/holes), when what is written before it already says
           // what record this is; the rest is then checked. Otherwise nothing is.
-          if (!holed && !PARTIAL_KIND.test(value)) return { dynamic: `\${${p.expr}}` };
+          if (!holed && !startsAsRecord(value)) return { dynamic: `\${${p.expr}}` };
           holed ??= `\${${p.expr}}`;
           map.addEscape(p.from, p.to - p.from);
           value += HOLE;
@@ -486,9 +486,6 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
   }
   return { value: { decoded, strings, node: tok, syntax: { host: 'hcl', route53Split: route53 } }, heredocNewline, holed };
 }
-
-/** What a value written before its first unknown part must start with for the rest to be checked (records/holes). */
-const PARTIAL_KIND = /^\s*"?\s*(v\s*=\s*(spf1\s|DMARC1\s*;|DKIM1\s*;)|k\s*=\s*(rsa|ed25519)\s*;)/i;
 
 /**
  * Reads a Terraform file. `openText` gives the editor's text of the files it has open, so the other
