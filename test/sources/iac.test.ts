@@ -169,6 +169,8 @@ describe('CloudFormation', () => {
     assert.deepEqual(z.sites.map((s) => [s.owner, s.value]), [
       ['example.com', 'v=spf1 include:_spf.example.net +all'],
       ['_dmarc.example.com', 'v=DMARC1; p=none; pct=50'],
+      // `p=${Policy}`: checked around the unknown part (records/holes), with no name.
+      [undefined, `v=DMARC1; p=${HOLE}`],
     ]);
     assert.deepEqual(z.problems.map((p) => p.code), ['source/not-static', 'source/not-static']);
   });
@@ -777,7 +779,9 @@ Resources:
   it('evaluates !Sub with parameter defaults and !Join of literals; findings land on the part that causes them', () => {
     const a = analyzeZone(tpl, 'mail.yaml');
     const values = a.sites.map((s) => s.site.value);
-    assert.deepEqual(values, ['v=spf1 include:_spf.google.com +all', 'v=DMARC1; p=none; pct=50; rua=mailto:d@example.com']);
+    assert.deepEqual(values, ['v=spf1 include:_spf.google.com +all', 'v=DMARC1; p=none; pct=50; rua=mailto:d@example.com', `v=DKIM1; k=rsa; p=${HOLE}`]);
+    // The key is the unknown part: nothing is said of it.
+    assert.ok(!a.findings.some((f) => f.rule.startsWith('dkim/')));
     const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
     assert.equal(tpl.slice(plus.range.start, plus.range.end), '+all');
     const pct = a.findings.find((f) => f.rule === 'dmarc/pct-removed')!;

@@ -4,7 +4,8 @@
  * SAM templates (`AWS::Route53::RecordSet` and `RecordSetGroup`, TXT values in their own `"…"`).
  * JSON templates are YAML too, so the same reader serves them.
  */
-import { showNames, standInZone } from '../util/zonenames';
+import { noteHoles, showNames, standInZone } from '../util/zonenames';
+import { HOLE, startsAsRecord } from '../records/holes';
 import { isUnder } from '../util/text';
 import { SourceMap } from '../sourcemap';
 import * as fs from 'node:fs';
@@ -226,7 +227,12 @@ interface Built {
   spans: [number, number][];
   /** A parameter default or a join put text in: fixes would have to edit more than one place. */
   composite: boolean;
+  /** The first part not known statically, where the value holds a HOLE for it (records/holes). */
+  holed?: string;
 }
+
+/** A part not known statically, as a hole (records/holes) over the document range that writes it. */
+const hole = (why: string, span: [number, number]): Built => ({ value: HOLE, spans: [span], composite: true, holed: why });
 
 const PSEUDO = /^AWS::/;
 
@@ -236,6 +242,12 @@ const PSEUDO = /^AWS::/;
  * parts, `!Ref Param` with a default. Anything else gives why it cannot be known.
  */
 function cfnEval(text: string, node: Node | undefined, params: Map<string, { value: string; node: Node }>, depth = 0, standIns?: ReadonlyMap<string, string>): Built | { dynamic: string } {
+  const b = cfnBuild(text, node, params, depth, standIns);
+  return 'dynamic' in b || b.holed === undefined ? b : { dynamic: b.holed };
+}
+
+/** As cfnEval, but a part not known statically inside a `!Sub` or a join is a hole (records/holes): a record value is checked around it. */
+function cfnBuild(text: string, node: Node | undefined, params: Map<string, { value: string; node: Node }>, depth = 0, standIns?: ReadonlyMap<string, string>): Built | { dynamic: string } {
   if (!node || depth > 8) return { dynamic: 'an expression' };
   const fromScalar = (n: Scalar): Built | undefined => {
     const y = decodeScalar(text, n);
@@ -261,7 +273,10 @@ function cfnEval(text: string, node: Node | undefined, params: Map<string, { val
         else if (vars.has(name)) piece = vars.get(name)!.value;
         else if (params.has(name)) piece = params.get(name)!.value;
         else if (standIns?.has(name)) piece = standIns.get(name)!;
-        if (piece === undefined) return { dynamic: PSEUDO.test(name) ? `\${${name}} (known only at deploy time)` : `\${${name}} (a parameter without a default, or a resource attribute)` };
+        if (piece === undefined) {
+          piece = HOLE;
+          out.holed ??= PSEUDO.test(name) ? `\${${name}} (known only at deploy time)` : `\${${name}} (a parameter without a default, or a resource attribute)`;
+        } else out.holed ??= vars.get(name)?.holed;
         for (let k = 0; k < piece.length; k++) out.spans.push(span);
         out.value += piece;
         out.composite = true;
@@ -283,14 +298,14 @@ function cfnEval(text: string, node: Node | undefined, params: Map<string, { val
       const p = params.get(node.value);
       const standIn = p ? undefined : standIns?.get(node.value);
       if (standIn !== undefined) return { value: standIn, spans: Array.from(standIn, () => [node.range?.[0] ?? 0, node.range?.[1] ?? 0] as [number, number]), composite: true };
-      return p ? { ...(cfnEval(text, p.node, params, depth + 1, standIns) as Built), composite: true } : { dynamic: `!Ref ${node.value}` };
+      return p ? { ...(cfnBuild(text, p.node, params, depth + 1, standIns) as Built), composite: true } : { dynamic: `!Ref ${node.value}` };
     }
     return { dynamic: node.tag };
   }
   const join = (args: Node | undefined): Built | { dynamic: string } => {
     if (!isSeq(args) || args.items.length !== 2) return { dynamic: 'Fn::Join with unexpected arguments' };
     const [delimNode, listNode] = args.items as Node[];
-    const delim = cfnEval(text, delimNode, params, depth + 1, standIns);
+    const delim = cfnBuild(text, delimNode, params, depth + 1, standIns);
     if ('dynamic' in delim) return delim;
     if (!isSeq(listNode)) return { dynamic: 'Fn::Join of a computed list' };
     const out: Built = { value: '', spans: [], composite: true };
@@ -300,12 +315,11 @@ function cfnEval(text: string, node: Node | undefined, params: Map<string, { val
         out.value += delim.value;
         out.spans.push(...delim.spans);
       }
-      const part = cfnEval(text, item, params, depth + 1, standIns);
-      if ('dynamic' in part) Object.assign(out, { dynamic: part.dynamic });
-      else {
-        out.value += part.value;
-        out.spans.push(...part.spans);
-      }
+      const evaluated = cfnBuild(text, item, params, depth + 1, standIns);
+      const part = 'dynamic' in evaluated ? hole(evaluated.dynamic, [item?.range?.[0] ?? 0, item?.range?.[1] ?? 0]) : evaluated;
+      out.value += part.value;
+      out.spans.push(...part.spans);
+      out.holed ??= part.holed;
     });
     return 'dynamic' in out ? { dynamic: (out as unknown as { dynamic: string }).dynamic } : out;
   };
@@ -315,9 +329,9 @@ function cfnEval(text: string, node: Node | undefined, params: Map<string, { val
     const vars = new Map<string, Built>();
     if (isMap(varsNode))
       for (const pair of varsNode.items) {
-        const r = cfnEval(text, pair.value as Node, params, depth + 1, standIns);
-        if ('dynamic' in r) return r;
-        vars.set(String((pair.key as Scalar)?.value ?? pair.key), r);
+        const r = cfnBuild(text, pair.value as Node, params, depth + 1, standIns);
+        const at = (pair.value as Node | null)?.range;
+        vars.set(String((pair.key as Scalar)?.value ?? pair.key), 'dynamic' in r ? hole(r.dynamic, [at?.[0] ?? 0, at?.[1] ?? 0]) : r);
       }
     return sub(tpl, vars);
   }
@@ -325,8 +339,8 @@ function cfnEval(text: string, node: Node | undefined, params: Map<string, { val
     const key = String((node.items[0].key as Scalar)?.value ?? node.items[0].key);
     const arg = node.items[0].value as Node;
     if (key === 'Fn::Join') return join(arg);
-    if (key === 'Fn::Sub') return cfnEval(text, isSeq(arg) ? Object.assign(arg, { tag: '!Sub' }) : Object.assign(arg as Scalar, { tag: '!Sub' }), params, depth + 1, standIns);
-    if (key === 'Ref' && isScalar(arg)) return cfnEval(text, Object.assign(arg, { tag: '!Ref' }), params, depth + 1, standIns);
+    if (key === 'Fn::Sub') return cfnBuild(text, isSeq(arg) ? Object.assign(arg, { tag: '!Sub' }) : Object.assign(arg as Scalar, { tag: '!Sub' }), params, depth + 1, standIns);
+    if (key === 'Ref' && isScalar(arg)) return cfnBuild(text, Object.assign(arg, { tag: '!Ref' }), params, depth + 1, standIns);
     return { dynamic: key };
   }
   return { dynamic: 'an expression' };
@@ -423,11 +437,15 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
       const simple = isScalar(item) && typeof item.value === 'string' && (!item.tag || (item.tag === '!Sub' && !item.value.includes('${')));
       if (!simple) {
         // Joins and substitutions of literal parts and parameter defaults are checked; findings land on the parts.
-        const b = cfnEval(text, item, params, 0, standIns);
-        if ('dynamic' in b) {
-          out.problems.push({ code: 'source/not-static', message: `This TXT value is computed (${b.dynamic}), so DMARC Lens cannot check it.`, uri, range: item?.range ? { start: item.range[0], end: item.range[1] } : range });
+        const b = cfnBuild(text, item, params, 0, standIns);
+        const itemRange = item?.range ? { start: item.range[0], end: item.range[1] } : range;
+        // Parts not known statically: the rest is checked when what is written before them says what record this is.
+        const partly = 'dynamic' in b ? undefined : b.holed;
+        if ('dynamic' in b || (partly !== undefined && !startsAsRecord(b.value.slice(0, b.value.indexOf(HOLE))))) {
+          out.problems.push({ code: 'source/not-static', message: `This TXT value is computed (${'dynamic' in b ? b.dynamic : partly}), so DMARC Lens cannot check it.`, uri, range: itemRange });
           continue;
         }
+        if (partly !== undefined) out.problems.push({ code: 'source/not-static', message: `This TXT value contains ${partly}, which is not known statically; the rest of it is checked, and what that part could change is not reported.`, uri, range: itemRange });
         const cs = charStrings(builtToDecoded(b));
         const r = item.range ? { start: item.range[0], end: item.range[1] } : range;
         const site: RecordSite = {
@@ -442,8 +460,10 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
           ownerRange: nameNode?.range ? { start: nameNode.range[0], end: nameNode.range[1] } : { ...r },
           // Built from several places: findings land on them, but a fix would have to edit more than one.
           coarse: true,
+          ...(partly !== undefined ? { holes: true } : {}),
           ...rel,
         };
+        if (partly !== undefined) noteHoles();
         out.sites.push(site);
         out.records.push({ owner, type, ttl: undefined, rdata: [cs.decoded.value], uri, range: site.range, site, ...rel });
         continue;
