@@ -63,6 +63,7 @@ import { suggestSenders, writeProfile, type SuggestedSender } from './senders/su
 import { providerHover } from './features/providerHover';
 import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { nextSteps, verdict, type RolloutStyle } from './rollout';
+import { holesOnlyInValuesOf } from './records/holes';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { previewModel } from './reports/preview';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
@@ -935,6 +936,8 @@ connection.onCodeAction((params) => {
   // The policy ladder on DMARC records in the range, with the reports' evidence in the title.
   for (const a of state.analysis?.sites ?? []) {
     if (!a.dmarc || a.site.uri !== file || a.site.range.end < start || a.site.range.start > end || !a.site.owner?.startsWith('_dmarc.')) continue;
+    // A part not known statically may be the policy or a tag the ladder sets: only report addresses may be unknown.
+    if (a.site.holes && !holesOnlyInValuesOf(a.site.value, a.dmarc.tags, (n) => n === 'rua' || n === 'ruf')) continue;
     const domain = a.site.owner.slice('_dmarc.'.length);
     const reports = reportsByDomain.get(domain);
     const style = (configs.forFile(file).rollout as { style?: RolloutStyle } | undefined)?.style ?? rolloutStyle;

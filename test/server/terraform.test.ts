@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType, HoverRequest } from 'vscode-languageserver-protocol/node';
+import { CodeActionRequest, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, DocumentSymbolRequest, FileChangeType, HoverRequest } from 'vscode-languageserver-protocol/node';
 import { startServer, type TestClient } from './client';
 
 describe('language server: a Terraform module across files', () => {
@@ -379,5 +379,61 @@ describe('language server: a DNSControl configuration split over files', () => {
     await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: configUri, languageId: 'javascript', version: 1, text: configText } });
     await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: configUri, version: 2 }, contentChanges: [{ text: configText.replace('v=spf1 +all', 'v=spf1 mx') }] });
     await client.waitFor(uri, (x) => !x.diagnostics.some((q) => q.code === 'spf/plus-all'));
+  });
+});
+
+describe('language server: a Terraform value with a part not known statically', () => {
+  let dir: string;
+  let client: TestClient;
+  const text = 'resource "cloudflare_record" "dmarc" {\n  zone_id = var.zone_id\n  name    = "_dmarc"\n  type    = "TXT"\n  content = "v=DMARC1; p=none; pct=100; rua=mailto:dmarc@${var.domain}"\n}\n';
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tfhole-lsp-'));
+    fs.writeFileSync(path.join(dir, 'dmarc.tf'), text);
+    client = await startServer(dir, { dns: { mode: 'offline' } });
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('checks the rest, fixes it in place, and shows the unknown part as … (records/holes)', async () => {
+    const uri = pathToFileURL(path.join(dir, 'dmarc.tf')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'terraform', version: 1, text } });
+    const p = await client.waitFor(uri, (x) => x.diagnostics.some((d) => d.code === 'dmarc/pct-removed'));
+    const codes = p.diagnostics.map((d) => d.code).sort();
+    assert.deepEqual(codes, ['dmarc/pct-removed', 'dmarc/policy-none', 'source/not-static', 'source/not-static']);
+    const pct = p.diagnostics.find((d) => d.code === 'dmarc/pct-removed')!;
+    const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: pct.range, context: { diagnostics: [pct] } })) as { title: string; edit?: { changes?: Record<string, { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]> } }[];
+    const remove = actions.find((a) => /pct=100/.test(a.title) && a.edit?.changes?.[uri]);
+    assert.ok(remove, actions.map((a) => a.title).join());
+    // The unknown part is a report address: the policy ladder knows the rest, and is offered.
+    assert.ok(actions.some((a) => /quarantine/.test(a.title)), actions.map((a) => a.title).join());
+    const lines = text.split('\n');
+    for (const e of [...remove!.edit!.changes![uri]].reverse()) {
+      assert.equal(e.range.start.line, e.range.end.line);
+      const l = lines[e.range.start.line];
+      lines[e.range.start.line] = l.slice(0, e.range.start.character) + e.newText + l.slice(e.range.end.character);
+    }
+    assert.equal(lines.join('\n'), text.replace('pct=100; ', ''));
+    // Hovering the unknown part shows no stand-in character.
+    const at = text.split('\n')[4].indexOf('${var.domain}') + 3;
+    const hover = (await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 4, character: at } })) as { contents: { value: string } } | null;
+    if (hover) assert.ok(!hover.contents.value.includes('\uE000'), hover.contents.value);
+    const symbols = (await client.conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as { children?: { detail?: string }[] }[];
+    const details = symbols.flatMap((s) => s.children ?? []).map((c) => c.detail ?? '');
+    assert.ok(details.some((d) => d.includes('dmarc@…')), details.join(' | '));
+  });
+
+  it('offers no policy step when the unknown part may be a tag the ladder reads or sets', async () => {
+    const file = path.join(dir, 'policy.tf');
+    const policy = text.replace('"dmarc"', '"policy"').replace('_dmarc"', '_dmarc.shop"').replace('p=none; pct=100;', 'p=none; ${var.extra_tags};');
+    fs.writeFileSync(file, policy);
+    const uri = pathToFileURL(file).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'terraform', version: 1, text: policy } });
+    const p = await client.waitFor(uri, (x) => x.diagnostics.some((d) => d.code === 'dmarc/policy-none'));
+    const none = p.diagnostics.find((d) => d.code === 'dmarc/policy-none')!;
+    const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: none.range, context: { diagnostics: [none] } })) as { title: string }[];
+    assert.ok(!actions.some((a) => /quarantine/.test(a.title)), actions.map((a) => a.title).join());
   });
 });

@@ -9,6 +9,7 @@
  * A fix whose edit touches a hole's term is dropped the same way.
  */
 import type { OffsetRange, RecordSite } from '../types';
+import type { Tag } from './taglist';
 
 /** The character a source writes for each unknown part (Private Use Area: no record holds it). */
 export const HOLE = '\uE000';
@@ -47,4 +48,14 @@ export function touchesHole(site: RecordSite, range: OffsetRange, edit = false):
   let ext = extents.get(site);
   if (!ext) extents.set(site, (ext = holeExtents(site.value)));
   return edit ? ext.some((x) => range.start < x.end && range.end > x.start) : ext.some((x) => range.start <= x.end && range.end >= x.start);
+}
+
+/**
+ * Whether every hole of a tag-list value (DMARC, DKIM) lies inside the value of a tag whose name is
+ * written and `allowed`: then what reads the other tags (the DMARC rollout ladder) knows them all.
+ */
+export function holesOnlyInValuesOf(value: string, tags: readonly Tag[], allowed: (name: string) => boolean): boolean {
+  for (let i = value.indexOf(HOLE); i >= 0; i = value.indexOf(HOLE, i + 1))
+    if (!tags.some((t) => t.valueRange.start <= i && i < t.valueRange.end && allowed(t.name))) return false;
+  return true;
 }
