@@ -1151,7 +1151,8 @@ connection.languages.inlayHint.on(async (params) => {
       const unresolved = term.child && term.child.error && !term.child.record;
       hints.push({ position: doc.positionAt(a.site.map.toDocEnd(own.range.end)), label: unresolved ? ' +1 (unresolved)' : ` +${term.cost}`, kind: InlayHintKind.Parameter, paddingLeft: false, tooltip: `${term.text} costs ${term.cost} DNS lookup${term.cost === 1 ? '' : 's'} (RFC 7208 §4.6.4)` });
     }
-    hints.push({ position: doc.positionAt(a.site.range.end), label: `${t.lookups}/${LOOKUP_LIMIT} DNS lookups`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: t.tree.source && showNames(t.tree.source) });
+    // With parts not known statically (records/holes), the count is a floor: they may add lookups.
+    hints.push({ position: doc.positionAt(a.site.range.end), label: `${a.site.holes ? 'at least ' : ''}${t.lookups}/${LOOKUP_LIMIT} DNS lookups`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: t.tree.source && showNames(t.tree.source) });
   }
   return hints;
 });

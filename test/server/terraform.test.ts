@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CodeActionRequest, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, DocumentSymbolRequest, FileChangeType, HoverRequest } from 'vscode-languageserver-protocol/node';
+import { CodeActionRequest, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, DocumentSymbolRequest, FileChangeType, HoverRequest, InlayHintRequest } from 'vscode-languageserver-protocol/node';
 import { startServer, type TestClient } from './client';
 
 describe('language server: a Terraform module across files', () => {
@@ -435,5 +435,16 @@ describe('language server: a Terraform value with a part not known statically', 
     const none = p.diagnostics.find((d) => d.code === 'dmarc/policy-none')!;
     const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: none.range, context: { diagnostics: [none] } })) as { title: string }[];
     assert.ok(!actions.some((a) => /quarantine/.test(a.title)), actions.map((a) => a.title).join());
+  });
+
+  it('gives the lookup count of an SPF record with an unknown part as a floor', async () => {
+    const file = path.join(dir, 'spf.tf');
+    const spf = 'resource "cloudflare_record" "spf" {\n  zone_id = var.zone_id\n  name    = "@"\n  type    = "TXT"\n  content = "v=spf1 mx ${var.more} -all"\n}\n';
+    fs.writeFileSync(file, spf);
+    const uri = pathToFileURL(file).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'terraform', version: 1, text: spf } });
+    await client.waitFor(uri, (x) => x.diagnostics.some((d) => d.code === 'source/not-static'));
+    const hints = (await client.conn.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 6, character: 0 } } })) as { label: string }[];
+    assert.ok(hints.some((h) => /^at least 1\/10 DNS lookups$/.test(h.label)), hints.map((h) => h.label).join());
   });
 });
