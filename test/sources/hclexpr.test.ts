@@ -225,6 +225,24 @@ resource "aws_route53_record" "formatted" {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('reads templatefile() with the variables the call passes, findings on the call; a directive or a missing variable is not known', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tftpl-'));
+    fs.writeFileSync(path.join(dir, 'dmarc.tpl'), 'v=DMARC1; p=${policy}; rua=${join(",", [for a in rua : "mailto:${a}"])}; pct=$${pct}\n');
+    fs.writeFileSync(path.join(dir, 'spf.tpl'), 'v=spf1 %{ for i in includes }include:${i} %{ endfor }-all');
+    const text = `locals {\n  reports = ["d@example.com", "e@example.com"]\n}\nresource "aws_route53_record" "dmarc" {\n  zone_id = "Z1"\n  name    = "_dmarc.example.com"\n  type    = "TXT"\n  records = [trimspace(templatefile("\${path.module}/dmarc.tpl", { policy = "rejet", rua = local.reports }))]\n}\nresource "aws_route53_record" "spf" {\n  zone_id = "Z1"\n  name    = "example.com"\n  type    = "TXT"\n  records = [templatefile("spf.tpl", { includes = ["a.example"] })]\n}\nresource "aws_route53_record" "nope" {\n  zone_id = "Z1"\n  name    = "x.example.com"\n  type    = "TXT"\n  records = [templatefile("dmarc.tpl", { policy = "none" })]\n}\n`;
+    const file = path.join(dir, 'main.tf');
+    fs.writeFileSync(file, text);
+    const a = analyzeZone(text, file);
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value]), [['_dmarc.example.com', 'v=DMARC1; p=rejet; rua=mailto:d@example.com,mailto:e@example.com; pct=${pct}']]);
+    const bad = a.findings.find((f) => f.rule === 'dmarc/invalid-value')!;
+    assert.match(covered(text, bad), /^templatefile\(/);
+    const notes = a.zone.problems.filter((p) => p.code === 'source/not-static').map((p) => p.message);
+    assert.equal(notes.length, 2, notes.join('\n'));
+    assert.ok(notes.some((m) => m.includes('the %{for i in includes} of spf.tpl')), notes.join('\n'));
+    assert.ok(notes.some((m) => m.includes('the ${join(",", [for a in rua : "mailto:${a}"])} of dmarc.tpl')), notes.join('\n'));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reads a function call inside an interpolation of Terraform JSON, whose quotes are JSON-escaped', () => {
     const json = JSON.stringify({ resource: { aws_route53_record: { j: { zone_id: 'Z1', name: 'j.example.com.', type: 'TXT', records: ['${join(" ", ["v=spf1", "?all"])}'] } } } }, null, 2);
     const z = readSource(json, 'main.tf.json');

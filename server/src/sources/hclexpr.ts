@@ -321,6 +321,26 @@ class Parser {
       const content = args.length === 1 ? this.env.file?.(text(args[0])) : undefined;
       return content === undefined ? unknown() : str(content, fn.start, close.end);
     }
+    if (fn.text === 'templatefile') {
+      // The file's text with each `${…}` evaluated with the variables the call passes (its own names);
+      // it all stands at the call, as file()'s does. A directive (`%{ for … }`) is not read.
+      const content = args.length === 2 && args[1].k === 'o' ? this.env.file?.(text(args[0])) : undefined;
+      if (content === undefined) return unknown(`templatefile(${args.length ? text(args[0]) : ''})`);
+      const vars = new Map((args[1] as HVal & { k: 'o' }).fields);
+      const name = text(args[0]).split('/').pop();
+      let out = '';
+      for (const p of stringParts({ kind: 'string', text: `"${content}"`, start: 0, end: content.length + 2 }, false)) {
+        if (p.kind === 'text') out += p.text;
+        else if (p.directive || p.unclosed) unknown(`the %{${p.expr}} of ${name}`);
+        else {
+          const v = run(tokenize(p.expr), this.env, vars, this.depth + 1);
+          // Said as the template writes it, whatever inside stopped it.
+          if (v === undefined) why = `the \${${p.expr}} of ${name}`;
+          out += text(v ?? unknown());
+        }
+      }
+      return str(out, fn.start, close.end);
+    }
     return apply(fn.text, args.map(plain), fn.start, close.end);
   }
 }
