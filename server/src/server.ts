@@ -746,7 +746,7 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,*.tfvars,*.js,.dmarc-lens.json,*.xml,*.gz,*.zip,*.eml,*.mbox}' }] }).catch(() => undefined);
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,*.tfvars,*.tpl,*.tftpl,*.txt,*.js,.dmarc-lens.json,*.xml,*.gz,*.zip,*.eml,*.mbox}' }] }).catch(() => undefined);
   indexed = indexWorkspace().catch((e) => connection.console.error(`dmarc-lens: indexing failed: ${e}`));
   await indexed;
 });
@@ -773,7 +773,15 @@ connection.onDidChangeWatchedFiles((params) => {
       continue;
     }
     // A .js file counts when the index holds it (a file dnsconfig.js loads).
-    if (documents.get(change.uri) || !(isSourceFileName(file) || formatOf(file) || (isJavaScriptName(file) && workspace.has(file)))) continue;
+    if (documents.get(change.uri) || !(isSourceFileName(file) || formatOf(file) || (isJavaScriptName(file) && workspace.has(file)))) {
+      // A file read as data (Terraform file(), templatefile()): the documents that read it are checked again.
+      for (const doc of documents.all())
+        if (states.get(doc.uri)?.analysis?.zone.reads?.includes(file)) {
+          states.delete(doc.uri);
+          schedule(doc, 0, true, false);
+        }
+      continue;
+    }
     const before = workspace.ownersOf(file);
   ownersBeforeEdit.delete(file);
     if (change.type === FileChangeType.Deleted) workspace.delete(file);

@@ -448,3 +448,32 @@ describe('language server: a Terraform value with a part not known statically', 
     assert.ok(hints.some((h) => /^at least 1\/10 DNS lookups$/.test(h.label)), hints.map((h) => h.label).join());
   });
 });
+
+describe('language server: a file a Terraform value reads with file() or templatefile()', () => {
+  let dir: string;
+  let client: TestClient;
+  const text = 'resource "aws_route53_record" "dmarc" {\n  zone_id = "Z1"\n  name    = "_dmarc.tpl.example"\n  type    = "TXT"\n  records = [trimspace(templatefile("${path.module}/dmarc.tpl", { policy = "none" }))]\n}\n';
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-tftpl-lsp-'));
+    fs.writeFileSync(path.join(dir, 'main.tf'), text);
+    fs.writeFileSync(path.join(dir, 'dmarc.tpl'), 'v=DMARC1; p=${policy}; rua=mailto:d@tpl.example\n');
+    client = await startServer(dir, { dns: { mode: 'offline' } });
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('checks the value again when the template changes on disk', async () => {
+    const uri = pathToFileURL(path.join(dir, 'main.tf')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'terraform', version: 1, text } });
+    const first = await client.waitFor(uri, (p) => p.diagnostics.some((d) => d.code === 'dmarc/policy-none'));
+    assert.ok(!first.diagnostics.some((d) => d.code === 'dmarc/pct-removed'));
+    const tpl = path.join(dir, 'dmarc.tpl');
+    fs.writeFileSync(tpl, 'v=DMARC1; p=${policy}; pct=100; rua=mailto:d@tpl.example\n');
+    await client.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(tpl).href, type: FileChangeType.Changed }] });
+    const after = await client.waitFor(uri, (p) => p.diagnostics.some((d) => d.code === 'dmarc/pct-removed'));
+    assert.match(after.diagnostics.find((d) => d.code === 'dmarc/pct-removed')!.message, /pct=100/);
+  });
+});

@@ -69,11 +69,15 @@ function exprEnv(ctx: Context): ExprEnv {
   return {
     scalar: (ref) => (ref === 'path.module' ? folder() : resolveRef(ref, ctx)),
     // `file("${path.module}/dkim.txt")`: a small text file beside the module (Terraform reads a relative path from where it runs, the root module, which is the folder for a root module).
+    // As the editor has it, saved or not; the file is named in the reading's `reads`, so an editor checks again when it changes.
     file: (name) => {
       const dir = folder();
       if (!dir) return undefined;
       try {
         const f = path.resolve(dir, name);
+        fileReads?.add(f);
+        const open = (ctx.openText ?? ctx.parent?.openText)?.(f);
+        if (open !== undefined) return open.length <= 65536 ? open : undefined;
         const st = fs.statSync(f);
         return st.isFile() && st.size <= 65536 ? fs.readFileSync(f, 'utf8') : undefined;
       } catch {
@@ -929,7 +933,22 @@ function gatherCalls(openText?: (file: string) => string | undefined): { byDir: 
   return { byDir, callers };
 }
 
+/** The files `file()` and `templatefile()` asked for while a file is read (fromBlocks). */
+let fileReads: Set<string> | undefined;
+
 function fromBlocks(text: string, uri: string, blocks: Block[], allTokens: Token[], openText?: (file: string) => string | undefined): ZoneFile {
+  const outer = fileReads;
+  fileReads = new Set();
+  try {
+    const out = readBlocks(text, uri, blocks, allTokens, openText);
+    if (fileReads.size) out.reads = [...fileReads];
+    return out;
+  } finally {
+    fileReads = outer;
+  }
+}
+
+function readBlocks(text: string, uri: string, blocks: Block[], allTokens: Token[], openText?: (file: string) => string | undefined): ZoneFile {
   const out: ZoneFile = { uri, format: 'terraform', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
   // What this file gives its module, so an editor knows when the folder's other files need reading again.
   out.moduleKey = moduleKeyOf(text, blocks);
