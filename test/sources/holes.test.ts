@@ -119,6 +119,19 @@ describe('record values with parts not known statically', () => {
     assert.ok(notes.some((m) => /contains \$\{AWS::URLSuffix\} \(known only at deploy time\), which is not known statically; the rest of it is checked/.test(m)), notes.join('\n'));
   });
 
+  it('checks a template written in another file of the module (a local) around its unknown part, as a literal of unknown owner', () => {
+    const mod = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-holes-local-'));
+    const locals = 'locals {\n  dmarc = "v=DMARC1; p=none; pct=100; rua=mailto:d@${var.domain}"\n}\n';
+    fs.writeFileSync(path.join(mod, 'locals.tf'), locals);
+    const a = analyzeZone(locals, path.join(mod, 'locals.tf'));
+    assert.equal(a.sites.length, 1);
+    assert.ok(a.sites[0].site.holes);
+    assert.ok(a.findings.some((f) => f.rule === 'dmarc/pct-removed'));
+    // Before, the stand-in was read as part of the address: `d@` is not a valid e-mail address.
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/invalid-uri'), rulesOf(a.findings).join());
+    fs.rmSync(mod, { recursive: true, force: true });
+  });
+
   it('marks the term around each hole, to the nearest space or semicolon', () => {
     assert.deepEqual(holeExtents(`v=spf1 a include:${HOLE} -all`), [{ start: 9, end: 18 }]);
     assert.deepEqual(holeExtents(`v=DMARC1; rua=mailto:a@${HOLE},mailto:b@${HOLE}; p=none`), [{ start: 10, end: 35 }]);

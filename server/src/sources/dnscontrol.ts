@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { dnscontrolRequires } from '../files';
 import { markDynamic } from '../records/dynamic';
 import { HOLE, startsAsRecord } from '../records/holes';
-import { noteHoles } from '../util/zonenames';
+import { markHoles } from '../util/zonenames';
 import { SourceMap } from '../sourcemap';
 import type { CharString, RecordSite, ValueSyntax } from '../types';
 import type { ZoneFile } from './zonefile';
@@ -357,11 +357,7 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
       coarse,
       ...(coarse && pieces ? { pieces: true } : {}),
     };
-    if (site.value.includes(HOLE)) {
-      site.holes = true;
-      noteHoles();
-    }
-    out.sites.push(site);
+    out.sites.push(markHoles(site));
     out.records.push({ owner, type: 'TXT', ttl: undefined, rdata: [b.value], uri, range: site.range, site });
   };
 

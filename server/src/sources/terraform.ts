@@ -13,7 +13,7 @@ import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, TextEdit, ValueSyntax } from '../types';
 import { errorRange } from '../util/lines';
 import { isUnder } from '../util/text';
-import { noteHoles, showNames, standInZone, underStandIn } from '../util/zonenames';
+import { markHoles, showNames, standInZone, underStandIn } from '../util/zonenames';
 import { parse as parseDomain } from 'tldts';
 import { type Attribute, type Block, heredocParts, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
@@ -1007,11 +1007,7 @@ function addValueSite(out: ZoneFile, uri: string, r: { value: Value; heredocNewl
     ...(decoded.coarse && decoded.pieces ? { pieces: true } : {}),
     ...rel,
   };
-  if (decoded.value.includes(HOLE)) {
-    site.holes = true;
-    noteHoles();
-  }
-  out.sites.push(site);
+  out.sites.push(markHoles(site));
   out.records.push({ owner: how.owner, type: how.type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site, ...rel });
   return site;
 }
@@ -1573,7 +1569,7 @@ function addLiterals(out: ZoneFile, tokens: Token[], ctx: Context): void {
       ownerRange: { start: tok.start, end: tok.start },
       coarse: decoded.coarse,
     };
-    out.sites.push(site);
+    out.sites.push(markHoles(site));
     out.records.push({ owner: undefined, type, ttl: undefined, rdata: [decoded.value], uri: out.uri, range: site.range, site });
   }
 }

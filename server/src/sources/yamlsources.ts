@@ -4,7 +4,7 @@
  * SAM templates (`AWS::Route53::RecordSet` and `RecordSetGroup`, TXT values in their own `"…"`).
  * JSON templates are YAML too, so the same reader serves them.
  */
-import { noteHoles, showNames, standInZone } from '../util/zonenames';
+import { markHoles, showNames, standInZone } from '../util/zonenames';
 import { HOLE, startsAsRecord } from '../records/holes';
 import { isUnder } from '../util/text';
 import { SourceMap } from '../sourcemap';
@@ -460,10 +460,9 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
           ownerRange: nameNode?.range ? { start: nameNode.range[0], end: nameNode.range[1] } : { ...r },
           // Built from several places: findings land on them, but a fix would have to edit more than one.
           coarse: true,
-          ...(partly !== undefined ? { holes: true } : {}),
           ...rel,
         };
-        if (partly !== undefined) noteHoles();
+        markHoles(site);
         out.sites.push(site);
         out.records.push({ owner, type, ttl: undefined, rdata: [cs.decoded.value], uri, range: site.range, site, ...rel });
         continue;

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HOLE } from '../records/holes';
+import type { RecordSite } from '../types';
 
 const STAND_IN = /\bzone-[0-9a-f]{10}\.invalid\b/g;
 /** Stand-in → what it is shown as. */
@@ -33,9 +34,16 @@ export function underStandIn(name: string): boolean {
 
 let holes = false;
 
-/** A source wrote a value with parts not known statically (records/holes): shown as `…`. */
-export function noteHoles(): void {
-  holes = true;
+/**
+ * Marks a site whose value holds parts not known statically (records/holes.HOLE, written by its
+ * source), so the checks keep off them and what the user reads shows them as `…`.
+ */
+export function markHoles(site: RecordSite): RecordSite {
+  if (site.value.includes(HOLE)) {
+    site.holes = true;
+    holes = true;
+  }
+  return site;
 }
 
 /** Whether any stand-in was made (in this process): else no text needs showNames. */
