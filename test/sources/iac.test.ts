@@ -960,10 +960,17 @@ END);
     assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'), a.findings.map((f) => f.message).join('\n'));
     // The argument not known statically: the record is checked around it, and a note names it.
     const note = a.zone.problems.find((p) => p.code === 'source/not-static')!;
-    assert.match(note.message, /built from `UNKNOWN` \(line 16\), which is not known statically; the rest of it is checked/);
+    assert.match(note.message, /contains `UNKNOWN` \(line 16\), which is not known statically; the rest of it is checked/);
     assert.equal(a.sites[4].site.holes, true);
     // The MX built from the unknown argument is not read; its name is not known.
     assert.ok(!a.zone.records.some((r) => r.type === 'MX' && r.owner === 'example.org'));
+  });
+
+  it('does not read a helper whose body decides what it returns', () => {
+    const branchy = 'function spf(strict) {\n  if (strict) return [TXT("@", "v=spf1 -all")];\n  return [TXT("@", "v=spf1 +all")];\n}\nD("b.example", REG,\n  spf(true),\nEND);\n';
+    const a = analyzeZone(branchy, '/x/dnsconfig.js');
+    assert.deepEqual(a.sites.map((x) => x.site.value), []);
+    assert.ok(!a.findings.some((f) => f.rule === 'spf/plus-all'));
   });
 });
 

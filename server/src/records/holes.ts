@@ -22,6 +22,11 @@ export function startsAsRecord(prefix: string): boolean {
   return /^\s*"?\s*(v\s*=\s*(spf1\s|DMARC1\s*;|DKIM1\s*;)|k\s*=\s*(rsa|ed25519)\s*;)/i.test(prefix);
 }
 
+/** The note a source gives a value it checks around its unknown parts; `what` names the first, as written. */
+export function checkedAround(what: string): string {
+  return `This TXT value contains ${what}, which is not known statically; the rest of it is checked, and what that part could change is not reported.`;
+}
+
 const extents = new WeakMap<RecordSite, OffsetRange[]>();
 
 /** The terms of `value` that hold a hole: from each hole out to the nearest space or `;` on either side. */

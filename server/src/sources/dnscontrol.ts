@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dnscontrolRequires } from '../files';
 import { markDynamic } from '../records/dynamic';
-import { HOLE, startsAsRecord } from '../records/holes';
+import { checkedAround, HOLE, startsAsRecord } from '../records/holes';
 import { markHoles } from '../util/zonenames';
 import { SourceMap } from '../sourcemap';
 import type { CharString, RecordSite, ValueSyntax } from '../types';
@@ -176,8 +176,7 @@ function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N
         if (method === 'map') {
           const fn = args[0];
           if (!fn || (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression') || fn.params.length < 1 || fn.params.some((p: N) => p.type !== 'Identifier')) return notStatic();
-          let body: N | undefined = fn.body;
-          if (body?.type === 'BlockStatement') body = body.body.length === 1 && body.body[0].type === 'ReturnStatement' ? body.body[0].argument : undefined;
+          const body = returnedExpression(fn);
           return {
             k: 'l',
             items: obj.items.map((v, k) => {
@@ -219,6 +218,11 @@ function topConsts(program: N): Map<string, N> {
   return consts;
 }
 
+/** A string value's text, when no part of it is a hole (records/holes). */
+function knownText(v: JsValue): string | undefined {
+  return v.k === 's' && !v.chars.some((c) => c.text === HOLE) ? v.chars.map((c) => c.text).join('') : undefined;
+}
+
 /** The top-level functions of a file (`function f(…) {…}`, `var f = function (…) {…}` or an arrow), by name. */
 function topFunctions(program: N): Map<string, N> {
   const out = new Map<string, N>();
@@ -230,11 +234,11 @@ function topFunctions(program: N): Map<string, N> {
   return out;
 }
 
-/** What a function returns when its body is one expression, or has one `return` at its top level. */
+/** What a function returns when its body is one expression or one `return` (anything else may decide what it returns). */
 function returnedExpression(fn: N): N | undefined {
   if (fn.body?.type !== 'BlockStatement') return fn.body;
-  const returns = (fn.body.body as N[]).filter((x) => x.type === 'ReturnStatement');
-  return returns.length === 1 ? (returns[0].argument ?? undefined) : undefined;
+  const only = fn.body.body.length === 1 ? (fn.body.body[0] as N) : undefined;
+  return only?.type === 'ReturnStatement' ? (only.argument ?? undefined) : undefined;
 }
 
 type SharedConsts = Map<string, { node: N; text: string; consts: Map<string, N>; file: string }> & { files?: string[] };
@@ -366,7 +370,7 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
   /** A literal string argument's text, or undefined when it is computed. */
   const literalText = (n: N | undefined, scope: Scope = NONE): string | undefined => {
     const bound = n?.type === 'Identifier' ? scope.get(n.name) : undefined;
-    if (bound) return bound.k === 's' && !bound.chars.some((c) => c.text === HOLE) ? bound.chars.map((c) => c.text).join('') : undefined;
+    if (bound) return knownText(bound);
     const v = resolve(n);
     return v ? literalParts(text, v)?.map((p) => p.text).join('') : undefined;
   };
@@ -375,7 +379,7 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
     const literal = literalText(n, scope);
     if (literal !== undefined || !n) return literal;
     const built = evalJs(n, scope);
-    return built?.k === 's' && !built.chars.some((c) => c.text === HOLE) ? built.chars.map((c) => c.text).join('') : undefined;
+    return built && knownText(built);
   };
   /**
    * Reads one record call of a D(). True when what it publishes is known statically (its names and
@@ -443,7 +447,7 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
         if (!startsAsRecord(prefix.slice(0, prefix.indexOf(HOLE)))) {
           note(value ?? call, `This TXT value is built from ${written}, which is not known statically, so it is not checked.`);
           strings = undefined;
-        } else note(value ?? call, `This TXT value is built from ${written}, which is not known statically; the rest of it is checked, and what that part could change is not reported.`);
+        } else note(value ?? call, checkedAround(written));
       }
       if (!strings) {
         // The record exists all the same: a `_dmarc` record of unknown value still covers its domain.

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { markDynamic } from '../records/dynamic';
-import { HOLE, startsAsRecord } from '../records/holes';
+import { checkedAround, HOLE, startsAsRecord } from '../records/holes';
 import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, TextEdit, ValueSyntax } from '../types';
 import { errorRange } from '../util/lines';
@@ -1225,7 +1225,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
         if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
         continue;
       }
-      if (r.holed) note({ start: tok.start, end: tok.end }, `This TXT value contains ${r.holed}, which is not known statically; the rest of it is checked, and what that part could change is not reported.`);
+      if (r.holed) note({ start: tok.start, end: tok.end }, checkedAround(r.holed));
       const site = addValueSite(out, uri, { value: r.value, heredocNewline: r.heredocNewline }, tok, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
       // Kept small (the file's text is kept anyway): the resource is parsed again when the fix is asked for.
       if (ctx.each === undefined && ctx.count === undefined && nameAttr && zoneAttr && !/\.json$/i.test(uri)) site.dmarcSibling = siblingOf(text, uri, b.start, kind);

@@ -5,7 +5,7 @@
  * JSON templates are YAML too, so the same reader serves them.
  */
 import { markHoles, showNames, standInZone } from '../util/zonenames';
-import { HOLE, startsAsRecord } from '../records/holes';
+import { checkedAround, HOLE, startsAsRecord } from '../records/holes';
 import { isUnder } from '../util/text';
 import { SourceMap } from '../sourcemap';
 import * as fs from 'node:fs';
@@ -445,7 +445,7 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
           out.problems.push({ code: 'source/not-static', message: `This TXT value is computed (${'dynamic' in b ? b.dynamic : partly}), so DMARC Lens cannot check it.`, uri, range: itemRange });
           continue;
         }
-        if (partly !== undefined) out.problems.push({ code: 'source/not-static', message: `This TXT value contains ${partly}, which is not known statically; the rest of it is checked, and what that part could change is not reported.`, uri, range: itemRange });
+        if (partly !== undefined) out.problems.push({ code: 'source/not-static', message: checkedAround(partly), uri, range: itemRange });
         const cs = charStrings(builtToDecoded(b));
         const r = item.range ? { start: item.range[0], end: item.range[1] } : range;
         const site: RecordSite = {
