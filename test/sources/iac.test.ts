@@ -510,6 +510,34 @@ describe('Terraform', () => {
     assert.ok(analyzeZone(rest, 'ses.tf').findings.some((f) => f.rule === 'spf/include-does-not-align'));
   });
 
+  it('names records after an SES domain identity (`"_dmarc.${aws_ses_domain_identity.main.id}"`, `.domain`)', () => {
+    const t = [
+      'resource "aws_ses_domain_identity" "main" {',
+      '  domain = "mail.example.com"',
+      '}',
+      'resource "aws_route53_record" "dmarc" {',
+      '  zone_id = "Z1"',
+      '  name    = "_dmarc.${aws_ses_domain_identity.main.id}"',
+      '  type    = "TXT"',
+      '  records = ["v=DMARC1; p=none;"]',
+      '}',
+      'resource "aws_route53_record" "spf" {',
+      '  zone_id = "Z1"',
+      '  name    = aws_ses_domain_identity.main.domain',
+      '  type    = "TXT"',
+      '  records = ["v=spf1 include:amazonses.com -all"]',
+      '}',
+      '',
+    ].join('\n');
+    const a = analyzeZone(t, 'ses.tf');
+    assert.deepEqual(a.sites.map((x) => x.site.owner), ['_dmarc.mail.example.com', 'mail.example.com']);
+    assert.ok(!a.zone.problems.some((p) => p.code === 'source/not-static'), a.zone.problems.map((p) => p.message).join());
+    // An identity named by a variable without a value: a stand-in domain, the same for both records.
+    const v = analyzeZone(t.replace('domain = "mail.example.com"', 'domain = var.ses_domain'), 'ses.tf');
+    assert.deepEqual(v.sites.map((x) => x.site.owner && showNames(x.site.owner)), ['_dmarc.<var.ses_domain>', '<var.ses_domain>']);
+    assert.ok(!v.findings.some((f) => f.rule === 'dmarc/missing-record'));
+  });
+
   it('CloudFormation: Easy DKIM records named by !GetAtt of an AWS::SES::EmailIdentity are that domain\'s DKIM set-up', () => {
     const base = [
       'Resources:',

@@ -263,7 +263,7 @@ function resolveRef(expr: string, ctx: Context): string | undefined {
   if (e.startsWith('local.')) return ctx.locals.get(e.slice(6)) ?? ctx.parent?.locals.get(e.slice(6));
   if (e.startsWith('var.')) return ctx.vars.get(e.slice(4)) ?? ctx.parent?.vars.get(e.slice(4));
   // A zone resource's attribute; one instance of a counted or for_each zone by its index or key.
-  const m = /^(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\[\s*(count\.index|each\.key|\d+|"[^"]*")\s*\])?\.(zone_id|id|name|zone|dns_name)$/.exec(e);
+  const m = /^(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\[\s*(count\.index|each\.key|\d+|"[^"]*")\s*\])?\.(zone_id|id|name|zone|dns_name|domain)$/.exec(e);
   if (m) {
     const at = m[4] === undefined ? '' : m[4] === 'count.index' ? (ctx.count !== undefined ? `[${ctx.count}]` : undefined) : m[4] === 'each.key' ? (ctx.each ? `[${JSON.stringify(ctx.each.key)}]` : undefined) : `[${m[4]}]`;
     if (at === undefined) return undefined;
@@ -292,6 +292,8 @@ const ZONE_RESOURCES: Record<string, string[]> = {
   gandi_livedns_domain: ['name'],
   ovh_domain_zone: ['name'],
   aws_lightsail_domain: ['domain_name'],
+  // Not a zone, but a domain records are named after (`"_dmarc.${aws_ses_domain_identity.main.id}"`): its `id` is the domain.
+  aws_ses_domain_identity: ['domain'],
 };
 
 /**
@@ -1112,18 +1114,21 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
     const name = literal(nameAttr, ctx);
     // Without a known zone, a name that ends in a top-level domain of the public suffix list is the
     // whole name (Route 53 and Cloudflare take both forms): `_dmarc.example.com`, not a name under the zone.
-    const whole = known === undefined && name !== undefined && !underStandIn(name) && (name.endsWith('.') || fullName(name));
+    const written = known === undefined && name !== undefined && !underStandIn(name) && (name.endsWith('.') || fullName(name));
     // Else a zone named by an expression (`var.zone_id`, a zone resource whose name is one) is the same
     // zone for every record of the module that names it so.
-    const standIn = known !== undefined || whole || !zoneAttr ? undefined : (literalZone ?? zoneStandIn(zoneAttr, zoneText, ctx));
+    const standIn = known !== undefined || written || !zoneAttr ? undefined : (literalZone ?? zoneStandIn(zoneAttr, zoneText, ctx));
+    // A name under a domain written as an expression other than the zone's is whole too
+    // (`"_dmarc.${aws_ses_domain_identity.main.id}"` in a zone named by its id).
+    const whole = written || (known === undefined && name !== undefined && underStandIn(name) && !(standIn !== undefined && (normalize(name) === standIn || normalize(name).endsWith(`.${standIn}`))));
     const zone = known ?? standIn;
-    if (standIn !== undefined && !standIns.has(standIn)) standIns.set(standIn, zoneAttr!);
+    if (standIn !== undefined && !whole && !standIns.has(standIn)) standIns.set(standIn, zoneAttr!);
     const owner = whole ? normalize(name!) : ownerOf(name ?? (nameAttr ? undefined : '@'), zone);
     // A computed name whose end is written: the SES pattern `"${…dkim_tokens[count.index]}._domainkey"`.
     const suffix = owner === undefined && zone !== undefined ? literalTail(nameAttr, ctx) : undefined;
     const ownerSuffix = suffix?.startsWith('.') && suffix.length > 1 ? { ownerSuffix: suffix.endsWith('.') ? normalize(suffix.slice(1)) : normalize(`${suffix.slice(1)}.${zone}`) } : undefined;
     /** The owner is relative to a zone the file does not name: owner-dependent rules skip it. */
-    const rel = owner !== undefined && !whole && (known === undefined || underStandIn(owner)) ? { relative: true as const } : undefined;
+    const rel = owner !== undefined && (underStandIn(owner) || (!whole && known === undefined)) ? { relative: true as const } : undefined;
     const range = { start: b.start, end: b.end };
     let values: Token[] = [];
     let route53 = false;
