@@ -1029,6 +1029,40 @@ describe('DNSControl: globals of the other files of the configuration', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('reads the macros and helpers another file defines where that file writes them (matthewgall/dnscontrol layout)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dnsc-macros-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'zones'));
+      const lib = 'var ZOHO_RECORDS = [\n  MX("@", 10, "mx.zoho.eu."),\n  TXT("@", "v=spf1 include:zoho.eu +all"),\n];\nfunction dmarc(policy) {\n  return TXT("_dmarc", "v=DMARC1; p=" + policy + "; pct=100; rua=mailto:d@example.net");\n}\n';
+      fs.writeFileSync(path.join(dir, 'dnsconfig.js'), 'require("./lib.js");\nrequire_glob("./zones/");\n');
+      const libFile = path.join(dir, 'lib.js');
+      fs.writeFileSync(libFile, lib);
+      const zone = 'D("gall.example", REG_NONE,\n  ZOHO_RECORDS,\n  dmarc("rejet"),\nEND);\n';
+      const file = path.join(dir, 'zones', 'gall.example.js');
+      fs.writeFileSync(file, zone);
+      const a = analyzeZone(zone, file);
+      assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value, path.basename(x.site.uri)]), [
+        ['gall.example', 'v=spf1 include:zoho.eu +all', 'lib.js'],
+        ['_dmarc.gall.example', 'v=DMARC1; p=rejet; pct=100; rua=mailto:d@example.net', 'lib.js'],
+      ]);
+      assert.ok(a.zone.records.some((r) => r.type === 'MX' && r.owner === 'gall.example'));
+      // Findings in lib.js, where the macro writes the value; fixed there.
+      const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+      assert.equal(plus.uri, libFile);
+      assert.equal(covered(lib, plus), '+all');
+      assert.equal(applyFix(lib, plus.fixes![0]), lib.replace('+all', '-all'));
+      assert.equal(covered(lib, a.findings.find((f) => f.rule === 'dmarc/pct-removed')!), 'pct=100');
+      // What the call passes stands at the helper's parameter in lib.js (no fix: it is written in the zone file).
+      const bad = a.findings.find((f) => f.rule === 'dmarc/invalid-value')!;
+      assert.equal(bad.uri, libFile);
+      assert.equal(covered(lib, bad), 'policy');
+      assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'));
+      assert.ok(a.zone.reads?.includes(libFile));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('DNSControl: a D() is the whole zone', () => {

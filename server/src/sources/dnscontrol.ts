@@ -223,13 +223,19 @@ function knownText(v: JsValue): string | undefined {
   return v.k === 's' && !v.chars.some((c) => c.text === HOLE) ? v.chars.map((c) => c.text).join('') : undefined;
 }
 
+/** A value with every character standing at `at` (what a call passes, seen from the helper's own file). */
+function relocated(v: JsValue, at: { start: number; end: number }): JsValue {
+  return v.k === 's' ? { k: 's', chars: v.chars.map((c) => ({ text: c.text, from: at.start, to: at.end, gen: true as const })) } : { k: 'l', items: v.items.map((x) => relocated(x, at)) };
+}
+
+const isFunction = (n: N | undefined) => n?.type === 'FunctionDeclaration' || n?.type === 'FunctionExpression' || n?.type === 'ArrowFunctionExpression';
+
 /** The top-level functions of a file (`function f(…) {…}`, `var f = function (…) {…}` or an arrow), by name. */
 function topFunctions(program: N): Map<string, N> {
   const out = new Map<string, N>();
-  const isFn = (n: N | undefined) => n?.type === 'FunctionExpression' || n?.type === 'ArrowFunctionExpression';
   for (const n of program.body as N[]) {
     if (n.type === 'FunctionDeclaration' && n.id) out.set(n.id.name, n);
-    else if (n.type === 'VariableDeclaration') for (const d of n.declarations) if (d.id.type === 'Identifier' && isFn(d.init)) out.set(d.id.name, d.init);
+    else if (n.type === 'VariableDeclaration') for (const d of n.declarations) if (d.id.type === 'Identifier' && isFunction(d.init)) out.set(d.id.name, d.init);
   }
   return out;
 }
@@ -241,21 +247,28 @@ function returnedExpression(fn: N): N | undefined {
   return only?.type === 'ReturnStatement' ? (only.argument ?? undefined) : undefined;
 }
 
-type SharedConsts = Map<string, { node: N; text: string; consts: Map<string, N>; file: string }> & { files?: string[] };
+/** A file of the configuration as the reader needs it: its text, and its top-level constants and functions. */
+type ParsedFile = { text: string; consts: Map<string, N>; functions: Map<string, N> };
+type SharedConsts = Map<string, ParsedFile & { node: N; file: string }> & { files?: string[] };
 /** Parsed files of DNSControl configurations, by path, kept while their size and time stay the same. */
-const parsedFiles = new Map<string, { mtimeMs: number; size: number; text: string; consts: Map<string, N> }>();
+const parsedFiles = new Map<string, ParsedFile & { mtimeMs: number; size: number }>();
 
-function fileConsts(file: string, openText?: (file: string) => string | undefined): { text: string; consts: Map<string, N> } | undefined {
+function parsedFile(text: string): ParsedFile {
+  const program = parseScript(text);
+  return { text, consts: topConsts(program), functions: topFunctions(program) };
+}
+
+function fileConsts(file: string, openText?: (file: string) => string | undefined): ParsedFile | undefined {
   try {
     // As the editor has it, saved or not.
     const open = openText?.(file);
-    if (open !== undefined) return { text: open, consts: topConsts(parseScript(open)) };
+    if (open !== undefined) return parsedFile(open);
     const st = fs.statSync(file);
     if (!st.isFile() || st.size > 5 * 1024 * 1024) return undefined;
     const known = parsedFiles.get(file);
     if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known;
     const text = fs.readFileSync(file, 'utf8');
-    const entry = { mtimeMs: st.mtimeMs, size: st.size, text, consts: topConsts(parseScript(text)) };
+    const entry = { mtimeMs: st.mtimeMs, size: st.size, ...parsedFile(text) };
     parsedFiles.set(file, entry);
     return entry;
   } catch {
@@ -293,19 +306,24 @@ function sharedConsts(uri: string, text: string, openText?: (file: string) => st
     const f = path.resolve(files[i]);
     if (seen.has(f) && i > 0) continue;
     seen.add(f);
-    const parsed = f === self ? { text, consts: new Map<string, N>() } : fileConsts(f, openText);
+    const parsed = f === self ? { text, consts: new Map<string, N>(), functions: new Map<string, N>() } : fileConsts(f, openText);
     if (f !== self) out.files.push(f);
     if (!parsed) continue;
     for (const r of dnscontrolRequires(f, parsed.text)) if (!seen.has(path.resolve(r))) files.push(r);
-    if (f !== self) for (const [name, node] of parsed.consts) if (!out.has(name)) out.set(name, { node, text: parsed.text, consts: parsed.consts, file: f });
+    if (f !== self) addGlobals(out, parsed, f);
   }
   for (const r of dnscontrolRequires(self, text)) {
     const f = path.resolve(r);
     const parsed = seen.has(f) ? undefined : fileConsts(f, openText);
     if (!seen.has(f)) out.files.push(f);
-    if (parsed) for (const [name, node] of parsed.consts) if (!out.has(name)) out.set(name, { node, text: parsed.text, consts: parsed.consts, file: f });
+    if (parsed) addGlobals(out, parsed, f);
   }
   return out;
+}
+
+/** The constants and functions a file defines, as globals of the configuration (the first file to define a name wins). */
+function addGlobals(out: SharedConsts, parsed: ParsedFile, file: string): void {
+  for (const defs of [parsed.consts, parsed.functions]) for (const [name, node] of defs) if (!out.has(name)) out.set(name, { ...parsed, node, file });
 }
 
 function prop(obj: N, name: string): N | undefined {
@@ -327,247 +345,268 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
     out.problems.push({ code: 'source/not-static', message: `dnsconfig.js does not parse as JavaScript (${(e as Error).message}); its records are not checked.`, uri, range: { start: pos, end: Math.min(text.length, pos + 1) } });
     return out;
   }
-  // `var X = "…"` constants, for records that reference them.
-  const consts = topConsts(program);
-  const functions = topFunctions(program);
-  /** What a record call inside a helper function reads its parameters as (empty outside one). */
-  type Scope = ReadonlyMap<string, JsValue>;
-  const NONE: Scope = new Map();
-  const resolve = (n: N | undefined, scope: Scope = NONE): N | undefined => (n?.type === 'Identifier' && !scope.has(n.name) && consts.has(n.name) ? consts.get(n.name) : n);
-  const note = (n: { start: number; end: number }, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range: { start: n.start, end: n.end } });
   /** A value built from constants, or undefined. */
   let shared: SharedConsts | undefined;
   const sharedOnce = () => (shared ??= sharedConsts(uri, text, openText));
-  const evalJs = (n: N, scope: Scope = NONE): JsValue | undefined => {
-    try {
-      return jsEval(text, n, consts, scope, 0, sharedOnce);
-    } catch {
-      return undefined;
-    }
-  };
-
-  const addSite = (owner: string | undefined, b: ValueBuilder, node: N, ownerNode: N | undefined, syntax: ValueSyntax, coarse: boolean, pieces?: boolean) => {
-    if (b.strings.length === 0) b.endString();
-    const site: RecordSite = {
-      owner,
-      type: 'TXT',
-      value: b.value,
-      strings: b.strings,
-      map: b.map,
-      syntax,
-      uri,
-      range: { start: node.start, end: node.end },
-      ownerRange: ownerNode ? { start: ownerNode.start, end: ownerNode.end } : { start: node.start, end: node.start },
-      coarse,
-      ...(coarse && pieces ? { pieces: true } : {}),
-    };
-    out.sites.push(markHoles(site));
-    out.records.push({ owner, type: 'TXT', ttl: undefined, rdata: [b.value], uri, range: site.range, site });
-  };
-
-  const ownerOf = (label: string, domain: string) => (label === '@' || label === '' ? domain : label.endsWith('.') ? label.slice(0, -1).toLowerCase() : `${label.toLowerCase()}.${domain}`);
-
-  /** A literal string argument's text, or undefined when it is computed. */
-  const literalText = (n: N | undefined, scope: Scope = NONE): string | undefined => {
-    const bound = n?.type === 'Identifier' ? scope.get(n.name) : undefined;
-    if (bound) return knownText(bound);
-    const v = resolve(n);
-    return v ? literalParts(text, v)?.map((p) => p.text).join('') : undefined;
-  };
-  /** A string argument's text: a literal, else what it evaluates to from constants (this file's or the configuration's globals). */
-  const staticText = (n: N | undefined, scope: Scope = NONE): string | undefined => {
-    const literal = literalText(n, scope);
-    if (literal !== undefined || !n) return literal;
-    const built = evalJs(n, scope);
-    return built && knownText(built);
-  };
+  /** What a record call inside a helper function reads its parameters as (empty outside one). */
+  type Scope = ReadonlyMap<string, JsValue>;
+  const NONE: Scope = new Map();
   /**
-   * Reads one record call of a D(). True when what it publishes is known statically (its names and
-   * the data DMARC Lens reads); else false or undefined, and the D() is not known to be the whole zone.
+   * The record reader of one file of the configuration: this one, or one that defines a macro or a
+   * helper a D() here uses (its records are read, checked and fixed where that file writes them).
    */
-  const visitRecord = (call: N, domain: string, scope: Scope = NONE): boolean | undefined => {
-    const fn = call.callee?.type === 'Identifier' ? call.callee.name : '';
-    const args: N[] = call.arguments ?? [];
-    const range = { start: call.start, end: call.end };
-    // The records other than TXT that say where mail goes and what exists: `mx`, `a` and `exists`
-    // terms, DMARC discovery and report addresses read them. A target is a name like a label.
-    if (fn === 'A' || fn === 'AAAA' || fn === 'MX' || fn === 'CNAME' || fn === 'NS') {
-      const label = staticText(args[0], scope);
-      if (label === undefined) return false;
-      const owner = ownerOf(label, domain);
-      const value = staticText(args[fn === 'MX' ? 2 : 1], scope);
-      if (value === undefined) return false;
-      const pref = resolve(args[1], scope);
-      const target = value === '.' ? '.' : `${ownerOf(value, domain)}.`;
-      out.records.push({ owner, type: fn, ttl: undefined, rdata: fn === 'MX' ? [String(pref?.type === 'Literal' ? pref.value : '10'), target] : [fn === 'CNAME' || fn === 'NS' ? target : value], uri, range });
-      return true;
-    }
-    // A record whose data DMARC Lens does not read: its name exists all the same.
-    if (NAMED_ONLY.has(fn)) {
-      const label = staticText(args[0], scope);
-      if (label === undefined) return false;
-      out.records.push({ owner: ownerOf(label, domain), type: fn, ttl: undefined, rdata: [], uri, range });
-      return true;
-    }
-    if (fn === 'TXT' || fn === 'SPF') {
-      let [labelNode, valueNode] = args;
-      if (args.length === 1) [labelNode, valueNode] = [undefined as unknown as N, args[0]];
-      const labelText = labelNode ? staticText(labelNode, scope) : '@';
-      const value = resolve(valueNode, scope);
-      if (labelText === undefined) note(labelNode, 'The record name is computed, so checks that depend on it are skipped.');
-      const owner = labelText === undefined ? undefined : ownerOf(labelText, domain);
-      const b = new ValueBuilder();
-      // The strings of the value: literals as written, else what they evaluate to (`"v=spf1 " + L.join(" ")`).
-      const elems: N[] = value?.type === 'ArrayExpression' ? value.elements.map((e: N) => resolve(e, scope)) : value ? [value] : [];
-      let strings: Ch[][] | undefined = [];
-      let built = false;
-      for (const e of elems) {
-        const parts = e ? literalParts(text, e) : undefined;
-        if (parts) {
-          strings.push(parts);
-          continue;
-        }
-        const v = e ? evalJs(e, scope) : undefined;
-        built = true;
-        if (v?.k === 's') strings.push(v.chars);
-        // A whole value that is a list (`TXT("@", PARTS.map(…))`): its strings.
-        else if (v?.k === 'l' && elems.length === 1 && v.items.every((x) => x.k === 's')) strings.push(...v.items.map((x) => (x.k === 's' ? x.chars : [])));
-        else {
-          note(e ?? call, 'This TXT value is computed, so it is not checked.');
-          strings = undefined;
-          break;
-        }
+  const readerOf = (text: string, uri: string, consts: Map<string, N>, functions: Map<string, N>) => {
+    const resolve = (n: N | undefined, scope: Scope = NONE): N | undefined => (n?.type === 'Identifier' && !scope.has(n.name) && consts.has(n.name) ? consts.get(n.name) : n);
+    const note = (n: { start: number; end: number }, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range: { start: n.start, end: n.end } });
+    const evalJs = (n: N, scope: Scope = NONE): JsValue | undefined => {
+      try {
+        return jsEval(text, n, consts, scope, 0, sharedOnce);
+      } catch {
+        return undefined;
       }
-      // A helper's parameter not known statically (records/holes): the rest is checked when what is
-      // written before it says what record this is.
-      const holeAt = strings?.flat().find((c) => c.text === HOLE);
-      if (strings && holeAt) {
-        const written = `\`${text.slice(holeAt.from, holeAt.to)}\` (line ${text.slice(0, holeAt.from).split('\n').length})`;
-        const prefix = strings.flat().map((c) => c.text).join('');
-        if (!startsAsRecord(prefix.slice(0, prefix.indexOf(HOLE)))) {
-          note(value ?? call, `This TXT value is built from ${written}, which is not known statically, so it is not checked.`);
-          strings = undefined;
-        } else note(value ?? call, checkedAround(written));
-      }
-      if (!strings) {
-        // The record exists all the same: a `_dmarc` record of unknown value still covers its domain.
-        if (owner !== undefined) out.records.push(markDynamic({ owner, type: 'TXT', ttl: undefined, rdata: [], uri, range: { start: (value ?? call).start, end: (value ?? call).end } }));
-        return;
-      }
-      for (const parts of strings) {
-        b.chars(parts);
-        b.endString();
-      }
-      if (strings.length) addSite(owner, b, value!, labelNode, { host: 'js' }, built || strings.length > 1, true);
-      return owner !== undefined;
-    }
-    const opts = resolve(args[0]);
-    if (!opts || opts.type !== 'ObjectExpression') return;
-    const str = (name: string) => {
-      const p = prop(opts, name);
-      const v = p && resolve(p.value);
-      return v ? { key: p!.key as N, node: v, parts: literalParts(text, v) } : undefined;
     };
-    const labelOpt = str('label');
-    const label = labelOpt?.parts?.map((x) => x.text).join('') ?? '@';
-    const labelKnown = labelOpt === undefined || labelOpt.parts !== undefined;
-    if (fn === 'SPF_BUILDER') {
-      const parts = prop(opts, 'parts');
-      const arr = parts && resolve(parts.value);
-      if (arr?.type !== 'ArrayExpression') return;
-      const b = new ValueBuilder();
-      arr.elements.forEach((e: N, i: number) => {
-        const ps = literalParts(text, resolve(e) ?? e);
-        if (i > 0) b.generated(' ', { start: e.start, end: e.start });
-        if (ps) b.chars(ps);
-      });
-      addSite(ownerOf(label, domain), b, arr, labelOpt?.node, { host: 'js' }, true);
-      return labelKnown;
-    } else if (fn === 'DMARC_BUILDER') {
-      const b = new ValueBuilder();
-      b.generated('v=DMARC1', call.callee);
-      const tag = (tagName: string, option: string, map: (v: string) => string = (v) => v) => {
-        const p = prop(opts, option);
-        if (!p) return;
-        const v = resolve(p.value) as N;
-        // failureOptions may be an object of booleans: DKIM -> d, SPF -> s (DNSControl's DMARC_BUILDER).
-        if (v.type === 'ObjectExpression') {
-          const on = (k: string) => prop(v, k)?.value?.value === true;
-          const fo = [on('DKIM') ? 'd' : '', on('SPF') ? 's' : ''].filter(Boolean).join(':');
-          if (fo) {
-            b.generated('; ', p.key);
-            b.generated(`${tagName}=`, p.key);
-            b.generated(fo, v);
+
+    const addSite = (owner: string | undefined, b: ValueBuilder, node: N, ownerNode: N | undefined, syntax: ValueSyntax, coarse: boolean, pieces?: boolean) => {
+      if (b.strings.length === 0) b.endString();
+      const site: RecordSite = {
+        owner,
+        type: 'TXT',
+        value: b.value,
+        strings: b.strings,
+        map: b.map,
+        syntax,
+        uri,
+        range: { start: node.start, end: node.end },
+        ownerRange: ownerNode ? { start: ownerNode.start, end: ownerNode.end } : { start: node.start, end: node.start },
+        coarse,
+        ...(coarse && pieces ? { pieces: true } : {}),
+      };
+      out.sites.push(markHoles(site));
+      out.records.push({ owner, type: 'TXT', ttl: undefined, rdata: [b.value], uri, range: site.range, site });
+    };
+
+    const ownerOf = (label: string, domain: string) => (label === '@' || label === '' ? domain : label.endsWith('.') ? label.slice(0, -1).toLowerCase() : `${label.toLowerCase()}.${domain}`);
+
+    /** A literal string argument's text, or undefined when it is computed. */
+    const literalText = (n: N | undefined, scope: Scope = NONE): string | undefined => {
+      const bound = n?.type === 'Identifier' ? scope.get(n.name) : undefined;
+      if (bound) return knownText(bound);
+      const v = resolve(n);
+      return v ? literalParts(text, v)?.map((p) => p.text).join('') : undefined;
+    };
+    /** A string argument's text: a literal, else what it evaluates to from constants (this file's or the configuration's globals). */
+    const staticText = (n: N | undefined, scope: Scope = NONE): string | undefined => {
+      const literal = literalText(n, scope);
+      if (literal !== undefined || !n) return literal;
+      const built = evalJs(n, scope);
+      return built && knownText(built);
+    };
+    /**
+     * Reads one record call of a D(). True when what it publishes is known statically (its names and
+     * the data DMARC Lens reads); else false or undefined, and the D() is not known to be the whole zone.
+     */
+    const visitRecord = (call: N, domain: string, scope: Scope = NONE): boolean | undefined => {
+      const fn = call.callee?.type === 'Identifier' ? call.callee.name : '';
+      const args: N[] = call.arguments ?? [];
+      const range = { start: call.start, end: call.end };
+      // The records other than TXT that say where mail goes and what exists: `mx`, `a` and `exists`
+      // terms, DMARC discovery and report addresses read them. A target is a name like a label.
+      if (fn === 'A' || fn === 'AAAA' || fn === 'MX' || fn === 'CNAME' || fn === 'NS') {
+        const label = staticText(args[0], scope);
+        if (label === undefined) return false;
+        const owner = ownerOf(label, domain);
+        const value = staticText(args[fn === 'MX' ? 2 : 1], scope);
+        if (value === undefined) return false;
+        const pref = resolve(args[1], scope);
+        const target = value === '.' ? '.' : `${ownerOf(value, domain)}.`;
+        out.records.push({ owner, type: fn, ttl: undefined, rdata: fn === 'MX' ? [String(pref?.type === 'Literal' ? pref.value : '10'), target] : [fn === 'CNAME' || fn === 'NS' ? target : value], uri, range });
+        return true;
+      }
+      // A record whose data DMARC Lens does not read: its name exists all the same.
+      if (NAMED_ONLY.has(fn)) {
+        const label = staticText(args[0], scope);
+        if (label === undefined) return false;
+        out.records.push({ owner: ownerOf(label, domain), type: fn, ttl: undefined, rdata: [], uri, range });
+        return true;
+      }
+      if (fn === 'TXT' || fn === 'SPF') {
+        let [labelNode, valueNode] = args;
+        if (args.length === 1) [labelNode, valueNode] = [undefined as unknown as N, args[0]];
+        const labelText = labelNode ? staticText(labelNode, scope) : '@';
+        const value = resolve(valueNode, scope);
+        if (labelText === undefined) note(labelNode, 'The record name is computed, so checks that depend on it are skipped.');
+        const owner = labelText === undefined ? undefined : ownerOf(labelText, domain);
+        const b = new ValueBuilder();
+        // The strings of the value: literals as written, else what they evaluate to (`"v=spf1 " + L.join(" ")`).
+        const elems: N[] = value?.type === 'ArrayExpression' ? value.elements.map((e: N) => resolve(e, scope)) : value ? [value] : [];
+        let strings: Ch[][] | undefined = [];
+        let built = false;
+        for (const e of elems) {
+          const parts = e ? literalParts(text, e) : undefined;
+          if (parts) {
+            strings.push(parts);
+            continue;
           }
+          const v = e ? evalJs(e, scope) : undefined;
+          built = true;
+          if (v?.k === 's') strings.push(v.chars);
+          // A whole value that is a list (`TXT("@", PARTS.map(…))`): its strings.
+          else if (v?.k === 'l' && elems.length === 1 && v.items.every((x) => x.k === 's')) strings.push(...v.items.map((x) => (x.k === 's' ? x.chars : [])));
+          else {
+            note(e ?? call, 'This TXT value is computed, so it is not checked.');
+            strings = undefined;
+            break;
+          }
+        }
+        // A helper's parameter not known statically (records/holes): the rest is checked when what is
+        // written before it says what record this is.
+        const holeAt = strings?.flat().find((c) => c.text === HOLE);
+        if (strings && holeAt) {
+          const written = `\`${text.slice(holeAt.from, holeAt.to)}\` (line ${text.slice(0, holeAt.from).split('\n').length})`;
+          const prefix = strings.flat().map((c) => c.text).join('');
+          if (!startsAsRecord(prefix.slice(0, prefix.indexOf(HOLE)))) {
+            note(value ?? call, `This TXT value is built from ${written}, which is not known statically, so it is not checked.`);
+            strings = undefined;
+          } else note(value ?? call, checkedAround(written));
+        }
+        if (!strings) {
+          // The record exists all the same: a `_dmarc` record of unknown value still covers its domain.
+          if (owner !== undefined) out.records.push(markDynamic({ owner, type: 'TXT', ttl: undefined, rdata: [], uri, range: { start: (value ?? call).start, end: (value ?? call).end } }));
           return;
         }
-        const literalValue = v.type === 'ArrayExpression' ? v.elements.every((e: N) => literalParts(text, e)) : (v.type === 'Literal' && typeof v.value === 'number') || literalParts(text, v) !== undefined;
-        if (!literalValue) {
-          note(v, `\`${option}\` is computed, so the \`${tagName}\` it produces is not checked.`);
-          return;
+        for (const parts of strings) {
+          b.chars(parts);
+          b.endString();
         }
-        b.generated('; ', p.key);
-        b.generated(`${tagName}=`, p.key);
-        if (v.type === 'ArrayExpression') {
-          v.elements.forEach((e: N, i: number) => {
-            if (i > 0) b.generated(',', e);
+        if (strings.length) addSite(owner, b, value!, labelNode, { host: 'js' }, built || strings.length > 1, true);
+        return owner !== undefined;
+      }
+      const opts = resolve(args[0]);
+      if (!opts || opts.type !== 'ObjectExpression') return;
+      const str = (name: string) => {
+        const p = prop(opts, name);
+        const v = p && resolve(p.value);
+        return v ? { key: p!.key as N, node: v, parts: literalParts(text, v) } : undefined;
+      };
+      const labelOpt = str('label');
+      const label = labelOpt?.parts?.map((x) => x.text).join('') ?? '@';
+      const labelKnown = labelOpt === undefined || labelOpt.parts !== undefined;
+      if (fn === 'SPF_BUILDER') {
+        const parts = prop(opts, 'parts');
+        const arr = parts && resolve(parts.value);
+        if (arr?.type !== 'ArrayExpression') return;
+        const b = new ValueBuilder();
+        arr.elements.forEach((e: N, i: number) => {
+          const ps = literalParts(text, resolve(e) ?? e);
+          if (i > 0) b.generated(' ', { start: e.start, end: e.start });
+          if (ps) b.chars(ps);
+        });
+        addSite(ownerOf(label, domain), b, arr, labelOpt?.node, { host: 'js' }, true);
+        return labelKnown;
+      } else if (fn === 'DMARC_BUILDER') {
+        const b = new ValueBuilder();
+        b.generated('v=DMARC1', call.callee);
+        const tag = (tagName: string, option: string, map: (v: string) => string = (v) => v) => {
+          const p = prop(opts, option);
+          if (!p) return;
+          const v = resolve(p.value) as N;
+          // failureOptions may be an object of booleans: DKIM -> d, SPF -> s (DNSControl's DMARC_BUILDER).
+          if (v.type === 'ObjectExpression') {
+            const on = (k: string) => prop(v, k)?.value?.value === true;
+            const fo = [on('DKIM') ? 'd' : '', on('SPF') ? 's' : ''].filter(Boolean).join(':');
+            if (fo) {
+              b.generated('; ', p.key);
+              b.generated(`${tagName}=`, p.key);
+              b.generated(fo, v);
+            }
+            return;
+          }
+          const literalValue = v.type === 'ArrayExpression' ? v.elements.every((e: N) => literalParts(text, e)) : (v.type === 'Literal' && typeof v.value === 'number') || literalParts(text, v) !== undefined;
+          if (!literalValue) {
+            note(v, `\`${option}\` is computed, so the \`${tagName}\` it produces is not checked.`);
+            return;
+          }
+          b.generated('; ', p.key);
+          b.generated(`${tagName}=`, p.key);
+          if (v.type === 'ArrayExpression') {
+            v.elements.forEach((e: N, i: number) => {
+              if (i > 0) b.generated(',', e);
+              const ps = literalParts(text, e);
+              if (ps) b.chars(ps);
+            });
+          } else if (v.type === 'Literal' && typeof v.value === 'number') b.generated(String(v.value), v);
+          else {
+            const ps = literalParts(text, v);
+            const raw = ps?.map((x) => x.text).join('') ?? '';
+            const mapped = map(raw);
+            if (ps && mapped === raw) b.chars(ps);
+            else b.generated(mapped, v);
+          }
+        };
+        const align = (v: string) => ({ strict: 's', relaxed: 'r' })[v.toLowerCase()] ?? v;
+        tag('p', 'policy');
+        tag('sp', 'subdomainPolicy');
+        tag('adkim', 'alignmentDKIM', align);
+        tag('aspf', 'alignmentSPF', align);
+        // DNSControl's `percent` becomes `pct`, which RFC 9989 removed: the finding lands on the option.
+        tag('pct', 'percent');
+        tag('rua', 'rua');
+        tag('ruf', 'ruf');
+        tag('fo', 'failureOptions');
+        tag('rf', 'failureFormat');
+        tag('ri', 'reportInterval', (v) => String(({ s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[v.slice(-1)] * Number(v.slice(0, -1)) || v));
+        addSite(ownerOf(label === '@' ? '_dmarc' : `_dmarc.${label}`, domain), b, call, labelOpt?.node, { host: 'js' }, true);
+        return labelKnown;
+      } else if (fn === 'DKIM_BUILDER') {
+        const selector = str('selector')?.parts?.map((x) => x.text).join('');
+        if (!selector) return;
+        const b = new ValueBuilder();
+        b.generated('v=', call.callee);
+        const version = str('version');
+        if (version?.parts) b.chars(version.parts);
+        else b.generated('DKIM1', call.callee);
+        const list = (tagName: string, option: string) => {
+          const p = prop(opts, option);
+          if (!p) return;
+          const v = resolve(p.value) as N;
+          b.generated(`; ${tagName}=`, p.key);
+          const elems: N[] = v.type === 'ArrayExpression' ? v.elements : [v];
+          elems.forEach((e, i) => {
+            if (i > 0) b.generated(':', e);
             const ps = literalParts(text, e);
             if (ps) b.chars(ps);
           });
-        } else if (v.type === 'Literal' && typeof v.value === 'number') b.generated(String(v.value), v);
-        else {
-          const ps = literalParts(text, v);
-          const raw = ps?.map((x) => x.text).join('') ?? '';
-          const mapped = map(raw);
-          if (ps && mapped === raw) b.chars(ps);
-          else b.generated(mapped, v);
-        }
-      };
-      const align = (v: string) => ({ strict: 's', relaxed: 'r' })[v.toLowerCase()] ?? v;
-      tag('p', 'policy');
-      tag('sp', 'subdomainPolicy');
-      tag('adkim', 'alignmentDKIM', align);
-      tag('aspf', 'alignmentSPF', align);
-      // DNSControl's `percent` becomes `pct`, which RFC 9989 removed: the finding lands on the option.
-      tag('pct', 'percent');
-      tag('rua', 'rua');
-      tag('ruf', 'ruf');
-      tag('fo', 'failureOptions');
-      tag('rf', 'failureFormat');
-      tag('ri', 'reportInterval', (v) => String(({ s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[v.slice(-1)] * Number(v.slice(0, -1)) || v));
-      addSite(ownerOf(label === '@' ? '_dmarc' : `_dmarc.${label}`, domain), b, call, labelOpt?.node, { host: 'js' }, true);
-      return labelKnown;
-    } else if (fn === 'DKIM_BUILDER') {
-      const selector = str('selector')?.parts?.map((x) => x.text).join('');
-      if (!selector) return;
-      const b = new ValueBuilder();
-      b.generated('v=', call.callee);
-      const version = str('version');
-      if (version?.parts) b.chars(version.parts);
-      else b.generated('DKIM1', call.callee);
-      const list = (tagName: string, option: string) => {
-        const p = prop(opts, option);
-        if (!p) return;
-        const v = resolve(p.value) as N;
-        b.generated(`; ${tagName}=`, p.key);
-        const elems: N[] = v.type === 'ArrayExpression' ? v.elements : [v];
-        elems.forEach((e, i) => {
-          if (i > 0) b.generated(':', e);
-          const ps = literalParts(text, e);
-          if (ps) b.chars(ps);
-        });
-      };
-      list('h', 'hashtypes');
-      list('k', 'keytype');
-      list('s', 'servicetypes');
-      list('t', 'flags');
-      list('n', 'note');
-      list('p', 'pubkey');
-      const owner = ownerOf(label === '@' ? `${selector}._domainkey` : `${selector}._domainkey.${label}`, domain);
-      addSite(owner, b, call, str('selector')?.node, { host: 'js' }, true);
-      return labelKnown;
+        };
+        list('h', 'hashtypes');
+        list('k', 'keytype');
+        list('s', 'servicetypes');
+        list('t', 'flags');
+        list('n', 'note');
+        list('p', 'pubkey');
+        const owner = ownerOf(label === '@' ? `${selector}._domainkey` : `${selector}._domainkey.${label}`, domain);
+        addSite(owner, b, call, str('selector')?.node, { host: 'js' }, true);
+        return labelKnown;
+      }
+      return undefined;
+    };
+    return { consts, functions, resolve, note, evalJs, staticText, visitRecord };
+  };
+  type Reader = ReturnType<typeof readerOf>;
+  // `var X = "…"` constants and helper functions, for records that reference them.
+  const own = readerOf(text, uri, topConsts(program), topFunctions(program));
+  const { resolve, note, staticText } = own;
+  /** Readers of the other files of the configuration, by path. */
+  const readers = new Map<string, Reader>([[uri, own]]);
+  /** The reader of the file that defines a global, and its definition, when it is not this file's. */
+  const global = (name: string): { reader: Reader; node: N } | undefined => {
+    const g = own.consts.has(name) || own.functions.has(name) ? undefined : sharedOnce().get(name);
+    if (!g) return undefined;
+    let reader = readers.get(g.file);
+    if (!reader) {
+      readers.set(g.file, (reader = readerOf(g.text, g.file, g.consts, g.functions)));
+      out.texts.set(g.file, g.text);
     }
-    return undefined;
+    return { reader, node: g.node };
   };
 
   /** The strings of an array literal (written in place or as a `var`) of string literals only. */
@@ -634,24 +673,31 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
    * (`function mailAuth(domain, policy) { return [TXT("_dmarc", "v=DMARC1; p=" + policy), …]; }`), read
    * with what the call passes. A parameter whose argument is not known statically is a hole (records/holes).
    */
-  const expand = (n: N | null | undefined, scope: Scope, env: Env, depth: number): { node: N | null | undefined; scope: Scope }[] => {
-    const v = n ? resolve(n, scope) : n;
-    if (v?.type === 'ArrayExpression') return (v.elements as (N | null)[]).flatMap((e) => expand(e, scope, env, depth + 1));
-    const fn = v?.type === 'CallExpression' && v.callee?.type === 'Identifier' ? functions.get(v.callee.name) : undefined;
+  const expand = (n: N | null | undefined, scope: Scope, env: Env, depth: number, r: Reader = own): { node: N | null | undefined; scope: Scope; reader: Reader }[] => {
+    let v = n ? r.resolve(n, scope) : n;
+    let reader = r;
+    // A macro another file of the configuration defines: read where that file writes it.
+    const g = v?.type === 'Identifier' && !scope.has(v.name) ? global(v.name) : undefined;
+    if (g) [v, reader] = [g.node, g.reader];
+    if (v?.type === 'ArrayExpression') return (v.elements as (N | null)[]).flatMap((e) => expand(e, scope, env, depth + 1, reader));
+    const name = v?.type === 'CallExpression' && v.callee?.type === 'Identifier' && !scope.has(v.callee.name) ? (v.callee.name as string) : undefined;
+    const there = name !== undefined && !reader.functions.has(name) ? global(name) : undefined;
+    const fn = name === undefined ? undefined : (reader.functions.get(name) ?? (there && isFunction(there.node) ? there.node : undefined));
+    const fnReader = reader.functions.has(name ?? '') ? reader : (there?.reader ?? reader);
     const body = fn && depth < 16 ? returnedExpression(fn) : undefined;
-    if (!body) return [{ node: v, scope }];
+    if (!body) return [{ node: v, scope, reader }];
     const bound = new Map<string, JsValue>();
     (fn!.params as N[]).forEach((p, i) => {
       if (p.type !== 'Identifier') return;
       const a: N | undefined = v!.arguments[i];
-      const known = a ? evalJs(a, scope) : undefined;
+      const known = a ? reader.evalJs(a, scope) : undefined;
       const loopValue = a?.type === 'Identifier' ? env.get(a.name) : undefined;
       const at = a ?? v!;
-      if (known) bound.set(p.name, known);
-      else if (typeof loopValue === 'string') bound.set(p.name, { k: 's', chars: [...loopValue].map((c) => ({ text: c, from: at.start, to: at.end, gen: true as const })) });
-      else bound.set(p.name, { k: 's', chars: [{ text: HOLE, from: at.start, to: at.end, gen: true }] });
+      const value: JsValue = known ?? (typeof loopValue === 'string' ? { k: 's', chars: [...loopValue].map((c) => ({ text: c, from: at.start, to: at.end, gen: true as const })) } : { k: 's', chars: [{ text: HOLE, from: at.start, to: at.end, gen: true }] });
+      // Written in the calling file: in the helper's file, what it passes stands at the parameter.
+      bound.set(p.name, fnReader === reader ? value : relocated(value, p));
     });
-    return expand(body, bound, env, depth + 1);
+    return expand(body, bound, env, depth + 1, fnReader);
   };
 
   const visit = (n: N | null | undefined, env: Env = new Map()): void => {
@@ -673,11 +719,11 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
         const arg = resolve(a);
         // The registrar comes first, often a variable of another file (`REG_NONE`).
         if (k === 0 && arg?.type === 'Identifier') return;
-        for (const { node: c, scope } of expand(arg, NONE, env, 0)) {
+        for (const { node: c, scope, reader } of expand(arg, NONE, env, 0)) {
           if (c?.type === 'CallExpression') {
             const fn = c.callee?.type === 'Identifier' ? c.callee.name : '';
             // A record call must be read whole; anything else must add no record.
-            if (visitRecord(c, domain, scope) !== true && !SETTING_CALLS.has(fn)) whole = false;
+            if (reader.visitRecord(c, domain, scope) !== true && !SETTING_CALLS.has(fn)) whole = false;
           } else if (!(c?.type === 'Identifier' && c.name === 'END')) whole = false;
         }
       });
