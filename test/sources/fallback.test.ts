@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeZone } from '../../server/src/service';
 import { applyFix, covered } from '../helpers';
+import { HOLE } from '../../server/src/records/holes';
 
 const check = (text: string, uri: string) => analyzeZone(text, uri, { format: 'text' });
 
@@ -32,5 +33,32 @@ describe('fallback for other text files', () => {
     assert.equal(check('# no records here\n', 'a.md').sites.length, 0);
     assert.equal(check('x = "v=spf1 -all\n', 'b.py').sites.length, 0);
     assert.equal(check('x = "v=spf10 -all"\n', 'c.py').sites.length, 0);
+  });
+
+  it('reads a literal the program fills in or appends to around the parts it does not know (records/holes)', () => {
+    const py = [
+      'a = f"v=DMARC1; p={policy}; pct=100; rua=mailto:d@example.com"',
+      'b = "v=DMARC1; p=%s; pct=50" % policy',
+      'c = "v=spf1 {} +all".format(include)',
+      'd = "v=spf1 ptr " + extra',
+      'e = prefix + "v=spf1 -all"',
+      'g = f"v=spf1 {{literal}} -all"',
+      'h = `v=DMARC1; p=${policy}`',
+      '',
+    ].join('\n');
+    const a = check(py, 'mail.py');
+    assert.deepEqual(a.sites.map((s) => [s.site.value.replaceAll(HOLE, '…'), !!s.site.holes]), [
+      ['v=DMARC1; p=…; pct=100; rua=mailto:d@example.com', true],
+      ['v=DMARC1; p=…; pct=50', true],
+      ['v=spf1 … +all', true],
+      ['v=spf1 ptr …', true],
+      ['v=spf1 {literal} -all', false],
+      ['v=DMARC1; p=…', true],
+    ]);
+    const rules = a.findings.map((f) => `${covered(py, f)} ${f.rule}`);
+    // `{{literal}}` is a literal `{literal}` in an f-string: a term SPF does not know.
+    assert.deepEqual(rules, ['pct=100 dmarc/pct-removed', 'pct=50 dmarc/pct-removed', '+all spf/plus-all', 'ptr spf/ptr', '{{literal}} spf/syntax-error']);
+    // Before, `{policy}` and `%s` were read as the policy: `p=%s` is not valid.
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/invalid-value' || f.rule === 'spf/no-all' || f.rule === 'dmarc/no-rua'), rules.join('\n'));
   });
 });

@@ -3,10 +3,17 @@
  * infrastructure format): every quoted string literal that starts `v=spf1`, `v=DMARC1` or `v=DKIM1`
  * is checked as a record of unknown owner, so owner-dependent rules stay silent. Strings in double
  * quotes, single quotes and backticks, with backslash escapes, as most languages write them.
+ *
+ * A literal that is a piece of a value built when the program runs is read with holes where the
+ * program puts the rest (records/holes): a JavaScript template's `${…}`, a Python f-string's `{…}`,
+ * `"…%s…" % x` and `"…{}…".format(x)`, and what `+` appends. A literal that `+` appends to something
+ * else is not the start of a record.
  */
 import { SourceMap } from '../sourcemap';
 import type { RecordSite, ValueSyntax } from '../types';
 import type { ZoneFile } from './zonefile';
+import { HOLE, startsAsRecord } from '../records/holes';
+import { markHoles } from '../util/zonenames';
 
 const START = /(["'`])(v=spf1(?=[\s"'`\\]|$)|v=DMARC1|v=DKIM1)/gi;
 const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', "'": "'", '`': '`', '\\': '\\', '/': '/' };
@@ -18,7 +25,11 @@ export function readFallback(text: string, uri: string): ZoneFile {
   for (let m = START.exec(text); m; m = START.exec(text)) {
     const quote = m[1];
     const open = m.index;
-    const map = new SourceMap();
+    // `x + "v=spf1 …"`: the middle of a value, not a record.
+    if (/\+\s*$/.test(text.slice(Math.max(0, open - 40), open))) continue;
+    const before = text.slice(Math.max(0, open - 3), open);
+    const fString = /(^|[^A-Za-z0-9_])[rR]?[fF][rR]?$/.test(before);
+    let map = new SourceMap();
     let value = '';
     let i = open + 1;
     let closed = false;
@@ -29,6 +40,22 @@ export function readFallback(text: string, uri: string): ZoneFile {
         break;
       }
       if (ch === '\n' && quote !== '`') break; // an unterminated literal: not a string we can read
+      // A part the program fills in: a hole over where it is written.
+      const fill = quote === '`' && ch === '$' && text[i + 1] === '{' ? 2 : fString && ch === '{' && text[i + 1] !== '{' ? 1 : 0;
+      if (fill) {
+        const close = text.indexOf('}', i + fill);
+        if (close < 0 || text.slice(i, close).includes('\n')) break;
+        map.addEscape(i, close + 1 - i);
+        value += HOLE;
+        i = close;
+        continue;
+      }
+      if (fString && (ch === '{' || ch === '}') && text[i + 1] === ch) {
+        map.addEscape(i, 2);
+        value += ch;
+        i++;
+        continue;
+      }
       if (ch === '\\' && i + 1 < text.length) {
         const e = ESC[text[i + 1]];
         if (e !== undefined) {
@@ -42,6 +69,38 @@ export function readFallback(text: string, uri: string): ZoneFile {
       value += ch;
     }
     if (!closed) continue;
+    // What comes after: `+ more` appends an unknown rest; `% args` and `.format(…)` fill `%s` and `{}`.
+    const after = /^\s*(\+|%(?!=)|\.format\()/.exec(text.slice(i + 1, i + 12))?.[1];
+    if (after === '%' || after === '.format(') {
+      const slot = after === '%' ? /%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdifrxXeEgGcao]/g : /\{[^{}]*\}/g;
+      const filled = new SourceMap();
+      let v2 = '';
+      let last = 0;
+      for (let k = slot.exec(value); k; k = slot.exec(value)) {
+        for (let j = last; j < k.index; j++) {
+          filled.addPiece(value[j], map.toDocStart(j), map.toDocEnd(j + 1));
+          v2 += value[j];
+        }
+        filled.addEscape(map.toDocStart(k.index), map.toDocEnd(k.index + k[0].length) - map.toDocStart(k.index));
+        v2 += HOLE;
+        last = k.index + k[0].length;
+      }
+      for (let j = last; j < value.length; j++) {
+        filled.addPiece(value[j], map.toDocStart(j), map.toDocEnd(j + 1));
+        v2 += value[j];
+      }
+      value = v2;
+      map = filled;
+    } else if (after === '+') {
+      // The rest stands at the `+`.
+      map.addEscape(text.indexOf('+', i + 1), 1);
+      value += HOLE;
+    }
+    const hole = value.indexOf(HOLE);
+    if (hole >= 0 && !startsAsRecord(value.slice(0, hole))) {
+      START.lastIndex = i + 1;
+      continue;
+    }
     const syntax: ValueSyntax = { host: quote === '"' ? 'yaml-double' : 'js' };
     const site: RecordSite = {
       owner: undefined,
@@ -54,7 +113,7 @@ export function readFallback(text: string, uri: string): ZoneFile {
       range: { start: open, end: i + 1 },
       ownerRange: { start: open, end: open },
     };
-    out.sites.push(site);
+    out.sites.push(markHoles(site));
     out.records.push({ owner: undefined, type: 'TXT', ttl: undefined, rdata: [value], uri, range: site.range, site });
     START.lastIndex = i + 1;
   }
