@@ -104,7 +104,7 @@ function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N
   const ev = (n: N | undefined, sc = scope) => jsEval(text, n, consts, sc, depth + 1, shared);
   const str = (v: JsValue): Ch[] => (v.k === 's' ? v.chars : notStatic());
   // A hole keeps where its unknown argument is written (records/holes).
-  const moved = (v: JsValue, at: { start: number; end: number }): JsValue => (v.k === 's' ? { k: 's', chars: v.chars.map((c) => (c.text === HOLE ? c : { text: c.text, from: at.start, to: at.end, gen: true as const })) } : { k: 'l', items: v.items.map((x) => moved(x, at)) });
+  const moved = (v: JsValue, at: { start: number; end: number }): JsValue => relocated(v, at, true);
   const gen = (t: string, at: { start: number; end: number }): JsValue => ({ k: 's', chars: [...t].map((c) => ({ text: c, from: at.start, to: at.end, gen: true as const })) });
   switch (node.type) {
     case 'Literal': {
@@ -223,9 +223,12 @@ function knownText(v: JsValue): string | undefined {
   return v.k === 's' && !v.chars.some((c) => c.text === HOLE) ? v.chars.map((c) => c.text).join('') : undefined;
 }
 
-/** A value with every character standing at `at` (what a call passes, seen from the helper's own file). */
-function relocated(v: JsValue, at: { start: number; end: number }): JsValue {
-  return v.k === 's' ? { k: 's', chars: v.chars.map((c) => ({ text: c.text, from: at.start, to: at.end, gen: true as const })) } : { k: 'l', items: v.items.map((x) => relocated(x, at)) };
+/**
+ * A value with its characters standing at `at`: a constant's value at its reference (`keepHoles`: a
+ * hole stays where its argument is written), or what a call passes, seen from the helper's own file.
+ */
+function relocated(v: JsValue, at: { start: number; end: number }, keepHoles = false): JsValue {
+  return v.k === 's' ? { k: 's', chars: v.chars.map((c) => (keepHoles && c.text === HOLE ? c : { text: c.text, from: at.start, to: at.end, gen: true as const })) } : { k: 'l', items: v.items.map((x) => relocated(x, at, keepHoles)) };
 }
 
 const isFunction = (n: N | undefined) => n?.type === 'FunctionDeclaration' || n?.type === 'FunctionExpression' || n?.type === 'ArrowFunctionExpression';
