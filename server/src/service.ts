@@ -482,6 +482,8 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
  */
 export function dropRepeated(findings: Finding[]): void {
   let w = 0;
+  /** A finding kept → the names of the findings that said the same of other names there. */
+  let alike: Map<Finding, string[]> | undefined;
   for (let i = 0; i < findings.length; i++) {
     const f = findings[i];
     let repeated = false;
@@ -489,7 +491,18 @@ export function dropRepeated(findings: Finding[]): void {
     for (let j = w - 1; j >= 0; j--) {
       const g = findings[j];
       if (g.uri !== f.uri || g.range.start !== f.range.start || g.rule !== f.rule) break;
-      if (g.range.end === f.range.end && g.message === f.message) {
+      if (g.range.end !== f.range.end) continue;
+      if (g.message === f.message) {
+        repeated = true;
+        break;
+      }
+      // The same said of another name (a macro, a helper or a `for_each` writes one text for several domains): said once, naming them all.
+      const name = nameOf(f);
+      if (name !== undefined && nameOf(g) !== undefined && g.severity === f.severity && shape(g) === shape(f)) {
+        alike ??= new Map();
+        const names = alike.get(g) ?? [];
+        if (!names.includes(name)) names.push(name);
+        alike.set(g, names);
         repeated = true;
         break;
       }
@@ -497,6 +510,28 @@ export function dropRepeated(findings: Finding[]): void {
     if (!repeated) findings[w++] = f;
   }
   findings.length = w;
+  if (alike)
+    for (let k = 0; k < w; k++) {
+      const names = alike.get(findings[k]);
+      if (!names) continue;
+      // A new object: the one kept may be handed out again by an incremental re-check.
+      const { shown: _, ...rest } = findings[k];
+      const list = names.length > 6 ? `${names.slice(0, 6).join(', ')} and ${names.length - 6} more` : names.join(', ');
+      findings[k] = { ...rest, message: `${rest.message} The same holds for ${list}: this text writes their record too.` };
+    }
+}
+
+/** The name a finding is about (its record's owner, from its context), or undefined. */
+function nameOf(f: Finding): string | undefined {
+  const owner = f.context?.slice(0, f.context.indexOf(' '));
+  return owner ? owner.replace(/^(_[^.]+\.)+/, '') : undefined;
+}
+
+/** A finding's message with the name it is about taken out, to tell the same said of two names. */
+function shape(f: Finding): string {
+  const owner = f.context!.slice(0, f.context!.indexOf(' '));
+  const name = nameOf(f)!;
+  return f.message.split(owner).join('\0').split(name).join('\0');
 }
 
 /** DMARC records whose domain's aggregate reports show legitimate-looking senders failing (RFC 9990). */

@@ -708,7 +708,10 @@ describe('DNSControl', () => {
     assert.equal(a.findings.filter((f) => f.rule === 'spf/plus-all').length, 1);
     // What depends on the domain is said per domain: example.net sends its reports to example.com.
     assert.deepEqual(a.findings.filter((f) => f.rule === 'dmarc/external-reports-not-authorized').map((f) => f.message.split(' ')[2]), ['example.net']);
-    assert.deepEqual(a.findings.filter((f) => f.rule === 'dmarc/missing-record').map((f) => f.message.split(' ')[0]).sort(), ['`a.example`', '`b.example`']);
+    // The same said of two domains at one place is said once, naming both.
+    const missing = a.findings.filter((f) => f.rule === 'dmarc/missing-record');
+    assert.equal(missing.length, 1, missing.map((f) => f.message).join('\n'));
+    assert.match(missing[0].message, /^`a\.example` publishes SPF .* The same holds for b\.example: this text writes their record too\.$/);
     assert.deepEqual(a.findings.filter((f) => f.rule === 'source/not-static').map((f) => covered(text, f)), ['d']);
   });
 });
@@ -992,6 +995,16 @@ END);
     assert.equal(a.sites[4].site.holes, true);
     // The MX built from the unknown argument is not read; its name is not known.
     assert.ok(!a.zone.records.some((r) => r.type === 'MX' && r.owner === 'example.org'));
+  });
+
+  it('says what holds for every domain a macro writes once, naming them, and what differs per domain apart', () => {
+    const js = 'var SG = [TXT("@", "v=spf1 include:sendgrid.net -all")];\n' + ['a', 'b', 'c'].map((d) => `D("${d}.example", REG, SG, TXT("_dmarc", "v=DMARC1; p=reject; rua=mailto:d@${d}.example"), MX("@", 10, "mx.${d}.example."), END);\n`).join('');
+    const a = analyzeZone(js, '/x/dnsconfig.js');
+    const align = a.findings.filter((f) => f.rule === 'spf/include-does-not-align');
+    assert.equal(align.length, 1, align.map((f) => f.message).join('\n'));
+    assert.match(align[0].message, /with a\.example under DMARC.* The same holds for b\.example, c\.example: this text writes their record too\.$/);
+    // Fixes stay with the finding kept.
+    assert.deepEqual(align[0].fixes ?? [], a.findings.find((f) => f.rule === 'spf/include-does-not-align')!.fixes ?? []);
   });
 
   it('does not read a helper whose body decides what it returns', () => {

@@ -394,7 +394,10 @@ describe('Terraform module calls', () => {
       fs.writeFileSync(path.join(dir, 'a', 'b', 'main.tf'), 'variable "domain" {}\nresource "aws_route53_record" "spf" {\n  zone_id = "Z1"\n  name    = "${var.domain}."\n  type    = "TXT"\n  records = ["v=spf1 +all"]\n}\n');
       const r = spawnSync(process.execPath, [CLI, 'check', dir, '--offline', '--format', 'json'], { encoding: 'utf8' });
       const diags = (JSON.parse(r.stdout).files as { diagnostics: { rule: string; message: string }[] }[]).flatMap((f) => f.diagnostics);
-      assert.deepEqual(diags.filter((d) => d.rule === 'dmarc/missing-record').map((d) => d.message.split(' ')[0]).sort(), ['`mail.one.example`', '`mail.two.example`']);
+      // Said of both domains the module text writes, once.
+      const missing = diags.filter((d) => d.rule === 'dmarc/missing-record');
+      assert.equal(missing.length, 1, JSON.stringify(missing));
+      assert.match(missing[0].message, /^`mail\.one\.example` .* The same holds for mail\.two\.example: this text writes their record too\.$/);
       assert.equal(diags.filter((d) => d.rule === 'spf/plus-all').length, 1, 'the module text is one place: said once');
       assert.ok(!diags.some((d) => d.rule === 'source/not-static'), JSON.stringify(diags));
     } finally {
