@@ -465,7 +465,31 @@ function toDiagnostic(f: Finding, state: DocState, index: { positionAt(o: number
 
 const TIMING = process.env.DMARC_LENS_TIMING === '1';
 
-function publish(doc: TextDocument, model = true, treesDone = false): DocState {
+/** The open files (their documents' uris) each document's reading places findings in, besides itself. */
+const contributedTo = new Map<string, Set<string>>();
+
+/**
+ * The findings the readings of other open documents place in `file`: the records a DNSControl macro
+ * file or a zone's `$INCLUDE`d file writes for the domains of the files that use them. Each is shown
+ * once, beside what the file's own reading finds.
+ */
+function contributions(file: string, self: string, own: readonly Finding[]): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set(own.map((f) => `${f.rule}\0${f.range.start}\0${f.range.end}\0${f.message}`));
+  for (const [uri, st] of states) {
+    if (uri === self || !contributedTo.get(uri)?.has(file)) continue;
+    for (const f of st.analysis?.findings ?? []) {
+      const key = `${f.rule}\0${f.range.start}\0${f.range.end}\0${f.message}`;
+      if (f.uri === file && !seen.has(key)) {
+        seen.add(key);
+        out.push(f);
+      }
+    }
+  }
+  return out;
+}
+
+function publish(doc: TextDocument, model = true, treesDone = false, passOn = true): DocState {
   const t0 = TIMING ? performance.now() : 0;
   const state = analyze(doc, model);
   const t1 = TIMING ? performance.now() : 0;
@@ -480,7 +504,9 @@ function publish(doc: TextDocument, model = true, treesDone = false): DocState {
     const file = toPath(doc.uri);
     // The editor's document keeps its line offsets up to date across edits: use it for positions.
     const tree = treeState.get(doc.uri);
-    const all = [...(state.analysis?.findings ?? []), ...(tree && tree.version === state.version ? tree.findings : [])].filter((f) => f.uri === file);
+    const mine = [...(state.analysis?.findings ?? []), ...(tree && tree.version === state.version ? tree.findings : [])].filter((f) => f.uri === file);
+    const theirs = contributions(file, doc.uri, mine);
+    const all = theirs.length ? [...mine, ...theirs].sort(byDocumentOrder) : mine;
     // Inline suppressions apply to what is shown; the rest of the analysis keeps every finding.
     let findings = applySuppressions(doc.getText(), file, all).findings;
     // Findings recorded in the baseline are shown as hints, or not at all (dmarcLens.baseline.mode).
@@ -494,6 +520,20 @@ function publish(doc: TextDocument, model = true, treesDone = false): DocState {
   }
   const t2 = TIMING ? performance.now() : 0;
   void connection.sendDiagnostics({ uri: doc.uri, version: state.version, diagnostics });
+  if (passOn) {
+    // The other open files this reading places findings in (and those it did before) show them anew.
+    const file = toPath(doc.uri);
+    const now = new Set<string>();
+    for (const f of state.analysis?.findings ?? []) if (f.uri !== file) now.add(f.uri);
+    const before = contributedTo.get(doc.uri);
+    if (now.size) contributedTo.set(doc.uri, now);
+    else contributedTo.delete(doc.uri);
+    if (now.size || before?.size)
+      for (const other of documents.all()) {
+        const f = toPath(other.uri);
+        if (other.uri !== doc.uri && (now.has(f) || before?.has(f))) publish(other, true, true, false);
+      }
+  }
   if (TIMING) connection.console.log(`dmarc-lens timing: analyze ${(t1 - t0).toFixed(1)} ms, diagnostics ${(t2 - t1).toFixed(1)} ms, send ${(performance.now() - t2).toFixed(1)} ms (${diagnostics.length}, model ${state.model})`);
   if (state.model && !treesDone && !reason) void checkTrees(doc, state);
   return state;
@@ -875,6 +915,10 @@ documents.onDidClose((e) => {
   }
   if (unsaved) revalidateDependents(file, undefined, before);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  // What its reading placed in other open files goes with it.
+  const placed = contributedTo.get(e.document.uri);
+  contributedTo.delete(e.document.uri);
+  if (placed) for (const other of documents.all()) if (placed.has(toPath(other.uri))) publish(other, true, true, false);
 });
 
 /** A fix's edits as LSP changes per document: its own document, or another file (open, or read from disk). */

@@ -477,3 +477,37 @@ describe('language server: a file a Terraform value reads with file() or templat
     assert.match(after.diagnostics.find((d) => d.code === 'dmarc/pct-removed')!.message, /pct=100/);
   });
 });
+
+describe('language server: findings a reading places in another open file', () => {
+  let dir: string;
+  let client: TestClient;
+  const lib = 'function dmarc(policy) {\n  return TXT("_dmarc", "v=DMARC1; p=" + policy + "; rua=mailto:d@gall.example");\n}\n';
+  const zone = 'D("gall.example", REG_NONE,\n  dmarc("rejet"),\nEND);\n';
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-contrib-lsp-'));
+    fs.writeFileSync(path.join(dir, 'dnsconfig.js'), 'require("./lib.js");\nrequire("./zone.js");\n');
+    fs.writeFileSync(path.join(dir, 'lib.js'), lib);
+    fs.writeFileSync(path.join(dir, 'zone.js'), zone);
+    client = await startServer(dir, { dns: { mode: 'offline' } });
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows in a DNSControl helper file what the files that call it find there, while they are open', async () => {
+    const libUri = pathToFileURL(path.join(dir, 'lib.js')).href;
+    const zoneUri = pathToFileURL(path.join(dir, 'zone.js')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: libUri, languageId: 'javascript', version: 1, text: lib } });
+    const alone = await client.waitFor(libUri, () => true);
+    assert.ok(!alone.diagnostics.some((d) => d.code === 'dmarc/invalid-value'), JSON.stringify(alone.diagnostics));
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: zoneUri, languageId: 'javascript', version: 1, text: zone } });
+    const shown = await client.waitFor(libUri, (p) => p.diagnostics.some((d) => d.code === 'dmarc/invalid-value'));
+    const d = shown.diagnostics.find((x) => x.code === 'dmarc/invalid-value')!;
+    assert.equal(lib.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character), 'policy');
+    // Closed, the caller's findings leave the helper file.
+    await client.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: zoneUri } });
+    await client.waitFor(libUri, (p) => !p.diagnostics.some((x) => x.code === 'dmarc/invalid-value'));
+  });
+});
