@@ -475,9 +475,11 @@ const contributedTo = new Map<string, Set<string>>();
  */
 function contributions(file: string, self: string, own: readonly Finding[]): Finding[] {
   const out: Finding[] = [];
-  const seen = new Set(own.map((f) => `${f.rule}\0${f.range.start}\0${f.range.end}\0${f.message}`));
+  let seen: Set<string> | undefined;
   for (const [uri, st] of states) {
     if (uri === self || !contributedTo.get(uri)?.has(file)) continue;
+    // Built only for a file others place findings in: most files have none.
+    seen ??= new Set(own.map((f) => `${f.rule}\0${f.range.start}\0${f.range.end}\0${f.message}`));
     for (const f of st.analysis?.findings ?? []) {
       const key = `${f.rule}\0${f.range.start}\0${f.range.end}\0${f.message}`;
       if (f.uri === file && !seen.has(key)) {
