@@ -132,6 +132,21 @@ describe('record values with parts not known statically', () => {
     fs.rmSync(mod, { recursive: true, force: true });
   });
 
+  it('a sender profile does not take an unknown policy for an enforced one (sender/will-fail-dmarc stays a warning)', () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-holes-sender-'));
+    const records = (policy: string) => `resource "aws_route53_record" "dmarc" {\n  zone_id = "Z1"\n  name    = "_dmarc.sndex.com"\n  type    = "TXT"\n  records = ["v=DMARC1; p=${policy}; rua=mailto:d@sndex.com"]\n}\n`;
+    fs.writeFileSync(path.join(ws, '.dmarc-lens.json'), JSON.stringify({ domains: { 'sndex.com': { senders: [{ provider: 'sendgrid', from: 'sndex.com' }] } } }));
+    const fail = (policy: string) => {
+      fs.writeFileSync(path.join(ws, 'main.tf'), records(policy));
+      const r = runCli(['check', ws, '--offline', '--format', 'json']);
+      return JSON.parse(r.stdout).files.flatMap((f: { diagnostics: { rule: string; severity: string; message: string }[] }) => f.diagnostics).find((d: { rule: string }) => d.rule === 'sender/will-fail-dmarc');
+    };
+    assert.equal(fail('reject').severity, 'error');
+    const unknown = fail('${var.policy}');
+    assert.equal(unknown.severity, 'warning');
+    assert.match(unknown.message, /whenever the policy at _dmarc\.sndex\.com enforces \(the record is not known statically: p=… at _dmarc\.sndex\.com\)/);
+  });
+
   it('marks the term around each hole, to the nearest space or semicolon', () => {
     assert.deepEqual(holeExtents(`v=spf1 a include:${HOLE} -all`), [{ start: 9, end: 18 }]);
     assert.deepEqual(holeExtents(`v=DMARC1; rua=mailto:a@${HOLE},mailto:b@${HOLE}; p=none`), [{ start: 10, end: 35 }]);

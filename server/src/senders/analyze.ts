@@ -13,6 +13,7 @@ import type { ResourceRecord } from '../types';
 import { bare, domDashed, fillTemplate, ownsDomain, providerById, providerForInclude, type CatalogRecord, type Provider } from './catalog';
 import { cnameTarget } from '../records/cname';
 import { isDynamic, wholeZone } from '../records/dynamic';
+import { holesOnlyInValuesOf } from '../records/holes';
 import { discoverPolicy, discoveryNames, orgDomain, treeWalk, type DmarcAt, type Discovery, type Walk } from './treewalk';
 
 export { discoveryNames, orgDomain } from './treewalk';
@@ -483,10 +484,13 @@ export function analyzeSenders(profiles: readonly SenderProfile[], lookup: Looku
     const dkim = dkimAlignment(s, p, coverage, lookup, inWorkspace, problems, label, org, options.keysUnder);
     const evidence = options.reports ? evidenceFor(s, p, options.reports) : undefined;
     if (!spf.aligned && !dkim.aligned && inWorkspace(s.from)) {
-      const enforcing = coverage && coverage.policy !== 'none';
+      // A record with parts not known statically (records/holes) beyond its report addresses: its policy, or a t=y, may be any.
+      const dm = coverage?.entry.site;
+      const policyKnown = !dm?.site.holes || (dm.dmarc !== undefined && holesOnlyInValuesOf(dm.site.value, dm.dmarc.tags, (n) => n === 'rua' || n === 'ruf'));
+      const enforcing = coverage && policyKnown && coverage.policy !== 'none';
       const publish = [...dkim.publish, ...spf.publish];
       const applied = `${coverage?.decidedBy}=${coverage?.policy} at _dmarc.${coverage?.at}${coverage && coverage.via !== coverage.decidedBy ? ` (no ${coverage.via}, so p applies to ${s.from})` : ''}`;
-      const when = !coverage ? (hosted ? `whenever the hosted policy at ${hosted.target} enforces` : 'once a DMARC policy is published') : enforcing ? (coverage.testing ? `as soon as t=y is removed from _dmarc.${coverage.at} (${applied})` : `now: ${applied}`) : `once ${applied} moves to quarantine or reject`;
+      const when = !coverage ? (hosted ? `whenever the hosted policy at ${hosted.target} enforces` : 'once a DMARC policy is published') : !policyKnown ? `whenever the policy at _dmarc.${coverage.at} enforces (the record is not known statically: ${applied})` : enforcing ? (coverage.testing ? `as soon as t=y is removed from _dmarc.${coverage.at} (${applied})` : `now: ${applied}`) : `once ${applied} moves to quarantine or reject`;
       problems.push({
         rule: 'sender/will-fail-dmarc',
         at: 'sender',
