@@ -1007,6 +1007,17 @@ END);
     assert.deepEqual(align[0].fixes ?? [], a.findings.find((f) => f.rule === 'spf/include-does-not-align')!.fixes ?? []);
   });
 
+  it('reads DMARC_BUILDER options a helper passes on (policy: policy) and constants (rua: REPORTS)', () => {
+    const js = 'var REPORTS = ["mailto:d@example.com"];\nfunction mail(policy, align) {\n  return [DMARC_BUILDER({ policy: policy, alignmentSPF: align, percent: 100, rua: REPORTS })];\n}\nD("example.com", REG, mail("rejet", "strict"), END);\nD("example.org", REG, mail(UNKNOWN, "relaxed"), END);\n';
+    const a = analyzeZone(js, '/x/dnsconfig.js');
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value.replace(HOLE, '…')]), [
+      ['_dmarc.example.com', 'v=DMARC1; p=rejet; aspf=s; pct=100; rua=mailto:d@example.com'],
+      ['_dmarc.example.org', 'v=DMARC1; p=…; aspf=r; pct=100; rua=mailto:d@example.com'],
+    ]);
+    assert.equal(covered(js, a.findings.find((f) => f.rule === 'dmarc/invalid-value')!), 'rejet');
+    assert.ok(!a.zone.problems.some((p) => p.message.includes('is computed')), a.zone.problems.map((p) => p.message).join('\n'));
+  });
+
   it('does not read a helper whose body decides what it returns', () => {
     const branchy = 'function spf(strict) {\n  if (strict) return [TXT("@", "v=spf1 -all")];\n  return [TXT("@", "v=spf1 +all")];\n}\nD("b.example", REG,\n  spf(true),\nEND);\n';
     const a = analyzeZone(branchy, '/x/dnsconfig.js');

@@ -512,7 +512,7 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
         const tag = (tagName: string, option: string, map: (v: string) => string = (v) => v) => {
           const p = prop(opts, option);
           if (!p) return;
-          const v = resolve(p.value) as N;
+          const v = resolve(p.value, scope) as N;
           // failureOptions may be an object of booleans: DKIM -> d, SPF -> s (DNSControl's DMARC_BUILDER).
           if (v.type === 'ObjectExpression') {
             const on = (k: string) => prop(v, k)?.value?.value === true;
@@ -526,7 +526,21 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
           }
           const literalValue = v.type === 'ArrayExpression' ? v.elements.every((e: N) => literalParts(text, e)) : (v.type === 'Literal' && typeof v.value === 'number') || literalParts(text, v) !== undefined;
           if (!literalValue) {
-            note(v, `\`${option}\` is computed, so the \`${tagName}\` it produces is not checked.`);
+            // Built from constants or a helper's parameters (`policy: policy`): what they make, a hole where a call passes what is not known.
+            const built = evalJs(v, scope);
+            const parts = built?.k === 's' ? [built.chars] : built?.k === 'l' && built.items.every((x) => x.k === 's') ? built.items.map((x) => (x as JsValue & { k: 's' }).chars) : undefined;
+            if (!parts) {
+              note(v, `\`${option}\` is computed, so the \`${tagName}\` it produces is not checked.`);
+              return;
+            }
+            b.generated('; ', p.key);
+            b.generated(`${tagName}=`, p.key);
+            parts.forEach((chars, i) => {
+              if (i > 0) b.generated(',', v);
+              const raw = chars.map((c) => c.text).join('');
+              if (map(raw) === raw) b.chars(chars);
+              else b.generated(map(raw), v);
+            });
             return;
           }
           b.generated('; ', p.key);
