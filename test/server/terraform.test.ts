@@ -511,3 +511,32 @@ describe('language server: findings a reading places in another open file', () =
     await client.waitFor(libUri, (p) => !p.diagnostics.some((x) => x.code === 'dmarc/invalid-value'));
   });
 });
+
+describe('language server: findings a zone places in the file it $INCLUDEs', () => {
+  let dir: string;
+  let client: TestClient;
+  const main = '$ORIGIN inc.example.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\n$INCLUDE mail.inc\n';
+  const inc = '@ IN TXT "v=spf1 mx -all"\n@ IN MX 10 mx\n';
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-contrib-inc-'));
+    fs.writeFileSync(path.join(dir, 'inc.example.zone'), main);
+    fs.writeFileSync(path.join(dir, 'mail.inc'), inc);
+    client = await startServer(dir, { dns: { mode: 'offline' } });
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows in the included file what the zone finds there, with the zone’s names', async () => {
+    const incUri = pathToFileURL(path.join(dir, 'mail.inc')).href;
+    const mainUri = pathToFileURL(path.join(dir, 'inc.example.zone')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: incUri, languageId: 'dns-zone', version: 1, text: inc } });
+    const alone = await client.waitFor(incUri, () => true);
+    assert.ok(!alone.diagnostics.some((d) => /inc\.example/.test(d.message)), JSON.stringify(alone.diagnostics));
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: mainUri, languageId: 'dns-zone', version: 1, text: main } });
+    const shown = await client.waitFor(incUri, (p) => p.diagnostics.some((d) => d.code === 'dmarc/missing-record' && /`inc\.example`/.test(d.message)));
+    assert.equal(shown.diagnostics.find((d) => d.code === 'dmarc/missing-record')!.range.start.line, 0);
+  });
+});
