@@ -12,6 +12,7 @@ import { tokenize } from '../../server/src/sources/hcl';
 import { evaluate, textOf, type ExprEnv, type HVal } from '../../server/src/sources/hclexpr';
 import { analyzeZone, readSource } from '../../server/src/service';
 import { SourceMap } from '../../server/src/sourcemap';
+import { HOLE } from '../../server/src/records/holes';
 import { applyFix, covered } from '../helpers';
 
 /** An environment whose locals are written in `defs` (one `name = expr` per line, as in a locals block). */
@@ -73,6 +74,32 @@ describe('HCL expressions', () => {
       '((((',
     ])
       assert.equal(ev(expr, 'l = ["a"]'), undefined, expr);
+  });
+
+  it('with holes, builds a string around what is not known: each hole says what it was and stands where it is written', () => {
+    const holed = (expr: string, defs = 'l = ["a"]') => {
+      const v = evaluate(tokenize(expr), env(defs), new Map(), true);
+      if (!v) return undefined;
+      assert.equal(v.k, 's', expr);
+      const chars = v.k === 's' ? v.chars : [];
+      return { text: chars.map((c) => c.c).join(''), holes: chars.filter((c) => c.hole !== undefined).map((c) => [c.hole, expr.slice(c.from, c.to)]) };
+    };
+    assert.deepEqual(holed('format("v=DMARC1; p=%s; rua=mailto:%s", var.policy, "d@example.com")'), { text: `v=DMARC1; p=${HOLE}; rua=mailto:d@example.com`, holes: [['var.policy', '%s']] });
+    assert.deepEqual(holed('join(" ", ["v=spf1", var.extra, "-all"])'), { text: `v=spf1 ${HOLE} -all`, holes: [['var.extra', 'var.extra']] });
+    // A list not known, spliced in, stands for any number of elements (and their separators).
+    assert.deepEqual(holed('join(" ", concat(["v=spf1"], [for i in var.includes : "include:${i}"], ["-all"]))'), { text: `v=spf1 ${HOLE} -all`, holes: [['var.includes', '[for i in var.includes : "include:${i}"]']] });
+    assert.deepEqual(holed('join(" ", flatten(["v=spf1", var.mechanisms, "-all"]))')?.text, `v=spf1 ${HOLE} -all`);
+    assert.deepEqual(holed('"v=spf1 include:${var.domain} -all"'), { text: `v=spf1 include:${HOLE} -all`, holes: [['${var.domain}', '${var.domain}']] });
+    // An operand with an operator, and a function not known, are holes as a whole.
+    assert.deepEqual(holed('format("v=DMARC1; p=%s", var.strict ? "reject" : "none")')?.holes, [['var.strict ? "reject" : "none"', '%s']]);
+    assert.deepEqual(holed('join("", ["v=DKIM1; k=rsa; p=", base64encode(var.key)])')?.holes, [['var.key', 'base64encode(var.key)']]);
+    assert.deepEqual(holed('join("", ["v=DKIM1; k=rsa; p=", filebase64("k.der")])')?.holes, [['filebase64()', 'filebase64("k.der")']]);
+    assert.deepEqual(holed('join(" ", ["v=spf1", lower(var.x), "-all"])')?.holes, [['var.x', 'lower(var.x)']]);
+    // What is not known where the value needs it whole stays not known: the format, the separator, an index, the value itself.
+    for (const expr of ['format(var.f, "x")', 'join(var.sep, ["a", "b"])', 'local.l[var.i]', 'var.x', 'element(var.l, 0)', 'sort(concat(["a"], var.l))[0]', '[for x in var.l : x]', 'join(" ", var.l == null ? [] : var.l)'])
+      assert.ok(holed(expr) === undefined || holed(expr)!.text === HOLE, expr);
+    // Without holes, nothing changes.
+    assert.equal(ev('format("v=DMARC1; p=%s", var.policy)'), undefined);
   });
 
   it('keeps, for every character, where it is written; a definition in another file is the reference', () => {

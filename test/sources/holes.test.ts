@@ -147,6 +147,47 @@ describe('record values with parts not known statically', () => {
     assert.match(unknown.message, /whenever the policy at _dmarc\.sndex\.com enforces \(the record is not known statically: p=… at _dmarc\.sndex\.com\)/);
   });
 
+  it('checks a value a Terraform function builds around arguments not known (format, join, concat, templatefile), fixes in place', () => {
+    const r53 = (name: string, expr: string) => `resource "aws_route53_record" "r" {\n  zone_id = "Z1"\n  name    = "${name}"\n  type    = "TXT"\n  ttl     = 300\n  records = [${expr}]\n}\n`;
+    const dmarc = r53('_dmarc.example.com', 'format("v=DMARC1; p=%s; pct=100; rua=mailto:dmarc@example.com; fo=2", var.policy)');
+    const a = check(dmarc);
+    assert.equal(a.sites[0].site.value, `v=DMARC1; p=${HOLE}; pct=100; rua=mailto:dmarc@example.com; fo=2`);
+    assert.ok(a.sites[0].site.holes);
+    const pct = a.findings.find((f) => f.rule === 'dmarc/pct-removed')!;
+    assert.equal(covered(dmarc, pct), 'pct=100');
+    assert.equal(applyFix(dmarc, pct.fixes![0]), dmarc.replace('pct=100; ', ''));
+    assert.equal(covered(dmarc, a.findings.find((f) => f.rule === 'dmarc/invalid-value')!), '2');
+    // The policy is not judged, nor is the record as a whole.
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/policy-none' || f.rule === 'dmarc/invalid-value' && covered(dmarc, f) !== '2' || f.rule === 'dmarc/missing-policy'), rulesOf(a.findings).join());
+    assert.match(a.zone.problems.find((p) => p.code === 'source/not-static')!.message, /contains var\.policy, which is not known statically; the rest of it is checked/);
+
+    const spf = r53('example.com', 'join(" ", concat(["v=spf1", "ptr"], [for i in var.includes : "include:${i}"], ["+all"]))');
+    const b = check(spf);
+    assert.equal(b.sites[0].site.value, `v=spf1 ptr ${HOLE} +all`);
+    assert.equal(covered(spf, b.findings.find((f) => f.rule === 'spf/ptr')!), 'ptr');
+    assert.equal(covered(spf, b.findings.find((f) => f.rule === 'spf/plus-all')!), '+all');
+    assert.match(b.zone.problems.find((p) => p.code === 'source/not-static')!.message, /contains var\.includes/);
+
+    // What is built before the first unknown part must say what record it is; otherwise nothing is checked, as before.
+    const other = check(r53('example.com', 'format("%s include:x -all", var.version)'));
+    assert.equal(other.sites.length, 0);
+    assert.match(other.zone.problems.find((p) => p.code === 'source/not-static')!.message, /built from var\.version, which is not known statically, so it is not checked/);
+
+    // templatefile(): a value the call passes that is not known is a hole; a name the call does not pass is not known at all.
+    const tdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-holes-tpl-'));
+    fs.writeFileSync(path.join(tdir, 'dmarc.tpl'), 'v=DMARC1; p=rejet; rua=mailto:dmarc@${domain}');
+    const tfile = path.join(tdir, 'main.tf');
+    const passed = r53('_dmarc.example.com', 'templatefile("dmarc.tpl", { domain = var.domain })');
+    fs.writeFileSync(tfile, passed);
+    const t = analyzeZone(passed, tfile);
+    assert.equal(t.sites[0]?.site.value, `v=DMARC1; p=rejet; rua=mailto:dmarc@${HOLE}`);
+    assert.match(covered(passed, t.findings.find((f) => f.rule === 'dmarc/invalid-value')!), /^templatefile\(/);
+    const missing = r53('_dmarc.example.com', 'templatefile("dmarc.tpl", { host = var.domain })');
+    fs.writeFileSync(tfile, missing);
+    assert.equal(analyzeZone(missing, tfile).sites.length, 0);
+    fs.rmSync(tdir, { recursive: true, force: true });
+  });
+
   it('marks the term around each hole, to the nearest space or semicolon', () => {
     assert.deepEqual(holeExtents(`v=spf1 a include:${HOLE} -all`), [{ start: 9, end: 18 }]);
     assert.deepEqual(holeExtents(`v=DMARC1; rua=mailto:a@${HOLE},mailto:b@${HOLE}; p=none`), [{ start: 10, end: 35 }]);

@@ -7,10 +7,15 @@
  * a reference whose definition is elsewhere maps to the reference. What it cannot know (a variable
  * without a default, a resource attribute, an operator, a function it does not know) makes the whole
  * expression unknown: never a guess, never a throw.
+ *
+ * With `holes` (a record's value), what is not known where a string is built (a template's `${…}`, a
+ * `format` argument, an element `join` puts in, a list `concat` splices in) is a hole instead
+ * (records/holes): one HOLE character, standing for any text, that says what it was.
  */
 import type { Decoded } from './layers';
 import { heredocParts, stringParts, tokenize, type Token } from './hcl';
 import { SourceMap } from '../sourcemap';
+import { HOLE } from '../records/holes';
 
 /** One character of a value and the document range it came from. */
 export interface Ch {
@@ -19,13 +24,17 @@ export interface Ch {
   to: number;
   /** Not written as this character (a reference's value, a count): never a literal run. */
   gen?: true;
+  /** A HOLE: what is not known statically there, as written (`var.policy`, `${var.domain}`). */
+  hole?: string;
 }
 
 export type HVal =
   | { k: 's'; chars: Ch[]; /** The value is exactly this string literal of the file, as written (fixes can edit it). */ tok?: Token }
   | { k: 'l'; items: HVal[] }
   | { k: 'o'; fields: Map<string, HVal> }
-  | { k: 'n' };
+  | { k: 'n' }
+  /** Not known statically (only with holes): what it is, as written; `spread` when it stands for any number of list elements. */
+  | { k: 'u'; why: string; from: number; to: number; spread?: true };
 
 export interface ExprEnv {
   /** A reference the caller knows as a string (`count.index`, `each.key`, a zone's name, a module input), by its text. */
@@ -49,14 +58,43 @@ export function lastUnknown(): string | undefined {
   return why;
 }
 
-/** The value of an expression, or undefined when any part of it is not known statically; `vars` binds names (a dynamic block's iterator). */
-export function evaluate(tokens: readonly Token[], env: ExprEnv, vars: ReadonlyMap<string, HVal> = new Map()): HVal | undefined {
+/**
+ * The value of an expression, or undefined when any part of it is not known statically; `vars` binds
+ * names (a dynamic block's iterator). With `holes`, a string result may hold holes where parts are not
+ * known (each a HOLE character whose Ch says what it was); a result that is not known as a whole is
+ * still undefined.
+ */
+export function evaluate(tokens: readonly Token[], env: ExprEnv, vars: ReadonlyMap<string, HVal> = new Map(), holes = false): HVal | undefined {
   why = undefined;
-  return run(tokens, env, vars, 0);
+  const v = run(tokens, env, vars, 0, holes);
+  if (v?.k === 'u') {
+    why ??= v.why;
+    return undefined;
+  }
+  if (holes && v && hasUnknown(v)) return undefined;
+  return v;
 }
+
+/** Whether a value holds a part not known (a list element, an object field). */
+function hasUnknown(v: HVal): boolean {
+  return v.k === 'u' || (v.k === 'l' && v.items.some(hasUnknown)) || (v.k === 'o' && [...v.fields.values()].some(hasUnknown));
+}
+const firstUnknown = (vs: HVal[]): (HVal & { k: 'u' }) | undefined => {
+  for (const v of vs) {
+    if (v.k === 'u') return v;
+    const inner = v.k === 'l' ? firstUnknown(v.items) : v.k === 'o' ? firstUnknown([...v.fields.values()]) : undefined;
+    if (inner) return inner;
+  }
+  return undefined;
+};
+/** Tokens as written: a space where the source has one or more between two. */
+const spanText = (ts: readonly Token[]): string => ts.map((t, k) => (k && t.start > ts[k - 1].end ? ' ' : '') + t.text).join('');
+const U = (why: string, from: number, to: number, spread?: true): HVal => ({ k: 'u', why, from, to, ...(spread ? { spread } : {}) });
+const holeCh = (why: string, from: number, to: number): Ch => ({ c: HOLE, from, to, gen: true, hole: why });
 
 /** A collection's elements as `for` and `for_each` walk them: a list by index, an object by key in key order. */
 export function elementsOf(v: HVal): [string, HVal][] | undefined {
+  if (v.k === 'l' && v.items.some((x) => x.k === 'u' && x.spread)) return undefined;
   if (v.k === 'l') return v.items.map((x, i) => [String(i), x]);
   if (v.k === 'o') return [...v.fields].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
   return undefined;
@@ -67,12 +105,12 @@ export function generated(s: string, from: number, to: number): HVal {
   return str(s, from, to);
 }
 
-function run(tokens: readonly Token[], env: ExprEnv, vars: ReadonlyMap<string, HVal>, depth: number): HVal | undefined {
+function run(tokens: readonly Token[], env: ExprEnv, vars: ReadonlyMap<string, HVal>, depth: number, holes = false): HVal | undefined {
   if (depth > 12) return undefined;
   const toks = tokens.filter((t) => t.kind !== 'newline');
   if (toks.length === 0) return undefined;
   try {
-    const p = new Parser(toks, env, vars, depth);
+    const p = new Parser(toks, env, vars, depth, holes);
     const v = p.expr();
     return p.i === toks.length ? v : undefined;
   } catch {
@@ -106,7 +144,8 @@ const index = (v: HVal): number => {
 };
 /** Every character of a value moved to one range (a reference whose definition is elsewhere). */
 function moved(v: HVal, from: number, to: number): HVal {
-  if (v.k === 's') return { k: 's', chars: v.chars.map((c) => ({ c: c.c, from, to, gen: true as const })) };
+  if (v.k === 's') return { k: 's', chars: v.chars.map((c) => ({ c: c.c, from, to, gen: true as const, ...(c.hole !== undefined ? { hole: c.hole } : {}) })) };
+  if (v.k === 'u') return { ...v, from, to };
   if (v.k === 'l') return { k: 'l', items: v.items.map((x) => moved(x, from, to)) };
   if (v.k === 'o') return { k: 'o', fields: new Map([...v.fields].map(([k, x]) => [k, moved(x, from, to)])) };
   return v;
@@ -120,6 +159,7 @@ class Parser {
     private readonly env: ExprEnv,
     private readonly vars: ReadonlyMap<string, HVal>,
     private readonly depth: number,
+    private readonly holes: boolean,
   ) {}
 
   private peek(k = 0): Token | undefined {
@@ -133,10 +173,24 @@ class Parser {
   }
 
   expr(): HVal {
+    const start = this.i;
     const v = this.postfix(this.primary());
     const n = this.peek();
     // Operators and conditionals are not read here (literal() handles the `a == b ? x : y` of names).
-    if (n && n.kind === 'punct' && '?=!&|<>+-*/%'.includes(n.text)) unknown();
+    if (n && n.kind === 'punct' && '?=!&|<>+-*/%'.includes(n.text)) {
+      if (!this.holes) unknown();
+      // With holes: the whole operand, to the `,` or bracket that ends it, is not known.
+      let depth = 0;
+      for (; this.i < this.t.length; this.i++) {
+        const x = this.t[this.i].text;
+        if (depth === 0 && (x === ',' || x === ')' || x === ']' || x === '}')) break;
+        if (x === '(' || x === '[' || x === '{') depth++;
+        if (x === ')' || x === ']' || x === '}') depth--;
+      }
+      const first = this.t[start];
+      const last = this.t[this.i - 1];
+      return U(spanText(this.t.slice(start, this.i)), first.start, last.end);
+    }
     return v;
   }
 
@@ -171,9 +225,13 @@ class Parser {
       literalOnly = false;
       // `%{ if … }` / `%{ for … }` directives are not read.
       if (/^(if|for|else|endif|endfor)\b/.test(p.expr)) unknown();
-      const inner = run(tokenize(p.expr), this.env, this.vars, this.depth + 1);
+      const inner = run(tokenize(p.expr), this.env, this.vars, this.depth + 1, this.holes);
+      if (this.holes && (!inner || inner.k === 'u')) {
+        out.push(holeCh(`\${${p.expr}}`, p.from, p.to));
+        continue;
+      }
       if (!inner || inner.k !== 's') unknown();
-      for (const ch of inner!.k === 's' ? inner!.chars : []) out.push({ c: ch.c, from: p.from, to: p.to, gen: true });
+      for (const ch of inner!.k === 's' ? inner!.chars : []) out.push({ c: ch.c, from: p.from, to: p.to, gen: true, ...(ch.hole !== undefined ? { hole: ch.hole } : {}) });
     }
     return { k: 's', chars: out, tok: literalOnly && !heredoc ? t : undefined };
   }
@@ -216,6 +274,19 @@ class Parser {
     if (a.kind !== 'ident' || (b && b.kind !== 'ident')) unknown();
     this.take('in');
     const coll = this.expr();
+    if (coll.k === 'u' || (coll.k === 'l' && coll.items.some((x) => x.k === 'u' && x.spread))) {
+      // With holes: a list of elements not known, in number and value.
+      let depth = 0;
+      for (; this.i < this.t.length; this.i++) {
+        const x = this.t[this.i].text;
+        if (depth === 0 && x === ']') break;
+        if (x === '(' || x === '[' || x === '{') depth++;
+        if (x === ')' || x === ']' || x === '}') depth--;
+      }
+      const close = this.take(']');
+      const open = this.t[this.t.indexOf(forTok) - 1];
+      return U(coll.k === 'u' ? coll.why : `[for … in …]`, open.start, close.end, true);
+    }
     this.take(':');
     const bodyStart = this.i;
     let depth = 0;
@@ -236,7 +307,7 @@ class Parser {
         vars.set(a.text, k);
         vars.set(b.text, v);
       } else vars.set(a.text, v);
-      return run(body, this.env, vars, this.depth + 1) ?? unknown();
+      return run(body, this.env, vars, this.depth + 1, this.holes) ?? unknown();
     });
     return { k: 'l', items };
   }
@@ -248,11 +319,20 @@ class Parser {
       if (n?.text === '[') {
         this.take();
         const at = this.expr();
-        this.take(']');
+        const close = this.take(']');
+        if (v.k === 'u' || at.k === 'u' || (v.k === 'l' && v.items.some((x) => x.k === 'u' && x.spread))) {
+          v = v.k === 'u' ? U(v.why, v.from, close.end) : at.k === 'u' ? at : U('an element of a list not known statically', close.start, close.end);
+          continue;
+        }
         v = v.k === 'l' ? (v.items[index(at)] ?? unknown()) : v.k === 'o' ? (v.fields.get(text(at)) ?? unknown()) : unknown();
       } else if (n?.text === '.' && (this.peek(1)?.kind === 'ident' || this.peek(1)?.kind === 'number')) {
         this.take();
-        const f = this.take().text;
+        const ft = this.take();
+        const f = ft.text;
+        if (v.k === 'u') {
+          v = { k: 'u', why: `${v.why}.${f}`, from: v.from, to: ft.end };
+          continue;
+        }
         v = v.k === 'o' ? (v.fields.get(f) ?? unknown()) : v.k === 'l' && /^\d+$/.test(f) ? (v.items[Number(f)] ?? unknown()) : unknown();
       } else return v;
     }
@@ -291,7 +371,7 @@ class Parser {
       const name = this.take();
       const ref = `${t.text}.${name.text}`;
       const def = this.env.definition(ref);
-      const v = def ? run(def.tokens, this.env, new Map(), this.depth + 1) : undefined;
+      const v = def ? run(def.tokens, this.env, new Map(), this.depth + 1, this.holes) : undefined;
       if (v) {
         const at = this.i;
         const out = this.postfix(v);
@@ -303,6 +383,7 @@ class Parser {
     const { text: rest, end } = this.chainText();
     const whole = t.text + rest;
     const s = this.env.scalar(whole);
+    if (s === undefined && this.holes) return U(whole, t.start, end);
     if (s === undefined) unknown(whole);
     return str(s!, t.start, end);
   }
@@ -316,6 +397,8 @@ class Parser {
       else if (this.peek()?.text !== ')') unknown();
     }
     const close = this.take(')');
+    const callText = () => spanText(this.t.slice(this.t.indexOf(fn), this.i));
+    if ((fn.text === 'file' || fn.text === 'templatefile') && args[0]?.k === 'u') return U(callText(), fn.start, close.end);
     if (fn.text === 'file') {
       // The whole text stands at the call: a finding inside it lands on `file(…)`.
       const content = args.length === 1 ? this.env.file?.(text(args[0])) : undefined;
@@ -328,18 +411,28 @@ class Parser {
       if (content === undefined) return unknown(`templatefile(${args.length ? text(args[0]) : ''})`);
       const vars = new Map((args[1] as HVal & { k: 'o' }).fields);
       const name = text(args[0]).split('/').pop();
-      let out = '';
+      const out: Ch[] = [];
+      const at = (c: string): Ch => ({ c, from: fn.start, to: close.end, gen: true });
       for (const p of stringParts({ kind: 'string', text: `"${content}"`, start: 0, end: content.length + 2 }, false)) {
-        if (p.kind === 'text') out += p.text;
+        if (p.kind === 'text') for (const c of p.text) out.push(at(c));
         else if (p.directive || p.unclosed) unknown(`the %{${p.expr}} of ${name}`);
         else {
+          // Read without holes: a name the call does not pass is an error of the call, not a part not
+          // known; only a value the call passes that is not known (`{ domain = var.domain }`) is a hole.
           const v = run(tokenize(p.expr), this.env, vars, this.depth + 1);
           // Said as the template writes it, whatever inside stopped it.
-          if (v === undefined) why = `the \${${p.expr}} of ${name}`;
-          out += text(v ?? unknown());
+          if (this.holes && v?.k === 'u') out.push(holeCh(`the \${${p.expr}} of ${name}`, fn.start, close.end));
+          else {
+            if (v === undefined) why = `the \${${p.expr}} of ${name}`;
+            for (const c of chars(v ?? unknown())) out.push(c.hole !== undefined ? holeCh(c.hole, fn.start, close.end) : at(c.c));
+          }
         }
       }
-      return str(out, fn.start, close.end);
+      return { k: 's', chars: out };
+    }
+    if (this.holes) {
+      const h = withHoles(fn.text, args.map(plain), fn.start, close.end);
+      if (h) return h;
     }
     return apply(fn.text, args.map(plain), fn.start, close.end);
   }
@@ -363,18 +456,55 @@ function flat(items: HVal[]): HVal[] {
   return items.flatMap((v) => (v.k === 'l' ? flat(v.items) : [v]));
 }
 
-/** Terraform's functions that build strings and lists, on known values. */
+/**
+ * With holes, the functions that build a string or splice a list around what is not known: `join`
+ * (an element or list not known is a hole), `format` (an argument not known is a hole where its verb
+ * stands), `concat`/`flatten` (a list not known stands for any number of elements), `compact`,
+ * `tolist`. Any other function given something not known is not known itself, and so is one DMARC
+ * Lens does not know. Undefined: apply() reads it.
+ */
+function withHoles(fn: string, a: HVal[], from: number, to: number): HVal | undefined {
+  const u = firstUnknown(a);
+  const known: Record<string, true> = { join: true, format: true, concat: true, flatten: true, compact: true, tolist: true };
+  if (!known[fn]) {
+    if (u) return U(u.why, from, to);
+    return KNOWN_FUNCTIONS.has(fn) ? undefined : U(`${fn}()`, from, to);
+  }
+  if (!u) return undefined;
+  // join and format put a hole where an element or argument is not known (apply()); the rest is theirs.
+  if ((fn === 'join' || fn === 'format') && a[0]?.k === 'u') return U(a[0].why, from, to);
+  switch (fn) {
+    case 'concat':
+    case 'flatten': {
+      const spread = (x: HVal): HVal[] => (x.k === 'u' ? [U(x.why, x.from, x.to, true)] : x.k === 'l' ? (fn === 'flatten' ? x.items.flatMap(spread) : x.items) : fn === 'flatten' ? [x] : unknown());
+      if (fn === 'flatten' && a.length !== 1) unknown();
+      return { k: 'l', items: fn === 'flatten' ? spread(a[0]) : a.flatMap(spread) };
+    }
+    case 'compact':
+      if (a.length !== 1) unknown();
+      return a[0].k === 'u' ? U(a[0].why, from, to, true) : { k: 'l', items: list(a[0]).filter((v) => v.k === 'u' || (v.k !== 'n' && text(v) !== '')) };
+    case 'tolist':
+      if (a.length !== 1) unknown();
+      return a[0].k === 'u' ? U(a[0].why, from, to, true) : { k: 'l', items: list(a[0]) };
+  }
+  return undefined;
+}
+
+const KNOWN_FUNCTIONS = new Set(['join', 'format', 'concat', 'tolist', 'toset', 'distinct', 'compact', 'flatten', 'sort', 'reverse', 'element', 'length', 'coalesce', 'tostring', 'lower', 'upper', 'trimspace', 'chomp', 'trimprefix', 'trimsuffix', 'replace', 'split', 'lookup', 'keys', 'values']);
+
+/** Terraform's functions that build strings and lists, on known values (and, for join and format, holes: withHoles()). */
 function apply(fn: string, a: HVal[], from: number, to: number): HVal {
   const one = (n: number) => (a.length === n ? a : unknown());
   switch (fn) {
     case 'join': {
       if (a.length < 2) unknown();
       const sep = chars(a[0]);
-      const parts = a.slice(1).flatMap(list);
+      const parts = a.slice(1).flatMap((x) => (x.k === 'u' ? [x] : list(x)));
       const out: Ch[] = [];
       parts.forEach((p, i) => {
         if (i) out.push(...sep);
-        out.push(...chars(p));
+        if (p.k === 'u') out.push(holeCh(p.why, p.from, p.to));
+        else out.push(...chars(p));
       });
       return { k: 's', chars: out };
     }
@@ -392,9 +522,12 @@ function apply(fn: string, a: HVal[], from: number, to: number): HVal {
         if (verb === '%') out.push(f[i]);
         else if (verb === 's' || verb === 'v' || verb === 'd') {
           const arg = a[next++] ?? unknown();
-          if (verb === 'd' && !/^-?\d+$/.test(text(arg))) unknown();
-          // Like a template's `${…}`, what the verb puts in is the verb's.
-          for (const c of chars(arg)) out.push({ c: c.c, from: f[i].from, to: f[i + 1].to, gen: true });
+          if (arg.k === 'u') out.push(holeCh(arg.why, f[i].from, f[i + 1].to));
+          else {
+            if (verb === 'd' && !/^-?\d+$/.test(text(arg))) unknown();
+            // Like a template's `${…}`, what the verb puts in is the verb's.
+            for (const c of chars(arg)) out.push({ c: c.c, from: f[i].from, to: f[i + 1].to, gen: true, ...(c.hole !== undefined ? { hole: c.hole } : {}) });
+          }
         } else unknown();
         i++;
       }

@@ -99,8 +99,8 @@ function exprEnv(ctx: Context): ExprEnv {
 }
 
 /** An expression's value when it is a string known statically (`join(…)`, `format(…)`, `local.records[count.index].value`). */
-function evalString(tokens: readonly Token[], ctx: Context): (HVal & { k: 's' }) | undefined {
-  const v = evaluate(tokens, exprEnv(ctx));
+function evalString(tokens: readonly Token[], ctx: Context, holes = false): (HVal & { k: 's' }) | undefined {
+  const v = evaluate(tokens, exprEnv(ctx), new Map(), holes);
   return v?.k === 's' ? v : undefined;
 }
 
@@ -414,7 +414,16 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
     // A variable given in tfvars is read here: the tfvars file is not a source of its own.
     const ref = tok.text.trim();
     const bare = /^(local|var)\.[A-Za-z0-9_-]+$/.test(ref) && !(ctx.own && definitions(ref, ctx.own).length) && !(ref.startsWith('var.') && tfvarsOf(ctx)?.has(ref.slice(4)));
-    const v = tok.kind === 'heredoc' || bare ? undefined : evalString(tok.parts ?? [tok], ctx);
+    let v = tok.kind === 'heredoc' || bare ? undefined : evalString(tok.parts ?? [tok], ctx, true);
+    // Parts not known are holes (records/holes) when what it builds before the first already says what record it is.
+    const hole = v?.chars.findIndex((c) => c.hole !== undefined) ?? -1;
+    if (v && hole >= 0) {
+      const prefix = v.chars.slice(0, hole).map((c) => c.c).join('');
+      if (!startsAsRecord(prefix)) {
+        return { dynamic: 'an expression', unknown: v.chars[hole].hole };
+      }
+      holed = v.chars[hole].hole;
+    }
     // What made it unknown, when the evaluator read it and one reference or function stopped it (not for a bare reference: that one is said as written).
     if (!v) {
       // A bare reference defined in another file of the module: checked where it is written.
