@@ -1018,6 +1018,47 @@ END);
     assert.ok(!a.zone.problems.some((p) => p.message.includes('is computed')), a.zone.problems.map((p) => p.message).join('\n'));
   });
 
+  it('reads a D() a helper function writes at each call of the helper, with what the call passes', () => {
+    const js = `var REG = NewRegistrar("none");
+var DSP = NewDnsProvider("cloudflare");
+function mailDomain(name, policy) {
+  var dmarc = "v=DMARC1; p=" + policy + "; pct=100; rua=mailto:dmarc@" + name;
+  D(name, REG, DnsProvider(DSP),
+    TXT("@", "v=spf1 include:_spf.google.com ~all"),
+    TXT("_dmarc", dmarc),
+    MX("@", 1, "aspmx.l.google.com.")
+  );
+}
+mailDomain("example.com", "none");
+mailDomain("example.org", "rejet");
+["a.example", "b.example"].forEach(function (d) { mailDomain(d, "reject"); });
+mailDomain(lookUp(), "reject");
+function neverCalled(n) { D(n, REG, TXT("@", "v=spf1 +all")); }
+function again(n) { D(n, REG, TXT("@", "v=spf1 -all")); again(n); }
+again("c.example");
+`;
+    const a = analyzeZone(js, '/x/dnsconfig.js');
+    assert.deepEqual(
+      a.sites.filter((x) => x.site.owner?.startsWith('_dmarc.')).map((x) => [x.site.owner, x.site.value]),
+      ['example.com', 'example.org', 'a.example', 'b.example'].map((d) => [`_dmarc.${d}`, `v=DMARC1; p=${d === 'example.com' ? 'none' : d === 'example.org' ? 'rejet' : 'reject'}; pct=100; rua=mailto:dmarc@${d}`]),
+    );
+    assert.deepEqual(a.sites.filter((x) => x.site.owner === 'c.example').map((x) => x.site.value), ['v=spf1 -all'], 'a helper that calls itself is read once per call from outside');
+    // The policy a call passes is fixed at the call; what the helper writes once is said once, in the helper.
+    assert.equal(covered(js, a.findings.find((f) => f.rule === 'dmarc/invalid-value')!), 'rejet');
+    assert.ok(js.indexOf('"rejet"') < a.findings.find((f) => f.rule === 'dmarc/invalid-value')!.range.start);
+    const pct = a.findings.filter((f) => f.rule === 'dmarc/pct-removed');
+    assert.equal(pct.length, 1);
+    assert.equal(covered(js, pct[0]), 'pct=100');
+    assert.equal(applyFix(js, pct[0].fixes![0]), js.replace('; pct=100', ''));
+    // Every domain the helper writes has its _dmarc record (c.example, written by another helper, has none).
+    assert.deepEqual(a.findings.filter((f) => f.rule === 'dmarc/missing-record').map((f) => f.message.split('`')[1]), ['c.example']);
+    // A call whose domain is not known, and a helper no one calls: their D() is noted, nothing guessed.
+    const notes = a.zone.problems.filter((p) => p.code === 'source/not-static');
+    assert.equal(notes.length, 2, notes.map((p) => p.message).join('\n'));
+    assert.ok(notes.every((p) => /The domain of this D\(\) is computed/.test(p.message)));
+    assert.ok(!a.findings.some((f) => f.rule === 'spf/plus-all'));
+  });
+
   it('does not read a helper whose body decides what it returns', () => {
     const branchy = 'function spf(strict) {\n  if (strict) return [TXT("@", "v=spf1 -all")];\n  return [TXT("@", "v=spf1 +all")];\n}\nD("b.example", REG,\n  spf(true),\nEND);\n';
     const a = analyzeZone(branchy, '/x/dnsconfig.js');

@@ -655,9 +655,9 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
     return staticText(n);
   };
   /** Visits a loop's body once per element of a literal list of strings; false when the loop is not one. */
-  const loop = (n: N, env: Env): boolean => {
+  const loop = (n: N, env: Env, scope: Scope): boolean => {
     const bodyOnce = (body: N | undefined, name: string, list: string[], byIndex: boolean) => {
-      list.forEach((v, index) => visit(body, new Map([...env, [name, byIndex ? { list, index } : v]])));
+      list.forEach((v, index) => visit(body, new Map([...env, [name, byIndex ? { list, index } : v]]), scope));
       return true;
     };
     if (n.type === 'ForOfStatement' && n.left?.type === 'VariableDeclaration' && n.left.declarations[0]?.id.type === 'Identifier') {
@@ -703,27 +703,96 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
     const fnReader = reader.functions.has(name ?? '') ? reader : (there?.reader ?? reader);
     const body = fn && depth < 16 ? returnedExpression(fn) : undefined;
     if (!body) return [{ node: v, scope, reader }];
+    return expand(body, bindParams(fn!, v!, scope, env, reader, fnReader), env, depth + 1, fnReader);
+  };
+  /**
+   * What a call of a helper passes, by parameter: its value where it is known, a loop's element, or a
+   * hole (records/holes). Written in the calling file: in the helper's file, it stands at the parameter.
+   */
+  const bindParams = (fn: N, call: N, scope: Scope, env: Env, reader: Reader, fnReader: Reader): Map<string, JsValue> => {
     const bound = new Map<string, JsValue>();
-    (fn!.params as N[]).forEach((p, i) => {
+    (fn.params as N[]).forEach((p, i) => {
       if (p.type !== 'Identifier') return;
-      const a: N | undefined = v!.arguments[i];
+      const a: N | undefined = call.arguments[i];
       const known = a ? reader.evalJs(a, scope) : undefined;
       const loopValue = a?.type === 'Identifier' ? env.get(a.name) : undefined;
-      const at = a ?? v!;
+      const at = a ?? call;
       const value: JsValue = known ?? (typeof loopValue === 'string' ? { k: 's', chars: [...loopValue].map((c) => ({ text: c, from: at.start, to: at.end, gen: true as const })) } : { k: 's', chars: [{ text: HOLE, from: at.start, to: at.end, gen: true }] });
-      // Written in the calling file: in the helper's file, what it passes stands at the parameter.
       bound.set(p.name, fnReader === reader ? value : relocated(value, p));
     });
-    return expand(body, bound, env, depth + 1, fnReader);
+    return bound;
   };
 
-  const visit = (n: N | null | undefined, env: Env = new Map()): void => {
+  /** Whether a node holds a D() or D_EXTEND() call. */
+  const hasD = (n: N | null | undefined): boolean => {
+    if (!n || typeof n !== 'object') return false;
+    if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && (n.callee.name === 'D' || n.callee.name === 'D_EXTEND')) return true;
+    for (const key of Object.keys(n)) {
+      if (key === 'start' || key === 'end' || key === 'type') continue;
+      const v = n[key];
+      if (Array.isArray(v) ? v.some(hasD) : v && typeof v === 'object' && typeof v.type === 'string' && hasD(v)) return true;
+    }
+    return false;
+  };
+  /**
+   * The helper functions of this file that write a D() and that the file calls (`function mailDomain(name,
+   * policy) { D(name, …) }` then `mailDomain("example.com", "reject")`): each call is read with what it
+   * passes, and the function's own body is not read without it.
+   */
+  const domainHelpers = new Map<N, string>();
+  {
+    const called = new Set<string>();
+    const calls = (n: N | null | undefined): void => {
+      if (!n || typeof n !== 'object') return;
+      if (n.type === 'CallExpression' && n.callee?.type === 'Identifier') called.add(n.callee.name);
+      for (const key of Object.keys(n)) {
+        if (key === 'start' || key === 'end' || key === 'type') continue;
+        const v = n[key];
+        if (Array.isArray(v)) v.forEach(calls);
+        else if (v && typeof v === 'object' && typeof v.type === 'string') calls(v);
+      }
+    };
+    calls(program);
+    for (const [name, fn] of own.functions) if (called.has(name) && fn.body?.type === 'BlockStatement' && hasD(fn.body)) domainHelpers.set(fn, name);
+  }
+  /** Helpers being read (a helper that calls itself is read once). */
+  const active = new Set<N>();
+
+  const visit = (n: N | null | undefined, env: Env = new Map(), scope: Scope = NONE): void => {
     if (!n || typeof n !== 'object') return;
-    if ((n.type === 'ForOfStatement' || n.type === 'ForStatement' || n.type === 'CallExpression') && loop(n, env)) return;
+    if ((n.type === 'ForOfStatement' || n.type === 'ForStatement' || n.type === 'CallExpression') && loop(n, env, scope)) return;
+    // A helper that writes a D(): read at each call, with what the call passes; not on its own.
+    if (domainHelpers.has(n)) return;
+    if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && !scope.has(n.callee.name)) {
+      const fn = own.functions.get(n.callee.name);
+      if (fn && domainHelpers.has(fn) && !active.has(fn)) {
+        const bound = bindParams(fn, n, scope, env, own, own);
+        // A parameter a D() may name its domain with: known text, as a loop's element is.
+        const named = new Map(env);
+        for (const [k, v] of bound) {
+          const t = knownText(v);
+          if (t !== undefined) named.set(k, t);
+          else named.delete(k);
+        }
+        // Its own `var x = …` strings, in order (`var dmarc = "v=DMARC1; p=" + policy`), as the records read them.
+        for (const st of fn.body.body as N[])
+          if (st.type === 'VariableDeclaration')
+            for (const d of st.declarations as N[]) {
+              if (d.id?.type !== 'Identifier') continue;
+              const v = d.init ? own.evalJs(d.init, bound) : undefined;
+              if (v) bound.set(d.id.name, v);
+              else bound.delete(d.id.name);
+            }
+        active.add(fn);
+        visit(fn.body, named, bound);
+        active.delete(fn);
+        return;
+      }
+    }
     // D_EXTEND adds records to a domain of a D() (or to a subdomain of one): its labels are relative to its own name.
     if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && (n.callee.name === 'D' || n.callee.name === 'D_EXTEND')) {
       const domainNode = n.arguments[0] ? (resolve(n.arguments[0]) ?? n.arguments[0]) : undefined;
-      const domain = domainText(n.arguments[0], env)?.toLowerCase().replace(/\.$/, '') || undefined;
+      const domain = (scope.has(n.arguments[0]?.name) && !env.has(n.arguments[0]?.name) ? undefined : domainText(n.arguments[0], env))?.toLowerCase().replace(/\.$/, '') || undefined;
       if (!domain) {
         note(n.arguments[0] ?? n, `The domain of this ${n.callee.name}() is computed, so its records are not checked.`);
         return;
@@ -733,14 +802,14 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
       // does not exist, as in a zone file with its SOA.
       let whole = n.callee.name === 'D';
       n.arguments.slice(1).forEach((a: N, k: number) => {
-        const arg = resolve(a);
+        const arg = resolve(a, scope);
         // The registrar comes first, often a variable of another file (`REG_NONE`).
         if (k === 0 && arg?.type === 'Identifier') return;
-        for (const { node: c, scope, reader } of expand(arg, NONE, env, 0)) {
+        for (const { node: c, scope: sc, reader } of expand(arg, scope, env, 0)) {
           if (c?.type === 'CallExpression') {
             const fn = c.callee?.type === 'Identifier' ? c.callee.name : '';
             // A record call must be read whole; anything else must add no record.
-            if (reader.visitRecord(c, domain, scope) !== true && !SETTING_CALLS.has(fn)) whole = false;
+            if (reader.visitRecord(c, domain, sc) !== true && !SETTING_CALLS.has(fn)) whole = false;
           } else if (!(c?.type === 'Identifier' && c.name === 'END')) whole = false;
         }
       });
@@ -752,8 +821,8 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
     for (const key of Object.keys(n)) {
       if (key === 'start' || key === 'end' || key === 'type') continue;
       const v = n[key];
-      if (Array.isArray(v)) v.forEach((x) => visit(x, env));
-      else if (v && typeof v === 'object' && typeof v.type === 'string') visit(v, env);
+      if (Array.isArray(v)) v.forEach((x) => visit(x, env, scope));
+      else if (v && typeof v === 'object' && typeof v.type === 'string') visit(v, env, scope);
     }
   };
   visit(program);
