@@ -583,7 +583,8 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
   for (const a of analyses) {
     for (const [uri, t] of a.zone.texts) if (!indexes.has(uri)) indexes.set(uri, new LineIndex(t));
     for (const s of a.sites) {
-      if (!s.kind || s.kind === 'senderid' || s.site.owner === undefined) continue;
+      // One of the values a conditional chooses is not what the file publishes (that is not known).
+      if (!s.kind || s.kind === 'senderid' || s.site.owner === undefined || s.site.alternative) continue;
       const owner = s.site.owner;
       const index = indexes.get(s.site.uri)!;
       const base: InventoryRecord = { kind: s.kind, owner, value: s.site.value, path: s.site.uri, range: lspRange(index, s.site.range) };

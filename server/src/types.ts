@@ -63,6 +63,12 @@ export interface RecordSite {
    * `${var.domain}`): the rest is checked, and findings that the unknown part could change are not kept.
    */
   holes?: boolean;
+  /**
+   * One of the values a conditional chooses at deployment (Terraform `cond ? "v=DMARC1; p=reject" : "…"`):
+   * checked on its own, but not a record of the model (rules across records, the workspace) — the
+   * source publishes one record there, its value not known.
+   */
+  alternative?: true;
   /** For a plain YAML scalar: its source text, so an edit that would change its YAML type can requote it. */
   hostSource?: string;
   /** Zone files: the data is between typographic quotes (zone/typographic-quotes reports and fixes that). */

@@ -188,6 +188,34 @@ describe('record values with parts not known statically', () => {
     fs.rmSync(tdir, { recursive: true, force: true });
   });
 
+  it('checks each value a Terraform conditional may choose on its own, and counts one record of unknown value', () => {
+    const text = `variable "report_email" {\n  default = ""\n}\nresource "aws_route53_record" "dmarc" {\n  zone_id = "Z1"\n  name    = "_dmarc.example.com"\n  type    = "TXT"\n  records = [\n    var.report_email == ""\n    ? "v=DMARC1; p=quarantine; pct=100"\n    : "v=DMARC1; p=quarantine; rua=mailto:\${var.report_email}"\n  ]\n}\nresource "aws_route53_record" "spf" {\n  zone_id = "Z1"\n  name    = "example.com"\n  type    = "TXT"\n  records = [var.enabled ? "v=spf1 ip4:192.0.2.1 +all" : var.strict ? "v=spf1 -all" : ""]\n}\n`;
+    const a = check(text);
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value, x.site.alternative]), [
+      ['_dmarc.example.com', 'v=DMARC1; p=quarantine; pct=100', true],
+      // The variable the condition tests is not read from its default ("" would make `rua=mailto:` wrong): a hole.
+      ['_dmarc.example.com', `v=DMARC1; p=quarantine; rua=mailto:${HOLE}`, true],
+      ['example.com', 'v=spf1 ip4:192.0.2.1 +all', true],
+      ['example.com', 'v=spf1 -all', true],
+    ]);
+    const rules = rulesOf(a.findings);
+    // Each value is checked: the first has no rua, its pct is fixed in place; the SPF value with +all is an error.
+    assert.ok(rules.includes('dmarc/no-rua') && rules.includes('spf/plus-all'), rules.join());
+    const pct = a.findings.find((f) => f.rule === 'dmarc/pct-removed')!;
+    assert.equal(applyFix(text, pct.fixes![0]), text.replace('; pct=100', ''));
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/invalid-uri'), 'the tested variable is not its default');
+    // One record at each name, its value not known: no "several records", and the domain has its DMARC record.
+    assert.ok(!rules.some((r) => r.endsWith('/multiple-records') || r === 'dmarc/missing-record'), rules.join());
+    const notes = a.zone.problems.filter((p) => p.code === 'source/not-static').map((p) => p.message);
+    assert.ok(notes.some((m) => m.startsWith('This TXT value is one of 2 values chosen by `var.report_email == ""`')), notes.join('\n'));
+    assert.ok(notes.some((m) => m.startsWith('This TXT value is one of 3 values chosen by `var.enabled`')), notes.join('\n'));
+    // A condition known statically chooses its value: the other is no record, nor a literal of its own.
+    const each = `resource "aws_route53_record" "r" {\n  for_each = toset(["example.com", "example.org"])\n  zone_id  = "Z1"\n  name     = each.key\n  type     = "TXT"\n  records  = [each.key == "example.com" ? "v=spf1 -all" : "v=spf1 ?all"]\n}\n`;
+    const e = check(each);
+    assert.deepEqual(e.sites.map((x) => [x.site.owner, x.site.value, x.site.alternative]), [['example.com', 'v=spf1 -all', undefined], ['example.org', 'v=spf1 ?all', undefined]]);
+    assert.ok(!e.zone.problems.some((p) => p.code === 'source/not-static'));
+  });
+
   it('marks the term around each hole, to the nearest space or semicolon', () => {
     assert.deepEqual(holeExtents(`v=spf1 a include:${HOLE} -all`), [{ start: 9, end: 18 }]);
     assert.deepEqual(holeExtents(`v=DMARC1; rua=mailto:a@${HOLE},mailto:b@${HOLE}; p=none`), [{ start: 10, end: 35 }]);

@@ -641,6 +641,8 @@ const NO_SITES: readonly AnalyzedSite[] = [];
 
 /** The DNS model the cross-record rules read, with indexes every rule shares, each built on first use. */
 export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], workspace?: WorkspaceView): DnsModel {
+  // The values a conditional may choose are checked each on its own, not as records of the zone (RecordSite.alternative).
+  if (sites.some((s) => s.site.alternative)) sites = sites.filter((s) => !s.site.alternative);
   let owners: Set<string> | undefined;
   let byOwner: Map<string, AnalyzedSite[]> | undefined;
   let records_: Map<RecordSite, ResourceRecord> | undefined;

@@ -56,6 +56,11 @@ interface Context {
   openText?: (file: string) => string | undefined;
   /** A root module's variable values from `terraform.tfvars` and `*.auto.tfvars` (later files win), by name. */
   tfvars?: ReadonlyMap<string, Attribute>;
+  /**
+   * Variables a conditional tests (`var.email != "" ? "…rua=mailto:${var.email}" : "…"`), while the
+   * values it may choose are read: not their defaults, which the test is there to tell apart.
+   */
+  tested?: ReadonlySet<string>;
 }
 
 /** The tfvars values that apply: a root module's (a module a call passes inputs to has none). */
@@ -86,7 +91,7 @@ function exprEnv(ctx: Context): ExprEnv {
     },
     definition: (ref) => {
       const name = ref.startsWith('var.') ? ref.slice(4) : undefined;
-      if (name !== undefined && (ctx.inputs?.has(name) || ctx.parent?.inputs?.has(name))) return undefined;
+      if (name !== undefined && (ctx.inputs?.has(name) || ctx.parent?.inputs?.has(name) || ctx.tested?.has(name))) return undefined;
       const tfvars = tfvarsOf(ctx);
       const given = name !== undefined ? tfvars?.get(name) : undefined;
       if (given) return { tokens: given.value, here: false };
@@ -261,7 +266,7 @@ function resolveRef(expr: string, ctx: Context): string | undefined {
     return v && v.kind === 'string' && !v.text.includes('${') ? v.text.slice(1, -1) : v?.kind === 'number' ? v.text : undefined;
   }
   if (e.startsWith('local.')) return ctx.locals.get(e.slice(6)) ?? ctx.parent?.locals.get(e.slice(6));
-  if (e.startsWith('var.')) return ctx.vars.get(e.slice(4)) ?? ctx.parent?.vars.get(e.slice(4));
+  if (e.startsWith('var.')) return ctx.tested?.has(e.slice(4)) ? undefined : (ctx.vars.get(e.slice(4)) ?? ctx.parent?.vars.get(e.slice(4)));
   // A zone resource's attribute; one instance of a counted or for_each zone by its index or key.
   const m = /^(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\[\s*(count\.index|each\.key|\d+|"[^"]*")\s*\])?\.(zone_id|id|name|zone|dns_name|domain)$/.exec(e);
   if (m) {
@@ -991,7 +996,7 @@ interface PassedValue {
 }
 
 /** The record site of a TXT value written at `tok` (heredoc newline warned), added to `out`. */
-function addValueSite(out: ZoneFile, uri: string, r: { value: Value; heredocNewline?: number }, tok: Token, how: { owner: string | undefined; type: 'TXT' | 'SPF'; route53: boolean; quoted: boolean | 'when-quoted'; relative: boolean }, ownerRange: OffsetRange): RecordSite {
+function addValueSite(out: ZoneFile, uri: string, r: { value: Value; heredocNewline?: number }, tok: Token, how: { owner: string | undefined; type: 'TXT' | 'SPF'; route53: boolean; quoted: boolean | 'when-quoted'; relative: boolean }, ownerRange: OffsetRange, alternative = false): RecordSite {
   if (r.heredocNewline !== undefined)
     out.problems.push({ code: 'source/heredoc-newline', severity: 'warning', message: 'The heredoc keeps the newline before its closing marker, so the published record ends with a line break (receivers then reject or misread it); wrap it in trimspace() or write a quoted string.', uri, range: { start: r.heredocNewline, end: r.heredocNewline + 1 } });
   let { decoded, strings } = r.value;
@@ -1017,10 +1022,60 @@ function addValueSite(out: ZoneFile, uri: string, r: { value: Value; heredocNewl
     coarse: decoded.coarse,
     ...(decoded.coarse && decoded.pieces ? { pieces: true } : {}),
     ...rel,
+    ...(alternative ? { alternative: true as const } : {}),
   };
   out.sites.push(markHoles(site));
-  out.records.push({ owner: how.owner, type: how.type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site, ...rel });
+  // One of the values a conditional chooses: the record (one, value not known) is the caller's.
+  if (!alternative) out.records.push({ owner: how.owner, type: how.type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site, ...rel });
   return site;
+}
+
+/** Per reading: the conditionals read as a record's value (the values they do not choose are not records of their own). */
+const spent = new WeakMap<ZoneFile, OffsetRange[]>();
+
+/**
+ * `COND ? A : B` (and `COND ? A : COND2 ? B : C`, in parentheses or not) written as a record's value:
+ * the condition as written and each value it may choose, as tokens stringValue() reads.
+ */
+function alternativesOf(tok: Token): { condition: string; branches: Token[]; tested: string[] } | undefined {
+  let t = (tok.parts ?? []).filter((x) => x.kind !== 'newline');
+  const close = (k: number): number => {
+    let depth = 0;
+    for (let i = k; i < t.length; i++) {
+      const x = t[i].text;
+      if (x === '(' || x === '[' || x === '{') depth++;
+      if (x === ')' || x === ']' || x === '}') if (--depth === 0) return i;
+    }
+    return -1;
+  };
+  while (t.length > 2 && t[0].text === '(' && close(0) === t.length - 1) t = t.slice(1, -1);
+  const asToken = (ts: Token[]): Token | undefined => (ts.length === 0 ? undefined : ts.length === 1 ? ts[0] : { kind: 'ident', text: ts.map((x) => x.text).join(''), start: ts[0].start, end: ts[ts.length - 1].end, parts: ts });
+  let depth = 0;
+  let q = -1;
+  let nested = 0;
+  for (let i = 0; i < t.length; i++) {
+    const x = t[i];
+    if (x.kind !== 'punct') continue;
+    if (x.text === '(' || x.text === '[' || x.text === '{') depth++;
+    else if (x.text === ')' || x.text === ']' || x.text === '}') depth--;
+    else if (depth === 0 && x.text === '?') {
+      if (q < 0) q = i;
+      else nested++;
+    } else if (depth === 0 && x.text === ':' && q >= 0) {
+      if (nested > 0) {
+        nested--;
+        continue;
+      }
+      const cond = t.slice(0, q);
+      const a = asToken(t.slice(q + 1, i));
+      const rest = asToken(t.slice(i + 1));
+      if (!cond.length || !a || !rest) return undefined;
+      const more = rest.parts ? alternativesOf(rest) : undefined;
+      const tested = cond.flatMap((c, k) => (c.text === 'var' && cond[k + 1]?.text === '.' && cond[k + 2]?.kind === 'ident' ? [cond[k + 2].text] : c.kind === 'ident' && /^var\.[A-Za-z0-9_-]+$/.test(c.text) ? [c.text.slice(4)] : []));
+      return { condition: cond.map((c, k) => (k && c.start > cond[k - 1].end ? ' ' : '') + c.text).join(''), branches: [a, ...(more ? more.branches : [rest])], tested: [...new Set([...tested, ...(more?.tested ?? [])])] };
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -1228,6 +1283,41 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       if (def) usedDefinitions.add(def.start);
       const tok = def ?? ref;
       const r = stringValue(tok, ctx, route53);
+      // A condition known statically (`each.key == "@" ? … : …`) chooses its value; one not known, any.
+      // A variable's default does not settle it: a caller or a tfvars file may give another value.
+      const alt = r.value ? undefined : alternativesOf(tok);
+      const defaults = alt ? alt.tested.filter((v) => !(ctx.inputs?.has(v) || ctx.parent?.inputs?.has(v) || tfvarsOf(ctx)?.has(v))) : [];
+      const picked = alt && !defaults.length ? conditional(tok.parts!, ctx) : undefined;
+      const chosen = picked && (picked.length === 1 ? picked[0] : { kind: 'ident' as const, text: picked.map((x) => x.text).join(''), start: picked[0].start, end: picked[picked.length - 1].end, parts: picked });
+      if (alt) {
+        // `var.report != "" ? "v=DMARC1; p=none; rua=mailto:${var.report}" : "v=DMARC1; p=none"`: the
+        // record holds one of the values written, chosen at deployment. Each is checked on its own, with
+        // the variables the condition tests not known; the record the zone has is one of them, its value
+        // not known (rules across records count one).
+        const branchCtx: Context = defaults.length ? { ...ctx, tested: new Set([...(ctx.tested ?? []), ...defaults]) } : ctx;
+        const values = (chosen ? [chosen] : alt.branches).map((b) => ({ b, r: stringValue(b, chosen ? ctx : branchCtx, route53) }));
+        spent.get(out)?.push({ start: tok.start, end: tok.end }) ?? spent.set(out, [{ start: tok.start, end: tok.end }]);
+        const read = values.filter((x) => x.r.value && x.r.value.decoded.value.trim() !== '' && mayBeMailAuthText(x.r.value.decoded.value));
+        if (chosen && read.length) {
+          const v = read[0].r;
+          if (v.holed) note({ start: read[0].b.start, end: read[0].b.end }, checkedAround(v.holed));
+          addValueSite(out, uri, { value: v.value!, heredocNewline: v.heredocNewline }, read[0].b, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
+          continue;
+        }
+        if (!chosen && read.length) {
+          const unread = values.filter((x) => !x.r.value);
+          note(
+            { start: tok.start, end: tok.end },
+            `This TXT value is one of ${values.length} values chosen by \`${alt.condition.length > 60 ? `${alt.condition.slice(0, 60)}…` : alt.condition}\`, which is not known statically; each value written here is checked on its own${unread.length ? ` (${unread.map((x) => x.b.text.trim()).join(', ')} ${unread.length > 1 ? 'are' : 'is'} not known statically)` : ''}.`,
+          );
+          for (const { b: br, r: v } of read) {
+            if (v.holed) note({ start: br.start, end: br.end }, checkedAround(v.holed));
+            addValueSite(out, uri, { value: v.value!, heredocNewline: v.heredocNewline }, br, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start }, true);
+          }
+          if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
+          continue;
+        }
+      }
       if (!r.value) {
         if (tok.kind === 'string' && !mayBeMailAuthText(tok.text.slice(1, tok.text.indexOf('${') < 0 ? undefined : tok.text.indexOf('${')))) {
           // `"hosted-email-verify=${var.token}"`: what is written shows it is no SPF, DMARC or DKIM record.
@@ -1549,7 +1639,7 @@ function addLiterals(out: ZoneFile, tokens: Token[], ctx: Context): void {
   // A literal inside a value already read (a part of `join(" ", ["v=spf1", …])`), or inside one said
   // not to be known, is a piece of that record, not a record of its own.
   let taken: OffsetRange[] | undefined;
-  const ranges = () => (taken ??= [...out.sites.map((s) => s.range), ...out.records.filter((r) => r.type === 'TXT' || r.type === 'SPF').map((r) => r.range), ...out.problems.filter((p) => p.code === 'source/not-static').map((p) => p.range)]);
+  const ranges = () => (taken ??= [...(spent.get(out) ?? []),...out.sites.map((s) => s.range), ...out.records.filter((r) => r.type === 'TXT' || r.type === 'SPF').map((r) => r.range), ...out.problems.filter((p) => p.code === 'source/not-static').map((p) => p.range)]);
   // A value read from a literal elsewhere in the file (`local.records[count.index].value`): that literal is the record's.
   const read = new Set<number>();
   for (const site of out.sites) {
