@@ -437,6 +437,28 @@ describe('language server: a Terraform value with a part not known statically', 
     assert.ok(!actions.some((a) => /quarantine/.test(a.title)), actions.map((a) => a.title).join());
   });
 
+  it('checks each value a conditional may choose, and fixes one without touching the other', async () => {
+    const file = path.join(dir, 'cond.tf');
+    const cond = 'variable "rua" {\n  default = ""\n}\nresource "cloudflare_record" "cond" {\n  zone_id = var.zone_id\n  name    = "_dmarc.cond"\n  type    = "TXT"\n  content = var.rua == "" ? "v=DMARC1; p=none; pct=100" : "v=DMARC1; p=none; pct=100; rua=mailto:${var.rua}"\n}\n';
+    fs.writeFileSync(file, cond);
+    const uri = pathToFileURL(file).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'terraform', version: 1, text: cond } });
+    const p = await client.waitFor(uri, (x) => x.diagnostics.some((d) => d.code === 'dmarc/no-rua'));
+    const line = cond.split('\n')[7];
+    // pct=100 in each value, once each; no "several DMARC records" for the two values of one record.
+    const pcts = p.diagnostics.filter((d) => d.code === 'dmarc/pct-removed');
+    assert.deepEqual(pcts.map((d) => d.range.start.character), [line.indexOf('pct=100'), line.lastIndexOf('pct=100')]);
+    assert.ok(!p.diagnostics.some((d) => d.code === 'dmarc/multiple-records' || d.code === 'dmarc/invalid-uri'), p.diagnostics.map((d) => d.code).join());
+    assert.ok(p.diagnostics.some((d) => d.code === 'source/not-static' && /one of 2 values chosen by `var\.rua == ""`/.test(d.message)));
+    const second = pcts[1];
+    const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: second.range, context: { diagnostics: [second] } })) as { title: string; edit?: { changes?: Record<string, { range: { start: { character: number }; end: { character: number } }; newText: string }[]> } }[];
+    const remove = actions.find((a) => /pct=100/.test(a.title) && a.edit?.changes?.[uri]);
+    assert.ok(remove, actions.map((a) => a.title).join());
+    let fixed = line;
+    for (const e of [...remove!.edit!.changes![uri]].reverse()) fixed = fixed.slice(0, e.range.start.character) + e.newText + fixed.slice(e.range.end.character);
+    assert.equal(fixed, line.replace('pct=100; rua', 'rua'));
+  });
+
   it('gives the lookup count of an SPF record with an unknown part as a floor', async () => {
     const file = path.join(dir, 'spf.tf');
     const spf = 'resource "cloudflare_record" "spf" {\n  zone_id = var.zone_id\n  name    = "@"\n  type    = "TXT"\n  content = "v=spf1 mx ${var.more} -all"\n}\n';
