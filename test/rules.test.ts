@@ -245,6 +245,24 @@ describe('DMARC values in another case', () => {
   });
 });
 
+describe('DMARC test mode and failure-report options', () => {
+  const dmarc = (value: string) => lint(`_dmarc IN TXT "${value}"`).findings;
+  it('says what t=y makes receivers do under each policy', () => {
+    const say = (value: string) => dmarc(value).find((f) => f.rule === 'dmarc/testing-mode')?.message;
+    assert.match(say('v=DMARC1; p=reject; t=y; rua=mailto:d@example.com')!, /apply `quarantine`, not `reject`,/);
+    assert.match(say('v=DMARC1; p=quarantine; t=Y; rua=mailto:d@example.com')!, /apply no action, not `quarantine`,/);
+    assert.match(say('v=DMARC1; p=none; t=y; rua=mailto:d@example.com')!, /changes nothing under `p=none`/);
+    assert.equal(say('v=DMARC1; p=reject; t=n; rua=mailto:d@example.com'), undefined);
+  });
+  it('finds fo only where no failure report is asked for, and removes just it', () => {
+    const { text, findings } = lint('_dmarc IN TXT "v=DMARC1; p=reject; fo=1:d; rua=mailto:d@example.com"');
+    const f = findings.find((x) => x.rule === 'dmarc/fo-without-ruf')!;
+    assert.equal(f.severity, 'hint');
+    assert.equal(applyFix(text, f.fixes![0]), text.replace('fo=1:d; ', ''));
+    assert.ok(!dmarc('v=DMARC1; p=reject; fo=1; rua=mailto:d@example.com; ruf=mailto:f@example.com').some((x) => x.rule === 'dmarc/fo-without-ruf'));
+  });
+});
+
 describe('DKIM tag names and key types in another case', () => {
   // dkimpy 1.1.4 (evaluate_pk) and Mail::DKIM 1.20230212 (PublicKey->check) find no key behind `P=` and
   // refuse `k=RSA` as an unsupported key type; both accept `h=SHA256`, so that is left alone.

@@ -52,6 +52,9 @@ describe('record values with parts not known statically', () => {
     assert.deepEqual(policy.findings.filter((f) => f.rule.startsWith('dmarc/')).map((f) => f.rule), []);
     const dkim = check(tf('sel._domainkey', 'v=DKIM1; k=rsa; p=${var.public_key}'));
     assert.deepEqual(dkim.findings.filter((f) => f.rule.startsWith('dkim/')).map((f) => f.rule), []);
+    // It could be the `ruf` that `fo` needs.
+    const fo = check(tf('_dmarc', 'v=DMARC1; p=reject; fo=1; rua=mailto:d@example.com; ${var.more_tags}'));
+    assert.ok(!fo.findings.some((f) => f.rule === 'dmarc/fo-without-ruf'), rulesOf(fo.findings).join());
     // Glued to a known term, the term is not judged either: `-all${var.x}` may be `-all` or not.
     const glued = check(tf('@', 'v=spf1 +all${var.x}'));
     assert.ok(!glued.findings.some((f) => f.rule === 'spf/plus-all'));

@@ -577,6 +577,48 @@ export const policyNone = rule({
   },
 });
 
+export const testingMode = rule({
+  id: 'dmarc/testing-mode',
+  severity: 'information',
+  summary: '`t=y`: receivers apply one level less than the policy',
+  fixable: false,
+  docs: {
+    what: 'Finds `t=y`, the test mode of RFC 9989, and says what receivers do with it under the policy the record publishes.',
+    why: 'RFC 9989 §4.7: with `t=y` the Domain Owner is testing its policy, and receivers that follow RFC 9989 apply one level less: `quarantine` for `p=reject`, no action for `p=quarantine`. It is the intermediate step of a rollout (it replaces `pct=0`), not a place to stay: while it is on, the published policy does not protect the domain as it reads.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=reject; t=y; rua=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"',
+    fix: 'Once the aggregate reports show every legitimate sender passing, drop `t=y` (the policy step quick fix does it when the reports allow).',
+  },
+  check(record, ctx) {
+    const t = record.byName.get('t');
+    if (!t || t.value.trim().toLowerCase() !== 'y') return;
+    const p = record.byName.get('p')?.value.trim().toLowerCase() ?? 'none';
+    const lesser: Record<string, string> = { reject: '`quarantine`, not `reject`,', quarantine: 'no action, not `quarantine`,' };
+    if (lesser[p]) ctx.report(t.range, `\`t=y\` is test mode: receivers that follow RFC 9989 apply ${lesser[p]} to mail that fails DMARC (RFC 9989 §4.7). Drop it once the reports show every legitimate sender passing.`);
+    else if (p === 'none') ctx.report(t.range, '`t=y` is test mode, and changes nothing under `p=none`: there is no policy to lessen (RFC 9989 §4.7).');
+  },
+});
+
+export const foWithoutRuf = rule({
+  id: 'dmarc/fo-without-ruf',
+  wholeRecord: true,
+  severity: 'hint',
+  summary: '`fo` without `ruf` has no effect',
+  fixable: true,
+  docs: {
+    what: 'Finds `fo` in a record that asks for no failure reports (no `ruf`).',
+    why: 'RFC 9989 §4.7 and RFC 9991: `fo` only chooses which failures produce a failure report, and failure reports go to the `ruf` addresses; without `ruf` none is sent, so `fo` does nothing. It is often copied from a template, and suggests reports that never come.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=reject; fo=1; rua=mailto:dmarc@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"',
+    fix: 'Remove `fo`, or add `ruf=mailto:…` if you want failure reports (few receivers send them, and they may hold personal data).',
+  },
+  check(record, ctx) {
+    const fo = record.byName.get('fo');
+    if (!fo || record.byName.has('ruf')) return;
+    ctx.report(fo.range, `\`fo=${fo.value.trim()}\` only chooses when failure reports are sent, and this record asks for none (it has no \`ruf\`), so it has no effect (RFC 9989 §4.7).`, { fixes: [removeTag(record, fo)] });
+  },
+});
+
 export const weakSubdomainPolicy = rule({
   id: 'dmarc/weak-subdomain-policy',
   wholeRecord: true,
@@ -656,6 +698,8 @@ export const dmarcRules: DmarcRule[] = [
   tooManyRua,
   noRua,
   policyNone,
+  testingMode,
+  foWithoutRuf,
   weakSubdomainPolicy,
   psdOnOrganization,
 ];
