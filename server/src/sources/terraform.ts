@@ -419,7 +419,7 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
     // A variable given in tfvars is read here: the tfvars file is not a source of its own.
     const ref = tok.text.trim();
     const bare = /^(local|var)\.[A-Za-z0-9_-]+$/.test(ref) && !(ctx.own && definitions(ref, ctx.own).length) && !(ref.startsWith('var.') && tfvarsOf(ctx)?.has(ref.slice(4)));
-    let v = tok.kind === 'heredoc' || bare ? undefined : evalString(tok.parts ?? [tok], ctx, true);
+    const v = tok.kind === 'heredoc' || bare ? undefined : evalString(tok.parts ?? [tok], ctx, true);
     // Parts not known are holes (records/holes) when what it builds before the first already says what record it is.
     const hole = v?.chars.findIndex((c) => c.hole !== undefined) ?? -1;
     if (v && hole >= 0) {
@@ -1030,6 +1030,11 @@ function addValueSite(out: ZoneFile, uri: string, r: { value: Value; heredocNewl
   return site;
 }
 
+/** Tokens as one: the token itself, or a synthetic one for an expression that spans them (Token.parts). */
+function exprToken(ts: Token[]): Token | undefined {
+  return ts.length === 0 ? undefined : ts.length === 1 ? ts[0] : { kind: 'ident', text: ts.map((x) => x.text).join(''), start: ts[0].start, end: ts[ts.length - 1].end, parts: ts };
+}
+
 /** Per reading: the conditionals read as a record's value (the values they do not choose are not records of their own). */
 const spent = new WeakMap<ZoneFile, OffsetRange[]>();
 
@@ -1049,7 +1054,6 @@ function alternativesOf(tok: Token): { condition: string; branches: Token[]; tes
     return -1;
   };
   while (t.length > 2 && t[0].text === '(' && close(0) === t.length - 1) t = t.slice(1, -1);
-  const asToken = (ts: Token[]): Token | undefined => (ts.length === 0 ? undefined : ts.length === 1 ? ts[0] : { kind: 'ident', text: ts.map((x) => x.text).join(''), start: ts[0].start, end: ts[ts.length - 1].end, parts: ts });
   let depth = 0;
   let q = -1;
   let nested = 0;
@@ -1067,8 +1071,8 @@ function alternativesOf(tok: Token): { condition: string; branches: Token[]; tes
         continue;
       }
       const cond = t.slice(0, q);
-      const a = asToken(t.slice(q + 1, i));
-      const rest = asToken(t.slice(i + 1));
+      const a = exprToken(t.slice(q + 1, i));
+      const rest = exprToken(t.slice(i + 1));
       if (!cond.length || !a || !rest) return undefined;
       const more = rest.parts ? alternativesOf(rest) : undefined;
       const tested = cond.flatMap((c, k) => (c.text === 'var' && cond[k + 1]?.text === '.' && cond[k + 2]?.kind === 'ident' ? [cond[k + 2].text] : c.kind === 'ident' && /^var\.[A-Za-z0-9_-]+$/.test(c.text) ? [c.text.slice(4)] : []));
@@ -1288,7 +1292,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       const alt = r.value ? undefined : alternativesOf(tok);
       const defaults = alt ? alt.tested.filter((v) => !(ctx.inputs?.has(v) || ctx.parent?.inputs?.has(v) || tfvarsOf(ctx)?.has(v))) : [];
       const picked = alt && !defaults.length ? conditional(tok.parts!, ctx) : undefined;
-      const chosen = picked && (picked.length === 1 ? picked[0] : { kind: 'ident' as const, text: picked.map((x) => x.text).join(''), start: picked[0].start, end: picked[picked.length - 1].end, parts: picked });
+      const chosen = picked && exprToken(picked);
       if (alt) {
         // `var.report != "" ? "v=DMARC1; p=none; rua=mailto:${var.report}" : "v=DMARC1; p=none"`: the
         // record holds one of the values written, chosen at deployment. Each is checked on its own, with
