@@ -39,6 +39,7 @@ import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './typ
 import { LineIndex, type Position } from './util/lines';
 import { cnameTarget } from './records/cname';
 import { isDynamic } from './records/dynamic';
+import { HOLE } from './records/holes';
 
 const VERSION = '0.1.0';
 
@@ -615,10 +616,27 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
     // Selectors delegated by CNAME to the platform that signs (Microsoft 365, SendGrid, SES, Mailchimp…):
     // the usual set-up for a sending service, and the key is the platform's.
     for (const r of a.zone.records) {
+      // A record whose value a conditional chooses (Terraform `cond ? "v=DMARC1; …" : "v=DMARC1; …"`): the values it may take.
+      const alternatives = r.owner !== undefined && r.type === 'TXT' && isDynamic(r) ? a.sites.filter((s) => s.site.alternative && s.site.uri === r.uri && s.site.owner === r.owner && r.range.start <= s.site.range.start && s.site.range.end <= r.range.end) : [];
+      const kind = alternatives.find((s) => s.kind === 'spf' || s.kind === 'dmarc')?.kind as 'spf' | 'dmarc' | undefined;
+      const index = indexes.get(r.uri);
+      if (kind && index) {
+        const values = alternatives.filter((s) => s.kind === kind);
+        const policies = new Set(values.map((s) => s.dmarc?.byName.get('p')?.value.trim().toLowerCase()));
+        const domain = kind === 'dmarc' ? r.owner!.slice('_dmarc.'.length) : r.owner!;
+        get(domain)[kind].push({
+          kind,
+          owner: r.owner!,
+          value: `${values.length === 1 ? 'when a condition chooses it' : `one of ${values.length} values a condition chooses`}: ${values.map((s) => s.site.value.replaceAll(HOLE, '…')).join(' | ')}`,
+          path: r.uri,
+          range: lspRange(index, r.range),
+          ...(kind === 'dmarc' && policies.size === 1 && [...policies][0] && ![...policies][0]!.includes(HOLE) ? { policy: [...policies][0] } : {}),
+        });
+        continue;
+      }
       // A `_dmarc` record the files give without a value we can read: delegated by CNAME to a hosted
       // DMARC service, or written as an expression (Terraform).
       if (r.owner?.startsWith('_dmarc.') && (r.type === 'CNAME' || (r.type === 'TXT' && isDynamic(r)))) {
-        const index = indexes.get(r.uri);
         if (index) get(r.owner.slice('_dmarc.'.length)).dmarc.push({ kind: 'dmarc', owner: r.owner, value: r.type === 'CNAME' ? `CNAME → ${cnameTarget(r)} (hosted: the policy is at the target)` : '(a value not known statically)', path: r.uri, range: lspRange(index, r.range) });
         continue;
       }
@@ -632,7 +650,6 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
       const domain = computed ? r.ownerSuffix!.slice('_domainkey.'.length) : owner.slice(i + '._domainkey.'.length);
       const target = cnameTarget(r);
       const p = providerForDkimTarget(target) ?? (computed ? undefined : providerForSelector(selector));
-      const index = indexes.get(r.uri);
       if (!index) continue;
       const inv = get(domain);
       inv.dkim.push({ kind: 'dkim', owner, value: `CNAME ${target}`, path: r.uri, range: lspRange(index, r.range), selector, cname: target, provider: p?.name });

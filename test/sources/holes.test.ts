@@ -212,6 +212,14 @@ describe('record values with parts not known statically', () => {
     const notes = a.zone.problems.filter((p) => p.code === 'source/not-static').map((p) => p.message);
     assert.ok(notes.some((m) => m.startsWith('This TXT value is one of 2 values chosen by `var.report_email == ""`')), notes.join('\n'));
     assert.ok(notes.some((m) => m.startsWith('This TXT value is one of 3 values chosen by `var.enabled`')), notes.join('\n'));
+    // The inventory lists what the record may be, not each value as a record of its own.
+    const idir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-holes-inv-'));
+    fs.writeFileSync(path.join(idir, 'main.tf'), text);
+    const inv = JSON.parse(runCli(['inventory', idir, '--format', 'json']).stdout).domains[0];
+    assert.equal(inv.domain, 'example.com');
+    assert.deepEqual(inv.dmarc.map((r: { value: string; policy?: string }) => [r.value, r.policy]), [['one of 2 values a condition chooses: v=DMARC1; p=quarantine; pct=100 | v=DMARC1; p=quarantine; rua=mailto:…', 'quarantine']]);
+    assert.deepEqual(inv.spf.map((r: { value: string }) => r.value), ['one of 2 values a condition chooses: v=spf1 ip4:192.0.2.1 +all | v=spf1 -all']);
+    fs.rmSync(idir, { recursive: true, force: true });
     // A condition known statically chooses its value: the other is no record, nor a literal of its own.
     const each = `resource "aws_route53_record" "r" {\n  for_each = toset(["example.com", "example.org"])\n  zone_id  = "Z1"\n  name     = each.key\n  type     = "TXT"\n  records  = [each.key == "example.com" ? "v=spf1 -all" : "v=spf1 ?all"]\n}\n`;
     const e = check(each);
