@@ -227,6 +227,53 @@ describe('record values with parts not known statically', () => {
     assert.ok(!e.zone.problems.some((p) => p.code === 'source/not-static'));
   });
 
+  it('checks each value a CloudFormation Fn::If may choose on its own, the parameters it tests not read from their defaults', () => {
+    const yaml = `Parameters:
+  ReportEmail:
+    Type: String
+    Default: ''
+  Strict:
+    Type: String
+    Default: 'no'
+Conditions:
+  HasReportEmail: !Not [!Equals [!Ref ReportEmail, '']]
+  IsStrict: !And [!Condition HasReportEmail, !Equals [!Ref Strict, 'yes']]
+Resources:
+  Dmarc:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      HostedZoneName: example.com.
+      Name: _dmarc.example.com.
+      Type: TXT
+      ResourceRecords:
+        - !If
+          - IsStrict
+          - !Sub '"v=DMARC1; p=reject; pct=100; rua=mailto:\${ReportEmail}"'
+          - '"v=DMARC1; p=quarantine; pct=100"'
+  Spf:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      HostedZoneName: example.com.
+      Name: example.com.
+      Type: TXT
+      ResourceRecords:
+        Fn::If: [HasReportEmail, ['"v=spf1 ptr -all"'], !Ref AWS::NoValue]
+`;
+    const a = analyzeZone(yaml, path.join(dir, 'template.yaml'));
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value, x.site.alternative]), [
+      ['_dmarc.example.com', `v=DMARC1; p=reject; pct=100; rua=mailto:${HOLE}`, true],
+      ['_dmarc.example.com', 'v=DMARC1; p=quarantine; pct=100', true],
+      ['example.com', 'v=spf1 ptr -all', true],
+    ]);
+    const rules = rulesOf(a.findings);
+    assert.ok(rules.includes('spf/ptr') && rules.includes('dmarc/no-rua'), rules.join());
+    assert.equal(a.findings.filter((f) => f.rule === 'dmarc/pct-removed').length, 2);
+    assert.ok(!rules.some((r) => r === 'dmarc/invalid-uri' || r.endsWith('/multiple-records') || r === 'dmarc/missing-record'), rules.join());
+    const notes = a.zone.problems.filter((p) => p.code === 'source/not-static').map((p) => p.message);
+    assert.equal(notes.filter((m) => m.startsWith('This TXT value is chosen by a condition a deployment decides (Fn::If)')).length, 2, notes.join('\n'));
+    assert.ok(notes.some((m) => m.includes('${ReportEmail} (a parameter the condition tests)')), notes.join('\n'));
+  });
+
   it('marks the term around each hole, to the nearest space or semicolon', () => {
     assert.deepEqual(holeExtents(`v=spf1 a include:${HOLE} -all`), [{ start: 9, end: 18 }]);
     assert.deepEqual(holeExtents(`v=DMARC1; rua=mailto:a@${HOLE},mailto:b@${HOLE}; p=none`), [{ start: 10, end: 35 }]);

@@ -7,6 +7,7 @@
 import { markHoles, showNames, standInZone } from '../util/zonenames';
 import { checkedAround, HOLE, startsAsRecord } from '../records/holes';
 import { isUnder } from '../util/text';
+import { markDynamic } from '../records/dynamic';
 import { SourceMap } from '../sourcemap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -275,7 +276,7 @@ function cfnBuild(text: string, node: Node | undefined, params: Map<string, { va
         else if (standIns?.has(name)) piece = standIns.get(name)!;
         if (piece === undefined) {
           piece = HOLE;
-          out.holed ??= PSEUDO.test(name) ? `\${${name}} (known only at deploy time)` : `\${${name}} (a parameter without a default, or a resource attribute)`;
+          out.holed ??= PSEUDO.test(name) ? `\${${name}} (known only at deploy time)` : testedBy.get(params)?.has(name) ? `\${${name}} (a parameter the condition tests)` : `\${${name}} (a parameter without a default, or a resource attribute)`;
         } else out.holed ??= vars.get(name)?.holed;
         for (let k = 0; k < piece.length; k++) out.spans.push(span);
         out.value += piece;
@@ -346,6 +347,14 @@ function cfnBuild(text: string, node: Node | undefined, params: Map<string, { va
   return { dynamic: 'an expression' };
 }
 
+/** Parameter defaults without those a condition tests (`Fn::If`): the values it chooses are read without them. */
+const testedBy = new WeakMap<Map<string, { value: string; node: Node }>, ReadonlySet<string>>();
+function untested(params: Map<string, { value: string; node: Node }>, tested: ReadonlySet<string>): Map<string, { value: string; node: Node }> {
+  const out = new Map([...params].filter(([k]) => !tested.has(k)));
+  testedBy.set(out, tested);
+  return out;
+}
+
 function builtToDecoded(b: Built): Decoded {
   const map = new SourceMap();
   for (const [s, e] of b.spans) {
@@ -389,6 +398,29 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
     const domain = isMap(props) ? get(props, 'EmailIdentity') : undefined;
     if (isScalar(domain) && !domain.tag && typeof domain.value === 'string' && !domain.value.includes('@') && domain.value.includes('.')) sesDomains.set(String((pair.key as Scalar)?.value ?? pair.key), domain.value.toLowerCase().replace(/\.$/, ''));
   }
+  /** The parameters a condition of the template tests (`!Equals [!Ref ReportEmail, '']`), through the conditions it names. */
+  const conditions = get(root, 'Conditions');
+  const conditionParams = (name: Node, seen = new Set<string>()): Set<string> => {
+    const out = new Set<string>();
+    const key = isScalar(name) ? String(name.value) : undefined;
+    if (key === undefined || seen.has(key) || !isMap(conditions)) return out;
+    seen.add(key);
+    const walk = (n: unknown): void => {
+      if (isScalar(n)) {
+        if (n.tag === '!Ref' && typeof n.value === 'string') out.add(n.value);
+        if (n.tag === '!Condition') for (const p of conditionParams(n, seen)) out.add(p);
+      } else if (isMap(n)) {
+        for (const pair of n.items) {
+          const k = String((pair.key as Scalar)?.value ?? pair.key);
+          if (k === 'Ref' && isScalar(pair.value)) out.add(String(pair.value.value));
+          else if (k === 'Condition' && isScalar(pair.value)) for (const p of conditionParams(pair.value as Node, seen)) out.add(p);
+          else walk(pair.value);
+        }
+      } else if (isSeq(n)) n.items.forEach(walk);
+    };
+    walk(get(conditions, key));
+    return out;
+  };
   const recordSet = (props: YAMLMap) => {
     const nameNode = get(props, 'Name');
     let { owner, dynamic } = cfnName(nameNode);
@@ -432,12 +464,38 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
       for (const x of items) out.records.push({ owner, type, ttl: undefined, rdata: [valueOf(x)], uri, range: items.length > 1 && x.range ? { start: x.range[0], end: x.range[1] } : range, ...suffix, ...rel });
       return;
     }
-    if (!isSeq(rrs)) return;
-    for (const item of rrs.items as Node[]) {
+    /** The parameters the conditions test: not read from their defaults in the values they choose. */
+    const tested = new Set<string>();
+    // `!If [Cond, A, B]` (`Fn::If`), for the whole list or one value: a condition a deployment decides
+    // (its parameters may be given any value). Each value it may choose is checked on its own, as in
+    // Terraform (RecordSite.alternative); the record counts once, its value not known.
+    const ifArgs = (n: Node | null | undefined): Node[] | undefined => {
+      const args = isSeq(n) && n.tag === '!If' ? n : isMap(n) && n.items.length === 1 && String((n.items[0].key as Scalar)?.value) === 'Fn::If' ? (n.items[0].value as Node) : undefined;
+      if (!isSeq(args) || args.items.length !== 3) return undefined;
+      for (const p of conditionParams(args.items[0] as Node)) tested.add(p);
+      return args.items.slice(1) as Node[];
+    };
+    const noValue = (n: Node) => (isScalar(n) && n.tag === '!Ref' && n.value === 'AWS::NoValue') || (isMap(n) && n.items.length === 1 && String((n.items[0].key as Scalar)?.value) === 'Ref' && (n.items[0].value as Scalar)?.value === 'AWS::NoValue');
+    const chosen = (n: Node | null | undefined, list: boolean): Node[] => {
+      const branches = ifArgs(n);
+      if (!branches) return n ? (list ? (isSeq(n) ? (n.items as Node[]) : []) : [n]) : [];
+      return branches.filter((b) => !noValue(b)).flatMap((b) => chosen(b, list));
+    };
+    const whole = ifArgs(rrs);
+    type Item = { item: Node; alternative: boolean; at?: Node };
+    const items: Item[] = whole ? chosen(rrs, true).map((item) => ({ item, alternative: true, at: rrs as Node })) : isSeq(rrs) ? (rrs.items as Node[]).flatMap((x): Item[] => (ifArgs(x) ? chosen(x, false).map((item) => ({ item, alternative: true, at: x })) : [{ item: x, alternative: false }])) : [];
+    const dynamicAt = new Set<Node>();
+    for (const { item, alternative, at } of items) {
+      if (alternative && at && !dynamicAt.has(at)) {
+        dynamicAt.add(at);
+        const r = at.range ? { start: at.range[0], end: at.range[1] } : range;
+        out.problems.push({ code: 'source/not-static', message: 'This TXT value is chosen by a condition a deployment decides (Fn::If): each value it may take is checked on its own.', uri, range: r });
+        out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: r, ...rel }));
+      }
       const simple = isScalar(item) && typeof item.value === 'string' && (!item.tag || (item.tag === '!Sub' && !item.value.includes('${')));
       if (!simple) {
         // Joins and substitutions of literal parts and parameter defaults are checked; findings land on the parts.
-        const b = cfnBuild(text, item, params, 0, standIns);
+        const b = cfnBuild(text, item, alternative && tested.size ? untested(params, tested) : params, 0, standIns);
         const itemRange = item?.range ? { start: item.range[0], end: item.range[1] } : range;
         // Parts not known statically: the rest is checked when what is written before them says what record this is.
         const partly = 'dynamic' in b ? undefined : b.holed;
@@ -463,8 +521,9 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
           ...rel,
         };
         markHoles(site);
+        if (alternative) site.alternative = true;
         out.sites.push(site);
-        out.records.push({ owner, type, ttl: undefined, rdata: [cs.decoded.value], uri, range: site.range, site, ...rel });
+        if (!alternative) out.records.push({ owner, type, ttl: undefined, rdata: [cs.decoded.value], uri, range: site.range, site, ...rel });
         continue;
       }
       const y = decodeScalar(text, item);
@@ -473,9 +532,10 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
       cs.decoded.coarse = y.coarse;
       const site = makeSite(uri, owner, type, cs.decoded, cs.strings, { host: scalarHost(item), charStrings: true }, item, nameNode, text);
       if (relative) site.relative = true;
+      if (alternative) site.alternative = true;
       for (const p of cs.problems) out.problems.push({ code: 'zone/string-too-long', message: p.message, uri, range: { start: y.map.toDocStart(p.from), end: y.map.toDocEnd(p.to) } });
       out.sites.push(site);
-      out.records.push({ owner, type, ttl: undefined, rdata: [cs.decoded.value], uri, range: site.range, site, ...rel });
+      if (!alternative) out.records.push({ owner, type, ttl: undefined, rdata: [cs.decoded.value], uri, range: site.range, site, ...rel });
     }
   };
   for (const pair of resources.items) {
