@@ -174,6 +174,34 @@ describe('property: parsers and the zone reader are total', () => {
     mutateFile(base, piece, 'dnsconfig.js');
   });
 
+  it('Terraform values chosen by conditionals and built around unknown parts, mutated, never throw; a chosen value is no record of its own', () => {
+    const base =
+      'variable "email" {\n  default = ""\n}\nresource "aws_route53_record" "d" {\n  zone_id = "Z"\n  name    = "_dmarc.example.com"\n  type    = "TXT"\n  records = [var.email == "" ? "v=DMARC1; p=none" : var.strict ? "v=DMARC1; p=reject; rua=mailto:${var.email}" : format("v=DMARC1; p=%s; rua=mailto:%s", var.p, var.email)]\n}\n' +
+      'resource "aws_route53_record" "s" {\n  zone_id = "Z"\n  name    = "example.com"\n  type    = "TXT"\n  records = [join(" ", concat(["v=spf1"], [for i in var.inc : "include:${i}"], ["+all"]))]\n}\n';
+    const piece = fc.constantFrom('?', ':', '(', ')', '==', '!=', '&&', 'var.email', 'var.x', '"', '${', '}', '[', ']', ',', '"v=spf1 +all"', '""', 'format(', '%s', 'join(', 'concat(', 'lower(', '[for i in var.l : i]', '\n', 'x');
+    const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 5 }), ins: piece });
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
+        let t = base;
+        for (const e of edits) {
+          const at = e.at % (t.length + 1);
+          t = t.slice(0, at) + e.ins + t.slice(at + e.del);
+        }
+        check(t, 'main.tf');
+        const z = analyzeZone(t, 'main.tf').zone;
+        for (const s of z.sites) if (s.alternative) assert.ok(!z.records.some((r) => r.site === s), 'a value a conditional chooses is no record');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('CloudFormation Fn::If values and DNSControl D() helpers, mutated, never throw', () => {
+    const cfn = "Parameters:\n  E:\n    Type: String\n    Default: ''\nConditions:\n  C: !Not [!Equals [!Ref E, '']]\nResources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: _dmarc.example.com.\n      Type: TXT\n      ResourceRecords:\n        - !If [C, !Sub '\"v=DMARC1; p=reject; rua=mailto:${E}\"', '\"v=DMARC1; p=none\"']\n";
+    mutateFile(cfn, fc.constantFrom('!If', 'Fn::If', '[', ']', ',', '!Ref AWS::NoValue', '!Condition C', "'", '"', '${E}', '\n', '- ', ': ', 'x'), 'template.yaml');
+    const js = 'function mail(name, policy) {\n  var d = "v=DMARC1; p=" + policy + "; rua=mailto:d@" + name;\n  D(name, REG, TXT("@", "v=spf1 -all"), TXT("_dmarc", d));\n}\nmail("example.com", "none");\n["a.example"].forEach(function (x) { mail(x, "reject"); });\n';
+    mutateFile(js, fc.constantFrom('mail(', 'D(', '(', ')', '{', '}', '"', ',', 'name', 'policy', 'mail("b.example", "x");', 'function', 'return ', 'var d = 1;', '\n', 'x'), 'dnsconfig.js');
+  });
+
   it('CloudFormation with random !Sub/!Join values never throws', () => {
     const cfn = built.map((b) => `Parameters:\n  x:\n    Default: a\nResources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: example.com.\n      Type: TXT\n      ResourceRecords:\n        - ${b}\n`);
     fc.assert(fc.property(cfn, (t) => check(t, 'stack.yaml')), { numRuns: RUNS });
