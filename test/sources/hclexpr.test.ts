@@ -55,6 +55,13 @@ describe('HCL expressions', () => {
     assert.equal(ev('element(local.l, 3)', 'l = ["a", "b"]'), 'b', 'element() wraps around');
   });
 
+  it('evaluates formatlist() over known lists, a string given for every element', () => {
+    assert.deepEqual(ev('formatlist("include:%s", local.inc)', 'inc = ["a.example", "b.example"]'), ['include:a.example', 'include:b.example']);
+    assert.deepEqual(ev('formatlist("%s:%s", ["ip4", "ip6"], local.ips)', 'ips = ["192.0.2.1", "2001:db8::1"]'), ['ip4:192.0.2.1', 'ip6:2001:db8::1']);
+    assert.deepEqual(ev('formatlist("ip4:%s", ["192.0.2.1"], "x")'), undefined, 'more arguments than verbs');
+    assert.equal(ev('formatlist("%s%s", ["a", "b"], ["c"])'), undefined, 'lists of different lengths');
+  });
+
   it('is unknown, not a guess, for what is not known statically', () => {
     for (const expr of [
       'var.domain',
@@ -98,6 +105,8 @@ describe('HCL expressions', () => {
     // What is not known where the value needs it whole stays not known: the format, the separator, an index, the value itself.
     for (const expr of ['format(var.f, "x")', 'join(var.sep, ["a", "b"])', 'local.l[var.i]', 'var.x', 'element(var.l, 0)', 'sort(concat(["a"], var.l))[0]', '[for x in var.l : x]', 'join(" ", var.l == null ? [] : var.l)'])
       assert.ok(holed(expr) === undefined || holed(expr)!.text === HOLE, expr);
+    // formatlist(): once per element; a list not known stands for any number of them.
+    assert.deepEqual(holed('join(" ", concat(["v=spf1"], formatlist("include:%s", var.l), ["-all"]))')?.text, `v=spf1 ${HOLE} -all`);
     // Without holes, nothing changes.
     assert.equal(ev('format("v=DMARC1; p=%s", var.policy)'), undefined);
   });

@@ -171,6 +171,13 @@ describe('record values with parts not known statically', () => {
     assert.equal(covered(spf, b.findings.find((f) => f.rule === 'spf/plus-all')!), '+all');
     assert.match(b.zone.problems.find((p) => p.code === 'source/not-static')!.message, /contains var\.includes/);
 
+    // The same inside a template's interpolation: `"v=spf1 ${join(" ", concat([…], var.more, ["+all"]))}"`.
+    const interp = tf('@', 'v=spf1 ${join(" ", concat(["ptr"], var.more, ["+all"]))}');
+    const c = check(interp);
+    assert.equal(c.sites[0]?.site.value, `v=spf1 ptr ${HOLE} +all`);
+    assert.ok(rulesOf(c.findings).includes('spf/plus-all') && rulesOf(c.findings).includes('spf/ptr'), rulesOf(c.findings).join());
+    assert.match(c.zone.problems.find((p) => p.code === 'source/not-static' && p.message.includes('var.more'))!.message, /contains var\.more, which is not known statically; the rest of it is checked/);
+
     // What is built before the first unknown part must say what record it is; otherwise nothing is checked, as before.
     const other = check(r53('example.com', 'format("%s include:x -all", var.version)'));
     assert.equal(other.sites.length, 0);

@@ -465,7 +465,7 @@ function flat(items: HVal[]): HVal[] {
  */
 function withHoles(fn: string, a: HVal[], from: number, to: number): HVal | undefined {
   const u = firstUnknown(a);
-  const known: Record<string, true> = { join: true, format: true, concat: true, flatten: true, compact: true, tolist: true };
+  const known: Record<string, true> = { join: true, format: true, formatlist: true, concat: true, flatten: true, compact: true, tolist: true };
   if (!known[fn]) {
     if (u) return U(u.why, from, to);
     return KNOWN_FUNCTIONS.has(fn) ? undefined : U(`${fn}()`, from, to);
@@ -474,6 +474,9 @@ function withHoles(fn: string, a: HVal[], from: number, to: number): HVal | unde
   // join and format put a hole where an element or argument is not known (apply()); the rest is theirs.
   if ((fn === 'join' || fn === 'format') && a[0]?.k === 'u') return U(a[0].why, from, to);
   switch (fn) {
+    case 'formatlist':
+      // A list not known: as many formatted elements, not known either.
+      return a.slice(1).some((x) => x.k === 'u') ? U(u.why, from, to, true) : undefined;
     case 'concat':
     case 'flatten': {
       const spread = (x: HVal): HVal[] => (x.k === 'u' ? [U(x.why, x.from, x.to, true)] : x.k === 'l' ? (fn === 'flatten' ? x.items.flatMap(spread) : x.items) : fn === 'flatten' ? [x] : unknown());
@@ -490,7 +493,7 @@ function withHoles(fn: string, a: HVal[], from: number, to: number): HVal | unde
   return undefined;
 }
 
-const KNOWN_FUNCTIONS = new Set(['join', 'format', 'concat', 'tolist', 'toset', 'distinct', 'compact', 'flatten', 'sort', 'reverse', 'element', 'length', 'coalesce', 'tostring', 'lower', 'upper', 'trimspace', 'chomp', 'trimprefix', 'trimsuffix', 'replace', 'split', 'lookup', 'keys', 'values']);
+const KNOWN_FUNCTIONS = new Set(['join', 'format', 'formatlist', 'concat', 'tolist', 'toset', 'distinct', 'compact', 'flatten', 'sort', 'reverse', 'element', 'length', 'coalesce', 'tostring', 'lower', 'upper', 'trimspace', 'chomp', 'trimprefix', 'trimsuffix', 'replace', 'split', 'lookup', 'keys', 'values']);
 
 /** Terraform's functions that build strings and lists, on known values (and, for join and format, holes: withHoles()). */
 function apply(fn: string, a: HVal[], from: number, to: number): HVal {
@@ -533,6 +536,14 @@ function apply(fn: string, a: HVal[], from: number, to: number): HVal {
       }
       if (next !== a.length) unknown();
       return { k: 's', chars: out };
+    }
+    case 'formatlist': {
+      // format() once per element: lists of the same length, a string given for every element.
+      if (a.length < 1) unknown();
+      const lists = a.slice(1).map((x) => (x.k === 'l' ? x.items : undefined));
+      const n = lists.find((l) => l !== undefined)?.length;
+      if (n === undefined || lists.some((l) => l !== undefined && l.length !== n)) unknown();
+      return { k: 'l', items: Array.from({ length: n! }, (_, i) => apply('format', [a[0], ...a.slice(1).map((x, j) => lists[j]?.[i] ?? x)], from, to)) };
     }
     case 'concat':
       return { k: 'l', items: a.flatMap(list) };

@@ -374,10 +374,15 @@ interface Value {
 }
 
 /** `${join(",", local.x)}` inside a string: its text, when known. */
-function evalInterpolation(expr: string, ctx: Context): string | undefined {
+function evalInterpolation(expr: string, ctx: Context, holes = false): string | undefined {
+  return interpolated(expr, ctx, holes)?.text;
+}
+
+/** An interpolation's value; with `holes`, around what is not known, and what the first such part is (hclexpr). */
+function interpolated(expr: string, ctx: Context, holes = false): { text: string; hole?: string } | undefined {
   // In Terraform JSON the expression is itself inside a JSON string: `${join(\" \", x)}`; read unescaped when it does not read as written.
-  const v = evalString(tokenize(expr), ctx) ?? (expr.includes('\\') ? evalString(tokenize(expr.replace(/\\(["\\])/g, '$1')), ctx) : undefined);
-  return v && textOf(v);
+  const v = evalString(tokenize(expr), ctx, holes) ?? (expr.includes('\\') ? evalString(tokenize(expr.replace(/\\(["\\])/g, '$1')), ctx, holes) : undefined);
+  return v && { text: textOf(v)!, hole: v.chars.find((c) => c.hole !== undefined)?.hole };
 }
 
 /** A string token as a record value; templates resolved where literal, else undefined with why. */
@@ -448,7 +453,15 @@ function stringValue(tok: Token, ctx: Context, route53: boolean): { value?: Valu
       } else {
         // A directive repeats or leaves out text: what it makes is not checked; nor is a `${` never closed.
         if (p.directive || p.unclosed) return { dynamic: `${p.directive ? '%' : '$'}{${p.expr}${p.unclosed ? '' : '}'}` };
-        const r = resolveRef(p.expr, ctx) ?? (/[([]/.test(p.expr) ? evalInterpolation(p.expr, ctx) : undefined);
+        let r = resolveRef(p.expr, ctx) ?? (/[([]/.test(p.expr) ? evalInterpolation(p.expr, ctx) : undefined);
+        if (r === undefined && /[([]/.test(p.expr)) {
+          // A function around parts not known (`join(" ", concat(["include:x"], var.more, ["-all"]))`): its holes, when what comes before the first says what record this is.
+          const h = interpolated(p.expr, ctx, true);
+          if (h?.hole !== undefined && (holed !== undefined || startsAsRecord(value + h.text.slice(0, h.text.indexOf(HOLE))))) {
+            holed ??= h.hole;
+            r = h.text;
+          }
+        }
         if (r === undefined) {
           // Not known statically: a hole (records/holes), when what is written before it already says
           // what record this is; the rest is then checked. Otherwise nothing is.
