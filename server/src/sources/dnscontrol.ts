@@ -723,37 +723,35 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
     return bound;
   };
 
-  /** Whether a node holds a D() or D_EXTEND() call. */
-  const hasD = (n: N | null | undefined): boolean => {
-    if (!n || typeof n !== 'object') return false;
-    if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && (n.callee.name === 'D' || n.callee.name === 'D_EXTEND')) return true;
-    for (const key of Object.keys(n)) {
-      if (key === 'start' || key === 'end' || key === 'type') continue;
-      const v = n[key];
-      if (Array.isArray(v) ? v.some(hasD) : v && typeof v === 'object' && typeof v.type === 'string' && hasD(v)) return true;
-    }
-    return false;
+  /** The functions a node calls by name (`D`, `mailDomain`…), anywhere inside it. */
+  const callees = (root: N): Set<string> => {
+    const out = new Set<string>();
+    const walk = (n: N | null | undefined): void => {
+      if (!n || typeof n !== 'object') return;
+      if (n.type === 'CallExpression' && n.callee?.type === 'Identifier') out.add(n.callee.name);
+      for (const key of Object.keys(n)) {
+        if (key === 'start' || key === 'end' || key === 'type') continue;
+        const v = n[key];
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === 'object' && typeof v.type === 'string') walk(v);
+      }
+    };
+    walk(root);
+    return out;
   };
   /**
    * The helper functions of this file that write a D() and that the file calls (`function mailDomain(name,
    * policy) { D(name, …) }` then `mailDomain("example.com", "reject")`): each call is read with what it
    * passes, and the function's own body is not read without it.
    */
-  const domainHelpers = new Map<N, string>();
-  {
-    const called = new Set<string>();
-    const calls = (n: N | null | undefined): void => {
-      if (!n || typeof n !== 'object') return;
-      if (n.type === 'CallExpression' && n.callee?.type === 'Identifier') called.add(n.callee.name);
-      for (const key of Object.keys(n)) {
-        if (key === 'start' || key === 'end' || key === 'type') continue;
-        const v = n[key];
-        if (Array.isArray(v)) v.forEach(calls);
-        else if (v && typeof v === 'object' && typeof v.type === 'string') calls(v);
-      }
-    };
-    calls(program);
-    for (const [name, fn] of own.functions) if (called.has(name) && fn.body?.type === 'BlockStatement' && hasD(fn.body)) domainHelpers.set(fn, name);
+  const domainHelpers = new Set<N>();
+  if (own.functions.size) {
+    const called = callees(program);
+    for (const [name, fn] of own.functions) {
+      if (!called.has(name) || fn.body?.type !== 'BlockStatement') continue;
+      const inside = callees(fn.body);
+      if (inside.has('D') || inside.has('D_EXTEND')) domainHelpers.add(fn);
+    }
   }
   /** Helpers being read (a helper that calls itself is read once). */
   const active = new Set<N>();
