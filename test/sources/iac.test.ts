@@ -162,6 +162,23 @@ describe('octoDNS !include', () => {
   });
 });
 
+describe('octoDNS YAML aliases', () => {
+  it('reads a record, a list of records or values given as an alias (*spf) where the anchor writes them, once per name', () => {
+    const text = "'':\n  - type: TXT\n    values: &spf\n      - v=spf1 ptr +all\n  - &mx\n    type: MX\n    value:\n      exchange: mx.example.com.\n      preference: 10\n_dmarc: &dmarc\n  type: TXT\n  value: v=DMARC1\\; p=reject\\; rua=mailto:d@example.com\nwww:\n  - type: TXT\n    values: *spf\n  - *mx\nshop: *dmarc\nloop: &loop [*loop]\nnope: *missing\n";
+    const a = analyzeZone(text, '/x/example.com.yaml');
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value, x.site.range.start]), [
+      ['example.com', 'v=spf1 ptr +all', text.indexOf('v=spf1')],
+      ['_dmarc.example.com', 'v=DMARC1; p=reject; rua=mailto:d@example.com', text.indexOf('v=DMARC1')],
+      ['www.example.com', 'v=spf1 ptr +all', text.indexOf('v=spf1')],
+      ['shop.example.com', 'v=DMARC1; p=reject; rua=mailto:d@example.com', text.indexOf('v=DMARC1')],
+    ]);
+    assert.deepEqual(a.zone.records.filter((r) => r.type === 'MX').map((r) => r.owner), ['example.com', 'www.example.com']);
+    // The text is written once: each finding on it is said once.
+    assert.equal(a.findings.filter((f) => f.rule === 'spf/plus-all').length, 1);
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'));
+  });
+});
+
 describe('CloudFormation', () => {
   it('finds RecordSet and RecordSetGroup TXT values inside their own quotes, and notes computed ones', () => {
     const z = readSource(cfn, 'template.yaml');

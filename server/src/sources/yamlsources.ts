@@ -12,7 +12,7 @@ import { SourceMap } from '../sourcemap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { CharString, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { charStrings, octodnsUnescape, type Decoded } from './layers';
 import { decodeScalar, scalarHost } from './yamlscalar';
@@ -115,7 +115,17 @@ export function readOctodns(text0: string, uri0: string, doc?: Document): ZoneFi
   if (!isMap(root)) return out;
   const zone = zoneFromYamlName(uri0);
   out.origin = zone;
-  for (const pair of root.items) {
+  // `values: *spf` (a YAML alias of an anchor written elsewhere in the file): what the anchor holds, where it is written.
+  const deref = <T>(n: T): T | Node | undefined => {
+    if (!isAlias(n)) return n;
+    try {
+      return n.resolve(d!) as Node | undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  for (const pair0 of root.items) {
+    const pair = { key: pair0.key, value: deref(pair0.value as Node) };
     const keyNode0 = pair.key as Node;
     const name = str(keyNode0) ?? '';
     const owner = name === '' ? zone : zone ? `${name.toLowerCase()}.${zone}` : name.toLowerCase() || undefined;
@@ -123,7 +133,8 @@ export function readOctodns(text0: string, uri0: string, doc?: Document): ZoneFi
     // Also as an item of the list of records.
     const entries: { rec: unknown; text: string; uri: string; keyNode?: Node }[] = [];
     const inc = includedYaml(pair.value as Node, uri0, out);
-    for (const item of inc ? [] : isSeq(pair.value) ? pair.value.items : [pair.value]) {
+    for (const item0 of inc ? [] : isSeq(pair.value) ? pair.value.items : [pair.value]) {
+      const item = deref(item0 as Node);
       const one = includedYaml(item as Node, uri0, out);
       if (one) for (const r of one.recs) entries.push({ rec: r, text: one.text, uri: one.uri });
       else entries.push({ rec: item, text: text0, uri: uri0, keyNode: keyNode0 });
@@ -133,9 +144,11 @@ export function readOctodns(text0: string, uri0: string, doc?: Document): ZoneFi
       if (!isMap(rec)) continue;
       const type = (str(get(rec, 'type')) ?? '').toUpperCase();
       const ttl = Number(str(get(rec, 'ttl')));
-      const valueNode = get(rec, 'value');
-      const valuesNode = get(rec, 'values');
-      const values: Node[] = valueNode !== undefined ? [valueNode] : isSeq(valuesNode) ? (valuesNode.items as Node[]) : [];
+      // Aliases only in this file's text: an included file's are its own.
+      const own = <T>(n: T) => (text === text0 ? deref(n) : n);
+      const valueNode = own(get(rec, 'value'));
+      const valuesNode = own(get(rec, 'values'));
+      const values: Node[] = valueNode !== undefined ? [valueNode as Node] : isSeq(valuesNode) ? (valuesNode.items as Node[]).map((x) => own(x) as Node) : [];
       const recRange = rec.range ? { start: rec.range[0], end: rec.range[1] } : { start: 0, end: 0 };
       if (type !== 'TXT' && type !== 'SPF') {
         // One resource record per value, as DNS serves them; an MX value's fields in zone-file order.
