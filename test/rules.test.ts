@@ -249,8 +249,8 @@ describe('DMARC test mode and failure-report options', () => {
   const dmarc = (value: string) => lint(`_dmarc IN TXT "${value}"`).findings;
   it('says what t=y makes receivers do under each policy', () => {
     const say = (value: string) => dmarc(value).find((f) => f.rule === 'dmarc/testing-mode')?.message;
-    assert.match(say('v=DMARC1; p=reject; t=y; rua=mailto:d@example.com')!, /apply `quarantine`, not `reject`,/);
-    assert.match(say('v=DMARC1; p=quarantine; t=Y; rua=mailto:d@example.com')!, /apply no action, not `quarantine`,/);
+    assert.match(say('v=DMARC1; p=reject; t=y; rua=mailto:d@example.com')!, /not to apply `p=reject` in full .* at most the next lesser policy, `quarantine`\./);
+    assert.match(say('v=DMARC1; p=quarantine; t=Y; rua=mailto:d@example.com')!, /not to apply `p=quarantine` in full .* at most the next lesser policy, no action\./);
     assert.match(say('v=DMARC1; p=none; t=y; rua=mailto:d@example.com')!, /changes nothing under `p=none`/);
     assert.equal(say('v=DMARC1; p=reject; t=n; rua=mailto:d@example.com'), undefined);
   });

@@ -580,11 +580,11 @@ export const policyNone = rule({
 export const testingMode = rule({
   id: 'dmarc/testing-mode',
   severity: 'information',
-  summary: '`t=y`: receivers apply one level less than the policy',
+  summary: '`t=y`: the policy is not applied in full while it is tested',
   fixable: false,
   docs: {
     what: 'Finds `t=y`, the test mode of RFC 9989, and says what receivers do with it under the policy the record publishes.',
-    why: 'RFC 9989 §4.7: with `t=y` the Domain Owner is testing its policy, and receivers that follow RFC 9989 apply one level less: `quarantine` for `p=reject`, no action for `p=quarantine`. It is the intermediate step of a rollout (it replaces `pct=0`), not a place to stay: while it is on, the published policy does not protect the domain as it reads.',
+    why: 'RFC 9989 §4.7: with `t=y` the Domain Owner is testing its policy and asks receivers not to apply it in full, only the special handling they have (such as rewriting the From of list mail). It replaces `pct=0`, under which RFC 7489 receivers applied the next lesser policy (RFC 7489 §6.6.4): `quarantine` for `p=reject`, no action for `p=quarantine`. It is the intermediate step of a rollout, not a place to stay: while it is on, the published policy does not protect the domain as it reads.',
     bad: '_dmarc IN TXT "v=DMARC1; p=reject; t=y; rua=mailto:dmarc@example.com"',
     good: '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"',
     fix: 'Once the aggregate reports show every legitimate sender passing, drop `t=y` (the policy step quick fix does it when the reports allow).',
@@ -593,8 +593,8 @@ export const testingMode = rule({
     const t = record.byName.get('t');
     if (!t || t.value.trim().toLowerCase() !== 'y') return;
     const p = record.byName.get('p')?.value.trim().toLowerCase() ?? 'none';
-    const lesser: Record<string, string> = { reject: '`quarantine`, not `reject`,', quarantine: 'no action, not `quarantine`,' };
-    if (lesser[p]) ctx.report(t.range, `\`t=y\` is test mode: receivers that follow RFC 9989 apply ${lesser[p]} to mail that fails DMARC (RFC 9989 §4.7). Drop it once the reports show every legitimate sender passing.`);
+    const lesser: Record<string, string> = { reject: '`quarantine`', quarantine: 'no action' };
+    if (lesser[p]) ctx.report(t.range, `\`t=y\` is test mode: it asks receivers not to apply \`p=${p}\` in full to mail that fails DMARC (RFC 9989 §4.7); as with \`pct=0\` before it, expect at most the next lesser policy, ${lesser[p]}. Drop it once the reports show every legitimate sender passing.`);
     else if (p === 'none') ctx.report(t.range, '`t=y` is test mode, and changes nothing under `p=none`: there is no policy to lessen (RFC 9989 §4.7).');
   },
 });
