@@ -57,7 +57,7 @@ export const DMARC_TAGS: Record<string, TagDoc> = {
     rfc: 'RFC 9989 §4.7, RFC 9091',
     values: { none: 'monitor only', quarantine: 'treat as suspicious', reject: 'refuse the message (recommended: non-existent names never send mail)' },
   },
-  t: { summary: 'Testing flag: `y` asks receivers to apply one level less than the policy while you test it (replaces `pct=0`).', rfc: 'RFC 9989 §4.7', values: { y: 'testing: apply a lesser policy', n: 'apply the policy (default)' } },
+  t: { summary: 'Test mode: `y` asks receivers not to apply the policy in full while you test it (it replaces `pct=0`, under which receivers applied the next lesser policy).', rfc: 'RFC 9989 §4.7', values: { y: 'testing: the policy is not applied in full', n: 'apply the policy (default)' } },
   psd: {
     summary: 'Where an organization ends, for the DNS tree walk (RFC 9989 §4.10.2): the walk stops at a record with `psd=y` or `psd=n`.',
     rfc: 'RFC 9989 §4.7, §4.10.2',
