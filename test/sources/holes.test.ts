@@ -227,6 +227,12 @@ describe('record values with parts not known statically', () => {
     assert.deepEqual(inv.dmarc.map((r: { value: string; policy?: string }) => [r.value, r.policy]), [['one of 2 values a condition chooses: v=DMARC1; p=quarantine; pct=100 | v=DMARC1; p=quarantine; rua=mailto:…', 'quarantine']]);
     assert.deepEqual(inv.spf.map((r: { value: string }) => r.value), ['one of 2 values a condition chooses: v=spf1 ip4:192.0.2.1 +all | v=spf1 -all']);
     fs.rmSync(idir, { recursive: true, force: true });
+    // A long chain `c0 ? a : c1 ? b : … : z` is each of its values.
+    let chain = '"v=spf1 -all"';
+    for (let i = 0; i < 500; i++) chain = `var.c${i} ? "v=spf1 ip4:192.0.2.${i % 255} -all" : ${chain}`;
+    const long = check(`resource "aws_route53_record" "r" {\n  zone_id = "Z"\n  name    = "example.com"\n  type    = "TXT"\n  records = [${chain}]\n}\n`);
+    assert.equal(long.sites.length, 501);
+    assert.ok(long.sites.every((x) => x.site.alternative));
     // A condition known statically chooses its value: the other is no record, nor a literal of its own.
     const each = `resource "aws_route53_record" "r" {\n  for_each = toset(["example.com", "example.org"])\n  zone_id  = "Z1"\n  name     = each.key\n  type     = "TXT"\n  records  = [each.key == "example.com" ? "v=spf1 -all" : "v=spf1 ?all"]\n}\n`;
     const e = check(each);

@@ -1056,43 +1056,58 @@ const spent = new WeakMap<ZoneFile, OffsetRange[]>();
  * the condition as written and each value it may choose, as tokens stringValue() reads.
  */
 function alternativesOf(tok: Token): { condition: string; branches: Token[]; tested: string[] } | undefined {
-  let t = (tok.parts ?? []).filter((x) => x.kind !== 'newline');
-  const close = (k: number): number => {
+  const t = (tok.parts ?? []).filter((x) => x.kind !== 'newline');
+  /** The index of the bracket that closes the one at `k`, before `end`. */
+  const close = (k: number, end: number): number => {
     let depth = 0;
-    for (let i = k; i < t.length; i++) {
+    for (let i = k; i < end; i++) {
       const x = t[i].text;
       if (x === '(' || x === '[' || x === '{') depth++;
       if (x === ')' || x === ']' || x === '}') if (--depth === 0) return i;
     }
     return -1;
   };
-  while (t.length > 2 && t[0].text === '(' && close(0) === t.length - 1) t = t.slice(1, -1);
-  let depth = 0;
-  let q = -1;
-  let nested = 0;
-  for (let i = 0; i < t.length; i++) {
-    const x = t[i];
-    if (x.kind !== 'punct') continue;
-    if (x.text === '(' || x.text === '[' || x.text === '{') depth++;
-    else if (x.text === ')' || x.text === ']' || x.text === '}') depth--;
-    else if (depth === 0 && x.text === '?') {
-      if (q < 0) q = i;
-      else nested++;
-    } else if (depth === 0 && x.text === ':' && q >= 0) {
-      if (nested > 0) {
-        nested--;
-        continue;
+  let condition: string | undefined;
+  const branches: Token[] = [];
+  const tested = new Set<string>();
+  // `a ? x : b ? y : z`, read left to right (each `:` part may be one more conditional), in one pass.
+  for (let from = 0, end = t.length; ; ) {
+    while (end - from > 2 && t[from].text === '(' && close(from, end) === end - 1) [from, end] = [from + 1, end - 1];
+    let depth = 0;
+    let q = -1;
+    let nested = 0;
+    let colon = -1;
+    for (let i = from; i < end && colon < 0; i++) {
+      const x = t[i];
+      if (x.kind !== 'punct') continue;
+      if (x.text === '(' || x.text === '[' || x.text === '{') depth++;
+      else if (x.text === ')' || x.text === ']' || x.text === '}') depth--;
+      else if (depth === 0 && x.text === '?') {
+        if (q < 0) q = i;
+        else nested++;
+      } else if (depth === 0 && x.text === ':' && q >= 0) {
+        if (nested > 0) nested--;
+        else colon = i;
       }
-      const cond = t.slice(0, q);
-      const a = exprToken(t.slice(q + 1, i));
-      const rest = exprToken(t.slice(i + 1));
-      if (!cond.length || !a || !rest) return undefined;
-      const more = rest.parts ? alternativesOf(rest) : undefined;
-      const tested = cond.flatMap((c, k) => (c.text === 'var' && cond[k + 1]?.text === '.' && cond[k + 2]?.kind === 'ident' ? [cond[k + 2].text] : c.kind === 'ident' && /^var\.[A-Za-z0-9_-]+$/.test(c.text) ? [c.text.slice(4)] : []));
-      return { condition: cond.map((c, k) => (k && c.start > cond[k - 1].end ? ' ' : '') + c.text).join(''), branches: [a, ...(more ? more.branches : [rest])], tested: [...new Set([...tested, ...(more?.tested ?? [])])] };
     }
+    if (colon < 0) {
+      // The last value (or no conditional at all).
+      const last = exprToken(t.slice(from, end));
+      if (!branches.length || !last) return undefined;
+      branches.push(last);
+      return { condition: condition!, branches, tested: [...tested] };
+    }
+    const cond = t.slice(from, q);
+    const a = exprToken(t.slice(q + 1, colon));
+    if (!cond.length || !a || colon + 1 >= end) return undefined;
+    condition ??= cond.map((c, k) => (k && c.start > cond[k - 1].end ? ' ' : '') + c.text).join('');
+    cond.forEach((c, k) => {
+      if (c.text === 'var' && cond[k + 1]?.text === '.' && cond[k + 2]?.kind === 'ident') tested.add(cond[k + 2].text);
+      else if (c.kind === 'ident' && /^var\.[A-Za-z0-9_-]+$/.test(c.text)) tested.add(c.text.slice(4));
+    });
+    branches.push(a);
+    from = colon + 1;
   }
-  return undefined;
 }
 
 /**
