@@ -1076,6 +1076,47 @@ again("c.example");
     assert.ok(!a.findings.some((f) => f.rule === 'spf/plus-all'));
   });
 
+  it('reads a D() per key of an object literal of record lists (Object.keys(DOMAINS).map(k => apply(k, DOMAINS[k])), for (d in DOMAINS))', () => {
+    // The layout of crazytje's dnscontrol configurations: a map of domain → records, and a helper that writes the D().
+    const js = `var IP = "192.0.2.10";
+var domains = {
+    'a.example' : [
+        A("@", IP),
+        TXT("@", "v=spf1 a ptr -all"),
+        TXT("_dmarc", "v=DMARC1; p=reject; rua=mailto:d@a.example"),
+    ],
+    "b.example" : [ TXT("@", "v=spf1 +all") ],
+};
+Object.keys(domains).map(function(k, v) {
+    apply(k, domains[k]);
+})
+function apply(domain, entries) {
+    D(domain, REG_NONE, DSP, DefaultTTL(86400), entries);
+}
+var more = { c: [TXT("@", "v=spf1 ?all")] };
+for (var d in more) {
+    D(d + ".example", REG_NONE, DSP, more[d]);
+}
+["d.example"].map(function (x) { D(x, REG_NONE, TXT("@", "v=spf1 -all"), TXT("_dmarc", "v=DMARC1; p=none; rua=mailto:d@d.example")); });
+`;
+    const a = analyzeZone(js, '/x/dnsconfig.js');
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value]), [
+      ['a.example', 'v=spf1 a ptr -all'],
+      ['_dmarc.a.example', 'v=DMARC1; p=reject; rua=mailto:d@a.example'],
+      ['b.example', 'v=spf1 +all'],
+      ['c.example', 'v=spf1 ?all'],
+      ['d.example', 'v=spf1 -all'],
+      ['_dmarc.d.example', 'v=DMARC1; p=none; rua=mailto:d@d.example'],
+    ]);
+    // `d + ".example"`: the loop's key is a value the expression reads.
+    assert.ok(!a.zone.problems.some((p) => /is computed/.test(p.message)), a.zone.problems.map((p) => p.message).join('\n'));
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(js, plus), '+all');
+    assert.equal(applyFix(js, plus.fixes![0]), js.replace('v=spf1 +all', 'v=spf1 -all'));
+    assert.deepEqual(a.findings.filter((f) => f.rule === 'dmarc/missing-record').map((f) => f.message.split('`')[1]), ['b.example', 'c.example']);
+    assert.deepEqual(a.zone.records.filter((r) => r.type === 'A').map((r) => r.owner), ['a.example']);
+  });
+
   it('does not read a helper whose body decides what it returns', () => {
     const branchy = 'function spf(strict) {\n  if (strict) return [TXT("@", "v=spf1 -all")];\n  return [TXT("@", "v=spf1 +all")];\n}\nD("b.example", REG,\n  spf(true),\nEND);\n';
     const a = analyzeZone(branchy, '/x/dnsconfig.js');

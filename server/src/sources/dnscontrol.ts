@@ -86,7 +86,8 @@ class ValueBuilder {
 
 /** A character and where it is written; `gen` when it is not written as itself (a constant's value at its reference). */
 type Ch = { text: string; from: number; to: number; gen?: true };
-type JsValue = { k: 's'; chars: Ch[] } | { k: 'l'; items: JsValue[] };
+/** A string, a list, or (`n`) what a helper's call passes that is not a string: records, a list of them, an object, as written. */
+type JsValue = { k: 's'; chars: Ch[] } | { k: 'l'; items: JsValue[] } | { k: 'n'; node: N };
 class NotStatic extends Error {}
 const notStatic = (): never => {
   throw new NotStatic();
@@ -150,6 +151,7 @@ function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N
     }
     case 'MemberExpression': {
       const obj = ev(node.object);
+      if (obj.k === 'n') return notStatic();
       if (!node.computed && node.property?.name === 'length') return gen(String(obj.k === 'l' ? obj.items.length : obj.chars.length), node);
       const key = node.computed ? ev(node.property) : undefined;
       const i = key && key.k === 's' ? Number(key.chars.map((c) => c.text).join('')) : NaN;
@@ -189,6 +191,7 @@ function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N
         }
         return notStatic();
       }
+      if (obj.k === 'n') return notStatic();
       const chars = obj.chars;
       if (method === 'toLowerCase' || method === 'toUpperCase') return { k: 's', chars: chars.map((c) => ({ ...c, text: method === 'toLowerCase' ? c.text.toLowerCase() : c.text.toUpperCase() })) };
       if (method === 'trim') {
@@ -228,6 +231,7 @@ function knownText(v: JsValue): string | undefined {
  * hole stays where its argument is written), or what a call passes, seen from the helper's own file.
  */
 function relocated(v: JsValue, at: { start: number; end: number }, keepHoles = false): JsValue {
+  if (v.k === 'n') return v;
   return v.k === 's' ? { k: 's', chars: v.chars.map((c) => (keepHoles && c.text === HOLE ? c : { text: c.text, from: at.start, to: at.end, gen: true as const })) } : { k: 'l', items: v.items.map((x) => relocated(x, at, keepHoles)) };
 }
 
@@ -359,7 +363,13 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
    * helper a D() here uses (its records are read, checked and fixed where that file writes them).
    */
   const readerOf = (text: string, uri: string, consts: Map<string, N>, functions: Map<string, N>) => {
-    const resolve = (n: N | undefined, scope: Scope = NONE): N | undefined => (n?.type === 'Identifier' && !scope.has(n.name) && consts.has(n.name) ? consts.get(n.name) : n);
+    const resolve = (n: N | undefined, scope: Scope = NONE): N | undefined => {
+      if (n?.type !== 'Identifier') return n;
+      const bound = scope.get(n.name);
+      // What a helper's call passes as written (records, a list of them): that node.
+      if (bound) return bound.k === 'n' ? bound.node : n;
+      return consts.has(n.name) ? consts.get(n.name) : n;
+    };
     const note = (n: { start: number; end: number }, message: string) => out.problems.push({ code: 'source/not-static', message, uri, range: { start: n.start, end: n.end } });
     const evalJs = (n: N, scope: Scope = NONE): JsValue | undefined => {
       try {
@@ -641,7 +651,7 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
   /** A loop's variable bound to each string of a list: `for (var d of L)`, `L.forEach(function (d) {…})`, `for (var i = 0; i < L.length; i++)` (then `L[i]`). */
   type Env = ReadonlyMap<string, string | { list: string[]; index: number }>;
   /** A D()'s domain: a string literal, a constant, or a loop's element. */
-  const domainText = (n: N | undefined, env: Env): string | undefined => {
+  const domainText = (n: N | undefined, env: Env, scope: Scope = NONE): string | undefined => {
     if (n?.type === 'Identifier' && env.has(n.name)) {
       const b = env.get(n.name)!;
       return typeof b === 'string' ? b : undefined;
@@ -651,18 +661,38 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
       const list = stringList(n.object);
       if (b && typeof b !== 'string' && list) return list[b.index];
     }
-    // A literal, or built from constants, or a global of another file of the configuration.
-    return staticText(n);
+    // A literal, or built from constants, a loop's variable or a helper's parameters, or a global of another file of the configuration.
+    return staticText(n, scope);
+  };
+  /** A property's key written as a name or a string (`a: …`, `"example.com": …`). */
+  const keyOf = (p: N): string | undefined => (p.type === 'Property' && !p.computed ? (p.key?.type === 'Identifier' ? p.key.name : p.key?.type === 'Literal' && typeof p.key.value === 'string' ? p.key.value : undefined) : undefined);
+  /** An object literal's keys (written in place or as a `var`), when every one is written so. */
+  const objectKeys = (n: N | undefined): string[] | undefined => {
+    const o = resolve(n);
+    if (o?.type !== 'ObjectExpression') return undefined;
+    const keys = (o.properties as N[]).map(keyOf);
+    return keys.every((k) => k !== undefined) ? (keys as string[]) : undefined;
+  };
+  /** `DOMAINS[k]` (k a loop's key), `DOMAINS["a.example"]`, `DOMAINS.a`: the value an object literal writes for that key. */
+  const memberNode = (n: N | undefined, env: Env, scope: Scope): N | undefined => {
+    if (n?.type !== 'MemberExpression') return undefined;
+    const obj = resolve(n.object, scope);
+    if (obj?.type !== 'ObjectExpression') return undefined;
+    const bound = n.computed && n.property?.type === 'Identifier' ? env.get(n.property.name) : undefined;
+    const key = !n.computed ? n.property?.name : typeof bound === 'string' ? bound : staticText(n.property, scope);
+    return typeof key === 'string' ? (obj.properties as N[]).find((p) => keyOf(p) === key)?.value : undefined;
   };
   /** Visits a loop's body once per element of a literal list of strings; false when the loop is not one. */
   const loop = (n: N, env: Env, scope: Scope): boolean => {
-    const bodyOnce = (body: N | undefined, name: string, list: string[], byIndex: boolean) => {
-      list.forEach((v, index) => visit(body, new Map([...env, [name, byIndex ? { list, index } : v]]), scope));
+    const bodyOnce = (body: N | undefined, name: string, list: string[], byIndex: boolean, at: N = n) => {
+      // The variable is also a value the body's expressions read (`d + ".example"`, `LIST[i]`), standing at its declaration.
+      const value = (t: string): JsValue => ({ k: 's', chars: [...t].map((c) => ({ text: c, from: at.start, to: at.end, gen: true as const })) });
+      list.forEach((v, index) => visit(body, new Map([...env, [name, byIndex ? { list, index } : v]]), new Map(scope).set(name, value(byIndex ? String(index) : v))));
       return true;
     };
     if (n.type === 'ForOfStatement' && n.left?.type === 'VariableDeclaration' && n.left.declarations[0]?.id.type === 'Identifier') {
       const list = stringList(n.right);
-      return list ? bodyOnce(n.body, n.left.declarations[0].id.name, list, false) : false;
+      return list ? bodyOnce(n.body, n.left.declarations[0].id.name, list, false, n.left.declarations[0].id) : false;
     }
     if (n.type === 'ForStatement' && n.init?.type === 'VariableDeclaration' && n.init.declarations.length === 1) {
       const d = n.init.declarations[0];
@@ -673,13 +703,21 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
       const u = n.update;
       const counts = (u?.type === 'UpdateExpression' && u.operator === '++' && u.argument?.name === d.id.name) || (u?.type === 'AssignmentExpression' && u.operator === '+=' && u.left?.name === d.id.name && u.right?.type === 'Literal' && u.right.value === 1);
       const list = counts ? stringList(t.right.object) : undefined;
-      return list ? bodyOnce(n.body, d.id.name, list, true) : false;
+      return list ? bodyOnce(n.body, d.id.name, list, true, d.id) : false;
     }
-    if (n.type === 'CallExpression' && n.callee?.type === 'MemberExpression' && !n.callee.computed && n.callee.property?.name === 'forEach') {
+    // `for (var d in DOMAINS)` over an object literal's keys.
+    if (n.type === 'ForInStatement' && n.left?.type === 'VariableDeclaration' && n.left.declarations[0]?.id.type === 'Identifier') {
+      const keys = objectKeys(n.right);
+      return keys ? bodyOnce(n.body, n.left.declarations[0].id.name, keys, false, n.left.declarations[0].id) : false;
+    }
+    // `LIST.forEach(function (d) {…})`, `.map(…)` too, and `Object.keys(DOMAINS).forEach(…)` over an object literal's keys.
+    if (n.type === 'CallExpression' && n.callee?.type === 'MemberExpression' && !n.callee.computed && (n.callee.property?.name === 'forEach' || n.callee.property?.name === 'map')) {
       const fn = n.arguments[0];
-      const list = stringList(n.callee.object);
+      const of = n.callee.object;
+      const keysOf = of?.type === 'CallExpression' && of.callee?.type === 'MemberExpression' && of.callee.object?.name === 'Object' && of.callee.property?.name === 'keys' && of.arguments.length === 1 ? objectKeys(of.arguments[0]) : undefined;
+      const list = keysOf ?? stringList(of);
       if (!list || !fn || (fn.type !== 'FunctionExpression' && fn.type !== 'ArrowFunctionExpression') || fn.params[0]?.type !== 'Identifier') return false;
-      return bodyOnce(fn.body, fn.params[0].name, list, false);
+      return bodyOnce(fn.body, fn.params[0].name, list, false, fn.params[0]);
     }
     return false;
   };
@@ -717,7 +755,10 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
       const known = a ? reader.evalJs(a, scope) : undefined;
       const loopValue = a?.type === 'Identifier' ? env.get(a.name) : undefined;
       const at = a ?? call;
-      const value: JsValue = known ?? (typeof loopValue === 'string' ? { k: 's', chars: [...loopValue].map((c) => ({ text: c, from: at.start, to: at.end, gen: true as const })) } : { k: 's', chars: [{ text: HOLE, from: at.start, to: at.end, gen: true }] });
+      // Records or a list of them, as written in this file (`apply(k, DOMAINS[k])`, `mail([TXT(…), MX(…)])`): that node.
+      const written = known || typeof loopValue === 'string' || fnReader !== reader || !a ? undefined : (memberNode(a, env, scope) ?? reader.resolve(a, scope));
+      const node: JsValue | undefined = written?.type === 'ArrayExpression' || written?.type === 'ObjectExpression' ? { k: 'n', node: written } : undefined;
+      const value: JsValue = known ?? node ?? (typeof loopValue === 'string' ? { k: 's', chars: [...loopValue].map((c) => ({ text: c, from: at.start, to: at.end, gen: true as const })) } : { k: 's', chars: [{ text: HOLE, from: at.start, to: at.end, gen: true }] });
       bound.set(p.name, fnReader === reader ? value : relocated(value, p));
     });
     return bound;
@@ -758,7 +799,7 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
 
   const visit = (n: N | null | undefined, env: Env = new Map(), scope: Scope = NONE): void => {
     if (!n || typeof n !== 'object') return;
-    if ((n.type === 'ForOfStatement' || n.type === 'ForStatement' || n.type === 'CallExpression') && loop(n, env, scope)) return;
+    if ((n.type === 'ForOfStatement' || n.type === 'ForInStatement' || n.type === 'ForStatement' || n.type === 'CallExpression') && loop(n, env, scope)) return;
     // A helper that writes a D(): read at each call, with what the call passes; not on its own.
     if (domainHelpers.has(n)) return;
     if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && !scope.has(n.callee.name)) {
@@ -790,7 +831,7 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
     // D_EXTEND adds records to a domain of a D() (or to a subdomain of one): its labels are relative to its own name.
     if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && (n.callee.name === 'D' || n.callee.name === 'D_EXTEND')) {
       const domainNode = n.arguments[0] ? (resolve(n.arguments[0]) ?? n.arguments[0]) : undefined;
-      const domain = (scope.has(n.arguments[0]?.name) && !env.has(n.arguments[0]?.name) ? undefined : domainText(n.arguments[0], env))?.toLowerCase().replace(/\.$/, '') || undefined;
+      const domain = domainText(n.arguments[0], env, scope)?.toLowerCase().replace(/\.$/, '') || undefined;
       if (!domain) {
         note(n.arguments[0] ?? n, `The domain of this ${n.callee.name}() is computed, so its records are not checked.`);
         return;
@@ -800,7 +841,7 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
       // does not exist, as in a zone file with its SOA.
       let whole = n.callee.name === 'D';
       n.arguments.slice(1).forEach((a: N, k: number) => {
-        const arg = resolve(a, scope);
+        const arg = memberNode(a, env, scope) ?? resolve(a, scope);
         // The registrar comes first, often a variable of another file (`REG_NONE`).
         if (k === 0 && arg?.type === 'Identifier') return;
         for (const { node: c, scope: sc, reader } of expand(arg, scope, env, 0)) {
