@@ -1076,6 +1076,8 @@ connection.onHover(async (params) => {
   const names = new Set<string>();
   for (const a of state.analysis.sites) if (a.site.uri === site.site.uri && a.site.range.start === site.site.range.start && a.site.owner) names.add(a.site.owner);
   if (names.size > 1) markdown += `\n\n**Published at ${names.size} names** (written once, for a module called several times, a \`for_each\` or a loop over domains): ${[...names].map((n) => `\`${n}\``).join(', ')}`;
+  // One of the values a conditional chooses (Terraform `cond ? a : b`, CloudFormation `Fn::If`).
+  if (site.site.alternative) markdown += '\n\n**One of the values a condition chooses** at deployment: checked on its own; rules across records count one record at this name, its value not known.';
   // Suppressions that apply here, with their reasons.
   const line = params.position.line;
   const sups = findSuppressions(doc.getText()).filter((x) => x.kind === 'file' || x.target === line);

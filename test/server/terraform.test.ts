@@ -457,6 +457,8 @@ describe('language server: a Terraform value with a part not known statically', 
     let fixed = line;
     for (const e of [...remove!.edit!.changes![uri]].reverse()) fixed = fixed.slice(0, e.range.start.character) + e.newText + fixed.slice(e.range.end.character);
     assert.equal(fixed, line.replace('pct=100; rua', 'rua'));
+    const hover = (await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 7, character: line.lastIndexOf('p=none') + 1 } })) as { contents: { value: string } } | null;
+    assert.match(hover!.contents.value, /One of the values a condition chooses/);
   });
 
   it('gives the lookup count of an SPF record with an unknown part as a floor', async () => {
