@@ -1229,6 +1229,20 @@ describe('DNSControl: a D() is the whole zone', () => {
 });
 
 describe('Terraform for_each and conditional names', () => {
+  it('a for_each that a condition turns on or off (cond ? { … } : {}) is one resource per entry, as when it is on', () => {
+    const text = 'resource "aws_route53_record" "txt" {\n  for_each = var.enabled ? { "example.com" = "v=spf1 +all", "_dmarc.example.com" = "v=DMARC1; p=none; rua=mailto:d@example.com" } : {}\n  zone_id  = "Z1"\n  name     = each.key\n  type     = "TXT"\n  records  = [each.value]\n}\nresource "aws_route53_record" "dkim" {\n  for_each = var.dkim ? toset(["s1", "s2"]) : toset([])\n  zone_id  = "Z1"\n  name     = "${each.key}._domainkey.example.com"\n  type     = "TXT"\n  records  = ["v=DKIM1; k=rsa; p="]\n}\nresource "aws_route53_record" "both" {\n  for_each = var.a ? toset(["x"]) : toset(["y"])\n  zone_id  = "Z1"\n  name     = "${each.key}.example.com"\n  type     = "TXT"\n  records  = ["v=spf1 -all"]\n}\n';
+    const a = analyzeZone(text, 'main.tf');
+    assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value]), [
+      ['example.com', 'v=spf1 +all'],
+      ['_dmarc.example.com', 'v=DMARC1; p=none; rua=mailto:d@example.com'],
+      ['s1._domainkey.example.com', 'v=DKIM1; k=rsa; p='],
+      ['s2._domainkey.example.com', 'v=DKIM1; k=rsa; p='],
+      // Two non-empty choices: which keys is not known, and the name is not guessed.
+      [undefined, 'v=spf1 -all'],
+    ]);
+    assert.equal(covered(text, a.findings.find((f) => f.rule === 'spf/plus-all')!), '+all');
+  });
+
   it('a for_each over a map of objects: each.value.name, .type and .value are the entry\'s attributes, checked where the map writes them', () => {
     const text = [
       'resource "cloudflare_zone" "z" {\n  zone = "example.com"\n}',

@@ -1520,6 +1520,12 @@ function mayBeMailAuthText(start: string): boolean {
 function forEachEntries(attr: Attribute | undefined, blocks: readonly Block[], tfvars?: ReadonlyMap<string, Attribute>): ForEachEntry[] | undefined {
   if (!attr) return undefined;
   let toks = attr.value.filter((t) => t.kind !== 'newline');
+  // `var.enabled ? { … } : {}`: the resource's entries when it exists at all (as `count = var.enabled ? 1 : 0` is one).
+  const alt = toks.some((t) => t.text === '?') ? alternativesOf(exprToken(toks)!) : undefined;
+  if (alt) {
+    const some = alt.branches.filter((b) => !/^(\{\}|\[\]|null|toset\(\[\]\)|tomap\(\{\}\)|tolist\(\[\]\))$/.test(b.text.replace(/\s+/g, '')));
+    return some.length === 1 ? forEachEntries({ ...attr, value: some[0].parts ?? [some[0]] }, blocks, tfvars) : undefined;
+  }
   const ref = toks.map((t) => t.text).join('');
   if (/^(local|var)\./.test(ref)) {
     const def = definitions(ref, blocks, tfvars)[0];
