@@ -238,6 +238,10 @@ describe('record values with parts not known statically', () => {
     const e = check(each);
     assert.deepEqual(e.sites.map((x) => [x.site.owner, x.site.value, x.site.alternative]), [['example.com', 'v=spf1 -all', undefined], ['example.org', 'v=spf1 ?all', undefined]]);
     assert.ok(!e.zone.problems.some((p) => p.code === 'source/not-static'));
+    // Whatever the chosen value holds (here no mail record, or nothing), it is the record: nothing is said to be unknown.
+    const other = check(each.replace('"v=spf1 -all"', '"google-site-verification=abc"').replace('"v=spf1 ?all"', '""'));
+    assert.deepEqual(other.sites.map((x) => [x.site.owner, x.site.value]), [['example.com', 'google-site-verification=abc'], ['example.org', '']]);
+    assert.ok(!other.zone.problems.some((p) => p.code === 'source/not-static'), other.zone.problems.map((p) => p.message).join('\n'));
   });
 
   it('checks each value a CloudFormation Fn::If may choose on its own, the parameters it tests not read from their defaults', () => {

@@ -1330,10 +1330,11 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
         const values = (chosen ? [chosen] : alt.branches).map((b) => ({ b, r: stringValue(b, chosen ? ctx : branchCtx, route53) }));
         spent.get(out)?.push({ start: tok.start, end: tok.end }) ?? spent.set(out, [{ start: tok.start, end: tok.end }]);
         const read = values.filter((x) => x.r.value && x.r.value.decoded.value.trim() !== '' && mayBeMailAuthText(x.r.value.decoded.value));
-        if (chosen && read.length) {
-          const v = read[0].r;
-          if (v.holed) note({ start: read[0].b.start, end: read[0].b.end }, checkedAround(v.holed));
-          addValueSite(out, uri, { value: v.value!, heredocNewline: v.heredocNewline }, read[0].b, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
+        if (chosen && values[0].r.value) {
+          // The value the condition chooses, whatever it holds: the record, as if written alone.
+          const v = values[0].r;
+          if (v.holed) note({ start: chosen.start, end: chosen.end }, checkedAround(v.holed));
+          addValueSite(out, uri, { value: v.value!, heredocNewline: v.heredocNewline }, chosen, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
           continue;
         }
         if (!chosen && read.length) {
