@@ -245,6 +245,23 @@ describe('DMARC values in another case', () => {
   });
 });
 
+describe('SPF includes a typo away from a sending platform\'s', () => {
+  const typos = (value: string) => lint(`@ IN TXT "${value}"`).findings.filter((f) => f.rule === 'spf/include-typo').map((f) => f.message.match(/Did you mean `([^`]+)`/)?.[1]);
+  it('suggests the platform include for a typo of its registrable name and for names guides misprint, offline', () => {
+    assert.deepEqual(typos('v=spf1 include:_spf.gooogle.com include:sendgird.net include:spf.protection.outlok.com redirect=_spf.goolge.com'), ['_spf.google.com', 'sendgrid.net', 'spf.protection.outlook.com', '_spf.google.com']);
+    assert.deepEqual(typos('v=spf1 include:_spf.mandrillapp.com include:custo-spf.exacttarget.com -all'), ['spf.mandrillapp.com', 'cust-spf.exacttarget.com']);
+  });
+  it('leaves alone platform includes, other names of their domains, other suffixes, numbered families and short names', () => {
+    assert.deepEqual(typos('v=spf1 include:_spf.google.com include:eu.mailgun.org include:_spf.mailgun.org include:mailgun.net include:spf.zoho.in include:emsd2.com include:25122959.spf07.hubspotemail.net include:yoho.com include:%{d}.gooogle.com -all'), []);
+    assert.deepEqual(typos('v=spf1 include:_spf.intercom.io include:spf.mailjet.com include:_spf.createsend.com include:spf.messagingengine.com -all'), []);
+  });
+  it('fixes the name in place', () => {
+    const { text, findings } = lint('@ IN TXT "v=spf1 include:sendgird.net -all"');
+    const f = findings.find((x) => x.rule === 'spf/include-typo')!;
+    assert.equal(applyFix(text, f.fixes![0]), text.replace('sendgird.net', 'sendgrid.net'));
+  });
+});
+
 describe('DMARC test mode and failure-report options', () => {
   const dmarc = (value: string) => lint(`_dmarc IN TXT "${value}"`).findings;
   it('says what t=y makes receivers do under each policy', () => {

@@ -5,7 +5,7 @@ import { parseReportUris, type DmarcRecord } from '../records/dmarc';
 import type { Tag } from '../records/taglist';
 import type { DmarcRule, RecordContext, ValueFix } from './rule';
 import { moveToFront, removeTag as removeTagIn } from './tagfix';
-import { endWithoutSeparators } from '../util/text';
+import { editDistance, endWithoutSeparators } from '../util/text';
 import { getPublicSuffix } from 'tldts';
 
 const removeTag = (record: DmarcRecord, tag: Tag): ValueFix => removeTagIn(record.value, tag);
@@ -304,16 +304,6 @@ export const unknownTag = rule({
   },
 });
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.length][b.length];
-}
 
 export const pctRemoved = rule({
   id: 'dmarc/pct-removed',

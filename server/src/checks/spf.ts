@@ -4,6 +4,7 @@
 import type { SpfProblemCode, SpfRecord, SpfTerm } from '../records/spf';
 import type { OffsetRange } from '../types';
 import type { RecordContext, SpfRule, ValueFix } from './rule';
+import { includeTypo as typoOf } from '../senders/catalog';
 
 function problemRule(
   id: string,
@@ -281,6 +282,33 @@ export const ptr: SpfRule = {
   },
 };
 
+export const includeTypo: SpfRule = {
+  id: 'spf/include-typo',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'warning',
+  summary: 'An include names a domain a typo away from a sending platform\'s include',
+  fixable: true,
+  docs: {
+    what: 'Finds `include:` and `redirect=` targets one letter away from a sending platform\'s SPF include in the provider catalog (two for long names: `_spf.gooogle.com`, `sendgird.net`, `spf.protection.outlok.com`), and names that guides misprint (`_spf.mandrillapp.com`, `custo-spf.exacttarget.com`). Names under a platform\'s own domain (regions, accounts) are not judged. Works offline: no DNS query is needed.',
+    why: 'RFC 7208 §5.2: the include is evaluated as written. A name that does not exist is a void lookup and authorises nothing, so the platform\'s mail fails SPF; a name that someone else registered authorises whatever servers they list, so anyone can pass SPF as your domain.',
+    bad: '@ IN TXT "v=spf1 include:_spf.gooogle.com -all"',
+    good: '@ IN TXT "v=spf1 include:_spf.google.com -all"',
+    fix: 'Write the platform\'s include as its documentation gives it (the quick fix does).',
+  },
+  check(record, ctx) {
+    for (const t of record.terms) {
+      if ((t.name !== 'include' && t.name !== 'redirect') || t.invalid || !t.arg || !t.argRange || t.arg.includes('%')) continue;
+      const typo = typoOf(t.arg);
+      if (!typo) continue;
+      const why = typo.misprint ? `is not ${typo.provider.name}'s include, though some guides print it` : `is a typo away from \`${typo.include}\`, ${typo.provider.name}'s SPF include`;
+      ctx.report(t.argRange, `\`${t.arg}\` ${why}: a name that does not exist authorises nothing (its mail fails SPF), and one someone else holds authorises their servers (RFC 7208 §5.2). Did you mean \`${typo.include}\`?`, {
+        fixes: [{ title: `Replace with \`${typo.include}\``, edits: [{ range: t.argRange, newText: typo.include }] }],
+      });
+    }
+  },
+};
+
 export const duplicateModifier: SpfRule = {
   id: 'spf/duplicate-modifier',
   kind: 'spf',
@@ -419,6 +447,7 @@ export const spfRules: SpfRule[] = [
   termsAfterAll,
   multipleAll,
   ptr,
+  includeTypo,
   duplicateModifier,
   duplicateMechanism,
   unknownModifier,

@@ -4,6 +4,8 @@
  * through `.dmarc-lens.json` `providers` or the `dmarcLens.senders.providers` setting.
  */
 import catalog from './catalog.json';
+import { getDomain, getPublicSuffix } from 'tldts';
+import { editDistance } from '../util/text';
 
 /** A record a platform asks for, relative to the sending domain; `<x>` is an account token, `{dom-dashed}` is computed. */
 export interface CatalogRecord {
@@ -95,6 +97,53 @@ export const bare = (d: string) => d.toLowerCase().replace(/\.$/, '');
 export function providerForInclude(domain: string): Provider | undefined {
   const d = bare(domain);
   return active.find((p) => p.spfIncludes?.includes(d) || p.spfIncludeSuffixes?.some((s) => d.endsWith(s)));
+}
+
+/**
+ * Names some guides print for a platform's include that the platform does not publish, with the one it
+ * does (providers-confirmed.md, "conflicts resolved" 4 and 9).
+ */
+const MISPRINTED_INCLUDES: Record<string, string> = {
+  '_spf.mandrillapp.com': 'spf.mandrillapp.com',
+  'custo-spf.exacttarget.com': 'cust-spf.exacttarget.com',
+};
+
+/**
+ * The platform include an SPF include or redirect target looks like a typo of: the same labels below
+ * the registrable domain and the same public suffix, and a registrable label one edit away (two for
+ * a label of 8 or more characters) from the platform's (`_spf.gooogle.com`, `sendgird.net`), or a
+ * name guides misprint. Undefined for a platform's own include, for names of the same registrable
+ * domain as one (regions, accounts), for a label that differs only in its digits, and for anything
+ * further away.
+ */
+export function includeTypo(domain: string): { include: string; provider: Provider; misprint: boolean } | undefined {
+  const d = bare(domain);
+  if (providerForInclude(d)) return undefined;
+  const fixed = MISPRINTED_INCLUDES[d];
+  if (fixed) {
+    const provider = providerForInclude(fixed);
+    return provider && { include: fixed, provider, misprint: true };
+  }
+  const split = (name: string) => {
+    const suffix = getPublicSuffix(name) ?? '';
+    const reg = getDomain(name) ?? '';
+    if (!suffix || !reg || reg.length <= suffix.length) return undefined;
+    return { suffix, label: reg.slice(0, -suffix.length - 1), sub: name.slice(0, Math.max(0, name.length - reg.length - 1)), reg };
+  };
+  const mine = split(d);
+  if (!mine) return undefined;
+  let best: { include: string; provider: Provider; misprint: boolean; distance: number } | undefined;
+  for (const provider of active)
+    for (const include of provider.spfIncludes ?? []) {
+      const theirs = split(include);
+      if (!theirs || theirs.reg === mine.reg || theirs.suffix !== mine.suffix || theirs.sub !== mine.sub) continue;
+      // Numbered families (`emsd1`, `emsd2`) are other names of the same kind, not typos.
+      if (mine.label.replace(/\d/g, '') === theirs.label.replace(/\d/g, '')) continue;
+      const distance = editDistance(mine.label, theirs.label);
+      const near = distance === 1 ? theirs.label.length >= 5 : distance === 2 && theirs.label.length >= 8;
+      if (near && (!best || distance < best.distance)) best = { include, provider, misprint: false, distance };
+    }
+  return best && { include: best.include, provider: best.provider, misprint: false };
 }
 
 /**
