@@ -255,6 +255,10 @@ describe('SPF includes a typo away from a sending platform\'s', () => {
     assert.deepEqual(typos('v=spf1 include:_spf.google.com include:eu.mailgun.org include:_spf.mailgun.org include:mailgun.net include:spf.zoho.in include:emsd2.com include:25122959.spf07.hubspotemail.net include:yoho.com include:%{d}.gooogle.com -all'), []);
     assert.deepEqual(typos('v=spf1 include:_spf.intercom.io include:spf.mailjet.com include:_spf.createsend.com include:spf.messagingengine.com -all'), []);
   });
+  it('leaves alone a name of the record\'s own domain', () => {
+    const own = lint('$ORIGIN goggle.com.\n@ IN TXT "v=spf1 include:_spf.goggle.com -all"\n_spf IN TXT "v=spf1 ip4:192.0.2.0/24 -all"', {}, undefined, 'goggle.com.zone');
+    assert.ok(!own.findings.some((f) => f.rule === 'spf/include-typo'), own.findings.map((f) => f.rule).join());
+  });
   it('fixes the name in place', () => {
     const { text, findings } = lint('@ IN TXT "v=spf1 include:sendgird.net -all"');
     const f = findings.find((x) => x.rule === 'spf/include-typo')!;
