@@ -45,6 +45,16 @@ describe('dmarc-lens check', () => {
     assert.equal(run('check', tmp('b.example.zone', '$ORIGIN b.example.\n@ IN TXT "v=spf1 +all"\n')).status, 1);
   });
 
+  it('exits 1 with --fail-on at the level of the most severe finding or below it, 0 above it', () => {
+    // The most severe finding here is a warning (no rua); p=none is information.
+    const zone = tmp('c.example.zone', '$ORIGIN c.example.\n_dmarc IN TXT "v=DMARC1; p=none"\n');
+    assert.deepEqual(['error', 'warning', 'information', 'hint'].map((l) => run('check', zone, '--offline', '--fail-on', l).status), [0, 1, 1, 1]);
+    assert.equal(run('check', zone, '--offline', '--fail-on=warning').status, 1);
+    const bad = run('check', zone, '--fail-on', 'loud');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--fail-on wants error, warning, information or hint, got "loud"/);
+  });
+
   it('exits 2 with a one-line reason on usage and I/O errors', () => {
     for (const args of [['check'], ['check', 'no/such/file.zone'], ['check', 'examples', '--format', 'xml'], ['frobnicate'], ['check', 'examples', '--dns', 'a b'], ['check', 'examples', '--bogus']]) {
       const r = run(...args);

@@ -71,12 +71,14 @@ interface Args {
   suggest?: boolean;
   /** `check --fix`: apply the fixes of the rules in AUTOFIX to the files, then report what is left. */
   fix?: boolean;
+  /** `check --fail-on LEVEL`: exit 1 when a finding is at this severity or above (default `error`). */
+  failOn?: Severity;
   /** `dmarc-lens check --help` and the like: the usage, whatever else is on the line. */
   help?: boolean;
 }
 
 const USAGE = `Usage:
-  dmarc-lens check PATH... [--format text|json|sarif] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE] [--fix]
+  dmarc-lens check PATH... [--format text|json|sarif] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE] [--fix] [--fail-on error|warning|information|hint]
   dmarc-lens inventory PATH... [--format text|json] [--origin ZONE]
   dmarc-lens senders PATH... [--format text|json] [--config FILE] [--suggest]
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
@@ -84,7 +86,10 @@ const USAGE = `Usage:
   dmarc-lens rules [--format text|json]
   dmarc-lens --version | --help
 
-Exit status: 0 no error-severity finding, 1 at least one, 2 usage or I/O error.`;
+Exit status: 0 no error-severity finding (or none at the --fail-on level or above), 1 at least one, 2 usage or I/O error.`;
+
+/** Severities from the least to the most severe, for `--fail-on`. */
+const SEVERITY_RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
 
 /** Options whose value is taken as given, by the field of `Args` they fill. */
 const STRING_OPTIONS = new Map<string, 'config' | 'origin' | 'ip' | 'sender' | 'helo' | 'baseline' | 'workspace'>([
@@ -128,6 +133,12 @@ function parseArgs(argv: string[]): Args {
       case '--fix':
         args.fix = true;
         break;
+      case '--fail-on': {
+        const level = value();
+        if (!(level in SEVERITY_RANK)) throw new UsageError(`--fail-on wants error, warning, information or hint, got "${level}"`);
+        args.failOn = level as Severity;
+        break;
+      }
       case '--dns':
         args.dns = value();
         {
@@ -1002,7 +1013,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
             if (args.baseline) applyBaseline(args.baseline, results, warn);
             out(args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results) : formatText(results));
             timing('output');
-            return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+            const bar = SEVERITY_RANK[args.failOn ?? 'error'];
+            return results.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= bar)) ? 1 : 0;
           }),
           err,
         );
