@@ -107,6 +107,33 @@ function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N
   // A hole keeps where its unknown argument is written (records/holes).
   const moved = (v: JsValue, at: { start: number; end: number }): JsValue => relocated(v, at, true);
   const gen = (t: string, at: { start: number; end: number }): JsValue => ({ k: 's', chars: [...t].map((c) => ({ text: c, from: at.start, to: at.end, gen: true as const })) });
+  /** A condition known statically: `true`/`false` (written or a constant), `!x`, and `==`/`===`/`!=`/`!==` of two values known as text. */
+  const truth = (n: N | undefined): boolean | undefined => {
+    if (!n) return undefined;
+    if (n.type === 'Literal' && typeof n.value === 'boolean') return n.value;
+    if (n.type === 'Identifier' && !scope.has(n.name)) {
+      // A constant written `true` or `false` (`var STRICT = true;`).
+      const init = consts.get(n.name);
+      return init?.type === 'Literal' && typeof init.value === 'boolean' ? init.value : undefined;
+    }
+    if (n.type === 'UnaryExpression' && n.operator === '!') {
+      const t = truth(n.argument);
+      return t === undefined ? undefined : !t;
+    }
+    if (n.type === 'BinaryExpression' && ['==', '===', '!=', '!=='].includes(n.operator)) {
+      let a: string | undefined;
+      let b: string | undefined;
+      try {
+        a = str(ev(n.left)).map((c) => c.text).join('');
+        b = str(ev(n.right)).map((c) => c.text).join('');
+      } catch {
+        return undefined;
+      }
+      if (a.includes(HOLE) || b.includes(HOLE)) return undefined;
+      return n.operator.startsWith('=') ? a === b : a !== b;
+    }
+    return undefined;
+  };
   switch (node.type) {
     case 'Literal': {
       if (typeof node.value === 'number') return gen(String(node.value), node);
@@ -133,6 +160,11 @@ function jsEval(text: string, node: N | undefined, consts: ReadonlyMap<string, N
       // A global of another file of the configuration (dnsconfig.js and what it loads share one scope).
       const other = shared?.().get(node.name);
       return other ? moved(jsEval(other.text, other.node, other.consts, new Map(), depth + 1, shared), node) : notStatic();
+    }
+    case 'ConditionalExpression': {
+      // `STRICT ? "reject" : "none"` with a test known statically: the value it chooses.
+      const test = truth(node.test);
+      return test === undefined ? notStatic() : ev(test ? node.consequent : node.alternate);
     }
     case 'BinaryExpression': {
       if (node.operator !== '+') return notStatic();
