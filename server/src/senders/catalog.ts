@@ -118,31 +118,51 @@ const MISPRINTED_INCLUDES: Record<string, string> = {
  */
 export function includeTypo(domain: string): { include: string; provider: Provider; misprint: boolean } | undefined {
   const d = bare(domain);
+  // Per catalog in use: its includes split once, and each name's answer once (a zone repeats its includes).
+  if (typos?.of !== active) {
+    const targets: { include: string; provider: Provider; parts: NameParts }[] = [];
+    for (const provider of active)
+      for (const include of provider.spfIncludes ?? []) {
+        const parts = nameParts(include);
+        if (parts) targets.push({ include, provider, parts });
+      }
+    typos = { of: active, targets, answers: new Map() };
+  }
+  const known = typos.answers.get(d);
+  if (known !== undefined) return known ?? undefined;
+  const answer = typoOf(d, typos.targets) ?? null;
+  if (typos.answers.size < 10000) typos.answers.set(d, answer);
+  return answer ?? undefined;
+}
+
+type NameParts = { suffix: string; label: string; sub: string; reg: string };
+/** A name's public suffix, the label before it, what is below that, and the registrable domain. */
+function nameParts(name: string): NameParts | undefined {
+  const suffix = getPublicSuffix(name) ?? '';
+  const reg = getDomain(name) ?? '';
+  if (!suffix || !reg || reg.length <= suffix.length) return undefined;
+  return { suffix, label: reg.slice(0, -suffix.length - 1), sub: name.slice(0, Math.max(0, name.length - reg.length - 1)), reg };
+}
+let typos: { of: readonly Provider[]; targets: { include: string; provider: Provider; parts: NameParts }[]; answers: Map<string, { include: string; provider: Provider; misprint: boolean } | null> } | undefined;
+
+function typoOf(d: string, targets: readonly { include: string; provider: Provider; parts: NameParts }[]): { include: string; provider: Provider; misprint: boolean } | undefined {
   if (providerForInclude(d)) return undefined;
   const fixed = MISPRINTED_INCLUDES[d];
   if (fixed) {
     const provider = providerForInclude(fixed);
     return provider && { include: fixed, provider, misprint: true };
   }
-  const split = (name: string) => {
-    const suffix = getPublicSuffix(name) ?? '';
-    const reg = getDomain(name) ?? '';
-    if (!suffix || !reg || reg.length <= suffix.length) return undefined;
-    return { suffix, label: reg.slice(0, -suffix.length - 1), sub: name.slice(0, Math.max(0, name.length - reg.length - 1)), reg };
-  };
-  const mine = split(d);
+  const mine = nameParts(d);
   if (!mine) return undefined;
-  let best: { include: string; provider: Provider; misprint: boolean; distance: number } | undefined;
-  for (const provider of active)
-    for (const include of provider.spfIncludes ?? []) {
-      const theirs = split(include);
-      if (!theirs || theirs.reg === mine.reg || theirs.suffix !== mine.suffix || theirs.sub !== mine.sub) continue;
-      // Numbered families (`emsd1`, `emsd2`) are other names of the same kind, not typos.
-      if (mine.label.replace(/\d/g, '') === theirs.label.replace(/\d/g, '')) continue;
-      const distance = editDistance(mine.label, theirs.label);
-      const near = distance === 1 ? theirs.label.length >= 5 : distance === 2 && theirs.label.length >= 8;
-      if (near && (!best || distance < best.distance)) best = { include, provider, misprint: false, distance };
-    }
+  let best: { include: string; provider: Provider; distance: number } | undefined;
+  for (const { include, provider, parts: theirs } of targets) {
+    if (theirs.reg === mine.reg || theirs.suffix !== mine.suffix || theirs.sub !== mine.sub) continue;
+    // Numbered families (`emsd1`, `emsd2`) are other names of the same kind, not typos.
+    if (mine.label.replace(/\d/g, '') === theirs.label.replace(/\d/g, '')) continue;
+    const distance = editDistance(mine.label, theirs.label);
+    const near = distance === 1 ? theirs.label.length >= 5 : distance === 2 && theirs.label.length >= 8;
+    if (near && (!best || distance < best.distance)) best = { include, provider, distance };
+  }
   return best && { include: best.include, provider: best.provider, misprint: false };
 }
 
