@@ -238,6 +238,18 @@ describe('record values with parts not known statically', () => {
     const e = check(each);
     assert.deepEqual(e.sites.map((x) => [x.site.owner, x.site.value, x.site.alternative]), [['example.com', 'v=spf1 -all', undefined], ['example.org', 'v=spf1 ?all', undefined]]);
     assert.ok(!e.zone.problems.some((p) => p.code === 'source/not-static'));
+    // A local written true or false, or a module input a call passes, decides it too (not a variable's default).
+    const local = check('locals {\n  enforce = false\n}\n' + `resource "aws_route53_record" "x" {\n  zone_id = "Z1"\n  name    = "_dmarc.example.org"\n  type    = "TXT"\n  records = [!local.enforce ? "v=DMARC1; p=none; rua=mailto:d@example.org" : "v=DMARC1; p=reject; rua=mailto:d@example.org"]\n}\n`);
+    assert.deepEqual(local.sites.map((x) => [x.site.value, x.site.alternative]), [['v=DMARC1; p=none; rua=mailto:d@example.org', undefined]]);
+    const mdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-holes-mod-'));
+    fs.mkdirSync(path.join(mdir, 'mail'));
+    fs.writeFileSync(path.join(mdir, 'main.tf'), 'module "mail" {\n  source = "./mail"\n  strict = true\n}\n');
+    fs.writeFileSync(path.join(mdir, 'mail', 'main.tf'), 'variable "strict" {\n  default = false\n}\nresource "aws_route53_record" "d" {\n  zone_id = "Z1"\n  name    = "_dmarc.example.net"\n  type    = "TXT"\n  records = [var.strict ? "v=DMARC1; p=rejet; rua=mailto:d@example.net" : "v=DMARC1; p=nnone; rua=mailto:d@example.net"]\n}\n');
+    const called = JSON.parse(runCli(['check', mdir, '--offline', '--format', 'json']).stdout).files.flatMap((f: { diagnostics: { rule: string; message: string }[] }) => f.diagnostics.filter((d) => d.rule === 'dmarc/invalid-value').map((d) => d.message.split('`')[1]));
+    assert.deepEqual(called, ['p=rejet'], 'the call passes strict = true: only that value is the record');
+    const alone = JSON.parse(runCli(['check', path.join(mdir, 'mail'), '--offline', '--format', 'json']).stdout).files.flatMap((f: { diagnostics: { rule: string; message: string }[] }) => f.diagnostics.filter((d) => d.rule === 'dmarc/invalid-value').map((d) => d.message.split('`')[1]));
+    assert.deepEqual(alone, ['p=rejet', 'p=nnone'], 'alone, the default does not decide: both values');
+    fs.rmSync(mdir, { recursive: true, force: true });
     // Whatever the chosen value holds (here no mail record, or nothing), it is the record: nothing is said to be unknown.
     const other = check(each.replace('"v=spf1 -all"', '"google-site-verification=abc"').replace('"v=spf1 ?all"', '""'));
     assert.deepEqual(other.sites.map((x) => [x.site.owner, x.site.value]), [['example.com', 'google-site-verification=abc'], ['example.org', '']]);

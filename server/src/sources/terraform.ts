@@ -191,8 +191,9 @@ function literalTail(attr: Attribute | undefined, ctx: Context): string | undefi
 }
 
 /**
- * `a == b ? x : y` (or `!=`) whose two sides are known: the tokens of the branch it takes. The common
- * `name = each.key == "@" ? "example.com" : "${each.key}.example.com"`. Undefined for anything else.
+ * `a == b ? x : y` (or `!=`) whose two sides are known, or `c ? x : y` (`!c`) with `c` known as `true`
+ * or `false`: the tokens of the branch it takes. The common `name = each.key == "@" ? "example.com" :
+ * "${each.key}.example.com"`. Undefined for anything else.
  */
 function conditional(tokens: readonly Token[], ctx: Context): Token[] | undefined {
   // Most expressions are one token: nothing to look at.
@@ -203,8 +204,15 @@ function conditional(tokens: readonly Token[], ctx: Context): Token[] | undefine
   const c = toks.findIndex((t, i) => i > q && t.text === ':');
   if (c < 0 || toks.slice(q + 1).some((t, i) => i + q + 1 !== c && (t.text === '?' || t.text === ':'))) return undefined;
   const op = toks.findIndex((t, i) => i < q - 1 && (t.text === '=' || t.text === '!') && toks[i + 1].text === '=');
-  if (op <= 0) return undefined;
   const side = (ts: Token[]) => (ts.length ? literal({ name: '', nameStart: 0, value: ts, start: ts[0].start, end: ts[ts.length - 1].end }, ctx) : undefined);
+  if (op <= 0) {
+    // `local.strict ? a : b`, `!var.enabled ? a : b`: a value known as `true` or `false`.
+    const negated = toks[0].text === '!';
+    const v = side(toks.slice(negated ? 1 : 0, q));
+    if (v !== 'true' && v !== 'false') return undefined;
+    const branch = (v === 'true') !== negated ? toks.slice(q + 1, c) : toks.slice(c + 1);
+    return branch.length ? branch : undefined;
+  }
   const left = side(toks.slice(0, op));
   const right = side(toks.slice(op + 2, q));
   if (left === undefined || right === undefined) return undefined;
