@@ -170,7 +170,7 @@ describe('property: parsers and the zone reader are total', () => {
 
   it('DNSControl values built from constants (+, templates, join, map, concat), mutated, never throw', () => {
     const base = 'var D0 = "example.com";\nvar L = ["_spf.google.com", "sendgrid.net"];\nvar DM = "v=DMARC1; p=none; rua=mailto:d@" + D0;\nD(D0, REG_NONE,\n  TXT("@", "v=spf1 " + L.map(function (i) { return "include:" + i; }).join(" ") + " +all"),\n  TXT("_dmarc", DM),\n  TXT("m", `v=spf1 include:${L[0]} -all`),\nEND);\n';
-    const piece = fc.constantFrom('+', '"', '`', '${', '}', '(', ')', '[', ']', '.join(', '.map(', '.concat(', '.toLowerCase()', '.length', '...', 'L', 'D0', 'DM', 'function (x) { return x; }', '(x) => x', ',', '\n', '0', '99', 'x');
+    const piece = fc.constantFrom('+', '"', '`', '${', '}', '(', ')', '[', ']', '.join(', '.map(', '.concat(', '.toLowerCase()', '.length', '...', 'L', 'D0', 'DM', 'function (x) { return x; }', '(x) => x', ',', '\n', '0', '99', 'x', ' ? ', ' : ', 'true', '===', '!');
     mutateFile(base, piece, 'dnsconfig.js');
   });
 

@@ -924,20 +924,25 @@ describe('records other than TXT in IaC sources, one per value as DNS serves the
 });
 
 describe('DNSControl: values built from constants', () => {
-  it('reads a conditional whose test is known statically (a constant true or false, a comparison of known text) as the value it chooses', () => {
+  it('reads a conditional whose test is known statically (a constant true or false, a comparison of known text) as the value it chooses, and each value of one whose test is not', () => {
     const js = 'var STRICT = true;\nvar ENV = "prod";\nD("example.com", REG_NONE,\n  TXT("_dmarc", "v=DMARC1; p=" + (STRICT ? "rejet" : "none") + "; rua=mailto:d@example.com"),\n  TXT("@", ENV === "prod" ? "v=spf1 +all" : "v=spf1 -all"),\n  TXT("x", !STRICT ? "v=spf1 -all" : "v=spf1 ?all"),\n  TXT("y", UNKNOWN ? "v=spf1 -all" : "v=spf1 ?all")\n);\n';
     const a = analyzeZone(js, '/x/dnsconfig.js');
     assert.deepEqual(a.sites.map((x) => [x.site.owner, x.site.value]), [
       ['_dmarc.example.com', 'v=DMARC1; p=rejet; rua=mailto:d@example.com'],
       ['example.com', 'v=spf1 +all'],
       ['x.example.com', 'v=spf1 ?all'],
+      // A test not known: each value it may choose, checked on its own (one record at the name, its value not known).
+      ['y.example.com', 'v=spf1 -all'],
+      ['y.example.com', 'v=spf1 ?all'],
     ]);
+    assert.deepEqual(a.sites.map((x) => x.site.alternative), [undefined, undefined, undefined, true, true]);
+    assert.ok(!a.findings.some((f) => f.rule === 'spf/multiple-records'));
+    assert.equal(a.findings.filter((f) => f.rule === 'spf/neutral-all').length, 2, 'x and one value of y');
     const bad = a.findings.find((f) => f.rule === 'dmarc/invalid-value')!;
     assert.equal(covered(js, bad), 'rejet');
     const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
     assert.equal(applyFix(js, plus.fixes![0]), js.replace('"v=spf1 +all"', '"v=spf1 -all"'));
-    // A test not known: the value is not guessed.
-    assert.ok(a.zone.problems.some((p) => p.code === 'source/not-static'));
+    assert.match(a.zone.problems.find((p) => p.code === 'source/not-static')!.message, /one of 2 values chosen by `UNKNOWN`/);
   });
 
   const js = `var DOMAIN = "example.com";

@@ -411,6 +411,8 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
       }
     };
 
+    /** Set while the values a conditional may choose are read: their sites are alternatives (RecordSite.alternative). */
+    let choosing = false;
     const addSite = (owner: string | undefined, b: ValueBuilder, node: N, ownerNode: N | undefined, syntax: ValueSyntax, coarse: boolean, pieces?: boolean) => {
       if (b.strings.length === 0) b.endString();
       const site: RecordSite = {
@@ -425,9 +427,11 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
         ownerRange: ownerNode ? { start: ownerNode.start, end: ownerNode.end } : { start: node.start, end: node.start },
         coarse,
         ...(coarse && pieces ? { pieces: true } : {}),
+        ...(choosing ? { alternative: true as const } : {}),
       };
       out.sites.push(markHoles(site));
-      out.records.push({ owner, type: 'TXT', ttl: undefined, rdata: [b.value], uri, range: site.range, site });
+      // One of the values a conditional chooses: the record (one, value not known) is the caller's.
+      if (!choosing) out.records.push({ owner, type: 'TXT', ttl: undefined, rdata: [b.value], uri, range: site.range, site });
     };
 
     const ownerOf = (label: string, domain: string) => (label === '@' || label === '' ? domain : label.endsWith('.') ? label.slice(0, -1).toLowerCase() : `${label.toLowerCase()}.${domain}`);
@@ -481,6 +485,28 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
         const value = resolve(valueNode, scope);
         if (labelText === undefined) note(labelNode, 'The record name is computed, so checks that depend on it are skipped.');
         const owner = labelText === undefined ? undefined : ownerOf(labelText, domain);
+        // `TXT("@", UNKNOWN ? "v=spf1 -all" : "v=spf1 ~all")`, the test not known statically: each value it
+        // may choose is checked on its own, as in Terraform; the record counts once, its value not known.
+        if (value?.type === 'ConditionalExpression' && !choosing && evalJs(value, scope) === undefined) {
+          const branches: N[] = [];
+          for (let c: N = value; ; c = resolve(c.alternate, scope) ?? c.alternate) {
+            branches.push(c.consequent);
+            if (c.alternate?.type !== 'ConditionalExpression') {
+              branches.push(c.alternate);
+              break;
+            }
+          }
+          note(value, `This TXT value is one of ${branches.length} values chosen by \`${text.slice(value.test.start, value.test.end).slice(0, 60)}\`, which is not known statically; each value written here is checked on its own.`);
+          choosing = true;
+          try {
+            for (const br of branches) visitRecord({ ...call, arguments: args.length === 1 ? [br] : [labelNode, br, ...args.slice(2)] }, domain, scope);
+          } finally {
+            choosing = false;
+          }
+          if (owner !== undefined) out.records.push(markDynamic({ owner, type: 'TXT', ttl: undefined, rdata: [], uri, range: { start: value.start, end: value.end } }));
+          // As for any value not known statically: the D() is not taken for the whole zone.
+          return undefined;
+        }
         const b = new ValueBuilder();
         // The strings of the value: literals as written, else what they evaluate to (`"v=spf1 " + L.join(" ")`).
         const elems: N[] = value?.type === 'ArrayExpression' ? value.elements.map((e: N) => resolve(e, scope)) : value ? [value] : [];
