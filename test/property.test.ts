@@ -115,8 +115,8 @@ describe('property: parsers and the zone reader are total', () => {
     fc.assert(fc.property(fc.oneof(tf, built), (t) => check(t, 'main.tf')), { numRuns: RUNS });
   });
 
-  /** Up to four random edits of a file (Terraform unless named), each inserting one of `piece`: checking it never throws. */
-  const mutateFile = (base: string, piece: fc.Arbitrary<string>, file = 'main.tf') => {
+  /** Up to four random edits of a file (Terraform unless named), each inserting one of `piece`: checking it never throws, and `also` holds of it. */
+  const mutateFile = (base: string, piece: fc.Arbitrary<string>, file = 'main.tf', also?: (text: string) => void) => {
     const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 5 }), ins: piece });
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
@@ -126,6 +126,7 @@ describe('property: parsers and the zone reader are total', () => {
           t = t.slice(0, at) + e.ins + t.slice(at + e.del);
         }
         check(t, file);
+        also?.(t);
       }),
       { numRuns: RUNS },
     );
@@ -179,20 +180,10 @@ describe('property: parsers and the zone reader are total', () => {
       'variable "email" {\n  default = ""\n}\nresource "aws_route53_record" "d" {\n  zone_id = "Z"\n  name    = "_dmarc.example.com"\n  type    = "TXT"\n  records = [var.email == "" ? "v=DMARC1; p=none" : var.strict ? "v=DMARC1; p=reject; rua=mailto:${var.email}" : format("v=DMARC1; p=%s; rua=mailto:%s", var.p, var.email)]\n}\n' +
       'resource "aws_route53_record" "s" {\n  zone_id = "Z"\n  name    = "example.com"\n  type    = "TXT"\n  records = [join(" ", concat(["v=spf1"], [for i in var.inc : "include:${i}"], ["+all"]))]\n}\n';
     const piece = fc.constantFrom('?', ':', '(', ')', '==', '!=', '&&', 'var.email', 'var.x', '"', '${', '}', '[', ']', ',', '"v=spf1 +all"', '""', 'format(', '%s', 'join(', 'concat(', 'lower(', '[for i in var.l : i]', '\n', 'x');
-    const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 5 }), ins: piece });
-    fc.assert(
-      fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
-        let t = base;
-        for (const e of edits) {
-          const at = e.at % (t.length + 1);
-          t = t.slice(0, at) + e.ins + t.slice(at + e.del);
-        }
-        check(t, 'main.tf');
-        const z = analyzeZone(t, 'main.tf').zone;
-        for (const s of z.sites) if (s.alternative) assert.ok(!z.records.some((r) => r.site === s), 'a value a conditional chooses is no record');
-      }),
-      { numRuns: RUNS },
-    );
+    mutateFile(base, piece, 'main.tf', (t) => {
+      const z = analyzeZone(t, 'main.tf').zone;
+      for (const s of z.sites) if (s.alternative) assert.ok(!z.records.some((r) => r.site === s), 'a value a conditional chooses is no record');
+    });
   });
 
   it('CloudFormation Fn::If values and DNSControl D() helpers, mutated, never throw', () => {
