@@ -88,9 +88,6 @@ const USAGE = `Usage:
 
 Exit status: 0 no error-severity finding (or none at the --fail-on level or above), 1 at least one, 2 usage or I/O error.`;
 
-/** Severities from the least to the most severe, for `--fail-on`. */
-const SEVERITY_RANK: Record<Severity, number> = { hint: 0, information: 1, warning: 2, error: 3 };
-
 /** Options whose value is taken as given, by the field of `Args` they fill. */
 const STRING_OPTIONS = new Map<string, 'config' | 'origin' | 'ip' | 'sender' | 'helo' | 'baseline' | 'workspace'>([
   ['--config', 'config'],
@@ -135,7 +132,7 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--fail-on': {
         const level = value();
-        if (!(level in SEVERITY_RANK)) throw new UsageError(`--fail-on wants error, warning, information or hint, got "${level}"`);
+        if (!SEVERITIES.includes(level as Severity)) throw new UsageError(`--fail-on wants error, warning, information or hint, got "${level}"`);
         args.failOn = level as Severity;
         break;
       }
@@ -1013,8 +1010,9 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
             if (args.baseline) applyBaseline(args.baseline, results, warn);
             out(args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results) : formatText(results));
             timing('output');
-            const bar = SEVERITY_RANK[args.failOn ?? 'error'];
-            return results.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= bar)) ? 1 : 0;
+            // SEVERITIES runs from the most severe: a finding fails the run at the bar's index or before it.
+            const bar = SEVERITIES.indexOf(args.failOn ?? 'error');
+            return results.some((r) => r.findings.some((f) => SEVERITIES.indexOf(f.severity) <= bar)) ? 1 : 0;
           }),
           err,
         );

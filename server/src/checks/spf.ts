@@ -301,8 +301,10 @@ export const includeTypo: SpfRule = {
     for (const t of record.terms) {
       if ((t.name !== 'include' && t.name !== 'redirect') || t.invalid || !t.arg || !t.argRange || t.arg.includes('%')) continue;
       const typo = typoOf(t.arg);
+      if (!typo) continue;
       // A name of the record's own domain is the owner's to choose (a company called goggle.com).
-      if (!typo || (ctx.site.owner !== undefined && getDomain(ctx.site.owner) !== null && getDomain(ctx.site.owner) === getDomain(t.arg.toLowerCase()))) continue;
+      const own = ctx.site.owner === undefined ? null : getDomain(ctx.site.owner);
+      if (own !== null && own === getDomain(t.arg.toLowerCase())) continue;
       const why = typo.misprint ? `is not ${typo.provider.name}'s include, though some guides print it` : `is a typo away from \`${typo.include}\`, ${typo.provider.name}'s SPF include`;
       ctx.report(t.argRange, `\`${t.arg}\` ${why}: a name that does not exist authorises nothing (its mail fails SPF), and one someone else holds authorises their servers (RFC 7208 §5.2). Did you mean \`${typo.include}\`?`, {
         fixes: [{ title: `Replace with \`${typo.include}\``, edits: [{ range: t.argRange, newText: typo.include }] }],

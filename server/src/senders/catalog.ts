@@ -108,6 +108,14 @@ const MISPRINTED_INCLUDES: Record<string, string> = {
   'custo-spf.exacttarget.com': 'cust-spf.exacttarget.com',
 };
 
+export interface IncludeTypo {
+  /** The platform's include the name is meant to be. */
+  include: string;
+  provider: Provider;
+  /** A name guides print by mistake, not one a typo makes. */
+  misprint: boolean;
+}
+
 /**
  * The platform include an SPF include or redirect target looks like a typo of: the same labels below
  * the registrable domain and the same public suffix, and a registrable label one edit away (two for
@@ -116,11 +124,11 @@ const MISPRINTED_INCLUDES: Record<string, string> = {
  * domain as one (regions, accounts), for a label that differs only in its digits, and for anything
  * further away.
  */
-export function includeTypo(domain: string): { include: string; provider: Provider; misprint: boolean } | undefined {
+export function includeTypo(domain: string): IncludeTypo | undefined {
   const d = bare(domain);
   // Per catalog in use: its includes split once, and each name's answer once (a zone repeats its includes).
   if (typos?.of !== active) {
-    const targets: { include: string; provider: Provider; parts: NameParts }[] = [];
+    const targets: TypoTarget[] = [];
     for (const provider of active)
       for (const include of provider.spfIncludes ?? []) {
         const parts = nameParts(include);
@@ -143,9 +151,10 @@ function nameParts(name: string): NameParts | undefined {
   if (!suffix || !reg || reg.length <= suffix.length) return undefined;
   return { suffix, label: reg.slice(0, -suffix.length - 1), sub: name.slice(0, Math.max(0, name.length - reg.length - 1)), reg };
 }
-let typos: { of: readonly Provider[]; targets: { include: string; provider: Provider; parts: NameParts }[]; answers: Map<string, { include: string; provider: Provider; misprint: boolean } | null> } | undefined;
+type TypoTarget = { include: string; provider: Provider; parts: NameParts };
+let typos: { of: readonly Provider[]; targets: TypoTarget[]; answers: Map<string, IncludeTypo | null> } | undefined;
 
-function typoOf(d: string, targets: readonly { include: string; provider: Provider; parts: NameParts }[]): { include: string; provider: Provider; misprint: boolean } | undefined {
+function typoOf(d: string, targets: readonly TypoTarget[]): IncludeTypo | undefined {
   if (providerForInclude(d)) return undefined;
   const fixed = MISPRINTED_INCLUDES[d];
   if (fixed) {
