@@ -117,6 +117,27 @@ suite('DMARC Lens in VS Code', () => {
     for (const n of ['@', '_dmarc', 'shop', 'news']) assert.ok(names.includes(n), names.join(','));
   });
 
+  test('code lenses: the DMARC stage with the example reports, and the SPF count, which opens the include tree', async () => {
+    const lenses = await waitFor(async () => {
+      const l = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 100);
+      return l && l.some((x) => x.command && x.command.title.startsWith('DMARC stage')) ? l : null;
+    });
+    const titles = lenses.map((l) => l.command.title);
+    assert.ok(titles.includes('DMARC stage 1/5: monitoring only (p=none) · 85.3% DMARC pass over 2,156 messages in 1 day, 1 report; still failing: 198.2.129.12 (14.5%)'), titles.join(' | '));
+    assert.ok(titles.includes('Next: move to p=quarantine in test mode (t=y) — not yet: 1 source still fails DMARC'), titles.join(' | '));
+    const spf = lenses.find((l) => /^SPF: .*\d+\/10 DNS lookups/.test(l.command.title) && l.command.arguments[0] === 'northwind.example');
+    assert.ok(spf, titles.join(' | '));
+    assert.strictEqual(spf.command.command, 'dmarcLens.showSpfTree');
+    const editor = await vscode.commands.executeCommand(spf.command.command, ...spf.command.arguments);
+    assert.strictEqual(editor.document.uri.scheme, 'dmarc-lens-spf');
+    const page = editor.document.getText();
+    assert.match(page, /^northwind\.example {2}"v=spf1 ip4:192\.0\.2\.25 /);
+    assert.match(page, /include:_spf\.google\.com {2}\+1/);
+    assert.match(page, /\d+\/10 DNS lookups/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.window.showTextDocument(doc);
+  });
+
   test('quick fix replaces +all and the diagnostic goes away', async () => {
     const plus = vscode.languages.getDiagnostics(uri).find((x) => x.code && x.code.value === 'spf/plus-all');
     // Asked again until it is there (for up to 10 s), as the light bulb would be: once in seven runs

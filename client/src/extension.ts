@@ -70,7 +70,8 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),
     synchronize: { configurationSection: 'dmarcLens' },
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    // The commands this client runs itself, for the server's code lenses (see SpfTreePages).
+    initializationOptions: { trusted: vscode.workspace.isTrusted, commands: ['dmarcLens.showSpfTree'] },
     errorHandler: {
       error: () => ({ action: ErrorAction.Continue }),
       closed: () => {
@@ -114,6 +115,8 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
+    vscode.workspace.registerTextDocumentContentProvider(SPF_TREE_SCHEME, spfTrees),
+    vscode.commands.registerCommand('dmarcLens.showSpfTree', (domain?: string) => spfTrees.show(domain)),
     vscode.commands.registerCommand('dmarcLens.openReportPreview', (uri?: vscode.Uri) => openPreview(context, uri ?? vscode.window.activeTextEditor?.document.uri)),
     vscode.window.registerCustomEditorProvider('dmarcLens.reportViewer', new ReportEditorProvider(context), { supportsMultipleEditorsPerDocument: true }),
     vscode.window.onDidChangeActiveTextEditor(updateReportContext),
@@ -125,6 +128,34 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
   });
   return { client, activationMs: performance.now() - started, ready, rendered };
 }
+
+const SPF_TREE_SCHEME = 'dmarc-lens-spf';
+
+/**
+ * The SPF lookup tree of a domain as a read-only page (the lens above an SPF record opens it): the
+ * server walks the tree, through the workspace's records first, and writes the page.
+ */
+class SpfTreePages implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const domain = decodeURIComponent(uri.path.replace(/^\//, '').replace(/ \(SPF lookup tree\)$/, ''));
+    if (!client) return 'DMARC Lens: the language server is not running.\n';
+    const page = await client.sendRequest<{ text: string } | undefined>('dmarcLens/spfTree', { domain });
+    return page?.text ?? `DMARC Lens: ${domain} is not a domain name.\n`;
+  }
+
+  /** Opens the page of `domain` (asked for when not given), walking the tree again if it is open. */
+  async show(domain?: string): Promise<vscode.TextEditor | undefined> {
+    domain ??= await vscode.window.showInputBox({ prompt: 'SPF lookup tree of which domain?', placeHolder: 'example.com' });
+    if (!domain?.trim()) return undefined;
+    const uri = vscode.Uri.from({ scheme: SPF_TREE_SCHEME, path: `/${domain.trim().toLowerCase()} (SPF lookup tree)` });
+    this.changed.fire(uri);
+    return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+}
+const spfTrees = new SpfTreePages();
 
 /** What each preview rendered (the page's `ready` message), by report URI: the e2e tests read it. */
 const rendered = new Map<string, unknown>();

@@ -33,7 +33,7 @@ import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { mxHost } from './dns/types';
 import { checkHost } from './spf/evaluator';
-import { formatTree, LOOKUP_LIMIT, lookupTree, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
+import { LOOKUP_LIMIT, lookupTree, treeLines, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
 import { LineIndex, type Position } from './util/lines';
@@ -741,9 +741,7 @@ async function spfCommand(args: Args, out: (s: string) => void): Promise<number>
   if (args.format === 'json') {
     out(JSON.stringify({ domain: t.domain, record: t.tree.record ?? null, source: t.tree.source ?? null, lookups: t.lookups, voidLookups: t.voidLookups, tree: t.tree, diagnostics }, null, 2) + '\n');
   } else {
-    out(formatTree(t.tree).join('\n') + '\n');
-    out(`${t.lookups}/${LOOKUP_LIMIT} DNS lookups, ${t.voidLookups} void lookups\n`);
-    for (const d of diagnostics) out(`${d.severity} ${d.rule} ${d.message}\n`);
+    out(treeLines(t, severity).join('\n') + '\n');
   }
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }

@@ -16,10 +16,39 @@ export interface RolloutStep extends ValueFix {
   preferred: boolean;
   /** What the reports say, for the action's detail. */
   evidence: string;
+  /** The step alone, without the evidence: `move to p=quarantine in test mode (t=y)`. */
+  action: string;
+  /** Sources the reports show failing with more than BLOCKING_SHARE of the messages (none without reports). */
+  blockers: number;
+}
+
+/** Where a record stands on the ladder: 1 (p=none) to 5 (p=reject, enforced). */
+export interface Stage {
+  index: 1 | 2 | 3 | 4 | 5;
+  label: string;
+}
+
+export const STAGES = 5;
+
+/**
+ * The stage of a DMARC record. A `p` that is not quarantine or reject counts as none, as RFC 9989
+ * receivers read it (§4.7). `t=y` (RFC 9989) or a `pct` under 100 (RFC 7489) is the half step before
+ * enforcement; with `pct` alone, RFC 9989 receivers enforce in full, which the label says.
+ */
+export function stageOf(record: DmarcRecord): Stage {
+  const p = (record.byName.get('p')?.value ?? 'none').toLowerCase();
+  if (p !== 'quarantine' && p !== 'reject') return { index: 1, label: 'monitoring only (p=none)' };
+  const testing = record.byName.get('t')?.value === 'y';
+  const pctText = record.byName.get('pct')?.value;
+  const pct = pctText !== undefined && /^\d{1,3}$/.test(pctText) ? Number(pctText) : undefined;
+  const base = p === 'quarantine' ? 2 : 4;
+  if (testing) return { index: base as 2 | 4, label: `p=${p} in test mode (t=y)` };
+  if (pct !== undefined && pct < 100) return { index: base as 2 | 4, label: `p=${p} on pct=${pct} of failing mail at RFC 7489 receivers (RFC 9989 receivers ignore pct and enforce it all)` };
+  return p === 'quarantine' ? { index: 3, label: 'p=quarantine, enforced' } : { index: 5, label: 'p=reject, enforced' };
 }
 
 /** Failing sources above this share of volume block a preferred step. */
-const BLOCKING_SHARE = 0.02;
+export const BLOCKING_SHARE = 0.02;
 
 function setTag(record: DmarcRecord, name: string, value: string | undefined): ValueEdit[] {
   const tag = record.byName.get(name);
@@ -44,14 +73,15 @@ function setTag(record: DmarcRecord, name: string, value: string | undefined): V
   return [{ range: { start: at, end: at }, newText: `; ${name}=${value}` }];
 }
 
-function describe(s: ReportSummary | undefined): { text: string; blocked: boolean } {
-  if (!s || s.messages === 0) return { text: 'no aggregate reports for this domain in the workspace', blocked: false };
+/** What the reports say about tightening the policy: a phrase, and how many failing sources block it. */
+export function describe(s: ReportSummary | undefined): { text: string; blockers: number } {
+  if (!s || s.messages === 0) return { text: 'no aggregate reports for this domain in the workspace', blockers: 0 };
   const days = s.begin && s.end ? Math.max(1, Math.round((s.end - s.begin) / 86400)) : undefined;
   const failing = s.failingSources.filter((f) => f.messages / s.messages > BLOCKING_SHARE);
-  const text = `${(s.passRate * 100).toFixed(1)}% DMARC pass over ${s.messages.toLocaleString('en-US')} messages${days ? ` in ${days} days` : ''}, ${s.reports} report${s.reports === 1 ? '' : 's'}${
+  const text = `${(s.passRate * 100).toFixed(1)}% DMARC pass over ${s.messages.toLocaleString('en-US')} messages${days ? ` in ${days} day${days === 1 ? '' : 's'}` : ''}, ${s.reports} report${s.reports === 1 ? '' : 's'}${
     failing.length ? `; still failing: ${failing.slice(0, 3).map((f) => `${f.sourceIp} (${((f.messages / s.messages) * 100).toFixed(1)}%)`).join(', ')}` : ''
   }`;
-  return { text, blocked: failing.length > 0 };
+  return { text, blockers: failing.length };
 }
 
 /**
@@ -89,8 +119,15 @@ export function nextSteps(record: DmarcRecord, evidence: ReportSummary | undefin
   const p = (record.byName.get('p')?.value ?? 'none').toLowerCase();
   const testing = record.byName.get('t')?.value === 'y';
   const pct = record.byName.get('pct') ? Number(record.byName.get('pct')!.value) : undefined;
-  const { text, blocked } = describe(evidence);
-  const step = (title: string, edits: ValueEdit[]): RolloutStep => ({ title: `DMARC: ${title} — ${text}`, edits: merge(edits), preferred: !blocked && evidence !== undefined && evidence.messages > 0, evidence: text });
+  const { text, blockers } = describe(evidence);
+  const step = (action: string, edits: ValueEdit[]): RolloutStep => ({
+    title: `DMARC: ${action} — ${text}`,
+    action,
+    edits: merge(edits),
+    preferred: blockers === 0 && evidence !== undefined && evidence.messages > 0,
+    evidence: text,
+    blockers,
+  });
   const np = record.byName.has('np') ? [] : setTag(record, 'np', 'reject');
   if (style === 'legacy') {
     const ramp = [10, 25, 50, 100];

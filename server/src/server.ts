@@ -14,6 +14,9 @@ import { CachingJsonEncoder } from './lsp/encoder';
 import {
   type CodeAction,
   CodeActionKind,
+  type CodeLens,
+  CodeLensRefreshRequest,
+  InlayHintRefreshRequest,
   CompletionItemKind,
   createConnection,
   type Diagnostic,
@@ -23,6 +26,8 @@ import {
   FileChangeType,
   InsertTextFormat,
   MarkupKind,
+  MessageType,
+  ShowMessageNotification,
   ProposedFeatures,
   StreamMessageWriter,
   SymbolKind,
@@ -62,15 +67,17 @@ import { providerById, setSettingProviders, type Provider } from './senders/cata
 import { suggestSenders, writeProfile, type SuggestedSender } from './senders/suggest';
 import { providerHover } from './features/providerHover';
 import { baselinePath, fingerprints, readBaseline } from './baseline';
-import { nextSteps, verdict, type RolloutStyle } from './rollout';
+import { nextSteps, type RolloutStep, type RolloutStyle } from './rollout';
+import { confirmStep, dmarcLenses, spfLensTitle } from './features/lens';
 import { holesOnlyInValuesOf } from './records/holes';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { previewModel } from './reports/preview';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
 import { applySuppressions, commentPrefix, findSuppressions, suppressionFix } from './suppress';
-import { formatTree, LOOKUP_LIMIT, lookupTree, type LookupTree } from './spf/tree';
+import { formatTree, LOOKUP_LIMIT, lookupTree, treeLines, type LookupTree, type TreeDiagnostic } from './spf/tree';
 import type { OffsetRange, RecordSite } from './types';
+import type { AnalyzedSite } from './checks/rule';
 
 const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
 
@@ -163,6 +170,10 @@ let hasConfiguration = false;
 let hasWorkDoneProgress = false;
 let snippetSupport = false;
 let definitionLinkSupport = false;
+/** The client asks again for code lenses / inlay hints when the server says they changed. */
+let lensRefresh = false;
+let hintRefresh = false;
+let clientCommands = new Set<string>();
 let workspaceFolders: string[] = [];
 /** VS Code's workspace trust, from the client; other editors are trusted. Untrusted: no DNS query. */
 let trusted = true;
@@ -226,6 +237,7 @@ async function checkTrees(doc: TextDocument, state: DocState): Promise<void> {
   treeState.set(doc.uri, { version: state.version, findings: sink.findings });
   const key = (fs: Finding[]) => fs.map((f) => `${f.rule}${f.range.start}${f.message}`).join('|');
   if (!previous || previous.version !== state.version || key(previous.findings) !== key(sink.findings)) publish(doc, state.model, true);
+  refreshLenses();
 }
 
 function toPath(uri: string): string {
@@ -763,6 +775,11 @@ connection.onInitialize((params) => {
   hasWorkDoneProgress = params.capabilities.window?.workDoneProgress === true;
   snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
   definitionLinkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
+  lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  hintRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+  // Commands the client runs itself (the VS Code extension opens the SPF tree as a read-only page).
+  const commands = (params.initializationOptions as { commands?: unknown } | undefined)?.commands;
+  clientCommands = new Set(Array.isArray(commands) ? commands.filter((c): c is string => typeof c === 'string') : []);
   workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []))
     .filter((f) => f.uri.startsWith('file:'))
     .map((f) => fileURLToPath(f.uri));
@@ -780,7 +797,8 @@ connection.onInitialize((params) => {
       referencesProvider: true,
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
-      executeCommandProvider: { commands: ['dmarcLens.server.checkWorkspace'] },
+      codeLensProvider: { resolveProvider: false },
+      executeCommandProvider: { commands: ['dmarcLens.server.checkWorkspace', 'dmarcLens.server.applyRolloutStep', 'dmarcLens.server.spfTree'] },
     },
     serverInfo: { name: 'dmarc-lens', version: '0.1.0' },
   };
@@ -872,7 +890,41 @@ connection.onRequest('dmarcLens/readReport', (params: { uri: string }) => {
   return previewModel(reports, failures, failureReports);
 });
 
+/**
+ * The next step of a DMARC record's policy ladder, from its code lens: applied with workspace/applyEdit,
+ * after a question when the reports do not back it (sources still failing, or no reports at all).
+ */
+async function applyRolloutStep(arg: unknown): Promise<{ applied: boolean; reason?: string }> {
+  const { uri, version, start } = (typeof arg === 'object' && arg !== null ? arg : {}) as { uri?: unknown; version?: unknown; start?: unknown };
+  const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
+  if (!doc) return { applied: false, reason: 'the document is not open' };
+  if (doc.version !== version) {
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: 'DMARC Lens: the document changed since the lens was shown; use the lens again.' });
+    return { applied: false, reason: 'the document changed' };
+  }
+  const file = toPath(doc.uri);
+  const a = analyze(doc).analysis?.sites.find((x) => x.site.uri === file && x.site.range.start === start && onLadder(x));
+  const evidence = a && ladderEvidence(a);
+  const step = a && nextSteps(a.dmarc!, evidence, ladderStyle(file))[0];
+  if (!a || !step) return { applied: false, reason: 'no DMARC record with a next step there' };
+  if (!step.preferred) {
+    const go = 'Apply anyway';
+    const answer = await connection.window.showWarningMessage(confirmStep(step, evidence, a.site.owner!.slice('_dmarc.'.length)), { title: go });
+    if (answer?.title !== go) return { applied: false, reason: 'not confirmed' };
+    if (documents.get(doc.uri)?.version !== version) return { applied: false, reason: 'the document changed' };
+  }
+  const r = await connection.workspace.applyEdit({ label: step.title, edit: { changes: { [doc.uri]: rolloutEdits(doc, a, step) } } });
+  return r.applied ? { applied: true } : { applied: false, reason: r.failureReason ?? 'the editor did not apply the edit' };
+}
+
 connection.onExecuteCommand(async (params) => {
+  if (params.command === 'dmarcLens.server.applyRolloutStep') return applyRolloutStep(params.arguments?.[0]);
+  if (params.command === 'dmarcLens.server.spfTree') {
+    // A client without a page of its own for the tree (any editor but VS Code): shown as a message.
+    const t = await spfTreeText(params.arguments?.[0]);
+    if (t) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `SPF lookup tree of ${t.domain}:\n${t.text}` });
+    return t;
+  }
   if (params.command !== 'dmarcLens.server.checkWorkspace') return undefined;
   await indexWorkspace();
   // Counts per severity over the workspace files, for the client's summary.
@@ -989,30 +1041,13 @@ connection.onCodeAction((params) => {
   const text = doc.getText();
   // The policy ladder on DMARC records in the range, with the reports' evidence in the title.
   for (const a of state.analysis?.sites ?? []) {
-    if (!a.dmarc || a.site.uri !== file || a.site.range.end < start || a.site.range.start > end || !a.site.owner?.startsWith('_dmarc.')) continue;
-    // A part not known statically may be the policy or a tag the ladder sets: only report addresses may be unknown.
-    if (a.site.holes && !holesOnlyInValuesOf(a.site.value, a.dmarc.tags, (n) => n === 'rua' || n === 'ruf')) continue;
-    const domain = a.site.owner.slice('_dmarc.'.length);
-    const reports = reportsByDomain.get(domain);
-    const style = (configs.forFile(file).rollout as { style?: RolloutStyle } | undefined)?.style ?? rolloutStyle;
-    for (const step of nextSteps(a.dmarc, reports ? summarize(reports) : undefined, style)) {
-      const fix = mapFix(a.site, step);
-      if (decisionLog) {
-        // The repository keeps why the policy changed: a comment line above the record, in the file's syntax.
-        const before = a.site.value;
-        let after = before;
-        for (const e of [...step.edits].sort((x, y) => y.range.start - x.range.start)) after = after.slice(0, e.range.start) + e.newText + after.slice(e.range.end);
-        const lineStart = a.site.range.start - doc.positionAt(a.site.range.start).character;
-        const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-        const policy = (v: string) => v.split(';').map((x) => x.trim()).filter((x) => /^(p|sp|np|t|pct)=/.test(x)).join('; ');
-        const note = `${indent}${commentPrefix(file)} ${new Date().toISOString().slice(0, 10)} ${policy(before)} -> ${policy(after)} (${step.evidence})\n`;
-        fix.edits.push({ range: { start: lineStart, end: lineStart }, newText: note });
-      }
+    if (a.site.uri !== file || a.site.range.end < start || a.site.range.start > end || !onLadder(a)) continue;
+    for (const step of nextSteps(a.dmarc!, ladderEvidence(a), ladderStyle(file))) {
       actions.push({
         title: step.title,
         kind: CodeActionKind.QuickFix,
         isPreferred: step.preferred,
-        edit: { changes: { [doc.uri]: fix.edits.map((e) => ({ range: { start: doc.positionAt(e.range.start), end: doc.positionAt(e.range.end) }, newText: e.newText })) } },
+        edit: { changes: { [doc.uri]: rolloutEdits(doc, a, step) } },
       });
     }
   }
@@ -1049,6 +1084,94 @@ connection.onCodeAction((params) => {
   }
   return actions;
 });
+
+/**
+ * A DMARC record the policy ladder applies to: at a `_dmarc.` name, and with every part the ladder
+ * reads or sets known statically (only report addresses may be unknown).
+ */
+function onLadder(a: AnalyzedSite): a is AnalyzedSite & { dmarc: NonNullable<AnalyzedSite['dmarc']> } {
+  if (!a.dmarc || !a.site.owner?.startsWith('_dmarc.')) return false;
+  return !a.site.holes || holesOnlyInValuesOf(a.site.value, a.dmarc.tags, (n) => n === 'rua' || n === 'ruf');
+}
+
+/** What the workspace's aggregate reports say about a DMARC record's domain. */
+function ladderEvidence(a: AnalyzedSite): ReturnType<typeof summarize> | undefined {
+  const reports = reportsByDomain.get(a.site.owner!.slice('_dmarc.'.length));
+  return reports ? summarize(reports) : undefined;
+}
+
+function ladderStyle(file: string): RolloutStyle {
+  return (configs.forFile(file).rollout as { style?: RolloutStyle } | undefined)?.style ?? rolloutStyle;
+}
+
+/** A step of the ladder as edits of the document, in its syntax, with the decision log's comment when it is on. */
+function rolloutEdits(doc: TextDocument, a: AnalyzedSite, step: RolloutStep): TextEdit[] {
+  const fix = mapFix(a.site, step);
+  if (decisionLog) {
+    // The repository keeps why the policy changed: a comment line above the record, in the file's syntax.
+    const text = doc.getText();
+    const before = a.site.value;
+    let after = before;
+    for (const e of [...step.edits].sort((x, y) => y.range.start - x.range.start)) after = after.slice(0, e.range.start) + e.newText + after.slice(e.range.end);
+    const lineStart = a.site.range.start - doc.positionAt(a.site.range.start).character;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+    const policy = (v: string) => v.split(';').map((x) => x.trim()).filter((x) => /^(p|sp|np|t|pct)=/.test(x)).join('; ');
+    const note = `${indent}${commentPrefix(toPath(doc.uri))} ${new Date().toISOString().slice(0, 10)} ${policy(before)} -> ${policy(after)} (${step.evidence})\n`;
+    fix.edits.push({ range: { start: lineStart, end: lineStart }, newText: note });
+  }
+  return fix.edits.map((e) => ({ range: { start: doc.positionAt(e.range.start), end: doc.positionAt(e.range.end) }, newText: e.newText }));
+}
+
+/**
+ * Code lenses: above a DMARC record, its stage on the policy ladder with the reports' evidence, and
+ * its next step (applied by `dmarcLens.server.applyRolloutStep`, after a question when the reports do
+ * not back it); above an SPF record, its lookup count, which opens the include tree. A value that a
+ * condition chooses among others (an alternative) gets none: the name's record is not known.
+ */
+connection.onCodeLens(async (params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const state = analyze(doc);
+  if (!state.analysis) return [];
+  const file = toPath(doc.uri);
+  const lenses: CodeLens[] = [];
+  let trees = 0;
+  for (const a of state.analysis.sites) {
+    if (a.site.uri !== file || a.site.alternative || !a.site.owner) continue;
+    const at = doc.positionAt(a.site.range.start);
+    const range = { start: at, end: at };
+    if (onLadder(a)) {
+      const l = dmarcLenses(a.dmarc, ladderEvidence(a), ladderStyle(file));
+      lenses.push({ range, command: { title: l.status, command: '' } });
+      if (l.next) lenses.push({ range, command: { title: l.next.title, command: 'dmarcLens.server.applyRolloutStep', arguments: [{ uri: doc.uri, version: doc.version, start: a.site.range.start }] } });
+    } else if (a.spf && trees++ < MAX_TREES_PER_DOCUMENT) {
+      const t = await treeOf(a.site);
+      const command = clientCommands.has('dmarcLens.showSpfTree') ? 'dmarcLens.showSpfTree' : 'dmarcLens.server.spfTree';
+      lenses.push({ range, command: { title: spfLensTitle(t, !!a.site.holes), command, arguments: [t.domain] } });
+    }
+  }
+  return lenses;
+});
+
+/** The SPF lookup tree of a domain as a text page (the VS Code client shows it read-only). */
+async function spfTreeText(domain: unknown): Promise<{ domain: string; text: string } | undefined> {
+  if (typeof domain !== 'string' || domain.trim() === '') return undefined;
+  const t = await lookupTree(domain, resolver());
+  const severity = (d: TreeDiagnostic) => d.severity ?? rulesById.get(d.rule)?.severity ?? 'error';
+  return { domain: t.domain, text: treeLines(t, severity).join('\n') + '\n' };
+}
+connection.onRequest('dmarcLens/spfTree', (params: { domain: string }) => spfTreeText(params?.domain));
+
+/** Asks the client to fetch code lenses and inlay hints again: lookup counts and report evidence moved. */
+let refreshTimer: NodeJS.Timeout | undefined;
+function refreshLenses(): void {
+  if (!lensRefresh && !hintRefresh) return;
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    if (lensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (hintRefresh) void connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
+  }, 300);
+}
 
 connection.onHover(async (params) => {
   const doc = documents.get(params.textDocument.uri);

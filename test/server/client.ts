@@ -26,7 +26,7 @@ export interface TestClient {
 }
 
 /** Starts the server on a workspace folder, answering `workspace/configuration` with `settings`. */
-export async function startServer(dir: string, settings: object = {}, capabilities: object = {}): Promise<TestClient> {
+export async function startServer(dir: string, settings: object = {}, capabilities: object = {}, initializationOptions?: object): Promise<TestClient> {
   const proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const latest = new Map<string, PublishDiagnosticsParams>();
@@ -34,7 +34,7 @@ export async function startServer(dir: string, settings: object = {}, capabiliti
   conn.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => settings));
   conn.listen();
   const root = pathToFileURL(dir).href;
-  await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: root, workspaceFolders: [{ uri: root, name: 'ws' }], capabilities: { workspace: { configuration: true }, ...capabilities } });
+  await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: root, workspaceFolders: [{ uri: root, name: 'ws' }], capabilities: { workspace: { configuration: true }, ...capabilities }, initializationOptions });
   await conn.sendNotification(InitializedNotification.type, {});
   return {
     conn,
@@ -55,4 +55,14 @@ export async function startServer(dir: string, settings: object = {}, capabiliti
       proc.kill();
     },
   };
+}
+
+type Position = { line: number; character: number };
+/** Applies LSP text edits (line/character, `\n` lines) to a text, as an editor would. */
+export function applyEdits(text: string, edits: { range: { start: Position; end: Position }; newText: string }[]): string {
+  const lines = text.split('\n');
+  const offset = (p: Position) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
 }

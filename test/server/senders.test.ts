@@ -19,18 +19,10 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { startServer, type TestClient } from './client';
+import { applyEdits, startServer, type TestClient } from './client';
 
 type Edit = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
 type Action = { title: string; kind?: string; edit?: { changes?: Record<string, Edit[]>; documentChanges?: unknown[] } };
-
-function applyEdits(text: string, edits: Edit[]): string {
-  const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-  let out = text;
-  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
-}
 
 describe('language server: sender profiles', () => {
   let client: TestClient;

@@ -453,3 +453,11 @@ export function formatTree(node: TreeNode, indent = ''): string[] {
   }
   return lines;
 }
+
+/**
+ * The tree as a plain-text page: the tree, the counts, and what is wrong with it, one line each (the
+ * CLI's `spf` command, and the page the editor's code lens opens).
+ */
+export function treeLines(t: LookupTree, severity: (d: TreeDiagnostic) => string): string[] {
+  return [...formatTree(t.tree), `${t.lookups}/${LOOKUP_LIMIT} DNS lookups, ${t.voidLookups} void lookup${t.voidLookups === 1 ? '' : 's'}`, ...t.diagnostics.map((d) => `${severity(d)} ${d.rule} ${d.message}`)];
+}

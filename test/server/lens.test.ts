@@ -1,0 +1,177 @@
+/**
+ * Code lenses over stdio with a real client: above a DMARC record its stage on the policy ladder with
+ * the reports' evidence and its next step, which workspace/applyEdit applies (after a question when
+ * the reports do not back it); above an SPF record its lookup count, which opens the include tree.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import {
+  ApplyWorkspaceEditRequest,
+  type ApplyWorkspaceEditParams,
+  CodeLensRefreshRequest,
+  CodeLensRequest,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExecuteCommandRequest,
+  type MessageActionItem,
+  ShowMessageNotification,
+  ShowMessageRequest,
+  type ShowMessageRequestParams,
+  type CodeLens,
+} from 'vscode-languageserver-protocol/node';
+import { applyEdits, startServer, type TestClient } from './client';
+
+/** An aggregate report for `domain` over 14 days: `pass` messages from 192.0.2.1 pass DMARC, `fail` from 203.0.113.5 fail it. */
+function report(domain: string, pass: number, fail: number): string {
+  const row = (ip: string, n: number, r: string) =>
+    `<record><row><source_ip>${ip}</source_ip><count>${n}</count><policy_evaluated><disposition>none</disposition><dkim>${r}</dkim><spf>${r}</spf></policy_evaluated></row><identifiers><header_from>${domain}</header_from></identifiers></record>`;
+  return `<?xml version="1.0"?><feedback><report_metadata><org_name>google.com</org_name><report_id>${domain}</report_id><date_range><begin>1700000000</begin><end>1701209599</end></date_range></report_metadata><policy_published><domain>${domain}</domain><p>none</p></policy_published>${row('192.0.2.1', pass, 'pass')}${row('203.0.113.5', fail, 'fail')}</feedback>`;
+}
+
+describe('language server: code lenses', () => {
+  let client: TestClient;
+  let dir: string;
+  const text = '$ORIGIN example.com.\n@ IN TXT "v=spf1 include:_spf.example.com -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\n';
+  const netText = '$ORIGIN example.net.\n_dmarc IN TXT ( "v=DMARC1; p=quarantine; t=y; "\n  "rua=mailto:d@example.net" )\n_dmarc.shop IN TXT "v=DMARC1; p=reject"\n';
+  let uri: string;
+  let netUri: string;
+  const edits: ApplyWorkspaceEditParams[] = [];
+  const questions: ShowMessageRequestParams[] = [];
+  const messages: string[] = [];
+  let answer: MessageActionItem | null = null;
+  let refreshes = 0;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-lens-'));
+    fs.writeFileSync(path.join(dir, 'spf.zone'), '$ORIGIN example.com.\n_spf IN TXT "v=spf1 include:_spf2.example.com a -all"\n_spf2 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\n');
+    fs.writeFileSync(path.join(dir, 'example.com.zone'), text);
+    fs.writeFileSync(path.join(dir, 'example.net.zone'), netText);
+    fs.mkdirSync(path.join(dir, 'reports'));
+    // example.com: 1% failing, under the 2% that blocks a step; example.net: 10% failing.
+    fs.writeFileSync(path.join(dir, 'reports', 'google.com!example.com!1700000000!1701209599.xml'), report('example.com', 990, 10));
+    fs.writeFileSync(path.join(dir, 'reports', 'google.com!example.net!1700000000!1701209599.xml'), report('example.net', 900, 100));
+    uri = pathToFileURL(path.join(dir, 'example.com.zone')).href;
+    netUri = pathToFileURL(path.join(dir, 'example.net.zone')).href;
+    client = await startServer(dir, { dns: { mode: 'offline' } }, { workspace: { configuration: true, codeLens: { refreshSupport: true } } });
+    client.conn.onRequest(ApplyWorkspaceEditRequest.type, (p) => {
+      edits.push(p);
+      return { applied: true };
+    });
+    client.conn.onRequest(ShowMessageRequest.type, (p) => {
+      questions.push(p);
+      return answer;
+    });
+    client.conn.onNotification(ShowMessageNotification.type, (p) => messages.push(p.message));
+    client.conn.onRequest(CodeLensRefreshRequest.type, () => {
+      refreshes++;
+      return null;
+    });
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text } });
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: netUri, languageId: 'dns-zone', version: 1, text: netText } });
+    await client.waitFor(uri, (p) => p.version === 1);
+    await client.waitFor(netUri, (p) => p.version === 1);
+  });
+
+  after(() => client.stop());
+
+  const lenses = async (u: string) => ((await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: u } })) ?? []) as CodeLens[];
+
+  it('shows the SPF lookup count and the DMARC stage, with the reports, above each record', async () => {
+    const got = (await lenses(uri)).map((l) => ({ line: l.range.start.line, title: l.command!.title, command: l.command!.command }));
+    assert.deepEqual(got, [
+      { line: 1, title: 'SPF: 3/10 DNS lookups, 1 void · show tree', command: 'dmarcLens.server.spfTree' },
+      { line: 2, title: 'DMARC stage 1/5: monitoring only (p=none) · 99.0% DMARC pass over 1,000 messages in 14 days, 1 report', command: '' },
+      { line: 2, title: 'Next: move to p=quarantine in test mode (t=y)', command: 'dmarcLens.server.applyRolloutStep' },
+    ]);
+    const net = (await lenses(netUri)).map((l) => ({ line: l.range.start.line, title: l.command!.title }));
+    assert.deepEqual(net, [
+      { line: 1, title: 'DMARC stage 2/5: p=quarantine in test mode (t=y) · 90.0% DMARC pass over 1,000 messages in 14 days, 1 report; still failing: 203.0.113.5 (10.0%)' },
+      { line: 1, title: 'Next: enforce p=quarantine (drop t=y) — not yet: 1 source still fails DMARC' },
+      // At p=reject, enforced: no next step.
+      { line: 3, title: 'DMARC stage 5/5: p=reject, enforced · no aggregate reports for this domain in the workspace' },
+    ]);
+  });
+
+  it('applies the next step through workspace/applyEdit, changing only the policy tags', async () => {
+    const next = (await lenses(uri)).find((l) => l.command!.command === 'dmarcLens.server.applyRolloutStep')!;
+    const r = await client.conn.sendRequest(ExecuteCommandRequest.type, { command: next.command!.command, arguments: next.command!.arguments });
+    assert.deepEqual(r, { applied: true });
+    assert.equal(questions.length, 0, 'the reports back the step: no question');
+    const edit = edits.pop()!;
+    assert.match(edit.label!, /^DMARC: move to p=quarantine in test mode \(t=y\) — 99\.0% DMARC pass/);
+    assert.equal(applyEdits(text, edit.edit.changes![uri]), text.replace('p=none;', 'p=quarantine; t=y; np=reject;'));
+  });
+
+  it('asks before a step the reports do not back, and applies it only when told to', async () => {
+    const next = (await lenses(netUri)).find((l) => l.command!.command === 'dmarcLens.server.applyRolloutStep')!;
+    answer = null;
+    const no = await client.conn.sendRequest(ExecuteCommandRequest.type, { command: next.command!.command, arguments: next.command!.arguments });
+    assert.deepEqual(no, { applied: false, reason: 'not confirmed' });
+    assert.equal(edits.length, 0);
+    assert.match(questions[0].message, /the aggregate reports for example\.net show 1 source failing DMARC with more than 2% of the messages \(203\.0\.113\.5\); at p=quarantine their mail would be lost if they are your own senders\. Enforce p=quarantine \(drop t=y\) anyway\?/);
+    assert.deepEqual(questions[0].actions, [{ title: 'Apply anyway' }]);
+    answer = { title: 'Apply anyway' };
+    const yes = await client.conn.sendRequest(ExecuteCommandRequest.type, { command: next.command!.command, arguments: next.command!.arguments });
+    assert.deepEqual(yes, { applied: true });
+    // The split record keeps its two strings; only `t=y; ` goes.
+    assert.equal(applyEdits(netText, edits.pop()!.edit.changes![netUri]), netText.replace('t=y; ', ''));
+  });
+
+  it('refuses a lens from an older version of the document', async () => {
+    const next = (await lenses(uri)).find((l) => l.command!.command === 'dmarcLens.server.applyRolloutStep')!;
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: text + '; a comment\n' }] });
+    await client.waitFor(uri, (p) => p.version === 2);
+    const r = await client.conn.sendRequest(ExecuteCommandRequest.type, { command: next.command!.command, arguments: next.command!.arguments });
+    assert.deepEqual(r, { applied: false, reason: 'the document changed' });
+    assert.ok(messages.some((m) => /the document changed since the lens was shown/.test(m)));
+    // Arguments that are not a lens's: an answer, no crash.
+    const bad = await client.conn.sendRequest(ExecuteCommandRequest.type, { command: 'dmarcLens.server.applyRolloutStep', arguments: [42] });
+    assert.deepEqual(bad, { applied: false, reason: 'the document is not open' });
+  });
+
+  it('opens the include tree from the SPF lens, and asks for lenses again when an include target changes', async () => {
+    const spf = (await lenses(uri)).find((l) => l.command!.command === 'dmarcLens.server.spfTree')!;
+    const page = (await client.conn.sendRequest(ExecuteCommandRequest.type, { command: spf.command!.command, arguments: spf.command!.arguments })) as { domain: string; text: string };
+    assert.equal(page.domain, 'example.com');
+    assert.deepEqual(page.text.split('\n'), [
+      'example.com  "v=spf1 include:_spf.example.com -all"  (3 lookups)',
+      '  include:_spf.example.com  +3',
+      '    _spf.example.com  "v=spf1 include:_spf2.example.com a -all"  (2 lookups)',
+      '      include:_spf2.example.com  +1',
+      '        _spf2.example.com  "v=spf1 ip4:192.0.2.0/24 -all"  (0 lookups)',
+      '      a  +1  [void]',
+      '3/10 DNS lookups, 1 void lookup',
+      '',
+    ]);
+    // Any editor without a page of its own gets the tree as a message.
+    assert.ok(messages.some((m) => m.startsWith('SPF lookup tree of example.com:\nexample.com  "v=spf1')));
+    const none = await client.conn.sendRequest(ExecuteCommandRequest.type, { command: 'dmarcLens.server.spfTree', arguments: [''] });
+    assert.equal(none, null);
+
+    const before = refreshes;
+    const spfUri = pathToFileURL(path.join(dir, 'spf.zone')).href;
+    const edited = '$ORIGIN example.com.\n_spf IN TXT "v=spf1 include:_spf2.example.com -all"\n_spf2 IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\n';
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: spfUri, languageId: 'dns-zone', version: 1, text: edited } });
+    for (let i = 0; i < 200 && refreshes === before; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(refreshes > before, 'no workspace/codeLens/refresh');
+    assert.equal((await lenses(uri))[0].command!.title, 'SPF: 2/10 DNS lookups · show tree');
+  });
+
+  it('names the client-side tree command when the client says it has one', async () => {
+    const other = await startServer(dir, { dns: { mode: 'offline' } }, {}, { commands: ['dmarcLens.showSpfTree'] });
+    try {
+      await other.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text } });
+      await other.waitFor(uri, (p) => p.version === 1);
+      const spf = ((await other.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [])[0];
+      assert.deepEqual(spf.command, { title: 'SPF: 3/10 DNS lookups, 1 void · show tree', command: 'dmarcLens.showSpfTree', arguments: ['example.com'] });
+      const page = (await other.conn.sendRequest('dmarcLens/spfTree', { domain: 'example.com' })) as { text: string };
+      assert.match(page.text, /^example\.com {2}"v=spf1 include:_spf\.example\.com -all" {2}\(3 lookups\)\n/);
+    } finally {
+      await other.stop();
+    }
+  });
+});
