@@ -2,6 +2,7 @@
 //  1. open a 100 000-record zone: time to the first publishDiagnostics;
 //  2. 50 one-line edits (didChange, incremental): median time from didChange to the new publishDiagnostics;
 //  3. a workspace of 1 000 zone files (generated): indexing time and server RSS afterwards.
+// Between 2 and 3: definition/references on includes, and the code lenses of the whole document.
 // Usage: npm run build && node bench/lsp.mjs [--records N] [--edits N] [--files N]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -102,6 +103,15 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     nav.references.push(performance.now() - t);
   }
   console.log(`go to definition on an include: median ${median(nav.definition).toFixed(1)} ms; find references: median ${median(nav.references).toFixed(0)} ms, max ${Math.max(...nav.references).toFixed(0)} ms (${(found / 20).toFixed(0)} locations each on average)`);
+  // Code lenses of the whole document (what VS Code asks on open), then the SPF counts of one screen
+  // resolved (VS Code resolves the lenses it shows): each walks that record's tree.
+  t = performance.now();
+  const lenses = (await s.conn.sendRequest(rpc.CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+  const lensMs = performance.now() - t;
+  const screen = lenses.filter((l) => !l.command).slice(1000, 1040);
+  t = performance.now();
+  await Promise.all(screen.map((l) => s.conn.sendRequest(rpc.CodeLensResolveRequest.type, l)));
+  console.log(`code lenses of the whole document: ${lensMs.toFixed(0)} ms (${lenses.length} lenses); resolving ${screen.length} SPF counts: ${(performance.now() - t).toFixed(0)} ms`);
   await s.conn.sendRequest(rpc.ShutdownRequest.type);
   await s.conn.sendNotification(rpc.ExitNotification.type);
   await Promise.race([new Promise((r) => s.proc.once('exit', r)), new Promise((r) => setTimeout(r, 3000))]);

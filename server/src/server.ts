@@ -797,7 +797,7 @@ connection.onInitialize((params) => {
       referencesProvider: true,
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
-      codeLensProvider: { resolveProvider: false },
+      codeLensProvider: { resolveProvider: true },
       executeCommandProvider: { commands: ['dmarcLens.server.checkWorkspace', 'dmarcLens.server.applyRolloutStep', 'dmarcLens.server.spfTree'] },
     },
     serverInfo: { name: 'dmarc-lens', version: '0.1.0' },
@@ -1125,17 +1125,18 @@ function rolloutEdits(doc: TextDocument, a: AnalyzedSite, step: RolloutStep): Te
 /**
  * Code lenses: above a DMARC record, its stage on the policy ladder with the reports' evidence, and
  * its next step (applied by `dmarcLens.server.applyRolloutStep`, after a question when the reports do
- * not back it); above an SPF record, its lookup count, which opens the include tree. A value that a
- * condition chooses among others (an alternative) gets none: the name's record is not known.
+ * not back it); above an SPF record, its lookup count, which opens the include tree. The count needs
+ * the tree walked (live DNS may be slow), so the SPF lens comes without its title and the client
+ * resolves it when it shows it: only the records on screen are walked. A value that a condition
+ * chooses among others (an alternative) gets none: the name's record is not known.
  */
-connection.onCodeLens(async (params) => {
+connection.onCodeLens((params) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return [];
   const state = analyze(doc);
   if (!state.analysis) return [];
   const file = toPath(doc.uri);
   const lenses: CodeLens[] = [];
-  let trees = 0;
   for (const a of state.analysis.sites) {
     if (a.site.uri !== file || a.site.alternative || !a.site.owner) continue;
     const at = doc.positionAt(a.site.range.start);
@@ -1144,13 +1145,30 @@ connection.onCodeLens(async (params) => {
       const l = dmarcLenses(a.dmarc, ladderEvidence(a), ladderStyle(file));
       lenses.push({ range, command: { title: l.status, command: '' } });
       if (l.next) lenses.push({ range, command: { title: l.next.title, command: 'dmarcLens.server.applyRolloutStep', arguments: [{ uri: doc.uri, version: doc.version, start: a.site.range.start }] } });
-    } else if (a.spf && trees++ < MAX_TREES_PER_DOCUMENT) {
-      const t = await treeOf(a.site);
-      const command = clientCommands.has('dmarcLens.showSpfTree') ? 'dmarcLens.showSpfTree' : 'dmarcLens.server.spfTree';
-      lenses.push({ range, command: { title: spfLensTitle(t, !!a.site.holes), command, arguments: [t.domain] } });
+    } else if (a.spf) {
+      const data: SpfLensData = { uri: doc.uri, start: a.site.range.start, owner: a.site.owner, holes: !!a.site.holes };
+      lenses.push({ range, data });
     }
   }
   return lenses;
+});
+
+interface SpfLensData {
+  uri: string;
+  start: number;
+  owner: string;
+  holes: boolean;
+}
+
+connection.onCodeLensResolve(async (lens) => {
+  const data = lens.data as SpfLensData | undefined;
+  if (!data || typeof data.owner !== 'string') return lens;
+  // The record's own site while the document is as it was (its tree is cached with it), else its name.
+  const doc = documents.get(data.uri);
+  const site = doc && analyze(doc).analysis?.sites.find((a) => a.spf && a.site.range.start === data.start && a.site.owner === data.owner)?.site;
+  const t = await (site ? treeOf(site) : lookupTree(data.owner, resolver()));
+  const command = clientCommands.has('dmarcLens.showSpfTree') ? 'dmarcLens.showSpfTree' : 'dmarcLens.server.spfTree';
+  return { ...lens, command: { title: spfLensTitle(t, data.holes), command, arguments: [t.domain] } };
 });
 
 /** The SPF lookup tree of a domain as a text page (the VS Code client shows it read-only). */

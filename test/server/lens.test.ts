@@ -14,6 +14,7 @@ import {
   type ApplyWorkspaceEditParams,
   CodeLensRefreshRequest,
   CodeLensRequest,
+  CodeLensResolveRequest,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExecuteCommandRequest,
@@ -78,7 +79,11 @@ describe('language server: code lenses', () => {
 
   after(() => client.stop());
 
-  const lenses = async (u: string) => ((await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: u } })) ?? []) as CodeLens[];
+  /** The document's lenses, resolved as an editor resolves those it shows (the SPF count walks the tree). */
+  const lenses = async (u: string, c: TestClient = client) => {
+    const got = ((await c.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: u } })) ?? []) as CodeLens[];
+    return Promise.all(got.map((l) => (l.command ? l : c.conn.sendRequest(CodeLensResolveRequest.type, l))));
+  };
 
   it('shows the SPF lookup count and the DMARC stage, with the reports, above each record', async () => {
     const got = (await lenses(uri)).map((l) => ({ line: l.range.start.line, title: l.command!.title, command: l.command!.command }));
@@ -94,6 +99,15 @@ describe('language server: code lenses', () => {
       // At p=reject, enforced: no next step.
       { line: 3, title: 'DMARC stage 5/5: p=reject, enforced · no aggregate reports for this domain in the workspace' },
     ]);
+  });
+
+  it('sends the SPF lens without its count, for the editor to resolve when it shows it', async () => {
+    const raw = ((await client.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? []) as CodeLens[];
+    assert.equal(raw[0].command, undefined);
+    assert.deepEqual(raw[0].data, { uri, start: text.indexOf('@ IN TXT'), owner: 'example.com', holes: false });
+    // A lens of a record edited away since still resolves, by the name it was for.
+    const stale = await client.conn.sendRequest(CodeLensResolveRequest.type, { ...raw[0], data: { ...raw[0].data, start: 1 } });
+    assert.equal(stale.command?.title, 'SPF: 3/10 DNS lookups, 1 void · show tree');
   });
 
   it('applies the next step through workspace/applyEdit, changing only the policy tags', async () => {
@@ -166,7 +180,7 @@ describe('language server: code lenses', () => {
     try {
       await other.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text } });
       await other.waitFor(uri, (p) => p.version === 1);
-      const spf = ((await other.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [])[0];
+      const spf = (await lenses(uri, other))[0];
       assert.deepEqual(spf.command, { title: 'SPF: 3/10 DNS lookups, 1 void · show tree', command: 'dmarcLens.showSpfTree', arguments: ['example.com'] });
       const page = (await other.conn.sendRequest('dmarcLens/spfTree', { domain: 'example.com' })) as { text: string };
       assert.match(page.text, /^example\.com {2}"v=spf1 include:_spf\.example\.com -all" {2}\(3 lookups\)\n/);
