@@ -1253,7 +1253,7 @@ connection.onHover(async (params) => {
 /**
  * One line for a hover: a report address of `_dmarc.<domain>`, and whether receivers send there: the
  * same organization by the public suffix list and by the RFC 9989 tree walk over the workspace, else
- * the `<domain>._report._dmarc.<host>` authorisation (RFC 9990 §4) if the workspace has it.
+ * the `<domain>._report._dmarc.<host>` authorisation (RFC 9990 §3) if the workspace has it.
  */
 function reportDestinationLine(domain: string, address: string, tag: string): string {
   const host = address.slice(address.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
@@ -1261,7 +1261,7 @@ function reportDestinationLine(domain: string, address: string, tag: string): st
   if (host === domain) return `${head}: on the policy's own domain, so receivers send there without asking.`;
   const walk = workspaceWalks((n) => workspace.at(n));
   const apart = destinationApart(domain, host, walk);
-  if (!apart) return `${head}: the same Organizational Domain as ${domain} (\`${walk(domain).org}\`), so receivers send there without asking (RFC 9990 §4).`;
+  if (!apart) return `${head}: the same Organizational Domain as ${domain} (\`${walk(domain).org}\`), so receivers send there without asking (RFC 9990 §3).`;
   const why =
     apart.by === 'list'
       ? `another Organizational Domain (\`${orgDomain(host)}\`, ${domain}'s is \`${orgDomain(domain)}\`)`
@@ -1274,7 +1274,7 @@ function reportDestinationLine(domain: string, address: string, tag: string): st
     : known
       ? `no \`${authName}\` TXT "v=DMARC1" in the workspace, so receivers send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there`
       : `receivers look for \`${authName}\` TXT "v=DMARC1"; ${host} is not in the workspace, so whether it exists is in DNS`;
-  return `${head}: ${why}; ${status} (RFC 9990 §4).`;
+  return `${head}: ${why}; ${status} (RFC 9990 §3).`;
 }
 
 /** The DMARC record that covers mail from `domain` in the workspace (RFC 9989 tree walk). */

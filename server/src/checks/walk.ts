@@ -1,6 +1,6 @@
 /**
  * The RFC 9989 §4.10 tree walk over a zone's DNS model and the rest of the workspace, shared by the
- * cross-record rules and their fixes; and what it says of report destinations (RFC 9990 §4), which
+ * cross-record rules and their fixes; and what it says of report destinations (RFC 9990 §3), which
  * the rules and the editor's hover share.
  */
 import { orgDomain, workspaceWalks, type Entry, type Lookup } from '../senders/analyze';
@@ -43,12 +43,12 @@ export function modelWalk(model: DnsModel): (name: string) => Walk<Entry> {
   return walk;
 }
 
-/** Where receivers look for the authorisation of reports for `domain` sent to `host` (RFC 9990 §4). */
+/** Where receivers look for the authorisation of reports for `domain` sent to `host` (RFC 9990 §3). */
 export const authorizationName = (domain: string, host: string) => `${domain}._report._dmarc.${host}`;
 
 /**
  * Whether receivers count a report destination as another organization than the policy's domain
- * (RFC 9990 §4): by the public suffix list (as RFC 7489 receivers do), or else by the tree walk (RFC
+ * (RFC 9990 §3): by the public suffix list (as RFC 7489 receivers do), or else by the tree walk (RFC
  * 9989), whose walks are taken only then; undefined when neither.
  */
 export function destinationApart(domain: string, host: string, walk: (name: string) => Walk<Entry>): { by: 'list' } | { by: 'walk'; ofDomain: Walk<Entry>; ofHost: Walk<Entry> } | undefined {
