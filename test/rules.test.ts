@@ -11,9 +11,10 @@ import { renderRulePage, renderIndex, renderSchema } from '../scripts/gen-docs';
 import type { Finding } from '../server/src/types';
 import { applyFix, lint, ROOT } from './helpers';
 import { WorkspaceIndex } from '../server/src/workspace';
-import { readZone } from '../server/src/service';
+import { FindingSink, readZone } from '../server/src/service';
 import { WorkspaceResolver } from '../server/src/dns/chain';
 import { lookupTree } from '../server/src/spf/tree';
+import { treeFindings } from '../server/src/spf/findings';
 import { readReports } from '../server/src/reports/aggregate';
 
 describe('rule registry', () => {
@@ -35,6 +36,21 @@ describe('rule registry', () => {
         };
         it('fires on the bad example', async () => assert.ok((await walk(rule.docs.bad)).includes(rule.id), `${rule.id} not found`));
         it('is quiet on the good example', async () => assert.ok(!(await walk(rule.docs.good)).includes(rule.id)));
+        if (rule.fixable)
+          it('offers fixes that clear the finding from the tree and keep other bytes', async () => {
+            const { text, zone, sites } = lint(rule.docs.bad);
+            const ws = new WorkspaceIndex();
+            ws.set('test.zone', zone.records, sites);
+            const a = sites.find((s) => s.kind === 'spf')!;
+            const target = treeFindings(a, await lookupTree(a.site.owner!, new WorkspaceResolver(ws)), new FindingSink()).find((f) => f.rule === rule.id && f.fixes?.length);
+            assert.ok(target, `${rule.id} is fixable but its bad example has no fix`);
+            for (const fix of target.fixes!) {
+              const fixed = applyFix(text, fix);
+              const lo = Math.min(...fix.edits.map((e) => e.range.start));
+              assert.equal(fixed.slice(0, lo), text.slice(0, lo), fix.title);
+              assert.ok(!(await walk(fixed)).includes(rule.id), `${fix.title} left ${rule.id}`);
+            }
+          });
       }
       const file = rule.docs.file;
       // Rules across files: the example is checked in a workspace that also holds the other file.
@@ -82,7 +98,7 @@ describe('rule registry', () => {
             assert.deepEqual(lint(fixed, {}, undefined, other.file).findings.filter((f) => f.severity === 'error').map((f) => f.message), []);
           }
         });
-      } else if (rule.fixable) {
+      } else if (rule.fixable && rule.scope !== 'tree') {
         it('offers fixes that remove the finding and keep other bytes', () => {
           const { text, findings } = lint(rule.docs.bad, {}, undefined, file);
           const target = findings.find((f) => f.rule === rule.id && f.fixes?.length);

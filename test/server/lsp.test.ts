@@ -230,6 +230,11 @@ describe('language server over stdio', () => {
     const d = p.diagnostics.find((x) => x.code === 'spf/too-many-lookups' && x.range.start.line === 1)!;
     assert.match(d.message, /needs 11 DNS lookups/);
     assert.equal(d.severity, 1);
+    // The chain ends in addresses only, all in the workspace: the quick fix writes them in place.
+    const actions = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: chainUri }, range: d.range, context: { diagnostics: [d] } })) as { title: string; edit?: { changes?: Record<string, TextEdit[]> } }[];
+    const flatten = actions.find((a) => a.title.startsWith('Flatten include:c1.example.org'))!;
+    assert.equal(flatten.title, 'Flatten include:c1.example.org into ip4:192.0.2.1: 11 DNS lookups fewer, and later changes to c1.example.org no longer reach this record');
+    assert.equal(applyEdits(lines.join('\n') + '\n', flatten.edit!.changes![chainUri]).split('\n')[1], '@ IN TXT "v=spf1 ip4:192.0.2.1 -all"');
   });
 
   it('re-validates a document when the include target changes in another file', async () => {

@@ -5,8 +5,8 @@
  */
 import type { TreeRule } from './rule';
 
-function rule(r: Omit<TreeRule, 'kind' | 'scope' | 'fixable'>): TreeRule {
-  return { ...r, kind: 'spf', scope: 'tree', fixable: false };
+function rule(r: Omit<TreeRule, 'kind' | 'scope' | 'fixable'> & { fixable?: boolean }): TreeRule {
+  return { fixable: false, ...r, kind: 'spf', scope: 'tree' };
 }
 
 const chain = (n: number) =>
@@ -22,8 +22,9 @@ export const treeRules: TreeRule[] = [
       why: 'RFC 7208 §4.6.4: receivers stop after 10 such terms and return `permerror`; every message that is not matched by then fails SPF, usually after one more sending service was added.',
       bad: chain(11),
       good: chain(10),
-      fix: 'Remove includes you no longer use, replace `a`/`mx`/`ptr` with `ip4`/`ip6`, and ask platforms for a custom return-path instead of an include (see the sender rules).',
+      fix: 'Remove includes you no longer use, replace `a`/`mx`/`ptr` with `ip4`/`ip6`, and ask platforms for a custom return-path instead of an include (see the sender rules). The quick fix flattens an include of a record the workspace defines, when that record authorises only addresses (`ip4`/`ip6`, and includes of records like it): its terms are written in place of the include. It is never offered for a platform\'s include, whose ranges change without notice, and the copy no longer follows the record it came from.',
     },
+    fixable: true,
   }),
   rule({
     id: 'spf/too-many-void-lookups',
