@@ -9,7 +9,7 @@ import { WorkspaceResolver } from '../../server/src/dns/chain';
 import { FindingSink, mapFix, readZone } from '../../server/src/service';
 import { checkHost } from '../../server/src/spf/evaluator';
 import { treeFindings } from '../../server/src/spf/findings';
-import { flattenFixes } from '../../server/src/spf/flatten';
+import { flatAddresses, flattenFixes } from '../../server/src/spf/flatten';
 import { lookupTree } from '../../server/src/spf/tree';
 import { WorkspaceIndex } from '../../server/src/workspace';
 import { applyFix } from '../helpers';
@@ -25,6 +25,8 @@ const TARGETS = [
   '_redir IN TXT "v=spf1 ip4:10.1.1.1 redirect=_net.example.com"',
   '_mixed A 192.0.2.77',
 ];
+
+const flatAddressesCount = (t: Awaited<ReturnType<typeof lookupTree>>) => flatAddresses(t.tree.terms[0].child!)?.length;
 
 function workspace(text: string) {
   const ws = new WorkspaceIndex();
@@ -105,6 +107,12 @@ describe('SPF: flattening includes of workspace records', () => {
     const net = tree.tree.terms.find((t) => t.text === 'include:_net.example.com')!;
     net.child!.source = 'live DNS at 2026-11-28T00:00:00Z';
     assert.ok(!flattenFixes(a.spf!, tree).some((f) => f.title.includes('_net.example.com')));
+    // Nor one whose addresses would make the record longer than 450 bytes.
+    const big = `$ORIGIN example.com.\n@ IN TXT "v=spf1 include:_big.example.com -all"\n_big IN TXT ( ${Array.from({ length: 30 }, (_, i) => `"ip4:198.51.100.${i}/32 "`).join(' ')} )\n`.replace('( "', '( "v=spf1 " "');
+    const b = workspace(big);
+    const bigTree = await lookupTree('example.com', b.resolver);
+    assert.equal(flatAddressesCount(bigTree), 30);
+    assert.deepEqual(flattenFixes(b.p.sites.find((s) => s.site.owner === 'example.com')!.spf!, bigTree), []);
     // Nor a tree walked for another value than the record's (two SPF records at one name).
     assert.deepEqual(flattenFixes({ ...a.spf!, value: 'v=spf1 -all' }, tree), []);
   });

@@ -16,6 +16,8 @@ import { parseSpf, type SpfRecord } from '../records/spf';
 import type { LookupTree, TreeNode } from './tree';
 
 const MAX_DEPTH = 10;
+/** The size RFC 7208 §3.4 asks SPF records to stay under (spf/record-too-long). */
+const MAX_BYTES = 450;
 
 /** The address terms an `include:` of this node matches on, in order, or undefined when it is not only addresses. */
 export function flatAddresses(node: TreeNode, depth = 0): string[] | undefined {
@@ -62,12 +64,15 @@ export function flattenFixes(spf: SpfRecord, tree: LookupTree): ValueFix[] {
     const target = term.child.domain;
     // An include that authorises nothing goes, with the space before it.
     const range = flat.length ? own.range : { start: spf.value[own.range.start - 1] === ' ' ? own.range.start - 1 : own.range.start, end: own.range.end };
+    const newText = flat.map((x) => q + x).join(' ');
+    // Not when the record would outgrow one UDP answer (RFC 7208 §3.4): that trades one failure for another.
+    if (Buffer.byteLength(spf.value, 'utf8') - (range.end - range.start) + Buffer.byteLength(newText, 'utf8') > MAX_BYTES) continue;
     const what = flat.length ? `into ${flat.length === 1 ? flat[0] : `its ${flat.length} address terms`}` : '(it authorises no address)';
     fixes.push({
       cost: term.cost,
       fix: {
         title: `Flatten \`${own.text}\` ${what}: ${term.cost} DNS lookup${term.cost === 1 ? '' : 's'} fewer, and later changes to ${target} no longer reach this record`,
-        edits: [{ range, newText: flat.map((x) => q + x).join(' ') }],
+        edits: [{ range, newText }],
       },
     });
   }
