@@ -437,3 +437,22 @@ describe('DMARC records as OpenDMARC and Mail::DMARC read them (test/records/dma
     assert.equal(rules('v=DMARC1; p = reject').find((f) => f.rule === 'dmarc/whitespace-around-equals')?.severity, 'hint');
   });
 });
+
+describe('dkim/obsolete-policy-record', () => {
+  const found = (lines: string, file?: string) => lint(lines, {}, 'example.com', file).findings.filter((f) => f.rule === 'dkim/obsolete-policy-record');
+  it('names DomainKeys and ADSP policy records in every spelling receivers once knew, and nothing else at those names', () => {
+    assert.equal(found('_domainkey IN TXT "o=-"').length, 1);
+    assert.equal(found('_domainkey IN TXT "t=y; o=~; n=see http://example.com/dk"').length, 1);
+    assert.match(found('_adsp._domainkey IN TXT "dkim=discardable"')[0].message, /ADSP record \(RFC 5617, Historic since 2013\).*`_dmarc\.example\.com`/);
+    // A key wrongly at _domainkey is dkim/wrong-owner's, a note there is no policy, and `o=` elsewhere is nothing.
+    assert.deepEqual(found('_domainkey IN TXT "v=DKIM1; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC"'), []);
+    assert.deepEqual(found('_domainkey IN TXT "r=postmaster@example.com"'), []);
+    assert.deepEqual(found('@ IN TXT "o=~"'), []);
+    assert.deepEqual(found('_adsp._domainkey IN TXT "dkim=sometimes"'), []);
+  });
+  it('finds them in infrastructure code too', () => {
+    const tf = 'resource "aws_route53_record" "dk" {\n  zone_id = "Z1"\n  name    = "_domainkey.example.com"\n  type    = "TXT"\n  records = ["o=~"]\n}\n';
+    const [f] = found(tf, 'main.tf');
+    assert.match(f.message, /^`_domainkey\.example\.com` holds a DomainKeys policy record/);
+  });
+});

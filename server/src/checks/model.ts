@@ -124,6 +124,40 @@ export const senderId = rule({
   },
 });
 
+export const dkimObsoletePolicy = rule({
+  id: 'dkim/obsolete-policy-record',
+  kind: 'dkim',
+  severity: 'information',
+  summary: 'A DomainKeys (`_domainkey`) or ADSP (`_adsp._domainkey`) policy record left over',
+  fixable: false,
+  docs: {
+    what: 'Finds the policy records of DKIM\'s predecessors: the DomainKeys policy at `_domainkey.<domain>` (`o=~`, `o=-`, with `t=`, `r=`, `n=`) that old control panels still write, and the ADSP record at `_adsp._domainkey.<domain>` (`dkim=all`, `dkim=discardable`).',
+    why: 'DomainKeys (RFC 4870) and ADSP (RFC 5617) are Historic; no receiver reads their policy records, so `o=-` or `dkim=discardable` protects nothing while it looks as if it did. The policy receivers apply is the DMARC record at `_dmarc.<domain>` (RFC 9989); the DKIM keys under `<selector>._domainkey` are untouched by removing these.',
+    bad: '_domainkey IN TXT "o=~; r=postmaster@example.com"\n_adsp._domainkey IN TXT "dkim=all"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"',
+    fix: 'Remove the record, and publish the policy as a DMARC record at `_dmarc.<domain>` if there is none.',
+  },
+  check(model, ctx) {
+    for (const s of model.sites) {
+      if (s.kind !== undefined || s.site.owner === undefined) continue;
+      const owner = s.site.owner;
+      const value = s.site.value;
+      const domainkeys = (owner === '_domainkey' || owner.startsWith('_domainkey.')) && /(^|;)\s*o\s*=\s*[~-]\s*(;|$)/.test(value);
+      const adsp = (owner === '_adsp._domainkey' || owner.startsWith('_adsp._domainkey.')) && /(^|;)\s*dkim\s*=\s*(unknown|all|discardable)\s*(;|$)/i.test(value);
+      if (!domainkeys && !adsp) continue;
+      const domain = owner.replace(/^(_adsp\.)?_domainkey\.?/, '');
+      const policy = `receivers take the policy${domain ? ` for ${domain}` : ''} from the DMARC record at \`${domain ? `_dmarc.${domain}` : '_dmarc'}\` (RFC 9989 §4.10)`;
+      ctx.report(
+        s.site,
+        'record',
+        domainkeys
+          ? `\`${owner}\` holds a DomainKeys policy record (RFC 4870, Historic) that no receiver reads; ${policy}. Remove it; the DKIM keys under \`<selector>._domainkey\` do not depend on it.`
+          : `\`${owner}\` holds an ADSP record (RFC 5617, Historic since 2013) that receivers ignore; ${policy}. Remove it.`,
+      );
+    }
+  },
+});
+
 export const dmarcWrongOwner = rule({
   id: 'dmarc/wrong-owner',
   kind: 'dmarc',
@@ -630,6 +664,7 @@ export const modelRules: ModelRule[] = [
   spfMultipleRecords,
   spfRrType,
   senderId,
+  dkimObsoletePolicy,
   dmarcWrongOwner,
   dmarcMultipleRecords,
   dmarcMissingRecord,
