@@ -463,7 +463,8 @@ function formatText(results: FileResult[]): string {
       lines.push(`${r.path}:${p.line + 1}:${p.character + 1}: ${f.severity} ${f.rule} ${f.message}`);
     }
   const count = (s: Severity) => results.reduce((n, r) => n + r.findings.filter((f) => f.severity === s).length, 0);
-  lines.push(`${results.length} file${results.length === 1 ? '' : 's'} checked: ${count('error')} errors, ${count('warning')} warnings, ${count('information')} information, ${count('hint')} hints`);
+  const n = (severity: Severity) => `${count(severity)} ${severity}${count(severity) === 1 || severity === 'information' ? '' : 's'}`;
+  lines.push(`${results.length} file${results.length === 1 ? '' : 's'} checked: ${n('error')}, ${n('warning')}, ${n('information')}, ${n('hint')}`);
   return lines.join('\n') + '\n';
 }
 
