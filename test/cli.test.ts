@@ -281,11 +281,15 @@ describe('dmarc-lens inventory', () => {
     const nw = inv.domains.find((d: { domain: string }) => d.domain === 'northwind.example');
     assert.equal(nw.spf.length, 1);
     assert.equal(nw.dmarc[0].policy, 'none');
+    // Where each record stands on the way to enforcement, pct read as RFC 7489 receivers read it.
+    assert.equal(nw.dmarc[0].stage, '1/5: monitoring only (p=none)');
+    assert.equal(inv.domains.find((d: { domain: string }) => d.domain === 'northwind-events.example').dmarc[0].stage, '2/5: p=quarantine on pct=50 of failing mail at RFC 7489 receivers (RFC 9989 receivers ignore pct and enforce it all)');
     // Keys published here, then selectors delegated by CNAME to the platform that signs.
     assert.deepEqual(nw.dkim.map((d: { selector: string; key?: string; cname?: string; provider?: string }) => `${d.selector} ${d.key ?? `CNAME ${d.cname} ${d.provider}`}`), ['google rsa 2048', 's1 rsa 1024', 'k2 CNAME dkim2.mcsv.net Mailchimp', 'k3 CNAME dkim3.mcsv.net Mailchimp']);
     assert.deepEqual(nw.services.map((s: { provider: string }) => s.provider), ['google-workspace', 'sendgrid', 'mailchimp']);
     const text = run('inventory', 'examples').stdout;
     assert.match(text, /^northwind\.example$/m);
+    assert.match(text, /^ {2}DMARC {2}v=DMARC1; p=reject; rua=mailto:dmarc-reports@northwind-labs\.example {2}\(examples\/db\.northwind-labs\.example:7\)\n {9}stage 5\/5: p=reject, enforced$/m);
     assert.match(text, /sends via SendGrid \(Twilio\) \(include:sendgrid\.net\)/);
     assert.match(text, /^ {2}DKIM {3}k2: CNAME → dkim2\.mcsv\.net \(Mailchimp\) {2}\(examples\/northwind\.example\.dkim\.inc:9\)$/m);
     // A platform seen only through its DKIM CNAME (a relative target is under the origin: not a platform).

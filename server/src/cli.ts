@@ -36,6 +36,7 @@ import { checkHost } from './spf/evaluator';
 import { LOOKUP_LIMIT, lookupTree, treeLines, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
+import { STAGES, stageOf } from './rollout';
 import { LineIndex, type Position } from './util/lines';
 import { cnameTarget } from './records/cname';
 import { isDynamic } from './records/dynamic';
@@ -561,6 +562,8 @@ interface InventoryRecord {
   selector?: string;
   key?: string;
   policy?: string;
+  /** A DMARC record's stage on the policy ladder: `1/5: monitoring only (p=none)` (rollout.ts). */
+  stage?: string;
   /** A DKIM selector delegated by CNAME: the target, and the platform it belongs to when known. */
   cname?: string;
   provider?: string;
@@ -608,7 +611,9 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
         }
       } else if (s.kind === 'dmarc') {
         const domain = owner.replace(/^_dmarc\./, '');
-        get(domain).dmarc.push({ ...base, policy: s.dmarc?.byName.get('p')?.value });
+        // Where the record stands on the way to enforcement, as the editor's code lens says it.
+        const stage = s.dmarc && s.site.owner.startsWith('_dmarc.') ? stageOf(s.dmarc) : undefined;
+        get(domain).dmarc.push({ ...base, policy: s.dmarc?.byName.get('p')?.value, ...(stage ? { stage: `${stage.index}/${STAGES}: ${stage.label}` } : {}) });
       } else {
         const labels = owner.split('.');
         const i = labels.indexOf('_domainkey');
@@ -686,7 +691,7 @@ function formatInventoryText(inv: DomainInventory[]): string {
   for (const d of inv) {
     out.push(d.domain);
     for (const r of d.spf) out.push(`  SPF    ${r.value}  (${loc(r)})`);
-    for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})`);
+    for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})${r.stage ? `\n         stage ${r.stage}` : ''}`);
     for (const r of d.dkim) out.push(`  DKIM   ${r.selector}: ${r.cname ? `CNAME → ${r.cname}${r.provider ? ` (${r.provider})` : ''}` : (r.key ?? 'no key')}  (${loc(r)})`);
     if (d.dmarc.length === 0 && (d.spf.length > 0 || d.dkim.length > 0)) {
       const c = d.coveredBy;
