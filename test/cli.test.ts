@@ -18,6 +18,27 @@ const tmp = (name: string, text: string) => {
 };
 
 describe('dmarc-lens check', () => {
+  it('writes GitHub Actions annotations with --format github, escaped as the runner reads them', () => {
+    const dir = fs.mkdtempSync(path.join(ROOT, '.tmp-gh-'));
+    try {
+      // A name with a comma and a colon, and a message that holds `%`: each escaped where the runner wants it.
+      const f = path.join(dir, 'a,b:c.zone');
+      fs.writeFileSync(f, '$ORIGIN example.com.\n@ IN TXT "v=spf1 +all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\nx IN TXT "v=spf1 exists:%{z}.example.com -all"\n');
+      const r = run('check', f, '--offline', '--format', 'github');
+      assert.equal(r.status, 1, r.stderr);
+      const lines = r.stdout.trim().split('\n');
+      const rel = path.relative(ROOT, f).replace(/,/g, '%2C').replace(/:/g, '%3A');
+      assert.equal(lines[0], `::error file=${rel},line=2,col=18,endLine=2,endColumn=22,title=dmarc-lens spf/plus-all::\`+all\` authorises every host on the internet to send as this domain (RFC 7208 §5.1); use \`-all\` or \`~all\`.%0Ahttps://github.com/dmarc-lens/dmarc-lens/blob/main/docs/rules/spf/plus-all.md`);
+      assert.ok(lines.some((l) => l.startsWith('::notice ') && l.includes('title=dmarc-lens dmarc/policy-none::')), r.stdout);
+      assert.ok(lines.some((l) => l.startsWith('::error ') && l.includes('::`%25{z}` is not a valid macro')), r.stdout);
+      // Nothing but annotations on stdout: the summary line is for people.
+      assert.ok(lines.every((l) => l.startsWith('::')), r.stdout);
+      assert.match(run('check', f, '--format', 'xml').stderr, /--format wants text, json, sarif or github, got "xml"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads a named .tfvars file as HCL and a Markdown or program file for its record-like strings, not as zone files', () => {
     const tfvars = tmp('terraform.tfvars', 'domain = "example.com"\nspf    = "v=spf1 include:_spf.google.com +all"\n');
     let r = run('check', tfvars, '--offline');

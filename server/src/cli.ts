@@ -79,7 +79,7 @@ interface Args {
 }
 
 const USAGE = `Usage:
-  dmarc-lens check PATH... [--format text|json|sarif] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE] [--fix] [--fail-on error|warning|information|hint]
+  dmarc-lens check PATH... [--format text|json|sarif|github] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE] [--fix] [--fail-on error|warning|information|hint]
   dmarc-lens inventory PATH... [--format text|json] [--origin ZONE]
   dmarc-lens senders PATH... [--format text|json] [--config FILE] [--suggest]
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
@@ -494,6 +494,26 @@ function relativePath(p: string): string {
  */
 function sarifUri(p: string): string {
   return relativePath(p).split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * GitHub Actions workflow commands (`::error file=…,line=…::message`): annotations on the lines of a pull
+ * request straight from the job log, where uploading SARIF is not an option (code scanning on a private
+ * repository needs GitHub Advanced Security). Information and hints are notices.
+ */
+function formatGithub(results: FileResult[]): string {
+  // The escaping the runner undoes: of the message, and also `:` and `,` in a property.
+  const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const level: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
+  const lines: string[] = [];
+  for (const r of results)
+    for (const f of r.findings) {
+      const { start, end } = lspRange(r.index, f.range);
+      const where = `file=${property(relativePath(r.path))},line=${start.line + 1},col=${start.character + 1},endLine=${end.line + 1},endColumn=${end.character + 1}`;
+      lines.push(`::${level[f.severity]} ${where},title=${property(`dmarc-lens ${f.rule}`)}::${data(`${f.message}\n${docsUrl(f.rule)}`)}`);
+    }
+  return lines.length ? lines.join('\n') + '\n' : '';
 }
 
 function formatSarif(results: FileResult[]): string {
@@ -999,7 +1019,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     terraformRunCache(true);
     switch (args.command) {
       case 'check': {
-        if (!['text', 'json', 'sarif'].includes(args.format)) throw new UsageError(`--format wants text, json or sarif, got "${args.format}"`);
+        if (!['text', 'json', 'sarif', 'github'].includes(args.format)) throw new UsageError(`--format wants text, json, sarif or github, got "${args.format}"`);
         if (args.paths.length === 0) throw new UsageError('check needs at least one file or folder');
         const options: LintOptions = {};
         if (args.config) configs.override = loadConfig(args.config);
@@ -1012,7 +1032,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
             timing('suppressions and order');
             const results = run.results;
             if (args.baseline) applyBaseline(args.baseline, results, warn);
-            out(args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results) : formatText(results));
+            const format = { json: formatJson, sarif: formatSarif, github: formatGithub }[args.format as 'json' | 'sarif' | 'github'] ?? formatText;
+            out(format(results));
             timing('output');
             // SEVERITIES runs from the most severe: a finding fails the run at the bar's index or before it.
             const bar = SEVERITIES.indexOf(args.failOn ?? 'error');
