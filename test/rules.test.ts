@@ -456,3 +456,32 @@ describe('dkim/obsolete-policy-record', () => {
     assert.match(f.message, /^`_domainkey\.example\.com` holds a DomainKeys policy record/);
   });
 });
+
+describe('dmarc/bimi-without-enforcement', () => {
+  const BIMI = 'default._bimi IN TXT "v=BIMI1; l=https://example.com/logo.svg; a=https://example.com/vmc.pem"';
+  const why = (lines: string) => lint(lines).findings.filter((f) => f.rule === 'dmarc/bimi-without-enforcement').map((f) => /not at enforcement \((.*)\); BIMI/.exec(f.message)?.[1] ?? f.message);
+  it('says which tag holds the logo back', () => {
+    assert.deepEqual(why(`_dmarc IN TXT "v=DMARC1; p=none"\n${BIMI}`), ['`p=none` only monitors']);
+    assert.deepEqual(why(`_dmarc IN TXT "v=DMARC1; p=reject; t=y"\n${BIMI}`), ['`t=y` keeps the policy in test mode']);
+    assert.deepEqual(why(`_dmarc IN TXT "v=DMARC1; p=quarantine; pct=50"\n${BIMI}`), ['`pct=50` applies it to part of the mail only']);
+    assert.deepEqual(why(`_dmarc IN TXT "v=DMARC1; p=reject; sp=none"\n${BIMI}`), ['`sp=none` leaves its subdomains unprotected']);
+    // A subdomain's logo: the Organizational Domain's sp applies, unless the subdomain has its own record.
+    assert.deepEqual(why(`_dmarc IN TXT "v=DMARC1; p=reject; sp=quarantine"\ndefault._bimi.news IN TXT "v=BIMI1; l=https://example.com/l.svg"`), []);
+    assert.deepEqual(why(`_dmarc IN TXT "v=DMARC1; p=reject; sp=none"\ndefault._bimi.news IN TXT "v=BIMI1; l=https://example.com/l.svg"`), ['`sp=none` only monitors']);
+    assert.deepEqual(why(`_dmarc IN TXT "v=DMARC1; p=reject; sp=none"\n_dmarc.news IN TXT "v=DMARC1; p=reject"\ndefault._bimi.news IN TXT "v=BIMI1; l=https://example.com/l.svg"`), []);
+  });
+  it('is quiet at enforcement, on a declination record and on other names', () => {
+    assert.deepEqual(why(`_dmarc IN TXT "v=DMARC1; p=quarantine; pct=100"\n${BIMI}`), []);
+    assert.deepEqual(why(`_dmarc IN TXT "v=DMARC1; p=none"\ndefault._bimi IN TXT "v=BIMI1; l=; a=;"`), []);
+    assert.deepEqual(why(`_dmarc IN TXT "v=DMARC1; p=none"\n_bimi IN TXT "v=BIMI1; l=https://example.com/logo.svg"`), []);
+  });
+  it('says when no DMARC record applies at all, and reads one in another file of the workspace', () => {
+    assert.match(why(BIMI)[0], /^No DMARC record applies to example\.com in the workspace, so mailbox providers show no BIMI logo for it/);
+    const ws = new WorkspaceIndex();
+    const other = readZone('$ORIGIN example.com.\n_dmarc IN TXT "v=DMARC1; p=none"\n', 'dmarc.zone');
+    ws.set('dmarc.zone', other.zone.records, other.sites);
+    const f = lint(BIMI, { workspace: ws }).findings.find((x) => x.rule === 'dmarc/bimi-without-enforcement')!;
+    assert.match(f.message, /`_dmarc\.example\.com` is not at enforcement \(`p=none` only monitors\)/);
+    assert.deepEqual(f.related?.map((r) => [r.uri, r.message]), [['dmarc.zone', 'the DMARC record that applies']]);
+  });
+});

@@ -17,6 +17,7 @@ import { cnameChainEnd } from '../records/cname';
 import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
 import { appendTag } from './dmarc';
 import { removeTag } from './tagfix';
+import { bimiWithoutEnforcement } from './bimi';
 
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
@@ -668,6 +669,7 @@ export const modelRules: ModelRule[] = [
   dmarcWrongOwner,
   dmarcMultipleRecords,
   dmarcMissingRecord,
+  bimiWithoutEnforcement,
   dkimWrongOwner,
   cnameAndOtherData,
 ];

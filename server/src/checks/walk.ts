@@ -11,15 +11,16 @@ import type { AnalyzedSite, DnsModel } from './rule';
 const NONE: Entry[] = [];
 
 const walks = new WeakMap<DnsModel, (name: string) => Walk<Entry>>();
+const lookups = new WeakMap<DnsModel, Lookup>();
 
 /**
- * The RFC 9989 tree walk from a name (and so its Organizational Domain) over this file and the rest of the
- * workspace (once per model). The walk reads what is at `_dmarc` names and, to tell "no record" from
- * "not in these files", the SOA, NS and DNAME records above them; only those are indexed here.
+ * What the model and the rest of the workspace hold at a `_dmarc` name, for policy discovery (once
+ * per model): the TXT, SPF and CNAME records there, and the zone cuts (SOA, NS, DNAME) that tell "no
+ * record" from "not in these files". Only those are indexed.
  */
-export function modelWalk(model: DnsModel): (name: string) => Walk<Entry> {
-  let walk = walks.get(model);
-  if (walk) return walk;
+export function modelLookup(model: DnsModel): Lookup {
+  let lookup = lookups.get(model);
+  if (lookup) return lookup;
   const own = new Map<string, Entry[]>();
   const siteOf = new Map<RecordSite, AnalyzedSite>();
   for (const s of model.sites) if (s.site.owner?.startsWith('_dmarc.')) siteOf.set(s.site, s);
@@ -33,12 +34,20 @@ export function modelWalk(model: DnsModel): (name: string) => Walk<Entry> {
     if (list) list.push(e);
     else own.set(o, [e]);
   }
-  const lookup: Lookup = (n) => {
+  lookup = (n) => {
     const mine = own.get(n) ?? NONE;
     const other = model.workspace?.at(n) ?? NONE;
     return other.length ? [...mine, ...other] : mine;
   };
-  walk = workspaceWalks(lookup);
+  lookups.set(model, lookup);
+  return lookup;
+}
+
+/** The RFC 9989 tree walk from a name (and so its Organizational Domain) over this file and the rest of the workspace (once per model). */
+export function modelWalk(model: DnsModel): (name: string) => Walk<Entry> {
+  let walk = walks.get(model);
+  if (walk) return walk;
+  walk = workspaceWalks(modelLookup(model));
   walks.set(model, walk);
   return walk;
 }
