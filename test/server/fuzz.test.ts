@@ -14,6 +14,8 @@ import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import {
   CodeActionRequest,
+  CodeLensRequest,
+  CodeLensResolveRequest,
   CompletionRequest,
   DefinitionRequest,
   DocumentLinkRequest,
@@ -83,7 +85,7 @@ describe('language server: random documents and requests over stdio', () => {
   let dir: string;
   let client: TestClient;
   let n = 0;
-  const seen = { diagnostics: 0, hovers: 0, completions: 0, actions: 0, symbols: 0, hints: 0, locations: 0 };
+  const seen = { diagnostics: 0, hovers: 0, completions: 0, actions: 0, symbols: 0, hints: 0, lenses: 0, locations: 0 };
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-fuzz-'));
     // Offline: SPF trees are answered from the workspace on the next turn, not after network timeouts.
@@ -162,6 +164,13 @@ describe('language server: random documents and requests over stdio', () => {
         const hints = await conn.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: ls.length - 1, character: ls[ls.length - 1].length } } });
         for (const h of hints ?? []) assertIn(text, h.position, 'inlay hint');
         seen.hints += hints?.length ?? 0;
+        // Code lenses, resolved as an editor resolves those it shows: in range, and each with a title.
+        for (const l of (await conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? []) {
+          assertRange(text, l.range, 'code lens');
+          const shown = l.command ? l : await conn.sendRequest(CodeLensResolveRequest.type, l);
+          assert.ok(shown.command && shown.command.title.length > 0, `code lens without a title: ${JSON.stringify(shown)}`);
+          seen.lenses++;
+        }
         await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
         open.delete(uri);
         // The same text opened fresh gets the same diagnostics as the edited document got.
