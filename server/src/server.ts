@@ -51,7 +51,7 @@ import { generateHover, hoverAt, siteAt } from './features/hover';
 import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isSourceFileName, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
-import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, usableFixes, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { WorkspaceIndex } from './workspace';
@@ -903,9 +903,9 @@ async function applyRolloutStep(arg: unknown): Promise<{ applied: boolean; reaso
     return { applied: false, reason: 'the document changed' };
   }
   const file = toPath(doc.uri);
-  const a = analyze(doc).analysis?.sites.find((x) => x.site.uri === file && x.site.range.start === start && onLadder(x));
+  const a = analyze(doc).analysis?.sites.find((x): x is LadderSite => x.site.uri === file && x.site.range.start === start && onLadder(x));
   const evidence = a && ladderEvidence(a);
-  const step = a && nextSteps(a.dmarc!, evidence, ladderStyle(file))[0];
+  const step = a && ladderSteps(a, file)[0];
   if (!a || !step) return { applied: false, reason: 'no DMARC record with a next step there' };
   if (!step.preferred) {
     const go = 'Apply anyway';
@@ -1042,7 +1042,7 @@ connection.onCodeAction((params) => {
   // The policy ladder on DMARC records in the range, with the reports' evidence in the title.
   for (const a of state.analysis?.sites ?? []) {
     if (a.site.uri !== file || a.site.range.end < start || a.site.range.start > end || !onLadder(a)) continue;
-    for (const step of nextSteps(a.dmarc!, ladderEvidence(a), ladderStyle(file))) {
+    for (const step of ladderSteps(a, file)) {
       actions.push({
         title: step.title,
         kind: CodeActionKind.QuickFix,
@@ -1089,9 +1089,15 @@ connection.onCodeAction((params) => {
  * A DMARC record the policy ladder applies to: at a `_dmarc.` name, and with every part the ladder
  * reads or sets known statically (only report addresses may be unknown).
  */
-function onLadder(a: AnalyzedSite): a is AnalyzedSite & { dmarc: NonNullable<AnalyzedSite['dmarc']> } {
+type LadderSite = AnalyzedSite & { dmarc: NonNullable<AnalyzedSite['dmarc']> };
+function onLadder(a: AnalyzedSite): a is LadderSite {
   if (!a.dmarc || !a.site.owner?.startsWith('_dmarc.')) return false;
   return !a.site.holes || holesOnlyInValuesOf(a.site.value, a.dmarc.tags, (n) => n === 'rua' || n === 'ruf');
+}
+
+/** The next steps of a record on the ladder that its document can take (not a DNSControl builder's generated text). */
+function ladderSteps(a: LadderSite, file: string): RolloutStep[] {
+  return usableFixes(a.site, nextSteps(a.dmarc, ladderEvidence(a), ladderStyle(file)));
 }
 
 /** What the workspace's aggregate reports say about a DMARC record's domain. */
@@ -1144,7 +1150,7 @@ connection.onCodeLens((params) => {
     if (onLadder(a)) {
       const l = dmarcLenses(a.dmarc, ladderEvidence(a), ladderStyle(file));
       lenses.push({ range, command: { title: l.status, command: '' } });
-      if (l.next) lenses.push({ range, command: { title: l.next.title, command: 'dmarcLens.server.applyRolloutStep', arguments: [{ uri: doc.uri, version: doc.version, start: a.site.range.start }] } });
+      if (l.next && ladderSteps(a, file).length) lenses.push({ range, command: { title: l.next.title, command: 'dmarcLens.server.applyRolloutStep', arguments: [{ uri: doc.uri, version: doc.version, start: a.site.range.start }] } });
     } else if (a.spf) {
       const data: SpfLensData = { uri: doc.uri, start: a.site.range.start, owner: a.site.owner, holes: !!a.site.holes };
       lenses.push({ range, data });

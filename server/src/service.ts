@@ -212,6 +212,17 @@ export function byDocumentOrder(a: Finding, b: Finding): number {
   return a.range.start - b.range.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
+/**
+ * The fixes a site's document can take: all of them where the value is written as it is; where it is
+ * built from pieces (a join, a DNSControl builder), those whose edits each fall inside one literal run
+ * written once; none where the map is only approximate. Every fix of a value goes through this, the
+ * rules', the policy ladder's and the lookup tree's alike.
+ */
+export function usableFixes<F extends ValueFix>(site: RecordSite, fixes: readonly F[]): F[] {
+  if (!site.coarse) return [...fixes];
+  return site.pieces ? fixes.filter((f) => !f.docEdits && f.edits.every((e) => site.map.exact(e.range))) : [];
+}
+
 /** Where a raw finding goes in the document now, and what goes with it. */
 function placement(r: RawFinding): { range: OffsetRange; severity?: Severity; context?: string; related?: RelatedInfo[]; fixes?: () => Fix[] } {
   const range = r.site && r.valueRange ? r.site.map.toDocRange(r.valueRange) : { ...r.docRange! };
@@ -219,8 +230,7 @@ function placement(r: RawFinding): { range: OffsetRange; severity?: Severity; co
   const fixes = r.fixes;
   const about = r.site ?? (r.anchors[0] && 'value' in r.anchors[0] ? r.anchors[0] : undefined);
   const docFixes = r.docFixes;
-  // A value built from pieces keeps the fixes whose edits each fall inside one literal run written once.
-  const usable = site && fixes?.length ? (!site.coarse ? fixes : site.pieces ? fixes.filter((f) => !f.docEdits && f.edits.every((e) => site.map.exact(e.range))) : []) : [];
+  const usable = site && fixes?.length ? usableFixes(site, fixes) : [];
   const valueFixes = site && usable.length ? () => usable.map((f) => mapFix(site, f)) : undefined;
   return {
     range,

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
   ApplyWorkspaceEditRequest,
+  CodeActionRequest,
   type ApplyWorkspaceEditParams,
   CodeLensRefreshRequest,
   CodeLensRequest,
@@ -173,6 +174,23 @@ describe('language server: code lenses', () => {
     for (let i = 0; i < 200 && refreshes === before; i++) await new Promise((r) => setTimeout(r, 25));
     assert.ok(refreshes > before, 'no workspace/codeLens/refresh');
     assert.equal((await lenses(uri))[0].command!.title, 'SPF: 2/10 DNS lookups · show tree');
+  });
+
+  it('offers no step where the record is generated (a DNSControl builder), and steps inside a TXT string beside it', async () => {
+    const js = 'D("example.org", REG, DnsProvider(DNS),\n  DMARC_BUILDER({ policy: "none", rua: ["mailto:d@example.org"] }),\n  TXT("_dmarc.shop", "v=DMARC1; p=none; rua=mailto:d@example.org"),\nEND);\n';
+    const jsUri = pathToFileURL(path.join(dir, 'dnsconfig.js')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: jsUri, languageId: 'javascript', version: 1, text: js } });
+    await client.waitFor(jsUri, (p) => p.version === 1);
+    const got = (await lenses(jsUri)).map((l) => [l.range.start.line, l.command!.title.replace(/ · .*/, ''), l.command!.command]);
+    assert.deepEqual(got, [
+      [1, 'DMARC stage 1/5: monitoring only (p=none)', ''],
+      [2, 'DMARC stage 1/5: monitoring only (p=none)', ''],
+      [2, 'Next: move to p=quarantine in test mode (t=y) — no reports yet', 'dmarcLens.server.applyRolloutStep'],
+    ]);
+    // The quick fixes agree: `; t=y` written into the builder's options would break the file.
+    const titles = async (line: number) => ((await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: jsUri }, range: { start: { line, character: 30 }, end: { line, character: 30 } }, context: { diagnostics: [] } })) ?? []).map((a) => a.title);
+    assert.ok(!(await titles(1)).some((t) => t.startsWith('DMARC: move')), 'no ladder step on the builder');
+    assert.ok((await titles(2)).some((t) => t.startsWith('DMARC: move to p=quarantine')));
   });
 
   it('names the client-side tree command when the client says it has one', async () => {

@@ -3,7 +3,7 @@
  * about when it is in this record, else on the include/redirect of this record that leads to it.
  */
 import type { AnalyzedSite } from '../checks/rule';
-import { FindingSink, mapFix } from '../service';
+import { FindingSink, mapFix, usableFixes } from '../service';
 import { flattenFixes } from './flatten';
 import type { Finding, OffsetRange } from '../types';
 import type { LookupTree } from './tree';
@@ -24,7 +24,7 @@ export function treeFindings(a: AnalyzedSite, tree: LookupTree, sink: FindingSin
     // A lookup count is a floor where parts are not known (records/holes); a finding on such a part is not kept.
     if (touchesHole(a.site, range)) continue;
     // Too many lookups: the includes of workspace records that are only addresses can be written in place.
-    const fixes = d.rule === 'spf/too-many-lookups' && !a.site.holes ? () => flattenFixes(spf, tree).map((f) => mapFix(a.site, f)) : undefined;
+    const fixes = d.rule === 'spf/too-many-lookups' && !a.site.holes ? () => usableFixes(a.site, flattenFixes(spf, tree)).map((f) => mapFix(a.site, f)) : undefined;
     sink.add(d.rule, a.site.uri, a.site.map.toDocRange(range), d.message, { severity: d.severity, fixes });
   }
   return sink.findings.slice(before);
