@@ -485,3 +485,40 @@ describe('dmarc/bimi-without-enforcement', () => {
     assert.deepEqual(f.related?.map((r) => [r.uri, r.message]), [['dmarc.zone', 'the DMARC record that applies']]);
   });
 });
+
+describe('spf/network-too-wide and spf/private-address', () => {
+  const found = (spf: string, rule: string) => lint(`@ IN TXT "${spf}"`).findings.filter((f) => f.rule === rule).map((f) => `${f.severity} ${f.message.split(/ \(RFC|: mail from/)[0]}`);
+  it('flags /0 as +all for its family, and networks wider than an IPv4 /8 or IPv6 /16', () => {
+    assert.deepEqual(found('v=spf1 ip4:0.0.0.0/0 ip6:::/0 -all', 'spf/network-too-wide'), [
+      'error `ip4:0.0.0.0/0` matches every IPv4 address on the internet, as `+all` does',
+      'error `ip6:::/0` matches every IPv6 address on the internet, as `+all` does',
+    ]);
+    assert.deepEqual(found('v=spf1 a/0 mx:mail.example.net//0 -all', 'spf/network-too-wide'), [
+      'error `a/0` matches every IPv4 address on the internet whenever the domain has an address record, as `+all` does',
+      'error `mx:mail.example.net//0` matches every IPv6 address on the internet whenever mail.example.net has an MX host with an address, as `+all` does',
+    ]);
+    assert.deepEqual(found('v=spf1 ip4:203.0.113.0/8 ip6:2001:db8::/16 -all', 'spf/network-too-wide'), [
+      'warning `ip4:203.0.113.0/8` authorises 16,777,216 IPv4 addresses, far more than any sending service uses',
+      'warning `ip6:2001:db8::/16` authorises 2^112 IPv6 addresses, far more than any sending service uses',
+    ]);
+    // What platforms publish (Microsoft's /14, Google's /16 and /36) is left alone.
+    assert.deepEqual(found('v=spf1 ip4:52.100.0.0/14 ip4:74.125.0.0/16 ip6:2001:4860:4000::/36 a/24 mx -all', 'spf/network-too-wide'), []);
+  });
+  it('flags terms whose whole network is private, loopback, link-local or unique local, and removes them', () => {
+    assert.deepEqual(found('v=spf1 ip4:10.1.2.3 ip4:172.31.0.0/16 ip4:100.64.1.1 ip4:127.0.0.1 ip6:fd12:3456::/48 ip6:::1 -all', 'spf/private-address'), [
+      'warning `ip4:10.1.2.3` lies in a private range',
+      'warning `ip4:172.31.0.0/16` lies in a private range',
+      'warning `ip4:100.64.1.1` lies in the carrier-grade NAT range',
+      'warning `ip4:127.0.0.1` lies in the loopback range',
+      'warning `ip6:fd12:3456::/48` lies in the unique local range',
+      'warning `ip6:::1` lies in the loopback range',
+    ]);
+    // An IPv4-mapped IPv6 address is the IPv4 address, as receivers match it.
+    assert.deepEqual(found('v=spf1 ip6:::ffff:10.0.0.1 -all', 'spf/private-address'), ['warning `ip6:::ffff:10.0.0.1` lies in a private range']);
+    // A network reaching beyond the block, public neighbours, and the documentation ranges examples use.
+    assert.deepEqual(found('v=spf1 ip4:8.0.0.0/6 ip4:172.32.0.1 ip4:192.0.2.25 ip6:2001:db8::1 ip4:11.0.0.1 -all', 'spf/private-address'), []);
+    const { text, findings } = lint('@ IN TXT "v=spf1 ip4:192.168.10.25 ip4:198.51.100.25 -all"');
+    const f = findings.find((x) => x.rule === 'spf/private-address')!;
+    assert.equal(applyFix(text, f.fixes![0]).split('\n')[2], '@ IN TXT "v=spf1 ip4:198.51.100.25 -all"');
+  });
+});

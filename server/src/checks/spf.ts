@@ -6,6 +6,7 @@ import type { OffsetRange } from '../types';
 import type { RecordContext, SpfRule, ValueFix } from './rule';
 import { includeTypo as typoOf } from '../senders/catalog';
 import { getDomain } from 'tldts';
+import { inNetwork, parseIp, type Ip } from '../spf/evaluator';
 
 function problemRule(
   id: string,
@@ -436,8 +437,95 @@ export const recordOver512: SpfRule = {
   },
 };
 
+/** How many addresses a prefix of `bits` leaves, for the message: 16,777,216 or 2^112. */
+function addresses(total: number, prefix: number): string {
+  const bits = total - prefix;
+  return bits <= 32 ? (2 ** bits).toLocaleString('en-US') : `2^${bits}`;
+}
+
+export const networkTooWide: SpfRule = {
+  id: 'spf/network-too-wide',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'warning',
+  summary: 'An `ip4`/`ip6` network (or an `a`/`mx` prefix) that takes in a vast part of the internet',
+  fixable: false,
+  docs: {
+    what: 'Finds `ip4:…/0` and `ip6:…/0`, and `a`/`mx` with a `/0` prefix, which match every address of that family (an error), and networks wider than an IPv4 /8 or an IPv6 /16 (a warning). The widest networks sending platforms publish are around an IPv4 /14 and an IPv6 /32.',
+    why: 'RFC 7208 §5.6: the term matches every client inside the network. `/0` authorises the whole internet, as `+all` does, and a /8 sixteen million hosts of other people; such a prefix is almost always a typo (`/8` for `/28`) or a misunderstanding of CIDR.',
+    bad: '@ IN TXT "v=spf1 ip4:203.0.113.0/8 -all"',
+    good: '@ IN TXT "v=spf1 ip4:203.0.113.0/28 -all"',
+    fix: 'Write the network your servers are in, with its real prefix length (a single host needs none).',
+  },
+  check(record, ctx) {
+    for (const t of mechanisms(record)) {
+      if (t.invalid || !['ip4', 'ip6', 'a', 'mx'].includes(t.name)) continue;
+      const p4 = t.name === 'ip6' ? undefined : t.cidr4;
+      const p6 = t.name === 'ip4' ? undefined : t.cidr6;
+      const where = t.cidrRange ?? t.range;
+      if (p4 === 0 || p6 === 0) {
+        const family = p4 === 0 ? 'IPv4' : 'IPv6';
+        const target = t.name === 'ip4' || t.name === 'ip6' ? '' : ` whenever ${t.arg ?? 'the domain'} has ${t.name === 'a' ? 'an address record' : 'an MX host with an address'}`;
+        ctx.report(where, `\`${t.text}\` matches every ${family} address on the internet${target}, as \`+all\` does (RFC 7208 §5.6); write the real prefix length.`, { severity: 'error' });
+      } else if (p4 !== undefined && p4 <= 8) {
+        ctx.report(where, `\`${t.text}\` authorises ${addresses(32, p4)} IPv4 addresses, far more than any sending service uses (RFC 7208 §5.6); is the prefix length a typo?`);
+      } else if (p6 !== undefined && p6 <= 16) {
+        ctx.report(where, `\`${t.text}\` authorises ${addresses(128, p6)} IPv6 addresses, far more than any sending service uses (RFC 7208 §5.6); is the prefix length a typo?`);
+      }
+    }
+  },
+};
+
+/** Networks from which no mail reaches a receiver over the internet. */
+const NON_PUBLIC: { net: Ip; prefix: number; what: string }[] = [
+  ['10.0.0.0', 8, 'a private range (RFC 1918)'],
+  ['172.16.0.0', 12, 'a private range (RFC 1918)'],
+  ['192.168.0.0', 16, 'a private range (RFC 1918)'],
+  ['100.64.0.0', 10, 'the carrier-grade NAT range (RFC 6598)'],
+  ['127.0.0.0', 8, 'the loopback range'],
+  ['169.254.0.0', 16, 'the link-local range'],
+  ['0.0.0.0', 8, '"this network" (RFC 6890)'],
+  ['::1', 128, 'the loopback range'],
+  ['fc00::', 7, 'the unique local range (RFC 4193)'],
+  ['fe80::', 10, 'the link-local range'],
+].map(([net, prefix, what]) => ({ net: parseIp(net as string)!, prefix: prefix as number, what: what as string }));
+
+export const privateAddress: SpfRule = {
+  id: 'spf/private-address',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'warning',
+  summary: 'An `ip4`/`ip6` term names a private, loopback or link-local network',
+  fixable: true,
+  docs: {
+    what: 'Finds `ip4` and `ip6` terms whose whole network is private (RFC 1918 `10/8`, `172.16/12`, `192.168/16`), carrier-grade NAT (`100.64/10`), loopback, link-local, or IPv6 unique local (`fc00::/7`).',
+    why: 'RFC 7208 §5.6 matches the address the receiver sees the mail come from, which is a public one: mail from a private address never reaches a receiver on the internet, so such a term authorises nothing. It is usually an internal relay written where its public (NAT) address belongs, so the real sender still fails SPF; it also tells the world about the internal network.',
+    bad: '@ IN TXT "v=spf1 ip4:192.168.10.25 ip4:198.51.100.25 -all"',
+    good: '@ IN TXT "v=spf1 ip4:198.51.100.25 -all"',
+    fix: 'Write the public address the relay sends from (its NAT or outbound address), or remove the term.',
+  },
+  check(record, ctx) {
+    for (const t of mechanisms(record)) {
+      if (t.invalid || (t.name !== 'ip4' && t.name !== 'ip6') || !t.arg) continue;
+      // Most addresses are public: the first octet (or the IPv6 start) rules them out without parsing.
+      if (t.name === 'ip4' ? !/^(0|10|100|127|169|172|192)\./.test(t.arg) : !/^(f[c-e]|::1$|::ffff:)/i.test(t.arg)) continue;
+      const ip = parseIp(t.arg);
+      if (!ip) continue;
+      const prefix = ip.v === 4 ? (t.cidr4 ?? 32) : (t.cidr6 ?? 128);
+      // The whole network must lie inside the block: `ip4:0.0.0.0/1` holds public addresses too.
+      const block = NON_PUBLIC.find((b) => b.net.v === ip.v && prefix >= b.prefix && inNetwork(ip, b.net, b.prefix));
+      if (!block) continue;
+      ctx.report(t.argRange ?? t.range, `\`${t.text}\` lies in ${block.what}: mail from it never reaches a receiver over the internet, so the term authorises nothing (RFC 7208 §5.6); write the public address the server sends from.`, {
+        fixes: [removeTerm(record, t)],
+      });
+    }
+  },
+};
+
 export const spfRules: SpfRule[] = [
   syntaxError,
+  networkTooWide,
+  privateAddress,
   unknownMechanism,
   invalidIp,
   invalidCidr,
