@@ -57,7 +57,7 @@ describe('dmarc-lens check', () => {
     assert.ok(lines.some((l) => / error spf\/plus-all /.test(l)));
     assert.ok(lines.some((l) => / warning dkim\/rsa-key-under-2048 /.test(l)));
     assert.ok(lines.some((l) => l.startsWith('examples/northwind.example.dkim.inc:')), 'findings in the $INCLUDEd file carry its path');
-    assert.match(lines[lines.length - 1], /^8 files checked: \d+ errors, \d+ warnings/);
+    assert.match(lines[lines.length - 1], /^9 files checked: \d+ errors, \d+ warnings/);
     assert.ok(lines.some((l) => l.startsWith("examples/octodns/northwind-shop.example.yaml:15:18: error octodns/unescaped-semicolon")));
   });
 

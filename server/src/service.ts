@@ -441,6 +441,7 @@ export function readSource(text: string, uri: string, options: ZoneOptions & { f
       return readDnscontrol(text, uri, options.openText);
     case 'octodns':
     case 'cloudformation':
+    case 'ansible':
       return readYamlSource(text, uri, options.format) ?? { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
   }
   if (path.basename(uri) === CONFIG_NAME) {

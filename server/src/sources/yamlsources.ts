@@ -1,7 +1,8 @@
 /**
  * Record sites in YAML infrastructure files, read with the `yaml` library (which keeps source ranges):
  * octoDNS zone configs (`name: {type: TXT, value|values}`, `;` escaped as `\;`) and CloudFormation /
- * SAM templates (`AWS::Route53::RecordSet` and `RecordSetGroup`, TXT values in their own `"…"`).
+ * SAM templates (`AWS::Route53::RecordSet` and `RecordSetGroup`, TXT values in their own `"…"`), and
+ * Ansible playbooks with DNS module tasks (sources/ansible.ts).
  * JSON templates are YAML too, so the same reader serves them.
  */
 import { markHoles, showNames, standInZone } from '../util/zonenames';
@@ -17,6 +18,7 @@ import type { CharString, RecordSite, ResourceRecord, ValueSyntax } from '../typ
 import { charStrings, octodnsUnescape, type Decoded } from './layers';
 import { decodeScalar, scalarHost } from './yamlscalar';
 import type { SourceProblem, ZoneFile } from './zonefile';
+import { looksLikeAnsible, readAnsible } from './ansible';
 
 const OCTODNS_TYPES = new Set(['A', 'AAAA', 'ALIAS', 'CAA', 'CNAME', 'DNAME', 'DS', 'LOC', 'MX', 'NAPTR', 'NS', 'PTR', 'SPF', 'SRV', 'SSHFP', 'TLSA', 'TXT', 'URLFWD', 'HTTPS', 'SVCB']);
 
@@ -44,12 +46,13 @@ function parse(text: string): Document | undefined {
   }
 }
 
-export type YamlFormat = 'octodns' | 'cloudformation';
+export type YamlFormat = 'octodns' | 'cloudformation' | 'ansible';
 
 /** Which YAML/JSON infrastructure format a document is, if any. */
 export function detectYaml(text: string, doc?: Document): YamlFormat | undefined {
   if (/AWS::Route53::RecordSet/.test(text)) return 'cloudformation';
   const d = doc ?? parse(text);
+  if (d && looksLikeAnsible(text, d)) return 'ansible';
   const root = d?.contents;
   if (!isMap(root) || root.items.length === 0) return undefined;
   const looksLikeRecord = (n: Node | undefined) => isMap(n) && OCTODNS_TYPES.has(String(str(get(n, 'type')) ?? '').toUpperCase()) && (get(n, 'value') !== undefined || get(n, 'values') !== undefined);
@@ -578,6 +581,7 @@ export function readYamlSource(text: string, uri: string, forced?: YamlFormat): 
   const format = forced ?? detectYaml(text, doc);
   if (format === 'octodns') return { ...readOctodns(text, uri, doc), format };
   if (format === 'cloudformation') return { ...readCloudFormation(text, uri, doc), format };
+  if (format === 'ansible') return doc ? { ...readAnsible(text, uri, doc), format } : undefined;
   return undefined;
 }
 

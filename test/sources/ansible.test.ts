@@ -1,0 +1,129 @@
+/**
+ * Ansible playbooks: the DNS modules' tasks read as records, with owners from `record`/`zone`, values
+ * through YAML and Route 53 quoting, Jinja expressions as holes, and fixes written back in place.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeZone, readSource } from '../../server/src/service';
+import { HOLE } from '../../server/src/records/holes';
+import { applyFix, covered } from '../helpers';
+
+const PLAY = `- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: SPF in Route 53
+      amazon.aws.route53:
+        state: present
+        zone: example.com
+        record: example.com
+        type: TXT
+        ttl: 300
+        value:
+          - '"v=spf1 include:_spf.google.com " "+all"'
+    - name: DMARC on Cloudflare
+      community.general.cloudflare_dns:
+        zone: example.com
+        record: _dmarc
+        type: TXT
+        value: v=DMARC1; p=none; rua=mailto:d@example.com; pct=50
+    - name: MX
+      community.general.cloudflare_dns:
+        zone: example.org
+        record: "@"
+        type: MX
+        value: mx.example.org
+        priority: 10
+    - block:
+        - name: DKIM by nsupdate, a name that ends in a dot
+          community.general.nsupdate:
+            server: 192.0.2.53
+            zone: example.net
+            record: sel._domainkey.example.net.
+            type: TXT
+            value: '"v=DKIM1; k=ed25519; p=zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po="'
+        - name: old record, deleted
+          community.general.nsupdate:
+            zone: example.net
+            record: "@"
+            type: TXT
+            state: absent
+            value: v=spf1 +all
+    - name: Azure
+      azure.azcollection.azure_rm_dnsrecordset:
+        zone_name: example.io
+        relative_name: "@"
+        record_type: TXT
+        records:
+          - entry: v=spf1 ip4:192.0.2.1 ?all
+    - name: Google
+      google.cloud.gcp_dns_resource_record_set:
+        name: _dmarc.example.io.
+        type: TXT
+        target:
+          - '"v=DMARC1; p=reject; rua=mailto:d@example.io"'
+`;
+
+describe('Ansible playbooks', () => {
+  it('reads the DNS modules\' tasks as records, owners from record and zone, and skips state: absent', () => {
+    const z = readSource(PLAY, 'site.yml');
+    assert.equal(z.format, 'ansible');
+    assert.deepEqual(
+      z.sites.map((s) => [s.owner, s.value]),
+      [
+        ['example.com', 'v=spf1 include:_spf.google.com +all'],
+        ['_dmarc.example.com', 'v=DMARC1; p=none; rua=mailto:d@example.com; pct=50'],
+        ['sel._domainkey.example.net', 'v=DKIM1; k=ed25519; p=zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po='],
+        ['example.io', 'v=spf1 ip4:192.0.2.1 ?all'],
+        ['_dmarc.example.io', 'v=DMARC1; p=reject; rua=mailto:d@example.io'],
+      ],
+    );
+    assert.deepEqual(z.records.filter((r) => r.type === 'MX').map((r) => [r.owner, r.rdata]), [['example.org', ['10', 'mx.example.org']]]);
+  });
+
+  it('puts findings on the exact characters, also inside Route 53\'s split strings, and fixes only those bytes', () => {
+    const a = analyzeZone(PLAY, 'site.yml', { rules: {} });
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(PLAY, plus), '+all');
+    const fixed = applyFix(PLAY, plus.fixes![0]);
+    assert.equal(fixed, PLAY.replace('" "+all"', '" "-all"'));
+    const pct = a.findings.find((f) => f.rule === 'dmarc/pct-removed')!;
+    assert.equal(covered(PLAY, pct), 'pct=50');
+    assert.ok(a.findings.some((f) => f.rule === 'spf/neutral-all' && covered(PLAY, f) === '?all'));
+    // example.org receives mail (MX) and has no DMARC record; the others are covered.
+    assert.deepEqual(a.findings.filter((f) => f.rule === 'dmarc/missing-record').map((f) => f.message.split(' ')[0]), ['`example.org`']);
+    // A fix of the bare Cloudflare value stays a plain YAML string that reads back as the fixed record.
+    const after = applyFix(PLAY, pct.fixes![0]);
+    assert.equal(pct.fixes![0].title, 'Replace `pct=50` with `t=y` (test mode)');
+    assert.equal(after, PLAY.replace('pct=50', 't=y'));
+    assert.deepEqual(readSource(after, 'site.yml').sites[1].value, 'v=DMARC1; p=none; rua=mailto:d@example.com; t=y');
+  });
+
+  it('reads a Jinja expression in a value as a hole and checks around it; in a name, the owner is not known', () => {
+    const text = `- hosts: all
+  tasks:
+    - community.general.cloudflare_dns:
+        zone: "{{ domain }}"
+        record: _dmarc
+        type: TXT
+        value: "v=DMARC1; p=reject; rua=mailto:{{ dmarc_mailbox }}; pct=100"
+    - amazon.aws.route53:
+        zone: example.com
+        record: example.com
+        type: TXT
+        value: "{{ spf_record }}"
+`;
+    const z = readSource(text, 'play.yaml');
+    assert.deepEqual(z.sites.map((s) => [s.owner, s.value.replaceAll(HOLE, '…')]), [[undefined, 'v=DMARC1; p=reject; rua=mailto:…; pct=100']]);
+    assert.ok(z.problems.some((p) => p.code === 'source/not-static' && /record name is a Jinja expression/.test(p.message)));
+    assert.ok(z.problems.some((p) => p.code === 'source/not-static' && /contains \{\{ dmarc_mailbox \}\}, which is not known statically/.test(p.message)));
+    const a = analyzeZone(text, 'play.yaml', { rules: {} });
+    // The hole is a report address: nothing about rua is said, but pct still is.
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/invalid-uri'));
+    assert.ok(a.findings.some((f) => f.rule === 'dmarc/pct-removed'));
+  });
+
+  it('leaves YAML that is not a playbook with DNS tasks to the other readers', () => {
+    assert.notEqual(readSource('- hosts: all\n  tasks:\n    - debug:\n        msg: "v=spf1 +all"\n', 'play.yml').format, 'ansible');
+    assert.notEqual(readSource('route53:\n  enabled: true\n', 'values.yaml').format, 'ansible');
+  });
+});
