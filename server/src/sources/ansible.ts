@@ -16,7 +16,7 @@ import { SourceMap } from '../sourcemap';
 import type { RecordSite } from '../types';
 import { markHoles } from '../util/zonenames';
 import { charStrings, type Decoded } from './layers';
-import { decodeScalar, scalarHost } from './yamlscalar';
+import { decodeScalar, get, scalarHost, str } from './yamlscalar';
 import type { ZoneFile } from './zonefile';
 
 interface ModuleSpec {
@@ -53,15 +53,6 @@ const MODULES = new Map<string, ModuleSpec>([
 
 const JINJA = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
 const HAS_JINJA = /\{\{|\{%/;
-
-function get(map: YAMLMap, key: string): Node | undefined {
-  const pair = map.items.find((p) => isScalar(p.key) && String((p.key as Scalar).value) === key);
-  return (pair?.value as Node | null | undefined) ?? undefined;
-}
-
-function str(node: Node | undefined): string | undefined {
-  return isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
-}
 
 /** The module calls of a document: every map with a DNS module's name as a key and its arguments as a map. */
 function moduleCalls(doc: Document): { spec: ModuleSpec; args: YAMLMap }[] {

@@ -4,11 +4,22 @@
  * `yaml` library's own; where they differ the map falls back to the whole scalar (coarse but never
  * wrong about which token).
  */
-import type { Scalar } from 'yaml';
+import { isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { SourceMap } from '../sourcemap';
 import { hexCodePoint } from '../util/escapes';
 import type { ValueSyntax } from '../types';
 import type { Decoded } from './layers';
+
+/** The value of `key` in a YAML map (the first, when a key repeats). */
+export function get(map: YAMLMap, key: string): Node | undefined {
+  const pair = map.items.find((p) => isScalar(p.key) && String((p.key as Scalar).value) === key);
+  return (pair?.value as Node | null | undefined) ?? undefined;
+}
+
+/** A scalar's string or number as text; undefined for anything else. */
+export function str(node: Node | undefined): string | undefined {
+  return isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
+}
 
 const DOUBLE_ESCAPES: Record<string, string> = { '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029' };
 

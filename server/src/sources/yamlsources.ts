@@ -16,20 +16,11 @@ import { fileURLToPath } from 'node:url';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { CharString, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { charStrings, octodnsUnescape, type Decoded } from './layers';
-import { decodeScalar, scalarHost } from './yamlscalar';
+import { decodeScalar, get, scalarHost, str } from './yamlscalar';
 import type { SourceProblem, ZoneFile } from './zonefile';
 import { looksLikeAnsible, readAnsible } from './ansible';
 
 const OCTODNS_TYPES = new Set(['A', 'AAAA', 'ALIAS', 'CAA', 'CNAME', 'DNAME', 'DS', 'LOC', 'MX', 'NAPTR', 'NS', 'PTR', 'SPF', 'SRV', 'SSHFP', 'TLSA', 'TXT', 'URLFWD', 'HTTPS', 'SVCB']);
-
-function get(map: YAMLMap, key: string): Node | undefined {
-  const pair = map.items.find((p) => isScalar(p.key) && String((p.key as Scalar).value) === key) as Pair<Scalar, Node> | undefined;
-  return pair?.value ?? undefined;
-}
-
-function str(node: Node | undefined): string | undefined {
-  return isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
-}
 
 function emptyFile(uri: string, text: string): ZoneFile {
   return { uri, origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
