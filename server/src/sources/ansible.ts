@@ -10,7 +10,7 @@
  * A Jinja expression (`{{ domain }}`) is what only a run knows: in a name, the record's owner is not
  * known; in a value, it is a hole the rest is checked around, as Terraform's `${…}` is (records/holes).
  */
-import { isMap, isScalar, isSeq, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { checkedAround, HOLE, startsAsRecord } from '../records/holes';
 import { SourceMap } from '../sourcemap';
 import type { RecordSite } from '../types';
