@@ -39,7 +39,7 @@ export interface ProjectConfig {
   include: Partial<Record<SourceFormat, string[]>>;
 }
 
-export const SOURCE_FORMATS = ['zone', 'terraform', 'cloudformation', 'octodns', 'dnscontrol', 'ansible'] as const;
+export const SOURCE_FORMATS = ['zone', 'terraform', 'cloudformation', 'octodns', 'dnscontrol', 'ansible', 'externaldns'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 /** One service that sends mail as a domain (the sender issue's profile). */

@@ -442,6 +442,7 @@ export function readSource(text: string, uri: string, options: ZoneOptions & { f
     case 'octodns':
     case 'cloudformation':
     case 'ansible':
+    case 'externaldns':
       return readYamlSource(text, uri, options.format) ?? { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
   }
   if (path.basename(uri) === CONFIG_NAME) {

@@ -2,7 +2,8 @@
  * Record sites in YAML infrastructure files, read with the `yaml` library (which keeps source ranges):
  * octoDNS zone configs (`name: {type: TXT, value|values}`, `;` escaped as `\;`) and CloudFormation /
  * SAM templates (`AWS::Route53::RecordSet` and `RecordSetGroup`, TXT values in their own `"…"`), and
- * Ansible playbooks with DNS module tasks (sources/ansible.ts).
+ * Ansible playbooks with DNS module tasks (sources/ansible.ts) and Kubernetes manifests of ExternalDNS's
+ * `DNSEndpoint` (sources/externaldns.ts).
  * JSON templates are YAML too, so the same reader serves them.
  */
 import { markHoles, showNames, standInZone } from '../util/zonenames';
@@ -19,6 +20,7 @@ import { charStrings, octodnsUnescape, type Decoded } from './layers';
 import { decodeScalar, get, scalarHost, str } from './yamlscalar';
 import type { SourceProblem, ZoneFile } from './zonefile';
 import { looksLikeAnsible, readAnsible } from './ansible';
+import { looksLikeExternalDns, readExternalDns } from './externaldns';
 
 const OCTODNS_TYPES = new Set(['A', 'AAAA', 'ALIAS', 'CAA', 'CNAME', 'DNAME', 'DS', 'LOC', 'MX', 'NAPTR', 'NS', 'PTR', 'SPF', 'SRV', 'SSHFP', 'TLSA', 'TXT', 'URLFWD', 'HTTPS', 'SVCB']);
 
@@ -37,11 +39,12 @@ function parse(text: string): Document | undefined {
   }
 }
 
-export type YamlFormat = 'octodns' | 'cloudformation' | 'ansible';
+export type YamlFormat = 'octodns' | 'cloudformation' | 'ansible' | 'externaldns';
 
 /** Which YAML/JSON infrastructure format a document is, if any. */
 export function detectYaml(text: string, doc?: Document): YamlFormat | undefined {
   if (/AWS::Route53::RecordSet/.test(text)) return 'cloudformation';
+  if (looksLikeExternalDns(text)) return 'externaldns';
   const d = doc ?? parse(text);
   if (d && looksLikeAnsible(text, d)) return 'ansible';
   const root = d?.contents;
@@ -573,6 +576,7 @@ export function readYamlSource(text: string, uri: string, forced?: YamlFormat): 
   if (format === 'octodns') return { ...readOctodns(text, uri, doc), format };
   if (format === 'cloudformation') return { ...readCloudFormation(text, uri, doc), format };
   if (format === 'ansible') return doc ? { ...readAnsible(text, uri, doc), format } : undefined;
+  if (format === 'externaldns') return { ...readExternalDns(text, uri), format };
   return undefined;
 }
 
