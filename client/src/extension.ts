@@ -140,7 +140,7 @@ class SpfTreePages implements vscode.TextDocumentContentProvider {
   readonly onDidChange = this.changed.event;
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const domain = decodeURIComponent(uri.path.replace(/^\//, '').replace(/ \(SPF lookup tree\)$/, ''));
+    const domain = uri.path.replace(/^\//, '').replace(/ \(SPF lookup tree\)$/, '');
     if (!client) return 'DMARC Lens: the language server is not running.\n';
     const page = await client.sendRequest<{ text: string } | undefined>('dmarcLens/spfTree', { domain });
     return page?.text ?? `DMARC Lens: ${domain} is not a domain name.\n`;

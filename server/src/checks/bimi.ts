@@ -11,7 +11,7 @@ import { modelLookup } from './walk';
 
 const BIMI_OWNER = /^[^.]+\._bimi\.(.+)$/;
 
-/** The tags of a tag-list value, lower-cased names, trimmed values (the first of a repeated tag). */
+/** The tags of a BIMI record, lower-cased names, trimmed values (the first of a repeated tag). */
 function tags(value: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const part of value.split(';')) {
@@ -25,13 +25,13 @@ function tags(value: string): Map<string, string> {
 
 /** Why the DMARC record that applies is not at enforcement for BIMI, or undefined when it is. */
 function notEnforced(entry: Entry, policy: string, decidedBy: string, org: boolean): string | undefined {
-  const t = tags(entry.site?.site.value ?? '');
+  const tag = (name: string) => entry.site?.dmarc?.byName.get(name)?.value.trim().toLowerCase();
   const p = policy.toLowerCase();
   if (p !== 'quarantine' && p !== 'reject') return `\`${decidedBy}=${policy}\` only monitors`;
-  if (t.get('t')?.toLowerCase() === 'y') return '`t=y` keeps the policy in test mode';
-  const pct = t.get('pct');
+  if (tag('t') === 'y') return '`t=y` keeps the policy in test mode';
+  const pct = tag('pct');
   if (pct !== undefined && /^\d+$/.test(pct) && Number(pct) < 100) return `\`pct=${pct}\` applies it to part of the mail only`;
-  if (org && t.get('sp')?.toLowerCase() === 'none') return '`sp=none` leaves its subdomains unprotected';
+  if (org && tag('sp') === 'none') return '`sp=none` leaves its subdomains unprotected';
   return undefined;
 }
 

@@ -12,8 +12,8 @@ import { LOOKUP_LIMIT, type LookupTree, type TreeNode } from '../spf/tree';
 export interface DmarcLenses {
   /** `DMARC stage 1/5: monitoring only (p=none) · 99.0% DMARC pass over …`. */
   status: string;
-  /** The next step, when the record is not at p=reject enforced. */
-  next?: { title: string; step: RolloutStep };
+  /** The next step, when the record is not at p=reject enforced: `Next: move to p=quarantine in test mode (t=y)`. */
+  next?: { title: string };
 }
 
 export function dmarcLenses(record: DmarcRecord, evidence: ReportSummary | undefined, style: RolloutStyle): DmarcLenses {
@@ -27,7 +27,7 @@ export function dmarcLenses(record: DmarcRecord, evidence: ReportSummary | undef
       : !evidence || evidence.messages === 0
         ? ' — no reports yet'
         : '';
-  return { status, next: { title: `Next: ${step.action}${why}`, step } };
+  return { status, next: { title: `Next: ${step.action}${why}` } };
 }
 
 /**
@@ -49,7 +49,6 @@ function unresolvedTargets(node: TreeNode): number {
   for (const term of node.terms) if (term.child) n += term.child.error?.startsWith('could not resolve') ? 1 : unresolvedTargets(term.child);
   return n;
 }
-
 
 /** The question before a step the reports do not back: what would happen to whom, then "apply anyway?". */
 export function confirmStep(step: RolloutStep, evidence: ReportSummary | undefined, domain: string): string {
