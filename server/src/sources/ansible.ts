@@ -12,10 +12,9 @@
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { checkedAround, HOLE, startsAsRecord } from '../records/holes';
-import { SourceMap } from '../sourcemap';
 import type { RecordSite } from '../types';
 import { markHoles } from '../util/zonenames';
-import { charStrings, type Decoded } from './layers';
+import { charStrings, holesAt } from './layers';
 import { decodeScalar, get, scalarHost, str } from './yamlscalar';
 import type { ZoneFile } from './zonefile';
 
@@ -90,30 +89,6 @@ function ownerOf(spec: ModuleSpec, args: YAMLMap): string | undefined {
   return `${name}.${zone}`;
 }
 
-/** The value with each Jinja expression a hole over where it is written. */
-function withHoles(d: Decoded): Decoded {
-  if (!HAS_JINJA.test(d.value)) return d;
-  const map = new SourceMap();
-  let value = '';
-  let last = 0;
-  const copy = (to: number) => {
-    for (let j = last; j < to; j++) {
-      map.addPiece(d.value[j], d.map.toDocStart(j), d.map.toDocEnd(j + 1));
-      value += d.value[j];
-    }
-  };
-  JINJA.lastIndex = 0;
-  for (let m = JINJA.exec(d.value); m; m = JINJA.exec(d.value)) {
-    copy(m.index);
-    const start = d.map.toDocStart(m.index);
-    map.addEscape(start, d.map.toDocEnd(m.index + m[0].length) - start);
-    value += HOLE;
-    last = m.index + m[0].length;
-  }
-  copy(d.value.length);
-  return { value, map, coarse: d.coarse };
-}
-
 export function readAnsible(text: string, uri: string, doc: Document): ZoneFile {
   const out: ZoneFile = { uri, origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
   for (const { spec, args } of moduleCalls(doc)) {
@@ -144,7 +119,8 @@ export function readAnsible(text: string, uri: string, doc: Document): ZoneFile 
       if (!y) continue;
       // Route 53 and Google write each character-string in `"…"`; the others take the text as it is.
       const cs = charStrings(y);
-      const decoded = withHoles(cs.decoded);
+      // Each Jinja expression a hole over where it is written.
+      const decoded = HAS_JINJA.test(cs.decoded.value) ? holesAt(cs.decoded, JINJA, HOLE) : cs.decoded;
       decoded.coarse = y.coarse;
       const hole = decoded.value.indexOf(HOLE);
       if (hole >= 0 && !startsAsRecord(decoded.value.slice(0, hole))) {

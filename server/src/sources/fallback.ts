@@ -14,6 +14,7 @@ import type { RecordSite, ValueSyntax } from '../types';
 import type { ZoneFile } from './zonefile';
 import { HOLE, startsAsRecord } from '../records/holes';
 import { markHoles } from '../util/zonenames';
+import { holesAt } from './layers';
 
 const START = /(["'`])(v=spf1(?=[\s"'`\\]|$)|v=DMARC1|v=DKIM1)/gi;
 const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', "'": "'", '`': '`', '\\': '\\', '/': '/' };
@@ -73,24 +74,7 @@ export function readFallback(text: string, uri: string): ZoneFile {
     const after = /^\s*(\+|%(?!=)|\.format\()/.exec(text.slice(i + 1, i + 12))?.[1];
     if (after === '%' || after === '.format(') {
       const slot = after === '%' ? /%(\([^)]*\))?[-#0 +]*\d*(\.\d+)?[sdifrxXeEgGcao]/g : /\{[^{}]*\}/g;
-      const filled = new SourceMap();
-      let v2 = '';
-      let last = 0;
-      for (let k = slot.exec(value); k; k = slot.exec(value)) {
-        for (let j = last; j < k.index; j++) {
-          filled.addPiece(value[j], map.toDocStart(j), map.toDocEnd(j + 1));
-          v2 += value[j];
-        }
-        filled.addEscape(map.toDocStart(k.index), map.toDocEnd(k.index + k[0].length) - map.toDocStart(k.index));
-        v2 += HOLE;
-        last = k.index + k[0].length;
-      }
-      for (let j = last; j < value.length; j++) {
-        filled.addPiece(value[j], map.toDocStart(j), map.toDocEnd(j + 1));
-        v2 += value[j];
-      }
-      value = v2;
-      map = filled;
+      ({ value, map } = holesAt({ value, map }, slot, HOLE));
     } else if (after === '+') {
       // The rest stands at the `+`.
       map.addEscape(text.indexOf('+', i + 1), 1);

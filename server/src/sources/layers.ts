@@ -15,6 +15,34 @@ export interface Decoded {
 }
 
 /**
+ * The value with each match of `slot` (a global pattern) made one hole (records/holes HOLE) over the
+ * characters it was written with: the parts a program fills in when it runs (`%s`, `{}`, a Jinja
+ * `{{ … }}`). The other characters keep their places in the document.
+ */
+export function holesAt<D extends { value: string; map: SourceMap }>(d: D, slot: RegExp, hole: string): D {
+  const map = new SourceMap();
+  let value = '';
+  let last = 0;
+  const copy = (to: number) => {
+    for (let j = last; j < to; j++) {
+      map.addPiece(d.value[j], d.map.toDocStart(j), d.map.toDocEnd(j + 1));
+      value += d.value[j];
+    }
+  };
+  slot.lastIndex = 0;
+  for (let m = slot.exec(d.value); m; m = slot.exec(d.value)) {
+    copy(m.index);
+    const start = d.map.toDocStart(m.index);
+    map.addEscape(start, d.map.toDocEnd(m.index + m[0].length) - start);
+    value += hole;
+    last = m.index + m[0].length;
+    if (m[0].length === 0) slot.lastIndex++;
+  }
+  copy(d.value.length);
+  return { ...d, value, map };
+}
+
+/**
  * Builds the next layer: `parts` are the output characters with the range of the previous layer's
  * value each one came from (one character, or an escape such as `\;` of two).
  */
