@@ -111,11 +111,12 @@ describe('code lens titles', () => {
   });
 
   it('says the next step and why it waits, or nothing at the last rung', () => {
-    assert.equal(dmarcLenses(parseDmarc('v=DMARC1; p=none'), good, 'rfc9989').next?.title, 'Next: move to p=quarantine in test mode (t=y)');
-    assert.equal(dmarcLenses(parseDmarc('v=DMARC1; p=none'), undefined, 'compatible').next?.title, 'Next: move to p=quarantine in test mode (t=y) with pct=0 for RFC 7489 receivers — no reports yet');
+    const lenses = (v: string, evidence: ReportSummary | undefined, style: RolloutStyle) => dmarcLenses(parseDmarc(v), evidence, nextSteps(parseDmarc(v), evidence, style)[0]);
+    assert.equal(lenses('v=DMARC1; p=none', good, 'rfc9989').next?.title, 'Next: move to p=quarantine in test mode (t=y)');
+    assert.equal(lenses('v=DMARC1; p=none', undefined, 'compatible').next?.title, 'Next: move to p=quarantine in test mode (t=y) with pct=0 for RFC 7489 receivers — no reports yet');
     const failing = { ...good, failingSources: [{ ...good.failingSources[0], messages: 3000 }, { ...good.failingSources[0], sourceIp: '192.0.2.10', messages: 1000 }] };
-    assert.equal(dmarcLenses(parseDmarc('v=DMARC1; p=reject; t=y'), failing, 'rfc9989').next?.title, 'Next: enforce p=reject (drop t=y) — not yet: 2 sources still fail DMARC');
-    const last = dmarcLenses(parseDmarc('v=DMARC1; p=reject'), good, 'rfc9989');
+    assert.equal(lenses('v=DMARC1; p=reject; t=y', failing, 'rfc9989').next?.title, 'Next: enforce p=reject (drop t=y) — not yet: 2 sources still fail DMARC');
+    const last = lenses('v=DMARC1; p=reject', good, 'rfc9989');
     assert.equal(last.status, 'DMARC stage 5/5: p=reject, enforced · 99.3% DMARC pass over 30,000 messages in 14 days, 12 reports');
     assert.equal(last.next, undefined);
   });

@@ -1148,9 +1148,9 @@ connection.onCodeLens((params) => {
     const at = doc.positionAt(a.site.range.start);
     const range = { start: at, end: at };
     if (onLadder(a)) {
-      const l = dmarcLenses(a.dmarc, ladderEvidence(a), ladderStyle(file));
+      const l = dmarcLenses(a.dmarc, ladderEvidence(a), ladderSteps(a, file)[0]);
       lenses.push({ range, command: { title: l.status, command: '' } });
-      if (l.next && ladderSteps(a, file).length) lenses.push({ range, command: { title: l.next.title, command: 'dmarcLens.server.applyRolloutStep', arguments: [{ uri: doc.uri, version: doc.version, start: a.site.range.start }] } });
+      if (l.next) lenses.push({ range, command: { title: l.next.title, command: 'dmarcLens.server.applyRolloutStep', arguments: [{ uri: doc.uri, version: doc.version, start: a.site.range.start }] } });
     } else if (a.spf) {
       const data: SpfLensData = { uri: doc.uri, start: a.site.range.start, owner: a.site.owner, holes: !!a.site.holes };
       lenses.push({ range, data });

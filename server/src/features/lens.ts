@@ -6,7 +6,7 @@
  */
 import type { DmarcRecord } from '../records/dmarc';
 import type { ReportSummary } from '../reports/aggregate';
-import { BLOCKING_SHARE, describe, nextSteps, STAGES, stageOf, type RolloutStep, type RolloutStyle } from '../rollout';
+import { BLOCKING_SHARE, describe, STAGES, stageOf, type RolloutStep } from '../rollout';
 import { LOOKUP_LIMIT, type LookupTree, type TreeNode } from '../spf/tree';
 
 export interface DmarcLenses {
@@ -16,10 +16,10 @@ export interface DmarcLenses {
   next?: { title: string };
 }
 
-export function dmarcLenses(record: DmarcRecord, evidence: ReportSummary | undefined, style: RolloutStyle): DmarcLenses {
+/** The lenses of a record and the next step its document can take (none at the last rung, or on a generated value). */
+export function dmarcLenses(record: DmarcRecord, evidence: ReportSummary | undefined, step: RolloutStep | undefined): DmarcLenses {
   const stage = stageOf(record);
   const status = `DMARC stage ${stage.index}/${STAGES}: ${stage.label} · ${describe(evidence).text}`;
-  const step = nextSteps(record, evidence, style)[0];
   if (!step) return { status };
   const why =
     step.blockers > 0
