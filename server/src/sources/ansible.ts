@@ -12,10 +12,9 @@
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import { checkedAround, HOLE, startsAsRecord } from '../records/holes';
-import type { RecordSite } from '../types';
 import { markHoles } from '../util/zonenames';
 import { charStrings, holesAt } from './layers';
-import { decodeScalar, get, scalarHost, str } from './yamlscalar';
+import { decodeScalar, get, makeSite, scalarHost, str } from './yamlscalar';
 import type { ZoneFile } from './zonefile';
 
 interface ModuleSpec {
@@ -127,22 +126,10 @@ export function readAnsible(text: string, uri: string, doc: Document): ZoneFile 
         if (/v=(spf1|DMARC1|DKIM1)/i.test(decoded.value) && v.range) out.problems.push({ code: 'source/not-static', message: 'This TXT value is built by a Jinja expression where what record it is would show, so it is not checked.', uri, range: { start: v.range[0], end: v.range[1] } });
         continue;
       }
-      if (hole >= 0 && v.range) out.problems.push({ code: 'source/not-static', message: checkedAround(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/.exec(y.value)?.[0] ?? 'a Jinja expression'), uri, range: { start: v.range[0], end: v.range[1] } });
-      const [s, e] = v.range!;
-      const site: RecordSite = {
-        owner,
-        type,
-        value: decoded.value,
-        strings: hole >= 0 ? [{ start: 0, end: decoded.value.length, bytes: Buffer.byteLength(decoded.value) }] : cs.strings,
-        map: decoded.map,
-        // A value in `"…"` strings gets new text escaped as they are (`\"`); a bare value takes it as it is.
-        syntax: { host: scalarHost(v), ...(y.value.trimStart().startsWith('"') ? { charStrings: true } : {}) },
-        uri,
-        range: { start: s, end: e },
-        ownerRange: nameNode?.range ? { start: nameNode.range[0], end: nameNode.range[1] } : { start: s, end: e },
-        coarse: decoded.coarse,
-        hostSource: v.type === 'PLAIN' ? text.slice(s, e) : undefined,
-      };
+      if (hole >= 0 && v.range) out.problems.push({ code: 'source/not-static', message: checkedAround(new RegExp(JINJA.source).exec(y.value)?.[0] ?? 'a Jinja expression'), uri, range: { start: v.range[0], end: v.range[1] } });
+      // A value in `"…"` strings gets new text escaped as they are (`\"`); a bare value takes it as it is.
+      const syntax = { host: scalarHost(v), ...(y.value.trimStart().startsWith('"') ? { charStrings: true } : {}) };
+      const site = makeSite(uri, owner, type, decoded, hole >= 0 ? undefined : cs.strings, syntax, v, nameNode, text);
       for (const p of cs.problems) out.problems.push({ code: 'zone/string-too-long', message: p.message, uri, range: { start: y.map.toDocStart(p.from), end: y.map.toDocEnd(p.to) } });
       out.sites.push(markHoles(site));
       out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site });

@@ -5,9 +5,8 @@
  * each `DNSEndpoint` among them is read.
  */
 import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
-import type { RecordSite } from '../types';
 import { markHoles } from '../util/zonenames';
-import { decodeScalar, get, scalarHost, str } from './yamlscalar';
+import { decodeScalar, get, makeSite, scalarHost, str } from './yamlscalar';
 import type { ZoneFile } from './zonefile';
 
 /** The documents of a manifest, or undefined when it does not parse at all. */
@@ -59,25 +58,12 @@ export function readExternalDns(text: string, uri: string): ZoneFile {
         if (!isScalar(t) || typeof t.value !== 'string' || !t.range) continue;
         const y = decodeScalar(text, t);
         if (!y) continue;
-        const [s, end] = t.range;
         // Helm and Kustomize write manifests from templates: a `{{ … }}` left in the file is not known here.
         if (/\{\{/.test(y.value)) {
-          if (/v=(spf1|DMARC1|DKIM1)/i.test(y.value)) out.problems.push({ code: 'source/not-static', message: 'This TXT value holds a template expression (`{{ … }}`) that is filled in when the manifest is rendered, so it is not checked.', uri, range: { start: s, end } });
+          if (/v=(spf1|DMARC1|DKIM1)/i.test(y.value)) out.problems.push({ code: 'source/not-static', message: 'This TXT value holds a template expression (`{{ … }}`) that is filled in when the manifest is rendered, so it is not checked.', uri, range: { start: t.range[0], end: t.range[1] } });
           continue;
         }
-        const site: RecordSite = {
-          owner,
-          type,
-          value: y.value,
-          strings: [{ start: 0, end: y.value.length, bytes: Buffer.byteLength(y.value) }],
-          map: y.map,
-          syntax: { host: scalarHost(t) },
-          uri,
-          range: { start: s, end },
-          ownerRange: nameNode?.range ? { start: nameNode.range[0], end: nameNode.range[1] } : { start: s, end },
-          coarse: y.coarse,
-          hostSource: t.type === 'PLAIN' ? text.slice(s, end) : undefined,
-        };
+        const site = makeSite(uri, owner, type, y, undefined, { host: scalarHost(t) }, t, nameNode, text);
         out.sites.push(markHoles(site));
         out.records.push({ owner, type, ttl: Number.isFinite(ttl) ? ttl : undefined, rdata: [y.value], uri, range: site.range, site });
       }

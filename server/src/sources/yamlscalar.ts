@@ -7,7 +7,7 @@
 import { isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { SourceMap } from '../sourcemap';
 import { hexCodePoint } from '../util/escapes';
-import type { ValueSyntax } from '../types';
+import type { CharString, RecordSite, ValueSyntax } from '../types';
 import type { Decoded } from './layers';
 
 /** The value of `key` in a YAML map (the first, when a key repeats). */
@@ -145,4 +145,23 @@ export function decodeScalar(text: string, node: Scalar): Decoded | undefined {
   const coarse = new SourceMap();
   for (let k = 0; k < node.value.length; k++) coarse.addEscape(start, end - start);
   return { value: node.value, map: coarse, coarse: true };
+}
+
+/** A record site for a TXT/SPF value decoded from a YAML scalar: its range the scalar's, its owner range the name's node. */
+export function makeSite(uri: string, owner: string | undefined, type: 'TXT' | 'SPF', d: Decoded, strings: CharString[] | undefined, syntax: ValueSyntax, node: Scalar, ownerNode: Node | undefined, text: string): RecordSite {
+  const [s, e] = node.range!;
+  const range = { start: s, end: e };
+  return {
+    owner,
+    type,
+    value: d.value,
+    strings: strings ?? [{ start: 0, end: d.value.length, bytes: Buffer.byteLength(d.value) }],
+    map: d.map,
+    syntax,
+    uri,
+    range,
+    ownerRange: ownerNode?.range ? { start: ownerNode.range[0], end: ownerNode.range[1] } : { ...range },
+    coarse: d.coarse,
+    hostSource: node.type === 'PLAIN' ? text.slice(s, e) : undefined,
+  };
 }

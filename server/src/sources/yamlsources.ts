@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { CharString, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { charStrings, octodnsUnescape, type Decoded } from './layers';
-import { decodeScalar, get, scalarHost, str } from './yamlscalar';
+import { decodeScalar, get, makeSite, scalarHost, str } from './yamlscalar';
 import type { SourceProblem, ZoneFile } from './zonefile';
 import { looksLikeAnsible, readAnsible } from './ansible';
 import { looksLikeExternalDns, readExternalDns } from './externaldns';
@@ -85,24 +85,6 @@ export function zoneFromYamlName(file: string): string | undefined {
   const folder = segment(path.dirname(file));
   if (folder.endsWith('.') && asZone(folder.slice(0, -1))) return asZone(folder.slice(0, -1));
   return asZone(base.replace(/\.$/, '')) ?? asZone(folder);
-}
-
-function makeSite(uri: string, owner: string | undefined, type: 'TXT' | 'SPF', d: Decoded, strings: CharString[] | undefined, syntax: ValueSyntax, node: Scalar, ownerNode: Node | undefined, text: string): RecordSite {
-  const [s, e] = node.range!;
-  const range = { start: s, end: e };
-  return {
-    owner,
-    type,
-    value: d.value,
-    strings: strings ?? [{ start: 0, end: d.value.length, bytes: Buffer.byteLength(d.value) }],
-    map: d.map,
-    syntax,
-    uri,
-    range,
-    ownerRange: ownerNode?.range ? { start: ownerNode.range[0], end: ownerNode.range[1] } : { ...range },
-    coarse: d.coarse,
-    hostSource: node.type === 'PLAIN' ? text.slice(s, e) : undefined,
-  };
 }
 
 export function readOctodns(text0: string, uri0: string, doc?: Document): ZoneFile {
