@@ -216,7 +216,7 @@ describe('report destinations on other domains', () => {
   it('asks for the authorisation of each address on a workspace domain, rua and ruf, not of domains it cannot see', () => {
     const found = lint(dmarc, { workspace: ws(net) }).findings.filter((f) => f.rule === rule);
     assert.deepEqual(found.map((f) => f.message.slice(0, f.message.indexOf(','))), ['Reports for example.com go to a@example.net', 'Reports for example.com go to f@example.net']);
-    assert.match(found[1].message, /no failure reports there \(RFC 7489 §7\.1\)\. Publish it in the zone of example\.net\.$/);
+    assert.match(found[1].message, /no failure reports there \(RFC 9990 §3\)\. Publish it in the zone of example\.net\.$/);
   });
 
   it('accepts the authorisation for the domain or for every domain (*), and reads neither as a DMARC policy', () => {

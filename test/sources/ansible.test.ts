@@ -122,6 +122,101 @@ describe('Ansible playbooks', () => {
     assert.ok(a.findings.some((f) => f.rule === 'dmarc/pct-removed'));
   });
 
+  it('reads loops and vars written in the play: one record per loop entry, findings and fixes where the entry writes the value', () => {
+    const text = `- name: Mail DNS
+  hosts: localhost
+  vars:
+    domain: example.com
+    records:
+      - { name: "@", value: "v=spf1 include:_spf.google.com +all" }
+      - { name: _dmarc, value: "v=DMARC1; p=none; rua=mailto:d@example.com; pct=50" }
+  tasks:
+    - name: records
+      community.general.cloudflare_dns:
+        zone: "{{ domain }}"
+        record: "{{ item.name }}"
+        type: TXT
+        value: "{{ item.value }}"
+      loop: "{{ records }}"
+    - name: DKIM selectors, by their own loop variable, in a name with a written end
+      community.general.cloudflare_dns:
+        zone: "{{ domain }}"
+        record: "{{ sel }}._domainkey"
+        type: TXT
+        value: "v=DKIM1; k=rsa; p="
+      loop: [s1, s2]
+      loop_control:
+        loop_var: sel
+    - name: one SPF record for several domains; with_items flattens a level of lists
+      amazon.aws.route53:
+        zone: "{{ item }}"
+        record: "{{ item['x'] if false else item }}"
+        type: TXT
+        value: '"v=spf1 mx ?all"'
+      with_items:
+        - example.net
+        - [example.org]
+    - name: task vars come before the play's
+      community.general.cloudflare_dns:
+        zone: "{{ domain }}"
+        record: "{{ label }}"
+        type: TXT
+        value: "{{ spf }}"
+      vars:
+        domain: example.io
+        label: "@"
+        spf: v=spf1 -all
+`;
+    const z = readSource(text, 'play.yml');
+    assert.equal(z.format, 'ansible');
+    assert.deepEqual(
+      z.sites.map((s) => [s.owner, s.value]),
+      [
+        ['example.com', 'v=spf1 include:_spf.google.com +all'],
+        ['_dmarc.example.com', 'v=DMARC1; p=none; rua=mailto:d@example.com; pct=50'],
+        ['s1._domainkey.example.com', 'v=DKIM1; k=rsa; p='],
+        ['s2._domainkey.example.com', 'v=DKIM1; k=rsa; p='],
+        // A name with a filter or an operator is only known when the play runs.
+        [undefined, 'v=spf1 mx ?all'],
+        ['example.io', 'v=spf1 -all'],
+      ],
+    );
+    const a = analyzeZone(text, 'play.yml', { rules: {} });
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(covered(text, plus), '+all');
+    assert.equal(text.slice(0, plus.range.start).split('\n').length, 6, 'on the loop entry in the play\'s vars');
+    const pct = a.findings.find((f) => f.rule === 'dmarc/pct-removed')!;
+    assert.equal(covered(text, pct), 'pct=50');
+    const after = applyFix(text, pct.fixes![0]);
+    assert.equal(after, text.replace('pct=50', 't=y'));
+    assert.equal(readSource(after, 'play.yml').sites[1].value, 'v=DMARC1; p=none; rua=mailto:d@example.com; t=y');
+    // The selectors' shared value is one finding, not one per loop entry.
+    assert.equal(a.findings.filter((f) => f.rule === 'dkim/revoked').length, 1);
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record' && /example\.com/.test(f.message)));
+  });
+
+  it('leaves a loop over what only the run knows as it was: the name is not known, the value a hole', () => {
+    const text = `- hosts: all
+  tasks:
+    - community.general.cloudflare_dns:
+        zone: example.com
+        record: "{{ item.name }}"
+        type: TXT
+        value: "{{ item.value }}"
+      loop: "{{ lookup('file', 'records.json') | from_json }}"
+    - community.general.cloudflare_dns:
+        zone: example.com
+        record: _dmarc
+        type: TXT
+        value: "v=DMARC1; p=reject; rua=mailto:{{ mailbox | default('d@example.com') }}"
+      vars:
+        mailbox: d@example.com
+`;
+    const z = readSource(text, 'play.yml');
+    assert.deepEqual(z.sites.map((s) => [s.owner, s.value.replaceAll(HOLE, '…')]), [['_dmarc.example.com', 'v=DMARC1; p=reject; rua=mailto:…']]);
+    assert.ok(z.problems.some((p) => p.code === 'source/not-static' && /record name is a Jinja expression/.test(p.message)));
+  });
+
   it('leaves YAML that is not a playbook with DNS tasks to the other readers', () => {
     assert.notEqual(readSource('- hosts: all\n  tasks:\n    - debug:\n        msg: "v=spf1 +all"\n', 'play.yml').format, 'ansible');
     assert.notEqual(readSource('route53:\n  enabled: true\n', 'values.yaml').format, 'ansible');

@@ -523,7 +523,7 @@ export const externalReportsNotAuthorized = rule({
         site.site,
         range,
         apart.by === 'list'
-          ? `Reports for ${domain} go to ${address}, on another domain that does not authorise them: receivers look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there (RFC 7489 §7.1). Publish it in the zone of ${host}.`
+          ? `Reports for ${domain} go to ${address}, on another domain that does not authorise them: receivers look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there (RFC 9990 §3). Publish it in the zone of ${host}.`
           : `Reports for ${domain} go to ${address}, which receivers that follow RFC 9989 count as another organization: by the DMARC records on the way up, the Organizational Domain of ${domain} is ${apart.ofDomain.org} and that of ${host} is ${apart.ofHost.org} (RFC 9989 §4.10.2)${joinable ? `, since ${orgDomain(domain)} publishes no DMARC record` : ''}. They look for a TXT record starting \`v=DMARC1\` at ${authName} and, without it, send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there. Publish it in the zone of ${host}${joinable ? `, or a DMARC record at _dmarc.${orgDomain(domain)}, which makes it the Organizational Domain of both` : ''}.`,
         // Where the apex publishing a record would join the two: that fix too (it protects the apex as well).
         { docFixes: () => [...reportAuthorizationFix(model, domain, host), ...(joinable ? organizationRecordFix(model, orgDomain(domain)) : [])] },

@@ -7,7 +7,8 @@
  * (`azure.azcollection.azure_rm_dnsrecordset`, `relative_name`, `records: [{entry: …}]`) and Google
  * Cloud DNS (`google.cloud.gcp_dns_resource_record_set`, a fully qualified `name`, quoted `target`).
  *
- * A Jinja expression (`{{ domain }}`) is what only a run knows: in a name, the record's owner is not
+ * `{{ var }}` and `{{ item.key }}` are read where the play writes them (Scope, below). Any other Jinja
+ * expression is what only a run knows: in a name, the record's owner is not
  * known; in a value, it is a hole the rest is checked around, as Terraform's `${…}` is (records/holes).
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
@@ -52,22 +53,103 @@ const MODULES = new Map<string, ModuleSpec>([
 const JINJA = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
 const HAS_JINJA = /\{\{|\{%/;
 
-/** The module calls of a document: every map with a DNS module's name as a key and its arguments as a map. */
-function moduleCalls(doc: Document): { spec: ModuleSpec; args: YAMLMap }[] {
-  const out: { spec: ModuleSpec; args: YAMLMap }[] = [];
-  const visit = (n: unknown, depth: number): void => {
+/**
+ * What a task's Jinja expressions can name statically: its loop's item (an entry of a `loop:` or
+ * `with_items:` list written in the file, or in a var that is one) and the `vars:` of the task, its
+ * blocks and its play, innermost first. Variables from inventories, `vars_files`, roles' defaults or
+ * facts are only known when the play runs.
+ */
+interface Scope {
+  vars: YAMLMap[];
+  /** `item`, or the loop's `loop_control.loop_var`; undefined when the task has no loop. */
+  loopVar?: string;
+  /** The loop's entry this call is made for; undefined when the loop's list is not known. */
+  item?: Node;
+}
+
+/** One `{{ name.key['key'][0] }}`: a variable and a path into it, with no filters or operators. */
+const PATH = String.raw`([A-Za-z_]\w*)((?:\s*(?:\.[A-Za-z_]\w*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*)`;
+const WHOLE_EXPR = new RegExp(String.raw`^\s*\{\{\s*${PATH}\s*\}\}\s*$`);
+const ANY_EXPR = new RegExp(String.raw`\{\{\s*${PATH}\s*\}\}`, 'g');
+const STEP = /\.([A-Za-z_]\w*)|\[\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*\]/g;
+
+/** The node a variable and path name in a scope (followed through vars that are themselves one such expression). */
+function lookup(root: string, path: string, scope: Scope, depth: number): Node | undefined {
+  let n: Node | undefined;
+  if (root === scope.loopVar) n = scope.item;
+  else for (const v of scope.vars) if ((n = get(v, root)) !== undefined) break;
+  for (const m of path.matchAll(STEP)) {
+    n = resolve(n, scope, depth + 1);
+    const key = m[1] ?? m[2] ?? m[3];
+    n = key !== undefined ? (isMap(n) ? get(n, key) : undefined) : isSeq(n) ? ((n.items[Number(m[4])] as Node | undefined) ?? undefined) : undefined;
+    if (n === undefined) return undefined;
+  }
+  return n === undefined ? undefined : resolve(n, scope, depth + 1);
+}
+
+/**
+ * A node as the play reads it: a string that is one whole `{{ var.path }}` the scope knows is the node
+ * that names (a loop entry's scalar, a var's list), so a finding and its fix land where the value is
+ * written. Anything else is the node itself.
+ */
+function resolve(n: Node | undefined, scope: Scope, depth = 0): Node | undefined {
+  if (depth > 8 || !isScalar(n) || typeof n.value !== 'string') return n;
+  const m = WHOLE_EXPR.exec(n.value);
+  return (m && lookup(m[1], m[2], scope, depth)) || n;
+}
+
+/** A scalar's text with each `{{ var.path }}` the scope knows as a string put in; others stay as written. */
+function textOf(n: Node | undefined, scope: Scope): string | undefined {
+  const s = str(resolve(n, scope));
+  if (s === undefined || !HAS_JINJA.test(s)) return s;
+  return s.replace(ANY_EXPR, (all, root: string, path: string) => {
+    const v = str(lookup(root, path, scope, 1));
+    return v !== undefined && !HAS_JINJA.test(v) ? v : all;
+  });
+}
+
+const LOOPS = ['loop', 'with_items', 'with_list'];
+
+/** A task's loop entries, when its list is written in the file; undefined when it has a loop whose list is not known. */
+function loopItems(task: YAMLMap, scope: Scope): Node[] | undefined {
+  const key = LOOPS.find((k) => get(task, k) !== undefined)!;
+  const list = resolve(get(task, key), scope);
+  if (!isSeq(list)) return undefined;
+  const items = list.items as Node[];
+  // `with_items` flattens one level of lists.
+  return key === 'with_items' ? items.flatMap((x) => (isSeq(x) ? (x.items as Node[]) : [x])) : items;
+}
+
+/** The module calls of a document: every map with a DNS module's name as a key and its arguments as a map, once per known loop entry. */
+function moduleCalls(doc: Document): { spec: ModuleSpec; args: YAMLMap; scope: Scope }[] {
+  const out: { spec: ModuleSpec; args: YAMLMap; scope: Scope }[] = [];
+  const visit = (n: unknown, outer: YAMLMap[], depth: number): void => {
     if (depth > 40) return;
-    if (isSeq(n)) for (const x of n.items) visit(x, depth + 1);
-    else if (isMap(n))
+    if (isSeq(n)) for (const x of n.items) visit(x, outer, depth + 1);
+    else if (isMap(n)) {
+      const own = get(n, 'vars');
+      const vars = isMap(own) ? [own, ...outer] : outer;
       for (const p of n.items) {
         const spec = isScalar(p.key) ? MODULES.get(String(p.key.value)) : undefined;
         // A module call names a record: its type argument is there (a `route53:` settings block is not one).
-        if (spec && isMap(p.value) && get(p.value, spec.type) !== undefined) out.push({ spec, args: p.value });
-        // Blocks, handlers, roles' task lists, `loop`-free nesting: the calls inside them too.
-        else visit(p.value, depth + 1);
+        if (spec && isMap(p.value) && get(p.value, spec.type) !== undefined) {
+          const args = p.value;
+          if (!LOOPS.some((k) => get(n, k) !== undefined)) {
+            out.push({ spec, args, scope: { vars } });
+            continue;
+          }
+          const control = get(n, 'loop_control');
+          const loopVar = (isMap(control) ? str(get(control, 'loop_var')) : undefined) ?? 'item';
+          const items = loopItems(n, { vars });
+          if (items === undefined) out.push({ spec, args, scope: { vars, loopVar } });
+          else for (const item of items) out.push({ spec, args, scope: { vars, loopVar, item } });
+        }
+        // Blocks, handlers, roles' task lists: the calls inside them too, with the vars of each level.
+        else if (p.key === null || !isScalar(p.key) || String(p.key.value) !== 'vars') visit(p.value, vars, depth + 1);
       }
+    }
   };
-  visit(doc.contents, 0);
+  visit(doc.contents, [], 0);
   return out;
 }
 
@@ -77,10 +159,10 @@ export function looksLikeAnsible(text: string, doc: Document): boolean {
   return moduleCalls(doc).length > 0;
 }
 
-/** The owner a module's arguments name, or undefined when a Jinja expression (or nothing) makes it. */
-function ownerOf(spec: ModuleSpec, args: YAMLMap): string | undefined {
-  const name = str(get(args, spec.name))?.trim().toLowerCase();
-  const zone = spec.zone ? str(get(args, spec.zone))?.trim().toLowerCase().replace(/\.$/, '') : undefined;
+/** The owner a module's name and zone arguments name, or undefined when a Jinja expression (or nothing) makes it. */
+function ownerOf(spec: ModuleSpec, written: string | undefined, zoneText: string | undefined): string | undefined {
+  const name = written?.trim().toLowerCase();
+  const zone = zoneText?.trim().toLowerCase().replace(/\.$/, '');
   if ((name && HAS_JINJA.test(name)) || (zone && HAS_JINJA.test(zone))) return undefined;
   if (spec.names === 'absolute' || name?.endsWith('.')) return name ? name.replace(/\.$/, '') : undefined;
   if (!zone) return undefined;
@@ -90,30 +172,43 @@ function ownerOf(spec: ModuleSpec, args: YAMLMap): string | undefined {
 
 export function readAnsible(text: string, uri: string, doc: Document): ZoneFile {
   const out: ZoneFile = { uri, origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
-  for (const { spec, args } of moduleCalls(doc)) {
+  /** Problems and records said once: a var's value, or a loop's literal argument, serves several calls. */
+  const said = new Set<string>();
+  const problem = (p: ZoneFile['problems'][number]) => {
+    const key = `${p.code} ${p.range.start} ${p.range.end} ${p.message}`;
+    if (!said.has(key)) out.problems.push(p), said.add(key);
+  };
+  for (const { spec, args, scope } of moduleCalls(doc)) {
+    // An argument as the play reads it: the loop entry's or var's node it names, or its text with the known parts put in.
+    const arg = (k: string) => resolve(get(args, k), scope);
+    const textArg = (k: string | undefined) => (k === undefined ? undefined : textOf(get(args, k), scope));
     // `state: absent` deletes the record: it is not published.
-    if (str(get(args, 'state'))?.toLowerCase() === 'absent') continue;
-    const type = (str(get(args, spec.type)) ?? '').toUpperCase();
-    const owner = ownerOf(spec, args);
-    const nameNode = get(args, spec.name);
-    const valuesNode = spec.values.map((k) => get(args, k)).find((n) => n !== undefined);
-    const items = (isSeq(valuesNode) ? (valuesNode.items as Node[]) : valuesNode !== undefined ? [valuesNode] : []).map((n) => (spec.entry && isMap(n) ? get(n, spec.entry) : n));
+    if (textArg('state')?.toLowerCase() === 'absent') continue;
+    const type = (textArg(spec.type) ?? '').toUpperCase();
+    const owner = ownerOf(spec, textArg(spec.name), textArg(spec.zone));
+    const nameNode = arg(spec.name);
+    const valuesNode = spec.values.map(arg).find((n) => n !== undefined);
+    const items = (isSeq(valuesNode) ? (valuesNode.items as Node[]) : valuesNode !== undefined ? [valuesNode] : []).map((n) => resolve(n, scope)).map((n) => (spec.entry && isMap(n) ? resolve(get(n, spec.entry), scope) : n));
     const argsRange = args.range ? { start: args.range[0], end: args.range[1] } : { start: 0, end: 0 };
     if (owner === undefined && nameNode?.range && (type === 'TXT' || type === 'SPF'))
-      out.problems.push({ code: 'source/not-static', message: 'The record name is a Jinja expression (or missing), known only when the play runs, so checks that depend on the owner name are skipped.', uri, range: { start: nameNode.range[0], end: nameNode.range[1] } });
+      problem({ code: 'source/not-static', message: 'The record name is a Jinja expression (or missing), known only when the play runs, so checks that depend on the owner name are skipped.', uri, range: { start: nameNode.range[0], end: nameNode.range[1] } });
     if (type !== 'TXT' && type !== 'SPF') {
       // The other types, for the rules across records (SPF `a`/`mx`, names that receive mail, CNAMEs).
       if (owner === undefined) continue;
       for (const v of items) {
         const text0 = str(v)?.trim();
         if (text0 === undefined || HAS_JINJA.test(text0)) continue;
-        const rdata = type === 'MX' && !/\s/.test(text0) ? [str(get(args, 'priority')) ?? '10', text0] : text0.split(/\s+/);
+        const rdata = type === 'MX' && !/\s/.test(text0) ? [textArg('priority') ?? '10', text0] : text0.split(/\s+/);
         out.records.push({ owner, type, ttl: undefined, rdata, uri, range: v?.range ? { start: v.range[0], end: v.range[1] } : argsRange });
       }
       continue;
     }
     for (const v of items) {
       if (!isScalar(v) || typeof v.value !== 'string') continue;
+      // The same written value for the same name (a var used twice, a loop whose entries do not change it) is one record.
+      const key = `${owner} ${type} ${v.range?.[0]}`;
+      if (said.has(key)) continue;
+      said.add(key);
       const y = decodeScalar(text, v);
       if (!y) continue;
       // Route 53 and Google write each character-string in `"…"`; the others take the text as it is.
@@ -123,14 +218,14 @@ export function readAnsible(text: string, uri: string, doc: Document): ZoneFile 
       decoded.coarse = y.coarse;
       const hole = decoded.value.indexOf(HOLE);
       if (hole >= 0 && !startsAsRecord(decoded.value.slice(0, hole))) {
-        if (/v=(spf1|DMARC1|DKIM1)/i.test(decoded.value) && v.range) out.problems.push({ code: 'source/not-static', message: 'This TXT value is built by a Jinja expression where what record it is would show, so it is not checked.', uri, range: { start: v.range[0], end: v.range[1] } });
+        if (/v=(spf1|DMARC1|DKIM1)/i.test(decoded.value) && v.range) problem({ code: 'source/not-static', message: 'This TXT value is built by a Jinja expression where what record it is would show, so it is not checked.', uri, range: { start: v.range[0], end: v.range[1] } });
         continue;
       }
-      if (hole >= 0 && v.range) out.problems.push({ code: 'source/not-static', message: checkedAround(new RegExp(JINJA.source).exec(y.value)?.[0] ?? 'a Jinja expression'), uri, range: { start: v.range[0], end: v.range[1] } });
+      if (hole >= 0 && v.range) problem({ code: 'source/not-static', message: checkedAround(new RegExp(JINJA.source).exec(y.value)?.[0] ?? 'a Jinja expression'), uri, range: { start: v.range[0], end: v.range[1] } });
       // A value in `"…"` strings gets new text escaped as they are (`\"`); a bare value takes it as it is.
       const syntax = { host: scalarHost(v), ...(y.value.trimStart().startsWith('"') ? { charStrings: true } : {}) };
       const site = makeSite(uri, owner, type, decoded, hole >= 0 ? undefined : cs.strings, syntax, v, nameNode, text);
-      for (const p of cs.problems) out.problems.push({ code: 'zone/string-too-long', message: p.message, uri, range: { start: y.map.toDocStart(p.from), end: y.map.toDocEnd(p.to) } });
+      for (const p of cs.problems) problem({ code: 'zone/string-too-long', message: p.message, uri, range: { start: y.map.toDocStart(p.from), end: y.map.toDocEnd(p.to) } });
       out.sites.push(markHoles(site));
       out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site });
     }
