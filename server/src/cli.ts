@@ -38,6 +38,7 @@ import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
 import { STAGES, stageOf } from './rollout';
 import { LineIndex, type Position } from './util/lines';
+import { bimiTag } from './records/bimi';
 import { cnameTarget } from './records/cname';
 import { isDynamic } from './records/dynamic';
 import { HOLE } from './records/holes';
@@ -574,7 +575,7 @@ function formatSarif(results: FileResult[]): string {
 }
 
 interface InventoryRecord {
-  kind: 'spf' | 'dmarc' | 'dkim';
+  kind: 'spf' | 'dmarc' | 'dkim' | 'bimi';
   owner: string;
   value: string;
   path: string;
@@ -587,6 +588,9 @@ interface InventoryRecord {
   /** A DKIM selector delegated by CNAME: the target, and the platform it belongs to when known. */
   cname?: string;
   provider?: string;
+  /** A BIMI record's logo (`l=`; empty: BIMI declined) and mark certificate (`a=`). */
+  logo?: string;
+  evidence?: string;
 }
 
 interface DomainInventory {
@@ -594,6 +598,7 @@ interface DomainInventory {
   spf: InventoryRecord[];
   dmarc: InventoryRecord[];
   dkim: InventoryRecord[];
+  bimi: InventoryRecord[];
   services: { provider: string; name: string; via: string }[];
   /**
    * For a name without a DMARC record of its own: the record that applies to its mail by the RFC 9989
@@ -610,7 +615,7 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
   const indexes = new Map<string, LineIndex>();
   const get = (d: string) => {
     let inv = domains.get(d);
-    if (!inv) domains.set(d, (inv = { domain: d, spf: [], dmarc: [], dkim: [], services: [] }));
+    if (!inv) domains.set(d, (inv = { domain: d, spf: [], dmarc: [], dkim: [], bimi: [], services: [] }));
     return inv;
   };
   for (const a of analyses) {
@@ -634,6 +639,11 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
         // Where the record stands on the way to enforcement, as the editor's code lens says it.
         const stage = s.dmarc && s.site.owner.startsWith('_dmarc.') ? stageOf(s.dmarc) : undefined;
         get(domain).dmarc.push({ ...base, policy: s.dmarc?.byName.get('p')?.value, ...(stage ? { stage: `${stage.index}/${STAGES}: ${stage.label}` } : {}) });
+      } else if (s.kind === 'bimi') {
+        // `<selector>._bimi.<domain>`; a record anywhere else is never found (bimi/wrong-owner says so).
+        const m = /^(.+?)\._bimi\.(.+)$/.exec(owner);
+        const tag = (n: string) => (s.bimi ? bimiTag(s.bimi, n)?.value.trim() : undefined);
+        if (m) get(m[2]).bimi.push({ ...base, selector: m[1], logo: tag('l') ?? '', ...(tag('a') ? { evidence: tag('a') } : {}) });
       } else {
         const labels = owner.split('.');
         const i = labels.indexOf('_domainkey');
@@ -713,6 +723,7 @@ function formatInventoryText(inv: DomainInventory[]): string {
     for (const r of d.spf) out.push(`  SPF    ${r.value}  (${loc(r)})`);
     for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})${r.stage ? `\n         stage ${r.stage}` : ''}`);
     for (const r of d.dkim) out.push(`  DKIM   ${r.selector}: ${r.cname ? `CNAME → ${r.cname}${r.provider ? ` (${r.provider})` : ''}` : (r.key ?? 'no key')}  (${loc(r)})`);
+    for (const r of d.bimi) out.push(`  BIMI   ${r.selector}: ${r.logo ? `logo ${r.logo}${r.evidence ? `, certificate ${r.evidence}` : ', no certificate'}` : 'declined (l= empty)'}  (${loc(r)})`);
     if (d.dmarc.length === 0 && (d.spf.length > 0 || d.dkim.length > 0)) {
       const c = d.coveredBy;
       const skipped = d.notApplied?.length ? `; ${d.notApplied.join(' and ')} ${d.notApplied.length === 1 ? 'does' : 'do'} not apply to it (not its Organizational Domain's)` : '';

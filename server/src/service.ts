@@ -3,9 +3,9 @@
  * so the CLI, the language server and the tests all call the same code (GUIDE §1).
  */
 import { anyStandIn, showNames } from './util/zonenames';
-import { allRules, crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfRecordRules } from './checks/registry';
+import { allRules, bimiRecordRules, crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfRecordRules } from './checks/registry';
 import { isDkimOwner, buildModel } from './checks/model';
-import type { AnalyzedSite, DkimRule, DmarcRule, RecordContext, RelatedRef, ReportOptions, SpfRule, ValueFix, WorkspaceView } from './checks/rule';
+import type { AnalyzedSite, BimiRule, DkimRule, DmarcRule, RecordContext, RelatedRef, ReportOptions, SpfRule, ValueFix, WorkspaceView } from './checks/rule';
 import type { WorkspaceIndex } from './workspace';
 import { applySuppressions } from './suppress';
 import * as path from 'node:path';
@@ -14,6 +14,7 @@ import { analyzeSenders, type Publish, type SenderProblem, type SenderVerdict } 
 import { useProviders } from './senders/catalog';
 import { summarize, type AggregateReport } from './reports/aggregate';
 import { failingSenders, reportsShowFailingSenders } from './checks/evidence';
+import { BIMI_OWNER, looksLikeBimi, parseBimi } from './records/bimi';
 import { looksLikeDkim, parseDkim } from './records/dkim';
 import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
@@ -40,6 +41,8 @@ export function classify(site: RecordSite): AnalyzedSite['kind'] {
   const owner = site.owner ?? '';
   if (isSpfRecord(value)) return 'spf';
   if (isSenderId(value)) return 'senderid';
+  // A BIMI assertion record; at a `_bimi` name, also one that lacks its `v=BIMI1`.
+  if (looksLikeBimi(value) || (owner.includes('_bimi') && BIMI_OWNER.test(owner) && /(^|;)\s*[la]\s*=/i.test(value))) return 'bimi';
   // `<domain>._report._dmarc.<host> "v=DMARC1"` authorises reports to <host> (RFC 7489 §7.1): not a policy.
   if (owner.includes('_report._dmarc') && /(^|\.)_report\._dmarc(\.|$)/.test(owner)) return undefined;
   if (owner.startsWith('_dmarc.') || owner === '_dmarc') {
@@ -61,6 +64,7 @@ export function analyzeSite(site: RecordSite): AnalyzedSite {
   if (kind === 'spf') a.spf = parseSpf(site.value);
   else if (kind === 'dmarc') a.dmarc = parseDmarc(site.value);
   else if (kind === 'dkim') a.dkim = parseDkim(site.value);
+  else if (kind === 'bimi') a.bimi = parseBimi(site.value);
   return a;
 }
 
@@ -315,20 +319,22 @@ export interface SiteRules {
   spf: readonly SpfRule[];
   dmarc: readonly DmarcRule[];
   dkim: readonly DkimRule[];
+  bimi: readonly BimiRule[];
 }
 
 export function siteRules(enabled: (id: string) => boolean): SiteRules {
-  return { spf: spfRecordRules.filter((r) => enabled(r.id)), dmarc: dmarcRecordRules.filter((r) => enabled(r.id)), dkim: dkimRecordRules.filter((r) => enabled(r.id)) };
+  return { spf: spfRecordRules.filter((r) => enabled(r.id)), dmarc: dmarcRecordRules.filter((r) => enabled(r.id)), dkim: dkimRecordRules.filter((r) => enabled(r.id)), bimi: bimiRecordRules.filter((r) => enabled(r.id)) };
 }
 
 /** Runs the record rules that are on on one analysed site. */
 export function collectSite(a: AnalyzedSite, rules: SiteRules): RawFinding[] {
   const out: RawFinding[] = [];
-  if (!a.spf && !a.dmarc && !a.dkim) return out;
+  if (!a.spf && !a.dmarc && !a.dkim && !a.bimi) return out;
   const ctx = new SiteContext(out, a.site);
   if (a.spf) runRules(rules.spf, a.spf, ctx);
   if (a.dmarc) runRules(rules.dmarc, a.dmarc, ctx);
   if (a.dkim) runRules(rules.dkim, a.dkim, ctx);
+  if (a.bimi) runRules(rules.bimi, a.bimi, ctx);
   return a.site.holes ? holeSafe(out) : out;
 }
 

@@ -17,7 +17,7 @@ import { cnameChainEnd } from '../records/cname';
 import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
 import { appendTag } from './dmarc';
 import { removeTag } from './tagfix';
-import { bimiWithoutEnforcement } from './bimi';
+import { bimiMultipleRecords, bimiWithoutEnforcement, bimiWrongOwner } from './bimiModel';
 
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
@@ -670,6 +670,8 @@ export const modelRules: ModelRule[] = [
   dmarcMultipleRecords,
   dmarcMissingRecord,
   bimiWithoutEnforcement,
+  bimiWrongOwner,
+  bimiMultipleRecords,
   dkimWrongOwner,
   cnameAndOtherData,
 ];

@@ -2,12 +2,13 @@
  * The rule registry's shapes (GUIDE §3, ESLint/Ruff style). A rule is metadata plus a pure check.
  * Record rules report in record-value space; the service maps ranges and edits to the document once.
  */
+import type { BimiRecord } from '../records/bimi';
 import type { DkimRecord } from '../records/dkim';
 import type { DmarcRecord } from '../records/dmarc';
 import type { SpfRecord } from '../records/spf';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord, Severity, TextEdit } from '../types';
 
-export type RuleKind = 'spf' | 'dmarc' | 'dkim' | 'zone' | 'sender';
+export type RuleKind = 'spf' | 'dmarc' | 'dkim' | 'bimi' | 'zone' | 'sender';
 
 export interface RuleDocs {
   /** What the rule finds, in a sentence or two. */
@@ -84,10 +85,11 @@ export interface RecordContext {
 /** A TXT/SPF record with what it was recognised as. */
 export interface AnalyzedSite {
   site: RecordSite;
-  kind: 'spf' | 'dmarc' | 'dkim' | 'senderid' | undefined;
+  kind: 'spf' | 'dmarc' | 'dkim' | 'bimi' | 'senderid' | undefined;
   spf?: SpfRecord;
   dmarc?: DmarcRecord;
   dkim?: DkimRecord;
+  bimi?: BimiRecord;
 }
 
 /** Records of the rest of the workspace (other files), looked up by owner name. */
@@ -128,6 +130,10 @@ export interface DkimRule extends RuleMeta {
   scope: 'dkim';
   check(record: DkimRecord, ctx: RecordContext): void;
 }
+export interface BimiRule extends RuleMeta {
+  scope: 'bimi';
+  check(record: BimiRecord, ctx: RecordContext): void;
+}
 export interface ModelRule extends RuleMeta {
   scope: 'model';
   check(model: DnsModel, ctx: ModelContext): void;
@@ -142,7 +148,7 @@ export interface TreeRule extends RuleMeta {
   scope: 'tree';
 }
 
-export type Rule = SpfRule | DmarcRule | DkimRule | ModelRule | SourceRule | TreeRule;
+export type Rule = SpfRule | DmarcRule | DkimRule | BimiRule | ModelRule | SourceRule | TreeRule;
 
 export const DOCS_BASE = 'https://github.com/dmarc-lens/dmarc-lens/blob/main/docs/rules/';
 

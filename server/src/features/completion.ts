@@ -6,7 +6,7 @@ import type { AnalyzedSite } from '../checks/rule';
 import { isDkimOwner } from '../checks/model';
 import { providers } from '../senders/catalog';
 import type { OffsetRange } from '../types';
-import { DKIM_TAGS, DMARC_TAGS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
+import { BIMI_TAGS, DKIM_TAGS, DMARC_TAGS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
 
 export interface Completion {
   label: string;
@@ -21,10 +21,11 @@ export interface Completion {
   sortText?: string;
 }
 
-function kindOf(a: AnalyzedSite): 'spf' | 'dmarc' | 'dkim' {
-  if (a.kind === 'spf' || a.kind === 'dmarc' || a.kind === 'dkim') return a.kind;
+function kindOf(a: AnalyzedSite): 'spf' | 'dmarc' | 'dkim' | 'bimi' {
+  if (a.kind === 'spf' || a.kind === 'dmarc' || a.kind === 'dkim' || a.kind === 'bimi') return a.kind;
   const owner = a.site.owner ?? '';
   if (owner === '_dmarc' || owner.startsWith('_dmarc.')) return 'dmarc';
+  if (/(^|\.)_bimi(\.|$)/.test(owner)) return 'bimi';
   if (isDkimOwner(owner)) return 'dkim';
   return 'spf';
 }
@@ -53,14 +54,14 @@ export function completeAt(a: AnalyzedSite, offset: number): Completion[] {
   let start = head;
   while (start < v && /\s/.test(value[start])) start++;
   const part = value.slice(start, v);
-  const tags = kind === 'dmarc' ? DMARC_TAGS : DKIM_TAGS;
+  const tags = kind === 'dmarc' ? DMARC_TAGS : kind === 'bimi' ? BIMI_TAGS : DKIM_TAGS;
   const eq = part.indexOf('=');
   if (eq < 0) {
-    const present = new Set((kind === 'dmarc' ? a.dmarc?.tags : a.dkim?.tags)?.map((t) => t.name) ?? []);
+    const present = new Set((kind === 'dmarc' ? a.dmarc?.tags : kind === 'bimi' ? a.bimi?.tags : a.dkim?.tags)?.map((t) => t.name) ?? []);
     const range = docRange(start);
     if (value.trim() === '' || (start === 0 && !present.has('v'))) {
-      const version = kind === 'dmarc' ? 'v=DMARC1; ' : 'v=DKIM1; ';
-      return [{ label: version.trim(), kind: 'keyword', detail: kind === 'dmarc' ? 'DMARC version (RFC 9989 §4.7)' : 'DKIM version (RFC 6376 §3.6.1)', insertText: version, range }];
+      const version = kind === 'dmarc' ? 'v=DMARC1; ' : kind === 'bimi' ? 'v=BIMI1; ' : 'v=DKIM1; ';
+      return [{ label: version.trim(), kind: 'keyword', detail: kind === 'dmarc' ? 'DMARC version (RFC 9989 §4.7)' : kind === 'bimi' ? 'BIMI version (BIMI §4.3)' : 'DKIM version (RFC 6376 §3.6.1)', insertText: version, range }];
     }
     return Object.entries(tags)
       .filter(([name, doc]) => !doc.removed && name !== 'v' && !present.has(name))

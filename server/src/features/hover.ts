@@ -8,7 +8,7 @@ import type { OffsetRange, ResourceRecord } from '../types';
 import { MAX_GENERATED } from '../sources/generate';
 import type { Tag } from '../records/taglist';
 import type { SpfTerm } from '../records/spf';
-import { DKIM_TAGS, DMARC_TAGS, QUALIFIERS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
+import { BIMI_TAGS, DKIM_TAGS, DMARC_TAGS, QUALIFIERS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
 
 export interface Hover {
   /** Document range of the hovered term or tag. */
@@ -106,6 +106,10 @@ export function hoverAt(a: AnalyzedSite, offset: number): Hover | undefined {
       else extra.push('', 'Empty: the key is revoked.');
     }
     return { range: toDoc(tag.range), markdown: tagHover('DKIM', tag, DKIM_TAGS[tag.name], extra) };
+  }
+  if (a.bimi) {
+    const tag = a.bimi.tags.find((t) => within(t.range));
+    return tag && { range: toDoc(tag.range), markdown: tagHover('BIMI', tag, BIMI_TAGS[tag.nameRaw]) };
   }
   return undefined;
 }

@@ -81,6 +81,15 @@ export const DMARC_TAGS: Record<string, TagDoc> = {
   ri: { summary: 'Aggregate report interval in seconds.', rfc: 'RFC 7489 §6.3', removed: 'Removed in RFC 9989: reports are daily.' },
 };
 
+/** BIMI assertion record tags (draft-brand-indicators-for-message-identification-10 §4.3). */
+export const BIMI_TAGS: Record<string, TagDoc> = {
+  v: { summary: 'Version; exactly `BIMI1`, and the first tag.', rfc: 'BIMI §4.3', values: { BIMI1: 'the only version' } },
+  l: { summary: 'Location of the logo: one HTTPS URI of an SVG Tiny PS file; empty to decline BIMI.', rfc: 'BIMI §4.3, §4.3.2' },
+  a: { summary: 'Authority evidence: one HTTPS URI of the mark certificate (VMC or CMC, PEM); empty or absent when there is none.', rfc: 'BIMI §4.3' },
+  lps: { summary: 'Local-part selectors: look up a selector made from the sender\'s local part (default `false`).', rfc: 'BIMI §4.3', values: { true: 'look up the local part\'s selector first', false: 'the default' } },
+  avp: { summary: 'Avatar preference where providers also show personal avatars (default `brand`).', rfc: 'BIMI §4.3', values: { brand: 'show the BIMI logo', personal: 'show the sender\'s personal avatar when there is one' } },
+};
+
 export const DKIM_TAGS: Record<string, TagDoc> = {
   v: { summary: 'Version; `DKIM1`, and the first tag when present.', rfc: 'RFC 6376 §3.6.1', values: { DKIM1: 'the only version' } },
   k: { summary: 'Key type (default `rsa`).', rfc: 'RFC 6376 §3.6.1, RFC 8463', values: { rsa: 'RSA (at least 2048 bits recommended)', ed25519: 'Ed25519 (RFC 8463)' } },
