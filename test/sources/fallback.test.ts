@@ -19,6 +19,16 @@ describe('fallback for other text files', () => {
     assert.ok(!a.findings.some((f) => f.rule === 'dmarc/wrong-owner' || f.rule === 'dmarc/missing-record'));
   });
 
+  it('finds BIMI records too, with the record rules and no owner rules', () => {
+    const js = 'const bimi = `v=BIMI1; l=http://cdn.example.com/logo.png; a=${vmc}`;\n';
+    const a = check(js, 'bimi.js');
+    assert.deepEqual(a.sites.map((s) => s.kind), ['bimi']);
+    assert.deepEqual(a.findings.filter((f) => f.rule.startsWith('bimi/')).map((f) => [f.rule, covered(js, f)]), [
+      ['bimi/invalid-uri', 'http://cdn.example.com/logo.png'],
+      ['bimi/logo-format', 'http://cdn.example.com/logo.png'],
+    ]);
+  });
+
   it('maps through escapes, and writes fixes back in the literal\'s syntax', () => {
     const js = 'const rec = "v=spf1 ip4:192.0.2.1 \\"x\\" +all";\n';
     const a = check(js, 'deploy.js');
