@@ -50,6 +50,12 @@ suite('DMARC Lens in VS Code', () => {
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     assert.match(text, /DMARC tag `p`/);
     assert.match(text, /monitor only/);
+    // The BIMI record beside it: its tags explained, and why no logo shows yet.
+    const bimi = doc.lineAt([...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text.startsWith('default._bimi ')));
+    const at = new vscode.Position(bimi.lineNumber, bimi.text.indexOf('l=') + 1);
+    const bh = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, at);
+    assert.match(bh.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'), /BIMI tag `l`/);
+    assert.ok(vscode.languages.getDiagnostics(uri).some((x) => x.code && x.code.value === 'dmarc/bimi-without-enforcement' && x.range.start.line === bimi.lineNumber));
   });
 
   test('completion offers provider includes inside an SPF record', async () => {
