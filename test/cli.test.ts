@@ -309,8 +309,10 @@ describe('dmarc-lens inventory', () => {
     assert.deepEqual(nw.dkim.map((d: { selector: string; key?: string; cname?: string; provider?: string }) => `${d.selector} ${d.key ?? `CNAME ${d.cname} ${d.provider}`}`), ['google rsa 2048', 's1 rsa 1024', 'k2 CNAME dkim2.mcsv.net Mailchimp', 'k3 CNAME dkim3.mcsv.net Mailchimp']);
     assert.deepEqual(nw.services.map((s: { provider: string }) => s.provider), ['google-workspace', 'sendgrid', 'mailchimp']);
     assert.deepEqual(nw.bimi.map((b: { selector: string; logo: string; evidence?: string }) => [b.selector, b.logo, b.evidence]), [['default', 'https://northwind.example/brand/logo.svg', 'https://northwind.example/brand/vmc.pem']]);
+    assert.deepEqual([nw.tlsrpt[0].value, nw.mtaSts[0].value], ['v=TLSRPTv1; rua=mailto:tls-reports@northwind.example', 'v=STSv1; id=20261128T0900']);
     const text = run('inventory', 'examples').stdout;
-    assert.match(text, /^ {2}BIMI {3}default: logo https:\/\/northwind\.example\/brand\/logo\.svg, certificate https:\/\/northwind\.example\/brand\/vmc\.pem {2}\(examples\/northwind\.example\.zone:31\)$/m);
+    assert.match(text, /^ {2}MTA-STS v=STSv1; id=20261128T0900 {2}\(examples\/northwind\.example\.zone:32\)$/m);
+    assert.match(text, /^ {2}BIMI {3}default: logo https:\/\/northwind\.example\/brand\/logo\.svg, certificate https:\/\/northwind\.example\/brand\/vmc\.pem {2}\(examples\/northwind\.example\.zone:36\)$/m);
     assert.match(text, /^northwind\.example$/m);
     assert.match(text, /^ {2}DMARC {2}v=DMARC1; p=reject; rua=mailto:dmarc-reports@northwind-labs\.example {2}\(examples\/db\.northwind-labs\.example:7\)\n {9}stage 5\/5: p=reject, enforced$/m);
     assert.match(text, /sends via SendGrid \(Twilio\) \(include:sendgrid\.net\)/);

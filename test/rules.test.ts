@@ -19,7 +19,7 @@ import { readReports } from '../server/src/reports/aggregate';
 
 describe('rule registry', () => {
   it('has stable kebab-case ids grouped by record kind', () => {
-    for (const r of allRules) assert.match(r.id, /^(spf|dmarc|dkim|bimi|zone|octodns|source|meta|sender)\/[a-z0-9]+(-[a-z0-9]+)*$/, r.id);
+    for (const r of allRules) assert.match(r.id, /^(spf|dmarc|dkim|bimi|tlsrpt|mta-sts|zone|octodns|source|meta|sender)\/[a-z0-9]+(-[a-z0-9]+)*$/, r.id);
     assert.ok(allRules.length >= 55, `only ${allRules.length} rules`);
   });
 

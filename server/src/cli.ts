@@ -38,7 +38,7 @@ import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
 import { STAGES, stageOf } from './rollout';
 import { LineIndex, type Position } from './util/lines';
-import { bimiTag } from './records/bimi';
+import { tagNamed } from './records/taglist';
 import { cnameTarget } from './records/cname';
 import { isDynamic } from './records/dynamic';
 import { HOLE } from './records/holes';
@@ -575,7 +575,7 @@ function formatSarif(results: FileResult[]): string {
 }
 
 interface InventoryRecord {
-  kind: 'spf' | 'dmarc' | 'dkim' | 'bimi';
+  kind: 'spf' | 'dmarc' | 'dkim' | 'bimi' | 'tlsrpt' | 'mta-sts';
   owner: string;
   value: string;
   path: string;
@@ -599,6 +599,9 @@ interface DomainInventory {
   dmarc: InventoryRecord[];
   dkim: InventoryRecord[];
   bimi: InventoryRecord[];
+  /** SMTP TLS Reporting (`_smtp._tls`) and MTA-STS (`_mta-sts`) records. */
+  tlsrpt: InventoryRecord[];
+  mtaSts: InventoryRecord[];
   services: { provider: string; name: string; via: string }[];
   /**
    * For a name without a DMARC record of its own: the record that applies to its mail by the RFC 9989
@@ -615,7 +618,7 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
   const indexes = new Map<string, LineIndex>();
   const get = (d: string) => {
     let inv = domains.get(d);
-    if (!inv) domains.set(d, (inv = { domain: d, spf: [], dmarc: [], dkim: [], bimi: [], services: [] }));
+    if (!inv) domains.set(d, (inv = { domain: d, spf: [], dmarc: [], dkim: [], bimi: [], tlsrpt: [], mtaSts: [], services: [] }));
     return inv;
   };
   for (const a of analyses) {
@@ -642,8 +645,11 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
       } else if (s.kind === 'bimi') {
         // `<selector>._bimi.<domain>`; a record anywhere else is never found (bimi/wrong-owner says so).
         const m = /^(.+?)\._bimi\.(.+)$/.exec(owner);
-        const tag = (n: string) => (s.bimi ? bimiTag(s.bimi, n)?.value.trim() : undefined);
+        const tag = (n: string) => (s.bimi ? tagNamed(s.bimi, n)?.value.trim() : undefined);
         if (m) get(m[2]).bimi.push({ ...base, selector: m[1], logo: tag('l') ?? '', ...(tag('a') ? { evidence: tag('a') } : {}) });
+      } else if (s.kind === 'tlsrpt' || s.kind === 'mta-sts') {
+        const m = (s.kind === 'tlsrpt' ? /^_smtp\._tls\.(.+)$/ : /^_mta-sts\.(.+)$/).exec(owner);
+        if (m) get(m[1])[s.kind === 'tlsrpt' ? 'tlsrpt' : 'mtaSts'].push(base);
       } else {
         const labels = owner.split('.');
         const i = labels.indexOf('_domainkey');
@@ -723,6 +729,8 @@ function formatInventoryText(inv: DomainInventory[]): string {
     for (const r of d.spf) out.push(`  SPF    ${r.value}  (${loc(r)})`);
     for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})${r.stage ? `\n         stage ${r.stage}` : ''}`);
     for (const r of d.dkim) out.push(`  DKIM   ${r.selector}: ${r.cname ? `CNAME → ${r.cname}${r.provider ? ` (${r.provider})` : ''}` : (r.key ?? 'no key')}  (${loc(r)})`);
+    for (const r of d.tlsrpt) out.push(`  TLS-RPT ${r.value}  (${loc(r)})`);
+    for (const r of d.mtaSts) out.push(`  MTA-STS ${r.value}  (${loc(r)})`);
     for (const r of d.bimi) out.push(`  BIMI   ${r.selector}: ${r.logo ? `logo ${r.logo}${r.evidence ? `, certificate ${r.evidence}` : ', no certificate'}` : 'declined (l= empty)'}  (${loc(r)})`);
     if (d.dmarc.length === 0 && (d.spf.length > 0 || d.dkim.length > 0)) {
       const c = d.coveredBy;

@@ -1494,7 +1494,7 @@ connection.onReferences(async (params): Promise<Location[] | null> => {
   return references(target.name, workspace, { declarations: params.context.includeDeclaration }).flatMap((l) => locate(l) ?? []);
 });
 
-const SYMBOL_KIND = { spf: SymbolKind.Property, dmarc: SymbolKind.Property, dkim: SymbolKind.Key, bimi: SymbolKind.Property, record: SymbolKind.Field };
+const SYMBOL_KIND = { spf: SymbolKind.Property, dmarc: SymbolKind.Property, dkim: SymbolKind.Key, bimi: SymbolKind.Property, tlsrpt: SymbolKind.Property, 'mta-sts': SymbolKind.Property, record: SymbolKind.Field };
 
 connection.onWorkspaceSymbol(async (params): Promise<SymbolInformation[]> => {
   await indexed;

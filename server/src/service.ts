@@ -3,9 +3,9 @@
  * so the CLI, the language server and the tests all call the same code (GUIDE §1).
  */
 import { anyStandIn, showNames } from './util/zonenames';
-import { allRules, bimiRecordRules, crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfRecordRules } from './checks/registry';
+import { allRules, bimiRecordRules, smtpTlsRecordRules, crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfRecordRules } from './checks/registry';
 import { isDkimOwner, buildModel } from './checks/model';
-import type { AnalyzedSite, BimiRule, DkimRule, DmarcRule, RecordContext, RelatedRef, ReportOptions, SpfRule, ValueFix, WorkspaceView } from './checks/rule';
+import type { AnalyzedSite, BimiRule, SmtpTlsRule, DkimRule, DmarcRule, RecordContext, RelatedRef, ReportOptions, SpfRule, ValueFix, WorkspaceView } from './checks/rule';
 import type { WorkspaceIndex } from './workspace';
 import { applySuppressions } from './suppress';
 import * as path from 'node:path';
@@ -16,6 +16,7 @@ import { summarize, type AggregateReport } from './reports/aggregate';
 import { failingSenders, reportsShowFailingSenders } from './checks/evidence';
 import { BIMI_OWNER, looksLikeBimi, parseBimi } from './records/bimi';
 import { looksLikeDkim, parseDkim } from './records/dkim';
+import { looksLikeMtaSts, looksLikeTlsRpt, MTA_STS_OWNER, parseSmtpTls, TLSRPT_OWNER } from './records/smtptls';
 import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
 import { touchesHole } from './records/holes';
@@ -43,6 +44,9 @@ export function classify(site: RecordSite): AnalyzedSite['kind'] {
   if (isSenderId(value)) return 'senderid';
   // A BIMI assertion record; at a `_bimi` name, also one that lacks its `v=BIMI1`.
   if (looksLikeBimi(value) || (owner.includes('_bimi') && BIMI_OWNER.test(owner) && /(^|;)\s*[la]\s*=/i.test(value))) return 'bimi';
+  // SMTP TLS Reporting and MTA-STS; at their names, also a value with a misspelt version (`v=TSLRPTv1`).
+  if (looksLikeTlsRpt(value) || (owner.includes('_tls') && TLSRPT_OWNER.test(owner) && /^\s*v\s*=|(^|;)\s*rua\s*=/i.test(value))) return 'tlsrpt';
+  if (looksLikeMtaSts(value) || (owner.includes('_mta-sts') && MTA_STS_OWNER.test(owner) && /^\s*v\s*=|(^|;)\s*id\s*=/i.test(value))) return 'mta-sts';
   // `<domain>._report._dmarc.<host> "v=DMARC1"` authorises reports to <host> (RFC 7489 §7.1): not a policy.
   if (owner.includes('_report._dmarc') && /(^|\.)_report\._dmarc(\.|$)/.test(owner)) return undefined;
   if (owner.startsWith('_dmarc.') || owner === '_dmarc') {
@@ -65,6 +69,7 @@ export function analyzeSite(site: RecordSite): AnalyzedSite {
   else if (kind === 'dmarc') a.dmarc = parseDmarc(site.value);
   else if (kind === 'dkim') a.dkim = parseDkim(site.value);
   else if (kind === 'bimi') a.bimi = parseBimi(site.value);
+  else if (kind === 'tlsrpt' || kind === 'mta-sts') a.smtpTls = parseSmtpTls(site.value);
   return a;
 }
 
@@ -320,21 +325,31 @@ export interface SiteRules {
   dmarc: readonly DmarcRule[];
   dkim: readonly DkimRule[];
   bimi: readonly BimiRule[];
+  tlsrpt: readonly SmtpTlsRule[];
+  mtaSts: readonly SmtpTlsRule[];
 }
 
 export function siteRules(enabled: (id: string) => boolean): SiteRules {
-  return { spf: spfRecordRules.filter((r) => enabled(r.id)), dmarc: dmarcRecordRules.filter((r) => enabled(r.id)), dkim: dkimRecordRules.filter((r) => enabled(r.id)), bimi: bimiRecordRules.filter((r) => enabled(r.id)) };
+  return {
+    spf: spfRecordRules.filter((r) => enabled(r.id)),
+    dmarc: dmarcRecordRules.filter((r) => enabled(r.id)),
+    dkim: dkimRecordRules.filter((r) => enabled(r.id)),
+    bimi: bimiRecordRules.filter((r) => enabled(r.id)),
+    tlsrpt: smtpTlsRecordRules.filter((r) => r.scope === 'tlsrpt' && enabled(r.id)),
+    mtaSts: smtpTlsRecordRules.filter((r) => r.scope === 'mta-sts' && enabled(r.id)),
+  };
 }
 
 /** Runs the record rules that are on on one analysed site. */
 export function collectSite(a: AnalyzedSite, rules: SiteRules): RawFinding[] {
   const out: RawFinding[] = [];
-  if (!a.spf && !a.dmarc && !a.dkim && !a.bimi) return out;
+  if (!a.spf && !a.dmarc && !a.dkim && !a.bimi && !a.smtpTls) return out;
   const ctx = new SiteContext(out, a.site);
   if (a.spf) runRules(rules.spf, a.spf, ctx);
   if (a.dmarc) runRules(rules.dmarc, a.dmarc, ctx);
   if (a.dkim) runRules(rules.dkim, a.dkim, ctx);
   if (a.bimi) runRules(rules.bimi, a.bimi, ctx);
+  if (a.smtpTls) runRules(a.kind === 'tlsrpt' ? rules.tlsrpt : rules.mtaSts, a.smtpTls, ctx);
   return a.site.holes ? holeSafe(out) : out;
 }
 

@@ -757,6 +757,22 @@ describe('IaC corpus', () => {
     assert.ok(found['dnscontrol_docs_DMARC_BUILDER_example2.js'][0].startsWith('_dmarc.example.com TXT v=DMARC1; p=reject; sp=quarantine'));
   });
 
+  it('reads the TLS-RPT and MTA-STS records the UK government zones publish, and finds nothing wrong in them', (t) => {
+    if (!fs.existsSync(dirs[0])) return t.skip(`corpus not present at ${dirs[0]}`);
+    const kinds: Record<string, number> = {};
+    const findings: string[] = [];
+    for (const f of fs.readdirSync(dirs[0]).filter((x) => x.startsWith('moj_'))) {
+      const file = path.join(dirs[0], f);
+      const a = analyzeZone(fs.readFileSync(file, 'utf8'), file, {});
+      for (const s of a.sites) if (s.kind === 'tlsrpt' || s.kind === 'mta-sts') kinds[s.kind] = (kinds[s.kind] ?? 0) + 1;
+      findings.push(...a.findings.filter((x) => /^(tlsrpt|mta-sts)\//.test(x.rule)).map((x) => `${f}: ${x.rule} ${x.message}`));
+    }
+    t.diagnostic(JSON.stringify(kinds));
+    // Written `v=TLSRPTv1\\;rua=mailto:…` and `v=STSv1\\; id=<32 hex>` in octoDNS, the policy hosts as Route 53 aliases.
+    assert.ok(kinds.tlsrpt >= 5 && kinds['mta-sts'] >= 5, JSON.stringify(kinds));
+    assert.deepEqual(findings, []);
+  });
+
   it('round-trips: extract, apply a value edit, re-extract gives the edited value; other bytes stay', (t) => {
     if (!fs.existsSync(dirs[0])) return t.skip(`corpus not present at ${dirs[0]}`);
     const files = dirs.flatMap((d) => fs.readdirSync(d).filter((x) => /\.(ya?ml|tf|js)$/.test(x)).map((x) => path.join(d, x)));

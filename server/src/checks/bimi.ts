@@ -3,7 +3,7 @@
  * "BIMI §…"): the version, the tag list, the logo and evidence URIs, lps and avp. Where the record is
  * and the DMARC policy it depends on are rules across records (bimiModel.ts).
  */
-import { bimiTag } from '../records/bimi';
+import { tagNamed } from '../records/taglist';
 import type { BimiRule } from './rule';
 import { moveToFront } from './tagfix';
 
@@ -62,7 +62,7 @@ export const bimiSyntaxError = rule({
       if (t.nameRaw !== t.name && KNOWN.has(t.name) && t.name !== 'v')
         ctx.report(t.nameRange, `Tag names are case-sensitive: \`${t.nameRaw}=\` is not \`${t.name}=\`, so receivers ignore it${t.name === 'l' ? ' and the record has no logo location' : ''} (BIMI §4.3).`, { fixes: [{ title: `Write \`${t.name}=\``, edits: [{ range: t.nameRange, newText: t.name }] }] });
     }
-    if (!bimiTag(record, 'l') && !bimiTag(record, 'L'))
+    if (!tagNamed(record, 'l') && !tagNamed(record, 'L'))
       ctx.report({ start: 0, end: record.value.length }, 'The record has no `l=` tag, which is required: with a logo URI to show it, empty to decline BIMI (BIMI §4.3, §7.3).');
   },
 });
@@ -99,7 +99,7 @@ export const bimiInvalidUri = rule({
   },
   check(record, ctx) {
     for (const name of ['l', 'a']) {
-      const t = bimiTag(record, name);
+      const t = tagNamed(record, name);
       const text = t?.value.trim();
       if (!t || !text) continue;
       const why = uriProblem(text);
@@ -121,7 +121,7 @@ export const bimiLogoFormat = rule({
     fix: 'Publish the logo as an SVG Tiny PS file and point `l=` at it.',
   },
   check(record, ctx) {
-    const t = bimiTag(record, 'l');
+    const t = tagNamed(record, 'l');
     const text = t?.value.trim();
     if (!t || !text) return;
     let path: string;
@@ -148,9 +148,9 @@ export const bimiNoEvidence = rule({
     fix: 'Obtain a VMC (registered trademark) or CMC (a mark in use for a year) for the logo from a certificate authority that issues them, publish its PEM over HTTPS and point `a=` at it.',
   },
   check(record, ctx) {
-    const l = bimiTag(record, 'l');
+    const l = tagNamed(record, 'l');
     if (!l || !l.value.trim()) return;
-    const a = bimiTag(record, 'a');
+    const a = tagNamed(record, 'a');
     if (a && a.value.trim()) return;
     ctx.report(a ? a.range : l.range, `No mark certificate${a ? ' (`a=` is empty)' : ' (no `a=`)'}: Gmail and Apple Mail show the logo only with a VMC or CMC at \`a=\`; other providers may show it self-asserted (BIMI §4.3, §3.5).`);
   },

@@ -6,10 +6,12 @@
  * subdomains out (sp=none) shows no logo anywhere; dmarc/bimi-without-enforcement says which tag
  * holds it back.
  */
-import { bimiTag, looksLikeBimi } from '../records/bimi';
+import { looksLikeBimi } from '../records/bimi';
+import { tagNamed } from '../records/taglist';
 import { coverageFrom, workspaceDmarc, type Entry } from '../senders/analyze';
 import { discoverPolicy } from '../senders/treewalk';
 import { LOGO, VMC } from './bimi';
+import { reportSeveral } from './group';
 import type { AnalyzedSite, ModelRule } from './rule';
 import { modelLookup } from './walk';
 
@@ -58,20 +60,8 @@ export const bimiMultipleRecords: ModelRule = {
     fix: 'Keep one record per selector; give another logo a selector of its own.',
   },
   check(model, ctx) {
-    const by = new Map<string, AnalyzedSite[]>();
-    for (const s of bimiSites(model.sites)) {
-      if (!/^\s*v=BIMI1\s*(;|$)/.test(s.site.value) || s.site.alternative) continue;
-      const list = by.get(s.site.owner!);
-      if (list) list.push(s);
-      else by.set(s.site.owner!, [s]);
-    }
-    for (const [owner, list] of by) {
-      if (list.length < 2) continue;
-      for (const s of list)
-        ctx.report(s.site, 'record', `\`${owner}\` has ${list.length} BIMI records; receivers then show no logo at all (BIMI §7.2). Keep one.`, {
-          related: list.filter((o) => o !== s).map((o) => ({ site: o.site, message: 'another BIMI record at this name' })),
-        });
-    }
+    const kept = bimiSites(model.sites).filter((s) => /^\s*v=BIMI1\s*(;|$)/.test(s.site.value) && !s.site.alternative);
+    reportSeveral(ctx, kept, 'BIMI', (owner, n) => `\`${owner}\` has ${n} BIMI records; receivers then show no logo at all (BIMI §7.2). Keep one.`);
   },
 };
 
@@ -108,7 +98,7 @@ export const bimiWithoutEnforcement: ModelRule = {
       const m = s.site.owner === undefined || !s.bimi ? null : BIMI_OWNER.exec(s.site.owner);
       if (!m || !s.bimi || s.site.holes || !looksLikeBimi(s.site.value)) continue;
       // `v=BIMI1; l=; a=;` declines BIMI for the domain: nothing to show, nothing to enforce.
-      if (bimiTag(s.bimi, 'l')?.value.trim() === '') continue;
+      if (tagNamed(s.bimi, 'l')?.value.trim() === '') continue;
       const domain = m[2];
       at ??= workspaceDmarc(modelLookup(model));
       // The BIMI record itself is under the domain, so the domain exists (sp applies there, not np).

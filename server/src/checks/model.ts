@@ -18,35 +18,13 @@ import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
 import { appendTag } from './dmarc';
 import { removeTag } from './tagfix';
 import { bimiMultipleRecords, bimiWithoutEnforcement, bimiWrongOwner } from './bimiModel';
+import { smtpTlsModelRules } from './smtptls';
+import { groupBy, others, reportSeveral } from './group';
 
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
 }
 
-function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const i of items) {
-    const k = key(i);
-    if (k === undefined) continue;
-    const list = m.get(k);
-    if (list) list.push(i);
-    else m.set(k, [i]);
-  }
-  return m;
-}
-
-/** Related places shown per finding: the first few others. Every record of n at one name pointing to all the others would be n² entries (thousands of records at one name ran out of memory). */
-const MAX_RELATED = 10;
-
-/** Up to MAX_RELATED items of `list` other than `self`, in order, without walking the whole list. */
-function others<T>(list: readonly T[], self: T): T[] {
-  const out: T[] = [];
-  for (const o of list) {
-    if (o === self) continue;
-    if (out.push(o) >= MAX_RELATED) break;
-  }
-  return out;
-}
 
 export const spfMultipleRecords = rule({
   id: 'spf/multiple-records',
@@ -194,13 +172,7 @@ export const dmarcMultipleRecords = rule({
   },
   check(model, ctx) {
     const dmarc = model.sites.filter((s) => s.kind === 'dmarc' && /^\s*v\s*=\s*dmarc1/i.test(s.site.value));
-    for (const [owner, list] of groupBy(dmarc, (s) => s.site.owner)) {
-      if (list.length < 2) continue;
-      for (const s of list)
-        ctx.report(s.site, 'record', `\`${owner}\` has ${list.length} DMARC records; receivers then apply no policy at all (RFC 9989 §4.10). Keep one.`, {
-          related: others(list, s).map((o) => ({ site: o.site, message: 'another DMARC record at this name' })),
-        });
-    }
+    reportSeveral(ctx, dmarc, 'DMARC', (owner, n) => `\`${owner}\` has ${n} DMARC records; receivers then apply no policy at all (RFC 9989 §4.10). Keep one.`);
   },
 });
 
@@ -442,13 +414,16 @@ export const conflictingDefinitions = rule({
       // A value with parts not known statically (records/holes) may be the same as this one.
       const other = model.workspace.at(s.site.owner).find((e) => e.site !== undefined && e.site.kind === s.kind && !e.site.site.holes && e.site.site.value !== s.site.value && e.uri !== s.site.uri);
       if (!other) continue;
-      ctx.report(s.site, 'owner', `\`${s.site.owner}\` has a different ${s.kind.toUpperCase()} record in ${other.uri}; only one of the two is what DNS serves.`, {
-        related: [{ uri: other.uri, range: other.record.range, message: `the other ${s.kind.toUpperCase()} record for ${s.site.owner}` }],
+      ctx.report(s.site, 'owner', `\`${s.site.owner}\` has a different ${KIND_NAME[s.kind] ?? s.kind.toUpperCase()} record in ${other.uri}; only one of the two is what DNS serves.`, {
+        related: [{ uri: other.uri, range: other.record.range, message: `the other ${KIND_NAME[s.kind] ?? s.kind.toUpperCase()} record for ${s.site.owner}` }],
         anchors: [other.record],
       });
     }
   },
 });
+
+/** How a record kind is named in messages, where upper case is not its name. */
+const KIND_NAME: Record<string, string> = { tlsrpt: 'TLS-RPT' };
 
 /** The sites at a name in this model and in the rest of the workspace. */
 function sitesNamed(model: DnsModel, name: string): AnalyzedSite[] {
@@ -672,6 +647,7 @@ export const modelRules: ModelRule[] = [
   bimiWithoutEnforcement,
   bimiWrongOwner,
   bimiMultipleRecords,
+  ...smtpTlsModelRules,
   dkimWrongOwner,
   cnameAndOtherData,
 ];

@@ -4,11 +4,12 @@
  */
 import type { BimiRecord } from '../records/bimi';
 import type { DkimRecord } from '../records/dkim';
+import type { SmtpTlsRecord } from '../records/smtptls';
 import type { DmarcRecord } from '../records/dmarc';
 import type { SpfRecord } from '../records/spf';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord, Severity, TextEdit } from '../types';
 
-export type RuleKind = 'spf' | 'dmarc' | 'dkim' | 'bimi' | 'zone' | 'sender';
+export type RuleKind = 'spf' | 'dmarc' | 'dkim' | 'bimi' | 'tlsrpt' | 'mta-sts' | 'zone' | 'sender';
 
 export interface RuleDocs {
   /** What the rule finds, in a sentence or two. */
@@ -85,11 +86,13 @@ export interface RecordContext {
 /** A TXT/SPF record with what it was recognised as. */
 export interface AnalyzedSite {
   site: RecordSite;
-  kind: 'spf' | 'dmarc' | 'dkim' | 'bimi' | 'senderid' | undefined;
+  kind: 'spf' | 'dmarc' | 'dkim' | 'bimi' | 'tlsrpt' | 'mta-sts' | 'senderid' | undefined;
   spf?: SpfRecord;
   dmarc?: DmarcRecord;
   dkim?: DkimRecord;
   bimi?: BimiRecord;
+  /** A TLS-RPT (kind `tlsrpt`) or MTA-STS (kind `mta-sts`) record. */
+  smtpTls?: SmtpTlsRecord;
 }
 
 /** Records of the rest of the workspace (other files), looked up by owner name. */
@@ -134,6 +137,11 @@ export interface BimiRule extends RuleMeta {
   scope: 'bimi';
   check(record: BimiRecord, ctx: RecordContext): void;
 }
+/** Rules of the SMTP TLS records: TLS-RPT (scope `tlsrpt`) or MTA-STS (scope `mta-sts`). */
+export interface SmtpTlsRule extends RuleMeta {
+  scope: 'tlsrpt' | 'mta-sts';
+  check(record: SmtpTlsRecord, ctx: RecordContext): void;
+}
 export interface ModelRule extends RuleMeta {
   scope: 'model';
   check(model: DnsModel, ctx: ModelContext): void;
@@ -148,7 +156,7 @@ export interface TreeRule extends RuleMeta {
   scope: 'tree';
 }
 
-export type Rule = SpfRule | DmarcRule | DkimRule | BimiRule | ModelRule | SourceRule | TreeRule;
+export type Rule = SpfRule | DmarcRule | DkimRule | BimiRule | SmtpTlsRule | ModelRule | SourceRule | TreeRule;
 
 export const DOCS_BASE = 'https://github.com/dmarc-lens/dmarc-lens/blob/main/docs/rules/';
 

@@ -6,7 +6,7 @@ import type { AnalyzedSite } from '../checks/rule';
 import { isDkimOwner } from '../checks/model';
 import { providers } from '../senders/catalog';
 import type { OffsetRange } from '../types';
-import { BIMI_TAGS, DKIM_TAGS, DMARC_TAGS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
+import { BIMI_TAGS, DKIM_TAGS, DMARC_TAGS, MTA_STS_TAGS, TLSRPT_TAGS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
 
 export interface Completion {
   label: string;
@@ -21,11 +21,24 @@ export interface Completion {
   sortText?: string;
 }
 
-function kindOf(a: AnalyzedSite): 'spf' | 'dmarc' | 'dkim' | 'bimi' {
-  if (a.kind === 'spf' || a.kind === 'dmarc' || a.kind === 'dkim' || a.kind === 'bimi') return a.kind;
+type TagKind = 'dmarc' | 'dkim' | 'bimi' | 'tlsrpt' | 'mta-sts';
+
+/** Each tag-list record's tags, version and where the version is defined. */
+const TAG_KINDS: Record<TagKind, { tags: Record<string, TagDoc>; version: string; detail: string }> = {
+  dmarc: { tags: DMARC_TAGS, version: 'v=DMARC1; ', detail: 'DMARC version (RFC 9989 §4.7)' },
+  dkim: { tags: DKIM_TAGS, version: 'v=DKIM1; ', detail: 'DKIM version (RFC 6376 §3.6.1)' },
+  bimi: { tags: BIMI_TAGS, version: 'v=BIMI1; ', detail: 'BIMI version (BIMI §4.3)' },
+  tlsrpt: { tags: TLSRPT_TAGS, version: 'v=TLSRPTv1; ', detail: 'TLS-RPT version (RFC 8460 §3)' },
+  'mta-sts': { tags: MTA_STS_TAGS, version: 'v=STSv1; ', detail: 'MTA-STS version (RFC 8461 §3.1)' },
+};
+
+function kindOf(a: AnalyzedSite): 'spf' | TagKind {
+  if (a.kind && a.kind !== 'senderid') return a.kind;
   const owner = a.site.owner ?? '';
   if (owner === '_dmarc' || owner.startsWith('_dmarc.')) return 'dmarc';
   if (/(^|\.)_bimi(\.|$)/.test(owner)) return 'bimi';
+  if (/(^|\.)_smtp\._tls(\.|$)/.test(owner)) return 'tlsrpt';
+  if (/(^|\.)_mta-sts(\.|$)/.test(owner)) return 'mta-sts';
   if (isDkimOwner(owner)) return 'dkim';
   return 'spf';
 }
@@ -54,14 +67,13 @@ export function completeAt(a: AnalyzedSite, offset: number): Completion[] {
   let start = head;
   while (start < v && /\s/.test(value[start])) start++;
   const part = value.slice(start, v);
-  const tags = kind === 'dmarc' ? DMARC_TAGS : kind === 'bimi' ? BIMI_TAGS : DKIM_TAGS;
+  const { tags, version, detail } = TAG_KINDS[kind];
   const eq = part.indexOf('=');
   if (eq < 0) {
-    const present = new Set((kind === 'dmarc' ? a.dmarc?.tags : kind === 'bimi' ? a.bimi?.tags : a.dkim?.tags)?.map((t) => t.name) ?? []);
+    const present = new Set((a.dmarc ?? a.dkim ?? a.bimi ?? a.smtpTls)?.tags.map((t) => t.name) ?? []);
     const range = docRange(start);
     if (value.trim() === '' || (start === 0 && !present.has('v'))) {
-      const version = kind === 'dmarc' ? 'v=DMARC1; ' : kind === 'bimi' ? 'v=BIMI1; ' : 'v=DKIM1; ';
-      return [{ label: version.trim(), kind: 'keyword', detail: kind === 'dmarc' ? 'DMARC version (RFC 9989 §4.7)' : kind === 'bimi' ? 'BIMI version (BIMI §4.3)' : 'DKIM version (RFC 6376 §3.6.1)', insertText: version, range }];
+      return [{ label: version.trim(), kind: 'keyword', detail, insertText: version, range }];
     }
     return Object.entries(tags)
       .filter(([name, doc]) => !doc.removed && name !== 'v' && !present.has(name))

@@ -8,7 +8,7 @@ import type { OffsetRange, ResourceRecord } from '../types';
 import { MAX_GENERATED } from '../sources/generate';
 import type { Tag } from '../records/taglist';
 import type { SpfTerm } from '../records/spf';
-import { BIMI_TAGS, DKIM_TAGS, DMARC_TAGS, QUALIFIERS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
+import { BIMI_TAGS, DKIM_TAGS, DMARC_TAGS, MTA_STS_TAGS, TLSRPT_TAGS, QUALIFIERS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
 
 export interface Hover {
   /** Document range of the hovered term or tag. */
@@ -110,6 +110,11 @@ export function hoverAt(a: AnalyzedSite, offset: number): Hover | undefined {
   if (a.bimi) {
     const tag = a.bimi.tags.find((t) => within(t.range));
     return tag && { range: toDoc(tag.range), markdown: tagHover('BIMI', tag, BIMI_TAGS[tag.nameRaw]) };
+  }
+  if (a.smtpTls) {
+    const tag = a.smtpTls.tags.find((t) => within(t.range));
+    const tls = a.kind === 'tlsrpt';
+    return tag && { range: toDoc(tag.range), markdown: tagHover(tls ? 'TLS-RPT' : 'MTA-STS', tag, (tls ? TLSRPT_TAGS : MTA_STS_TAGS)[tag.nameRaw]) };
   }
   return undefined;
 }

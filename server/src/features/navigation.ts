@@ -213,7 +213,7 @@ export interface WorkspaceSymbolHit {
   name: string;
   /** The record type, with the policy kind (`TXT (DMARC)`). */
   label: string;
-  kind: 'spf' | 'dmarc' | 'dkim' | 'bimi' | 'record';
+  kind: 'spf' | 'dmarc' | 'dkim' | 'bimi' | 'tlsrpt' | 'mta-sts' | 'record';
   location: NavLocation;
 }
 
@@ -229,7 +229,7 @@ export function workspaceSymbols(query: string, ws: WorkspaceIndex, limit = 500)
     const r = e.record;
     if (r.superseded || r.owner === undefined || (q && !r.owner.includes(q))) continue;
     const k = e.site?.kind;
-    const kind = k === 'spf' || k === 'dmarc' || k === 'dkim' || k === 'bimi' ? k : 'record';
+    const kind = k === undefined || k === 'senderid' ? 'record' : k;
     if (kind === 'record' && (!q || other.length >= limit)) continue;
     (kind === 'record' ? other : policy).push({ name: r.owner, label: kind === 'record' ? r.type : `${r.type} (${kind.toUpperCase()})`, kind, location: place(e) });
     if (policy.length >= limit) break;

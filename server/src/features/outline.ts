@@ -9,7 +9,7 @@ export interface OwnerSymbol {
   name: string;
   range: OffsetRange;
   selectionRange: OffsetRange;
-  records: { name: string; detail: string; kind: 'spf' | 'dmarc' | 'dkim' | 'bimi' | 'record'; range: OffsetRange }[];
+  records: { name: string; detail: string; kind: 'spf' | 'dmarc' | 'dkim' | 'bimi' | 'tlsrpt' | 'mta-sts' | 'record'; range: OffsetRange }[];
 }
 
 function shorten(s: string, max = 60): string {
@@ -47,7 +47,7 @@ export function documentSymbols(records: readonly ResourceRecord[], sites: reado
     sym.range.start = Math.min(sym.range.start, r.range.start);
     sym.range.end = Math.max(sym.range.end, r.range.end);
     const k = r.site ? kinds.get(r.site) : undefined;
-    const kind = k === 'spf' || k === 'dmarc' || k === 'dkim' || k === 'bimi' ? k : 'record';
+    const kind = k === undefined || k === 'senderid' ? 'record' : k;
     const label = kind === 'record' ? r.type : `${r.type} (${kind.toUpperCase()})`;
     sym.records.push({ name: label, detail: shorten(r.site ? r.site.value : r.rdata.join(' ')), kind, range: r.range });
   }

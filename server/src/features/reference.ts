@@ -81,6 +81,18 @@ export const DMARC_TAGS: Record<string, TagDoc> = {
   ri: { summary: 'Aggregate report interval in seconds.', rfc: 'RFC 7489 §6.3', removed: 'Removed in RFC 9989: reports are daily.' },
 };
 
+/** SMTP TLS Reporting policy fields (RFC 8460 §3). */
+export const TLSRPT_TAGS: Record<string, TagDoc> = {
+  v: { summary: 'Version; exactly `TLSRPTv1`, and the first field.', rfc: 'RFC 8460 §3', values: { TLSRPTv1: 'the only version' } },
+  rua: { summary: 'Where daily TLS reports go: `mailto:` or `https:` URIs, separated by commas.', rfc: 'RFC 8460 §3' },
+};
+
+/** MTA-STS TXT record fields (RFC 8461 §3.1). */
+export const MTA_STS_TAGS: Record<string, TagDoc> = {
+  v: { summary: 'Version; exactly `STSv1`, and the first field.', rfc: 'RFC 8461 §3.1', values: { STSv1: 'the only version' } },
+  id: { summary: 'The policy\'s id: 1 to 32 letters and digits, changed whenever the policy file at `https://mta-sts.<domain>/.well-known/mta-sts.txt` changes, so senders fetch it again.', rfc: 'RFC 8461 §3.1' },
+};
+
 /** BIMI assertion record tags (draft-brand-indicators-for-message-identification-10 §4.3). */
 export const BIMI_TAGS: Record<string, TagDoc> = {
   v: { summary: 'Version; exactly `BIMI1`, and the first tag.', rfc: 'BIMI §4.3', values: { BIMI1: 'the only version' } },

@@ -4,7 +4,7 @@
  */
 import { createPublicKey } from 'node:crypto';
 import type { OffsetRange } from '../types';
-import { parseTagList, type Tag, type TagList } from './taglist';
+import { parseTagRecord, type Tag, type TagRecord } from './taglist';
 
 export interface DkimKeyInfo {
   /** 'rsa' or 'ed25519' as decoded, undefined when the data is not a key. */
@@ -20,9 +20,7 @@ export interface DkimKeyInfo {
   base64: string;
 }
 
-export interface DkimRecord extends TagList {
-  value: string;
-  byName: Map<string, Tag>;
+export interface DkimRecord extends TagRecord {
   key?: DkimKeyInfo;
 }
 
@@ -161,12 +159,9 @@ export function decodeKey(tag: Tag, declaredType: string): DkimKeyInfo {
 }
 
 export function parseDkim(value: string): DkimRecord {
-  const list = parseTagList(value);
-  const byName = new Map<string, Tag>();
-  for (const t of list.tags) if (!byName.has(t.name)) byName.set(t.name, t);
-  const record: DkimRecord = { ...list, value, byName };
-  const p = byName.get('p');
-  if (p) record.key = decodeKey(p, (byName.get('k')?.value ?? 'rsa').toLowerCase());
+  const record: DkimRecord = parseTagRecord(value);
+  const p = record.byName.get('p');
+  if (p) record.key = decodeKey(p, (record.byName.get('k')?.value ?? 'rsa').toLowerCase());
   return record;
 }
 

@@ -19,7 +19,7 @@ export const HOLE = '\uE000';
  * (`v=spf1 `, `v=DMARC1;`, `v=DKIM1;`, `k=rsa;`): only then is the rest checked.
  */
 export function startsAsRecord(prefix: string): boolean {
-  return /^\s*"?\s*(v\s*=\s*(spf1\s|DMARC1\s*;|DKIM1\s*;|BIMI1\s*;)|k\s*=\s*(rsa|ed25519)\s*;)/i.test(prefix);
+  return /^\s*"?\s*(v\s*=\s*(spf1\s|DMARC1\s*;|DKIM1\s*;|BIMI1\s*;|TLSRPTv1\s*;|STSv1\s*;)|k\s*=\s*(rsa|ed25519)\s*;)/i.test(prefix);
 }
 
 /** The note a source gives a value it checks around its unknown parts; `what` names the first, as written. */

@@ -32,6 +32,24 @@ export interface TagList {
 
 const WSP = /[ \t\r\n]/;
 
+/** A tag list with its text and its tags by lower-cased name (the first of a repeated tag). */
+export interface TagRecord extends TagList {
+  value: string;
+  byName: Map<string, Tag>;
+}
+
+export function parseTagRecord(value: string): TagRecord {
+  const list = parseTagList(value);
+  const byName = new Map<string, Tag>();
+  for (const t of list.tags) if (!byName.has(t.name)) byName.set(t.name, t);
+  return { ...list, value, byName };
+}
+
+/** The first tag of exactly this name, for records whose tag names are case-sensitive (`L=` is not `l=`). */
+export function tagNamed(record: TagList, name: string): Tag | undefined {
+  return record.tags.find((t) => t.nameRaw === name);
+}
+
 export function parseTagList(value: string): TagList {
   const list: TagList = { tags: [], problems: [], separators: [] };
   let partStart = 0;

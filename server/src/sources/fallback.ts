@@ -1,6 +1,6 @@
 /**
  * The fallback for any other text file (a script, a README, a JSON or YAML file that is not a known
- * infrastructure format): every quoted string literal that starts `v=spf1`, `v=DMARC1`, `v=DKIM1` or `v=BIMI1`
+ * infrastructure format): every quoted string literal that starts `v=spf1`, `v=DMARC1`, `v=DKIM1`, `v=BIMI1`, `v=TLSRPTv1` or `v=STSv1`
  * is checked as a record of unknown owner, so owner-dependent rules stay silent. Strings in double
  * quotes, single quotes and backticks, with backslash escapes, as most languages write them.
  *
@@ -16,12 +16,12 @@ import { HOLE, startsAsRecord } from '../records/holes';
 import { markHoles } from '../util/zonenames';
 import { holesAt } from './layers';
 
-const START = /(["'`])(v=spf1(?=[\s"'`\\]|$)|v=DMARC1|v=DKIM1|v=BIMI1)/gi;
+const START = /(["'`])(v=spf1(?=[\s"'`\\]|$)|v=DMARC1|v=DKIM1|v=BIMI1|v=TLSRPTv1|v=STSv1)/gi;
 const ESC: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', "'": "'", '`': '`', '\\': '\\', '/': '/' };
 
 export function readFallback(text: string, uri: string): ZoneFile {
   const out: ZoneFile = { uri, format: 'text', records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
-  if (!/v=(spf1|DMARC1|DKIM1|BIMI1)/i.test(text)) return out;
+  if (!/v=(spf1|DMARC1|DKIM1|BIMI1|TLSRPTv1|STSv1)/i.test(text)) return out;
   START.lastIndex = 0;
   for (let m = START.exec(text); m; m = START.exec(text)) {
     const quote = m[1];
