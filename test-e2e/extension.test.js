@@ -86,7 +86,18 @@ suite('DMARC Lens in VS Code', () => {
     const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', file, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.value);
     const fixAll = actions.find((a) => a.kind && a.kind.value === 'source.fixAll.dmarc-lens');
     assert.ok(fixAll, actions.map((a) => a.title).join(', '));
-    assert.ok(await vscode.workspace.applyEdit(fixAll.edit));
+    const v0 = fdoc.version;
+    let ok = await vscode.workspace.applyEdit(fixAll.edit);
+    if (!ok) {
+      // Once in CI (session 18) and in none of 64 runs since, applyEdit returned false here; VS Code's own
+      // workspace API tests see the same now and then. Say what was asked, then ask for the action again once:
+      // the text must still come out as check --fix writes it.
+      const edits = [...fixAll.edit.entries()].flatMap(([u, es]) => es.map((e) => `${u.path.split('/').pop()} ${e.range.start.line}:${e.range.start.character}-${e.range.end.line}:${e.range.end.character} ${JSON.stringify(e.newText)}`));
+      console.log(`[test] applyEdit returned false: document version ${v0} when asked, ${fdoc.version} now, dirty ${fdoc.isDirty}; edits: ${edits.join(', ') || 'none'}`);
+      const again = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', file, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.value);
+      ok = await vscode.workspace.applyEdit(again.find((a) => a.kind && a.kind.value === 'source.fixAll.dmarc-lens').edit);
+    }
+    assert.ok(ok);
     assert.strictEqual(fdoc.getText(), '$ORIGIN fixall.example.\n@ IN TXT "v=spf1 mx -all"\n_dmarc IN TXT "v=DMARC1; p=none"\n');
     await fdoc.save();
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
