@@ -78,6 +78,7 @@ describe('MTA-STS records', () => {
     const rule = 'mta-sts/no-policy-host';
     assert.match(ruled('@ IN MX 10 mail\n_mta-sts IN TXT "v=STSv1; id=1"', rule).found[0].message, /No A, AAAA or CNAME record for `mta-sts\.example\.com`/);
     assert.equal(ruled('@ IN MX 10 mail\n_mta-sts IN TXT "v=STSv1; id=1"\nmta-sts IN A 192.0.2.10', rule).found.length, 0);
+    assert.equal(ruled('@ IN MX 10 mail\n_mta-sts IN TXT "v=STSv1; id=1"\n* IN CNAME web.example.net.', rule).found.length, 0);
     // A provider's alias record (octoDNS Route53Provider/ALIAS, as the corpus's zones publish it) resolves too.
     const octo = 'mta-sts:\n  type: Route53Provider/ALIAS\n  value:\n    name: d1.cloudfront.net.\n    type: A\n_mta-sts:\n  type: TXT\n  value: v=STSv1\\; id=1\n"":\n  type: MX\n  value:\n    exchange: mail.example.org.\n    preference: 10\n';
     assert.deepEqual(lint(octo, {}, undefined, 'example.org.yaml').findings.filter((f) => f.rule === rule), []);

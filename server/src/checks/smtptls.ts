@@ -293,8 +293,10 @@ export const mtaStsNoPolicyHost = modelRule('mta-sts', {
       // Only for a zone that holds the domain: records of other zones may be elsewhere.
       if (!owners.has(domain)) continue;
       const host = `mta-sts.${domain}`;
-      const here = model.records.some((r) => r.owner === host && resolves(r.type));
-      if (here || model.workspace?.at(host).some((e) => resolves(e.record.type))) continue;
+      // The host itself, or a wildcard that covers it (RFC 4592).
+      const names = [host, `*.${domain}`];
+      if (model.records.some((r) => r.owner !== undefined && names.includes(r.owner) && resolves(r.type))) continue;
+      if (names.some((n) => model.workspace?.at(n).some((e) => resolves(e.record.type)))) continue;
       ctx.report(a.site, 'owner', `No A, AAAA or CNAME record for \`${host}\` in the workspace: senders fetch the policy from https://${host}/.well-known/mta-sts.txt, and without that host there is no policy to apply (RFC 8461 §3.3).`);
     }
   },
