@@ -42,8 +42,15 @@ describe('TLS-RPT records', () => {
   it('checks each rua destination on its own characters', () => {
     const { text, found } = ruled('_smtp._tls IN TXT "v=TLSRPTv1; rua=mailto:ok@example.com, tls@example.com ,http://r.example.net/x,mailto:a@example.com!10m,https://r.example.net/tlsrpt"', 'tlsrpt/invalid-uri');
     assert.deepEqual(found.map((f) => covered(text, f)), ['tls@example.com', 'http://r.example.net/x', 'mailto:a@example.com!10m']);
-    assert.match(found[1].message, /uses `http:`; reports are sent only to `mailto:` and `https:` URIs/);
+    assert.match(found[0].message, /lacks the `mailto:` scheme/);
+    assert.match(found[1].message, /uses `http:`; reports are POSTed only to `https:` URIs/);
     assert.match(found[2].message, /`!size` limit is not part of TLS-RPT/);
+    // Each fix mends its destination and nothing else.
+    assert.deepEqual(
+      found.map((f) => covered(applyFix(text, f.fixes![0]), { ...f, range: { start: f.range.start, end: f.range.end + (applyFix(text, f.fixes![0]).length - text.length) } })),
+      ['mailto:tls@example.com', 'https://r.example.net/x', 'mailto:a@example.com'],
+    );
+    assert.match(ruled('_smtp._tls IN TXT "v=TLSRPTv1; rua=ftp://r.example.net/x"', 'tlsrpt/invalid-uri').found[0].message, /uses `ftp:`/);
   });
 
   it('needs rua, and no spaces around =', () => {

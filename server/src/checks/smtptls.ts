@@ -80,35 +80,45 @@ export const tlsrptSyntaxError = rule('tlsrpt', {
   check: (record, ctx) => checkSyntax('tlsrpt', record, ctx, 'rua'),
 });
 
-/** What is wrong with one TLS-RPT report URI, or undefined. */
-function ruaProblem(uri: string): string | undefined {
+const ADDRESS = /^[^@\s:/]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+
+/** What is wrong with one TLS-RPT report URI (undefined when nothing), and the edit that mends it where one is clear (offsets in the URI). */
+function ruaProblem(uri: string): { why: string; fix?: { title: string; start: number; end: number; text: string } } | undefined {
+  if (ADDRESS.test(uri)) return { why: 'lacks the `mailto:` scheme', fix: { title: `Write \`mailto:${uri}\``, start: 0, end: 0, text: 'mailto:' } };
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s.exec(uri);
-  if (!m) return 'is not a URI (it needs `mailto:` or `https:`)';
+  if (!m) return { why: 'is not a URI (it needs `mailto:` or `https:`)' };
   const scheme = m[1].toLowerCase();
-  if (m[2].includes('!')) return 'holds a `!`, which must be percent-encoded (DMARC\'s `!size` limit is not part of TLS-RPT)';
-  if (scheme === 'mailto') return /^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(m[2]) ? undefined : 'is not a `mailto:` URI of one address';
+  const bang = m[2].indexOf('!');
+  if (bang >= 0) {
+    const at = m[1].length + 1 + bang;
+    const rest = uri.slice(at);
+    // DMARC's `!10m` size limit, copied over: removing it leaves the address.
+    return { why: 'holds a `!`, which must be percent-encoded (DMARC\'s `!size` limit is not part of TLS-RPT)', ...(/^![0-9]+[kmgt]?$/i.test(rest) ? { fix: { title: `Remove \`${rest}\``, start: at, end: uri.length, text: '' } } : {}) };
+  }
+  if (scheme === 'mailto') return ADDRESS.test(m[2]) ? undefined : { why: 'is not a `mailto:` URI of one address' };
   if (scheme === 'https') {
     try {
       const u = new URL(uri);
-      return u.hostname.includes('.') ? undefined : `names the host \`${u.hostname}\`, not a domain name`;
+      return u.hostname.includes('.') ? undefined : { why: `names the host \`${u.hostname}\`, not a domain name` };
     } catch {
-      return 'is not a valid `https:` URI';
+      return { why: 'is not a valid `https:` URI' };
     }
   }
-  return `uses \`${scheme}:\`; reports are sent only to \`mailto:\` and \`https:\` URIs`;
+  if (scheme === 'http') return { why: 'uses `http:`; reports are POSTed only to `https:` URIs', fix: { title: 'Use `https:`', start: 0, end: 4, text: 'https' } };
+  return { why: `uses \`${scheme}:\`; reports are sent only to \`mailto:\` and \`https:\` URIs` };
 }
 
 export const tlsrptInvalidUri = rule('tlsrpt', {
   id: 'tlsrpt/invalid-uri',
   severity: 'error',
   summary: 'A `rua` destination that is not a `mailto:` or `https:` URI',
-  fixable: false,
+  fixable: true,
   docs: {
     what: 'Finds `rua` destinations of a TLS-RPT record that senders cannot deliver to: a bare address without `mailto:`, `http:` or another scheme, a malformed address, or an unencoded `!` (a DMARC-style `!10m` size limit).',
     why: 'RFC 8460 §3: `rua` holds comma-separated URIs, `mailto:` (reports by e-mail) or `https:` (POSTed), with commas and `!` percent-encoded; a destination of any other form gets no reports.',
     bad: '_smtp._tls IN TXT "v=TLSRPTv1; rua=tls-reports@example.com"',
     good: `_smtp._tls IN TXT "${TLSRPT}"`,
-    fix: 'Write each destination as `mailto:<address>` or `https://<host>/<path>`, separated by commas.',
+    fix: 'Write each destination as `mailto:<address>` or `https://<host>/<path>`, separated by commas. The quick fixes add a missing `mailto:`, write `https:` for `http:` and remove a `!size` suffix.',
   },
   check(record, ctx) {
     const rua = tagNamed(record, 'rua');
@@ -121,8 +131,12 @@ export const tlsrptInvalidUri = rule('tlsrpt', {
       const start = at + lead;
       at += part.length + 1;
       if (!uri) continue;
-      const why = ruaProblem(uri);
-      if (why) ctx.report({ start, end: start + uri.length }, `\`${uri}\` ${why} (RFC 8460 §3); no reports go there.`);
+      const p = ruaProblem(uri);
+      if (!p) continue;
+      const fix = p.fix;
+      ctx.report({ start, end: start + uri.length }, `\`${uri}\` ${p.why} (RFC 8460 §3); no reports go there.`, {
+        fixes: fix ? [{ title: fix.title, edits: [{ range: { start: start + fix.start, end: start + fix.end }, newText: fix.text }] }] : [],
+      });
     }
   },
 });
