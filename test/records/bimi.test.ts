@@ -12,6 +12,7 @@ import { parseBimi } from '../../server/src/records/bimi';
 import { bimiRules } from '../../server/src/checks/bimi';
 import { hoverAt } from '../../server/src/features/hover';
 import { completeAt } from '../../server/src/features/completion';
+import { semanticTokens } from '../../server/src/features/outline';
 
 const LOGO = 'https://example.com/brand/logo.svg';
 const VMC = 'https://example.com/brand/vmc.pem';
@@ -125,6 +126,9 @@ describe('BIMI records', () => {
     assert.match(hoverAt(a, text.indexOf('l=') + 1)!.markdown, /BIMI tag `l`.*\n\nLocation of the logo/);
     assert.deepEqual(completeAt(a, text.indexOf('avp=') + 4).map((c) => c.label), ['brand', 'personal']);
     assert.deepEqual(completeAt(empty, text.lastIndexOf('""') + 1).map((c) => c.label), ['v=BIMI1;']);
+    // Semantic tokens: the version a keyword, tag names properties, the logo URI a string.
+    const tokens = semanticTokens([a], 'test.zone').map((t) => [text.slice(t.start, t.end), t.type]);
+    assert.deepEqual(tokens.slice(0, 4), [['v', 'keyword'], ['BIMI1', 'keyword'], ['l', 'property'], [LOGO, 'string']]);
   });
 
   it('the parser and the rules never throw, and every range lies in the value', () => {

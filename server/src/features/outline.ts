@@ -109,10 +109,13 @@ export function semanticTokens(sites: readonly AnalyzedSite[], uri: string): Sem
         }
         push(t.cidrRange, 'number');
       }
-    } else if (a.dmarc || a.dkim) {
-      for (const t of (a.dmarc ?? a.dkim)!.tags) {
+    } else {
+      // The tag-list records: names, the version, and values (URIs, keys and ids as strings).
+      const list = a.dmarc ?? a.dkim ?? a.bimi ?? a.smtpTls;
+      const text = a.bimi || a.smtpTls ? new Set(['l', 'a', 'rua', 'id']) : a.dkim ? new Set(['p']) : new Set<string>();
+      for (const t of list?.tags ?? []) {
         push(t.nameRange, t.name === 'v' ? 'keyword' : 'property');
-        push(t.valueRange, t.name === 'v' ? 'keyword' : t.name === 'p' && a.dkim ? 'string' : 'enumMember');
+        push(t.valueRange, t.name === 'v' ? 'keyword' : text.has(t.name) ? 'string' : 'enumMember');
       }
     }
   }
