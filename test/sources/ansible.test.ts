@@ -217,6 +217,49 @@ describe('Ansible playbooks', () => {
     assert.ok(z.problems.some((p) => p.code === 'source/not-static' && /record name is a Jinja expression/.test(p.message)));
   });
 
+  it('reads Gandi LiveDNS, DNSimple, Windows DNS and FreeIPA tasks, names relative to their zones', () => {
+    const text = `- hosts: localhost
+  tasks:
+    - community.general.gandi_livedns:
+        domain: example.com
+        record: "@"
+        type: TXT
+        values:
+          - '"v=spf1 include:_spf.google.com +all"'
+        ttl: 300
+    - community.general.dnsimple:
+        domain: example.com
+        record: _dmarc
+        type: TXT
+        value: v=DMARC1; p=none; pct=50
+    - community.windows.win_dns_record:
+        zone: corp.example.org
+        name: mail.corp.example.org
+        type: TXT
+        value: v=spf1 mx -all
+    - community.general.ipa_dnsrecord:
+        zone_name: example.net
+        record_name: _smtp._tls
+        record_type: TXT
+        record_value: v=TLSRPTv1; rua=tls@example.net
+`;
+    const z = readSource(text, 'dns.yml');
+    assert.equal(z.format, 'ansible');
+    assert.deepEqual(
+      z.sites.map((s) => [s.owner, s.value]),
+      [
+        ['example.com', 'v=spf1 include:_spf.google.com +all'],
+        ['_dmarc.example.com', 'v=DMARC1; p=none; pct=50'],
+        ['mail.corp.example.org', 'v=spf1 mx -all'],
+        ['_smtp._tls.example.net', 'v=TLSRPTv1; rua=tls@example.net'],
+      ],
+    );
+    const a = analyzeZone(text, 'dns.yml', { rules: {} });
+    assert.equal(covered(text, a.findings.find((f) => f.rule === 'spf/plus-all')!), '+all');
+    const uri = a.findings.find((f) => f.rule === 'tlsrpt/invalid-uri')!;
+    assert.equal(applyFix(text, uri.fixes![0]), text.replace('rua=tls@', 'rua=mailto:tls@'));
+  });
+
   it('leaves YAML that is not a playbook with DNS tasks to the other readers', () => {
     assert.notEqual(readSource('- hosts: all\n  tasks:\n    - debug:\n        msg: "v=spf1 +all"\n', 'play.yml').format, 'ansible');
     assert.notEqual(readSource('route53:\n  enabled: true\n', 'values.yaml').format, 'ansible');

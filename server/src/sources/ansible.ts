@@ -5,7 +5,10 @@
  * (`community.general.cloudflare_dns`, `record` relative to `zone`, `@` for the zone), nsupdate
  * (`community.general.nsupdate`, relative unless it ends in a dot), Azure
  * (`azure.azcollection.azure_rm_dnsrecordset`, `relative_name`, `records: [{entry: …}]`) and Google
- * Cloud DNS (`google.cloud.gcp_dns_resource_record_set`, a fully qualified `name`, quoted `target`).
+ * Cloud DNS (`google.cloud.gcp_dns_resource_record_set`, a fully qualified `name`, quoted `target`),
+ * Gandi LiveDNS (`community.general.gandi_livedns`), DNSimple (`community.general.dnsimple`), Windows
+ * DNS Server (`community.windows.win_dns_record`) and FreeIPA (`community.general.ipa_dnsrecord`), their
+ * names relative to the zone (`domain`, `zone`, `zone_name`).
  *
  * `{{ var }}` and `{{ item.key }}` are read where the play writes them (Scope, below). Any other Jinja
  * expression is what only a run knows: in a name, the record's owner is not
@@ -35,6 +38,10 @@ const CLOUDFLARE: ModuleSpec = { zone: 'zone', name: 'record', type: 'type', val
 const NSUPDATE: ModuleSpec = { zone: 'zone', name: 'record', type: 'type', values: ['value'], names: 'relative' };
 const AZURE: ModuleSpec = { zone: 'zone_name', name: 'relative_name', type: 'record_type', values: ['records'], entry: 'entry', names: 'relative' };
 const GCP: ModuleSpec = { name: 'name', type: 'type', values: ['target'], names: 'absolute' };
+const GANDI: ModuleSpec = { zone: 'domain', name: 'record', type: 'type', values: ['values'], names: 'relative' };
+const DNSIMPLE: ModuleSpec = { zone: 'domain', name: 'record', type: 'type', values: ['value'], names: 'relative' };
+const WINDOWS: ModuleSpec = { zone: 'zone', name: 'name', type: 'type', values: ['value', 'values'], names: 'relative' };
+const IPA: ModuleSpec = { zone: 'zone_name', name: 'record_name', type: 'record_type', values: ['record_value', 'record_values'], names: 'relative' };
 
 const MODULES = new Map<string, ModuleSpec>([
   ['amazon.aws.route53', ROUTE53],
@@ -48,6 +55,14 @@ const MODULES = new Map<string, ModuleSpec>([
   ['azure_rm_dnsrecordset', AZURE],
   ['google.cloud.gcp_dns_resource_record_set', GCP],
   ['gcp_dns_resource_record_set', GCP],
+  ['community.general.gandi_livedns', GANDI],
+  ['gandi_livedns', GANDI],
+  ['community.general.dnsimple', DNSIMPLE],
+  ['dnsimple', DNSIMPLE],
+  ['community.windows.win_dns_record', WINDOWS],
+  ['win_dns_record', WINDOWS],
+  ['community.general.ipa_dnsrecord', IPA],
+  ['ipa_dnsrecord', IPA],
 ]);
 
 const JINJA = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
@@ -155,7 +170,7 @@ function moduleCalls(doc: Document): { spec: ModuleSpec; args: YAMLMap; scope: S
 
 /** Whether a YAML document is an Ansible playbook or task file with DNS module tasks. */
 export function looksLikeAnsible(text: string, doc: Document): boolean {
-  if (!/(route53|cloudflare_dns|nsupdate|dnsrecordset|dns_resource_record_set)\s*:/.test(text)) return false;
+  if (!/(route53|cloudflare_dns|nsupdate|dnsrecordset|dns_resource_record_set|gandi_livedns|dnsimple|win_dns_record|ipa_dnsrecord)\s*:/.test(text)) return false;
   return moduleCalls(doc).length > 0;
 }
 
