@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { allRules } from '../server/src/checks/registry';
 import { AUTOFIX } from '../server/src/checks/autofix';
 import { isZoneFileName } from '../server/src/files';
-import type { Rule } from '../server/src/checks/rule';
+import { KIND_NAMES, type Rule } from '../server/src/checks/rule';
 import catalog from '../server/src/senders/catalog.json';
 
 function example(r: Rule, text: string): string {
@@ -34,7 +34,7 @@ ${r.summary}.
 
 | default severity | fixable | applies to |
 |---|---|---|
-| ${r.severity} | ${r.fixable ? (AUTOFIX.has(r.id) ? 'yes (quick fix; applied by `dmarc-lens check --fix`)' : 'yes (quick fix)') : 'no'} | ${r.kind === 'sender' ? 'sender profiles in `.dmarc-lens.json`' : r.docs.file && !isZoneFileName(r.docs.file) ? 'infrastructure-as-code files' : r.kind === 'zone' ? 'zone files' : `${r.kind === 'tlsrpt' ? 'TLS-RPT' : r.kind.toUpperCase()} records`} |
+| ${r.severity} | ${r.fixable ? (AUTOFIX.has(r.id) ? 'yes (quick fix; applied by `dmarc-lens check --fix`)' : 'yes (quick fix)') : 'no'} | ${r.kind === 'sender' ? 'sender profiles in `.dmarc-lens.json`' : r.docs.file && !isZoneFileName(r.docs.file) ? 'infrastructure-as-code files' : r.kind === 'zone' ? 'zone files' : `${r.kind in KIND_NAMES ? KIND_NAMES[r.kind as keyof typeof KIND_NAMES] : r.kind.toUpperCase()} records`} |
 
 ## What it does
 ${r.docs.what}${r.wholeRecord ? '\n\nIt judges the record as a whole, so it is not reported on a value with parts not known statically (a Terraform `${var.x}`, a CloudFormation `${AWS::Region}`): those parts could change the verdict.' : ''}

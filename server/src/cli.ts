@@ -39,6 +39,8 @@ import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './typ
 import { STAGES, stageOf } from './rollout';
 import { LineIndex, type Position } from './util/lines';
 import { tagNamed } from './records/taglist';
+import { bimiName } from './records/bimi';
+import { policyDomainOf } from './records/smtptls';
 import { cnameTarget } from './records/cname';
 import { isDynamic } from './records/dynamic';
 import { HOLE } from './records/holes';
@@ -644,12 +646,12 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
         get(domain).dmarc.push({ ...base, policy: s.dmarc?.byName.get('p')?.value, ...(stage ? { stage: `${stage.index}/${STAGES}: ${stage.label}` } : {}) });
       } else if (s.kind === 'bimi') {
         // `<selector>._bimi.<domain>`; a record anywhere else is never found (bimi/wrong-owner says so).
-        const m = /^(.+?)\._bimi\.(.+)$/.exec(owner);
+        const name = bimiName(owner);
         const tag = (n: string) => (s.bimi ? tagNamed(s.bimi, n)?.value.trim() : undefined);
-        if (m) get(m[2]).bimi.push({ ...base, selector: m[1], logo: tag('l') ?? '', ...(tag('a') ? { evidence: tag('a') } : {}) });
+        if (name) get(name.domain).bimi.push({ ...base, selector: name.selector, logo: tag('l') ?? '', ...(tag('a') ? { evidence: tag('a') } : {}) });
       } else if (s.kind === 'tlsrpt' || s.kind === 'mta-sts') {
-        const m = (s.kind === 'tlsrpt' ? /^_smtp\._tls\.(.+)$/ : /^_mta-sts\.(.+)$/).exec(owner);
-        if (m) get(m[1])[s.kind === 'tlsrpt' ? 'tlsrpt' : 'mtaSts'].push(base);
+        const domain = policyDomainOf(s.kind, owner);
+        if (domain !== undefined) get(domain)[s.kind === 'tlsrpt' ? 'tlsrpt' : 'mtaSts'].push(base);
       } else {
         const labels = owner.split('.');
         const i = labels.indexOf('_domainkey');

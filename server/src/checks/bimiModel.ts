@@ -6,7 +6,7 @@
  * subdomains out (sp=none) shows no logo anywhere; dmarc/bimi-without-enforcement says which tag
  * holds it back.
  */
-import { looksLikeBimi } from '../records/bimi';
+import { bimiName, looksLikeBimi } from '../records/bimi';
 import { tagNamed } from '../records/taglist';
 import { coverageFrom, workspaceDmarc, type Entry } from '../senders/analyze';
 import { discoverPolicy } from '../senders/treewalk';
@@ -15,8 +15,6 @@ import { reportSeveral } from './group';
 import type { AnalyzedSite, ModelRule } from './rule';
 import { modelLookup } from './walk';
 
-/** `<selector>._bimi.<domain>`: the selector may have dots (BIMI §4.4); the domain is the rest. */
-const BIMI_OWNER = /^(.+?)\._bimi\.(.+)$/;
 
 /** A BIMI record whose owner name is known. */
 const bimiSites = (sites: readonly AnalyzedSite[]) => sites.filter((s) => s.kind === 'bimi' && s.site.owner !== undefined);
@@ -38,7 +36,7 @@ export const bimiWrongOwner: ModelRule = {
   check(model, ctx) {
     for (const s of bimiSites(model.sites)) {
       const owner = s.site.owner!;
-      if (BIMI_OWNER.test(owner)) continue;
+      if (bimiName(owner)) continue;
       const under = /^_bimi\.(.+)$/.exec(owner);
       ctx.report(s.site, 'owner', under ? `A BIMI record at \`${owner}\` is never found: receivers query \`<selector>._bimi.${under[1]}\`, \`default._bimi.${under[1]}\` unless the mail names a selector (BIMI §4.3, §7.2).` : `A BIMI record at \`${owner}\` is never found: receivers query \`default._bimi.${owner}\` (BIMI §4.3, §7.2).`);
     }
@@ -95,11 +93,11 @@ export const bimiWithoutEnforcement: ModelRule = {
   check(model, ctx) {
     let at: ReturnType<typeof workspaceDmarc> | undefined;
     for (const s of model.sites) {
-      const m = s.site.owner === undefined || !s.bimi ? null : BIMI_OWNER.exec(s.site.owner);
-      if (!m || !s.bimi || s.site.holes || !looksLikeBimi(s.site.value)) continue;
+      const name = s.site.owner === undefined ? undefined : bimiName(s.site.owner);
+      if (!name || !s.bimi || s.site.holes || !looksLikeBimi(s.site.value)) continue;
       // `v=BIMI1; l=; a=;` declines BIMI for the domain: nothing to show, nothing to enforce.
       if (tagNamed(s.bimi, 'l')?.value.trim() === '') continue;
-      const domain = m[2];
+      const domain = name.domain;
       at ??= workspaceDmarc(modelLookup(model));
       // The BIMI record itself is under the domain, so the domain exists (sp applies there, not np).
       const d = discoverPolicy(domain, at);

@@ -12,7 +12,7 @@ import { orgDomain, type Entry } from '../senders/analyze';
 import { organizationRecord, type Walk } from '../senders/treewalk';
 import { authorizationName, destinationApart, modelWalk, reportsAuthorised } from './walk';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
-import type { AnalyzedSite, DnsModel, ModelRule, RelatedRef, WorkspaceView } from './rule';
+import { KIND_NAMES, type AnalyzedSite, type DnsModel, type ModelRule, type RelatedRef, type WorkspaceView } from './rule';
 import { cnameChainEnd } from '../records/cname';
 import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
 import { appendTag } from './dmarc';
@@ -414,16 +414,13 @@ export const conflictingDefinitions = rule({
       // A value with parts not known statically (records/holes) may be the same as this one.
       const other = model.workspace.at(s.site.owner).find((e) => e.site !== undefined && e.site.kind === s.kind && !e.site.site.holes && e.site.site.value !== s.site.value && e.uri !== s.site.uri);
       if (!other) continue;
-      ctx.report(s.site, 'owner', `\`${s.site.owner}\` has a different ${KIND_NAME[s.kind] ?? s.kind.toUpperCase()} record in ${other.uri}; only one of the two is what DNS serves.`, {
-        related: [{ uri: other.uri, range: other.record.range, message: `the other ${KIND_NAME[s.kind] ?? s.kind.toUpperCase()} record for ${s.site.owner}` }],
+      ctx.report(s.site, 'owner', `\`${s.site.owner}\` has a different ${KIND_NAMES[s.kind]} record in ${other.uri}; only one of the two is what DNS serves.`, {
+        related: [{ uri: other.uri, range: other.record.range, message: `the other ${KIND_NAMES[s.kind]} record for ${s.site.owner}` }],
         anchors: [other.record],
       });
     }
   },
 });
-
-/** How a record kind is named in messages, where upper case is not its name. */
-const KIND_NAME: Record<string, string> = { tlsrpt: 'TLS-RPT' };
 
 /** The sites at a name in this model and in the rest of the workspace. */
 function sitesNamed(model: DnsModel, name: string): AnalyzedSite[] {

@@ -95,6 +95,9 @@ export interface AnalyzedSite {
   smtpTls?: SmtpTlsRecord;
 }
 
+/** How each record kind is named to people (messages, outline, docs). */
+export const KIND_NAMES: Readonly<Record<NonNullable<AnalyzedSite['kind']>, string>> = { spf: 'SPF', dmarc: 'DMARC', dkim: 'DKIM', bimi: 'BIMI', tlsrpt: 'TLS-RPT', 'mta-sts': 'MTA-STS', senderid: 'Sender ID' };
+
 /** Records of the rest of the workspace (other files), looked up by owner name. */
 export interface WorkspaceView {
   at(owner: string): { uri: string; record: ResourceRecord; site?: AnalyzedSite }[];

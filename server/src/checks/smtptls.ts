@@ -4,7 +4,7 @@
  * published, how many there are at one name, and MTA-STS's policy host. Receivers and senders that
  * find a record they cannot read act as if the domain published none: no reports, no policy.
  */
-import { TLSRPT_OWNER, MTA_STS_OWNER, type SmtpTlsRecord } from '../records/smtptls';
+import { policyDomainOf, TLSRPT_OWNER, MTA_STS_OWNER, type SmtpTlsRecord } from '../records/smtptls';
 import { tagNamed } from '../records/taglist';
 import type { AnalyzedSite, DnsModel, ModelContext, ModelRule, RecordContext, SmtpTlsRule } from './rule';
 import { reportSeveral } from './group';
@@ -301,9 +301,8 @@ export const mtaStsNoPolicyHost = modelRule('mta-sts', {
   check(model, ctx) {
     const owners = model.owners();
     for (const a of kept(model.sites, 'mta-sts')) {
-      const m = /^_mta-sts\.(.+)$/.exec(a.site.owner!);
-      if (!m || a.site.relative) continue;
-      const domain = m[1];
+      const domain = policyDomainOf('mta-sts', a.site.owner!);
+      if (domain === undefined || a.site.relative) continue;
       // Only for a zone that holds the domain: records of other zones may be elsewhere.
       if (!owners.has(domain)) continue;
       const host = `mta-sts.${domain}`;

@@ -6,6 +6,8 @@ import type { AnalyzedSite } from '../checks/rule';
 import { isDkimOwner } from '../checks/model';
 import { providers } from '../senders/catalog';
 import type { OffsetRange } from '../types';
+import { BIMI_OWNER } from '../records/bimi';
+import { MTA_STS_OWNER, TLSRPT_OWNER } from '../records/smtptls';
 import { BIMI_TAGS, DKIM_TAGS, DMARC_TAGS, MTA_STS_TAGS, TLSRPT_TAGS, SPF_MECHANISMS, SPF_MODIFIERS, type TagDoc } from './reference';
 
 export interface Completion {
@@ -36,9 +38,9 @@ function kindOf(a: AnalyzedSite): 'spf' | TagKind {
   if (a.kind && a.kind !== 'senderid') return a.kind;
   const owner = a.site.owner ?? '';
   if (owner === '_dmarc' || owner.startsWith('_dmarc.')) return 'dmarc';
-  if (/(^|\.)_bimi(\.|$)/.test(owner)) return 'bimi';
-  if (/(^|\.)_smtp\._tls(\.|$)/.test(owner)) return 'tlsrpt';
-  if (/(^|\.)_mta-sts(\.|$)/.test(owner)) return 'mta-sts';
+  if (BIMI_OWNER.test(owner)) return 'bimi';
+  if (TLSRPT_OWNER.test(owner)) return 'tlsrpt';
+  if (MTA_STS_OWNER.test(owner)) return 'mta-sts';
   if (isDkimOwner(owner)) return 'dkim';
   return 'spf';
 }

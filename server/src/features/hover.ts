@@ -2,7 +2,7 @@
  * Hover: what the SPF term, DMARC tag or DKIM tag under the cursor means, its value explained and
  * the RFC section. Document offsets in, markdown out.
  */
-import type { AnalyzedSite } from '../checks/rule';
+import { KIND_NAMES, type AnalyzedSite } from '../checks/rule';
 import { providerForInclude } from '../senders/catalog';
 import type { OffsetRange, ResourceRecord } from '../types';
 import { MAX_GENERATED } from '../sources/generate';
@@ -114,7 +114,7 @@ export function hoverAt(a: AnalyzedSite, offset: number): Hover | undefined {
   if (a.smtpTls) {
     const tag = a.smtpTls.tags.find((t) => within(t.range));
     const tls = a.kind === 'tlsrpt';
-    return tag && { range: toDoc(tag.range), markdown: tagHover(tls ? 'TLS-RPT' : 'MTA-STS', tag, (tls ? TLSRPT_TAGS : MTA_STS_TAGS)[tag.nameRaw]) };
+    return tag && { range: toDoc(tag.range), markdown: tagHover(KIND_NAMES[a.kind!], tag, (tls ? TLSRPT_TAGS : MTA_STS_TAGS)[tag.nameRaw]) };
   }
   return undefined;
 }

@@ -5,7 +5,7 @@
  * offsets in, workspace locations out; no editor types.
  */
 import * as path from 'node:path';
-import type { AnalyzedSite } from '../checks/rule';
+import { KIND_NAMES, type AnalyzedSite } from '../checks/rule';
 import { cnameChainEnd, cnameTarget } from '../records/cname';
 import { parseReportUris } from '../records/dmarc';
 import type { OffsetRange, ResourceRecord } from '../types';
@@ -231,7 +231,7 @@ export function workspaceSymbols(query: string, ws: WorkspaceIndex, limit = 500)
     const k = e.site?.kind;
     const kind = k === undefined || k === 'senderid' ? 'record' : k;
     if (kind === 'record' && (!q || other.length >= limit)) continue;
-    (kind === 'record' ? other : policy).push({ name: r.owner, label: kind === 'record' ? r.type : `${r.type} (${kind.toUpperCase()})`, kind, location: place(e) });
+    (kind === 'record' ? other : policy).push({ name: r.owner, label: kind === 'record' ? r.type : `${r.type} (${KIND_NAMES[kind]})`, kind, location: place(e) });
     if (policy.length >= limit) break;
   }
   return [...policy, ...other].slice(0, limit);

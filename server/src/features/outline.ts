@@ -2,7 +2,7 @@
  * Document symbols (records by owner), folding ranges (records over several lines) and semantic
  * tokens (the parts of SPF, DMARC and DKIM records inside strings). Offsets in document space.
  */
-import type { AnalyzedSite } from '../checks/rule';
+import { KIND_NAMES, type AnalyzedSite } from '../checks/rule';
 import type { OffsetRange, ResourceRecord } from '../types';
 
 export interface OwnerSymbol {
@@ -48,7 +48,7 @@ export function documentSymbols(records: readonly ResourceRecord[], sites: reado
     sym.range.end = Math.max(sym.range.end, r.range.end);
     const k = r.site ? kinds.get(r.site) : undefined;
     const kind = k === undefined || k === 'senderid' ? 'record' : k;
-    const label = kind === 'record' ? r.type : `${r.type} (${kind.toUpperCase()})`;
+    const label = kind === 'record' ? r.type : `${r.type} (${KIND_NAMES[kind]})`;
     sym.records.push({ name: label, detail: shorten(r.site ? r.site.value : r.rdata.join(' ')), kind, range: r.range });
   }
   return out;
@@ -76,6 +76,11 @@ export interface SemanticToken {
 }
 
 /** Tokens in document order; a value range that spans two character-strings becomes one token per string. */
+/** Tags whose values are text (URIs, keys, ids) rather than one of a few words. */
+const URI_OR_ID: ReadonlySet<string> = new Set(['l', 'a', 'rua', 'id']);
+const KEY: ReadonlySet<string> = new Set(['p']);
+const NONE: ReadonlySet<string> = new Set();
+
 export function semanticTokens(sites: readonly AnalyzedSite[], uri: string): SemanticToken[] {
   const out: SemanticToken[] = [];
   for (const a of sites) {
@@ -112,7 +117,7 @@ export function semanticTokens(sites: readonly AnalyzedSite[], uri: string): Sem
     } else {
       // The tag-list records: names, the version, and values (URIs, keys and ids as strings).
       const list = a.dmarc ?? a.dkim ?? a.bimi ?? a.smtpTls;
-      const text = a.bimi || a.smtpTls ? new Set(['l', 'a', 'rua', 'id']) : a.dkim ? new Set(['p']) : new Set<string>();
+      const text = a.bimi || a.smtpTls ? URI_OR_ID : a.dkim ? KEY : NONE;
       for (const t of list?.tags ?? []) {
         push(t.nameRange, t.name === 'v' ? 'keyword' : 'property');
         push(t.valueRange, t.name === 'v' ? 'keyword' : text.has(t.name) ? 'string' : 'enumMember');

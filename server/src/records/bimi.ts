@@ -15,4 +15,10 @@ export function looksLikeBimi(value: string): boolean {
 /** A `<selector>._bimi.<domain>` name (or `_bimi.<domain>`, the selector left out): where BIMI records go. */
 export const BIMI_OWNER = /(^|\.)_bimi(\.|$)/;
 
+/** The selector and the domain of a `<selector>._bimi.<domain>` name (the selector may have dots, BIMI §4.4); undefined for any other name. */
+export function bimiName(owner: string): { selector: string; domain: string } | undefined {
+  const m = /^(.+?)\._bimi\.(.+)$/.exec(owner);
+  return m ? { selector: m[1], domain: m[2] } : undefined;
+}
+
 export const parseBimi: (value: string) => BimiRecord = parseTagRecord;

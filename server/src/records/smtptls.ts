@@ -14,6 +14,12 @@ export const parseSmtpTls: (value: string) => SmtpTlsRecord = parseTagRecord;
 export const TLSRPT_OWNER = /(^|\.)_smtp\._tls(\.|$)/;
 export const MTA_STS_OWNER = /(^|\.)_mta-sts(\.|$)/;
 
+/** The policy domain of a `_smtp._tls.<domain>` (TLS-RPT) or `_mta-sts.<domain>` (MTA-STS) name; undefined for any other name. */
+export function policyDomainOf(kind: 'tlsrpt' | 'mta-sts', owner: string): string | undefined {
+  const prefix = kind === 'tlsrpt' ? '_smtp._tls.' : '_mta-sts.';
+  return owner.startsWith(prefix) && owner.length > prefix.length ? owner.slice(prefix.length) : undefined;
+}
+
 /** A value that starts as a TLS-RPT record, in any case. */
 export function looksLikeTlsRpt(value: string): boolean {
   return /^\s*v\s*=\s*tlsrptv1\s*(;|$)/i.test(value);
