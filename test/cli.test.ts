@@ -59,6 +59,10 @@ describe('dmarc-lens check', () => {
     assert.ok(lines.some((l) => l.startsWith('examples/northwind.example.dkim.inc:')), 'findings in the $INCLUDEd file carry its path');
     assert.match(lines[lines.length - 1], /^9 files checked: \d+ errors, \d+ warnings/);
     assert.ok(lines.some((l) => l.startsWith("examples/octodns/northwind-shop.example.yaml:15:18: error octodns/unescaped-semicolon")));
+    // The README shows lines of this output: they must be lines of it, as printed.
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const shown = /Command 1 prints one line per finding, e\.g\.\n\n```\n([\s\S]*?)\n```/.exec(readme)![1].split('\n');
+    for (const l of shown) assert.ok(lines.includes(l), `README shows a line the main job does not print: ${l}`);
   });
 
   it('exits 0 when only warnings remain, and 1 when an error is present', () => {
