@@ -11,7 +11,7 @@ import { KIND_NAMES, type Rule } from '../server/src/checks/rule';
 import catalog from '../server/src/senders/catalog.json';
 
 function example(r: Rule, text: string): string {
-  if (r.docs.file) return `\`${r.docs.file}\`:\n\`\`\`${isZoneFileName(r.docs.file) ? 'dns' : /\.ya?ml$/.test(r.docs.file) ? 'yaml' : 'json'}\n${text.replace(/\n$/, '')}\n\`\`\``;
+  if (r.docs.file) return `\`${r.docs.file}\`:\n\`\`\`${fenceOf(r.docs.file)}\n${text.replace(/\n$/, '')}\n\`\`\``;
   return `${r.docs.origin ? `Checked with \`--origin ${r.docs.origin}\`:\n` : ''}\`\`\`dns\n$ORIGIN example.com.\n${text}\n\`\`\``;
 }
 
@@ -27,6 +27,16 @@ function workspaceBlock(r: Rule): string {
   return out;
 }
 
+/** The code fence language of an example file. */
+function fenceOf(file: string): string {
+  if (isZoneFileName(file)) return 'dns';
+  if (/\.ya?ml$/.test(file)) return 'yaml';
+  if (/\.tf$/.test(file)) return 'hcl';
+  if (/\.js$/.test(file)) return 'js';
+  if (/\.txt$/.test(file)) return 'text';
+  return 'json';
+}
+
 export function renderRulePage(r: Rule): string {
   return `# ${r.id}
 
@@ -34,7 +44,7 @@ ${r.summary}.
 
 | default severity | fixable | applies to |
 |---|---|---|
-| ${r.severity} | ${r.fixable ? (AUTOFIX.has(r.id) ? 'yes (quick fix; applied by `dmarc-lens check --fix`)' : 'yes (quick fix)') : 'no'} | ${r.kind === 'sender' ? 'sender profiles in `.dmarc-lens.json`' : r.docs.file && !isZoneFileName(r.docs.file) ? 'infrastructure-as-code files' : r.kind === 'zone' ? 'zone files' : `${r.kind in KIND_NAMES ? KIND_NAMES[r.kind as keyof typeof KIND_NAMES] : r.kind.toUpperCase()} records`} |
+| ${r.severity} | ${r.fixable ? (AUTOFIX.has(r.id) ? 'yes (quick fix; applied by `dmarc-lens check --fix`)' : 'yes (quick fix)') : 'no'} | ${r.kind === 'sender' ? 'sender profiles in `.dmarc-lens.json`' : r.docs.file === 'mta-sts.txt' ? 'MTA-STS policy files (`mta-sts.txt`)' : r.docs.file && !isZoneFileName(r.docs.file) ? 'infrastructure-as-code files' : r.kind === 'zone' ? 'zone files' : `${r.kind in KIND_NAMES ? KIND_NAMES[r.kind as keyof typeof KIND_NAMES] : r.kind.toUpperCase()} records`} |
 
 ## What it does
 ${r.docs.what}${r.wholeRecord ? '\n\nIt judges the record as a whole, so it is not reported on a value with parts not known statically (a Terraform `${var.x}`, a CloudFormation `${AWS::Region}`): those parts could change the verdict.' : ''}

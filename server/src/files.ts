@@ -84,7 +84,12 @@ function isFile(p: string): boolean {
 
 /** Any file a source extractor reads. */
 export function isSourceFileName(file: string): boolean {
-  return isZoneFileName(file) || isYamlSourceName(file) || /\.tf$/i.test(file) || isDnscontrolName(file);
+  return isZoneFileName(file) || isYamlSourceName(file) || /\.tf$/i.test(file) || isDnscontrolName(file) || isMtaStsPolicyName(file);
+}
+
+/** An MTA-STS policy file (RFC 8461 §3.2), as served from `/.well-known/mta-sts.txt`. */
+export function isMtaStsPolicyName(file: string): boolean {
+  return path.basename(file).toLowerCase() === 'mta-sts.txt';
 }
 
 /**
@@ -113,7 +118,8 @@ export function collectFiles(inputs: string[], extra?: (file: string) => boolean
       const p = path.join(dir, e.name);
       const kind = entryKind(e, p, real);
       if (kind === 'dir') {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p);
+        // Hidden folders are skipped, but for `.well-known`, where an MTA-STS policy is served from.
+        if (!SKIP_DIRS.has(e.name) && (!e.name.startsWith('.') || e.name === '.well-known')) walk(p);
       } else if (kind === 'file' && (isSourceFileName(e.name) || e.name === '.dmarc-lens.json' || extra?.(p))) files.push(p);
     }
   };

@@ -25,8 +25,9 @@ import { readYamlSource } from './sources/yamlsources';
 import { readTerraform, readTerraformJson } from './sources/terraform';
 import { readDnscontrol } from './sources/dnscontrol';
 import { readFallback } from './sources/fallback';
+import { readMtaStsPolicy } from './sources/mtastspolicy';
 import { parse as parseYaml } from 'yaml';
-import { isDnscontrolName, isJavaScriptName, isProseOrCodeName, isYamlSourceName, isZoneFileName, looksLikeDnscontrol } from './files';
+import { isDnscontrolName, isJavaScriptName, isMtaStsPolicyName, isProseOrCodeName, isYamlSourceName, isZoneFileName, looksLikeDnscontrol } from './files';
 import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
 
 export type RuleSetting = Severity | 'off';
@@ -478,6 +479,7 @@ export function readSource(text: string, uri: string, options: ZoneOptions & { f
   if (/\.tf\.json$/i.test(uri)) return readTerraform(text, uri, options.openText);
   // Variable values of a Terraform root module: HCL attributes, whose record-like strings are checked as written.
   if (/\.tfvars$/i.test(uri)) return readTerraform(text, uri, options.openText);
+  if (isMtaStsPolicyName(uri)) return readMtaStsPolicy(text, uri);
   if (isProseOrCodeName(uri)) return readFallback(text, uri);
   if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? (options.fallback ? readFallback(text, uri) : { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false });
   return parseZone(text, uri, options);

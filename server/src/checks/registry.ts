@@ -9,10 +9,10 @@ import { senderRules } from './senderRules';
 import { reportsShowFailingSenders } from './evidence';
 import { spfRules } from './spf';
 import { treeRules } from './tree';
-import { metaRules, sourceRules, zoneRules } from './zone';
+import { metaRules, mtaStsPolicyRules, sourceRules, zoneRules } from './zone';
 
 // Code-unit order: localeCompare would load the ICU collator at start-up (about 6 ms of every CLI run).
-export const allRules: readonly Rule[] = [...zoneRules, ...sourceRules, ...metaRules, ...spfRules, ...dmarcRules, ...dkimRules, ...bimiRules, ...smtpTlsRules, ...modelRules, ...treeRules, ...senderRules, reportsShowFailingSenders].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export const allRules: readonly Rule[] = [...zoneRules, ...sourceRules, ...mtaStsPolicyRules, ...metaRules, ...spfRules, ...dmarcRules, ...dkimRules, ...bimiRules, ...smtpTlsRules, ...modelRules, ...treeRules, ...senderRules, reportsShowFailingSenders].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 export const rulesById: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => [r.id, r]));
 

@@ -8,6 +8,50 @@ function rule(r: Omit<SourceRule, 'kind' | 'scope' | 'fixable'> & { fixable?: bo
   return { fixable: false, ...r, kind: 'zone', scope: 'source' };
 }
 
+/** Rules of MTA-STS policy files (sources/mtastspolicy.ts), whose examples are whole `mta-sts.txt` files. */
+function policyRule(r: Omit<SourceRule, 'kind' | 'scope' | 'docs'> & { docs: Omit<SourceRule['docs'], 'file' | 'good'> & { good?: string } }): SourceRule {
+  return { ...r, kind: 'mta-sts', scope: 'source', docs: { good: 'version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.mail.example.net\nmax_age: 1209600\n', ...r.docs, file: 'mta-sts.txt' } };
+}
+
+export const mtaStsPolicyRules: SourceRule[] = [
+  policyRule({
+    id: 'mta-sts/policy-syntax',
+    severity: 'error',
+    summary: 'The MTA-STS policy file does not parse, or lacks a required line',
+    fixable: true,
+    docs: {
+      what: 'Reads `mta-sts.txt` files (the policy served at `https://mta-sts.<domain>/.well-known/mta-sts.txt`) and finds lines that are not `key: value`, a missing `version`, `mode` or `max_age`, `version` other than `STSv1`, a `mode` other than `enforce`, `testing` or `none` (`enforced`, `Enforce`), a `max_age` that is not a number of seconds up to 31557600, `mx` patterns that are not host names or `*.` wildcards (a trailing dot), a key given twice, and an `enforce` or `testing` policy with no `mx` line.',
+      why: 'RFC 8461 §3.2 defines the file; a policy that does not parse is not applied, and senders deliver as if the domain had none. An `mx` pattern that matches none of the domain\'s MX hosts is worse under `enforce`: senders refuse to deliver to them (§4.1, §5).',
+      bad: 'version: STSv1\nmode: enforced\nmx: mail.example.com.\nmax_age: 1209600\n',
+      fix: 'Write `version: STSv1`, `mode: enforce` (or `testing`), one `mx:` line per MX host or `*.` pattern without a trailing dot, and `max_age:` in seconds; change the id of the `_mta-sts` TXT record whenever the file changes. The quick fixes mend a mode\'s spelling and an MX pattern\'s trailing dot.',
+    },
+  }),
+  policyRule({
+    id: 'mta-sts/policy-mode',
+    severity: 'information',
+    summary: 'The MTA-STS policy only tests (`mode: testing`) or is withdrawn (`mode: none`)',
+    fixable: false,
+    docs: {
+      what: 'Notes an MTA-STS policy whose `mode` is `testing` or `none`.',
+      why: 'RFC 8461 §5: in `testing` mode senders report failures (through TLS-RPT, RFC 8460) but deliver anyway, without TLS if an attacker strips it; only `enforce` protects the mail. `none` is how a policy is withdrawn (§8.3). Like `p=none` in DMARC, it is a stage, not the goal.',
+      bad: 'version: STSv1\nmode: testing\nmx: mail.example.com\nmax_age: 1209600\n',
+      fix: 'Read the TLS reports for a few weeks, then set `mode: enforce` and change the `_mta-sts` record\'s id.',
+    },
+  }),
+  policyRule({
+    id: 'mta-sts/policy-max-age',
+    severity: 'warning',
+    summary: 'The MTA-STS policy is cached for less than a day',
+    fixable: false,
+    docs: {
+      what: 'Finds a `max_age` under 86400 seconds (a day).',
+      why: 'RFC 8461 §3.2: senders cache the policy for `max_age`, and "it is expected that this value typically be in the range of weeks or greater": between fetches the cached policy is what protects against a downgrade, so a short one leaves a window each time it expires.',
+      bad: 'version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 3600\n',
+      fix: 'Use a week or more (`max_age: 604800`; two weeks, 1209600, is common), once the policy is known to be right.',
+    },
+  }),
+];
+
 export const sourceRules: SourceRule[] = [
   {
     id: 'octodns/unescaped-semicolon',

@@ -95,7 +95,7 @@ export function splitStringText(raw: string, limit = 255): string[] {
 export interface ZoneFile {
   uri: string;
   /** The format the file was read as (undefined: not a format DMARC Lens reads). */
-  format?: 'zone' | 'octodns' | 'cloudformation' | 'ansible' | 'externaldns' | 'terraform' | 'dnscontrol' | 'config' | 'text';
+  format?: 'zone' | 'octodns' | 'cloudformation' | 'ansible' | 'externaldns' | 'terraform' | 'dnscontrol' | 'config' | 'mta-sts-policy' | 'text';
   /** The zone apex when known (explicit option or a leading `$ORIGIN`), else a guess from the file name. */
   origin: string | undefined;
   originExplicit: boolean;
