@@ -50,7 +50,7 @@ import { completeAt } from './features/completion';
 import { generateHover, hoverAt, siteAt } from './features/hover';
 import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
-import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isSourceFileName, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
+import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isMtaStsPolicyName, isSourceFileName, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
 import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, usableFixes, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
@@ -612,8 +612,8 @@ function revalidateDependents(file: string, exceptUri?: string, formerOwners?: R
     return false;
   };
   for (const doc of others) {
-    // Sender profiles read names all over their domains: a few cheap checks, so re-check on any change.
-    if (path.basename(toPath(doc.uri)) === CONFIG_NAME) {
+    // Sender profiles and MTA-STS policies read names all over their domains: a few cheap checks, so re-check on any change.
+    if (readsAllNames(doc.uri)) {
       states.delete(doc.uri);
       schedule(doc, 0, true, false);
       continue;
@@ -697,6 +697,12 @@ let reportGlobs: string[] = DEFAULT_REPORT_GLOBS;
 let decisionLog = false;
 
 /** The format `.dmarc-lens.json` `include` assigns to a file whose name does not say it. */
+/** Files whose checks read records anywhere in the workspace (sender profiles, MTA-STS policies): checked again on any change. */
+function readsAllNames(uri: string): boolean {
+  const file = toPath(uri);
+  return path.basename(file) === CONFIG_NAME || isMtaStsPolicyName(file);
+}
+
 function formatOf(file: string): SourceFormat | undefined {
   return includedFormat(configs.forFile(file), file);
 }
@@ -849,7 +855,7 @@ connection.onDidChangeWatchedFiles((params) => {
     const after = workspace.ownersOf(file);
     for (const doc of documents.all()) {
       const st = states.get(doc.uri);
-      if (st && (path.basename(toPath(doc.uri)) === CONFIG_NAME || st.analysis?.zone.reads?.includes(file) || [...referencesOf(st)].some((r) => before.has(r) || after.has(r)))) {
+      if (st && (readsAllNames(doc.uri) || st.analysis?.zone.reads?.includes(file) || [...referencesOf(st)].some((r) => before.has(r) || after.has(r)))) {
         states.delete(doc.uri);
         schedule(doc, 0, true, false);
       }

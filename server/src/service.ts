@@ -4,7 +4,7 @@
  */
 import { anyStandIn, showNames } from './util/zonenames';
 import { allRules, bimiRecordRules, smtpTlsRecordRules, crossRecordRules, dkimRecordRules, dmarcRecordRules, rulesById, spfRecordRules } from './checks/registry';
-import { isDkimOwner, buildModel } from './checks/model';
+import { isDkimOwner, buildModel, isNullMx } from './checks/model';
 import type { AnalyzedSite, BimiRule, SmtpTlsRule, DkimRule, DmarcRule, RecordContext, RelatedRef, ReportOptions, SpfRule, ValueFix, WorkspaceView } from './checks/rule';
 import type { WorkspaceIndex } from './workspace';
 import { applySuppressions } from './suppress';
@@ -25,7 +25,9 @@ import { readYamlSource } from './sources/yamlsources';
 import { readTerraform, readTerraformJson } from './sources/terraform';
 import { readDnscontrol } from './sources/dnscontrol';
 import { readFallback } from './sources/fallback';
-import { readMtaStsPolicy } from './sources/mtastspolicy';
+import { mxMatches, readMtaStsPolicy } from './sources/mtastspolicy';
+import { mxData } from './records/cname';
+import { mxHost } from './dns/types';
 import { parse as parseYaml } from 'yaml';
 import { isDnscontrolName, isJavaScriptName, isMtaStsPolicyName, isProseOrCodeName, isYamlSourceName, isZoneFileName, looksLikeDnscontrol } from './files';
 import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
@@ -497,6 +499,7 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   const sink = new FindingSink(options);
   for (const p of zone.problems) sink.add(p.code, p.uri, p.range, p.message, { severity: p.severity, fixes: p.fixes });
   if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, zone.texts.get(zone.uri) ?? '', options.workspace, options.reports, sink);
+  if (zone.mtaStsPolicy && options.workspace) checkPolicyMx(zone, options.workspace, sink);
   if (options.reports?.length) checkEvidence(sites, options.reports, sink);
   const rules = siteRules((id) => sink.enabled(id));
   for (const a of sites) materialize(collectSite(a, rules), sink);
@@ -626,6 +629,32 @@ function publishFix(publish: Publish[] | undefined, at: { uri: string; record: R
   return [{ title: `Publish ${publish.map((x) => `${x.owner} ${x.type}`).join(', ')} in ${path.basename(at.uri)}`, edits: [{ uri: at.uri, range: { start: end, end }, newText: lines }] }];
 }
 
+/**
+ * An MTA-STS policy file against the MX records of the workspace (RFC 8461 §4.1): for each domain that
+ * publishes `_mta-sts` and has an MX host the policy's patterns match (the policy is that domain's),
+ * every other MX host of it matches none, so senders that apply the policy refuse to deliver there.
+ */
+export function checkPolicyMx(zone: ZoneFile, ws: WorkspaceIndex, sink: FindingSink): void {
+  const policy = zone.mtaStsPolicy;
+  if (!policy || policy.mx.length === 0 || (policy.mode !== 'enforce' && policy.mode !== 'testing')) return;
+  const matched = (host: string) => policy.mx.some((p) => mxMatches(host, p.pattern));
+  const domains = new Set<string>();
+  for (const e of ws.entries()) if (e.site?.kind === 'mta-sts' && e.record.owner?.startsWith('_mta-sts.')) domains.add(e.record.owner.slice('_mta-sts.'.length));
+  for (const domain of domains) {
+    const mx = ws.at(domain).filter((e) => e.record.type === 'MX' && !isNullMx(e.record));
+    const hosts = mx.map((e) => ({ e, host: mxHost(mxData(e.record)).toLowerCase() }));
+    if (!hosts.some((h) => matched(h.host))) continue;
+    for (const { e, host } of hosts) {
+      if (matched(host)) continue;
+      const first = policy.mx[0].range;
+      sink.add('mta-sts/policy-mx-mismatch', zone.uri, { start: first.start, end: policy.mx[policy.mx.length - 1].range.end }, `\`${host}\`, an MX host of ${domain}, matches no \`mx\` line of this policy: ${policy.mode === 'enforce' ? 'senders that apply it refuse to deliver mail there' : 'senders report each delivery there as a failure, and will refuse it once the mode is `enforce`'} (RFC 8461 §4.1). Add \`mx: ${host}\`, or a \`*.\` pattern that covers it.`, {
+        severity: policy.mode === 'enforce' ? 'error' : 'warning',
+        related: [{ uri: e.uri, range: e.record.range, message: `the MX record of ${domain}` }],
+      });
+    }
+  }
+}
+
 /** The sender profiles of a `.dmarc-lens.json` against the workspace records and reports (findings in the config file). */
 export function checkSenders(uri: string, text: string, ws: WorkspaceIndex, reports: readonly AggregateReport[] | undefined, sink: FindingSink): void {
   const { config } = parseConfig(text, uri);
@@ -663,7 +692,7 @@ export class DocumentAnalyzer {
     options: ZoneOptions & { format?: SourceFormat | 'text'; fallback?: boolean } = {},
   ) {
     // Zone files are re-read incrementally; YAML sources are small and read whole.
-    const other = options.format ? options.format !== 'zone' : isYamlSourceName(uri) || /\.tf$/i.test(uri) || isJavaScriptName(uri) || path.basename(uri) === CONFIG_NAME;
+    const other = options.format ? options.format !== 'zone' : isYamlSourceName(uri) || /\.tf$/i.test(uri) || isJavaScriptName(uri) || path.basename(uri) === CONFIG_NAME || isMtaStsPolicyName(uri);
     this.zone = other ? undefined : new IncrementalZone(uri, options);
     this.options = options;
   }
@@ -766,6 +795,7 @@ export class DocumentAnalyzer {
     this.place(raws, sink);
     this.place(this.modelRaws, sink);
     if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, text, options.workspace, options.reports, sink);
+    if (zone.mtaStsPolicy && options.workspace) checkPolicyMx(zone, options.workspace, sink);
     if (options.reports?.length && options.model) checkEvidence(sites, options.reports, sink);
     dropSuperseded(sink.findings);
     sink.findings.sort(byDocumentOrder);

@@ -249,6 +249,20 @@ describe('language server over stdio', () => {
     assert.equal(d.relatedInformation?.[0].location.uri, other);
   });
 
+  it('checks an open MTA-STS policy against the MX records, again when an MX host is added in another file', async () => {
+    const zone = pathToFileURL(path.join(dir, 'sts.example.net.zone')).href;
+    const zoneText = '$ORIGIN sts.example.net.\n@ IN MX 10 mx1\n_mta-sts IN TXT "v=STSv1; id=1"\nmta-sts IN A 192.0.2.80\n';
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: zone, languageId: 'dns-zone', version: 1, text: zoneText } });
+    const policy = pathToFileURL(path.join(dir, '.well-known', 'mta-sts.txt')).href;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: policy, languageId: 'plaintext', version: 1, text: 'version: STSv1\nmode: enforce\nmx: mx1.sts.example.net\nmax_age: 1209600\n' } });
+    await diagnostics(policy, (x) => x.diagnostics.length === 0);
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: zone, version: 2 }, contentChanges: [{ text: zoneText + '@ IN MX 20 mx2\n' }] });
+    const p = await diagnostics(policy, (x) => x.diagnostics.some((d) => d.code === 'mta-sts/policy-mx-mismatch'));
+    const d = p.diagnostics.find((x) => x.code === 'mta-sts/policy-mx-mismatch')!;
+    assert.match(d.message, /^`mx2\.sts\.example\.net`, an MX host of sts\.example\.net, matches no `mx` line/);
+    assert.equal(d.relatedInformation?.[0].location.uri, zone);
+  });
+
   it('re-validates a DMARC record when its report destination is authorised, or its Organizational Domain changes, in another file', async () => {
     const shop = pathToFileURL(path.join(dir, 'shop.zone')).href;
     const text0 = '$ORIGIN shop.example.org.\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.org"\n';

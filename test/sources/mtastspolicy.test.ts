@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { applyFix, covered, ROOT } from '../helpers';
-import { analyzeZone } from '../../server/src/service';
+import { analyzeZone, readZone } from '../../server/src/service';
+import { WorkspaceIndex } from '../../server/src/workspace';
+import { mxMatches } from '../../server/src/sources/mtastspolicy';
 
 const GOOD = 'version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.mail.example.net\nmax_age: 1209600\n';
 const check = (text: string) => analyzeZone(text, '/site/.well-known/mta-sts.txt', {});
@@ -83,5 +85,30 @@ describe('MTA-STS policy files', () => {
       }),
       { numRuns: Number(process.env.DL_PROPERTY_RUNS ?? 300) },
     );
+  });
+
+  it('match MX hosts as RFC 8461 §4.1 says: the name, or *. and one label more', () => {
+    assert.ok(mxMatches('mx1.example.com', 'mx1.example.com'));
+    assert.ok(mxMatches('mx1.example.com', '*.example.com'));
+    assert.ok(!mxMatches('a.mx1.example.com', '*.example.com'));
+    assert.ok(!mxMatches('example.com', '*.example.com'));
+    assert.ok(!mxMatches('mx1.example.com.evil', '*.example.com'));
+  });
+
+  it('are checked against the MX hosts of the domain whose MX they match, and only that domain', () => {
+    const ws = new WorkspaceIndex();
+    const zone = '$ORIGIN example.com.\n@ IN MX 10 mx1\n@ IN MX 20 backup.mail.example.org.\n_mta-sts IN TXT "v=STSv1; id=1"\n' + '$ORIGIN other.example.\n@ IN MX 10 mx.other.example.\n_mta-sts IN TXT "v=STSv1; id=1"\n' + '$ORIGIN nullmx.example.\n@ IN MX 0 .\n_mta-sts IN TXT "v=STSv1; id=1"\n';
+    const z = readZone(zone, 'db.example');
+    ws.set('db.example', z.zone.records, z.sites);
+    const policy = (mode: string, mx: string[]) => `version: STSv1\nmode: ${mode}\n${mx.map((m) => `mx: ${m}\n`).join('')}max_age: 1209600\n`;
+    const run = (text: string) => analyzeZone(text, '/site/mta-sts.txt', { workspace: ws }).findings.filter((f) => f.rule === 'mta-sts/policy-mx-mismatch');
+    const enforce = run(policy('enforce', ['*.example.com']));
+    assert.deepEqual(enforce.map((f) => [f.severity, f.message.split(',')[0]]), [['error', '`backup.mail.example.org`']]);
+    assert.equal(enforce[0].related?.[0].uri, 'db.example');
+    assert.equal(run(policy('testing', ['mx1.example.com']))[0].severity, 'warning');
+    assert.deepEqual(run(policy('enforce', ['mx1.example.com', 'backup.mail.example.org'])), []);
+    // A policy whose patterns match none of a domain's MX hosts is not that domain's; mode none applies nothing.
+    assert.deepEqual(run(policy('enforce', ['mail.unrelated.example'])), []);
+    assert.deepEqual(run(policy('none', ['mx1.example.com'])), []);
   });
 });

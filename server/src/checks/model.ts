@@ -557,7 +557,7 @@ export const ignoredSubdomainPolicy = rule({
 const takesMail = (r: ResourceRecord) => r.type === 'MX' || r.type === 'A' || r.type === 'AAAA' || r.type === 'CNAME';
 
 /** `MX 0 .`: the domain accepts no mail (RFC 7505). */
-function isNullMx(r: ResourceRecord): boolean {
+export function isNullMx(r: ResourceRecord): boolean {
   return r.type === 'MX' && /^0+\s+\.$/.test(r.rdata.join(' ').trim());
 }
 

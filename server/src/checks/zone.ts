@@ -27,6 +27,20 @@ export const mtaStsPolicyRules: SourceRule[] = [
     },
   }),
   policyRule({
+    id: 'mta-sts/policy-mx-mismatch',
+    severity: 'error',
+    summary: 'An MX host of the domain matches no `mx` line of its MTA-STS policy',
+    fixable: false,
+    docs: {
+      what: 'Checks an `mta-sts.txt` policy against the MX records in the workspace: for each domain that publishes `_mta-sts` and has an MX host the policy\'s `mx` patterns match (so the policy is that domain\'s), finds its other MX hosts that no pattern matches. The usual cause is an MX host added to the zone but not to the policy. An error under `mode: enforce`, a warning under `testing`.',
+      why: 'RFC 8461 §4.1: a sending MTA that applies the policy checks the MX host against the `mx` patterns (a name, or `*.` and one label more) and, under `enforce`, does not deliver to a host that matches none; mail that picks that MX is deferred and then bounced.',
+      bad: 'version: STSv1\nmode: enforce\nmx: mx1.example.com\nmax_age: 1209600\n',
+      good: 'version: STSv1\nmode: enforce\nmx: mx1.example.com\nmx: mx2.example.com\nmax_age: 1209600\n',
+      workspace: { file: 'example.com.zone', text: '$ORIGIN example.com.\n@ IN MX 10 mx1\n@ IN MX 20 mx2\n_mta-sts IN TXT "v=STSv1; id=20261128T1200"\nmta-sts IN CNAME sts.example.net.\n' },
+      fix: 'Add an `mx:` line for the host (or a `*.` pattern that covers the domain\'s MX hosts), serve the new file, and change the `_mta-sts` record\'s id so senders fetch it.',
+    },
+  }),
+  policyRule({
     id: 'mta-sts/policy-mode',
     severity: 'information',
     summary: 'The MTA-STS policy only tests (`mode: testing`) or is withdrawn (`mode: none`)',

@@ -30,7 +30,7 @@ export function readMtaStsPolicy(text: string, uri: string): ZoneFile {
   const syntax = (start: number, end: number, message: string, fixes?: Fix[]) => problems.push({ code: 'mta-sts/policy-syntax', message, uri, range: { start, end }, ...(fixes ? { fixes } : {}) });
   const replace = (title: string, start: number, end: number, newText: string): Fix[] => [{ title, edits: [{ range: { start, end }, newText }] }];
   const seen = new Map<string, { start: number; end: number; value: string; valueStart: number }>();
-  let mx = 0;
+  const patterns: { pattern: string; range: { start: number; end: number } }[] = [];
   let at = 0;
   for (const raw of text.split('\n')) {
     const lineStart = at;
@@ -52,7 +52,7 @@ export function readMtaStsPolicy(text: string, uri: string): ZoneFile {
       continue;
     }
     if (key === 'mx') {
-      mx++;
+      patterns.push({ pattern: value.toLowerCase().replace(/\.$/, ''), range: { start: valueStart, end: valueEnd } });
       if (value.endsWith('.') && MX_PATTERN.test(value.slice(0, -1)))
         syntax(valueStart, valueEnd, `\`${value}\` ends with a dot, which the grammar does not allow (RFC 8461 §3.2 takes an RFC 5321 domain); a sender that does not strip it matches no MX host, and under \`mode: enforce\` delivers no mail (§4.1). Write \`${value.slice(0, -1)}\`.`, replace(`Write \`${value.slice(0, -1)}\``, valueStart, valueEnd, value.slice(0, -1)));
       else if (!MX_PATTERN.test(value)) syntax(valueStart, valueEnd, `\`${value}\` is not an MX host name or \`*.\` wildcard pattern (RFC 8461 §3.2, §4.1).`);
@@ -79,7 +79,7 @@ export function readMtaStsPolicy(text: string, uri: string): ZoneFile {
   for (const required of ['version', 'mode', 'max_age'])
     if (!seen.has(required)) syntax(0, Math.min(end, text.indexOf('\n') >= 0 ? text.indexOf('\n') : end), `The policy has no \`${required}\` line, which is required; a policy without it is not applied (RFC 8461 §3.2).`);
   const mode = seen.get('mode');
-  if (mode && mode.value !== 'none' && MODES.includes(mode.value) && mx === 0) syntax(mode.start, mode.end, `A \`mode: ${mode.value}\` policy with no \`mx\` line matches no MX host: under \`enforce\`, senders deliver no mail (RFC 8461 §3.2, §4.1).`);
+  if (mode && mode.value !== 'none' && MODES.includes(mode.value) && patterns.length === 0) syntax(mode.start, mode.end, `A \`mode: ${mode.value}\` policy with no \`mx\` line matches no MX host: under \`enforce\`, senders deliver no mail (RFC 8461 §3.2, §4.1).`);
   if (mode && (mode.value === 'testing' || mode.value === 'none'))
     problems.push({
       code: 'mta-sts/policy-mode',
@@ -87,5 +87,13 @@ export function readMtaStsPolicy(text: string, uri: string): ZoneFile {
       uri,
       range: { start: mode.valueStart, end: mode.valueStart + mode.value.length },
     });
+  out.mtaStsPolicy = { mode: mode?.value, mx: patterns };
   return out;
+}
+
+/** Whether an MX host matches a policy's `mx` pattern: the name itself, or `*.` and one more label (RFC 8461 §4.1). */
+export function mxMatches(host: string, pattern: string): boolean {
+  if (!pattern.startsWith('*.')) return host === pattern;
+  const suffix = pattern.slice(1);
+  return host.endsWith(suffix) && host.length > suffix.length && !host.slice(0, -suffix.length).includes('.');
 }

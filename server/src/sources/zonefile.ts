@@ -96,6 +96,8 @@ export interface ZoneFile {
   uri: string;
   /** The format the file was read as (undefined: not a format DMARC Lens reads). */
   format?: 'zone' | 'octodns' | 'cloudformation' | 'ansible' | 'externaldns' | 'terraform' | 'dnscontrol' | 'config' | 'mta-sts-policy' | 'text';
+  /** An MTA-STS policy file's mode and MX patterns (sources/mtastspolicy.ts), for the check against the workspace's MX records. */
+  mtaStsPolicy?: { mode?: string; mx: { pattern: string; range: OffsetRange }[] };
   /** The zone apex when known (explicit option or a leading `$ORIGIN`), else a guess from the file name. */
   origin: string | undefined;
   originExplicit: boolean;
