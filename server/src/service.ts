@@ -453,6 +453,11 @@ export interface ParsedZone {
 }
 
 /** Reads any supported source (zone file, octoDNS, CloudFormation) without checking it. */
+/** Whether readSource, given no format, reads a file of this name as a zone file (its last case). */
+function readsAsZoneFile(uri: string): boolean {
+  return !(path.basename(uri) === CONFIG_NAME || /\.tf$|\.tf\.json$|\.tfvars$/i.test(uri) || isDnscontrolName(uri) || isJavaScriptName(uri) || isMtaStsPolicyName(uri) || isProseOrCodeName(uri) || isYamlSourceName(uri));
+}
+
 export function readSource(text: string, uri: string, options: ZoneOptions & { format?: SourceFormat | 'text'; fallback?: boolean } = {}): ZoneFile {
   switch (options.format) {
     case 'text':
@@ -692,7 +697,7 @@ export class DocumentAnalyzer {
     options: ZoneOptions & { format?: SourceFormat | 'text'; fallback?: boolean } = {},
   ) {
     // Zone files are re-read incrementally; YAML sources are small and read whole.
-    const other = options.format ? options.format !== 'zone' : isYamlSourceName(uri) || /\.tf$/i.test(uri) || isJavaScriptName(uri) || path.basename(uri) === CONFIG_NAME || isMtaStsPolicyName(uri);
+    const other = options.format ? options.format !== 'zone' : !readsAsZoneFile(uri);
     this.zone = other ? undefined : new IncrementalZone(uri, options);
     this.options = options;
   }
