@@ -48,7 +48,7 @@ export function readMtaStsPolicy(text: string, uri: string): ZoneFile {
     const value = line.slice(colon + 1).trim();
     const valueEnd = valueStart + value.length;
     if (key !== key.trim()) {
-      syntax(lineStart, lineStart + colon, `\`${key}\` has white space before the \`:\`; the grammar has none (RFC 8461 §3.2).`, replace(`Write \`${key.trim()}:\``, lineStart, lineStart + colon, key.trim()));
+      syntax(lineStart, lineStart + colon, `\`${key.trim()}\` has white space ${key.trimStart() === key ? 'before the `:`' : 'before it'}; the grammar has none (RFC 8461 §3.2).`, replace(`Write \`${key.trim()}:\``, lineStart, lineStart + colon, key.trim()));
       continue;
     }
     if (key === 'mx') {
