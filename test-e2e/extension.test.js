@@ -83,21 +83,28 @@ suite('DMARC Lens in VS Code', () => {
     const fdoc = await vscode.workspace.openTextDocument(file);
     await vscode.window.showTextDocument(fdoc);
     await waitFor(() => vscode.languages.getDiagnostics(file).some((x) => x.code && x.code.value === 'zone/typographic-quotes'));
-    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', file, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.value);
-    const fixAll = actions.find((a) => a.kind && a.kind.value === 'source.fixAll.dmarc-lens');
-    assert.ok(fixAll, actions.map((a) => a.title).join(', '));
-    const v0 = fdoc.version;
-    let ok = await vscode.workspace.applyEdit(fixAll.edit);
-    if (!ok) {
-      // Once in CI (session 18) and in none of 64 runs since, applyEdit returned false here; VS Code's own
-      // workspace API tests see the same now and then. Say what was asked, then ask for the action again once:
-      // the text must still come out as check --fix writes it.
-      const edits = [...fixAll.edit.entries()].flatMap(([u, es]) => es.map((e) => `${u.path.split('/').pop()} ${e.range.start.line}:${e.range.start.character}-${e.range.end.line}:${e.range.end.character} ${JSON.stringify(e.newText)}`));
-      console.log(`[test] applyEdit returned false: document version ${v0} when asked, ${fdoc.version} now, dirty ${fdoc.isDirty}; edits: ${edits.join(', ') || 'none'}`);
-      const again = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', file, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.value);
-      ok = await vscode.workspace.applyEdit(again.find((a) => a.kind && a.kind.value === 'source.fixAll.dmarc-lens').edit);
+    // Now and then (twice in 74 local runs, once in CI) VS Code cancels the code action request or refuses
+    // the edit (applyEdit returns false), as its own workspace API tests see too. Say what the document's
+    // version was, and ask again, up to three times: the text must still come out as check --fix writes it.
+    let applied = false;
+    for (let attempt = 1; attempt <= 3 && !applied; attempt++) {
+      const v0 = fdoc.version;
+      try {
+        const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', file, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.value);
+        const fixAll = actions.find((a) => a.kind && a.kind.value === 'source.fixAll.dmarc-lens');
+        assert.ok(fixAll, actions.map((a) => a.title).join(', '));
+        applied = await vscode.workspace.applyEdit(fixAll.edit);
+        if (!applied) {
+          const edits = [...fixAll.edit.entries()].flatMap(([u, es]) => es.map((e) => `${u.path.split('/').pop()} ${e.range.start.line}:${e.range.start.character}-${e.range.end.line}:${e.range.end.character} ${JSON.stringify(e.newText)}`));
+          console.log(`[test] attempt ${attempt}: applyEdit returned false; document version ${v0} when asked, ${fdoc.version} now, dirty ${fdoc.isDirty}; edits: ${edits.join(', ') || 'none'}`);
+        }
+      } catch (e) {
+        if (!/Canceled/.test(String(e && e.message))) throw e;
+        console.log(`[test] attempt ${attempt}: the code action request was canceled; document version ${v0} when asked, ${fdoc.version} now`);
+      }
+      if (!applied) await sleep(250);
     }
-    assert.ok(ok);
+    assert.ok(applied);
     assert.strictEqual(fdoc.getText(), '$ORIGIN fixall.example.\n@ IN TXT "v=spf1 mx -all"\n_dmarc IN TXT "v=DMARC1; p=none"\n');
     await fdoc.save();
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
