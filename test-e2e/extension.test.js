@@ -83,16 +83,22 @@ suite('DMARC Lens in VS Code', () => {
     const fdoc = await vscode.workspace.openTextDocument(file);
     await vscode.window.showTextDocument(fdoc);
     await waitFor(() => vscode.languages.getDiagnostics(file).some((x) => x.code && x.code.value === 'zone/typographic-quotes'));
-    // Now and then (twice in 74 local runs, once in CI) VS Code cancels the code action request or refuses
-    // the edit (applyEdit returns false), as its own workspace API tests see too. Say what the document's
-    // version was, and ask again, up to three times: the text must still come out as check --fix writes it.
+    // Now and then (3 times in 86 local runs, once in CI) this fails in VS Code: the code action request is
+    // canceled, comes back without the action, or applyEdit refuses the edit. The server's side never did
+    // (test/server/fixes.test.ts asks 40 times, at once and later, for a file just written and opened). Say what the document's version and
+    // diagnostics were, and ask again, up to three times: the text must still come out as check --fix writes it.
     let applied = false;
     for (let attempt = 1; attempt <= 3 && !applied; attempt++) {
       const v0 = fdoc.version;
       try {
         const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', file, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.value);
         const fixAll = actions.find((a) => a.kind && a.kind.value === 'source.fixAll.dmarc-lens');
-        assert.ok(fixAll, actions.map((a) => a.title).join(', '));
+        if (!fixAll) {
+          const shown = vscode.languages.getDiagnostics(file).map((d) => d.code && d.code.value);
+          console.log(`[test] attempt ${attempt}: no fix-all action among ${actions.length} (${actions.map((a) => a.title).join(', ')}); document version ${v0} when asked, ${fdoc.version} now; diagnostics ${shown.join(', ')}`);
+          await sleep(250);
+          continue;
+        }
         applied = await vscode.workspace.applyEdit(fixAll.edit);
         if (!applied) {
           const edits = [...fixAll.edit.entries()].flatMap(([u, es]) => es.map((e) => `${u.path.split('/').pop()} ${e.range.start.line}:${e.range.start.character}-${e.range.end.line}:${e.range.end.character} ${JSON.stringify(e.newText)}`));

@@ -16,7 +16,10 @@ import {
   type Diagnostic,
   DiagnosticSeverity,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  FileChangeType,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
@@ -134,6 +137,22 @@ describe('language server: every quick fix on every example file', () => {
       );
     });
   }
+
+  it('fix all answers a file created on disk and opened at once, whatever the moment it is asked (as the editor test does)', async () => {
+    // The file is written, announced by the watcher and opened; fix all is asked at once or a little later.
+    const text = '$ORIGIN fixall.example.\n@ IN TXT \u201cv=spf1 mx mx \u2013all\u201d\n_dmarc IN TXT "v=DMARC1, p=none"\n';
+    for (let i = 0; i < 40; i++) {
+      const file = path.join(dir, `fixall${i}.example.zone`);
+      fs.writeFileSync(file, text);
+      const uri = pathToFileURL(file).href;
+      void conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri, type: FileChangeType.Created }] });
+      void conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text } });
+      await new Promise((r) => setTimeout(r, [0, 5, 30, 120][i % 4]));
+      const actions = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } })) as Action[];
+      assert.deepEqual(actions.map((a) => a.kind), ['source.fixAll.dmarc-lens'], `round ${i}`);
+      void conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    }
+  });
 
   it('fix all (source.fixAll, as on save): the fixes check --fix applies, in one edit set, and only when asked for that kind', async () => {
     const uri = pathToFileURL(path.join(dir, 'fixall.example.zone')).href;
