@@ -16,7 +16,7 @@ import { summarize, type AggregateReport } from './reports/aggregate';
 import { failingSenders, reportsShowFailingSenders } from './checks/evidence';
 import { BIMI_OWNER, looksLikeBimi, parseBimi } from './records/bimi';
 import { looksLikeDkim, parseDkim } from './records/dkim';
-import { looksLikeMtaSts, looksLikeTlsRpt, MTA_STS_OWNER, parseSmtpTls, TLSRPT_OWNER } from './records/smtptls';
+import { looksLikeMtaSts, looksLikeTlsRpt, MTA_STS_OWNER, parseSmtpTls, policyDomainOf, TLSRPT_OWNER } from './records/smtptls';
 import { looksLikeDmarc, parseDmarc } from './records/dmarc';
 import { isSenderId, isSpfRecord, looksLikeSpf, parseSpf } from './records/spf';
 import { touchesHole } from './records/holes';
@@ -644,7 +644,10 @@ export function checkPolicyMx(zone: ZoneFile, ws: WorkspaceIndex, sink: FindingS
   if (!policy || policy.mx.length === 0 || (policy.mode !== 'enforce' && policy.mode !== 'testing')) return;
   const matched = (host: string) => policy.mx.some((p) => mxMatches(host, p.pattern));
   const domains = new Set<string>();
-  for (const e of ws.entries()) if (e.site?.kind === 'mta-sts' && e.record.owner?.startsWith('_mta-sts.')) domains.add(e.record.owner.slice('_mta-sts.'.length));
+  for (const e of ws.entries()) {
+    const domain = e.site?.kind === 'mta-sts' && e.record.owner !== undefined ? policyDomainOf('mta-sts', e.record.owner) : undefined;
+    if (domain !== undefined) domains.add(domain);
+  }
   for (const domain of domains) {
     const mx = ws.at(domain).filter((e) => e.record.type === 'MX' && !isNullMx(e.record));
     const hosts = mx.map((e) => ({ e, host: mxHost(mxData(e.record)).toLowerCase() }));
