@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeZone } from '../server/src/service';
-import { suppressionFix } from '../server/src/suppress';
+import { editAddsSuppression, SUPPRESSION_WORD, suppressionFix } from '../server/src/suppress';
 import { applyFix, ROOT } from './helpers';
 
 const rules = (text: string, uri: string) => analyzeZone(text, uri).findings.map((f) => f.rule);
@@ -54,5 +54,22 @@ describe('inline suppressions', () => {
     assert.equal(r.status, 0, 'a suppressed error does not fail the check');
     const res = JSON.parse(r.stdout).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'spf/plus-all');
     assert.deepEqual(res.suppressions, [{ kind: 'inSource', justification: 'sandbox domain' }]);
+  });
+
+  it('an edit adds a suppression exactly when the word overlaps what it changed', () => {
+    // Every placement of the word and every edit window in a short text: the answer is whether the
+    // word occurs in the new text at a place that is not wholly in the untouched prefix or suffix.
+    const pad = 'x'.repeat(8);
+    for (let at = 0; at <= 16; at++) {
+      const text = pad.slice(0, at % 9) + SUPPRESSION_WORD + pad;
+      const start = at % 9;
+      const end = start + SUPPRESSION_WORD.length;
+      for (let prefix = 0; prefix <= text.length; prefix++)
+        for (let suffix = 0; prefix + suffix <= text.length; suffix++) {
+          const want = !(end <= prefix || start >= text.length - suffix);
+          assert.equal(editAddsSuppression(text, prefix, suffix), want, `word at ${start}, prefix ${prefix}, suffix ${suffix}`);
+        }
+    }
+    assert.equal(editAddsSuppression('no comment here', 3, 4), false);
   });
 });

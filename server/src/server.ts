@@ -74,7 +74,7 @@ import { readReports, summarize, type AggregateReport } from './reports/aggregat
 import { previewModel } from './reports/preview';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
-import { applySuppressions, commentPrefix, findSuppressions, suppressionFix } from './suppress';
+import { applySuppressions, commentPrefix, editAddsSuppression, findSuppressions, SUPPRESSION_WORD, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, treeLines, type LookupTree, type TreeDiagnostic } from './spf/tree';
 import type { OffsetRange, RecordSite } from './types';
 import type { AnalyzedSite } from './checks/rule';
@@ -100,6 +100,12 @@ function stdioConnection(): ReturnType<typeof createConnection> {
  * read it: the incremental zone reader then skips comparing megabytes of text to find the change.
  */
 const untouched = new Map<string, { prefix: number; suffix: number } | 'unknown'>();
+/**
+ * The version of each open document whose text is known to hold no suppression comment: set by a
+ * search of the whole text, and carried to the next version when the edits between them add none
+ * (see editAddsSuppression), so typing in a big file does not search all of it on every keystroke.
+ */
+const withoutSuppressions = new Map<string, number>();
 const documents = new TextDocuments<TextDocument>({
   create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
   update(doc, changes, version) {
@@ -403,6 +409,7 @@ function analyze(doc: TextDocument, model = true): DocState {
     const edits = untouched.get(doc.uri);
     const change = edits === 'unknown' ? undefined : edits;
     untouched.delete(doc.uri);
+    if (change && cached && withoutSuppressions.get(doc.uri) === cached.version && !editAddsSuppression(text, change.prefix, change.suffix)) withoutSuppressions.set(doc.uri, doc.version);
     let analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports(), change });
     if (analysis.zone.format === 'terraform' && moduleChanged(file, text, analysis.zone.moduleKey ?? '')) {
       // The locals, variables or zones this file gives its module changed: the folder is read again,
@@ -522,7 +529,9 @@ function publish(doc: TextDocument, model = true, treesDone = false, passOn = tr
     const theirs = contributions(file, doc.uri, mine);
     const all = theirs.length ? [...mine, ...theirs].sort(byDocumentOrder) : mine;
     // Inline suppressions apply to what is shown; the rest of the analysis keeps every finding.
-    let findings = applySuppressions(doc.getText(), file, all).findings;
+    const text = doc.getText();
+    if (withoutSuppressions.get(doc.uri) !== state.version && !text.includes(SUPPRESSION_WORD)) withoutSuppressions.set(doc.uri, state.version);
+    let findings = withoutSuppressions.get(doc.uri) === state.version ? all : applySuppressions(text, file, all).findings;
     // Findings recorded in the baseline are shown as hints, or not at all (dmarcLens.baseline.mode).
     const known = baselinePrints();
     if (known?.size) {
@@ -958,6 +967,7 @@ documents.onDidClose((e) => {
   states.delete(e.document.uri);
   analyzers.delete(e.document.uri);
   untouched.delete(e.document.uri);
+  withoutSuppressions.delete(e.document.uri);
   // Back to the file on disk in the workspace model.
   const file = toPath(e.document.uri);
   if (openByPath.get(file) === e.document.uri) openByPath.delete(file);

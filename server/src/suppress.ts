@@ -34,11 +34,25 @@ export function commentPrefix(uri: string): string {
 }
 
 const DIRECTIVE = /(;|#|\/\/)[ \t]*dmarc-lens-disable-(next-line|file)\b([^\n]*)/g;
+/** The word every suppression comment contains: text without it has none. */
+export const SUPPRESSION_WORD = 'dmarc-lens-disable';
+
+/**
+ * Whether an edit can have added a suppression comment to a text that had none: whether the word
+ * overlaps the part of `text` between the `prefix` and `suffix` no edit touched (a word wholly in
+ * either was in the old text too). An editor's keystroke in a 5 MB zone is then searched around the
+ * keystroke, not through the whole text.
+ */
+export function editAddsSuppression(text: string, prefix: number, suffix: number): boolean {
+  const from = Math.max(0, prefix - SUPPRESSION_WORD.length + 1);
+  const to = Math.min(text.length, text.length - suffix + SUPPRESSION_WORD.length - 1);
+  return from < to && text.slice(from, to).includes(SUPPRESSION_WORD);
+}
 
 export function findSuppressions(text: string): Suppression[] {
   const out: Suppression[] = [];
   // Most files have none: a plain substring search is far cheaper than the pattern over a big zone.
-  if (!text.includes('dmarc-lens-disable')) return out;
+  if (!text.includes(SUPPRESSION_WORD)) return out;
   const index = new LineIndex(text);
   for (let m = DIRECTIVE.exec(text); m; m = DIRECTIVE.exec(text)) {
     const start = m.index;

@@ -93,6 +93,12 @@ describe('incremental editing over LSP', () => {
       () => [{ range: r(at('p=none; rua=mailto:d@inc.example"'), 0), text: 'psd=y; ' }], // the apex record becomes a PSD's: each h* is an organization (findings elsewhere in the file change)
       () => [{ range: r(at('psd=y; '), 7), text: '' }], // and back
       () => { const p = at('_dmarc IN TXT'); return [{ range: { start: { line: p.line, character: 0 }, end: { line: p.line + 1, character: 0 } }, text: '' }]; }, // the apex record deleted
+      // A suppression comment typed in two pieces: the second completes the word the server looks for
+      // around an edit (it searches only there while the text had none), then a piece of it deleted.
+      () => [{ range: r(at('m47 IN TXT'), 0), text: '; dmarc-lens-dis\n' }],
+      () => [{ range: r({ ...at('; dmarc-lens-dis'), character: at('; dmarc-lens-dis').character + 16 }, 0), text: 'able-next-line spf/ptr' }],
+      () => [{ range: r({ ...at('dmarc-lens-disable'), character: at('dmarc-lens-disable').character + 14 }, 4), text: '' }],
+      () => [{ range: r({ ...at('dmarc-lens-dis-next'), character: at('dmarc-lens-dis-next').character + 14 }, 0), text: 'able' }],
     ];
     let version = 1;
     for (const make of edits) {
@@ -108,6 +114,7 @@ describe('incremental editing over LSP', () => {
       const want = await settled(fresh, uri, version);
       await fresh.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
       assert.deepEqual(got.map(key).sort(), want.map(key).sort(), `after edit ${version - 1}`);
+      if (text.includes('dmarc-lens-disable-next-line spf/ptr\n')) assert.ok(!got.some((d) => d.code === 'spf/ptr' && d.range.start.line === at('m47 IN TXT').line), `after edit ${version - 1}: the suppression applies`);
     }
     await editing.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   });
