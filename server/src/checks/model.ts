@@ -20,6 +20,9 @@ import { removeTag } from './tagfix';
 import { bimiMultipleRecords, bimiWithoutEnforcement, bimiWrongOwner } from './bimiModel';
 import { smtpTlsModelRules } from './smtptls';
 import { groupBy, others, reportSeveral } from './group';
+import { isNullMx, nullMxRules } from './nullmx';
+
+export { isNullMx };
 
 function rule(r: Omit<ModelRule, 'scope'>): ModelRule {
   return { ...r, scope: 'model' };
@@ -255,12 +258,16 @@ export const dmarcMissingRecord = rule({
     for (const [org, list] of groups) {
       if (list.length === 1) {
         const h = list[0];
+        // A null MX says the name takes no mail: a parked domain, which loses nothing with p=reject at once.
+        const parked = h.kind === 'MX' && isNullMx(h.record as ResourceRecord);
         report(
           h,
           h.kind === 'SPF'
             ? `\`${h.owner}\` publishes SPF but has no DMARC record at \`_dmarc.${h.owner}\` or a parent, so receivers apply no DMARC policy (RFC 9989 §4.10).`
-            : `\`${h.owner}\` receives mail (MX) but has no DMARC record at \`_dmarc.${h.owner}\` or a parent (RFC 9989 §4.10).`,
-          () => monitoringRecordFix(model, h.owner, h.record),
+            : parked
+              ? `\`${h.owner}\` takes no mail (null MX) but has no DMARC record at \`_dmarc.${h.owner}\` or a parent, so nothing stops mail forged in its name (RFC 9989 §4.10); a domain that sends no mail can publish \`p=reject\` at once.`
+              : `\`${h.owner}\` receives mail (MX) but has no DMARC record at \`_dmarc.${h.owner}\` or a parent (RFC 9989 §4.10).`,
+          () => (parked ? [...monitoringRecordFix(model, h.owner, h.record, 'reject'), ...monitoringRecordFix(model, h.owner, h.record)] : monitoringRecordFix(model, h.owner, h.record)),
         );
         continue;
       }
@@ -556,10 +563,6 @@ export const ignoredSubdomainPolicy = rule({
 /** A record that gives a name somewhere to deliver mail: an MX, an address (RFC 5321 §5.1), or a CNAME to follow. */
 const takesMail = (r: ResourceRecord) => r.type === 'MX' || r.type === 'A' || r.type === 'AAAA' || r.type === 'CNAME';
 
-/** `MX 0 .`: the domain accepts no mail (RFC 7505). */
-export function isNullMx(r: ResourceRecord): boolean {
-  return r.type === 'MX' && /^0+\s+\.$/.test(r.rdata.join(' ').trim());
-}
 
 export const reportAddressNoMail = rule({
   id: 'dmarc/report-address-no-mail',
@@ -647,6 +650,7 @@ export const modelRules: ModelRule[] = [
   ...smtpTlsModelRules,
   dkimWrongOwner,
   cnameAndOtherData,
+  ...nullMxRules,
 ];
 
 const NO_SITES: readonly AnalyzedSite[] = [];

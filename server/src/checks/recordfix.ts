@@ -43,11 +43,12 @@ function usualRua(model: DnsModel): string | undefined {
  * `dmarc-reports@<domain>`; when it is on another Organizational Domain defined in the workspace, the
  * `<domain>._report._dmarc.<that domain>` authorisation (RFC 9990 §3) is added in that file too.
  */
-export function monitoringRecordFix(model: DnsModel, domain: string, after: { uri: string; range: { end: number }; site?: RecordSite; trailing?: number }): Fix[] {
-  if (!inZoneFile(after)) return terraformMonitoringFix(model, domain, after);
+export function monitoringRecordFix(model: DnsModel, domain: string, after: { uri: string; range: { end: number }; site?: RecordSite; trailing?: number }, policy: 'none' | 'reject' = 'none'): Fix[] {
+  if (!inZoneFile(after)) return policy === 'none' ? terraformMonitoringFix(model, domain, after) : [];
   const address = usualRua(model) ?? `dmarc-reports@${orgDomain(domain)}`;
   const ruaDomain = address.slice(address.indexOf('@') + 1);
-  const edits: TextEdit[] = [insertAfter(after, [zoneLine(`_dmarc.${domain}`, 'TXT', `v=DMARC1; p=none; rua=mailto:${address}`)])];
+  const value = `v=DMARC1; p=${policy}; rua=mailto:${address}`;
+  const edits: TextEdit[] = [insertAfter(after, [zoneLine(`_dmarc.${domain}`, 'TXT', value)])];
   let note = '';
   // Another organization for RFC 7489 receivers (public suffix list) or RFC 9989 ones (tree walk; the
   // record added here, without psd, leaves the walk from `domain` where it is now).
@@ -62,13 +63,13 @@ export function monitoringRecordFix(model: DnsModel, domain: string, after: { ur
       const anchor = recordAt(model, ruaDomain);
       if (anchor) {
         const line = zoneLine(authName, 'TXT', 'v=DMARC1');
-        if (anchor.uri === after.uri && anchor.range.end === after.range.end) edits[0] = insertAfter(after, [zoneLine(`_dmarc.${domain}`, 'TXT', `v=DMARC1; p=none; rua=mailto:${address}`), line]);
+        if (anchor.uri === after.uri && anchor.range.end === after.range.end) edits[0] = insertAfter(after, [zoneLine(`_dmarc.${domain}`, 'TXT', value), line]);
         else edits.push(insertAfter(anchor, [line]));
         note = ` and authorise it at ${authName}`;
       }
     }
   }
-  return [{ title: `DMARC: publish _dmarc.${domain} with p=none (monitoring), reports to ${address}${note}`, edits }];
+  return [{ title: `DMARC: publish _dmarc.${domain} with p=${policy}${policy === 'none' ? ' (monitoring)' : ' (the domain sends no mail)'}, reports to ${address}${note}`, edits }];
 }
 
 /**
