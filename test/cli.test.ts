@@ -352,6 +352,14 @@ describe('dmarc-lens inventory', () => {
     const lone = tmp('x.example.zone', '$ORIGIN x.example.\n@ IN TXT "v=spf1 -all"\n');
     assert.match(run('inventory', lone).stdout, /DMARC {2}none applies \(none published at this name or above it\)/);
   });
+
+  it('lists the names that take no mail (null MX), with the DMARC record that applies, not one whose null MX sits beside other MX records', () => {
+    const zone = tmp('n.example.zone', '$ORIGIN n.example.\n_dmarc IN TXT "v=DMARC1; p=reject"\nold IN MX 0 .\nmixed IN MX 0 .\nmixed IN MX 10 mail.n.example.\n');
+    const text = run('inventory', zone).stdout;
+    assert.match(text, /^old\.n\.example\n {2}MX {5}null MX: takes no mail \(RFC 7505\) {2}\(.*n\.example\.zone:3\)\n {2}DMARC {2}none at this name; covered by _dmarc\.n\.example, its Organizational Domain's record: p=reject \(it has no sp\)/m);
+    const json = JSON.parse(run('inventory', zone, '--format', 'json').stdout).domains;
+    assert.deepEqual(json.filter((d: { nullMx?: unknown }) => d.nullMx).map((d: { domain: string; nullMx: { range: { start: { line: number } } } }) => [d.domain, d.nullMx.range.start.line]), [['old.n.example', 2]]);
+  });
 });
 
 describe('dmarc-lens rules', () => {

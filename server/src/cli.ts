@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { allRules, rulesById } from './checks/registry';
 import { AUTOFIX, applyEdits, autofixEdits, MAX_FIX_PASSES } from './checks/autofix';
 import { docsUrl } from './checks/rule';
+import { isNullMx } from './checks/nullmx';
 import { collectFiles, collectReportFiles, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
 import { providerForDkimTarget, providerForInclude, providerForSelector, useProviders } from './senders/catalog';
 import { coverageFrom, describe as describeRecord, orgDomain, workspaceDmarc } from './senders/analyze';
@@ -605,6 +606,8 @@ interface DomainInventory {
   tlsrpt: InventoryRecord[];
   mtaSts: InventoryRecord[];
   services: { provider: string; name: string; via: string }[];
+  /** Its null MX (`MX 0 .`, RFC 7505): the name takes no mail (a parked domain, or one that only sends). */
+  nullMx?: { path: string; range: { start: Position; end: Position } };
   /**
    * For a name without a DMARC record of its own: the record that applies to its mail by the RFC 9989
    * §4.10.1 tree walk over the files (its Organizational Domain's, or a Public Suffix Domain's), and the
@@ -667,7 +670,14 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
     }
     // Selectors delegated by CNAME to the platform that signs (Microsoft 365, SendGrid, SES, Mailchimp…):
     // the usual set-up for a sending service, and the key is the platform's.
+    // A null MX beside other MX records does not say the name takes no mail (zone/null-mx-with-other-mx).
+    const takesMail = new Set(a.zone.records.filter((r) => r.type === 'MX' && !isNullMx(r)).map((r) => r.owner));
     for (const r of a.zone.records) {
+      if (r.owner !== undefined && isNullMx(r) && !takesMail.has(r.owner)) {
+        const index = indexes.get(r.uri);
+        if (index) get(r.owner).nullMx ??= { path: r.uri, range: lspRange(index, r.range) };
+        continue;
+      }
       // A record whose value a conditional chooses (Terraform `cond ? "v=DMARC1; …" : "v=DMARC1; …"`): the values it may take.
       const alternatives = r.owner !== undefined && r.type === 'TXT' && isDynamic(r) ? a.sites.filter((s) => s.site.alternative && s.site.uri === r.uri && s.site.owner === r.owner && r.range.start <= s.site.range.start && s.site.range.end <= r.range.end) : [];
       const kind = alternatives.find((s) => s.kind === 'spf' || s.kind === 'dmarc')?.kind as 'spf' | 'dmarc' | undefined;
@@ -712,7 +722,7 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
   const lookup = (n: string) => workspace.at(n);
   const at = workspaceDmarc(lookup);
   for (const d of domains.values()) {
-    if (d.dmarc.length > 0 || (d.spf.length === 0 && d.dkim.length === 0)) continue;
+    if (d.dmarc.length > 0 || (d.spf.length === 0 && d.dkim.length === 0 && !d.nullMx)) continue;
     const found = discoverPolicy(d.domain, at);
     const c = coverageFrom(d.domain, found, (n) => workspace.exists(n));
     const index = c ? indexes.get(c.entry.record.uri) : undefined;
@@ -728,13 +738,14 @@ function formatInventoryText(inv: DomainInventory[]): string {
   const loc = (r: InventoryRecord) => `${r.path}:${r.range.start.line + 1}`;
   for (const d of inv) {
     out.push(d.domain);
+    if (d.nullMx) out.push(`  MX     null MX: takes no mail (RFC 7505)  (${d.nullMx.path}:${d.nullMx.range.start.line + 1})`);
     for (const r of d.spf) out.push(`  SPF    ${r.value}  (${loc(r)})`);
     for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})${r.stage ? `\n         stage ${r.stage}` : ''}`);
     for (const r of d.dkim) out.push(`  DKIM   ${r.selector}: ${r.cname ? `CNAME → ${r.cname}${r.provider ? ` (${r.provider})` : ''}` : (r.key ?? 'no key')}  (${loc(r)})`);
     for (const r of d.tlsrpt) out.push(`  TLS-RPT ${r.value}  (${loc(r)})`);
     for (const r of d.mtaSts) out.push(`  MTA-STS ${r.value}  (${loc(r)})`);
     for (const r of d.bimi) out.push(`  BIMI   ${r.selector}: ${r.logo ? `logo ${r.logo}${r.evidence ? `, certificate ${r.evidence}` : ', no certificate'}` : 'declined (l= empty)'}  (${loc(r)})`);
-    if (d.dmarc.length === 0 && (d.spf.length > 0 || d.dkim.length > 0)) {
+    if (d.dmarc.length === 0 && (d.spf.length > 0 || d.dkim.length > 0 || d.nullMx)) {
       const c = d.coveredBy;
       const skipped = d.notApplied?.length ? `; ${d.notApplied.join(' and ')} ${d.notApplied.length === 1 ? 'does' : 'do'} not apply to it (not its Organizational Domain's)` : '';
       out.push(
