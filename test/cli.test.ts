@@ -33,7 +33,46 @@ describe('dmarc-lens check', () => {
       assert.ok(lines.some((l) => l.startsWith('::error ') && l.includes('::`%25{z}` is not a valid macro')), r.stdout);
       // Nothing but annotations on stdout: the summary line is for people.
       assert.ok(lines.every((l) => l.startsWith('::')), r.stdout);
-      assert.match(run('check', f, '--format', 'xml').stderr, /--format wants text, json, sarif or github, got "xml"/);
+      assert.match(run('check', f, '--format', 'xml').stderr, /--format wants text, json, sarif, github or gitlab, got "xml"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a GitLab Code Quality report with --format gitlab, whose fingerprints survive lines moving', () => {
+    const dir = fs.mkdtempSync(path.join(ROOT, '.tmp-gl-'));
+    try {
+      const f = path.join(dir, 'example.com.zone');
+      const zone = '$ORIGIN example.com.\n@ IN TXT "v=spf1 +all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\nx IN TXT "v=spf1 ptr ptr -all"\n';
+      fs.writeFileSync(f, zone);
+      const r = run('check', f, '--offline', '--format', 'gitlab');
+      assert.equal(r.status, 1, r.stderr);
+      type Issue = { description: string; check_name: string; fingerprint: string; severity: string; location: { path: string; lines: { begin: number; end: number } } };
+      const issues = JSON.parse(r.stdout) as Issue[];
+      const rel = path.relative(ROOT, f);
+      // The fields GitLab requires, with its severities; one issue per finding of the text output.
+      const text = run('check', f, '--offline').stdout.trim().split('\n').slice(0, -1);
+      assert.equal(issues.length, text.length);
+      for (const i of issues) {
+        assert.deepEqual(Object.keys(i).sort(), ['check_name', 'description', 'fingerprint', 'location', 'severity']);
+        assert.ok(['info', 'minor', 'major', 'critical', 'blocker'].includes(i.severity), i.severity);
+        assert.equal(i.location.path, rel);
+      }
+      const plus = issues.find((i) => i.check_name === 'spf/plus-all')!;
+      assert.deepEqual([plus.severity, plus.location.lines], ['major', { begin: 2, end: 2 }]);
+      assert.match(plus.description, /^`\+all` authorises every host/);
+      assert.equal(issues.find((i) => i.check_name === 'dmarc/policy-none')?.severity, 'info');
+      // The same finding twice (two `ptr`s) still gets two fingerprints: GitLab wants them unique.
+      assert.equal(new Set(issues.map((i) => i.fingerprint)).size, issues.length);
+      // Lines added above: the same issues, by fingerprint, on other lines.
+      fs.writeFileSync(f, zone.replace('$ORIGIN example.com.\n', '$ORIGIN example.com.\n; a comment\n; another\n'));
+      const moved = JSON.parse(run('check', f, '--offline', '--format', 'gitlab').stdout) as Issue[];
+      assert.deepEqual(moved.map((i) => i.fingerprint).sort(), issues.map((i) => i.fingerprint).sort());
+      assert.equal(moved.find((i) => i.check_name === 'spf/plus-all')!.location.lines.begin, 4);
+      // No findings: an empty report, which GitLab reads as "no issues".
+      fs.writeFileSync(f, '$ORIGIN example.com.\n@ IN TXT "v=spf1 -all"\n_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"\n');
+      const clean = run('check', f, '--offline', '--format', 'gitlab');
+      assert.deepEqual([clean.status, JSON.parse(clean.stdout)], [0, []]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

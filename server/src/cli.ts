@@ -83,7 +83,7 @@ interface Args {
 }
 
 const USAGE = `Usage:
-  dmarc-lens check PATH... [--format text|json|sarif|github] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE] [--fix] [--fail-on error|warning|information|hint]
+  dmarc-lens check PATH... [--format text|json|sarif|github|gitlab] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE] [--fix] [--fail-on error|warning|information|hint]
   dmarc-lens inventory PATH... [--format text|json] [--origin ZONE]
   dmarc-lens senders PATH... [--format text|json] [--config FILE] [--suggest]
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
@@ -518,6 +518,24 @@ function formatGithub(results: FileResult[]): string {
       lines.push(`::${level[f.severity]} ${where},title=${property(`dmarc-lens ${f.rule}`)}::${data(`${f.message}\n${docsUrl(f.rule)}`)}`);
     }
   return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/**
+ * GitLab's Code Quality report (`artifacts: reports: codequality:`, a subset of the Code Climate issue
+ * format): one issue per finding, with the baseline's fingerprint (rule, file and what it is about, not
+ * the line), so the merge request widget tells new findings from old ones when lines move.
+ */
+function formatGitlab(results: FileResult[]): string {
+  const severity: Record<Severity, string> = { error: 'major', warning: 'minor', information: 'info', hint: 'info' };
+  const issues = results.flatMap((r) => {
+    const file = relativePath(r.path);
+    const prints = fingerprints(r.findings, file, r.text ?? readTextFile(r.path));
+    return r.findings.map((f, i) => {
+      const { start, end } = lspRange(r.index, f.range);
+      return { description: f.message, check_name: f.rule, fingerprint: prints[i], severity: severity[f.severity], location: { path: file, lines: { begin: start.line + 1, end: end.line + 1 } } };
+    });
+  });
+  return JSON.stringify(issues, null, 2) + '\n';
 }
 
 function formatSarif(results: FileResult[]): string {
@@ -1051,7 +1069,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     terraformRunCache(true);
     switch (args.command) {
       case 'check': {
-        if (!['text', 'json', 'sarif', 'github'].includes(args.format)) throw new UsageError(`--format wants text, json, sarif or github, got "${args.format}"`);
+        if (!['text', 'json', 'sarif', 'github', 'gitlab'].includes(args.format)) throw new UsageError(`--format wants text, json, sarif, github or gitlab, got "${args.format}"`);
         if (args.paths.length === 0) throw new UsageError('check needs at least one file or folder');
         const options: LintOptions = {};
         if (args.config) configs.override = loadConfig(args.config);
@@ -1064,7 +1082,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
             timing('suppressions and order');
             const results = run.results;
             if (args.baseline) applyBaseline(args.baseline, results, warn);
-            const format = { json: formatJson, sarif: formatSarif, github: formatGithub }[args.format as 'json' | 'sarif' | 'github'] ?? formatText;
+            const format = { json: formatJson, sarif: formatSarif, github: formatGithub, gitlab: formatGitlab }[args.format as 'json' | 'sarif' | 'github' | 'gitlab'] ?? formatText;
             out(format(results));
             timing('output');
             // SEVERITIES runs from the most severe: a finding fails the run at the bar's index or before it.
