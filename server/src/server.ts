@@ -47,7 +47,8 @@ import { rulesById } from './checks/registry';
 import { fixAll } from './checks/autofix';
 import { docsUrl } from './checks/rule';
 import { completeAt } from './features/completion';
-import { generateHover, hoverAt, siteAt } from './features/hover';
+import { generateHover, hoverAt, nullMxHover, siteAt } from './features/hover';
+import { isNullMx } from './checks/nullmx';
 import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isMtaStsPolicyName, isSourceFileName, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
@@ -1233,7 +1234,13 @@ connection.onHover(async (params) => {
   }
   const site = siteAt(state.analysis.sites, toPath(doc.uri), offset);
   const h = site && hoverAt(site, offset);
-  if (!h || !site) return null;
+  if (!site) {
+    // On a null MX: what it says, and what a name that takes no mail publishes besides.
+    const file = toPath(doc.uri);
+    const mx = state.analysis.zone.records.find((r) => r.type === 'MX' && r.uri === file && r.range.start <= offset && offset <= r.range.end && isNullMx(r));
+    return mx ? { contents: { kind: MarkupKind.Markdown, value: nullMxHover(mx.owner) }, range: { start: doc.positionAt(mx.range.start), end: doc.positionAt(mx.range.end) } } : null;
+  }
+  if (!h) return null;
   let markdown = h.markdown;
   // One record written once for several names (a module called several times, a for_each or a loop over domains).
   const names = new Set<string>();

@@ -135,6 +135,18 @@ describe('language server over stdio', () => {
     await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: genUri } });
   });
 
+  it('hovers a null MX with what it says and what a name that takes no mail publishes besides', async () => {
+    const text = '$ORIGIN parked.example.\n@ IN MX 0 .\nmail IN MX 10 mx1.parked.example.\n';
+    const u = pathToFileURL(path.join(dir, 'parked.example.zone')).href;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'dns-zone', version: 1, text } });
+    const h = await conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: 1, character: 8 } });
+    assert.match((h?.contents as MarkupContent).value, /^\*\*Null MX\*\* \(RFC 7505 §3\): `parked\.example` takes no mail\..*`v=spf1 -all`.*`p=reject`/s);
+    assert.deepEqual(h?.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 11 } });
+    // An ordinary MX has no hover.
+    assert.equal(await conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line: 2, character: 8 } }), null);
+    await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+  });
+
   it('completes DMARC values and SPF provider includes', async () => {
     const complete = async (line: number, character: number) =>
       ((await conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character } })) as CompletionItem[]).map((c) => c.label);

@@ -119,6 +119,16 @@ export function hoverAt(a: AnalyzedSite, offset: number): Hover | undefined {
   return undefined;
 }
 
+/** On a null MX (`MX 0 .`): what it tells senders, and what a name that takes no mail publishes besides. */
+export function nullMxHover(owner: string | undefined): string {
+  const name = owner ? `\`${owner}\`` : 'This name';
+  return [
+    `**Null MX** (RFC 7505 §3): ${name} takes no mail. Senders bounce mail addressed to it at once instead of retrying for days, and it must be the name's only MX record.`,
+    '',
+    'Mail *from* it may be refused too (RFC 7505 §4.2, `550 5.7.27`). A name that sends no mail says so as well: SPF `v=spf1 -all` (RFC 7208 §8.4) and a DMARC policy of `p=reject` (RFC 9989 §4.7); a name that does send needs a real MX for its bounces.',
+  ].join('\n');
+}
+
 /** On a `$GENERATE` line (document offsets [lineStart, lineEnd]): the records it makes (the first few and the last), as the reader expanded them. */
 export function generateHover(records: readonly ResourceRecord[], uri: string, lineStart: number, lineEnd: number): Hover | undefined {
   const made: ResourceRecord[] = [];
