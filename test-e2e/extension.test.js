@@ -88,6 +88,15 @@ suite('DMARC Lens in VS Code', () => {
     // (test/server/fixes.test.ts asks 40 times, at once and later, for a file just written and opened). Say what the document's version and
     // diagnostics were, and ask again, up to three times: the text must still come out as check --fix writes it.
     let applied = false;
+    // What the server itself answers, asked through the language client: it tells VS Code's side of a failure from the server's.
+    const direct = async () => {
+      try {
+        const got = await vscode.extensions.getExtension('dmarc-lens.dmarc-lens').exports.client.sendRequest('textDocument/codeAction', { textDocument: { uri: file.toString() }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } });
+        return JSON.stringify((got || []).map((a) => a.kind));
+      } catch (e) {
+        return `an error: ${e && e.message}`;
+      }
+    };
     for (let attempt = 1; attempt <= 3 && !applied; attempt++) {
       const v0 = fdoc.version;
       try {
@@ -95,7 +104,7 @@ suite('DMARC Lens in VS Code', () => {
         const fixAll = actions.find((a) => a.kind && a.kind.value === 'source.fixAll.dmarc-lens');
         if (!fixAll) {
           const shown = vscode.languages.getDiagnostics(file).map((d) => d.code && d.code.value);
-          console.log(`[test] attempt ${attempt}: no fix-all action among ${actions.length} (${actions.map((a) => a.title).join(', ')}); document version ${v0} when asked, ${fdoc.version} now; diagnostics ${shown.join(', ')}`);
+          console.log(`[test] attempt ${attempt}: no fix-all action among ${actions.length} (${actions.map((a) => a.title).join(', ')}); document version ${v0} when asked, ${fdoc.version} now; diagnostics ${shown.join(', ')}; the server, asked directly, answers ${await direct()}`);
           await sleep(250);
           continue;
         }
@@ -106,7 +115,7 @@ suite('DMARC Lens in VS Code', () => {
         }
       } catch (e) {
         if (!/Canceled/.test(String(e && e.message))) throw e;
-        console.log(`[test] attempt ${attempt}: the code action request was canceled; document version ${v0} when asked, ${fdoc.version} now`);
+        console.log(`[test] attempt ${attempt}: the code action request was canceled; document version ${v0} when asked, ${fdoc.version} now; the server, asked directly, answers ${await direct()}`);
       }
       if (!applied) await sleep(250);
     }
