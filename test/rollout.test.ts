@@ -159,7 +159,7 @@ describe('stage 1 and the SPF merge', () => {
   });
 
   it('reports the names of one Organizational Domain without DMARC once, with one record at the zone apex that covers them all', () => {
-    const zone = '$ORIGIN example.org.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\nshop IN TXT "v=spf1 mx -all"\nnews IN TXT "v=spf1 -all"\nmail IN MX 10 mx1\n';
+    const zone = '$ORIGIN example.org.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\nshop IN TXT "v=spf1 mx -all"\nnews IN TXT "v=spf1 -all"\nmail IN MX 10 mx1\nmx1 IN A 192.0.2.25\n';
     const found = analyzeZone(zone, 'example.org.zone').findings.filter((x) => x.rule === 'dmarc/missing-record');
     assert.equal(found.length, 1);
     assert.match(found[0].message, /^3 names under `example\.org` publish SPF or MX with no DMARC record .*One record at `_dmarc\.example\.org` covers them all/);

@@ -53,12 +53,12 @@ describe('null MX', () => {
     assert.equal(of(SENDER, lint('@ IN MX 0 .\n@ IN TXT "v=spf1 include:_spf.google.com -all"', { workspace: real }).findings).length, 0);
   });
 
-  it('a null MX beside other MX records is an error on the null MX, naming them', () => {
+  it('a null MX beside other MX records is a warning on the null MX, naming them', () => {
     const { text, findings } = lint('@ IN MX 0 .\n@ IN MX 10 mail.example.com.\n@ IN MX 20 backup.example.com.\nother IN MX 0 .');
     const found = of(OTHER_MX, findings);
     assert.equal(found.length, 1);
     assert.equal(covered(text, found[0]), '@ IN MX 0 .');
-    assert.equal(found[0].severity, 'error');
+    assert.equal(found[0].severity, 'warning');
     assert.deepEqual(found[0].related?.map((r) => r.message), ['MX 10 mail.example.com.', 'MX 20 backup.example.com.']);
     // Then the name takes mail after all: not a parked domain, and its SPF is not judged as one.
     assert.deepEqual(of(PARKED, findings).map((f) => covered(text, f)), ['other IN MX 0 .']);

@@ -337,7 +337,7 @@ describe('language server: a DNSControl configuration split over files', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dnsc-lsp-'));
     fs.mkdirSync(path.join(dir, 'domains'));
     fs.writeFileSync(path.join(dir, 'dnsconfig.js'), 'require("./domains/split.example.js");\n');
-    fs.writeFileSync(path.join(dir, 'domains', 'split.example.js'), 'D("split.example", R, DnsProvider(P),\n  TXT("_dmarc", "v=DMARC1; p=reject; rua=mailto:d@split.example"),\n  MX("@", 10, "mail"),\nEND);\n');
+    fs.writeFileSync(path.join(dir, 'domains', 'split.example.js'), 'D("split.example", R, DnsProvider(P),\n  TXT("_dmarc", "v=DMARC1; p=reject; rua=mailto:d@split.example"),\n  MX("@", 10, "mail"),\n  A("mail", "192.0.2.25"),\nEND);\n');
     fs.writeFileSync(path.join(dir, 'split.example.zone'), '$ORIGIN split.example.\n@ IN TXT "v=spf1 mx -all"\n');
     client = await startServer(dir, { dns: { mode: 'offline' } });
   });

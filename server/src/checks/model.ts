@@ -21,6 +21,7 @@ import { bimiMultipleRecords, bimiWithoutEnforcement, bimiWrongOwner } from './b
 import { smtpTlsModelRules } from './smtptls';
 import { groupBy, others, reportSeveral } from './group';
 import { isNullMx, nullMxRules } from './nullmx';
+import { hostRecords, mxHostRules } from './mxhost';
 
 export { isNullMx };
 
@@ -560,6 +561,9 @@ export const ignoredSubdomainPolicy = rule({
   },
 });
 
+/** The types that say where a name's mail goes, or whose zone it is. */
+const MAIL_TYPES = new Set(['MX', 'A', 'AAAA', 'CNAME', 'SOA', 'NS', 'DNAME']);
+
 /** A record that gives a name somewhere to deliver mail: an MX, an address (RFC 5321 §5.1), or a CNAME to follow. */
 const takesMail = (r: ResourceRecord) => r.type === 'MX' || r.type === 'A' || r.type === 'AAAA' || r.type === 'CNAME';
 
@@ -580,30 +584,7 @@ export const reportAddressNoMail = rule({
   check(model, ctx) {
     const wanted = reportAddresses(model);
     if (wanted.length === 0) return;
-    // The records of the hosts, their parents and the wildcards above them: this file's, then the workspace's.
-    const names = new Set<string>();
-    for (const w of wanted) {
-      if (names.has(w.host)) continue;
-      for (let n = w.host; n.includes('.'); n = n.slice(n.indexOf('.') + 1)) {
-        names.add(n);
-        names.add(`*.${n.slice(n.indexOf('.') + 1)}`);
-      }
-    }
-    const own = new Map<string, ResourceRecord[]>();
-    // Only the types that say where mail goes or whose zone it is, and only if this file has records at one of
-    // the names (the owner set is shared with other rules): the type is compared before the name is hashed.
-    const owners = model.owners();
-    if ([...names].some((n) => owners.has(n)))
-      for (const r of model.records) {
-        const t = r.type;
-        if ((t === 'MX' || t === 'A' || t === 'AAAA' || t === 'CNAME' || t === 'SOA' || t === 'NS' || t === 'DNAME') && names.has(r.owner!) && !r.superseded)
-          (own.get(r.owner!) ?? own.set(r.owner!, []).get(r.owner!)!).push(r);
-      }
-    const at = (n: string): ResourceRecord[] => {
-      const here = own.get(n) ?? [];
-      const there = model.workspace?.at(n) ?? [];
-      return there.length === 0 ? here : [...here, ...there.map((e) => e.record).filter((r) => !r.superseded)];
-    };
+    const at = hostRecords(model, wanted.map((w) => w.host), MAIL_TYPES);
     // Many policies send to a few hosts: each host is judged once.
     const verdicts = new Map<string, { nullMx: true } | { zone: string } | undefined>();
     const verdict = (host: string) => {
@@ -651,6 +632,7 @@ export const modelRules: ModelRule[] = [
   dkimWrongOwner,
   cnameAndOtherData,
   ...nullMxRules,
+  ...mxHostRules,
 ];
 
 const NO_SITES: readonly AnalyzedSite[] = [];
