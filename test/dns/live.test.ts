@@ -110,6 +110,25 @@ describe('live DNS against a loopback server', () => {
     assert.equal(d.severity, 'information');
   });
 
+  it('remembers a failure for a while: trees walked one after another wait out a silent name once, not once each', async () => {
+    const live = resolver();
+    const before = server.queries.get('TXT silent.test') ?? 0;
+    const t0 = Date.now();
+    await lookupTree('slow.test', live);
+    const first = Date.now() - t0;
+    assert.ok(first >= 250, `the first walk waits out the timeout (${first} ms)`);
+    const t1 = Date.now();
+    for (let i = 0; i < 5; i++) assert.ok((await lookupTree('slow.test', live)).diagnostics.some((d) => d.rule === 'spf/include-not-found'));
+    assert.ok(Date.now() - t1 < 250, `five more walks took ${Date.now() - t1} ms`);
+    const asked = (server.queries.get('TXT silent.test') ?? 0) - before;
+    assert.ok(asked >= 1 && asked <= 3, `silent.test asked ${asked} times (the tries of one query)`);
+    // Without the memory (errorCacheMs 0) every walk asks again.
+    const forgetful = new LiveResolver({ servers: [`127.0.0.1:${server.port}`], timeoutMs: 100, errorCacheMs: 0 });
+    const t2 = Date.now();
+    for (let i = 0; i < 3; i++) await lookupTree('slow.test', forgetful);
+    assert.ok(Date.now() - t2 >= 300, `three forgetful walks took ${Date.now() - t2} ms`);
+  });
+
   it('asks each name once, and reports shared includes as duplicates, not loops', async () => {
     const before = new Map(server.queries);
     const tree = await lookupTree('shared.test', resolver());

@@ -15,6 +15,13 @@ export interface LiveOptions {
   maxConcurrent?: number;
   /** Upper bound on how long an answer is cached (its TTL decides below that). */
   maxCacheMs?: number;
+  /**
+   * How long a failed query (a timeout, SERVFAIL, no network) is remembered before the name is asked
+   * again, default 30 s. RFC 9520 §3.2 has resolvers cache resolution failures for at least 1 second
+   * and at most 5 minutes; here it keeps the SPF trees of a zone whose records include one unreachable
+   * name from waiting out the timeout once per record.
+   */
+  errorCacheMs?: number;
 }
 
 export class LiveResolver implements Resolver {
@@ -42,7 +49,8 @@ export class LiveResolver implements Resolver {
         .then(async ({ answer, ttl }) => ({ answer: await this.checkHealth(answer), ttl }))
         .then(({ answer, ttl }) => {
           this.inflight.delete(key);
-          if (answer.status !== 'error') this.cache.set(key, { until: Date.now() + Math.min(ttl * 1000, this.options.maxCacheMs ?? 3_600_000), answer });
+          const keep = answer.status === 'error' ? (this.options.errorCacheMs ?? 30_000) : Math.min(ttl * 1000, this.options.maxCacheMs ?? 3_600_000);
+          if (keep > 0) this.cache.set(key, { until: Date.now() + keep, answer });
           return answer;
         });
       this.inflight.set(key, p);
