@@ -125,6 +125,11 @@ describe('rule registry', () => {
     const index = fs.readFileSync(path.join(ROOT, 'docs', 'rules', 'README.md'), 'utf8');
     assert.equal(index, renderIndex(allRules));
   });
+
+  it('is counted right in the README', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    assert.match(readme, new RegExp(`^${allRules.length} rules — `, 'm'));
+  });
 });
 
 describe('many records at one name', () => {
