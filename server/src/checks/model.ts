@@ -22,6 +22,7 @@ import { smtpTlsModelRules } from './smtptls';
 import { groupBy, others, reportSeveral } from './group';
 import { isNullMx, nullMxRules } from './nullmx';
 import { hostRecords, mxHostRules } from './mxhost';
+import { delegatedKeyNames, dkimCnameTargetNoKey } from './dkimcname';
 
 export { isNullMx };
 
@@ -297,16 +298,18 @@ export const dkimWrongOwner = rule({
   summary: 'DKIM key not under `<selector>._domainkey.`',
   fixable: false,
   docs: {
-    what: 'Finds DKIM key records (`v=DKIM1` or `k=`/`p=` tags) whose owner is not `<selector>._domainkey.<domain>`.',
+    what: 'Finds DKIM key records (`v=DKIM1` or `k=`/`p=` tags) whose owner is not `<selector>._domainkey.<domain>`, unless a selector of the same zone is a CNAME to it (keys rotated by CNAME are found through the selector).',
     why: 'RFC 6376 §3.6.2.1: verifiers query `<selector>._domainkey.<d=domain>`; a key anywhere else is never found and signatures fail.',
     bad: 'sel IN TXT "v=DKIM1; k=ed25519; p=zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po="',
     good: 'sel._domainkey IN TXT "v=DKIM1; k=ed25519; p=zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po="',
     fix: 'Publish the key at `<selector>._domainkey.<domain>`.',
   },
   check(model, ctx) {
+    // A key at the end of a selector's CNAME is found through it (key rotation by CNAME): the ends of this zone's selector CNAMEs.
+    const delegated = delegatedKeyNames(model);
     for (const s of model.sites)
-      if (s.kind === 'dkim' && s.site.owner !== undefined && !isDkimOwner(s.site.owner))
-        ctx.report(s.site, 'owner', `A DKIM key at \`${s.site.owner}\` is never found; verifiers query \`<selector>._domainkey.<domain>\` (RFC 6376 §3.6.2.1).`);
+      if (s.kind === 'dkim' && s.site.owner !== undefined && !isDkimOwner(s.site.owner) && !delegated.has(s.site.owner))
+        ctx.report(s.site, 'owner', `A DKIM key at \`${s.site.owner}\` is never found; verifiers query \`<selector>._domainkey.<domain>\` (RFC 6376 §3.6.2.1), and no selector of this zone is a CNAME to it.`);
   },
 });
 
@@ -633,6 +636,7 @@ export const modelRules: ModelRule[] = [
   cnameAndOtherData,
   ...nullMxRules,
   ...mxHostRules,
+  dkimCnameTargetNoKey,
 ];
 
 const NO_SITES: readonly AnalyzedSite[] = [];
