@@ -144,10 +144,10 @@ export const parkedDomain: ModelRule = {
   supersedes: ['dmarc/policy-none'],
   docs: {
     what: 'Finds names whose only MX is the null MX (`MX 0 .`, RFC 7505) and that do not also refuse all senders: no SPF record, or one that ends in `~all`/`?all` while letting no host pass (`v=spf1 ~all`), or a DMARC policy short of `reject` for them (`p` at the name, else the `sp` of its Organizational Domain\'s record by the RFC 9989 tree walk, or `t=y`). A name whose SPF record lets hosts send is `spf/null-mx-sender`\'s; one with no DMARC record at all is `dmarc/missing-record`\'s.',
-    why: 'A parked domain is as easy to forge as any other: without `v=spf1 -all` and `p=reject`, receivers have nothing to refuse forged mail with, and phishers favour names that look like yours and send nothing themselves. The null MX says it takes no mail; the M3AAWG parked-domains practice and government guidance (CISA BOD 18-01, the UK NCSC) add the SPF and DMARC records that say it sends none (RFC 7208 §8.4, RFC 9989 §4.7).',
+    why: 'A parked domain is as easy to forge as any other: without `v=spf1 -all` and `p=reject`, receivers have nothing to refuse forged mail with, and a name nobody sends from is one nobody watches for abuse. The null MX says it takes no mail; the M3AAWG parked-domains practice and government guidance (CISA BOD 18-01, the UK NCSC) add the SPF and DMARC records that say it sends none (RFC 7208 §8.4, RFC 9989 §4.7).',
     bad: '@ IN MX 0 .\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.net"',
     good: '@ IN MX 0 .\n@ IN TXT "v=spf1 -all"\n_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.net"',
-    fix: 'Publish `v=spf1 -all` at the name (in a zone file the quick fix adds it after the null MX, or turns `~all` into `-all`) and a DMARC policy of `p=reject` for it (the policy ladder quick fixes on the DMARC record take it there).',
+    fix: 'Publish `v=spf1 -all` at the name (in a zone file the quick fix adds it after the null MX, or turns `~all` into `-all`) and a DMARC policy of `p=reject` for it (on the name\'s own DMARC record the quick fix sets `p=reject` at once: with no mail to lose, there are no reports to wait for; for a subdomain covered by its Organizational Domain\'s record, publish its own record or set `sp=reject` there).',
   },
   check(model, ctx) {
     const local = nullMxOwners(model);
