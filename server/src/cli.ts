@@ -686,11 +686,10 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
         if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: `DKIM selector ${selector}` });
       }
     }
-    // Selectors delegated by CNAME to the platform that signs (Microsoft 365, SendGrid, SES, Mailchimp…):
-    // the usual set-up for a sending service, and the key is the platform's.
     // A null MX beside other MX records does not say the name takes no mail (zone/null-mx-with-other-mx).
     const takesMail = new Set(a.zone.records.filter((r) => r.type === 'MX' && !isNullMx(r)).map((r) => r.owner));
     for (const r of a.zone.records) {
+      // Names that take no mail (a parked domain, or one that only sends).
       if (r.owner !== undefined && isNullMx(r) && !takesMail.has(r.owner)) {
         const index = indexes.get(r.uri);
         if (index) get(r.owner).nullMx ??= { path: r.uri, range: lspRange(index, r.range) };
@@ -720,6 +719,8 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
         if (index) get(r.owner.slice('_dmarc.'.length)).dmarc.push({ kind: 'dmarc', owner: r.owner, value: r.type === 'CNAME' ? `CNAME → ${cnameTarget(r)} (hosted: the policy is at the target)` : '(a value not known statically)', path: r.uri, range: lspRange(index, r.range) });
         continue;
       }
+      // Selectors delegated by CNAME to the platform that signs (Microsoft 365, SendGrid, SES, Mailchimp…):
+      // the usual set-up for a sending service, and the key is the platform's.
       if (r.type !== 'CNAME') continue;
       // The selector and the signing domain; a selector computed at deploy time (Terraform's SES tokens) has only the domain.
       const computed = r.owner === undefined;
