@@ -8,12 +8,11 @@
  */
 import { bimiName, looksLikeBimi } from '../records/bimi';
 import { tagNamed } from '../records/taglist';
-import { coverageFrom, workspaceDmarc, type Entry } from '../senders/analyze';
-import { discoverPolicy } from '../senders/treewalk';
+import type { Entry } from '../senders/analyze';
 import { LOGO, VMC } from './bimi';
 import { reportSeveral } from './group';
 import type { AnalyzedSite, ModelRule } from './rule';
-import { modelLookup } from './walk';
+import { modelCoverage } from './walk';
 
 
 /** A BIMI record whose owner name is known. */
@@ -91,17 +90,14 @@ export const bimiWithoutEnforcement: ModelRule = {
     fix: 'Take the DMARC record to `p=quarantine` or `p=reject` without `t=y`, `pct` under 100 or `sp=none` (the rollout quick fixes and code lens do it step by step, as the aggregate reports allow); or remove the BIMI record until then.',
   },
   check(model, ctx) {
-    let at: ReturnType<typeof workspaceDmarc> | undefined;
     for (const s of model.sites) {
       const name = s.site.owner === undefined ? undefined : bimiName(s.site.owner);
       if (!name || !s.bimi || s.site.holes || !looksLikeBimi(s.site.value)) continue;
       // `v=BIMI1; l=; a=;` declines BIMI for the domain: nothing to show, nothing to enforce.
       if (tagNamed(s.bimi, 'l')?.value.trim() === '') continue;
       const domain = name.domain;
-      at ??= workspaceDmarc(modelLookup(model));
       // The BIMI record itself is under the domain, so the domain exists (sp applies there, not np).
-      const d = discoverPolicy(domain, at);
-      const c = coverageFrom(domain, d, () => true);
+      const c = modelCoverage(model)(domain);
       if (!c) {
         ctx.report(s.site, 'owner', `No DMARC record applies to ${domain} in the workspace, so mailbox providers show no BIMI logo for it: BIMI needs a DMARC policy of quarantine or reject (RFC 9989 §4.10). Publish \`_dmarc.${domain}\` and take it to enforcement.`);
         continue;

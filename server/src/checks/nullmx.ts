@@ -5,14 +5,12 @@
  */
 import { isDynamic } from '../records/dynamic';
 import type { SpfRecord, SpfTerm } from '../records/spf';
-import { coverageFrom, workspaceDmarc } from '../senders/analyze';
-import { discoverPolicy } from '../senders/treewalk';
 import { isZoneFileName } from '../files';
 import type { Fix, ResourceRecord } from '../types';
 import { insertAfter, zoneLine } from './recordfix';
 import { removeTag } from './tagfix';
 import type { AnalyzedSite, DnsModel, ModelRule } from './rule';
-import { modelLookup } from './walk';
+import { modelCoverage } from './walk';
 
 /** `MX 0 .`: the domain accepts no mail (RFC 7505 §3). */
 export function isNullMx(r: ResourceRecord): boolean {
@@ -152,7 +150,6 @@ export const parkedDomain: ModelRule = {
   check(model, ctx) {
     const local = nullMxOwners(model);
     if (local.size === 0) return;
-    let at: ReturnType<typeof workspaceDmarc> | undefined;
     for (const [owner, set] of local) {
       if (set.others.length || owner.startsWith('_') || owner.includes('._') || owner.startsWith('*')) continue;
       const all = [...set.nulls, ...workspaceMx(model, owner)];
@@ -178,8 +175,7 @@ export const parkedDomain: ModelRule = {
       }
       // DMARC: the policy that applies to mail from the name (its own record's p, else its
       // Organizational Domain's sp or p); no record at all is dmarc/missing-record's finding.
-      at ??= workspaceDmarc(modelLookup(model));
-      const c = coverageFrom(owner, discoverPolicy(owner, at), () => true);
+      const c = modelCoverage(model)(owner);
       if (!c || (c.policy === 'reject' && !c.testing)) continue;
       const policy = `\`${c.decidedBy}=${c.policy}\`${c.testing ? ' with `t=y`' : ''}`;
       const dmarc = c.entry.site?.dmarc;

@@ -3,7 +3,8 @@
  * cross-record rules and their fixes; and what it says of report destinations (RFC 9990 §3), which
  * the rules and the editor's hover share.
  */
-import { orgDomain, workspaceWalks, type Entry, type Lookup } from '../senders/analyze';
+import { coverageFrom, orgDomain, workspaceDmarc, workspaceWalks, type Coverage, type Entry, type Lookup } from '../senders/analyze';
+import { discoverPolicy } from '../senders/treewalk';
 import type { Walk } from '../senders/treewalk';
 import type { RecordSite } from '../types';
 import type { AnalyzedSite, DnsModel } from './rule';
@@ -50,6 +51,23 @@ export function modelWalk(model: DnsModel): (name: string) => Walk<Entry> {
   walk = workspaceWalks(modelLookup(model));
   walks.set(model, walk);
   return walk;
+}
+
+const coverages = new WeakMap<DnsModel, (name: string) => Coverage | undefined>();
+
+/**
+ * The DMARC record and policy that apply to mail from a name that exists (RFC 9989 §4.10.1 policy
+ * discovery over this file and the rest of the workspace: its own record's `p`, else its
+ * Organizational Domain's `sp` or `p`), undefined when none does. The `_dmarc` names are read once per
+ * model for all the rules that ask.
+ */
+export function modelCoverage(model: DnsModel): (name: string) => Coverage | undefined {
+  let cover = coverages.get(model);
+  if (cover) return cover;
+  const at = workspaceDmarc(modelLookup(model));
+  cover = (name) => coverageFrom(name, discoverPolicy(name, at), () => true);
+  coverages.set(model, cover);
+  return cover;
 }
 
 /** Where receivers look for the authorisation of reports for `domain` sent to `host` (RFC 9990 §3). */
