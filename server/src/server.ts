@@ -55,7 +55,9 @@ import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptNam
 import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, usableFixes, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
-import { WorkspaceIndex } from './workspace';
+import { referrerKey, WorkspaceIndex } from './workspace';
+import { cnameTarget, mxData } from './records/cname';
+import { mxHost } from './dns/types';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
@@ -308,7 +310,16 @@ function referencesOf(state: DocState): Set<string> {
           for (let name = host; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
         }
   }
-  for (const r of p.zone.records) if (r.type === 'MX' && r.owner) for (let name = r.owner; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
+  for (const r of p.zone.records) {
+    if (!r.owner) continue;
+    if (r.type === 'MX') {
+      for (let name = r.owner; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
+      // Its host: whether it has an address, or is a CNAME (zone/mx-target-*).
+      refs.add(mxHost(mxData(r)).toLowerCase());
+    } else if (r.type === 'CNAME' && !r.flattened) refs.add(cnameTarget(r)); // where a selector leads (dkim/cname-target-no-key)
+  }
+  // A DKIM key outside `_domainkey`: found through a selector CNAME to it in another file (dkim/wrong-owner).
+  for (const a of p.sites) if (a.kind === 'dkim' && a.site.owner !== undefined && !a.site.owner.includes('._domainkey.')) refs.add(referrerKey(a.site.owner));
   return (state.references = refs);
 }
 

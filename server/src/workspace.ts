@@ -7,6 +7,7 @@
  * is only brought up to date when another file's check asks for names.
  */
 import type { AnalyzedSite } from './checks/rule';
+import { cnameTarget } from './records/cname';
 import type { ResourceRecord } from './types';
 
 interface FileEntry {
@@ -19,6 +20,9 @@ export interface IndexEntry {
   record: ResourceRecord;
   site?: AnalyzedSite;
 }
+
+/** How `ownersOf` names "a CNAME points to `target`" (no owner name holds a NUL). */
+export const referrerKey = (target: string): string => `\0cname:${target}`;
 
 /** The answer of every lookup that finds nothing (never written to). */
 const NONE: IndexEntry[] = [];
@@ -55,15 +59,23 @@ export class WorkspaceIndex {
     return [...this.files.keys()];
   }
 
-  /** Owner names a file defines (to find the documents that depend on it). */
+  /**
+   * Owner names a file defines, and `referrerKey(target)` for each CNAME target it points to (to find
+   * the documents that depend on it: one that holds a DKIM key a selector CNAME of this file reaches).
+   */
   ownersOf(uri: string): Set<string> {
     const out = new Set<string>();
-    for (const r of this.files.get(uri)?.records ?? []) if (r.owner !== undefined) out.add(r.owner);
+    for (const r of this.files.get(uri)?.records ?? []) {
+      if (r.owner === undefined) continue;
+      out.add(r.owner);
+      if (r.type === 'CNAME' && !r.flattened) out.add(referrerKey(cnameTarget(r)));
+    }
     return out;
   }
 
   private refresh(uri: string): void {
     this.names = undefined;
+    this.referrers = undefined;
     for (const e of this.indexed.get(uri) ?? []) {
       const list = this.byOwner.get(e.record.owner!);
       if (!list) continue;
@@ -146,6 +158,33 @@ export class WorkspaceIndex {
       this.names = names;
     }
     return this.names.has(name);
+  }
+
+  /** The CNAME records of the workspace by target name, built when first asked. */
+  private referrers?: Map<string, IndexEntry[]>;
+
+  /**
+   * CNAME records whose target is `name` (lower case, no trailing dot), in files other than those in
+   * `except`: the names a resolver reaches `name` from (a DKIM selector in one file delegating to a key
+   * in another). Flattened CNAMEs (Cloudflare) are served as the target's data, not as an alias: left out.
+   */
+  cnamesTo(name: string, except?: ReadonlySet<string>): IndexEntry[] {
+    this.sync(except); // drops a stale map too
+    if (!this.referrers) {
+      const map = new Map<string, IndexEntry[]>();
+      for (const list of this.byOwner.values())
+        for (const e of list) {
+          if (e.record.type !== 'CNAME' || e.record.flattened) continue;
+          const target = cnameTarget(e.record);
+          const l = map.get(target);
+          if (l) l.push(e);
+          else map.set(target, [e]);
+        }
+      this.referrers = map;
+    }
+    const list = this.referrers.get(name);
+    if (!list) return NONE;
+    return except && list.some((e) => except.has(e.uri)) ? list.filter((e) => !except.has(e.uri)) : list;
   }
 
   /**

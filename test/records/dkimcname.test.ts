@@ -46,4 +46,23 @@ describe('DKIM selectors delegated by CNAME', () => {
     assert.deepEqual(of('dkim/wrong-owner', findings).map((f) => covered(text, f)), ['stray']);
     assert.deepEqual(of(RULE, findings), []);
   });
+
+  it('a key reached by a selector CNAME in another file, directly or through a chain, is not at the wrong owner', () => {
+    const keyFile = `$ORIGIN keys.example.net.\n${SOA}s1 IN TXT "${KEY}"\ns2 IN TXT "${KEY}"\nstray IN TXT "${KEY}"\n`;
+    const wrong = (ws?: WorkspaceIndex) => {
+      const { text, findings } = lint(keyFile, { workspace: ws });
+      return of('dkim/wrong-owner', findings).map((f) => covered(text, f));
+    };
+    assert.deepEqual(wrong(), ['s1', 's2', 'stray']);
+    const ws = new WorkspaceIndex();
+    // s1: a selector of example.com points at it; s2: through a name of a third file; stray: a CNAME from a name that is no selector.
+    const selectors = readZone('$ORIGIN example.com.\ns1._domainkey IN CNAME s1.keys.example.net.\ns2._domainkey IN CNAME hop.example.org.\nwww IN CNAME stray.keys.example.net.\n', 'example.com.zone');
+    ws.set('example.com.zone', selectors.zone.records, selectors.sites);
+    const hop = readZone('$ORIGIN example.org.\nhop IN CNAME s2.keys.example.net.\n', 'example.org.zone');
+    ws.set('example.org.zone', hop.zone.records, hop.sites);
+    assert.deepEqual(wrong(ws), ['stray']);
+    // The selector file goes: the keys are stray again (the index is brought up to date on the next question).
+    ws.delete('example.com.zone');
+    assert.deepEqual(wrong(ws), ['s1', 's2', 'stray']);
+  });
 });

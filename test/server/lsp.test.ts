@@ -301,6 +301,30 @@ describe('language server over stdio', () => {
     await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: shop } });
   });
 
+  it('re-validates an MX record when its host gets an address, and a DKIM key when a selector CNAME to it appears, in another file', async () => {
+    const SOA = '@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n';
+    const mail = pathToFileURL(path.join(dir, 'mail.example.zone')).href;
+    const mailText = `$ORIGIN mail.example.\n${SOA}`;
+    const keys = pathToFileURL(path.join(dir, 'keys.example.zone')).href;
+    const keysText = `$ORIGIN keys.example.\n${SOA}s1 IN TXT "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="\n`;
+    const shop = pathToFileURL(path.join(dir, 'shop.example.zone')).href;
+    const shopText = '$ORIGIN shop.example.\n@ IN MX 10 mx.mail.example.\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@shop.example"\n';
+    for (const [u, t] of [[mail, mailText], [keys, keysText], [shop, shopText]]) await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'dns-zone', version: 1, text: t } });
+    const has = (code: string) => (x: PublishDiagnosticsParams) => x.diagnostics.some((d) => d.code === code);
+    await diagnostics(shop, has('zone/mx-target-no-address'));
+    await diagnostics(keys, has('dkim/wrong-owner'));
+    // The mail zone gives the host an address: the shop's MX is checked again.
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: mail, version: 2 }, contentChanges: [{ text: mailText + 'mx IN A 192.0.2.25\n' }] });
+    await diagnostics(shop, (x) => !has('zone/mx-target-no-address')(x));
+    // The shop delegates its selector to the key: the key file is checked again.
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: shop, version: 2 }, contentChanges: [{ text: shopText + 's1._domainkey IN CNAME s1.keys.example.\n' }] });
+    await diagnostics(keys, (x) => !has('dkim/wrong-owner')(x));
+    // And back: the CNAME goes, the key is stray again.
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: shop, version: 3 }, contentChanges: [{ text: shopText }] });
+    await diagnostics(keys, has('dkim/wrong-owner'));
+    for (const u of [mail, keys, shop]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+  });
+
   it('survives hostile input and still answers', async () => {
     const u = `${uri}.hostile`;
     await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'dns-zone', version: 1, text: '('.repeat(200000) + '"\\'.repeat(1000) } });

@@ -15,23 +15,14 @@ const looksLikeKey = (r: ResourceRecord) => {
   return /^\s*v\s*=\s*DKIM1/i.test(v) || /(^|;)\s*p\s*=/.test(v);
 };
 
-/** The selectors of a model that are CNAMEs, with where each chain ends (once per model: two rules read it). */
-const chainsOf = new WeakMap<DnsModel, { record: ResourceRecord; owner: string; chain: ReturnType<typeof cnameChainEnd> }[]>();
+/** The selectors of a model that are CNAMEs, with where each chain ends. */
 function selectorChains(model: DnsModel) {
-  let out = chainsOf.get(model);
-  if (out) return out;
-  out = [];
+  const out: { record: ResourceRecord; owner: string; chain: ReturnType<typeof cnameChainEnd> }[] = [];
   const cnames = model.cnames();
   // The CNAME at a name, in this file or the workspace (the chain may cross files).
   const cnameAt = (n: string) => cnames.get(n) ?? model.workspace?.at(n).find((e) => e.record.type === 'CNAME')?.record;
   for (const [owner, record] of cnames) if (owner.includes('._domainkey.') && !isDynamic(record)) out.push({ record, owner, chain: cnameChainEnd(owner, cnameAt) });
-  chainsOf.set(model, out);
   return out;
-}
-
-/** The names this model's DKIM selectors reach by CNAME: a key there is found through the selector. */
-export function delegatedKeyNames(model: DnsModel): Set<string> {
-  return new Set(selectorChains(model).flatMap((c) => (c.chain ? [c.chain.end] : [])));
 }
 
 export const dkimCnameTargetNoKey: ModelRule = {

@@ -13,7 +13,7 @@ import { organizationRecord, type Walk } from '../senders/treewalk';
 import { authorizationName, destinationApart, modelWalk, reportsAuthorised } from './walk';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
 import { KIND_NAMES, type AnalyzedSite, type DnsModel, type ModelRule, type RelatedRef, type WorkspaceView } from './rule';
-import { cnameChainEnd } from '../records/cname';
+import { cnameChainEnd, cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
 import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
 import { appendTag } from './dmarc';
 import { removeTag } from './tagfix';
@@ -22,7 +22,7 @@ import { smtpTlsModelRules } from './smtptls';
 import { groupBy, others, reportSeveral } from './group';
 import { isNullMx, nullMxRules } from './nullmx';
 import { hostRecords, mxHostRules } from './mxhost';
-import { delegatedKeyNames, dkimCnameTargetNoKey } from './dkimcname';
+import { dkimCnameTargetNoKey } from './dkimcname';
 
 export { isNullMx };
 
@@ -298,20 +298,60 @@ export const dkimWrongOwner = rule({
   summary: 'DKIM key not under `<selector>._domainkey.`',
   fixable: false,
   docs: {
-    what: 'Finds DKIM key records (`v=DKIM1` or `k=`/`p=` tags) whose owner is not `<selector>._domainkey.<domain>`, unless a selector of the same zone is a CNAME to it (keys rotated by CNAME are found through the selector).',
+    what: 'Finds DKIM key records (`v=DKIM1` or `k=`/`p=` tags) whose owner is not `<selector>._domainkey.<domain>`, unless a selector in the workspace (this file or another) is a CNAME to it, directly or through a chain (keys rotated by CNAME are found through the selector).',
     why: 'RFC 6376 §3.6.2.1: verifiers query `<selector>._domainkey.<d=domain>`; a key anywhere else is never found and signatures fail.',
     bad: 'sel IN TXT "v=DKIM1; k=ed25519; p=zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po="',
     good: 'sel._domainkey IN TXT "v=DKIM1; k=ed25519; p=zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po="',
     fix: 'Publish the key at `<selector>._domainkey.<domain>`.',
   },
   check(model, ctx) {
-    // A key at the end of a selector's CNAME is found through it (key rotation by CNAME): the ends of this zone's selector CNAMEs.
-    const delegated = delegatedKeyNames(model);
-    for (const s of model.sites)
-      if (s.kind === 'dkim' && s.site.owner !== undefined && !isDkimOwner(s.site.owner) && !delegated.has(s.site.owner))
-        ctx.report(s.site, 'owner', `A DKIM key at \`${s.site.owner}\` is never found; verifiers query \`<selector>._domainkey.<domain>\` (RFC 6376 §3.6.2.1), and no selector of this zone is a CNAME to it.`);
+    let reached: ((name: string) => boolean) | undefined;
+    for (const s of model.sites) {
+      if (s.kind !== 'dkim' || s.site.owner === undefined || isDkimOwner(s.site.owner)) continue;
+      // A key at the end of a selector's CNAME, in this file or another, is found through it (key rotation by CNAME).
+      if ((reached ??= reachedBySelector(model))(s.site.owner)) continue;
+      ctx.report(s.site, 'owner', `A DKIM key at \`${s.site.owner}\` is never found; verifiers query \`<selector>._domainkey.<domain>\` (RFC 6376 §3.6.2.1), and no selector in the workspace is a CNAME to it.`);
+    }
   },
 });
+
+/**
+ * Whether a chain of CNAMEs from a `<selector>._domainkey` name (in the model or elsewhere in the
+ * workspace) ends at a name: a verifier asking for that selector's key is led there.
+ */
+function reachedBySelector(model: DnsModel): (name: string) => boolean {
+  const local = new Map<string, ResourceRecord[]>();
+  for (const r of model.cnames().values()) {
+    if (isDynamic(r) || r.flattened) continue;
+    const t = cnameTarget(r);
+    const l = local.get(t);
+    if (l) l.push(r);
+    else local.set(t, [r]);
+  }
+  const referrers = (name: string): ResourceRecord[] => {
+    const here = local.get(name) ?? [];
+    const there = model.workspace?.cnamesTo?.(name) ?? [];
+    return there.length ? here.concat(there.map((e) => e.record).filter((r) => !isDynamic(r))) : here;
+  };
+  return (name) => {
+    // Backwards from the key's name, as far as a resolver follows a chain forwards.
+    const seen = new Set([name]);
+    let frontier = [name];
+    for (let links = 0; links < MAX_CNAME_CHAIN && frontier.length; links++) {
+      const next: string[] = [];
+      for (const n of frontier)
+        for (const r of referrers(n)) {
+          const o = r.owner;
+          if (o === undefined || seen.has(o)) continue;
+          if (isDkimOwner(o)) return true;
+          seen.add(o);
+          next.push(o);
+        }
+      frontier = next;
+    }
+    return false;
+  };
+}
 
 export function isDkimOwner(owner: string): boolean {
   const labels = owner.split('.');

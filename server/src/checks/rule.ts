@@ -101,6 +101,8 @@ export const KIND_NAMES: Readonly<Record<NonNullable<AnalyzedSite['kind']>, stri
 /** Records of the rest of the workspace (other files), looked up by owner name. */
 export interface WorkspaceView {
   at(owner: string): { uri: string; record: ResourceRecord; site?: AnalyzedSite }[];
+  /** The CNAME records of other files whose target is `name`. */
+  cnamesTo?(name: string): { uri: string; record: ResourceRecord }[];
 }
 
 /** Every record of one zone (its includes too), for checks across records, plus the workspace. */
