@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { covered, lint } from '../helpers';
-import { readZone } from '../../server/src/service';
+import { applyFix, covered, lint } from '../helpers';
+import { analyzeZone, DocumentAnalyzer, readZone } from '../../server/src/service';
 import { WorkspaceIndex } from '../../server/src/workspace';
 import type { Finding } from '../../server/src/types';
 
@@ -27,6 +27,42 @@ describe('MX hosts', () => {
     assert.equal(f.related?.[0].message, 'the CNAME at mail.example.com');
     // Not when the host has its own address.
     assert.deepEqual(of(CNAME, lint(SOA + '@ IN MX 10 mail\nmail IN A 192.0.2.25').findings), []);
+  });
+
+  it('the quick fix points the MX at the canonical name, at the end of a chain, changing only the host', () => {
+    // A chain mail -> relay -> mx.hosting.example.net; the MX in parentheses with a comment, a TTL and a relative host.
+    const lines = SOA + '@ 3600 IN MX ( 10 ; primary\n  mail ) ; keep me\nmail IN CNAME relay\nrelay IN CNAME mx.hosting.example.net.';
+    const { text, findings } = lint(lines);
+    const [f] = of(CNAME, findings);
+    assert.match(f.message, /CNAME to `relay\.example\.com` \(a chain of 2 CNAMEs ending at `mx\.hosting\.example\.net`\).*Point the MX at `mx\.hosting\.example\.net`/);
+    assert.equal(f.fixes?.length, 1);
+    assert.equal(f.fixes![0].title, 'MX: point it at mx.hosting.example.net, the host the CNAME names');
+    const fixed = applyFix(text, f.fixes![0]);
+    assert.equal(fixed, text.replace('  mail )', '  mx.hosting.example.net. )'));
+    assert.deepEqual(of(CNAME, lint(fixed, {}, undefined, 'test.zone').findings), []);
+    // A loop: the finding says so, and there is nothing to point at.
+    const loop = of(CNAME, lint(SOA + '@ IN MX 10 a\na IN CNAME b\nb IN CNAME a').findings)[0];
+    assert.match(loop.message, /loop or go on too long/);
+    assert.equal(loop.fixes?.length ?? 0, 0);
+    // Through an $INCLUDEd file: the edit is in that file.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-mx-'));
+    const main = path.join(dir, 'main.zone');
+    fs.writeFileSync(path.join(dir, 'mx.inc'), '@ IN MX 10 mail\n');
+    const mainText = `$ORIGIN example.com.\n${SOA}$INCLUDE mx.inc\nmail IN CNAME mx.hosting.example.net.\n`;
+    const inc = of(CNAME, analyzeZone(mainText, main, { readFile: (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined) }).findings)[0];
+    assert.equal(inc.uri, path.join(dir, 'mx.inc'));
+    assert.deepEqual(inc.fixes![0].edits.map((e) => [e.uri ?? inc.uri, e.range.start, e.range.end, e.newText]), [[inc.uri, 11, 15, 'mx.hosting.example.net.']]);
+  });
+
+  it('the quick fix still rewrites the host after edits move the record (incremental re-read)', () => {
+    const doc = new DocumentAnalyzer('z.zone', { origin: 'example.com' });
+    let text = `$ORIGIN example.com.\n${SOA}@ IN MX 10 mail\nmail IN CNAME mx.hosting.example.net.\n`;
+    doc.update(text, { model: true });
+    for (const insert of ['www IN A 192.0.2.80\n', '; a comment line that moves what follows\n']) {
+      text = text.replace('@ IN MX', `${insert}@ IN MX`);
+      const f = of(CNAME, doc.update(text, { model: true }).findings)[0];
+      assert.equal(applyFix(text, f.fixes![0]), text.replace('MX 10 mail', 'MX 10 mx.hosting.example.net.'));
+    }
   });
 
   it('a host without an address in a zone held whole is a warning, which says when no MX host of the name has one', () => {

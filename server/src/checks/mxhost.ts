@@ -4,7 +4,7 @@
  * included, may not arrive.
  */
 import { mxHost } from '../dns/types';
-import { cnameTarget, mxData } from '../records/cname';
+import { cnameChainEnd, cnameTarget, mxData, mxExchangeRange } from '../records/cname';
 import { isDynamic, wholeZone } from '../records/dynamic';
 import type { ResourceRecord } from '../types';
 import { isNullMx } from './nullmx';
@@ -78,23 +78,36 @@ export const mxTargetIsCname: ModelRule = {
   scope: 'model',
   severity: 'warning',
   summary: 'An MX record names an alias (CNAME) as its mail server',
-  fixable: false,
+  fixable: true,
   docs: {
     what: 'Finds MX records whose host (the exchange) is, in the workspace, the owner of a CNAME record.',
     why: 'RFC 2181 §10.3: the host an MX record names must not be an alias; it must own its A or AAAA records. Many mail servers follow the CNAME anyway, but some refuse to deliver to it, and MTA-STS policies and TLS certificates are checked against the name the MX gives, so the alias adds a way for mail, DMARC and TLS reports included, to go astray.',
     bad: '@ IN MX 10 mail\nmail IN CNAME mx.hosting.example.net.',
     good: '@ IN MX 10 mx.hosting.example.net.',
-    fix: 'Point the MX record at the host the CNAME names (its canonical name), or give the host its own A/AAAA records instead of the CNAME.',
+    fix: 'Point the MX record at the host the CNAME names (its canonical name, at the end of a chain of CNAMEs), or give the host its own A/AAAA records instead of the CNAME. In a zone file the quick fix rewrites the MX host, written absolute; an MTA-STS policy\'s `mx` lines and the server\'s TLS certificate must then name that host too.',
   },
   check(model, ctx) {
     const { mx, verdict } = mxHosts(model);
+    let cnameAt: ((n: string) => ResourceRecord | undefined) | undefined;
     for (const { record, host } of mx) {
       const v = verdict(host);
       if (!v || !('cname' in v)) continue;
-      ctx.reportAt(record, `The MX host \`${host}\` is an alias (CNAME to \`${cnameTarget(v.cname)}\`); the host an MX record names must have its own A or AAAA records (RFC 2181 §10.3), and some mail servers refuse to deliver to an alias. Point the MX at \`${cnameTarget(v.cname)}\`.`, {
-        related: [{ uri: v.cname.uri, range: v.cname.range, message: `the CNAME at ${host}` }],
-        anchors: [v.cname],
-      });
+      // The canonical name: where the chain of CNAMEs, in this file and the workspace, ends (none for a loop).
+      cnameAt ??= (n) => model.cnames().get(n) ?? model.workspace?.at(n).find((e) => e.record.type === 'CNAME' && !e.record.flattened)?.record;
+      const chain = cnameChainEnd(host, cnameAt);
+      const canonical = chain?.end;
+      const via = chain && chain.links > 1 ? ` (a chain of ${chain.links} CNAMEs ending at \`${canonical}\`)` : '';
+      // Written as is (absolute) only when it needs no zone-file escapes.
+      const span = canonical && /^[a-z0-9_*-]+(\.[a-z0-9_-]+)*$/i.test(canonical) ? mxExchangeRange(record) : undefined;
+      ctx.reportAt(
+        record,
+        `The MX host \`${host}\` is an alias (CNAME to \`${cnameTarget(v.cname)}\`${via}); the host an MX record names must have its own A or AAAA records (RFC 2181 §10.3), and some mail servers refuse to deliver to an alias. ${canonical ? `Point the MX at \`${canonical}\`.` : 'The CNAMEs from it loop or go on too long: no mail server reaches a host.'}`,
+        {
+          related: [{ uri: v.cname.uri, range: v.cname.range, message: `the CNAME at ${host}` }],
+          anchors: [v.cname],
+          docFixes: span && (() => [{ title: `MX: point it at ${canonical}, the host the CNAME names`, edits: [{ range: span, newText: `${canonical}.` }] }]),
+        },
+      );
     }
   },
 };

@@ -18,6 +18,23 @@ export function setMxExchange(record: ResourceRecord, exchange: string): void {
   targets.set(record, exchange);
 }
 
+const exchanges = new WeakMap<ResourceRecord, { from: number; to: number }>();
+
+/**
+ * Zone files: where an MX record's exchange is written, as offsets from the start of the record's
+ * range (so they hold when an incremental re-read moves the record), for a fix that rewrites it.
+ */
+export function setMxExchangeSpan(record: ResourceRecord, start: number, end: number): void {
+  exchanges.set(record, { from: start - record.range.start, to: end - record.range.start });
+}
+
+/** The document range of an MX record's exchange as written in a zone file, if known. */
+export function mxExchangeRange(record: ResourceRecord): { start: number; end: number } | undefined {
+  // A $GENERATE'd record was read from the expanded text; its range is now the directive's.
+  const x = record.generated ? undefined : exchanges.get(record);
+  return x && { start: record.range.start + x.from, end: record.range.start + x.to };
+}
+
 /** An MX record's data as DNS serves it, `preference exchange`, the exchange absolute (lower case, no trailing dot). */
 export function mxData(record: ResourceRecord): string {
   const exchange = targets.get(record);

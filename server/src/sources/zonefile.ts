@@ -14,7 +14,7 @@ import { MAX_GENERATED, MAX_GENERATED_TOTAL, parseGenerateRange, substitute } fr
 import { svcbProblem } from './svcb';
 import { base32HexBytes, checkRdata, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, TYPE_BY_NUMBER } from './rdata';
 import { badEscapeMessage, escapeProblem, nameProblem, parseTtl, type RdataProblem } from './textforms';
-import { setCnameTarget, setMxExchange } from '../records/cname';
+import { setCnameTarget, setMxExchange, setMxExchangeSpan } from '../records/cname';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './textforms';
 
@@ -1224,9 +1224,13 @@ function readInto(
     }
     // So is an MX record's exchange (`10 mail` is mail.<origin>), which SPF's `mx` looks up.
     const xEnd = rdataStart + 1 < count ? lx.ends[rdataStart + 1] : 0;
-    if (type === 'MX' && rdataStart + 1 < count && (text.charCodeAt(xEnd - 1) !== 46 || text.charCodeAt(xEnd - 2) === 92)) {
-      const x = absoluteName(nameText(rdataStart + 1), st.origin);
-      if (x !== undefined) setMxExchange(record, keep(x));
+    if (type === 'MX' && rdataStart + 1 < count) {
+      if (text.charCodeAt(xEnd - 1) !== 46 || text.charCodeAt(xEnd - 2) === 92) {
+        const x = absoluteName(nameText(rdataStart + 1), st.origin);
+        if (x !== undefined) setMxExchange(record, keep(x));
+      }
+      // Where it is written (a quick fix may point it elsewhere).
+      setMxExchangeSpan(record, lx.starts[rdataStart + 1], xEnd);
     }
     out.records.push(record);
   }
