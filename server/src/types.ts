@@ -78,13 +78,6 @@ export interface RecordSite {
    * expression): its labels are known, the domain is not, so rules about the domain skip it.
    */
   relative?: boolean;
-  /**
-   * Terraform: a new resource beside this record's (same kind, zone, provider and TTL) publishing
-   * `_dmarc.<this name> TXT "v=DMARC1; p=none; rua=mailto:<address>"`, as a quick fix writes it;
-   * without an address, one on the domain the name is written as (`dmarc-reports@${var.domain}`).
-   * Undefined when the resource is not one to copy so (counted, for_each, no name).
-   */
-  dmarcSibling?: (address: string | undefined) => { edit: TextEdit; resource: string; address: string } | undefined;
 }
 
 /** Any resource record found in a source, for cross-record checks (CNAME, MX, …). */

@@ -113,12 +113,25 @@ describe('null MX', () => {
     const { text, findings } = lint('@ IN MX 0 .\n@ IN TXT "v=spf1 -all"');
     assert.deepEqual(of(PARKED, findings), []);
     const [f] = of('dmarc/missing-record', findings);
-    assert.match(f.message, /publishes SPF but has no DMARC record/);
+    assert.match(f.message, /publishes SPF but has no DMARC record.* It takes no mail \(null MX\), and its SPF `-all` with no DKIM key says it sends none: it loses nothing with `p=reject`, published at once\.$/);
+    assert.match(f.fixes![0].title, /^DMARC: publish _dmarc\.example\.com with p=reject \(the domain sends no mail\)/);
     const mxOnly = lint('@ IN MX 0 .');
     const [m] = of('dmarc/missing-record', mxOnly.findings);
     assert.match(m.message, /takes no mail \(null MX\) but has no DMARC record.*can publish `p=reject` at once/);
     assert.deepEqual(m.fixes?.map((x) => x.title.split(',')[0]), ['DMARC: publish _dmarc.example.com with p=reject (the domain sends no mail)', 'DMARC: publish _dmarc.example.com with p=none (monitoring)']);
     assert.match(applyFix(mxOnly.text, m.fixes![0]), /_dmarc\.example\.com\.\tIN TXT\t"v=DMARC1; p=reject; rua=mailto:dmarc-reports@example\.com"/);
+  });
+
+  it('without a null MX, SPF `-all` alone and no DKIM key is a domain that sends no mail too: p=reject first', () => {
+    const policyFirst = (lines: string) => {
+      const [f] = of('dmarc/missing-record', lint(lines).findings);
+      return [/sends no mail: it loses nothing with `p=reject`/.test(f.message), /with p=(\w+)/.exec(f.fixes![0].title)?.[1]];
+    };
+    assert.deepEqual(policyFirst('@ IN TXT "v=spf1 -all"'), [true, 'reject']);
+    // A DKIM selector says it signs mail (sent through a platform, say): the monitoring stage first.
+    assert.deepEqual(policyFirst('@ IN TXT "v=spf1 -all"\ns1._domainkey IN CNAME s1.dkim.platform.example.'), [false, 'none']);
+    // Any host allowed, a softer all, a redirect: it sends mail.
+    for (const spf of ['v=spf1 ip4:192.0.2.1 -all', 'v=spf1 ~all', 'v=spf1 redirect=_spf.example.net']) assert.deepEqual(policyFirst(`@ IN TXT "${spf}"`), [false, 'none'], spf);
   });
 
   it('reads null MX records written in Terraform, octoDNS and DNSControl', () => {

@@ -416,7 +416,11 @@ describe('Terraform', () => {
       const a = analyzeZone(c.text, 'main.tf');
       const f = a.findings.find((x) => x.rule === 'dmarc/missing-record');
       assert.ok(f, c.resource);
-      const fix = f.fixes!.find((x) => x.title.startsWith('DMARC: add resource'))!;
+      // A name whose SPF is `-all` alone (and no DKIM key) sends no mail: p=reject comes first, then the monitoring stage.
+      const parked = c.text.includes('["v=spf1 -all"]') || c.text.includes('\\"v=spf1 -all\\"');
+      assert.equal(/with p=reject \(the domain sends no mail\)/.test(f.fixes![0].title), parked, f.fixes![0].title);
+      assert.equal(/Its SPF `-all` with no DKIM key says it sends no mail: it loses nothing with `p=reject`/.test(f.message), parked, f.message);
+      const fix = f.fixes!.find((x) => x.title.startsWith('DMARC: add resource') && x.title.includes('with p=none'))!;
       assert.ok(fix, JSON.stringify(f.fixes?.map((x) => x.title)));
       assert.match(fix.title, new RegExp(`^DMARC: add resource ${c.resource.replace('.', '\\.')} publishing ${c.owner.replace(/[.<>]/g, (m) => `\\${m}`)} with p=none`));
       const fixed = applyFix(c.text, fix);
@@ -430,6 +434,30 @@ describe('Terraform', () => {
     // A zone known only by its id and a relative name: no domain to write an address on, so no fix.
     const none = analyzeZone('resource "cloudflare_record" "spf" {\n  zone_id = var.zone_id\n  name    = "@"\n  type    = "TXT"\n  content = "v=spf1 -all"\n}\n', 'main.tf');
     assert.deepEqual(none.findings.find((x) => x.rule === 'dmarc/missing-record')!.fixes ?? [], []);
+  });
+
+  it('beside an MX resource: the first DMARC record of a name that takes mail, and for a null MX the SPF and DMARC records of a domain that sends none', () => {
+    // A name with only MX records: dmarc/missing-record offers a DMARC resource beside the MX's.
+    const mx = 'resource "aws_route53_record" "mx" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "shop.example.com"\n  type    = "MX"\n  ttl     = 3600\n  records = ["10 inbound.example.net."]\n}\n';
+    const f = analyzeZone(mx, 'main.tf').findings.find((x) => x.rule === 'dmarc/missing-record')!;
+    const dmarc = f.fixes!.find((x) => x.title.startsWith('DMARC: add resource'))!;
+    assert.equal(dmarc.title, 'DMARC: add resource aws_route53_record.dmarc publishing _dmarc.shop.example.com with p=none (monitoring), reports to dmarc-reports@example.com');
+    assert.equal(applyFix(mx, dmarc), `${mx.slice(0, -1)}\n\nresource "aws_route53_record" "dmarc" {\n  zone_id = aws_route53_zone.main.zone_id\n  name    = "_dmarc.shop.example.com"\n  type    = "TXT"\n  ttl     = 3600\n  records = ["v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com"]\n}\n`);
+    // A Cloudflare null MX (`content = "."`, `priority = 0`) with nothing else: SPF `-all` beside it, and DMARC with p=reject.
+    const parked = 'resource "cloudflare_record" "null_mx" {\n  zone_id  = var.zone_id\n  name     = "parked.example.org"\n  type     = "MX"\n  content  = "."\n  priority = 0\n}\n';
+    const findings = analyzeZone(parked, 'main.tf').findings;
+    const p = findings.find((x) => x.rule === 'dmarc/parked-domain')!;
+    assert.deepEqual(p.fixes?.map((x) => x.title), ['SPF: add resource cloudflare_record.spf publishing parked.example.org TXT "v=spf1 -all" (the domain sends no mail)']);
+    const withSpf = applyFix(parked, p.fixes![0]);
+    assert.equal(withSpf, `${parked.slice(0, -1)}\n\nresource "cloudflare_record" "spf" {\n  zone_id = var.zone_id\n  name    = "parked.example.org"\n  type    = "TXT"\n  content = "v=spf1 -all"\n}\n`);
+    const m = findings.find((x) => x.rule === 'dmarc/missing-record')!;
+    assert.equal(m.fixes?.[0].title, 'DMARC: add resource cloudflare_record.dmarc publishing _dmarc.parked.example.org with p=reject (the domain sends no mail), reports to dmarc-reports@example.org');
+    // Both applied: nothing left to say of the parked name.
+    const both = applyFix(withSpf, analyzeZone(withSpf, 'main.tf').findings.find((x) => x.rule === 'dmarc/missing-record')!.fixes![0]);
+    assert.deepEqual(analyzeZone(both, 'main.tf').findings.filter((x) => x.severity !== 'hint' && x.severity !== 'information').map((x) => x.rule), []);
+    // A counted MX resource is not one to copy: no resource fix.
+    const counted = parked.replace('  zone_id  = var.zone_id\n', '  count    = 2\n  zone_id  = var.zone_id\n');
+    assert.deepEqual(analyzeZone(counted, 'main.tf').findings.find((x) => x.rule === 'dmarc/parked-domain')?.fixes ?? [], []);
   });
 
   it('does not treat a name relative to a zone named by an expression as a domain', () => {

@@ -20,7 +20,7 @@ import { removeTag } from './tagfix';
 import { bimiMultipleRecords, bimiWithoutEnforcement, bimiWrongOwner } from './bimiModel';
 import { smtpTlsModelRules } from './smtptls';
 import { groupBy, others, reportSeveral } from './group';
-import { isNullMx, nullMxRules } from './nullmx';
+import { isNullMx, nullMxRules, sendsNoMail, takesNoMail } from './nullmx';
 import { hostRecords, mxHostRules } from './mxhost';
 import { dkimCnameTargetNoKey } from './dkimcname';
 
@@ -214,7 +214,7 @@ export const dmarcMissingRecord = rule({
     why: 'RFC 9989 §4.10: without a policy record, receivers apply no DMARC to mail from the domain, so nothing stops spoofing of it and no reports arrive.',
     bad: '@ IN MX 10 mail\n@ IN TXT "v=spf1 mx -all"',
     good: '@ IN MX 10 mail\n@ IN TXT "v=spf1 mx -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
-    fix: 'Publish `_dmarc.<domain> TXT "v=DMARC1; p=none; rua=mailto:…"` and tighten it as reports come in. The quick fix writes it: in a zone file after the record, in Terraform as a resource beside the record\'s own (same kind, zone, provider and TTL, `name` the same name under `_dmarc.`).',
+    fix: 'Publish `_dmarc.<domain> TXT "v=DMARC1; p=none; rua=mailto:…"` and tighten it as reports come in. The quick fix writes it: in a zone file after the record, in Terraform as a resource beside the record\'s own, the SPF record\'s or the MX record\'s (same kind, zone, provider and TTL, `name` the same name under `_dmarc.`). A domain that takes no mail (only a null MX, RFC 7505) or sends none (SPF `v=spf1 -all` and no DKIM selector in the workspace) loses nothing with `p=reject`: that fix is offered first there.',
   },
   check(model, ctx) {
     // A CNAME at `_dmarc` counts: hosted DMARC (the record is the vendor's, at the target) is common.
@@ -257,18 +257,24 @@ export const dmarcMissingRecord = rule({
       else groups.set(org, [h]);
     }
     const owners = model.owners();
+    let signers: Set<string> | undefined;
     for (const [org, list] of groups) {
       if (list.length === 1) {
         const h = list[0];
-        // A null MX says the name takes no mail: a parked domain, which loses nothing with p=reject at once.
-        const parked = h.kind === 'MX' && isNullMx(h.record as ResourceRecord);
+        // A null MX says the name takes no mail, `v=spf1 -all` that it sends none: a parked domain, which loses nothing with p=reject at once.
+        const noMx = h.kind === 'MX' ? isNullMx(h.record as ResourceRecord) : takesNoMail(model, h.owner);
+        // SPF `-all` with no DKIM selector published for the name here: it signs no mail either (a DKIM-only sender would have one).
+        const noSpf = h.kind === 'SPF' && h.site?.spf !== undefined && sendsNoMail(h.site.spf) && !(signers ??= keyDomains(owners)).has(h.owner);
+        const parked = noMx || noSpf;
+        const why = noMx && noSpf ? 'It takes no mail (null MX), and its SPF `-all` with no DKIM key says it sends none' : noMx ? 'It takes no mail (null MX)' : 'Its SPF `-all` with no DKIM key says it sends no mail';
         report(
           h,
-          h.kind === 'SPF'
+          (h.kind === 'SPF'
             ? `\`${h.owner}\` publishes SPF but has no DMARC record at \`_dmarc.${h.owner}\` or a parent, so receivers apply no DMARC policy (RFC 9989 §4.10).`
-            : parked
+            : noMx
               ? `\`${h.owner}\` takes no mail (null MX) but has no DMARC record at \`_dmarc.${h.owner}\` or a parent, so nothing stops mail forged in its name (RFC 9989 §4.10); a domain that sends no mail can publish \`p=reject\` at once.`
-              : `\`${h.owner}\` receives mail (MX) but has no DMARC record at \`_dmarc.${h.owner}\` or a parent (RFC 9989 §4.10).`,
+              : `\`${h.owner}\` receives mail (MX) but has no DMARC record at \`_dmarc.${h.owner}\` or a parent (RFC 9989 §4.10).`) +
+            (h.kind === 'SPF' && parked ? ` ${why}: it loses nothing with \`p=reject\`, published at once.` : ''),
           () => (parked ? [...monitoringRecordFix(model, h.owner, h.record, 'reject'), ...monitoringRecordFix(model, h.owner, h.record)] : monitoringRecordFix(model, h.owner, h.record)),
         );
         continue;
@@ -351,6 +357,16 @@ function reachedBySelector(model: DnsModel): (name: string) => boolean {
     }
     return false;
   };
+}
+
+/** The domains that have a `<selector>._domainkey` name (a key or a CNAME to one) among `owners`. */
+function keyDomains(owners: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const o of owners) {
+    const i = o.indexOf('._domainkey.');
+    if (i > 0) out.add(o.slice(i + 12));
+  }
+  return out;
 }
 
 export function isDkimOwner(owner: string): boolean {

@@ -11,6 +11,8 @@ import { insertAfter, zoneLine } from './recordfix';
 import { removeTag } from './tagfix';
 import type { AnalyzedSite, DnsModel, ModelRule } from './rule';
 import { modelCoverage } from './walk';
+import { txtSibling } from '../records/sibling';
+import { showNames } from '../util/zonenames';
 
 /** `MX 0 .`: the domain accepts no mail (RFC 7505 §3). */
 export function isNullMx(r: ResourceRecord): boolean {
@@ -47,6 +49,26 @@ function nullMxOwners(model: DnsModel): Map<string, MxSet> {
 /** The other MX records of `owner` in the rest of the workspace. */
 function workspaceMx(model: DnsModel, owner: string): ResourceRecord[] {
   return (model.workspace?.at(owner) ?? []).filter((e) => e.record.type === 'MX' && !isDynamic(e.record)).map((e) => e.record);
+}
+
+/** Whether `owner` takes no mail: its MX records, in the model and the rest of the workspace, are all null MX (and there is one). */
+export function takesNoMail(model: DnsModel, owner: string): boolean {
+  const set = nullMxOwners(model).get(owner);
+  const there = workspaceMx(model, owner);
+  return set ? set.others.length === 0 && !there.some((r) => !isNullMx(r)) : there.length > 0 && there.every(isNullMx);
+}
+
+/** `v=spf1 -all` and nothing else that matters: an SPF record saying the domain sends no mail. */
+export function sendsNoMail(spf: SpfRecord): boolean {
+  let all = false;
+  for (const t of spf.terms) {
+    if (t.invalid) return false;
+    if (t.kind === 'mechanism') {
+      if (t.name !== 'all' || t.qualifier !== '-') return false;
+      all = true;
+    } else if (t.name === 'redirect') return false;
+  }
+  return all;
 }
 
 /** The terms of an SPF record that let some host pass: a mechanism other than `all` with `+`, `+all`, or `redirect` without `all`. */
@@ -145,7 +167,7 @@ export const parkedDomain: ModelRule = {
     why: 'A parked domain is as easy to forge as any other: without `v=spf1 -all` and `p=reject`, receivers have nothing to refuse forged mail with, and a name nobody sends from is one nobody watches for abuse. The null MX says it takes no mail; the M3AAWG parked-domains practice and government guidance (CISA BOD 18-01, the UK NCSC) add the SPF and DMARC records that say it sends none (RFC 7208 §8.4, RFC 9989 §4.7).',
     bad: '@ IN MX 0 .\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.net"',
     good: '@ IN MX 0 .\n@ IN TXT "v=spf1 -all"\n_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.net"',
-    fix: 'Publish `v=spf1 -all` at the name (in a zone file the quick fix adds it after the null MX, or turns `~all` into `-all`) and a DMARC policy of `p=reject` for it (on the name\'s own DMARC record the quick fix sets `p=reject` at once: with no mail to lose, there are no reports to wait for; for a subdomain covered by its Organizational Domain\'s record, publish its own record or set `sp=reject` there).',
+    fix: 'Publish `v=spf1 -all` at the name (the quick fix adds it after the null MX in a zone file, as a resource beside the null MX\'s in Terraform, or turns `~all` into `-all`) and a DMARC policy of `p=reject` for it (on the name\'s own DMARC record the quick fix sets `p=reject` at once: with no mail to lose, there are no reports to wait for; for a subdomain covered by its Organizational Domain\'s record, publish its own record or set `sp=reject` there).',
   },
   check(model, ctx) {
     const local = nullMxOwners(model);
@@ -197,10 +219,15 @@ export const parkedDomain: ModelRule = {
   },
 };
 
-/** `<owner> TXT "v=spf1 -all"` after the null MX, in a zone file (other formats: no fix). */
+/**
+ * `<owner> TXT "v=spf1 -all"` after the null MX in a zone file, or in Terraform a resource beside the
+ * null MX's (records/sibling.ts); other formats: no fix.
+ */
 function spfFix(owner: string, nullMx: ResourceRecord): Fix[] {
-  if (!isZoneFileName(nullMx.uri) || nullMx.generated) return [];
-  return [{ title: `SPF: publish ${owner} TXT "v=spf1 -all" (the domain sends no mail)`, edits: [insertAfter(nullMx, [zoneLine(owner, 'TXT', 'v=spf1 -all')])] }];
+  if (nullMx.generated) return [];
+  if (isZoneFileName(nullMx.uri)) return [{ title: `SPF: publish ${owner} TXT "v=spf1 -all" (the domain sends no mail)`, edits: [insertAfter(nullMx, [zoneLine(owner, 'TXT', 'v=spf1 -all')])] }];
+  const r = txtSibling(nullMx)?.({ label: 'spf', value: () => 'v=spf1 -all' });
+  return r ? [{ title: showNames(`SPF: add resource ${r.resource} publishing ${owner} TXT "v=spf1 -all" (the domain sends no mail)`), edits: [r.edit] }] : [];
 }
 
 export const nullMxRules: ModelRule[] = [nullMxSender, nullMxWithOtherMx, parkedDomain];

@@ -13,6 +13,7 @@ import { encodeZoneString } from '../sources/zonefile';
 import type { Fix, RecordSite, ResourceRecord, TextEdit } from '../types';
 import type { AnalyzedSite, DnsModel, ValueFix } from './rule';
 import { showNames, underStandIn } from '../util/zonenames';
+import { txtSibling } from '../records/sibling';
 
 export function zoneLine(owner: string, type: string, value: string): string {
   return `${owner}.\tIN ${type}\t${type === 'TXT' ? `"${encodeZoneString(value)}"` : value}`;
@@ -44,7 +45,7 @@ function usualRua(model: DnsModel): string | undefined {
  * `<domain>._report._dmarc.<that domain>` authorisation (RFC 9990 §3) is added in that file too.
  */
 export function monitoringRecordFix(model: DnsModel, domain: string, after: { uri: string; range: { end: number }; site?: RecordSite; trailing?: number }, policy: 'none' | 'reject' = 'none'): Fix[] {
-  if (!inZoneFile(after)) return policy === 'none' ? terraformMonitoringFix(model, domain, after) : [];
+  if (!inZoneFile(after)) return terraformMonitoringFix(model, domain, after, policy);
   const address = usualRua(model) ?? `dmarc-reports@${orgDomain(domain)}`;
   const ruaDomain = address.slice(address.indexOf('@') + 1);
   const value = `v=DMARC1; p=${policy}; rua=mailto:${address}`;
@@ -73,19 +74,21 @@ export function monitoringRecordFix(model: DnsModel, domain: string, after: { ur
 }
 
 /**
- * Stage 1 in Terraform: a resource beside the record's own, of the same kind and zone, publishing
- * `_dmarc.<its name>` (RecordSite.dmarcSibling). Reports go where the file's other DMARC records send
- * them, else to `dmarc-reports@` the Organizational Domain, or, for a zone known only by an expression,
- * the domain the record's name is written as (`dmarc-reports@${var.domain}`).
+ * Stage 1 in Terraform (or the policy given): a resource beside the record's own, of the same kind and
+ * zone, publishing `_dmarc.<its name>` (records/sibling.ts). Reports go where the file's other DMARC
+ * records send them, else to `dmarc-reports@` the Organizational Domain, or, for a zone known only by
+ * an expression, the domain the record's name is written as (`dmarc-reports@${var.domain}`).
  */
-function terraformMonitoringFix(model: DnsModel, domain: string, after: { site?: RecordSite }): Fix[] {
-  const site = after.site ?? ('dmarcSibling' in after ? (after as RecordSite) : undefined);
-  if (!site?.dmarcSibling || site.owner !== domain) return [];
+function terraformMonitoringFix(model: DnsModel, domain: string, after: { site?: RecordSite }, policy: 'none' | 'reject'): Fix[] {
+  const at = (after.site ?? after) as RecordSite | ResourceRecord;
+  const sibling = txtSibling(at);
+  if (!sibling || at.owner !== domain) return [];
   const usual = usualRua(model);
   const given = usual !== undefined && !underStandIn(usual.slice(usual.indexOf('@') + 1)) ? usual : underStandIn(domain) ? undefined : `dmarc-reports@${orgDomain(domain)}`;
-  const r = site.dmarcSibling(given);
+  let address: string | undefined;
+  const r = sibling({ under: '_dmarc', label: 'dmarc', value: (d) => ((address = given ?? (d ? `dmarc-reports@${d}` : undefined)) ? `v=DMARC1; p=${policy}; rua=mailto:${address}` : undefined) });
   if (!r) return [];
-  return [{ title: showNames(`DMARC: add resource ${r.resource} publishing _dmarc.${domain} with p=none (monitoring), reports to ${r.address}`), edits: [r.edit] }];
+  return [{ title: showNames(`DMARC: add resource ${r.resource} publishing _dmarc.${domain} with p=${policy}${policy === 'none' ? ' (monitoring)' : ' (the domain sends no mail)'}, reports to ${address}`), edits: [r.edit] }];
 }
 
 /** A record at `name` in this model, or in a zone file of the workspace: where a new record at or under it goes. */

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { markDynamic } from '../records/dynamic';
+import { setTxtSibling, type SiblingSpec, type TxtSibling } from '../records/sibling';
 import { checkedAround, HOLE, startsAsRecord } from '../records/holes';
 import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, TextEdit, ValueSyntax } from '../types';
@@ -1234,6 +1235,8 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
     /** The owner is relative to a zone the file does not name: owner-dependent rules skip it. */
     const rel = owner !== undefined && (underStandIn(owner) || (!whole && known === undefined)) ? { relative: true as const } : undefined;
     const range = { start: b.start, end: b.end };
+    /** A resource a quick fix may copy beside it (records/sibling.ts): one instance, named, in a zone. */
+    const copyable = ctx.each === undefined && ctx.count === undefined && nameAttr !== undefined && zoneAttr !== undefined && !/\.json$/i.test(uri);
     let values: Token[] = [];
     let route53 = false;
     /** The value is written as quoted character-strings: always (Google), or when it starts with a quote (Cloudflare). */
@@ -1290,7 +1293,12 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
         const v = rdataOf(t);
         return preference !== undefined && !/\s/.test(v.trim()) ? [preference, v.trim()] : [v];
       };
-      for (const t of values) out.records.push({ owner, type, ttl: undefined, rdata: rdata(t), uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix, ...flattened });
+      for (const t of values) {
+        const record: ResourceRecord = { owner, type, ttl: undefined, rdata: rdata(t), uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix, ...flattened };
+        // A name that takes mail may need its first DMARC record, or a null MX its SPF record, beside it.
+        if (type === 'MX' && copyable) setTxtSibling(record, siblingOf(text, uri, b.start, kind));
+        out.records.push(record);
+      }
       continue;
     }
     if ((owner === undefined || (zone === undefined && !whole)) && nameAttr && mayBeMailAuth(nameAttr, values)) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);
@@ -1373,7 +1381,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       if (r.holed) note({ start: tok.start, end: tok.end }, checkedAround(r.holed));
       const site = addValueSite(out, uri, { value: r.value, heredocNewline: r.heredocNewline }, tok, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
       // Kept small (the file's text is kept anyway): the resource is parsed again when the fix is asked for.
-      if (ctx.each === undefined && ctx.count === undefined && nameAttr && zoneAttr && !/\.json$/i.test(uri)) site.dmarcSibling = siblingOf(text, uri, b.start, kind);
+      if (copyable) setTxtSibling(site, siblingOf(text, uri, b.start, kind));
     }
   }
   // Once per zone named by an expression that holds an SPF, DMARC or DKIM record: what is and is not checked.
@@ -1395,17 +1403,17 @@ const VALUE_ATTRIBUTE: Record<string, string[]> = {
   dnsimple_zone_record: ['value'],
 };
 
-/**
- * A resource beside `b` (a record resource of `kind` in `text`) that publishes the first DMARC record
- * of its name: the zone, provider, project and TTL attributes copied as written, `name` the same name
- * under `_dmarc.`, laid out as `terraform fmt` does. See RecordSite.dmarcSibling.
- */
-/** RecordSite.dmarcSibling for the resource at `at`: a closure over these four values only (not the reader's scope). */
-function siblingOf(text: string, uri: string, at: number, kind: string): NonNullable<RecordSite['dmarcSibling']> {
-  return (address) => dmarcSibling(text, uri, at, kind, address);
+/** records/sibling.ts for the resource at `at`: a closure over these four values only (not the reader's scope). */
+function siblingOf(text: string, uri: string, at: number, kind: string): TxtSibling {
+  return (spec) => txtSiblingResource(text, uri, at, kind, spec);
 }
 
-function dmarcSibling(text: string, uri: string, at: number, kind: string, given: string | undefined): { edit: TextEdit; resource: string; address: string } | undefined {
+/**
+ * A resource beside `b` (a record resource of `kind` in `text`) that publishes a TXT record at its
+ * name or under `_dmarc.` of it: the zone, provider, project and TTL attributes copied as written,
+ * laid out as `terraform fmt` does. See records/sibling.ts.
+ */
+function txtSiblingResource(text: string, uri: string, at: number, kind: string, spec: SiblingSpec): { edit: TextEdit; resource: string; value: string } | undefined {
   let blocks: Block[];
   try {
     blocks = parseBody(tokenize(text)).blocks;
@@ -1424,23 +1432,22 @@ function dmarcSibling(text: string, uri: string, at: number, kind: string, given
   let domain: string | undefined;
   if (toks.length === 1 && toks[0].kind === 'string' && toks[0].text.startsWith('"')) {
     const inner = toks[0].text.slice(1, -1);
-    name = inner === '@' || inner === '' ? '"_dmarc"' : `"_dmarc.${inner}"`;
+    name = !spec.under ? toks[0].text : inner === '@' || inner === '' ? `"${spec.under}"` : `"${spec.under}.${inner}"`;
     const bare = inner.replace(/\.$/, '');
     domain = /^\$\{[^}]*\}$/.test(bare) || (bare.includes('.') && !bare.includes('${') && fullName(bare)) ? bare : undefined;
   } else {
     const expr = toks.map((t) => t.text).join('').trim();
     if (!expr || expr.includes('"')) return undefined;
-    name = `"_dmarc.\${${expr}}"`;
+    name = spec.under ? `"${spec.under}.\${${expr}}"` : expr;
     domain = `\${${expr}}`;
   }
-  const address = given ?? (domain ? `dmarc-reports@${domain}` : undefined);
-  if (!address) return undefined;
-  const value = `v=DMARC1; p=none; rua=mailto:${address}`;
+  const value = spec.value(domain);
+  if (value === undefined) return undefined;
   const google = kind === 'google_dns_record_set';
   const literal = google ? `"\\"${value}\\""` : `"${value}"`;
   const used = new Set(blocks.filter((x) => x.type === 'resource' && x.labels[0] === kind).map((x) => x.labels[1]));
-  let label = 'dmarc';
-  for (let i = 2; used.has(label); i++) label = `dmarc_${i}`;
+  let label = spec.label;
+  for (let i = 2; used.has(label); i++) label = `${spec.label}_${i}`;
   const lines: [string, string][] = [];
   for (const a of ['provider', 'project', 'zone_id', 'zone_name', 'managed_zone', 'domain', 'zone']) {
     const attr = b.attributes.get(a);
@@ -1453,7 +1460,7 @@ function dmarcSibling(text: string, uri: string, at: number, kind: string, given
   lines.push([valueName, list ? `[${literal}]` : literal]);
   const width = Math.max(...lines.map(([k]) => k.length));
   const block = `resource "${kind}" "${label}" {\n${lines.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`).join('\n')}\n}`;
-  return { edit: { uri, range: { start: b.end, end: b.end }, newText: `\n\n${block}` }, resource: `${kind}.${label}`, address };
+  return { edit: { uri, range: { start: b.end, end: b.end }, newText: `\n\n${block}` }, resource: `${kind}.${label}`, value };
 }
 
 /** The `var.x` or `local.x` a zone resource's name is, alone (`var.domain`, `"${var.domain}."`), when its value is not known. */
