@@ -510,7 +510,7 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   for (const a of sites) materialize(collectSite(a, rules), sink);
   const ws = options.workspace;
   const own = new Set(zone.texts.keys());
-  const view: WorkspaceView | undefined = ws && { at: (owner) => ws.at(owner, own), cnamesTo: (name) => ws.cnamesTo(name, own) };
+  const view: WorkspaceView | undefined = ws && { at: (owner) => ws.at(owner, own), cnamesTo: (name) => ws.cnamesTo(name, own), under: (suffix) => ws.under(suffix) };
   checkModel(zone.records, sites, sink, view);
   dropSuperseded(sink.findings);
   sink.findings.sort(byDocumentOrder);
@@ -791,7 +791,7 @@ export class DocumentAnalyzer {
     if (options.model) {
       const ws = options.workspace;
       const own = new Set(zone.texts.keys());
-      this.modelRaws = collectModel(zone.records, sites, enabled, ws && { at: (owner) => ws.at(owner, own), cnamesTo: (name) => ws.cnamesTo(name, own) });
+      this.modelRaws = collectModel(zone.records, sites, enabled, ws && { at: (owner) => ws.at(owner, own), cnamesTo: (name) => ws.cnamesTo(name, own), under: (suffix) => ws.under(suffix) });
     } else {
       this.modelRaws = this.modelRaws.filter((r) => !r.anchors.some((x) => x.superseded));
     }

@@ -130,6 +130,9 @@ describe('null MX', () => {
     assert.deepEqual(policyFirst('@ IN TXT "v=spf1 -all"'), [true, 'reject']);
     // A DKIM selector says it signs mail (sent through a platform, say): the monitoring stage first.
     assert.deepEqual(policyFirst('@ IN TXT "v=spf1 -all"\ns1._domainkey IN CNAME s1.dkim.platform.example.'), [false, 'none']);
+    // So does one in another file of the workspace.
+    const ws = workspace('keys.zone', '$ORIGIN example.com.\ns1._domainkey IN TXT "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="\n');
+    assert.match(of('dmarc/missing-record', lint('@ IN TXT "v=spf1 -all"', { workspace: ws }).findings)[0].fixes![0].title, /with p=none/);
     // Any host allowed, a softer all, a redirect: it sends mail.
     for (const spf of ['v=spf1 ip4:192.0.2.1 -all', 'v=spf1 ~all', 'v=spf1 redirect=_spf.example.net']) assert.deepEqual(policyFirst(`@ IN TXT "${spf}"`), [false, 'none'], spf);
   });

@@ -263,8 +263,9 @@ export const dmarcMissingRecord = rule({
         const h = list[0];
         // A null MX says the name takes no mail, `v=spf1 -all` that it sends none: a parked domain, which loses nothing with p=reject at once.
         const noMx = h.kind === 'MX' ? isNullMx(h.record as ResourceRecord) : takesNoMail(model, h.owner);
-        // SPF `-all` with no DKIM selector published for the name here: it signs no mail either (a DKIM-only sender would have one).
-        const noSpf = h.kind === 'SPF' && h.site?.spf !== undefined && sendsNoMail(h.site.spf) && !(signers ??= keyDomains(owners)).has(h.owner);
+        // SPF `-all` with no DKIM selector published for the name in the workspace: it signs no mail either (a DKIM-only sender would have one).
+        const noSpf =
+          h.kind === 'SPF' && h.site?.spf !== undefined && sendsNoMail(h.site.spf) && !(signers ??= keyDomains(owners)).has(h.owner) && !model.workspace?.under?.(`_domainkey.${h.owner}`).length;
         const parked = noMx || noSpf;
         const why = noMx && noSpf ? 'It takes no mail (null MX), and its SPF `-all` with no DKIM key says it sends none' : noMx ? 'It takes no mail (null MX)' : 'Its SPF `-all` with no DKIM key says it sends no mail';
         report(

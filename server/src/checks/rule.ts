@@ -103,6 +103,8 @@ export interface WorkspaceView {
   at(owner: string): { uri: string; record: ResourceRecord; site?: AnalyzedSite }[];
   /** The CNAME records of other files whose target is `name`. */
   cnamesTo?(name: string): { uri: string; record: ResourceRecord }[];
+  /** Records at names ending in `.suffix` (every `…._domainkey.example.com`), in any file. */
+  under?(suffix: string): { uri: string; record: ResourceRecord }[];
 }
 
 /** Every record of one zone (its includes too), for checks across records, plus the workspace. */
