@@ -55,7 +55,7 @@ import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptNam
 import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, usableFixes, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
-import { referrerKey, WorkspaceIndex } from './workspace';
+import { referrerKey, signerKey, WorkspaceIndex } from './workspace';
 import { cnameTarget, mxData } from './records/cname';
 import { mxHost } from './dns/types';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
@@ -313,13 +313,22 @@ function referencesOf(state: DocState): Set<string> {
   for (const r of p.zone.records) {
     if (!r.owner) continue;
     if (r.type === 'MX') {
+      refs.add(r.owner); // an SPF record or null MX of the name in another file
       for (let name = r.owner; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
       // Its host: whether it has an address, or is a CNAME (zone/mx-target-*).
       refs.add(mxHost(mxData(r)).toLowerCase());
     } else if (r.type === 'CNAME' && !r.flattened) refs.add(cnameTarget(r)); // where a selector leads (dkim/cname-target-no-key)
   }
-  // A DKIM key outside `_domainkey`: found through a selector CNAME to it in another file (dkim/wrong-owner).
-  for (const a of p.sites) if (a.kind === 'dkim' && a.site.owner !== undefined && !a.site.owner.includes('._domainkey.')) refs.add(referrerKey(a.site.owner));
+  for (const a of p.sites) {
+    const owner = a.site.owner;
+    if (owner === undefined) continue;
+    // A DKIM key outside `_domainkey`: found through a selector CNAME to it in another file (dkim/wrong-owner).
+    if (a.kind === 'dkim' && !owner.includes('._domainkey.')) refs.add(referrerKey(owner));
+    // Records of the same name in another file: a null MX (spf/null-mx-sender, dmarc/parked-domain), a
+    // conflicting record (zone/conflicting-definitions), a DKIM selector saying the name signs mail (dmarc/missing-record).
+    refs.add(owner);
+    if (a.kind === 'spf') refs.add(signerKey(owner));
+  }
   return (state.references = refs);
 }
 

@@ -24,6 +24,9 @@ export interface IndexEntry {
 /** How `ownersOf` names "a CNAME points to `target`" (no owner name holds a NUL). */
 export const referrerKey = (target: string): string => `\0cname:${target}`;
 
+/** How `ownersOf` names "a DKIM selector of `domain` is here". */
+export const signerKey = (domain: string): string => `\0dkim:${domain}`;
+
 /** The answer of every lookup that finds nothing (never written to). */
 const NONE: IndexEntry[] = [];
 
@@ -60,8 +63,10 @@ export class WorkspaceIndex {
   }
 
   /**
-   * Owner names a file defines, and `referrerKey(target)` for each CNAME target it points to (to find
-   * the documents that depend on it: one that holds a DKIM key a selector CNAME of this file reaches).
+   * Owner names a file defines, `referrerKey(target)` for each CNAME target it points to and
+   * `signerKey(domain)` for each domain it has a `<selector>._domainkey` name of (to find the documents
+   * that depend on it: one that holds a DKIM key a selector CNAME of this file reaches, one whose SPF
+   * `-all` says its domain sends no mail unless a DKIM key says otherwise).
    */
   ownersOf(uri: string): Set<string> {
     const out = new Set<string>();
@@ -69,6 +74,8 @@ export class WorkspaceIndex {
       if (r.owner === undefined) continue;
       out.add(r.owner);
       if (r.type === 'CNAME' && !r.flattened) out.add(referrerKey(cnameTarget(r)));
+      const k = r.owner.indexOf('._domainkey.');
+      if (k > 0) out.add(signerKey(r.owner.slice(k + 12)));
     }
     return out;
   }

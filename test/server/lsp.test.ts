@@ -325,6 +325,25 @@ describe('language server over stdio', () => {
     for (const u of [mail, keys, shop]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
   });
 
+  it('re-validates a record when another file publishes a null MX or a DKIM selector at its name', async () => {
+    const spf = pathToFileURL(path.join(dir, 'nomail.example.zone')).href;
+    const spfText = '$ORIGIN nomail.example.\n@ IN TXT "v=spf1 include:_spf.google.com ~all"\n_dmarc IN TXT "v=DMARC1; p=reject;"\n$ORIGIN quiet.example.\n@ IN TXT "v=spf1 -all"\n';
+    const other = pathToFileURL(path.join(dir, 'nomail-mx.example.zone')).href;
+    const otherText = '$ORIGIN nomail.example.\nwww IN A 192.0.2.80\n';
+    for (const [u, t] of [[spf, spfText], [other, otherText]]) await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'dns-zone', version: 1, text: t } });
+    const sender = (x: PublishDiagnosticsParams) => x.diagnostics.some((d) => d.code === 'spf/null-mx-sender');
+    await diagnostics(spf, (x) => x.diagnostics.length > 0 && !sender(x));
+    // The other file says the apex takes no mail: its SPF, which lets Google send, is now a warning.
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: other, version: 2 }, contentChanges: [{ text: otherText + '@ IN MX 0 .\n' }] });
+    await diagnostics(spf, sender);
+    // quiet.example sends no mail by its SPF, until the other file publishes a DKIM selector for it.
+    const sendsNone = (x: PublishDiagnosticsParams) => x.diagnostics.some((d) => d.code === 'dmarc/missing-record' && /sends no mail/.test(d.message));
+    await diagnostics(spf, sendsNone);
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: other, version: 3 }, contentChanges: [{ text: otherText + 's1._domainkey.quiet.example. IN CNAME s1.dkim.platform.example.net.\n' }] });
+    await diagnostics(spf, (x) => !sender(x) && !sendsNone(x) && x.diagnostics.some((d) => d.code === 'dmarc/missing-record'));
+    for (const u of [spf, other]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+  });
+
   it('survives hostile input and still answers', async () => {
     const u = `${uri}.hostile`;
     await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'dns-zone', version: 1, text: '('.repeat(200000) + '"\\'.repeat(1000) } });
