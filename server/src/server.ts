@@ -322,8 +322,8 @@ function referencesOf(state: DocState): Set<string> {
   for (const a of p.sites) {
     const owner = a.site.owner;
     if (owner === undefined) continue;
-    // A DKIM key outside `_domainkey`: found through a selector CNAME to it in another file (dkim/wrong-owner).
-    if (a.kind === 'dkim' && !owner.includes('._domainkey.')) refs.add(referrerKey(owner));
+    // A record found through a CNAME to it in another file (a DKIM key rotated by CNAME, a hosted DMARC policy: the wrong-owner rules).
+    refs.add(referrerKey(owner));
     // Records of the same name in another file: a null MX (spf/null-mx-sender, dmarc/parked-domain), a
     // conflicting record (zone/conflicting-definitions), a DKIM selector saying the name signs mail (dmarc/missing-record).
     refs.add(owner);

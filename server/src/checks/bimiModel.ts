@@ -13,6 +13,7 @@ import { LOGO, VMC } from './bimi';
 import { reportSeveral } from './group';
 import type { AnalyzedSite, ModelRule } from './rule';
 import { modelCoverage } from './walk';
+import { reachedFrom } from './reached';
 
 
 /** A BIMI record whose owner name is known. */
@@ -26,16 +27,19 @@ export const bimiWrongOwner: ModelRule = {
   summary: 'A BIMI record not at `<selector>._bimi.<domain>`',
   fixable: false,
   docs: {
-    what: 'Finds BIMI records whose owner name is not `<selector>._bimi.<domain>`: at the domain itself, or at `_bimi.<domain>` with no selector.',
+    what: 'Finds BIMI records whose owner name is not `<selector>._bimi.<domain>`: at the domain itself, or at `_bimi.<domain>` with no selector. A record that a `<selector>._bimi` name of the workspace reaches by CNAME is found through it, and not reported.',
     why: 'BIMI §4.3 and §7.2: receivers query `<selector>._bimi.<Author Domain>`, with the selector `default` unless the message names another, and then the same name under the Organizational Domain; a record anywhere else is never found.',
     bad: `_bimi IN TXT "v=BIMI1; l=${LOGO}; a=${VMC}"`,
     good: `default._bimi IN TXT "v=BIMI1; l=${LOGO}; a=${VMC}"`,
     fix: 'Move the record to `default._bimi.<domain>` (or the selector your mail names in its BIMI-Selector header).',
   },
   check(model, ctx) {
+    let reached: ((name: string) => boolean) | undefined;
     for (const s of bimiSites(model.sites)) {
       const owner = s.site.owner!;
       if (bimiName(owner)) continue;
+      // Reached by a CNAME from a `<selector>._bimi` name (a record kept in one place for many domains): found through it.
+      if ((reached ??= reachedFrom(model, (o) => bimiName(o) !== undefined))(owner)) continue;
       const under = /^_bimi\.(.+)$/.exec(owner);
       ctx.report(s.site, 'owner', under ? `A BIMI record at \`${owner}\` is never found: receivers query \`<selector>._bimi.${under[1]}\`, \`default._bimi.${under[1]}\` unless the mail names a selector (BIMI §4.3, §7.2).` : `A BIMI record at \`${owner}\` is never found: receivers query \`default._bimi.${owner}\` (BIMI §4.3, §7.2).`);
     }

@@ -13,7 +13,8 @@ import { organizationRecord, type Walk } from '../senders/treewalk';
 import { authorizationName, destinationApart, modelWalk, reportsAuthorised } from './walk';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
 import { KIND_NAMES, type AnalyzedSite, type DnsModel, type ModelRule, type RelatedRef, type WorkspaceView } from './rule';
-import { cnameChainEnd, cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
+import { cnameChainEnd } from '../records/cname';
+import { reachedFrom } from './reached';
 import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
 import { appendTag } from './dmarc';
 import { removeTag } from './tagfix';
@@ -149,16 +150,20 @@ export const dmarcWrongOwner = rule({
   summary: 'DMARC record not at a `_dmarc.` name',
   fixable: false,
   docs: {
-    what: 'Finds DMARC records whose owner name does not start with `_dmarc.`.',
+    what: 'Finds DMARC records whose owner name does not start with `_dmarc.`, unless a `_dmarc` name in the workspace (this file or another) is a CNAME to it, directly or through a chain (a policy kept in one place for many domains is found through the CNAME).',
     why: 'RFC 9989 §4.10: receivers look for the policy at `_dmarc.<Author Domain>` (and up the tree); a record anywhere else is never found.',
     bad: '@ IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"',
     good: '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"',
     fix: 'Move the record to `_dmarc.<domain>`.',
   },
   check(model, ctx) {
-    for (const s of model.sites)
-      if (s.kind === 'dmarc' && s.site.owner !== undefined && s.site.owner !== '_dmarc' && !s.site.owner.startsWith('_dmarc.'))
-        ctx.report(s.site, 'owner', `A DMARC record at \`${s.site.owner}\` is never found; receivers query \`_dmarc.${s.site.owner}\` (RFC 9989 §4.10).`);
+    let reached: ((name: string) => boolean) | undefined;
+    for (const s of model.sites) {
+      if (s.kind !== 'dmarc' || s.site.owner === undefined || isDmarcOwner(s.site.owner)) continue;
+      // Reached by a CNAME from a `_dmarc` name (a policy kept in one place for many domains): found through it.
+      if ((reached ??= reachedFrom(model, isDmarcOwner))(s.site.owner)) continue;
+      ctx.report(s.site, 'owner', `A DMARC record at \`${s.site.owner}\` is never found; receivers query \`_dmarc.${s.site.owner}\` (RFC 9989 §4.10), and no \`_dmarc\` name in the workspace is a CNAME to it.`);
+    }
   },
 });
 
@@ -316,49 +321,11 @@ export const dkimWrongOwner = rule({
     for (const s of model.sites) {
       if (s.kind !== 'dkim' || s.site.owner === undefined || isDkimOwner(s.site.owner)) continue;
       // A key at the end of a selector's CNAME, in this file or another, is found through it (key rotation by CNAME).
-      if ((reached ??= reachedBySelector(model))(s.site.owner)) continue;
+      if ((reached ??= reachedFrom(model, isDkimOwner))(s.site.owner)) continue;
       ctx.report(s.site, 'owner', `A DKIM key at \`${s.site.owner}\` is never found; verifiers query \`<selector>._domainkey.<domain>\` (RFC 6376 §3.6.2.1), and no selector in the workspace is a CNAME to it.`);
     }
   },
 });
-
-/**
- * Whether a chain of CNAMEs from a `<selector>._domainkey` name (in the model or elsewhere in the
- * workspace) ends at a name: a verifier asking for that selector's key is led there.
- */
-function reachedBySelector(model: DnsModel): (name: string) => boolean {
-  const local = new Map<string, ResourceRecord[]>();
-  for (const r of model.cnames().values()) {
-    if (isDynamic(r) || r.flattened) continue;
-    const t = cnameTarget(r);
-    const l = local.get(t);
-    if (l) l.push(r);
-    else local.set(t, [r]);
-  }
-  const referrers = (name: string): ResourceRecord[] => {
-    const here = local.get(name) ?? [];
-    const there = model.workspace?.cnamesTo?.(name) ?? [];
-    return there.length ? here.concat(there.map((e) => e.record).filter((r) => !isDynamic(r))) : here;
-  };
-  return (name) => {
-    // Backwards from the key's name, as far as a resolver follows a chain forwards.
-    const seen = new Set([name]);
-    let frontier = [name];
-    for (let links = 0; links < MAX_CNAME_CHAIN && frontier.length; links++) {
-      const next: string[] = [];
-      for (const n of frontier)
-        for (const r of referrers(n)) {
-          const o = r.owner;
-          if (o === undefined || seen.has(o)) continue;
-          if (isDkimOwner(o)) return true;
-          seen.add(o);
-          next.push(o);
-        }
-      frontier = next;
-    }
-    return false;
-  };
-}
 
 /** The domains that have a `<selector>._domainkey` name (a key or a CNAME to one) among `owners`. */
 function keyDomains(owners: ReadonlySet<string>): Set<string> {
@@ -369,6 +336,8 @@ function keyDomains(owners: ReadonlySet<string>): Set<string> {
   }
   return out;
 }
+
+const isDmarcOwner = (owner: string) => owner === '_dmarc' || owner.startsWith('_dmarc.');
 
 export function isDkimOwner(owner: string): boolean {
   const labels = owner.split('.');

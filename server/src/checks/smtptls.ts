@@ -8,6 +8,7 @@ import { policyDomainOf, TLSRPT_OWNER, MTA_STS_OWNER, type SmtpTlsRecord } from 
 import { tagNamed } from '../records/taglist';
 import type { AnalyzedSite, DnsModel, ModelContext, ModelRule, RecordContext, SmtpTlsRule } from './rule';
 import { reportSeveral } from './group';
+import { reachedFrom } from './reached';
 import { moveToFront } from './tagfix';
 
 type Kind = 'tlsrpt' | 'mta-sts';
@@ -214,12 +215,15 @@ const multiple = (kind: Kind) => (model: DnsModel, ctx: ModelContext) => {
 const wrongOwner = (kind: Kind) => (model: DnsModel, ctx: ModelContext) => {
   const s = SPEC[kind];
   const at = kind === 'tlsrpt' ? TLSRPT_OWNER : MTA_STS_OWNER;
+  let reached: ((name: string) => boolean) | undefined;
   for (const a of model.sites) {
     const owner = a.site.owner;
     if (a.kind !== kind || owner === undefined || at.test(owner)) continue;
+    // Reached by a CNAME from a name where senders look (hosted TLS reporting or MTA-STS): found through it.
+    if ((reached ??= reachedFrom(model, (o) => at.test(o)))(owner)) continue;
     // The domain it was meant for: without the underscore labels written in front (`_tls.`), or the policy host's `mta-sts.`.
     const domain = owner.replace(/^(_[^.]*\.)+/, '').replace(kind === 'mta-sts' ? /^mta-sts\./ : /^\b$/, '') || owner;
-    ctx.report(a.site, 'owner', `A ${s.name} record at \`${owner}\` is never found: senders query \`${s.owner}.${domain}\` (${s.rfc}).`);
+    ctx.report(a.site, 'owner', `${s.name === 'MTA-STS' ? 'An' : 'A'} ${s.name} record at \`${owner}\` is never found: senders query \`${s.owner}.${domain}\` (${s.rfc}).`);
   }
 };
 
@@ -244,7 +248,7 @@ export const tlsrptWrongOwner = modelRule('tlsrpt', {
   summary: 'A TLS-RPT record not at `_smtp._tls.<domain>`',
   fixable: false,
   docs: {
-    what: 'Finds records starting `v=TLSRPTv1` whose owner name is not `_smtp._tls.<domain>`: at the domain itself, at `_tls` or `_smtp` alone.',
+    what: 'Finds records starting `v=TLSRPTv1` whose owner name is not `_smtp._tls.<domain>`: at the domain itself, at `_tls` or `_smtp` alone. A record that an `_smtp._tls` name of the workspace reaches by CNAME (hosted TLS reporting) is found through it, and not reported.',
     why: 'RFC 8460 §3: senders look up the policy at `_smtp._tls.<Policy Domain>` only.',
     bad: `_tls IN TXT "${TLSRPT}"`,
     good: `_smtp._tls IN TXT "${TLSRPT}"`,
@@ -274,7 +278,7 @@ export const mtaStsWrongOwner = modelRule('mta-sts', {
   summary: 'An MTA-STS record not at `_mta-sts.<domain>`',
   fixable: false,
   docs: {
-    what: 'Finds records starting `v=STSv1` whose owner name is not `_mta-sts.<domain>`: often at `mta-sts.<domain>`, the host that serves the policy file.',
+    what: 'Finds records starting `v=STSv1` whose owner name is not `_mta-sts.<domain>`: often at `mta-sts.<domain>`, the host that serves the policy file. A record that an `_mta-sts` name of the workspace reaches by CNAME (hosted MTA-STS) is found through it, and not reported.',
     why: 'RFC 8461 §3.1: senders look up the record at `_mta-sts.<Policy Domain>` only; `mta-sts.<domain>` (no underscore) is the HTTPS host of the policy (§3.3).',
     bad: `mta-sts IN TXT "${STS}"\nmta-sts IN CNAME sts.example.net.`,
     good: `_mta-sts IN TXT "${STS}"\nmta-sts IN CNAME sts.example.net.`,
