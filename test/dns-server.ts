@@ -45,9 +45,19 @@ export async function startDnsServer(zone: Record<string, ZoneRecord[]>, options
     if (options.silent?.has(name)) return undefined;
     const recs = names.get(name);
     const answers: packet.Answer[] = [];
-    for (const r of recs ?? []) {
-      if (r.type !== q.type && r.type !== 'CNAME') continue;
-      const base = { name: q.name, ttl: 300, class: 'IN' as const };
+    // As an authoritative server does (RFC 1034 §4.3.2 step 3a): a CNAME is answered, and the chain followed inside the zone.
+    let owner = q.name;
+    let at = recs;
+    for (let links = 0; at && links <= 8; links++) {
+      const cname = q.type !== 'CNAME' ? at.find((r) => r.type === 'CNAME') : undefined;
+      if (!cname) break;
+      answers.push({ name: owner, ttl: 300, class: 'IN', type: 'CNAME', data: String(cname.data) } as packet.Answer);
+      owner = String(cname.data).replace(/\.$/, '');
+      at = names.get(owner.toLowerCase());
+    }
+    for (const r of at ?? []) {
+      if (r.type !== q.type) continue;
+      const base = { name: owner, ttl: 300, class: 'IN' as const };
       if (r.type === 'TXT') answers.push({ ...base, type: 'TXT', data: (Array.isArray(r.data) ? r.data : [r.data]).map((s) => Buffer.from(s, 'latin1')) });
       else if (r.type === 'MX') {
         const [pref, host] = String(r.data).split(' ');

@@ -3,7 +3,7 @@
  * mailauth (postalsys, npm; its `getOrgDomain` and `discoverPolicy`, RFC 9989 since v6) asking a real
  * DNS server on loopback through node:dns, and DMARC Lens reading the same records from a zone file
  * into its workspace index. Random layouts of DMARC records (plain, psd=y, psd=n, psd=u, two at one
- * name, a TXT that is not DMARC) over a name tree deep enough for the eight-query cut; for every name
+ * name, a TXT that is not DMARC, a `_dmarc` CNAME to the record) over a name tree deep enough for the eight-query cut; for every name
  * of the tree (and one that does not exist), the Organizational Domain and the name whose record
  * policy discovery applies must be the same. The zone is held whole (its SOA is in the file), so the
  * workspace knows every absence, as DNS does. Skips when mailauth is not installed (`.ci/run`
@@ -33,7 +33,21 @@ interface Oracle {
 const CHAIN = 'k.j.i.h.g.f.news.example'.split('.');
 const RELATIVE = [...CHAIN.map((_, i) => CHAIN.slice(i).join('.')), 'shop.example', 'other', 'mail.other'];
 
-const KINDS = ['v=DMARC1; p=reject', 'v=DMARC1; p=none; psd=n', 'v=DMARC1; p=reject; psd=y', 'v=DMARC1; p=quarantine; psd=u', 'two', 'v=spf1 -all', 'v=DMARC1; p=none; psd=Y'] as const;
+/** `cname:`: the `_dmarc` name is a CNAME to a name under `policies.` that holds the record (hosted or centralised DMARC). */
+const KINDS = ['v=DMARC1; p=reject', 'v=DMARC1; p=none; psd=n', 'v=DMARC1; p=reject; psd=y', 'v=DMARC1; p=quarantine; psd=u', 'two', 'v=spf1 -all', 'v=DMARC1; p=none; psd=Y', 'cname:v=DMARC1; p=reject', 'cname:v=DMARC1; p=none; psd=n', 'cname:v=DMARC1; p=reject; psd=y'] as const;
+
+/** The records that publish `values` at `_dmarc.<rel>` (relative to the top label), for the zone file and for the DNS server. */
+function published(rel: string, values: string[], top: string, k: number): { owner: string; type: 'TXT' | 'CNAME'; data: string }[] {
+  const at = `_dmarc${rel ? `.${rel}` : ''}`;
+  if (values.length === 1 && values[0].startsWith('cname:')) {
+    const target = `via${k}.policies`;
+    return [
+      { owner: at, type: 'CNAME', data: `${target}.${top}` },
+      { owner: target, type: 'TXT', data: values[0].slice(6) },
+    ];
+  }
+  return values.map((data) => ({ owner: at, type: 'TXT', data }));
+}
 
 /** A deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
 function rng(seed: number): () => number {
@@ -72,7 +86,9 @@ describe('tree walk against mailauth (RFC 9989 §4.10)', () => {
     oracle = require(file) as Oracle;
     const zone: Record<string, ZoneRecord[]> = {};
     layouts.forEach((l, i) => {
-      for (const [rel, values] of l) zone[`_dmarc.${abs(rel, `s${i}`)}`] = values.map((data) => ({ type: 'TXT', data }));
+      [...l].forEach(([rel, values], k) => {
+        for (const r of published(rel, values, `s${i}`, k)) (zone[`${r.owner}.s${i}`] ??= []).push({ type: r.type, data: r.data });
+      });
     });
     server = await startDnsServer(zone);
   });
@@ -85,12 +101,16 @@ describe('tree walk against mailauth (RFC 9989 §4.10)', () => {
     const resolve = (name: string, type: string) => resolver.resolve(name, type as 'TXT') as Promise<string[][]>;
     let compared = 0;
     const psdDecided = { y: 0, n: 0 };
+    let throughCname = 0;
     const kinds = new Map<string, number>();
     const wrong: string[] = [];
     for (const [i, l] of layouts.entries()) {
       const top = `s${i}`;
       // The same records as a zone file, held whole (SOA at the top label).
-      const text = `$ORIGIN ${top}.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\n` + [...l].flatMap(([rel, values]) => values.map((v) => `_dmarc${rel ? `.${rel}` : ''} IN TXT "${v}"`)).join('\n') + '\n';
+      const text =
+        `$ORIGIN ${top}.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\n` +
+        [...l].flatMap(([rel, values], k) => published(rel, values, top, k).map((r) => `${r.owner} IN ${r.type} ${r.type === 'TXT' ? `"${r.data}"` : `${r.data}.`}`)).join('\n') +
+        '\n';
       const ws = new WorkspaceIndex();
       const z = readZone(text, `${top}.zone`);
       ws.set(`${top}.zone`, z.zone.records, z.sites);
@@ -111,13 +131,14 @@ describe('tree walk against mailauth (RFC 9989 §4.10)', () => {
         compared++;
         if (walk.by === 'psd=y' || walk.by === 'psd=n') psdDecided[walk.by === 'psd=y' ? 'y' : 'n']++;
         if (d.applied) kinds.set(d.applied.kind, (kinds.get(d.applied.kind) ?? 0) + 1);
+        if (d.applied?.item.record.owner?.includes('.policies.')) throughCname++;
         if (ours.org !== theirs.org || ours.applied !== theirs.applied)
           wrong.push(`seed ${i + 1} ${name}: mailauth org=${theirs.org} applied=${theirs.applied}; we org=${ours.org} applied=${ours.applied} (${walk.by}); records ${JSON.stringify([...l])}`);
       }
     }
-    t.diagnostic(`${compared} names in ${SCENARIOS} layouts; decided by psd=y ${psdDecided.y}, psd=n ${psdDecided.n}; record applied: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    t.diagnostic(`${compared} names in ${SCENARIOS} layouts; decided by psd=y ${psdDecided.y}, psd=n ${psdDecided.n}; record applied: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}; reached through a _dmarc CNAME ${throughCname}`);
     assert.deepEqual(wrong.slice(0, 10), []);
     // The layouts exercise every branch of the selection.
-    assert.ok(psdDecided.y > 0 && psdDecided.n > 0 && (kinds.get('author') ?? 0) > 0 && (kinds.get('org') ?? 0) > 0 && (kinds.get('psd') ?? 0) > 0);
+    assert.ok(psdDecided.y > 0 && psdDecided.n > 0 && (kinds.get('author') ?? 0) > 0 && (kinds.get('org') ?? 0) > 0 && (kinds.get('psd') ?? 0) > 0 && throughCname > 0);
   });
 });

@@ -54,4 +54,22 @@ describe('records reached by CNAME are not at the wrong owner', () => {
     ws.set('example.com.zone', brand.zone.records, brand.sites);
     assert.deepEqual(check(ws), ['dmarc/wrong-owner brand2.example.org']);
   });
+
+  it('policy discovery follows a `_dmarc` CNAME to the record: BIMI and parked names see the policy there', () => {
+    const zone = (p: string) =>
+      `${SOA}@ IN MX 10 mx\nmx IN A 192.0.2.1\n@ IN TXT "v=spf1 mx -all"\n_dmarc IN CNAME dmarc.policies\ndmarc.policies IN TXT "v=DMARC1; p=${p}; rua=mailto:d@example.com"\ndefault._bimi IN TXT "v=BIMI1; l=https://example.com/l.svg; a=https://example.com/vmc.pem"\nparked IN MX 0 .\nparked IN TXT "v=spf1 -all"`;
+    const rules = (p: string) => lint(zone(p)).findings.map((f) => f.rule).filter((r) => r.startsWith('dmarc/'));
+    assert.deepEqual(rules('reject'), []);
+    assert.deepEqual(rules('none'), ['dmarc/policy-none', 'dmarc/bimi-without-enforcement', 'dmarc/parked-domain']);
+    const bimi = lint(zone('none')).findings.find((f) => f.rule === 'dmarc/bimi-without-enforcement')!;
+    assert.match(bimi.message, /`_dmarc\.example\.com` is not at enforcement \(`p=none` only monitors\)/);
+    // Across files: the policy zone in another file of the workspace.
+    const ws = new WorkspaceIndex();
+    const pol = readZone(`$ORIGIN policies.example.net.\n${SOA}example.com IN TXT "v=DMARC1; p=quarantine"\n`, 'policies.zone');
+    ws.set('policies.zone', pol.zone.records, pol.sites);
+    const { findings } = lint(`${SOA}_dmarc IN CNAME example.com.policies.example.net.\ndefault._bimi IN TXT "v=BIMI1; l=https://example.com/l.svg; a=https://example.com/vmc.pem"\nold IN MX 0 .\nold IN TXT "v=spf1 -all"`, { workspace: ws });
+    assert.deepEqual(findings.filter((f) => f.rule.startsWith('dmarc/')).map((f) => [f.rule, f.message.split(',')[0]]), [['dmarc/parked-domain', '`old.example.com` takes no mail (null MX)']]);
+    // A CNAME out of the workspace (a vendor's zone): the policy is unknown, and nothing is said of it.
+    assert.deepEqual(lint(`${SOA}_dmarc IN CNAME example.com.hosted.vendor.example.\nold IN MX 0 .\nold IN TXT "v=spf1 -all"`).findings.filter((f) => f.rule.startsWith('dmarc/')).map((f) => f.rule), []);
+  });
 });

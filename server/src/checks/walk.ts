@@ -7,6 +7,7 @@ import { coverageFrom, orgDomain, workspaceDmarc, workspaceWalks, type Coverage,
 import { discoverPolicy } from '../senders/treewalk';
 import type { Walk } from '../senders/treewalk';
 import type { RecordSite } from '../types';
+import { cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
 import type { AnalyzedSite, DnsModel } from './rule';
 
 const NONE: Entry[] = [];
@@ -34,6 +35,27 @@ export function modelLookup(model: DnsModel): Lookup {
     const list = own.get(o);
     if (list) list.push(e);
     else own.set(o, [e]);
+  }
+  // The names `_dmarc` CNAMEs of the model lead to (hosted or centralised DMARC), through chains: their TXT and CNAME records too.
+  const cnames = model.cnames();
+  let targets: Set<string> | undefined;
+  for (const [o, r] of cnames) if (o.startsWith('_dmarc.')) (targets ??= new Set()).add(cnameTarget(r));
+  if (targets) {
+    for (let i = 0, grew = true; grew && i < MAX_CNAME_CHAIN; i++) {
+      grew = false;
+      for (const t of [...targets]) {
+        const next = cnames.get(t);
+        if (next && !targets.has(cnameTarget(next))) targets.add(cnameTarget(next)), (grew = true);
+      }
+    }
+    for (const r of model.records) {
+      const o = r.owner;
+      if (o === undefined || !targets.has(o) || !(r.type === 'TXT' || r.type === 'CNAME' || r.type === 'SPF') || own.get(o)?.some((e) => e.record === r)) continue;
+      const e: Entry = { uri: r.uri, record: r, site: r.site ? model.sites.find((s) => s.site === r.site) : undefined };
+      const list = own.get(o);
+      if (list) list.push(e);
+      else own.set(o, [e]);
+    }
   }
   lookup = (n) => {
     const mine = own.get(n) ?? NONE;

@@ -11,7 +11,7 @@ import type { AggregateReport } from '../reports/aggregate';
 import { inNetwork, parseIp } from '../spf/evaluator';
 import type { ResourceRecord } from '../types';
 import { bare, domDashed, fillTemplate, ownsDomain, providerById, providerForInclude, type CatalogRecord, type Provider } from './catalog';
-import { cnameTarget } from '../records/cname';
+import { cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
 import { isDynamic, wholeZone } from '../records/dynamic';
 import { holesOnlyInValuesOf } from '../records/holes';
 import { discoverPolicy, discoveryNames, orgDomain, treeWalk, type DmarcAt, type Discovery, type Walk } from './treewalk';
@@ -115,8 +115,30 @@ function dmarcIn(lookup: Lookup, name: string): ReturnType<DmarcAt<Entry>> {
   const found = here.filter((e) => e.site?.kind === 'dmarc' && e.site.dmarc);
   if (found.length === 1) return { item: found[0], psd: tag(found[0].site!, 'psd') };
   if (found.length > 1) return null;
+  // A CNAME (hosted or centralised DMARC): the record at the end of the chain, when the workspace holds it.
+  const cname = here.find((e) => e.record.type === 'CNAME' && !isDynamic(e.record));
+  if (cname) return throughCname(lookup, cname);
   if (here.some((e) => e.record.type === 'CNAME' || (e.record.type === 'TXT' && isDynamic(e.record)))) return undefined;
   return wholeZone(`_dmarc.${name}`, lookup, (e) => e.record, () => false) ? null : undefined;
+}
+
+/**
+ * The DMARC record a resolver finds by following a `_dmarc` CNAME (RFC 1034 §3.6.2): the one record
+ * at the end of the chain; none when several are there; unknown when the chain leaves the workspace
+ * (a vendor's zone), reaches a name with no DMARC record, or goes on too long.
+ */
+function throughCname(lookup: Lookup, first: Entry): ReturnType<DmarcAt<Entry>> {
+  let n = cnameTarget(first.record);
+  for (let links = 1; links <= MAX_CNAME_CHAIN; links++) {
+    const at = lookup(n);
+    const found = at.filter((e) => e.site?.kind === 'dmarc' && e.site.dmarc);
+    if (found.length === 1) return { item: found[0], psd: tag(found[0].site!, 'psd') };
+    if (found.length > 1) return null;
+    const next = at.find((e) => e.record.type === 'CNAME' && !isDynamic(e.record));
+    if (!next) return undefined;
+    n = cnameTarget(next.record);
+  }
+  return undefined;
 }
 
 /** The tree walk from a name over the workspace, and so its Organizational Domain (RFC 9989 §4.10.2); memoised, for one analysis. */
