@@ -399,6 +399,19 @@ describe('dmarc-lens inventory', () => {
     const json = JSON.parse(run('inventory', zone, '--format', 'json').stdout).domains;
     assert.deepEqual(json.filter((d: { nullMx?: unknown }) => d.nullMx).map((d: { domain: string; nullMx: { range: { start: { line: number } } } }) => [d.domain, d.nullMx.range.start.line]), [['old.n.example', 2]]);
   });
+  it('follows a _dmarc CNAME to a policy the workspace holds, lists it under the domain that points to it, and its subdomains as covered by it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-inv-cname-'));
+    fs.writeFileSync(path.join(dir, 'brand.example.zone'), '$ORIGIN brand.example.\n@ IN TXT "v=spf1 include:_spf.google.com -all"\n_dmarc IN CNAME brand.example.policies.example.net.\nshop IN TXT "v=spf1 -all"\n$ORIGIN other.example.\n@ IN TXT "v=spf1 -all"\n_dmarc IN CNAME other.example.hosted.vendor.example.\n');
+    fs.writeFileSync(path.join(dir, 'policies.example.net.zone'), '$ORIGIN policies.example.net.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\nbrand.example IN TXT "v=DMARC1; p=quarantine; sp=reject; rua=mailto:d@brand.example"\nstray IN TXT "v=DMARC1; p=none"\n');
+    const text = run('inventory', dir).stdout;
+    assert.match(text, /^brand\.example\n {2}SPF .*\n {2}DMARC {2}CNAME → brand\.example\.policies\.example\.net: v=DMARC1; p=quarantine; sp=reject; rua=mailto:d@brand\.example {2}\(.*brand\.example\.zone:3\)\n {9}stage 3\/5: /m);
+    assert.match(text, /^shop\.brand\.example\n {2}SPF .*\n {2}DMARC {2}none at this name; covered by _dmarc\.brand\.example, its Organizational Domain's record: sp=reject/m);
+    // A CNAME out of the workspace stays "hosted"; a record no _dmarc CNAME leads to is listed at its own name.
+    assert.match(text, /^other\.example\n {2}SPF .*\n {2}DMARC {2}CNAME → other\.example\.hosted\.vendor\.example \(hosted: the policy is at the target\)/m);
+    assert.match(text, /^stray\.policies\.example\.net\n {2}DMARC {2}v=DMARC1; p=none/m);
+    assert.doesNotMatch(text, /^brand\.example\.policies\.example\.net$/m);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 describe('dmarc-lens rules', () => {

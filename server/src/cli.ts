@@ -42,7 +42,7 @@ import { LineIndex, type Position } from './util/lines';
 import { tagNamed } from './records/taglist';
 import { bimiName } from './records/bimi';
 import { policyDomainOf } from './records/smtptls';
-import { cnameTarget } from './records/cname';
+import { cnameChainEnd, cnameTarget } from './records/cname';
 import { isDynamic } from './records/dynamic';
 import { HOLE } from './records/holes';
 
@@ -644,6 +644,9 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
     if (!inv) domains.set(d, (inv = { domain: d, spf: [], dmarc: [], dkim: [], bimi: [], tlsrpt: [], mtaSts: [], services: [] }));
     return inv;
   };
+  /** DMARC records at names that are not `_dmarc` ones, and the names `_dmarc` CNAMEs lead to. */
+  const strays: { owner: string; base: InventoryRecord; policy: string | undefined }[] = [];
+  const reached = new Set<string>();
   for (const a of analyses) {
     for (const [uri, t] of a.zone.texts) if (!indexes.has(uri)) indexes.set(uri, new LineIndex(t));
     for (const s of a.sites) {
@@ -661,10 +664,14 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
           if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: `${t.name}:${t.arg}` });
         }
       } else if (s.kind === 'dmarc') {
-        const domain = owner.replace(/^_dmarc\./, '');
+        // A record outside `_dmarc` may be the target of a `_dmarc` CNAME: listed under the domains that point to it, else on its own (below).
+        if (!owner.startsWith('_dmarc.')) {
+          strays.push({ owner, base, policy: s.dmarc?.byName.get('p')?.value });
+          continue;
+        }
         // Where the record stands on the way to enforcement, as the editor's code lens says it.
-        const stage = s.dmarc && s.site.owner.startsWith('_dmarc.') ? stageOf(s.dmarc) : undefined;
-        get(domain).dmarc.push({ ...base, policy: s.dmarc?.byName.get('p')?.value, ...(stage ? { stage: `${stage.index}/${STAGES}: ${stage.label}` } : {}) });
+        const stage = s.dmarc ? stageOf(s.dmarc) : undefined;
+        get(owner.slice('_dmarc.'.length)).dmarc.push({ ...base, policy: s.dmarc?.byName.get('p')?.value, ...(stage ? { stage: `${stage.index}/${STAGES}: ${stage.label}` } : {}) });
       } else if (s.kind === 'bimi') {
         // `<selector>._bimi.<domain>`; a record anywhere else is never found (bimi/wrong-owner says so).
         const name = bimiName(owner);
@@ -716,7 +723,25 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
       // A `_dmarc` record the files give without a value we can read: delegated by CNAME to a hosted
       // DMARC service, or written as an expression (Terraform).
       if (r.owner?.startsWith('_dmarc.') && (r.type === 'CNAME' || (r.type === 'TXT' && isDynamic(r)))) {
-        if (index) get(r.owner.slice('_dmarc.'.length)).dmarc.push({ kind: 'dmarc', owner: r.owner, value: r.type === 'CNAME' ? `CNAME → ${cnameTarget(r)} (hosted: the policy is at the target)` : '(a value not known statically)', path: r.uri, range: lspRange(index, r.range) });
+        if (!index) continue;
+        const domain = r.owner.slice('_dmarc.'.length);
+        if (r.type !== 'CNAME') {
+          get(domain).dmarc.push({ kind: 'dmarc', owner: r.owner, value: '(a value not known statically)', path: r.uri, range: lspRange(index, r.range) });
+          continue;
+        }
+        // The record at the end of the chain, when the workspace holds it (a policy kept in one place for many domains).
+        const chain = cnameChainEnd(cnameTarget(r), (n) => workspace.at(n).find((e) => e.record.type === 'CNAME')?.record);
+        const held = chain ? workspace.at(chain.end).filter((e) => e.site?.kind === 'dmarc' && e.site.dmarc) : [];
+        const stage = held.length === 1 ? stageOf(held[0].site!.dmarc!) : undefined;
+        if (held.length === 1) reached.add(chain!.end);
+        get(domain).dmarc.push({
+          kind: 'dmarc',
+          owner: r.owner,
+          value: held.length === 1 ? `CNAME → ${cnameTarget(r)}${chain!.end !== cnameTarget(r) ? ` → ${chain!.end}` : ''}: ${held[0].site!.site.value}` : `CNAME → ${cnameTarget(r)} (hosted: the policy is at the target)`,
+          path: r.uri,
+          range: lspRange(index, r.range),
+          ...(held.length === 1 ? { policy: held[0].site!.dmarc!.byName.get('p')?.value, ...(stage ? { stage: `${stage.index}/${STAGES}: ${stage.label}` } : {}) } : {}),
+        });
         continue;
       }
       // Selectors delegated by CNAME to the platform that signs (Microsoft 365, SendGrid, SES, Mailchimp…):
@@ -737,6 +762,8 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
       if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: computed ? 'DKIM selectors computed at deploy time' : `DKIM selector ${selector}` });
     }
   }
+  // DMARC records outside `_dmarc` that no `_dmarc` CNAME leads to: at their own name (dmarc/wrong-owner says they are never found).
+  for (const x of strays) if (!reached.has(x.owner)) get(x.owner).dmarc.push({ ...x.base, policy: x.policy });
   // Names that send or sign without a record of their own: which record applies (RFC 9989 §4.10.1).
   const lookup = (n: string) => workspace.at(n);
   const at = workspaceDmarc(lookup);
