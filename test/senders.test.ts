@@ -394,4 +394,14 @@ describe('senders under hosted DMARC', () => {
     assert.equal(fail.severity, 'warning');
     assert.match(fail.message, /will fail DMARC whenever the hosted policy at example\.com\._dmarc\.vendor\.example enforces/);
   });
+
+  it('a subdomain whose _dmarc is a CNAME out of the workspace has that hosted policy, not its Organizational Domain\'s', () => {
+    const zone = '@ IN TXT "v=spf1 -all"\n_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"\nnews IN TXT "v=spf1 include:servers.mcsv.net -all"\n_dmarc.news IN CNAME news.example.com._dmarc.vendor.example.\n';
+    const [v] = verdicts({ domains: { 'example.com': { senders: [{ provider: 'mailchimp', from: 'news.example.com' }] } } }, zone);
+    assert.match(v.problems.find((p) => p.rule === 'sender/no-dmarc-record')!.message, /^DMARC for news\.example\.com is hosted: _dmarc\.news\.example\.com is a CNAME/);
+    // A CNAME to a record the workspace holds: that record's policy.
+    const [w] = verdicts({ domains: { 'example.com': { senders: [{ provider: 'mailchimp', from: 'news.example.com' }] } } }, zone.replace('news.example.com._dmarc.vendor.example.', 'policy.example.com.') + 'policy IN TXT "v=DMARC1; p=quarantine"\n');
+    assert.ok(!w.problems.some((p) => p.rule === 'sender/no-dmarc-record'), JSON.stringify(w.problems));
+    assert.match(w.problems.find((p) => p.rule === 'sender/will-fail-dmarc')?.message ?? '', /quarantine/);
+  });
 });

@@ -56,7 +56,7 @@ import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentA
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { referrerKey, signerKey, WorkspaceIndex } from './workspace';
-import { cnameTarget, mxData } from './records/cname';
+import { cnameChainEnd, cnameTarget, mxData } from './records/cname';
 import { mxHost } from './dns/types';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
@@ -79,7 +79,7 @@ import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terrafo
 import type { FailureReport } from './reports/failure';
 import { applySuppressions, commentPrefix, editAddsSuppression, findSuppressions, SUPPRESSION_WORD, suppressionFix } from './suppress';
 import { formatTree, LOOKUP_LIMIT, lookupTree, treeLines, type LookupTree, type TreeDiagnostic } from './spf/tree';
-import type { OffsetRange, RecordSite } from './types';
+import type { OffsetRange, RecordSite, ResourceRecord } from './types';
 import type { AnalyzedSite } from './checks/rule';
 
 const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
@@ -1258,7 +1258,10 @@ connection.onHover(async (params) => {
     // On a null MX: what it says, and what a name that takes no mail publishes besides.
     const file = toPath(doc.uri);
     const mx = state.analysis.zone.records.find((r) => r.type === 'MX' && r.uri === file && r.range.start <= offset && offset <= r.range.end && isNullMx(r));
-    return mx ? { contents: { kind: MarkupKind.Markdown, value: nullMxHover(mx.owner) }, range: { start: doc.positionAt(mx.range.start), end: doc.positionAt(mx.range.end) } } : null;
+    if (mx) return { contents: { kind: MarkupKind.Markdown, value: nullMxHover(mx.owner) }, range: { start: doc.positionAt(mx.range.start), end: doc.positionAt(mx.range.end) } };
+    // On a `_dmarc` CNAME: where it leads, the record there when the workspace holds it, and the policy that applies.
+    const cname = state.analysis.zone.records.find((r) => r.type === 'CNAME' && r.uri === file && r.owner?.startsWith('_dmarc.') && r.range.start <= offset && offset <= r.range.end);
+    return cname ? { contents: { kind: MarkupKind.Markdown, value: showNames(dmarcCnameHover(cname, state.analysis.zone.records)) }, range: { start: doc.positionAt(cname.range.start), end: doc.positionAt(cname.range.end) } } : null;
   }
   if (!h) return null;
   let markdown = h.markdown;
@@ -1341,6 +1344,28 @@ function dmarcCoverageLine(domain: string): string {
   const what = c.at === domain ? '' : c.via === 'sp' ? ', an existing subdomain,' : ', a name that does not exist,';
   const missing = c.decidedBy !== c.via ? ` (it has no \`${c.via}\`, so \`${c.decidedBy}\` applies)` : '';
   return `**DMARC**: \`${c.decidedBy}=${c.policy}\`${c.testing ? ' in test mode (`t=y`)' : ''} applies to mail from \`${domain}\`${what} by \`_dmarc.${c.at}\`${c.kind === 'org' ? ', its Organizational Domain\'s record' : c.kind === 'psd' ? ', its Public Suffix Domain\'s record (`psd=y`)' : ''}${missing}; adkim=${c.adkim}, aspf=${c.aspf} (RFC 9989 §4.10).`;
+}
+
+/** The hover on a `_dmarc.<domain>` CNAME (hosted or centralised DMARC): the chain, the record at its end, and the policy that applies. */
+function dmarcCnameHover(record: ResourceRecord, own: readonly ResourceRecord[]): string {
+  const domain = record.owner!.slice('_dmarc.'.length);
+  // The document's own records first (its text, not the last indexing), then the rest of the workspace.
+  const at = (n: string) => {
+    const here = own.filter((r) => r.owner === n);
+    return here.length ? here : workspace.at(n).map((e) => e.record);
+  };
+  const chain = cnameChainEnd(cnameTarget(record), (n) => at(n).find((r) => r.type === 'CNAME'));
+  const via = chain && chain.links > 0 ? ` (a chain of ${chain.links + 1} CNAMEs ending at \`${chain.end}\`)` : '';
+  const held = chain ? at(chain.end).filter((r) => r.site && /^v=DMARC1(;|\s*$)/i.test(r.site.value.trim())) : [];
+  const where = (r: ResourceRecord) => `${path.basename(r.uri)}:${new LineIndex(openText(r.uri) ?? readTextFile(r.uri) ?? '').positionAt(r.range.start).line + 1}`;
+  const found = !chain
+    ? 'The CNAMEs loop or go on too long: resolvers find no record, and no DMARC policy applies.'
+    : held.length === 1
+      ? `The record there (${where(held[0])}): \`${held[0].site!.value}\``
+      : held.length > 1
+        ? `${held.length} DMARC records are there: receivers discard them all (RFC 9989 §4.10).`
+        : 'Its records are not in the workspace (a hosted DMARC service publishes the policy there), so they are not checked here.';
+  return `**DMARC by CNAME**: receivers asking for \`_dmarc.${domain}\` follow it to \`${cnameTarget(record)}\`${via} (RFC 1034 §3.6.2). ${found}\n\n${dmarcCoverageLine(domain)}`;
 }
 
 /** One line for a hover: the Organizational Domain of `domain` by the RFC 9989 tree walk over the workspace, and why. */

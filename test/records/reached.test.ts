@@ -72,4 +72,12 @@ describe('records reached by CNAME are not at the wrong owner', () => {
     // A CNAME out of the workspace (a vendor's zone): the policy is unknown, and nothing is said of it.
     assert.deepEqual(lint(`${SOA}_dmarc IN CNAME example.com.hosted.vendor.example.\nold IN MX 0 .\nold IN TXT "v=spf1 -all"`).findings.filter((f) => f.rule.startsWith('dmarc/')).map((f) => f.rule), []);
   });
+
+  it('a name whose _dmarc is a CNAME out of the workspace has a policy not known here: nothing is said from its parent\'s', () => {
+    const { findings } = lint(`${SOA}_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\n_dmarc.news IN CNAME news.example.com.hosted.vendor.example.\ndefault._bimi.news IN TXT "v=BIMI1; l=https://example.com/l.svg; a=https://example.com/vmc.pem"\nold IN MX 0 .\nold IN TXT "v=spf1 -all"\n_dmarc.old IN CNAME old.example.com.hosted.vendor.example.`);
+    assert.deepEqual(findings.filter((f) => ['dmarc/bimi-without-enforcement', 'dmarc/parked-domain', 'dmarc/missing-record'].includes(f.rule)).map((f) => f.rule), []);
+    // Without the CNAMEs, the parent's p=none is what applies, and both are said.
+    const plain = lint(`${SOA}_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\ndefault._bimi.news IN TXT "v=BIMI1; l=https://example.com/l.svg; a=https://example.com/vmc.pem"\nold IN MX 0 .\nold IN TXT "v=spf1 -all"`);
+    assert.deepEqual(plain.findings.filter((f) => ['dmarc/bimi-without-enforcement', 'dmarc/parked-domain'].includes(f.rule)).map((f) => f.rule), ['dmarc/bimi-without-enforcement', 'dmarc/parked-domain']);
+  });
 });

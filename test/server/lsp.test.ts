@@ -344,6 +344,19 @@ describe('language server over stdio', () => {
     for (const u of [spf, other]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
   });
 
+  it('hovers a _dmarc CNAME with the record it leads to in another file and the policy that applies', async () => {
+    const pol = pathToFileURL(path.join(dir, 'policies.example.net.zone')).href;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: pol, languageId: 'dns-zone', version: 1, text: '$ORIGIN policies.example.net.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\nhop IN CNAME brand\nbrand IN TXT "v=DMARC1; p=quarantine; rua=mailto:d@brand.example"\n' } });
+    const brand = pathToFileURL(path.join(dir, 'brand.example.zone')).href;
+    const text = '$ORIGIN brand.example.\n@ IN TXT "v=spf1 -all"\n_dmarc IN CNAME hop.policies.example.net.\n_dmarc.away IN CNAME away.hosted.vendor.example.\n';
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: brand, languageId: 'dns-zone', version: 1, text } });
+    await diagnostics(brand);
+    const hover = async (line: number) => ((await conn.sendRequest(HoverRequest.type, { textDocument: { uri: brand }, position: { line, character: 3 } }))?.contents as MarkupContent | undefined)?.value;
+    assert.match((await hover(2))!, /^\*\*DMARC by CNAME\*\*: receivers asking for `_dmarc\.brand\.example` follow it to `hop\.policies\.example\.net` \(a chain of 2 CNAMEs ending at `brand\.policies\.example\.net`\).*The record there \(policies\.example\.net\.zone:4\): `v=DMARC1; p=quarantine; rua=mailto:d@brand\.example`\n\n\*\*DMARC\*\*: `p=quarantine` applies to mail from `brand\.example` by `_dmarc\.brand\.example`/s);
+    assert.match((await hover(3))!, /follow it to `away\.hosted\.vendor\.example`.*not in the workspace.*\*\*DMARC\*\*: hosted, `_dmarc\.away\.brand\.example` is a CNAME/s);
+    for (const u of [pol, brand]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+  });
+
   it('survives hostile input and still answers', async () => {
     const u = `${uri}.hostile`;
     await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'dns-zone', version: 1, text: '('.repeat(200000) + '"\\'.repeat(1000) } });

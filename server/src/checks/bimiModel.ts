@@ -13,6 +13,7 @@ import { LOGO, VMC } from './bimi';
 import { reportSeveral } from './group';
 import type { AnalyzedSite, ModelRule } from './rule';
 import { modelCoverage } from './walk';
+import { OPAQUE } from '../senders/treewalk';
 import { reachedFrom } from './reached';
 
 
@@ -102,6 +103,8 @@ export const bimiWithoutEnforcement: ModelRule = {
       const domain = name.domain;
       // The BIMI record itself is under the domain, so the domain exists (sp applies there, not np).
       const c = modelCoverage(model)(domain);
+      // Its own `_dmarc` is a CNAME out of the workspace (hosted DMARC): the policy there is not known here.
+      if (c === OPAQUE) continue;
       if (!c) {
         ctx.report(s.site, 'owner', `No DMARC record applies to ${domain} in the workspace, so mailbox providers show no BIMI logo for it: BIMI needs a DMARC policy of quarantine or reject (RFC 9989 §4.10). Publish \`_dmarc.${domain}\` and take it to enforcement.`);
         continue;

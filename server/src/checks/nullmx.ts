@@ -11,6 +11,7 @@ import { insertAfter, zoneLine } from './recordfix';
 import { removeTag } from './tagfix';
 import type { AnalyzedSite, DnsModel, ModelRule } from './rule';
 import { modelCoverage } from './walk';
+import { OPAQUE } from '../senders/treewalk';
 import { txtSibling } from '../records/sibling';
 import { showNames } from '../util/zonenames';
 
@@ -198,7 +199,8 @@ export const parkedDomain: ModelRule = {
       // DMARC: the policy that applies to mail from the name (its own record's p, else its
       // Organizational Domain's sp or p); no record at all is dmarc/missing-record's finding.
       const c = modelCoverage(model)(owner);
-      if (!c || (c.policy === 'reject' && !c.testing)) continue;
+      // None (dmarc/missing-record), one whose value is not in the files (hosted DMARC), or reject already.
+      if (!c || c === OPAQUE || (c.policy === 'reject' && !c.testing)) continue;
       const policy = `\`${c.decidedBy}=${c.policy}\`${c.testing ? ' with `t=y`' : ''}`;
       const dmarc = c.entry.site?.dmarc;
       const p = dmarc?.byName.get('p');

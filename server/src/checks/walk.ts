@@ -4,7 +4,7 @@
  * the rules and the editor's hover share.
  */
 import { coverageFrom, orgDomain, workspaceDmarc, workspaceWalks, type Coverage, type Entry, type Lookup } from '../senders/analyze';
-import { discoverPolicy } from '../senders/treewalk';
+import { discoverPolicy, OPAQUE } from '../senders/treewalk';
 import type { Walk } from '../senders/treewalk';
 import type { RecordSite } from '../types';
 import { cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
@@ -75,19 +75,24 @@ export function modelWalk(model: DnsModel): (name: string) => Walk<Entry> {
   return walk;
 }
 
-const coverages = new WeakMap<DnsModel, (name: string) => Coverage | undefined>();
+const coverages = new WeakMap<DnsModel, (name: string) => Coverage | undefined | typeof OPAQUE>();
 
 /**
  * The DMARC record and policy that apply to mail from a name that exists (RFC 9989 §4.10.1 policy
  * discovery over this file and the rest of the workspace: its own record's `p`, else its
- * Organizational Domain's `sp` or `p`), undefined when none does. The `_dmarc` names are read once per
+ * Organizational Domain's `sp` or `p`), undefined when none does, OPAQUE when its own record's value
+ * is not in the files (a CNAME to a hosted DMARC service, an expression). The `_dmarc` names are read once per
  * model for all the rules that ask.
  */
-export function modelCoverage(model: DnsModel): (name: string) => Coverage | undefined {
+export function modelCoverage(model: DnsModel): (name: string) => Coverage | undefined | typeof OPAQUE {
   let cover = coverages.get(model);
   if (cover) return cover;
   const at = workspaceDmarc(modelLookup(model));
-  cover = (name) => coverageFrom(name, discoverPolicy(name, at), () => true);
+  cover = (name) => {
+    const d = discoverPolicy(name, at);
+    // The name's own `_dmarc` is a CNAME out of the workspace (hosted DMARC) or an expression: its policy is not known here.
+    return d.opaque ? OPAQUE : coverageFrom(name, d, () => true);
+  };
   coverages.set(model, cover);
   return cover;
 }

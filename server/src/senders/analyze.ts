@@ -14,7 +14,7 @@ import { bare, domDashed, fillTemplate, ownsDomain, providerById, providerForInc
 import { cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
 import { isDynamic, wholeZone } from '../records/dynamic';
 import { holesOnlyInValuesOf } from '../records/holes';
-import { discoverPolicy, discoveryNames, orgDomain, treeWalk, type DmarcAt, type Discovery, type Walk } from './treewalk';
+import { discoverPolicy, discoveryNames, OPAQUE, orgDomain, treeWalk, type DmarcAt, type Discovery, type Walk } from './treewalk';
 
 export { discoveryNames, orgDomain } from './treewalk';
 
@@ -118,14 +118,14 @@ function dmarcIn(lookup: Lookup, name: string): ReturnType<DmarcAt<Entry>> {
   // A CNAME (hosted or centralised DMARC): the record at the end of the chain, when the workspace holds it.
   const cname = here.find((e) => e.record.type === 'CNAME' && !isDynamic(e.record));
   if (cname) return throughCname(lookup, cname);
-  if (here.some((e) => e.record.type === 'CNAME' || (e.record.type === 'TXT' && isDynamic(e.record)))) return undefined;
+  if (here.some((e) => e.record.type === 'CNAME' || (e.record.type === 'TXT' && isDynamic(e.record)))) return OPAQUE;
   return wholeZone(`_dmarc.${name}`, lookup, (e) => e.record, () => false) ? null : undefined;
 }
 
 /**
  * The DMARC record a resolver finds by following a `_dmarc` CNAME (RFC 1034 §3.6.2): the one record
- * at the end of the chain; none when several are there; unknown when the chain leaves the workspace
- * (a vendor's zone), reaches a name with no DMARC record, or goes on too long.
+ * at the end of the chain; none when several are there; one not known (OPAQUE) when the chain leaves
+ * the workspace (a vendor's zone), reaches a name with no DMARC record, or goes on too long.
  */
 function throughCname(lookup: Lookup, first: Entry): ReturnType<DmarcAt<Entry>> {
   let n = cnameTarget(first.record);
@@ -135,10 +135,10 @@ function throughCname(lookup: Lookup, first: Entry): ReturnType<DmarcAt<Entry>> 
     if (found.length === 1) return { item: found[0], psd: tag(found[0].site!, 'psd') };
     if (found.length > 1) return null;
     const next = at.find((e) => e.record.type === 'CNAME' && !isDynamic(e.record));
-    if (!next) return undefined;
+    if (!next) return OPAQUE;
     n = cnameTarget(next.record);
   }
-  return undefined;
+  return OPAQUE;
 }
 
 /** The tree walk from a name over the workspace, and so its Organizational Domain (RFC 9989 §4.10.2); memoised, for one analysis. */
@@ -486,6 +486,13 @@ export function analyzeSenders(profiles: readonly SenderProfile[], lookup: Looku
         severity: 'information',
         message: `DMARC for ${s.from} is hosted: _dmarc.${hosted.at} is a CNAME to ${hosted.target}, so its policy is not in the workspace and whether ${label}'s mail is rejected when it fails cannot be told from these files (RFC 9989 §4.10).`,
         related: [hosted.entry],
+      });
+    } else if (!coverage && discovery.opaque) {
+      problems.push({
+        rule: 'sender/no-dmarc-record',
+        at: 'from',
+        severity: 'information',
+        message: `_dmarc.${bare(s.from)} publishes a record whose value is not known statically (an expression), so whether ${label}'s mail is rejected when it fails cannot be told from these files (RFC 9989 §4.10).`,
       });
     } else if (!coverage) {
       const here = inWorkspace(s.from);

@@ -52,7 +52,14 @@ export interface Found<T> {
  * What is at `_dmarc.<name>`: the one DMARC record there; `null` when there is none (or several,
  * which RFC 9989 discards); `undefined` when the workspace cannot tell.
  */
-export type DmarcAt<T> = (name: string) => { item: T; psd?: string } | null | undefined;
+/**
+ * A `_dmarc` name where a record is published whose value the files do not give (a CNAME out of the
+ * workspace to a hosted DMARC service, a Terraform expression): something applies there, not known what.
+ */
+export const OPAQUE = 'opaque' as const;
+
+/** What is at `_dmarc.<name>`: its one DMARC record; `null`: none; `undefined`: not in these files; OPAQUE: one whose value is not known. */
+export type DmarcAt<T> = (name: string) => { item: T; psd?: string } | null | undefined | typeof OPAQUE;
 
 export interface Walk<T> {
   /** The DMARC records the walk found, longest name first; it stops at one with `psd=y` or `psd=n`. */
@@ -75,7 +82,7 @@ export function treeWalk<T>(start: string, at: DmarcAt<T>): Walk<T> {
     const name = from === 0 ? s : s.slice(from);
     from = from === 0 ? firstCut(s) : s.indexOf('.', from) + 1 || -1;
     const r = at(name);
-    if (r === undefined) {
+    if (r === undefined || r === OPAQUE) {
       if (name === registrable) unseen = true;
       continue;
     }
@@ -115,6 +122,8 @@ export interface Discovery<T> {
   /** The record that applies, and where: the Author Domain's own, its Organizational Domain's, or its Public Suffix Domain's. */
   applied?: Found<T> & { kind: 'author' | 'org' | 'psd' };
   walk: Walk<T>;
+  /** The Author Domain's own record is there but its value is not known (hosted DMARC, an expression): what applies is not known. */
+  opaque?: boolean;
 }
 
 /**
@@ -127,6 +136,8 @@ export function discoverPolicy<T>(from: string, at: DmarcAt<T>): Discovery<T> {
   const walk = treeWalk(from, at);
   const s = bare(from);
   const own = walk.found[0]?.name === s ? walk.found[0] : undefined;
+  // The Author Domain publishes a record whose value is not known here: that one applies, not its Organizational Domain's.
+  if (!own && at(s) === OPAQUE) return { walk, opaque: true };
   return { applied: own ? { ...own, kind: 'author' } : organizationRecord(walk), walk };
 }
 
