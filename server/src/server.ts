@@ -57,6 +57,7 @@ import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { referrerKey, signerKey, WorkspaceIndex } from './workspace';
 import { cnameChainEnd, cnameTarget, mxData } from './records/cname';
+import { isDynamic } from './records/dynamic';
 import { mxHost } from './dns/types';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
@@ -1339,6 +1340,8 @@ function dmarcCoverageLine(domain: string): string {
   const c = coverageOf(domain);
   if (!c) {
     const hosted = hostedDmarc(domain, (n) => workspace.at(n));
+    if (!hosted && workspace.at(`_dmarc.${domain}`).some((e) => e.record.type === 'TXT' && isDynamic(e.record)))
+      return `**DMARC**: \`_dmarc.${domain}\` publishes a record whose value is not known statically (an expression), so the policy that applies to \`${domain}\` is not known here.`;
     return hosted ? `**DMARC**: hosted, \`_dmarc.${hosted.at}\` is a CNAME to \`${hosted.target}\` (the policy is not in the workspace).` : `**DMARC**: no record covers \`${domain}\` in the workspace (RFC 9989 §4.10), so receivers apply no DMARC policy to its mail.`;
   }
   const what = c.at === domain ? '' : c.via === 'sp' ? ', an existing subdomain,' : ', a name that does not exist,';

@@ -354,7 +354,14 @@ describe('language server over stdio', () => {
     const hover = async (line: number) => ((await conn.sendRequest(HoverRequest.type, { textDocument: { uri: brand }, position: { line, character: 3 } }))?.contents as MarkupContent | undefined)?.value;
     assert.match((await hover(2))!, /^\*\*DMARC by CNAME\*\*: receivers asking for `_dmarc\.brand\.example` follow it to `hop\.policies\.example\.net` \(a chain of 2 CNAMEs ending at `brand\.policies\.example\.net`\).*The record there \(policies\.example\.net\.zone:4\): `v=DMARC1; p=quarantine; rua=mailto:d@brand\.example`\n\n\*\*DMARC\*\*: `p=quarantine` applies to mail from `brand\.example` by `_dmarc\.brand\.example`/s);
     assert.match((await hover(3))!, /follow it to `away\.hosted\.vendor\.example`.*not in the workspace.*\*\*DMARC\*\*: hosted, `_dmarc\.away\.brand\.example` is a CNAME/s);
-    for (const u of [pol, brand]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+    // A `_dmarc` record written as an expression (Terraform): its policy is not known, and the hover says so.
+    const tf = pathToFileURL(path.join(dir, 'expr.tf')).href;
+    const tfText = 'variable "dmarc" {}\nresource "aws_route53_record" "spf" {\n  zone_id = "Z1"\n  name    = "expr.example"\n  type    = "TXT"\n  records = ["v=spf1 -all"]\n}\nresource "aws_route53_record" "dmarc" {\n  zone_id = "Z1"\n  name    = "_dmarc.expr.example"\n  type    = "TXT"\n  records = [var.dmarc]\n}\n';
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: tf, languageId: 'terraform', version: 1, text: tfText } });
+    await diagnostics(tf);
+    const onSpf = ((await conn.sendRequest(HoverRequest.type, { textDocument: { uri: tf }, position: { line: 5, character: 16 } }))?.contents as MarkupContent).value;
+    assert.match(onSpf, /\*\*DMARC\*\*: `_dmarc\.expr\.example[^`]*` publishes a record whose value is not known statically \(an expression\)/);
+    for (const u of [pol, brand, tf]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
   });
 
   it('survives hostile input and still answers', async () => {
