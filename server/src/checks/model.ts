@@ -14,7 +14,7 @@ import { authorizationName, destinationApart, modelWalk, reportsAuthorised } fro
 import type { Fix, OffsetRange, RecordSite, ResourceRecord } from '../types';
 import { KIND_NAMES, type AnalyzedSite, type DnsModel, type ModelRule, type RelatedRef, type WorkspaceView } from './rule';
 import { cnameChainEnd } from '../records/cname';
-import { reachedFrom } from './reached';
+import { cnameIn, reachedFrom } from './reached';
 import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
 import { appendTag } from './dmarc';
 import { removeTag } from './tagfix';
@@ -395,7 +395,7 @@ export const includeHasNoSpf = rule({
     const localRecords = model.owners();
     // Many records include the same few targets: each target is looked up once.
     const verdicts = new Map<string, { missing: boolean; where?: { uri: string; record: ResourceRecord }; target?: string }>();
-    const cnameAt = (name: string): ResourceRecord | undefined => model.cnames().get(name) ?? model.workspace?.at(name).find((e) => e.record.type === 'CNAME' && !e.record.flattened)?.record;
+    const cnameAt = cnameIn(model);
     // Receivers follow a CNAME at the target: the SPF record is looked for at the end of the chain;
     // undefined for a chain that loops or runs too long (not this rule's to judge).
     const endOfChain = (name: string): string | undefined => cnameChainEnd(name, cnameAt)?.end;

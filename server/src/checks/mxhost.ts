@@ -9,6 +9,7 @@ import { isDynamic, wholeZone } from '../records/dynamic';
 import type { ResourceRecord } from '../types';
 import { isNullMx } from './nullmx';
 import type { DnsModel, ModelRule } from './rule';
+import { cnameIn } from './reached';
 
 const hasAddress = (r: ResourceRecord) => r.type === 'A' || r.type === 'AAAA';
 /** What the reading of an MX host needs: its addresses or alias, and the zone cuts above it. */
@@ -88,13 +89,11 @@ export const mxTargetIsCname: ModelRule = {
   },
   check(model, ctx) {
     const { mx, verdict } = mxHosts(model);
-    let cnameAt: ((n: string) => ResourceRecord | undefined) | undefined;
     for (const { record, host } of mx) {
       const v = verdict(host);
       if (!v || !('cname' in v)) continue;
       // The canonical name: where the chain of CNAMEs, in this file and the workspace, ends (none for a loop).
-      cnameAt ??= (n) => model.cnames().get(n) ?? model.workspace?.at(n).find((e) => e.record.type === 'CNAME' && !e.record.flattened)?.record;
-      const chain = cnameChainEnd(host, cnameAt);
+      const chain = cnameChainEnd(host, cnameIn(model));
       const canonical = chain?.end;
       const via = chain && chain.links > 1 ? ` (a chain of ${chain.links} CNAMEs ending at \`${canonical}\`)` : '';
       // Written as is (absolute) only when it needs no zone-file escapes.

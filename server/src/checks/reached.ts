@@ -1,5 +1,6 @@
 /**
- * Records at a name that is not where they are looked up, but that a CNAME from such a name leads to:
+ * CNAMEs across the model and the workspace, followed forwards as resolvers do, and backwards: records
+ * at a name that is not where they are looked up, but that a CNAME from such a name leads to:
  * `s1._domainkey CNAME s1.keys`, `_dmarc.brand.example CNAME brand.example.policies.example.net`. A
  * resolver follows the CNAME (RFC 1034 §3.6.2), so the record there is found; the wrong-owner rules ask
  * this before they report one.
@@ -8,6 +9,11 @@ import { cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
 import { isDynamic } from '../records/dynamic';
 import type { ResourceRecord } from '../types';
 import type { DnsModel } from './rule';
+
+/** The CNAME at a name, in the model or else in the rest of the workspace (one a DNS host flattens is not one there): what resolvers follow, forwards. */
+export function cnameIn(model: DnsModel): (name: string) => ResourceRecord | undefined {
+  return (name) => model.cnames().get(name) ?? model.workspace?.at(name).find((e) => e.record.type === 'CNAME' && !e.record.flattened)?.record;
+}
 
 /**
  * Whether a chain of CNAMEs from a name `proper` accepts (in the model or elsewhere in the workspace)

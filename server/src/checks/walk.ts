@@ -17,45 +17,36 @@ const lookups = new WeakMap<DnsModel, Lookup>();
 
 /**
  * What the model and the rest of the workspace hold at a `_dmarc` name, for policy discovery (once
- * per model): the TXT, SPF and CNAME records there, and the zone cuts (SOA, NS, DNAME) that tell "no
- * record" from "not in these files". Only those are indexed.
+ * per model): the TXT, SPF and CNAME records there and at the names its CNAMEs lead to, and the zone
+ * cuts (SOA, NS, DNAME) that tell "no record" from "not in these files". Only those are indexed.
  */
 export function modelLookup(model: DnsModel): Lookup {
   let lookup = lookups.get(model);
   if (lookup) return lookup;
+  // The names `_dmarc` CNAMEs of the model lead to (hosted or centralised DMARC), through chains: their TXT and CNAME records are read too.
+  const cnames = model.cnames();
+  const targets = new Set<string>();
+  for (const [o, r] of cnames) if (o.startsWith('_dmarc.')) targets.add(cnameTarget(r));
+  for (let i = 0, grew = targets.size > 0; grew && i < MAX_CNAME_CHAIN; i++) {
+    grew = false;
+    for (const t of [...targets]) {
+      const next = cnames.get(t);
+      if (next && !targets.has(cnameTarget(next))) targets.add(cnameTarget(next)), (grew = true);
+    }
+  }
+  const read = (o: string) => (o.charCodeAt(0) === 95 && o.startsWith('_dmarc.')) || (targets.size > 0 && targets.has(o));
   const own = new Map<string, Entry[]>();
   const siteOf = new Map<RecordSite, AnalyzedSite>();
-  for (const s of model.sites) if (s.site.owner?.startsWith('_dmarc.')) siteOf.set(s.site, s);
+  for (const s of model.sites) if (s.site.owner !== undefined && read(s.site.owner)) siteOf.set(s.site, s);
   for (const r of model.records) {
     const o = r.owner;
     const t = r.type;
-    // What a `_dmarc` name can hold that the walk reads (TXT, SPF, a CNAME), and the zone's cuts; the type first, as most records are neither.
-    if (o === undefined || !(t === 'SOA' || t === 'NS' || t === 'DNAME' || ((t === 'TXT' || t === 'CNAME' || t === 'SPF') && o.charCodeAt(0) === 95 && o.startsWith('_dmarc.')))) continue;
+    // What a `_dmarc` name (or a name one leads to) can hold that the walk reads (TXT, SPF, a CNAME), and the zone's cuts; the type first, as most records are neither.
+    if (o === undefined || !(t === 'SOA' || t === 'NS' || t === 'DNAME' || ((t === 'TXT' || t === 'CNAME' || t === 'SPF') && read(o)))) continue;
     const e: Entry = { uri: r.uri, record: r, site: r.site ? siteOf.get(r.site) : undefined };
     const list = own.get(o);
     if (list) list.push(e);
     else own.set(o, [e]);
-  }
-  // The names `_dmarc` CNAMEs of the model lead to (hosted or centralised DMARC), through chains: their TXT and CNAME records too.
-  const cnames = model.cnames();
-  let targets: Set<string> | undefined;
-  for (const [o, r] of cnames) if (o.startsWith('_dmarc.')) (targets ??= new Set()).add(cnameTarget(r));
-  if (targets) {
-    for (let i = 0, grew = true; grew && i < MAX_CNAME_CHAIN; i++) {
-      grew = false;
-      for (const t of [...targets]) {
-        const next = cnames.get(t);
-        if (next && !targets.has(cnameTarget(next))) targets.add(cnameTarget(next)), (grew = true);
-      }
-    }
-    for (const r of model.records) {
-      const o = r.owner;
-      if (o === undefined || !targets.has(o) || !(r.type === 'TXT' || r.type === 'CNAME' || r.type === 'SPF') || own.get(o)?.some((e) => e.record === r)) continue;
-      const e: Entry = { uri: r.uri, record: r, site: r.site ? model.sites.find((s) => s.site === r.site) : undefined };
-      const list = own.get(o);
-      if (list) list.push(e);
-      else own.set(o, [e]);
-    }
   }
   lookup = (n) => {
     const mine = own.get(n) ?? NONE;

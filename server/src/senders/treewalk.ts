@@ -49,16 +49,16 @@ export interface Found<T> {
 }
 
 /**
- * What is at `_dmarc.<name>`: the one DMARC record there; `null` when there is none (or several,
- * which RFC 9989 discards); `undefined` when the workspace cannot tell.
- */
-/**
  * A `_dmarc` name where a record is published whose value the files do not give (a CNAME out of the
  * workspace to a hosted DMARC service, a Terraform expression): something applies there, not known what.
  */
 export const OPAQUE = 'opaque' as const;
 
-/** What is at `_dmarc.<name>`: its one DMARC record; `null`: none; `undefined`: not in these files; OPAQUE: one whose value is not known. */
+/**
+ * What is at `_dmarc.<name>`: the one DMARC record there; `null` when there is none (or several,
+ * which RFC 9989 discards); `undefined` when the workspace cannot tell; OPAQUE when a record is there
+ * whose value is not known.
+ */
 export type DmarcAt<T> = (name: string) => { item: T; psd?: string } | null | undefined | typeof OPAQUE;
 
 export interface Walk<T> {
