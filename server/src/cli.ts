@@ -12,7 +12,7 @@ import { docsUrl } from './checks/rule';
 import { isNullMx } from './checks/nullmx';
 import { collectFiles, collectReportFiles, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
 import { providerForDkimTarget, providerForInclude, providerForSelector, useProviders } from './senders/catalog';
-import { coverageFrom, describe as describeRecord, orgDomain, workspaceDmarc } from './senders/analyze';
+import { coverageFrom, describe as describeRecord, dmarcBehindCname, orgDomain, workspaceDmarc } from './senders/analyze';
 import { discoverPolicy } from './senders/treewalk';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
 import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
@@ -42,7 +42,7 @@ import { LineIndex, type Position } from './util/lines';
 import { tagNamed } from './records/taglist';
 import { bimiName } from './records/bimi';
 import { policyDomainOf } from './records/smtptls';
-import { cnameChainEnd, cnameTarget } from './records/cname';
+import { cnameTarget } from './records/cname';
 import { isDynamic } from './records/dynamic';
 import { HOLE } from './records/holes';
 
@@ -730,8 +730,8 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
           continue;
         }
         // The record at the end of the chain, when the workspace holds it (a policy kept in one place for many domains).
-        const chain = cnameChainEnd(cnameTarget(r), (n) => workspace.at(n).find((e) => e.record.type === 'CNAME')?.record);
-        const held = chain ? workspace.at(chain.end).filter((e) => e.site?.kind === 'dmarc' && e.site.dmarc) : [];
+        const chain = dmarcBehindCname((n) => workspace.at(n), r);
+        const held = chain?.found ?? [];
         const stage = held.length === 1 ? stageOf(held[0].site!.dmarc!) : undefined;
         if (held.length === 1) reached.add(chain!.end);
         get(domain).dmarc.push({

@@ -55,8 +55,8 @@ import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptNam
 import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, usableFixes, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
-import { referrerKey, signerKey, WorkspaceIndex } from './workspace';
-import { cnameChainEnd, cnameTarget, mxData } from './records/cname';
+import { referrerKey, signerKey, WorkspaceIndex, type IndexEntry } from './workspace';
+import { cnameTarget, mxData } from './records/cname';
 import { isDynamic } from './records/dynamic';
 import { mxHost } from './dns/types';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
@@ -64,7 +64,7 @@ import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { treeFindings } from './spf/findings';
 import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, parseConfig, type SenderProfile, type SourceFormat } from './config';
-import { findCoverage, hostedDmarc, orgDomain, workspaceWalks } from './senders/analyze';
+import { dmarcBehindCname, findCoverage, hostedDmarc, orgDomain, workspaceWalks } from './senders/analyze';
 import { parseReportUris } from './records/dmarc';
 import { authorizationName, destinationApart, reportsAuthorised } from './checks/walk';
 import { providerById, setSettingProviders, type Provider } from './senders/catalog';
@@ -1262,7 +1262,7 @@ connection.onHover(async (params) => {
     if (mx) return { contents: { kind: MarkupKind.Markdown, value: nullMxHover(mx.owner) }, range: { start: doc.positionAt(mx.range.start), end: doc.positionAt(mx.range.end) } };
     // On a `_dmarc` CNAME: where it leads, the record there when the workspace holds it, and the policy that applies.
     const cname = state.analysis.zone.records.find((r) => r.type === 'CNAME' && r.uri === file && r.owner?.startsWith('_dmarc.') && r.range.start <= offset && offset <= r.range.end);
-    return cname ? { contents: { kind: MarkupKind.Markdown, value: showNames(dmarcCnameHover(cname, state.analysis.zone.records)) }, range: { start: doc.positionAt(cname.range.start), end: doc.positionAt(cname.range.end) } } : null;
+    return cname ? { contents: { kind: MarkupKind.Markdown, value: showNames(dmarcCnameHover(cname, state.analysis)) }, range: { start: doc.positionAt(cname.range.start), end: doc.positionAt(cname.range.end) } } : null;
   }
   if (!h) return null;
   let markdown = h.markdown;
@@ -1350,16 +1350,16 @@ function dmarcCoverageLine(domain: string): string {
 }
 
 /** The hover on a `_dmarc.<domain>` CNAME (hosted or centralised DMARC): the chain, the record at its end, and the policy that applies. */
-function dmarcCnameHover(record: ResourceRecord, own: readonly ResourceRecord[]): string {
+function dmarcCnameHover(record: ResourceRecord, own: ZoneAnalysis): string {
   const domain = record.owner!.slice('_dmarc.'.length);
   // The document's own records first (its text, not the last indexing), then the rest of the workspace.
-  const at = (n: string) => {
-    const here = own.filter((r) => r.owner === n);
-    return here.length ? here : workspace.at(n).map((e) => e.record);
+  const at = (n: string): IndexEntry[] => {
+    const here = own.zone.records.filter((r) => r.owner === n);
+    return here.length ? here.map((r) => ({ uri: r.uri, record: r, site: r.site && own.sites.find((s) => s.site === r.site) })) : workspace.at(n);
   };
-  const chain = cnameChainEnd(cnameTarget(record), (n) => at(n).find((r) => r.type === 'CNAME'));
-  const via = chain && chain.links > 0 ? ` (a chain of ${chain.links + 1} CNAMEs ending at \`${chain.end}\`)` : '';
-  const held = chain ? at(chain.end).filter((r) => r.site && /^v=DMARC1(;|\s*$)/i.test(r.site.value.trim())) : [];
+  const chain = dmarcBehindCname(at, record);
+  const via = chain && chain.links > 1 ? ` (a chain of ${chain.links} CNAMEs ending at \`${chain.end}\`)` : '';
+  const held = chain?.found.map((e) => e.record) ?? [];
   const where = (r: ResourceRecord) => `${path.basename(r.uri)}:${new LineIndex(openText(r.uri) ?? readTextFile(r.uri) ?? '').positionAt(r.range.start).line + 1}`;
   const found = !chain
     ? 'The CNAMEs loop or go on too long: resolvers find no record, and no DMARC policy applies.'

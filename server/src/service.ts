@@ -403,6 +403,11 @@ export function dropSuperseded(findings: Finding[]): void {
   findings.length = w;
 }
 
+/** The rest of the workspace as the cross-record rules see it: the files in `own` (the one being checked and its includes) supply their own records. */
+function viewOf(ws: WorkspaceIndex, own: ReadonlySet<string>): WorkspaceView {
+  return { at: (owner) => ws.at(owner, own), cnamesTo: (name) => ws.cnamesTo(name, own), under: (suffix) => ws.under(suffix) };
+}
+
 export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], enabled: (id: string) => boolean, workspace?: WorkspaceView): RawFinding[] {
   const model = buildModel(records, sites, workspace);
   const out: RawFinding[] = [];
@@ -510,8 +515,7 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   for (const a of sites) materialize(collectSite(a, rules), sink);
   const ws = options.workspace;
   const own = new Set(zone.texts.keys());
-  const view: WorkspaceView | undefined = ws && { at: (owner) => ws.at(owner, own), cnamesTo: (name) => ws.cnamesTo(name, own), under: (suffix) => ws.under(suffix) };
-  checkModel(zone.records, sites, sink, view);
+  checkModel(zone.records, sites, sink, ws && viewOf(ws, own));
   dropSuperseded(sink.findings);
   sink.findings.sort(byDocumentOrder);
   dropRepeated(sink.findings);
@@ -791,7 +795,7 @@ export class DocumentAnalyzer {
     if (options.model) {
       const ws = options.workspace;
       const own = new Set(zone.texts.keys());
-      this.modelRaws = collectModel(zone.records, sites, enabled, ws && { at: (owner) => ws.at(owner, own), cnamesTo: (name) => ws.cnamesTo(name, own), under: (suffix) => ws.under(suffix) });
+      this.modelRaws = collectModel(zone.records, sites, enabled, ws && viewOf(ws, own));
     } else {
       this.modelRaws = this.modelRaws.filter((r) => !r.anchors.some((x) => x.superseded));
     }

@@ -123,22 +123,30 @@ function dmarcIn(lookup: Lookup, name: string): ReturnType<DmarcAt<Entry>> {
 }
 
 /**
- * The DMARC record a resolver finds by following a `_dmarc` CNAME (RFC 1034 §3.6.2): the one record
- * at the end of the chain; none when several are there; one not known (OPAQUE) when the chain leaves
- * the workspace (a vendor's zone), reaches a name with no DMARC record, or goes on too long.
+ * Follows a `_dmarc` CNAME as resolvers do (RFC 1034 §3.6.2): the name the chain ends at, the CNAMEs
+ * taken, and the DMARC records the workspace holds there; undefined for a loop or a chain too long.
  */
-function throughCname(lookup: Lookup, first: Entry): ReturnType<DmarcAt<Entry>> {
-  let n = cnameTarget(first.record);
+export function dmarcBehindCname(lookup: Lookup, first: ResourceRecord): { end: string; links: number; found: Entry[] } | undefined {
+  let n = cnameTarget(first);
   for (let links = 1; links <= MAX_CNAME_CHAIN; links++) {
     const at = lookup(n);
     const found = at.filter((e) => e.site?.kind === 'dmarc' && e.site.dmarc);
-    if (found.length === 1) return { item: found[0], psd: tag(found[0].site!, 'psd') };
-    if (found.length > 1) return null;
-    const next = at.find((e) => e.record.type === 'CNAME' && !isDynamic(e.record));
-    if (!next) return OPAQUE;
+    const next = found.length ? undefined : at.find((e) => e.record.type === 'CNAME' && !isDynamic(e.record));
+    if (!next) return { end: n, links, found };
     n = cnameTarget(next.record);
   }
-  return OPAQUE;
+  return undefined;
+}
+
+/**
+ * The DMARC record policy discovery finds through a `_dmarc` CNAME: the one record at the end of the
+ * chain; none when several are there; one not known (OPAQUE) when the chain leaves the workspace (a
+ * vendor's zone), reaches a name with no DMARC record, or goes on too long.
+ */
+function throughCname(lookup: Lookup, first: Entry): ReturnType<DmarcAt<Entry>> {
+  const r = dmarcBehindCname(lookup, first.record);
+  if (!r || r.found.length === 0) return OPAQUE;
+  return r.found.length > 1 ? null : { item: r.found[0], psd: tag(r.found[0].site!, 'psd') };
 }
 
 /** The tree walk from a name over the workspace, and so its Organizational Domain (RFC 9989 §4.10.2); memoised, for one analysis. */
