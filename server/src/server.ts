@@ -56,7 +56,7 @@ import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentA
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { referrerKey, signerKey, WorkspaceIndex, type IndexEntry } from './workspace';
-import { cnameTarget, mxData } from './records/cname';
+import { cnameTarget, mxData, nsHost } from './records/cname';
 import { isDynamic } from './records/dynamic';
 import { mxHost } from './dns/types';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
@@ -318,6 +318,10 @@ function referencesOf(state: DocState): Set<string> {
       for (let name = r.owner; name.includes('.'); name = name.slice(name.indexOf('.') + 1)) refs.add(`_dmarc.${name}`);
       // Its host: whether it has an address, or is a CNAME (zone/mx-target-*).
       refs.add(mxHost(mxData(r)).toLowerCase());
+    } else if (r.type === 'NS') {
+      // Its host (zone/ns-target-*), and an SOA of the name in another file (the apex, where BIND refuses the zone).
+      refs.add(nsHost(r));
+      refs.add(r.owner);
     } else if (r.type === 'CNAME' && !r.flattened) refs.add(cnameTarget(r)); // where a selector leads (dkim/cname-target-no-key)
   }
   for (const a of p.sites) {

@@ -325,6 +325,22 @@ describe('language server over stdio', () => {
     for (const u of [mail, keys, shop]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
   });
 
+  it('re-validates an NS record when another file gives its zone the SOA, and its host an address', async () => {
+    const ns = pathToFileURL(path.join(dir, 'ns-records.dns.example.zone')).href;
+    const nsText = '$ORIGIN dns.example.\n@ IN NS ns1\n@ IN NS ns2\nns1 IN A 192.0.2.1\n';
+    const soa = pathToFileURL(path.join(dir, 'soa.dns.example.zone')).href;
+    const soaText = '$ORIGIN dns.example.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n';
+    const refused = (x: PublishDiagnosticsParams) => x.diagnostics.some((d) => d.code === 'zone/ns-target-no-address' && d.severity === 1);
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: ns, languageId: 'dns-zone', version: 1, text: nsText } });
+    // A snippet: nothing is known of ns2 until a file holds the zone whole.
+    await diagnostics(ns, (x) => !refused(x));
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: soa, languageId: 'dns-zone', version: 1, text: soaText } });
+    await diagnostics(ns, refused);
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: soa, version: 2 }, contentChanges: [{ text: soaText + 'ns2 IN AAAA 2001:db8::53\n' }] });
+    await diagnostics(ns, (x) => !refused(x));
+    for (const u of [ns, soa]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+  });
+
   it('re-validates a record when another file publishes a null MX or a DKIM selector at its name', async () => {
     const spf = pathToFileURL(path.join(dir, 'nomail.example.zone')).href;
     const spfText = '$ORIGIN nomail.example.\n@ IN TXT "v=spf1 include:_spf.google.com ~all"\n_dmarc IN TXT "v=DMARC1; p=reject;"\n$ORIGIN quiet.example.\n@ IN TXT "v=spf1 -all"\n';

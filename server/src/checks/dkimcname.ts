@@ -5,7 +5,7 @@
 import { cnameChainEnd } from '../records/cname';
 import { isDynamic, wholeZone } from '../records/dynamic';
 import type { ResourceRecord } from '../types';
-import { hostRecords } from './mxhost';
+import { hostRecords } from './hosts';
 import type { DnsModel, ModelRule } from './rule';
 
 const READ = new Set(['TXT', 'CNAME', 'A', 'AAAA', 'MX', 'SOA', 'NS', 'DNAME']);

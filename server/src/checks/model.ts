@@ -22,7 +22,7 @@ import { bimiMultipleRecords, bimiWithoutEnforcement, bimiWrongOwner } from './b
 import { smtpTlsModelRules } from './smtptls';
 import { groupBy, others, reportSeveral } from './group';
 import { isNullMx, nullMxRules, sendsNoMail, takesNoMail } from './nullmx';
-import { hostRecords, mxHostRules } from './mxhost';
+import { hostRecords, hostRules } from './hosts';
 import { dkimCnameTargetNoKey } from './dkimcname';
 
 export { isNullMx };
@@ -661,7 +661,7 @@ export const modelRules: ModelRule[] = [
   dkimWrongOwner,
   cnameAndOtherData,
   ...nullMxRules,
-  ...mxHostRules,
+  ...hostRules,
   dkimCnameTargetNoKey,
 ];
 

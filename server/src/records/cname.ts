@@ -1,5 +1,5 @@
 /**
- * A CNAME record's target (and an MX record's exchange) as an absolute name. A zone file may write it relative to the origin in
+ * A CNAME record's target (and an MX record's exchange, an NS record's host) as an absolute name. A zone file may write it relative to the origin in
  * force at that line, which only the reader knows, so the reader notes it here. It is kept beside the
  * record, not on it: one more optional property on some records gives the records more shapes than
  * V8's inline caches hold, and every rule that reads `type` or `owner` slows down (about 5 % of a
@@ -18,20 +18,26 @@ export function setMxExchange(record: ResourceRecord, exchange: string): void {
   targets.set(record, exchange);
 }
 
-const exchanges = new WeakMap<ResourceRecord, { from: number; to: number }>();
-
-/**
- * Zone files: where an MX record's exchange is written, as offsets from the start of the record's
- * range (so they hold when an incremental re-read moves the record), for a fix that rewrites it.
- */
-export function setMxExchangeSpan(record: ResourceRecord, start: number, end: number): void {
-  exchanges.set(record, { from: start - record.range.start, to: end - record.range.start });
+/** An NS record's host as a zone file wrote it relative to its origin, made absolute. */
+export function setNsHost(record: ResourceRecord, host: string): void {
+  targets.set(record, host);
 }
 
-/** The document range of an MX record's exchange as written in a zone file, if known. */
-export function mxExchangeRange(record: ResourceRecord): { start: number; end: number } | undefined {
+const spans = new WeakMap<ResourceRecord, { from: number; to: number }>();
+
+/**
+ * Zone files: where an MX record's exchange or an NS record's host is written, as offsets from the
+ * start of the record's range (so they hold when an incremental re-read moves the record), for a fix
+ * that rewrites it.
+ */
+export function setHostSpan(record: ResourceRecord, start: number, end: number): void {
+  spans.set(record, { from: start - record.range.start, to: end - record.range.start });
+}
+
+/** The document range of an MX record's exchange or an NS record's host as written in a zone file, if known. */
+export function hostRange(record: ResourceRecord): { start: number; end: number } | undefined {
   // A $GENERATE'd record was read from the expanded text; its range is now the directive's.
-  const x = record.generated ? undefined : exchanges.get(record);
+  const x = record.generated ? undefined : spans.get(record);
   return x && { start: record.range.start + x.from, end: record.range.start + x.to };
 }
 
@@ -46,6 +52,9 @@ export function mxData(record: ResourceRecord): string {
 export function cnameTarget(record: ResourceRecord): string {
   return targets.get(record) ?? (record.rdata[0] ?? '').toLowerCase().replace(/\.$/, '');
 }
+
+/** An NS record's host (the name server), as cnameTarget. */
+export const nsHost = cnameTarget;
 
 /** CNAMEs followed in a row before a chain is taken as broken (resolvers stop at about this many). */
 export const MAX_CNAME_CHAIN = 8;

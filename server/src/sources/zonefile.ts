@@ -14,7 +14,7 @@ import { MAX_GENERATED, MAX_GENERATED_TOTAL, parseGenerateRange, substitute } fr
 import { svcbProblem } from './svcb';
 import { base32HexBytes, checkRdata, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, TYPE_BY_NUMBER } from './rdata';
 import { badEscapeMessage, escapeProblem, nameProblem, parseTtl, type RdataProblem } from './textforms';
-import { setCnameTarget, setMxExchange, setMxExchangeSpan } from '../records/cname';
+import { setCnameTarget, setHostSpan, setMxExchange, setNsHost } from '../records/cname';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './textforms';
 
@@ -1215,12 +1215,16 @@ function readInto(
       } else problem('zone/invalid-rdata', rdataProblem.message, rdataRange(rdataProblem, rdataStart, count));
       continue;
     }
-    // A CNAME's target as DNS names it: a relative one is under the origin in force here, known only now.
+    // A CNAME's target (an NS record's host) as DNS names it: a relative one is under the origin in force here, known only now.
     const end = rdataStart < count ? lx.ends[rdataStart] : 0;
-    if (type === 'CNAME' && rdataStart < count && (text.charCodeAt(end - 1) !== 46 || text.charCodeAt(end - 2) === 92)) {
+    if ((type === 'CNAME' || type === 'NS') && rdataStart < count) {
       // Relative (an absolute target reads the same from the record's data).
-      const t = absoluteName(nameText(rdataStart), st.origin);
-      if (t !== undefined) setCnameTarget(record, keep(t));
+      if (text.charCodeAt(end - 1) !== 46 || text.charCodeAt(end - 2) === 92) {
+        const t = absoluteName(nameText(rdataStart), st.origin);
+        if (t !== undefined) (type === 'NS' ? setNsHost : setCnameTarget)(record, keep(t));
+      }
+      // Where an NS record's host is written (a quick fix may point it elsewhere).
+      if (type === 'NS') setHostSpan(record, lx.starts[rdataStart], end);
     }
     // So is an MX record's exchange (`10 mail` is mail.<origin>), which SPF's `mx` looks up.
     const xEnd = rdataStart + 1 < count ? lx.ends[rdataStart + 1] : 0;
@@ -1230,7 +1234,7 @@ function readInto(
         if (x !== undefined) setMxExchange(record, keep(x));
       }
       // Where it is written (a quick fix may point it elsewhere).
-      setMxExchangeSpan(record, lx.starts[rdataStart + 1], xEnd);
+      setHostSpan(record, lx.starts[rdataStart + 1], xEnd);
     }
     out.records.push(record);
   }

@@ -1,6 +1,7 @@
 /**
  * MX hosts: an alias (RFC 2181 §10.3) or a host without an address in a zone the workspace holds
  * whole (RFC 5321 §5.1), in the file, across files, under wildcards and delegations, and in IaC.
+ * NS hosts the same, and glue: errors where BIND refuses the zone (its apex), warnings elsewhere.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -134,4 +135,116 @@ describe('MX hosts as named-checkzone warns of them', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+const NS_CNAME = 'zone/ns-target-is-cname';
+const NS_NO_ADDRESS = 'zone/ns-target-no-address';
+const APEX = '@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\nns1 IN A 192.0.2.1\n';
+
+describe('NS hosts', () => {
+  it('an apex NS whose host is a CNAME is an error (BIND refuses the zone); the fix points it at the canonical name', () => {
+    const { text, findings } = lint(APEX + '@ IN NS ns1\n@ 3600 IN NS ( dns ) ; secondary\ndns IN CNAME relay\nrelay IN CNAME ns1');
+    const [f] = of(NS_CNAME, findings);
+    assert.equal(f.severity, 'error');
+    assert.equal(covered(text, f), '@ 3600 IN NS ( dns');
+    assert.match(f.message, /The name server `dns\.example\.com` is an alias \(CNAME to `relay\.example\.com` \(a chain of 2 CNAMEs ending at `ns1\.example\.com`\)\).*BIND refuses to load the zone.*SPF, DMARC and DKIM included.*Point the NS at `ns1\.example\.com`/);
+    assert.equal(f.fixes![0].title, 'NS: point it at ns1.example.com, the host the CNAME names');
+    const fixed = applyFix(text, f.fixes![0]);
+    assert.equal(fixed, text.replace('( dns )', '( ns1.example.com. )'));
+    assert.deepEqual(of(NS_CNAME, lint(fixed, {}, undefined, 'test.zone').findings), []);
+    // A wildcard CNAME answers for a name that does not exist: BIND calls that a CNAME too.
+    const wild = of(NS_CNAME, lint(APEX + '@ IN NS ns1\n@ IN NS any\n* IN CNAME ns1').findings)[0];
+    assert.equal(wild.severity, 'error');
+    assert.match(wild.message, /the wildcard `\*\.example\.com` answers for it with a CNAME to `ns1\.example\.com`/);
+    assert.equal(wild.related?.[0].message, 'the wildcard CNAME at *.example.com');
+  });
+
+  it('an apex NS whose host in the zone has no address is an error; at a delegation it is a warning', () => {
+    const { text, findings } = lint(APEX + '@ IN NS ns1\n@ IN NS ns2\nns2 IN TXT "not a server"\nsub IN NS nons\nalias IN NS dns\ndns IN CNAME ns1');
+    assert.deepEqual(of(NS_NO_ADDRESS, findings).map((f) => [covered(text, f), f.severity]), [
+      ['@ IN NS ns2', 'error'],
+      ['sub IN NS nons', 'warning'],
+    ]);
+    assert.match(of(NS_NO_ADDRESS, findings)[0].message, /`ns2\.example\.com` has no A or AAAA record in the zone example\.com.*BIND refuses to load the zone/);
+    assert.doesNotMatch(of(NS_NO_ADDRESS, findings)[1].message, /refuses/);
+    assert.deepEqual(of(NS_CNAME, findings).map((f) => [covered(text, f), f.severity]), [['alias IN NS dns', 'warning']]);
+  });
+
+  it('a delegation to a server inside the delegated zone needs glue', () => {
+    const { text, findings } = lint(APEX + '@ IN NS ns1\nsub IN NS ns.sub\nsub IN NS sub\nok IN NS ns.ok\nns.ok IN AAAA 2001:db8::53');
+    assert.deepEqual(of(NS_NO_ADDRESS, findings).map((f) => [covered(text, f), f.severity]), [
+      ['sub IN NS ns.sub', 'warning'],
+      ['sub IN NS sub', 'warning'],
+    ]);
+    assert.match(of(NS_NO_ADDRESS, findings)[0].message, /`ns\.sub\.example\.com` is inside the zone `sub\.example\.com` it serves, so resolvers reach it only through glue.*RFC 9471/);
+  });
+
+  it('says nothing where the workspace cannot tell or BIND loads the zone', () => {
+    const quiet = (lines: string) => assert.deepEqual([...of(NS_NO_ADDRESS, lint(lines).findings), ...of(NS_CNAME, lint(lines).findings)], [], lines);
+    quiet('@ IN NS ns9'); // a snippet: no SOA
+    quiet('sub IN NS ns.sub'); // nor for glue
+    quiet(APEX + '@ IN NS ns1.example.net.'); // another zone
+    quiet(APEX + '@ IN NS any\n* IN A 192.0.2.9'); // a wildcard with an address
+    quiet(APEX + '@ IN NS ns.sub\nsub IN NS ns.elsewhere.example.'); // under a delegation
+    quiet(APEX + '@ IN NS ns1\nsub IN NS ns.sub\n$GENERATE 1-2 ns.sub A 192.0.2.$');
+  });
+
+  it('reads the hosts and the SOA from other files of the workspace', () => {
+    const ws = new WorkspaceIndex();
+    const main = readZone('$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n', 'main.zone');
+    ws.set('main.zone', main.zone.records, main.sites);
+    assert.equal(of(NS_NO_ADDRESS, lint('@ IN NS ns1', { workspace: ws }).findings)[0].severity, 'error');
+    const hosts = readZone('$ORIGIN example.com.\nns1 IN A 192.0.2.1\n', 'hosts.zone');
+    ws.set('hosts.zone', hosts.zone.records, hosts.sites);
+    assert.deepEqual(of(NS_NO_ADDRESS, lint('@ IN NS ns1', { workspace: ws }).findings), []);
+  });
+});
+
+describe('NS hosts as named-checkzone judges them', () => {
+  const CHECKZONE = ['/usr/bin/named-checkzone', '/usr/sbin/named-checkzone'].find((p) => fs.existsSync(p));
+  const bindSays = (zone: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-ns-'));
+    try {
+      const file = path.join(dir, 'ns.test.zone');
+      fs.writeFileSync(file, zone);
+      const r = spawnSync(CHECKZONE!, ['-i', 'local', 'ns.test', file], { encoding: 'utf8' });
+      const out = `${r.stdout}${r.stderr}`;
+      // "zone ns.test/IN: sub.ns.test/NS 'x.ns.test' is a CNAME (illegal)"; at the apex the owner is left out.
+      const said = [...out.matchAll(/zone ns\.test\/IN: (?:([^\s/]+)\/)?NS '([^']+)' (is a CNAME|has no address records|has no REQUIRED GLUE)/g)].map(
+        (m) => `${m[1] ?? 'ns.test'} ${m[2]} ${m[3] === 'is a CNAME' ? NS_CNAME : NS_NO_ADDRESS}`,
+      );
+      const found = lint(zone, {}, undefined, file).findings
+        .filter((f) => f.rule === NS_CNAME || f.rule === NS_NO_ADDRESS)
+        .map((f) => {
+          const [, owner, host] = /^(\S+)\s+IN NS (\S+)/.exec(zone.slice(f.range.start, f.range.end))!;
+          return { key: `${owner === '@' ? 'ns.test' : `${owner}.ns.test`} ${host}.ns.test ${f.rule}`, severity: f.severity };
+        });
+      return { loads: r.status === 0, said: said.sort(), found: found.map((f) => f.key).sort(), errors: found.filter((f) => f.severity === 'error').length, out };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const HEAD = '$ORIGIN ns.test.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n';
+
+  it('the same NS records at delegations (BIND loads the zone, we warn)', (t) => {
+    if (!CHECKZONE) return t.skip('named-checkzone not installed (apt-get install bind9-utils)');
+    const v = bindSays(HEAD + 'a IN NS www\nwww IN CNAME ns1\nb IN NS nothere\nc IN NS ns.c\nd IN NS ns.d\nns.d IN A 192.0.2.4\ne IN NS ns.example.net.\nf IN NS any.hosts\n*.hosts IN A 192.0.2.9\n');
+    assert.ok(v.loads, v.out);
+    assert.equal(v.said.length, 3, v.out);
+    assert.deepEqual(v.found, v.said);
+    assert.equal(v.errors, 0);
+  });
+
+  for (const [name, extra] of [
+    ['an alias', '@ IN NS dns\ndns IN CNAME ns1\n'],
+    ['a host without an address', '@ IN NS ns2\nns2 IN MX 10 ns1\n'],
+    ['a wildcard CNAME', '@ IN NS any\n* IN CNAME ns1\n'],
+  ])
+    it(`refuses the zone for an apex NS naming ${name}, where we give an error`, (t) => {
+      if (!CHECKZONE) return t.skip('named-checkzone not installed (apt-get install bind9-utils)');
+      const v = bindSays(HEAD + extra);
+      assert.ok(!v.loads, v.out);
+      assert.deepEqual(v.found, v.said);
+      assert.equal(v.errors, 1);
+    });
 });
