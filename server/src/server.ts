@@ -56,7 +56,7 @@ import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentA
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { referrerKey, signerKey, WorkspaceIndex, type IndexEntry } from './workspace';
-import { cnameTarget, mxData, nsHost } from './records/cname';
+import { cnameTarget, mxData, nsHost, srvTarget } from './records/cname';
 import { isDynamic } from './records/dynamic';
 import { mxHost } from './dns/types';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
@@ -322,7 +322,8 @@ function referencesOf(state: DocState): Set<string> {
       // Its host (zone/ns-target-*), and an SOA of the name in another file (the apex, where BIND refuses the zone).
       refs.add(nsHost(r));
       refs.add(r.owner);
-    } else if (r.type === 'CNAME' && !r.flattened) refs.add(cnameTarget(r)); // where a selector leads (dkim/cname-target-no-key)
+    } else if (r.type === 'SRV') refs.add(srvTarget(r)); // zone/srv-target-*
+    else if (r.type === 'CNAME' && !r.flattened) refs.add(cnameTarget(r)); // where a selector leads (dkim/cname-target-no-key)
   }
   for (const a of p.sites) {
     const owner = a.site.owner;

@@ -408,8 +408,8 @@ function viewOf(ws: WorkspaceIndex, own: ReadonlySet<string>): WorkspaceView {
   return { at: (owner) => ws.at(owner, own), cnamesTo: (name) => ws.cnamesTo(name, own), under: (suffix) => ws.under(suffix) };
 }
 
-export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], enabled: (id: string) => boolean, workspace?: WorkspaceView): RawFinding[] {
-  const model = buildModel(records, sites, workspace);
+export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], enabled: (id: string) => boolean, workspace?: WorkspaceView, texts?: ReadonlyMap<string, string>): RawFinding[] {
+  const model = buildModel(records, sites, workspace, texts);
   const out: RawFinding[] = [];
   for (const rule of crossRecordRules) {
     if (!enabled(rule.id)) continue;
@@ -442,8 +442,8 @@ export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], e
   return out.some((r) => r.site?.holes) ? holeSafe(out) : out;
 }
 
-export function checkModel(records: ResourceRecord[], sites: AnalyzedSite[], sink: FindingSink, workspace?: WorkspaceView): void {
-  materialize(collectModel(records, sites, (id) => sink.enabled(id), workspace), sink);
+export function checkModel(records: ResourceRecord[], sites: AnalyzedSite[], sink: FindingSink, workspace?: WorkspaceView, texts?: ReadonlyMap<string, string>): void {
+  materialize(collectModel(records, sites, (id) => sink.enabled(id), workspace, texts), sink);
 }
 
 export interface ZoneAnalysis {
@@ -515,7 +515,7 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   for (const a of sites) materialize(collectSite(a, rules), sink);
   const ws = options.workspace;
   const own = new Set(zone.texts.keys());
-  checkModel(zone.records, sites, sink, ws && viewOf(ws, own));
+  checkModel(zone.records, sites, sink, ws && viewOf(ws, own), zone.texts);
   dropSuperseded(sink.findings);
   sink.findings.sort(byDocumentOrder);
   dropRepeated(sink.findings);
@@ -795,7 +795,7 @@ export class DocumentAnalyzer {
     if (options.model) {
       const ws = options.workspace;
       const own = new Set(zone.texts.keys());
-      this.modelRaws = collectModel(zone.records, sites, enabled, ws && viewOf(ws, own));
+      this.modelRaws = collectModel(zone.records, sites, enabled, ws && viewOf(ws, own), zone.texts);
     } else {
       this.modelRaws = this.modelRaws.filter((r) => !r.anchors.some((x) => x.superseded));
     }

@@ -248,3 +248,49 @@ describe('NS hosts as named-checkzone judges them', () => {
       assert.equal(v.errors, 1);
     });
 });
+
+const SRV_CNAME = 'zone/srv-target-is-cname';
+const SRV_NO_ADDRESS = 'zone/srv-target-no-address';
+
+describe('SRV targets', () => {
+  it('a mail client SRV record whose target is a CNAME or has no address is a warning; `.` is no service', () => {
+    const { text, findings } = lint(SOA + '_submissions._tcp IN SRV 0 1 465 mail\nmail IN CNAME relay\nrelay IN A 192.0.2.25\n_imaps._tcp IN SRV 0 1 993 imap\n_pop3s._tcp IN SRV 0 0 0 .\n_imap._tcp IN SRV 0 1 143 relay');
+    const [alias] = of(SRV_CNAME, findings);
+    assert.equal(covered(text, alias), '_submissions._tcp IN SRV 0 1 465 mail');
+    assert.match(alias.message, /The SRV target `mail\.example\.com` is an alias \(CNAME to `relay\.example\.com`\).*RFC 2782.*`_submissions\._tcp\.example\.com`.*Point the SRV record at `relay\.example\.com`/);
+    const fixed = applyFix(text, alias.fixes![0]);
+    assert.equal(fixed, text.replace('465 mail', '465 relay.example.com.'));
+    assert.deepEqual(of(SRV_CNAME, lint(fixed, {}, undefined, 'test.zone').findings), []);
+    assert.deepEqual(of(SRV_NO_ADDRESS, findings).map((f) => [covered(text, f), f.severity]), [['_imaps._tcp IN SRV 0 1 993 imap', 'warning']]);
+    // Nothing is known of a target in a snippet, or in another zone.
+    assert.deepEqual(of(SRV_NO_ADDRESS, lint('_imaps._tcp IN SRV 0 1 993 imap').findings), []);
+    assert.deepEqual(of(SRV_NO_ADDRESS, lint(SOA + '_imaps._tcp IN SRV 0 1 993 imap.example.net.').findings), []);
+  });
+
+  it('the same SRV records as named-checkzone', (t) => {
+    const CHECKZONE = ['/usr/bin/named-checkzone', '/usr/sbin/named-checkzone'].find((p) => fs.existsSync(p));
+    if (!CHECKZONE) return t.skip('named-checkzone not installed (apt-get install bind9-utils)');
+    const zone =
+      '$ORIGIN srv.test.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n' +
+      '_submissions._tcp IN SRV 0 1 465 mail\nmail IN CNAME ns1\n_imaps._tcp IN SRV 0 1 993 imap\n_imap._tcp IN SRV 0 1 143 ns1\n_pop3s._tcp IN SRV 0 0 0 .\n' +
+      '_caldavs._tcp IN SRV 0 1 443 any.hosts\n*.hosts IN A 192.0.2.9\n_carddavs._tcp IN SRV 0 1 443 dav.example.net.\n_jmap._tcp IN SRV 0 1 443 wild.w\n*.w IN CNAME ns1\n';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-srv-'));
+    try {
+      const file = path.join(dir, 'srv.test.zone');
+      fs.writeFileSync(file, zone);
+      const r = spawnSync(CHECKZONE, ['-i', 'local', 'srv.test', file], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      const bind = [...`${r.stdout}${r.stderr}`.matchAll(/: ([^\s/]+)\/SRV '([^']+)' (is a CNAME|has no address records)/g)].map((m) => `${m[1]} ${m[2]} ${m[3] === 'is a CNAME' ? SRV_CNAME : SRV_NO_ADDRESS}`);
+      const found = lint(zone, {}, undefined, file).findings
+        .filter((f) => f.rule === SRV_CNAME || f.rule === SRV_NO_ADDRESS)
+        .map((f) => {
+          const [, owner, host] = /^(\S+)\s+IN SRV \d+ \d+ \d+ (\S+)/.exec(zone.slice(f.range.start, f.range.end))!;
+          return `${owner}.srv.test ${host}.srv.test ${f.rule}`;
+        });
+      assert.equal(bind.length, 3, `${r.stdout}${r.stderr}`);
+      assert.deepEqual(found.sort(), bind.sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,10 +3,11 @@
  * is an alias, or has no address in a zone the workspace holds whole; either way mail for the domain,
  * DMARC and TLS reports and bounces included, may not arrive. Who serves the zone: NS records whose
  * host is an alias or has no address, which at the zone's apex make BIND refuse to load it, so that
- * none of its records, SPF, DMARC and DKIM included, is served.
+ * none of its records, SPF, DMARC and DKIM included, is served. Where clients find a service: SRV
+ * records (mail clients' `_submissions._tcp`, `_imaps._tcp`…) whose target is an alias or has no address.
  */
 import { mxHost } from '../dns/types';
-import { cnameChainEnd, cnameTarget, hostRange, mxData, nsHost } from '../records/cname';
+import { cnameChainEnd, cnameTarget, hostRange, mxData, nsHost, srvTarget } from '../records/cname';
 import { isDynamic, isPartialZone, wholeZone } from '../records/dynamic';
 import type { ResourceRecord } from '../types';
 import { isNullMx } from './nullmx';
@@ -52,23 +53,31 @@ function hasDescendants(model: DnsModel, name: string): boolean {
 
 type Verdict = { cname: ResourceRecord } | { noAddress: string } | undefined;
 type Hosts = { of: { record: ResourceRecord; host: string }[]; verdict: (host: string) => Verdict; at: (name: string) => ResourceRecord[] };
-const cache = new WeakMap<DnsModel, Partial<Record<'MX' | 'NS', Hosts>>>();
+type HostType = 'MX' | 'NS' | 'SRV';
+const cache = new WeakMap<DnsModel, Record<HostType, Hosts>>();
+
+const hostOf = (r: ResourceRecord) => (r.type === 'MX' ? mxHost(mxData(r)).toLowerCase() : r.type === 'NS' ? nsHost(r) : srvTarget(r));
 
 /**
- * The MX (or NS) records of the model with their hosts, and what the workspace says of each host
- * (once per model and type: two rules read each).
+ * The MX, NS and SRV records of the model with their hosts, and what the workspace says of each host
+ * (once per model, in one pass over the records: six rules read them). Not a null MX, nor an SRV
+ * record whose target is `.` (no such service): they name no host.
  */
-function hostsOf(model: DnsModel, type: 'MX' | 'NS'): Hosts {
-  let c = cache.get(model);
-  if (!c) cache.set(model, (c = {}));
-  const done = c[type];
-  if (done) return done;
-  const of: { record: ResourceRecord; host: string }[] = [];
-  for (const r of model.records)
-    if (r.type === type && r.owner !== undefined && !r.superseded && !isDynamic(r) && (type === 'NS' || !isNullMx(r)))
-      of.push({ record: r, host: type === 'MX' ? mxHost(mxData(r)).toLowerCase() : nsHost(r) });
+function hostsOf(model: DnsModel, type: HostType): Hosts {
+  const done = cache.get(model);
+  if (done) return done[type];
+  const of: Record<HostType, { record: ResourceRecord; host: string }[]> = { MX: [], NS: [], SRV: [] };
+  for (const r of model.records) {
+    const t = r.type;
+    if ((t === 'MX' || t === 'NS' || t === 'SRV') && r.owner !== undefined && !r.superseded && !isDynamic(r) && (t !== 'MX' || !isNullMx(r))) {
+      const host = hostOf(r);
+      if (host !== '') of[t].push({ record: r, host });
+    }
+  }
   // An NS record's owner too: whether it is the apex (SOA) or a delegation decides what BIND makes of it.
-  const at = hostRecords(model, type === 'MX' ? of.map((m) => m.host) : of.flatMap((m) => [m.host, m.record.owner!]), READ);
+  const names = [...of.MX, ...of.NS, ...of.SRV].map((m) => m.host);
+  for (const m of of.NS) names.push(m.record.owner!);
+  const at = hostRecords(model, names, READ);
   const verdicts = new Map<string, Verdict>();
   const verdict = (host: string): Verdict => {
     if (verdicts.has(host)) return verdicts.get(host);
@@ -88,15 +97,17 @@ function hostsOf(model: DnsModel, type: 'MX' | 'NS'): Hosts {
     verdicts.set(host, v);
     return v;
   };
-  return (c[type] = { of, verdict, at });
+  const all = { MX: { of: of.MX, verdict, at }, NS: { of: of.NS, verdict, at }, SRV: { of: of.SRV, verdict, at } };
+  cache.set(model, all);
+  return all[type];
 }
 
 /**
- * An MX or NS `record` whose host is an alias, by `cname` (its own, or the wildcard CNAME that answers
+ * An MX, NS or SRV `record` whose host is an alias, by `cname` (its own, or the wildcard CNAME that answers
  * for it): the canonical name, where the chain of CNAMEs, in this file and the workspace, ends (none
  * for a loop); the alias as a message says it; and what the finding links to and fixes.
  */
-function aliasOf(model: DnsModel, record: ResourceRecord, host: string, cname: ResourceRecord, what: 'MX' | 'NS') {
+function aliasOf(model: DnsModel, record: ResourceRecord, host: string, cname: ResourceRecord, what: HostType) {
   const chain = cnameChainEnd(cnameTarget(cname), cnameIn(model));
   const canonical = chain?.end;
   const wildcard = cname.owner !== host;
@@ -266,4 +277,57 @@ export const nsTargetNoAddress: ModelRule = {
   },
 };
 
-export const hostRules: ModelRule[] = [mxTargetIsCname, mxTargetNoAddress, nsTargetIsCname, nsTargetNoAddress];
+export const srvTargetIsCname: ModelRule = {
+  id: 'zone/srv-target-is-cname',
+  kind: 'zone',
+  scope: 'model',
+  severity: 'warning',
+  summary: 'An SRV record names an alias (CNAME) as its target',
+  fixable: true,
+  docs: {
+    what: 'Finds SRV records whose target is, in the workspace, the owner of a CNAME record (or a name a wildcard CNAME answers for). `named-checkzone` warns of the same ("is a CNAME (illegal)").',
+    why: 'RFC 2782: the target of an SRV record must not be an alias. Mail clients find their servers through SRV records (RFC 6186 `_submission._tcp`, `_imap._tcp`; RFC 8314 `_submissions._tcp`, `_imaps._tcp`) and check the server\'s TLS certificate against the name the record gives; some do not follow the alias, and the certificate must then name the alias too.',
+    bad: '_submissions._tcp IN SRV 0 1 465 mail\nmail IN CNAME mx.hosting.example.net.',
+    good: '_submissions._tcp IN SRV 0 1 465 mx.hosting.example.net.',
+    fix: 'Point the SRV record at the host the CNAME names (its canonical name, at the end of a chain of CNAMEs), or give the target its own A/AAAA records. In a zone file the quick fix rewrites the target, written absolute.',
+  },
+  check(model, ctx) {
+    const { of, verdict } = hostsOf(model, 'SRV');
+    for (const { record, host } of of) {
+      const v = verdict(host);
+      if (!v || !('cname' in v)) continue;
+      const { canonical, alias, options } = aliasOf(model, record, host, v.cname, 'SRV');
+      ctx.reportAt(
+        record,
+        `The SRV target \`${host}\` is an alias (${alias}); the target of an SRV record must have its own A or AAAA records (RFC 2782), and clients that look up \`${record.owner}\` may not follow the alias. ${canonical ? `Point the SRV record at \`${canonical}\`.` : 'The CNAMEs from it loop or go on too long: no client reaches a host.'}`,
+        options,
+      );
+    }
+  },
+};
+
+export const srvTargetNoAddress: ModelRule = {
+  id: 'zone/srv-target-no-address',
+  kind: 'zone',
+  scope: 'model',
+  severity: 'warning',
+  summary: 'An SRV record names a target with no address',
+  fixable: false,
+  docs: {
+    what: 'Finds SRV records whose target has no A or AAAA record (nor a CNAME, nor a wildcard that answers for it) in a zone the workspace holds whole (its SOA is there). A target of `.` says the service is not offered, and is not reported. `named-checkzone` warns of the same.',
+    why: 'RFC 2782: clients connect to the addresses of the target. Mail clients set themselves up from SRV records (RFC 6186, RFC 8314); a target without an address sends them nowhere, often after a server was renamed.',
+    bad: '@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n_imaps._tcp IN SRV 0 1 993 imap\nmail IN A 192.0.2.25',
+    good: '@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n_imaps._tcp IN SRV 0 1 993 mail\nmail IN A 192.0.2.25',
+    fix: 'Correct the target, publish its A/AAAA records, or write `.` as the target when the service is not offered (RFC 2782).',
+  },
+  check(model, ctx) {
+    const { of, verdict } = hostsOf(model, 'SRV');
+    for (const { record, host } of of) {
+      const v = verdict(host);
+      if (!v || !('noAddress' in v)) continue;
+      ctx.reportAt(record, `The SRV target \`${host}\` has no A or AAAA record in the zone ${v.noAddress}, so clients that look up \`${record.owner}\` cannot connect to it (RFC 2782). Correct the target, publish its addresses, or write \`.\` if the service is not offered.`);
+    }
+  },
+};
+
+export const hostRules: ModelRule[] = [mxTargetIsCname, mxTargetNoAddress, nsTargetIsCname, nsTargetNoAddress, srvTargetIsCname, srvTargetNoAddress];

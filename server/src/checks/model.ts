@@ -23,6 +23,7 @@ import { smtpTlsModelRules } from './smtptls';
 import { groupBy, others, reportSeveral } from './group';
 import { isNullMx, nullMxRules, sendsNoMail, takesNoMail } from './nullmx';
 import { hostRecords, hostRules } from './hosts';
+import { rrsetTtlMismatch } from './rrset';
 import { dkimCnameTargetNoKey } from './dkimcname';
 
 export { isNullMx };
@@ -660,6 +661,7 @@ export const modelRules: ModelRule[] = [
   ...smtpTlsModelRules,
   dkimWrongOwner,
   cnameAndOtherData,
+  rrsetTtlMismatch,
   ...nullMxRules,
   ...hostRules,
   dkimCnameTargetNoKey,
@@ -668,10 +670,11 @@ export const modelRules: ModelRule[] = [
 const NO_SITES: readonly AnalyzedSite[] = [];
 
 /** The DNS model the cross-record rules read, with indexes every rule shares, each built on first use. */
-export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], workspace?: WorkspaceView): DnsModel {
+export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], workspace?: WorkspaceView, texts?: ReadonlyMap<string, string>): DnsModel {
   // The values a conditional may choose are checked each on its own, not as records of the zone (RecordSite.alternative).
   if (sites.some((s) => s.site.alternative)) sites = sites.filter((s) => !s.site.alternative);
   let owners: Set<string> | undefined;
+  let scattered: Set<string> | undefined;
   let byOwner: Map<string, AnalyzedSite[]> | undefined;
   let records_: Map<RecordSite, ResourceRecord> | undefined;
   let cnames: Map<string, ResourceRecord> | undefined;
@@ -682,16 +685,29 @@ export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], wor
     owners() {
       if (!owners) {
         owners = new Set();
+        scattered = new Set();
         // A zone lists the records of one name together: a name repeated from the record before is not hashed again.
         let last: string | undefined;
-        for (const r of records)
+        let lastUri: string | undefined;
+        for (const r of records) {
           if (r.owner !== last) {
             last = r.owner;
-            if (last !== undefined) owners.add(last);
-          }
+            if (last !== undefined) {
+              const n = owners.size;
+              // Seen before, with other names between.
+              if (owners.add(last).size === n) scattered.add(last);
+            }
+          } else if (r.uri !== lastUri && last !== undefined) scattered.add(last); // on both sides of an `$INCLUDE` boundary
+          lastUri = r.uri;
+        }
       }
       return owners;
     },
+    scattered() {
+      this.owners();
+      return scattered!;
+    },
+    text: (uri) => texts?.get(uri),
     sitesAt(owner) {
       byOwner ??= groupBy(sites, (s) => s.site.owner);
       return byOwner.get(owner) ?? NO_SITES;

@@ -120,6 +120,10 @@ export interface DnsModel {
   recordOf(site: RecordSite): ResourceRecord | undefined;
   /** The (first) CNAME record at each owner name of `records` (built once, on first use). */
   cnames(): ReadonlyMap<string, ResourceRecord>;
+  /** Owner names whose records are not all written together: records of other names, or an `$INCLUDE` boundary, come between (built with `owners()`). */
+  scattered(): ReadonlySet<string>;
+  /** The text of a file the records were read from (zone files: for fixes that rewrite part of a record). */
+  text(uri: string): string | undefined;
 }
 
 export interface ModelContext {

@@ -1,9 +1,10 @@
 /**
- * A CNAME record's target (and an MX record's exchange, an NS record's host) as an absolute name. A zone file may write it relative to the origin in
- * force at that line, which only the reader knows, so the reader notes it here. It is kept beside the
- * record, not on it: one more optional property on some records gives the records more shapes than
- * V8's inline caches hold, and every rule that reads `type` or `owner` slows down (about 5 % of a
- * 100 000-record check, measured).
+ * A CNAME record's target (and an MX record's exchange, an NS record's host, an SRV record's target) as an absolute name. A
+ * zone file may write it relative to the origin in force at that line, which only the reader knows, so
+ * the reader notes it here; and what fixes need to know of how a zone file writes a record. It is kept
+ * beside the record, not on it: one more optional property on some records gives the records more
+ * shapes than V8's inline caches hold, and every rule that reads `type` or `owner` slows down (about
+ * 5 % of a 100 000-record check, measured).
  */
 import type { ResourceRecord } from '../types';
 
@@ -26,7 +27,7 @@ export function setNsHost(record: ResourceRecord, host: string): void {
 const spans = new WeakMap<ResourceRecord, { from: number; to: number }>();
 
 /**
- * Zone files: where an MX record's exchange or an NS record's host is written, as offsets from the
+ * Zone files: where an MX record's exchange, an NS record's host or an SRV record's target is written, as offsets from the
  * start of the record's range (so they hold when an incremental re-read moves the record), for a fix
  * that rewrites it.
  */
@@ -34,11 +35,25 @@ export function setHostSpan(record: ResourceRecord, start: number, end: number):
   spans.set(record, { from: start - record.range.start, to: end - record.range.start });
 }
 
-/** The document range of an MX record's exchange or an NS record's host as written in a zone file, if known. */
+/** The document range of an MX record's exchange, an NS record's host or an SRV record's target as written in a zone file, if known. */
 export function hostRange(record: ResourceRecord): { start: number; end: number } | undefined {
   // A $GENERATE'd record was read from the expanded text; its range is now the directive's.
   const x = record.generated ? undefined : spans.get(record);
   return x && { start: record.range.start + x.from, end: record.range.start + x.to };
+}
+
+const noDefaultTtl = new WeakSet<ResourceRecord>();
+
+/**
+ * Zone files: a record read with no `$TTL` in force, where a record with no TTL takes the last one
+ * written (RFC 1035 semantics): a fix that writes its TTL changes theirs too. Only such zones pay for it.
+ */
+export function setNoDefaultTtl(record: ResourceRecord): void {
+  noDefaultTtl.add(record);
+}
+
+export function hasNoDefaultTtl(record: ResourceRecord): boolean {
+  return noDefaultTtl.has(record);
 }
 
 /** An MX record's data as DNS serves it, `preference exchange`, the exchange absolute (lower case, no trailing dot). */
@@ -55,6 +70,16 @@ export function cnameTarget(record: ResourceRecord): string {
 
 /** An NS record's host (the name server), as cnameTarget. */
 export const nsHost = cnameTarget;
+
+/** Zone files: an SRV record's target written relative to its origin, made absolute. */
+export function setSrvTarget(record: ResourceRecord, target: string): void {
+  targets.set(record, target);
+}
+
+/** An SRV record's target, as cnameTarget; empty for `.`, "no such service here" (RFC 2782). */
+export function srvTarget(record: ResourceRecord): string {
+  return targets.get(record) ?? (record.rdata[3] ?? '').toLowerCase().replace(/\.$/, '');
+}
 
 /** CNAMEs followed in a row before a chain is taken as broken (resolvers stop at about this many). */
 export const MAX_CNAME_CHAIN = 8;

@@ -14,7 +14,7 @@ import { MAX_GENERATED, MAX_GENERATED_TOTAL, parseGenerateRange, substitute } fr
 import { svcbProblem } from './svcb';
 import { base32HexBytes, checkRdata, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, TYPE_BY_NUMBER } from './rdata';
 import { badEscapeMessage, escapeProblem, nameProblem, parseTtl, type RdataProblem } from './textforms';
-import { setCnameTarget, setHostSpan, setMxExchange, setNsHost } from '../records/cname';
+import { setCnameTarget, setHostSpan, setMxExchange, setNoDefaultTtl, setNsHost, setSrvTarget } from '../records/cname';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './textforms';
 
@@ -422,6 +422,12 @@ interface ReadState {
   lastOwnerRange: OffsetRange | undefined;
   defaultTtl: number | undefined;
   lastTtl: number | undefined;
+  /**
+   * With no `$TTL` (RFC 1035 semantics): the name of the records just read, written together, and the
+   * TTL of the first of each type among them. BIND gives a later record of the group its type's TTL,
+   * and the next record with no TTL inherits that one. Replaced, never changed (states are snapshots).
+   */
+  group: { owner: string; ttls: readonly (readonly [string, number | undefined])[] } | undefined;
   /** A record was read (a later `$ORIGIN` no longer names the zone apex). */
   sawRecord: boolean;
   zoneOrigin: string | undefined;
@@ -434,11 +440,16 @@ function sameState(a: ReadState, b: ReadState): boolean {
     a.lastOwner === b.lastOwner &&
     a.defaultTtl === b.defaultTtl &&
     a.lastTtl === b.lastTtl &&
+    sameGroup(a.group, b.group) &&
     a.sawRecord === b.sawRecord &&
     a.zoneOrigin === b.zoneOrigin &&
     a.originExplicit === b.originExplicit &&
     (a.lastOwnerRange === undefined) === (b.lastOwnerRange === undefined)
   );
+}
+
+function sameGroup(a: ReadState['group'], b: ReadState['group']): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.owner === b.owner && a.ttls.length === b.ttls.length && a.ttls.every((t, i) => t[0] === b.ttls[i][0] && t[1] === b.ttls[i][1]));
 }
 
 /** Where the records of one stretch of the top-level file go. */
@@ -470,6 +481,7 @@ function initialState(explicit: string | undefined, guessed: string | undefined)
     lastOwnerRange: undefined,
     defaultTtl: undefined,
     lastTtl: undefined,
+    group: undefined,
     sawRecord: false,
     zoneOrigin: explicit,
     originExplicit: explicit !== undefined,
@@ -989,9 +1001,13 @@ function readInto(
           );
         } else {
           zone.setText(file, content);
-          const inner: ReadState = { ...initialState(undefined, undefined), origin: incOrigin, defaultTtl: st.defaultTtl, sawRecord: st.sawRecord, zoneOrigin: st.zoneOrigin, originExplicit: st.originExplicit };
+          const inner: ReadState = { ...initialState(undefined, undefined), origin: incOrigin, defaultTtl: st.defaultTtl, lastTtl: st.lastTtl, sawRecord: st.sawRecord, zoneOrigin: st.zoneOrigin, originExplicit: st.originExplicit };
           readInto(zone, content, file, inner, depth + 1, [...chain, file], options, out);
           st.sawRecord = inner.sawRecord;
+          // BIND carries the TTLs on both ways, a `$TTL` in the included file included; the records after it are a new group.
+          st.defaultTtl = inner.defaultTtl;
+          st.lastTtl = inner.lastTtl;
+          st.group = undefined;
         }
         // RFC 1035 §5.1: the origin of the parent file is not changed by an $INCLUDE.
       } else if (directive === '$GENERATE') {
@@ -1104,11 +1120,19 @@ function readInto(
     }
     if (ttl === undefined) ttl = st.defaultTtl ?? st.lastTtl;
     st.lastTtl = ttl;
+    if (st.defaultTtl === undefined && owner !== undefined) {
+      // No `$TTL`: a record of the name and type of one before it in its group is served with that one's TTL, which the next record with no TTL inherits.
+      const g = st.group;
+      const prior = g?.owner === owner ? g.ttls.find((t) => t[0] === type) : undefined;
+      if (prior) st.lastTtl = prior[1];
+      else st.group = { owner, ttls: g?.owner === owner ? [...g.ttls, [type, ttl]] : [[type, ttl]] };
+    }
     st.sawRecord = true;
 
     const rdataStart = i;
     const recordRange = { start: lx.starts[0], end: lx.ends[count - 1] };
     const record: ResourceRecord = { owner, type, ttl, rdata: [], uri, range: recordRange };
+    if (st.defaultTtl === undefined) setNoDefaultTtl(record);
     // A comment after the record stays with it when a fix adds a line below.
     const nl = text.indexOf('\n', recordRange.end);
     const trailing = (nl < 0 ? text.length : nl) - recordRange.end;
@@ -1235,6 +1259,15 @@ function readInto(
       }
       // Where it is written (a quick fix may point it elsewhere).
       setHostSpan(record, lx.starts[rdataStart + 1], xEnd);
+    }
+    // And an SRV record's target (`0 5 587 mail` is mail.<origin>), which mail clients connect to (RFC 6186).
+    if (type === 'SRV' && rdataStart + 3 < count) {
+      const tEnd = lx.ends[rdataStart + 3];
+      if (text.charCodeAt(tEnd - 1) !== 46 || text.charCodeAt(tEnd - 2) === 92) {
+        const t = absoluteName(nameText(rdataStart + 3), st.origin);
+        if (t !== undefined) setSrvTarget(record, keep(t));
+      }
+      setHostSpan(record, lx.starts[rdataStart + 3], tEnd);
     }
     out.records.push(record);
   }
