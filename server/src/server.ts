@@ -323,7 +323,10 @@ function referencesOf(state: DocState): Set<string> {
       refs.add(nsHost(r));
       refs.add(r.owner);
     } else if (r.type === 'SRV') refs.add(srvTarget(r)); // zone/srv-target-*
-    else if (r.type === 'CNAME' && !r.flattened) refs.add(cnameTarget(r)); // where a selector leads (dkim/cname-target-no-key)
+    else if (r.type === 'CNAME' && !r.flattened) {
+      refs.add(cnameTarget(r)); // where a selector leads (dkim/cname-target-no-key)
+      if (r.owner.startsWith('_mta-sts.')) policyHostRefs(r.owner, refs);
+    }
   }
   for (const a of p.sites) {
     const owner = a.site.owner;
@@ -334,8 +337,16 @@ function referencesOf(state: DocState): Set<string> {
     // conflicting record (zone/conflicting-definitions), a DKIM selector saying the name signs mail (dmarc/missing-record).
     refs.add(owner);
     if (a.kind === 'spf') refs.add(signerKey(owner));
+    if (a.kind === 'mta-sts' && owner.startsWith('_mta-sts.')) policyHostRefs(owner, refs);
   }
   return (state.references = refs);
+}
+
+/** The names that serve the policy of the domain of `_mta-sts.<domain>` (mta-sts/no-policy-host): its host, or a wildcard beside it. */
+function policyHostRefs(owner: string, refs: Set<string>): void {
+  const domain = owner.slice('_mta-sts.'.length);
+  refs.add(`mta-sts.${domain}`);
+  refs.add(`*.${domain}`);
 }
 
 /** What each open Terraform file gave its module when last checked (ZoneFile.moduleKey). */

@@ -94,6 +94,20 @@ describe('MTA-STS records', () => {
     assert.equal(ruled('_mta-sts.other IN TXT "v=STSv1; id=1"', rule).found.length, 0);
   });
 
+  it('wants mta-sts.<domain> too when _mta-sts is a CNAME to a policy kept elsewhere', () => {
+    const rule = 'mta-sts/no-policy-host';
+    // To a record in the zone (a chain), and to one outside the workspace (a hosted policy).
+    const inZone = lint('@ IN MX 10 mail\n_mta-sts IN CNAME sts.policies\nsts.policies IN CNAME _mta-sts.policies\n_mta-sts.policies IN TXT "v=STSv1; id=1"\nmta-sts.policies IN A 192.0.2.10');
+    const found = inZone.findings.filter((f) => f.rule === rule);
+    assert.deepEqual(found.map((f) => covered(inZone.text, f)), ['_mta-sts IN CNAME sts.policies']);
+    assert.match(found[0].message, /No A, AAAA or CNAME record for `mta-sts\.example\.com` in the workspace \(this CNAME leads senders to the MTA-STS record at `_mta-sts\.policies\.example\.com`\)/);
+    const hosted = lint('@ IN MX 10 mail\n_mta-sts IN CNAME _mta-sts.example.com.sts.vendor.example.');
+    assert.match(hosted.findings.find((f) => f.rule === rule)!.message, /an MTA-STS record kept outside it at `_mta-sts\.example\.com\.sts\.vendor\.example`/);
+    // With the policy host, or a CNAME to something that is no MTA-STS record: nothing.
+    assert.deepEqual(lint('@ IN MX 10 mail\n_mta-sts IN CNAME _mta-sts.example.com.sts.vendor.example.\nmta-sts IN CNAME sts.vendor.example.').findings.filter((f) => f.rule === rule), []);
+    assert.deepEqual(lint('@ IN MX 10 mail\n_mta-sts IN CNAME www\nwww IN A 192.0.2.80').findings.filter((f) => f.rule === rule), []);
+  });
+
   it('one record at _mta-sts, and not at the policy host', () => {
     assert.equal(ruled('_mta-sts IN TXT "v=STSv1; id=1"\n_mta-sts IN TXT "v=STSv1; id=2"', 'mta-sts/multiple-records').found.length, 2);
     assert.match(ruled('mta-sts IN TXT "v=STSv1; id=1"', 'mta-sts/wrong-owner').found[0].message, /senders query `_mta-sts\.example\.com`/);

@@ -325,6 +325,19 @@ describe('language server over stdio', () => {
     for (const u of [mail, keys, shop]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
   });
 
+  it('re-validates an MTA-STS record, and a _mta-sts CNAME, when another file publishes the policy host', async () => {
+    const sts = pathToFileURL(path.join(dir, 'sts.example.zone')).href;
+    const stsText = '$ORIGIN sts.example.\n@ IN MX 10 mx.sts.example.\n_mta-sts IN TXT "v=STSv1; id=1"\n$ORIGIN hosted.example.\n@ IN MX 10 mx.sts.example.\n_mta-sts IN CNAME _mta-sts.hosted.example.vendor.example.\n';
+    const web = pathToFileURL(path.join(dir, 'sts-web.example.zone')).href;
+    const webText = '$ORIGIN sts.example.\nwww IN A 192.0.2.80\n';
+    const lines = (x: PublishDiagnosticsParams) => x.diagnostics.filter((d) => d.code === 'mta-sts/no-policy-host').map((d) => d.range.start.line);
+    for (const [u, t] of [[sts, stsText], [web, webText]]) await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'dns-zone', version: 1, text: t } });
+    await diagnostics(sts, (x) => lines(x).join() === '2,5');
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: web, version: 2 }, contentChanges: [{ text: webText + 'mta-sts IN CNAME sts.vendor.example.\n$ORIGIN hosted.example.\nmta-sts IN CNAME sts.vendor.example.\n' }] });
+    await diagnostics(sts, (x) => lines(x).length === 0);
+    for (const u of [sts, web]) await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+  });
+
   it('re-validates an NS record when another file gives its zone the SOA, and its host an address', async () => {
     const ns = pathToFileURL(path.join(dir, 'ns-records.dns.example.zone')).href;
     const nsText = '$ORIGIN dns.example.\n@ IN NS ns1\n@ IN NS ns2\nns1 IN A 192.0.2.1\n';

@@ -6,9 +6,11 @@
  */
 import { policyDomainOf, TLSRPT_OWNER, MTA_STS_OWNER, type SmtpTlsRecord } from '../records/smtptls';
 import { tagNamed } from '../records/taglist';
+import { cnameChainEnd } from '../records/cname';
+import { isDynamic } from '../records/dynamic';
 import type { AnalyzedSite, DnsModel, ModelContext, ModelRule, RecordContext, SmtpTlsRule } from './rule';
 import { reportSeveral } from './group';
-import { reachedFrom } from './reached';
+import { cnameIn, reachedFrom } from './reached';
 import { moveToFront } from './tagfix';
 
 type Kind = 'tlsrpt' | 'mta-sts';
@@ -296,7 +298,7 @@ export const mtaStsNoPolicyHost = modelRule('mta-sts', {
   summary: 'An MTA-STS record, but no `mta-sts.<domain>` host to serve the policy',
   fixable: false,
   docs: {
-    what: 'Finds `_mta-sts.<domain>` records in a zone that holds `<domain>` but no A, AAAA, CNAME or provider alias record (ALIAS, ANAME, octoDNS `Route53Provider/ALIAS`) for `mta-sts.<domain>`, in that file or anywhere in the workspace.',
+    what: 'Finds `_mta-sts.<domain>` records in a zone that holds `<domain>` but no A, AAAA, CNAME or provider alias record (ALIAS, ANAME, octoDNS `Route53Provider/ALIAS`) for `mta-sts.<domain>`, in that file or anywhere in the workspace. The same for a `_mta-sts.<domain>` CNAME to an MTA-STS record kept elsewhere (a hosted policy): the policy host is still the domain\'s own.',
     why: 'RFC 8461 §3.3: senders fetch the policy from `https://mta-sts.<domain>/.well-known/mta-sts.txt`; when that host does not resolve, the fetch fails and there is no policy to apply (the TXT record alone does nothing).',
     bad: `@ IN MX 10 mail\n_mta-sts IN TXT "${STS}"`,
     good: `@ IN MX 10 mail\n_mta-sts IN TXT "${STS}"\nmta-sts IN CNAME sts.example.net.`,
@@ -304,17 +306,33 @@ export const mtaStsNoPolicyHost = modelRule('mta-sts', {
   },
   check(model, ctx) {
     const owners = model.owners();
+    // The host itself, or a wildcard that covers it (RFC 4592), in the file or anywhere in the workspace.
+    const missing = (domain: string) => {
+      const names = [`mta-sts.${domain}`, `*.${domain}`];
+      return !model.records.some((r) => r.owner !== undefined && names.includes(r.owner) && resolves(r.type)) && !names.some((n) => model.workspace?.at(n).some((e) => resolves(e.record.type)));
+    };
+    const message = (host: string, via = '') => `No A, AAAA or CNAME record for \`${host}\` in the workspace${via}: senders fetch the policy from https://${host}/.well-known/mta-sts.txt, and without that host there is no policy to apply (RFC 8461 §3.3).`;
     for (const a of kept(model.sites, 'mta-sts')) {
       const domain = policyDomainOf('mta-sts', a.site.owner!);
       if (domain === undefined || a.site.relative) continue;
       // Only for a zone that holds the domain: records of other zones may be elsewhere.
+      if (!owners.has(domain) || !missing(domain)) continue;
+      ctx.report(a.site, 'owner', message(`mta-sts.${domain}`));
+    }
+    // A domain whose `_mta-sts` is a CNAME to an MTA-STS record kept elsewhere (a hosted policy) needs its own policy host all the same.
+    const cnameAt = cnameIn(model);
+    for (const [owner, cname] of model.cnames()) {
+      if (!owner.startsWith('_mta-sts.') || isDynamic(cname)) continue;
+      const domain = owner.slice('_mta-sts.'.length);
       if (!owners.has(domain)) continue;
-      const host = `mta-sts.${domain}`;
-      // The host itself, or a wildcard that covers it (RFC 4592).
-      const names = [host, `*.${domain}`];
-      if (model.records.some((r) => r.owner !== undefined && names.includes(r.owner) && resolves(r.type))) continue;
-      if (names.some((n) => model.workspace?.at(n).some((e) => resolves(e.record.type)))) continue;
-      ctx.report(a.site, 'owner', `No A, AAAA or CNAME record for \`${host}\` in the workspace: senders fetch the policy from https://${host}/.well-known/mta-sts.txt, and without that host there is no policy to apply (RFC 8461 §3.3).`);
+      const end = cnameChainEnd(owner, cnameAt)?.end;
+      if (end === undefined || end === owner) continue;
+      // The record at the end of the chain: an MTA-STS record in the workspace, or one kept out of it (a `_mta-sts` name is looked up for nothing else).
+      const there = model.workspace?.at(end) ?? [];
+      const known = model.owners().has(end) || there.length > 0;
+      const sts = [...model.sitesAt(end), ...there.flatMap((e) => (e.site ? [e.site] : []))].some((x) => x.kind === 'mta-sts');
+      if ((known && !sts) || !missing(domain)) continue;
+      ctx.reportAt(cname, message(`mta-sts.${domain}`, ` (this CNAME leads senders to ${known ? 'the MTA-STS record' : 'an MTA-STS record kept outside it'} at \`${end}\`)`));
     }
   },
 });
