@@ -13,6 +13,7 @@ import { applyFix, covered, lint } from '../helpers';
 import { analyzeZone, DocumentAnalyzer, readZone } from '../../server/src/service';
 import { WorkspaceIndex } from '../../server/src/workspace';
 import type { Finding } from '../../server/src/types';
+import { LineIndex } from '../../server/src/util/lines';
 
 const SOA = '@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n';
 const CNAME = 'zone/mx-target-is-cname';
@@ -289,6 +290,48 @@ describe('SRV targets', () => {
         });
       assert.equal(bind.length, 3, `${r.stdout}${r.stderr}`);
       assert.deepEqual(found.sort(), bind.sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('MX hosts written as IP addresses', () => {
+  const ADDRESS = 'zone/mx-target-is-address';
+  it('is a warning, not also a host without an address; the fix points the MX at the name with that address', () => {
+    const { text, findings } = lint(SOA + '@ IN MX 10 192.0.2.25\n@ IN MX 20 mx2\nmail IN A 192.0.2.25\nsmtp IN A 192.0.2.25\nv6 IN MX 10 2001:db8::25.\nabs IN MX 10 192.0.2.99.');
+    const found = of(ADDRESS, findings);
+    assert.deepEqual(found.map((f) => covered(text, f)), ['@ IN MX 10 192.0.2.25', 'v6 IN MX 10 2001:db8::25.', 'abs IN MX 10 192.0.2.99.']);
+    assert.match(found[0].message, /The MX host `192\.0\.2\.25` is an IP address, but an MX record names a host: senders look up the addresses of `192\.0\.2\.25\.example\.com` and find none.*Point it at `mail\.example\.com`, which has this address/);
+    assert.deepEqual(found[0].fixes!.map((f) => f.title), ['MX: point it at mail.example.com, which has the address 192.0.2.25', 'MX: point it at smtp.example.com, which has the address 192.0.2.25']);
+    assert.equal(applyFix(text, found[0].fixes![0]), text.replace('MX 10 192.0.2.25', 'MX 10 mail.example.com.'));
+    assert.match(found[1].message, /publish one: `mail IN AAAA 2001:db8::25`/);
+    assert.equal(found[1].fixes?.length ?? 0, 0);
+    // The other MX host has no address either: no MX host of the name takes mail.
+    assert.deepEqual(of(NO_ADDRESS, findings).map((f) => covered(text, f)), ['@ IN MX 20 mx2']);
+    assert.match(of(NO_ADDRESS, findings)[0].message, /no MX host of `example\.com` has an address/);
+  });
+
+  it('an NS record written as an address says so', () => {
+    const f = of(NS_NO_ADDRESS, lint(APEX + '@ IN NS ns1\n@ IN NS 192.0.2.53').findings)[0];
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /`192\.0\.2\.53\.example\.com` has no A or AAAA record in the zone example\.com \(`192\.0\.2\.53` is an IP address, which DNS reads as a name: an NS record names a host\)/);
+  });
+
+  it('the same MX records as named-checkzone ("MX is an address")', (t) => {
+    const CHECKZONE = ['/usr/bin/named-checkzone', '/usr/sbin/named-checkzone'].find((p) => fs.existsSync(p));
+    if (!CHECKZONE) return t.skip('named-checkzone not installed (apt-get install bind9-utils)');
+    const zone = '$ORIGIN a.test.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 192.0.2.25\nb IN MX 10 192.0.2.25.\nc IN MX 10 2001:db8::25\nd IN MX 10 10.1.2\ne IN MX 10 ns1\n';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-mxip-'));
+    try {
+      const file = path.join(dir, 'a.test.zone');
+      fs.writeFileSync(file, zone);
+      const r = spawnSync(CHECKZONE, ['-i', 'local', 'a.test', file], { encoding: 'utf8' });
+      const bind = [...`${r.stdout}${r.stderr}`.matchAll(/a\.test\.zone:(\d+): warning: '[^']+': MX is an address/g)].map((m) => Number(m[1]));
+      const index = new LineIndex(zone);
+      const ours = of(ADDRESS, lint(zone, {}, undefined, file).findings).map((f) => index.positionAt(f.range.start).line + 1);
+      assert.equal(bind.length, 3, `${r.stdout}${r.stderr}`);
+      assert.deepEqual(ours, bind);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

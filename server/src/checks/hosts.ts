@@ -9,6 +9,7 @@
 import { mxHost } from '../dns/types';
 import { cnameChainEnd, cnameTarget, hostRange, mxData, nsHost, srvTarget } from '../records/cname';
 import { isDynamic, isPartialZone, wholeZone } from '../records/dynamic';
+import { isIP } from 'node:net';
 import type { ResourceRecord } from '../types';
 import { isNullMx } from './nullmx';
 import type { DnsModel, ModelRule } from './rule';
@@ -126,6 +127,22 @@ function aliasOf(model: DnsModel, record: ResourceRecord, host: string, cname: R
   };
 }
 
+/**
+ * The host an MX, NS or SRV record names, as written, when it is an IP address: DNS reads it as a
+ * name (under the origin when written relative), which has no address.
+ */
+function writtenAddress(r: ResourceRecord): string | undefined {
+  const w = (r.type === 'MX' ? r.rdata[1] : r.type === 'NS' ? r.rdata[0] : r.rdata[3]) ?? '';
+  const a = w.endsWith('.') ? w.slice(0, -1) : w;
+  return isIP(a) ? a : undefined;
+}
+
+/** What a message adds for a host written as an IP address. */
+const asAddress = (r: ResourceRecord, what: string) => {
+  const a = writtenAddress(r);
+  return a ? ` (\`${a}\` is an IP address, which DNS reads as a name: ${what} names a host)` : '';
+};
+
 const isApex = (at: (name: string) => ResourceRecord[], name: string) => at(name).some((r) => r.type === 'SOA' && !isPartialZone(r));
 
 /** Whether `host` is `apex` or under it with no zone cut (NS) between: in the zone itself, where BIND checks it. */
@@ -185,12 +202,13 @@ export const mxTargetNoAddress: ModelRule = {
     const deliverable = new Map<string, boolean>();
     for (const { record, host } of mx) {
       const v = verdict(host);
-      if (!v || !('noAddress' in v)) deliverable.set(record.owner!, true);
+      // A host written as an IP address reaches no server (zone/mx-target-is-address).
+      if ((!v || !('noAddress' in v)) && !writtenAddress(record)) deliverable.set(record.owner!, true);
       else if (!deliverable.has(record.owner!)) deliverable.set(record.owner!, false);
     }
     for (const { record, host } of mx) {
       const v = verdict(host);
-      if (!v || !('noAddress' in v)) continue;
+      if (!v || !('noAddress' in v) || writtenAddress(record)) continue;
       const none = deliverable.get(record.owner!) === false;
       ctx.reportAt(
         record,
@@ -200,6 +218,41 @@ export const mxTargetNoAddress: ModelRule = {
   },
 };
 
+export const mxTargetIsAddress: ModelRule = {
+  id: 'zone/mx-target-is-address',
+  kind: 'zone',
+  scope: 'model',
+  severity: 'warning',
+  summary: 'An MX record names an IP address instead of a host',
+  fixable: true,
+  docs: {
+    what: 'Finds MX records whose host is written as an IPv4 or IPv6 address. `named-checkzone` warns of the same ("MX is an address"). Where the zone gives a name that address, the quick fix points the MX at it.',
+    why: 'RFC 1035 §3.3.9 and RFC 5321 §5.1: an MX record names a host, whose addresses senders then look up. An address in its place is read as a name (`192.0.2.25` written relative is `192.0.2.25.example.com`), which has no address, so senders cannot deliver to it; when it is the only MX, mail for the domain, its DMARC and TLS reports included, bounces.',
+    bad: '@ IN MX 10 192.0.2.25\nmail IN A 192.0.2.25',
+    good: '@ IN MX 10 mail\nmail IN A 192.0.2.25',
+    fix: 'Name a host in the MX record, one with an A or AAAA record of that address (publish one when there is none: `mail IN A 192.0.2.25`).',
+  },
+  check(model, ctx) {
+    const { of } = hostsOf(model, 'MX');
+    for (const { record, host } of of) {
+      const address = writtenAddress(record);
+      if (!address) continue;
+      // The names the zone gives that address: what the MX meant (the first three, in the order written).
+      const names: string[] = [];
+      const type = isIP(address) === 4 ? 'A' : 'AAAA';
+      for (const r of model.records)
+        if (r.type === type && r.owner !== undefined && !r.owner.startsWith('*') && r.rdata[0] === address && !names.includes(r.owner) && names.push(r.owner) === 3) break;
+      const span = hostRange(record);
+      ctx.reportAt(
+        record,
+        `The MX host \`${address}\` is an IP address, but an MX record names a host: senders look up the addresses of \`${host}\` and find none, so they cannot deliver to it (RFC 1035 §3.3.9, RFC 5321 §5.1). ${names.length ? `Point it at \`${names[0]}\`, which has this address.` : `Name a host with this address (publish one: \`mail IN ${type} ${address}\`).`}`,
+        {
+          docFixes: span && names.length ? () => names.map((n) => ({ title: `MX: point it at ${n}, which has the address ${address}`, edits: [{ range: span, newText: `${n}.` }] })) : undefined,
+        },
+      );
+    }
+  },
+};
 
 const REFUSED = 'BIND refuses to load the zone (`named-checkzone`: "not loaded due to errors"), so none of its records, SPF, DMARC and DKIM included, is served';
 
@@ -270,7 +323,7 @@ export const nsTargetNoAddress: ModelRule = {
       const refused = apex && v.noAddress === owner && inZone(at, host, owner);
       ctx.reportAt(
         record,
-        `The name server \`${host}\` has no A or AAAA record in the zone ${v.noAddress}, so resolvers cannot reach it (RFC 1034 §4.2.1)${refused ? `; ${REFUSED}` : ''}. Correct the host or publish its addresses.`,
+        `The name server \`${host}\` has no A or AAAA record in the zone ${v.noAddress}${asAddress(record, 'an NS record')}, so resolvers cannot reach it (RFC 1034 §4.2.1)${refused ? `; ${REFUSED}` : ''}. Correct the host or publish its addresses.`,
         { severity: refused ? 'error' : 'warning' },
       );
     }
@@ -325,9 +378,9 @@ export const srvTargetNoAddress: ModelRule = {
     for (const { record, host } of of) {
       const v = verdict(host);
       if (!v || !('noAddress' in v)) continue;
-      ctx.reportAt(record, `The SRV target \`${host}\` has no A or AAAA record in the zone ${v.noAddress}, so clients that look up \`${record.owner}\` cannot connect to it (RFC 2782). Correct the target, publish its addresses, or write \`.\` if the service is not offered.`);
+      ctx.reportAt(record, `The SRV target \`${host}\` has no A or AAAA record in the zone ${v.noAddress}${asAddress(record, 'an SRV record')}, so clients that look up \`${record.owner}\` cannot connect to it (RFC 2782). Correct the target, publish its addresses, or write \`.\` if the service is not offered.`);
     }
   },
 };
 
-export const hostRules: ModelRule[] = [mxTargetIsCname, mxTargetNoAddress, nsTargetIsCname, nsTargetNoAddress, srvTargetIsCname, srvTargetNoAddress];
+export const hostRules: ModelRule[] = [mxTargetIsCname, mxTargetNoAddress, mxTargetIsAddress, nsTargetIsCname, nsTargetNoAddress, srvTargetIsCname, srvTargetNoAddress];
