@@ -8,8 +8,6 @@ import type { Fix } from '../types';
 import type { ResourceRecord } from '../types';
 import type { ModelRule } from './rule';
 
-/** Types whose records at one name are not one RRset: an RRSIG (SIG) has the TTL of the RRset it covers. */
-const NOT_ONE_RRSET = new Set(['RRSIG', 'SIG']);
 
 /** One RRset of a name whose records are written in several groups, in the order its records are read. */
 interface RRset {
@@ -103,15 +101,17 @@ export const rrsetTtlMismatch: ModelRule = {
         last = owner;
         lastUri = r.uri;
       }
-      if (r.superseded || NOT_ONE_RRSET.has(r.type)) continue;
+      const type = r.type;
+      if (r.superseded || type === 'RRSIG' || type === 'SIG') continue;
+      // Not RRSIG (SIG) records: each has the TTL of the RRset it covers.
       if (tracked) {
         let set: RRset | undefined;
         for (const x of tracked)
-          if (x.type === r.type) {
+          if (x.type === type) {
             set = x;
             break;
           }
-        if (!set) tracked.push({ type: r.type, setter: r, setterGroup: groupNo, firstTtl: r.ttl, generated: r.generated === true });
+        if (!set) tracked.push({ type, setter: r, setterGroup: groupNo, firstTtl: r.ttl, generated: r.generated === true });
         else {
           if (set.setterGroup !== groupNo) {
             set.setter = r;
@@ -123,9 +123,9 @@ export const rrsetTtlMismatch: ModelRule = {
         continue;
       }
       let k = 0;
-      while (k < inGroup && types[k] !== r.type) k++;
+      while (k < inGroup && types[k] !== type) k++;
       if (k === inGroup) {
-        types[k] = r.type;
+        types[k] = type;
         firsts[k] = r;
         inGroup++;
       } else if (r.ttl !== firsts[k].ttl && !r.generated && !firsts[k].generated) report(r, firsts[k], false);
@@ -136,7 +136,7 @@ export const rrsetTtlMismatch: ModelRule = {
     last = undefined;
     for (const r of model.records) {
       const owner = r.owner;
-      if (r.ttl === undefined || owner === undefined || r.superseded || NOT_ONE_RRSET.has(r.type)) continue;
+      if (r.ttl === undefined || owner === undefined || r.superseded || r.type === 'RRSIG' || r.type === 'SIG') continue;
       if (owner !== last) {
         last = owner;
         sets = mixed.has(owner) ? across.get(owner) : undefined;
