@@ -266,6 +266,18 @@ describe('DMARC values in another case', () => {
   });
 });
 
+describe('SPF terms separated by `;` or `,`', () => {
+  it('the fixes, one for each separator, write spaces (and the mechanism again in an address list), and leave a record with none', () => {
+    const { text, findings } = lint('@ IN TXT "v=spf1 mx;include:_spf.example.net; -ip4:192.0.2.1,192.0.2.2 -all;"');
+    const found = findings.filter((f) => f.rule === 'spf/wrong-separator');
+    assert.deepEqual(found.map((f) => f.fixes![0].title), ['Separate the terms with a space', 'Remove `;`', 'Separate the terms with a space and `-ip4:`', 'Remove `;`']);
+    let fixed = text;
+    for (const f of [...found].reverse()) fixed = applyFix(fixed, f.fixes![0]);
+    assert.ok(fixed.includes('"v=spf1 mx include:_spf.example.net -ip4:192.0.2.1 -ip4:192.0.2.2 -all"'), fixed);
+    assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((f) => f.rule.startsWith('spf/') && f.severity === 'error'), []);
+  });
+});
+
 describe('SPF includes a typo away from a sending platform\'s', () => {
   const typos = (value: string) => lint(`@ IN TXT "${value}"`).findings.filter((f) => f.rule === 'spf/include-typo').map((f) => f.message.match(/Did you mean `([^`]+)`/)?.[1]);
   it('suggests the platform include for a typo of its registrable name and for names guides misprint, offline', () => {

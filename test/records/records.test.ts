@@ -61,6 +61,23 @@ describe('SPF parser (RFC 7208)', () => {
     assert.equal(parseSpf('v=spf1 -all exp=%{c}.example.com').problems[0]?.code, 'invalid-macro');
   });
 
+  it('flags `;` and `,` between terms once each, and reads the terms they join on their own', () => {
+    const v = 'v=spf1 mx;include:_spf.example.net; ip4:192.0.2.1,192.0.2.2 -all;';
+    const r = parseSpf(v);
+    assert.deepEqual(r.problems.map((p) => [p.code, p.range.start]), [
+      ['separator', 9],
+      ['separator', 34],
+      ['separator', 49],
+      ['separator', 64],
+    ]);
+    assert.match(r.problems[1].message, /`;` does not separate SPF terms, only spaces do \(RFC 7208 §4\.6\.1\): receivers read `mx;include:_spf\.example\.net;` as one term/);
+    // The terms meant, each with its own range (the address after the comma is no term of its own).
+    assert.deepEqual(r.terms.map((t) => [at(v, t.range), t.invalid]), [['mx', false], ['include:_spf.example.net', false], ['ip4:192.0.2.1', false], ['-all', false]]);
+    // A `,` among a macro's delimiters, or followed by what is no term, separates nothing.
+    assert.deepEqual(parseSpf('v=spf1 exists:%{ir,}.%{v}._spf.example.net -all').problems, []);
+    assert.deepEqual(parseSpf('v=spf1 include:a.example,b -all').problems.map((p) => p.code), ['invalid-domain-spec']);
+  });
+
   it('accepts the version case-insensitively and a record with only the version', () => {
     assert.deepEqual(parseSpf('V=SPF1 -ALL').problems, []);
     assert.deepEqual(parseSpf('v=spf1').terms, []);

@@ -52,6 +52,37 @@ export const syntaxError = problemRule('spf/syntax-error', 'syntax', 'A term of 
   fix: 'Write the term in its documented form (`include:domain`, `a[:domain][/cidr]`, `ip4:network[/len]`…) and separate terms by single spaces.',
 });
 
+/**
+ * The edit that makes a `;` or `,` between SPF terms a space: removed where a space or the end is
+ * beside it already, and in a list of addresses (`ip4:a,b`) the mechanism written again before the next.
+ */
+function separatorFix(record: SpfRecord, range: OffsetRange): ValueFix[] {
+  const v = record.value;
+  const at = range.start;
+  const termStart = v.lastIndexOf(' ', at) + 1;
+  const mechanism = /^[-+~?]?ip[46]:/i.exec(v.slice(termStart, at))?.[0];
+  const nextEnd = v.indexOf(' ', at + 1) < 0 ? v.length : v.indexOf(' ', at + 1);
+  const next = v.slice(at + 1, nextEnd).split(/[;,]/)[0];
+  let newText = ' ';
+  if (mechanism && next !== '' && !/^[-+~?]?[a-z]/i.test(next)) newText = ` ${mechanism}`;
+  else if (at + 1 === v.length || v[at + 1] === ' ' || v[at - 1] === ' ') newText = '';
+  return [{ title: newText === '' ? `Remove \`${v[at]}\`` : `Separate the terms with a space${newText.length > 1 ? ` and \`${newText.trim()}\`` : ''}`, edits: [{ range, newText }] }];
+}
+
+export const wrongSeparator = problemRule(
+  'spf/wrong-separator',
+  'separator',
+  'SPF terms separated by `;` or `,` instead of spaces',
+  {
+    what: 'Finds `;` and `,` used between SPF terms or after the last one (`include:_spf.example.net; -all`, `mx,-all`, `ip4:192.0.2.1,192.0.2.2`), as DMARC records separate their tags or as lists are written elsewhere.',
+    why: 'RFC 7208 §4.6.1: only spaces separate the terms of an SPF record. Receivers read `include:_spf.example.net;` as one term, whose domain is not valid, and a record with a term that is not valid returns `permerror` for every message (§4.6): SPF then passes nothing, and DMARC has only DKIM to go on.',
+    bad: '@ IN TXT "v=spf1 include:_spf.example.net; ip4:192.0.2.1,192.0.2.2 -all;"',
+    good: '@ IN TXT "v=spf1 include:_spf.example.net ip4:192.0.2.1 ip4:192.0.2.2 -all"',
+    fix: 'Separate the terms with single spaces, remove a `;` at the end, and write `ip4:` (or `ip6:`) before each address of a list. The quick fix does this for each separator.',
+  },
+  separatorFix,
+);
+
 export const unknownMechanism = problemRule('spf/unknown-mechanism', 'unknown-mechanism', 'The SPF record uses a mechanism that does not exist', {
   what: 'Finds mechanism names other than all, include, a, mx, ptr, ip4, ip6 and exists, for example `ip:` or `inlcude:`.',
   why: 'RFC 7208 §5 defines the eight mechanisms; an unknown one makes `check_host()` return `permerror` (§4.6.3), so the record authorises nothing.',
@@ -524,6 +555,7 @@ export const privateAddress: SpfRule = {
 
 export const spfRules: SpfRule[] = [
   syntaxError,
+  wrongSeparator,
   networkTooWide,
   privateAddress,
   unknownMechanism,

@@ -37,6 +37,7 @@ export type SpfProblemCode =
   | 'invalid-cidr'
   | 'invalid-domain-spec'
   | 'invalid-macro'
+  | 'separator'
   | 'version';
 
 export interface SpfProblem {
@@ -191,12 +192,55 @@ export function parseSpf(value: string): SpfRecord {
     const text = value.slice(start, end);
     // A misplaced `v=spf1` is reported above; it is not also a term.
     if (start === misplacedVersion) continue;
+    // `;` or `,` between terms (as in DMARC records, or a list of addresses): one problem for each, and the terms meant read on their own.
+    const split = text.indexOf(';') < 0 && text.indexOf(',') < 0 ? undefined : separatorSplit(text);
+    if (split) {
+      for (const at of split.separators)
+        problems.push({
+          code: 'separator',
+          range: { start: start + at, end: start + at + 1 },
+          message: `\`${text[at]}\` does not separate SPF terms, only spaces do (RFC 7208 §4.6.1): receivers read \`${text}\` as one term, and the whole record fails with a permerror for every message.`,
+        });
+      for (const part of split.parts) if (part.text !== '') parseTerm(part.text, start + part.at, record);
+      continue;
+    }
     parseTerm(text, start, record);
   }
   // RFC 7208 §4.5/§12: only SP separates terms; tabs and other white space are syntax errors.
   const ws = /[\t\r\n\v\f\u00a0]/.exec(value);
   if (ws) problems.push({ code: 'syntax', range: { start: ws.index, end: ws.index + 1 }, message: 'Only spaces may separate SPF terms; this white-space character makes the record invalid (RFC 7208 §4.6.1).' });
   return record;
+}
+
+/** A piece of text that reads as an SPF term: a mechanism (with its qualifier) or `redirect=`/`exp=`. */
+const TERM_LIKE = /^(?:[-+~?]?(?:all|mx|a|ptr)|[-+~?]?(?:include|exists|ip4|ip6|a|mx|ptr):.|(?:redirect|exp)=.)/i;
+const ADDRESS_LIKE = /^[0-9a-f:.]*[.:][0-9a-f:.]*(?:\/\d*)?$/i;
+
+/**
+ * A term that is several terms joined by `;` or `,` (`include:a.example;`, `mx,-all`,
+ * `ip4:192.0.2.1,192.0.2.2`): the pieces, with their offsets in the term, and where each separator
+ * is. Undefined when any separator is not between things that read as terms (or at the end): a `,` in
+ * a macro's delimiters is not one.
+ */
+function separatorSplit(text: string): { parts: { text: string; at: number }[]; separators: number[] } | undefined {
+  const list = /^[-+~?]?ip[46]:/i.test(text);
+  const parts: { text: string; at: number }[] = [];
+  const separators: number[] = [];
+  let from = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = text[i];
+    if (i < text.length && c !== ';' && c !== ',') continue;
+    parts.push({ text: text.slice(from, i), at: from });
+    if (i < text.length) separators.push(i);
+    from = i + 1;
+  }
+  for (let k = 1; k < parts.length; k++) {
+    const p = parts[k].text;
+    const ok = p === '' ? k === parts.length - 1 : TERM_LIKE.test(p) || (list && ADDRESS_LIKE.test(p));
+    if (!ok || parts[k - 1].text === '') return undefined;
+  }
+  // An address after a comma in an ip4/ip6 list is no term of its own (the fix makes it one).
+  return { parts: parts.filter((p, k) => k === 0 || TERM_LIKE.test(p.text)), separators };
 }
 
 function nextSpace(s: string, from: number): number {
