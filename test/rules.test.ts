@@ -278,6 +278,25 @@ describe('SPF terms separated by `;` or `,`', () => {
   });
 });
 
+describe('DMARC report URIs separated by a space or `;`, or in angle brackets', () => {
+  it('one finding each, with the fix that makes the list what was meant', () => {
+    for (const [written, meant, rule] of [
+      ['rua=mailto:a@example.com mailto:b@example.com', 'rua=mailto:a@example.com,mailto:b@example.com', 'dmarc/invalid-uri'],
+      ['rua=mailto:a@example.com;mailto:b@example.com', 'rua=mailto:a@example.com,mailto:b@example.com', 'dmarc/syntax-error'],
+      ['ruf=mailto:a@example.com; mailto:b@example.com', 'ruf=mailto:a@example.com, mailto:b@example.com', 'dmarc/syntax-error'],
+      ['rua=mailto:<a@example.com>', 'rua=mailto:a@example.com', 'dmarc/invalid-uri'],
+    ]) {
+      const { text, findings } = lint(`_dmarc IN TXT "v=DMARC1; p=none; ${written}"`);
+      const errors = findings.filter((f) => f.severity === 'error');
+      assert.deepEqual(errors.map((f) => f.rule), [rule], written);
+      assert.doesNotMatch(errors[0].message, /is not a valid e-mail address|is not a `tag=value` pair/);
+      const fixed = applyFix(text, errors[0].fixes![0]);
+      assert.ok(fixed.includes(`"v=DMARC1; p=none; ${meant}"`), fixed);
+      assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((f) => f.severity === 'error'), [], meant);
+    }
+  });
+});
+
 describe('SPF includes a typo away from a sending platform\'s', () => {
   const typos = (value: string) => lint(`@ IN TXT "${value}"`).findings.filter((f) => f.rule === 'spf/include-typo').map((f) => f.message.match(/Did you mean `([^`]+)`/)?.[1]);
   it('suggests the platform include for a typo of its registrable name and for names guides misprint, offline', () => {

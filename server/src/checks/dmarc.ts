@@ -99,16 +99,28 @@ export const syntaxError = rule({
   id: 'dmarc/syntax-error',
   severity: 'error',
   summary: 'A part of the DMARC record is not a `tag=value` pair',
-  fixable: false,
+  fixable: true,
   docs: {
-    what: 'Finds parts of the record between semicolons that are not `tag=value`.',
+    what: 'Finds parts of the record between semicolons that are not `tag=value`, such as a stray `quarantine` or a second report URI after `rua=…;`.',
     why: 'RFC 9989 §4.7 defines the record as a tag list (the DKIM syntax of RFC 6376 §3.2); receivers reject or misread a record with parts they cannot parse.',
-    bad: '_dmarc IN TXT "v=DMARC1; p=reject; quarantine"',
-    good: '_dmarc IN TXT "v=DMARC1; p=reject"',
-    fix: 'Write each part as `tag=value` and separate parts with `;`.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com;mailto:reports@example.com"',
+    good: '_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com,mailto:reports@example.com"',
+    fix: 'Write each part as `tag=value` and separate parts with `;`. A second report URI after `rua=…;` is joined to the list with `,` by the quick fix.',
   },
   check(record, ctx) {
-    for (const p of record.problems) ctx.report(p.range, `${p.message} DMARC records are \`tag=value\` pairs separated by \`;\` (RFC 9989 §4.7).`);
+    for (const p of record.problems) {
+      // A URI after `rua=…;` or `ruf=…;`: a second destination, separated by `;` where the list wants `,`.
+      const part = record.value.slice(p.range.start, p.range.end);
+      const before = record.tags.filter((t) => t.range.end <= p.range.start).pop();
+      const semi = before ? record.value.lastIndexOf(';', p.range.start) : -1;
+      if (/^mailto:/i.test(part) && before && (before.name === 'rua' || before.name === 'ruf') && semi >= before.range.end) {
+        ctx.report(p.range, `\`${part}\` is a second \`${before.name}\` URI after a \`;\`, which ends the tag: the URIs of one tag are separated by \`,\` (RFC 9989 §4.7). Receivers send no reports to it, and some discard the whole record.`, {
+          fixes: [{ title: `Separate the \`${before.name}\` URIs with \`,\``, edits: [{ range: { start: semi, end: semi + 1 }, newText: ',' }] }],
+        });
+        continue;
+      }
+      ctx.report(p.range, `${p.message} DMARC records are \`tag=value\` pairs separated by \`;\` (RFC 9989 §4.7).`);
+    }
   },
 });
 
@@ -471,7 +483,20 @@ export const invalidUri = rule({
         } else if (u.scheme !== 'mailto') {
           ctx.report(u.range, `\`${u.text}\` is not a \`mailto:\` URI; aggregate and failure reports are only sent by e-mail (RFC 9990 §3).`);
         } else if (!u.address || !ADDR_RE.test(u.address)) {
-          ctx.report(u.addressRange ?? u.range, `\`${u.address ?? ''}\` is not a valid e-mail address (RFC 5321 §4.1.2).`);
+          // Two URIs with a space between, not a comma; an address in angle brackets, as mail headers write it.
+          const joined = /\s+(?=[a-z][a-z0-9+.-]*:)/i.exec(u.text);
+          const bracketed = /^<([^<>]*)>$/.exec(u.address ?? '');
+          if (joined) {
+            const at = u.range.start + joined.index;
+            ctx.report({ start: at, end: at + joined[0].length }, `Two report URIs run together in \`${u.text}\`: the URIs of \`${name}\` are separated by \`,\` (RFC 9989 §4.7), so receivers read one address that is not valid, and send no reports to either.`, {
+              fixes: [{ title: 'Separate the URIs with `,`', edits: [{ range: { start: at, end: at + joined[0].length }, newText: ',' }] }],
+            });
+          } else if (bracketed && u.addressRange && ADDR_RE.test(bracketed[1])) {
+            const r = u.addressRange;
+            ctx.report(r, `\`${u.address}\`: angle brackets are not part of a \`mailto:\` URI (RFC 6068 §2), so receivers read no valid address and send no reports.`, {
+              fixes: [{ title: `Write \`mailto:${bracketed[1]}\``, edits: [{ range: { start: r.start, end: r.start + 1 }, newText: '' }, { range: { start: r.end - 1, end: r.end }, newText: '' }] }],
+            });
+          } else ctx.report(u.addressRange ?? u.range, `\`${u.address ?? ''}\` is not a valid e-mail address (RFC 5321 §4.1.2).`);
         } else if (u.size !== undefined && !/^\d+[kmgt]?$/i.test(u.size)) {
           ctx.report(u.sizeRange ?? u.range, `\`!${u.size}\` is not a size limit (digits with an optional k, m, g or t).`);
         }
