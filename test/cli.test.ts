@@ -504,14 +504,18 @@ describe('dmarc-lens check --fix', () => {
         '',
       ].join('\n'),
     );
-    fs.writeFileSync(path.join(dir, 'main.tf'), 'resource "aws_route53_record" "dmarc" {\n  zone_id = "Z123"\n  name    = "_dmarc.fix-tf.example"\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=DMARC1;p=reject rua=mailto:d@fix-tf.example"]\n}\n');
+    fs.writeFileSync(
+      path.join(dir, 'main.tf'),
+      'resource "aws_route53_record" "dmarc" {\n  zone_id = "Z123"\n  name    = "_dmarc.fix-tf.example"\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=DMARC1;p=reject rua=mailto:d@fix-tf.example"]\n}\n' +
+        'resource "aws_route53_record" "spf" {\n  zone_id = "Z123"\n  name    = "fix-tf.example"\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=spf1 include:_spf.google.com; -ip4:192.0.2.1,192.0.2.2 ~all;"]\n}\n',
+    );
     return dir;
   };
 
   it('writes what each record visibly says, leaves policy choices and suppressed findings, then reports what is left', () => {
     const dir = workspace();
     const r = run('check', dir, '--offline', '--fix');
-    assert.match(r.stderr, /fixed 11 findings in 2 files \(\S+fix\.example\.zone: 10, \S+main\.tf: 1\)/);
+    assert.match(r.stderr, /fixed 14 findings in 2 files \(\S+fix\.example\.zone: 10, \S+main\.tf: 4\)/);
     assert.equal(
       fs.readFileSync(path.join(dir, 'fix.example.zone'), 'utf8'),
       [
@@ -528,6 +532,7 @@ describe('dmarc-lens check --fix', () => {
       ].join('\n'),
     );
     assert.match(fs.readFileSync(path.join(dir, 'main.tf'), 'utf8'), /records = \["v=DMARC1;p=reject; rua=mailto:d@fix-tf\.example"\]/);
+    assert.match(fs.readFileSync(path.join(dir, 'main.tf'), 'utf8'), /records = \["v=spf1 include:_spf\.google\.com -ip4:192\.0\.2\.1 -ip4:192\.0\.2\.2 ~all"\]/);
     // What is left is reported as by a check, and decides the exit status.
     assert.equal(r.status, 1);
     assert.match(r.stdout, /fix\.example\.zone:3:\d+: error spf\/plus-all/);
