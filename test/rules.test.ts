@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { allRules } from '../server/src/checks/registry';
 import { renderRulePage, renderIndex, renderSchema } from '../scripts/gen-docs';
 import type { Finding } from '../server/src/types';
-import { applyFix, lint, ROOT } from './helpers';
+import { applyFix, covered, lint, ROOT } from './helpers';
 import { WorkspaceIndex } from '../server/src/workspace';
 import { FindingSink, readZone } from '../server/src/service';
 import { WorkspaceResolver } from '../server/src/dns/chain';
@@ -275,6 +275,25 @@ describe('SPF terms separated by `;` or `,`', () => {
     for (const f of [...found].reverse()) fixed = applyFix(fixed, f.fixes![0]);
     assert.ok(fixed.includes('"v=spf1 mx include:_spf.example.net -ip4:192.0.2.1 -ip4:192.0.2.2 -all"'), fixed);
     assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((f) => f.rule.startsWith('spf/') && f.severity === 'error'), []);
+  });
+});
+
+describe('DKIM tags run together without `;`', () => {
+  it('one error at each missing `;`, not also the value it spoils or a missing key; the fixes leave a record with neither', () => {
+    const key = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB';
+    const { text, findings } = lint(`s._domainkey IN TXT "v=DKIM1 k=rsa; h=sha256 s=email; k2=x p=" "${key}"`);
+    const errors = findings.filter((f) => f.severity === 'error');
+    assert.deepEqual(errors.map((f) => [f.rule, covered(text, f)]), [
+      ['dkim/missing-separator', ' k='],
+      ['dkim/missing-separator', ' s='],
+      ['dkim/missing-separator', ' p='],
+    ]);
+    assert.match(errors[0].message, /`k=` runs into the `v` tag; separate tags with `;` \(RFC 6376 §3\.2\)/);
+    // After an unknown tag too (`k2=x p=…`): what runs in is a DKIM tag.
+    let fixed = text;
+    for (const f of [...errors].reverse()) fixed = applyFix(fixed, f.fixes![0]);
+    assert.ok(fixed.includes('"v=DKIM1; k=rsa; h=sha256; s=email; k2=x; p=" "'), fixed);
+    assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((f) => f.severity === 'error'), []);
   });
 });
 

@@ -19,6 +19,7 @@ export const AUTOFIX: ReadonlySet<string> = new Set([
   'dmarc/missing-separator',
   'dmarc/whitespace-around-equals',
   'dkim/tag-case',
+  'dkim/missing-separator',
   'dkim/whitespace-in-key',
   'dkim/key-encoding',
   'spf/duplicate-mechanism',
