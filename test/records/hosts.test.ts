@@ -240,6 +240,8 @@ describe('NS hosts as named-checkzone judges them', () => {
     ['an alias', '@ IN NS dns\ndns IN CNAME ns1\n'],
     ['a host without an address', '@ IN NS ns2\nns2 IN MX 10 ns1\n'],
     ['a wildcard CNAME', '@ IN NS any\n* IN CNAME ns1\n'],
+    // A name with records below it exists: the wildcard does not answer for it (RFC 4592 §2.2.2).
+    ['a name with records below it, beside a wildcard', '@ IN NS wild\n* IN A 192.0.2.7\nx.wild IN A 192.0.2.9\n'],
   ])
     it(`refuses the zone for an apex NS naming ${name}, where we give an error`, (t) => {
       if (!CHECKZONE) return t.skip('named-checkzone not installed (apt-get install bind9-utils)');

@@ -92,7 +92,10 @@ function hostsOf(model: DnsModel, type: HostType): Hosts {
     else if (wild && !hasDescendants(model, host)) v = { cname: wild };
     else if (!recs.some(hasAddress) && !recs.some(isDynamic)) {
       // Only in a zone the workspace holds whole (its SOA is there) is "no record" an answer; a wildcard with an address answers for a name that does not exist.
-      const zone = wholeZone(host, at, (r) => r, (r) => hasAddress(r) || r.type === 'CNAME');
+      let zone = wholeZone(host, at, (r) => r, (r) => hasAddress(r) || r.type === 'CNAME');
+      // But not for one with records below it (an empty non-terminal), which exists (RFC 4592 §2.2.2): asked only when a wildcard is there.
+      const above = host.slice(host.indexOf('.') + 1);
+      if (!zone && recs.length === 0 && at(`*.${above}`).length > 0 && hasDescendants(model, host)) zone = wholeZone(host, at, (r) => r, () => false);
       if (zone) v = { noAddress: zone.apex };
     }
     verdicts.set(host, v);
