@@ -278,6 +278,33 @@ describe('SPF terms separated by `;` or `,`', () => {
   });
 });
 
+describe('SPF strings joined with no space between two terms', () => {
+  it('one error at each such joint, not also the term it spoils; the fix puts the space in the next string', () => {
+    const { text, findings } = lint('@ IN TXT ( "v=spf1 include:_spf.google.com"\n  "ip4:192.0.2.1" "ip4:192.0.2.2" ; two lists\n  "-all" )');
+    const errors = findings.filter((f) => f.severity === 'error');
+    assert.deepEqual(errors.map((f) => [f.rule, covered(text, f)]), [
+      ['spf/glued-strings', 'include:_spf.google.com"\n  "ip4:192.0.2.1'],
+      ['spf/glued-strings', 'ip4:192.0.2.1" "ip4:192.0.2.2'],
+      ['spf/glued-strings', 'ip4:192.0.2.2" ; two lists\n  "-all'],
+    ]);
+    assert.match(errors[0].message, /`include:_spf\.google\.com` and `ip4:192\.0\.2\.1` become part of the one term `include:_spf\.google\.comip4:192\.0\.2\.1ip4:192\.0\.2\.2-all`/);
+    let fixed = text;
+    for (const f of [...errors].reverse()) fixed = applyFix(fixed, f.fixes![0]);
+    assert.ok(fixed.includes('( "v=spf1 include:_spf.google.com"\n  " ip4:192.0.2.1" " ip4:192.0.2.2" ; two lists\n  " -all" )'), fixed);
+    assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((f) => f.rule.startsWith('spf/')), []);
+    // A domain split across strings joins as meant; so does a term after a string ending in a space.
+    assert.deepEqual(lint('@ IN TXT "v=spf1 include:_spf.goo" "gle.com include:a" "mple.com -all"').findings.filter((f) => f.rule === 'spf/glued-strings'), []);
+  });
+
+  it('in a Terraform record (Route 53 strings inside one HCL string), the fix keeps the escapes', () => {
+    const tf = 'resource "aws_route53_record" "spf" {\n  zone_id = "Z1"\n  name    = "example.com"\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=spf1 include:_spf.google.com\\"\\"include:sendgrid.net -all"]\n}\n';
+    const { text, findings } = lint(tf, {}, undefined, 'main.tf');
+    const f = findings.find((x) => x.rule === 'spf/glued-strings')!;
+    assert.ok(f, JSON.stringify(findings.map((x) => x.rule)));
+    assert.ok(applyFix(text, f.fixes![0]).includes('records = ["v=spf1 include:_spf.google.com\\"\\" include:sendgrid.net -all"]'), applyFix(text, f.fixes![0]));
+  });
+});
+
 describe('DKIM tags run together without `;`', () => {
   it('one error at each missing `;`, not also the value it spoils or a missing key; the fixes leave a record with neither', () => {
     const key = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB';

@@ -24,6 +24,7 @@ export const AUTOFIX: ReadonlySet<string> = new Set([
   'dkim/key-encoding',
   'spf/duplicate-mechanism',
   'spf/wrong-separator',
+  'spf/glued-strings',
   // Not meta/unused-suppression: the fix pass walks no SPF trees (no DNS), so it cannot tell that a
   // suppression of a lookup-tree finding is in use.
 ]);

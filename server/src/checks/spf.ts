@@ -1,12 +1,51 @@
 /**
  * SPF record rules (RFC 7208). Each rule is one object: metadata, docs and a pure check.
  */
-import type { SpfProblemCode, SpfRecord, SpfTerm } from '../records/spf';
-import type { OffsetRange } from '../types';
+import { TERM_LIKE, type SpfProblemCode, type SpfRecord, type SpfTerm } from '../records/spf';
+import type { OffsetRange, RecordSite } from '../types';
 import type { RecordContext, SpfRule, ValueFix } from './rule';
 import { includeTypo as typoOf } from '../senders/catalog';
 import { getDomain } from 'tldts';
 import { inNetwork, parseIp, type Ip } from '../spf/evaluator';
+
+const joints = new WeakMap<RecordSite, number[]>();
+
+/**
+ * Where two character-strings of a record meet with no space though the second starts an SPF term
+ * (`"… include:_spf.example.net" "include:…"`): DNS joins them as written (RFC 7208 §3.3), so the two
+ * terms become one. Offsets in the value; none for `v=spf1` glued to the next string (invalid-version's).
+ */
+export function gluedJoints(site: RecordSite): number[] {
+  if (site.strings.length < 2) return [];
+  let out = joints.get(site);
+  if (out) return out;
+  out = [];
+  const v = site.value;
+  for (let i = 1; i < site.strings.length; i++) {
+    const b = site.strings[i].start;
+    if (b <= 0 || b >= v.length || v[b - 1] === ' ' || v[b] === ' ' || /^v=spf1$/i.test(v.slice(0, b))) continue;
+    const end = v.indexOf(' ', b);
+    if (TERM_LIKE.test(v.slice(b, end < 0 ? v.length : end))) out.push(b);
+  }
+  joints.set(site, out);
+  return out;
+}
+
+/**
+ * For each joint of gluedJoints: the term the strings make one of (value range), and the two pieces
+ * on either side of the joint (up to the joints before and after it in the same term).
+ */
+function gluedTerms(site: RecordSite): (OffsetRange & { joint: number; from: number; to: number })[] {
+  const v = site.value;
+  const js = gluedJoints(site);
+  return js.map((b, i) => {
+    const start = v.lastIndexOf(' ', b) + 1;
+    const end = v.indexOf(' ', b) < 0 ? v.length : v.indexOf(' ', b);
+    const before = js[i - 1];
+    const after = js[i + 1];
+    return { start, end, joint: b, from: before !== undefined && before >= start ? before : start, to: after !== undefined && after < end ? after : end };
+  });
+}
 
 function problemRule(
   id: string,
@@ -24,7 +63,9 @@ function problemRule(
     fixable: fix !== undefined,
     docs,
     check(record, ctx) {
-      for (const p of record.problems) if (p.code === code) ctx.report(p.range, p.message, { fixes: fix?.(record, p.range) });
+      // A term made of two by strings joined with no space is spf/glued-strings' to report.
+      const glued = gluedTerms(ctx.site);
+      for (const p of record.problems) if (p.code === code && !glued.some((t) => t.start <= p.range.start && p.range.end <= t.end)) ctx.report(p.range, p.message, { fixes: fix?.(record, p.range) });
     },
   };
 }
@@ -82,6 +123,30 @@ export const wrongSeparator = problemRule(
   },
   separatorFix,
 );
+
+export const gluedStrings: SpfRule = {
+  id: 'spf/glued-strings',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'error',
+  summary: 'Two strings of the SPF record join with no space between two terms',
+  fixable: true,
+  docs: {
+    what: 'Finds a record split into several character-strings (`"…" "…"`, as a long SPF record must be, 255 bytes a string) where one string ends and the next starts an SPF term with no space between them.',
+    why: 'RFC 7208 §3.3: DNS serves the strings of a TXT record joined with nothing between them. `"v=spf1 include:_spf.example.net" "include:mail.example.org -all"` is the record `v=spf1 include:_spf.example.netinclude:mail.example.org -all`: one include of a name that does not exist, so the record fails with a permerror (§5.2), and `mx" "-all` reads `mx-all`, which is not valid. The split looks right in the file, so this is easy to miss.',
+    bad: '@ IN TXT "v=spf1 include:_spf.example.net" "include:mail.example.org -all"',
+    good: '@ IN TXT "v=spf1 include:_spf.example.net " "include:mail.example.org -all"',
+    fix: 'Put a space at the end of the first string or at the start of the next. The quick fix puts it at the start of the next string.',
+  },
+  check(record, ctx) {
+    const v = record.value;
+    for (const { start, end, joint: b, from, to } of gluedTerms(ctx.site)) {
+      ctx.report({ start: from, end: to }, `Two strings of the record join here with no space between them, and DNS serves them as one (RFC 7208 §3.3): \`${v.slice(from, b)}\` and \`${v.slice(b, to)}\` become part of the one term \`${v.slice(start, end)}\`, and the record fails (permerror).`, {
+        fixes: [{ title: 'Put a space at the start of the next string', edits: [{ range: { start: b, end: b + 1 }, newText: ` ${v[b]}` }] }],
+      });
+    }
+  },
+};
 
 export const unknownMechanism = problemRule('spf/unknown-mechanism', 'unknown-mechanism', 'The SPF record uses a mechanism that does not exist', {
   what: 'Finds mechanism names other than all, include, a, mx, ptr, ip4, ip6 and exists, for example `ip:` or `inlcude:`.',
@@ -556,6 +621,7 @@ export const privateAddress: SpfRule = {
 export const spfRules: SpfRule[] = [
   syntaxError,
   wrongSeparator,
+  gluedStrings,
   networkTooWide,
   privateAddress,
   unknownMechanism,

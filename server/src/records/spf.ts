@@ -213,7 +213,7 @@ export function parseSpf(value: string): SpfRecord {
 }
 
 /** A piece of text that reads as an SPF term: a mechanism (with its qualifier) or `redirect=`/`exp=`. */
-const TERM_LIKE = /^(?:[-+~?]?(?:all|mx|a|ptr)|[-+~?]?(?:include|exists|ip4|ip6|a|mx|ptr):.|(?:redirect|exp)=.)/i;
+export const TERM_LIKE = /^(?:[-+~?]?all$|[-+~?]?(?:a|mx)(?:$|[/:])|[-+~?]?ptr(?:$|:)|[-+~?]?(?:include|exists|ip4|ip6):.|(?:redirect|exp)=.)/i;
 const ADDRESS_LIKE = /^[0-9a-f:.]*[.:][0-9a-f:.]*(?:\/\d*)?$/i;
 
 /**
