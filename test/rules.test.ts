@@ -305,6 +305,27 @@ describe('SPF strings joined with no space between two terms', () => {
   });
 });
 
+describe('DMARC and DKIM tags where two strings join with no `;`', () => {
+  it('a missing-separator error at the joint, not also an invalid value or a missing key; the fix puts `;` at the start of the next string', () => {
+    const key = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB';
+    for (const [written, meant, rule] of [
+      ['_dmarc IN TXT "v=DMARC1; p=reject" "rua=mailto:d@example.com"', '_dmarc IN TXT "v=DMARC1; p=reject" ";rua=mailto:d@example.com"', 'dmarc/missing-separator'],
+      [`s._domainkey IN TXT "v=DKIM1; k=rsa" "p=${key}"`, `s._domainkey IN TXT "v=DKIM1; k=rsa" ";p=${key}"`, 'dkim/missing-separator'],
+    ]) {
+      const { text, findings } = lint(written);
+      const errors = findings.filter((f) => f.severity === 'error');
+      assert.deepEqual(errors.map((f) => f.rule), [rule], written);
+      assert.match(errors[0].message, /where two strings of the record join with no `;` between them/);
+      const fixed = applyFix(text, errors[0].fixes![0]);
+      assert.ok(fixed.includes(meant), fixed);
+      assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((f) => f.severity === 'error'), []);
+    }
+    // A key split across strings, and a tag after a `;` that ends a string, join as meant.
+    assert.deepEqual(lint(`s._domainkey IN TXT "v=DKIM1; k=rsa; p=${key.slice(0, 100)}" "${key.slice(100)}"`).findings.filter((f) => f.severity === 'error'), []);
+    assert.deepEqual(lint('_dmarc IN TXT "v=DMARC1; p=reject;" "rua=mailto:d@example.com"').findings.filter((f) => f.severity === 'error'), []);
+  });
+});
+
 describe('DKIM tags run together without `;`', () => {
   it('one error at each missing `;`, not also the value it spoils or a missing key; the fixes leave a record with neither', () => {
     const key = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB';

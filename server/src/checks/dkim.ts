@@ -3,7 +3,8 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { ED25519_SPKI_PREFIX, type DkimRecord } from '../records/dkim';
-import type { Tag } from '../records/taglist';
+import { tagAtJoint, type Tag } from '../records/taglist';
+import type { RecordSite } from '../types';
 import type { DkimRule } from './rule';
 import { moveToFront, removeTag, replaceInStrings } from './tagfix';
 
@@ -27,16 +28,20 @@ const DKIM_TAGS = new Set(['v', 'g', 'h', 'k', 'n', 'p', 's', 't']);
  * Where another tag runs into this one's value for want of a `;` (`k=rsa p=MIIB…`): the white space
  * before it and the tag's name. Not inside `p`, whose value is the key, written last.
  */
-function runsInto(t: Tag): { at: number; end: number; name: string } | undefined {
+function runsInto(t: Tag, site: RecordSite): { at: number; end: number; name: string; joint?: true } | undefined {
   if (t.name === 'p') return undefined;
   const m = /(?<![\s;])(\s+)([a-z]+)\s*=/i.exec(t.value);
-  if (!m || !DKIM_TAGS.has(m[2].toLowerCase())) return undefined;
-  const at = t.valueRange.start + m.index;
-  return { at, end: at + m[0].length, name: m[2] };
+  if (m && DKIM_TAGS.has(m[2].toLowerCase())) {
+    const at = t.valueRange.start + m.index;
+    return { at, end: at + m[0].length, name: m[2] };
+  }
+  // Or where two strings of the record join with nothing between them (`"k=rsa" "p=MIIB…"`).
+  const j = tagAtJoint(site.strings, site.value, t, DKIM_TAGS);
+  return j && { at: j.at, end: j.at + j.length, name: j.name, joint: true };
 }
 
 /** A `p=` run into another tag: the key record has one, and the rule for the missing `;` says so. */
-const hiddenKey = (record: DkimRecord) => record.tags.some((t) => runsInto(t)?.name.toLowerCase() === 'p');
+const hiddenKey = (record: DkimRecord, site: RecordSite) => record.tags.some((t) => runsInto(t, site)?.name.toLowerCase() === 'p');
 
 export const missingSeparator = rule({
   id: 'dkim/missing-separator',
@@ -44,7 +49,7 @@ export const missingSeparator = rule({
   summary: 'Two DKIM tags run together without `;`',
   fixable: true,
   docs: {
-    what: 'Finds a tag value that holds another `tag=`, i.e. a missing `;` between two tags of the key record (`k=rsa p=MIIB…`).',
+    what: 'Finds a tag value that holds another `tag=`, i.e. a missing `;` between two tags of the key record (`k=rsa p=MIIB…`), also where two strings of the record meet (`"k=rsa" "p=MIIB…"`, which DNS serves as one string).',
     why: 'RFC 6376 §3.2: the tags of a tag list are separated by `;`. Without it the second tag becomes part of the first one\'s value: the key type is then `rsa p=MIIB…`, which no verifier knows, and the record has no `p=`, so every signature with the selector fails.',
     bad: `sel._domainkey IN TXT "v=DKIM1; k=rsa p=" ${split(KEY)}`,
     good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
@@ -52,11 +57,16 @@ export const missingSeparator = rule({
   },
   check(record, ctx) {
     for (const t of record.tags) {
-      const r = runsInto(t);
+      const r = runsInto(t, ctx.site);
       if (r)
-        ctx.report({ start: r.at, end: r.end }, `\`${r.name}=\` runs into the \`${t.name}\` tag; separate tags with \`;\` (RFC 6376 §3.2).`, {
-          fixes: [{ title: 'Insert `;`', edits: [{ range: { start: r.at, end: r.at }, newText: ';' }] }],
-        });
+        ctx.report(
+          { start: r.at, end: r.end },
+          `\`${r.name}=\` runs into the \`${t.name}\` tag${r.joint ? ' where two strings of the record join with no `;` between them (DNS serves them as one string)' : ''}; separate tags with \`;\` (RFC 6376 §3.2).`,
+          {
+            // At a joint, the `;` goes at the start of the next string.
+            fixes: [{ title: r.joint ? 'Insert `;` at the start of the next string' : 'Insert `;`', edits: [r.joint ? { range: { start: r.at, end: r.at + 1 }, newText: `;${record.value[r.at]}` } : { range: { start: r.at, end: r.at }, newText: ';' }] }],
+          },
+        );
     }
   },
 });
@@ -80,7 +90,7 @@ export const invalidVersion = rule({
     if (!v) return;
     if (record.tags[0] !== v)
       ctx.report(v.range, '`v=DKIM1` must be the first tag when present (RFC 6376 §3.6.1); dkimpy, Mail::DKIM and OpenDKIM still read the key, but a verifier that keeps to the letter may not.', { severity: 'warning', fixes: [moveToFront(record.value, v)] });
-    else if (v.value !== 'DKIM1' && !runsInto(v))
+    else if (v.value !== 'DKIM1' && !runsInto(v, ctx.site))
       ctx.report(v.range, `\`v=${v.value}\` must be \`v=DKIM1\` (RFC 6376 §3.6.1).`, { fixes: [{ title: 'Write `v=DKIM1`', edits: [{ range: v.valueRange, newText: 'DKIM1' }] }] });
   },
 });
@@ -104,7 +114,7 @@ export const syntaxError = rule({
       if (seen.has(t.name)) ctx.report(t.range, `Tag \`${t.name}\` appears twice; verifiers reject the key record (RFC 6376 §3.2).`);
       seen.add(t.name);
     }
-    if (!record.byName.has('p') && !hiddenKey(record)) ctx.report({ start: 0, end: record.value.length }, 'The key record has no `p=` tag (required, RFC 6376 §3.6.1).');
+    if (!record.byName.has('p') && !hiddenKey(record, ctx.site)) ctx.report({ start: 0, end: record.value.length }, 'The key record has no `p=` tag (required, RFC 6376 §3.6.1).');
     // An empty tag: `;;`, or `;` first. The grammar has none (one `;` may end the list); dkimpy and OpenDKIM refuse the record.
     const v = record.value;
     for (let i = v.indexOf(';'); i >= 0; i = v.indexOf(';', i + 1)) {
@@ -230,7 +240,7 @@ export const unknownKeyType = rule({
   },
   check(record, ctx) {
     const k = record.byName.get('k');
-    if (k && !['rsa', 'ed25519'].includes(k.value.toLowerCase()) && !runsInto(k))
+    if (k && !['rsa', 'ed25519'].includes(k.value.toLowerCase()) && !runsInto(k, ctx.site))
       ctx.report(k.range, `Unknown key type \`${k.value}\`; DKIM keys are \`rsa\` (RFC 6376 §3.6.1) or \`ed25519\` (RFC 8463).`);
   },
 });
@@ -299,7 +309,7 @@ export const invalidValue = rule({
   check(record, ctx) {
     const h = record.byName.get('h');
     // A value with another tag run into it is dkim/missing-separator's.
-    if (h && !runsInto(h)) {
+    if (h && !runsInto(h, ctx.site)) {
       const items = h.value.split(':').map((x) => x.trim().toLowerCase());
       const bad = items.filter((i) => i !== 'sha1' && i !== 'sha256');
       // No algorithm a signature can use: every signature fails (sha1 alone is dkim/sha1's).
@@ -313,7 +323,7 @@ export const invalidValue = rule({
     }
     // Service types are compared exactly (dkimpy, Mail::DKIM): `Email` is not `email`.
     const sTag = record.byName.get('s');
-    if (sTag && !runsInto(sTag)) {
+    if (sTag && !runsInto(sTag, ctx.site)) {
       const items = sTag.value.split(':').map((x) => x.trim());
       if (!items.includes('email') && !items.includes('*')) {
         const cased = items.find((i) => i.toLowerCase() === 'email' || i === '*');
@@ -327,7 +337,7 @@ export const invalidValue = rule({
       }
     }
     const t = record.byName.get('t');
-    if (t && !runsInto(t)) {
+    if (t && !runsInto(t, ctx.site)) {
       const bad = t.value.split(':').map((x) => x.trim().toLowerCase()).filter((i) => i !== 'y' && i !== 's');
       if (bad.length) ctx.report(t.range, `\`t\` has ${bad.map((b) => `\`${b}\``).join(', ')}, not among \`y\`, \`s\`; unknown flags are ignored (RFC 6376 §3.6.1).`);
     }

@@ -2,7 +2,8 @@
  * DMARC policy record rules (RFC 9989, with RFC 7489 compatibility where receivers still differ).
  */
 import { parseReportUris, type DmarcRecord } from '../records/dmarc';
-import type { Tag } from '../records/taglist';
+import { tagAtJoint, type Tag } from '../records/taglist';
+import type { RecordSite } from '../types';
 import type { DmarcRule, RecordContext, ValueFix } from './rule';
 import { moveToFront, removeTag as removeTagIn } from './tagfix';
 import { editDistance, endWithoutSeparators } from '../util/text';
@@ -28,9 +29,12 @@ export function appendTag(record: DmarcRecord, text: string, title: string): Val
  * The value a tag really has when the next tag ran into it (`p=none rua=…`, `p=none, rua=…`):
  * those are reported once, as a separator problem, not again as a bad value.
  */
-function ownValue(tag: Tag): string {
+/** A tag's value without another tag run into it (for want of a `;`, or where two strings of the record join). */
+function ownValue(tag: Tag, site: RecordSite): string {
   const m = /(?:\s+|\s*,\s*)([a-z]+)\s*=/i.exec(tag.value);
-  return m && KNOWN_TAGS.has(m[1].toLowerCase()) ? tag.value.slice(0, m.index) : tag.value;
+  if (m && KNOWN_TAGS.has(m[1].toLowerCase())) return tag.value.slice(0, m.index);
+  const j = tagAtJoint(site.strings, site.value, tag, KNOWN_TAGS);
+  return j ? tag.value.slice(0, j.at - tag.valueRange.start) : tag.value;
 }
 
 function setValue(tag: Tag, value: string, title: string): ValueFix {
@@ -63,7 +67,7 @@ export const invalidVersion = rule({
       ctx.report(v.range, '`v=DMARC1` must be the first tag; receivers discard records that do not start with it (RFC 9989 §4.7).', {
         fixes: [moveToFront(record.value, v)],
       });
-    } else if (v.nameRaw !== 'v' || ownValue(v) !== 'DMARC1') {
+    } else if (v.nameRaw !== 'v' || ownValue(v, ctx.site) !== 'DMARC1') {
       const written = record.value.slice(v.range.start, v.range.end);
       // OpenDMARC and Mail::DMARC read the tag whatever its case; the RFC's discovery does not.
       const lenient = /^v\s*=\s*dmarc1$/i.test(written) ? ' OpenDMARC and Mail::DMARC accept it, receivers that follow the RFC discard the record.' : '';
@@ -130,7 +134,7 @@ export const missingSeparator = rule({
   summary: 'Two DMARC tags run together without `;`',
   fixable: true,
   docs: {
-    what: 'Finds a tag value that contains another `tag=`, i.e. a missing `;` between two tags.',
+    what: 'Finds a tag value that contains another `tag=`, i.e. a missing `;` between two tags, written in one string or where two strings of the record meet (`"v=DMARC1; p=none" "rua=…"`, which DNS serves as one string).',
     why: 'RFC 9989 §4.7: tags are separated by `;`. Without it the second tag becomes part of the first value, which is then invalid (e.g. `p=none rua=…`).',
     bad: '_dmarc IN TXT "v=DMARC1; p=none rua=mailto:dmarc@example.com"',
     good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
@@ -140,11 +144,19 @@ export const missingSeparator = rule({
     for (const t of record.tags) {
       // Not after a comma: that is dmarc/comma-separator's (`v=DMARC1, p=none`).
       const m = /(?<![,\s])(\s+)([a-z]+)\s*=/i.exec(t.value);
-      if (!m || !KNOWN_TAGS.has(m[2].toLowerCase())) continue;
-      const at = t.valueRange.start + m.index;
-      ctx.report({ start: at, end: at + m[0].length }, `\`${m[2]}=\` runs into the \`${t.name}\` tag; separate tags with \`;\` (RFC 9989 §4.7).`, {
-        fixes: [{ title: 'Insert `;`', edits: [{ range: { start: at, end: at }, newText: ';' }] }],
-      });
+      if (m && KNOWN_TAGS.has(m[2].toLowerCase())) {
+        const at = t.valueRange.start + m.index;
+        ctx.report({ start: at, end: at + m[0].length }, `\`${m[2]}=\` runs into the \`${t.name}\` tag; separate tags with \`;\` (RFC 9989 §4.7).`, {
+          fixes: [{ title: 'Insert `;`', edits: [{ range: { start: at, end: at }, newText: ';' }] }],
+        });
+        continue;
+      }
+      // Two strings of the record joined with no `;` between: the fix puts it at the start of the next string.
+      const j = tagAtJoint(ctx.site.strings, record.value, t, KNOWN_TAGS);
+      if (j)
+        ctx.report({ start: j.at, end: j.at + j.length }, `\`${j.name}=\` runs into the \`${t.name}\` tag where two strings of the record join with no \`;\` between them (DNS serves them as one string); separate tags with \`;\` (RFC 9989 §4.7).`, {
+          fixes: [{ title: 'Insert `;` at the start of the next string', edits: [{ range: { start: j.at, end: j.at + 1 }, newText: `;${record.value[j.at]}` }] }],
+        });
     }
   },
 });
@@ -241,10 +253,10 @@ export const invalidValue = rule({
   check(record, ctx) {
     for (const t of record.tags) {
       const r = VALUE_RULES[t.name];
-      if (!r || r.ok(ownValue(t))) continue;
+      if (!r || r.ok(ownValue(t, ctx.site))) continue;
       const lower = t.value.toLowerCase().trim();
       const fixes: ValueFix[] = [];
-      const own = ownValue(t);
+      const own = ownValue(t, ctx.site);
       if (own !== own.toLowerCase() && r.ok(own.toLowerCase())) {
         // Only the case differs: ABNF strings ignore case (RFC 5234 §2.3), so receivers read the value;
         // a hint, for the parsers and tools that compare exactly.
@@ -267,8 +279,8 @@ export const invalidValue = rule({
     }
     for (const t of record.tags) {
       const r = RFC7489_VALUE_RULES[t.name];
-      if (!r || t.value === '' || r.ok(ownValue(t))) continue;
-      ctx.report(t.valueRange, `\`${t.name}=${ownValue(t)}\` is not valid in RFC 7489 (\`${t.name}\` takes ${r.expect}): RFC 9989 removed \`${t.name}\` and its receivers ignore it, but RFC 7489 receivers such as OpenDMARC discard the whole record over it (RFC 7489 §6.3); remove the tag.`, { fixes: [removeTag(record, t)] });
+      if (!r || t.value === '' || r.ok(ownValue(t, ctx.site))) continue;
+      ctx.report(t.valueRange, `\`${t.name}=${ownValue(t, ctx.site)}\` is not valid in RFC 7489 (\`${t.name}\` takes ${r.expect}): RFC 9989 removed \`${t.name}\` and its receivers ignore it, but RFC 7489 receivers such as OpenDMARC discard the whole record over it (RFC 7489 §6.3); remove the tag.`, { fixes: [removeTag(record, t)] });
     }
   },
 });
@@ -332,7 +344,7 @@ export const pctRemoved = rule({
   check(record, ctx) {
     const pct = record.byName.get('pct');
     // A value RFC 7489 does not allow is dmarc/invalid-value's (an error: old receivers drop the record).
-    if (!pct || !RFC7489_VALUE_RULES.pct.ok(ownValue(pct))) return;
+    if (!pct || !RFC7489_VALUE_RULES.pct.ok(ownValue(pct, ctx.site))) return;
     const t = record.byName.get('t');
     const safe = t !== undefined && ((pct.value === '0' && t.value === 'y') || (pct.value === '100' && t.value === 'n'));
     if (safe || (pct.value === '100' && t === undefined)) {
@@ -364,10 +376,10 @@ export const rfRemoved = rule({
   },
   check(record, ctx) {
     const t = record.byName.get('rf');
-    if (!t || !RFC7489_VALUE_RULES.rf.ok(ownValue(t))) return;
+    if (!t || !RFC7489_VALUE_RULES.rf.ok(ownValue(t, ctx.site))) return;
     // RFC 7489 allows a list (`afrf:iodef`), but OpenDMARC 1.4 discards the whole record over one.
-    if (ownValue(t).includes(':'))
-      ctx.report(t.range, `\`rf=${ownValue(t)}\` is removed in RFC 9989 and ignored by its receivers, but OpenDMARC discards the whole record over a list of formats, so the domain has no policy there; remove the tag (RFC 9991 has one format).`, { severity: 'warning', fixes: [removeTag(record, t)] });
+    if (ownValue(t, ctx.site).includes(':'))
+      ctx.report(t.range, `\`rf=${ownValue(t, ctx.site)}\` is removed in RFC 9989 and ignored by its receivers, but OpenDMARC discards the whole record over a list of formats, so the domain has no policy there; remove the tag (RFC 9991 has one format).`, { severity: 'warning', fixes: [removeTag(record, t)] });
     else ctx.report(t.range, '`rf` is removed in RFC 9989 and ignored by receivers; failure reports have one format (RFC 9991).', { fixes: [removeTag(record, t)] });
   },
 });
@@ -386,7 +398,7 @@ export const riRemoved = rule({
   },
   check(record, ctx) {
     const t = record.byName.get('ri');
-    if (t && RFC7489_VALUE_RULES.ri.ok(ownValue(t))) ctx.report(t.range, '`ri` is removed in RFC 9989 and ignored; aggregate reports come once a day (RFC 9990).', { fixes: [removeTag(record, t)] });
+    if (t && RFC7489_VALUE_RULES.ri.ok(ownValue(t, ctx.site))) ctx.report(t.range, '`ri` is removed in RFC 9989 and ignored; aggregate reports come once a day (RFC 9990).', { fixes: [removeTag(record, t)] });
   },
 });
 

@@ -96,3 +96,19 @@ function parsePart(value: string, from: number, to: number, list: TagList): void
     spaceAroundEquals: ne !== eq || vs !== eq + 1,
   });
 }
+
+/**
+ * Where a tag's value holds the start of a character-string of the record that begins another known
+ * tag (`"v=DMARC1; p=none" "rua=…"`, `"k=rsa" "p=MIIB…"`): DNS joins the strings as written, so the
+ * second tag runs into the first for want of a `;`. `at` is a record offset.
+ */
+export function tagAtJoint(strings: readonly { start: number }[], value: string, t: Tag, known: ReadonlySet<string>): { at: number; name: string; length: number } | undefined {
+  if (strings.length < 2) return undefined;
+  for (const s of strings) {
+    const b = s.start;
+    if (b <= t.valueRange.start || b >= t.valueRange.end || /[;\s]/.test(value[b - 1])) continue;
+    const m = /^([a-z]+)\s*=/i.exec(value.slice(b, t.valueRange.end));
+    if (m && known.has(m[1].toLowerCase())) return { at: b, name: m[1], length: m[0].length };
+  }
+  return undefined;
+}
