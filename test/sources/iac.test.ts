@@ -273,6 +273,25 @@ describe('Terraform JSON syntax (.tf.json)', () => {
 });
 
 describe('Terraform', () => {
+  it('a Route 53 TXT string over 255 bytes is an error (Route 53 refuses it); the fix splits it with \\"\\" in the HCL string', () => {
+    const key = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAt+Qc1RAi70uuyZBL95IbUzAuEugC67SVq/QNiLPdoJC55TbbMPyKSeCt05HayMilLjXifusAea6MYR2J4Nt67u3Fb2Bnq62yzIdxl/UwAm2tkKd1OaH+AsISGGN5jWgeCfBfU+xFHYgchILHIXIJxFhG7d451e/vopXqU9H+LcESF3IZUKCC/BJXmilJncCJ5bamz5bt5v5eE+Et40HwDYumSwXXUD86w5lKgyiT32F+IvBS1Sh5wgQASR8431bUH5fX5jh+YmV+Et4Z3N5X2ccXa/6ouDrrRF4AiYbfGTA9e4UWIhKnKb9K7ZDiT6a96o7fk01FLa2RDKO3x2vJEwIDAQAB';
+    const text = `resource "aws_route53_record" "dkim" {\n  zone_id = "Z1"\n  name    = "s1._domainkey.example.com"\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=DKIM1; k=rsa; p=${key}"]\n}\n`;
+    const a = analyzeZone(text, 'main.tf');
+    const f = a.findings.find((x) => x.rule === 'zone/string-too-long')!;
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /This TXT string is 410 bytes; Route 53 refuses a string over 255 \(CharacterStringTooLong\)/);
+    assert.equal(covered(text, f), `v=DKIM1; k=rsa; p=${key}`);
+    const fixed = applyFix(text, f.fixes![0]);
+    const value = `v=DKIM1; k=rsa; p=${key}`;
+    assert.ok(fixed.includes(`records = ["${value.slice(0, 255)}\\"\\"${value.slice(255)}"]`), fixed);
+    const again = analyzeZone(fixed, 'main.tf');
+    assert.deepEqual(again.findings.filter((x) => x.severity === 'error'), []);
+    assert.deepEqual(again.zone.sites[0].strings.map((x) => x.bytes), [255, 155]);
+    assert.equal(again.zone.sites[0].value, value);
+    // Split already: nothing to say.
+    assert.deepEqual(analyzeZone(fixed, 'main.tf').findings.filter((x) => x.rule === 'zone/string-too-long'), []);
+  });
+
   it('takes a literal zone id (Route 53 `Z…`, Cloudflare hex, a Google managed-zone name) for no domain', () => {
     const text = ['aws_route53_record', 'cloudflare_record', 'google_dns_record_set'].map((kind, i) => `resource "${kind}" "r${i}" {\n  ${kind === 'google_dns_record_set' ? 'managed_zone = "example-com"' : `zone_id = "${i === 0 ? 'Z0123456789ABCDEFGHIJ' : '023e105f4ecef8ad9ca31a8372d0c353'}"`}\n  name = "_dmarc.example.com${kind === 'google_dns_record_set' ? '.' : ''}"\n  type = "TXT"\n  ${kind === 'aws_route53_record' ? 'records' : kind === 'cloudflare_record' ? 'value' : 'rrdatas'} = ["v=DMARC1; p=none"]\n}\n`).join('');
     assert.deepEqual(readSource(text, 'main.tf').sites.map((s) => s.owner), ['_dmarc.example.com', '_dmarc.example.com', '_dmarc.example.com']);

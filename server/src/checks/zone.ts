@@ -173,11 +173,11 @@ export const zoneRules: SourceRule[] = [
     summary: 'A character-string is longer than 255 bytes',
     fixable: true,
     docs: {
-      what: 'Finds a quoted (or unquoted) string in a TXT or SPF record longer than 255 bytes.',
-      why: 'RFC 1035 §3.3: a character-string is one length byte and at most 255 bytes of data. Servers refuse to load the zone (BIND: "ran out of space"), so the record is never published.',
+      what: 'Finds a quoted (or unquoted) string in a TXT or SPF record longer than 255 bytes: in zone files, in the quoted strings of octoDNS, CloudFormation and Ansible values, and in a Terraform Route 53 value, which the AWS provider sends as it is (its strings are split by `\\"\\"`).',
+      why: 'RFC 1035 §3.3: a character-string is one length byte and at most 255 bytes of data. Servers refuse to load the zone (BIND: "ran out of space"), and Route 53 refuses the change (`CharacterStringTooLong`), so the record is never published: a 2048-bit DKIM key, about 400 bytes, always needs two strings.',
       bad: `@ IN TXT "v=spf1 ${'ip4:192.0.2.1 '.repeat(18)}-all"`,
       good: `@ IN TXT "v=spf1 ${'ip4:192.0.2.1 '.repeat(9)}" "${'ip4:192.0.2.1 '.repeat(9)}-all"`,
-      fix: 'Split the value into several quoted strings of at most 255 bytes each: `"first part" "second part"`. DNS joins them with no separator, so keep any space inside a string.',
+      fix: 'Split the value into several quoted strings of at most 255 bytes each: `"first part" "second part"` (in a Terraform Route 53 value, `first part\\"\\"second part`). DNS joins them with no separator, so keep any space inside a string.',
     },
   }),
   rule({

@@ -20,7 +20,7 @@ import { type Attribute, type Block, heredocParts, parseBody, type StringPart, s
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { decodedOf, elementsOf, evaluate, type ExprEnv, generated, type HVal, lastUnknown, textOf } from './hclexpr';
 import { charStrings, sliceDecoded, type Decoded } from './layers';
-import type { SourceProblem, ZoneFile } from './zonefile';
+import { splitStringText, type SourceProblem, type ZoneFile } from './zonefile';
 
 /** One entry of a literal `for_each`: its key, its value as written, and for an object value its flat attributes (`each.value.name`). */
 interface ForEachEntry {
@@ -1017,11 +1017,43 @@ interface PassedValue {
   relative: boolean;
 }
 
+/**
+ * Route 53 takes a TXT string of at most 255 bytes and refuses the change otherwise
+ * (`CharacterStringTooLong`); the AWS provider does not split a longer one, `\"\"` in the value does.
+ * The fix puts `\"\"` where the value splits into strings of at most 255 bytes.
+ */
+function route53TooLong(out: ZoneFile, uri: string, decoded: Decoded, strings: readonly CharString[]): void {
+  for (const s of strings) {
+    if (s.bytes <= 255) continue;
+    const piece = decoded.value.slice(s.start, s.end);
+    const range = { start: decoded.map.toDocStart(s.start), end: decoded.map.toDocEnd(s.end) };
+    let fixes: SourceProblem['fixes'];
+    if (!decoded.coarse && !piece.includes('\\')) {
+      const edits: TextEdit[] = [];
+      let at = s.start;
+      for (const part of splitStringText(piece).slice(0, -1)) {
+        at += part.length;
+        const doc = decoded.map.toDocStart(at);
+        edits.push({ range: { start: doc, end: doc }, newText: '\\"\\"' });
+      }
+      fixes = [{ title: 'Split into strings of at most 255 bytes (`\\"\\"`)', edits }];
+    }
+    out.problems.push({
+      code: 'zone/string-too-long',
+      message: `This TXT string is ${s.bytes} bytes; Route 53 refuses a string over 255 (CharacterStringTooLong), and the AWS provider does not split it. Write \`\\"\\"\` inside the value where it should split (RFC 1035 §3.3: DNS joins the strings again).`,
+      uri,
+      range,
+      fixes,
+    });
+  }
+}
+
 /** The record site of a TXT value written at `tok` (heredoc newline warned), added to `out`. */
 function addValueSite(out: ZoneFile, uri: string, r: { value: Value; heredocNewline?: number }, tok: Token, how: { owner: string | undefined; type: 'TXT' | 'SPF'; route53: boolean; quoted: boolean | 'when-quoted'; relative: boolean }, ownerRange: OffsetRange, alternative = false): RecordSite {
   if (r.heredocNewline !== undefined)
     out.problems.push({ code: 'source/heredoc-newline', severity: 'warning', message: 'The heredoc keeps the newline before its closing marker, so the published record ends with a line break (receivers then reject or misread it); wrap it in trimspace() or write a quoted string.', uri, range: { start: r.heredocNewline, end: r.heredocNewline + 1 } });
   let { decoded, strings } = r.value;
+  if (how.route53 && strings) route53TooLong(out, uri, decoded, strings);
   const syntax: ValueSyntax = { host: 'hcl', route53Split: how.route53 };
   if (how.quoted === true || (how.quoted === 'when-quoted' && /^\s*"[^]*"\s*$/.test(decoded.value))) {
     // google_dns_record_set (always), Cloudflare (when quoted): the value carries its own quotes, like a zone file.
