@@ -320,6 +320,9 @@ describe('DMARC and DKIM tags where two strings join with no `;`', () => {
       assert.ok(fixed.includes(meant), fixed);
       assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((f) => f.severity === 'error'), []);
     }
+    // The `rua` is written, only run into `p`: no "no rua" warning beside the error, nor with a space for the `;`.
+    for (const written of ['"v=DMARC1; p=reject" "rua=mailto:d@example.com"', '"v=DMARC1; p=reject rua=mailto:d@example.com"'])
+      assert.deepEqual(lint(`_dmarc IN TXT ${written}`).findings.filter((f) => f.rule === 'dmarc/no-rua'), [], written);
     // A key split across strings, and a tag after a `;` that ends a string, join as meant.
     assert.deepEqual(lint(`s._domainkey IN TXT "v=DKIM1; k=rsa; p=${key.slice(0, 100)}" "${key.slice(100)}"`).findings.filter((f) => f.severity === 'error'), []);
     assert.deepEqual(lint('_dmarc IN TXT "v=DMARC1; p=reject;" "rua=mailto:d@example.com"').findings.filter((f) => f.severity === 'error'), []);

@@ -578,6 +578,8 @@ export const noRua = rule({
   },
   check(record, ctx) {
     if (record.byName.has('rua') || !record.byName.has('v')) return;
+    // A `rua=` run into another tag is written, only without its `;`: dmarc/missing-separator says so.
+    if (record.tags.some((t) => ownValue(t, ctx.site) !== t.value && /(?:^|[\s,;])rua\s*=/i.test(t.value.slice(ownValue(t, ctx.site).length)))) return;
     const owner = ctx.site.owner;
     const domain = owner?.startsWith('_dmarc.') ? owner.slice(7) : undefined;
     ctx.report(record.byName.get('v')!.range, 'The record has no `rua`, so no aggregate reports arrive and you cannot see who sends as this domain (RFC 9990 §2).', {
