@@ -320,6 +320,8 @@ describe('DMARC and DKIM tags where two strings join with no `;`', () => {
       assert.ok(fixed.includes(meant), fixed);
       assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((f) => f.severity === 'error'), []);
     }
+    // A `,` before the joint is dmarc/comma-separator's alone.
+    assert.deepEqual(lint('_dmarc IN TXT "v=DMARC1; p=none," "rua=mailto:d@example.com"').findings.filter((f) => f.severity === 'error').map((f) => f.rule), ['dmarc/comma-separator']);
     // The `rua` is written, only run into `p`: no "no rua" warning beside the error, nor with a space for the `;`.
     for (const written of ['"v=DMARC1; p=reject" "rua=mailto:d@example.com"', '"v=DMARC1; p=reject rua=mailto:d@example.com"'])
       assert.deepEqual(lint(`_dmarc IN TXT ${written}`).findings.filter((f) => f.rule === 'dmarc/no-rua'), [], written);

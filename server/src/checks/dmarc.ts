@@ -153,7 +153,8 @@ export const missingSeparator = rule({
       }
       // Two strings of the record joined with no `;` between: the fix puts it at the start of the next string.
       const j = tagAtJoint(ctx.site.strings, record.value, t, KNOWN_TAGS);
-      if (j)
+      // After a `,`, dmarc/comma-separator's.
+      if (j && record.value[j.at - 1] !== ',')
         ctx.report({ start: j.at, end: j.at + j.length }, `\`${j.name}=\` runs into the \`${t.name}\` tag where two strings of the record join with no \`;\` between them (DNS serves them as one string); separate tags with \`;\` (RFC 9989 §4.7).`, {
           fixes: [{ title: 'Insert `;` at the start of the next string', edits: [{ range: { start: j.at, end: j.at + 1 }, newText: `;${record.value[j.at]}` }] }],
         });
@@ -579,7 +580,13 @@ export const noRua = rule({
   check(record, ctx) {
     if (record.byName.has('rua') || !record.byName.has('v')) return;
     // A `rua=` run into another tag is written, only without its `;`: dmarc/missing-separator says so.
-    if (record.tags.some((t) => ownValue(t, ctx.site) !== t.value && /(?:^|[\s,;])rua\s*=/i.test(t.value.slice(ownValue(t, ctx.site).length)))) return;
+    if (
+      record.tags.some((t) => {
+        const own = ownValue(t, ctx.site);
+        return own !== t.value && /(?:^|[\s,;])rua\s*=/i.test(t.value.slice(own.length));
+      })
+    )
+      return;
     const owner = ctx.site.owner;
     const domain = owner?.startsWith('_dmarc.') ? owner.slice(7) : undefined;
     ctx.report(record.byName.get('v')!.range, 'The record has no `rua`, so no aggregate reports arrive and you cannot see who sends as this domain (RFC 9990 §2).', {

@@ -15,7 +15,7 @@ const joints = new WeakMap<RecordSite, number[]>();
  * (`"… include:_spf.example.net" "include:…"`): DNS joins them as written (RFC 7208 §3.3), so the two
  * terms become one. Offsets in the value; none for `v=spf1` glued to the next string (invalid-version's).
  */
-export function gluedJoints(site: RecordSite): number[] {
+function gluedJoints(site: RecordSite): number[] {
   if (site.strings.length < 2) return [];
   let out = joints.get(site);
   if (out) return out;
