@@ -10,18 +10,12 @@ import type { ResourceRecord } from '../types';
 
 const targets = new WeakMap<ResourceRecord, string>();
 
-export function setCnameTarget(record: ResourceRecord, target: string): void {
-  targets.set(record, target);
-}
-
-/** An MX record's exchange as a zone file wrote it relative to its origin, made absolute. */
-export function setMxExchange(record: ResourceRecord, exchange: string): void {
-  targets.set(record, exchange);
-}
-
-/** An NS record's host as a zone file wrote it relative to its origin, made absolute. */
-export function setNsHost(record: ResourceRecord, host: string): void {
-  targets.set(record, host);
+/**
+ * Zone files: the name a CNAME (its target), MX (its exchange), NS (its host) or SRV record (its
+ * target) points at, written relative to the origin, made absolute. One record names one.
+ */
+export function setTarget(record: ResourceRecord, name: string): void {
+  targets.set(record, name);
 }
 
 const spans = new WeakMap<ResourceRecord, { from: number; to: number }>();
@@ -70,11 +64,6 @@ export function cnameTarget(record: ResourceRecord): string {
 
 /** An NS record's host (the name server), as cnameTarget. */
 export const nsHost = cnameTarget;
-
-/** Zone files: an SRV record's target written relative to its origin, made absolute. */
-export function setSrvTarget(record: ResourceRecord, target: string): void {
-  targets.set(record, target);
-}
 
 /** An SRV record's target, as cnameTarget; empty for `.`, "no such service here" (RFC 2782). */
 export function srvTarget(record: ResourceRecord): string {

@@ -14,7 +14,7 @@ import { MAX_GENERATED, MAX_GENERATED_TOTAL, parseGenerateRange, substitute } fr
 import { svcbProblem } from './svcb';
 import { base32HexBytes, checkRdata, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, TYPE_BY_NUMBER } from './rdata';
 import { badEscapeMessage, escapeProblem, nameProblem, parseTtl, type RdataProblem } from './textforms';
-import { setCnameTarget, setHostSpan, setMxExchange, setNoDefaultTtl, setNsHost, setSrvTarget } from '../records/cname';
+import { setHostSpan, setNoDefaultTtl, setTarget } from '../records/cname';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './textforms';
 
@@ -1239,35 +1239,19 @@ function readInto(
       } else problem('zone/invalid-rdata', rdataProblem.message, rdataRange(rdataProblem, rdataStart, count));
       continue;
     }
-    // A CNAME's target (an NS record's host) as DNS names it: a relative one is under the origin in force here, known only now.
-    const end = rdataStart < count ? lx.ends[rdataStart] : 0;
-    if ((type === 'CNAME' || type === 'NS') && rdataStart < count) {
-      // Relative (an absolute target reads the same from the record's data).
+    // The name a CNAME, MX, NS or SRV record points at, as DNS names it: a relative one is under the
+    // origin in force here, known only now (`10 mail` is mail.<origin>, which SPF's `mx` looks up); and,
+    // but for a CNAME, where it is written, for a quick fix that points it elsewhere.
+    const field = type === 'CNAME' || type === 'NS' ? 0 : type === 'MX' ? 1 : type === 'SRV' ? 3 : -1;
+    if (field >= 0 && rdataStart + field < count) {
+      const k = rdataStart + field;
+      const end = lx.ends[k];
+      // Relative (an absolute name reads the same from the record's data).
       if (text.charCodeAt(end - 1) !== 46 || text.charCodeAt(end - 2) === 92) {
-        const t = absoluteName(nameText(rdataStart), st.origin);
-        if (t !== undefined) (type === 'NS' ? setNsHost : setCnameTarget)(record, keep(t));
+        const t = absoluteName(nameText(k), st.origin);
+        if (t !== undefined) setTarget(record, keep(t));
       }
-      // Where an NS record's host is written (a quick fix may point it elsewhere).
-      if (type === 'NS') setHostSpan(record, lx.starts[rdataStart], end);
-    }
-    // So is an MX record's exchange (`10 mail` is mail.<origin>), which SPF's `mx` looks up.
-    const xEnd = rdataStart + 1 < count ? lx.ends[rdataStart + 1] : 0;
-    if (type === 'MX' && rdataStart + 1 < count) {
-      if (text.charCodeAt(xEnd - 1) !== 46 || text.charCodeAt(xEnd - 2) === 92) {
-        const x = absoluteName(nameText(rdataStart + 1), st.origin);
-        if (x !== undefined) setMxExchange(record, keep(x));
-      }
-      // Where it is written (a quick fix may point it elsewhere).
-      setHostSpan(record, lx.starts[rdataStart + 1], xEnd);
-    }
-    // And an SRV record's target (`0 5 587 mail` is mail.<origin>), which mail clients connect to (RFC 6186).
-    if (type === 'SRV' && rdataStart + 3 < count) {
-      const tEnd = lx.ends[rdataStart + 3];
-      if (text.charCodeAt(tEnd - 1) !== 46 || text.charCodeAt(tEnd - 2) === 92) {
-        const t = absoluteName(nameText(rdataStart + 3), st.origin);
-        if (t !== undefined) setSrvTarget(record, keep(t));
-      }
-      setHostSpan(record, lx.starts[rdataStart + 3], tEnd);
+      if (type !== 'CNAME') setHostSpan(record, lx.starts[k], end);
     }
     out.records.push(record);
   }
