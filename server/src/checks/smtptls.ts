@@ -329,7 +329,7 @@ export const mtaStsNoPolicyHost = modelRule('mta-sts', {
       if (end === undefined || end === owner) continue;
       // The record at the end of the chain: an MTA-STS record in the workspace, or one kept out of it (a `_mta-sts` name is looked up for nothing else).
       const there = model.workspace?.at(end) ?? [];
-      const known = model.owners().has(end) || there.length > 0;
+      const known = owners.has(end) || there.length > 0;
       const sts = [...model.sitesAt(end), ...there.flatMap((e) => (e.site ? [e.site] : []))].some((x) => x.kind === 'mta-sts');
       if ((known && !sts) || !missing(domain)) continue;
       ctx.reportAt(cname, message(`mta-sts.${domain}`, ` (this CNAME leads senders to ${known ? 'the MTA-STS record' : 'an MTA-STS record kept outside it'} at \`${end}\`)`));
