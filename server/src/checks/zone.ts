@@ -232,6 +232,19 @@ export const zoneRules: SourceRule[] = [
     },
   }),
   rule({
+    id: 'zone/invalid-hostname',
+    severity: 'warning',
+    summary: 'A name that must be a host name is not one (BIND check-names)',
+    docs: {
+      what: 'Finds the names BIND\'s `check-names` requires to be host names that are not: the owner of an A, AAAA, A6, MX or WKS record (a leading `*` label allowed), the mail server of an MX record, the name server of an NS record, the target of an SRV record, the primary name server of the SOA record, the target of a service-mode SVCB or HTTPS record, the host of an AFSDB or RT record, and the host of a PTR record in a reverse zone; and the mailboxes of SOA, RP and MINFO records (the first label may be any printable ASCII). A host name is letters, digits and hyphens, each label starting and ending with a letter or digit. Names that may hold `_` (`_dmarc`, `_domainkey`, SRV owners, TXT and CNAME records) are not checked.',
+      why: 'RFC 952 and RFC 1123 §2.1 define host names, and mail servers and resolvers expect them. BIND checks them when it loads a zone, and a primary server refuses the zone by default (`check-names primary fail`), so none of its records, SPF, DMARC and DKIM included, are served; `named-checkzone` reports "bad owner name (check-names)" or "bad name (check-names)". Other servers (Knot, NSD, hosted DNS) load such a zone. An `A` record at `mail_server` usually means the name was meant to be `mail-server`, or the record was meant to be a TXT or CNAME record.',
+      bad: '$ORIGIN example.com.\n@ IN MX 10 mail_server\nmail_server IN A 192.0.2.25',
+      good: '$ORIGIN example.com.\n@ IN MX 10 mail-server\nmail-server IN A 192.0.2.25',
+      fix: 'Rename the host with hyphens instead of underscores (and change the records that name it), or, if the zone must keep the name, set `check-names primary warn;` (or `ignore`) in the zone\'s `named.conf` options.',
+      file: 'example.com.zone',
+    },
+  }),
+  rule({
     id: 'zone/soa-not-at-apex',
     severity: 'error',
     summary: 'The SOA record is not at the zone apex',

@@ -15,6 +15,7 @@ import { svcbProblem } from './svcb';
 import { base32HexBytes, checkRdata, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, TYPE_BY_NUMBER } from './rdata';
 import { badEscapeMessage, escapeProblem, nameProblem, parseTtl, type RdataProblem } from './textforms';
 import { setHostSpan, setNoDefaultTtl, setTarget } from '../records/cname';
+import { checkedFields, HOST_OWNER_TYPES, hostNameMessage, hostNameProblem, shownName } from './hostnames';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './textforms';
 
@@ -864,6 +865,10 @@ function readInto(
   let lastOwnerText: string | undefined;
   let lastOwnerOrigin: string | undefined;
   let lastOwnerName: string | undefined;
+  // The last owner checked as a host name (most records of a name are written together).
+  let hostOwnerWritten: string | undefined;
+  let hostOwnerOrigin: string | undefined;
+  let hostOwnerProblem: ReturnType<typeof hostNameProblem>;
   const lx = new Lexer(text, uri, problems);
   lx.pos = from;
   if (from === 0 && text.charCodeAt(0) === 0xfeff) {
@@ -1238,6 +1243,31 @@ function readInto(
         problems.push({ code: 'zone/invalid-rdata', message: keep(rdataProblem.message), uri, range: rdataRange(rdataProblem, rdataStart, count), fixes: [{ title: fix.title, edits: [edit] }] });
       } else problem('zone/invalid-rdata', rdataProblem.message, rdataRange(rdataProblem, rdataStart, count));
       continue;
+    }
+    // BIND's check-names: the owner of an A, AAAA or MX record, and the names some types hold, must be host names.
+    if (HOST_OWNER_TYPES.has(type) && owner !== undefined) {
+      // The owner as written (escapes in), with the origin it was written under; else the name as read.
+      const inherited = lx.leadingSpace;
+      const asWritten = owner === lastOwnerName && lastOwnerText !== undefined;
+      const written = asWritten ? lastOwnerText! : `${owner}.`;
+      const origin = asWritten ? lastOwnerOrigin : undefined;
+      if (written !== hostOwnerWritten || origin !== hostOwnerOrigin) {
+        hostOwnerWritten = written;
+        hostOwnerOrigin = origin;
+        hostOwnerProblem = hostNameProblem(written, origin, 'host', true);
+      }
+      if (hostOwnerProblem)
+        problems.push({ code: 'zone/invalid-hostname', message: keep(hostNameMessage(`${type === 'WKS' ? 'a' : 'an'} ${type} record's owner`, owner, 'host', hostOwnerProblem, true)), uri, range: inherited ? at(0) : ownerRange });
+    }
+    const named = checkedFields(type, owner, rdata);
+    if (named !== undefined) {
+      for (const f of named) {
+        const k = rdataStart + f.field;
+        if (k >= count || (lx.flags[k] & QUOTED) !== 0) continue;
+        const w = raw(k);
+        const p = hostNameProblem(w, st.origin, f.kind);
+        if (p) problems.push({ code: 'zone/invalid-hostname', message: keep(hostNameMessage(f.role, shownName(w, st.origin), f.kind, p, false)), uri, range: at(k) });
+      }
     }
     // The name a CNAME, MX, NS or SRV record points at, as DNS names it: a relative one is under the
     // origin in force here, known only now (`10 mail` is mail.<origin>, which SPF's `mx` looks up); and,
