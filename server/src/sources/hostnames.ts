@@ -7,41 +7,46 @@
  * against named-checkzone -k fail (test/sources/hostnames.test.ts).
  */
 
-/** Types whose owner must be a host name (a leading `*` label is allowed). */
-export const HOST_OWNER_TYPES: ReadonlySet<string> = new Set(['A', 'AAAA', 'A6', 'MX', 'WKS']);
+/** What check-names looks at in a record of one type: its owner, and which fields of its data. */
+export interface NameChecks {
+  /** The owner must be a host name (a leading `*` label allowed). */
+  owner: boolean;
+  fields: readonly { field: number; kind: NameKind; role: string }[];
+}
 
 /** What a field of record data holds: a host name, or a mailbox (`local-part.host`: the first label any printable ASCII). */
 export type NameKind = 'host' | 'mailbox';
 
-/** The fields of a type's data that BIND checks, with what each holds and what to call it in a message. */
-const FIELDS: Record<string, { field: number; kind: NameKind; role: string }[]> = {
-  MX: [{ field: 1, kind: 'host', role: "an MX record's mail server" }],
-  NS: [{ field: 0, kind: 'host', role: "an NS record's name server" }],
-  SRV: [{ field: 3, kind: 'host', role: "an SRV record's target" }],
-  SOA: [
-    { field: 0, kind: 'host', role: "the SOA record's primary name server (MNAME)" },
-    { field: 1, kind: 'mailbox', role: "the SOA record's mailbox (RNAME)" },
-  ],
-  AFSDB: [{ field: 1, kind: 'host', role: "an AFSDB record's server" }],
-  RT: [{ field: 1, kind: 'host', role: "an RT record's intermediate host" }],
-  SVCB: [{ field: 1, kind: 'host', role: "a service-mode SVCB record's target" }],
-  HTTPS: [{ field: 1, kind: 'host', role: "a service-mode HTTPS record's target" }],
-  PTR: [{ field: 0, kind: 'host', role: "a reverse-zone PTR record's host" }],
-  RP: [{ field: 0, kind: 'mailbox', role: "an RP record's mailbox" }],
-  MINFO: [
-    { field: 0, kind: 'mailbox', role: "a MINFO record's responsible mailbox" },
-    { field: 1, kind: 'mailbox', role: "a MINFO record's error mailbox" },
-  ],
-};
+const host = (field: number, role: string) => ({ field, kind: 'host' as const, role });
+const mailbox = (field: number, role: string) => ({ field, kind: 'mailbox' as const, role });
 
-/** The data fields of a record of `type` at `owner` (absolute, lower case) that BIND checks, if any. */
-export function checkedFields(type: string, owner: string | undefined, rdata: readonly string[]): { field: number; kind: NameKind; role: string }[] | undefined {
-  const f = FIELDS[type];
-  if (f === undefined) return undefined;
+/** The types BIND checks names of, and what it checks. */
+export const NAME_CHECKS: ReadonlyMap<string, NameChecks> = new Map([
+  ['A', { owner: true, fields: [] }],
+  ['AAAA', { owner: true, fields: [] }],
+  ['A6', { owner: true, fields: [] }],
+  ['WKS', { owner: true, fields: [] }],
+  ['MX', { owner: true, fields: [host(1, "an MX record's mail server")] }],
+  ['NS', { owner: false, fields: [host(0, "an NS record's name server")] }],
+  ['SRV', { owner: false, fields: [host(3, "an SRV record's target")] }],
+  ['SOA', { owner: false, fields: [host(0, "the SOA record's primary name server (MNAME)"), mailbox(1, "the SOA record's mailbox (RNAME)")] }],
+  ['AFSDB', { owner: false, fields: [host(1, "an AFSDB record's server")] }],
+  ['RT', { owner: false, fields: [host(1, "an RT record's intermediate host")] }],
+  ['SVCB', { owner: false, fields: [host(1, "a service-mode SVCB record's target")] }],
+  ['HTTPS', { owner: false, fields: [host(1, "a service-mode HTTPS record's target")] }],
+  ['PTR', { owner: false, fields: [host(0, "a reverse-zone PTR record's host")] }],
+  ['RP', { owner: false, fields: [mailbox(0, "an RP record's mailbox")] }],
+  ['MINFO', { owner: false, fields: [mailbox(0, "a MINFO record's responsible mailbox"), mailbox(1, "a MINFO record's error mailbox")] }],
+]);
+
+const NONE: NameChecks['fields'] = [];
+
+/** The data fields of a record of `type` at `owner` (absolute, lower case) that BIND checks. */
+export function checkedFields(names: NameChecks, type: string, owner: string, rdata: readonly string[]): NameChecks['fields'] {
   // SVCB and HTTPS in alias mode (priority 0) are not checked; PTR only in the reverse trees.
-  if ((type === 'SVCB' || type === 'HTTPS') && rdata[0] === '0') return undefined;
-  if (type === 'PTR' && !(owner !== undefined && /(^|\.)(in-addr\.arpa|ip6\.arpa|ip6\.int)$/.test(owner))) return undefined;
-  return f;
+  if ((type === 'SVCB' || type === 'HTTPS') && rdata[0] === '0') return NONE;
+  if (type === 'PTR' && !/(^|\.)(in-addr\.arpa|ip6\.arpa|ip6\.int)$/.test(owner)) return NONE;
+  return names.fields;
 }
 
 /** Why a name is not a host name (or mailbox): the label and what is wrong with it; undefined when it is one. */
@@ -74,11 +79,45 @@ function labelProblem(bytes: number[], asMailbox: boolean): string | undefined {
 }
 
 /**
+ * Whether `written` is letters, digits, hyphens and dots only, no label empty or with a hyphen at either
+ * end (a leading `*.` allowed with `wildcard`); false sends it to the full check, which tells why.
+ */
+function plainHost(written: string, wildcard: boolean): boolean {
+  const n = written.length;
+  let i = wildcard && n > 1 && written.charCodeAt(0) === 42 && written.charCodeAt(1) === 46 ? 2 : 0;
+  let labelStart = i;
+  for (; i < n; i++) {
+    const c = written.charCodeAt(i);
+    if (isAlnum(c)) continue;
+    if (c === 45) {
+      if (i === labelStart || i + 1 === n || written.charCodeAt(i + 1) === 46) return false;
+    } else if (c === 46) {
+      if (i === labelStart) return false;
+      labelStart = i + 1;
+    } else return false;
+  }
+  return n > 0;
+}
+
+let lastOrigin: string | undefined;
+let lastOriginIsHost = true;
+
+function originIsHost(origin: string): boolean {
+  if (origin !== lastOrigin) {
+    lastOrigin = origin;
+    lastOriginIsHost = origin === '' || plainHost(origin, false);
+  }
+  return lastOriginIsHost;
+}
+
+/**
  * Checks a name as written in a zone file (escapes in; relative to `origin` unless it ends with an
  * unescaped dot; `@` is the origin) against BIND's host-name rule (`kind` host; `wildcard` allows a
  * leading `*` label, as owners may have) or mailbox rule. An empty label is another problem, not this one.
  */
 export function hostNameProblem(written: string, origin: string | undefined, kind: NameKind, wildcard = false): HostNameProblem | undefined {
+  // Most names are plain host names: told apart in one scan, with nothing allocated.
+  if (kind === 'host' && plainHost(written, wildcard) && (written.charCodeAt(written.length - 1) === 46 || origin === undefined || originIsHost(origin))) return undefined;
   const labels: { bytes: number[]; text: string }[] = [];
   let bytes: number[] = [];
   let start = 0;

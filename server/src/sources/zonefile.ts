@@ -15,7 +15,7 @@ import { svcbProblem } from './svcb';
 import { base32HexBytes, checkRdata, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, TYPE_BY_NUMBER } from './rdata';
 import { badEscapeMessage, escapeProblem, nameProblem, parseTtl, type RdataProblem } from './textforms';
 import { setHostSpan, setNoDefaultTtl, setTarget } from '../records/cname';
-import { checkedFields, HOST_OWNER_TYPES, hostNameMessage, hostNameProblem, shownName } from './hostnames';
+import { checkedFields, hostNameMessage, hostNameProblem, NAME_CHECKS, type NameChecks, shownName } from './hostnames';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './textforms';
 
@@ -909,6 +909,29 @@ function readInto(
     }
     return false;
   };
+  // BIND's check-names on a record (see sources/hostnames.ts), kept out of the loop: few records need it.
+  const checkHostNames = (names: NameChecks, type: string, owner: string, ownerRange: OffsetRange, rdataStart: number, count: number, rdata: readonly string[]) => {
+    if (names.owner) {
+      // The owner as written (escapes in), with the origin it was written under; else the name as read.
+      const asWritten = owner === lastOwnerName && lastOwnerText !== undefined;
+      const written = asWritten ? lastOwnerText! : `${owner}.`;
+      const origin = asWritten ? lastOwnerOrigin : undefined;
+      if (written !== hostOwnerWritten || origin !== hostOwnerOrigin) {
+        hostOwnerWritten = written;
+        hostOwnerOrigin = origin;
+        hostOwnerProblem = hostNameProblem(written, origin, 'host', true);
+      }
+      if (hostOwnerProblem)
+        problems.push({ code: 'zone/invalid-hostname', message: keep(hostNameMessage(`${type === 'WKS' ? 'a' : 'an'} ${type} record's owner`, owner, 'host', hostOwnerProblem, true)), uri, range: lx.leadingSpace ? at(0) : ownerRange });
+    }
+    for (const f of checkedFields(names, type, owner, rdata)) {
+      const k = rdataStart + f.field;
+      if (k >= count || (lx.flags[k] & QUOTED) !== 0) continue;
+      const w = raw(k);
+      const p = hostNameProblem(w, st.origin, f.kind);
+      if (p) problems.push({ code: 'zone/invalid-hostname', message: keep(hostNameMessage(f.role, shownName(w, st.origin), f.kind, p, false)), uri, range: at(k) });
+    }
+  };
   // TXT data written between typographic quotes (“…”, as a word processor or a web page writes them):
   // BIND reads them as part of unquoted words, so `“v=spf1 -all”` is the one string `“v=spf1-all”`.
   // Said when the words between them are an SPF, DMARC or DKIM record; the fix writes straight quotes.
@@ -1245,30 +1268,8 @@ function readInto(
       continue;
     }
     // BIND's check-names: the owner of an A, AAAA or MX record, and the names some types hold, must be host names.
-    if (HOST_OWNER_TYPES.has(type) && owner !== undefined) {
-      // The owner as written (escapes in), with the origin it was written under; else the name as read.
-      const inherited = lx.leadingSpace;
-      const asWritten = owner === lastOwnerName && lastOwnerText !== undefined;
-      const written = asWritten ? lastOwnerText! : `${owner}.`;
-      const origin = asWritten ? lastOwnerOrigin : undefined;
-      if (written !== hostOwnerWritten || origin !== hostOwnerOrigin) {
-        hostOwnerWritten = written;
-        hostOwnerOrigin = origin;
-        hostOwnerProblem = hostNameProblem(written, origin, 'host', true);
-      }
-      if (hostOwnerProblem)
-        problems.push({ code: 'zone/invalid-hostname', message: keep(hostNameMessage(`${type === 'WKS' ? 'a' : 'an'} ${type} record's owner`, owner, 'host', hostOwnerProblem, true)), uri, range: inherited ? at(0) : ownerRange });
-    }
-    const named = checkedFields(type, owner, rdata);
-    if (named !== undefined) {
-      for (const f of named) {
-        const k = rdataStart + f.field;
-        if (k >= count || (lx.flags[k] & QUOTED) !== 0) continue;
-        const w = raw(k);
-        const p = hostNameProblem(w, st.origin, f.kind);
-        if (p) problems.push({ code: 'zone/invalid-hostname', message: keep(hostNameMessage(f.role, shownName(w, st.origin), f.kind, p, false)), uri, range: at(k) });
-      }
-    }
+    const names = NAME_CHECKS.get(type);
+    if (names !== undefined && owner !== undefined) checkHostNames(names, type, owner, ownerRange, rdataStart, count, rdata);
     // The name a CNAME, MX, NS or SRV record points at, as DNS names it: a relative one is under the
     // origin in force here, known only now (`10 mail` is mail.<origin>, which SPF's `mx` looks up); and,
     // but for a CNAME, where it is written, for a quick fix that points it elsewhere.
