@@ -37,6 +37,9 @@ import {
   type InlayHint,
   InlayHintKind,
   type DocumentLink,
+  ErrorCodes,
+  ResponseError,
+  type WorkspaceEdit,
   type Location,
   type LocationLink,
   type Range,
@@ -50,6 +53,7 @@ import { completeAt } from './features/completion';
 import { generateHover, hoverAt, nullMxHover, siteAt } from './features/hover';
 import { isNullMx } from './checks/nullmx';
 import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
+import { newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isMtaStsPolicyName, isSourceFileName, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
 import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, usableFixes, type RuleSetting, type ZoneAnalysis } from './service';
@@ -180,6 +184,7 @@ let hasConfiguration = false;
 let hasWorkDoneProgress = false;
 let snippetSupport = false;
 let definitionLinkSupport = false;
+let prepareRenameSupport = false;
 /** The client asks again for code lenses / inlay hints when the server says they changed. */
 let lensRefresh = false;
 let hintRefresh = false;
@@ -458,7 +463,7 @@ function analyze(doc: TextDocument, model = true): DocState {
       for (const dir of calledModules(file, text)) revalidateModule(dir);
     }
     if (documents.keys().length > 1 && !ownersBeforeEdit.has(file)) ownersBeforeEdit.set(file, workspace.ownersOf(file));
-    workspace.set(file, analysis.zone.records, analysis.sites);
+    workspace.set(file, analysis.zone.records, analysis.sites, analysis.zone.format);
     // A called module's text changed: the files that call it publish values at the names it gives them.
     if (analysis.zone.format === 'terraform' && lastTerraformText.get(file) !== text) {
       const first = !lastTerraformText.has(file);
@@ -781,7 +786,7 @@ function indexFromDisk(file: string): boolean {
   const text = readTextFile(file);
   if (text === undefined || skipReason(text)) return false;
   const p = readZone(text, file, { readFile: readTextFile, openText, format: formatOf(file) });
-  workspace.set(file, p.zone.records, p.sites);
+  workspace.set(file, p.zone.records, p.sites, p.zone.format);
   return true;
 }
 
@@ -828,6 +833,7 @@ connection.onInitialize((params) => {
   hasWorkDoneProgress = params.capabilities.window?.workDoneProgress === true;
   snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
   definitionLinkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
+  prepareRenameSupport = params.capabilities.textDocument?.rename?.prepareSupport === true;
   lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   hintRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
   // Commands the client runs itself (the VS Code extension opens the SPF tree as a read-only page).
@@ -848,6 +854,7 @@ connection.onInitialize((params) => {
       inlayHintProvider: true,
       definitionProvider: true,
       referencesProvider: true,
+      renameProvider: prepareRenameSupport ? { prepareProvider: true } : true,
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       codeLensProvider: { resolveProvider: true },
@@ -1579,6 +1586,44 @@ connection.onReferences(async (params): Promise<Location[] | null> => {
   if (!target) return null;
   const locate = locator();
   return references(target.name, workspace, { declarations: params.context.includeDeclaration }).flatMap((l) => locate(l) ?? []);
+});
+
+/** The name to rename at a position, once the workspace is indexed; a ResponseError the editor shows when there is none. */
+async function renameTarget(uri: string, position: { line: number; character: number }): Promise<{ doc: TextDocument; target: RenameTarget }> {
+  await indexed;
+  const doc = documents.get(uri);
+  const analysis = doc && analyze(doc).analysis;
+  if (!doc || !analysis) throw new ResponseError(ErrorCodes.InvalidRequest, 'DMARC Lens does not read this document.');
+  const file = toPath(doc.uri);
+  const target = renameTargetAt({ uri: file, format: analysis.zone.format, records: analysis.zone.records, sites: analysis.sites }, doc.offsetAt(position), doc.getText());
+  if ('error' in target) throw new ResponseError(ErrorCodes.InvalidRequest, target.error);
+  return { doc, target };
+}
+
+connection.onPrepareRename(async (params) => {
+  const { doc, target } = await renameTarget(params.textDocument.uri, params.position);
+  return { range: { start: doc.positionAt(target.range.start), end: doc.positionAt(target.range.end) }, placeholder: target.text };
+});
+
+connection.onRenameRequest(async (params): Promise<WorkspaceEdit> => {
+  const { target } = await renameTarget(params.textDocument.uri, params.position);
+  const name = newNameOf(target, params.newName);
+  if (typeof name !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, name.error);
+  // Every file's text once: the editor's for an open one, else the disk's.
+  const texts = new Map<string, string | undefined>();
+  const textOf = (file: string) => {
+    if (!texts.has(file)) texts.set(file, openText(file) ?? readTextFile(file));
+    return texts.get(file);
+  };
+  const result = renameEdits(target, name, workspace.sources(), textOf);
+  if ('error' in result) throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
+  const locate = locator();
+  const changes: Record<string, TextEdit[]> = {};
+  for (const e of result.edits) {
+    const l = locate(e);
+    if (l) (changes[l.uri] ??= []).push({ range: l.range, newText: e.newText });
+  }
+  return { changes };
 });
 
 const SYMBOL_KIND = { spf: SymbolKind.Property, dmarc: SymbolKind.Property, dkim: SymbolKind.Key, bimi: SymbolKind.Property, tlsrpt: SymbolKind.Property, 'mta-sts': SymbolKind.Property, record: SymbolKind.Field };

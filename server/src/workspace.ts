@@ -13,6 +13,8 @@ import type { ResourceRecord } from './types';
 interface FileEntry {
   records: readonly ResourceRecord[];
   sites: readonly AnalyzedSite[];
+  /** The format the file was read as (ZoneFile.format), when the caller gave it. */
+  format?: string;
 }
 
 export interface IndexEntry {
@@ -40,8 +42,8 @@ export class WorkspaceIndex {
   private readonly computed = new Map<string, IndexEntry[]>();
 
   /** Replaces what a file (and the files it `$INCLUDE`s, under their own uris) contributes. */
-  set(uri: string, records: readonly ResourceRecord[], sites: readonly AnalyzedSite[]): void {
-    this.files.set(uri, { records, sites });
+  set(uri: string, records: readonly ResourceRecord[], sites: readonly AnalyzedSite[], format?: string): void {
+    this.files.set(uri, { records, sites, format });
     this.pending.add(uri);
   }
 
@@ -60,6 +62,11 @@ export class WorkspaceIndex {
 
   uris(): string[] {
     return [...this.files.keys()];
+  }
+
+  /** Each file as it was set: its records, its sites and the format it was read as. */
+  sources(): { uri: string; format?: string; records: readonly ResourceRecord[]; sites: readonly AnalyzedSite[] }[] {
+    return [...this.files].map(([uri, f]) => ({ uri, format: f.format, records: f.records, sites: f.sites }));
   }
 
   /**

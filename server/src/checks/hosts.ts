@@ -7,7 +7,7 @@
  * records (mail clients' `_submissions._tcp`, `_imaps._tcp`…) whose target is an alias or has no address.
  */
 import { mxHost } from '../dns/types';
-import { cnameChainEnd, cnameTarget, hostRange, mxData, nsHost, srvTarget } from '../records/cname';
+import { cnameChainEnd, cnameTarget, hostOf, hostRange, mxData, nsHost, srvTarget } from '../records/cname';
 import { isDynamic, isPartialZone, wholeZone } from '../records/dynamic';
 import { isIP } from 'node:net';
 import type { ResourceRecord } from '../types';
@@ -56,8 +56,6 @@ type Verdict = { cname: ResourceRecord } | { noAddress: string } | undefined;
 type Hosts = { of: { record: ResourceRecord; host: string }[]; verdict: (host: string) => Verdict; at: (name: string) => ResourceRecord[] };
 type HostType = 'MX' | 'NS' | 'SRV';
 const cache = new WeakMap<DnsModel, Record<HostType, Hosts>>();
-
-const hostOf = (r: ResourceRecord) => (r.type === 'MX' ? mxHost(mxData(r)).toLowerCase() : r.type === 'NS' ? nsHost(r) : srvTarget(r));
 
 /**
  * The MX, NS and SRV records of the model with their hosts, and what the workspace says of each host

@@ -70,6 +70,19 @@ export function srvTarget(record: ResourceRecord): string {
   return targets.get(record) ?? (record.rdata[3] ?? '').toLowerCase().replace(/\.$/, '');
 }
 
+/** The name an MX (its exchange), NS (its host), SRV (its target), CNAME or PTR record points at, as cnameTarget. */
+export function hostOf(record: ResourceRecord): string {
+  if (record.type === 'MX') {
+    const t = targets.get(record);
+    if (t !== undefined) return t;
+    // A source other than a zone file may give `preference exchange` as one string.
+    const exchange = record.rdata.length > 1 ? record.rdata[1] : (record.rdata[0] ?? '').slice((record.rdata[0] ?? '').indexOf(' ') + 1);
+    return exchange.toLowerCase().replace(/\.$/, '');
+  }
+  if (record.type === 'SRV') return srvTarget(record);
+  return cnameTarget(record);
+}
+
 /** CNAMEs followed in a row before a chain is taken as broken (resolvers stop at about this many). */
 export const MAX_CNAME_CHAIN = 8;
 

@@ -1,0 +1,239 @@
+/**
+ * Rename a DNS name across the workspace: its records' owners, and the records under it (`_dmarc.`,
+ * `_domainkey.` names), the CNAME, MX, NS, SRV and PTR records that point at it, and the SPF terms that
+ * name it (`include:`, `a:`, `mx:`, `redirect=`…). Each name is written back the way its file wrote it
+ * (relative to the `$ORIGIN` in force, absolute with a trailing dot, or as an SPF domain-spec).
+ * Where the workspace names it in a way this cannot rewrite exactly (an infrastructure-as-code record,
+ * a `$GENERATE` line), the rename is refused and says where, rather than leaving a dangling name.
+ * Document offsets in, edits out; no editor types.
+ */
+import { hostOf, hostRange } from '../records/cname';
+import type { AnalyzedSite } from '../checks/rule';
+import type { OffsetRange, ResourceRecord } from '../types';
+import { siteAt } from './hover';
+
+/** A file of the workspace as the rename sees it. */
+export interface RenameSource {
+  uri: string;
+  /** The format the file was read as: only zone files have their names rewritten in place. */
+  format?: string;
+  records: readonly ResourceRecord[];
+  sites: readonly AnalyzedSite[];
+}
+
+export interface RenameEdit {
+  uri: string;
+  range: OffsetRange;
+  newText: string;
+}
+
+/** The name under the cursor, where it is written and how. */
+export interface RenameTarget {
+  /** Absolute, lower case, no trailing dot. */
+  name: string;
+  range: OffsetRange;
+  /** As written. */
+  text: string;
+  /** The origin a relative zone-file name is read under ('' for none); undefined for an absolute name. */
+  origin: string | undefined;
+  /** An SPF domain-spec (absolute, no trailing dot needed). */
+  spf: boolean;
+}
+
+const SPF_NAME_TERMS = new Set(['include', 'redirect', 'a', 'mx', 'ptr', 'exists', 'exp']);
+/** Types whose one name field is the last word of the record: rewritten like an MX host. */
+const LAST_WORD_TYPES = new Set(['CNAME', 'PTR']);
+const POINTING_TYPES = new Set(['CNAME', 'PTR', 'MX', 'NS', 'SRV']);
+
+const unescape = (s: string) => (s.includes('\\') ? s.replace(/\\(\d{3}|.)/g, (_, x: string) => (x.length === 3 ? String.fromCharCode(Number(x)) : x)) : s);
+const isAbsolute = (w: string) => w.endsWith('.') && !w.endsWith('\\.');
+const under = (name: string, ancestor: string) => name === ancestor || name.endsWith(`.${ancestor}`);
+
+/**
+ * How a zone-file name written `written` was read as `name`: the origin it is relative to ('' when the
+ * file has none), undefined when absolute, or null when the two do not match (escapes this does not model).
+ */
+function originOf(written: string, name: string): string | undefined | null {
+  if (written === '@') return name;
+  if (isAbsolute(written)) return unescape(written).slice(0, -1).toLowerCase() === name ? undefined : null;
+  const plain = unescape(written).toLowerCase();
+  if (plain === name) return '';
+  return name.startsWith(`${plain}.`) ? name.slice(plain.length + 1) : null;
+}
+
+/** The word of a zone file that starts at `start` (up to a blank, a parenthesis or a comment). */
+function wordAt(text: string, start: number): OffsetRange {
+  let end = start;
+  while (end < text.length) {
+    const c = text[end];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '(' || c === ')' || c === ';') break;
+    if (c === '\\') end++;
+    end++;
+  }
+  return { start, end: Math.min(end, text.length) };
+}
+
+/** The last word of a record as written (its last field), comments and parentheses left out. */
+function lastWord(text: string, r: ResourceRecord): OffsetRange | undefined {
+  const body = text.slice(r.range.start, r.range.end);
+  const words = [...body.matchAll(/;[^\n]*|"(?:[^"\\]|\\.)*"|(?:\\.|[^\s();"])+/g)].filter((m) => m[0][0] !== ';' && m[0][0] !== '"');
+  const m = words[words.length - 1];
+  return m ? { start: r.range.start + m.index!, end: r.range.start + m.index! + m[0].length } : undefined;
+}
+
+/** Where a zone-file record names a host: its owner when the line starts with it, and the name its data points at. */
+function zoneNames(text: string, r: ResourceRecord): { range: OffsetRange; name: string; owner: boolean }[] {
+  const out: { range: OffsetRange; name: string; owner: boolean }[] = [];
+  const s = r.range.start;
+  if (r.owner !== undefined && (s === 0 || text[s - 1] === '\n') && !/\s/.test(text[s] ?? ' ')) out.push({ range: wordAt(text, s), name: r.owner, owner: true });
+  if (r.type === 'MX' || r.type === 'NS' || r.type === 'SRV') {
+    const range = hostRange(r);
+    const name = hostOf(r);
+    if (range && name) out.push({ range, name, owner: false });
+  } else if (LAST_WORD_TYPES.has(r.type)) {
+    const range = lastWord(text, r);
+    // A PTR's host is kept as written: only an absolute one is known to be the name.
+    if (range && (r.type === 'CNAME' || isAbsolute(text.slice(range.start, range.end)))) out.push({ range, name: hostOf(r), owner: false });
+  }
+  return out;
+}
+
+/** The name at a document offset that can be renamed, or why none can. */
+export function renameTargetAt(source: RenameSource, offset: number, text: string): RenameTarget | { error: string } {
+  // An SPF domain-spec, in any file.
+  const a = siteAt(source.sites, source.uri, offset);
+  if (a?.spf && !a.site.coarse) {
+    const v = a.site.map.toValueOffset(offset);
+    const term = v === undefined ? undefined : a.spf.terms.find((t) => t.argRange && t.argRange.start <= v && v <= t.argRange.end);
+    if (term?.arg && term.argRange && SPF_NAME_TERMS.has(term.name)) {
+      if (term.arg.includes('%')) return { error: `\`${term.arg}\` has macros, which only a receiver expands: there is no one name to rename.` };
+      const range = a.site.map.toDocRange(term.argRange);
+      const written = text.slice(range.start, range.end);
+      if (written.toLowerCase() !== term.arg.toLowerCase()) return { error: `\`${term.arg}\` is written across strings here; join them to rename it.` };
+      return { name: term.arg.toLowerCase().replace(/\.$/, ''), range, text: written, origin: undefined, spf: true };
+    }
+  }
+  if (source.format !== 'zone') return { error: 'Rename works on the names of zone files and on SPF domain-specs; in this file, put the cursor on an SPF `include:`, `a:`, `mx:` or `redirect=` name.' };
+  for (const r of source.records) {
+    if (r.uri !== source.uri || r.generated || offset < r.range.start || offset > r.range.end) continue;
+    for (const n of zoneNames(text, r)) {
+      if (offset < n.range.start || offset > n.range.end) continue;
+      const written = text.slice(n.range.start, n.range.end);
+      if (written === '.') return { error: 'The root name `.` cannot be renamed.' };
+      const origin = originOf(written, n.name);
+      if (origin === null) return { error: `\`${written}\` is written with escapes that rename does not rewrite.` };
+      return { name: n.name, range: n.range, text: written, origin, spf: false };
+    }
+  }
+  return { error: 'Put the cursor on a name: a record\'s owner, the host an MX, NS, SRV, CNAME or PTR record points at, or an SPF domain-spec.' };
+}
+
+/** Why `name` is not a name to rename to, or undefined. */
+function badName(name: string): string | undefined {
+  if (name === '' || name.length > 253) return 'a domain name has 1 to 253 characters';
+  for (const label of name.split('.')) {
+    if (label === '') return 'it has an empty label (two dots in a row, or a dot at the start)';
+    if (label.length > 63) return `its label \`${label}\` is longer than 63 characters`;
+    if (!/^[a-z0-9_-]+$/i.test(label)) return `its label \`${label}\` holds a character other than a letter, digit, hyphen or underscore`;
+  }
+  return undefined;
+}
+
+/** The new absolute name from what was typed in place of the target's written text. */
+export function newNameOf(target: RenameTarget, typed: string): string | { error: string } {
+  const t = typed.trim();
+  let abs: string;
+  if (target.spf || target.origin === undefined || isAbsolute(t)) abs = t.replace(/\.$/, '');
+  else if (t === '@') abs = target.origin;
+  else abs = target.origin === '' ? t : `${t}.${target.origin}`;
+  abs = abs.toLowerCase();
+  const bad = badName(abs);
+  return bad ? { error: `\`${typed}\` is not a domain name: ${bad}.` } : abs;
+}
+
+/** The text that writes `name` where `written` (read under `origin`) was: relative under the same origin, else absolute. */
+function writeZoneName(name: string, written: string, origin: string | undefined, owner: boolean): string | undefined {
+  if (origin === undefined) return `${name}.`;
+  if (origin === '') return name;
+  if (name === origin) return '@';
+  if (name.endsWith(`.${origin}`)) return name.slice(0, name.length - origin.length - 1);
+  // An owner moved out of the origin would be out of the zone; a target may point anywhere.
+  return owner ? undefined : `${name}.`;
+}
+
+/** `name` (at or under `from`) with `from` replaced by `to`, the labels above it kept as written. */
+function moved(name: string, from: string, to: string): string {
+  return name === from ? to : `${name.slice(0, name.length - from.length - 1)}.${to}`;
+}
+
+/**
+ * The edits that rename `target.name` to `newName` (absolute) across the workspace, or why it cannot
+ * be done. `textOf` gives a file's current text (the editor's for an open file).
+ */
+export function renameEdits(target: RenameTarget, newName: string, sources: readonly RenameSource[], textOf: (uri: string) => string | undefined): { edits: RenameEdit[] } | { error: string } {
+  const old = target.name;
+  if (newName === old) return { edits: [] };
+  if (under(newName, old)) return { error: `\`${newName}\` is under \`${old}\`: rename to a name outside it.` };
+  const edits: RenameEdit[] = [];
+  const seen = new Set<string>();
+  const where = (uri: string, r: { start: number }) => {
+    const text = textOf(uri);
+    const line = text === undefined ? 0 : text.slice(0, r.start).split('\n').length;
+    return `${uri.replace(/^.*[\\/]/, '')}${line ? `:${line}` : ''}`;
+  };
+  const add = (uri: string, range: OffsetRange, newText: string) => {
+    const key = `${uri}\0${range.start}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    edits.push({ uri, range, newText });
+  };
+  for (const source of sources) {
+    const siteOf = new Map(source.sites.map((a) => [a.site, a]));
+    for (const r of source.records) {
+      if (r.superseded) continue;
+      const text = textOf(r.uri);
+      if (text === undefined) continue;
+      // SPF domain-specs, in any file: the new name in place of the old part of the term's argument.
+      const a = r.site && siteOf.get(r.site);
+      if (a?.spf && !a.site.coarse) {
+        for (const t of a.spf.terms) {
+          if (!t.arg || !t.argRange || !SPF_NAME_TERMS.has(t.name) || t.arg.includes('%')) continue;
+          const arg = t.arg.toLowerCase().replace(/\.$/, '');
+          if (!under(arg, old)) continue;
+          const range = a.site.map.toDocRange(t.argRange);
+          if (text.slice(range.start, range.end).toLowerCase() !== t.arg.toLowerCase()) return { error: `\`${t.arg}\` is written across strings in ${where(r.uri, range)}; join them, then rename.` };
+          add(r.uri, range, moved(arg, old, newName) + (t.arg.endsWith('.') ? '.' : ''));
+        }
+      }
+      const named = r.owner !== undefined && under(r.owner, old);
+      const points = POINTING_TYPES.has(r.type) && under(hostOf(r), old);
+      if (!named && !points) continue;
+      if (source.format !== 'zone') return { error: `\`${old}\` is also named in ${where(r.uri, r.range)} (${r.type} record), which rename does not rewrite: rename it there by hand, or rename that file's records first.` };
+      if (r.generated) return { error: `\`${old}\` is also named by a \`$GENERATE\` line in ${where(r.uri, r.range)}, which rename does not rewrite.` };
+      for (const n of zoneNames(text, r)) {
+        if (!under(n.name, old)) continue;
+        const written = text.slice(n.range.start, n.range.end);
+        const origin = originOf(written, n.name);
+        if (origin === null) return { error: `\`${written}\` in ${where(r.uri, n.range)} is written with escapes that rename does not rewrite.` };
+        if (origin !== undefined && origin !== '' && under(origin, old))
+          return { error: `\`${old}\` is the origin of the names in ${where(r.uri, n.range)} (its \`$ORIGIN\` or zone name, or a name above it): rename the zone there, not its records.` };
+        const to = moved(n.name, old, newName);
+        let newText = writeZoneName(to, written, origin, n.owner);
+        if (newText === undefined) return { error: `Renaming would move \`${n.name}\` (${where(r.uri, n.range)}) to \`${to}\`, outside the origin \`${origin}\` its file writes it under: the record would leave the zone.` };
+        // Keep the labels above the renamed name as written (their case, their escapes).
+        const extra = n.name.length - old.length;
+        if (extra > 0 && newText !== '@') {
+          const prefix = written.split(/(?<!\\)\./).slice(0, n.name.slice(0, extra - 1).split('.').length).join('.');
+          if (unescape(prefix).toLowerCase() === n.name.slice(0, extra - 1)) newText = prefix + newText.slice(extra - 1);
+        }
+        add(r.uri, n.range, newText);
+      }
+    }
+  }
+  // The new name, or a name under it, already has records: the rename would merge two names.
+  for (const source of sources)
+    for (const r of source.records)
+      if (!r.superseded && r.owner !== undefined && under(r.owner, newName) && !under(r.owner, old)) return { error: `\`${newName}\` already has records (${where(r.uri, r.range)}): renaming \`${old}\` to it would merge the two names.` };
+  edits.sort((x, y) => (x.uri < y.uri ? -1 : x.uri > y.uri ? 1 : x.range.start - y.range.start));
+  return { edits };
+}

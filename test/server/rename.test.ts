@@ -1,0 +1,168 @@
+/**
+ * Rename a name across the workspace: the engine on files read as the server reads them, then through
+ * the built server over stdio with a real LSP client (prepareRename, rename, the errors an editor shows).
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { DidOpenTextDocumentNotification, PrepareRenameRequest, RenameRequest, type Position, type TextEdit } from 'vscode-languageserver-protocol/node';
+import { newNameOf, renameEdits, renameTargetAt, type RenameSource } from '../../server/src/features/rename';
+import { analyzeZone, readZone } from '../../server/src/service';
+import { applyEdits, startServer, type TestClient } from './client';
+
+const ZONE = [
+  '$ORIGIN example.com.',
+  '$TTL 3600',
+  '@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300',
+  '@ IN NS ns1',
+  'ns1 IN A 192.0.2.1',
+  '@ IN MX 10 mail_server ; primary',
+  'mail_server IN A 192.0.2.25',
+  '  IN AAAA 2001:db8::25',
+  '_dmarc.Mail_Server IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"',
+  '@ IN TXT "v=spf1 a:mail_server.example.com mx -all"',
+  'smtp IN CNAME mail_server',
+  '_submission._tcp IN SRV 0 5 587 mail_server.example.com.',
+  'web IN A 192.0.2.80',
+  '',
+].join('\n');
+const NET = ['$ORIGIN example.net.', '@ IN MX 10 mail_server.example.com.', '@ IN TXT "v=spf1 include:mail_server.example.com -all"', ''].join('\n');
+const REV = ['$ORIGIN 2.0.192.in-addr.arpa.', '25 IN PTR mail_server.example.com.', '80 IN PTR web.example.com.', ''].join('\n');
+
+function sourcesOf(files: Record<string, string>): { sources: RenameSource[]; textOf: (f: string) => string | undefined } {
+  const sources = Object.entries(files).map(([file, text]) => {
+    const p = readZone(text, file, {});
+    return { uri: file, format: p.zone.format, records: p.zone.records, sites: p.sites };
+  });
+  return { sources, textOf: (f) => files[f] };
+}
+
+function rename(files: Record<string, string>, file: string, needle: string, typed: string): Record<string, string> | string {
+  const { sources, textOf } = sourcesOf(files);
+  const source = sources.find((s) => s.uri === file)!;
+  const target = renameTargetAt(source, files[file].indexOf(needle) + 1, files[file]);
+  if ('error' in target) return target.error;
+  const name = newNameOf(target, typed);
+  if (typeof name !== 'string') return name.error;
+  const r = renameEdits(target, name, sources, textOf);
+  if ('error' in r) return r.error;
+  const out: Record<string, string> = { ...files };
+  for (const f of Object.keys(files)) {
+    const mine = r.edits.filter((e) => e.uri === f).sort((a, b) => b.range.start - a.range.start);
+    for (const e of mine) out[f] = out[f].slice(0, e.range.start) + e.newText + out[f].slice(e.range.end);
+  }
+  return out;
+}
+
+describe('rename (engine)', () => {
+  const files = { 'example.com.zone': ZONE, 'example.net.zone': NET, '2.0.192.in-addr.arpa.zone': REV };
+
+  it('renames a host, the names under it, and every record that points at it, each written the way its file writes it', () => {
+    const out = rename(files, 'example.com.zone', 'mail_server IN A', 'mail-server');
+    assert.equal(typeof out, 'object');
+    const o = out as Record<string, string>;
+    assert.equal(
+      o['example.com.zone'],
+      ZONE.replace('10 mail_server ;', '10 mail-server ;')
+        .replace('mail_server IN A', 'mail-server IN A')
+        .replace('_dmarc.Mail_Server', '_dmarc.mail-server')
+        .replace('a:mail_server.example.com', 'a:mail-server.example.com')
+        .replace('CNAME mail_server', 'CNAME mail-server')
+        .replace('587 mail_server.example.com.', '587 mail-server.example.com.'),
+    );
+    assert.equal(o['example.net.zone'], NET.replaceAll('mail_server.example.com', 'mail-server.example.com'));
+    assert.equal(o['2.0.192.in-addr.arpa.zone'], REV.replace('mail_server', 'mail-server'));
+    // The zone now loads in BIND: no check-names finding is left.
+    assert.deepEqual(analyzeZone(o['example.com.zone'], 'example.com.zone').findings.filter((f) => f.rule === 'zone/invalid-hostname'), []);
+  });
+
+  it('starts from any place the name is written: an MX host, an SPF domain-spec, another zone', () => {
+    const fromMx = rename(files, 'example.com.zone', 'mail_server ;', 'mail-server');
+    const fromSpf = rename(files, 'example.com.zone', 'mail_server.example.com mx', 'mail-server.example.com');
+    const fromNet = rename(files, 'example.net.zone', 'mail_server.example.com.', 'mail-server.example.com.');
+    const fromOwner = rename(files, 'example.com.zone', 'mail_server IN A', 'mail-server');
+    assert.deepEqual(fromMx, fromOwner);
+    assert.deepEqual(fromSpf, fromOwner);
+    assert.deepEqual(fromNet, fromOwner);
+  });
+
+  it('writes a name moved to another parent relative where it stays under the origin, absolute where it leaves it', () => {
+    const o = rename(files, 'example.com.zone', 'mail_server IN A', 'mx.mail') as Record<string, string>;
+    assert.match(o['example.com.zone'], /^mx\.mail IN A 192\.0\.2\.25$/m);
+    assert.match(o['example.com.zone'], /^smtp IN CNAME mx\.mail$/m);
+    assert.match(o['example.net.zone'], /MX 10 mx\.mail\.example\.com\.$/m);
+    // An owner cannot leave the zone its file is: refused, naming the record.
+    assert.match(rename(files, 'example.com.zone', 'mail_server IN A', 'mail.example.org.') as string, /outside the origin `example\.com`/);
+  });
+
+  it('refuses what it cannot do cleanly, and says why', () => {
+    // The new name has records: two names would merge.
+    assert.match(rename(files, 'example.com.zone', 'mail_server IN A', 'web') as string, /`web\.example\.com` already has records \(example\.com\.zone:13\)/);
+    // The zone's own name.
+    assert.match(rename(files, 'example.com.zone', 'ns1 IN A', 'example.com.') as string, /`example\.com` already has records/);
+    assert.match(rename(files, 'example.com.zone', '@ IN MX', 'example.org.') as string, /is the origin of the names/);
+    // Not a domain name.
+    assert.match(rename(files, 'example.com.zone', 'mail_server IN A', 'mail server') as string, /not a domain name: its label `mail server` holds a character/);
+    assert.match(rename(files, 'example.com.zone', 'mail_server IN A', 'a..b') as string, /empty label/);
+    // A Terraform record names it too: nothing is changed, and the message says where.
+    const tf = 'resource "aws_route53_record" "mx" {\n  zone_id = "Z1"\n  name    = "example.org"\n  type    = "MX"\n  ttl     = 300\n  records = ["10 mail_server.example.com."]\n}\n';
+    assert.match(rename({ ...files, 'main.tf': tf }, 'example.com.zone', 'mail_server IN A', 'mail-server') as string, /also named in main\.tf:1 \(MX record\), which rename does not rewrite/);
+    // No name under the cursor.
+    assert.match(rename(files, 'example.com.zone', 'IN AAAA', 'x') as string, /Put the cursor on a name/);
+    // A macro.
+    assert.match(rename({ 'm.zone': '$ORIGIN m.test.\n@ IN TXT "v=spf1 exists:%{i}.spf.m.test -all"\n' }, 'm.zone', '%{i}', 'x') as string, /macros/);
+  });
+
+  it('rewrites an SPF domain-spec inside a Terraform string, and the zone record that defines it', () => {
+    const tf = 'resource "aws_route53_record" "spf" {\n  zone_id = "Z1"\n  name    = "example.org"\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=spf1 include:_spf.example.com -all"]\n}\n';
+    const spf = '$ORIGIN example.com.\n_spf IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\n';
+    const o = rename({ 'main.tf': tf, 'spf.zone': spf }, 'main.tf', '_spf.example.com', '_spf1.example.com') as Record<string, string>;
+    assert.equal(o['main.tf'], tf.replace('include:_spf.example.com', 'include:_spf1.example.com'));
+    assert.equal(o['spf.zone'], spf.replace('_spf IN', '_spf1 IN'));
+  });
+});
+
+describe('rename (LSP)', () => {
+  let dir: string;
+  let client: TestClient;
+  const FILES: Record<string, string> = { 'example.com.zone': ZONE, 'example.net.zone': NET };
+  const uri = (f: string) => pathToFileURL(path.join(dir, f)).href;
+  const at = (file: string, needle: string, delta = 1): Position => {
+    const lines = FILES[file].split('\n');
+    const line = lines.findIndex((l) => l.includes(needle));
+    return { line, character: lines[line].indexOf(needle) + delta };
+  };
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-rename-'));
+    for (const [f, t] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, f), t);
+    client = await startServer(dir, {}, { textDocument: { rename: { prepareSupport: true } } });
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uri('example.com.zone'), languageId: 'dns-zone', version: 1, text: ZONE } });
+  });
+
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prepareRename gives the name as written; rename edits the open file and the one on disk', async () => {
+    const prep = await client.conn.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: uri('example.com.zone') }, position: at('example.com.zone', 'mail_server IN A') });
+    assert.deepEqual(prep, { range: { start: { line: 6, character: 0 }, end: { line: 6, character: 11 } }, placeholder: 'mail_server' });
+    const edit = await client.conn.sendRequest(RenameRequest.type, { textDocument: { uri: uri('example.com.zone') }, position: at('example.com.zone', 'mail_server IN A'), newName: 'mail-server' });
+    const changes = edit?.changes as Record<string, TextEdit[]>;
+    assert.deepEqual(Object.keys(changes).sort(), [uri('example.com.zone'), uri('example.net.zone')].sort());
+    assert.equal(applyEdits(ZONE, changes[uri('example.com.zone')]).match(/mail_server/gi), null);
+    assert.equal(applyEdits(NET, changes[uri('example.net.zone')]), NET.replaceAll('mail_server', 'mail-server'));
+  });
+
+  it('answers an error the editor shows where there is nothing to rename, or the new name is taken', async () => {
+    await assert.rejects(client.conn.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: uri('example.com.zone') }, position: at('example.com.zone', 'IN AAAA') }), /Put the cursor on a name/);
+    await assert.rejects(
+      client.conn.sendRequest(RenameRequest.type, { textDocument: { uri: uri('example.com.zone') }, position: at('example.com.zone', 'mail_server IN A'), newName: 'web' }),
+      /`web\.example\.com` already has records/,
+    );
+  });
+});
