@@ -2,7 +2,7 @@
 //  1. open a 100 000-record zone: time to the first publishDiagnostics;
 //  2. 50 one-line edits (didChange, incremental): median time from didChange to the new publishDiagnostics;
 //  3. a workspace of 1 000 zone files (generated): indexing time and server RSS afterwards.
-// Between 2 and 3: definition/references on includes, and the code lenses of the whole document.
+// Between 2 and 3: definition/references on includes, rename of hosts, and the code lenses of the whole document.
 // Usage: npm run build && node bench/lsp.mjs [--records N] [--edits N] [--files N]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -103,6 +103,17 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     nav.references.push(performance.now() - t);
   }
   console.log(`go to definition on an include: median ${median(nav.definition).toFixed(1)} ms; find references: median ${median(nav.references).toFixed(0)} ms, max ${Math.max(...nav.references).toFixed(0)} ms (${(found / 20).toFixed(0)} locations each on average)`);
+  // Rename (F2): a host that MX records point at, and names with records under them, across the whole document.
+  const hosts = lines.map((l, i) => [l, i]).filter(([l]) => /^(mx\d+|mail\d+) IN A /.test(l)).slice(0, 20);
+  const renames = [];
+  let renamed = 0;
+  for (const [line, i] of hosts) {
+    t = performance.now();
+    const edit = await s.conn.sendRequest(rpc.RenameRequest.type, { textDocument: { uri }, position: { line: i, character: 1 }, newName: `${line.split(' ')[0]}-new` });
+    renames.push(performance.now() - t);
+    renamed += Object.values(edit?.changes ?? {}).reduce((n, e) => n + e.length, 0);
+  }
+  console.log(`rename a host across the document: median ${median(renames).toFixed(0)} ms, max ${Math.max(...renames).toFixed(0)} ms (${(renamed / Math.max(1, hosts.length)).toFixed(0)} edits each on average, ${hosts.length} renames)`);
   // Code lenses of the whole document (what VS Code asks on open), then the SPF counts of one screen
   // resolved (VS Code resolves the lenses it shows): each walks that record's tree.
   t = performance.now();

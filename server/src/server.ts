@@ -53,7 +53,7 @@ import { completeAt } from './features/completion';
 import { generateHover, hoverAt, nullMxHover, siteAt } from './features/hover';
 import { isNullMx } from './checks/nullmx';
 import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
-import { newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
+import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isMtaStsPolicyName, isSourceFileName, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
 import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, usableFixes, type RuleSetting, type ZoneAnalysis } from './service';
@@ -1131,6 +1131,10 @@ connection.onCodeAction((params) => {
     const own = f.fixes ?? [];
     const suppress = f.rule.startsWith('meta/') ? [] : [suppressionFix(text, file, f)];
     const diagnostic = params.context.diagnostics.find((d) => d.code === f.rule && doc.offsetAt(d.range.start) === f.range.start && d.message === f.message);
+    if (f.rule === 'zone/invalid-hostname' && state.analysis) {
+      const action = hostNameRename(doc, state.analysis, f.range.start);
+      if (action) actions.push({ ...action, diagnostics: diagnostic ? [diagnostic] : undefined });
+    }
     [...own, ...suppress].forEach((fix, i) => {
       const changes = editsByDocument(doc, fix.edits);
       if (!changes) return;
@@ -1145,6 +1149,24 @@ connection.onCodeAction((params) => {
   }
   return actions;
 });
+
+/** For a name that is not a host name: renaming it to one across the workspace (features/rename.ts), when that can be done cleanly. */
+function hostNameRename(doc: TextDocument, analysis: ZoneAnalysis, offset: number): CodeAction | undefined {
+  const file = toPath(doc.uri);
+  const target = renameTargetAt({ uri: file, format: analysis.zone.format, records: analysis.zone.records, sites: analysis.sites }, offset, doc.getText());
+  if ('error' in target || target.spf) return undefined;
+  const typed = hostNameSuggestion(target.text);
+  const name = typed === undefined ? undefined : newNameOf(target, typed);
+  if (typeof name !== 'string') return undefined;
+  const result = renameChanges(target, name);
+  if ('error' in result || result.count === 0) return undefined;
+  const files = Object.keys(result.changes).length;
+  return {
+    title: `Rename ${target.name} to ${name} (${result.count} place${result.count === 1 ? '' : 's'}${files > 1 ? ` in ${files} files` : ''})`,
+    kind: CodeActionKind.QuickFix,
+    edit: { changes: result.changes },
+  };
+}
 
 /**
  * A DMARC record the policy ladder applies to: at a `_dmarc.` name, and with every part the ladder
@@ -1609,6 +1631,13 @@ connection.onRenameRequest(async (params): Promise<WorkspaceEdit> => {
   const { target } = await renameTarget(params.textDocument.uri, params.position);
   const name = newNameOf(target, params.newName);
   if (typeof name !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, name.error);
+  const result = renameChanges(target, name);
+  if ('error' in result) throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
+  return { changes: result.changes };
+});
+
+/** The workspace edit that renames `target` to `name` (absolute), or why it cannot be done. */
+function renameChanges(target: RenameTarget, name: string): { changes: Record<string, TextEdit[]>; count: number } | { error: string } {
   // Every file's text once: the editor's for an open one, else the disk's.
   const texts = new Map<string, string | undefined>();
   const textOf = (file: string) => {
@@ -1616,15 +1645,15 @@ connection.onRenameRequest(async (params): Promise<WorkspaceEdit> => {
     return texts.get(file);
   };
   const result = renameEdits(target, name, workspace.sources(), textOf);
-  if ('error' in result) throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
+  if ('error' in result) return result;
   const locate = locator();
   const changes: Record<string, TextEdit[]> = {};
   for (const e of result.edits) {
     const l = locate(e);
     if (l) (changes[l.uri] ??= []).push({ range: l.range, newText: e.newText });
   }
-  return { changes };
-});
+  return { changes, count: result.edits.length };
+}
 
 const SYMBOL_KIND = { spf: SymbolKind.Property, dmarc: SymbolKind.Property, dkim: SymbolKind.Key, bimi: SymbolKind.Property, tlsrpt: SymbolKind.Property, 'mta-sts': SymbolKind.Property, record: SymbolKind.Field };
 

@@ -8,8 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { DidOpenTextDocumentNotification, PrepareRenameRequest, RenameRequest, type Position, type TextEdit } from 'vscode-languageserver-protocol/node';
-import { newNameOf, renameEdits, renameTargetAt, type RenameSource } from '../../server/src/features/rename';
+import { CodeActionRequest, DidOpenTextDocumentNotification, PrepareRenameRequest, RenameRequest, type CodeAction, type Position, type TextEdit } from 'vscode-languageserver-protocol/node';
+import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameSource } from '../../server/src/features/rename';
 import { analyzeZone, readZone } from '../../server/src/service';
 import { applyEdits, startServer, type TestClient } from './client';
 
@@ -116,6 +116,14 @@ describe('rename (engine)', () => {
     assert.match(rename({ 'm.zone': '$ORIGIN m.test.\n@ IN TXT "v=spf1 exists:%{i}.spf.m.test -all"\n' }, 'm.zone', '%{i}', 'x') as string, /macros/);
   });
 
+  it('suggests a host name for one BIND refuses: `_` as `-`, no hyphen at a label\'s ends', () => {
+    assert.equal(hostNameSuggestion('mail_server'), 'mail-server');
+    assert.equal(hostNameSuggestion('_mx.Example.COM.'), 'mx.Example.COM.');
+    assert.equal(hostNameSuggestion('*.web_1'), '*.web-1');
+    assert.equal(hostNameSuggestion('-lead-'), 'lead');
+    for (const w of ['mail', '_', 'a\\032b', '@', 'a..b', 'b\u00fc_x']) assert.equal(hostNameSuggestion(w), undefined, w);
+  });
+
   it('rewrites an SPF domain-spec inside a Terraform string, and the zone record that defines it', () => {
     const tf = 'resource "aws_route53_record" "spf" {\n  zone_id = "Z1"\n  name    = "example.org"\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=spf1 include:_spf.example.com -all"]\n}\n';
     const spf = '$ORIGIN example.com.\n_spf IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\n';
@@ -156,6 +164,26 @@ describe('rename (LSP)', () => {
     assert.deepEqual(Object.keys(changes).sort(), [uri('example.com.zone'), uri('example.net.zone')].sort());
     assert.equal(applyEdits(ZONE, changes[uri('example.com.zone')]).match(/mail_server/gi), null);
     assert.equal(applyEdits(NET, changes[uri('example.net.zone')]), NET.replaceAll('mail_server', 'mail-server'));
+  });
+
+  it('offers the rename as the quick fix of zone/invalid-hostname, on the owner and on the MX host', async () => {
+    const text = ZONE.replace(/mail_server/gi, 'mail_host').replace(/example\.com/g, 'hosts.test');
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uri('hosts.zone'), languageId: 'dns-zone', version: 1, text } });
+    // The A record's owner, the AAAA record that inherits it (flagged at its first word), the MX host, the SRV target.
+    const published = await client.waitFor(uri('hosts.zone'), (p) => p.diagnostics.filter((d) => d.code === 'zone/invalid-hostname').length === 4);
+    const lines = text.split('\n');
+    const onName = published.diagnostics.filter((x) => x.code === 'zone/invalid-hostname' && /mail_host/.test(lines[x.range.start.line].slice(x.range.start.character, x.range.end.character)));
+    assert.deepEqual(onName.map((d) => d.range.start.line), [5, 6, 11]);
+    for (const d of onName) {
+      const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: uri('hosts.zone') }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+      const rename = actions.find((a) => a.title.startsWith('Rename'));
+      assert.ok(rename, `no rename on line ${d.range.start.line}: ${actions.map((a) => a.title)}`);
+      assert.equal(rename.title, 'Rename mail_host.hosts.test to mail-host.hosts.test (6 places)');
+      assert.deepEqual(rename.diagnostics, [d]);
+      const fixed = applyEdits(text, rename.edit!.changes![uri('hosts.zone')]);
+      assert.equal(fixed, text.replace(/mail_host/gi, 'mail-host'));
+      assert.equal(lines.length, fixed.split('\n').length);
+    }
   });
 
   it('answers an error the editor shows where there is nothing to rename, or the new name is taken', async () => {

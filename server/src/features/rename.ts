@@ -237,3 +237,17 @@ export function renameEdits(target: RenameTarget, newName: string, sources: read
   edits.sort((x, y) => (x.uri < y.uri ? -1 : x.uri > y.uri ? 1 : x.range.start - y.range.start));
   return { edits };
 }
+
+/**
+ * A host name for a name written with characters host names do not take (BIND check-names):
+ * `_` becomes `-`, and hyphens at either end of a label go. Undefined when that leaves nothing to
+ * suggest (an empty label, an escape, no change).
+ */
+export function hostNameSuggestion(written: string): string | undefined {
+  if (written.includes('\\') || written === '@') return undefined;
+  const dot = isAbsolute(written) ? '.' : '';
+  const labels = (dot ? written.slice(0, -1) : written).split('.').map((l) => (l === '*' ? l : l.replace(/_/g, '-').replace(/^-+|-+$/g, '')));
+  if (labels.some((l) => l === '' || !/^(\*|[a-z0-9-]+)$/i.test(l))) return undefined;
+  const out = labels.join('.') + dot;
+  return out === written ? undefined : out;
+}
