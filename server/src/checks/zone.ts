@@ -240,7 +240,7 @@ export const zoneRules: SourceRule[] = [
       why: 'RFC 952 and RFC 1123 §2.1 define host names, and mail servers and resolvers expect them. BIND checks them when it loads a zone, and a primary server refuses the zone by default (`check-names primary fail`), so none of its records, SPF, DMARC and DKIM included, are served; `named-checkzone` reports "bad owner name (check-names)" or "bad name (check-names)". Other servers (Knot, NSD, hosted DNS) load such a zone. An `A` record at `mail_server` usually means the name was meant to be `mail-server`, or the record was meant to be a TXT or CNAME record.',
       bad: '$ORIGIN example.com.\n@ IN MX 10 mail_server\nmail_server IN A 192.0.2.25',
       good: '$ORIGIN example.com.\n@ IN MX 10 mail-server\nmail-server IN A 192.0.2.25',
-      fix: 'Rename the host with hyphens instead of underscores (and change the records that name it), or, if the zone must keep the name, set `check-names primary warn;` (or `ignore`) in the zone\'s `named.conf` options.',
+      fix: 'Rename the host with hyphens instead of underscores, and change the records that name it. In an editor the quick fix does both: it renames the name (`_` as `-`) across the workspace\'s zone files, with the names under it and the MX, NS, SRV, CNAME and PTR records and SPF terms that point at it, as Rename Symbol (F2) does for any name. If the zone must keep the name, set `check-names primary warn;` (or `ignore`) in the zone\'s `named.conf` options.',
       file: 'example.com.zone',
     },
   }),
