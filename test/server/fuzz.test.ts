@@ -1,7 +1,7 @@
 /**
  * The language server under random documents and requests, over stdio: every bundled example, mutated
  * with pieces of its own syntax, opened and then edited; hover, completion, code actions, symbols,
- * folding, semantic tokens and inlay hints at random positions. No request may fail, every position the
+ * folding, semantic tokens, inlay hints and rename at random positions. No request may fail, every position the
  * server gives must lie in the document, and the diagnostics after the edits must be what a fresh open
  * of the same text gives.
  */
@@ -20,6 +20,10 @@ import {
   DefinitionRequest,
   DocumentLinkRequest,
   ReferencesRequest,
+  PrepareRenameRequest,
+  RenameRequest,
+  ErrorCodes,
+  ResponseError,
   type Location,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
@@ -85,7 +89,7 @@ describe('language server: random documents and requests over stdio', () => {
   let dir: string;
   let client: TestClient;
   let n = 0;
-  const seen = { diagnostics: 0, hovers: 0, completions: 0, actions: 0, symbols: 0, hints: 0, lenses: 0, locations: 0 };
+  const seen = { diagnostics: 0, hovers: 0, completions: 0, actions: 0, symbols: 0, hints: 0, lenses: 0, locations: 0, renames: 0 };
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-fuzz-'));
     // Offline: SPF trees are answered from the workspace on the next turn, not after network timeouts.
@@ -153,6 +157,21 @@ describe('language server: random documents and requests over stdio', () => {
           const used = (await conn.sendRequest(ReferencesRequest.type, { textDocument: td, position, context: { includeDeclaration: true } })) ?? [];
           for (const d of [...defs, ...used]) if (d.uri === uri) assertRange(text, d.range, 'definition or reference');
           seen.locations += defs.length + used.length;
+          // Rename: a name here, or an error the editor shows (never an internal one); its edits lie in their documents and do not overlap.
+          const refused = (e: unknown) => {
+            assert.ok(e instanceof ResponseError && (e.code === ErrorCodes.InvalidRequest || e.code === ErrorCodes.InvalidParams) && e.message.length > 0, `rename failed: ${e}`);
+            return null;
+          };
+          const prepared = await conn.sendRequest(PrepareRenameRequest.type, { textDocument: td, position }).catch(refused);
+          if (prepared && 'range' in prepared) {
+            assertRange(text, prepared.range, 'prepareRename');
+            const edit = await conn.sendRequest(RenameRequest.type, { textDocument: td, position, newName: 'renamed-1' }).catch(refused);
+            const mine = edit?.changes?.[uri] ?? [];
+            for (const e of mine) assertRange(text, e.range, 'rename edit');
+            const offsets = mine.map((e) => [mirror.offsetAt(e.range.start), mirror.offsetAt(e.range.end)]).sort((a, b) => a[0] - b[0]);
+            for (let i = 1; i < offsets.length; i++) assert.ok(offsets[i][0] >= offsets[i - 1][1], 'rename edits overlap');
+            seen.renames += mine.length;
+          }
         }
         for (const l of (await conn.sendRequest(DocumentLinkRequest.type, { textDocument: { uri } })) ?? []) assertRange(text, l.range, 'document link');
         const symbols = (await conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) ?? [];

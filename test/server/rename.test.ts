@@ -116,6 +116,41 @@ describe('rename (engine)', () => {
     assert.match(rename({ 'm.zone': '$ORIGIN m.test.\n@ IN TXT "v=spf1 exists:%{i}.spf.m.test -all"\n' }, 'm.zone', '%{i}', 'x') as string, /macros/);
   });
 
+  it('rewrites the other names records hold: SOA, SVCB, NAPTR, AFSDB, RP, a relative PTR, and a record in parentheses over lines', () => {
+    const zone = [
+      '$ORIGIN example.com.',
+      '@ IN SOA ns1 hostmaster.ns1 ( 1 7200',
+      '  3600 1209600 300 ) ; ns1 in a comment stays',
+      '@ IN NS ns1',
+      'ns1 IN A 192.0.2.1',
+      '_svc IN SVCB 1 ns1 alpn=h2',
+      'sip IN NAPTR 100 10 "S" "SIP+D2U" "" ns1.example.com.',
+      'afs IN AFSDB 1 ns1',
+      'who IN RP hostmaster.ns1 .',
+      '$ORIGIN 2.0.192.in-addr.arpa.',
+      '1 IN PTR ns1.example.com.',
+      '',
+    ].join('\n');
+    const o = rename({ 'example.com.zone': zone }, 'example.com.zone', 'ns1 IN A', 'dns1') as Record<string, string>;
+    assert.equal(typeof o, 'object', String(o));
+    assert.equal(
+      o['example.com.zone'],
+      zone
+        .replace('@ IN SOA ns1 hostmaster.ns1', '@ IN SOA dns1 hostmaster.dns1')
+        .replace('NS ns1', 'NS dns1')
+        .replace('ns1 IN A', 'dns1 IN A')
+        .replace('SVCB 1 ns1', 'SVCB 1 dns1')
+        .replace('"" ns1.example.com.', '"" dns1.example.com.')
+        .replace('AFSDB 1 ns1', 'AFSDB 1 dns1')
+        .replace('RP hostmaster.ns1', 'RP hostmaster.dns1')
+        .replace('PTR ns1.example.com.', 'PTR dns1.example.com.'),
+    );
+    // A PTR written relative to its reverse zone's origin is the name it makes absolute, not the name.
+    const rev = '$ORIGIN 0.192.in-addr.arpa.\n1.2 IN PTR host.2\n';
+    const r = rename({ 'rev.zone': rev, 'h.zone': '$ORIGIN 2.0.192.in-addr.arpa.\nhost IN A 192.0.2.9\n' }, 'h.zone', 'host IN A', 'server') as Record<string, string>;
+    assert.equal(r['rev.zone'], rev.replace('host.2', 'server.2'));
+  });
+
   it('suggests a host name for one BIND refuses: `_` as `-`, no hyphen at a label\'s ends', () => {
     assert.equal(hostNameSuggestion('mail_server'), 'mail-server');
     assert.equal(hostNameSuggestion('_mx.Example.COM.'), 'mx.Example.COM.');

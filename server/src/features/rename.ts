@@ -1,13 +1,14 @@
 /**
  * Rename a DNS name across the workspace: its records' owners, and the records under it (`_dmarc.`,
- * `_domainkey.` names), the CNAME, MX, NS, SRV and PTR records that point at it, and the SPF terms that
+ * `_domainkey.` names), the records whose data names it (CNAME, MX, NS, SRV, PTR, SOA, SVCB…: records/cname.ts
+ * NAME_FIELDS), and the SPF terms that
  * name it (`include:`, `a:`, `mx:`, `redirect=`…). Each name is written back the way its file wrote it
  * (relative to the `$ORIGIN` in force, absolute with a trailing dot, or as an SPF domain-spec).
  * Where the workspace names it in a way this cannot rewrite exactly (an infrastructure-as-code record,
  * a `$GENERATE` line), the rename is refused and says where, rather than leaving a dangling name.
  * Document offsets in, edits out; no editor types.
  */
-import { hostOf, hostRange } from '../records/cname';
+import { dataNames } from '../records/cname';
 import type { AnalyzedSite } from '../checks/rule';
 import type { OffsetRange, ResourceRecord } from '../types';
 import { siteAt } from './hover';
@@ -41,9 +42,6 @@ export interface RenameTarget {
 }
 
 const SPF_NAME_TERMS = new Set(['include', 'redirect', 'a', 'mx', 'ptr', 'exists', 'exp']);
-/** Types whose one name field is the last word of the record: rewritten like an MX host. */
-const LAST_WORD_TYPES = new Set(['CNAME', 'PTR']);
-const POINTING_TYPES = new Set(['CNAME', 'PTR', 'MX', 'NS', 'SRV']);
 
 const unescape = (s: string) => (s.includes('\\') ? s.replace(/\\(\d{3}|.)/g, (_, x: string) => (x.length === 3 ? String.fromCharCode(Number(x)) : x)) : s);
 const isAbsolute = (w: string) => w.endsWith('.') && !w.endsWith('\\.');
@@ -73,27 +71,33 @@ function wordAt(text: string, start: number): OffsetRange {
   return { start, end: Math.min(end, text.length) };
 }
 
-/** The last word of a record as written (its last field), comments and parentheses left out. */
-function lastWord(text: string, r: ResourceRecord): OffsetRange | undefined {
+const CLASS_WORD = /^(IN|CH|CS|HS|CLASS\d+)$/i;
+
+/**
+ * Where each field of a zone-file record's data is written: the words after its type (a quoted string
+ * one word; comments and parentheses left out). Undefined when the words do not read as the record.
+ */
+function dataWords(text: string, r: ResourceRecord, owned: boolean): OffsetRange[] | undefined {
   const body = text.slice(r.range.start, r.range.end);
-  const words = [...body.matchAll(/;[^\n]*|"(?:[^"\\]|\\.)*"|(?:\\.|[^\s();"])+/g)].filter((m) => m[0][0] !== ';' && m[0][0] !== '"');
-  const m = words[words.length - 1];
-  return m ? { start: r.range.start + m.index!, end: r.range.start + m.index! + m[0].length } : undefined;
+  const words = [...body.matchAll(/;[^\n]*|"(?:[^"\\]|\\.)*"?|(?:\\.|[^\s();"])+/g)].filter((m) => m[0][0] !== ';');
+  let i = owned ? 1 : 0;
+  while (i < words.length && (/^\d/.test(words[i][0]) || CLASS_WORD.test(words[i][0]))) i++;
+  if (i >= words.length) return undefined;
+  return words.slice(i + 1).map((m) => ({ start: r.range.start + m.index!, end: r.range.start + m.index! + m[0].length }));
 }
 
-/** Where a zone-file record names a host: its owner when the line starts with it, and the name its data points at. */
-function zoneNames(text: string, r: ResourceRecord): { range: OffsetRange; name: string; owner: boolean }[] {
+/** Where a zone-file record names a domain: its owner when the line starts with it, and the names its data holds (records/cname.ts NAME_FIELDS). */
+function zoneNames(text: string, r: ResourceRecord, only?: (name: string) => boolean): { range: OffsetRange; name: string; owner: boolean }[] {
   const out: { range: OffsetRange; name: string; owner: boolean }[] = [];
   const s = r.range.start;
-  if (r.owner !== undefined && (s === 0 || text[s - 1] === '\n') && !/\s/.test(text[s] ?? ' ')) out.push({ range: wordAt(text, s), name: r.owner, owner: true });
-  if (r.type === 'MX' || r.type === 'NS' || r.type === 'SRV') {
-    const range = hostRange(r);
-    const name = hostOf(r);
-    if (range && name) out.push({ range, name, owner: false });
-  } else if (LAST_WORD_TYPES.has(r.type)) {
-    const range = lastWord(text, r);
-    // A PTR's host is kept as written: only an absolute one is known to be the name.
-    if (range && (r.type === 'CNAME' || isAbsolute(text.slice(range.start, range.end)))) out.push({ range, name: hostOf(r), owner: false });
+  const owned = r.owner !== undefined && (s === 0 || text[s - 1] === '\n') && !/\s/.test(text[s] ?? ' ');
+  if (owned && (!only || only(r.owner!))) out.push({ range: wordAt(text, s), name: r.owner!, owner: true });
+  const names = dataNames(r).filter((n) => !only || only(n.name));
+  if (names.length === 0) return out;
+  const words = dataWords(text, r, owned);
+  for (const n of names) {
+    const range = words?.[n.field];
+    if (range) out.push({ range, name: n.name, owner: false });
   }
   return out;
 }
@@ -125,7 +129,7 @@ export function renameTargetAt(source: RenameSource, offset: number, text: strin
       return { name: n.name, range: n.range, text: written, origin, spf: false };
     }
   }
-  return { error: 'Put the cursor on a name: a record\'s owner, the host an MX, NS, SRV, CNAME or PTR record points at, or an SPF domain-spec.' };
+  return { error: 'Put the cursor on a name: a record\'s owner, a name its data holds (the host an MX, NS, SRV, CNAME or PTR record points at…), or an SPF domain-spec.' };
 }
 
 /** Why `name` is not a name to rename to, or undefined. */
@@ -206,12 +210,14 @@ export function renameEdits(target: RenameTarget, newName: string, sources: read
         }
       }
       const named = r.owner !== undefined && under(r.owner, old);
-      const points = POINTING_TYPES.has(r.type) && under(hostOf(r), old);
+      const points = dataNames(r).some((n) => under(n.name, old));
       if (!named && !points) continue;
       if (source.format !== 'zone') return { error: `\`${old}\` is also named in ${where(r.uri, r.range)} (${r.type} record), which rename does not rewrite: rename it there by hand, or rename that file's records first.` };
       if (r.generated) return { error: `\`${old}\` is also named by a \`$GENERATE\` line in ${where(r.uri, r.range)}, which rename does not rewrite.` };
-      for (const n of zoneNames(text, r)) {
-        if (!under(n.name, old)) continue;
+      const found = zoneNames(text, r, (n) => under(n, old));
+      // Inherited owners are written on a line before (which is renamed there); a name in the data must be found.
+      if (points && found.filter((n) => !n.owner).length === 0) return { error: `The ${r.type} record in ${where(r.uri, r.range)} names \`${old}\` in a way rename does not find in its text.` };
+      for (const n of found) {
         const written = text.slice(n.range.start, n.range.end);
         const origin = originOf(written, n.name);
         if (origin === null) return { error: `\`${written}\` in ${where(r.uri, n.range)} is written with escapes that rename does not rewrite.` };

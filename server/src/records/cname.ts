@@ -83,6 +83,73 @@ export function hostOf(record: ResourceRecord): string {
   return cnameTarget(record);
 }
 
+/**
+ * The fields of a record's data that are domain names, by type (RFC 1035 §3.3, and the types that name
+ * hosts and mailboxes since): what a rename of a name rewrites. DNSSEC's own names (RRSIG signer, NSEC
+ * next name) are left out: signing writes them.
+ */
+export const NAME_FIELDS: ReadonlyMap<string, readonly number[]> = new Map<string, readonly number[]>([
+  ['CNAME', [0]],
+  ['DNAME', [0]],
+  ['NS', [0]],
+  ['PTR', [0]],
+  ['MB', [0]],
+  ['MG', [0]],
+  ['MR', [0]],
+  ['MX', [1]],
+  ['KX', [1]],
+  ['AFSDB', [1]],
+  ['RT', [1]],
+  ['SVCB', [1]],
+  ['HTTPS', [1]],
+  ['PX', [1, 2]],
+  ['SRV', [3]],
+  ['NAPTR', [5]],
+  ['SOA', [0, 1]],
+  ['RP', [0, 1]],
+  ['MINFO', [0, 1]],
+]);
+
+/** The types whose one name setTarget notes (the field given). */
+const TARGET_FIELD: Readonly<Record<string, number>> = { CNAME: 0, NS: 0, MX: 1, SRV: 3 };
+
+const origins = new WeakMap<ResourceRecord, string>();
+
+/**
+ * Zone files: the origin in force where a record of a type with names in its data other than the one
+ * setTarget notes (SOA, PTR, SVCB…) is written, so that a relative name there can be made absolute.
+ */
+export function setOrigin(record: ResourceRecord, origin: string): void {
+  origins.set(record, origin);
+}
+
+/** Whether the reader notes the origin of a record of this type (setOrigin). */
+export function needsOrigin(type: string): boolean {
+  return NAME_FIELDS.has(type) && TARGET_FIELD[type] === undefined;
+}
+
+/**
+ * The domain names a record's data holds (NAME_FIELDS), absolute, lower case, no trailing dot, by field;
+ * not the root (`.`: "no target"), and nothing from data written in RFC 3597 generic form.
+ */
+export function dataNames(record: ResourceRecord): { field: number; name: string }[] {
+  const fields = NAME_FIELDS.get(record.type);
+  if (fields === undefined || record.rdata[0] === '\\#') return [];
+  const out: { field: number; name: string }[] = [];
+  for (const k of fields) {
+    let name: string;
+    if (TARGET_FIELD[record.type] === k) name = hostOf(record);
+    else {
+      const w = record.rdata[k];
+      if (w === undefined || w === '.' || w === '') continue;
+      const origin = origins.get(record);
+      name = w.endsWith('.') ? w.slice(0, -1).toLowerCase() : w === '@' && origin !== undefined ? origin : origin ? `${w}.${origin}`.toLowerCase() : w.toLowerCase();
+    }
+    if (name !== '') out.push({ field: k, name });
+  }
+  return out;
+}
+
 /** CNAMEs followed in a row before a chain is taken as broken (resolvers stop at about this many). */
 export const MAX_CNAME_CHAIN = 8;
 

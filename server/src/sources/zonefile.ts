@@ -14,7 +14,7 @@ import { MAX_GENERATED, MAX_GENERATED_TOTAL, parseGenerateRange, substitute } fr
 import { svcbProblem } from './svcb';
 import { base32HexBytes, checkRdata, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, TYPE_BY_NUMBER } from './rdata';
 import { badEscapeMessage, escapeProblem, nameProblem, parseTtl, type RdataProblem } from './textforms';
-import { setHostSpan, setNoDefaultTtl, setTarget } from '../records/cname';
+import { needsOrigin, setHostSpan, setNoDefaultTtl, setOrigin, setTarget } from '../records/cname';
 import { checkedFields, hostNameMessage, hostNameProblem, NAME_CHECKS, type NameChecks, shownName } from './hostnames';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './textforms';
@@ -1283,7 +1283,7 @@ function readInto(
         if (t !== undefined) setTarget(record, keep(t));
       }
       if (type !== 'CNAME') setHostSpan(record, lx.starts[k], end);
-    }
+    } else if (st.origin !== undefined && needsOrigin(type)) setOrigin(record, st.origin);
     out.records.push(record);
   }
   if (depth === 0) zone.finalState = { ...st };
