@@ -477,7 +477,7 @@ export function readSource(text: string, uri: string, options: ZoneOptions & { f
     case 'cloudformation':
     case 'ansible':
     case 'externaldns':
-      return readYamlSource(text, uri, options.format) ?? { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
+      return readYamlSource(text, uri, options.format, options.openText) ?? { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false };
   }
   if (path.basename(uri) === CONFIG_NAME) {
     const { problems } = parseConfig(text, uri);
@@ -493,7 +493,7 @@ export function readSource(text: string, uri: string, options: ZoneOptions & { f
   if (/\.tfvars$/i.test(uri)) return readTerraform(text, uri, options.openText);
   if (isMtaStsPolicyName(uri)) return readMtaStsPolicy(text, uri);
   if (isProseOrCodeName(uri)) return readFallback(text, uri);
-  if (isYamlSourceName(uri)) return readYamlSource(text, uri) ?? (options.fallback ? readFallback(text, uri) : { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false });
+  if (isYamlSourceName(uri)) return readYamlSource(text, uri, undefined, options.openText) ?? (options.fallback ? readFallback(text, uri) : { uri, records: [], sites: [], problems: [], texts: new Map([[uri, text]]), origin: undefined, originExplicit: false });
   return parseZone(text, uri, options);
 }
 

@@ -564,3 +564,40 @@ describe('language server: findings a zone places in the file it $INCLUDEs', () 
     assert.equal(shown.diagnostics.find((d) => d.code === 'dmarc/missing-record')!.range.start.line, 0);
   });
 });
+
+describe('language server: an Ansible play and the vars file it reads', () => {
+  let dir: string;
+  let client: TestClient;
+  const play = '- hosts: localhost\n  vars_files:\n    - vars/mail.yml\n  tasks:\n    - community.general.cloudflare_dns:\n        zone: example.com\n        record: "@"\n        type: TXT\n        value: "{{ spf }}"\n';
+  // A plain scalar: the fallback reader (quoted literals only) does not read it on its own.
+  const vars = 'spf: v=spf1 include:_spf.google.com +all\n';
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-ansible-lsp-'));
+    fs.mkdirSync(path.join(dir, 'vars'));
+    fs.writeFileSync(path.join(dir, 'site.yml'), play);
+    fs.writeFileSync(path.join(dir, 'vars', 'mail.yml'), vars);
+    client = await startServer(dir, { dns: { mode: 'offline' } });
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows in the vars file what the play finds there, with its fix, and checks the play again when the vars file is edited', async () => {
+    const playUri = pathToFileURL(path.join(dir, 'site.yml')).href;
+    const varsUri = pathToFileURL(path.join(dir, 'vars', 'mail.yml')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: varsUri, languageId: 'yaml', version: 1, text: vars } });
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: playUri, languageId: 'yaml', version: 1, text: play } });
+    const shown = await client.waitFor(varsUri, (p) => p.diagnostics.some((d) => d.code === 'spf/plus-all'));
+    const d = shown.diagnostics.filter((x) => x.code === 'spf/plus-all');
+    assert.equal(d.length, 1, JSON.stringify(shown.diagnostics));
+    assert.equal(vars.slice(d[0].range.start.character, d[0].range.end.character), '+all');
+    const actions = (await client.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: varsUri }, range: d[0].range, context: { diagnostics: d } })) ?? [];
+    const fix = actions.find((a) => 'edit' in a && a.edit?.changes?.[varsUri]);
+    assert.ok(fix && 'edit' in fix, JSON.stringify(actions.map((a) => a.title)));
+    // The vars file edited unsaved: the play's reading sees the new value.
+    await client.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: varsUri, version: 2 }, contentChanges: [{ text: vars.replace('+all', '-all') }] });
+    await client.waitFor(varsUri, (p) => p.version === 2 && !p.diagnostics.some((x) => x.code === 'spf/plus-all'));
+  });
+});

@@ -3,6 +3,9 @@
  * through YAML and Route 53 quoting, Jinja expressions as holes, and fixes written back in place.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeZone, readSource } from '../../server/src/service';
 import { HOLE } from '../../server/src/records/holes';
@@ -258,6 +261,79 @@ describe('Ansible playbooks', () => {
     assert.equal(covered(text, a.findings.find((f) => f.rule === 'spf/plus-all')!), '+all');
     const uri = a.findings.find((f) => f.rule === 'tlsrpt/invalid-uri')!;
     assert.equal(applyFix(text, uri.fixes![0]), text.replace('rua=tls@', 'rua=mailto:tls@'));
+  });
+
+  it('reads the vars files a run reads (vars_files, a role\'s defaults and vars, group_vars/all), findings and fixes where they write the value', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-ansible-'));
+    const files: Record<string, string> = {
+      'site.yml': [
+        '- name: Mail DNS',
+        '  hosts: localhost',
+        '  vars_files:',
+        '    - vars/mail.yml',
+        '    - "vars/{{ env }}.yml"',
+        '  vars:',
+        '    spf: v=spf1 -all',
+        '  tasks:',
+        '    - name: records from the vars file',
+        '      community.general.cloudflare_dns:',
+        '        zone: "{{ zone }}"',
+        '        record: "{{ item.name }}"',
+        '        type: TXT',
+        '        value: "{{ item.value }}"',
+        '      loop: "{{ mail_records }}"',
+        '    - name: vars_files come before the play\'s vars',
+        '      community.general.cloudflare_dns:',
+        '        zone: "{{ zone }}"',
+        '        record: spf',
+        '        type: TXT',
+        '        value: "{{ spf }}"',
+        '',
+      ].join('\n'),
+      'vars/mail.yml': ['spf: v=spf1 ~all', 'mail_records:', '  - name: "@"', '    value: "v=spf1 include:_spf.google.com +all"', ''].join('\n'),
+      'group_vars/all.yml': 'zone: example.com\ndns_zone: example.org\n',
+      'roles/dns/tasks/main.yml': [
+        '- name: DMARC of the role',
+        '  community.general.cloudflare_dns:',
+        '    zone: "{{ dns_zone }}"',
+        '    record: _dmarc',
+        '    type: TXT',
+        '    value: "{{ dmarc }}"',
+        '',
+      ].join('\n'),
+      'roles/dns/defaults/main.yml': 'dns_zone: example.net\ndmarc: "v=DMARC1; p=none; rua=mailto:d@example.net; pct=50"\n',
+      'roles/dns/vars/main.yml': 'dns_zone: example.io\n',
+    };
+    for (const [f, t] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), t);
+    }
+    const at = (f: string) => path.join(dir, f);
+    const play = readSource(files['site.yml'], at('site.yml'));
+    assert.equal(play.format, 'ansible');
+    assert.deepEqual(
+      play.sites.map((x) => [x.owner, x.value, path.relative(dir, x.uri)]),
+      [
+        ['example.com', 'v=spf1 include:_spf.google.com +all', 'vars/mail.yml'],
+        ['spf.example.com', 'v=spf1 ~all', 'vars/mail.yml'],
+      ],
+    );
+    assert.deepEqual(play.reads?.map((f) => path.relative(dir, f)).sort(), ['group_vars/all.yml', 'vars/mail.yml']);
+    const a = analyzeZone(files['site.yml'], at('site.yml'), { rules: {} });
+    const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;
+    assert.equal(plus.uri, at('vars/mail.yml'));
+    assert.equal(covered(files['vars/mail.yml'], plus), '+all');
+    assert.equal(applyFix(files['vars/mail.yml'], plus.fixes![0]), files['vars/mail.yml'].replace('+all', '-all'));
+    // A role's task file: the role's vars before group_vars/all before the role's defaults.
+    const role = readSource(files['roles/dns/tasks/main.yml'], at('roles/dns/tasks/main.yml'));
+    assert.deepEqual(role.sites.map((x) => [x.owner, path.relative(dir, x.uri)]), [['_dmarc.example.io', 'roles/dns/defaults/main.yml']]);
+    const pct = analyzeZone(files['roles/dns/tasks/main.yml'], at('roles/dns/tasks/main.yml'), { rules: {} }).findings.find((f) => f.rule === 'dmarc/pct-removed')!;
+    assert.equal(pct.uri, at('roles/dns/defaults/main.yml'));
+    assert.equal(covered(files['roles/dns/defaults/main.yml'], pct), 'pct=50');
+    // The editor's text of an open vars file is the one read.
+    const open = readSource(files['site.yml'], at('site.yml'), { openText: (f) => (f === at('vars/mail.yml') ? files['vars/mail.yml'].replace('+all', '-all') : undefined) });
+    assert.equal(open.sites[0].value, 'v=spf1 include:_spf.google.com -all');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('leaves YAML that is not a playbook with DNS tasks to the other readers', () => {

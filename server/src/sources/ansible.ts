@@ -10,11 +10,16 @@
  * DNS Server (`community.windows.win_dns_record`) and FreeIPA (`community.general.ipa_dnsrecord`), their
  * names relative to the zone (`domain`, `zone`, `zone_name`).
  *
- * `{{ var }}` and `{{ item.key }}` are read where the play writes them (Scope, below). Any other Jinja
+ * `{{ var }}` and `{{ item.key }}` are read where the play writes them (Scope, below): in the play and
+ * the task, and in the files of variables a run reads for certain: a play's `vars_files`, a role's
+ * `defaults/main.yml` and `vars/main.yml` (for the task files of the role), and `group_vars/all` beside
+ * the playbook. A value written in one of those files is checked, and fixed, there. Any other Jinja
  * expression is what only a run knows: in a name, the record's owner is not
  * known; in a value, it is a hole the rest is checked around, as Terraform's `${…}` is (records/holes).
  */
-import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument, visit as visitYaml, type Document, type Node, type YAMLMap } from 'yaml';
 import { checkedAround, HOLE, startsAsRecord } from '../records/holes';
 import { markHoles } from '../util/zonenames';
 import { charStrings, holesAt } from './layers';
@@ -71,8 +76,9 @@ const HAS_JINJA = /\{\{|\{%/;
 /**
  * What a task's Jinja expressions can name statically: its loop's item (an entry of a `loop:` or
  * `with_items:` list written in the file, or in a var that is one) and the `vars:` of the task, its
- * blocks and its play, innermost first. Variables from inventories, `vars_files`, roles' defaults or
- * facts are only known when the play runs.
+ * blocks and its play, then the play's `vars_files`, the role's vars, `group_vars/all` and the role's
+ * defaults, innermost first (Ansible's precedence). Variables from inventories of hosts, `include_vars`
+ * or facts are only known when the play runs.
  */
 interface Scope {
   vars: YAMLMap[];
@@ -136,14 +142,16 @@ function loopItems(task: YAMLMap, scope: Scope): Node[] | undefined {
 }
 
 /** The module calls of a document: every map with a DNS module's name as a key and its arguments as a map, once per known loop entry. */
-function moduleCalls(doc: Document): { spec: ModuleSpec; args: YAMLMap; scope: Scope }[] {
+function moduleCalls(doc: Document, base: YAMLMap[] = [], varsFiles?: (play: YAMLMap) => YAMLMap[]): { spec: ModuleSpec; args: YAMLMap; scope: Scope }[] {
   const out: { spec: ModuleSpec; args: YAMLMap; scope: Scope }[] = [];
   const visit = (n: unknown, outer: YAMLMap[], depth: number): void => {
     if (depth > 40) return;
     if (isSeq(n)) for (const x of n.items) visit(x, outer, depth + 1);
     else if (isMap(n)) {
       const own = get(n, 'vars');
-      const vars = isMap(own) ? [own, ...outer] : outer;
+      // A play's vars_files take precedence over its vars.
+      const files = varsFiles && get(n, 'vars_files') !== undefined ? varsFiles(n) : [];
+      const vars = isMap(own) ? [...files, own, ...outer] : [...files, ...outer];
       for (const p of n.items) {
         const spec = isScalar(p.key) ? MODULES.get(String(p.key.value)) : undefined;
         // A module call names a record: its type argument is there (a `route53:` settings block is not one).
@@ -164,8 +172,90 @@ function moduleCalls(doc: Document): { spec: ModuleSpec; args: YAMLMap; scope: S
       }
     }
   };
-  visit(doc.contents, [], 0);
+  visit(doc.contents, base, 0);
   return out;
+}
+
+/** A file of variables a run reads: its top-level map, and its text (for where its values are written). */
+interface VarsFile {
+  file: string;
+  text: string;
+  map: YAMLMap;
+}
+
+/** The largest vars file read (a bigger one is not variables a play's records come from). */
+const MAX_VARS_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads the files of variables `uri`'s plays and tasks see (see the head of this file), by path;
+ * `openText` gives an editor's text of a file it has open. Each node of a file read is noted with the file.
+ */
+function varsReader(uri: string, openText: ((file: string) => string | undefined) | undefined) {
+  const loaded = new Map<string, VarsFile | undefined>();
+  const home = new WeakMap<object, VarsFile>();
+  const read = (file: string): VarsFile | undefined => {
+    if (loaded.has(file)) return loaded.get(file);
+    let text = openText?.(file);
+    if (text === undefined) {
+      try {
+        const st = fs.statSync(file);
+        if (st.isFile() && st.size <= MAX_VARS_BYTES) text = fs.readFileSync(file, 'utf8');
+      } catch {
+        text = undefined;
+      }
+    }
+    let vf: VarsFile | undefined;
+    if (text !== undefined) {
+      let doc: Document | undefined;
+      try {
+        doc = parseDocument(text, { keepSourceTokens: false, strict: false, uniqueKeys: false, logLevel: 'silent', prettyErrors: false });
+      } catch {
+        doc = undefined;
+      }
+      if (doc && isMap(doc.contents)) {
+        vf = { file, text, map: doc.contents };
+        const mine = vf;
+        visitYaml(doc, (_key, node) => {
+          if (node && typeof node === 'object') home.set(node, mine);
+        });
+      }
+    }
+    loaded.set(file, vf);
+    return vf;
+  };
+  /** `group_vars/all` in a folder: the file (`all.yml`, `all.yaml`, `all`) or the files of the folder `all/`, later ones first. */
+  const groupVarsAll = (dir: string): YAMLMap[] => {
+    const g = path.join(dir, 'group_vars');
+    for (const f of ['all.yml', 'all.yaml', 'all']) {
+      const v = read(path.join(g, f));
+      if (v) return [v.map];
+    }
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(path.join(g, 'all')).filter((f) => /\.ya?ml$/i.test(f)).sort();
+    } catch {
+      names = [];
+    }
+    return names.map((f) => read(path.join(g, 'all', f))?.map).filter((m): m is YAMLMap => m !== undefined).reverse();
+  };
+  const roleFile = (dir: string) => read(path.join(dir, 'main.yml')) ?? read(path.join(dir, 'main.yaml'));
+  /** The layers below a file's own plays: for a role's task file, its vars, group_vars/all and its defaults; for a playbook, group_vars/all. */
+  const base = (): YAMLMap[] => {
+    const role = /^(.*)[\\/]roles[\\/][^\\/]+(?=[\\/](?:tasks|handlers)[\\/][^\\/]+$)/.exec(uri);
+    if (!role) return groupVarsAll(path.dirname(uri));
+    const roleDir = role[0];
+    return [roleFile(path.join(roleDir, 'vars'))?.map, ...groupVarsAll(role[1]), roleFile(path.join(roleDir, 'defaults'))?.map].filter((m): m is YAMLMap => m !== undefined);
+  };
+  /** A play's `vars_files` (a name or a list; a path with a Jinja expression is not known), the last one first. */
+  const playFiles = (play: YAMLMap): YAMLMap[] => {
+    const list = get(play, 'vars_files');
+    const names = (isSeq(list) ? (list.items as Node[]) : [list]).map((n) => str(n)).filter((f): f is string => f !== undefined && !HAS_JINJA.test(f));
+    return names
+      .map((f) => read(path.isAbsolute(f) ? f : path.join(path.dirname(uri), f))?.map)
+      .filter((m): m is YAMLMap => m !== undefined)
+      .reverse();
+  };
+  return { base, playFiles, home: (n: object | undefined) => (n ? home.get(n) : undefined), files: () => [...loaded.values()].filter((v): v is VarsFile => v !== undefined) };
 }
 
 /** Whether a YAML document is an Ansible playbook or task file with DNS module tasks. */
@@ -185,15 +275,21 @@ function ownerOf(spec: ModuleSpec, written: string | undefined, zoneText: string
   return `${name}.${zone}`;
 }
 
-export function readAnsible(text: string, uri: string, doc: Document): ZoneFile {
+export function readAnsible(text: string, uri: string, doc: Document, openText?: (file: string) => string | undefined): ZoneFile {
   const out: ZoneFile = { uri, origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
+  const vars = varsReader(uri, openText);
+  // Where a node is written: a vars file, or this one.
+  const whereOf = (n: Node | undefined) => {
+    const v = vars.home(n);
+    return v ? { file: v.file, text: v.text } : { file: uri, text };
+  };
   /** Problems and records said once: a var's value, or a loop's literal argument, serves several calls. */
   const said = new Set<string>();
   const problem = (p: ZoneFile['problems'][number]) => {
     const key = `${p.code} ${p.range.start} ${p.range.end} ${p.message}`;
     if (!said.has(key)) out.problems.push(p), said.add(key);
   };
-  for (const { spec, args, scope } of moduleCalls(doc)) {
+  for (const { spec, args, scope } of moduleCalls(doc, vars.base(), vars.playFiles)) {
     // An argument as the play reads it: the loop entry's or var's node it names, or its text with the known parts put in.
     const arg = (k: string) => resolve(get(args, k), scope);
     const textArg = (k: string | undefined) => (k === undefined ? undefined : textOf(get(args, k), scope));
@@ -206,7 +302,7 @@ export function readAnsible(text: string, uri: string, doc: Document): ZoneFile 
     const items = (isSeq(valuesNode) ? (valuesNode.items as Node[]) : valuesNode !== undefined ? [valuesNode] : []).map((n) => resolve(n, scope)).map((n) => (spec.entry && isMap(n) ? resolve(get(n, spec.entry), scope) : n));
     const argsRange = args.range ? { start: args.range[0], end: args.range[1] } : { start: 0, end: 0 };
     if (owner === undefined && nameNode?.range && (type === 'TXT' || type === 'SPF'))
-      problem({ code: 'source/not-static', message: 'The record name is a Jinja expression (or missing), known only when the play runs, so checks that depend on the owner name are skipped.', uri, range: { start: nameNode.range[0], end: nameNode.range[1] } });
+      problem({ code: 'source/not-static', message: 'The record name is a Jinja expression (or missing), known only when the play runs, so checks that depend on the owner name are skipped.', uri: whereOf(nameNode).file, range: { start: nameNode.range[0], end: nameNode.range[1] } });
     if (type !== 'TXT' && type !== 'SPF') {
       // The other types, for the rules across records (SPF `a`/`mx`, names that receive mail, CNAMEs).
       if (owner === undefined) continue;
@@ -214,17 +310,19 @@ export function readAnsible(text: string, uri: string, doc: Document): ZoneFile 
         const text0 = str(v)?.trim();
         if (text0 === undefined || HAS_JINJA.test(text0)) continue;
         const rdata = type === 'MX' && !/\s/.test(text0) ? [textArg('priority') ?? '10', text0] : text0.split(/\s+/);
-        out.records.push({ owner, type, ttl: undefined, rdata, uri, range: v?.range ? { start: v.range[0], end: v.range[1] } : argsRange });
+        const at = v?.range ? whereOf(v) : { file: uri };
+        out.records.push({ owner, type, ttl: undefined, rdata, uri: at.file, range: v?.range ? { start: v.range[0], end: v.range[1] } : argsRange });
       }
       continue;
     }
     for (const v of items) {
       if (!isScalar(v) || typeof v.value !== 'string') continue;
+      const at = whereOf(v);
       // The same written value for the same name (a var used twice, a loop whose entries do not change it) is one record.
-      const key = `${owner} ${type} ${v.range?.[0]}`;
+      const key = `${owner} ${type} ${at.file} ${v.range?.[0]}`;
       if (said.has(key)) continue;
       said.add(key);
-      const y = decodeScalar(text, v);
+      const y = decodeScalar(at.text, v);
       if (!y) continue;
       // Route 53 and Google write each character-string in `"…"`; the others take the text as it is.
       const cs = charStrings(y);
@@ -233,17 +331,21 @@ export function readAnsible(text: string, uri: string, doc: Document): ZoneFile 
       decoded.coarse = y.coarse;
       const hole = decoded.value.indexOf(HOLE);
       if (hole >= 0 && !startsAsRecord(decoded.value.slice(0, hole))) {
-        if (/v=(spf1|DMARC1|DKIM1)/i.test(decoded.value) && v.range) problem({ code: 'source/not-static', message: 'This TXT value is built by a Jinja expression where what record it is would show, so it is not checked.', uri, range: { start: v.range[0], end: v.range[1] } });
+        if (/v=(spf1|DMARC1|DKIM1)/i.test(decoded.value) && v.range) problem({ code: 'source/not-static', message: 'This TXT value is built by a Jinja expression where what record it is would show, so it is not checked.', uri: at.file, range: { start: v.range[0], end: v.range[1] } });
         continue;
       }
-      if (hole >= 0 && v.range) problem({ code: 'source/not-static', message: checkedAround(new RegExp(JINJA.source).exec(y.value)?.[0] ?? 'a Jinja expression'), uri, range: { start: v.range[0], end: v.range[1] } });
+      if (hole >= 0 && v.range) problem({ code: 'source/not-static', message: checkedAround(new RegExp(JINJA.source).exec(y.value)?.[0] ?? 'a Jinja expression'), uri: at.file, range: { start: v.range[0], end: v.range[1] } });
       // A value in `"…"` strings gets new text escaped as they are (`\"`); a bare value takes it as it is.
       const syntax = { host: scalarHost(v), ...(y.value.trimStart().startsWith('"') ? { charStrings: true } : {}) };
-      const site = makeSite(uri, owner, type, decoded, hole >= 0 ? undefined : cs.strings, syntax, v, nameNode, text);
-      for (const p of cs.problems) problem({ code: 'zone/string-too-long', message: p.message, uri, range: { start: y.map.toDocStart(p.from), end: y.map.toDocEnd(p.to) } });
+      // The owner's range where the name is written in the same file as the value (else the value's own).
+      const site = makeSite(at.file, owner, type, decoded, hole >= 0 ? undefined : cs.strings, syntax, v, whereOf(nameNode).file === at.file ? nameNode : undefined, at.text);
+      for (const p of cs.problems) problem({ code: 'zone/string-too-long', message: p.message, uri: at.file, range: { start: y.map.toDocStart(p.from), end: y.map.toDocEnd(p.to) } });
       out.sites.push(markHoles(site));
-      out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri, range: site.range, site });
+      out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri: at.file, range: site.range, site });
+      if (at.file !== uri) out.texts.set(at.file, at.text);
     }
   }
+  const read = vars.files().map((v) => v.file);
+  if (read.length) out.reads = read;
   return out;
 }

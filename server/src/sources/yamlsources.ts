@@ -552,12 +552,12 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
 }
 
 /** Reads a YAML/JSON file as whichever infrastructure format it is; undefined when it is neither. */
-export function readYamlSource(text: string, uri: string, forced?: YamlFormat): ZoneFile | undefined {
+export function readYamlSource(text: string, uri: string, forced?: YamlFormat, openText?: (file: string) => string | undefined): ZoneFile | undefined {
   const doc = parse(text);
   const format = forced ?? detectYaml(text, doc);
   if (format === 'octodns') return { ...readOctodns(text, uri, doc), format };
   if (format === 'cloudformation') return { ...readCloudFormation(text, uri, doc), format };
-  if (format === 'ansible') return doc ? { ...readAnsible(text, uri, doc), format } : undefined;
+  if (format === 'ansible') return doc ? { ...readAnsible(text, uri, doc, openText), format } : undefined;
   if (format === 'externaldns') return { ...readExternalDns(text, uri), format };
   return undefined;
 }
