@@ -178,6 +178,32 @@ suite('DMARC Lens in VS Code', () => {
     await vscode.window.showTextDocument(doc);
   });
 
+  test('rename (F2) renames a host across the workspace, in the file that is not open too, and check-names is satisfied', async () => {
+    const root = vscode.workspace.workspaceFolders[0].uri;
+    const file = vscode.Uri.joinPath(root, 'rename.example.zone');
+    const other = vscode.Uri.joinPath(root, 'rename-other.example.zone');
+    const text = '$ORIGIN rename.example.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN MX 10 mail_host\nmail_host IN A 192.0.2.25\n@ IN TXT "v=spf1 a:mail_host.rename.example -all"\n';
+    const otherText = '$ORIGIN rename-other.example.\n@ IN MX 10 mail_host.rename.example.\n';
+    fs.writeFileSync(file.fsPath, text);
+    fs.writeFileSync(other.fsPath, otherText);
+    const rdoc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(rdoc);
+    await waitFor(() => vscode.languages.getDiagnostics(file).filter((x) => x.code && x.code.value === 'zone/invalid-hostname').length === 2);
+    const pos = new vscode.Position(5, 2);
+    const prepared = await vscode.commands.executeCommand('vscode.prepareRename', file, pos);
+    assert.strictEqual(prepared.placeholder, 'mail_host');
+    // The other file is indexed from disk when the server starts or when the watcher reports it: asked until it is in the edit.
+    const edit = await waitFor(async () => {
+      const e = await vscode.commands.executeCommand('vscode.executeDocumentRenameProvider', file, pos, 'mail-host');
+      return e && e.has(other) ? e : null;
+    }, 15000);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.strictEqual(rdoc.getText(), text.replace(/mail_host/g, 'mail-host'));
+    assert.strictEqual((await vscode.workspace.openTextDocument(other)).getText(), otherText.replace('mail_host', 'mail-host'));
+    await waitFor(() => !vscode.languages.getDiagnostics(file).some((x) => x.code && x.code.value === 'zone/invalid-hostname'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('quick fix replaces +all and the diagnostic goes away', async () => {
     const plus = vscode.languages.getDiagnostics(uri).find((x) => x.code && x.code.value === 'spf/plus-all');
     // Asked again until it is there (for up to 10 s), as the light bulb would be: once in seven runs
