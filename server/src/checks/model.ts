@@ -24,6 +24,7 @@ import { groupBy, others, reportSeveral } from './group';
 import { isNullMx, nullMxRules, sendsNoMail, takesNoMail } from './nullmx';
 import { hostRecords, hostRules } from './hosts';
 import { rrsetTtlMismatch } from './rrset';
+import { occludedRecord } from './occluded';
 import { dkimCnameTargetNoKey } from './dkimcname';
 
 export { isNullMx };
@@ -662,6 +663,7 @@ export const modelRules: ModelRule[] = [
   dkimWrongOwner,
   cnameAndOtherData,
   rrsetTtlMismatch,
+  occludedRecord,
   ...nullMxRules,
   ...hostRules,
   dkimCnameTargetNoKey,

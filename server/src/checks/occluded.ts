@@ -1,0 +1,89 @@
+/**
+ * Records a zone holds at or below one of its own delegations (a zone cut: NS records at a name other
+ * than the apex). The zone's servers answer every query at or below the cut with a referral to the
+ * child zone's servers (RFC 1034 §4.3.2), so these records are never served: an SPF or DMARC record
+ * left beside a delegation is not the one receivers read.
+ */
+import { hostOf } from '../records/cname';
+import { isDynamic } from '../records/dynamic';
+import type { ResourceRecord } from '../types';
+import type { ModelRule } from './rule';
+
+/** What the parent zone does publish at the cut itself: the delegation, its DS, and DNSSEC's records of them. */
+const AT_CUT = new Set(['NS', 'DS', 'NSEC', 'NSEC3', 'RRSIG']);
+
+const parent = (name: string) => name.slice(name.indexOf('.') + 1);
+
+/** What a record is, for the message: an SPF, DMARC or DKIM record by its text, else its type. */
+function kindOf(r: ResourceRecord): string {
+  const v = r.site?.value.trimStart() ?? '';
+  if (/^v\s*=\s*spf1(\s|$)/i.test(v)) return 'SPF record';
+  if (/^v\s*=\s*DMARC1/i.test(v)) return 'DMARC record';
+  if (/^v\s*=\s*DKIM1/i.test(v) || (r.site && r.owner?.includes('._domainkey.'))) return 'DKIM key record';
+  return `${r.type} record`;
+}
+
+export const occludedRecord: ModelRule = {
+  id: 'zone/occluded-record',
+  kind: 'zone',
+  scope: 'model',
+  severity: 'warning',
+  summary: 'A record at or below a delegation in its own zone is never served',
+  fixable: false,
+  docs: {
+    what: 'Finds records a zone holds at or below one of its own delegations: a name other than the apex with NS records (a zone cut). The delegation\'s NS records, a DS record at the cut, and the addresses of the delegation\'s own name servers (glue) are what belongs there and are not flagged. Only zones the file holds whole (with their SOA) are checked, so a snippet\'s NS records are not taken for a delegation.',
+    why: 'RFC 1034 §4.2.1 and §4.3.2: data at or below a zone cut belongs to the child zone. The parent\'s servers (BIND, Knot, NSD and hosted DNS alike) answer every query for those names with a referral to the child\'s servers, so the records the parent holds there are never served. An SPF, DMARC or DKIM record left beside a delegation, typically after a subdomain was handed to a mail platform or another team, is not the record receivers read: they read the child zone\'s, or find none.',
+    bad: '$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\nnews IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 include:_spf.mail-platform.example -all"',
+    good: '$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\nnews IN NS ns1.mail-platform.example.',
+    fix: 'Publish the record in the child zone (with whoever runs the name servers the NS records name), and delete it here; or, if the subdomain should not be delegated, delete its NS records.',
+    file: 'example.com.zone',
+  },
+  check(model, ctx) {
+    // The zones this file holds whole: the owners of its SOA records.
+    const apexes: string[] = [];
+    for (const r of model.records) if (r.type === 'SOA' && r.owner !== undefined && !r.superseded) apexes.push(r.owner);
+    if (apexes.length === 0) return;
+    const apexOf = (name: string) => {
+      let best: string | undefined;
+      for (const a of apexes) if ((name === a || name.endsWith(`.${a}`)) && (best === undefined || a.length > best.length)) best = a;
+      return best;
+    };
+    // The cuts: NS records at a name other than the apex of the zone it is in.
+    const cuts = new Map<string, ResourceRecord[]>();
+    for (const r of model.records) {
+      if (r.type !== 'NS' || r.owner === undefined || r.superseded || isDynamic(r)) continue;
+      const apex = apexOf(r.owner);
+      if (apex === undefined || apex === r.owner) continue;
+      const list = cuts.get(r.owner);
+      if (list) list.push(r);
+      else cuts.set(r.owner, [r]);
+    }
+    if (cuts.size === 0) return;
+    const glue = new Map<string, Set<string>>();
+    const gluesOf = (cut: string) => {
+      let g = glue.get(cut);
+      if (!g) glue.set(cut, (g = new Set(cuts.get(cut)!.map(hostOf))));
+      return g;
+    };
+    for (const r of model.records) {
+      if (r.owner === undefined || r.superseded || isDynamic(r)) continue;
+      const apex = apexOf(r.owner);
+      if (apex === undefined || r.owner === apex) continue;
+      // The topmost cut at or above the owner: everything under it is the child zone's.
+      let cut: string | undefined;
+      for (let n = r.owner; n !== apex && n.includes('.'); n = parent(n)) if (cuts.has(n)) cut = n;
+      if (cut === undefined) continue;
+      if (r.owner === cut && AT_CUT.has(r.type)) continue;
+      // Glue: the addresses of the delegation's own name servers, which the referral carries.
+      if ((r.type === 'A' || r.type === 'AAAA') && gluesOf(cut).has(r.owner)) continue;
+      const ns = cuts.get(cut)!;
+      const kind = kindOf(r);
+      const mail = kind.startsWith('SPF') || kind.startsWith('DMARC') || kind.startsWith('DKIM');
+      ctx.reportAt(
+        r,
+        `This ${kind} is ${r.owner === cut ? 'at' : 'below'} \`${cut}\`, which this zone delegates to other name servers (${[...new Set(ns.map(hostOf))].map((h) => `\`${h}\``).join(', ')}): they answer for every name there, and this zone's servers only refer resolvers to them, so this record is never served (RFC 1034 §4.2.1).${mail ? ` Receivers look this ${kind} up on those servers, in the zone of \`${cut}\`, not in this one.` : ''} Publish it in that zone, or remove the delegation.`,
+        { related: ns.map((n) => ({ uri: n.uri, range: n.range, message: `the delegation of ${cut}` })), anchors: ns },
+      );
+    }
+  },
+};

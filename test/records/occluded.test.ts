@@ -1,0 +1,115 @@
+/**
+ * zone/occluded-record: records at or below a delegation of their own zone. Then random zones served
+ * by a real authoritative server on loopback (BIND through ../shared/tools/dns-lab, skipped when it is
+ * not there): the records we flag are exactly those the server does not answer with.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeZone } from '../../server/src/service';
+import { LineIndex } from '../../server/src/util/lines';
+import { covered, lint, ROOT } from '../helpers';
+
+const RULE = 'zone/occluded-record';
+const SOA = '$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n';
+const flagged = (text: string) => {
+  const index = new LineIndex(text);
+  return lint(text, {}, undefined, 'example.com.zone').findings.filter((f) => f.rule === RULE).map((f) => index.positionAt(f.range.start).line + 1);
+};
+
+describe('records at or below a delegation', () => {
+  it('flags an SPF record beside a delegation and a DMARC record under it, naming the servers and linking the NS record', () => {
+    const text = `${SOA}news IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 include:_spf.mail-platform.example -all"\n_dmarc.news IN TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"\n`;
+    const found = lint(text, {}, undefined, 'example.com.zone').findings.filter((f) => f.rule === RULE);
+    assert.deepEqual(found.map((f) => covered(text, f).split(' ')[0]), ['news', '_dmarc.news']);
+    assert.match(found[0].message, /^This SPF record is at `news\.example\.com`, which this zone delegates to other name servers \(`ns1\.mail-platform\.example`\).*never served \(RFC 1034 §4\.2\.1\)\. Receivers look this SPF record up on those servers/);
+    assert.match(found[1].message, /^This DMARC record is below `news\.example\.com`/);
+    assert.equal(found[0].related?.[0].message, 'the delegation of news.example.com');
+    assert.equal(found[0].severity, 'warning');
+  });
+
+  it('leaves the delegation itself, its DS, and the glue of its name servers; flags a delegation under a delegation', () => {
+    const text = `${SOA}sub IN NS ns.sub\nsub IN NS ns2.sub.example.com.\nsub IN DS 2371 13 2 1F987CC6583E92DF0890718C421EE5BC6E0AF5A2E6B5B2B3A7B1D6B4E4C4D4E4\nns.sub IN A 192.0.2.10\nns2.sub IN AAAA 2001:db8::10\nwww.sub IN A 192.0.2.11\ndeep.sub IN NS ns.other.example.\n`;
+    assert.deepEqual(flagged(text), [10, 11]);
+  });
+
+  it('says nothing without the SOA (a snippet: its NS records may be its apex), nor for the child zone in a file of its own', () => {
+    assert.deepEqual(flagged('$ORIGIN example.com.\nnews IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 -all"\n'), []);
+    const child = '$ORIGIN news.example.com.\n@ IN SOA ns1.mail-platform.example. hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1.mail-platform.example.\n@ IN TXT "v=spf1 -all"\n';
+    assert.deepEqual(lint(child, {}, undefined, 'news.example.com.zone').findings.filter((f) => f.rule === RULE), []);
+  });
+
+  const LAB = path.resolve(ROOT, '..', 'shared', 'tools', 'dns-lab');
+  const SERVE = path.join(LAB, 'serve-zones.sh');
+  const ready = fs.existsSync(SERVE) && fs.existsSync('/usr/sbin/named') && spawnSync('which', ['dig']).status === 0 && process.getuid?.() === 0;
+
+  it('flags exactly the records a real server (BIND) does not answer with, on random zones', (t) => {
+    if (!ready) return t.skip(`needs ${SERVE}, BIND and dig, as root (../shared/tools/dns-lab/install.sh)`);
+    let seed = Number(process.env.DL_FUZZ_SEED ?? 3);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-occluded-'));
+    const port = 5390 + Math.floor(random() * 8);
+    const zones: { origin: string; text: string; lines: { line: number; name: string; type: string; glue: boolean; cutNs: boolean }[] }[] = [];
+    for (let z = 0; z < 4; z++) {
+      const origin = `z${z}.occ.test`;
+      const out = [`$ORIGIN ${origin}.`, '$TTL 300', '@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300', '@ IN NS ns1', 'ns1 IN A 192.0.2.1'];
+      const lines: (typeof zones)[number]['lines'] = [];
+      const cuts = ['a', 'b.c', 'mail'].filter(() => random() < 0.8);
+      const hosts = new Map<string, string[]>();
+      for (const c of cuts) {
+        const inside = random() < 0.5;
+        const host = inside ? `ns.${c}` : `ns.provider${z}.example.`;
+        hosts.set(c, inside ? [host] : []);
+        out.push(`${c} IN NS ${host}`);
+        lines.push({ line: out.length, name: c, type: 'NS', glue: false, cutNs: true });
+        if (inside) {
+          out.push(`${host} IN A 192.0.2.${10 + out.length}`);
+          lines.push({ line: out.length, name: host, type: 'A', glue: true, cutNs: false });
+        }
+      }
+      const names = ['@', 'www', 'a', 'x.a', '_dmarc.a', 'c', 'b.c', 'y.b.c', 'mail', '_dmarc.mail', 's1._domainkey.mail', 'deep.x.a'];
+      for (let k = 0; k < 14; k++) {
+        const name = pick(names);
+        const type = pick(['TXT', 'TXT', 'A', 'MX', 'AAAA']);
+        const data = type === 'TXT' ? pick(['"v=spf1 -all"', '"v=DMARC1; p=none; rua=mailto:d@example.com"', '"hello"']) : type === 'A' ? `192.0.2.${100 + k}` : type === 'AAAA' ? `2001:db8::${k + 1}` : `10 mx${k}.example.`;
+        out.push(`${name} IN ${type} ${data}`);
+        lines.push({ line: out.length, name, type, glue: false, cutNs: false });
+      }
+      zones.push({ origin, text: `${out.join('\n')}\n`, lines });
+      fs.writeFileSync(path.join(dir, `${origin}.zone`), `${out.join('\n')}\n`);
+    }
+    const started = spawnSync('bash', [SERVE, dir, String(port)], { encoding: 'utf8', env: { ...process.env, DNS_LAB_SERVER: 'bind', DNS_LAB_ROOT: '0' } });
+    try {
+      assert.equal(started.status, 0, `${started.stdout}${started.stderr}`);
+      let compared = 0;
+      let unserved = 0;
+      for (const z of zones) {
+        const index = new LineIndex(z.text);
+        const ours = new Set(analyzeZone(z.text, path.join(dir, `${z.origin}.zone`)).findings.filter((f) => f.rule === RULE).map((f) => index.positionAt(f.range.start).line + 1));
+        for (const l of z.lines) {
+          const fqdn = l.name === '@' ? z.origin : l.name.endsWith('.') ? l.name : `${l.name}.${z.origin}`;
+          // +norec: what this server answers itself; a referral has no answer section.
+          const dig = spawnSync('dig', ['+norec', '+short', '+time=2', '+tries=1', '-p', String(port), '@127.0.0.1', fqdn, l.type], { encoding: 'utf8' });
+          const answered = dig.stdout.trim() !== '';
+          if (l.glue || l.cutNs) {
+            // The delegation and its glue are not flagged; the server gives them in referrals, not as answers.
+            assert.ok(!ours.has(l.line), `${z.origin} line ${l.line} (${l.name} ${l.type}) is the delegation or its glue, and was flagged`);
+            continue;
+          }
+          compared++;
+          if (!answered) unserved++;
+          assert.equal(ours.has(l.line), !answered, `${z.origin} line ${l.line}: ${l.name} ${l.type}: the server ${answered ? 'answers' : 'does not answer'}, we ${ours.has(l.line) ? 'flag it' : 'do not'}\n${z.text}`);
+        }
+      }
+      t.diagnostic(`${compared} records in ${zones.length} zones served by BIND; ${unserved} not answered (referred), and those are the ones flagged`);
+      assert.ok(unserved > 5 && compared - unserved > 5);
+    } finally {
+      spawnSync('bash', [SERVE, 'stop', String(port)]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
