@@ -1,5 +1,5 @@
 /**
- * zone/occluded-record: records at or below a delegation of their own zone. Then random zones served
+ * zone/occluded-record: records at or below a delegation of their own zone, or below a DNAME. Then random zones served
  * by a real authoritative server on loopback (BIND through ../shared/tools/dns-lab, skipped when it is
  * not there): the records we flag are exactly those the server does not answer with.
  */
@@ -36,6 +36,13 @@ describe('records at or below a delegation', () => {
     assert.deepEqual(flagged(text), [10, 11]);
   });
 
+  it('flags a record below a DNAME, saying where the name is redirected, and not the records at the DNAME', () => {
+    const text = `${SOA}old IN DNAME new.example.net.\nold IN TXT "v=spf1 -all"\n_dmarc.old IN TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"\n`;
+    const found = lint(text, {}, undefined, 'example.com.zone').findings.filter((f) => f.rule === RULE);
+    assert.deepEqual(found.map((f) => covered(text, f).split(' ')[0]), ['_dmarc.old']);
+    assert.match(found[0].message, /^This DMARC record is below `old\.example\.com`, whose DNAME redirects every name under it to the same name under `new\.example\.net`: resolvers asking for `_dmarc\.old\.example\.com` get a CNAME to `_dmarc\.new\.example\.net`, never this record \(RFC 6672 §2\.4\)/);
+  });
+
   it('says nothing without the SOA (a snippet: its NS records may be its apex), nor for the child zone in a file of its own', () => {
     assert.deepEqual(flagged('$ORIGIN example.com.\nnews IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 -all"\n'), []);
     const child = '$ORIGIN news.example.com.\n@ IN SOA ns1.mail-platform.example. hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1.mail-platform.example.\n@ IN TXT "v=spf1 -all"\n';
@@ -59,6 +66,10 @@ describe('records at or below a delegation', () => {
       const out = [`$ORIGIN ${origin}.`, '$TTL 300', '@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300', '@ IN NS ns1', 'ns1 IN A 192.0.2.1'];
       const lines: (typeof zones)[number]['lines'] = [];
       const cuts = ['a', 'b.c', 'mail'].filter(() => random() < 0.8);
+      if (random() < 0.7) {
+        out.push('old IN DNAME new.example.');
+        lines.push({ line: out.length, name: 'old', type: 'DNAME', glue: false, cutNs: false });
+      }
       const hosts = new Map<string, string[]>();
       for (const c of cuts) {
         const inside = random() < 0.5;
@@ -71,7 +82,7 @@ describe('records at or below a delegation', () => {
           lines.push({ line: out.length, name: host, type: 'A', glue: true, cutNs: false });
         }
       }
-      const names = ['@', 'www', 'a', 'x.a', '_dmarc.a', 'c', 'b.c', 'y.b.c', 'mail', '_dmarc.mail', 's1._domainkey.mail', 'deep.x.a'];
+      const names = ['@', 'www', 'a', 'x.a', '_dmarc.a', 'c', 'b.c', 'y.b.c', 'mail', '_dmarc.mail', 's1._domainkey.mail', 'deep.x.a', 'old', '_dmarc.old', 'x.old.b.c'];
       for (let k = 0; k < 14; k++) {
         const name = pick(names);
         const type = pick(['TXT', 'TXT', 'A', 'MX', 'AAAA']);
@@ -92,9 +103,9 @@ describe('records at or below a delegation', () => {
         const ours = new Set(analyzeZone(z.text, path.join(dir, `${z.origin}.zone`)).findings.filter((f) => f.rule === RULE).map((f) => index.positionAt(f.range.start).line + 1));
         for (const l of z.lines) {
           const fqdn = l.name === '@' ? z.origin : l.name.endsWith('.') ? l.name : `${l.name}.${z.origin}`;
-          // +norec: what this server answers itself; a referral has no answer section.
-          const dig = spawnSync('dig', ['+norec', '+short', '+time=2', '+tries=1', '-p', String(port), '@127.0.0.1', fqdn, l.type], { encoding: 'utf8' });
-          const answered = dig.stdout.trim() !== '';
+          // +norec: what this server answers itself. A referral has no answer section; below a DNAME the answer is the DNAME and a CNAME.
+          const dig = spawnSync('dig', ['+norec', '+noall', '+answer', '+time=2', '+tries=1', '-p', String(port), '@127.0.0.1', fqdn, l.type], { encoding: 'utf8' });
+          const answered = dig.stdout.split('\n').some((x) => { const f = x.split(/\s+/); return f[0] === `${fqdn}.` && f[3] === l.type; });
           if (l.glue || l.cutNs) {
             // The delegation and its glue are not flagged; the server gives them in referrals, not as answers.
             assert.ok(!ours.has(l.line), `${z.origin} line ${l.line} (${l.name} ${l.type}) is the delegation or its glue, and was flagged`);
@@ -105,7 +116,7 @@ describe('records at or below a delegation', () => {
           assert.equal(ours.has(l.line), !answered, `${z.origin} line ${l.line}: ${l.name} ${l.type}: the server ${answered ? 'answers' : 'does not answer'}, we ${ours.has(l.line) ? 'flag it' : 'do not'}\n${z.text}`);
         }
       }
-      t.diagnostic(`${compared} records in ${zones.length} zones served by BIND; ${unserved} not answered (referred), and those are the ones flagged`);
+      t.diagnostic(`${compared} records in ${zones.length} zones served by BIND; ${unserved} not answered (referred, or redirected by the DNAME), and those are the ones flagged`);
       assert.ok(unserved > 5 && compared - unserved > 5);
     } finally {
       spawnSync('bash', [SERVE, 'stop', String(port)]);

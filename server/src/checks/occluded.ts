@@ -1,10 +1,11 @@
 /**
  * Records a zone holds at or below one of its own delegations (a zone cut: NS records at a name other
- * than the apex). The zone's servers answer every query at or below the cut with a referral to the
- * child zone's servers (RFC 1034 §4.3.2), so these records are never served: an SPF or DMARC record
- * left beside a delegation is not the one receivers read.
+ * than the apex), or below a DNAME. The zone's servers answer every query at or below the cut with a
+ * referral to the child zone's servers (RFC 1034 §4.3.2), and every query below a DNAME with the name
+ * it is redirected to (RFC 6672 §2.4), so these records are never served: an SPF or DMARC record left
+ * beside a delegation is not the one receivers read.
  */
-import { hostOf } from '../records/cname';
+import { dataNames, hostOf } from '../records/cname';
 import { isDynamic } from '../records/dynamic';
 import type { ResourceRecord } from '../types';
 import type { ModelRule } from './rule';
@@ -28,11 +29,11 @@ export const occludedRecord: ModelRule = {
   kind: 'zone',
   scope: 'model',
   severity: 'warning',
-  summary: 'A record at or below a delegation in its own zone is never served',
+  summary: 'A record at or below a delegation in its own zone, or below a DNAME, is never served',
   fixable: false,
   docs: {
-    what: 'Finds records a zone holds at or below one of its own delegations: a name other than the apex with NS records (a zone cut). The delegation\'s NS records, a DS record at the cut, and the addresses of the delegation\'s own name servers (glue) are what belongs there and are not flagged. Only zones the file holds whole (with their SOA) are checked, so a snippet\'s NS records are not taken for a delegation.',
-    why: 'RFC 1034 §4.2.1 and §4.3.2: data at or below a zone cut belongs to the child zone. The parent\'s servers (BIND, Knot, NSD and hosted DNS alike) answer every query for those names with a referral to the child\'s servers, so the records the parent holds there are never served. An SPF, DMARC or DKIM record left beside a delegation, typically after a subdomain was handed to a mail platform or another team, is not the record receivers read: they read the child zone\'s, or find none.',
+    what: 'Finds records a zone holds at or below one of its own delegations: a name other than the apex with NS records (a zone cut). The delegation\'s NS records, a DS record at the cut, and the addresses of the delegation\'s own name servers (glue) are what belongs there and are not flagged. Also records below a DNAME. Only zones the file holds whole (with their SOA) are checked, so a snippet\'s NS records are not taken for a delegation.',
+    why: 'RFC 1034 §4.2.1 and §4.3.2: data at or below a zone cut belongs to the child zone. The parent\'s servers (BIND, Knot, NSD and hosted DNS alike) answer every query for those names with a referral to the child\'s servers, so the records the parent holds there are never served. Below a DNAME, servers answer with the DNAME and a CNAME to the name it redirects to (RFC 6672 §2.4), never with the records written there. An SPF, DMARC or DKIM record left beside a delegation, typically after a subdomain was handed to a mail platform or another team, is not the record receivers read: they read the child zone\'s, or find none.',
     bad: '$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\nnews IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 include:_spf.mail-platform.example -all"',
     good: '$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\nnews IN NS ns1.mail-platform.example.',
     fix: 'Publish the record in the child zone (with whoever runs the name servers the NS records name), and delete it here; or, if the subdomain should not be delegated, delete its NS records.',
@@ -58,7 +59,10 @@ export const occludedRecord: ModelRule = {
       if (list) list.push(r);
       else cuts.set(r.owner, [r]);
     }
-    if (cuts.size === 0) return;
+    // DNAMEs: every name below one is redirected, whatever the zone holds there.
+    const dnames = new Map<string, ResourceRecord>();
+    for (const r of model.records) if (r.type === 'DNAME' && r.owner !== undefined && !r.superseded && !isDynamic(r) && apexOf(r.owner) !== undefined) dnames.set(r.owner, r);
+    if (cuts.size === 0 && dnames.size === 0) return;
     const glue = new Map<string, Set<string>>();
     const gluesOf = (cut: string) => {
       let g = glue.get(cut);
@@ -69,9 +73,31 @@ export const occludedRecord: ModelRule = {
       if (r.owner === undefined || r.superseded || isDynamic(r)) continue;
       const apex = apexOf(r.owner);
       if (apex === undefined || r.owner === apex) continue;
-      // The topmost cut at or above the owner: everything under it is the child zone's.
+      // The topmost cut at or above the owner (everything under it is the child zone's), or DNAME above it.
       let cut: string | undefined;
-      for (let n = r.owner; n !== apex && n.includes('.'); n = parent(n)) if (cuts.has(n)) cut = n;
+      let dname: ResourceRecord | undefined;
+      for (let n = r.owner; ; n = parent(n)) {
+        if (n !== r.owner && dnames.has(n)) {
+          dname = dnames.get(n);
+          cut = undefined;
+        }
+        if (n === apex || !n.includes('.')) break;
+        if (cuts.has(n)) {
+          cut = n;
+          dname = undefined;
+        }
+      }
+      if (dname) {
+        const to = dataNames(dname)[0]?.name ?? '';
+        const from = dname.owner!;
+        const kind = kindOf(r);
+        ctx.reportAt(
+          r,
+          `This ${kind} is below \`${from}\`, whose DNAME redirects every name under it to the same name under \`${to}\`: resolvers asking for \`${r.owner}\` get a CNAME to \`${r.owner.slice(0, r.owner.length - from.length)}${to}\`, never this record (RFC 6672 §2.4). Publish it there, or remove the DNAME.`,
+          { related: [{ uri: dname.uri, range: dname.range, message: `the DNAME at ${from}` }], anchors: [dname] },
+        );
+        continue;
+      }
       if (cut === undefined) continue;
       if (r.owner === cut && AT_CUT.has(r.type)) continue;
       // Glue: the addresses of the delegation's own name servers, which the referral carries.
