@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, DidOpenTextDocumentNotification, PrepareRenameRequest, RenameRequest, type CodeAction, type Position, type TextEdit } from 'vscode-languageserver-protocol/node';
+import fc from 'fast-check';
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameSource } from '../../server/src/features/rename';
+import { dataNames } from '../../server/src/records/cname';
 import { analyzeZone, readZone } from '../../server/src/service';
 import { applyEdits, startServer, type TestClient } from './client';
 
@@ -165,6 +167,66 @@ describe('rename (engine)', () => {
     const o = rename({ 'main.tf': tf, 'spf.zone': spf }, 'main.tf', '_spf.example.com', '_spf1.example.com') as Record<string, string>;
     assert.equal(o['main.tf'], tf.replace('include:_spf.example.com', 'include:_spf1.example.com'));
     assert.equal(o['spf.zone'], spf.replace('_spf IN', '_spf1 IN'));
+  });
+});
+
+/**
+ * Random zones (relative and absolute names, `@`, names under other names, blank owners, a second
+ * `$ORIGIN`, parentheses and comments, records whose data names others): a rename that is done leaves
+ * the zone as it was with the old name replaced by the new one, in owners and in data, and nothing
+ * else changed; one that is refused changes nothing.
+ */
+describe('rename (property)', () => {
+  const RUNS = Number(process.env.DL_PROPERTY_RUNS ?? 200);
+  const LABELS = ['mail', 'mail_1', 'www', 'ns1', '_dmarc', 's1._domainkey', 'x.mail', 'Mail', 'web'];
+  const name = fc.oneof(fc.constantFrom(...LABELS), fc.constantFrom(...LABELS).map((l) => `${l}.example.com.`), fc.constant('@'), fc.constantFrom('mail.other.test.', 'ns.other.test.'));
+  const record = fc.oneof(
+    fc.tuple(name, fc.constantFrom('A 192.0.2.1', 'AAAA 2001:db8::1', 'TXT "v=spf1 -all"')).map(([o, d]) => `${o} IN ${d}`),
+    fc.tuple(name, name).map(([o, t]) => `${o} IN MX 10 ${t}`),
+    fc.tuple(name, name).map(([o, t]) => `${o} 300 IN CNAME ${t} ; to ${t}`),
+    fc.tuple(name, name).map(([o, t]) => `${o} IN SRV ( 0 5 25\n   ${t} )`),
+    fc.tuple(name, name).map(([o, t]) => `${o} IN TXT "v=spf1 a:${t === '@' ? 'example.com' : t.replace(/\.$/, '').includes('.') ? t.replace(/\.$/, '') : `${t}.example.com`} -all"`),
+    fc.constantFrom('  IN A 192.0.2.7', '$ORIGIN example.com.', '$ORIGIN sub.example.com.'),
+  );
+  type Rec = string;
+  /** What a zone holds: each record's owner, type and the names in its data, as absolute names. */
+  const served = (text: string): Rec[] =>
+    readZone(text, 'example.com.zone', {})
+      .zone.records.map((r) => `${r.owner} ${r.type} ${dataNames(r).map((n) => n.name).join(',')} ${r.type === 'TXT' ? r.site?.value : ''}`)
+      .sort();
+  const swap = (n: string, from: string, to: string) => (n === from ? to : n.endsWith(`.${from}`) ? `${n.slice(0, n.length - from.length - 1)}.${to}` : n);
+
+  it(`does what it says, or nothing (${RUNS} zones)`, (t) => {
+    let done = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 3, maxLength: 14 }), fc.nat(), fc.constantFrom('renamed', 'mail-2', 'x.renamed', 'renamed.example.com.', 'host.other.test.'), (lines, pickAt, typed) => {
+        const text = `$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n${lines.join('\n')}\n`;
+        const { sources, textOf } = sourcesOf({ 'example.com.zone': text });
+        // A name at a line start (an owner) to rename from.
+        const starts = [...text.matchAll(/^(?![$\s@])\S+/gm)].map((m) => m.index!).filter((i) => i > 0 && !text.startsWith('$', i));
+        if (starts.length === 0) return;
+        const target = renameTargetAt(sources[0], starts[pickAt % starts.length] + 1, text);
+        if ('error' in target) return;
+        const to = newNameOf(target, typed);
+        if (typeof to !== 'string') return;
+        const r = renameEdits(target, to, sources, textOf);
+        if ('error' in r) {
+          refused++;
+          return;
+        }
+        let out = text;
+        for (const e of [...r.edits].sort((a, b) => b.range.start - a.range.start)) out = out.slice(0, e.range.start) + e.newText + out.slice(e.range.end);
+        const before = served(text).map((x) => x.split(' ').map((w, i) => (i === 1 ? w : w.split(',').map((n) => swap(n, target.name, to)).join(','))).join(' '));
+        // The TXT value of an SPF record names it too (a:…): compare with the names swapped inside it.
+        const fix = (x: string) => x.replace(/a:([^\s"]+)/g, (_, n: string) => `a:${swap(n.toLowerCase(), target.name, to)}`);
+        assert.deepEqual(served(out).map(fix).sort(), before.map(fix).sort(), `renaming ${target.name} to ${to}\n${text}\n---\n${out}`);
+        done++;
+      }),
+      { numRuns: RUNS },
+    );
+    t.diagnostic(`${done} renames done and checked, ${refused} refused`);
+    assert.ok(done > RUNS / 10, `only ${done} renames done (${refused} refused)`);
   });
 });
 
