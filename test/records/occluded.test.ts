@@ -43,6 +43,14 @@ describe('records at or below a delegation', () => {
     assert.match(found[0].message, /^This DMARC record is below `old\.example\.com`, whose DNAME redirects every name under it to the same name under `new\.example\.net`: resolvers asking for `_dmarc\.old\.example\.com` get a CNAME to `_dmarc\.new\.example\.net`, never this record \(RFC 6672 §2\.4\)/);
   });
 
+  it('reads a DNSControl D() the same way: an NS() at a subdomain and a TXT() beside it', () => {
+    const js = 'D("example.com", NewRegistrar("none"), DnsProvider(NewDnsProvider("bind")),\n  A("@", "192.0.2.1"),\n  NS("news", "ns1.mail-platform.example."),\n  TXT("news", "v=spf1 include:_spf.mail-platform.example -all")\n);\n';
+    const found = analyzeZone(js, 'dnsconfig.js').findings.filter((f) => f.rule === RULE);
+    assert.equal(found.length, 1);
+    assert.equal(js.slice(0, found[0].range.start).split('\n').length, 4);
+    assert.match(found[0].message, /^This SPF record is at `news\.example\.com`/);
+  });
+
   it('says nothing without the SOA (a snippet: its NS records may be its apex), nor for the child zone in a file of its own', () => {
     assert.deepEqual(flagged('$ORIGIN example.com.\nnews IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 -all"\n'), []);
     const child = '$ORIGIN news.example.com.\n@ IN SOA ns1.mail-platform.example. hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1.mail-platform.example.\n@ IN TXT "v=spf1 -all"\n';
