@@ -318,6 +318,7 @@ describe('Ansible playbooks', () => {
         ['spf.example.com', 'v=spf1 ~all', 'vars/mail.yml'],
       ],
     );
+    // The files looked at, found or not (group_vars/all.yml is there, so all.yaml and all/ are not looked for).
     assert.deepEqual(play.reads?.map((f) => path.relative(dir, f)).sort(), ['group_vars/all.yml', 'vars/mail.yml']);
     const a = analyzeZone(files['site.yml'], at('site.yml'), { rules: {} });
     const plus = a.findings.find((f) => f.rule === 'spf/plus-all')!;

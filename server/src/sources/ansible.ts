@@ -255,7 +255,8 @@ function varsReader(uri: string, openText: ((file: string) => string | undefined
       .filter((m): m is YAMLMap => m !== undefined)
       .reverse();
   };
-  return { base, playFiles, home: (n: object | undefined) => (n ? home.get(n) : undefined), files: () => [...loaded.values()].filter((v): v is VarsFile => v !== undefined) };
+  // Every path looked at, found or not: an editor checks the play again when one of them appears or changes.
+  return { base, playFiles, home: (n: object | undefined) => (n ? home.get(n) : undefined), looked: () => [...loaded.keys()] };
 }
 
 /** Whether a YAML document is an Ansible playbook or task file with DNS module tasks. */
@@ -345,7 +346,7 @@ export function readAnsible(text: string, uri: string, doc: Document, openText?:
       if (at.file !== uri) out.texts.set(at.file, at.text);
     }
   }
-  const read = vars.files().map((v) => v.file);
-  if (read.length) out.reads = read;
+  const looked = vars.looked();
+  if (looked.length) out.reads = looked;
   return out;
 }
