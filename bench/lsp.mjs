@@ -2,7 +2,7 @@
 //  1. open a 100 000-record zone: time to the first publishDiagnostics;
 //  2. 50 one-line edits (didChange, incremental): median time from didChange to the new publishDiagnostics;
 //  3. a workspace of 1 000 zone files (generated): indexing time and server RSS afterwards.
-// Between 2 and 3: definition/references on includes, rename of hosts, and the code lenses of the whole document.
+// Between 2 and 3: definition/references on includes, rename of hosts, completion after include:, and the code lenses of the whole document.
 // Usage: npm run build && node bench/lsp.mjs [--records N] [--edits N] [--files N]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -114,6 +114,17 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     renamed += Object.values(edit?.changes ?? {}).reduce((n, e) => n + e.length, 0);
   }
   console.log(`rename a host across the document: median ${median(renames).toFixed(0)} ms, max ${Math.max(...renames).toFixed(0)} ms (${(renamed / Math.max(1, hosts.length)).toFixed(0)} edits each on average, ${hosts.length} renames)`);
+  // Completion after `include:` (the workspace's SPF names, and the providers'), over the whole document's names.
+  const completions = [];
+  let offered = 0;
+  for (let k = 0; k < 20; k++) {
+    const [line, i] = includes[(k * 31) % includes.length];
+    t = performance.now();
+    const items = await s.conn.sendRequest(rpc.CompletionRequest.type, { textDocument: { uri }, position: { line: i, character: line.indexOf('include:') + 8 } });
+    completions.push(performance.now() - t);
+    offered += (Array.isArray(items) ? items : (items?.items ?? [])).length;
+  }
+  console.log(`completion after include:: median ${median(completions).toFixed(0)} ms, max ${Math.max(...completions).toFixed(0)} ms (${(offered / 20).toFixed(0)} items each on average)`);
   // Code lenses of the whole document (what VS Code asks on open), then the SPF counts of one screen
   // resolved (VS Code resolves the lenses it shows): each walks that record's tree.
   t = performance.now();

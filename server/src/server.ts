@@ -49,7 +49,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rulesById } from './checks/registry';
 import { fixAll } from './checks/autofix';
 import { docsUrl } from './checks/rule';
-import { completeAt } from './features/completion';
+import { completeAt, type NameUse } from './features/completion';
 import { generateHover, hoverAt, nullMxHover, siteAt } from './features/hover';
 import { isNullMx } from './checks/nullmx';
 import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
@@ -1476,6 +1476,31 @@ connection.languages.inlayHint.on(async (params) => {
   return hints;
 });
 
+/** The workspace's names for SPF completion (features/completion.ts): each name once, with the file and line of its first record. */
+function workspaceNames(use: NameUse): { name: string; where: () => string }[] {
+  const seen = new Map<string, IndexEntry>();
+  for (const e of workspace.entries()) {
+    const r = e.record;
+    if (r.owner === undefined || r.superseded || seen.has(r.owner) || r.owner.includes('*')) continue;
+    const fits = use === 'spf' ? e.site?.kind === 'spf' : use === 'address' ? r.type === 'A' || r.type === 'AAAA' : r.type === 'MX';
+    if (fits) seen.set(r.owner, e);
+  }
+  const lines = new Map<string, LineIndex | TextDocument | undefined>();
+  return [...seen].map(([name, e]) => ({
+    name,
+    where: () => {
+      const uri = e.record.uri;
+      if (!lines.has(uri)) {
+        const open = openDocument(uri);
+        const text = open ? undefined : readTextFile(uri);
+        lines.set(uri, open ?? (text === undefined ? undefined : new LineIndex(text)));
+      }
+      const index = lines.get(uri);
+      return `${path.basename(uri)}${index ? `:${index.positionAt(e.record.range.start).line + 1}` : ''}`;
+    },
+  }));
+}
+
 const COMPLETION_KIND = { keyword: CompletionItemKind.Keyword, value: CompletionItemKind.EnumMember, module: CompletionItemKind.Module, property: CompletionItemKind.Property };
 
 connection.onCompletion((params) => {
@@ -1486,7 +1511,7 @@ connection.onCompletion((params) => {
   const offset = doc.offsetAt(params.position);
   const site = siteAt(state.analysis.sites, toPath(doc.uri), offset);
   if (!site) return [];
-  return completeAt(site, offset).map((c) => {
+  return completeAt(site, offset, workspaceNames).map((c) => {
     const snippet = c.snippet && snippetSupport;
     const newText = c.snippet && !snippetSupport ? c.insertText.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\\\}/g, '}') : c.insertText;
     return {

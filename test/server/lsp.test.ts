@@ -154,6 +154,12 @@ describe('language server over stdio', () => {
     assert.ok(atP.includes('quarantine') && atP.includes('reject'), atP.join(','));
     const spf = await complete(1, 18); // inside `include:_spf…`
     assert.ok(spf.includes('include:_spf.google.com'), spf.join(','));
+    // The workspace's own SPF records too, first, with where they are; not the record itself.
+    const items = (await conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 1, character: 18 } })) as CompletionItem[];
+    const own = items.find((c) => c.label === 'include:_spf.example.com');
+    assert.equal(own?.detail, 'in the workspace: its SPF record (spf.example.com.zone:2)');
+    assert.ok(own!.sortText! < items.find((c) => c.label === 'include:_spf.google.com')!.sortText!);
+    assert.ok(!items.some((c) => c.label === 'include:example.com'));
   });
 
   it('gives an outline by owner, folding for the parenthesised record, and semantic tokens', async () => {

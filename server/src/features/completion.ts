@@ -1,6 +1,7 @@
 /**
- * Completion inside record strings: SPF mechanisms and known provider includes, DMARC and DKIM tags
- * and their values. Document offsets in, items with document replacement ranges out.
+ * Completion inside record strings: SPF mechanisms and known provider includes, the workspace's own
+ * names after `include:`, `redirect=`, `a:` and `mx:`, DMARC and DKIM tags and their values. Document
+ * offsets in, items with document replacement ranges out.
  */
 import type { AnalyzedSite } from '../checks/rule';
 import { isDkimOwner } from '../checks/model';
@@ -24,6 +25,15 @@ export interface Completion {
 }
 
 type TagKind = 'dmarc' | 'dkim' | 'bimi' | 'tlsrpt' | 'mta-sts';
+
+/** What an SPF term can name in the workspace: names that publish an SPF record, that have an address, that have MX records. */
+export type NameUse = 'spf' | 'address' | 'mx';
+
+/** The workspace's names for a use, each with where it is defined (for the item's detail; asked only of the names offered). */
+export type WorkspaceNames = (use: NameUse) => readonly { name: string; where: () => string }[];
+
+/** The most workspace names offered at once. */
+const MAX_NAMES = 200;
 
 /** Each tag-list record's tags, version and where the version is defined. */
 const TAG_KINDS: Record<TagKind, { tags: Record<string, TagDoc>; version: string; detail: string }> = {
@@ -52,7 +62,7 @@ function valueOffset(a: AnalyzedSite, offset: number): number | undefined {
   return a.site.value === '' ? 0 : undefined;
 }
 
-export function completeAt(a: AnalyzedSite, offset: number): Completion[] {
+export function completeAt(a: AnalyzedSite, offset: number, names?: WorkspaceNames): Completion[] {
   const v = valueOffset(a, offset);
   if (v === undefined) return [];
   const value = a.site.value;
@@ -63,7 +73,7 @@ export function completeAt(a: AnalyzedSite, offset: number): Completion[] {
     const word = value.slice(start, v);
     const range = docRange(start);
     if (start === 0) return [{ label: 'v=spf1', kind: 'keyword', detail: 'SPF version (RFC 7208 §4.5)', insertText: 'v=spf1 ', range }];
-    return spfItems(word, range);
+    return [...spfItems(word, range), ...workspaceItems(word, range, a.site.owner, names)];
   }
   const head = value.lastIndexOf(';', v - 1) + 1;
   let start = head;
@@ -103,6 +113,36 @@ function tagItem(name: string, doc: TagDoc, range: OffsetRange, i: number): Comp
     range,
     sortText: String(i).padStart(3, '0'),
   };
+}
+
+/**
+ * The workspace's names after `include:` or `redirect=` (names with an SPF record), `a:` (with an
+ * address) or `mx:` (with MX records), and as `include:` items in a word still being typed (as the
+ * providers' includes are); names of the record's own domain first.
+ */
+function workspaceItems(word: string, range: OffsetRange, owner: string | undefined, names: WorkspaceNames | undefined): Completion[] {
+  if (!names) return [];
+  const m = /^([-~?+]?)(include:|redirect=|a:|mx:)/i.exec(word);
+  const partial = !m && /^[-~?+]?[a-z]*$/i.test(word);
+  if (!m && !partial) return [];
+  const q = m ? m[1] : /^[-~?+]/.test(word) ? word[0] : '';
+  const term = m ? m[2] : 'include:';
+  const use: NameUse = /^a:/i.test(term) ? 'address' : /^mx:/i.test(term) ? 'mx' : 'spf';
+  const what = use === 'spf' ? 'its SPF record' : use === 'address' ? 'its A/AAAA records' : 'its MX records';
+  // The record's own domain and its parents: names under them come first.
+  const mine = owner ? owner.split('.').map((_, i, l) => l.slice(i).join('.')).filter((d) => d.includes('.')) : [];
+  const rank = (n: string) => {
+    const i = mine.findIndex((d) => n === d || n.endsWith(`.${d}`));
+    return i < 0 ? 9 : i;
+  };
+  const found = names(use)
+    // An SPF record does not include itself.
+    .filter((n) => !(use === 'spf' && n.name === owner))
+    // In a word being typed, after the mechanisms (and before the providers' includes).
+    .map((n) => ({ ...n, sort: `${partial ? '6' : '0'}${rank(n.name)}${n.name}` }))
+    .sort((x, y) => (x.sort < y.sort ? -1 : 1))
+    .slice(0, MAX_NAMES);
+  return found.map(({ name, where, sort }) => ({ label: `${q}${term}${name}`, kind: 'module', detail: `in the workspace: ${what} (${where()})`, insertText: `${q}${term}${name}`, range, sortText: sort }));
 }
 
 function spfItems(word: string, range: OffsetRange): Completion[] {
