@@ -1485,18 +1485,12 @@ function workspaceNames(use: NameUse): { name: string; where: () => string }[] {
     const fits = use === 'spf' ? e.site?.kind === 'spf' : use === 'address' ? r.type === 'A' || r.type === 'AAAA' : r.type === 'MX';
     if (fits) seen.set(r.owner, e);
   }
-  const lines = new Map<string, LineIndex | TextDocument | undefined>();
+  const locate = locator();
   return [...seen].map(([name, e]) => ({
     name,
     where: () => {
-      const uri = e.record.uri;
-      if (!lines.has(uri)) {
-        const open = openDocument(uri);
-        const text = open ? undefined : readTextFile(uri);
-        lines.set(uri, open ?? (text === undefined ? undefined : new LineIndex(text)));
-      }
-      const index = lines.get(uri);
-      return `${path.basename(uri)}${index ? `:${index.positionAt(e.record.range.start).line + 1}` : ''}`;
+      const l = locate(e.record);
+      return `${path.basename(e.record.uri)}${l ? `:${l.range.start.line + 1}` : ''}`;
     },
   }));
 }
