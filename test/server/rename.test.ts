@@ -158,7 +158,8 @@ describe('rename (engine)', () => {
     assert.equal(hostNameSuggestion('_mx.Example.COM.'), 'mx.Example.COM.');
     assert.equal(hostNameSuggestion('*.web_1'), '*.web-1');
     assert.equal(hostNameSuggestion('-lead-'), 'lead');
-    for (const w of ['mail', '_', 'a\\032b', '@', 'a..b', 'b\u00fc_x']) assert.equal(hostNameSuggestion(w), undefined, w);
+    assert.equal(hostNameSuggestion('b\u00fccher_1.example.'), 'xn--bcher-1-n2a.example.');
+    for (const w of ['mail', '_', 'a\\032b', '@', 'a..b']) assert.equal(hostNameSuggestion(w), undefined, w);
   });
 
   it('rewrites an SPF domain-spec inside a Terraform string, and the zone record that defines it', () => {

@@ -33,6 +33,9 @@ describe('host names (BIND check-names)', () => {
     assert.equal(hostNameProblem('a\\.b.example.', undefined, 'mailbox'), undefined);
     assert.match(hostNameProblem('a\\032b.example.', undefined, 'mailbox')!.reason, /byte 32.*not printable/);
     assert.equal(hostNameProblem('hm.a_b.example.', undefined, 'mailbox')!.label, 'a_b');
+    // A name written in Unicode: DNS holds its ASCII form, which the message gives.
+    assert.equal(hostNameProblem('b\u00fccher.example.', undefined, 'host')!.reason, 'holds `\u00fc` (not ASCII): an internationalized name is written in its ASCII form, `xn--bcher-kva`');
+    assert.equal(hostNameProblem('a\\195b.example.', undefined, 'host')!.reason, 'holds byte 195 (`\\195`)');
   });
 
   it('flags an A owner and an MX host with `_`, at the name, and not the names that may hold one', () => {

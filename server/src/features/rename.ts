@@ -8,6 +8,7 @@
  * a `$GENERATE` line), the rename is refused and says where, rather than leaving a dangling name.
  * Document offsets in, edits out; no editor types.
  */
+import { domainToASCII } from 'node:url';
 import { dataNames } from '../records/cname';
 import type { AnalyzedSite } from '../checks/rule';
 import type { OffsetRange, ResourceRecord } from '../types';
@@ -246,13 +247,16 @@ export function renameEdits(target: RenameTarget, newName: string, sources: read
 
 /**
  * A host name for a name written with characters host names do not take (BIND check-names):
- * `_` becomes `-`, and hyphens at either end of a label go. Undefined when that leaves nothing to
+ * `_` becomes `-`, hyphens at either end of a label go, and a label in Unicode is written in its
+ * ASCII (`xn--`) form. Undefined when that leaves nothing to
  * suggest (an empty label, an escape, no change).
  */
 export function hostNameSuggestion(written: string): string | undefined {
   if (written.includes('\\') || written === '@') return undefined;
   const dot = isAbsolute(written) ? '.' : '';
-  const labels = (dot ? written.slice(0, -1) : written).split('.').map((l) => (l === '*' ? l : l.replace(/_/g, '-').replace(/^-+|-+$/g, '')));
+  // An internationalized label in its ASCII (IDNA) form, as DNS holds it.
+  const ascii = (l: string) => (/[^\x00-\x7f]/.test(l) ? domainToASCII(l) : l);
+  const labels = (dot ? written.slice(0, -1) : written).split('.').map((l) => (l === '*' ? l : ascii(l.replace(/_/g, '-').replace(/^-+|-+$/g, ''))));
   if (labels.some((l) => l === '' || !/^(\*|[a-z0-9-]+)$/i.test(l))) return undefined;
   const out = labels.join('.') + dot;
   return out === written ? undefined : out;

@@ -6,6 +6,7 @@
  * and fields, and the name rules (dns_name_ishostname, dns_name_ismailbox), are BIND's, measured
  * against named-checkzone -k fail (test/sources/hostnames.test.ts).
  */
+import { domainToASCII } from 'node:url';
 
 /** What check-names looks at in a record of one type: its owner, and which fields of its data. */
 export interface NameChecks {
@@ -57,14 +58,21 @@ export interface HostNameProblem {
 
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
+/** Added to a byte above 127 written as `\DDD`, beyond every code point. */
+const ESCAPED_BYTE = 0x110000;
+
 function showChar(c: number): string {
+  const byte = (b: number) => `byte ${b} (\`\\${String(b).padStart(3, '0')}\`)`;
+  if (c >= ESCAPED_BYTE) return byte(c - ESCAPED_BYTE);
   if (c > 0x20 && c < 0x7f && c !== 96) return `\`${String.fromCharCode(c)}\``;
-  return `byte ${c} (\`\\${String(c).padStart(3, '0')}\`)`;
+  // A character beyond ASCII, as written (its UTF-8 bytes are what BIND sees).
+  if (c > 0x7f) return `\`${String.fromCharCode(c)}\` (not ASCII)`;
+  return byte(c);
 }
 
 function labelProblem(bytes: number[], asMailbox: boolean): string | undefined {
   if (asMailbox) {
-    for (const c of bytes) if (c <= 0x20 || c >= 0x7f) return `holds ${showChar(c)}, which is not printable ASCII`;
+    for (const c of bytes) if (c <= 0x20 || c >= 0x7f) return c > 0x7f && c < ESCAPED_BYTE ? `holds ${showChar(c)}` : `holds ${showChar(c)}, which is not printable ASCII`;
     return undefined;
   }
   const n = bytes.length;
@@ -128,7 +136,9 @@ export function hostNameProblem(written: string, origin: string | undefined, kin
       if (c === 92 && i + 1 < written.length) {
         const d = written.slice(i + 1, i + 4);
         if (/^\d{3}$/.test(d)) {
-          bytes.push(Number(d));
+          // A byte beyond ASCII written as `\DDD` is kept apart from a character written as itself (for the message).
+          const b = Number(d);
+          bytes.push(b > 0x7f ? ESCAPED_BYTE + b : b);
           i += 3;
         } else {
           bytes.push(written.charCodeAt(i + 1));
@@ -139,9 +149,6 @@ export function hostNameProblem(written: string, origin: string | undefined, kin
         bytes = [];
         start = i + 1;
         if (i === written.length - 1) absolute = true;
-      } else if (c > 0x7f) {
-        // A character beyond ASCII is written as UTF-8; its first byte is enough to say it is not ASCII.
-        bytes.push(c > 0xff ? 0x80 : c);
       } else bytes.push(c);
     }
     if (!absolute) labels.push({ bytes, text: written.slice(start) });
@@ -156,8 +163,13 @@ export function hostNameProblem(written: string, origin: string | undefined, kin
   let k = 0;
   if (kind === 'host' && wildcard && labels.length > 0 && labels[0].bytes.length === 1 && labels[0].bytes[0] === 42) k = 1;
   for (; k < labels.length; k++) {
-    const reason = labelProblem(labels[k].bytes, kind === 'mailbox' && k === 0);
-    if (reason) return { label: labels[k].text, reason };
+    let reason = labelProblem(labels[k].bytes, kind === 'mailbox' && k === 0);
+    if (!reason) continue;
+    // An internationalized label: DNS holds its ASCII (IDNA, `xn--`) form.
+    const text = labels[k].text;
+    const ascii = /[^\x00-\x7f]/.test(text) && !text.includes('\\') ? domainToASCII(text) : '';
+    if (ascii && ascii !== text && /^[a-z0-9-]+$/.test(ascii)) reason += `: an internationalized name is written in its ASCII form, \`${ascii}\``;
+    return { label: text, reason };
   }
   return undefined;
 }
