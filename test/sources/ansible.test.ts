@@ -293,6 +293,13 @@ describe('Ansible playbooks', () => {
       'vars/mail.yml': ['spf: v=spf1 ~all', 'mail_records:', '  - name: "@"', '    value: "v=spf1 include:_spf.google.com +all"', ''].join('\n'),
       'group_vars/all.yml': 'zone: example.com\ndns_zone: example.org\n',
       'roles/dns/tasks/main.yml': [
+        '- include_vars: dkim.yml',
+        '- name: DKIM of the role, from the vars it includes',
+        '  community.general.cloudflare_dns:',
+        '    zone: "{{ dns_zone }}"',
+        '    record: "{{ selector }}._domainkey"',
+        '    type: TXT',
+        '    value: "{{ dkim }}"',
         '- name: DMARC of the role',
         '  community.general.cloudflare_dns:',
         '    zone: "{{ dns_zone }}"',
@@ -303,6 +310,8 @@ describe('Ansible playbooks', () => {
       ].join('\n'),
       'roles/dns/defaults/main.yml': 'dns_zone: example.net\ndmarc: "v=DMARC1; p=none; rua=mailto:d@example.net; pct=50"\n',
       'roles/dns/vars/main.yml': 'dns_zone: example.io\n',
+      // include_vars in a role looks in its vars/ folder; its vars come before every other layer.
+      'roles/dns/vars/dkim.yml': 'selector: s1\ndns_zone: example.org\ndkim: "v=DKIM1; k=rsa; h=sha1; p="\n',
     };
     for (const [f, t] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
@@ -327,7 +336,10 @@ describe('Ansible playbooks', () => {
     assert.equal(applyFix(files['vars/mail.yml'], plus.fixes![0]), files['vars/mail.yml'].replace('+all', '-all'));
     // A role's task file: the role's vars before group_vars/all before the role's defaults.
     const role = readSource(files['roles/dns/tasks/main.yml'], at('roles/dns/tasks/main.yml'));
-    assert.deepEqual(role.sites.map((x) => [x.owner, path.relative(dir, x.uri)]), [['_dmarc.example.io', 'roles/dns/defaults/main.yml']]);
+    assert.deepEqual(role.sites.map((x) => [x.owner, path.relative(dir, x.uri)]), [
+      ['s1._domainkey.example.org', 'roles/dns/vars/dkim.yml'],
+      ['_dmarc.example.org', 'roles/dns/defaults/main.yml'],
+    ]);
     const pct = analyzeZone(files['roles/dns/tasks/main.yml'], at('roles/dns/tasks/main.yml'), { rules: {} }).findings.find((f) => f.rule === 'dmarc/pct-removed')!;
     assert.equal(pct.uri, at('roles/dns/defaults/main.yml'));
     assert.equal(covered(files['roles/dns/defaults/main.yml'], pct), 'pct=50');

@@ -77,8 +77,9 @@ const HAS_JINJA = /\{\{|\{%/;
  * What a task's Jinja expressions can name statically: its loop's item (an entry of a `loop:` or
  * `with_items:` list written in the file, or in a var that is one) and the `vars:` of the task, its
  * blocks and its play, then the play's `vars_files`, the role's vars, `group_vars/all` and the role's
- * defaults, innermost first (Ansible's precedence). Variables from inventories of hosts, `include_vars`
- * or facts are only known when the play runs.
+ * defaults, innermost first (Ansible's precedence), with the vars of an `include_vars` task of a file
+ * named as written before them all, for the tasks after it. Variables from inventories of hosts, a
+ * conditional `include_vars` or facts are only known when the play runs.
  */
 interface Scope {
   vars: YAMLMap[];
@@ -141,17 +142,45 @@ function loopItems(task: YAMLMap, scope: Scope): Node[] | undefined {
   return key === 'with_items' ? items.flatMap((x) => (isSeq(x) ? (x.items as Node[]) : [x])) : items;
 }
 
+const INCLUDE_VARS = ['include_vars', 'ansible.builtin.include_vars', 'ansible.legacy.include_vars'];
+
+/** The file an `include_vars` task names as written (`include_vars: dns.yml`, or its `file:`), not one built by Jinja or read conditionally. */
+function includeVarsFile(task: YAMLMap): string | undefined {
+  const key = INCLUDE_VARS.find((k) => get(task, k) !== undefined);
+  if (key === undefined || get(task, 'when') !== undefined || LOOPS.some((k) => get(task, k) !== undefined)) return undefined;
+  const arg = get(task, key);
+  const f = isMap(arg) ? str(get(arg, 'file')) : str(arg);
+  return f !== undefined && !HAS_JINJA.test(f) && f.trim() !== '' ? f.trim() : undefined;
+}
+
+/** Reads the vars files a play or task names (varsReader). */
+interface VarsLoader {
+  playFiles: (play: YAMLMap) => YAMLMap[];
+  includeVars: (file: string) => YAMLMap | undefined;
+}
+
 /** The module calls of a document: every map with a DNS module's name as a key and its arguments as a map, once per known loop entry. */
-function moduleCalls(doc: Document, base: YAMLMap[] = [], varsFiles?: (play: YAMLMap) => YAMLMap[]): { spec: ModuleSpec; args: YAMLMap; scope: Scope }[] {
+function moduleCalls(doc: Document, base: YAMLMap[] = [], loader?: VarsLoader): { spec: ModuleSpec; args: YAMLMap; scope: Scope }[] {
   const out: { spec: ModuleSpec; args: YAMLMap; scope: Scope }[] = [];
-  const visit = (n: unknown, outer: YAMLMap[], depth: number): void => {
+  /** `front`: the vars of the include_vars tasks run before, which take precedence over every other layer here. */
+  const visit = (n: unknown, outer: YAMLMap[], depth: number, front: YAMLMap[] = []): void => {
     if (depth > 40) return;
-    if (isSeq(n)) for (const x of n.items) visit(x, outer, depth + 1);
-    else if (isMap(n)) {
+    if (isSeq(n)) {
+      let included = front;
+      for (const x of n.items) {
+        visit(x, outer, depth + 1, included);
+        // A task that includes a vars file (a name written as it is): the tasks after it see its vars.
+        const file = isMap(x) && loader ? includeVarsFile(x) : undefined;
+        const map = file !== undefined ? loader!.includeVars(file) : undefined;
+        if (map) included = [map, ...included];
+      }
+      return;
+    }
+    if (isMap(n)) {
       const own = get(n, 'vars');
       // A play's vars_files take precedence over its vars.
-      const files = varsFiles && get(n, 'vars_files') !== undefined ? varsFiles(n) : [];
-      const vars = isMap(own) ? [...files, own, ...outer] : [...files, ...outer];
+      const files = loader && get(n, 'vars_files') !== undefined ? loader.playFiles(n) : [];
+      const vars = [...front, ...files, ...(isMap(own) ? [own] : []), ...outer];
       for (const p of n.items) {
         const spec = isScalar(p.key) ? MODULES.get(String(p.key.value)) : undefined;
         // A module call names a record: its type argument is there (a `route53:` settings block is not one).
@@ -168,7 +197,7 @@ function moduleCalls(doc: Document, base: YAMLMap[] = [], varsFiles?: (play: YAM
           else for (const item of items) out.push({ spec, args, scope: { vars, loopVar, item } });
         }
         // Blocks, handlers, roles' task lists: the calls inside them too, with the vars of each level.
-        else if (p.key === null || !isScalar(p.key) || String(p.key.value) !== 'vars') visit(p.value, vars, depth + 1);
+        else if (p.key === null || !isScalar(p.key) || String(p.key.value) !== 'vars') visit(p.value, vars.slice(front.length), depth + 1, front);
       }
     }
   };
@@ -239,12 +268,13 @@ function varsReader(uri: string, openText: ((file: string) => string | undefined
     return names.map((f) => read(path.join(g, 'all', f))?.map).filter((m): m is YAMLMap => m !== undefined).reverse();
   };
   const roleFile = (dir: string) => read(path.join(dir, 'main.yml')) ?? read(path.join(dir, 'main.yaml'));
+  /** For a task file of a role (`<project>/roles/<role>/tasks/x.yml`): the role's folder and the project's. */
+  const role = /^((.*)[\\/]roles[\\/][^\\/]+)[\\/](?:tasks|handlers)[\\/][^\\/]+$/.exec(uri);
+  const roleDir = role?.[1];
   /** The layers below a file's own plays: for a role's task file, its vars, group_vars/all and its defaults; for a playbook, group_vars/all. */
   const base = (): YAMLMap[] => {
-    const role = /^(.*)[\\/]roles[\\/][^\\/]+(?=[\\/](?:tasks|handlers)[\\/][^\\/]+$)/.exec(uri);
-    if (!role) return groupVarsAll(path.dirname(uri));
-    const roleDir = role[0];
-    return [roleFile(path.join(roleDir, 'vars'))?.map, ...groupVarsAll(role[1]), roleFile(path.join(roleDir, 'defaults'))?.map].filter((m): m is YAMLMap => m !== undefined);
+    if (!role || !roleDir) return groupVarsAll(path.dirname(uri));
+    return [roleFile(path.join(roleDir, 'vars'))?.map, ...groupVarsAll(role[2]), roleFile(path.join(roleDir, 'defaults'))?.map].filter((m): m is YAMLMap => m !== undefined);
   };
   /** A play's `vars_files` (a name or a list; a path with a Jinja expression is not known), the last one first. */
   const playFiles = (play: YAMLMap): YAMLMap[] => {
@@ -255,8 +285,18 @@ function varsReader(uri: string, openText: ((file: string) => string | undefined
       .filter((m): m is YAMLMap => m !== undefined)
       .reverse();
   };
+  /** An include_vars file: in a role, under its `vars/`; in a playbook, under `vars/` beside it, then beside it (Ansible's search path). */
+  const includeVars = (f: string): YAMLMap | undefined => {
+    if (path.isAbsolute(f)) return read(f)?.map;
+    const dirs = roleDir ? [path.join(roleDir, 'vars'), roleDir] : [path.join(path.dirname(uri), 'vars'), path.dirname(uri)];
+    for (const d of dirs) {
+      const v = read(path.join(d, f));
+      if (v) return v.map;
+    }
+    return undefined;
+  };
   // Every path looked at, found or not: an editor checks the play again when one of them appears or changes.
-  return { base, playFiles, home: (n: object | undefined) => (n ? home.get(n) : undefined), looked: () => [...loaded.keys()] };
+  return { base, loader: { playFiles, includeVars } as VarsLoader, home: (n: object | undefined) => (n ? home.get(n) : undefined), looked: () => [...loaded.keys()] };
 }
 
 /** Whether a YAML document is an Ansible playbook or task file with DNS module tasks. */
@@ -290,7 +330,7 @@ export function readAnsible(text: string, uri: string, doc: Document, openText?:
     const key = `${p.code} ${p.range.start} ${p.range.end} ${p.message}`;
     if (!said.has(key)) out.problems.push(p), said.add(key);
   };
-  for (const { spec, args, scope } of moduleCalls(doc, vars.base(), vars.playFiles)) {
+  for (const { spec, args, scope } of moduleCalls(doc, vars.base(), vars.loader)) {
     // An argument as the play reads it: the loop entry's or var's node it names, or its text with the known parts put in.
     const arg = (k: string) => resolve(get(args, k), scope);
     const textArg = (k: string | undefined) => (k === undefined ? undefined : textOf(get(args, k), scope));
