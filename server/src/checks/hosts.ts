@@ -6,8 +6,7 @@
  * none of its records, SPF, DMARC and DKIM included, is served. Where clients find a service: SRV
  * records (mail clients' `_submissions._tcp`, `_imaps._tcp`…) whose target is an alias or has no address.
  */
-import { mxHost } from '../dns/types';
-import { cnameChainEnd, cnameTarget, hostOf, hostRange, mxData, nsHost, srvTarget } from '../records/cname';
+import { cnameChainEnd, cnameTarget, hostOf, hostRange } from '../records/cname';
 import { isDynamic, isPartialZone, wholeZone } from '../records/dynamic';
 import { isIP } from 'node:net';
 import type { ResourceRecord } from '../types';
