@@ -171,6 +171,41 @@ describe('rename (engine)', () => {
   });
 });
 
+/** What a zone holds: each record's owner, type and the names in its data, as absolute names, and a TXT record's value. */
+function served(text: string, file: string): string[] {
+  return readZone(text, file, {})
+    .zone.records.map((r) => `${r.owner} ${r.type} ${dataNames(r).map((n) => n.name).join(',')} ${r.type === 'TXT' ? r.site?.value : ''}`)
+    .sort();
+}
+
+const swap = (n: string, from: string, to: string) => (n === from ? to : n.endsWith(`.${from}`) ? `${n.slice(0, n.length - from.length - 1)}.${to}` : n);
+
+/**
+ * Renames the name at `offset` of a zone file to `typed` and checks the result: the records are those
+ * of before with the name (and the names under it) replaced, in owners, data and SPF domain-specs.
+ * 'done', 'refused' (with a reason, nothing changed) or 'none' (no name there, or not a name typed).
+ */
+function checkRename(file: string, text: string, offset: number, typed: string): 'done' | 'refused' | 'none' {
+  const { sources, textOf } = sourcesOf({ [file]: text });
+  const target = renameTargetAt(sources[0], offset, text);
+  if ('error' in target) return 'none';
+  const to = newNameOf(target, typed);
+  if (typeof to !== 'string') return 'none';
+  const r = renameEdits(target, to, sources, textOf);
+  if ('error' in r) return 'refused';
+  let out = text;
+  for (const e of [...r.edits].sort((a, b) => b.range.start - a.range.start)) out = out.slice(0, e.range.start) + e.newText + out.slice(e.range.end);
+  const moved = (x: string) => {
+    const [owner, type, names, ...value] = x.split(' ');
+    // An SPF record names it in its domain-specs too.
+    const v = value.join(' ').replace(/(include:|a:|mx:|ptr:|exists:|redirect=|exp=)([^\s"]+)/gi, (_, term: string, n: string) => `${term}${swap(n.toLowerCase().replace(/\.$/, ''), target.name, to)}`);
+    return `${swap(owner, target.name, to)} ${type} ${names.split(',').map((n) => swap(n, target.name, to)).join(',')} ${v}`;
+  };
+  const norm = (x: string) => x.replace(/(include:|a:|mx:|ptr:|exists:|redirect=|exp=)([^\s"]+)/gi, (_, term: string, n: string) => `${term}${n.toLowerCase().replace(/\.$/, '')}`);
+  assert.deepEqual(served(out, file).map(norm).sort(), served(text, file).map(moved).map(norm).sort(), `renaming ${target.name} to ${to} in ${file}\n${text}\n---\n${out}`);
+  return 'done';
+}
+
 /**
  * Random zones (relative and absolute names, `@`, names under other names, blank owners, a second
  * `$ORIGIN`, parentheses and comments, records whose data names others): a rename that is done leaves
@@ -189,45 +224,47 @@ describe('rename (property)', () => {
     fc.tuple(name, name).map(([o, t]) => `${o} IN TXT "v=spf1 a:${t === '@' ? 'example.com' : t.replace(/\.$/, '').includes('.') ? t.replace(/\.$/, '') : `${t}.example.com`} -all"`),
     fc.constantFrom('  IN A 192.0.2.7', '$ORIGIN example.com.', '$ORIGIN sub.example.com.'),
   );
-  type Rec = string;
-  /** What a zone holds: each record's owner, type and the names in its data, as absolute names. */
-  const served = (text: string): Rec[] =>
-    readZone(text, 'example.com.zone', {})
-      .zone.records.map((r) => `${r.owner} ${r.type} ${dataNames(r).map((n) => n.name).join(',')} ${r.type === 'TXT' ? r.site?.value : ''}`)
-      .sort();
-  const swap = (n: string, from: string, to: string) => (n === from ? to : n.endsWith(`.${from}`) ? `${n.slice(0, n.length - from.length - 1)}.${to}` : n);
-
   it(`does what it says, or nothing (${RUNS} zones)`, (t) => {
     let done = 0;
     let refused = 0;
     fc.assert(
       fc.property(fc.array(record, { minLength: 3, maxLength: 14 }), fc.nat(), fc.constantFrom('renamed', 'mail-2', 'x.renamed', 'renamed.example.com.', 'host.other.test.'), (lines, pickAt, typed) => {
         const text = `$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n${lines.join('\n')}\n`;
-        const { sources, textOf } = sourcesOf({ 'example.com.zone': text });
         // A name at a line start (an owner) to rename from.
         const starts = [...text.matchAll(/^(?![$\s@])\S+/gm)].map((m) => m.index!).filter((i) => i > 0 && !text.startsWith('$', i));
         if (starts.length === 0) return;
-        const target = renameTargetAt(sources[0], starts[pickAt % starts.length] + 1, text);
-        if ('error' in target) return;
-        const to = newNameOf(target, typed);
-        if (typeof to !== 'string') return;
-        const r = renameEdits(target, to, sources, textOf);
-        if ('error' in r) {
-          refused++;
-          return;
-        }
-        let out = text;
-        for (const e of [...r.edits].sort((a, b) => b.range.start - a.range.start)) out = out.slice(0, e.range.start) + e.newText + out.slice(e.range.end);
-        const before = served(text).map((x) => x.split(' ').map((w, i) => (i === 1 ? w : w.split(',').map((n) => swap(n, target.name, to)).join(','))).join(' '));
-        // The TXT value of an SPF record names it too (a:…): compare with the names swapped inside it.
-        const fix = (x: string) => x.replace(/a:([^\s"]+)/g, (_, n: string) => `a:${swap(n.toLowerCase(), target.name, to)}`);
-        assert.deepEqual(served(out).map(fix).sort(), before.map(fix).sort(), `renaming ${target.name} to ${to}\n${text}\n---\n${out}`);
-        done++;
+        const r = checkRename('example.com.zone', text, starts[pickAt % starts.length] + 1, typed);
+        if (r === 'done') done++;
+        if (r === 'refused') refused++;
       }),
       { numRuns: RUNS },
     );
     t.diagnostic(`${done} renames done and checked, ${refused} refused`);
     assert.ok(done > RUNS / 10, `only ${done} renames done (${refused} refused)`);
+  });
+});
+
+describe('rename on the real-world zones of ../shared/corpus', () => {
+  const dir = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus', 'zone-files');
+  it('renames owners of every corpus zone file as it says, or refuses', (t) => {
+    if (!fs.existsSync(dir)) return t.skip(`corpus not present at ${dir}`);
+    let done = 0;
+    let refused = 0;
+    for (const f of fs.readdirSync(dir).filter((x) => x !== 'MANIFEST.md')) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      const file = path.join(dir, f);
+      if (readZone(text, file, {}).zone.format !== 'zone') continue;
+      // Up to 12 owners written at a line start, spread over the file; each renamed to a new label.
+      const starts = [...text.matchAll(/^(?![$\s@;])[^\s;()]+/gm)].map((m) => m.index!);
+      const step = Math.max(1, Math.floor(starts.length / 12));
+      for (let k = 0; k < starts.length; k += step) {
+        const r = checkRename(file, text, starts[k] + 1, `renamed-${k}`);
+        if (r === 'done') done++;
+        if (r === 'refused') refused++;
+      }
+    }
+    t.diagnostic(`${done} renames done and checked on the corpus zones, ${refused} refused`);
+    assert.ok(done > 30, `${done} done, ${refused} refused`);
   });
 });
 
