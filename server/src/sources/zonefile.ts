@@ -940,7 +940,6 @@ function readInto(
   const typographicQuotes = (rdataStart: number, count: number): boolean => {
     // The common case, a record in straight quotes, costs one character test.
     if (lx.flags[rdataStart] & QUOTED || !TYPOGRAPHIC_QUOTES.includes(text[lx.starts[rdataStart]])) return false;
-    const firstRaw = raw(rdataStart);
     const open = { start: lx.starts[rdataStart], end: lx.starts[rdataStart] + 1 };
     // The closing quote ends the last word, or is in the comment a `;` of the record started.
     const lastRaw = raw(count - 1);
