@@ -1574,14 +1574,14 @@ connection.languages.semanticTokens.on((params) => {
 
 /**
  * Document ranges of workspace files as LSP ranges: an open document by its own text (it may differ
- * from the disk), another file read once per request.
+ * from the disk), another file read once per request (by `read`, the disk by default).
  */
-function locator(): (l: NavLocation) => { uri: string; range: Range } | undefined {
+function locator(read: (file: string) => string | undefined = readTextFile): (l: NavLocation) => { uri: string; range: Range } | undefined {
   const indexes = new Map<string, LineIndex | TextDocument | undefined>();
   return (l) => {
     if (!indexes.has(l.uri)) {
       const open = openDocument(l.uri);
-      const text = open ? undefined : readTextFile(l.uri);
+      const text = open ? undefined : read(l.uri);
       indexes.set(l.uri, open ?? (text === undefined ? undefined : new LineIndex(text)));
     }
     const index = indexes.get(l.uri);
@@ -1665,7 +1665,8 @@ function renameChanges(target: RenameTarget, name: string): { changes: Record<st
   };
   const result = renameEdits(target, name, workspace.sources(), textOf);
   if ('error' in result) return result;
-  const locate = locator();
+  // The texts the edits were made on: each file read once.
+  const locate = locator(textOf);
   const changes: Record<string, TextEdit[]> = {};
   for (const e of result.edits) {
     const l = locate(e);

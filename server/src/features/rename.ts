@@ -196,8 +196,7 @@ export function renameEdits(target: RenameTarget, newName: string, sources: read
     const siteOf = new Map(source.sites.map((a) => [a.site, a]));
     for (const r of source.records) {
       if (r.superseded) continue;
-      const text = textOf(r.uri);
-      if (text === undefined) continue;
+      // A file's text is read only for a record that names the name (most do not).
       // SPF domain-specs, in any file: the new name in place of the old part of the term's argument.
       const a = r.site && siteOf.get(r.site);
       if (a?.spf && !a.site.coarse) {
@@ -205,6 +204,8 @@ export function renameEdits(target: RenameTarget, newName: string, sources: read
           if (!t.arg || !t.argRange || !SPF_NAME_TERMS.has(t.name) || t.arg.includes('%')) continue;
           const arg = t.arg.toLowerCase().replace(/\.$/, '');
           if (!under(arg, old)) continue;
+          const text = textOf(r.uri);
+          if (text === undefined) break;
           const range = a.site.map.toDocRange(t.argRange);
           if (text.slice(range.start, range.end).toLowerCase() !== t.arg.toLowerCase()) return { error: `\`${t.arg}\` is written across strings in ${where(r.uri, range)}; join them, then rename.` };
           add(r.uri, range, moved(arg, old, newName) + (t.arg.endsWith('.') ? '.' : ''));
@@ -213,6 +214,8 @@ export function renameEdits(target: RenameTarget, newName: string, sources: read
       const named = r.owner !== undefined && under(r.owner, old);
       const points = dataNames(r).some((n) => under(n.name, old));
       if (!named && !points) continue;
+      const text = textOf(r.uri);
+      if (text === undefined) continue;
       if (source.format !== 'zone') return { error: `\`${old}\` is also named in ${where(r.uri, r.range)} (${r.type} record), which rename does not rewrite: rename it there by hand, or rename that file's records first.` };
       if (r.generated) return { error: `\`${old}\` is also named by a \`$GENERATE\` line in ${where(r.uri, r.range)}, which rename does not rewrite.` };
       const found = zoneNames(text, r, (n) => under(n, old));
