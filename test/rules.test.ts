@@ -16,6 +16,7 @@ import { WorkspaceResolver } from '../server/src/dns/chain';
 import { lookupTree } from '../server/src/spf/tree';
 import { treeFindings } from '../server/src/spf/findings';
 import { readReports } from '../server/src/reports/aggregate';
+import { AUTOFIX } from '../server/src/checks/autofix';
 
 describe('rule registry', () => {
   it('has stable kebab-case ids grouped by record kind', () => {
@@ -302,6 +303,53 @@ describe('SPF strings joined with no space between two terms', () => {
     const f = findings.find((x) => x.rule === 'spf/glued-strings')!;
     assert.ok(f, JSON.stringify(findings.map((x) => x.rule)));
     assert.ok(applyFix(text, f.fixes![0]).includes('records = ["v=spf1 include:_spf.google.com\\"\\" include:sendgrid.net -all"]'), applyFix(text, f.fixes![0]));
+  });
+});
+
+describe('an `all` run into the term before it', () => {
+  it('one error on the term, not also a syntax error or "no all"; the fix puts a space before the qualifier', () => {
+    for (const [written, meant, says] of [
+      ['"v=spf1 include:_spf.google.com-all"', '"v=spf1 include:_spf.google.com -all"', /an include of `_spf\.google\.com-all`, a name that does not exist, so the record fails with a permerror/],
+      ['"v=spf1 redirect=_spf.example.net-all"', '"v=spf1 redirect=_spf.example.net -all"', /a redirect to `_spf\.example\.net-all`/],
+      ['"v=spf1 include:_spf.google.com~all"', '"v=spf1 include:_spf.google.com ~all"', /which is not valid, so the record fails with a permerror/],
+      ['"v=spf1 ip4:192.0.2.1-all"', '"v=spf1 ip4:192.0.2.1 -all"', /`ip4:192\.0\.2\.1-all` as one term, which is not valid/],
+      ['"v=spf1 ip4:192.0.2.0/24?all"', '"v=spf1 ip4:192.0.2.0/24 ?all"', /which is not valid/],
+      ['"v=spf1 mx-all"', '"v=spf1 mx -all"', /`mx-all` as one term/],
+      ['"v=spf1 a:mail.example.com-all"', '"v=spf1 a:mail.example.com -all"', /`a` of `mail\.example\.com-all`, a name that does not exist, which matches nothing/],
+      ['( "v=spf1 ip4:192.0.2.1 " ; first\n  "include:_spf.google.com-all" )', '( "v=spf1 ip4:192.0.2.1 " ; first\n  "include:_spf.google.com -all" )', /an include of/],
+    ] as const) {
+      const { text, findings } = lint(`@ IN TXT ${written}`);
+      const spf = findings.filter((f) => f.rule.startsWith('spf/'));
+      assert.deepEqual(spf.map((f) => f.rule), ['spf/glued-all'], written);
+      assert.match(spf[0].message, says);
+      assert.equal(covered(text, spf[0]), /"(?:v=spf1 [^ "]* )?([^"]*)"(?: \)|$)/.exec(written)![1].replace('v=spf1 ', ''), written);
+      const fixed = applyFix(text, spf[0].fixes![0]);
+      assert.ok(fixed.includes(meant), fixed);
+      assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((f) => f.rule.startsWith('spf/') && !['spf/plus-all', 'spf/neutral-all', 'spf/redirect-with-all'].includes(f.rule)), [], fixed);
+    }
+  });
+
+  it('not for an `all` written apart, a record with another `all`, a term after it, a string joint, or a name that only ends in -all', () => {
+    for (const written of [
+      '"v=spf1 include:_spf.google.com -all"',
+      '"v=spf1 include:_spf.google.com-all -all"',
+      '"v=spf1 include:_spf.google.com-all mx"',
+      '"v=spf1 include:spf-all.example.com ~all"',
+      '"v=spf1 include:" "-all"',
+    ])
+      assert.deepEqual(lint(`@ IN TXT ${written}`).findings.filter((f) => f.rule === 'spf/glued-all'), [], written);
+    // Where the strings meet, spf/glued-strings reports it.
+    assert.deepEqual(lint('@ IN TXT "v=spf1 mx" "-all"').findings.filter((f) => f.rule.startsWith('spf/')).map((f) => f.rule), ['spf/glued-strings']);
+  });
+
+  it('in a Terraform record, and `check --fix` applies the fix', () => {
+    const tf = 'resource "aws_route53_record" "spf" {\n  zone_id = "Z1"\n  name    = "example.com"\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=spf1 include:_spf.google.com\\"\\" include:sendgrid.net-all"]\n}\n';
+    const { text, findings } = lint(tf, {}, undefined, 'main.tf');
+    const f = findings.find((x) => x.rule === 'spf/glued-all')!;
+    assert.ok(f, JSON.stringify(findings.map((x) => x.rule)));
+    assert.equal(covered(text, f), 'include:sendgrid.net-all');
+    assert.ok(applyFix(text, f.fixes![0]).includes('include:sendgrid.net -all"]'));
+    assert.ok(AUTOFIX.has('spf/glued-all'));
   });
 });
 

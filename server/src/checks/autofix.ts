@@ -25,6 +25,7 @@ export const AUTOFIX: ReadonlySet<string> = new Set([
   'spf/duplicate-mechanism',
   'spf/wrong-separator',
   'spf/glued-strings',
+  'spf/glued-all',
   // Not meta/unused-suppression: the fix pass walks no SPF trees (no DNS), so it cannot tell that a
   // suppression of a lookup-tree finding is in use.
 ]);

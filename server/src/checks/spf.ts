@@ -1,7 +1,7 @@
 /**
  * SPF record rules (RFC 7208). Each rule is one object: metadata, docs and a pure check.
  */
-import { TERM_LIKE, type SpfProblemCode, type SpfRecord, type SpfTerm } from '../records/spf';
+import { parseSpf, TERM_LIKE, type SpfProblemCode, type SpfRecord, type SpfTerm } from '../records/spf';
 import type { OffsetRange, RecordSite } from '../types';
 import type { RecordContext, SpfRule, ValueFix } from './rule';
 import { includeTypo as typoOf } from '../senders/catalog';
@@ -47,6 +47,41 @@ function gluedTerms(site: RecordSite): (OffsetRange & { joint: number; from: num
   });
 }
 
+const gluedAlls = new WeakMap<SpfRecord, GluedAll | null>();
+
+interface GluedAll {
+  /** The term `all` runs into, as parsed (`include:_spf.example.net-all`). */
+  term: SpfTerm;
+  /** Offset of the qualifier of the `all` the record meant. */
+  at: number;
+}
+
+/**
+ * An `all` written with its qualifier but no space after the last term (`include:_spf.example.net-all`,
+ * `mx~all`): receivers read the two as one term, so the record has no `all`, and the term is an include
+ * of a name that does not exist (a permerror, RFC 7208 §5.2) or not valid at all. Only when the record
+ * has no other `all`, the term is its last one, and with a space inserted both halves parse cleanly.
+ */
+function gluedAll(record: SpfRecord, site: RecordSite): GluedAll | undefined {
+  let out = gluedAlls.get(record);
+  if (out !== undefined) return out ?? undefined;
+  out = null;
+  const term = record.terms[record.terms.length - 1];
+  const m = term && /[-+~?]all$/i.exec(term.text);
+  if (term && m && m.index > 0 && !/[:=/]$/.test(term.text.slice(0, m.index)) && !record.terms.some((t) => t.kind === 'mechanism' && t.name === 'all')) {
+    const at = term.range.start + m.index;
+    const v = record.value;
+    const split = parseSpf(`${v.slice(0, at)} ${v.slice(at)}`);
+    const head = split.terms[split.terms.length - 2];
+    const tail = split.terms[split.terms.length - 1];
+    // `"… mx" "-all"` is spf/glued-strings' finding.
+    const joint = site.strings.some((s) => s.start === at);
+    if (!joint && head && tail && head.range.start === term.range.start && !head.invalid && tail.name === 'all' && !tail.invalid && !split.problems.some((p) => p.range.end > term.range.start)) out = { term, at };
+  }
+  gluedAlls.set(record, out);
+  return out ?? undefined;
+}
+
 function problemRule(
   id: string,
   code: SpfProblemCode,
@@ -65,6 +100,9 @@ function problemRule(
     check(record, ctx) {
       // A term made of two by strings joined with no space is spf/glued-strings' to report.
       const glued = gluedTerms(ctx.site);
+      // A term with an `all` run into it is spf/glued-all's to report.
+      const all = gluedAll(record, ctx.site)?.term.range;
+      if (all) glued.push({ ...all, joint: all.start, from: all.start, to: all.end });
       for (const p of record.problems) if (p.code === code && !glued.some((t) => t.start <= p.range.start && p.range.end <= t.end)) ctx.report(p.range, p.message, { fixes: fix?.(record, p.range) });
     },
   };
@@ -145,6 +183,38 @@ export const gluedStrings: SpfRule = {
         fixes: [{ title: 'Put a space at the start of the next string', edits: [{ range: { start: b, end: b + 1 }, newText: ` ${v[b]}` }] }],
       });
     }
+  },
+};
+
+export const gluedAllRule: SpfRule = {
+  id: 'spf/glued-all',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'error',
+  summary: 'The closing `all` runs into the term before it with no space',
+  fixable: true,
+  docs: {
+    what: 'Finds an SPF record whose closing `-all`, `~all`, `?all` or `+all` is written with no space after the term before it (`include:_spf.example.net-all`, `mx~all`, `ip4:192.0.2.1-all`), and no other `all`.',
+    why: 'RFC 7208 §4.6.1: only spaces separate terms, so receivers read `include:_spf.example.net-all` as an include of the name `_spf.example.net-all`. That name does not exist, and an include of a name with no SPF record makes the whole record fail with a permerror (§5.2); `mx~all` and `ip4:192.0.2.1-all` are not valid terms, a permerror too (§4.6); `a:mail.example.com-all` matches nothing. Either way the record has no `all`, and the policy meant is not published.',
+    bad: '@ IN TXT "v=spf1 include:_spf.example.net-all"',
+    good: '@ IN TXT "v=spf1 include:_spf.example.net -all"',
+    fix: 'Put a space before the qualifier of `all`. The quick fix (and `--fix`) does that.',
+  },
+  check(record, ctx) {
+    const g = gluedAll(record, ctx.site);
+    if (!g) return;
+    const v = record.value;
+    const head = v.slice(g.term.range.start, g.at);
+    const all = v.slice(g.at, g.term.range.end);
+    const t = g.term;
+    const what = t.invalid
+      ? 'which is not valid, so the record fails with a permerror (RFC 7208 §4.6)'
+      : t.name === 'include' || t.name === 'redirect'
+        ? `${t.name === 'include' ? 'an include of' : 'a redirect to'} \`${t.arg}\`, a name that does not exist, so the record fails with a permerror (RFC 7208 §${t.name === 'include' ? '5.2' : '6.1'})`
+        : `\`${t.name}\` of \`${t.arg}\`, a name that does not exist, which matches nothing, and the record has no \`all\`, so unlisted senders get a neutral result (RFC 7208 §4.7)`;
+    ctx.report({ start: t.range.start, end: t.range.end }, `\`${all}\` runs into \`${head}\` with no space between them (RFC 7208 §4.6.1): receivers read \`${t.text}\` as one term, ${what}. Put a space before \`${all}\`.`, {
+      fixes: [{ title: `Put a space before \`${all}\``, edits: [{ range: { start: g.at, end: g.at }, newText: ' ' }] }],
+    });
   },
 };
 
@@ -269,7 +339,9 @@ export const noAll: SpfRule = {
     fix: 'End the record with `~all` or `-all`, or delegate with `redirect=`.',
   },
   check(record, ctx) {
-    if (record.version === undefined || record.problems.some((p) => p.code === 'version')) return;
+    if (record.version === undefined || record.problems.some((p) => p.code === 'version') || gluedAll(record, ctx.site)) return;
+    // `"… mx" "-all"`: the `all` is written, in a string glued to the one before (spf/glued-strings').
+    if (gluedTerms(ctx.site).some((t) => /^[-+~?]?all$/i.test(record.value.slice(t.joint, t.to)))) return;
     const hasAll = record.terms.some((t) => t.kind === 'mechanism' && t.name === 'all');
     const hasRedirect = record.terms.some((t) => t.kind === 'modifier' && t.name === 'redirect');
     if (hasAll || hasRedirect) return;
@@ -622,6 +694,7 @@ export const spfRules: SpfRule[] = [
   syntaxError,
   wrongSeparator,
   gluedStrings,
+  gluedAllRule,
   networkTooWide,
   privateAddress,
   unknownMechanism,
