@@ -501,6 +501,8 @@ describe('dmarc-lens check --fix', () => {
         `                        "P=${KEY}" )`,
         '; dmarc-lens-disable-next-line dmarc/comma-separator -- kept as the vendor wrote it',
         '_dmarc.kept IN TXT "v=DMARC1, p=none"',
+        '_dmarc.lists IN TXT "v=DMARC1; p=none; rua=mailto:a@fix.example mailto:b@fix.example; ruf=<mailto:f@fix.example>;mailto:g@fix.example"',
+        'glued IN TXT "v=spf1 ip4:192.0.2.0/24-all"',
         '',
       ].join('\n'),
     );
@@ -515,7 +517,7 @@ describe('dmarc-lens check --fix', () => {
   it('writes what each record visibly says, leaves policy choices and suppressed findings, then reports what is left', () => {
     const dir = workspace();
     const r = run('check', dir, '--offline', '--fix');
-    assert.match(r.stderr, /fixed 14 findings in 2 files \(\S+fix\.example\.zone: 10, \S+main\.tf: 4\)/);
+    assert.match(r.stderr, /fixed 18 findings in 2 files \(\S+fix\.example\.zone: 14, \S+main\.tf: 4\)/);
     assert.equal(
       fs.readFileSync(path.join(dir, 'fix.example.zone'), 'utf8'),
       [
@@ -528,6 +530,8 @@ describe('dmarc-lens check --fix', () => {
         `                        "p=${KEY}" )`,
         '; dmarc-lens-disable-next-line dmarc/comma-separator -- kept as the vendor wrote it',
         '_dmarc.kept IN TXT "v=DMARC1, p=none"',
+        '_dmarc.lists IN TXT "v=DMARC1; p=none; rua=mailto:a@fix.example,mailto:b@fix.example; ruf=mailto:f@fix.example,mailto:g@fix.example"',
+        'glued IN TXT "v=spf1 ip4:192.0.2.0/24 -all"',
         '',
       ].join('\n'),
     );

@@ -405,6 +405,8 @@ describe('DMARC report URIs separated by a space or `;`, or in angle brackets', 
       ['rua=mailto:a@example.com;mailto:b@example.com', 'rua=mailto:a@example.com,mailto:b@example.com', 'dmarc/syntax-error'],
       ['ruf=mailto:a@example.com; mailto:b@example.com', 'ruf=mailto:a@example.com, mailto:b@example.com', 'dmarc/syntax-error'],
       ['rua=mailto:<a@example.com>', 'rua=mailto:a@example.com', 'dmarc/invalid-uri'],
+      ['rua=<mailto:a@example.com>', 'rua=mailto:a@example.com', 'dmarc/invalid-uri'],
+      ['rua=mailto:a@example.com,<mailto:b@example.com>', 'rua=mailto:a@example.com,mailto:b@example.com', 'dmarc/invalid-uri'],
     ]) {
       const { text, findings } = lint(`_dmarc IN TXT "v=DMARC1; p=none; ${written}"`);
       const errors = findings.filter((f) => f.severity === 'error');
@@ -413,7 +415,13 @@ describe('DMARC report URIs separated by a space or `;`, or in angle brackets', 
       const fixed = applyFix(text, errors[0].fixes![0]);
       assert.ok(fixed.includes(`"v=DMARC1; p=none; ${meant}"`), fixed);
       assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((f) => f.severity === 'error'), [], meant);
+      // Each is a fix `check --fix` applies: the list written as it reads.
+      assert.ok(AUTOFIX.has(rule));
     }
+    // Another scheme in brackets is not a mailto: URI, and gets no fix.
+    const https = lint('_dmarc IN TXT "v=DMARC1; p=none; rua=<https://example.com/r>"').findings.find((f) => f.rule === 'dmarc/invalid-uri')!;
+    assert.match(https.message, /is not a `mailto:` URI/);
+    assert.equal(https.fixes?.length ?? 0, 0);
   });
 });
 

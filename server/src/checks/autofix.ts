@@ -18,6 +18,11 @@ export const AUTOFIX: ReadonlySet<string> = new Set([
   'dmarc/comma-separator',
   'dmarc/missing-separator',
   'dmarc/whitespace-around-equals',
+  // Report destinations written as a list the wrong way (a space or `;` between URIs, an address in
+  // angle brackets) or without the `mailto:` every destination needs: the address is written, only not as a URI.
+  'dmarc/invalid-uri',
+  // Its one fix joins a second report URI written after `rua=…;` to the list with `,`.
+  'dmarc/syntax-error',
   'dkim/tag-case',
   'dkim/missing-separator',
   'dkim/whitespace-in-key',

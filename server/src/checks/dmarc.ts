@@ -493,6 +493,12 @@ export const invalidUri = rule({
           ctx.report(u.range, `\`${u.text}\` lacks the \`mailto:\` scheme, so no reports are sent (RFC 9989 §4.7).`, {
             fixes: [{ title: `Write \`mailto:${u.text}\``, edits: [{ range: { start: u.range.start, end: u.range.start }, newText: 'mailto:' }] }],
           });
+        } else if (/^<mailto:[^<>]*>$/i.test(u.text) && ADDR_RE.test(u.text.slice(8, -1).replace(/!.*$/, ''))) {
+          // `<mailto:…>`: the brackets RFC 3986 Appendix C puts around a URI in prose, copied into the record.
+          const r = u.range;
+          ctx.report(r, `\`${u.text}\`: angle brackets are not part of the URI (RFC 3986 Appendix C puts them around a URI in prose), so receivers read no \`mailto:\` URI and send no reports.`, {
+            fixes: [{ title: `Write \`${u.text.slice(1, -1)}\``, edits: [{ range: { start: r.start, end: r.start + 1 }, newText: '' }, { range: { start: r.end - 1, end: r.end }, newText: '' }] }],
+          });
         } else if (u.scheme !== 'mailto') {
           ctx.report(u.range, `\`${u.text}\` is not a \`mailto:\` URI; aggregate and failure reports are only sent by e-mail (RFC 9990 §3).`);
         } else if (!u.address || !ADDR_RE.test(u.address)) {
