@@ -3,7 +3,9 @@
 //  2. 50 one-line edits (didChange, incremental): median time from didChange to the new publishDiagnostics;
 //  3. a workspace of 1 000 zone files (generated): indexing time and server RSS afterwards.
 // Between 2 and 3: definition/references on includes, rename of hosts, completion after include:, and the code lenses of the whole document.
-// Usage: npm run build && node bench/lsp.mjs [--records N] [--edits N] [--files N]
+// Usage: npm run build && node bench/lsp.mjs [--records N] [--edits N] [--files N] [--max-problems N]
+// --max-problems N answers the server's workspace/configuration with dmarcLens.maxProblemsPerFile = N
+// (0: every diagnostic is sent); without it the server's default applies (1 000, VS Code's own limit).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +20,7 @@ const arg = (name, def) => { const i = argv.indexOf(`--${name}`); return i >= 0 
 const records = arg('records', 100000);
 const editsWanted = arg('edits', 50);
 const filesWanted = arg('files', 1000);
+const maxProblems = arg('max-problems', undefined);
 
 const gen = [path.resolve(root, '..', 'shared', 'tools', 'bench', 'gen_zone.js')].find(existsSync);
 if (!gen) { console.error('bench: ../shared/tools/bench/gen_zone.js not found'); process.exit(2); }
@@ -32,13 +35,14 @@ function startServer(rootDir) {
   const waiters = new Map();
   conn.onNotification(rpc.PublishDiagnosticsNotification.type, (p) => { const w = waiters.get(p.uri); if (w && (w.version === undefined || p.version === w.version)) { waiters.delete(p.uri); w.resolve(p); } });
   conn.onRequest(rpc.WorkDoneProgressCreateRequest.type, () => null);
+  conn.onRequest(rpc.ConfigurationRequest.type, (p) => p.items.map(() => ({ maxProblemsPerFile: maxProblems })));
   if (process.env.DMARC_LENS_TIMING) conn.onNotification(rpc.LogMessageNotification.type, (m) => { if (m.message.includes('timing')) console.log(`  server: ${m.message}`); });
   let indexed;
   const indexedP = new Promise((r) => (indexed = r));
   conn.onNotification('$/progress', (p) => { if (p.value.kind === 'end') indexed(); });
   conn.listen();
   const next = (uri, version) => new Promise((resolve) => waiters.set(uri, { version, resolve }));
-  return { proc, conn, next, indexedP, init: () => conn.sendRequest(rpc.InitializeRequest.type, { processId: process.pid, rootUri: rootDir ? pathToFileURL(rootDir).href : null, workspaceFolders: rootDir ? [{ uri: pathToFileURL(rootDir).href, name: 'ws' }] : null, capabilities: { window: { workDoneProgress: true } } }) };
+  return { proc, conn, next, indexedP, init: () => conn.sendRequest(rpc.InitializeRequest.type, { processId: process.pid, rootUri: rootDir ? pathToFileURL(rootDir).href : null, workspaceFolders: rootDir ? [{ uri: pathToFileURL(rootDir).href, name: 'ws' }] : null, capabilities: { window: { workDoneProgress: true }, ...(maxProblems !== undefined ? { workspace: { configuration: true } } : {}) } }) };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -63,6 +67,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const lines = text.split('\n');
   const candidates = lines.map((l, i) => [l, i]).filter(([l]) => / IN TXT "v=spf1 /.test(l) && !l.includes('('));
   const times = [];
+  let sent = 0;
   for (let k = 0; k < editsWanted; k++) {
     const [line, i] = candidates[(k * 97) % candidates.length];
     const col = line.indexOf('~all') >= 0 ? line.indexOf('~all') : line.indexOf('-all');
@@ -70,10 +75,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const got = s.next(uri, version);
     t = performance.now();
     await s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range: { start: { line: i, character: col }, end: { line: i, character: col + 1 } }, text: k % 2 ? '~' : '+' }] });
-    await got;
+    sent = (await got).diagnostics.length;
     times.push(performance.now() - t);
   }
-  console.log(`didChange of one line -> publishDiagnostics: median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms over ${times.length} edits`);
+  console.log(`didChange of one line -> publishDiagnostics: median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms over ${times.length} edits (${sent} diagnostics sent each)`);
   // Typing: a character typed into a record and deleted again, so the rest of the file moves each time.
   const typing = [];
   for (let k = 0; k < editsWanted; k++) {

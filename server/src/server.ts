@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { CachingJsonEncoder } from './lsp/encoder';
+import { DEFAULT_MAX_PROBLEMS, mostSevere } from './lsp/limit';
 import {
   type CodeAction,
   CodeActionKind,
@@ -197,6 +198,8 @@ let dnsServers: string[] = [];
 /** `dmarcLens.baseline.file` (absolute) and what to do with baselined findings. */
 let baselineFile: string | undefined;
 let baselineMode: 'hint' | 'hide' = 'hint';
+/** dmarcLens.maxProblemsPerFile: the most diagnostics sent for one file (0: no limit). */
+let maxProblems = DEFAULT_MAX_PROBLEMS;
 let baselineCache: { mtime: number; prints: Set<string> } | undefined;
 
 function baselinePrints(): Set<string> | undefined {
@@ -527,6 +530,7 @@ function toDiagnostic(f: Finding, state: DocState, index: { positionAt(o: number
 
 const TIMING = process.env.DMARC_LENS_TIMING === '1';
 
+
 /** The open files (their documents' uris) each document's reading places findings in, besides itself. */
 const contributedTo = new Map<string, Set<string>>();
 
@@ -582,7 +586,16 @@ function publish(doc: TextDocument, model = true, treesDone = false, passOn = tr
       findings = findings.flatMap((f, i) => (!known.has(prints[i]) ? [f] : baselineMode === 'hide' ? [] : [{ ...f, severity: 'hint' as const, message: `${f.message} (in the baseline)` }]));
     }
     state.shown = findings;
-    diagnostics = findings.map((f) => diagnosticOf(f, state, doc));
+    // Code actions and fix all still see every finding (state.shown); the editor is sent the most severe.
+    const sent = maxProblems > 0 && findings.length > maxProblems ? mostSevere(findings, maxProblems) : findings;
+    diagnostics = sent.map((f) => diagnosticOf(f, state, doc));
+    if (sent !== findings)
+      diagnostics.unshift({
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: DiagnosticSeverity.Information,
+        source: 'dmarc-lens',
+        message: `DMARC Lens shows ${sent.length} of the ${findings.length} findings in this file, the most severe first (setting dmarcLens.maxProblemsPerFile); \`dmarc-lens check\` on the file lists them all.`,
+      });
   }
   const t2 = TIMING ? performance.now() : 0;
   void connection.sendDiagnostics({ uri: doc.uri, version: state.version, diagnostics });
@@ -692,6 +705,9 @@ async function loadSettings(): Promise<void> {
   const bf = raw?.baseline?.file;
   baselineFile = typeof bf === 'string' && bf !== '' ? (path.isAbsolute(bf) ? bf : path.join(workspaceFolders[0] ?? process.cwd(), bf)) : undefined;
   baselineMode = raw?.baseline?.mode === 'hide' ? 'hide' : 'hint';
+  const mp = (raw as { maxProblemsPerFile?: unknown } | null)?.maxProblemsPerFile;
+  if (mp !== undefined && mp !== null && !(Number.isInteger(mp) && (mp as number) >= 0)) connection.console.warn(`dmarcLens.maxProblemsPerFile: wants a whole number, 0 for no limit; using ${DEFAULT_MAX_PROBLEMS}`);
+  maxProblems = Number.isInteger(mp) && (mp as number) >= 0 ? (mp as number) : DEFAULT_MAX_PROBLEMS;
   const rs = (raw as { rollout?: { style?: unknown } } | null)?.rollout?.style;
   decisionLog = (raw as { rollout?: { decisionLog?: unknown } } | null)?.rollout?.decisionLog === true;
   rolloutStyle = rs === 'compatible' || rs === 'legacy' ? rs : 'rfc9989';
