@@ -353,6 +353,29 @@ describe('an `all` run into the term before it', () => {
   });
 });
 
+describe('dkim/ed25519-only', () => {
+  const ED = 'zn4MIEmBUJ8wG7mx1YQ+ODnW0mAzP+WDWfd1Xy0q3po=';
+  const RSA = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB';
+  const rule = (text: string, opts = {}) => lint(text, opts).findings.filter((f) => f.rule === 'dkim/ed25519-only');
+  it('once per domain, at its first Ed25519 key, naming every Ed25519 selector; a subdomain is a domain of its own', () => {
+    const { text, findings } = lint(`a._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED}"\nb._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED}"\nold._domainkey IN TXT "v=DKIM1; k=rsa; p="\nc._domainkey.mail IN TXT "v=DKIM1; k=ed25519; p=${ED}"`);
+    const got = findings.filter((f) => f.rule === 'dkim/ed25519-only');
+    assert.deepEqual(got.map((f) => covered(text, f)), ['a._domainkey', 'c._domainkey.mail']);
+    assert.match(got[0].message, /^example\.com publishes DKIM keys of type Ed25519 only \(`a\._domainkey\.example\.com`, `b\._domainkey\.example\.com`\) and no RSA key/);
+    assert.match(got[1].message, /^mail\.example\.com publishes/);
+  });
+  it('not when an RSA key is published beside it, here or in another file, or a selector could hold one (a CNAME)', () => {
+    assert.deepEqual(rule(`a._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED}"\nr._domainkey IN TXT "v=DKIM1; k=rsa; p=${RSA}"`), []);
+    assert.deepEqual(rule(`a._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED}"\ns1._domainkey IN CNAME s1.domainkey.u1.wl.sendgrid.net.`), []);
+    const other = readZone(`$ORIGIN example.com.\nr._domainkey IN TXT "v=DKIM1; p=${RSA}"\n`, 'other.zone');
+    const workspace = new WorkspaceIndex();
+    workspace.set('other.zone', other.zone.records, other.sites);
+    assert.deepEqual(rule(`a._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED}"`, { workspace }), []);
+    // A revoked RSA key, or an RSA key for another domain, is no RSA key of this one.
+    assert.equal(rule(`a._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED}"\nr._domainkey IN TXT "v=DKIM1; k=rsa; p="\nr._domainkey.other IN TXT "v=DKIM1; p=${RSA}"`).length, 1);
+  });
+});
+
 describe('DMARC and DKIM tags where two strings join with no `;`', () => {
   it('a missing-separator error at the joint, not also an invalid value or a missing key; the fix puts `;` at the start of the next string', () => {
     const key = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB';

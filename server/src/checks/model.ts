@@ -26,6 +26,7 @@ import { hostRecords, hostRules } from './hosts';
 import { rrsetTtlMismatch } from './rrset';
 import { occludedRecord } from './occluded';
 import { dkimCnameTargetNoKey } from './dkimcname';
+import { dkimEd25519Only } from './dkimkeys';
 
 export { isNullMx };
 
@@ -667,6 +668,7 @@ export const modelRules: ModelRule[] = [
   ...nullMxRules,
   ...hostRules,
   dkimCnameTargetNoKey,
+  dkimEd25519Only,
 ];
 
 const NO_SITES: readonly AnalyzedSite[] = [];
