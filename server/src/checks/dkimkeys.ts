@@ -64,7 +64,7 @@ export const dkimEd25519Only: ModelRule = {
       const kinds = new Set(records.map((r) => keyKind(r, r.site ? model.sitesAt(r.owner ?? '').find((s) => s.site === r.site) : undefined)));
       if (kinds.has('rsa') || kinds.has('unknown')) continue;
       const names = [...new Set(keys.map((k) => `\`${k.site.owner}\``))];
-      ctx.report(keys[0].site, 'owner', `${domain} publishes DKIM keys of type Ed25519 only (${names.join(', ')}) and no RSA key: a verifier that has not added RFC 8463 cannot check an Ed25519 signature and counts it as none (RFC 6376 §6.1), so there mail signed only with it has no DKIM pass for DMARC. Publish an RSA key (2048 bits) at another selector and sign with both (RFC 6376 §3.3: signers SHOULD sign with rsa-sha256).`);
+      ctx.report(keys[0].site, 'owner', `${domain} publishes DKIM keys of type Ed25519 only (${names.join(', ')}) and no RSA key: a verifier that has not added RFC 8463 cannot check an Ed25519 signature and counts it as none (RFC 6376 §6.1), so at such a receiver mail signed only with Ed25519 has no DKIM pass for DMARC. Publish an RSA key (2048 bits) at another selector and sign with both (RFC 6376 §3.3: signers SHOULD sign with rsa-sha256).`);
     }
   },
 };
