@@ -967,7 +967,7 @@ function sendersCommand(args: Args, out: (s: string) => void, warn: (m: string) 
     lines.push(`    SPF  ${v.spf.aligned ? 'aligned' : 'not aligned'}: ${v.spf.why}`);
     lines.push(`    DKIM ${v.dkim.aligned ? 'aligned' : 'not aligned'}: ${v.dkim.why}`);
     if (!ok) for (const p of [...v.dkim.publish, ...v.spf.publish]) lines.push(`    publish ${describeRecord(p)}`);
-    if (v.evidence) lines.push(`    reports: ${v.evidence.messages} messages, ${v.evidence.failing} failing DMARC (${v.evidence.reports} report${v.evidence.reports === 1 ? '' : 's'})`);
+    if (v.evidence) lines.push(`    reports: ${v.evidence.messages} message${v.evidence.messages === 1 ? '' : 's'}, ${v.evidence.failing} failing DMARC (${v.evidence.reports} report${v.evidence.reports === 1 ? '' : 's'})`);
   }
   if (!verdicts.length) lines.push('No senders are declared (`domains` in .dmarc-lens.json).');
   for (const [d, list] of Object.entries(suggestions)) {
@@ -1039,9 +1039,10 @@ function reportCommand(args: Args, out: (s: string) => void): number {
     out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...statsJson(stats) } }, null, 2) + '\n');
   } else {
     const day = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 10) : '?');
+    const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
     for (const r of reports) {
       const m = r.records.reduce((n, x) => n + x.count, 0);
-      out(`${r.origin}: ${r.metadata.orgName || '(no reporter)'} for ${r.policy.domain || '?'} ${day(r.metadata.begin)}..${day(r.metadata.end)}, ${r.records.length} records, ${m} messages, p=${r.policy.p ?? '?'} (${r.schema === 'rfc9990' ? 'RFC 9990' : 'RFC 7489'})\n`);
+      out(`${r.origin}: ${r.metadata.orgName || '(no reporter)'} for ${r.policy.domain || '?'} ${day(r.metadata.begin)}..${day(r.metadata.end)}, ${n(r.records.length, 'record')}, ${n(m, 'message')}, p=${r.policy.p ?? '?'} (${r.schema === 'rfc9990' ? 'RFC 9990' : 'RFC 7489'})\n`);
       for (const p of r.problems) out(`  note: ${p}\n`);
     }
     for (const f of failureReports) {
@@ -1050,7 +1051,6 @@ function reportCommand(args: Args, out: (s: string) => void): number {
       for (const p of f.problems) out(`  note: ${p}\n`);
     }
     for (const f of failures) out(`${f.origin}: not read: ${f.message}\n`);
-    const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
     if (failureReports.length) {
       const domains = [...new Set(failureReports.flatMap((f) => f.reportedDomain))];
       out(`${n(failureReports.length, 'failure report')} for ${domains.join(', ') || '?'} from ${n(new Set(failureReports.map((f) => f.sourceIp ?? '?')).size, 'source')}\n`);
@@ -1059,11 +1059,11 @@ function reportCommand(args: Args, out: (s: string) => void): number {
     const p = (a: number, b: number) => (b ? `${((a / b) * 100).toFixed(1)}%` : '-');
     if (stats.messages) out(`  aligned SPF and DKIM ${p(stats.both, stats.messages)}, SPF only ${p(stats.spfOnly, stats.messages)}, DKIM only ${p(stats.dkimOnly, stats.messages)}, neither ${p(stats.neither, stats.messages)}; dispositions ${Object.entries(stats.dispositions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     for (const v of stats.byService.slice(0, 10))
-      out(`  service: ${v.service}: ${v.messages} messages from ${v.sources} source${v.sources === 1 ? '' : 's'}, DMARC pass ${p(v.pass, v.messages)} (DKIM aligned ${p(v.dkimAligned, v.messages)}, SPF aligned ${p(v.spfAligned, v.messages)})${v.publish ? `; to align, publish ${v.publish}` : ''}\n`);
-    for (const d of stats.byDay.slice(-14)) out(`  day: ${d.day} ${d.messages} messages, DMARC pass ${p(d.pass, d.messages)}\n`);
-    for (const h of stats.byHeaderFrom.slice(0, 5)) out(`  header-from: ${h.domain} ${h.messages} messages, DMARC pass ${p(h.pass, h.messages)}\n`);
+      out(`  service: ${v.service}: ${n(v.messages, 'message')} from ${v.sources} source${v.sources === 1 ? '' : 's'}, DMARC pass ${p(v.pass, v.messages)} (DKIM aligned ${p(v.dkimAligned, v.messages)}, SPF aligned ${p(v.spfAligned, v.messages)})${v.publish ? `; to align, publish ${v.publish}` : ''}\n`);
+    for (const d of stats.byDay.slice(-14)) out(`  day: ${d.day} ${n(d.messages, 'message')}, DMARC pass ${p(d.pass, d.messages)}\n`);
+    for (const h of stats.byHeaderFrom.slice(0, 5)) out(`  header-from: ${h.domain} ${n(h.messages, 'message')}, DMARC pass ${p(h.pass, h.messages)}\n`);
     for (const f of s.failingSources.slice(0, 10))
-      out(`  failing: ${f.sourceIp} ${f.messages} messages as ${f.headerFrom} (DKIM d=${f.dkimDomains.join(',') || '-'}; SPF ${f.spfDomains.join(',') || '-'})\n`);
+      out(`  failing: ${f.sourceIp} ${n(f.messages, 'message')} as ${f.headerFrom} (DKIM d=${f.dkimDomains.join(',') || '-'}; SPF ${f.spfDomains.join(',') || '-'})\n`);
     if (stats.disagreementCount) out(`  ${stats.disagreementCount} record${stats.disagreementCount === 1 ? '' : 's'} where the reporter's policy_evaluated disagrees with the alignment recomputed from auth_results (first: ${stats.disagreements.slice(0, 3).map((d) => `${d.sourceIp} from ${d.reporter}`).join(', ')})\n`);
   }
   return failures.length ? 1 : 0;
