@@ -8,6 +8,7 @@
  */
 import type { AnalyzedSite } from './checks/rule';
 import { cnameTarget } from './records/cname';
+import { isOccluded } from './records/zonecut';
 import type { ResourceRecord } from './types';
 
 interface FileEntry {
@@ -85,6 +86,14 @@ export class WorkspaceIndex {
       if (k > 0) out.add(signerKey(r.owner.slice(k + 12)));
     }
     return out;
+  }
+
+  /**
+   * Whether the file `uri` holds `owner` at or below a delegation or below a DNAME of a zone it holds
+   * whole, where its servers never serve what it writes (records/zonecut).
+   */
+  occluded(uri: string, owner: string): boolean {
+    return isOccluded(owner, (n) => this.at(n), (e) => e.record, (e) => e.uri === uri);
   }
 
   private refresh(uri: string): void {

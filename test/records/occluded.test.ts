@@ -1,7 +1,8 @@
 /**
  * zone/occluded-record: records at or below a delegation of their own zone, or below a DNAME. Then random zones served
  * by a real authoritative server on loopback (BIND through ../shared/tools/dns-lab, skipped when it is
- * not there): the records we flag are exactly those the server does not answer with.
+ * not there): the records we flag are exactly those the server does not answer with, and the only ones
+ * the workspace resolver (the SPF tree's) does not answer with either.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { analyzeZone } from '../../server/src/service';
+import { analyzeZone, readZone } from '../../server/src/service';
+import { ChainResolver, WorkspaceResolver } from '../../server/src/dns/chain';
+import type { RRType } from '../../server/src/dns/types';
+import { lookupTree } from '../../server/src/spf/tree';
+import { WorkspaceIndex } from '../../server/src/workspace';
 import { LineIndex } from '../../server/src/util/lines';
 import { covered, lint, ROOT } from '../helpers';
 
@@ -49,6 +54,34 @@ describe('records at or below a delegation', () => {
     assert.equal(found.length, 1);
     assert.equal(js.slice(0, found[0].range.start).split('\n').length, 4);
     assert.match(found[0].message, /^This SPF record is at `news\.example\.com`/);
+  });
+
+  it('the SPF tree does not read an occluded record: the child zone\'s when the workspace holds it, else the delegation is said', async () => {
+    const parent = `${SOA}@ IN TXT "v=spf1 include:news.example.com include:x.old.example.com -all"\nnews IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\nold IN DNAME new.example.net.\nx.old IN TXT "v=spf1 -all"\n`;
+    const ws = new WorkspaceIndex();
+    const add = (text: string, file: string) => {
+      const p = readZone(text, file);
+      ws.set(file, p.zone.records, p.sites);
+    };
+    add(parent, 'example.com.zone');
+    const resolver = new WorkspaceResolver(ws);
+    assert.equal(resolver.lookup('news.example.com', 'TXT'), undefined);
+    assert.equal(resolver.lookup('x.old.example.com', 'TXT'), undefined);
+    assert.equal(resolver.lookup('example.com', 'TXT')?.status, 'ok');
+    assert.deepEqual(resolver.delegation('_spf.news.example.com'), { cut: 'news.example.com', servers: ['ns1.mail-platform.example'], uri: 'example.com.zone' });
+    const tree = await lookupTree('example.com', new ChainResolver(resolver, undefined, undefined));
+    assert.match(JSON.stringify(tree), /news\.example\.com is delegated to ns1\.mail-platform\.example in example\.com\.zone: resolvers ask those servers, whose zone is not in the workspace/);
+    // The child zone in a file of its own: its record is the one served.
+    add('$ORIGIN news.example.com.\n@ IN SOA ns1.mail-platform.example. hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1.mail-platform.example.\n@ IN TXT "v=spf1 ip4:198.51.100.0/24 -all"\n', 'news.example.com.zone');
+    assert.deepEqual(resolver.lookup('news.example.com', 'TXT'), { status: 'ok', records: ['v=spf1 ip4:198.51.100.0/24 -all'], source: 'workspace file news.example.com.zone' });
+    assert.equal(resolver.delegation('news.example.com'), undefined);
+    // Nor is it a conflict between two definitions: the parent's is never served (zone/occluded-record says so).
+    assert.deepEqual(analyzeZone(parent, 'example.com.zone', { workspace: ws }).findings.filter((f) => f.rule === 'zone/conflicting-definitions'), []);
+    // A snippet (no SOA): its NS records may be its own apex's, and it answers for what it writes.
+    const snippet = new WorkspaceIndex();
+    const p = readZone('$ORIGIN example.com.\nnews IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 -all"\n', 'snippet.zone');
+    snippet.set('snippet.zone', p.zone.records, p.sites);
+    assert.equal(new WorkspaceResolver(snippet).lookup('news.example.com', 'TXT')?.status, 'ok');
   });
 
   it('says nothing without the SOA (a snippet: its NS records may be its apex), nor for the child zone in a file of its own', () => {
@@ -106,6 +139,13 @@ describe('records at or below a delegation', () => {
       assert.equal(started.status, 0, `${started.stdout}${started.stderr}`);
       let compared = 0;
       let unserved = 0;
+      // The workspace resolver (the SPF tree's) over all the zones: it answers exactly what the server answers.
+      const ws = new WorkspaceIndex();
+      for (const z of zones) {
+        const p = readZone(z.text, path.join(dir, `${z.origin}.zone`));
+        ws.set(path.join(dir, `${z.origin}.zone`), p.zone.records, p.sites);
+      }
+      const resolver = new WorkspaceResolver(ws);
       for (const z of zones) {
         const index = new LineIndex(z.text);
         const ours = new Set(analyzeZone(z.text, path.join(dir, `${z.origin}.zone`)).findings.filter((f) => f.rule === RULE).map((f) => index.positionAt(f.range.start).line + 1));
@@ -122,6 +162,10 @@ describe('records at or below a delegation', () => {
           compared++;
           if (!answered) unserved++;
           assert.equal(ours.has(l.line), !answered, `${z.origin} line ${l.line}: ${l.name} ${l.type}: the server ${answered ? 'answers' : 'does not answer'}, we ${ours.has(l.line) ? 'flag it' : 'do not'}\n${z.text}`);
+          if (l.type !== 'DNAME') {
+            const a = resolver.lookup(fqdn, l.type as RRType);
+            assert.equal(a?.status === 'ok', answered, `${z.origin} line ${l.line}: ${l.name} ${l.type}: the server ${answered ? 'answers' : 'does not answer'}, the resolver says ${JSON.stringify(a)}\n${z.text}`);
+          }
         }
       }
       t.diagnostic(`${compared} records in ${zones.length} zones served by BIND; ${unserved} not answered (referred, or redirected by the DNAME), and those are the ones flagged`);

@@ -16,6 +16,7 @@ import { KIND_NAMES, type AnalyzedSite, type DnsModel, type ModelRule, type Rela
 import { cnameChainEnd } from '../records/cname';
 import { cnameIn, reachedFrom } from './reached';
 import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
+import { isOccluded } from '../records/zonecut';
 import { appendTag } from './dmarc';
 import { removeTag } from './tagfix';
 import { bimiMultipleRecords, bimiWithoutEnforcement, bimiWrongOwner } from './bimiModel';
@@ -454,6 +455,8 @@ export const conflictingDefinitions = rule({
       // A value with parts not known statically (records/holes) may be the same as this one.
       const other = model.workspace.at(s.site.owner).find((e) => e.site !== undefined && e.site.kind === s.kind && !e.site.site.holes && e.site.site.value !== s.site.value && e.uri !== s.site.uri);
       if (!other) continue;
+      // A record beside a delegation of its own zone is never served: the child zone's is (zone/occluded-record says so).
+      if (model.workspace.occluded?.(other.uri, s.site.owner) || isOccluded(s.site.owner, (n) => recordsAt(model, n), (r) => r)) continue;
       ctx.report(s.site, 'owner', `\`${s.site.owner}\` has a different ${KIND_NAMES[s.kind]} record in ${other.uri}; only one of the two is what DNS serves.`, {
         related: [{ uri: other.uri, range: other.record.range, message: `the other ${KIND_NAMES[s.kind]} record for ${s.site.owner}` }],
         anchors: [other.record],
@@ -461,6 +464,24 @@ export const conflictingDefinitions = rule({
     }
   },
 });
+
+const byOwner = new WeakMap<DnsModel, Map<string, ResourceRecord[]>>();
+
+/** The records of a model at a name (the index built on first use). */
+function recordsAt(model: DnsModel, name: string): readonly ResourceRecord[] {
+  let m = byOwner.get(model);
+  if (!m) {
+    m = new Map();
+    for (const r of model.records) {
+      if (r.owner === undefined) continue;
+      const list = m.get(r.owner);
+      if (list) list.push(r);
+      else m.set(r.owner, [r]);
+    }
+    byOwner.set(model, m);
+  }
+  return m.get(name) ?? [];
+}
 
 /** The sites at a name in this model and in the rest of the workspace. */
 function sitesNamed(model: DnsModel, name: string): AnalyzedSite[] {

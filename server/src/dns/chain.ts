@@ -7,8 +7,8 @@ import type { WorkspaceIndex } from '../workspace';
 import type { DnsAnswer, Resolver, RRType } from './types';
 import { SnapshotResolver, type SpfSnapshot } from './snapshot';
 import snapshotData from './spf-snapshot.json';
-import { cnameChainEnd, cnameTarget, MAX_CNAME_CHAIN, mxData } from '../records/cname';
-import { wholeZone } from '../records/dynamic';
+import { cnameChainEnd, cnameTarget, hostOf, MAX_CNAME_CHAIN, mxData } from '../records/cname';
+import { isDynamic, wholeZone } from '../records/dynamic';
 import { showNames, underStandIn } from '../util/zonenames';
 
 /** Answers from the records the workspace files define; undefined when no file defines the name. */
@@ -18,6 +18,8 @@ export class WorkspaceResolver implements Resolver {
   lookup(name: string, type: RRType, via: string[] = []): DnsAnswer | undefined {
     const owner = name.toLowerCase().replace(/\.$/, '');
     let entries = this.workspace.at(owner);
+    // Records a zone holds at or below its own delegation, or below a DNAME, are never served (zone/occluded-record).
+    if (entries.length && entries.some((e) => this.workspace.occluded(e.uri, owner))) entries = entries.filter((e) => !this.workspace.occluded(e.uri, owner));
     let synthesized: string | undefined;
     if (entries.length === 0) {
       const known = this.authoritative(owner);
@@ -70,6 +72,23 @@ export class WorkspaceResolver implements Resolver {
     return undefined;
   }
 
+  /**
+   * The delegation `name` is at or below, when a zone file of the workspace holds the parent zone whole
+   * and no file holds the child zone: the cut, the servers it names and the file. Resolvers ask those
+   * servers, whatever the parent's file writes under the cut.
+   */
+  delegation(name: string): { cut: string; servers: string[]; uri: string } | undefined {
+    for (let n = name.toLowerCase().replace(/\.$/, ''); ; ) {
+      const here = this.workspace.at(n);
+      if (here.some((e) => e.record.type === 'SOA')) return undefined;
+      const ns = here.filter((e) => e.record.type === 'NS' && !e.record.superseded && !isDynamic(e.record));
+      if (ns.length && this.workspace.occluded(ns[0].uri, n)) return { cut: n, servers: ns.filter((e) => e.uri === ns[0].uri).map((e) => hostOf(e.record)), uri: ns[0].uri };
+      const dot = n.indexOf('.');
+      if (dot < 0) return undefined;
+      n = n.slice(dot + 1);
+    }
+  }
+
   /** Where a CNAME chain from `name` leaves the workspace: the first name of it no file defines, if any. */
   outside(name: string): string | undefined {
     const chain = cnameChainEnd(name.toLowerCase().replace(/\.$/, ''), (n) => this.workspace.at(n).find((e) => e.record.type === 'CNAME')?.record);
@@ -109,7 +128,13 @@ export class ChainResolver implements Resolver {
   private offline(name: string, type: RRType): DnsAnswer {
     const end = this.workspace?.outside(name);
     const asked = end ?? name;
-    return this.snapshot?.lookup(asked, type) ?? { status: 'error', message: end ? `offline, and ${name} is a CNAME to ${end}, which the workspace does not define` : 'offline, and not defined in the workspace', source: 'offline' };
+    const cut = end ? undefined : this.workspace?.delegation(name);
+    const why = end
+      ? `offline, and ${name} is a CNAME to ${end}, which the workspace does not define`
+      : cut
+        ? `offline, and ${cut.cut === name ? `${name} is` : `${name} is under ${cut.cut}, which is`} delegated to ${cut.servers.join(', ')} in ${cut.uri}: resolvers ask those servers, whose zone is not in the workspace (what the file writes under the delegation is never served)`
+        : 'offline, and not defined in the workspace';
+    return this.snapshot?.lookup(asked, type) ?? { status: 'error', message: why, source: 'offline' };
   }
 
   async resolve(name: string, type: RRType): Promise<DnsAnswer> {
