@@ -338,6 +338,18 @@ describe('dmarc-lens check', () => {
 });
 
 describe('dmarc-lens inventory', () => {
+  it('says which records their zone never serves (under its own delegation, or below a DNAME), and why', () => {
+    const f = tmp('example.com.zone', '$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n@ IN TXT "v=spf1 -all"\nnews IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 include:_spf.mail-platform.example -all"\n_dmarc.x.news IN TXT "v=DMARC1; p=none"\nold IN DNAME new.example.net.\n_dmarc.old IN TXT "v=DMARC1; p=reject"\n');
+    const inv = JSON.parse(run('inventory', f, '--format', 'json').stdout);
+    const notServed = (d: string, kind: 'spf' | 'dmarc') => inv.domains.find((x: { domain: string }) => x.domain === d)[kind].map((r: { notServed?: string }) => r.notServed ?? 'served');
+    assert.deepEqual(notServed('example.com', 'spf'), ['served']);
+    assert.deepEqual(notServed('news.example.com', 'spf'), ['news.example.com is delegated to ns1.mail-platform.example']);
+    assert.deepEqual(notServed('x.news.example.com', 'dmarc'), ['it is under news.example.com, which is delegated to ns1.mail-platform.example']);
+    assert.deepEqual(notServed('old.example.com', 'dmarc'), ['it is below old.example.com, whose DNAME redirects it to the same name under new.example.net']);
+    assert.match(run('inventory', f).stdout, /^ {2}SPF {4}v=spf1 include:_spf\.mail-platform\.example -all {2}\(\S+example\.com\.zone:7; never served: news\.example\.com is delegated to ns1\.mail-platform\.example\)$/m);
+    fs.rmSync(path.dirname(f), { recursive: true, force: true });
+  });
+
   it('lists per domain the SPF, DMARC and DKIM records and the services they point to', () => {
     const r = run('inventory', 'examples', '--format', 'json');
     assert.equal(r.status, 0, r.stderr);

@@ -42,7 +42,7 @@ import { LineIndex, type Position } from './util/lines';
 import { tagNamed } from './records/taglist';
 import { bimiName } from './records/bimi';
 import { policyDomainOf } from './records/smtptls';
-import { cnameTarget } from './records/cname';
+import { cnameTarget, hostOf } from './records/cname';
 import { isDynamic } from './records/dynamic';
 import { HOLE } from './records/holes';
 
@@ -612,6 +612,8 @@ interface InventoryRecord {
   /** A BIMI record's logo (`l=`; empty: BIMI declined) and mark certificate (`a=`). */
   logo?: string;
   evidence?: string;
+  /** Why its zone's servers never serve it (zone/occluded-record): it is at or below the zone's own delegation, or below a DNAME. */
+  notServed?: string;
 }
 
 interface DomainInventory {
@@ -644,6 +646,18 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
     if (!inv) domains.set(d, (inv = { domain: d, spf: [], dmarc: [], dkim: [], bimi: [], tlsrpt: [], mtaSts: [], services: [] }));
     return inv;
   };
+  // Why a record its zone file holds is never served: the delegation at or above it, else a DNAME above it.
+  const notServed = (uri: string, owner: string) => {
+    for (let n = owner; n.includes('.'); n = n.slice(n.indexOf('.') + 1)) {
+      const mine = workspace.at(n).filter((e) => e.uri === uri);
+      if (mine.some((e) => e.record.type === 'SOA')) break;
+      const dname = n !== owner ? mine.find((e) => e.record.type === 'DNAME') : undefined;
+      if (dname) return `it is below ${n}, whose DNAME redirects it to the same name under ${hostOf(dname.record)}`;
+      const ns = mine.filter((e) => e.record.type === 'NS');
+      if (ns.length) return `${n === owner ? owner : `it is under ${n}, which`} is delegated to ${ns.map((e) => hostOf(e.record)).join(', ')}`;
+    }
+    return 'it is below a DNAME of its zone';
+  };
   /** DMARC records at names that are not `_dmarc` ones, and the names `_dmarc` CNAMEs lead to. */
   const strays: { owner: string; base: InventoryRecord; policy: string | undefined }[] = [];
   const reached = new Set<string>();
@@ -654,7 +668,7 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
       if (!s.kind || s.kind === 'senderid' || s.site.owner === undefined || s.site.alternative) continue;
       const owner = s.site.owner;
       const index = indexes.get(s.site.uri)!;
-      const base: InventoryRecord = { kind: s.kind, owner, value: s.site.value, path: s.site.uri, range: lspRange(index, s.site.range) };
+      const base: InventoryRecord = { kind: s.kind, owner, value: s.site.value, path: s.site.uri, range: lspRange(index, s.site.range), ...(workspace.occluded(s.site.uri, owner) ? { notServed: notServed(s.site.uri, owner) } : {}) };
       if (s.kind === 'spf') {
         const inv = get(owner);
         inv.spf.push(base);
@@ -781,7 +795,7 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
 
 function formatInventoryText(inv: DomainInventory[]): string {
   const out: string[] = [];
-  const loc = (r: InventoryRecord) => `${r.path}:${r.range.start.line + 1}`;
+  const loc = (r: InventoryRecord) => `${r.path}:${r.range.start.line + 1}${r.notServed ? `; never served: ${r.notServed}` : ''}`;
   for (const d of inv) {
     out.push(d.domain);
     if (d.nullMx) out.push(`  MX     null MX: takes no mail (RFC 7505)  (${d.nullMx.path}:${d.nullMx.range.start.line + 1})`);
