@@ -17,6 +17,7 @@ import { lookupTree } from '../server/src/spf/tree';
 import { treeFindings } from '../server/src/spf/findings';
 import { readReports } from '../server/src/reports/aggregate';
 import { AUTOFIX } from '../server/src/checks/autofix';
+import { rangeBlocks } from '../server/src/records/spf';
 
 describe('rule registry', () => {
   it('has stable kebab-case ids grouped by record kind', () => {
@@ -373,6 +374,51 @@ describe('dkim/ed25519-only', () => {
     assert.deepEqual(rule(`a._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED}"`, { workspace }), []);
     // A revoked RSA key, or an RSA key for another domain, is no RSA key of this one.
     assert.equal(rule(`a._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED}"\nr._domainkey IN TXT "v=DKIM1; k=rsa; p="\nr._domainkey.other IN TXT "v=DKIM1; p=${RSA}"`).length, 1);
+  });
+});
+
+describe('SPF addresses written another way than CIDR', () => {
+  it('a range, a wildcard, a netmask: said as such, with the fix that writes the same networks in CIDR', () => {
+    for (const [written, meant, says] of [
+      ['ip4:192.0.2.0-192.0.2.255', 'ip4:192.0.2.0/24', /is a range of addresses, and SPF takes an address or a CIDR network; the range is the network `192\.0\.2\.0\/24`/],
+      ['~ip4:192.0.2.1-192.0.2.6', '~ip4:192.0.2.1/32 ~ip4:192.0.2.2/31 ~ip4:192.0.2.4/31 ~ip4:192.0.2.6/32', /the range is 4 networks: `192\.0\.2\.1\/32`, `192\.0\.2\.2\/31`, `192\.0\.2\.4\/31`, `192\.0\.2\.6\/32`/],
+      ['ip4:192.0.2.*', 'ip4:192.0.2.0/24', /`192\.0\.2\.\*` is a wildcard, and SPF takes a CIDR network: `192\.0\.2\.0\/24`/],
+      ['ip4:10.*.*.*', 'ip4:10.0.0.0/8', /wildcard/],
+      ['ip4:192.0.2.5/255.255.255.0', 'ip4:192.0.2.5/24', /`\/255\.255\.255\.0` is a netmask, and SPF takes a prefix length: `192\.0\.2\.5\/24`/],
+      ['a:192.0.2.0/24', 'ip4:192.0.2.0/24', /`192\.0\.2\.0` is an address, and `a` takes a domain name \(RFC 7208 §7\.1\); for the address itself write `ip4:192\.0\.2\.0\/24`/],
+      ['-mx:2001:db8::1', '-ip6:2001:db8::1', /`mx` takes a domain name/],
+      ['include:192.0.2.1', 'ip4:192.0.2.1', /`include` takes a domain name/],
+    ] as const) {
+      const { text, findings } = lint(`@ IN TXT "v=spf1 ${written} -all"`);
+      const errors = findings.filter((f) => f.severity === 'error');
+      assert.equal(errors.length, 1, `${written}: ${errors.map((f) => f.message)}`);
+      assert.match(errors[0].message, says);
+      const fixed = applyFix(text, errors[0].fixes![0]);
+      assert.ok(fixed.includes(`"v=spf1 ${meant} -all"`), fixed);
+      assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((f) => f.severity === 'error'), [], fixed);
+    }
+    // No fix where what was meant is a guess (three parts), or a range too long to write out.
+    for (const written of ['ip4:192.0.2', 'ip4:192.0.2.1-192.0.9.250', 'ip4:192.0.2.9-192.0.2.1', 'ip4:192.0.2.0/255.0.255.0'])
+      assert.deepEqual(lint(`@ IN TXT "v=spf1 ${written} -all"`).findings.filter((f) => f.rule === 'spf/invalid-ip').map((f) => f.fixes?.length ?? 0), [0], written);
+  });
+
+  it('the networks of a range cover it exactly (random ranges)', () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const num = (a: string) => a.split('.').reduce((n, x) => n * 256 + Number(x), 0);
+    for (let i = 0; i < 3000; i++) {
+      const first = Math.floor(random() * 2 ** 32);
+      const last = Math.min(2 ** 32 - 1, first + Math.floor(random() * (i % 2 ? 70000 : 300)));
+      let at = first;
+      for (const b of rangeBlocks(first, last)) {
+        const [ip, len] = b.split('/');
+        const size = 2 ** (32 - Number(len));
+        assert.equal(num(ip), at, `${first}..${last}: ${b} does not start where the one before ends`);
+        assert.equal(num(ip) % size, 0, `${b} is not a network`);
+        at += size;
+      }
+      assert.equal(at, last + 1);
+    }
   });
 });
 

@@ -1,11 +1,12 @@
 /**
  * SPF record rules (RFC 7208). Each rule is one object: metadata, docs and a pure check.
  */
-import { parseSpf, TERM_LIKE, type SpfProblemCode, type SpfRecord, type SpfTerm } from '../records/spf';
+import { ip4Meant, MAX_BLOCKS, parseSpf, TERM_LIKE, type SpfProblemCode, type SpfRecord, type SpfTerm } from '../records/spf';
 import type { OffsetRange, RecordSite } from '../types';
 import type { RecordContext, SpfRule, ValueFix } from './rule';
 import { includeTypo as typoOf } from '../senders/catalog';
 import { getDomain } from 'tldts';
+import { isIPv4, isIPv6 } from 'node:net';
 import { inNetwork, parseIp, type Ip } from '../spf/evaluator';
 
 const joints = new WeakMap<RecordSite, number[]>();
@@ -226,13 +227,30 @@ export const unknownMechanism = problemRule('spf/unknown-mechanism', 'unknown-me
   fix: 'Correct the mechanism name (`ip4`/`ip6` for addresses, `include` for another domain\'s policy).',
 });
 
-export const invalidIp = problemRule('spf/invalid-ip', 'invalid-ip', 'An ip4/ip6 mechanism holds something that is not an address', {
-  what: 'Finds `ip4:` and `ip6:` mechanisms whose argument is not an IPv4 or IPv6 address, including host names written where an address belongs.',
-  why: 'RFC 7208 §5.6 requires an address; receivers treat anything else as a syntax error and return `permerror`.',
-  bad: '@ IN TXT "v=spf1 ip4:192.0.2.300 -all"',
-  good: '@ IN TXT "v=spf1 ip4:192.0.2.30 -all"',
-  fix: 'Write the address (and optional `/prefix`). For a host name use `a:host.example.com` instead.',
-});
+/** The term a problem (in value offsets) lies in. */
+const termAt = (record: SpfRecord, range: OffsetRange) => record.terms.find((t) => t.range.start <= range.start && range.end <= t.range.end);
+const qualifierOf = (record: SpfRecord, t: SpfTerm) => (t.qualifierRange ? record.value.slice(t.qualifierRange.start, t.qualifierRange.end) : '');
+
+export const invalidIp = problemRule(
+  'spf/invalid-ip',
+  'invalid-ip',
+  'An ip4/ip6 mechanism holds something that is not an address',
+  {
+    what: 'Finds `ip4:` and `ip6:` mechanisms whose argument is not an IPv4 or IPv6 address, including host names written where an address belongs, and says what a range (`192.0.2.1-192.0.2.50`), a wildcard (`192.0.2.*`) or a netmask (`/255.255.255.0`) is in CIDR.',
+    why: 'RFC 7208 §5.6 requires an address with an optional prefix length; receivers treat anything else as a syntax error and return `permerror` for every message.',
+    bad: '@ IN TXT "v=spf1 ip4:192.0.2.* -all"',
+    good: '@ IN TXT "v=spf1 ip4:192.0.2.0/24 -all"',
+    fix: 'Write the address (and optional `/prefix`). A range becomes the CIDR networks that make it up, a wildcard or a netmask a prefix length: the quick fix writes them. For a host name use `a:host.example.com` instead.',
+  },
+  (record, range) => {
+    const t = termAt(record, range);
+    const meant = t?.name === 'ip4' && t.arg ? ip4Meant(t.arg) : undefined;
+    if (!t || !meant || meant.blocks.length > MAX_BLOCKS) return undefined;
+    const q = qualifierOf(record, t);
+    const text = meant.blocks.map((b) => `${q}ip4:${b}`).join(' ');
+    return [{ title: `Write \`${text}\``, edits: [{ range: t.range, newText: text }] }];
+  },
+);
 
 export const invalidCidr = problemRule('spf/invalid-cidr', 'invalid-cidr', 'A CIDR prefix length is out of range or malformed', {
   what: 'Finds prefix lengths above 32 (IPv4) or 128 (IPv6), with leading zeros, or otherwise malformed, on ip4, ip6, a and mx.',
@@ -242,13 +260,28 @@ export const invalidCidr = problemRule('spf/invalid-cidr', 'invalid-cidr', 'A CI
   fix: 'Use a prefix length of 0-32 for IPv4 and 0-128 for IPv6; `a` and `mx` take `/len`, `//len6` or `/len//len6`.',
 });
 
-export const invalidDomainSpec = problemRule('spf/invalid-domain-spec', 'invalid-domain-spec', 'A domain in the SPF record is not a valid domain-spec', {
-  what: 'Finds include, exists, a, mx, ptr, redirect and exp targets that are not fully qualified domain names, end in a numeric label, or hold characters SPF does not allow.',
-  why: 'RFC 7208 §7.1 requires a domain-spec that ends in a proper top label (or a macro); an IP address or a single label is a syntax error (`permerror`).',
-  bad: '@ IN TXT "v=spf1 include:192.0.2.1 -all"',
-  good: '@ IN TXT "v=spf1 ip4:192.0.2.1 -all"',
-  fix: 'Write the full domain name (`include:_spf.provider.example`); use ip4/ip6 for addresses.',
-});
+export const invalidDomainSpec = problemRule(
+  'spf/invalid-domain-spec',
+  'invalid-domain-spec',
+  'A domain in the SPF record is not a valid domain-spec',
+  {
+    what: 'Finds include, exists, a, mx, ptr, redirect and exp targets that are not fully qualified domain names, end in a numeric label, or hold characters SPF does not allow; an address written where a domain belongs (`a:192.0.2.1`) is said as such.',
+    why: 'RFC 7208 §7.1 requires a domain-spec that ends in a proper top label (or a macro); an IP address or a single label is a syntax error (`permerror`).',
+    bad: '@ IN TXT "v=spf1 include:192.0.2.1 -all"',
+    good: '@ IN TXT "v=spf1 ip4:192.0.2.1 -all"',
+    fix: 'Write the full domain name (`include:_spf.provider.example`); use ip4/ip6 for addresses (the quick fix writes `ip4:`/`ip6:` for an address after `a:`, `mx:` or `include:`).',
+  },
+  (record, range) => {
+    const t = termAt(record, range);
+    const a = t?.arg;
+    if (!t || t.kind !== 'mechanism' || !a || !(isIPv4(a) || isIPv6(a))) return undefined;
+    // A prefix written after it (`a:192.0.2.0/24`) goes with it, for its own family only.
+    const rest = record.value.slice(t.argRange!.end, t.range.end);
+    if (rest !== '' && !/^\/\d+$/.test(rest)) return undefined;
+    const text = `${qualifierOf(record, t)}${isIPv4(a) ? 'ip4' : 'ip6'}:${a}${rest}`;
+    return [{ title: `Write \`${text}\``, edits: [{ range: t.range, newText: text }] }];
+  },
+);
 
 export const invalidMacro = problemRule('spf/invalid-macro', 'invalid-macro', 'A macro in the SPF record is malformed', {
   what: 'Finds `%` sequences that are not `%{letter…}`, `%%`, `%_` or `%-`, unknown macro letters, and the exp-only letters c, r, t outside `exp`.',

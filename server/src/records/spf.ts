@@ -368,7 +368,10 @@ function parseTerm(text: string, start: number, record: SpfRecord): void {
       const max = name === 'ip4' ? 32 : 128;
       if (arg === undefined || arg === '') return fail('invalid-ip', `\`${name}\` needs an address: \`${name}:${name === 'ip4' ? '192.0.2.0/24' : '2001:db8::/32'}\` (RFC 7208 §5.6).`);
       const ok = name === 'ip4' ? isIPv4(arg) : isIPv6(arg) && !arg.includes('%');
-      if (!ok) return fail('invalid-ip', `\`${arg}\` is not a valid ${name === 'ip4' ? 'IPv4' : 'IPv6'} address (RFC 7208 §5.6).`, term.argRange);
+      if (!ok) {
+        const meant = name === 'ip4' ? ip4Meant(arg) : undefined;
+        return fail('invalid-ip', meant ? `${meant.why} (RFC 7208 §5.6).` : `\`${arg}\` is not a valid ${name === 'ip4' ? 'IPv4' : 'IPv6'} address (RFC 7208 §5.6).`, term.argRange);
+      }
       if (rest === '') return;
       const cr = { start: restStart, end: range.end };
       term.cidrRange = cr;
@@ -388,8 +391,66 @@ function validCidr(s: string | undefined, max: number): boolean {
 }
 
 function checkArgDomain(term: SpfTerm, fail: (code: SpfProblemCode, message: string, r?: OffsetRange) => void): void {
-  const p = checkDomainSpec(term.arg ?? '', term.argRange?.start ?? term.range.start);
+  const a = term.arg ?? '';
+  // An address where a domain belongs (`a:192.0.2.1`, `include:192.0.2.1`): ip4/ip6 say that.
+  if (term.argRange && (isIPv4(a) || isIPv6(a))) {
+    const v = isIPv4(a) ? 'ip4' : 'ip6';
+    const prefix = /^\/\d+$/.exec(term.text.slice(term.argRange.end - term.range.start))?.[0] ?? '';
+    return fail('invalid-domain-spec', `\`${a}\` is an address, and \`${term.name}\` takes a domain name (RFC 7208 §7.1); for the address itself write \`${v}:${a}${prefix}\` (§5.6).`, term.argRange);
+  }
+  const p = checkDomainSpec(a, term.argRange?.start ?? term.range.start);
   if (p) fail(p.code, p.message, p.range);
+}
+
+const ip4Number = (a: string) => a.split('.').reduce((n, x) => n * 256 + Number(x), 0);
+const ip4Text = (n: number) => [24, 16, 8, 0].map((k) => Math.floor(n / 2 ** k) % 256).join('.');
+
+/** The most networks a range is written out as (message and fix): more make a record too long to publish. */
+export const MAX_BLOCKS = 8;
+
+/** The CIDR blocks that make up the range first..last exactly (both IPv4 numbers), fewest first to last. */
+export function rangeBlocks(first: number, last: number): string[] {
+  const out: string[] = [];
+  for (let at = first; at <= last; ) {
+    // The largest block that starts at `at` (aligned) and ends within the range.
+    let size = 1;
+    while (size < 2 ** 32 && at % (size * 2) === 0 && at + size * 2 - 1 <= last) size *= 2;
+    out.push(`${ip4Text(at)}/${32 - Math.log2(size)}`);
+    at += size;
+  }
+  return out;
+}
+
+/**
+ * What an `ip4:` argument that is not an address was meant to say, when it says it another way than
+ * SPF does: a range `a-b`, a wildcard `192.0.2.*`, a netmask `/255.255.255.0`. `why` explains;
+ * `blocks` are the CIDR networks that say the same (the fix writes one term each).
+ */
+export function ip4Meant(arg: string): { why: string; blocks: string[] } | undefined {
+  const range = /^([\d.]+)\s*-\s*([\d.]+)$/.exec(arg);
+  if (range && isIPv4(range[1]) && isIPv4(range[2]) && ip4Number(range[1]) <= ip4Number(range[2])) {
+    const blocks = rangeBlocks(ip4Number(range[1]), ip4Number(range[2]));
+    const list = blocks.length === 1 ? `the network \`${blocks[0]}\`` : `${blocks.length} networks: ${blocks.slice(0, MAX_BLOCKS).map((b) => `\`${b}\``).join(', ')}${blocks.length > MAX_BLOCKS ? ', …' : ''}`;
+    return { why: `\`${arg}\` is a range of addresses, and SPF takes an address or a CIDR network; the range is ${list}`, blocks };
+  }
+  const wild = /^(\d{1,3}(?:\.\d{1,3}){0,3}?)((?:\.\*){1,3})$/.exec(arg);
+  if (wild) {
+    const known = wild[1].split('.');
+    const stars = wild[2].length / 2;
+    if (known.length + stars === 4 && isIPv4([...known, ...Array(stars).fill('0')].join('.'))) {
+      const block = `${[...known, ...Array(stars).fill('0')].join('.')}/${known.length * 8}`;
+      return { why: `\`${arg}\` is a wildcard, and SPF takes a CIDR network: \`${block}\``, blocks: [block] };
+    }
+  }
+  const mask = /^([\d.]+)\/([\d.]+)$/.exec(arg);
+  if (mask && isIPv4(mask[1]) && isIPv4(mask[2])) {
+    const m = ip4Number(mask[2]);
+    const len = 32 - Math.log2(2 ** 32 - m);
+    if (Number.isInteger(len) && len >= 0 && len <= 32) {
+      return { why: `\`/${mask[2]}\` is a netmask, and SPF takes a prefix length: \`${mask[1]}/${len}\``, blocks: [`${mask[1]}/${len}`] };
+    }
+  }
+  return undefined;
 }
 
 /** Mechanisms that cost a DNS lookup (RFC 7208 §4.6.4), plus the redirect modifier. */
