@@ -475,6 +475,8 @@ describe('DMARC report URIs separated by a space or `;`, or in angle brackets', 
       ['ruf=mailto:a@example.com; mailto:b@example.com', 'ruf=mailto:a@example.com, mailto:b@example.com', 'dmarc/syntax-error'],
       ['rua=mailto:<a@example.com>', 'rua=mailto:a@example.com', 'dmarc/invalid-uri'],
       ['rua=<mailto:a@example.com>', 'rua=mailto:a@example.com', 'dmarc/invalid-uri'],
+      ['rua=mailto: a@example.com', 'rua=mailto:a@example.com', 'dmarc/invalid-uri'],
+      ['rua=mailto:a@example.com,mailto: b@example.com ', 'rua=mailto:a@example.com,mailto:b@example.com ', 'dmarc/invalid-uri'],
       ['rua=mailto:a@example.com,<mailto:b@example.com>', 'rua=mailto:a@example.com,mailto:b@example.com', 'dmarc/invalid-uri'],
     ]) {
       const { text, findings } = lint(`_dmarc IN TXT "v=DMARC1; p=none; ${written}"`);

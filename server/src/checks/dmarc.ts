@@ -505,7 +505,18 @@ export const invalidUri = rule({
           // Two URIs with a space between, not a comma; an address in angle brackets, as mail headers write it.
           const joined = /\s+(?=[a-z][a-z0-9+.-]*:)/i.exec(u.text);
           const bracketed = /^<([^<>]*)>$/.exec(u.address ?? '');
-          if (joined) {
+          const spaced = /^(\s*)(\S+?)(\s*)$/.exec(u.address ?? '');
+          if (!joined && spaced && (spaced[1] || spaced[3]) && ADDR_RE.test(spaced[2]) && u.addressRange) {
+            // `mailto: dmarc@example.com`: white space inside the URI, as a form or a copy from a web page leaves it.
+            const r = u.addressRange;
+            const edits = [
+              ...(spaced[1] ? [{ range: { start: r.start, end: r.start + spaced[1].length }, newText: '' }] : []),
+              ...(spaced[3] ? [{ range: { start: r.end - spaced[3].length, end: r.end }, newText: '' }] : []),
+            ];
+            ctx.report(r, `\`${u.text.trim()}\` has white space in it: a URI has none (RFC 3986 §2), so receivers read no valid address in \`mailto:${u.address}\` and send no reports.`, {
+              fixes: [{ title: `Write \`mailto:${spaced[2]}\``, edits }],
+            });
+          } else if (joined) {
             const at = u.range.start + joined.index;
             ctx.report({ start: at, end: at + joined[0].length }, `Two report URIs run together in \`${u.text}\`: the URIs of \`${name}\` are separated by \`,\` (RFC 9989 §4.7), so receivers read one address that is not valid, and send no reports to either.`, {
               fixes: [{ title: 'Separate the URIs with `,`', edits: [{ range: { start: at, end: at + joined[0].length }, newText: ',' }] }],
