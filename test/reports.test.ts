@@ -51,6 +51,9 @@ describe('aggregate reports', () => {
     // Padding and a fraction of a second, which some reporters write, are read; RFC 9990 says whole seconds.
     const loose = readReports(withRange(' 1700000000 ', '1700086399.75'), 'l.xml').reports[0];
     assert.deepEqual([loose.metadata.begin, loose.metadata.end, loose.problems], [1700000000, 1700086399, []]);
+    // A time before DMARC existed (a reporter's placeholder: stalwart's legacy-reporter sample has 100 and 200) is said and left out too.
+    const early = readReports(withRange('100', '1700086399'), 'early.xml').reports[0];
+    assert.deepEqual([early.metadata.begin, early.metadata.end, early.problems], [undefined, 1700086399, ['date_range begin "100" (1970-01-01) is before DMARC existed (2012); it is left out of the report\'s dates']]);
   });
 
   it('skips a bad record, keeps the rest, and says precisely why a file is not a report', () => {

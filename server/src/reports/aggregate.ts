@@ -208,7 +208,9 @@ export function readXml(bytes: Uint8Array, origin: string): AggregateReport | Un
         // Seconds since 1970, UTC (an integer in the report schema). Anything else, or a time past what a
         // date can hold, is said and left out, so totals by day and the preview's dates stay sound.
         const t = unixTime(v);
-        if (t !== undefined) report.metadata[name] = t;
+        // A time before DMARC's first aggregate reports (2012) is a reporter's placeholder or bug (`<begin>100</begin>`): it would stretch every chart back to 1970.
+        if (t !== undefined && t < FIRST_DMARC_TIME) report.problems.push(`date_range ${name} "${v.trim()}" (${new Date(t * 1000).toISOString().slice(0, 10)}) is before DMARC existed (2012); it is left out of the report's dates`);
+        else if (t !== undefined) report.metadata[name] = t;
         else if (v !== '') report.problems.push(`date_range ${name} "${v.length > 40 ? `${v.slice(0, 40)}…` : v}" is not a time in seconds since 1970; it is left out of the report's dates`);
       }
       else if (name === 'error' && v) report.metadata.errors.push(v);
@@ -266,6 +268,9 @@ const MAX_UNIX_TIME = 8.64e12;
  * A date_range time: seconds since 1970, from 1 up to what a date holds (a fraction, which some
  * reporters write, is dropped); undefined otherwise.
  */
+/** 2012-01-01T00:00:00Z: DMARC's specification and first aggregate reports date from 2012. */
+const FIRST_DMARC_TIME = 1325376000;
+
 export function unixTime(v: string): number | undefined {
   if (!/^\s*\+?\d+(?:\.\d*)?\s*$/.test(v)) return undefined;
   const t = Math.floor(Number(v));
