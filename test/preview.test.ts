@@ -83,6 +83,30 @@ describe('report preview in Chromium', () => {
     await p.screenshot({ path: path.join(ROOT, 'bench', '.data', 'preview-light.png'), fullPage: true });
   });
 
+  it('reports for several domains: a verdict for each on its own reports, most mail first, instead of one over all', async (t) => {
+    if (!browser) return t.skip(`chromium not installed at ${CHROMIUM} (bash scripts/install-e2e.sh)`);
+    const report = (domain: string, rows: [string, number, string][]) =>
+      `<feedback><report_metadata><org_name>rx</org_name><report_id>${domain}</report_id><date_range><begin>1767225600</begin><end>1767311999</end></date_range></report_metadata><policy_published><domain>${domain}</domain><p>none</p></policy_published>${rows.map(([ip, n, r]) => `<record><row><source_ip>${ip}</source_ip><count>${n}</count><policy_evaluated><disposition>none</disposition><dkim>${r}</dkim><spf>${r}</spf></policy_evaluated></row><identifiers><header_from>${domain}</header_from></identifiers><auth_results><spf><domain>${domain}</domain><result>${r}</result></spf></auth_results></record>`).join('')}</feedback>`;
+    const all = [
+      ...readReports(Buffer.from(report('clean.example', [['192.0.2.1', 500, 'pass']])), 'a.xml').reports,
+      ...readReports(Buffer.from(report('failing.example', [['192.0.2.2', 40, 'pass'], ['198.51.100.9', 10, 'fail']])), 'b.xml').reports,
+      ...readReports(Buffer.from(report('quiet.example', [['192.0.2.3', 1, 'pass']])), 'c.xml').reports,
+    ];
+    const model = previewModel(all, []);
+    assert.equal(model.verdict, undefined);
+    assert.deepEqual(model.verdicts!.map((v) => [v.domain, v.messages]), [['clean.example', 500], ['failing.example', 50], ['quiet.example', 1]]);
+    const p = await browser.newPage();
+    await p.goto(page('domains', model));
+    await p.waitForSelector('#verdicts li');
+    assert.equal(await p.locator('#verdict').count(), 0);
+    const items = await p.$$eval('#verdicts li', (lis: Element[]) => lis.map((li) => li.textContent));
+    assert.match(items[0], /^clean\.example \(500 messages\): Reports look clean \(100\.0% DMARC pass\)/);
+    assert.match(items[1], /^failing\.example \(50 messages\): Not yet: 1 source still fails DMARC .*198\.51\.100\.9/);
+    assert.match(items[2], /^quiet\.example \(1 message\): Reports look clean/);
+    assert.match(await p.textContent('#verdicts'), /These reports cover 3 domains/);
+    await p.close();
+  });
+
   it('follows the VS Code theme: dark and high-contrast colours come from --vscode-* variables', async (t) => {
     if (!browser) return t.skip(`chromium not installed at ${CHROMIUM}`);
     const file = path.join(ROOT, 'examples', 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');

@@ -14,7 +14,7 @@ interface Summary { reports: number; messages: number; passRate: number; begin?:
 interface Report { origin: string; schema: string; orgName: string; reportId: string; begin?: number; end?: number; policy: Record<string, string | number | undefined>; records: number; problems: string[] }
 /** [arrival (unix s), source IP, reported domains, what failed, MAIL FROM, From, Subject, reporter, origin] */
 type Failure = [number | null, string, string, string, string, string, string, string, string];
-interface Model { summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string }
+interface Model { summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[] }
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
 const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : { postMessage: (m: unknown) => window.parent?.postMessage(m, '*') };
@@ -40,6 +40,8 @@ const icon = (name: string) => el('span', { class: `codicon codicon-${name}`, 'a
 const day = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 10) : '?');
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const num = (n: number) => n.toLocaleString('en-US');
+/** The most domains whose verdicts are listed; the rest are counted. */
+const MAX_VERDICTS = 10;
 const share = (part: number, whole: number) => (whole ? pct(part / whole) : '—');
 
 function table(id: string, head: string[], rows: (string | Node)[][], numeric: number[] = []): HTMLTableElement {
@@ -209,6 +211,20 @@ function render(model: Model, parseMs = 0): void {
   const policies = [...new Set(model.reports.map((r) => Object.entries(r.policy).filter(([k, v]) => k !== 'domain' && v !== undefined && v !== '').map(([k, v]) => `${k}=${v}`).join('; ')))];
   root.append(el('p', { id: 'policy' }, `Policy published: ${policies.slice(0, 3).join(' | ') || 'not given'}${policies.length > 3 ? ` (+${policies.length - 3} more)` : ''}`));
   if (model.verdict) root.append(el('p', { id: 'verdict', class: 'verdict' }, icon(/^Reports look clean/.test(model.verdict) ? 'pass' : 'warning'), model.verdict));
+  // Reports for several domains: each domain's policy moves on its own reports.
+  const vs = model.verdicts ?? [];
+  if (vs.length) {
+    const shown = vs.slice(0, MAX_VERDICTS);
+    root.append(
+      el(
+        'div',
+        { id: 'verdicts', class: 'verdict' },
+        el('p', {}, `These reports cover ${vs.length} domains; each one's policy moves on its own reports:`),
+        el('ul', {}, ...shown.map((v) => el('li', {}, icon(/^Reports look clean/.test(v.text) ? 'pass' : 'warning'), `${v.domain} (${num(v.messages)} message${v.messages === 1 ? '' : 's'}): ${v.text}`))),
+        ...(vs.length > shown.length ? [el('p', {}, `… and ${vs.length - shown.length} more domains with less mail.`)] : []),
+      ),
+    );
+  }
   const st = model.stats;
   if (st) {
     root.append(

@@ -35,6 +35,11 @@ export interface PreviewModel {
   rows: PreviewRow[];
   failures: { origin: string; message: string }[];
   verdict?: string;
+  /**
+   * Reports for more than one domain: the verdict of each (its own reports only), most mail first,
+   * instead of one `verdict` over all of them (each domain's policy moves on its own).
+   */
+  verdicts?: { domain: string; messages: number; text: string }[];
 }
 
 export function previewModel(reports: readonly AggregateReport[], failures: { origin: string; message: string }[], failureReports: readonly FailureReport[] = []): PreviewModel {
@@ -68,6 +73,25 @@ export function previewModel(reports: readonly AggregateReport[], failures: { or
     reports: reports.map((r) => ({ origin: r.origin, schema: r.schema, orgName: r.metadata.orgName, reportId: r.metadata.reportId, begin: r.metadata.begin, end: r.metadata.end, policy: r.policy, records: r.records.length, problems: r.problems })),
     rows,
     failures: [...failures, ...failureReports.flatMap((f) => f.problems.map((message) => ({ origin: f.origin, message })))],
-    verdict: reports.length ? verdict(summary) : undefined,
+    ...verdicts(reports, summary),
   };
+}
+
+/** One verdict over the reports of one domain; one for each domain (most mail first) when they cover several. */
+function verdicts(reports: readonly AggregateReport[], summary: ReportSummary): Pick<PreviewModel, 'verdict' | 'verdicts'> {
+  if (!reports.length) return {};
+  if (summary.domains.length <= 1) return { verdict: verdict(summary) };
+  const byDomain = new Map<string, AggregateReport[]>();
+  for (const r of reports) {
+    const d = r.policy.domain || '?';
+    const list = byDomain.get(d);
+    if (list) list.push(r);
+    else byDomain.set(d, [r]);
+  }
+  const out = [...byDomain].map(([domain, rs]) => {
+    const s = summarize(rs);
+    return { domain, messages: s.messages, text: verdict(s) };
+  });
+  out.sort((a, b) => b.messages - a.messages || (a.domain < b.domain ? -1 : 1));
+  return { verdicts: out };
 }
