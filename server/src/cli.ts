@@ -43,6 +43,7 @@ import { tagNamed } from './records/taglist';
 import { bimiName } from './records/bimi';
 import { policyDomainOf } from './records/smtptls';
 import { cnameTarget, hostOf } from './records/cname';
+import { checkDestinations, externalDestinations } from './checks/reportauth';
 import { isDynamic } from './records/dynamic';
 import { HOLE } from './records/holes';
 
@@ -431,6 +432,12 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
         }),
       );
     }
+  // Report destinations on other domains the workspace does not hold: DNS says whether they authorise (offline, only zones held whole can).
+  const destinations = externalDestinations(
+    run.analyses.flatMap((a) => a.sites),
+    (host) => run.workspace.at(host).length > 0,
+  );
+  if (destinations.length) jobs.push(checkDestinations(destinations, resolver, sink));
   await Promise.all(jobs);
   timing(`SPF trees: ${jobs.length} walked`);
   // Offline, the same unresolvable targets would be noted on every record: keep the first note per target set.

@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { CachingJsonEncoder } from './lsp/encoder';
 import { DEFAULT_MAX_PROBLEMS, mostSevere } from './lsp/limit';
+import { checkDestinations, externalDestinations } from './checks/reportauth';
 import {
   type CodeAction,
   CodeActionKind,
@@ -250,6 +251,13 @@ async function checkTrees(doc: TextDocument, state: DocState): Promise<void> {
       connection.console.error(`dmarc-lens: SPF tree of ${a.site.owner} failed: ${(e as Error).message}`);
     }
   }
+  // Report destinations on other domains the workspace does not hold: whether they authorise is in DNS.
+  const file = toPath(doc.uri);
+  const destinations = externalDestinations(
+    (state.analysis?.sites ?? []).filter((a) => a.site.uri === file),
+    (host) => workspace.at(host).length > 0,
+  ).slice(0, MAX_TREES_PER_DOCUMENT);
+  if (destinations.length) await checkDestinations(destinations, resolver(), sink).catch((e: Error) => connection.console.error(`dmarc-lens: report authorisation lookups failed: ${e.message}`));
   if (documents.get(doc.uri)?.version !== state.version) return;
   const previous = treeState.get(doc.uri);
   treeState.set(doc.uri, { version: state.version, findings: sink.findings });

@@ -18,7 +18,7 @@ describe('language server: live DNS', () => {
   let client: TestClient;
   let dir: string;
   before(async () => {
-    dns = await startDnsServer({ 'ok.test': [{ type: 'TXT', data: 'v=spf1 ip4:192.0.2.1 -all' }] }, { silent: new Set(['silent.test']) });
+    dns = await startDnsServer({ 'ok.test': [{ type: 'TXT', data: 'v=spf1 ip4:192.0.2.1 -all' }], 'lsp.test._report._dmarc.vendor-ok.test': [{ type: 'TXT', data: 'v=DMARC1' }] }, { silent: new Set(['silent.test']) });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dns-'));
     client = await startServer(dir, { dns: { servers: [`127.0.0.1:${dns.port}`] } });
   });
@@ -41,5 +41,18 @@ describe('language server: live DNS', () => {
     assert.ok(ms < 6000, `the trees took ${ms} ms`);
     assert.ok(p.diagnostics.filter((d) => d.code === 'spf/include-not-found').every((d) => /silent\.test/.test(d.message)));
     assert.ok((dns.queries.get('TXT ok.test') ?? 0) <= 2, `ok.test asked ${dns.queries.get('TXT ok.test')} times`);
+  });
+
+  it('asks DNS whether report destinations on other domains authorise the reports, and says where they do not', async () => {
+    const uri = pathToFileURL(path.join(dir, 'lsp.test.zone')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text: '$ORIGIN lsp.test.\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:a@vendor-ok.test,mailto:b@vendor-none.test"\n' } });
+    const p = await client.waitFor(uri, (x) => x.diagnostics.some((d) => d.code === 'dmarc/external-reports-not-authorized'));
+    const found = p.diagnostics.filter((d) => d.code === 'dmarc/external-reports-not-authorized');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /^Reports for lsp\.test go to b@vendor-none\.test, on another domain, and DNS holds no authorisation for them: lsp\.test\._report\._dmarc\.vendor-none\.test does not exist/);
+    // On the URI itself: `mailto:b@vendor-none.test`.
+    const line = '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:a@vendor-ok.test,mailto:b@vendor-none.test"';
+    const at = line.indexOf('mailto:b@');
+    assert.deepEqual(found[0].range, { start: { line: 1, character: at }, end: { line: 1, character: at + 'mailto:b@vendor-none.test'.length } });
   });
 });

@@ -528,10 +528,10 @@ export const externalReportsNotAuthorized = rule({
   id: 'dmarc/external-reports-not-authorized',
   kind: 'dmarc',
   severity: 'warning',
-  summary: 'Reports go to another domain of the workspace that does not authorise them',
+  summary: 'Reports go to another domain that does not authorise them',
   fixable: true,
   docs: {
-    what: 'Finds `rua` and `ruf` addresses on another Organizational Domain than the policy\'s, when that domain is defined in the workspace but has no `<domain>._report._dmarc.<destination>` TXT record starting with `v=DMARC1` (nor a `*._report._dmarc` one). Another Organizational Domain by the public suffix list (as RFC 7489 receivers see it) or by the RFC 9989 §4.10.2 tree walk over the workspace: a subdomain with `psd=n`, or subdomains whose registrable domain publishes no DMARC record, are organizations of their own there.',
+    what: 'Finds `rua` and `ruf` addresses on another Organizational Domain than the policy\'s, when that domain is defined in the workspace but has no `<domain>._report._dmarc.<destination>` TXT record starting with `v=DMARC1` (nor a `*._report._dmarc` one). Another Organizational Domain by the public suffix list (as RFC 7489 receivers see it) or by the RFC 9989 §4.10.2 tree walk over the workspace: a subdomain with `psd=n`, or subdomains whose registrable domain publishes no DMARC record, are organizations of their own there. A destination the workspace does not hold (a report service\'s domain) is asked of DNS, as receivers ask it, when DNS is on (the editor, or `check` without `--offline`): a name that does not exist, or TXT records none of which starts `v=DMARC1`, is reported with where the answer came from; a query that times out says nothing.',
     why: 'RFC 7489 §7.1, kept by RFC 9990: before sending reports to a destination on another domain, receivers look up that authorisation, and without it they send nothing there. A company that collects the reports of all its domains at one of them must publish one such record per domain, and it is the one most often forgotten when a domain is added.',
     bad: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.net"',
     good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.net"',
