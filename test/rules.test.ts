@@ -397,6 +397,15 @@ describe('SPF addresses written another way than CIDR', () => {
       assert.ok(fixed.includes(`"v=spf1 ${meant} -all"`), fixed);
       assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((f) => f.severity === 'error'), [], fixed);
     }
+    // A host name where an address belongs: `a:` looks its addresses up (one lookup more, the fix says).
+    for (const [written, meant] of [['ip4:mail.example.net', 'a:mail.example.net'], ['~ip6:mail6.example.net', '~a:mail6.example.net']]) {
+      const { text, findings } = lint(`@ IN TXT "v=spf1 ${written} -all"`);
+      const f = findings.find((x) => x.rule === 'spf/invalid-ip')!;
+      assert.match(f.message, /is a host name, and `ip[46]:` takes an address; for the addresses of a host write `a:mail6?\.example\.net` \(§5\.3\)/);
+      assert.equal(f.fixes![0].title, `Write \`${meant}\` (one DNS lookup more)`);
+      assert.ok(applyFix(text, f.fixes![0]).includes(`"v=spf1 ${meant} -all"`));
+    }
+    assert.match(lint('@ IN TXT "v=spf1 ip4:192.0.2 -all"').findings.find((f) => f.rule === 'spf/invalid-ip')!.message, /`192\.0\.2` has 3 of the 4 parts of an IPv4 address; for the network it starts, write `192\.0\.2\.0\/24`/);
     // No fix where what was meant is a guess (three parts), or a range too long to write out.
     for (const written of ['ip4:192.0.2', 'ip4:192.0.2.1-192.0.9.250', 'ip4:192.0.2.9-192.0.2.1', 'ip4:192.0.2.0/255.0.255.0'])
       assert.deepEqual(lint(`@ IN TXT "v=spf1 ${written} -all"`).findings.filter((f) => f.rule === 'spf/invalid-ip').map((f) => f.fixes?.length ?? 0), [0], written);

@@ -245,8 +245,11 @@ export const invalidIp = problemRule(
   (record, range) => {
     const t = termAt(record, range);
     const meant = t?.name === 'ip4' && t.arg ? ip4Meant(t.arg) : undefined;
-    if (!t || !meant || meant.blocks.length > MAX_BLOCKS) return undefined;
-    const q = qualifierOf(record, t);
+    const q = t ? qualifierOf(record, t) : '';
+    // A host name: `a:` looks up its addresses (a lookup more, which the quick fix's title says).
+    const host = t && (meant?.host ?? (t.name === 'ip6' && t.arg && /^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+\.?$/i.test(t.arg) ? t.arg : undefined));
+    if (t && host && record.value.slice(t.argRange!.end, t.range.end) === '') return [{ title: `Write \`${q}a:${host}\` (one DNS lookup more)`, edits: [{ range: t.range, newText: `${q}a:${host}` }] }];
+    if (!t || !meant || meant.blocks.length === 0 || meant.blocks.length > MAX_BLOCKS) return undefined;
     const text = meant.blocks.map((b) => `${q}ip4:${b}`).join(' ');
     return [{ title: `Write \`${text}\``, edits: [{ range: t.range, newText: text }] }];
   },
