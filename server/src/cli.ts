@@ -433,9 +433,18 @@ async function addTreeFindings(args: Args, options: LintOptions, run: { results:
       );
     }
   // Report destinations on other domains the workspace does not hold: DNS says whether they authorise (offline, only zones held whole can).
+  // Offline, only a zone the workspace holds whole can answer (a name it lacks does not exist there).
+  let apexes: Set<string> | undefined;
+  const answerable = (host: string) => {
+    if (!args.offline) return true;
+    apexes ??= new Set(run.analyses.flatMap((a) => a.zone.records.filter((r) => r.type === 'SOA' && r.owner !== undefined).map((r) => r.owner!)));
+    for (let n = host; n.includes('.'); n = n.slice(n.indexOf('.') + 1)) if (apexes.has(n)) return true;
+    return false;
+  };
   const destinations = externalDestinations(
     run.analyses.flatMap((a) => a.sites),
     (host) => run.workspace.at(host).length > 0,
+    answerable,
   );
   if (destinations.length) jobs.push(checkDestinations(destinations, resolver, sink));
   await Promise.all(jobs);

@@ -46,12 +46,17 @@ export class WorkspaceIndex {
   set(uri: string, records: readonly ResourceRecord[], sites: readonly AnalyzedSite[], format?: string): void {
     this.files.set(uri, { records, sites, format });
     this.pending.add(uri);
+    this.cuts = undefined;
   }
 
   delete(uri: string): void {
     this.files.delete(uri);
     this.pending.add(uri);
+    this.cuts = undefined;
   }
+
+  /** Whether any file has NS records at a name other than its SOA's, or a DNAME: else nothing is occluded. */
+  private cuts?: boolean;
 
   has(uri: string): boolean {
     return this.files.has(uri);
@@ -93,7 +98,18 @@ export class WorkspaceIndex {
    * whole, where its servers never serve what it writes (records/zonecut).
    */
   occluded(uri: string, owner: string): boolean {
-    return isOccluded(owner, (n) => this.at(n), (e) => e.record, (e) => e.uri === uri);
+    if (this.cuts === undefined) {
+      this.cuts = false;
+      for (const f of this.files.values()) {
+        const apexes = new Set<string>();
+        for (const r of f.records) if (r.type === 'SOA' && r.owner !== undefined) apexes.add(r.owner);
+        if (apexes.size && f.records.some((r) => r.type === 'DNAME' || (r.type === 'NS' && r.owner !== undefined && !apexes.has(r.owner)))) {
+          this.cuts = true;
+          break;
+        }
+      }
+    }
+    return this.cuts && isOccluded(owner, (n) => this.at(n), (e) => e.record, (e) => e.uri === uri);
   }
 
   private refresh(uri: string): void {

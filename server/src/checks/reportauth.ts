@@ -30,8 +30,10 @@ export interface ExternalDestination {
 /**
  * The `mailto:` destinations of DMARC records on another Organizational Domain (public suffix list)
  * whose host `defined` says the workspace does not hold: only DNS can tell whether they authorise.
+ * `answerable` leaves out the hosts nothing could answer for (offline, those outside the zones the
+ * workspace holds whole).
  */
-export function externalDestinations(sites: readonly AnalyzedSite[], defined: (host: string) => boolean): ExternalDestination[] {
+export function externalDestinations(sites: readonly AnalyzedSite[], defined: (host: string) => boolean, answerable: (host: string) => boolean = () => true): ExternalDestination[] {
   const out: ExternalDestination[] = [];
   for (const s of sites) {
     const owner = s.site.owner;
@@ -45,7 +47,7 @@ export function externalDestinations(sites: readonly AnalyzedSite[], defined: (h
         const at = address?.lastIndexOf('@') ?? -1;
         if (u.scheme !== 'mailto' || !address || at < 0) continue;
         const host = address.slice(at + 1).toLowerCase().replace(/\.$/, '');
-        if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host) || orgDomain(host) === orgDomain(domain) || defined(host)) continue;
+        if (!answerable(host) || defined(host) || !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host) || orgDomain(host) === orgDomain(domain)) continue;
         out.push({ site: s, domain, tag, range: u.range, address, host });
       }
     }

@@ -100,6 +100,8 @@ function problemRule(
     docs,
     check(record, ctx) {
       // A term made of two by strings joined with no space is spf/glued-strings' to report.
+      // Most records have no problem of this code: nothing more to look at.
+      if (!record.problems.some((p) => p.code === code)) return;
       const glued = gluedTerms(ctx.site);
       // A term with an `all` run into it is spf/glued-all's to report.
       const all = gluedAll(record, ctx.site)?.term.range;
@@ -375,12 +377,13 @@ export const noAll: SpfRule = {
     fix: 'End the record with `~all` or `-all`, or delegate with `redirect=`.',
   },
   check(record, ctx) {
-    if (record.version === undefined || record.problems.some((p) => p.code === 'version') || gluedAll(record, ctx.site)) return;
-    // `"… mx" "-all"`: the `all` is written, in a string glued to the one before (spf/glued-strings').
-    if (gluedTerms(ctx.site).some((t) => /^[-+~?]?all$/i.test(record.value.slice(t.joint, t.to)))) return;
+    if (record.version === undefined || record.problems.some((p) => p.code === 'version')) return;
     const hasAll = record.terms.some((t) => t.kind === 'mechanism' && t.name === 'all');
     const hasRedirect = record.terms.some((t) => t.kind === 'modifier' && t.name === 'redirect');
     if (hasAll || hasRedirect) return;
+    // `mx-all`: the `all` is written, run into the term before it (spf/glued-all's); `"… mx" "-all"`:
+    // in a string glued to the one before (spf/glued-strings').
+    if (gluedAll(record, ctx.site) || gluedTerms(ctx.site).some((t) => /^[-+~?]?all$/i.test(record.value.slice(t.joint, t.to)))) return;
     const end = record.value.replace(/ +$/, '').length;
     ctx.report({ start: 0, end: record.version.end }, 'The record has no `all` and no `redirect`, so unlisted senders get a neutral result (RFC 7208 §4.7); end it with `~all` or `-all`.', {
       fixes: [
