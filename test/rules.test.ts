@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { allRules } from '../server/src/checks/registry';
 import { renderRulePage, renderIndex, renderSchema } from '../scripts/gen-docs';
-import type { Finding } from '../server/src/types';
+import type { Finding, TextEdit } from '../server/src/types';
 import { applyFix, covered, lint, ROOT } from './helpers';
 import { WorkspaceIndex } from '../server/src/workspace';
 import { FindingSink, readZone } from '../server/src/service';
@@ -88,14 +88,17 @@ describe('rule registry', () => {
       if (rule.fixable && other) {
         // Fixes across files: they edit the other workspace file, and the finding is gone after.
         it('offers fixes in the other file that remove the finding', () => {
-          const { findings } = lint(rule.docs.bad, opts, undefined, file);
+          const { text, findings } = lint(rule.docs.bad, opts, undefined, file);
           const target = findings.find((f) => f.rule === rule.id && f.fixes?.length);
           assert.ok(target, `${rule.id} is fixable but its bad example has no fix`);
           for (const fix of target.fixes!) {
-            assert.ok(fix.edits.every((e) => e.uri === other.file), fix.title);
-            const fixed = applyFix(other.text, fix);
-            assert.equal(fixed.slice(0, fix.edits[0].range.start), other.text.slice(0, fix.edits[0].range.start));
-            const again: Finding[] = lint(rule.docs.bad, { workspace: workspaceOf({ file: other.file, text: fixed }) }, undefined, file).findings;
+            // Edits in the other file, and (a record moved there) in this one.
+            const theirs: TextEdit[] = fix.edits.filter((e) => e.uri === other.file);
+            const mine: TextEdit[] = fix.edits.filter((e) => e.uri !== other.file);
+            assert.ok(theirs.length && mine.every((e) => e.uri === undefined || e.uri === file), fix.title);
+            const fixed = applyFix(other.text, { ...fix, edits: theirs });
+            assert.equal(fixed.slice(0, theirs[0].range.start), other.text.slice(0, theirs[0].range.start));
+            const again: Finding[] = lint(applyFix(text, { ...fix, edits: mine }), { workspace: workspaceOf({ file: other.file, text: fixed }) }, undefined, file).findings;
             assert.deepEqual(again.filter((f) => f.rule === rule.id).map((f) => f.message), [], fix.title);
             assert.deepEqual(lint(fixed, {}, undefined, other.file).findings.filter((f) => f.severity === 'error').map((f) => f.message), []);
           }

@@ -84,6 +84,31 @@ describe('records at or below a delegation', () => {
     assert.equal(new WorkspaceResolver(snippet).lookup('news.example.com', 'TXT')?.status, 'ok');
   });
 
+  it('moves a TXT record into the child zone when the workspace holds it: as written, TTL kept, its lines removed here', () => {
+    const parent = `${SOA.replace('$ORIGIN example.com.\n', '$ORIGIN example.com.\n$TTL 600\n')}news IN NS ns1.mail-platform.example.\nnews IN TXT ( "v=spf1 include:_spf.mail-platform.example" ; long\n  " -all" )\n_dmarc.news 300 IN TXT "v=DMARC1; p=none"\nx.news IN TXT "kept"\n  IN A 192.0.2.9\nwww IN A 192.0.2.2\n`;
+    const child = '$ORIGIN news.example.com.\n@ IN SOA ns1.mail-platform.example. hostmaster 1 7200 3600 1209600 300 ; soa\n@ IN NS ns1.mail-platform.example.\n';
+    const ws = new WorkspaceIndex();
+    const c = readZone(child, 'news.example.com.zone');
+    ws.set('news.example.com.zone', c.zone.records, c.sites);
+    const findings = analyzeZone(parent, 'example.com.zone', { workspace: ws }).findings.filter((f) => f.rule === RULE);
+    const fixOf = (name: string) => findings.find((f) => parent.slice(f.range.start).startsWith(name))?.fixes ?? [];
+    // `x.news` is followed by a record with a blank owner, which would take the owner above it: no fix.
+    assert.deepEqual(fixOf('x.news').length, 0);
+    const apply = (text: string, file: string, fixes: { edits: { uri?: string; range: { start: number; end: number }; newText: string }[] }[]) => {
+      const edits = fixes.flatMap((f) => f.edits).filter((e) => (e.uri ?? 'example.com.zone') === file).sort((a, b) => b.range.start - a.range.start);
+      return edits.reduce((t, e) => t.slice(0, e.range.start) + e.newText + t.slice(e.range.end), text);
+    };
+    const fixes = [...fixOf('news IN TXT'), ...fixOf('_dmarc.news')];
+    assert.deepEqual(fixes.map((f) => f.title), ['Move this record into the zone of news.example.com (news.example.com.zone)', 'Move this record into the zone of news.example.com (news.example.com.zone)']);
+    const parentAfter = apply(parent, 'example.com.zone', fixes);
+    const childAfter = apply(child, 'news.example.com.zone', fixes);
+    assert.ok(!parentAfter.includes('v=spf1') && !parentAfter.includes('DMARC1') && parentAfter.includes('x.news IN TXT "kept"\n  IN A 192.0.2.9\nwww IN A'), parentAfter);
+    assert.equal(childAfter, `${child.replace('; soa\n', '; soa\n_dmarc.news.example.com.\t300 IN TXT "v=DMARC1; p=none"\nnews.example.com.\t600\tIN TXT ( "v=spf1 include:_spf.mail-platform.example" ; long\n  " -all" )\n')}`);
+    // The child's records are what it had, plus the two, with the same values and TTLs.
+    const moved = readZone(childAfter, 'news.example.com.zone').zone.records.filter((r) => r.type === 'TXT').map((r) => [r.owner, r.ttl, r.rdata.join('')]);
+    assert.deepEqual(moved, [['_dmarc.news.example.com', 300, 'v=DMARC1; p=none'], ['news.example.com', 600, 'v=spf1 include:_spf.mail-platform.example -all']]);
+  });
+
   it('says nothing without the SOA (a snippet: its NS records may be its apex), nor for the child zone in a file of its own', () => {
     assert.deepEqual(flagged('$ORIGIN example.com.\nnews IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 -all"\n'), []);
     const child = '$ORIGIN news.example.com.\n@ IN SOA ns1.mail-platform.example. hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1.mail-platform.example.\n@ IN TXT "v=spf1 -all"\n';

@@ -7,8 +7,11 @@
  */
 import { dataNames, hostOf } from '../records/cname';
 import { isDynamic } from '../records/dynamic';
-import type { ResourceRecord } from '../types';
-import type { ModelRule } from './rule';
+import * as path from 'node:path';
+import { isZoneFileName } from '../files';
+import type { Fix, ResourceRecord } from '../types';
+import { insertAfter } from './recordfix';
+import type { DnsModel, ModelRule } from './rule';
 
 /** What the parent zone does publish at the cut itself: the delegation, its DS, and DNSSEC's records of them. */
 const AT_CUT = new Set(['NS', 'DS', 'NSEC', 'NSEC3', 'RRSIG']);
@@ -24,20 +27,53 @@ function kindOf(r: ResourceRecord): string {
   return `${r.type} record`;
 }
 
+/**
+ * The fix that moves a TXT, A or AAAA record from under a delegation into the child zone, when a zone
+ * file of the workspace holds that zone whole: the record as written (absolute owner; its TTL written
+ * out when it took the file's default), after the child's SOA, and its line(s) removed here. Only types
+ * whose data holds no domain name (a relative one would change meaning under the child's origin), and
+ * not when the next line has a blank owner (it would take this record's away).
+ */
+function moveFix(model: DnsModel, r: ResourceRecord, cut: string): Fix[] {
+  if ((r.type !== 'TXT' && r.type !== 'A' && r.type !== 'AAAA') || r.generated || !isZoneFileName(r.uri) || r.owner === undefined) return [];
+  const soa = model.workspace?.at(cut).find((e) => e.record.type === 'SOA' && isZoneFileName(e.uri) && e.uri !== r.uri);
+  const text = model.text(r.uri);
+  if (!soa || text === undefined) return [];
+  const start = text.lastIndexOf('\n', r.range.start - 1) + 1;
+  if (text.slice(start, r.range.start).trim() !== '') return [];
+  // The record's lines whole: a closing parenthesis and a comment after it go with it.
+  const last = r.range.end + (r.trailing ?? 0);
+  let end = last;
+  if (text[end] === '\r') end++;
+  if (text[end] === '\n') end++;
+  const owned = !/^[ \t]/.test(text.slice(r.range.start, r.range.end));
+  if (owned && /^[ \t]+[^\s;]/.test(text.slice(end, text.indexOf('\n', end) < 0 ? text.length : text.indexOf('\n', end)))) return [];
+  // The record after its owner field, as written (a blank owner: all of it).
+  const rest = text.slice(r.range.start, last).replace(owned ? /^\S+[ \t]+/ : /^[ \t]+/, '');
+  const ttl = /^(\d+[smhdw]?)+\s/i.test(rest) || r.ttl === undefined ? '' : `${r.ttl}\t`;
+  return [
+    {
+      title: `Move this record into the zone of ${cut} (${path.basename(soa.uri)})`,
+      edits: [insertAfter({ uri: soa.uri, range: soa.record.range, trailing: soa.record.trailing }, [`${r.owner}.\t${ttl}${rest}`]), { uri: r.uri, range: { start, end }, newText: '' }],
+    },
+  ];
+}
+
 export const occludedRecord: ModelRule = {
   id: 'zone/occluded-record',
   kind: 'zone',
   scope: 'model',
   severity: 'warning',
   summary: 'A record at or below a delegation in its own zone, or below a DNAME, is never served',
-  fixable: false,
+  fixable: true,
   docs: {
     what: 'Finds records a zone holds at or below one of its own delegations: a name other than the apex with NS records (a zone cut). The delegation\'s NS records, a DS record at the cut, and the addresses of the delegation\'s own name servers (glue) are what belongs there and are not flagged. Also records below a DNAME. Only zones the file holds whole are checked (a zone file with its SOA, a DNSControl `D()` that is the whole zone), so a snippet\'s NS records are not taken for a delegation.',
     why: 'RFC 1034 §4.2.1 and §4.3.2: data at or below a zone cut belongs to the child zone. The parent\'s servers (BIND, Knot, NSD and hosted DNS alike) answer every query for those names with a referral to the child\'s servers, so the records the parent holds there are never served. Below a DNAME, servers answer with the DNAME and a CNAME to the name it redirects to (RFC 6672 §2.4), never with the records written there. An SPF, DMARC or DKIM record left beside a delegation, typically after a subdomain was handed to a mail platform or another team, is not the record receivers read: they read the child zone\'s, or find none.',
     bad: '$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\nnews IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 include:_spf.mail-platform.example -all"',
     good: '$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\nnews IN NS ns1.mail-platform.example.',
-    fix: 'Publish the record in the child zone (with whoever runs the name servers the NS records name), and delete it here; or, if the subdomain should not be delegated, delete its NS records.',
+    fix: 'Publish the record in the child zone (with whoever runs the name servers the NS records name), and delete it here; or, if the subdomain should not be delegated, delete its NS records. When a zone file of the workspace holds the child zone, the quick fix moves a TXT, A or AAAA record there.',
     file: 'example.com.zone',
+    workspace: { file: 'news.example.com.zone', text: '$ORIGIN news.example.com.\n@ IN SOA ns1.mail-platform.example. hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1.mail-platform.example.\n' },
   },
   check(model, ctx) {
     // The zones this file holds whole: the owners of its SOA records.
@@ -108,7 +144,7 @@ export const occludedRecord: ModelRule = {
       ctx.reportAt(
         r,
         `This ${kind} is ${r.owner === cut ? 'at' : 'below'} \`${cut}\`, which this zone delegates to other name servers (${[...new Set(ns.map(hostOf))].map((h) => `\`${h}\``).join(', ')}): they answer for every name there, and this zone's servers only refer resolvers to them, so this record is never served (RFC 1034 §4.2.1).${mail ? ` Receivers look this ${kind} up on those servers, in the zone of \`${cut}\`, not in this one.` : ''} Publish it in that zone, or remove the delegation.`,
-        { related: ns.map((n) => ({ uri: n.uri, range: n.range, message: `the delegation of ${cut}` })), anchors: ns },
+        { related: ns.map((n) => ({ uri: n.uri, range: n.range, message: `the delegation of ${cut}` })), anchors: ns, docFixes: () => moveFix(model, r, cut!) },
       );
     }
   },
