@@ -16,7 +16,7 @@ import { startServer, type TestClient } from './client';
 
 /** The reference: a stable sort by severity, the first `max`, back in document order. */
 function reference<T extends { severity?: number }>(all: readonly T[], max: number): T[] {
-  const idx = all.map((d, i) => i).sort((a, b) => all[a].severity! - all[b].severity! || a - b);
+  const idx = all.map((_, i) => i).sort((a, b) => all[a].severity! - all[b].severity! || a - b);
   return idx.slice(0, max).sort((a, b) => a - b).map((i) => all[i]);
 }
 
