@@ -662,17 +662,12 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
     if (!inv) domains.set(d, (inv = { domain: d, spf: [], dmarc: [], dkim: [], bimi: [], tlsrpt: [], mtaSts: [], services: [] }));
     return inv;
   };
-  // Why a record its zone file holds is never served: the delegation at or above it, else a DNAME above it.
+  // Why a record its zone file holds is never served: the delegation at or above it, or a DNAME above it.
   const notServed = (uri: string, owner: string) => {
-    for (let n = owner; n.includes('.'); n = n.slice(n.indexOf('.') + 1)) {
-      const mine = workspace.at(n).filter((e) => e.uri === uri);
-      if (mine.some((e) => e.record.type === 'SOA')) break;
-      const dname = n !== owner ? mine.find((e) => e.record.type === 'DNAME') : undefined;
-      if (dname) return `it is below ${n}, whose DNAME redirects it to the same name under ${hostOf(dname.record)}`;
-      const ns = mine.filter((e) => e.record.type === 'NS');
-      if (ns.length) return `${n === owner ? owner : `it is under ${n}, which`} is delegated to ${ns.map((e) => hostOf(e.record)).join(', ')}`;
-    }
-    return 'it is below a DNAME of its zone';
+    const o = workspace.occluder(uri, owner);
+    if (!o) return undefined;
+    if (o.by === 'dname') return `it is below ${o.name}, whose DNAME redirects it to the same name under ${hostOf(o.entries[0].record)}`;
+    return `${o.name === owner ? owner : `it is under ${o.name}, which`} is delegated to ${o.entries.map((e) => hostOf(e.record)).join(', ')}`;
   };
   /** DMARC records at names that are not `_dmarc` ones, and the names `_dmarc` CNAMEs lead to. */
   const strays: { owner: string; base: InventoryRecord; policy: string | undefined }[] = [];
@@ -684,7 +679,8 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
       if (!s.kind || s.kind === 'senderid' || s.site.owner === undefined || s.site.alternative) continue;
       const owner = s.site.owner;
       const index = indexes.get(s.site.uri)!;
-      const base: InventoryRecord = { kind: s.kind, owner, value: s.site.value, path: s.site.uri, range: lspRange(index, s.site.range), ...(workspace.occluded(s.site.uri, owner) ? { notServed: notServed(s.site.uri, owner) } : {}) };
+      const why = notServed(s.site.uri, owner);
+      const base: InventoryRecord = { kind: s.kind, owner, value: s.site.value, path: s.site.uri, range: lspRange(index, s.site.range), ...(why !== undefined ? { notServed: why } : {}) };
       if (s.kind === 'spf') {
         const inv = get(owner);
         inv.spf.push(base);

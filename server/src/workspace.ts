@@ -8,7 +8,7 @@
  */
 import type { AnalyzedSite } from './checks/rule';
 import { cnameTarget } from './records/cname';
-import { isOccluded } from './records/zonecut';
+import { isOccluded, occluderOf, type Occluder } from './records/zonecut';
 import type { ResourceRecord } from './types';
 
 interface FileEntry {
@@ -110,6 +110,11 @@ export class WorkspaceIndex {
       }
     }
     return this.cuts && isOccluded(owner, (n) => this.at(n), (e) => e.record, (e) => e.uri === uri);
+  }
+
+  /** What makes the file `uri` hold `owner` where its zone never serves it: the delegation or DNAME above it. */
+  occluder(uri: string, owner: string): Occluder<IndexEntry> | undefined {
+    return this.occluded(uri, owner) ? occluderOf(owner, (n) => this.at(n), (e) => e.record, (e) => e.uri === uri) : undefined;
   }
 
   private refresh(uri: string): void {

@@ -6,29 +6,45 @@
 import type { ResourceRecord } from '../types';
 import { isDynamic } from './dynamic';
 
+/** What hides a name: the delegation (its NS records) or the DNAME above it, the topmost one. */
+export interface Occluder<T> {
+  by: 'delegation' | 'dname';
+  name: string;
+  entries: T[];
+}
+
 /**
- * Whether one file holds `owner` where its zone never serves it. `at(n)` gives the file's entries at a
- * name (`mine` keeps the file's, when `at` gives every file's) and `record` the record of each. Only a zone the file holds whole (its SOA above the name) has
- * delegations: a snippet's NS records may be its own apex's.
+ * What makes one file hold `owner` where its zone never serves it, if anything. `at(n)` gives the
+ * entries at a name (`mine` keeps the file's, when `at` gives every file's) and `record` the record of
+ * each. Only a zone the file holds whole (its SOA above the name) has delegations: a snippet's NS
+ * records may be its own apex's.
  */
-export function isOccluded<T>(owner: string, at: (n: string) => readonly T[], record: (e: T) => ResourceRecord, mine: (e: T) => boolean = () => true): boolean {
-  let hidden = false;
+export function occluderOf<T>(owner: string, at: (n: string) => readonly T[], record: (e: T) => ResourceRecord, mine: (e: T) => boolean = () => true): Occluder<T> | undefined {
+  let found: Occluder<T> | undefined;
   for (let n = owner; ; ) {
     let soa = false;
-    let ns = false;
+    const ns: T[] = [];
+    let dname: T | undefined;
     for (const e of at(n)) {
       if (!mine(e)) continue;
       const r = record(e);
       if (r.superseded || isDynamic(r)) continue;
       if (r.type === 'SOA') soa = true;
-      else if (r.type === 'NS') ns = true;
-      else if (r.type === 'DNAME' && n !== owner) hidden = true;
+      else if (r.type === 'NS') ns.push(e);
+      else if (r.type === 'DNAME' && n !== owner) dname = e;
     }
+    // Everything under the topmost one is the child's, or redirected: it is the one that counts.
+    if (dname) found = { by: 'dname', name: n, entries: [dname] };
     // At the apex, NS records are the zone's own, not a delegation.
-    if (soa) return hidden;
-    if (ns) hidden = true;
+    if (soa) return found;
+    if (ns.length && !dname) found = { by: 'delegation', name: n, entries: ns };
     const dot = n.indexOf('.');
-    if (dot < 0) return false;
+    if (dot < 0) return undefined;
     n = n.slice(dot + 1);
   }
+}
+
+/** Whether one file holds `owner` where its zone never serves it (see occluderOf). */
+export function isOccluded<T>(owner: string, at: (n: string) => readonly T[], record: (e: T) => ResourceRecord, mine: (e: T) => boolean = () => true): boolean {
+  return occluderOf(owner, at, record, mine) !== undefined;
 }
