@@ -1,7 +1,7 @@
 /**
  * SPF record rules (RFC 7208). Each rule is one object: metadata, docs and a pure check.
  */
-import { ip4Meant, MAX_BLOCKS, parseSpf, TERM_LIKE, type SpfProblemCode, type SpfRecord, type SpfTerm } from '../records/spf';
+import { addressMeant, MAX_BLOCKS, parseSpf, TERM_LIKE, type SpfProblemCode, type SpfRecord, type SpfTerm } from '../records/spf';
 import type { OffsetRange, RecordSite } from '../types';
 import type { RecordContext, SpfRule, ValueFix } from './rule';
 import { includeTypo as typoOf } from '../senders/catalog';
@@ -246,10 +246,10 @@ export const invalidIp = problemRule(
   },
   (record, range) => {
     const t = termAt(record, range);
-    const meant = t?.name === 'ip4' && t.arg ? ip4Meant(t.arg) : undefined;
+    const meant = t && (t.name === 'ip4' || t.name === 'ip6') && t.arg ? addressMeant(t.name, t.arg) : undefined;
     const q = t ? qualifierOf(record, t) : '';
     // A host name: `a:` looks up its addresses (a lookup more, which the quick fix's title says).
-    const host = t && (meant?.host ?? (t.name === 'ip6' && t.arg && /^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+\.?$/i.test(t.arg) ? t.arg : undefined));
+    const host = meant?.host;
     if (t && host && record.value.slice(t.argRange!.end, t.range.end) === '') return [{ title: `Write \`${q}a:${host}\` (one DNS lookup more)`, edits: [{ range: t.range, newText: `${q}a:${host}` }] }];
     if (!t || !meant || meant.blocks.length === 0 || meant.blocks.length > MAX_BLOCKS) return undefined;
     const text = meant.blocks.map((b) => `${q}ip4:${b}`).join(' ');

@@ -369,7 +369,7 @@ function parseTerm(text: string, start: number, record: SpfRecord): void {
       if (arg === undefined || arg === '') return fail('invalid-ip', `\`${name}\` needs an address: \`${name}:${name === 'ip4' ? '192.0.2.0/24' : '2001:db8::/32'}\` (RFC 7208 §5.6).`);
       const ok = name === 'ip4' ? isIPv4(arg) : isIPv6(arg) && !arg.includes('%');
       if (!ok) {
-        const meant = name === 'ip4' ? ip4Meant(arg) : /^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+\.?$/i.test(arg) && !arg.includes(':') ? { why: `\`${arg}\` is a host name, and \`ip6:\` takes an address; for the addresses of a host write \`a:${arg}\` (§5.3)` } : undefined;
+        const meant = addressMeant(name, arg);
         return fail('invalid-ip', meant ? `${meant.why} (RFC 7208 §5.6).` : `\`${arg}\` is not a valid ${name === 'ip4' ? 'IPv4' : 'IPv6'} address (RFC 7208 §5.6).`, term.argRange);
       }
       if (rest === '') return;
@@ -422,12 +422,20 @@ export function rangeBlocks(first: number, last: number): string[] {
 }
 
 /**
- * What an `ip4:` argument that is not an address was meant to say, when it says it another way than
- * SPF does: a range `a-b`, a wildcard `192.0.2.*`, a netmask `/255.255.255.0`, fewer than four parts,
- * a host name. `why` explains; `blocks` are the CIDR networks that say the same (the fix writes one term
- * each; none where that is a guess), `host` the host name an `a:` term would look up.
+ * What an `ip4:`/`ip6:` argument that is not an address was meant to say, when it says it another way
+ * than SPF does: a host name; for ip4 also a range `a-b`, a wildcard `192.0.2.*`, a netmask
+ * `/255.255.255.0`, fewer than four parts. `why` explains; `blocks` are the CIDR networks that say the
+ * same (the fix writes one term each; none where that is a guess), `host` the host name an `a:` term
+ * would look up.
  */
-export function ip4Meant(arg: string): { why: string; blocks: string[]; host?: string } | undefined {
+export function addressMeant(name: 'ip4' | 'ip6', arg: string): { why: string; blocks: string[]; host?: string } | undefined {
+  // A host name where an address belongs: `a:` looks its addresses up.
+  if (/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+\.?$/i.test(arg)) return { why: `\`${arg}\` is a host name, and \`${name}:\` takes an address; for the addresses of a host write \`a:${arg}\` (§5.3)`, blocks: [], host: arg };
+  return name === 'ip4' ? ip4Meant(arg) : undefined;
+}
+
+/** The IPv4 forms of addressMeant: a range, a wildcard, fewer than four parts, a netmask. */
+function ip4Meant(arg: string): { why: string; blocks: string[] } | undefined {
   const range = /^([\d.]+)\s*-\s*([\d.]+)$/.exec(arg);
   if (range && isIPv4(range[1]) && isIPv4(range[2]) && ip4Number(range[1]) <= ip4Number(range[2])) {
     const blocks = rangeBlocks(ip4Number(range[1]), ip4Number(range[2]));
@@ -449,8 +457,6 @@ export function ip4Meant(arg: string): { why: string; blocks: string[]; host?: s
     const parts = arg.split('.').length;
     return { why: `\`${arg}\` has ${parts} of the 4 parts of an IPv4 address; for the network it starts, write \`${[...arg.split('.'), '0', '0', '0'].slice(0, 4).join('.')}/${parts * 8}\``, blocks: [] };
   }
-  // A host name where an address belongs: `a:` looks its addresses up.
-  if (/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+\.?$/i.test(arg)) return { why: `\`${arg}\` is a host name, and \`ip4:\` takes an address; for the addresses of a host write \`a:${arg}\` (§5.3)`, blocks: [], host: arg };
   const mask = /^([\d.]+)\/([\d.]+)$/.exec(arg);
   if (mask && isIPv4(mask[1]) && isIPv4(mask[2])) {
     const m = ip4Number(mask[2]);
