@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDmarc } from '../server/src/records/dmarc';
 import type { ReportSummary } from '../server/src/reports/aggregate';
-import { nextSteps, stageOf, type RolloutStyle } from '../server/src/rollout';
+import { nextSteps, stageOf, verdict, type RolloutStyle } from '../server/src/rollout';
 import { dmarcLenses, spfLensTitle } from '../server/src/features/lens';
 import type { LookupTree } from '../server/src/spf/tree';
 import { analyzeZone, mapFix, readZone } from '../server/src/service';
@@ -24,6 +24,19 @@ function walk(start: string, style: RolloutStyle, evidence?: ReportSummary): str
 }
 
 const good: ReportSummary = { reports: 12, messages: 30000, dmarcPass: 29800, passRate: 29800 / 30000, begin: 1700000000, end: 1700000000 + 14 * 86400, reporters: ['google.com'], domains: ['example.com'], failingSources: [{ sourceIp: '192.0.2.9', messages: 200, headerFrom: 'example.com', dkimDomains: [], spfDomains: [] }] };
+
+describe('the reports\' verdict', () => {
+  const summary = (failing: number): ReportSummary => ({ reports: 1, messages: 100, dmarcPass: 100 - failing, passRate: (100 - failing) / 100, reporters: ['rx'], domains: ['example.com'], failingSources: failing ? [{ sourceIp: '198.51.100.9', messages: failing, headerFrom: 'example.com', dkimDomains: [], spfDomains: [] }] : [] });
+  it('says whether the policy can move on, and at p=reject (enforced) that it is the last stage', () => {
+    assert.match(verdict(summary(0), { p: 'none' }), /^Reports look clean \(100\.0% DMARC pass\): the domain can move to the next DMARC stage\.$/);
+    assert.match(verdict(summary(10), { p: 'quarantine' }), /^Not yet: 1 source still fails DMARC .*before tightening the policy\.$/);
+    assert.match(verdict(summary(0), { p: 'Reject' }), /^Reports look clean \(100\.0% DMARC pass\) at p=reject, the last stage: keep reading them/);
+    assert.match(verdict(summary(10), { p: 'reject' }), /^At p=reject, 1 source fails DMARC with more than 2% of the messages \(198\.51\.100\.9\), and receivers reject that mail: authorise it if it is yours/);
+    // p=reject on part of the mail, or in test mode, is not the last stage yet.
+    for (const published of [{ p: 'reject', pct: 50 }, { p: 'reject', testing: 'y' }]) assert.match(verdict(summary(0), published), /can move to the next DMARC stage/, JSON.stringify(published));
+    assert.match(verdict(summary(0)), /can move to the next DMARC stage/);
+  });
+});
 
 describe('DMARC rollout ladder', () => {
   it('walks none -> quarantine (t=y) -> quarantine -> reject (t=y) -> reject in RFC 9989 style', () => {

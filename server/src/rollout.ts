@@ -150,10 +150,16 @@ export function nextSteps(record: DmarcRecord, evidence: ReportSummary | undefin
   return [];
 }
 
-/** One sentence on whether the reports allow tightening the policy; the preview and the actions agree. */
-export function verdict(s: ReportSummary | undefined): string {
+/** One sentence on whether the reports allow tightening the policy (the one `published`, as the latest report saw it); the preview and the actions agree. */
+export function verdict(s: ReportSummary | undefined, published?: { p?: string; pct?: number; testing?: string }): string {
   if (!s || s.messages === 0) return 'No messages in these reports yet: keep p=none and collect reports before tightening the policy.';
   const failing = s.failingSources.filter((f) => f.messages / s.messages > BLOCKING_SHARE);
+  // The policy the latest report saw is already the last stage: nothing to tighten.
+  const enforced = published?.p?.trim().toLowerCase() === 'reject' && (published.pct === undefined || published.pct >= 100) && published.testing?.trim().toLowerCase() !== 'y';
+  if (enforced)
+    return failing.length === 0
+      ? `Reports look clean (${(s.passRate * 100).toFixed(1)}% DMARC pass) at p=reject, the last stage: keep reading them for senders you have not authorised yet.`
+      : `At p=reject, ${failing.length} source${failing.length === 1 ? '' : 's'} fail${failing.length === 1 ? 's' : ''} DMARC with more than ${BLOCKING_SHARE * 100}% of the messages (${failing.slice(0, 3).map((f) => f.sourceIp).join(', ')}), and receivers reject that mail: authorise ${failing.length === 1 ? 'it' : 'them'} if ${failing.length === 1 ? 'it is' : 'they are'} yours (SPF with a custom return path, or DKIM signing with your domain).`;
   if (failing.length === 0) return `Reports look clean (${(s.passRate * 100).toFixed(1)}% DMARC pass): the domain can move to the next DMARC stage.`;
   return `Not yet: ${failing.length} source${failing.length === 1 ? '' : 's'} still fail${failing.length === 1 ? 's' : ''} DMARC with more than ${BLOCKING_SHARE * 100}% of the messages (${failing.slice(0, 3).map((f) => f.sourceIp).join(', ')}); authorise them (SPF with a custom return path, or DKIM signing with your domain) before tightening the policy.`;
 }

@@ -80,7 +80,9 @@ export function previewModel(reports: readonly AggregateReport[], failures: { or
 /** One verdict over the reports of one domain; one for each domain (most mail first) when they cover several. */
 function verdicts(reports: readonly AggregateReport[], summary: ReportSummary): Pick<PreviewModel, 'verdict' | 'verdicts'> {
   if (!reports.length) return {};
-  if (summary.domains.length <= 1) return { verdict: verdict(summary) };
+  // The policy the latest report of a domain saw: where the rollout stands now.
+  const latest = (rs: readonly AggregateReport[]) => rs.reduce((a, b) => ((b.metadata.end ?? 0) > (a.metadata.end ?? 0) ? b : a)).policy;
+  if (summary.domains.length <= 1) return { verdict: verdict(summary, latest(reports)) };
   const byDomain = new Map<string, AggregateReport[]>();
   for (const r of reports) {
     const d = r.policy.domain || '?';
@@ -90,7 +92,7 @@ function verdicts(reports: readonly AggregateReport[], summary: ReportSummary): 
   }
   const out = [...byDomain].map(([domain, rs]) => {
     const s = summarize(rs);
-    return { domain, messages: s.messages, text: verdict(s) };
+    return { domain, messages: s.messages, text: verdict(s, latest(rs)) };
   });
   out.sort((a, b) => b.messages - a.messages || (a.domain < b.domain ? -1 : 1));
   return { verdicts: out };
