@@ -169,6 +169,22 @@ describe('report statistics', () => {
     assert.equal(reportStats(readReports(Buffer.from(xml(other, '<p>none</p><discovery_method>treewalk</discovery_method>')), 'r.xml').reports).disagreementCount, 1);
   });
 
+  it('counts a source the reporter aligned on its HELO name (a bounce: null MAIL FROM) as SPF-aligned, not as DMARC pass with no aligned identifier', async () => {
+    const { reportStats } = await import('../server/src/reports/stats');
+    const helo = (d: string, r = 'pass') => `<spf><domain>${d}</domain><scope>helo</scope><result>${r}</result></spf>`;
+    const { reports } = readReports(
+      Buffer.from(xml(rec('192.0.2.7', 4, 'fail', 'pass', helo('example.com')) + rec('192.0.2.8', 2, 'fail', 'fail', helo('example.com', 'none')) + rec('192.0.2.9', 3, 'fail', 'fail', sp('bounce.example.com') + helo('example.com')))),
+      'r.xml',
+    );
+    const s = reportStats(reports);
+    const by = new Map(s.byService.map((v) => [v.service, v]));
+    assert.deepEqual([by.get('192.0.2.7')!.pass, by.get('192.0.2.7')!.spfAligned, by.get('192.0.2.7')!.dkimAligned], [4, 4, 0]);
+    assert.deepEqual([by.get('192.0.2.8')!.pass, by.get('192.0.2.8')!.spfAligned], [0, 0]);
+    // A MAIL FROM result is judged on its own: bounce.example.com aligns (relaxed), so the reporter's "fail" is a disagreement.
+    assert.equal(by.get('192.0.2.9')!.spfAligned, 3);
+    assert.equal(s.disagreementCount, 1);
+  });
+
   it('the CLI gives the same numbers in JSON, with the statistics in the summary', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'report', path.join(ROOT, 'examples', 'reports'), '--format', 'json'], { encoding: 'utf8' });
     const j = JSON.parse(r.stdout);

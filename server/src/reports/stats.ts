@@ -179,8 +179,11 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
       if (rec.dkimResults.some((d) => isPass(d.result))) svc.dkimPass += n;
       if (rec.spfResults.some((x) => isPass(x.result))) svc.spfPass += n;
       const c = recompute(rec, r.policy, r.policy.domain);
-      if (c.dkim === 'pass') svc.dkimAligned += n;
-      if (c.spf === 'pass') svc.spfAligned += n;
+      // Where the results cannot decide (no result for the identity, SPF checked on the HELO name only as for a bounce
+      // with a null MAIL FROM, a pair a tree-walk reporter decided), the reporter's own verdict counts, as it does for
+      // the DMARC pass above: a source is never "DMARC pass 100%" with no aligned identifier.
+      if ((c.dkim ?? (dk ? 'pass' : 'fail')) === 'pass') svc.dkimAligned += n;
+      if ((c.spf ?? (sp ? 'pass' : 'fail')) === 'pass') svc.spfAligned += n;
       if (disagrees(rec, c)) {
         s.disagreementCount++;
         if (s.disagreements.length < maxDisagreements)
