@@ -508,6 +508,29 @@ describe('DMARC report URIs separated by a space or `;`, or in angle brackets', 
   });
 });
 
+describe('DMARC report destinations listed twice', () => {
+  const dup = (value: string) => lint(`_dmarc IN TXT ${value}`).findings.filter((f) => f.rule === 'dmarc/duplicate-uri');
+  it('flags each repeat in rua and ruf, across the strings of a split record, and removes only the repeat with its comma', () => {
+    const { text, findings } = lint('_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com, mailto:r@vendor.example," " mailto:d@EXAMPLE.com!10m; ruf=mailto:f@example.com,mailto:f@example.com"');
+    const f = findings.filter((x) => x.rule === 'dmarc/duplicate-uri');
+    assert.equal(f.length, 2);
+    assert.equal(covered(text, f[0]), 'mailto:d@EXAMPLE.com!10m');
+    assert.match(f[0].message, /repeats the first `rua` destination \(`mailto:d@example\.com`\)/);
+    assert.equal(covered(text, f[1]), 'mailto:f@example.com');
+    let fixed = text;
+    for (const x of [...f].reverse()) fixed = applyFix(fixed, x.fixes![0]);
+    // The repeat and the comma before it span the two strings: their quotes between go with them.
+    assert.ok(fixed.includes('"v=DMARC1; p=none; rua=mailto:d@example.com, mailto:r@vendor.example; ruf=mailto:f@example.com"'), fixed);
+    assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((x) => x.rule === 'dmarc/duplicate-uri' || x.severity === 'error'), []);
+    // Three copies: two findings, each naming the first.
+    assert.deepEqual(dup('"v=DMARC1; p=none; rua=mailto:a@example.com,mailto:a@example.com,mailto:a@example.com"').map((x) => /the first/.test(x.message)), [true, true]);
+  });
+  it('leaves alone local parts that differ in case (RFC 5321 lets a mailbox tell them apart), other addresses, and one address in rua and ruf', () => {
+    assert.deepEqual(dup('"v=DMARC1; p=none; rua=mailto:DMARC@example.com,mailto:dmarc@example.com"'), []);
+    assert.deepEqual(dup('"v=DMARC1; p=none; rua=mailto:a@example.com,mailto:a@example.net; ruf=mailto:a@example.com"'), []);
+  });
+});
+
 describe('SPF includes a typo away from a sending platform\'s', () => {
   const typos = (value: string) => lint(`@ IN TXT "${value}"`).findings.filter((f) => f.rule === 'spf/include-typo').map((f) => f.message.match(/Did you mean `([^`]+)`/)?.[1]);
   it('suggests the platform include for a typo of its registrable name and for names guides misprint, offline', () => {

@@ -23,6 +23,8 @@ export const AUTOFIX: ReadonlySet<string> = new Set([
   'dmarc/invalid-uri',
   // Its one fix joins a second report URI written after `rua=…;` to the list with `,`.
   'dmarc/syntax-error',
+  // The same destination again: the URI removed is written before.
+  'dmarc/duplicate-uri',
   'dkim/tag-case',
   'dkim/missing-separator',
   'dkim/whitespace-in-key',

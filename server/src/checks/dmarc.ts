@@ -581,6 +581,43 @@ export const tooManyRua = rule({
   },
 });
 
+export const duplicateUri = rule({
+  id: 'dmarc/duplicate-uri',
+  severity: 'warning',
+  summary: 'The same report destination listed twice',
+  fixable: true,
+  docs: {
+    what: 'Finds a `rua` or `ruf` URI that repeats one before it in the same tag (the domain of an address compared without regard to case, a `!size` suffix aside).',
+    why: 'RFC 7489 §6.2: receivers need only send to the first two URIs of a list, so a repeated one can take the place of a destination written after it; a receiver that does send to every URI sends each report to that mailbox twice.',
+    bad: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com,mailto:dmarc@Example.COM,mailto:reports@vendor.example"',
+    good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com,mailto:reports@vendor.example"',
+    fix: 'Remove the repeated URI (the quick fix removes it with the comma before it).',
+  },
+  check(record, ctx) {
+    for (const name of ['rua', 'ruf']) {
+      const tag = record.byName.get(name);
+      if (!tag) continue;
+      const uris = parseReportUris(tag);
+      if (uris.length < 2) continue;
+      const seen = new Map<string, number>();
+      for (let i = 0; i < uris.length; i++) {
+        const u = uris[i];
+        const at = u.address?.lastIndexOf('@') ?? -1;
+        const key = u.address !== undefined ? `${u.scheme}:${at >= 0 ? u.address.slice(0, at) + u.address.slice(at).toLowerCase() : u.address}` : u.text.toLowerCase();
+        const first = seen.get(key);
+        if (first === undefined) {
+          seen.set(key, i);
+          continue;
+        }
+        const second = first === 0 ? 'first' : first === 1 ? 'second' : `number ${first + 1}`;
+        ctx.report(u.range, `\`${u.text}\` repeats the ${second} \`${name}\` destination (\`${uris[first].text}\`); receivers may send it each report twice, and it can take the place of a destination after it (RFC 7489 §6.2: receivers need only use the first two).`, {
+          fixes: [{ title: `Remove the repeated \`${u.text}\``, edits: [{ range: { start: uris[i - 1].range.end, end: u.range.end }, newText: '' }] }],
+        });
+      }
+    }
+  },
+});
+
 export const noRua = rule({
   id: 'dmarc/no-rua',
   wholeRecord: true,
@@ -749,6 +786,7 @@ export const dmarcRules: DmarcRule[] = [
   invalidUri,
   uriSizeObsolete,
   tooManyRua,
+  duplicateUri,
   noRua,
   policyNone,
   testingMode,
