@@ -508,6 +508,32 @@ describe('DMARC report URIs separated by a space or `;`, or in angle brackets', 
   });
 });
 
+describe('DKIM keys cut short, or with the quotes of split strings pasted in', () => {
+  const KEY = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAt+Qc1RAi70uuyZBL95IbUzAuEugC67SVq/QNiLPdoJC55TbbMPyKSeCt05HayMilLjXifusAea6MYR2J4Nt67u3Fb2Bnq62yzIdxl/UwAm2tkKd1OaH+AsISGGN5jWgeCfBfU+xFHYgchILHIXIJxFhG7d451e/vopXqU9H+LcESF3IZUKCC/BJXmilJncCJ5bamz5bt5v5eE+Et40HwDYumSwXXUD86w5lKgyiT32F+IvBS1Sh5wgQASR8431bUH5fX5jh+YmV+Et4Z3N5X2ccXa/6ouDrrRF4AiYbfGTA9e4UWIhKnKb9K7ZDiT6a96o7fk01FLa2RDKO3x2vJEwIDAQAB';
+  const invalid = (text: string, file?: string) => lint(text, {}, undefined, file).findings.filter((f) => f.rule === 'dkim/invalid-key');
+  it('says how long the key should be and its size when only its start was pasted (SubjectPublicKeyInfo and PKCS#1)', () => {
+    const [f] = invalid(`s._domainkey IN TXT "v=DKIM1; p=${KEY.slice(0, 200)}"`);
+    assert.match(f.message, /the key is cut short: its DER says 294 bytes \(an RSA key of 2048 bits\) and 150 are here \(200 of the 392 base64 characters it takes\)/);
+    assert.equal(f.fixes?.length ?? 0, 0);
+    const pkcs1 = Buffer.from(KEY, 'base64').subarray(24).toString('base64');
+    assert.match(invalid(`s._domainkey IN TXT "v=DKIM1; p=${pkcs1.slice(0, 100)}"`)[0].message, /its DER says 270 bytes \(an RSA key of 2048 bits\) and 75 are here/);
+    // Cut before the modulus: the size is not said.
+    assert.match(invalid(`s._domainkey IN TXT "v=DKIM1; p=${KEY.slice(0, 32)}"`)[0].message, /its DER says 294 bytes and 24 are here/);
+  });
+  it('removes quotes pasted into the key (octoDNS publishes them escaped), and only when the key reads without them', () => {
+    const octo = `s._domainkey:\n  type: TXT\n  value: v=DKIM1\\; k=rsa\\; p=${KEY.slice(0, 150)}""${KEY.slice(150, 300)}" "${KEY.slice(300)}\n`;
+    const [f] = invalid(octo, 'example.com.yaml');
+    assert.match(f.message, /it holds `""`, the quotes of a zone file's split strings copied into the value: they are published as part of the key, which is a usable 2048-bit RSA key without them/);
+    const fixed = applyFix(octo, f.fixes![0]);
+    assert.equal(fixed, octo.replace('""', '').replace('" "', ''));
+    assert.deepEqual(lint(fixed, {}, undefined, 'example.com.yaml').findings.filter((x) => x.rule.startsWith('dkim/')), []);
+    // A quote in a key that is not a key without it either: the character is named, with no fix.
+    const [other] = invalid(`s._domainkey:\n  type: TXT\n  value: v=DKIM1\\; p=${KEY.slice(0, 150)}""${KEY.slice(160)}\n`, 'example.com.yaml');
+    assert.match(other.message, /character `"` is not base64/);
+    assert.equal(other.fixes?.length ?? 0, 0);
+  });
+});
+
 describe('DMARC report destinations listed twice', () => {
   const dup = (value: string) => lint(`_dmarc IN TXT ${value}`).findings.filter((f) => f.rule === 'dmarc/duplicate-uri');
   it('flags each repeat in rua and ruf, across the strings of a split record, and removes only the repeat with its comma', () => {

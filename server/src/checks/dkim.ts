@@ -147,17 +147,21 @@ export const invalidKey = rule({
   id: 'dkim/invalid-key',
   severity: 'error',
   summary: '`p=` is not a public key',
-  fixable: false,
+  fixable: true,
   docs: {
-    what: 'Finds `p=` values that are not base64, or whose decoded bytes are not an RSA (SubjectPublicKeyInfo or PKCS#1) or Ed25519 public key.',
+    what: 'Finds `p=` values that are not base64, whose decoded bytes are not an RSA (SubjectPublicKeyInfo or PKCS#1) or Ed25519 public key, or that are cut short (the message says how many bytes the key declares and its size); and keys that hold the quotes of a zone file\'s split strings (`…\\" \\"…` in a zone file, `…" "…` in a YAML or HCL value), which are published as part of the key.',
     why: 'RFC 6376 §3.6.1 and RFC 8463 §4.2: verifiers must decode the key; a truncated or mistyped key (often a string cut when pasted) fails every signature.',
-    bad: 'sel._domainkey IN TXT "v=DKIM1; k=rsa; p=notbase64!!"',
+    bad: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=${KEY.slice(0, 200)}\\" \\"" "${KEY.slice(200)}"`,
     good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
-    fix: 'Copy the public key again from the signing system, as one base64 string split only between quoted strings.',
+    fix: 'Copy the public key again from the signing system, as one base64 string split only between quoted strings. Quotes pasted into the key: the quick fix removes them.',
   },
   check(record, ctx) {
     const key = record.key;
-    if (key?.error) ctx.report(keyRange(record), `\`p=\` is not a usable public key: ${key.error} (RFC 6376 §3.6.1).`);
+    if (!key?.error) return;
+    const quotes = key.strayQuotes;
+    ctx.report(keyRange(record), `\`p=\` is not a usable public key: ${key.error} (RFC 6376 §3.6.1).`, {
+      fixes: quotes ? [{ title: `Remove the quotes from the key`, edits: quotes.map((q) => ({ range: q, newText: '' })) }] : [],
+    });
   },
 });
 

@@ -18,6 +18,8 @@ export interface DkimKeyInfo {
   whitespaceAt?: number;
   /** Key data with white space removed. */
   base64: string;
+  /** Quotes inside the key data (`…" "…`: a zone file's split strings pasted into one value), whose removal leaves a usable key. */
+  strayQuotes?: { start: number; end: number }[];
 }
 
 export interface DkimRecord extends TagRecord {
@@ -101,6 +103,47 @@ export function cutShortOrNotSequence(der: Buffer): boolean {
   return 2 + n + len > der.length;
 }
 
+/** A DER header whose contents may run past the bytes there (a key cut short): tag, start and declared end of its contents. */
+function headerAt(buf: Buffer, at: number): { tag: number; start: number; end: number } | undefined {
+  if (at + 2 > buf.length) return undefined;
+  let len = buf[at + 1];
+  let start = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 3 || start + n > buf.length) return undefined;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i];
+    start += n;
+  }
+  return { tag: buf[at], start, end: start + len };
+}
+
+/**
+ * Bytes that begin a key whose SEQUENCE runs past their end: how many bytes its DER declares and,
+ * when the modulus header of an RSA key (SubjectPublicKeyInfo or PKCS#1) is among them, its size.
+ */
+export function cutShortKey(der: Buffer): { declared: number; bits?: number } | undefined {
+  const outer = headerAt(der, 0);
+  if (!outer || outer.tag !== 0x30 || outer.end <= der.length) return undefined;
+  let modulus: { tag: number; start: number; end: number } | undefined;
+  const first = headerAt(der, outer.start);
+  if (first?.tag === 0x02) modulus = first;
+  else if (first?.tag === 0x30 && first.start + RSA_OID.length <= der.length && der.subarray(first.start, first.start + RSA_OID.length).equals(RSA_OID)) {
+    const bits = headerAt(der, first.end);
+    const seq = bits?.tag === 0x03 && der[bits.start] === 0 ? headerAt(der, bits.start + 1) : undefined;
+    const n = seq?.tag === 0x30 ? headerAt(der, seq.start) : undefined;
+    if (n?.tag === 0x02) modulus = n;
+  }
+  let bits: number | undefined;
+  if (modulus && modulus.start + 1 < der.length) {
+    // The modulus is positive: a leading zero byte when its top bit is set.
+    const lead = der[modulus.start] === 0 ? 1 : 0;
+    const top = der[modulus.start + lead];
+    if (top) bits = (modulus.end - modulus.start - lead - 1) * 8 + (32 - Math.clz32(top));
+  }
+  return { declared: outer.end, bits };
+}
+
 export function decodeKey(tag: Tag, declaredType: string): DkimKeyInfo {
   const ws = /\s/.exec(tag.value);
   const base64 = tag.value.replace(/\s+/g, '');
@@ -109,6 +152,16 @@ export function decodeKey(tag: Tag, declaredType: string): DkimKeyInfo {
   if (base64 === '') return info;
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 === 1) {
     const bad = /[^A-Za-z0-9+/=\s]/.exec(tag.value);
+    if (bad?.[0] === '"') {
+      // `MIIB…W" "b2/…`: the quotes of a zone file's split strings, copied into a value that is published as it is written.
+      const runs = [...tag.value.matchAll(/"[\s"]*"|"/g)];
+      const rest = decodeKey({ ...tag, value: tag.value.replace(/"[\s"]*"|"/g, '') }, declaredType);
+      if (!rest.error && rest.type) {
+        info.strayQuotes = runs.map((m) => ({ start: tag.valueRange.start + m.index!, end: tag.valueRange.start + m.index! + m[0].length }));
+        info.error = `it holds \`${runs[0][0]}\`, the quotes of a zone file's split strings copied into the value: they are published as part of the key, which is a usable ${rest.type === 'rsa' ? `${rest.bits}-bit RSA` : 'Ed25519'} key without them`;
+        return info;
+      }
+    }
     info.error = bad ? `character \`${bad[0]}\` is not base64` : 'the data is not valid base64';
     return info;
   }
@@ -153,6 +206,12 @@ export function decodeKey(tag: Tag, declaredType: string): DkimKeyInfo {
   if (der.length === 32) {
     // A raw Ed25519 key published without k=ed25519.
     return { ...info, type: 'ed25519', bits: 256, encoding: 'raw' };
+  }
+  const cut = cutShortKey(der);
+  if (cut) {
+    // Most often the end of the key was lost when it was pasted: one string of a split record, or the text up to a line break.
+    info.error = `the key is cut short: its DER says ${cut.declared} bytes${cut.bits ? ` (an RSA key of ${cut.bits} bits)` : ''} and ${der.length} are here (${base64.length} of the ${Math.ceil(cut.declared / 3) * 4} base64 characters it takes); publish the whole key, in strings of at most 255 bytes`;
+    return info;
   }
   info.error = `the ${der.length} decoded bytes are not an RSA (SubjectPublicKeyInfo or PKCS#1) or Ed25519 public key`;
   return info;
