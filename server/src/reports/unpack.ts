@@ -166,7 +166,7 @@ export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n
         if (refused) problems.push({ origin, message: `the zip archive has ${refused}; the rest is refused (a zip bomb?)` });
         const names = Object.keys(members).filter((n) => !n.endsWith('/'));
         if (names.length === 0 && !refused) problems.push({ origin, message: 'the zip archive has no files' });
-        for (const name of names) push(unpack(members[name], `${origin}!${name}`, depth + 1, total, limit));
+        for (const name of names) push(unpack(members[name], `${origin}!${name || '(a member with no name)'}`, depth + 1, total, limit));
         break;
       }
       case 'email': {
