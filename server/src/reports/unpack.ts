@@ -153,9 +153,13 @@ export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n
         let count = 0;
         let declared = 0;
         let refused = '';
+        const seen = new Set<string>();
+        const twice = new Set<string>();
         const members = unzipSync(bytes, {
           filter: (f) => {
             if (f.name.endsWith('/')) return false;
+            if (seen.has(f.name)) twice.add(f.name);
+            seen.add(f.name);
             count++;
             declared += f.originalSize;
             if (count > MAX_MEMBERS) refused ||= `more than ${MAX_MEMBERS} members`;
@@ -164,6 +168,8 @@ export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n
           },
         });
         if (refused) problems.push({ origin, message: `the zip archive has ${refused}; the rest is refused (a zip bomb?)` });
+        // Members are keyed by name: of two with one name, the last is read.
+        for (const name of twice) problems.push({ origin: `${origin}!${name || '(a member with no name)'}`, message: 'the zip archive has more than one member of this name; only the last is read' });
         const names = Object.keys(members).filter((n) => !n.endsWith('/'));
         if (names.length === 0 && !refused) problems.push({ origin, message: 'the zip archive has no files' });
         for (const name of names) push(unpack(members[name], `${origin}!${name || '(a member with no name)'}`, depth + 1, total, limit));
