@@ -508,6 +508,95 @@ describe('DMARC report URIs separated by a space or `;`, or in angle brackets', 
   });
 });
 
+describe('SPF terms cut by a space, or written with the other delimiter', () => {
+  const spf = (value: string) => lint(`@ IN TXT "${value}"`);
+  const rules = (value: string) => spf(value).findings.filter((f) => f.rule.startsWith('spf/')).map((f) => f.rule);
+  it('one spf/split-term finding for each, nothing else about the pieces, and the fix that joins them', () => {
+    for (const [written, meant] of [
+      ['v=spf1 ip4: 192.0.2.1 -all', 'v=spf1 ip4:192.0.2.1 -all'],
+      ['v=spf1 include:  _spf.example.net -all', 'v=spf1 include:_spf.example.net -all'],
+      ['v=spf1 mx ~ all', 'v=spf1 mx ~all'],
+      ['v=spf1 a: mail.example.com/24 -all', 'v=spf1 a:mail.example.com/24 -all'],
+      ['v=spf1 mx redirect= _spf.example.net', 'v=spf1 mx redirect=_spf.example.net'],
+      ['v=spf1 ip6: 2001:db8::/32 - all', 'v=spf1 ip6:2001:db8::/32 -all'],
+    ]) {
+      const { text, findings } = spf(written);
+      const f = findings.filter((x) => x.rule.startsWith('spf/'));
+      assert.ok(f.length >= 1 && f.every((x) => x.rule === 'spf/split-term'), `${written}: ${f.map((x) => x.rule)}`);
+      let fixed = text;
+      for (const x of [...f].reverse()) fixed = applyFix(fixed, x.fixes![0]);
+      assert.ok(fixed.includes(`"${meant}"`), fixed);
+      assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((x) => x.rule.startsWith('spf/')), [], meant);
+      assert.ok(AUTOFIX.has('spf/split-term'));
+    }
+    assert.match(spf('v=spf1 mx ~ all').findings.find((x) => x.rule === 'spf/split-term')!.message, /A space cuts `~all` in two: receivers read `~` alone, which is not a valid term, and `all` as `\+all`/);
+    // Two pieces that are not one valid term together stay the parser's to report.
+    assert.deepEqual(rules('v=spf1 include: -all'), ['spf/invalid-domain-spec']);
+    assert.deepEqual(rules('v=spf1 mx ~ -all').includes('spf/split-term'), false);
+  });
+  it('spf/wrong-delimiter: `include=` is an unknown modifier receivers ignore, `redirect:` an unknown mechanism; the fix writes the delimiter the name takes', () => {
+    const { text, findings } = spf('v=spf1 include=_spf.example.net ip4=192.0.2.1 redirect:_spf.example.org');
+    const f = findings.filter((x) => x.rule.startsWith('spf/'));
+    assert.deepEqual(f.map((x) => [x.rule, covered(text, x)]), [
+      ['spf/wrong-delimiter', 'include=_spf.example.net'],
+      ['spf/wrong-delimiter', 'ip4=192.0.2.1'],
+      ['spf/wrong-delimiter', 'redirect:_spf.example.org'],
+    ]);
+    assert.match(f[0].message, /receivers read `include=_spf\.example\.net` as an unknown modifier and ignore it \(RFC 7208 §6\), so nothing is included/);
+    assert.match(f[2].message, /an unknown mechanism, and the record fails with a permerror/);
+    let fixed = text;
+    for (const x of [...f].reverse()) fixed = applyFix(fixed, x.fixes![0]);
+    assert.ok(fixed.includes('"v=spf1 include:_spf.example.net ip4:192.0.2.1 redirect=_spf.example.org"'), fixed);
+    assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((x) => x.rule.startsWith('spf/')), []);
+    // Where the term would still not be valid, the finding has no fix; other modifiers are spf/unknown-modifier's.
+    const bad = spf('v=spf1 include=foo..example -all').findings.find((x) => x.rule === 'spf/wrong-delimiter')!;
+    assert.equal(bad.fixes?.length ?? 0, 0);
+    assert.deepEqual(rules('v=spf1 includes=_spf.example.net -all'), ['spf/unknown-modifier']);
+  });
+  it('writes the fixes in Terraform and octoDNS syntax', () => {
+    const tf = 'resource "aws_route53_record" "spf" {\n  zone_id = "Z1"\n  name    = "example.com"\n  type    = "TXT"\n  ttl     = 300\n  records = ["v=spf1 include=_spf.example.net ~ all"]\n}\n';
+    let fixed = tf;
+    const f = lint(tf, {}, undefined, 'main.tf').findings.filter((x) => x.rule.startsWith('spf/'));
+    assert.deepEqual(f.map((x) => x.rule).sort(), ['spf/split-term', 'spf/wrong-delimiter']);
+    for (const x of [...f].sort((a, b) => b.range.start - a.range.start)) fixed = applyFix(fixed, x.fixes![0]);
+    assert.equal(fixed, tf.replace('include=_spf.example.net ~ all', 'include:_spf.example.net ~all'));
+    // Unquoted, `ip4: 192.0.2.1` makes a YAML mapping of the value: that is said first, and its fix quotes the value.
+    const plain = "'':\n  type: TXT\n  value: v=spf1 ip4: 192.0.2.1 -all # mail\n";
+    const y = lint(plain, {}, undefined, 'example.com.yaml').findings;
+    assert.deepEqual(y.map((x) => x.rule), ['source/yaml-syntax']);
+    assert.match(y[0].message, /YAML reads this value as a mapping \(`v=spf1 ip4` → `192\.0\.2\.1 -all`\), not as text/);
+    const octo = applyFix(plain, y[0].fixes![0]);
+    assert.equal(octo, plain.replace("v=spf1 ip4: 192.0.2.1 -all", "'v=spf1 ip4: 192.0.2.1 -all'"));
+    const [o] = lint(octo, {}, undefined, 'example.com.yaml').findings.filter((x) => x.rule.startsWith('spf/'));
+    assert.equal(applyFix(octo, o.fixes![0]), octo.replace('ip4: 192', 'ip4:192'));
+  });
+});
+
+describe('YAML that does not parse (source/yaml-syntax)', () => {
+  const check = (text: string, file = 'example.com.yaml') => lint(text, {}, undefined, file);
+  it('says where a quoted string opens that is never closed, and checks nothing it swallows', () => {
+    const text = `'':\n  type: TXT\n  value: "v=spf1 -all\n_dmarc:\n  type: TXT\n  value: v=DMARC1\\; p=none\n`;
+    const { findings } = check(text);
+    assert.deepEqual(findings.map((f) => [f.rule, f.range.start]), [['source/yaml-syntax', text.indexOf('"')]]);
+    assert.match(findings[0].message, /This quoted string is never closed: YAML reads the rest of the file \(4 lines\) as its text/);
+  });
+  it("names octoDNS's `\\;` inside double quotes, with the fix that writes `\\\\;`; other errors in the parser's words", () => {
+    const text = '_dmarc:\n  type: TXT\n  value: "v=DMARC1\\; p=none\\; rua=mailto:d@example.com"\n';
+    const f = check(text).findings.filter((x) => x.rule === 'source/yaml-syntax');
+    assert.equal(f.length, 2);
+    assert.equal(covered(text, f[0]), '\\;');
+    let fixed = text;
+    for (const x of [...f].reverse()) fixed = applyFix(fixed, x.fixes![0]);
+    assert.equal(fixed, text.replaceAll('\\;', '\\\\;'));
+    const again = check(fixed);
+    assert.deepEqual(again.findings.filter((x) => x.severity === 'error'), []);
+    assert.equal(again.sites[0].site.value, 'v=DMARC1; p=none; rua=mailto:d@example.com');
+    // A flow sequence left open: the parser's message, at its place; the records after it still read.
+    const open = check("'':\n  type: TXT\n  values: [v=spf1 -all\nwww:\n  type: CNAME\n  value: example.com.\n").findings.filter((x) => x.rule === 'source/yaml-syntax');
+    assert.ok(open.length >= 1 && open.every((x) => /The YAML does not parse here: /.test(x.message)), open.map((x) => x.message).join('\n'));
+  });
+});
+
 describe('DKIM keys cut short, or with the quotes of split strings pasted in', () => {
   const KEY = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAt+Qc1RAi70uuyZBL95IbUzAuEugC67SVq/QNiLPdoJC55TbbMPyKSeCt05HayMilLjXifusAea6MYR2J4Nt67u3Fb2Bnq62yzIdxl/UwAm2tkKd1OaH+AsISGGN5jWgeCfBfU+xFHYgchILHIXIJxFhG7d451e/vopXqU9H+LcESF3IZUKCC/BJXmilJncCJ5bamz5bt5v5eE+Et40HwDYumSwXXUD86w5lKgyiT32F+IvBS1Sh5wgQASR8431bUH5fX5jh+YmV+Et4Z3N5X2ccXa/6ouDrrRF4AiYbfGTA9e4UWIhKnKb9K7ZDiT6a96o7fk01FLa2RDKO3x2vJEwIDAQAB';
   const invalid = (text: string, file?: string) => lint(text, {}, undefined, file).findings.filter((f) => f.rule === 'dkim/invalid-key');

@@ -33,6 +33,9 @@ export const AUTOFIX: ReadonlySet<string> = new Set([
   'spf/wrong-separator',
   'spf/glued-strings',
   'spf/glued-all',
+  // A space inside a term (`ip4: 192.0.2.1`, `~ all`), and `include=` / `redirect:`: the term as it visibly reads.
+  'spf/split-term',
+  'spf/wrong-delimiter',
   // Not meta/unused-suppression: the fix pass walks no SPF trees (no DNS), so it cannot tell that a
   // suppression of a lookup-tree finding is in use.
 ]);

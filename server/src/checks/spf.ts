@@ -1,7 +1,7 @@
 /**
  * SPF record rules (RFC 7208). Each rule is one object: metadata, docs and a pure check.
  */
-import { addressMeant, MAX_BLOCKS, parseSpf, TERM_LIKE, type SpfProblemCode, type SpfRecord, type SpfTerm } from '../records/spf';
+import { addressMeant, MAX_BLOCKS, MECHANISMS, parseSpf, TERM_LIKE, type SpfProblemCode, type SpfRecord, type SpfTerm } from '../records/spf';
 import type { OffsetRange, RecordSite } from '../types';
 import type { RecordContext, SpfRule, ValueFix } from './rule';
 import { includeTypo as typoOf } from '../senders/catalog';
@@ -83,6 +83,90 @@ function gluedAll(record: SpfRecord, site: RecordSite): GluedAll | undefined {
   return out ?? undefined;
 }
 
+/** A term written in two pieces with spaces between (`ip4: 192.0.2.1`, `~ all`, `redirect= _spf.example.net`). */
+interface SplitTerm {
+  first: SpfTerm;
+  second: SpfTerm;
+  /** The term the two make without the spaces, which parses cleanly. */
+  joined: string;
+}
+
+const splitTermsCache = new WeakMap<SpfRecord, SplitTerm[]>();
+const LONE_PIECE = /^(?:[-+~?]?(?:include|exists|a|mx|ptr|ip4|ip6):|(?:redirect|exp)=|[-+~?])$/i;
+
+/**
+ * Terms a space cuts in two: a mechanism's `:` or a modifier's `=` with its argument after a space, or
+ * a qualifier apart from its mechanism. Receivers read two terms, the first not valid (a permerror for
+ * every message, RFC 7208 §4.6), where the file reads as one. Only when the first piece is one of those
+ * and the two written together parse as one valid term.
+ */
+function splitTerms(record: SpfRecord): SplitTerm[] {
+  let out = splitTermsCache.get(record);
+  if (out) return out;
+  out = [];
+  const v = record.value;
+  for (let i = 0; i + 1 < record.terms.length; i++) {
+    const first = record.terms[i];
+    const second = record.terms[i + 1];
+    if (!LONE_PIECE.test(first.text) || v.slice(first.range.end, second.range.start).trim() !== '') continue;
+    const joined = first.text + second.text;
+    const parsed = parseSpf(`v=spf1 ${joined}`);
+    if (parsed.terms.length === 1 && !parsed.terms[0].invalid && parsed.problems.length === 0) {
+      out.push({ first, second, joined });
+      i++;
+    }
+  }
+  splitTermsCache.set(record, out);
+  return out;
+}
+
+/**
+ * A mechanism written with `=` (`include=_spf.example.net`: an unknown modifier, which receivers ignore)
+ * or a modifier with `:` (`redirect:_spf.example.net`: an unknown mechanism, a permerror). The fix
+ * writes the delimiter the term's name takes, where the term then parses cleanly.
+ */
+interface WrongDelimiter {
+  term: SpfTerm;
+  /** Offset of the `=` or `:`. */
+  at: number;
+  /** The delimiter the name takes. */
+  meant: ':' | '=';
+  /** The term as meant parses cleanly. */
+  clean: boolean;
+}
+
+const wrongDelimitersCache = new WeakMap<SpfRecord, WrongDelimiter[]>();
+
+function wrongDelimiters(record: SpfRecord): WrongDelimiter[] {
+  let out = wrongDelimitersCache.get(record);
+  if (out) return out;
+  out = [];
+  for (const t of record.terms) {
+    let meant: ':' | '=' | undefined;
+    if (t.kind === 'modifier' && (MECHANISMS as readonly string[]).includes(t.name)) meant = ':';
+    else if (t.kind === 'mechanism' && (t.name === 'redirect' || t.name === 'exp') && t.qualifier === '+' && !t.qualifierRange && record.value[t.nameRange.end] === ':') meant = '=';
+    if (!meant) continue;
+    const at = t.nameRange.end;
+    const rel = at - t.range.start;
+    const fixed = t.text.slice(0, rel) + meant + t.text.slice(rel + 1);
+    const parsed = parseSpf(`v=spf1 ${fixed}`);
+    out.push({ term: t, at, meant, clean: parsed.terms.length === 1 && !parsed.terms[0].invalid && parsed.problems.length === 0 });
+  }
+  wrongDelimitersCache.set(record, out);
+  return out;
+}
+
+/** Value ranges other rules report as a whole: the problems of the parser inside them are not reported again. */
+function reportedWhole(record: SpfRecord, site: RecordSite): OffsetRange[] {
+  const out: OffsetRange[] = gluedTerms(site);
+  // A term with an `all` run into it is spf/glued-all's to report.
+  const all = gluedAll(record, site)?.term.range;
+  if (all) out.push(all);
+  for (const x of splitTerms(record)) out.push({ start: x.first.range.start, end: x.second.range.end });
+  for (const x of wrongDelimiters(record)) out.push(x.term.range);
+  return out;
+}
+
 function problemRule(
   id: string,
   code: SpfProblemCode,
@@ -102,11 +186,11 @@ function problemRule(
       // A term made of two by strings joined with no space is spf/glued-strings' to report.
       // Most records have no problem of this code: nothing more to look at.
       if (!record.problems.some((p) => p.code === code)) return;
-      const glued = gluedTerms(ctx.site);
-      // A term with an `all` run into it is spf/glued-all's to report.
-      const all = gluedAll(record, ctx.site)?.term.range;
-      if (all) glued.push({ ...all, joint: all.start, from: all.start, to: all.end });
-      for (const p of record.problems) if (p.code === code && !glued.some((t) => t.start <= p.range.start && p.range.end <= t.end)) ctx.report(p.range, p.message, { fixes: fix?.(record, p.range) });
+      // A term made of two strings, with an `all` run into it, cut by a space, or with the wrong delimiter: another rule's.
+      const whole = reportedWhole(record, ctx.site);
+      // `spf1 mx -all`: the first word is spf/invalid-version's, not also an unknown mechanism.
+      if (code !== 'version' && record.version === undefined) for (const p of record.problems) if (p.code === 'version') whole.push(p.range);
+      for (const p of record.problems) if (p.code === code && !whole.some((t) => t.start <= p.range.start && p.range.end <= t.end)) ctx.report(p.range, p.message, { fixes: fix?.(record, p.range) });
     },
   };
 }
@@ -315,6 +399,60 @@ export const invalidVersion = problemRule(
   },
 );
 
+export const splitTermRule: SpfRule = {
+  id: 'spf/split-term',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'error',
+  summary: 'A space cuts an SPF term in two',
+  fixable: true,
+  docs: {
+    what: 'Finds a term written with a space inside it: after a mechanism\'s `:` (`ip4: 192.0.2.1`, `include: _spf.example.net`), after a modifier\'s `=` (`redirect= _spf.example.net`), or between a qualifier and its mechanism (`~ all`), where the two pieces written together are one valid term.',
+    why: 'RFC 7208 §4.6.1: spaces separate terms, so receivers read two: `ip4:` with no address, or `~` alone, is not valid, and a record with a term that is not valid fails with a permerror for every message (§4.6). A lone `all` after `~ ` is read as `+all`.',
+    bad: '@ IN TXT "v=spf1 ip4: 192.0.2.1 include: _spf.example.net ~ all"',
+    good: '@ IN TXT "v=spf1 ip4:192.0.2.1 include:_spf.example.net ~all"',
+    fix: 'Remove the space (the quick fix does).',
+  },
+  check(record, ctx) {
+    for (const { first, second, joined } of splitTerms(record)) {
+      const range = { start: first.range.start, end: second.range.end };
+      const lone = first.text.length === 1 ? `\`${first.text}\` alone` : `\`${first.text}\` with nothing after it`;
+      const also = /^all$/i.test(second.text) ? `\`${second.text}\` as \`+all\`` : `\`${second.text}\` as a term of its own`;
+      ctx.report(range, `A space cuts \`${joined}\` in two: receivers read ${lone}, which is not a valid term, and ${also}; the record fails with a permerror for every message (RFC 7208 §4.6.1).`, {
+        fixes: [{ title: `Write \`${joined}\``, edits: [{ range: { start: first.range.end, end: second.range.start }, newText: '' }] }],
+      });
+    }
+  },
+};
+
+export const wrongDelimiter: SpfRule = {
+  id: 'spf/wrong-delimiter',
+  kind: 'spf',
+  scope: 'spf',
+  severity: 'error',
+  summary: 'A mechanism written with `=` or a modifier with `:`',
+  fixable: true,
+  docs: {
+    what: 'Finds a mechanism written with `=` before its argument (`include=_spf.example.net`, `ip4=192.0.2.1`) and `redirect` or `exp` written with `:` (`redirect:_spf.example.net`).',
+    why: 'RFC 7208 §4.6.1, §6: `name=value` is a modifier, and receivers ignore modifiers they do not know, so `include=_spf.example.net` includes nothing and the platform\'s mail fails SPF, with no error anywhere. `redirect:` is read as a mechanism no one knows, which is a permerror for every message (§5).',
+    bad: '@ IN TXT "v=spf1 include=_spf.example.net redirect:_spf.example.org"',
+    good: '@ IN TXT "v=spf1 include:_spf.example.net redirect=_spf.example.org"',
+    fix: 'Write mechanisms with `:` and modifiers with `=` (the quick fix does).',
+  },
+  check(record, ctx) {
+    for (const { term, at, meant, clean } of wrongDelimiters(record)) {
+      const fixed = `${term.text.slice(0, at - term.range.start)}${meant}${term.text.slice(at - term.range.start + 1)}`;
+      ctx.report(
+        term.range,
+        meant === ':'
+          ? `\`${term.name}\` is a mechanism, written \`${term.name}:\`; with \`=\`, receivers read \`${term.text}\` as an unknown modifier and ignore it (RFC 7208 §6), so ${term.name === 'include' ? 'nothing is included' : term.name === 'ip4' || term.name === 'ip6' ? 'the address is not authorised' : 'it matches nothing'}.`
+          : `\`${term.name}\` is a modifier, written \`${term.name}=\`; with \`:\`, receivers read \`${term.text}\` as an unknown mechanism, and the record fails with a permerror for every message (RFC 7208 §5).`,
+        { fixes: clean ? [{ title: `Write \`${fixed}\``, edits: [{ range: { start: at, end: at + 1 }, newText: meant }] }] : [] },
+      );
+    }
+  },
+};
+
 export const plusAll: SpfRule = {
   id: 'spf/plus-all',
   kind: 'spf',
@@ -331,7 +469,7 @@ export const plusAll: SpfRule = {
   },
   check(record, ctx) {
     for (const t of mechanisms(record))
-      if (t.name === 'all' && t.qualifier === '+' && !t.invalid)
+      if (t.name === 'all' && t.qualifier === '+' && !t.invalid && !splitTerms(record).some((x) => x.second === t))
         ctx.report(t.range, `\`${t.text}\` authorises every host on the internet to send as this domain (RFC 7208 §5.1); use \`-all\` or \`~all\`.`, {
           fixes: [setQualifier(t, '-'), setQualifier(t, '~')],
         });
@@ -381,6 +519,8 @@ export const noAll: SpfRule = {
     const hasAll = record.terms.some((t) => t.kind === 'mechanism' && t.name === 'all');
     const hasRedirect = record.terms.some((t) => t.kind === 'modifier' && t.name === 'redirect');
     if (hasAll || hasRedirect) return;
+    // `~ all`, `redirect:_spf.example.net`: written, in a form spf/split-term or spf/wrong-delimiter report.
+    if (splitTerms(record).some((x) => /^[-+~?]?all$/i.test(x.joined)) || wrongDelimiters(record).some((x) => x.term.name === 'redirect')) return;
     // `mx-all`: the `all` is written, run into the term before it (spf/glued-all's); `"… mx" "-all"`:
     // in a string glued to the one before (spf/glued-strings').
     if (gluedAll(record, ctx.site) || gluedTerms(ctx.site).some((t) => /^[-+~?]?all$/i.test(record.value.slice(t.joint, t.to)))) return;
@@ -591,7 +731,7 @@ export const unknownModifier: SpfRule = {
   },
   check(record, ctx) {
     for (const t of record.terms)
-      if (t.kind === 'modifier' && t.name !== 'redirect' && t.name !== 'exp' && !t.invalid)
+      if (t.kind === 'modifier' && t.name !== 'redirect' && t.name !== 'exp' && !t.invalid && !(MECHANISMS as readonly string[]).includes(t.name))
         ctx.report(t.nameRange, `Unknown modifier \`${t.name}\` is ignored by receivers (RFC 7208 §6); did you mean \`redirect\` or \`exp\`?`);
   },
 };
@@ -734,6 +874,8 @@ export const spfRules: SpfRule[] = [
   wrongSeparator,
   gluedStrings,
   gluedAllRule,
+  splitTermRule,
+  wrongDelimiter,
   networkTooWide,
   privateAddress,
   unknownMechanism,

@@ -100,6 +100,22 @@ export const sourceRules: SourceRule[] = [
     },
   },
   {
+    id: 'source/yaml-syntax',
+    kind: 'zone',
+    scope: 'source',
+    severity: 'error',
+    summary: 'An octoDNS or CloudFormation YAML file does not parse',
+    fixable: true,
+    docs: {
+      what: 'Finds the YAML errors of an octoDNS, CloudFormation, Ansible or ExternalDNS file, at the place they are (at most five a file, a string never closed first): a quoted string never closed (said at its opening quote), an unquoted value holding `: ` (`value: v=spf1 ip4: 192.0.2.1 -all`, which YAML reads as a mapping), an escape a double-quoted string does not have (`"v=DMARC1\\; p=none"`: octoDNS\'s `\\;` inside double quotes), and any other error the YAML parser reports. The records an error runs through are not checked, since they are not what the file means.',
+      why: 'The tools that deploy these files refuse a file that is not valid YAML (PyYAML for octoDNS, the CloudFormation service), so none of its records are published until it is fixed; and the records as a forgiving reader makes them out (a string that swallows the rest of the file) would give findings about text no one wrote.',
+      bad: "'':\n  type: TXT\n  value: v=spf1 ip4: 192.0.2.1 -all\n",
+      good: "'':\n  type: TXT\n  value: v=spf1 ip4:192.0.2.1 -all\n",
+      fix: 'Close the string; quote a value that holds `: ` (the quick fix puts it in single quotes); inside double quotes write `\\\\;` (the quick fix does), or drop the quotes and write `\\;`.',
+      file: 'example.com.yaml',
+    },
+  },
+  {
     id: 'source/heredoc-newline',
     kind: 'zone',
     scope: 'source',

@@ -14,8 +14,8 @@ import { SourceMap } from '../sourcemap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import type { CharString, RecordSite, ResourceRecord, ValueSyntax } from '../types';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import type { CharString, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { charStrings, octodnsUnescape, type Decoded } from './layers';
 import { decodeScalar, get, makeSite, scalarHost, str } from './yamlscalar';
 import type { SourceProblem, ZoneFile } from './zonefile';
@@ -555,11 +555,89 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
 export function readYamlSource(text: string, uri: string, forced?: YamlFormat, openText?: (file: string) => string | undefined): ZoneFile | undefined {
   const doc = parse(text);
   const format = forced ?? detectYaml(text, doc);
-  if (format === 'octodns') return { ...readOctodns(text, uri, doc), format };
-  if (format === 'cloudformation') return { ...readCloudFormation(text, uri, doc), format };
-  if (format === 'ansible') return doc ? { ...readAnsible(text, uri, doc, openText), format } : undefined;
-  if (format === 'externaldns') return { ...readExternalDns(text, uri), format };
-  return undefined;
+  let out: ZoneFile | undefined;
+  if (format === 'octodns') out = { ...readOctodns(text, uri, doc), format };
+  else if (format === 'cloudformation') out = { ...readCloudFormation(text, uri, doc), format };
+  else if (format === 'ansible') out = doc ? { ...readAnsible(text, uri, doc, openText), format } : undefined;
+  else if (format === 'externaldns') out = { ...readExternalDns(text, uri), format };
+  if (out && doc?.errors.length) withSyntaxErrors(out, doc, text, uri);
+  return out;
+}
+
+/** Errors of a YAML file said at most: the first shows where it goes wrong, the rest often follow from it. */
+const MAX_YAML_ERRORS = 5;
+
+/**
+ * The file's YAML errors as `source/yaml-syntax` problems, each where it is and in the words of what
+ * went wrong; the records and notes the errors run through are not checked (a string never closed
+ * holds the rest of the file).
+ */
+function withSyntaxErrors(out: ZoneFile, doc: Document, text: string, uri: string): void {
+  const spans: OffsetRange[] = [];
+  /** The text of strings never closed. */
+  const swallowed: OffsetRange[] = [];
+  const scalars: { node: Scalar; range: OffsetRange }[] = [];
+  const maps: OffsetRange[] = [];
+  visit(doc, {
+    Scalar(_, n) {
+      if (n.range) scalars.push({ node: n, range: { start: n.range[0], end: n.range[1] } });
+    },
+    Map(_, n) {
+      if (n.range) maps.push({ start: n.range[0], end: n.range[1] });
+    },
+  });
+  const innermost = (pos: number, quoted = false) =>
+    scalars.filter((x) => x.range.start <= pos && pos <= x.range.end && (!quoted || x.node.type === 'QUOTE_DOUBLE' || x.node.type === 'QUOTE_SINGLE')).sort((a, b) => b.range.start - a.range.start)[0];
+  const unclosed = (e: (typeof doc.errors)[number]) => e.code === 'MISSING_CHAR' && /closing .*quote/i.test(e.message);
+  // A string never closed first: the errors inside it follow from it, and are not said.
+  const errors = [...doc.errors.filter(unclosed), ...doc.errors.filter((e) => !unclosed(e))];
+  let said = 0;
+  for (const e of errors) {
+    const pos = e.pos[0];
+    if (swallowed.some((x) => x.start < pos && pos < x.end) || said >= MAX_YAML_ERRORS) continue;
+    let range: OffsetRange = { start: pos, end: Math.max(pos + 1, e.pos[1]) };
+    let span: OffsetRange = innermost(pos)?.range ?? range;
+    let message = `The YAML does not parse here: ${e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').replace(/\.$/, '')}.`;
+    let fixes: SourceProblem['fixes'];
+    if (unclosed(e)) {
+      const open = innermost(pos, true);
+      if (open && open.range.start < pos) {
+        range = { start: open.range.start, end: open.range.start + 1 };
+        span = { start: open.range.start, end: pos };
+        swallowed.push(span);
+        message = `This quoted string is never closed: YAML reads the rest of the file (${text.slice(open.range.start, pos).replace(/\n$/, '').split('\n').length} lines) as its text, and the tools that deploy the file refuse it. Close it with \`${text[open.range.start]}\`.`;
+      }
+    } else if (e.code === 'BLOCK_AS_IMPLICIT_KEY') {
+      // `value: v=spf1 ip4: 192.0.2.1 -all`: a `: ` inside a plain value makes a mapping of it.
+      const map = maps.find((x) => x.start === pos);
+      const line = text.slice(pos, text.indexOf('\n', pos) < 0 ? text.length : text.indexOf('\n', pos)).replace(/\s+(#.*)?$/, '');
+      const colon = line.search(/: /);
+      if (map && colon > 0) {
+        const end = pos + line.length;
+        range = { start: pos, end };
+        span = map;
+        message = `YAML reads this value as a mapping (\`${line.slice(0, colon)}\` → \`${line.slice(colon + 2)}\`), not as text: an unquoted value cannot hold \`: \`, and the tools that deploy the file refuse it. Quote the value.`;
+        if (!line.includes("'")) fixes = [{ title: 'Quote the value', edits: [{ range: { start: pos, end: pos }, newText: "'" }, { range: { start: end, end }, newText: "'" }] }];
+      }
+    } else if (e.code === 'BAD_DQ_ESCAPE' && text[pos] === '\\') {
+      // `"v=DMARC1\; p=none"`: octoDNS's `\;` written inside double quotes, where YAML knows no such escape.
+      const c = text[pos + 1] ?? '';
+      range = { start: pos, end: pos + 2 };
+      message = `\`\\${c}\` is not an escape of a double-quoted YAML string, and the tools that deploy the file refuse it (PyYAML, which octoDNS reads with, does).${c === ';' ? ' Inside double quotes, octoDNS\'s `\\;` is written `\\\\;`; or write the value without quotes, or in single quotes, with `\\;`.' : ''}`;
+      if (c === ';') fixes = [{ title: 'Write `\\\\;`', edits: [{ range: { start: pos, end: pos }, newText: '\\' }] }];
+    }
+    spans.push(span);
+    said++;
+    // An error at the end of the file (a string or a list never closed) is said on its last character.
+    const end = Math.min(range.end, text.length);
+    range = { start: Math.max(0, Math.min(range.start, end === text.length && end > 0 ? end - 1 : end)), end };
+    out.problems.push({ code: 'source/yaml-syntax', message, uri, range, fixes });
+  }
+  const inSpan = (r: OffsetRange) => spans.some((x) => r.start < x.end && x.start < r.end);
+  // What the errors run through: their records are not what the file means, and not what any tool deploys.
+  out.sites = out.sites.filter((x) => x.uri !== uri || !inSpan(x.range));
+  out.records = out.records.filter((r) => r.uri !== uri || !inSpan(r.range));
+  out.problems = out.problems.filter((p) => p.code === 'source/yaml-syntax' || p.uri !== uri || !inSpan(p.range));
 }
 
 export type { SourceProblem, ResourceRecord };
