@@ -563,7 +563,7 @@ describe('SPF terms cut by a space, or written with the other delimiter', () => 
     // Unquoted, `ip4: 192.0.2.1` makes a YAML mapping of the value: that is said first, and its fix quotes the value.
     const plain = "'':\n  type: TXT\n  value: v=spf1 ip4: 192.0.2.1 -all # mail\n";
     const y = lint(plain, {}, undefined, 'example.com.yaml').findings;
-    assert.deepEqual(y.map((x) => x.rule), ['source/yaml-syntax']);
+    assert.deepEqual(y.map((x) => x.rule), ['source/syntax-error']);
     assert.match(y[0].message, /YAML reads this value as a mapping \(`v=spf1 ip4` → `192\.0\.2\.1 -all`\), not as text/);
     const octo = applyFix(plain, y[0].fixes![0]);
     assert.equal(octo, plain.replace("v=spf1 ip4: 192.0.2.1 -all", "'v=spf1 ip4: 192.0.2.1 -all'"));
@@ -572,17 +572,17 @@ describe('SPF terms cut by a space, or written with the other delimiter', () => 
   });
 });
 
-describe('YAML that does not parse (source/yaml-syntax)', () => {
+describe('YAML that does not parse (source/syntax-error)', () => {
   const check = (text: string, file = 'example.com.yaml') => lint(text, {}, undefined, file);
   it('says where a quoted string opens that is never closed, and checks nothing it swallows', () => {
     const text = `'':\n  type: TXT\n  value: "v=spf1 -all\n_dmarc:\n  type: TXT\n  value: v=DMARC1\\; p=none\n`;
     const { findings } = check(text);
-    assert.deepEqual(findings.map((f) => [f.rule, f.range.start]), [['source/yaml-syntax', text.indexOf('"')]]);
+    assert.deepEqual(findings.map((f) => [f.rule, f.range.start]), [['source/syntax-error', text.indexOf('"')]]);
     assert.match(findings[0].message, /This quoted string is never closed: YAML reads the rest of the file \(4 lines\) as its text/);
   });
   it("names octoDNS's `\\;` inside double quotes, with the fix that writes `\\\\;`; other errors in the parser's words", () => {
     const text = '_dmarc:\n  type: TXT\n  value: "v=DMARC1\\; p=none\\; rua=mailto:d@example.com"\n';
-    const f = check(text).findings.filter((x) => x.rule === 'source/yaml-syntax');
+    const f = check(text).findings.filter((x) => x.rule === 'source/syntax-error');
     assert.equal(f.length, 2);
     assert.equal(covered(text, f[0]), '\\;');
     let fixed = text;
@@ -592,7 +592,7 @@ describe('YAML that does not parse (source/yaml-syntax)', () => {
     assert.deepEqual(again.findings.filter((x) => x.severity === 'error'), []);
     assert.equal(again.sites[0].site.value, 'v=DMARC1; p=none; rua=mailto:d@example.com');
     // A flow sequence left open: the parser's message, at its place; the records after it still read.
-    const open = check("'':\n  type: TXT\n  values: [v=spf1 -all\nwww:\n  type: CNAME\n  value: example.com.\n").findings.filter((x) => x.rule === 'source/yaml-syntax');
+    const open = check("'':\n  type: TXT\n  values: [v=spf1 -all\nwww:\n  type: CNAME\n  value: example.com.\n").findings.filter((x) => x.rule === 'source/syntax-error');
     assert.ok(open.length >= 1 && open.every((x) => /The YAML does not parse here: /.test(x.message)), open.map((x) => x.message).join('\n'));
   });
 });

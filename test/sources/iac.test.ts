@@ -321,9 +321,32 @@ describe('Terraform', () => {
     // Found by the property test: a `${` that nothing closes ran the string one character past the end.
     const tf = 'resource "aws_route53_record" "d" {\n  name = "_dmarc.example.com."\n  type = "TXT"\n  records = ["${v=DMARC1; p=none"]\n';
     const a = analyzeZone(tf, 'main.tf');
-    const note = a.findings.find((f) => f.rule === 'source/not-static')!;
-    assert.ok(note, 'the dynamic value is noted');
-    assert.deepEqual([note.range.start, note.range.end], [tf.indexOf('"${'), tf.length]);
+    // Terraform refuses it: said where the template opens, and the string is not checked.
+    const e = a.findings.find((f) => f.rule === 'source/syntax-error')!;
+    assert.deepEqual([e.range.start, e.range.end], [tf.indexOf('${'), tf.indexOf('${') + 2]);
+    assert.ok(a.findings.every((f) => f.range.end <= tf.length));
+  });
+
+  it('says a string not closed on its line is a syntax error, closes it before the brackets the line opened, and checks the other records', () => {
+    const res = (name: string, value: string) => `resource "aws_route53_record" "${name.replace(/\W/g, '')}" {\n  zone_id = "Z1"\n  name    = "${name}"\n  type    = "TXT"\n  records = [${value}\n}\n`;
+    const tf = res('example.com', '"v=spf1 include:_spf.example.net -all]') + res('_dmarc.example.com', '"v=DMARC1; p=none; rua=mailto:d@example.com"]');
+    const a = analyzeZone(tf, 'main.tf');
+    const e = a.findings.filter((f) => f.rule === 'source/syntax-error');
+    assert.equal(e.length, 1);
+    assert.equal(covered(tf, e[0]), '"v=spf1 include:_spf.example.net -all]');
+    assert.match(e[0].message, /This string is not closed on its line: .* Terraform refuses the file .* Close it with `"` before `\]`\./);
+    // Nothing about the value as misread (`-all]`); the record after it is read and checked.
+    assert.ok(!a.findings.some((f) => f.rule.startsWith('spf/')));
+    assert.deepEqual(a.sites.map((x) => x.site.owner), ['_dmarc.example.com']);
+    const fixed = applyFix(tf, e[0].fixes![0]);
+    assert.equal(fixed, tf.replace('-all]', '-all"]'));
+    const again = analyzeZone(fixed, 'main.tf');
+    assert.deepEqual(again.findings.filter((f) => f.rule === 'source/syntax-error'), []);
+    assert.deepEqual(again.sites.map((x) => x.site.value), ['v=spf1 include:_spf.example.net -all', 'v=DMARC1; p=none; rua=mailto:d@example.com']);
+    // No bracket opened before it on the line: closed at the end of the line, before a comment's spaces.
+    const bare = 'resource "cloudflare_record" "s" {\n  zone_id = "z"\n  name    = "example.com"\n  type    = "TXT"\n  content = "v=spf1 -all   \n}\n';
+    const [b] = analyzeZone(bare, 'main.tf').findings.filter((f) => f.rule === 'source/syntax-error');
+    assert.equal(applyFix(bare, b.fixes![0]), bare.replace('-all   ', '-all"   '));
   });
 
   it('maps findings through HCL escapes and writes fixes in HCL syntax', () => {
@@ -702,10 +725,11 @@ describe('Terraform', () => {
   it('reads broken escapes without throwing: a backslash at the end of an unclosed string, \\u without its digits, a code point past U+10FFFF', () => {
     // Found by the property test: each of these used to throw (TypeError, RangeError) out of the reader.
     const hcl = ['records = ["v=spf1 \\', 'records = ["v=spf1 \\u12 -all"]', 'records = ["v=spf1 \\U0011FFFF -all"]'];
-    for (const text of hcl) assert.ok(analyzeZone(text, 'main.tf').findings.some((f) => f.rule.startsWith('spf/')), text);
+    // The string not closed on its line (the first two) is a syntax error, its value not checked.
+    for (const text of hcl) assert.ok(analyzeZone(text, 'main.tf').findings.some((f) => f.rule.startsWith('spf/') || f.rule === 'source/syntax-error'), text);
     const cfn = (v: string) => `Resources:\n  R:\n    Type: AWS::Route53::RecordSet\n    Properties:\n      Name: example.com.\n      Type: TXT\n      ResourceRecords:\n        - "\\"v=spf1 ${v} -all\\""\n`;
-    // An escape YAML does not have is said as such (source/yaml-syntax), and the value is not checked.
-    for (const v of ['\\UFFFFFFFF', '\\xZZ', '\\u12']) assert.ok(analyzeZone(cfn(v), 'stack.yaml').findings.some((f) => f.rule === 'spf/unknown-mechanism' || f.rule === 'source/yaml-syntax'), v);
+    // An escape YAML does not have is said as such (source/syntax-error), and the value is not checked.
+    for (const v of ['\\UFFFFFFFF', '\\xZZ', '\\u12']) assert.ok(analyzeZone(cfn(v), 'stack.yaml').findings.some((f) => f.rule === 'spf/unknown-mechanism' || f.rule === 'source/syntax-error'), v);
   });
 });
 

@@ -543,7 +543,60 @@ export function readTerraform(text: string, uri: string, openText?: (file: strin
   } catch {
     body = { blocks: [] };
   }
-  return fromBlocks(text, uri, body.blocks, tokens, openText);
+  const out = fromBlocks(text, uri, body.blocks, tokens, openText);
+  withUnclosedStrings(out, text, uri, tokens);
+  return out;
+}
+
+/** A quoted string token that ends where its quote closes it (not at the end of its line, nor at an escaped `\"`). */
+function closed(t: Token): boolean {
+  if (t.text.length < 2 || !t.text.endsWith('"')) return false;
+  let k = t.text.length - 2;
+  while (k > 0 && t.text[k] === '\\') k--;
+  return (t.text.length - 2 - k) % 2 === 0;
+}
+
+/**
+ * Quoted strings not closed on their line (HCL ends a quoted string at its line; Terraform refuses the
+ * file) as `source/syntax-error` problems; the records they are in are not checked, since their value
+ * as read runs to the end of the line. The fix closes the string before the brackets that end the line
+ * when the line opened them before it (`records = ["v=spf1 -all]`), else at the end of the line.
+ */
+function withUnclosedStrings(out: ZoneFile, text: string, uri: string, tokens: readonly Token[]): void {
+  const open = tokens.filter((t) => t.kind === 'string' && !closed(t)).slice(0, 5);
+  if (open.length === 0) return;
+  for (const t of open) {
+    // A `${` or `%{` that nothing closes: the string runs on past its line to the end of the file.
+    const tpl = stringParts(t).find((x) => x.kind === 'template' && x.unclosed);
+    if (tpl) {
+      out.problems.push({
+        code: 'source/syntax-error',
+        message: `This \`${text.slice(tpl.from, tpl.from + 2)}\` is never closed with \`}\`, so the string runs on past its line: Terraform refuses the file and nothing in it is deployed.`,
+        uri,
+        range: { start: tpl.from, end: tpl.from + 2 },
+      });
+      continue;
+    }
+    const lineStart = text.lastIndexOf('\n', t.start - 1) + 1;
+    const before = text.slice(lineStart, t.start);
+    const depth = (before.match(/[[(]/g)?.length ?? 0) - (before.match(/[\])]/g)?.length ?? 0);
+    const trail = /[\])},\s]*$/.exec(t.text)![0];
+    const closers = trail.replace(/[\s,]/g, '').length;
+    const at = depth > 0 && closers > 0 && closers <= depth ? t.end - trail.length : t.end - (/\s*$/.exec(t.text)![0].length);
+    const where = at < t.end - (/\s*$/.exec(t.text)![0].length) ? ` before \`${text.slice(at, t.end).trim()}\`` : ' at the end of the line';
+    out.problems.push({
+      code: 'source/syntax-error',
+      message: `This string is not closed on its line: a quoted HCL string ends on the line it starts, so Terraform refuses the file and nothing in it is deployed. Close it with \`"\`${where}.`,
+      uri,
+      range: { start: t.start, end: Math.max(t.start + 1, t.end - (/\s*$/.exec(t.text)![0].length)) },
+      fixes: [{ title: `Close the string${where}`, edits: [{ range: { start: at, end: at }, newText: '"' }] }],
+    });
+  }
+  const spans = open.map((t) => ({ start: t.start, end: t.end }));
+  const inSpan = (r: OffsetRange) => spans.some((x) => r.start < x.end && x.start < r.end);
+  out.sites = out.sites.filter((x) => x.uri !== uri || !inSpan(x.range));
+  out.records = out.records.filter((r) => r.uri !== uri || !inSpan(r.range));
+  out.problems = out.problems.filter((p) => p.code === 'source/syntax-error' || p.uri !== uri || !inSpan(p.range));
 }
 
 /**

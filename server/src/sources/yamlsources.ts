@@ -568,7 +568,7 @@ export function readYamlSource(text: string, uri: string, forced?: YamlFormat, o
 const MAX_YAML_ERRORS = 5;
 
 /**
- * The file's YAML errors as `source/yaml-syntax` problems, each where it is and in the words of what
+ * The file's YAML errors as `source/syntax-error` problems, each where it is and in the words of what
  * went wrong; the records and notes the errors run through are not checked (a string never closed
  * holds the rest of the file).
  */
@@ -631,13 +631,13 @@ function withSyntaxErrors(out: ZoneFile, doc: Document, text: string, uri: strin
     // An error at the end of the file (a string or a list never closed) is said on its last character.
     const end = Math.min(range.end, text.length);
     range = { start: Math.max(0, Math.min(range.start, end === text.length && end > 0 ? end - 1 : end)), end };
-    out.problems.push({ code: 'source/yaml-syntax', message, uri, range, fixes });
+    out.problems.push({ code: 'source/syntax-error', message, uri, range, fixes });
   }
   const inSpan = (r: OffsetRange) => spans.some((x) => r.start < x.end && x.start < r.end);
   // What the errors run through: their records are not what the file means, and not what any tool deploys.
   out.sites = out.sites.filter((x) => x.uri !== uri || !inSpan(x.range));
   out.records = out.records.filter((r) => r.uri !== uri || !inSpan(r.range));
-  out.problems = out.problems.filter((p) => p.code === 'source/yaml-syntax' || p.uri !== uri || !inSpan(p.range));
+  out.problems = out.problems.filter((p) => p.code === 'source/syntax-error' || p.uri !== uri || !inSpan(p.range));
 }
 
 export type { SourceProblem, ResourceRecord };
