@@ -621,6 +621,15 @@ describe('DKIM keys cut short, or with the quotes of split strings pasted in', (
     assert.match(other.message, /character `"` is not base64/);
     assert.equal(other.fixes?.length ?? 0, 0);
   });
+  it('removes the PEM armour lines pasted with the key, and their spaces are not said again as white space in the key', () => {
+    const text = `$ORIGIN example.com.\ns._domainkey IN TXT "v=DKIM1; k=rsa; p=-----BEGIN PUBLIC KEY-----${KEY.slice(0, 180)}" "${KEY.slice(180)}-----END PUBLIC KEY-----"\n`;
+    const f = lint(text, {}, undefined, 'test.zone').findings.filter((x) => x.rule.startsWith('dkim/'));
+    assert.deepEqual(f.map((x) => x.rule), ['dkim/invalid-key']);
+    assert.match(f[0].message, /it holds the PEM armour `-----BEGIN PUBLIC KEY-----` of the key file: DKIM publishes only the base64 between those lines, a usable 2048-bit RSA key without them/);
+    const fixed = applyFix(text, f[0].fixes![0]);
+    assert.equal(fixed, text.replace('-----BEGIN PUBLIC KEY-----', '').replace('-----END PUBLIC KEY-----', ''));
+    assert.deepEqual(lint(fixed, {}, undefined, 'test.zone').findings.filter((x) => x.rule.startsWith('dkim/')), []);
+  });
 });
 
 describe('DMARC report destinations listed twice', () => {

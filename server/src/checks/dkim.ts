@@ -149,18 +149,18 @@ export const invalidKey = rule({
   summary: '`p=` is not a public key',
   fixable: true,
   docs: {
-    what: 'Finds `p=` values that are not base64, whose decoded bytes are not an RSA (SubjectPublicKeyInfo or PKCS#1) or Ed25519 public key, or that are cut short (the message says how many bytes the key declares and its size); and keys that hold the quotes of a zone file\'s split strings (`…\\" \\"…` in a zone file, `…" "…` in a YAML or HCL value), which are published as part of the key.',
+    what: 'Finds `p=` values that are not base64, whose decoded bytes are not an RSA (SubjectPublicKeyInfo or PKCS#1) or Ed25519 public key, or that are cut short (the message says how many bytes the key declares and its size); and keys that hold PEM armour lines (`-----BEGIN PUBLIC KEY-----`) or the quotes of a zone file\'s split strings (`…\\" \\"…` in a zone file, `…" "…` in a YAML or HCL value), which are published as part of the key.',
     why: 'RFC 6376 §3.6.1 and RFC 8463 §4.2: verifiers must decode the key; a truncated or mistyped key (often a string cut when pasted) fails every signature.',
     bad: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=${KEY.slice(0, 200)}\\" \\"" "${KEY.slice(200)}"`,
     good: `sel._domainkey IN TXT "v=DKIM1; k=rsa; p=" ${split(KEY)}`,
-    fix: 'Copy the public key again from the signing system, as one base64 string split only between quoted strings. Quotes pasted into the key: the quick fix removes them.',
+    fix: 'Copy the public key again from the signing system, as one base64 string split only between quoted strings. Quotes or PEM armour lines (`-----BEGIN PUBLIC KEY-----`) pasted into the key: the quick fix removes them.',
   },
   check(record, ctx) {
     const key = record.key;
     if (!key?.error) return;
-    const quotes = key.strayQuotes;
+    const strays = key.strays;
     ctx.report(keyRange(record), `\`p=\` is not a usable public key: ${key.error} (RFC 6376 §3.6.1).`, {
-      fixes: quotes ? [{ title: `Remove the quotes from the key`, edits: quotes.map((q) => ({ range: q, newText: '' })) }] : [],
+      fixes: strays ? [{ title: strays.what === 'quotes' ? 'Remove the quotes from the key' : 'Remove the PEM armour lines from the key', edits: strays.ranges.map((q) => ({ range: q, newText: '' })) }] : [],
     });
   },
 });
@@ -362,7 +362,8 @@ export const whitespaceInKey = rule({
   },
   check(record, ctx) {
     const p = record.byName.get('p');
-    if (!p || record.key?.whitespaceAt === undefined) return;
+    // Spaces in pasted PEM armour (`-----BEGIN PUBLIC KEY-----`) go with it: dkim/invalid-key's fix.
+    if (!p || record.key?.whitespaceAt === undefined || record.key.strays?.what === 'pem') return;
     const edits = [];
     const re = /\s+/g;
     for (let m = re.exec(p.value); m; m = re.exec(p.value)) {

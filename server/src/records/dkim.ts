@@ -18,8 +18,11 @@ export interface DkimKeyInfo {
   whitespaceAt?: number;
   /** Key data with white space removed. */
   base64: string;
-  /** Quotes inside the key data (`…" "…`: a zone file's split strings pasted into one value), whose removal leaves a usable key. */
-  strayQuotes?: { start: number; end: number }[];
+  /**
+   * What was pasted into the key data with it, whose removal leaves a usable key: quotes (`…" "…`, a zone
+   * file's split strings pasted into one value) or PEM armour (`-----BEGIN PUBLIC KEY-----`).
+   */
+  strays?: { what: 'quotes' | 'pem'; ranges: { start: number; end: number }[] };
 }
 
 export interface DkimRecord extends TagRecord {
@@ -152,13 +155,19 @@ export function decodeKey(tag: Tag, declaredType: string): DkimKeyInfo {
   if (base64 === '') return info;
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 === 1) {
     const bad = /[^A-Za-z0-9+/=\s]/.exec(tag.value);
-    if (bad?.[0] === '"') {
-      // `MIIB…W" "b2/…`: the quotes of a zone file's split strings, copied into a value that is published as it is written.
-      const runs = [...tag.value.matchAll(/"[\s"]*"|"/g)];
-      const rest = decodeKey({ ...tag, value: tag.value.replace(/"[\s"]*"|"/g, '') }, declaredType);
-      if (!rest.error && rest.type) {
-        info.strayQuotes = runs.map((m) => ({ start: tag.valueRange.start + m.index!, end: tag.valueRange.start + m.index! + m[0].length }));
-        info.error = `it holds \`${runs[0][0]}\`, the quotes of a zone file's split strings copied into the value: they are published as part of the key, which is a usable ${rest.type === 'rsa' ? `${rest.bits}-bit RSA` : 'Ed25519'} key without them`;
+    // `MIIB…W" "b2/…`: the quotes of a zone file's split strings, copied into a value that is published as it is
+    // written; `-----BEGIN PUBLIC KEY-----MIIB…`: the PEM file's armour lines copied with the key.
+    const pasted = bad?.[0] === '"' ? { what: 'quotes' as const, re: /"[\s"]*"|"/g } : bad?.[0] === '-' ? { what: 'pem' as const, re: /\s*-----(?:BEGIN|END) [A-Z0-9 ]+-----\s*/g } : undefined;
+    if (pasted) {
+      const runs = [...tag.value.matchAll(pasted.re)];
+      const rest = runs.length ? decodeKey({ ...tag, value: tag.value.replace(pasted.re, '') }, declaredType) : undefined;
+      if (rest && !rest.error && rest.type) {
+        info.strays = { what: pasted.what, ranges: runs.map((m) => ({ start: tag.valueRange.start + m.index!, end: tag.valueRange.start + m.index! + m[0].length })) };
+        const kind = rest.type === 'rsa' ? `${rest.bits}-bit RSA` : 'Ed25519';
+        info.error =
+          pasted.what === 'quotes'
+            ? `it holds \`${runs[0][0]}\`, the quotes of a zone file's split strings copied into the value: they are published as part of the key, which is a usable ${kind} key without them`
+            : `it holds the PEM armour \`${runs[0][0].trim()}\` of the key file: DKIM publishes only the base64 between those lines, a usable ${kind} key without them`;
         return info;
       }
     }
