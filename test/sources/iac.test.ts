@@ -347,6 +347,11 @@ describe('Terraform', () => {
     const bare = 'resource "cloudflare_record" "s" {\n  zone_id = "z"\n  name    = "example.com"\n  type    = "TXT"\n  content = "v=spf1 -all   \n}\n';
     const [b] = analyzeZone(bare, 'main.tf').findings.filter((f) => f.rule === 'source/syntax-error');
     assert.equal(applyFix(bare, b.fixes![0]), bare.replace('-all   ', '-all"   '));
+    // A heredoc whose marker never comes back alone on a line: said on its opener, its text not checked.
+    const here = 'resource "aws_route53_record" "h" {\n  zone_id = "Z1"\n  name    = "example.com"\n  type    = "TXT"\n  records = [<<EOT\nv=spf1 +all\n  EOT2\n  ]\n}\n';
+    const h = analyzeZone(here, 'main.tf').findings;
+    assert.deepEqual(h.map((f) => [f.rule, covered(here, f)]), [['source/syntax-error', '<<EOT']]);
+    assert.match(h[0].message, /This heredoc has no closing line `EOT`/);
   });
 
   it('maps findings through HCL escapes and writes fixes in HCL syntax', () => {

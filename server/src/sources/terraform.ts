@@ -563,9 +563,20 @@ function closed(t: Token): boolean {
  * when the line opened them before it (`records = ["v=spf1 -all]`), else at the end of the line.
  */
 function withUnclosedStrings(out: ZoneFile, text: string, uri: string, tokens: readonly Token[]): void {
-  const open = tokens.filter((t) => t.kind === 'string' && !closed(t)).slice(0, 5);
+  const open = tokens.filter((t) => (t.kind === 'string' && !closed(t)) || (t.kind === 'heredoc' && /^<</.test(t.text) && !heredocParts(t))).slice(0, 5);
   if (open.length === 0) return;
   for (const t of open) {
+    if (t.kind === 'heredoc') {
+      // `<<EOT` with no line that is only `EOT` after it: the heredoc runs to the end of the file.
+      const opener = /^<<-?([A-Za-z_][A-Za-z0-9_]*)/.exec(t.text)!;
+      out.problems.push({
+        code: 'source/syntax-error',
+        message: `This heredoc has no closing line \`${opener[1]}\` (the marker alone on its line), so it runs to the end of the file: Terraform refuses the file and nothing in it is deployed.`,
+        uri,
+        range: { start: t.start, end: t.start + opener[0].length },
+      });
+      continue;
+    }
     // A `${` or `%{` that nothing closes: the string runs on past its line to the end of the file.
     const tpl = stringParts(t).find((x) => x.kind === 'template' && x.unclosed);
     if (tpl) {
