@@ -28,7 +28,7 @@ import { readFallback } from './sources/fallback';
 import { mxMatches, readMtaStsPolicy } from './sources/mtastspolicy';
 import { mxData } from './records/cname';
 import { mxHost } from './dns/types';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument as parseYamlDocument } from 'yaml';
 import { isDnscontrolName, isJavaScriptName, isMtaStsPolicyName, isProseOrCodeName, isYamlSourceName, isZoneFileName, looksLikeDnscontrol } from './files';
 import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
 
@@ -107,7 +107,8 @@ export function mapFix(site: RecordSite, fix: ValueFix): Fix {
 }
 
 /**
- * An edit inside a plain YAML scalar can turn it into something else (a number, `true`, a comment):
+ * An edit inside a plain YAML scalar can turn it into something else (a number, `true`, a comment) or
+ * into text YAML refuses (a plain scalar cannot start with `@`, or hold `: `):
  * then the whole scalar is rewritten double-quoted, so the value stays the string it must be.
  */
 function keepYamlString(site: RecordSite, edits: Fix['edits']): Fix['edits'] {
@@ -116,7 +117,9 @@ function keepYamlString(site: RecordSite, edits: Fix['edits']): Fix['edits'] {
   for (const e of [...edits].sort((a, b) => b.range.start - a.range.start)) raw = raw.slice(0, e.range.start - base) + e.newText + raw.slice(e.range.end - base);
   let parsed: unknown;
   try {
-    parsed = parseYaml(`x: ${raw}`, { logLevel: 'silent' }) as { x?: unknown } | null;
+    // Not valid YAML as it stands (a plain scalar starting with `@` or `%`, holding `: `): quoted too.
+    const doc = parseYamlDocument(`x: ${raw}`, { logLevel: 'silent', prettyErrors: false });
+    parsed = doc.errors.length === 0 ? (doc.toJS() as { x?: unknown } | null) : undefined;
   } catch {
     parsed = undefined;
   }

@@ -90,6 +90,18 @@ describe('octoDNS', () => {
     assert.equal(fixed, octo.replace('+all', '-all'));
   });
 
+  it('an edit that would leave a plain value YAML refuses (starting with `@`, holding `: `) writes it double-quoted, the value as meant', () => {
+    const text = `_dmarc:\n  type: TXT\n  value: v=DMARC1\\; p=none\\; rua=mailto:a@example.com\n`;
+    const site = readSource(text, 'example.com.yaml').sites[0];
+    for (const [range, newText] of [[{ start: 0, end: site.value.indexOf('@') }, ''], [{ start: 8, end: 8 }, ' x: y']] as const) {
+      const edited = applyFix(text, mapFix(site, { title: 'edit', edits: [{ range, newText }] }));
+      const again = analyzeZone(edited, 'example.com.yaml');
+      assert.deepEqual(again.findings.filter((f) => f.rule === 'source/syntax-error'), [], edited);
+      assert.equal(again.zone.sites[0]?.value, site.value.slice(0, range.start) + newText + site.value.slice(range.end), edited);
+      assert.match(edited, /value: "/);
+    }
+  });
+
   it('flags a missing \\; escape and its fix inserts the backslash', () => {
     const text = `_dmarc:\n  type: TXT\n  value: v=DMARC1; p=reject\n`;
     const a = analyzeZone(text, 'example.com.yaml');

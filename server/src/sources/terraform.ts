@@ -657,7 +657,8 @@ export function readTerraformJson(text: string, uri: string, openText?: (file: s
       else if (top === 'variable') each(v, (o) => props(o).forEach(([name, body]) => blocks.push(block('variable', [name], body))));
     }
   const out = fromBlocks(text, uri, blocks, strings, openText);
-  for (const e of errors) out.problems.push({ code: 'source/not-static', message: `This .tf.json file is not valid JSON here (${printParseErrorCode(e.error)}); what follows may not be checked.`, uri, range: errorRange(e.offset, e.length, text.length) });
+  for (const e of errors.slice(0, 5))
+    out.problems.push({ code: 'source/syntax-error', message: `This .tf.json file is not valid JSON here (${printParseErrorCode(e.error)}), so Terraform refuses it; what follows may not be checked.`, uri, range: errorRange(e.offset, e.length, text.length) });
   return out;
 }
 

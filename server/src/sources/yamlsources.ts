@@ -597,7 +597,7 @@ function withSyntaxErrors(out: ZoneFile, doc: Document, text: string, uri: strin
     if (swallowed.some((x) => x.start < pos && pos < x.end) || said >= MAX_YAML_ERRORS) continue;
     let range: OffsetRange = { start: pos, end: Math.max(pos + 1, e.pos[1]) };
     let span: OffsetRange = innermost(pos)?.range ?? range;
-    let message = `The YAML does not parse here: ${e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').replace(/\.$/, '')}.`;
+    let message = `The ${/\.json$/i.test(uri) ? 'JSON' : 'YAML'} does not parse here: ${e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').replace(/\.$/, '')}.`;
     let fixes: SourceProblem['fixes'];
     if (unclosed(e)) {
       const open = innermost(pos, true);
