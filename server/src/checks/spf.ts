@@ -92,6 +92,12 @@ interface SplitTerm {
 }
 
 const splitTermsCache = new WeakMap<SpfRecord, SplitTerm[]>();
+
+/** The text is one SPF term, valid as written. */
+function oneValidTerm(text: string): boolean {
+  const parsed = parseSpf(`v=spf1 ${text}`);
+  return parsed.terms.length === 1 && !parsed.terms[0].invalid && parsed.problems.length === 0;
+}
 const LONE_PIECE = /^(?:[-+~?]?(?:include|exists|a|mx|ptr|ip4|ip6):|(?:redirect|exp)=|[-+~?])$/i;
 
 /**
@@ -110,8 +116,7 @@ function splitTerms(record: SpfRecord): SplitTerm[] {
     const second = record.terms[i + 1];
     if (!LONE_PIECE.test(first.text) || v.slice(first.range.end, second.range.start).trim() !== '') continue;
     const joined = first.text + second.text;
-    const parsed = parseSpf(`v=spf1 ${joined}`);
-    if (parsed.terms.length === 1 && !parsed.terms[0].invalid && parsed.problems.length === 0) {
+    if (oneValidTerm(joined)) {
       out.push({ first, second, joined });
       i++;
     }
@@ -131,6 +136,8 @@ interface WrongDelimiter {
   at: number;
   /** The delimiter the name takes. */
   meant: ':' | '=';
+  /** The term written with it. */
+  fixed: string;
   /** The term as meant parses cleanly. */
   clean: boolean;
 }
@@ -149,8 +156,7 @@ function wrongDelimiters(record: SpfRecord): WrongDelimiter[] {
     const at = t.nameRange.end;
     const rel = at - t.range.start;
     const fixed = t.text.slice(0, rel) + meant + t.text.slice(rel + 1);
-    const parsed = parseSpf(`v=spf1 ${fixed}`);
-    out.push({ term: t, at, meant, clean: parsed.terms.length === 1 && !parsed.terms[0].invalid && parsed.problems.length === 0 });
+    out.push({ term: t, at, meant, fixed, clean: oneValidTerm(fixed) });
   }
   wrongDelimitersCache.set(record, out);
   return out;
@@ -440,8 +446,7 @@ export const wrongDelimiter: SpfRule = {
     fix: 'Write mechanisms with `:` and modifiers with `=` (the quick fix does).',
   },
   check(record, ctx) {
-    for (const { term, at, meant, clean } of wrongDelimiters(record)) {
-      const fixed = `${term.text.slice(0, at - term.range.start)}${meant}${term.text.slice(at - term.range.start + 1)}`;
+    for (const { term, at, meant, fixed, clean } of wrongDelimiters(record)) {
       ctx.report(
         term.range,
         meant === ':'

@@ -36,20 +36,28 @@ export function looksLikeDkim(value: string): boolean {
 // SubjectPublicKeyInfo prefix for an Ed25519 key (RFC 8410 §4): wraps the raw 32 bytes of RFC 8463.
 export const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
-/** One DER element: tag, start of its contents, end of its contents; undefined when malformed. */
-function derAt(buf: Buffer, at: number, end: number): { tag: number; start: number; end: number } | undefined {
-  if (at + 2 > end) return undefined;
-  const tag = buf[at];
+/**
+ * A DER header read before `limit`: tag, start and declared end of its contents, which may run past
+ * `limit` (a key cut short); undefined when the header itself does not fit or is malformed.
+ */
+function headerAt(buf: Buffer, at: number, limit = buf.length): { tag: number; start: number; end: number } | undefined {
+  if (at + 2 > limit) return undefined;
   let len = buf[at + 1];
   let start = at + 2;
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n === 0 || n > 3 || start + n > end) return undefined;
+    if (n === 0 || n > 3 || start + n > limit) return undefined;
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + buf[start + i];
     start += n;
   }
-  return start + len <= end ? { tag, start, end: start + len } : undefined;
+  return { tag: buf[at], start, end: start + len };
+}
+
+/** One DER element: tag, start of its contents, end of its contents; undefined when malformed or running past `end`. */
+function derAt(buf: Buffer, at: number, end: number): { tag: number; start: number; end: number } | undefined {
+  const h = headerAt(buf, at, end);
+  return h && h.end <= end ? h : undefined;
 }
 
 const RSA_OID = Buffer.from('06092a864886f70d010101', 'hex');
@@ -104,21 +112,6 @@ export function cutShortOrNotSequence(der: Buffer): boolean {
   let len = 0;
   for (let i = 0; i < n; i++) len = len * 256 + der[2 + i];
   return 2 + n + len > der.length;
-}
-
-/** A DER header whose contents may run past the bytes there (a key cut short): tag, start and declared end of its contents. */
-function headerAt(buf: Buffer, at: number): { tag: number; start: number; end: number } | undefined {
-  if (at + 2 > buf.length) return undefined;
-  let len = buf[at + 1];
-  let start = at + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 3 || start + n > buf.length) return undefined;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i];
-    start += n;
-  }
-  return { tag: buf[at], start, end: start + len };
 }
 
 /**

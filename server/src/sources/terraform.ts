@@ -20,7 +20,7 @@ import { type Attribute, type Block, heredocParts, parseBody, type StringPart, s
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { decodedOf, elementsOf, evaluate, type ExprEnv, generated, type HVal, lastUnknown, textOf } from './hclexpr';
 import { charStrings, sliceDecoded, type Decoded } from './layers';
-import { splitStringText, type SourceProblem, type ZoneFile } from './zonefile';
+import { leaveUnread, splitStringText, type SourceProblem, type ZoneFile } from './zonefile';
 
 /** One entry of a literal `for_each`: its key, its value as written, and for an object value its flat attributes (`each.value.name`). */
 interface ForEachEntry {
@@ -603,11 +603,7 @@ function withUnclosedStrings(out: ZoneFile, text: string, uri: string, tokens: r
       fixes: [{ title: `Close the string${where}`, edits: [{ range: { start: at, end: at }, newText: '"' }] }],
     });
   }
-  const spans = open.map((t) => ({ start: t.start, end: t.end }));
-  const inSpan = (r: OffsetRange) => spans.some((x) => r.start < x.end && x.start < r.end);
-  out.sites = out.sites.filter((x) => x.uri !== uri || !inSpan(x.range));
-  out.records = out.records.filter((r) => r.uri !== uri || !inSpan(r.range));
-  out.problems = out.problems.filter((p) => p.code === 'source/syntax-error' || p.uri !== uri || !inSpan(p.range));
+  leaveUnread(out, uri, open);
 }
 
 /**

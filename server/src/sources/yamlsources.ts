@@ -18,7 +18,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, t
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, ValueSyntax } from '../types';
 import { charStrings, octodnsUnescape, type Decoded } from './layers';
 import { decodeScalar, get, makeSite, scalarHost, str } from './yamlscalar';
-import type { SourceProblem, ZoneFile } from './zonefile';
+import { leaveUnread, type SourceProblem, type ZoneFile } from './zonefile';
 import { looksLikeAnsible, readAnsible } from './ansible';
 import { looksLikeExternalDns, readExternalDns } from './externaldns';
 
@@ -633,11 +633,7 @@ function withSyntaxErrors(out: ZoneFile, doc: Document, text: string, uri: strin
     range = { start: Math.max(0, Math.min(range.start, end === text.length && end > 0 ? end - 1 : end)), end };
     out.problems.push({ code: 'source/syntax-error', message, uri, range, fixes });
   }
-  const inSpan = (r: OffsetRange) => spans.some((x) => r.start < x.end && x.start < r.end);
-  // What the errors run through: their records are not what the file means, and not what any tool deploys.
-  out.sites = out.sites.filter((x) => x.uri !== uri || !inSpan(x.range));
-  out.records = out.records.filter((r) => r.uri !== uri || !inSpan(r.range));
-  out.problems = out.problems.filter((p) => p.code === 'source/syntax-error' || p.uri !== uri || !inSpan(p.range));
+  leaveUnread(out, uri, spans);
 }
 
 export type { SourceProblem, ResourceRecord };

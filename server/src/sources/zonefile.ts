@@ -29,6 +29,19 @@ export interface SourceProblem {
   fixes?: Fix[];
 }
 
+/**
+ * Leaves unread what a syntax error of the file runs through (`spans`, offsets in `uri`): its records,
+ * record sites and the notes on them, which are not what the file means and not what any tool deploys.
+ * The `source/syntax-error` problems that say so stay.
+ */
+export function leaveUnread(out: ZoneFile, uri: string, spans: readonly OffsetRange[]): void {
+  if (spans.length === 0) return;
+  const inSpan = (r: OffsetRange) => spans.some((x) => r.start < x.end && x.start < r.end);
+  out.sites = out.sites.filter((x) => x.uri !== uri || !inSpan(x.range));
+  out.records = out.records.filter((r) => r.uri !== uri || !inSpan(r.range));
+  out.problems = out.problems.filter((p) => p.code === 'source/syntax-error' || p.uri !== uri || !inSpan(p.range));
+}
+
 /** Writes text as the inside of a zone-file quoted string (RFC 1035 §5.1 escapes). */
 export function encodeZoneString(text: string): string {
   let out = '';
