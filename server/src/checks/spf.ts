@@ -114,7 +114,9 @@ function splitTerms(record: SpfRecord): SplitTerm[] {
   for (let i = 0; i + 1 < record.terms.length; i++) {
     const first = record.terms[i];
     const second = record.terms[i + 1];
-    if (!LONE_PIECE.test(first.text) || v.slice(first.range.end, second.range.start).trim() !== '') continue;
+    // Most terms end otherwise: the pattern is not tried on them (10 000 records a zone in the bench).
+    const last = first.text.charCodeAt(first.text.length - 1);
+    if ((last !== 58 && last !== 61 && first.text.length !== 1) || !LONE_PIECE.test(first.text) || v.slice(first.range.end, second.range.start).trim() !== '') continue;
     const joined = first.text + second.text;
     if (oneValidTerm(joined)) {
       out.push({ first, second, joined });
