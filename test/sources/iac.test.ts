@@ -366,6 +366,44 @@ describe('Terraform', () => {
     assert.match(h[0].message, /This heredoc has no closing line `EOT`/);
   });
 
+  it('says brackets that do not pair up, and a /* comment never closed, and fixes what is plain', () => {
+    const spf = 'resource "aws_route53_record" "spf" {\n  zone_id = "Z1"\n  name    = "example.com"\n  type    = "TXT"\n  records = ["v=spf1 include:_spf.example.net +all"\n  ttl     = 300\n}\n';
+    const dmarc = 'resource "aws_route53_record" "dmarc" {\n  zone_id = "Z1"\n  name    = "_dmarc.example.com"\n  type    = "TXT"\n  records = ["v=DMARC1; p=none; rua=mailto:d@example.com"]\n';
+    const tf = spf + '\n' + dmarc;
+    const a = analyzeZone(tf, 'main.tf');
+    const e = a.findings.filter((f) => f.rule === 'source/syntax-error');
+    assert.deepEqual(e.map((f) => [covered(tf, f), f.range.start]), [['[', tf.indexOf('[')], ['{', tf.lastIndexOf('{')]]);
+    assert.match(e[0].message, /^This `\[` is never closed with `\]`: the `\}` on line 7 closes what is around it first, so Terraform refuses the file/);
+    assert.match(e[1].message, /^This `\{` is never closed with `\}` before the end of the file/);
+    // The list's record is not checked as misread (no not-static note, no +all); the open block's record is.
+    assert.ok(!a.findings.some((f) => f.rule === 'source/not-static' || f.rule === 'spf/plus-all'));
+    assert.deepEqual(a.sites.map((x) => x.site.owner), ['_dmarc.example.com']);
+    // The fixes: the list closes at the end of its line, the last block at the end of the file.
+    const list = applyFix(tf, e[0].fixes![0]);
+    assert.equal(list, tf.replace('+all"\n', '+all"]\n'));
+    const both = applyFix(list, analyzeZone(list, 'main.tf').findings.find((f) => f.rule === 'source/syntax-error')!.fixes![0]);
+    assert.equal(both, `${list}}\n`);
+    const clean = analyzeZone(both, 'main.tf');
+    assert.deepEqual(clean.findings.filter((f) => f.rule === 'source/syntax-error'), []);
+    assert.ok(clean.findings.some((f) => f.rule === 'spf/plus-all'));
+    // A block left open before another: said, but no fix (where it ends is not plain).
+    const early = dmarc + '\n' + spf.replace('+all"\n', '+all"]\n');
+    const open = analyzeZone(early, 'main.tf').findings.filter((f) => f.rule === 'source/syntax-error');
+    assert.equal(open.length, 1);
+    assert.equal(covered(early, open[0]), '{');
+    assert.equal(open[0].fixes, undefined);
+    // A closer with nothing open: its fix removes it; a comment never closed is said on its `/*`.
+    const stray = spf.replace('+all"\n', '+all"]\n') + '}\n/* old records\n';
+    const s = analyzeZone(stray, 'main.tf').findings.filter((f) => f.rule === 'source/syntax-error');
+    assert.deepEqual(s.map((f) => covered(stray, f)), ['}', '/*']);
+    assert.match(s[0].message, /^This `\}` closes nothing that is open/);
+    assert.match(s[1].message, /^This `\/\*` comment is never closed with `\*\/`/);
+    assert.equal(applyFix(stray, s[0].fixes![0]), stray.replace('}\n/*', '\n/*'));
+    // Balanced brackets in every HCL form say nothing.
+    const fine = 'locals {\n  m = { for k, v in var.x : k => [v, "}"] }\n  s = "${join("]", ["a"])}"\n  h = <<EOT\n(\nEOT\n}\n# {\n// [\n/* ( */\n';
+    assert.deepEqual(analyzeZone(fine, 'main.tf').findings.filter((f) => f.rule === 'source/syntax-error'), []);
+  });
+
   it('maps findings through HCL escapes and writes fixes in HCL syntax', () => {
     const a = analyzeZone(tf, 'main.tf');
     const key = a.findings.find((f) => f.rule === 'dkim/rsa-key-under-2048');

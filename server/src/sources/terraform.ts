@@ -544,8 +544,142 @@ export function readTerraform(text: string, uri: string, openText?: (file: strin
     body = { blocks: [] };
   }
   const out = fromBlocks(text, uri, body.blocks, tokens, openText);
-  withUnclosedStrings(out, text, uri, tokens);
+  // A string not closed on its line swallows the brackets after it: those are said once it is closed.
+  if (!withUnclosedStrings(out, text, uri, tokens)) withUnbalancedBrackets(out, text, uri, tokens);
   return out;
+}
+
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+const OPENER: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+/** Top-level HCL block types, which start a line of their own. */
+const TOP_LEVEL = /^(?:resource|data|module|variable|locals|output|provider|terraform|moved|import|check|removed)\b/;
+
+/** The line (0-based) of an offset. */
+function lineNumber(text: string, at: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * Brackets that do not pair up, and a `/*` comment never closed, as `source/syntax-error` problems
+ * (Terraform refuses the file). Read as a compiler would: a closer that meets another kind of opener
+ * closes the nearest open one of its kind, and the openers it passes over are the ones never closed; a
+ * closer with none of its kind open closes nothing. A list or call whose line plainly ends it (the next
+ * line starts a new attribute, block or closes the block) gets the fix that closes it at the end of its
+ * line; a last block left open at the end of the file, the fix that closes it there; a stray closer,
+ * the fix that removes it. Records whose value holds an unclosed opener are not checked (their value as
+ * read runs on past where the user meant it to end); the other records are.
+ */
+function withUnbalancedBrackets(out: ZoneFile, text: string, uri: string, tokens: readonly Token[]): void {
+  const stack: Token[] = [];
+  const found: { tok: Token; stray?: true; cut?: Token }[] = [];
+  for (const t of tokens) {
+    if (t.kind !== 'punct') continue;
+    if (CLOSER[t.text]) stack.push(t);
+    else if (OPENER[t.text]) {
+      const k = stack.map((x) => x.text).lastIndexOf(OPENER[t.text]);
+      if (k < 0) found.push({ tok: t, stray: true });
+      else {
+        for (const x of stack.splice(k + 1)) found.push({ tok: x, cut: t });
+        stack.pop();
+      }
+    }
+  }
+  for (const x of stack) found.push({ tok: x });
+  const comment = unclosedComment(text, tokens);
+  if (found.length === 0 && comment === undefined) return;
+  found.sort((a, b) => a.tok.start - b.tok.start);
+  const unread: OffsetRange[] = [];
+  for (const { tok, stray, cut } of found.slice(0, 5)) {
+    if (stray) {
+      out.problems.push({
+        code: 'source/syntax-error',
+        message: `This \`${tok.text}\` closes nothing that is open, so Terraform refuses the file and nothing in it is deployed.`,
+        uri,
+        range: { start: tok.start, end: tok.end },
+        fixes: [{ title: `Remove the \`${tok.text}\``, edits: [{ range: { start: tok.start, end: tok.end }, newText: '' }] }],
+      });
+      continue;
+    }
+    const close = CLOSER[tok.text];
+    const where = cut ? `: the \`${cut.text}\` on line ${lineNumber(text, cut.start) + 1} closes what is around it first` : ' before the end of the file';
+    const fix = closingFix(text, tokens, tok, close);
+    out.problems.push({
+      code: 'source/syntax-error',
+      message: `This \`${tok.text}\` is never closed with \`${close}\`${where}, so Terraform refuses the file and nothing in it is deployed.`,
+      uri,
+      range: { start: tok.start, end: tok.end },
+      ...(fix ? { fixes: [fix] } : {}),
+    });
+    // A block left open keeps its records as written; a list, call or object in a value does not.
+    if (!isBlockOpener(tokens, tok)) unread.push({ start: tok.start, end: cut ? cut.start : text.length });
+  }
+  if (comment !== undefined)
+    out.problems.push({
+      code: 'source/syntax-error',
+      message: 'This `/*` comment is never closed with `*/`, so it runs to the end of the file: Terraform refuses the file and nothing in it is deployed.',
+      uri,
+      range: { start: comment, end: comment + 2 },
+    });
+  leaveUnread(out, uri, unread);
+}
+
+/** Whether `{` opens a block (`resource "t" "n" {`, `lifecycle {`): after an identifier and labels that start its line. */
+function isBlockOpener(tokens: readonly Token[], tok: Token): boolean {
+  if (tok.text !== '{') return false;
+  let i = tokens.indexOf(tok) - 1;
+  while (i >= 0 && tokens[i].kind === 'string') i--;
+  if (i < 0 || tokens[i].kind !== 'ident') return false;
+  while (i > 0 && tokens[i - 1].kind === 'ident') i--;
+  return i === 0 || tokens[i - 1].kind === 'newline';
+}
+
+/**
+ * The fix for an opener never closed, when where it should close is plain: a list, call or object
+ * whose line has more after it and whose next line starts anew (an attribute, a block, a closing
+ * brace) closes at the end of its line, before a comment; a block left open at the end of the file,
+ * when no block starts after it, closes there. None when other openers on its line are open too.
+ */
+function closingFix(text: string, tokens: readonly Token[], tok: Token, close: string): { title: string; edits: TextEdit[] } | undefined {
+  const i = tokens.indexOf(tok);
+  if (isBlockOpener(tokens, tok)) {
+    const after = text.slice(tok.end);
+    if (after.split('\n').some((line) => TOP_LEVEL.test(line))) return undefined;
+    const end = text.length;
+    const nl = text.endsWith('\n') ? '' : '\n';
+    return { title: `Close the block with \`}\` at the end of the file`, edits: [{ range: { start: end, end }, newText: `${nl}}\n` }] };
+  }
+  let j = i + 1;
+  for (; j < tokens.length && tokens[j].kind !== 'newline'; j++) if (tokens[j].kind === 'punct' && (CLOSER[tokens[j].text] || OPENER[tokens[j].text])) return undefined;
+  const last = tokens[j - 1];
+  if (last === tok) return undefined;
+  let k = j;
+  while (k < tokens.length && tokens[k].kind === 'newline') k++;
+  const next = tokens[k];
+  const starts = next === undefined || (next.kind === 'punct' && next.text === '}') || (next.kind === 'ident' && (tokens[k + 1]?.text === '=' || tokens[k + 1]?.text === '{' || tokens[k + 1]?.kind === 'string'));
+  if (!starts) return undefined;
+  // A trailing comma stays where it is, after the closer it follows.
+  const at = last.kind === 'punct' && last.text === ',' ? last.start : last.end;
+  return { title: `Close it with \`${close}\` at the end of its line`, edits: [{ range: { start: at, end: at }, newText: close }] };
+}
+
+/** The offset of a `/*` comment that nothing closes (it runs on from after the last token to the end), if any. */
+function unclosedComment(text: string, tokens: readonly Token[]): number | undefined {
+  let i = tokens.length ? tokens[tokens.length - 1].end : 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) return undefined;
+      i = nl + 1;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const e = text.indexOf('*/', i + 2);
+      if (e < 0) return i;
+      i = e + 2;
+    } else i++;
+  }
+  return undefined;
 }
 
 /** A quoted string token that ends where its quote closes it (not at the end of its line, nor at an escaped `\"`). */
@@ -562,9 +696,9 @@ function closed(t: Token): boolean {
  * as read runs to the end of the line. The fix closes the string before the brackets that end the line
  * when the line opened them before it (`records = ["v=spf1 -all]`), else at the end of the line.
  */
-function withUnclosedStrings(out: ZoneFile, text: string, uri: string, tokens: readonly Token[]): void {
+function withUnclosedStrings(out: ZoneFile, text: string, uri: string, tokens: readonly Token[]): boolean {
   const open = tokens.filter((t) => (t.kind === 'string' && !closed(t)) || (t.kind === 'heredoc' && /^<</.test(t.text) && !heredocParts(t))).slice(0, 5);
-  if (open.length === 0) return;
+  if (open.length === 0) return false;
   for (const t of open) {
     if (t.kind === 'heredoc') {
       // `<<EOT` with no line that is only `EOT` after it: the heredoc runs to the end of the file.
@@ -604,6 +738,7 @@ function withUnclosedStrings(out: ZoneFile, text: string, uri: string, tokens: r
     });
   }
   leaveUnread(out, uri, open);
+  return true;
 }
 
 /**
