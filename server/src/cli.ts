@@ -15,7 +15,7 @@ import { providerForDkimTarget, providerForInclude, providerForSelector, useProv
 import { coverageFrom, describe as describeRecord, dmarcBehindCname, orgDomain, workspaceDmarc } from './senders/analyze';
 import { discoverPolicy } from './senders/treewalk';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
-import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, type LintOptions, type ParsedZone, type RuleSetting, type ZoneAnalysis } from './service';
+import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, type LintOptions, type ParsedZone, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { reportStats, type ReportStats } from './reports/stats';

@@ -10,8 +10,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encodeZoneString } from '../../server/src/sources/zonefile';
 import { startDnsServer, type DnsServer } from '../dns-server';

@@ -110,7 +110,7 @@ describe('null MX', () => {
   });
 
   it('no DMARC record at all is dmarc/missing-record, which says the name takes no mail and offers p=reject first', () => {
-    const { text, findings } = lint('@ IN MX 0 .\n@ IN TXT "v=spf1 -all"');
+    const { findings } = lint('@ IN MX 0 .\n@ IN TXT "v=spf1 -all"');
     assert.deepEqual(of(PARKED, findings), []);
     const [f] = of('dmarc/missing-record', findings);
     assert.match(f.message, /publishes SPF but has no DMARC record.* It takes no mail \(null MX\), and its SPF `-all` with no DKIM key says it sends none: it loses nothing with `p=reject`, published at once\.$/);

@@ -156,8 +156,8 @@ export function newNameOf(target: RenameTarget, typed: string): string | { error
   return bad ? { error: `\`${typed}\` is not a domain name: ${bad}.` } : abs;
 }
 
-/** The text that writes `name` where `written` (read under `origin`) was: relative under the same origin, else absolute. */
-function writeZoneName(name: string, written: string, origin: string | undefined, owner: boolean): string | undefined {
+/** The text that writes `name` in a zone read under `origin`: relative under the origin, else absolute. */
+function writeZoneName(name: string, origin: string | undefined, owner: boolean): string | undefined {
   if (origin === undefined) return `${name}.`;
   if (origin === '') return name;
   if (name === origin) return '@';
@@ -228,7 +228,7 @@ export function renameEdits(target: RenameTarget, newName: string, sources: read
         if (origin !== undefined && origin !== '' && under(origin, old))
           return { error: `\`${old}\` is the origin of the names in ${where(r.uri, n.range)} (its \`$ORIGIN\` or zone name, or a name above it): rename the zone there, not its records.` };
         const to = moved(n.name, old, newName);
-        let newText = writeZoneName(to, written, origin, n.owner);
+        let newText = writeZoneName(to, origin, n.owner);
         if (newText === undefined) return { error: `Renaming would move \`${n.name}\` (${where(r.uri, n.range)}) to \`${to}\`, outside the origin \`${origin}\` its file writes it under: the record would leave the zone.` };
         // Keep the labels above the renamed name as written (their case, their escapes).
         const extra = n.name.length - old.length;

@@ -381,7 +381,6 @@ function dkimAlignment(s: SenderProfile, p: Provider | undefined, cov: Coverage 
     return /[<{]/.test(sel) && s.dkimSelectors.length === templates.length ? { ...r, name: `${s.dkimSelectors[i]}._domainkey` } : r;
   });
   const publish = named.map((r) => fill(r, d));
-  const howTo = p?.dkimSetup ?? (publish.length ? publish.map(describe).join(' and ') : 'the DKIM key the platform provides');
   if (!aligns(d, s.from, adkim, org)) return { aligned: false, why: `it signs with d=${d}, which does not align with ${s.from} (${adkim === 's' ? 'strict' : relaxedWhy(d, s.from, org)})`, publish: [] };
   const usable: string[] = [];
   const check = (selector: string, index: number | undefined): boolean => {

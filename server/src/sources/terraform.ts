@@ -1198,7 +1198,7 @@ function readBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
   let ctx: Context | undefined;
   for (const inputs of calls.length ? calls : [undefined]) ctx = readResources(out, text, uri, blocks, openText, inputs);
   // Values this file's module calls write for the records of the modules they call.
-  if (blocks.some((b) => b.type === 'module')) moduleCallSites(out, text, uri, blocks, ctx!, openText);
+  if (blocks.some((b) => b.type === 'module')) moduleCallSites(out, uri, blocks, ctx!, openText);
   addLiterals(out, allTokens, ctx!);
   return out;
 }
@@ -1352,7 +1352,7 @@ function alternativesOf(tok: Token): { condition: string; branches: Token[]; tes
  * into a module whose record is `records = [var.spf_record]`): sites here, at the strings, with the
  * owners the module gives them for this call. Values that a module writes itself are its own file's.
  */
-function moduleCallSites(out: ZoneFile, text: string, uri: string, blocks: readonly Block[], ctx: Context, openText?: (file: string) => string | undefined): void {
+function moduleCallSites(out: ZoneFile, uri: string, blocks: readonly Block[], ctx: Context, openText?: (file: string) => string | undefined): void {
   const from = path.dirname(path.resolve(uri));
   /** Each called folder's files that name variables, parsed once for all the calls of it. */
   const folders = new Map<string, { file: string; text: string; blocks: Block[]; whole: Set<string> }[]>();
