@@ -6,6 +6,7 @@ import { cnameChainEnd } from '../records/cname';
 import { isDynamic, wholeZone } from '../records/dynamic';
 import type { ResourceRecord } from '../types';
 import { hostRecords } from './hosts';
+import { cnameIn } from './reached';
 import type { DnsModel, ModelRule } from './rule';
 
 const READ = new Set(['TXT', 'CNAME', 'A', 'AAAA', 'MX', 'SOA', 'NS', 'DNAME']);
@@ -18,10 +19,9 @@ const looksLikeKey = (r: ResourceRecord) => {
 /** The selectors of a model that are CNAMEs, with where each chain ends. */
 function selectorChains(model: DnsModel) {
   const out: { record: ResourceRecord; owner: string; chain: ReturnType<typeof cnameChainEnd> }[] = [];
-  const cnames = model.cnames();
-  // The CNAME at a name, in this file or the workspace (the chain may cross files).
-  const cnameAt = (n: string) => cnames.get(n) ?? model.workspace?.at(n).find((e) => e.record.type === 'CNAME')?.record;
-  for (const [owner, record] of cnames) if (owner.includes('._domainkey.') && !isDynamic(record)) out.push({ record, owner, chain: cnameChainEnd(owner, cnameAt) });
+  // The CNAME at a name, in this file or the workspace (the chain may cross files; one the provider flattens is not followed).
+  const cnameAt = cnameIn(model);
+  for (const [owner, record] of model.cnames()) if (owner.includes('._domainkey.') && !isDynamic(record)) out.push({ record, owner, chain: cnameChainEnd(owner, cnameAt) });
   return out;
 }
 
