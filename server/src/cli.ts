@@ -36,7 +36,7 @@ import { mxHost } from './dns/types';
 import { checkHost } from './spf/evaluator';
 import { LOOKUP_LIMIT, lookupTree, treeLines, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
-import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
+import { SEVERITIES, type Finding, type OffsetRange, type RecordSite, type Severity } from './types';
 import { STAGES, stageOf } from './rollout';
 import { LineIndex, type Position } from './util/lines';
 import { tagNamed } from './records/taglist';
@@ -663,8 +663,8 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
     return inv;
   };
   // Why a record its zone file holds is never served: the delegation at or above it, or a DNAME above it.
-  const notServed = (uri: string, owner: string) => {
-    const o = workspace.occluder(uri, owner);
+  const notServed = (uri: string, owner: string, zone: string | undefined) => {
+    const o = workspace.occluder(uri, owner, zone);
     if (!o) return undefined;
     if (o.by === 'dname') return `it is below ${o.name}, whose DNAME redirects it to the same name under ${hostOf(o.entries[0].record)}`;
     return `${o.name === owner ? owner : `it is under ${o.name}, which`} is delegated to ${o.entries.map((e) => hostOf(e.record)).join(', ')}`;
@@ -674,12 +674,15 @@ function runInventory(analyses: ZoneAnalysis[], workspace: WorkspaceIndex): Doma
   const reached = new Set<string>();
   for (const a of analyses) {
     for (const [uri, t] of a.zone.texts) if (!indexes.has(uri)) indexes.set(uri, new LineIndex(t));
+    // The zone infrastructure as code names for each record (ResourceRecord.zone).
+    const zones = new Map<RecordSite, string>();
+    for (const r of a.zone.records) if (r.site && r.zone !== undefined) zones.set(r.site, r.zone);
     for (const s of a.sites) {
       // One of the values a conditional chooses is not what the file publishes (that is not known).
       if (!s.kind || s.kind === 'senderid' || s.site.owner === undefined || s.site.alternative) continue;
       const owner = s.site.owner;
       const index = indexes.get(s.site.uri)!;
-      const why = notServed(s.site.uri, owner);
+      const why = notServed(s.site.uri, owner, zones.get(s.site));
       const base: InventoryRecord = { kind: s.kind, owner, value: s.site.value, path: s.site.uri, range: lspRange(index, s.site.range), ...(why !== undefined ? { notServed: why } : {}) };
       if (s.kind === 'spf') {
         const inv = get(owner);

@@ -408,7 +408,7 @@ export function dropSuperseded(findings: Finding[]): void {
 
 /** The rest of the workspace as the cross-record rules see it: the files in `own` (the one being checked and its includes) supply their own records. */
 function viewOf(ws: WorkspaceIndex, own: ReadonlySet<string>): WorkspaceView {
-  return { at: (owner) => ws.at(owner, own), cnamesTo: (name) => ws.cnamesTo(name, own), under: (suffix) => ws.under(suffix), occluded: (uri, owner) => ws.occluded(uri, owner) };
+  return { at: (owner) => ws.at(owner, own), cnamesTo: (name) => ws.cnamesTo(name, own), under: (suffix) => ws.under(suffix), occluded: (uri, owner, zone) => ws.occluded(uri, owner, zone) };
 }
 
 export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], enabled: (id: string) => boolean, workspace?: WorkspaceView, texts?: ReadonlyMap<string, string>): RawFinding[] {

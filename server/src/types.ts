@@ -108,6 +108,11 @@ export interface ResourceRecord {
    * what it ends with, absolute (`_domainkey.example.com`), while `owner` is undefined.
    */
   ownerSuffix?: string;
+  /**
+   * Infrastructure as code: the zone the record is published in, when the source names it (its
+   * domain, or a stand-in for one named by an expression: util/zonenames). Zone files say it with an SOA.
+   */
+  zone?: string;
 }
 
 export interface TextEdit {

@@ -95,26 +95,33 @@ export class WorkspaceIndex {
 
   /**
    * Whether the file `uri` holds `owner` at or below a delegation or below a DNAME of a zone it holds
-   * whole, where its servers never serve what it writes (records/zonecut).
+   * whole, where its servers never serve what it writes (records/zonecut). For a record of
+   * infrastructure as code, `zone` is the zone it names (ResourceRecord.zone): the delegations in that
+   * zone count, in whichever file (a Terraform module's records are spread over its files).
    */
-  occluded(uri: string, owner: string): boolean {
+  occluded(uri: string, owner: string, zone?: string): boolean {
     if (this.cuts === undefined) {
       this.cuts = false;
       for (const f of this.files.values()) {
         const apexes = new Set<string>();
         for (const r of f.records) if (r.type === 'SOA' && r.owner !== undefined) apexes.add(r.owner);
-        if (apexes.size && f.records.some((r) => r.type === 'DNAME' || (r.type === 'NS' && r.owner !== undefined && !apexes.has(r.owner)))) {
+        if (f.records.some((r) => (r.type === 'DNAME' && (apexes.size || r.zone !== undefined)) || (r.type === 'NS' && r.owner !== undefined && (r.zone !== undefined ? r.owner !== r.zone : apexes.size > 0 && !apexes.has(r.owner))))) {
           this.cuts = true;
           break;
         }
       }
     }
-    return this.cuts && isOccluded(owner, (n) => this.at(n), (e) => e.record, (e) => e.uri === uri);
+    return this.cuts && isOccluded(owner, (n) => this.at(n), (e) => e.record, this.mine(uri, zone), zone);
+  }
+
+  /** The entries of one file, or of one zone when it is named (infrastructure as code). */
+  private mine(uri: string, zone: string | undefined): (e: IndexEntry) => boolean {
+    return zone === undefined ? (e) => e.uri === uri && e.record.zone === undefined : (e) => e.record.zone === zone;
   }
 
   /** What makes the file `uri` hold `owner` where its zone never serves it: the delegation or DNAME above it. */
-  occluder(uri: string, owner: string): Occluder<IndexEntry> | undefined {
-    return this.occluded(uri, owner) ? occluderOf(owner, (n) => this.at(n), (e) => e.record, (e) => e.uri === uri) : undefined;
+  occluder(uri: string, owner: string, zone?: string): Occluder<IndexEntry> | undefined {
+    return this.occluded(uri, owner, zone) ? occluderOf(owner, (n) => this.at(n), (e) => e.record, this.mine(uri, zone), zone) : undefined;
   }
 
   private refresh(uri: string): void {

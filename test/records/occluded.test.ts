@@ -56,6 +56,55 @@ describe('records at or below a delegation', () => {
     assert.match(found[0].message, /^This SPF record is at `news\.example\.com`/);
   });
 
+  it('reads Terraform the same way: an NS record at a subdomain of the zone a record names, in this file or another of the module', async () => {
+    const rec = (id: string, zone: string, name: string, type: string, values: string) => `resource "aws_route53_record" "${id}" {\n  zone_id = ${zone}\n  name    = "${name}"\n  type    = "${type}"\n  ttl     = 300\n  records = [${values}]\n}\n`;
+    const main = `resource "aws_route53_zone" "main" {\n  name = "example.com"\n}\n${rec('ns', 'aws_route53_zone.main.zone_id', 'email', 'NS', '"ns1.exacttarget.com.", "ns2.exacttarget.com."')}${rec('spf', 'aws_route53_zone.main.zone_id', 'email.example.com', 'TXT', '"v=spf1 include:cust-spf.exacttarget.com -all"')}${rec('apex', 'aws_route53_zone.main.zone_id', 'example.com', 'TXT', '"v=spf1 include:email.example.com -all"')}`;
+    const other = rec('dmarc', 'aws_route53_zone.main.zone_id', '_dmarc.email', 'TXT', '"v=DMARC1; p=reject"');
+    // The child zone as its own Route 53 zone, delegated from the parent: its records are served.
+    const child = `resource "aws_route53_zone" "email" {\n  name = "email.example.com"\n}\n${rec('child', 'aws_route53_zone.email.zone_id', 'bounce', 'TXT', '"v=spf1 -all"')}`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-occ-tf-'));
+    fs.writeFileSync(path.join(dir, 'main.tf'), main);
+    fs.writeFileSync(path.join(dir, 'other.tf'), other);
+    const ws = new WorkspaceIndex();
+    const parsed = new Map<string, ReturnType<typeof readZone>>();
+    for (const [file, text] of [['main.tf', main], ['other.tf', other], ['child/main.tf', child]]) {
+      const p = readZone(text, path.join(dir, file));
+      parsed.set(file, p);
+      ws.set(path.join(dir, file), p.zone.records, p.sites);
+    }
+    assert.deepEqual(parsed.get('main.tf')!.zone.records.filter((r) => r.type === 'TXT').map((r) => [r.owner, r.zone]), [['email.example.com', 'example.com'], ['example.com', 'example.com']]);
+    const check = (file: string, text: string) => analyzeZone(text, path.join(dir, file), { workspace: ws }).findings.filter((f) => f.rule === RULE);
+    const inMain = check('main.tf', main);
+    assert.deepEqual(inMain.map((f) => covered(main, f)), ['"v=spf1 include:cust-spf.exacttarget.com -all"']);
+    assert.match(inMain[0].message, /^This SPF record is at `email\.example\.com`, which this zone delegates to other name servers \(`ns1\.exacttarget\.com`, `ns2\.exacttarget\.com`\)/);
+    // The delegation is in main.tf, the DMARC record under it in other.tf: the module is one zone.
+    const inOther = check('other.tf', other);
+    assert.equal(inOther.length, 1);
+    assert.match(inOther[0].message, /^This DMARC record is below `email\.example\.com`/);
+    assert.equal(inOther[0].related?.[0].uri, path.join(dir, 'main.tf'));
+    assert.deepEqual(check('child/main.tf', child), []);
+    // The resolver agrees: what the parent zone holds under its delegation is not an answer; the child zone's is.
+    const resolver = new WorkspaceResolver(ws);
+    assert.equal(resolver.lookup('_dmarc.email.example.com', 'TXT'), undefined);
+    assert.equal(resolver.lookup('email.example.com', 'TXT'), undefined);
+    assert.equal(resolver.lookup('bounce.email.example.com', 'TXT')?.status, 'ok');
+    assert.equal(resolver.delegation('email.example.com')?.cut, 'email.example.com');
+    // The inventory says why the two are never served.
+    const inv = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'inventory', dir, '--format', 'json'], { encoding: 'utf8' });
+    const domains = JSON.parse(inv.stdout).domains as { domain: string; spf: { notServed?: string }[]; dmarc: { notServed?: string }[] }[];
+    const email = domains.find((d) => d.domain === 'email.example.com')!;
+    assert.match(email.spf[0].notServed ?? '', /^email\.example\.com is delegated to ns1\.exacttarget\.com, ns2\.exacttarget\.com$/);
+    assert.match(email.dmarc[0].notServed ?? '', /^it is under email\.example\.com, which is delegated to/);
+    assert.equal(domains.find((d) => d.domain === 'example.com')!.spf[0].notServed, undefined);
+    // A zone named by its id: the same zone for both records, whose domain is not known (said as such).
+    const byId = rec('ns', '"Z0123456789"', 'email', 'NS', '"ns1.exacttarget.com."') + rec('spf', '"Z0123456789"', 'email', 'TXT', '"v=spf1 -all"');
+    const [f] = analyzeZone(byId, 'main.tf').findings.filter((x) => x.rule === RULE);
+    assert.match(f.message, /^This SPF record is at `email\.<zone Z0123456789>`, which this zone delegates/);
+    // A name written whole in a zone named by its id: which zone it is in is not known, so nothing is said.
+    const whole = rec('ns', '"Z0123456789"', 'email', 'NS', '"ns1.exacttarget.com."') + rec('spf', '"Z0123456789"', 'email.example.com', 'TXT', '"v=spf1 -all"');
+    assert.deepEqual(analyzeZone(whole, 'main.tf').findings.filter((x) => x.rule === RULE), []);
+  });
+
   it('the SPF tree does not read an occluded record: the child zone\'s when the workspace holds it, else the delegation is said', async () => {
     const parent = `${SOA}@ IN TXT "v=spf1 include:news.example.com include:x.old.example.com -all"\nnews IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 ip4:192.0.2.0/24 -all"\nold IN DNAME new.example.net.\nx.old IN TXT "v=spf1 -all"\n`;
     const ws = new WorkspaceIndex();

@@ -456,7 +456,8 @@ export const conflictingDefinitions = rule({
       const other = model.workspace.at(s.site.owner).find((e) => e.site !== undefined && e.site.kind === s.kind && !e.site.site.holes && e.site.site.value !== s.site.value && e.uri !== s.site.uri);
       if (!other) continue;
       // A record beside a delegation of its own zone is never served: the child zone's is (zone/occluded-record says so).
-      if (model.workspace.occluded?.(other.uri, s.site.owner) || isOccluded(s.site.owner, (n) => recordsAt(model, n), (r) => r)) continue;
+      const zone = other.record.zone === undefined ? undefined : recordsAt(model, s.site.owner).find((r) => r.site === s.site)?.zone;
+      if (model.workspace.occluded?.(other.uri, s.site.owner, other.record.zone) || isOccluded(s.site.owner, (n) => recordsAt(model, n), (r) => r, (r) => r.zone === zone, zone)) continue;
       ctx.report(s.site, 'owner', `\`${s.site.owner}\` has a different ${KIND_NAMES[s.kind]} record in ${other.uri}; only one of the two is what DNS serves.`, {
         related: [{ uri: other.uri, range: other.record.range, message: `the other ${KIND_NAMES[s.kind]} record for ${s.site.owner}` }],
         anchors: [other.record],

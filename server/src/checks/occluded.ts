@@ -67,7 +67,7 @@ export const occludedRecord: ModelRule = {
   summary: 'A record at or below a delegation in its own zone, or below a DNAME, is never served',
   fixable: true,
   docs: {
-    what: 'Finds records a zone holds at or below one of its own delegations: a name other than the apex with NS records (a zone cut). The delegation\'s NS records, a DS record at the cut, and the addresses of the delegation\'s own name servers (glue) are what belongs there and are not flagged. Also records below a DNAME. Only zones the file holds whole are checked (a zone file with its SOA, a DNSControl `D()` that is the whole zone), so a snippet\'s NS records are not taken for a delegation.',
+    what: 'Finds records a zone holds at or below one of its own delegations: a name other than the apex with NS records (a zone cut). The delegation\'s NS records, a DS record at the cut, and the addresses of the delegation\'s own name servers (glue) are what belongs there and are not flagged. Also records below a DNAME. Only zones the file holds whole are checked (a zone file with its SOA, a DNSControl `D()` that is the whole zone), so a snippet\'s NS records are not taken for a delegation; and records of infrastructure as code whose zone the file names (Terraform `zone_id = aws_route53_zone.main.zone_id` and the other providers\' zone references, a CloudFormation `HostedZoneName`, an octoDNS zone file): there an NS record at a name below the zone\'s is a delegation of that zone, in whichever file of the workspace it is written (a Terraform module\'s records are spread over its files).',
     why: 'RFC 1034 §4.2.1 and §4.3.2: data at or below a zone cut belongs to the child zone. The parent\'s servers (BIND, Knot, NSD and hosted DNS alike) answer every query for those names with a referral to the child\'s servers, so the records the parent holds there are never served. Below a DNAME, servers answer with the DNAME and a CNAME to the name it redirects to (RFC 6672 §2.4), never with the records written there. An SPF, DMARC or DKIM record left beside a delegation, typically after a subdomain was handed to a mail platform or another team, is not the record receivers read: they read the child zone\'s, or find none.',
     bad: '$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\nnews IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 include:_spf.mail-platform.example -all"',
     good: '$ORIGIN example.com.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\nnews IN NS ns1.mail-platform.example.',
@@ -76,49 +76,73 @@ export const occludedRecord: ModelRule = {
     workspace: { file: 'news.example.com.zone', text: '$ORIGIN news.example.com.\n@ IN SOA ns1.mail-platform.example. hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1.mail-platform.example.\n' },
   },
   check(model, ctx) {
-    // The zones this file holds whole: the owners of its SOA records.
+    // The zones this file holds whole: the owners of its SOA records. Records from infrastructure as
+    // code name their zone instead (ResourceRecord.zone), whole or not: a delegation is within one zone.
     const apexes: string[] = [];
-    for (const r of model.records) if (r.type === 'SOA' && r.owner !== undefined && !r.superseded) apexes.push(r.owner);
-    if (apexes.length === 0) return;
-    const apexOf = (name: string) => {
+    let named = false;
+    for (const r of model.records) {
+      if (r.type === 'SOA' && r.owner !== undefined && !r.superseded) apexes.push(r.owner);
+      else if (r.zone !== undefined) named = true;
+    }
+    if (apexes.length === 0 && !named) return;
+    const apexOf = (r: ResourceRecord) => {
+      const name = r.owner;
+      if (name === undefined) return undefined;
+      if (r.zone !== undefined) return name === r.zone || name.endsWith(`.${r.zone}`) ? r.zone : undefined;
       let best: string | undefined;
       for (const a of apexes) if ((name === a || name.endsWith(`.${a}`)) && (best === undefined || a.length > best.length)) best = a;
       return best;
     };
+    const key = (apex: string, name: string) => `${apex} ${name}`;
     // The cuts: NS records at a name other than the apex of the zone it is in.
     const cuts = new Map<string, ResourceRecord[]>();
+    const addCut = (r: ResourceRecord, apex: string) => {
+      const list = cuts.get(key(apex, r.owner!));
+      if (list) list.push(r);
+      else cuts.set(key(apex, r.owner!), [r]);
+    };
     for (const r of model.records) {
       if (r.type !== 'NS' || r.owner === undefined || r.superseded || isDynamic(r)) continue;
-      const apex = apexOf(r.owner);
-      if (apex === undefined || apex === r.owner) continue;
-      const list = cuts.get(r.owner);
-      if (list) list.push(r);
-      else cuts.set(r.owner, [r]);
+      const apex = apexOf(r);
+      if (apex !== undefined && apex !== r.owner) addCut(r, apex);
     }
+    // Infrastructure as code: a delegation in another file of the workspace (another .tf file of the module) in the same zone.
+    const asked = new Set<string>();
+    const cutElsewhere = (apex: string, name: string) => {
+      const k = key(apex, name);
+      if (asked.has(k) || !model.workspace) return;
+      asked.add(k);
+      for (const e of model.workspace.at(name)) if (e.record.type === 'NS' && e.record.zone === apex && !isDynamic(e.record)) addCut(e.record, apex);
+    };
     // DNAMEs: every name below one is redirected, whatever the zone holds there.
     const dnames = new Map<string, ResourceRecord>();
-    for (const r of model.records) if (r.type === 'DNAME' && r.owner !== undefined && !r.superseded && !isDynamic(r) && apexOf(r.owner) !== undefined) dnames.set(r.owner, r);
-    if (cuts.size === 0 && dnames.size === 0) return;
+    for (const r of model.records) {
+      if (r.type !== 'DNAME' || r.owner === undefined || r.superseded || isDynamic(r)) continue;
+      const apex = apexOf(r);
+      if (apex !== undefined) dnames.set(key(apex, r.owner), r);
+    }
+    if (cuts.size === 0 && dnames.size === 0 && !(named && model.workspace)) return;
     const glue = new Map<string, Set<string>>();
-    const gluesOf = (cut: string) => {
-      let g = glue.get(cut);
-      if (!g) glue.set(cut, (g = new Set(cuts.get(cut)!.map(hostOf))));
+    const gluesOf = (k: string) => {
+      let g = glue.get(k);
+      if (!g) glue.set(k, (g = new Set(cuts.get(k)!.map(hostOf))));
       return g;
     };
     for (const r of model.records) {
       if (r.owner === undefined || r.superseded || isDynamic(r)) continue;
-      const apex = apexOf(r.owner);
+      const apex = apexOf(r);
       if (apex === undefined || r.owner === apex) continue;
       // The topmost cut at or above the owner (everything under it is the child zone's), or DNAME above it.
       let cut: string | undefined;
       let dname: ResourceRecord | undefined;
       for (let n = r.owner; ; n = parent(n)) {
-        if (n !== r.owner && dnames.has(n)) {
-          dname = dnames.get(n);
+        if (n !== r.owner && dnames.has(key(apex, n))) {
+          dname = dnames.get(key(apex, n));
           cut = undefined;
         }
         if (n === apex || !n.includes('.')) break;
-        if (cuts.has(n)) {
+        if (r.zone !== undefined) cutElsewhere(apex, n);
+        if (cuts.has(key(apex, n))) {
           cut = n;
           dname = undefined;
         }
@@ -137,8 +161,8 @@ export const occludedRecord: ModelRule = {
       if (cut === undefined) continue;
       if (r.owner === cut && AT_CUT.has(r.type)) continue;
       // Glue: the addresses of the delegation's own name servers, which the referral carries.
-      if ((r.type === 'A' || r.type === 'AAAA') && gluesOf(cut).has(r.owner)) continue;
-      const ns = cuts.get(cut)!;
+      if ((r.type === 'A' || r.type === 'AAAA') && gluesOf(key(apex, cut)).has(r.owner)) continue;
+      const ns = cuts.get(key(apex, cut))!;
       const kind = kindOf(r);
       const mail = kind.startsWith('SPF') || kind.startsWith('DMARC') || kind.startsWith('DKIM');
       ctx.reportAt(

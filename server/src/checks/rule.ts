@@ -106,7 +106,7 @@ export interface WorkspaceView {
   /** Records at names ending in `.suffix` (every `…._domainkey.example.com`), in any file. */
   under?(suffix: string): { uri: string; record: ResourceRecord }[];
   /** Whether the file `uri` holds `owner` where its zone never serves it: at or below its own delegation, or below a DNAME. */
-  occluded?(uri: string, owner: string): boolean;
+  occluded?(uri: string, owner: string, zone?: string): boolean;
 }
 
 /** Every record of one zone (its includes too), for checks across records, plus the workspace. */

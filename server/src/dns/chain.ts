@@ -19,7 +19,7 @@ export class WorkspaceResolver implements Resolver {
     const owner = name.toLowerCase().replace(/\.$/, '');
     let entries = this.workspace.at(owner);
     // Records a zone holds at or below its own delegation, or below a DNAME, are never served (zone/occluded-record).
-    if (entries.length && entries.some((e) => this.workspace.occluded(e.uri, owner))) entries = entries.filter((e) => !this.workspace.occluded(e.uri, owner));
+    if (entries.length && entries.some((e) => this.workspace.occluded(e.uri, owner, e.record.zone))) entries = entries.filter((e) => !this.workspace.occluded(e.uri, owner, e.record.zone));
     let synthesized: string | undefined;
     if (entries.length === 0) {
       const known = this.authoritative(owner);
@@ -82,7 +82,7 @@ export class WorkspaceResolver implements Resolver {
       const here = this.workspace.at(n);
       if (here.some((e) => e.record.type === 'SOA')) return undefined;
       const ns = here.filter((e) => e.record.type === 'NS' && !e.record.superseded && !isDynamic(e.record));
-      if (ns.length && this.workspace.occluded(ns[0].uri, n)) return { cut: n, servers: ns.filter((e) => e.uri === ns[0].uri).map((e) => hostOf(e.record)), uri: ns[0].uri };
+      if (ns.length && this.workspace.occluded(ns[0].uri, n, ns[0].record.zone)) return { cut: n, servers: ns.filter((e) => e.uri === ns[0].uri).map((e) => hostOf(e.record)), uri: ns[0].uri };
       const dot = n.indexOf('.');
       if (dot < 0) return undefined;
       n = n.slice(dot + 1);

@@ -17,11 +17,14 @@ export interface Occluder<T> {
  * What makes one file hold `owner` where its zone never serves it, if anything. `at(n)` gives the
  * entries at a name (`mine` keeps the file's, when `at` gives every file's) and `record` the record of
  * each. Only a zone the file holds whole (its SOA above the name) has delegations: a snippet's NS
- * records may be its own apex's.
+ * records may be its own apex's. Infrastructure as code names the zone of its records instead
+ * (ResourceRecord.zone): given `zone`, its apex is that name, and `mine` should keep that zone's records.
  */
-export function occluderOf<T>(owner: string, at: (n: string) => readonly T[], record: (e: T) => ResourceRecord, mine: (e: T) => boolean = () => true): Occluder<T> | undefined {
+export function occluderOf<T>(owner: string, at: (n: string) => readonly T[], record: (e: T) => ResourceRecord, mine: (e: T) => boolean = () => true, zone?: string): Occluder<T> | undefined {
+  if (zone !== undefined && owner !== zone && !owner.endsWith(`.${zone}`)) return undefined;
   let found: Occluder<T> | undefined;
   for (let n = owner; ; ) {
+    if (n === zone) return found;
     let soa = false;
     const ns: T[] = [];
     let dname: T | undefined;
@@ -45,6 +48,6 @@ export function occluderOf<T>(owner: string, at: (n: string) => readonly T[], re
 }
 
 /** Whether one file holds `owner` where its zone never serves it (see occluderOf). */
-export function isOccluded<T>(owner: string, at: (n: string) => readonly T[], record: (e: T) => ResourceRecord, mine: (e: T) => boolean = () => true): boolean {
-  return occluderOf(owner, at, record, mine) !== undefined;
+export function isOccluded<T>(owner: string, at: (n: string) => readonly T[], record: (e: T) => ResourceRecord, mine: (e: T) => boolean = () => true, zone?: string): boolean {
+  return occluderOf(owner, at, record, mine, zone) !== undefined;
 }

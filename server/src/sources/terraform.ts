@@ -1432,184 +1432,192 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
   /** The stand-in domains of zones named by an expression, and where the first record names each. */
   const standIns = new Map<string, Attribute>();
   for (const [b, ctx] of instances) {
-    const kind = b.labels[0];
-    const spec = RECORD_KINDS[kind];
-    const typeAttr = spec ? (typeof spec.type === 'string' ? b.attributes.get(spec.type) : undefined) : b.attributes.get('type');
-    const type = (spec && typeof spec.type !== 'string' ? spec.type.fixed : (literal(typeAttr, ctx) ?? (kind === 'azurerm_dns_txt_record' ? 'TXT' : ''))).toUpperCase();
-    const zoneAttr = spec ? spec.zone.map((z) => b.attributes.get(z)).find(Boolean) : (b.attributes.get('zone_id') ?? b.attributes.get('zone_name') ?? b.attributes.get('managed_zone') ?? b.attributes.get('domain') ?? b.attributes.get('zone'));
-    // A zone is a domain name: a literal `zone_id = "Z0123…"` (Route 53, Cloudflare) or a Google
-    // `managed_zone = "example-com"` names the zone by an id, which says nothing about its domain.
-    const zoneText = literal(zoneAttr, ctx);
-    const literalZone = zoneText !== undefined && isDomainText(zoneText) ? zoneText : undefined;
-    /** The zone's domain, when the module writes it (not a stand-in: util/zonenames). */
-    const known = literalZone !== undefined && !underStandIn(literalZone) ? literalZone : undefined;
-    const nameAttr = spec ? spec.name.map((n) => b.attributes.get(n)).find(Boolean) : b.attributes.get('name');
-    const name = literal(nameAttr, ctx);
-    // Without a known zone, a name that ends in a top-level domain of the public suffix list is the
-    // whole name (Route 53 and Cloudflare take both forms): `_dmarc.example.com`, not a name under the zone.
-    const written = known === undefined && name !== undefined && !underStandIn(name) && (name.endsWith('.') || fullName(name));
-    // Else a zone named by an expression (`var.zone_id`, a zone resource whose name is one) is the same
-    // zone for every record of the module that names it so.
-    const standIn = known !== undefined || written || !zoneAttr ? undefined : (literalZone ?? zoneStandIn(zoneAttr, zoneText, ctx));
-    // A name under a domain written as an expression other than the zone's is whole too
-    // (`"_dmarc.${aws_ses_domain_identity.main.id}"` in a zone named by its id).
-    const whole = written || (known === undefined && name !== undefined && underStandIn(name) && !(standIn !== undefined && (normalize(name) === standIn || normalize(name).endsWith(`.${standIn}`))));
-    const zone = known ?? standIn;
-    if (standIn !== undefined && !whole && !standIns.has(standIn)) standIns.set(standIn, zoneAttr!);
-    const owner = whole ? normalize(name!) : ownerOf(name ?? (nameAttr ? undefined : '@'), zone);
-    // A computed name whose end is written: the SES pattern `"${…dkim_tokens[count.index]}._domainkey"`.
-    const suffix = owner === undefined && zone !== undefined ? literalTail(nameAttr, ctx) : undefined;
-    const ownerSuffix = suffix?.startsWith('.') && suffix.length > 1 ? { ownerSuffix: suffix.endsWith('.') ? normalize(suffix.slice(1)) : normalize(`${suffix.slice(1)}.${zone}`) } : undefined;
-    /** The owner is relative to a zone the file does not name: owner-dependent rules skip it. */
-    const rel = owner !== undefined && (underStandIn(owner) || (!whole && known === undefined)) ? { relative: true as const } : undefined;
-    const range = { start: b.start, end: b.end };
-    /** A resource a quick fix may copy beside it (records/sibling.ts): one instance, named, in a zone. */
-    const copyable = ctx.each === undefined && ctx.count === undefined && nameAttr !== undefined && zoneAttr !== undefined && !/\.json$/i.test(uri);
-    let values: Token[] = [];
-    let route53 = false;
-    /** The value is written as quoted character-strings: always (Google), or when it starts with a quote (Cloudflare). */
-    let quoted: boolean | 'when-quoted' = false;
-    switch (kind) {
-      case 'aws_route53_record':
-        values = listStrings(b.attributes.get('records'));
-        route53 = true;
-        break;
-      // Cloudflare reads TXT content that is wrapped in quotes as quoted character-strings (its
-      // dashboard asks for the quotes); unquoted content is one string.
-      case 'cloudflare_record':
-        values = listStrings(b.attributes.get('content') ?? b.attributes.get('value'));
-        quoted = 'when-quoted';
-        break;
-      case 'cloudflare_dns_record':
-        values = listStrings(b.attributes.get('content'));
-        quoted = 'when-quoted';
-        break;
-      case 'azurerm_dns_txt_record':
-        values = [...b.blocks.filter((x) => x.type === 'record').flatMap((x) => listStrings(x.attributes.get('value'))), ...dynamicValues(b, 'record', 'value', type, ctx)];
-        break;
-      case 'google_dns_record_set':
-        values = listStrings(b.attributes.get('rrdatas'));
-        quoted = true;
-        break;
-      case 'digitalocean_record':
-      case 'dnsimple_zone_record':
-        values = listStrings(b.attributes.get('value'));
-        break;
-      default: {
-        if (!spec) continue;
-        const v = spec.values;
-        values = 'attr' in v && !('block' in v) ? listStrings(b.attributes.get(v.attr)) : 'block' in v ? [...b.blocks.filter((x) => x.type === v.block).flatMap((x) => blockValues(x, v.attr, type, ctx)), ...dynamicValues(b, v.block, v.attr, type, ctx)] : objectValues(b.attributes.get(v.objects), v.field, ctx);
-        quoted = spec.quoted;
+    const mark = out.records.length;
+    let zoneOfInstance: string | undefined;
+    try {
+      const kind = b.labels[0];
+      const spec = RECORD_KINDS[kind];
+      const typeAttr = spec ? (typeof spec.type === 'string' ? b.attributes.get(spec.type) : undefined) : b.attributes.get('type');
+      const type = (spec && typeof spec.type !== 'string' ? spec.type.fixed : (literal(typeAttr, ctx) ?? (kind === 'azurerm_dns_txt_record' ? 'TXT' : ''))).toUpperCase();
+      const zoneAttr = spec ? spec.zone.map((z) => b.attributes.get(z)).find(Boolean) : (b.attributes.get('zone_id') ?? b.attributes.get('zone_name') ?? b.attributes.get('managed_zone') ?? b.attributes.get('domain') ?? b.attributes.get('zone'));
+      // A zone is a domain name: a literal `zone_id = "Z0123…"` (Route 53, Cloudflare) or a Google
+      // `managed_zone = "example-com"` names the zone by an id, which says nothing about its domain.
+      const zoneText = literal(zoneAttr, ctx);
+      const literalZone = zoneText !== undefined && isDomainText(zoneText) ? zoneText : undefined;
+      /** The zone's domain, when the module writes it (not a stand-in: util/zonenames). */
+      const known = literalZone !== undefined && !underStandIn(literalZone) ? literalZone : undefined;
+      const nameAttr = spec ? spec.name.map((n) => b.attributes.get(n)).find(Boolean) : b.attributes.get('name');
+      const name = literal(nameAttr, ctx);
+      // Without a known zone, a name that ends in a top-level domain of the public suffix list is the
+      // whole name (Route 53 and Cloudflare take both forms): `_dmarc.example.com`, not a name under the zone.
+      const written = known === undefined && name !== undefined && !underStandIn(name) && (name.endsWith('.') || fullName(name));
+      // Else a zone named by an expression (`var.zone_id`, a zone resource whose name is one) is the same
+      // zone for every record of the module that names it so.
+      const standIn = known !== undefined || written || !zoneAttr ? undefined : (literalZone ?? zoneStandIn(zoneAttr, zoneText, ctx));
+      // A name under a domain written as an expression other than the zone's is whole too
+      // (`"_dmarc.${aws_ses_domain_identity.main.id}"` in a zone named by its id).
+      const whole = written || (known === undefined && name !== undefined && underStandIn(name) && !(standIn !== undefined && (normalize(name) === standIn || normalize(name).endsWith(`.${standIn}`))));
+      const zone = known ?? standIn;
+      zoneOfInstance = zone === undefined ? undefined : normalize(zone);
+      if (standIn !== undefined && !whole && !standIns.has(standIn)) standIns.set(standIn, zoneAttr!);
+      const owner = whole ? normalize(name!) : ownerOf(name ?? (nameAttr ? undefined : '@'), zone);
+      // A computed name whose end is written: the SES pattern `"${…dkim_tokens[count.index]}._domainkey"`.
+      const suffix = owner === undefined && zone !== undefined ? literalTail(nameAttr, ctx) : undefined;
+      const ownerSuffix = suffix?.startsWith('.') && suffix.length > 1 ? { ownerSuffix: suffix.endsWith('.') ? normalize(suffix.slice(1)) : normalize(`${suffix.slice(1)}.${zone}`) } : undefined;
+      /** The owner is relative to a zone the file does not name: owner-dependent rules skip it. */
+      const rel = owner !== undefined && (underStandIn(owner) || (!whole && known === undefined)) ? { relative: true as const } : undefined;
+      const range = { start: b.start, end: b.end };
+      /** A resource a quick fix may copy beside it (records/sibling.ts): one instance, named, in a zone. */
+      const copyable = ctx.each === undefined && ctx.count === undefined && nameAttr !== undefined && zoneAttr !== undefined && !/\.json$/i.test(uri);
+      let values: Token[] = [];
+      let route53 = false;
+      /** The value is written as quoted character-strings: always (Google), or when it starts with a quote (Cloudflare). */
+      let quoted: boolean | 'when-quoted' = false;
+      switch (kind) {
+        case 'aws_route53_record':
+          values = listStrings(b.attributes.get('records'));
+          route53 = true;
+          break;
+        // Cloudflare reads TXT content that is wrapped in quotes as quoted character-strings (its
+        // dashboard asks for the quotes); unquoted content is one string.
+        case 'cloudflare_record':
+          values = listStrings(b.attributes.get('content') ?? b.attributes.get('value'));
+          quoted = 'when-quoted';
+          break;
+        case 'cloudflare_dns_record':
+          values = listStrings(b.attributes.get('content'));
+          quoted = 'when-quoted';
+          break;
+        case 'azurerm_dns_txt_record':
+          values = [...b.blocks.filter((x) => x.type === 'record').flatMap((x) => listStrings(x.attributes.get('value'))), ...dynamicValues(b, 'record', 'value', type, ctx)];
+          break;
+        case 'google_dns_record_set':
+          values = listStrings(b.attributes.get('rrdatas'));
+          quoted = true;
+          break;
+        case 'digitalocean_record':
+        case 'dnsimple_zone_record':
+          values = listStrings(b.attributes.get('value'));
+          break;
+        default: {
+          if (!spec) continue;
+          const v = spec.values;
+          values = 'attr' in v && !('block' in v) ? listStrings(b.attributes.get(v.attr)) : 'block' in v ? [...b.blocks.filter((x) => x.type === v.block).flatMap((x) => blockValues(x, v.attr, type, ctx)), ...dynamicValues(b, v.block, v.attr, type, ctx)] : objectValues(b.attributes.get(v.objects), v.field, ctx);
+          quoted = spec.quoted;
+        }
       }
-    }
-    // `records = each.value.records` of an entry whose attribute is a list: its strings, where the map writes them.
-    if (ctx.each?.fields && !ctx.each.foreign)
-      values = values.flatMap((t) => {
-        const v = t.kind === 'ident' ? eachField(t.text, ctx) : undefined;
-        return Array.isArray(v) ? v : [t];
-      });
-    if (type !== 'TXT' && type !== 'SPF') {
-      // One resource record per value, as DNS serves them.
-      if (values.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...rel, ...ownerSuffix });
-      // A value with templates of known parts (`each.value`, `count.index`, locals) is read as it resolves; else as written.
-      const rdataOf = (t: Token) => (t.kind === 'string' ? (literal({ name: '', nameStart: t.start, value: [t], start: t.start, end: t.end }, ctx) ?? t.text.slice(1, -1)) : t.kind === 'ident' ? (resolveRef(t.text, ctx) ?? t.text) : t.text);
-      // Cloudflare flattens a CNAME at the zone apex, and serves a proxied one as its own addresses.
-      const flattened = type === 'CNAME' && kind.startsWith('cloudflare_') && ((owner !== undefined && owner === (zone && normalize(zone))) || (literal(b.attributes.get('proxied'), ctx) ?? constant(b.attributes.get('proxied'))) === 'true') ? { flattened: true as const } : undefined;
-      // An MX value that is only the exchange (Cloudflare, DigitalOcean, Linode…) has its preference beside it.
-      const preference = type === 'MX' ? (literal(b.attributes.get('priority') ?? b.attributes.get('preference') ?? b.attributes.get('prio'), ctx) ?? '10') : undefined;
-      const rdata = (t: Token) => {
-        const v = rdataOf(t);
-        return preference !== undefined && !/\s/.test(v.trim()) ? [preference, v.trim()] : [v];
-      };
-      for (const t of values) {
-        const record: ResourceRecord = { owner, type, ttl: undefined, rdata: rdata(t), uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix, ...flattened };
-        // A name that takes mail may need its first DMARC record, or a null MX its SPF record, beside it.
-        if (type === 'MX' && copyable) setTxtSibling(record, siblingOf(text, uri, b.start, kind));
-        out.records.push(record);
-      }
-      continue;
-    }
-    if ((owner === undefined || (zone === undefined && !whole)) && nameAttr && mayBeMailAuth(nameAttr, values)) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);
-    for (const ref of values) {
-      // `local.spf` or `var.spf` with a literal string in this file: the record's value is that string,
-      // checked (and fixed) where it is written. Once: a second record using it only exists.
-      // `each.value` of a literal for_each: the entry's value, where it is written.
-      // `each.value.value` of an object entry: that attribute, where the map writes it.
-      const fieldValue = ref.kind === 'ident' ? eachField(ref.text, ctx) : undefined;
-      const fieldToken = Array.isArray(fieldValue) ? undefined : fieldValue;
-      const eachValue = ref.kind === 'ident' && ((ref.text.trim() === 'each.value' && ctx.each !== undefined) || (fieldToken !== undefined && fieldToken.kind !== 'number'));
-      // A variable a module call passes: the value is written (and checked) in the calling file; here the record exists.
-      const passedName = ref.kind === 'ident' && /^var\.[A-Za-z0-9_-]+$/.test(ref.text.trim()) ? ref.text.trim().slice(4) : undefined;
-      const passed = passedName !== undefined && (inputs?.has(passedName) || inputs?.lists?.has(passedName));
-      if (passed) {
-        // Written in the calling file, which publishes it there (moduleCallSites): said for it, not here.
-        if (owner !== undefined) passedOut?.push({ owner, type: type as 'TXT' | 'SPF', variable: passedName!, route53, quoted, relative: rel !== undefined });
+      // `records = each.value.records` of an entry whose attribute is a list: its strings, where the map writes them.
+      if (ctx.each?.fields && !ctx.each.foreign)
+        values = values.flatMap((t) => {
+          const v = t.kind === 'ident' ? eachField(t.text, ctx) : undefined;
+          return Array.isArray(v) ? v : [t];
+        });
+      if (type !== 'TXT' && type !== 'SPF') {
+        // One resource record per value, as DNS serves them.
+        if (values.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...rel, ...ownerSuffix });
+        // A value with templates of known parts (`each.value`, `count.index`, locals) is read as it resolves; else as written.
+        const rdataOf = (t: Token) => (t.kind === 'string' ? (literal({ name: '', nameStart: t.start, value: [t], start: t.start, end: t.end }, ctx) ?? t.text.slice(1, -1)) : t.kind === 'ident' ? (resolveRef(t.text, ctx) ?? t.text) : t.text);
+        // Cloudflare flattens a CNAME at the zone apex, and serves a proxied one as its own addresses.
+        const flattened = type === 'CNAME' && kind.startsWith('cloudflare_') && ((owner !== undefined && owner === (zone && normalize(zone))) || (literal(b.attributes.get('proxied'), ctx) ?? constant(b.attributes.get('proxied'))) === 'true') ? { flattened: true as const } : undefined;
+        // An MX value that is only the exchange (Cloudflare, DigitalOcean, Linode…) has its preference beside it.
+        const preference = type === 'MX' ? (literal(b.attributes.get('priority') ?? b.attributes.get('preference') ?? b.attributes.get('prio'), ctx) ?? '10') : undefined;
+        const rdata = (t: Token) => {
+          const v = rdataOf(t);
+          return preference !== undefined && !/\s/.test(v.trim()) ? [preference, v.trim()] : [v];
+        };
+        for (const t of values) {
+          const record: ResourceRecord = { owner, type, ttl: undefined, rdata: rdata(t), uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix, ...flattened };
+          // A name that takes mail may need its first DMARC record, or a null MX its SPF record, beside it.
+          if (type === 'MX' && copyable) setTxtSibling(record, siblingOf(text, uri, b.start, kind));
+          out.records.push(record);
+        }
         continue;
       }
-      if (eachValue && ctx.each!.foreign) {
-        // Written in another file of the module, which checks it as written there: here the record exists.
-        if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
-        continue;
-      }
-      const def = ref.kind === 'ident' ? (fieldToken !== undefined && fieldToken.kind !== 'number' ? fieldToken : eachValue && ctx.each!.value.kind !== 'number' && ctx.each!.value.kind !== 'punct' ? ctx.each!.value : definitionToken(ref.text, blocks, tfvarsOf(ctx))) : undefined;
-      if (def && usedDefinitions.has(def.start)) {
-        if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
-        continue;
-      }
-      if (def) usedDefinitions.add(def.start);
-      const tok = def ?? ref;
-      const r = stringValue(tok, ctx, route53);
-      // A condition known statically (`each.key == "@" ? … : …`) chooses its value; one not known, any.
-      // A variable's default does not settle it: a caller or a tfvars file may give another value.
-      const alt = r.value ? undefined : alternativesOf(tok);
-      const defaults = alt ? alt.tested.filter((v) => !(ctx.inputs?.has(v) || ctx.parent?.inputs?.has(v) || tfvarsOf(ctx)?.has(v))) : [];
-      const picked = alt && !defaults.length ? conditional(tok.parts!, ctx) : undefined;
-      const chosen = picked && exprToken(picked);
-      if (alt) {
-        // `var.report != "" ? "v=DMARC1; p=none; rua=mailto:${var.report}" : "v=DMARC1; p=none"`: the
-        // record holds one of the values written, chosen at deployment. Each is checked on its own, with
-        // the variables the condition tests not known; the record the zone has is one of them, its value
-        // not known (rules across records count one).
-        const branchCtx: Context = defaults.length ? { ...ctx, tested: new Set([...(ctx.tested ?? []), ...defaults]) } : ctx;
-        const values = (chosen ? [chosen] : alt.branches).map((b) => ({ b, r: stringValue(b, chosen ? ctx : branchCtx, route53) }));
-        spent.get(out)?.push({ start: tok.start, end: tok.end }) ?? spent.set(out, [{ start: tok.start, end: tok.end }]);
-        const read = values.filter((x) => x.r.value && x.r.value.decoded.value.trim() !== '' && mayBeMailAuthText(x.r.value.decoded.value));
-        if (chosen && values[0].r.value) {
-          // The value the condition chooses, whatever it holds: the record, as if written alone.
-          const v = values[0].r;
-          if (v.holed) note({ start: chosen.start, end: chosen.end }, checkedAround(v.holed));
-          addValueSite(out, uri, { value: v.value!, heredocNewline: v.heredocNewline }, chosen, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
+      if ((owner === undefined || (zone === undefined && !whole)) && nameAttr && mayBeMailAuth(nameAttr, values)) note({ start: nameAttr.start, end: nameAttr.end }, `The record name or its zone is not known statically (${nameAttr.value.map((t) => t.text).join('')}), so checks that depend on the owner name are skipped.`);
+      for (const ref of values) {
+        // `local.spf` or `var.spf` with a literal string in this file: the record's value is that string,
+        // checked (and fixed) where it is written. Once: a second record using it only exists.
+        // `each.value` of a literal for_each: the entry's value, where it is written.
+        // `each.value.value` of an object entry: that attribute, where the map writes it.
+        const fieldValue = ref.kind === 'ident' ? eachField(ref.text, ctx) : undefined;
+        const fieldToken = Array.isArray(fieldValue) ? undefined : fieldValue;
+        const eachValue = ref.kind === 'ident' && ((ref.text.trim() === 'each.value' && ctx.each !== undefined) || (fieldToken !== undefined && fieldToken.kind !== 'number'));
+        // A variable a module call passes: the value is written (and checked) in the calling file; here the record exists.
+        const passedName = ref.kind === 'ident' && /^var\.[A-Za-z0-9_-]+$/.test(ref.text.trim()) ? ref.text.trim().slice(4) : undefined;
+        const passed = passedName !== undefined && (inputs?.has(passedName) || inputs?.lists?.has(passedName));
+        if (passed) {
+          // Written in the calling file, which publishes it there (moduleCallSites): said for it, not here.
+          if (owner !== undefined) passedOut?.push({ owner, type: type as 'TXT' | 'SPF', variable: passedName!, route53, quoted, relative: rel !== undefined });
           continue;
         }
-        if (!chosen && read.length) {
-          const unread = values.filter((x) => !x.r.value);
-          note(
-            { start: tok.start, end: tok.end },
-            `This TXT value is one of ${values.length} values chosen by \`${alt.condition.length > 60 ? `${alt.condition.slice(0, 60)}…` : alt.condition}\`, which is not known statically; each value written here is checked on its own${unread.length ? ` (${unread.map((x) => x.b.text.trim()).join(', ')} ${unread.length > 1 ? 'are' : 'is'} not known statically)` : ''}.`,
-          );
-          for (const { b: br, r: v } of read) {
-            if (v.holed) note({ start: br.start, end: br.end }, checkedAround(v.holed));
-            addValueSite(out, uri, { value: v.value!, heredocNewline: v.heredocNewline }, br, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start }, true);
+        if (eachValue && ctx.each!.foreign) {
+          // Written in another file of the module, which checks it as written there: here the record exists.
+          if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
+          continue;
+        }
+        const def = ref.kind === 'ident' ? (fieldToken !== undefined && fieldToken.kind !== 'number' ? fieldToken : eachValue && ctx.each!.value.kind !== 'number' && ctx.each!.value.kind !== 'punct' ? ctx.each!.value : definitionToken(ref.text, blocks, tfvarsOf(ctx))) : undefined;
+        if (def && usedDefinitions.has(def.start)) {
+          if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: ref.start, end: ref.end }, ...rel }));
+          continue;
+        }
+        if (def) usedDefinitions.add(def.start);
+        const tok = def ?? ref;
+        const r = stringValue(tok, ctx, route53);
+        // A condition known statically (`each.key == "@" ? … : …`) chooses its value; one not known, any.
+        // A variable's default does not settle it: a caller or a tfvars file may give another value.
+        const alt = r.value ? undefined : alternativesOf(tok);
+        const defaults = alt ? alt.tested.filter((v) => !(ctx.inputs?.has(v) || ctx.parent?.inputs?.has(v) || tfvarsOf(ctx)?.has(v))) : [];
+        const picked = alt && !defaults.length ? conditional(tok.parts!, ctx) : undefined;
+        const chosen = picked && exprToken(picked);
+        if (alt) {
+          // `var.report != "" ? "v=DMARC1; p=none; rua=mailto:${var.report}" : "v=DMARC1; p=none"`: the
+          // record holds one of the values written, chosen at deployment. Each is checked on its own, with
+          // the variables the condition tests not known; the record the zone has is one of them, its value
+          // not known (rules across records count one).
+          const branchCtx: Context = defaults.length ? { ...ctx, tested: new Set([...(ctx.tested ?? []), ...defaults]) } : ctx;
+          const values = (chosen ? [chosen] : alt.branches).map((b) => ({ b, r: stringValue(b, chosen ? ctx : branchCtx, route53) }));
+          spent.get(out)?.push({ start: tok.start, end: tok.end }) ?? spent.set(out, [{ start: tok.start, end: tok.end }]);
+          const read = values.filter((x) => x.r.value && x.r.value.decoded.value.trim() !== '' && mayBeMailAuthText(x.r.value.decoded.value));
+          if (chosen && values[0].r.value) {
+            // The value the condition chooses, whatever it holds: the record, as if written alone.
+            const v = values[0].r;
+            if (v.holed) note({ start: chosen.start, end: chosen.end }, checkedAround(v.holed));
+            addValueSite(out, uri, { value: v.value!, heredocNewline: v.heredocNewline }, chosen, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
+            continue;
           }
+          if (!chosen && read.length) {
+            const unread = values.filter((x) => !x.r.value);
+            note(
+              { start: tok.start, end: tok.end },
+              `This TXT value is one of ${values.length} values chosen by \`${alt.condition.length > 60 ? `${alt.condition.slice(0, 60)}…` : alt.condition}\`, which is not known statically; each value written here is checked on its own${unread.length ? ` (${unread.map((x) => x.b.text.trim()).join(', ')} ${unread.length > 1 ? 'are' : 'is'} not known statically)` : ''}.`,
+            );
+            for (const { b: br, r: v } of read) {
+              if (v.holed) note({ start: br.start, end: br.end }, checkedAround(v.holed));
+              addValueSite(out, uri, { value: v.value!, heredocNewline: v.heredocNewline }, br, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start }, true);
+            }
+            if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
+            continue;
+          }
+        }
+        if (!r.value) {
+          if (tok.kind === 'string' && !mayBeMailAuthText(tok.text.slice(1, tok.text.indexOf('${') < 0 ? undefined : tok.text.indexOf('${')))) {
+            // `"hosted-email-verify=${var.token}"`: what is written shows it is no SPF, DMARC or DKIM record.
+            if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
+            continue;
+          }
+          note({ start: tok.start, end: tok.end }, tok.kind === 'string' ? `This TXT value contains ${r.dynamic}, which is not known statically, so it is not checked.` : r.elsewhere ? `This TXT value is ${r.elsewhere}, written in another file of the module, where it is checked.` : r.unknown === tok.text.trim() ? `This TXT value is ${r.unknown}, which is not known statically, so it is not checked.` : r.unknown ? `This TXT value is built from ${r.unknown}, which is not known statically, so it is not checked.` : `This TXT value is an expression that DMARC Lens does not evaluate (${tok.text.length > 40 ? `${tok.text.slice(0, 40)}…` : tok.text}), so it is not checked.`);
+          // The record exists all the same: a `_dmarc` record of unknown value still covers its domain.
           if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
           continue;
         }
+        if (r.holed) note({ start: tok.start, end: tok.end }, checkedAround(r.holed));
+        const site = addValueSite(out, uri, { value: r.value, heredocNewline: r.heredocNewline }, tok, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
+        // Kept small (the file's text is kept anyway): the resource is parsed again when the fix is asked for.
+        if (copyable) setTxtSibling(site, siblingOf(text, uri, b.start, kind));
       }
-      if (!r.value) {
-        if (tok.kind === 'string' && !mayBeMailAuthText(tok.text.slice(1, tok.text.indexOf('${') < 0 ? undefined : tok.text.indexOf('${')))) {
-          // `"hosted-email-verify=${var.token}"`: what is written shows it is no SPF, DMARC or DKIM record.
-          if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
-          continue;
-        }
-        note({ start: tok.start, end: tok.end }, tok.kind === 'string' ? `This TXT value contains ${r.dynamic}, which is not known statically, so it is not checked.` : r.elsewhere ? `This TXT value is ${r.elsewhere}, written in another file of the module, where it is checked.` : r.unknown === tok.text.trim() ? `This TXT value is ${r.unknown}, which is not known statically, so it is not checked.` : r.unknown ? `This TXT value is built from ${r.unknown}, which is not known statically, so it is not checked.` : `This TXT value is an expression that DMARC Lens does not evaluate (${tok.text.length > 40 ? `${tok.text.slice(0, 40)}…` : tok.text}), so it is not checked.`);
-        // The record exists all the same: a `_dmarc` record of unknown value still covers its domain.
-        if (owner !== undefined) out.records.push(markDynamic({ owner, type, ttl: undefined, rdata: [], uri, range: { start: tok.start, end: tok.end }, ...rel }));
-        continue;
-      }
-      if (r.holed) note({ start: tok.start, end: tok.end }, checkedAround(r.holed));
-      const site = addValueSite(out, uri, { value: r.value, heredocNewline: r.heredocNewline }, tok, { owner, type: type as 'TXT' | 'SPF', route53, quoted, relative: rel !== undefined }, nameAttr ? { start: nameAttr.start, end: nameAttr.end } : { start: b.start, end: b.start });
-      // Kept small (the file's text is kept anyway): the resource is parsed again when the fix is asked for.
-      if (copyable) setTxtSibling(site, siblingOf(text, uri, b.start, kind));
+    } finally {
+      // The zone each record is in, when named (a stand-in for one named by an expression): records/zonecut and zone/occluded-record read delegations within it.
+      if (zoneOfInstance !== undefined) for (let k = mark; k < out.records.length; k++) out.records[k].zone ??= zoneOfInstance;
     }
   }
   // Once per zone named by an expression that holds an SPF, DMARC or DKIM record: what is and is not checked.

@@ -169,6 +169,8 @@ export function readOctodns(text0: string, uri0: string, doc?: Document): ZoneFi
       }
     }
   }
+  // The zone the file is (ResourceRecord.zone): its delegations are read within it (zone/occluded-record).
+  if (zone !== undefined) for (const r of out.records) r.zone = zone;
   return out;
 }
 
@@ -413,6 +415,14 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
     walk(get(conditions, key));
     return out;
   };
+  /** Reads records with the zone `HostedZoneName` names (on the record set, or its group) as theirs (ResourceRecord.zone). */
+  const inZone = (props: YAMLMap, group: YAMLMap | undefined, read: () => void) => {
+    const mark = out.records.length;
+    read();
+    const name = str(get(props, 'HostedZoneName')) ?? (group && str(get(group, 'HostedZoneName')));
+    const zone = name?.trim().toLowerCase().replace(/\.$/, '');
+    if (zone && zone.includes('.')) for (let k = mark; k < out.records.length; k++) out.records[k].zone = zone;
+  };
   const recordSet = (props: YAMLMap) => {
     const nameNode = get(props, 'Name');
     let { owner, dynamic } = cfnName(nameNode);
@@ -536,10 +546,10 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
     const type = str(get(res, 'Type'));
     const props = get(res, 'Properties');
     if (!isMap(props)) continue;
-    if (type === 'AWS::Route53::RecordSet') recordSet(props);
+    if (type === 'AWS::Route53::RecordSet') inZone(props, undefined, () => recordSet(props));
     else if (type === 'AWS::Route53::RecordSetGroup') {
       const sets = get(props, 'RecordSets');
-      if (isSeq(sets)) for (const s of sets.items) if (isMap(s)) recordSet(s);
+      if (isSeq(sets)) for (const s of sets.items) if (isMap(s)) inZone(s, props, () => recordSet(s));
     }
   }
   // Once per parameter that record names end with, when an SPF, DMARC or DKIM record is among them.
