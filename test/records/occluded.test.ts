@@ -54,6 +54,9 @@ describe('records at or below a delegation', () => {
     assert.equal(found.length, 1);
     assert.equal(js.slice(0, found[0].range.start).split('\n').length, 4);
     assert.match(found[0].message, /^This SPF record is at `news\.example\.com`/);
+    // A D() that leaves other records alone (NO_PURGE) is not the whole zone, but it names the zone all the same.
+    const kept = js.replace('DnsProvider(NewDnsProvider("bind")),', 'DnsProvider(NewDnsProvider("bind")), NO_PURGE,');
+    assert.equal(analyzeZone(kept, 'dnsconfig.js').findings.filter((f) => f.rule === RULE).length, 1);
   });
 
   it('reads Terraform the same way: an NS record at a subdomain of the zone a record names, in this file or another of the module', async () => {

@@ -898,6 +898,7 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
       // zone: DNSControl deletes what it does not list (unless NO_PURGE or IGNORE…), so a name it lacks
       // does not exist, as in a zone file with its SOA.
       let whole = n.callee.name === 'D';
+      const mark = out.records.length;
       n.arguments.slice(1).forEach((a: N, k: number) => {
         const arg = memberNode(a, env, scope) ?? resolve(a, scope);
         // The registrar comes first, often a variable of another file (`REG_NONE`).
@@ -913,6 +914,8 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
       if (whole)
         // The zone's SOA, which its provider publishes: at the domain D() names.
         out.records.push({ owner: domain, type: 'SOA', ttl: undefined, rdata: [], uri, range: { start: domainNode!.start, end: domainNode!.end } });
+      // D() names the zone of its records, whole or not (ResourceRecord.zone); D_EXTEND may name a subdomain of one.
+      if (n.callee.name === 'D') for (let k = mark; k < out.records.length; k++) out.records[k].zone ??= domain;
       return;
     }
     for (const key of Object.keys(n)) {
