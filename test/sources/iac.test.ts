@@ -828,6 +828,33 @@ describe('DNSControl', () => {
     assert.equal(covered(dnsconfig, a.findings.find((f) => f.rule === 'dmarc/policy-none')!), 'p=none');
   });
 
+  it('says a file that does not parse as JavaScript is a syntax error where the parser stops, and closes a string left open', () => {
+    const open = 'D("example.com", REG_NONE, DnsProvider(DNS_BIND),\n  TXT("@", "v=spf1 include:_spf.example.net +all),\n  TXT("_dmarc", "v=DMARC1; p=none; rua=mailto:d@example.com")\n);\n';
+    const [e, ...rest] = analyzeZone(open, '/x/dnsconfig.js').findings;
+    assert.deepEqual(rest, []);
+    assert.equal(e.rule, 'source/syntax-error');
+    assert.equal(e.severity, 'error');
+    assert.equal(covered(open, e), '"v=spf1 include:_spf.example.net +all),');
+    assert.match(e.message, /^This string is not closed on its line, so dnsconfig\.js does not parse as JavaScript: DNSControl refuses it .* Close it with `"` before `\),`\.$/);
+    const fixed = applyFix(open, e.fixes![0]);
+    assert.equal(fixed, open.replace('+all),', '+all"),'));
+    const again = analyzeZone(fixed, '/x/dnsconfig.js').findings;
+    assert.deepEqual(again.filter((f) => f.rule === 'source/syntax-error'), []);
+    assert.ok(again.some((f) => f.rule === 'spf/plus-all'));
+    // A statement's string: closed before its `;`. In a required file, named by its own name.
+    const stmt = "var SPF = 'v=spf1 -all;\nD(\"example.com\", REG_NONE, TXT(\"@\", SPF));\n";
+    const [s] = analyzeZone(stmt, '/x/domains/example.com.js').findings;
+    assert.match(s.message, /so example\.com\.js does not parse/);
+    assert.equal(applyFix(stmt, s.fixes![0]), stmt.replace("-all;", "-all';"));
+    // Another error: said where the parser stops, with its reason, and no fix.
+    const paren = open.replace('+all),', '+all"),').replace('example.com")\n', 'example.com"\n');
+    const [p] = analyzeZone(paren, '/x/dnsconfig.js').findings;
+    assert.equal(p.rule, 'source/syntax-error');
+    assert.match(p.message, /^dnsconfig\.js does not parse as JavaScript here \(Unexpected token\), so DNSControl refuses it/);
+    assert.equal(p.range.start, paren.lastIndexOf(';'));
+    assert.equal(p.fixes, undefined);
+  });
+
   it('reads a D() in a loop over a literal list of domains once per domain; a finding in the text is said once', () => {
     const text = [
       'var REG = NewRegistrar("none");',

@@ -16,7 +16,7 @@ import { checkedAround, HOLE, startsAsRecord } from '../records/holes';
 import { markHoles } from '../util/zonenames';
 import { SourceMap } from '../sourcemap';
 import type { CharString, RecordSite, ValueSyntax } from '../types';
-import type { ZoneFile } from './zonefile';
+import type { SourceProblem, ZoneFile } from './zonefile';
 
 /** acorn, loaded on the first DNSControl file: a check of zone files never pays for its set-up. */
 let acorn: typeof import('acorn') | undefined;
@@ -374,14 +374,49 @@ const NAMED_ONLY = new Set(['CAA', 'SRV', 'TLSA', 'SSHFP', 'DS', 'PTR', 'NAPTR',
 /** Arguments of D() that add no record: the registrar, providers and settings. */
 const SETTING_CALLS = new Set(['SOA', 'NewRegistrar', 'NewDnsProvider', 'DnsProvider', 'DefaultTTL', 'NAMESERVER_TTL', 'AUTODNSSEC_ON', 'AUTODNSSEC_OFF', 'AUTODNSSEC', 'CF_PROXY_DEFAULT_OFF', 'CF_PROXY_DEFAULT_ON']);
 
+/**
+ * A file DNSControl cannot run because it does not parse as JavaScript: a `source/syntax-error` at the
+ * place the parser stopped. A string left open (`TXT("@", "v=spf1 -all),`) runs to the end of its line;
+ * the fix closes it before the brackets and comma that end the line when the line opened them before
+ * it, before a `;` that ends the statement, else at the end of the line.
+ */
+function syntaxError(text: string, uri: string, pos: number, message: string): SourceProblem {
+  const reason = message.replace(/\s*\(\d+:\d+\)$/, '');
+  const name = path.basename(uri);
+  const lineEnd = (() => {
+    const nl = text.indexOf('\n', pos);
+    const e = nl < 0 ? text.length : nl;
+    return text[e - 1] === '\r' ? e - 1 : e;
+  })();
+  const problem: SourceProblem = {
+    code: 'source/syntax-error',
+    message: `${name} does not parse as JavaScript here (${reason}), so DNSControl refuses it and pushes nothing; its records are not checked.`,
+    uri,
+    range: { start: Math.min(pos, text.length), end: Math.min(text.length, pos + 1) },
+  };
+  const quote = text[pos];
+  if (reason !== 'Unterminated string constant' || (quote !== '"' && quote !== "'")) return problem;
+  const segment = text.slice(pos, lineEnd);
+  const before = text.slice(text.lastIndexOf('\n', pos - 1) + 1, pos);
+  const depth = (before.match(/[[({]/g)?.length ?? 0) - (before.match(/[\])}]/g)?.length ?? 0);
+  const trail = /[\])},;\s]*$/.exec(segment.slice(1))![0];
+  const closers = trail.replace(/[\s,;]/g, '').length;
+  const blank = /\s*$/.exec(segment)![0].length;
+  const at = depth > 0 && closers > 0 && closers <= depth ? lineEnd - trail.length : closers === 0 && trail.trim().endsWith(';') ? lineEnd - trail.length : lineEnd - blank;
+  const where = at < lineEnd - blank ? ` before \`${text.slice(at, lineEnd).trim()}\`` : ' at the end of the line';
+  problem.range = { start: pos, end: Math.max(pos + 1, lineEnd - blank) };
+  problem.message = `This string is not closed on its line, so ${name} does not parse as JavaScript: DNSControl refuses it and pushes nothing, and its records are not checked. Close it with \`${quote}\`${where}.`;
+  problem.fixes = [{ title: `Close the string${where}`, edits: [{ range: { start: at, end: at }, newText: quote }] }];
+  return problem;
+}
+
 export function readDnscontrol(text: string, uri: string, openText?: (file: string) => string | undefined): ZoneFile {
   const out: ZoneFile = { uri, format: 'dnscontrol', origin: undefined, originExplicit: false, records: [], sites: [], problems: [], texts: new Map([[uri, text]]) };
   let program: N;
   try {
     program = parseScript(text);
   } catch (e) {
-    const pos = (e as { pos?: number }).pos ?? 0;
-    out.problems.push({ code: 'source/not-static', message: `dnsconfig.js does not parse as JavaScript (${(e as Error).message}); its records are not checked.`, uri, range: { start: pos, end: Math.min(text.length, pos + 1) } });
+    out.problems.push(syntaxError(text, uri, (e as { pos?: number }).pos ?? 0, (e as Error).message));
     return out;
   }
   /** A value built from constants, or undefined. */
