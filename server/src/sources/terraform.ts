@@ -12,8 +12,8 @@ import { setTxtSibling, type SiblingSpec, type TxtSibling } from '../records/sib
 import { checkedAround, HOLE, startsAsRecord } from '../records/holes';
 import { SourceMap } from '../sourcemap';
 import type { CharString, OffsetRange, RecordSite, ResourceRecord, TextEdit, ValueSyntax } from '../types';
-import { errorRange } from '../util/lines';
-import { isUnder } from '../util/text';
+import { errorRange, LineIndex } from '../util/lines';
+import { closeStringAt, isUnder } from '../util/text';
 import { markHoles, showNames, standInZone, underStandIn } from '../util/zonenames';
 import { parse as parseDomain } from 'tldts';
 import { type Attribute, type Block, heredocParts, parseBody, type StringPart, stringParts, tokenize, type Token } from './hcl';
@@ -554,13 +554,6 @@ const OPENER: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 /** Top-level HCL block types, which start a line of their own. */
 const TOP_LEVEL = /^(?:resource|data|module|variable|locals|output|provider|terraform|moved|import|check|removed)\b/;
 
-/** The line (0-based) of an offset. */
-function lineNumber(text: string, at: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
 /**
  * Brackets that do not pair up, and a `/*` comment never closed, as `source/syntax-error` problems
  * (Terraform refuses the file). Read as a compiler would: a closer that meets another kind of opener
@@ -603,7 +596,7 @@ function withUnbalancedBrackets(out: ZoneFile, text: string, uri: string, tokens
       continue;
     }
     const close = CLOSER[tok.text];
-    const where = cut ? `: the \`${cut.text}\` on line ${lineNumber(text, cut.start) + 1} closes what is around it first` : ' before the end of the file';
+    const where = cut ? `: the \`${cut.text}\` on line ${new LineIndex(text).positionAt(cut.start).line + 1} closes what is around it first` : ' before the end of the file';
     const fix = closingFix(text, tokens, tok, close);
     out.problems.push({
       code: 'source/syntax-error',
@@ -722,13 +715,8 @@ function withUnclosedStrings(out: ZoneFile, text: string, uri: string, tokens: r
       });
       continue;
     }
-    const lineStart = text.lastIndexOf('\n', t.start - 1) + 1;
-    const before = text.slice(lineStart, t.start);
-    const depth = (before.match(/[[(]/g)?.length ?? 0) - (before.match(/[\])]/g)?.length ?? 0);
-    const trail = /[\])},\s]*$/.exec(t.text)![0];
-    const closers = trail.replace(/[\s,]/g, '').length;
-    const at = depth > 0 && closers > 0 && closers <= depth ? t.end - trail.length : t.end - (/\s*$/.exec(t.text)![0].length);
-    const where = at < t.end - (/\s*$/.exec(t.text)![0].length) ? ` before \`${text.slice(at, t.end).trim()}\`` : ' at the end of the line';
+    // Block braces do not count as opened by the line: a record's value sits in a list or a call.
+    const { at, where } = closeStringAt(text, t.start, t.end, /[[(]/g, /[\])]/g);
     out.problems.push({
       code: 'source/syntax-error',
       message: `This string is not closed on its line: a quoted HCL string ends on the line it starts, so Terraform refuses the file and nothing in it is deployed. Close it with \`"\`${where}.`,

@@ -32,3 +32,21 @@ export function editDistance(a: string, b: string): number {
     }
   return d[a.length][b.length];
 }
+
+/**
+ * Where to close a quoted string left open on its line, which runs from its quote at `start` to `end`
+ * (its line's end): before the closing brackets and commas that end the line when the line opened at
+ * least that many brackets (`opens`, less the `closes` after them) before the string (`["v=spf1 -all]` → before `]`); with
+ * `semicolon`, before a `;` that ends the statement; else after its last character that is not white
+ * space. `where` says it for a message and a fix title.
+ */
+export function closeStringAt(text: string, start: number, end: number, opens: RegExp, closes: RegExp, semicolon = false): { at: number; where: string } {
+  const segment = text.slice(start, end);
+  const before = text.slice(text.lastIndexOf('\n', start - 1) + 1, start);
+  const depth = (before.match(opens)?.length ?? 0) - (before.match(closes)?.length ?? 0);
+  const trail = (semicolon ? /[\])},;\s]*$/ : /[\])},\s]*$/).exec(segment.slice(1))![0];
+  const closers = trail.replace(/[\s,;]/g, '').length;
+  const last = end - /\s*$/.exec(segment)![0].length;
+  const at = depth > 0 && closers > 0 && closers <= depth ? end - trail.length : semicolon && closers === 0 && trail.trim().endsWith(';') ? end - trail.length : last;
+  return { at, where: at < last ? ` before \`${text.slice(at, end).trim()}\`` : ' at the end of the line' };
+}
