@@ -104,6 +104,42 @@ describe('zone file reader (RFC 1035 §5)', () => {
     assert.deepEqual(z.problems, []);
   });
 
+  it('reads TXT and SPF data in RFC 3597 generic form as the strings DNS serves, and checks them', () => {
+    const hex = (s: string) => Buffer.from(s, 'latin1').toString('hex');
+    const str = (s: string) => (s.length < 16 ? '0' : '') + s.length.toString(16) + hex(s);
+    const spf = str('v=spf1 ') + str('ip4:192.0.2.1 +all');
+    // The hex split anywhere, even inside a byte, as RFC 3597 allows.
+    const split = `${spf.slice(0, 9)} ${spf.slice(9, 30)} ${spf.slice(30)}`;
+    const dmarc = str('v=DMARC1; p=reject; pct=50');
+    const text = [`@ IN TXT \\# ${spf.length / 2} ${split}`, `_dmarc IN TYPE16 \\# ${dmarc.length / 2} ( ${dmarc} )`, `b IN TYPE99 \\# 4 03616263`, `c IN TXT \\# 1 00`].join('\n');
+    const z = zone(text);
+    assert.deepEqual(z.problems, []);
+    assert.deepEqual(
+      z.sites.map((s) => [s.owner, s.type, s.value, s.strings.map((x) => x.bytes)]),
+      [
+        ['example.com', 'TXT', 'v=spf1 ip4:192.0.2.1 +all', [7, 18]],
+        ['_dmarc.example.com', 'TXT', 'v=DMARC1; p=reject; pct=50', [26]],
+        ['b.example.com', 'SPF', 'abc', [3]],
+        ['c.example.com', 'TXT', '', [0]],
+      ],
+    );
+    assert.equal(z.records.length, 4);
+    const { findings } = analyzeZone(`$ORIGIN example.com.\n${text}`, 'z.zone');
+    const full = `$ORIGIN example.com.\n${text}`;
+    const plus = findings.find((f) => f.rule === 'spf/plus-all')!;
+    // The range covers the hex digits of `+all`, wherever the fields split them.
+    assert.equal(covered(full, plus).replace(/ /g, ''), hex('+all'));
+    const pct = findings.find((f) => f.rule === 'dmarc/pct-removed')!;
+    assert.equal(covered(full, pct), hex('pct=50'));
+    // Written in hex: no fix edits the value in place.
+    for (const f of findings) if (f.range.start > full.indexOf('\\#')) assert.deepEqual(f.fixes ?? [], [], f.rule);
+    // A value in hex that is not valid TXT wire data is the reader's error, and no site.
+    for (const data of ['\\# 4 05616263', '\\# 0']) {
+      const broken = zone(`@ IN TXT ${data}`);
+      assert.deepEqual([broken.problems.map((p) => p.code), broken.sites.length], [['zone/invalid-rdata'], 0], data);
+    }
+  });
+
   it('reports unterminated quotes and keeps reading the next line', () => {
     const z = zone(['_dmarc IN TXT "v=DMARC1; p=none', 'www IN TXT "ok"'].join('\n'));
     assert.deepEqual(z.problems.map((p) => p.code), ['zone/unterminated-quote']);

@@ -376,6 +376,48 @@ function decode(text: string, tok: Token, map?: SourceMap): { value: string; byt
   return { value, bytes };
 }
 
+/**
+ * The character-strings of TXT data in RFC 3597 generic form (`\\# 12 0b763d73706631202d616c6c`): the
+ * hex fields `from`..`count` (already checked: whole bytes, a valid TXT wire form) decoded as DNS
+ * serves them, each byte one value character (as a `\\DDD` escape is), mapped to its two hex digits.
+ */
+export function genericStrings(text: string, starts: ArrayLike<number>, ends: ArrayLike<number>, from: number, count: number): { value: string; strings: CharString[]; map: SourceMap } | undefined {
+  // Each byte and the document offset of its first hex digit.
+  const bytes: number[] = [];
+  const offsets: number[] = [];
+  let pending = -1;
+  let pendingAt = 0;
+  for (let k = from; k < count; k++)
+    for (let i = starts[k]; i < ends[k]; i++) {
+      const d = parseInt(text[i], 16);
+      if (Number.isNaN(d)) return undefined;
+      if (pending < 0) {
+        pending = d;
+        pendingAt = i;
+      } else {
+        bytes.push(pending * 16 + d);
+        offsets.push(pendingAt);
+        pending = -1;
+      }
+    }
+  if (pending >= 0 || bytes.length === 0) return undefined;
+  const map = new SourceMap();
+  const strings: CharString[] = [];
+  let value = '';
+  for (let i = 0; i < bytes.length; ) {
+    const n = bytes[i];
+    if (i + 1 + n > bytes.length) return undefined;
+    const start = value.length;
+    for (let j = i + 1; j <= i + n; j++) {
+      value += String.fromCharCode(bytes[j]);
+      map.addEscape(offsets[j], 2);
+    }
+    strings.push({ start, end: value.length, bytes: n });
+    i += 1 + n;
+  }
+  return { value, strings, map: map.seal() };
+}
+
 /** No lower-case ASCII letter in it (class and type words as zone files usually write them). */
 function isUpper(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -1198,6 +1240,14 @@ function readInto(
           continue;
         }
         out.records.push(record);
+        // DNS serves it as any other TXT record: its strings are checked too.
+        const data = genericStrings(text, lx.starts, lx.ends, rdataStart + 2, count);
+        if (data) {
+          // Written in hex, so no fix can edit the value in place (coarse); the map points each character at its two digits.
+          const site: RecordSite = { owner, type, value: keep(data.value), strings: data.strings, map: data.map, syntax: ZONE_SYNTAX, uri, range: recordRange, ownerRange, coarse: true };
+          record.site = site;
+          out.sites.push(site);
+        }
         continue;
       }
       const map = new SourceMap();
