@@ -48,6 +48,19 @@ describe('records at or below a delegation', () => {
     assert.match(found[0].message, /^This DMARC record is below `old\.example\.com`, whose DNAME redirects every name under it to the same name under `new\.example\.net`: resolvers asking for `_dmarc\.old\.example\.com` get a CNAME to `_dmarc\.new\.example\.net`, never this record \(RFC 6672 §2\.4\)/);
   });
 
+  it('takes a DNAME beside a delegation as the child zone\'s data: the referral wins, in the rule and in the workspace resolver alike', () => {
+    const text = `${SOA}sub IN NS ns.other.example.\nsub IN DNAME else.example.net.\nx.sub IN TXT "v=spf1 -all"\n`;
+    const found = lint(text, {}, undefined, 'example.com.zone').findings.filter((f) => f.rule === RULE);
+    assert.deepEqual(found.map((f) => covered(text, f).split(' ')[0]), ['sub', 'x.sub']);
+    assert.match(found[0].message, /^This DNAME record is at `sub\.example\.com`, which this zone delegates/);
+    assert.match(found[1].message, /^This SPF record is below `sub\.example\.com`, which this zone delegates to other name servers \(`ns\.other\.example`\)/);
+    const ws = new WorkspaceIndex();
+    const p = readZone(text, 'example.com.zone');
+    ws.set('example.com.zone', p.zone.records, p.sites);
+    assert.equal(ws.occluder('example.com.zone', 'x.sub.example.com')?.by, 'delegation');
+    assert.equal(new WorkspaceResolver(ws).delegation('x.sub.example.com')?.cut, 'sub.example.com');
+  });
+
   it('reads a DNSControl D() the same way: an NS() at a subdomain and a TXT() beside it', () => {
     const js = 'D("example.com", NewRegistrar("none"), DnsProvider(NewDnsProvider("bind")),\n  A("@", "192.0.2.1"),\n  NS("news", "ns1.mail-platform.example."),\n  TXT("news", "v=spf1 include:_spf.mail-platform.example -all")\n);\n';
     const found = analyzeZone(js, 'dnsconfig.js').findings.filter((f) => f.rule === RULE);

@@ -456,8 +456,8 @@ export const conflictingDefinitions = rule({
       const other = model.workspace.at(s.site.owner).find((e) => e.site !== undefined && e.site.kind === s.kind && !e.site.site.holes && e.site.site.value !== s.site.value && e.uri !== s.site.uri);
       if (!other) continue;
       // A record beside a delegation of its own zone is never served: the child zone's is (zone/occluded-record says so).
-      const zone = other.record.zone === undefined ? undefined : recordsAt(model, s.site.owner).find((r) => r.site === s.site)?.zone;
-      if (model.workspace.occluded?.(other.uri, s.site.owner, other.record.zone) || isOccluded(s.site.owner, (n) => recordsAt(model, n), (r) => r, (r) => r.zone === zone, zone)) continue;
+      const zone = other.record.zone === undefined ? undefined : model.recordsAt(s.site.owner).find((r) => r.site === s.site)?.zone;
+      if (model.workspace.occluded?.(other.uri, s.site.owner, other.record.zone) || isOccluded(s.site.owner, (n) => model.recordsAt(n), (r) => r, (r) => r.zone === zone, zone)) continue;
       ctx.report(s.site, 'owner', `\`${s.site.owner}\` has a different ${KIND_NAMES[s.kind]} record in ${other.uri}; only one of the two is what DNS serves.`, {
         related: [{ uri: other.uri, range: other.record.range, message: `the other ${KIND_NAMES[s.kind]} record for ${s.site.owner}` }],
         anchors: [other.record],
@@ -465,24 +465,6 @@ export const conflictingDefinitions = rule({
     }
   },
 });
-
-const byOwner = new WeakMap<DnsModel, Map<string, ResourceRecord[]>>();
-
-/** The records of a model at a name (the index built on first use). */
-function recordsAt(model: DnsModel, name: string): readonly ResourceRecord[] {
-  let m = byOwner.get(model);
-  if (!m) {
-    m = new Map();
-    for (const r of model.records) {
-      if (r.owner === undefined) continue;
-      const list = m.get(r.owner);
-      if (list) list.push(r);
-      else m.set(r.owner, [r]);
-    }
-    byOwner.set(model, m);
-  }
-  return m.get(name) ?? [];
-}
 
 /** The sites at a name in this model and in the rest of the workspace. */
 function sitesNamed(model: DnsModel, name: string): AnalyzedSite[] {
@@ -694,6 +676,7 @@ export const modelRules: ModelRule[] = [
 ];
 
 const NO_SITES: readonly AnalyzedSite[] = [];
+const NO_RECORDS: readonly ResourceRecord[] = [];
 
 /** The DNS model the cross-record rules read, with indexes every rule shares, each built on first use. */
 export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], workspace?: WorkspaceView, texts?: ReadonlyMap<string, string>): DnsModel {
@@ -703,6 +686,7 @@ export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], wor
   let scattered: Set<string> | undefined;
   let byOwner: Map<string, AnalyzedSite[]> | undefined;
   let records_: Map<RecordSite, ResourceRecord> | undefined;
+  let recordsByOwner: Map<string, ResourceRecord[]> | undefined;
   let cnames: Map<string, ResourceRecord> | undefined;
   return {
     records,
@@ -737,6 +721,10 @@ export function buildModel(records: ResourceRecord[], sites: AnalyzedSite[], wor
     sitesAt(owner) {
       byOwner ??= groupBy(sites, (s) => s.site.owner);
       return byOwner.get(owner) ?? NO_SITES;
+    },
+    recordsAt(owner) {
+      recordsByOwner ??= groupBy(records, (r) => r.owner);
+      return recordsByOwner.get(owner) ?? NO_RECORDS;
     },
     recordOf(site) {
       if (!records_) {

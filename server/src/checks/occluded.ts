@@ -7,6 +7,7 @@
  */
 import { dataNames, hostOf } from '../records/cname';
 import { isDynamic } from '../records/dynamic';
+import { occluderOf } from '../records/zonecut';
 import * as path from 'node:path';
 import { isZoneFileName } from '../files';
 import type { Fix, ResourceRecord } from '../types';
@@ -15,8 +16,6 @@ import type { DnsModel, ModelRule } from './rule';
 
 /** What the parent zone does publish at the cut itself: the delegation, its DS, and DNSSEC's records of them. */
 const AT_CUT = new Set(['NS', 'DS', 'NSEC', 'NSEC3', 'RRSIG']);
-
-const parent = (name: string) => name.slice(name.indexOf('.') + 1);
 
 /** What a record is, for the message: an SPF, DMARC or DKIM record by its text, else its type. */
 function kindOf(r: ResourceRecord): string {
@@ -76,99 +75,64 @@ export const occludedRecord: ModelRule = {
     workspace: { file: 'news.example.com.zone', text: '$ORIGIN news.example.com.\n@ IN SOA ns1.mail-platform.example. hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1.mail-platform.example.\n' },
   },
   check(model, ctx) {
-    // The zones this file holds whole: the owners of its SOA records. Records from infrastructure as
-    // code name their zone instead (ResourceRecord.zone), whole or not: a delegation is within one zone.
-    const apexes: string[] = [];
+    // Only a zone the file holds whole (its SOA) has delegations; records of infrastructure as code
+    // name their zone instead (ResourceRecord.zone), whole or not: a delegation is within one zone.
+    const apexes = new Set<string>();
     let named = false;
     for (const r of model.records) {
-      if (r.type === 'SOA' && r.owner !== undefined && !r.superseded) apexes.push(r.owner);
+      if (r.type === 'SOA' && r.owner !== undefined && !r.superseded) apexes.add(r.owner);
       else if (r.zone !== undefined) named = true;
     }
-    if (apexes.length === 0 && !named) return;
-    const apexOf = (r: ResourceRecord) => {
-      const name = r.owner;
-      if (name === undefined) return undefined;
-      if (r.zone !== undefined) return name === r.zone || name.endsWith(`.${r.zone}`) ? r.zone : undefined;
-      let best: string | undefined;
-      for (const a of apexes) if ((name === a || name.endsWith(`.${a}`)) && (best === undefined || a.length > best.length)) best = a;
-      return best;
+    if (apexes.size === 0 && !named) return;
+    // Nothing to hide anything: no NS record below an apex, no DNAME (most zones), and no other file a delegation of the named zone could be in.
+    const hides = (r: ResourceRecord) => r.owner !== undefined && (r.type === 'DNAME' || (r.type === 'NS' && (r.zone !== undefined ? r.owner !== r.zone : !apexes.has(r.owner))));
+    if (!model.records.some(hides) && !(named && model.workspace)) return;
+    // The records at a name the walk up from an owner reads: this file's, and for a zone named by infrastructure
+    // as code, those of every file of the workspace (a Terraform module's delegation may be in another of its files).
+    const own = (n: string) => model.recordsAt(n);
+    const all = (n: string) => {
+      const elsewhere = model.workspace?.at(n) ?? [];
+      return elsewhere.length ? [...model.recordsAt(n), ...elsewhere.map((e) => e.record)] : model.recordsAt(n);
     };
-    const key = (apex: string, name: string) => `${apex} ${name}`;
-    // The cuts: NS records at a name other than the apex of the zone it is in.
-    const cuts = new Map<string, ResourceRecord[]>();
-    const addCut = (r: ResourceRecord, apex: string) => {
-      const list = cuts.get(key(apex, r.owner!));
-      if (list) list.push(r);
-      else cuts.set(key(apex, r.owner!), [r]);
-    };
-    for (const r of model.records) {
-      if (r.type !== 'NS' || r.owner === undefined || r.superseded || isDynamic(r)) continue;
-      const apex = apexOf(r);
-      if (apex !== undefined && apex !== r.owner) addCut(r, apex);
-    }
-    // Infrastructure as code: a delegation in another file of the workspace (another .tf file of the module) in the same zone.
-    const asked = new Set<string>();
-    const cutElsewhere = (apex: string, name: string) => {
-      const k = key(apex, name);
-      if (asked.has(k) || !model.workspace) return;
-      asked.add(k);
-      for (const e of model.workspace.at(name)) if (e.record.type === 'NS' && e.record.zone === apex && !isDynamic(e.record)) addCut(e.record, apex);
-    };
-    // DNAMEs: every name below one is redirected, whatever the zone holds there.
-    const dnames = new Map<string, ResourceRecord>();
-    for (const r of model.records) {
-      if (r.type !== 'DNAME' || r.owner === undefined || r.superseded || isDynamic(r)) continue;
-      const apex = apexOf(r);
-      if (apex !== undefined) dnames.set(key(apex, r.owner), r);
-    }
-    if (cuts.size === 0 && dnames.size === 0 && !(named && model.workspace)) return;
-    const glue = new Map<string, Set<string>>();
-    const gluesOf = (k: string) => {
-      let g = glue.get(k);
-      if (!g) glue.set(k, (g = new Set(cuts.get(k)!.map(hostOf))));
-      return g;
-    };
+    const unzoned = (r: ResourceRecord) => r.zone === undefined;
+    const inZone = new Map<string, (r: ResourceRecord) => boolean>();
+    const glue = new Map<ResourceRecord, Set<string>>();
     for (const r of model.records) {
       if (r.owner === undefined || r.superseded || isDynamic(r)) continue;
-      const apex = apexOf(r);
-      if (apex === undefined || r.owner === apex) continue;
-      // The topmost cut at or above the owner (everything under it is the child zone's), or DNAME above it.
-      let cut: string | undefined;
-      let dname: ResourceRecord | undefined;
-      for (let n = r.owner; ; n = parent(n)) {
-        if (n !== r.owner && dnames.has(key(apex, n))) {
-          dname = dnames.get(key(apex, n));
-          cut = undefined;
-        }
-        if (n === apex || !n.includes('.')) break;
-        if (r.zone !== undefined) cutElsewhere(apex, n);
-        if (cuts.has(key(apex, n))) {
-          cut = n;
-          dname = undefined;
-        }
+      const zone = r.zone;
+      let mine = unzoned;
+      if (zone !== undefined) {
+        mine = inZone.get(zone) ?? ((x) => x.zone === zone);
+        inZone.set(zone, mine);
       }
-      if (dname) {
+      const hidden = occluderOf(r.owner, zone === undefined ? own : all, (x) => x, mine, zone);
+      if (!hidden) continue;
+      if (hidden.by === 'dname') {
+        const dname = hidden.entries[0];
         const to = dataNames(dname)[0]?.name ?? '';
         const from = dname.owner!;
-        const kind = kindOf(r);
         ctx.reportAt(
           r,
-          `This ${kind} is below \`${from}\`, whose DNAME redirects every name under it to the same name under \`${to}\`: resolvers asking for \`${r.owner}\` get a CNAME to \`${r.owner.slice(0, r.owner.length - from.length)}${to}\`, never this record (RFC 6672 §2.4). Publish it there, or remove the DNAME.`,
+          `This ${kindOf(r)} is below \`${from}\`, whose DNAME redirects every name under it to the same name under \`${to}\`: resolvers asking for \`${r.owner}\` get a CNAME to \`${r.owner.slice(0, r.owner.length - from.length)}${to}\`, never this record (RFC 6672 §2.4). Publish it there, or remove the DNAME.`,
           { related: [{ uri: dname.uri, range: dname.range, message: `the DNAME at ${from}` }], anchors: [dname] },
         );
         continue;
       }
-      if (cut === undefined) continue;
+      const cut = hidden.name;
+      const ns = hidden.entries;
       if (r.owner === cut && AT_CUT.has(r.type)) continue;
       // Glue: the addresses of the delegation's own name servers, which the referral carries.
-      if ((r.type === 'A' || r.type === 'AAAA') && gluesOf(key(apex, cut)).has(r.owner)) continue;
-      const ns = cuts.get(key(apex, cut))!;
+      if (r.type === 'A' || r.type === 'AAAA') {
+        let hosts = glue.get(ns[0]);
+        if (!hosts) glue.set(ns[0], (hosts = new Set(ns.map(hostOf))));
+        if (hosts.has(r.owner)) continue;
+      }
       const kind = kindOf(r);
       const mail = kind.startsWith('SPF') || kind.startsWith('DMARC') || kind.startsWith('DKIM');
       ctx.reportAt(
         r,
         `This ${kind} is ${r.owner === cut ? 'at' : 'below'} \`${cut}\`, which this zone delegates to other name servers (${[...new Set(ns.map(hostOf))].map((h) => `\`${h}\``).join(', ')}): they answer for every name there, and this zone's servers only refer resolvers to them, so this record is never served (RFC 1034 §4.2.1).${mail ? ` Receivers look this ${kind} up on those servers, in the zone of \`${cut}\`, not in this one.` : ''} Publish it in that zone, or remove the delegation.`,
-        { related: ns.map((n) => ({ uri: n.uri, range: n.range, message: `the delegation of ${cut}` })), anchors: ns, docFixes: () => moveFix(model, r, cut!) },
+        { related: ns.map((n) => ({ uri: n.uri, range: n.range, message: `the delegation of ${cut}` })), anchors: ns, docFixes: () => moveFix(model, r, cut) },
       );
     }
   },

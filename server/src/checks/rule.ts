@@ -118,6 +118,8 @@ export interface DnsModel {
   owners(): ReadonlySet<string>;
   /** The analysed sites at each owner name (built once, on first use). */
   sitesAt(owner: string): readonly AnalyzedSite[];
+  /** The records at each owner name (built once, on first use). */
+  recordsAt(owner: string): readonly ResourceRecord[];
   /** The record a site belongs to. */
   recordOf(site: RecordSite): ResourceRecord | undefined;
   /** The (first) CNAME record at each owner name of `records` (built once, on first use). */

@@ -36,11 +36,12 @@ export function occluderOf<T>(owner: string, at: (n: string) => readonly T[], re
       else if (r.type === 'NS') ns.push(e);
       else if (r.type === 'DNAME' && n !== owner) dname = e;
     }
-    // Everything under the topmost one is the child's, or redirected: it is the one that counts.
-    if (dname) found = { by: 'dname', name: n, entries: [dname] };
-    // At the apex, NS records are the zone's own, not a delegation.
-    if (soa) return found;
-    if (ns.length && !dname) found = { by: 'delegation', name: n, entries: ns };
+    // At the apex, NS records are the zone's own, not a delegation (and a DNAME there redirects what is below).
+    if (soa) return dname ? { by: 'dname', name: n, entries: [dname] } : found;
+    // Everything under the topmost one is the child's, or redirected: it is the one that counts. A
+    // DNAME beside a delegation is the child zone's data, like the rest at the cut.
+    if (ns.length) found = { by: 'delegation', name: n, entries: ns };
+    else if (dname) found = { by: 'dname', name: n, entries: [dname] };
     const dot = n.indexOf('.');
     if (dot < 0) return undefined;
     n = n.slice(dot + 1);
