@@ -2,7 +2,7 @@
 //  1. open a 100 000-record zone: time to the first publishDiagnostics;
 //  2. 50 one-line edits (didChange, incremental): median time from didChange to the new publishDiagnostics;
 //  3. a workspace of 1 000 zone files (generated): indexing time and server RSS afterwards.
-// Between 2 and 3: definition/references on includes, rename of hosts, completion after include:, and the code lenses of the whole document.
+// Between 2 and 3: definition/references on includes, hover on owner names, rename of hosts, completion after include:, and the code lenses of the whole document.
 // Usage: npm run build && node bench/lsp.mjs [--records N] [--edits N] [--files N] [--max-problems N]
 // --max-problems N answers the server's workspace/configuration with dmarcLens.maxProblemsPerFile = N
 // (0: every diagnostic is sent); without it the server's default applies (1 000, VS Code's own limit).
@@ -108,6 +108,16 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     nav.references.push(performance.now() - t);
   }
   console.log(`go to definition on an include: median ${median(nav.definition).toFixed(1)} ms; find references: median ${median(nav.references).toFixed(0)} ms, max ${Math.max(...nav.references).toFixed(0)} ms (${(found / 20).toFixed(0)} locations each on average)`);
+  // Hover on owner names (what is published there, who includes it, the DMARC policy that covers it): each reads the whole workspace once.
+  const owned = lines.map((l, i) => [l, i]).filter(([l]) => /^[a-z_][^ ]* /.test(l));
+  const hovers = [];
+  for (let k = 0; k < 20; k++) {
+    const [, i] = owned[(k * 997) % owned.length];
+    t = performance.now();
+    await s.conn.sendRequest(rpc.HoverRequest.type, { textDocument: { uri }, position: { line: i, character: 1 } });
+    hovers.push(performance.now() - t);
+  }
+  console.log(`hover on an owner name: median ${median(hovers).toFixed(0)} ms, max ${Math.max(...hovers).toFixed(0)} ms`);
   // Rename (F2): a host that MX records point at, and names with records under them, across the whole document.
   const hosts = lines.map((l, i) => [l, i]).filter(([l]) => /^(mx\d+|mail\d+) IN A /.test(l)).slice(0, 20);
   const renames = [];

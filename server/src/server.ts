@@ -52,9 +52,9 @@ import { rulesById } from './checks/registry';
 import { fixAll } from './checks/autofix';
 import { docsUrl } from './checks/rule';
 import { completeAt, type NameUse } from './features/completion';
-import { generateHover, hoverAt, nullMxHover, siteAt } from './features/hover';
+import { generateHover, hoverAt, nameSummary, nullMxHover, siteAt } from './features/hover';
 import { isNullMx } from './checks/nullmx';
-import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
+import { definitions, includeAt, includeLinks, nameAt, recordAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isMtaStsPolicyName, isSourceFileName, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
@@ -1323,6 +1323,9 @@ connection.onHover(async (params) => {
     return g ? { contents: { kind: MarkupKind.Markdown, value: g.markdown }, range: { start: doc.positionAt(g.range.start), end: doc.positionAt(g.range.end) } } : null;
   }
   const site = siteAt(state.analysis.sites, toPath(doc.uri), offset);
+  // On a record's owner name: what the name is for mail, what is published there, and the policy that covers it.
+  const owner = ownerAt(state.analysis, site, toPath(doc.uri), offset, doc.getText());
+  if (owner) return { contents: { kind: MarkupKind.Markdown, value: showNames(ownerHover(owner.name, toPath(doc.uri), owner.zone)) }, range: { start: doc.positionAt(owner.range.start), end: doc.positionAt(owner.range.end) } };
   const h = site && hoverAt(site, offset);
   if (!site) {
     // On a null MX: what it says, and what a name that takes no mail publishes besides.
@@ -1371,6 +1374,49 @@ connection.onHover(async (params) => {
   // Names under the stand-in of a zone named by an expression (Terraform) are shown as that expression.
   return { contents: { kind: MarkupKind.Markdown, value: showNames(markdown) }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
 });
+
+/**
+ * The owner name under the cursor: a policy record's (its owner range), or in a zone file the first
+ * word of a record's line. Undefined elsewhere, and for a name only known relative to a zone named by
+ * an expression (other than its stand-in).
+ */
+function ownerAt(analysis: ZoneAnalysis, site: AnalyzedSite | undefined, file: string, offset: number, text: string): { name: string; range: OffsetRange; zone?: string } | undefined {
+  // Infrastructure as code writes the name apart from the value (Terraform's `name = "_dmarc"`): the site whose name it is.
+  site ??= analysis.zone.format === 'zone' ? undefined : analysis.sites.find((a) => a.site.uri === file && a.site.ownerRange.start <= offset && offset <= a.site.ownerRange.end && a.site.ownerRange.end > a.site.ownerRange.start);
+  if (site) {
+    const r = site.site.ownerRange;
+    const name = site.site.owner;
+    if (!name || r.end <= r.start || offset < r.start || offset > r.end || (site.site.relative && !underStandIn(name))) return undefined;
+    return { name, range: r, zone: analysis.zone.records.find((x) => x.site === site.site)?.zone };
+  }
+  if (analysis.zone.format !== 'zone') return undefined;
+  const r = recordAt(analysis.zone.records, file, offset);
+  // A `_dmarc` CNAME has a hover of its own on the whole record: where it leads and the policy there.
+  if (!r?.owner || (r.type === 'CNAME' && r.owner.startsWith('_dmarc.')) || (r.range.start > 0 && text[r.range.start - 1] !== '\n') || /\s/.test(text[r.range.start] ?? ' ')) return undefined;
+  let end = r.range.start;
+  while (end < text.length && !/[\s;()]/.test(text[end])) end++;
+  return offset <= end ? { name: r.owner, range: { start: r.range.start, end }, zone: r.zone } : undefined;
+}
+
+/** The hover on an owner name (features/hover nameSummary), with the DMARC policy that covers the name. */
+function ownerHover(name: string, uri: string, zone: string | undefined): string {
+  const includers = new Set<string>();
+  for (const e of workspace.entries()) {
+    const spf = e.site?.spf;
+    if (!spf || !e.record.owner || e.record.superseded) continue;
+    if (spf.terms.some((t) => (t.name === 'include' || t.name === 'redirect') && t.arg !== undefined && t.arg.toLowerCase().replace(/\.$/, '') === name)) includers.add(e.record.owner);
+  }
+  const entries = workspace.at(name);
+  const hidden = workspace.occluder(uri, name, zone);
+  let markdown = nameSummary(name, entries, [...includers].sort(), hidden && { by: hidden.by, name: hidden.name });
+  const cname = entries.find((e) => e.record.type === 'CNAME' && !e.record.superseded);
+  if (cname) markdown += `\n\n**CNAME** to \`${cnameTarget(cname.record)}\`: resolvers read the records there instead (RFC 1034 §3.6.2).`;
+  if (name.startsWith('_dmarc.')) {
+    const domain = name.slice(7);
+    markdown += `\n\n${dmarcCoversLine(domain)}\n\n${orgDomainLine(domain)}`;
+  } else if (!name.startsWith('_') && !name.includes('._')) markdown += `\n\n${dmarcCoverageLine(name)}`;
+  return markdown;
+}
 
 /**
  * One line for a hover: a report address of `_dmarc.<domain>`, and whether receivers send there: the
@@ -1465,7 +1511,8 @@ function dmarcCoversLine(domain: string): string {
   const names = new Set<string>();
   for (const e of [...workspace.at(domain), ...workspace.under(domain)]) {
     const o = e.record.owner;
-    if (o && !o.startsWith('_') && !o.includes('._') && !o.startsWith('*') && (e.record.type === 'MX' || e.site?.kind === 'spf')) names.add(o);
+    // Not a name whose records its zone never serves (under a delegation or a DNAME): the child zone's are the ones that count.
+    if (o && !o.startsWith('_') && !o.includes('._') && !o.startsWith('*') && (e.record.type === 'MX' || e.site?.kind === 'spf') && !workspace.occluded(e.uri, o, e.record.zone)) names.add(o);
   }
   const covered: string[] = [];
   for (const n of [...names].sort((a, b) => a.length - b.length || a.localeCompare(b))) {

@@ -147,6 +147,52 @@ describe('language server over stdio', () => {
     await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
   });
 
+  it('hovers an owner name with what it is for mail, what is published there, who includes it and the DMARC policy that covers it', async () => {
+    const text = [
+      '$ORIGIN owners.example.',
+      '@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300',
+      '@ IN MX 10 mx1',
+      '@ IN TXT "v=spf1 include:_spf.owners.example -all"',
+      '_spf IN TXT "v=spf1 ip4:192.0.2.0/24 -all"',
+      'news IN TXT "v=spf1 -all"',
+      '     IN TXT "v=spf1 mx -all"',
+      '_dmarc IN TXT "v=DMARC1; p=quarantine; rua=mailto:d@owners.example"',
+      'sel._domainkey IN CNAME sel.dkim.platform.example.',
+      'team IN NS ns1.other.example.',
+      'x.team IN TXT "v=spf1 -all"',
+    ].join('\n');
+    const u = pathToFileURL(path.join(dir, 'owners.example.zone')).href;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'dns-zone', version: 1, text } });
+    const hover = async (line: number, character: number) => conn.sendRequest(HoverRequest.type, { textDocument: { uri: u }, position: { line, character } });
+    const value = async (line: number, character: number) => ((await hover(line, character))?.contents as MarkupContent | undefined)?.value ?? '';
+    // The apex, written `@`: its records by type, and the policy that covers it; the range is the word.
+    const apex = await hover(2, 0);
+    assert.deepEqual(apex?.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 1 } });
+    assert.match((apex?.contents as MarkupContent).value, /^\*\*`owners\.example`\*\*\n\n\*\*Published here\*\* in the workspace: SOA, MX, TXT \(SPF\) \(owners\.example\.zone\)\.\n\n\*\*DMARC\*\*: `p=quarantine` applies to mail from `owners\.example` by `_dmarc\.owners\.example`/);
+    // An include target: the records that include it.
+    assert.match(await value(4, 2), /\*\*Included by\*\* the SPF record of `owners\.example`: each counts this record's lookups/);
+    // Two SPF records at one name (the second with a blank owner: the hover is on the first's word).
+    const news = await value(5, 1);
+    assert.match(news, /TXT \(SPF\) ×2/);
+    assert.match(news, /More than one SPF record: receivers return permerror/);
+    assert.match(news, /`p=quarantine` applies to mail from `news\.owners\.example`, an existing subdomain/);
+    assert.equal(await hover(6, 2), null);
+    // A DMARC record's name: the names it covers and the Organizational Domain.
+    const dmarc = await value(7, 3);
+    assert.match(dmarc, /^\*\*`_dmarc\.owners\.example`\*\*: the DMARC record of `owners\.example`/);
+    assert.match(dmarc, /\*\*Covers\*\* 2 names of the workspace .*`owners\.example` \(p=quarantine\), `news\.owners\.example` \(p=quarantine\)/);
+    assert.match(dmarc, /\*\*Organizational Domain\*\*: `owners\.example`/);
+    // A DKIM selector delegated by CNAME.
+    const sel = await value(8, 2);
+    assert.match(sel, /the DKIM key of selector `sel` for `owners\.example`: signatures with `d=owners\.example; s=sel`/);
+    assert.match(sel, /\*\*CNAME\*\* to `sel\.dkim\.platform\.example`/);
+    // A name under a delegation of this zone: never served from this file.
+    assert.match(await value(10, 1), /\*\*Never served from this file\*\*: `team\.owners\.example` is delegated to other name servers/);
+    // Not on the owner: the record's own hovers (the SPF term) are unchanged.
+    assert.match(await value(3, 17), /SPF mechanism `include`/);
+    await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
+  });
+
   it('completes DMARC values and SPF provider includes', async () => {
     const complete = async (line: number, character: number) =>
       ((await conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character } })) as CompletionItem[]).map((c) => c.label);

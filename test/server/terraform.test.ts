@@ -141,6 +141,11 @@ describe('language server: unsaved edits of the files a document reads', () => {
     // The zone's name comes from zones.tf and locals.tf on disk.
     const first = await client.waitFor(uri, (p) => p.diagnostics.some((d) => d.code === 'dmarc/missing-record'));
     assert.match(first.diagnostics.find((d) => d.code === 'dmarc/missing-record')!.message, /`mail\.first\.example` publishes SPF/);
+    // On the record's name: the name it makes, what is published there, and that no DMARC policy covers it.
+    const onName = { textDocument: { uri }, position: { line: 2, character: records.split('\n')[2].indexOf('mail') + 1 } };
+    const named = (await client.conn.sendRequest(HoverRequest.type, onName)) as { contents: { value: string }; range: { start: { character: number }; end: { character: number } } } | null;
+    assert.match(named!.contents.value, /^\*\*`mail\.first\.example`\*\*\n\n\*\*Published here\*\* in the workspace: TXT \(SPF\) \(records\.tf\)\.\n\n\*\*DMARC\*\*: no record covers `mail\.first\.example`/);
+    assert.deepEqual([named!.range.start.character, named!.range.end.character], [2, 18]); // the `name` attribute
     // locals.tf is opened and edited, not saved: the record is now at mail.second.example.
     const localsUri = pathToFileURL(path.join(dir, 'tf', 'locals.tf')).href;
     await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: localsUri, languageId: 'terraform', version: 1, text: locals } });
@@ -162,6 +167,10 @@ describe('language server: unsaved edits of the files a document reads', () => {
     const shown = JSON.stringify(hover);
     assert.match(shown, /mail\.<local\.apex>/);
     assert.ok(!/\.invalid/.test(shown), shown);
+    // And on the name: shown by the expression that names the zone.
+    const nameShown = JSON.stringify(await client.conn.sendRequest(HoverRequest.type, onName));
+    assert.match(nameShown, /`mail\.<local\.apex>`/);
+    assert.ok(!/\.invalid/.test(nameShown), nameShown);
     // Closed without saving: the module reads locals.tf from the disk again.
     await client.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: localsUri } });
     await client.waitFor(uri, (p) => p.diagnostics.some((d) => /mail\.first\.example/.test(d.message)));

@@ -147,3 +147,64 @@ export function generateHover(records: readonly ResourceRecord[], uri: string, l
     markdown: `**$GENERATE** makes ${made.length} record${made.length === 1 ? '' : 's'}${made.length === MAX_GENERATED ? ' (the most read of one line)' : ''}:\n\n\`\`\`\n${shown.join('\n')}\n\`\`\``,
   };
 }
+
+/** The records of the workspace at a name, as the name hover reads them. */
+export interface NameEntry {
+  uri: string;
+  record: ResourceRecord;
+  site?: AnalyzedSite;
+}
+
+/** What a name is for mail, from its leading labels (`_dmarc.`, `<selector>._domainkey.`, …). */
+function nameRole(name: string): string {
+  if (name.startsWith('_dmarc.')) return `the DMARC record of \`${name.slice(7)}\` (RFC 9989 §4.10)`;
+  const dkim = /^(.+)\._domainkey\.(.+)$/.exec(name);
+  if (dkim && !dkim[1].includes('._domainkey')) return `the DKIM key of selector \`${dkim[1]}\` for \`${dkim[2]}\`: signatures with \`d=${dkim[2]}; s=${dkim[1]}\` are verified with it (RFC 6376 §3.6.2.1)`;
+  const report = /^(.+)\._report\._dmarc\.(.+)$/.exec(name);
+  if (report) return `\`${report[2]}\` agreeing to receive the DMARC reports of \`${report[1]}\` (RFC 9990 §3)`;
+  if (name.startsWith('_mta-sts.')) return `the MTA-STS record of \`${name.slice(9)}\` (RFC 8461 §3.1)`;
+  if (name.startsWith('_smtp._tls.')) return `the TLS-RPT record of \`${name.slice(11)}\` (RFC 8460 §3)`;
+  const bimi = /^([^.]+)\._bimi\.(.+)$/.exec(name);
+  if (bimi) return `the BIMI record of selector \`${bimi[1]}\` for \`${bimi[2]}\``;
+  return '';
+}
+
+/**
+ * On a record's owner name: what the name is for mail, what the workspace publishes there (by type,
+ * and in which files), which SPF records name it in an `include:` or `redirect=`, and whether its zone
+ * serves it. `entries` are the workspace's records at the name; `includers` the owners of SPF records
+ * that include it or redirect to it.
+ */
+export function nameSummary(name: string, entries: readonly NameEntry[], includers: readonly string[], hidden?: { by: 'delegation' | 'dname'; name: string }): string {
+  const role = nameRole(name);
+  const lines = [`**\`${name}\`**${role ? `: ${role}` : ''}`];
+  const counts = new Map<string, number>();
+  const files = new Set<string>();
+  for (const e of entries) {
+    if (e.record.superseded) continue;
+    const kind = e.site?.kind;
+    const key = kind && kind !== 'senderid' ? `${e.record.type} (${KIND_NAMES[kind]})` : e.record.type;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    files.add(e.uri.split(/[\\/]/).pop()!);
+  }
+  if (counts.size) {
+    const what = [...counts].map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join(', ');
+    const where = files.size <= 3 ? [...files].join(', ') : `${files.size} files`;
+    lines.push('', `**Published here** in the workspace: ${what} (${where}).`);
+    // Receivers take one record of each kind at a name; several are a permerror (SPF) or no policy (DMARC).
+    if ((counts.get('TXT (SPF)') ?? 0) > 1) lines.push('', 'More than one SPF record: receivers return permerror and SPF fails for all mail from this name (RFC 7208 §4.5).');
+    if ((counts.get('TXT (DMARC)') ?? 0) > 1) lines.push('', 'More than one DMARC record: receivers discard them all and apply no policy (RFC 9989 §4.10).');
+  } else lines.push('', '**Published here**: no record in the workspace.');
+  if (includers.length) {
+    const shown = includers.slice(0, 6).map((n) => `\`${n}\``).join(', ');
+    lines.push('', `**Included by** the SPF record${includers.length === 1 ? '' : 's'} of ${shown}${includers.length > 6 ? ` and ${includers.length - 6} more` : ''}: each counts this record's lookups in its own 10 (RFC 7208 §4.6.4).`);
+  }
+  if (hidden)
+    lines.push(
+      '',
+      hidden.by === 'delegation'
+        ? `**Never served from this file**: \`${hidden.name}\` is delegated to other name servers, which answer for this name (RFC 1034 §4.2.1).`
+        : `**Never served from this file**: \`${hidden.name}\` is a DNAME, which redirects every name under it (RFC 6672 §2.4).`,
+    );
+  return lines.join('\n');
+}
