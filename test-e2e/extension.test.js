@@ -56,6 +56,13 @@ suite('DMARC Lens in VS Code', () => {
     const bh = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, at);
     assert.match(bh.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'), /BIMI tag `l`/);
     assert.ok(vscode.languages.getDiagnostics(uri).some((x) => x.code && x.code.value === 'dmarc/bimi-without-enforcement' && x.range.start.line === bimi.lineNumber));
+    // On the owner name of the two SPF records of news: what is published there and the policy that covers it.
+    const news = doc.lineAt([...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text.startsWith('news ')));
+    const nh = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(news.lineNumber, 1));
+    const nt = nh.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(nt, /`news\.northwind\.example`/);
+    assert.match(nt, /More than one SPF record/);
+    assert.match(nt, /`p=none` applies to mail from `news\.northwind\.example`/);
   });
 
   test('completion offers provider includes inside an SPF record', async () => {
