@@ -168,7 +168,7 @@ export class FindingSink {
   }
 
   private push(rule: string, severity: Severity, uri: string, range: OffsetRange, message: string, extra: { related?: RelatedInfo[]; fixes?: Fix[] | (() => Fix[]); context?: string }): Finding {
-    const f: Finding = { rule, severity, message, uri, range };
+    const f: Finding = { rule, severity, message: message.length > 600 ? clipQuotes(message) : message, uri, range };
     if (extra.context !== undefined) f.context = extra.context;
     if (extra.related?.length) f.related = extra.related;
     const fixes = extra.fixes;
@@ -177,6 +177,15 @@ export class FindingSink {
     this.findings.push(f);
     return f;
   }
+}
+
+/**
+ * A message quotes what the file says (`Unknown mechanism \`…\``); a quote of thousands of characters
+ * (a runaway value, a key pasted into the wrong place) is cut to its two ends, so the message stays
+ * readable in a Problems panel and a CI log. The finding's range still covers all of it.
+ */
+export function clipQuotes(message: string): string {
+  return message.replace(/`([^`]{300,})`/g, (_, q: string) => `\`${q.slice(0, 200)}… (${q.length.toLocaleString('en-US')} characters) …${q.slice(-40)}\``);
 }
 
 /** What goes with a finding, with stand-in names shown as their expressions (util/zonenames). */

@@ -199,3 +199,18 @@ describe('DKIM key decoding agrees with node:crypto', () => {
     assert.equal(parseDkim(`p=${Buffer.concat([der, Buffer.from([0, 0, 0])]).toString('base64')}`).key!.bits, 1024);
   });
 });
+
+describe('messages that quote a runaway value', () => {
+  it('cut a quote of thousands of characters to its two ends; the range still covers all of it', async () => {
+    const { lint, covered } = await import('../helpers');
+    const term = `x${'a'.repeat(5000)}z`;
+    const { text, findings } = lint(`@ IN TXT "v=spf1 ${term} -all"`);
+    const f = findings.find((x) => x.rule === 'spf/unknown-mechanism')!;
+    assert.ok(f.message.length < 400, `${f.message.length} characters`);
+    assert.match(f.message, /^Unknown mechanism `xa{199}… \(5,002 characters\) …a{39}z`; SPF knows all/);
+    assert.equal(covered(text, f), term);
+    // A quote of ordinary length is left whole.
+    const short = lint('@ IN TXT "v=spf1 bogus -all"').findings.find((x) => x.rule === 'spf/unknown-mechanism')!;
+    assert.match(short.message, /^Unknown mechanism `bogus`;/);
+  });
+});
