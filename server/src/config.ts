@@ -72,9 +72,6 @@ const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-
 const rangeOf = (n: Node): OffsetRange => ({ start: n.offset, end: n.offset + n.length });
 const child = (obj: Node, name: string): Node | undefined => obj.children?.find((p) => p.children?.[0].value === name)?.children?.[1];
 
-/** Whether `d` is `parent` or under it. */
-export { isUnder };
-
 /** A CIDR or address of a custom sender. */
 function validCidr(s: string): boolean {
   const [ip, len, extra] = s.split('/');

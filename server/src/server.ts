@@ -5,7 +5,7 @@
  * tokens come from server/src/features. Started over stdio (`dmarc-lens-server --stdio`) for any
  * editor, or over IPC by the VS Code client.
  */
-import { showNames, underStandIn } from './util/zonenames';
+import { showNames } from './util/zonenames';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -52,9 +52,9 @@ import { rulesById } from './checks/registry';
 import { fixAll } from './checks/autofix';
 import { docsUrl } from './checks/rule';
 import { completeAt, type NameUse } from './features/completion';
-import { generateHover, hoverAt, nameSummary, nullMxHover, siteAt } from './features/hover';
-import { isNullMx } from './checks/nullmx';
-import { definitions, includeAt, includeLinks, nameAt, recordAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
+import { siteAt } from './features/hover';
+import { hoverFor } from './features/policyHover';
+import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isMtaStsPolicyName, isSourceFileName, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
@@ -63,16 +63,15 @@ import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { referrerKey, signerKey, WorkspaceIndex, type IndexEntry } from './workspace';
 import { cnameTarget, mxData, nsHost, srvTarget } from './records/cname';
-import { isDynamic } from './records/dynamic';
 import { mxHost } from './dns/types';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
 import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { treeFindings } from './spf/findings';
 import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, parseConfig, type SenderProfile, type SourceFormat } from './config';
-import { dmarcBehindCname, findCoverage, hostedDmarc, orgDomain, workspaceWalks } from './senders/analyze';
+import { orgDomain } from './senders/analyze';
 import { parseReportUris } from './records/dmarc';
-import { authorizationName, destinationApart, reportsAuthorised } from './checks/walk';
+import { authorizationName } from './checks/walk';
 import { providerById, setSettingProviders, type Provider } from './senders/catalog';
 import { suggestSenders, writeProfile, type SuggestedSender } from './senders/suggest';
 import { providerHover } from './features/providerHover';
@@ -84,9 +83,9 @@ import { readReports, summarize, type AggregateReport } from './reports/aggregat
 import { previewModel } from './reports/preview';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
-import { applySuppressions, commentPrefix, editAddsSuppression, findSuppressions, SUPPRESSION_WORD, suppressionFix } from './suppress';
-import { formatTree, LOOKUP_LIMIT, lookupTree, treeLines, type LookupTree, type TreeDiagnostic } from './spf/tree';
-import type { OffsetRange, RecordSite, ResourceRecord } from './types';
+import { applySuppressions, commentPrefix, editAddsSuppression, SUPPRESSION_WORD, suppressionFix } from './suppress';
+import { LOOKUP_LIMIT, lookupTree, treeLines, type LookupTree, type TreeDiagnostic } from './spf/tree';
+import type { OffsetRange, RecordSite } from './types';
 import type { AnalyzedSite } from './checks/rule';
 
 const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
@@ -1314,214 +1313,9 @@ connection.onHover(async (params) => {
   }
   const state = analyze(doc);
   if (!state.analysis) return null;
-  const offset = doc.offsetAt(params.position);
-  // On a $GENERATE line, the records it makes.
-  const lineText = doc.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
-  if (/^\$GENERATE\s/i.test(lineText)) {
-    const lineStart = doc.offsetAt({ line: params.position.line, character: 0 });
-    const g = generateHover(state.analysis.zone.records, toPath(doc.uri), lineStart, lineStart + lineText.length);
-    return g ? { contents: { kind: MarkupKind.Markdown, value: g.markdown }, range: { start: doc.positionAt(g.range.start), end: doc.positionAt(g.range.end) } } : null;
-  }
-  const site = siteAt(state.analysis.sites, toPath(doc.uri), offset);
-  // On a record's owner name: what the name is for mail, what is published there, and the policy that covers it.
-  const owner = ownerAt(state.analysis, site, toPath(doc.uri), offset, doc.getText());
-  if (owner) return { contents: { kind: MarkupKind.Markdown, value: showNames(ownerHover(owner.name, toPath(doc.uri), owner.zone)) }, range: { start: doc.positionAt(owner.range.start), end: doc.positionAt(owner.range.end) } };
-  const h = site && hoverAt(site, offset);
-  if (!site) {
-    // On a null MX: what it says, and what a name that takes no mail publishes besides.
-    const file = toPath(doc.uri);
-    const mx = state.analysis.zone.records.find((r) => r.type === 'MX' && r.uri === file && r.range.start <= offset && offset <= r.range.end && isNullMx(r));
-    if (mx) return { contents: { kind: MarkupKind.Markdown, value: nullMxHover(mx.owner) }, range: { start: doc.positionAt(mx.range.start), end: doc.positionAt(mx.range.end) } };
-    // On a `_dmarc` CNAME: where it leads, the record there when the workspace holds it, and the policy that applies.
-    const cname = state.analysis.zone.records.find((r) => r.type === 'CNAME' && r.uri === file && r.owner?.startsWith('_dmarc.') && r.range.start <= offset && offset <= r.range.end);
-    return cname ? { contents: { kind: MarkupKind.Markdown, value: showNames(dmarcCnameHover(cname, state.analysis)) }, range: { start: doc.positionAt(cname.range.start), end: doc.positionAt(cname.range.end) } } : null;
-  }
-  if (!h) return null;
-  let markdown = h.markdown;
-  // One record written once for several names (a module called several times, a for_each or a loop over domains).
-  const names = new Set<string>();
-  for (const a of state.analysis.sites) if (a.site.uri === site.site.uri && a.site.range.start === site.site.range.start && a.site.owner) names.add(a.site.owner);
-  if (names.size > 1) markdown += `\n\n**Published at ${names.size} names** (written once, for a module called several times, a \`for_each\` or a loop over domains): ${[...names].map((n) => `\`${n}\``).join(', ')}`;
-  // One of the values a conditional chooses (Terraform `cond ? a : b`, CloudFormation `Fn::If`).
-  if (site.site.alternative) markdown += '\n\n**One of the values a condition chooses** at deployment: checked on its own; rules across records count one record at this name, its value not known.';
-  // Suppressions that apply here, with their reasons.
-  const line = params.position.line;
-  const sups = findSuppressions(doc.getText()).filter((x) => x.kind === 'file' || x.target === line);
-  if (sups.length)
-    markdown += `\n\n${sups.map((x) => `Suppressed${x.kind === 'file' ? ' in this file' : ' on this line'}: ${x.rules.length ? x.rules.map((r) => `\`${r}\``).join(', ') : 'all rules'}${x.reason ? ` — ${x.reason}` : ''}`).join('  \n')}`;
-  // On the version, an include or a redirect: the include tree below it, with what each branch costs.
-  const v = site.site.map.toValueOffset(offset);
-  const term = v === undefined ? undefined : site.spf?.terms.find((t) => t.range.start <= v && v <= t.range.end);
-  const onVersion = site.spf?.version && v !== undefined && v <= site.spf.version.end;
-  if (site.spf && site.site.owner && (onVersion || term?.name === 'include' || term?.name === 'redirect')) {
-    const t = await treeOf(site.site);
-    const node = onVersion ? t.tree : t.tree.terms.find((x) => x.text === term!.text)?.child;
-    if (node) markdown += `\n\n**Lookup tree** (${onVersion ? `${t.lookups}/${LOOKUP_LIMIT} DNS lookups, ${t.voidLookups} void` : `${node.lookups + 1} lookups`}; ${node.source ?? 'unresolved'}):\n\n\`\`\`\n${formatTree(node).join('\n')}\n\`\`\``;
-  }
-  // On the version: which DMARC policy covers mail from this name, by the RFC 9989 tree walk over the workspace.
-  if (site.spf && site.site.owner && (!site.site.relative || underStandIn(site.site.owner)) && onVersion) markdown += `\n\n${dmarcCoverageLine(site.site.owner)}`;
-  // On a DMARC record's `v` tag: the mail domains of the workspace whose policy it is.
-  const vTag = site.dmarc?.byName.get('v');
-  if (vTag && v !== undefined && vTag.range.start <= v && v <= vTag.range.end && site.site.owner?.startsWith('_dmarc.') && !site.site.relative) markdown += `\n\n${dmarcCoversLine(site.site.owner.slice(7))}\n\n${orgDomainLine(site.site.owner.slice(7))}`;
-  // On a report address: whether receivers count it as another organization, and whether it authorises the reports.
-  const reportTag = site.dmarc?.tags.find((t) => (t.name === 'rua' || t.name === 'ruf') && v !== undefined && t.range.start <= v && v <= t.range.end);
-  if (reportTag && site.site.owner?.startsWith('_dmarc.') && !site.site.relative) {
-    // The address under the cursor, else (on the tag name) every one.
-    const addresses = parseReportUris(reportTag).filter((u) => u.scheme === 'mailto' && u.address?.includes('@'));
-    const under = addresses.filter((u) => u.range.start <= v! && v! <= u.range.end);
-    for (const u of under.length ? under : addresses) markdown += `\n\n${reportDestinationLine(site.site.owner.slice(7), u.address!, reportTag.name)}`;
-  }
-  // Names under the stand-in of a zone named by an expression (Terraform) are shown as that expression.
-  return { contents: { kind: MarkupKind.Markdown, value: showNames(markdown) }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } };
+  const h = await hoverFor(state.analysis, toPath(doc.uri), doc.getText(), doc.offsetAt(params.position), params.position.line, { ws: workspace, treeOf, textOf: (f) => openText(f) ?? readTextFile(f) });
+  return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } } : null;
 });
-
-/**
- * The owner name under the cursor: a policy record's (its owner range), or in a zone file the first
- * word of a record's line. Undefined elsewhere, and for a name only known relative to a zone named by
- * an expression (other than its stand-in).
- */
-function ownerAt(analysis: ZoneAnalysis, site: AnalyzedSite | undefined, file: string, offset: number, text: string): { name: string; range: OffsetRange; zone?: string } | undefined {
-  // Infrastructure as code writes the name apart from the value (Terraform's `name = "_dmarc"`): the site whose name it is.
-  site ??= analysis.zone.format === 'zone' ? undefined : analysis.sites.find((a) => a.site.uri === file && a.site.ownerRange.start <= offset && offset <= a.site.ownerRange.end && a.site.ownerRange.end > a.site.ownerRange.start);
-  if (site) {
-    const r = site.site.ownerRange;
-    const name = site.site.owner;
-    if (!name || r.end <= r.start || offset < r.start || offset > r.end || (site.site.relative && !underStandIn(name))) return undefined;
-    return { name, range: r, zone: analysis.zone.records.find((x) => x.site === site.site)?.zone };
-  }
-  if (analysis.zone.format !== 'zone') return undefined;
-  const r = recordAt(analysis.zone.records, file, offset);
-  // A `_dmarc` CNAME has a hover of its own on the whole record: where it leads and the policy there.
-  if (!r?.owner || (r.type === 'CNAME' && r.owner.startsWith('_dmarc.')) || (r.range.start > 0 && text[r.range.start - 1] !== '\n') || /\s/.test(text[r.range.start] ?? ' ')) return undefined;
-  let end = r.range.start;
-  while (end < text.length && !/[\s;()]/.test(text[end])) end++;
-  return offset <= end ? { name: r.owner, range: { start: r.range.start, end }, zone: r.zone } : undefined;
-}
-
-/** The hover on an owner name (features/hover nameSummary), with the DMARC policy that covers the name. */
-function ownerHover(name: string, uri: string, zone: string | undefined): string {
-  const includers = new Set<string>();
-  for (const e of workspace.entries()) {
-    const spf = e.site?.spf;
-    if (!spf || !e.record.owner || e.record.superseded) continue;
-    if (spf.terms.some((t) => (t.name === 'include' || t.name === 'redirect') && t.arg !== undefined && t.arg.toLowerCase().replace(/\.$/, '') === name)) includers.add(e.record.owner);
-  }
-  const entries = workspace.at(name);
-  const hidden = workspace.occluder(uri, name, zone);
-  let markdown = nameSummary(name, entries, [...includers].sort(), hidden && { by: hidden.by, name: hidden.name });
-  const cname = entries.find((e) => e.record.type === 'CNAME' && !e.record.superseded);
-  if (cname) markdown += `\n\n**CNAME** to \`${cnameTarget(cname.record)}\`: resolvers read the records there instead (RFC 1034 §3.6.2).`;
-  if (name.startsWith('_dmarc.')) {
-    const domain = name.slice(7);
-    markdown += `\n\n${dmarcCoversLine(domain)}\n\n${orgDomainLine(domain)}`;
-  } else if (!name.startsWith('_') && !name.includes('._')) markdown += `\n\n${dmarcCoverageLine(name)}`;
-  return markdown;
-}
-
-/**
- * One line for a hover: a report address of `_dmarc.<domain>`, and whether receivers send there: the
- * same organization by the public suffix list and by the RFC 9989 tree walk over the workspace, else
- * the `<domain>._report._dmarc.<host>` authorisation (RFC 9990 §3) if the workspace has it.
- */
-function reportDestinationLine(domain: string, address: string, tag: string): string {
-  const host = address.slice(address.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
-  const head = `**Report destination** \`${address}\``;
-  if (host === domain) return `${head}: on the policy's own domain, so receivers send there without asking.`;
-  const walk = workspaceWalks((n) => workspace.at(n));
-  const apart = destinationApart(domain, host, walk);
-  if (!apart) return `${head}: the same Organizational Domain as ${domain} (\`${walk(domain).org}\`), so receivers send there without asking (RFC 9990 §3).`;
-  const why =
-    apart.by === 'list'
-      ? `another Organizational Domain (\`${orgDomain(host)}\`, ${domain}'s is \`${orgDomain(domain)}\`)`
-      : `another organization by the DMARC records on the way up (RFC 9989 §4.10.2: \`${apart.ofHost.org}\` and \`${apart.ofDomain.org}\`; by the public suffix list both are \`${orgDomain(domain)}\`)`;
-  const authName = authorizationName(domain, host);
-  const authorised = reportsAuthorised(domain, host, (n) => workspace.at(n).map((e) => e.site?.site.value ?? e.record.rdata.join('')));
-  const known = workspace.at(host).length > 0 || workspace.exists(host);
-  const status = authorised
-    ? `\`${authName}\` authorises them, so receivers send the ${tag === 'rua' ? 'aggregate' : 'failure'} reports`
-    : known
-      ? `no \`${authName}\` TXT "v=DMARC1" in the workspace, so receivers send no ${tag === 'rua' ? 'aggregate' : 'failure'} reports there`
-      : `receivers look for \`${authName}\` TXT "v=DMARC1"; ${host} is not in the workspace, so whether it exists is in DNS`;
-  return `${head}: ${why}; ${status} (RFC 9990 §3).`;
-}
-
-/** The DMARC record that covers mail from `domain` in the workspace (RFC 9989 tree walk). */
-function coverageOf(domain: string) {
-  return findCoverage(domain, (n) => workspace.at(n), (n) => workspace.exists(n));
-}
-
-/** One line for a hover: the DMARC record that covers mail from `domain` and the policy it applies there. */
-function dmarcCoverageLine(domain: string): string {
-  const c = coverageOf(domain);
-  if (!c) {
-    const hosted = hostedDmarc(domain, (n) => workspace.at(n));
-    if (!hosted && workspace.at(`_dmarc.${domain}`).some((e) => e.record.type === 'TXT' && isDynamic(e.record)))
-      return `**DMARC**: \`_dmarc.${domain}\` publishes a record whose value is not known statically (an expression), so the policy that applies to \`${domain}\` is not known here.`;
-    return hosted ? `**DMARC**: hosted, \`_dmarc.${hosted.at}\` is a CNAME to \`${hosted.target}\` (the policy is not in the workspace).` : `**DMARC**: no record covers \`${domain}\` in the workspace (RFC 9989 §4.10), so receivers apply no DMARC policy to its mail.`;
-  }
-  const what = c.at === domain ? '' : c.via === 'sp' ? ', an existing subdomain,' : ', a name that does not exist,';
-  const missing = c.decidedBy !== c.via ? ` (it has no \`${c.via}\`, so \`${c.decidedBy}\` applies)` : '';
-  return `**DMARC**: \`${c.decidedBy}=${c.policy}\`${c.testing ? ' in test mode (`t=y`)' : ''} applies to mail from \`${domain}\`${what} by \`_dmarc.${c.at}\`${c.kind === 'org' ? ', its Organizational Domain\'s record' : c.kind === 'psd' ? ', its Public Suffix Domain\'s record (`psd=y`)' : ''}${missing}; adkim=${c.adkim}, aspf=${c.aspf} (RFC 9989 §4.10).`;
-}
-
-/** The hover on a `_dmarc.<domain>` CNAME (hosted or centralised DMARC): the chain, the record at its end, and the policy that applies. */
-function dmarcCnameHover(record: ResourceRecord, own: ZoneAnalysis): string {
-  const domain = record.owner!.slice('_dmarc.'.length);
-  // The document's own records first (its text, not the last indexing), then the rest of the workspace.
-  const at = (n: string): IndexEntry[] => {
-    const here = own.zone.records.filter((r) => r.owner === n);
-    return here.length ? here.map((r) => ({ uri: r.uri, record: r, site: r.site && own.sites.find((s) => s.site === r.site) })) : workspace.at(n);
-  };
-  const chain = dmarcBehindCname(at, record);
-  const via = chain && chain.links > 1 ? ` (a chain of ${chain.links} CNAMEs ending at \`${chain.end}\`)` : '';
-  const held = chain?.found.map((e) => e.record) ?? [];
-  const where = (r: ResourceRecord) => `${path.basename(r.uri)}:${new LineIndex(openText(r.uri) ?? readTextFile(r.uri) ?? '').positionAt(r.range.start).line + 1}`;
-  const found = !chain
-    ? 'The CNAMEs loop or go on too long: resolvers find no record, and no DMARC policy applies.'
-    : held.length === 1
-      ? `The record there (${where(held[0])}): \`${held[0].site!.value}\``
-      : held.length > 1
-        ? `${held.length} DMARC records are there: receivers discard them all (RFC 9989 §4.10).`
-        : 'Its records are not in the workspace (a hosted DMARC service publishes the policy there), so they are not checked here.';
-  return `**DMARC by CNAME**: receivers asking for \`_dmarc.${domain}\` follow it to \`${cnameTarget(record)}\`${via} (RFC 1034 §3.6.2). ${found}\n\n${dmarcCoverageLine(domain)}`;
-}
-
-/** One line for a hover: the Organizational Domain of `domain` by the RFC 9989 tree walk over the workspace, and why. */
-function orgDomainLine(domain: string): string {
-  const w = workspaceWalks((n) => workspace.at(n))(domain);
-  const mine = w.org === domain;
-  const ownPsd = w.found[0]?.name === domain && w.found[0].psd === 'y';
-  const why = ownPsd
-    ? `\`psd=y\` here: a Public Suffix Domain, so each name one label below it is an Organizational Domain of its own`
-    : w.by === 'psd=n'
-      ? `\`psd=n\` at \`_dmarc.${w.org}\``
-      : w.by === 'psd=y'
-        ? `one label below \`${w.found[w.found.length - 1].name}\`, whose record says \`psd=y\``
-        : w.by === 'public-suffix-list'
-          ? `by the public suffix list: whether \`_dmarc.${w.org}\` exists is not in the workspace`
-          : mine
-            ? 'no name above it publishes a DMARC record'
-            : `the name with the fewest labels that publishes a DMARC record`;
-  const alone = `this record applies to \`${domain}\` alone and its \`sp\` and \`np\` to nothing`;
-  return `**Organizational Domain**: \`${w.org}\` (${why}; RFC 9989 §4.10.2)${mine ? '' : w.by === 'public-suffix-list' ? `; if it does, ${alone}` : `, so ${alone}`}.`;
-}
-
-/** One line for a hover: the names of the workspace that send (SPF) or receive (MX) mail whose DMARC record is `_dmarc.<domain>`. */
-function dmarcCoversLine(domain: string): string {
-  const names = new Set<string>();
-  for (const e of [...workspace.at(domain), ...workspace.under(domain)]) {
-    const o = e.record.owner;
-    // Not a name whose records its zone never serves (under a delegation or a DNAME): the child zone's are the ones that count.
-    if (o && !o.startsWith('_') && !o.includes('._') && !o.startsWith('*') && (e.record.type === 'MX' || e.site?.kind === 'spf') && !workspace.occluded(e.uri, o, e.record.zone)) names.add(o);
-  }
-  const covered: string[] = [];
-  for (const n of [...names].sort((a, b) => a.length - b.length || a.localeCompare(b))) {
-    const c = coverageOf(n);
-    if (c?.at === domain) covered.push(`\`${n}\` (${c.decidedBy}=${c.policy})`);
-  }
-  if (covered.length === 0) return `**Covers** no name of the workspace that sends (SPF) or receives (MX) mail under \`${domain}\`.`;
-  return `**Covers** ${covered.length} name${covered.length === 1 ? '' : 's'} of the workspace that send${covered.length === 1 ? 's' : ''} (SPF) or receive${covered.length === 1 ? 's' : ''} (MX) mail: ${covered.slice(0, 8).join(', ')}${covered.length > 8 ? ', …' : ''} (RFC 9989 §4.10).`;
-}
 
 connection.languages.inlayHint.on(async (params) => {
   const doc = documents.get(params.textDocument.uri);

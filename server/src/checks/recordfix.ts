@@ -8,7 +8,7 @@ import { parseReportUris } from '../records/dmarc';
 import { parseSpf } from '../records/spf';
 import { orgDomain } from '../senders/analyze';
 import { authorizationName, modelWalk } from './walk';
-import { isUnder } from '../config';
+import { isUnder } from '../util/text';
 import { encodeZoneString } from '../sources/zonefile';
 import type { Fix, RecordSite, ResourceRecord, TextEdit } from '../types';
 import type { AnalyzedSite, DnsModel, ValueFix } from './rule';

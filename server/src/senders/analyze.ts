@@ -5,7 +5,8 @@
  * Pure: records come from a lookup by owner name, reports are passed in; nothing here queries DNS.
  */
 import type { AnalyzedSite } from '../checks/rule';
-import { isUnder, type SenderProfile } from '../config';
+import type { SenderProfile } from '../config';
+import { isUnder } from '../util/text';
 import { parseSpf } from '../records/spf';
 import type { AggregateReport } from '../reports/aggregate';
 import { inNetwork, parseIp } from '../spf/evaluator';

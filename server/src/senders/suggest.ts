@@ -4,7 +4,7 @@
  * "declare the senders of …" and `dmarc-lens senders --suggest` write it into `.dmarc-lens.json`.
  */
 import { modify, applyEdits, type Edit } from 'jsonc-parser';
-import { isUnder } from '../config';
+import { isUnder } from '../util/text';
 import type { AggregateReport } from '../reports/aggregate';
 import type { IndexEntry } from '../workspace';
 import { orgDomain } from './analyze';
