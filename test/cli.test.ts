@@ -153,6 +153,30 @@ describe('dmarc-lens check', () => {
       assert.notEqual(run(...args).status, 2, args.join(' '));
   });
 
+  it('names a file dnsconfig.js require()s as it names the others, and says each of its findings once', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dc-req-'));
+    fs.writeFileSync(path.join(dir, 'helpers.js'), 'var MAIL = [\n  TXT("@", "v=spf1 +all"),\n];\nfunction DMARC(p) {\n  return TXT("_dmarc", "v=DMARC1; p=" + p);\n}\n');
+    fs.writeFileSync(path.join(dir, 'dnsconfig.js'), 'require("./helpers.js");\nD("example.com", NewRegistrar("none"), DnsProvider(NewDnsProvider("bind")),\n  MAIL,\n  DMARC("bogus")\n);\n');
+    let first: string[] | undefined;
+    for (const [cwd, given, prefix] of [
+      [dir, '.', ''],
+      [path.dirname(dir), path.basename(dir), `${path.basename(dir)}${path.sep}`],
+      [ROOT, dir, `${dir}${path.sep}`],
+    ]) {
+      const r = spawnSync(process.execPath, [CLI, 'check', given, '--offline'], { cwd, encoding: 'utf8' });
+      const lines = r.stdout.trim().split('\n').filter((l) => /: (error|warning|information|hint) /.test(l));
+      // Every finding in helpers.js under the one name, once; the same findings whichever way the folder is named.
+      assert.ok(lines.length > 0 && lines.every((l) => l.startsWith(`${prefix}helpers.js:`)), `${given} in ${cwd}:\n${r.stdout}`);
+      assert.equal(new Set(lines).size, lines.length);
+      const rules = lines.map((l) => l.slice(prefix.length).split(' ').slice(0, 3).join(' '));
+      assert.ok(rules.some((l) => / error spf\/plus-all$/.test(l)) && rules.some((l) => / error dmarc\/invalid-value$/.test(l)), rules.join('\n'));
+      if (first) assert.deepEqual(rules, first);
+      first = rules;
+      assert.match(r.stdout, /2 files checked/);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('says on stderr when a folder holds nothing to check, and still exits 0', () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-cli-empty-'));
     fs.writeFileSync(path.join(empty, 'notes.txt'), 'not a zone\n');

@@ -340,6 +340,8 @@ function sharedConsts(uri: string, text: string, openText?: (file: string) => st
     if (up === dir) break;
     dir = up;
   }
+  // The other files named as this one is: relative to the working folder when it was given relative (as the CLI prints paths, and as a zone's $INCLUDE is named).
+  const shown = (f: string) => (path.isAbsolute(uri) ? f : path.relative(process.cwd(), f) || f);
   const seen = new Set([self]);
   out.files = [];
   for (let i = 0; i < files.length && i < 64; i++) {
@@ -347,16 +349,16 @@ function sharedConsts(uri: string, text: string, openText?: (file: string) => st
     if (seen.has(f) && i > 0) continue;
     seen.add(f);
     const parsed = f === self ? { text, consts: new Map<string, N>(), functions: new Map<string, N>() } : fileConsts(f, openText);
-    if (f !== self) out.files.push(f);
+    if (f !== self) out.files.push(shown(f));
     if (!parsed) continue;
     for (const r of dnscontrolRequires(f, parsed.text)) if (!seen.has(path.resolve(r))) files.push(r);
-    if (f !== self) addGlobals(out, parsed, f);
+    if (f !== self) addGlobals(out, parsed, shown(f));
   }
   for (const r of dnscontrolRequires(self, text)) {
     const f = path.resolve(r);
     const parsed = seen.has(f) ? undefined : fileConsts(f, openText);
-    if (!seen.has(f)) out.files.push(f);
-    if (parsed) addGlobals(out, parsed, f);
+    if (!seen.has(f)) out.files.push(shown(f));
+    if (parsed) addGlobals(out, parsed, shown(f));
   }
   return out;
 }
