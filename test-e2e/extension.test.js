@@ -278,6 +278,17 @@ suite('DMARC Lens in VS Code', () => {
     assert.ok(counts.files >= 1 && counts.error >= 1, JSON.stringify(counts));
   });
 
+  test('Show Email Inventory opens a page of what the example workspace publishes, per domain', async () => {
+    const editor = await vscode.commands.executeCommand('dmarcLens.showInventory');
+    const text = editor.document.getText();
+    assert.strictEqual(editor.document.uri.scheme, 'dmarc-lens-inventory');
+    assert.match(text, /^northwind\.example$/m);
+    assert.match(text, /^ {2}DMARC {2}v=DMARC1; p=none; .* \(northwind\.example\.zone:\d+\)\n {9}stage 1\/5/m);
+    assert.match(text, /^northwind-careers\.example\n {2}SPF {4}v=spf1 include:_spf\.google\.com \?all {2}\(terraform[\\/]main\.tf:12\)$/m);
+    assert.match(text, /sends via Google Workspace/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('the report preview opens a webview that renders the example report', async () => {
     const report = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
     const shown = await vscode.commands.executeCommand('dmarcLens.openReportPreview', report);

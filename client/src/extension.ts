@@ -117,6 +117,8 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
     vscode.workspace.registerTextDocumentContentProvider(SPF_TREE_SCHEME, spfTrees),
     vscode.commands.registerCommand('dmarcLens.showSpfTree', (domain?: string) => spfTrees.show(domain)),
+    vscode.workspace.registerTextDocumentContentProvider(INVENTORY_SCHEME, inventory),
+    vscode.commands.registerCommand('dmarcLens.showInventory', () => inventory.show()),
     vscode.commands.registerCommand('dmarcLens.openReportPreview', (uri?: vscode.Uri) => openPreview(context, uri ?? vscode.window.activeTextEditor?.document.uri)),
     vscode.window.registerCustomEditorProvider('dmarcLens.reportViewer', new ReportEditorProvider(context), { supportsMultipleEditorsPerDocument: true }),
     vscode.window.onDidChangeActiveTextEditor(updateReportContext),
@@ -156,6 +158,30 @@ class SpfTreePages implements vscode.TextDocumentContentProvider {
   }
 }
 const spfTrees = new SpfTreePages();
+
+const INVENTORY_SCHEME = 'dmarc-lens-inventory';
+
+/**
+ * What the workspace publishes for mail, per domain (the CLI's `inventory`), as a read-only page: the
+ * first step of a DMARC rollout. Written again each time the command runs.
+ */
+class InventoryPage implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly uri = vscode.Uri.from({ scheme: INVENTORY_SCHEME, path: '/Email inventory' });
+
+  async provideTextDocumentContent(): Promise<string> {
+    if (!client) return 'DMARC Lens: the language server is not running.\n';
+    const page = await client.sendRequest<{ text: string; domains: number }>('dmarcLens/inventory');
+    return `DMARC Lens: what this workspace publishes for mail, ${page.domains} domain${page.domains === 1 ? '' : 's'} (as \`dmarc-lens inventory\` prints it)\n\n${page.text}`;
+  }
+
+  async show(): Promise<vscode.TextEditor> {
+    this.changed.fire(this.uri);
+    return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(this.uri), { preview: true });
+  }
+}
+const inventory = new InventoryPage();
 
 /** What each preview rendered (the page's `ready` message), by report URI: the e2e tests read it. */
 const rendered = new Map<string, unknown>();

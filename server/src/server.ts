@@ -54,6 +54,7 @@ import { docsUrl } from './checks/rule';
 import { completeAt, type NameUse } from './features/completion';
 import { siteAt } from './features/hover';
 import { hoverFor } from './features/policyHover';
+import { formatInventoryText, runInventory } from './inventory';
 import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
@@ -1291,6 +1292,34 @@ async function spfTreeText(domain: unknown): Promise<{ domain: string; text: str
   return { domain: t.domain, text: treeLines(t, severity).join('\n') + '\n' };
 }
 connection.onRequest('dmarcLens/spfTree', (params: { domain: string }) => spfTreeText(params?.domain));
+
+/**
+ * The inventory of the workspace (what its files publish for mail, per domain), as the CLI's
+ * `inventory` prints it, with paths relative to the workspace folder: the editor shows it as a page.
+ */
+connection.onRequest('dmarcLens/inventory', async (): Promise<{ text: string; domains: number }> => {
+  await indexed;
+  const sources = workspace.sources().map((s) => {
+    const texts = new Map<string, string>();
+    for (const r of s.records)
+      if (!texts.has(r.uri)) {
+        const t = openText(r.uri) ?? readTextFile(r.uri);
+        if (t !== undefined) texts.set(r.uri, t);
+      }
+    return { zone: { records: s.records, texts }, sites: s.sites };
+  });
+  const shown = (file: string) => {
+    const folder = workspaceFolders.find((f) => file.startsWith(f + path.sep));
+    return folder ? path.relative(folder, file) : file;
+  };
+  const inv = runInventory(sources, workspace).map((d) => ({
+    ...d,
+    ...Object.fromEntries((['spf', 'dmarc', 'dkim', 'bimi', 'tlsrpt', 'mtaSts'] as const).map((k) => [k, d[k].map((r) => ({ ...r, path: shown(r.path) }))])),
+    ...(d.nullMx ? { nullMx: { ...d.nullMx, path: shown(d.nullMx.path) } } : {}),
+    ...(d.coveredBy ? { coveredBy: { ...d.coveredBy, path: shown(d.coveredBy.path) } } : {}),
+  }));
+  return { text: showNames(formatInventoryText(inv)), domains: inv.length };
+});
 
 /** Asks the client to fetch code lenses and inlay hints again: lookup counts and report evidence moved. */
 let refreshTimer: NodeJS.Timeout | undefined;

@@ -193,6 +193,16 @@ describe('language server over stdio', () => {
     await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
   });
 
+  it('answers dmarcLens/inventory with what the workspace publishes per domain, paths relative to the folder', async () => {
+    const inv = await conn.sendRequest<{ text: string; domains: number }>('dmarcLens/inventory');
+    assert.ok(inv.domains >= 2, inv.text);
+    assert.match(inv.text, /^example\.com\n {2}SPF {4}v=spf1 include:_spf\.example\.com \+all {2}\(example\.com\.zone:2\)$/m);
+    assert.match(inv.text, /^ {2}DMARC {2}v=DMARC1; p=none; rua=mailto:d@example\.com {2}\(example\.com\.zone:3\)\n {9}stage 1\/5/m);
+    assert.match(inv.text, /^ {2}DKIM {3}sel: ed25519 256 {2}\(example\.com\.zone:4\)$/m);
+    assert.match(inv.text, /^_spf\.example\.com\n {2}SPF {4}v=spf1 ip4:192\.0\.2\.0\/24 -all {2}\(spf\.example\.com\.zone:2\)$/m);
+    assert.ok(!inv.text.includes(dir), 'paths are relative to the workspace folder');
+  });
+
   it('completes DMARC values and SPF provider includes', async () => {
     const complete = async (line: number, character: number) =>
       ((await conn.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character } })) as CompletionItem[]).map((c) => c.label);
