@@ -2,7 +2,7 @@
 //  1. open a 100 000-record zone: time to the first publishDiagnostics;
 //  2. 50 one-line edits (didChange, incremental): median time from didChange to the new publishDiagnostics;
 //  3. a workspace of 1 000 zone files (generated): indexing time and server RSS afterwards.
-// Between 2 and 3: definition/references on includes, hover on owner names, rename of hosts, completion after include:, and the code lenses of the whole document.
+// Between 2 and 3: definition/references on includes, hover and highlight on owner names, rename of hosts, completion after include:, and the code lenses of the whole document.
 // Usage: npm run build && node bench/lsp.mjs [--records N] [--edits N] [--files N] [--max-problems N]
 // --max-problems N answers the server's workspace/configuration with dmarcLens.maxProblemsPerFile = N
 // (0: every diagnostic is sent); without it the server's default applies (1 000, VS Code's own limit).
@@ -118,6 +118,16 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     hovers.push(performance.now() - t);
   }
   console.log(`hover on an owner name: median ${median(hovers).toFixed(0)} ms, max ${Math.max(...hovers).toFixed(0)} ms`);
+  // Document highlight (asked as the cursor rests on a name): every place the document writes it.
+  const lit = [];
+  let litCount = 0;
+  for (let k = 0; k < 20; k++) {
+    const [, i] = owned[(k * 991) % owned.length];
+    t = performance.now();
+    litCount += (await s.conn.sendRequest(rpc.DocumentHighlightRequest.type, { textDocument: { uri }, position: { line: i, character: 1 } }))?.length ?? 0;
+    lit.push(performance.now() - t);
+  }
+  console.log(`document highlight on an owner name: median ${median(lit).toFixed(0)} ms, max ${Math.max(...lit).toFixed(0)} ms (${(litCount / 20).toFixed(1)} places each on average)`);
   // Rename (F2): a host that MX records point at, and names with records under them, across the whole document.
   const hosts = lines.map((l, i) => [l, i]).filter(([l]) => /^(mx\d+|mail\d+) IN A /.test(l)).slice(0, 20);
   const renames = [];

@@ -39,6 +39,8 @@ import {
   type InlayHint,
   InlayHintKind,
   type DocumentLink,
+  type DocumentHighlight,
+  DocumentHighlightKind,
   ErrorCodes,
   ResponseError,
   type WorkspaceEdit,
@@ -55,7 +57,7 @@ import { completeAt, type NameUse } from './features/completion';
 import { siteAt } from './features/hover';
 import { hoverFor } from './features/policyHover';
 import { formatInventoryText, runInventory } from './inventory';
-import { definitions, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
+import { definitions, highlights, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isMtaStsPolicyName, isSourceFileName, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
@@ -878,6 +880,7 @@ connection.onInitialize((params) => {
       inlayHintProvider: true,
       definitionProvider: true,
       referencesProvider: true,
+      documentHighlightProvider: true,
       renameProvider: prepareRenameSupport ? { prepareProvider: true } : true,
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
@@ -1492,7 +1495,7 @@ async function navigationAt(uri: string, position: { line: number; character: nu
   if (!doc || !analysis) return undefined;
   const file = toPath(doc.uri);
   const offset = doc.offsetAt(position);
-  return { doc, analysis, file, offset, target: nameAt({ records: analysis.zone.records, sites: analysis.sites }, file, offset, doc.getText()) };
+  return { doc, analysis, file, offset, target: nameAt({ records: analysis.zone.records, sites: analysis.sites, format: analysis.zone.format }, file, offset, doc.getText()) };
 }
 
 connection.onDefinition(async (params): Promise<Location[] | LocationLink[] | null> => {
@@ -1521,6 +1524,17 @@ connection.onReferences(async (params): Promise<Location[] | null> => {
   if (!target) return null;
   const locate = locator();
   return references(target.name, workspace, { declarations: params.context.includeDeclaration }).flatMap((l) => locate(l) ?? []);
+});
+
+// The name under the cursor, wherever this document writes it: as a record's owner (write) and where records point at it (read).
+connection.onDocumentHighlight(async (params): Promise<DocumentHighlight[] | null> => {
+  const nav = await navigationAt(params.textDocument.uri, params.position);
+  if (!nav?.target) return null;
+  const { doc, analysis, file, offset } = nav;
+  const found = highlights(nav.target.name, { records: analysis.zone.records, sites: analysis.sites }, file, doc.getText(), analysis.zone.format === 'zone');
+  // Only on the name itself: elsewhere in a record (its value, its type) there is nothing to highlight.
+  if (!found.some((h) => h.range.start <= offset && offset <= h.range.end)) return null;
+  return found.map((h) => ({ range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) }, kind: h.owner ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }));
 });
 
 /** The name to rename at a position, once the workspace is indexed; a ResponseError the editor shows when there is none. */

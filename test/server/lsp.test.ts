@@ -17,6 +17,9 @@ import {
   ExitNotification,
   FoldingRangeRequest,
   HoverRequest,
+  DefinitionRequest,
+  DocumentHighlightRequest,
+  DocumentHighlightKind,
   InlayHintRequest,
   InitializedNotification,
   InitializeRequest,
@@ -201,6 +204,29 @@ describe('language server over stdio', () => {
     assert.match(inv.text, /^ {2}DKIM {3}sel: ed25519 256 {2}\(example\.com\.zone:4\)$/m);
     assert.match(inv.text, /^_spf\.example\.com\n {2}SPF {4}v=spf1 ip4:192\.0\.2\.0\/24 -all {2}\(spf\.example\.com\.zone:2\)$/m);
     assert.ok(!inv.text.includes(dir), 'paths are relative to the workspace folder');
+  });
+
+  it('highlights a name where the document defines it and where its records point at it', async () => {
+    const text = ['$ORIGIN hl.example.', '@ IN MX 10 mail', 'mail IN A 192.0.2.1', '@ IN TXT "v=spf1 mx a:mail.hl.example -all"', 'www IN CNAME mail', 'other IN A 192.0.2.2'].join('\n');
+    const u = pathToFileURL(path.join(dir, 'hl.example.zone')).href;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'dns-zone', version: 1, text } });
+    const lines = text.split('\n');
+    const at = async (line: number, character: number) =>
+      ((await conn.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri: u }, position: { line, character } })) ?? []).map(
+        (h) => `${h.range.start.line}:${lines[h.range.start.line].slice(h.range.start.character, h.range.end.character)}:${h.kind === DocumentHighlightKind.Write ? 'owner' : 'use'}`,
+      );
+    const expected = ['1:mail:use', '2:mail:owner', '3:mail.hl.example:use', '4:mail:use'];
+    // From the owner, from the MX target and from the SPF term alike.
+    assert.deepEqual(await at(2, 1), expected);
+    assert.deepEqual(await at(1, 12), expected);
+    assert.deepEqual(await at(3, lines[3].indexOf('mail.hl') + 3), expected);
+    // Go to definition on the MX target: its address record.
+    const defs = (await conn.sendRequest(DefinitionRequest.type, { textDocument: { uri: u }, position: { line: 1, character: 12 } })) as { range: { start: { line: number } } }[];
+    assert.deepEqual(defs.map((d) => d.range.start.line), [2]);
+    // Not on a name: nothing.
+    assert.deepEqual(await at(2, 6), []);
+    assert.deepEqual(await at(3, lines[3].indexOf('-all') + 1), []);
+    await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: u } });
   });
 
   it('completes DMARC values and SPF provider includes', async () => {

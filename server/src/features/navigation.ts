@@ -11,6 +11,7 @@ import { parseReportUris } from '../records/dmarc';
 import type { OffsetRange, ResourceRecord } from '../types';
 import type { IndexEntry, WorkspaceIndex } from '../workspace';
 import { siteAt } from './hover';
+import { zoneNames } from './rename';
 
 /** What the name under the cursor is used as. */
 export type NameUse = 'include' | 'redirect' | 'a' | 'mx' | 'ptr' | 'exists' | 'exp' | 'cname' | 'report' | 'owner';
@@ -47,10 +48,10 @@ export function recordAt(records: readonly ResourceRecord[], uri: string, offset
 
 /**
  * The name at a document offset: an SPF domain-spec (not one with macros, which only a receiver
- * can expand), a `rua`/`ruf` address's authorisation name, a CNAME's target, or else the owner of
- * the record there.
+ * can expand), a `rua`/`ruf` address's authorisation name, a CNAME's target (in a zone file, any
+ * name a record's data holds: an MX, NS or SRV target too), or else the owner of the record there.
  */
-export function nameAt(parsed: { records: readonly ResourceRecord[]; sites: readonly AnalyzedSite[] }, uri: string, offset: number, text?: string): NameAt | undefined {
+export function nameAt(parsed: { records: readonly ResourceRecord[]; sites: readonly AnalyzedSite[]; format?: string }, uri: string, offset: number, text?: string): NameAt | undefined {
   const a = siteAt(parsed.sites, uri, offset);
   if (a && !a.site.coarse) {
     const v = a.site.map.toValueOffset(offset);
@@ -78,6 +79,11 @@ export function nameAt(parsed: { records: readonly ResourceRecord[]; sites: read
   }
   const r = recordAt(parsed.records, uri, offset);
   if (!r?.owner) return undefined;
+  // In a zone file's text: the name under the cursor, the owner or one the data holds (a CNAME, MX, NS or SRV target).
+  if (text !== undefined && parsed.format === 'zone' && !r.generated) {
+    const n = zoneNames(text, r).find((x) => x.range.start <= offset && offset <= x.range.end);
+    if (n) return { name: n.name, range: n.range, use: n.owner ? 'owner' : r.type === 'CNAME' || r.type === 'DNAME' || r.type === 'PTR' ? 'cname' : 'a' };
+  }
   if (r.type === 'CNAME' && r.rdata[0]) {
     const target = cnameTarget(r);
     // The target as written is the record's last word (a zone file); elsewhere the whole record.
@@ -235,4 +241,34 @@ export function workspaceSymbols(query: string, ws: WorkspaceIndex, limit = 500)
     if (policy.length >= limit) break;
   }
   return [...policy, ...other].slice(0, limit);
+}
+
+/** A place in the document where a name is written: its definition (a record's owner) or a use. */
+export interface Highlight {
+  range: OffsetRange;
+  /** The name is a record's owner here (defined), not pointed at. */
+  owner: boolean;
+}
+
+/**
+ * Where one document writes `name` (absolute, lower case): as a record's owner, as an SPF domain-spec
+ * (`include:`, `a:`, `redirect=`…), and in a zone file as a name in a record's data (a CNAME, MX, NS
+ * or SRV target). For the editor's highlight of a name under the cursor; document offsets out.
+ */
+export function highlights(name: string, parsed: { records: readonly ResourceRecord[]; sites: readonly AnalyzedSite[] }, uri: string, text: string, zoneFile: boolean): Highlight[] {
+  const out: Highlight[] = [];
+  for (const a of parsed.sites) {
+    if (a.site.uri !== uri) continue;
+    const r = a.site.ownerRange;
+    if (a.site.owner === name && r.end > r.start) out.push({ range: { ...r }, owner: true });
+    if (!a.spf || a.site.coarse) continue;
+    for (const t of a.spf.terms) if (t.arg && t.argRange && SPF_NAME_TERMS.has(t.name) && normal(t.arg) === name) out.push({ range: a.site.map.toDocRange(t.argRange), owner: false });
+  }
+  if (zoneFile)
+    for (const r of parsed.records) {
+      if (r.uri !== uri || r.superseded || r.generated || r.site) continue;
+      for (const n of zoneNames(text, r, (x) => x === name)) out.push({ range: n.range, owner: n.owner });
+    }
+  out.sort((x, y) => x.range.start - y.range.start);
+  return out.filter((h, i) => i === 0 || h.range.start !== out[i - 1].range.start);
 }

@@ -88,7 +88,7 @@ function dataWords(text: string, r: ResourceRecord, owned: boolean): OffsetRange
 }
 
 /** Where a zone-file record names a domain: its owner when the line starts with it, and the names its data holds (records/cname.ts NAME_FIELDS). */
-function zoneNames(text: string, r: ResourceRecord, only?: (name: string) => boolean): { range: OffsetRange; name: string; owner: boolean }[] {
+export function zoneNames(text: string, r: ResourceRecord, only?: (name: string) => boolean): { range: OffsetRange; name: string; owner: boolean }[] {
   const out: { range: OffsetRange; name: string; owner: boolean }[] = [];
   const s = r.range.start;
   const owned = r.owner !== undefined && (s === 0 || text[s - 1] === '\n') && !/\s/.test(text[s] ?? ' ');
