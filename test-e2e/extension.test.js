@@ -63,6 +63,10 @@ suite('DMARC Lens in VS Code', () => {
     assert.match(nt, /`news\.northwind\.example`/);
     assert.match(nt, /More than one SPF record/);
     assert.match(nt, /`p=none` applies to mail from `news\.northwind\.example`/);
+    // The cursor on an MX host: VS Code highlights its A record's owner and the MX record's target.
+    const mx = doc.lineAt([...Array(doc.lineCount).keys()].find((i) => /^@\s+IN MX\s+10 mx1/.test(doc.lineAt(i).text)));
+    const lit = await vscode.commands.executeCommand('vscode.executeDocumentHighlights', uri, new vscode.Position(mx.lineNumber, mx.text.indexOf('mx1') + 1));
+    assert.deepStrictEqual(lit.map((h) => `${doc.getText(h.range)}:${h.kind === vscode.DocumentHighlightKind.Write ? 'owner' : 'use'}`).sort(), ['mx1:owner', 'mx1:use']);
   });
 
   test('completion offers provider includes inside an SPF record', async () => {
