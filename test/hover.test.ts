@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ChainResolver, WorkspaceResolver } from '../server/src/dns/chain';
 import { hoverFor, type HoverContext } from '../server/src/features/policyHover';
+import { nameSummary } from '../server/src/features/hover';
 import { analyzeZone, readZone } from '../server/src/service';
 import { lookupTree } from '../server/src/spf/tree';
 import { WorkspaceIndex } from '../server/src/workspace';
@@ -36,5 +37,28 @@ describe('workspace hovers, engine side', () => {
     const address = await hover(at('d@reports'));
     assert.match(address!.markdown, /\*\*Report destination\*\* `d@reports\.example\.net`: another Organizational Domain .*no `example\.com\._report\._dmarc\.reports\.example\.net` TXT "v=DMARC1" in the workspace/s);
     assert.equal(await hover(at('hostmaster 1 7200')), undefined);
+  });
+
+  it('counts a record of an $INCLUDEd file once, and says several SPF records only where one zone serves them', () => {
+    const ws2 = new WorkspaceIndex();
+    const dir = '/ws';
+    const main = '$ORIGIN two.example.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN TXT "v=spf1 -all"\n$INCLUDE /ws/more.inc\n';
+    const files = new Map([[`${dir}/two.example.zone`, main], [`${dir}/more.inc`, '@ IN TXT "v=spf1 mx -all"\n']]);
+    const p = readZone(main, `${dir}/two.example.zone`, { readFile: (f) => files.get(f) });
+    ws2.set(`${dir}/two.example.zone`, p.zone.records, p.sites);
+    const inc = readZone(files.get(`${dir}/more.inc`)!, `${dir}/more.inc`, { origin: 'two.example' });
+    ws2.set(`${dir}/more.inc`, inc.zone.records, inc.sites);
+    const text = nameSummary('two.example', ws2.at('two.example'), []);
+    assert.match(text, /Published here\*\* in the workspace: SOA, TXT \(SPF\) ×2 \(two\.example\.zone, more\.inc\)/);
+    assert.match(text, /More than one SPF record/);
+    // The same name in two files that are not one zone (a zone file and a Terraform file of it): listed, not said to be a permerror.
+    const apart = new WorkspaceIndex();
+    for (const [f, t] of [['/ws/a.zone', '$ORIGIN three.example.\n@ IN TXT "v=spf1 -all"\n'], ['/ws/b.zone', '$ORIGIN three.example.\n@ IN TXT "v=spf1 mx -all"\n']]) {
+      const q = readZone(t, f);
+      apart.set(f, q.zone.records, q.sites);
+    }
+    const two = nameSummary('three.example', apart.at('three.example'), []);
+    assert.match(two, /TXT \(SPF\) ×2 \(a\.zone, b\.zone\)/);
+    assert.doesNotMatch(two, /More than one SPF record/);
   });
 });

@@ -180,20 +180,29 @@ export function nameSummary(name: string, entries: readonly NameEntry[], include
   const lines = [`**\`${name}\`**${role ? `: ${role}` : ''}`];
   const counts = new Map<string, number>();
   const files = new Set<string>();
+  // A record of a file another `$INCLUDE`s is indexed under both: listed once.
+  const seen = new Set<string>();
+  const perFile = new Map<string, number>();
   for (const e of entries) {
-    if (e.record.superseded) continue;
+    const r = e.record;
+    if (r.superseded) continue;
     const kind = e.site?.kind;
-    const key = kind && kind !== 'senderid' ? `${e.record.type} (${KIND_NAMES[kind]})` : e.record.type;
+    const key = kind && kind !== 'senderid' ? `${r.type} (${KIND_NAMES[kind]})` : r.type;
+    // Per file as it is read, its `$INCLUDE`d files with it: what one zone serves.
+    if (key === 'TXT (SPF)' || key === 'TXT (DMARC)') perFile.set(`${key}\0${e.uri}`, (perFile.get(`${key}\0${e.uri}`) ?? 0) + 1);
+    if (seen.has(`${r.uri}\0${r.range.start}`)) continue;
+    seen.add(`${r.uri}\0${r.range.start}`);
     counts.set(key, (counts.get(key) ?? 0) + 1);
-    files.add(e.uri.split(/[\\/]/).pop()!);
+    files.add(r.uri.split(/[\\/]/).pop()!);
   }
   if (counts.size) {
     const what = [...counts].map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join(', ');
     const where = files.size <= 3 ? [...files].join(', ') : `${files.size} files`;
     lines.push('', `**Published here** in the workspace: ${what} (${where}).`);
-    // Receivers take one record of each kind at a name; several are a permerror (SPF) or no policy (DMARC).
-    if ((counts.get('TXT (SPF)') ?? 0) > 1) lines.push('', 'More than one SPF record: receivers return permerror and SPF fails for all mail from this name (RFC 7208 §4.5).');
-    if ((counts.get('TXT (DMARC)') ?? 0) > 1) lines.push('', 'More than one DMARC record: receivers discard them all and apply no policy (RFC 9989 §4.10).');
+    // Receivers take one record of each kind at a name; several in one zone are a permerror (SPF) or no policy (DMARC).
+    const several = (key: string) => [...perFile].some(([k, n]) => k.startsWith(`${key}\0`) && n > 1);
+    if (several('TXT (SPF)')) lines.push('', 'More than one SPF record: receivers return permerror and SPF fails for all mail from this name (RFC 7208 §4.5).');
+    if (several('TXT (DMARC)')) lines.push('', 'More than one DMARC record: receivers discard them all and apply no policy (RFC 9989 §4.10).');
   } else lines.push('', '**Published here**: no record in the workspace.');
   if (includers.length) {
     const shown = includers.slice(0, 6).map((n) => `\`${n}\``).join(', ');
