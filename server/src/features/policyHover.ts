@@ -22,6 +22,7 @@ import { showNames, underStandIn } from '../util/zonenames';
 import type { IndexEntry, WorkspaceIndex } from '../workspace';
 import { generateHover, hoverAt, nameSummary, nullMxHover, siteAt, type Hover } from './hover';
 import { recordAt } from './navigation';
+import { zoneNames } from './rename';
 
 export interface HoverContext {
   ws: WorkspaceIndex;
@@ -108,10 +109,10 @@ function ownerAt(analysis: ZoneAnalysis, site: AnalyzedSite | undefined, file: s
   if (analysis.zone.format !== 'zone') return undefined;
   const r = recordAt(analysis.zone.records, file, offset);
   // A `_dmarc` CNAME has a hover of its own on the whole record: where it leads and the policy there.
-  if (!r?.owner || (r.type === 'CNAME' && r.owner.startsWith('_dmarc.')) || (r.range.start > 0 && text[r.range.start - 1] !== '\n') || /\s/.test(text[r.range.start] ?? ' ')) return undefined;
-  let end = r.range.start;
-  while (end < text.length && !/[\s;()]/.test(text[end])) end++;
-  return offset <= end ? { name: r.owner, range: { start: r.range.start, end }, zone: r.zone } : undefined;
+  if (!r?.owner || (r.type === 'CNAME' && r.owner.startsWith('_dmarc.'))) return undefined;
+  // The owner as the line writes it (a blank owner is the line before's), as rename reads it.
+  const n = zoneNames(text, r, (x) => x === r.owner).find((x) => x.owner && x.range.start <= offset && offset <= x.range.end);
+  return n ? { name: n.name, range: n.range, zone: r.zone } : undefined;
 }
 
 /** The hover on an owner name (features/hover nameSummary), with the DMARC policy that covers the name. */
