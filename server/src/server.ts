@@ -1302,11 +1302,14 @@ connection.onRequest('dmarcLens/spfTree', (params: { domain: string }) => spfTre
  */
 connection.onRequest('dmarcLens/inventory', async (): Promise<{ text: string; domains: number }> => {
   await indexed;
+  // Each file read once, though a file another `$INCLUDE`s is in the records of both.
+  const read = new Map<string, string | undefined>();
+  const textOf = (f: string) => (read.has(f) ? read.get(f) : read.set(f, openText(f) ?? readTextFile(f)).get(f));
   const sources = workspace.sources().map((s) => {
     const texts = new Map<string, string>();
     for (const r of s.records)
       if (!texts.has(r.uri)) {
-        const t = openText(r.uri) ?? readTextFile(r.uri);
+        const t = textOf(r.uri);
         if (t !== undefined) texts.set(r.uri, t);
       }
     return { zone: { records: s.records, texts }, sites: s.sites };
