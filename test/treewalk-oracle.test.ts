@@ -6,7 +6,8 @@
  * name, a TXT that is not DMARC, a `_dmarc` CNAME to the record) over a name tree deep enough for the eight-query cut; for every name
  * of the tree (and one that does not exist), the Organizational Domain and the name whose record
  * policy discovery applies must be the same. The zone is held whole (its SOA is in the file), so the
- * workspace knows every absence, as DNS does. Skips when mailauth is not installed (`.ci/run`
+ * workspace knows every absence, as DNS does. The `dmarc` command's lookup (dmarcLookup.ts) asks the same
+ * server through the product's own DNS client and must agree too. Skips when mailauth is not installed (`.ci/run`
  * installs it under /var/cache/dmarc-lens-oracles; DL_MAILAUTH points elsewhere).
  */
 import assert from 'node:assert/strict';
@@ -15,6 +16,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { workspaceDmarc } from '../server/src/senders/analyze';
+import { lookupDmarc } from '../server/src/dmarcLookup';
+import { ChainResolver } from '../server/src/dns/chain';
+import { LiveResolver } from '../server/src/dns/live';
 import { discoverPolicy, treeWalk } from '../server/src/senders/treewalk';
 import { readZone } from '../server/src/service';
 import { WorkspaceIndex } from '../server/src/workspace';
@@ -99,6 +103,7 @@ describe('tree walk against mailauth (RFC 9989 §4.10)', () => {
     const resolver = new dnsp.Resolver({ timeout: 2000, tries: 2 });
     resolver.setServers([`127.0.0.1:${server.port}`]);
     const resolve = (name: string, type: string) => resolver.resolve(name, type as 'TXT') as Promise<string[][]>;
+    const chain = new ChainResolver(undefined, new LiveResolver({ servers: [`127.0.0.1:${server.port}`], timeoutMs: 2000 }), undefined);
     let compared = 0;
     const psdDecided = { y: 0, n: 0 };
     let throughCname = 0;
@@ -123,8 +128,13 @@ describe('tree walk against mailauth (RFC 9989 §4.10)', () => {
           return { org: await oracle!.getOrgDomain(name, lookup), applied: (await oracle!.discoverPolicy(name, lookup)).recordDomain ?? '-' };
         }),
       );
+      // The `dmarc` command's lookup over the same server through the product's own DNS client.
+      const live = await Promise.all(names.map((name) => lookupDmarc(name, chain)));
       for (const [k, name] of names.entries()) {
         const theirs = answers[k];
+        const viaDns = { org: live[k].org, applied: live[k].applied?.name ?? '-' };
+        if (viaDns.org !== theirs.org || viaDns.applied !== theirs.applied)
+          wrong.push(`seed ${i + 1} ${name} over DNS: mailauth org=${theirs.org} applied=${theirs.applied}; lookupDmarc org=${viaDns.org} applied=${viaDns.applied} (${live[k].orgBy}, ${live[k].status})`);
         const walk = treeWalk(name, at);
         const d = discoverPolicy(name, at);
         const ours = { org: walk.org, applied: d.applied?.name ?? '-' };

@@ -33,6 +33,7 @@ import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { mxHost } from './dns/types';
 import { checkHost } from './spf/evaluator';
+import { asDomain, dmarcLookupJson, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
 import { LOOKUP_LIMIT, lookupTree, treeLines, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
@@ -64,6 +65,10 @@ interface Args {
   sender?: string;
   helo?: string;
   workspace?: string;
+  /** `dmarc --spf-domain A,B`: domains SPF authenticated, for alignment. */
+  spfDomain?: string;
+  /** `dmarc --dkim-domain A,B`: `d=` domains of verified DKIM signatures, for alignment. */
+  dkimDomain?: string;
   timeoutMs?: number;
   baseline?: string;
   suggest?: boolean;
@@ -80,6 +85,7 @@ const USAGE = `Usage:
   dmarc-lens inventory PATH... [--format text|json] [--origin ZONE]
   dmarc-lens senders PATH... [--format text|json] [--config FILE] [--suggest]
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
+  dmarc-lens dmarc DOMAIN [--spf-domain NAME[,NAME]] [--dkim-domain NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens report PATH... [--format text|json|html]
   dmarc-lens rules [--format text|json]
   dmarc-lens --version | --help
@@ -87,7 +93,9 @@ const USAGE = `Usage:
 Exit status: 0 no error-severity finding (or none at the --fail-on level or above), 1 at least one, 2 usage or I/O error.`;
 
 /** Options whose value is taken as given, by the field of `Args` they fill. */
-const STRING_OPTIONS = new Map<string, 'config' | 'origin' | 'ip' | 'sender' | 'helo' | 'baseline' | 'workspace'>([
+const STRING_OPTIONS = new Map<string, 'config' | 'origin' | 'ip' | 'sender' | 'helo' | 'baseline' | 'workspace' | 'spfDomain' | 'dkimDomain'>([
+  ['--spf-domain', 'spfDomain'],
+  ['--dkim-domain', 'dkimDomain'],
   ['--config', 'config'],
   ['--origin', 'origin'],
   ['--ip', 'ip'],
@@ -609,11 +617,8 @@ function formatRules(format: string): string {
   return allRules.map((r) => `${r.id.padEnd(32)} ${r.severity.padEnd(11)} ${r.fixable ? 'fix ' : '    '}${r.summary.replace(/`/g, '')}`).join('\n') + '\n';
 }
 
-/** `dmarc-lens spf`: the lookup tree of a domain, or check_host() for one IP. */
-async function spfCommand(args: Args, out: (s: string) => void): Promise<number> {
-  if (args.paths.length !== 1) throw new UsageError('spf needs exactly one DOMAIN');
-  if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
-  const domain = args.paths[0].toLowerCase().replace(/\.$/, '');
+/** The resolver of the `spf` and `dmarc` commands: the --workspace folder's records first, then live DNS (--dns, unless --offline), then the bundled snapshot. */
+function commandResolver(args: Args): ChainResolver {
   let workspace: WorkspaceResolver | undefined;
   if (args.workspace) {
     const { files, errors } = collectFiles([args.workspace]);
@@ -628,7 +633,39 @@ async function spfCommand(args: Args, out: (s: string) => void): Promise<number>
     workspace = new WorkspaceResolver(index);
   }
   const live = args.offline ? undefined : new LiveResolver({ servers: args.dns ? [args.dns] : undefined, timeoutMs: args.timeoutMs ?? 1500 });
-  const resolver = new ChainResolver(workspace, live);
+  return new ChainResolver(workspace, live);
+}
+
+/**
+ * `dmarc-lens dmarc`: the DMARC policy receivers apply to mail from a domain (RFC 9989 tree walk),
+ * and with --spf-domain/--dkim-domain whether those identifiers align. Exit 1 when no policy applies,
+ * a deciding query failed, or the record has an error-severity finding.
+ */
+async function dmarcCommand(args: Args, out: (s: string) => void): Promise<number> {
+  if (args.paths.length !== 1) throw new UsageError('dmarc needs exactly one DOMAIN');
+  if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
+  const list = (v: string | undefined, flag: string) =>
+    (v ?? '')
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        if (!asDomain(d)) throw new UsageError(`${flag} wants domain names, got "${d}"`);
+        return d;
+      });
+  if (!asDomain(args.paths[0])) throw new UsageError(`dmarc wants a domain name, got "${args.paths[0]}"`);
+  const options = { spf: list(args.spfDomain, '--spf-domain'), dkim: list(args.dkimDomain, '--dkim-domain') };
+  const r = await lookupDmarc(args.paths[0], commandResolver(args), options);
+  out(args.format === 'json' ? JSON.stringify(dmarcLookupJson(r), null, 2) + '\n' : formatDmarcLookup(r));
+  return r.status !== 'policy' || r.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** `dmarc-lens spf`: the lookup tree of a domain, or check_host() for one IP. */
+async function spfCommand(args: Args, out: (s: string) => void): Promise<number> {
+  if (args.paths.length !== 1) throw new UsageError('spf needs exactly one DOMAIN');
+  if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
+  const domain = args.paths[0].toLowerCase().replace(/\.$/, '');
+  const resolver = commandResolver(args);
   if (args.ip !== undefined) {
     if (isIP(args.ip) === 0) throw new UsageError(`--ip wants an IPv4 or IPv6 address, got "${args.ip}"`);
     const r = await checkHost({ ip: args.ip, sender: args.sender ?? `postmaster@${domain}`, helo: args.helo ?? domain, resolver });
@@ -938,6 +975,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         return 0;
       case 'report':
         return reportCommand(args, out);
+      case 'dmarc':
+        return settle(dmarcCommand(args, out), err);
       case 'spf':
         // With --ip, check_host() itself answers `none` for a malformed domain (RFC 7208 §4.3), as the
         // test suite expects; a lookup tree of one means nothing, and an empty name is a typing slip.
@@ -945,7 +984,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
           throw new UsageError(`spf wants a domain name, got "${args.paths[0]}": ${nameProblem(args.paths[0])}`);
         return settle(runSpf(args, out, warn), err);
       default:
-        throw new UsageError(`unknown command "${args.command}"; use check, inventory, senders, spf, report or rules`);
+        throw new UsageError(`unknown command "${args.command}"; use check, inventory, senders, spf, dmarc, report or rules`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
