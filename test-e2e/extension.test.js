@@ -293,6 +293,16 @@ suite('DMARC Lens in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('Show DMARC Policy of a Domain opens a page of what receivers apply to mail from it', async () => {
+    const editor = await vscode.commands.executeCommand('dmarcLens.showDmarcPolicy', 'shop.northwind.example');
+    const text = editor.document.getText();
+    assert.strictEqual(editor.document.uri.scheme, 'dmarc-lens-dmarc');
+    assert.match(text, /^shop\.northwind\.example: p=quarantine, by p of the domain’s own record at _dmarc\.shop\.northwind\.example\n {2}record: v=DMARC1; p=quarantine; sp=none;/);
+    assert.match(text, /^ {4}_dmarc\.northwind\.example +v=DMARC1; p=none;/m);
+    assert.match(text, /warning dmarc\/weak-subdomain-policy/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('the report preview opens a webview that renders the example report', async () => {
     const report = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
     const shown = await vscode.commands.executeCommand('dmarcLens.openReportPreview', report);

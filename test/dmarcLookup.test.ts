@@ -47,6 +47,9 @@ const ZONE: Record<string, ZoneRecord[]> = {
   'hosted.test.dmarc.vendor.test': [txt('v=DMARC1; p=reject; rua=mailto:agg@vendor.test')],
   // An error-severity finding on the record that applies.
   '_dmarc.bad.test': [txt('v=DMARC1; p=rejectt')],
+  // Under a top label whose `_dmarc` name never answers.
+  '_dmarc.own.flaky': [txt('v=DMARC1; p=reject; sp=rejectt')],
+  '_dmarc.orgrec.flaky': [txt('v=DMARC1; p=quarantine')],
   // A long name: the walk jumps to its last seven labels after the first query.
   '_dmarc.c.d.e.f.g.h.deep.test': [txt('v=DMARC1; p=none; psd=n')],
 };
@@ -55,7 +58,7 @@ describe('dmarc-lens dmarc: policy discovery over live DNS (loopback server)', (
   let server: DnsServer;
   let live: () => ChainResolver;
   before(async () => {
-    server = await startDnsServer(ZONE, { silent: new Set(['_dmarc.slow.test']) });
+    server = await startDnsServer(ZONE, { silent: new Set(['_dmarc.slow.test', '_dmarc.flaky']) });
     live = () => new ChainResolver(undefined, new LiveResolver({ servers: [`127.0.0.1:${server.port}`], timeoutMs: 300, tries: 1 }), undefined);
   });
   after(async () => server?.close());
@@ -166,6 +169,22 @@ describe('dmarc-lens dmarc: policy discovery over live DNS (loopback server)', (
     assert.equal(r.status, 'temperror');
     assert.match(r.problems.join('\n'), /_dmarc\.slow\.test: no answer from 127\.0\.0\.1:\d+ within 300 ms/);
     assert.ok(Date.now() - t0 < 2000, 'one timeout, not one per name');
+  });
+
+  it('keeps the domain’s own policy when a name above fails (only the Organizational Domain is in doubt), and is a temperror when the record applied comes from above', async () => {
+    const resolver = live();
+    const [own, below] = await Promise.all([lookupDmarc('own.flaky', resolver), lookupDmarc('x.orgrec.flaky', resolver)]);
+    assert.deepEqual([own.status, own.policy?.value, own.applied?.kind], ['policy', 'reject', 'author']);
+    assert.match(own.problems.join('\n'), /^_dmarc\.flaky: no answer/);
+    assert.match(formatDmarcLookup(own), /the Organizational Domain may be another \(it decides relaxed alignment\): a query above failed/);
+    // A psd=y record at the top label would make x.orgrec.flaky's Organizational Domain another, and its policy with it.
+    assert.equal(below.status, 'temperror');
+    assert.match(formatDmarcLookup(below), /^x\.orgrec\.flaky: temperror \(the answer below may be wrong\)/);
+  });
+
+  it('takes an sp that is not a policy as absent', async () => {
+    const r = await lookupDmarc('www.own.flaky', live());
+    assert.deepEqual([r.applied?.name, r.policy?.tag, r.policy?.decidedBy, r.policy?.value], ['own.flaky', 'np', 'p', 'reject']);
   });
 
   it('takes international names as A-labels', () => {

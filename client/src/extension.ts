@@ -117,6 +117,8 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
     vscode.workspace.registerTextDocumentContentProvider(SPF_TREE_SCHEME, spfTrees),
     vscode.commands.registerCommand('dmarcLens.showSpfTree', (domain?: string) => spfTrees.show(domain)),
+    vscode.workspace.registerTextDocumentContentProvider(DMARC_SCHEME, dmarcPages),
+    vscode.commands.registerCommand('dmarcLens.showDmarcPolicy', (domain?: string) => dmarcPages.show(domain)),
     vscode.workspace.registerTextDocumentContentProvider(INVENTORY_SCHEME, inventory),
     vscode.commands.registerCommand('dmarcLens.showInventory', () => inventory.show()),
     vscode.commands.registerCommand('dmarcLens.openReportPreview', (uri?: vscode.Uri) => openPreview(context, uri ?? vscode.window.activeTextEditor?.document.uri)),
@@ -158,6 +160,53 @@ class SpfTreePages implements vscode.TextDocumentContentProvider {
   }
 }
 const spfTrees = new SpfTreePages();
+
+const DMARC_SCHEME = 'dmarc-lens-dmarc';
+
+/**
+ * The DMARC policy receivers apply to mail from a domain (the CLI's `dmarc`: the RFC 9989 tree walk,
+ * p/sp/np, the record's findings) as a read-only page; the server asks the workspace's records first,
+ * then DNS unless offline.
+ */
+class DmarcPolicyPages implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const domain = uri.path.replace(/^\//, '').replace(/ \(DMARC policy\)$/, '');
+    if (!client) return 'DMARC Lens: the language server is not running.\n';
+    const page = await client.sendRequest<{ text: string } | undefined>('dmarcLens/dmarcPolicy', { domain });
+    return page?.text ?? `DMARC Lens: ${domain} is not a domain name.\n`;
+  }
+
+  /** Opens the page of `domain` (asked for when not given; the DMARC record under the cursor names the default), asking again if it is open. */
+  async show(domain?: string): Promise<vscode.TextEditor | undefined> {
+    domain ??= await vscode.window.showInputBox({ prompt: 'DMARC policy for mail from which domain?', placeHolder: 'example.com', value: domainAtCursor() });
+    if (!domain?.trim()) return undefined;
+    const uri = vscode.Uri.from({ scheme: DMARC_SCHEME, path: `/${domain.trim().toLowerCase().replace(/\.$/, '')} (DMARC policy)` });
+    this.changed.fire(uri);
+    return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+}
+const dmarcPages = new DmarcPolicyPages();
+
+/** In a zone file, the domain a `_dmarc` owner on the cursor's line names (`_dmarc.example.com.` → example.com); else nothing. */
+function domainAtCursor(): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const line = editor.document.lineAt(editor.selection.active.line).text;
+  const m = /^(_dmarc(?:\.[A-Za-z0-9_.-]+)?)\s/.exec(line);
+  if (!m) return undefined;
+  const owner = m[1].replace(/\.$/, '');
+  if (m[1].endsWith('.')) return owner.replace(/^_dmarc\.?/, '') || undefined;
+  // Relative to the file's last $ORIGIN before the line.
+  const before = editor.document.getText(new vscode.Range(0, 0, editor.selection.active.line, 0));
+  const origins = [...before.matchAll(/^\$ORIGIN\s+(\S+)/gm)];
+  const origin = origins.length ? origins[origins.length - 1][1].replace(/\.$/, '') : undefined;
+  if (!origin) return undefined;
+  const rest = owner.replace(/^_dmarc\.?/, '');
+  return rest ? `${rest}.${origin}` : origin;
+}
 
 const INVENTORY_SCHEME = 'dmarc-lens-inventory';
 

@@ -151,6 +151,8 @@ export async function lookupDmarc(from: string, resolver: Resolver, options: Dma
     else problems.push(`${q.name}: ${q.answer.message}`);
   }
   const result: DmarcLookup = { domain, status: problems.length ? 'temperror' : unknown.length ? 'unknown' : 'none', queries: [...queries.values()], org: discovery.walk.org, orgBy: discovery.walk.by, findings: [], alignment: [], problems, unknown };
+  // The domain's own record decides its policy whatever the names above say (they decide only the Organizational Domain).
+  const own = discovery.applied?.kind === 'author';
 
   const applied = discovery.applied;
   if (applied && applied.item !== OPAQUE) {
@@ -165,9 +167,10 @@ export async function lookupDmarc(from: string, resolver: Resolver, options: Dma
     if (applied.name !== domain) {
       const e = await existence;
       result.exists = e.status === 'nxdomain' ? false : e.status === 'error' ? undefined : true;
-      if (e.status === 'error') problems.push(`${domain} (whether it exists, for sp or np): ${e.message}`);
-      const sp = tag('sp');
-      const np = tag('np');
+      if (e.status === 'error' && e.source !== 'offline') problems.push(`${domain} (whether it exists, which decides between sp and np): ${e.message}`);
+      // An sp or np that is not a policy is as if absent (receivers fall back as for a missing one).
+      const sp = policyValue(tag('sp'));
+      const np = policyValue(tag('np'));
       if (result.exists === false) {
         policyTag = 'np';
         value = np ?? sp ?? p;
@@ -178,8 +181,8 @@ export async function lookupDmarc(from: string, resolver: Resolver, options: Dma
         decidedBy = sp ? 'sp' : 'p';
       }
     }
-    // RFC 9989 §4.7: a policy value receivers do not know is taken as none.
-    if (!['none', 'quarantine', 'reject'].includes(value)) value = 'none';
+    // RFC 9989 §4.7: a p receivers do not know is taken as none.
+    value = policyValue(value) ?? 'none';
     const mode = (v: string | undefined): 'r' | 's' => (v === 's' ? 's' : 'r');
     const uris = (t: string) => {
       const x = dmarc.byName.get(t);
@@ -187,7 +190,7 @@ export async function lookupDmarc(from: string, resolver: Resolver, options: Dma
     };
     result.policy = { tag: policyTag, decidedBy, value, testing: tag('t') === 'y', stage: stageOf(dmarc).label, adkim: mode(tag('adkim')), aspf: mode(tag('aspf')), rua: uris('rua'), ruf: uris('ruf') };
     result.findings = recordFindings(`_dmarc.${applied.name}`, record);
-    if (!problems.length) result.status = 'policy';
+    result.status = own || !problems.length ? 'policy' : 'temperror';
     for (const [kind, d] of identifiers) {
       const m = kind === 'spf' ? result.policy.aspf : result.policy.adkim;
       const org = treeWalk(d, at).org;
@@ -195,6 +198,10 @@ export async function lookupDmarc(from: string, resolver: Resolver, options: Dma
     }
   }
   return result;
+}
+
+function policyValue(v: string | undefined): string | undefined {
+  return v === 'none' || v === 'quarantine' || v === 'reject' ? v : undefined;
 }
 
 /** The record rules' findings on a record value fetched from DNS (no document: ranges are in the value). */
@@ -273,6 +280,7 @@ export function formatDmarcLookup(r: DmarcLookup): string {
     lines.push('  record findings:');
     for (const f of r.findings) lines.push(`    ${f.severity} ${f.rule} (characters ${f.range.start + 1}–${f.range.end}) ${f.message}`);
   }
+  if (r.status === 'policy' && r.problems.length) lines.push(`  the Organizational Domain may be another (it decides relaxed alignment): a query above failed`);
   for (const p of r.problems) lines.push(`  temperror: ${p}`);
   if (r.status === 'policy' && r.unknown.length) lines.push(`  offline: not in the workspace, taken to hold no DMARC record: ${r.unknown.join(', ')}`);
   return lines.join('\n') + '\n';

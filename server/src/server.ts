@@ -57,6 +57,7 @@ import { completeAt, type NameUse } from './features/completion';
 import { siteAt } from './features/hover';
 import { hoverFor } from './features/policyHover';
 import { formatInventoryText, runInventory } from './inventory';
+import { asDomain, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
 import { definitions, highlights, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
@@ -885,7 +886,7 @@ connection.onInitialize((params) => {
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       codeLensProvider: { resolveProvider: true },
-      executeCommandProvider: { commands: ['dmarcLens.server.checkWorkspace', 'dmarcLens.server.applyRolloutStep', 'dmarcLens.server.spfTree'] },
+      executeCommandProvider: { commands: ['dmarcLens.server.checkWorkspace', 'dmarcLens.server.applyRolloutStep', 'dmarcLens.server.spfTree', 'dmarcLens.server.dmarcPolicy'] },
     },
     serverInfo: { name: 'dmarc-lens', version: '0.1.0' },
   };
@@ -1010,6 +1011,11 @@ connection.onExecuteCommand(async (params) => {
     // A client without a page of its own for the tree (any editor but VS Code): shown as a message.
     const t = await spfTreeText(params.arguments?.[0]);
     if (t) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `SPF lookup tree of ${t.domain}:\n${t.text}` });
+    return t;
+  }
+  if (params.command === 'dmarcLens.server.dmarcPolicy') {
+    const t = await dmarcPolicyText(params.arguments?.[0]);
+    if (t) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `DMARC policy for mail from ${t.domain}:\n${t.text}` });
     return t;
   }
   if (params.command !== 'dmarcLens.server.checkWorkspace') return undefined;
@@ -1295,6 +1301,14 @@ async function spfTreeText(domain: unknown): Promise<{ domain: string; text: str
   return { domain: t.domain, text: treeLines(t, severity).join('\n') + '\n' };
 }
 connection.onRequest('dmarcLens/spfTree', (params: { domain: string }) => spfTreeText(params?.domain));
+
+/** The DMARC policy receivers apply to mail from a domain (the CLI's `dmarc`), through the workspace's records first, as a text page. */
+async function dmarcPolicyText(domain: unknown): Promise<{ domain: string; status: string; text: string } | undefined> {
+  if (typeof domain !== 'string' || !asDomain(domain)) return undefined;
+  const r = await lookupDmarc(domain, resolver());
+  return { domain: r.domain, status: r.status, text: formatDmarcLookup(r) };
+}
+connection.onRequest('dmarcLens/dmarcPolicy', (params: { domain: string }) => dmarcPolicyText(params?.domain));
 
 /**
  * The inventory of the workspace (what its files publish for mail, per domain), as the CLI's

@@ -193,6 +193,20 @@ describe('language server: code lenses', () => {
     assert.ok((await titles(2)).some((t) => t.startsWith('DMARC: move to p=quarantine')));
   });
 
+  it('tells the DMARC policy for mail from a domain, from the workspace offline (request and command)', async () => {
+    const page = (await client.conn.sendRequest('dmarcLens/dmarcPolicy', { domain: 'Shop.Example.NET.' })) as { domain: string; status: string; text: string };
+    assert.equal(page.domain, 'shop.example.net');
+    assert.equal(page.status, 'policy');
+    assert.match(page.text, /^shop\.example\.net: p=reject, by p of the domain’s own record at _dmarc\.shop\.example\.net\n/);
+    // A name the files do not define: the Organizational Domain's record applies; whether the name exists is not known offline.
+    const sub = (await client.conn.sendRequest(ExecuteCommandRequest.type, { command: 'dmarcLens.server.dmarcPolicy', arguments: ['news.example.net'] })) as { text: string };
+    assert.match(sub.text, /^news\.example\.net: p=quarantine in test mode \(t=y\), by sp \(not set: p applies\) of the Organizational Domain’s record at _dmarc\.example\.net/);
+    assert.match(sub.text, /news\.example\.net may or may not exist \(not known\)/);
+    assert.match(sub.text, /_dmarc\.news\.example\.net\s+not known offline/);
+    assert.ok(messages.some((m) => m.startsWith('DMARC policy for mail from news.example.net:\nnews.example.net: p=quarantine')));
+    assert.equal(await client.conn.sendRequest('dmarcLens/dmarcPolicy', { domain: 'not a domain' }), null);
+  });
+
   it('names the client-side tree command when the client says it has one', async () => {
     const other = await startServer(dir, { dns: { mode: 'offline' } }, {}, { commands: ['dmarcLens.showSpfTree'] });
     try {
