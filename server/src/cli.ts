@@ -34,6 +34,7 @@ import { serverProblem } from './dns/wire';
 import { mxHost } from './dns/types';
 import { checkHost } from './spf/evaluator';
 import { asDomain, dmarcLookupJson, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
+import { dkimLookupJson, formatDkimLookup, isSelector, lookupDkim } from './dkimLookup';
 import { LOOKUP_LIMIT, lookupTree, treeLines, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
@@ -69,6 +70,8 @@ interface Args {
   spfDomain?: string;
   /** `dmarc --dkim-domain A,B`: `d=` domains of verified DKIM signatures, for alignment. */
   dkimDomain?: string;
+  /** `dkim --selector A,B`: the selectors to ask (else the known ones are probed). */
+  selector?: string;
   timeoutMs?: number;
   baseline?: string;
   suggest?: boolean;
@@ -86,6 +89,7 @@ const USAGE = `Usage:
   dmarc-lens senders PATH... [--format text|json] [--config FILE] [--suggest]
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens dmarc DOMAIN [--spf-domain NAME[,NAME]] [--dkim-domain NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
+  dmarc-lens dkim DOMAIN [--selector NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens report PATH... [--format text|json|html]
   dmarc-lens rules [--format text|json]
   dmarc-lens --version | --help
@@ -93,7 +97,8 @@ const USAGE = `Usage:
 Exit status: 0 no error-severity finding (or none at the --fail-on level or above), 1 at least one, 2 usage or I/O error.`;
 
 /** Options whose value is taken as given, by the field of `Args` they fill. */
-const STRING_OPTIONS = new Map<string, 'config' | 'origin' | 'ip' | 'sender' | 'helo' | 'baseline' | 'workspace' | 'spfDomain' | 'dkimDomain'>([
+const STRING_OPTIONS = new Map<string, 'config' | 'origin' | 'ip' | 'sender' | 'helo' | 'baseline' | 'workspace' | 'spfDomain' | 'dkimDomain' | 'selector'>([
+  ['--selector', 'selector'],
   ['--spf-domain', 'spfDomain'],
   ['--dkim-domain', 'dkimDomain'],
   ['--config', 'config'],
@@ -660,6 +665,26 @@ async function dmarcCommand(args: Args, out: (s: string) => void): Promise<numbe
   return r.status !== 'policy' || r.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
+/**
+ * `dmarc-lens dkim`: the DKIM keys a domain publishes at the selectors given, or at the selectors the
+ * provider catalog and common practice use. Exit 1 when no key is found, a selector given has none, a
+ * query failed, or a key has an error-severity finding.
+ */
+async function dkimCommand(args: Args, out: (s: string) => void): Promise<number> {
+  if (args.paths.length !== 1) throw new UsageError('dkim needs exactly one DOMAIN');
+  if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
+  if (!asDomain(args.paths[0])) throw new UsageError(`dkim wants a domain name, got "${args.paths[0]}"`);
+  const selectors = (args.selector ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of selectors) if (!isSelector(s)) throw new UsageError(`--selector wants DKIM selectors (labels such as s1 or 2024.mail), got "${s}"`);
+  const r = await lookupDkim(args.paths[0], commandResolver(args), selectors);
+  out(args.format === 'json' ? JSON.stringify(dkimLookupJson(r), null, 2) + '\n' : formatDkimLookup(r));
+  const failed = r.found.length === 0 || r.problems.length > 0 || (!r.probed && r.missing.length > 0) || r.found.some((f) => f.findings.some((x) => x.severity === 'error'));
+  return failed ? 1 : 0;
+}
+
 /** `dmarc-lens spf`: the lookup tree of a domain, or check_host() for one IP. */
 async function spfCommand(args: Args, out: (s: string) => void): Promise<number> {
   if (args.paths.length !== 1) throw new UsageError('spf needs exactly one DOMAIN');
@@ -977,6 +1002,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         return reportCommand(args, out);
       case 'dmarc':
         return settle(dmarcCommand(args, out), err);
+      case 'dkim':
+        return settle(dkimCommand(args, out), err);
       case 'spf':
         // With --ip, check_host() itself answers `none` for a malformed domain (RFC 7208 §4.3), as the
         // test suite expects; a lookup tree of one means nothing, and an empty name is a typing slip.
@@ -984,7 +1011,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
           throw new UsageError(`spf wants a domain name, got "${args.paths[0]}": ${nameProblem(args.paths[0])}`);
         return settle(runSpf(args, out, warn), err);
       default:
-        throw new UsageError(`unknown command "${args.command}"; use check, inventory, senders, spf, dmarc, report or rules`);
+        throw new UsageError(`unknown command "${args.command}"; use check, inventory, senders, spf, dmarc, dkim, report or rules`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
