@@ -303,6 +303,18 @@ suite('DMARC Lens in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('Show DKIM Keys of a Domain opens a page of the keys the workspace and DNS publish', async () => {
+    const t0 = Date.now();
+    const editor = await vscode.commands.executeCommand('dmarcLens.showDkimKeys', 'northwind.example');
+    const text = editor.document.getText();
+    console.log(`[test] DKIM page in ${Date.now() - t0} ms`);
+    assert.strictEqual(editor.document.uri.scheme, 'dmarc-lens-dkim');
+    assert.match(text, /^northwind\.example: 2 DKIM keys found of \d+ selectors probed/);
+    assert.match(text, /^ {2}google\._domainkey\.northwind\.example +RSA 2048 bits {2}\(Google Workspace\)$/m);
+    assert.match(text, /^ {2}s1\._domainkey\.northwind\.example +RSA 1024 bits\n {4}warning dkim\/rsa-key-under-2048/m);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('the report preview opens a webview that renders the example report', async () => {
     const report = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
     const shown = await vscode.commands.executeCommand('dmarcLens.openReportPreview', report);

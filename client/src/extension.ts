@@ -119,6 +119,8 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
     vscode.commands.registerCommand('dmarcLens.showSpfTree', (domain?: string) => spfTrees.show(domain)),
     vscode.workspace.registerTextDocumentContentProvider(DMARC_SCHEME, dmarcPages),
     vscode.commands.registerCommand('dmarcLens.showDmarcPolicy', (domain?: string) => dmarcPages.show(domain)),
+    vscode.workspace.registerTextDocumentContentProvider(DKIM_SCHEME, dkimPages),
+    vscode.commands.registerCommand('dmarcLens.showDkimKeys', (domain?: string) => dkimPages.show(domain)),
     vscode.workspace.registerTextDocumentContentProvider(INVENTORY_SCHEME, inventory),
     vscode.commands.registerCommand('dmarcLens.showInventory', () => inventory.show()),
     vscode.commands.registerCommand('dmarcLens.openReportPreview', (uri?: vscode.Uri) => openPreview(context, uri ?? vscode.window.activeTextEditor?.document.uri)),
@@ -190,21 +192,44 @@ class DmarcPolicyPages implements vscode.TextDocumentContentProvider {
 }
 const dmarcPages = new DmarcPolicyPages();
 
-/** In a zone file, the domain a `_dmarc` owner on the cursor's line names (`_dmarc.example.com.` → example.com); else nothing. */
+const DKIM_SCHEME = 'dmarc-lens-dkim';
+
+/** The DKIM keys a domain publishes at the selectors the provider catalog knows and common ones (the CLI's `dkim`), as a read-only page. */
+class DkimKeyPages implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const domain = uri.path.replace(/^\//, '').replace(/ \(DKIM keys\)$/, '');
+    if (!client) return 'DMARC Lens: the language server is not running.\n';
+    const page = await client.sendRequest<{ text: string } | undefined>('dmarcLens/dkimKeys', { domain });
+    return page?.text ?? `DMARC Lens: ${domain} is not a domain name.\n`;
+  }
+
+  async show(domain?: string): Promise<vscode.TextEditor | undefined> {
+    domain ??= await vscode.window.showInputBox({ prompt: 'DKIM keys of which domain?', placeHolder: 'example.com', value: domainAtCursor() });
+    if (!domain?.trim()) return undefined;
+    const uri = vscode.Uri.from({ scheme: DKIM_SCHEME, path: `/${domain.trim().toLowerCase().replace(/\.$/, '')} (DKIM keys)` });
+    this.changed.fire(uri);
+    return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+}
+const dkimPages = new DkimKeyPages();
+
+/** In a zone file, the domain a `_dmarc` or `<selector>._domainkey` owner on the cursor's line names (`_dmarc.example.com.` → example.com); else nothing. */
 function domainAtCursor(): string | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
   const line = editor.document.lineAt(editor.selection.active.line).text;
-  const m = /^(_dmarc(?:\.[A-Za-z0-9_.-]+)?)\s/.exec(line);
+  const m = /^((?:[A-Za-z0-9_-]+\.)*?(?:_dmarc|_domainkey)(?:\.[A-Za-z0-9_.-]*)?)\s/.exec(line);
   if (!m) return undefined;
-  const owner = m[1].replace(/\.$/, '');
-  if (m[1].endsWith('.')) return owner.replace(/^_dmarc\.?/, '') || undefined;
+  const rest = m[1].replace(/^.*?(?:_dmarc|_domainkey)\.?/, '');
+  if (m[1].endsWith('.')) return rest.replace(/\.$/, '') || undefined;
   // Relative to the file's last $ORIGIN before the line.
   const before = editor.document.getText(new vscode.Range(0, 0, editor.selection.active.line, 0));
   const origins = [...before.matchAll(/^\$ORIGIN\s+(\S+)/gm)];
   const origin = origins.length ? origins[origins.length - 1][1].replace(/\.$/, '') : undefined;
   if (!origin) return undefined;
-  const rest = owner.replace(/^_dmarc\.?/, '');
   return rest ? `${rest}.${origin}` : origin;
 }
 

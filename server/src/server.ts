@@ -58,6 +58,7 @@ import { siteAt } from './features/hover';
 import { hoverFor } from './features/policyHover';
 import { formatInventoryText, runInventory } from './inventory';
 import { asDomain, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
+import { formatDkimLookup, isSelector, lookupDkim } from './dkimLookup';
 import { definitions, highlights, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
@@ -886,7 +887,7 @@ connection.onInitialize((params) => {
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       codeLensProvider: { resolveProvider: true },
-      executeCommandProvider: { commands: ['dmarcLens.server.checkWorkspace', 'dmarcLens.server.applyRolloutStep', 'dmarcLens.server.spfTree', 'dmarcLens.server.dmarcPolicy'] },
+      executeCommandProvider: { commands: ['dmarcLens.server.checkWorkspace', 'dmarcLens.server.applyRolloutStep', 'dmarcLens.server.spfTree', 'dmarcLens.server.dmarcPolicy', 'dmarcLens.server.dkimKeys'] },
     },
     serverInfo: { name: 'dmarc-lens', version: '0.1.0' },
   };
@@ -1016,6 +1017,11 @@ connection.onExecuteCommand(async (params) => {
   if (params.command === 'dmarcLens.server.dmarcPolicy') {
     const t = await dmarcPolicyText(params.arguments?.[0]);
     if (t) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `DMARC policy for mail from ${t.domain}:\n${t.text}` });
+    return t;
+  }
+  if (params.command === 'dmarcLens.server.dkimKeys') {
+    const t = await dkimKeysText(params.arguments?.[0], params.arguments?.[1]);
+    if (t) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `DKIM keys of ${t.domain}:\n${t.text}` });
     return t;
   }
   if (params.command !== 'dmarcLens.server.checkWorkspace') return undefined;
@@ -1309,6 +1315,15 @@ async function dmarcPolicyText(domain: unknown): Promise<{ domain: string; statu
   return { domain: r.domain, status: r.status, text: formatDmarcLookup(r) };
 }
 connection.onRequest('dmarcLens/dmarcPolicy', (params: { domain: string }) => dmarcPolicyText(params?.domain));
+
+/** The DKIM keys a domain publishes at the selectors given, or at the known ones (the CLI's `dkim`), as a text page. */
+async function dkimKeysText(domain: unknown, selectors: unknown): Promise<{ domain: string; found: number; text: string } | undefined> {
+  if (typeof domain !== 'string' || !asDomain(domain)) return undefined;
+  const given = Array.isArray(selectors) ? selectors.filter((s): s is string => typeof s === 'string' && isSelector(s)) : [];
+  const r = await lookupDkim(domain, resolver(), given);
+  return { domain: r.domain, found: r.found.length, text: formatDkimLookup(r) };
+}
+connection.onRequest('dmarcLens/dkimKeys', (params: { domain: string; selectors?: string[] }) => dkimKeysText(params?.domain, params?.selectors));
 
 /**
  * The inventory of the workspace (what its files publish for mail, per domain), as the CLI's

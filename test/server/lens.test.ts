@@ -207,6 +207,15 @@ describe('language server: code lenses', () => {
     assert.equal(await client.conn.sendRequest('dmarcLens/dmarcPolicy', { domain: 'not a domain' }), null);
   });
 
+  it('lists the DKIM keys of a domain at given selectors (request and command)', async () => {
+    const keys = (await client.conn.sendRequest('dmarcLens/dkimKeys', { domain: 'example.com', selectors: ['s1', 'not a selector'] })) as { found: number; text: string };
+    assert.equal(keys.found, 0);
+    assert.equal(keys.text, 'example.com: 0 DKIM keys found of 1 selector asked\n  s1._domainkey.example.com  not known (offline, and not defined in the workspace)\n');
+    const probed = (await client.conn.sendRequest(ExecuteCommandRequest.type, { command: 'dmarcLens.server.dkimKeys', arguments: ['example.com'] })) as { text: string };
+    assert.match(probed.text, /^example\.com: 0 DKIM keys found of \d+ selectors probed/);
+    assert.ok(messages.some((m) => m.startsWith('DKIM keys of example.com:\n')));
+  });
+
   it('names the client-side tree command when the client says it has one', async () => {
     const other = await startServer(dir, { dns: { mode: 'offline' } }, {}, { commands: ['dmarcLens.showSpfTree'] });
     try {
