@@ -115,11 +115,11 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => client?.restart()),
-    vscode.workspace.registerTextDocumentContentProvider(SPF_TREE_SCHEME, spfTrees),
+    vscode.workspace.registerTextDocumentContentProvider(spfTrees.scheme, spfTrees),
     vscode.commands.registerCommand('dmarcLens.showSpfTree', (domain?: string) => spfTrees.show(domain)),
-    vscode.workspace.registerTextDocumentContentProvider(DMARC_SCHEME, dmarcPages),
+    vscode.workspace.registerTextDocumentContentProvider(dmarcPages.scheme, dmarcPages),
     vscode.commands.registerCommand('dmarcLens.showDmarcPolicy', (domain?: string) => dmarcPages.show(domain)),
-    vscode.workspace.registerTextDocumentContentProvider(DKIM_SCHEME, dkimPages),
+    vscode.workspace.registerTextDocumentContentProvider(dkimPages.scheme, dkimPages),
     vscode.commands.registerCommand('dmarcLens.showDkimKeys', (domain?: string) => dkimPages.show(domain)),
     vscode.workspace.registerTextDocumentContentProvider(INVENTORY_SCHEME, inventory),
     vscode.commands.registerCommand('dmarcLens.showInventory', () => inventory.show()),
@@ -135,86 +135,45 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
   return { client, activationMs: performance.now() - started, ready, rendered };
 }
 
-const SPF_TREE_SCHEME = 'dmarc-lens-spf';
-
 /**
- * The SPF lookup tree of a domain as a read-only page (the lens above an SPF record opens it): the
- * server walks the tree, through the workspace's records first, and writes the page.
+ * A read-only page about one domain that the server writes (the SPF lookup tree, the DMARC policy
+ * that applies, the DKIM keys): its URI is `<scheme>:/<domain> (<title>)`; the server answers
+ * `request` with `{ text }`, through the workspace's records first.
  */
-class SpfTreePages implements vscode.TextDocumentContentProvider {
+class DomainPages implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
+  constructor(
+    readonly scheme: string,
+    private readonly title: string,
+    private readonly request: string,
+    private readonly prompt: string,
+    /** The input box's default: a domain read off the cursor's line. */
+    private readonly suggest: () => string | undefined = () => undefined,
+  ) {}
+
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const domain = uri.path.replace(/^\//, '').replace(/ \(SPF lookup tree\)$/, '');
+    const path = uri.path.replace(/^\//, '');
+    const suffix = ` (${this.title})`;
+    const domain = path.endsWith(suffix) ? path.slice(0, -suffix.length) : path;
     if (!client) return 'DMARC Lens: the language server is not running.\n';
-    const page = await client.sendRequest<{ text: string } | undefined>('dmarcLens/spfTree', { domain });
+    const page = await client.sendRequest<{ text: string } | undefined>(this.request, { domain });
     return page?.text ?? `DMARC Lens: ${domain} is not a domain name.\n`;
   }
 
-  /** Opens the page of `domain` (asked for when not given), walking the tree again if it is open. */
+  /** Opens the page of `domain` (asked for when not given), asking the server again if it is open. */
   async show(domain?: string): Promise<vscode.TextEditor | undefined> {
-    domain ??= await vscode.window.showInputBox({ prompt: 'SPF lookup tree of which domain?', placeHolder: 'example.com' });
+    domain ??= await vscode.window.showInputBox({ prompt: this.prompt, placeHolder: 'example.com', value: this.suggest() });
     if (!domain?.trim()) return undefined;
-    const uri = vscode.Uri.from({ scheme: SPF_TREE_SCHEME, path: `/${domain.trim().toLowerCase()} (SPF lookup tree)` });
+    const uri = vscode.Uri.from({ scheme: this.scheme, path: `/${domain.trim().toLowerCase().replace(/\.$/, '')} (${this.title})` });
     this.changed.fire(uri);
     return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
   }
 }
-const spfTrees = new SpfTreePages();
-
-const DMARC_SCHEME = 'dmarc-lens-dmarc';
-
-/**
- * The DMARC policy receivers apply to mail from a domain (the CLI's `dmarc`: the RFC 9989 tree walk,
- * p/sp/np, the record's findings) as a read-only page; the server asks the workspace's records first,
- * then DNS unless offline.
- */
-class DmarcPolicyPages implements vscode.TextDocumentContentProvider {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const domain = uri.path.replace(/^\//, '').replace(/ \(DMARC policy\)$/, '');
-    if (!client) return 'DMARC Lens: the language server is not running.\n';
-    const page = await client.sendRequest<{ text: string } | undefined>('dmarcLens/dmarcPolicy', { domain });
-    return page?.text ?? `DMARC Lens: ${domain} is not a domain name.\n`;
-  }
-
-  /** Opens the page of `domain` (asked for when not given; the DMARC record under the cursor names the default), asking again if it is open. */
-  async show(domain?: string): Promise<vscode.TextEditor | undefined> {
-    domain ??= await vscode.window.showInputBox({ prompt: 'DMARC policy for mail from which domain?', placeHolder: 'example.com', value: domainAtCursor() });
-    if (!domain?.trim()) return undefined;
-    const uri = vscode.Uri.from({ scheme: DMARC_SCHEME, path: `/${domain.trim().toLowerCase().replace(/\.$/, '')} (DMARC policy)` });
-    this.changed.fire(uri);
-    return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
-  }
-}
-const dmarcPages = new DmarcPolicyPages();
-
-const DKIM_SCHEME = 'dmarc-lens-dkim';
-
-/** The DKIM keys a domain publishes at the selectors the provider catalog knows and common ones (the CLI's `dkim`), as a read-only page. */
-class DkimKeyPages implements vscode.TextDocumentContentProvider {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const domain = uri.path.replace(/^\//, '').replace(/ \(DKIM keys\)$/, '');
-    if (!client) return 'DMARC Lens: the language server is not running.\n';
-    const page = await client.sendRequest<{ text: string } | undefined>('dmarcLens/dkimKeys', { domain });
-    return page?.text ?? `DMARC Lens: ${domain} is not a domain name.\n`;
-  }
-
-  async show(domain?: string): Promise<vscode.TextEditor | undefined> {
-    domain ??= await vscode.window.showInputBox({ prompt: 'DKIM keys of which domain?', placeHolder: 'example.com', value: domainAtCursor() });
-    if (!domain?.trim()) return undefined;
-    const uri = vscode.Uri.from({ scheme: DKIM_SCHEME, path: `/${domain.trim().toLowerCase().replace(/\.$/, '')} (DKIM keys)` });
-    this.changed.fire(uri);
-    return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
-  }
-}
-const dkimPages = new DkimKeyPages();
+const spfTrees = new DomainPages('dmarc-lens-spf', 'SPF lookup tree', 'dmarcLens/spfTree', 'SPF lookup tree of which domain?');
+const dmarcPages = new DomainPages('dmarc-lens-dmarc', 'DMARC policy', 'dmarcLens/dmarcPolicy', 'DMARC policy for mail from which domain?', () => domainAtCursor());
+const dkimPages = new DomainPages('dmarc-lens-dkim', 'DKIM keys', 'dmarcLens/dkimKeys', 'DKIM keys of which domain?', () => domainAtCursor());
 
 /** In a zone file, the domain a `_dmarc` or `<selector>._domainkey` owner on the cursor's line names (`_dmarc.example.com.` → example.com); else nothing. */
 function domainAtCursor(): string | undefined {
