@@ -290,6 +290,18 @@ suite('DMARC Lens in VS Code', () => {
     assert.match(text, /^ {2}DMARC {2}v=DMARC1; p=none; .* \(northwind\.example\.zone:\d+\)\n {9}stage 1\/5/m);
     assert.match(text, /^northwind-careers\.example\n {2}SPF {4}v=spf1 include:_spf\.google\.com \?all {2}\(terraform[\\/]main\.tf:12\)$/m);
     assert.match(text, /sends via Google Workspace/);
+    // The page follows an edit (not saved) of a zone file.
+    const zone = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'northwind.example.zone'));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(zone.uri, new vscode.Position(zone.lineCount, 0), '_dmarc.labs IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc-reports@northwind.example"\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const page = editor.document;
+    for (let i = 0; i < 100 && !/^labs\.northwind\.example$/m.test(page.getText()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(page.getText(), /^labs\.northwind\.example\n {2}DMARC {2}v=DMARC1; p=reject;/m);
+    await vscode.window.showTextDocument(zone);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.window.showTextDocument(page);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 

@@ -107,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
       return counts;
     }),
     vscode.languages.onDidChangeDiagnostics(updateStatus),
+    vscode.languages.onDidChangeDiagnostics(() => inventory.followEdits()),
     client.onDidChangeState(updateStatus),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (e.affectsConfiguration('dmarcLens.zoneFilePatterns') && client) {
@@ -196,7 +197,8 @@ const INVENTORY_SCHEME = 'dmarc-lens-inventory';
 
 /**
  * What the workspace publishes for mail, per domain (the CLI's `inventory`), as a read-only page: the
- * first step of a DMARC rollout. Written again each time the command runs.
+ * first step of a DMARC rollout. Written again each time the command runs, and while it is open, after
+ * each edit the server has checked.
  */
 class InventoryPage implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
@@ -212,6 +214,17 @@ class InventoryPage implements vscode.TextDocumentContentProvider {
   async show(): Promise<vscode.TextEditor> {
     this.changed.fire(this.uri);
     return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(this.uri), { preview: true });
+  }
+
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Writes the page again, when it is open, a moment after the server has checked an edit (its
+   * diagnostics changed): the page follows the files as they are typed, not only when the command runs.
+   */
+  followEdits(): void {
+    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === this.uri.toString())) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.changed.fire(this.uri), 300);
   }
 }
 const inventory = new InventoryPage();
