@@ -45,6 +45,8 @@ const ZONE: Record<string, ZoneRecord[]> = {
   // Hosted DMARC: a CNAME to a vendor's record.
   '_dmarc.hosted.test': [{ type: 'CNAME', data: 'hosted.test.dmarc.vendor.test' }],
   'hosted.test.dmarc.vendor.test': [txt('v=DMARC1; p=reject; rua=mailto:agg@vendor.test')],
+  // The vendor authorises the reports (RFC 9990 §3); rep.test, where corp.test sends a copy, does not.
+  'hosted.test._report._dmarc.vendor.test': [txt('v=DMARC1')],
   // An error-severity finding on the record that applies.
   '_dmarc.bad.test': [txt('v=DMARC1; p=rejectt')],
   // Under a top label whose `_dmarc` name never answers.
@@ -132,6 +134,24 @@ describe('dmarc-lens dmarc: policy discovery over live DNS (loopback server)', (
     const r = await lookupDmarc('hosted.test', live());
     assert.deepEqual([r.status, r.applied?.name, r.policy?.value], ['policy', 'hosted.test', 'reject']);
     assert.deepEqual(r.policy?.rua, ['mailto:agg@vendor.test']);
+    assert.deepEqual(r.destinations.map((d) => [d.uri, d.external, d.authorized]), [['mailto:agg@vendor.test', true, true]]);
+    assert.match(formatDmarcLookup(r), /aggregate reports to: mailto:agg@vendor\.test \(another organization: authorised; hosted\.test\._report\._dmarc\.vendor\.test authorises them\)/);
+  });
+
+  it('asks whether a report destination on another organization authorises the reports (RFC 9990 §3)', async () => {
+    const r = await lookupDmarc('corp.test', live());
+    assert.deepEqual(
+      r.destinations.map((d) => [d.uri, d.external, d.authorized ?? '-']),
+      [
+        ['mailto:d@corp.test', false, '-'],
+        ['mailto:x@rep.test', true, false],
+      ],
+    );
+    const f = r.findings.find((x) => x.rule === 'dmarc/external-reports-not-authorized');
+    assert.ok(f);
+    assert.equal(r.applied!.record.slice(f.range.start, f.range.end), 'mailto:x@rep.test');
+    assert.match(f.message, /corp\.test\._report\._dmarc\.rep\.test does not exist/);
+    assert.match(formatDmarcLookup(r), /mailto:x@rep\.test \(another organization: NOT authorised, so receivers send it none; corp\.test\._report\._dmarc\.rep\.test does not exist\)/);
   });
 
   it('asks at most eight names, all at once', async () => {

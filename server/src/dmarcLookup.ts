@@ -17,6 +17,9 @@ import { rulesById } from './checks/registry';
 import { analyzeSite, clipQuotes, collectSite, siteRules } from './service';
 import { SourceMap } from './sourcemap';
 import { stageOf } from './rollout';
+import { orgDomain } from './senders/treewalk';
+import { authorizationName } from './checks/walk';
+import { RULE as REPORT_AUTH_RULE } from './checks/reportauth';
 import type { OffsetRange, RecordSite, Severity } from './types';
 
 export interface DmarcQuery {
@@ -80,13 +83,29 @@ export interface DmarcLookup {
     rua: string[];
     ruf: string[];
   };
-  /** Record rules' findings on the record that applies. */
+  /** Record rules' findings on the record that applies (and a report destination DNS does not authorise). */
   findings: RecordFinding[];
+  /** The `mailto:` report destinations of the record that applies, and for those of another organization, whether DNS authorises them (RFC 9990 §3). */
+  destinations: ReportDestination[];
   alignment: AlignmentVerdict[];
   /** Live queries that failed where the answer depends on them, with why. */
   problems: string[];
   /** Offline: the `_dmarc` names the walk read that the workspace does not define (the walk takes them to hold nothing, but for the registrable domain's, which it takes to be published). */
   unknown: string[];
+}
+
+export interface ReportDestination {
+  tag: 'rua' | 'ruf';
+  uri: string;
+  host: string;
+  /** In the record value. */
+  range: OffsetRange;
+  /** On another Organizational Domain (public suffix list) than the policy's domain: it must authorise the reports. */
+  external: boolean;
+  /** External only: DNS holds the authorisation (true), says there is none (false), or could not be asked (undefined). */
+  authorized?: boolean;
+  /** What DNS answered at `<domain>._report._dmarc.<host>`. */
+  detail?: string;
 }
 
 export interface DmarcLookupOptions {
@@ -150,7 +169,7 @@ export async function lookupDmarc(from: string, resolver: Resolver, options: Dma
     if (q.answer.source === 'offline') unknown.push(q.name);
     else problems.push(`${q.name}: ${q.answer.message}`);
   }
-  const result: DmarcLookup = { domain, status: problems.length ? 'temperror' : unknown.length ? 'unknown' : 'none', queries: [...queries.values()], org: discovery.walk.org, orgBy: discovery.walk.by, findings: [], alignment: [], problems, unknown };
+  const result: DmarcLookup = { domain, status: problems.length ? 'temperror' : unknown.length ? 'unknown' : 'none', queries: [...queries.values()], org: discovery.walk.org, orgBy: discovery.walk.by, findings: [], destinations: [], alignment: [], problems, unknown };
   // The domain's own record decides its policy whatever the names above say (they decide only the Organizational Domain).
   const own = discovery.applied?.kind === 'author';
 
@@ -190,6 +209,15 @@ export async function lookupDmarc(from: string, resolver: Resolver, options: Dma
     };
     result.policy = { tag: policyTag, decidedBy, value, testing: tag('t') === 'y', stage: stageOf(dmarc).label, adkim: mode(tag('adkim')), aspf: mode(tag('aspf')), rua: uris('rua'), ruf: uris('ruf') };
     result.findings = recordFindings(`_dmarc.${applied.name}`, record);
+    result.destinations = await destinations(applied.name, dmarc, resolver);
+    for (const d of result.destinations)
+      if (d.authorized === false)
+        result.findings.push({
+          rule: REPORT_AUTH_RULE,
+          severity: rulesById.get(REPORT_AUTH_RULE)?.severity ?? 'warning',
+          message: `Reports for ${applied.name} go to ${d.uri}, on another domain, and DNS holds no authorisation for them: ${d.detail}. Receivers send no ${d.tag === 'rua' ? 'aggregate' : 'failure'} reports to ${d.host} without a TXT record starting \`v=DMARC1\` there (RFC 9990 §3).`,
+          range: d.range,
+        });
     result.status = own || !problems.length ? 'policy' : 'temperror';
     for (const [kind, d] of identifiers) {
       const m = kind === 'spf' ? result.policy.aspf : result.policy.adkim;
@@ -198,6 +226,36 @@ export async function lookupDmarc(from: string, resolver: Resolver, options: Dma
     }
   }
   return result;
+}
+
+/** The record's mailto: destinations, and for each on another organization its authorisation, asked at once. */
+async function destinations(domain: string, dmarc: ReturnType<typeof parseDmarc>, resolver: Resolver): Promise<ReportDestination[]> {
+  const out: ReportDestination[] = [];
+  for (const tag of ['rua', 'ruf'] as const) {
+    const t = dmarc.byName.get(tag);
+    for (const u of t ? parseReportUris(t) : []) {
+      const address = u.address?.trim();
+      const at = address?.lastIndexOf('@') ?? -1;
+      if (u.scheme !== 'mailto' || !address || at < 0) continue;
+      const host = address.slice(at + 1).toLowerCase().replace(/\.$/, '');
+      out.push({ tag, uri: u.text, host, range: u.range, external: orgDomain(host) !== orgDomain(domain) });
+    }
+  }
+  await Promise.all(
+    out
+      .filter((d) => d.external)
+      .map(async (d) => {
+        const name = authorizationName(domain, d.host);
+        const a = await resolver.resolve(name, 'TXT');
+        if (a.status === 'error') {
+          d.detail = `${name}: ${a.source === 'offline' ? 'not known offline' : a.message}`;
+          return;
+        }
+        d.authorized = a.status === 'ok' && a.records.some((v) => /^v=DMARC1/.test(v));
+        d.detail = d.authorized ? `${name} authorises them` : `${name} ${a.status === 'nxdomain' ? 'does not exist' : a.status === 'nodata' ? 'has no TXT record' : 'has TXT records, none starting v=DMARC1'}`;
+      }),
+  );
+  return out;
 }
 
 function policyValue(v: string | undefined): string | undefined {
@@ -244,8 +302,16 @@ export function formatDmarcLookup(r: DmarcLookup): string {
     lines.push(`  stage: ${p.stage}`);
     if (p.tag !== 'p') lines.push(`  ${r.domain} ${r.exists === false ? 'does not exist (NXDOMAIN): np applies' : r.exists ? 'exists: sp applies (np only to names that do not exist)' : 'may or may not exist (not known): sp is shown'}`);
     lines.push(`  alignment asked: DKIM ${p.adkim === 's' ? 'strict' : 'relaxed'}, SPF ${p.aspf === 's' ? 'strict' : 'relaxed'}`);
-    lines.push(`  aggregate reports to: ${p.rua.length ? p.rua.join(', ') : 'nobody (no rua)'}`);
-    if (p.ruf.length) lines.push(`  failure reports to: ${p.ruf.join(', ')}`);
+    const shown = (tag: 'rua' | 'ruf', uris: string[]) =>
+      uris
+        .map((u) => {
+          const d = r.destinations.find((x) => x.tag === tag && x.uri === u);
+          if (!d?.external) return u;
+          return `${u} (another organization: ${d.authorized === true ? 'authorised' : d.authorized === false ? 'NOT authorised, so receivers send it none' : 'authorisation not known'}; ${d.detail})`;
+        })
+        .join(', ');
+    lines.push(`  aggregate reports to: ${p.rua.length ? shown('rua', p.rua) : 'nobody (no rua)'}`);
+    if (p.ruf.length) lines.push(`  failure reports to: ${shown('ruf', p.ruf)}`);
   } else if (r.status === 'temperror') {
     lines.push(`${r.domain}: temperror — the policy cannot be told: a query failed`);
   } else if (r.status === 'unknown') {
@@ -299,6 +365,7 @@ export function dmarcLookupJson(r: DmarcLookup): object {
     alignment: r.alignment,
     queries: r.queries.map((q) => ({ name: q.name, status: q.answer.status, records: q.answer.status === 'ok' ? q.answer.records : [], dmarc: q.records, discarded: q.discarded, read: q.read, message: q.answer.status === 'error' ? q.answer.message : null, source: q.answer.source })),
     findings: r.findings,
+    destinations: r.destinations,
     problems: r.problems,
     unknown: r.unknown,
   };
