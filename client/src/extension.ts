@@ -159,8 +159,13 @@ class DomainPages implements vscode.TextDocumentContentProvider {
     const suffix = ` (${this.title})`;
     const domain = path.endsWith(suffix) ? path.slice(0, -suffix.length) : path;
     if (!client) return 'DMARC Lens: the language server is not running.\n';
-    const page = await client.sendRequest<{ text: string } | undefined>(this.request, { domain });
-    return page?.text ?? `DMARC Lens: ${domain} is not a domain name.\n`;
+    try {
+      const page = await client.sendRequest<{ text: string } | undefined>(this.request, { domain });
+      return page?.text ?? `DMARC Lens: ${domain} is not a domain name.\n`;
+    } catch (e) {
+      // Never a blank page: say what went wrong (the server's log has the rest).
+      return `DMARC Lens: the language server could not answer for ${domain}: ${e instanceof Error ? e.message : String(e)}\n`;
+    }
   }
 
   /** Opens the page of `domain` (asked for when not given), asking the server again if it is open. */
@@ -207,7 +212,12 @@ class InventoryPage implements vscode.TextDocumentContentProvider {
 
   async provideTextDocumentContent(): Promise<string> {
     if (!client) return 'DMARC Lens: the language server is not running.\n';
-    const page = await client.sendRequest<{ text: string; domains: number }>('dmarcLens/inventory');
+    let page: { text: string; domains: number };
+    try {
+      page = await client.sendRequest<{ text: string; domains: number }>('dmarcLens/inventory');
+    } catch (e) {
+      return `DMARC Lens: the language server could not list the workspace: ${e instanceof Error ? e.message : String(e)}\n`;
+    }
     return `DMARC Lens: what this workspace publishes for mail, ${page.domains} domain${page.domains === 1 ? '' : 's'} (as \`dmarc-lens inventory\` prints it)\n\n${page.text}`;
   }
 
