@@ -305,6 +305,17 @@ suite('DMARC Lens in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('Compare Records with DNS opens a page that says, whatever DNS answers here, what it compared', async () => {
+    const editor = await vscode.commands.executeCommand('dmarcLens.compareWithDns');
+    const text = editor.document.getText();
+    assert.strictEqual(editor.document.uri.scheme, 'dmarc-lens-drift');
+    assert.match(text, /^DMARC Lens: the workspace's mail records against what DNS serves now, \d+ names? out of step/);
+    // The example workspace's names (fictional domains) are not in public DNS: out of step, or not answered at all.
+    assert.match(text, /^\d+ names compared with DNS \(the system resolver\): /m);
+    assert.match(text, /_dmarc\.northwind\.example DMARC: |DNS answered none of the questions: /);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('Show DMARC Policy of a Domain opens a page of what receivers apply to mail from it', async () => {
     const editor = await vscode.commands.executeCommand('dmarcLens.showDmarcPolicy', 'shop.northwind.example');
     const text = editor.document.getText();

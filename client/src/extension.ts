@@ -124,6 +124,8 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
     vscode.commands.registerCommand('dmarcLens.showDkimKeys', (domain?: string) => dkimPages.show(domain)),
     vscode.workspace.registerTextDocumentContentProvider(INVENTORY_SCHEME, inventory),
     vscode.commands.registerCommand('dmarcLens.showInventory', () => inventory.show()),
+    vscode.workspace.registerTextDocumentContentProvider(drift.scheme, drift),
+    vscode.commands.registerCommand('dmarcLens.compareWithDns', () => drift.show()),
     vscode.commands.registerCommand('dmarcLens.openReportPreview', (uri?: vscode.Uri) => openPreview(context, uri ?? vscode.window.activeTextEditor?.document.uri)),
     vscode.window.registerCustomEditorProvider('dmarcLens.reportViewer', new ReportEditorProvider(context), { supportsMultipleEditorsPerDocument: true }),
     vscode.window.onDidChangeActiveTextEditor(updateReportContext),
@@ -201,24 +203,34 @@ function domainAtCursor(): string | undefined {
 const INVENTORY_SCHEME = 'dmarc-lens-inventory';
 
 /**
- * What the workspace publishes for mail, per domain (the CLI's `inventory`), as a read-only page: the
- * first step of a DMARC rollout. Written again each time the command runs, and while it is open, after
- * each edit the server has checked.
+ * A read-only page about the whole workspace that the server writes: what it publishes for mail (the
+ * CLI's `inventory`, the first step of a DMARC rollout) or how its records compare with DNS (`drift`).
+ * Written again each time its command runs; the inventory also, while it is open, after each edit the
+ * server has checked.
  */
-class InventoryPage implements vscode.TextDocumentContentProvider {
+class WorkspacePage implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  private readonly uri = vscode.Uri.from({ scheme: INVENTORY_SCHEME, path: '/Email inventory' });
+  private readonly uri: vscode.Uri;
+
+  constructor(
+    readonly scheme: string,
+    title: string,
+    private readonly request: string,
+    /** The page: a heading line made from the server's answer, then its text. */
+    private readonly page: (answer: { text: string } & Record<string, unknown>) => string,
+    private readonly failed: string,
+  ) {
+    this.uri = vscode.Uri.from({ scheme, path: `/${title}` });
+  }
 
   async provideTextDocumentContent(): Promise<string> {
     if (!client) return 'DMARC Lens: the language server is not running.\n';
-    let page: { text: string; domains: number };
     try {
-      page = await client.sendRequest<{ text: string; domains: number }>('dmarcLens/inventory');
+      return this.page(await client.sendRequest<{ text: string } & Record<string, unknown>>(this.request));
     } catch (e) {
-      return `DMARC Lens: the language server could not list the workspace: ${e instanceof Error ? e.message : String(e)}\n`;
+      return `DMARC Lens: the language server could not ${this.failed}: ${e instanceof Error ? e.message : String(e)}\n`;
     }
-    return `DMARC Lens: what this workspace publishes for mail, ${page.domains} domain${page.domains === 1 ? '' : 's'} (as \`dmarc-lens inventory\` prints it)\n\n${page.text}`;
   }
 
   async show(): Promise<vscode.TextEditor> {
@@ -237,7 +249,21 @@ class InventoryPage implements vscode.TextDocumentContentProvider {
     this.timer = setTimeout(() => this.changed.fire(this.uri), 300);
   }
 }
-const inventory = new InventoryPage();
+const plural = (n: unknown, word: string) => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
+const inventory = new WorkspacePage(
+  INVENTORY_SCHEME,
+  'Email inventory',
+  'dmarcLens/inventory',
+  (a) => `DMARC Lens: what this workspace publishes for mail, ${plural(a.domains, 'domain')} (as \`dmarc-lens inventory\` prints it)\n\n${a.text}`,
+  'list the workspace',
+);
+const drift = new WorkspacePage(
+  'dmarc-lens-drift',
+  'Records compared with DNS',
+  'dmarcLens/drift',
+  (a) => `DMARC Lens: the workspace's mail records against what DNS serves now, ${plural(a.drifted, 'name')} out of step (as \`dmarc-lens drift\` prints it)\n\n${a.text}`,
+  'compare the workspace with DNS',
+);
 
 /** What each preview rendered (the page's `ready` message), by report URI: the e2e tests read it. */
 const rendered = new Map<string, unknown>();

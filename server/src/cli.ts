@@ -35,6 +35,7 @@ import { mxHost } from './dns/types';
 import { checkHost } from './spf/evaluator';
 import { asDomain, dmarcLookupJson, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
 import { dkimLookupJson, formatDkimLookup, isSelector, lookupDkim } from './dkimLookup';
+import { compareWithDns, driftJson, formatDrift } from './drift';
 import { LOOKUP_LIMIT, lookupTree, treeLines, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
@@ -90,6 +91,7 @@ const USAGE = `Usage:
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens dmarc DOMAIN [--spf-domain NAME[,NAME]] [--dkim-domain NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens dkim DOMAIN [--selector NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
+  dmarc-lens drift PATH... [--dns HOST:PORT] [--timeout MS] [--format text|json] [--origin ZONE]
   dmarc-lens report PATH... [--format text|json|html]
   dmarc-lens rules [--format text|json]
   dmarc-lens --version | --help
@@ -685,6 +687,51 @@ async function dkimCommand(args: Args, out: (s: string) => void): Promise<number
   return failed ? 1 : 0;
 }
 
+/**
+ * `dmarc-lens drift`: the policy records the files publish against what DNS serves at their names now.
+ * Exit 0 when all are in sync, 1 when one differs, is not in DNS or could not be asked, 2 when DNS
+ * answered none of the questions (no network, a wrong --dns).
+ */
+async function driftCommand(args: Args, out: (s: string) => void, warn: (m: string) => void): Promise<number> {
+  if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
+  if (args.paths.length === 0) throw new UsageError('drift needs at least one file or folder');
+  if (args.offline) throw new UsageError('drift compares the files with live DNS; it cannot run --offline');
+  const { parsed } = readWorkspace(args, warn);
+  const texts = new Map<string, string>();
+  for (const p of parsed) for (const [uri, t] of p.zone.texts) if (!texts.has(uri)) texts.set(uri, t);
+  const indexes = new Map<string, LineIndex>();
+  const position = (uri: string, offset: number) => {
+    let index = indexes.get(uri);
+    if (!index) indexes.set(uri, (index = new LineIndex(texts.get(uri) ?? '')));
+    return index.positionAt(offset);
+  };
+  const live = new LiveResolver({ servers: args.dns ? [args.dns] : undefined, timeoutMs: args.timeoutMs ?? 1500 });
+  const r = await compareWithDns(
+    parsed.flatMap((p) => p.sites),
+    live,
+  );
+  if (args.format === 'json') out(showNames(JSON.stringify(driftJson(r, position), null, 2)) + '\n');
+  else
+    out(
+      showNames(
+        formatDrift(
+          r,
+          (uri, offset) => {
+            const p = position(uri, offset);
+            return `${uri}:${p.line + 1}:${p.character + 1}`;
+          },
+          args.dns ? `DNS at ${args.dns}` : 'DNS (the system resolver)',
+        ),
+      ),
+    );
+  const unknown = r.entries.filter((e) => e.status === 'unknown');
+  if (r.entries.length > 0 && unknown.length === r.entries.length) {
+    warn(`DNS answered none of the ${r.entries.length} questions; nothing was compared`);
+    return 2;
+  }
+  return r.entries.some((e) => e.status !== 'in-sync') ? 1 : 0;
+}
+
 /** `dmarc-lens spf`: the lookup tree of a domain, or check_host() for one IP. */
 async function spfCommand(args: Args, out: (s: string) => void): Promise<number> {
   if (args.paths.length !== 1) throw new UsageError('spf needs exactly one DOMAIN');
@@ -1004,6 +1051,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         return settle(dmarcCommand(args, out), err);
       case 'dkim':
         return settle(dkimCommand(args, out), err);
+      case 'drift':
+        return settle(driftCommand(args, out, warn), err);
       case 'spf':
         // With --ip, check_host() itself answers `none` for a malformed domain (RFC 7208 §4.3), as the
         // test suite expects; a lookup tree of one means nothing, and an empty name is a typing slip.
@@ -1011,7 +1060,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
           throw new UsageError(`spf wants a domain name, got "${args.paths[0]}": ${nameProblem(args.paths[0])}`);
         return settle(runSpf(args, out, warn), err);
       default:
-        throw new UsageError(`unknown command "${args.command}"; use check, inventory, senders, spf, dmarc, dkim, report or rules`);
+        throw new UsageError(`unknown command "${args.command}"; use check, inventory, senders, spf, dmarc, dkim, drift, report or rules`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -59,6 +59,7 @@ import { hoverFor } from './features/policyHover';
 import { formatInventoryText, runInventory } from './inventory';
 import { asDomain, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
 import { formatDkimLookup, isSelector, lookupDkim } from './dkimLookup';
+import { compareWithDns, formatDrift } from './drift';
 import { definitions, highlights, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
@@ -1354,6 +1355,34 @@ connection.onRequest('dmarcLens/inventory', async (): Promise<{ text: string; do
     ...(d.coveredBy ? { coveredBy: { ...d.coveredBy, path: shown(d.coveredBy.path) } } : {}),
   }));
   return { text: showNames(formatInventoryText(inv)), domains: inv.length };
+});
+
+/**
+ * The workspace's policy records against what DNS serves at their names now (the CLI's `drift`), as a
+ * text page with paths relative to the workspace folder. A fresh resolver each time: answers cached
+ * from before a deployment would hide it.
+ */
+connection.onRequest('dmarcLens/drift', async (): Promise<{ text: string; names: number; drifted: number }> => {
+  await indexed;
+  if (!trusted || dnsMode === 'offline')
+    return { text: `DNS is off (${!trusted ? 'the workspace is not trusted' : 'dmarcLens.dns.mode is offline'}): the files cannot be compared with it.\n`, names: 0, drifted: 0 };
+  const r = await compareWithDns(
+    workspace.sources().flatMap((s) => s.sites),
+    new LiveResolver({ servers: dnsServers.length ? dnsServers : undefined, timeoutMs: 1500 }),
+  );
+  const shown = (file: string) => {
+    const folder = workspaceFolders.find((f) => file.startsWith(f + path.sep));
+    return folder ? path.relative(folder, file) : file;
+  };
+  const indexes = new Map<string, LineIndex>();
+  const where = (file: string, offset: number) => {
+    let index = indexes.get(file);
+    if (!index) indexes.set(file, (index = new LineIndex(openText(file) ?? readTextFile(file) ?? '')));
+    const p = index.positionAt(offset);
+    return `${shown(file)}:${p.line + 1}:${p.character + 1}`;
+  };
+  const server = dnsServers.length ? `DNS at ${dnsServers.join(', ')}` : 'DNS (the system resolver)';
+  return { text: showNames(formatDrift(r, where, server)), names: r.entries.length, drifted: r.entries.filter((e) => e.status !== 'in-sync').length };
 });
 
 /** Asks the client to fetch code lenses and inlay hints again: lookup counts and report evidence moved. */

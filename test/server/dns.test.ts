@@ -18,7 +18,7 @@ describe('language server: live DNS', () => {
   let client: TestClient;
   let dir: string;
   before(async () => {
-    dns = await startDnsServer({ 'ok.test': [{ type: 'TXT', data: 'v=spf1 ip4:192.0.2.1 -all' }], 'lsp.test._report._dmarc.vendor-ok.test': [{ type: 'TXT', data: 'v=DMARC1' }] }, { silent: new Set(['silent.test']) });
+    dns = await startDnsServer({ 'ok.test': [{ type: 'TXT', data: 'v=spf1 ip4:192.0.2.1 -all' }], 'lsp.test._report._dmarc.vendor-ok.test': [{ type: 'TXT', data: 'v=DMARC1' }], '_dmarc.drift.test': [{ type: 'TXT', data: 'v=DMARC1; p=none' }], 'drift.test': [{ type: 'TXT', data: 'v=spf1 -all' }] }, { silent: new Set(['silent.test']) });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dns-'));
     client = await startServer(dir, { dns: { servers: [`127.0.0.1:${dns.port}`] } });
   });
@@ -41,6 +41,17 @@ describe('language server: live DNS', () => {
     assert.ok(ms < 6000, `the trees took ${ms} ms`);
     assert.ok(p.diagnostics.filter((d) => d.code === 'spf/include-not-found').every((d) => /silent\.test/.test(d.message)));
     assert.ok((dns.queries.get('TXT ok.test') ?? 0) <= 2, `ok.test asked ${dns.queries.get('TXT ok.test')} times`);
+  });
+
+  it('compares the workspace with DNS (dmarcLens/drift), with paths relative to the folder', async () => {
+    fs.writeFileSync(path.join(dir, 'drift.test.zone'), '$ORIGIN drift.test.\n@ IN TXT "v=spf1 -all"\n_dmarc IN TXT "v=DMARC1; p=reject"\n');
+    // The server reads files on disk when asked to check the workspace (here: the new file).
+    await client.conn.sendRequest('workspace/executeCommand', { command: 'dmarcLens.server.checkWorkspace', arguments: [] });
+    const page = (await client.conn.sendRequest('dmarcLens/drift')) as { text: string; names: number; drifted: number };
+    assert.match(page.text, new RegExp(`^\\d+ names compared with DNS at 127\\.0\\.0\\.1:${dns.port}: `));
+    assert.match(page.text, /^drift\.test\.zone:3:1: _dmarc\.drift\.test DMARC: differs\n {4}files: v=DMARC1; p=reject\n {4}DNS: {3}v=DMARC1; p=none$/m);
+    assert.doesNotMatch(page.text, /drift\.test SPF/, 'the SPF record is in sync');
+    assert.ok(page.drifted >= 1);
   });
 
   it('asks DNS whether report destinations on other domains authorise the reports, and says where they do not', async () => {

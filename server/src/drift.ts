@@ -1,0 +1,146 @@
+/**
+ * Drift between the files and DNS: for each mail policy record the files publish (SPF, DMARC, DKIM,
+ * BIMI, TLS-RPT, MTA-STS), what DNS serves at its name now. A change merged but not deployed, a record
+ * edited by hand at the DNS host, or a zone file that is not the one served all show here. The CLI's
+ * `drift` command and the editor's "Compare with DNS" page; no editor types.
+ *
+ * Records are compared by kind at each name (the DMARC records at `_dmarc.example.com` in the files
+ * against the DMARC records DNS serves there), as DNS serves them: character-strings joined. Names
+ * whose value is not known from the files (a Terraform expression, a zone named by a variable, one of
+ * a conditional's values) are left out, and say why.
+ */
+import type { DnsAnswer, Resolver } from './dns/types';
+import type { AnalyzedSite } from './checks/rule';
+import type { RecordSite } from './types';
+import { classify } from './service';
+import { underStandIn } from './util/zonenames';
+
+export type DriftStatus = 'in-sync' | 'differs' | 'not-deployed' | 'unknown';
+
+export interface DriftPlace {
+  uri: string;
+  /** The record in its file (UTF-16 offsets). */
+  start: number;
+  value: string;
+}
+
+export interface DriftEntry {
+  owner: string;
+  kind: NonNullable<AnalyzedSite['kind']>;
+  /** The records of this kind the files publish at the name. */
+  files: DriftPlace[];
+  answer: DnsAnswer;
+  /** The TXT records of this kind DNS serves at the name. */
+  served: string[];
+  status: DriftStatus;
+  /** Values in the files that DNS does not serve, and served values the files do not hold. */
+  onlyInFiles: string[];
+  onlyInDns: string[];
+}
+
+export interface DriftResult {
+  entries: DriftEntry[];
+  /** Records the files hold that cannot be compared, with why (one line each). */
+  skipped: { uri: string; start: number; owner?: string; why: string }[];
+}
+
+const KINDS = new Set(['spf', 'dmarc', 'dkim', 'bimi', 'tlsrpt', 'mta-sts']);
+const KIND_NAMES: Record<string, string> = { spf: 'SPF', dmarc: 'DMARC', dkim: 'DKIM', bimi: 'BIMI', tlsrpt: 'TLS-RPT', 'mta-sts': 'MTA-STS' };
+
+/** Why a site's value at its name cannot be compared with DNS, or undefined when it can. */
+function notComparable(s: AnalyzedSite): string | undefined {
+  const site = s.site;
+  if (site.owner === undefined) return 'its name is not known from the file';
+  if (site.relative || underStandIn(site.owner)) return 'its zone is named by an expression, known only at deploy time';
+  if (site.holes) return 'part of its value is an expression, known only at deploy time';
+  if (site.alternative) return 'it is one of the values a condition chooses at deploy time';
+  if (site.type !== 'TXT') return 'it is a type-99 SPF record (DNS is asked for TXT)';
+  return undefined;
+}
+
+/** Compares the policy records of the sites with what `resolver` serves at their names; all names asked at once. */
+export async function compareWithDns(sites: readonly AnalyzedSite[], resolver: Resolver): Promise<DriftResult> {
+  const groups = new Map<string, { owner: string; kind: DriftEntry['kind']; files: DriftPlace[] }>();
+  const skipped: DriftResult['skipped'] = [];
+  const seen = new Set<string>();
+  for (const s of sites) {
+    if (!s.kind || !KINDS.has(s.kind)) continue;
+    // A file another `$INCLUDE`s is in the sites of both.
+    const key = `${s.site.uri}\0${s.site.range.start}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const why = notComparable(s);
+    if (why) {
+      skipped.push({ uri: s.site.uri, start: s.site.range.start, owner: s.site.owner, why });
+      continue;
+    }
+    const g = `${s.site.owner}\0${s.kind}`;
+    let group = groups.get(g);
+    if (!group) groups.set(g, (group = { owner: s.site.owner!, kind: s.kind, files: [] }));
+    group.files.push({ uri: s.site.uri, start: s.site.range.start, value: s.site.value });
+  }
+  const asked = new Map<string, Promise<DnsAnswer>>();
+  for (const { owner } of groups.values()) if (!asked.has(owner)) asked.set(owner, resolver.resolve(owner, 'TXT'));
+  const entries: DriftEntry[] = [];
+  for (const { owner, kind, files } of groups.values()) {
+    const answer = await asked.get(owner)!;
+    const served = answer.status === 'ok' ? answer.records.filter((v) => classify({ owner, value: v } as RecordSite) === kind) : [];
+    const mine = new Set(files.map((f) => f.value));
+    const theirs = new Set(served);
+    const onlyInFiles = [...mine].filter((v) => !theirs.has(v));
+    const onlyInDns = [...theirs].filter((v) => !mine.has(v));
+    const status: DriftStatus = answer.status === 'error' ? 'unknown' : served.length === 0 ? 'not-deployed' : onlyInFiles.length || onlyInDns.length ? 'differs' : 'in-sync';
+    entries.push({ owner, kind, files, answer, served, status, onlyInFiles: answer.status === 'error' ? [] : onlyInFiles, onlyInDns });
+  }
+  entries.sort((a, b) => (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  return { entries, skipped };
+}
+
+/** Where a place is, for people: `file:line:column` (1-based), by the function given. */
+export type Where = (uri: string, offset: number) => string;
+
+const clip = (v: string) => (v.length > 160 ? `${v.slice(0, 100)}…${v.slice(-40)} (${v.length} characters)` : v);
+
+/** The comparison as text: a summary line, then each name that is not in sync, then the names left out. */
+export function formatDrift(r: DriftResult, where: Where, server: string): string {
+  const count = (s: DriftStatus) => r.entries.filter((e) => e.status === s).length;
+  const lines = [`${r.entries.length} name${r.entries.length === 1 ? '' : 's'} compared with ${server}: ${count('in-sync')} in sync, ${count('differs')} differ, ${count('not-deployed')} not in DNS, ${count('unknown')} not known`];
+  // DNS answered nothing (no network, a wrong server): one line says so, not one per name.
+  if (r.entries.length > 1 && count('unknown') === r.entries.length) {
+    const a = r.entries[0].answer;
+    lines.push(`DNS answered none of the questions: ${a.status === 'error' ? a.message : ''}`);
+    return lines.join('\n') + '\n';
+  }
+  for (const e of r.entries) {
+    if (e.status === 'in-sync') continue;
+    const a = e.answer;
+    const head = `${where(e.files[0].uri, e.files[0].start)}: ${e.owner} ${KIND_NAMES[e.kind]}`;
+    if (e.status === 'unknown') lines.push(`${head}: not known: ${a.status === 'error' ? a.message : ''}`);
+    else if (e.status === 'not-deployed') lines.push(`${head}: not in DNS (${a.status === 'nxdomain' ? 'the name does not exist' : a.status === 'nodata' ? 'no TXT record there' : `TXT there, none ${KIND_NAMES[e.kind]}`})`);
+    else {
+      lines.push(`${head}: differs`);
+      for (const v of e.onlyInFiles) lines.push(`    files: ${clip(v)}`);
+      for (const v of e.onlyInDns) lines.push(`    DNS:   ${clip(v)}`);
+    }
+    for (const f of e.files.slice(1)) lines.push(`    also written at ${where(f.uri, f.start)}`);
+  }
+  for (const s of r.skipped) lines.push(`${where(s.uri, s.start)}: ${s.owner ?? '(name not known)'} not compared: ${s.why}`);
+  return lines.join('\n') + '\n';
+}
+
+export function driftJson(r: DriftResult, position: (uri: string, offset: number) => { line: number; character: number }): object {
+  const place = (uri: string, start: number) => ({ path: uri, position: position(uri, start) });
+  return {
+    version: 1,
+    names: r.entries.map((e) => ({
+      owner: e.owner,
+      kind: e.kind,
+      status: e.status,
+      files: e.files.map((f) => ({ ...place(f.uri, f.start), value: f.value })),
+      dns: { status: e.answer.status, served: e.served, message: e.answer.status === 'error' ? e.answer.message : null, source: e.answer.source },
+      onlyInFiles: e.onlyInFiles,
+      onlyInDns: e.onlyInDns,
+    })),
+    skipped: r.skipped.map((s) => ({ ...place(s.uri, s.start), owner: s.owner ?? null, why: s.why })),
+  };
+}
