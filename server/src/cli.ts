@@ -35,7 +35,7 @@ import { mxHost } from './dns/types';
 import { checkHost } from './spf/evaluator';
 import { asDomain, dmarcLookupJson, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
 import { dkimLookupJson, formatDkimLookup, isSelector, lookupDkim } from './dkimLookup';
-import { compareWithDns, driftJson, formatDrift } from './drift';
+import { compareWithDns, DRIFT_CONCURRENCY, driftJson, formatDrift } from './drift';
 import { LOOKUP_LIMIT, lookupTree, treeLines, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
@@ -705,7 +705,11 @@ async function driftCommand(args: Args, out: (s: string) => void, warn: (m: stri
     if (!index) indexes.set(uri, (index = new LineIndex(texts.get(uri) ?? '')));
     return index.positionAt(offset);
   };
-  const live = new LiveResolver({ servers: args.dns ? [args.dns] : undefined, timeoutMs: args.timeoutMs ?? 1500 });
+  // Thousands of names, each asked once: more in flight than the SPF walks use (a resolver takes 64 at once easily).
+  // The project's DNS servers and timeout (.dmarc-lens.json `dns`), as `check` asks them; its `mode` is
+  // not read: drift is a question for DNS.
+  const dns = configs.forFile(args.paths[0]).dns;
+  const live = new LiveResolver({ servers: args.dns ? [args.dns] : dns.servers, timeoutMs: args.timeoutMs ?? dns.timeoutMs ?? 1500, maxConcurrent: DRIFT_CONCURRENCY });
   const r = await compareWithDns(
     parsed.flatMap((p) => p.sites),
     live,
@@ -720,7 +724,7 @@ async function driftCommand(args: Args, out: (s: string) => void, warn: (m: stri
             const p = position(uri, offset);
             return `${uri}:${p.line + 1}:${p.character + 1}`;
           },
-          args.dns ? `DNS at ${args.dns}` : 'DNS (the system resolver)',
+          args.dns ? `DNS at ${args.dns}` : dns.servers?.length ? `DNS at ${dns.servers.join(', ')}` : 'DNS (the system resolver)',
         ),
       ),
     );

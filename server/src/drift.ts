@@ -15,6 +15,9 @@ import type { RecordSite } from './types';
 import { classify } from './service';
 import { underStandIn } from './util/zonenames';
 
+/** Queries in flight at once: each name is asked once, and a zone holds thousands. */
+export const DRIFT_CONCURRENCY = 64;
+
 export type DriftStatus = 'in-sync' | 'differs' | 'not-deployed' | 'unknown';
 
 export interface DriftPlace {

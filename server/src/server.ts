@@ -59,7 +59,7 @@ import { hoverFor } from './features/policyHover';
 import { formatInventoryText, runInventory } from './inventory';
 import { asDomain, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
 import { formatDkimLookup, isSelector, lookupDkim } from './dkimLookup';
-import { compareWithDns, formatDrift } from './drift';
+import { compareWithDns, DRIFT_CONCURRENCY, formatDrift } from './drift';
 import { definitions, highlights, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
@@ -1368,7 +1368,7 @@ connection.onRequest('dmarcLens/drift', async (): Promise<{ text: string; names:
     return { text: `DNS is off (${!trusted ? 'the workspace is not trusted' : 'dmarcLens.dns.mode is offline'}): the files cannot be compared with it.\n`, names: 0, drifted: 0 };
   const r = await compareWithDns(
     workspace.sources().flatMap((s) => s.sites),
-    new LiveResolver({ servers: dnsServers.length ? dnsServers : undefined, timeoutMs: 1500 }),
+    new LiveResolver({ servers: dnsServers.length ? dnsServers : undefined, timeoutMs: 1500, maxConcurrent: DRIFT_CONCURRENCY }),
   );
   const shown = (file: string) => {
     const folder = workspaceFolders.find((f) => file.startsWith(f + path.sep));
