@@ -165,6 +165,19 @@ describe('dmarc-lens dmarc: policy discovery over live DNS (loopback server)', (
     assert.equal(r.status, 'none');
   });
 
+  it('lists the names in the walk’s order whatever order the answers come in', async () => {
+    const slow = await startDnsServer(ZONE, { delays: new Map([['_dmarc.www.corp.test', 150]]) });
+    try {
+      const r = await lookupDmarc('www.corp.test', new ChainResolver(undefined, new LiveResolver({ servers: [`127.0.0.1:${slow.port}`], timeoutMs: 1000 }), undefined));
+      assert.deepEqual(
+        r.queries.map((q) => q.name),
+        ['_dmarc.www.corp.test', '_dmarc.corp.test', '_dmarc.test'],
+      );
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('tells alignment, relaxed and strict', async () => {
     const r = await lookupDmarc('www.corp.test', live(), { spf: ['bounce.corp.test', 'esp.test'], dkim: ['corp.test', 'www.corp.test'] });
     // aspf relaxed; adkim strict (the record says adkim=s).

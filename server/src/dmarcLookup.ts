@@ -138,8 +138,8 @@ export async function lookupDmarc(from: string, resolver: Resolver, options: Dma
   const answers = new Map<string, Promise<DnsAnswer>>();
   for (const n of names) answers.set(n, resolver.resolve(`_dmarc.${n}`, 'TXT'));
   const existence = resolver.resolve(domain, 'A');
-  const settled = new Map<string, DnsAnswer>();
-  await Promise.all([...answers].map(async ([n, p]) => settled.set(n, await p)));
+  // In the order of the walks (the From domain's names first), whatever order the answers come in.
+  const settled = await Promise.all([...answers].map(async ([n, p]) => [n, await p] as const));
 
   const queries = new Map<string, DmarcQuery>();
   for (const [n, answer] of settled) {
