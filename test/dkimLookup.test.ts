@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { formatDkimLookup, isSelector, lookupDkim, probeSelectors } from '../server/src/dkimLookup';
+import { dkimTarget, formatDkimLookup, isSelector, lookupDkim, probeSelectors } from '../server/src/dkimLookup';
 import { ChainResolver } from '../server/src/dns/chain';
 import { LiveResolver } from '../server/src/dns/live';
 import { startDnsServer, type DnsServer, type ZoneRecord } from './dns-server';
@@ -79,6 +79,15 @@ describe('dmarc-lens dkim: keys over live DNS (loopback server)', () => {
     const r = await lookupDkim('keys.test', live(), ['gone']);
     assert.deepEqual(r.problems, [`gone._domainkey.keys.test: no answer from 127.0.0.1:${server.port} within 300 ms`]);
     assert.ok(Date.now() - t0 < 1500);
+  });
+
+  it('takes a key’s own name for the domain and its selector', () => {
+    assert.deepEqual(dkimTarget('s1._domainkey.example.com'), { domain: 'example.com', selector: 's1' });
+    assert.deepEqual(dkimTarget('2024.mail._DOMAINKEY.example.com'), { domain: 'example.com', selector: '2024.mail' });
+    assert.deepEqual(dkimTarget('example.com'), { domain: 'example.com' });
+    const r = spawnSync(process.execPath, [CLI, 'dkim', 's1._domainkey.northwind.example', '--offline', '--workspace', 'examples'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.stdout.split('\n')[0], 'northwind.example: 1 DKIM key found of 1 selector asked');
+    assert.match(r.stdout, /s1\._domainkey\.northwind\.example +RSA 1024 bits/);
   });
 
   it('refuses names that are not selectors', async () => {

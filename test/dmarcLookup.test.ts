@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { asDomain, formatDmarcLookup, lookupDmarc } from '../server/src/dmarcLookup';
+import { asDomain, authorDomain, formatDmarcLookup, lookupDmarc } from '../server/src/dmarcLookup';
 import { ChainResolver, WorkspaceResolver } from '../server/src/dns/chain';
 import { LiveResolver } from '../server/src/dns/live';
 import { readZone } from '../server/src/service';
@@ -260,6 +260,15 @@ describe('dmarc-lens dmarc: the command', () => {
     assert.match(r.stdout, /DKIM sendgrid\.net: NOT aligned/);
     const none = run('dmarc', 'nowhere.test', '--offline');
     assert.equal(none.status, 1);
+  });
+
+  it('takes an address or the policy record’s own name for the domain', () => {
+    for (const given of ['someone@shop.northwind.example', '<x@Shop.Northwind.Example>', '_dmarc.shop.northwind.example.']) {
+      const r = run('dmarc', given, '--offline', '--workspace', 'examples');
+      assert.equal(r.status, 0, `${given}: ${r.stderr}`);
+      assert.match(r.stdout, /^shop\.northwind\.example: p=quarantine/, given);
+    }
+    assert.equal(authorDomain('a@b@example.com'), 'example.com');
   });
 
   it('prints JSON for scripts', () => {

@@ -33,8 +33,8 @@ import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { mxHost } from './dns/types';
 import { checkHost } from './spf/evaluator';
-import { asDomain, dmarcLookupJson, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
-import { dkimLookupJson, formatDkimLookup, isSelector, lookupDkim } from './dkimLookup';
+import { asDomain, authorDomain, dmarcLookupJson, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
+import { dkimLookupJson, dkimTarget, formatDkimLookup, isSelector, lookupDkim } from './dkimLookup';
 import { compareWithDns, DRIFT_CONCURRENCY, driftJson, formatDrift } from './drift';
 import { LOOKUP_LIMIT, lookupTree, treeLines, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
@@ -660,9 +660,10 @@ async function dmarcCommand(args: Args, out: (s: string) => void): Promise<numbe
         if (!asDomain(d)) throw new UsageError(`${flag} wants domain names, got "${d}"`);
         return d;
       });
-  if (!asDomain(args.paths[0])) throw new UsageError(`dmarc wants a domain name, got "${args.paths[0]}"`);
+  const from = authorDomain(args.paths[0]);
+  if (!asDomain(from)) throw new UsageError(`dmarc wants a domain name (or an address), got "${args.paths[0]}"`);
   const options = { spf: list(args.spfDomain, '--spf-domain'), dkim: list(args.dkimDomain, '--dkim-domain') };
-  const r = await lookupDmarc(args.paths[0], commandResolver(args), options);
+  const r = await lookupDmarc(from, commandResolver(args), options);
   out(args.format === 'json' ? JSON.stringify(dmarcLookupJson(r), null, 2) + '\n' : formatDmarcLookup(r));
   return r.status !== 'policy' || r.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
@@ -675,13 +676,16 @@ async function dmarcCommand(args: Args, out: (s: string) => void): Promise<numbe
 async function dkimCommand(args: Args, out: (s: string) => void): Promise<number> {
   if (args.paths.length !== 1) throw new UsageError('dkim needs exactly one DOMAIN');
   if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
-  if (!asDomain(args.paths[0])) throw new UsageError(`dkim wants a domain name, got "${args.paths[0]}"`);
+  // `s1._domainkey.example.com`: the key's own name gives the selector too.
+  const target = dkimTarget(args.paths[0]);
+  if (!asDomain(target.domain)) throw new UsageError(`dkim wants a domain name, got "${args.paths[0]}"`);
   const selectors = (args.selector ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  if (target.selector) selectors.push(target.selector);
   for (const s of selectors) if (!isSelector(s)) throw new UsageError(`--selector wants DKIM selectors (labels such as s1 or 2024.mail), got "${s}"`);
-  const r = await lookupDkim(args.paths[0], commandResolver(args), selectors);
+  const r = await lookupDkim(target.domain, commandResolver(args), selectors);
   out(args.format === 'json' ? JSON.stringify(dkimLookupJson(r), null, 2) + '\n' : formatDkimLookup(r));
   const failed = r.found.length === 0 || r.problems.length > 0 || (!r.probed && r.missing.length > 0) || r.found.some((f) => f.findings.some((x) => x.severity === 'error'));
   return failed ? 1 : 0;

@@ -59,6 +59,13 @@ export function isSelector(s: string): boolean {
   return /^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*$/.test(s) && s.length <= 200;
 }
 
+/** A key's own name pasted for the domain (`s1._domainkey.example.com`): its selector and domain; else the input as the domain. */
+export function dkimTarget(input: string): { domain: string; selector?: string } {
+  const s = input.trim();
+  const m = /^(.+?)\._domainkey\.(.+)$/i.exec(s);
+  return m ? { domain: m[2], selector: m[1] } : { domain: s };
+}
+
 export async function lookupDkim(from: string, resolver: Resolver, selectors?: string[]): Promise<DkimLookup> {
   const domain = asDomain(from);
   if (!domain) throw new Error(`not a domain name: "${from}"`);

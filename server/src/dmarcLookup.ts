@@ -124,6 +124,17 @@ export function asDomain(input: string): string | undefined {
   return ascii;
 }
 
+/**
+ * What people paste for "the domain": an address (`user@example.com`, `<user@example.com>`) is its
+ * domain, and the policy record's own name (`_dmarc.example.com`) the domain it is for.
+ */
+export function authorDomain(input: string): string {
+  let s = input.trim().replace(/^<|>$/g, '');
+  const at = s.lastIndexOf('@');
+  if (at >= 0) s = s.slice(at + 1);
+  return s.replace(/^_dmarc\./i, '');
+}
+
 export async function lookupDmarc(from: string, resolver: Resolver, options: DmarcLookupOptions = {}): Promise<DmarcLookup> {
   const domain = asDomain(from);
   if (!domain) throw new Error(`not a domain name: "${from}"`);

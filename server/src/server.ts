@@ -57,8 +57,8 @@ import { completeAt, type NameUse } from './features/completion';
 import { siteAt } from './features/hover';
 import { hoverFor } from './features/policyHover';
 import { formatInventoryText, runInventory } from './inventory';
-import { asDomain, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
-import { formatDkimLookup, isSelector, lookupDkim } from './dkimLookup';
+import { asDomain, authorDomain, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
+import { dkimTarget, formatDkimLookup, isSelector, lookupDkim } from './dkimLookup';
 import { compareWithDns, DRIFT_CONCURRENCY, formatDrift } from './drift';
 import { definitions, highlights, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
@@ -1311,17 +1311,20 @@ connection.onRequest('dmarcLens/spfTree', (params: { domain: string }) => spfTre
 
 /** The DMARC policy receivers apply to mail from a domain (the CLI's `dmarc`), through the workspace's records first, as a text page. */
 async function dmarcPolicyText(domain: unknown): Promise<{ domain: string; status: string; text: string } | undefined> {
-  if (typeof domain !== 'string' || !asDomain(domain)) return undefined;
-  const r = await lookupDmarc(domain, resolver());
+  if (typeof domain !== 'string' || !asDomain(authorDomain(domain))) return undefined;
+  const r = await lookupDmarc(authorDomain(domain), resolver());
   return { domain: r.domain, status: r.status, text: formatDmarcLookup(r) };
 }
 connection.onRequest('dmarcLens/dmarcPolicy', (params: { domain: string }) => dmarcPolicyText(params?.domain));
 
 /** The DKIM keys a domain publishes at the selectors given, or at the known ones (the CLI's `dkim`), as a text page. */
 async function dkimKeysText(domain: unknown, selectors: unknown): Promise<{ domain: string; found: number; text: string } | undefined> {
-  if (typeof domain !== 'string' || !asDomain(domain)) return undefined;
+  if (typeof domain !== 'string') return undefined;
+  const target = dkimTarget(domain);
+  if (!asDomain(target.domain)) return undefined;
   const given = Array.isArray(selectors) ? selectors.filter((s): s is string => typeof s === 'string' && isSelector(s)) : [];
-  const r = await lookupDkim(domain, resolver(), given);
+  if (target.selector && isSelector(target.selector)) given.push(target.selector);
+  const r = await lookupDkim(target.domain, resolver(), given);
   return { domain: r.domain, found: r.found.length, text: formatDkimLookup(r) };
 }
 connection.onRequest('dmarcLens/dkimKeys', (params: { domain: string; selectors?: string[] }) => dkimKeysText(params?.domain, params?.selectors));
