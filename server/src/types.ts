@@ -108,6 +108,10 @@ export interface ResourceRecord {
    * what it ends with, absolute (`_domainkey.example.com`), while `owner` is undefined.
    */
   ownerSuffix?: string;
+  /** Infrastructure as code: where the record's name is written (Terraform's `name` attribute, an octoDNS key, a DNSControl record's first argument), for navigation. */
+  ownerRange?: OffsetRange;
+  /** Infrastructure as code: where the name a CNAME, MX or NS record points to is written. */
+  dataRange?: OffsetRange;
   /**
    * Infrastructure as code: the zone the record is published in, when the source names it (its
    * domain, or a stand-in for one named by an expression: util/zonenames). Zone files say it with an SOA.

@@ -11,6 +11,9 @@ import { pathToFileURL } from 'node:url';
 import {
   DefinitionRequest,
   DidOpenTextDocumentNotification,
+  DocumentHighlightKind,
+  DocumentHighlightRequest,
+  HoverRequest,
   DocumentLinkRequest,
   ReferencesRequest,
   WorkspaceSymbolRequest,
@@ -161,3 +164,90 @@ describe('go to definition and find references', () => {
     assert.ok(all.includes('sel._domainkey.example.com TXT (DKIM) · example.com.dkim.inc example.com.dkim.inc:0:0'), all.join('\n'));
   });
 });
+
+describe('navigation on names written in infrastructure as code', () => {
+  let dir: string;
+  let client: TestClient;
+  const tf = [
+    'resource "aws_route53_zone" "org" {',
+    '  name = "example.org"',
+    '}',
+    'resource "aws_route53_record" "mx" {',
+    '  zone_id = aws_route53_zone.org.zone_id',
+    '  name    = "example.org"',
+    '  type    = "MX"',
+    '  ttl     = 3600',
+    '  records = ["10 mx1.example.org.", "20 mx2.example.org."]',
+    '}',
+    'resource "aws_route53_record" "mx1" {',
+    '  zone_id = aws_route53_zone.org.zone_id',
+    '  name    = "mx1"',
+    '  type    = "A"',
+    '  ttl     = 3600',
+    '  records = ["192.0.2.25"]',
+    '}',
+    'resource "aws_route53_record" "www" {',
+    '  zone_id = aws_route53_zone.org.zone_id',
+    '  name    = "www"',
+    '  type    = "CNAME"',
+    '  ttl     = 3600',
+    '  records = ["mx1.example.org"]',
+    '}',
+    'resource "aws_route53_record" "spf" {',
+    '  zone_id = aws_route53_zone.org.zone_id',
+    '  name    = "example.org"',
+    '  type    = "TXT"',
+    '  ttl     = 3600',
+    '  records = ["v=spf1 a:mx1.example.org -all"]',
+    '}',
+    '',
+  ].join('\n');
+  const lines = tf.split('\n');
+  const pos = (needle: string, delta = 1, nth = 0): Position => {
+    let seen = 0;
+    for (let line = 0; line < lines.length; line++) {
+      const i = lines[line].indexOf(needle);
+      if (i >= 0 && seen++ === nth) return { line, character: i + delta };
+    }
+    throw new Error(needle);
+  };
+  let uri: string;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-nav-iac-'));
+    fs.writeFileSync(path.join(dir, 'dns.tf'), tf);
+    uri = pathToFileURL(path.join(dir, 'dns.tf')).href;
+    client = await startServer(dir);
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'terraform', version: 1, text: tf } });
+    await client.waitFor(uri, (p) => p.version === 1);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const span = (r: { start: Position; end: Position }) => `${r.start.line}:${r.start.character}-${r.end.character}`;
+
+  it('goes from an MX value and a CNAME value to the address record of the name they point at', async () => {
+    for (const p of [pos('10 mx1', 4), pos('"mx1.example.org"', 2)]) {
+      const d = (await client.conn.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: p })) as Location[];
+      assert.deepEqual(d.map((l) => `${path.basename(new URL(l.uri).pathname)}:${l.range.start.line}`), ['dns.tf:10'], JSON.stringify(p));
+    }
+  });
+
+  it('highlights a name where the file writes it: the record’s name, the MX and CNAME values, the SPF term', async () => {
+    const h = (await client.conn.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri }, position: pos('name    = "mx1"', 12) })) ?? [];
+    assert.deepEqual(
+      h.map((x) => `${span(x.range)} ${x.kind === DocumentHighlightKind.Write ? 'write' : 'read'}`),
+      [`8:${lines[8].indexOf('"10 mx1')}-${lines[8].indexOf('", "20')+1} read`, `12:2-${lines[12].length} write`, `22:${lines[22].indexOf('"mx1.')}-${lines[22].indexOf('"]') + 1} read`, `29:${lines[29].indexOf('mx1.example.org -all')}-${lines[29].indexOf(' -all')} read`],
+    );
+  });
+
+  it('finds the CNAME that points at a name at its value, and hovers on a record’s name', async () => {
+    const r = ((await client.conn.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position: pos('name    = "mx1"', 12), context: { includeDeclaration: false } })) ?? []).map((l) => span(l.range));
+    assert.ok(r.includes(`22:${lines[22].indexOf('"mx1.')}-${lines[22].indexOf('"]') + 1}`), r.join(' '));
+    const hover = await client.conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: pos('name    = "mx1"', 12) });
+    const md = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : '';
+    assert.match(md, /mx1\.example\.org/);
+    assert.match(md, /\bA\b/);
+  });
+});
+

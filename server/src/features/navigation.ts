@@ -77,6 +77,17 @@ export function nameAt(parsed: { records: readonly ResourceRecord[]; sites: read
     // Elsewhere on a policy record: the name it is published at (for its references).
     if (a.site.owner) return { name: a.site.owner, range: a.site.ownerRange, use: 'owner' };
   }
+  // Infrastructure as code: a record's name or target where the source writes them (the name attribute
+  // of a resource with several values lies outside each value's record range).
+  if (parsed.format !== 'zone') {
+    const within = (x: OffsetRange | undefined) => x !== undefined && x.start <= offset && offset <= x.end && x.end > x.start;
+    const named = parsed.records.find((x) => x.uri === uri && !x.site && !x.superseded && x.owner !== undefined && (within(x.ownerRange) || within(x.dataRange)));
+    if (named) {
+      const target = within(named.dataRange) ? dataName(named) : undefined;
+      if (target) return { name: target, range: named.dataRange!, use: named.type === 'CNAME' ? 'cname' : 'a' };
+      if (within(named.ownerRange)) return { name: named.owner!, range: named.ownerRange!, use: 'owner' };
+    }
+  }
   const r = recordAt(parsed.records, uri, offset);
   if (!r?.owner) return undefined;
   // In a zone file's text: the name under the cursor, the owner or one the data holds (a CNAME, MX, NS or SRV target).
@@ -99,6 +110,14 @@ export function nameAt(parsed: { records: readonly ResourceRecord[]; sites: read
     if (!onOwner) return { name: target, range, use: 'cname' };
   }
   return { name: r.owner, range: r.range, use: 'owner' };
+}
+
+/** The name a CNAME, MX or NS record points to (absolute, lower case, no trailing dot); undefined for the null MX or other types. */
+export function dataName(r: ResourceRecord): string | undefined {
+  // An MX's exchange is its last word, whether the source gives the preference apart or in the value (`"10 mx1.example.com."`).
+  const raw = r.type === 'CNAME' ? cnameTarget(r) : r.type === 'MX' ? r.rdata.join(' ').trim().split(/\s+/).pop() : r.type === 'NS' ? r.rdata[0] : undefined;
+  const n = raw === undefined ? undefined : normal(raw);
+  return n && n !== '.' && n.length > 0 ? n : undefined;
 }
 
 function ownerLength(text: string, start: number): number {
@@ -182,7 +201,7 @@ export function references(name: string, ws: WorkspaceIndex, options: { declarat
     if (r.superseded) continue;
     if (options.declarations && r.owner === name) out.push(place(e));
     if (r.type === 'CNAME') {
-      if (cnameTarget(r) === name) out.push({ uri: r.uri, range: r.range });
+      if (cnameTarget(r) === name) out.push({ uri: r.uri, range: r.dataRange ?? r.range });
       continue;
     }
     const spf = e.site?.spf;
@@ -268,6 +287,13 @@ export function highlights(name: string, parsed: { records: readonly ResourceRec
     for (const r of parsed.records) {
       if (r.uri !== uri || r.superseded || r.generated || r.site) continue;
       for (const n of zoneNames(text, r, (x) => x === name)) out.push({ range: n.range, owner: n.owner });
+    }
+  else
+    // Infrastructure as code: the names and targets its readers say where they are written.
+    for (const r of parsed.records) {
+      if (r.uri !== uri || r.superseded || r.site) continue;
+      if (r.ownerRange && r.owner === name && r.ownerRange.end > r.ownerRange.start) out.push({ range: { ...r.ownerRange }, owner: true });
+      if (r.dataRange && dataName(r) === name) out.push({ range: { ...r.dataRange }, owner: false });
     }
   out.sort((x, y) => x.range.start - y.range.start);
   return out.filter((h, i) => i === 0 || h.range.start !== out[i - 1].range.start);

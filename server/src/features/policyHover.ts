@@ -106,7 +106,12 @@ function ownerAt(analysis: ZoneAnalysis, site: AnalyzedSite | undefined, file: s
     if (!name || r.end <= r.start || offset < r.start || offset > r.end || (site.site.relative && !underStandIn(name))) return undefined;
     return { name, range: r, zone: analysis.zone.records.find((x) => x.site === site.site)?.zone };
   }
-  if (analysis.zone.format !== 'zone') return undefined;
+  if (analysis.zone.format !== 'zone') {
+    // Another record's name where the source writes it (Terraform's `name` of an MX record, an octoDNS key).
+    const r = analysis.zone.records.find((x) => x.uri === file && !x.site && x.owner && x.ownerRange && x.ownerRange.start <= offset && offset <= x.ownerRange.end && x.ownerRange.end > x.ownerRange.start);
+    if (!r?.owner || (r.relative && !underStandIn(r.owner)) || (r.type === 'CNAME' && r.owner.startsWith('_dmarc.'))) return undefined;
+    return { name: r.owner, range: r.ownerRange!, zone: r.zone };
+  }
   const r = recordAt(analysis.zone.records, file, offset);
   // A `_dmarc` CNAME has a hover of its own on the whole record: where it leads and the policy there.
   if (!r?.owner || (r.type === 'CNAME' && r.owner.startsWith('_dmarc.'))) return undefined;

@@ -499,7 +499,11 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
         if (value === undefined) return false;
         const pref = resolve(args[1], scope);
         const target = value === '.' ? '.' : `${ownerOf(value, domain)}.`;
-        out.records.push({ owner, type: fn, ttl: undefined, rdata: fn === 'MX' ? [String(pref?.type === 'Literal' ? pref.value : '10'), target] : [fn === 'CNAME' || fn === 'NS' ? target : value], uri, range });
+        // Where the name and a CNAME's, MX's or NS's target are written (a literal in this call), for navigation.
+        const at = (n: N | undefined) => (n && n.type === 'Literal' && typeof n.start === 'number' ? { start: n.start, end: n.end } : undefined);
+        const ownerAt = at(args[0]);
+        const dataAt = fn === 'A' || fn === 'AAAA' ? undefined : at(args[fn === 'MX' ? 2 : 1]);
+        out.records.push({ owner, type: fn, ttl: undefined, rdata: fn === 'MX' ? [String(pref?.type === 'Literal' ? pref.value : '10'), target] : [fn === 'CNAME' || fn === 'NS' ? target : value], uri, range, ...(ownerAt ? { ownerRange: ownerAt } : {}), ...(dataAt ? { dataRange: dataAt } : {}) });
         return true;
       }
       // A record whose data DMARC Lens does not read: its name exists all the same.

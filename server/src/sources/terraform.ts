@@ -1513,8 +1513,13 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
           const v = rdataOf(t);
           return preference !== undefined && !/\s/.test(v.trim()) ? [preference, v.trim()] : [v];
         };
+        // Where the name and, for a record that points at a name, its target are written (for navigation).
+        const names = (t: Token) => ({
+          ...(nameAttr && nameAttr.end > nameAttr.start ? { ownerRange: { start: nameAttr.start, end: nameAttr.end } } : {}),
+          ...((type === 'CNAME' || type === 'MX' || type === 'NS') && t.kind === 'string' ? { dataRange: { start: t.start, end: t.end } } : {}),
+        });
         for (const t of values) {
-          const record: ResourceRecord = { owner, type, ttl: undefined, rdata: rdata(t), uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix, ...flattened };
+          const record: ResourceRecord = { owner, type, ttl: undefined, rdata: rdata(t), uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix, ...flattened, ...names(t) };
           // A name that takes mail may need its first DMARC record, or a null MX its SPF record, beside it.
           if (type === 'MX' && copyable) setTxtSibling(record, siblingOf(text, uri, b.start, kind));
           out.records.push(record);

@@ -133,14 +133,19 @@ export function readOctodns(text0: string, uri0: string, doc?: Document): ZoneFi
         // One resource record per value, as DNS serves them; an MX value's fields in zone-file order.
         for (const v of values.length ? values : [undefined]) {
           let rdata: string[] = [];
+          let target: Node | undefined = v;
           if (v !== undefined && isMap(v)) {
             const exchange = str(get(v, 'exchange'));
+            target = (get(v, 'exchange') ?? get(v, 'value')) as Node | undefined;
             if (type === 'MX' && exchange !== undefined) rdata = [str(get(v, 'preference')) ?? str(get(v, 'priority')) ?? '10', exchange];
             else rdata = [String(exchange ?? str(get(v, 'value')) ?? '')];
           } else if (v !== undefined) rdata = [str(v) ?? ''];
           // Several values: each record is its value; one: the record is the whole entry, as before.
           const range = values.length > 1 && v?.range ? { start: v.range[0], end: v.range[1] } : recRange;
-          out.records.push({ owner, type, ttl: Number.isFinite(ttl) ? ttl : undefined, rdata, uri, range });
+          // Where the name (the key, in this file) and a CNAME's or MX's target are written, for navigation.
+          const ownerRange = keyNode?.range ? { ownerRange: { start: keyNode.range[0], end: keyNode.range[1] } } : {};
+          const dataRange = (type === 'CNAME' || type === 'MX' || type === 'NS') && target?.range && isScalar(target) ? { dataRange: { start: target.range[0], end: target.range[1] } } : {};
+          out.records.push({ owner, type, ttl: Number.isFinite(ttl) ? ttl : undefined, rdata, uri, range, ...ownerRange, ...dataRange });
         }
         continue;
       }
@@ -462,8 +467,11 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
         const v = getAtt(x);
         return suffix && v?.resource === ses!.resource && /^DkimDNSTokenValue[1-3]$/.test(v.attribute) ? `<token of ${v.resource}>.dkim.amazonses.com` : (str(x) ?? '');
       };
-      if (items.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...suffix, ...rel });
-      for (const x of items) out.records.push({ owner, type, ttl: undefined, rdata: [valueOf(x)], uri, range: items.length > 1 && x.range ? { start: x.range[0], end: x.range[1] } : range, ...suffix, ...rel });
+      // Where the name (a plain string) and a CNAME's, MX's or NS's target are written, for navigation.
+      const ownerRange = !dynamic && isScalar(nameNode) && !nameNode.tag && nameNode.range ? { ownerRange: { start: nameNode.range[0], end: nameNode.range[1] } } : undefined;
+      const dataRange = (x: Node) => ((type === 'CNAME' || type === 'MX' || type === 'NS') && isScalar(x) && !x.tag && x.range ? { dataRange: { start: x.range[0], end: x.range[1] } } : undefined);
+      if (items.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...suffix, ...rel, ...ownerRange });
+      for (const x of items) out.records.push({ owner, type, ttl: undefined, rdata: [valueOf(x)], uri, range: items.length > 1 && x.range ? { start: x.range[0], end: x.range[1] } : range, ...suffix, ...rel, ...ownerRange, ...dataRange(x) });
       return;
     }
     /** The parameters the conditions test: not read from their defaults in the values they choose. */

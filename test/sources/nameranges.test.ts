@@ -1,0 +1,72 @@
+/**
+ * The infrastructure-as-code readers say where a record's name and the name it points to are written
+ * (ResourceRecord.ownerRange, dataRange), for navigation, highlight and the owner hover: Terraform's
+ * `name` attribute and value strings, octoDNS keys and values, DNSControl record arguments.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readZone } from '../../server/src/service';
+import { dataName, highlights } from '../../server/src/features/navigation';
+
+const written = (text: string, r: { start: number; end: number } | undefined) => (r ? text.slice(r.start, r.end) : undefined);
+
+describe('where IaC readers write names', () => {
+  it('octoDNS: the key, and an MX exchange or CNAME value', () => {
+    const text = ['? \'\'', ': - type: MX', '    values:', '      - exchange: mx1.example.com.', '        preference: 10', 'www:', '  type: CNAME', '  value: mx1.example.com.', 'mx1:', '  type: A', '  value: 192.0.2.1', ''].join('\n');
+    const z = readZone(text, '/w/example.com.yaml', { format: 'octodns' });
+    const rows = z.zone.records.map((r) => [r.owner, r.type, written(text, r.ownerRange), written(text, r.dataRange), dataName(r) ?? null]);
+    assert.deepEqual(rows, [
+      ['example.com', 'MX', "''", 'mx1.example.com.', 'mx1.example.com'],
+      ['www.example.com', 'CNAME', 'www', 'mx1.example.com.', 'mx1.example.com'],
+      ['mx1.example.com', 'A', 'mx1', undefined, null],
+    ]);
+    // The name highlighted where the file writes it: its key (write) and the two values that point at it (read).
+    const h = highlights('mx1.example.com', { records: z.zone.records, sites: z.sites }, '/w/example.com.yaml', text, false).map((x) => `${written(text, x.range)} ${x.owner ? 'write' : 'read'}`);
+    assert.deepEqual(h, ['mx1.example.com. read', 'mx1.example.com. read', 'mx1 write']);
+  });
+
+  it('DNSControl: the first argument, and an MX or CNAME target', () => {
+    const text = 'D("example.com", REG_NONE, DnsProvider(DNS),\n  MX("@", 10, "mx1"),\n  CNAME("www", "mx1.example.com."),\n  A("mx1", "192.0.2.1"),\nEND);\n';
+    const z = readZone(text, '/w/dnsconfig.js');
+    const rows = z.zone.records.filter((r) => r.type !== 'SOA').map((r) => [r.owner, r.type, written(text, r.ownerRange), written(text, r.dataRange), dataName(r) ?? null]);
+    assert.deepEqual(rows, [
+      ['example.com', 'MX', '"@"', '"mx1"', 'mx1.example.com'],
+      ['www.example.com', 'CNAME', '"www"', '"mx1.example.com."', 'mx1.example.com'],
+      ['mx1.example.com', 'A', '"mx1"', undefined, null],
+    ]);
+  });
+
+  it('CloudFormation: the Name, and a ResourceRecords entry of an MX or CNAME', () => {
+    const text = [
+      'Resources:',
+      '  Mx:',
+      '    Type: AWS::Route53::RecordSet',
+      '    Properties:',
+      '      HostedZoneName: example.com.',
+      '      Name: example.com.',
+      '      Type: MX',
+      '      ResourceRecords: ["10 mx1.example.com."]',
+      '  Www:',
+      '    Type: AWS::Route53::RecordSet',
+      '    Properties:',
+      '      HostedZoneName: example.com.',
+      '      Name: !Sub "www.${AWS::Region}.example.com."',
+      '      Type: CNAME',
+      '      ResourceRecords: [mx1.example.com.]',
+      '',
+    ].join('\n');
+    const z = readZone(text, '/w/template.yaml');
+    const rows = z.zone.records.map((r) => [r.type, written(text, r.ownerRange) ?? null, written(text, r.dataRange) ?? null, dataName(r) ?? null]);
+    // The second record's name is built by !Sub: no place to point at.
+    assert.deepEqual(rows, [
+      ['MX', 'example.com.', '"10 mx1.example.com."', 'mx1.example.com'],
+      ['CNAME', null, 'mx1.example.com.', 'mx1.example.com'],
+    ]);
+  });
+
+  it('the null MX points at no name', () => {
+    const text = 'D("example.com", REG_NONE, DnsProvider(DNS),\n  MX("@", 0, "."),\nEND);\n';
+    const z = readZone(text, '/w/dnsconfig.js');
+    assert.equal(dataName(z.zone.records.find((r) => r.type === 'MX')!), undefined);
+  });
+});
