@@ -105,6 +105,13 @@ describe('dmarc-lens drift: the files against DNS (loopback server)', () => {
     const dkim = json.names.find((n: { kind: string }) => n.kind === 'dkim');
     assert.deepEqual([dkim.status, dkim.files[0].path, dkim.files[0].position], ['in-sync', 'drift.test.zone', { line: 6, character: 0 }]);
     assert.match(dkim.dns.source, /^live DNS at /);
+    // GitHub Actions annotations at the records out of step.
+    const gh = (await run('drift.test.zone', '--format', 'github')).stdout.trim().split('\n');
+    assert.deepEqual(
+      gh.map((l) => `::${l.split('::')[1]}`),
+      ['::warning file=drift.test.zone,line=5,col=1,title=dmarc-lens drift', '::warning file=drift.test.zone,line=6,col=1,title=dmarc-lens drift', '::warning file=drift.test.zone,line=9,col=1,title=dmarc-lens drift', '::notice file=drift.test.zone,line=10,col=1,title=dmarc-lens drift'],
+    );
+    assert.match(gh[0], /::_dmarc\.drift\.test: DNS serves "v=DMARC1; p=none; rua=mailto:d@drift\.test", not what the files hold$/);
   });
 
   it('exits 2 with one line when DNS answers nothing, and refuses --offline', async () => {

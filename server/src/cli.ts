@@ -91,7 +91,7 @@ const USAGE = `Usage:
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens dmarc DOMAIN [--spf-domain NAME[,NAME]] [--dkim-domain NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens dkim DOMAIN [--selector NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
-  dmarc-lens drift PATH... [--dns HOST:PORT] [--timeout MS] [--format text|json] [--origin ZONE]
+  dmarc-lens drift PATH... [--dns HOST:PORT] [--timeout MS] [--format text|json|github] [--origin ZONE]
   dmarc-lens report PATH... [--format text|json|html]
   dmarc-lens rules [--format text|json]
   dmarc-lens --version | --help
@@ -697,7 +697,7 @@ async function dkimCommand(args: Args, out: (s: string) => void): Promise<number
  * answered none of the questions (no network, a wrong --dns).
  */
 async function driftCommand(args: Args, out: (s: string) => void, warn: (m: string) => void): Promise<number> {
-  if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
+  if (!['text', 'json', 'github'].includes(args.format)) throw new UsageError(`--format wants text, json or github, got "${args.format}"`);
   if (args.paths.length === 0) throw new UsageError('drift needs at least one file or folder');
   if (args.offline) throw new UsageError('drift compares the files with live DNS; it cannot run --offline');
   const { parsed } = readWorkspace(args, warn);
@@ -719,7 +719,21 @@ async function driftCommand(args: Args, out: (s: string) => void, warn: (m: stri
     live,
   );
   if (args.format === 'json') out(showNames(JSON.stringify(driftJson(r, position), null, 2)) + '\n');
-  else
+  else if (args.format === 'github') {
+    // GitHub Actions annotations at each record out of step (a warning; a notice where DNS did not answer).
+    const data = (t: string) => t.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+    const property = (t: string) => data(t).replace(/:/g, '%3A').replace(/,/g, '%2C');
+    const lines: string[] = [];
+    for (const e of r.entries) {
+      if (e.status === 'in-sync') continue;
+      for (const f of e.files) {
+        const p = position(f.uri, f.start);
+        const what = e.status === 'unknown' ? `DNS did not answer for ${e.owner}: ${e.answer.status === 'error' ? e.answer.message : ''}` : e.status === 'not-deployed' ? `${e.owner}: DNS does not serve this record (${e.answer.status === 'nxdomain' ? 'the name does not exist' : 'no such record there'})` : `${e.owner}: DNS serves ${e.served.length === 1 ? `"${e.served[0]}"` : `${e.served.length} records (${e.served.map((v) => `"${v}"`).join(', ')})`}, not what the files hold${e.files.length > 1 ? ' (they hold several)' : ''}`;
+        lines.push(`::${e.status === 'unknown' ? 'notice' : 'warning'} file=${property(relativePath(f.uri))},line=${p.line + 1},col=${p.character + 1},title=${property('dmarc-lens drift')}::${data(showNames(what))}`);
+      }
+    }
+    out(lines.length ? lines.join('\n') + '\n' : '');
+  } else
     out(
       showNames(
         formatDrift(
