@@ -14,6 +14,8 @@ import {
   DocumentHighlightKind,
   DocumentHighlightRequest,
   HoverRequest,
+  PrepareRenameRequest,
+  RenameRequest,
   DocumentLinkRequest,
   ReferencesRequest,
   WorkspaceSymbolRequest,
@@ -22,7 +24,7 @@ import {
   type LocationLink,
   type Position,
 } from 'vscode-languageserver-protocol/node';
-import { startServer, type TestClient } from './client';
+import { applyEdits, startServer, type TestClient } from './client';
 
 const FILES: Record<string, string> = {
   'example.com.zone': [
@@ -239,6 +241,16 @@ describe('navigation on names written in infrastructure as code', () => {
       h.map((x) => `${span(x.range)} ${x.kind === DocumentHighlightKind.Write ? 'write' : 'read'}`),
       [`8:${lines[8].indexOf('"10 mx1')}-${lines[8].indexOf('", "20')+1} read`, `12:2-${lines[12].length} write`, `22:${lines[22].indexOf('"mx1.')}-${lines[22].indexOf('"]') + 1} read`, `29:${lines[29].indexOf('mx1.example.org -all')}-${lines[29].indexOf(' -all')} read`],
     );
+  });
+
+  it('renames a host named in Terraform: its name, the MX and CNAME values, the SPF term', async () => {
+    const p = pos('name    = "mx1"', 12);
+    const prep = (await client.conn.sendRequest(PrepareRenameRequest.type, { textDocument: { uri }, position: p })) as { range: { start: Position; end: Position }; placeholder: string } | null;
+    assert.equal(prep?.placeholder, 'mx1');
+    const edit = await client.conn.sendRequest(RenameRequest.type, { textDocument: { uri }, position: p, newName: 'mail1' });
+    const changes = edit?.changes?.[uri] ?? [];
+    const after = applyEdits(tf, changes);
+    assert.equal(after, tf.replace('name    = "mx1"', 'name    = "mail1"').replace('"10 mx1.example.org."', '"10 mail1.example.org."').replace('["mx1.example.org"]', '["mail1.example.org"]').replace('a:mx1.example.org', 'a:mail1.example.org'));
   });
 
   it('finds the CNAME that points at a name at its value, and hovers on a record’s name', async () => {

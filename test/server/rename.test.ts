@@ -109,9 +109,9 @@ describe('rename (engine)', () => {
     // Not a domain name.
     assert.match(rename(files, 'example.com.zone', 'mail_server IN A', 'mail server') as string, /not a domain name: its label `mail server` holds a character/);
     assert.match(rename(files, 'example.com.zone', 'mail_server IN A', 'a..b') as string, /empty label/);
-    // A Terraform record names it too: nothing is changed, and the message says where.
-    const tf = 'resource "aws_route53_record" "mx" {\n  zone_id = "Z1"\n  name    = "example.org"\n  type    = "MX"\n  ttl     = 300\n  records = ["10 mail_server.example.com."]\n}\n';
-    assert.match(rename({ ...files, 'main.tf': tf }, 'example.com.zone', 'mail_server IN A', 'mail-server') as string, /also named in main\.tf:1 \(MX record\), which rename does not rewrite/);
+    // A DNSControl record names it through an expression: nothing is changed, and the message says where.
+    const js = 'var host = "mail_server";\nD("example.org", REG_NONE, DnsProvider(DNS),\n  MX("@", 10, host + ".example.com."),\nEND);\n';
+    assert.match(rename({ ...files, 'dnsconfig.js': js }, 'example.com.zone', 'mail_server IN A', 'mail-server') as string, /also named in dnsconfig\.js:3 \(MX record\)/);
     // No name under the cursor.
     assert.match(rename(files, 'example.com.zone', 'IN AAAA', 'x') as string, /Put the cursor on a name/);
     // A macro.
@@ -241,6 +241,51 @@ describe('rename (property)', () => {
     );
     t.diagnostic(`${done} renames done and checked, ${refused} refused`);
     assert.ok(done > RUNS / 10, `only ${done} renames done (${refused} refused)`);
+  });
+});
+
+describe('rename (infrastructure as code)', () => {
+  it('renames names written in infrastructure as code: a Terraform name relative to its zone, an MX value, an octoDNS key and CNAME value', () => {
+    const files = { 'example.com.zone': ZONE, 'example.net.zone': NET, '2.0.192.in-addr.arpa.zone': REV };
+    const tf = [
+      'resource "aws_route53_zone" "com" {',
+      '  name = "example.com"',
+      '}',
+      'resource "aws_route53_record" "host" {',
+      '  zone_id = aws_route53_zone.com.zone_id',
+      '  name    = "mail_server"',
+      '  type    = "A"',
+      '  records = ["192.0.2.25"]',
+      '}',
+      'resource "aws_route53_record" "mx" {',
+      '  zone_id = "Z1"',
+      '  name    = "example.org"',
+      '  type    = "MX"',
+      '  records = ["10 mail_server.example.com.", "20 backup.example.com."]',
+      '}',
+      '',
+    ].join('\n');
+    const yaml = ["'':", '  type: CNAME', '  value: mail_server.example.com.', ''].join('\n');
+    const all = { ...files, 'main.tf': tf, 'example.info.yaml': yaml };
+    const o = rename(all, 'example.com.zone', 'mail_server IN A', 'mail-server') as Record<string, string>;
+    assert.equal(typeof o, 'object', String(o));
+    assert.equal(o['main.tf'], tf.replace('name    = "mail_server"', 'name    = "mail-server"').replace('"10 mail_server.example.com."', '"10 mail-server.example.com."'));
+    assert.equal(o['example.info.yaml'], yaml.replace('mail_server.example.com.', 'mail-server.example.com.'));
+    assert.equal(o['example.com.zone'], (rename(files, 'example.com.zone', 'mail_server IN A', 'mail-server') as Record<string, string>)['example.com.zone']);
+    // Started from the Terraform name attribute: the same edits; what is typed is relative to the zone, as the file writes it.
+    const from = rename(all, 'main.tf', 'mail_server"', 'mail-server') as Record<string, string>;
+    assert.deepEqual(from, o);
+    // From an MX value: absolute, as written.
+    const { sources, textOf } = sourcesOf(all);
+    const target = renameTargetAt(sources.find((x) => x.uri === 'main.tf')!, tf.indexOf('mail_server.example.com.') + 2, tf);
+    assert.ok(!('error' in target));
+    assert.deepEqual([target.name, target.text, target.origin], ['mail_server.example.com', 'mail_server.example.com.', undefined]);
+    assert.ok(!('error' in renameEdits(target, 'mail-server.example.com', sources, textOf)));
+    // Out of the zone a relative name is written under: refused.
+    assert.match(rename(all, 'main.tf', 'mail_server"', 'mail.example.net.') as string, /outside the zone|leave the zone/);
+    // The zone apex written as the zone's own name in the record: rename the zone instead.
+    const apex = 'resource "aws_route53_zone" "com" {\n  name = "example.net"\n}\nresource "aws_route53_record" "a" {\n  zone_id = aws_route53_zone.com.zone_id\n  name    = ""\n  type    = "A"\n  records = ["192.0.2.1"]\n}\n';
+    assert.match(rename({ 'main.tf': apex }, 'main.tf', 'name    = ""', 'x') as string, /not one plain string|zone itself|Put the cursor|Rename works/);
   });
 });
 

@@ -9,6 +9,7 @@ import { KIND_NAMES, type AnalyzedSite } from '../checks/rule';
 import { cnameChainEnd, cnameTarget } from '../records/cname';
 import { parseReportUris } from '../records/dmarc';
 import type { OffsetRange, ResourceRecord } from '../types';
+import { dataName } from '../records/cname';
 import type { IndexEntry, WorkspaceIndex } from '../workspace';
 import { siteAt } from './hover';
 import { zoneNames } from './rename';
@@ -112,14 +113,7 @@ export function nameAt(parsed: { records: readonly ResourceRecord[]; sites: read
   return { name: r.owner, range: r.range, use: 'owner' };
 }
 
-/** The name a CNAME, MX or NS record points to (absolute, lower case, no trailing dot); undefined for the null MX or other types. */
-export function dataName(r: ResourceRecord): string | undefined {
-  // An MX's exchange is its last word, whether the source gives the preference apart or in the value (`"10 mx1.example.com."`).
-  const raw = r.type === 'CNAME' ? cnameTarget(r) : r.type === 'MX' ? r.rdata.join(' ').trim().split(/\s+/).pop() : r.type === 'NS' ? r.rdata[0] : undefined;
-  const n = raw === undefined ? undefined : normal(raw);
-  return n && n !== '.' && n.length > 0 ? n : undefined;
-}
-
+export { dataName } from '../records/cname';
 function ownerLength(text: string, start: number): number {
   let i = start;
   while (i < text.length && !/\s/.test(text[i])) i++;

@@ -4,12 +4,14 @@
  * NAME_FIELDS), and the SPF terms that
  * name it (`include:`, `a:`, `mx:`, `redirect=`…). Each name is written back the way its file wrote it
  * (relative to the `$ORIGIN` in force, absolute with a trailing dot, or as an SPF domain-spec).
- * Where the workspace names it in a way this cannot rewrite exactly (an infrastructure-as-code record,
- * a `$GENERATE` line), the rename is refused and says where, rather than leaving a dangling name.
+ * In infrastructure as code, a record's name and a CNAME's, MX's or NS's target where the reader says
+ * they are written (one plain string: relative to the record's zone or whole, written back the same way).
+ * Where the workspace names it in a way this cannot rewrite exactly (an expression, an escape, a
+ * `$GENERATE` line), the rename is refused and says where, rather than leaving a dangling name.
  * Document offsets in, edits out; no editor types.
  */
 import { domainToASCII } from 'node:url';
-import { dataNames } from '../records/cname';
+import { dataName, dataNames } from '../records/cname';
 import type { AnalyzedSite } from '../checks/rule';
 import type { OffsetRange, ResourceRecord } from '../types';
 import { siteAt } from './hover';
@@ -118,7 +120,19 @@ export function renameTargetAt(source: RenameSource, offset: number, text: strin
       return { name: term.arg.toLowerCase().replace(/\.$/, ''), range, text: written, origin: undefined, spf: true };
     }
   }
-  if (source.format !== 'zone') return { error: 'Rename works on the names of zone files and on SPF domain-specs; in this file, put the cursor on an SPF `include:`, `a:`, `mx:` or `redirect=` name.' };
+  if (source.format !== 'zone') {
+    // Infrastructure as code: a record's name or the target of a CNAME, MX or NS record, where the reader says they are written.
+    for (const r of source.records) {
+      if (r.uri !== source.uri || r.superseded || r.owner === undefined) continue;
+      for (const [range, data] of [[r.ownerRange ?? r.site?.ownerRange, false], [r.dataRange, true]] as const) {
+        if (!range || offset < range.start || offset > range.end || range.end <= range.start) continue;
+        const w = iacWritten(text, r, range, data);
+        if ('error' in w) return w;
+        return { name: w.name, range: w.range, text: w.text, origin: w.zone, spf: false };
+      }
+    }
+    return { error: 'Rename works on the names of zone files, on SPF domain-specs, and on the names and targets of records written in infrastructure as code; put the cursor on one.' };
+  }
   for (const r of source.records) {
     if (r.uri !== source.uri || r.generated || offset < r.range.start || offset > r.range.end) continue;
     for (const n of zoneNames(text, r)) {
@@ -131,6 +145,47 @@ export function renameTargetAt(source: RenameSource, offset: number, text: strin
     }
   }
   return { error: 'Put the cursor on a name: a record\'s owner, a name its data holds (the host an MX, NS, SRV, CNAME or PTR record points at…), or an SPF domain-spec.' };
+}
+
+/**
+ * How an infrastructure-as-code record writes its name (`data` false: in the range its reader gives,
+ * Terraform's `name = "mx1"`, an octoDNS key, a DNSControl argument) or its target (`data` true: the
+ * last word of the value, `"10 mx1.example.org."`): the characters of the name, the absolute name they
+ * stand for, and the zone they are relative to (undefined when written whole; `dot` when with a
+ * trailing dot). An error where the text is not one plain literal (an expression, an escape).
+ */
+function iacWritten(text: string, r: ResourceRecord, range: OffsetRange, data: boolean): { range: OffsetRange; text: string; name: string; zone: string | undefined; dot: boolean } | { error: string } {
+  const span = text.slice(range.start, range.end);
+  // The one literal in the range: a quoted string without escapes or interpolations, or a plain word (a YAML key).
+  const q = /"([^"\\$]*)"|'([^'\\]*)'/.exec(span);
+  let start: number;
+  let content: string;
+  if (q) {
+    content = q[1] ?? q[2];
+    start = range.start + q.index + 1;
+  } else if (/^[A-Za-z0-9_.*@-]+$/.test(span)) {
+    content = span;
+    start = range.start;
+  } else return { error: `\`${span.trim()}\` is not one plain string` };
+  // The target is the value's last word.
+  if (data) {
+    const m = /(\S+)\s*$/.exec(content);
+    if (!m) return { error: 'the value is empty' };
+    start += m.index;
+    content = m[1];
+  }
+  const dot = content.endsWith('.');
+  const bare = content.toLowerCase().replace(/\.$/, '');
+  const name = data ? dataName(r) : r.owner;
+  if (name === undefined) return { error: 'the name is not known' };
+  const zone = r.zone;
+  const written = { range: { start, end: start + content.length }, text: content, name, dot };
+  if (bare === name) return { ...written, zone: undefined };
+  if (zone !== undefined && !zone.includes('<') && !dot && (bare === '@' || bare === '' ? zone : `${bare}.${zone}`) === name) {
+    if (name === zone) return { error: `\`${content || '@'}\` is the zone itself; rename the zone` };
+    return { ...written, zone };
+  }
+  return { error: zone?.includes('<') ? `its zone is named by an expression (${zone})` : `\`${content}\` is not written as \`${name}\` or relative to its zone` };
 }
 
 /** Why `name` is not a name to rename to, or undefined. */
@@ -212,11 +267,26 @@ export function renameEdits(target: RenameTarget, newName: string, sources: read
         }
       }
       const named = r.owner !== undefined && under(r.owner, old);
-      const points = dataNames(r).some((n) => under(n.name, old));
+      const target = source.format === 'zone' ? undefined : dataName(r);
+      const points = dataNames(r).some((n) => under(n.name, old)) || (target !== undefined && under(target, old));
       if (!named && !points) continue;
       const text = textOf(r.uri);
       if (text === undefined) continue;
-      if (source.format !== 'zone') return { error: `\`${old}\` is also named in ${where(r.uri, r.range)} (${r.type} record), which rename does not rewrite: rename it there by hand, or rename that file's records first.` };
+      if (source.format !== 'zone') {
+        // Infrastructure as code: the name and the target as each reader says they are written.
+        const iacPoints = target !== undefined && under(target, old);
+        for (const [range, data, applies] of [[r.ownerRange ?? r.site?.ownerRange, false, named], [r.dataRange, true, iacPoints]] as const) {
+          if (!applies) continue;
+          const w = range && range.end > range.start ? iacWritten(text, r, range, data) : undefined;
+          if (!w || 'error' in w) return { error: `\`${old}\` is also named in ${where(r.uri, r.range)} (${r.type} record) in a way rename does not rewrite${w && 'error' in w ? `: ${w.error}` : ''}; rename it there by hand.` };
+          const to = moved(w.name, old, newName);
+          const newText = w.zone === undefined ? to + (w.dot ? '.' : '') : to === w.zone ? undefined : under(to, w.zone) ? to.slice(0, to.length - w.zone.length - 1) : undefined;
+          if (newText === undefined) return { error: `Renaming would move \`${w.name}\` (${where(r.uri, w.range)}) to \`${to}\`, ${to === w.zone ? 'the zone itself' : `outside the zone \`${w.zone}\``}, which its file writes it relative to.` };
+          add(r.uri, w.range, newText);
+        }
+        if (points && !iacPoints && !named) return { error: `\`${old}\` is also named in ${where(r.uri, r.range)} (${r.type} record), which rename does not rewrite: rename it there by hand.` };
+        continue;
+      }
       if (r.generated) return { error: `\`${old}\` is also named by a \`$GENERATE\` line in ${where(r.uri, r.range)}, which rename does not rewrite.` };
       const found = zoneNames(text, r, (n) => under(n, old));
       // Inherited owners are written on a line before (which is renamed there); a name in the data must be found.

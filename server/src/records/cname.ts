@@ -167,3 +167,15 @@ export function cnameChainEnd(name: string, cnameAt: (name: string) => ResourceR
   }
   return undefined;
 }
+
+/**
+ * The name a CNAME, MX or NS record of infrastructure as code points to (absolute, lower case, no
+ * trailing dot); undefined for the null MX or other types. An MX's exchange is its last word, whether
+ * the source gives the preference apart or in the value (`"10 mx1.example.com."`).
+ */
+export function dataName(r: ResourceRecord): string | undefined {
+  const raw = r.type === 'CNAME' ? cnameTarget(r) : r.type === 'MX' ? r.rdata.join(' ').trim().split(/\s+/).pop() : r.type === 'NS' ? r.rdata[0] : undefined;
+  const n = raw?.trim().toLowerCase().replace(/\.$/, '');
+  return n && n.length > 0 ? n : undefined;
+}
+
