@@ -35,7 +35,7 @@ import { mxHost } from './dns/types';
 import { checkHost } from './spf/evaluator';
 import { asDomain, authorDomain, dmarcLookupJson, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
 import { dkimLookupJson, dkimTarget, formatDkimLookup, isSelector, lookupDkim } from './dkimLookup';
-import { compareWithDns, DRIFT_CONCURRENCY, driftJson, formatDrift } from './drift';
+import { compareWithDns, dnsLabel, DRIFT_CONCURRENCY, driftJson, formatDrift } from './drift';
 import { LOOKUP_LIMIT, lookupTree, treeLines, VOID_LIMIT, type TreeDiagnostic } from './spf/tree';
 import type { SpfRecord } from './records/spf';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
@@ -528,17 +528,18 @@ function sarifUri(p: string): string {
  * request straight from the job log, where uploading SARIF is not an option (code scanning on a private
  * repository needs GitHub Advanced Security). Information and hints are notices.
  */
+/** GitHub Actions workflow commands: the escaping the runner undoes in a message, and also `:` and `,` in a property. */
+const githubData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const githubProperty = (s: string) => githubData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
 function formatGithub(results: FileResult[]): string {
-  // The escaping the runner undoes: of the message, and also `:` and `,` in a property.
-  const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  const property = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
   const level: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
   const lines: string[] = [];
   for (const r of results)
     for (const f of r.findings) {
       const { start, end } = lspRange(r.index, f.range);
-      const where = `file=${property(relativePath(r.path))},line=${start.line + 1},col=${start.character + 1},endLine=${end.line + 1},endColumn=${end.character + 1}`;
-      lines.push(`::${level[f.severity]} ${where},title=${property(`dmarc-lens ${f.rule}`)}::${data(`${f.message}\n${docsUrl(f.rule)}`)}`);
+      const where = `file=${githubProperty(relativePath(r.path))},line=${start.line + 1},col=${start.character + 1},endLine=${end.line + 1},endColumn=${end.character + 1}`;
+      lines.push(`::${level[f.severity]} ${where},title=${githubProperty(`dmarc-lens ${f.rule}`)}::${githubData(`${f.message}\n${docsUrl(f.rule)}`)}`);
     }
   return lines.length ? lines.join('\n') + '\n' : '';
 }
@@ -721,15 +722,13 @@ async function driftCommand(args: Args, out: (s: string) => void, warn: (m: stri
   if (args.format === 'json') out(showNames(JSON.stringify(driftJson(r, position), null, 2)) + '\n');
   else if (args.format === 'github') {
     // GitHub Actions annotations at each record out of step (a warning; a notice where DNS did not answer).
-    const data = (t: string) => t.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-    const property = (t: string) => data(t).replace(/:/g, '%3A').replace(/,/g, '%2C');
     const lines: string[] = [];
     for (const e of r.entries) {
       if (e.status === 'in-sync') continue;
       for (const f of e.files) {
         const p = position(f.uri, f.start);
         const what = e.status === 'unknown' ? `DNS did not answer for ${e.owner}: ${e.answer.status === 'error' ? e.answer.message : ''}` : e.status === 'not-deployed' ? `${e.owner}: DNS does not serve this record (${e.answer.status === 'nxdomain' ? 'the name does not exist' : 'no such record there'})` : `${e.owner}: DNS serves ${e.served.length === 1 ? `"${e.served[0]}"` : `${e.served.length} records (${e.served.map((v) => `"${v}"`).join(', ')})`}, not what the files hold${e.files.length > 1 ? ' (they hold several)' : ''}`;
-        lines.push(`::${e.status === 'unknown' ? 'notice' : 'warning'} file=${property(relativePath(f.uri))},line=${p.line + 1},col=${p.character + 1},title=${property('dmarc-lens drift')}::${data(showNames(what))}`);
+        lines.push(`::${e.status === 'unknown' ? 'notice' : 'warning'} file=${githubProperty(relativePath(f.uri))},line=${p.line + 1},col=${p.character + 1},title=${githubProperty('dmarc-lens drift')}::${githubData(showNames(what))}`);
       }
     }
     out(lines.length ? lines.join('\n') + '\n' : '');
@@ -742,7 +741,7 @@ async function driftCommand(args: Args, out: (s: string) => void, warn: (m: stri
             const p = position(uri, offset);
             return `${uri}:${p.line + 1}:${p.character + 1}`;
           },
-          args.dns ? `DNS at ${args.dns}` : dns.servers?.length ? `DNS at ${dns.servers.join(', ')}` : 'DNS (the system resolver)',
+          dnsLabel(args.dns ? [args.dns] : dns.servers),
         ),
       ),
     );

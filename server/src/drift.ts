@@ -99,6 +99,11 @@ export async function compareWithDns(sites: readonly AnalyzedSite[], resolver: R
   return { entries, skipped };
 }
 
+/** The DNS the comparison asked, for its summary line. */
+export function dnsLabel(servers: readonly string[] | undefined): string {
+  return servers?.length ? `DNS at ${servers.join(', ')}` : 'DNS (the system resolver)';
+}
+
 /** Where a place is, for people: `file:line:column` (1-based), by the function given. */
 export type Where = (uri: string, offset: number) => string;
 

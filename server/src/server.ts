@@ -59,7 +59,7 @@ import { hoverFor } from './features/policyHover';
 import { formatInventoryText, runInventory } from './inventory';
 import { asDomain, authorDomain, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
 import { dkimTarget, formatDkimLookup, isSelector, lookupDkim } from './dkimLookup';
-import { compareWithDns, DRIFT_CONCURRENCY, formatDrift } from './drift';
+import { compareWithDns, dnsLabel, DRIFT_CONCURRENCY, formatDrift } from './drift';
 import { definitions, highlights, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
@@ -1311,8 +1311,9 @@ connection.onRequest('dmarcLens/spfTree', (params: { domain: string }) => spfTre
 
 /** The DMARC policy receivers apply to mail from a domain (the CLI's `dmarc`), through the workspace's records first, as a text page. */
 async function dmarcPolicyText(domain: unknown): Promise<{ domain: string; status: string; text: string } | undefined> {
-  if (typeof domain !== 'string' || !asDomain(authorDomain(domain))) return undefined;
-  const r = await lookupDmarc(authorDomain(domain), resolver());
+  const from = typeof domain === 'string' ? authorDomain(domain) : undefined;
+  if (from === undefined || !asDomain(from)) return undefined;
+  const r = await lookupDmarc(from, resolver());
   return { domain: r.domain, status: r.status, text: formatDmarcLookup(r) };
 }
 connection.onRequest('dmarcLens/dmarcPolicy', (params: { domain: string }) => dmarcPolicyText(params?.domain));
@@ -1328,6 +1329,12 @@ async function dkimKeysText(domain: unknown, selectors: unknown): Promise<{ doma
   return { domain: r.domain, found: r.found.length, text: formatDkimLookup(r) };
 }
 connection.onRequest('dmarcLens/dkimKeys', (params: { domain: string; selectors?: string[] }) => dkimKeysText(params?.domain, params?.selectors));
+
+/** A file's path as the pages show it: relative to the workspace folder that holds it. */
+function workspaceRelative(file: string): string {
+  const folder = workspaceFolders.find((f) => file.startsWith(f + path.sep));
+  return folder ? path.relative(folder, file) : file;
+}
 
 /**
  * The inventory of the workspace (what its files publish for mail, per domain), as the CLI's
@@ -1347,15 +1354,11 @@ connection.onRequest('dmarcLens/inventory', async (): Promise<{ text: string; do
       }
     return { zone: { records: s.records, texts }, sites: s.sites };
   });
-  const shown = (file: string) => {
-    const folder = workspaceFolders.find((f) => file.startsWith(f + path.sep));
-    return folder ? path.relative(folder, file) : file;
-  };
   const inv = runInventory(sources, workspace).map((d) => ({
     ...d,
-    ...Object.fromEntries((['spf', 'dmarc', 'dkim', 'bimi', 'tlsrpt', 'mtaSts'] as const).map((k) => [k, d[k].map((r) => ({ ...r, path: shown(r.path) }))])),
-    ...(d.nullMx ? { nullMx: { ...d.nullMx, path: shown(d.nullMx.path) } } : {}),
-    ...(d.coveredBy ? { coveredBy: { ...d.coveredBy, path: shown(d.coveredBy.path) } } : {}),
+    ...Object.fromEntries((['spf', 'dmarc', 'dkim', 'bimi', 'tlsrpt', 'mtaSts'] as const).map((k) => [k, d[k].map((r) => ({ ...r, path: workspaceRelative(r.path) }))])),
+    ...(d.nullMx ? { nullMx: { ...d.nullMx, path: workspaceRelative(d.nullMx.path) } } : {}),
+    ...(d.coveredBy ? { coveredBy: { ...d.coveredBy, path: workspaceRelative(d.coveredBy.path) } } : {}),
   }));
   return { text: showNames(formatInventoryText(inv)), domains: inv.length };
 });
@@ -1373,19 +1376,14 @@ connection.onRequest('dmarcLens/drift', async (): Promise<{ text: string; names:
     workspace.sources().flatMap((s) => s.sites),
     new LiveResolver({ servers: dnsServers.length ? dnsServers : undefined, timeoutMs: 1500, maxConcurrent: DRIFT_CONCURRENCY }),
   );
-  const shown = (file: string) => {
-    const folder = workspaceFolders.find((f) => file.startsWith(f + path.sep));
-    return folder ? path.relative(folder, file) : file;
-  };
   const indexes = new Map<string, LineIndex>();
   const where = (file: string, offset: number) => {
     let index = indexes.get(file);
     if (!index) indexes.set(file, (index = new LineIndex(openText(file) ?? readTextFile(file) ?? '')));
     const p = index.positionAt(offset);
-    return `${shown(file)}:${p.line + 1}:${p.character + 1}`;
+    return `${workspaceRelative(file)}:${p.line + 1}:${p.character + 1}`;
   };
-  const server = dnsServers.length ? `DNS at ${dnsServers.join(', ')}` : 'DNS (the system resolver)';
-  return { text: showNames(formatDrift(r, where, server)), names: r.entries.length, drifted: r.entries.filter((e) => e.status !== 'in-sync').length };
+  return { text: showNames(formatDrift(r, where, dnsLabel(dnsServers))), names: r.entries.length, drifted: r.entries.filter((e) => e.status !== 'in-sync').length };
 });
 
 /** Asks the client to fetch code lenses and inlay hints again: lookup counts and report evidence moved. */
