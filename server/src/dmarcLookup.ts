@@ -11,15 +11,16 @@
  */
 import { domainToASCII } from 'node:url';
 import type { DnsAnswer, Resolver } from './dns/types';
-import { isDmarcRecord, looksLikeDmarc, parseDmarc, parseReportUris } from './records/dmarc';
+import { isDmarcRecord, looksLikeDmarc, mailtoHost, parseDmarc, parseReportUris } from './records/dmarc';
 import { discoverPolicy, discoveryNames, OPAQUE, treeWalk, type DmarcAt, type Walk } from './senders/treewalk';
 import { rulesById } from './checks/registry';
 import { analyzeSite, clipQuotes, collectSite, siteRules } from './service';
 import { SourceMap } from './sourcemap';
 import { stageOf } from './rollout';
 import { orgDomain } from './senders/treewalk';
+import { applicablePolicy } from './senders/analyze';
 import { authorizationName } from './checks/walk';
-import { RULE as REPORT_AUTH_RULE } from './checks/reportauth';
+import { readAuthorization, RULE as REPORT_AUTH_RULE } from './checks/reportauth';
 import type { OffsetRange, RecordSite, Severity } from './types';
 
 export interface DmarcQuery {
@@ -190,29 +191,18 @@ export async function lookupDmarc(from: string, resolver: Resolver, options: Dma
     result.applied = { name: applied.name, record, kind: applied.kind };
     const dmarc = parseDmarc(record);
     const tag = (t: string) => dmarc.byName.get(t)?.value.trim().toLowerCase();
-    let policyTag: 'p' | 'sp' | 'np' = 'p';
-    let decidedBy: 'p' | 'sp' | 'np' = 'p';
-    const p = tag('p') ?? 'none';
-    let value = p;
     if (applied.name !== domain) {
       const e = await existence;
       result.exists = e.status === 'nxdomain' ? false : e.status === 'error' ? undefined : true;
       if (e.status === 'error' && e.source !== 'offline') problems.push(`${domain} (whether it exists, which decides between sp and np): ${e.message}`);
-      // An sp or np that is not a policy is as if absent (receivers fall back as for a missing one).
-      const sp = policyValue(tag('sp'));
-      const np = policyValue(tag('np'));
-      if (result.exists === false) {
-        policyTag = 'np';
-        value = np ?? sp ?? p;
-        decidedBy = np ? 'np' : sp ? 'sp' : 'p';
-      } else {
-        policyTag = 'sp';
-        value = sp ?? p;
-        decidedBy = sp ? 'sp' : 'p';
-      }
     }
+    // An sp or np that is not a policy is as if absent (receivers fall back as for a missing one);
+    // not known whether the name exists, sp is shown.
+    const chosen = applicablePolicy(applied.name === domain, () => result.exists, tag('p') ?? 'none', policyValue(tag('sp')), policyValue(tag('np')));
+    const policyTag = chosen.via;
+    const decidedBy = chosen.decidedBy;
     // RFC 9989 §4.7: a p receivers do not know is taken as none.
-    value = policyValue(value) ?? 'none';
+    const value = policyValue(chosen.policy) ?? 'none';
     const mode = (v: string | undefined): 'r' | 's' => (v === 's' ? 's' : 'r');
     const uris = (t: string) => {
       const x = dmarc.byName.get(t);
@@ -245,10 +235,8 @@ async function destinations(domain: string, dmarc: ReturnType<typeof parseDmarc>
   for (const tag of ['rua', 'ruf'] as const) {
     const t = dmarc.byName.get(tag);
     for (const u of t ? parseReportUris(t) : []) {
-      const address = u.address?.trim();
-      const at = address?.lastIndexOf('@') ?? -1;
-      if (u.scheme !== 'mailto' || !address || at < 0) continue;
-      const host = address.slice(at + 1).toLowerCase().replace(/\.$/, '');
+      const host = mailtoHost(u)?.host;
+      if (host === undefined) continue;
       out.push({ tag, uri: u.text, host, range: u.range, external: orgDomain(host) !== orgDomain(domain) });
     }
   }
@@ -258,12 +246,13 @@ async function destinations(domain: string, dmarc: ReturnType<typeof parseDmarc>
       .map(async (d) => {
         const name = authorizationName(domain, d.host);
         const a = await resolver.resolve(name, 'TXT');
-        if (a.status === 'error') {
-          d.detail = `${name}: ${a.source === 'offline' ? 'not known offline' : a.message}`;
+        const r = readAuthorization(a);
+        if (!r) {
+          d.detail = `${name}: ${a.source === 'offline' ? 'not known offline' : a.status === 'error' ? a.message : ''}`;
           return;
         }
-        d.authorized = a.status === 'ok' && a.records.some((v) => /^v=DMARC1/.test(v));
-        d.detail = d.authorized ? `${name} authorises them` : `${name} ${a.status === 'nxdomain' ? 'does not exist' : a.status === 'nodata' ? 'has no TXT record' : 'has TXT records, none starting v=DMARC1'}`;
+        d.authorized = r.authorized;
+        d.detail = r.authorized ? `${name} authorises them` : `${name} ${r.what}`;
       }),
   );
   return out;

@@ -6,8 +6,8 @@
  * `dmarc/external-reports-not-authorized` judges destinations the workspace defines; this asks DNS
  * (through the resolver chain: workspace zones, live DNS, nothing offline) about the others.
  */
-import { parseReportUris } from '../records/dmarc';
-import type { Resolver } from '../dns/types';
+import { mailtoHost, parseReportUris } from '../records/dmarc';
+import type { DnsAnswer, Resolver } from '../dns/types';
 import type { FindingSink } from '../service';
 import { orgDomain } from '../senders/treewalk';
 import type { OffsetRange } from '../types';
@@ -43,16 +43,26 @@ export function externalDestinations(sites: readonly AnalyzedSite[], defined: (h
       const t = s.dmarc.byName.get(tag);
       if (!t) continue;
       for (const u of parseReportUris(t)) {
-        const address = u.address?.trim();
-        const at = address?.lastIndexOf('@') ?? -1;
-        if (u.scheme !== 'mailto' || !address || at < 0) continue;
-        const host = address.slice(at + 1).toLowerCase().replace(/\.$/, '');
+        const m = mailtoHost(u);
+        if (!m) continue;
+        const { address, host } = m;
         if (!answerable(host) || defined(host) || !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host) || orgDomain(host) === orgDomain(domain)) continue;
         out.push({ site: s, domain, tag, range: u.range, address, host });
       }
     }
   }
   return out;
+}
+
+/**
+ * What DNS answered at an authorisation name (RFC 9990 §3): the reports are authorised (a TXT record
+ * starting `v=DMARC1`), or not and what is there instead; undefined when the query failed (not known).
+ */
+export function readAuthorization(a: DnsAnswer): { authorized: true } | { authorized: false; what: string } | undefined {
+  if (a.status === 'error') return undefined;
+  if (a.status === 'ok' && a.records.some((v) => /^v=DMARC1/.test(v))) return { authorized: true };
+  const what = a.status === 'ok' ? `has TXT records, none starting \`v=DMARC1\` (${a.records.slice(0, 2).map((v) => JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)).join(', ')})` : a.status === 'nxdomain' ? 'does not exist' : 'has no TXT record';
+  return { authorized: false, what };
 }
 
 /**
@@ -66,10 +76,8 @@ export async function checkDestinations(destinations: readonly ExternalDestinati
     if (!p) {
       p = resolver.resolve(name, 'TXT').then(
         (a) => {
-          if (a.status === 'error') return undefined;
-          if (a.status === 'ok' && a.records.some((v) => /^v=DMARC1/.test(v))) return undefined;
-          const what = a.status === 'ok' ? `has TXT records, none starting \`v=DMARC1\` (${a.records.slice(0, 2).map((v) => JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)).join(', ')})` : a.status === 'nxdomain' ? 'does not exist' : 'has no TXT record';
-          return `${what} (${a.source})`;
+          const r = readAuthorization(a);
+          return r?.authorized === false ? `${r.what} (${a.source})` : undefined;
         },
         () => undefined,
       );

@@ -40,6 +40,14 @@ export function parseDmarc(value: string): DmarcRecord {
   return { ...list, value, byName };
 }
 
+/** A `mailto:` report URI's address (trimmed) and the host it names (lower case, no trailing dot); undefined for another scheme or an address without `@`. */
+export function mailtoHost(u: ReportUri): { address: string; host: string } | undefined {
+  const address = u.address?.trim();
+  const at = address?.lastIndexOf('@') ?? -1;
+  if (u.scheme !== 'mailto' || !address || at < 0) return undefined;
+  return { address, host: address.slice(at + 1).toLowerCase().replace(/\.$/, '') };
+}
+
 const parsedUris = new WeakMap<Tag, ReportUri[]>();
 
 /** Splits a `rua`/`ruf` value into URIs with ranges (RFC 9989 §4.7, comma separated); once per tag, as several rules ask. */

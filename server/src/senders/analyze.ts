@@ -192,28 +192,23 @@ export function findCoverage(from: string, lookup: Lookup, exists: (name: string
   return coverageFrom(from, discoverPolicy(from, workspaceDmarc(lookup)), exists);
 }
 
+/**
+ * Which tag of the record that applies decides the policy for a name (RFC 9989 §4.7, §4.10.1): `p` for
+ * the record's own name; else `sp` for a name that exists and `np` for one that does not (asked only
+ * then), each falling back to `sp`, then `p`, where absent.
+ */
+export function applicablePolicy(own: boolean, exists: () => boolean | undefined, p: string, sp: string | undefined, np: string | undefined): { via: 'p' | 'sp' | 'np'; policy: string; decidedBy: 'p' | 'sp' | 'np' } {
+  if (own) return { via: 'p', policy: p, decidedBy: 'p' };
+  if (exists() !== false) return { via: 'sp', policy: sp ?? p, decidedBy: sp ? 'sp' : 'p' };
+  return { via: 'np', policy: np ?? sp ?? p, decidedBy: np ? 'np' : sp ? 'sp' : 'p' };
+}
+
 /** The coverage a policy discovery already made gives `from` (the policy of the record it applies). */
 export function coverageFrom(from: string, d: Discovery<Entry>, exists: (name: string) => boolean): Coverage | undefined {
   if (!d.applied) return undefined;
   const { item: entry, name: at } = d.applied;
   const site = entry.site!;
-  const p = tag(site, 'p') ?? 'none';
-  let via: Coverage['via'] = 'p';
-  let policy = p;
-  let decidedBy: Coverage['decidedBy'] = 'p';
-  if (at !== bare(from)) {
-    const sp = tag(site, 'sp');
-    const np = tag(site, 'np');
-    if (exists(from)) {
-      via = 'sp';
-      policy = sp ?? p;
-      decidedBy = sp ? 'sp' : 'p';
-    } else {
-      via = 'np';
-      policy = np ?? sp ?? p;
-      decidedBy = np ? 'np' : sp ? 'sp' : 'p';
-    }
-  }
+  const { via, policy, decidedBy } = applicablePolicy(at === bare(from), () => exists(from), tag(site, 'p') ?? 'none', tag(site, 'sp'), tag(site, 'np'));
   const mode = (v: string | undefined): 'r' | 's' => (v === 's' ? 's' : 'r');
   return { entry, at, via, policy, decidedBy, testing: tag(site, 't') === 'y', adkim: mode(tag(site, 'adkim')), aspf: mode(tag(site, 'aspf')), org: d.walk.org, kind: d.applied.kind };
 }
