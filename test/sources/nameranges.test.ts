@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readZone } from '../../server/src/service';
-import { dataName, highlights } from '../../server/src/features/navigation';
+import { highlights } from '../../server/src/features/navigation';
+import { dataName } from '../../server/src/records/cname';
 
 const written = (text: string, r: { start: number; end: number } | undefined) => (r ? text.slice(r.start, r.end) : undefined);
 

@@ -6,10 +6,9 @@
  */
 import * as path from 'node:path';
 import { KIND_NAMES, type AnalyzedSite } from '../checks/rule';
-import { cnameChainEnd, cnameTarget } from '../records/cname';
+import { cnameChainEnd, cnameTarget, dataName, iacNameAt } from '../records/cname';
 import { parseReportUris } from '../records/dmarc';
 import type { OffsetRange, ResourceRecord } from '../types';
-import { dataName } from '../records/cname';
 import type { IndexEntry, WorkspaceIndex } from '../workspace';
 import { siteAt } from './hover';
 import { zoneNames } from './rename';
@@ -80,14 +79,11 @@ export function nameAt(parsed: { records: readonly ResourceRecord[]; sites: read
   }
   // Infrastructure as code: a record's name or target where the source writes them (the name attribute
   // of a resource with several values lies outside each value's record range).
-  if (parsed.format !== 'zone') {
-    const within = (x: OffsetRange | undefined) => x !== undefined && x.start <= offset && offset <= x.end && x.end > x.start;
-    const named = parsed.records.find((x) => x.uri === uri && !x.site && !x.superseded && x.owner !== undefined && (within(x.ownerRange) || within(x.dataRange)));
-    if (named) {
-      const target = within(named.dataRange) ? dataName(named) : undefined;
-      if (target) return { name: target, range: named.dataRange!, use: named.type === 'CNAME' ? 'cname' : 'a' };
-      if (within(named.ownerRange)) return { name: named.owner!, range: named.ownerRange!, use: 'owner' };
-    }
+  const named = parsed.format === 'zone' ? undefined : iacNameAt(parsed.records, uri, offset);
+  if (named) {
+    const target = named.data ? dataName(named.record) : undefined;
+    if (target) return { name: target, range: named.range, use: named.record.type === 'CNAME' ? 'cname' : 'a' };
+    if (!named.data) return { name: named.record.owner!, range: named.range, use: 'owner' };
   }
   const r = recordAt(parsed.records, uri, offset);
   if (!r?.owner) return undefined;
@@ -113,7 +109,6 @@ export function nameAt(parsed: { records: readonly ResourceRecord[]; sites: read
   return { name: r.owner, range: r.range, use: 'owner' };
 }
 
-export { dataName } from '../records/cname';
 function ownerLength(text: string, start: number): number {
   let i = start;
   while (i < text.length && !/\s/.test(text[i])) i++;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { isNullMx } from '../checks/nullmx';
 import type { AnalyzedSite } from '../checks/rule';
 import { authorizationName, destinationApart, reportsAuthorised } from '../checks/walk';
-import { cnameTarget } from '../records/cname';
+import { cnameTarget, iacNameAt } from '../records/cname';
 import { parseReportUris } from '../records/dmarc';
 import { isDynamic } from '../records/dynamic';
 import { dmarcBehindCname, findCoverage, hostedDmarc, orgDomain, workspaceWalks } from '../senders/analyze';
@@ -108,9 +108,10 @@ function ownerAt(analysis: ZoneAnalysis, site: AnalyzedSite | undefined, file: s
   }
   if (analysis.zone.format !== 'zone') {
     // Another record's name where the source writes it (Terraform's `name` of an MX record, an octoDNS key).
-    const r = analysis.zone.records.find((x) => x.uri === file && !x.site && x.owner && x.ownerRange && x.ownerRange.start <= offset && offset <= x.ownerRange.end && x.ownerRange.end > x.ownerRange.start);
+    const at = iacNameAt(analysis.zone.records, file, offset);
+    const r = at && !at.data ? at.record : undefined;
     if (!r?.owner || (r.relative && !underStandIn(r.owner)) || (r.type === 'CNAME' && r.owner.startsWith('_dmarc.'))) return undefined;
-    return { name: r.owner, range: r.ownerRange!, zone: r.zone };
+    return { name: r.owner, range: at!.range, zone: r.zone };
   }
   const r = recordAt(analysis.zone.records, file, offset);
   // A `_dmarc` CNAME has a hover of its own on the whole record: where it leads and the policy there.

@@ -11,7 +11,7 @@
  * Document offsets in, edits out; no editor types.
  */
 import { domainToASCII } from 'node:url';
-import { dataName, dataNames } from '../records/cname';
+import { dataName, dataNames, iacNameAt } from '../records/cname';
 import type { AnalyzedSite } from '../checks/rule';
 import type { OffsetRange, ResourceRecord } from '../types';
 import { siteAt } from './hover';
@@ -122,14 +122,11 @@ export function renameTargetAt(source: RenameSource, offset: number, text: strin
   }
   if (source.format !== 'zone') {
     // Infrastructure as code: a record's name or the target of a CNAME, MX or NS record, where the reader says they are written.
-    for (const r of source.records) {
-      if (r.uri !== source.uri || r.superseded || r.owner === undefined) continue;
-      for (const [range, data] of [[r.ownerRange ?? r.site?.ownerRange, false], [r.dataRange, true]] as const) {
-        if (!range || offset < range.start || offset > range.end || range.end <= range.start) continue;
-        const w = iacWritten(text, r, range, data);
-        if ('error' in w) return w;
-        return { name: w.name, range: w.range, text: w.text, origin: w.zone, spf: false };
-      }
+    const at = iacNameAt(source.records, source.uri, offset, true);
+    if (at) {
+      const w = iacWritten(text, at.record, at.range, at.data);
+      if ('error' in w) return w;
+      return { name: w.name, range: w.range, text: w.text, origin: w.zone, spf: false };
     }
     return { error: 'Rename works on the names of zone files, on SPF domain-specs, and on the names and targets of records written in infrastructure as code; put the cursor on one.' };
   }

@@ -179,3 +179,19 @@ export function dataName(r: ResourceRecord): string | undefined {
   return n && n.length > 0 ? n : undefined;
 }
 
+/**
+ * The infrastructure-as-code record whose name or target is written at `offset` of `uri`
+ * (ResourceRecord.ownerRange, dataRange), and which of the two; with `sites`, also a policy record's
+ * name (its site's ownerRange). Records without such ranges (zone files) are never found.
+ */
+export function iacNameAt(records: readonly ResourceRecord[], uri: string, offset: number, sites = false): { record: ResourceRecord; range: { start: number; end: number }; data: boolean } | undefined {
+  const within = (x: { start: number; end: number } | undefined) => x !== undefined && x.start <= offset && offset <= x.end && x.end > x.start;
+  for (const r of records) {
+    if (r.uri !== uri || r.superseded || r.owner === undefined || (r.site && !sites)) continue;
+    const owner = r.ownerRange ?? (sites ? r.site?.ownerRange : undefined);
+    if (within(owner)) return { record: r, range: owner!, data: false };
+    if (within(r.dataRange)) return { record: r, range: r.dataRange!, data: true };
+  }
+  return undefined;
+}
+
