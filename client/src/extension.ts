@@ -122,7 +122,7 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
     vscode.commands.registerCommand('dmarcLens.showDmarcPolicy', (domain?: string) => dmarcPages.show(domain)),
     vscode.workspace.registerTextDocumentContentProvider(dkimPages.scheme, dkimPages),
     vscode.commands.registerCommand('dmarcLens.showDkimKeys', (domain?: string) => dkimPages.show(domain)),
-    vscode.workspace.registerTextDocumentContentProvider(INVENTORY_SCHEME, inventory),
+    vscode.workspace.registerTextDocumentContentProvider(inventory.scheme, inventory),
     vscode.commands.registerCommand('dmarcLens.showInventory', () => inventory.show()),
     vscode.workspace.registerTextDocumentContentProvider(drift.scheme, drift),
     vscode.commands.registerCommand('dmarcLens.compareWithDns', () => drift.show()),
@@ -200,8 +200,6 @@ function domainAtCursor(): string | undefined {
   return rest ? `${rest}.${origin}` : origin;
 }
 
-const INVENTORY_SCHEME = 'dmarc-lens-inventory';
-
 /**
  * A read-only page about the whole workspace that the server writes: what it publishes for mail (the
  * CLI's `inventory`, the first step of a DMARC rollout) or how its records compare with DNS (`drift`).
@@ -251,7 +249,7 @@ class WorkspacePage implements vscode.TextDocumentContentProvider {
 }
 const plural = (n: unknown, word: string) => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
 const inventory = new WorkspacePage(
-  INVENTORY_SCHEME,
+  'dmarc-lens-inventory',
   'Email inventory',
   'dmarcLens/inventory',
   (a) => `DMARC Lens: what this workspace publishes for mail, ${plural(a.domains, 'domain')} (as \`dmarc-lens inventory\` prints it)\n\n${a.text}`,

@@ -11,7 +11,6 @@
  */
 import type { DnsAnswer, Resolver } from './dns/types';
 import type { AnalyzedSite } from './checks/rule';
-import type { RecordSite } from './types';
 import { classify } from './service';
 import { underStandIn } from './util/zonenames';
 
@@ -87,7 +86,7 @@ export async function compareWithDns(sites: readonly AnalyzedSite[], resolver: R
   const entries: DriftEntry[] = [];
   for (const { owner, kind, files } of groups.values()) {
     const answer = await asked.get(owner)!;
-    const served = answer.status === 'ok' ? answer.records.filter((v) => classify({ owner, value: v } as RecordSite) === kind) : [];
+    const served = answer.status === 'ok' ? answer.records.filter((v) => classify({ owner, value: v }) === kind) : [];
     const mine = new Set(files.map((f) => f.value));
     const theirs = new Set(served);
     const onlyInFiles = [...mine].filter((v) => !theirs.has(v));

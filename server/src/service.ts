@@ -40,7 +40,7 @@ export interface LintOptions {
 }
 
 /** Decides what a TXT/SPF record is meant to be, from its owner name and its value. */
-export function classify(site: RecordSite): AnalyzedSite['kind'] {
+export function classify(site: Pick<RecordSite, 'owner' | 'value'>): AnalyzedSite['kind'] {
   const value = site.value;
   const owner = site.owner ?? '';
   if (isSpfRecord(value)) return 'spf';
