@@ -33,12 +33,15 @@ describe('aggregate reports', () => {
     assert.equal(readReports(gzipSync(gzipSync(doc)), 'x.gz').reports[0].schema, 'rfc9990');
     const zip = zipSync({ 'a.xml': doc, 'b.xml': Buffer.from(xml(rec('192.0.2.2', 2, 'fail', 'fail'))) });
     assert.deepEqual(readReports(zip, 'r.zip').reports.map((r) => r.origin), ['r.zip!a.xml', 'r.zip!b.xml']);
-    // Two members of one name (the archive format allows it): the last is read, and the other is said to be left unread.
+    // Two members of one name (the archive format allows it): both are read, told apart in their origins.
     const twice = Buffer.from(zipSync({ 'a.xml': doc, 'b.xml': Buffer.from(xml(rec('192.0.2.2', 2, 'fail', 'fail'))) }));
     for (let i = twice.indexOf('b.xml'); i >= 0; i = twice.indexOf('b.xml', i)) twice.write('a.xml', i);
     const both = readReports(twice, 'r.zip');
-    assert.deepEqual(both.reports.map((r) => [r.origin, r.records[0].sourceIp]), [['r.zip!a.xml', '192.0.2.2']]);
-    assert.deepEqual(both.failures.map((f) => [f.origin, f.message]), [['r.zip!a.xml', 'the zip archive has more than one member of this name; only the last is read']]);
+    assert.deepEqual(both.reports.map((r) => [r.origin, r.records[0].sourceIp]), [
+      ['r.zip!a.xml (member 1 of 2 with this name)', '192.0.2.1'],
+      ['r.zip!a.xml (member 2 of 2 with this name)', '192.0.2.2'],
+    ]);
+    assert.deepEqual(both.failures, []);
     // A member stored with no name (seen in the corpus) is still named in the origin.
     assert.deepEqual(readReports(zipSync({ '': doc }), 'r.zip').reports.map((r) => r.origin), ['r.zip!(a member with no name)']);
     const eml = `From: dmarc@receiver.example\r\nSubject: Report\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="XX"\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XX\r\nContent-Type: application/zip; name="r.zip"\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(zip).toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n--XX--\r\n`;

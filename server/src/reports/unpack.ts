@@ -150,29 +150,43 @@ export function unpack(bytes: Uint8Array, origin: string, depth = 0, total = { n
       }
       case 'zip': {
         // Members are checked by their declared sizes before anything is inflated, and never written to disk.
+        // fflate keys the members it returns by name, so an archive with several members of one name
+        // (the format allows it) is read once per occurrence: pass k inflates the k-th member of each name.
         let count = 0;
         let declared = 0;
         let refused = '';
-        const seen = new Set<string>();
-        const twice = new Set<string>();
-        const members = unzipSync(bytes, {
-          filter: (f) => {
-            if (f.name.endsWith('/')) return false;
-            if (seen.has(f.name)) twice.add(f.name);
-            seen.add(f.name);
-            count++;
-            declared += f.originalSize;
-            if (count > MAX_MEMBERS) refused ||= `more than ${MAX_MEMBERS} members`;
-            else if (total.n + declared > MAX_UNPACKED) refused ||= `members that inflate to more than ${MAX_UNPACKED / 2 ** 20} MB`;
-            return !refused;
-          },
-        });
+        const occurrences = new Map<string, number>();
+        const members: { name: string; nth: number; data: Uint8Array }[] = [];
+        for (let pass = 0, passes = 1; pass < passes && !refused; pass++) {
+          const nth = new Map<string, number>();
+          const got = unzipSync(bytes, {
+            filter: (f) => {
+              if (f.name.endsWith('/')) return false;
+              const k = nth.get(f.name) ?? 0;
+              nth.set(f.name, k + 1);
+              if (pass === 0) {
+                occurrences.set(f.name, k + 1);
+                passes = Math.max(passes, k + 1);
+                count++;
+                declared += f.originalSize;
+                if (count > MAX_MEMBERS) refused ||= `more than ${MAX_MEMBERS} members`;
+                else if (total.n + declared > MAX_UNPACKED) refused ||= `members that inflate to more than ${MAX_UNPACKED / 2 ** 20} MB`;
+              }
+              return !refused && k === pass;
+            },
+          });
+          for (const name of Object.keys(got)) if (!name.endsWith('/')) members.push({ name, nth: pass, data: got[name] });
+        }
         if (refused) problems.push({ origin, message: `the zip archive has ${refused}; the rest is refused (a zip bomb?)` });
-        // Members are keyed by name: of two with one name, the last is read.
-        for (const name of twice) problems.push({ origin: `${origin}!${name || '(a member with no name)'}`, message: 'the zip archive has more than one member of this name; only the last is read' });
-        const names = Object.keys(members).filter((n) => !n.endsWith('/'));
-        if (names.length === 0 && !refused) problems.push({ origin, message: 'the zip archive has no files' });
-        for (const name of names) push(unpack(members[name], `${origin}!${name || '(a member with no name)'}`, depth + 1, total, limit));
+        if (members.length === 0 && !refused) problems.push({ origin, message: 'the zip archive has no files' });
+        // In archive order by name, each occurrence of a repeated name told apart in its origin.
+        const rank = new Map([...occurrences.keys()].map((n, i) => [n, i]));
+        members.sort((a, b) => rank.get(a.name)! - rank.get(b.name)! || a.nth - b.nth);
+        for (const m of members) {
+          const shown = m.name || '(a member with no name)';
+          const of = occurrences.get(m.name) ?? 1;
+          push(unpack(m.data, `${origin}!${shown}${of > 1 ? ` (member ${m.nth + 1} of ${of} with this name)` : ''}`, depth + 1, total, limit));
+        }
         break;
       }
       case 'email': {
