@@ -287,6 +287,40 @@ describe('rename (infrastructure as code)', () => {
     const apex = 'resource "aws_route53_zone" "com" {\n  name = "example.net"\n}\nresource "aws_route53_record" "a" {\n  zone_id = aws_route53_zone.com.zone_id\n  name    = ""\n  type    = "A"\n  records = ["192.0.2.1"]\n}\n';
     assert.match(rename({ 'main.tf': apex }, 'main.tf', 'name    = ""', 'x') as string, /not one plain string|zone itself|Put the cursor|Rename works/);
   });
+
+  it('renames names written in Ansible tasks (relative to the zone the task names) and ExternalDNS endpoints', () => {
+    const play = [
+      '- hosts: localhost',
+      '  tasks:',
+      '    - community.general.cloudflare_dns:',
+      '        zone: example.com',
+      '        record: mail_server',
+      '        type: A',
+      '        value: 192.0.2.26',
+      '    - amazon.aws.route53:',
+      '        zone: example.org',
+      '        record: example.org',
+      '        type: MX',
+      '        value: "10 mail_server.example.com."',
+      '    - community.general.cloudflare_dns:',
+      '        zone: example.com',
+      '        record: "{{ host }}"',
+      '        type: CNAME',
+      '        value: mail_server.example.com',
+      '',
+    ].join('\n');
+    const endpoints = ['apiVersion: externaldns.k8s.io/v1alpha1', 'kind: DNSEndpoint', 'metadata:', '  name: m', 'spec:', '  endpoints:', '    - dnsName: mail_server.example.com', '      recordType: AAAA', '      targets: ["2001:db8::26"]', '    - dnsName: www.example.com', '      recordType: CNAME', '      targets: [mail_server.example.com]', ''].join('\n');
+    const all = { 'example.com.zone': ZONE, 'play.yml': play, 'endpoints.yaml': endpoints };
+    const o = rename(all, 'example.com.zone', 'mail_server IN A', 'mail-server') as Record<string, string>;
+    assert.equal(typeof o, 'object', String(o));
+    // Relative where the task writes it relative, whole where whole; the CNAME whose name is a Jinja expression still points there by its value.
+    assert.equal(o['play.yml'], play.replace('record: mail_server', 'record: mail-server').replace('"10 mail_server.example.com."', '"10 mail-server.example.com."').replace('value: mail_server.example.com', 'value: mail-server.example.com'));
+    assert.equal(o['endpoints.yaml'], endpoints.replace('dnsName: mail_server.example.com', 'dnsName: mail-server.example.com').replace('[mail_server.example.com]', '[mail-server.example.com]'));
+    // Started from the Ansible task's name: the same edits, what is typed relative to the zone.
+    assert.deepEqual(rename(all, 'play.yml', 'mail_server\n', 'mail-server'), o);
+    // A relative name moved out of its zone: refused.
+    assert.match(rename(all, 'play.yml', 'mail_server\n', 'mail.example.net.') as string, /outside the zone|leave the zone/);
+  });
 });
 
 describe('rename on the real-world zones of ../shared/corpus', () => {

@@ -59,6 +59,46 @@ describe('ExternalDNS DNSEndpoint manifests', () => {
     assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'), 'example.com has its DMARC record');
   });
 
+  it('a Helm chart\'s templated domain: its records are checked together under a stand-in, values around their templates', () => {
+    const chart = [
+      'apiVersion: externaldns.k8s.io/v1alpha1',
+      'kind: DNSEndpoint',
+      'metadata:',
+      '  name: mail',
+      'spec:',
+      '  endpoints:',
+      '    - dnsName: "{{ .Values.domain }}"',
+      '      recordType: TXT',
+      '      targets: ["v=spf1 include:_spf.google.com +all"]',
+      '    - dnsName: "{{ .Values.domain }}"',
+      '      recordType: MX',
+      '      targets: ["10 mx.{{ .Values.domain }}"]',
+      '    - dnsName: "_dmarc.{{ .Values.domain }}"',
+      '      recordType: TXT',
+      '      targets: ["v=DMARC1; p=none; rua=mailto:dmarc@{{ .Values.domain }}; ri=60"]',
+      '    - dnsName: "{{ .Values.host }}.example.com"',
+      '      recordType: TXT',
+      '      targets: ["v=spf1 -all"]',
+      '',
+    ].join('\n');
+    const a = analyzeZone(chart, '/charts/mail/templates/dns.yaml', { rules: {} });
+    // The SPF record at the domain is covered by the DMARC record at _dmarc of the same (unknown) domain.
+    assert.ok(!a.findings.some((f) => f.rule === 'dmarc/missing-record'), a.findings.map((f) => f.rule).join());
+    const owners = a.zone.records.map((r) => [r.type, r.owner?.replace(/zone-[0-9a-f]{10}\.invalid/, '<domain>') ?? null, r.relative ?? false]);
+    assert.deepEqual(owners, [
+      ['TXT', '<domain>', true],
+      ['MX', '<domain>', true],
+      ['TXT', '_dmarc.<domain>', true],
+    ]);
+    assert.deepEqual(a.zone.records[1].rdata.map((x) => x.replace(/zone-[0-9a-f]{10}\.invalid/, '<domain>')), ['10', 'mx.<domain>']);
+    // The rest of the values is checked: +all and ri= are reported; the rua address holding the template is not judged.
+    assert.equal(covered(chart, a.findings.find((f) => f.rule === 'spf/plus-all')!), '+all');
+    assert.equal(covered(chart, a.findings.find((f) => f.rule === 'dmarc/ri-removed')!), 'ri=60');
+    // A name whose template is not its domain: said, and not checked.
+    assert.ok(a.findings.some((f) => f.rule === 'source/not-static' && /record name holds a template/.test(f.message) && covered(chart, f) === '"{{ .Values.host }}.example.com"'));
+    assert.ok(!a.zone.records.some((r) => r.owner?.includes('{{')));
+  });
+
   it('leaves other Kubernetes manifests alone', () => {
     assert.notEqual(readSource('apiVersion: v1\nkind: ConfigMap\ndata:\n  spf: "v=spf1 +all"\n', 'cm.yaml').format, 'externaldns');
   });

@@ -1,7 +1,8 @@
 /**
  * The infrastructure-as-code readers say where a record's name and the name it points to are written
  * (ResourceRecord.ownerRange, dataRange), for navigation, highlight and the owner hover: Terraform's
- * `name` attribute and value strings, octoDNS keys and values, DNSControl record arguments.
+ * `name` attribute and value strings, octoDNS keys and values, DNSControl record arguments, Ansible
+ * module arguments and ExternalDNS endpoints.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -62,6 +63,75 @@ describe('where IaC readers write names', () => {
     assert.deepEqual(rows, [
       ['MX', 'example.com.', '"10 mx1.example.com."', 'mx1.example.com'],
       ['CNAME', null, 'mx1.example.com.', 'mx1.example.com'],
+    ]);
+  });
+
+  it('Ansible: the record argument and a CNAME or MX value, with the zone the task names', () => {
+    const text = [
+      '- hosts: localhost',
+      '  vars:',
+      '    host: "{{ inventory_hostname }}"',
+      '  tasks:',
+      '    - community.general.cloudflare_dns:',
+      '        zone: example.com',
+      '        record: www',
+      '        type: CNAME',
+      '        value: mx1.example.com',
+      '    - amazon.aws.route53:',
+      '        zone: example.com.',
+      '        record: example.com',
+      '        type: MX',
+      '        value: "10 mx1.example.com."',
+      '    - community.general.cloudflare_dns:',
+      '        zone: example.com',
+      '        record: "{{ host }}"',
+      '        type: A',
+      '        value: 192.0.2.1',
+      '    - community.general.cloudflare_dns:',
+      '        zone: example.com',
+      '        record: _dmarc',
+      '        type: TXT',
+      '        value: "v=DMARC1; p=none"',
+      '',
+    ].join('\n');
+    const z = readZone(text, '/w/play.yml');
+    assert.equal(z.zone.format, 'ansible');
+    const rows = z.zone.records.map((r) => [r.owner ?? null, r.type, r.zone ?? null, written(text, r.ownerRange) ?? null, written(text, r.dataRange) ?? null, dataName(r) ?? null]);
+    // The A record's name is a Jinja expression: no owner, no place.
+    assert.deepEqual(rows, [
+      ['www.example.com', 'CNAME', 'example.com', 'www', 'mx1.example.com', 'mx1.example.com'],
+      ['example.com', 'MX', 'example.com', 'example.com', '"10 mx1.example.com."', 'mx1.example.com'],
+      [null, 'A', 'example.com', null, null, null],
+      ['_dmarc.example.com', 'TXT', 'example.com', '_dmarc', null, null],
+    ]);
+  });
+
+  it('ExternalDNS: dnsName, and a CNAME target; a name with a template in its labels is not known', () => {
+    const text = [
+      'apiVersion: externaldns.k8s.io/v1alpha1',
+      'kind: DNSEndpoint',
+      'metadata:',
+      '  name: mail',
+      'spec:',
+      '  endpoints:',
+      '    - dnsName: www.example.com',
+      '      recordType: CNAME',
+      '      targets: ["mx1.example.com"]',
+      '    - dnsName: example.com',
+      '      recordType: TXT',
+      '      targets: ["v=spf1 -all"]',
+      '    - dnsName: "{{ .Values.host }}.example.com"',
+      '      recordType: A',
+      '      targets: ["192.0.2.1"]',
+      '',
+    ].join('\n');
+    const z = readZone(text, '/w/endpoints.yaml');
+    assert.equal(z.zone.format, 'externaldns');
+    const rows = z.zone.records.map((r) => [r.owner ?? null, r.type, written(text, r.ownerRange) ?? null, written(text, r.dataRange) ?? null]);
+    assert.deepEqual(rows, [
+      ['www.example.com', 'CNAME', 'www.example.com', '"mx1.example.com"'],
+      ['example.com', 'TXT', 'example.com', null],
+      [null, 'A', null, null],
     ]);
   });
 

@@ -342,17 +342,24 @@ export function readAnsible(text: string, uri: string, doc: Document, openText?:
     const valuesNode = spec.values.map(arg).find((n) => n !== undefined);
     const items = (isSeq(valuesNode) ? (valuesNode.items as Node[]) : valuesNode !== undefined ? [valuesNode] : []).map((n) => resolve(n, scope)).map((n) => (spec.entry && isMap(n) ? resolve(get(n, spec.entry), scope) : n));
     const argsRange = args.range ? { start: args.range[0], end: args.range[1] } : { start: 0, end: 0 };
+    // The zone the task names (a static one): a delegation in it hides what is below (zone/occluded-record), and names written relative to it are renamed as written.
+    const zoneText = textArg(spec.zone)?.trim().toLowerCase().replace(/\.$/, '');
+    const zoned = zoneText && !HAS_JINJA.test(zoneText) ? { zone: zoneText } : undefined;
+    // Where the name is written as one plain string, in the file of the record that carries it, for navigation and rename.
+    const nameAt = (file: string) => (owner !== undefined && isScalar(nameNode) && nameNode.range && typeof nameNode.value === 'string' && !HAS_JINJA.test(nameNode.value) && whereOf(nameNode).file === file ? { ownerRange: { start: nameNode.range[0], end: nameNode.range[1] } } : undefined);
     if (owner === undefined && nameNode?.range && (type === 'TXT' || type === 'SPF'))
       problem({ code: 'source/not-static', message: 'The record name is a Jinja expression (or missing), known only when the play runs, so checks that depend on the owner name are skipped.', uri: whereOf(nameNode).file, range: { start: nameNode.range[0], end: nameNode.range[1] } });
     if (type !== 'TXT' && type !== 'SPF') {
-      // The other types, for the rules across records (SPF `a`/`mx`, names that receive mail, CNAMEs).
-      if (owner === undefined) continue;
+      // The other types, for the rules across records (SPF `a`/`mx`, names that receive mail, CNAMEs);
+      // one whose name is not known is kept for the name it points to (navigation, rename), as Terraform's are.
       for (const v of items) {
         const text0 = str(v)?.trim();
         if (text0 === undefined || HAS_JINJA.test(text0)) continue;
         const rdata = type === 'MX' && !/\s/.test(text0) ? [textArg('priority') ?? '10', text0] : text0.split(/\s+/);
         const at = v?.range ? whereOf(v) : { file: uri };
-        out.records.push({ owner, type, ttl: undefined, rdata, uri: at.file, range: v?.range ? { start: v.range[0], end: v.range[1] } : argsRange });
+        // The name a CNAME, MX or NS record points to, where it is written.
+        const dataAt = (type === 'CNAME' || type === 'MX' || type === 'NS') && isScalar(v) && v.range ? { dataRange: { start: v.range[0], end: v.range[1] } } : undefined;
+        out.records.push({ owner, type, ttl: undefined, rdata, uri: at.file, range: v?.range ? { start: v.range[0], end: v.range[1] } : argsRange, ...zoned, ...nameAt(at.file), ...dataAt });
       }
       continue;
     }
@@ -382,7 +389,7 @@ export function readAnsible(text: string, uri: string, doc: Document, openText?:
       const site = makeSite(at.file, owner, type, decoded, hole >= 0 ? undefined : cs.strings, syntax, v, whereOf(nameNode).file === at.file ? nameNode : undefined, at.text);
       for (const p of cs.problems) problem({ code: 'zone/string-too-long', message: p.message, uri: at.file, range: { start: y.map.toDocStart(p.from), end: y.map.toDocEnd(p.to) } });
       out.sites.push(markHoles(site));
-      out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri: at.file, range: site.range, site });
+      out.records.push({ owner, type, ttl: undefined, rdata: [decoded.value], uri: at.file, range: site.range, site, ...zoned, ...nameAt(at.file) });
       if (at.file !== uri) out.texts.set(at.file, at.text);
     }
   }
