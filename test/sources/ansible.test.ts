@@ -349,6 +349,14 @@ describe('Ansible playbooks', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a delegation in the zone a task names hides the records below it; the apex NS does not', () => {
+    const task = (record: string, type: string, value: string) => `    - amazon.aws.route53:\n        zone: example.org\n        record: ${record}\n        type: ${type}\n        value: ${value}\n`;
+    const play = '- hosts: localhost\n  tasks:\n' + task('example.org', 'NS', '["ns-1.awsdns-01.org.", "ns-2.awsdns-02.com."]') + task('example.org', 'TXT', `'"v=spf1 -all"'`) + task('sub.example.org', 'NS', 'ns1.other.example.') + task('x.sub.example.org', 'TXT', `'"v=spf1 -all"'`);
+    const a = analyzeZone(play, 'play.yml', { rules: {} });
+    assert.ok(a.zone.records.every((r) => r.zone === 'example.org'));
+    assert.deepEqual(a.findings.filter((f) => f.rule === 'zone/occluded-record').map((f) => play.slice(0, f.range.start).split('\n').length), [play.split('\n').findIndex((l) => l.includes('x.sub.example.org')) + 3]);
+  });
+
   it('leaves YAML that is not a playbook with DNS tasks to the other readers', () => {
     assert.notEqual(readSource('- hosts: all\n  tasks:\n    - debug:\n        msg: "v=spf1 +all"\n', 'play.yml').format, 'ansible');
     assert.notEqual(readSource('route53:\n  enabled: true\n', 'values.yaml').format, 'ansible');
