@@ -338,6 +338,34 @@ suite('DMARC Lens in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('the domain pages offer the domain of the record under the cursor, in infrastructure as code too', async () => {
+    const tf = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'terraform', 'main.tf'));
+    const editor = await vscode.window.showTextDocument(tf);
+    await waitFor(() => vscode.languages.getDiagnostics(tf.uri).length > 0 || undefined).catch(() => undefined);
+    // On the name of the DKIM record: the DKIM page asks that selector, the DMARC page its domain.
+    const at = tf.positionAt(tf.getText().indexOf('"google._domainkey"') + 3);
+    editor.selection = new vscode.Selection(at, at);
+    const accept = async (command) => {
+      const shown = vscode.commands.executeCommand(command);
+      // The input box opens with the suggestion; accepting it opens the page.
+      await sleep(1500);
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return shown;
+    };
+    const dkim = await accept('dmarcLens.showDkimKeys');
+    assert.ok(dkim, 'the DKIM page opened');
+    assert.match(dkim.document.uri.path, /^\/google\._domainkey\.northwind-careers\.example \(DKIM keys\)$/);
+    assert.match(dkim.document.getText(), /^northwind-careers\.example: /);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.window.showTextDocument(tf);
+    const dmarc = await accept('dmarcLens.showDmarcPolicy');
+    assert.ok(dmarc, 'the DMARC page opened');
+    assert.match(dmarc.document.getText(), /^northwind-careers\.example: /);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.window.showTextDocument(tf);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('the report preview opens a webview that renders the example report', async () => {
     const report = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
     const shown = await vscode.commands.executeCommand('dmarcLens.openReportPreview', report);

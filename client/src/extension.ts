@@ -152,8 +152,8 @@ class DomainPages implements vscode.TextDocumentContentProvider {
     private readonly title: string,
     private readonly request: string,
     private readonly prompt: string,
-    /** The input box's default: a domain read off the cursor's line. */
-    private readonly suggest: () => string | undefined = () => undefined,
+    /** The input box's default: the domain of the record under the cursor. */
+    private readonly suggest: () => Promise<string | undefined> = async () => undefined,
   ) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
@@ -172,7 +172,7 @@ class DomainPages implements vscode.TextDocumentContentProvider {
 
   /** Opens the page of `domain` (asked for when not given), asking the server again if it is open. */
   async show(domain?: string): Promise<vscode.TextEditor | undefined> {
-    domain ??= await vscode.window.showInputBox({ prompt: this.prompt, placeHolder: 'example.com', value: this.suggest() });
+    domain ??= await vscode.window.showInputBox({ prompt: this.prompt, placeHolder: 'example.com', value: await this.suggest() });
     if (!domain?.trim()) return undefined;
     const uri = vscode.Uri.from({ scheme: this.scheme, path: `/${domain.trim().toLowerCase().replace(/\.$/, '')} (${this.title})` });
     this.changed.fire(uri);
@@ -181,23 +181,23 @@ class DomainPages implements vscode.TextDocumentContentProvider {
 }
 const spfTrees = new DomainPages('dmarc-lens-spf', 'SPF lookup tree', 'dmarcLens/spfTree', 'SPF lookup tree of which domain?');
 const dmarcPages = new DomainPages('dmarc-lens-dmarc', 'DMARC policy', 'dmarcLens/dmarcPolicy', 'DMARC policy for mail from which domain?', () => domainAtCursor());
-const dkimPages = new DomainPages('dmarc-lens-dkim', 'DKIM keys', 'dmarcLens/dkimKeys', 'DKIM keys of which domain?', () => domainAtCursor());
+const dkimPages = new DomainPages('dmarc-lens-dkim', 'DKIM keys', 'dmarcLens/dkimKeys', 'DKIM keys of which domain?', () => domainAtCursor(true));
 
-/** In a zone file, the domain a `_dmarc` or `<selector>._domainkey` owner on the cursor's line names (`_dmarc.example.com.` → example.com); else nothing. */
-function domainAtCursor(): string | undefined {
+/**
+ * The domain the record under the cursor is about, as the server reads the file (any format it reads:
+ * `_dmarc.example.com` → example.com, an SPF record's own name); for the DKIM page a `<selector>._domainkey`
+ * name whole, so that selector is asked. Nothing when there is no record there or the server does not answer.
+ */
+async function domainAtCursor(selector = false): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor) return undefined;
-  const line = editor.document.lineAt(editor.selection.active.line).text;
-  const m = /^((?:[A-Za-z0-9_-]+\.)*?(?:_dmarc|_domainkey)(?:\.[A-Za-z0-9_.-]*)?)\s/.exec(line);
-  if (!m) return undefined;
-  const rest = m[1].replace(/^.*?(?:_dmarc|_domainkey)\.?/, '');
-  if (m[1].endsWith('.')) return rest.replace(/\.$/, '') || undefined;
-  // Relative to the file's last $ORIGIN before the line.
-  const before = editor.document.getText(new vscode.Range(0, 0, editor.selection.active.line, 0));
-  const origins = [...before.matchAll(/^\$ORIGIN\s+(\S+)/gm)];
-  const origin = origins.length ? origins[origins.length - 1][1].replace(/\.$/, '') : undefined;
-  if (!origin) return undefined;
-  return rest ? `${rest}.${origin}` : origin;
+  if (!editor || !client) return undefined;
+  try {
+    const at = await client.sendRequest<{ domain: string; owner: string } | null>('dmarcLens/domainAt', { uri: editor.document.uri.toString(), position: editor.selection.active });
+    if (!at) return undefined;
+    return selector && /^[^.]+\._domainkey\./.test(at.owner) ? at.owner : at.domain;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

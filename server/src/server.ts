@@ -46,6 +46,7 @@ import {
   type WorkspaceEdit,
   type Location,
   type LocationLink,
+  type Position,
   type Range,
   type SymbolInformation,
 } from 'vscode-languageserver/node';
@@ -55,6 +56,7 @@ import { fixAll } from './checks/autofix';
 import { docsUrl } from './checks/rule';
 import { completeAt, type NameUse } from './features/completion';
 import { siteAt } from './features/hover';
+import { domainAt } from './features/domainAt';
 import { hoverFor } from './features/policyHover';
 import { formatInventoryText, runInventory } from './inventory';
 import { asDomain, authorDomain, formatDmarcLookup, lookupDmarc } from './dmarcLookup';
@@ -1329,6 +1331,14 @@ async function dkimKeysText(domain: unknown, selectors: unknown): Promise<{ doma
   return { domain: r.domain, found: r.found.length, text: formatDkimLookup(r) };
 }
 connection.onRequest('dmarcLens/dkimKeys', (params: { domain: string; selectors?: string[] }) => dkimKeysText(params?.domain, params?.selectors));
+
+/** The domain the record at a position is about (`_dmarc.example.com` → example.com), and the record's name: the default of the domain pages' input box. */
+connection.onRequest('dmarcLens/domainAt', (params: { uri: string; position: Position }): { domain: string; owner: string } | null => {
+  const doc = params?.uri ? documents.get(params.uri) : undefined;
+  const records = doc && analyze(doc).analysis?.zone.records;
+  if (!doc || !records || !params.position) return null;
+  return domainAt(records, toPath(doc.uri), doc.offsetAt(params.position)) ?? null;
+});
 
 /** A file's path as the pages show it: relative to the workspace folder that holds it. */
 function workspaceRelative(file: string): string {

@@ -1,0 +1,74 @@
+/**
+ * The domain the record under the cursor is about (the default of the editor's "Show DMARC Policy" and
+ * "Show DKIM Keys" input boxes): the engine over zone files and infrastructure as code, then the
+ * `dmarcLens/domainAt` request over stdio with a real client.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol/node';
+import { domainAt, domainOfOwner } from '../../server/src/features/domainAt';
+import { readZone } from '../../server/src/service';
+import { startServer, type TestClient } from './client';
+
+const ZONE = ['$ORIGIN example.com.', '@ IN TXT "v=spf1 mx -all"', '_dmarc.shop IN TXT "v=DMARC1; p=reject"', 's1._domainkey IN TXT ( "v=DKIM1; k=rsa; "', '  "p=" )', '; a comment', '_mta-sts IN TXT "v=STSv1; id=1"', ''].join('\n');
+const TF = ['resource "aws_route53_record" "dmarc" {', '  zone_id = var.zone_id', '  name    = "_dmarc"', '  type    = "TXT"', '  records = ["v=DMARC1; p=none"]', '}', 'resource "aws_route53_record" "spf" {', '  zone_id = "Z1"', '  name    = "news.example.org"', '  type    = "TXT"', '  records = ["v=spf1 -all"]', '}', ''].join('\n');
+
+describe('the domain of the record under the cursor', () => {
+  it('names the domain a policy record is about', () => {
+    assert.deepEqual(['_dmarc.example.com', 's1._domainkey.shop.example.com', '_smtp._tls.example.com', 'example.com._report._dmarc.reports.example.net', '*.example.com', '_dmarc.zone-0123456789.invalid', 'localhost'].map(domainOfOwner), [
+      'example.com',
+      'shop.example.com',
+      'example.com',
+      'reports.example.net',
+      'example.com',
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('finds the record at an offset in a zone file, on a continuation line too, and nothing on a comment', () => {
+    const z = readZone(ZONE, '/w/example.com.zone');
+    const at = (needle: string, k = 1) => domainAt(z.zone.records, '/w/example.com.zone', ZONE.indexOf(needle) + k);
+    assert.deepEqual(at('_dmarc.shop'), { domain: 'shop.example.com', owner: '_dmarc.shop.example.com' });
+    assert.deepEqual(at('"p=" )'), { domain: 'example.com', owner: 's1._domainkey.example.com' });
+    assert.deepEqual(at('@ IN TXT'), { domain: 'example.com', owner: 'example.com' });
+    assert.equal(at('; a comment', 3), undefined);
+    assert.deepEqual(at('_mta-sts'), { domain: 'example.com', owner: '_mta-sts.example.com' });
+  });
+
+  it('finds the record at its name or value in Terraform; a zone named by a variable has no domain to offer', () => {
+    const z = readZone(TF, '/w/main.tf');
+    const at = (needle: string) => domainAt(z.zone.records, '/w/main.tf', TF.indexOf(needle) + 2);
+    assert.deepEqual(at('"news.example.org"'), { domain: 'news.example.org', owner: 'news.example.org' });
+    assert.deepEqual(at('"v=spf1 -all"'), { domain: 'news.example.org', owner: 'news.example.org' });
+    assert.equal(at('"_dmarc"'), undefined);
+  });
+});
+
+describe('language server: dmarcLens/domainAt', () => {
+  let client: TestClient;
+  let dir: string;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-domainat-'));
+    client = await startServer(dir);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers the domain of the record at a position, and null where there is none', async () => {
+    const uri = pathToFileURL(path.join(dir, 'example.com.zone')).href;
+    await client.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text: ZONE } });
+    await client.waitFor(uri, () => true);
+    const ask = (line: number, character: number) => client.conn.sendRequest('dmarcLens/domainAt', { uri, position: { line, character } });
+    assert.deepEqual(await ask(3, 2), { domain: 'example.com', owner: 's1._domainkey.example.com' });
+    assert.deepEqual(await ask(2, 20), { domain: 'shop.example.com', owner: '_dmarc.shop.example.com' });
+    assert.equal(await ask(5, 2), null);
+    assert.equal(await client.conn.sendRequest('dmarcLens/domainAt', { uri: 'file:///not/open.zone', position: { line: 0, character: 0 } }), null);
+  });
+});
