@@ -221,9 +221,10 @@ describe('property: parsers and the zone reader are total', () => {
 
 describe('property: every bundled example, mutated, and the editor features on it', () => {
   // All the formats the examples hold: zone files and an $INCLUDEd key file, Terraform, CloudFormation,
-  // octoDNS, DNSControl's JavaScript, Ansible and the project config. Edits are pieces of their own syntax.
+  // octoDNS, DNSControl's JavaScript, Ansible, the project config and (a test fixture) an ExternalDNS
+  // manifest of a Helm chart. Edits are pieces of their own syntax.
   const dir = path.join(ROOT, 'examples');
-  const files = ['northwind.example.zone', 'db.northwind-labs.example', 'northwind.example.dkim.inc', 'terraform/main.tf', 'cloudformation/mail-records.yaml', 'octodns/northwind-shop.example.yaml', 'dnscontrol/dnsconfig.js', 'ansible/support-dns.yml', '.dmarc-lens.json'];
+  const files = ['northwind.example.zone', 'db.northwind-labs.example', 'northwind.example.dkim.inc', 'terraform/main.tf', 'cloudformation/mail-records.yaml', 'octodns/northwind-shop.example.yaml', 'dnscontrol/dnsconfig.js', 'ansible/support-dns.yml', '.dmarc-lens.json', '../test/fixtures/externaldns/mail-endpoints.yaml'];
   const texts = files.map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')] as const);
   const piece = fc.constantFrom('"', "'", '`', '\\', '\n', ' ', ';', ',', ':', '=', '(', ')', '[', ']', '{', '}', '$', '${', '%{', '<<EOT\n', 'EOT\n', '- ', '!Sub ', '#', '//', '/*', '*/', 'v=spf1 ', 'include:', 'redirect=', '+all', 'v=DMARC1; ', 'p=', 'rua=mailto:', 'v=DKIM1; ', 'k=rsa; p=', 'MIIB', 'v=BIMI1; ', 'l=https://', 'a=', '.svg', '_bimi', 'v=TLSRPTv1; ', 'v=STSv1; id=', '_mta-sts', '_smtp._tls', '@', '.', '_dmarc', 'IN TXT ', 'IN MX 0 .', 'IN MX 10 mx1', 'IN CNAME mx1', '\\u00e9', '\u00e9', '\ud800', '0', '65536');
   const mutation = fc.record({ at: fc.nat(), del: fc.nat({ max: 12 }), ins: fc.array(piece, { maxLength: 3 }).map((a) => a.join('')) });

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeZone, readSource } from '../../server/src/service';
-import { applyFix, covered } from '../helpers';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { applyFix, covered, ROOT } from '../helpers';
 
 const MANIFEST = `apiVersion: apps/v1
 kind: Deployment
@@ -97,6 +99,20 @@ describe('ExternalDNS DNSEndpoint manifests', () => {
     // A name whose template is not its domain: said, and not checked.
     assert.ok(a.findings.some((f) => f.rule === 'source/not-static' && /record name holds a template/.test(f.message) && covered(chart, f) === '"{{ .Values.host }}.example.com"'));
     assert.ok(!a.zone.records.some((r) => r.owner?.includes('{{')));
+  });
+
+  it('a Helm chart\'s template: action lines and unquoted templates are noted, not YAML errors, and the records around them are read', () => {
+    const fixture = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'externaldns', 'mail-endpoints.yaml'), 'utf8');
+    const chart = `{{- if .Values.mail.enabled }}\n${fixture}{{- end }}\n`;
+    const a = analyzeZone(chart, '/charts/mail/templates/dns.yaml', { rules: {} });
+    assert.equal(a.zone.format, 'externaldns');
+    assert.deepEqual(a.findings.filter((f) => f.severity === 'error').map((f) => f.rule), []);
+    // `name: {{ .Release.Name }}-mail`: YAML only once rendered; said once, on that line.
+    const note = a.findings.find((f) => f.rule === 'source/not-static' && /YAML only once rendered/.test(f.message))!;
+    assert.equal(covered(chart, note), 'name: {{ .Release.Name }}-mail');
+    // Both documents' records are read: the templated domain's and status.example.com's.
+    assert.deepEqual(a.sites.map((s) => s.site.owner!.replace(/zone-[0-9a-f]{10}\.invalid/, '<domain>')), ['<domain>', '_dmarc.<domain>', 'status.example.com', '_dmarc.status.example.com']);
+    assert.equal(covered(chart, a.findings.find((f) => f.rule === 'dmarc/pct-removed')!), 'pct=50');
   });
 
   it('leaves other Kubernetes manifests alone', () => {

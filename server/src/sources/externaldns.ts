@@ -38,10 +38,21 @@ function withStandIn(value: string, expression: string | undefined, scope: strin
   return out.includes('{{') ? undefined : out;
 }
 
+/** A line that is only a template action (`{{- if .Values.mail.enabled }}`, `{{- end }}`), as Helm charts write around manifests. */
+const ACTION_LINE = /^[ \t]*\{\{-?[^\n]*?-?\}\}[ \t]*\r?$/gm;
+
+/**
+ * The text with each line that is only a template action blanked (the same length, so every offset
+ * stays where it is): the YAML between them is then read as it will be rendered when the condition holds.
+ */
+export function withoutActionLines(text: string): string {
+  return text.includes('{{') ? text.replace(ACTION_LINE, (l) => l.replace(/[^\r]/g, ' ')) : text;
+}
+
 /** The documents of a manifest, or undefined when it does not parse at all. */
 function documents(text: string): Document[] | undefined {
   try {
-    const docs = parseAllDocuments(text, { strict: false, uniqueKeys: false, logLevel: 'silent', prettyErrors: false });
+    const docs = parseAllDocuments(withoutActionLines(text), { strict: false, uniqueKeys: false, logLevel: 'silent', prettyErrors: false });
     return Array.isArray(docs) ? docs : undefined;
   } catch {
     return undefined;

@@ -20,7 +20,7 @@ import { charStrings, octodnsUnescape, type Decoded } from './layers';
 import { decodeScalar, get, makeSite, scalarHost, str } from './yamlscalar';
 import { leaveUnread, type SourceProblem, type ZoneFile } from './zonefile';
 import { looksLikeAnsible, readAnsible } from './ansible';
-import { looksLikeExternalDns, readExternalDns } from './externaldns';
+import { looksLikeExternalDns, readExternalDns, withoutActionLines } from './externaldns';
 
 const OCTODNS_TYPES = new Set(['A', 'AAAA', 'ALIAS', 'CAA', 'CNAME', 'DNAME', 'DS', 'LOC', 'MX', 'NAPTR', 'NS', 'PTR', 'SPF', 'SRV', 'SSHFP', 'TLSA', 'TXT', 'URLFWD', 'HTTPS', 'SVCB']);
 
@@ -578,7 +578,9 @@ export function readYamlSource(text: string, uri: string, forced?: YamlFormat, o
   else if (format === 'cloudformation') out = { ...readCloudFormation(text, uri, doc), format };
   else if (format === 'ansible') out = doc ? { ...readAnsible(text, uri, doc, openText), format } : undefined;
   else if (format === 'externaldns') out = { ...readExternalDns(text, uri), format };
-  if (out && doc?.errors.length) withSyntaxErrors(out, doc, text, uri);
+  // A Helm template's action lines (`{{- if … }}`) are not YAML: its errors are those of what is left.
+  const checked = format === 'externaldns' && withoutActionLines(text) !== text ? parse(withoutActionLines(text)) : doc;
+  if (out && checked?.errors.length) withSyntaxErrors(out, checked, text, uri, format === 'externaldns');
   return out;
 }
 
@@ -590,8 +592,10 @@ const MAX_YAML_ERRORS = 5;
  * went wrong; the records and notes the errors run through are not checked (a string never closed
  * holds the rest of the file).
  */
-function withSyntaxErrors(out: ZoneFile, doc: Document, text: string, uri: string): void {
+function withSyntaxErrors(out: ZoneFile, doc: Document, text: string, uri: string, template = false): void {
   const spans: OffsetRange[] = [];
+  /** Lines YAML reads only once a template is rendered (noted after the unread records are left out). */
+  const templated: SourceProblem[] = [];
   /** The text of strings never closed. */
   const swallowed: OffsetRange[] = [];
   const scalars: { node: Scalar; range: OffsetRange }[] = [];
@@ -617,6 +621,21 @@ function withSyntaxErrors(out: ZoneFile, doc: Document, text: string, uri: strin
     let span: OffsetRange = innermost(pos)?.range ?? range;
     let message = `The ${/\.json$/i.test(uri) ? 'JSON' : 'YAML'} does not parse here: ${e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').replace(/\.$/, '')}.`;
     let fixes: SourceProblem['fixes'];
+    // A Kubernetes manifest from a Helm chart is a template: `name: {{ .Release.Name }}-mail` and
+    // `{{- if … }}` lines are YAML only once rendered. Said as such, not as an error of the file.
+    const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
+    const lineEnd = text.indexOf('\n', pos) < 0 ? text.length : text.indexOf('\n', pos);
+    if (template && /\{\{|\{%/.test(text.slice(lineStart, lineEnd))) {
+      spans.push(span);
+      said++;
+      templated.push({
+        code: 'source/not-static',
+        message: 'This line holds a template expression (`{{ … }}`, as Helm writes) where YAML does not take one unquoted: the manifest is YAML only once rendered, so what the line writes is not read here. Check the rendered output (`helm template …`) to check it whole.',
+        uri,
+        range: { start: lineStart + (text.slice(lineStart, lineEnd).length - text.slice(lineStart, lineEnd).trimStart().length), end: lineEnd },
+      });
+      continue;
+    }
     if (unclosed(e)) {
       const open = innermost(pos, true);
       if (open && open.range.start < pos) {
@@ -652,6 +671,7 @@ function withSyntaxErrors(out: ZoneFile, doc: Document, text: string, uri: strin
     out.problems.push({ code: 'source/syntax-error', message, uri, range, fixes });
   }
   leaveUnread(out, uri, spans);
+  out.problems.push(...templated);
 }
 
 export type { SourceProblem, ResourceRecord };
