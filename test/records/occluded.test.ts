@@ -36,6 +36,15 @@ describe('records at or below a delegation', () => {
     assert.equal(found[0].severity, 'warning');
   });
 
+  it('a name whose SPF or MX its zone never serves is no mail domain missing a DMARC record', () => {
+    // `news` is delegated: its SPF and MX are the child zone's business; `shop` is served and has no DMARC record.
+    const text = `${SOA}news IN NS ns1.mail-platform.example.\nnews IN TXT "v=spf1 -all"\nmx.news IN MX 10 mx.example.net.\nshop IN TXT "v=spf1 -all"\n`;
+    const index = new LineIndex(text);
+    const found = lint(text, {}, undefined, 'example.com.zone').findings.filter((f) => f.rule === 'dmarc/missing-record' || f.rule === RULE);
+    assert.deepEqual(found.map((f) => `${f.rule} ${index.positionAt(f.range.start).line + 1}`), [`${RULE} 6`, `${RULE} 7`, 'dmarc/missing-record 8']);
+    assert.match(found[2].message, /^`shop\.example\.com` publishes SPF/);
+  });
+
   it('leaves the delegation itself, its DS, and the glue of its name servers; flags a delegation under a delegation', () => {
     const text = `${SOA}sub IN NS ns.sub\nsub IN NS ns2.sub.example.com.\nsub IN DS 2371 13 2 1F987CC6583E92DF0890718C421EE5BC6E0AF5A2E6B5B2B3A7B1D6B4E4C4D4E4\nns.sub IN A 192.0.2.10\nns2.sub IN AAAA 2001:db8::10\nwww.sub IN A 192.0.2.11\ndeep.sub IN NS ns.other.example.\n`;
     assert.deepEqual(flagged(text), [10, 11]);

@@ -219,7 +219,7 @@ export const dmarcMissingRecord = rule({
   summary: 'A mail domain has no DMARC record',
   fixable: true,
   docs: {
-    what: 'Finds names with an SPF record or MX records but no `_dmarc` record (or CNAME, as hosted DMARC services use) at the name or any parent in the workspace. Several such names of one Organizational Domain are reported once, on the first, with the one record at the zone apex that covers them all.',
+    what: 'Finds names with an SPF record or MX records but no `_dmarc` record (or CNAME, as hosted DMARC services use) at the name or any parent in the workspace. Several such names of one Organizational Domain are reported once, on the first, with the one record at the zone apex that covers them all. A name whose SPF or MX records its zone never serves (at or below a delegation of the zone, or below a DNAME) is left out: those records are not published, and `zone/occluded-record` says so.',
     why: 'RFC 9989 §4.10: without a policy record, receivers apply no DMARC to mail from the domain, so nothing stops spoofing of it and no reports arrive.',
     bad: '@ IN MX 10 mail\n@ IN TXT "v=spf1 mx -all"',
     good: '@ IN MX 10 mail\n@ IN TXT "v=spf1 mx -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
@@ -241,15 +241,21 @@ export const dmarcMissingRecord = rule({
     type Hit = { owner: string; site?: AnalyzedSite; record: ResourceRecord | RecordSite; kind: 'SPF' | 'MX' };
     const hits: Hit[] = [];
     const findRecord = (site: RecordSite) => model.recordOf(site) ?? site;
+    // A record its zone never serves (at or below a delegation of it, or below a DNAME) publishes nothing for the name: zone/occluded-record says so.
+    const unserved = (owner: string, uri: string, zone: string | undefined) =>
+      model.workspace?.occluded?.(uri, owner, zone) || isOccluded(owner, (n) => model.recordsAt(n), (r) => r, (r) => r.zone === zone, zone);
     // A name relative to a zone the source does not name is not a domain to report on.
     for (const s of model.sites) {
       const owner = s.site.owner;
       if (s.kind !== 'spf' || (s.site.relative && !underStandIn(owner ?? '')) || unknownDmarc.has(s.site.uri) || !mailish(owner) || reported.has(owner!) || covered(owner!)) continue;
+      const record = findRecord(s.site);
+      if (unserved(owner!, s.site.uri, 'rdata' in record ? record.zone : undefined)) continue;
       reported.add(owner!);
-      hits.push({ owner: owner!, site: s, record: findRecord(s.site), kind: 'SPF' });
+      hits.push({ owner: owner!, site: s, record, kind: 'SPF' });
     }
     for (const r of model.records) {
       if (r.type !== 'MX' || (r.relative && !underStandIn(r.owner ?? '')) || unknownDmarc.has(r.uri) || !mailish(r.owner) || reported.has(r.owner!) || covered(r.owner!)) continue;
+      if (unserved(r.owner!, r.uri, r.zone)) continue;
       reported.add(r.owner!);
       hits.push({ owner: r.owner!, record: r, kind: 'MX' });
     }
