@@ -366,6 +366,16 @@ suite('DMARC Lens in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  test('zone-file snippets insert records (the DMARC starting record, by its name)', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'dns-zone', content: '$ORIGIN example.com.\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    const end = doc.positionAt(doc.getText().length);
+    editor.selection = new vscode.Selection(end, end);
+    await vscode.commands.executeCommand('editor.action.insertSnippet', { langId: 'dns-zone', name: 'DMARC record (start: monitoring)' });
+    assert.strictEqual(doc.getText(), '$ORIGIN example.com.\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com"\n');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   test('the report preview opens a webview that renders the example report', async () => {
     const report = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
     const shown = await vscode.commands.executeCommand('dmarcLens.openReportPreview', report);
