@@ -27,8 +27,10 @@ const ZONE: Record<string, ZoneRecord[]> = {
   // Split in two strings as DNS serves keys over 255 bytes.
   'google._domainkey.keys.test': [txt([`v=DKIM1; k=rsa; p=${rsa2048.slice(0, 200)}`, rsa2048.slice(200)])],
   's1._domainkey.keys.test': [txt(`v=DKIM1; k=rsa; t=y; p=${rsa1024}`)],
-  'selector1._domainkey.keys.test': [{ type: 'CNAME', data: 'selector1-keys-test._domainkey.tenant.onmicrosoft.test' }],
-  'selector1-keys-test._domainkey.tenant.onmicrosoft.test': [txt(`v=DKIM1; k=ed25519; p=${ed}`)],
+  // Microsoft 365's selectors are CNAMEs to the tenant's keys; selector2's key is not published (signing not turned on).
+  'selector1._domainkey.keys.test': [{ type: 'CNAME', data: 'selector1-keys-test._domainkey.tenant.onmicrosoft.com' }],
+  'selector1-keys-test._domainkey.tenant.onmicrosoft.com': [txt(`v=DKIM1; k=ed25519; p=${ed}`)],
+  'selector2._domainkey.keys.test': [{ type: 'CNAME', data: 'selector2-keys-test._domainkey.tenant.onmicrosoft.com' }],
   'old._domainkey.keys.test': [txt('v=DKIM1; k=rsa; p=')],
   'broken._domainkey.keys.test': [txt('v=DKIM1; k=rsa; p=not*base64')],
   'mail._domainkey.keys.test': [txt('v=spf1 -all')],
@@ -51,13 +53,16 @@ describe('dmarc-lens dkim: keys over live DNS (loopback server)', () => {
     assert.equal([...server.queries.values()].reduce((a, b) => a + b, 0) - before, r.asked, 'each selector asked once');
     assert.deepEqual(
       r.found.map((f) => `${f.selector} ${f.key?.type} ${f.key?.bits ?? '-'} ${f.testing ? 't=y' : ''} ${f.provider ?? ''}`.trim()),
-      ['google rsa 2048  Google Workspace', 's1 rsa 1024 t=y', 'selector1 ed25519 256'],
+      // selector1 is a generic name, but its CNAME target names the platform.
+      ['google rsa 2048  Google Workspace', 's1 rsa 1024 t=y', 'selector1 ed25519 256  Microsoft 365 / Exchange Online'],
     );
     const text = formatDkimLookup(r);
     assert.match(text, /^keys\.test: 3 DKIM keys found of \d+ selectors probed/);
     assert.match(text, /google\._domainkey\.keys\.test +RSA 2048 bits {2}\(Google Workspace\)/);
     assert.match(text, /s1\._domainkey\.keys\.test +RSA 1024 bits, t=y \(testing\)\n {4}warning dkim\/testing-mode .*\n {4}warning dkim\/rsa-key-under-2048/);
-    assert.match(text, /selector1\._domainkey\.keys\.test +Ed25519/);
+    assert.match(text, /selector1\._domainkey\.keys\.test +Ed25519 {2}\(Microsoft 365 \/ Exchange Online, by CNAME to selector1-keys-test\._domainkey\.tenant\.onmicrosoft\.com\)$/m);
+    // A selector delegated to a name without a key is listed even when probing: the platform's signing is not set up.
+    assert.match(text, /^ {2}selector2\._domainkey\.keys\.test +no key \(no TXT record at selector2-keys-test\._domainkey\.tenant\.onmicrosoft\.com\): a CNAME to selector2-keys-test\._domainkey\.tenant\.onmicrosoft\.com \(Microsoft 365 \/ Exchange Online\), which publishes no key: mail signed with this selector fails DKIM$/m);
     // A name probed that holds other TXT (here an SPF record) is listed; names with nothing are not.
     assert.match(text, /^ {2}mail\._domainkey\.keys\.test +no DKIM key; TXT there: v=spf1 -all$/m);
     assert.doesNotMatch(text, /default\._domainkey/, 'a name with nothing there is not listed');

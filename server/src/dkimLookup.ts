@@ -7,7 +7,7 @@
  */
 import type { DnsAnswer, Resolver } from './dns/types';
 import { looksLikeDkim, parseDkim } from './records/dkim';
-import { providerForSelector, providers } from './senders/catalog';
+import { providerForDkimTarget, providerForSelector, providers } from './senders/catalog';
 import { recordFindings, asDomain, type RecordFinding } from './dmarcLookup';
 
 /** Names self-hosted signers and mail servers use (OpenDKIM, rspamd, Postfix guides, cPanel, Exim), probed beside the catalog's. */
@@ -26,8 +26,10 @@ export interface DkimSelectorResult {
   several: boolean;
   key?: { type?: string; bits?: number; encoding?: string; error?: string; revoked: boolean };
   testing: boolean;
-  /** The platform the selector name points to (catalog), when it is not a generic name. */
+  /** The platform that publishes the key: the one the selector's CNAME target belongs to, else the one the selector name points to (catalog), when it is not a generic name. */
   provider?: string;
+  /** Where the selector's CNAME chain leads (the name that holds the key, or lacks it), when it is one. */
+  cname?: string;
   findings: RecordFinding[];
 }
 
@@ -78,7 +80,10 @@ export async function lookupDkim(from: string, resolver: Resolver, selectors?: s
       const answer = await resolver.resolve(name, 'TXT');
       const txt = answer.status === 'ok' ? answer.records : [];
       const keys = txt.filter((t) => looksLikeDkim(t));
-      const r: DkimSelectorResult = { selector, name, answer, other: txt.filter((t) => !looksLikeDkim(t)), several: keys.length > 1, testing: false, provider: providerForSelector(selector)?.name, findings: [] };
+      // A selector delegated by CNAME (Microsoft 365, SendGrid, SES…): the target names the platform, whatever the selector is called.
+      const cname = answer.status !== 'error' ? answer.aliases?.[answer.aliases.length - 1] : undefined;
+      const provider = (cname !== undefined ? providerForDkimTarget(cname) : undefined) ?? providerForSelector(selector);
+      const r: DkimSelectorResult = { selector, name, answer, other: txt.filter((t) => !looksLikeDkim(t)), several: keys.length > 1, testing: false, provider: provider?.name, findings: [], ...(cname !== undefined ? { cname } : {}) };
       if (keys.length) {
         const record = keys[0];
         const parsed = parseDkim(record);
@@ -101,7 +106,8 @@ export async function lookupDkim(from: string, resolver: Resolver, selectors?: s
     asked: asked.length,
     found: results.filter((r) => r.record !== undefined),
     // Probing, a name the workspace does not define is counted, not listed; one it leads elsewhere (a CNAME out of it) is listed.
-    missing: results.filter((r) => r.record === undefined && (!probed || r.other.length > 0 || (r.answer.status === 'error' && (r.answer.source !== 'offline' || / is a CNAME to /.test(r.answer.message))))),
+    // A selector that is a CNAME to a name without a key (a platform's signing not turned on yet) is listed too.
+    missing: results.filter((r) => r.record === undefined && (!probed || r.other.length > 0 || r.cname !== undefined || (r.answer.status === 'error' && (r.answer.source !== 'offline' || / is a CNAME to /.test(r.answer.message))))),
     unknown: probed ? results.filter((r) => r.answer.status === 'error' && r.answer.source === 'offline' && !/ is a CNAME to /.test(r.answer.message)).length : 0,
     problems,
   };
@@ -118,7 +124,9 @@ function describeMissing(r: DkimSelectorResult): string {
   const a = r.answer;
   if (a.status === 'error') return a.source === 'offline' ? `not known (${a.message})` : `error: ${a.message}`;
   if (r.other.length) return `no DKIM key; TXT there: ${r.other[0].length > 80 ? `${r.other[0].slice(0, 77)}…` : r.other[0]}`;
-  return a.status === 'ok' ? 'no DKIM key' : `no key (${a.status === 'nxdomain' ? 'NXDOMAIN' : 'no TXT record'})`;
+  const none = a.status === 'ok' ? 'no DKIM key' : `no key (${a.status === 'nxdomain' ? 'NXDOMAIN' : 'no TXT record'}${r.cname ? ` at ${r.cname}` : ''})`;
+  // The selector is delegated, but the target has no key: signing at that platform is not set up (or was turned off).
+  return r.cname ? `${none}: a CNAME to ${r.cname}${r.provider ? ` (${r.provider})` : ''}, which publishes no key: mail signed with this selector fails DKIM` : none;
 }
 
 export function formatDkimLookup(r: DkimLookup): string {
@@ -127,7 +135,7 @@ export function formatDkimLookup(r: DkimLookup): string {
   lines.push(`${r.domain}: ${r.found.length} DKIM key${r.found.length === 1 ? '' : 's'} found ${how}`);
   const width = Math.max(0, ...[...r.found, ...r.missing].map((x) => x.name.length));
   for (const f of r.found) {
-    lines.push(`  ${f.name.padEnd(width)}  ${describeKey(f)}${f.testing ? ', t=y (testing)' : ''}${f.provider ? `  (${f.provider})` : ''}${f.several ? '  — several key records here: verifiers may use either' : ''}`);
+    lines.push(`  ${f.name.padEnd(width)}  ${describeKey(f)}${f.testing ? ', t=y (testing)' : ''}${f.provider || f.cname ? `  (${[f.provider, f.cname && `by CNAME to ${f.cname}`].filter(Boolean).join(', ')})` : ''}${f.several ? '  — several key records here: verifiers may use either' : ''}`);
     for (const x of f.findings) lines.push(`    ${x.severity} ${x.rule} ${x.message}`);
   }
   for (const m of r.missing) lines.push(`  ${m.name.padEnd(width)}  ${describeMissing(m)}`);
@@ -145,6 +153,7 @@ export function dkimLookupJson(r: DkimLookup): object {
     key: x.key ?? null,
     testing: x.testing,
     provider: x.provider ?? null,
+    cname: x.cname ?? null,
     several: x.several,
     other: x.other,
     message: x.answer.status === 'error' ? x.answer.message : null,

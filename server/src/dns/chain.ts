@@ -23,7 +23,7 @@ export class WorkspaceResolver implements Resolver {
     let synthesized: string | undefined;
     if (entries.length === 0) {
       const known = this.authoritative(owner);
-      if (!known || !('wildcard' in known)) return known;
+      if (!known || !('wildcard' in known)) return known && via.length && known.status !== 'error' ? { ...known, aliases: [...via.slice(1), owner] } : known;
       // RFC 4592: the zone's wildcard at the closest encloser answers for a name that does not exist.
       synthesized = known.wildcard;
       entries = this.workspace.at(synthesized);
@@ -38,7 +38,8 @@ export class WorkspaceResolver implements Resolver {
     }
     const records = entries.filter((e) => e.record.type === type).map((e) => (type === 'TXT' ? (e.site?.site.value ?? e.record.rdata.join('')) : type === 'MX' ? mxData(e.record) : e.record.rdata.join(' ')));
     const source = `workspace file ${entries[0].uri}${synthesized ? ` (${owner} from the wildcard ${synthesized})` : ''}${via.length ? ` (${[...via, owner].join(' → ')} by CNAME)` : ''}`;
-    return records.length ? { status: 'ok', records, source } : { status: 'nodata', source };
+    const aliases = via.length ? { aliases: [...via.slice(1), owner] } : undefined;
+    return records.length ? { status: 'ok', records, source, ...aliases } : { status: 'nodata', source, ...aliases };
   }
 
   /**

@@ -90,9 +90,10 @@ export class LiveResolver implements Resolver {
     const source = `live DNS at ${new Date().toISOString()}`;
     try {
       const a = await wireQuery(this.servers, name, type, this.options.timeoutMs ?? 1500);
-      if (a.rcode === 3) return { answer: { status: 'nxdomain', source }, ttl: a.ttl };
+      const aliases = a.aliases.length ? { aliases: a.aliases } : undefined;
+      if (a.rcode === 3) return { answer: { status: 'nxdomain', source, ...aliases }, ttl: a.ttl };
       if (a.rcode !== 0) return { answer: { status: 'error', message: `server answered rcode ${a.rcode} (${['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'][a.rcode] ?? 'error'})`, source }, ttl: 0 };
-      return { answer: a.records.length ? { status: 'ok', records: a.records, source } : { status: 'nodata', source }, ttl: a.ttl };
+      return { answer: a.records.length ? { status: 'ok', records: a.records, source, ...aliases } : { status: 'nodata', source, ...aliases }, ttl: a.ttl };
     } catch (e) {
       return { answer: { status: 'error', message: (e as Error).message, source }, ttl: 0 };
     }

@@ -6,11 +6,16 @@
 export type RRType = 'TXT' | 'A' | 'AAAA' | 'MX' | 'PTR';
 
 export type DnsAnswer =
-  | { status: 'ok'; /** TXT: each record's character-strings joined; MX: `pref host`; others: the value. */ records: string[]; source: string }
-  /** The name does not exist (NXDOMAIN) or has no records of the type (NODATA): a void lookup. */
-  | { status: 'nxdomain' | 'nodata'; source: string }
+  | { status: 'ok'; /** TXT: each record's character-strings joined; MX: `pref host`; others: the value. */ records: string[]; source: string; aliases?: string[] }
+  /** The name does not exist (NXDOMAIN) or has no records of the type (NODATA): a void lookup. At the end of a CNAME chain, the last name's. */
+  | { status: 'nxdomain' | 'nodata'; source: string; aliases?: string[] }
   /** Timeout, SERVFAIL, refused, no network: a temporary error. */
   | { status: 'error'; message: string; source: string };
+
+/**
+ * DnsAnswer.aliases: the names a CNAME chain led the question to, in order (the last is the name whose
+ * records, or absence, the answer gives); absent when the name asked holds them itself.
+ */
 
 export interface Resolver {
   resolve(name: string, type: RRType): Promise<DnsAnswer>;

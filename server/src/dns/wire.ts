@@ -13,6 +13,8 @@ import type { RRType } from './types';
 export interface WireAnswer {
   rcode: number;
   records: string[];
+  /** The CNAME targets the server's answer went through, in order. */
+  aliases: string[];
   /** Seconds the answer may be cached (min TTL of the answers, or of the SOA for a negative answer). */
   ttl: number;
 }
@@ -64,7 +66,8 @@ function decodeAnswer(res: packet.Packet, type: RRType): WireAnswer {
   const soa = (res.authorities ?? []).find((a) => a.type === 'SOA');
   const negative = soa && soa.type === 'SOA' ? Math.min(ttlOf(soa), soa.data.minimum ?? 300) : 60;
   const ttl = answers.length ? Math.min(...answers.map(ttlOf)) : negative;
-  return { rcode, records, ttl };
+  const aliases = (res.answers ?? []).flatMap((a) => (a.type === 'CNAME' && type !== ('CNAME' as RRType) ? [String(a.data).toLowerCase().replace(/\.$/, '')] : []));
+  return { rcode, records, ttl, aliases };
 }
 
 function udpQuery(server: Server, query: Buffer, id: number, timeoutMs: number): Promise<packet.Packet> {
