@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { asDomain, authorDomain, formatDmarcLookup, lookupDmarc } from '../server/src/dmarcLookup';
+import { asDomain, authorDomain, dmarcLookupJson, formatDmarcLookup, lookupDmarc } from '../server/src/dmarcLookup';
 import { ChainResolver, WorkspaceResolver } from '../server/src/dns/chain';
 import { LiveResolver } from '../server/src/dns/live';
 import { readZone } from '../server/src/service';
@@ -136,6 +136,9 @@ describe('dmarc-lens dmarc: policy discovery over live DNS (loopback server)', (
     assert.deepEqual(r.policy?.rua, ['mailto:agg@vendor.test']);
     assert.deepEqual(r.destinations.map((d) => [d.uri, d.external, d.authorized]), [['mailto:agg@vendor.test', true, true]]);
     assert.match(formatDmarcLookup(r), /aggregate reports to: mailto:agg@vendor\.test \(another organization: authorised; hosted\.test\._report\._dmarc\.vendor\.test authorises them\)/);
+    // Where the record came from: the vendor's name, from the CNAME in the answer.
+    assert.match(formatDmarcLookup(r), /^ {4}_dmarc\.hosted\.test +v=DMARC1; p=reject;.* {2}\(by CNAME to hosted\.test\.dmarc\.vendor\.test\) {2}← applies$/m);
+    assert.equal((dmarcLookupJson(r) as { queries: { name: string; cname: string | null }[] }).queries.find((q) => q.name === '_dmarc.hosted.test')?.cname, 'hosted.test.dmarc.vendor.test');
   });
 
   it('asks whether a report destination on another organization authorises the reports (RFC 9990 §3)', async () => {

@@ -340,7 +340,9 @@ export function formatDmarcLookup(r: DmarcLookup): string {
                 ? `not a DMARC record to receivers (it must start with exactly v=DMARC1): ${q.discarded[0]}`
                 : 'no DMARC record (other TXT only)';
     const mark = r.applied && q.name === `_dmarc.${r.applied.name}` ? '  ← applies' : q.read ? '' : '  (not read for the From domain)';
-    lines.push(`    ${q.name.padEnd(width)}  ${what}${mark}`);
+    // A `_dmarc` name delegated by CNAME (a hosted DMARC service): where the record came from.
+    const via = q.answer.status !== 'error' && q.answer.aliases?.length ? `  (by CNAME to ${q.answer.aliases[q.answer.aliases.length - 1]})` : '';
+    lines.push(`    ${q.name.padEnd(width)}  ${what}${via}${mark}`);
   }
   if (r.findings.length) {
     lines.push('  record findings:');
@@ -363,7 +365,7 @@ export function dmarcLookupJson(r: DmarcLookup): object {
     organizationalDomain: r.org,
     organizationalDomainBy: r.orgBy,
     alignment: r.alignment,
-    queries: r.queries.map((q) => ({ name: q.name, status: q.answer.status, records: q.answer.status === 'ok' ? q.answer.records : [], dmarc: q.records, discarded: q.discarded, read: q.read, message: q.answer.status === 'error' ? q.answer.message : null, source: q.answer.source })),
+    queries: r.queries.map((q) => ({ name: q.name, status: q.answer.status, records: q.answer.status === 'ok' ? q.answer.records : [], dmarc: q.records, discarded: q.discarded, read: q.read, cname: q.answer.status !== 'error' ? (q.answer.aliases?.[q.answer.aliases.length - 1] ?? null) : null, message: q.answer.status === 'error' ? q.answer.message : null, source: q.answer.source })),
     findings: r.findings,
     destinations: r.destinations,
     problems: r.problems,
