@@ -16,7 +16,7 @@ import { KIND_NAMES, type AnalyzedSite, type DnsModel, type ModelRule, type Rela
 import { cnameChainEnd } from '../records/cname';
 import { cnameIn, reachedFrom } from './reached';
 import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
-import { isOccluded } from '../records/zonecut';
+import { hasCuts, isOccluded } from '../records/zonecut';
 import { appendTag } from './dmarc';
 import { removeTag } from './tagfix';
 import { bimiMultipleRecords, bimiWithoutEnforcement, bimiWrongOwner } from './bimiModel';
@@ -243,7 +243,7 @@ export const dmarcMissingRecord = rule({
     const findRecord = (site: RecordSite) => model.recordOf(site) ?? site;
     // A record its zone never serves (at or below a delegation of it, or below a DNAME) publishes nothing for the name: zone/occluded-record says so.
     const unserved = (owner: string, uri: string, zone: string | undefined) =>
-      model.workspace?.occluded?.(uri, owner, zone) || isOccluded(owner, (n) => model.recordsAt(n), (r) => r, (r) => r.zone === zone, zone);
+      model.workspace?.occluded?.(uri, owner, zone) || (hasCuts(model.records) && isOccluded(owner, (n) => model.recordsAt(n), (r) => r, (r) => r.zone === zone, zone));
     // A name relative to a zone the source does not name is not a domain to report on.
     for (const s of model.sites) {
       const owner = s.site.owner;
@@ -463,7 +463,7 @@ export const conflictingDefinitions = rule({
       if (!other) continue;
       // A record beside a delegation of its own zone is never served: the child zone's is (zone/occluded-record says so).
       const zone = other.record.zone === undefined ? undefined : model.recordsAt(s.site.owner).find((r) => r.site === s.site)?.zone;
-      if (model.workspace.occluded?.(other.uri, s.site.owner, other.record.zone) || isOccluded(s.site.owner, (n) => model.recordsAt(n), (r) => r, (r) => r.zone === zone, zone)) continue;
+      if (model.workspace.occluded?.(other.uri, s.site.owner, other.record.zone) || (hasCuts(model.records) && isOccluded(s.site.owner, (n) => model.recordsAt(n), (r) => r, (r) => r.zone === zone, zone))) continue;
       ctx.report(s.site, 'owner', `\`${s.site.owner}\` has a different ${KIND_NAMES[s.kind]} record in ${other.uri}; only one of the two is what DNS serves.`, {
         related: [{ uri: other.uri, range: other.record.range, message: `the other ${KIND_NAMES[s.kind]} record for ${s.site.owner}` }],
         anchors: [other.record],

@@ -52,3 +52,20 @@ export function occluderOf<T>(owner: string, at: (n: string) => readonly T[], re
 export function isOccluded<T>(owner: string, at: (n: string) => readonly T[], record: (e: T) => ResourceRecord, mine: (e: T) => boolean = () => true, zone?: string): boolean {
   return occluderOf(owner, at, record, mine, zone) !== undefined;
 }
+
+const cutsOf = new WeakMap<readonly ResourceRecord[], boolean>();
+
+/**
+ * Whether any record of a set can hide another (see occluderOf): an NS record below an apex its file
+ * holds whole (its SOA) or below the zone an IaC record names, or a DNAME there. Most zones have none,
+ * and then no name of theirs needs the walk up. Once per set of records.
+ */
+export function hasCuts(records: readonly ResourceRecord[]): boolean {
+  let cuts = cutsOf.get(records);
+  if (cuts !== undefined) return cuts;
+  const apexes = new Set<string>();
+  for (const r of records) if (r.type === 'SOA' && r.owner !== undefined && !r.superseded) apexes.add(r.owner);
+  cuts = records.some((r) => !r.superseded && ((r.type === 'DNAME' && (apexes.size > 0 || r.zone !== undefined)) || (r.type === 'NS' && r.owner !== undefined && (r.zone !== undefined ? r.owner !== r.zone : apexes.size > 0 && !apexes.has(r.owner)))));
+  cutsOf.set(records, cuts);
+  return cuts;
+}
