@@ -335,6 +335,10 @@ describe('dmarc-lens senders and check on the example workspace', () => {
     assert.match(r.stdout, /HubSpot \(From: news\.northwind\.example\): WILL FAIL DMARC/);
     assert.match(r.stdout, /publish hs1-4315870\._domainkey\.news\.northwind\.example CNAME news-northwind-example\.hs<NN>a\.dkim\.hubspotemail\.net/);
     assert.match(r.stdout, /Mailchimp .*\n(.*\n)*.*reports: 312 messages, 312 failing DMARC/);
+    // The records align, the reports say otherwise: the verdict says both, and what to check.
+    assert.match(r.stdout, /^ {2}Mailchimp \(From: northwind\.example\): passes DMARC by the records, but the reports show it FAILING \[p=none at _dmarc\.northwind\.example\]$/m);
+    assert.match(r.stdout, /^ {4}check that Mailchimp signs with d=northwind\.example now \(reports of mail sent before that set-up show the same\)$/m);
+    assert.match(r.stdout, /^ {2}SendGrid \(Twilio\) \(From: northwind\.example\): passes DMARC \[/m);
     const j = JSON.parse(cli('senders', 'examples', '--format', 'json').stdout);
     assert.deepEqual(
       j.senders.map((s: { provider: string; passesDmarc: boolean }) => `${s.provider} ${s.passesDmarc}`),

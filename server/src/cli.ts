@@ -890,11 +890,14 @@ function sendersCommand(args: Args, out: (s: string) => void, warn: (m: string) 
   if (config.file) lines.push(`Senders declared in ${path.relative(process.cwd(), config.file) || config.file}:`);
   for (const v of verdicts) {
     const ok = v.spf.aligned || v.dkim.aligned;
-    lines.push(`  ${v.label} (From: ${v.profile.from}): ${ok ? 'passes DMARC' : 'WILL FAIL DMARC'}${v.coverage ? ` [${v.coverage.decidedBy}=${v.coverage.policy}${v.coverage.testing ? ', t=y' : ''} at _dmarc.${v.coverage.at}]` : ' [no DMARC record]'}`);
+    // The records align, but the reports show the platform's mail failing: said in the verdict, not only in the counts below it.
+    const failingInReports = ok && v.problems.some((p) => p.rule === 'sender/failing-in-reports');
+    lines.push(`  ${v.label} (From: ${v.profile.from}): ${ok ? (failingInReports ? 'passes DMARC by the records, but the reports show it FAILING' : 'passes DMARC') : 'WILL FAIL DMARC'}${v.coverage ? ` [${v.coverage.decidedBy}=${v.coverage.policy}${v.coverage.testing ? ', t=y' : ''} at _dmarc.${v.coverage.at}]` : ' [no DMARC record]'}`);
     lines.push(`    SPF  ${v.spf.aligned ? 'aligned' : 'not aligned'}: ${v.spf.why}`);
     lines.push(`    DKIM ${v.dkim.aligned ? 'aligned' : 'not aligned'}: ${v.dkim.why}`);
     if (!ok) for (const p of [...v.dkim.publish, ...v.spf.publish]) lines.push(`    publish ${describeRecord(p)}`);
     if (v.evidence) lines.push(`    reports: ${v.evidence.messages} message${v.evidence.messages === 1 ? '' : 's'}, ${v.evidence.failing} failing DMARC (${v.evidence.reports} report${v.evidence.reports === 1 ? '' : 's'})`);
+    if (failingInReports) lines.push(`    check that ${v.label} ${v.dkim.aligned ? `signs with d=${v.profile.from} now` : 'sends with the Return-Path published now'} (reports of mail sent before that set-up show the same)`);
   }
   if (!verdicts.length) lines.push('No senders are declared (`domains` in .dmarc-lens.json).');
   for (const [d, list] of Object.entries(suggestions)) {
