@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { previewHtml } from '../client/src/previewHtml';
 import { readReports } from '../server/src/reports/aggregate';
 import { previewModel } from '../server/src/reports/preview';
+import { readZone, workspaceSetUp } from '../server/src/service';
+import { WorkspaceIndex } from '../server/src/workspace';
 import { spawnSync } from 'node:child_process';
 import { ROOT } from './helpers';
 
@@ -65,6 +67,18 @@ describe('report preview in Chromium', () => {
     assert.match(await p.textContent('#verdict'), /Not yet: 1 source still fails DMARC .*198\.2\.129\.12/);
     assert.equal(await p.locator('#chart rect.bar').count(), 1);
     assert.match(await p.textContent('#services'), /Mailchimp.*publish CNAME `k2\._domainkey`/s);
+    // With the example workspace, which now publishes Mailchimp's k2/k3 CNAMEs: set up, not to publish again.
+    const ws = new WorkspaceIndex();
+    const zone = path.join(ROOT, 'examples', 'northwind.example.zone');
+    const parsed = readZone(fs.readFileSync(zone, 'utf8'), zone, { readFile: (f) => fs.readFileSync(f, 'utf8') });
+    ws.set(zone, parsed.zone.records, parsed.sites);
+    const withWs = await browser.newPage();
+    await withWs.goto(page('example-ws', previewModel(reports, failures, [], workspaceSetUp(ws))));
+    await withWs.waitForSelector('#services tbody tr');
+    const services = await withWs.textContent('#services');
+    assert.match(services, /Mailchimp.*set up in the workspace now \(DKIM: it signs with d=northwind\.example \(selectors k2, k3\)\): mail sent since then should align/s);
+    assert.doesNotMatch(services, /publish CNAME `k2/);
+    await withWs.close();
     assert.equal(await p.locator('#failing tbody tr').count(), 2);
     assert.equal(await p.textContent('#shown'), '3 of 3 records');
     const ips = async () => p.$$eval('#records tbody tr td:first-child', (tds: Element[]) => tds.map((td) => td.textContent));

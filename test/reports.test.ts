@@ -295,6 +295,24 @@ describe('failure reports (RFC 9991, ARF)', () => {
     assert.equal(compared, 3);
   });
 
+  it('a platform failing in the reports whose set-up the workspace publishes at every From domain it failed for is said to be set up, not told to publish it', () => {
+    // Mailchimp mail (d=mcsv.net, bounce on mcsv.net) failing for two From domains; the workspace has its set-up for one of them.
+    const mc = (from: string, n: number) =>
+      `<record><row><source_ip>198.2.129.12</source_ip><count>${n}</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>${from}</header_from></identifiers><auth_results><dkim><domain>mcsv.net</domain><result>pass</result></dkim><spf><domain>mail198.atl121.mcsv.net</domain><result>pass</result></spf></auth_results></record>`;
+    const doc = (recs: string) => readReports(Buffer.from(xml(recs)), 'r.xml').reports;
+    const setUp = (provider: string, domain: string) => (provider === 'mailchimp' && domain === 'example.com' ? 'DKIM: it signs with d=example.com (selectors k2, k3)' : undefined);
+    const one = reportStats(doc(mc('example.com', 7)), { setUp }).byService.find((v) => v.provider === 'mailchimp')!;
+    assert.deepEqual([one.publish, one.published], [undefined, 'DKIM: it signs with d=example.com (selectors k2, k3)']);
+    const two = reportStats(doc(mc('example.com', 7) + mc('shop.example.com', 3)), { setUp }).byService.find((v) => v.provider === 'mailchimp')!;
+    assert.equal(two.published, undefined);
+    assert.match(two.publish!, /k2\._domainkey/);
+    // Without a workspace, as before.
+    assert.match(reportStats(doc(mc('example.com', 7))).byService.find((v) => v.provider === 'mailchimp')!.publish!, /k2\._domainkey/);
+    // The CLI with --workspace, on the example reports and workspace.
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'report', 'examples/reports', '--workspace', 'examples'], { cwd: ROOT, encoding: 'utf8' });
+    assert.match(r.stdout, /^ {2}service: Mailchimp: 312 messages from 1 source, DMARC pass 0\.0% \(DKIM aligned 0\.0%, SPF aligned 0\.0%\); the workspace now publishes its set-up \(DKIM: it signs with d=northwind\.example \(selectors k2, k3\)\): mail sent since then should align$/m);
+  });
+
   it('the CLI lists them in text and JSON, and previews them', () => {
     const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dl-ruf-'));
     fs.writeFileSync(path.join(dir, 'ruf.eml'), arf('Feedback-Type: auth-failure\nUser-Agent: Receiver/2.0\nAuth-Failure: dkim\nSource-IP: 192.0.2.7\nReported-Domain: example.com\nDKIM-Domain: example.com\nDKIM-Selector: s1'));

@@ -14,7 +14,7 @@ import { collectFiles, collectReportFiles, readFileBytes, readTextFile, REPORT_F
 import { useProviders } from './senders/catalog';
 import { describe as describeRecord, orgDomain } from './senders/analyze';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
-import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, type LintOptions, type ParsedZone, type ZoneAnalysis } from './service';
+import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, workspaceSetUp, type LintOptions, type ParsedZone, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
 import { readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { reportStats, type ReportStats } from './reports/stats';
@@ -92,7 +92,7 @@ const USAGE = `Usage:
   dmarc-lens dmarc DOMAIN [--spf-domain NAME[,NAME]] [--dkim-domain NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens dkim DOMAIN [--selector NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens drift PATH... [--dns HOST:PORT] [--timeout MS] [--format text|json|github] [--origin ZONE]
-  dmarc-lens report PATH... [--format text|json|html]
+  dmarc-lens report PATH... [--format text|json|html] [--workspace DIR]
   dmarc-lens rules [--format text|json]
   dmarc-lens --version | --help
 
@@ -625,21 +625,23 @@ function formatRules(format: string): string {
   return allRules.map((r) => `${r.id.padEnd(32)} ${r.severity.padEnd(11)} ${r.fixable ? 'fix ' : '    '}${r.summary.replace(/`/g, '')}`).join('\n') + '\n';
 }
 
+/** The records of the files under a --workspace folder. */
+function workspaceIndexOf(dir: string): WorkspaceIndex {
+  const { files, errors } = collectFiles([dir]);
+  if (errors.length) throw new UsageError(errors[0]);
+  const index = new WorkspaceIndex();
+  for (const file of files) {
+    const text = readTextFile(file);
+    if (text === undefined || isBinary(text)) continue;
+    const p = readZone(text, file, { readFile: readTextFile });
+    index.set(file, p.zone.records, p.sites);
+  }
+  return index;
+}
+
 /** The resolver of the `spf` and `dmarc` commands: the --workspace folder's records first, then live DNS (--dns, unless --offline), then the bundled snapshot. */
 function commandResolver(args: Args): ChainResolver {
-  let workspace: WorkspaceResolver | undefined;
-  if (args.workspace) {
-    const { files, errors } = collectFiles([args.workspace]);
-    if (errors.length) throw new UsageError(errors[0]);
-    const index = new WorkspaceIndex();
-    for (const file of files) {
-      const text = readTextFile(file);
-      if (text === undefined || isBinary(text)) continue;
-      const p = readZone(text, file, { readFile: readTextFile });
-      index.set(file, p.zone.records, p.sites);
-    }
-    workspace = new WorkspaceResolver(index);
-  }
+  const workspace = args.workspace ? new WorkspaceResolver(workspaceIndexOf(args.workspace)) : undefined;
   const live = args.offline ? undefined : new LiveResolver({ servers: args.dns ? [args.dns] : undefined, timeoutMs: args.timeoutMs ?? 1500 });
   return new ChainResolver(workspace, live);
 }
@@ -957,13 +959,15 @@ function reportCommand(args: Args, out: (s: string) => void): number {
   }
   const s = summarize(reports);
   // The text summary does not list every source IP: that table (133 000 entries in a big report) is built for JSON and HTML only.
-  const stats = reportStats(reports, { byIp: args.format !== 'text' });
+  // With --workspace, a platform failing in the reports whose set-up the files now publish is said to be set up, not told to publish it.
+  const setUp = args.workspace ? workspaceSetUp(workspaceIndexOf(args.workspace)) : undefined;
+  const stats = reportStats(reports, { byIp: args.format !== 'text', setUp });
   if (args.format === 'html') {
     // One self-contained page, the panel's view: the model and the panel's script inline, no network.
     const script = readTextFile(path.join(__dirname, 'webview.js'));
     if (script === undefined) throw new UsageError('the preview script (dist/webview.js) is missing; run npm run build');
     const nonce = crypto.randomBytes(16).toString('base64url');
-    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: previewModel(reports, failures, failureReports) }));
+    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: previewModel(reports, failures, failureReports, setUp) }));
   } else if (args.format === 'json') {
     const forensic = failureReports.map(({ arrivalDate, ...f }) => ({ file: f.origin, ...f, arrivalDate: iso(arrivalDate) }));
     out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...statsJson(stats) } }, null, 2) + '\n');
@@ -989,7 +993,7 @@ function reportCommand(args: Args, out: (s: string) => void): number {
     const p = (a: number, b: number) => (b ? `${((a / b) * 100).toFixed(1)}%` : '-');
     if (stats.messages) out(`  aligned SPF and DKIM ${p(stats.both, stats.messages)}, SPF only ${p(stats.spfOnly, stats.messages)}, DKIM only ${p(stats.dkimOnly, stats.messages)}, neither ${p(stats.neither, stats.messages)}; dispositions ${Object.entries(stats.dispositions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     for (const v of stats.byService.slice(0, 10))
-      out(`  service: ${v.service}: ${n(v.messages, 'message')} from ${v.sources} source${v.sources === 1 ? '' : 's'}, DMARC pass ${p(v.pass, v.messages)} (DKIM aligned ${p(v.dkimAligned, v.messages)}, SPF aligned ${p(v.spfAligned, v.messages)})${v.publish ? `; to align, publish ${v.publish}` : ''}\n`);
+      out(`  service: ${v.service}: ${n(v.messages, 'message')} from ${v.sources} source${v.sources === 1 ? '' : 's'}, DMARC pass ${p(v.pass, v.messages)} (DKIM aligned ${p(v.dkimAligned, v.messages)}, SPF aligned ${p(v.spfAligned, v.messages)})${v.publish ? `; to align, publish ${v.publish}` : v.published ? `; the workspace now publishes its set-up (${v.published}): mail sent since then should align` : ''}\n`);
     for (const d of stats.byDay.slice(-14)) out(`  day: ${d.day} ${n(d.messages, 'message')}, DMARC pass ${p(d.pass, d.messages)}\n`);
     for (const h of stats.byHeaderFrom.slice(0, 5)) out(`  header-from: ${h.domain} ${n(h.messages, 'message')}, DMARC pass ${p(h.pass, h.messages)}\n`);
     for (const f of s.failingSources.slice(0, 10))

@@ -66,7 +66,7 @@ import { definitions, highlights, includeAt, includeLinks, nameAt, references, w
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
 import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isMtaStsPolicyName, isSourceFileName, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
-import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, usableFixes, type RuleSetting, type ZoneAnalysis } from './service';
+import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, usableFixes, workspaceSetUp, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { referrerKey, signerKey, WorkspaceIndex, type IndexEntry } from './workspace';
@@ -957,7 +957,7 @@ connection.onDidChangeWatchedFiles((params) => {
 });
 
 /** The report preview's data: the reader's model of a report file, its summary and the rollout verdict. */
-connection.onRequest('dmarcLens/readReport', (params: { uri: string }) => {
+connection.onRequest('dmarcLens/readReport', async (params: { uri: string }) => {
   const target = toPath(params.uri);
   let files: string[];
   try {
@@ -979,7 +979,9 @@ connection.onRequest('dmarcLens/readReport', (params: { uri: string }) => {
     }
   }
   if (files.length === 0) failures.push({ origin: target, message: 'no .xml, .gz, .zip, .eml or .mbox files in this folder' });
-  return previewModel(reports, failures, failureReports);
+  // A platform failing in the reports whose set-up the workspace now publishes is said to be set up, not told to publish it.
+  await indexed;
+  return previewModel(reports, failures, failureReports, workspaceSetUp(workspace));
 });
 
 /**

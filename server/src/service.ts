@@ -31,6 +31,7 @@ import { mxHost } from './dns/types';
 import { parseDocument as parseYamlDocument } from 'yaml';
 import { isDnscontrolName, isJavaScriptName, isMtaStsPolicyName, isProseOrCodeName, isYamlSourceName, isZoneFileName, looksLikeDnscontrol } from './files';
 import type { Finding, Fix, OffsetRange, RecordSite, RelatedInfo, ResourceRecord, Severity } from './types';
+import type { SetUpOf } from './reports/stats';
 
 export type RuleSetting = Severity | 'off';
 
@@ -609,6 +610,28 @@ function checkEvidence(sites: readonly AnalyzedSite[], reports: readonly Aggrega
 /** Sender verdicts against the workspace DNS model (every file's records) and the reports. */
 export function workspaceSenders(profiles: readonly SenderProfile[], ws: WorkspaceIndex, reports: readonly AggregateReport[] | undefined): SenderVerdict[] {
   return analyzeSenders(profiles, (owner) => ws.at(owner), { reports, exists: (n) => ws.exists(n), keysUnder: (d) => ws.under(`_domainkey.${d}`) });
+}
+
+/**
+ * What the workspace publishes that aligns a platform's mail at a From domain, by the same analysis as a
+ * declared sender's (its DKIM set-up, or its Return-Path), for the report statistics: a platform failing
+ * in reports sent before that set-up is not told to publish it again. A domain the workspace does not
+ * hold gets nothing (its set-up cannot be seen).
+ */
+export function workspaceSetUp(ws: WorkspaceIndex): SetUpOf {
+  const memo = new Map<string, string | undefined>();
+  return (providerId, domain) => {
+    const key = `${providerId} ${domain}`;
+    if (memo.has(key)) return memo.get(key);
+    let said: string | undefined;
+    if (ws.exists(domain)) {
+      const profile: SenderProfile = { domain, provider: providerId, from: domain, dkimSelectors: [], ips: [], range: { start: 0, end: 0 }, ranges: { selectors: [] } };
+      const [v] = workspaceSenders([profile], ws, undefined);
+      said = v?.dkim.aligned ? `DKIM: ${v.dkim.why}` : v?.spf.aligned ? `SPF: ${v.spf.why}` : undefined;
+    }
+    memo.set(key, said);
+    return said;
+  };
 }
 
 /**
