@@ -9,6 +9,8 @@ import { previewHtml } from '../client/src/previewHtml';
 import { readReports } from '../server/src/reports/aggregate';
 import { previewModel } from '../server/src/reports/preview';
 import { readZone, workspaceSetUp } from '../server/src/service';
+import { workspaceSources } from '../server/src/reports/sources';
+import { ChainResolver, WorkspaceResolver } from '../server/src/dns/chain';
 import { WorkspaceIndex } from '../server/src/workspace';
 import { spawnSync } from 'node:child_process';
 import { ROOT } from './helpers';
@@ -73,11 +75,14 @@ describe('report preview in Chromium', () => {
     const parsed = readZone(fs.readFileSync(zone, 'utf8'), zone, { readFile: (f) => fs.readFileSync(f, 'utf8') });
     ws.set(zone, parsed.zone.records, parsed.sites);
     const withWs = await browser.newPage();
-    await withWs.goto(page('example-ws', previewModel(reports, failures, [], workspaceSetUp(ws))));
+    const sourceOf = await workspaceSources(reports, new ChainResolver(new WorkspaceResolver(ws), undefined));
+    await withWs.goto(page('example-ws', previewModel(reports, failures, [], { setUp: workspaceSetUp(ws), sourceOf })));
     await withWs.waitForSelector('#services tbody tr');
     const services = await withWs.textContent('#services');
     assert.match(services, /Mailchimp.*set up in the workspace now \(DKIM: it signs with d=northwind\.example \(selectors k2, k3\)\): mail sent since then should align/s);
     assert.doesNotMatch(services, /publish CNAME `k2/);
+    // The domain's own server, by its SPF record in the workspace.
+    assert.match(services, /192\.0\.2\.25.*authorised by the SPF record of northwind\.example \(workspace\)/s);
     await withWs.close();
     assert.equal(await p.locator('#failing tbody tr').count(), 2);
     assert.equal(await p.textContent('#shown'), '3 of 3 records');

@@ -7,6 +7,10 @@ import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { readReports, summarize } from '../server/src/reports/aggregate';
 import { reportStats } from '../server/src/reports/stats';
+import { workspaceSources } from '../server/src/reports/sources';
+import { ChainResolver, WorkspaceResolver } from '../server/src/dns/chain';
+import { WorkspaceIndex } from '../server/src/workspace';
+import { readZone } from '../server/src/service';
 import { previewModel } from '../server/src/reports/preview';
 import { CORPUS, ROOT } from './helpers';
 import { spawnSync } from 'node:child_process';
@@ -311,6 +315,23 @@ describe('failure reports (RFC 9991, ARF)', () => {
     // The CLI with --workspace, on the example reports and workspace.
     const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'report', 'examples/reports', '--workspace', 'examples'], { cwd: ROOT, encoding: 'utf8' });
     assert.match(r.stdout, /^ {2}service: Mailchimp: 312 messages from 1 source, DMARC pass 0\.0% \(DKIM aligned 0\.0%, SPF aligned 0\.0%\); the workspace now publishes its set-up \(DKIM: it signs with d=northwind\.example \(selectors k2, k3\)\): mail sent since then should align$/m);
+    assert.match(r.stdout, /^ {2}service: 192\.0\.2\.25 \(authorised by the SPF record of northwind\.example\): 1840 messages/m);
+  });
+
+  it('says of a source no platform names whether the From domain\'s SPF record in the workspace authorises it; what the workspace cannot decide, it does not say', async () => {
+    const ws = new WorkspaceIndex();
+    const zone = '$ORIGIN example.com.\n@ IN TXT "v=spf1 ip4:192.0.2.0/28 -all"\nshop IN TXT "v=spf1 ip4:192.0.2.1 include:_spf.elsewhere.example -all"\n';
+    const p = readZone(zone, 'example.com.zone');
+    ws.set('example.com.zone', p.zone.records, p.sites);
+    const row = (ip: string, from: string) => `<record><row><source_ip>${ip}</source_ip><count>1</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>${from}</header_from></identifiers></record>`;
+    const reports = readReports(Buffer.from(xml(row('192.0.2.5', 'example.com') + row('203.0.113.9', 'example.com') + row('192.0.2.1', 'shop.example.com') + row('198.51.100.7', 'shop.example.com'))), 'r.xml').reports;
+    const sourceOf = await workspaceSources(reports, new ChainResolver(new WorkspaceResolver(ws), undefined));
+    assert.deepEqual(
+      ['192.0.2.5 example.com', '203.0.113.9 example.com', '192.0.2.1 shop.example.com', '198.51.100.7 shop.example.com'].map((k) => sourceOf(k.split(' ')[0], k.split(' ')[1]) ?? null),
+      ['authorised by the SPF record of example.com', 'not authorised by the SPF record of example.com (fail)', 'authorised by the SPF record of shop.example.com', null],
+    );
+    const st = reportStats(reports, { sourceOf });
+    assert.equal(st.byService.find((v) => v.service === '203.0.113.9')?.spf, 'not authorised by the SPF record of example.com (fail)');
   });
 
   it('the CLI lists them in text and JSON, and previews them', () => {

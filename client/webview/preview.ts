@@ -236,7 +236,7 @@ function render(model: Model, parseMs = 0): void {
       table(
         'services',
         ['Service', 'Sources', 'Messages', 'DMARC pass', 'DKIM pass', 'DKIM aligned', 'SPF pass', 'SPF aligned', 'To align'],
-        st.byService.slice(0, 100).map((v) => [v.service, num(v.sources), num(v.messages), share(v.pass, v.messages), share(v.dkimPass, v.messages), share(v.dkimAligned, v.messages), share(v.spfPass, v.messages), share(v.spfAligned, v.messages), v.publish ? `publish ${v.publish}` : v.published ? `set up in the workspace now (${v.published}): mail sent since then should align` : v.pass < v.messages && !v.provider ? 'unknown source: authorise it if it is yours' : '']),
+        st.byService.slice(0, 100).map((v) => [v.service, num(v.sources), num(v.messages), share(v.pass, v.messages), share(v.dkimPass, v.messages), share(v.dkimAligned, v.messages), share(v.spfPass, v.messages), share(v.spfAligned, v.messages), v.publish ? `publish ${v.publish}` : v.published ? `set up in the workspace now (${v.published}): mail sent since then should align` : v.spf?.startsWith('authorised') ? `${v.spf} (workspace)${v.pass < v.messages ? ', yet some of its mail fails DMARC: check the envelope domain and DKIM signature it sends with' : ''}` : v.spf ? `${v.spf}: authorise it if it is yours` : v.pass < v.messages && !v.provider ? 'unknown source: authorise it if it is yours' : '']),
         [1, 2, 3, 4, 5, 6, 7],
       ),
     );

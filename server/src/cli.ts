@@ -29,6 +29,7 @@ import { setTerraformWorkspace, terraformRunCache } from './sources/terraform';
 import { ConfigCache, includedFormat, isIgnored, parseConfig, type ProjectConfig } from './config';
 import { isIP } from 'node:net';
 import { bundledSnapshot, ChainResolver, MemoResolver, WorkspaceResolver } from './dns/chain';
+import { workspaceSources } from './reports/sources';
 import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { mxHost } from './dns/types';
@@ -930,7 +931,7 @@ function statsJson(st: ReportStats) {
 }
 
 /** `dmarc-lens report`: reads aggregate reports and sums them up. */
-function reportCommand(args: Args, out: (s: string) => void): number {
+async function reportCommand(args: Args, out: (s: string) => void): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('report needs at least one file or folder');
   if (!['text', 'json', 'html'].includes(args.format)) throw new UsageError(`--format wants text, json or html, got "${args.format}"`);
   const reports: AggregateReport[] = [];
@@ -960,14 +961,16 @@ function reportCommand(args: Args, out: (s: string) => void): number {
   const s = summarize(reports);
   // The text summary does not list every source IP: that table (133 000 entries in a big report) is built for JSON and HTML only.
   // With --workspace, a platform failing in the reports whose set-up the files now publish is said to be set up, not told to publish it.
-  const setUp = args.workspace ? workspaceSetUp(workspaceIndexOf(args.workspace)) : undefined;
-  const stats = reportStats(reports, { byIp: args.format !== 'text', setUp });
+  // And a source no platform names is said to be authorised by the From domain's SPF record there, or not.
+  const index = args.workspace ? workspaceIndexOf(args.workspace) : undefined;
+  const workspace = index ? { setUp: workspaceSetUp(index), sourceOf: await workspaceSources(reports, new ChainResolver(new WorkspaceResolver(index), undefined)) } : {};
+  const stats = reportStats(reports, { byIp: args.format !== 'text', ...workspace });
   if (args.format === 'html') {
     // One self-contained page, the panel's view: the model and the panel's script inline, no network.
     const script = readTextFile(path.join(__dirname, 'webview.js'));
     if (script === undefined) throw new UsageError('the preview script (dist/webview.js) is missing; run npm run build');
     const nonce = crypto.randomBytes(16).toString('base64url');
-    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: previewModel(reports, failures, failureReports, setUp) }));
+    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: previewModel(reports, failures, failureReports, workspace) }));
   } else if (args.format === 'json') {
     const forensic = failureReports.map(({ arrivalDate, ...f }) => ({ file: f.origin, ...f, arrivalDate: iso(arrivalDate) }));
     out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...statsJson(stats) } }, null, 2) + '\n');
@@ -993,7 +996,7 @@ function reportCommand(args: Args, out: (s: string) => void): number {
     const p = (a: number, b: number) => (b ? `${((a / b) * 100).toFixed(1)}%` : '-');
     if (stats.messages) out(`  aligned SPF and DKIM ${p(stats.both, stats.messages)}, SPF only ${p(stats.spfOnly, stats.messages)}, DKIM only ${p(stats.dkimOnly, stats.messages)}, neither ${p(stats.neither, stats.messages)}; dispositions ${Object.entries(stats.dispositions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     for (const v of stats.byService.slice(0, 10))
-      out(`  service: ${v.service}: ${n(v.messages, 'message')} from ${v.sources} source${v.sources === 1 ? '' : 's'}, DMARC pass ${p(v.pass, v.messages)} (DKIM aligned ${p(v.dkimAligned, v.messages)}, SPF aligned ${p(v.spfAligned, v.messages)})${v.publish ? `; to align, publish ${v.publish}` : v.published ? `; the workspace now publishes its set-up (${v.published}): mail sent since then should align` : ''}\n`);
+      out(`  service: ${v.service}${v.spf ? ` (${v.spf})` : ''}: ${n(v.messages, 'message')} from ${v.sources} source${v.sources === 1 ? '' : 's'}, DMARC pass ${p(v.pass, v.messages)} (DKIM aligned ${p(v.dkimAligned, v.messages)}, SPF aligned ${p(v.spfAligned, v.messages)})${v.publish ? `; to align, publish ${v.publish}` : v.published ? `; the workspace now publishes its set-up (${v.published}): mail sent since then should align` : ''}\n`);
     for (const d of stats.byDay.slice(-14)) out(`  day: ${d.day} ${n(d.messages, 'message')}, DMARC pass ${p(d.pass, d.messages)}\n`);
     for (const h of stats.byHeaderFrom.slice(0, 5)) out(`  header-from: ${h.domain} ${n(h.messages, 'message')}, DMARC pass ${p(h.pass, h.messages)}\n`);
     for (const f of s.failingSources.slice(0, 10))
@@ -1074,7 +1077,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         out(formatRules(args.format));
         return 0;
       case 'report':
-        return reportCommand(args, out);
+        return settle(reportCommand(args, out), err);
       case 'dmarc':
         return settle(dmarcCommand(args, out), err);
       case 'dkim':

@@ -73,6 +73,7 @@ import { referrerKey, signerKey, WorkspaceIndex, type IndexEntry } from './works
 import { cnameTarget, mxData, nsHost, srvTarget } from './records/cname';
 import { mxHost } from './dns/types';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
+import { workspaceSources } from './reports/sources';
 import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { treeFindings } from './spf/findings';
@@ -822,7 +823,13 @@ function indexFromDisk(file: string): boolean {
 }
 
 /** The first index of the workspace: definitions and references wait for it, so they see every file. */
-let indexed: Promise<void> = Promise.resolve();
+/**
+ * Settled once the first indexing of the workspace is done (failed or not). Made now, not when indexing
+ * starts: `initialized` first asks the client for its settings, and a request that comes meanwhile
+ * (references, the inventory, a report preview) must wait for the index, not find it empty.
+ */
+let indexDone: () => void = () => undefined;
+const indexed: Promise<void> = new Promise((resolve) => (indexDone = resolve));
 
 /** Reads every zone file of the workspace folders into the workspace model, with progress. */
 async function indexWorkspace(): Promise<void> {
@@ -899,8 +906,8 @@ connection.onInitialize((params) => {
 connection.onInitialized(async () => {
   await loadSettings().catch((e) => connection.console.warn(`dmarc-lens: could not read settings: ${e}`));
   void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/{*.zone,*.db,db.*,*.yaml,*.yml,*.json,*.template,*.tf,*.tfvars,*.tpl,*.tftpl,*.txt,*.js,.dmarc-lens.json,*.xml,*.gz,*.zip,*.eml,*.mbox}' }] }).catch(() => undefined);
-  indexed = indexWorkspace().catch((e) => connection.console.error(`dmarc-lens: indexing failed: ${e}`));
-  await indexed;
+  await indexWorkspace().catch((e) => connection.console.error(`dmarc-lens: indexing failed: ${e}`));
+  indexDone();
 });
 
 connection.onDidChangeConfiguration(async () => {
@@ -980,8 +987,9 @@ connection.onRequest('dmarcLens/readReport', async (params: { uri: string }) => 
   }
   if (files.length === 0) failures.push({ origin: target, message: 'no .xml, .gz, .zip, .eml or .mbox files in this folder' });
   // A platform failing in the reports whose set-up the workspace now publishes is said to be set up, not told to publish it.
+  // And a source no platform names is said to be authorised by the From domain's SPF record in the workspace, or not (no DNS query).
   await indexed;
-  return previewModel(reports, failures, failureReports, workspaceSetUp(workspace));
+  return previewModel(reports, failures, failureReports, { setUp: workspaceSetUp(workspace), sourceOf: await workspaceSources(reports, new ChainResolver(new WorkspaceResolver(workspace), undefined)) });
 });
 
 /**

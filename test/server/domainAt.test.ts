@@ -72,3 +72,29 @@ describe('language server: dmarcLens/domainAt', () => {
     assert.equal(await client.conn.sendRequest('dmarcLens/domainAt', { uri: 'file:///not/open.zone', position: { line: 0, character: 0 } }), null);
   });
 });
+
+describe('language server: dmarcLens/readReport with the workspace', () => {
+  let client: TestClient;
+  let dir: string;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-readreport-'));
+    const examples = path.resolve(__dirname, '..', '..', '..', 'examples');
+    fs.copyFileSync(path.join(examples, 'northwind.example.zone'), path.join(dir, 'northwind.example.zone'));
+    fs.copyFileSync(path.join(examples, 'northwind.example.dkim.inc'), path.join(dir, 'northwind.example.dkim.inc'));
+    fs.mkdirSync(path.join(dir, 'reports'));
+    for (const f of fs.readdirSync(path.join(examples, 'reports'))) if (f.endsWith('.xml')) fs.copyFileSync(path.join(examples, 'reports', f), path.join(dir, 'reports', f));
+    client = await startServer(dir);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the domain’s own server by its SPF record, and a platform set up since as set up', async () => {
+    const model = (await client.conn.sendRequest('dmarcLens/readReport', { uri: pathToFileURL(path.join(dir, 'reports')).href })) as { stats: { byService: { service: string; spf?: string; publish?: string; published?: string }[] } };
+    const by = new Map(model.stats.byService.map((v) => [v.service, v]));
+    assert.equal(by.get('192.0.2.25')?.spf, 'authorised by the SPF record of northwind.example');
+    assert.equal(by.get('Mailchimp')?.published, 'DKIM: it signs with d=northwind.example (selectors k2, k3)');
+    assert.equal(by.get('Mailchimp')?.publish, undefined);
+  });
+});

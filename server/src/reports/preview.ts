@@ -6,7 +6,7 @@
 import { verdict } from '../rollout';
 import { summarize, type AggregateReport, type ReportSummary } from './aggregate';
 import type { FailureReport } from './failure';
-import { disagrees, recompute, reportStats, serviceOf, type ReportStats, type SetUpOf } from './stats';
+import { disagrees, recompute, reportStats, serviceOf, type ReportStats, type SetUpOf, type SourceOf } from './stats';
 
 /** [sourceIp, count, disposition, dkim, spf, headerFrom, auth results, reporter, service, flags (1 = DMARC pass, 2 = reporter disagrees with the recomputed alignment)] */
 export type PreviewRow = [string, number, string, string, string, string, string, string, string, number];
@@ -42,9 +42,9 @@ export interface PreviewModel {
   verdicts?: { domain: string; messages: number; text: string }[];
 }
 
-export function previewModel(reports: readonly AggregateReport[], failures: { origin: string; message: string }[], failureReports: readonly FailureReport[] = [], setUp?: SetUpOf): PreviewModel {
+export function previewModel(reports: readonly AggregateReport[], failures: { origin: string; message: string }[], failureReports: readonly FailureReport[] = [], workspace: { setUp?: SetUpOf; sourceOf?: SourceOf } = {}): PreviewModel {
   const summary = summarize(reports);
-  const stats = reportStats(reports, { setUp });
+  const stats = reportStats(reports, workspace);
   const rows: PreviewRow[] = [];
   for (const r of reports)
     for (const rec of r.records) {

@@ -30,10 +30,15 @@ export interface ServiceTally extends Tally {
    * it failed for: what aligns there now (instead of `publish`). The failing mail was likely sent before it.
    */
   published?: string;
+  /** A source no platform names (`service` is its IP): what the SPF record of the From domain it sent most mail for says of it (SourceOf). */
+  spf?: string;
 }
 
 /** What the workspace publishes that aligns a platform's mail at a From domain (`DKIM: it signs with d=… (selectors k2, k3)`), if anything. */
 export type SetUpOf = (providerId: string, domain: string) => string | undefined;
+
+/** What the workspace's SPF records say of a source no platform names, for a From domain (`authorised by the SPF record of example.com`), if anything. */
+export type SourceOf = (ip: string, from: string) => string | undefined;
 
 export interface Disagreement {
   origin: string;
@@ -142,7 +147,7 @@ function bump<K>(m: Map<K, Tally>, k: K, messages: number, pass: number): void {
   } else m.set(k, { messages, pass });
 }
 
-export function reportStats(reports: readonly AggregateReport[], options: { maxDisagreements?: number; byIp?: boolean; setUp?: SetUpOf } = {}): ReportStats {
+export function reportStats(reports: readonly AggregateReport[], options: { maxDisagreements?: number; byIp?: boolean; setUp?: SetUpOf; sourceOf?: SourceOf } = {}): ReportStats {
   const maxDisagreements = options.maxDisagreements ?? 200;
   const wantIps = options.byIp !== false;
   const s: ReportStats = { messages: 0, dmarcPass: 0, both: 0, spfOnly: 0, dkimOnly: 0, neither: 0, byDay: [], byIp: [], byService: [], byHeaderFrom: [], dispositions: {}, overrides: {}, disagreements: [], disagreementCount: 0 };
@@ -150,7 +155,7 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
   const ips = new Map<string, Tally>();
   const ipService = new Map<string, string>();
   const froms = new Map<string, Tally>();
-  const services = new Map<string, ServiceTally & { ipSet: Set<string>; failingFroms: Set<string> }>();
+  const services = new Map<string, ServiceTally & { ipSet: Set<string>; failingFroms: Set<string>; froms: Map<string, number> }>();
   for (const r of reports) {
     // A report's messages are spread evenly over the days it covers (whole days, UTC); a report without dates counts on no day.
     const begin = r.metadata.begin;
@@ -180,10 +185,12 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
       const name = p?.name ?? rec.sourceIp;
       if (p && wantIps) ipService.set(rec.sourceIp, p.name);
       let svc = services.get(name);
-      if (!svc) services.set(name, (svc = { service: name, provider: p?.id, messages: 0, pass: 0, sources: 0, dkimPass: 0, dkimAligned: 0, spfPass: 0, spfAligned: 0, ipSet: new Set(), failingFroms: new Set() }));
+      if (!svc) services.set(name, (svc = { service: name, provider: p?.id, messages: 0, pass: 0, sources: 0, dkimPass: 0, dkimAligned: 0, spfPass: 0, spfAligned: 0, ipSet: new Set(), failingFroms: new Set(), froms: new Map() }));
       svc.messages += n;
       svc.pass += pass;
-      if (!pass && p) svc.failingFroms.add((rec.headerFrom || r.policy.domain).toLowerCase().replace(/\.$/, ''));
+      const from = (rec.headerFrom || r.policy.domain).toLowerCase().replace(/\.$/, '');
+      if (!p) svc.froms.set(from, (svc.froms.get(from) ?? 0) + n);
+      if (!pass && p) svc.failingFroms.add(from);
       svc.ipSet.add(rec.sourceIp);
       if (rec.dkimResults.some((d) => isPass(d.result))) svc.dkimPass += n;
       if (rec.spfResults.some((x) => isPass(x.result))) svc.spfPass += n;
@@ -212,12 +219,15 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
   s.byIp = [...ips.entries()].map(([ip, t]) => ({ ip, service: ipService.get(ip), ...t })).sort((a, b) => b.messages - a.messages);
   s.byHeaderFrom = [...froms.entries()].map(([domain, t]) => ({ domain, ...t })).sort((a, b) => b.messages - a.messages);
   s.byService = [...services.values()]
-    .map(({ ipSet, failingFroms, ...t }) => {
+    .map(({ ipSet, failingFroms, froms, ...t }) => {
       const p = t.provider ? providers.find((x) => x.id === t.provider) : undefined;
       // Set up in the workspace for every From domain it failed for: the reports predate it (or the platform does not use it).
       const done = p && t.pass < t.messages && options.setUp && failingFroms.size ? [...failingFroms].map((d) => options.setUp!(p.id, d)) : undefined;
       const published = done?.every((x) => x !== undefined) ? [...new Set(done as string[])].join('; ') : undefined;
-      return { ...t, sources: ipSet.size, publish: p && t.pass < t.messages && !published ? p.dkimSetup : undefined, ...(published ? { published } : {}) };
+      // A source no platform names: what the SPF record of the From domain it sent most mail for says of it.
+      const from = !p && options.sourceOf ? [...froms.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] : undefined;
+      const spf = from !== undefined ? options.sourceOf!(t.service, from) : undefined;
+      return { ...t, sources: ipSet.size, publish: p && t.pass < t.messages && !published ? p.dkimSetup : undefined, ...(published ? { published } : {}), ...(spf ? { spf } : {}) };
     })
     .sort((a, b) => b.messages - a.messages);
   return s;
