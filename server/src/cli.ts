@@ -1061,7 +1061,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format wants text or json, got "${args.format}"`);
         if (args.paths.length === 0) throw new UsageError('inventory needs at least one file or folder');
         const { analyses, workspace } = runCheck(args, {}, warn);
-        const inv = runInventory(analyses, workspace);
+        // The aggregate reports under the folders given: what they say of each DMARC record, and its next step.
+        const inv = runInventory(analyses, workspace, workspaceReports(args.paths, warn));
         // Names under the stand-in of a zone named by an expression (Terraform) are shown as that expression.
         out(showNames(args.format === 'json' ? JSON.stringify({ version: 1, domains: inv }, null, 2) + '\n' : formatInventoryText(inv)));
         return 0;

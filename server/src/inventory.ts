@@ -11,7 +11,9 @@ import { isDynamic } from './records/dynamic';
 import { HOLE } from './records/holes';
 import { policyDomainOf } from './records/smtptls';
 import { tagNamed } from './records/taglist';
-import { STAGES, stageOf } from './rollout';
+import { describe, nextSteps, STAGES, stageOf } from './rollout';
+import { summarize, type AggregateReport } from './reports/aggregate';
+import type { DmarcRecord } from './records/dmarc';
 import { coverageFrom, dmarcBehindCname, workspaceDmarc } from './senders/analyze';
 import { providerForDkimTarget, providerForInclude, providerForSelector } from './senders/catalog';
 import { discoverPolicy } from './senders/treewalk';
@@ -34,6 +36,13 @@ export interface InventoryRecord {
   policy?: string;
   /** A DMARC record's stage on the policy ladder: `1/5: monitoring only (p=none)` (rollout.ts). */
   stage?: string;
+  /**
+   * A DMARC record whose domain has aggregate reports in the workspace: what they say
+   * (`85.3% DMARC pass over 2,156 messages in 1 day, 1 report; still failing: …`), and the next rung of
+   * the ladder with what holds it back, as the editor's code lens says them.
+   */
+  reports?: { text: string; messages: number; passRate: number; blockers: number };
+  next?: string;
   /** A DKIM selector delegated by CNAME: the target, and the platform it belongs to when known. */
   cname?: string;
   provider?: string;
@@ -78,8 +87,32 @@ export interface InventorySource {
  * BIMI, TLS-RPT and MTA-STS records with where they are, null MX, and the sending services the SPF
  * includes and DKIM selectors point to. `workspace` answers for the names the files do not hold.
  */
-export function runInventory(analyses: readonly InventorySource[], workspace: WorkspaceIndex): DomainInventory[] {
+export function runInventory(analyses: readonly InventorySource[], workspace: WorkspaceIndex, reports: readonly AggregateReport[] = []): DomainInventory[] {
   const domains = new Map<string, DomainInventory>();
+  // The reports of each policy domain, summed up once.
+  const byDomain = new Map<string, AggregateReport[]>();
+  for (const r of reports) {
+    const d = r.policy.domain.toLowerCase().replace(/\.$/, '');
+    const list = byDomain.get(d);
+    if (list) list.push(r);
+    else byDomain.set(d, [r]);
+  }
+  const summaries = new Map<string, ReturnType<typeof summarize>>();
+  /** Where a DMARC record stands: its stage, and with reports for its domain, what they say and the next step. */
+  const ladder = (record: DmarcRecord, domain: string): Pick<InventoryRecord, 'stage' | 'reports' | 'next'> => {
+    const stage = stageOf(record);
+    const mine = byDomain.get(domain);
+    if (!mine) return { stage: `${stage.index}/${STAGES}: ${stage.label}` };
+    let summary = summaries.get(domain);
+    if (!summary) summaries.set(domain, (summary = summarize(mine)));
+    const said = describe(summary);
+    const step = nextSteps(record, summary)[0];
+    return {
+      stage: `${stage.index}/${STAGES}: ${stage.label}`,
+      reports: { text: said.text, messages: summary.messages, passRate: summary.passRate, blockers: said.blockers },
+      ...(step ? { next: `${step.action}${step.blockers > 0 ? ` — not yet: ${step.blockers} source${step.blockers === 1 ? '' : 's'} still fail${step.blockers === 1 ? 's' : ''} DMARC` : ''}` } : {}),
+    };
+  };
   const indexes = new Map<string, LineIndex>();
   const seen = new Set<string>();
   /** Whether this record was listed already; marks it listed. */
@@ -133,8 +166,8 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
           continue;
         }
         // Where the record stands on the way to enforcement, as the editor's code lens says it.
-        const stage = s.dmarc ? stageOf(s.dmarc) : undefined;
-        get(owner.slice('_dmarc.'.length)).dmarc.push({ ...base, policy: s.dmarc?.byName.get('p')?.value, ...(stage ? { stage: `${stage.index}/${STAGES}: ${stage.label}` } : {}) });
+        const domain = owner.slice('_dmarc.'.length);
+        get(domain).dmarc.push({ ...base, policy: s.dmarc?.byName.get('p')?.value, ...(s.dmarc ? ladder(s.dmarc, domain) : {}) });
       } else if (s.kind === 'bimi') {
         // `<selector>._bimi.<domain>`; a record anywhere else is never found (bimi/wrong-owner says so).
         const name = bimiName(owner);
@@ -196,7 +229,6 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
         // The record at the end of the chain, when the workspace holds it (a policy kept in one place for many domains).
         const chain = dmarcBehindCname((n) => workspace.at(n), r);
         const held = chain?.found ?? [];
-        const stage = held.length === 1 ? stageOf(held[0].site!.dmarc!) : undefined;
         if (held.length === 1) reached.add(chain!.end);
         get(domain).dmarc.push({
           kind: 'dmarc',
@@ -204,7 +236,7 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
           value: held.length === 1 ? `CNAME → ${cnameTarget(r)}${chain!.end !== cnameTarget(r) ? ` → ${chain!.end}` : ''}: ${held[0].site!.site.value}` : `CNAME → ${cnameTarget(r)} (hosted: the policy is at the target)`,
           path: r.uri,
           range: lspRange(index, r.range),
-          ...(held.length === 1 ? { policy: held[0].site!.dmarc!.byName.get('p')?.value, ...(stage ? { stage: `${stage.index}/${STAGES}: ${stage.label}` } : {}) } : {}),
+          ...(held.length === 1 ? { policy: held[0].site!.dmarc!.byName.get('p')?.value, ...ladder(held[0].site!.dmarc!, domain) } : {}),
         });
         continue;
       }
@@ -251,7 +283,7 @@ export function formatInventoryText(inv: DomainInventory[]): string {
     out.push(d.domain);
     if (d.nullMx) out.push(`  MX     null MX: takes no mail (RFC 7505)  (${d.nullMx.path}:${d.nullMx.range.start.line + 1})`);
     for (const r of d.spf) out.push(`  SPF    ${r.value}  (${loc(r)})`);
-    for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})${r.stage ? `\n         stage ${r.stage}` : ''}`);
+    for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})${r.stage ? `\n         stage ${r.stage}` : ''}${r.reports ? `\n         reports: ${r.reports.text}` : ''}${r.next ? `\n         next: ${r.next}` : ''}`);
     for (const r of d.dkim) out.push(`  DKIM   ${r.selector}: ${r.cname ? `CNAME → ${r.cname}${r.provider ? ` (${r.provider})` : ''}` : (r.key ?? 'no key')}  (${loc(r)})`);
     for (const r of d.tlsrpt) out.push(`  TLS-RPT ${r.value}  (${loc(r)})`);
     for (const r of d.mtaSts) out.push(`  MTA-STS ${r.value}  (${loc(r)})`);

@@ -1374,7 +1374,7 @@ connection.onRequest('dmarcLens/inventory', async (): Promise<{ text: string; do
       }
     return { zone: { records: s.records, texts }, sites: s.sites };
   });
-  const inv = runInventory(sources, workspace).map((d) => ({
+  const inv = runInventory(sources, workspace, allReports()).map((d) => ({
     ...d,
     ...Object.fromEntries((['spf', 'dmarc', 'dkim', 'bimi', 'tlsrpt', 'mtaSts'] as const).map((k) => [k, d[k].map((r) => ({ ...r, path: workspaceRelative(r.path) }))])),
     ...(d.nullMx ? { nullMx: { ...d.nullMx, path: workspaceRelative(d.nullMx.path) } } : {}),
