@@ -110,7 +110,7 @@ export interface ResourceRecord {
   ownerSuffix?: string;
   /** Infrastructure as code: where the record's name is written (Terraform's `name` attribute, an octoDNS key, a DNSControl record's first argument), for navigation. */
   ownerRange?: OffsetRange;
-  /** Infrastructure as code: where the name a CNAME, MX or NS record points to is written. */
+  /** Infrastructure as code: where the name a CNAME, MX, NS or SRV record points to is written. */
   dataRange?: OffsetRange;
   /**
    * Infrastructure as code: the zone the record is published in, when the source names it (its

@@ -263,13 +263,19 @@ describe('rename (infrastructure as code)', () => {
       '  type    = "MX"',
       '  records = ["10 mail_server.example.com.", "20 backup.example.com."]',
       '}',
+      'resource "aws_route53_record" "submission" {',
+      '  zone_id = "Z1"',
+      '  name    = "_submission._tcp.example.org"',
+      '  type    = "SRV"',
+      '  records = ["0 5 587 mail_server.example.com."]',
+      '}',
       '',
     ].join('\n');
     const yaml = ["'':", '  type: CNAME', '  value: mail_server.example.com.', ''].join('\n');
     const all = { ...files, 'main.tf': tf, 'example.info.yaml': yaml };
     const o = rename(all, 'example.com.zone', 'mail_server IN A', 'mail-server') as Record<string, string>;
     assert.equal(typeof o, 'object', String(o));
-    assert.equal(o['main.tf'], tf.replace('name    = "mail_server"', 'name    = "mail-server"').replace('"10 mail_server.example.com."', '"10 mail-server.example.com."'));
+    assert.equal(o['main.tf'], tf.replace('name    = "mail_server"', 'name    = "mail-server"').replace('"10 mail_server.example.com."', '"10 mail-server.example.com."').replace('"0 5 587 mail_server.example.com."', '"0 5 587 mail-server.example.com."'));
     assert.equal(o['example.info.yaml'], yaml.replace('mail_server.example.com.', 'mail-server.example.com.'));
     assert.equal(o['example.com.zone'], (rename(files, 'example.com.zone', 'mail_server IN A', 'mail-server') as Record<string, string>)['example.com.zone']);
     // Started from the Terraform name attribute: the same edits; what is typed is relative to the zone, as the file writes it.

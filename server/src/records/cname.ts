@@ -169,12 +169,13 @@ export function cnameChainEnd(name: string, cnameAt: (name: string) => ResourceR
 }
 
 /**
- * The name a CNAME, MX or NS record of infrastructure as code points to (absolute, lower case, no
- * trailing dot); undefined for the null MX or other types. An MX's exchange is its last word, whether
- * the source gives the preference apart or in the value (`"10 mx1.example.com."`).
+ * The name a CNAME, MX, NS or SRV record of infrastructure as code points to (absolute, lower case, no
+ * trailing dot); undefined for the null MX, an SRV record's `.` (no service) or other types. An MX's
+ * exchange is its last word, whether the source gives the preference apart or in the value (`"10 mx1.example.com."`).
  */
 export function dataName(r: ResourceRecord): string | undefined {
-  const raw = r.type === 'CNAME' ? cnameTarget(r) : r.type === 'MX' ? r.rdata.join(' ').trim().split(/\s+/).pop() : r.type === 'NS' ? r.rdata[0] : undefined;
+  // An MX's exchange and an SRV's target are the value's last word (`10 mx1.example.com.`, `0 5 587 mail.example.com.`).
+  const raw = r.type === 'CNAME' ? cnameTarget(r) : r.type === 'MX' || r.type === 'SRV' ? r.rdata.join(' ').trim().split(/\s+/).pop() : r.type === 'NS' ? r.rdata[0] : undefined;
   const n = raw?.trim().toLowerCase().replace(/\.$/, '');
   return n && n.length > 0 ? n : undefined;
 }

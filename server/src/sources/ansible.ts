@@ -358,7 +358,7 @@ export function readAnsible(text: string, uri: string, doc: Document, openText?:
         const rdata = type === 'MX' && !/\s/.test(text0) ? [textArg('priority') ?? '10', text0] : text0.split(/\s+/);
         const at = v?.range ? whereOf(v) : { file: uri };
         // The name a CNAME, MX or NS record points to, where it is written.
-        const dataAt = (type === 'CNAME' || type === 'MX' || type === 'NS') && isScalar(v) && v.range ? { dataRange: { start: v.range[0], end: v.range[1] } } : undefined;
+        const dataAt = (type === 'CNAME' || type === 'MX' || type === 'NS' || type === 'SRV') && isScalar(v) && v.range ? { dataRange: { start: v.range[0], end: v.range[1] } } : undefined;
         out.records.push({ owner, type, ttl: undefined, rdata, uri: at.file, range: v?.range ? { start: v.range[0], end: v.range[1] } : argsRange, ...zoned, ...nameAt(at.file), ...dataAt });
       }
       continue;

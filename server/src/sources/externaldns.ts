@@ -97,7 +97,7 @@ export function readExternalDns(text: string, uri: string): ZoneFile {
           const v = withStandIn(str(t)?.trim() ?? '', named.expression, path.dirname(uri));
           if (!v) continue;
           // The name a CNAME, MX or NS record points to, where it is written.
-          const dataAt = (type === 'CNAME' || type === 'MX' || type === 'NS') && isScalar(t) && t.range && !String(t.value).includes('{{') ? { dataRange: { start: t.range[0], end: t.range[1] } } : undefined;
+          const dataAt = (type === 'CNAME' || type === 'MX' || type === 'NS' || type === 'SRV') && isScalar(t) && t.range && !String(t.value).includes('{{') ? { dataRange: { start: t.range[0], end: t.range[1] } } : undefined;
           out.records.push({ owner, type, ttl: Number.isFinite(ttl) ? ttl : undefined, rdata: v.split(/\s+/), uri, range: t.range ? { start: t.range[0], end: t.range[1] } : { start: 0, end: 0 }, ...rel, ...ownerAt, ...dataAt });
         }
         continue;

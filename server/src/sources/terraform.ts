@@ -1516,7 +1516,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
         // Where the name and, for a record that points at a name, its target are written (for navigation).
         const names = (t: Token) => ({
           ...(nameAttr && nameAttr.end > nameAttr.start ? { ownerRange: { start: nameAttr.start, end: nameAttr.end } } : {}),
-          ...((type === 'CNAME' || type === 'MX' || type === 'NS') && t.kind === 'string' ? { dataRange: { start: t.start, end: t.end } } : {}),
+          ...((type === 'CNAME' || type === 'MX' || type === 'NS' || type === 'SRV') && t.kind === 'string' ? { dataRange: { start: t.start, end: t.end } } : {}),
         });
         for (const t of values) {
           const record: ResourceRecord = { owner, type, ttl: undefined, rdata: rdata(t), uri, range: values.length > 1 ? { start: t.start, end: t.end } : range, ...rel, ...ownerSuffix, ...flattened, ...names(t) };

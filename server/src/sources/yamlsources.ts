@@ -469,7 +469,7 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
       };
       // Where the name (a plain string) and a CNAME's, MX's or NS's target are written, for navigation.
       const ownerRange = !dynamic && isScalar(nameNode) && !nameNode.tag && nameNode.range ? { ownerRange: { start: nameNode.range[0], end: nameNode.range[1] } } : undefined;
-      const dataRange = (x: Node) => ((type === 'CNAME' || type === 'MX' || type === 'NS') && isScalar(x) && !x.tag && x.range ? { dataRange: { start: x.range[0], end: x.range[1] } } : undefined);
+      const dataRange = (x: Node) => ((type === 'CNAME' || type === 'MX' || type === 'NS' || type === 'SRV') && isScalar(x) && !x.tag && x.range ? { dataRange: { start: x.range[0], end: x.range[1] } } : undefined);
       if (items.length === 0) out.records.push({ owner, type, ttl: undefined, rdata: [], uri, range, ...suffix, ...rel, ...ownerRange });
       for (const x of items) out.records.push({ owner, type, ttl: undefined, rdata: [valueOf(x)], uri, range: items.length > 1 && x.range ? { start: x.range[0], end: x.range[1] } : range, ...suffix, ...rel, ...ownerRange, ...dataRange(x) });
       return;
