@@ -155,7 +155,8 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
   const ips = new Map<string, Tally>();
   const ipService = new Map<string, string>();
   const froms = new Map<string, Tally>();
-  const services = new Map<string, ServiceTally & { ipSet: Set<string>; failingFroms: Set<string>; froms: Map<string, number> }>();
+  // The From domains of each service, kept only when the workspace is asked about them (a report of 100 000 sources has as many services).
+  const services = new Map<string, ServiceTally & { ipSet: Set<string>; failingFroms?: Set<string>; froms?: Map<string, number> }>();
   for (const r of reports) {
     // A report's messages are spread evenly over the days it covers (whole days, UTC); a report without dates counts on no day.
     const begin = r.metadata.begin;
@@ -185,12 +186,14 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
       const name = p?.name ?? rec.sourceIp;
       if (p && wantIps) ipService.set(rec.sourceIp, p.name);
       let svc = services.get(name);
-      if (!svc) services.set(name, (svc = { service: name, provider: p?.id, messages: 0, pass: 0, sources: 0, dkimPass: 0, dkimAligned: 0, spfPass: 0, spfAligned: 0, ipSet: new Set(), failingFroms: new Set(), froms: new Map() }));
+      if (!svc) services.set(name, (svc = { service: name, provider: p?.id, messages: 0, pass: 0, sources: 0, dkimPass: 0, dkimAligned: 0, spfPass: 0, spfAligned: 0, ipSet: new Set() }));
       svc.messages += n;
       svc.pass += pass;
-      const from = (rec.headerFrom || r.policy.domain).toLowerCase().replace(/\.$/, '');
-      if (!p) svc.froms.set(from, (svc.froms.get(from) ?? 0) + n);
-      if (!pass && p) svc.failingFroms.add(from);
+      if (p ? !pass && options.setUp : options.sourceOf) {
+        const from = (rec.headerFrom || r.policy.domain).toLowerCase().replace(/\.$/, '');
+        if (p) (svc.failingFroms ??= new Set()).add(from);
+        else (svc.froms ??= new Map()).set(from, (svc.froms.get(from) ?? 0) + n);
+      }
       svc.ipSet.add(rec.sourceIp);
       if (rec.dkimResults.some((d) => isPass(d.result))) svc.dkimPass += n;
       if (rec.spfResults.some((x) => isPass(x.result))) svc.spfPass += n;
@@ -222,10 +225,10 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
     .map(({ ipSet, failingFroms, froms, ...t }) => {
       const p = t.provider ? providers.find((x) => x.id === t.provider) : undefined;
       // Set up in the workspace for every From domain it failed for: the reports predate it (or the platform does not use it).
-      const done = p && t.pass < t.messages && options.setUp && failingFroms.size ? [...failingFroms].map((d) => options.setUp!(p.id, d)) : undefined;
+      const done = p && t.pass < t.messages && options.setUp && failingFroms?.size ? [...failingFroms].map((d) => options.setUp!(p.id, d)) : undefined;
       const published = done?.every((x) => x !== undefined) ? [...new Set(done as string[])].join('; ') : undefined;
       // A source no platform names: what the SPF record of the From domain it sent most mail for says of it.
-      const from = !p && options.sourceOf ? [...froms.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] : undefined;
+      const from = !p && options.sourceOf && froms ? [...froms.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] : undefined;
       const spf = from !== undefined ? options.sourceOf!(t.service, from) : undefined;
       return { ...t, sources: ipSet.size, publish: p && t.pass < t.messages && !published ? p.dkimSetup : undefined, ...(published ? { published } : {}), ...(spf ? { spf } : {}) };
     })
