@@ -8,7 +8,7 @@
  */
 type Row = [string, number, string, string, string, string, string, string, string, number];
 interface Tally { messages: number; pass: number }
-interface Service extends Tally { service: string; provider?: string; sources: number; dkimPass: number; dkimAligned: number; spfPass: number; spfAligned: number; publish?: string }
+interface Service extends Tally { service: string; provider?: string; sources: number; dkimPass: number; dkimAligned: number; spfPass: number; spfAligned: number; publish?: string; published?: string; spf?: string }
 interface Stats { messages: number; dmarcPass: number; both: number; spfOnly: number; dkimOnly: number; neither: number; byDay: (Tally & { day: string })[]; byService: Service[]; byHeaderFrom: (Tally & { domain: string })[]; dispositions: Record<string, number>; overrides: Record<string, number>; disagreementCount: number; disagreements: { sourceIp: string; reporter: string; count: number; reported: { dkim: string; spf: string }; computed: { dkim: string; spf: string } }[] }
 interface Summary { reports: number; messages: number; passRate: number; begin?: number; end?: number; reporters: string[]; domains: string[]; failingSources: { sourceIp: string; messages: number; headerFrom: string; dkimDomains: string[]; spfDomains: string[] }[] }
 interface Report { origin: string; schema: string; orgName: string; reportId: string; begin?: number; end?: number; policy: Record<string, string | number | undefined>; records: number; problems: string[] }

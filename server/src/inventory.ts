@@ -11,7 +11,7 @@ import { isDynamic } from './records/dynamic';
 import { HOLE } from './records/holes';
 import { policyDomainOf } from './records/smtptls';
 import { tagNamed } from './records/taglist';
-import { describe, nextSteps, STAGES, stageOf } from './rollout';
+import { describe, nextSteps, nextStepText, STAGES, stageOf } from './rollout';
 import { summarize, type AggregateReport } from './reports/aggregate';
 import type { DmarcRecord } from './records/dmarc';
 import { coverageFrom, dmarcBehindCname, workspaceDmarc } from './senders/analyze';
@@ -100,18 +100,15 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
   const summaries = new Map<string, ReturnType<typeof summarize>>();
   /** Where a DMARC record stands: its stage, and with reports for its domain, what they say and the next step. */
   const ladder = (record: DmarcRecord, domain: string): Pick<InventoryRecord, 'stage' | 'reports' | 'next'> => {
-    const stage = stageOf(record);
+    const rung = stageOf(record);
+    const stage = `${rung.index}/${STAGES}: ${rung.label}`;
     const mine = byDomain.get(domain);
-    if (!mine) return { stage: `${stage.index}/${STAGES}: ${stage.label}` };
+    if (!mine) return { stage };
     let summary = summaries.get(domain);
     if (!summary) summaries.set(domain, (summary = summarize(mine)));
     const said = describe(summary);
     const step = nextSteps(record, summary)[0];
-    return {
-      stage: `${stage.index}/${STAGES}: ${stage.label}`,
-      reports: { text: said.text, messages: summary.messages, passRate: summary.passRate, blockers: said.blockers },
-      ...(step ? { next: `${step.action}${step.blockers > 0 ? ` — not yet: ${step.blockers} source${step.blockers === 1 ? '' : 's'} still fail${step.blockers === 1 ? 's' : ''} DMARC` : ''}` } : {}),
-    };
+    return { stage, reports: { text: said.text, messages: summary.messages, passRate: summary.passRate, blockers: said.blockers }, ...(step ? { next: nextStepText(step, summary) } : {}) };
   };
   const indexes = new Map<string, LineIndex>();
   const seen = new Set<string>();

@@ -73,6 +73,20 @@ function setTag(record: DmarcRecord, name: string, value: string | undefined): V
   return [{ range: { start: at, end: at }, newText: `; ${name}=${value}` }];
 }
 
+/**
+ * A next step as the code lens and the inventory say it: the action, and what holds it back
+ * (`move to p=quarantine in test mode (t=y) — not yet: 1 source still fails DMARC`, or `— no reports yet`).
+ */
+export function nextStepText(step: RolloutStep, evidence: ReportSummary | undefined): string {
+  const why =
+    step.blockers > 0
+      ? ` — not yet: ${step.blockers} source${step.blockers === 1 ? '' : 's'} still fail${step.blockers === 1 ? 's' : ''} DMARC`
+      : !evidence || evidence.messages === 0
+        ? ' — no reports yet'
+        : '';
+  return `${step.action}${why}`;
+}
+
 /** What the reports say about tightening the policy: a phrase, and how many failing sources block it. */
 export function describe(s: ReportSummary | undefined): { text: string; blockers: number } {
   if (!s || s.messages === 0) return { text: 'no aggregate reports for this domain in the workspace', blockers: 0 };

@@ -6,7 +6,7 @@
  */
 import type { DmarcRecord } from '../records/dmarc';
 import type { ReportSummary } from '../reports/aggregate';
-import { BLOCKING_SHARE, describe, STAGES, stageOf, type RolloutStep } from '../rollout';
+import { BLOCKING_SHARE, describe, nextStepText, STAGES, stageOf, type RolloutStep } from '../rollout';
 import { LOOKUP_LIMIT, type LookupTree, type TreeNode } from '../spf/tree';
 
 export interface DmarcLenses {
@@ -21,13 +21,7 @@ export function dmarcLenses(record: DmarcRecord, evidence: ReportSummary | undef
   const stage = stageOf(record);
   const status = `DMARC stage ${stage.index}/${STAGES}: ${stage.label} · ${describe(evidence).text}`;
   if (!step) return { status };
-  const why =
-    step.blockers > 0
-      ? ` — not yet: ${step.blockers} source${step.blockers === 1 ? '' : 's'} still fail${step.blockers === 1 ? 's' : ''} DMARC`
-      : !evidence || evidence.messages === 0
-        ? ' — no reports yet'
-        : '';
-  return { status, next: { title: `Next: ${step.action}${why}` } };
+  return { status, next: { title: `Next: ${nextStepText(step, evidence)}` } };
 }
 
 /**

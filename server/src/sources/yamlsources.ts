@@ -579,7 +579,8 @@ export function readYamlSource(text: string, uri: string, forced?: YamlFormat, o
   else if (format === 'ansible') out = doc ? { ...readAnsible(text, uri, doc, openText), format } : undefined;
   else if (format === 'externaldns') out = { ...readExternalDns(text, uri), format };
   // A Helm template's action lines (`{{- if … }}`) are not YAML: its errors are those of what is left.
-  const checked = format === 'externaldns' && withoutActionLines(text) !== text ? parse(withoutActionLines(text)) : doc;
+  const masked = format === 'externaldns' ? withoutActionLines(text) : text;
+  const checked = masked !== text ? parse(masked) : doc;
   if (out && checked?.errors.length) withSyntaxErrors(out, checked, text, uri, format === 'externaldns');
   return out;
 }
