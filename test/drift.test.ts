@@ -51,7 +51,24 @@ const DNS: Record<string, ZoneRecord[]> = {
   's1._domainkey.drift.test': [txt(['v=DKIM1; k=rsa; ', 'p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC'])],
   // An extra SPF record served beside the file's.
   'shop.drift.test': [txt('v=spf1 -all'), txt('v=spf1 include:old.example -all')],
+  // CNAMEs at policy names (cname.drift.test below).
+  'k1._domainkey.cname.drift.test': [{ type: 'CNAME', data: 'k1.dkim.esp.test' }],
+  'k1.dkim.esp.test': [txt('v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC')],
+  'k2._domainkey.cname.drift.test': [{ type: 'CNAME', data: 'k2.other-esp.test' }],
+  'k4._domainkey.cname.drift.test': [txt('v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC')],
+  '_dmarc.cname.drift.test': [{ type: 'CNAME', data: 'cname.drift.test.hosted.vendor.test' }],
+  'cname.drift.test.hosted.vendor.test': [txt('v=DMARC1; p=reject')],
+  'www.cname.drift.test': [{ type: 'CNAME', data: 'elsewhere.test' }],
 };
+
+const CNAME_ZONE = `$ORIGIN cname.drift.test.
+k1._domainkey IN CNAME k1.dkim.esp.test.
+k2._domainkey IN CNAME k2.dkim.esp.test.
+k3._domainkey IN CNAME k3.dkim.esp.test.
+k4._domainkey IN CNAME k4.dkim.esp.test.
+_dmarc        IN TXT "v=DMARC1; p=reject"
+www           IN CNAME shop
+`;
 
 describe('dmarc-lens drift: the files against DNS (loopback server)', () => {
   let server: DnsServer;
@@ -83,6 +100,59 @@ describe('dmarc-lens drift: the files against DNS (loopback server)', () => {
     assert.match(text, /_dmarc\.drift\.test DMARC: differs\n {4}files: v=DMARC1; p=reject; rua=mailto:d@drift\.test\n {4}DNS: {3}v=DMARC1; p=none; rua=mailto:d@drift\.test\n/);
     assert.match(text, /_dmarc\.new\.drift\.test DMARC: not in DNS \(the name does not exist\)/);
     assert.match(text, /slow\.drift\.test SPF: not known: no answer from 127\.0\.0\.1:\d+ within 300 ms/);
+  });
+
+  it('compares a policy name delegated by CNAME by its target, and a CNAME DNS serves where the files write the record', async () => {
+    const z = readZone(CNAME_ZONE, 'cname.drift.test.zone');
+    const r = await compareWithDns(z.sites, new LiveResolver({ servers: [`127.0.0.1:${server.port}`], timeoutMs: 300, tries: 1 }), z.zone.records);
+    assert.deepEqual(
+      r.entries.map((e) => `${e.owner} ${e.kind} ${e.status} ${e.files.map((f) => f.type).join(',')}`),
+      ['_dmarc.cname.drift.test dmarc differs TXT', 'k1._domainkey.cname.drift.test dkim in-sync CNAME', 'k2._domainkey.cname.drift.test dkim differs CNAME', 'k3._domainkey.cname.drift.test dkim not-deployed CNAME', 'k4._domainkey.cname.drift.test dkim differs CNAME'],
+    );
+    const [dmarc, k1, k2, , k4] = r.entries;
+    // www is no policy name: its CNAME is not compared.
+    assert.equal(r.skipped.length, 0);
+    assert.equal(k1.servedCname, 'k1.dkim.esp.test');
+    assert.deepEqual(k1.served, ['v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC']);
+    assert.deepEqual([k2.onlyInFiles, k2.onlyInDns], [['CNAME k2.dkim.esp.test'], ['CNAME k2.other-esp.test']]);
+    // The key is published at the name itself, not delegated as the files say.
+    assert.deepEqual([k4.onlyInFiles, k4.onlyInDns], [['CNAME k4.dkim.esp.test'], ['v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC']]);
+    assert.deepEqual([dmarc.servedCname, dmarc.onlyInDns], ['cname.drift.test.hosted.vendor.test', ['CNAME cname.drift.test.hosted.vendor.test']]);
+    const text = formatDrift(r, (uri, o) => `${uri}@${o}`, 'DNS at test');
+    assert.match(text, /^5 names compared with DNS at test: 1 in sync, 3 differ, 1 not in DNS, 0 not known\n/);
+    assert.match(text, /_dmarc\.cname\.drift\.test DMARC: differs\n {4}files: v=DMARC1; p=reject\n {4}DNS: {3}CNAME cname\.drift\.test\.hosted\.vendor\.test\n {11}which serves v=DMARC1; p=reject \(the files' value, but from another zone: the files do not publish it\)\n/);
+    assert.match(text, /k3\._domainkey\.cname\.drift\.test DKIM: not in DNS \(the name does not exist\)/);
+    assert.match(text, /k2\._domainkey\.cname\.drift\.test DKIM: differs\n {4}files: CNAME k2\.dkim\.esp\.test\n {4}DNS: {3}CNAME k2\.other-esp\.test\n/);
+  });
+
+  it('leaves out a CNAME whose target or zone is known only at deploy time, and one its host flattens', async () => {
+    const tf = `resource "cloudflare_zone" "z" {
+  zone = "cname.drift.test"
+}
+resource "cloudflare_record" "a" {
+  zone_id = cloudflare_zone.z.id
+  name    = "k1._domainkey"
+  type    = "CNAME"
+  value   = "\${aws_ses_domain_dkim.x.dkim_tokens[0]}.dkim.amazonses.com"
+}
+resource "cloudflare_record" "b" {
+  zone_id = cloudflare_zone.z.id
+  name    = "k5._domainkey"
+  type    = "CNAME"
+  value   = "k5.dkim.esp.test"
+  proxied = true
+}
+`;
+    const z = readZone(tf, 'main.tf');
+    const r = await compareWithDns(z.sites, new LiveResolver({ servers: [`127.0.0.1:${server.port}`], timeoutMs: 300, tries: 1 }), z.zone.records);
+    assert.deepEqual(r.entries, []);
+    assert.deepEqual(
+      r.skipped.map((s) => [s.owner, s.why]),
+      [
+        ['k1._domainkey.cname.drift.test', 'the name it points to is not known from the file'],
+        ['k5._domainkey.cname.drift.test', 'its DNS host serves the CNAME as the addresses of its target, not as a CNAME'],
+      ],
+    );
   });
 
   it('runs as a command over a folder, with file positions, JSON, and exit 1 on drift', async () => {

@@ -721,6 +721,7 @@ async function driftCommand(args: Args, out: (s: string) => void, warn: (m: stri
   const r = await compareWithDns(
     parsed.flatMap((p) => p.sites),
     live,
+    parsed.flatMap((p) => p.zone.records),
   );
   if (args.format === 'json') out(showNames(JSON.stringify(driftJson(r, position), null, 2)) + '\n');
   else if (args.format === 'github') {
@@ -730,7 +731,7 @@ async function driftCommand(args: Args, out: (s: string) => void, warn: (m: stri
       if (e.status === 'in-sync') continue;
       for (const f of e.files) {
         const p = position(f.uri, f.start);
-        const what = e.status === 'unknown' ? `DNS did not answer for ${e.owner}: ${e.answer.status === 'error' ? e.answer.message : ''}` : e.status === 'not-deployed' ? `${e.owner}: DNS does not serve this record (${e.answer.status === 'nxdomain' ? 'the name does not exist' : 'no such record there'})` : `${e.owner}: DNS serves ${e.served.length === 1 ? `"${e.served[0]}"` : `${e.served.length} records (${e.served.map((v) => `"${v}"`).join(', ')})`}, not what the files hold${e.files.length > 1 ? ' (they hold several)' : ''}`;
+        const what = e.status === 'unknown' ? `DNS did not answer for ${e.owner}: ${e.answer.status === 'error' ? e.answer.message : ''}` : e.status === 'not-deployed' ? `${e.owner}: DNS does not serve this record (${e.answer.status === 'nxdomain' ? 'the name does not exist' : 'no such record there'})` : e.servedCname !== undefined ? `${e.owner}: DNS serves a CNAME to ${e.servedCname}, not what the files hold` : `${e.owner}: DNS serves ${e.served.length === 1 ? `"${e.served[0]}"` : `${e.served.length} records (${e.served.map((v) => `"${v}"`).join(', ')})`}, not what the files hold${e.files.length > 1 ? ' (they hold several)' : ''}`;
         lines.push(`::${e.status === 'unknown' ? 'notice' : 'warning'} file=${githubProperty(relativePath(f.uri))},line=${p.line + 1},col=${p.character + 1},title=${githubProperty('dmarc-lens drift')}::${githubData(showNames(what))}`);
       }
     }

@@ -1395,6 +1395,7 @@ connection.onRequest('dmarcLens/drift', async (): Promise<{ text: string; names:
   const r = await compareWithDns(
     workspace.sources().flatMap((s) => s.sites),
     new LiveResolver({ servers: dnsServers.length ? dnsServers : undefined, timeoutMs: 1500, maxConcurrent: DRIFT_CONCURRENCY }),
+    workspace.sources().flatMap((s) => s.records),
   );
   const indexes = new Map<string, LineIndex>();
   const where = (file: string, offset: number) => {
