@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
-import { readReports, summarize } from '../server/src/reports/aggregate';
+import { dedupeReports, readReports, summarize } from '../server/src/reports/aggregate';
 import { reportStats } from '../server/src/reports/stats';
 import { workspaceSources } from '../server/src/reports/sources';
 import { ChainResolver, WorkspaceResolver } from '../server/src/dns/chain';
@@ -206,6 +206,63 @@ describe('report statistics', () => {
     assert.equal(j.summary.messages, 2156);
     assert.deepEqual(j.summary.byService.map((v: { service: string; messages: number }) => [v.service, v.messages]), [['192.0.2.25', 1840], ['Mailchimp', 312], ['203.0.113.66', 4]]);
     assert.deepEqual(j.summary.byDay, [{ day: '2025-11-25', messages: 2156, pass: 1840 }]);
+  });
+});
+
+describe('a report kept twice is counted once', () => {
+  const doc = xml(rec('192.0.2.1', 5, 'pass', 'pass') + rec('198.51.100.7', 3, 'fail', 'fail'));
+  it('by reporter, report ID, domain and range: the .xml beside its .gz and .zip, a resend; not a report of another ID, reporter or day, nor one without an ID', () => {
+    const reports = [
+      ...readReports(Buffer.from(doc), 'r.xml').reports,
+      ...readReports(gzipSync(Buffer.from(doc)), 'r.xml.gz').reports,
+      ...readReports(zipSync({ 'r.xml': Buffer.from(doc.replace('Example Receiver', 'EXAMPLE receiver')) }), 'r.zip').reports,
+      ...readReports(Buffer.from(doc.replace('<report_id>r1<', '<report_id>r2<')), 'other-id.xml').reports,
+      ...readReports(Buffer.from(doc.replace('Example Receiver', 'Other Receiver')), 'other-org.xml').reports,
+      ...readReports(Buffer.from(doc.replace('<begin>1700000000</begin>', '<begin>1700000001</begin>')), 'other-range.xml').reports,
+      ...readReports(Buffer.from(doc.replace('<report_id>r1</report_id>', '<report_id> </report_id>')), 'no-id-1.xml').reports,
+      ...readReports(Buffer.from(doc.replace('<report_id>r1</report_id>', '')), 'no-id-2.xml').reports,
+    ];
+    const { reports: unique, duplicates } = dedupeReports(reports);
+    assert.deepEqual(unique.map((r) => r.origin), ['r.xml', 'other-id.xml', 'other-org.xml', 'other-range.xml', 'no-id-1.xml', 'no-id-2.xml']);
+    assert.deepEqual(duplicates, [
+      { origin: 'r.xml.gz (gunzipped)', of: 'r.xml', orgName: 'Example Receiver', reportId: 'r1' },
+      { origin: 'r.zip!r.xml', of: 'r.xml', orgName: 'EXAMPLE receiver', reportId: 'r1' },
+    ]);
+    assert.equal(summarize(unique).messages, 6 * 8);
+    // The preview counts it once and says so among its notes.
+    const m = previewModel(reports, []);
+    assert.equal(m.summary.messages, 48);
+    assert.equal(m.reports.length, 6);
+    assert.deepEqual(m.duplicates?.map((d) => d.message), [
+      'the same report as r.xml (Example Receiver, report ID r1): counted once',
+      'the same report as r.xml (EXAMPLE receiver, report ID r1): counted once',
+    ]);
+  });
+
+  it('keeps the whole copy when another was cut short by broken XML', () => {
+    const cut = doc.slice(0, doc.indexOf('<record>', doc.indexOf('</record>')) + 20);
+    const broken = readReports(Buffer.from(cut), 'cut.xml').reports;
+    assert.equal(broken[0].records.length, 1);
+    const { reports: unique, duplicates } = dedupeReports([...broken, ...readReports(Buffer.from(doc), 'whole.xml').reports]);
+    assert.deepEqual([unique.map((r) => [r.origin, r.records.length]), duplicates.map((d) => [d.origin, d.of])], [[['whole.xml', 2]], [['cut.xml', 'whole.xml']]]);
+  });
+
+  it('the CLI says which file is a copy of which, in text and JSON, and counts it once', () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dl-dup-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'a.xml'), doc);
+      fs.writeFileSync(path.join(dir, 'a.xml.gz'), gzipSync(Buffer.from(doc)));
+      const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'report', dir, ...args], { encoding: 'utf8' });
+      const text = cli();
+      assert.equal(text.status, 0, text.stderr);
+      assert.match(text.stdout, /a\.xml\.gz \(gunzipped\): the same report as \S+a\.xml \(Example Receiver, report ID r1\): counted once\n/);
+      assert.match(text.stdout, /^1 report from 1 reporter for example\.com: 8 messages, DMARC pass 62\.5%$/m);
+      const j = JSON.parse(cli('--format', 'json').stdout);
+      assert.deepEqual(j.reports.map((r: { file: string; duplicateOf?: string }) => [path.basename(r.file), r.duplicateOf && path.basename(r.duplicateOf)]), [['a.xml', undefined], ['a.xml.gz (gunzipped)', 'a.xml']]);
+      assert.equal(j.summary.messages, 8);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -14,7 +14,7 @@ interface Summary { reports: number; messages: number; passRate: number; begin?:
 interface Report { origin: string; schema: string; orgName: string; reportId: string; begin?: number; end?: number; policy: Record<string, string | number | undefined>; records: number; problems: string[] }
 /** [arrival (unix s), source IP, reported domains, what failed, MAIL FROM, From, Subject, reporter, origin] */
 type Failure = [number | null, string, string, string, string, string, string, string, string];
-interface Model { summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[] }
+interface Model { summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
 const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : { postMessage: (m: unknown) => window.parent?.postMessage(m, '*') };
@@ -178,7 +178,7 @@ function failureSection(rows: Failure[]): HTMLElement {
 }
 
 function notes(model: Model): void {
-  const problems = [...model.reports.flatMap((r) => r.problems.map((p) => `${r.origin}: ${p}`)), ...model.failures.map((f) => `${f.origin}: ${f.message}`)];
+  const problems = [...model.reports.flatMap((r) => r.problems.map((p) => `${r.origin}: ${p}`)), ...model.failures.map((f) => `${f.origin}: ${f.message}`), ...(model.duplicates ?? []).map((d) => `${d.origin}: ${d.message}`)];
   if (problems.length) document.getElementById('app')!.append(el('h2', {}, 'Notes'), el('ul', { id: 'notes' }, ...problems.slice(0, 200).map((p) => el('li', {}, p))));
 }
 

@@ -16,7 +16,7 @@ import { describe as describeRecord, orgDomain } from './senders/analyze';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
 import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, workspaceSetUp, type LintOptions, type ParsedZone, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
-import { readReports, summarize, type AggregateReport } from './reports/aggregate';
+import { dedupeReports, describeDuplicate, readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { reportStats, type ReportStats } from './reports/stats';
 import { previewModel } from './reports/preview';
 import { describeFailure, type FailureReport } from './reports/failure';
@@ -238,7 +238,8 @@ function workspaceReports(paths: string[], warn: (m: string) => void): Aggregate
       }
     }
   }
-  return out;
+  // A report kept twice (the .xml beside its .zip) counts once.
+  return dedupeReports(out).reports;
 }
 
 /** With DMARC_LENS_TIMING=1, where the time of a run goes (stderr): milliseconds since the previous mark. */
@@ -935,7 +936,7 @@ function statsJson(st: ReportStats) {
 async function reportCommand(args: Args, out: (s: string) => void): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('report needs at least one file or folder');
   if (!['text', 'json', 'html'].includes(args.format)) throw new UsageError(`--format wants text, json or html, got "${args.format}"`);
-  const reports: AggregateReport[] = [];
+  const read: AggregateReport[] = [];
   const failureReports: FailureReport[] = [];
   const failures: { origin: string; message: string }[] = [];
   const entries: Record<string, unknown>[] = [];
@@ -949,7 +950,7 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
       continue;
     }
     const r = readReports(bytes, f);
-    reports.push(...r.reports);
+    read.push(...r.reports);
     failureReports.push(...r.failureReports);
     failures.push(...r.failures);
     for (const rep of r.reports) {
@@ -958,6 +959,13 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
       entries.push({ file: rep.origin, ok: true, format: rep.schema, orgName: rep.metadata.orgName, reportId: rep.metadata.reportId, begin: iso(rep.metadata.begin), end: iso(rep.metadata.end), policyDomain: rep.policy.domain, policy: rep.policy, messages, dmarcPass: pass, records: rep.records.length, warnings: rep.problems });
     }
     for (const fail of r.failures) entries.push({ file: fail.origin, ok: false, error: fail.message });
+  }
+  // A report read twice (the .xml beside its .zip, a reporter's resend) is counted once.
+  const { reports, duplicates } = dedupeReports(read);
+  const duplicateOf = new Map(duplicates.map((d) => [d.origin, d]));
+  for (const e of entries) {
+    const d = e.ok ? duplicateOf.get(e.file as string) : undefined;
+    if (d) e.duplicateOf = d.of;
   }
   const s = summarize(reports);
   // The text summary does not list every source IP: that table (133 000 entries in a big report) is built for JSON and HTML only.
@@ -978,7 +986,12 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
   } else {
     const day = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 10) : '?');
     const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-    for (const r of reports) {
+    for (const r of read) {
+      const dup = duplicateOf.get(r.origin);
+      if (dup) {
+        out(`${r.origin}: ${describeDuplicate(dup)}\n`);
+        continue;
+      }
       const m = r.records.reduce((n, x) => n + x.count, 0);
       out(`${r.origin}: ${r.metadata.orgName || '(no reporter)'} for ${r.policy.domain || '?'} ${day(r.metadata.begin)}..${day(r.metadata.end)}, ${n(r.records.length, 'record')}, ${n(m, 'message')}, p=${r.policy.p ?? '?'} (${r.schema === 'rfc9990' ? 'RFC 9990' : 'RFC 7489'})\n`);
       for (const p of r.problems) out(`  note: ${p}\n`);

@@ -88,7 +88,7 @@ import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { nextSteps, type RolloutStep, type RolloutStyle } from './rollout';
 import { confirmStep, dmarcLenses, spfLensTitle } from './features/lens';
 import { holesOnlyInValuesOf } from './records/holes';
-import { readReports, summarize, type AggregateReport } from './reports/aggregate';
+import { dedupeReports, readReports, summarize, type AggregateReport } from './reports/aggregate';
 import { previewModel } from './reports/preview';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
@@ -797,19 +797,22 @@ function allReports(): AggregateReport[] {
 
 function indexReports(): void {
   reportsByDomain.clear();
+  const read: AggregateReport[] = [];
   for (const folder of workspaceFolders) {
     const globs = configs.forFile(path.join(folder, CONFIG_NAME)).reports?.paths ?? reportGlobs;
     for (const file of collectReportFiles(folder, 5000, globs)) {
       try {
-        for (const r of readReports(readFileBytes(file, 200 * 1024 * 1024), file).reports) {
-          const list = reportsByDomain.get(r.policy.domain) ?? [];
-          list.push(r);
-          reportsByDomain.set(r.policy.domain, list);
-        }
+        read.push(...readReports(readFileBytes(file, 200 * 1024 * 1024), file).reports);
       } catch (e) {
         connection.console.warn(`dmarc-lens: report ${file} not read: ${(e as Error).message}`);
       }
     }
+  }
+  // A report kept twice (the .xml beside its .zip, a reporter's resend) is evidence once.
+  for (const r of dedupeReports(read).reports) {
+    const list = reportsByDomain.get(r.policy.domain) ?? [];
+    list.push(r);
+    reportsByDomain.set(r.policy.domain, list);
   }
 }
 

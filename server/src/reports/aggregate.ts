@@ -290,6 +290,57 @@ export function readReports(bytes: Uint8Array, origin: string, options: { maxUnp
   return { reports, failureReports, failures };
 }
 
+/** A report read again under another name (the .xml beside its .zip, a reporter's resend): counted once. */
+export interface DuplicateReport {
+  origin: string;
+  /** The origin of the copy that is counted. */
+  of: string;
+  orgName: string;
+  reportId: string;
+}
+
+/**
+ * What makes two files one report: its reporter and report ID (unique per reporter: RFC 9990 §3.1.1,
+ * RFC 7489 Appendix C), with the domain and date range it covers. Undefined for a report without an ID,
+ * which is never taken for another.
+ */
+export function reportKey(r: AggregateReport): string | undefined {
+  const id = r.metadata.reportId.trim();
+  if (!id) return undefined;
+  return `${r.metadata.orgName.trim().toLowerCase()}\0${id}\0${r.policy.domain.trim().toLowerCase()}\0${r.metadata.begin ?? ''}\0${r.metadata.end ?? ''}`;
+}
+
+/**
+ * The reports with each counted once (reportKey), in their order: of copies of one report the one with
+ * the most records is kept (a copy cut short by broken XML loses to a whole one), the first of equals.
+ */
+export function dedupeReports(reports: readonly AggregateReport[]): { reports: AggregateReport[]; duplicates: DuplicateReport[] } {
+  const kept = new Map<string, number>();
+  const out: AggregateReport[] = [];
+  const dropped: { r: AggregateReport; key: string }[] = [];
+  for (const r of reports) {
+    const key = reportKey(r);
+    const at = key === undefined ? undefined : kept.get(key);
+    if (key === undefined || at === undefined) {
+      if (key !== undefined) kept.set(key, out.length);
+      out.push(r);
+      continue;
+    }
+    const first = out[at];
+    if (r.records.length > first.records.length) {
+      out[at] = r;
+      dropped.push({ r: first, key });
+    } else dropped.push({ r, key });
+  }
+  const duplicates = dropped.map(({ r, key }) => ({ origin: r.origin, of: out[kept.get(key)!].origin, orgName: r.metadata.orgName, reportId: r.metadata.reportId }));
+  return { reports: out, duplicates };
+}
+
+/** A duplicate as a line for people. */
+export function describeDuplicate(d: DuplicateReport): string {
+  return `the same report as ${d.of} (${d.orgName || 'no reporter'}, report ID ${d.reportId}): counted once`;
+}
+
 export interface ReportSummary {
   reports: number;
   messages: number;

@@ -4,7 +4,7 @@
  * row per report record (arrays, so 100 000 rows stay a few megabytes of JSON).
  */
 import { verdict } from '../rollout';
-import { summarize, type AggregateReport, type ReportSummary } from './aggregate';
+import { dedupeReports, describeDuplicate, summarize, type AggregateReport, type ReportSummary } from './aggregate';
 import type { FailureReport } from './failure';
 import { disagrees, recompute, reportStats, serviceOf, type ReportStats, type SetUpOf, type SourceOf } from './stats';
 
@@ -40,9 +40,12 @@ export interface PreviewModel {
    * instead of one `verdict` over all of them (each domain's policy moves on its own).
    */
   verdicts?: { domain: string; messages: number; text: string }[];
+  /** Reports read twice (the .xml beside its .zip, a reporter's resend), counted once: one line each. */
+  duplicates?: { origin: string; message: string }[];
 }
 
-export function previewModel(reports: readonly AggregateReport[], failures: { origin: string; message: string }[], failureReports: readonly FailureReport[] = [], workspace: { setUp?: SetUpOf; sourceOf?: SourceOf } = {}): PreviewModel {
+export function previewModel(all: readonly AggregateReport[], failures: { origin: string; message: string }[], failureReports: readonly FailureReport[] = [], workspace: { setUp?: SetUpOf; sourceOf?: SourceOf } = {}): PreviewModel {
+  const { reports, duplicates } = dedupeReports(all);
   const summary = summarize(reports);
   const stats = reportStats(reports, workspace);
   const rows: PreviewRow[] = [];
@@ -74,6 +77,7 @@ export function previewModel(reports: readonly AggregateReport[], failures: { or
     rows,
     failures: [...failures, ...failureReports.flatMap((f) => f.problems.map((message) => ({ origin: f.origin, message })))],
     ...verdicts(reports, summary),
+    ...(duplicates.length ? { duplicates: duplicates.map((d) => ({ origin: d.origin, message: describeDuplicate(d) })) } : {}),
   };
 }
 
