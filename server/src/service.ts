@@ -447,7 +447,7 @@ export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], e
         });
       },
       reportAt(record, message, options = {}) {
-        out.push({ rule: rule.id, severity: options.severity, message, uri: record.uri, docRange: record.range, related: options.related, docFixes: options.docFixes, anchors: [record, ...(options.anchors ?? [])] });
+        out.push({ rule: rule.id, severity: options.severity, message, uri: record.uri, docRange: (options.target && record.dataRange) || record.range, related: options.related, docFixes: options.docFixes, anchors: [record, ...(options.anchors ?? [])] });
       },
     });
     if (ruleTimings) ruleTimings.set(rule.id, (ruleTimings.get(rule.id) ?? 0) + performance.now() - t0);

@@ -38,6 +38,37 @@ describe('where IaC readers write names', () => {
     ]);
   });
 
+  it('octoDNS and DNSControl SRV records: the target, in zone-file order, for navigation and the zone rules', () => {
+    const yaml = ['_submission._tcp:', '  type: SRV', '  values:', '    - priority: 0', '      weight: 5', '      port: 587', '      target: mail.example.com.', '    - priority: 0', '      weight: 0', '      port: 0', '      target: .', 'mail:', '  type: CNAME', '  value: mx1.example.com.', ''].join('\n');
+    const o = readZone(yaml, '/w/example.com.yaml', { format: 'octodns' });
+    const srv = o.zone.records.filter((r) => r.type === 'SRV');
+    assert.deepEqual(srv.map((r) => [r.owner, r.rdata.join(' '), written(yaml, r.dataRange), dataName(r) ?? null]), [
+      ['_submission._tcp.example.com', '0 5 587 mail.example.com.', 'mail.example.com.', 'mail.example.com'],
+      ['_submission._tcp.example.com', '0 0 0 .', '.', null],
+    ]);
+    const js = 'D("example.com", REG_NONE, DnsProvider(DNS),\n  SRV("_imaps._tcp", 0, 1, 993, "mail"),\n  SRV("_sip._tcp", 10, 60, PORT, "sip.example.com."),\n  CNAME("mail", "mx1.example.com."),\nEND);\n';
+    const d = readZone(js, '/w/dnsconfig.js');
+    assert.deepEqual(
+      d.zone.records.filter((r) => r.type === 'SRV').map((r) => [r.owner, r.rdata.join(' '), written(js, r.ownerRange), written(js, r.dataRange) ?? null]),
+      [
+        ['_imaps._tcp.example.com', '0 1 993 mail.example.com.', '"_imaps._tcp"', '"mail"'],
+        // A port not known statically: the record's name stands, its data is not read.
+        ['_sip._tcp.example.com', '', '"_sip._tcp"', null],
+      ],
+    );
+    // Their targets are aliases: the zone rule BIND's checks share says so, in either format.
+    const { checkZone } = require('../../server/src/service');
+    assert.deepEqual(checkZone(o).findings.filter((f: { rule: string }) => f.rule === 'zone/srv-target-is-cname').map((f: { range: { start: number; end: number } }) => yaml.slice(f.range.start, f.range.end)), ['mail.example.com.']);
+    assert.deepEqual(checkZone(d).findings.filter((f: { rule: string }) => f.rule === 'zone/srv-target-is-cname').length, 1);
+  });
+
+  it('a finding about the host a record names is where the file writes that name, not on the whole resource', () => {
+    const tf = 'resource "aws_route53_zone" "z" {\n  name = "example.com"\n}\nresource "aws_route53_record" "mx" {\n  zone_id = aws_route53_zone.z.zone_id\n  name    = "example.com"\n  type    = "MX"\n  records = ["10 mail.example.com"]\n}\nresource "aws_route53_record" "mail" {\n  zone_id = aws_route53_zone.z.zone_id\n  name    = "mail"\n  type    = "CNAME"\n  records = ["mx.provider.example"]\n}\n';
+    const { checkZone } = require('../../server/src/service');
+    const f = checkZone(readZone(tf, '/w/main.tf')).findings.find((x: { rule: string }) => x.rule === 'zone/mx-target-is-cname');
+    assert.equal(tf.slice(f.range.start, f.range.end), '"10 mail.example.com"');
+  });
+
   it('CloudFormation: the Name, and a ResourceRecords entry of an MX or CNAME', () => {
     const text = [
       'Resources:',

@@ -56,7 +56,7 @@ export const dkimCnameTargetNoKey: ModelRule = {
         if (!zone) continue;
         why = `\`${chain.end}\` does not exist in the zone ${zone.apex}`;
       }
-      ctx.reportAt(record, `The DKIM selector \`${owner}\` is a CNAME to ${chain.links > 1 ? `a chain that ends at \`${chain.end}\`` : `\`${chain.end}\``}, and ${why}: verifiers find no key and every signature with this selector fails (RFC 6376 §3.6.2.2). Publish the key there, or point the CNAME at the name that holds it.`);
+      ctx.reportAt(record, `The DKIM selector \`${owner}\` is a CNAME to ${chain.links > 1 ? `a chain that ends at \`${chain.end}\`` : `\`${chain.end}\``}, and ${why}: verifiers find no key and every signature with this selector fails (RFC 6376 §3.6.2.2). Publish the key there, or point the CNAME at the name that holds it.`, { target: true });
     }
   },
 };

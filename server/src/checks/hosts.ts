@@ -11,7 +11,7 @@ import { isDynamic, isPartialZone, wholeZone } from '../records/dynamic';
 import { isIP } from 'node:net';
 import type { ResourceRecord } from '../types';
 import { isNullMx } from './nullmx';
-import type { DnsModel, ModelRule } from './rule';
+import type { DnsModel, ModelContext, ModelRule } from './rule';
 import { cnameIn } from './reached';
 
 const hasAddress = (r: ResourceRecord) => r.type === 'A' || r.type === 'AAAA';
@@ -173,7 +173,7 @@ export const mxTargetIsCname: ModelRule = {
       const v = verdict(host);
       if (!v || !('cname' in v)) continue;
       const { canonical, alias, options } = aliasOf(model, record, host, v.cname, 'MX');
-      ctx.reportAt(
+      reportTarget(ctx, 
         record,
         `The MX host \`${host}\` is an alias (${alias}); the host an MX record names must have its own A or AAAA records (RFC 2181 §10.3), and some mail servers refuse to deliver to an alias. ${canonical ? `Point the MX at \`${canonical}\`.` : 'The CNAMEs from it loop or go on too long: no mail server reaches a host.'}`,
         options,
@@ -210,7 +210,7 @@ export const mxTargetNoAddress: ModelRule = {
       const v = verdict(host);
       if (!v || !('noAddress' in v) || writtenAddress(record)) continue;
       const none = deliverable.get(record.owner!) === false;
-      ctx.reportAt(
+      reportTarget(ctx, 
         record,
         `The MX host \`${host}\` has no A or AAAA record in the zone ${v.noAddress}, so senders cannot deliver to it (RFC 5321 §5.1)${none ? `; no MX host of \`${record.owner}\` has an address, so its mail, DMARC and TLS reports included, bounces` : ''}. Correct the host or publish its addresses.`,
       );
@@ -243,7 +243,7 @@ export const mxTargetIsAddress: ModelRule = {
       for (const r of model.records)
         if (r.type === type && r.owner !== undefined && !r.owner.startsWith('*') && r.rdata[0] === address && !names.includes(r.owner) && names.push(r.owner) === 3) break;
       const span = hostRange(record);
-      ctx.reportAt(
+      reportTarget(ctx, 
         record,
         `The MX host \`${address}\` is an IP address, but an MX record names a host: senders look up the addresses of \`${host}\` and find none, so they cannot deliver to it (RFC 1035 §3.3.9, RFC 5321 §5.1). ${names.length ? `Point it at \`${names[0]}\`, which has this address.` : `Name a host with this address (publish one: \`mail IN ${type} ${address}\`).`}`,
         {
@@ -278,7 +278,7 @@ export const nsTargetIsCname: ModelRule = {
       const owner = record.owner!;
       const refused = isApex(at, owner) && inZone(at, host, owner);
       const { canonical, alias, options } = aliasOf(model, record, host, v.cname, 'NS');
-      ctx.reportAt(
+      reportTarget(ctx, 
         record,
         `The name server \`${host}\` is an alias (${alias}); the host an NS record names must have its own A or AAAA records (RFC 2181 §10.3). ${refused ? `${REFUSED}.` : 'Resolvers must chase the alias to reach the zone, and some do not.'} ${canonical ? `Point the NS at \`${canonical}\`.` : 'The CNAMEs from it loop or go on too long: no resolver reaches a server.'}`,
         { ...options, severity: refused ? 'error' : 'warning' },
@@ -311,7 +311,7 @@ export const nsTargetNoAddress: ModelRule = {
         const parent = owner.includes('.') ? owner.slice(owner.indexOf('.') + 1) : undefined;
         const zone = parent && wholeZone(parent, at, (r) => r, (r) => hasAddress(r) || r.type === 'CNAME');
         if (zone && !at(host).some(hasAddress) && !at(host).some(isDynamic))
-          ctx.reportAt(
+          reportTarget(ctx, 
             record,
             `The name server \`${host}\` is inside the zone \`${owner}\` it serves, so resolvers reach it only through glue: its A or AAAA records in the zone ${zone.apex}, which has none (RFC 9471). Publish its addresses beside the delegation.`,
             { severity: 'warning' },
@@ -321,7 +321,7 @@ export const nsTargetNoAddress: ModelRule = {
       const v = verdict(host);
       if (!v || !('noAddress' in v)) continue;
       const refused = apex && v.noAddress === owner && inZone(at, host, owner);
-      ctx.reportAt(
+      reportTarget(ctx, 
         record,
         `The name server \`${host}\` has no A or AAAA record in the zone ${v.noAddress}${asAddress(record, 'an NS record')}, so resolvers cannot reach it (RFC 1034 §4.2.1)${refused ? `; ${REFUSED}` : ''}. Correct the host or publish its addresses.`,
         { severity: refused ? 'error' : 'warning' },
@@ -350,7 +350,7 @@ export const srvTargetIsCname: ModelRule = {
       const v = verdict(host);
       if (!v || !('cname' in v)) continue;
       const { canonical, alias, options } = aliasOf(model, record, host, v.cname, 'SRV');
-      ctx.reportAt(
+      reportTarget(ctx, 
         record,
         `The SRV target \`${host}\` is an alias (${alias}); the target of an SRV record must have its own A or AAAA records (RFC 2782), and clients that look up \`${record.owner}\` may not follow the alias. ${canonical ? `Point the SRV record at \`${canonical}\`.` : 'The CNAMEs from it loop or go on too long: no client reaches a host.'}`,
         options,
@@ -378,9 +378,14 @@ export const srvTargetNoAddress: ModelRule = {
     for (const { record, host } of of) {
       const v = verdict(host);
       if (!v || !('noAddress' in v)) continue;
-      ctx.reportAt(record, `The SRV target \`${host}\` has no A or AAAA record in the zone ${v.noAddress}${asAddress(record, 'an SRV record')}, so clients that look up \`${record.owner}\` cannot connect to it (RFC 2782). Correct the target, publish its addresses, or write \`.\` if the service is not offered.`);
+      reportTarget(ctx, record, `The SRV target \`${host}\` has no A or AAAA record in the zone ${v.noAddress}${asAddress(record, 'an SRV record')}, so clients that look up \`${record.owner}\` cannot connect to it (RFC 2782). Correct the target, publish its addresses, or write \`.\` if the service is not offered.`);
     }
   },
 };
 
 export const hostRules: ModelRule[] = [mxTargetIsCname, mxTargetNoAddress, mxTargetIsAddress, nsTargetIsCname, nsTargetNoAddress, srvTargetIsCname, srvTargetNoAddress];
+
+/** A finding about the host a record names: where the file writes that name (infrastructure as code), else on the record. */
+function reportTarget(ctx: ModelContext, record: ResourceRecord, message: string, options: Parameters<ModelContext['reportAt']>[2] = {}): void {
+  ctx.reportAt(record, message, { ...options, target: true });
+}

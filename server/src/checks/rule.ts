@@ -132,8 +132,12 @@ export interface DnsModel {
 
 export interface ModelContext {
   report(site: RecordSite, range: OffsetRange | 'owner' | 'record', message: string, options?: ReportOptions): void;
-  /** For findings on records that are not TXT (e.g. a CNAME): the range is the record's. */
-  reportAt(record: ResourceRecord, message: string, options?: Omit<ReportOptions, 'fixes'>): void;
+  /**
+   * For findings on records that are not TXT (e.g. a CNAME): the range is the record's; with `target`,
+   * a finding about the name the record points to, where the file writes that name when its reader says
+   * (ResourceRecord.dataRange: infrastructure as code), so a whole resource block is not underlined.
+   */
+  reportAt(record: ResourceRecord, message: string, options?: Omit<ReportOptions, 'fixes'> & { target?: boolean }): void;
 }
 
 export interface SpfRule extends RuleMeta {

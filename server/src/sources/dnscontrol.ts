@@ -507,6 +507,25 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
         return true;
       }
       // A record whose data DMARC Lens does not read: its name exists all the same.
+      // SRV(name, priority, weight, port, target): the target is a host name the zone rules and navigation read.
+      if (fn === 'SRV') {
+        const label = staticText(args[0], scope);
+        if (label === undefined) return false;
+        const owner = ownerOf(label, domain);
+        const fields = [1, 2, 3].map((i) => {
+          const n = resolve(args[i], scope);
+          return n?.type === 'Literal' && typeof n.value === 'number' ? String(n.value) : undefined;
+        });
+        const value = staticText(args[4], scope);
+        const at = (n: N | undefined) => (n && n.type === 'Literal' && typeof n.start === 'number' ? { start: n.start, end: n.end } : undefined);
+        const ownerAt = at(args[0]);
+        if (value === undefined || fields.some((f) => f === undefined)) out.records.push({ owner, type: fn, ttl: undefined, rdata: [], uri, range, ...(ownerAt ? { ownerRange: ownerAt } : {}) });
+        else {
+          const dataAt = at(args[4]);
+          out.records.push({ owner, type: fn, ttl: undefined, rdata: [...(fields as string[]), value === '.' ? '.' : `${ownerOf(value, domain)}.`], uri, range, ...(ownerAt ? { ownerRange: ownerAt } : {}), ...(dataAt ? { dataRange: dataAt } : {}) });
+        }
+        return true;
+      }
       if (NAMED_ONLY.has(fn)) {
         const label = staticText(args[0], scope);
         if (label === undefined) return false;

@@ -138,13 +138,17 @@ export function readOctodns(text0: string, uri0: string, doc?: Document): ZoneFi
             const exchange = str(get(v, 'exchange'));
             target = (get(v, 'exchange') ?? get(v, 'value')) as Node | undefined;
             if (type === 'MX' && exchange !== undefined) rdata = [str(get(v, 'preference')) ?? str(get(v, 'priority')) ?? '10', exchange];
-            else rdata = [String(exchange ?? str(get(v, 'value')) ?? '')];
+            else if (type === 'SRV' && get(v, 'target') !== undefined) {
+              // octoDNS SRV values: {priority, weight, port, target}, in zone-file order.
+              target = get(v, 'target') as Node;
+              rdata = [str(get(v, 'priority')) ?? '0', str(get(v, 'weight')) ?? '0', str(get(v, 'port')) ?? '0', str(target) ?? ''];
+            } else rdata = [String(exchange ?? str(get(v, 'value')) ?? '')];
           } else if (v !== undefined) rdata = [str(v) ?? ''];
           // Several values: each record is its value; one: the record is the whole entry, as before.
           const range = values.length > 1 && v?.range ? { start: v.range[0], end: v.range[1] } : recRange;
           // Where the name (the key, in this file) and a CNAME's or MX's target are written, for navigation.
           const ownerRange = keyNode?.range ? { ownerRange: { start: keyNode.range[0], end: keyNode.range[1] } } : {};
-          const dataRange = (type === 'CNAME' || type === 'MX' || type === 'NS') && target?.range && isScalar(target) ? { dataRange: { start: target.range[0], end: target.range[1] } } : {};
+          const dataRange = (type === 'CNAME' || type === 'MX' || type === 'NS' || type === 'SRV') && target?.range && isScalar(target) ? { dataRange: { start: target.range[0], end: target.range[1] } } : {};
           out.records.push({ owner, type, ttl: Number.isFinite(ttl) ? ttl : undefined, rdata, uri, range, ...ownerRange, ...dataRange });
         }
         continue;
