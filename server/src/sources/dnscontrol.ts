@@ -373,6 +373,9 @@ function prop(obj: N, name: string): N | undefined {
 }
 
 /** Records with a name and data DMARC Lens does not read (none gives a name an address). */
+/** Where a string literal argument is written (a name or target, for navigation); undefined for any other expression. */
+const literalAt = (n: { type?: string; start?: number; end?: number } | undefined) => (n && n.type === 'Literal' && typeof n.start === 'number' ? { start: n.start, end: n.end as number } : undefined);
+
 const NAMED_ONLY = new Set(['CAA', 'SRV', 'TLSA', 'SSHFP', 'DS', 'PTR', 'NAPTR', 'LOC', 'HTTPS', 'SVCB', 'OPENPGPKEY', 'SMIMEA']);
 /** Arguments of D() that add no record: the registrar, providers and settings. */
 const SETTING_CALLS = new Set(['SOA', 'NewRegistrar', 'NewDnsProvider', 'DnsProvider', 'DefaultTTL', 'NAMESERVER_TTL', 'AUTODNSSEC_ON', 'AUTODNSSEC_OFF', 'AUTODNSSEC', 'CF_PROXY_DEFAULT_OFF', 'CF_PROXY_DEFAULT_ON']);
@@ -500,9 +503,8 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
         const pref = resolve(args[1], scope);
         const target = value === '.' ? '.' : `${ownerOf(value, domain)}.`;
         // Where the name and a CNAME's, MX's or NS's target are written (a literal in this call), for navigation.
-        const at = (n: N | undefined) => (n && n.type === 'Literal' && typeof n.start === 'number' ? { start: n.start, end: n.end } : undefined);
-        const ownerAt = at(args[0]);
-        const dataAt = fn === 'A' || fn === 'AAAA' ? undefined : at(args[fn === 'MX' ? 2 : 1]);
+        const ownerAt = literalAt(args[0]);
+        const dataAt = fn === 'A' || fn === 'AAAA' ? undefined : literalAt(args[fn === 'MX' ? 2 : 1]);
         out.records.push({ owner, type: fn, ttl: undefined, rdata: fn === 'MX' ? [String(pref?.type === 'Literal' ? pref.value : '10'), target] : [fn === 'CNAME' || fn === 'NS' ? target : value], uri, range, ...(ownerAt ? { ownerRange: ownerAt } : {}), ...(dataAt ? { dataRange: dataAt } : {}) });
         return true;
       }
@@ -517,11 +519,10 @@ export function readDnscontrol(text: string, uri: string, openText?: (file: stri
           return n?.type === 'Literal' && typeof n.value === 'number' ? String(n.value) : undefined;
         });
         const value = staticText(args[4], scope);
-        const at = (n: N | undefined) => (n && n.type === 'Literal' && typeof n.start === 'number' ? { start: n.start, end: n.end } : undefined);
-        const ownerAt = at(args[0]);
+        const ownerAt = literalAt(args[0]);
         if (value === undefined || fields.some((f) => f === undefined)) out.records.push({ owner, type: fn, ttl: undefined, rdata: [], uri, range, ...(ownerAt ? { ownerRange: ownerAt } : {}) });
         else {
-          const dataAt = at(args[4]);
+          const dataAt = literalAt(args[4]);
           out.records.push({ owner, type: fn, ttl: undefined, rdata: [...(fields as string[]), value === '.' ? '.' : `${ownerOf(value, domain)}.`], uri, range, ...(ownerAt ? { ownerRange: ownerAt } : {}), ...(dataAt ? { dataRange: dataAt } : {}) });
         }
         return true;
