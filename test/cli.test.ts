@@ -385,7 +385,9 @@ describe('dmarc-lens inventory', () => {
     // Where each record stands on the way to enforcement, pct read as RFC 7489 receivers read it.
     assert.equal(nw.dmarc[0].stage, '1/5: monitoring only (p=none)');
     // What the example reports (examples/reports) say of it, and its next rung with what holds it back, as the code lens says them.
-    assert.deepEqual(nw.dmarc[0].reports, { text: '85.3% DMARC pass over 2,156 messages in 1 day, 1 report; still failing: 198.2.129.12 (14.5%)', messages: 2156, passRate: 1840 / 2156, blockers: 1 });
+    // The example reports are from November 2025: the text says how old they are.
+    assert.match(nw.dmarc[0].reports.text, /^85\.3% DMARC pass over 2,156 messages in 1 day, 1 report; still failing: 198\.2\.129\.12 \(14\.5%\); old: the newest report ended \d+ days ago$/);
+    assert.deepEqual({ ...nw.dmarc[0].reports, text: undefined }, { text: undefined, messages: 2156, passRate: 1840 / 2156, blockers: 1 });
     assert.equal(nw.dmarc[0].next, 'move to p=quarantine in test mode (t=y) — not yet: 1 source still fails DMARC');
     // A domain without reports: its stage only.
     assert.equal(inv.domains.find((d: { domain: string }) => d.domain === 'northwind-cloud.example').dmarc[0].reports, undefined);
@@ -399,7 +401,7 @@ describe('dmarc-lens inventory', () => {
     assert.match(text, /^ {2}MTA-STS v=STSv1; id=20261128T0900 {2}\(examples\/northwind\.example\.zone:32\)$/m);
     assert.match(text, /^ {2}BIMI {3}default: logo https:\/\/northwind\.example\/brand\/logo\.svg, certificate https:\/\/northwind\.example\/brand\/vmc\.pem {2}\(examples\/northwind\.example\.zone:36\)$/m);
     assert.match(text, /^northwind\.example$/m);
-    assert.match(text, /^ {9}stage 1\/5: monitoring only \(p=none\)\n {9}reports: 85\.3% DMARC pass over 2,156 messages in 1 day, 1 report; still failing: 198\.2\.129\.12 \(14\.5%\)\n {9}next: move to p=quarantine in test mode \(t=y\) — not yet: 1 source still fails DMARC$/m);
+    assert.match(text, /^ {9}stage 1\/5: monitoring only \(p=none\)\n {9}reports: 85\.3% DMARC pass over 2,156 messages in 1 day, 1 report; still failing: 198\.2\.129\.12 \(14\.5%\); old: the newest report ended \d+ days ago\n {9}next: move to p=quarantine in test mode \(t=y\) — not yet: 1 source still fails DMARC$/m);
     assert.match(text, /^ {2}DMARC {2}v=DMARC1; p=reject; rua=mailto:dmarc-reports@northwind-labs\.example {2}\(examples\/db\.northwind-labs\.example:7\)\n {9}stage 5\/5: p=reject, enforced$/m);
     assert.match(text, /sends via SendGrid \(Twilio\) \(include:sendgrid\.net\)/);
     assert.match(text, /^ {2}DKIM {3}k2: CNAME → dkim2\.mcsv\.net \(Mailchimp\) {2}\(examples\/northwind\.example\.dkim\.inc:9\)$/m);

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDmarc } from '../server/src/records/dmarc';
-import type { ReportSummary } from '../server/src/reports/aggregate';
-import { nextSteps, stageOf, verdict, type RolloutStyle } from '../server/src/rollout';
+import { readReports, type ReportSummary } from '../server/src/reports/aggregate';
+import { describe as evidenceText, evidenceOf, nextSteps, stageOf, verdict, type RolloutStyle } from '../server/src/rollout';
 import { dmarcLenses, spfLensTitle } from '../server/src/features/lens';
 import type { LookupTree } from '../server/src/spf/tree';
 import { analyzeZone, mapFix, readZone } from '../server/src/service';
@@ -23,7 +23,9 @@ function walk(start: string, style: RolloutStyle, evidence?: ReportSummary): str
   return seen;
 }
 
-const good: ReportSummary = { reports: 12, messages: 30000, dmarcPass: 29800, passRate: 29800 / 30000, begin: 1700000000, end: 1700000000 + 14 * 86400, reporters: ['google.com'], domains: ['example.com'], failingSources: [{ sourceIp: '192.0.2.9', messages: 200, headerFrom: 'example.com', dkimDomains: [], spfDomains: [] }] };
+// Reports of the last 14 days, ending yesterday: recent evidence.
+const RECENT = Math.floor(Date.now() / 1000) - 86400;
+const good: ReportSummary = { reports: 12, messages: 30000, dmarcPass: 29800, passRate: 29800 / 30000, begin: RECENT - 14 * 86400, end: RECENT, reporters: ['google.com'], domains: ['example.com'], failingSources: [{ sourceIp: '192.0.2.9', messages: 200, headerFrom: 'example.com', dkimDomains: [], spfDomains: [] }] };
 
 describe('the reports\' verdict', () => {
   const summary = (failing: number): ReportSummary => ({ reports: 1, messages: 100, dmarcPass: 100 - failing, passRate: (100 - failing) / 100, reporters: ['rx'], domains: ['example.com'], failingSources: failing ? [{ sourceIp: '198.51.100.9', messages: failing, headerFrom: 'example.com', dkimDomains: [], spfDomains: [] }] : [] });
@@ -107,6 +109,45 @@ describe('DMARC rollout ladder', () => {
       }
       assert.match(readZone(t, file).zone.sites[0].value, /^v=DMARC1; p=reject; np=reject; rua=/);
     });
+});
+
+describe('the evidence for a step', () => {
+  const DAY = 86400;
+  const newest = 1780000000;
+  /** A one-day report ending `end`: `pass` messages pass DMARC, `fail` from 203.0.113.5 fail it. */
+  const report = (id: string, end: number | undefined, pass: number, fail: number) => {
+    const rec = (ip: string, n: number, r: string) => `<record><row><source_ip>${ip}</source_ip><count>${n}</count><policy_evaluated><disposition>none</disposition><dkim>${r}</dkim><spf>${r}</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers></record>`;
+    const range = end === undefined ? '' : `<date_range><begin>${end - DAY + 1}</begin><end>${end}</end></date_range>`;
+    return readReports(Buffer.from(`<feedback><report_metadata><org_name>rx</org_name><report_id>${id}</report_id>${range}</report_metadata><policy_published><domain>example.com</domain><p>none</p></policy_published>${rec('192.0.2.1', pass, 'pass')}${fail ? rec('203.0.113.5', fail, 'fail') : ''}</feedback>`), `${id}.xml`).reports[0];
+  };
+
+  it('reads the last 30 days of reports back from the newest: a sender fixed before them no longer holds the step back', () => {
+    const reports = [report('old', newest - 45 * DAY, 100, 900), report('mid', newest - 29 * DAY, 1000, 0), report('new', newest, 1000, 0)];
+    const s = evidenceOf(reports);
+    assert.deepEqual([s.reports, s.messages, s.failingSources.length, s.leftOut], [2, 2000, 0, 1]);
+    const said = evidenceText(s, newest + DAY);
+    assert.deepEqual(said, { text: '100.0% DMARC pass over 2,000 messages in 30 days, 2 reports (the last 30 days; 1 older report left out)', blockers: 0 });
+    assert.equal(nextSteps(parseDmarc('v=DMARC1; p=none'), s)[0].preferred, true);
+    // Over all time, the old failures would have blocked it.
+    assert.equal(nextSteps(parseDmarc('v=DMARC1; p=none'), evidenceOf([reports[0]]))[0].preferred, false);
+  });
+
+  it('a sender failing now is not diluted by months of clean mail before', () => {
+    const reports = [...Array.from({ length: 6 }, (_, i) => report(`m${i}`, newest - (40 + 30 * i) * DAY, 100000, 0)), report('now', newest, 900, 100)];
+    const s = evidenceOf(reports);
+    assert.deepEqual([s.messages, s.leftOut, evidenceText(s, newest).blockers], [1000, 6, 1]);
+  });
+
+  it('counts reports without dates only when none has one', () => {
+    assert.deepEqual([evidenceOf([report('a', undefined, 10, 0), report('b', undefined, 5, 5)]).messages, evidenceOf([report('a', undefined, 10, 0), report('b', newest, 5, 5)]).messages], [20, 10]);
+  });
+
+  it('says when the newest report is old, without holding the step back', () => {
+    const s = evidenceOf([report('new', newest, 1000, 0)]);
+    assert.equal(evidenceText(s, newest + 10 * DAY).text, '100.0% DMARC pass over 1,000 messages in 1 day, 1 report');
+    assert.equal(evidenceText(s, newest + 50 * DAY).text, '100.0% DMARC pass over 1,000 messages in 1 day, 1 report; old: the newest report ended 50 days ago');
+    assert.equal(evidenceText(s, newest + 50 * DAY).blockers, 0);
+  });
 });
 
 describe('code lens titles', () => {

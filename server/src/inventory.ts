@@ -11,8 +11,8 @@ import { isDynamic } from './records/dynamic';
 import { HOLE } from './records/holes';
 import { policyDomainOf } from './records/smtptls';
 import { tagNamed } from './records/taglist';
-import { describe, nextSteps, nextStepText, STAGES, stageOf } from './rollout';
-import { summarize, type AggregateReport } from './reports/aggregate';
+import { describe, evidenceOf, nextSteps, nextStepText, STAGES, stageOf } from './rollout';
+import type { AggregateReport, ReportSummary } from './reports/aggregate';
 import type { DmarcRecord } from './records/dmarc';
 import { coverageFrom, dmarcBehindCname, workspaceDmarc } from './senders/analyze';
 import { providerForDkimTarget, providerForInclude, providerForSelector } from './senders/catalog';
@@ -97,7 +97,7 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
     if (list) list.push(r);
     else byDomain.set(d, [r]);
   }
-  const summaries = new Map<string, ReturnType<typeof summarize>>();
+  const summaries = new Map<string, ReportSummary>();
   /** Where a DMARC record stands: its stage, and with reports for its domain, what they say and the next step. */
   const ladder = (record: DmarcRecord, domain: string): Pick<InventoryRecord, 'stage' | 'reports' | 'next'> => {
     const rung = stageOf(record);
@@ -105,7 +105,7 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
     const mine = byDomain.get(domain);
     if (!mine) return { stage };
     let summary = summaries.get(domain);
-    if (!summary) summaries.set(domain, (summary = summarize(mine)));
+    if (!summary) summaries.set(domain, (summary = evidenceOf(mine)));
     const said = describe(summary);
     const step = nextSteps(record, summary)[0];
     return { stage, reports: { text: said.text, messages: summary.messages, passRate: summary.passRate, blockers: said.blockers }, ...(step ? { next: nextStepText(step, summary) } : {}) };

@@ -7,7 +7,7 @@
 import type { ValueEdit, ValueFix } from './checks/rule';
 import type { DmarcRecord } from './records/dmarc';
 import type { Tag } from './records/taglist';
-import type { ReportSummary } from './reports/aggregate';
+import { summarize, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import { endWithoutSeparators } from './util/text';
 
 export type RolloutStyle = 'rfc9989' | 'compatible' | 'legacy';
@@ -87,13 +87,40 @@ export function nextStepText(step: RolloutStep, evidence: ReportSummary | undefi
   return `${step.action}${why}`;
 }
 
-/** What the reports say about tightening the policy: a phrase, and how many failing sources block it. */
-export function describe(s: ReportSummary | undefined): { text: string; blockers: number } {
+/** Days of reports, back from the newest, that the evidence for a step reads. */
+export const EVIDENCE_DAYS = 30;
+/** Reports whose newest ended more than this many days ago are said to be old. */
+export const STALE_DAYS = 45;
+
+/**
+ * The evidence for the next step of a domain's policy: its reports of the last EVIDENCE_DAYS days, back
+ * from the newest one, summed up. Mail of a sender fixed since then no longer holds the step back, and a
+ * sender failing now is not diluted by months of clean mail before it. Reports without dates count only
+ * when no report has one.
+ */
+export function evidenceOf(reports: readonly AggregateReport[]): ReportSummary {
+  let newest: number | undefined;
+  for (const r of reports) if (r.metadata.end !== undefined && (newest === undefined || r.metadata.end > newest)) newest = r.metadata.end;
+  if (newest === undefined) return summarize(reports);
+  const from = newest - EVIDENCE_DAYS * 86400;
+  const recent = reports.filter((r) => r.metadata.end !== undefined && r.metadata.end > from);
+  const s = summarize(recent);
+  return recent.length < reports.length ? { ...s, leftOut: reports.length - recent.length } : s;
+}
+
+/**
+ * What the reports say about tightening the policy: a phrase, and how many failing sources block it.
+ * Reports that ended long before `now` (unix seconds) are said to be old: collect fresh ones.
+ */
+export function describe(s: ReportSummary | undefined, now = Date.now() / 1000): { text: string; blockers: number } {
   if (!s || s.messages === 0) return { text: 'no aggregate reports for this domain in the workspace', blockers: 0 };
   const days = s.begin && s.end ? Math.max(1, Math.round((s.end - s.begin) / 86400)) : undefined;
   const failing = s.failingSources.filter((f) => f.messages / s.messages > BLOCKING_SHARE);
+  const age = s.end !== undefined ? Math.floor((now - s.end) / 86400) : undefined;
   const text = `${(s.passRate * 100).toFixed(1)}% DMARC pass over ${s.messages.toLocaleString('en-US')} messages${days ? ` in ${days} day${days === 1 ? '' : 's'}` : ''}, ${s.reports} report${s.reports === 1 ? '' : 's'}${
-    failing.length ? `; still failing: ${failing.slice(0, 3).map((f) => `${f.sourceIp} (${((f.messages / s.messages) * 100).toFixed(1)}%)`).join(', ')}` : ''
+    s.leftOut ? ` (the last ${EVIDENCE_DAYS} days; ${s.leftOut} older report${s.leftOut === 1 ? '' : 's'} left out)` : ''
+  }${failing.length ? `; still failing: ${failing.slice(0, 3).map((f) => `${f.sourceIp} (${((f.messages / s.messages) * 100).toFixed(1)}%)`).join(', ')}` : ''}${
+    age !== undefined && age > STALE_DAYS ? `; old: the newest report ended ${age} days ago` : ''
   }`;
   return { text, blockers: failing.length };
 }

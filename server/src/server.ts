@@ -85,10 +85,10 @@ import { providerById, setSettingProviders, type Provider } from './senders/cata
 import { suggestSenders, writeProfile, type SuggestedSender } from './senders/suggest';
 import { providerHover } from './features/providerHover';
 import { baselinePath, fingerprints, readBaseline } from './baseline';
-import { nextSteps, type RolloutStep, type RolloutStyle } from './rollout';
+import { evidenceOf, nextSteps, type RolloutStep, type RolloutStyle } from './rollout';
 import { confirmStep, dmarcLenses, spfLensTitle } from './features/lens';
 import { holesOnlyInValuesOf } from './records/holes';
-import { dedupeReports, readReports, summarize, type AggregateReport } from './reports/aggregate';
+import { dedupeReports, readReports, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import { previewModel } from './reports/preview';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
@@ -1239,9 +1239,9 @@ function ladderSteps(a: LadderSite, file: string): RolloutStep[] {
 }
 
 /** What the workspace's aggregate reports say about a DMARC record's domain. */
-function ladderEvidence(a: AnalyzedSite): ReturnType<typeof summarize> | undefined {
+function ladderEvidence(a: AnalyzedSite): ReportSummary | undefined {
   const reports = reportsByDomain.get(a.site.owner!.slice('_dmarc.'.length));
-  return reports ? summarize(reports) : undefined;
+  return reports ? evidenceOf(reports) : undefined;
 }
 
 function ladderStyle(file: string): RolloutStyle {

@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { CONFIG_NAME, parseConfig, type SenderProfile, type SourceFormat } from './config';
 import { analyzeSenders, type Publish, type SenderProblem, type SenderVerdict } from './senders/analyze';
 import { useProviders } from './senders/catalog';
-import { summarize, type AggregateReport } from './reports/aggregate';
+import type { AggregateReport } from './reports/aggregate';
+import { evidenceOf } from './rollout';
 import { failingSenders, reportsShowFailingSenders } from './checks/evidence';
 import { BIMI_OWNER, looksLikeBimi, parseBimi } from './records/bimi';
 import { looksLikeDkim, parseDkim } from './records/dkim';
@@ -602,7 +603,7 @@ function checkEvidence(sites: readonly AnalyzedSite[], reports: readonly Aggrega
     const domain = a.site.owner.slice('_dmarc.'.length);
     const mine = reports.filter((r) => r.policy.domain.toLowerCase().replace(/\.$/, '') === domain);
     if (!mine.length) continue;
-    const f = failingSenders(a, summarize(mine));
+    const f = failingSenders(a, evidenceOf(mine));
     if (f) sink.add(reportsShowFailingSenders.id, a.site.uri, a.site.map.toDocRange(f.range), f.message, { context: `${a.site.owner} ${a.site.value}` });
   }
 }

@@ -27,11 +27,15 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { applyEdits, startServer, type TestClient } from './client';
 
+/** Two days ago and 14 days before it: recent reports, which the evidence does not call old. */
+const END = Math.floor(Date.now() / 1000) - 2 * 86400;
+const BEGIN = END - 1209599;
+
 /** An aggregate report for `domain` over 14 days: `pass` messages from 192.0.2.1 pass DMARC, `fail` from 203.0.113.5 fail it. */
 function report(domain: string, pass: number, fail: number): string {
   const row = (ip: string, n: number, r: string) =>
     `<record><row><source_ip>${ip}</source_ip><count>${n}</count><policy_evaluated><disposition>none</disposition><dkim>${r}</dkim><spf>${r}</spf></policy_evaluated></row><identifiers><header_from>${domain}</header_from></identifiers></record>`;
-  return `<?xml version="1.0"?><feedback><report_metadata><org_name>google.com</org_name><report_id>${domain}</report_id><date_range><begin>1700000000</begin><end>1701209599</end></date_range></report_metadata><policy_published><domain>${domain}</domain><p>none</p></policy_published>${row('192.0.2.1', pass, 'pass')}${row('203.0.113.5', fail, 'fail')}</feedback>`;
+  return `<?xml version="1.0"?><feedback><report_metadata><org_name>google.com</org_name><report_id>${domain}</report_id><date_range><begin>${BEGIN}</begin><end>${END}</end></date_range></report_metadata><policy_published><domain>${domain}</domain><p>none</p></policy_published>${row('192.0.2.1', pass, 'pass')}${row('203.0.113.5', fail, 'fail')}</feedback>`;
 }
 
 describe('language server: code lenses', () => {

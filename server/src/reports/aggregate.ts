@@ -352,6 +352,8 @@ export interface ReportSummary {
   reporters: string[];
   domains: string[];
   failingSources: { sourceIp: string; messages: number; headerFrom: string; dkimDomains: string[]; spfDomains: string[] }[];
+  /** Reports before the window the totals cover (rollout.evidenceOf), not counted. */
+  leftOut?: number;
 }
 
 /** Totals over reports: messages, DMARC pass rate, the sources that fail most. */
