@@ -266,6 +266,40 @@ describe('a report kept twice is counted once', () => {
   });
 });
 
+describe('dmarc-lens report --domain, --since, --until', () => {
+  it('keeps the reports for the domains asked whose dates overlap the span, and says how many it left out', () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dl-filter-'));
+    try {
+      // One day each: example.com on 2023-11-14 and 2023-11-20, example.net on 2023-11-14.
+      const day = (domain: string, id: string, begin: number) =>
+        xml(rec('192.0.2.1', 5, 'pass', 'pass')).replace('<report_id>r1<', `<report_id>${id}<`).replace('<begin>1700000000</begin><end>1700086399</end>', `<begin>${begin}</begin><end>${begin + 86399}</end>`).replace('<domain>Example.com</domain>', `<domain>${domain}</domain>`);
+      fs.writeFileSync(path.join(dir, 'a.xml'), day('example.com', 'a', 1699920000));
+      fs.writeFileSync(path.join(dir, 'b.xml'), day('example.com', 'b', 1700438400));
+      fs.writeFileSync(path.join(dir, 'c.xml'), day('example.net', 'c', 1699920000));
+      const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'report', dir, ...args], { encoding: 'utf8' });
+      const json = (...args: string[]) => JSON.parse(cli(...args, '--format', 'json').stdout);
+      const ids = (j: { reports: { reportId: string }[] }) => j.reports.map((r) => r.reportId).sort();
+      assert.deepEqual(ids(json('--domain', 'EXAMPLE.com.')), ['a', 'b']);
+      assert.deepEqual(ids(json('--since', '2023-11-15')), ['b']);
+      assert.deepEqual(ids(json('--until', '2023-11-14')), ['a', 'c']);
+      assert.deepEqual(ids(json('--domain', 'example.com,example.net', '--since', '2023-11-14', '--until', '2023-11-14')), ['a', 'c']);
+      const j = json('--domain', 'example.net');
+      assert.deepEqual([j.summary.reports, j.summary.messages, j.summary.leftOut], [1, 5, 2]);
+      const text = cli('--domain', 'example.com', '--since', '2023-11-15');
+      assert.equal(text.status, 0, text.stderr);
+      assert.match(text.stdout, /^2 reports outside --domain example\.com --since 2023-11-15 left out$/m);
+      assert.match(text.stdout, /^1 report from 1 reporter for example\.com: 5 messages/m);
+      // Without the options, nothing is said of filtering.
+      assert.doesNotMatch(cli().stdout, /left out/);
+      for (const bad of ['2023-02-30', 'yesterday', '10'])
+        assert.match(cli('--since', bad).stderr, new RegExp(`--since wants a date \\(YYYY-MM-DD, UTC\\) or a number of days back \\(30d\\), got "${bad}"`));
+      assert.equal(cli('--since', '10').status, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('report reader safety', () => {
   it('refuses DOCTYPE entity declarations (billion laughs, external entities) with the reason', () => {
     const laughs = '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n<feedback><report_metadata><org_name>&lol2;</org_name></report_metadata></feedback>';

@@ -83,6 +83,11 @@ interface Args {
   failOn?: Severity;
   /** `dmarc-lens check --help` and the like: the usage, whatever else is on the line. */
   help?: boolean;
+  /** `report --domain A,B`: only the reports for these policy domains. */
+  domain?: string;
+  /** `report --since WHEN` / `--until WHEN`: only the reports whose dates overlap this span (unix seconds). */
+  since?: number;
+  until?: number;
 }
 
 const USAGE = `Usage:
@@ -93,14 +98,15 @@ const USAGE = `Usage:
   dmarc-lens dmarc DOMAIN [--spf-domain NAME[,NAME]] [--dkim-domain NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens dkim DOMAIN [--selector NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens drift PATH... [--dns HOST:PORT] [--timeout MS] [--format text|json|github] [--origin ZONE]
-  dmarc-lens report PATH... [--format text|json|html] [--workspace DIR]
+  dmarc-lens report PATH... [--format text|json|html] [--workspace DIR] [--domain NAME[,NAME]] [--since DATE|Nd] [--until DATE]
   dmarc-lens rules [--format text|json]
   dmarc-lens --version | --help
 
 Exit status: 0 no error-severity finding (or none at the --fail-on level or above), 1 at least one, 2 usage or I/O error.`;
 
 /** Options whose value is taken as given, by the field of `Args` they fill. */
-const STRING_OPTIONS = new Map<string, 'config' | 'origin' | 'ip' | 'sender' | 'helo' | 'baseline' | 'workspace' | 'spfDomain' | 'dkimDomain' | 'selector'>([
+const STRING_OPTIONS = new Map<string, 'config' | 'origin' | 'ip' | 'sender' | 'helo' | 'baseline' | 'workspace' | 'spfDomain' | 'dkimDomain' | 'selector' | 'domain'>([
+  ['--domain', 'domain'],
   ['--selector', 'selector'],
   ['--spf-domain', 'spfDomain'],
   ['--dkim-domain', 'dkimDomain'],
@@ -163,6 +169,15 @@ function parseArgs(argv: string[]): Args {
         args.timeoutMs = v;
         break;
       }
+      case '--since':
+      case '--until': {
+        const v = value();
+        const t = whenOf(v, flag === '--until');
+        if (t === undefined) throw new UsageError(`${flag} wants a date (YYYY-MM-DD, UTC) or a number of days back (30d), got "${v}"`);
+        if (flag === '--since') args.since = t;
+        else args.until = t;
+        break;
+      }
       case '--help':
       case '-h':
         args.help = true;
@@ -174,6 +189,21 @@ function parseArgs(argv: string[]): Args {
   }
   if (args.origin !== undefined && nameProblem(args.origin)) throw new UsageError(`--origin wants a domain name such as example.com, got "${args.origin}": ${nameProblem(args.origin)}`);
   return args;
+}
+
+/**
+ * `--since`/`--until`: a UTC date (`2026-11-01`: its first second, or for `--until` its last) or a number
+ * of days back from now (`30d`), as unix seconds; undefined when it is neither.
+ */
+function whenOf(v: string, end: boolean): number | undefined {
+  const days = /^(\d{1,5})d$/.exec(v);
+  if (days) return Math.floor(Date.now() / 1000) - Number(days[1]) * 86400;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return undefined;
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // Date.UTC rolls 2026-02-30 over into March: such a date is not one.
+  if (new Date(t).toISOString().slice(0, 10) !== v) return undefined;
+  return t / 1000 + (end ? 86399 : 0);
 }
 
 /** Why a domain name given on the command line is not one (empty, an empty label, a label over 63 or a name over 253 octets). */
@@ -941,6 +971,15 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
   const failures: { origin: string; message: string }[] = [];
   const entries: Record<string, unknown>[] = [];
   const iso = (t?: number) => (t ? new Date(t * 1000).toISOString() : null);
+  // --domain, --since, --until: the reports for these domains whose dates overlap the span; a report
+  // without dates is left out when a span is asked for.
+  const domains = args.domain ? new Set(args.domain.split(',').map((d) => d.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean)) : undefined;
+  const filtered = domains !== undefined || args.since !== undefined || args.until !== undefined;
+  const wanted = (names: readonly string[], begin: number | undefined, end: number | undefined) =>
+    (!domains || names.some((d) => domains.has(d.toLowerCase().replace(/\.$/, '')))) &&
+    (args.since === undefined || ((end ?? begin) !== undefined && (end ?? begin)! >= args.since)) &&
+    (args.until === undefined || ((begin ?? end) !== undefined && (begin ?? end)! <= args.until));
+  let leftOut = 0;
   for (const f of reportFiles(args.paths)) {
     let bytes: Buffer;
     try {
@@ -950,10 +989,13 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
       continue;
     }
     const r = readReports(bytes, f);
-    read.push(...r.reports);
-    failureReports.push(...r.failureReports);
+    const kept = filtered ? r.reports.filter((x) => wanted([x.policy.domain], x.metadata.begin, x.metadata.end)) : r.reports;
+    const keptFailures = filtered ? r.failureReports.filter((x) => wanted(x.reportedDomain, x.arrivalDate, x.arrivalDate)) : r.failureReports;
+    leftOut += r.reports.length - kept.length + r.failureReports.length - keptFailures.length;
+    read.push(...kept);
+    failureReports.push(...keptFailures);
     failures.push(...r.failures);
-    for (const rep of r.reports) {
+    for (const rep of kept) {
       const messages = rep.records.reduce((n, x) => n + x.count, 0);
       const pass = rep.records.reduce((n, x) => n + (x.dkim === 'pass' || x.spf === 'pass' ? x.count : 0), 0);
       entries.push({ file: rep.origin, ok: true, format: rep.schema, orgName: rep.metadata.orgName, reportId: rep.metadata.reportId, begin: iso(rep.metadata.begin), end: iso(rep.metadata.end), policyDomain: rep.policy.domain, policy: rep.policy, messages, dmarcPass: pass, records: rep.records.length, warnings: rep.problems });
@@ -982,7 +1024,7 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
     out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: previewModel(reports, failures, failureReports, workspace) }));
   } else if (args.format === 'json') {
     const forensic = failureReports.map(({ arrivalDate, ...f }) => ({ file: f.origin, ...f, arrivalDate: iso(arrivalDate) }));
-    out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...statsJson(stats) } }, null, 2) + '\n');
+    out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...(filtered ? { leftOut } : {}), ...statsJson(stats) } }, null, 2) + '\n');
   } else {
     const day = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 10) : '?');
     const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -1002,6 +1044,7 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
       for (const p of f.problems) out(`  note: ${p}\n`);
     }
     for (const f of failures) out(`${f.origin}: not read: ${f.message}\n`);
+    if (filtered) out(`${n(leftOut, 'report')} outside ${[domains ? `--domain ${[...domains].join(',')}` : '', args.since !== undefined ? `--since ${day(args.since)}` : '', args.until !== undefined ? `--until ${day(args.until)}` : ''].filter(Boolean).join(' ')} left out\n`);
     if (failureReports.length) {
       const domains = [...new Set(failureReports.flatMap((f) => f.reportedDomain))];
       out(`${n(failureReports.length, 'failure report')} for ${domains.join(', ') || '?'} from ${n(new Set(failureReports.map((f) => f.sourceIp ?? '?')).size, 'source')}\n`);
