@@ -62,6 +62,33 @@ describe('where IaC readers write names', () => {
     assert.deepEqual(checkZone(d).findings.filter((f: { rule: string }) => f.rule === 'zone/srv-target-is-cname').length, 1);
   });
 
+  it('Terraform SRV records: Cloudflare data blocks (v4) and objects (v5), Route 53 strings; their targets read for the zone rules', () => {
+    const tf = [
+      'resource "cloudflare_zone" "z" {\n  zone = "example.com"\n}',
+      'resource "cloudflare_record" "v4" {\n  zone_id = cloudflare_zone.z.id\n  name    = "_submission._tcp"\n  type    = "SRV"\n  data {\n    priority = 0\n    weight   = 1\n    port     = 587\n    target   = "smtp.example.com"\n  }\n}',
+      'resource "cloudflare_dns_record" "v5" {\n  zone_id = cloudflare_zone.z.id\n  name    = "_imaps._tcp.example.com"\n  type    = "SRV"\n  ttl     = 1\n  data = {\n    priority = 0\n    weight   = 1\n    port     = 993\n    target   = "smtp.example.com"\n  }\n}',
+      'resource "cloudflare_record" "unknown" {\n  zone_id = cloudflare_zone.z.id\n  name    = "_pop3s._tcp"\n  type    = "SRV"\n  data {\n    priority = 0\n    weight   = 1\n    port     = var.port\n    target   = "smtp.example.com"\n  }\n}',
+      'resource "cloudflare_record" "smtp" {\n  zone_id = cloudflare_zone.z.id\n  name    = "smtp"\n  type    = "CNAME"\n  value   = "mail.provider.example"\n}',
+      '',
+    ].join('\n');
+    const z = readZone(tf, '/w/main.tf');
+    assert.deepEqual(
+      z.zone.records.filter((r) => r.type === 'SRV').map((r) => [r.owner, r.rdata.join(' '), written(tf, r.dataRange) ?? null, dataName(r) ?? null]),
+      [
+        ['_submission._tcp.example.com', '0 1 587 smtp.example.com', '"smtp.example.com"', 'smtp.example.com'],
+        ['_imaps._tcp.example.com', '0 1 993 smtp.example.com', '"smtp.example.com"', 'smtp.example.com'],
+        // A port not known statically: the record's name stands, its data is not read.
+        ['_pop3s._tcp.example.com', '', null, null],
+      ],
+    );
+    const { checkZone } = require('../../server/src/service');
+    const on = (text: string, z2: unknown) => checkZone(z2).findings.filter((f: { rule: string }) => f.rule === 'zone/srv-target-is-cname').map((f: { range: { start: number; end: number } }) => text.slice(f.range.start, f.range.end));
+    assert.deepEqual(on(tf, z), ['"smtp.example.com"', '"smtp.example.com"']);
+    // Route 53 writes the whole record as one string: its last word is the target.
+    const r53 = 'resource "aws_route53_zone" "z" {\n  name = "example.com"\n}\nresource "aws_route53_record" "srv" {\n  zone_id = aws_route53_zone.z.zone_id\n  name    = "_submission._tcp"\n  type    = "SRV"\n  records = ["0 1 587 smtp.example.com"]\n}\nresource "aws_route53_record" "smtp" {\n  zone_id = aws_route53_zone.z.zone_id\n  name    = "smtp"\n  type    = "CNAME"\n  records = ["mail.provider.example"]\n}\n';
+    assert.deepEqual(on(r53, readZone(r53, '/w/r53.tf')), ['"0 1 587 smtp.example.com"']);
+  });
+
   it('a finding about the host a record names is where the file writes that name, not on the whole resource', () => {
     const tf = 'resource "aws_route53_zone" "z" {\n  name = "example.com"\n}\nresource "aws_route53_record" "mx" {\n  zone_id = aws_route53_zone.z.zone_id\n  name    = "example.com"\n  type    = "MX"\n  records = ["10 mail.example.com"]\n}\nresource "aws_route53_record" "mail" {\n  zone_id = aws_route53_zone.z.zone_id\n  name    = "mail"\n  type    = "CNAME"\n  records = ["mx.provider.example"]\n}\n';
     const { checkZone } = require('../../server/src/service');

@@ -67,7 +67,11 @@ export const nsHost = cnameTarget;
 
 /** An SRV record's target, as cnameTarget; empty for `.`, "no such service here" (RFC 2782). */
 export function srvTarget(record: ResourceRecord): string {
-  return targets.get(record) ?? (record.rdata[3] ?? '').toLowerCase().replace(/\.$/, '');
+  const t = targets.get(record);
+  if (t !== undefined) return t;
+  // A source other than a zone file may give `priority weight port target` as one string (Route 53, Cloudflare).
+  const words = record.rdata.length === 1 ? record.rdata[0].trim().split(/\s+/) : record.rdata;
+  return (words[3] ?? '').toLowerCase().replace(/\.$/, '');
 }
 
 /** The name an MX (its exchange), NS (its host), SRV (its target), CNAME or PTR record points at, as cnameTarget. */

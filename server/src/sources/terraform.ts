@@ -1470,10 +1470,12 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
         // dashboard asks for the quotes); unquoted content is one string.
         case 'cloudflare_record':
           values = listStrings(b.attributes.get('content') ?? b.attributes.get('value'));
+          if (values.length === 0 && type === 'SRV') values = cloudflareSrv(b, ctx);
           quoted = 'when-quoted';
           break;
         case 'cloudflare_dns_record':
           values = listStrings(b.attributes.get('content'));
+          if (values.length === 0 && type === 'SRV') values = cloudflareSrv(b, ctx);
           quoted = 'when-quoted';
           break;
         case 'azurerm_dns_txt_record':
@@ -1964,6 +1966,35 @@ function addLiterals(out: ZoneFile, tokens: Token[], ctx: Context): void {
 /** An MX written as fields (a preference, an exchange) as the one string a zone writes, `10 mx.example.com.`, at `at`. */
 function mxToken(preference: string, exchange: string, at: { start: number; end: number }): Token {
   return { kind: 'string', text: JSON.stringify(`${preference} ${exchange}`), start: at.start, end: at.end };
+}
+
+/**
+ * Cloudflare's SRV record: priority, weight, port and target in a `data` block (provider v4) or a
+ * `data` object (v5), as one `0 5 587 mail.example.com` value placed at the target string, where
+ * navigation and the findings about the target find it; none when a field is not known statically.
+ */
+function cloudflareSrv(b: Block, ctx: Context): Token[] {
+  const FIELDS = ['priority', 'weight', 'port', 'target'];
+  let fields: (string | undefined)[];
+  let at: Token | undefined;
+  const block = b.blocks.find((x) => x.type === 'data');
+  if (block) {
+    fields = FIELDS.map((n) => literal(block.attributes.get(n), ctx));
+    const target = block.attributes.get('target')?.value;
+    at = target?.length === 1 && target[0].kind === 'string' ? target[0] : undefined;
+  } else {
+    const attr = b.attributes.get('data');
+    const v = attr ? evaluate(attr.value, exprEnv(ctx)) : undefined;
+    if (v?.k !== 'o') return [];
+    fields = FIELDS.map((n) => {
+      const x = v.fields.get(n);
+      return x ? textOf(x) : undefined;
+    });
+    const target = v.fields.get('target');
+    at = target?.k === 's' ? target.tok : undefined;
+  }
+  if (!at || fields.some((f) => f === undefined || f === '')) return [];
+  return [{ kind: 'string', text: JSON.stringify(fields.join(' ')), start: at.start, end: at.end }];
 }
 
 /** A nested block's value (`record { value = "…" }`); an MX block's preference and exchange as one `10 mx.example.com.` (as a zone writes it). */
