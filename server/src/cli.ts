@@ -83,6 +83,8 @@ interface Args {
   failOn?: Severity;
   /** `dmarc-lens check --help` and the like: the usage, whatever else is on the line. */
   help?: boolean;
+  /** `check -`: the name standard input is read as (its format, and the path findings are reported under). */
+  stdinFilename?: string;
   /** `report --domain A,B`: only the reports for these policy domains. */
   domain?: string;
   /** `report --since WHEN` / `--until WHEN`: only the reports whose dates overlap this span (unix seconds). */
@@ -91,7 +93,7 @@ interface Args {
 }
 
 const USAGE = `Usage:
-  dmarc-lens check PATH... [--format text|json|sarif|github|gitlab] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE] [--fix] [--fail-on error|warning|information|hint]
+  dmarc-lens check PATH... [--format text|json|sarif|github|gitlab] [--offline] [--dns HOST:PORT] [--config FILE] [--origin ZONE] [--baseline FILE] [--fix] [--fail-on error|warning|information|hint] [--stdin-filename NAME]
   dmarc-lens inventory PATH... [--format text|json] [--origin ZONE]
   dmarc-lens senders PATH... [--format text|json] [--config FILE] [--suggest]
   dmarc-lens spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
@@ -104,9 +106,13 @@ const USAGE = `Usage:
 
 Exit status: 0 no error-severity finding (or none at the --fail-on level or above), 1 at least one, 2 usage or I/O error.`;
 
+/** A path of `-`: standard input, read as the file `--stdin-filename` names (a zone file `<stdin>` without it). */
+const STDIN = '-';
+
 /** Options whose value is taken as given, by the field of `Args` they fill. */
-const STRING_OPTIONS = new Map<string, 'config' | 'origin' | 'ip' | 'sender' | 'helo' | 'baseline' | 'workspace' | 'spfDomain' | 'dkimDomain' | 'selector' | 'domain'>([
+const STRING_OPTIONS = new Map<string, 'config' | 'origin' | 'ip' | 'sender' | 'helo' | 'baseline' | 'workspace' | 'spfDomain' | 'dkimDomain' | 'selector' | 'domain' | 'stdinFilename'>([
   ['--domain', 'domain'],
+  ['--stdin-filename', 'stdinFilename'],
   ['--selector', 'selector'],
   ['--spf-domain', 'spfDomain'],
   ['--dkim-domain', 'dkimDomain'],
@@ -183,7 +189,7 @@ function parseArgs(argv: string[]): Args {
         args.help = true;
         break;
       default:
-        if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+        if (a.startsWith('-') && a !== STDIN) throw new UsageError(`unknown option ${a}`);
         args.paths.push(a);
     }
   }
@@ -283,12 +289,16 @@ function timing(phase: string): void {
 
 /** Reads every file under the paths into the workspace model, without checking them. */
 function readWorkspace(args: Args, warn: (m: string) => void): { parsed: ParsedZone[]; workspace: WorkspaceIndex } {
-  const { files, errors } = collectFiles(args.paths, (f) => includedFormat(configs.forFile(f), f) !== undefined);
-  if (errors.length) throw new UsageError(errors[0]);
+  const paths = args.paths.filter((p) => p !== STDIN);
+  const found = collectFiles(paths, (f) => includedFormat(configs.forFile(f), f) !== undefined);
+  if (found.errors.length) throw new UsageError(found.errors[0]);
+  // The file standard input stands for (an editor's unsaved buffer) is read from there, not from the disk.
+  const replaced = args.paths.includes(STDIN) && args.stdinFilename !== undefined ? path.resolve(args.stdinFilename) : undefined;
+  const files = replaced ? found.files.filter((f) => path.resolve(f) !== replaced) : found.files;
   // Module calls among the Terraform files checked give the modules they call their inputs.
   setTerraformWorkspace(() => files);
   // A folder with nothing to read is usually a wrong path in a CI script: say so instead of a silent pass.
-  for (const p of args.paths) {
+  for (const p of paths) {
     const dir = path.resolve(p) + path.sep;
     if (fs.statSync(p).isDirectory() && !files.some((f) => path.resolve(f).startsWith(dir)))
       warn(`${p}: no files to check in this folder (zone files *.zone, *.db, db.*; octoDNS and CloudFormation YAML/JSON; Terraform *.tf; dnsconfig.js); other names can be added with "include" in .dmarc-lens.json`);
@@ -309,6 +319,21 @@ function readWorkspace(args: Args, warn: (m: string) => void): { parsed: ParsedZ
     if (p.zone.format === undefined && !args.paths.includes(file)) continue;
     if (info.encoding) warn(`${file}: read as ${info.encoding.toUpperCase()} (it starts with that byte-order mark); name servers, Terraform and the DNS tools read UTF-8, so save it as UTF-8`);
     workspace.set(file, p.zone.records, p.sites);
+    parsed.push(p);
+  }
+  if (args.paths.includes(STDIN)) {
+    // Standard input (`dig axfr example.com | dmarc-lens check -`, an editor's unsaved buffer): read as
+    // the file --stdin-filename names, whose folder its `$INCLUDE`s and configuration are found from.
+    const name = args.stdinFilename ?? '<stdin>';
+    let text: string;
+    try {
+      text = fs.readFileSync(0, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read standard input: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    if (isBinary(text)) throw new UsageError('standard input is not text (it holds NUL bytes)');
+    const p = readZone(text, name, { origin: args.origin, readFile: readTextFile, format: includedFormat(configs.forFile(name), name) });
+    workspace.set(name, p.zone.records, p.sites);
     parsed.push(p);
   }
   return { parsed, workspace };
@@ -1096,6 +1121,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         const options: LintOptions = {};
         if (args.config) configs.override = loadConfig(args.config);
         timeRules(process.env.DMARC_LENS_TIMING === '1');
+        if (args.fix && args.paths.includes(STDIN)) throw new UsageError('--fix writes the files it fixes; it cannot fix standard input');
         if (args.fix) applyFixes(args, options, warn);
         const run = runCheck(args, options, warn);
         timing(`check (slowest cross-record rules: ${[...(ruleTimings ?? [])].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`).join(', ')})`);

@@ -709,6 +709,14 @@ describe('zone file reader (RFC 1035 §5)', () => {
     ]);
   });
 
+  it('takes the first SOA written again (names absolute or relative, in any case) as the same record, as BIND does: zone transfer output ends with it', () => {
+    const codes = (text: string) => zone(text).problems.map((p) => p.code);
+    assert.deepEqual(codes('$ORIGIN example.com.\n@ IN SOA ns hostmaster 1 2 3 4 5\n@ IN TXT "x"\nexample.com. 300 IN SOA NS.example.com. hostmaster.EXAMPLE.com. 1 2 3 4 5\n'), []);
+    // Another serial, another mailbox, another owner: another SOA.
+    for (const other of ['@ IN SOA ns hostmaster 2 2 3 4 5', '@ IN SOA ns admin 1 2 3 4 5', 'sub IN SOA ns hostmaster 1 2 3 4 5'])
+      assert.ok(codes(`$ORIGIN example.com.\n@ IN SOA ns hostmaster 1 2 3 4 5\n${other}\n`).includes('zone/multiple-soa'), other);
+  });
+
   it('reports an SOA that is not at the apex given as origin, and trusts the SOA when the apex is not given', () => {
     const text = '$ORIGIN se.\nopendnssec IN SOA ns hostmaster 1 2 3 4 5\n';
     assert.deepEqual(parseZone(text, 'z.zone', { origin: 'example.com' }).problems.filter((p) => p.code === 'zone/soa-not-at-apex').length, 1);

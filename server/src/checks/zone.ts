@@ -303,7 +303,7 @@ export const zoneRules: SourceRule[] = [
     severity: 'error',
     summary: 'The zone file has more than one SOA record',
     docs: {
-      what: 'Finds every SOA record after the first one in a zone file and the files it `$INCLUDE`s.',
+      what: 'Finds every SOA record after the first one in a zone file and the files it `$INCLUDE`s. The first SOA written again, with the same names and numbers, is not one: it is the same resource record, which name servers load once, and zone transfer output (`dig axfr`) ends with it.',
       why: 'RFC 1035 §5.2: a zone has exactly one SOA, at its apex. BIND refuses a zone with a second one ("multiple RRs of singleton type" at the apex, "SOA record not at top of zone" elsewhere), so none of its records are served. It usually comes from two zone files pasted together.',
       bad: '@ IN SOA ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\n@ IN TXT "v=spf1 -all"\n@ IN SOA ns1.example.com. hostmaster.example.com. 2 7200 3600 1209600 300',
       good: '@ IN SOA ns1.example.com. hostmaster.example.com. 2 7200 3600 1209600 300\n@ IN TXT "v=spf1 -all"',

@@ -14,7 +14,7 @@ import { MAX_GENERATED, MAX_GENERATED_TOTAL, parseGenerateRange, substitute } fr
 import { svcbProblem } from './svcb';
 import { base32HexBytes, checkRdata, genericProblem, KNOWN_TYPE_NAMES as KNOWN_TYPES, TYPE_BY_NUMBER } from './rdata';
 import { badEscapeMessage, escapeProblem, nameProblem, parseTtl, type RdataProblem } from './textforms';
-import { needsOrigin, setHostSpan, setNoDefaultTtl, setOrigin, setTarget } from '../records/cname';
+import { dataNames, needsOrigin, setHostSpan, setNoDefaultTtl, setOrigin, setTarget } from '../records/cname';
 import { checkedFields, hostNameMessage, hostNameProblem, NAME_CHECKS, type NameChecks, shownName } from './hostnames';
 
 export { isDottedQuad, isPlainIPv6, nameProblem, parseTtl } from './textforms';
@@ -733,6 +733,9 @@ export class IncrementalZone {
       for (const r of (c.apexTypes ??= c.records.filter((x) => x.type === 'SOA' || x.type === 'DS'))) {
         if (r.type === 'DS') ds.push(r);
         else if (!soa) soa = r;
+        // The same SOA again is the same resource record, which name servers load once: zone transfer
+        // output (`dig axfr`) begins and ends with it.
+        else if (sameSoa(soa, r)) continue;
         else problems.push({ code: 'zone/multiple-soa', message: `A second SOA record (the first is at \`${soa.owner}\`); a zone has exactly one, and name servers refuse the zone (RFC 1035 §5.2).`, uri: r.uri, range: r.range });
       }
     // The apex: the one given, else the one the SOA names (a snippet without either has none).
@@ -1353,3 +1356,11 @@ function readInto(
   if (depth === 0) zone.finalState = { ...st };
 }
 
+/** Whether two SOA records are one resource record: the same owner, names and numbers (names compared absolute, case-insensitively). */
+function sameSoa(a: ResourceRecord, b: ResourceRecord): boolean {
+  if (a.owner !== b.owner || a.rdata.length !== b.rdata.length) return false;
+  const names = (r: ResourceRecord) => dataNames(r).map((n) => n.name).join(' ');
+  if (names(a) !== names(b)) return false;
+  for (let i = 2; i < a.rdata.length; i++) if (a.rdata[i].toLowerCase() !== b.rdata[i].toLowerCase() && !(Number(a.rdata[i]) === Number(b.rdata[i]) && /^\d+$/.test(a.rdata[i]) && /^\d+$/.test(b.rdata[i]))) return false;
+  return true;
+}
