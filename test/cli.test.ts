@@ -444,6 +444,28 @@ describe('dmarc-lens inventory', () => {
     const json = JSON.parse(run('inventory', zone, '--format', 'json').stdout).domains;
     assert.deepEqual(json.filter((d: { nullMx?: unknown }) => d.nullMx).map((d: { domain: string; nullMx: { range: { start: { line: number } } } }) => [d.domain, d.nullMx.range.start.line]), [['old.n.example', 2]]);
   });
+  it('says of each DKIM selector how much mail the reports show signed with it, and names the selectors the reports show that the files do not publish', () => {
+    const nw = JSON.parse(run('inventory', 'examples', '--format', 'json').stdout).domains.find((d: { domain: string }) => d.domain === 'northwind.example');
+    assert.deepEqual(nw.dkim.map((k: { selector: string; signed?: object }) => [k.selector, k.signed ?? null]), [['google', { messages: 1840, pass: 1840 }], ['s1', null], ['k2', null], ['k3', null]]);
+    assert.equal(nw.dkimSeen, undefined);
+    assert.match(run('inventory', 'examples').stdout, /^ {2}DKIM {3}google: rsa 2048 {2}\(examples\/northwind\.example\.dkim\.inc:3\); 1,840 messages signed in the reports, all verified$/m);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-inv-dkim-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'd.example.zone'), '$ORIGIN d.example.\n@ IN TXT "v=spf1 -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:r@d.example"\ns1._domainkey IN TXT "v=DKIM1; p="\n');
+      const rec = (n: number, sel: string, result: string) => `<record><row><source_ip>192.0.2.1</source_ip><count>${n}</count><policy_evaluated><disposition>none</disposition><dkim>${result}</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>d.example</header_from></identifiers><auth_results><dkim><domain>D.example</domain><selector>${sel}</selector><result>${result}</result></dkim></auth_results></record>`;
+      fs.writeFileSync(path.join(dir, 'r.xml'), `<feedback><report_metadata><org_name>rx</org_name><report_id>1</report_id><date_range><begin>1700000000</begin><end>1700086399</end></date_range></report_metadata><policy_published><domain>d.example</domain><p>none</p></policy_published>${rec(30, 'S1', 'fail')}${rec(500, 'ext', 'pass')}${rec(7, 'old', 'fail')}${rec(3, 'ext', 'fail')}</feedback>`);
+      const inv = JSON.parse(run('inventory', dir, '--format', 'json').stdout).domains.find((d: { domain: string }) => d.domain === 'd.example');
+      assert.deepEqual(inv.dkim[0].signed, { messages: 30, pass: 0 });
+      assert.deepEqual(inv.dkimSeen, [{ selector: 'ext', messages: 503, pass: 500 }, { selector: 'old', messages: 7, pass: 0 }]);
+      const text = run('inventory', dir).stdout;
+      assert.match(text, /^ {2}DKIM {3}s1: revoked .*; 30 messages signed in the reports, none verified$/m);
+      assert.match(text, /^ {2}DKIM {3}ext: not in the files; 503 messages signed in the reports, 99\.4% verified \(its key is published elsewhere: the DNS host, another repository\)$/m);
+      assert.match(text, /^ {2}DKIM {3}old: not in the files; 7 messages signed in the reports, none verified \(no key verifies it\)$/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('follows a _dmarc CNAME to a policy the workspace holds, lists it under the domain that points to it, and its subdomains as covered by it', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-inv-cname-'));
     fs.writeFileSync(path.join(dir, 'brand.example.zone'), '$ORIGIN brand.example.\n@ IN TXT "v=spf1 include:_spf.google.com -all"\n_dmarc IN CNAME brand.example.policies.example.net.\nshop IN TXT "v=spf1 -all"\n$ORIGIN other.example.\n@ IN TXT "v=spf1 -all"\n_dmarc IN CNAME other.example.hosted.vendor.example.\n');

@@ -51,6 +51,8 @@ export interface InventoryRecord {
   evidence?: string;
   /** Why its zone's servers never serve it (zone/occluded-record): it is at or below the zone's own delegation, or below a DNAME. */
   notServed?: string;
+  /** A DKIM selector: the messages the aggregate reports show signed with it (d= its domain), and how many of them verified. */
+  signed?: { messages: number; pass: number };
 }
 
 export interface DomainInventory {
@@ -73,6 +75,12 @@ export interface DomainInventory {
   coveredBy?: { owner: string; kind: 'org' | 'psd'; via: 'sp' | 'np'; tag: 'p' | 'sp' | 'np'; policy: string; path: string; range: { start: Position; end: Position } };
   /** `_dmarc` records above the name that do not apply to it (neither its own nor its Organizational Domain's). */
   notApplied?: string[];
+  /**
+   * DKIM selectors the aggregate reports show mail signed with (d= this domain) that the files do not
+   * publish: a key kept at the DNS host or in another repository when signatures verify, a key missing
+   * when they fail.
+   */
+  dkimSeen?: { selector: string; messages: number; pass: number }[];
 }
 
 /** What the inventory reads of a file: its records, their analysed sites, and the texts of the files they are in (for line numbers). */
@@ -255,6 +263,32 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
       if (p && !inv.services.some((x) => x.provider === p.id)) inv.services.push({ provider: p.id, name: p.name, via: computed ? 'DKIM selectors computed at deploy time' : `DKIM selector ${selector}` });
     }
   }
+  // The selectors the reports show each domain's mail signed with: beside the keys the files publish, and those they do not.
+  const signed = new Map<string, Map<string, { messages: number; pass: number }>>();
+  for (const r of reports)
+    for (const rec of r.records)
+      for (const d of rec.dkimResults) {
+        if (!d.selector || !d.domain) continue;
+        const domain = d.domain.toLowerCase().replace(/\.$/, '');
+        if (!domains.has(domain)) continue;
+        let bySelector = signed.get(domain);
+        if (!bySelector) signed.set(domain, (bySelector = new Map()));
+        const selector = d.selector.toLowerCase();
+        const n = bySelector.get(selector) ?? { messages: 0, pass: 0 };
+        n.messages += rec.count;
+        if (d.result === 'pass') n.pass += rec.count;
+        bySelector.set(selector, n);
+      }
+  for (const [domain, bySelector] of signed) {
+    const inv = domains.get(domain)!;
+    for (const k of inv.dkim) {
+      const n = k.selector !== undefined ? bySelector.get(k.selector.toLowerCase()) : undefined;
+      if (n) k.signed = n;
+    }
+    const published = new Set(inv.dkim.map((k) => k.selector?.toLowerCase()));
+    const unpublished = [...bySelector].filter(([selector]) => !published.has(selector)).map(([selector, n]) => ({ selector, ...n }));
+    if (unpublished.length) inv.dkimSeen = unpublished.sort((a, b) => b.messages - a.messages || a.selector.localeCompare(b.selector));
+  }
   // DMARC records outside `_dmarc` that no `_dmarc` CNAME leads to: at their own name (dmarc/wrong-owner says they are never found).
   for (const x of strays) if (!reached.has(x.owner)) get(x.owner).dmarc.push({ ...x.base, policy: x.policy });
   // Names that send or sign without a record of their own: which record applies (RFC 9989 §4.10.1).
@@ -281,7 +315,10 @@ export function formatInventoryText(inv: DomainInventory[]): string {
     if (d.nullMx) out.push(`  MX     null MX: takes no mail (RFC 7505)  (${d.nullMx.path}:${d.nullMx.range.start.line + 1})`);
     for (const r of d.spf) out.push(`  SPF    ${r.value}  (${loc(r)})`);
     for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})${r.stage ? `\n         stage ${r.stage}` : ''}${r.reports ? `\n         reports: ${r.reports.text}` : ''}${r.next ? `\n         next: ${r.next}` : ''}`);
-    for (const r of d.dkim) out.push(`  DKIM   ${r.selector}: ${r.cname ? `CNAME → ${r.cname}${r.provider ? ` (${r.provider})` : ''}` : (r.key ?? 'no key')}  (${loc(r)})`);
+    const signedText = (n: { messages: number; pass: number }) => `${n.messages.toLocaleString('en-US')} message${n.messages === 1 ? '' : 's'} signed in the reports, ${n.pass === n.messages ? 'all verified' : n.pass === 0 ? 'none verified' : `${((n.pass / n.messages) * 100).toFixed(1)}% verified`}`;
+    for (const r of d.dkim) out.push(`  DKIM   ${r.selector}: ${r.cname ? `CNAME → ${r.cname}${r.provider ? ` (${r.provider})` : ''}` : (r.key ?? 'no key')}  (${loc(r)})${r.signed ? `; ${signedText(r.signed)}` : ''}`);
+    for (const x of d.dkimSeen ?? [])
+      out.push(`  DKIM   ${x.selector}: not in the files; ${signedText(x)}${x.pass > 0 ? ' (its key is published elsewhere: the DNS host, another repository)' : ' (no key verifies it)'}`);
     for (const r of d.tlsrpt) out.push(`  TLS-RPT ${r.value}  (${loc(r)})`);
     for (const r of d.mtaSts) out.push(`  MTA-STS ${r.value}  (${loc(r)})`);
     for (const r of d.bimi) out.push(`  BIMI   ${r.selector}: ${r.logo ? `logo ${r.logo}${r.evidence ? `, certificate ${r.evidence}` : ', no certificate'}` : 'declined (l= empty)'}  (${loc(r)})`);
