@@ -124,6 +124,14 @@ describe('report preview in Chromium', () => {
     assert.match(items[2], /^quiet\.example \(1 message\): Reports look clean/);
     assert.match(await p.textContent('#verdicts'), /These reports cover 3 domains/);
     await p.close();
+    // The same report kept twice (its .xml beside its .gz): counted once, and said so under Notes.
+    const twice = previewModel([...all, ...readReports(Buffer.from(report('clean.example', [['192.0.2.1', 500, 'pass']])), 'a-copy.xml').reports], []);
+    assert.equal(twice.verdicts![0].messages, 500);
+    const q = await browser.newPage();
+    await q.goto(page('twice', twice));
+    await q.waitForSelector('#notes li');
+    assert.deepEqual(await q.$$eval('#notes li', (lis: Element[]) => lis.map((li) => li.textContent)), ['a-copy.xml: the same report as a.xml (rx, report ID clean.example): counted once']);
+    await q.close();
   });
 
   it('follows the VS Code theme: dark and high-contrast colours come from --vscode-* variables', async (t) => {
