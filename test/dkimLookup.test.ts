@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dkimTarget, formatDkimLookup, isSelector, lookupDkim, probeSelectors } from '../server/src/dkimLookup';
@@ -86,6 +88,18 @@ describe('dmarc-lens dkim: keys over live DNS (loopback server)', () => {
     assert.ok(Date.now() - t0 < 1500);
   });
 
+  it('asks too the selectors the aggregate reports show signing, and lists one without a key (that mail fails DKIM)', async () => {
+    const r = await lookupDkim('keys.test', live(), undefined, ['S1', 'rot2024', 'bad selector']);
+    assert.equal(r.asked, probeSelectors().length + 1);
+    assert.equal(r.fromReports, 1);
+    assert.deepEqual(r.found.filter((f) => f.seen).map((f) => f.selector), ['s1']);
+    assert.deepEqual(r.missing.map((m) => [m.selector, m.seen ?? false]).filter(([sel]) => sel === 'rot2024'), [['rot2024', true]]);
+    const text = formatDkimLookup(r);
+    assert.match(text, /selectors probed: those the provider catalog knows and common ones, and 1 more the aggregate reports show signing/);
+    assert.match(text, /^ {2}s1\._domainkey\.keys\.test +RSA 1024 bits, t=y \(testing\) {2}\(seen in the reports\)$/m);
+    assert.match(text, /^ {2}rot2024\._domainkey\.keys\.test +no key \(NXDOMAIN\) {2}\(the aggregate reports show mail signed with it\)$/m);
+  });
+
   it('takes a key’s own name for the domain and its selector', () => {
     assert.deepEqual(dkimTarget('s1._domainkey.example.com'), { domain: 'example.com', selector: 's1' });
     assert.deepEqual(dkimTarget('2024.mail._DOMAINKEY.example.com'), { domain: 'example.com', selector: '2024.mail' });
@@ -119,6 +133,19 @@ describe('dmarc-lens dkim: keys over live DNS (loopback server)', () => {
     assert.match(j.found[0].source, /^live DNS at /);
     assert.equal((await cli('keys.test', '--selector', 'google,nothere')).code, 1);
     assert.equal((await cli('keys.test', '--selector', 'broken')).code, 1, 'an error on the key');
+    // --workspace: the selectors its aggregate reports show signing for the domain are asked; one without a key fails the run.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dkim-reports-'));
+    try {
+      const report = (sel: string) => `<feedback><report_metadata><org_name>rx</org_name><report_id>${sel}</report_id><date_range><begin>1700000000</begin><end>1700086399</end></date_range></report_metadata><policy_published><domain>keys.test</domain><p>none</p></policy_published><record><row><source_ip>192.0.2.1</source_ip><count>9</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>keys.test</header_from></identifiers><auth_results><dkim><domain>keys.test</domain><selector>${sel}</selector><result>fail</result></dkim></auth_results></record></feedback>`;
+      fs.writeFileSync(path.join(dir, 'a.xml'), report('google'));
+      assert.equal((await cli('keys.test', '--workspace', dir)).code, 0);
+      fs.writeFileSync(path.join(dir, 'b.xml'), report('rot2024'));
+      const withMissing = await cli('keys.test', '--workspace', dir, '--format', 'json');
+      assert.equal(withMissing.code, 1);
+      assert.deepEqual(JSON.parse(withMissing.stdout).missing.filter((m: { seenInReports: boolean }) => m.seenInReports).map((m: { selector: string }) => m.selector), ['rot2024']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     for (const bad of [['dkim'], ['dkim', 'keys.test', '--selector', 'a b'], ['dkim', 'not a domain']]) {
       const r = spawnSync(process.execPath, [CLI, ...bad], { cwd: ROOT, encoding: 'utf8' });
       assert.equal(r.status, 2, bad.join(' '));

@@ -16,7 +16,7 @@ import { describe as describeRecord, orgDomain } from './senders/analyze';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
 import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, workspaceSetUp, type LintOptions, type ParsedZone, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
-import { dedupeReports, describeDuplicate, readReports, summarize, type AggregateReport } from './reports/aggregate';
+import { dedupeReports, describeDuplicate, readReports, signingSelectors, summarize, type AggregateReport } from './reports/aggregate';
 import { reportStats, type ReportStats } from './reports/stats';
 import { previewModel } from './reports/preview';
 import { describeFailure, type FailureReport } from './reports/failure';
@@ -745,9 +745,11 @@ async function dkimCommand(args: Args, out: (s: string) => void): Promise<number
     .filter(Boolean);
   if (target.selector) selectors.push(target.selector);
   for (const s of selectors) if (!isSelector(s)) throw new UsageError(`--selector wants DKIM selectors (labels such as s1 or 2024.mail), got "${s}"`);
-  const r = await lookupDkim(target.domain, commandResolver(args), selectors);
+  // With --workspace, the selectors its aggregate reports show signing for the domain are asked too.
+  const seen = args.workspace ? signingSelectors(workspaceReports([args.workspace], () => undefined), target.domain) : [];
+  const r = await lookupDkim(target.domain, commandResolver(args), selectors, seen);
   out(args.format === 'json' ? JSON.stringify(dkimLookupJson(r), null, 2) + '\n' : formatDkimLookup(r));
-  const failed = r.found.length === 0 || r.problems.length > 0 || (!r.probed && r.missing.length > 0) || r.found.some((f) => f.findings.some((x) => x.severity === 'error'));
+  const failed = r.found.length === 0 || r.problems.length > 0 || (!r.probed && r.missing.length > 0) || r.missing.some((m) => m.seen && m.answer.status !== 'error') || r.found.some((f) => f.findings.some((x) => x.severity === 'error'));
   return failed ? 1 : 0;
 }
 

@@ -30,6 +30,8 @@ export interface DkimSelectorResult {
   provider?: string;
   /** Where the selector's CNAME chain leads (the name that holds the key, or lacks it), when it is one. */
   cname?: string;
+  /** The aggregate reports show mail signed with this selector (d= the domain). */
+  seen?: boolean;
   findings: RecordFinding[];
 }
 
@@ -46,6 +48,8 @@ export interface DkimLookup {
   unknown: number;
   /** Queries that failed. */
   problems: string[];
+  /** Probing: selectors asked because the aggregate reports show them signing, beyond the known ones. */
+  fromReports?: number;
 }
 
 /** The selectors probed when none is given: the catalog's and the common ones, each once, in a stable order. */
@@ -68,12 +72,19 @@ export function dkimTarget(input: string): { domain: string; selector?: string }
   return m ? { domain: m[2], selector: m[1] } : { domain: s };
 }
 
-export async function lookupDkim(from: string, resolver: Resolver, selectors?: string[]): Promise<DkimLookup> {
+/**
+ * The keys of `from` at `selectors`, or probed. `seen`: selectors the aggregate reports show mail signed
+ * with for the domain, probed beside the known ones, and listed when they hold no key (that mail fails DKIM).
+ */
+export async function lookupDkim(from: string, resolver: Resolver, selectors?: string[], seen: readonly string[] = []): Promise<DkimLookup> {
   const domain = asDomain(from);
   if (!domain) throw new Error(`not a domain name: "${from}"`);
   for (const s of selectors ?? []) if (!isSelector(s)) throw new Error(`not a DKIM selector: "${s}"`);
   const probed = !selectors?.length;
-  const asked = probed ? probeSelectors() : [...new Set(selectors!.map((s) => s.toLowerCase()))];
+  const inReports = new Set(seen.map((s) => s.toLowerCase()).filter(isSelector));
+  const known = probeSelectors();
+  const asked = probed ? [...new Set([...known, ...inReports])] : [...new Set(selectors!.map((s) => s.toLowerCase()))];
+  const fromReports = probed ? asked.length - known.length : 0;
   const results = await Promise.all(
     asked.map(async (selector): Promise<DkimSelectorResult> => {
       const name = `${selector}._domainkey.${domain}`;
@@ -83,7 +94,7 @@ export async function lookupDkim(from: string, resolver: Resolver, selectors?: s
       // A selector delegated by CNAME (Microsoft 365, SendGrid, SES…): the target names the platform, whatever the selector is called.
       const cname = answer.status !== 'error' ? answer.aliases?.[answer.aliases.length - 1] : undefined;
       const provider = (cname !== undefined ? providerForDkimTarget(cname) : undefined) ?? providerForSelector(selector);
-      const r: DkimSelectorResult = { selector, name, answer, other: txt.filter((t) => !looksLikeDkim(t)), several: keys.length > 1, testing: false, provider: provider?.name, findings: [], ...(cname !== undefined ? { cname } : {}) };
+      const r: DkimSelectorResult = { selector, name, answer, other: txt.filter((t) => !looksLikeDkim(t)), several: keys.length > 1, testing: false, provider: provider?.name, findings: [], ...(cname !== undefined ? { cname } : {}), ...(inReports.has(selector) ? { seen: true } : {}) };
       if (keys.length) {
         const record = keys[0];
         const parsed = parseDkim(record);
@@ -107,9 +118,10 @@ export async function lookupDkim(from: string, resolver: Resolver, selectors?: s
     found: results.filter((r) => r.record !== undefined),
     // Probing, a name the workspace does not define is counted, not listed; one it leads elsewhere (a CNAME out of it) is listed.
     // A selector that is a CNAME to a name without a key (a platform's signing not turned on yet) is listed too.
-    missing: results.filter((r) => r.record === undefined && (!probed || r.other.length > 0 || r.cname !== undefined || (r.answer.status === 'error' && (r.answer.source !== 'offline' || / is a CNAME to /.test(r.answer.message))))),
-    unknown: probed ? results.filter((r) => r.answer.status === 'error' && r.answer.source === 'offline' && !/ is a CNAME to /.test(r.answer.message)).length : 0,
+    missing: results.filter((r) => r.record === undefined && (!probed || r.seen || r.other.length > 0 || r.cname !== undefined || (r.answer.status === 'error' && (r.answer.source !== 'offline' || / is a CNAME to /.test(r.answer.message))))),
+    unknown: probed ? results.filter((r) => !r.seen && r.answer.status === 'error' && r.answer.source === 'offline' && !/ is a CNAME to /.test(r.answer.message)).length : 0,
     problems,
+    ...(fromReports ? { fromReports } : {}),
   };
 }
 
@@ -131,14 +143,14 @@ function describeMissing(r: DkimSelectorResult): string {
 
 export function formatDkimLookup(r: DkimLookup): string {
   const lines: string[] = [];
-  const how = r.probed ? `of ${r.asked} selectors probed: those the provider catalog knows and common ones (DNS cannot list a domain's selectors; give --selector for others)` : `of ${r.asked} selector${r.asked === 1 ? '' : 's'} asked`;
+  const how = r.probed ? `of ${r.asked} selectors probed: those the provider catalog knows and common ones${r.fromReports ? `, and ${r.fromReports} more the aggregate reports show signing` : ''} (DNS cannot list a domain's selectors; give --selector for others)` : `of ${r.asked} selector${r.asked === 1 ? '' : 's'} asked`;
   lines.push(`${r.domain}: ${r.found.length} DKIM key${r.found.length === 1 ? '' : 's'} found ${how}`);
   const width = Math.max(0, ...[...r.found, ...r.missing].map((x) => x.name.length));
   for (const f of r.found) {
-    lines.push(`  ${f.name.padEnd(width)}  ${describeKey(f)}${f.testing ? ', t=y (testing)' : ''}${f.provider || f.cname ? `  (${[f.provider, f.cname && `by CNAME to ${f.cname}`].filter(Boolean).join(', ')})` : ''}${f.several ? '  — several key records here: verifiers may use either' : ''}`);
+    lines.push(`  ${f.name.padEnd(width)}  ${describeKey(f)}${f.testing ? ', t=y (testing)' : ''}${f.provider || f.cname || f.seen ? `  (${[f.provider, f.cname && `by CNAME to ${f.cname}`, f.seen && 'seen in the reports'].filter(Boolean).join(', ')})` : ''}${f.several ? '  — several key records here: verifiers may use either' : ''}`);
     for (const x of f.findings) lines.push(`    ${x.severity} ${x.rule} ${x.message}`);
   }
-  for (const m of r.missing) lines.push(`  ${m.name.padEnd(width)}  ${describeMissing(m)}`);
+  for (const m of r.missing) lines.push(`  ${m.name.padEnd(width)}  ${describeMissing(m)}${m.seen ? '  (the aggregate reports show mail signed with it)' : ''}`);
   if (r.unknown) lines.push(`  ${r.unknown} of the selectors probed are not known offline (the workspace does not define them)`);
   for (const p of r.problems) lines.push(`  temperror: ${p}`);
   return lines.join('\n') + '\n';
@@ -154,6 +166,7 @@ export function dkimLookupJson(r: DkimLookup): object {
     testing: x.testing,
     provider: x.provider ?? null,
     cname: x.cname ?? null,
+    seenInReports: x.seen ?? false,
     several: x.several,
     other: x.other,
     message: x.answer.status === 'error' ? x.answer.message : null,

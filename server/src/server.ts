@@ -88,7 +88,7 @@ import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { evidenceOf, nextSteps, type RolloutStep, type RolloutStyle } from './rollout';
 import { confirmStep, dmarcLenses, spfLensTitle } from './features/lens';
 import { holesOnlyInValuesOf } from './records/holes';
-import { dedupeReports, readReports, type AggregateReport, type ReportSummary } from './reports/aggregate';
+import { dedupeReports, readReports, signingSelectors, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import { previewModel } from './reports/preview';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
@@ -1340,7 +1340,9 @@ async function dkimKeysText(domain: unknown, selectors: unknown): Promise<{ doma
   if (!asDomain(target.domain)) return undefined;
   const given = Array.isArray(selectors) ? selectors.filter((s): s is string => typeof s === 'string' && isSelector(s)) : [];
   if (target.selector && isSelector(target.selector)) given.push(target.selector);
-  const r = await lookupDkim(target.domain, resolver(), given);
+  // The selectors the workspace's aggregate reports show signing for the domain are asked too.
+  await indexed;
+  const r = await lookupDkim(target.domain, resolver(), given, signingSelectors(allReports(), target.domain));
   return { domain: r.domain, found: r.found.length, text: formatDkimLookup(r) };
 }
 connection.onRequest('dmarcLens/dkimKeys', (params: { domain: string; selectors?: string[] }) => dkimKeysText(params?.domain, params?.selectors));

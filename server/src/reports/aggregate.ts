@@ -336,6 +336,17 @@ export function dedupeReports(reports: readonly AggregateReport[]): { reports: A
   return { reports: out, duplicates };
 }
 
+/** The DKIM selectors the reports show mail signed with for `domain` (d=, any case), most mail first. */
+export function signingSelectors(reports: readonly AggregateReport[], domain: string): string[] {
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  const count = new Map<string, number>();
+  for (const r of reports)
+    for (const rec of r.records)
+      for (const x of rec.dkimResults)
+        if (x.selector && x.domain.toLowerCase().replace(/\.$/, '') === d) count.set(x.selector.toLowerCase(), (count.get(x.selector.toLowerCase()) ?? 0) + rec.count);
+  return [...count].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([s]) => s);
+}
+
 /** A duplicate as a line for people. */
 export function describeDuplicate(d: DuplicateReport): string {
   return `the same report as ${d.of} (${d.orgName || 'no reporter'}, report ID ${d.reportId}): counted once`;
