@@ -286,6 +286,21 @@ describe('sender alignment', () => {
     assert.match(v.problems.find((p) => p.rule === 'sender/failing-in-reports')!.message, /312 of 312 messages from Mailchimp/);
   });
 
+  it('judges a sender on the reports of the last 30 days: mail failing before its set-up was fixed no longer counts', () => {
+    const report = (id: string, end: number, rows: string) => `<feedback><report_metadata><org_name>r</org_name><report_id>${id}</report_id><date_range><begin>${end - 86399}</begin><end>${end}</end></date_range></report_metadata><policy_published><domain>example.com</domain><p>none</p></policy_published>${rows}</feedback>`;
+    const row = (n: number, result: string) => `<record><row><source_ip>198.2.129.12</source_ip><count>${n}</count><policy_evaluated><disposition>none</disposition><dkim>${result}</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers><auth_results><dkim><domain>mcsv.net</domain><result>pass</result></dkim>${result === 'pass' ? '<dkim><domain>example.com</domain><selector>k2</selector><result>pass</result></dkim>' : ''}</auth_results></record>`;
+    const newest = 1780000000;
+    const { config: c } = parseConfig(JSON.stringify(one({ provider: 'mailchimp' })), '/w/.dmarc-lens.json');
+    const ws = workspace(DMARC() + 'k2._domainkey IN CNAME dkim2.mcsv.net.\n');
+    const judge = (...xml: string[]) => analyzeSenders(c.senders, (o) => ws.at(o), { exists: (n) => ws.exists(n), keysUnder: (d) => ws.under(`_domainkey.${d}`), reports: xml.flatMap((x, i) => readReports(Buffer.from(x), `${i}.xml`).reports) })[0];
+    const old = report('old', newest - 60 * 86400, row(312, 'fail'));
+    const now = report('now', newest, row(40, 'pass'));
+    assert.deepEqual(judge(old, now).evidence, { messages: 40, failing: 0, reports: 1 });
+    assert.equal(judge(old, now).problems.some((p) => p.rule === 'sender/failing-in-reports'), false);
+    // With only the old report, it is what the reports show.
+    assert.deepEqual(judge(old).evidence, { messages: 312, failing: 312, reports: 1 });
+  });
+
   it('offers a fix that publishes literal records next to the DMARC record of the zone, and only those', () => {
     const ws = workspace(DMARC());
     const cfg = JSON.stringify(one({ provider: 'mailchimp' }));

@@ -7,7 +7,7 @@
 import type { ValueEdit, ValueFix } from './checks/rule';
 import type { DmarcRecord } from './records/dmarc';
 import type { Tag } from './records/taglist';
-import { summarize, type AggregateReport, type ReportSummary } from './reports/aggregate';
+import { EVIDENCE_DAYS, recentReports, summarize, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import { endWithoutSeparators } from './util/text';
 
 export type RolloutStyle = 'rfc9989' | 'compatible' | 'legacy';
@@ -87,8 +87,6 @@ export function nextStepText(step: RolloutStep, evidence: ReportSummary | undefi
   return `${step.action}${why}`;
 }
 
-/** Days of reports, back from the newest, that the evidence for a step reads. */
-export const EVIDENCE_DAYS = 30;
 /** Reports whose newest ended more than this many days ago are said to be old. */
 export const STALE_DAYS = 45;
 
@@ -99,11 +97,7 @@ export const STALE_DAYS = 45;
  * when no report has one.
  */
 export function evidenceOf(reports: readonly AggregateReport[]): ReportSummary {
-  let newest: number | undefined;
-  for (const r of reports) if (r.metadata.end !== undefined && (newest === undefined || r.metadata.end > newest)) newest = r.metadata.end;
-  if (newest === undefined) return summarize(reports);
-  const from = newest - EVIDENCE_DAYS * 86400;
-  const recent = reports.filter((r) => r.metadata.end !== undefined && r.metadata.end > from);
+  const recent = recentReports(reports);
   const s = summarize(recent);
   return recent.length < reports.length ? { ...s, leftOut: reports.length - recent.length } : s;
 }

@@ -336,6 +336,21 @@ export function dedupeReports(reports: readonly AggregateReport[]): { reports: A
   return { reports: out, duplicates };
 }
 
+/** Days of reports, back from the newest, that evidence for a decision reads (the rollout's next step, a sender's verdict). */
+export const EVIDENCE_DAYS = 30;
+
+/**
+ * The reports of the last EVIDENCE_DAYS days back from the newest one: what the mail looks like now, not
+ * months ago. Reports without dates count only when no report has one.
+ */
+export function recentReports<T extends AggregateReport>(reports: readonly T[]): T[] {
+  let newest: number | undefined;
+  for (const r of reports) if (r.metadata.end !== undefined && (newest === undefined || r.metadata.end > newest)) newest = r.metadata.end;
+  if (newest === undefined) return [...reports];
+  const from = newest - EVIDENCE_DAYS * 86400;
+  return reports.filter((r) => r.metadata.end !== undefined && r.metadata.end > from);
+}
+
 /** The DKIM selectors the reports show mail signed with for `domain` (d=, any case), most mail first. */
 export function signingSelectors(reports: readonly AggregateReport[], domain: string): string[] {
   const d = domain.toLowerCase().replace(/\.$/, '');

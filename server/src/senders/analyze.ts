@@ -8,7 +8,7 @@ import type { AnalyzedSite } from '../checks/rule';
 import type { SenderProfile } from '../config';
 import { isUnder } from '../util/text';
 import { parseSpf } from '../records/spf';
-import type { AggregateReport } from '../reports/aggregate';
+import { recentReports, type AggregateReport } from '../reports/aggregate';
 import { inNetwork, parseIp } from '../spf/evaluator';
 import type { ResourceRecord } from '../types';
 import { bare, domDashed, fillTemplate, ownsDomain, providerById, providerForInclude, type CatalogRecord, type Provider } from './catalog';
@@ -433,8 +433,9 @@ function evidenceFor(s: SenderProfile, p: Provider | undefined, reports: readonl
   let messages = 0;
   let failing = 0;
   const ids = new Set<AggregateReport>();
-  for (const rep of reports) {
-    if (!isUnder(s.from, bare(rep.policy.domain || s.from)) && !isUnder(bare(rep.policy.domain), orgDomain(s.from))) continue;
+  // The reports for this From domain of the last days, as the rollout reads them: a sender fixed since older ones is judged as it sends now.
+  const mineReports = recentReports(reports.filter((rep) => isUnder(s.from, bare(rep.policy.domain || s.from)) || isUnder(bare(rep.policy.domain), orgDomain(s.from))));
+  for (const rep of mineReports) {
     for (const rec of rep.records) {
       if (bare(rec.headerFrom || rep.policy.domain) !== s.from) continue;
       const mine = p
