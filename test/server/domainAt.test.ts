@@ -98,3 +98,34 @@ describe('language server: dmarcLens/readReport with the workspace', () => {
     assert.equal(by.get('Mailchimp')?.publish, undefined);
   });
 });
+
+describe('language server: dmarcLens/dkimKeys with the workspace reports', () => {
+  let client: TestClient;
+  let dir: string;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dkimkeys-'));
+    const examples = path.resolve(__dirname, '..', '..', '..', 'examples');
+    fs.copyFileSync(path.join(examples, 'northwind.example.zone'), path.join(dir, 'northwind.example.zone'));
+    fs.copyFileSync(path.join(examples, 'northwind.example.dkim.inc'), path.join(dir, 'northwind.example.dkim.inc'));
+    fs.mkdirSync(path.join(dir, 'reports'));
+    // The example report, and one showing mail signed with a selector the files do not publish.
+    for (const f of fs.readdirSync(path.join(examples, 'reports'))) if (f.endsWith('.xml')) fs.copyFileSync(path.join(examples, 'reports', f), path.join(dir, 'reports', f));
+    fs.writeFileSync(
+      path.join(dir, 'reports', 'rot.xml'),
+      '<feedback><report_metadata><org_name>rx</org_name><report_id>rot</report_id><date_range><begin>1764028800</begin><end>1764115199</end></date_range></report_metadata><policy_published><domain>northwind.example</domain><p>none</p></policy_published><record><row><source_ip>192.0.2.9</source_ip><count>4</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>northwind.example</header_from></identifiers><auth_results><dkim><domain>northwind.example</domain><selector>rot2024</selector><result>fail</result></dkim></auth_results></record></feedback>',
+    );
+    client = await startServer(dir, { dns: { mode: 'offline' } });
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('asks the selectors the reports show signing too, and says so', async () => {
+    const r = (await client.conn.sendRequest('dmarcLens/dkimKeys', { domain: 'northwind.example' })) as { found: number; text: string };
+    assert.match(r.text, /and 1 more the aggregate reports show signing/);
+    assert.match(r.text, /^ {2}google\._domainkey\.northwind\.example +RSA 2048 bits {2}\(Google Workspace, seen in the reports\)$/m);
+    // The zone (with its SOA) answers for its names offline: the selector has no key there.
+    assert.match(r.text, /^ {2}rot2024\._domainkey\.northwind\.example +no key \(NXDOMAIN\) {2}\(the aggregate reports show mail signed with it\)$/m);
+  });
+});
