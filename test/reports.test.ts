@@ -300,6 +300,52 @@ describe('dmarc-lens report --domain, --since, --until', () => {
   });
 });
 
+describe('dmarc-lens report --format csv', () => {
+  /** RFC 4180 read back: quoted cells with doubled quotes, commas and line breaks inside. */
+  const parseCsv = (text: string): string[][] => {
+    const rows: string[][] = [];
+    let row: string[] = [];
+    let cell = '';
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+        else if (c === '"') quoted = false;
+        else cell += c;
+      } else if (c === '"') quoted = true;
+      else if (c === ',') row.push(cell), (cell = '');
+      else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+      else cell += c;
+    }
+    return rows;
+  };
+
+  it('writes one row per record, RFC 4180 quoting, and a would-be formula as text', () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dl-csv-'));
+    try {
+      const doc = xml(rec('192.0.2.1', 5, 'pass', 'fail') + rec('198.51.100.7', 3, 'fail', 'fail')).replace(' Example Receiver ', '=HYPERLINK("http://x.example","Receiver, \\"Inc\\"")');
+      fs.writeFileSync(path.join(dir, 'a.xml'), doc);
+      fs.writeFileSync(path.join(dir, 'a.xml.gz'), gzipSync(Buffer.from(doc)));
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'report', dir, '--format', 'csv'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(r.stdout.endsWith('\r\n'));
+      const rows = parseCsv(r.stdout);
+      assert.deepEqual(rows[0], ['file', 'reporter', 'report_id', 'begin', 'end', 'policy_domain', 'policy', 'source_ip', 'count', 'disposition', 'dkim', 'spf', 'dmarc', 'header_from', 'envelope_from', 'dkim_results', 'spf_results', 'service', 'reasons']);
+      // The copy in the .gz is the same report: its records once.
+      assert.equal(rows.length, 3);
+      const row = Object.fromEntries(rows[0].map((k, i) => [k, rows[1][i]]));
+      assert.equal(row.reporter, `'=HYPERLINK("http://x.example","Receiver, \\"Inc\\"")`);
+      assert.deepEqual([row.report_id, row.begin, row.policy_domain, row.policy, row.source_ip, row.count, row.dkim, row.spf, row.dmarc], ['r1', '2023-11-14T22:13:20.000Z', 'example.com', 'p=none', '192.0.2.1', '5', 'pass', 'fail', 'pass']);
+      assert.equal(row.dkim_results, 'example.com:pass; esp.example:pass');
+      assert.equal(row.spf_results, 'bounce.esp.example:pass');
+      assert.equal(rows[2][rows[0].indexOf('dmarc')], 'fail');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('report reader safety', () => {
   it('refuses DOCTYPE entity declarations (billion laughs, external entities) with the reason', () => {
     const laughs = '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n<feedback><report_metadata><org_name>&lol2;</org_name></report_metadata></feedback>';

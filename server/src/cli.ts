@@ -16,6 +16,7 @@ import { describe as describeRecord, orgDomain } from './senders/analyze';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
 import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, workspaceSetUp, type LintOptions, type ParsedZone, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
+import { reportsCsv } from './reports/csv';
 import { dedupeReports, describeDuplicate, readReports, signingSelectors, summarize, type AggregateReport } from './reports/aggregate';
 import { reportStats, type ReportStats } from './reports/stats';
 import { previewModel } from './reports/preview';
@@ -100,7 +101,7 @@ const USAGE = `Usage:
   dmarc-lens dmarc DOMAIN [--spf-domain NAME[,NAME]] [--dkim-domain NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens dkim DOMAIN [--selector NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens drift PATH... [--dns HOST:PORT] [--timeout MS] [--format text|json|github] [--origin ZONE]
-  dmarc-lens report PATH... [--format text|json|html] [--workspace DIR] [--domain NAME[,NAME]] [--since DATE|Nd] [--until DATE]
+  dmarc-lens report PATH... [--format text|json|html|csv] [--workspace DIR] [--domain NAME[,NAME]] [--since DATE|Nd] [--until DATE]
   dmarc-lens rules [--format text|json]
   dmarc-lens --version | --help
 
@@ -992,7 +993,7 @@ function statsJson(st: ReportStats) {
 /** `dmarc-lens report`: reads aggregate reports and sums them up. */
 async function reportCommand(args: Args, out: (s: string) => void): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('report needs at least one file or folder');
-  if (!['text', 'json', 'html'].includes(args.format)) throw new UsageError(`--format wants text, json or html, got "${args.format}"`);
+  if (!['text', 'json', 'html', 'csv'].includes(args.format)) throw new UsageError(`--format wants text, json, html or csv, got "${args.format}"`);
   const read: AggregateReport[] = [];
   const failureReports: FailureReport[] = [];
   const failures: { origin: string; message: string }[] = [];
@@ -1035,6 +1036,11 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
   for (const e of entries) {
     const d = e.ok ? duplicateOf.get(e.file as string) : undefined;
     if (d) e.duplicateOf = d.of;
+  }
+  if (args.format === 'csv') {
+    // One row per record of the reports counted (each report once, the --domain/--since/--until ones).
+    out(reportsCsv(reports));
+    return failures.length ? 1 : 0;
   }
   const s = summarize(reports);
   // The text summary does not list every source IP: that table (133 000 entries in a big report) is built for JSON and HTML only.
