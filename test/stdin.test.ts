@@ -43,10 +43,23 @@ describe('dmarc-lens check - (standard input)', () => {
     assert.match(fs.readFileSync(path.join(ROOT, 'examples', 'northwind.example.zone'), 'utf8'), /\+all/);
   });
 
-  it('refuses --fix on standard input, and binary input, with exit 2 and one line', () => {
-    const fix = check('$ORIGIN x.example.\n', '-', '--fix');
-    assert.equal(fix.status, 2);
-    assert.match(fix.stderr, /--fix writes the files it fixes; it cannot fix standard input/);
+  it('with --fix, writes standard input fixed to standard output (the findings left to stderr), in the syntax of the file it stands for', () => {
+    const zone = '$ORIGIN x.example.\n@ IN TXT "v=spf1 -all"\n_dmarc IN TXT "v=DMARC1, p=none, rua=mailto:d@x.example" ; kept\n';
+    const fixed = check(zone, '-', '--fix', '--offline');
+    assert.equal(fixed.status, 0, fixed.stderr);
+    assert.equal(fixed.stdout, zone.replace('v=DMARC1, p=none, rua', 'v=DMARC1; p=none; rua'));
+    assert.match(fixed.stderr, /fixed 2 findings in 1 file \(<stdin>: 2\)/);
+    assert.match(fixed.stderr, /^<stdin>:3:26: information dmarc\/policy-none /m);
+    // Terraform: the fix is written with HCL's escapes; what is left fails the run as it would on disk.
+    const tf = 'resource "aws_route53_record" "d" {\n  name    = "_dmarc.example.com"\n  type    = "TXT"\n  records = ["v=DMARC1 ; p = reject; rua=mailto:d@example.com"]\n}\n';
+    const t = check(tf, '-', '--fix', '--offline', '--stdin-filename', 'main.tf');
+    assert.equal(t.stdout, tf.replace('p = reject', 'p=reject'));
+    // Nothing to fix: the input comes back as it was.
+    const clean = '$ORIGIN y.example.\n@ IN TXT "v=spf1 -all"\n';
+    assert.equal(check(clean, '-', '--fix', '--offline').stdout, clean);
+  });
+
+  it('refuses binary input with exit 2 and one line', () => {
     const bin = check('\u0000\u0001', '-');
     assert.equal(bin.status, 2);
     assert.match(bin.stderr, /standard input is not text/);

@@ -109,6 +109,9 @@ Exit status: 0 no error-severity finding (or none at the --fail-on level or abov
 
 /** A path of `-`: standard input, read as the file `--stdin-filename` names (a zone file `<stdin>` without it). */
 const STDIN = '-';
+/** Standard input, read once (`check --fix` reads the workspace again after each pass of fixes, and fixes it here). */
+let stdinText: string | undefined;
+const stdinName = (args: Args) => args.stdinFilename ?? '<stdin>';
 
 /** Options whose value is taken as given, by the field of `Args` they fill. */
 const STRING_OPTIONS = new Map<string, 'config' | 'origin' | 'ip' | 'sender' | 'helo' | 'baseline' | 'workspace' | 'spfDomain' | 'dkimDomain' | 'selector' | 'domain' | 'stdinFilename'>([
@@ -325,15 +328,16 @@ function readWorkspace(args: Args, warn: (m: string) => void): { parsed: ParsedZ
   if (args.paths.includes(STDIN)) {
     // Standard input (`dig axfr example.com | dmarc-lens check -`, an editor's unsaved buffer): read as
     // the file --stdin-filename names, whose folder its `$INCLUDE`s and configuration are found from.
-    const name = args.stdinFilename ?? '<stdin>';
-    let text: string;
-    try {
-      text = fs.readFileSync(0, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read standard input: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const name = stdinName(args);
+    if (stdinText === undefined) {
+      try {
+        stdinText = fs.readFileSync(0, 'utf8');
+      } catch (e) {
+        throw new UsageError(`cannot read standard input: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      if (isBinary(stdinText)) throw new UsageError('standard input is not text (it holds NUL bytes)');
     }
-    if (isBinary(text)) throw new UsageError('standard input is not text (it holds NUL bytes)');
-    const p = readZone(text, name, { origin: args.origin, readFile: readTextFile, format: includedFormat(configs.forFile(name), name) });
+    const p = readZone(stdinText, name, { origin: args.origin, readFile: readTextFile, format: includedFormat(configs.forFile(name), name) });
     workspace.set(name, p.zone.records, p.sites);
     parsed.push(p);
   }
@@ -382,13 +386,17 @@ function applyFixes(args: Args, options: LintOptions, warn: (m: string) => void)
     let changed = false;
     for (const r of results) {
       if (skipped.has(r.path)) continue;
-      const bytes = (() => {
-        try {
-          return readFileBytes(r.path);
-        } catch {
-          return undefined;
-        }
-      })();
+      // Standard input is fixed in memory, and written out once fixed (the caller prints it).
+      const fromStdin = args.paths.includes(STDIN) && r.path === stdinName(args) && stdinText !== undefined;
+      const bytes = fromStdin
+        ? Buffer.from(stdinText!, 'utf8')
+        : (() => {
+            try {
+              return readFileBytes(r.path);
+            } catch {
+              return undefined;
+            }
+          })();
       const text = bytes?.toString('utf8');
       const found = text === undefined ? [] : applySuppressions(text, r.path, r.findings).findings.filter((f) => AUTOFIX.has(f.rule) && f.fixes?.length);
       if (found.length === 0) continue;
@@ -401,7 +409,8 @@ function applyFixes(args: Args, options: LintOptions, warn: (m: string) => void)
       if (count === 0) continue;
       const out = applyEdits(text, taken);
       if (out === text) continue;
-      fs.writeFileSync(r.path, out);
+      if (fromStdin) stdinText = out;
+      else fs.writeFileSync(r.path, out);
       fixedIn.set(r.path, (fixedIn.get(r.path) ?? 0) + count);
       changed = true;
     }
@@ -1115,6 +1124,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       return argv.length === 0 ? 2 : 0;
     }
     const args = parseArgs(argv);
+    stdinText = undefined;
     if (args.help) {
       out(`${USAGE}\n`);
       return 0;
@@ -1129,7 +1139,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         const options: LintOptions = {};
         if (args.config) configs.override = loadConfig(args.config);
         timeRules(process.env.DMARC_LENS_TIMING === '1');
-        if (args.fix && args.paths.includes(STDIN)) throw new UsageError('--fix writes the files it fixes; it cannot fix standard input');
+        // --fix on standard input: the fixed text is the output (an editor replaces its buffer with it), the findings left go to stderr.
+        const fixingStdin = args.fix === true && args.paths.includes(STDIN);
         if (args.fix) applyFixes(args, options, warn);
         const run = runCheck(args, options, warn);
         timing(`check (slowest cross-record rules: ${[...(ruleTimings ?? [])].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`).join(', ')})`);
@@ -1139,7 +1150,10 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
             const results = run.results;
             if (args.baseline) applyBaseline(args.baseline, results, warn);
             const format = { json: formatJson, sarif: formatSarif, github: formatGithub, gitlab: formatGitlab }[args.format as 'json' | 'sarif' | 'github' | 'gitlab'] ?? formatText;
-            out(format(results));
+            if (fixingStdin) {
+              out(stdinText ?? '');
+              err(format(results));
+            } else out(format(results));
             timing('output');
             // SEVERITIES runs from the most severe: a finding fails the run at the bar's index or before it.
             const bar = SEVERITIES.indexOf(args.failOn ?? 'error');
