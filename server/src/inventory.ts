@@ -12,7 +12,7 @@ import { HOLE } from './records/holes';
 import { policyDomainOf } from './records/smtptls';
 import { tagNamed } from './records/taglist';
 import { describe, evidenceOf, nextSteps, nextStepText, STAGES, stageOf } from './rollout';
-import type { AggregateReport, ReportSummary } from './reports/aggregate';
+import { dkimSigning, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import type { DmarcRecord } from './records/dmarc';
 import { coverageFrom, dmarcBehindCname, workspaceDmarc } from './senders/analyze';
 import { providerForDkimTarget, providerForInclude, providerForSelector } from './senders/catalog';
@@ -264,23 +264,9 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
     }
   }
   // The selectors the reports show each domain's mail signed with: beside the keys the files publish, and those they do not.
-  const signed = new Map<string, Map<string, { messages: number; pass: number }>>();
-  for (const r of reports)
-    for (const rec of r.records)
-      for (const d of rec.dkimResults) {
-        if (!d.selector || !d.domain) continue;
-        const domain = d.domain.toLowerCase().replace(/\.$/, '');
-        if (!domains.has(domain)) continue;
-        let bySelector = signed.get(domain);
-        if (!bySelector) signed.set(domain, (bySelector = new Map()));
-        const selector = d.selector.toLowerCase();
-        const n = bySelector.get(selector) ?? { messages: 0, pass: 0 };
-        n.messages += rec.count;
-        if (d.result === 'pass') n.pass += rec.count;
-        bySelector.set(selector, n);
-      }
-  for (const [domain, bySelector] of signed) {
-    const inv = domains.get(domain)!;
+  for (const [domain, bySelector] of dkimSigning(reports)) {
+    const inv = domains.get(domain);
+    if (!inv) continue;
     for (const k of inv.dkim) {
       const n = k.selector !== undefined ? bySelector.get(k.selector.toLowerCase()) : undefined;
       if (n) k.signed = n;

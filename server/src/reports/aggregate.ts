@@ -351,15 +351,32 @@ export function recentReports<T extends AggregateReport>(reports: readonly T[]):
   return reports.filter((r) => r.metadata.end !== undefined && r.metadata.end > from);
 }
 
-/** The DKIM selectors the reports show mail signed with for `domain` (d=, any case), most mail first. */
-export function signingSelectors(reports: readonly AggregateReport[], domain: string): string[] {
-  const d = domain.toLowerCase().replace(/\.$/, '');
-  const count = new Map<string, number>();
+/**
+ * Per signing domain (`d=`, lower case, no final dot) and selector (lower case): the messages the
+ * reports show signed so, and how many of them verified.
+ */
+export function dkimSigning(reports: readonly AggregateReport[]): Map<string, Map<string, { messages: number; pass: number }>> {
+  const out = new Map<string, Map<string, { messages: number; pass: number }>>();
   for (const r of reports)
     for (const rec of r.records)
-      for (const x of rec.dkimResults)
-        if (x.selector && x.domain.toLowerCase().replace(/\.$/, '') === d) count.set(x.selector.toLowerCase(), (count.get(x.selector.toLowerCase()) ?? 0) + rec.count);
-  return [...count].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([s]) => s);
+      for (const x of rec.dkimResults) {
+        if (!x.selector || !x.domain) continue;
+        const domain = x.domain.toLowerCase().replace(/\.$/, '');
+        let bySelector = out.get(domain);
+        if (!bySelector) out.set(domain, (bySelector = new Map()));
+        const selector = x.selector.toLowerCase();
+        const n = bySelector.get(selector) ?? { messages: 0, pass: 0 };
+        n.messages += rec.count;
+        if (x.result === 'pass') n.pass += rec.count;
+        bySelector.set(selector, n);
+      }
+  return out;
+}
+
+/** The DKIM selectors the reports show mail signed with for `domain` (d=, any case), most mail first. */
+export function signingSelectors(reports: readonly AggregateReport[], domain: string): string[] {
+  const bySelector = dkimSigning(reports).get(domain.toLowerCase().replace(/\.$/, ''));
+  return bySelector ? [...bySelector].sort((a, b) => b[1].messages - a[1].messages || (a[0] < b[0] ? -1 : 1)).map(([s]) => s) : [];
 }
 
 /** A duplicate as a line for people. */
