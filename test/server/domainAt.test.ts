@@ -73,16 +73,21 @@ describe('language server: dmarcLens/domainAt', () => {
   });
 });
 
+/** A folder with the example zone of northwind.example, its DKIM include and the example aggregate reports (in `reports/`). */
+function northwindWorkspace(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const examples = path.resolve(__dirname, '..', '..', '..', 'examples');
+  for (const f of ['northwind.example.zone', 'northwind.example.dkim.inc']) fs.copyFileSync(path.join(examples, f), path.join(dir, f));
+  fs.mkdirSync(path.join(dir, 'reports'));
+  for (const f of fs.readdirSync(path.join(examples, 'reports'))) if (f.endsWith('.xml')) fs.copyFileSync(path.join(examples, 'reports', f), path.join(dir, 'reports', f));
+  return dir;
+}
+
 describe('language server: dmarcLens/readReport with the workspace', () => {
   let client: TestClient;
   let dir: string;
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-readreport-'));
-    const examples = path.resolve(__dirname, '..', '..', '..', 'examples');
-    fs.copyFileSync(path.join(examples, 'northwind.example.zone'), path.join(dir, 'northwind.example.zone'));
-    fs.copyFileSync(path.join(examples, 'northwind.example.dkim.inc'), path.join(dir, 'northwind.example.dkim.inc'));
-    fs.mkdirSync(path.join(dir, 'reports'));
-    for (const f of fs.readdirSync(path.join(examples, 'reports'))) if (f.endsWith('.xml')) fs.copyFileSync(path.join(examples, 'reports', f), path.join(dir, 'reports', f));
+    dir = northwindWorkspace('dl-readreport-');
     client = await startServer(dir);
   });
   after(async () => {
@@ -103,13 +108,8 @@ describe('language server: dmarcLens/dkimKeys with the workspace reports', () =>
   let client: TestClient;
   let dir: string;
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dkimkeys-'));
-    const examples = path.resolve(__dirname, '..', '..', '..', 'examples');
-    fs.copyFileSync(path.join(examples, 'northwind.example.zone'), path.join(dir, 'northwind.example.zone'));
-    fs.copyFileSync(path.join(examples, 'northwind.example.dkim.inc'), path.join(dir, 'northwind.example.dkim.inc'));
-    fs.mkdirSync(path.join(dir, 'reports'));
     // The example report, and one showing mail signed with a selector the files do not publish.
-    for (const f of fs.readdirSync(path.join(examples, 'reports'))) if (f.endsWith('.xml')) fs.copyFileSync(path.join(examples, 'reports', f), path.join(dir, 'reports', f));
+    dir = northwindWorkspace('dl-dkimkeys-');
     fs.writeFileSync(
       path.join(dir, 'reports', 'rot.xml'),
       '<feedback><report_metadata><org_name>rx</org_name><report_id>rot</report_id><date_range><begin>1764028800</begin><end>1764115199</end></date_range></report_metadata><policy_published><domain>northwind.example</domain><p>none</p></policy_published><record><row><source_ip>192.0.2.9</source_ip><count>4</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>northwind.example</header_from></identifiers><auth_results><dkim><domain>northwind.example</domain><selector>rot2024</selector><result>fail</result></dkim></auth_results></record></feedback>',
