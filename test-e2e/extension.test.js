@@ -411,6 +411,28 @@ suite('DMARC Lens in VS Code', () => {
     assert.deepStrictEqual({ reports: fromMbox.reports, messages: fromMbox.messages }, { reports: 2, messages: 2 * 2156 });
   });
 
+  test('the preview of a folder filters by domain and days: the page asks, the server reads the reports again, the page renders them', async () => {
+    const root = vscode.workspace.workspaceFolders[0].uri;
+    const xml = fs.readFileSync(vscode.Uri.joinPath(root, 'reports', 'google.com!northwind.example!1764028800!1764115199.xml').fsPath, 'utf8');
+    const folder = vscode.Uri.joinPath(root, 'by-domain');
+    fs.mkdirSync(folder.fsPath, { recursive: true });
+    fs.writeFileSync(vscode.Uri.joinPath(folder, 'a.xml').fsPath, xml);
+    // The same mail for another domain, ten days later.
+    fs.writeFileSync(
+      vscode.Uri.joinPath(folder, 'b.xml').fsPath,
+      xml.replace(/<report_id>([^<]*)</, '<report_id>$1-shop<').replace(/<domain>northwind\.example<\/domain>/g, '<domain>northwind-shop.example</domain>').replace('<begin>1764028800</begin>', '<begin>1764892800</begin>').replace('<end>1764115199</end>', '<end>1764979199</end>'),
+    );
+    const api = vscode.extensions.getExtension('dmarc-lens.dmarc-lens').exports;
+    const all = await vscode.commands.executeCommand('dmarcLens.openReportPreview', folder);
+    assert.deepStrictEqual({ reports: all.reports, messages: all.messages, domains: [...all.domains].sort(), scope: all.scope }, { reports: 2, messages: 2 * 2156, domains: ['northwind-shop.example', 'northwind.example'], scope: {} });
+    const shop = await api.filterPreview(folder.toString(), { domains: ['northwind-shop.example'] });
+    assert.deepStrictEqual({ reports: shop.reports, messages: shop.messages, domains: shop.domains, scope: shop.scope }, { reports: 1, messages: 2156, domains: ['northwind-shop.example'], scope: { domains: ['northwind-shop.example'] } });
+    const none = await api.filterPreview(folder.toString(), { domains: ['northwind.example'], since: 1764892800 });
+    assert.deepStrictEqual({ reports: none.reports, leftOut: none.leftOut }, { reports: 0, leftOut: 2 });
+    const back = await api.filterPreview(folder.toString(), {});
+    assert.strictEqual(back.reports, 2);
+  });
+
   test('the example sender profiles: HubSpot will fail DMARC, SendGrid passes, and the message says what to publish', async () => {
     const cfg = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, '.dmarc-lens.json');
     const cdoc = await vscode.workspace.openTextDocument(cfg);

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { previewHtml } from '../client/src/previewHtml';
 import { readReports } from '../server/src/reports/aggregate';
 import { previewModel } from '../server/src/reports/preview';
+import { applyScope, type ReportScope } from '../server/src/reports/scope';
 import { readZone, workspaceSetUp } from '../server/src/service';
 import { workspaceSources } from '../server/src/reports/sources';
 import { ChainResolver, WorkspaceResolver } from '../server/src/dns/chain';
@@ -132,6 +133,88 @@ describe('report preview in Chromium', () => {
     await q.waitForSelector('#notes li');
     assert.deepEqual(await q.$$eval('#notes li', (lis: Element[]) => lis.map((li) => li.textContent)), ['a-copy.xml: the same report as a.xml (rx, report ID clean.example): counted once']);
     await q.close();
+  });
+
+  it('filters by domain and days in VS Code: the page asks its host, which reads the reports again; a saved page says what it shows', async (t) => {
+    if (!browser) return t.skip(`chromium not installed at ${CHROMIUM} (bash scripts/install-e2e.sh)`);
+    // Three days of reports: clean.example on 2026-01-01 and 2026-01-03, failing.example on 2026-01-02.
+    const report = (domain: string, id: string, begin: number, ip: string, r: string) =>
+      `<feedback><report_metadata><org_name>rx</org_name><report_id>${id}</report_id><date_range><begin>${begin}</begin><end>${begin + 86399}</end></date_range></report_metadata><policy_published><domain>${domain}</domain><p>none</p></policy_published><record><row><source_ip>${ip}</source_ip><count>10</count><policy_evaluated><disposition>none</disposition><dkim>${r}</dkim><spf>${r}</spf></policy_evaluated></row><identifiers><header_from>${domain}</header_from></identifiers><auth_results><spf><domain>${domain}</domain><result>${r}</result></spf></auth_results></record></feedback>`;
+    const all = [report('clean.example', 'c1', 1767225600, '192.0.2.1', 'pass'), report('failing.example', 'f1', 1767312000, '198.51.100.9', 'fail'), report('clean.example', 'c2', 1767398400, '192.0.2.1', 'pass')].flatMap((x, i) => readReports(Buffer.from(x), `${i}.xml`).reports);
+    // The host's side, as the server does it (dmarcLens/readReport with a scope).
+    const modelFor = (scope?: ReportScope) => {
+      const o = applyScope(all, [], scope);
+      return previewModel(o.reports, [], o.failureReports, {}, { domains: o.domains, begin: o.begin, end: o.end, applied: scope ?? {}, leftOut: o.leftOut });
+    };
+    const p = await browser.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e: Error) => errors.push(e.message));
+    // In VS Code the page has acquireVsCodeApi: its messages go to the extension (here, to this test).
+    await p.addInitScript(() => {
+      const w = window as unknown as { posted: unknown[]; acquireVsCodeApi: () => unknown };
+      w.posted = [];
+      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m) });
+    });
+    await p.goto(page('scoped', modelFor()));
+    await p.waitForSelector('#scope-domain');
+    assert.equal(await p.textContent('#scope-status'), 'all 3 reports');
+    assert.deepEqual(await p.$$eval('#scope-domain option', (os: Element[]) => os.map((o) => o.textContent)), ['All domains (2)', 'clean.example', 'failing.example']);
+    assert.deepEqual([await p.getAttribute('#scope-since', 'min'), await p.getAttribute('#scope-until', 'max')], ['2026-01-01', '2026-01-03']);
+    assert.equal(await p.isDisabled('#scope-reset'), true);
+    /** The page's next filter message, answered as the host would: the model for that scope. */
+    const answer = async () => {
+      const msg = (await p.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.find((m) => m.type === 'filter'))).jsonValue() as Promise<{ scope: ReportScope }>;
+      const { scope } = await msg;
+      await p.evaluate(() => {
+        const w = window as unknown as { posted: { type: string }[] };
+        w.posted = w.posted.filter((m) => m.type !== 'filter');
+      });
+      await p.evaluate((model: unknown) => window.postMessage({ type: 'model', model }, '*'), modelFor(scope) as unknown);
+      return scope;
+    };
+    await p.selectOption('#scope-domain', 'failing.example');
+    assert.equal(await p.isDisabled('#scope-since'), true, 'the controls wait for the host');
+    assert.deepEqual(await answer(), { domains: ['failing.example'] });
+    await p.waitForFunction(() => document.querySelector('#scope-status')?.textContent === '1 report shown, 2 outside this choice');
+    assert.match(await p.textContent('#summary'), /^1 report from rx, 2026-01-02 to 2026-01-02: 10 messages, DMARC pass 0\.0%/);
+    assert.match(await p.textContent('#verdict'), /Not yet: 1 source still fails DMARC/);
+    assert.equal(await p.evaluate(() => document.activeElement?.id), 'scope-domain', 'the control used keeps the focus');
+    assert.equal(await p.inputValue('#scope-domain'), 'failing.example');
+    // A day with no report of that domain: said so, with the bar to choose again (not a blank page, nor "could not be read").
+    await p.fill('#scope-since', '2026-01-03');
+    assert.deepEqual(await answer(), { domains: ['failing.example'], since: 1767398400 });
+    await p.waitForSelector('text=No DMARC report for this choice');
+    assert.match(await p.textContent('#summary'), /None of the 3 reports read is for this domain and span/);
+    await p.selectOption('#scope-domain', '');
+    assert.deepEqual(await answer(), { since: 1767398400 });
+    await p.waitForFunction(() => /^1 report from rx, 2026-01-03/.test(document.querySelector('#summary')?.textContent ?? ''));
+    assert.equal(await p.inputValue('#scope-since'), '2026-01-03');
+    // An end before the start asks nothing of the host.
+    await p.fill('#scope-until', '2026-01-01');
+    assert.match(await p.textContent('#scope-status'), /The first day is after the last/);
+    await p.fill('#scope-until', '');
+    assert.deepEqual(await answer(), { since: 1767398400 });
+    await p.click('#scope-reset');
+    assert.deepEqual(await answer(), {});
+    await p.waitForFunction(() => document.querySelector('#scope-status')?.textContent === 'all 3 reports');
+    assert.match(await p.textContent('#verdicts'), /These reports cover 2 domains/);
+    const ready = await p.evaluate(() => (window as unknown as { posted: { type: string; scope?: unknown }[] }).posted.filter((m) => m.type === 'ready').map((m) => m.scope));
+    assert.deepEqual(ready, [{}, { domains: ['failing.example'] }, { domains: ['failing.example'], since: 1767398400 }, { since: 1767398400 }, { since: 1767398400 }, {}]);
+    assert.deepEqual(errors, []);
+    await p.close();
+    // A saved page (the CLI's --format html) has no host: it says what it shows, with no controls.
+    const saved = await browser.newPage();
+    await saved.goto(page('scoped-saved', modelFor({ domains: ['clean.example'], until: 1767311999 })));
+    await saved.waitForSelector('#scope');
+    assert.equal(await saved.textContent('#scope'), 'Showing clean.example, up to 2026-01-01: 1 report shown, 2 outside this choice (dmarc-lens report --domain/--since/--until).');
+    assert.equal(await saved.locator('#scope select, #scope input').count(), 0);
+    await saved.close();
+    // One domain, one day: nothing to choose, no bar.
+    const one = await browser.newPage();
+    await one.goto(page('scoped-one', previewModel(all.slice(0, 1), [], [], {}, { domains: ['clean.example'], begin: 1767225600, end: 1767311999, applied: {}, leftOut: 0 })));
+    await one.waitForSelector('#summary');
+    assert.equal(await one.locator('#scope').count(), 0);
+    await one.close();
   });
 
   it('follows the VS Code theme: dark and high-contrast colours come from --vscode-* variables', async (t) => {

@@ -12,6 +12,9 @@ import { ChainResolver, WorkspaceResolver } from '../server/src/dns/chain';
 import { WorkspaceIndex } from '../server/src/workspace';
 import { readZone } from '../server/src/service';
 import { previewModel } from '../server/src/reports/preview';
+import { applyScope, describeScope, whenOf } from '../server/src/reports/scope';
+import type { AggregateReport } from '../server/src/reports/aggregate';
+import type { FailureReport } from '../server/src/reports/failure';
 import { CORPUS, ROOT } from './helpers';
 import { spawnSync } from 'node:child_process';
 
@@ -294,9 +297,35 @@ describe('dmarc-lens report --domain, --since, --until', () => {
       for (const bad of ['2023-02-30', 'yesterday', '10'])
         assert.match(cli('--since', bad).stderr, new RegExp(`--since wants a date \\(YYYY-MM-DD, UTC\\) or a number of days back \\(30d\\), got "${bad}"`));
       assert.equal(cli('--since', '10').status, 2);
+      // The saved HTML page carries what it was made of: every domain and the whole span, and the choice.
+      const html = cli('--domain', 'example.net', '--format', 'html').stdout;
+      const model = JSON.parse(/<script type="application\/json" id="model">(.*?)<\/script>/s.exec(html)![1]);
+      assert.deepEqual(model.scope, { domains: ['example.com', 'example.net'], begin: 1699920000, end: 1700438400 + 86399, applied: { domains: ['example.net'] }, leftOut: 2 });
+      assert.deepEqual(model.summary.domains, ['example.net']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('one scope for every front end: domains in any case, spans that overlap, undated reports, failure reports by arrival', () => {
+    const agg = (domain: string, begin?: number, end?: number) => ({ policy: { domain }, metadata: { begin, end } }) as unknown as AggregateReport;
+    const fail = (domains: string[], arrivalDate?: number) => ({ reportedDomain: domains, arrivalDate }) as unknown as FailureReport;
+    const reports = [agg('Example.COM.', 100, 199), agg('example.net', 200, 299), agg('example.org'), agg('example.com', 300)];
+    const failures = [fail(['shop.example.com'], 250), fail(['example.net'])];
+    const all = applyScope(reports, failures, undefined);
+    assert.deepEqual([all.reports.length, all.failureReports.length, all.leftOut, all.domains, all.begin, all.end], [4, 2, 0, ['example.com', 'example.net', 'example.org', 'shop.example.com'], 100, 300]);
+    assert.deepEqual(applyScope(reports, failures, { domains: [] }).leftOut, 0, 'an empty list of domains asks for nothing');
+    const com = applyScope(reports, failures, { domains: ['EXAMPLE.com'] });
+    assert.deepEqual([com.reports.map((r) => r.metadata.begin), com.failureReports.length, com.leftOut], [[100, 300], 0, 4]);
+    // A span keeps what overlaps it, and leaves out what cannot be placed (no dates).
+    const span = applyScope(reports, failures, { since: 199, until: 250 });
+    assert.deepEqual([span.reports.map((r) => r.policy.domain), span.failureReports.map((f) => f.reportedDomain[0]), span.leftOut], [['Example.COM.', 'example.net'], ['shop.example.com'], 3]);
+    assert.deepEqual(applyScope(reports, failures, { since: 300 }).reports.map((r) => r.metadata.begin), [300], 'a report with a begin and no end is placed at its begin');
+    assert.equal(describeScope({ domains: ['Example.com.'], since: 1699920000, until: 1699920000 + 86399 }), '--domain example.com --since 2023-11-14 --until 2023-11-14');
+    assert.equal(whenOf('2026-11-01', false), Date.UTC(2026, 10, 1) / 1000);
+    assert.equal(whenOf('2026-11-01', true), Date.UTC(2026, 10, 1) / 1000 + 86399);
+    assert.equal(whenOf('30d', false, Date.UTC(2026, 10, 30)), Date.UTC(2026, 9, 31) / 1000);
+    assert.deepEqual(['2026-02-29', '2026-13-01', 'now', '30'].map((v) => whenOf(v, false)), [undefined, undefined, undefined, undefined]);
   });
 });
 

@@ -57,6 +57,8 @@ export interface DmarcLensApi {
   ready: Promise<void>;
   /** What each report preview rendered, by URI (the page's `ready` message). */
   rendered: Map<string, unknown>;
+  /** What the preview's filter bar does: shows the reports of `uri`'s open preview for another domain and span; resolves with what the page then showed. */
+  filterPreview(uri: string, scope: unknown): Promise<unknown>;
 }
 
 export function activate(context: vscode.ExtensionContext): DmarcLensApi {
@@ -135,7 +137,7 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
   const ready = client.start().then(updateStatus, (e: unknown) => {
     void vscode.window.showErrorMessage(`DMARC Lens: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
   });
-  return { client, activationMs: performance.now() - started, ready, rendered };
+  return { client, activationMs: performance.now() - started, ready, rendered, filterPreview: async (uri, scope) => previews.get(uri)?.(scope) };
 }
 
 /**
@@ -272,23 +274,53 @@ const rendered = new Map<string, unknown>();
  */
 async function showReport(context: vscode.ExtensionContext, uri: vscode.Uri, panel: vscode.WebviewPanel): Promise<unknown> {
   if (!client) throw new Error('DMARC Lens: the language server is not running');
+  const lsp = client;
   panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')] };
   const nonce = Array.from({ length: 24 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
-  const shown = new Promise((resolve) => {
-    const sub = panel.webview.onDidReceiveMessage((m: unknown) => {
-      // Only the page's own message shape is accepted.
-      if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready' && typeof (m as { reports?: unknown }).reports === 'number') {
-        sub.dispose();
-        rendered.set(uri.toString(), m);
-        resolve(m);
-      }
-    });
+  let first: ((m: unknown) => void) | undefined;
+  const shown = new Promise((resolve) => (first = resolve));
+  // For the panel's life: what each rendering showed, and the filter bar's choices (another domain or span of days).
+  const sub = panel.webview.onDidReceiveMessage((m: unknown) => {
+    if (typeof m !== 'object' || m === null) return;
+    const msg = m as { type?: unknown; reports?: unknown; scope?: unknown };
+    // Only the page's own message shapes are accepted.
+    if (msg.type === 'ready' && typeof msg.reports === 'number') {
+      rendered.set(uri.toString(), m);
+      first?.(m);
+      first = undefined;
+      nextRender.get(uri.toString())?.(m);
+      nextRender.delete(uri.toString());
+    } else if (msg.type === 'filter') void refilter(uri, panel, msg.scope);
   });
-  const model = await client.sendRequest('dmarcLens/readReport', { uri: uri.toString() });
+  panel.onDidDispose(() => {
+    sub.dispose();
+    previews.delete(uri.toString());
+  });
+  previews.set(uri.toString(), (scope) => refilter(uri, panel, scope));
+  const model = await lsp.sendRequest('dmarcLens/readReport', { uri: uri.toString() });
   const dist = (f: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', f)).toString();
   panel.webview.html = previewHtml({ scriptUri: dist('webview.js'), codiconsUri: dist('codicon.css'), cspSource: panel.webview.cspSource, nonce, model });
   return shown;
 }
+
+/** The open previews by report URI: each shows its reports again for another choice of domain and span (the e2e tests call it as the page does). */
+const previews = new Map<string, (scope: unknown) => Promise<unknown>>();
+
+/**
+ * The filter bar's choice: the server reads the reports again for those domains and days (the scope is
+ * checked there) and the page renders the new model; resolves with what the page then showed.
+ */
+async function refilter(uri: vscode.Uri, panel: vscode.WebviewPanel, scope: unknown): Promise<unknown> {
+  if (!client) return undefined;
+  const model = await client.sendRequest('dmarcLens/readReport', { uri: uri.toString(), scope });
+  const next = new Promise((resolve) => nextRender.set(uri.toString(), resolve));
+  // A panel closed meanwhile takes no message: nothing more is rendered.
+  if (!(await panel.webview.postMessage({ type: 'model', model }))) return undefined;
+  return next;
+}
+
+/** Who waits for the next rendering of a preview (refilter), by report URI. */
+const nextRender = new Map<string, (m: unknown) => void>();
 
 /** Opens a report file or folder in a preview panel; returns what the page showed (for tests). */
 async function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri | undefined): Promise<unknown> {

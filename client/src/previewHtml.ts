@@ -35,6 +35,11 @@ th[aria-sort="ascending"] button::after { content: " \\25B2"; } th[aria-sort="de
 body.vscode-high-contrast .verdict { background: transparent; outline: 1px solid var(--vscode-contrastBorder, #6fc3df); }
 .note { color: var(--vscode-descriptionForeground, #555); }
 input { margin: 0.3em 0.8em 0.3em 0; padding: 3px 6px; min-width: 22em; color: var(--vscode-input-foreground, inherit); background: var(--vscode-input-background, transparent); border: 1px solid var(--vscode-input-border, #bbb); }
+#scope { margin: 0.4em 0; }
+#scope select, #scope input { min-width: 0; margin: 0.3em 0.4em 0.3em 0; padding: 2px 4px; color: var(--vscode-dropdown-foreground, inherit); background: var(--vscode-dropdown-background, transparent); border: 1px solid var(--vscode-dropdown-border, #bbb); font: inherit; }
+#scope button { margin: 0.3em 0.6em 0.3em 0.2em; padding: 2px 10px; color: var(--vscode-button-secondaryForeground, inherit); background: var(--vscode-button-secondaryBackground, rgba(127, 127, 127, 0.15)); border: 1px solid var(--vscode-button-border, transparent); font: inherit; cursor: pointer; }
+#scope button:disabled { opacity: 0.5; cursor: default; }
+select:focus-visible { outline: 1px solid var(--vscode-focusBorder, #0090f1); outline-offset: -1px; }
 #chart { width: 100%; max-width: 760px; height: auto; display: block; }
 #chart .bar { fill: var(--vscode-charts-blue, #4a86c8); }
 #chart .rate { stroke: var(--vscode-charts-green, #2e8b57); stroke-width: 2; }

@@ -14,10 +14,14 @@ interface Summary { reports: number; messages: number; passRate: number; begin?:
 interface Report { origin: string; schema: string; orgName: string; reportId: string; begin?: number; end?: number; policy: Record<string, string | number | undefined>; records: number; problems: string[] }
 /** [arrival (unix s), source IP, reported domains, what failed, MAIL FROM, From, Subject, reporter, origin] */
 type Failure = [number | null, string, string, string, string, string, string, string, string];
-interface Model { summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
+/** What the filter bar offers (every policy domain, the whole span) and what is shown (`applied`). */
+interface Scope { domains: string[]; begin?: number; end?: number; applied: { domains?: string[]; since?: number; until?: number }; leftOut: number }
+interface Model { scope?: Scope; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
-const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : { postMessage: (m: unknown) => window.parent?.postMessage(m, '*') };
+/** In VS Code the page has a host that reads the reports again for another domain or span; a saved HTML page has not. */
+const hosted = typeof acquireVsCodeApi === 'function';
+const vscode = hosted ? acquireVsCodeApi() : { postMessage: (m: unknown) => window.parent?.postMessage(m, '*') };
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -177,6 +181,77 @@ function failureSection(rows: Failure[]): HTMLElement {
   );
 }
 
+const DAY = 86400;
+/** The filter bar's control that asked for the model being rendered next, to be focused again. */
+let refocus: string | undefined;
+const bare = (d: string) => d.trim().toLowerCase().replace(/\.$/, '');
+/** A date input's value (`YYYY-MM-DD`, UTC) as unix seconds: the day's first second, or with `end` its last. */
+const dayValue = (v: string, end: boolean) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? Date.parse(`${v}T00:00:00Z`) / 1000 + (end ? DAY - 1 : 0) : undefined);
+
+/**
+ * Which reports the page shows: a domain and a span of days. In VS Code, changing them asks the host to
+ * read the reports again for that choice (the engine's totals, verdict and services, not a filter of
+ * rows); a saved page only says what it was made of (`report --domain --since --until`).
+ * Undefined when there is nothing to choose (one domain, one day) and nothing was chosen.
+ */
+function scopeBar(scope: Scope | undefined, shown: number): HTMLElement | undefined {
+  if (!scope) return undefined;
+  const a = scope.applied;
+  const chosen = (a.domains?.length ?? 0) > 0 || a.since !== undefined || a.until !== undefined;
+  const spans = scope.begin !== undefined && scope.end !== undefined && day(scope.begin) !== day(scope.end);
+  if (!chosen && scope.domains.length <= 1 && !spans) return undefined;
+  const status = el('span', { id: 'scope-status', role: 'status' }, chosen ? `${num(shown)} report${shown === 1 ? '' : 's'} shown, ${num(scope.leftOut)} outside this choice` : `all ${num(shown)} report${shown === 1 ? '' : 's'}`);
+  if (!hosted) {
+    const what = [a.domains?.length ? a.domains.join(', ') : 'all domains', a.since !== undefined && a.until !== undefined ? `${day(a.since)} to ${day(a.until)}` : a.since !== undefined ? `from ${day(a.since)}` : a.until !== undefined ? `up to ${day(a.until)}` : ''].filter(Boolean).join(', ');
+    return el('p', { id: 'scope', class: 'note' }, icon('filter'), chosen ? `Showing ${what}: ` : '', status, chosen ? ' (dmarc-lens report --domain/--since/--until).' : '');
+  }
+  const wanted = (a.domains ?? []).map(bare);
+  const domain = el('select', { id: 'scope-domain', 'aria-label': 'Policy domain' });
+  domain.append(el('option', { value: '' }, `All domains (${num(scope.domains.length)})`));
+  // A choice of several domains (made elsewhere) stays selectable as it is.
+  if (wanted.length > 1) domain.append(el('option', { value: wanted.join(',') }, wanted.join(', ')));
+  for (const d of scope.domains) domain.append(el('option', { value: d }, d));
+  domain.value = wanted.join(',');
+  const bounds = { min: scope.begin !== undefined ? day(scope.begin) : '', max: scope.end !== undefined ? day(scope.end) : '' };
+  const dateInput = (id: string, label: string, t: number | undefined) => {
+    const i = el('input', { id, type: 'date', 'aria-label': label, ...(bounds.min ? { min: bounds.min } : {}), ...(bounds.max ? { max: bounds.max } : {}) });
+    i.value = t !== undefined ? day(t) : '';
+    return i;
+  };
+  const since = dateInput('scope-since', 'Reports from (UTC)', a.since);
+  const until = dateInput('scope-until', 'Reports to (UTC)', a.until);
+  const reset = el('button', { id: 'scope-reset', type: 'button' }, 'Show all');
+  reset.disabled = !chosen;
+  const controls = [domain, since, until, reset];
+  const ask = (next: { domains?: string[]; since?: number; until?: number }, from: HTMLElement) => {
+    if (next.since !== undefined && next.until !== undefined && next.since > next.until) {
+      status.textContent = 'The first day is after the last: no report can be in that span.';
+      return;
+    }
+    // Disabled, the control loses the focus: the next rendering gives it back (render).
+    refocus = from.id;
+    for (const c of controls) c.disabled = true;
+    status.textContent = 'Reading the reports…';
+    vscode.postMessage({ type: 'filter', scope: next });
+  };
+  const current = () => {
+    const next: { domains?: string[]; since?: number; until?: number } = {};
+    if (domain.value) next.domains = domain.value.split(',');
+    const from = dayValue(since.value, false);
+    const to = dayValue(until.value, true);
+    if (from !== undefined) next.since = from;
+    if (to !== undefined) next.until = to;
+    return next;
+  };
+  domain.addEventListener('change', () => ask(current(), domain));
+  // `change` fires once a whole date is typed or picked (not on every keystroke); a cleared field drops the bound.
+  since.addEventListener('change', () => ask(current(), since));
+  until.addEventListener('change', () => ask(current(), until));
+  // Show all is disabled once all is shown: the focus goes to the domain list.
+  reset.addEventListener('click', () => ask({}, domain));
+  return el('div', { id: 'scope', class: 'tools', role: 'group', 'aria-label': 'Reports shown' }, icon('filter'), el('label', { for: 'scope-domain' }, 'Domain '), domain, el('label', { for: 'scope-since' }, ' from '), since, el('label', { for: 'scope-until' }, ' to '), until, reset, ' ', status);
+}
+
 function notes(model: Model): void {
   const problems = [...model.reports.flatMap((r) => r.problems.map((p) => `${r.origin}: ${p}`)), ...model.failures.map((f) => `${f.origin}: ${f.message}`), ...(model.duplicates ?? []).map((d) => `${d.origin}: ${d.message}`)];
   if (problems.length) document.getElementById('app')!.append(el('h2', {}, 'Notes'), el('ul', { id: 'notes' }, ...problems.slice(0, 200).map((p) => el('li', {}, p))));
@@ -185,9 +260,20 @@ function notes(model: Model): void {
 function render(model: Model, parseMs = 0): void {
   const started = performance.now();
   const root = document.getElementById('app')!;
+  // A new model for another choice of the filter bar: the control used keeps the focus.
+  const focused = refocus ?? document.activeElement?.id;
+  refocus = undefined;
   root.replaceChildren();
   const s = model.summary;
   const forensic = model.failureReports ?? [];
+  const bar = scopeBar(model.scope, s.reports + forensic.length);
+  if (focused) queueMicrotask(() => document.getElementById(focused)?.focus());
+  if (s.reports === 0 && forensic.length === 0 && bar && (model.scope?.leftOut ?? 0) > 0) {
+    root.append(el('h1', {}, 'No DMARC report for this choice'), bar, el('p', { id: 'summary' }, `None of the ${num(model.scope!.leftOut)} reports read is for this domain and span.`));
+    notes(model);
+    vscode.postMessage({ type: 'ready', reports: 0, failures: model.failures.length, leftOut: model.scope!.leftOut, scope: model.scope!.applied });
+    return;
+  }
   if (s.reports === 0 && forensic.length === 0) {
     root.append(el('h1', {}, 'No DMARC aggregate report could be read'), ...model.failures.map((f) => el('p', { class: 'failure' }, `${f.origin}: ${f.message}`)));
     vscode.postMessage({ type: 'ready', reports: 0, failures: model.failures.length });
@@ -197,15 +283,17 @@ function render(model: Model, parseMs = 0): void {
     const domains = [...new Set(forensic.flatMap((f) => f[2].split(', ').filter(Boolean)))];
     root.append(
       el('h1', {}, `DMARC failure report${forensic.length > 1 ? 's' : ''} for ${domains.join(', ') || 'an unnamed domain'}`),
+      ...(bar ? [bar] : []),
       el('p', { id: 'summary' }, `${num(forensic.length)} failure report${forensic.length > 1 ? 's' : ''} (RFC 9991): messages that failed authentication, one each, with what the receiver saw.`),
       failureSection(forensic),
     );
     notes(model);
-    vscode.postMessage({ type: 'ready', reports: 0, failureReports: forensic.length, failures: model.failures.length });
+    vscode.postMessage({ type: 'ready', reports: 0, failureReports: forensic.length, failures: model.failures.length, scope: model.scope?.applied });
     return;
   }
   root.append(
     el('h1', {}, `DMARC aggregate report${s.reports > 1 ? 's' : ''} for ${s.domains.join(', ')}`),
+    ...(bar ? [bar] : []),
     el('p', { id: 'summary' }, `${s.reports} report${s.reports > 1 ? 's' : ''} from ${s.reporters.join(', ')}, ${day(s.begin)} to ${day(s.end)}: ${num(s.messages)} messages, DMARC pass ${pct(s.passRate)}`),
   );
   const policies = [...new Set(model.reports.map((r) => Object.entries(r.policy).filter(([k, v]) => k !== 'domain' && v !== undefined && v !== '').map(([k, v]) => `${k}=${v}`).join('; ')))];
@@ -253,7 +341,7 @@ function render(model: Model, parseMs = 0): void {
   root.append(records.root);
   if (forensic.length) root.append(failureSection(forensic));
   notes(model);
-  requestAnimationFrame(() => vscode.postMessage({ type: 'ready', reports: s.reports, records: model.rows.length, messages: s.messages, passRate: s.passRate, parseMs: Math.round(parseMs), renderMs: Math.round(performance.now() - started), sinceNavigationMs: Math.round(performance.now()) }));
+  requestAnimationFrame(() => vscode.postMessage({ type: 'ready', reports: s.reports, records: model.rows.length, messages: s.messages, domains: s.domains, scope: model.scope?.applied, passRate: s.passRate, parseMs: Math.round(parseMs), renderMs: Math.round(performance.now() - started), sinceNavigationMs: Math.round(performance.now()) }));
 }
 
 window.addEventListener('message', (e: MessageEvent) => {

@@ -20,6 +20,7 @@ import { reportsCsv } from './reports/csv';
 import { dedupeReports, describeDuplicate, readReports, signingSelectors, summarize, type AggregateReport } from './reports/aggregate';
 import { reportStats, type ReportStats } from './reports/stats';
 import { previewModel } from './reports/preview';
+import { applyScope, describeScope, scoped, whenOf, type ReportScope } from './reports/scope';
 import { describeFailure, type FailureReport } from './reports/failure';
 import { previewHtml } from '../../client/src/previewHtml';
 import * as crypto from 'node:crypto';
@@ -199,21 +200,6 @@ function parseArgs(argv: string[]): Args {
   }
   if (args.origin !== undefined && nameProblem(args.origin)) throw new UsageError(`--origin wants a domain name such as example.com, got "${args.origin}": ${nameProblem(args.origin)}`);
   return args;
-}
-
-/**
- * `--since`/`--until`: a UTC date (`2026-11-01`: its first second, or for `--until` its last) or a number
- * of days back from now (`30d`), as unix seconds; undefined when it is neither.
- */
-function whenOf(v: string, end: boolean): number | undefined {
-  const days = /^(\d{1,5})d$/.exec(v);
-  if (days) return Math.floor(Date.now() / 1000) - Number(days[1]) * 86400;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-  if (!m) return undefined;
-  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  // Date.UTC rolls 2026-02-30 over into March: such a date is not one.
-  if (new Date(t).toISOString().slice(0, 10) !== v) return undefined;
-  return t / 1000 + (end ? 86399 : 0);
 }
 
 /** Why a domain name given on the command line is not one (empty, an empty label, a label over 63 or a name over 253 octets). */
@@ -1008,15 +994,14 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
   const failures: { origin: string; message: string }[] = [];
   const entries: Record<string, unknown>[] = [];
   const iso = (t?: number) => (t ? new Date(t * 1000).toISOString() : null);
-  // --domain, --since, --until: the reports for these domains whose dates overlap the span; a report
-  // without dates is left out when a span is asked for.
-  const domains = args.domain ? new Set(args.domain.split(',').map((d) => d.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean)) : undefined;
-  const filtered = domains !== undefined || args.since !== undefined || args.until !== undefined;
-  const wanted = (names: readonly string[], begin: number | undefined, end: number | undefined) =>
-    (!domains || names.some((d) => domains.has(d.toLowerCase().replace(/\.$/, '')))) &&
-    (args.since === undefined || ((end ?? begin) !== undefined && (end ?? begin)! >= args.since)) &&
-    (args.until === undefined || ((begin ?? end) !== undefined && (begin ?? end)! <= args.until));
+  // --domain, --since, --until: the reports for these domains whose dates overlap the span (reports/scope).
+  const scope: ReportScope = { domains: args.domain?.split(',').map((d) => d.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean), since: args.since, until: args.until };
+  const filtered = scoped(scope);
   let leftOut = 0;
+  // What there was to choose from (the HTML page's filter bar says what it shows of it).
+  const allDomains = new Set<string>();
+  let first: number | undefined;
+  let last: number | undefined;
   for (const f of reportFiles(args.paths)) {
     let bytes: Buffer;
     try {
@@ -1026,9 +1011,11 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
       continue;
     }
     const r = readReports(bytes, f);
-    const kept = filtered ? r.reports.filter((x) => wanted([x.policy.domain], x.metadata.begin, x.metadata.end)) : r.reports;
-    const keptFailures = filtered ? r.failureReports.filter((x) => wanted(x.reportedDomain, x.arrivalDate, x.arrivalDate)) : r.failureReports;
-    leftOut += r.reports.length - kept.length + r.failureReports.length - keptFailures.length;
+    const { reports: kept, failureReports: keptFailures, leftOut: out, domains: here, begin, end } = applyScope(r.reports, r.failureReports, scope);
+    leftOut += out;
+    for (const d of here) allDomains.add(d);
+    if (begin !== undefined && (first === undefined || begin < first)) first = begin;
+    if (end !== undefined && (last === undefined || end > last)) last = end;
     read.push(...kept);
     failureReports.push(...keptFailures);
     failures.push(...r.failures);
@@ -1063,7 +1050,7 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
     const script = readTextFile(path.join(__dirname, 'webview.js'));
     if (script === undefined) throw new UsageError('the preview script (dist/webview.js) is missing; run npm run build');
     const nonce = crypto.randomBytes(16).toString('base64url');
-    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: previewModel(reports, failures, failureReports, workspace) }));
+    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: previewModel(reports, failures, failureReports, workspace, { domains: [...allDomains].sort(), begin: first, end: last, applied: filtered ? scope : {}, leftOut }) }));
   } else if (args.format === 'json') {
     const forensic = failureReports.map(({ arrivalDate, ...f }) => ({ file: f.origin, ...f, arrivalDate: iso(arrivalDate) }));
     out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...(filtered ? { leftOut } : {}), ...statsJson(stats) } }, null, 2) + '\n');
@@ -1086,7 +1073,7 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
       for (const p of f.problems) out(`  note: ${p}\n`);
     }
     for (const f of failures) out(`${f.origin}: not read: ${f.message}\n`);
-    if (filtered) out(`${n(leftOut, 'report')} outside ${[domains ? `--domain ${[...domains].join(',')}` : '', args.since !== undefined ? `--since ${day(args.since)}` : '', args.until !== undefined ? `--until ${day(args.until)}` : ''].filter(Boolean).join(' ')} left out\n`);
+    if (filtered) out(`${n(leftOut, 'report')} outside ${describeScope(scope)} left out\n`);
     if (failureReports.length) {
       const domains = [...new Set(failureReports.flatMap((f) => f.reportedDomain))];
       out(`${n(failureReports.length, 'failure report')} for ${domains.join(', ') || '?'} from ${n(new Set(failureReports.map((f) => f.sourceIp ?? '?')).size, 'source')}\n`);

@@ -90,6 +90,7 @@ import { confirmStep, dmarcLenses, spfLensTitle } from './features/lens';
 import { holesOnlyInValuesOf } from './records/holes';
 import { dedupeReports, readReports, signingSelectors, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import { previewModel } from './reports/preview';
+import { applyScope, scoped, type ReportScope } from './reports/scope';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
 import { applySuppressions, commentPrefix, editAddsSuppression, SUPPRESSION_WORD, suppressionFix } from './suppress';
@@ -967,7 +968,7 @@ connection.onDidChangeWatchedFiles((params) => {
 });
 
 /** The report preview's data: the reader's model of a report file, its summary and the rollout verdict. */
-connection.onRequest('dmarcLens/readReport', async (params: { uri: string }) => {
+connection.onRequest('dmarcLens/readReport', async (params: { uri: string; scope?: ReportScope }) => {
   const target = toPath(params.uri);
   let files: string[];
   try {
@@ -991,9 +992,30 @@ connection.onRequest('dmarcLens/readReport', async (params: { uri: string }) => 
   if (files.length === 0) failures.push({ origin: target, message: 'no .xml, .gz, .zip, .eml or .mbox files in this folder' });
   // A platform failing in the reports whose set-up the workspace now publishes is said to be set up, not told to publish it.
   // And a source no platform names is said to be authorised by the From domain's SPF record in the workspace, or not (no DNS query).
+  // The preview's filter bar: the reports of some policy domains, or of some days (the same choice as `report --domain --since --until`).
+  const scope = applyScope(reports, failureReports, sanitizeScope(params.scope));
   await indexed;
-  return previewModel(reports, failures, failureReports, { setUp: workspaceSetUp(workspace), sourceOf: await workspaceSources(reports, new ChainResolver(new WorkspaceResolver(workspace), undefined)) });
+  return previewModel(
+    scope.reports,
+    failures,
+    scope.failureReports,
+    { setUp: workspaceSetUp(workspace), sourceOf: await workspaceSources(scope.reports, new ChainResolver(new WorkspaceResolver(workspace), undefined)) },
+    { domains: scope.domains, begin: scope.begin, end: scope.end, applied: sanitizeScope(params.scope) ?? {}, leftOut: scope.leftOut },
+  );
 });
+
+/** A scope as a client sent it, with only what is well formed kept (a page's message is not trusted blindly). */
+function sanitizeScope(s: unknown): ReportScope | undefined {
+  if (typeof s !== 'object' || s === null) return undefined;
+  const { domains, since, until } = s as Record<string, unknown>;
+  const time = (t: unknown) => (typeof t === 'number' && Number.isFinite(t) ? t : undefined);
+  const out: ReportScope = {
+    domains: Array.isArray(domains) ? domains.filter((d): d is string => typeof d === 'string' && d.trim() !== '').slice(0, 1000) : undefined,
+    since: time(since),
+    until: time(until),
+  };
+  return scoped(out) ? out : undefined;
+}
 
 /**
  * The next step of a DMARC record's policy ladder, from its code lens: applied with workspace/applyEdit,

@@ -102,6 +102,34 @@ describe('language server: dmarcLens/readReport with the workspace', () => {
     assert.equal(by.get('Mailchimp')?.published, 'DKIM: it signs with d=northwind.example (selectors k2, k3)');
     assert.equal(by.get('Mailchimp')?.publish, undefined);
   });
+
+  it('reads the reports again for the domain and days the preview’s filter bar asks for, and ignores a malformed choice', async () => {
+    // The example report (northwind.example, 2025-11-25) and one for another domain ten days later.
+    const folder = path.join(dir, 'mixed');
+    fs.mkdirSync(folder);
+    const example = fs.readFileSync(path.join(dir, 'reports', 'google.com!northwind.example!1764028800!1764115199.xml'), 'utf8');
+    fs.writeFileSync(path.join(folder, 'a.xml'), example);
+    fs.writeFileSync(
+      path.join(folder, 'b.xml'),
+      example
+        .replace(/<report_id>([^<]*)</, '<report_id>$1-shop<')
+        .replace(/<domain>northwind\.example<\/domain>/g, '<domain>northwind-shop.example</domain>')
+        .replace('<begin>1764028800</begin>', '<begin>1764892800</begin>')
+        .replace('<end>1764115199</end>', '<end>1764979199</end>'),
+    );
+    type Model = { summary: { reports: number; domains: string[] }; scope: { domains: string[]; begin: number; end: number; applied: object; leftOut: number } };
+    const read = (scope?: unknown) => client.conn.sendRequest('dmarcLens/readReport', { uri: pathToFileURL(folder).href, scope }) as Promise<Model>;
+    const all = await read();
+    assert.deepEqual([all.summary.reports, all.scope], [2, { domains: ['northwind-shop.example', 'northwind.example'], begin: 1764028800, end: 1764979199, applied: {}, leftOut: 0 }]);
+    const shop = await read({ domains: ['Northwind-Shop.example'] });
+    assert.deepEqual([shop.summary.reports, shop.summary.domains, shop.scope.leftOut, shop.scope.domains.length], [1, ['northwind-shop.example'], 1, 2]);
+    const early = await read({ until: 1764115199 });
+    assert.deepEqual([early.summary.domains, early.scope.applied, early.scope.leftOut], [['northwind.example'], { until: 1764115199 }, 1]);
+    const none = await read({ domains: ['northwind.example'], since: 1764892800 });
+    assert.deepEqual([none.summary.reports, none.scope.leftOut], [0, 2]);
+    // A page's message is not trusted blindly: what is not a scope is no scope.
+    for (const bad of ['all', { domains: 'northwind.example' }, { since: 'yesterday', domains: [7, ''] }, { until: Number.NaN }]) assert.equal((await read(bad)).summary.reports, 2, JSON.stringify(bad));
+  });
 });
 
 describe('language server: dmarcLens/dkimKeys with the workspace reports', () => {

@@ -6,6 +6,7 @@
 import { verdict } from '../rollout';
 import { dedupeReports, describeDuplicate, summarize, type AggregateReport, type ReportSummary } from './aggregate';
 import type { FailureReport } from './failure';
+import type { ReportScope } from './scope';
 import { disagrees, recompute, reportStats, serviceOf, type ReportStats, type SetUpOf, type SourceOf } from './stats';
 
 /** [sourceIp, count, disposition, dkim, spf, headerFrom, auth results, reporter, service, flags (1 = DMARC pass, 2 = reporter disagrees with the recomputed alignment)] */
@@ -42,9 +43,24 @@ export interface PreviewModel {
   verdicts?: { domain: string; messages: number; text: string }[];
   /** Reports read twice (the .xml beside its .zip, a reporter's resend), counted once: one line each. */
   duplicates?: { origin: string; message: string }[];
+  /** The choice the reports were read from, for the filter bar: every policy domain and the whole span, and what is shown of them. */
+  scope?: PreviewScope;
 }
 
-export function previewModel(all: readonly AggregateReport[], failures: { origin: string; message: string }[], failureReports: readonly FailureReport[] = [], workspace: { setUp?: SetUpOf; sourceOf?: SourceOf } = {}): PreviewModel {
+/** What the preview's filter bar offers and shows (reports/scope). */
+export interface PreviewScope {
+  /** Every policy domain of the reports read, sorted. */
+  domains: string[];
+  /** The span of every report read (unix seconds). */
+  begin?: number;
+  end?: number;
+  /** The domains and dates shown (none: all). */
+  applied: ReportScope;
+  /** Reports outside it. */
+  leftOut: number;
+}
+
+export function previewModel(all: readonly AggregateReport[], failures: { origin: string; message: string }[], failureReports: readonly FailureReport[] = [], workspace: { setUp?: SetUpOf; sourceOf?: SourceOf } = {}, scope?: PreviewScope): PreviewModel {
   const { reports, duplicates } = dedupeReports(all);
   const summary = summarize(reports);
   const stats = reportStats(reports, workspace);
@@ -78,6 +94,7 @@ export function previewModel(all: readonly AggregateReport[], failures: { origin
     failures: [...failures, ...failureReports.flatMap((f) => f.problems.map((message) => ({ origin: f.origin, message })))],
     ...verdicts(reports, summary),
     ...(duplicates.length ? { duplicates: duplicates.map((d) => ({ origin: d.origin, message: describeDuplicate(d) })) } : {}),
+    ...(scope ? { scope } : {}),
   };
 }
 
