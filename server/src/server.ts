@@ -979,9 +979,19 @@ connection.onRequest('dmarcLens/readReport', async (params: { uri: string; scope
   const reports: AggregateReport[] = [];
   const failureReports: FailureReport[] = [];
   const failures: { origin: string; message: string }[] = [];
+  // The preview asks again for each choice of its filter bar: files unchanged since (size and time) are not read again.
+  if (previewCache?.target !== target) previewCache = { target, files: new Map() };
+  const cache = previewCache;
+  const seen = new Set<string>();
   for (const file of files) {
     try {
-      const r = readReports(readFileBytes(file), files.length > 1 ? path.relative(target, file) : path.basename(file));
+      const st = fs.statSync(file);
+      const stamp = `${st.size} ${st.mtimeMs}`;
+      const origin = files.length > 1 ? path.relative(target, file) : path.basename(file);
+      const known = cache.files.get(file);
+      const r = known?.stamp === stamp && known.origin === origin ? known.read : readReports(readFileBytes(file), origin);
+      cache.files.set(file, { stamp, origin, read: r });
+      seen.add(file);
       reports.push(...r.reports);
       failureReports.push(...r.failureReports);
       failures.push(...r.failures);
@@ -989,6 +999,7 @@ connection.onRequest('dmarcLens/readReport', async (params: { uri: string; scope
       failures.push({ origin: file, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
     }
   }
+  for (const file of cache.files.keys()) if (!seen.has(file)) cache.files.delete(file);
   if (files.length === 0) failures.push({ origin: target, message: 'no .xml, .gz, .zip, .eml or .mbox files in this folder' });
   // A platform failing in the reports whose set-up the workspace now publishes is said to be set up, not told to publish it.
   // And a source no platform names is said to be authorised by the From domain's SPF record in the workspace, or not (no DNS query).
@@ -1003,6 +1014,9 @@ connection.onRequest('dmarcLens/readReport', async (params: { uri: string; scope
     { domains: scope.domains, begin: scope.begin, end: scope.end, applied: sanitizeScope(params.scope) ?? {}, leftOut: scope.leftOut },
   );
 });
+
+/** The reports of the file or folder the preview showed last, by file, with the size and time they were read at. */
+let previewCache: { target: string; files: Map<string, { stamp: string; origin: string; read: ReturnType<typeof readReports> }> } | undefined;
 
 /** A scope as a client sent it, with only what is well formed kept (a page's message is not trusted blindly). */
 function sanitizeScope(s: unknown): ReportScope | undefined {

@@ -129,6 +129,11 @@ describe('language server: dmarcLens/readReport with the workspace', () => {
     assert.deepEqual([none.summary.reports, none.scope.leftOut], [0, 2]);
     // A page's message is not trusted blindly: what is not a scope is no scope.
     for (const bad of ['all', { domains: 'northwind.example' }, { since: 'yesterday', domains: [7, ''] }, { until: Number.NaN }]) assert.equal((await read(bad)).summary.reports, 2, JSON.stringify(bad));
+    // Files are read again when they change (the server keeps what it read of the last folder shown), and a file removed is gone.
+    fs.writeFileSync(path.join(folder, 'b.xml'), fs.readFileSync(path.join(folder, 'b.xml'), 'utf8').replace(/northwind-shop\.example/g, 'northwind-events.example') + '\n');
+    assert.deepEqual((await read()).scope.domains, ['northwind-events.example', 'northwind.example']);
+    fs.rmSync(path.join(folder, 'a.xml'));
+    assert.deepEqual((await read()).scope.domains, ['northwind-events.example']);
   });
 });
 
