@@ -156,7 +156,7 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
   const ipService = new Map<string, string>();
   const froms = new Map<string, Tally>();
   // The From domains of each service, kept only when the workspace is asked about them (a report of 100 000 sources has as many services).
-  const services = new Map<string, ServiceTally & { ipSet: Set<string>; failingFroms?: Set<string>; froms?: Map<string, number> }>();
+  const services = new Map<string, ServiceTally & { ipSet?: Set<string>; failingFroms?: Set<string>; froms?: Map<string, number> }>();
   for (const r of reports) {
     // A report's messages are spread evenly over the days it covers (whole days, UTC); a report without dates counts on no day.
     const begin = r.metadata.begin;
@@ -186,7 +186,8 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
       const name = p?.name ?? rec.sourceIp;
       if (p && wantIps) ipService.set(rec.sourceIp, p.name);
       let svc = services.get(name);
-      if (!svc) services.set(name, (svc = { service: name, provider: p?.id, messages: 0, pass: 0, sources: 0, dkimPass: 0, dkimAligned: 0, spfPass: 0, spfAligned: 0, ipSet: new Set() }));
+      // A source no platform names is a service of its own address: one source, no set of addresses to keep.
+      if (!svc) services.set(name, (svc = { service: name, provider: p?.id, messages: 0, pass: 0, sources: p ? 0 : 1, dkimPass: 0, dkimAligned: 0, spfPass: 0, spfAligned: 0, ipSet: p ? new Set() : undefined }));
       svc.messages += n;
       svc.pass += pass;
       if (p ? !pass && options.setUp : options.sourceOf) {
@@ -194,7 +195,7 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
         if (p) (svc.failingFroms ??= new Set()).add(from);
         else (svc.froms ??= new Map()).set(from, (svc.froms.get(from) ?? 0) + n);
       }
-      svc.ipSet.add(rec.sourceIp);
+      svc.ipSet?.add(rec.sourceIp);
       if (rec.dkimResults.some((d) => isPass(d.result))) svc.dkimPass += n;
       if (rec.spfResults.some((x) => isPass(x.result))) svc.spfPass += n;
       const c = recompute(rec, r.policy, r.policy.domain);
@@ -230,7 +231,7 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
       // A source no platform names: what the SPF record of the From domain it sent most mail for says of it.
       const from = !p && options.sourceOf && froms ? [...froms.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] : undefined;
       const spf = from !== undefined ? options.sourceOf!(t.service, from) : undefined;
-      return { ...t, sources: ipSet.size, publish: p && t.pass < t.messages && !published ? p.dkimSetup : undefined, ...(published ? { published } : {}), ...(spf ? { spf } : {}) };
+      return { ...t, sources: ipSet ? ipSet.size : t.sources, publish: p && t.pass < t.messages && !published ? p.dkimSetup : undefined, ...(published ? { published } : {}), ...(spf ? { spf } : {}) };
     })
     .sort((a, b) => b.messages - a.messages);
   return s;
