@@ -189,6 +189,13 @@ suite('DMARC Lens in VS Code', () => {
     assert.match(page, /include:_spf\.google\.com {2}\+1/);
     assert.match(page, /\d+\/10 DNS lookups/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    // The stage's evidence opens the reports it counts, in the report preview: the domain's, over its days.
+    const stage = lenses.find((l) => l.command.title.startsWith('DMARC stage'));
+    assert.strictEqual(stage.command.command, 'dmarcLens.showWorkspaceReports');
+    assert.deepStrictEqual(stage.command.arguments, [{ domains: ['northwind.example'], since: 1764115199 - 30 * 86400 + 1 }]);
+    const shown = await vscode.commands.executeCommand(stage.command.command, ...stage.command.arguments);
+    assert.deepStrictEqual({ reports: shown.reports, messages: shown.messages, passRate: shown.passRate, scope: shown.scope }, { reports: 1, messages: 2156, passRate: 1840 / 2156, scope: stage.command.arguments[0] });
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await vscode.window.showTextDocument(doc);
   });
 

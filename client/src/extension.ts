@@ -73,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
     documentSelector: documentSelector(),
     synchronize: { configurationSection: 'dmarcLens' },
     // The commands this client runs itself, for the server's code lenses (see SpfTreePages).
-    initializationOptions: { trusted: vscode.workspace.isTrusted, commands: ['dmarcLens.showSpfTree'] },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, commands: ['dmarcLens.showSpfTree', 'dmarcLens.showWorkspaceReports'] },
     errorHandler: {
       error: () => ({ action: ErrorAction.Continue }),
       closed: () => {
@@ -129,6 +129,7 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
     vscode.workspace.registerTextDocumentContentProvider(drift.scheme, drift),
     vscode.commands.registerCommand('dmarcLens.compareWithDns', () => drift.show()),
     vscode.commands.registerCommand('dmarcLens.openReportPreview', (uri?: vscode.Uri) => openPreview(context, uri ?? vscode.window.activeTextEditor?.document.uri)),
+    vscode.commands.registerCommand('dmarcLens.showWorkspaceReports', (scope?: unknown) => openWorkspaceReports(context, scope)),
     vscode.window.registerCustomEditorProvider('dmarcLens.reportViewer', new ReportEditorProvider(context), { supportsMultipleEditorsPerDocument: true }),
     vscode.window.onDidChangeActiveTextEditor(updateReportContext),
   );
@@ -137,7 +138,7 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
   const ready = client.start().then(updateStatus, (e: unknown) => {
     void vscode.window.showErrorMessage(`DMARC Lens: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
   });
-  return { client, activationMs: performance.now() - started, ready, rendered, filterPreview: async (uri, scope) => previews.get(uri)?.(scope) };
+  return { client, activationMs: performance.now() - started, ready, rendered, filterPreview: async (uri, scope) => previews.get(uri)?.filter(scope) };
 }
 
 /**
@@ -268,11 +269,15 @@ const drift = new WorkspacePage(
 /** What each preview rendered (the page's `ready` message), by report URI: the e2e tests read it. */
 const rendered = new Map<string, unknown>();
 
+/** The key of the workspace's reports among the previews (report URIs otherwise). */
+export const WORKSPACE_REPORTS = 'dmarc-lens:workspace-reports';
+
 /**
- * Fills a webview with the preview of a report file or a folder of reports. The language server
- * reads them (the engine's reader); the page renders them and answers with what it showed.
+ * Fills a webview with the preview of a report file, a folder of reports, or (`WORKSPACE_REPORTS`) the
+ * reports of the workspace the rollout evidence counts. The language server reads them (the engine's
+ * reader); the page renders them and answers with what it showed. `scope`: the domains and days shown first.
  */
-async function showReport(context: vscode.ExtensionContext, uri: vscode.Uri, panel: vscode.WebviewPanel): Promise<unknown> {
+async function showReport(context: vscode.ExtensionContext, key: string, panel: vscode.WebviewPanel, scope?: unknown): Promise<unknown> {
   if (!client) throw new Error('DMARC Lens: the language server is not running');
   const lsp = client;
   panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')] };
@@ -285,41 +290,43 @@ async function showReport(context: vscode.ExtensionContext, uri: vscode.Uri, pan
     const msg = m as { type?: unknown; reports?: unknown; scope?: unknown };
     // Only the page's own message shapes are accepted.
     if (msg.type === 'ready' && typeof msg.reports === 'number') {
-      rendered.set(uri.toString(), m);
+      rendered.set(key, m);
       first?.(m);
       first = undefined;
-      nextRender.get(uri.toString())?.(m);
-      nextRender.delete(uri.toString());
-    } else if (msg.type === 'filter') void refilter(uri, panel, msg.scope);
+      nextRender.get(key)?.(m);
+      nextRender.delete(key);
+    } else if (msg.type === 'filter') void refilter(key, panel, msg.scope);
   });
   panel.onDidDispose(() => {
     sub.dispose();
-    previews.delete(uri.toString());
+    if (previews.get(key)?.panel === panel) previews.delete(key);
   });
-  previews.set(uri.toString(), (scope) => refilter(uri, panel, scope));
-  const model = await lsp.sendRequest('dmarcLens/readReport', { uri: uri.toString() });
+  previews.set(key, { panel, filter: (next) => refilter(key, panel, next) });
+  const model = await lsp.sendRequest('dmarcLens/readReport', { ...readParams(key), scope });
   const dist = (f: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', f)).toString();
   panel.webview.html = previewHtml({ scriptUri: dist('webview.js'), codiconsUri: dist('codicon.css'), cspSource: panel.webview.cspSource, nonce, model });
   return shown;
 }
 
-/** The open previews by report URI: each shows its reports again for another choice of domain and span (the e2e tests call it as the page does). */
-const previews = new Map<string, (scope: unknown) => Promise<unknown>>();
+const readParams = (key: string) => (key === WORKSPACE_REPORTS ? { workspace: true } : { uri: key });
+
+/** The open previews by key: each shows its reports again for another choice of domain and span (the e2e tests call it as the page does). */
+const previews = new Map<string, { panel: vscode.WebviewPanel; filter: (scope: unknown) => Promise<unknown> }>();
 
 /**
  * The filter bar's choice: the server reads the reports again for those domains and days (the scope is
  * checked there) and the page renders the new model; resolves with what the page then showed.
  */
-async function refilter(uri: vscode.Uri, panel: vscode.WebviewPanel, scope: unknown): Promise<unknown> {
+async function refilter(key: string, panel: vscode.WebviewPanel, scope: unknown): Promise<unknown> {
   if (!client) return undefined;
-  const model = await client.sendRequest('dmarcLens/readReport', { uri: uri.toString(), scope });
-  const next = new Promise((resolve) => nextRender.set(uri.toString(), resolve));
+  const model = await client.sendRequest('dmarcLens/readReport', { ...readParams(key), scope });
+  const next = new Promise((resolve) => nextRender.set(key, resolve));
   // A panel closed meanwhile takes no message: nothing more is rendered.
   if (!(await panel.webview.postMessage({ type: 'model', model }))) return undefined;
   return next;
 }
 
-/** Who waits for the next rendering of a preview (refilter), by report URI. */
+/** Who waits for the next rendering of a preview (refilter), by key. */
 const nextRender = new Map<string, (m: unknown) => void>();
 
 /** Opens a report file or folder in a preview panel; returns what the page showed (for tests). */
@@ -330,7 +337,22 @@ async function openPreview(context: vscode.ExtensionContext, uri: vscode.Uri | u
     if (!uri) return undefined;
   }
   const panel = vscode.window.createWebviewPanel('dmarcLens.reportPreview', `DMARC: ${path.basename(uri.fsPath)}`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')] });
-  return showReport(context, uri, panel);
+  return showReport(context, uri.toString(), panel);
+}
+
+/**
+ * The aggregate reports of the workspace (dmarcLens.reports.paths) in one preview, as the rollout evidence
+ * counts them; from a DMARC record's code lens, those of its domain over the days its evidence covers.
+ * An open preview of them shows the new choice instead of opening another.
+ */
+async function openWorkspaceReports(context: vscode.ExtensionContext, scope?: unknown): Promise<unknown> {
+  const open = previews.get(WORKSPACE_REPORTS);
+  if (open) {
+    open.panel.reveal();
+    return open.filter(scope ?? {});
+  }
+  const panel = vscode.window.createWebviewPanel('dmarcLens.reportPreview', 'DMARC: workspace reports', vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')] });
+  return showReport(context, WORKSPACE_REPORTS, panel, scope);
 }
 
 /** A double-click on a compressed report or a report e-mail shows the report, not binary noise. */
@@ -341,7 +363,7 @@ class ReportEditorProvider implements vscode.CustomReadonlyEditorProvider {
   }
   async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
     // The editor opens as soon as the page is set; what it rendered is recorded when the page answers.
-    const shown = showReport(this.context, document.uri, panel);
+    const shown = showReport(this.context, document.uri.toString(), panel);
     shown.catch((e: unknown) => void vscode.window.showErrorMessage(`DMARC Lens: ${e instanceof Error ? e.message : String(e)}`));
     await Promise.race([shown, new Promise((r) => setTimeout(r, 0))]);
   }

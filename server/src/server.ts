@@ -88,7 +88,7 @@ import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { evidenceOf, nextSteps, type RolloutStep, type RolloutStyle } from './rollout';
 import { confirmStep, dmarcLenses, spfLensTitle } from './features/lens';
 import { holesOnlyInValuesOf } from './records/holes';
-import { dedupeReports, readReports, signingSelectors, type AggregateReport, type ReportSummary } from './reports/aggregate';
+import { dedupeReports, EVIDENCE_DAYS, readReports, signingSelectors, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import { previewModel } from './reports/preview';
 import { applyScope, scoped, type ReportScope } from './reports/scope';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
@@ -968,7 +968,21 @@ connection.onDidChangeWatchedFiles((params) => {
 });
 
 /** The report preview's data: the reader's model of a report file, its summary and the rollout verdict. */
-connection.onRequest('dmarcLens/readReport', async (params: { uri: string; scope?: ReportScope }) => {
+connection.onRequest('dmarcLens/readReport', async (params: { uri?: string; workspace?: boolean; scope?: ReportScope }) => {
+  // The reports of the workspace (dmarcLens.reports.paths), as read for the rollout evidence: what a DMARC record's lens counts.
+  if (params.workspace === true) {
+    await indexed;
+    const scope = applyScope(allReports(), [], sanitizeScope(params.scope));
+    const none = workspaceFolders.length === 0 ? 'no workspace folder is open' : `no aggregate reports in the workspace (dmarcLens.reports.paths: ${reportGlobs.join(', ')})`;
+    return previewModel(
+      scope.reports,
+      scope.domains.length ? [] : [{ origin: 'workspace', message: none }],
+      [],
+      { setUp: workspaceSetUp(workspace), sourceOf: await workspaceSources(scope.reports, new ChainResolver(new WorkspaceResolver(workspace), undefined)) },
+      { domains: scope.domains, begin: scope.begin, end: scope.end, applied: sanitizeScope(params.scope) ?? {}, leftOut: scope.leftOut },
+    );
+  }
+  if (typeof params.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'dmarcLens/readReport wants a uri or workspace: true');
   const target = toPath(params.uri);
   let files: string[];
   try {
@@ -1280,6 +1294,14 @@ function ladderEvidence(a: AnalyzedSite): ReportSummary | undefined {
   return reports ? evidenceOf(reports) : undefined;
 }
 
+/** The scope of the reports a domain's evidence counts (rollout.evidenceOf): the domain, and the days of the window when they are dated. */
+function evidenceScope(domain: string): ReportScope {
+  let newest: number | undefined;
+  for (const r of reportsByDomain.get(domain) ?? []) if (r.metadata.end !== undefined && (newest === undefined || r.metadata.end > newest)) newest = r.metadata.end;
+  // recentReports keeps the reports that end after `newest - EVIDENCE_DAYS` days: from the second after.
+  return newest === undefined ? { domains: [domain] } : { domains: [domain], since: newest - EVIDENCE_DAYS * 86400 + 1 };
+}
+
 function ladderStyle(file: string): RolloutStyle {
   return (configs.forFile(file).rollout as { style?: RolloutStyle } | undefined)?.style ?? rolloutStyle;
 }
@@ -1322,8 +1344,11 @@ connection.onCodeLens((params) => {
     const at = doc.positionAt(a.site.range.start);
     const range = { start: at, end: at };
     if (onLadder(a)) {
-      const l = dmarcLenses(a.dmarc, ladderEvidence(a), ladderSteps(a, file)[0]);
-      lenses.push({ range, command: { title: l.status, command: '' } });
+      const evidence = ladderEvidence(a);
+      const l = dmarcLenses(a.dmarc, evidence, ladderSteps(a, file)[0]);
+      // The evidence opens the reports behind it (a client that can show them): the domain's, over the same days.
+      const reports = evidence && evidence.reports > 0 && clientCommands.has('dmarcLens.showWorkspaceReports') ? { command: 'dmarcLens.showWorkspaceReports', arguments: [evidenceScope(a.site.owner.slice('_dmarc.'.length))] } : undefined;
+      lenses.push({ range, command: { title: l.status, command: reports?.command ?? '', ...(reports ? { arguments: reports.arguments, tooltip: 'Show the aggregate reports this counts' } : {}) } });
       if (l.next) lenses.push({ range, command: { title: l.next.title, command: 'dmarcLens.server.applyRolloutStep', arguments: [{ uri: doc.uri, version: doc.version, start: a.site.range.start }] } });
     } else if (a.spf) {
       const data: SpfLensData = { uri: doc.uri, start: a.site.range.start, owner: a.site.owner, holes: !!a.site.holes };

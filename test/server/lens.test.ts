@@ -221,12 +221,22 @@ describe('language server: code lenses', () => {
   });
 
   it('names the client-side tree command when the client says it has one', async () => {
-    const other = await startServer(dir, { dns: { mode: 'offline' } }, {}, { commands: ['dmarcLens.showSpfTree'] });
+    const other = await startServer(dir, { dns: { mode: 'offline' } }, {}, { commands: ['dmarcLens.showSpfTree', 'dmarcLens.showWorkspaceReports'] });
     try {
       await other.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dns-zone', version: 1, text } });
       await other.waitFor(uri, (p) => p.version === 1);
       const spf = (await lenses(uri, other))[0];
       assert.deepEqual(spf.command, { title: 'SPF: 3/10 DNS lookups, 1 void · show tree', command: 'dmarcLens.showSpfTree', arguments: ['example.com'] });
+      // The DMARC stage's evidence opens the reports it counts: the domain's, over the days of its window.
+      const stage = (await lenses(uri, other))[1];
+      const scope = { domains: ['example.com'], since: END - 30 * 86400 + 1 };
+      assert.deepEqual(stage.command, { title: 'DMARC stage 1/5: monitoring only (p=none) · 99.0% DMARC pass over 1,000 messages in 14 days, 1 report', command: 'dmarcLens.showWorkspaceReports', arguments: [scope], tooltip: 'Show the aggregate reports this counts' });
+      const shown = (await other.conn.sendRequest('dmarcLens/readReport', { workspace: true, scope })) as { summary: { reports: number; messages: number; passRate: number; domains: string[] }; scope: { domains: string[]; leftOut: number } };
+      assert.deepEqual([shown.summary.reports, shown.summary.messages, shown.summary.passRate, shown.summary.domains, shown.scope.domains, shown.scope.leftOut], [1, 1000, 0.99, ['example.com'], ['example.com', 'example.net'], 1]);
+      // No reports for the domain: nothing to open.
+      await other.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: netUri, languageId: 'dns-zone', version: 1, text: netText } });
+      await other.waitFor(netUri, (p) => p.version === 1);
+      assert.equal((await lenses(netUri, other)).find((l) => /no aggregate reports/.test(l.command!.title))!.command!.command, '');
       const page = (await other.conn.sendRequest('dmarcLens/spfTree', { domain: 'example.com' })) as { text: string };
       assert.match(page.text, /^example\.com {2}"v=spf1 include:_spf\.example\.com -all" {2}\(3 lookups\)\n/);
     } finally {
