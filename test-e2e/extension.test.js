@@ -434,6 +434,15 @@ suite('DMARC Lens in VS Code', () => {
     assert.deepStrictEqual({ reports: all.reports, messages: all.messages, domains: [...all.domains].sort(), scope: all.scope }, { reports: 2, messages: 2 * 2156, domains: ['northwind-shop.example', 'northwind.example'], scope: {} });
     const shop = await api.filterPreview(folder.toString(), { domains: ['northwind-shop.example'] });
     assert.deepStrictEqual({ reports: shop.reports, messages: shop.messages, domains: shop.domains, scope: shop.scope }, { reports: 1, messages: 2156, domains: ['northwind-shop.example'], scope: { domains: ['northwind-shop.example'] } });
+    // Export CSV saves the records of what the preview shows: the shop's report only.
+    const csvFile = vscode.Uri.joinPath(root, 'by-domain-shop.csv');
+    const saved = await vscode.commands.executeCommand('dmarcLens.exportReportCsv', folder.toString(), csvFile);
+    assert.strictEqual(saved.toString(), csvFile.toString());
+    const lines = fs.readFileSync(csvFile.fsPath, 'utf8').split('\r\n').filter(Boolean);
+    assert.match(lines[0], /^file,reporter,report_id,begin,end,policy_domain,/);
+    assert.strictEqual(lines.length, 1 + 3);
+    assert.ok(lines.slice(1).every((l) => l.includes(',northwind-shop.example,')), lines.join('\n'));
+    fs.rmSync(csvFile.fsPath);
     const none = await api.filterPreview(folder.toString(), { domains: ['northwind.example'], since: 1764892800 });
     assert.deepStrictEqual({ reports: none.reports, leftOut: none.leftOut }, { reports: 0, leftOut: 2 });
     const back = await api.filterPreview(folder.toString(), {});

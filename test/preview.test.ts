@@ -161,6 +161,9 @@ describe('report preview in Chromium', () => {
     assert.deepEqual(await p.$$eval('#scope-domain option', (os: Element[]) => os.map((o) => o.textContent)), ['All domains (2)', 'clean.example', 'failing.example']);
     assert.deepEqual([await p.getAttribute('#scope-since', 'min'), await p.getAttribute('#scope-until', 'max')], ['2026-01-01', '2026-01-03']);
     assert.equal(await p.isDisabled('#scope-reset'), true);
+    // Export CSV asks the host for the records of the reports shown.
+    await p.click('#export-csv');
+    assert.deepEqual(await p.evaluate(() => (window as unknown as { posted: { type: string }[] }).posted.filter((m) => m.type === 'export')), [{ type: 'export' }]);
     /** The page's next filter message, answered as the host would: the model for that scope. */
     const answer = async () => {
       const msg = (await p.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.find((m) => m.type === 'filter'))).jsonValue() as Promise<{ scope: ReportScope }>;
@@ -207,7 +210,7 @@ describe('report preview in Chromium', () => {
     await saved.goto(page('scoped-saved', modelFor({ domains: ['clean.example'], until: 1767311999 })));
     await saved.waitForSelector('#scope');
     assert.equal(await saved.textContent('#scope'), 'Showing clean.example, up to 2026-01-01: 1 report shown, 2 outside this choice (dmarc-lens report --domain/--since/--until).');
-    assert.equal(await saved.locator('#scope select, #scope input').count(), 0);
+    assert.equal(await saved.locator('#scope select, #scope input, #export-csv').count(), 0);
     await saved.close();
     // One domain, one day: nothing to choose, no bar.
     const one = await browser.newPage();

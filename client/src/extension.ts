@@ -130,6 +130,12 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
     vscode.commands.registerCommand('dmarcLens.compareWithDns', () => drift.show()),
     vscode.commands.registerCommand('dmarcLens.openReportPreview', (uri?: vscode.Uri) => openPreview(context, uri ?? vscode.window.activeTextEditor?.document.uri)),
     vscode.commands.registerCommand('dmarcLens.showWorkspaceReports', (scope?: unknown) => openWorkspaceReports(context, scope)),
+    // The preview's Export CSV button; with a preview's key (a report URI, or that of the workspace's reports) and a file, no dialog.
+    vscode.commands.registerCommand('dmarcLens.exportReportCsv', (key?: string, target?: vscode.Uri) => {
+      const k = key ?? [...previews.keys()].pop();
+      if (!k) return void vscode.window.showInformationMessage('DMARC Lens: open a report preview first');
+      return exportCsv(k, previews.get(k)?.scope, target);
+    }),
     vscode.window.registerCustomEditorProvider('dmarcLens.reportViewer', new ReportEditorProvider(context), { supportsMultipleEditorsPerDocument: true }),
     vscode.window.onDidChangeActiveTextEditor(updateReportContext),
   );
@@ -296,12 +302,13 @@ async function showReport(context: vscode.ExtensionContext, key: string, panel: 
       nextRender.get(key)?.(m);
       nextRender.delete(key);
     } else if (msg.type === 'filter') void refilter(key, panel, msg.scope);
+    else if (msg.type === 'export') void exportCsv(key, previews.get(key)?.scope).catch((e: unknown) => void vscode.window.showErrorMessage(`DMARC Lens: the records could not be saved: ${e instanceof Error ? e.message : String(e)}`));
   });
   panel.onDidDispose(() => {
     sub.dispose();
     if (previews.get(key)?.panel === panel) previews.delete(key);
   });
-  previews.set(key, { panel, filter: (next) => refilter(key, panel, next) });
+  previews.set(key, { panel, scope, filter: (next) => refilter(key, panel, next) });
   const model = await lsp.sendRequest('dmarcLens/readReport', { ...readParams(key), scope });
   const dist = (f: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', f)).toString();
   panel.webview.html = previewHtml({ scriptUri: dist('webview.js'), codiconsUri: dist('codicon.css'), cspSource: panel.webview.cspSource, nonce, model });
@@ -311,7 +318,7 @@ async function showReport(context: vscode.ExtensionContext, key: string, panel: 
 const readParams = (key: string) => (key === WORKSPACE_REPORTS ? { workspace: true } : { uri: key });
 
 /** The open previews by key: each shows its reports again for another choice of domain and span (the e2e tests call it as the page does). */
-const previews = new Map<string, { panel: vscode.WebviewPanel; filter: (scope: unknown) => Promise<unknown> }>();
+const previews = new Map<string, { panel: vscode.WebviewPanel; scope: unknown; filter: (scope: unknown) => Promise<unknown> }>();
 
 /**
  * The filter bar's choice: the server reads the reports again for those domains and days (the scope is
@@ -320,10 +327,29 @@ const previews = new Map<string, { panel: vscode.WebviewPanel; filter: (scope: u
 async function refilter(key: string, panel: vscode.WebviewPanel, scope: unknown): Promise<unknown> {
   if (!client) return undefined;
   const model = await client.sendRequest('dmarcLens/readReport', { ...readParams(key), scope });
+  const open = previews.get(key);
+  if (open?.panel === panel) open.scope = scope;
   const next = new Promise((resolve) => nextRender.set(key, resolve));
   // A panel closed meanwhile takes no message: nothing more is rendered.
   if (!(await panel.webview.postMessage({ type: 'model', model }))) return undefined;
   return next;
+}
+
+/**
+ * The preview's Export CSV: every record of the reports it shows (its filter bar's scope, each report
+ * once), as `dmarc-lens report --format csv` writes them, to a file the user picks (or `target`).
+ * Resolves with the file written, or undefined when the dialog is cancelled.
+ */
+async function exportCsv(key: string, scope: unknown, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  if (!client) throw new Error('the language server is not running');
+  const folder = key === WORKSPACE_REPORTS ? vscode.workspace.workspaceFolders?.[0]?.uri : vscode.Uri.parse(key);
+  const base = folder ? (key === WORKSPACE_REPORTS ? folder : vscode.Uri.joinPath(folder, '..')) : undefined;
+  target ??= await vscode.window.showSaveDialog({ defaultUri: base ? vscode.Uri.joinPath(base, 'dmarc-records.csv') : undefined, filters: { CSV: ['csv'] }, saveLabel: 'Export' });
+  if (!target) return undefined;
+  const r = await client.sendRequest<{ csv: string; records: number; reports: number }>('dmarcLens/reportCsv', { ...readParams(key), scope });
+  await vscode.workspace.fs.writeFile(target, Buffer.from(r.csv, 'utf8'));
+  void vscode.window.showInformationMessage(`DMARC Lens: ${r.records.toLocaleString('en-US')} records of ${r.reports.toLocaleString('en-US')} report${r.reports === 1 ? '' : 's'} saved to ${vscode.workspace.asRelativePath(target)}`);
+  return target;
 }
 
 /** Who waits for the next rendering of a preview (refilter), by key. */

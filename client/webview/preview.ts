@@ -163,7 +163,14 @@ function recordsTable(rows: Row[]): { root: HTMLElement; count: () => number } {
   });
   filter.addEventListener('input', apply);
   buttons[1].parentElement!.setAttribute('aria-sort', 'descending');
-  const root = el('section', { id: 'records-section' }, el('h2', {}, icon('list-flat'), 'Records'), el('div', { class: 'tools' }, icon('filter'), filter, shown), headTable, viewport);
+  const tools = el('div', { class: 'tools' }, icon('filter'), filter, shown);
+  // In VS Code: the records of the reports shown (every one, not only the rows filtered here) saved as CSV, as `report --format csv` writes them.
+  if (hosted) {
+    const save = el('button', { id: 'export-csv', type: 'button', title: 'Save every record of the reports shown as CSV (RFC 4180)' }, icon('save'), 'Export CSV');
+    save.addEventListener('click', () => vscode.postMessage({ type: 'export' }));
+    tools.append(save);
+  }
+  const root = el('section', { id: 'records-section' }, el('h2', {}, icon('list-flat'), 'Records'), tools, headTable, viewport);
   // The first paint needs the viewport's height: done once the section is in the document.
   requestAnimationFrame(apply);
   shown.textContent = `${num(rows.length)} of ${num(rows.length)} records`;

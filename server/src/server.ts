@@ -90,7 +90,8 @@ import { confirmStep, dmarcLenses, spfLensTitle } from './features/lens';
 import { holesOnlyInValuesOf } from './records/holes';
 import { dedupeReports, EVIDENCE_DAYS, readReports, signingSelectors, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import { previewModel } from './reports/preview';
-import { applyScope, scoped, type ReportScope } from './reports/scope';
+import { applyScope, scoped, type ReportScope, type ScopeOutcome } from './reports/scope';
+import { reportsCsv } from './reports/csv';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
 import { applySuppressions, commentPrefix, editAddsSuppression, SUPPRESSION_WORD, suppressionFix } from './suppress';
@@ -967,28 +968,31 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const dir of folders) revalidateModule(dir);
 });
 
-/** The report preview's data: the reader's model of a report file, its summary and the rollout verdict. */
-connection.onRequest('dmarcLens/readReport', async (params: { uri?: string; workspace?: boolean; scope?: ReportScope }) => {
+/** The reports a preview shows: of a file or folder, or of the workspace, within the filter bar's scope. */
+interface ReportSet {
+  reports: AggregateReport[];
+  failureReports: FailureReport[];
+  failures: { origin: string; message: string }[];
+  scope: ScopeOutcome<AggregateReport, FailureReport>;
+  applied: ReportScope;
+}
+
+async function readReportSet(params: { uri?: unknown; workspace?: unknown; scope?: unknown }): Promise<ReportSet> {
+  const applied = sanitizeScope(params.scope);
   // The reports of the workspace (dmarcLens.reports.paths), as read for the rollout evidence: what a DMARC record's lens counts.
   if (params.workspace === true) {
     await indexed;
-    const scope = applyScope(allReports(), [], sanitizeScope(params.scope));
+    const scope = applyScope(allReports(), [], applied);
     const none = workspaceFolders.length === 0 ? 'no workspace folder is open' : `no aggregate reports in the workspace (dmarcLens.reports.paths: ${reportGlobs.join(', ')})`;
-    return previewModel(
-      scope.reports,
-      scope.domains.length ? [] : [{ origin: 'workspace', message: none }],
-      [],
-      { setUp: workspaceSetUp(workspace), sourceOf: await workspaceSources(scope.reports, new ChainResolver(new WorkspaceResolver(workspace), undefined)) },
-      { domains: scope.domains, begin: scope.begin, end: scope.end, applied: sanitizeScope(params.scope) ?? {}, leftOut: scope.leftOut },
-    );
+    return { reports: scope.reports, failureReports: [], failures: scope.domains.length ? [] : [{ origin: 'workspace', message: none }], scope, applied: applied ?? {} };
   }
-  if (typeof params.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'dmarcLens/readReport wants a uri or workspace: true');
+  if (typeof params.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'wants a uri or workspace: true');
   const target = toPath(params.uri);
   let files: string[];
   try {
     files = fs.statSync(target).isDirectory() ? collectReportFiles(target, 5000, reportGlobs) : [target];
   } catch (e) {
-    return previewModel([], [{ origin: target, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+    return { reports: [], failureReports: [], failures: [{ origin: target, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], scope: applyScope([], [], undefined), applied: applied ?? {} };
   }
   const reports: AggregateReport[] = [];
   const failureReports: FailureReport[] = [];
@@ -1015,18 +1019,31 @@ connection.onRequest('dmarcLens/readReport', async (params: { uri?: string; work
   }
   for (const file of cache.files.keys()) if (!seen.has(file)) cache.files.delete(file);
   if (files.length === 0) failures.push({ origin: target, message: 'no .xml, .gz, .zip, .eml or .mbox files in this folder' });
+  // The preview's filter bar: the reports of some policy domains, or of some days (the same choice as `report --domain --since --until`).
+  const scope = applyScope(reports, failureReports, applied);
+  return { reports: scope.reports, failureReports: scope.failureReports, failures, scope, applied: applied ?? {} };
+}
+
+/** The report preview's data: the reader's model of a report file or folder (or the workspace's reports), its summary and the rollout verdict. */
+connection.onRequest('dmarcLens/readReport', async (params: { uri?: string; workspace?: boolean; scope?: ReportScope }) => {
+  const set = await readReportSet(params);
+  await indexed;
   // A platform failing in the reports whose set-up the workspace now publishes is said to be set up, not told to publish it.
   // And a source no platform names is said to be authorised by the From domain's SPF record in the workspace, or not (no DNS query).
-  // The preview's filter bar: the reports of some policy domains, or of some days (the same choice as `report --domain --since --until`).
-  const scope = applyScope(reports, failureReports, sanitizeScope(params.scope));
-  await indexed;
   return previewModel(
-    scope.reports,
-    failures,
-    scope.failureReports,
-    { setUp: workspaceSetUp(workspace), sourceOf: await workspaceSources(scope.reports, new ChainResolver(new WorkspaceResolver(workspace), undefined)) },
-    { domains: scope.domains, begin: scope.begin, end: scope.end, applied: sanitizeScope(params.scope) ?? {}, leftOut: scope.leftOut },
+    set.reports,
+    set.failures,
+    set.failureReports,
+    { setUp: workspaceSetUp(workspace), sourceOf: await workspaceSources(set.reports, new ChainResolver(new WorkspaceResolver(workspace), undefined)) },
+    { domains: set.scope.domains, begin: set.scope.begin, end: set.scope.end, applied: set.applied, leftOut: set.scope.leftOut },
   );
+});
+
+/** The preview's Export CSV: the records of the reports it shows (each report once), as `report --format csv` writes them. */
+connection.onRequest('dmarcLens/reportCsv', async (params: { uri?: string; workspace?: boolean; scope?: ReportScope }) => {
+  const set = await readReportSet(params);
+  const { reports } = dedupeReports(set.reports);
+  return { csv: reportsCsv(reports), records: reports.reduce((n, r) => n + r.records.length, 0), reports: reports.length };
 });
 
 /** The reports of the file or folder the preview showed last, by file, with the size and time they were read at. */

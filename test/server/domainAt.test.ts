@@ -127,6 +127,10 @@ describe('language server: dmarcLens/readReport with the workspace', () => {
     assert.deepEqual([early.summary.domains, early.scope.applied, early.scope.leftOut], [['northwind.example'], { until: 1764115199 }, 1]);
     const none = await read({ domains: ['northwind.example'], since: 1764892800 });
     assert.deepEqual([none.summary.reports, none.scope.leftOut], [0, 2]);
+    // Export CSV: the records of the reports in the scope, each report once, as `report --format csv` writes them.
+    const csv = (await client.conn.sendRequest('dmarcLens/reportCsv', { uri: pathToFileURL(folder).href, scope: { domains: ['northwind-shop.example'] } })) as { csv: string; records: number; reports: number };
+    assert.deepEqual([csv.reports, csv.records, csv.csv.split('\r\n').filter(Boolean).length], [1, 3, 4]);
+    assert.ok(csv.csv.split('\r\n').slice(1, 4).every((l) => l.split(',')[5] === 'northwind-shop.example'), csv.csv);
     // A page's message is not trusted blindly: what is not a scope is no scope.
     for (const bad of ['all', { domains: 'northwind.example' }, { since: 'yesterday', domains: [7, ''] }, { until: Number.NaN }]) assert.equal((await read(bad)).summary.reports, 2, JSON.stringify(bad));
     // Files are read again when they change (the server keeps what it read of the last folder shown), and a file removed is gone.
