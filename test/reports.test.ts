@@ -12,7 +12,8 @@ import { ChainResolver, WorkspaceResolver } from '../server/src/dns/chain';
 import { WorkspaceIndex } from '../server/src/workspace';
 import { readZone } from '../server/src/service';
 import { previewModel } from '../server/src/reports/preview';
-import { applyScope, describeScope, whenOf } from '../server/src/reports/scope';
+import { applyScope, describeScope, scopeFrom, whenOf } from '../server/src/reports/scope';
+import { ReportReader } from '../server/src/reports/files';
 import type { AggregateReport } from '../server/src/reports/aggregate';
 import type { FailureReport } from '../server/src/reports/failure';
 import { CORPUS, ROOT } from './helpers';
@@ -307,6 +308,28 @@ describe('dmarc-lens report --domain, --since, --until', () => {
     }
   });
 
+  it('a reader asked again reads only the files that changed, forgets those gone, and says what it cannot read', () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dl-reader-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'a.xml'), xml(rec('192.0.2.1', 5, 'pass', 'pass')));
+      fs.writeFileSync(path.join(dir, 'b.xml'), xml(rec('192.0.2.2', 7, 'pass', 'pass')).replace('<report_id>r1<', '<report_id>r2<'));
+      const reader = new ReportReader();
+      const first = reader.read(dir);
+      assert.deepEqual(first.reports.map((r) => r.origin).sort(), ['a.xml', 'b.xml']);
+      const again = reader.read(dir);
+      assert.ok(again.reports.every((r) => first.reports.includes(r)), 'unchanged files are not parsed again');
+      fs.writeFileSync(path.join(dir, 'b.xml'), xml(rec('192.0.2.2', 9, 'pass', 'pass')).replace('<report_id>r1<', '<report_id>r2<') + '\n');
+      fs.rmSync(path.join(dir, 'a.xml'));
+      const changed = reader.read(dir);
+      assert.deepEqual(changed.reports.map((r) => [r.origin, r.records[0].count]), [['b.xml', 9]]);
+      assert.deepEqual(reader.read(path.join(dir, 'none')).failures.map((f) => f.message), ['cannot read: ENOENT']);
+      fs.rmSync(path.join(dir, 'b.xml'));
+      assert.deepEqual(reader.read(dir).failures.map((f) => f.message), ['no .xml, .gz, .zip, .eml or .mbox files in this folder']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('one scope for every front end: domains in any case, spans that overlap, undated reports, failure reports by arrival', () => {
     const agg = (domain: string, begin?: number, end?: number) => ({ policy: { domain }, metadata: { begin, end } }) as unknown as AggregateReport;
     const fail = (domains: string[], arrivalDate?: number) => ({ reportedDomain: domains, arrivalDate }) as unknown as FailureReport;
@@ -326,6 +349,9 @@ describe('dmarc-lens report --domain, --since, --until', () => {
     assert.equal(whenOf('2026-11-01', true), Date.UTC(2026, 10, 1) / 1000 + 86399);
     assert.equal(whenOf('30d', false, Date.UTC(2026, 10, 30)), Date.UTC(2026, 9, 31) / 1000);
     assert.deepEqual(['2026-02-29', '2026-13-01', 'now', '30'].map((v) => whenOf(v, false)), [undefined, undefined, undefined, undefined]);
+    // A scope from a client's message keeps only what is well formed.
+    assert.deepEqual(scopeFrom({ domains: ['a.example', 7, ' '], since: 5, until: 'x' }), { domains: ['a.example'], since: 5, until: undefined });
+    assert.deepEqual([scopeFrom('all'), scopeFrom(null), scopeFrom({ since: Number.POSITIVE_INFINITY }), scopeFrom({ domains: [] })], [undefined, undefined, undefined, undefined]);
   });
 });
 

@@ -90,8 +90,9 @@ import { confirmStep, dmarcLenses, spfLensTitle } from './features/lens';
 import { holesOnlyInValuesOf } from './records/holes';
 import { dedupeReports, EVIDENCE_DAYS, readReports, signingSelectors, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import { previewModel } from './reports/preview';
-import { applyScope, scoped, type ReportScope, type ScopeOutcome } from './reports/scope';
+import { applyScope, scopeFrom, type ReportScope, type ScopeOutcome } from './reports/scope';
 import { reportsCsv } from './reports/csv';
+import { ReportReader } from './reports/files';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
 import { applySuppressions, commentPrefix, editAddsSuppression, SUPPRESSION_WORD, suppressionFix } from './suppress';
@@ -978,7 +979,7 @@ interface ReportSet {
 }
 
 async function readReportSet(params: { uri?: unknown; workspace?: unknown; scope?: unknown }): Promise<ReportSet> {
-  const applied = sanitizeScope(params.scope);
+  const applied = scopeFrom(params.scope);
   // The reports of the workspace (dmarcLens.reports.paths), as read for the rollout evidence: what a DMARC record's lens counts.
   if (params.workspace === true) {
     await indexed;
@@ -987,38 +988,7 @@ async function readReportSet(params: { uri?: unknown; workspace?: unknown; scope
     return { reports: scope.reports, failureReports: [], failures: scope.domains.length ? [] : [{ origin: 'workspace', message: none }], scope, applied: applied ?? {} };
   }
   if (typeof params.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'wants a uri or workspace: true');
-  const target = toPath(params.uri);
-  let files: string[];
-  try {
-    files = fs.statSync(target).isDirectory() ? collectReportFiles(target, 5000, reportGlobs) : [target];
-  } catch (e) {
-    return { reports: [], failureReports: [], failures: [{ origin: target, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], scope: applyScope([], [], undefined), applied: applied ?? {} };
-  }
-  const reports: AggregateReport[] = [];
-  const failureReports: FailureReport[] = [];
-  const failures: { origin: string; message: string }[] = [];
-  // The preview asks again for each choice of its filter bar: files unchanged since (size and time) are not read again.
-  if (previewCache?.target !== target) previewCache = { target, files: new Map() };
-  const cache = previewCache;
-  const seen = new Set<string>();
-  for (const file of files) {
-    try {
-      const st = fs.statSync(file);
-      const stamp = `${st.size} ${st.mtimeMs}`;
-      const origin = files.length > 1 ? path.relative(target, file) : path.basename(file);
-      const known = cache.files.get(file);
-      const r = known?.stamp === stamp && known.origin === origin ? known.read : readReports(readFileBytes(file), origin);
-      cache.files.set(file, { stamp, origin, read: r });
-      seen.add(file);
-      reports.push(...r.reports);
-      failureReports.push(...r.failureReports);
-      failures.push(...r.failures);
-    } catch (e) {
-      failures.push({ origin: file, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-    }
-  }
-  for (const file of cache.files.keys()) if (!seen.has(file)) cache.files.delete(file);
-  if (files.length === 0) failures.push({ origin: target, message: 'no .xml, .gz, .zip, .eml or .mbox files in this folder' });
+  const { reports, failureReports, failures } = previewReader.read(toPath(params.uri), reportGlobs);
   // The preview's filter bar: the reports of some policy domains, or of some days (the same choice as `report --domain --since --until`).
   const scope = applyScope(reports, failureReports, applied);
   return { reports: scope.reports, failureReports: scope.failureReports, failures, scope, applied: applied ?? {} };
@@ -1046,21 +1016,9 @@ connection.onRequest('dmarcLens/reportCsv', async (params: { uri?: string; works
   return { csv: reportsCsv(reports), records: reports.reduce((n, r) => n + r.records.length, 0), reports: reports.length };
 });
 
-/** The reports of the file or folder the preview showed last, by file, with the size and time they were read at. */
-let previewCache: { target: string; files: Map<string, { stamp: string; origin: string; read: ReturnType<typeof readReports> }> } | undefined;
+/** The reports of the file or folder the preview showed last, kept by file: its filter bar reads only what changed. */
+const previewReader = new ReportReader();
 
-/** A scope as a client sent it, with only what is well formed kept (a page's message is not trusted blindly). */
-function sanitizeScope(s: unknown): ReportScope | undefined {
-  if (typeof s !== 'object' || s === null) return undefined;
-  const { domains, since, until } = s as Record<string, unknown>;
-  const time = (t: unknown) => (typeof t === 'number' && Number.isFinite(t) ? t : undefined);
-  const out: ReportScope = {
-    domains: Array.isArray(domains) ? domains.filter((d): d is string => typeof d === 'string' && d.trim() !== '').slice(0, 1000) : undefined,
-    since: time(since),
-    until: time(until),
-  };
-  return scoped(out) ? out : undefined;
-}
 
 /**
  * The next step of a DMARC record's policy ladder, from its code lens: applied with workspace/applyEdit,

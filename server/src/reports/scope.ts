@@ -90,6 +90,19 @@ export function whenOf(v: string, end: boolean, now = Date.now()): number | unde
   return t / 1000 + (end ? 86399 : 0);
 }
 
+/** A scope as a client sent it, with only what is well formed kept (a page's message is not trusted blindly). */
+export function scopeFrom(s: unknown): ReportScope | undefined {
+  if (typeof s !== 'object' || s === null) return undefined;
+  const { domains, since, until } = s as Record<string, unknown>;
+  const time = (t: unknown) => (typeof t === 'number' && Number.isFinite(t) ? t : undefined);
+  const out: ReportScope = {
+    domains: Array.isArray(domains) ? domains.filter((d): d is string => typeof d === 'string' && d.trim() !== '').slice(0, 1000) : undefined,
+    since: time(since),
+    until: time(until),
+  };
+  return scoped(out) ? out : undefined;
+}
+
 /** A scope as the command line would ask for it: `--domain a.example --since 2026-11-01` (for "N reports outside … left out"). */
 export function describeScope(scope: ReportScope): string {
   const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
