@@ -449,6 +449,42 @@ suite('DMARC Lens in VS Code', () => {
     assert.strictEqual(back.reports, 2);
   });
 
+  test('the preview names its sources by their PTR records once the page is shown, with the DNS server of the settings', async () => {
+    // A DNS server on loopback that knows the example report's sources: Mailchimp's address by its PTR (confirmed), and the domain's own server.
+    const dgram = require('node:dgram');
+    const packet = require('dns-packet');
+    const known = { '12.129.2.198.in-addr.arpa': ['PTR', 'mail129-12.mcsv.net'], 'mail129-12.mcsv.net': ['A', '198.2.129.12'], '25.2.0.192.in-addr.arpa': ['PTR', 'mx.northwind.example'] };
+    const udp = dgram.createSocket('udp4');
+    udp.on('message', (msg, rinfo) => {
+      const q = packet.decode(msg);
+      const question = q.questions[0];
+      const hit = known[question.name.toLowerCase()];
+      const answers = hit && hit[0] === question.type ? [{ name: question.name, type: hit[0], ttl: 60, class: 'IN', data: hit[1] }] : [];
+      udp.send(packet.encode({ id: q.id, type: 'response', flags: packet.AUTHORITATIVE_ANSWER | (hit ? 0 : 3), questions: q.questions, answers }), rinfo.port, rinfo.address);
+    });
+    await new Promise((r) => udp.bind(0, '127.0.0.1', r));
+    const config = vscode.workspace.getConfiguration('dmarcLens');
+    await config.update('dns.servers', [`127.0.0.1:${udp.address().port}`], vscode.ConfigurationTarget.Workspace);
+    await config.update('dns.mode', 'live', vscode.ConfigurationTarget.Workspace);
+    try {
+      const api = vscode.extensions.getExtension('dmarc-lens.dmarc-lens').exports;
+      const report = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
+      // The server reads the new settings (they arrive as a notification): the page names the sources once it has.
+      const named = await waitFor(async () => {
+        api.hostsShown.delete(report.toString());
+        await vscode.commands.executeCommand('dmarcLens.openReportPreview', report);
+        const m = await waitFor(() => api.hostsShown.get(report.toString()), 8000).catch(() => undefined);
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+        return m && m.named >= 2 ? m : undefined;
+      }, 30000);
+      assert.strictEqual(named.type, 'hosts-shown');
+    } finally {
+      await config.update('dns.servers', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('dns.mode', undefined, vscode.ConfigurationTarget.Workspace);
+      udp.close();
+    }
+  });
+
   test('the example sender profiles: HubSpot will fail DMARC, SendGrid passes, and the message says what to publish', async () => {
     const cfg = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, '.dmarc-lens.json');
     const cdoc = await vscode.workspace.openTextDocument(cfg);

@@ -220,6 +220,36 @@ describe('report preview in Chromium', () => {
     await one.close();
   });
 
+  it('fills in the host names of the sources when the host sends them, where the addresses are, and the records filter finds them', async (t) => {
+    if (!browser) return t.skip(`chromium not installed at ${CHROMIUM} (bash scripts/install-e2e.sh)`);
+    const file = path.join(ROOT, 'examples', 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
+    const { reports, failures } = readReports(fs.readFileSync(file), path.basename(file));
+    const p = await browser.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e: Error) => errors.push(e.message));
+    await p.addInitScript(() => {
+      const w = window as unknown as { posted: unknown[]; acquireVsCodeApi: () => unknown };
+      w.posted = [];
+      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m) });
+    });
+    await p.goto(page('hosts', previewModel(reports, failures)));
+    await p.waitForSelector('#records tbody tr');
+    assert.equal(await p.textContent('#failing tbody tr:first-child td:first-child'), '198.2.129.12');
+    // What the host sends (dmarcLens/sourceHosts): one name confirmed, one not; HTML in a name is text.
+    await p.evaluate(() => window.postMessage({ type: 'hosts', hosts: { '198.2.129.12': { name: 'mail129-12.mcsv.net', confirmed: true }, '192.0.2.25': { name: '<b>mx</b>.northwind.example', confirmed: false } } }, '*'));
+    await p.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.some((m) => m.type === 'hosts-shown'));
+    assert.equal(await p.textContent('#failing tbody tr:first-child td:first-child'), '198.2.129.12 mail129-12.mcsv.net');
+    const cells = await p.$$eval('#records tbody td:first-child', (tds: Element[]) => tds.map((td) => td.textContent));
+    assert.ok(cells.includes('192.0.2.25 <b>mx</b>.northwind.example (unconfirmed)'), cells.join(' | '));
+    assert.equal(await p.locator('#app b').count(), 0);
+    assert.match(await p.textContent('#services'), /192\.0\.2\.25 <b>mx<\/b>\.northwind\.example \(unconfirmed\)/);
+    await p.fill('#filter', 'mcsv.net');
+    await p.waitForFunction(() => document.querySelector('#shown')?.textContent === '1 of 3 records');
+    assert.deepEqual(await p.evaluate(() => (window as unknown as { posted: { type: string; named?: number }[] }).posted.filter((m) => m.type === 'hosts-shown')), [{ type: 'hosts-shown', named: 2 }]);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   it('follows the VS Code theme: dark and high-contrast colours come from --vscode-* variables', async (t) => {
     if (!browser) return t.skip(`chromium not installed at ${CHROMIUM}`);
     const file = path.join(ROOT, 'examples', 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');

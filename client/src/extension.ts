@@ -57,6 +57,8 @@ export interface DmarcLensApi {
   ready: Promise<void>;
   /** What each report preview rendered, by URI (the page's `ready` message). */
   rendered: Map<string, unknown>;
+  /** What each preview did with the host names of its sources (the page's `hosts-shown` message), by URI. */
+  hostsShown: Map<string, unknown>;
   /** What the preview's filter bar does: shows the reports of `uri`'s open preview for another domain and span; resolves with what the page then showed. */
   filterPreview(uri: string, scope: unknown): Promise<unknown>;
 }
@@ -144,7 +146,7 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
   const ready = client.start().then(updateStatus, (e: unknown) => {
     void vscode.window.showErrorMessage(`DMARC Lens: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
   });
-  return { client, activationMs: performance.now() - started, ready, rendered, filterPreview: async (uri, scope) => previews.get(uri)?.filter(scope) };
+  return { client, activationMs: performance.now() - started, ready, rendered, hostsShown, filterPreview: async (uri, scope) => previews.get(uri)?.filter(scope) };
 }
 
 /**
@@ -302,6 +304,7 @@ async function showReport(context: vscode.ExtensionContext, key: string, panel: 
       nextRender.get(key)?.(m);
       nextRender.delete(key);
     } else if (msg.type === 'filter') void refilter(key, panel, msg.scope);
+    else if (msg.type === 'hosts-shown') hostsShown.set(key, m);
     else if (msg.type === 'export') void exportCsv(key, previews.get(key)?.scope).catch((e: unknown) => void vscode.window.showErrorMessage(`DMARC Lens: the records could not be saved: ${e instanceof Error ? e.message : String(e)}`));
   });
   panel.onDidDispose(() => {
@@ -312,7 +315,21 @@ async function showReport(context: vscode.ExtensionContext, key: string, panel: 
   const model = await lsp.sendRequest('dmarcLens/readReport', { ...readParams(key), scope });
   const dist = (f: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', f)).toString();
   panel.webview.html = previewHtml({ scriptUri: dist('webview.js'), codiconsUri: dist('codicon.css'), cspSource: panel.webview.cspSource, nonce, model });
+  void shown.then(() => sendHosts(key, panel, scope));
   return shown;
+}
+
+/** What the page did with the host names last sent (`hosts-shown`), by key: the e2e tests read it. */
+const hostsShown = new Map<string, unknown>();
+
+/** After the page is shown: the host names of its sources (DNS may be slow or absent; the page does not wait for them). */
+async function sendHosts(key: string, panel: vscode.WebviewPanel, scope: unknown): Promise<void> {
+  try {
+    const r = await client?.sendRequest<{ hosts: Record<string, unknown> }>('dmarcLens/sourceHosts', { ...readParams(key), scope });
+    if (r && Object.keys(r.hosts).length) await panel.webview.postMessage({ type: 'hosts', hosts: r.hosts });
+  } catch {
+    // A panel closed meanwhile, or a server restarting: the addresses stay as they are.
+  }
 }
 
 const readParams = (key: string) => (key === WORKSPACE_REPORTS ? { workspace: true } : { uri: key });
@@ -332,6 +349,7 @@ async function refilter(key: string, panel: vscode.WebviewPanel, scope: unknown)
   const next = new Promise((resolve) => nextRender.set(key, resolve));
   // A panel closed meanwhile takes no message: nothing more is rendered.
   if (!(await panel.webview.postMessage({ type: 'model', model }))) return undefined;
+  void next.then(() => sendHosts(key, panel, scope));
   return next;
 }
 

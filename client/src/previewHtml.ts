@@ -34,6 +34,7 @@ th[aria-sort="ascending"] button::after { content: " \\25B2"; } th[aria-sort="de
 .verdict { padding: 0.5em 0.8em; border-left: 4px solid var(--vscode-textLink-foreground, #36c); background: var(--vscode-textBlockQuote-background, rgba(127, 127, 127, 0.1)); }
 body.vscode-high-contrast .verdict { background: transparent; outline: 1px solid var(--vscode-contrastBorder, #6fc3df); }
 .note { color: var(--vscode-descriptionForeground, #555); }
+.host { color: var(--vscode-descriptionForeground, #555); }
 input { margin: 0.3em 0.8em 0.3em 0; padding: 3px 6px; min-width: 22em; color: var(--vscode-input-foreground, inherit); background: var(--vscode-input-background, transparent); border: 1px solid var(--vscode-input-border, #bbb); }
 #scope { margin: 0.4em 0; }
 #scope select, #scope input { min-width: 0; margin: 0.3em 0.4em 0.3em 0; padding: 2px 4px; color: var(--vscode-dropdown-foreground, inherit); background: var(--vscode-dropdown-background, transparent); border: 1px solid var(--vscode-dropdown-border, #bbb); font: inherit; }

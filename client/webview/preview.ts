@@ -16,7 +16,7 @@ interface Report { origin: string; schema: string; orgName: string; reportId: st
 type Failure = [number | null, string, string, string, string, string, string, string, string];
 /** What the filter bar offers (every policy domain, the whole span) and what is shown (`applied`). */
 interface Scope { domains: string[]; begin?: number; end?: number; applied: { domains?: string[]; since?: number; until?: number }; leftOut: number }
-interface Model { scope?: Scope; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
+interface Model { scope?: Scope; hosts?: Record<string, { name: string; confirmed: boolean }>; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
 /** In VS Code the page has a host that reads the reports again for another domain or span; a saved HTML page has not. */
@@ -86,14 +86,29 @@ function chart(days: (Tally & { day: string })[]): Element {
   );
 }
 
+/** Host names of the source addresses (PTR; confirmed when the name's A/AAAA records hold the address again), sent by the host after it renders. */
+const hostNames = new Map<string, { name: string; confirmed: boolean }>();
+const hostText = (ip: string) => {
+  const h = hostNames.get(ip);
+  return h ? `${h.name}${h.confirmed ? '' : ' (unconfirmed)'}` : '';
+};
+/** A source address, with its host name once known (filled in place when the names arrive). */
+function sourceCell(ip: string): HTMLElement {
+  const h = hostText(ip);
+  return el('span', { 'data-ip': ip }, ip || '—', el('span', { class: 'host' }, h ? ` ${h}` : ''));
+}
+/** The records table of the page shown, to repaint when host names arrive. */
+let shownRecords: { refreshHosts: () => void } | undefined;
+
 const COLS = ['Source IP', 'Count', 'Disposition', 'DKIM', 'SPF', 'Header From', 'Auth results', 'Reporter', 'Service'];
 const WIDTHS = [12, 7, 8, 6, 6, 13, 26, 12, 10];
 const colgroup = () => el('colgroup', {}, ...WIDTHS.map((w) => el('col', { style: `width:${w}%` })));
 const ROW_H = 24;
 
 /** The records table: only the rows in view are in the DOM; sorting and filtering work on indexes. */
-function recordsTable(rows: Row[]): { root: HTMLElement; count: () => number } {
-  const text = rows.map((r) => `${r[0]} ${r[2]} ${r[3]} ${r[4]} ${r[5]} ${r[6]} ${r[7]} ${r[8]}`.toLowerCase());
+function recordsTable(rows: Row[]): { root: HTMLElement; count: () => number; refreshHosts: () => void } {
+  const textOf = (r: Row) => `${r[0]} ${hostText(r[0])} ${r[2]} ${r[3]} ${r[4]} ${r[5]} ${r[6]} ${r[7]} ${r[8]}`.toLowerCase();
+  let text = rows.map(textOf);
   let order = rows.map((_, i) => i);
   let view = order;
   let sortCol = 1;
@@ -130,7 +145,7 @@ function recordsTable(rows: Row[]): { root: HTMLElement; count: () => number } {
       const r = rows[view[k]];
       const tr = el('tr', { class: r[9] & 1 ? 'pass' : 'fail', 'aria-rowindex': String(k + 2) });
       if (r[9] & 2) tr.classList.add('disagree');
-      for (let c = 0; c < 9; c++) tr.append(el('td', c === 1 ? { class: 'n' } : {}, c === 1 ? num(r[1]) : String(r[c] || (c === 8 ? '' : '—'))));
+      for (let c = 0; c < 9; c++) tr.append(el('td', c === 1 ? { class: 'n' } : {}, c === 0 ? sourceCell(r[0]) : c === 1 ? num(r[1]) : String(r[c] || (c === 8 ? '' : '—'))));
       frag.append(tr);
     }
     body.replaceChildren(frag);
@@ -174,7 +189,17 @@ function recordsTable(rows: Row[]): { root: HTMLElement; count: () => number } {
   // The first paint needs the viewport's height: done once the section is in the document.
   requestAnimationFrame(apply);
   shown.textContent = `${num(rows.length)} of ${num(rows.length)} records`;
-  return { root, count: () => view.length };
+  // Host names arrived: the filter finds rows by them too; the rows in view show them, where they are.
+  const refreshHosts = () => {
+    text = rows.map(textOf);
+    const q = filter.value.toLowerCase().trim();
+    if (q) {
+      view = order.filter((i) => text[i].includes(q));
+      shown.textContent = `${num(view.length)} of ${num(rows.length)} records`;
+    }
+    paint();
+  };
+  return { root, count: () => view.length, refreshHosts };
 }
 
 /** The failure reports, newest first: one message each, as the receiver saw it. */
@@ -271,6 +296,9 @@ function render(model: Model, parseMs = 0): void {
   const focused = refocus ?? document.activeElement?.id;
   refocus = undefined;
   root.replaceChildren();
+  shownRecords = undefined;
+  // A saved page (`report --hosts --format html`) carries the host names it was made with.
+  for (const [ip, h] of Object.entries(model.hosts ?? {})) if (typeof h?.name === 'string') hostNames.set(ip, { name: h.name, confirmed: h.confirmed === true });
   const s = model.summary;
   const forensic = model.failureReports ?? [];
   const bar = scopeBar(model.scope, s.reports + forensic.length);
@@ -331,7 +359,8 @@ function render(model: Model, parseMs = 0): void {
       table(
         'services',
         ['Service', 'Sources', 'Messages', 'DMARC pass', 'DKIM pass', 'DKIM aligned', 'SPF pass', 'SPF aligned', 'To align'],
-        st.byService.slice(0, 100).map((v) => [v.service, num(v.sources), num(v.messages), share(v.pass, v.messages), share(v.dkimPass, v.messages), share(v.dkimAligned, v.messages), share(v.spfPass, v.messages), share(v.spfAligned, v.messages), v.publish ? `publish ${v.publish}` : v.published ? `set up in the workspace now (${v.published}): mail sent since then should align` : v.spf?.startsWith('authorised') ? `${v.spf} (workspace)${v.pass < v.messages ? ', yet some of its mail fails DMARC: check the envelope domain and DKIM signature it sends with' : ''}` : v.spf ? `${v.spf}: authorise it if it is yours` : v.pass < v.messages && !v.provider ? 'unknown source: authorise it if it is yours' : '']),
+        // A source no platform names is its own address: its host name, once known, says more.
+        st.byService.slice(0, 100).map((v) => [v.provider ? v.service : sourceCell(v.service), num(v.sources), num(v.messages), share(v.pass, v.messages), share(v.dkimPass, v.messages), share(v.dkimAligned, v.messages), share(v.spfPass, v.messages), share(v.spfAligned, v.messages), v.publish ? `publish ${v.publish}` : v.published ? `set up in the workspace now (${v.published}): mail sent since then should align` : v.spf?.startsWith('authorised') ? `${v.spf} (workspace)${v.pass < v.messages ? ', yet some of its mail fails DMARC: check the envelope domain and DKIM signature it sends with' : ''}` : v.spf ? `${v.spf}: authorise it if it is yours` : v.pass < v.messages && !v.provider ? 'unknown source: authorise it if it is yours' : '']),
         [1, 2, 3, 4, 5, 6, 7],
       ),
     );
@@ -341,18 +370,33 @@ function render(model: Model, parseMs = 0): void {
   if (s.failingSources.length) {
     root.append(
       el('h2', {}, icon('error'), 'Sources failing DMARC'),
-      table('failing', ['Failing source', 'Messages', 'Share', 'DKIM d=', 'SPF domain'], s.failingSources.slice(0, 50).map((f) => [f.sourceIp, num(f.messages), pct(f.messages / s.messages), f.dkimDomains.join(', ') || '—', f.spfDomains.join(', ') || '—']), [1, 2]),
+      table('failing', ['Failing source', 'Messages', 'Share', 'DKIM d=', 'SPF domain'], s.failingSources.slice(0, 50).map((f) => [sourceCell(f.sourceIp), num(f.messages), pct(f.messages / s.messages), f.dkimDomains.join(', ') || '—', f.spfDomains.join(', ') || '—']), [1, 2]),
     );
   }
   const records = recordsTable(model.rows);
+  shownRecords = records;
   root.append(records.root);
   if (forensic.length) root.append(failureSection(forensic));
   notes(model);
   requestAnimationFrame(() => vscode.postMessage({ type: 'ready', reports: s.reports, records: model.rows.length, messages: s.messages, domains: s.domains, scope: model.scope?.applied, passRate: s.passRate, parseMs: Math.round(parseMs), renderMs: Math.round(performance.now() - started), sinceNavigationMs: Math.round(performance.now()) }));
 }
 
+/** Host names for the source addresses (the host looks them up after the page is shown): filled in where the addresses are. */
+function showHosts(hosts: unknown): void {
+  if (typeof hosts !== 'object' || hosts === null) return;
+  for (const [ip, h] of Object.entries(hosts as Record<string, { name?: unknown; confirmed?: unknown }>))
+    if (typeof h?.name === 'string' && h.name) hostNames.set(ip, { name: h.name, confirmed: h.confirmed === true });
+  for (const cell of Array.from(document.querySelectorAll<HTMLElement>('#failing [data-ip], #services [data-ip]'))) {
+    const t = hostText(cell.dataset.ip ?? '');
+    cell.querySelector('.host')!.textContent = t ? ` ${t}` : '';
+  }
+  shownRecords?.refreshHosts();
+  vscode.postMessage({ type: 'hosts-shown', named: hostNames.size });
+}
+
 window.addEventListener('message', (e: MessageEvent) => {
   if (e.data?.type === 'model') render(e.data.model as Model);
+  else if (e.data?.type === 'hosts') showHosts(e.data.hosts);
 });
 const embedded = document.getElementById('model');
 if (embedded?.textContent?.trim()) {

@@ -21,6 +21,7 @@ import { dedupeReports, describeDuplicate, readReports, signingSelectors, summar
 import { reportStats, type ReportStats } from './reports/stats';
 import { previewModel } from './reports/preview';
 import { applyScope, describeScope, scoped, whenOf, type ReportScope } from './reports/scope';
+import { sourceHosts } from './reports/hosts';
 import { describeFailure, type FailureReport } from './reports/failure';
 import { previewHtml } from '../../client/src/previewHtml';
 import * as crypto from 'node:crypto';
@@ -87,6 +88,8 @@ interface Args {
   help?: boolean;
   /** `check -`: the name standard input is read as (its format, and the path findings are reported under). */
   stdinFilename?: string;
+  /** `report --hosts`: look up the host names of the sources (PTR, forward-confirmed). */
+  hosts?: boolean;
   /** `report --domain A,B`: only the reports for these policy domains. */
   domain?: string;
   /** `report --since WHEN` / `--until WHEN`: only the reports whose dates overlap this span (unix seconds). */
@@ -102,7 +105,7 @@ const USAGE = `Usage:
   dmarc-lens dmarc DOMAIN [--spf-domain NAME[,NAME]] [--dkim-domain NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens dkim DOMAIN [--selector NAME[,NAME]] [--dns HOST:PORT] [--offline] [--workspace DIR] [--timeout MS] [--format text|json]
   dmarc-lens drift PATH... [--dns HOST:PORT] [--timeout MS] [--format text|json|github] [--origin ZONE]
-  dmarc-lens report PATH... [--format text|json|html|csv] [--workspace DIR] [--domain NAME[,NAME]] [--since DATE|Nd] [--until DATE]
+  dmarc-lens report PATH... [--format text|json|html|csv] [--workspace DIR] [--domain NAME[,NAME]] [--since DATE|Nd] [--until DATE] [--hosts [--dns HOST:PORT] [--timeout MS]]
   dmarc-lens rules [--format text|json]
   dmarc-lens --version | --help
 
@@ -157,6 +160,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--suggest':
         args.suggest = true;
+        break;
+      case '--hosts':
+        args.hosts = true;
         break;
       case '--fix':
         args.fix = true;
@@ -1045,15 +1051,21 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
   const index = args.workspace ? workspaceIndexOf(args.workspace) : undefined;
   const workspace = index ? { setUp: workspaceSetUp(index), sourceOf: await workspaceSources(reports, new ChainResolver(new WorkspaceResolver(index), undefined)) } : {};
   const stats = reportStats(reports, { byIp: args.format !== 'text', ...workspace });
+  // --hosts: the host names of the sources with most mail (PTR, confirmed by the name's own address records), within a time budget.
+  const named = args.hosts ? await sourceHosts(reports, new ChainResolver(index ? new WorkspaceResolver(index) : undefined, args.offline ? undefined : new LiveResolver({ servers: args.dns ? [args.dns] : undefined, timeoutMs: args.timeoutMs ?? 1500 })), { budgetMs: Math.max(4000, args.timeoutMs ?? 0) }) : undefined;
+  const hostOf = (ip: string) => {
+    const h = named?.hosts[ip];
+    return h ? ` (${h.name}${h.confirmed ? '' : ', unconfirmed'})` : '';
+  };
   if (args.format === 'html') {
     // One self-contained page, the panel's view: the model and the panel's script inline, no network.
     const script = readTextFile(path.join(__dirname, 'webview.js'));
     if (script === undefined) throw new UsageError('the preview script (dist/webview.js) is missing; run npm run build');
     const nonce = crypto.randomBytes(16).toString('base64url');
-    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: previewModel(reports, failures, failureReports, workspace, { domains: [...allDomains].sort(), begin: first, end: last, applied: filtered ? scope : {}, leftOut }) }));
+    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: { ...previewModel(reports, failures, failureReports, workspace, { domains: [...allDomains].sort(), begin: first, end: last, applied: filtered ? scope : {}, leftOut }), ...(named ? { hosts: named.hosts } : {}) } }));
   } else if (args.format === 'json') {
     const forensic = failureReports.map(({ arrivalDate, ...f }) => ({ file: f.origin, ...f, arrivalDate: iso(arrivalDate) }));
-    out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...(filtered ? { leftOut } : {}), ...statsJson(stats) } }, null, 2) + '\n');
+    out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...(filtered ? { leftOut } : {}), ...statsJson(stats), ...(named ? { sourceHosts: named } : {}) } }, null, 2) + '\n');
   } else {
     const day = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 10) : '?');
     const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -1082,11 +1094,12 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
     const p = (a: number, b: number) => (b ? `${((a / b) * 100).toFixed(1)}%` : '-');
     if (stats.messages) out(`  aligned SPF and DKIM ${p(stats.both, stats.messages)}, SPF only ${p(stats.spfOnly, stats.messages)}, DKIM only ${p(stats.dkimOnly, stats.messages)}, neither ${p(stats.neither, stats.messages)}; dispositions ${Object.entries(stats.dispositions).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     for (const v of stats.byService.slice(0, 10))
-      out(`  service: ${v.service}${v.spf ? ` (${v.spf})` : ''}: ${n(v.messages, 'message')} from ${v.sources} source${v.sources === 1 ? '' : 's'}, DMARC pass ${p(v.pass, v.messages)} (DKIM aligned ${p(v.dkimAligned, v.messages)}, SPF aligned ${p(v.spfAligned, v.messages)})${v.publish ? `; to align, publish ${v.publish}` : v.published ? `; the workspace now publishes its set-up (${v.published}): mail sent since then should align` : ''}\n`);
+      out(`  service: ${v.service}${v.provider ? '' : hostOf(v.service)}${v.spf ? ` (${v.spf})` : ''}: ${n(v.messages, 'message')} from ${v.sources} source${v.sources === 1 ? '' : 's'}, DMARC pass ${p(v.pass, v.messages)} (DKIM aligned ${p(v.dkimAligned, v.messages)}, SPF aligned ${p(v.spfAligned, v.messages)})${v.publish ? `; to align, publish ${v.publish}` : v.published ? `; the workspace now publishes its set-up (${v.published}): mail sent since then should align` : ''}\n`);
     for (const d of stats.byDay.slice(-14)) out(`  day: ${d.day} ${n(d.messages, 'message')}, DMARC pass ${p(d.pass, d.messages)}\n`);
     for (const h of stats.byHeaderFrom.slice(0, 5)) out(`  header-from: ${h.domain} ${n(h.messages, 'message')}, DMARC pass ${p(h.pass, h.messages)}\n`);
     for (const f of s.failingSources.slice(0, 10))
-      out(`  failing: ${f.sourceIp} ${n(f.messages, 'message')} as ${f.headerFrom} (DKIM d=${f.dkimDomains.join(',') || '-'}; SPF ${f.spfDomains.join(',') || '-'})\n`);
+      out(`  failing: ${f.sourceIp}${hostOf(f.sourceIp)} ${n(f.messages, 'message')} as ${f.headerFrom} (DKIM d=${f.dkimDomains.join(',') || '-'}; SPF ${f.spfDomains.join(',') || '-'})\n`);
+    if (named) out(`  host names: ${named.asked - named.unnamed - named.unanswered} of the ${n(named.asked, 'source')} with most mail named by their PTR record (${Object.values(named.hosts).filter((h) => h.confirmed).length} confirmed by their own address records), ${named.unnamed} without one, ${named.unanswered} unanswered\n`);
     if (stats.disagreementCount) out(`  ${stats.disagreementCount} record${stats.disagreementCount === 1 ? '' : 's'} where the reporter's policy_evaluated disagrees with the alignment recomputed from auth_results (first: ${stats.disagreements.slice(0, 3).map((d) => `${d.sourceIp} from ${d.reporter}`).join(', ')})\n`);
   }
   return failures.length ? 1 : 0;

@@ -201,7 +201,8 @@ async function addresses(env: Env, name: string, countVoid: boolean): Promise<Ip
   return recs.map(parseIp).filter((x): x is Ip => x !== undefined);
 }
 
-function reverseName(ip: Ip): string {
+/** The name a PTR query for an address asks (RFC 1035 §3.5, RFC 3596 §2.5). */
+export function reverseName(ip: Ip): string {
   return ip.v === 4 ? `${[...ip.bytes].reverse().join('.')}.in-addr.arpa` : `${ipMacro(ip, false).split('.').reverse().join('.')}.ip6.arpa`;
 }
 
