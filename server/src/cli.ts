@@ -1099,7 +1099,7 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
     for (const h of stats.byHeaderFrom.slice(0, 5)) out(`  header-from: ${h.domain} ${n(h.messages, 'message')}, DMARC pass ${p(h.pass, h.messages)}\n`);
     for (const f of s.failingSources.slice(0, 10))
       out(`  failing: ${f.sourceIp}${hostOf(f.sourceIp)} ${n(f.messages, 'message')} as ${f.headerFrom} (DKIM d=${f.dkimDomains.join(',') || '-'}; SPF ${f.spfDomains.join(',') || '-'})\n`);
-    if (named) out(`  host names: ${named.asked - named.unnamed - named.unanswered} of the ${n(named.asked, 'source')} with most mail named by their PTR record (${Object.values(named.hosts).filter((h) => h.confirmed).length} confirmed by their own address records), ${named.unnamed} without one, ${named.unanswered} unanswered\n`);
+    if (named) out(`  host names: ${named.asked - named.unnamed - named.unanswered} of the ${n(named.asked, 'source')} with most mail named by their PTR record (${Object.values(named.hosts).filter((h) => h.confirmed).length} confirmed by their own address records), ${named.unnamed} without one, ${named.unanswered} unanswered${named.error ? ` (${named.error})` : ''}\n`);
     if (stats.disagreementCount) out(`  ${stats.disagreementCount} record${stats.disagreementCount === 1 ? '' : 's'} where the reporter's policy_evaluated disagrees with the alignment recomputed from auth_results (first: ${stats.disagreements.slice(0, 3).map((d) => `${d.sourceIp} from ${d.reporter}`).join(', ')})\n`);
   }
   return failures.length ? 1 : 0;

@@ -25,6 +25,8 @@ export interface SourceHosts {
   unnamed: number;
   /** Of those, how many got no answer (temporary errors, offline, the budget run out). */
   unanswered: number;
+  /** Why the first of those got none, when DNS said (offline, a timeout, SERVFAIL). */
+  error?: string;
 }
 
 export const MAX_SOURCE_HOSTS = 200;
@@ -39,12 +41,14 @@ export async function sourceHosts(reports: readonly AggregateReport[], resolver:
   // Answers as they come; what comes after the budget is not said (one snapshot, taken then).
   const found = new Map<string, SourceHost>();
   const unnamed = new Set<string>();
+  let error: string | undefined;
   const one = async (text: string) => {
     const ip = parseIp(text);
     if (!ip) return;
     const ptr = await resolver.resolve(reverseName(ip), 'PTR');
     if (ptr.status !== 'ok' || ptr.records.length === 0) {
       if (ptr.status !== 'error') unnamed.add(text);
+      else error ??= ptr.message;
       return;
     }
     const name = ptr.records[0].toLowerCase().replace(/\.$/, '');
@@ -66,5 +70,6 @@ export async function sourceHosts(reports: readonly AggregateReport[], resolver:
     else if (unnamed.has(ip)) out.unnamed++;
     else out.unanswered++;
   }
+  if (out.unanswered) out.error = error ?? `no answer within ${options.budgetMs ?? 4000} ms`;
   return out;
 }
