@@ -197,6 +197,17 @@ describe('report preview in Chromium', () => {
     assert.match(await p.textContent('#scope-status'), /The first day is after the last/);
     await p.fill('#scope-until', '');
     assert.deepEqual(await answer(), { since: 1767398400 });
+    // A host that cannot answer: the page says so and gives the controls back.
+    await p.selectOption('#scope-domain', 'clean.example');
+    await p.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.some((m) => m.type === 'filter'));
+    await p.evaluate(() => {
+      const w = window as unknown as { posted: { type: string }[] };
+      w.posted = w.posted.filter((m) => m.type !== 'filter');
+      window.postMessage({ type: 'error', message: 'the language server is not running' }, '*');
+    });
+    await p.waitForFunction(() => /could not be read again: the language server is not running/.test(document.querySelector('#scope-status')?.textContent ?? ''));
+    assert.equal(await p.isDisabled('#scope-domain'), false);
+    assert.equal(await p.inputValue('#scope-domain'), '', 'the bar shows what the page shows again');
     await p.click('#scope-reset');
     assert.deepEqual(await answer(), {});
     await p.waitForFunction(() => document.querySelector('#scope-status')?.textContent === 'all 3 reports');

@@ -303,7 +303,9 @@ async function showReport(context: vscode.ExtensionContext, key: string, panel: 
       first = undefined;
       nextRender.get(key)?.(m);
       nextRender.delete(key);
-    } else if (msg.type === 'filter') void refilter(key, panel, msg.scope);
+    } else if (msg.type === 'filter')
+      // A server that cannot answer (restarting, a folder gone): the page says so and gives its controls back.
+      refilter(key, panel, msg.scope).catch((e: unknown) => void panel.webview.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) }).then(undefined, () => undefined));
     else if (msg.type === 'hosts-shown') hostsShown.set(key, m);
     else if (msg.type === 'export') void exportCsv(key, previews.get(key)?.scope).catch((e: unknown) => void vscode.window.showErrorMessage(`DMARC Lens: the records could not be saved: ${e instanceof Error ? e.message : String(e)}`));
   });

@@ -216,6 +216,8 @@ function failureSection(rows: Failure[]): HTMLElement {
 const DAY = 86400;
 /** The filter bar's control that asked for the model being rendered next, to be focused again. */
 let refocus: string | undefined;
+/** Puts the filter bar back as the page shows it (its controls were disabled while the host was asked). */
+let restoreBar: (() => void) | undefined;
 const bare = (d: string) => d.trim().toLowerCase().replace(/\.$/, '');
 /** A date input's value (`YYYY-MM-DD`, UTC) as unix seconds: the day's first second, or with `end` its last. */
 const dayValue = (v: string, end: boolean) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? Date.parse(`${v}T00:00:00Z`) / 1000 + (end ? DAY - 1 : 0) : undefined);
@@ -262,6 +264,15 @@ function scopeBar(scope: Scope | undefined, shown: number): HTMLElement | undefi
     }
     // Disabled, the control loses the focus: the next rendering gives it back (render).
     refocus = from.id;
+    const before = controls.map((c) => c.disabled);
+    // If the host cannot answer, the bar goes back to what the page shows.
+    restoreBar = () => {
+      controls.forEach((c, i) => (c.disabled = before[i]));
+      domain.value = wanted.join(',');
+      since.value = a.since !== undefined ? day(a.since) : '';
+      until.value = a.until !== undefined ? day(a.until) : '';
+      from.focus();
+    };
     for (const c of controls) c.disabled = true;
     status.textContent = 'Reading the reports…';
     vscode.postMessage({ type: 'filter', scope: next });
@@ -295,6 +306,7 @@ function render(model: Model, parseMs = 0): void {
   // A new model for another choice of the filter bar: the control used keeps the focus.
   const focused = refocus ?? document.activeElement?.id;
   refocus = undefined;
+  restoreBar = undefined;
   root.replaceChildren();
   shownRecords = undefined;
   // A saved page (`report --hosts --format html`) carries the host names it was made with.
@@ -397,6 +409,14 @@ function showHosts(hosts: unknown): void {
 window.addEventListener('message', (e: MessageEvent) => {
   if (e.data?.type === 'model') render(e.data.model as Model);
   else if (e.data?.type === 'hosts') showHosts(e.data.hosts);
+  else if (e.data?.type === 'error') {
+    // The host could not read the reports for the filter bar's choice: the page stays as it was, and says so.
+    restoreBar?.();
+    restoreBar = undefined;
+    const status = document.getElementById('scope-status');
+    if (status) status.textContent = `The reports could not be read again: ${String(e.data.message ?? 'no answer')}`;
+    refocus = undefined;
+  }
 });
 const embedded = document.getElementById('model');
 if (embedded?.textContent?.trim()) {
