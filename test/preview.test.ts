@@ -261,6 +261,31 @@ describe('report preview in Chromium', () => {
     await p.close();
   });
 
+  it('draws time as it went: days no report covers are gaps in the chart, and years are drawn by month', async (t) => {
+    if (!browser) return t.skip(`chromium not installed at ${CHROMIUM} (bash scripts/install-e2e.sh)`);
+    const day = (id: string, begin: number, r: string) =>
+      `<feedback><report_metadata><org_name>rx</org_name><report_id>${id}</report_id><date_range><begin>${begin}</begin><end>${begin + 86399}</end></date_range></report_metadata><policy_published><domain>example.com</domain><p>none</p></policy_published><record><row><source_ip>192.0.2.1</source_ip><count>10</count><policy_evaluated><disposition>none</disposition><dkim>${r}</dkim><spf>${r}</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers></record></feedback>`;
+    const read = (xs: [string, number, string][]) => xs.flatMap(([id, b, r], i) => readReports(Buffer.from(day(id, b, r)), `${i}.xml`).reports);
+    const p = await browser.newPage();
+    // 2026-01-01 and 2026-01-05: five days, three of them without a report.
+    await p.goto(page('gaps', previewModel(read([['a', 1767225600, 'pass'], ['b', 1767225600 + 4 * 86400, 'fail']]), [])));
+    await p.waitForSelector('#chart');
+    assert.equal(await p.getAttribute('#chart', 'data-unit'), 'day');
+    assert.equal(await p.locator('#chart rect.bar').count(), 2);
+    assert.equal(await p.locator('#chart polyline.rate').count(), 2, 'the rate line is broken where no report covers the days');
+    const bars = await p.$$eval('#chart rect.bar', (rs: Element[]) => rs.map((r) => Number(r.getAttribute('x'))));
+    const width = Number(await p.getAttribute('#chart rect.bar', 'width'));
+    assert.ok(bars[1] - bars[0] > 3.5 * width, `the second bar is four days along: ${bars.join(', ')}`);
+    assert.match(await p.getAttribute('#chart', 'aria-label'), /per day, 2026-01-01 to 2026-01-05/);
+    // Three years: by month, each month's mail summed.
+    await p.goto(page('years', previewModel(read([['a', 1704067200, 'pass'], ['b', 1704067200 + 86400, 'pass'], ['c', 1767225600, 'fail']]), [])));
+    await p.waitForSelector('#chart');
+    assert.equal(await p.getAttribute('#chart', 'data-unit'), 'month');
+    assert.match(await p.textContent('h2:has(+ #chart)'), /by month$/);
+    assert.deepEqual(await p.$$eval('#chart rect.bar title', (ts: Element[]) => ts.map((x) => x.textContent)), ['2024-01-01 to 2024-01-31: 20 messages, DMARC pass 100.0%', '2026-01-01: 10 messages, DMARC pass 0.0%']);
+    await p.close();
+  });
+
   it('follows the VS Code theme: dark and high-contrast colours come from --vscode-* variables', async (t) => {
     if (!browser) return t.skip(`chromium not installed at ${CHROMIUM}`);
     const file = path.join(ROOT, 'examples', 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');

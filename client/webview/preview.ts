@@ -56,32 +56,98 @@ function table(id: string, head: string[], rows: (string | Node)[][], numeric: n
   return t;
 }
 
-/** Volume per day as bars, the DMARC pass rate as a line (0–100 %). */
+/** A bar of the chart: the days it covers (`from`..`to`, UTC) and their mail; `empty` when no report covers them. */
+interface Bucket extends Tally {
+  from: string;
+  to: string;
+  empty: boolean;
+}
+
+/**
+ * The days of the reports as a time line: every day from the first to the last (a day no report covers
+ * is a gap, not left out, so the spacing says how time went), by week over more than three months and by
+ * month over more than a year and three quarters, so a span of years stays a readable chart.
+ */
+function timeline(days: (Tally & { day: string })[]): { unit: 'day' | 'week' | 'month'; buckets: Bucket[] } {
+  const byDay = new Map(days.map((d) => [d.day, d]));
+  const t = (d: string) => Date.parse(`${d}T00:00:00Z`);
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const sorted = [...byDay.keys()].sort();
+  if (!sorted.length) return { unit: 'day', buckets: [] };
+  const first = t(sorted[0]);
+  const last = t(sorted[sorted.length - 1]);
+  const n = Math.round((last - first) / 864e5) + 1;
+  const unit = n <= 92 ? 'day' : n <= 644 ? 'week' : 'month';
+  // Where the bucket of a day starts: the day, its week's Monday, or its month's first day.
+  const start = (ms: number) => {
+    if (unit === 'day') return ms;
+    const d = new Date(ms);
+    return unit === 'week' ? ms - ((d.getUTCDay() + 6) % 7) * 864e5 : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  };
+  const buckets: Bucket[] = [];
+  let current: Bucket | undefined;
+  let currentStart = Number.NaN;
+  for (let ms = first; ms <= last; ms += 864e5) {
+    const s0 = start(ms);
+    if (s0 !== currentStart) {
+      currentStart = s0;
+      current = { from: iso(ms), to: iso(ms), messages: 0, pass: 0, empty: true };
+      buckets.push(current);
+    }
+    current!.to = iso(ms);
+    const d = byDay.get(iso(ms));
+    if (d) {
+      current!.messages += d.messages;
+      current!.pass += d.pass;
+      current!.empty = false;
+    }
+  }
+  return { unit, buckets };
+}
+
+/** Volume per day (week, month) as bars, the DMARC pass rate as a line (0–100 %), broken where no report covers the time. */
 function chart(days: (Tally & { day: string })[]): Element {
   const W = 720;
   const H = 160;
   const pad = 28;
-  const max = Math.max(1, ...days.map((d) => d.messages));
-  const bw = Math.min(56, (W - 2 * pad) / Math.max(1, days.length));
-  const tip = (d: Tally & { day: string }) => svg('title', {}, document.createTextNode(`${d.day}: ${num(d.messages)} messages, DMARC pass ${share(d.pass, d.messages)}`));
-  const bars = days.map((d, i) => {
+  const { unit, buckets } = timeline(days);
+  const max = Math.max(1, ...buckets.map((d) => d.messages));
+  const bw = Math.min(56, (W - 2 * pad) / Math.max(1, buckets.length));
+  const span = (d: Bucket) => (d.from === d.to ? d.from : `${d.from} to ${d.to}`);
+  const tip = (d: Bucket) => svg('title', {}, document.createTextNode(d.empty ? `${span(d)}: no report` : `${span(d)}: ${num(d.messages)} messages, DMARC pass ${share(d.pass, d.messages)}`));
+  const bars = buckets.flatMap((d, i) => {
+    if (d.empty) return [];
     const h = ((H - 2 * pad) * d.messages) / max;
-    return svg('rect', { x: pad + i * bw + bw * 0.1, y: H - pad - h, width: Math.max(1, bw * 0.8), height: h, class: 'bar' }, tip(d));
+    return [svg('rect', { x: pad + i * bw + bw * 0.1, y: H - pad - h, width: Math.max(1, bw * 0.8), height: h, class: 'bar' }, tip(d))];
   });
   const y = (d: Tally) => H - pad - (H - 2 * pad) * (d.messages ? d.pass / d.messages : 0);
-  const points = days.map((d, i) => `${pad + i * bw + bw / 2},${y(d)}`).join(' ');
-  const dots = days.length <= 62 ? days.map((d, i) => svg('circle', { cx: pad + i * bw + bw / 2, cy: y(d), r: 3, class: 'ratedot' }, tip(d))) : [];
+  // The rate line runs through the buckets with mail; a stretch with none breaks it.
+  const runs: string[][] = [];
+  let run: string[] | undefined;
+  buckets.forEach((d, i) => {
+    if (d.empty || d.messages === 0) run = undefined;
+    else {
+      if (!run) runs.push((run = []));
+      run.push(`${pad + i * bw + bw / 2},${y(d)}`);
+    }
+  });
+  const lines = runs.map((points) => svg('polyline', { points: points.join(' '), class: 'rate', fill: 'none' }));
+  // A dot per bucket when they are few; else only where the line has no length (a bucket with mail between gaps).
+  const alone = (i: number) => !(buckets[i - 1] && !buckets[i - 1].empty && buckets[i - 1].messages) && !(buckets[i + 1] && !buckets[i + 1].empty && buckets[i + 1].messages);
+  const dots = buckets.flatMap((d, i) => (d.empty || d.messages === 0 || (buckets.length > 62 && !alone(i)) ? [] : [svg('circle', { cx: pad + i * bw + bw / 2, cy: y(d), r: buckets.length > 62 ? 2 : 3, class: 'ratedot' }, tip(d))]));
   const label = (x: number, y: number, text: string, anchor = 'start') => svg('text', { x, y, 'text-anchor': anchor, class: 'axis' }, document.createTextNode(text));
+  const firstDay = buckets[0]?.from ?? '';
+  const lastDay = buckets[buckets.length - 1]?.to ?? '';
   return svg(
     'svg',
-    { id: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Messages and DMARC pass rate per day, ${days[0]?.day ?? ''} to ${days[days.length - 1]?.day ?? ''}` },
+    { id: 'chart', 'data-unit': unit, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Messages and DMARC pass rate per ${unit}, ${firstDay} to ${lastDay}` },
     svg('line', { x1: pad, y1: H - pad, x2: W - pad, y2: H - pad, class: 'axisline' }),
     ...bars,
-    svg('polyline', { points, class: 'rate', fill: 'none' }),
+    ...lines,
     ...dots,
-    label(pad, H - 8, days[0]?.day ?? ''),
-    label(W - pad, H - 8, days[days.length - 1]?.day ?? '', 'end'),
-    label(pad, pad - 10, `${num(max)} messages`),
+    label(pad, H - 8, firstDay),
+    label(W - pad, H - 8, lastDay, 'end'),
+    label(pad, pad - 10, `${num(max)} messages${unit === 'day' ? '' : ` a ${unit}`}`),
     label(W - pad, pad - 10, 'pass rate 0–100 %', 'end'),
   );
 }
@@ -365,7 +431,7 @@ function render(model: Model, parseMs = 0): void {
     root.append(
       el('p', { id: 'breakdown' }, `Aligned SPF and DKIM ${share(st.both, st.messages)}, SPF only ${share(st.spfOnly, st.messages)}, DKIM only ${share(st.dkimOnly, st.messages)}, neither ${share(st.neither, st.messages)}. Dispositions: ${Object.entries(st.dispositions).map(([k, v]) => `${k} ${num(v)}`).join(', ')}${Object.keys(st.overrides).length ? `. Overrides: ${Object.entries(st.overrides).map(([k, v]) => `${k} ${num(v)}`).join(', ')}` : ''}.`),
     );
-    if (st.byDay.length) root.append(el('h2', {}, icon('graph'), 'Volume and DMARC pass rate by day'), chart(st.byDay));
+    if (st.byDay.length) root.append(el('h2', {}, icon('graph'), `Volume and DMARC pass rate by ${timeline(st.byDay).unit}`), chart(st.byDay));
     root.append(
       el('h2', {}, icon('server-process'), 'Sending services'),
       table(
