@@ -29,6 +29,7 @@ const ROWS: [string, number][] = [
   ['203.0.113.5', 30], // no PTR record (NXDOMAIN)
   ['2001:db8::25', 20], // IPv6: mail6.example.com, confirmed by its AAAA
   ['203.0.113.6', 10], // the reverse zone never answers: the budget runs out
+  ['198.2.129.12', 5], // a Mailchimp server by its confirmed name (no DKIM or SPF domain of its own in the report)
 ];
 
 const ZONE = {
@@ -38,6 +39,8 @@ const ZONE = {
   'mail.google.com': [{ type: 'A' as const, data: '142.250.1.1' }],
   '5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa': [{ type: 'PTR' as const, data: 'mail6.example.com.' }],
   'mail6.example.com': [{ type: 'AAAA' as const, data: '2001:db8::25' }],
+  '12.129.2.198.in-addr.arpa': [{ type: 'PTR' as const, data: 'mail129-12.mcsv.net.' }],
+  'mail129-12.mcsv.net': [{ type: 'A' as const, data: '198.2.129.12' }],
 };
 
 describe('host names of report sources (PTR) over a loopback DNS server', () => {
@@ -57,8 +60,9 @@ describe('host names of report sources (PTR) over a loopback DNS server', () => 
       '192.0.2.1': { name: 'mail.example.com', confirmed: true },
       '198.51.100.9': { name: 'mail.google.com', confirmed: false },
       '2001:db8::25': { name: 'mail6.example.com', confirmed: true },
+      '198.2.129.12': { name: 'mail129-12.mcsv.net', confirmed: true, platform: 'Mailchimp' },
     });
-    assert.deepEqual([r.asked, r.unnamed, r.unanswered, r.error], [5, 1, 1, 'no answer within 800 ms']);
+    assert.deepEqual([r.asked, r.unnamed, r.unanswered, r.error], [6, 1, 1, 'no answer within 800 ms']);
     assert.ok(ms < 2000, `the budget holds: ${ms.toFixed(0)} ms`);
     // Most mail first, at most `max`.
     const two = await sourceHosts(reports, resolver, { max: 2, budgetMs: 800 });
@@ -66,7 +70,7 @@ describe('host names of report sources (PTR) over a loopback DNS server', () => 
     // With no resolver that answers (offline): nothing named, quickly.
     const t1 = performance.now();
     const offline = await sourceHosts(reports, new ChainResolver(undefined, undefined), { budgetMs: 800 });
-    assert.deepEqual([Object.keys(offline.hosts).length, offline.unanswered, offline.error], [0, 5, 'offline, and not defined in the workspace']);
+    assert.deepEqual([Object.keys(offline.hosts).length, offline.unanswered, offline.error], [0, 6, 'offline, and not defined in the workspace']);
     assert.ok(performance.now() - t1 < 500);
   });
 

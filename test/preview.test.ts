@@ -247,9 +247,9 @@ describe('report preview in Chromium', () => {
     await p.waitForSelector('#records tbody tr');
     assert.equal(await p.textContent('#failing tbody tr:first-child td:first-child'), '198.2.129.12');
     // What the host sends (dmarcLens/sourceHosts): one name confirmed, one not; HTML in a name is text.
-    await p.evaluate(() => window.postMessage({ type: 'hosts', hosts: { '198.2.129.12': { name: 'mail129-12.mcsv.net', confirmed: true }, '192.0.2.25': { name: '<b>mx</b>.northwind.example', confirmed: false } } }, '*'));
+    await p.evaluate(() => window.postMessage({ type: 'hosts', hosts: { '198.2.129.12': { name: 'mail129-12.mcsv.net', confirmed: true, platform: 'Mailchimp' }, '192.0.2.25': { name: '<b>mx</b>.northwind.example', confirmed: false } } }, '*'));
     await p.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.some((m) => m.type === 'hosts-shown'));
-    assert.equal(await p.textContent('#failing tbody tr:first-child td:first-child'), '198.2.129.12 mail129-12.mcsv.net');
+    assert.equal(await p.textContent('#failing tbody tr:first-child td:first-child'), '198.2.129.12 mail129-12.mcsv.net (Mailchimp)');
     const cells = await p.$$eval('#records tbody td:first-child', (tds: Element[]) => tds.map((td) => td.textContent));
     assert.ok(cells.includes('192.0.2.25 <b>mx</b>.northwind.example (unconfirmed)'), cells.join(' | '));
     assert.equal(await p.locator('#app b').count(), 0);

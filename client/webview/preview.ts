@@ -16,7 +16,7 @@ interface Report { origin: string; schema: string; orgName: string; reportId: st
 type Failure = [number | null, string, string, string, string, string, string, string, string];
 /** What the filter bar offers (every policy domain, the whole span) and what is shown (`applied`). */
 interface Scope { domains: string[]; begin?: number; end?: number; applied: { domains?: string[]; since?: number; until?: number }; leftOut: number }
-interface Model { scope?: Scope; hosts?: Record<string, { name: string; confirmed: boolean }>; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
+interface Model { scope?: Scope; hosts?: Record<string, { name: string; confirmed: boolean; platform?: string }>; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
 /** In VS Code the page has a host that reads the reports again for another domain or span; a saved HTML page has not. */
@@ -153,10 +153,10 @@ function chart(days: (Tally & { day: string })[]): Element {
 }
 
 /** Host names of the source addresses (PTR; confirmed when the name's A/AAAA records hold the address again), sent by the host after it renders. */
-const hostNames = new Map<string, { name: string; confirmed: boolean }>();
+const hostNames = new Map<string, { name: string; confirmed: boolean; platform?: string }>();
 const hostText = (ip: string) => {
   const h = hostNames.get(ip);
-  return h ? `${h.name}${h.confirmed ? '' : ' (unconfirmed)'}` : '';
+  return h ? `${h.name}${h.platform ? ` (${h.platform})` : ''}${h.confirmed ? '' : ' (unconfirmed)'}` : '';
 };
 /** A source address, with its host name once known (filled in place when the names arrive). */
 function sourceCell(ip: string): HTMLElement {
@@ -376,7 +376,7 @@ function render(model: Model, parseMs = 0): void {
   root.replaceChildren();
   shownRecords = undefined;
   // A saved page (`report --hosts --format html`) carries the host names it was made with.
-  for (const [ip, h] of Object.entries(model.hosts ?? {})) if (typeof h?.name === 'string') hostNames.set(ip, { name: h.name, confirmed: h.confirmed === true });
+  for (const [ip, h] of Object.entries(model.hosts ?? {})) if (typeof h?.name === 'string') hostNames.set(ip, { name: h.name, confirmed: h.confirmed === true, ...(typeof h.platform === 'string' ? { platform: h.platform } : {}) });
   const s = model.summary;
   const forensic = model.failureReports ?? [];
   const bar = scopeBar(model.scope, s.reports + forensic.length);
@@ -463,7 +463,7 @@ function render(model: Model, parseMs = 0): void {
 function showHosts(hosts: unknown): void {
   if (typeof hosts !== 'object' || hosts === null) return;
   for (const [ip, h] of Object.entries(hosts as Record<string, { name?: unknown; confirmed?: unknown }>))
-    if (typeof h?.name === 'string' && h.name) hostNames.set(ip, { name: h.name, confirmed: h.confirmed === true });
+    if (typeof h?.name === 'string' && h.name) hostNames.set(ip, { name: h.name, confirmed: h.confirmed === true, ...(typeof (h as { platform?: unknown }).platform === 'string' ? { platform: (h as { platform: string }).platform } : {}) });
   for (const cell of Array.from(document.querySelectorAll<HTMLElement>('#failing [data-ip], #services [data-ip]'))) {
     const t = hostText(cell.dataset.ip ?? '');
     cell.querySelector('.host')!.textContent = t ? ` ${t}` : '';

@@ -1055,7 +1055,7 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
   const named = args.hosts ? await sourceHosts(reports, new ChainResolver(index ? new WorkspaceResolver(index) : undefined, args.offline ? undefined : new LiveResolver({ servers: args.dns ? [args.dns] : undefined, timeoutMs: args.timeoutMs ?? 1500 })), { budgetMs: Math.max(4000, args.timeoutMs ?? 0) }) : undefined;
   const hostOf = (ip: string) => {
     const h = named?.hosts[ip];
-    return h ? ` (${h.name}${h.confirmed ? '' : ', unconfirmed'})` : '';
+    return h ? ` (${h.name}${h.platform ? `: ${h.platform}` : ''}${h.confirmed ? '' : ', unconfirmed'})` : '';
   };
   if (args.format === 'html') {
     // One self-contained page, the panel's view: the model and the panel's script inline, no network.

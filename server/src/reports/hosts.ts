@@ -9,12 +9,15 @@
 import type { Resolver } from '../dns/types';
 import { parseIp, reverseName } from '../spf/evaluator';
 import type { AggregateReport } from './aggregate';
+import { platformOf } from './stats';
 
 export interface SourceHost {
   /** The first name of the address's PTR answer, lower case, without the final dot. */
   name: string;
   /** Whether the name's A/AAAA records hold the address. */
   confirmed: boolean;
+  /** The sending platform of the catalog whose host names (or domains) the name is under, when it is confirmed: a source reports name by no DKIM or SPF domain of its own. */
+  platform?: string;
 }
 
 export interface SourceHosts {
@@ -54,7 +57,9 @@ export async function sourceHosts(reports: readonly AggregateReport[], resolver:
     const name = ptr.records[0].toLowerCase().replace(/\.$/, '');
     const fwd = await resolver.resolve(name, ip.v === 4 ? 'A' : 'AAAA');
     const confirmed = fwd.status === 'ok' && fwd.records.some((a) => parseIp(a)?.bytes.join('.') === ip.bytes.join('.'));
-    found.set(text, { name, confirmed });
+    // Only a confirmed name says whose server it is: anyone can write `mail.google.com` into the reverse zone of their address.
+    const platform = confirmed ? platformOf(name)?.name : undefined;
+    found.set(text, platform ? { name, confirmed, platform } : { name, confirmed });
   };
   let timer: NodeJS.Timeout | undefined;
   const budget = new Promise<void>((resolve) => {

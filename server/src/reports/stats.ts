@@ -76,7 +76,7 @@ const isPass = (v: string) => v === 'pass';
 let byDomain = new Map<string, Provider | null>();
 let cachedFor: readonly Provider[] | undefined;
 
-function platformOf(domain: string): Provider | undefined {
+export function platformOf(domain: string): Provider | undefined {
   if (cachedFor !== providers) {
     byDomain = new Map();
     cachedFor = providers;
