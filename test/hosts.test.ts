@@ -102,6 +102,22 @@ describe('host names of report sources (PTR) over a loopback DNS server', () => 
     }
   });
 
+  it('offline, the workspace’s own reverse and forward zones name the sources', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-hosts-ws-'));
+    fs.writeFileSync(path.join(dir, 'r.xml'), report(ROWS.slice(0, 3)));
+    fs.writeFileSync(path.join(dir, '2.0.192.in-addr.arpa.zone'), '$ORIGIN 2.0.192.in-addr.arpa.\n@ IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 300\n@ IN NS ns.example.com.\n1 IN PTR mail.example.com.\n');
+    fs.writeFileSync(path.join(dir, 'example.com.zone'), '$ORIGIN example.com.\n@ IN SOA ns hostmaster 1 3600 600 86400 300\n@ IN NS ns\nns IN A 192.0.2.53\nmail IN A 192.0.2.1\n');
+    const client = await startServer(dir, { dns: { mode: 'offline' } });
+    try {
+      const r = (await client.conn.sendRequest('dmarcLens/sourceHosts', { uri: pathToFileURL(path.join(dir, 'r.xml')).href })) as { hosts: Record<string, { name: string; confirmed: boolean }>; unanswered: number; dns: string };
+      assert.deepEqual([r.hosts, r.dns], [{ '192.0.2.1': { name: 'mail.example.com', confirmed: true } }, 'offline']);
+      assert.equal(r.unanswered, 2, 'the addresses outside the workspace’s zones have no answer offline');
+    } finally {
+      await client.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the language server answers dmarcLens/sourceHosts for a preview, with the DNS servers of its settings', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-hosts-'));
     fs.writeFileSync(path.join(dir, 'r.xml'), report(ROWS.slice(0, 3)));
