@@ -776,6 +776,8 @@ async function loadSettings(): Promise<void> {
 
 /** Aggregate reports found in the workspace, by the domain their policy was published for. */
 const reportsByDomain = new Map<string, AggregateReport[]>();
+/** The DMARC failure reports (RFC 9991) found with them: the workspace's report preview lists them too. */
+let workspaceFailureReports: FailureReport[] = [];
 let rolloutStyle: RolloutStyle = 'rfc9989';
 /** Sender profiles from the dmarcLens.senders.domains setting. */
 let settingSenders: SenderProfile[] = [];
@@ -802,16 +804,20 @@ function allReports(): AggregateReport[] {
 function indexReports(): void {
   reportsByDomain.clear();
   const read: AggregateReport[] = [];
+  const failureReports: FailureReport[] = [];
   for (const folder of workspaceFolders) {
     const globs = configs.forFile(path.join(folder, CONFIG_NAME)).reports?.paths ?? reportGlobs;
     for (const file of collectReportFiles(folder, 5000, globs)) {
       try {
-        read.push(...readReports(readFileBytes(file, 200 * 1024 * 1024), file).reports);
+        const r = readReports(readFileBytes(file, 200 * 1024 * 1024), file);
+        read.push(...r.reports);
+        failureReports.push(...r.failureReports);
       } catch (e) {
         connection.console.warn(`dmarc-lens: report ${file} not read: ${(e as Error).message}`);
       }
     }
   }
+  workspaceFailureReports = failureReports;
   // A report kept twice (the .xml beside its .zip, a reporter's resend) is evidence once.
   for (const r of dedupeReports(read).reports) {
     const list = reportsByDomain.get(r.policy.domain) ?? [];
@@ -984,9 +990,9 @@ async function readReportSet(params: { uri?: unknown; workspace?: unknown; scope
   // The reports of the workspace (dmarcLens.reports.paths), as read for the rollout evidence: what a DMARC record's lens counts.
   if (params.workspace === true) {
     await indexed;
-    const scope = applyScope(allReports(), [], applied);
+    const scope = applyScope(allReports(), workspaceFailureReports, applied);
     const none = workspaceFolders.length === 0 ? 'no workspace folder is open' : `no aggregate reports in the workspace (dmarcLens.reports.paths: ${reportGlobs.join(', ')})`;
-    return { reports: scope.reports, failureReports: [], failures: scope.domains.length ? [] : [{ origin: 'workspace', message: none }], scope, applied: applied ?? {} };
+    return { reports: scope.reports, failureReports: scope.failureReports, failures: scope.domains.length ? [] : [{ origin: 'workspace', message: none }], scope, applied: applied ?? {} };
   }
   if (typeof params.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'wants a uri or workspace: true');
   const { reports, failureReports, failures } = previewReader.read(toPath(params.uri), reportGlobs);

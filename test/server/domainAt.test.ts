@@ -88,6 +88,8 @@ describe('language server: dmarcLens/readReport with the workspace', () => {
   let dir: string;
   before(async () => {
     dir = northwindWorkspace('dl-readreport-');
+    // And the example failure report, found with the aggregate one.
+    fs.copyFileSync(path.resolve(__dirname, '..', '..', '..', 'examples', 'reports', 'failure-report-northwind.example.eml'), path.join(dir, 'reports', 'failure-report-northwind.example.eml'));
     client = await startServer(dir);
   });
   after(async () => {
@@ -101,6 +103,12 @@ describe('language server: dmarcLens/readReport with the workspace', () => {
     assert.equal(by.get('192.0.2.25')?.spf, 'authorised by the SPF record of northwind.example');
     assert.equal(by.get('Mailchimp')?.published, 'DKIM: it signs with d=northwind.example (selectors k2, k3)');
     assert.equal(by.get('Mailchimp')?.publish, undefined);
+  });
+
+  it('shows the workspace’s reports (the rollout evidence’s) with the failure reports found beside them', async () => {
+    const model = (await client.conn.sendRequest('dmarcLens/readReport', { workspace: true })) as { summary: { reports: number; messages: number }; failureReports: unknown[][]; scope: { domains: string[] } };
+    assert.deepEqual([model.summary.reports, model.summary.messages, model.failureReports.length, model.scope.domains], [1, 2156, 1, ['northwind.example']]);
+    assert.equal(model.failureReports[0][2], 'northwind.example');
   });
 
   it('reads the reports again for the domain and days the preview’s filter bar asks for, and ignores a malformed choice', async () => {
