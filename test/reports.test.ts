@@ -64,6 +64,10 @@ describe('aggregate reports', () => {
     assert.equal(huge.metadata.end, 1700086399);
     assert.deepEqual(huge.problems, ['date_range begin "999999999999999999991700000000" is not a time in seconds since 1970; it is left out of the report\'s dates']);
     assert.equal(reportStats([huge], { byIp: true }).messages, 2);
+    // A time a date holds but whose year has more than four digits is no report's date either (its day would be "+255479-11").
+    const far = readReports(withRange('1700000000', '8000000086399'), 'f.xml').reports[0];
+    assert.deepEqual([far.metadata.begin, far.metadata.end, far.problems], [1700000000, undefined, ['date_range end "8000000086399" is not a time in seconds since 1970; it is left out of the report\'s dates']]);
+    assert.equal(readReports(withRange('1700000000', '253402300799'), 'y.xml').reports[0].metadata.end, 253402300799);
     assert.equal(previewModel([huge], []).reports[0].begin, undefined);
     const words = readReports(withRange('yesterday', '-1'), 'w.xml').reports[0];
     assert.deepEqual([words.metadata.begin, words.metadata.end, words.problems.length], [undefined, undefined, 2]);

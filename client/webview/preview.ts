@@ -77,6 +77,8 @@ function timeline(days: (Tally & { day: string })[]): { unit: 'day' | 'week' | '
   const first = t(sorted[0]);
   const last = t(sorted[sorted.length - 1]);
   const n = Math.round((last - first) / 864e5) + 1;
+  // Over more than thirty years (a reporter's date far in the future: the reader takes any time a date can hold), only the days with mail, side by side.
+  if (n > 30 * 366) return { unit: 'day', buckets: sorted.map((d) => ({ from: d, to: d, messages: byDay.get(d)!.messages, pass: byDay.get(d)!.pass, empty: false })) };
   const unit = n <= 92 ? 'day' : n <= 644 ? 'week' : 'month';
   // Where the bucket of a day starts: the day, its week's Monday, or its month's first day.
   const start = (ms: number) => {

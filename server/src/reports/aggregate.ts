@@ -261,8 +261,12 @@ export function readXml(bytes: Uint8Array, origin: string): AggregateReport | Un
   return report;
 }
 
-/** Latest time a JavaScript date holds, in seconds (ECMA-262 §21.4.1.22: 8.64e15 ms). */
-const MAX_UNIX_TIME = 8.64e12;
+/**
+ * Latest time taken as a report date: the end of year 9999 (a JavaScript date holds far more, to
+ * 8.64e15 ms, but past 9999 its ISO form has a six-digit signed year, and every day key and date shown
+ * would break; no report is from then).
+ */
+const MAX_UNIX_TIME = 253402300799;
 
 /**
  * A date_range time: seconds since 1970, from 1 up to what a date holds (a fraction, which some
