@@ -441,6 +441,9 @@ describe('failure reports (RFC 9991, ARF)', () => {
       { type: f.feedbackType, failure: f.authFailure, ip: f.sourceIp, domains: f.reportedDomain, at: f.arrivalDate, incidents: f.incidents, results: f.authenticationResults, reporter: f.reporter, from: f.original.from, subject: f.original.subject, problems: f.problems },
       { type: 'auth-failure', failure: 'dmarc', ip: '192.0.2.7', domains: ['example.com'], at: 1633408612, incidents: 3, results: ['receiver.example; dmarc=fail header.from=example.com'], reporter: 'dmarc-noreply@receiver.example', from: 'Jürgen <j@example.com>', subject: 'Grüße', problems: [] },
     );
+    // An arrival after 9999 or before 1970 is no date (a six-digit year would break every date shown).
+    for (const when of ['Tue, 5 Oct 12021 06:36:52 +0000', 'Tue, 5 Oct 1021 06:36:52 +0000'])
+      assert.equal(readReports(Buffer.from(arf(`Feedback-Type: auth-failure\nArrival-Date: ${when}\nSource-IP: 192.0.2.7`)), 'ruf.eml').failureReports[0].arrivalDate, undefined, when);
   });
 
   it('says what a report lacks, and that an abuse report is not a DMARC failure report', () => {

@@ -60,7 +60,8 @@ function toUnix(date: string | undefined): number | undefined {
   if (!date) return undefined;
   // `(GMT)`, `(CEST)` comments and doubled spaces are what Date cannot read.
   const t = Date.parse(date.replace(/\([^)]*\)/g, '').replace(/\s+/g, ' ').trim());
-  return Number.isFinite(t) ? Math.floor(t / 1000) : undefined;
+  // As for aggregate reports: no date after 9999 (its ISO form, with a six-digit year, would break every date shown) or before 1970.
+  return Number.isFinite(t) && t >= 0 && t <= 253402300799000 ? Math.floor(t / 1000) : undefined;
 }
 
 /** The address in `Name <addr>` or `<addr>`, or the text as written. */
