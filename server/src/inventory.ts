@@ -12,7 +12,8 @@ import { HOLE } from './records/holes';
 import { policyDomainOf } from './records/smtptls';
 import { tagNamed } from './records/taglist';
 import { describe, evidenceOf, nextSteps, nextStepText, STAGES, stageOf } from './rollout';
-import { dkimSigning, type AggregateReport, type ReportSummary } from './reports/aggregate';
+import { dkimSigning, recentReports, type AggregateReport, type ReportSummary } from './reports/aggregate';
+import { serviceOf } from './reports/stats';
 import type { DmarcRecord } from './records/dmarc';
 import { coverageFrom, dmarcBehindCname, workspaceDmarc } from './senders/analyze';
 import { providerForDkimTarget, providerForInclude, providerForSelector } from './senders/catalog';
@@ -81,6 +82,12 @@ export interface DomainInventory {
    * when they fail.
    */
   dkimSeen?: { selector: string; messages: number; pass: number }[];
+  /**
+   * Who the aggregate reports show sending mail From this name (the last 30 days of its policy domain's
+   * reports): each platform of the catalog (by its DKIM d= and SPF domains) with whether the files set it
+   * up here (an include, a DKIM selector), then the sources no platform names, as one line.
+   */
+  sendersSeen?: { service: string; provider?: string; messages: number; pass: number; sources: number; inFiles?: boolean }[];
 }
 
 /** What the inventory reads of a file: its records, their analysed sites, and the texts of the files they are in (for line numbers). */
@@ -275,6 +282,30 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
     const unpublished = [...bySelector].filter(([selector]) => !published.has(selector)).map(([selector, n]) => ({ selector, ...n }));
     if (unpublished.length) inv.dkimSeen = unpublished.sort((a, b) => b.messages - a.messages || a.selector.localeCompare(b.selector));
   }
+  // Who the reports show sending as each name (its header From), by platform, over the rollout evidence's window.
+  const sending = new Map<string, Map<string, { service: string; provider?: string; messages: number; pass: number; ips: Set<string> }>>();
+  for (const mine of byDomain.values())
+    for (const r of recentReports(mine))
+      for (const rec of r.records) {
+      const from = (rec.headerFrom || r.policy.domain).toLowerCase().replace(/\.$/, '');
+      if (!domains.has(from)) continue;
+      const p = serviceOf(rec);
+      const key = p?.id ?? '';
+      let byService = sending.get(from);
+      if (!byService) sending.set(from, (byService = new Map()));
+      let t = byService.get(key);
+      if (!t) byService.set(key, (t = { service: p?.name ?? '', provider: p?.id, messages: 0, pass: 0, ips: new Set() }));
+      t.messages += rec.count;
+      if (rec.dkim === 'pass' || rec.spf === 'pass') t.pass += rec.count;
+      t.ips.add(rec.sourceIp);
+    }
+  for (const [from, byService] of sending) {
+    const inv = domains.get(from)!;
+    const list = [...byService.values()].map(({ ips, ...t }) => ({ ...t, sources: ips.size, ...(t.provider ? { inFiles: inv.services.some((x) => x.provider === t.provider) } : {}) }));
+    // Platforms by volume, then the sources no platform names.
+    list.sort((a, b) => (a.provider ? 0 : 1) - (b.provider ? 0 : 1) || b.messages - a.messages || a.service.localeCompare(b.service));
+    inv.sendersSeen = list;
+  }
   // DMARC records outside `_dmarc` that no `_dmarc` CNAME leads to: at their own name (dmarc/wrong-owner says they are never found).
   for (const x of strays) if (!reached.has(x.owner)) get(x.owner).dmarc.push({ ...x.base, policy: x.policy });
   // Names that send or sign without a record of their own: which record applies (RFC 9989 §4.10.1).
@@ -318,6 +349,14 @@ export function formatInventoryText(inv: DomainInventory[]): string {
       );
     }
     for (const s of d.services) out.push(`  sends via ${s.name} (${s.via})`);
+    const passed = (x: { messages: number; pass: number }) => (x.pass === x.messages ? 'all passed DMARC' : x.pass === 0 ? 'none passed DMARC' : `${((x.pass / x.messages) * 100).toFixed(1)}% passed DMARC`);
+    const msgs = (n: number) => `${n.toLocaleString('en-US')} message${n === 1 ? '' : 's'}`;
+    for (const x of d.sendersSeen ?? [])
+      out.push(
+        x.provider
+          ? `  seen   ${x.service}: ${msgs(x.messages)} in the reports, ${passed(x)}${x.inFiles ? '' : ' (not set up at this name in the files: no include or DKIM selector of it)'}`
+          : `  seen   ${msgs(x.messages)} in the reports from ${x.sources} source${x.sources === 1 ? '' : 's'} no platform names, ${passed(x)}`,
+      );
   }
   if (inv.length === 0) out.push('No SPF, DMARC or DKIM records found.');
   return out.join('\n') + '\n';
