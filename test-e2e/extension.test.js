@@ -300,6 +300,8 @@ suite('DMARC Lens in VS Code', () => {
     assert.match(text, /^ {2}DMARC {2}v=DMARC1; p=none; .* \(northwind\.example\.zone:\d+\)\n {9}stage 1\/5/m);
     assert.match(text, /^northwind-careers\.example\n {2}SPF {4}v=spf1 include:_spf\.google\.com \?all {2}\(terraform[\\/]main\.tf:12\)$/m);
     assert.match(text, /sends via Google Workspace/);
+    // Who the workspace's reports show sending as northwind.example.
+    assert.match(text, /^ {2}seen {3}Mailchimp: 312 messages in the reports, none passed DMARC$/m);
     // The page follows an edit (not saved) of a zone file.
     const zone = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'northwind.example.zone'));
     const edit = new vscode.WorkspaceEdit();
