@@ -531,6 +531,15 @@ describe('failure reports (RFC 9991, ARF)', () => {
     );
     const st = reportStats(reports, { sourceOf });
     assert.equal(st.byService.find((v) => v.service === '203.0.113.9')?.spf, 'not authorised by the SPF record of example.com (fail)');
+    // A source sending for several From domains is judged by the one it sent most mail for.
+    const rows = (ip: string, from: string, n: number) => row(ip, from).replace('<count>1</count>', `<count>${n}</count>`);
+    const mixed = readReports(Buffer.from(xml(rows('192.0.2.9', 'shop.example.com', 2) + rows('192.0.2.9', 'example.com', 5) + rows('192.0.2.9', 'shop.example.com', 1))), 'm.xml').reports;
+    const asked: string[] = [];
+    reportStats(mixed, { sourceOf: (ip, from) => (asked.push(`${ip} ${from}`), undefined) });
+    assert.deepEqual(asked, ['192.0.2.9 example.com']);
+    const single: string[] = [];
+    reportStats(readReports(Buffer.from(xml(rows('192.0.2.9', 'shop.example.com', 2))), 's.xml').reports, { sourceOf: (ip, from) => (single.push(`${ip} ${from}`), undefined) });
+    assert.deepEqual(single, ['192.0.2.9 shop.example.com']);
   });
 
   it('the CLI lists them in text and JSON, and previews them', () => {

@@ -156,7 +156,9 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
   const ipService = new Map<string, string>();
   const froms = new Map<string, Tally>();
   // The From domains of each service, kept only when the workspace is asked about them (a report of 100 000 sources has as many services).
-  const services = new Map<string, ServiceTally & { ipSet?: Set<string>; failingFroms?: Set<string>; froms?: Map<string, number> }>();
+  // For a source no platform names, the From domains it sent for: the first one alone until another comes (most send for one), so
+  // a report of 100 000 such sources does not make 100 000 maps.
+  const services = new Map<string, ServiceTally & { ipSet?: Set<string>; failingFroms?: Set<string>; from?: string; fromCount?: number; froms?: Map<string, number> }>();
   for (const r of reports) {
     // A report's messages are spread evenly over the days it covers (whole days, UTC); a report without dates counts on no day.
     const begin = r.metadata.begin;
@@ -193,7 +195,11 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
       if (p ? !pass && options.setUp : options.sourceOf) {
         const from = (rec.headerFrom || r.policy.domain).toLowerCase().replace(/\.$/, '');
         if (p) (svc.failingFroms ??= new Set()).add(from);
-        else (svc.froms ??= new Map()).set(from, (svc.froms.get(from) ?? 0) + n);
+        else if (svc.froms) svc.froms.set(from, (svc.froms.get(from) ?? 0) + n);
+        else if (svc.from === undefined || svc.from === from) {
+          svc.from = from;
+          svc.fromCount = (svc.fromCount ?? 0) + n;
+        } else svc.froms = new Map([[svc.from, svc.fromCount!], [from, n]]);
       }
       svc.ipSet?.add(rec.sourceIp);
       if (rec.dkimResults.some((d) => isPass(d.result))) svc.dkimPass += n;
@@ -223,13 +229,13 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
   s.byIp = [...ips.entries()].map(([ip, t]) => ({ ip, service: ipService.get(ip), ...t })).sort((a, b) => b.messages - a.messages);
   s.byHeaderFrom = [...froms.entries()].map(([domain, t]) => ({ domain, ...t })).sort((a, b) => b.messages - a.messages);
   s.byService = [...services.values()]
-    .map(({ ipSet, failingFroms, froms, ...t }) => {
+    .map(({ ipSet, failingFroms, froms, from: onlyFrom, fromCount: _, ...t }) => {
       const p = t.provider ? providers.find((x) => x.id === t.provider) : undefined;
       // Set up in the workspace for every From domain it failed for: the reports predate it (or the platform does not use it).
       const done = p && t.pass < t.messages && options.setUp && failingFroms?.size ? [...failingFroms].map((d) => options.setUp!(p.id, d)) : undefined;
       const published = done?.every((x) => x !== undefined) ? [...new Set(done as string[])].join('; ') : undefined;
       // A source no platform names: what the SPF record of the From domain it sent most mail for says of it.
-      const from = !p && options.sourceOf && froms ? [...froms.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] : undefined;
+      const from = !p && options.sourceOf ? (froms ? [...froms.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] : onlyFrom) : undefined;
       const spf = from !== undefined ? options.sourceOf!(t.service, from) : undefined;
       return { ...t, sources: ipSet ? ipSet.size : t.sources, publish: p && t.pass < t.messages && !published ? p.dkimSetup : undefined, ...(published ? { published } : {}), ...(spf ? { spf } : {}) };
     })
