@@ -259,6 +259,12 @@ describe('report preview in Chromium', () => {
     assert.deepEqual(await p.evaluate(() => (window as unknown as { posted: { type: string; named?: number }[] }).posted.filter((m) => m.type === 'hosts-shown')), [{ type: 'hosts-shown', named: 2 }]);
     assert.deepEqual(errors, []);
     await p.close();
+    // A saved page (report --hosts --format html) carries its names in the model.
+    const saved = await browser.newPage();
+    await saved.goto(page('hosts-saved', { ...previewModel(reports, failures), hosts: { '198.2.129.12': { name: 'mail129-12.mcsv.net', confirmed: true, platform: 'Mailchimp' } } }));
+    await saved.waitForSelector('#failing tbody tr');
+    assert.equal(await saved.textContent('#failing tbody tr:first-child td:first-child'), '198.2.129.12 mail129-12.mcsv.net (Mailchimp)');
+    await saved.close();
   });
 
   it('draws time as it went: days no report covers are gaps in the chart, and years are drawn by month', async (t) => {
