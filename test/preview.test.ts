@@ -340,6 +340,10 @@ describe('report preview in Chromium', () => {
     assert.ok(await p.locator('#records tbody tr').count() < 200, 'only the rows in view are in the DOM');
     console.log(`[preview] 100 000 rows (${(html.length / 1e6).toFixed(1)} MB page): model parse ${msg.parseMs} ms + render ${msg.renderMs} ms; ${msg.sinceNavigationMs} ms after navigation start (page load included), ${wall} ms seen by the test`);
     assert.ok(msg.renderMs < 1000, `render took ${msg.renderMs} ms`);
+    // 100 000 sources: the first 100 services and 50 failing sources are listed, the others counted.
+    assert.equal(await p.locator('#services tbody tr').count(), 100);
+    assert.equal(await p.textContent('#services-more'), '… and 99,900 more with less mail (every record is in the records table below).');
+    assert.equal(await p.textContent('#failing-more'), '… and 19,950 more failing sources with less mail.');
     await p.evaluate(() => {
       const v = document.getElementById('viewport')!;
       v.scrollTop = 24 * 50000;

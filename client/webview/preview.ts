@@ -16,7 +16,7 @@ interface Report { origin: string; schema: string; orgName: string; reportId: st
 type Failure = [number | null, string, string, string, string, string, string, string, string];
 /** What the filter bar offers (every policy domain, the whole span) and what is shown (`applied`). */
 interface Scope { domains: string[]; begin?: number; end?: number; applied: { domains?: string[]; since?: number; until?: number }; leftOut: number }
-interface Model { scope?: Scope; hosts?: Record<string, { name: string; confirmed: boolean; platform?: string }>; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
+interface Model { more?: { services: number; failingSources: number }; scope?: Scope; hosts?: Record<string, { name: string; confirmed: boolean; platform?: string }>; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
 /** In VS Code the page has a host that reads the reports again for another domain or span; a saved HTML page has not. */
@@ -444,6 +444,8 @@ function render(model: Model, parseMs = 0): void {
         [1, 2, 3, 4, 5, 6, 7],
       ),
     );
+    const moreServices = (model.more?.services ?? st.byService.length) - Math.min(100, st.byService.length);
+    if (moreServices > 0) root.append(el('p', { id: 'services-more', class: 'note' }, `… and ${num(moreServices)} more with less mail (every record is in the records table below).`));
     if (st.disagreementCount)
       root.append(el('p', { id: 'disagreements', class: 'note' }, `${num(st.disagreementCount)} record${st.disagreementCount === 1 ? '' : 's'} where the reporter's policy_evaluated disagrees with the alignment recomputed from auth_results and the published adkim/aspf (marked ⚑ in the table), e.g. ${st.disagreements.slice(0, 3).map((d) => `${d.sourceIp} from ${d.reporter}: reported dkim=${d.reported.dkim} spf=${d.reported.spf}, recomputed dkim=${d.computed.dkim} spf=${d.computed.spf}`).join('; ')}.`));
   }
@@ -452,6 +454,8 @@ function render(model: Model, parseMs = 0): void {
       el('h2', {}, icon('error'), 'Sources failing DMARC'),
       table('failing', ['Failing source', 'Messages', 'Share', 'DKIM d=', 'SPF domain'], s.failingSources.slice(0, 50).map((f) => [sourceCell(f.sourceIp), num(f.messages), pct(f.messages / s.messages), f.dkimDomains.join(', ') || '—', f.spfDomains.join(', ') || '—']), [1, 2]),
     );
+    const moreFailing = (model.more?.failingSources ?? s.failingSources.length) - Math.min(50, s.failingSources.length);
+    if (moreFailing > 0) root.append(el('p', { id: 'failing-more', class: 'note' }, `… and ${num(moreFailing)} more failing sources with less mail.`));
   }
   const records = recordsTable(model.rows);
   shownRecords = records;

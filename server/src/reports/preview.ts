@@ -43,6 +43,8 @@ export interface PreviewModel {
   verdicts?: { domain: string; messages: number; text: string }[];
   /** Reports read twice (the .xml beside its .zip, a reporter's resend), counted once: one line each. */
   duplicates?: { origin: string; message: string }[];
+  /** How many services and failing sources there are, when the model lists only the first (PREVIEW_SERVICES, PREVIEW_FAILING). */
+  more?: { services: number; failingSources: number };
   /** The choice the reports were read from, for the filter bar: every policy domain and the whole span, and what is shown of them. */
   scope?: PreviewScope;
 }
@@ -60,10 +62,15 @@ export interface PreviewScope {
   leftOut: number;
 }
 
+/** The most services and failing sources the preview lists (the page's tables). */
+export const PREVIEW_SERVICES = 100;
+export const PREVIEW_FAILING = 50;
+
 export function previewModel(all: readonly AggregateReport[], failures: { origin: string; message: string }[], failureReports: readonly FailureReport[] = [], workspace: { setUp?: SetUpOf; sourceOf?: SourceOf } = {}, scope?: PreviewScope): PreviewModel {
   const { reports, duplicates } = dedupeReports(all);
   const summary = summarize(reports);
-  const stats = reportStats(reports, workspace);
+  // No totals per source address: the page lists services and failing sources, and the records themselves.
+  const stats = reportStats(reports, { ...workspace, byIp: false });
   const rows: PreviewRow[] = [];
   for (const r of reports)
     for (const rec of r.records) {
@@ -85,10 +92,13 @@ export function previewModel(all: readonly AggregateReport[], failures: { origin
     f.origin,
   ]);
   forensic.sort((a, b) => (b[0] ?? 0) - (a[0] ?? 0));
+  // The page shows the first services and failing sources; a report of 100 000 sources has as many of each, which are counted, not sent.
+  const more = stats.byService.length > PREVIEW_SERVICES || summary.failingSources.length > PREVIEW_FAILING ? { more: { services: stats.byService.length, failingSources: summary.failingSources.length } } : {};
   return {
-    summary,
+    summary: { ...summary, failingSources: summary.failingSources.slice(0, PREVIEW_FAILING) },
     failureReports: forensic,
-    stats,
+    stats: { ...stats, byService: stats.byService.slice(0, PREVIEW_SERVICES) },
+    ...more,
     reports: reports.map((r) => ({ origin: r.origin, schema: r.schema, orgName: r.metadata.orgName, reportId: r.metadata.reportId, begin: r.metadata.begin, end: r.metadata.end, policy: r.policy, records: r.records.length, problems: r.problems })),
     rows,
     failures: [...failures, ...failureReports.flatMap((f) => f.problems.map((message) => ({ origin: f.origin, message })))],
