@@ -56,6 +56,19 @@ describe('report preview in Chromium', () => {
     return `${base}/${name}.html`;
   };
 
+  /** A page as VS Code shows it: it has acquireVsCodeApi, whose messages go to `window.posted` (the host's side is the test's); page errors collected. */
+  const hostedPage = async () => {
+    const p = await browser.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e: Error) => errors.push(e.message));
+    await p.addInitScript(() => {
+      const w = window as unknown as { posted: unknown[]; acquireVsCodeApi: () => unknown };
+      w.posted = [];
+      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m) });
+    });
+    return { p, errors };
+  };
+
   it('renders the summary, policy, verdict, chart, services, failing sources and records, and sorts and filters them', async (t) => {
     if (!browser) return t.skip(`chromium not installed at ${CHROMIUM} (bash scripts/install-e2e.sh)`);
     const file = path.join(ROOT, 'examples', 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
@@ -146,15 +159,7 @@ describe('report preview in Chromium', () => {
       const o = applyScope(all, [], scope);
       return previewModel(o.reports, [], o.failureReports, {}, { domains: o.domains, begin: o.begin, end: o.end, applied: scope ?? {}, leftOut: o.leftOut });
     };
-    const p = await browser.newPage();
-    const errors: string[] = [];
-    p.on('pageerror', (e: Error) => errors.push(e.message));
-    // In VS Code the page has acquireVsCodeApi: its messages go to the extension (here, to this test).
-    await p.addInitScript(() => {
-      const w = window as unknown as { posted: unknown[]; acquireVsCodeApi: () => unknown };
-      w.posted = [];
-      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m) });
-    });
+    const { p, errors } = await hostedPage();
     await p.goto(page('scoped', modelFor()));
     await p.waitForSelector('#scope-domain');
     assert.equal(await p.textContent('#scope-status'), 'all 3 reports');
@@ -235,14 +240,7 @@ describe('report preview in Chromium', () => {
     if (!browser) return t.skip(`chromium not installed at ${CHROMIUM} (bash scripts/install-e2e.sh)`);
     const file = path.join(ROOT, 'examples', 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
     const { reports, failures } = readReports(fs.readFileSync(file), path.basename(file));
-    const p = await browser.newPage();
-    const errors: string[] = [];
-    p.on('pageerror', (e: Error) => errors.push(e.message));
-    await p.addInitScript(() => {
-      const w = window as unknown as { posted: unknown[]; acquireVsCodeApi: () => unknown };
-      w.posted = [];
-      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m) });
-    });
+    const { p, errors } = await hostedPage();
     await p.goto(page('hosts', previewModel(reports, failures)));
     await p.waitForSelector('#records tbody tr');
     assert.equal(await p.textContent('#failing tbody tr:first-child td:first-child'), '198.2.129.12');

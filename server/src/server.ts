@@ -88,7 +88,7 @@ import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { evidenceOf, nextSteps, type RolloutStep, type RolloutStyle } from './rollout';
 import { confirmStep, dmarcLenses, spfLensTitle } from './features/lens';
 import { holesOnlyInValuesOf } from './records/holes';
-import { dedupeReports, EVIDENCE_DAYS, readReports, signingSelectors, type AggregateReport, type ReportSummary } from './reports/aggregate';
+import { dedupeReports, evidenceSince, readReports, signingSelectors, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import { previewModel } from './reports/preview';
 import { applyScope, scopeFrom, type ReportScope, type ScopeOutcome } from './reports/scope';
 import { reportsCsv } from './reports/csv';
@@ -1290,10 +1290,8 @@ function ladderEvidence(a: AnalyzedSite): ReportSummary | undefined {
 
 /** The scope of the reports a domain's evidence counts (rollout.evidenceOf): the domain, and the days of the window when they are dated. */
 function evidenceScope(domain: string): ReportScope {
-  let newest: number | undefined;
-  for (const r of reportsByDomain.get(domain) ?? []) if (r.metadata.end !== undefined && (newest === undefined || r.metadata.end > newest)) newest = r.metadata.end;
-  // recentReports keeps the reports that end after `newest - EVIDENCE_DAYS` days: from the second after.
-  return newest === undefined ? { domains: [domain] } : { domains: [domain], since: newest - EVIDENCE_DAYS * 86400 + 1 };
+  const since = evidenceSince(reportsByDomain.get(domain) ?? []);
+  return since === undefined ? { domains: [domain] } : { domains: [domain], since };
 }
 
 function ladderStyle(file: string): RolloutStyle {

@@ -348,11 +348,16 @@ export const EVIDENCE_DAYS = 30;
  * months ago. Reports without dates count only when no report has one.
  */
 export function recentReports<T extends AggregateReport>(reports: readonly T[]): T[] {
+  const since = evidenceSince(reports);
+  if (since === undefined) return [...reports];
+  return reports.filter((r) => r.metadata.end !== undefined && r.metadata.end >= since);
+}
+
+/** The first second of the window recentReports keeps (EVIDENCE_DAYS back from the newest report's end); undefined when no report has an end. */
+export function evidenceSince(reports: readonly AggregateReport[]): number | undefined {
   let newest: number | undefined;
   for (const r of reports) if (r.metadata.end !== undefined && (newest === undefined || r.metadata.end > newest)) newest = r.metadata.end;
-  if (newest === undefined) return [...reports];
-  const from = newest - EVIDENCE_DAYS * 86400;
-  return reports.filter((r) => r.metadata.end !== undefined && r.metadata.end > from);
+  return newest === undefined ? undefined : newest - EVIDENCE_DAYS * 86400 + 1;
 }
 
 /**
