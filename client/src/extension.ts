@@ -362,8 +362,8 @@ async function refilter(key: string, panel: vscode.WebviewPanel, scope: unknown)
  */
 async function exportCsv(key: string, scope: unknown, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   if (!client) throw new Error('the language server is not running');
-  const folder = key === WORKSPACE_REPORTS ? vscode.workspace.workspaceFolders?.[0]?.uri : vscode.Uri.parse(key);
-  const base = folder ? (key === WORKSPACE_REPORTS ? folder : vscode.Uri.joinPath(folder, '..')) : undefined;
+  // Beside the report file or folder, or in the first workspace folder.
+  const base = key === WORKSPACE_REPORTS ? vscode.workspace.workspaceFolders?.[0]?.uri : vscode.Uri.joinPath(vscode.Uri.parse(key), '..');
   target ??= await vscode.window.showSaveDialog({ defaultUri: base ? vscode.Uri.joinPath(base, 'dmarc-records.csv') : undefined, filters: { CSV: ['csv'] }, saveLabel: 'Export' });
   if (!target) return undefined;
   const r = await client.sendRequest<{ csv: string; records: number; reports: number }>('dmarcLens/reportCsv', { ...readParams(key), scope });

@@ -17,7 +17,7 @@ import { profileJson, suggestSenders, type SuggestedSender } from './senders/sug
 import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRules, workspaceSenders, workspaceSetUp, type LintOptions, type ParsedZone, type ZoneAnalysis } from './service';
 import { treeFindings } from './spf/findings';
 import { reportsCsv } from './reports/csv';
-import { dedupeReports, describeDuplicate, readReports, signingSelectors, summarize, type AggregateReport } from './reports/aggregate';
+import { dedupeReports, describeDuplicate, dmarcPasses, readReports, signingSelectors, summarize, type AggregateReport } from './reports/aggregate';
 import { reportStats, type ReportStats } from './reports/stats';
 import { previewModel } from './reports/preview';
 import { applyScope, describeScope, scoped, whenOf, type ReportScope } from './reports/scope';
@@ -1027,7 +1027,7 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
     failures.push(...r.failures);
     for (const rep of kept) {
       const messages = rep.records.reduce((n, x) => n + x.count, 0);
-      const pass = rep.records.reduce((n, x) => n + (x.dkim === 'pass' || x.spf === 'pass' ? x.count : 0), 0);
+      const pass = rep.records.reduce((n, x) => n + (dmarcPasses(x) ? x.count : 0), 0);
       entries.push({ file: rep.origin, ok: true, format: rep.schema, orgName: rep.metadata.orgName, reportId: rep.metadata.reportId, begin: iso(rep.metadata.begin), end: iso(rep.metadata.end), policyDomain: rep.policy.domain, policy: rep.policy, messages, dmarcPass: pass, records: rep.records.length, warnings: rep.problems });
     }
     for (const fail of r.failures) entries.push({ file: fail.origin, ok: false, error: fail.message });

@@ -12,7 +12,7 @@ import { HOLE } from './records/holes';
 import { policyDomainOf } from './records/smtptls';
 import { tagNamed } from './records/taglist';
 import { describe, evidenceOf, nextSteps, nextStepText, STAGES, stageOf } from './rollout';
-import { dkimSigning, recentReports, type AggregateReport, type ReportSummary } from './reports/aggregate';
+import { dkimSigning, dmarcPasses, recentReports, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import { serviceOf } from './reports/stats';
 import type { DmarcRecord } from './records/dmarc';
 import { coverageFrom, dmarcBehindCname, workspaceDmarc } from './senders/analyze';
@@ -296,7 +296,7 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
       let t = byService.get(key);
       if (!t) byService.set(key, (t = { service: p?.name ?? '', provider: p?.id, messages: 0, pass: 0, ips: new Set() }));
       t.messages += rec.count;
-      if (rec.dkim === 'pass' || rec.spf === 'pass') t.pass += rec.count;
+      if (dmarcPasses(rec)) t.pass += rec.count;
       t.ips.add(rec.sourceIp);
     }
   for (const [from, byService] of sending) {

@@ -1038,7 +1038,6 @@ connection.onRequest('dmarcLens/reportCsv', async (params: { uri?: string; works
 /** The reports of the file or folder the preview showed last, kept by file: its filter bar reads only what changed. */
 const previewReader = new ReportReader();
 
-
 /**
  * The next step of a DMARC record's policy ladder, from its code lens: applied with workspace/applyEdit,
  * after a question when the reports do not back it (sources still failing, or no reports at all).

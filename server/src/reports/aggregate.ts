@@ -9,7 +9,7 @@
 import { isIP } from 'node:net';
 import { SaxesParser } from 'saxes';
 import { unpack, type UnpackProblem } from './unpack';
-import type { FailureReport } from './failure';
+import { LAST_REPORT_TIME, type FailureReport } from './failure';
 
 export interface AuthDkim {
   domain: string;
@@ -62,6 +62,11 @@ const RESULT_WORDS = new Set(['dkim', 'spf', 'result', 'disposition', 'p', 'sp',
 
 function emptyReport(origin: string): AggregateReport {
   return { origin, schema: 'rfc7489', metadata: { orgName: '', reportId: '', errors: [] }, policy: { domain: '' }, records: [], problems: [] };
+}
+
+/** Whether the record's mail passed DMARC as the reporter evaluated it: an aligned DKIM or SPF pass (policy_evaluated). */
+export function dmarcPasses(rec: Pick<ReportRecord, 'dkim' | 'spf'>): boolean {
+  return rec.dkim === 'pass' || rec.spf === 'pass';
 }
 
 function newRecord(): ReportRecord {
@@ -261,12 +266,6 @@ export function readXml(bytes: Uint8Array, origin: string): AggregateReport | Un
   return report;
 }
 
-/**
- * Latest time taken as a report date: the end of year 9999 (a JavaScript date holds far more, to
- * 8.64e15 ms, but past 9999 its ISO form has a six-digit signed year, and every day key and date shown
- * would break; no report is from then).
- */
-const MAX_UNIX_TIME = 253402300799;
 
 /**
  * A date_range time: seconds since 1970, from 1 up to what a date holds (a fraction, which some
@@ -278,7 +277,7 @@ const FIRST_DMARC_TIME = 1325376000;
 export function unixTime(v: string): number | undefined {
   if (!/^\s*\+?\d+(?:\.\d*)?\s*$/.test(v)) return undefined;
   const t = Math.floor(Number(v));
-  return t >= 1 && t <= MAX_UNIX_TIME ? t : undefined;
+  return t >= 1 && t <= LAST_REPORT_TIME ? t : undefined;
 }
 
 /** Reads a report file of any supported packaging. */
@@ -420,7 +419,7 @@ export function summarize(reports: readonly AggregateReport[]): ReportSummary {
     if (r.metadata.end !== undefined) end = end === undefined ? r.metadata.end : Math.max(end, r.metadata.end);
     for (const rec of r.records) {
       messages += rec.count;
-      if (rec.dkim === 'pass' || rec.spf === 'pass') pass += rec.count;
+      if (dmarcPasses(rec)) pass += rec.count;
       else {
         const key = `${rec.sourceIp} ${rec.headerFrom}`;
         const f = failing.get(key) ?? { sourceIp: rec.sourceIp, messages: 0, headerFrom: rec.headerFrom, dkimDomains: [], spfDomains: [] };

@@ -4,7 +4,7 @@
  * spreadsheet would run as a formula (`=…`, `+…`, `@…`) is written as text (a leading `'`, as OWASP
  * advises against CSV injection). No editor types.
  */
-import type { AggregateReport } from './aggregate';
+import { dmarcPasses, type AggregateReport } from './aggregate';
 import { serviceOf } from './stats';
 
 export const CSV_COLUMNS = [
@@ -60,7 +60,7 @@ export function reportsCsv(reports: readonly AggregateReport[]): string {
         rec.disposition,
         rec.dkim,
         rec.spf,
-        rec.dkim === 'pass' || rec.spf === 'pass' ? 'pass' : 'fail',
+        dmarcPasses(rec) ? 'pass' : 'fail',
         rec.headerFrom,
         rec.envelopeFrom,
         rec.dkimResults.map((d) => `${d.domain}${d.selector ? `/${d.selector}` : ''}:${d.result}`).join('; '),

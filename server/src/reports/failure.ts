@@ -56,12 +56,19 @@ export function decodeWords(s: string): string {
 }
 
 
+/**
+ * Latest time taken as a report's date (aggregate and failure reports), in seconds: the end of year 9999.
+ * A JavaScript date holds far more (to 8.64e15 ms), but past 9999 its ISO form has a six-digit signed
+ * year, and every day key and date shown would break; no report is from then.
+ */
+export const LAST_REPORT_TIME = 253402300799;
+
 function toUnix(date: string | undefined): number | undefined {
   if (!date) return undefined;
   // `(GMT)`, `(CEST)` comments and doubled spaces are what Date cannot read.
   const t = Date.parse(date.replace(/\([^)]*\)/g, '').replace(/\s+/g, ' ').trim());
-  // As for aggregate reports: no date after 9999 (its ISO form, with a six-digit year, would break every date shown) or before 1970.
-  return Number.isFinite(t) && t >= 0 && t <= 253402300799000 ? Math.floor(t / 1000) : undefined;
+  // No date before 1970 or after LAST_REPORT_TIME.
+  return Number.isFinite(t) && t >= 0 && t <= LAST_REPORT_TIME * 1000 ? Math.floor(t / 1000) : undefined;
 }
 
 /** The address in `Name <addr>` or `<addr>`, or the text as written. */

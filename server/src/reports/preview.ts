@@ -4,7 +4,7 @@
  * row per report record (arrays, so 100 000 rows stay a few megabytes of JSON).
  */
 import { verdict } from '../rollout';
-import { dedupeReports, describeDuplicate, summarize, type AggregateReport, type ReportSummary } from './aggregate';
+import { dedupeReports, describeDuplicate, dmarcPasses, summarize, type AggregateReport, type ReportSummary } from './aggregate';
 import type { FailureReport } from './failure';
 import type { ReportScope } from './scope';
 import { disagrees, recompute, reportStats, serviceOf, type ReportStats, type SetUpOf, type SourceOf } from './stats';
@@ -75,7 +75,7 @@ export function previewModel(all: readonly AggregateReport[], failures: { origin
   for (const r of reports)
     for (const rec of r.records) {
       const auth = [...rec.dkimResults.map((d) => `dkim ${d.domain}${d.selector ? `/${d.selector}` : ''} ${d.result}`), ...rec.spfResults.map((x) => `spf ${x.domain} ${x.result}`)].join('; ');
-      const pass = rec.dkim === 'pass' || rec.spf === 'pass';
+      const pass = dmarcPasses(rec);
       const disagree = disagrees(rec, recompute(rec, r.policy, r.policy.domain));
       rows.push([rec.sourceIp, rec.count, rec.disposition, rec.dkim, rec.spf, rec.headerFrom, auth, r.metadata.orgName, serviceOf(rec)?.name ?? '', (pass ? 1 : 0) | (disagree ? 2 : 0)]);
     }
