@@ -37,6 +37,9 @@ const ZONE: Record<string, ZoneRecord[]> = {
   'broken._domainkey.keys.test': [txt('v=DKIM1; k=rsa; p=not*base64')],
   'mail._domainkey.keys.test': [txt('v=spf1 -all')],
   'keys.test': [{ type: 'A', data: '192.0.2.1' }],
+  // A domain whose selectors are all in order: probing it exits 0.
+  'google._domainkey.clean.test': [txt([`v=DKIM1; k=rsa; p=${rsa2048.slice(0, 200)}`, rsa2048.slice(200)])],
+  'clean.test': [{ type: 'A', data: '192.0.2.2' }],
 };
 
 describe('dmarc-lens dkim: keys over live DNS (loopback server)', () => {
@@ -117,7 +120,7 @@ describe('dmarc-lens dkim: keys over live DNS (loopback server)', () => {
     await assert.rejects(lookupDkim('keys.test', live(), ['a/b']), /not a DKIM selector/);
   });
 
-  it('runs as a command: exit 0 with keys found, 1 for a selector with none, 2 for bad arguments', async () => {
+  it('runs as a command: exit 0 with keys found, 1 for a selector with none or delegated to no key, 2 for bad arguments', async () => {
     const cli = (...args: string[]) =>
       new Promise<{ code: number | null; stdout: string }>((resolve) => {
         const p = spawn(process.execPath, [CLI, 'dkim', ...args, '--dns', `127.0.0.1:${server.port}`], { cwd: ROOT });
@@ -125,9 +128,14 @@ describe('dmarc-lens dkim: keys over live DNS (loopback server)', () => {
         p.stdout.on('data', (d) => (s += d));
         p.on('close', (code) => resolve({ code, stdout: s }));
       });
+    assert.equal((await cli('clean.test')).code, 0);
+    // Probing keys.test finds keys, but selector2 is a CNAME to a name without one: its mail fails DKIM.
     const all = await cli('keys.test', '--format', 'json');
-    assert.equal(all.code, 0);
+    assert.equal(all.code, 1);
     const j = JSON.parse(all.stdout);
+    assert.deepEqual(j.missing.map((m: { selector: string; cname: string | null }) => [m.selector, m.cname]), [['mail', null], ['selector2', 'selector2-keys-test._domainkey.tenant.onmicrosoft.com']]);
+    // Other TXT at a probed name (here an SPF record) is said, but does not fail the run.
+    assert.equal((await cli('keys.test', '--selector', 'google,selector1')).code, 0);
     assert.deepEqual(j.found.map((f: { selector: string }) => f.selector), ['google', 's1', 'selector1']);
     assert.equal(j.found[0].key.bits, 2048);
     assert.match(j.found[0].source, /^live DNS at /);
@@ -136,11 +144,11 @@ describe('dmarc-lens dkim: keys over live DNS (loopback server)', () => {
     // --workspace: the selectors its aggregate reports show signing for the domain are asked; one without a key fails the run.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-dkim-reports-'));
     try {
-      const report = (sel: string) => `<feedback><report_metadata><org_name>rx</org_name><report_id>${sel}</report_id><date_range><begin>1700000000</begin><end>1700086399</end></date_range></report_metadata><policy_published><domain>keys.test</domain><p>none</p></policy_published><record><row><source_ip>192.0.2.1</source_ip><count>9</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>keys.test</header_from></identifiers><auth_results><dkim><domain>keys.test</domain><selector>${sel}</selector><result>fail</result></dkim></auth_results></record></feedback>`;
+      const report = (sel: string) => `<feedback><report_metadata><org_name>rx</org_name><report_id>${sel}</report_id><date_range><begin>1700000000</begin><end>1700086399</end></date_range></report_metadata><policy_published><domain>clean.test</domain><p>none</p></policy_published><record><row><source_ip>192.0.2.1</source_ip><count>9</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>clean.test</header_from></identifiers><auth_results><dkim><domain>clean.test</domain><selector>${sel}</selector><result>fail</result></dkim></auth_results></record></feedback>`;
       fs.writeFileSync(path.join(dir, 'a.xml'), report('google'));
-      assert.equal((await cli('keys.test', '--workspace', dir)).code, 0);
+      assert.equal((await cli('clean.test', '--workspace', dir)).code, 0);
       fs.writeFileSync(path.join(dir, 'b.xml'), report('rot2024'));
-      const withMissing = await cli('keys.test', '--workspace', dir, '--format', 'json');
+      const withMissing = await cli('clean.test', '--workspace', dir, '--format', 'json');
       assert.equal(withMissing.code, 1);
       assert.deepEqual(JSON.parse(withMissing.stdout).missing.filter((m: { seenInReports: boolean }) => m.seenInReports).map((m: { selector: string }) => m.selector), ['rot2024']);
     } finally {

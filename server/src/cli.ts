@@ -751,7 +751,11 @@ async function dkimCommand(args: Args, out: (s: string) => void): Promise<number
   const seen = args.workspace ? signingSelectors(workspaceReports([args.workspace], () => undefined), target.domain) : [];
   const r = await lookupDkim(target.domain, commandResolver(args), selectors, seen);
   out(args.format === 'json' ? JSON.stringify(dkimLookupJson(r), null, 2) + '\n' : formatDkimLookup(r));
-  const failed = r.found.length === 0 || r.problems.length > 0 || (!r.probed && r.missing.length > 0) || r.missing.some((m) => m.seen && m.answer.status !== 'error') || r.found.some((f) => f.findings.some((x) => x.severity === 'error'));
+  // A selector probed is listed as missing only when something is there: a CNAME to a name without a key
+  // (a platform set up to sign whose key is not published: its mail fails DKIM) fails the run like a selector
+  // given; other TXT at a probed name (a wildcard's SPF record) is only said.
+  const dangling = (m: (typeof r.missing)[number]) => m.cname !== undefined && m.answer.status !== 'error';
+  const failed = r.found.length === 0 || r.problems.length > 0 || (!r.probed && r.missing.length > 0) || r.missing.some((m) => (m.seen || dangling(m)) && m.answer.status !== 'error') || r.found.some((f) => f.findings.some((x) => x.severity === 'error'));
   return failed ? 1 : 0;
 }
 
