@@ -59,7 +59,22 @@ const DNS: Record<string, ZoneRecord[]> = {
   '_dmarc.cname.drift.test': [{ type: 'CNAME', data: 'cname.drift.test.hosted.vendor.test' }],
   'cname.drift.test.hosted.vendor.test': [txt('v=DMARC1; p=reject')],
   'www.cname.drift.test': [{ type: 'CNAME', data: 'elsewhere.test' }],
+  // MX (mx.drift.test below): in sync in another order and case; a preference changed; a null MX.
+  'mx.drift.test': [{ type: 'MX', data: '20 MX2.mx.drift.test.' }, { type: 'MX', data: '10 mx1.mx.drift.test' }],
+  'moved.mx.drift.test': [{ type: 'MX', data: '10 mx1.mx.drift.test' }, { type: 'MX', data: '20 mx.new-host.test' }],
+  'null.mx.drift.test': [{ type: 'MX', data: '0 .' }],
+  'gone.mx.drift.test': [{ type: 'A', data: '192.0.2.7' }],
 };
+
+const MX_ZONE = `$ORIGIN mx.drift.test.
+@      IN MX 10 mx1
+@      IN MX 20 mx2.mx.drift.test.
+moved  IN MX 10 mx1
+moved  IN MX 30 mx3
+null   IN MX 0 .
+gone   IN MX 10 mx1
+gone   IN A 192.0.2.7
+`;
 
 const CNAME_ZONE = `$ORIGIN cname.drift.test.
 k1._domainkey IN CNAME k1.dkim.esp.test.
@@ -123,6 +138,43 @@ describe('dmarc-lens drift: the files against DNS (loopback server)', () => {
     assert.match(text, /_dmarc\.cname\.drift\.test DMARC: differs\n {4}files: v=DMARC1; p=reject\n {4}DNS: {3}CNAME cname\.drift\.test\.hosted\.vendor\.test\n {11}which serves v=DMARC1; p=reject \(the files' value, but from another zone: the files do not publish it\)\n/);
     assert.match(text, /k3\._domainkey\.cname\.drift\.test DKIM: not in DNS \(the name does not exist\)/);
     assert.match(text, /k2\._domainkey\.cname\.drift\.test DKIM: differs\n {4}files: CNAME k2\.dkim\.esp\.test\n {4}DNS: {3}CNAME k2\.other-esp\.test\n/);
+  });
+
+  it('compares the MX records of each name as a set: preference and exchange, absolute, in any order and case', async () => {
+    const z = readZone(MX_ZONE, 'mx.drift.test.zone');
+    const r = await compareWithDns(z.sites, new LiveResolver({ servers: [`127.0.0.1:${server.port}`], timeoutMs: 300, tries: 1 }), z.zone.records);
+    assert.deepEqual(
+      r.entries.map((e) => `${e.owner} ${e.kind} ${e.status} ${e.files.map((f) => f.value).join(',')}`),
+      ['gone.mx.drift.test mx not-deployed 10 mx1.mx.drift.test', 'moved.mx.drift.test mx differs 10 mx1.mx.drift.test,30 mx3.mx.drift.test', 'mx.drift.test mx in-sync 10 mx1.mx.drift.test,20 mx2.mx.drift.test', 'null.mx.drift.test mx in-sync 0 .'],
+    );
+    assert.deepEqual([r.entries[1].onlyInFiles, r.entries[1].onlyInDns], [['30 mx3.mx.drift.test'], ['20 mx.new-host.test']]);
+    const text = formatDrift(r, (uri, o) => `${uri}@${o}`, 'DNS at test');
+    assert.match(text, /^4 names compared with DNS at test: 2 in sync, 1 differ, 1 not in DNS, 0 not known\n/);
+    assert.match(text, /moved\.mx\.drift\.test MX: differs\n {4}files: 30 mx3\.mx\.drift\.test\n {4}DNS: {3}20 mx\.new-host\.test\n/);
+    assert.match(text, /gone\.mx\.drift\.test MX: not in DNS \(no MX record there\)/);
+    // Terraform: an MX whose exchange is an expression is left out and says why; a literal one is compared.
+    const tf = `resource "aws_route53_zone" "z" {
+  name = "mx.drift.test"
+}
+resource "aws_route53_record" "mx" {
+  zone_id = aws_route53_zone.z.zone_id
+  name    = "tf"
+  type    = "MX"
+  ttl     = 300
+  records = ["10 \${var.mail_host}"]
+}
+resource "aws_route53_record" "mx2" {
+  zone_id = aws_route53_zone.z.zone_id
+  name    = ""
+  type    = "MX"
+  ttl     = 300
+  records = ["10 mx1.mx.drift.test.", "20 mx2.mx.drift.test."]
+}
+`;
+    const t = readZone(tf, 'main.tf');
+    const rt = await compareWithDns(t.sites, new LiveResolver({ servers: [`127.0.0.1:${server.port}`], timeoutMs: 300, tries: 1 }), t.zone.records);
+    assert.deepEqual(rt.entries.map((e) => `${e.owner} ${e.kind} ${e.status}`), ['mx.drift.test mx in-sync']);
+    assert.deepEqual(rt.skipped.map((s) => [s.owner, s.why]), [['tf.mx.drift.test', 'its preference or exchange is not known from the file']]);
   });
 
   it('leaves out a CNAME whose target or zone is known only at deploy time, and one its host flattens', async () => {

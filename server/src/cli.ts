@@ -760,7 +760,7 @@ async function dkimCommand(args: Args, out: (s: string) => void): Promise<number
 }
 
 /**
- * `dmarc-lens drift`: the policy records the files publish against what DNS serves at their names now.
+ * `dmarc-lens drift`: the policy records (and MX records) the files publish against what DNS serves at their names now.
  * Exit 0 when all are in sync, 1 when one differs, is not in DNS or could not be asked, 2 when DNS
  * answered none of the questions (no network, a wrong --dns).
  */

@@ -1,6 +1,6 @@
 /**
  * Drift between the files and DNS: for each mail policy record the files publish (SPF, DMARC, DKIM,
- * BIMI, TLS-RPT, MTA-STS), what DNS serves at its name now. A change merged but not deployed, a record
+ * BIMI, TLS-RPT, MTA-STS), and for their MX records, what DNS serves at its name now. A change merged but not deployed, a record
  * edited by hand at the DNS host, or a zone file that is not the one served all show here. The CLI's
  * `drift` command and the editor's "Compare with DNS" page; no editor types.
  *
@@ -11,13 +11,16 @@
  * files publish a record at, but DNS answers with a CNAME, differs (the files do not say what is
  * served there). Names
  * whose value is not known from the files (a Terraform expression, a zone named by a variable, one of
- * a conditional's values) are left out, and say why.
+ * a conditional's values) are left out, and say why. MX records are compared as a set per name,
+ * `preference exchange` with the exchange absolute: where mail for the domain goes (and what an SPF
+ * `mx` term authorises) is what DNS serves, not what the files say.
  */
 import type { DnsAnswer, Resolver } from './dns/types';
 import type { AnalyzedSite } from './checks/rule';
 import { isDkimOwner } from './checks/model';
 import { BIMI_OWNER } from './records/bimi';
-import { dataName } from './records/cname';
+import { dataName, mxData } from './records/cname';
+import { HOLE } from './records/holes';
 import { MTA_STS_OWNER, TLSRPT_OWNER } from './records/smtptls';
 import { classify } from './service';
 import type { ResourceRecord } from './types';
@@ -32,18 +35,21 @@ export interface DriftPlace {
   uri: string;
   /** The record in its file (UTF-16 offsets). */
   start: number;
-  /** A TXT record's value (strings joined), or the name a CNAME points to. */
+  /** A TXT record's value (strings joined), the name a CNAME points to, or an MX record's `preference exchange`. */
   value: string;
-  type: 'TXT' | 'CNAME';
+  type: 'TXT' | 'CNAME' | 'MX';
 }
+
+/** What is compared at a name: a kind of policy record, or the MX records. */
+export type DriftKind = NonNullable<AnalyzedSite['kind']> | 'mx';
 
 export interface DriftEntry {
   owner: string;
-  kind: NonNullable<AnalyzedSite['kind']>;
+  kind: DriftKind;
   /** The records of this kind the files publish at the name. */
   files: DriftPlace[];
   answer: DnsAnswer;
-  /** The TXT records of this kind DNS serves at the name (at the end of its CNAME chain, if any). */
+  /** The TXT records of this kind DNS serves at the name (at the end of its CNAME chain, if any); for MX, its MX records. */
   served: string[];
   /** The name DNS's CNAME at the name points to, when it serves one. */
   servedCname?: string;
@@ -60,7 +66,26 @@ export interface DriftResult {
 }
 
 const KINDS = new Set(['spf', 'dmarc', 'dkim', 'bimi', 'tlsrpt', 'mta-sts']);
-const KIND_NAMES: Record<string, string> = { spf: 'SPF', dmarc: 'DMARC', dkim: 'DKIM', bimi: 'BIMI', tlsrpt: 'TLS-RPT', 'mta-sts': 'MTA-STS' };
+const KIND_NAMES: Record<string, string> = { spf: 'SPF', dmarc: 'DMARC', dkim: 'DKIM', bimi: 'BIMI', tlsrpt: 'TLS-RPT', 'mta-sts': 'MTA-STS', mx: 'MX' };
+
+/**
+ * An MX record as compared: `preference exchange`, the preference a number, the exchange lower case
+ * without its trailing dot, `.` for the null MX's root (RFC 7505); undefined when it is not one.
+ */
+export function mxValue(data: string): string | undefined {
+  const m = /^\s*(\d{1,5})(?:\s+(\S*))?\s*$/.exec(data);
+  if (!m || Number(m[1]) > 65535) return undefined;
+  const host = (m[2] ?? '').toLowerCase().replace(/\.$/, '');
+  if (host !== '' && !/^[a-z0-9_*-]+(\.[a-z0-9_-]+)*$/.test(host)) return undefined;
+  return `${Number(m[1])} ${host === '' ? '.' : host}`;
+}
+
+/** Why an MX record cannot be compared with DNS, or undefined when it can. */
+function mxNotComparable(r: ResourceRecord, value: string | undefined): string | undefined {
+  if (r.relative || underStandIn(r.owner!)) return 'its zone is named by an expression, known only at deploy time';
+  if (r.rdata.some((d) => d.includes(HOLE)) || value === undefined) return 'its preference or exchange is not known from the file';
+  return undefined;
+}
 
 /** The kind of policy record a name holds by its place (`_dmarc.`, `<selector>._domainkey.`…), for a CNAME there. */
 export function kindByName(owner: string): DriftEntry['kind'] | undefined {
@@ -96,7 +121,7 @@ function notComparable(s: AnalyzedSite): string | undefined {
  * `resolver` serves at their names; all names asked at once.
  */
 export async function compareWithDns(sites: readonly AnalyzedSite[], resolver: Resolver, records: readonly ResourceRecord[] = []): Promise<DriftResult> {
-  const groups = new Map<string, { owner: string; kind: DriftEntry['kind']; files: DriftPlace[] }>();
+  const groups = new Map<string, { owner: string; kind: DriftKind; files: DriftPlace[] }>();
   const skipped: DriftResult['skipped'] = [];
   const seen = new Set<string>();
   for (const s of sites) {
@@ -116,6 +141,22 @@ export async function compareWithDns(sites: readonly AnalyzedSite[], resolver: R
     group.files.push({ uri: s.site.uri, start: s.site.range.start, value: s.site.value, type: 'TXT' });
   }
   for (const r of records) {
+    if (r.type === 'MX' && r.owner !== undefined && !r.superseded) {
+      const key = `${r.uri}\0${r.range.start}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const value = mxValue(mxData(r));
+      const why = mxNotComparable(r, value);
+      if (why) {
+        skipped.push({ uri: r.uri, start: r.range.start, owner: r.owner, why });
+        continue;
+      }
+      const g = `${r.owner}\0mx`;
+      let group = groups.get(g);
+      if (!group) groups.set(g, (group = { owner: r.owner, kind: 'mx', files: [] }));
+      group.files.push({ uri: r.uri, start: r.range.start, value: value!, type: 'MX' });
+      continue;
+    }
     if (r.type !== 'CNAME' || r.owner === undefined || r.superseded) continue;
     const kind = kindByName(r.owner);
     if (!kind) continue;
@@ -134,12 +175,16 @@ export async function compareWithDns(sites: readonly AnalyzedSite[], resolver: R
     group.files.push({ uri: r.uri, start: r.range.start, value: target!, type: 'CNAME' });
   }
   const asked = new Map<string, Promise<DnsAnswer>>();
-  for (const { owner } of groups.values()) if (!asked.has(owner)) asked.set(owner, resolver.resolve(owner, 'TXT'));
+  const question = (owner: string, kind: DriftKind) => `${kind === 'mx' ? 'MX' : 'TXT'} ${owner}`;
+  for (const { owner, kind } of groups.values()) {
+    const q = question(owner, kind);
+    if (!asked.has(q)) asked.set(q, resolver.resolve(owner, kind === 'mx' ? 'MX' : 'TXT'));
+  }
   const entries: DriftEntry[] = [];
   for (const { owner, kind, files } of groups.values()) {
-    const answer = await asked.get(owner)!;
+    const answer = await asked.get(question(owner, kind))!;
     // Records at the end of a CNAME chain are classified by the name asked, as receivers read them.
-    const served = answer.status === 'ok' ? answer.records.filter((v) => classify({ owner, value: v }) === kind) : [];
+    const served = answer.status !== 'ok' ? [] : kind === 'mx' ? [...new Set(answer.records.map((v) => mxValue(v) ?? v))] : answer.records.filter((v) => classify({ owner, value: v }) === kind);
     const servedCname = answer.status !== 'error' ? answer.aliases?.[0] : undefined;
     // What the files publish at the name, and what DNS serves there: a CNAME stands for what it leads to.
     const mine = new Set(files.map((f) => (f.type === 'CNAME' ? `CNAME ${f.value}` : f.value)));
@@ -183,7 +228,7 @@ export function formatDrift(r: DriftResult, where: Where, server: string): strin
     const a = e.answer;
     const head = `${where(e.files[0].uri, e.files[0].start)}: ${e.owner} ${KIND_NAMES[e.kind]}`;
     if (e.status === 'unknown') lines.push(`${head}: not known: ${a.status === 'error' ? a.message : ''}`);
-    else if (e.status === 'not-deployed') lines.push(`${head}: not in DNS (${a.status === 'nxdomain' ? 'the name does not exist' : a.status === 'nodata' ? `no ${e.files.some((f) => f.type === 'CNAME') ? 'CNAME or TXT' : 'TXT'} record there` : `TXT there, none ${KIND_NAMES[e.kind]}`})`);
+    else if (e.status === 'not-deployed') lines.push(`${head}: not in DNS (${a.status === 'nxdomain' ? 'the name does not exist' : a.status === 'nodata' ? `no ${e.kind === 'mx' ? 'MX' : e.files.some((f) => f.type === 'CNAME') ? 'CNAME or TXT' : 'TXT'} record there` : `TXT there, none ${KIND_NAMES[e.kind]}`})`);
     else {
       lines.push(`${head}: differs`);
       for (const v of e.onlyInFiles) lines.push(`    files: ${clip(v)}`);
