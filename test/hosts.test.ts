@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { readReports } from '../server/src/reports/aggregate';
 import { sourceHosts } from '../server/src/reports/hosts';
+import { sourceVerdicts } from '../server/src/reports/sources';
 import { LiveResolver } from '../server/src/dns/live';
 import { ChainResolver } from '../server/src/dns/chain';
 import { startDnsServer, type DnsServer } from './dns-server';
@@ -41,12 +42,15 @@ const ZONE = {
   'mail6.example.com': [{ type: 'AAAA' as const, data: '2001:db8::25' }],
   '12.129.2.198.in-addr.arpa': [{ type: 'PTR' as const, data: 'mail129-12.mcsv.net.' }],
   'mail129-12.mcsv.net': [{ type: 'A' as const, data: '198.2.129.12' }],
+  // The From domain's SPF record, with an include the workspace does not hold: only DNS decides.
+  'example.com': [{ type: 'TXT' as const, data: 'v=spf1 ip4:192.0.2.0/24 include:esp.test -all' }],
+  'esp.test': [{ type: 'TXT' as const, data: 'v=spf1 ip4:198.51.100.0/24 ~all' }],
 };
 
 describe('host names of report sources (PTR) over a loopback DNS server', () => {
   let server: DnsServer;
   before(async () => {
-    server = await startDnsServer(ZONE, { silent: new Set(['6.113.0.203.in-addr.arpa']) });
+    server = await startDnsServer(ZONE, { silent: new Set(['6.113.0.203.in-addr.arpa', 'silent.test']) });
   });
   after(() => server.close());
 
@@ -72,6 +76,30 @@ describe('host names of report sources (PTR) over a loopback DNS server', () => 
     const offline = await sourceHosts(reports, new ChainResolver(undefined, undefined), { budgetMs: 800 });
     assert.deepEqual([Object.keys(offline.hosts).length, offline.unanswered, offline.error], [0, 6, 'offline, and not defined in the workspace']);
     assert.ok(performance.now() - t1 < 500);
+  });
+
+  it('says what the SPF record of each unnamed source’s From domain says of it, asked of DNS, within the budget', async () => {
+    const { reports } = readReports(Buffer.from(report(ROWS)), 'r.xml');
+    const resolver = new LiveResolver({ servers: [`127.0.0.1:${server.port}`], timeoutMs: 5000 });
+    const r = await sourceVerdicts(reports, resolver, { budgetMs: 3000 });
+    assert.deepEqual(r.spf, {
+      '192.0.2.1': 'authorised by the SPF record of example.com',
+      // By the include outside any workspace.
+      '198.51.100.9': 'authorised by the SPF record of example.com',
+      '203.0.113.5': 'not authorised by the SPF record of example.com (fail)',
+      '2001:db8::25': 'not authorised by the SPF record of example.com (fail)',
+      '203.0.113.6': 'not authorised by the SPF record of example.com (fail)',
+      '198.2.129.12': 'not authorised by the SPF record of example.com (fail)',
+    });
+    assert.deepEqual([r.asked, r.undecided], [6, 0]);
+    // The sources with most mail first, at most `max`.
+    assert.deepEqual(Object.keys((await sourceVerdicts(reports, resolver, { max: 2 })).spf).sort(), ['192.0.2.1', '198.51.100.9']);
+    // A From domain whose DNS never answers: nothing said, and no waiting past the budget.
+    const silent = readReports(Buffer.from(report(ROWS.slice(0, 2)).replaceAll('example.com', 'silent.test')), 's.xml').reports;
+    const t0 = performance.now();
+    const none = await sourceVerdicts(silent, resolver, { budgetMs: 300 });
+    assert.ok(performance.now() - t0 < 1500, `${performance.now() - t0} ms`);
+    assert.deepEqual([none.spf, none.asked, none.undecided], [{}, 2, 2]);
   });
 
   it('dmarc-lens report --hosts names the sources in text, JSON and the saved page', async () => {
@@ -109,8 +137,9 @@ describe('host names of report sources (PTR) over a loopback DNS server', () => 
     fs.writeFileSync(path.join(dir, 'example.com.zone'), '$ORIGIN example.com.\n@ IN SOA ns hostmaster 1 3600 600 86400 300\n@ IN NS ns\nns IN A 192.0.2.53\nmail IN A 192.0.2.1\n');
     const client = await startServer(dir, { dns: { mode: 'offline' } });
     try {
-      const r = (await client.conn.sendRequest('dmarcLens/sourceHosts', { uri: pathToFileURL(path.join(dir, 'r.xml')).href })) as { hosts: Record<string, { name: string; confirmed: boolean }>; unanswered: number; dns: string };
+      const r = (await client.conn.sendRequest('dmarcLens/sourceHosts', { uri: pathToFileURL(path.join(dir, 'r.xml')).href })) as { hosts: Record<string, { name: string; confirmed: boolean }>; unanswered: number; dns: string; spf?: unknown };
       assert.deepEqual([r.hosts, r.dns], [{ '192.0.2.1': { name: 'mail.example.com', confirmed: true } }, 'offline']);
+      assert.equal(r.spf, undefined, 'offline, the SPF verdicts are the workspace’s, which the preview already has');
       assert.equal(r.unanswered, 2, 'the addresses outside the workspace’s zones have no answer offline');
     } finally {
       await client.stop();
@@ -123,8 +152,10 @@ describe('host names of report sources (PTR) over a loopback DNS server', () => 
     fs.writeFileSync(path.join(dir, 'r.xml'), report(ROWS.slice(0, 3)));
     const client = await startServer(dir, { dns: { mode: 'live', servers: [`127.0.0.1:${server.port}`] } });
     try {
-      const r = (await client.conn.sendRequest('dmarcLens/sourceHosts', { uri: pathToFileURL(path.join(dir, 'r.xml')).href })) as { hosts: Record<string, { name: string; confirmed: boolean }>; asked: number; unnamed: number; dns: string };
+      const r = (await client.conn.sendRequest('dmarcLens/sourceHosts', { uri: pathToFileURL(path.join(dir, 'r.xml')).href })) as { hosts: Record<string, { name: string; confirmed: boolean }>; asked: number; unnamed: number; dns: string; spf: Record<string, string> };
       assert.deepEqual([r.hosts['192.0.2.1'], r.hosts['198.51.100.9'], r.asked, r.unnamed, r.dns], [{ name: 'mail.example.com', confirmed: true }, { name: 'mail.google.com', confirmed: false }, 3, 1, 'live']);
+      // What the From domain's SPF record in DNS says of each source (the workspace has no record of example.com).
+      assert.deepEqual(r.spf, { '192.0.2.1': 'authorised by the SPF record of example.com', '198.51.100.9': 'authorised by the SPF record of example.com', '203.0.113.5': 'not authorised by the SPF record of example.com (fail)' });
       // The filter bar's scope applies: none of the reports, no source asked.
       const none = (await client.conn.sendRequest('dmarcLens/sourceHosts', { uri: pathToFileURL(path.join(dir, 'r.xml')).href, scope: { domains: ['other.example'] } })) as { asked: number };
       assert.equal(none.asked, 0);

@@ -254,7 +254,16 @@ describe('report preview in Chromium', () => {
     assert.match(await p.textContent('#services'), /192\.0\.2\.25 <b>mx<\/b>\.northwind\.example \(unconfirmed\)/);
     await p.fill('#filter', 'mcsv.net');
     await p.waitForFunction(() => document.querySelector('#shown')?.textContent === '1 of 3 records');
-    assert.deepEqual(await p.evaluate(() => (window as unknown as { posted: { type: string; named?: number }[] }).posted.filter((m) => m.type === 'hosts-shown')), [{ type: 'hosts-shown', named: 2 }]);
+    assert.deepEqual(await p.evaluate(() => (window as unknown as { posted: { type: string; named?: number }[] }).posted.filter((m) => m.type === 'hosts-shown')), [{ type: 'hosts-shown', named: 2, verdicts: 0 }]);
+    // With DNS, the host also sends what the From domain's SPF record says of the unnamed sources the files could not decide.
+    const toAlign = (): Promise<string[]> => p.$$eval('#services tbody tr', (trs: Element[]) => trs.map((tr) => `${tr.querySelector('td')?.textContent?.split(' ')[0]}: ${tr.lastElementChild?.textContent}`));
+    assert.ok((await toAlign()).includes('203.0.113.66: unknown source: authorise it if it is yours'), (await toAlign()).join(' | '));
+    await p.evaluate(() => window.postMessage({ type: 'hosts', hosts: {}, spf: { '203.0.113.66': 'not authorised by the SPF record of northwind.example (fail)', '192.0.2.25': 'authorised by the SPF record of northwind.example', 'Mailchimp': 'x' } }, '*'));
+    await p.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.filter((m) => m.type === 'hosts-shown').length === 2);
+    const after = await toAlign();
+    assert.ok(after.includes('203.0.113.66: not authorised by the SPF record of northwind.example (fail) (DNS): authorise it if it is yours'), after.join(' | '));
+    assert.ok(after.includes('192.0.2.25: authorised by the SPF record of northwind.example (DNS)'), after.join(' | '));
+    assert.ok(!after.some((r: string) => r.startsWith('Mailchimp') && r.includes('x')), 'a platform row takes no verdict');
     assert.deepEqual(errors, []);
     await p.close();
     // A saved page (report --hosts --format html) carries its names in the model.

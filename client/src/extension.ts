@@ -324,11 +324,12 @@ async function showReport(context: vscode.ExtensionContext, key: string, panel: 
 /** What the page did with the host names last sent (`hosts-shown`), by key: the e2e tests read it. */
 const hostsShown = new Map<string, unknown>();
 
-/** After the page is shown: the host names of its sources (DNS may be slow or absent; the page does not wait for them). */
+/** After the page is shown: the host names of its sources and, with DNS, their SPF verdicts (DNS may be slow or absent; the page does not wait for them). */
 async function sendHosts(key: string, panel: vscode.WebviewPanel, scope: unknown): Promise<void> {
   try {
-    const r = await client?.sendRequest<{ hosts: Record<string, unknown> }>('dmarcLens/sourceHosts', { ...readParams(key), scope });
-    if (r && Object.keys(r.hosts).length) await panel.webview.postMessage({ type: 'hosts', hosts: r.hosts });
+    const r = await client?.sendRequest<{ hosts: Record<string, unknown>; spf?: Record<string, string> }>('dmarcLens/sourceHosts', { ...readParams(key), scope });
+    // With DNS, also what the SPF record of each unnamed source's From domain says of it, where the files alone could not tell.
+    if (r && (Object.keys(r.hosts).length || Object.keys(r.spf ?? {}).length)) await panel.webview.postMessage({ type: 'hosts', hosts: r.hosts, spf: r.spf });
   } catch {
     // A panel closed meanwhile, or a server restarting: the addresses stay as they are.
   }

@@ -440,7 +440,26 @@ function render(model: Model, parseMs = 0): void {
         'services',
         ['Service', 'Sources', 'Messages', 'DMARC pass', 'DKIM pass', 'DKIM aligned', 'SPF pass', 'SPF aligned', 'To align'],
         // A source no platform names is its own address: its host name, once known, says more.
-        st.byService.slice(0, 100).map((v) => [v.provider ? v.service : sourceCell(v.service), num(v.sources), num(v.messages), share(v.pass, v.messages), share(v.dkimPass, v.messages), share(v.dkimAligned, v.messages), share(v.spfPass, v.messages), share(v.spfAligned, v.messages), v.publish ? `publish ${v.publish}` : v.published ? `set up in the workspace now (${v.published}): mail sent since then should align` : v.spf?.startsWith('authorised') ? `${v.spf} (workspace)${v.pass < v.messages ? ', yet some of its mail fails DMARC: check the envelope domain and DKIM signature it sends with' : ''}` : v.spf ? `${v.spf}: authorise it if it is yours` : v.pass < v.messages && !v.provider ? 'unknown source: authorise it if it is yours' : '']),
+        st.byService.slice(0, 100).map((v) => [
+          v.provider ? v.service : sourceCell(v.service),
+          num(v.sources),
+          num(v.messages),
+          share(v.pass, v.messages),
+          share(v.dkimPass, v.messages),
+          share(v.dkimAligned, v.messages),
+          share(v.spfPass, v.messages),
+          share(v.spfAligned, v.messages),
+          v.publish
+            ? `publish ${v.publish}`
+            : v.published
+              ? `set up in the workspace now (${v.published}): mail sent since then should align`
+              : !v.provider && v.spf
+                ? spfAdvice(v.spf, 'workspace', v.pass < v.messages)
+                : !v.provider
+                  ? // The files could not tell: the host may ask DNS after the page is shown (showVerdicts).
+                    el('span', { 'data-spf-for': v.service, 'data-failing': v.pass < v.messages ? '1' : '' }, v.pass < v.messages ? 'unknown source: authorise it if it is yours' : '')
+                  : '',
+        ]),
         [1, 2, 3, 4, 5, 6, 7],
       ),
     );
@@ -465,8 +484,26 @@ function render(model: Model, parseMs = 0): void {
   requestAnimationFrame(() => vscode.postMessage({ type: 'ready', reports: s.reports, records: model.rows.length, messages: s.messages, domains: s.domains, scope: model.scope?.applied, passRate: s.passRate, parseMs: Math.round(parseMs), renderMs: Math.round(performance.now() - started), sinceNavigationMs: Math.round(performance.now()) }));
 }
 
+/** What an SPF verdict on an unnamed source means for its owner, and where it came from (the workspace's records or DNS). */
+function spfAdvice(spf: string, from: 'workspace' | 'DNS', failing: boolean): string {
+  return spf.startsWith('authorised') ? `${spf} (${from})${failing ? ', yet some of its mail fails DMARC: check the envelope domain and DKIM signature it sends with' : ''}` : `${spf} (${from}): authorise it if it is yours`;
+}
+
+/** SPF verdicts from DNS for the unnamed sources the files could not decide (the host asks after the page is shown). */
+function showVerdicts(spf: unknown): number {
+  if (typeof spf !== 'object' || spf === null) return 0;
+  let shown = 0;
+  for (const cell of Array.from(document.querySelectorAll<HTMLElement>('#services [data-spf-for]'))) {
+    const v = (spf as Record<string, unknown>)[cell.dataset.spfFor ?? ''];
+    if (typeof v !== 'string' || !v) continue;
+    cell.textContent = spfAdvice(v, 'DNS', cell.dataset.failing === '1');
+    shown++;
+  }
+  return shown;
+}
+
 /** Host names for the source addresses (the host looks them up after the page is shown): filled in where the addresses are. */
-function showHosts(hosts: unknown): void {
+function showHosts(hosts: unknown, spf?: unknown): void {
   if (typeof hosts !== 'object' || hosts === null) return;
   for (const [ip, h] of Object.entries(hosts as Record<string, { name?: unknown; confirmed?: unknown }>))
     if (typeof h?.name === 'string' && h.name) hostNames.set(ip, { name: h.name, confirmed: h.confirmed === true, ...(typeof (h as { platform?: unknown }).platform === 'string' ? { platform: (h as { platform: string }).platform } : {}) });
@@ -475,12 +512,13 @@ function showHosts(hosts: unknown): void {
     cell.querySelector('.host')!.textContent = t ? ` ${t}` : '';
   }
   shownRecords?.refreshHosts();
-  vscode.postMessage({ type: 'hosts-shown', named: hostNames.size });
+  const verdicts = showVerdicts(spf);
+  vscode.postMessage({ type: 'hosts-shown', named: hostNames.size, verdicts });
 }
 
 window.addEventListener('message', (e: MessageEvent) => {
   if (e.data?.type === 'model') render(e.data.model as Model);
-  else if (e.data?.type === 'hosts') showHosts(e.data.hosts);
+  else if (e.data?.type === 'hosts') showHosts(e.data.hosts, e.data.spf);
   else if (e.data?.type === 'error') {
     // The host could not read the reports for the filter bar's choice: the page stays as it was, and says so.
     restoreBar?.();

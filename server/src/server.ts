@@ -73,7 +73,7 @@ import { referrerKey, signerKey, WorkspaceIndex, type IndexEntry } from './works
 import { cnameTarget, mxData, nsHost, srvTarget } from './records/cname';
 import { mxHost } from './dns/types';
 import { ChainResolver, WorkspaceResolver } from './dns/chain';
-import { workspaceSources } from './reports/sources';
+import { sourceVerdicts, workspaceSources } from './reports/sources';
 import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { treeFindings } from './spf/findings';
@@ -1025,7 +1025,11 @@ connection.onRequest('dmarcLens/sourceHosts', async (params: { uri?: string; wor
   const set = await readReportSet(params);
   await indexed;
   const dns = !trusted ? 'untrusted' : dnsMode;
-  return { ...(await sourceHosts(dedupeReports(set.reports).reports, resolver(), { budgetMs: 4000 })), dns };
+  const { reports } = dedupeReports(set.reports);
+  // With DNS: also what the SPF record of each unnamed source's From domain says of it, where the
+  // workspace alone could not tell (readReport answered from the files only); at the same time.
+  const [hosts, verdicts] = await Promise.all([sourceHosts(reports, resolver(), { budgetMs: 4000 }), dns === 'live' ? sourceVerdicts(reports, resolver(), { budgetMs: 4000 }) : undefined]);
+  return { ...hosts, ...(verdicts ? { spf: verdicts.spf } : {}), dns };
 });
 
 /** The preview's Export CSV: the records of the reports it shows (each report once), as `report --format csv` writes them. */

@@ -28,14 +28,77 @@ export async function workspaceSources(reports: readonly AggregateReport[], reso
   await Promise.all(
     pairs.map(async (key) => {
       const [ip, from] = key.split(' ');
-      try {
-        const r = await checkHost({ ip, sender: `postmaster@${from}`, helo: from, resolver });
-        if (r.result === 'pass') said.set(key, `authorised by the SPF record of ${from}`);
-        else if (r.result === 'fail' || r.result === 'softfail') said.set(key, `not authorised by the SPF record of ${from} (${r.result})`);
-      } catch {
-        // An address the evaluator refuses says nothing.
-      }
+      const v = await verdict(ip, from, resolver);
+      if (v) said.set(key, v);
     }),
   );
   return (ip, from) => said.get(`${ip} ${from}`);
+}
+
+/** What the SPF record of `from` says of `ip` (check_host), when it decides: pass, fail or softfail. */
+async function verdict(ip: string, from: string, resolver: Resolver): Promise<string | undefined> {
+  try {
+    const r = await checkHost({ ip, sender: `postmaster@${from}`, helo: from, resolver });
+    if (r.result === 'pass') return `authorised by the SPF record of ${from}`;
+    if (r.result === 'fail' || r.result === 'softfail') return `not authorised by the SPF record of ${from} (${r.result})`;
+  } catch {
+    // An address the evaluator refuses says nothing.
+  }
+  return undefined;
+}
+
+export interface SourceVerdicts {
+  /** By source address: what the SPF record of the From domain it sent most mail for says of it. */
+  spf: Record<string, string>;
+  /** Sources asked, and those whose verdict did not come within the budget or was not decided (neutral, none, an error). */
+  asked: number;
+  undecided: number;
+}
+
+/**
+ * The SPF verdicts of the sources no platform names, each for the From domain it sent most mail for (as
+ * the preview's services table pairs them), by address, the `max` with most mail, asked of `resolver`
+ * (the workspace's records, then DNS) within `budgetMs`: what the preview fills in after it is shown,
+ * where the workspace alone could not decide (an include of a provider outside it, a domain whose SPF
+ * record is not in the files). A verdict that comes after the budget is dropped.
+ */
+export async function sourceVerdicts(reports: readonly AggregateReport[], resolver: Resolver, options: { max?: number; budgetMs?: number } = {}): Promise<SourceVerdicts> {
+  const { max = 100, budgetMs = 4000 } = options;
+  // Per address, its mail and the From domains it sent for, in the order met (the first of equal volume wins, as in reportStats).
+  const byIp = new Map<string, { messages: number; froms: Map<string, number> }>();
+  for (const r of reports)
+    for (const rec of r.records) {
+      if (!rec.sourceIp || serviceOf(rec)) continue;
+      const from = (rec.headerFrom || r.policy.domain).toLowerCase().replace(/\.$/, '');
+      let s = byIp.get(rec.sourceIp);
+      if (!s) byIp.set(rec.sourceIp, (s = { messages: 0, froms: new Map() }));
+      s.messages += rec.count;
+      if (from) s.froms.set(from, (s.froms.get(from) ?? 0) + rec.count);
+    }
+  const chosen: [string, string][] = [];
+  for (const [ip, s] of [...byIp.entries()].sort((a, b) => b[1].messages - a[1].messages).slice(0, max)) {
+    let from: string | undefined;
+    let most = -1;
+    for (const [f, n] of s.froms)
+      if (n > most) {
+        from = f;
+        most = n;
+      }
+    if (from !== undefined) chosen.push([ip, from]);
+  }
+  const spf: Record<string, string> = {};
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)));
+  await Promise.race([
+    Promise.all(
+      chosen.map(async ([ip, from]) => {
+        const v = await verdict(ip, from, resolver);
+        if (v && timer) spf[ip] = v;
+      }),
+    ),
+    deadline,
+  ]);
+  clearTimeout(timer);
+  timer = undefined;
+  return { spf: { ...spf }, asked: chosen.length, undecided: chosen.length - Object.keys(spf).length };
 }
