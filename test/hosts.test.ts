@@ -118,13 +118,19 @@ describe('host names of report sources (PTR) over a loopback DNS server', () => 
       assert.match(text.stdout, /^ {2}failing: 198\.51\.100\.9 \(mail\.google\.com, unconfirmed\) 40 messages/m);
       assert.match(text.stdout, /^ {2}failing: 203\.0\.113\.5 30 messages/m);
       assert.match(text.stdout, /^ {2}host names: 2 of the 3 sources with most mail named by their PTR record \(1 confirmed by their own address records\), 1 without one, 0 unanswered$/m);
+      // And what the From domain's SPF record in DNS says of each (no workspace: DNS alone, by the include outside it too).
+      assert.match(text.stdout, /^ {2}service: 198\.51\.100\.9 \(mail\.google\.com, unconfirmed\) \(authorised by the SPF record of example\.com\): 40 messages/m);
+      assert.match(text.stdout, /^ {2}service: 203\.0\.113\.5 \(not authorised by the SPF record of example\.com \(fail\)\): 30 messages/m);
       const json = JSON.parse((await cli('--format', 'json')).stdout);
       assert.deepEqual(json.summary.sourceHosts, { hosts: { '192.0.2.1': { name: 'mail.example.com', confirmed: true }, '198.51.100.9': { name: 'mail.google.com', confirmed: false } }, asked: 3, unnamed: 1, unanswered: 0 });
       const html = (await cli('--format', 'html')).stdout;
-      assert.deepEqual(JSON.parse(/<script type="application\/json" id="model">(.*?)<\/script>/s.exec(html)![1]).hosts['192.0.2.1'], { name: 'mail.example.com', confirmed: true });
+      const model = JSON.parse(/<script type="application\/json" id="model">(.*?)<\/script>/s.exec(html)![1]);
+      assert.deepEqual(model.hosts['192.0.2.1'], { name: 'mail.example.com', confirmed: true });
+      assert.equal(model.verdictsFrom, 'dns');
+      assert.equal(model.stats.byService.find((v: { service: string }) => v.service === '203.0.113.5').spf, 'not authorised by the SPF record of example.com (fail)');
       // Without --hosts, no DNS query and nothing said of host names.
       const plain = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'report', file], { encoding: 'utf8' });
-      assert.doesNotMatch(plain.stdout, /host names|mail\.example\.com/);
+      assert.doesNotMatch(plain.stdout, /host names|mail\.example\.com|authorised/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -16,7 +16,7 @@ interface Report { origin: string; schema: string; orgName: string; reportId: st
 type Failure = [number | null, string, string, string, string, string, string, string, string];
 /** What the filter bar offers (every policy domain, the whole span) and what is shown (`applied`). */
 interface Scope { domains: string[]; begin?: number; end?: number; applied: { domains?: string[]; since?: number; until?: number }; leftOut: number }
-interface Model { more?: { services: number; failingSources: number }; scope?: Scope; hosts?: Record<string, { name: string; confirmed: boolean; platform?: string }>; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
+interface Model { more?: { services: number; failingSources: number }; scope?: Scope; hosts?: Record<string, { name: string; confirmed: boolean; platform?: string }>; /** Where the model's SPF verdicts on unnamed sources came from (a saved `report --hosts` page: the workspace, then DNS). */ verdictsFrom?: string; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
 /** In VS Code the page has a host that reads the reports again for another domain or span; a saved HTML page has not. */
@@ -454,7 +454,7 @@ function render(model: Model, parseMs = 0): void {
             : v.published
               ? `set up in the workspace now (${v.published}): mail sent since then should align`
               : !v.provider && v.spf
-                ? spfAdvice(v.spf, 'workspace', v.pass < v.messages)
+                ? spfAdvice(v.spf, model.verdictsFrom === 'dns' ? 'workspace and DNS' : 'workspace', v.pass < v.messages)
                 : !v.provider
                   ? // The files could not tell: the host may ask DNS after the page is shown (showVerdicts).
                     el('span', { 'data-spf-for': v.service, 'data-failing': v.pass < v.messages ? '1' : '' }, v.pass < v.messages ? 'unknown source: authorise it if it is yours' : '')
@@ -485,7 +485,7 @@ function render(model: Model, parseMs = 0): void {
 }
 
 /** What an SPF verdict on an unnamed source means for its owner, and where it came from (the workspace's records or DNS). */
-function spfAdvice(spf: string, from: 'workspace' | 'DNS', failing: boolean): string {
+function spfAdvice(spf: string, from: 'workspace' | 'DNS' | 'workspace and DNS', failing: boolean): string {
   return spf.startsWith('authorised') ? `${spf} (${from})${failing ? ', yet some of its mail fails DMARC: check the envelope domain and DKIM signature it sends with' : ''}` : `${spf} (${from}): authorise it if it is yours`;
 }
 

@@ -1053,10 +1053,16 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
   // With --workspace, a platform failing in the reports whose set-up the files now publish is said to be set up, not told to publish it.
   // And a source no platform names is said to be authorised by the From domain's SPF record there, or not.
   const index = args.workspace ? workspaceIndexOf(args.workspace) : undefined;
-  const workspace = index ? { setUp: workspaceSetUp(index), sourceOf: await workspaceSources(reports, new ChainResolver(new WorkspaceResolver(index), undefined)) } : {};
+  // --hosts asks DNS about the sources (the workspace's records first): their host names, and what the SPF
+  // record of the From domain says of those no platform names, where the files alone cannot tell; within a time budget.
+  const budgetMs = Math.max(4000, args.timeoutMs ?? 0);
+  const dns = args.hosts ? new ChainResolver(index ? new WorkspaceResolver(index) : undefined, args.offline ? undefined : new LiveResolver({ servers: args.dns ? [args.dns] : undefined, timeoutMs: args.timeoutMs ?? 1500 })) : undefined;
+  const [sourceOf, named] = await Promise.all([
+    dns && !args.offline ? workspaceSources(reports, dns, undefined, budgetMs) : index ? workspaceSources(reports, new ChainResolver(new WorkspaceResolver(index), undefined)) : undefined,
+    dns ? sourceHosts(reports, dns, { budgetMs }) : undefined,
+  ]);
+  const workspace = { ...(index ? { setUp: workspaceSetUp(index) } : {}), ...(sourceOf ? { sourceOf } : {}) };
   const stats = reportStats(reports, { byIp: args.format !== 'text', ...workspace });
-  // --hosts: the host names of the sources with most mail (PTR, confirmed by the name's own address records), within a time budget.
-  const named = args.hosts ? await sourceHosts(reports, new ChainResolver(index ? new WorkspaceResolver(index) : undefined, args.offline ? undefined : new LiveResolver({ servers: args.dns ? [args.dns] : undefined, timeoutMs: args.timeoutMs ?? 1500 })), { budgetMs: Math.max(4000, args.timeoutMs ?? 0) }) : undefined;
   const hostOf = (ip: string) => {
     const h = named?.hosts[ip];
     return h ? ` (${h.name}${h.platform ? `: ${h.platform}` : ''}${h.confirmed ? '' : ', unconfirmed'})` : '';
@@ -1066,7 +1072,7 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
     const script = readTextFile(path.join(__dirname, 'webview.js'));
     if (script === undefined) throw new UsageError('the preview script (dist/webview.js) is missing; run npm run build');
     const nonce = crypto.randomBytes(16).toString('base64url');
-    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: { ...previewModel(reports, failures, failureReports, workspace, { domains: [...allDomains].sort(), begin: first, end: last, applied: filtered ? scope : {}, leftOut }), ...(named ? { hosts: named.hosts } : {}) } }));
+    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: { ...previewModel(reports, failures, failureReports, workspace, { domains: [...allDomains].sort(), begin: first, end: last, applied: filtered ? scope : {}, leftOut }), ...(named ? { hosts: named.hosts } : {}), ...(dns && !args.offline ? { verdictsFrom: 'dns' } : {}) } }));
   } else if (args.format === 'json') {
     const forensic = failureReports.map(({ arrivalDate, ...f }) => ({ file: f.origin, ...f, arrivalDate: iso(arrivalDate) }));
     out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...(filtered ? { leftOut } : {}), ...statsJson(stats), ...(named ? { sourceHosts: named } : {}) } }, null, 2) + '\n');

@@ -13,7 +13,7 @@ import { serviceOf, type SourceOf } from './stats';
 /** The most source/From pairs evaluated (by volume): a report of 100 000 sources is not evaluated whole. */
 export const MAX_SOURCES = 500;
 
-export async function workspaceSources(reports: readonly AggregateReport[], resolver: Resolver, max = MAX_SOURCES): Promise<SourceOf> {
+export async function workspaceSources(reports: readonly AggregateReport[], resolver: Resolver, max = MAX_SOURCES, budgetMs?: number): Promise<SourceOf> {
   const volume = new Map<string, number>();
   for (const r of reports)
     for (const rec of r.records) {
@@ -25,14 +25,31 @@ export async function workspaceSources(reports: readonly AggregateReport[], reso
     }
   const pairs = [...volume.entries()].sort((a, b) => b[1] - a[1]).slice(0, max).map(([k]) => k);
   const said = new Map<string, string>();
-  await Promise.all(
-    pairs.map(async (key) => {
-      const [ip, from] = key.split(' ');
-      const v = await verdict(ip, from, resolver);
-      if (v) said.set(key, v);
-    }),
+  // With a budget (a resolver that asks DNS), what has not come by then says nothing.
+  let open = true;
+  await within(
+    Promise.all(
+      pairs.map(async (key) => {
+        const [ip, from] = key.split(' ');
+        const v = await verdict(ip, from, resolver);
+        if (v && open) said.set(key, v);
+      }),
+    ),
+    budgetMs,
   );
+  open = false;
   return (ip, from) => said.get(`${ip} ${from}`);
+}
+
+/** Waits for `work`, or `budgetMs` when given, whichever comes first. */
+async function within(work: Promise<unknown>, budgetMs: number | undefined): Promise<void> {
+  if (budgetMs === undefined) {
+    await work;
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)))]);
+  clearTimeout(timer);
 }
 
 /** What the SPF record of `from` says of `ip` (check_host), when it decides: pass, fail or softfail. */
@@ -87,18 +104,16 @@ export async function sourceVerdicts(reports: readonly AggregateReport[], resolv
     if (from !== undefined) chosen.push([ip, from]);
   }
   const spf: Record<string, string> = {};
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)));
-  await Promise.race([
+  let open = true;
+  await within(
     Promise.all(
       chosen.map(async ([ip, from]) => {
         const v = await verdict(ip, from, resolver);
-        if (v && timer) spf[ip] = v;
+        if (v && open) spf[ip] = v;
       }),
     ),
-    deadline,
-  ]);
-  clearTimeout(timer);
-  timer = undefined;
-  return { spf: { ...spf }, asked: chosen.length, undecided: chosen.length - Object.keys(spf).length };
+    budgetMs,
+  );
+  open = false;
+  return { spf, asked: chosen.length, undecided: chosen.length - Object.keys(spf).length };
 }
