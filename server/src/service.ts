@@ -27,7 +27,7 @@ import { readTerraform, readTerraformJson } from './sources/terraform';
 import { readDnscontrol } from './sources/dnscontrol';
 import { readFallback } from './sources/fallback';
 import { mxMatches, readMtaStsPolicy } from './sources/mtastspolicy';
-import { mxData } from './records/cname';
+import { hostRange, mxData } from './records/cname';
 import { mxHost } from './dns/types';
 import { parseDocument as parseYamlDocument } from 'yaml';
 import { isDnscontrolName, isJavaScriptName, isMtaStsPolicyName, isProseOrCodeName, isYamlSourceName, isZoneFileName, looksLikeDnscontrol } from './files';
@@ -448,7 +448,7 @@ export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], e
         });
       },
       reportAt(record, message, options = {}) {
-        out.push({ rule: rule.id, severity: options.severity, message, uri: record.uri, docRange: (options.target && record.dataRange) || record.range, related: options.related, docFixes: options.docFixes, anchors: [record, ...(options.anchors ?? [])] });
+        out.push({ rule: rule.id, severity: options.severity, message, uri: record.uri, docRange: (options.target && (record.dataRange ?? hostRange(record))) || record.range, related: options.related, docFixes: options.docFixes, anchors: [record, ...(options.anchors ?? [])] });
       },
     });
     if (ruleTimings) ruleTimings.set(rule.id, (ruleTimings.get(rule.id) ?? 0) + performance.now() - t0);

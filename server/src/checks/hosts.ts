@@ -385,7 +385,7 @@ export const srvTargetNoAddress: ModelRule = {
 
 export const hostRules: ModelRule[] = [mxTargetIsCname, mxTargetNoAddress, mxTargetIsAddress, nsTargetIsCname, nsTargetNoAddress, srvTargetIsCname, srvTargetNoAddress];
 
-/** A finding about the host a record names: where the file writes that name (infrastructure as code), else on the record. */
+/** A finding about the host a record names: where the file writes that name (infrastructure as code, a zone file's MX/NS/SRV host), else on the record. */
 function reportTarget(ctx: ModelContext, record: ResourceRecord, message: string, options: Parameters<ModelContext['reportAt']>[2] = {}): void {
   ctx.reportAt(record, message, { ...options, target: true });
 }

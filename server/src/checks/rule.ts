@@ -135,7 +135,8 @@ export interface ModelContext {
   /**
    * For findings on records that are not TXT (e.g. a CNAME): the range is the record's; with `target`,
    * a finding about the name the record points to, where the file writes that name when its reader says
-   * (ResourceRecord.dataRange: infrastructure as code), so a whole resource block is not underlined.
+   * (ResourceRecord.dataRange: infrastructure as code; records/cname hostRange: a zone file's MX, NS or
+   * SRV host), so a whole resource block or record line is not underlined.
    */
   reportAt(record: ResourceRecord, message: string, options?: Omit<ReportOptions, 'fixes'> & { target?: boolean }): void;
 }
