@@ -246,7 +246,14 @@ describe('dmarc-lens check', () => {
     const valid = (stdout: string) => {
       const sarif = JSON.parse(stdout);
       assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3), null, 1));
-      return sarif.runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[]; relatedLocations?: { physicalLocation: { region: { startLine: number } }; message: { text: string } }[]; partialFingerprints: Record<string, string>; suppressions?: unknown[] }[];
+      return sarif.runs[0].results as {
+        ruleId: string;
+        locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+        relatedLocations?: { physicalLocation: { region: { startLine: number } }; message: { text: string } }[];
+        partialFingerprints: Record<string, string>;
+        suppressions?: unknown[];
+        fixes?: { description: { text: string }; artifactChanges: { artifactLocation: { uri: string }; replacements: { deletedRegion: { startLine: number; startColumn: number; endLine: number; endColumn: number }; insertedContent: { text: string } }[] }[] }[];
+      }[];
     };
     valid(run('check', 'examples', '--offline', '--format', 'sarif').stdout);
     // A file name with a space, `#` and `%`, two SPF records (related locations) and a suppressed finding.
@@ -263,6 +270,24 @@ describe('dmarc-lens check', () => {
     assert.equal(multiple.length, 2);
     assert.deepEqual(multiple.map((r) => r.relatedLocations?.map((x) => [x.physicalLocation.region.startLine, x.message.text])), [[[4, 'another SPF record at this name']], [[2, 'another SPF record at this name']]]);
     assert.equal(before.find((r) => r.ruleId === 'spf/ptr')?.suppressions?.length, 1);
+    assert.equal(before.find((r) => r.ruleId === 'spf/ptr')?.fixes, undefined, 'a suppressed finding proposes no fix');
+    // The quick fixes as SARIF proposed fixes: applied to the file, each gives what the editor's would.
+    const plus = before.find((r) => r.ruleId === 'spf/plus-all')!;
+    const applied = plus.fixes!.map((fix) => {
+      assert.equal(fix.artifactChanges.length, 1);
+      assert.equal(fix.artifactChanges[0].artifactLocation.uri, 'dns%20zones%232/a%20100%25.zone');
+      const lines = zone.split('\n');
+      for (const { deletedRegion: d, insertedContent } of fix.artifactChanges[0].replacements) {
+        assert.equal(d.startLine, d.endLine);
+        const l = lines[d.startLine - 1];
+        lines[d.startLine - 1] = l.slice(0, d.startColumn - 1) + insertedContent.text + l.slice(d.endColumn - 1);
+      }
+      return [fix.description.text, lines[1]];
+    });
+    assert.deepEqual(applied, [
+      ['Use -all', '@ IN TXT "v=spf1 -all"'],
+      ['Use ~all', '@ IN TXT "v=spf1 ~all"'],
+    ]);
     // Lines added above every record: the same alerts, on other lines, with the same fingerprints.
     fs.writeFileSync(path.join(sub, 'a 100%.zone'), `; managed by ops\n$TTL 3600\n${zone}`);
     const after = valid(sarifAt(dir).stdout);

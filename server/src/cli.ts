@@ -638,6 +638,34 @@ function formatSarif(results: FileResult[]): string {
     const { start, end } = lspRange(index, range);
     return { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
   };
+  // The line index of a file a fix edits that is not among the results (a sender fix that publishes in the zone file).
+  const otherIndexes = new Map<string, LineIndex | undefined>();
+  const indexOf = (uri: string) => {
+    const r = byPath.get(uri);
+    if (r) return r.index;
+    if (!otherIndexes.has(uri)) {
+      const t = readTextFile(uri);
+      otherIndexes.set(uri, t === undefined ? undefined : new LineIndex(t));
+    }
+    return otherIndexes.get(uri);
+  };
+  /**
+   * The finding's quick fixes as SARIF proposed fixes (§3.55): the same edits the editor offers, each
+   * file's replacements together; a fix that edits a file that cannot be read is left out.
+   */
+  const sarifFixes = (f: Finding) =>
+    (f.fixes ?? []).flatMap((fix) => {
+      const byFile = new Map<string, { deletedRegion: ReturnType<typeof region>; insertedContent: { text: string } }[]>();
+      for (const e of fix.edits) {
+        const uri = e.uri ?? f.uri;
+        const index = indexOf(uri);
+        if (!index) return [];
+        let list = byFile.get(uri);
+        if (!list) byFile.set(uri, (list = []));
+        list.push({ deletedRegion: region(index, e.range), insertedContent: { text: e.newText } });
+      }
+      return byFile.size ? [{ description: { text: fix.title.replace(/`/g, '') }, artifactChanges: [...byFile].map(([uri, replacements]) => ({ artifactLocation: { uri: sarifUri(uri), uriBaseId: '%SRCROOT%' }, replacements })) }] : [];
+    });
   // A related place in a file of this run (an $INCLUDEd file is one); elsewhere it has no line index, so it is left out.
   const related = (f: Finding) =>
     (f.related ?? []).flatMap((x, i) => {
@@ -660,6 +688,7 @@ function formatSarif(results: FileResult[]): string {
             const justification = 'justification' in f ? (f as Suppressed).justification : undefined;
             const suppressed = i >= r.findings.length;
             const relatedLocations = related(f);
+            const fixes = suppressed ? [] : sarifFixes(f);
             return {
               ...(suppressed ? { suppressions: [{ kind: 'inSource', ...(justification ? { justification } : {}) }] } : {}),
               ruleId: f.rule,
@@ -668,6 +697,7 @@ function formatSarif(results: FileResult[]): string {
               message: { text: f.message },
               locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(r.path), uriBaseId: '%SRCROOT%' }, region: region(r.index, f.range) } }],
               ...(relatedLocations.length ? { relatedLocations } : {}),
+              ...(fixes.length ? { fixes } : {}),
               partialFingerprints: { 'dmarcLens/v1': prints[i] },
             };
           });
