@@ -13,7 +13,7 @@ import { WorkspaceIndex } from '../server/src/workspace';
 import { readZone } from '../server/src/service';
 import { previewModel } from '../server/src/reports/preview';
 import { applyScope, describeScope, scopeFrom, whenOf } from '../server/src/reports/scope';
-import { ReportReader } from '../server/src/reports/files';
+import { folderReports, ReportFileCache, ReportReader } from '../server/src/reports/files';
 import type { AggregateReport } from '../server/src/reports/aggregate';
 import type { FailureReport } from '../server/src/reports/failure';
 import { CORPUS, ROOT } from './helpers';
@@ -331,6 +331,39 @@ describe('dmarc-lens report --domain, --since, --until', () => {
       assert.deepEqual(reader.read(dir).failures.map((f) => f.message), ['no .xml, .gz, .zip, .eml or .mbox files in this folder']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the workspace’s report folders: each by its globs, a report kept twice counted once, and read again only where files changed', () => {
+    const tmp = require('node:os').tmpdir();
+    const one = fs.mkdtempSync(path.join(tmp, 'dl-folders-a-'));
+    const two = fs.mkdtempSync(path.join(tmp, 'dl-folders-b-'));
+    try {
+      fs.mkdirSync(path.join(one, 'reports'));
+      fs.writeFileSync(path.join(one, 'reports', 'a.xml'), xml(rec('192.0.2.1', 5, 'pass', 'pass')));
+      // The same report again, zipped beside it: evidence once.
+      fs.writeFileSync(path.join(one, 'reports', 'a.zip'), zipSync({ 'a.xml': Buffer.from(xml(rec('192.0.2.1', 5, 'pass', 'pass'))) }));
+      fs.writeFileSync(path.join(one, 'elsewhere.xml'), xml(rec('192.0.2.9', 1, 'pass', 'pass')).replace('<report_id>r1<', '<report_id>r9<'));
+      fs.writeFileSync(path.join(two, 'b.xml'), xml(rec('192.0.2.2', 7, 'pass', 'pass')).replace('<report_id>r1<', '<report_id>r2<'));
+      fs.writeFileSync(path.join(two, 'broken.xml.gz'), 'not gzip');
+      const warned: string[] = [];
+      const cache = new ReportFileCache();
+      // The first folder's globs keep only its reports/ folder.
+      const globsOf = (folder: string) => (folder === one ? ['reports/**'] : undefined);
+      const read = () => folderReports([one, two], globsOf, (file, message) => warned.push(`${path.basename(file)}: ${message}`), cache);
+      const first = read();
+      assert.deepEqual(first.reports.map((r) => [path.basename(r.origin), r.records[0].count]).sort(), [['a.xml', 5], ['b.xml', 7]]);
+      const again = read();
+      assert.ok(again.reports.every((r) => first.reports.includes(r)), 'unchanged files are not parsed again');
+      fs.writeFileSync(path.join(two, 'b.xml'), xml(rec('192.0.2.2', 8, 'pass', 'pass')).replace('<report_id>r1<', '<report_id>r2<') + '\n');
+      fs.rmSync(path.join(one, 'reports', 'a.zip'));
+      const third = read();
+      assert.deepEqual(third.reports.map((r) => [path.basename(r.origin), r.records[0].count]).sort(), [['a.xml', 5], ['b.xml', 8]]);
+      assert.ok(third.reports.some((r) => first.reports.includes(r)) && !third.reports.every((r) => first.reports.includes(r)), 'only the changed file is read again');
+      assert.deepEqual(warned, []);
+    } finally {
+      fs.rmSync(one, { recursive: true, force: true });
+      fs.rmSync(two, { recursive: true, force: true });
     }
   });
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { allRules, rulesById } from './checks/registry';
 import { AUTOFIX, applyEdits, autofixEdits, MAX_FIX_PASSES } from './checks/autofix';
 import { docsUrl } from './checks/rule';
-import { collectFiles, collectReportFiles, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
+import { collectFiles, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
 import { useProviders } from './senders/catalog';
 import { describe as describeRecord, orgDomain } from './senders/analyze';
 import { profileJson, suggestSenders, type SuggestedSender } from './senders/suggest';
@@ -18,6 +18,7 @@ import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRul
 import { treeFindings } from './spf/findings';
 import { reportsCsv } from './reports/csv';
 import { dedupeReports, describeDuplicate, dmarcPasses, readReports, signingSelectors, summarize, type AggregateReport } from './reports/aggregate';
+import { folderReports } from './reports/files';
 import { reportStats, type ReportStats } from './reports/stats';
 import { previewModel } from './reports/preview';
 import { applyScope, describeScope, scoped, whenOf, type ReportScope } from './reports/scope';
@@ -252,26 +253,14 @@ function isBinary(text: string): boolean {
 }
 
 function workspaceReports(paths: string[], warn: (m: string) => void): AggregateReport[] {
-  const out: AggregateReport[] = [];
-  for (const p of paths) {
-    let dir = false;
+  const folders = paths.filter((p) => {
     try {
-      dir = fs.statSync(p).isDirectory();
+      return fs.statSync(p).isDirectory();
     } catch {
-      continue;
+      return false;
     }
-    if (!dir) continue;
-    const globs = configs.forFile(p).reports?.paths;
-    for (const file of collectReportFiles(p, 5000, globs)) {
-      try {
-        out.push(...readReports(readFileBytes(file, 200 * 1024 * 1024), file).reports);
-      } catch (e) {
-        warn(`${file}: report not read: ${(e as Error).message}`);
-      }
-    }
-  }
-  // A report kept twice (the .xml beside its .zip) counts once.
-  return dedupeReports(out).reports;
+  });
+  return folderReports(folders, (folder) => configs.forFile(folder).reports?.paths, (file, message) => warn(`${file}: report not read: ${message}`)).reports;
 }
 
 /** With DMARC_LENS_TIMING=1, where the time of a run goes (stderr): milliseconds since the previous mark. */

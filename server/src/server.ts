@@ -65,7 +65,7 @@ import { compareWithDns, dnsLabel, DRIFT_CONCURRENCY, formatDrift } from './drif
 import { definitions, highlights, includeAt, includeLinks, nameAt, references, workspaceSymbols, type NameAt, type NavLocation } from './features/navigation';
 import { hostNameSuggestion, newNameOf, renameEdits, renameTargetAt, type RenameTarget } from './features/rename';
 import { documentSymbols, foldingRanges, semanticTokens, TOKEN_TYPES } from './features/outline';
-import { collectFiles, collectReportFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isMtaStsPolicyName, isSourceFileName, readFileBytes, readTextFile, REPORT_FILE_NAME } from './files';
+import { collectFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isMtaStsPolicyName, isSourceFileName, readTextFile, REPORT_FILE_NAME } from './files';
 import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, usableFixes, workspaceSetUp, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
@@ -88,11 +88,11 @@ import { baselinePath, fingerprints, readBaseline } from './baseline';
 import { evidenceOf, nextSteps, type RolloutStep, type RolloutStyle } from './rollout';
 import { confirmStep, dmarcLenses, spfLensTitle } from './features/lens';
 import { holesOnlyInValuesOf } from './records/holes';
-import { dedupeReports, evidenceSince, readReports, signingSelectors, type AggregateReport, type ReportSummary } from './reports/aggregate';
+import { dedupeReports, evidenceSince, signingSelectors, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import { previewModel } from './reports/preview';
 import { applyScope, scopeFrom, type ReportScope, type ScopeOutcome } from './reports/scope';
 import { reportsCsv } from './reports/csv';
-import { ReportReader } from './reports/files';
+import { folderReports, ReportFileCache, ReportReader } from './reports/files';
 import { sourceHosts } from './reports/hosts';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
@@ -801,25 +801,19 @@ function allReports(): AggregateReport[] {
   return [...reportsByDomain.values()].flat();
 }
 
+/** What was read of each report file of the workspace: a report added reads that file, not all of them again. */
+const workspaceReportFiles = new ReportFileCache();
+
 function indexReports(): void {
   reportsByDomain.clear();
-  const read: AggregateReport[] = [];
-  const failureReports: FailureReport[] = [];
-  for (const folder of workspaceFolders) {
-    const globs = configs.forFile(path.join(folder, CONFIG_NAME)).reports?.paths ?? reportGlobs;
-    for (const file of collectReportFiles(folder, 5000, globs)) {
-      try {
-        const r = readReports(readFileBytes(file, 200 * 1024 * 1024), file);
-        read.push(...r.reports);
-        failureReports.push(...r.failureReports);
-      } catch (e) {
-        connection.console.warn(`dmarc-lens: report ${file} not read: ${(e as Error).message}`);
-      }
-    }
-  }
+  const { reports, failureReports } = folderReports(
+    workspaceFolders,
+    (folder) => configs.forFile(path.join(folder, CONFIG_NAME)).reports?.paths ?? reportGlobs,
+    (file, message) => connection.console.warn(`dmarc-lens: report ${file} not read: ${message}`),
+    workspaceReportFiles,
+  );
   workspaceFailureReports = failureReports;
-  // A report kept twice (the .xml beside its .zip, a reporter's resend) is evidence once.
-  for (const r of dedupeReports(read).reports) {
+  for (const r of reports) {
     const list = reportsByDomain.get(r.policy.domain) ?? [];
     list.push(r);
     reportsByDomain.set(r.policy.domain, list);

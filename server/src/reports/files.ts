@@ -1,12 +1,13 @@
 /**
  * Reading the reports of a file or a folder (every `.xml`, `.gz`, `.zip`, `.eml`, `.mbox` under it, by
  * the report globs), keeping what was read by file: a reader asked again (the preview's filter bar, a
- * refresh) reads again only the files whose size or time changed, and forgets those gone.
+ * refresh, a report added to the workspace) reads again only the files whose size or time changed, and
+ * forgets those gone.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { collectReportFiles, DEFAULT_REPORT_GLOBS, readFileBytes } from '../files';
-import { readReports, type AggregateReport } from './aggregate';
+import { dedupeReports, readReports, type AggregateReport } from './aggregate';
 import type { FailureReport } from './failure';
 
 export interface ReportFiles {
@@ -16,16 +17,50 @@ export interface ReportFiles {
   failures: { origin: string; message: string }[];
 }
 
+/** The most report files read under one folder. */
+const MAX_REPORT_FILES = 5000;
+
+/** What was read of each report file, kept by its size and modification time. */
+export class ReportFileCache {
+  private files = new Map<string, { stamp: string; origin: string; read: ReturnType<typeof readReports> }>();
+  private seen = new Set<string>();
+
+  /**
+   * The reports of `file`, named `origin` in them: what was read before when the file has not changed
+   * since, else read now. Throws when the file cannot be read (gone, a folder, over `maxBytes`).
+   */
+  read(file: string, origin: string, maxBytes?: number): ReturnType<typeof readReports> {
+    const st = fs.statSync(file);
+    const stamp = `${st.size} ${st.mtimeMs}`;
+    const known = this.files.get(file);
+    const r = known?.stamp === stamp && known.origin === origin ? known.read : readReports(readFileBytes(file, maxBytes), origin);
+    this.files.set(file, { stamp, origin, read: r });
+    this.seen.add(file);
+    return r;
+  }
+
+  /** Forgets every file not read since the last sweep (removed, or no longer matched), and starts a new round. */
+  sweep(): void {
+    for (const file of this.files.keys()) if (!this.seen.has(file)) this.files.delete(file);
+    this.seen = new Set();
+  }
+
+  clear(): void {
+    this.files = new Map();
+    this.seen = new Set();
+  }
+}
+
 export class ReportReader {
   private target: string | undefined;
-  private files = new Map<string, { stamp: string; origin: string; read: ReturnType<typeof readReports> }>();
+  private cache = new ReportFileCache();
 
   /** The reports of `target` (a file, or a folder walked with `globs`); origins are relative to a folder, a file's own name otherwise. */
   read(target: string, globs: readonly string[] = DEFAULT_REPORT_GLOBS): ReportFiles {
     const out: ReportFiles = { reports: [], failureReports: [], failures: [] };
     let files: string[];
     try {
-      files = fs.statSync(target).isDirectory() ? collectReportFiles(target, 5000, globs) : [target];
+      files = fs.statSync(target).isDirectory() ? collectReportFiles(target, MAX_REPORT_FILES, globs) : [target];
     } catch (e) {
       out.failures.push({ origin: target, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       return out;
@@ -33,18 +68,11 @@ export class ReportReader {
     // What was read of another target is not kept: one folder's reports at a time.
     if (this.target !== target) {
       this.target = target;
-      this.files = new Map();
+      this.cache.clear();
     }
-    const seen = new Set<string>();
     for (const file of files) {
       try {
-        const st = fs.statSync(file);
-        const stamp = `${st.size} ${st.mtimeMs}`;
-        const origin = files.length > 1 ? path.relative(target, file) : path.basename(file);
-        const known = this.files.get(file);
-        const r = known?.stamp === stamp && known.origin === origin ? known.read : readReports(readFileBytes(file), origin);
-        this.files.set(file, { stamp, origin, read: r });
-        seen.add(file);
+        const r = this.cache.read(file, files.length > 1 ? path.relative(target, file) : path.basename(file));
         for (const x of r.reports) out.reports.push(x);
         for (const x of r.failureReports) out.failureReports.push(x);
         for (const x of r.failures) out.failures.push(x);
@@ -52,8 +80,37 @@ export class ReportReader {
         out.failures.push({ origin: file, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       }
     }
-    for (const file of this.files.keys()) if (!seen.has(file)) this.files.delete(file);
+    this.cache.sweep();
     if (files.length === 0) out.failures.push({ origin: target, message: 'no .xml, .gz, .zip, .eml or .mbox files in this folder' });
     return out;
   }
+}
+
+/**
+ * The reports kept in a workspace's folders, each walked with its own report globs (`dmarcLens.reports.paths`,
+ * `.dmarc-lens.json` `reports.paths`), named by their paths: the aggregate reports once each (a report kept
+ * twice, the .xml beside its .zip or a reporter's resend, is evidence once) and the failure reports found
+ * with them. A file that cannot be read is said to `warn` and left out. With a `cache`, a file read before
+ * and unchanged since is not read again (the language server reads the folders again on every change).
+ */
+export function folderReports(
+  folders: readonly string[],
+  globsOf: (folder: string) => readonly string[] | undefined,
+  warn: (file: string, message: string) => void,
+  cache: ReportFileCache = new ReportFileCache(),
+): { reports: AggregateReport[]; failureReports: FailureReport[] } {
+  const read: AggregateReport[] = [];
+  const failureReports: FailureReport[] = [];
+  for (const folder of folders)
+    for (const file of collectReportFiles(folder, MAX_REPORT_FILES, globsOf(folder) ?? DEFAULT_REPORT_GLOBS)) {
+      try {
+        const r = cache.read(file, file, 200 * 1024 * 1024);
+        for (const x of r.reports) read.push(x);
+        for (const x of r.failureReports) failureReports.push(x);
+      } catch (e) {
+        warn(file, (e as Error).message);
+      }
+    }
+  cache.sweep();
+  return { reports: dedupeReports(read).reports, failureReports };
 }
