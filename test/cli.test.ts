@@ -222,6 +222,17 @@ describe('dmarc-lens check', () => {
     assert.equal(d.severity, 'error');
   });
 
+  it('keeps each finding on one line: control characters a message quotes are written as escapes', () => {
+    // A line break and a tab inside TXT values (zone-file escapes \010 and \009), and a DMARC tag with a control character.
+    const f = tmp('ctl.zone', '$ORIGIN ctl.example.\n@ IN TXT "v=spf1 include:a\\010.example -all"\n_dmarc IN TXT "v=DMARC1; p=none\\009; rua=mailto:d@ctl.example; x\\001y=1"\n');
+    const r = run('check', f, '--offline');
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.ok(lines.length >= 3, r.stdout);
+    for (const l of lines.slice(0, -1)) assert.match(l, /^\S+:\d+:\d+: (error|warning|information|hint) \S+ /, `not one finding per line: ${JSON.stringify(l)}`);
+    assert.match(r.stdout, /this line break \(U\+000A\) makes the record invalid/);
+    assert.doesNotMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
   it('writes SARIF 2.1.0 with rule metadata and helpUri', () => {
     const r = run('check', 'examples', '--format', 'sarif');
     const sarif = JSON.parse(r.stdout);

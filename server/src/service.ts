@@ -170,7 +170,7 @@ export class FindingSink {
   }
 
   private push(rule: string, severity: Severity, uri: string, range: OffsetRange, message: string, extra: { related?: RelatedInfo[]; fixes?: Fix[] | (() => Fix[]); context?: string }): Finding {
-    const f: Finding = { rule, severity, message: message.length > 600 ? clipQuotes(message) : message, uri, range };
+    const f: Finding = { rule, severity, message: oneLine(message.length > 600 ? clipQuotes(message) : message), uri, range };
     if (extra.context !== undefined) f.context = extra.context;
     if (extra.related?.length) f.related = extra.related;
     const fixes = extra.fixes;
@@ -179,6 +179,17 @@ export class FindingSink {
     this.findings.push(f);
     return f;
   }
+}
+
+/**
+ * A message on one line: a control character it quotes from the file (a line break in a heredoc, a tab
+ * in a YAML value) is written as an escape, so `path:line:col: … message` output stays one line a finding.
+ */
+export function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0000-\u001f\u007f]/.test(message)) return message;
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

@@ -1039,6 +1039,17 @@ describe('Terraform heredocs', () => {
     assert.ok(!a.findings.some((f) => f.rule === 'source/not-static'));
   });
 
+  it('a record a heredoc breaks across lines is a syntax error at the break, not also a record without `all`', () => {
+    const tf = 'resource "aws_route53_record" "spf" {\n  zone_id = "Z"\n  name = "example.com."\n  type = "TXT"\n  records = [trimspace(<<-EOT\n    v=spf1 include:_spf.google.com\n    ~all\n  EOT\n  )]\n}\n';
+    const a = analyzeZone(tf, 'main.tf');
+    const rules = a.findings.map((f) => f.rule);
+    assert.ok(rules.includes('spf/syntax-error'), rules.join());
+    assert.equal(covered(tf, a.findings.find((f) => f.rule === 'spf/syntax-error')!), '\n');
+    assert.ok(!rules.includes('spf/no-all'), rules.join());
+    // Without any `all`, the record still gets spf/no-all.
+    assert.ok(analyzeZone(tf.replace('~all', 'mx'), 'main.tf').findings.some((f) => f.rule === 'spf/no-all'));
+  });
+
   it('notes a heredoc with a directive it cannot evaluate, without a false error', () => {
     const tf = 'resource "aws_route53_record" "spf" {\n  zone_id = "Z"\n  name = "example.com."\n  type = "TXT"\n  records = [<<EOT\nv=spf1 %{ for ip in var.ips }ip4:${ip} %{ endfor }-all\nEOT\n  ]\n}\n';
     const a = analyzeZone(tf, 'main.tf');

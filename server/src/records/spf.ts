@@ -78,6 +78,13 @@ const MACRO_LETTERS = 'slodiphcrtv';
 const EXP_ONLY_LETTERS = 'crt';
 const DELIMS = '.-+,/_=';
 
+/** A white-space or control character, named for a message (written raw it would break the message's line). */
+function whiteSpaceName(c: string): string {
+  const names: Record<string, string> = { '\t': 'tab', '\n': 'line break', '\r': 'carriage return', '\v': 'vertical tab', '\f': 'form feed', '\u00a0': 'no-break space', ' ': 'space' };
+  const hex = `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return names[c] ? `${names[c]} (${hex})` : `control character ${hex}`;
+}
+
 /**
  * Validates a macro-string (RFC 7208 §7.1); returns a problem for the first bad macro.
  * `exp` enables the letters only allowed in explanation strings.
@@ -88,7 +95,7 @@ export function checkMacroString(s: string, offset: number, exp = false): SpfPro
     const code = s.charCodeAt(i);
     if (c !== '%') {
       if (!exp && (code < 0x21 || code > 0x7e)) {
-        return { code: 'invalid-domain-spec', range: { start: offset + i, end: offset + i + 1 }, message: `Character \`${c}\` is not allowed in a domain-spec (RFC 7208 §7.1).` };
+        return { code: 'invalid-domain-spec', range: { start: offset + i, end: offset + i + 1 }, message: `${code < 0x21 || code === 0x7f ? `A ${whiteSpaceName(c)}` : `Character \`${c}\``} is not allowed in a domain-spec (RFC 7208 §7.1).` };
       }
       continue;
     }
@@ -208,7 +215,12 @@ export function parseSpf(value: string): SpfRecord {
   }
   // RFC 7208 §4.5/§12: only SP separates terms; tabs and other white space are syntax errors.
   const ws = /[\t\r\n\v\f\u00a0]/.exec(value);
-  if (ws) problems.push({ code: 'syntax', range: { start: ws.index, end: ws.index + 1 }, message: 'Only spaces may separate SPF terms; this white-space character makes the record invalid (RFC 7208 §4.6.1).' });
+  if (ws) {
+    // That character is not also a character a domain-spec cannot hold: one finding for it.
+    const at = problems.findIndex((p) => p.code === 'invalid-domain-spec' && p.range.start === ws.index);
+    if (at >= 0) problems.splice(at, 1);
+    problems.push({ code: 'syntax', range: { start: ws.index, end: ws.index + 1 }, message: `Only spaces may separate SPF terms; this ${whiteSpaceName(ws[0])} makes the record invalid (RFC 7208 §4.6.1).` });
+  }
   return record;
 }
 
