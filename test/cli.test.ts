@@ -231,6 +231,12 @@ describe('dmarc-lens check', () => {
     for (const l of lines.slice(0, -1)) assert.match(l, /^\S+:\d+:\d+: (error|warning|information|hint) \S+ /, `not one finding per line: ${JSON.stringify(l)}`);
     assert.match(r.stdout, /this line break \(U\+000A\) makes the record invalid/);
     assert.doesNotMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f]/);
+    // A right-to-left override would show the rest of the message backwards: escaped, and named; a character beyond the BMP whole.
+    const b = tmp('bidi.zone', '$ORIGIN bidi.example.\nrlo IN TXT "v=spf1 include:\u202emoc.elpmaxe -all"\nemoji IN TXT "v=spf1 include:a\u{1F600}.example -all"\n');
+    const out = run('check', b, '--offline').stdout;
+    assert.ok(out.includes('Character `\\u202e` (U+202E, not ASCII) is not allowed in a domain-spec'), out);
+    assert.ok(out.includes('Character `\u{1F600}` (U+1F600, not ASCII) is not allowed in a domain-spec'), out);
+    assert.doesNotMatch(out, /[\u202a-\u202e\u2066-\u2069]/);
   });
 
   it('writes SARIF 2.1.0 with rule metadata and helpUri', () => {

@@ -182,15 +182,23 @@ export class FindingSink {
 }
 
 /**
- * A message on one line: a control character it quotes from the file (a line break in a heredoc, a tab
- * in a YAML value) is written as an escape, so `path:line:col: … message` output stays one line a finding.
+ * A message on one line and as it reads: a control character it quotes from the file (a line break in a
+ * heredoc, a tab in a YAML value) or an invisible or bidirectional one is written as an escape, so
+ * `path:line:col: … message` output stays one line a finding and shows what the file holds.
  */
 export function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/[\u0000-\u001f\u007f]/.test(message)) return message;
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/[\u0000-\u001f\u007f]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (!UNSHOWN.test(message)) return message;
+  return message.replace(UNSHOWN_ALL, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * Characters a message does not show as they are: controls, and the invisible and bidirectional
+ * formatting characters (U+202E reverses what follows it on screen: a message quoting one would read
+ * backwards in a terminal or the Problems panel, "Trojan Source").
+ */
+// eslint-disable-next-line no-control-regex
+const UNSHOWN = /[\u0000-\u001f\u007f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+const UNSHOWN_ALL = new RegExp(UNSHOWN.source, 'g');
 
 /**
  * A message quotes what the file says (`Unknown mechanism \`…\``); a quote of thousands of characters

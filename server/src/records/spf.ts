@@ -95,7 +95,10 @@ export function checkMacroString(s: string, offset: number, exp = false): SpfPro
     const code = s.charCodeAt(i);
     if (c !== '%') {
       if (!exp && (code < 0x21 || code > 0x7e)) {
-        return { code: 'invalid-domain-spec', range: { start: offset + i, end: offset + i + 1 }, message: `${code < 0x21 || code === 0x7f ? `A ${whiteSpaceName(c)}` : `Character \`${c}\``} is not allowed in a domain-spec (RFC 7208 §7.1).` };
+        // A character beyond the BMP is two UTF-16 units: named and ranged whole.
+        const cp = s.codePointAt(i)!;
+        const ch = String.fromCodePoint(cp);
+        return { code: 'invalid-domain-spec', range: { start: offset + i, end: offset + i + ch.length }, message: `${code < 0x21 || code === 0x7f ? `A ${whiteSpaceName(c)}` : `Character \`${ch}\` (U+${cp.toString(16).toUpperCase().padStart(4, '0')}, not ASCII)`} is not allowed in a domain-spec (RFC 7208 §7.1).` };
       }
       continue;
     }
