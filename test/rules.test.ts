@@ -191,6 +191,16 @@ describe('records copied from web pages and word processors', () => {
     assert.equal(applyFix(yaml.text, semi.fixes![0]), '---\n_dmarc:\n  type: TXT\n  value: v=DMARC1\\; p=reject\n');
   });
 
+  it('names a bidirectional formatting character, which also reorders what the editor shows, and removes it', () => {
+    const { text, findings } = lint('@ IN TXT "v=spf1 include:\u202emoc.elpmaxe\u202c -all"');
+    const found = findings.filter((f) => f.rule === 'source/lookalike-character');
+    assert.deepEqual(found.map((f) => f.message.slice(0, f.message.indexOf(':'))), ['U+202E right-to-left override in this SPF record', 'U+202C pop directional formatting in this SPF record']);
+    assert.match(found[0].message, /invisible, and it changes the order in which the text around it is shown, .* Remove it\.$/);
+    let fixed = text;
+    for (const f of [...found].reverse()) fixed = applyFix(fixed, f.fixes![0]);
+    assert.equal(fixed, text.replace(/[\u202e\u202c]/g, ''));
+  });
+
   it('leaves other TXT records alone: typography in prose is not a record', () => {
     const { findings } = lint('@ IN TXT "She said \u201chello\u201d \u2013 twice"\nnote IN TXT \u201chello world\u201d');
     assert.deepEqual(findings.filter((f) => f.rule === 'source/lookalike-character' || f.rule === 'zone/typographic-quotes'), []);

@@ -20,6 +20,17 @@ const NAMED: Record<number, [string, string]> = {
   0x200b: ['zero width space', ''],
   0x200c: ['zero width non-joiner', ''],
   0x200d: ['zero width joiner', ''],
+  0x200e: ['left-to-right mark', ''],
+  0x200f: ['right-to-left mark', ''],
+  0x202a: ['left-to-right embedding', ''],
+  0x202b: ['right-to-left embedding', ''],
+  0x202c: ['pop directional formatting', ''],
+  0x202d: ['left-to-right override', ''],
+  0x202e: ['right-to-left override', ''],
+  0x2066: ['left-to-right isolate', ''],
+  0x2067: ['right-to-left isolate', ''],
+  0x2068: ['first strong isolate', ''],
+  0x2069: ['pop directional isolate', ''],
   0x2010: ['hyphen', '-'],
   0x2011: ['non-breaking hyphen', '-'],
   0x2012: ['figure dash', '-'],
@@ -46,7 +57,9 @@ const NAMED: Record<number, [string, string]> = {
   0xfeff: ['zero width no-break space', ''],
 };
 
-const LOOKALIKE = /[\u00a0\u00ab\u00ad\u00bb\u1680\u2000-\u200d\u2010-\u2015\u2018-\u201f\u202f\u2032\u2033\u205f\u2060\u2212\u3000\ufe58\ufe63\ufeff\uff01-\uff5e]/;
+const LOOKALIKE = /[\u00a0\u00ab\u00ad\u00bb\u1680\u2000-\u200f\u2010-\u2015\u2018-\u201f\u202a-\u202f\u2032\u2033\u205f\u2060\u2066-\u2069\u2212\u3000\ufe58\ufe63\ufeff\uff01-\uff5e]/;
+/** The bidirectional formatting characters: invisible, and they change the order in which the text around them is shown. */
+const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const LOOKALIKES = new RegExp(`${LOOKALIKE.source}+`, 'g');
 
 /** The name of a look-alike character and the ASCII it stands in for. */
@@ -81,7 +94,7 @@ export const lookalikeCharacter: ModelRule = {
   summary: 'A record holds a character that looks like ASCII but is not (no-break space, en dash, curly quote, zero-width space)',
   fixable: true,
   docs: {
-    what: 'Finds no-break and other Unicode spaces, zero-width characters, dashes and minus signs, curly quotes and fullwidth forms in SPF, DMARC and DKIM records, and in TXT values that would be one with those characters replaced. The message names each character by its code point.',
+    what: 'Finds no-break and other Unicode spaces, zero-width characters, bidirectional formatting characters (U+202E right-to-left override and the like, which also reorder what an editor shows), dashes and minus signs, curly quotes and fullwidth forms in SPF, DMARC and DKIM records, and in TXT values that would be one with those characters replaced. The message names each character by its code point.',
     why: 'SPF, DMARC and DKIM records are ASCII (RFC 7208 §4.6.1, RFC 9989 §4.7, RFC 6376 §3.6.1), and receivers compare characters, not looks: `–all` with an en dash is an unknown term and a permerror, a no-break space after `;` makes ` p` an unknown tag so the policy is lost, a zero-width space hides inside a domain name. Such characters come with records copied from web pages, word processors and chat tools, and editors show them like the ASCII they imitate.',
     bad: '@ IN TXT "v=spf1 include:_spf.example.net \u2013all"\n_dmarc IN TXT "v=DMARC1;\u00a0p=reject; rua=mailto:dmarc@example.com"',
     good: '@ IN TXT "v=spf1 include:_spf.example.net -all"\n_dmarc IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com"',
@@ -98,12 +111,12 @@ export const lookalikeCharacter: ModelRule = {
         const run = m[0];
         const what = [...new Set(run)].map((c) => lookalike(c).name).join(', ');
         const ascii = [...run].map((c) => lookalike(c).ascii).join('');
-        const invisible = /^[\u00ad\u200b-\u200d\u2060\ufeff]+$/.test(run);
+        const invisible = /^[\u00ad\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]+$/.test(run);
         const range = { start: m.index!, end: m.index! + run.length };
         ctx.report(
           a.site,
           range,
-          `${what} in this ${kind} record: ${invisible ? 'invisible' : `it looks like ${ascii === '' ? 'a quote' : shown(ascii)}`}, but receivers read the character as it is, so the record does not say what it shows. Copied from a web page or a word processor? ${ascii === '' ? `Remove ${run.length > 1 ? 'them' : 'it'}` : `Write ${shown(ascii)}`}.`,
+          `${what} in this ${kind} record: ${invisible ? (BIDI.test(run) ? 'invisible, and it changes the order in which the text around it is shown' : 'invisible') : `it looks like ${ascii === '' ? 'a quote' : shown(ascii)}`}, but receivers read the character as it is, so the record does not say what it shows. Copied from a web page or a word processor? ${ascii === '' ? `Remove ${run.length > 1 ? 'them' : 'it'}` : `Write ${shown(ascii)}`}.`,
           { fixes: [{ title: ascii === '' ? `Remove ${what}` : `Write ${shown(ascii)} for ${what}`, edits: [{ range, newText: ascii }] }] },
         );
       }
