@@ -485,6 +485,10 @@ describe('dmarc-lens inventory', () => {
     assert.match(text, /^old\.n\.example\n {2}MX {5}null MX: takes no mail \(RFC 7505\) {2}\(.*n\.example\.zone:3\)\n {2}DMARC {2}none at this name; covered by _dmarc\.n\.example, its Organizational Domain's record: p=reject \(it has no sp\)/m);
     const json = JSON.parse(run('inventory', zone, '--format', 'json').stdout).domains;
     assert.deepEqual(json.filter((d: { nullMx?: unknown }) => d.nullMx).map((d: { domain: string; nullMx: { range: { start: { line: number } } } }) => [d.domain, d.nullMx.range.start.line]), [['old.n.example', 2]]);
+    // A name that takes mail: its exchangers, lowest preference first, absolute.
+    assert.match(text, /^mixed\.n\.example\n {2}MX {5}10 mail\.n\.example {2}\(.*n\.example\.zone:5\)$/m);
+    assert.deepEqual(json.find((d: { domain: string }) => d.domain === 'mixed.n.example').mx.map((m: { value: string }) => m.value), ['10 mail.n.example']);
+    assert.match(run('inventory', 'examples').stdout, /^northwind\.example\n {2}MX {5}10 mx1\.northwind\.example, 20 mx2\.northwind\.example {2}\(examples\/northwind\.example\.zone:16\)$/m);
   });
   it('says of each DKIM selector how much mail the reports show signed with it, and names the selectors the reports show that the files do not publish', () => {
     const nw = JSON.parse(run('inventory', 'examples', '--format', 'json').stdout).domains.find((d: { domain: string }) => d.domain === 'northwind.example');

@@ -19,7 +19,7 @@ import type { DnsAnswer, Resolver } from './dns/types';
 import type { AnalyzedSite } from './checks/rule';
 import { isDkimOwner } from './checks/model';
 import { BIMI_OWNER } from './records/bimi';
-import { dataName, mxData } from './records/cname';
+import { dataName, mxData, mxValue } from './records/cname';
 import { HOLE } from './records/holes';
 import { MTA_STS_OWNER, TLSRPT_OWNER } from './records/smtptls';
 import { classify } from './service';
@@ -67,18 +67,6 @@ export interface DriftResult {
 
 const KINDS = new Set(['spf', 'dmarc', 'dkim', 'bimi', 'tlsrpt', 'mta-sts']);
 const KIND_NAMES: Record<string, string> = { spf: 'SPF', dmarc: 'DMARC', dkim: 'DKIM', bimi: 'BIMI', tlsrpt: 'TLS-RPT', 'mta-sts': 'MTA-STS', mx: 'MX' };
-
-/**
- * An MX record as compared: `preference exchange`, the preference a number, the exchange lower case
- * without its trailing dot, `.` for the null MX's root (RFC 7505); undefined when it is not one.
- */
-export function mxValue(data: string): string | undefined {
-  const m = /^\s*(\d{1,5})(?:\s+(\S*))?\s*$/.exec(data);
-  if (!m || Number(m[1]) > 65535) return undefined;
-  const host = (m[2] ?? '').toLowerCase().replace(/\.$/, '');
-  if (host !== '' && !/^[a-z0-9_*-]+(\.[a-z0-9_-]+)*$/.test(host)) return undefined;
-  return `${Number(m[1])} ${host === '' ? '.' : host}`;
-}
 
 /** Why an MX record cannot be compared with DNS, or undefined when it can. */
 function mxNotComparable(r: ResourceRecord, value: string | undefined): string | undefined {

@@ -6,7 +6,7 @@
 import { isNullMx } from './checks/nullmx';
 import type { AnalyzedSite } from './checks/rule';
 import { bimiName } from './records/bimi';
-import { cnameTarget, hostOf } from './records/cname';
+import { cnameTarget, hostOf, mxData, mxValue } from './records/cname';
 import { isDynamic } from './records/dynamic';
 import { HOLE } from './records/holes';
 import { policyDomainOf } from './records/smtptls';
@@ -66,6 +66,8 @@ export interface DomainInventory {
   tlsrpt: InventoryRecord[];
   mtaSts: InventoryRecord[];
   services: { provider: string; name: string; via: string }[];
+  /** Its MX records (`preference exchange`, the exchange absolute), lowest preference first: where mail for the name goes. */
+  mx?: { value: string; path: string; range: { start: Position; end: Position } }[];
   /** Its null MX (`MX 0 .`, RFC 7505): the name takes no mail (a parked domain, or one that only sends). */
   nullMx?: { path: string; range: { start: Position; end: Position } };
   /**
@@ -211,6 +213,12 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
         if (index) get(r.owner).nullMx ??= { path: r.uri, range: lspRange(index, r.range) };
         continue;
       }
+      // Where mail for the name goes: its mail exchangers.
+      if (r.owner !== undefined && r.type === 'MX' && !r.relative && !isNullMx(r)) {
+        const index = indexes.get(r.uri);
+        if (index) (get(r.owner).mx ??= []).push({ value: mxValue(mxData(r)) ?? mxData(r), path: r.uri, range: lspRange(index, r.range) });
+        continue;
+      }
       // A record whose value a conditional chooses (Terraform `cond ? "v=DMARC1; …" : "v=DMARC1; …"`): the values it may take.
       const alternatives = r.owner !== undefined && r.type === 'TXT' && isDynamic(r) ? a.sites.filter((s) => s.site.alternative && s.site.uri === r.uri && s.site.owner === r.owner && r.range.start <= s.site.range.start && s.site.range.end <= r.range.end) : [];
       const kind = alternatives.find((s) => s.kind === 'spf' || s.kind === 'dmarc')?.kind as 'spf' | 'dmarc' | undefined;
@@ -330,6 +338,11 @@ export function formatInventoryText(inv: DomainInventory[]): string {
   for (const d of inv) {
     out.push(d.domain);
     if (d.nullMx) out.push(`  MX     null MX: takes no mail (RFC 7505)  (${d.nullMx.path}:${d.nullMx.range.start.line + 1})`);
+    if (d.mx?.length) {
+      const pref = (v: string) => Number(v.split(' ')[0]) || 0;
+      const mx = [...d.mx].sort((a, b) => pref(a.value) - pref(b.value));
+      out.push(`  MX     ${mx.map((m) => m.value).join(', ')}  (${mx[0].path}:${mx[0].range.start.line + 1})`);
+    }
     for (const r of d.spf) out.push(`  SPF    ${r.value}  (${loc(r)})`);
     for (const r of d.dmarc) out.push(`  DMARC  ${r.value}  (${loc(r)})${r.stage ? `\n         stage ${r.stage}` : ''}${r.reports ? `\n         reports: ${r.reports.text}` : ''}${r.next ? `\n         next: ${r.next}` : ''}`);
     const signedText = (n: { messages: number; pass: number }) => `${n.messages.toLocaleString('en-US')} message${n.messages === 1 ? '' : 's'} signed in the reports, ${n.pass === n.messages ? 'all verified' : n.pass === 0 ? 'none verified' : `${((n.pass / n.messages) * 100).toFixed(1)}% verified`}`;

@@ -1433,6 +1433,7 @@ connection.onRequest('dmarcLens/inventory', async (): Promise<{ text: string; do
     ...d,
     ...Object.fromEntries((['spf', 'dmarc', 'dkim', 'bimi', 'tlsrpt', 'mtaSts'] as const).map((k) => [k, d[k].map((r) => ({ ...r, path: workspaceRelative(r.path) }))])),
     ...(d.nullMx ? { nullMx: { ...d.nullMx, path: workspaceRelative(d.nullMx.path) } } : {}),
+    ...(d.mx ? { mx: d.mx.map((m) => ({ ...m, path: workspaceRelative(m.path) })) } : {}),
     ...(d.coveredBy ? { coveredBy: { ...d.coveredBy, path: workspaceRelative(d.coveredBy.path) } } : {}),
   }));
   return { text: showNames(formatInventoryText(inv)), domains: inv.length };

@@ -57,6 +57,18 @@ export function mxData(record: ResourceRecord): string {
   return `${record.rdata[0] ?? ''} ${exchange}`;
 }
 
+/**
+ * An MX record's data as compared and shown: `preference exchange`, the preference a number, the exchange lower case
+ * without its trailing dot, `.` for the null MX's root (RFC 7505); undefined when it is not one.
+ */
+export function mxValue(data: string): string | undefined {
+  const m = /^\s*(\d{1,5})(?:\s+(\S*))?\s*$/.exec(data);
+  if (!m || Number(m[1]) > 65535) return undefined;
+  const host = (m[2] ?? '').toLowerCase().replace(/\.$/, '');
+  if (host !== '' && !/^[a-z0-9_*-]+(\.[a-z0-9_-]+)*$/.test(host)) return undefined;
+  return `${Number(m[1])} ${host === '' ? '.' : host}`;
+}
+
 /** Lower case, no trailing dot; a source other than a zone file writes its targets absolute. */
 export function cnameTarget(record: ResourceRecord): string {
   return targets.get(record) ?? (record.rdata[0] ?? '').toLowerCase().replace(/\.$/, '');
