@@ -297,6 +297,7 @@ suite('DMARC Lens in VS Code', () => {
     const text = editor.document.getText();
     assert.strictEqual(editor.document.uri.scheme, 'dmarc-lens-inventory');
     assert.match(text, /^northwind\.example$/m);
+    assert.match(text, /^northwind\.example\n {2}MX {5}10 mx1\.northwind\.example, 20 mx2\.northwind\.example {2}\(northwind\.example\.zone:16\)$/m);
     assert.match(text, /^ {2}DMARC {2}v=DMARC1; p=none; .* \(northwind\.example\.zone:\d+\)\n {9}stage 1\/5/m);
     assert.match(text, /^northwind-careers\.example\n {2}SPF {4}v=spf1 include:_spf\.google\.com \?all {2}\(terraform[\\/]main\.tf:12\)$/m);
     assert.match(text, /sends via Google Workspace/);
