@@ -325,7 +325,8 @@ describe('Terraform module calls', () => {
       // The module's name and value are known from the call: no notes about them.
       assert.deepEqual(byFile[path.join('modules', 'dns_zone', 'main.tf')], []);
       const inv = spawnSync(process.execPath, [CLI, 'inventory', dir], { encoding: 'utf8' }).stdout;
-      assert.match(inv, /^westjet\.com\n {2}SPF {4}v=spf1 include:spf\.protection\.outlook\.com -all {2}\(.*main\.tf:5\)/m);
+      // Its mail exchangers too, from the module's MX records (lowest preference first).
+      assert.match(inv, /^westjet\.com\n {2}MX {5}10 mail\.westjet\.com, 20 backupmail\.westjet\.com {2}\(.*main\.tf:22\)\n {2}SPF {4}v=spf1 include:spf\.protection\.outlook\.com -all {2}\(.*main\.tf:5\)/m);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
