@@ -92,7 +92,7 @@ import { dedupeReports, evidenceSince, signingSelectors, type AggregateReport, t
 import { previewModel } from './reports/preview';
 import { applyScope, scopeFrom, type ReportScope, type ScopeOutcome } from './reports/scope';
 import { reportsCsv } from './reports/csv';
-import { folderReports, ReportFileCache, ReportReader } from './reports/files';
+import { ReportReader, WorkspaceReports } from './reports/files';
 import { sourceHosts } from './reports/hosts';
 import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terraformModuleKey, terraformModuleTargets } from './sources/terraform';
 import type { FailureReport } from './reports/failure';
@@ -774,10 +774,8 @@ async function loadSettings(): Promise<void> {
   ruleSettings = next;
 }
 
-/** Aggregate reports found in the workspace, by the domain their policy was published for. */
-const reportsByDomain = new Map<string, AggregateReport[]>();
-/** The DMARC failure reports (RFC 9991) found with them: the workspace's report preview lists them too. */
-let workspaceFailureReports: FailureReport[] = [];
+/** Aggregate reports found in the workspace (by the domain their policy was published for), and the failure reports found with them. */
+const workspaceReports = new WorkspaceReports();
 let rolloutStyle: RolloutStyle = 'rfc9989';
 /** Sender profiles from the dmarcLens.senders.domains setting. */
 let settingSenders: SenderProfile[] = [];
@@ -797,27 +795,16 @@ function formatOf(file: string): SourceFormat | undefined {
   return includedFormat(configs.forFile(file), file);
 }
 
-function allReports(): AggregateReport[] {
-  return [...reportsByDomain.values()].flat();
+function allReports(): readonly AggregateReport[] {
+  return workspaceReports.all();
 }
 
-/** What was read of each report file of the workspace: a report added reads that file, not all of them again. */
-const workspaceReportFiles = new ReportFileCache();
-
 function indexReports(): void {
-  reportsByDomain.clear();
-  const { reports, failureReports } = folderReports(
+  workspaceReports.index(
     workspaceFolders,
     (folder) => configs.forFile(path.join(folder, CONFIG_NAME)).reports?.paths ?? reportGlobs,
     (file, message) => connection.console.warn(`dmarc-lens: report ${file} not read: ${message}`),
-    workspaceReportFiles,
   );
-  workspaceFailureReports = failureReports;
-  for (const r of reports) {
-    const list = reportsByDomain.get(r.policy.domain) ?? [];
-    list.push(r);
-    reportsByDomain.set(r.policy.domain, list);
-  }
 }
 
 /** Reads a file from disk into the workspace model; false when it cannot be read or is skipped (binary, too large). */
@@ -865,7 +852,7 @@ async function indexWorkspace(): Promise<void> {
   }
   indexReports();
   progress?.done();
-  connection.console.log(`dmarc-lens: indexed ${files.length} files and ${[...reportsByDomain.values()].reduce((n, l) => n + l.length, 0)} aggregate reports in ${Date.now() - started} ms`);
+  connection.console.log(`dmarc-lens: indexed ${files.length} files and ${allReports().length} aggregate reports in ${Date.now() - started} ms`);
   for (const doc of documents.all()) {
     states.delete(doc.uri);
     schedule(doc, 0, true, false);
@@ -984,7 +971,7 @@ async function readReportSet(params: { uri?: unknown; workspace?: unknown; scope
   // The reports of the workspace (dmarcLens.reports.paths), as read for the rollout evidence: what a DMARC record's lens counts.
   if (params.workspace === true) {
     await indexed;
-    const scope = applyScope(allReports(), workspaceFailureReports, applied);
+    const scope = applyScope(allReports(), workspaceReports.failureReports(), applied);
     const none = workspaceFolders.length === 0 ? 'no workspace folder is open' : `no aggregate reports in the workspace (dmarcLens.reports.paths: ${reportGlobs.join(', ')})`;
     return { reports: scope.reports, failureReports: scope.failureReports, failures: scope.domains.length ? [] : [{ origin: 'workspace', message: none }], scope, applied: applied ?? {} };
   }
@@ -1281,13 +1268,13 @@ function ladderSteps(a: LadderSite, file: string): RolloutStep[] {
 
 /** What the workspace's aggregate reports say about a DMARC record's domain. */
 function ladderEvidence(a: AnalyzedSite): ReportSummary | undefined {
-  const reports = reportsByDomain.get(a.site.owner!.slice('_dmarc.'.length));
+  const reports = workspaceReports.of(a.site.owner!.slice('_dmarc.'.length));
   return reports ? evidenceOf(reports) : undefined;
 }
 
 /** The scope of the reports a domain's evidence counts (rollout.evidenceOf): the domain, and the days of the window when they are dated. */
 function evidenceScope(domain: string): ReportScope {
-  const since = evidenceSince(reportsByDomain.get(domain) ?? []);
+  const since = evidenceSince(workspaceReports.of(domain) ?? []);
   return since === undefined ? { domains: [domain] } : { domains: [domain], since };
 }
 

@@ -114,3 +114,46 @@ export function folderReports(
   cache.sweep();
   return { reports: dedupeReports(read).reports, failureReports };
 }
+
+/**
+ * The aggregate and failure reports of a workspace, as the language server keeps them: read from its
+ * folders by their report globs (only the files that changed since are parsed again), by the domain
+ * their policy was published for (the rollout evidence of a DMARC record), and all together (the checks
+ * that read them, the inventory, the report preview of the workspace).
+ */
+export class WorkspaceReports {
+  private byDomain = new Map<string, AggregateReport[]>();
+  private everything: AggregateReport[] = [];
+  private failures: FailureReport[] = [];
+  private files = new ReportFileCache();
+
+  /** Reads the reports of `folders` again; a file that cannot be read is said to `warn`. */
+  index(folders: readonly string[], globsOf: (folder: string) => readonly string[] | undefined, warn: (file: string, message: string) => void): void {
+    const { reports, failureReports } = folderReports(folders, globsOf, warn, this.files);
+    const byDomain = new Map<string, AggregateReport[]>();
+    for (const r of reports) {
+      const list = byDomain.get(r.policy.domain);
+      if (list) list.push(r);
+      else byDomain.set(r.policy.domain, [r]);
+    }
+    this.byDomain = byDomain;
+    // Made once here, not on every check that reads them.
+    this.everything = [...byDomain.values()].flat();
+    this.failures = failureReports;
+  }
+
+  /** Every aggregate report, each once (a copy kept beside it counts once), by domain. */
+  all(): readonly AggregateReport[] {
+    return this.everything;
+  }
+
+  /** The reports for the policy domain `domain`, as published (lower case, no trailing dot). */
+  of(domain: string): readonly AggregateReport[] | undefined {
+    return this.byDomain.get(domain);
+  }
+
+  /** The DMARC failure reports (RFC 9991) found with them. */
+  failureReports(): readonly FailureReport[] {
+    return this.failures;
+  }
+}
