@@ -173,6 +173,9 @@ describe('records copied from web pages and word processors', () => {
     assert.deepEqual(found.map((f) => f.message.slice(0, f.message.indexOf(':'))), ['U+2013 en dash in this SPF record', 'U+00A0 no-break space in this DMARC record', 'U+200B zero width space in this DMARC record']);
     assert.match(found[1].message, /it looks like a plain space, .* Write a plain space\.$/);
     assert.match(found[2].message, /invisible, .* Remove it\.$/);
+    // The `–all` and the `\u00a0p=reject` are written: no finding says they are missing, nor offers to add another.
+    assert.deepEqual(zone.findings.filter((f) => f.rule === 'spf/no-all' || f.rule === 'dmarc/missing-policy').map((f) => f.rule), []);
+    assert.ok(lint('@ IN TXT "v=spf1 include:_spf.example.net"').findings.some((f) => f.rule === 'spf/no-all'), 'an SPF record without all still gets it');
     let fixed = zone.text;
     for (const f of [...found].reverse()) fixed = applyFix(fixed, f.fixes![0]);
     assert.equal(fixed, zone.text.replace('\u2013', '-').replace('\u00a0', ' ').replace('\u200b', ''));

@@ -7,6 +7,7 @@ import type { RecordSite } from '../types';
 import type { DmarcRule, RecordContext, ValueFix } from './rule';
 import { moveToFront, removeTag as removeTagIn } from './tagfix';
 import { editDistance, endWithoutSeparators } from '../util/text';
+import { asciiOf } from './lookalike';
 import { getPublicSuffix } from 'tldts';
 
 const removeTag = (record: DmarcRecord, tag: Tag): ValueFix => removeTagIn(record.value, tag);
@@ -420,6 +421,8 @@ export const missingPolicy = rule({
     if (record.byName.has('p') || !record.byName.has('v')) return;
     // A `p=` glued to another tag (`v=DMARC1 p=reject`) is the separator rules' finding.
     if (record.tags.some((t) => /[\s,]\s*p\s*=/i.test(t.value))) return;
+    // `; p=reject` with a no-break space (a record copied from a web page): written, with a character source/lookalike-character reports.
+    if (record.value.split(';').some((x) => x !== asciiOf(x) && /^\s*p\s*=/i.test(asciiOf(x)))) return;
     const v = record.byName.get('v')!;
     const at = v.range.end;
     const m = /^\s*;\s*/.exec(record.value.slice(at));

@@ -77,7 +77,8 @@ export function lookalike(c: string): { name: string; ascii: string } {
 /** ASCII text as a message shows it: spaces by name, the rest in backticks. */
 const shown = (ascii: string) => (/^ +$/.test(ascii) ? (ascii.length === 1 ? 'a plain space' : `${ascii.length} plain spaces`) : `\`${ascii}\``);
 
-const asciiOf = (s: string) => s.replace(LOOKALIKES, (run) => [...run].map((c) => lookalike(c).ascii).join(''));
+/** The text with each look-alike character written as the ASCII it stands in for (what its author meant). */
+export const asciiOf = (s: string): string => (LOOKALIKE.test(s) ? s.replace(LOOKALIKES, (run) => [...run].map((c) => lookalike(c).ascii).join('')) : s);
 
 function policyKind(value: string): 'SPF' | 'DMARC' | 'DKIM' | undefined {
   if (isSpfRecord(value) || looksLikeSpf(value)) return 'SPF';

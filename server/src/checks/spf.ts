@@ -8,6 +8,7 @@ import { includeTypo as typoOf } from '../senders/catalog';
 import { getDomain } from 'tldts';
 import { isIPv4, isIPv6 } from 'node:net';
 import { inNetwork, parseIp, type Ip } from '../spf/evaluator';
+import { asciiOf } from './lookalike';
 
 const joints = new WeakMap<RecordSite, number[]>();
 
@@ -534,6 +535,8 @@ export const noAll: SpfRule = {
     // `include:_spf.example.net\n~all` (a heredoc's line break, a tab): written, after a separator that is
     // not a space, which spf/syntax-error reports; appending another `all` would not mend it.
     if (/[\t\r\n\v\f\u00a0]/.test(record.value) && record.value.split(/[ \t\r\n\v\f\u00a0]+/).some((x) => /^[-+~?]?all$/i.test(x))) return;
+    // `–all` with an en dash (a record copied from a web page): written, with a character source/lookalike-character reports.
+    if (record.value.split(' ').some((x) => x !== asciiOf(x) && /^[-+~?]?all$/i.test(asciiOf(x).trim()))) return;
     const end = record.value.replace(/ +$/, '').length;
     ctx.report({ start: 0, end: record.version.end }, 'The record has no `all` and no `redirect`, so unlisted senders get a neutral result (RFC 7208 §4.7); end it with `~all` or `-all`.', {
       fixes: [
