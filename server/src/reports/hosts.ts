@@ -10,6 +10,7 @@ import type { Resolver } from '../dns/types';
 import { parseIp, reverseName } from '../spf/evaluator';
 import type { AggregateReport } from './aggregate';
 import { platformOf } from './stats';
+import { within } from '../util/within';
 
 export interface SourceHost {
   /** The first name of the address's PTR answer, lower case, without the final dot. */
@@ -61,13 +62,7 @@ export async function sourceHosts(reports: readonly AggregateReport[], resolver:
     const platform = confirmed ? platformOf(name)?.name : undefined;
     found.set(text, platform ? { name, confirmed, platform } : { name, confirmed });
   };
-  let timer: NodeJS.Timeout | undefined;
-  const budget = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, options.budgetMs ?? 4000);
-    timer.unref?.();
-  });
-  await Promise.race([Promise.all(ips.map((ip) => one(ip).catch(() => undefined))), budget]);
-  clearTimeout(timer);
+  await within(Promise.all(ips.map((ip) => one(ip).catch(() => undefined))), options.budgetMs ?? 4000);
   const out: SourceHosts = { hosts: {}, asked: ips.length, unnamed: 0, unanswered: 0 };
   for (const ip of ips) {
     const h = found.get(ip);

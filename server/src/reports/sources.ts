@@ -7,8 +7,9 @@
  */
 import type { Resolver } from '../dns/types';
 import { checkHost } from '../spf/evaluator';
-import type { AggregateReport } from './aggregate';
+import { fromDomain, type AggregateReport } from './aggregate';
 import { serviceOf, type SourceOf } from './stats';
+import { within } from '../util/within';
 
 /** The most source/From pairs evaluated (by volume): a report of 100 000 sources is not evaluated whole. */
 export const MAX_SOURCES = 500;
@@ -18,7 +19,7 @@ export async function workspaceSources(reports: readonly AggregateReport[], reso
   for (const r of reports)
     for (const rec of r.records) {
       if (!rec.sourceIp || serviceOf(rec)) continue;
-      const from = (rec.headerFrom || r.policy.domain).toLowerCase().replace(/\.$/, '');
+      const from = fromDomain(rec, r);
       if (!from) continue;
       const key = `${rec.sourceIp} ${from}`;
       volume.set(key, (volume.get(key) ?? 0) + rec.count);
@@ -39,17 +40,6 @@ export async function workspaceSources(reports: readonly AggregateReport[], reso
   );
   open = false;
   return (ip, from) => said.get(`${ip} ${from}`);
-}
-
-/** Waits for `work`, or `budgetMs` when given, whichever comes first. */
-async function within(work: Promise<unknown>, budgetMs: number | undefined): Promise<void> {
-  if (budgetMs === undefined) {
-    await work;
-    return;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)))]);
-  clearTimeout(timer);
 }
 
 /** What the SPF record of `from` says of `ip` (check_host), when it decides: pass, fail or softfail. */
@@ -86,7 +76,7 @@ export async function sourceVerdicts(reports: readonly AggregateReport[], resolv
   for (const r of reports)
     for (const rec of r.records) {
       if (!rec.sourceIp || serviceOf(rec)) continue;
-      const from = (rec.headerFrom || r.policy.domain).toLowerCase().replace(/\.$/, '');
+      const from = fromDomain(rec, r);
       let s = byIp.get(rec.sourceIp);
       if (!s) byIp.set(rec.sourceIp, (s = { messages: 0, froms: new Map() }));
       s.messages += rec.count;
