@@ -12,7 +12,7 @@ import { HOLE } from './records/holes';
 import { policyDomainOf } from './records/smtptls';
 import { tagNamed } from './records/taglist';
 import { describe, evidenceOf, nextSteps, nextStepText, STAGES, stageOf } from './rollout';
-import { dkimSigning, dmarcPasses, recentReports, type AggregateReport, type ReportSummary } from './reports/aggregate';
+import { dkimSigning, dmarcPasses, fromDomain, recentReports, type AggregateReport, type ReportSummary } from './reports/aggregate';
 import { serviceOf } from './reports/stats';
 import type { DmarcRecord } from './records/dmarc';
 import { coverageFrom, dmarcBehindCname, workspaceDmarc } from './senders/analyze';
@@ -295,7 +295,7 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
   for (const mine of byDomain.values())
     for (const r of recentReports(mine))
       for (const rec of r.records) {
-      const from = (rec.headerFrom || r.policy.domain).toLowerCase().replace(/\.$/, '');
+      const from = fromDomain(rec, r);
       if (!domains.has(from)) continue;
       const p = serviceOf(rec);
       const key = p?.id ?? '';

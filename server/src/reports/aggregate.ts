@@ -64,6 +64,11 @@ function emptyReport(origin: string): AggregateReport {
   return { origin, schema: 'rfc7489', metadata: { orgName: '', reportId: '', errors: [] }, policy: { domain: '' }, records: [], problems: [] };
 }
 
+/** The domain a record's mail was From (its header_from, else the policy domain), lower case, without a final dot. */
+export function fromDomain(rec: Pick<ReportRecord, 'headerFrom'>, report: Pick<AggregateReport, 'policy'>): string {
+  return (rec.headerFrom || report.policy.domain).toLowerCase().replace(/\.$/, '');
+}
+
 /** Whether the record's mail passed DMARC as the reporter evaluated it: an aligned DKIM or SPF pass (policy_evaluated). */
 export function dmarcPasses(rec: Pick<ReportRecord, 'dkim' | 'spf'>): boolean {
   return rec.dkim === 'pass' || rec.spf === 'pass';

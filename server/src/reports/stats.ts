@@ -6,7 +6,7 @@
  */
 import { aligns } from '../senders/analyze';
 import { bare, ownsDomain, providers, type Provider } from '../senders/catalog';
-import type { AggregateReport, ReportRecord } from './aggregate';
+import { fromDomain, type AggregateReport, type ReportRecord } from './aggregate';
 
 export interface Tally {
   messages: number;
@@ -193,7 +193,7 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
       svc.messages += n;
       svc.pass += pass;
       if (p ? !pass && options.setUp : options.sourceOf) {
-        const from = (rec.headerFrom || r.policy.domain).toLowerCase().replace(/\.$/, '');
+        const from = fromDomain(rec, r);
         if (p) (svc.failingFroms ??= new Set()).add(from);
         else if (svc.froms) svc.froms.set(from, (svc.froms.get(from) ?? 0) + n);
         else if (svc.from === undefined || svc.from === from) {
