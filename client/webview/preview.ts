@@ -378,7 +378,7 @@ function render(model: Model, parseMs = 0): void {
   root.replaceChildren();
   shownRecords = undefined;
   // A saved page (`report --hosts --format html`) carries the host names it was made with.
-  for (const [ip, h] of Object.entries(model.hosts ?? {})) if (typeof h?.name === 'string') hostNames.set(ip, { name: h.name, confirmed: h.confirmed === true, ...(typeof h.platform === 'string' ? { platform: h.platform } : {}) });
+  learnHosts(model.hosts);
   const s = model.summary;
   const forensic = model.failureReports ?? [];
   const bar = scopeBar(model.scope, s.reports + forensic.length);
@@ -502,11 +502,17 @@ function showVerdicts(spf: unknown): number {
   return shown;
 }
 
+/** Keeps the host names a model or a host message gives (`{ ip: { name, confirmed, platform? } }`), taking only well-formed entries. */
+function learnHosts(hosts: unknown): void {
+  if (typeof hosts !== 'object' || hosts === null) return;
+  for (const [ip, h] of Object.entries(hosts as Record<string, { name?: unknown; confirmed?: unknown; platform?: unknown }>))
+    if (typeof h?.name === 'string' && h.name) hostNames.set(ip, { name: h.name, confirmed: h.confirmed === true, ...(typeof h.platform === 'string' ? { platform: h.platform } : {}) });
+}
+
 /** Host names for the source addresses (the host looks them up after the page is shown): filled in where the addresses are. */
 function showHosts(hosts: unknown, spf?: unknown): void {
   if (typeof hosts !== 'object' || hosts === null) return;
-  for (const [ip, h] of Object.entries(hosts as Record<string, { name?: unknown; confirmed?: unknown }>))
-    if (typeof h?.name === 'string' && h.name) hostNames.set(ip, { name: h.name, confirmed: h.confirmed === true, ...(typeof (h as { platform?: unknown }).platform === 'string' ? { platform: (h as { platform: string }).platform } : {}) });
+  learnHosts(hosts);
   for (const cell of Array.from(document.querySelectorAll<HTMLElement>('#failing [data-ip], #services [data-ip]'))) {
     const t = hostText(cell.dataset.ip ?? '');
     cell.querySelector('.host')!.textContent = t ? ` ${t}` : '';
