@@ -532,11 +532,10 @@ export const noAll: SpfRule = {
     // `mx-all`: the `all` is written, run into the term before it (spf/glued-all's); `"… mx" "-all"`:
     // in a string glued to the one before (spf/glued-strings').
     if (gluedAll(record, ctx.site) || gluedTerms(ctx.site).some((t) => /^[-+~?]?all$/i.test(record.value.slice(t.joint, t.to)))) return;
-    // `include:_spf.example.net\n~all` (a heredoc's line break, a tab): written, after a separator that is
-    // not a space, which spf/syntax-error reports; appending another `all` would not mend it.
-    if (/[\t\r\n\v\f\u00a0]/.test(record.value) && record.value.split(/[ \t\r\n\v\f\u00a0]+/).some((x) => /^[-+~?]?all$/i.test(x))) return;
-    // `–all` with an en dash (a record copied from a web page): written, with a character source/lookalike-character reports.
-    if (record.value.split(' ').some((x) => x !== asciiOf(x) && /^[-+~?]?all$/i.test(asciiOf(x).trim()))) return;
+    // `include:_spf.example.net\n~all` (a heredoc's line break, a tab: spf/syntax-error's) or `–all` with an
+    // en dash (a record copied from a web page: source/lookalike-character's): written, in a form another
+    // rule reports; appending another `all` would not mend it. (No term here is a plain `all`.)
+    if (asciiOf(record.value).split(/[ \t\r\n\v\f]+/).some((x) => /^[-+~?]?all$/i.test(x))) return;
     const end = record.value.replace(/ +$/, '').length;
     ctx.report({ start: 0, end: record.version.end }, 'The record has no `all` and no `redirect`, so unlisted senders get a neutral result (RFC 7208 §4.7); end it with `~all` or `-all`.', {
       fixes: [
