@@ -111,7 +111,18 @@ export function renderSchema(rules: readonly Rule[]): string {
         },
       },
       rollout: { type: 'object', properties: { style: { enum: ['rfc9989', 'compatible', 'legacy'] } } },
-      reports: { type: 'object', properties: { paths: { type: 'array', items: { type: 'string' } } } },
+      reports: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          paths: { type: 'array', description: "Where the aggregate reports are: globs relative to this file's folder.", items: { type: 'string' } },
+          notOurs: {
+            type: 'array',
+            description: 'Sources in the aggregate reports you have checked and that are not yours (spoofing, a forwarder): IPv4/IPv6 addresses or CIDR ranges. The preview and the report still show them; their failing mail no longer holds back the next policy stage.',
+            items: { type: 'string', pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$' },
+          },
+        },
+      },
       domains: {
         type: 'object',
         description: 'Sender profiles per domain: the services that send mail as it (checked for DMARC alignment against the workspace records and reports).',

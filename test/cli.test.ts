@@ -626,6 +626,50 @@ describe('dmarc-lens report', () => {
   });
 });
 
+describe('sources that are not yours (reports.notOurs)', () => {
+  const rec = (ip: string, n: number, r: string) =>
+    `<record><row><source_ip>${ip}</source_ip><count>${n}</count><policy_evaluated><disposition>none</disposition><dkim>${r}</dkim><spf>${r}</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers><auth_results><spf><domain>example.com</domain><result>${r === 'pass' ? 'pass' : 'softfail'}</result></spf></auth_results></record>`;
+  const end = Math.floor(Date.now() / 1000) - 86400;
+  const xml = `<?xml version="1.0"?><feedback><report_metadata><org_name>rx</org_name><report_id>1</report_id><date_range><begin>${end - 86399}</begin><end>${end}</end></date_range></report_metadata><policy_published><domain>example.com</domain><p>none</p></policy_published>${rec('192.0.2.1', 940, 'pass')}${rec('203.0.113.66', 60, 'fail')}</feedback>`;
+  const make = (config: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-notours-'));
+    fs.writeFileSync(path.join(dir, 'example.com.zone'), '$ORIGIN example.com.\n@ IN TXT "v=spf1 ip4:192.0.2.1 -all"\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\n');
+    fs.mkdirSync(path.join(dir, 'reports'));
+    fs.writeFileSync(path.join(dir, 'reports', 'rx.xml'), xml);
+    fs.writeFileSync(path.join(dir, '.dmarc-lens.json'), config);
+    return dir;
+  };
+
+  it('a spoofing source listed there no longer holds back the next stage: inventory, check and report say so', () => {
+    const plain = make('{ "reports": { "paths": ["reports/**"] } }');
+    const listed = make('{\n  "reports": {\n    "paths": ["reports/**"],\n    // checked 2026-11-29: a botnet, not ours\n    "notOurs": ["203.0.113.0/24"]\n  }\n}\n');
+    try {
+      const dmarcOf = (dir: string) => JSON.parse(run('inventory', dir, '--format', 'json').stdout).domains.find((d: { domain: string }) => d.domain === 'example.com').dmarc[0];
+      const before = dmarcOf(plain);
+      assert.equal(before.reports.blockers, 1);
+      assert.match(before.reports.text, /; still failing: 203\.0\.113\.66 \(6\.0%\)$/);
+      assert.equal(before.next, 'move to p=quarantine in test mode (t=y) — not yet: 1 source still fails DMARC');
+      const after = dmarcOf(listed);
+      assert.equal(after.reports.blockers, 0);
+      assert.match(after.reports.text, /; failing, not counted: 203\.0\.113\.66 \(6\.0%, not ours by reports\.notOurs\)$/);
+      assert.equal(after.next, 'move to p=quarantine in test mode (t=y)');
+      // The check names the source among the senders failing only when it is not listed.
+      const rules = (dir: string) => JSON.parse(run('check', dir, '--offline', '--format', 'json').stdout).files.flatMap((f: { diagnostics: { rule: string; message: string }[] }) => f.diagnostics);
+      assert.match(rules(plain).find((d: { rule: string }) => d.rule === 'dmarc/reports-show-failing-senders').message, /60 from 203\.0\.113\.66 \(example\.com\), an unrecognised source/);
+      assert.equal(rules(listed).find((d: { rule: string }) => d.rule === 'dmarc/reports-show-failing-senders'), undefined);
+      // The report still lists it, marked; JSON says why.
+      const text = run('report', path.join(listed, 'reports'));
+      assert.match(text.stdout, /^ {2}failing: 203\.0\.113\.66 60 messages as example\.com \(DKIM d=-; SPF example\.com\); not counted against the next stage: not ours by reports\.notOurs$/m);
+      const j = JSON.parse(run('report', path.join(listed, 'reports'), '--format', 'json').stdout);
+      assert.deepEqual(j.summary.failingSources.map((f: { sourceIp: string; aside?: string }) => [f.sourceIp, f.aside]), [['203.0.113.66', 'not ours']]);
+      assert.equal(JSON.parse(run('report', path.join(plain, 'reports'), '--format', 'json').stdout).summary.failingSources[0].aside, undefined);
+    } finally {
+      fs.rmSync(plain, { recursive: true, force: true });
+      fs.rmSync(listed, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('dmarc-lens check --fix', () => {
   const KEY = 'MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDEzT7aq52MEiYBT9CIbqhufSHw585PO6fr9En7VzxnnUeqUaMDqly9/jcMx6T3WFFjraYMo4Ipzdu+5qX1AF6VJGrn8UrC0vycXHJgMuCelUde0pn5OoPk9WXukCG9V2wK3jJox2pX2rvNthdv/3dTqySy6b+YakkG8cOTpx2ZaQIDAQAB';
   const workspace = () => {

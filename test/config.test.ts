@@ -94,6 +94,21 @@ describe('.dmarc-lens.json', () => {
     assert.doesNotMatch(out, /notes\/readme/);
   });
 
+  it('reads reports.notOurs (addresses and CIDR ranges), with each bad entry at its place', () => {
+    const text = '{ "reports": { "paths": ["r/**"], "notOurs": ["203.0.113.0/24", "2001:db8::7", "203.0.113.0/33", "mail.example.net", 7], "since": 3 } }';
+    const { config, problems } = parseConfig(text, 'c.json');
+    assert.deepEqual(config.reports, { paths: ['r/**'], notOurs: ['203.0.113.0/24', '2001:db8::7'] });
+    assert.deepEqual(problems.map((p) => [p.severity, text.slice(p.range.start, p.range.end)]), [
+      ['error', '"203.0.113.0/33"'],
+      ['error', '"mail.example.net"'],
+      ['error', '7'],
+      ['warning', '"since"'],
+    ]);
+    assert.match(problems[0].message, /^Not an IPv4\/IPv6 address or CIDR range/);
+    const wrong = '{ "reports": { "notOurs": "203.0.113.0/24", "paths": "r" } }';
+    assert.deepEqual(parseConfig(wrong, 'c.json').problems.map((p) => wrong.slice(p.range.start, p.range.end)), ['"203.0.113.0/24"', '"r"']);
+  });
+
   it('reports an unknown format or a bad pattern list in `include`', () => {
     const text = '{ "include": { "bind": ["*.txt"], "zone": "*.txt" } }';
     const { problems } = parseConfig(text, 'c.json');

@@ -18,6 +18,10 @@ import { ROOT } from './helpers';
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
+/** The example workspace's aggregate report (Google's, for northwind.example), read. */
+const EXAMPLE_REPORT = path.join(ROOT, 'examples', 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
+const exampleReport = () => readReports(fs.readFileSync(EXAMPLE_REPORT), path.basename(EXAMPLE_REPORT));
+
 describe('report preview in Chromium', () => {
   let server: http.Server;
   let base = '';
@@ -69,10 +73,28 @@ describe('report preview in Chromium', () => {
     return { p, errors };
   };
 
+  it('says of each failing source whether it holds back the next stage: over 2%, under, or set aside by reports.notOurs', async (t) => {
+    if (!browser) return t.skip(`chromium not installed at ${CHROMIUM} (bash scripts/install-e2e.sh)`);
+    const { reports, failures } = exampleReport();
+    const p = await browser.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e: Error) => errors.push(e.message));
+    const column = async () => p.$$eval('#failing tbody tr', (trs: Element[]) => trs.map((tr) => [tr.querySelector('td')!.textContent, tr.querySelector('td:last-child')!.textContent]));
+    await p.goto(page('not-ours-none', previewModel(reports, failures)));
+    await p.waitForSelector('#failing tbody tr');
+    assert.equal(await p.textContent('#failing thead th:last-child'), 'Next policy stage');
+    assert.deepEqual(await column(), [['198.2.129.12', 'holds it back'], ['203.0.113.66', 'not counted: 2% of the mail or less']]);
+    await p.goto(page('not-ours', previewModel(reports, failures, [], {}, undefined, { notOurs: ['198.2.129.0/24'] })));
+    await p.waitForSelector('#failing tbody tr');
+    assert.deepEqual(await column(), [['198.2.129.12', 'not counted: not yours (reports.notOurs in .dmarc-lens.json)'], ['203.0.113.66', 'not counted: 2% of the mail or less']]);
+    assert.match(await p.textContent('#verdict'), /^No source of yours fails DMARC with more than 2% of the messages \(85\.3% DMARC pass; failing, not counted: 198\.2\.129\.12 \(14\.5%, not ours by reports\.notOurs\)\): the domain can move to the next DMARC stage\.$/);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+
   it('renders the summary, policy, verdict, chart, services, failing sources and records, and sorts and filters them', async (t) => {
     if (!browser) return t.skip(`chromium not installed at ${CHROMIUM} (bash scripts/install-e2e.sh)`);
-    const file = path.join(ROOT, 'examples', 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
-    const { reports, failures } = readReports(fs.readFileSync(file), path.basename(file));
+    const { reports, failures } = exampleReport();
     const p = await browser.newPage();
     const errors: string[] = [];
     p.on('pageerror', (e: Error) => errors.push(e.message));
@@ -238,8 +260,7 @@ describe('report preview in Chromium', () => {
 
   it('fills in the host names of the sources when the host sends them, where the addresses are, and the records filter finds them', async (t) => {
     if (!browser) return t.skip(`chromium not installed at ${CHROMIUM} (bash scripts/install-e2e.sh)`);
-    const file = path.join(ROOT, 'examples', 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
-    const { reports, failures } = readReports(fs.readFileSync(file), path.basename(file));
+    const { reports, failures } = exampleReport();
     const { p, errors } = await hostedPage();
     await p.goto(page('hosts', previewModel(reports, failures)));
     await p.waitForSelector('#records tbody tr');
@@ -307,8 +328,7 @@ describe('report preview in Chromium', () => {
 
   it('follows the VS Code theme: dark and high-contrast colours come from --vscode-* variables', async (t) => {
     if (!browser) return t.skip(`chromium not installed at ${CHROMIUM}`);
-    const file = path.join(ROOT, 'examples', 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
-    const { reports, failures } = readReports(fs.readFileSync(file), path.basename(file));
+    const { reports, failures } = exampleReport();
     const url = page('dark', previewModel(reports, failures));
     for (const [name, vars, cls] of [
       ['dark', '--vscode-editor-background:#1e1e1e;--vscode-foreground:#cccccc;--vscode-panel-border:#3c3c3c;--vscode-charts-blue:#3794ff;--vscode-textBlockQuote-background:#2b2b2b', 'vscode-dark'],
@@ -416,8 +436,7 @@ describe('report preview in Chromium', () => {
     assert.deepEqual(cells, ['2021-10-05 06:36', '203.0.113.9', 'northwind.example', 'dmarc', '—', 'Billing <billing@northwind.example>', 'Invoice <b>overdue</b>', 'Receiver/2.0']);
     assert.equal(await p.locator('#app b').count(), 0);
     // Beside an aggregate report: its own section, after the records.
-    const file = path.join(ROOT, 'examples', 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
-    const { reports, failures } = readReports(fs.readFileSync(file), path.basename(file));
+    const { reports, failures } = exampleReport();
     await p.goto(page('mixed', previewModel(reports, failures, forensic)));
     await p.waitForSelector('#failure-reports');
     assert.match(await p.textContent('#failure-reports h2'), /Failure reports \(2\)/);

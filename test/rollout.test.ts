@@ -150,6 +150,81 @@ describe('the evidence for a step', () => {
   });
 });
 
+describe('sources that are not yours, and forwarded mail', () => {
+  const newest = 1780000000;
+  /** One report: `records` as [source, count, DMARC result, policy override reasons]. */
+  const report = (records: [string, number, 'pass' | 'fail', string[]?][]) =>
+    readReports(
+      Buffer.from(
+        `<feedback><report_metadata><org_name>rx</org_name><report_id>1</report_id><date_range><begin>${newest - 86399}</begin><end>${newest}</end></date_range></report_metadata><policy_published><domain>example.com</domain><p>none</p></policy_published>${records
+          .map(
+            ([ip, n, r, reasons = []]) =>
+              `<record><row><source_ip>${ip}</source_ip><count>${n}</count><policy_evaluated><disposition>none</disposition><dkim>${r}</dkim><spf>${r}</spf>${reasons.map((t) => `<reason><type>${t}</type></reason>`).join('')}</policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers></record>`,
+          )
+          .join('')}</feedback>`,
+      ),
+      'r.xml',
+    ).reports[0];
+  const spoofed = report([
+    ['192.0.2.1', 900, 'pass'],
+    ['203.0.113.66', 60, 'fail'],
+    ['2001:db8:bad::7', 30, 'fail'],
+    ['198.51.100.4', 10, 'fail'],
+  ]);
+
+  it('without reports.notOurs, a spoofing source holds the step back like any other', () => {
+    const s = evidenceOf([spoofed]);
+    const said = evidenceText(s, newest);
+    assert.deepEqual(said, { text: '90.0% DMARC pass over 1,000 messages in 1 day, 1 report; still failing: 203.0.113.66 (6.0%), 2001:db8:bad::7 (3.0%)', blockers: 2 });
+    assert.equal(nextSteps(parseDmarc('v=DMARC1; p=none'), s)[0].preferred, false);
+  });
+
+  it('sets aside the sources reports.notOurs lists (addresses and CIDR ranges, IPv4 and IPv6): shown, not counted', () => {
+    const s = evidenceOf([spoofed], { notOurs: ['203.0.113.0/24', '2001:db8:bad::/48'] });
+    assert.deepEqual(
+      s.failingSources.map((f) => [f.sourceIp, f.aside]),
+      [['203.0.113.66', 'not ours'], ['2001:db8:bad::7', 'not ours'], ['198.51.100.4', undefined]],
+    );
+    const said = evidenceText(s, newest);
+    assert.deepEqual(said, { text: '90.0% DMARC pass over 1,000 messages in 1 day, 1 report; failing, not counted: 203.0.113.66 (6.0%, not ours by reports.notOurs), 2001:db8:bad::7 (3.0%, not ours by reports.notOurs)', blockers: 0 });
+    const [step] = nextSteps(parseDmarc('v=DMARC1; p=none'), s);
+    assert.equal(step.preferred, true);
+    assert.match(verdict(s, { p: 'none' }), /^No source of yours fails DMARC with more than 2% of the messages \(90\.0% DMARC pass; failing, not counted: 203\.0\.113\.66 \(6\.0%, not ours by reports\.notOurs\), 2001:db8:bad::7 .*\): the domain can move to the next DMARC stage\.$/);
+    // One listed, the other still holds it back.
+    const one = evidenceOf([spoofed], { notOurs: ['203.0.113.66'] });
+    assert.equal(evidenceText(one, newest).blockers, 1);
+    assert.match(verdict(one, { p: 'none' }), /^Not yet: 1 source still fails DMARC .*\(2001:db8:bad::7\)/);
+  });
+
+  it('sets aside a source all of whose failing mail the receivers said was forwarded, not one with some', () => {
+    const s = evidenceOf([
+      report([
+        ['192.0.2.1', 900, 'pass'],
+        ['198.51.100.20', 50, 'fail', ['forwarded']],
+        ['198.51.100.21', 20, 'fail', ['mailing_list']],
+        ['198.51.100.21', 5, 'fail', ['trusted_forwarder', 'other']],
+        ['198.51.100.22', 20, 'fail', ['forwarded']],
+        ['198.51.100.22', 5, 'fail', ['local_policy']],
+      ]),
+    ]);
+    assert.deepEqual(
+      s.failingSources.map((f) => [f.sourceIp, f.messages, f.aside]),
+      [['198.51.100.20', 50, 'forwarded'], ['198.51.100.21', 25, 'forwarded'], ['198.51.100.22', 25, undefined]],
+    );
+    assert.deepEqual(evidenceText(s, newest), {
+      text: '90.0% DMARC pass over 1,000 messages in 1 day, 1 report; still failing: 198.51.100.22 (2.5%); failing, not counted: 198.51.100.20 (5.0%, forwarded, the receivers said), 198.51.100.21 (2.5%, forwarded, the receivers said)',
+      blockers: 1,
+    });
+  });
+
+  it('names no set-aside source among the legitimate-looking senders failing', () => {
+    const text = `$ORIGIN example.com.\n_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"\n`;
+    const rule = (notOurs?: string[]) => analyzeZone(text, 'example.com.zone', { reports: [spoofed], notOurs }).findings.filter((f) => f.rule === 'dmarc/reports-show-failing-senders');
+    assert.match(rule()[0].message, /60 from 203\.0\.113\.66.*30 from 2001:db8:bad::7/);
+    assert.deepEqual(rule(['203.0.113.0/24', '2001:db8::/32']), []);
+  });
+});
+
 describe('code lens titles', () => {
   it('names the stage of each rung of the ladder, whatever style wrote it', () => {
     const stage = (v: string) => { const s = stageOf(parseDmarc(v)); return `${s.index} ${s.label}`; };

@@ -10,13 +10,13 @@ type Row = [string, number, string, string, string, string, string, string, stri
 interface Tally { messages: number; pass: number }
 interface Service extends Tally { service: string; provider?: string; sources: number; dkimPass: number; dkimAligned: number; spfPass: number; spfAligned: number; publish?: string; published?: string; spf?: string }
 interface Stats { messages: number; dmarcPass: number; both: number; spfOnly: number; dkimOnly: number; neither: number; byDay: (Tally & { day: string })[]; byService: Service[]; byHeaderFrom: (Tally & { domain: string })[]; dispositions: Record<string, number>; overrides: Record<string, number>; disagreementCount: number; disagreements: { sourceIp: string; reporter: string; count: number; reported: { dkim: string; spf: string }; computed: { dkim: string; spf: string } }[] }
-interface Summary { reports: number; messages: number; passRate: number; begin?: number; end?: number; reporters: string[]; domains: string[]; failingSources: { sourceIp: string; messages: number; headerFrom: string; dkimDomains: string[]; spfDomains: string[] }[] }
+interface Summary { reports: number; messages: number; passRate: number; begin?: number; end?: number; reporters: string[]; domains: string[]; failingSources: { sourceIp: string; messages: number; headerFrom: string; dkimDomains: string[]; spfDomains: string[]; aside?: 'not ours' | 'forwarded' }[] }
 interface Report { origin: string; schema: string; orgName: string; reportId: string; begin?: number; end?: number; policy: Record<string, string | number | undefined>; records: number; problems: string[] }
 /** [arrival (unix s), source IP, reported domains, what failed, MAIL FROM, From, Subject, reporter, origin] */
 type Failure = [number | null, string, string, string, string, string, string, string, string];
 /** What the filter bar offers (every policy domain, the whole span) and what is shown (`applied`). */
 interface Scope { domains: string[]; begin?: number; end?: number; applied: { domains?: string[]; since?: number; until?: number }; leftOut: number }
-interface Model { more?: { services: number; failingSources: number }; scope?: Scope; hosts?: Record<string, { name: string; confirmed: boolean; platform?: string }>; /** Where the model's SPF verdicts on unnamed sources came from (a saved `report --hosts` page: the workspace, then DNS). */ verdictsFrom?: string; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
+interface Model { /** The share of the mail above which a failing source holds back the next policy stage. */ blockingShare?: number; more?: { services: number; failingSources: number }; scope?: Scope; hosts?: Record<string, { name: string; confirmed: boolean; platform?: string }>; /** Where the model's SPF verdicts on unnamed sources came from (a saved `report --hosts` page: the workspace, then DNS). */ verdictsFrom?: string; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
 /** In VS Code the page has a host that reads the reports again for another domain or span; a saved HTML page has not. */
@@ -161,6 +161,13 @@ const hostText = (ip: string) => {
   return h ? `${h.name}${h.platform ? ` (${h.platform})` : ''}${h.confirmed ? '' : ' (unconfirmed)'}` : '';
 };
 /** A source address, with its host name once known (filled in place when the names arrive). */
+/** Whether a failing source holds back the next policy stage, as the rollout counts it. */
+function stageEffect(f: Summary['failingSources'][number], messages: number, share = 0.02): string {
+  if (f.aside === 'not ours') return 'not counted: not yours (reports.notOurs in .dmarc-lens.json)';
+  if (f.aside === 'forwarded') return 'not counted: forwarded mail, the receivers said';
+  return f.messages / messages > share ? 'holds it back' : `not counted: ${share * 100}% of the mail or less`;
+}
+
 function sourceCell(ip: string): HTMLElement {
   const h = hostText(ip);
   return el('span', { 'data-ip': ip }, ip || '—', el('span', { class: 'host' }, h ? ` ${h}` : ''));
@@ -471,7 +478,7 @@ function render(model: Model, parseMs = 0): void {
   if (s.failingSources.length) {
     root.append(
       el('h2', {}, icon('error'), 'Sources failing DMARC'),
-      table('failing', ['Failing source', 'Messages', 'Share', 'DKIM d=', 'SPF domain'], s.failingSources.slice(0, 50).map((f) => [sourceCell(f.sourceIp), num(f.messages), pct(f.messages / s.messages), f.dkimDomains.join(', ') || '—', f.spfDomains.join(', ') || '—']), [1, 2]),
+      table('failing', ['Failing source', 'Messages', 'Share', 'DKIM d=', 'SPF domain', 'Next policy stage'], s.failingSources.slice(0, 50).map((f) => [sourceCell(f.sourceIp), num(f.messages), pct(f.messages / s.messages), f.dkimDomains.join(', ') || '—', f.spfDomains.join(', ') || '—', stageEffect(f, s.messages, model.blockingShare)]), [1, 2]),
     );
     const moreFailing = (model.more?.failingSources ?? s.failingSources.length) - Math.min(50, s.failingSources.length);
     if (moreFailing > 0) root.append(el('p', { id: 'failing-more', class: 'note' }, `… and ${num(moreFailing)} more failing sources with less mail.`));

@@ -18,6 +18,7 @@ import { byDocumentOrder, checkZone, FindingSink, readZone, ruleTimings, timeRul
 import { treeFindings } from './spf/findings';
 import { reportsCsv } from './reports/csv';
 import { dedupeReports, describeDuplicate, dmarcPasses, readReports, signingSelectors, summarize, type AggregateReport } from './reports/aggregate';
+import { asideText } from './rollout';
 import { folderReports } from './reports/files';
 import { reportStats, type ReportStats } from './reports/stats';
 import { previewModel } from './reports/preview';
@@ -339,7 +340,7 @@ function runCheck(args: Args, options: LintOptions, warn: (m: string) => void): 
   const reports = parsed.some((p) => p.zone.format === 'config') ? workspaceReports(args.paths, warn) : [];
   for (const p of parsed) {
     const config = configs.forFile(p.zone.uri);
-    const analysis = checkZone(p, { ...options, rules: { ...config.rules, ...options.rules }, workspace, reports });
+    const analysis = checkZone(p, { ...options, rules: { ...config.rules, ...options.rules }, workspace, reports, notOurs: config.reports?.notOurs });
     analyses.push(analysis);
     for (const [uri, t] of analysis.zone.texts) if (!byPath.has(uri)) byPath.set(uri, { path: uri, findings: [], index: new LineIndex(t), text: t });
     for (const f of analysis.findings) {
@@ -1067,7 +1068,9 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
     out(reportsCsv(reports));
     return failures.length ? 1 : 0;
   }
-  const s = summarize(reports);
+  // The sources the configuration lists as not the owner's (reports.notOurs): shown, set aside from what holds back the next stage.
+  const notOurs = configs.forFile(args.paths.find((p) => p !== STDIN) ?? '.').reports?.notOurs;
+  const s = summarize(reports, { notOurs });
   // The text summary does not list every source IP: that table (133 000 entries in a big report) is built for JSON and HTML only.
   // With --workspace, a platform failing in the reports whose set-up the files now publish is said to be set up, not told to publish it.
   // And a source no platform names is said to be authorised by the From domain's SPF record there, or not.
@@ -1091,7 +1094,7 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
     const script = readTextFile(path.join(__dirname, 'webview.js'));
     if (script === undefined) throw new UsageError('the preview script (dist/webview.js) is missing; run npm run build');
     const nonce = crypto.randomBytes(16).toString('base64url');
-    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: { ...previewModel(reports, failures, failureReports, workspace, { domains: [...allDomains].sort(), begin: first, end: last, applied: filtered ? scope : {}, leftOut }), ...(named ? { hosts: named.hosts } : {}), ...(dns && !args.offline ? { verdictsFrom: 'dns' } : {}) } }));
+    out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: { ...previewModel(reports, failures, failureReports, workspace, { domains: [...allDomains].sort(), begin: first, end: last, applied: filtered ? scope : {}, leftOut }, { notOurs }), ...(named ? { hosts: named.hosts } : {}), ...(dns && !args.offline ? { verdictsFrom: 'dns' } : {}) } }));
   } else if (args.format === 'json') {
     const forensic = failureReports.map(({ arrivalDate, ...f }) => ({ file: f.origin, ...f, arrivalDate: iso(arrivalDate) }));
     out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...(filtered ? { leftOut } : {}), ...statsJson(stats), ...(named ? { sourceHosts: named } : {}) } }, null, 2) + '\n');
@@ -1127,7 +1130,7 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
     for (const d of stats.byDay.slice(-14)) out(`  day: ${d.day} ${n(d.messages, 'message')}, DMARC pass ${p(d.pass, d.messages)}\n`);
     for (const h of stats.byHeaderFrom.slice(0, 5)) out(`  header-from: ${h.domain} ${n(h.messages, 'message')}, DMARC pass ${p(h.pass, h.messages)}\n`);
     for (const f of s.failingSources.slice(0, 10))
-      out(`  failing: ${f.sourceIp}${hostOf(f.sourceIp)} ${n(f.messages, 'message')} as ${f.headerFrom} (DKIM d=${f.dkimDomains.join(',') || '-'}; SPF ${f.spfDomains.join(',') || '-'})\n`);
+      out(`  failing: ${f.sourceIp}${hostOf(f.sourceIp)} ${n(f.messages, 'message')} as ${f.headerFrom} (DKIM d=${f.dkimDomains.join(',') || '-'}; SPF ${f.spfDomains.join(',') || '-'})${f.aside ? `; not counted against the next stage: ${asideText(f)}` : ''}\n`);
     if (named) out(`  host names: ${named.asked - named.unnamed - named.unanswered} of the ${n(named.asked, 'source')} with most mail named by their PTR record (${Object.values(named.hosts).filter((h) => h.confirmed).length} confirmed by their own address records), ${named.unnamed} without one, ${named.unanswered} unanswered${named.error ? ` (${named.error})` : ''}\n`);
     if (stats.disagreementCount) out(`  ${stats.disagreementCount} record${stats.disagreementCount === 1 ? '' : 's'} where the reporter's policy_evaluated disagrees with the alignment recomputed from auth_results (first: ${stats.disagreements.slice(0, 3).map((d) => `${d.sourceIp} from ${d.reporter}`).join(', ')})\n`);
   }
@@ -1196,7 +1199,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         if (args.paths.length === 0) throw new UsageError('inventory needs at least one file or folder');
         const { analyses, workspace } = runCheck(args, {}, warn);
         // The aggregate reports under the folders given: what they say of each DMARC record, and its next step.
-        const inv = runInventory(analyses, workspace, workspaceReports(args.paths, warn));
+        const inv = runInventory(analyses, workspace, workspaceReports(args.paths, warn), (file) => configs.forFile(file).reports?.notOurs);
         // Names under the stand-in of a zone named by an expression (Terraform) are shown as that expression.
         out(showNames(args.format === 'json' ? JSON.stringify({ version: 1, domains: inv }, null, 2) + '\n' : formatInventoryText(inv)));
         return 0;

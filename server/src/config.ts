@@ -11,7 +11,7 @@ import { minimatch } from 'minimatch';
 import { rulesById } from './checks/registry';
 import type { RuleSetting } from './service';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
-import { parseIp } from './spf/evaluator';
+import { validCidr } from './util/cidr';
 import { errorRange } from './util/lines';
 import { isUnder } from './util/text';
 import { providers as catalogProviders, type Provider } from './senders/catalog';
@@ -27,8 +27,12 @@ export interface ProjectConfig {
   dns: { mode?: 'live' | 'offline'; servers?: string[]; timeoutMs?: number };
   /** Sections later features read, kept as written. */
   rollout?: unknown;
-  /** Where aggregate reports are looked for (globs relative to the config's folder); validated when read. */
-  reports?: { paths?: string[] };
+  /**
+   * Where aggregate reports are looked for (globs relative to the config's folder), and the sources in
+   * them the domain owner has checked and found not to be its own (addresses and CIDR ranges): their
+   * failing mail does not hold back the next policy stage.
+   */
+  reports?: { paths?: string[]; notOurs?: string[] };
   /** Sender profiles (`domains.<domain>.senders`), with their places in the file. */
   senders: SenderProfile[];
   /** The domains `domains` declares, with the range of each key. */
@@ -72,17 +76,41 @@ const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-
 const rangeOf = (n: Node): OffsetRange => ({ start: n.offset, end: n.offset + n.length });
 const child = (obj: Node, name: string): Node | undefined => obj.children?.find((p) => p.children?.[0].value === name)?.children?.[1];
 
-/** A CIDR or address of a custom sender. */
-function validCidr(s: string): boolean {
-  const [ip, len, extra] = s.split('/');
-  const parsed = parseIp(ip);
-  if (!parsed || extra !== undefined) return false;
-  if (len === undefined) return true;
-  const n = Number(len);
-  return /^\d{1,3}$/.test(len) && n <= (parsed.v === 4 ? 32 : 128);
-}
 
 type Problem = (node: { offset: number; length: number }, message: string, severity?: Severity) => void;
+
+/** `reports`: `paths` (globs) and `notOurs` (addresses and CIDR ranges); the entries that are valid are kept. */
+function parseReports(node: Node, problem: Problem): ProjectConfig['reports'] {
+  if (node.type !== 'object') {
+    problem(node, '`reports` wants { "paths": ["glob", …], "notOurs": ["192.0.2.0/24", …] } (globs relative to this file\'s folder).');
+    return undefined;
+  }
+  const out: NonNullable<ProjectConfig['reports']> = {};
+  for (const p of node.children ?? []) {
+    const [k, v] = p.children ?? [];
+    const name = String(k?.value);
+    if (name !== 'paths' && name !== 'notOurs') {
+      problem(k, `Unknown setting \`reports.${name}\`; \`reports\` knows paths (where the aggregate reports are) and notOurs (sources that are not yours).`, 'warning');
+      continue;
+    }
+    if (!v) continue;
+    if (name === 'paths') {
+      if (v.type !== 'array' || (v.children ?? []).some((c) => c.type !== 'string')) problem(v, '`reports.paths` wants an array of globs, relative to this file\'s folder (["dmarc-reports/**"]).');
+      else out.paths = (v.children ?? []).map((c) => String(c.value));
+      continue;
+    }
+    if (v.type !== 'array') {
+      problem(v, '`reports.notOurs` wants an array of addresses or CIDR ranges (["203.0.113.0/24", "2001:db8::7"]).');
+      continue;
+    }
+    out.notOurs = [];
+    for (const c of v.children ?? []) {
+      if (c.type !== 'string' || !validCidr(String(c.value))) problem(c, 'Not an IPv4/IPv6 address or CIDR range (e.g. "203.0.113.0/24").');
+      else out.notOurs.push(String(c.value));
+    }
+  }
+  return out;
+}
 
 function parseProviders(node: Node, problem: Problem): Provider[] {
   if (node.type !== 'array') {
@@ -310,10 +338,7 @@ export function parseConfig(text: string, file: string): { config: ProjectConfig
         config.include[fmt as SourceFormat] = (v.children ?? []).map((c) => String(c.value));
       }
     } else if (key === 'reports') {
-      const paths = valueNode.type === 'object' ? child(valueNode, 'paths') : undefined;
-      if (valueNode.type !== 'object' || (paths && (paths.type !== 'array' || (paths.children ?? []).some((c) => c.type !== 'string'))))
-        problem(paths ?? valueNode, '`reports` wants { "paths": ["glob", …] } (globs relative to this file\'s folder).');
-      else config.reports = valueOf(valueNode) as { paths?: string[] };
+      config.reports = parseReports(valueNode, problem);
     } else if (key === 'rollout') {
       (config as unknown as Record<string, unknown>)[key] = valueOf(valueNode);
     }

@@ -104,7 +104,13 @@ export interface InventorySource {
  * BIMI, TLS-RPT and MTA-STS records with where they are, null MX, and the sending services the SPF
  * includes and DKIM selectors point to. `workspace` answers for the names the files do not hold.
  */
-export function runInventory(analyses: readonly InventorySource[], workspace: WorkspaceIndex, reports: readonly AggregateReport[] = []): DomainInventory[] {
+export function runInventory(
+  analyses: readonly InventorySource[],
+  workspace: WorkspaceIndex,
+  reports: readonly AggregateReport[] = [],
+  /** The sources the configuration of a file lists as not the owner's (`reports.notOurs`). */
+  notOursOf: (file: string) => readonly string[] | undefined = () => undefined,
+): DomainInventory[] {
   const domains = new Map<string, DomainInventory>();
   // The reports of each policy domain, summed up once.
   const byDomain = new Map<string, AggregateReport[]>();
@@ -116,13 +122,15 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
   }
   const summaries = new Map<string, ReportSummary>();
   /** Where a DMARC record stands: its stage, and with reports for its domain, what they say and the next step. */
-  const ladder = (record: DmarcRecord, domain: string): Pick<InventoryRecord, 'stage' | 'reports' | 'next'> => {
+  const ladder = (record: DmarcRecord, domain: string, file: string): Pick<InventoryRecord, 'stage' | 'reports' | 'next'> => {
     const rung = stageOf(record);
     const stage = `${rung.index}/${STAGES}: ${rung.label}`;
     const mine = byDomain.get(domain);
     if (!mine) return { stage };
-    let summary = summaries.get(domain);
-    if (!summary) summaries.set(domain, (summary = evidenceOf(mine)));
+    const notOurs = notOursOf(file);
+    const key = `${domain} ${notOurs?.join(',') ?? ''}`;
+    let summary = summaries.get(key);
+    if (!summary) summaries.set(key, (summary = evidenceOf(mine, { notOurs })));
     const said = describe(summary);
     const step = nextSteps(record, summary)[0];
     return { stage, reports: { text: said.text, messages: summary.messages, passRate: summary.passRate, blockers: said.blockers }, ...(step ? { next: nextStepText(step, summary) } : {}) };
@@ -181,7 +189,7 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
         }
         // Where the record stands on the way to enforcement, as the editor's code lens says it.
         const domain = owner.slice('_dmarc.'.length);
-        get(domain).dmarc.push({ ...base, policy: s.dmarc?.byName.get('p')?.value, ...(s.dmarc ? ladder(s.dmarc, domain) : {}) });
+        get(domain).dmarc.push({ ...base, policy: s.dmarc?.byName.get('p')?.value, ...(s.dmarc ? ladder(s.dmarc, domain, s.site.uri) : {}) });
       } else if (s.kind === 'bimi') {
         // `<selector>._bimi.<domain>`; a record anywhere else is never found (bimi/wrong-owner says so).
         const name = bimiName(owner);
@@ -256,7 +264,7 @@ export function runInventory(analyses: readonly InventorySource[], workspace: Wo
           value: held.length === 1 ? `CNAME → ${cnameTarget(r)}${chain!.end !== cnameTarget(r) ? ` → ${chain!.end}` : ''}: ${held[0].site!.site.value}` : `CNAME → ${cnameTarget(r)} (hosted: the policy is at the target)`,
           path: r.uri,
           range: lspRange(index, r.range),
-          ...(held.length === 1 ? { policy: held[0].site!.dmarc!.byName.get('p')?.value, ...ladder(held[0].site!.dmarc!, domain) } : {}),
+          ...(held.length === 1 ? { policy: held[0].site!.dmarc!.byName.get('p')?.value, ...ladder(held[0].site!.dmarc!, domain, held[0].site!.site.uri) } : {}),
         });
         continue;
       }

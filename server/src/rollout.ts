@@ -7,7 +7,7 @@
 import type { ValueEdit, ValueFix } from './checks/rule';
 import type { DmarcRecord } from './records/dmarc';
 import type { Tag } from './records/taglist';
-import { EVIDENCE_DAYS, recentReports, summarize, type AggregateReport, type ReportSummary } from './reports/aggregate';
+import { EVIDENCE_DAYS, recentReports, summarize, type AggregateReport, type FailingSource, type ReportSummary, type SummaryOptions } from './reports/aggregate';
 import { endWithoutSeparators } from './util/text';
 
 export type RolloutStyle = 'rfc9989' | 'compatible' | 'legacy';
@@ -49,6 +49,29 @@ export function stageOf(record: DmarcRecord): Stage {
 
 /** Failing sources above this share of volume block a preferred step. */
 export const BLOCKING_SHARE = 0.02;
+
+/** The failing sources that hold back the next stage: more than BLOCKING_SHARE of the mail, and not set aside (`aside`). */
+export function blockingSources(s: ReportSummary): FailingSource[] {
+  return s.failingSources.filter((f) => !f.aside && f.messages / s.messages > BLOCKING_SHARE);
+}
+
+/** The failing sources that would hold back the next stage but are set aside: listed as not ours, or forwarded. */
+export function setAsideSources(s: ReportSummary): FailingSource[] {
+  return s.failingSources.filter((f) => f.aside && f.messages / s.messages > BLOCKING_SHARE);
+}
+
+/** Why a source is set aside, as the messages say it. */
+export function asideText(f: FailingSource): string {
+  return f.aside === 'not ours' ? 'not ours by reports.notOurs' : 'forwarded, the receivers said';
+}
+
+/** `203.0.113.9 (4.1%, not ours by reports.notOurs)`, for the first three set aside; empty when none is. */
+function asideList(s: ReportSummary, aside: readonly FailingSource[]): string {
+  return aside
+    .slice(0, 3)
+    .map((f) => `${f.sourceIp} (${((f.messages / s.messages) * 100).toFixed(1)}%, ${asideText(f)})`)
+    .join(', ') + (aside.length > 3 ? `, and ${aside.length - 3} more` : '');
+}
 
 function setTag(record: DmarcRecord, name: string, value: string | undefined): ValueEdit[] {
   const tag = record.byName.get(name);
@@ -96,9 +119,9 @@ export const STALE_DAYS = 45;
  * sender failing now is not diluted by months of clean mail before it. Reports without dates count only
  * when no report has one.
  */
-export function evidenceOf(reports: readonly AggregateReport[]): ReportSummary {
+export function evidenceOf(reports: readonly AggregateReport[], options: SummaryOptions = {}): ReportSummary {
   const recent = recentReports(reports);
-  const s = summarize(recent);
+  const s = summarize(recent, options);
   return recent.length < reports.length ? { ...s, leftOut: reports.length - recent.length } : s;
 }
 
@@ -109,11 +132,12 @@ export function evidenceOf(reports: readonly AggregateReport[]): ReportSummary {
 export function describe(s: ReportSummary | undefined, now = Date.now() / 1000): { text: string; blockers: number } {
   if (!s || s.messages === 0) return { text: 'no aggregate reports for this domain in the workspace', blockers: 0 };
   const days = s.begin && s.end ? Math.max(1, Math.round((s.end - s.begin) / 86400)) : undefined;
-  const failing = s.failingSources.filter((f) => f.messages / s.messages > BLOCKING_SHARE);
+  const failing = blockingSources(s);
+  const aside = setAsideSources(s);
   const age = s.end !== undefined ? Math.floor((now - s.end) / 86400) : undefined;
   const text = `${(s.passRate * 100).toFixed(1)}% DMARC pass over ${s.messages.toLocaleString('en-US')} messages${days ? ` in ${days} day${days === 1 ? '' : 's'}` : ''}, ${s.reports} report${s.reports === 1 ? '' : 's'}${
     s.leftOut ? ` (the last ${EVIDENCE_DAYS} days; ${s.leftOut} older report${s.leftOut === 1 ? '' : 's'} left out)` : ''
-  }${failing.length ? `; still failing: ${failing.slice(0, 3).map((f) => `${f.sourceIp} (${((f.messages / s.messages) * 100).toFixed(1)}%)`).join(', ')}` : ''}${
+  }${failing.length ? `; still failing: ${failing.slice(0, 3).map((f) => `${f.sourceIp} (${((f.messages / s.messages) * 100).toFixed(1)}%)`).join(', ')}` : ''}${aside.length ? `; failing, not counted: ${asideList(s, aside)}` : ''}${
     age !== undefined && age > STALE_DAYS ? `; old: the newest report ended ${age} days ago` : ''
   }`;
   return { text, blockers: failing.length };
@@ -188,13 +212,17 @@ export function nextSteps(record: DmarcRecord, evidence: ReportSummary | undefin
 /** One sentence on whether the reports allow tightening the policy (the one `published`, as the latest report saw it); the preview and the actions agree. */
 export function verdict(s: ReportSummary | undefined, published?: { p?: string; pct?: number; testing?: string }): string {
   if (!s || s.messages === 0) return 'No messages in these reports yet: keep p=none and collect reports before tightening the policy.';
-  const failing = s.failingSources.filter((f) => f.messages / s.messages > BLOCKING_SHARE);
+  const failing = blockingSources(s);
+  const aside = setAsideSources(s);
   // The policy the latest report saw is already the last stage: nothing to tighten.
   const enforced = published?.p?.trim().toLowerCase() === 'reject' && (published.pct === undefined || published.pct >= 100) && published.testing?.trim().toLowerCase() !== 'y';
   if (enforced)
     return failing.length === 0
       ? `Reports look clean (${(s.passRate * 100).toFixed(1)}% DMARC pass) at p=reject, the last stage: keep reading them for senders you have not authorised yet.`
       : `At p=reject, ${failing.length} source${failing.length === 1 ? '' : 's'} fail${failing.length === 1 ? 's' : ''} DMARC with more than ${BLOCKING_SHARE * 100}% of the messages (${failing.slice(0, 3).map((f) => f.sourceIp).join(', ')}), and receivers reject that mail: authorise ${failing.length === 1 ? 'it' : 'them'} if ${failing.length === 1 ? 'it is' : 'they are'} yours (SPF with a custom return path, or DKIM signing with your domain).`;
-  if (failing.length === 0) return `Reports look clean (${(s.passRate * 100).toFixed(1)}% DMARC pass): the domain can move to the next DMARC stage.`;
+  if (failing.length === 0)
+    return aside.length
+      ? `No source of yours fails DMARC with more than ${BLOCKING_SHARE * 100}% of the messages (${(s.passRate * 100).toFixed(1)}% DMARC pass; failing, not counted: ${asideList(s, aside)}): the domain can move to the next DMARC stage.`
+      : `Reports look clean (${(s.passRate * 100).toFixed(1)}% DMARC pass): the domain can move to the next DMARC stage.`;
   return `Not yet: ${failing.length} source${failing.length === 1 ? '' : 's'} still fail${failing.length === 1 ? 's' : ''} DMARC with more than ${BLOCKING_SHARE * 100}% of the messages (${failing.slice(0, 3).map((f) => f.sourceIp).join(', ')}); authorise them (SPF with a custom return path, or DKIM signing with your domain) before tightening the policy.`;
 }

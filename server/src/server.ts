@@ -476,12 +476,12 @@ function analyze(doc: TextDocument, model = true): DocState {
     const change = edits === 'unknown' ? undefined : edits;
     untouched.delete(doc.uri);
     if (change && cached && withoutSuppressions.get(doc.uri) === cached.version && !editAddsSuppression(text, change.prefix, change.suffix)) withoutSuppressions.set(doc.uri, doc.version);
-    let analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports(), change });
+    let analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports(), notOurs: project.reports?.notOurs, change });
     if (analysis.zone.format === 'terraform' && moduleChanged(file, text, analysis.zone.moduleKey ?? '')) {
       // The locals, variables or zones this file gives its module changed: the folder is read again,
       // for this file (a definition it dropped may still be in the folder's last reading) and the others.
       forgetTerraformFolder(path.dirname(file));
-      analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports() });
+      analysis = analyzer.update(text, { rules: { ...ruleSettings, ...project.rules }, workspace, model, reports: allReports(), notOurs: project.reports?.notOurs });
       revalidateModule(path.dirname(file), doc.uri);
       for (const dir of calledModules(file, text)) revalidateModule(dir);
     }
@@ -959,6 +959,8 @@ connection.onDidChangeWatchedFiles((params) => {
 
 /** The reports a preview shows: of a file or folder, or of the workspace, within the filter bar's scope. */
 interface ReportSet {
+  /** The sources the configuration over the reports lists as not the owner's (reports.notOurs). */
+  notOurs?: readonly string[];
   reports: AggregateReport[];
   failureReports: FailureReport[];
   failures: { origin: string; message: string }[];
@@ -973,13 +975,16 @@ async function readReportSet(params: { uri?: unknown; workspace?: unknown; scope
     await indexed;
     const scope = applyScope(allReports(), workspaceReports.failureReports(), applied);
     const none = workspaceFolders.length === 0 ? 'no workspace folder is open' : `no aggregate reports in the workspace (dmarcLens.reports.paths: ${reportGlobs.join(', ')})`;
-    return { reports: scope.reports, failureReports: scope.failureReports, failures: scope.domains.length ? [] : [{ origin: 'workspace', message: none }], scope, applied: applied ?? {} };
+    // Each folder's configuration may list sources; the workspace's reports are set aside by all of them.
+    const notOurs = [...new Set(workspaceFolders.flatMap((f) => configs.forFile(f).reports?.notOurs ?? []))];
+    return { notOurs, reports: scope.reports, failureReports: scope.failureReports, failures: scope.domains.length ? [] : [{ origin: 'workspace', message: none }], scope, applied: applied ?? {} };
   }
   if (typeof params.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'wants a uri or workspace: true');
-  const { reports, failureReports, failures } = previewReader.read(toPath(params.uri), reportGlobs);
+  const file = toPath(params.uri);
+  const { reports, failureReports, failures } = previewReader.read(file, reportGlobs);
   // The preview's filter bar: the reports of some policy domains, or of some days (the same choice as `report --domain --since --until`).
   const scope = applyScope(reports, failureReports, applied);
-  return { reports: scope.reports, failureReports: scope.failureReports, failures, scope, applied: applied ?? {} };
+  return { notOurs: configs.forFile(file).reports?.notOurs, reports: scope.reports, failureReports: scope.failureReports, failures, scope, applied: applied ?? {} };
 }
 
 /** The report preview's data: the reader's model of a report file or folder (or the workspace's reports), its summary and the rollout verdict. */
@@ -994,6 +999,7 @@ connection.onRequest('dmarcLens/readReport', async (params: { uri?: string; work
     set.failureReports,
     { setUp: workspaceSetUp(workspace), sourceOf: await workspaceSources(set.reports, new ChainResolver(new WorkspaceResolver(workspace), undefined)) },
     { domains: set.scope.domains, begin: set.scope.begin, end: set.scope.end, applied: set.applied, leftOut: set.scope.leftOut },
+    { notOurs: set.notOurs },
   );
 });
 
@@ -1269,7 +1275,7 @@ function ladderSteps(a: LadderSite, file: string): RolloutStep[] {
 /** What the workspace's aggregate reports say about a DMARC record's domain. */
 function ladderEvidence(a: AnalyzedSite): ReportSummary | undefined {
   const reports = workspaceReports.of(a.site.owner!.slice('_dmarc.'.length));
-  return reports ? evidenceOf(reports) : undefined;
+  return reports ? evidenceOf(reports, { notOurs: configs.forFile(a.site.uri).reports?.notOurs }) : undefined;
 }
 
 /** The scope of the reports a domain's evidence counts (rollout.evidenceOf): the domain, and the days of the window when they are dated. */
@@ -1416,7 +1422,7 @@ connection.onRequest('dmarcLens/inventory', async (): Promise<{ text: string; do
       }
     return { zone: { records: s.records, texts }, sites: s.sites };
   });
-  const inv = runInventory(sources, workspace, allReports()).map((d) => ({
+  const inv = runInventory(sources, workspace, allReports(), (file) => configs.forFile(file).reports?.notOurs).map((d) => ({
     ...d,
     ...Object.fromEntries((['spf', 'dmarc', 'dkim', 'bimi', 'tlsrpt', 'mtaSts'] as const).map((k) => [k, d[k].map((r) => ({ ...r, path: workspaceRelative(r.path) }))])),
     ...(d.nullMx ? { nullMx: { ...d.nullMx, path: workspaceRelative(d.nullMx.path) } } : {}),

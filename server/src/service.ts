@@ -537,13 +537,13 @@ export function readZone(text: string, uri: string, options: ZoneOptions & { for
 }
 
 /** Checks a read zone; `workspace` holds the records of the other files, for checks across files. */
-export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace?: WorkspaceIndex; reports?: readonly AggregateReport[] } = {}): ZoneAnalysis {
+export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace?: WorkspaceIndex; reports?: readonly AggregateReport[]; notOurs?: readonly string[] } = {}): ZoneAnalysis {
   const { zone, sites } = parsed;
   const sink = new FindingSink(options);
   for (const p of zone.problems) sink.add(p.code, p.uri, p.range, p.message, { severity: p.severity, fixes: p.fixes });
   if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, zone.texts.get(zone.uri) ?? '', options.workspace, options.reports, sink);
   if (zone.mtaStsPolicy && options.workspace) checkPolicyMx(zone, options.workspace, sink);
-  if (options.reports?.length) checkEvidence(sites, options.reports, sink);
+  if (options.reports?.length) checkEvidence(sites, options.reports, sink, options.notOurs);
   const rules = siteRules((id) => sink.enabled(id));
   for (const a of sites) materialize(collectSite(a, rules), sink);
   const ws = options.workspace;
@@ -615,14 +615,14 @@ function shape(f: Finding): string {
 }
 
 /** DMARC records whose domain's aggregate reports show legitimate-looking senders failing (RFC 9990). */
-function checkEvidence(sites: readonly AnalyzedSite[], reports: readonly AggregateReport[], sink: FindingSink): void {
+function checkEvidence(sites: readonly AnalyzedSite[], reports: readonly AggregateReport[], sink: FindingSink, notOurs?: readonly string[]): void {
   if (!sink.enabled(reportsShowFailingSenders.id)) return;
   for (const a of sites) {
     if (!a.dmarc || !a.site.owner?.startsWith('_dmarc.')) continue;
     const domain = a.site.owner.slice('_dmarc.'.length);
     const mine = reports.filter((r) => r.policy.domain.toLowerCase().replace(/\.$/, '') === domain);
     if (!mine.length) continue;
-    const f = failingSenders(a, evidenceOf(mine));
+    const f = failingSenders(a, evidenceOf(mine, { notOurs }));
     if (f) sink.add(reportsShowFailingSenders.id, a.site.uri, a.site.map.toDocRange(f.range), f.message, { context: `${a.site.owner} ${a.site.value}` });
   }
 }
@@ -809,7 +809,7 @@ export class DocumentAnalyzer {
    * `change` (see IncrementalZone.update) bounds what changed since the last update when the caller
    * knows it from the editor's edits.
    */
-  update(text: string, options: LintOptions & { workspace?: WorkspaceIndex; model: boolean; reports?: readonly AggregateReport[]; change?: { prefix: number; suffix: number } }): ZoneAnalysis {
+  update(text: string, options: LintOptions & { workspace?: WorkspaceIndex; model: boolean; reports?: readonly AggregateReport[]; notOurs?: readonly string[]; change?: { prefix: number; suffix: number } }): ZoneAnalysis {
     const settings = JSON.stringify(options.rules ?? {});
     if (settings !== this.settings) {
       // New rule settings: every cached finding may be wrong, so the next answer is a full one.
@@ -863,7 +863,7 @@ export class DocumentAnalyzer {
     this.place(this.modelRaws, sink);
     if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, text, options.workspace, options.reports, sink);
     if (zone.mtaStsPolicy && options.workspace) checkPolicyMx(zone, options.workspace, sink);
-    if (options.reports?.length && options.model) checkEvidence(sites, options.reports, sink);
+    if (options.reports?.length && options.model) checkEvidence(sites, options.reports, sink, options.notOurs);
     dropSuperseded(sink.findings);
     sink.findings.sort(byDocumentOrder);
     dropRepeated(sink.findings);
@@ -872,7 +872,7 @@ export class DocumentAnalyzer {
 }
 
 /** Reads a file and checks everything in it, inline suppressions applied. */
-export function analyzeZone(text: string, uri: string, options: LintOptions & ZoneOptions & { workspace?: WorkspaceIndex; reports?: readonly AggregateReport[]; format?: SourceFormat | 'text'; fallback?: boolean } = {}): ZoneAnalysis {
+export function analyzeZone(text: string, uri: string, options: LintOptions & ZoneOptions & { workspace?: WorkspaceIndex; reports?: readonly AggregateReport[]; notOurs?: readonly string[]; format?: SourceFormat | 'text'; fallback?: boolean } = {}): ZoneAnalysis {
   const a = checkZone(readZone(text, uri, options), options);
   let findings: Finding[] = [];
   for (const [file, t] of a.zone.texts) findings = findings.concat(applySuppressions(t, file, a.findings.filter((f) => f.uri === file)).findings);

@@ -17,6 +17,8 @@ import {
   CodeLensRequest,
   CodeLensResolveRequest,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
   DidOpenTextDocumentNotification,
   ExecuteCommandRequest,
   type MessageActionItem,
@@ -218,6 +220,40 @@ describe('language server: code lenses', () => {
     const probed = (await client.conn.sendRequest(ExecuteCommandRequest.type, { command: 'dmarcLens.server.dkimKeys', arguments: ['example.com'] })) as { text: string };
     assert.match(probed.text, /^example\.com: 0 DKIM keys found of \d+ selectors probed/);
     assert.ok(messages.some((m) => m.startsWith('DKIM keys of example.com:\n')));
+  });
+
+  it('does not hold the step back for sources .dmarc-lens.json lists as not ours, and follows the file when it changes', async () => {
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-lens-notours-'));
+    fs.cpSync(dir, own, { recursive: true });
+    const config = path.join(own, '.dmarc-lens.json');
+    fs.writeFileSync(config, '{ "reports": { "notOurs": ["203.0.113.0/28"] } }\n');
+    const other = await startServer(own, { dns: { mode: 'offline' } });
+    const u = pathToFileURL(path.join(own, 'example.net.zone')).href;
+    try {
+      await other.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'dns-zone', version: 1, text: netText } });
+      await other.waitFor(u, (p) => p.version === 1);
+      const titles = async () => (await lenses(u, other)).filter((l) => l.range.start.line === 1).map((l) => l.command!.title);
+      assert.deepEqual(await titles(), [
+        'DMARC stage 2/5: p=quarantine in test mode (t=y) · 90.0% DMARC pass over 1,000 messages in 14 days, 1 report; failing, not counted: 203.0.113.5 (10.0%, not ours by reports.notOurs)',
+        'Next: enforce p=quarantine (drop t=y)',
+      ]);
+      // The preview shows the source, marked, and its verdict lets the domain move on.
+      const shown = (await other.conn.sendRequest('dmarcLens/readReport', { workspace: true, scope: { domains: ['example.net'] } })) as { summary: { failingSources: { sourceIp: string; aside?: string }[] }; verdict: string };
+      assert.deepEqual(shown.summary.failingSources.map((f) => [f.sourceIp, f.aside]), [['203.0.113.5', 'not ours']]);
+      assert.match(shown.verdict, /^No source of yours fails DMARC with more than 2% of the messages .*: the domain can move to the next DMARC stage\.$/);
+      // The list emptied: the source holds the step back again.
+      fs.writeFileSync(config, '{ "reports": { "notOurs": [] } }\n');
+      await other.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(config).href, type: FileChangeType.Changed }] });
+      const deadline = Date.now() + 5000;
+      while (!(await titles()).some((t) => t.includes('not yet')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(await titles(), [
+        'DMARC stage 2/5: p=quarantine in test mode (t=y) · 90.0% DMARC pass over 1,000 messages in 14 days, 1 report; still failing: 203.0.113.5 (10.0%)',
+        'Next: enforce p=quarantine (drop t=y) — not yet: 1 source still fails DMARC',
+      ]);
+    } finally {
+      await other.stop();
+      fs.rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it('names the client-side tree command when the client says it has one', async () => {

@@ -6,7 +6,7 @@
  */
 import type { DmarcRecord } from '../records/dmarc';
 import type { ReportSummary } from '../reports/aggregate';
-import { BLOCKING_SHARE, describe, nextStepText, STAGES, stageOf, type RolloutStep } from '../rollout';
+import { BLOCKING_SHARE, blockingSources, describe, nextStepText, STAGES, stageOf, type RolloutStep } from '../rollout';
 import { LOOKUP_LIMIT, type LookupTree, type TreeNode } from '../spf/tree';
 
 export interface DmarcLenses {
@@ -49,7 +49,7 @@ export function confirmStep(step: RolloutStep, evidence: ReportSummary | undefin
   const target = /p=(quarantine|reject)/.exec(step.action)?.[0] ?? 'the next stage';
   const why =
     step.blockers > 0 && evidence
-      ? `the aggregate reports for ${domain} show ${step.blockers} source${step.blockers === 1 ? '' : 's'} failing DMARC with more than ${BLOCKING_SHARE * 100}% of the messages (${evidence.failingSources.slice(0, 3).map((f) => f.sourceIp).join(', ')}); at ${target} their mail would be lost if they are your own senders`
+      ? `the aggregate reports for ${domain} show ${step.blockers} source${step.blockers === 1 ? '' : 's'} failing DMARC with more than ${BLOCKING_SHARE * 100}% of the messages (${blockingSources(evidence).slice(0, 3).map((f) => f.sourceIp).join(', ')}); at ${target} their mail would be lost if they are your own senders`
       : `no aggregate reports for ${domain} are in the workspace, so nothing shows which senders would fail at ${target}`;
   return `DMARC Lens: ${why}. ${step.action[0].toUpperCase()}${step.action.slice(1)} anyway?`;
 }

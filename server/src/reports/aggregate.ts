@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import { SaxesParser } from 'saxes';
 import { unpack, type UnpackProblem } from './unpack';
 import { LAST_REPORT_TIME, type FailureReport } from './failure';
+import { cidrMatcher } from '../util/cidr';
 
 export interface AuthDkim {
   domain: string;
@@ -431,16 +432,42 @@ export interface ReportSummary {
   end?: number;
   reporters: string[];
   domains: string[];
-  failingSources: { sourceIp: string; messages: number; headerFrom: string; dkimDomains: string[]; spfDomains: string[] }[];
+  failingSources: FailingSource[];
   /** Reports before the window the totals cover (rollout.evidenceOf), not counted. */
   leftOut?: number;
 }
 
+/** A source whose mail (as one From domain) fails DMARC. */
+export interface FailingSource {
+  sourceIp: string;
+  messages: number;
+  headerFrom: string;
+  dkimDomains: string[];
+  spfDomains: string[];
+  /**
+   * Why its failing mail does not hold back the next policy stage: the configuration lists it as not
+   * the domain owner's (`reports.notOurs`: spoofing, a forwarder), or the receivers said that all of it
+   * was forwarded (a policy override of type forwarded, trusted_forwarder or mailing_list: they deliver
+   * such mail whatever the policy).
+   */
+  aside?: 'not ours' | 'forwarded';
+}
+
+/** What `summarize` is told of the sources: those the domain owner has checked are not its own (`reports.notOurs`). */
+export interface SummaryOptions {
+  notOurs?: readonly string[];
+}
+
+/** Policy overrides (RFC 9990 PolicyOverrideType) by which a receiver says the mail was forwarded. */
+const FORWARDING = new Set(['forwarded', 'trusted_forwarder', 'mailing_list']);
+
 /** Totals over reports: messages, DMARC pass rate, the sources that fail most. */
-export function summarize(reports: readonly AggregateReport[]): ReportSummary {
+export function summarize(reports: readonly AggregateReport[], options: SummaryOptions = {}): ReportSummary {
   let messages = 0;
   let pass = 0;
-  const failing = new Map<string, ReportSummary['failingSources'][number]>();
+  const failing = new Map<string, FailingSource>();
+  // The failing messages of each source that receivers said were forwarded.
+  const forwarded = new Map<FailingSource, number>();
   let begin: number | undefined;
   let end: number | undefined;
   for (const r of reports) {
@@ -455,9 +482,15 @@ export function summarize(reports: readonly AggregateReport[]): ReportSummary {
         f.messages += rec.count;
         for (const d of rec.dkimResults) if (d.domain && !f.dkimDomains.includes(d.domain)) f.dkimDomains.push(d.domain);
         for (const s of rec.spfResults) if (s.domain && !f.spfDomains.includes(s.domain)) f.spfDomains.push(s.domain);
+        if (rec.reasons.some((x) => FORWARDING.has(x.type.trim().toLowerCase()))) forwarded.set(f, (forwarded.get(f) ?? 0) + rec.count);
         failing.set(key, f);
       }
     }
+  }
+  const notOurs = options.notOurs?.length ? cidrMatcher(options.notOurs) : undefined;
+  for (const f of failing.values()) {
+    if (notOurs?.(f.sourceIp)) f.aside = 'not ours';
+    else if (f.messages > 0 && forwarded.get(f) === f.messages) f.aside = 'forwarded';
   }
   return {
     reports: reports.length,

@@ -3,8 +3,8 @@
  * CLI's `--format html` and the tests): summary, statistics, the rollout verdict, and one compact
  * row per report record (arrays, so 100 000 rows stay a few megabytes of JSON).
  */
-import { verdict } from '../rollout';
-import { dedupeReports, describeDuplicate, dmarcPasses, summarize, type AggregateReport, type ReportSummary } from './aggregate';
+import { BLOCKING_SHARE, verdict } from '../rollout';
+import { dedupeReports, describeDuplicate, dmarcPasses, summarize, type AggregateReport, type ReportSummary, type SummaryOptions } from './aggregate';
 import type { FailureReport } from './failure';
 import type { ReportScope } from './scope';
 import { disagrees, recompute, reportStats, serviceOf, type ReportStats, type SetUpOf, type SourceOf } from './stats';
@@ -28,6 +28,8 @@ export interface PreviewReport {
 export type PreviewFailure = [number | null, string, string, string, string, string, string, string, string];
 
 export interface PreviewModel {
+  /** The share of the mail above which a failing source holds back the next policy stage (rollout.BLOCKING_SHARE). */
+  blockingShare: number;
   summary: ReportSummary;
   /** DMARC failure reports (RFC 9991), newest first. */
   failureReports: PreviewFailure[];
@@ -66,9 +68,17 @@ export interface PreviewScope {
 export const PREVIEW_SERVICES = 100;
 export const PREVIEW_FAILING = 50;
 
-export function previewModel(all: readonly AggregateReport[], failures: { origin: string; message: string }[], failureReports: readonly FailureReport[] = [], workspace: { setUp?: SetUpOf; sourceOf?: SourceOf } = {}, scope?: PreviewScope): PreviewModel {
+export function previewModel(
+  all: readonly AggregateReport[],
+  failures: { origin: string; message: string }[],
+  failureReports: readonly FailureReport[] = [],
+  workspace: { setUp?: SetUpOf; sourceOf?: SourceOf } = {},
+  scope?: PreviewScope,
+  /** The sources the configuration lists as not the owner's (reports.notOurs): shown, not counted against the next stage. */
+  options: SummaryOptions = {},
+): PreviewModel {
   const { reports, duplicates } = dedupeReports(all);
-  const summary = summarize(reports);
+  const summary = summarize(reports, options);
   // No totals per source address: the page lists services and failing sources, and the records themselves.
   const stats = reportStats(reports, { ...workspace, byIp: false });
   const rows: PreviewRow[] = [];
@@ -95,6 +105,7 @@ export function previewModel(all: readonly AggregateReport[], failures: { origin
   // The page shows the first services and failing sources; a report of 100 000 sources has as many of each, which are counted, not sent.
   const more = stats.byService.length > PREVIEW_SERVICES || summary.failingSources.length > PREVIEW_FAILING ? { more: { services: stats.byService.length, failingSources: summary.failingSources.length } } : {};
   return {
+    blockingShare: BLOCKING_SHARE,
     summary: { ...summary, failingSources: summary.failingSources.slice(0, PREVIEW_FAILING) },
     failureReports: forensic,
     stats: { ...stats, byService: stats.byService.slice(0, PREVIEW_SERVICES) },
@@ -102,14 +113,14 @@ export function previewModel(all: readonly AggregateReport[], failures: { origin
     reports: reports.map((r) => ({ origin: r.origin, schema: r.schema, orgName: r.metadata.orgName, reportId: r.metadata.reportId, begin: r.metadata.begin, end: r.metadata.end, policy: r.policy, records: r.records.length, problems: r.problems })),
     rows,
     failures: [...failures, ...failureReports.flatMap((f) => f.problems.map((message) => ({ origin: f.origin, message })))],
-    ...verdicts(reports, summary),
+    ...verdicts(reports, summary, options),
     ...(duplicates.length ? { duplicates: duplicates.map((d) => ({ origin: d.origin, message: describeDuplicate(d) })) } : {}),
     ...(scope ? { scope } : {}),
   };
 }
 
 /** One verdict over the reports of one domain; one for each domain (most mail first) when they cover several. */
-function verdicts(reports: readonly AggregateReport[], summary: ReportSummary): Pick<PreviewModel, 'verdict' | 'verdicts'> {
+function verdicts(reports: readonly AggregateReport[], summary: ReportSummary, options: SummaryOptions): Pick<PreviewModel, 'verdict' | 'verdicts'> {
   if (!reports.length) return {};
   // The policy the latest report of a domain saw: where the rollout stands now.
   const latest = (rs: readonly AggregateReport[]) => rs.reduce((a, b) => ((b.metadata.end ?? 0) > (a.metadata.end ?? 0) ? b : a)).policy;
@@ -122,7 +133,7 @@ function verdicts(reports: readonly AggregateReport[], summary: ReportSummary): 
     else byDomain.set(d, [r]);
   }
   const out = [...byDomain].map(([domain, rs]) => {
-    const s = summarize(rs);
+    const s = summarize(rs, options);
     return { domain, messages: s.messages, text: verdict(s, latest(rs)) };
   });
   out.sort((a, b) => b.messages - a.messages || (a.domain < b.domain ? -1 : 1));

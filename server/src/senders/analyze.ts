@@ -9,7 +9,7 @@ import type { SenderProfile } from '../config';
 import { isUnder } from '../util/text';
 import { parseSpf } from '../records/spf';
 import { recentReports, type AggregateReport } from '../reports/aggregate';
-import { inNetwork, parseIp } from '../spf/evaluator';
+import { cidrInside, ipInCidr } from '../util/cidr';
 import type { ResourceRecord } from '../types';
 import { bare, domDashed, fillTemplate, ownsDomain, providerById, providerForInclude, type CatalogRecord, type Provider } from './catalog';
 import { cnameTarget, MAX_CNAME_CHAIN } from '../records/cname';
@@ -229,22 +229,6 @@ export function describe(p: Publish): string {
   return `${p.owner} ${p.type} ${p.type === 'TXT' ? `"${p.value}"` : p.value}`;
 }
 
-function ipInCidr(ip: string, cidr: string): boolean {
-  const [net, len] = cidr.split('/');
-  const a = parseIp(ip);
-  const b = parseIp(net);
-  return !!a && !!b && inNetwork(a, b, len === undefined ? a.bytes.length * 8 : Number(len));
-}
-
-/** `inner` (a CIDR) lies inside `outer` (a CIDR). */
-function cidrInside(inner: string, outer: string): boolean {
-  const [net, len] = inner.split('/');
-  const [, olen] = outer.split('/');
-  const v = parseIp(net)?.v;
-  const il = len === undefined ? (v === 4 ? 32 : 128) : Number(len);
-  const ol = olen === undefined ? (v === 4 ? 32 : 128) : Number(olen);
-  return il >= ol && ipInCidr(net, outer);
-}
 
 interface SpfWalk {
   /** The SPF record found at the name (undefined: none in the workspace). */
