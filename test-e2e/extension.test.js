@@ -506,6 +506,47 @@ suite('DMARC Lens in VS Code', () => {
     assert.ok(fail[0].relatedInformation.some((r) => r.location.uri.path.endsWith('northwind.example.zone')));
   });
 
+  test('"Not ours" on a failing source of the preview lists it in .dmarc-lens.json; once saved, the preview and the code lens stop counting it', async () => {
+    const root = vscode.workspace.workspaceFolders[0].uri;
+    const cfg = vscode.Uri.joinPath(root, '.dmarc-lens.json');
+    const original = fs.readFileSync(cfg.fsPath, 'utf8');
+    const api = vscode.extensions.getExtension('dmarc-lens.dmarc-lens').exports;
+    const report = vscode.Uri.joinPath(root, 'reports', 'google.com!northwind.example!1764028800!1764115199.xml');
+    const zone = vscode.Uri.joinPath(root, 'northwind.example.zone');
+    const stageLens = async () => ((await vscode.commands.executeCommand('vscode.executeCodeLensProvider', zone, 10)) || []).map((l) => l.command && l.command.title).find((t) => t && t.startsWith('DMARC stage'));
+    try {
+      const shown = await vscode.commands.executeCommand('dmarcLens.openReportPreview', report);
+      assert.strictEqual(shown.setAside, 0);
+      assert.match(await stageLens(), /; still failing: 198\.2\.129\.12 \(14\.5%\)/);
+      // What the page's button runs: the source is added to the file, which is shown unsaved.
+      const edited = await vscode.commands.executeCommand('dmarcLens.markSourceNotOurs', report.toString(), '198.2.129.12');
+      assert.strictEqual(edited.toString(), cfg.toString());
+      const cdoc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === cfg.toString());
+      assert.ok(cdoc && cdoc.isDirty);
+      // Only the reports section is added; the senders and their comments are as they were.
+      assert.ok(cdoc.getText().startsWith(original.trimEnd().replace(/\n}$/, '')), cdoc.getText());
+      assert.match(cdoc.getText(), /"reports": \{\n {4}"notOurs": \[\n {6}"198\.2\.129\.12"\n {4}\]\n {2}\}\n\}\n$/);
+      // Saved: the open preview reads its reports again and sets the source aside; the code lens no longer counts it.
+      const before = api.rendered.get(report.toString());
+      assert.ok(await cdoc.save());
+      const again = await waitFor(() => { const r = api.rendered.get(report.toString()); return r !== before ? r : undefined; });
+      assert.strictEqual(again.setAside, 1);
+      const lens = await waitFor(async () => { const t = await stageLens(); return t && t.includes('not counted') ? t : undefined; });
+      assert.match(lens, /; failing, not counted: 198\.2\.129\.12 \(14\.5%, not ours by reports\.notOurs\)/);
+      // Asked again, it is already listed: nothing changes.
+      assert.strictEqual(await vscode.commands.executeCommand('dmarcLens.markSourceNotOurs', report.toString(), '198.2.129.12'), undefined);
+    } finally {
+      const cdoc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === cfg.toString());
+      if (cdoc) {
+        const all = new vscode.Range(cdoc.positionAt(0), cdoc.positionAt(cdoc.getText().length));
+        const undo = new vscode.WorkspaceEdit();
+        undo.replace(cfg, all, original);
+        await vscode.workspace.applyEdit(undo);
+        await cdoc.save();
+      } else fs.writeFileSync(cfg.fsPath, original);
+    }
+  });
+
   test('the server restarts and checks again', async () => {
     await vscode.commands.executeCommand('dmarcLens.restartServer');
     await waitFor(() => vscode.languages.getDiagnostics(uri).some((x) => x.code && x.code.value === 'spf/multiple-records'));

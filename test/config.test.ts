@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseConfig } from '../server/src/config';
+import { parseConfig, writeNotOurs } from '../server/src/config';
 import { analyzeZone } from '../server/src/service';
 import { ROOT } from './helpers';
 
@@ -107,6 +107,32 @@ describe('.dmarc-lens.json', () => {
     assert.match(problems[0].message, /^Not an IPv4\/IPv6 address or CIDR range/);
     const wrong = '{ "reports": { "notOurs": "203.0.113.0/24", "paths": "r" } }';
     assert.deepEqual(parseConfig(wrong, 'c.json').problems.map((p) => wrong.slice(p.range.start, p.range.end)), ['"203.0.113.0/24"', '"r"']);
+  });
+
+  it('adds a source to reports.notOurs as the file is laid out, comments kept, nothing else moved', () => {
+    const add = (text: string | undefined, ip = '203.0.113.7') => {
+      const r = writeNotOurs(text, ip);
+      return 'text' in r ? r.text : r;
+    };
+    // One entry a line: the new one on its own line with the same indent; the comment stays with its entry, a trailing comma stays.
+    assert.equal(add('{\n  "reports": {\n    "notOurs": [\n      "198.51.100.1" // spam run\n    ]\n  }\n}\n'), '{\n  "reports": {\n    "notOurs": [\n      "198.51.100.1", // spam run\n      "203.0.113.7"\n    ]\n  }\n}\n');
+    assert.equal(add('{\n  "reports": {\n    "notOurs": [\n      "198.51.100.1",\n    ],\n  },\n}\n'), '{\n  "reports": {\n    "notOurs": [\n      "198.51.100.1",\n      "203.0.113.7",\n    ],\n  },\n}\n');
+    // On one line: on that line.
+    assert.equal(add('{ "reports": { "paths": ["r/**"], "notOurs": ["198.51.100.1"] } }'), '{ "reports": { "paths": ["r/**"], "notOurs": ["198.51.100.1", "203.0.113.7"] } }');
+    assert.equal(add('{ "reports": { "paths": ["r/**"] } }'), '{ "reports": { "paths": ["r/**"], "notOurs": ["203.0.113.7"] } }');
+    assert.equal(add('{ "reports": { "notOurs": [] } }'), '{ "reports": { "notOurs": ["203.0.113.7"] } }');
+    // CRLF files keep CRLF.
+    assert.equal(add('{\r\n  "reports": {\r\n    "paths": ["r/**"]\r\n  }\r\n}\r\n'), '{\r\n  "reports": {\r\n    "paths": ["r/**"],\r\n    "notOurs": ["203.0.113.7"]\r\n  }\r\n}\r\n');
+    // No reports section, no file: made, and what was there kept.
+    assert.equal(add('{\n  // ours\n  "rules": {}\n}\n'), '{\n  // ours\n  "rules": {},\n  "reports": {\n    "notOurs": [\n      "203.0.113.7"\n    ]\n  }\n}\n');
+    assert.deepEqual(parseConfig(add(undefined) as string, 'c').config.reports, { notOurs: ['203.0.113.7'] });
+    // Already covered by an address or range; a file that cannot take it says why.
+    assert.deepEqual(add('{ "reports": { "notOurs": ["203.0.113.0/24"] } }'), { covered: '203.0.113.0/24' });
+    assert.deepEqual(add('{ "reports": { "notOurs": ["2001:db8::/32"] } }', '2001:db8::25'), { covered: '2001:db8::/32' });
+    assert.deepEqual(add('{ "reports": { "notOurs": "203.0.113.7" } }'), { error: '`reports.notOurs` in .dmarc-lens.json is not a list: fix it first' });
+    assert.deepEqual(add('{ "reports": '), { error: '.dmarc-lens.json is not valid JSON: fix it first' });
+    // What it writes reads back.
+    assert.deepEqual(parseConfig(add('{ "reports": { "notOurs": ["198.51.100.1"] } }') as string, 'c').config.reports, { notOurs: ['198.51.100.1', '203.0.113.7'] });
   });
 
   it('reports an unknown format or a bad pattern list in `include`', () => {

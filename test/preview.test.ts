@@ -90,6 +90,16 @@ describe('report preview in Chromium', () => {
     assert.match(await p.textContent('#verdict'), /^No source of yours fails DMARC with more than 2% of the messages \(85\.3% DMARC pass; failing, not counted: 198\.2\.129\.12 \(14\.5%, not ours by reports\.notOurs\)\): the domain can move to the next DMARC stage\.$/);
     assert.deepEqual(errors, []);
     await p.close();
+    // In the editor, "Not ours…" beside each source not set aside asks the host to list it.
+    const hosted = await hostedPage();
+    await hosted.p.goto(page('not-ours-hosted', previewModel(reports, failures, [], {}, undefined, { notOurs: ['198.2.129.0/24'] })));
+    await hosted.p.waitForSelector('#failing tbody tr');
+    assert.deepEqual(await hosted.p.$$eval('#failing button.not-ours', (bs: Element[]) => bs.map((b) => (b as HTMLElement).dataset.notOurs)), ['203.0.113.66']);
+    await hosted.p.click('#failing button.not-ours');
+    const posted = ((await hosted.p.evaluate(() => (window as unknown as { posted: unknown[] }).posted)) as { type: string }[]).filter((m) => m.type === 'notOurs');
+    assert.deepEqual(posted, [{ type: 'notOurs', ip: '203.0.113.66' }]);
+    assert.deepEqual(hosted.errors, []);
+    await hosted.p.close();
   });
 
   it('renders the summary, policy, verdict, chart, services, failing sources and records, and sorts and filters them', async (t) => {

@@ -138,6 +138,22 @@ export function activate(context: vscode.ExtensionContext): DmarcLensApi {
       if (!k) return void vscode.window.showInformationMessage('DMARC Lens: open a report preview first');
       return exportCsv(k, previews.get(k)?.scope, target);
     }),
+    // The preview's "Not ours" on a failing source; from the palette, for the last preview opened, asking the address.
+    vscode.commands.registerCommand('dmarcLens.markSourceNotOurs', async (key?: string, ip?: string) => {
+      const k = key ?? [...previews.keys()].pop() ?? WORKSPACE_REPORTS;
+      const source =
+        ip ??
+        (await vscode.window.showInputBox({
+          title: 'DMARC Lens: a source of the aggregate reports that is not yours',
+          prompt: 'An address or CIDR range you have checked is not yours (spoofing, a forwarder): its failing mail stops holding back the next policy stage',
+          placeHolder: '203.0.113.66 or 203.0.113.0/24',
+        }));
+      return source ? markNotOurs(k, source.trim()) : undefined;
+    }),
+    // A saved .dmarc-lens.json (reports.notOurs, reports.paths): the open previews read their reports again.
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      if (d.uri.path.endsWith('/.dmarc-lens.json')) for (const p of previews.values()) void p.filter(p.scope).catch(() => undefined);
+    }),
     vscode.window.registerCustomEditorProvider('dmarcLens.reportViewer', new ReportEditorProvider(context), { supportsMultipleEditorsPerDocument: true }),
     vscode.window.onDidChangeActiveTextEditor(updateReportContext),
   );
@@ -307,6 +323,8 @@ async function showReport(context: vscode.ExtensionContext, key: string, panel: 
       // A server that cannot answer (restarting, a folder gone): the page says so and gives its controls back.
       refilter(key, panel, msg.scope).catch((e: unknown) => void panel.webview.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) }).then(undefined, () => undefined));
     else if (msg.type === 'hosts-shown') hostsShown.set(key, m);
+    else if (msg.type === 'notOurs' && typeof (m as { ip?: unknown }).ip === 'string')
+      void markNotOurs(key, (m as { ip: string }).ip).catch((e: unknown) => void vscode.window.showErrorMessage(`DMARC Lens: the source was not marked: ${e instanceof Error ? e.message : String(e)}`));
     else if (msg.type === 'export') void exportCsv(key, previews.get(key)?.scope).catch((e: unknown) => void vscode.window.showErrorMessage(`DMARC Lens: the records could not be saved: ${e instanceof Error ? e.message : String(e)}`));
   });
   panel.onDidDispose(() => {
@@ -354,6 +372,33 @@ async function refilter(key: string, panel: vscode.WebviewPanel, scope: unknown)
   if (!(await panel.webview.postMessage({ type: 'model', model }))) return undefined;
   void next.then(() => sendHosts(key, panel, scope));
   return next;
+}
+
+/**
+ * "Not ours" for a failing source of a preview (`key`): adds it to `reports.notOurs` of the
+ * configuration over those reports, through the editor (undoable), and shows the file, unsaved: on save
+ * the previews read their reports again and the rollout stops counting the source. Resolves with the
+ * configuration's URI, or undefined when nothing was changed (already listed, or the file cannot take it).
+ */
+async function markNotOurs(key: string, ip: string): Promise<vscode.Uri | undefined> {
+  if (!client) throw new Error('the language server is not running');
+  const lsp = client;
+  const r = await lsp.sendRequest<{ uri: string; edit?: unknown; covered?: string; error?: string }>('dmarcLens/notOurs', { ...readParams(key), ip });
+  const uri = vscode.Uri.parse(r.uri);
+  const where = vscode.workspace.asRelativePath(uri);
+  if (r.covered !== undefined) {
+    void vscode.window.showInformationMessage(`DMARC Lens: ${ip} is already listed as not yours (${r.covered}) in ${where}.`);
+    return undefined;
+  }
+  if (r.error !== undefined || !r.edit) {
+    void vscode.window.showErrorMessage(`DMARC Lens: ${ip} was not added to ${where}: ${r.error ?? 'no edit'}.`);
+    return undefined;
+  }
+  const edit = await lsp.protocol2CodeConverter.asWorkspaceEdit(r.edit as Parameters<typeof lsp.protocol2CodeConverter.asWorkspaceEdit>[0]);
+  if (!edit || !(await vscode.workspace.applyEdit(edit))) throw new Error(`the edit of ${where} was not applied`);
+  await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+  void vscode.window.showInformationMessage(`DMARC Lens: ${ip} added to reports.notOurs in ${where}; save it, and its failing mail no longer holds back the next policy stage.`);
+  return uri;
 }
 
 /**

@@ -39,6 +39,7 @@ input { margin: 0.3em 0.8em 0.3em 0; padding: 3px 6px; min-width: 22em; color: v
 #scope { margin: 0.4em 0; }
 #scope select, #scope input { min-width: 0; margin: 0.3em 0.4em 0.3em 0; padding: 2px 4px; color: var(--vscode-dropdown-foreground, inherit); background: var(--vscode-dropdown-background, transparent); border: 1px solid var(--vscode-dropdown-border, #bbb); font: inherit; }
 #scope button { margin: 0.3em 0.6em 0.3em 0.2em; padding: 2px 10px; color: var(--vscode-button-secondaryForeground, inherit); background: var(--vscode-button-secondaryBackground, rgba(127, 127, 127, 0.15)); border: 1px solid var(--vscode-button-border, transparent); font: inherit; cursor: pointer; }
+button.not-ours { margin-left: 0.4em; padding: 0 6px; color: var(--vscode-button-secondaryForeground, inherit); background: var(--vscode-button-secondaryBackground, rgba(127, 127, 127, 0.15)); border: 1px solid var(--vscode-button-border, transparent); font: inherit; font-size: 0.9em; cursor: pointer; }
 #export-csv { margin-left: 1em; padding: 2px 10px; color: var(--vscode-button-secondaryForeground, inherit); background: var(--vscode-button-secondaryBackground, rgba(127, 127, 127, 0.15)); border: 1px solid var(--vscode-button-border, transparent); font: inherit; cursor: pointer; }
 #scope button:disabled { opacity: 0.5; cursor: default; }
 select:focus-visible { outline: 1px solid var(--vscode-focusBorder, #0090f1); outline-offset: -1px; }

@@ -168,6 +168,15 @@ function stageEffect(f: Summary['failingSources'][number], messages: number, sha
   return f.messages / messages > share ? 'holds it back' : `not counted: ${share * 100}% of the mail or less`;
 }
 
+/** The stage column's cell; in the editor, with "Not ours…" for a source not set aside, which lists it in reports.notOurs. */
+function stageCell(f: Summary['failingSources'][number], messages: number, share?: number): string | HTMLElement {
+  const text = stageEffect(f, messages, share);
+  if (!hosted || f.aside || !f.sourceIp) return text;
+  const b = el('button', { type: 'button', class: 'not-ours', 'data-not-ours': f.sourceIp, title: `You have checked that ${f.sourceIp} is not yours (spoofing, a forwarder): add it to reports.notOurs in .dmarc-lens.json, and its failing mail no longer holds back the next policy stage` }, 'Not ours…');
+  b.addEventListener('click', () => vscode.postMessage({ type: 'notOurs', ip: f.sourceIp }));
+  return el('span', {}, text, ' ', b);
+}
+
 function sourceCell(ip: string): HTMLElement {
   const h = hostText(ip);
   return el('span', { 'data-ip': ip }, ip || '—', el('span', { class: 'host' }, h ? ` ${h}` : ''));
@@ -478,7 +487,7 @@ function render(model: Model, parseMs = 0): void {
   if (s.failingSources.length) {
     root.append(
       el('h2', {}, icon('error'), 'Sources failing DMARC'),
-      table('failing', ['Failing source', 'Messages', 'Share', 'DKIM d=', 'SPF domain', 'Next policy stage'], s.failingSources.slice(0, 50).map((f) => [sourceCell(f.sourceIp), num(f.messages), pct(f.messages / s.messages), f.dkimDomains.join(', ') || '—', f.spfDomains.join(', ') || '—', stageEffect(f, s.messages, model.blockingShare)]), [1, 2]),
+      table('failing', ['Failing source', 'Messages', 'Share', 'DKIM d=', 'SPF domain', 'Next policy stage'], s.failingSources.slice(0, 50).map((f) => [sourceCell(f.sourceIp), num(f.messages), pct(f.messages / s.messages), f.dkimDomains.join(', ') || '—', f.spfDomains.join(', ') || '—', stageCell(f, s.messages, model.blockingShare)]), [1, 2]),
     );
     const moreFailing = (model.more?.failingSources ?? s.failingSources.length) - Math.min(50, s.failingSources.length);
     if (moreFailing > 0) root.append(el('p', { id: 'failing-more', class: 'note' }, `… and ${num(moreFailing)} more failing sources with less mail.`));
@@ -488,7 +497,7 @@ function render(model: Model, parseMs = 0): void {
   root.append(records.root);
   if (forensic.length) root.append(failureSection(forensic));
   notes(model);
-  requestAnimationFrame(() => vscode.postMessage({ type: 'ready', reports: s.reports, records: model.rows.length, messages: s.messages, domains: s.domains, scope: model.scope?.applied, passRate: s.passRate, parseMs: Math.round(parseMs), renderMs: Math.round(performance.now() - started), sinceNavigationMs: Math.round(performance.now()) }));
+  requestAnimationFrame(() => vscode.postMessage({ type: 'ready', reports: s.reports, records: model.rows.length, messages: s.messages, domains: s.domains, scope: model.scope?.applied, passRate: s.passRate, setAside: s.failingSources.filter((f) => f.aside).length, parseMs: Math.round(parseMs), renderMs: Math.round(performance.now() - started), sinceNavigationMs: Math.round(performance.now()) }));
 }
 
 /** What an SPF verdict on an unnamed source means for its owner, and where it came from (the workspace's records or DNS). */

@@ -6,12 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Node, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { applyEdits, type Edit, modify, type Node, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { minimatch } from 'minimatch';
 import { rulesById } from './checks/registry';
 import type { RuleSetting } from './service';
 import { SEVERITIES, type Finding, type OffsetRange, type Severity } from './types';
-import { validCidr } from './util/cidr';
+import { cidrInside, validCidr } from './util/cidr';
 import { errorRange } from './util/lines';
 import { isUnder } from './util/text';
 import { providers as catalogProviders, type Provider } from './senders/catalog';
@@ -344,6 +344,64 @@ export function parseConfig(text: string, file: string): { config: ProjectConfig
     }
   }
   return { config, problems };
+}
+
+/** The text of a new `.dmarc-lens.json`, which the edits below start from when there is none. */
+export const NEW_CONFIG = '{\n  "$schema": "https://raw.githubusercontent.com/dmarc-lens/dmarc-lens/main/schemas/dmarc-lens.schema.json"\n}\n';
+
+/**
+ * Edits that set `jsonPath` to `value` in a config text (comments and layout kept, its line ends), or
+ * in a new file's text when there is none; and the text they make.
+ */
+export function configEdits(configText: string | undefined, jsonPath: (string | number)[], value: unknown): { edits: Edit[]; text: string } {
+  const base = configText ?? NEW_CONFIG;
+  const edits = modify(base, jsonPath, value, { formattingOptions: { insertSpaces: true, tabSize: 2, eol: base.includes('\r\n') ? '\r\n' : '\n' } });
+  return { edits, text: applyEdits(base, edits) };
+}
+
+/**
+ * Adds a source address or range to `reports.notOurs` (the owner has checked it is not theirs): the edits, or
+ * the entry that already covers it, or why the file cannot take it (`reports` or `reports.notOurs`
+ * written as something else, or not JSON at all).
+ */
+export function writeNotOurs(configText: string | undefined, ip: string): { edits: Edit[]; text: string } | { covered: string } | { error: string } {
+  if (configText !== undefined) {
+    const errors: ParseError[] = [];
+    const root = parseTree(configText, errors, { allowTrailingComma: true, disallowComments: false });
+    if (!root || root.type !== 'object' || errors.length) return { error: `${CONFIG_NAME} is not valid JSON: fix it first` };
+    const reports = child(root, 'reports');
+    const list = reports?.type === 'object' ? child(reports, 'notOurs') : undefined;
+    if ((reports && reports.type !== 'object') || (list && list.type !== 'array')) return { error: `\`reports.notOurs\` in ${CONFIG_NAME} is not a list: fix it first` };
+    const written = (list?.children ?? []).filter((c) => c.type === 'string').map((c) => String(c.value));
+    const covered = written.find((w) => validCidr(w) && cidrInside(ip, w));
+    if (covered) return { covered };
+    // Into the list, or the `reports` object, as they are written (on one line, or one entry a line): nothing else moves.
+    const edits = list ? appendTo(configText, list, JSON.stringify(ip)) : reports ? appendTo(configText, reports, `"notOurs": [${JSON.stringify(ip)}]`) : undefined;
+    if (edits) return { edits, text: applyEdits(configText, edits) };
+  }
+  return configEdits(configText, ['reports', 'notOurs', -1], ip);
+}
+
+/**
+ * Edits that add `item` at the end of a JSON array or object as it is laid out: after its last entry
+ * on the same line (`["a", "b"]`), or on a line of its own with that entry's indent, after the comment
+ * that ends the entry's line (which stays with it); a trailing comma stays a trailing comma. In an
+ * empty one, between its brackets.
+ */
+function appendTo(text: string, node: Node, item: string): Edit[] {
+  const last = node.children?.[node.children.length - 1];
+  if (!last) return [{ offset: node.offset + 1, length: 0, content: node.type === 'object' ? ` ${item} ` : item }];
+  const end = last.offset + last.length;
+  const comma = /^[ \t]*,/.exec(text.slice(end, end + 200));
+  const lineStart = text.lastIndexOf('\n', last.offset - 1) + 1;
+  const indent = text.slice(lineStart, last.offset);
+  if (!/^[ \t]*$/.test(indent)) return comma ? [{ offset: end + comma[0].length, length: 0, content: ` ${item},` }] : [{ offset: end, length: 0, content: `, ${item}` }];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const nl = text.indexOf('\n', end);
+  const lineEnd = nl < 0 ? text.length : text[nl - 1] === '\r' ? nl - 1 : nl;
+  // The closing bracket on the entry's line: the new entry goes before it.
+  if (node.offset + node.length - 1 < lineEnd) return comma ? [{ offset: end + comma[0].length, length: 0, content: `${eol}${indent}${item},` }] : [{ offset: end, length: 0, content: `,${eol}${indent}${item}` }];
+  return [...(comma ? [] : [{ offset: end, length: 0, content: ',' }]), { offset: lineEnd, length: 0, content: `${eol}${indent}${item}${comma ? ',' : ''}` }];
 }
 
 /** The nearest `.dmarc-lens.json` from a file's folder upward, or undefined. */

@@ -69,6 +69,7 @@ import { collectFiles, DEFAULT_REPORT_GLOBS, isJavaScriptName, isMtaStsPolicyNam
 import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentAnalyzer, FindingSink, mapFix, readZone, usableFixes, workspaceSetUp, type RuleSetting, type ZoneAnalysis } from './service';
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
+import { validCidr } from './util/cidr';
 import { referrerKey, signerKey, WorkspaceIndex, type IndexEntry } from './workspace';
 import { cnameTarget, mxData, nsHost, srvTarget } from './records/cname';
 import { mxHost } from './dns/types';
@@ -77,7 +78,7 @@ import { sourceVerdicts, workspaceSources } from './reports/sources';
 import { LiveResolver } from './dns/live';
 import { serverProblem } from './dns/wire';
 import { treeFindings } from './spf/findings';
-import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, parseConfig, type SenderProfile, type SourceFormat } from './config';
+import { ConfigCache, CONFIG_NAME, findConfigFile, includedFormat, isIgnored, parseConfig, writeNotOurs, type SenderProfile, type SourceFormat } from './config';
 import { orgDomain } from './senders/analyze';
 import { parseReportUris } from './records/dmarc';
 import { authorizationName } from './checks/walk';
@@ -1164,6 +1165,41 @@ function profileAction(file: string, domain: string, senders: SuggestedSender[])
     edit: { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] }] },
   };
 }
+
+/**
+ * "Not ours" on a failing source of the report preview: the edit that adds its address to
+ * `reports.notOurs` of the configuration over the reports (the nearest .dmarc-lens.json, else a new one
+ * at the workspace folder), for the client to apply and show; or the entry that already covers it, or
+ * why the file cannot take it.
+ */
+connection.onRequest('dmarcLens/notOurs', (params: { uri?: unknown; workspace?: unknown; ip?: unknown }) => {
+  if (typeof params.ip !== 'string' || !validCidr(params.ip)) throw new ResponseError(ErrorCodes.InvalidParams, 'wants ip: an IPv4 or IPv6 address or CIDR range');
+  const ip = params.ip;
+  const base = params.workspace === true ? workspaceFolders[0] : typeof params.uri === 'string' ? toPath(params.uri) : undefined;
+  if (base === undefined) throw new ResponseError(ErrorCodes.InvalidParams, params.workspace === true ? 'no workspace folder is open' : 'wants a uri or workspace: true');
+  const existing = configs.forFile(base).file ?? findConfigFile(base);
+  if (existing) {
+    const open = openDocument(existing);
+    const text = open?.getText() ?? readTextFile(existing);
+    if (text === undefined) return { uri: uriOf(existing), error: `${CONFIG_NAME} cannot be read` };
+    const r = writeNotOurs(text, ip);
+    if (!('edits' in r)) return { uri: uriOf(existing), ...r };
+    const index = open ?? new LineIndex(text);
+    return { uri: uriOf(existing), edit: { changes: { [uriOf(existing)]: r.edits.map((e) => ({ range: { start: index.positionAt(e.offset), end: index.positionAt(e.offset + e.length) }, newText: e.content })) } } };
+  }
+  // No configuration yet: a new one at the workspace folder that holds the reports (or beside them).
+  const isDir = (() => {
+    try {
+      return fs.statSync(base).isDirectory();
+    } catch {
+      return false;
+    }
+  })();
+  const root = workspaceFolders.find((f) => base === f || base.startsWith(f + path.sep)) ?? (isDir ? base : path.dirname(base));
+  const uri = toUri(path.join(root, CONFIG_NAME));
+  const r = writeNotOurs(undefined, ip);
+  return { uri, edit: { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'text' in r ? r.text : '' }] }] } };
+});
 
 /** The editor's "fix all" (and `editor.codeActionsOnSave` with `source.fixAll`): the fixes `check --fix` applies. */
 const FIX_ALL = `${CodeActionKind.SourceFixAll}.dmarc-lens`;

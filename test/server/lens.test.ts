@@ -250,6 +250,22 @@ describe('language server: code lenses', () => {
         'DMARC stage 2/5: p=quarantine in test mode (t=y) · 90.0% DMARC pass over 1,000 messages in 14 days, 1 report; still failing: 203.0.113.5 (10.0%)',
         'Next: enforce p=quarantine (drop t=y) — not yet: 1 source still fails DMARC',
       ]);
+      // The preview's "Not ours…": the edit that lists a source in the configuration over the reports.
+      type Answer = { uri: string; edit?: { changes?: Record<string, { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]> }; covered?: string; error?: string };
+      const mark = (params: object) => other.conn.sendRequest('dmarcLens/notOurs', params) as Promise<Answer>;
+      const listed = await mark({ workspace: true, ip: '203.0.113.5' });
+      assert.equal(listed.uri, pathToFileURL(config).href);
+      const written = fs.readFileSync(config, 'utf8');
+      assert.equal(applyEdits(written, listed.edit!.changes![listed.uri]), '{ "reports": { "notOurs": ["203.0.113.5"] } }\n');
+      fs.writeFileSync(config, '{ "reports": { "notOurs": ["203.0.113.0/28"] } }\n');
+      assert.deepEqual(await mark({ uri: pathToFileURL(path.join(own, 'reports')).href, ip: '203.0.113.5' }), { uri: listed.uri, covered: '203.0.113.0/28' });
+      await assert.rejects(mark({ workspace: true, ip: 'mail.example.net' }), /wants ip: an IPv4 or IPv6 address or CIDR range/);
+      // No configuration yet: a new file at the workspace folder.
+      fs.rmSync(config);
+      const made = (await mark({ workspace: true, ip: '2001:db8::7' })) as unknown as { uri: string; edit: { documentChanges: [{ kind: string; uri: string }, { edits: { newText: string }[] }] } };
+      assert.equal(made.uri, pathToFileURL(config).href);
+      assert.deepEqual(made.edit.documentChanges[0], { kind: 'create', uri: made.uri, options: { ignoreIfExists: true } });
+      assert.match(made.edit.documentChanges[1].edits[0].newText, /"notOurs": \[\n\s+"2001:db8::7"\n\s+\]/);
     } finally {
       await other.stop();
       fs.rmSync(own, { recursive: true, force: true });

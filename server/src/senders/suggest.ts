@@ -3,7 +3,8 @@
  * CNAMEs, delegated Return-Path hosts, and the platforms seen in aggregate reports. The code action
  * "declare the senders of …" and `dmarc-lens senders --suggest` write it into `.dmarc-lens.json`.
  */
-import { modify, applyEdits, type Edit } from 'jsonc-parser';
+import type { Edit } from 'jsonc-parser';
+import { configEdits } from '../config';
 import { isUnder } from '../util/text';
 import type { AggregateReport } from '../reports/aggregate';
 import type { IndexEntry } from '../workspace';
@@ -90,7 +91,5 @@ export function profileJson(senders: readonly SuggestedSender[]): { senders: Rec
  * file when there is none.
  */
 export function writeProfile(configText: string | undefined, domain: string, senders: readonly SuggestedSender[]): { edits: Edit[]; text: string } {
-  const base = configText ?? '{\n  "$schema": "https://raw.githubusercontent.com/dmarc-lens/dmarc-lens/main/schemas/dmarc-lens.schema.json"\n}\n';
-  const edits = modify(base, ['domains', orgDomain(domain)], profileJson(senders), { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } });
-  return { edits, text: applyEdits(base, edits) };
+  return configEdits(configText, ['domains', orgDomain(domain)], profileJson(senders));
 }
