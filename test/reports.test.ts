@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
-import { dedupeReports, readReports, summarize } from '../server/src/reports/aggregate';
+import { dedupeReports, readReports, readReportsAsync, summarize } from '../server/src/reports/aggregate';
 import { reportStats } from '../server/src/reports/stats';
 import { workspaceSources } from '../server/src/reports/sources';
 import { ChainResolver, WorkspaceResolver } from '../server/src/dns/chain';
@@ -312,23 +312,59 @@ describe('dmarc-lens report --domain, --since, --until', () => {
     }
   });
 
-  it('a reader asked again reads only the files that changed, forgets those gone, and says what it cannot read', () => {
+  it('a reader asked again reads only the files that changed, forgets those gone, and says what it cannot read', async () => {
     const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dl-reader-'));
     try {
       fs.writeFileSync(path.join(dir, 'a.xml'), xml(rec('192.0.2.1', 5, 'pass', 'pass')));
       fs.writeFileSync(path.join(dir, 'b.xml'), xml(rec('192.0.2.2', 7, 'pass', 'pass')).replace('<report_id>r1<', '<report_id>r2<'));
       const reader = new ReportReader();
-      const first = reader.read(dir);
+      const first = await reader.read(dir);
       assert.deepEqual(first.reports.map((r) => r.origin).sort(), ['a.xml', 'b.xml']);
-      const again = reader.read(dir);
+      const again = await reader.read(dir);
       assert.ok(again.reports.every((r) => first.reports.includes(r)), 'unchanged files are not parsed again');
       fs.writeFileSync(path.join(dir, 'b.xml'), xml(rec('192.0.2.2', 9, 'pass', 'pass')).replace('<report_id>r1<', '<report_id>r2<') + '\n');
       fs.rmSync(path.join(dir, 'a.xml'));
-      const changed = reader.read(dir);
+      const changed = await reader.read(dir);
       assert.deepEqual(changed.reports.map((r) => [r.origin, r.records[0].count]), [['b.xml', 9]]);
-      assert.deepEqual(reader.read(path.join(dir, 'none')).failures.map((f) => f.message), ['cannot read: ENOENT']);
+      assert.deepEqual((await reader.read(path.join(dir, 'none'))).failures.map((f) => f.message), ['cannot read: ENOENT']);
       fs.rmSync(path.join(dir, 'b.xml'));
-      assert.deepEqual(reader.read(dir).failures.map((f) => f.message), ['no .xml, .gz, .zip, .eml or .mbox files in this folder']);
+      assert.deepEqual((await reader.read(dir)).failures.map((f) => f.message), ['no .xml, .gz, .zip, .eml or .mbox files in this folder']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a large report a slice at a time, pausing between slices, to the same result as at once', async () => {
+    // 3 000 records, a source name with an astral character (a surrogate pair) and CRLF line ends, so slices fall everywhere.
+    const records = Array.from({ length: 3000 }, (_, i) => rec(`192.0.${i >> 8}.${i & 255}`, i + 1, i % 3 ? 'pass' : 'fail', 'pass').replace('</source_ip>', '</source_ip>\r\n<!-- 😀 -->')).join('\r\n');
+    const bytes = Buffer.from(xml(records));
+    assert.ok(bytes.length > 3 * 256 * 1024, `${bytes.length} bytes: several slices`);
+    const once = readReports(bytes, 'big.xml');
+    let pauses = 0;
+    const sliced = await readReportsAsync(bytes, 'big.xml', {}, async () => void pauses++);
+    assert.ok(pauses >= 3, `${pauses} pauses`);
+    assert.deepEqual(sliced, once);
+    assert.equal(sliced.reports[0].records.length, 3000);
+    // The event loop runs between slices: a timer set before the reading fires before it ends.
+    let fired = false;
+    setTimeout(() => (fired = true), 0);
+    const reading = readReportsAsync(bytes, 'big.xml').then(() => fired);
+    assert.equal(await reading, true);
+    // A broken document says where it breaks, sliced or not.
+    const cut = bytes.subarray(0, bytes.length - 300);
+    assert.deepEqual((await readReportsAsync(cut, 'cut.xml')).reports[0].problems, readReports(cut, 'cut.xml').reports[0].problems);
+  });
+
+  it('two readers of one unchanged file wait for the same reading', async () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'dl-cache-'));
+    try {
+      const file = path.join(dir, 'a.xml');
+      fs.writeFileSync(file, xml(rec('192.0.2.1', 5, 'pass', 'pass')));
+      const cache = new ReportFileCache();
+      const [a, b] = await Promise.all([cache.readAsync(file, 'a.xml'), cache.readAsync(file, 'a.xml')]);
+      assert.equal(a, b);
+      assert.equal(await cache.readAsync(file, 'a.xml'), a);
+      assert.equal(cache.read(file, 'a.xml'), a);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -738,7 +738,7 @@ async function loadSettings(): Promise<void> {
   if (rp !== undefined && nextGlobs === DEFAULT_REPORT_GLOBS && !(Array.isArray(rp) && rp.length === 0)) connection.console.warn('dmarcLens.reports.paths: wants an array of glob patterns; using the default');
   if (nextGlobs.join('\u0000') !== reportGlobs.join('\u0000')) {
     reportGlobs = nextGlobs;
-    if (workspaceFolders.length) indexReports();
+    if (workspaceFolders.length) void indexReports();
   }
   const domains = (raw as { senders?: { domains?: unknown } } | null)?.senders?.domains;
   settingSenders = [];
@@ -800,12 +800,19 @@ function allReports(): readonly AggregateReport[] {
   return workspaceReports.all();
 }
 
-function indexReports(): void {
-  workspaceReports.index(
+/**
+ * Reads the workspace's reports again, a slice at a time (the server answers meanwhile); then, when no
+ * later reading began meanwhile, checks the open documents again against them (`recheck`).
+ */
+async function indexReports(recheck = true): Promise<void> {
+  const current = await workspaceReports.index(
     workspaceFolders,
     (folder) => configs.forFile(path.join(folder, CONFIG_NAME)).reports?.paths ?? reportGlobs,
     (file, message) => connection.console.warn(`dmarc-lens: report ${file} not read: ${message}`),
   );
+  if (!current || !recheck) return;
+  states.clear();
+  documents.all().forEach((d) => schedule(d, 0, true, false));
 }
 
 /** Reads a file from disk into the workspace model; false when it cannot be read or is skipped (binary, too large). */
@@ -851,7 +858,7 @@ async function indexWorkspace(): Promise<void> {
       await new Promise((r) => setImmediate(r));
     }
   }
-  indexReports();
+  await indexReports(false);
   progress?.done();
   connection.console.log(`dmarc-lens: indexed ${files.length} files and ${allReports().length} aggregate reports in ${Date.now() - started} ms`);
   for (const doc of documents.all()) {
@@ -913,17 +920,15 @@ connection.onDidChangeConfiguration(async () => {
 
 connection.onDidChangeWatchedFiles((params) => {
   // A report added, changed or removed: read the reports again and re-check the open documents.
-  if (params.changes.some((c) => REPORT_FILE_NAME.test(c.uri))) {
-    indexReports();
-    states.clear();
-    documents.all().forEach((d) => schedule(d, 0, true, false));
-  }
+  if (params.changes.some((c) => REPORT_FILE_NAME.test(c.uri))) void indexReports();
   for (const change of params.changes) {
     const file = toPath(change.uri);
     if (REPORT_FILE_NAME.test(file)) continue;
     if (path.basename(file) === CONFIG_NAME) {
       states.clear();
       documents.all().forEach((d) => schedule(d, 0, true, false));
+      // Its reports.paths may name other folders: the reports are read again (only the files not read before are parsed).
+      void indexReports();
       continue;
     }
     // A .js file counts when the index holds it (a file dnsconfig.js loads).
@@ -982,7 +987,7 @@ async function readReportSet(params: { uri?: unknown; workspace?: unknown; scope
   }
   if (typeof params.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'wants a uri or workspace: true');
   const file = toPath(params.uri);
-  const { reports, failureReports, failures } = previewReader.read(file, reportGlobs);
+  const { reports, failureReports, failures } = await previewReader.read(file, reportGlobs);
   // The preview's filter bar: the reports of some policy domains, or of some days (the same choice as `report --domain --since --until`).
   const scope = applyScope(reports, failureReports, applied);
   return { notOurs: configs.forFile(file).reports?.notOurs, reports: scope.reports, failureReports: scope.failureReports, failures, scope, applied: applied ?? {} };

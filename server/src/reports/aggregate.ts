@@ -80,7 +80,23 @@ function newRecord(): ReportRecord {
 }
 
 /** Reads one XML document; throws nothing. */
+/** Characters of XML the reader parses between two pauses of `readReportsAsync` (about 10 ms of work). */
+const SLICE_CHARS = 256 * 1024;
+
+/** Runs a reading to its end without pausing. */
+function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
 export function readXml(bytes: Uint8Array, origin: string): AggregateReport | UnpackProblem {
+  return drain(xmlSteps(bytes, origin));
+}
+
+/** readXml, a slice at a time: it yields after each SLICE_CHARS of the document. */
+function* xmlSteps(bytes: Uint8Array, origin: string): Generator<void, AggregateReport | UnpackProblem> {
   let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   text = text.replace(/^\uFEFF/, '').replace(/^\s+(?=<)/, '');
   // Entity declarations are refused outright (billion laughs, external entities): no report needs them.
@@ -277,7 +293,16 @@ export function readXml(bytes: Uint8Array, origin: string): AggregateReport | Un
     }
   });
   try {
-    parser.write(text).close();
+    for (let at = 0; at < text.length; ) {
+      let end = Math.min(text.length, at + SLICE_CHARS);
+      // Never between the halves of a surrogate pair, nor of a CRLF.
+      const last = text.charCodeAt(end - 1);
+      if (end < text.length && ((last >= 0xd800 && last <= 0xdbff) || last === 13)) end--;
+      parser.write(text.slice(at, end));
+      at = end;
+      if (at < text.length) yield;
+    }
+    parser.close();
     if (sawFeedback) {
       const missing = ['report_metadata', 'policy_published', 'record'].filter((x) => !parts.has(x));
       if (missing.length)
@@ -312,13 +337,31 @@ export function unixTime(v: string): number | undefined {
 
 /** Reads a report file of any supported packaging. */
 export function readReports(bytes: Uint8Array, origin: string, options: { maxUnpackedBytes?: number } = {}): ReadResult {
+  return drain(readSteps(bytes, origin, options));
+}
+
+/**
+ * readReports, pausing (`pause`, by default until the event loop has run what waits) after each slice
+ * of XML and each document: a language server reading a 100 MB report goes on answering meanwhile.
+ */
+export async function readReportsAsync(bytes: Uint8Array, origin: string, options: { maxUnpackedBytes?: number } = {}, pause: () => Promise<void> = () => new Promise((r) => setImmediate(r))): Promise<ReadResult> {
+  const steps = readSteps(bytes, origin, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+function* readSteps(bytes: Uint8Array, origin: string, options: { maxUnpackedBytes?: number }): Generator<void, ReadResult> {
   const { docs, failureReports, problems } = unpack(bytes, origin, 0, { n: 0 }, options.maxUnpackedBytes);
   const reports: AggregateReport[] = [];
   const failures = [...problems];
   for (const d of docs) {
-    const r = readXml(d.bytes, d.origin);
+    const r = yield* xmlSteps(d.bytes, d.origin);
     if ('message' in r && !('records' in r)) failures.push(r);
     else reports.push(r as AggregateReport);
+    yield;
   }
   return { reports, failureReports, failures };
 }

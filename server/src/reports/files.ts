@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { collectReportFiles, DEFAULT_REPORT_GLOBS, readFileBytes } from '../files';
-import { dedupeReports, readReports, type AggregateReport } from './aggregate';
+import { dedupeReports, readReports, readReportsAsync, type AggregateReport } from './aggregate';
 import type { FailureReport } from './failure';
 
 export interface ReportFiles {
@@ -30,13 +30,38 @@ export class ReportFileCache {
    * since, else read now. Throws when the file cannot be read (gone, a folder, over `maxBytes`).
    */
   read(file: string, origin: string, maxBytes?: number): ReturnType<typeof readReports> {
-    const st = fs.statSync(file);
-    const stamp = `${st.size} ${st.mtimeMs}`;
-    const known = this.files.get(file);
-    const r = known?.stamp === stamp && known.origin === origin ? known.read : readReports(readFileBytes(file, maxBytes), origin);
+    const { stamp, known } = this.lookup(file, origin);
+    const r = known ?? readReports(readFileBytes(file, maxBytes), origin);
+    this.files.set(file, { stamp, origin, read: r });
+    return r;
+  }
+
+  /** Readings under way (readAsync), by file and stamp: two asking for one file wait for the same reading. */
+  private reading = new Map<string, Promise<ReturnType<typeof readReports>>>();
+
+  /** read(), pausing between slices of the XML (readReportsAsync): the event loop runs meanwhile. */
+  async readAsync(file: string, origin: string, maxBytes?: number): Promise<ReturnType<typeof readReports>> {
+    const { stamp, known } = this.lookup(file, origin);
+    if (known) return known;
+    const key = `${file}\0${stamp}\0${origin}`;
+    let p = this.reading.get(key);
+    if (!p) {
+      p = readReportsAsync(readFileBytes(file, maxBytes), origin).finally(() => this.reading.delete(key));
+      this.reading.set(key, p);
+    }
+    const r = await p;
     this.files.set(file, { stamp, origin, read: r });
     this.seen.add(file);
     return r;
+  }
+
+  /** The file's stamp (size and time), and what was read of it when it has not changed since; marks it seen. */
+  private lookup(file: string, origin: string): { stamp: string; known?: ReturnType<typeof readReports> } {
+    const st = fs.statSync(file);
+    const stamp = `${st.size} ${st.mtimeMs}`;
+    const known = this.files.get(file);
+    this.seen.add(file);
+    return { stamp, known: known?.stamp === stamp && known.origin === origin ? known.read : undefined };
   }
 
   /** Forgets every file not read since the last sweep (removed, or no longer matched), and starts a new round. */
@@ -55,8 +80,12 @@ export class ReportReader {
   private target: string | undefined;
   private cache = new ReportFileCache();
 
-  /** The reports of `target` (a file, or a folder walked with `globs`); origins are relative to a folder, a file's own name otherwise. */
-  read(target: string, globs: readonly string[] = DEFAULT_REPORT_GLOBS): ReportFiles {
+  /**
+   * The reports of `target` (a file, or a folder walked with `globs`); origins are relative to a folder,
+   * a file's own name otherwise. Read a slice at a time (ReportFileCache.readAsync), so the language
+   * server answers meanwhile.
+   */
+  async read(target: string, globs: readonly string[] = DEFAULT_REPORT_GLOBS): Promise<ReportFiles> {
     const out: ReportFiles = { reports: [], failureReports: [], failures: [] };
     let files: string[];
     try {
@@ -72,7 +101,7 @@ export class ReportReader {
     }
     for (const file of files) {
       try {
-        const r = this.cache.read(file, files.length > 1 ? path.relative(target, file) : path.basename(file));
+        const r = await this.cache.readAsync(file, files.length > 1 ? path.relative(target, file) : path.basename(file));
         for (const x of r.reports) out.reports.push(x);
         for (const x of r.failureReports) out.failureReports.push(x);
         for (const x of r.failures) out.failures.push(x);
@@ -99,17 +128,62 @@ export function folderReports(
   warn: (file: string, message: string) => void,
   cache: ReportFileCache = new ReportFileCache(),
 ): { reports: AggregateReport[]; failureReports: FailureReport[] } {
+  const steps = folderSteps(folders, globsOf, warn, cache);
+  let next = steps.next();
+  while (!next.done) {
+    let r: ReturnType<typeof readReports> | Error;
+    try {
+      r = cache.read(next.value, next.value, MAX_FILE_BYTES);
+    } catch (e) {
+      r = e as Error;
+    }
+    next = steps.next(r);
+  }
+  return next.value;
+}
+
+/** folderReports, each file read a slice at a time (ReportFileCache.readAsync): the event loop runs meanwhile. */
+export async function folderReportsAsync(
+  folders: readonly string[],
+  globsOf: (folder: string) => readonly string[] | undefined,
+  warn: (file: string, message: string) => void,
+  cache: ReportFileCache = new ReportFileCache(),
+): Promise<{ reports: AggregateReport[]; failureReports: FailureReport[] }> {
+  const steps = folderSteps(folders, globsOf, warn, cache);
+  let next = steps.next();
+  while (!next.done) {
+    let r: ReturnType<typeof readReports> | Error;
+    try {
+      r = await cache.readAsync(next.value, next.value, MAX_FILE_BYTES);
+    } catch (e) {
+      r = e as Error;
+    }
+    next = steps.next(r);
+  }
+  return next.value;
+}
+
+/** The largest report file a workspace's folders are read with. */
+const MAX_FILE_BYTES = 200 * 1024 * 1024;
+
+/** The walk of folderReports: it yields each file to read and is given what was read of it (or why not). */
+function* folderSteps(
+  folders: readonly string[],
+  globsOf: (folder: string) => readonly string[] | undefined,
+  warn: (file: string, message: string) => void,
+  cache: ReportFileCache,
+): Generator<string, { reports: AggregateReport[]; failureReports: FailureReport[] }, ReturnType<typeof readReports> | Error> {
   const read: AggregateReport[] = [];
   const failureReports: FailureReport[] = [];
   for (const folder of folders)
     for (const file of collectReportFiles(folder, MAX_REPORT_FILES, globsOf(folder) ?? DEFAULT_REPORT_GLOBS)) {
-      try {
-        const r = cache.read(file, file, 200 * 1024 * 1024);
-        for (const x of r.reports) read.push(x);
-        for (const x of r.failureReports) failureReports.push(x);
-      } catch (e) {
-        warn(file, (e as Error).message);
+      const r = yield file;
+      if (r instanceof Error) {
+        warn(file, r.message);
+        continue;
       }
+      for (const x of r.reports) read.push(x);
+      for (const x of r.failureReports) failureReports.push(x);
     }
   cache.sweep();
   return { reports: dedupeReports(read).reports, failureReports };
@@ -127,9 +201,18 @@ export class WorkspaceReports {
   private failures: FailureReport[] = [];
   private files = new ReportFileCache();
 
-  /** Reads the reports of `folders` again; a file that cannot be read is said to `warn`. */
-  index(folders: readonly string[], globsOf: (folder: string) => readonly string[] | undefined, warn: (file: string, message: string) => void): void {
-    const { reports, failureReports } = folderReports(folders, globsOf, warn, this.files);
+  /** Which reading of the folders is the latest: an earlier one that ends after it is dropped. */
+  private generation = 0;
+
+  /**
+   * Reads the reports of `folders` again, a slice at a time (the language server answers meanwhile);
+   * a file that cannot be read is said to `warn`. Resolves false when a later reading began meanwhile
+   * (this one's result is dropped), true when it is what the workspace now holds.
+   */
+  async index(folders: readonly string[], globsOf: (folder: string) => readonly string[] | undefined, warn: (file: string, message: string) => void): Promise<boolean> {
+    const generation = ++this.generation;
+    const { reports, failureReports } = await folderReportsAsync(folders, globsOf, warn, this.files);
+    if (generation !== this.generation) return false;
     const byDomain = new Map<string, AggregateReport[]>();
     for (const r of reports) {
       const list = byDomain.get(r.policy.domain);
@@ -140,6 +223,7 @@ export class WorkspaceReports {
     // Made once here, not on every check that reads them.
     this.everything = [...byDomain.values()].flat();
     this.failures = failureReports;
+    return true;
   }
 
   /** Every aggregate report, each once (a copy kept beside it counts once), by domain. */
