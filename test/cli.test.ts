@@ -660,7 +660,10 @@ describe('sources that are not yours (reports.notOurs)', () => {
       // The report still lists it, marked; JSON says why.
       const text = run('report', path.join(listed, 'reports'));
       assert.match(text.stdout, /^ {2}failing: 203\.0\.113\.66 60 messages as example\.com \(DKIM d=-; SPF example\.com\); not counted against the next stage: not ours by reports\.notOurs$/m);
+      assert.match(text.stdout, /^ {2}verdict: No source of yours fails DMARC with more than 2% of the messages \(94\.0% DMARC pass; failing, not counted: 203\.0\.113\.66 \(6\.0%, not ours by reports\.notOurs\)\): the domain can move to the next DMARC stage\.$/m);
+      assert.match(run('report', path.join(plain, 'reports')).stdout, /^ {2}verdict: Not yet: 1 source still fails DMARC with more than 2% of the messages \(203\.0\.113\.66\); authorise it if it is yours \(SPF with a custom return path, or DKIM signing with your domain\), or list it in reports\.notOurs if not, before tightening the policy\.$/m);
       const j = JSON.parse(run('report', path.join(listed, 'reports'), '--format', 'json').stdout);
+      assert.match(j.summary.verdict, /^No source of yours fails DMARC/);
       assert.deepEqual(j.summary.failingSources.map((f: { sourceIp: string; aside?: string }) => [f.sourceIp, f.aside]), [['203.0.113.66', 'not ours']]);
       assert.equal(JSON.parse(run('report', path.join(plain, 'reports'), '--format', 'json').stdout).summary.failingSources[0].aside, undefined);
     } finally {

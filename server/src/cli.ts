@@ -21,7 +21,7 @@ import { dedupeReports, describeDuplicate, dmarcPasses, readReports, signingSele
 import { asideText } from './rollout';
 import { folderReports } from './reports/files';
 import { reportStats, type ReportStats } from './reports/stats';
-import { previewModel } from './reports/preview';
+import { previewModel, verdicts } from './reports/preview';
 import { applyScope, describeScope, scoped, whenOf, type ReportScope } from './reports/scope';
 import { sourceHosts } from './reports/hosts';
 import { describeFailure, type FailureReport } from './reports/failure';
@@ -1097,7 +1097,7 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
     out(previewHtml({ scriptUri: 'inline:', script, cspSource: '', nonce, model: { ...previewModel(reports, failures, failureReports, workspace, { domains: [...allDomains].sort(), begin: first, end: last, applied: filtered ? scope : {}, leftOut }, { notOurs }), ...(named ? { hosts: named.hosts } : {}), ...(dns && !args.offline ? { verdictsFrom: 'dns' } : {}) } }));
   } else if (args.format === 'json') {
     const forensic = failureReports.map(({ arrivalDate, ...f }) => ({ file: f.origin, ...f, arrivalDate: iso(arrivalDate) }));
-    out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...(filtered ? { leftOut } : {}), ...statsJson(stats), ...(named ? { sourceHosts: named } : {}) } }, null, 2) + '\n');
+    out(JSON.stringify({ version: 1, reports: entries, failureReports: forensic, summary: { ...s, begin: iso(s.begin), end: iso(s.end), failureReports: failureReports.length, ...(filtered ? { leftOut } : {}), ...statsJson(stats), ...(named ? { sourceHosts: named } : {}), ...verdicts(reports, s, { notOurs }) } }, null, 2) + '\n');
   } else {
     const day = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 10) : '?');
     const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -1132,6 +1132,10 @@ async function reportCommand(args: Args, out: (s: string) => void): Promise<numb
     for (const f of s.failingSources.slice(0, 10))
       out(`  failing: ${f.sourceIp}${hostOf(f.sourceIp)} ${n(f.messages, 'message')} as ${f.headerFrom} (DKIM d=${f.dkimDomains.join(',') || '-'}; SPF ${f.spfDomains.join(',') || '-'})${f.aside ? `; not counted against the next stage: ${asideText(f)}` : ''}\n`);
     if (named) out(`  host names: ${named.asked - named.unnamed - named.unanswered} of the ${n(named.asked, 'source')} with most mail named by their PTR record (${Object.values(named.hosts).filter((h) => h.confirmed).length} confirmed by their own address records), ${named.unnamed} without one, ${named.unanswered} unanswered${named.error ? ` (${named.error})` : ''}\n`);
+    // Whether the reports allow tightening the policy, as the preview says it (for each domain on its own reports).
+    const said = verdicts(reports, s, { notOurs });
+    if (said.verdict) out(`  verdict: ${said.verdict}\n`);
+    for (const v of said.verdicts ?? []) out(`  verdict for ${v.domain}: ${v.text}\n`);
     if (stats.disagreementCount) out(`  ${stats.disagreementCount} record${stats.disagreementCount === 1 ? '' : 's'} where the reporter's policy_evaluated disagrees with the alignment recomputed from auth_results (first: ${stats.disagreements.slice(0, 3).map((d) => `${d.sourceIp} from ${d.reporter}`).join(', ')})\n`);
   }
   return failures.length ? 1 : 0;

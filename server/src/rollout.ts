@@ -224,5 +224,5 @@ export function verdict(s: ReportSummary | undefined, published?: { p?: string; 
     return aside.length
       ? `No source of yours fails DMARC with more than ${BLOCKING_SHARE * 100}% of the messages (${(s.passRate * 100).toFixed(1)}% DMARC pass; failing, not counted: ${asideList(s, aside)}): the domain can move to the next DMARC stage.`
       : `Reports look clean (${(s.passRate * 100).toFixed(1)}% DMARC pass): the domain can move to the next DMARC stage.`;
-  return `Not yet: ${failing.length} source${failing.length === 1 ? '' : 's'} still fail${failing.length === 1 ? 's' : ''} DMARC with more than ${BLOCKING_SHARE * 100}% of the messages (${failing.slice(0, 3).map((f) => f.sourceIp).join(', ')}); authorise them (SPF with a custom return path, or DKIM signing with your domain) before tightening the policy.`;
+  return `Not yet: ${failing.length} source${failing.length === 1 ? '' : 's'} still fail${failing.length === 1 ? 's' : ''} DMARC with more than ${BLOCKING_SHARE * 100}% of the messages (${failing.slice(0, 3).map((f) => f.sourceIp).join(', ')}); authorise ${failing.length === 1 ? 'it' : 'them'} if ${failing.length === 1 ? 'it is' : 'they are'} yours (SPF with a custom return path, or DKIM signing with your domain), or list ${failing.length === 1 ? 'it' : 'them'} in reports.notOurs if not, before tightening the policy.`;
 }

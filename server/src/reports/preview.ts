@@ -120,7 +120,7 @@ export function previewModel(
 }
 
 /** One verdict over the reports of one domain; one for each domain (most mail first) when they cover several. */
-function verdicts(reports: readonly AggregateReport[], summary: ReportSummary, options: SummaryOptions): Pick<PreviewModel, 'verdict' | 'verdicts'> {
+export function verdicts(reports: readonly AggregateReport[], summary: ReportSummary, options: SummaryOptions): Pick<PreviewModel, 'verdict' | 'verdicts'> {
   if (!reports.length) return {};
   // The policy the latest report of a domain saw: where the rollout stands now.
   const latest = (rs: readonly AggregateReport[]) => rs.reduce((a, b) => ((b.metadata.end ?? 0) > (a.metadata.end ?? 0) ? b : a)).policy;
