@@ -671,6 +671,19 @@ describe('sources that are not yours (reports.notOurs)', () => {
       fs.rmSync(listed, { recursive: true, force: true });
     }
   });
+
+  it('warns at an entry whose addresses the SPF record authorises (their mail passes DMARC through aligned SPF)', () => {
+    const dir = make('{\n  "reports": {\n    "notOurs": ["203.0.113.0/24", "192.0.2.0/28"]\n  }\n}\n');
+    try {
+      const r = run('check', dir, '--offline');
+      const lines = r.stdout.split('\n').filter((l) => l.includes('meta/not-ours-authorised'));
+      assert.deepEqual(lines, [
+        `${path.join(dir, '.dmarc-lens.json')}:3:35: warning meta/not-ours-authorised 192.0.2.0/28 is listed as not yours, yet the reports show 940 messages from 192.0.2.1 passing DMARC through aligned SPF as example.com: the SPF record authorises it. Its failing mail no longer holds back the next policy stage, and that mail is lost there if it is yours: remove the entry or narrow its range, or take it out of the SPF record.`,
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('dmarc-lens check --fix', () => {

@@ -97,7 +97,8 @@ describe('.dmarc-lens.json', () => {
   it('reads reports.notOurs (addresses and CIDR ranges), with each bad entry at its place', () => {
     const text = '{ "reports": { "paths": ["r/**"], "notOurs": ["203.0.113.0/24", "2001:db8::7", "203.0.113.0/33", "mail.example.net", 7], "since": 3 } }';
     const { config, problems } = parseConfig(text, 'c.json');
-    assert.deepEqual(config.reports, { paths: ['r/**'], notOurs: ['203.0.113.0/24', '2001:db8::7'] });
+    assert.deepEqual([config.reports?.paths, config.reports?.notOurs], [['r/**'], ['203.0.113.0/24', '2001:db8::7']]);
+    assert.deepEqual(config.reports?.notOursAt?.map((r) => text.slice(r.start, r.end)), ['"203.0.113.0/24"', '"2001:db8::7"']);
     assert.deepEqual(problems.map((p) => [p.severity, text.slice(p.range.start, p.range.end)]), [
       ['error', '"203.0.113.0/33"'],
       ['error', '"mail.example.net"'],
@@ -125,14 +126,14 @@ describe('.dmarc-lens.json', () => {
     assert.equal(add('{\r\n  "reports": {\r\n    "paths": ["r/**"]\r\n  }\r\n}\r\n'), '{\r\n  "reports": {\r\n    "paths": ["r/**"],\r\n    "notOurs": ["203.0.113.7"]\r\n  }\r\n}\r\n');
     // No reports section, no file: made, and what was there kept.
     assert.equal(add('{\n  // ours\n  "rules": {}\n}\n'), '{\n  // ours\n  "rules": {},\n  "reports": {\n    "notOurs": [\n      "203.0.113.7"\n    ]\n  }\n}\n');
-    assert.deepEqual(parseConfig(add(undefined) as string, 'c').config.reports, { notOurs: ['203.0.113.7'] });
+    assert.deepEqual(parseConfig(add(undefined) as string, 'c').config.reports?.notOurs, ['203.0.113.7']);
     // Already covered by an address or range; a file that cannot take it says why.
     assert.deepEqual(add('{ "reports": { "notOurs": ["203.0.113.0/24"] } }'), { covered: '203.0.113.0/24' });
     assert.deepEqual(add('{ "reports": { "notOurs": ["2001:db8::/32"] } }', '2001:db8::25'), { covered: '2001:db8::/32' });
     assert.deepEqual(add('{ "reports": { "notOurs": "203.0.113.7" } }'), { error: '`reports.notOurs` in .dmarc-lens.json is not a list: fix it first' });
     assert.deepEqual(add('{ "reports": '), { error: '.dmarc-lens.json is not valid JSON: fix it first' });
     // What it writes reads back.
-    assert.deepEqual(parseConfig(add('{ "reports": { "notOurs": ["198.51.100.1"] } }') as string, 'c').config.reports, { notOurs: ['198.51.100.1', '203.0.113.7'] });
+    assert.deepEqual(parseConfig(add('{ "reports": { "notOurs": ["198.51.100.1"] } }') as string, 'c').config.reports?.notOurs, ['198.51.100.1', '203.0.113.7']);
   });
 
   it('reports an unknown format or a bad pattern list in `include`', () => {

@@ -32,7 +32,7 @@ export interface ProjectConfig {
    * them the domain owner has checked and found not to be its own (addresses and CIDR ranges): their
    * failing mail does not hold back the next policy stage.
    */
-  reports?: { paths?: string[]; notOurs?: string[] };
+  reports?: { paths?: string[]; notOurs?: string[]; /** Where each notOurs entry is written (the string, quotes included). */ notOursAt?: OffsetRange[] };
   /** Sender profiles (`domains.<domain>.senders`), with their places in the file. */
   senders: SenderProfile[];
   /** The domains `domains` declares, with the range of each key. */
@@ -104,9 +104,13 @@ function parseReports(node: Node, problem: Problem): ProjectConfig['reports'] {
       continue;
     }
     out.notOurs = [];
+    out.notOursAt = [];
     for (const c of v.children ?? []) {
       if (c.type !== 'string' || !validCidr(String(c.value))) problem(c, 'Not an IPv4/IPv6 address or CIDR range (e.g. "203.0.113.0/24").');
-      else out.notOurs.push(String(c.value));
+      else {
+        out.notOurs.push(String(c.value));
+        out.notOursAt.push(rangeOf(c));
+      }
     }
   }
   return out;

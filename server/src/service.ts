@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { CONFIG_NAME, parseConfig, type SenderProfile, type SourceFormat } from './config';
 import { analyzeSenders, type Publish, type SenderProblem, type SenderVerdict } from './senders/analyze';
 import { useProviders } from './senders/catalog';
-import type { AggregateReport } from './reports/aggregate';
+import { fromDomain, type AggregateReport } from './reports/aggregate';
+import { cidrMatcher } from './util/cidr';
 import { evidenceOf } from './rollout';
 import { failingSenders, reportsShowFailingSenders } from './checks/evidence';
 import { BIMI_OWNER, looksLikeBimi, parseBimi } from './records/bimi';
@@ -542,6 +543,7 @@ export function checkZone(parsed: ParsedZone, options: LintOptions & { workspace
   const sink = new FindingSink(options);
   for (const p of zone.problems) sink.add(p.code, p.uri, p.range, p.message, { severity: p.severity, fixes: p.fixes });
   if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, zone.texts.get(zone.uri) ?? '', options.workspace, options.reports, sink);
+  if (zone.format === 'config') checkNotOurs(zone.uri, zone.texts.get(zone.uri) ?? '', options.reports, sink);
   if (zone.mtaStsPolicy && options.workspace) checkPolicyMx(zone, options.workspace, sink);
   if (options.reports?.length) checkEvidence(sites, options.reports, sink, options.notOurs);
   const rules = siteRules((id) => sink.enabled(id));
@@ -625,6 +627,43 @@ function checkEvidence(sites: readonly AnalyzedSite[], reports: readonly Aggrega
     const f = failingSenders(a, evidenceOf(mine, { notOurs }));
     if (f) sink.add(reportsShowFailingSenders.id, a.site.uri, a.site.map.toDocRange(f.range), f.message, { context: `${a.site.owner} ${a.site.value}` });
   }
+}
+
+/**
+ * `reports.notOurs` entries whose addresses the reports show passing DMARC through aligned SPF: the
+ * From domain's SPF record authorises them, so they are not "not ours" (meta/not-ours-authorised).
+ * Passing through DKIM alone is what a forwarder does with your signed mail: not counted.
+ */
+export function checkNotOurs(uri: string, text: string, reports: readonly AggregateReport[] | undefined, sink: FindingSink): void {
+  if (!reports?.length || !sink.enabled('meta/not-ours-authorised')) return;
+  const { config } = parseConfig(text, uri);
+  const list = config.reports?.notOurs ?? [];
+  const at = config.reports?.notOursAt ?? [];
+  if (!list.length) return;
+  const entries = list.map((cidr) => ({ match: cidrMatcher([cidr]), messages: 0, ips: new Set<string>(), from: new Set<string>() }));
+  const entryOf = new Map<string, number>();
+  for (const r of reports)
+    for (const rec of r.records) {
+      if (rec.spf.trim().toLowerCase() !== 'pass') continue;
+      let i = entryOf.get(rec.sourceIp);
+      if (i === undefined) entryOf.set(rec.sourceIp, (i = entries.findIndex((e) => e.match(rec.sourceIp) !== undefined)));
+      if (i < 0) continue;
+      const e = entries[i];
+      e.messages += rec.count;
+      e.ips.add(rec.sourceIp);
+      e.from.add(fromDomain(rec, r));
+    }
+  entries.forEach((e, i) => {
+    if (e.messages === 0 || !at[i]) return;
+    const ips = [...e.ips];
+    const from = [...e.from].filter(Boolean);
+    sink.add(
+      'meta/not-ours-authorised',
+      uri,
+      at[i],
+      `${list[i]} is listed as not yours, yet the reports show ${e.messages.toLocaleString('en-US')} message${e.messages === 1 ? '' : 's'} from ${ips.length === 1 ? ips[0] : `${ips.length} of its addresses (${ips.slice(0, 3).join(', ')}${ips.length > 3 ? ', …' : ''})`} passing DMARC through aligned SPF${from.length ? ` as ${from.slice(0, 3).join(', ')}` : ''}: the SPF record authorises ${ips.length === 1 ? 'it' : 'them'}. Its failing mail no longer holds back the next policy stage, and that mail is lost there if ${ips.length === 1 ? 'it is' : 'they are'} yours: remove the entry or narrow its range, or take ${ips.length === 1 ? 'it' : 'them'} out of the SPF record.`,
+    );
+  });
 }
 
 /** Sender verdicts against the workspace DNS model (every file's records) and the reports. */
@@ -862,6 +901,7 @@ export class DocumentAnalyzer {
     this.place(raws, sink);
     this.place(this.modelRaws, sink);
     if (zone.format === 'config' && options.workspace) checkSenders(zone.uri, text, options.workspace, options.reports, sink);
+    if (zone.format === 'config') checkNotOurs(zone.uri, text, options.reports, sink);
     if (zone.mtaStsPolicy && options.workspace) checkPolicyMx(zone, options.workspace, sink);
     if (options.reports?.length && options.model) checkEvidence(sites, options.reports, sink, options.notOurs);
     dropSuperseded(sink.findings);

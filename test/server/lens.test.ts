@@ -260,6 +260,14 @@ describe('language server: code lenses', () => {
       fs.writeFileSync(config, '{ "reports": { "notOurs": ["203.0.113.0/28"] } }\n');
       assert.deepEqual(await mark({ uri: pathToFileURL(path.join(own, 'reports')).href, ip: '203.0.113.5' }), { uri: listed.uri, covered: '203.0.113.0/28' });
       await assert.rejects(mark({ workspace: true, ip: 'mail.example.net' }), /wants ip: an IPv4 or IPv6 address or CIDR range/);
+      // The editor's text of the file, unsaved: an entry the SPF record authorises (192.0.2.1 passes DMARC through aligned SPF) is flagged where it is written.
+      const configUri = pathToFileURL(config).href;
+      const edited = '{ "reports": { "notOurs": ["203.0.113.0/28", "192.0.2.0/24"] } }\n';
+      await other.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: configUri, languageId: 'jsonc', version: 1, text: edited } });
+      const flagged = await other.waitFor(configUri, (p) => p.version === 1 && p.diagnostics.some((d) => d.code === 'meta/not-ours-authorised'));
+      const d = flagged.diagnostics.find((x) => x.code === 'meta/not-ours-authorised')!;
+      assert.deepEqual([d.range.start.character, d.range.end.character], [edited.indexOf('"192.0.2.0/24"'), edited.indexOf('"192.0.2.0/24"') + '"192.0.2.0/24"'.length]);
+      assert.match(d.message, /^192\.0\.2\.0\/24 is listed as not yours, yet the reports show 1,890 messages from 192\.0\.2\.1 passing DMARC through aligned SPF as example\.(com|net), example\.(com|net): the SPF record authorises it\./);
       // No configuration yet: a new file at the workspace folder.
       fs.rmSync(config);
       const made = (await mark({ workspace: true, ip: '2001:db8::7' })) as unknown as { uri: string; edit: { documentChanges: [{ kind: string; uri: string }, { edits: { newText: string }[] }] } };

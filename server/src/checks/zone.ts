@@ -133,7 +133,29 @@ export const sourceRules: SourceRule[] = [
   },
 ];
 
+/** An aggregate report of 240 messages from 192.0.2.7 for example.com, passing SPF aligned (`spf`) or only DKIM (a forwarder keeps the signature). */
+const NOT_OURS_REPORT = (spf: 'pass' | 'fail') =>
+  `<?xml version="1.0"?>\n<feedback><report_metadata><org_name>receiver.example</org_name><report_id>1</report_id><date_range><begin>1767225600</begin><end>1767311999</end></date_range></report_metadata>\n<policy_published><domain>example.com</domain><p>none</p></policy_published>\n<record><row><source_ip>192.0.2.7</source_ip><count>240</count><policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>${spf}</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers><auth_results><dkim><domain>example.com</domain><result>pass</result></dkim><spf><domain>${spf === 'pass' ? 'example.com' : 'lists.example.org'}</domain><result>pass</result></spf></auth_results></record></feedback>\n`;
+
 export const metaRules: SourceRule[] = [
+  {
+    id: 'meta/not-ours-authorised',
+    kind: 'zone',
+    scope: 'source',
+    severity: 'warning',
+    summary: 'A source listed as not yours passes SPF for your domain',
+    fixable: false,
+    docs: {
+      what: 'Finds entries of `reports.notOurs` in `.dmarc-lens.json` (the sources you have listed as not yours, whose failing mail no longer holds back the next policy stage) whose addresses the aggregate reports show passing DMARC through aligned SPF: the SPF record of the From domain authorises them. Mail that passes only through DKIM is left alone: a forwarder or a mailing list passes your signature on intact, and forwarders are what the list is for.',
+      why: 'An address your own SPF record authorises is one you declared a sender of yours (RFC 7208 §2.4, RFC 9989 §4.4.2): listing it as not yours takes its failing mail out of the rollout evidence (RFC 9989 §4.7), and that mail is then quarantined or rejected at the next stage. Either the entry is wrong (a range too wide, a platform of yours) or the SPF record authorises a host it should not.',
+      bad: '{\n  "reports": { "notOurs": ["192.0.2.0/24"] }\n}\n',
+      good: '{\n  "reports": { "notOurs": ["192.0.2.0/24"] }\n}\n',
+      report: NOT_OURS_REPORT('pass'),
+      goodReport: NOT_OURS_REPORT('fail'),
+      fix: 'Remove the entry or narrow its range to the addresses that are not yours; or, if the address is really not yours, take it out of the SPF record that authorises it.',
+      file: '.dmarc-lens.json',
+    },
+  },
   {
     id: 'meta/invalid-config',
     kind: 'zone',
