@@ -70,6 +70,7 @@ import { analyzeZone, byDocumentOrder, checkSettingSenders, checkZone, DocumentA
 import { SEVERITIES, type Finding, type Severity } from './types';
 import { LineIndex } from './util/lines';
 import { validCidr } from './util/cidr';
+import { notOursHover } from './features/notOursHover';
 import { referrerKey, signerKey, WorkspaceIndex, type IndexEntry } from './workspace';
 import { cnameTarget, mxData, nsHost, srvTarget } from './records/cname';
 import { mxHost } from './dns/types';
@@ -1513,7 +1514,7 @@ connection.onHover(async (params) => {
   if (!doc) return null;
   if (path.basename(toPath(doc.uri)) === CONFIG_NAME) {
     analyze(doc); // installs the project's own catalog rows
-    const h = providerHover(doc.getText(), doc.offsetAt(params.position));
+    const h = providerHover(doc.getText(), doc.offsetAt(params.position)) ?? notOursHover(doc.getText(), doc.offsetAt(params.position), allReports());
     return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.range.start), end: doc.positionAt(h.range.end) } } : null;
   }
   const state = analyze(doc);

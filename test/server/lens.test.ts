@@ -19,6 +19,7 @@ import {
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  HoverRequest,
   DidOpenTextDocumentNotification,
   ExecuteCommandRequest,
   type MessageActionItem,
@@ -268,6 +269,13 @@ describe('language server: code lenses', () => {
       const d = flagged.diagnostics.find((x) => x.code === 'meta/not-ours-authorised')!;
       assert.deepEqual([d.range.start.character, d.range.end.character], [edited.indexOf('"192.0.2.0/24"'), edited.indexOf('"192.0.2.0/24"') + '"192.0.2.0/24"'.length]);
       assert.match(d.message, /^192\.0\.2\.0\/24 is listed as not yours, yet the reports show 1,890 messages from 192\.0\.2\.1 passing DMARC through aligned SPF as example\.(com|net), example\.(com|net): the SPF record authorises it\./);
+      // A hover on an entry says what the reports show of it.
+      const hover = async (needle: string) => other.conn.sendRequest(HoverRequest.type, { textDocument: { uri: configUri }, position: { line: 0, character: edited.indexOf(needle) + 3 } }) as Promise<{ contents: { value: string } } | null>;
+      const spoofer = (await hover('"203.0.113.0/28"'))!.contents.value;
+      assert.match(spoofer, /^\*\*203\.0\.113\.0\/28\*\*, listed as not yours: its failing mail does not hold back the next DMARC policy stage/);
+      assert.match(spoofer, /- In the workspace's aggregate reports: 110 messages from 203\.0\.113\.5, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\n- Failing DMARC: 110 \(100\.0%\)\n- As: example\.(com|net), example\.(com|net)$/);
+      assert.match((await hover('"192.0.2.0/24"'))!.contents.value, /- Failing DMARC: 0 \(0\.0%\); 1,890 passed through aligned SPF, so the SPF record authorises it/);
+      assert.equal(await hover('"reports"'), null);
       // No configuration yet: a new file at the workspace folder.
       fs.rmSync(config);
       const made = (await mark({ workspace: true, ip: '2001:db8::7' })) as unknown as { uri: string; edit: { documentChanges: [{ kind: string; uri: string }, { edits: { newText: string }[] }] } };
