@@ -6,12 +6,12 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { dedupeReports, readReports, readReportsAsync, summarize } from '../server/src/reports/aggregate';
-import { reportStats } from '../server/src/reports/stats';
+import { reportStats, reportStatsSteps } from '../server/src/reports/stats';
 import { workspaceSources } from '../server/src/reports/sources';
 import { ChainResolver, WorkspaceResolver } from '../server/src/dns/chain';
 import { WorkspaceIndex } from '../server/src/workspace';
 import { readZone } from '../server/src/service';
-import { previewModel } from '../server/src/reports/preview';
+import { previewModel, previewModelAsync } from '../server/src/reports/preview';
 import { applyScope, describeScope, scopeFrom, whenOf } from '../server/src/reports/scope';
 import { folderReports, ReportFileCache, ReportReader } from '../server/src/reports/files';
 import type { AggregateReport } from '../server/src/reports/aggregate';
@@ -353,6 +353,23 @@ describe('dmarc-lens report --domain, --since, --until', () => {
     // A broken document says where it breaks, sliced or not.
     const cut = bytes.subarray(0, bytes.length - 300);
     assert.deepEqual((await readReportsAsync(cut, 'cut.xml')).reports[0].problems, readReports(cut, 'cut.xml').reports[0].problems);
+  });
+
+  it('sums up and builds the preview of many records a slice at a time, to the same model as at once', async () => {
+    const records = Array.from({ length: 25000 }, (_, i) => rec(`198.51.${(i >> 8) & 255}.${i & 255}`, 1 + (i % 7), i % 5 ? 'pass' : 'fail', i % 3 ? 'pass' : 'fail')).join('');
+    const { reports } = readReports(Buffer.from(xml(records)), 'many.xml');
+    const steps = reportStatsSteps(reports);
+    let yields = 0;
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) yields++;
+    assert.equal(yields, 2, '25 000 records: a pause after each 10 000');
+    assert.deepEqual(r.value, reportStats(reports));
+    let fired = false;
+    setTimeout(() => (fired = true), 0);
+    const model = await previewModelAsync(reports, []);
+    assert.ok(fired, 'a timer set before ran while the model was built');
+    assert.deepEqual(model, previewModel(reports, []));
+    assert.equal(model.rows.length, 25000);
   });
 
   it('two readers of one unchanged file wait for the same reading', async () => {

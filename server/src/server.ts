@@ -91,7 +91,7 @@ import { evidenceOf, nextSteps, type RolloutStep, type RolloutStyle } from './ro
 import { confirmStep, dmarcLenses, spfLensTitle } from './features/lens';
 import { holesOnlyInValuesOf } from './records/holes';
 import { dedupeReports, evidenceSince, signingSelectors, type AggregateReport, type ReportSummary } from './reports/aggregate';
-import { previewModel } from './reports/preview';
+import { previewModelAsync } from './reports/preview';
 import { applyScope, scopeFrom, type ReportScope, type ScopeOutcome } from './reports/scope';
 import { reportsCsv } from './reports/csv';
 import { ReportReader, WorkspaceReports } from './reports/files';
@@ -1000,7 +1000,7 @@ connection.onRequest('dmarcLens/readReport', async (params: { uri?: string; work
   await indexed;
   // A platform failing in the reports whose set-up the workspace now publishes is said to be set up, not told to publish it.
   // And a source no platform names is said to be authorised by the From domain's SPF record in the workspace, or not (no DNS query).
-  return previewModel(
+  return previewModelAsync(
     set.reports,
     set.failures,
     set.failureReports,

@@ -11,6 +11,7 @@ import { SaxesParser } from 'saxes';
 import { unpack, type UnpackProblem } from './unpack';
 import { LAST_REPORT_TIME, type FailureReport } from './failure';
 import { cidrMatcher } from '../util/cidr';
+import { drain, nextTurn, sliced } from '../util/steps';
 
 export interface AuthDkim {
   domain: string;
@@ -82,14 +83,6 @@ function newRecord(): ReportRecord {
 /** Reads one XML document; throws nothing. */
 /** Characters of XML the reader parses between two pauses of `readReportsAsync` (about 10 ms of work). */
 const SLICE_CHARS = 256 * 1024;
-
-/** Runs a reading to its end without pausing. */
-function drain<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
 
 export function readXml(bytes: Uint8Array, origin: string): AggregateReport | UnpackProblem {
   return drain(xmlSteps(bytes, origin));
@@ -344,13 +337,8 @@ export function readReports(bytes: Uint8Array, origin: string, options: { maxUnp
  * readReports, pausing (`pause`, by default until the event loop has run what waits) after each slice
  * of XML and each document: a language server reading a 100 MB report goes on answering meanwhile.
  */
-export async function readReportsAsync(bytes: Uint8Array, origin: string, options: { maxUnpackedBytes?: number } = {}, pause: () => Promise<void> = () => new Promise((r) => setImmediate(r))): Promise<ReadResult> {
-  const steps = readSteps(bytes, origin, options);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    await pause();
-  }
+export function readReportsAsync(bytes: Uint8Array, origin: string, options: { maxUnpackedBytes?: number } = {}, pause: () => Promise<void> = nextTurn): Promise<ReadResult> {
+  return sliced(readSteps(bytes, origin, options), pause);
 }
 
 function* readSteps(bytes: Uint8Array, origin: string, options: { maxUnpackedBytes?: number }): Generator<void, ReadResult> {

@@ -4,10 +4,11 @@
  * row per report record (arrays, so 100 000 rows stay a few megabytes of JSON).
  */
 import { BLOCKING_SHARE, verdict } from '../rollout';
-import { dedupeReports, describeDuplicate, dmarcPasses, summarize, type AggregateReport, type ReportSummary, type SummaryOptions } from './aggregate';
+import { dedupeReports, describeDuplicate, dmarcPasses, summarize, type AggregateReport, type ReportRecord, type ReportSummary, type SummaryOptions } from './aggregate';
 import type { FailureReport } from './failure';
 import type { ReportScope } from './scope';
-import { disagrees, recompute, reportStats, serviceOf, type ReportStats, type SetUpOf, type SourceOf } from './stats';
+import { disagrees, recompute, RECORDS_PER_SLICE, reportStatsSteps, serviceOf, type ReportStats, type SetUpOf, type SourceOf } from './stats';
+import { drain, sliced } from '../util/steps';
 
 /** [sourceIp, count, disposition, dkim, spf, headerFrom, auth results, reporter, service, flags (1 = DMARC pass, 2 = reporter disagrees with the recomputed alignment)] */
 export type PreviewRow = [string, number, string, string, string, string, string, string, string, number];
@@ -68,7 +69,16 @@ export interface PreviewScope {
 export const PREVIEW_SERVICES = 100;
 export const PREVIEW_FAILING = 50;
 
-export function previewModel(
+export function previewModel(...args: Parameters<typeof previewSteps>): PreviewModel {
+  return drain(previewSteps(...args));
+}
+
+/** previewModel, pausing for the event loop between slices of records (util/steps): the language server answers meanwhile. */
+export function previewModelAsync(...args: Parameters<typeof previewSteps>): Promise<PreviewModel> {
+  return sliced(previewSteps(...args));
+}
+
+function* previewSteps(
   all: readonly AggregateReport[],
   failures: { origin: string; message: string }[],
   failureReports: readonly FailureReport[] = [],
@@ -76,18 +86,21 @@ export function previewModel(
   scope?: PreviewScope,
   /** The sources the configuration lists as not the owner's (reports.notOurs): shown, not counted against the next stage. */
   options: SummaryOptions = {},
-): PreviewModel {
+): Generator<void, PreviewModel> {
   const { reports, duplicates } = dedupeReports(all);
   const summary = summarize(reports, options);
+  yield;
   // No totals per source address: the page lists services and failing sources, and the records themselves.
-  const stats = reportStats(reports, { ...workspace, byIp: false });
+  const stats = yield* reportStatsSteps(reports, { ...workspace, byIp: false });
   const rows: PreviewRow[] = [];
+  let slice = 0;
   for (const r of reports)
     for (const rec of r.records) {
-      const auth = [...rec.dkimResults.map((d) => `dkim ${d.domain}${d.selector ? `/${d.selector}` : ''} ${d.result}`), ...rec.spfResults.map((x) => `spf ${x.domain} ${x.result}`)].join('; ');
-      const pass = dmarcPasses(rec);
-      const disagree = disagrees(rec, recompute(rec, r.policy, r.policy.domain));
-      rows.push([rec.sourceIp, rec.count, rec.disposition, rec.dkim, rec.spf, rec.headerFrom, auth, r.metadata.orgName, serviceOf(rec)?.name ?? '', (pass ? 1 : 0) | (disagree ? 2 : 0)]);
+      if (++slice === RECORDS_PER_SLICE) {
+        slice = 0;
+        yield;
+      }
+      rows.push(rowOf(r, rec));
     }
   rows.sort((a, b) => b[1] - a[1]);
   const forensic: PreviewFailure[] = failureReports.map((f) => [
@@ -117,6 +130,14 @@ export function previewModel(
     ...(duplicates.length ? { duplicates: duplicates.map((d) => ({ origin: d.origin, message: describeDuplicate(d) })) } : {}),
     ...(scope ? { scope } : {}),
   };
+}
+
+/** A record as the records table shows it (a function of its own: the generator's loop is not optimised as a whole). */
+function rowOf(r: AggregateReport, rec: ReportRecord): PreviewRow {
+  const auth = [...rec.dkimResults.map((d) => `dkim ${d.domain}${d.selector ? `/${d.selector}` : ''} ${d.result}`), ...rec.spfResults.map((x) => `spf ${x.domain} ${x.result}`)].join('; ');
+  const pass = dmarcPasses(rec);
+  const disagree = disagrees(rec, recompute(rec, r.policy, r.policy.domain));
+  return [rec.sourceIp, rec.count, rec.disposition, rec.dkim, rec.spf, rec.headerFrom, auth, r.metadata.orgName, serviceOf(rec)?.name ?? '', (pass ? 1 : 0) | (disagree ? 2 : 0)];
 }
 
 /** One verdict over the reports of one domain; one for each domain (most mail first) when they cover several. */

@@ -8,7 +8,8 @@
 import type { Resolver } from '../dns/types';
 import { checkHost } from '../spf/evaluator';
 import { fromDomain, type AggregateReport } from './aggregate';
-import { serviceOf, type SourceOf } from './stats';
+import { RECORDS_PER_SLICE, serviceOf, type SourceOf } from './stats';
+import { nextTurn } from '../util/steps';
 import { within } from '../util/within';
 
 /** The most source/From pairs evaluated (by volume): a report of 100 000 sources is not evaluated whole. */
@@ -16,8 +17,14 @@ export const MAX_SOURCES = 500;
 
 export async function workspaceSources(reports: readonly AggregateReport[], resolver: Resolver, max = MAX_SOURCES, budgetMs?: number): Promise<SourceOf> {
   const volume = new Map<string, number>();
+  let slice = 0;
   for (const r of reports)
     for (const rec of r.records) {
+      // A report of 100 000 sources: the event loop runs between slices of them.
+      if (++slice === RECORDS_PER_SLICE) {
+        slice = 0;
+        await nextTurn();
+      }
       if (!rec.sourceIp || serviceOf(rec)) continue;
       const from = fromDomain(rec, r);
       if (!from) continue;

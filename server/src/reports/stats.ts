@@ -7,6 +7,7 @@
 import { aligns } from '../senders/analyze';
 import { bare, ownsDomain, providers, type Provider } from '../senders/catalog';
 import { fromDomain, type AggregateReport, type ReportRecord } from './aggregate';
+import { drain } from '../util/steps';
 
 export interface Tally {
   messages: number;
@@ -147,7 +148,23 @@ function bump<K>(m: Map<K, Tally>, k: K, messages: number, pass: number): void {
   } else m.set(k, { messages, pass });
 }
 
-export function reportStats(reports: readonly AggregateReport[], options: { maxDisagreements?: number; byIp?: boolean; setUp?: SetUpOf; sourceOf?: SourceOf } = {}): ReportStats {
+export function reportStats(reports: readonly AggregateReport[], options: StatsOptions = {}): ReportStats {
+  return drain(reportStatsSteps(reports, options));
+}
+
+export interface StatsOptions {
+  maxDisagreements?: number;
+  byIp?: boolean;
+  setUp?: SetUpOf;
+  sourceOf?: SourceOf;
+}
+
+/** Records reportStats sums up between two yields of reportStatsSteps. */
+export const RECORDS_PER_SLICE = 10000;
+
+/** reportStats, yielding after each RECORDS_PER_SLICE records (util/steps). */
+export function* reportStatsSteps(reports: readonly AggregateReport[], options: StatsOptions = {}): Generator<void, ReportStats> {
+  let slice = 0;
   const maxDisagreements = options.maxDisagreements ?? 200;
   const wantIps = options.byIp !== false;
   const s: ReportStats = { messages: 0, dmarcPass: 0, both: 0, spfOnly: 0, dkimOnly: 0, neither: 0, byDay: [], byIp: [], byService: [], byHeaderFrom: [], dispositions: {}, overrides: {}, disagreements: [], disagreementCount: 0 };
@@ -159,63 +176,72 @@ export function reportStats(reports: readonly AggregateReport[], options: { maxD
   // For a source no platform names, the From domains it sent for: the first one alone until another comes (most send for one), so
   // a report of 100 000 such sources does not make 100 000 maps.
   const services = new Map<string, ServiceTally & { ipSet?: Set<string>; failingFroms?: Set<string>; from?: string; fromCount?: number; froms?: Map<string, number> }>();
+  // One record, in a function of its own: the generator's loop around it is not optimised as a whole (no on-stack replacement in generators).
+  const tally = (r: AggregateReport, rec: ReportRecord, acc: { messages: number; pass: number }): void => {
+    const n = rec.count;
+    const dk = isPass(rec.dkim);
+    const sp = isPass(rec.spf);
+    const pass = dk || sp ? n : 0;
+    s.messages += n;
+    s.dmarcPass += pass;
+    acc.messages += n;
+    acc.pass += pass;
+    if (dk && sp) s.both += n;
+    else if (sp) s.spfOnly += n;
+    else if (dk) s.dkimOnly += n;
+    else s.neither += n;
+    const disp = rec.disposition || 'none';
+    s.dispositions[disp] = (s.dispositions[disp] ?? 0) + n;
+    for (const reason of rec.reasons) s.overrides[reason.type || 'other'] = (s.overrides[reason.type || 'other'] ?? 0) + n;
+    if (wantIps) bump(ips, rec.sourceIp, n, pass);
+    bump(froms, (rec.headerFrom || r.policy.domain).toLowerCase(), n, pass);
+    const p = serviceOf(rec);
+    const name = p?.name ?? rec.sourceIp;
+    if (p && wantIps) ipService.set(rec.sourceIp, p.name);
+    let svc = services.get(name);
+    // A source no platform names is a service of its own address: one source, no set of addresses to keep.
+    if (!svc) services.set(name, (svc = { service: name, provider: p?.id, messages: 0, pass: 0, sources: p ? 0 : 1, dkimPass: 0, dkimAligned: 0, spfPass: 0, spfAligned: 0, ipSet: p ? new Set() : undefined }));
+    svc.messages += n;
+    svc.pass += pass;
+    if (p ? !pass && options.setUp : options.sourceOf) {
+      const from = fromDomain(rec, r);
+      if (p) (svc.failingFroms ??= new Set()).add(from);
+      else if (svc.froms) svc.froms.set(from, (svc.froms.get(from) ?? 0) + n);
+      else if (svc.from === undefined || svc.from === from) {
+        svc.from = from;
+        svc.fromCount = (svc.fromCount ?? 0) + n;
+      } else svc.froms = new Map([[svc.from, svc.fromCount!], [from, n]]);
+    }
+    svc.ipSet?.add(rec.sourceIp);
+    if (rec.dkimResults.some((d) => isPass(d.result))) svc.dkimPass += n;
+    if (rec.spfResults.some((x) => isPass(x.result))) svc.spfPass += n;
+    const c = recompute(rec, r.policy, r.policy.domain);
+    // Where the results cannot decide (no result for the identity, SPF checked on the HELO name only as for a bounce
+    // with a null MAIL FROM, a pair a tree-walk reporter decided), the reporter's own verdict counts, as it does for
+    // the DMARC pass above: a source is never "DMARC pass 100%" with no aligned identifier.
+    if ((c.dkim ?? (dk ? 'pass' : 'fail')) === 'pass') svc.dkimAligned += n;
+    if ((c.spf ?? (sp ? 'pass' : 'fail')) === 'pass') svc.spfAligned += n;
+    if (disagrees(rec, c)) {
+      s.disagreementCount++;
+      if (s.disagreements.length < maxDisagreements)
+        s.disagreements.push({ origin: r.origin, reporter: r.metadata.orgName, sourceIp: rec.sourceIp, headerFrom: rec.headerFrom, count: n, reported: { dkim: rec.dkim, spf: rec.spf }, computed: { dkim: c.dkim ?? (dk ? 'pass' : 'fail'), spf: c.spf ?? (sp ? 'pass' : 'fail') } });
+    }
+  };
   for (const r of reports) {
     // A report's messages are spread evenly over the days it covers (whole days, UTC); a report without dates counts on no day.
     const begin = r.metadata.begin;
     const end = r.metadata.end ?? begin;
     const spanDays = begin !== undefined && end !== undefined ? Math.max(1, Math.min(31, Math.ceil((end - begin + 1) / DAY))) : 0;
-    let reportMessages = 0;
-    let reportPass = 0;
+    const acc = { messages: 0, pass: 0 };
     for (const rec of r.records) {
-      const n = rec.count;
-      const dk = isPass(rec.dkim);
-      const sp = isPass(rec.spf);
-      const pass = dk || sp ? n : 0;
-      s.messages += n;
-      s.dmarcPass += pass;
-      reportMessages += n;
-      reportPass += pass;
-      if (dk && sp) s.both += n;
-      else if (sp) s.spfOnly += n;
-      else if (dk) s.dkimOnly += n;
-      else s.neither += n;
-      const disp = rec.disposition || 'none';
-      s.dispositions[disp] = (s.dispositions[disp] ?? 0) + n;
-      for (const reason of rec.reasons) s.overrides[reason.type || 'other'] = (s.overrides[reason.type || 'other'] ?? 0) + n;
-      if (wantIps) bump(ips, rec.sourceIp, n, pass);
-      bump(froms, (rec.headerFrom || r.policy.domain).toLowerCase(), n, pass);
-      const p = serviceOf(rec);
-      const name = p?.name ?? rec.sourceIp;
-      if (p && wantIps) ipService.set(rec.sourceIp, p.name);
-      let svc = services.get(name);
-      // A source no platform names is a service of its own address: one source, no set of addresses to keep.
-      if (!svc) services.set(name, (svc = { service: name, provider: p?.id, messages: 0, pass: 0, sources: p ? 0 : 1, dkimPass: 0, dkimAligned: 0, spfPass: 0, spfAligned: 0, ipSet: p ? new Set() : undefined }));
-      svc.messages += n;
-      svc.pass += pass;
-      if (p ? !pass && options.setUp : options.sourceOf) {
-        const from = fromDomain(rec, r);
-        if (p) (svc.failingFroms ??= new Set()).add(from);
-        else if (svc.froms) svc.froms.set(from, (svc.froms.get(from) ?? 0) + n);
-        else if (svc.from === undefined || svc.from === from) {
-          svc.from = from;
-          svc.fromCount = (svc.fromCount ?? 0) + n;
-        } else svc.froms = new Map([[svc.from, svc.fromCount!], [from, n]]);
+      if (++slice === RECORDS_PER_SLICE) {
+        slice = 0;
+        yield;
       }
-      svc.ipSet?.add(rec.sourceIp);
-      if (rec.dkimResults.some((d) => isPass(d.result))) svc.dkimPass += n;
-      if (rec.spfResults.some((x) => isPass(x.result))) svc.spfPass += n;
-      const c = recompute(rec, r.policy, r.policy.domain);
-      // Where the results cannot decide (no result for the identity, SPF checked on the HELO name only as for a bounce
-      // with a null MAIL FROM, a pair a tree-walk reporter decided), the reporter's own verdict counts, as it does for
-      // the DMARC pass above: a source is never "DMARC pass 100%" with no aligned identifier.
-      if ((c.dkim ?? (dk ? 'pass' : 'fail')) === 'pass') svc.dkimAligned += n;
-      if ((c.spf ?? (sp ? 'pass' : 'fail')) === 'pass') svc.spfAligned += n;
-      if (disagrees(rec, c)) {
-        s.disagreementCount++;
-        if (s.disagreements.length < maxDisagreements)
-          s.disagreements.push({ origin: r.origin, reporter: r.metadata.orgName, sourceIp: rec.sourceIp, headerFrom: rec.headerFrom, count: n, reported: { dkim: rec.dkim, spf: rec.spf }, computed: { dkim: c.dkim ?? (dk ? 'pass' : 'fail'), spf: c.spf ?? (sp ? 'pass' : 'fail') } });
-      }
+      tally(r, rec, acc);
     }
+    const reportMessages = acc.messages;
+    const reportPass = acc.pass;
     if (spanDays) {
       // Integer shares that add up to the report's totals exactly.
       for (let i = 0; i < spanDays; i++) {
