@@ -9,6 +9,7 @@ import { parseDmarc } from '../server/src/records/dmarc';
 import { parseSpf } from '../server/src/records/spf';
 import { analyzeZone, readZone } from '../server/src/service';
 import { WorkspaceIndex } from '../server/src/workspace';
+import { parseConfig, writeNotOurs } from '../server/src/config';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { readReports, summarize } from '../server/src/reports/aggregate';
@@ -419,6 +420,60 @@ describe('property: fix all composes its passes into edits of the original', () 
         for (const e of r.edits) assert.ok(0 <= e.start && e.start <= e.end && e.end <= original.length && original.slice(e.start, e.end) !== e.newText);
       }),
       { numRuns: RUNS * 5 },
+    );
+  });
+});
+
+describe('property: "Not ours" edits of .dmarc-lens.json', () => {
+  // A config written by hand: a reports section in any layout (one line or one entry a line, comments,
+  // trailing commas, CRLF), with or without a notOurs list, beside other settings.
+  const ws = fc.constantFrom(' ', '', '  ', '\t');
+  const nl = fc.constantFrom('\n', '\r\n');
+  const comment = fc.constantFrom('', ' // checked', ' /* spam */');
+  const ipv4 = fc.tuple(fc.integer({ min: 1, max: 223 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map((p) => p.join('.'));
+  const config = fc
+    .record({
+      list: fc.option(fc.array(ipv4, { maxLength: 4 }), { nil: undefined }),
+      multiline: fc.boolean(),
+      trailing: fc.boolean(),
+      paths: fc.boolean(),
+      before: fc.boolean(),
+      eol: nl,
+      pad: ws,
+      note: comment,
+    })
+    .map(({ list, multiline, trailing, paths, before, eol, pad, note }) => {
+      const indent = (n: number) => ' '.repeat(n);
+      const items = list ?? [];
+      const listText = multiline && items.length ? `[${eol}${items.map((ip, i) => `${indent(6)}"${ip}"${i < items.length - 1 || trailing ? ',' : ''}${i === items.length - 1 ? note : ''}`).join(eol)}${eol}${indent(4)}]` : `[${pad}${items.map((ip) => `"${ip}"`).join(`,${pad}`)}${pad}]`;
+      const members = [...(paths ? [`"paths": ["r/**"]`] : []), ...(list ? [`"notOurs": ${listText}`] : [])];
+      const reports = multiline ? `{${eol}${members.map((m) => `${indent(4)}${m}`).join(`,${eol}`)}${eol}${indent(2)}}` : `{${pad}${members.join(`,${pad}`)}${pad}}`;
+      const rest = `"rules": { "spf/ptr": "off" }`;
+      return { text: `{${eol}  ${before ? `${rest},${eol}  ` : ''}"reports": ${reports}${before ? '' : `,${eol}  ${rest}`}${eol}}${eol}`, list: items };
+    });
+
+  it('only inserts, keeps every other byte, and the file reads back with the address added', () => {
+    fc.assert(
+      fc.property(config, ipv4, ({ text, list }, ip) => {
+        const r = writeNotOurs(text, ip);
+        if ('covered' in r) return assert.ok(list.includes(ip), `${ip} said covered by ${r.covered}`);
+        assert.ok('edits' in r, JSON.stringify(r));
+        // Insertions only: taking them out gives the text back.
+        assert.ok(r.edits.every((e) => e.length === 0));
+        let back = r.text;
+        for (const e of [...r.edits].sort((a, b) => b.offset - a.offset)) {
+          const at = e.offset + r.edits.filter((x) => x.offset < e.offset).reduce((n, x) => n + x.content.length, 0);
+          back = back.slice(0, at) + back.slice(at + e.content.length);
+        }
+        assert.equal(back, text);
+        const { config: read, problems } = parseConfig(r.text, '.dmarc-lens.json');
+        assert.deepEqual(problems, []);
+        assert.deepEqual(read.reports?.notOurs, [...list, ip]);
+        assert.deepEqual(read.rules, { 'spf/ptr': 'off' });
+        // The file's line ends are kept.
+        if (!text.includes('\r\n')) assert.ok(!r.text.includes('\r'));
+      }),
+      { numRuns: 400 },
     );
   });
 });
