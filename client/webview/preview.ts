@@ -172,7 +172,7 @@ function stageEffect(f: Summary['failingSources'][number], messages: number, sha
 function stageCell(f: Summary['failingSources'][number], messages: number, share?: number): string | HTMLElement {
   const text = stageEffect(f, messages, share);
   if (!hosted || f.aside || !f.sourceIp) return text;
-  const b = el('button', { type: 'button', class: 'not-ours', 'data-not-ours': f.sourceIp, title: `You have checked that ${f.sourceIp} is not yours (spoofing, a forwarder): add it to reports.notOurs in .dmarc-lens.json, and its failing mail no longer holds back the next policy stage` }, 'Not ours…');
+  const b = el('button', { type: 'button', class: 'not-ours', 'data-not-ours': f.sourceIp, 'aria-label': `Not ours: ${f.sourceIp}`, title: `You have checked that ${f.sourceIp} is not yours (spoofing, a forwarder): add it to reports.notOurs in .dmarc-lens.json, and its failing mail no longer holds back the next policy stage` }, 'Not ours…');
   b.addEventListener('click', () => vscode.postMessage({ type: 'notOurs', ip: f.sourceIp }));
   return el('span', {}, text, ' ', b);
 }

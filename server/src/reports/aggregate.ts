@@ -80,10 +80,10 @@ function newRecord(): ReportRecord {
   return { sourceIp: '', count: 0, disposition: '', dkim: '', spf: '', reasons: [], headerFrom: '', dkimResults: [], spfResults: [] };
 }
 
-/** Reads one XML document; throws nothing. */
 /** Characters of XML the reader parses between two pauses of `readReportsAsync` (about 10 ms of work). */
 const SLICE_CHARS = 256 * 1024;
 
+/** Reads one XML document; throws nothing. */
 export function readXml(bytes: Uint8Array, origin: string): AggregateReport | UnpackProblem {
   return drain(xmlSteps(bytes, origin));
 }

@@ -51,7 +51,6 @@ export class ReportFileCache {
     }
     const r = await p;
     this.files.set(file, { stamp, origin, read: r });
-    this.seen.add(file);
     return r;
   }
 
