@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseConfig, writeNotOurs } from '../server/src/config';
+import { applyEdits } from 'jsonc-parser';
+import { parseConfig, removeNotOurs, writeNotOurs } from '../server/src/config';
 import { analyzeZone } from '../server/src/service';
 import { ROOT } from './helpers';
 
@@ -134,6 +135,28 @@ describe('.dmarc-lens.json', () => {
     assert.deepEqual(add('{ "reports": '), { error: '.dmarc-lens.json is not valid JSON: fix it first' });
     // What it writes reads back.
     assert.deepEqual(parseConfig(add('{ "reports": { "notOurs": ["198.51.100.1"] } }') as string, 'c').config.reports?.notOurs, ['198.51.100.1', '203.0.113.7']);
+  });
+
+  it('removes an entry of reports.notOurs as the list is laid out, its comment with it', () => {
+    const remove = (text: string, i: number) => {
+      const edits = removeNotOurs(text, i);
+      return edits ? applyEdits(text, edits) : undefined;
+    };
+    const lines = '{\n  "reports": {\n    "notOurs": [\n      "198.51.100.1", // spam\n      "192.0.2.0/24", // ours after all?\n      "203.0.113.7" // botnet\n    ]\n  }\n}\n';
+    assert.equal(remove(lines, 1), '{\n  "reports": {\n    "notOurs": [\n      "198.51.100.1", // spam\n      "203.0.113.7" // botnet\n    ]\n  }\n}\n');
+    // The last: the one before loses its comma, keeps its comment.
+    assert.equal(remove(lines, 2), '{\n  "reports": {\n    "notOurs": [\n      "198.51.100.1", // spam\n      "192.0.2.0/24" // ours after all?\n    ]\n  }\n}\n');
+    assert.equal(remove(lines, 0), '{\n  "reports": {\n    "notOurs": [\n      "192.0.2.0/24", // ours after all?\n      "203.0.113.7" // botnet\n    ]\n  }\n}\n');
+    // With trailing commas: the others keep theirs.
+    assert.equal(remove('{ "reports": { "notOurs": [\n  "a",\n  "b",\n] } }', 1), '{ "reports": { "notOurs": [\n  "a",\n] } }');
+    // On one line.
+    const one = '{ "reports": { "notOurs": ["198.51.100.1", "192.0.2.0/24", "203.0.113.7"] } }';
+    assert.equal(remove(one, 1), '{ "reports": { "notOurs": ["198.51.100.1", "203.0.113.7"] } }');
+    assert.equal(remove(one, 2), '{ "reports": { "notOurs": ["198.51.100.1", "192.0.2.0/24"] } }');
+    assert.equal(remove('{ "reports": { "notOurs": ["192.0.2.0/24"] } }', 0), '{ "reports": { "notOurs": [] } }');
+    // CRLF.
+    assert.equal(remove('{\r\n  "reports": { "notOurs": [\r\n    "a",\r\n    "b"\r\n  ] }\r\n}\r\n', 1), '{\r\n  "reports": { "notOurs": [\r\n    "a"\r\n  ] }\r\n}\r\n');
+    assert.equal(remove(one, 3), undefined);
   });
 
   it('reports an unknown format or a bad pattern list in `include`', () => {

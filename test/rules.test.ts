@@ -105,7 +105,9 @@ describe('rule registry', () => {
         });
       } else if (rule.fixable && rule.scope !== 'tree') {
         it('offers fixes that remove the finding and keep other bytes', () => {
-          const { text, findings } = lint(rule.docs.bad, {}, undefined, file);
+          // A rule about the reports is checked with its example report.
+          const withReports = rule.docs.report ? { reports: reportsOf(rule.docs.report) } : {};
+          const { text, findings } = lint(rule.docs.bad, withReports, undefined, file);
           const target = findings.find((f) => f.rule === rule.id && f.fixes?.length);
           assert.ok(target, `${rule.id} is fixable but its bad example has no fix`);
           for (const fix of target.fixes!) {
@@ -114,7 +116,7 @@ describe('rule registry', () => {
             const hi = Math.max(...fix.edits.map((e) => e.range.end));
             assert.equal(fixed.slice(0, lo), text.slice(0, lo), `${fix.title}: bytes before the edit changed`);
             assert.equal(fixed.slice(fixed.length - (text.length - hi)), text.slice(hi), `${fix.title}: bytes after the edit changed`);
-            const again: Finding[] = (file ? lint(fixed, {}, undefined, file) : lint(fixed.split('\n').slice(2).join('\n'))).findings.filter((f) => f.rule === rule.id && f.range.start === target.range.start);
+            const again: Finding[] = (file ? lint(fixed, withReports, undefined, file) : lint(fixed.split('\n').slice(2).join('\n'))).findings.filter((f) => f.rule === rule.id && f.range.start === target.range.start);
             assert.equal(again.length, 0, `${fix.title} left ${rule.id}: ${again.map((f) => f.message).join(' | ')}`);
           }
         });

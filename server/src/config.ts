@@ -387,6 +387,36 @@ export function writeNotOurs(configText: string | undefined, ip: string): { edit
 }
 
 /**
+ * The edit that removes the `index`-th entry of `reports.notOurs` as the list is laid out: on a line of
+ * its own, the whole line (its comment goes with it), and the comma before it when it was the last; on
+ * one line, the entry and one comma beside it. Undefined when there is no such entry.
+ */
+export function removeNotOurs(configText: string, index: number): Edit[] | undefined {
+  const root = parseTree(configText, [], { allowTrailingComma: true, disallowComments: false });
+  const reports = root && child(root, 'reports');
+  const list = reports?.type === 'object' ? child(reports, 'notOurs') : undefined;
+  const items = list?.type === 'array' ? (list.children ?? []) : [];
+  const el = items[index];
+  if (!el) return undefined;
+  const prev = items[index - 1];
+  const next = items[index + 1];
+  const end = el.offset + el.length;
+  const lineStart = configText.lastIndexOf('\n', el.offset - 1) + 1;
+  const nl = configText.indexOf('\n', end);
+  const ownLine = /^[ \t]*$/.test(configText.slice(lineStart, el.offset)) && nl >= 0 && list!.offset + list!.length - 1 > nl;
+  if (ownLine) {
+    const edits: Edit[] = [{ offset: lineStart, length: nl + 1 - lineStart, content: '' }];
+    // The last entry without a comma of its own: the one before it loses its comma.
+    const comma = prev && !next && !/^[ \t]*,/.test(configText.slice(end, end + 200)) ? /^[ \t]*,/.exec(configText.slice(prev.offset + prev.length, prev.offset + prev.length + 200)) : null;
+    if (comma) edits.unshift({ offset: prev!.offset + prev!.length + comma[0].length - 1, length: 1, content: '' });
+    return edits;
+  }
+  if (next) return [{ offset: el.offset, length: next.offset - el.offset, content: '' }];
+  if (prev) return [{ offset: prev.offset + prev.length, length: end - (prev.offset + prev.length), content: '' }];
+  return [{ offset: el.offset, length: el.length, content: '' }];
+}
+
+/**
  * Edits that add `item` at the end of a JSON array or object as it is laid out: after its last entry
  * on the same line (`["a", "b"]`), or on a line of its own with that entry's indent, after the comment
  * that ends the entry's line (which stays with it); a trailing comma stays a trailing comma. In an

@@ -9,7 +9,7 @@ import type { AnalyzedSite, BimiRule, SmtpTlsRule, DkimRule, DmarcRule, RecordCo
 import type { WorkspaceIndex } from './workspace';
 import { applySuppressions } from './suppress';
 import * as path from 'node:path';
-import { CONFIG_NAME, parseConfig, type SenderProfile, type SourceFormat } from './config';
+import { CONFIG_NAME, parseConfig, removeNotOurs, type SenderProfile, type SourceFormat } from './config';
 import { analyzeSenders, type Publish, type SenderProblem, type SenderVerdict } from './senders/analyze';
 import { useProviders } from './senders/catalog';
 import { fromDomain, type AggregateReport } from './reports/aggregate';
@@ -657,11 +657,13 @@ export function checkNotOurs(uri: string, text: string, reports: readonly Aggreg
     if (e.messages === 0 || !at[i]) return;
     const ips = [...e.ips];
     const from = [...e.from].filter(Boolean);
+    const removal = removeNotOurs(text, i);
     sink.add(
       'meta/not-ours-authorised',
       uri,
       at[i],
       `${list[i]} is listed as not yours, yet the reports show ${e.messages.toLocaleString('en-US')} message${e.messages === 1 ? '' : 's'} from ${ips.length === 1 ? ips[0] : `${ips.length} of its addresses (${ips.slice(0, 3).join(', ')}${ips.length > 3 ? ', …' : ''})`} passing DMARC through aligned SPF${from.length ? ` as ${from.slice(0, 3).join(', ')}` : ''}: the SPF record authorises ${ips.length === 1 ? 'it' : 'them'}. Its failing mail no longer holds back the next policy stage, and that mail is lost there if ${ips.length === 1 ? 'it is' : 'they are'} yours: remove the entry or narrow its range, or take ${ips.length === 1 ? 'it' : 'them'} out of the SPF record.`,
+      removal ? { fixes: [{ title: `Remove ${list[i]} from reports.notOurs`, edits: removal.map((e) => ({ range: { start: e.offset, end: e.offset + e.length }, newText: e.content })) }] } : {},
     );
   });
 }

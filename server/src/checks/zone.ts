@@ -144,7 +144,7 @@ export const metaRules: SourceRule[] = [
     scope: 'source',
     severity: 'warning',
     summary: 'A source listed as not yours passes SPF for your domain',
-    fixable: false,
+    fixable: true,
     docs: {
       what: 'Finds entries of `reports.notOurs` in `.dmarc-lens.json` (the sources you have listed as not yours, whose failing mail no longer holds back the next policy stage) whose addresses the aggregate reports show passing DMARC through aligned SPF: the SPF record of the From domain authorises them. Mail that passes only through DKIM is left alone: a forwarder or a mailing list passes your signature on intact, and forwarders are what the list is for.',
       why: 'An address your own SPF record authorises is one you declared a sender of yours (RFC 7208 §2.4, RFC 9989 §4.4.2): listing it as not yours takes its failing mail out of the rollout evidence (RFC 9989 §4.7), and that mail is then quarantined or rejected at the next stage. Either the entry is wrong (a range too wide, a platform of yours) or the SPF record authorises a host it should not.',
@@ -152,7 +152,7 @@ export const metaRules: SourceRule[] = [
       good: '{\n  "reports": { "notOurs": ["192.0.2.0/24"] }\n}\n',
       report: NOT_OURS_REPORT('pass'),
       goodReport: NOT_OURS_REPORT('fail'),
-      fix: 'Remove the entry or narrow its range to the addresses that are not yours; or, if the address is really not yours, take it out of the SPF record that authorises it.',
+      fix: 'Remove the entry (the quick fix does, with its comment when it has a line of its own) or narrow its range to the addresses that are not yours; or, if the address is really not yours, take it out of the SPF record that authorises it.',
       file: '.dmarc-lens.json',
     },
   },
