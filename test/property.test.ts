@@ -9,7 +9,8 @@ import { parseDmarc } from '../server/src/records/dmarc';
 import { parseSpf } from '../server/src/records/spf';
 import { analyzeZone, readZone } from '../server/src/service';
 import { WorkspaceIndex } from '../server/src/workspace';
-import { parseConfig, writeNotOurs } from '../server/src/config';
+import { applyEdits } from 'jsonc-parser';
+import { parseConfig, removeNotOurs, writeNotOurs } from '../server/src/config';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { readReports, summarize } from '../server/src/reports/aggregate';
@@ -473,6 +474,29 @@ describe('property: "Not ours" edits of .dmarc-lens.json', () => {
         // The file's line ends are kept.
         if (!text.includes('\r\n')) assert.ok(!r.text.includes('\r'));
       }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('removing an entry leaves a file that reads back with that entry alone gone, the rest as it was', () => {
+    fc.assert(
+      fc.property(
+        config.filter(({ list }) => list.length > 0),
+        fc.nat(),
+        ({ text, list }, k) => {
+          const i = k % list.length;
+          const edits = removeNotOurs(text, i);
+          assert.ok(edits, text);
+          const out = applyEdits(text, edits);
+          const { config: read, problems } = parseConfig(out, '.dmarc-lens.json');
+          assert.deepEqual(problems, [], out);
+          assert.deepEqual(read.reports?.notOurs, list.filter((_, j) => j !== i), out);
+          assert.deepEqual(read.rules, { 'spf/ptr': 'off' });
+          // Only removals, and none before the list.
+          assert.ok(edits.every((e) => e.content === '' && e.offset > text.indexOf('"notOurs"')));
+          if (!text.includes('\r\n')) assert.ok(!out.includes('\r'));
+        },
+      ),
       { numRuns: 400 },
     );
   });
