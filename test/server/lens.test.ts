@@ -269,6 +269,10 @@ describe('language server: code lenses', () => {
       const d = flagged.diagnostics.find((x) => x.code === 'meta/not-ours-authorised')!;
       assert.deepEqual([d.range.start.character, d.range.end.character], [edited.indexOf('"192.0.2.0/24"'), edited.indexOf('"192.0.2.0/24"') + '"192.0.2.0/24"'.length]);
       assert.match(d.message, /^192\.0\.2\.0\/24 is listed as not yours, yet the reports show 1,890 messages from 192\.0\.2\.1 passing DMARC through aligned SPF as example\.(com|net), example\.(com|net): the SPF record authorises it\./);
+      // Its quick fix removes the entry, and nothing else.
+      const actions = (await other.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri: configUri }, range: d.range, context: { diagnostics: [d] } })) as { title: string; edit?: { changes?: Record<string, { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]> } }[];
+      const remove = actions.find((a) => a.title === 'Remove 192.0.2.0/24 from reports.notOurs')!;
+      assert.equal(applyEdits(edited, remove.edit!.changes![configUri]), '{ "reports": { "notOurs": ["203.0.113.0/28"] } }\n');
       // A hover on an entry says what the reports show of it.
       const hover = async (needle: string) => other.conn.sendRequest(HoverRequest.type, { textDocument: { uri: configUri }, position: { line: 0, character: edited.indexOf(needle) + 3 } }) as Promise<{ contents: { value: string } } | null>;
       const spoofer = (await hover('"203.0.113.0/28"'))!.contents.value;
