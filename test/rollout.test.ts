@@ -207,6 +207,15 @@ describe('sources that are not yours, and forwarded mail', () => {
         ['198.51.100.22', 5, 'fail', ['local_policy']],
       ]),
     ]);
+    // Gmail's ARC override (local_policy, comment arc=pass) is forwarding too; arc=fail is not.
+    const arc = (comment: string) =>
+      evidenceOf([
+        readReports(
+          Buffer.from(`<feedback><report_metadata><org_name>google.com</org_name><report_id>a</report_id></report_metadata><policy_published><domain>example.com</domain><p>none</p></policy_published><record><row><source_ip>209.85.220.41</source_ip><count>40</count><policy_evaluated><disposition>none</disposition><dkim>fail</dkim><spf>fail</spf><reason><type>local_policy</type><comment>${comment}</comment></reason></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers></record></feedback>`),
+          'arc.xml',
+        ).reports[0],
+      ]).failingSources[0].aside;
+    assert.deepEqual([arc('arc=pass'), arc('arc=pass; as[2].d=lists.example.org'), arc('arc=fail'), arc('')], ['forwarded', 'forwarded', undefined, undefined]);
     assert.deepEqual(
       s.failingSources.map((f) => [f.sourceIp, f.messages, f.aside]),
       [['198.51.100.20', 50, 'forwarded'], ['198.51.100.21', 25, 'forwarded'], ['198.51.100.22', 25, undefined]],

@@ -20,7 +20,7 @@ export const reportsShowFailingSenders: SourceRule = {
   summary: 'The aggregate reports show legitimate-looking senders failing DMARC',
   fixable: false,
   docs: {
-    what: 'Reads the aggregate reports in the workspace for the record\'s domain and names the sources that fail DMARC while looking legitimate: a known sending platform (by its DKIM d= or envelope domain) or more than 2% of the volume. Each is named with its volume and what to publish so it aligns. Sources listed in `reports.notOurs` of `.dmarc-lens.json` (addresses and CIDR ranges you have checked are not yours: spoofing, a forwarder) are left out, and so is mail the receivers said was forwarded (a policy override of type `forwarded`, `trusted_forwarder` or `mailing_list`).',
+    what: 'Reads the aggregate reports in the workspace for the record\'s domain and names the sources that fail DMARC while looking legitimate: a known sending platform (by its DKIM d= or envelope domain) or more than 2% of the volume. Each is named with its volume and what to publish so it aligns. Sources listed in `reports.notOurs` of `.dmarc-lens.json` (addresses and CIDR ranges you have checked are not yours: spoofing, a forwarder) are left out, and so is mail the receivers said was forwarded (a policy override of type `forwarded`, `trusted_forwarder` or `mailing_list`, or `local_policy` with the comment `arc=pass`: a trusted ARC chain vouched for it).',
     why: 'RFC 9989 §4.4 and RFC 9990: moving to quarantine or reject makes receivers act on exactly these failures. A platform the company uses that fails today will lose its mail at the next stage.',
     bad: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
     good: '_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.com"',

@@ -478,8 +478,8 @@ export interface FailingSource {
   /**
    * Why its failing mail does not hold back the next policy stage: the configuration lists it as not
    * the domain owner's (`reports.notOurs`: spoofing, a forwarder), or the receivers said that all of it
-   * was forwarded (a policy override of type forwarded, trusted_forwarder or mailing_list: they deliver
-   * such mail whatever the policy).
+   * was forwarded (a policy override of type forwarded, trusted_forwarder or mailing_list, or local_policy
+   * for a trusted ARC chain: they deliver such mail whatever the policy).
    */
   aside?: 'not ours' | 'forwarded';
 }
@@ -491,6 +491,16 @@ export interface SummaryOptions {
 
 /** Policy overrides (RFC 9990 PolicyOverrideType) by which a receiver says the mail was forwarded. */
 const FORWARDING = new Set(['forwarded', 'trusted_forwarder', 'mailing_list']);
+
+/**
+ * A receiver's reason for delivering failing mail because it was forwarded: one of FORWARDING, or a
+ * `local_policy` override because an ARC chain it trusts vouched for the mail (Gmail writes the comment
+ * `arc=pass`; RFC 8617 §7.2). `arc=fail` is no such reason.
+ */
+function forwardedBy(reason: { type: string; comment?: string }): boolean {
+  const type = reason.type.trim().toLowerCase();
+  return FORWARDING.has(type) || (type === 'local_policy' && /(^|[\s;,])arc=pass\b/i.test(reason.comment ?? ''));
+}
 
 /** Totals over reports: messages, DMARC pass rate, the sources that fail most. */
 export function summarize(reports: readonly AggregateReport[], options: SummaryOptions = {}): ReportSummary {
@@ -513,7 +523,7 @@ export function summarize(reports: readonly AggregateReport[], options: SummaryO
         f.messages += rec.count;
         for (const d of rec.dkimResults) if (d.domain && !f.dkimDomains.includes(d.domain)) f.dkimDomains.push(d.domain);
         for (const s of rec.spfResults) if (s.domain && !f.spfDomains.includes(s.domain)) f.spfDomains.push(s.domain);
-        if (rec.reasons.some((x) => FORWARDING.has(x.type.trim().toLowerCase()))) forwarded.set(f, (forwarded.get(f) ?? 0) + rec.count);
+        if (rec.reasons.some(forwardedBy)) forwarded.set(f, (forwarded.get(f) ?? 0) + rec.count);
         failing.set(key, f);
       }
     }
