@@ -88,6 +88,11 @@ describe('report preview in Chromium', () => {
     await p.waitForSelector('#failing tbody tr');
     assert.deepEqual(await column(), [['198.2.129.12', 'not counted: not yours (reports.notOurs in .dmarc-lens.json)'], ['203.0.113.66', 'not counted: 2% of the mail or less']]);
     assert.match(await p.textContent('#verdict'), /^No source of yours fails DMARC with more than 2% of the messages \(85\.3% DMARC pass; failing, not counted: 198\.2\.129\.12 \(14\.5%, not ours by reports\.notOurs\)\): the domain can move to the next DMARC stage\.$/);
+    // At p=reject (enforced) there is no next stage: the column says the mail is rejected.
+    const atReject = readReports(Buffer.from(fs.readFileSync(EXAMPLE_REPORT, 'utf8').replace(/<p>none<\/p>/, '<p>reject</p>').replace(/<pct>\d+<\/pct>/, '<pct>100</pct>')), 'reject.xml').reports;
+    await p.goto(page('not-ours-reject', previewModel(atReject, [])));
+    await p.waitForSelector('#failing tbody tr');
+    assert.deepEqual(await column(), [['198.2.129.12', 'none: at p=reject its mail is rejected (authorise it if it is yours)'], ['203.0.113.66', 'none: at p=reject its mail is rejected (authorise it if it is yours)']]);
     assert.deepEqual(errors, []);
     await p.close();
     // In the editor, "Not ours…" beside each source not set aside asks the host to list it.

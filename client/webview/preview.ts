@@ -16,7 +16,7 @@ interface Report { origin: string; schema: string; orgName: string; reportId: st
 type Failure = [number | null, string, string, string, string, string, string, string, string];
 /** What the filter bar offers (every policy domain, the whole span) and what is shown (`applied`). */
 interface Scope { domains: string[]; begin?: number; end?: number; applied: { domains?: string[]; since?: number; until?: number }; leftOut: number }
-interface Model { /** The share of the mail above which a failing source holds back the next policy stage. */ blockingShare?: number; more?: { services: number; failingSources: number }; scope?: Scope; hosts?: Record<string, { name: string; confirmed: boolean; platform?: string }>; /** Where the model's SPF verdicts on unnamed sources came from (a saved `report --hosts` page: the workspace, then DNS). */ verdictsFrom?: string; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
+interface Model { /** The share of the mail above which a failing source holds back the next policy stage. */ blockingShare?: number; /** Policy domains at the last stage (p=reject, enforced). */ atLastStage?: string[]; more?: { services: number; failingSources: number }; scope?: Scope; hosts?: Record<string, { name: string; confirmed: boolean; platform?: string }>; /** Where the model's SPF verdicts on unnamed sources came from (a saved `report --hosts` page: the workspace, then DNS). */ verdictsFrom?: string; summary: Summary; stats?: Stats; reports: Report[]; rows: Row[]; failures: { origin: string; message: string }[]; failureReports?: Failure[]; verdict?: string; verdicts?: { domain: string; messages: number; text: string }[]; duplicates?: { origin: string; message: string }[] }
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
 /** In VS Code the page has a host that reads the reports again for another domain or span; a saved HTML page has not. */
@@ -162,15 +162,18 @@ const hostText = (ip: string) => {
 };
 /** A source address, with its host name once known (filled in place when the names arrive). */
 /** Whether a failing source holds back the next policy stage, as the rollout counts it. */
-function stageEffect(f: Summary['failingSources'][number], messages: number, share = 0.02): string {
+function stageEffect(f: Summary['failingSources'][number], messages: number, share = 0.02, last: readonly string[] = []): string {
   if (f.aside === 'not ours') return 'not counted: not yours (reports.notOurs in .dmarc-lens.json)';
   if (f.aside === 'forwarded') return 'not counted: forwarded mail, the receivers said';
+  // Its From domain's policy is already p=reject, enforced: nothing to hold back, its mail is rejected.
+  const from = f.headerFrom.toLowerCase().replace(/\.$/, '');
+  if (last.some((d) => from === d || from.endsWith(`.${d}`))) return 'none: at p=reject its mail is rejected (authorise it if it is yours)';
   return f.messages / messages > share ? 'holds it back' : `not counted: ${share * 100}% of the mail or less`;
 }
 
 /** The stage column's cell; in the editor, with "Not ours…" for a source not set aside, which lists it in reports.notOurs. */
-function stageCell(f: Summary['failingSources'][number], messages: number, share?: number): string | HTMLElement {
-  const text = stageEffect(f, messages, share);
+function stageCell(f: Summary['failingSources'][number], messages: number, share?: number, last?: readonly string[]): string | HTMLElement {
+  const text = stageEffect(f, messages, share, last);
   if (!hosted || f.aside || !f.sourceIp) return text;
   const b = el('button', { type: 'button', class: 'not-ours', 'data-not-ours': f.sourceIp, 'aria-label': `Not ours: ${f.sourceIp}`, title: `You have checked that ${f.sourceIp} is not yours (spoofing, a forwarder): add it to reports.notOurs in .dmarc-lens.json, and its failing mail no longer holds back the next policy stage` }, 'Not ours…');
   b.addEventListener('click', () => vscode.postMessage({ type: 'notOurs', ip: f.sourceIp }));
@@ -487,7 +490,7 @@ function render(model: Model, parseMs = 0): void {
   if (s.failingSources.length) {
     root.append(
       el('h2', {}, icon('error'), 'Sources failing DMARC'),
-      table('failing', ['Failing source', 'Messages', 'Share', 'DKIM d=', 'SPF domain', 'Next policy stage'], s.failingSources.slice(0, 50).map((f) => [sourceCell(f.sourceIp), num(f.messages), pct(f.messages / s.messages), f.dkimDomains.join(', ') || '—', f.spfDomains.join(', ') || '—', stageCell(f, s.messages, model.blockingShare)]), [1, 2]),
+      table('failing', ['Failing source', 'Messages', 'Share', 'DKIM d=', 'SPF domain', 'Next policy stage'], s.failingSources.slice(0, 50).map((f) => [sourceCell(f.sourceIp), num(f.messages), pct(f.messages / s.messages), f.dkimDomains.join(', ') || '—', f.spfDomains.join(', ') || '—', stageCell(f, s.messages, model.blockingShare, model.atLastStage)]), [1, 2]),
     );
     const moreFailing = (model.more?.failingSources ?? s.failingSources.length) - Math.min(50, s.failingSources.length);
     if (moreFailing > 0) root.append(el('p', { id: 'failing-more', class: 'note' }, `… and ${num(moreFailing)} more failing sources with less mail.`));

@@ -209,13 +209,18 @@ export function nextSteps(record: DmarcRecord, evidence: ReportSummary | undefin
   return [];
 }
 
+/** The policy a report saw (`policy_published`) is the last stage: p=reject on all mail, not in test mode. */
+export function atLastStage(published?: { p?: string; pct?: number; testing?: string }): boolean {
+  return published?.p?.trim().toLowerCase() === 'reject' && (published.pct === undefined || published.pct >= 100) && published.testing?.trim().toLowerCase() !== 'y';
+}
+
 /** One sentence on whether the reports allow tightening the policy (the one `published`, as the latest report saw it); the preview and the actions agree. */
 export function verdict(s: ReportSummary | undefined, published?: { p?: string; pct?: number; testing?: string }): string {
   if (!s || s.messages === 0) return 'No messages in these reports yet: keep p=none and collect reports before tightening the policy.';
   const failing = blockingSources(s);
   const aside = setAsideSources(s);
   // The policy the latest report saw is already the last stage: nothing to tighten.
-  const enforced = published?.p?.trim().toLowerCase() === 'reject' && (published.pct === undefined || published.pct >= 100) && published.testing?.trim().toLowerCase() !== 'y';
+  const enforced = atLastStage(published);
   if (enforced)
     return failing.length === 0
       ? `Reports look clean (${(s.passRate * 100).toFixed(1)}% DMARC pass) at p=reject, the last stage: keep reading them for senders you have not authorised yet.`

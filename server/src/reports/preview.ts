@@ -3,7 +3,7 @@
  * CLI's `--format html` and the tests): summary, statistics, the rollout verdict, and one compact
  * row per report record (arrays, so 100 000 rows stay a few megabytes of JSON).
  */
-import { BLOCKING_SHARE, verdict } from '../rollout';
+import { atLastStage, BLOCKING_SHARE, verdict } from '../rollout';
 import { dedupeReports, describeDuplicate, dmarcPasses, summarize, type AggregateReport, type ReportRecord, type ReportSummary, type SummaryOptions } from './aggregate';
 import type { FailureReport } from './failure';
 import type { ReportScope } from './scope';
@@ -31,6 +31,8 @@ export type PreviewFailure = [number | null, string, string, string, string, str
 export interface PreviewModel {
   /** The share of the mail above which a failing source holds back the next policy stage (rollout.BLOCKING_SHARE). */
   blockingShare: number;
+  /** Policy domains whose latest report saw the last stage (p=reject, enforced): there is no next stage to hold back. */
+  atLastStage?: string[];
   summary: ReportSummary;
   /** DMARC failure reports (RFC 9991), newest first. */
   failureReports: PreviewFailure[];
@@ -117,8 +119,16 @@ function* previewSteps(
   forensic.sort((a, b) => (b[0] ?? 0) - (a[0] ?? 0));
   // The page shows the first services and failing sources; a report of 100 000 sources has as many of each, which are counted, not sent.
   const more = stats.byService.length > PREVIEW_SERVICES || summary.failingSources.length > PREVIEW_FAILING ? { more: { services: stats.byService.length, failingSources: summary.failingSources.length } } : {};
+  // The latest report of each policy domain: where its rollout stands.
+  const newest = new Map<string, AggregateReport>();
+  for (const r of reports) {
+    const seen = newest.get(r.policy.domain);
+    if (!seen || (r.metadata.end ?? 0) > (seen.metadata.end ?? 0)) newest.set(r.policy.domain, r);
+  }
+  const last = [...newest].filter(([d, r]) => d && atLastStage(r.policy)).map(([d]) => d);
   return {
     blockingShare: BLOCKING_SHARE,
+    ...(last.length ? { atLastStage: last } : {}),
     summary: { ...summary, failingSources: summary.failingSources.slice(0, PREVIEW_FAILING) },
     failureReports: forensic,
     stats: { ...stats, byService: stats.byService.slice(0, PREVIEW_SERVICES) },
