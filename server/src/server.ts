@@ -1149,27 +1149,44 @@ function editsByDocument(doc: TextDocument, edits: readonly { range: OffsetRange
   return changes;
 }
 
-/** "Declare the senders of <domain>": edits the nearest .dmarc-lens.json, or creates one at the workspace root. */
-function profileAction(file: string, domain: string, senders: SuggestedSender[]): CodeAction | undefined {
-  const existing = configs.forFile(file).file ?? findConfigFile(file);
-  const names = [...new Set(senders.map((s) => providerById(s.provider)?.name ?? s.provider))].join(', ');
-  const title = `DMARC Lens: declare the senders of ${domain} in ${CONFIG_NAME} (${names})`;
+/**
+ * The .dmarc-lens.json over `base` (a file or a folder): the nearest upward, with its text (the editor's
+ * when it is open; undefined when it cannot be read), or where a new one goes (the workspace folder that
+ * holds `base`, else `base` itself when a folder, its folder otherwise).
+ */
+function configOver(base: string): { uri: string; exists: boolean; text?: string; positionAt?: (offset: number) => Position } {
+  const existing = configs.forFile(base).file ?? findConfigFile(base);
   if (existing) {
     const open = openDocument(existing);
     const text = open?.getText() ?? readTextFile(existing);
-    if (text === undefined) return undefined;
-    const { edits } = writeProfile(text, domain, senders);
-    const index = open ?? new LineIndex(text);
-    return { title, kind: CodeActionKind.RefactorRewrite, edit: { changes: { [uriOf(existing)]: edits.map((e) => ({ range: { start: index.positionAt(e.offset), end: index.positionAt(e.offset + e.length) }, newText: e.content })) } } };
+    const index = open ?? (text === undefined ? undefined : new LineIndex(text));
+    return { uri: uriOf(existing), exists: true, text, positionAt: index && ((o) => index.positionAt(o)) };
   }
-  const root = workspaceFolders.find((f) => file.startsWith(f + path.sep)) ?? path.dirname(file);
-  const uri = toUri(path.join(root, CONFIG_NAME));
-  const { text } = writeProfile(undefined, domain, senders);
-  return {
-    title,
-    kind: CodeActionKind.RefactorRewrite,
-    edit: { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] }] },
-  };
+  const isDir = (() => {
+    try {
+      return fs.statSync(base).isDirectory();
+    } catch {
+      return false;
+    }
+  })();
+  const root = workspaceFolders.find((f) => base === f || base.startsWith(f + path.sep)) ?? (isDir ? base : path.dirname(base));
+  return { uri: toUri(path.join(root, CONFIG_NAME)), exists: false };
+}
+
+/** The workspace edit that applies a config edit (config.configEdits and the like) to the file `configOver` found, or creates it with the edit's text. */
+function configWorkspaceEdit(target: ReturnType<typeof configOver>, change: { edits: { offset: number; length: number; content: string }[]; text: string }): WorkspaceEdit {
+  const { uri, positionAt } = target;
+  if (target.exists && positionAt) return { changes: { [uri]: change.edits.map((e) => ({ range: { start: positionAt(e.offset), end: positionAt(e.offset + e.length) }, newText: e.content })) } };
+  return { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: change.text }] }] };
+}
+
+/** "Declare the senders of <domain>": edits the nearest .dmarc-lens.json, or creates one at the workspace root. */
+function profileAction(file: string, domain: string, senders: SuggestedSender[]): CodeAction | undefined {
+  const target = configOver(file);
+  if (target.exists && target.text === undefined) return undefined;
+  const names = [...new Set(senders.map((s) => providerById(s.provider)?.name ?? s.provider))].join(', ');
+  const title = `DMARC Lens: declare the senders of ${domain} in ${CONFIG_NAME} (${names})`;
+  return { title, kind: CodeActionKind.RefactorRewrite, edit: configWorkspaceEdit(target, writeProfile(target.text, domain, senders)) };
 }
 
 /**
@@ -1180,31 +1197,12 @@ function profileAction(file: string, domain: string, senders: SuggestedSender[])
  */
 connection.onRequest('dmarcLens/notOurs', (params: { uri?: unknown; workspace?: unknown; ip?: unknown }) => {
   if (typeof params.ip !== 'string' || !validCidr(params.ip)) throw new ResponseError(ErrorCodes.InvalidParams, 'wants ip: an IPv4 or IPv6 address or CIDR range');
-  const ip = params.ip;
   const base = params.workspace === true ? workspaceFolders[0] : typeof params.uri === 'string' ? toPath(params.uri) : undefined;
   if (base === undefined) throw new ResponseError(ErrorCodes.InvalidParams, params.workspace === true ? 'no workspace folder is open' : 'wants a uri or workspace: true');
-  const existing = configs.forFile(base).file ?? findConfigFile(base);
-  if (existing) {
-    const open = openDocument(existing);
-    const text = open?.getText() ?? readTextFile(existing);
-    if (text === undefined) return { uri: uriOf(existing), error: `${CONFIG_NAME} cannot be read` };
-    const r = writeNotOurs(text, ip);
-    if (!('edits' in r)) return { uri: uriOf(existing), ...r };
-    const index = open ?? new LineIndex(text);
-    return { uri: uriOf(existing), edit: { changes: { [uriOf(existing)]: r.edits.map((e) => ({ range: { start: index.positionAt(e.offset), end: index.positionAt(e.offset + e.length) }, newText: e.content })) } } };
-  }
-  // No configuration yet: a new one at the workspace folder that holds the reports (or beside them).
-  const isDir = (() => {
-    try {
-      return fs.statSync(base).isDirectory();
-    } catch {
-      return false;
-    }
-  })();
-  const root = workspaceFolders.find((f) => base === f || base.startsWith(f + path.sep)) ?? (isDir ? base : path.dirname(base));
-  const uri = toUri(path.join(root, CONFIG_NAME));
-  const r = writeNotOurs(undefined, ip);
-  return { uri, edit: { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'text' in r ? r.text : '' }] }] } };
+  const target = configOver(base);
+  if (target.exists && target.text === undefined) return { uri: target.uri, error: `${CONFIG_NAME} cannot be read` };
+  const r = writeNotOurs(target.text, params.ip);
+  return 'edits' in r ? { uri: target.uri, edit: configWorkspaceEdit(target, r) } : { uri: target.uri, ...r };
 });
 
 /** The editor's "fix all" (and `editor.codeActionsOnSave` with `source.fixAll`): the fixes `check --fix` applies. */
