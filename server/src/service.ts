@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import { CONFIG_NAME, parseConfig, removeNotOurs, type SenderProfile, type SourceFormat } from './config';
 import { analyzeSenders, type Publish, type SenderProblem, type SenderVerdict } from './senders/analyze';
 import { useProviders } from './senders/catalog';
-import { fromDomain, type AggregateReport } from './reports/aggregate';
-import { cidrMatcher } from './util/cidr';
+import type { AggregateReport } from './reports/aggregate';
+import { listedMail } from './reports/listed';
 import { evidenceOf } from './rollout';
 import { failingSenders, reportsShowFailingSenders } from './checks/evidence';
 import { BIMI_OWNER, looksLikeBimi, parseBimi } from './records/bimi';
@@ -640,23 +640,11 @@ export function checkNotOurs(uri: string, text: string, reports: readonly Aggreg
   const list = config.reports?.notOurs ?? [];
   const at = config.reports?.notOursAt ?? [];
   if (!list.length) return;
-  const entries = list.map((cidr) => ({ match: cidrMatcher([cidr]), messages: 0, ips: new Set<string>(), from: new Set<string>() }));
-  const entryOf = new Map<string, number>();
-  for (const r of reports)
-    for (const rec of r.records) {
-      if (rec.spf.trim().toLowerCase() !== 'pass') continue;
-      let i = entryOf.get(rec.sourceIp);
-      if (i === undefined) entryOf.set(rec.sourceIp, (i = entries.findIndex((e) => e.match(rec.sourceIp) !== undefined)));
-      if (i < 0) continue;
-      const e = entries[i];
-      e.messages += rec.count;
-      e.ips.add(rec.sourceIp);
-      e.from.add(fromDomain(rec, r));
-    }
+  const entries = listedMail(reports, list).map((m) => m.spf);
   entries.forEach((e, i) => {
     if (e.messages === 0 || !at[i]) return;
     const ips = [...e.ips];
-    const from = [...e.from].filter(Boolean);
+    const from = [...e.froms].filter(Boolean);
     const removal = removeNotOurs(text, i);
     sink.add(
       'meta/not-ours-authorised',

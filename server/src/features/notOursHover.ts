@@ -4,9 +4,10 @@
  * the owner sees what listing it sets aside.
  */
 import { findNodeAtOffset, getLocation, parseTree } from 'jsonc-parser';
-import { dmarcPasses, fromDomain, type AggregateReport } from '../reports/aggregate';
+import type { AggregateReport } from '../reports/aggregate';
+import { listedMail } from '../reports/listed';
 import type { OffsetRange } from '../types';
-import { cidrMatcher, validCidr } from '../util/cidr';
+import { validCidr } from '../util/cidr';
 
 const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
 const n = (x: number) => x.toLocaleString('en-US');
@@ -18,29 +19,9 @@ export function notOursHover(text: string, offset: number, reports: readonly Agg
   if (!node || node.type !== 'string' || !validCidr(String(node.value))) return undefined;
   const cidr = String(node.value);
   const range = { start: node.offset, end: node.offset + node.length };
-  const match = cidrMatcher([cidr]);
-  const byIp = new Map<string, number>();
-  const domains = new Set<string>();
-  let messages = 0;
-  let failing = 0;
-  let spfPass = 0;
-  let first: number | undefined;
-  let last: number | undefined;
-  const inRange = new Map<string, boolean>();
-  for (const r of reports)
-    for (const rec of r.records) {
-      let hit = inRange.get(rec.sourceIp);
-      if (hit === undefined) inRange.set(rec.sourceIp, (hit = match(rec.sourceIp) !== undefined));
-      if (!hit) continue;
-      messages += rec.count;
-      if (!dmarcPasses(rec)) failing += rec.count;
-      if (rec.spf.trim().toLowerCase() === 'pass') spfPass += rec.count;
-      byIp.set(rec.sourceIp, (byIp.get(rec.sourceIp) ?? 0) + rec.count);
-      const from = fromDomain(rec, r);
-      if (from) domains.add(from);
-      if (r.metadata.begin !== undefined) first = Math.min(first ?? r.metadata.begin, r.metadata.begin);
-      if (r.metadata.end !== undefined) last = Math.max(last ?? r.metadata.end, r.metadata.end);
-    }
+  const { messages, failing, byIp, froms, first, last, spf } = listedMail(reports, [cidr])[0];
+  const spfPass = spf.messages;
+  const domains = [...froms].filter(Boolean);
   const head = `**${cidr}**, listed as not yours: its failing mail does not hold back the next DMARC policy stage (the reports still show it).`;
   if (messages === 0) return { markdown: `${head}\n\nThe workspace's aggregate reports (${n(reports.length)}) show no mail from ${cidr.includes('/') ? 'these addresses' : 'this address'}.`, range };
   const ips = [...byIp].sort((a, b) => b[1] - a[1]);
@@ -49,7 +30,7 @@ export function notOursHover(text: string, offset: number, reports: readonly Agg
     '',
     `- In the workspace's aggregate reports: ${n(messages)} message${messages === 1 ? '' : 's'} from ${ips.length === 1 ? ips[0][0] : `${n(ips.length)} addresses (${ips.slice(0, 5).map(([ip, c]) => `${ip}: ${n(c)}`).join(', ')}${ips.length > 5 ? ', …' : ''})`}${first !== undefined && last !== undefined ? `, ${day(first)} to ${day(last)}` : ''}`,
     `- Failing DMARC: ${n(failing)} (${((failing / messages) * 100).toFixed(1)}%)${spfPass ? `; ${n(spfPass)} passed through aligned SPF, so the SPF record authorises ${ips.length === 1 ? 'it' : 'some of them'}` : ''}`,
-    `- As: ${[...domains].slice(0, 5).join(', ') || '?'}${domains.size > 5 ? ', …' : ''}`,
+    `- As: ${domains.slice(0, 5).join(', ') || '?'}${domains.length > 5 ? ', …' : ''}`,
   ];
   return { markdown: lines.join('\n'), range };
 }
