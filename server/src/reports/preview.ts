@@ -119,13 +119,8 @@ function* previewSteps(
   forensic.sort((a, b) => (b[0] ?? 0) - (a[0] ?? 0));
   // The page shows the first services and failing sources; a report of 100 000 sources has as many of each, which are counted, not sent.
   const more = stats.byService.length > PREVIEW_SERVICES || summary.failingSources.length > PREVIEW_FAILING ? { more: { services: stats.byService.length, failingSources: summary.failingSources.length } } : {};
-  // The latest report of each policy domain: where its rollout stands.
-  const newest = new Map<string, AggregateReport>();
-  for (const r of reports) {
-    const seen = newest.get(r.policy.domain);
-    if (!seen || (r.metadata.end ?? 0) > (seen.metadata.end ?? 0)) newest.set(r.policy.domain, r);
-  }
-  const last = [...newest].filter(([d, r]) => d && atLastStage(r.policy)).map(([d]) => d);
+  // The policy domains whose latest report saw the last stage.
+  const last = [...byPolicyDomain(reports)].filter(([d, rs]) => d !== NO_DOMAIN && atLastStage(latestPolicy(rs))).map(([d]) => d);
   return {
     blockingShare: BLOCKING_SHARE,
     ...(last.length ? { atLastStage: last } : {}),
@@ -150,22 +145,33 @@ function rowOf(r: AggregateReport, rec: ReportRecord): PreviewRow {
   return [rec.sourceIp, rec.count, rec.disposition, rec.dkim, rec.spf, rec.headerFrom, auth, r.metadata.orgName, serviceOf(rec)?.name ?? '', (pass ? 1 : 0) | (disagree ? 2 : 0)];
 }
 
-/** One verdict over the reports of one domain; one for each domain (most mail first) when they cover several. */
-export function verdicts(reports: readonly AggregateReport[], summary: ReportSummary, options: SummaryOptions): Pick<PreviewModel, 'verdict' | 'verdicts'> {
-  if (!reports.length) return {};
-  // The policy the latest report of a domain saw: where the rollout stands now.
-  const latest = (rs: readonly AggregateReport[]) => rs.reduce((a, b) => ((b.metadata.end ?? 0) > (a.metadata.end ?? 0) ? b : a)).policy;
-  if (summary.domains.length <= 1) return { verdict: verdict(summary, latest(reports)) };
+/** The key of reports that name no policy domain. */
+const NO_DOMAIN = '?';
+
+/** Reports by the domain their policy was published for (NO_DOMAIN when none is named). */
+function byPolicyDomain(reports: readonly AggregateReport[]): Map<string, AggregateReport[]> {
   const byDomain = new Map<string, AggregateReport[]>();
   for (const r of reports) {
-    const d = r.policy.domain || '?';
+    const d = r.policy.domain || NO_DOMAIN;
     const list = byDomain.get(d);
     if (list) list.push(r);
     else byDomain.set(d, [r]);
   }
-  const out = [...byDomain].map(([domain, rs]) => {
+  return byDomain;
+}
+
+/** The policy the latest of some reports (of one domain) saw: where its rollout stands now. */
+function latestPolicy(reports: readonly AggregateReport[]): AggregateReport['policy'] {
+  return reports.reduce((a, b) => ((b.metadata.end ?? 0) > (a.metadata.end ?? 0) ? b : a)).policy;
+}
+
+/** One verdict over the reports of one domain; one for each domain (most mail first) when they cover several. */
+export function verdicts(reports: readonly AggregateReport[], summary: ReportSummary, options: SummaryOptions): Pick<PreviewModel, 'verdict' | 'verdicts'> {
+  if (!reports.length) return {};
+  if (summary.domains.length <= 1) return { verdict: verdict(summary, latestPolicy(reports)) };
+  const out = [...byPolicyDomain(reports)].map(([domain, rs]) => {
     const s = summarize(rs, options);
-    return { domain, messages: s.messages, text: verdict(s, latest(rs)) };
+    return { domain, messages: s.messages, text: verdict(s, latestPolicy(rs)) };
   });
   out.sort((a, b) => b.messages - a.messages || (a.domain < b.domain ? -1 : 1));
   return { verdicts: out };
