@@ -3,7 +3,7 @@
  * not theirs): for the rule that catches an entry the SPF record authorises (meta/not-ours-authorised)
  * and the hover on an entry.
  */
-import { cidrMatcher } from '../util/cidr';
+import { cidrIndex } from '../util/cidr';
 import { dmarcPasses, fromDomain, type AggregateReport } from './aggregate';
 
 export interface ListedMail {
@@ -24,12 +24,12 @@ export interface ListedMail {
 /** The mail of each entry (an address counts under the first entry that covers it), in the order of `cidrs`. */
 export function listedMail(reports: readonly AggregateReport[], cidrs: readonly string[]): ListedMail[] {
   const out = cidrs.map((): ListedMail => ({ messages: 0, failing: 0, byIp: new Map(), froms: new Set(), spf: { messages: 0, ips: new Set(), froms: new Set() } }));
-  const matchers = cidrs.map((c) => cidrMatcher([c]));
+  const entryAt = cidrIndex(cidrs);
   const entryOf = new Map<string, number>();
   for (const r of reports)
     for (const rec of r.records) {
       let i = entryOf.get(rec.sourceIp);
-      if (i === undefined) entryOf.set(rec.sourceIp, (i = matchers.findIndex((m) => m(rec.sourceIp) !== undefined)));
+      if (i === undefined) entryOf.set(rec.sourceIp, (i = entryAt(rec.sourceIp)));
       if (i < 0) continue;
       const e = out[i];
       const from = fromDomain(rec, r);

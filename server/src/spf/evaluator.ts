@@ -47,29 +47,75 @@ class Abort extends Error {
 
 export type Ip = { v: 4 | 6; bytes: number[]; text: string };
 
+/** Dotted-quad IPv4 as node:net's isIPv4 takes it (no leading zeros, each part at most 255), without its regular expression. */
+function parseIpv4(text: string): number[] | undefined {
+  const bytes = [0, 0, 0, 0];
+  let part = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || part > 3) return undefined;
+      bytes[part++] = value;
+      digits = value = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return undefined; // a leading zero
+      value = value * 10 + c - 48;
+      if (++digits > 3 || value > 255) return undefined;
+    } else return undefined;
+  }
+  return part === 4 ? bytes : undefined;
+}
+
 export function parseIp(text: string): Ip | undefined {
-  const kind = isIP(text);
-  if (kind === 4) return { v: 4, bytes: text.split('.').map(Number), text };
-  if (kind !== 6) return undefined;
+  const v4 = parseIpv4(text);
+  if (v4) return { v: 4, bytes: v4, text };
+  if (isIP(text) !== 6) return undefined;
   // IPv4-mapped IPv6 (::ffff:a.b.c.d) is treated as the IPv4 address (RFC 7208 §5, as receivers do).
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(text);
   if (mapped) return parseIp(mapped[1]);
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const toGroups = (s: string | undefined): number[] => {
-    if (!s) return [];
-    const out: number[] = [];
-    for (const part of s.split(':')) {
-      if (part.includes('.')) {
-        const b = part.split('.').map(Number);
-        out.push((b[0] << 8) | b[1], (b[2] << 8) | b[3]);
-      } else out.push(parseInt(part, 16));
+  return { v: 6, bytes: ipv6Bytes(text), text };
+}
+
+/** The 16 bytes of an address node:net's isIPv6 accepts (a zone index, `%eth0`, left out). */
+function ipv6Bytes(text: string): number[] {
+  const zone = text.indexOf('%');
+  const s = zone >= 0 ? text.slice(0, zone) : text;
+  const bytes = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  const gap = s.indexOf('::');
+  const head = ipv6Groups(gap < 0 ? s : s.slice(0, gap));
+  const tail = gap < 0 ? [] : ipv6Groups(s.slice(gap + 2));
+  // The head's groups from the first byte, the tail's ending at the last; `::` is the zeros between.
+  const put = (groups: number[], at: number) => {
+    for (let i = 0; i < groups.length; i++) {
+      bytes[2 * (at + i)] = groups[i] >> 8;
+      bytes[2 * (at + i) + 1] = groups[i] & 255;
     }
-    return out;
   };
-  const h = toGroups(head);
-  const t = toGroups(tail);
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill(0), ...t];
-  return { v: 6, bytes: groups.flatMap((g) => [g >> 8, g & 255]), text };
+  put(head, 0);
+  put(tail, 8 - tail.length);
+  return bytes;
+}
+
+/** The 16-bit groups of one side of `::` (a dotted IPv4 at its end is two groups). */
+function ipv6Groups(part: string): number[] {
+  const out: number[] = [];
+  if (!part) return out;
+  let value = 0;
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c === 58) {
+      out.push(value);
+      value = 0;
+    } else if (c === 46) {
+      const v4 = parseIpv4(part.slice(part.lastIndexOf(':') + 1)) ?? [0, 0, 0, 0];
+      out.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
+      return out;
+    } else value = value * 16 + (c <= 57 ? c - 48 : (c | 32) - 87);
+  }
+  out.push(value);
+  return out;
 }
 
 /** `ip` lies in `net`/`prefix` (same address family). */

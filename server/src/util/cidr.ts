@@ -32,16 +32,53 @@ export function cidrInside(inner: string, outer: string): boolean {
   return il >= ol && ipInCidr(net, outer);
 }
 
-/** A test of addresses against a list of CIDRs (the invalid ones never match), each list parsed once. */
-export function cidrMatcher(cidrs: readonly string[]): (ip: string) => string | undefined {
-  const nets = cidrs.flatMap((c) => {
+/** A node of a binary trie of prefixes: the lowest list index of the entries whose prefix ends here. */
+interface PrefixNode {
+  first: number;
+  zero?: PrefixNode;
+  one?: PrefixNode;
+}
+
+/**
+ * The index, in `cidrs`, of the first entry that covers an address (-1 when none; the invalid entries
+ * never match), each list parsed once into a binary trie per address family: a lookup walks at most
+ * the address's bits (32 or 128), however long the list.
+ */
+export function cidrIndex(cidrs: readonly string[]): (ip: string) => number {
+  const roots: Record<4 | 6, PrefixNode | undefined> = { 4: undefined, 6: undefined };
+  cidrs.forEach((c, i) => {
     const [net, len] = c.split('/');
     const p = validCidr(c) ? parseIp(net) : undefined;
-    return p ? [{ cidr: c, net: p, prefix: len === undefined ? p.bytes.length * 8 : Number(len) }] : [];
+    if (!p) return;
+    const prefix = len === undefined ? p.bytes.length * 8 : Number(len);
+    let node = (roots[p.v] ??= { first: -1 });
+    for (let bit = 0; bit < prefix; bit++) {
+      const side = (p.bytes[bit >> 3] >> (7 - (bit & 7))) & 1 ? 'one' : 'zero';
+      node = node[side] ??= { first: -1 };
+    }
+    if (node.first < 0 || i < node.first) node.first = i;
   });
+  if (!roots[4] && !roots[6]) return () => -1;
   return (ip) => {
-    if (!nets.length) return undefined;
     const a = parseIp(ip);
-    return a ? nets.find((n) => inNetwork(a, n.net, n.prefix))?.cidr : undefined;
+    let node = a && roots[a.v];
+    if (!a || !node) return -1;
+    let best = -1;
+    const bits = a.bytes.length * 8;
+    for (let bit = 0; node; bit++) {
+      if (node.first >= 0 && (best < 0 || node.first < best)) best = node.first;
+      if (bit === bits) break;
+      node = (a.bytes[bit >> 3] >> (7 - (bit & 7))) & 1 ? node.one : node.zero;
+    }
+    return best;
+  };
+}
+
+/** A test of addresses against a list of CIDRs: the first entry that covers an address (cidrIndex). */
+export function cidrMatcher(cidrs: readonly string[]): (ip: string) => string | undefined {
+  const at = cidrIndex(cidrs);
+  return (ip) => {
+    const i = at(ip);
+    return i < 0 ? undefined : cidrs[i];
   };
 }
