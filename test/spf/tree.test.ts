@@ -4,6 +4,8 @@ import { ChainResolver, WorkspaceResolver } from '../../server/src/dns/chain';
 import { parseSpf } from '../../server/src/records/spf';
 import { analyzeZone, readZone } from '../../server/src/service';
 import { lookupTree, MAX_TREE_DEPTH, MAX_TREE_RECORDS } from '../../server/src/spf/tree';
+import { inNetwork, parseIp, type Ip } from '../../server/src/spf/evaluator';
+import fc from 'fast-check';
 import { WorkspaceIndex } from '../../server/src/workspace';
 
 describe('SPF lookup tree: parses the caller already made', () => {
@@ -206,5 +208,68 @@ describe('a zone file held whole answers for its names', () => {
     assert.equal(found.length, 1);
     assert.match(found[0].message, /3 void lookups \(mx1\.z\.example, mx2\.z\.example, mx3\.z\.example: no such name/);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('SPF lookup tree: networks authorised twice (spf/duplicate-netblock)', () => {
+  /** The definition, pair by pair: each network against every network of another record, the first that covers it. */
+  const reference = (nets: { ip: Ip; len: number; text: string; domain: string }[]) => {
+    const inside = (a: (typeof nets)[number], b: (typeof nets)[number]) => a.len >= b.len && inNetwork(a.ip, b.ip, b.len);
+    const out: string[] = [];
+    for (let i = 0; i < nets.length; i++)
+      for (let j = 0; j < nets.length; j++) {
+        if (i === j || nets[i].domain === nets[j].domain || !inside(nets[i], nets[j])) continue;
+        if (inside(nets[j], nets[i]) && j > i) continue;
+        out.push(`${nets[i].text} in ${nets[i].domain} is already authorised by ${nets[j].text} in ${nets[j].domain}; it adds nothing to the policy.`);
+        break;
+      }
+    // A record included twice repeats its networks word for word: one finding.
+    return [...new Set(out)];
+  };
+  const v4 = fc.tuple(fc.constantFrom(10, 192), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.option(fc.integer({ min: 8, max: 32 }), { nil: undefined })).map(([a, b, c, d, l]) => `ip4:${a}.${b}.${c}.${d}${l === undefined ? '' : `/${l}`}`);
+  const v6 = fc.tuple(fc.constantFrom('2001:db8', '2001:db8:1'), fc.integer({ min: 0, max: 3 }), fc.option(fc.integer({ min: 16, max: 128 }), { nil: undefined })).map(([p, a, l]) => `ip6:${p}::${a}${l === undefined ? '' : `/${l}`}`);
+  const nets = fc.array(fc.oneof({ weight: 3, arbitrary: v4 }, { weight: 1, arbitrary: v6 }), { maxLength: 12 });
+
+  it('finds what a comparison of every pair finds, in the same order (fast-check, 300 trees)', async () => {
+    await fc.assert(
+      fc.asyncProperty(nets, fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), nets), { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 8 }), async (rootNets, children, order) => {
+        // Records n0…n5 under t.example, the root including some of them (one may come twice), in `order`.
+        const byName = new Map<number, string[]>();
+        for (const [k, ns] of children) byName.set(k, [...(byName.get(k) ?? []), ...ns]);
+        const included = order.filter((k) => byName.has(k));
+        const lines = ['$ORIGIN t.example.', `@ TXT "v=spf1 ${[...rootNets, ...included.map((k) => `include:n${k}.t.example`)].join(' ')} -all"`];
+        for (const [k, ns] of byName) lines.push(`n${k} TXT "v=spf1 ${ns.join(' ')} -all"`);
+        const ws = new WorkspaceIndex();
+        const p = readZone(lines.join('\n') + '\n', 't.zone');
+        ws.set('t.zone', p.zone.records, p.sites);
+        const tree = await lookupTree('t.example', new WorkspaceResolver(ws));
+        // The networks in evaluation order: the root's, then each included record's, as often as it is included.
+        const all = [
+          ...rootNets.map((text) => ({ text, domain: 't.example' })),
+          ...included.flatMap((k) => byName.get(k)!.map((text) => ({ text, domain: `n${k}.t.example` }))),
+        ].flatMap(({ text, domain }) => {
+          const [ip, len] = text.slice(4).split('/');
+          const parsed = parseIp(ip);
+          if (!parsed || (text.startsWith('ip4') ? parsed.v !== 4 : parsed.v !== 6)) return [];
+          return [{ ip: parsed, len: len === undefined ? parsed.bytes.length * 8 : Number(len), text, domain }];
+        });
+        assert.deepEqual(tree.diagnostics.filter((d) => d.rule === 'spf/duplicate-netblock').map((d) => d.message.replace(/ Data: .*$/, '')), reference(all), lines.join('\n'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a thousand networks in a tree are compared without a million pair tests', async () => {
+    // 8 records of 125 /24s each, included by the root, and the same 125 again in a ninth: 125 duplicates.
+    const block = (k: number) => Array.from({ length: 125 }, (_, i) => `ip4:10.${k}.${i}.0/24`);
+    const lines = ['$ORIGIN big.example.', `@ TXT "v=spf1 ${Array.from({ length: 9 }, (_, k) => `include:n${k}.big.example`).join(' ')} -all"`];
+    for (let k = 0; k < 9; k++) lines.push(`n${k} TXT ${(k === 8 ? block(0) : block(k)).map((t) => `"${t} "`).join(' ')}`.replace('TXT "', 'TXT "v=spf1 '));
+    const ws = new WorkspaceIndex();
+    const p = readZone(lines.join('\n') + '\n', 'big.zone');
+    ws.set('big.zone', p.zone.records, p.sites);
+    const tree = await lookupTree('big.example', new WorkspaceResolver(ws));
+    const dups = tree.diagnostics.filter((d) => d.rule === 'spf/duplicate-netblock');
+    assert.equal(dups.length, 125);
+    assert.equal(dups[0].message, 'ip4:10.0.0.0/24 in n8.big.example is already authorised by ip4:10.0.0.0/24 in n0.big.example; it adds nothing to the policy. Data: workspace file big.zone.');
   });
 });

@@ -11,7 +11,8 @@
  */
 import { mxHost, type DnsAnswer, type Resolver, type RRType } from '../dns/types';
 import { isSpfRecord, parseSpf, type SpfTerm } from '../records/spf';
-import { inNetwork, parseIp, type Ip } from './evaluator';
+import { parseIp, type Ip } from './evaluator';
+import { PrefixTrie } from '../util/cidr';
 
 export const LOOKUP_LIMIT = 10;
 export const VOID_LIMIT = 2;
@@ -196,28 +197,41 @@ export interface Known {
 
 const MAX_NETS = 2000;
 
-/** `a` (an ip4/ip6 network) lies inside `b`. */
-function inside(a: Walk['nets'][number], b: Walk['nets'][number]): boolean {
-  return a.len >= b.len && inNetwork(a.ip, b.ip, b.len);
-}
-
-/** Networks authorised twice in different records of the tree: the second one adds nothing. */
+/**
+ * Networks authorised twice in different records of the tree: the second one adds nothing. Each
+ * network is reported once, against the first (in evaluation order) of another record that covers
+ * it; of two equal ones, the later is reported. The networks that cover one are found in a
+ * PrefixTrie: a tree of a thousand networks is not a million comparisons.
+ */
 function duplicateNets(w: Walk): void {
   const nets = w.nets;
-  const reported = new Set<number>();
-  for (let i = 0; i < nets.length; i++)
-    for (let j = 0; j < nets.length; j++) {
-      if (i === j || reported.has(i) || nets[i].domain === nets[j].domain || !inside(nets[i], nets[j])) continue;
-      // Equal networks: report the later one only.
-      if (inside(nets[j], nets[i]) && j > i) continue;
-      reported.add(i);
-      w.diagnostics.push({
-        rule: 'spf/duplicate-netblock',
-        message: `${nets[i].text} in ${nets[i].domain} is already authorised by ${nets[j].text} in ${nets[j].domain}; it adds nothing to the policy.`,
-        path: nets[i].path,
-        term: nets[i].text,
-      });
-    }
+  const trie = new PrefixTrie();
+  nets.forEach((n, i) => trie.add(n.ip, n.len, i));
+  for (let i = 0; i < nets.length; i++) {
+    const me = nets[i];
+    let first = -1;
+    trie.covering(
+      me.ip,
+      (entries, prefix) => {
+        for (const j of entries) {
+          if (first >= 0 && j >= first) break;
+          // Equal networks (the same prefix): only the later one is reported.
+          if (j === i || nets[j].domain === me.domain || (prefix === me.len && j > i)) continue;
+          first = j;
+          break;
+        }
+      },
+      me.len,
+    );
+    if (first < 0) continue;
+    const by = nets[first];
+    w.diagnostics.push({
+      rule: 'spf/duplicate-netblock',
+      message: `${me.text} in ${me.domain} is already authorised by ${by.text} in ${by.domain}; it adds nothing to the policy.`,
+      path: me.path,
+      term: me.text,
+    });
+  }
 }
 
 function* isVoid(name: string, types: ('A' | 'AAAA' | 'MX')[]): Step<{ void: boolean; error?: string; records: string[] }> {

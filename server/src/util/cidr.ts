@@ -2,7 +2,7 @@
  * Addresses and CIDR ranges as the configuration writes them (`192.0.2.0/28`, `2001:db8::1`): a
  * custom sender's `ips`, the sources `reports.notOurs` sets aside.
  */
-import { inNetwork, parseIp } from '../spf/evaluator';
+import { inNetwork, parseIp, type Ip } from '../spf/evaluator';
 
 /** An IPv4/IPv6 address, or one with a prefix length its family allows. */
 export function validCidr(s: string): boolean {
@@ -32,44 +32,62 @@ export function cidrInside(inner: string, outer: string): boolean {
   return il >= ol && ipInCidr(net, outer);
 }
 
-/** A node of a binary trie of prefixes: the lowest list index of the entries whose prefix ends here. */
+/** A node of PrefixTrie: the entries whose prefix ends here, by ascending index. */
 interface PrefixNode {
-  first: number;
+  entries?: number[];
   zero?: PrefixNode;
   one?: PrefixNode;
 }
 
 /**
+ * Networks (an address and a prefix length) in a binary trie per address family, each entry by its
+ * index: the networks that cover an address or network are found by walking its bits (at most 32 or
+ * 128), however many networks there are.
+ */
+export class PrefixTrie {
+  private readonly roots: Record<4 | 6, PrefixNode | undefined> = { 4: undefined, 6: undefined };
+
+  /** Adds network `index` (indexes added in ascending order): the first `prefix` bits of `ip`. */
+  add(ip: Ip, prefix: number, index: number): void {
+    let node = (this.roots[ip.v] ??= {});
+    for (let bit = 0; bit < prefix; bit++) node = (ip.bytes[bit >> 3] >> (7 - (bit & 7))) & 1 ? (node.one ??= {}) : (node.zero ??= {});
+    (node.entries ??= []).push(index);
+  }
+
+  get empty(): boolean {
+    return !this.roots[4] && !this.roots[6];
+  }
+
+  /**
+   * Calls `visit` with the entries of each network that covers the first `prefix` bits of `ip` (all
+   * its bits by default), the widest first, and the prefix length of those networks.
+   */
+  covering(ip: Ip, visit: (entries: readonly number[], prefix: number) => void, prefix = ip.bytes.length * 8): void {
+    let node = this.roots[ip.v];
+    for (let bit = 0; node; bit++) {
+      if (node.entries) visit(node.entries, bit);
+      if (bit === prefix) break;
+      node = (ip.bytes[bit >> 3] >> (7 - (bit & 7))) & 1 ? node.one : node.zero;
+    }
+  }
+}
+
+/**
  * The index, in `cidrs`, of the first entry that covers an address (-1 when none; the invalid entries
- * never match), each list parsed once into a binary trie per address family: a lookup walks at most
- * the address's bits (32 or 128), however long the list.
+ * never match), each list parsed once into a PrefixTrie.
  */
 export function cidrIndex(cidrs: readonly string[]): (ip: string) => number {
-  const roots: Record<4 | 6, PrefixNode | undefined> = { 4: undefined, 6: undefined };
+  const trie = new PrefixTrie();
   cidrs.forEach((c, i) => {
     const [net, len] = c.split('/');
     const p = validCidr(c) ? parseIp(net) : undefined;
-    if (!p) return;
-    const prefix = len === undefined ? p.bytes.length * 8 : Number(len);
-    let node = (roots[p.v] ??= { first: -1 });
-    for (let bit = 0; bit < prefix; bit++) {
-      const side = (p.bytes[bit >> 3] >> (7 - (bit & 7))) & 1 ? 'one' : 'zero';
-      node = node[side] ??= { first: -1 };
-    }
-    if (node.first < 0 || i < node.first) node.first = i;
+    if (p) trie.add(p, len === undefined ? p.bytes.length * 8 : Number(len), i);
   });
-  if (!roots[4] && !roots[6]) return () => -1;
+  if (trie.empty) return () => -1;
   return (ip) => {
     const a = parseIp(ip);
-    let node = a && roots[a.v];
-    if (!a || !node) return -1;
     let best = -1;
-    const bits = a.bytes.length * 8;
-    for (let bit = 0; node; bit++) {
-      if (node.first >= 0 && (best < 0 || node.first < best)) best = node.first;
-      if (bit === bits) break;
-      node = (a.bytes[bit >> 3] >> (7 - (bit & 7))) & 1 ? node.one : node.zero;
-    }
+    if (a) trie.covering(a, (entries) => (best = best < 0 ? entries[0] : Math.min(best, entries[0])));
     return best;
   };
 }
