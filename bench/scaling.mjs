@@ -28,6 +28,7 @@ const cases = [
   ['SPF includes in a ring, all included by the root (tree walk)', 2000, ring, 'a.example.zone'],
   ['SPF include chain (tree walk)', 1500, (n) => zone(`@ IN TXT "v=spf1 include:s0.a.example -all"\n${Array.from({ length: n }, (_, i) => `s${i} IN TXT "v=spf1 ip4:10.1.${i >> 8}.${i & 255}${i + 1 < n ? ` include:s${i + 1}.a.example` : ''} -all"`).join('\n')}`), 'a.example.zone'],
   ['n networks in 8 records a provider record includes, 500 records including it (networks authorised twice)', 400, (n) => zone(`_spf IN TXT "v=spf1 ${Array.from({ length: 8 }, (_, k) => `include:_s${k}.a.example`).join(' ')} -all"\n${Array.from({ length: 8 }, (_, k) => `_s${k} IN TXT ${quoted(`v=spf1 ${Array.from({ length: n / 8 }, (_, i) => `ip4:10.${k}.${i >> 8}.${i & 255}`).join(' ')} -all`)}`).join('\n')}\n${Array.from({ length: 500 }, (_, i) => `c${i} IN TXT "v=spf1 include:_spf.a.example ip4:10.0.0.${i % 250} -all"`).join('\n')}`), 'a.example.zone'],
+  ['n zone files of parked domains (SPF -all, null MX, no DMARC record)', 1000, (n) => Array.from({ length: n }, (_, i) => [`p${i}.example.zone`, `$ORIGIN p${i}.example.\n$TTL 3600\n@ SOA ns1.host.example. hostmaster.host.example. 1 7200 3600 1209600 3600\n@ NS ns1.host.example.\n@ NS ns2.host.example.\n@ TXT "v=spf1 -all"\n@ MX 0 .\nwww CNAME parking.host.example.\n`]), 'zones'],
   ['SPF record of n terms in one string (255-byte split fix)', 20000, (n) => zone(`@ IN TXT "v=spf1 ${Array.from({ length: n }, (_, i) => `ip4:10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`).join(' ')} -all"`), 'a.example.zone'],
   ['DMARC record with n blanks before p= (fix position)', 40000, (n) => zone(`_dmarc IN TXT ( ${quoted(`v=DMARC1;${' '.repeat(n)}p=none`)} )`), 'a.example.zone'],
   ['octoDNS value with n blanks (YAML folding)', 40000, (n) => `---\n'':\n  type: TXT\n  value: "v=spf1 ${' '.repeat(n)}-all"\n`, 'a.example.yaml'],
@@ -69,6 +70,12 @@ for (const [name, n, make, fileName, command] of cases) {
     mkdirSync(d, { recursive: true });
     const f = path.join(d, fileName);
     const text = make(k);
+    // A list of [name, text]: files of a folder, checked as one workspace.
+    if (Array.isArray(text)) {
+      mkdirSync(f, { recursive: true });
+      for (const [name, t] of text) writeFileSync(path.join(f, name), t);
+      return time(f, command);
+    }
     writeFileSync(f, text);
     return time(f, command, command === 'fix' ? text : undefined);
   };

@@ -32,6 +32,9 @@ export const signerKey = (domain: string): string => `\0dkim:${domain}`;
 
 /** The answer of every lookup that finds nothing (never written to). */
 const NONE: IndexEntry[] = [];
+const NONE_BELOW: IndexEntry[][] = [];
+/** under() questions answered by a scan of every owner before it builds a map for them (ownersBelow). */
+const UNDER_SCANS = 8;
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileEntry>();
@@ -127,6 +130,8 @@ export class WorkspaceIndex {
   private refresh(uri: string): void {
     this.names = undefined;
     this.referrers = undefined;
+    this.below = undefined;
+    this.underAsked = 0;
     for (const e of this.indexed.get(uri) ?? []) {
       const list = this.byOwner.get(e.record.owner!);
       if (!list) continue;
@@ -238,17 +243,41 @@ export class WorkspaceIndex {
     return except && list.some((e) => except.has(e.uri)) ? list.filter((e) => !except.has(e.uri)) : list;
   }
 
+  /** The owner lists below each name (ownersBelow), once under() has been asked more than UNDER_SCANS times since the last change. */
+  private below?: Map<string, IndexEntry[][]>;
+  private underAsked = 0;
+
   /**
    * Records at names ending in `.suffix` (e.g. every `…._domainkey.example.com`), and records whose
    * computed owner is known to end so (`${token}._domainkey` in Terraform: `owner` undefined).
    */
   under(suffix: string): IndexEntry[] {
-    this.sync();
+    this.sync(); // drops a stale map too
     const out: IndexEntry[] = [];
     const dotted = `.${suffix}`;
-    for (const [owner, list] of this.byOwner) if (owner.endsWith(dotted)) out.push(...list);
+    // A few questions are answered by a scan of every owner; more between two changes (a check asks
+    // for each domain of its file) from a map of each name to the owners below it, built once.
+    if (!this.below && ++this.underAsked > UNDER_SCANS) this.below = this.ownersBelow();
+    if (this.below) {
+      for (const list of this.below.get(suffix) ?? NONE_BELOW) for (const e of list) out.push(e);
+    } else {
+      for (const [owner, list] of this.byOwner) if (owner.endsWith(dotted)) for (const e of list) out.push(e);
+    }
     for (const list of this.computed.values()) for (const e of list) if (e.record.ownerSuffix === suffix || e.record.ownerSuffix!.endsWith(dotted)) out.push(e);
     return out;
+  }
+
+  /** The entries of each owner, by every name above the owner (in the order of `byOwner`). */
+  private ownersBelow(): Map<string, IndexEntry[][]> {
+    const below = new Map<string, IndexEntry[][]>();
+    for (const [owner, list] of this.byOwner)
+      for (let i = owner.indexOf('.'); i >= 0; i = owner.indexOf('.', i + 1)) {
+        const above = owner.slice(i + 1);
+        const lists = below.get(above);
+        if (lists) lists.push(list);
+        else below.set(above, [list]);
+      }
+    return below;
   }
 
   /** Records at a name in files other than those in `except` (the file being checked supplies its own). */
