@@ -307,9 +307,15 @@ export const mtaStsNoPolicyHost = modelRule('mta-sts', {
   check(model, ctx) {
     const owners = model.owners();
     // The host itself, or a wildcard that covers it (RFC 4592), in the file or anywhere in the workspace.
+    // The names of this file with such a record, found in one pass when first asked (not a pass per domain).
+    let resolving: Set<string> | undefined;
     const missing = (domain: string) => {
+      if (!resolving) {
+        resolving = new Set();
+        for (const r of model.records) if (r.owner !== undefined && resolves(r.type)) resolving.add(r.owner);
+      }
       const names = [`mta-sts.${domain}`, `*.${domain}`];
-      return !model.records.some((r) => r.owner !== undefined && names.includes(r.owner) && resolves(r.type)) && !names.some((n) => model.workspace?.at(n).some((e) => resolves(e.record.type)));
+      return !names.some((n) => resolving!.has(n) || model.workspace?.at(n).some((e) => resolves(e.record.type)));
     };
     const message = (host: string, via = '') => `No A, AAAA or CNAME record for \`${host}\` in the workspace${via}: senders fetch the policy from https://${host}/.well-known/mta-sts.txt, and without that host there is no policy to apply (RFC 8461 §3.3).`;
     for (const a of kept(model.sites, 'mta-sts')) {
