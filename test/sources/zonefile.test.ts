@@ -153,6 +153,30 @@ describe('zone file reader (RFC 1035 §5)', () => {
     assert.deepEqual(z.records.map((r) => r.owner), ['example.com', 'www.example.com', 'mail.example.com']);
   });
 
+  it('reads many unclosed parentheses with no `)` after them in one pass: the same as reading each to the end (fast-check)', () => {
+    // A `)` in a comment at the end changes nothing that is read, but makes the reader go to the end
+    // of the file from each unclosed parenthesis, as it must when a `)` may still close it.
+    const line = fc.constantFrom('@ IN TXT ( "v=spf1 " "-all"', 'www IN A 192.0.2.1', '  "more" ; c', 'mail IN TXT "x', 'a IN MX ( 10', '  mx.example.com. )', '', ' ', 'b IN TXT ( "p"', ') stray', '$TTL 300', 'c IN TXT "(" ")"');
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 14 }), (lines) => {
+        const text = lines.join('\n');
+        const read = (t: string) => {
+          const z = zone(t);
+          // Reading to the end also meets the problems of the lines after the cut, which are read again
+          // from there: the same problems, some twice and out of order (the check keeps one of each).
+          const problems = [...new Set(z.problems.map((p) => `${p.range.start} ${p.range.end} ${p.code}`))].sort((a, b) => parseInt(a) - parseInt(b));
+          return { records: z.records.map((r) => [r.owner, r.type, r.range.start, r.range.end]), problems };
+        };
+        assert.deepEqual(read(text), read(`${text}\n; )`), text);
+      }),
+      { numRuns: 1000 },
+    );
+    const many = Array.from({ length: 4000 }, (_, i) => `h${i} IN TXT ( "v=spf1 " "-all"`).join('\n');
+    const z = zone(many);
+    assert.equal(z.records.length, 4000);
+    assert.equal(z.problems.filter((p) => p.code === 'zone/unbalanced-parentheses').length, 4000);
+  });
+
   it('reports unknown directives, bad TTLs, unknown types and bad rdata', () => {
     const z = zone(['$ORIGN example.com.', 'a 1w2x IN TXT "x"', 'b IN TXTT "x"', 'c IN A 192.0.2.300', 'd IN MX mail', 'e IN TXT', 'f IN'].join('\n'));
     assert.deepEqual(z.problems.map((p) => p.code), ['zone/unknown-directive', 'zone/invalid-ttl', 'zone/unknown-type', 'zone/invalid-rdata', 'zone/invalid-rdata', 'zone/invalid-rdata', 'zone/invalid-rdata']);

@@ -183,7 +183,11 @@ class Lexer {
     public problems: SourceProblem[],
   ) {
     this.n = text.length;
+    this.lastClose = text.lastIndexOf(')');
   }
+
+  /** Where the last `)` of the text is (-1: none), in a string or comment or not. */
+  private readonly lastClose: number;
 
   token(i: number): Token {
     const f = this.flags[i];
@@ -232,6 +236,9 @@ class Lexer {
             if (pos + 1 < n && next !== 32 && next !== 9 && next !== 10 && next !== 13 && next !== 59 && next !== 41) recoverAt = pos + 1;
           }
           pos++;
+          // No `)` anywhere after this: the parenthesis is never closed, and the reading to the end of
+          // the file that would show it is not needed (each of many unclosed ones would read to the end).
+          if (depth > 0 && recoverAt >= 0 && pos > this.lastClose) pos = n;
         } else if (c === 32 || c === 9 || c === 13) {
           pos++;
         } else if (c === 59 /* ; */) {
