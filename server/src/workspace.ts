@@ -8,7 +8,7 @@
  */
 import type { AnalyzedSite } from './checks/rule';
 import { cnameTarget } from './records/cname';
-import { isOccluded, occluderOf, type Occluder } from './records/zonecut';
+import { occluderOf, type NameCut, type Occluder } from './records/zonecut';
 import type { ResourceRecord } from './types';
 
 interface FileEntry {
@@ -114,7 +114,18 @@ export class WorkspaceIndex {
         }
       }
     }
-    return this.cuts && isOccluded(owner, (n) => this.at(n), (e) => e.record, this.mine(uri, zone), zone);
+    return this.cuts && occluderOf(owner, (n) => this.at(n), (e) => e.record, this.mine(uri, zone), zone, this.namesCut(uri, zone)) !== undefined;
+  }
+
+  /** What each name holds that can hide others, for the walks up of one file's (or one zone's) owners: read once per name until the next change. */
+  private cutNames?: Map<string, Map<string, NameCut<IndexEntry>>>;
+  private namesCut(uri: string, zone: string | undefined): Map<string, NameCut<IndexEntry>> {
+    this.sync(); // drops stale ones
+    this.cutNames ??= new Map();
+    const key = zone === undefined ? `file ${uri}` : `zone ${zone}`;
+    let names = this.cutNames.get(key);
+    if (!names) this.cutNames.set(key, (names = new Map()));
+    return names;
   }
 
   /** The entries of one file, or of one zone when it is named (infrastructure as code). */
@@ -124,7 +135,7 @@ export class WorkspaceIndex {
 
   /** What makes the file `uri` hold `owner` where its zone never serves it: the delegation or DNAME above it. */
   occluder(uri: string, owner: string, zone?: string): Occluder<IndexEntry> | undefined {
-    return this.occluded(uri, owner, zone) ? occluderOf(owner, (n) => this.at(n), (e) => e.record, this.mine(uri, zone), zone) : undefined;
+    return this.occluded(uri, owner, zone) ? occluderOf(owner, (n) => this.at(n), (e) => e.record, this.mine(uri, zone), zone, this.namesCut(uri, zone)) : undefined;
   }
 
   private refresh(uri: string): void {
@@ -132,6 +143,7 @@ export class WorkspaceIndex {
     this.referrers = undefined;
     this.below = undefined;
     this.underAsked = 0;
+    this.cutNames = undefined;
     for (const e of this.indexed.get(uri) ?? []) {
       const list = this.byOwner.get(e.record.owner!);
       if (!list) continue;

@@ -16,7 +16,7 @@ import { KIND_NAMES, type AnalyzedSite, type DnsModel, type ModelRule, type Rela
 import { cnameChainEnd } from '../records/cname';
 import { cnameIn, reachedFrom } from './reached';
 import { anyDynamic, isDynamic, wholeZone } from '../records/dynamic';
-import { hasCuts, isOccluded } from '../records/zonecut';
+import { hasCuts, occluderOf, type NameCut } from '../records/zonecut';
 import { appendTag } from './dmarc';
 import { removeTag } from './tagfix';
 import { bimiMultipleRecords, bimiWithoutEnforcement, bimiWrongOwner } from './bimiModel';
@@ -194,6 +194,23 @@ export const dmarcMultipleRecords = rule({
  * Whether `_dmarc.<owner>` or `_dmarc.<parent>` is published here or elsewhere in the workspace;
  * memoised, since siblings share parents.
  */
+const modelCuts = new WeakMap<DnsModel, Map<string | undefined, Map<string, NameCut<ResourceRecord>>>>();
+
+/**
+ * Whether this file's own records hide `owner` from its zone's servers (at or below a delegation or
+ * below a DNAME of the zone `zone` names, or of the file's zone: records/zonecut). What each name holds
+ * is read once per model and zone, so the walks up from many owners to one apex of many records do
+ * not each read all of them.
+ */
+function occludedHere(model: DnsModel, owner: string, zone: string | undefined): boolean {
+  if (!hasCuts(model.records)) return false;
+  let byZone = modelCuts.get(model);
+  if (!byZone) modelCuts.set(model, (byZone = new Map()));
+  let names = byZone.get(zone);
+  if (!names) byZone.set(zone, (names = new Map()));
+  return occluderOf(owner, (n) => model.recordsAt(n), (r) => r, (r) => r.zone === zone, zone, names) !== undefined;
+}
+
 function dmarcCoverage(dmarcOwners: Set<string>, workspace?: WorkspaceView): (owner: string) => boolean {
   const memo = new Map<string, boolean>();
   const covered = (name: string): boolean => {
@@ -243,7 +260,7 @@ export const dmarcMissingRecord = rule({
     const findRecord = (site: RecordSite) => model.recordOf(site) ?? site;
     // A record its zone never serves (at or below a delegation of it, or below a DNAME) publishes nothing for the name: zone/occluded-record says so.
     const unserved = (owner: string, uri: string, zone: string | undefined) =>
-      model.workspace?.occluded?.(uri, owner, zone) || (hasCuts(model.records) && isOccluded(owner, (n) => model.recordsAt(n), (r) => r, (r) => r.zone === zone, zone));
+      model.workspace?.occluded?.(uri, owner, zone) || occludedHere(model, owner, zone);
     // A name relative to a zone the source does not name is not a domain to report on.
     for (const s of model.sites) {
       const owner = s.site.owner;
@@ -463,7 +480,7 @@ export const conflictingDefinitions = rule({
       if (!other) continue;
       // A record beside a delegation of its own zone is never served: the child zone's is (zone/occluded-record says so).
       const zone = other.record.zone === undefined ? undefined : model.recordsAt(s.site.owner).find((r) => r.site === s.site)?.zone;
-      if (model.workspace.occluded?.(other.uri, s.site.owner, other.record.zone) || (hasCuts(model.records) && isOccluded(s.site.owner, (n) => model.recordsAt(n), (r) => r, (r) => r.zone === zone, zone))) continue;
+      if (model.workspace.occluded?.(other.uri, s.site.owner, other.record.zone) || occludedHere(model, s.site.owner, zone)) continue;
       ctx.report(s.site, 'owner', `\`${s.site.owner}\` has a different ${KIND_NAMES[s.kind]} record in ${other.uri}; only one of the two is what DNS serves.`, {
         related: [{ uri: other.uri, range: other.record.range, message: `the other ${KIND_NAMES[s.kind]} record for ${s.site.owner}` }],
         anchors: [other.record],

@@ -7,7 +7,7 @@
  */
 import { dataNames, hostOf } from '../records/cname';
 import { isDynamic } from '../records/dynamic';
-import { occluderOf } from '../records/zonecut';
+import { occluderOf, type NameCut } from '../records/zonecut';
 import * as path from 'node:path';
 import { isZoneFileName } from '../files';
 import type { Fix, ResourceRecord } from '../types';
@@ -97,6 +97,8 @@ export const occludedRecord: ModelRule = {
     const unzoned = (r: ResourceRecord) => r.zone === undefined;
     const inZone = new Map<string, (r: ResourceRecord) => boolean>();
     const glue = new Map<ResourceRecord, Set<string>>();
+    // What each name holds, read once per zone (see occluderOf): the walks up from its many owners share it.
+    const cuts = new Map<(r: ResourceRecord) => boolean, Map<string, NameCut<ResourceRecord>>>();
     for (const r of model.records) {
       if (r.owner === undefined || r.superseded || isDynamic(r)) continue;
       const zone = r.zone;
@@ -105,7 +107,9 @@ export const occludedRecord: ModelRule = {
         mine = inZone.get(zone) ?? ((x) => x.zone === zone);
         inZone.set(zone, mine);
       }
-      const hidden = occluderOf(r.owner, zone === undefined ? own : all, (x) => x, mine, zone);
+      let names = cuts.get(mine);
+      if (!names) cuts.set(mine, (names = new Map()));
+      const hidden = occluderOf(r.owner, zone === undefined ? own : all, (x) => x, mine, zone, names);
       if (!hidden) continue;
       if (hidden.by === 'dname') {
         const dname = hidden.entries[0];
