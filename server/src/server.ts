@@ -258,12 +258,12 @@ async function checkTrees(doc: TextDocument, state: DocState): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
   const sites = (state.analysis?.sites ?? []).filter((a) => a.spf && a.site.owner && a.site.uri === toPath(doc.uri)).slice(0, MAX_TREES_PER_DOCUMENT);
   const sink = new FindingSink({ rules: ruleSettings });
-  for (const a of sites) {
-    try {
-      treeFindings(a, await treeOf(a.site), sink);
-    } catch (e) {
-      connection.console.error(`dmarc-lens: SPF tree of ${a.site.owner} failed: ${(e as Error).message}`);
-    }
+  // All the document's trees at once (live DNS bounds the queries in flight), their findings in document order:
+  // one tree after another waited a round trip per record for names the workspace cannot answer.
+  const walked = await Promise.all(sites.map((a) => treeOf(a.site).then((tree) => ({ a, tree }), (e: Error) => ({ a, error: e }))));
+  for (const w of walked) {
+    if ('tree' in w) treeFindings(w.a, w.tree, sink);
+    else connection.console.error(`dmarc-lens: SPF tree of ${w.a.site.owner} failed: ${w.error.message}`);
   }
   // Report destinations on other domains the workspace does not hold: whether they authorise is in DNS.
   const file = toPath(doc.uri);

@@ -129,6 +129,42 @@ describe('live DNS against a loopback server', () => {
     assert.ok(Date.now() - t2 >= 300, `three forgetful walks took ${Date.now() - t2} ms`);
   });
 
+  it('a resolver that answers NXDOMAIN for every name (a sandbox, a captive portal) is found out once, and not asked again for a while', async () => {
+    // The loopback server answers NXDOMAIN for com. too: as the system's resolver of such a network does.
+    const live = new LiveResolver({ servers: [`127.0.0.1:${server.port}`], timeoutMs: 300, healthCheck: true, errorCacheMs: 400 });
+    const first = await live.resolve('nothing-here.test', 'TXT');
+    assert.equal(first.status, 'error');
+    assert.match(first.status === 'error' ? first.message : '', /cannot resolve even com\. \(rcode 3\); no network\?/);
+    const sent = live.queries;
+    const t0 = Date.now();
+    const rest = await Promise.all(Array.from({ length: 200 }, (_, i) => live.resolve(`n${i}.nowhere.test`, 'TXT')));
+    assert.ok(rest.every((a) => a.status === 'error' && /no network\?/.test(a.message)));
+    assert.equal(live.queries, sent, 'no query sent while DNS is known unusable');
+    assert.ok(Date.now() - t0 < 100, `200 answers took ${Date.now() - t0} ms`);
+    // A while later (errorCacheMs), it asks again: the network may be back.
+    await new Promise((r) => setTimeout(r, 450));
+    assert.equal((await live.resolve('simple.test', 'TXT')).status, 'ok');
+    assert.equal(live.queries, sent + 1);
+    // Without the check (another server given, the default), NXDOMAIN is believed.
+    assert.equal((await resolver().resolve('nothing-here.test', 'TXT')).status, 'nxdomain');
+  });
+
+  it('a resolver that answers nothing (no network) is found out at the first timeout, and the questions waiting for their turn are not sent', async () => {
+    const mute = await startDnsServer({}, { silent: new Set(['com', ...Array.from({ length: 40 }, (_, i) => `q${i}.test`)]) });
+    try {
+      const live = new LiveResolver({ servers: [`127.0.0.1:${mute.port}`], timeoutMs: 200, healthCheck: true, maxConcurrent: 4 });
+      const t0 = Date.now();
+      const all = await Promise.all(Array.from({ length: 40 }, (_, i) => live.resolve(`q${i}.test`, 'TXT')));
+      const took = Date.now() - t0;
+      assert.ok(all.every((a) => a.status === 'error' && /does not answer .*no network\?/.test(a.message)), JSON.stringify(all[0]));
+      // The first four wait out their timeout and the check's; the other 36 are answered without a query.
+      assert.equal(live.queries, 4);
+      assert.ok(took < 1500, `40 questions took ${took} ms (one after another: ${(40 / 4) * 200} ms and more)`);
+    } finally {
+      await mute.close();
+    }
+  });
+
   it('asks each name once, and reports shared includes as duplicates, not loops', async () => {
     const before = new Map(server.queries);
     const tree = await lookupTree('shared.test', resolver());
