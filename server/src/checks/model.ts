@@ -190,10 +190,6 @@ export const dmarcMultipleRecords = rule({
   },
 });
 
-/**
- * Whether `_dmarc.<owner>` or `_dmarc.<parent>` is published here or elsewhere in the workspace;
- * memoised, since siblings share parents.
- */
 const modelCuts = new WeakMap<DnsModel, Map<string | undefined, Map<string, NameCut<ResourceRecord>>>>();
 
 /**
@@ -211,6 +207,10 @@ function occludedHere(model: DnsModel, owner: string, zone: string | undefined):
   return occluderOf(owner, (n) => model.recordsAt(n), (r) => r, (r) => r.zone === zone, zone, names) !== undefined;
 }
 
+/**
+ * Whether `_dmarc.<owner>` or `_dmarc.<parent>` is published here or elsewhere in the workspace;
+ * memoised, since siblings share parents.
+ */
 function dmarcCoverage(dmarcOwners: Set<string>, workspace?: WorkspaceView): (owner: string) => boolean {
   const memo = new Map<string, boolean>();
   const covered = (name: string): boolean => {
