@@ -235,6 +235,8 @@ const trees = new WeakMap<RecordSite, { generation: number; tree: Promise<Lookup
 /** Lookup-tree findings per document, for the version they were computed for. */
 const treeState = new Map<string, { version: number; findings: Finding[] }>();
 const MAX_TREES_PER_DOCUMENT = 200;
+/** SPF trees walked side by side before the server answers what came in meanwhile (checkTrees). */
+const TREES_PER_SLICE = 16;
 
 function resolver(): ChainResolver {
   const offline = !trusted || dnsMode === 'offline';
@@ -258,12 +260,20 @@ async function checkTrees(doc: TextDocument, state: DocState): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
   const sites = (state.analysis?.sites ?? []).filter((a) => a.spf && a.site.owner && a.site.uri === toPath(doc.uri)).slice(0, MAX_TREES_PER_DOCUMENT);
   const sink = new FindingSink({ rules: ruleSettings });
-  // All the document's trees at once (live DNS bounds the queries in flight), their findings in document order:
-  // one tree after another waited a round trip per record for names the workspace cannot answer.
-  const walked = await Promise.all(sites.map((a) => treeOf(a.site).then((tree) => ({ a, tree }), (e: Error) => ({ a, error: e }))));
-  for (const w of walked) {
-    if ('tree' in w) treeFindings(w.a, w.tree, sink);
-    else connection.console.error(`dmarc-lens: SPF tree of ${w.a.site.owner} failed: ${w.error.message}`);
+  // The trees a slice at a time, each slice's side by side (one after another, each waited a round trip
+  // for names the workspace cannot answer), their findings in document order. Between slices the server
+  // answers what came in, and stops when the document has changed: these findings would be stale.
+  for (let i = 0; i < sites.length; i += TREES_PER_SLICE) {
+    if (i > 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (documents.get(doc.uri)?.version !== state.version) return;
+    }
+    const slice = sites.slice(i, i + TREES_PER_SLICE);
+    const walked = await Promise.all(slice.map((a) => treeOf(a.site).then((tree) => ({ a, tree }), (e: Error) => ({ a, error: e }))));
+    for (const w of walked) {
+      if ('tree' in w) treeFindings(w.a, w.tree, sink);
+      else connection.console.error(`dmarc-lens: SPF tree of ${w.a.site.owner} failed: ${w.error.message}`);
+    }
   }
   // Report destinations on other domains the workspace does not hold: whether they authorise is in DNS.
   const file = toPath(doc.uri);

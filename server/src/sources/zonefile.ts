@@ -183,11 +183,13 @@ class Lexer {
     public problems: SourceProblem[],
   ) {
     this.n = text.length;
-    this.lastClose = text.lastIndexOf(')');
   }
 
-  /** Where the last `)` of the text is (-1: none), in a string or comment or not. */
-  private readonly lastClose: number;
+  /** Where the last `)` of the text is (-1: none), in a string or comment or not; found when first needed (a scan of the whole text). */
+  private lastCloseAt: number | undefined;
+  private get lastClose(): number {
+    return (this.lastCloseAt ??= this.text.lastIndexOf(')'));
+  }
 
   token(i: number): Token {
     const f = this.flags[i];
