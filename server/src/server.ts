@@ -100,6 +100,7 @@ import { forgetTerraformFolder, setTerraformWorkspace, terraformCallers, terrafo
 import type { FailureReport } from './reports/failure';
 import { applySuppressions, commentPrefix, editAddsSuppression, SUPPRESSION_WORD, suppressionFix } from './suppress';
 import { LOOKUP_LIMIT, lookupTree, treeLines, type LookupTree, type TreeDiagnostic } from './spf/tree';
+import { nextTurn } from './util/steps';
 import type { OffsetRange, RecordSite } from './types';
 import type { AnalyzedSite } from './checks/rule';
 
@@ -257,7 +258,7 @@ async function checkTrees(doc: TextDocument, state: DocState): Promise<void> {
   // The diagnostics just sent are written on a later turn of the event loop (vscode-jsonrpc queues
   // writes with setImmediate): let that turn come first, so trees answered from the workspace without
   // any network wait do not hold the first diagnostics back.
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  await nextTurn();
   const sites = (state.analysis?.sites ?? []).filter((a) => a.spf && a.site.owner && a.site.uri === toPath(doc.uri)).slice(0, MAX_TREES_PER_DOCUMENT);
   const sink = new FindingSink({ rules: ruleSettings });
   // The trees a slice at a time, each slice's side by side (one after another, each waited a round trip
@@ -265,7 +266,7 @@ async function checkTrees(doc: TextDocument, state: DocState): Promise<void> {
   // answers what came in, and stops when the document has changed: these findings would be stale.
   for (let i = 0; i < sites.length; i += TREES_PER_SLICE) {
     if (i > 0) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
       if (documents.get(doc.uri)?.version !== state.version) return;
     }
     const slice = sites.slice(i, i + TREES_PER_SLICE);
@@ -866,7 +867,7 @@ async function indexWorkspace(): Promise<void> {
     done++;
     if (done % 20 === 0) {
       progress?.report(Math.round((done / files.length) * 100), `${done}/${files.length} files`);
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
     }
   }
   await indexReports(false);
