@@ -117,6 +117,13 @@ export interface ResourceRecord {
    * domain, or a stand-in for one named by an expression: util/zonenames). Zone files say it with an SOA.
    */
   zone?: string;
+  /**
+   * Infrastructure as code whose resource is the whole record set of its name and type (Route 53,
+   * Cloud DNS, Azure DNS): that resource's address and where it starts, the module it is in (a
+   * Terraform folder, a CloudFormation template), the zone as the resource writes it, and its routing
+   * identifier (Route 53's `set_identifier`), which tell record sets apart.
+   */
+  recordSet?: { resource: string; at: number; module: string; tool: 'terraform' | 'cloudformation'; zoneRef: string; routing?: string };
 }
 
 export interface TextEdit {

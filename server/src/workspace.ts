@@ -8,6 +8,8 @@
  */
 import type { AnalyzedSite } from './checks/rule';
 import { cnameTarget } from './records/cname';
+import { isNullMx } from './checks/nullmx';
+import { isSetRecord, resourceId, setKey, type SetRecord } from './records/recordset';
 import { occluderOf, type NameCut, type Occluder } from './records/zonecut';
 import type { ResourceRecord } from './types';
 
@@ -50,12 +52,20 @@ export class WorkspaceIndex {
     this.files.set(uri, { records, sites, format });
     this.pending.add(uri);
     this.cuts = undefined;
+    this.hiding = undefined;
+    this.nullMx = undefined;
+    this.policies = undefined;
+    this.sets = undefined;
   }
 
   delete(uri: string): void {
     this.files.delete(uri);
     this.pending.add(uri);
     this.cuts = undefined;
+    this.hiding = undefined;
+    this.nullMx = undefined;
+    this.policies = undefined;
+    this.sets = undefined;
   }
 
   /** Whether any file has NS records at a name other than its SOA's, or a DNAME: else nothing is occluded. */
@@ -115,6 +125,94 @@ export class WorkspaceIndex {
       }
     }
     return this.cuts && occluderOf(owner, (n) => this.at(n), (e) => e.record, this.mine(uri, zone), zone, this.namesCut(uri, zone)) !== undefined;
+  }
+
+  /** The files with a record that can hide names of a zone infrastructure as code names (an NS record below its name, a DNAME), by zone. */
+  private hiding?: Map<string, Set<string>>;
+
+  /**
+   * Whether a file other than those in `except` has a record that can hide names of the zone `zone`,
+   * which infrastructure as code names (ResourceRecord.zone): an NS record below the zone's name, or a
+   * DNAME. Without one, no walk up from an owner of that zone finds anything (records/zonecut).
+   */
+  hidesIn(zone: string, except?: ReadonlySet<string>): boolean {
+    if (!this.hiding) {
+      this.hiding = new Map();
+      for (const [uri, f] of this.files)
+        for (const r of f.records) {
+          if (r.zone === undefined || r.owner === undefined || !(r.type === 'DNAME' || (r.type === 'NS' && r.owner !== r.zone))) continue;
+          let files = this.hiding.get(r.zone);
+          if (!files) this.hiding.set(r.zone, (files = new Set()));
+          files.add(uri);
+        }
+    }
+    const files = this.hiding.get(zone);
+    if (files) for (const uri of files) if (!except?.has(uri)) return true;
+    return false;
+  }
+
+  /** The owners with a null MX (`MX 0 .`) in any file. */
+  private nullMx?: Set<string>;
+
+  /** Whether any file has a null MX (`MX 0 .`, RFC 7505) at `owner` (most workspaces have none). */
+  hasNullMx(owner: string): boolean {
+    if (!this.nullMx) {
+      this.nullMx = new Set();
+      for (const f of this.files.values()) for (const r of f.records) if (r.type === 'MX' && r.owner !== undefined && isNullMx(r)) this.nullMx.add(r.owner);
+    }
+    return this.nullMx.has(owner);
+  }
+
+  /** Per record set that infrastructure as code writes whole (records/recordset), the records of each resource that writes it. */
+  private sets?: Map<string, Map<string, IndexEntry[]>>;
+
+  /** The resources of files other than those in `except` that write the record set `key` (records/recordset setKey), each by its first record. */
+  recordSets(key: string, except?: ReadonlySet<string>): SetRecord[] {
+    if (!this.sets) {
+      this.sets = new Map();
+      for (const [uri, f] of this.files)
+        for (const record of f.records) {
+          if (!isSetRecord(record)) continue;
+          const k = setKey(record);
+          let resources = this.sets.get(k);
+          if (!resources) this.sets.set(k, (resources = new Map()));
+          const id = resourceId(record);
+          const list = resources.get(id);
+          if (!list) resources.set(id, [{ uri, record }]);
+          else if (list[list.length - 1].uri !== uri) list.push({ uri, record });
+        }
+    }
+    const out: SetRecord[] = [];
+    for (const list of this.sets.get(key)?.values() ?? []) {
+      const e = except ? list.find((x) => !except.has(x.uri)) : list[0];
+      if (e) out.push(e.record as SetRecord);
+    }
+    return out;
+  }
+
+  /** Per owner and kind of policy record: the values of those records, known whole, in any file. */
+  private policies?: Map<string, Map<string, Set<string>>>;
+
+  /**
+   * Whether every SPF, DMARC… record (`kind`) at `owner` in the workspace whose value is known whole
+   * (records/holes) has the value `value`: then no other file defines it differently.
+   */
+  agreesEverywhere(owner: string, kind: string, value: string): boolean {
+    if (!this.policies) {
+      this.policies = new Map();
+      for (const f of this.files.values())
+        for (const s of f.sites) {
+          const o = s.site.owner;
+          if (o === undefined || !s.kind || s.site.holes) continue;
+          let kinds = this.policies.get(o);
+          if (!kinds) this.policies.set(o, (kinds = new Map()));
+          let values = kinds.get(s.kind);
+          if (!values) kinds.set(s.kind, (values = new Set()));
+          values.add(s.site.value);
+        }
+    }
+    const values = this.policies.get(owner)?.get(kind);
+    return values === undefined || (values.size === 1 && values.has(value));
   }
 
   /** What each name holds that can hide others, for the walks up of one file's (or one zone's) owners: read once per name until the next change. */

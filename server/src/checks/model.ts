@@ -26,6 +26,7 @@ import { isNullMx, nullMxRules, sendsNoMail, takesNoMail } from './nullmx';
 import { hostRecords, hostRules } from './hosts';
 import { rrsetTtlMismatch } from './rrset';
 import { occludedRecord } from './occluded';
+import { duplicateRecordSet } from './recordset';
 import { dkimCnameTargetNoKey } from './dkimcname';
 import { dkimEd25519Only } from './dkimkeys';
 
@@ -475,6 +476,8 @@ export const conflictingDefinitions = rule({
     if (!model.workspace) return;
     for (const s of model.sites) {
       if (!s.kind || s.kind === 'senderid' || s.site.owner === undefined || !s.site.owner.includes('.')) continue;
+      // Every file that defines it has this value (a record copied into several files): nothing to compare.
+      if (!s.site.holes && model.workspace.agreesEverywhere?.(s.site.owner, s.kind, s.site.value)) continue;
       // A value with parts not known statically (records/holes) may be the same as this one.
       const other = model.workspace.at(s.site.owner).find((e) => e.site !== undefined && e.site.kind === s.kind && !e.site.site.holes && e.site.site.value !== s.site.value && e.uri !== s.site.uri);
       if (!other) continue;
@@ -692,6 +695,7 @@ export const modelRules: ModelRule[] = [
   cnameAndOtherData,
   rrsetTtlMismatch,
   occludedRecord,
+  duplicateRecordSet,
   ...nullMxRules,
   ...hostRules,
   dkimCnameTargetNoKey,

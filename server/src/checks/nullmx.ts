@@ -103,7 +103,8 @@ export const nullMxSender: ModelRule = {
       const here = local.get(owner);
       const mx = here ? [...here.nulls, ...here.others] : [];
       if (!here) {
-        // Most names have no null MX: the workspace is asked only for names with SPF.
+        // Most names have no null MX: the workspace is asked only for names with SPF, and its records only when some file has one there.
+        if (model.workspace?.hasNullMx?.(owner) === false) continue;
         const elsewhere = workspaceMx(model, owner);
         if (!elsewhere.some(isNullMx)) continue;
         mx.push(...elsewhere);

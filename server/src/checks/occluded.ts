@@ -86,7 +86,22 @@ export const occludedRecord: ModelRule = {
     if (apexes.size === 0 && !named) return;
     // Nothing to hide anything: no NS record below an apex, no DNAME (most zones), and no other file a delegation of the named zone could be in.
     const hides = (r: ResourceRecord) => r.owner !== undefined && (r.type === 'DNAME' || (r.type === 'NS' && (r.zone !== undefined ? r.owner !== r.zone : !apexes.has(r.owner))));
-    if (!model.records.some(hides) && !(named && model.workspace)) return;
+    // The zones named by infrastructure as code that this file has such a record for.
+    const hidingHere = new Set<string>();
+    let hiding = false;
+    for (const r of model.records)
+      if (hides(r)) {
+        hiding = true;
+        if (r.zone !== undefined) hidingHere.add(r.zone);
+      }
+    if (!hiding && !(named && model.workspace)) return;
+    /** Whether a record of a named zone could be hidden: that zone has an NS record below its name or a DNAME, here or in another file. */
+    const zoneHides = new Map<string, boolean>();
+    const mayHide = (zone: string) => {
+      let h = zoneHides.get(zone);
+      if (h === undefined) zoneHides.set(zone, (h = hidingHere.has(zone) || (model.workspace?.hidesIn?.(zone) ?? true)));
+      return h;
+    };
     // The records at a name the walk up from an owner reads: this file's, and for a zone named by infrastructure
     // as code, those of every file of the workspace (a Terraform module's delegation may be in another of its files).
     const own = (n: string) => model.recordsAt(n);
@@ -104,6 +119,8 @@ export const occludedRecord: ModelRule = {
       const zone = r.zone;
       let mine = unzoned;
       if (zone !== undefined) {
+        // Nothing in the zone, in any file, can hide a name of it (the walk reads the zone's records only).
+        if (!mayHide(zone)) continue;
         mine = inZone.get(zone) ?? ((x) => x.zone === zone);
         inZone.set(zone, mine);
       }

@@ -7,6 +7,7 @@ import type { DkimRecord } from '../records/dkim';
 import type { SmtpTlsRecord } from '../records/smtptls';
 import type { DmarcRecord } from '../records/dmarc';
 import type { SpfRecord } from '../records/spf';
+import type { SetRecord } from '../records/recordset';
 import type { Fix, OffsetRange, RecordSite, ResourceRecord, Severity, TextEdit } from '../types';
 
 export type RuleKind = 'spf' | 'dmarc' | 'dkim' | 'bimi' | 'tlsrpt' | 'mta-sts' | 'zone' | 'sender';
@@ -107,6 +108,14 @@ export interface WorkspaceView {
   under?(suffix: string): { uri: string; record: ResourceRecord }[];
   /** Whether the file `uri` holds `owner` where its zone never serves it: at or below its own delegation, or below a DNAME. */
   occluded?(uri: string, owner: string, zone?: string): boolean;
+  /** Whether another file has a record that can hide names of a zone infrastructure as code names (an NS record below its name, a DNAME). */
+  hidesIn?(zone: string): boolean;
+  /** Whether any file, this one included, has a null MX (`MX 0 .`) at `owner`: false says no other file has. */
+  hasNullMx?(owner: string): boolean;
+  /** Whether every record of this kind at `owner`, in any file, whose value is known whole has this value: true says no other file has another. */
+  agreesEverywhere?(owner: string, kind: string, value: string): boolean;
+  /** The resources of other files that write the record set `key` (records/recordset), each by its first record. */
+  recordSets?(key: string): SetRecord[];
 }
 
 /** Every record of one zone (its includes too), for checks across records, plus the workspace. */

@@ -1422,6 +1422,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
   for (const [b, ctx] of instances) {
     const mark = out.records.length;
     let zoneOfInstance: string | undefined;
+    let recordSet: ResourceRecord['recordSet'];
     try {
       const kind = b.labels[0];
       const spec = RECORD_KINDS[kind];
@@ -1447,6 +1448,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
       const whole = written || (known === undefined && name !== undefined && underStandIn(name) && !(standIn !== undefined && (normalize(name) === standIn || normalize(name).endsWith(`.${standIn}`))));
       const zone = known ?? standIn;
       zoneOfInstance = zone === undefined ? undefined : normalize(zone);
+      recordSet = recordSetOf(b, ctx, uri);
       if (standIn !== undefined && !whole && !standIns.has(standIn)) standIns.set(standIn, zoneAttr!);
       const owner = whole ? normalize(name!) : ownerOf(name ?? (nameAttr ? undefined : '@'), zone);
       // A computed name whose end is written: the SES pattern `"${…dkim_tokens[count.index]}._domainkey"`.
@@ -1613,6 +1615,7 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
     } finally {
       // The zone each record is in, when named (a stand-in for one named by an expression): records/zonecut and zone/occluded-record read delegations within it.
       if (zoneOfInstance !== undefined) for (let k = mark; k < out.records.length; k++) out.records[k].zone ??= zoneOfInstance;
+      if (recordSet !== undefined) for (let k = mark; k < out.records.length; k++) out.records[k].recordSet ??= recordSet;
     }
   }
   // Once per zone named by an expression that holds an SPF, DMARC or DKIM record: what is and is not checked.
@@ -1622,6 +1625,39 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
     note({ start: attr.start, end: attr.end }, `The zone of these records is not known statically (${expr}), so their names are checked relative to it (shown as ${showNames(zone)}); checks that need the domain itself (its Organizational Domain, where reports may go) are skipped.`);
   }
   return ctx;
+}
+
+/** The module a file is in: its folder. */
+function moduleOf(uri: string): string {
+  try {
+    return path.dirname(path.resolve(uri));
+  } catch {
+    return uri;
+  }
+}
+
+/** Resources that are the whole record set of their name and type, and the attributes that name their zone. */
+const RECORD_SET_ZONE: Record<string, string[]> = {
+  aws_route53_record: ['zone_id'],
+  google_dns_record_set: ['managed_zone', 'project'],
+  azurerm_dns_txt_record: ['zone_name', 'resource_group_name'],
+  azurerm_dns_mx_record: ['zone_name', 'resource_group_name'],
+  azurerm_dns_a_record: ['zone_name', 'resource_group_name'],
+  azurerm_dns_aaaa_record: ['zone_name', 'resource_group_name'],
+  azurerm_dns_cname_record: ['zone_name', 'resource_group_name'],
+};
+
+/** What makes the record set of a resource that is one (ResourceRecord.recordSet): its address, its zone as written, its routing identifier. */
+function recordSetOf(b: Block, ctx: Context, uri: string): ResourceRecord['recordSet'] {
+  const kind = b.labels[0];
+  const zoneAttrs = RECORD_SET_ZONE[kind];
+  if (!zoneAttrs || !b.labels[1]) return undefined;
+  const written = (a: Attribute | undefined) => a?.value.filter((t) => t.kind !== 'newline').map((t) => t.text).join('').trim();
+  const zoneRef = zoneAttrs.map((a) => written(b.attributes.get(a)) ?? '').join('\u0000');
+  if (!written(b.attributes.get(zoneAttrs[0]))) return undefined;
+  const instance = ctx.each !== undefined ? `[${JSON.stringify(ctx.each.key)}]` : ctx.count !== undefined ? `[${ctx.count}]` : '';
+  const routing = kind === 'aws_route53_record' ? written(b.attributes.get('set_identifier')) : undefined;
+  return { resource: `${kind}.${b.labels[1]}${instance}`, at: b.start, module: moduleOf(uri), tool: 'terraform', zoneRef, ...(routing !== undefined ? { routing } : {}) };
 }
 
 /** The attribute that holds a record resource's values, by resource kind. */
@@ -1901,12 +1937,29 @@ function definitions(ref: string, blocks: readonly Block[], tfvars?: ReadonlyMap
   // A root module's tfvars value is the variable's, not its default.
   const given = m[1] === 'var' ? tfvars?.get(m[2]) : undefined;
   if (given) return [given];
-  const out: Attribute[] = [];
-  for (const b of blocks) {
-    const a = m[1] === 'local' ? (b.type === 'locals' ? b.attributes.get(m[2]) : undefined) : b.type === 'variable' && b.labels[0] === m[2] ? b.attributes.get('default') : undefined;
-    if (a) out.push(a);
+  return definitionIndex(blocks).get(`${m[1]}.${m[2]}`) ?? [];
+}
+
+/** Per list of blocks: the attributes each `local.x` and `var.x` refers to, in order (a module of many files asks it many times). */
+const definitionIndexes = new WeakMap<readonly Block[], { length: number; index: Map<string, Attribute[]> }>();
+
+function definitionIndex(blocks: readonly Block[]): Map<string, Attribute[]> {
+  let known = definitionIndexes.get(blocks);
+  if (known?.length !== blocks.length) {
+    const index = new Map<string, Attribute[]>();
+    const add = (key: string, a: Attribute | undefined) => {
+      if (!a) return;
+      const list = index.get(key);
+      if (list) list.push(a);
+      else index.set(key, [a]);
+    };
+    for (const b of blocks) {
+      if (b.type === 'locals') for (const [k, a] of b.attributes) add(`local.${k}`, a);
+      else if (b.type === 'variable' && b.labels[0]) add(`var.${b.labels[0]}`, b.attributes.get('default'));
+    }
+    definitionIndexes.set(blocks, (known = { length: blocks.length, index }));
   }
-  return out;
+  return known.index;
 }
 
 function definitionToken(ref: string, blocks: readonly Block[], tfvars?: ReadonlyMap<string, Attribute>): Token | undefined {

@@ -14,7 +14,7 @@ import { SourceMap } from '../sourcemap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import type { OffsetRange, RecordSite, ResourceRecord } from '../types';
 import { charStrings, octodnsUnescape, type Decoded } from './layers';
 import { decodeScalar, get, makeSite, scalarHost, str } from './yamlscalar';
@@ -425,12 +425,19 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
     return out;
   };
   /** Reads records with the zone `HostedZoneName` names (on the record set, or its group) as theirs (ResourceRecord.zone). */
-  const inZone = (props: YAMLMap, group: YAMLMap | undefined, read: () => void) => {
+  const inZone = (props: YAMLMap, group: YAMLMap | undefined, read: () => void, resource: string, at: number) => {
     const mark = out.records.length;
     read();
     const name = str(get(props, 'HostedZoneName')) ?? (group && str(get(group, 'HostedZoneName')));
     const zone = name?.trim().toLowerCase().replace(/\.$/, '');
     if (zone && zone.includes('.')) for (let k = mark; k < out.records.length; k++) out.records[k].zone = zone;
+    // The record set it writes whole (records/recordset): the zone as written, by id or by name.
+    const written = (n: unknown) => (isNode(n) && n.range ? text.slice(n.range[0], n.range[1]).trim() : undefined);
+    const zoneRef = written(get(props, 'HostedZoneId')) ?? written(get(props, 'HostedZoneName')) ?? (group && (written(get(group, 'HostedZoneId')) ?? written(get(group, 'HostedZoneName'))));
+    if (zoneRef === undefined) return;
+    const routing = written(get(props, 'SetIdentifier'));
+    const recordSet = { resource, at, module: uri, tool: 'cloudformation' as const, zoneRef, ...(routing !== undefined ? { routing } : {}) };
+    for (let k = mark; k < out.records.length; k++) out.records[k].recordSet = recordSet;
   };
   const recordSet = (props: YAMLMap) => {
     const nameNode = get(props, 'Name');
@@ -558,10 +565,12 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
     const type = str(get(res, 'Type'));
     const props = get(res, 'Properties');
     if (!isMap(props)) continue;
-    if (type === 'AWS::Route53::RecordSet') inZone(props, undefined, () => recordSet(props));
+    const id = String((pair.key as Scalar)?.value ?? pair.key);
+    const at = props.range?.[0] ?? 0;
+    if (type === 'AWS::Route53::RecordSet') inZone(props, undefined, () => recordSet(props), id, at);
     else if (type === 'AWS::Route53::RecordSetGroup') {
       const sets = get(props, 'RecordSets');
-      if (isSeq(sets)) for (const s of sets.items) if (isMap(s)) inZone(s, props, () => recordSet(s));
+      if (isSeq(sets)) sets.items.forEach((s, i) => isMap(s) && inZone(s, props, () => recordSet(s), `${id}.RecordSets[${i}]`, s.range?.[0] ?? at));
     }
   }
   // Once per parameter that record names end with, when an SPF, DMARC or DKIM record is among them.
