@@ -439,7 +439,7 @@ export function dropSuperseded(findings: Finding[]): void {
 
 /** The rest of the workspace as the cross-record rules see it: the files in `own` (the one being checked and its includes) supply their own records. */
 function viewOf(ws: WorkspaceIndex, own: ReadonlySet<string>): WorkspaceView {
-  return { at: (owner) => ws.at(owner, own), cnamesTo: (name) => ws.cnamesTo(name, own), under: (suffix) => ws.under(suffix), occluded: (uri, owner, zone) => ws.occluded(uri, owner, zone), hidesIn: (zone) => ws.hidesIn(zone, own), hasNullMx: (owner) => ws.hasNullMx(owner), agreesEverywhere: (owner, kind, value) => ws.agreesEverywhere(owner, kind, value), recordSets: (key) => ws.recordSets(key, own) };
+  return { at: (owner) => ws.at(owner, own), cnamesTo: (name) => ws.cnamesTo(name, own), under: (suffix) => ws.under(suffix), occluded: (uri, owner, zone) => ws.occluded(uri, owner, zone), hidesIn: (zone) => ws.hidesIn(zone, own), hasNullMx: (owner) => ws.hasNullMx(owner, own), agreesEverywhere: (owner, kind, value) => ws.agreesEverywhere(owner, kind, value, own), recordSets: (key) => ws.recordSets(key, own) };
 }
 
 export function collectModel(records: ResourceRecord[], sites: AnalyzedSite[], enabled: (id: string) => boolean, workspace?: WorkspaceView, texts?: ReadonlyMap<string, string>): RawFinding[] {

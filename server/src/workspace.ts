@@ -38,6 +38,43 @@ const NONE_BELOW: IndexEntry[][] = [];
 /** under() questions answered by a scan of every owner before it builds a map for them (ownersBelow). */
 const UNDER_SCANS = 8;
 
+/**
+ * Facts files state, by group and value, and which files state each (with an item of theirs): kept per
+ * file, so a file read again replaces only what it said.
+ */
+class Facts<T> {
+  private readonly byGroup = new Map<string, Map<string, Map<string, T>>>();
+  private readonly byFile = new Map<string, [string, string][]>();
+
+  /** What a file states now, in place of what it stated before (the first item per group and value is kept). */
+  replace(uri: string, facts: readonly (readonly [group: string, value: string, item: T])[]): void {
+    for (const [group, value] of this.byFile.get(uri) ?? []) {
+      const values = this.byGroup.get(group)!;
+      const files = values.get(value)!;
+      files.delete(uri);
+      if (files.size === 0) values.delete(value);
+      if (values.size === 0) this.byGroup.delete(group);
+    }
+    const mine: [string, string][] = [];
+    for (const [group, value, item] of facts) {
+      let values = this.byGroup.get(group);
+      if (!values) this.byGroup.set(group, (values = new Map()));
+      let files = values.get(value);
+      if (!files) values.set(value, (files = new Map()));
+      if (files.has(uri)) continue;
+      files.set(uri, item);
+      mine.push([group, value]);
+    }
+    if (mine.length) this.byFile.set(uri, mine);
+    else this.byFile.delete(uri);
+  }
+
+  /** The values stated in a group, each with the files that state it. */
+  group(group: string): ReadonlyMap<string, ReadonlyMap<string, T>> | undefined {
+    return this.byGroup.get(group);
+  }
+}
+
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileEntry>();
   /** What each file put into `byOwner`, to take it out again. */
@@ -52,20 +89,14 @@ export class WorkspaceIndex {
     this.files.set(uri, { records, sites, format });
     this.pending.add(uri);
     this.cuts = undefined;
-    this.hiding = undefined;
-    this.nullMx = undefined;
-    this.policies = undefined;
-    this.sets = undefined;
+    this.staleFacts.add(uri);
   }
 
   delete(uri: string): void {
     this.files.delete(uri);
     this.pending.add(uri);
     this.cuts = undefined;
-    this.hiding = undefined;
-    this.nullMx = undefined;
-    this.policies = undefined;
-    this.sets = undefined;
+    this.staleFacts.add(uri);
   }
 
   /** Whether any file has NS records at a name other than its SOA's, or a DNAME: else nothing is occluded. */
@@ -127,8 +158,40 @@ export class WorkspaceIndex {
     return this.cuts && occluderOf(owner, (n) => this.at(n), (e) => e.record, this.mine(uri, zone), zone, this.namesCut(uri, zone)) !== undefined;
   }
 
-  /** The files with a record that can hide names of a zone infrastructure as code names (an NS record below its name, a DNAME), by zone. */
-  private hiding?: Map<string, Set<string>>;
+  /** What each file says that the cross-file rules ask before reading every file's records at a name (see readFacts). */
+  private readonly facts = { hiding: new Facts<true>(), nullMx: new Facts<true>(), policies: new Facts<true>(), sets: new Facts<ResourceRecord>() };
+  /** Files whose facts are to be read again (set or deleted since). */
+  private readonly staleFacts = new Set<string>();
+
+  /**
+   * Brings the facts up to date: those of each file set or deleted since are read again (a keystroke
+   * in one document reads that document's records, not the workspace's), but for the files in `except`,
+   * which every question leaves out (the file being checked supplies its own records).
+   */
+  private readFacts(except?: ReadonlySet<string>): typeof this.facts {
+    for (const uri of this.staleFacts) {
+      if (except?.has(uri)) continue;
+      const f = this.files.get(uri);
+      const hiding: [string, string, true][] = [];
+      const nullMx: [string, string, true][] = [];
+      const policies: [string, string, true][] = [];
+      const sets: [string, string, ResourceRecord][] = [];
+      for (const r of f?.records ?? []) {
+        if (r.owner === undefined) continue;
+        // An NS record below the zone infrastructure as code names, or a DNAME: it can hide names of that zone.
+        if (r.zone !== undefined && (r.type === 'DNAME' || (r.type === 'NS' && r.owner !== r.zone))) hiding.push([r.zone, '', true]);
+        else if (r.type === 'MX' && isNullMx(r)) nullMx.push([r.owner, '', true]);
+        if (isSetRecord(r)) sets.push([setKey(r), resourceId(r), r]);
+      }
+      for (const site of f?.sites ?? []) if (site.site.owner !== undefined && site.kind && !site.site.holes) policies.push([`${site.site.owner}\u0000${site.kind}`, site.site.value, true]);
+      this.facts.hiding.replace(uri, hiding);
+      this.facts.nullMx.replace(uri, nullMx);
+      this.facts.policies.replace(uri, policies);
+      this.facts.sets.replace(uri, sets);
+      this.staleFacts.delete(uri);
+    }
+    return this.facts;
+  }
 
   /**
    * Whether a file other than those in `except` has a record that can hide names of the zone `zone`,
@@ -136,83 +199,37 @@ export class WorkspaceIndex {
    * DNAME. Without one, no walk up from an owner of that zone finds anything (records/zonecut).
    */
   hidesIn(zone: string, except?: ReadonlySet<string>): boolean {
-    if (!this.hiding) {
-      this.hiding = new Map();
-      for (const [uri, f] of this.files)
-        for (const r of f.records) {
-          if (r.zone === undefined || r.owner === undefined || !(r.type === 'DNAME' || (r.type === 'NS' && r.owner !== r.zone))) continue;
-          let files = this.hiding.get(r.zone);
-          if (!files) this.hiding.set(r.zone, (files = new Set()));
-          files.add(uri);
-        }
-    }
-    const files = this.hiding.get(zone);
-    if (files) for (const uri of files) if (!except?.has(uri)) return true;
+    const files = this.readFacts(except).hiding.group(zone)?.get('');
+    if (files) for (const uri of files.keys()) if (!except?.has(uri)) return true;
     return false;
   }
 
-  /** The owners with a null MX (`MX 0 .`) in any file. */
-  private nullMx?: Set<string>;
-
-  /** Whether any file has a null MX (`MX 0 .`, RFC 7505) at `owner` (most workspaces have none). */
-  hasNullMx(owner: string): boolean {
-    if (!this.nullMx) {
-      this.nullMx = new Set();
-      for (const f of this.files.values()) for (const r of f.records) if (r.type === 'MX' && r.owner !== undefined && isNullMx(r)) this.nullMx.add(r.owner);
-    }
-    return this.nullMx.has(owner);
+  /** Whether a file other than those in `except` has a null MX (`MX 0 .`, RFC 7505) at `owner` (most workspaces have none). */
+  hasNullMx(owner: string, except?: ReadonlySet<string>): boolean {
+    const files = this.readFacts(except).nullMx.group(owner)?.get('');
+    if (files) for (const uri of files.keys()) if (!except?.has(uri)) return true;
+    return false;
   }
-
-  /** Per record set that infrastructure as code writes whole (records/recordset), the records of each resource that writes it. */
-  private sets?: Map<string, Map<string, IndexEntry[]>>;
 
   /** The resources of files other than those in `except` that write the record set `key` (records/recordset setKey), each by its first record. */
   recordSets(key: string, except?: ReadonlySet<string>): SetRecord[] {
-    if (!this.sets) {
-      this.sets = new Map();
-      for (const [uri, f] of this.files)
-        for (const record of f.records) {
-          if (!isSetRecord(record)) continue;
-          const k = setKey(record);
-          let resources = this.sets.get(k);
-          if (!resources) this.sets.set(k, (resources = new Map()));
-          const id = resourceId(record);
-          const list = resources.get(id);
-          if (!list) resources.set(id, [{ uri, record }]);
-          else if (list[list.length - 1].uri !== uri) list.push({ uri, record });
-        }
-    }
     const out: SetRecord[] = [];
-    for (const list of this.sets.get(key)?.values() ?? []) {
-      const e = except ? list.find((x) => !except.has(x.uri)) : list[0];
-      if (e) out.push(e.record as SetRecord);
-    }
+    for (const files of this.readFacts(except).sets.group(key)?.values() ?? [])
+      for (const [uri, record] of files)
+        if (!except?.has(uri)) {
+          out.push(record as SetRecord);
+          break;
+        }
     return out;
   }
 
-  /** Per owner and kind of policy record: the values of those records, known whole, in any file. */
-  private policies?: Map<string, Map<string, Set<string>>>;
-
   /**
-   * Whether every SPF, DMARC… record (`kind`) at `owner` in the workspace whose value is known whole
-   * (records/holes) has the value `value`: then no other file defines it differently.
+   * Whether every SPF, DMARC… record (`kind`) at `owner` in the files other than those in `except`
+   * whose value is known whole (records/holes) has the value `value`: then none defines it differently.
    */
-  agreesEverywhere(owner: string, kind: string, value: string): boolean {
-    if (!this.policies) {
-      this.policies = new Map();
-      for (const f of this.files.values())
-        for (const s of f.sites) {
-          const o = s.site.owner;
-          if (o === undefined || !s.kind || s.site.holes) continue;
-          let kinds = this.policies.get(o);
-          if (!kinds) this.policies.set(o, (kinds = new Map()));
-          let values = kinds.get(s.kind);
-          if (!values) kinds.set(s.kind, (values = new Set()));
-          values.add(s.site.value);
-        }
-    }
-    const values = this.policies.get(owner)?.get(kind);
-    return values === undefined || (values.size === 1 && values.has(value));
+  agreesEverywhere(owner: string, kind: string, value: string, except?: ReadonlySet<string>): boolean {
+    for (const [v, files] of this.readFacts(except).policies.group(`${owner}\u0000${kind}`) ?? []) if (v !== value) for (const uri of files.keys()) if (!except?.has(uri)) return false;
+    return true;
   }
 
   /** What each name holds that can hide others, for the walks up of one file's (or one zone's) owners: read once per name until the next change. */

@@ -93,6 +93,7 @@ export const occludedRecord: ModelRule = {
       if (hides(r)) {
         hiding = true;
         if (r.zone !== undefined) hidingHere.add(r.zone);
+        else if (!named) break; // a zone file's: one says enough
       }
     if (!hiding && !(named && model.workspace)) return;
     /** Whether a record of a named zone could be hidden: that zone has an NS record below its name or a DNAME, here or in another file. */

@@ -69,7 +69,8 @@ export const duplicateRecordSet: ModelRule = {
       const id = resourceId(r);
       if (resources.size < 2 || reported.has(id) || resources.get(id)!.uri !== r.uri) continue;
       reported.add(id);
-      const others = [...resources.values()].filter((o) => resourceId(o) !== id);
+      // In file and document order, whatever order the files were read in.
+      const others = [...resources.values()].filter((o) => resourceId(o) !== id).sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.recordSet.at - b.recordSet.at));
       const p = provider(r.recordSet, others.length > 1);
       const named = (o: SetRecord) => `\`${o.recordSet.resource}\`${o.uri !== r.uri ? ` (in ${path.basename(o.uri)})` : ''}`;
       const shown = others.length > MAX_NAMED ? `${others.slice(0, MAX_NAMED).map(named).join(', ')} and ${others.length - MAX_NAMED} more` : others.map(named).join(', ');

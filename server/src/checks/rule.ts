@@ -110,9 +110,9 @@ export interface WorkspaceView {
   occluded?(uri: string, owner: string, zone?: string): boolean;
   /** Whether another file has a record that can hide names of a zone infrastructure as code names (an NS record below its name, a DNAME). */
   hidesIn?(zone: string): boolean;
-  /** Whether any file, this one included, has a null MX (`MX 0 .`) at `owner`: false says no other file has. */
+  /** Whether another file has a null MX (`MX 0 .`) at `owner`. */
   hasNullMx?(owner: string): boolean;
-  /** Whether every record of this kind at `owner`, in any file, whose value is known whole has this value: true says no other file has another. */
+  /** Whether every record of this kind at `owner` in the other files whose value is known whole has this value (none has another). */
   agreesEverywhere?(owner: string, kind: string, value: string): boolean;
   /** The resources of other files that write the record set `key` (records/recordset), each by its first record. */
   recordSets?(key: string): SetRecord[];
