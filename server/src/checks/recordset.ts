@@ -3,8 +3,8 @@
  * DNS keep one record set per name and type in a zone, and their Terraform resources each manage a
  * whole set: a second resource for the same name and type fails to apply, or, where the provider lets
  * it overwrite, takes the first one's values away on every apply; a CloudFormation stack with two such
- * record sets fails to deploy. The usual victim is a TXT record
- * set: the SPF record in one resource, a site verification string in another.
+ * record sets fails to deploy. The usual victim is a TXT record set: the SPF record in one resource, a
+ * site verification string in another.
  */
 import * as path from 'node:path';
 import { isSetRecord, resourceId, setKey, type SetRecord } from '../records/recordset';

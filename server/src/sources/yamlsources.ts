@@ -424,7 +424,11 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
     walk(get(conditions, key));
     return out;
   };
-  /** Reads records with the zone `HostedZoneName` names (on the record set, or its group) as theirs (ResourceRecord.zone). */
+  /**
+   * Reads records with the zone `HostedZoneName` names (on the record set, or its group) as theirs
+   * (ResourceRecord.zone), and the record set of the resource (`resource`, its logical id) as the one
+   * they are in (ResourceRecord.recordSet).
+   */
   const inZone = (props: YAMLMap, group: YAMLMap | undefined, read: () => void, resource: string, at: number) => {
     const mark = out.records.length;
     read();
@@ -436,8 +440,8 @@ export function readCloudFormation(text: string, uri: string, doc?: Document): Z
     const zoneRef = written(get(props, 'HostedZoneId')) ?? written(get(props, 'HostedZoneName')) ?? (group && (written(get(group, 'HostedZoneId')) ?? written(get(group, 'HostedZoneName'))));
     if (zoneRef === undefined) return;
     const routing = written(get(props, 'SetIdentifier'));
-    const recordSet = { resource, at, module: uri, tool: 'cloudformation' as const, zoneRef, ...(routing !== undefined ? { routing } : {}) };
-    for (let k = mark; k < out.records.length; k++) out.records[k].recordSet = recordSet;
+    const set = { resource, at, module: uri, tool: 'cloudformation' as const, zoneRef, ...(routing !== undefined ? { routing } : {}) };
+    for (let k = mark; k < out.records.length; k++) out.records[k].recordSet = set;
   };
   const recordSet = (props: YAMLMap) => {
     const nameNode = get(props, 'Name');
