@@ -73,6 +73,12 @@ class Facts<T> {
   group(group: string): ReadonlyMap<string, ReadonlyMap<string, T>> | undefined {
     return this.byGroup.get(group);
   }
+
+  /** The item of the first file other than those in `except` that states `value` in `group`. */
+  first(group: string, value: string, except?: ReadonlySet<string>): T | undefined {
+    for (const [uri, item] of this.byGroup.get(group)?.get(value) ?? []) if (!except?.has(uri)) return item;
+    return undefined;
+  }
 }
 
 export class WorkspaceIndex {
@@ -199,27 +205,22 @@ export class WorkspaceIndex {
    * DNAME. Without one, no walk up from an owner of that zone finds anything (records/zonecut).
    */
   hidesIn(zone: string, except?: ReadonlySet<string>): boolean {
-    const files = this.readFacts(except).hiding.group(zone)?.get('');
-    if (files) for (const uri of files.keys()) if (!except?.has(uri)) return true;
-    return false;
+    return this.readFacts(except).hiding.first(zone, '', except) !== undefined;
   }
 
   /** Whether a file other than those in `except` has a null MX (`MX 0 .`, RFC 7505) at `owner` (most workspaces have none). */
   hasNullMx(owner: string, except?: ReadonlySet<string>): boolean {
-    const files = this.readFacts(except).nullMx.group(owner)?.get('');
-    if (files) for (const uri of files.keys()) if (!except?.has(uri)) return true;
-    return false;
+    return this.readFacts(except).nullMx.first(owner, '', except) !== undefined;
   }
 
   /** The resources of files other than those in `except` that write the record set `key` (records/recordset setKey), each by its first record. */
   recordSets(key: string, except?: ReadonlySet<string>): SetRecord[] {
+    const sets = this.readFacts(except).sets;
     const out: SetRecord[] = [];
-    for (const files of this.readFacts(except).sets.group(key)?.values() ?? [])
-      for (const [uri, record] of files)
-        if (!except?.has(uri)) {
-          out.push(record as SetRecord);
-          break;
-        }
+    for (const id of sets.group(key)?.keys() ?? []) {
+      const record = sets.first(key, id, except);
+      if (record) out.push(record as SetRecord);
+    }
     return out;
   }
 
@@ -228,7 +229,9 @@ export class WorkspaceIndex {
    * whose value is known whole (records/holes) has the value `value`: then none defines it differently.
    */
   agreesEverywhere(owner: string, kind: string, value: string, except?: ReadonlySet<string>): boolean {
-    for (const [v, files] of this.readFacts(except).policies.group(`${owner}\u0000${kind}`) ?? []) if (v !== value) for (const uri of files.keys()) if (!except?.has(uri)) return false;
+    const policies = this.readFacts(except).policies;
+    const group = `${owner}\u0000${kind}`;
+    for (const v of policies.group(group)?.keys() ?? []) if (v !== value && policies.first(group, v, except) !== undefined) return false;
     return true;
   }
 

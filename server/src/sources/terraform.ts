@@ -1176,12 +1176,7 @@ function readBlocks(text: string, uri: string, blocks: Block[], allTokens: Token
   out.moduleKey = moduleKeyOf(text, blocks);
   // A module called from elsewhere in the workspace is read once per call, with what the call passes;
   // what its text says wrong is said once (findings repeated at one place are dropped).
-  let dir: string | undefined;
-  try {
-    dir = path.dirname(path.resolve(uri));
-  } catch {
-    dir = undefined;
-  }
+  const dir = moduleOf(uri);
   const calls = dir && blocks.some((b) => b.type === 'resource') ? moduleCalls(dir, openText) : [];
   let ctx: Context | undefined;
   for (const inputs of calls.length ? calls : [undefined]) ctx = readResources(out, text, uri, blocks, openText, inputs);
@@ -1627,12 +1622,12 @@ function readResources(out: ZoneFile, text: string, uri: string, blocks: Block[]
   return ctx;
 }
 
-/** The module a file is in: its folder. */
-function moduleOf(uri: string): string {
+/** The module a file is in: its folder (undefined for a uri that is no path). */
+function moduleOf(uri: string): string | undefined {
   try {
     return path.dirname(path.resolve(uri));
   } catch {
-    return uri;
+    return undefined;
   }
 }
 
@@ -1657,7 +1652,7 @@ function recordSetOf(b: Block, ctx: Context, uri: string): ResourceRecord['recor
   if (!written(b.attributes.get(zoneAttrs[0]))) return undefined;
   const instance = ctx.each !== undefined ? `[${JSON.stringify(ctx.each.key)}]` : ctx.count !== undefined ? `[${ctx.count}]` : '';
   const routing = kind === 'aws_route53_record' ? written(b.attributes.get('set_identifier')) : undefined;
-  return { resource: `${kind}.${b.labels[1]}${instance}`, at: b.start, module: moduleOf(uri), tool: 'terraform', zoneRef, ...(routing !== undefined ? { routing } : {}) };
+  return { resource: `${kind}.${b.labels[1]}${instance}`, at: b.start, module: moduleOf(uri) ?? uri, tool: 'terraform', zoneRef, ...(routing !== undefined ? { routing } : {}) };
 }
 
 /** The attribute that holds a record resource's values, by resource kind. */
